@@ -1,0 +1,198 @@
+// The exported functions of the trie layer: each validates its arguments once (table slot, lengths,
+// handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
+// never traps and never changes a table. Past validation, callees use unchecked helpers.
+import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
+  KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
+import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
+import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
+  ERROR_NOT_SUPPORTED } from './status';
+import { IO_IN, IO_OUT, IO_BATCH_MAX, IO_BASE, ioPtr, setRes } from './io';
+import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables';
+import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, trieFreeAll, nodeDest } from './trie';
+import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
+import { handleOf, handleSlot } from './handles';
+import { checkInvariants as check } from './debug';
+import { hasHostBits } from './addr';
+
+slabInit();
+
+const ZERO_KEY: usize = memory.data(16, 16);
+
+/** Byte address of the I/O area. */
+export function ioBase(): usize { return IO_BASE; }
+
+/** Creates a table for family 4 or 6 with the given supported views. RES0 = table slot. */
+export function tableCreate(family: u32, views: u32): i32 {
+  if (family != 4 && family != 6) return ERROR_INVALID_PARAMETER;
+  if (views == 0 || (views & ~VIEWS_SUPPORTED_MAX) != 0) return ERROR_NOT_SUPPORTED;
+  if (!slabReserve(SLAB_TABLE, 1) || !slabReserve(SLAB_NODE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+  let t = slabAlloc(SLAB_TABLE);
+  tableSet(t, TABLE_FAMILY, family);
+  tableSet(t, TABLE_VIEWS, views);
+  tableSet(t, TABLE_ROOT, NIL);
+  tableSet(t, TABLE_ROOT, trieCreateRoot(t, ZERO_KEY));
+  setRes(0, t);
+  return NO_ERROR;
+}
+
+/** Frees a table and everything in it. */
+export function tableFree(t: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  // free destinations in batches, then every node
+  let out = ioPtr(IO_OUT);
+  while (tableGet(t, TABLE_DESTS) > 0) {
+    let n = trieWalk(t, ZERO_KEY, 0, true, 0, ZERO_KEY, NO_RANGE, IO_BATCH_MAX, out);
+    assert(n > 0); // dests counted are reachable
+    for (let i: u32 = 0; i < n; i++) destRemove(load<u32>(out + (<usize>i << 2)));
+  }
+  trieFreeAll(t);
+  slabFree(SLAB_TABLE, t);
+  return NO_ERROR;
+}
+
+/** A counter word of a table record (layout TABLE_*), or 0 for a bad table. */
+export function tableStat(t: u32, word: u32): u32 {
+  if (!tableValid(t) || word >= 16) return 0;
+  return tableGet(t, word);
+}
+
+function lenOk(t: u32, len: u32): bool { return len <= tableMaxLen(t); }
+
+/** Finds or creates destination (IO_IN key, len). RES0 = dest slot, RES1 = 1 if created. */
+export function destEnsureX(t: u32, len: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (!lenOk(t, len)) return ERROR_INVALID_PARAMETER;
+  let d = destEnsure(t, ioPtr(IO_IN), len);
+  if (d == NIL) return ERROR_NOT_ENOUGH_MEMORY;
+  setRes(0, d); setRes(1, destCreated);
+  return NO_ERROR;
+}
+
+/** Exact match of (IO_IN key, len) among destinations that qualify. RES0 = dest slot. */
+export function destFindX(t: u32, len: u32, qual: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (!lenOk(t, len)) return ERROR_INVALID_PARAMETER;
+  let d = destFind(t, ioPtr(IO_IN), len);
+  if (d == NIL || !(qual == 0 || (destGet(d, DEST_STATE) & qual) != 0)) return ERROR_NOT_FOUND;
+  setRes(0, d);
+  return NO_ERROR;
+}
+
+/** Removes destination d of table t from the trie (trie-level; the route layer decides when). */
+export function destRemoveX(t: u32, d: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (!destValid(t, d)) return ERROR_INVALID_HANDLE;
+  destRemove(d);
+  return NO_ERROR;
+}
+
+/** Test hook: sets a destination's state bits (views with live routes, LIVE, HELD). */
+export function destSetStateX(t: u32, d: u32, state: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  destSetState(d, state);
+  return NO_ERROR;
+}
+
+/** The handle of live destination d of table t, or 0. */
+export function destHandle(t: u32, d: u32): f64 {
+  return tableValid(t) && destValid(t, d) ? handleOf(KIND_DEST, d) : 0;
+}
+
+/** Resolves a destination handle of table t. RES0 = dest slot. */
+export function destFromHandle(t: u32, h: f64): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  let d = handleSlot(h, KIND_DEST);
+  if (d == NIL || destGet(d, 1) != t) return ERROR_INVALID_HANDLE;
+  setRes(0, d);
+  return NO_ERROR;
+}
+
+/** Writes destination d's key to IO_OUT[0..3]; RES0 = length. */
+export function destKeyX(t: u32, d: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  memory.copy(ioPtr(IO_OUT), destKey(d), 16);
+  setRes(0, destLen(d));
+  return NO_ERROR;
+}
+
+/** Longest-prefix match of (IO_IN key, ≤ len bits) among qualifying destinations. RES0 = dest. */
+export function lpm(t: u32, len: u32, qual: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (!lenOk(t, len)) return ERROR_INVALID_PARAMETER;
+  let d = trieLpm(t, ioPtr(IO_IN), len, qual);
+  if (d == NIL) return ERROR_NOT_FOUND;
+  setRes(0, d);
+  return NO_ERROR;
+}
+
+/** The next shorter qualifying destination covering destination d. RES0 = dest. */
+export function lessSpecific(t: u32, d: u32, qual: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  let len = destLen(d);
+  if (len == 0) return ERROR_NOT_FOUND;
+  let r = trieLpm(t, destKey(d), len - 1, qual);
+  if (r == NIL) return ERROR_NOT_FOUND;
+  setRes(0, r);
+  return NO_ERROR;
+}
+
+/**
+ * Ordered walk: up to `max` qualifying destinations from (IO_IN[0..3], klen) on (inclusive or after),
+ * restricted to those covered by (IO_IN[4..7], rlen) unless rlen == NO_RANGE. Dest slots go to IO_OUT;
+ * RES0 = count.
+ */
+export function walk(t: u32, klen: u32, inclusive: u32, qual: u32, rlen: u32, max: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (!lenOk(t, klen) || (rlen != NO_RANGE && !lenOk(t, rlen)) || max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
+  let n = trieWalk(t, ioPtr(IO_IN), klen, inclusive != 0, qual, ioPtr(IO_IN + 4), rlen, max, ioPtr(IO_OUT));
+  setRes(0, n);
+  return NO_ERROR;
+}
+
+/** Most specific destination with a live route in `view` for one IPv4 address; -1 if none. */
+export function lookup4(t: u32, addr: u32, view: u32): i32 {
+  if (!tableValid(t) || view >= VIEW_COUNT || tableGet(t, TABLE_FAMILY) != 4) return -1;
+  return <i32>trieLpm4(tableGet(t, TABLE_ROOT), addr, 1 << view);
+}
+
+/**
+ * Batch longest-prefix match: n addresses at IO_IN (IPv4: 1 word each; IPv6: 4 words each, MS first)
+ * → n dest slots (or -1) at IO_OUT. Qualifying = has a live route in `view`. RES0 = hits.
+ */
+export function lookupBatch(t: u32, n: u32, view: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (n > IO_BATCH_MAX || view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
+  let qual: u32 = 1 << view;
+  let hits: u32 = 0;
+  let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
+  if (tableGet(t, TABLE_FAMILY) == 4) {
+    let root = tableGet(t, TABLE_ROOT);
+    for (let i: u32 = 0; i < n; i++) {
+      let d = trieLpm4(root, load<u32>(inp + (<usize>i << 2)), qual);
+      store<u32>(out + (<usize>i << 2), d);
+      if (d != NIL) hits++;
+    }
+  } else {
+    for (let i: u32 = 0; i < n; i++) {
+      let d = trieLpm(t, inp + (<usize>i << 4), 128, qual);
+      store<u32>(out + (<usize>i << 2), d);
+      if (d != NIL) hits++;
+    }
+  }
+  setRes(0, hits);
+  return NO_ERROR;
+}
+
+/** Structural check of a table (debug/test): 0 or an INV_* code; ERROR_INVALID_HANDLE as negative. */
+export function checkInvariants(t: u32): i32 {
+  if (!tableValid(t)) return -ERROR_INVALID_HANDLE;
+  return check(t);
+}
+
+/** Bytes of linear memory held by all slabs (capacity). */
+export function slabMemoryBytes(): f64 { return slabBytes(); }
+
+/** True if (IO_IN key, len) has bits set beyond len (the facade reports or clears them). */
+export function keyHasHostBits(len: u32): u32 { return hasHostBits(ioPtr(IO_IN), len) ? 1 : 0; }
+
+export { nodeDest, tablePtr, GEN_ALIVE, DEST_NODE };

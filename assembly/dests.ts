@@ -1,0 +1,75 @@
+// Destinations: one record per prefix present in a table, hung off a trie node. This file owns the
+// dest record accessors, creation (trie node + record, all-or-nothing) and removal. A destination's
+// key is its node's key. Routes, best routes and presence rules (spec §7.4) build on these in the
+// route layer; here a destination is present from destCreate until destRemove.
+import {
+  NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
+  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK,
+} from './layout';
+import { slabAlloc, slabFree, slabBase, slabReserve, slabIsAlive } from './slab';
+import { tableGet, tableSet } from './tables';
+import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, nodeKey, nodeLen } from './trie';
+
+// @ts-ignore: decorator
+@inline export function destPtr(d: u32): usize { return slabBase(SLAB_DEST) + ((<usize>d * DEST_WORDS) << 2); }
+// @ts-ignore: decorator
+@inline export function destGet(d: u32, w: u32): u32 { return load<u32>(destPtr(d) + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline export function destSet(d: u32, w: u32, v: u32): void { store<u32>(destPtr(d) + (<usize>w << 2), v); }
+// @ts-ignore: decorator
+@inline export function destGen(d: u32): u32 { return destGet(d, 0) & GEN_MASK; }
+// @ts-ignore: decorator
+@inline export function destKey(d: u32): usize { return nodeKey(destGet(d, DEST_NODE)); }
+// @ts-ignore: decorator
+@inline export function destLen(d: u32): u32 { return nodeLen(destGet(d, DEST_NODE)); }
+
+/** True if d is a live destination of table t. */
+export function destValid(t: u32, d: u32): bool {
+  return slabIsAlive(SLAB_DEST, d) && destGet(d, DEST_TABLE) == t;
+}
+
+/** The destination (key, len) of table t, or NIL. */
+export function destFind(t: u32, key: usize, len: u32): u32 {
+  let n = trieFind(t, key, len);
+  return n == NIL ? NIL : nodeDest(n);
+}
+
+/** Created-flag of the last destEnsure (1 = new). */
+export let destCreated: u32 = 0;
+
+/** The destination (key, len), created if absent; NIL only when memory is exhausted (nothing changed). */
+export function destEnsure(t: u32, key: usize, len: u32): u32 {
+  let d = destFind(t, key, len);
+  if (d != NIL) { destCreated = 0; return d; }
+  if (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
+  let n = trieInsert(t, key, len);
+  d = slabAlloc(SLAB_DEST);
+  destSet(d, DEST_TABLE, t);
+  destSet(d, DEST_NODE, n);
+  destSet(d, DEST_ROUTES, NIL);
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) { destSet(d, DEST_BEST + v, NIL); destSet(d, DEST_HELD + v, NIL); }
+  setNodeDest(n, d);
+  tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
+  destCreated = 1;
+  return d;
+}
+
+/** Sets a destination's state word, keeping the table's populated count in step. */
+export function destSetState(d: u32, state: u32): void {
+  let t = destGet(d, DEST_TABLE);
+  let was = (destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0;
+  let now = (state & DEST_S_POPULATED) != 0;
+  destSet(d, DEST_STATE, state);
+  if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));
+}
+
+/** Removes a destination from its table's trie and frees it (its handles go stale). */
+export function destRemove(d: u32): void {
+  let t = destGet(d, DEST_TABLE);
+  destSetState(d, 0);
+  trieDetach(t, destGet(d, DEST_NODE));
+  slabFree(SLAB_DEST, d);
+  tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
+}
+
+export { NIL };

@@ -1,0 +1,51 @@
+// Handles: kind (4 bits) · 2^49 + generation (24 bits) · 2^25 + slot (25 bits), a safe JS integer
+// (< 2^53) that crosses the boundary as f64. Generation 0 is never issued, so 0 is never a handle; a
+// freed slot bumps its generation, so a stale handle never aliases the slot's next occupant (until
+// 2^24 reuses of that one slot). Decoding validates kind, range, liveness and generation.
+import { NIL, GEN_MASK, GEN_ALIVE, KIND_TABLE, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP,
+  SLAB_TABLE, SLAB_ENTITY, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP } from './layout';
+import { slabBase, slabHigh, slabStride } from './slab';
+
+const SLOT_BITS: u64 = 25;
+const GEN_SHIFT: u64 = 25;
+const KIND_SHIFT: u64 = 49;
+const TWO53: f64 = 9007199254740992.0;
+
+/** The slab that holds records of a handle kind, or NIL for an unknown kind. */
+export function kindSlab(kind: u32): u32 {
+  switch (kind) {
+    case KIND_TABLE: return SLAB_TABLE;
+    case KIND_ENTITY: return SLAB_ENTITY;
+    case KIND_DEST: return SLAB_DEST;
+    case KIND_ROUTE: return SLAB_ROUTE;
+    case KIND_NEXTHOP: return SLAB_NEXTHOP;
+    default: return NIL;
+  }
+}
+
+/** The handle of live slot `idx` of `kind` (its current generation). */
+export function handleOf(kind: u32, idx: u32): f64 {
+  let slab = kindSlab(kind);
+  let gen = load<u32>(slabBase(slab) + ((<usize>idx * slabStride(slab)) << 2)) & GEN_MASK;
+  return <f64>(((<u64>kind) << KIND_SHIFT) | ((<u64>gen) << GEN_SHIFT) | <u64>idx);
+}
+
+/** The slot a handle names if it is a live object of `kind`, else NIL (stale, forged or wrong kind). */
+export function handleSlot(h: f64, kind: u32): u32 {
+  if (!(h >= 1.0 && h < TWO53) || h != Math.floor(h)) return NIL;
+  let v = <u64>h;
+  if (<u32>(v >> KIND_SHIFT) != kind) return NIL;
+  let slab = kindSlab(kind);
+  if (slab == NIL) return NIL;
+  let idx = <u32>(v & ((<u64>1 << SLOT_BITS) - 1));
+  let gen = <u32>((v >> GEN_SHIFT) & <u64>GEN_MASK);
+  if (idx >= slabHigh(slab)) return NIL;
+  let w = load<u32>(slabBase(slab) + ((<usize>idx * slabStride(slab)) << 2));
+  return w == (gen | GEN_ALIVE) ? idx : NIL;
+}
+
+/** The kind field of a handle (0 for anything that is not a well-formed handle). */
+export function handleKind(h: f64): u32 {
+  if (!(h >= 1.0 && h < TWO53) || h != Math.floor(h)) return 0;
+  return <u32>((<u64>h) >> KIND_SHIFT);
+}

@@ -1,0 +1,141 @@
+// Every record of the core, drawn once: word stride, field word offsets, flag bits. Records live in
+// slabs (slab.ts) of u32 words; a slot index is `…Idx`. Accessors are @inline and touch memory only
+// through the slab base pointers, which move when a slab grows (never cache a base across an alloc).
+// NIL (0xFFFFFFFF) is "no record" in every link field. Word 0 of every handle-bearing record is
+// GEN: bits 0..23 generation, bit 31 ALIVE; handles.ts compares it with the handle's generation.
+
+export const NIL: u32 = 0xffffffff;
+export const GEN_MASK: u32 = 0x00ffffff;
+export const GEN_ALIVE: u32 = 0x80000000;
+
+// ── slab kinds (index into the slab descriptor table) ──────────────────────────────────────────────
+export const SLAB_TABLE: u32 = 0;
+export const SLAB_NODE: u32 = 1;
+export const SLAB_DEST: u32 = 2;
+export const SLAB_ROUTE: u32 = 3;
+export const SLAB_NEXTHOP: u32 = 4;
+export const SLAB_ENTITY: u32 = 5;
+export const SLAB_KINDS: u32 = 6;
+
+// ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
+// │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
+// │ 6 routes   │ 7 views supported │ 8 next hops │ 9 entities    │ 10..15 reserved                      │
+// └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
+export const TABLE_WORDS: u32 = 16;
+export const TABLE_GEN: u32 = 0;
+export const TABLE_FAMILY: u32 = 1;
+export const TABLE_ROOT: u32 = 2;
+export const TABLE_NODES: u32 = 3;
+export const TABLE_DESTS: u32 = 4;
+export const TABLE_POPULATED: u32 = 5;
+export const TABLE_ROUTES: u32 = 6;
+export const TABLE_VIEWS: u32 = 7;
+export const TABLE_NEXTHOPS: u32 = 8;
+export const TABLE_ENTITIES: u32 = 9;
+
+// ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
+// │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7)         │
+// │ 5 child 0 (next bit 0)  │ 6 child 1 (next bit 1)   │ 7 dest (NIL = branch only) │
+// └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ─┘
+// A node that is not the root and has no dest always has two children. Free list: link in word 5.
+export const NODE_WORDS: u32 = 8;
+export const NODE_KEY: u32 = 0;
+export const NODE_LEN: u32 = 4;
+export const NODE_C0: u32 = 5;
+export const NODE_C1: u32 = 6;
+export const NODE_DEST: u32 = 7;
+
+// ╒══════════ Destination: DEST_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
+// │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
+// │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 held view 0      │ 9 held view 1                  │
+// │ 10 client refs │ 11 pins (marks, opaque slots, queued changes) │ 12 hold-armed views │ 13 hold ms │
+// │ 14..15 lastChanged (f64 ms)                                                                          │
+// └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
+export const DEST_WORDS: u32 = 16;
+export const DEST_GEN: u32 = 0;
+export const DEST_TABLE: u32 = 1;
+export const DEST_NODE: u32 = 2;
+export const DEST_STATE: u32 = 3;
+export const DEST_ROUTES: u32 = 4;
+export const DEST_NLIVE: u32 = 5;
+export const DEST_BEST: u32 = 6;    // + view id
+export const DEST_HELD: u32 = 8;    // + view id
+export const DEST_REFS: u32 = 10;
+export const DEST_PINS: u32 = 11;
+export const DEST_HOLD_VIEWS: u32 = 12;
+export const DEST_HOLD_MS: u32 = 13;
+export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned because DEST_WORDS is even
+
+export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
+export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view
+export const DEST_S_LIVE: u32 = 0x00000200;  // has at least one live route (in any view or none)
+export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
+
+/** Number of views the core keeps per-view state for (unicast = 0, multicast = 1). */
+export const VIEW_COUNT: u32 = 2;
+export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
+
+// ╒══════════ Route: ROUTE_WORDS = 16 × u32 ═══════════════════════════════════════════════════════════╕
+// │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
+// │ 6 views      │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain │ 9 creation seq │
+// │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
+// │ 15 client refs                                                                                        │
+// └──────────── the dest chain is sorted by (preference, metric, seq): lower wins ────────────────────────┘
+export const ROUTE_WORDS: u32 = 16;
+export const ROUTE_GEN: u32 = 0;
+export const ROUTE_DEST: u32 = 1;
+export const ROUTE_OWNER: u32 = 2;
+export const ROUTE_NEIGHBOUR: u32 = 3;
+export const ROUTE_PREF: u32 = 4;
+export const ROUTE_METRIC: u32 = 5;
+export const ROUTE_VIEWS: u32 = 6;
+export const ROUTE_FLAGS: u32 = 7;
+export const ROUTE_NEXT: u32 = 8;
+export const ROUTE_SEQ: u32 = 9;
+export const ROUTE_NHCOUNT: u32 = 10;
+export const ROUTE_NH: u32 = 11;
+export const ROUTE_LIST: u32 = 12;
+export const ROUTE_LPREV: u32 = 13;
+export const ROUTE_LNEXT: u32 = 14;
+export const ROUTE_REFS: u32 = 15;
+
+// ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
+// │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
+// │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 next in owner list │ 13..15 │
+// └──────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const NEXTHOP_WORDS: u32 = 16;
+export const NEXTHOP_GEN: u32 = 0;
+export const NEXTHOP_OWNER: u32 = 1;
+export const NEXTHOP_ADDR: u32 = 2;
+export const NEXTHOP_LEN: u32 = 6;
+export const NEXTHOP_IFINDEX: u32 = 7;
+export const NEXTHOP_FLAGS: u32 = 8;
+export const NEXTHOP_REMOTE: u32 = 9;
+export const NEXTHOP_IREFS: u32 = 10;
+export const NEXTHOP_REFS: u32 = 11;
+export const NEXTHOP_NEXT: u32 = 12;
+
+// ╒══════════ Entity: ENTITY_WORDS = 8 × u32 ═══════════════════════════════════════════╕
+// │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 first next hop │ 5 routes │ 6..7 │
+// └──────────────────────────────────────────────────────────────────────────────────────┘
+export const ENTITY_WORDS: u32 = 8;
+export const ENTITY_GEN: u32 = 0;
+export const ENTITY_TABLE: u32 = 1;
+export const ENTITY_PROTO: u32 = 2;
+export const ENTITY_INSTANCE: u32 = 3;
+export const ENTITY_NEXTHOPS: u32 = 4;
+export const ENTITY_ROUTES: u32 = 5;
+
+// ── handle kinds (handles.ts) ─────────────────────────────────────────────────────────────────────────
+export const KIND_TABLE: u32 = 1;
+export const KIND_ENTITY: u32 = 2;
+export const KIND_DEST: u32 = 3;
+export const KIND_ROUTE: u32 = 4;
+export const KIND_NEXTHOP: u32 = 5;
+
+// ── lookup qualifiers: a destination qualifies when qual == 0 (present) or (state & qual) != 0 ────────
+export const QUAL_PRESENT: u32 = 0;
+export const QUAL_POPULATED: u32 = DEST_S_POPULATED;
+
+/** "No range" for nextBatch's range length argument. */
+export const NO_RANGE: u32 = 0xff;

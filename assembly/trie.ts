@@ -1,0 +1,252 @@
+// The path-compressed binary (Patricia) trie of one table over the node slab: insert, detach, exact,
+// longest-prefix match that skips destinations that do not qualify, covering (less-specific) walk,
+// and ordered iteration. Pre-order of the trie is the canonical prefix order of spec §6.2 (a prefix
+// before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
+// operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (reserve them first);
+// nothing else allocates. Node accessors live here; no other file reads node records.
+import {
+  NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_DEST, TABLE_ROOT, TABLE_NODES,
+  DEST_STATE, SLAB_DEST, DEST_WORDS, NO_RANGE,
+} from './layout';
+import { slabAlloc, slabFree, slabBase } from './slab';
+import { bitAt, commonLen, copyMasked, prefixEq } from './addr';
+import { tableGet, tableSet } from './tables';
+
+// ── node accessors ────────────────────────────────────────────────────────────────────────────────
+// @ts-ignore: decorator
+@inline export function nodePtr(n: u32): usize { return slabBase(SLAB_NODE) + (<usize>n << 5); }
+// @ts-ignore: decorator
+@inline export function nodeKey(n: u32): usize { return nodePtr(n); }
+// @ts-ignore: decorator
+@inline export function nodeLen(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_LEN << 2)) & 0xff; }
+// @ts-ignore: decorator
+@inline export function nodeChild(n: u32, b: u32): u32 { return load<u32>(nodePtr(n) + ((NODE_C0 + b) << 2)); }
+// @ts-ignore: decorator
+@inline function setChild(n: u32, b: u32, c: u32): void { store<u32>(nodePtr(n) + ((NODE_C0 + b) << 2), c); }
+// @ts-ignore: decorator
+@inline export function nodeDest(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_DEST << 2)); }
+// @ts-ignore: decorator
+@inline export function setNodeDest(n: u32, d: u32): void { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); }
+
+/** State word of a destination (layout DEST_STATE); read here for qualification. */
+// @ts-ignore: decorator
+@inline function destState(d: u32): u32 {
+  return load<u32>(slabBase(SLAB_DEST) + ((<usize>d * DEST_WORDS + DEST_STATE) << 2));
+}
+/** A destination qualifies for a lookup when qual == 0 (present) or it has a state bit of qual. */
+// @ts-ignore: decorator
+@inline export function qualifies(d: u32, qual: u32): bool { return qual == 0 || (destState(d) & qual) != 0; }
+
+/** Allocates a node for (key, len) with no children and no dest. Caller reserved the slot. */
+function newNode(t: u32, key: usize, len: u32): u32 {
+  let n = slabAlloc(SLAB_NODE);
+  assert(n != NIL); // caller reserved nodes
+  let p = nodePtr(n);
+  copyMasked(p, key, len);
+  store<u32>(p + (NODE_LEN << 2), len);
+  store<u32>(p + (NODE_C0 << 2), NIL);
+  store<u32>(p + ((NODE_C0 + 1) << 2), NIL);
+  store<u32>(p + (NODE_DEST << 2), NIL);
+  tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
+  return n;
+}
+
+function freeNode(t: u32, n: u32): void {
+  slabFree(SLAB_NODE, n);
+  tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
+}
+
+/** Creates the root node (0/0, no dest) of a new table. Caller reserved one node. */
+export function trieCreateRoot(t: u32, zeroKey: usize): u32 {
+  return newNode(t, zeroKey, 0);
+}
+
+/** The node holding exactly (key, len), or NIL. */
+export function trieFind(t: u32, key: usize, len: u32): u32 {
+  let n = tableGet(t, TABLE_ROOT);
+  while (n != NIL) {
+    let nl = nodeLen(n);
+    if (nl > len || !prefixEq(nodeKey(n), key, nl)) return NIL;
+    if (nl == len) return n;
+    n = nodeChild(n, bitAt(key, nl));
+  }
+  return NIL;
+}
+
+/**
+ * The node for (key, len), created if absent (it then has no dest). Never fails: the caller has
+ * reserved two node slots. Cases: 1. the node exists; 2. an empty child slot takes a new leaf;
+ * 3. the new prefix sits between a node and its child; 4. a branch node splits a child's edge.
+ */
+export function trieInsert(t: u32, key: usize, len: u32): u32 {
+  let n = tableGet(t, TABLE_ROOT);
+  while (true) {
+    // invariant: n's prefix covers (key, len) and nodeLen(n) ≤ len
+    let nl = nodeLen(n);
+    if (nl == len) return n;                                          // 1.
+    let b = bitAt(key, nl);
+    let c = nodeChild(n, b);
+    if (c == NIL) {                                                   // 2.
+      let leaf = newNode(t, key, len);
+      setChild(n, b, leaf);
+      return leaf;
+    }
+    let cl = nodeLen(c);
+    let cpl = commonLen(key, nodeKey(c), len < cl ? len : cl);
+    if (cpl == cl) { n = c; continue; }                               // c covers the key: descend
+    if (cpl == len) {                                                 // 3. key covers c
+      let mid = newNode(t, key, len);
+      setChild(mid, bitAt(nodeKey(c), len), c);
+      setChild(n, b, mid);
+      return mid;
+    }
+    let br = newNode(t, key, cpl);                                    // 4. split at cpl
+    let leaf = newNode(t, key, len);
+    setChild(br, bitAt(key, cpl), leaf);
+    setChild(br, bitAt(nodeKey(c), cpl), c);
+    setChild(n, b, br);
+    return leaf;
+  }
+}
+
+function replaceChild(parent: u32, old: u32, neu: u32): void {
+  if (nodeChild(parent, 0) == old) setChild(parent, 0, neu);
+  else { assert(nodeChild(parent, 1) == old); setChild(parent, 1, neu); }
+}
+
+/**
+ * Removes the dest from node `n` and compresses the trie: 1. the root stays; 2. a node with two
+ * children stays as a branch; 3. a node with one child is replaced by it; 4. a leaf is unlinked, and
+ * a branch parent left with one child is replaced by that child.
+ */
+export function trieDetach(t: u32, n: u32): void {
+  setNodeDest(n, NIL);
+  let root = tableGet(t, TABLE_ROOT);
+  if (n == root) return;                                              // 1.
+  let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
+  if (c0 != NIL && c1 != NIL) return;                                 // 2.
+  let key = nodeKey(n);
+  let gp = NIL, p = NIL, m = root;
+  while (m != n) {
+    gp = p; p = m;
+    m = nodeChild(m, bitAt(key, nodeLen(m)));
+    assert(m != NIL); // n is in the trie
+  }
+  let only = c0 != NIL ? c0 : c1;
+  replaceChild(p, n, only);                                           // 3. / 4.
+  freeNode(t, n);
+  if (only == NIL && p != root && nodeDest(p) == NIL) {
+    let pc = nodeChild(p, 0) != NIL ? nodeChild(p, 0) : nodeChild(p, 1);
+    replaceChild(gp, p, pc);
+    freeNode(t, p);
+  }
+}
+
+/** Longest-prefix match of (key, ≤ limit bits): the most specific qualifying dest, or NIL. */
+export function trieLpm(t: u32, key: usize, limit: u32, qual: u32): u32 {
+  let n = tableGet(t, TABLE_ROOT), best = NIL;
+  while (n != NIL) {
+    let nl = nodeLen(n);
+    if (nl > limit || !prefixEq(nodeKey(n), key, nl)) break;
+    let d = nodeDest(n);
+    if (d != NIL && qualifies(d, qual)) best = d;
+    if (nl >= limit) break;
+    n = nodeChild(n, bitAt(key, nl));
+  }
+  return best;
+}
+
+/** IPv4 hot path of trieLpm for a full 32-bit address; one word per node compare. */
+export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
+  let nodes = slabBase(SLAB_NODE);
+  let dests = slabBase(SLAB_DEST);
+  let n = root, best = NIL;
+  while (n != NIL) {
+    let p = nodes + (<usize>n << 5);
+    let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
+    // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0; nl == 0 always agrees
+    if (nl != 0 && ((load<u32>(p) ^ addr) >>> (32 - nl)) != 0) break;
+    let d = load<u32>(p, NODE_DEST << 2);
+    if (d != NIL && (qual == 0 || (load<u32>(dests + ((<usize>d * DEST_WORDS + DEST_STATE) << 2)) & qual) != 0)) best = d;
+    if (nl == 32) break;
+    n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));
+  }
+  return best;
+}
+
+// DFS stack for ordered iteration: the descent pushes ≤ 1 node per level and the DFS keeps ≤ 1 pending
+// sibling per level, so 2 × 130 entries always suffice.
+const STACK_MAX: u32 = 512;
+const STACK: usize = memory.data(<i32>(STACK_MAX * 4), 16);
+
+/**
+ * Walks destinations in canonical order, starting at (key, klen) — inclusive or strictly after —
+ * keeping those that qualify and, when rlen != NO_RANGE, are covered by (rkey, rlen). Writes up to
+ * `max` dest slots to `out` and returns how many. Stateless: a cursor resumes with its last key.
+ */
+export function trieWalk(t: u32, key: usize, klen: u32, inclusive: bool, qual: u32,
+  rkey: usize, rlen: u32, max: u32, out: usize): u32 {
+  let sp: u32 = 0;
+  let n = tableGet(t, TABLE_ROOT);
+  // 1. descend towards the start key, pushing every subtree that lies wholly after it
+  while (n != NIL) {
+    let nl = nodeLen(n);
+    let m = nl < klen ? nl : klen;
+    let c = commonLen(nodeKey(n), key, m);
+    if (c < m) {                                  // the prefixes diverge at bit c
+      if (bitAt(nodeKey(n), c) == 1) store<u32>(STACK + (<usize>(sp++) << 2), n); // subtree after the key
+      break;                                      // else the whole subtree is before the key
+    }
+    if (nl > klen) { store<u32>(STACK + (<usize>(sp++) << 2), n); break; } // key covers n: n is after it
+    if (nl == klen) {                             // n is the start prefix itself
+      if (inclusive) store<u32>(STACK + (<usize>(sp++) << 2), n);
+      else {
+        let c1 = nodeChild(n, 1), c0 = nodeChild(n, 0);
+        if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
+        if (c0 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c0);
+      }
+      break;
+    }
+    let b = bitAt(key, nl);                       // n strictly covers the key: go down its side
+    if (b == 0) {
+      let c1 = nodeChild(n, 1);
+      if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
+    }
+    n = nodeChild(n, b);
+  }
+  // 2. pre-order DFS over the pushed subtrees (top of stack = earliest)
+  let count: u32 = 0;
+  while (sp > 0 && count < max) {
+    n = load<u32>(STACK + (<usize>(--sp) << 2));
+    if (rlen != NO_RANGE) {
+      let nl = nodeLen(n);
+      // everything covered by the range is contiguous in pre-order: the first node outside ends it
+      if (nl < rlen || !prefixEq(nodeKey(n), rkey, rlen)) break;
+    }
+    let d = nodeDest(n);
+    if (d != NIL && qualifies(d, qual)) store<u32>(out + (<usize>(count++) << 2), d);
+    let c1 = nodeChild(n, 1), c0 = nodeChild(n, 0);
+    if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
+    if (c0 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c0);
+    assert(sp < STACK_MAX); // bounded by twice the depth
+  }
+  return count;
+}
+
+/** Frees every node of a table (table teardown); dests are freed by the caller first. */
+export function trieFreeAll(t: u32): void {
+  let sp: u32 = 0;
+  let root = tableGet(t, TABLE_ROOT);
+  if (root == NIL) return;
+  store<u32>(STACK, root); sp = 1;
+  while (sp > 0) {
+    let n = load<u32>(STACK + (<usize>(--sp) << 2));
+    let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
+    if (c0 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c0);
+    if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
+    freeNode(t, n);
+  }
+  tableSet(t, TABLE_ROOT, NIL);
+}
+
+export { NODE_WORDS };

@@ -1,0 +1,197 @@
+// CoreTable: one address-family table of the core, seen at the trie level — destinations by prefix,
+// exact / longest-prefix / less-specific matches, ordered walks and batch lookups. It parses text into
+// the I/O area and reads results back; the RTMv2 layer (entities, routes) is built on it. Methods that
+// take a key also accept words already in a Uint32Array (no allocation); text forms allocate nothing
+// but the returned strings.
+import { Core } from './core.js';
+import { RtmError, check } from './errors.js';
+import { Family, parsePrefixInto, parsedFamily, formatPrefix, maxLen } from './address.js';
+
+/** Qualifiers: which destinations a lookup may return. */
+export const QUAL_PRESENT = 0;
+
+export class CoreTable {
+  readonly core: Core;
+  readonly family: Family;
+  readonly maxLen: number;
+  /** Table slot in the core. */
+  readonly t: number;
+  readonly QUAL_POPULATED: number;
+  readonly NO_RANGE: number;
+  private freed = false;
+
+  constructor(core: Core, family: Family, views = 0x3) {
+    this.core = core;
+    this.family = family;
+    this.maxLen = maxLen(family);
+    this.QUAL_POPULATED = core.constant('QUAL_POPULATED');
+    this.NO_RANGE = core.constant('NO_RANGE');
+    check(core.guard(() => core.x.tableCreate(family, views)), 'tableCreate');
+    this.t = core.res(0);
+  }
+
+  /** Frees the table in the core; later calls throw ERROR_INVALID_HANDLE. */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    check(this.core.guard(() => this.core.x.tableFree(this.t)), 'tableFree');
+  }
+
+  private live(op: string): void {
+    if (this.freed) throw new RtmError('ERROR_INVALID_HANDLE', op, 'table closed');
+  }
+
+  /** Writes prefix text into IO_IN + off; returns its length. Throws ERROR_INVALID_PARAMETER. */
+  keyIn(prefix: string, op: string, off = 0): number {
+    const c = this.core;
+    const len = parsePrefixInto(prefix, this.family, c.u32(), c.io + c.IO_IN + off);
+    if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${this.family === 4 ? 'IPv4' : 'IPv6'} prefix '${prefix}'`);
+    void parsedFamily;
+    return len;
+  }
+
+  /** Writes 4 key words into IO_IN + off. */
+  wordsIn(words: ArrayLike<number>, srcOff = 0, off = 0): void {
+    const u = this.core.u32(), base = this.core.io + this.core.IO_IN + off;
+    for (let w = 0; w < 4; w++) u[base + w] = words[srcOff + w] >>> 0;
+  }
+
+  /** Finds or creates the destination of a prefix; returns its dest id. */
+  ensureDest(prefix: string): { destId: number; created: boolean } {
+    this.live('ensureDest');
+    const len = this.keyIn(prefix, 'ensureDest');
+    const c = this.core;
+    check(c.guard(() => c.x.destEnsureX(this.t, len)), 'ensureDest');
+    return { destId: c.res(0), created: c.res(1) === 1 };
+  }
+
+  /** Dest id of an exact prefix among qualifying destinations, or undefined. */
+  findDest(prefix: string, qual = QUAL_PRESENT): number | undefined {
+    this.live('findDest');
+    const len = this.keyIn(prefix, 'findDest');
+    const c = this.core;
+    const s = c.guard(() => c.x.destFindX(this.t, len, qual));
+    if (s === 1168) return undefined;
+    check(s, 'findDest');
+    return c.res(0);
+  }
+
+  /** Removes a destination from the trie. */
+  removeDest(destId: number): void {
+    this.live('removeDest');
+    check(this.core.guard(() => this.core.x.destRemoveX(this.t, destId)), 'removeDest');
+  }
+
+  /** Test hook: sets the state bits of a destination (views with live routes, LIVE, HELD). */
+  setDestState(destId: number, state: number): void {
+    this.live('setDestState');
+    check(this.core.guard(() => this.core.x.destSetStateX(this.t, destId, state)), 'setDestState');
+  }
+
+  /** Most specific qualifying destination covering (address or prefix), or undefined. */
+  lpm(prefix: string, qual = QUAL_PRESENT): number | undefined {
+    this.live('lpm');
+    const len = this.keyIn(prefix, 'lpm');
+    const c = this.core;
+    const s = c.guard(() => c.x.lpm(this.t, len, qual));
+    if (s === 1168) return undefined;
+    check(s, 'lpm');
+    return c.res(0);
+  }
+
+  /** Next shorter qualifying destination covering a destination, or undefined. */
+  lessSpecific(destId: number, qual = QUAL_PRESENT): number | undefined {
+    this.live('lessSpecific');
+    const c = this.core;
+    const s = c.guard(() => c.x.lessSpecific(this.t, destId, qual));
+    if (s === 1168) return undefined;
+    check(s, 'lessSpecific');
+    return c.res(0);
+  }
+
+  /**
+   * Destinations in canonical order from `start` (inclusive or strictly after), optionally only those
+   * covered by `range`; at most `max`. Allocates the returned array.
+   */
+  walk(start: string | null, opts: { inclusive?: boolean; qual?: number; range?: string; max?: number } = {}): number[] {
+    this.live('walk');
+    const c = this.core;
+    const klen = start === null ? 0 : this.keyIn(start, 'walk', 0);
+    if (start === null) this.wordsIn([0, 0, 0, 0]);
+    const rlen = opts.range === undefined ? this.NO_RANGE : this.keyIn(opts.range, 'walk', 4);
+    const max = Math.min(opts.max ?? c.IO_BATCH_MAX, c.IO_BATCH_MAX);
+    check(c.guard(() => c.x.walk(this.t, klen, opts.inclusive === false ? 0 : 1, opts.qual ?? 0, rlen, max)), 'walk');
+    const n = c.res(0);
+    return Array.from(c.u32().subarray(c.io + c.IO_OUT, c.io + c.IO_OUT + n));
+  }
+
+  /** All qualifying destinations in canonical order (allocates). */
+  all(qual = QUAL_PRESENT, range?: string): number[] {
+    const out: number[] = [];
+    let batch = this.walk(range ?? null, { qual, range, inclusive: true });
+    while (batch.length > 0) {
+      out.push(...batch);
+      if (batch.length < this.core.IO_BATCH_MAX) break;
+      batch = this.walk(this.destPrefix(batch[batch.length - 1]), { qual, range, inclusive: false });
+    }
+    return out;
+  }
+
+  /** The prefix text of a destination id ('10.0.0.0/8'). Allocates the string. */
+  destPrefix(destId: number): string {
+    const c = this.core;
+    check(c.guard(() => c.x.destKeyX(this.t, destId)), 'destPrefix');
+    const len = c.res(0);
+    return formatPrefix(this.family, c.u32(), c.io + c.IO_OUT, len);
+  }
+
+  /** Copies the key words of a destination into out[off..off+3]; returns its length. */
+  destKeyInto(destId: number, out: Uint32Array, off = 0): number {
+    const c = this.core;
+    check(c.guard(() => c.x.destKeyX(this.t, destId)), 'destKey');
+    const u = c.u32(), base = c.io + c.IO_OUT;
+    for (let w = 0; w < 4; w++) out[off + w] = u[base + w];
+    return c.res(0);
+  }
+
+  /**
+   * Batch longest-prefix match: `keys` holds one u32 per IPv4 address or four per IPv6 address (MS word
+   * first); writes each address's dest id (or -1) to `out`. Qualifying = has a live route in view
+   * `view`. Returns the hits. Allocates nothing.
+   */
+  lookupBatch(keys: Uint32Array, out: Int32Array, view = 0): number {
+    this.live('lookupBatch');
+    const c = this.core;
+    const words = this.family === 4 ? 1 : 4;
+    const n = Math.floor(keys.length / words);
+    if (out.length < n) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookupBatch', 'out is shorter than the number of keys');
+    const max = c.IO_BATCH_MAX, x = c.x, t = this.t, inBase = c.io + c.IO_IN, outBase = c.io + c.IO_OUT;
+    let hits = 0;
+    for (let i = 0; i < n; i += max) {
+      const m = Math.min(max, n - i);
+      c.u32().set(keys.subarray(i * words, (i + m) * words), inBase);
+      const s = c.guard(() => x.lookupBatch(t, m, view));
+      if (s !== 0) check(s, 'lookupBatch');
+      hits += c.res(0);
+      out.set(c.i32().subarray(outBase, outBase + m), i);
+    }
+    return hits;
+  }
+
+  /** Most specific destination with a live route in `view` for one IPv4 address (host order), or -1. */
+  lookup4(addr: number, view = 0): number {
+    return this.core.x.lookup4(this.t, addr >>> 0, view);
+  }
+
+  /** Structural invariants of the trie: 0 = fine, else an INV_* code of assembly/debug.ts. */
+  checkInvariants(): number {
+    this.live('checkInvariants');
+    return this.core.guard(() => this.core.x.checkInvariants(this.t));
+  }
+
+  /** A counter of the table record (TABLE_* word). */
+  stat(word: number): number { return this.core.x.tableStat(this.t, word) >>> 0; }
+  get destCount(): number { return this.stat(this.core.constant('TABLE_DESTS')); }
+  get nodeCount(): number { return this.stat(this.core.constant('TABLE_NODES')); }
+  get populatedCount(): number { return this.stat(this.core.constant('TABLE_POPULATED')); }
+}
