@@ -2,6 +2,7 @@
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
+  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, ENTITY_NEXTHOPS,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -10,9 +11,13 @@ import { IO_IN, IO_OUT, IO_BATCH_MAX, IO_BASE, ioPtr, setRes } from './io';
 import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables';
 import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, trieFreeAll, nodeDest } from './trie';
 import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
-import { handleOf, handleSlot } from './handles';
+import { handleOf, handleSlot, kindSlab } from './handles';
+import { slabIsAlive } from './slab';
 import { checkInvariants as check } from './debug';
 import { hasHostBits } from './addr';
+import { purgeRoutes } from './rtmapi';
+import { routeFree } from './routes';
+import { entityGet, entityFree, nhDelete, nhFreeDeleted } from './entities';
 
 slabInit();
 
@@ -30,6 +35,10 @@ export function tableCreate(family: u32, views: u32): i32 {
   tableSet(t, TABLE_FAMILY, family);
   tableSet(t, TABLE_VIEWS, views);
   tableSet(t, TABLE_ROOT, NIL);
+  tableSet(t, TABLE_ENTITIES, NIL);
+  tableSet(t, TABLE_ZROUTES, NIL);
+  tableSet(t, TABLE_ZNEXTHOPS, NIL);
+  tableSet(t, TABLE_MAXHOPS, 8);
   tableSet(t, TABLE_ROOT, trieCreateRoot(t, ZERO_KEY));
   setRes(0, t);
   return NO_ERROR;
@@ -38,7 +47,15 @@ export function tableCreate(family: u32, views: u32): i32 {
 /** Frees a table and everything in it. */
 export function tableFree(t: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
-  // free destinations in batches, then every node
+  // 1. routes of every entity, then referenced (zombie) routes, next hops and entities
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
+    purgeRoutes(t, e);
+    while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
+  }
+  while (tableGet(t, TABLE_ZROUTES) != NIL) routeFree(tableGet(t, TABLE_ZROUTES));
+  while (tableGet(t, TABLE_ZNEXTHOPS) != NIL) nhFreeDeleted(tableGet(t, TABLE_ZNEXTHOPS));
+  while (tableGet(t, TABLE_ENTITIES) != NIL) entityFree(tableGet(t, TABLE_ENTITIES));
+  // 2. destinations still present (references, marks, opaque slots), then every node
   let out = ioPtr(IO_OUT);
   while (tableGet(t, TABLE_DESTS) > 0) {
     let n = trieWalk(t, ZERO_KEY, 0, true, 0, ZERO_KEY, NO_RANGE, IO_BATCH_MAX, out);
@@ -98,6 +115,13 @@ export function destHandle(t: u32, d: u32): f64 {
   return tableValid(t) && destValid(t, d) ? handleOf(KIND_DEST, d) : 0;
 }
 
+/** The handle of slot `idx` of a handle kind (KIND_*), from its current generation; 0 if not alive. */
+export function handleOfX(kind: u32, idx: u32): f64 {
+  let slab = kindSlab(kind);
+  if (slab == NIL || !slabIsAlive(slab, idx)) return 0;
+  return handleOf(kind, idx);
+}
+
 /** Resolves a destination handle of table t. RES0 = dest slot. */
 export function destFromHandle(t: u32, h: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
@@ -155,6 +179,12 @@ export function lookup4(t: u32, addr: u32, view: u32): i32 {
   return <i32>trieLpm4(tableGet(t, TABLE_ROOT), addr, 1 << view);
 }
 
+/** Most specific destination with a live route in `view` for the IPv6 address at IO_IN; -1 if none. */
+export function lookup6(t: u32, view: u32): i32 {
+  if (!tableValid(t) || view >= VIEW_COUNT || tableGet(t, TABLE_FAMILY) != 6) return -1;
+  return <i32>trieLpm(t, ioPtr(IO_IN), 128, 1 << view);
+}
+
 /**
  * Batch longest-prefix match: n addresses at IO_IN (IPv4: 1 word each; IPv6: 4 words each, MS first)
  * → n dest slots (or -1) at IO_OUT. Qualifying = has a live route in `view`. RES0 = hits.
@@ -196,3 +226,27 @@ export function slabMemoryBytes(): f64 { return slabBytes(); }
 export function keyHasHostBits(len: u32): u32 { return hasHostBits(ioPtr(IO_IN), len) ? 1 : 0; }
 
 export { nodeDest, tablePtr, GEN_ALIVE, DEST_NODE };
+
+/**
+ * Trie-level bulk insert: n keys at IO_IN (4 words each) with their lengths at IO_OUT (1 word each)
+ * become destinations (created if absent); their dest slots overwrite IO_OUT. New destinations get
+ * state `state` (0 leaves it: routes set it in the RTMv2 layer). All-or-nothing: lengths are checked
+ * and memory reserved before anything is inserted. RES0 = destinations created.
+ */
+export function insertBatch(t: u32, n: u32, state: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (n > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
+  let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
+  let maxLen = tableMaxLen(t);
+  for (let i: u32 = 0; i < n; i++) if (load<u32>(out + (<usize>i << 2)) > maxLen) return ERROR_INVALID_PARAMETER;
+  if (!slabReserve(SLAB_NODE, 2 * n) || !slabReserve(SLAB_DEST, n)) return ERROR_NOT_ENOUGH_MEMORY;
+  let created: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let d = destEnsure(t, inp + (<usize>i << 4), load<u32>(out + (<usize>i << 2)));
+    assert(d != NIL); // reserved above
+    if (destCreated) { created++; if (state != 0) destSetState(d, state); }
+    store<u32>(out + (<usize>i << 2), d);
+  }
+  setRes(0, created);
+  return NO_ERROR;
+}

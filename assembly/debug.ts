@@ -5,7 +5,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   DEST_STATE, DEST_S_POPULATED } from './layout';
 import { slabIsAlive } from './slab';
 import { tableGet, tableMaxLen } from './tables';
-import { nodeKey, nodeLen, nodeChild, nodeDest } from './trie';
+import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
 import { destGet } from './dests';
 
@@ -21,6 +21,7 @@ export const INV_COUNT_DESTS: i32 = 8;
 export const INV_MAX_LEN: i32 = 9;
 export const INV_ROOT: i32 = 10;
 export const INV_COUNT_POPULATED: i32 = 11;
+export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -52,6 +53,7 @@ export function checkInvariants(t: u32): i32 {
       if (n != root && (c0 == NIL || c1 == NIL)) return INV_BRANCH;
     } else {
       if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || destGet(d, DEST_NODE) != n) return INV_DEST_LINK;
+      if (nodeState(n) != destGet(d, DEST_STATE)) return INV_NODE_STATE;
       dests++;
       if ((destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0) populated++;
     }

@@ -8,7 +8,7 @@ import {
 } from './layout';
 import { slabAlloc, slabFree, slabBase, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, nodeKey, nodeLen } from './trie';
+import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen } from './trie';
 
 // @ts-ignore: decorator
 @inline export function destPtr(d: u32): usize { return slabBase(SLAB_DEST) + ((<usize>d * DEST_WORDS) << 2); }
@@ -49,6 +49,7 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
   destSet(d, DEST_ROUTES, NIL);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) { destSet(d, DEST_BEST + v, NIL); destSet(d, DEST_HELD + v, NIL); }
   setNodeDest(n, d);
+  setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
   destCreated = 1;
   return d;
@@ -60,6 +61,7 @@ export function destSetState(d: u32, state: u32): void {
   let was = (destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0;
   let now = (state & DEST_S_POPULATED) != 0;
   destSet(d, DEST_STATE, state);
+  setNodeState(destGet(d, DEST_NODE), state);
   if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));
 }
 

@@ -19,7 +19,8 @@ export const SLAB_KINDS: u32 = 6;
 
 // ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
-// │ 6 routes   │ 7 views supported │ 8 next hops │ 9 entities    │ 10..15 reserved                      │
+// │ 6 routes   │ 7 views supported │ 8 next hops │ 9 first entity │ 10 max next hops per route          │
+// │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │ 14..15 reserved │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
 export const TABLE_WORDS: u32 = 16;
 export const TABLE_GEN: u32 = 0;
@@ -32,12 +33,20 @@ export const TABLE_ROUTES: u32 = 6;
 export const TABLE_VIEWS: u32 = 7;
 export const TABLE_NEXTHOPS: u32 = 8;
 export const TABLE_ENTITIES: u32 = 9;
+export const TABLE_MAXHOPS: u32 = 10;
+export const TABLE_SEQ: u32 = 11;
+/** Deleted routes / next hops kept alive by references, linked so that table teardown finds them. */
+export const TABLE_ZROUTES: u32 = 12;
+export const TABLE_ZNEXTHOPS: u32 = 13;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
-// │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7)         │
+// │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │
 // │ 5 child 0 (next bit 0)  │ 6 child 1 (next bit 1)   │ 7 dest (NIL = branch only) │
 // └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ─┘
 // A node that is not the root and has no dest always has two children. Free list: link in word 5.
+// Word 4 mirrors its dest's state word (DEST_S_*, 10 bits) above the length, so that lookups qualify a
+// destination without touching the dest slab (one cache line per trie level).
+export const NODE_STATE_SHIFT: u32 = 8;
 export const NODE_WORDS: u32 = 8;
 export const NODE_KEY: u32 = 0;
 export const NODE_LEN: u32 = 4;
@@ -75,13 +84,13 @@ export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 16 × u32 ═══════════════════════════════════════════════════════════╕
+// ╒══════════ Route: ROUTE_WORDS = 20 × u32 ═══════════════════════════════════════════════════════════╕
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
 // │ 6 views      │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain │ 9 creation seq │
 // │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
-// │ 15 client refs                                                                                        │
+// │ 15 client refs │ 16 timer-heap position (NIL) │ 17..19 reserved                                     │
 // └──────────── the dest chain is sorted by (preference, metric, seq): lower wins ────────────────────────┘
-export const ROUTE_WORDS: u32 = 16;
+export const ROUTE_WORDS: u32 = 20;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
 export const ROUTE_OWNER: u32 = 2;
@@ -98,10 +107,18 @@ export const ROUTE_LIST: u32 = 12;
 export const ROUTE_LPREV: u32 = 13;
 export const ROUTE_LNEXT: u32 = 14;
 export const ROUTE_REFS: u32 = 15;
+export const ROUTE_HEAPPOS: u32 = 16;
+
+export const ROUTE_STATE_CREATED: u32 = 0;
+export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)
+export const ROUTE_STATE_DELETED: u32 = 2;
+export const ROUTE_STATE_SHIFT: u32 = 24;
+export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
-// │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 next in owner list │ 13..15 │
+// │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 next in owner (or zombie) │
+// │ 13 previous in the zombie list │ 14..15 reserved                                                      │
 // └──────────────────────────────────────────────────────────────────────────────────────────────────────┘
 export const NEXTHOP_WORDS: u32 = 16;
 export const NEXTHOP_GEN: u32 = 0;
@@ -114,10 +131,12 @@ export const NEXTHOP_REMOTE: u32 = 9;
 export const NEXTHOP_IREFS: u32 = 10;
 export const NEXTHOP_REFS: u32 = 11;
 export const NEXTHOP_NEXT: u32 = 12;
+export const NEXTHOP_ZPREV: u32 = 13;
 
-// ╒══════════ Entity: ENTITY_WORDS = 8 × u32 ═══════════════════════════════════════════╕
-// │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 first next hop │ 5 routes │ 6..7 │
-// └──────────────────────────────────────────────────────────────────────────────────────┘
+// ╒══════════ Entity: ENTITY_WORDS = 8 × u32 ═════════════════════════════════════════════════════════╕
+// │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 first next hop │ 5 live routes │ 6 next entity │
+// │ 7 flags (ENTITY_F_*) and client refs << 8                                                        │
+// └────────────────────────────────────────────────────────────────────────────────────────────────────┘
 export const ENTITY_WORDS: u32 = 8;
 export const ENTITY_GEN: u32 = 0;
 export const ENTITY_TABLE: u32 = 1;
@@ -125,6 +144,24 @@ export const ENTITY_PROTO: u32 = 2;
 export const ENTITY_INSTANCE: u32 = 3;
 export const ENTITY_NEXTHOPS: u32 = 4;
 export const ENTITY_ROUTES: u32 = 5;
+export const ENTITY_NEXT: u32 = 6;
+export const ENTITY_FLAGS: u32 = 7;
+export const ENTITY_F_DEREGISTERED: u32 = 1;
+export const ENTITY_REFS_SHIFT: u32 = 8;
+
+export const NEXTHOP_STATE_CREATED: u32 = 0;
+export const NEXTHOP_STATE_DELETED: u32 = 1;
+export const NEXTHOP_STATE_SHIFT: u32 = 16;
+
+// ── RTMv2 flag values the core interprets (spec §3.3, §3.7, §3.9) ─────────────────────────────────────
+export const CHANGE_FIRST: u32 = 0x1;
+export const CHANGE_NEW: u32 = 0x2;
+export const CHANGE_BEST: u32 = 0x10000;
+export const ROUTE_FLAGS_FORWARDING: u32 = 0x000f;
+/** Fired change types per view: 3 bits per view (ALL, BEST, FORWARDING) at bit 3 × view id. */
+export const FIRED_ALL: u32 = 1;
+export const FIRED_BEST: u32 = 2;
+export const FIRED_FWD: u32 = 4;
 
 // ── handle kinds (handles.ts) ─────────────────────────────────────────────────────────────────────────
 export const KIND_TABLE: u32 = 1;

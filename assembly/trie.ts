@@ -5,8 +5,7 @@
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (reserve them first);
 // nothing else allocates. Node accessors live here; no other file reads node records.
 import {
-  NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_DEST, TABLE_ROOT, TABLE_NODES,
-  DEST_STATE, SLAB_DEST, DEST_WORDS, NO_RANGE,
+  NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
 } from './layout';
 import { slabAlloc, slabFree, slabBase } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq } from './addr';
@@ -28,14 +27,17 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline export function setNodeDest(n: u32, d: u32): void { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); }
 
-/** State word of a destination (layout DEST_STATE); read here for qualification. */
+/** The dest state mirrored in node n (see layout NODE_STATE_SHIFT). */
 // @ts-ignore: decorator
-@inline function destState(d: u32): u32 {
-  return load<u32>(slabBase(SLAB_DEST) + ((<usize>d * DEST_WORDS + DEST_STATE) << 2));
+@inline export function nodeState(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_LEN << 2)) >>> NODE_STATE_SHIFT; }
+/** Mirrors a dest state word into its node. */
+// @ts-ignore: decorator
+@inline export function setNodeState(n: u32, state: u32): void {
+  store<u32>(nodePtr(n) + (NODE_LEN << 2), nodeLen(n) | (state << NODE_STATE_SHIFT));
 }
-/** A destination qualifies for a lookup when qual == 0 (present) or it has a state bit of qual. */
+/** Node n's destination qualifies when qual == 0 (present) or its state has a bit of qual. */
 // @ts-ignore: decorator
-@inline export function qualifies(d: u32, qual: u32): bool { return qual == 0 || (destState(d) & qual) != 0; }
+@inline export function nodeQualifies(n: u32, qual: u32): bool { return qual == 0 || (nodeState(n) & qual) != 0; }
 
 /** Allocates a node for (key, len) with no children and no dest. Caller reserved the slot. */
 function newNode(t: u32, key: usize, len: u32): u32 {
@@ -121,6 +123,7 @@ function replaceChild(parent: u32, old: u32, neu: u32): void {
  */
 export function trieDetach(t: u32, n: u32): void {
   setNodeDest(n, NIL);
+  setNodeState(n, 0);
   let root = tableGet(t, TABLE_ROOT);
   if (n == root) return;                                              // 1.
   let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
@@ -149,7 +152,7 @@ export function trieLpm(t: u32, key: usize, limit: u32, qual: u32): u32 {
     let nl = nodeLen(n);
     if (nl > limit || !prefixEq(nodeKey(n), key, nl)) break;
     let d = nodeDest(n);
-    if (d != NIL && qualifies(d, qual)) best = d;
+    if (d != NIL && nodeQualifies(n, qual)) best = d;
     if (nl >= limit) break;
     n = nodeChild(n, bitAt(key, nl));
   }
@@ -159,15 +162,15 @@ export function trieLpm(t: u32, key: usize, limit: u32, qual: u32): u32 {
 /** IPv4 hot path of trieLpm for a full 32-bit address; one word per node compare. */
 export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
   let nodes = slabBase(SLAB_NODE);
-  let dests = slabBase(SLAB_DEST);
   let n = root, best = NIL;
   while (n != NIL) {
     let p = nodes + (<usize>n << 5);
-    let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
+    let w4 = load<u32>(p, NODE_LEN << 2);
+    let nl = w4 & 0xff;
     // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0; nl == 0 always agrees
     if (nl != 0 && ((load<u32>(p) ^ addr) >>> (32 - nl)) != 0) break;
     let d = load<u32>(p, NODE_DEST << 2);
-    if (d != NIL && (qual == 0 || (load<u32>(dests + ((<usize>d * DEST_WORDS + DEST_STATE) << 2)) & qual) != 0)) best = d;
+    if (d != NIL && (qual == 0 || ((w4 >>> NODE_STATE_SHIFT) & qual) != 0)) best = d;
     if (nl == 32) break;
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));
   }
@@ -224,7 +227,7 @@ export function trieWalk(t: u32, key: usize, klen: u32, inclusive: bool, qual: u
       if (nl < rlen || !prefixEq(nodeKey(n), rkey, rlen)) break;
     }
     let d = nodeDest(n);
-    if (d != NIL && qualifies(d, qual)) store<u32>(out + (<usize>(count++) << 2), d);
+    if (d != NIL && nodeQualifies(n, qual)) store<u32>(out + (<usize>(count++) << 2), d);
     let c1 = nodeChild(n, 1), c0 = nodeChild(n, 0);
     if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
     if (c0 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c0);

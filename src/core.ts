@@ -28,6 +28,11 @@ export interface CoreExports {
   checkInvariants(t: number): number;
   slabMemoryBytes(): number;
   keyHasHostBits(len: number): number;
+  insertBatch(t: number, n: number, state: number): number;
+  tableSetMaxHops(t: number, n: number): number;
+  entityRegister(t: number, proto: number, instance: number): number;
+  destInfoX(t: number, d: number, proto: number, views: number): number;
+  lookup6(t: number, view: number): number;
   [name: string]: unknown;
 }
 

@@ -178,9 +178,37 @@ export class CoreTable {
     return hits;
   }
 
+  /**
+   * Bulk insert at the trie level: prefix i is keys[4i..4i+3] with length lens[i]; its dest id goes to
+   * destIds[i]. New destinations get `state` (0 = leave unpopulated). Returns how many were created.
+   * Lengths are validated per chunk of IO_BATCH_MAX before that chunk is inserted.
+   */
+  insertBatch(keys: Uint32Array, lens: Uint8Array | Uint32Array, count: number, destIds: Int32Array, state = 0): number {
+    this.live('insertBatch');
+    const c = this.core, max = c.IO_BATCH_MAX, t = this.t;
+    let created = 0;
+    for (let i = 0; i < count; i += max) {
+      const m = Math.min(max, count - i);
+      const u = c.u32();
+      u.set(keys.subarray(i * 4, (i + m) * 4), c.io + c.IO_IN);
+      u.set(lens.subarray(i, i + m), c.io + c.IO_OUT);
+      check(c.guard(() => c.x.insertBatch(t, m, state)), 'insertBatch');
+      created += c.res(0);
+      destIds.set(c.i32().subarray(c.io + c.IO_OUT, c.io + c.IO_OUT + m), i);
+    }
+    return created;
+  }
+
   /** Most specific destination with a live route in `view` for one IPv4 address (host order), or -1. */
   lookup4(addr: number, view = 0): number {
     return this.core.x.lookup4(this.t, addr >>> 0, view);
+  }
+
+  /** Most specific destination with a live route in `view` for one IPv6 address (4 words at keys[off]), or -1. */
+  lookup6(keys: Uint32Array, off = 0, view = 0): number {
+    const c = this.core, u = c.u32(), base = c.io + c.IO_IN;
+    u[base] = keys[off]; u[base + 1] = keys[off + 1]; u[base + 2] = keys[off + 2]; u[base + 3] = keys[off + 3];
+    return c.x.lookup6(this.t, view);
   }
 
   /** Structural invariants of the trie: 0 = fine, else an INV_* code of assembly/debug.ts. */

@@ -6,12 +6,14 @@ import { createInterface } from 'node:readline';
 import { Family, parsePrefixInto } from '../../src/address.js';
 import type { PrefixSet } from './random.js';
 
-export async function readPrefixFile(file: string, family: Family): Promise<PrefixSet> {
+/** With `filter`, lines of the other family are skipped (for files holding both families). */
+export async function readPrefixFile(file: string, family: Family, filter = false): Promise<PrefixSet> {
   let keys = new Uint32Array(4 * 1024 * 1024), lens = new Uint8Array(1024 * 1024), count = 0;
   const rl = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   for await (const line of rl) {
     const text = line.trim();
     if (text === '' || text.startsWith('#')) continue;
+    if (filter && text.includes(':') !== (family === 6)) continue;
     if (count === lens.length) {
       const k2 = new Uint32Array(keys.length * 2); k2.set(keys); keys = k2;
       const l2 = new Uint8Array(lens.length * 2); l2.set(lens); lens = l2;

@@ -1,0 +1,193 @@
+// Entities (registered clients) and their next hops. An entity is identified in its table by
+// (protocol id, instance id); its next hops form a singly linked list keyed by (address, interface).
+// Reference counting: next hops carry internal refs (routes using them) and client refs (handles
+// handed out); a deleted next hop is freed when both reach zero. Entities carry client refs and are
+// freed at deregistration once unreferenced. Allocation: one record per entity / next hop.
+import {
+  NIL, GEN_MASK, SLAB_ENTITY, SLAB_NEXTHOP, ENTITY_WORDS, ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE,
+  ENTITY_NEXTHOPS, ENTITY_ROUTES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED, ENTITY_REFS_SHIFT,
+  NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
+  NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
+  TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV,
+} from './layout';
+import { slabAlloc, slabFree, slabBase, slabIsAlive } from './slab';
+import { tableGet, tableSet } from './tables';
+import { prefixEq, copyMasked, prefixCompare } from './addr';
+
+// ── entity accessors ─────────────────────────────────────────────────────────────────────────────────
+// @ts-ignore: decorator
+@inline export function entityPtr(e: u32): usize { return slabBase(SLAB_ENTITY) + ((<usize>e * ENTITY_WORDS) << 2); }
+// @ts-ignore: decorator
+@inline export function entityGet(e: u32, w: u32): u32 { return load<u32>(entityPtr(e) + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline export function entitySet(e: u32, w: u32, v: u32): void { store<u32>(entityPtr(e) + (<usize>w << 2), v); }
+// @ts-ignore: decorator
+@inline export function entityRefs(e: u32): u32 { return entityGet(e, ENTITY_FLAGS) >>> ENTITY_REFS_SHIFT; }
+// @ts-ignore: decorator
+@inline export function entityActive(e: u32): bool {
+  return slabIsAlive(SLAB_ENTITY, e) && (entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) == 0;
+}
+
+/** The registered entity (proto, instance) of table t, or NIL. */
+export function entityFind(t: u32, proto: u32, instance: u32): u32 {
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
+    if (entityGet(e, ENTITY_PROTO) == proto && entityGet(e, ENTITY_INSTANCE) == instance &&
+      (entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) == 0) return e;
+  }
+  return NIL;
+}
+
+/** Creates an entity (caller checked uniqueness and reserved a slot). Appended to the table's list. */
+export function entityCreate(t: u32, proto: u32, instance: u32): u32 {
+  let e = slabAlloc(SLAB_ENTITY);
+  if (e == NIL) return NIL;
+  entitySet(e, ENTITY_TABLE, t);
+  entitySet(e, ENTITY_PROTO, proto);
+  entitySet(e, ENTITY_INSTANCE, instance);
+  entitySet(e, ENTITY_NEXTHOPS, NIL);
+  entitySet(e, ENTITY_NEXT, NIL);
+  // append: registration order is the order RtmGetRegisteredEntities reports
+  let last = tableGet(t, TABLE_ENTITIES);
+  if (last == NIL) tableSet(t, TABLE_ENTITIES, e);
+  else {
+    while (entityGet(last, ENTITY_NEXT) != NIL) last = entityGet(last, ENTITY_NEXT);
+    entitySet(last, ENTITY_NEXT, e);
+  }
+  return e;
+}
+
+/** Marks an entity deregistered; it is unlinked and freed once no client references it. */
+export function entityRetire(e: u32): void {
+  entitySet(e, ENTITY_FLAGS, entityGet(e, ENTITY_FLAGS) | ENTITY_F_DEREGISTERED);
+  if (entityRefs(e) == 0) entityFree(e);
+}
+
+/** Unlinks an entity from its table's list and frees it. */
+export function entityFree(e: u32): void {
+  let t = entityGet(e, ENTITY_TABLE);
+  let p = tableGet(t, TABLE_ENTITIES);
+  if (p == e) tableSet(t, TABLE_ENTITIES, entityGet(e, ENTITY_NEXT));
+  else {
+    while (p != NIL && entityGet(p, ENTITY_NEXT) != e) p = entityGet(p, ENTITY_NEXT);
+    if (p != NIL) entitySet(p, ENTITY_NEXT, entityGet(e, ENTITY_NEXT));
+  }
+  slabFree(SLAB_ENTITY, e);
+}
+
+/** Adjusts an entity's client refs; false if that would go below zero. Frees a retired, unreferenced entity. */
+export function entityRef(e: u32, delta: i32): bool {
+  let f = entityGet(e, ENTITY_FLAGS);
+  let refs = <i32>(f >>> ENTITY_REFS_SHIFT) + delta;
+  if (refs < 0) return false;
+  entitySet(e, ENTITY_FLAGS, (f & ((1 << ENTITY_REFS_SHIFT) - 1)) | (<u32>refs << ENTITY_REFS_SHIFT));
+  if (refs == 0 && (f & ENTITY_F_DEREGISTERED) != 0) entityFree(e);
+  return true;
+}
+
+// ── next-hop accessors ───────────────────────────────────────────────────────────────────────────────
+// @ts-ignore: decorator
+@inline export function nhPtr(h: u32): usize { return slabBase(SLAB_NEXTHOP) + ((<usize>h * NEXTHOP_WORDS) << 2); }
+// @ts-ignore: decorator
+@inline export function nhGet(h: u32, w: u32): u32 { return load<u32>(nhPtr(h) + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline export function nhSet(h: u32, w: u32, v: u32): void { store<u32>(nhPtr(h) + (<usize>w << 2), v); }
+// @ts-ignore: decorator
+@inline export function nhState(h: u32): u32 { return nhGet(h, NEXTHOP_FLAGS) >>> NEXTHOP_STATE_SHIFT; }
+// @ts-ignore: decorator
+@inline export function nhLive(h: u32): bool { return slabIsAlive(SLAB_NEXTHOP, h) && nhState(h) != NEXTHOP_STATE_DELETED; }
+
+/** The live next hop of entity e with (address key, len, interface), or NIL. */
+export function nhFind(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
+  for (let h = entityGet(e, ENTITY_NEXTHOPS); h != NIL; h = nhGet(h, NEXTHOP_NEXT)) {
+    if (nhGet(h, NEXTHOP_IFINDEX) == ifIndex && nhGet(h, NEXTHOP_LEN) == len &&
+      prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), key, len)) return h;
+  }
+  return NIL;
+}
+
+/**
+ * Creates a next hop of entity e, inserted in the owner's list in (address, interface) order so that
+ * next-hop enumerations walk it directly. Caller reserved a slot; NIL only if allocation failed.
+ */
+export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
+  let h = slabAlloc(SLAB_NEXTHOP);
+  if (h == NIL) return NIL;
+  nhSet(h, NEXTHOP_OWNER, e);
+  copyMasked(nhPtr(h) + (NEXTHOP_ADDR << 2), key, len);
+  nhSet(h, NEXTHOP_LEN, len);
+  nhSet(h, NEXTHOP_IFINDEX, ifIndex);
+  nhSet(h, NEXTHOP_REMOTE, NIL);
+  // sorted insert
+  let prev = NIL, cur = entityGet(e, ENTITY_NEXTHOPS);
+  while (cur != NIL && nhCompare(cur, h) < 0) { prev = cur; cur = nhGet(cur, NEXTHOP_NEXT); }
+  nhSet(h, NEXTHOP_NEXT, cur);
+  if (prev == NIL) entitySet(e, ENTITY_NEXTHOPS, h); else nhSet(prev, NEXTHOP_NEXT, h);
+  let t = entityGet(e, ENTITY_TABLE);
+  tableSet(t, TABLE_NEXTHOPS, tableGet(t, TABLE_NEXTHOPS) + 1);
+  return h;
+}
+
+/** Order of next hops: address in canonical prefix order, then interface index. */
+export function nhCompare(a: u32, b: u32): i32 {
+  let c = prefixCompare(nhPtr(a) + (NEXTHOP_ADDR << 2), nhGet(a, NEXTHOP_LEN), nhPtr(b) + (NEXTHOP_ADDR << 2), nhGet(b, NEXTHOP_LEN));
+  if (c != 0) return c;
+  let ia = nhGet(a, NEXTHOP_IFINDEX), ib = nhGet(b, NEXTHOP_IFINDEX);
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/** Marks a next hop deleted and unlinks it from its owner's list; freed once unreferenced. */
+export function nhDelete(h: u32): void {
+  let e = nhGet(h, NEXTHOP_OWNER);
+  let p = entityGet(e, ENTITY_NEXTHOPS);
+  if (p == h) entitySet(e, ENTITY_NEXTHOPS, nhGet(h, NEXTHOP_NEXT));
+  else {
+    while (p != NIL && nhGet(p, NEXTHOP_NEXT) != h) p = nhGet(p, NEXTHOP_NEXT);
+    if (p != NIL) nhSet(p, NEXTHOP_NEXT, nhGet(h, NEXTHOP_NEXT));
+  }
+  nhSet(h, NEXTHOP_NEXT, NIL);
+  nhSet(h, NEXTHOP_FLAGS, (nhGet(h, NEXTHOP_FLAGS) & 0xffff) | (NEXTHOP_STATE_DELETED << NEXTHOP_STATE_SHIFT));
+  let t = entityGet(e, ENTITY_TABLE);
+  tableSet(t, TABLE_NEXTHOPS, tableGet(t, TABLE_NEXTHOPS) - 1);
+  // link into the table's zombie list until unreferenced
+  let z = tableGet(t, TABLE_ZNEXTHOPS);
+  nhSet(h, NEXTHOP_NEXT, z);
+  nhSet(h, NEXTHOP_ZPREV, NIL);
+  if (z != NIL) nhSet(z, NEXTHOP_ZPREV, h);
+  tableSet(t, TABLE_ZNEXTHOPS, h);
+  nhMaybeFree(h);
+}
+
+/** Frees a deleted next hop that nothing references (unlinking it from the zombie list). */
+export function nhMaybeFree(h: u32): void {
+  if (nhState(h) == NEXTHOP_STATE_DELETED && nhGet(h, NEXTHOP_IREFS) == 0 && nhGet(h, NEXTHOP_REFS) == 0) {
+    nhFreeDeleted(h);
+  }
+}
+
+/** Unlinks a deleted next hop from its table's zombie list and frees it. */
+export function nhFreeDeleted(h: u32): void {
+  let t = entityGet(nhGet(h, NEXTHOP_OWNER), ENTITY_TABLE);
+  let prev = nhGet(h, NEXTHOP_ZPREV), next = nhGet(h, NEXTHOP_NEXT);
+  if (prev == NIL) tableSet(t, TABLE_ZNEXTHOPS, next); else nhSet(prev, NEXTHOP_NEXT, next);
+  if (next != NIL) nhSet(next, NEXTHOP_ZPREV, prev);
+  slabFree(SLAB_NEXTHOP, h);
+}
+
+/** Adds delta to a next hop's internal (route) references. */
+export function nhIref(h: u32, delta: i32): void {
+  let r = <i32>nhGet(h, NEXTHOP_IREFS) + delta;
+  assert(r >= 0); // routes release exactly what they took
+  nhSet(h, NEXTHOP_IREFS, <u32>r);
+  if (r == 0) nhMaybeFree(h);
+}
+
+/** Adds delta to a next hop's client references; false if that would go below zero. */
+export function nhRef(h: u32, delta: i32): bool {
+  let r = <i32>nhGet(h, NEXTHOP_REFS) + delta;
+  if (r < 0) return false;
+  nhSet(h, NEXTHOP_REFS, <u32>r);
+  if (r == 0) nhMaybeFree(h);
+  return true;
+}
+
+export { GEN_MASK, ENTITY_ROUTES };

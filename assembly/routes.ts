@@ -1,0 +1,330 @@
+// Routes and the per-destination best-route machinery. Each destination keeps its live routes in a
+// chain sorted by (preference, metric, creation seq) — spec §7.1 B6; the best route of view v is the
+// first live route in v, except that a tied incumbent stays best (B4). Every add/update/delete
+// classifies what changed per view (spec §7.8.2: ALL / BEST / FORWARDING) into `fired` (3 bits per
+// view), which drives RTM_ROUTE_CHANGE_BEST. Presence (spec §7.4, D-24): a destination lives while
+// route records, marks, opaque slots or queued changes pin it, or clients reference it.
+// Costs: O(routes of the destination) per change. Allocation: a route record, and a hop array when a
+// route has more than one next hop.
+import {
+  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC,
+  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT,
+  ROUTE_REFS, ROUTE_HEAPPOS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
+  DEST_ROUTES, DEST_NLIVE, DEST_BEST, DEST_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
+  DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
+  FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES,
+} from './layout';
+import { slabAlloc, slabFree, slabBase } from './slab';
+import { tableGet, tableSet } from './tables';
+import { destGet, destSet, destSetState, destRemove, destPtr } from './dests';
+import { entityGet, entitySet, nhIref } from './entities';
+
+// ── route accessors ─────────────────────────────────────────────────────────────────────────────────
+// @ts-ignore: decorator
+@inline export function routePtr(r: u32): usize { return slabBase(SLAB_ROUTE) + ((<usize>r * ROUTE_WORDS) << 2); }
+// @ts-ignore: decorator
+@inline export function routeGet(r: u32, w: u32): u32 { return load<u32>(routePtr(r) + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline export function routeSet(r: u32, w: u32, v: u32): void { store<u32>(routePtr(r) + (<usize>w << 2), v); }
+// @ts-ignore: decorator
+@inline export function routeState(r: u32): u32 { return routeGet(r, ROUTE_FLAGS) >>> ROUTE_STATE_SHIFT; }
+// @ts-ignore: decorator
+@inline export function routeFlags16(r: u32): u32 { return routeGet(r, ROUTE_FLAGS) & 0xffff; }
+// @ts-ignore: decorator
+@inline export function routeLive(r: u32): bool { return routeState(r) == ROUTE_STATE_CREATED; }
+// @ts-ignore: decorator
+@inline function setRouteState(r: u32, s: u32): void {
+  routeSet(r, ROUTE_FLAGS, (routeGet(r, ROUTE_FLAGS) & 0x00ffffff) | (s << ROUTE_STATE_SHIFT));
+}
+
+/** Next hop i of route r (i < count). */
+export function routeHop(r: u32, i: u32): u32 {
+  let n = routeGet(r, ROUTE_NHCOUNT);
+  assert(i < n); // caller iterates below the count
+  return n == 1 ? routeGet(r, ROUTE_NH) : load<u32>(<usize>routeGet(r, ROUTE_NH) + (<usize>i << 2));
+}
+
+/** The clock, in ms, for LastChanged (set by the facade before mutating calls). */
+export let nowMs: f64 = 0;
+export function setNowMs(ms: f64): void { nowMs = ms; }
+
+/** Change types fired by the last operation: FIRED_* << (3 × view id). */
+export let fired: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function better(a: u32, b: u32): bool {
+  // lower preference, then lower metric, then older (lower creation seq)
+  let pa = routeGet(a, ROUTE_PREF), pb = routeGet(b, ROUTE_PREF);
+  if (pa != pb) return pa < pb;
+  let ma = routeGet(a, ROUTE_METRIC), mb = routeGet(b, ROUTE_METRIC);
+  if (ma != mb) return ma < mb;
+  return routeGet(a, ROUTE_SEQ) < routeGet(b, ROUTE_SEQ);
+}
+
+function chainInsert(d: u32, r: u32): void {
+  let prev = NIL, cur = destGet(d, DEST_ROUTES);
+  while (cur != NIL && better(cur, r)) { prev = cur; cur = routeGet(cur, ROUTE_NEXT); }
+  routeSet(r, ROUTE_NEXT, cur);
+  if (prev == NIL) destSet(d, DEST_ROUTES, r); else routeSet(prev, ROUTE_NEXT, r);
+}
+
+function chainRemove(d: u32, r: u32): void {
+  let cur = destGet(d, DEST_ROUTES);
+  if (cur == r) { destSet(d, DEST_ROUTES, routeGet(r, ROUTE_NEXT)); routeSet(r, ROUTE_NEXT, NIL); return; }
+  while (cur != NIL && routeGet(cur, ROUTE_NEXT) != r) cur = routeGet(cur, ROUTE_NEXT);
+  assert(cur != NIL); // r is in d's chain
+  routeSet(cur, ROUTE_NEXT, routeGet(r, ROUTE_NEXT));
+  routeSet(r, ROUTE_NEXT, NIL);
+}
+
+/**
+ * Recomputes the best route of every view and the destination's state word. Cases per view:
+ * 1. no live route in the view → NIL; 2. the incumbent ties the first candidate on (preference,
+ * metric) → the incumbent stays (B4); 3. otherwise the first candidate in chain order.
+ */
+export function destRecompute(d: u32): void {
+  let viewsMask: u32 = 0;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) viewsMask |= routeGet(r, ROUTE_VIEWS);
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+    let vb: u32 = 1 << v;
+    let first = NIL;
+    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+      if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) { first = r; break; }
+    }
+    let inc = destGet(d, DEST_BEST + v);
+    let best = first;
+    if (inc != NIL && first != NIL && inc != first && routeLive(inc) && (routeGet(inc, ROUTE_VIEWS) & vb) != 0 &&
+      routeGet(inc, ROUTE_DEST) == d && routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) &&
+      routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) best = inc;
+    destSet(d, DEST_BEST + v, best);
+  }
+  let held = false;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) != NIL) held = true;
+  let state = (viewsMask & 0xff) | (destGet(d, DEST_NLIVE) > 0 ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);
+  destSetState(d, state);
+}
+
+/** Removes a destination that nothing keeps present any more (spec §7.4 / D-24). */
+export function destMaybeRemove(d: u32): void {
+  if (destGet(d, DEST_PINS) == 0 && destGet(d, DEST_REFS) == 0) destRemove(d);
+}
+
+/** Adds delta to a destination's pins (route records, marks, opaque slots, queued changes). */
+export function destPin(d: u32, delta: i32): void {
+  let p = <i32>destGet(d, DEST_PINS) + delta;
+  assert(p >= 0); // pins are released exactly once
+  destSet(d, DEST_PINS, <u32>p);
+  if (p == 0) destMaybeRemove(d);
+}
+
+/** Adds delta to a destination's client refs; false if that would go below zero. */
+export function destRef(d: u32, delta: i32): bool {
+  let r = <i32>destGet(d, DEST_REFS) + delta;
+  if (r < 0) return false;
+  destSet(d, DEST_REFS, <u32>r);
+  if (r == 0) destMaybeRemove(d);
+  return true;
+}
+
+function setHops(r: u32, hops: usize, n: u32): void {
+  let old = routeGet(r, ROUTE_NHCOUNT);
+  if (old > 1) heap.free(<usize>routeGet(r, ROUTE_NH));
+  routeSet(r, ROUTE_NHCOUNT, n);
+  if (n == 0) routeSet(r, ROUTE_NH, NIL);
+  else if (n == 1) routeSet(r, ROUTE_NH, load<u32>(hops));
+  else {
+    let p = heap.alloc(<usize>n << 2);
+    memory.copy(p, hops, <usize>n << 2);
+    routeSet(r, ROUTE_NH, <u32>p);
+  }
+}
+
+function hopsIref(r: u32, delta: i32): void {
+  let n = routeGet(r, ROUTE_NHCOUNT);
+  for (let i: u32 = 0; i < n; i++) nhIref(routeHop(r, i), delta);
+  let nb = routeGet(r, ROUTE_NEIGHBOUR);
+  if (nb != NIL) nhIref(nb, delta);
+}
+
+function hopsEqual(r: u32, hops: usize, n: u32): bool {
+  if (routeGet(r, ROUTE_NHCOUNT) != n) return false;
+  for (let i: u32 = 0; i < n; i++) if (routeHop(r, i) != load<u32>(hops + (<usize>i << 2))) return false;
+  return true;
+}
+
+// best routes before the operation, per view
+const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
+function saveBest(d: u32): void {
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(BEFORE + (<usize>v << 2), destGet(d, DEST_BEST + v));
+}
+/** ORs into `fired` BEST/FORWARDING for every view whose best route became another route. */
+function fireBestChanges(d: u32): void {
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+    if (load<u32>(BEFORE + (<usize>v << 2)) != destGet(d, DEST_BEST + v)) fired |= (FIRED_BEST | FIRED_FWD) << (3 * v);
+  }
+}
+
+/** Creation seq of the last route made (for the hold/list layers). */
+export let created: bool = false;
+
+/**
+ * Creates (r == NIL) or updates route r of entity e on destination d with validated fields; hops
+ * (n next-hop slots at `hops`) and the neighbour belong to e. Sets `fired` and `created`; updates
+ * LastChanged when anything changed. Caller reserved a route slot. Cases: 1. create; 2. update,
+ * where a changed preference or metric re-sorts the chain.
+ */
+export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, n: u32, pref: u32, metric: u32,
+  views: u32, flags16: u32, flags1: u32, esiChanged: bool): u32 {
+  fired = 0;
+  saveBest(d);
+  let t = destGet(d, DEST_TABLE);
+  let changed = false;
+  let bestRelevant = false, fwdRelevant = false;
+  if (r == NIL) {                                                                    // 1.
+    r = slabAlloc(SLAB_ROUTE);
+    assert(r != NIL); // reserved by the caller
+    created = true;
+    routeSet(r, ROUTE_DEST, d);
+    routeSet(r, ROUTE_OWNER, e);
+    routeSet(r, ROUTE_NEIGHBOUR, neighbour);
+    routeSet(r, ROUTE_PREF, pref);
+    routeSet(r, ROUTE_METRIC, metric);
+    routeSet(r, ROUTE_VIEWS, views);
+    routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
+    let seq = tableGet(t, TABLE_SEQ);
+    tableSet(t, TABLE_SEQ, seq + 1);
+    routeSet(r, ROUTE_SEQ, seq);
+    routeSet(r, ROUTE_NHCOUNT, 0);
+    setHops(r, hops, n);
+    routeSet(r, ROUTE_LIST, NIL);
+    routeSet(r, ROUTE_LPREV, NIL);
+    routeSet(r, ROUTE_LNEXT, NIL);
+    routeSet(r, ROUTE_HEAPPOS, NIL);
+    hopsIref(r, 1);
+    destPin(d, 1);
+    chainInsert(d, r);
+    destSet(d, DEST_NLIVE, destGet(d, DEST_NLIVE) + 1);
+    tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) + 1);
+    entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) + 1);
+    for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
+    changed = true;
+  } else {                                                                           // 2.
+    created = false;
+    let oldViews = routeGet(r, ROUTE_VIEWS);
+    let oldFlags = routeFlags16(r);
+    let prefChanged = routeGet(r, ROUTE_PREF) != pref || routeGet(r, ROUTE_METRIC) != metric;
+    let hopsChanged = !hopsEqual(r, hops, n);
+    let flagsChanged = oldFlags != (flags16 & 0xffff);
+    let otherChanged = routeGet(r, ROUTE_NEIGHBOUR) != neighbour || oldViews != views ||
+      ((routeGet(r, ROUTE_FLAGS) >>> ROUTE_FLAGS1_SHIFT) & 0xff) != (flags1 & 0xff) || esiChanged;
+    changed = prefChanged || hopsChanged || flagsChanged || otherChanged;
+    bestRelevant = prefChanged || hopsChanged || flagsChanged;
+    fwdRelevant = prefChanged || hopsChanged || ((oldFlags ^ flags16) & ROUTE_FLAGS_FORWARDING) != 0;
+    if (hopsChanged || routeGet(r, ROUTE_NEIGHBOUR) != neighbour) {
+      // take the new references before dropping the old ones, so a shared next hop is never freed
+      let oldNb = routeGet(r, ROUTE_NEIGHBOUR);
+      let oldN = routeGet(r, ROUTE_NHCOUNT);
+      for (let i: u32 = 0; i < n; i++) nhIref(load<u32>(hops + (<usize>i << 2)), 1);
+      if (neighbour != NIL) nhIref(neighbour, 1);
+      for (let i: u32 = 0; i < oldN; i++) nhIref(routeHop(r, i), -1);
+      if (oldNb != NIL) nhIref(oldNb, -1);
+      setHops(r, hops, n);
+      routeSet(r, ROUTE_NEIGHBOUR, neighbour);
+    }
+    routeSet(r, ROUTE_VIEWS, views);
+    routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
+    if (prefChanged) {
+      chainRemove(d, r);
+      routeSet(r, ROUTE_PREF, pref);
+      routeSet(r, ROUTE_METRIC, metric);
+      chainInsert(d, r);
+    }
+    if (changed) {
+      for (let v: u32 = 0; v < VIEW_COUNT; v++) if (((oldViews | views) & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
+    }
+  }
+  destRecompute(d);
+  fireBestChanges(d);
+  if (!created && (bestRelevant || fwdRelevant)) {
+    // the same route stayed best in a view and its best-relevant data changed
+    for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+      if (destGet(d, DEST_BEST + v) == r && load<u32>(BEFORE + (<usize>v << 2)) == r) {
+        if (bestRelevant) fired |= FIRED_BEST << (3 * v);
+        if (fwdRelevant) fired |= FIRED_FWD << (3 * v);
+      }
+    }
+  }
+  if (changed) store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
+  return r;
+}
+
+/**
+ * Deletes live route r: it leaves its destination's chain (and route list), state DELETED; the
+ * record is freed now if no client references it, else on the last release. Sets `fired`.
+ */
+export function routeDelete(r: u32): void {
+  fired = 0;
+  let d = routeGet(r, ROUTE_DEST);
+  let t = destGet(d, DEST_TABLE);
+  let e = routeGet(r, ROUTE_OWNER);
+  saveBest(d);
+  chainRemove(d, r);
+  setRouteState(r, ROUTE_STATE_DELETED);
+  destSet(d, DEST_NLIVE, destGet(d, DEST_NLIVE) - 1);
+  tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) - 1);
+  entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) - 1);
+  let views = routeGet(r, ROUTE_VIEWS);
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
+  destRecompute(d);
+  fireBestChanges(d);
+  store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
+  if (routeGet(r, ROUTE_REFS) == 0) routeFree(r);
+  else {
+    // referenced: keep the record (state DELETED) on the table's zombie list, linked by the list words
+    let z = tableGet(t, TABLE_ZROUTES);
+    routeSet(r, ROUTE_LNEXT, z);
+    routeSet(r, ROUTE_LPREV, NIL);
+    if (z != NIL) routeSet(z, ROUTE_LPREV, r);
+    tableSet(t, TABLE_ZROUTES, r);
+  }
+}
+
+/** Frees a deleted route record: drops its next-hop references and its pin on the destination. */
+export function routeFree(r: u32): void {
+  let d = routeGet(r, ROUTE_DEST);
+  if (routeGet(r, ROUTE_REFS) != 0) {
+    // on the zombie list (teardown frees referenced records too)
+    let t = destGet(d, DEST_TABLE);
+    let prev = routeGet(r, ROUTE_LPREV), next = routeGet(r, ROUTE_LNEXT);
+    if (prev == NIL) tableSet(t, TABLE_ZROUTES, next); else routeSet(prev, ROUTE_LNEXT, next);
+    if (next != NIL) routeSet(next, ROUTE_LPREV, prev);
+  }
+  hopsIref(r, -1);
+  if (routeGet(r, ROUTE_NHCOUNT) > 1) heap.free(<usize>routeGet(r, ROUTE_NH));
+  routeSet(r, ROUTE_NHCOUNT, 0);
+  slabFree(SLAB_ROUTE, r);
+  destPin(d, -1);
+}
+
+/** Adds delta to a route's client references; false if that would go below zero. */
+export function routeRef(r: u32, delta: i32): bool {
+  let c = <i32>routeGet(r, ROUTE_REFS) + delta;
+  if (c < 0) return false;
+  if (c == 0 && routeState(r) == ROUTE_STATE_DELETED) { routeFree(r); return true; }
+  routeSet(r, ROUTE_REFS, <u32>c);
+  return true;
+}
+
+/** Sets a destination's LastChanged to now. */
+export function touchDest(d: u32): void { store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs); }
+
+/** Views in which route r is the best route of its destination. */
+export function routeBestViews(r: u32): u32 {
+  if (!routeLive(r)) return 0;
+  let d = routeGet(r, ROUTE_DEST);
+  let m: u32 = 0;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_BEST + v) == r) m |= 1 << v;
+  return m;
+}
+
+export { SLAB_DEST, DEST_STATE };

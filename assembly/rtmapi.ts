@@ -1,0 +1,424 @@
+// Exports of the RTMv2 layer: entities, next hops, routes, reference counts, destination info. Each
+// validates in the order of spec D-05 — registration handle, other handles (ERROR_INVALID_HANDLE),
+// parameters (ERROR_INVALID_PARAMETER / ERROR_NOT_SUPPORTED), ownership (ERROR_ACCESS_DENIED), lookup
+// (ERROR_NOT_FOUND), resources (ERROR_NOT_ENOUGH_MEMORY, memory reserved before any change) — so a
+// failing call changes nothing. Handles come in as f64 (0 = NULL); results are slots in RES registers,
+// turned into handles by the facade. Next-hop handle lists are f64s at IO_HOPS.
+import {
+  NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
+  ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED, ENTITY_NEXTHOPS,
+  NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE, NEXTHOP_NEXT,
+  ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
+  DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
+  TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
+  NO_RANGE,
+} from './layout';
+import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
+  ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED } from './status';
+import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
+import { slabReserve, slabIsAlive, slabBase } from './slab';
+import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
+import { handleSlot } from './handles';
+import { destFind, destEnsure, destGet, destValid, destLen, destKey } from './dests';
+import { trieWalk } from './trie';
+import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
+  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr } from './entities';
+import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
+  destRef, fired, created, setNowMs, routeHop, touchDest } from './routes';
+import { prefixEq } from './addr';
+
+/** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
+export const IO_HOPS: u32 = IO_IN + 8;
+/** Largest next-hop list a route may carry (the profile's MaxNextHopsInRoute is capped to it). */
+export const MAX_HOPS_LIMIT: u32 = 256;
+const HOPS: usize = memory.data(<i32>(MAX_HOPS_LIMIT * 4), 16);
+
+// @ts-ignore: decorator
+@inline function hopHandle(i: u32): f64 { return load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)); }
+
+/** The active entity a registration handle names, or NIL. */
+function entityOf(h: f64): u32 {
+  let e = handleSlot(h, KIND_ENTITY);
+  return e != NIL && entityActive(e) ? e : NIL;
+}
+
+/** Sets the clock used for LastChanged. */
+export function setNow(ms: f64): void { setNowMs(ms); }
+
+/** Sets a table's MaxNextHopsInRoute (≤ MAX_HOPS_LIMIT). */
+export function tableSetMaxHops(t: u32, n: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (n == 0 || n > MAX_HOPS_LIMIT) return ERROR_INVALID_PARAMETER;
+  tableSet(t, TABLE_MAXHOPS, n);
+  return NO_ERROR;
+}
+
+// ── entities ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** Registers entity (proto, instance) in table t. RES0 = entity slot. */
+export function entityRegister(t: u32, proto: u32, instance: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (entityFind(t, proto, instance) != NIL) return ERROR_ALREADY_EXISTS;
+  if (!slabReserve(SLAB_ENTITY, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+  setRes(0, entityCreate(t, proto, instance));
+  return NO_ERROR;
+}
+
+/**
+ * Deregistration clean-up (spec §7.16 steps 2–3 in the core): deletes every live route of the entity
+ * (normal deletion semantics) and every next hop, then retires it (freed once unreferenced). The
+ * facade has already handled lists, enumerations, notifications, locks and JS slots.
+ * RES0 = routes deleted.
+ */
+export function entityDeregister(h: f64): i32 {
+  let e = entityOf(h);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let deleted: u32 = purgeRoutes(t, e);
+  while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
+  entityRetire(e);
+  setRes(0, deleted);
+  return NO_ERROR;
+}
+
+const PURGE_ROUTES: usize = memory.data(<i32>(64 * 4), 16);
+/** Deletes every live route of entity e in table t, walking destinations in order. */
+export function purgeRoutes(t: u32, e: u32): u32 {
+  let out = ioPtr(IO_OUT);
+  let deleted: u32 = 0;
+  let key = ioPtr(IO_IN);
+  memory.fill(key, 0, 16);
+  let klen: u32 = 0;
+  let inclusive = true;
+  while (true) {
+    let n = trieWalk(t, key, klen, inclusive, DEST_S_POPULATED, key, NO_RANGE, IO_BATCH_MAX, out);
+    if (n == 0) break;
+    let last = load<u32>(out + (<usize>(n - 1) << 2));
+    // remember the cursor before deletions can free the last destination
+    memory.copy(key, destKey(last), 16);
+    klen = destLen(last);
+    inclusive = false;
+    for (let i: u32 = 0; i < n; i++) {
+      let d = load<u32>(out + (<usize>i << 2));
+      // collect this entity's live routes first: deleting may free the destination
+      let m: u32 = 0;
+      for (let r = destGet(d, DEST_ROUTES); r != NIL && m < 64; r = routeGet(r, ROUTE_NEXT)) {
+        if (routeGet(r, ROUTE_OWNER) == e) store<u32>(PURGE_ROUTES + (<usize>(m++) << 2), r);
+      }
+      for (let j: u32 = 0; j < m; j++) { routeDelete(load<u32>(PURGE_ROUTES + (<usize>j << 2))); deleted++; }
+      if (m == 64) { i--; continue; } // more than 64 routes of e on d: go again
+    }
+    if (n < IO_BATCH_MAX) break;
+  }
+  return deleted;
+}
+
+/** Entity info: RES0 slot, RES1 table, RES2 protocol id, RES3 instance id, RES4 1 if deregistered. */
+export function entityInfo(h: f64): i32 {
+  let e = handleSlot(h, KIND_ENTITY);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  setRes(0, e); setRes(1, entityGet(e, ENTITY_TABLE)); setRes(2, entityGet(e, ENTITY_PROTO));
+  setRes(3, entityGet(e, ENTITY_INSTANCE)); setRes(4, (entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) != 0 ? 1 : 0);
+  return NO_ERROR;
+}
+
+/** Registered entities of table t in registration order → IO_OUT slots; RES0 = count. */
+export function entityList(t: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  let n: u32 = 0, out = ioPtr(IO_OUT);
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && n < IO_BATCH_MAX; e = entityGet(e, ENTITY_NEXT)) {
+    if ((entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) == 0) store<u32>(out + (<usize>(n++) << 2), e);
+  }
+  setRes(0, n);
+  return NO_ERROR;
+}
+
+/** Adds delta (±1) to an entity's client references. */
+export function entityRefX(h: f64, delta: i32): i32 {
+  let e = handleSlot(h, KIND_ENTITY);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  return entityRef(e, delta) ? NO_ERROR : ERROR_INVALID_HANDLE;
+}
+
+// ── next hops ────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * RtmAddNextHop: with nh != 0 updates that next hop (owner only; identity must match the key); else
+ * finds (address IO_IN, len, ifIndex) in the caller's list or creates it. Updates flags and the remote
+ * destination (remoteH, 0 = none). RES0 = next-hop slot, RES1 = 1 if created.
+ */
+export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH: f64, nh: f64): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let h = NIL;
+  if (nh != 0) { h = handleSlot(nh, KIND_NEXTHOP); if (h == NIL || !nhLive(h)) return ERROR_INVALID_HANDLE; }
+  let remote = NIL;
+  if (remoteH != 0) { remote = handleSlot(remoteH, KIND_DEST); if (remote == NIL) return ERROR_INVALID_HANDLE; }
+  if (len > tableMaxLen(t) || flags > 0xffff) return ERROR_INVALID_PARAMETER;
+  if (remote != NIL && destGet(remote, 1) != t) return ERROR_INVALID_PARAMETER;
+  let key = ioPtr(IO_IN);
+  let createdNh: u32 = 0;
+  if (h != NIL) {
+    if (nhGet(h, NEXTHOP_LEN) != len || nhGet(h, NEXTHOP_IFINDEX) != ifIndex ||
+      !prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), key, len)) return ERROR_INVALID_PARAMETER;
+    if (nhGet(h, NEXTHOP_OWNER) != e) return ERROR_ACCESS_DENIED;
+  } else {
+    h = nhFind(e, key, len, ifIndex);
+    if (h == NIL) {
+      if (!slabReserve(SLAB_NEXTHOP, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+      h = nhCreate(e, key, len, ifIndex);
+      createdNh = 1;
+    }
+  }
+  nhSet(h, NEXTHOP_FLAGS, (nhGet(h, NEXTHOP_FLAGS) & 0xffff0000) | flags);
+  nhSet(h, NEXTHOP_REMOTE, remote);
+  setRes(0, h); setRes(1, createdNh);
+  return NO_ERROR;
+}
+
+/** RtmFindNextHop in the caller's list. RES0 = slot. */
+export function nexthopFind(eh: f64, len: u32, ifIndex: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  if (len > tableMaxLen(entityGet(e, ENTITY_TABLE))) return ERROR_INVALID_PARAMETER;
+  let h = nhFind(e, ioPtr(IO_IN), len, ifIndex);
+  if (h == NIL) return ERROR_NOT_FOUND;
+  setRes(0, h);
+  return NO_ERROR;
+}
+
+/** RtmDeleteNextHop by handle (nh != 0) or by (IO_IN address, len, ifIndex). RES0 = slot deleted. */
+export function nexthopDelete(eh: f64, nh: f64, len: u32, ifIndex: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let h = NIL;
+  if (nh != 0) {
+    h = handleSlot(nh, KIND_NEXTHOP);
+    if (h == NIL) return ERROR_INVALID_HANDLE;
+    if (nhGet(h, NEXTHOP_OWNER) != e) return ERROR_ACCESS_DENIED;
+    if (!nhLive(h)) return ERROR_NOT_FOUND;
+  } else {
+    if (len > tableMaxLen(entityGet(e, ENTITY_TABLE))) return ERROR_INVALID_PARAMETER;
+    h = nhFind(e, ioPtr(IO_IN), len, ifIndex);
+    if (h == NIL) return ERROR_NOT_FOUND;
+  }
+  setRes(0, h);
+  nhDelete(h);
+  return NO_ERROR;
+}
+
+/** Adds delta (±1) to a next hop's client references (any state while the record lives). */
+export function nexthopRefX(nh: f64, delta: i32): i32 {
+  let h = handleSlot(nh, KIND_NEXTHOP);
+  if (h == NIL) return ERROR_INVALID_HANDLE;
+  return nhRef(h, delta) ? NO_ERROR : ERROR_INVALID_HANDLE;
+}
+
+/** Resolves a next-hop handle (any state). RES0 = slot. */
+export function nexthopFromHandle(nh: f64): i32 {
+  let h = handleSlot(nh, KIND_NEXTHOP);
+  if (h == NIL) return ERROR_INVALID_HANDLE;
+  setRes(0, h);
+  return NO_ERROR;
+}
+
+/** The caller's next hops in (address, interface) order → IO_OUT slots, starting after `after` (0 = from the first). RES0 = count. */
+export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  if (max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
+  let h = entityGet(e, ENTITY_NEXTHOPS);
+  if (afterSlot != NIL) {
+    while (h != NIL && h != afterSlot) h = nhGet(h, NEXTHOP_NEXT);
+    if (h != NIL) h = nhGet(h, NEXTHOP_NEXT);
+  }
+  let n: u32 = 0, out = ioPtr(IO_OUT);
+  for (; h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) store<u32>(out + (<usize>(n++) << 2), h);
+  setRes(0, n);
+  return NO_ERROR;
+}
+
+// ── routes ───────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * RtmAddRouteToDest. Destination (IO_IN key, len); routeH != 0 updates that route; else the route is
+ * found per spec §7.2 I2 (changeIn NEW / FIRST / neighbour match) or created. nHops next-hop handles
+ * at IO_HOPS; neighbourH 0 = NULL. Views are masked to the table's supported views (D-36).
+ * RES0 = route slot, RES1 = change flags out, RES2 = dest slot, RES3 = fired (3 bits per view),
+ * RES4 = 1 if the destination was created.
+ */
+export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
+  views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  // 2. handles resolve
+  let r = NIL;
+  if (routeH != 0) { r = handleSlot(routeH, KIND_ROUTE); if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE; }
+  let nb = NIL;
+  if (neighbourH != 0) { nb = handleSlot(neighbourH, KIND_NEXTHOP); if (nb == NIL) return ERROR_INVALID_HANDLE; }
+  if (nHops > MAX_HOPS_LIMIT) return ERROR_INVALID_PARAMETER;
+  for (let i: u32 = 0; i < nHops; i++) {
+    let h = handleSlot(hopHandle(i), KIND_NEXTHOP);
+    if (h == NIL) return ERROR_INVALID_HANDLE;
+    store<u32>(HOPS + (<usize>i << 2), h);
+  }
+  // 3. parameters
+  if (len > tableMaxLen(t) || nHops > tableGet(t, TABLE_MAXHOPS) || flags16 > 0xffff || flags1 > 0xff) return ERROR_INVALID_PARAMETER;
+  if (nb != NIL && (nhGet(nb, NEXTHOP_OWNER) != e || !nhLive(nb))) return ERROR_INVALID_PARAMETER;
+  for (let i: u32 = 0; i < nHops; i++) {
+    let h = load<u32>(HOPS + (<usize>i << 2));
+    if (nhGet(h, NEXTHOP_OWNER) != e || !nhLive(h)) return ERROR_INVALID_PARAMETER;
+  }
+  let key = ioPtr(IO_IN);
+  if (r != NIL) {
+    let rd = routeGet(r, ROUTE_DEST);
+    if (destLen(rd) != len || !prefixEq(destKey(rd), key, len)) return ERROR_INVALID_PARAMETER;
+    if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;            // 4. ownership
+  }
+  views &= tableGet(t, TABLE_VIEWS);
+  // find the route to update (spec §7.2 I2)
+  let d = r != NIL ? routeGet(r, ROUTE_DEST) : destFind(t, key, len);
+  if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) {
+    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
+      if (routeGet(c, ROUTE_OWNER) != e) continue;
+      if ((changeIn & CHANGE_FIRST) != 0 || routeGet(c, ROUTE_NEIGHBOUR) == nb) { r = c; break; }
+    }
+  }
+  // 6. resources, before any change
+  if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+  let destCreated: u32 = 0;
+  if (d == NIL) {
+    d = destEnsure(t, key, len);
+    if (d == NIL) return ERROR_NOT_ENOUGH_MEMORY;
+    destCreated = 1;
+  }
+  r = routeApply(e, d, r, nb, HOPS, nHops, pref, metric, views, flags16, flags1, esiChanged != 0);
+  let out: u32 = created ? CHANGE_NEW : 0;
+  if (bestFired()) out |= CHANGE_BEST;
+  setRes(0, r); setRes(1, out); setRes(2, d); setRes(3, fired); setRes(4, destCreated);
+  return NO_ERROR;
+}
+
+function bestFired(): bool {
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((fired & (FIRED_BEST << (3 * v))) != 0) return true;
+  return false;
+}
+
+/** RtmDeleteRouteToDest. RES0 = route slot, RES1 = change flags (BEST or 0), RES2 = dest, RES3 = fired. */
+export function routeDeleteX(eh: f64, routeH: f64): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let r = handleSlot(routeH, KIND_ROUTE);
+  if (r == NIL) return ERROR_INVALID_HANDLE;
+  if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
+  if (!routeLive(r)) return ERROR_NOT_FOUND;
+  let d = routeGet(r, ROUTE_DEST);
+  setRes(0, r); setRes(2, d);
+  routeDelete(r);
+  setRes(1, bestFired() ? CHANGE_BEST : 0); setRes(3, fired);
+  return NO_ERROR;
+}
+
+/** Adds delta (±1) to a route's client references. */
+export function routeRefX(h: f64, delta: i32): i32 {
+  let r = handleSlot(h, KIND_ROUTE);
+  if (r == NIL) return ERROR_INVALID_HANDLE;
+  return routeRef(r, delta) ? NO_ERROR : ERROR_INVALID_HANDLE;
+}
+
+/** Resolves a route handle (any state). RES0 = slot, RES1 = state, RES2 = best views. */
+export function routeFromHandle(h: f64): i32 {
+  let r = handleSlot(h, KIND_ROUTE);
+  if (r == NIL) return ERROR_INVALID_HANDLE;
+  setRes(0, r); setRes(1, routeState(r)); setRes(2, routeBestViews(r));
+  return NO_ERROR;
+}
+
+/** Adds delta (±1) to a destination's client references. */
+export function destRefX(h: f64, delta: i32): i32 {
+  let d = handleSlot(h, KIND_DEST);
+  if (d == NIL) return ERROR_INVALID_HANDLE;
+  return destRef(d, delta) ? NO_ERROR : ERROR_INVALID_HANDLE;
+}
+
+/**
+ * Per-view information of destination d for the views in `views` (ascending view id), with the route
+ * reported chosen by protocol selector `proto` (0 = best; else the best route among routes whose
+ * owner's protocol id is `proto`, spec §7.15). IO_OUT gets 5 words per view: view id, live routes in
+ * the view, route slot (NIL), held route slot (NIL), route flags. RES0 = BelongsToViews, RES1 = views.
+ */
+export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  let out = ioPtr(IO_OUT);
+  let k: u32 = 0;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+    let vb: u32 = 1 << v;
+    if ((views & vb) == 0) continue;
+    let num: u32 = 0;
+    let sel = NIL;
+    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+      if ((routeGet(r, ROUTE_VIEWS) & vb) == 0) continue;
+      num++;
+      if (proto != 0 && sel == NIL && entityGet(routeGet(r, ROUTE_OWNER), ENTITY_PROTO) == proto) sel = r;
+    }
+    if (proto == 0) sel = destGet(d, DEST_BEST + v);
+    else if (sel != NIL) {
+      // the incumbent rule applies within a protocol too: a tied overall best of that protocol stays
+      let best = destGet(d, DEST_BEST + v);
+      if (best != NIL && best != sel && entityGet(routeGet(best, ROUTE_OWNER), ENTITY_PROTO) == proto &&
+        routeGet(best, ROUTE_PREF) == routeGet(sel, ROUTE_PREF) && routeGet(best, ROUTE_METRIC) == routeGet(sel, ROUTE_METRIC)) sel = best;
+    }
+    let base = out + (<usize>(k * 5) << 2);
+    store<u32>(base, v);
+    store<u32>(base + 4, num);
+    store<u32>(base + 8, sel);
+    store<u32>(base + 12, destGet(d, DEST_HELD + v));
+    store<u32>(base + 16, sel == NIL ? 0 : routeFlags16(sel));
+    k++;
+  }
+  setRes(0, destGet(d, DEST_STATE) & DEST_S_VIEWS);
+  setRes(1, k);
+  return NO_ERROR;
+}
+
+/** Live routes of destination d in chain order → IO_OUT slots. RES0 = count. */
+export function destRoutes(t: u32, d: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  let n: u32 = 0, out = ioPtr(IO_OUT);
+  for (let r = destGet(d, DEST_ROUTES); r != NIL && n < IO_BATCH_MAX; r = routeGet(r, ROUTE_NEXT)) store<u32>(out + (<usize>(n++) << 2), r);
+  setRes(0, n);
+  return NO_ERROR;
+}
+
+/** Checks that `views` only names supported views (RTM_VIEW_MASK_ALL allowed). 0 or ERROR_NOT_SUPPORTED. */
+export function viewsCheck(t: u32, views: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (views == 0xffffffff) return NO_ERROR;
+  return (views & ~tableGet(t, TABLE_VIEWS)) != 0 ? ERROR_NOT_SUPPORTED : NO_ERROR;
+}
+
+export { IO_OUT, SLAB_DEST, SLAB_ROUTE, KIND_ROUTE, slabIsAlive, NEXTHOP_REMOTE, ROUTE_NEIGHBOUR, ROUTE_VIEWS,
+  ROUTE_PREF, ROUTE_METRIC, DEST_NODE, TABLE_DESTS, FIRED_BEST, routeHop };
+
+/**
+ * Records that an updated route's EntitySpecificInfo changed (a JS value the core cannot compare):
+ * fires ALL in the route's views and updates LastChanged. RES3 = fired.
+ */
+export function routeTouch(h: f64): i32 {
+  let r = handleSlot(h, KIND_ROUTE);
+  if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
+  let d = routeGet(r, ROUTE_DEST);
+  let views = routeGet(r, ROUTE_VIEWS);
+  let f: u32 = 0;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) f |= 1 << (3 * v);
+  touchDest(d);
+  setRes(3, f);
+  return NO_ERROR;
+}
+
+/** Byte address of slab `kind` (records are read by the facade's typed readers; moves on growth). */
+export function slabBaseOf(kind: u32): usize {
+  return kind < 6 ? slabBase(kind) : 0;
+}

@@ -1,0 +1,173 @@
+// The benchmark suite (tinybench) on real tables: the tier-1 IPv4 (~900k) and IPv6 (~160k) prefix lists
+// from ../shared/data, or the bundled default table when that folder is absent. For each family:
+// build time, bytes per prefix, single and batch lookup rates for random addresses and for addresses
+// inside announced prefixes, and delete rate — each with its ratio to the naive reference model
+// (test/reference/trie-model.ts) measured in the same run on the same data. Uses the release core.
+// Writes bench/RESULTS.md (with the command and the dataset's prefix-length histogram) and prints it.
+import { Bench } from 'tinybench';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { loadCoreSync } from '../src/core.js';
+import { CoreTable } from '../src/coretable.js';
+import { Family } from '../src/address.js';
+import { RefTrie } from '../test/reference/trie-model.js';
+import { readPrefixFile } from '../test/helpers/prefixfile.js';
+import { mulberry32, PrefixSet } from '../test/helpers/random.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = here.includes(`${'/dist/'}`) ? resolve(here, '../..') : resolve(here, '..');
+const SHARED = process.env.RTM_SHARED_DATA ?? resolve(ROOT, '../shared/data');
+const QUICK = process.argv.includes('--quick');
+const OUT = process.argv.includes('--no-write') ? undefined : resolve(ROOT, 'bench/RESULTS.md');
+
+interface Row { family: string; task: string; unit: string; core: number; ref: number; note?: string }
+const rows: Row[] = [];
+
+/** Mean ms per iteration of fn, measured by tinybench (≥ 1000 ms per task unless --quick). */
+async function timeIt(name: string, fn: () => void, opts: { iterations?: number } = {}): Promise<number> {
+  const bench = new Bench({ time: QUICK ? 200 : 1000, iterations: opts.iterations ?? 3, warmup: true, warmupIterations: 1 });
+  bench.add(name, fn);
+  await bench.run();
+  const r = bench.tasks[0].result as { state: string; period?: number; error?: unknown };
+  if (r.state !== 'completed' || r.period === undefined) throw new Error(`${name}: ${String(r.error ?? r.state)}`);
+  return r.period;
+}
+
+/** Addresses: uniform random (mulberry32 seed 1) and inside prefixes (seed 2 picks rnd() % n, then host bits). */
+function addresses(set: PrefixSet, n: number, inside: boolean): Uint32Array {
+  const words = set.family === 4 ? 1 : 4;
+  const out = new Uint32Array(n * words);
+  const rnd = mulberry32(inside ? 2 : 1);
+  for (let i = 0; i < n; i++) {
+    if (!inside) { for (let w = 0; w < words; w++) out[i * words + w] = rnd(); continue; }
+    const p = rnd() % set.count;
+    for (let w = 0; w < words; w++) {
+      const keep = set.lens[p] - 32 * w, h = rnd();
+      const m = keep >= 32 ? 0xffffffff : keep <= 0 ? 0 : (0xffffffff << (32 - keep)) >>> 0;
+      out[i * words + w] = ((set.keys[p * 4 + w] & m) | (h & ~m)) >>> 0;
+    }
+  }
+  return out;
+}
+
+function histogram(set: PrefixSet): string {
+  const h = new Map<number, number>();
+  for (let i = 0; i < set.count; i++) h.set(set.lens[i], (h.get(set.lens[i]) ?? 0) + 1);
+  return [...h.entries()].sort((a, b) => a[0] - b[0]).map(([l, c]) => `/${l}:${c}`).join(' ');
+}
+
+async function benchFamily(family: Family, set: PrefixSet, source: string): Promise<string> {
+  const fam = family === 4 ? 'IPv4' : 'IPv6';
+  const core = loadCoreSync('release');
+  const N = set.count;
+  const destIds = new Int32Array(N);
+  const LIVE_UCAST = 0x201;
+
+  // build
+  const buildCore = await timeIt(`${fam} build core`, () => {
+    const t = new CoreTable(core, family);
+    t.insertBatch(set.keys, set.lens, N, destIds, LIVE_UCAST);
+    t.free();
+  });
+  const buildRef = await timeIt(`${fam} build ref`, () => {
+    const r = new RefTrie(family);
+    for (let i = 0; i < N; i++) r.insert(set.keys, i * 4, set.lens[i]).state = LIVE_UCAST;
+  }, { iterations: 1 });
+  rows.push({ family: fam, task: `build (${N} prefixes, batch insert)`, unit: 'ns/prefix', core: buildCore * 1e6 / N, ref: buildRef * 1e6 / N,
+    note: `${(buildCore).toFixed(0)} ms per full table` });
+
+  // the table under test and the reference, built once
+  const table = new CoreTable(core, family);
+  const slabBefore = core.x.slabMemoryBytes();
+  table.insertBatch(set.keys, set.lens, N, destIds, LIVE_UCAST);
+  const nodes = table.nodeCount, dests = table.destCount;
+  const usedBytes = nodes * core.constant('NODE_WORDS') * 4 + dests * core.constant('DEST_WORDS') * 4;
+  const heapBefore = (globalThis.gc?.(), process.memoryUsage().heapUsed);
+  const ref = new RefTrie(family);
+  for (let i = 0; i < N; i++) ref.insert(set.keys, i * 4, set.lens[i]).state = LIVE_UCAST;
+  const heapAfter = (globalThis.gc?.(), process.memoryUsage().heapUsed);
+  rows.push({ family: fam, task: 'memory (trie nodes + destination records)', unit: 'bytes/prefix', core: usedBytes / dests,
+    ref: (heapAfter - heapBefore) / ref.size(),
+    note: `${nodes} nodes (${(nodes / dests).toFixed(2)}/prefix); slab capacity ${(((core.x.slabMemoryBytes() - slabBefore)) / dests).toFixed(1)} B/prefix; ref = JS heap growth${globalThis.gc ? '' : ' (no --expose-gc: rough)'}` });
+
+  const M = QUICK ? 100_000 : 1_000_000;
+  const words = family === 4 ? 1 : 4;
+  const out = new Int32Array(M);
+  const k = new Uint32Array(4);
+  for (const inside of [false, true]) {
+    const addrs = addresses(set, M, inside);
+    const what = inside ? 'inside announced prefixes' : 'uniform random';
+    let hits = 0;
+    const single = await timeIt(`${fam} single ${what}`, () => {
+      hits = 0;
+      if (family === 4) for (let i = 0; i < M; i++) { if (table.lookup4(addrs[i]) >= 0) hits++; }
+      else for (let i = 0; i < M; i++) { if (table.lookup6(addrs, i * 4) >= 0) hits++; }
+    });
+    const batch = await timeIt(`${fam} batch ${what}`, () => { table.lookupBatch(addrs, out, 0); });
+    const refT = await timeIt(`${fam} ref ${what}`, () => {
+      for (let i = 0; i < M; i++) { for (let w = 0; w < words; w++) k[w] = addrs[i * words + w]; ref.lpm(k, 0, family === 4 ? 32 : 128, 1); }
+    }, { iterations: 1 });
+    rows.push({ family: fam, task: `single lookup, ${what}`, unit: 'ns/lookup', core: single * 1e6 / M, ref: refT * 1e6 / M, note: `${(100 * hits / M).toFixed(1)} % hit` });
+    rows.push({ family: fam, task: `batch lookup (lookupBatch), ${what}`, unit: 'ns/lookup', core: batch * 1e6 / M, ref: refT * 1e6 / M,
+      note: `${(M / batch / 1e3).toFixed(1)} M lookups/s` });
+  }
+
+  // delete every destination (one call each)
+  const order = Int32Array.from(destIds);
+  const delCore = await timeIt(`${fam} delete core`, () => {
+    const t = new CoreTable(core, family);
+    t.insertBatch(set.keys, set.lens, N, order, LIVE_UCAST);
+    const start = performance.now();
+    for (let i = 0; i < N; i++) core.x.destRemoveX(t.t, order[i]);
+    delMs = performance.now() - start;
+    t.free();
+  }, { iterations: 2 });
+  void delCore;
+  const refDel = performance.now();
+  for (const d of ref.ordered(0)) ref.remove(d);
+  const refDelMs = performance.now() - refDel;
+  rows.push({ family: fam, task: 'delete (every destination, one call each)', unit: 'ns/delete', core: delMs * 1e6 / N, ref: refDelMs * 1e6 / N });
+  table.free();
+  return `- ${fam}: ${N} prefixes from \`${source}\`; lengths ${histogram(set)}`;
+}
+let delMs = 0;
+
+async function main(): Promise<void> {
+  const sets: [Family, string][] = [[4, 'tier1-ipv4.txt.gz'], [6, 'tier1-ipv6.txt.gz']];
+  const datasets: string[] = [];
+  for (const [family, name] of sets) {
+    let file = resolve(SHARED, name);
+    if (!existsSync(file)) {
+      console.error(`bench: ${file} not found; using the bundled default table`);
+      file = resolve(ROOT, 'data/default/tier1-prefixes.txt.gz');
+    }
+    const set = await readPrefixFile(file, family, true);
+    console.error(`bench: ${name}: ${set.count} prefixes`);
+    datasets.push(await benchFamily(family, set, file.startsWith(ROOT) ? file.slice(ROOT.length + 1) : `../shared/data/${name}`));
+  }
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Command: \`npm run bench\` (release core, tinybench, ≥ 1000 ms per task; ${QUICK ? 'QUICK run' : 'full run'}).`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    'Baseline: the naive reference model of the tests (`test/reference/trie-model.ts`: a JS `Map` per prefix',
+    'length, longest match by probing lengths from longest to shortest), measured in the same run on the same',
+    'data. **Ratio = baseline time ÷ core time** (higher is better for the core).',
+    '',
+    'Datasets:',
+    ...datasets,
+    '',
+    '| family | task | unit | core | baseline | ratio | note |',
+    '|---|---|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.family} | ${r.task} | ${r.unit} | ${r.core.toFixed(1)} | ${r.ref.toFixed(1)} | ${(r.ref / r.core).toFixed(2)}× | ${r.note ?? ''} |`),
+    '',
+  ];
+  const text = lines.join('\n');
+  console.log(text);
+  if (OUT) { mkdirSync(dirname(OUT), { recursive: true }); writeFileSync(OUT, text); console.error(`bench: wrote ${OUT}`); }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,16 @@
+// Public exports of `rtm-wasm`: values first, then types.
+export { Rtm, Table } from './rtm.js';
+export type { RouteSummary } from './rtm.js';
+export { Entity } from './entity.js';
+export type { CoreEntityLike } from './entity.js';
+export { RtmError, RtmInternalError, STATUS, statusName } from './errors.js';
+export { VirtualClock, RealClock } from './clock.js';
+export {
+  parsePrefixInto, parseIPv4, parseIPv6Into, formatPrefix, formatIPv4, formatIPv6, maskWords, AF_INET, AF_INET6,
+} from './address.js';
+export * from './win32/constants.js';
+export { ipv4NetAddress, ipv4FromNetAddress, ipv4MaskFromLen, ipv4LenFromMask } from './win32/macros.js';
+export { openTable, readAll, openUpdates, defaultTablePath, TableFormatError } from './readers/index.js';
+export type { Clock, DrivableClock, ClockListener } from './clock.js';
+export type * from './types.js';
+export type { RouteBatch, TableReader, TableOptions } from './readers/index.js';
