@@ -6,12 +6,12 @@ import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK,
 } from './layout';
-import { slabAlloc, slabFree, slabBase, slabReserve, slabIsAlive } from './slab';
+import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen } from './trie';
 
 // @ts-ignore: decorator
-@inline export function destPtr(d: u32): usize { return slabBase(SLAB_DEST) + ((<usize>d * DEST_WORDS) << 2); }
+@inline export function destPtr(d: u32): usize { return recPtr(SLAB_DEST, d, DEST_WORDS); }
 // @ts-ignore: decorator
 @inline export function destGet(d: u32, w: u32): u32 { return load<u32>(destPtr(d) + (<usize>w << 2)); }
 // @ts-ignore: decorator

@@ -10,13 +10,13 @@ import {
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
   TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV,
 } from './layout';
-import { slabAlloc, slabFree, slabBase, slabIsAlive } from './slab';
+import { slabAlloc, slabFree, recPtr, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { prefixEq, copyMasked, prefixCompare } from './addr';
 
 // ── entity accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
-@inline export function entityPtr(e: u32): usize { return slabBase(SLAB_ENTITY) + ((<usize>e * ENTITY_WORDS) << 2); }
+@inline export function entityPtr(e: u32): usize { return recPtr(SLAB_ENTITY, e, ENTITY_WORDS); }
 // @ts-ignore: decorator
 @inline export function entityGet(e: u32, w: u32): u32 { return load<u32>(entityPtr(e) + (<usize>w << 2)); }
 // @ts-ignore: decorator
@@ -86,7 +86,7 @@ export function entityRef(e: u32, delta: i32): bool {
 
 // ── next-hop accessors ───────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
-@inline export function nhPtr(h: u32): usize { return slabBase(SLAB_NEXTHOP) + ((<usize>h * NEXTHOP_WORDS) << 2); }
+@inline export function nhPtr(h: u32): usize { return recPtr(SLAB_NEXTHOP, h, NEXTHOP_WORDS); }
 // @ts-ignore: decorator
 @inline export function nhGet(h: u32, w: u32): u32 { return load<u32>(nhPtr(h) + (<usize>w << 2)); }
 // @ts-ignore: decorator

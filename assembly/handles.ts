@@ -4,7 +4,7 @@
 // 2^24 reuses of that one slot). Decoding validates kind, range, liveness and generation.
 import { NIL, GEN_MASK, GEN_ALIVE, KIND_TABLE, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP,
   SLAB_TABLE, SLAB_ENTITY, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP } from './layout';
-import { slabBase, slabHigh, slabStride } from './slab';
+import { slabRec, slabHigh } from './slab';
 
 const SLOT_BITS: u64 = 25;
 const GEN_SHIFT: u64 = 25;
@@ -26,7 +26,7 @@ export function kindSlab(kind: u32): u32 {
 /** The handle of live slot `idx` of `kind` (its current generation). */
 export function handleOf(kind: u32, idx: u32): f64 {
   let slab = kindSlab(kind);
-  let gen = load<u32>(slabBase(slab) + ((<usize>idx * slabStride(slab)) << 2)) & GEN_MASK;
+  let gen = load<u32>(slabRec(slab, idx)) & GEN_MASK;
   return <f64>(((<u64>kind) << KIND_SHIFT) | ((<u64>gen) << GEN_SHIFT) | <u64>idx);
 }
 
@@ -40,7 +40,7 @@ export function handleSlot(h: f64, kind: u32): u32 {
   let idx = <u32>(v & ((<u64>1 << SLOT_BITS) - 1));
   let gen = <u32>((v >> GEN_SHIFT) & <u64>GEN_MASK);
   if (idx >= slabHigh(slab)) return NIL;
-  let w = load<u32>(slabBase(slab) + ((<usize>idx * slabStride(slab)) << 2));
+  let w = load<u32>(slabRec(slab, idx));
   return w == (gen | GEN_ALIVE) ? idx : NIL;
 }
 

@@ -8,9 +8,10 @@ export {
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
   nexthopFind, nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefX,
-  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, slabBaseOf,
+  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr,
 } from './rtmapi';
 export { handleOfX } from './api';
+export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
 export { IO_BATCH_MAX, IO_RES, IO_IN, IO_OUT, IO_WORDS } from './io';
 export {
   NIL, NODE_WORDS, DEST_WORDS, ROUTE_WORDS, NEXTHOP_WORDS, TABLE_WORDS, DEST_STATE, DEST_S_VIEWS, DEST_S_HELD,

@@ -14,14 +14,14 @@ import {
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES,
 } from './layout';
-import { slabAlloc, slabFree, slabBase } from './slab';
+import { slabAlloc, slabFree, recPtr } from './slab';
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet, destSetState, destRemove, destPtr } from './dests';
 import { entityGet, entitySet, nhIref } from './entities';
 
 // ── route accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
-@inline export function routePtr(r: u32): usize { return slabBase(SLAB_ROUTE) + ((<usize>r * ROUTE_WORDS) << 2); }
+@inline export function routePtr(r: u32): usize { return recPtr(SLAB_ROUTE, r, ROUTE_WORDS); }
 // @ts-ignore: decorator
 @inline export function routeGet(r: u32, w: u32): u32 { return load<u32>(routePtr(r) + (<usize>w << 2)); }
 // @ts-ignore: decorator

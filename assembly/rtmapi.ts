@@ -16,7 +16,7 @@ import {
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
-import { slabReserve, slabIsAlive, slabBase } from './slab';
+import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destEnsure, destGet, destValid, destLen, destKey } from './dests';
@@ -418,7 +418,7 @@ export function routeTouch(h: f64): i32 {
   return NO_ERROR;
 }
 
-/** Byte address of slab `kind` (records are read by the facade's typed readers; moves on growth). */
-export function slabBaseOf(kind: u32): usize {
-  return kind < 6 ? slabBase(kind) : 0;
+/** Byte address of record `slot` of slab `kind`, for the facade's typed readers (0 if out of range). */
+export function recordPtr(kind: u32, slot: u32): usize {
+  return kind < 6 && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
 }

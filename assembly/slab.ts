@@ -1,12 +1,21 @@
-// Growable slabs of fixed-stride u32 records with free lists; the only user of heap.alloc/realloc.
-// A descriptor per kind (base pointer, stride, capacity, high-water mark, free head, live count) lives
-// in static memory. Growth doubles the capacity (realloc may move the base and grow linear memory, so
-// callers re-read bases after any alloc). Freed slots keep their GEN word (bumped, ALIVE cleared) so
-// stale handles are detected; the free link lives in the kind's link word.
+// Growable slabs of fixed-stride u32 records with free lists; the only user of heap.alloc for records.
+// A slab is a directory of fixed chunks of CHUNK records (16K): slot i lives in chunk i >> CHUNK_SHIFT,
+// so growth allocates one more chunk and never copies or moves a record (no realloc, no fragmentation:
+// memory stays within one chunk of what is used). Record address = directory load + offset (recPtr).
+// A descriptor per kind (stride, capacity, high-water mark, free head, live count) lives in static
+// memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; the
+// free link lives in the kind's link word.
 import {
   NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE, TABLE_WORDS, NODE_WORDS, DEST_WORDS, ROUTE_WORDS,
   NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0,
 } from './layout';
+
+/** Records per chunk (2^CHUNK_SHIFT). */
+export const CHUNK_SHIFT: u32 = 14;
+export const CHUNK_MASK: u32 = (1 << CHUNK_SHIFT) - 1;
+/** Directory entries per kind: slot numbers are 25 bits (handles.ts). */
+const DIR_ENTRIES: u32 = (1 << 25) >> CHUNK_SHIFT;
+const DIR: usize = memory.data(<i32>(SLAB_KINDS * DIR_ENTRIES * 4), 16);
 
 // descriptor words
 const D_BASE: u32 = 0, D_STRIDE: u32 = 1, D_CAP: u32 = 2, D_HW: u32 = 3, D_FREE: u32 = 4, D_LIVE: u32 = 5,
@@ -26,11 +35,17 @@ const MAX_SLAB_BYTES: u64 = (<u64>1 << 30) - 64;
   store<u32>(SLABS + ((<usize>kind * D_WORDS + w) << 2), v);
 }
 
-/** Base byte address of a slab (moves on growth). */
+/** Byte address of record `idx` of `kind`, whose stride is `strideWords` (a constant at every call site). */
 // @ts-ignore: decorator
-@inline export function slabBase(kind: u32): usize {
-  return <usize>load<u32>(SLABS + ((<usize>kind * D_WORDS) << 2));
+@inline export function recPtr(kind: u32, idx: u32, strideWords: u32): usize {
+  return <usize>load<u32>(DIR + ((<usize>kind * DIR_ENTRIES + (idx >> CHUNK_SHIFT)) << 2)) +
+    ((<usize>(idx & CHUNK_MASK) * strideWords) << 2);
 }
+/** Byte address of record `idx` of `kind` (stride read from the descriptor). */
+// @ts-ignore: decorator
+@inline export function slabRec(kind: u32, idx: u32): usize { return recPtr(kind, idx, desc(kind, D_STRIDE)); }
+/** Byte address of the directory of a kind (the facade's typed readers resolve records through it). */
+export function slabDir(kind: u32): usize { return DIR + ((<usize>kind * DIR_ENTRIES) << 2); }
 /** Slots ever used (the high-water mark): every valid slot index is below it. */
 // @ts-ignore: decorator
 @inline export function slabHigh(kind: u32): u32 { return desc(kind, D_HW); }
@@ -65,22 +80,24 @@ export function slabInit(): void {
   initKind(5, ENTITY_WORDS, 1, true);
 }
 
-/** Grows a slab to hold at least `need` records; false if that would exceed the slab limit. */
+/**
+ * Grows a slab by whole chunks to hold at least `need` records; false if slots would exceed 25 bits or
+ * linear memory cannot grow. Chunks are never freed, so they come straight from memory.grow (page
+ * aligned, outside the TLSF heap, which would otherwise double linear memory on every growth).
+ */
 function grow(kind: u32, need: u32): bool {
+  if (<u64>need > <u64>(DIR_ENTRIES << CHUNK_SHIFT)) return false;
   let cap = desc(kind, D_CAP);
-  let stride = desc(kind, D_STRIDE);
-  let newCap: u64 = cap < 64 ? 64 : <u64>cap * 2;
-  while (newCap < <u64>need) newCap *= 2;
-  let bytes: u64 = newCap * <u64>stride * 4;
-  if (bytes > MAX_SLAB_BYTES) {
-    newCap = MAX_SLAB_BYTES / (<u64>stride * 4);
-    if (newCap < <u64>need) return false;
-    bytes = newCap * <u64>stride * 4;
+  let chunkBytes = (<usize>desc(kind, D_STRIDE) << 2) << CHUNK_SHIFT;
+  let pages = <i32>((chunkBytes + 0xffff) >> 16);
+  while (cap < need) {
+    let before = memory.grow(pages);
+    if (before < 0) return false;
+    let p = <usize>before << 16;
+    store<u32>(DIR + ((<usize>kind * DIR_ENTRIES + (cap >> CHUNK_SHIFT)) << 2), <u32>p);
+    cap += 1 << CHUNK_SHIFT;
+    setDesc(kind, D_CAP, cap);
   }
-  let base = slabBase(kind);
-  let nb = base == 0 ? heap.alloc(<usize>bytes) : heap.realloc(base, <usize>bytes);
-  setDesc(kind, D_BASE, <u32>nb);
-  setDesc(kind, D_CAP, <u32>newCap);
   return true;
 }
 
@@ -91,9 +108,8 @@ export function slabReserve(kind: u32, n: u32): bool {
   if (<u64>hw + <u64>n <= <u64>desc(kind, D_CAP)) return true;
   let freeCount: u32 = 0;
   let link = desc(kind, D_LINK);
-  let base = slabBase(kind), stride = desc(kind, D_STRIDE);
   for (let f = desc(kind, D_FREE); f != NIL && freeCount < n; freeCount++) {
-    f = load<u32>(base + ((<usize>f * stride + link) << 2));
+    f = load<u32>(slabRec(kind, f) + (<usize>link << 2));
   }
   if (freeCount >= n) return true;
   if (<u64>hw + <u64>(n - freeCount) > 0xfffffff) return false;
@@ -105,8 +121,7 @@ export function slabAlloc(kind: u32): u32 {
   let idx = desc(kind, D_FREE);
   let stride = desc(kind, D_STRIDE);
   if (idx != NIL) {
-    let base = slabBase(kind);
-    setDesc(kind, D_FREE, load<u32>(base + ((<usize>idx * stride + desc(kind, D_LINK)) << 2)));
+    setDesc(kind, D_FREE, load<u32>(slabRec(kind, idx) + (<usize>desc(kind, D_LINK) << 2)));
   } else {
     idx = desc(kind, D_HW);
     if (idx >= desc(kind, D_CAP)) {
@@ -115,9 +130,9 @@ export function slabAlloc(kind: u32): u32 {
     }
     setDesc(kind, D_HW, idx + 1);
     // a never-used slot starts at generation 1
-    if (desc(kind, D_HASGEN)) store<u32>(slabBase(kind) + ((<usize>idx * stride) << 2), 1);
+    if (desc(kind, D_HASGEN)) store<u32>(slabRec(kind, idx), 1);
   }
-  let p = slabBase(kind) + ((<usize>idx * stride) << 2);
+  let p = slabRec(kind, idx);
   let hasGen = desc(kind, D_HASGEN) != 0;
   let gen = hasGen ? load<u32>(p) & GEN_MASK : 0;
   memory.fill(p, 0, <usize>stride << 2);
@@ -128,8 +143,7 @@ export function slabAlloc(kind: u32): u32 {
 
 /** Frees a record: bumps its generation (so handles to it go stale) and links it into the free list. */
 export function slabFree(kind: u32, idx: u32): void {
-  let stride = desc(kind, D_STRIDE);
-  let p = slabBase(kind) + ((<usize>idx * stride) << 2);
+  let p = slabRec(kind, idx);
   if (desc(kind, D_HASGEN)) {
     assert((load<u32>(p) & GEN_ALIVE) != 0); // freeing a live record only
     let gen = ((load<u32>(p) & GEN_MASK) + 1) & GEN_MASK;
@@ -143,17 +157,13 @@ export function slabFree(kind: u32, idx: u32): void {
 /** True if slot `idx` of a generation-bearing kind is allocated. */
 // @ts-ignore: decorator
 @inline export function slabIsAlive(kind: u32, idx: u32): bool {
-  return idx < desc(kind, D_HW) &&
-    (load<u32>(slabBase(kind) + ((<usize>idx * desc(kind, D_STRIDE)) << 2)) & GEN_ALIVE) != 0;
+  return idx < desc(kind, D_HW) && (load<u32>(slabRec(kind, idx)) & GEN_ALIVE) != 0;
 }
 
-/** Bytes of linear memory held by all slabs (capacity, not use). */
+/** Bytes of linear memory held by all slabs (capacity: whole chunks, not use). */
 export function slabBytes(): f64 {
   let total: f64 = 0;
   for (let k: u32 = 0; k < SLAB_KINDS; k++) total += <f64>desc(k, D_CAP) * <f64>desc(k, D_STRIDE) * 4;
   return total;
 }
 
-// Node slab is the hottest; expose its base for the trie's inner loops.
-// @ts-ignore: decorator
-@inline export function nodeBase(): usize { return slabBase(SLAB_NODE); }

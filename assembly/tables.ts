@@ -3,10 +3,10 @@
 // next hops live in the shared slabs and carry the table slot, which is how a handle from another table
 // is told apart. Creating a table costs one table record and one root node.
 import { NIL, SLAB_TABLE, TABLE_WORDS, TABLE_FAMILY, GEN_ALIVE } from './layout';
-import { slabBase, slabHigh } from './slab';
+import { recPtr, slabHigh } from './slab';
 
 // @ts-ignore: decorator
-@inline export function tablePtr(t: u32): usize { return slabBase(SLAB_TABLE) + ((<usize>t * TABLE_WORDS) << 2); }
+@inline export function tablePtr(t: u32): usize { return recPtr(SLAB_TABLE, t, TABLE_WORDS); }
 // @ts-ignore: decorator
 @inline export function tableGet(t: u32, w: u32): u32 { return load<u32>(tablePtr(t) + (<usize>w << 2)); }
 // @ts-ignore: decorator

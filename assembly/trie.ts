@@ -7,13 +7,13 @@
 import {
   NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
 } from './layout';
-import { slabAlloc, slabFree, slabBase } from './slab';
+import { slabAlloc, slabFree, recPtr } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq } from './addr';
 import { tableGet, tableSet } from './tables';
 
 // ── node accessors ────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
-@inline export function nodePtr(n: u32): usize { return slabBase(SLAB_NODE) + (<usize>n << 5); }
+@inline export function nodePtr(n: u32): usize { return recPtr(SLAB_NODE, n, NODE_WORDS); }
 // @ts-ignore: decorator
 @inline export function nodeKey(n: u32): usize { return nodePtr(n); }
 // @ts-ignore: decorator
@@ -161,10 +161,9 @@ export function trieLpm(t: u32, key: usize, limit: u32, qual: u32): u32 {
 
 /** IPv4 hot path of trieLpm for a full 32-bit address; one word per node compare. */
 export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
-  let nodes = slabBase(SLAB_NODE);
   let n = root, best = NIL;
   while (n != NIL) {
-    let p = nodes + (<usize>n << 5);
+    let p = recPtr(SLAB_NODE, n, NODE_WORDS);
     let w4 = load<u32>(p, NODE_LEN << 2);
     let nl = w4 & 0xff;
     // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0; nl == 0 always agrees

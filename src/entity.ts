@@ -180,8 +180,9 @@ export class Entity implements CoreEntityLike {
   }
 
   // ── record readers ──────────────────────────────────────────────────────────────────────────────────
-  private base(slab: number, slot: number, words: number): number {
-    return (this.x.slabBaseOf(slab) >>> 2) + slot * words;
+  /** Word index of record `slot` of `slab` in core.u32() (re-read after any call that may allocate). */
+  private base(slab: number, slot: number, _words: number): number {
+    return this.x.recordPtr(slab, slot) >>> 2;
   }
   private routeWord(r: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS) + w]; }
   private nhWord(h: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_NEXTHOP, h, this.L.NEXTHOP_WORDS) + w]; }
@@ -256,19 +257,27 @@ export class Entity implements CoreEntityLike {
     const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
     const hops = o.nextHops ?? [];
     if (!Array.isArray(hops)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'nextHops must be an array');
-    if (hops.length > 256) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
     if (nullable(o.routeList, op) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route lists are not available in this layer');
-    let pref = u32(o.preference ?? 0, 'preference', op);
-    const metric = u32(o.metric ?? 0, 'metric', op);
-    const views = u32(o.views ?? 1, 'views', op);
-    const flags = u32(o.flags ?? 0, 'flags', op, 0xffff), flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
-    const changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
-    u32(o.timeToLive ?? 0xffffffff, 'timeToLive', op);
-    if (pref === 0 && this.rtm.options.defaultPreferences) {
-      const d = this.rtm.options.defaultPreferences[this.protocolId];
-      if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
+    let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number;
+    try {
+      if (hops.length > 256) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
+      pref = u32(o.preference ?? 0, 'preference', op);
+      metric = u32(o.metric ?? 0, 'metric', op);
+      views = u32(o.views ?? 1, 'views', op);
+      flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
+      flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
+      changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
+      u32(o.timeToLive ?? 0xffffffff, 'timeToLive', op);
+      if (pref === 0 && this.rtm.options.defaultPreferences) {
+        const d = this.rtm.options.defaultPreferences[this.protocolId];
+        if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
+      }
+      len = this.prefixIn(o.dest, op);
+    } catch (e) {
+      // spec D-05: an unresolvable handle is reported before a bad parameter
+      if (!this.handlesResolve(route, neighbour, hops)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a handle does not resolve');
+      throw e;
     }
-    const len = this.prefixIn(o.dest, op);
     const c = this.rtm.core;
     const f = c.f64(), hb = (c.io + this.L.IO_HOPS) / 2;
     for (let i = 0; i < hops.length; i++) {
@@ -289,6 +298,13 @@ export class Entity implements CoreEntityLike {
     if (route) handle = route as RouteHandle;
     else if (o.returnHandle !== false) { handle = rh; this.take(rh); }
     return { handle, changeFlags };
+  }
+
+  /** True if the route (0 = none), neighbour (0 = none) and next-hop handles all resolve. */
+  private handlesResolve(route: number, neighbour: number, hops: readonly unknown[]): boolean {
+    if (route && this.x.routeFromHandle(route) !== 0) return false;
+    if (neighbour && this.x.nexthopFromHandle(neighbour) !== 0) return false;
+    return hops.every((h) => typeof h === 'number' && this.x.nexthopFromHandle(h) === 0);
   }
 
   /** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
@@ -591,6 +607,49 @@ export class Entity implements CoreEntityLike {
   releaseNextHops(nextHops: readonly NextHopHandle[]): void {
     this.live('releaseNextHops');
     this.dropAll(nextHops, 'releaseNextHops', this.L.KIND_NEXTHOP);
+  }
+
+  // ── bulk loading (not in RTMv2) ─────────────────────────────────────────────────────────────────────
+  /**
+   * Bulk RtmAddRouteToDest: record i is the prefix (keys[4i..4i+3], lens[i]) with next hop
+   * nextHops[i] (a next-hop handle of this entity, used as both neighbour and only next hop; 0 = none),
+   * preference, metric, views (default unicast) and flags — the identity rule of spec §7.2 applies, so
+   * re-loading a record updates its route. No handles are returned and no references taken; EntitySpecificInfo
+   * is NULL and routes never expire. Validation is per chunk of LOAD_MAX records, all-or-nothing per chunk.
+   * Allocates nothing per record. Returns the routes and destinations created.
+   * @throws RtmError ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_INVALID_PARAMETER (length, a
+   *   foreign or deleted next hop), ERROR_NOT_ENOUGH_MEMORY
+   */
+  addRoutesBatch(b: {
+    count: number; keys: Uint32Array; lens: Uint8Array | Uint32Array; nextHops?: Float64Array;
+    preferences?: Uint32Array; metrics?: Uint32Array; views?: Uint8Array | Uint32Array; flags?: Uint16Array | Uint32Array;
+  }): { routesCreated: number; destsCreated: number } {
+    const op = 'addRoutesBatch';
+    this.live(op);
+    const n = u32(b?.count, 'count', op);
+    if (b.keys.length < 4 * n || b.lens.length < n) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'arrays shorter than count');
+    const c = this.rtm.core, x = this.x;
+    const W = c.constant('LOAD_WORDS'), MAX = c.constant('LOAD_MAX');
+    let routesCreated = 0, destsCreated = 0;
+    this.rtm.syncNow();
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+      for (let j = 0; j < m; j++) {
+        const i = i0 + j, r = base + j * W;
+        u[r] = b.keys[4 * i]; u[r + 1] = b.keys[4 * i + 1]; u[r + 2] = b.keys[4 * i + 2]; u[r + 3] = b.keys[4 * i + 3];
+        u[r + 4] = b.lens[i] | ((b.views ? b.views[i] : 1) << 8);
+        u[r + 5] = b.preferences ? b.preferences[i] : 0;
+        u[r + 6] = b.metrics ? b.metrics[i] : 0;
+        u[r + 7] = b.flags ? b.flags[i] : 0;
+        f[(r + 8) / 2] = b.nextHops ? b.nextHops[i] : 0;
+      }
+      const s = this.call(op, () => x.routeLoad(this.handle, m));
+      if (s !== 0) throw new RtmError(s, op, `record ${i0 + this.res(2)}${i0 > 0 ? ` (records before ${i0} were applied)` : ''}`);
+      routesCreated += this.res(0);
+      destsCreated += this.res(1);
+    }
+    return { routesCreated, destsCreated };
   }
 
   // ── handles (§8.11) ─────────────────────────────────────────────────────────────────────────────────

@@ -43,6 +43,6 @@ export function handleSlotOf(h: number): number {
 }
 
 /** Word index of record `slot` of slab `kind` in core.u32() (re-read after any call that may allocate). */
-export function recordWord(core: Core, kind: number, slot: number, words: number): number {
-  return ((core.x.slabBaseOf as (k: number) => number)(kind) >>> 2) + slot * words;
+export function recordWord(core: Core, kind: number, slot: number): number {
+  return (core.x.recordPtr as (k: number, s: number) => number)(kind, slot) >>> 2;
 }

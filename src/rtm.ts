@@ -286,7 +286,8 @@ export class Rtm {
   /** Reads a route record into a RouteSummary (no references taken). */
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
     const c = this.core;
-    const base = ((c.x.slabBaseOf as (k: number) => number)(L.SLAB_ROUTE) >>> 2) + r * L.ROUTE_WORDS;
+    const rp = c.x.recordPtr as (k: number, s: number) => number;
+    const base = rp(L.SLAB_ROUTE, r) >>> 2;
     const u = c.u32();
     const owner = u[base + L.ROUTE_OWNER];
     const n = u[base + L.ROUTE_NHCOUNT];
@@ -295,7 +296,7 @@ export class Rtm {
       const h = n === 1 ? u[base + L.ROUTE_NH] : u[(u[base + L.ROUTE_NH] >>> 2) + i];
       hops.push(this.nextHopAddress(table.family, h));
     }
-    const eBase = ((c.x.slabBaseOf as (k: number) => number)(L.SLAB_ENTITY) >>> 2) + owner * L.ENTITY_WORDS;
+    const eBase = rp(L.SLAB_ENTITY, owner) >>> 2;
     const hx = c.x.handleOfX as (k: number, i: number) => number;
     return {
       handle: hx(L.KIND_ROUTE, r) as RouteHandle,
@@ -310,7 +311,7 @@ export class Rtm {
   /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
   nextHopAddress(family: Family, h: number): string {
     const c = this.core, L = this.layout;
-    const base = ((c.x.slabBaseOf as (k: number) => number)(L.SLAB_NEXTHOP) >>> 2) + h * L.NEXTHOP_WORDS;
+    const base = (c.x.recordPtr as (k: number, s: number) => number)(L.SLAB_NEXTHOP, h) >>> 2;
     const u = c.u32();
     const len = u[base + L.NEXTHOP_LEN];
     const text = formatPrefix(family, u, base + L.NEXTHOP_ADDR, len);

@@ -1,0 +1,108 @@
+// Time sources for the RTM scheduler (API.md §2, spec §11.6). A Clock only answers now() in ms. A
+// DrivableClock (VirtualClock) also drives the instances attached to it: advance()/set() step time to
+// each due deadline in order and let the listener that owns it run its work (expiries, hold-downs,
+// callbacks) before moving on, so simulations are deterministic. Implementation-neutral: the reference
+// model and the WASM facade both attach through ClockListener; any number of listeners may share one
+// clock. Nothing here allocates per call except subscribe().
+
+/** A monotonic time source in milliseconds. */
+export interface Clock {
+  /** Current time in ms (monotonic; a VirtualClock starts at 0). */
+  now(): number;
+}
+
+/**
+ * What a scheduler (one RTM instance) tells a DrivableClock. `nextDue()` is the earliest time (ms) at
+ * which it has work — a value ≤ now() means "work is due now" (e.g. undelivered callbacks), `Infinity`
+ * means none. `runDue(nowMs)` does every piece of work due at or before `nowMs`, in time order, each
+ * followed by the callbacks it caused, and returns how many callbacks ran.
+ */
+export interface ClockListener {
+  nextDue(): number;
+  runDue(nowMs: number): number;
+}
+
+/** A clock that drives its listeners itself (time moves only when told). */
+export interface DrivableClock extends Clock {
+  /** Attaches a listener; returns the function that detaches it. */
+  subscribe(listener: ClockListener): () => void;
+}
+
+/** True if `clock` drives its listeners (a VirtualClock or compatible). */
+export function isDrivableClock(clock: Clock): clock is DrivableClock {
+  return typeof (clock as Partial<DrivableClock>).subscribe === 'function';
+}
+
+/** Real time: `performance.now()` when available (monotonic), otherwise `Date.now()`. */
+export class RealClock implements Clock {
+  now(): number {
+    return typeof performance !== 'undefined' && typeof performance.now === 'function' ? performance.now() : Date.now();
+  }
+}
+
+/** Upper bound on scheduler steps in one advance(): a callback that re-arms zero-length work forever is a bug. */
+const MAX_STEPS = 1_000_000;
+
+/**
+ * Simulated time for tests and simulators: `now()` starts at 0 (or `startMs`) and moves only through
+ * `advance(ms)` / `set(ms)`. Moving time steps to each due deadline of the attached listeners in time
+ * order (ties: listeners in attachment order) and lets that listener run its due work, each expiry or
+ * hold-down followed by its callbacks, before the call returns. Not re-entrant: calling advance()/set()
+ * from inside a callback throws.
+ */
+export class VirtualClock implements DrivableClock {
+  private t: number;
+  private readonly listeners: ClockListener[] = [];
+  private moving = false;
+
+  constructor(startMs = 0) {
+    if (!Number.isFinite(startMs) || startMs < 0) throw new RangeError(`VirtualClock: bad start time ${startMs}`);
+    this.t = startMs;
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  subscribe(listener: ClockListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Moves time forward by `ms` (≥ 0), running everything that falls due on the way. */
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`VirtualClock.advance: bad duration ${ms}`);
+    this.moveTo(this.t + ms);
+  }
+
+  /** Moves time forward to `ms` (must not be earlier than now()), running everything due on the way. */
+  set(ms: number): void {
+    if (!Number.isFinite(ms) || ms < this.t) throw new RangeError(`VirtualClock.set: ${ms} is before now (${this.t})`);
+    this.moveTo(ms);
+  }
+
+  private moveTo(target: number): void {
+    if (this.moving) throw new Error('VirtualClock: advance()/set() called from inside a callback');
+    this.moving = true;
+    try {
+      for (let step = 0; ; step++) {
+        if (step >= MAX_STEPS) throw new Error('VirtualClock: scheduler did not settle');
+        let best: ClockListener | undefined;
+        let due = Infinity;
+        for (const l of this.listeners.slice()) {
+          const d = l.nextDue();
+          if (d < due) { due = d; best = l; }
+        }
+        if (best === undefined || due > target) break;
+        if (due > this.t) this.t = due;
+        best.runDue(this.t);
+      }
+      this.t = target;
+    } finally {
+      this.moving = false;
+    }
+  }
+}
