@@ -41,7 +41,7 @@ export function routeLoad(eh: f64, n: u32): i32 {
     let nh = NIL;
     if (h != 0) {
       nh = handleSlot(h, KIND_NEXTHOP);
-      if (nh == NIL) { setRes(2, i); return ERROR_INVALID_HANDLE; }
+      if (nh == NIL || entityGet(nhGet(nh, NEXTHOP_OWNER), ENTITY_TABLE) != t) { setRes(2, i); return ERROR_INVALID_HANDLE; }
     }
     store<u32>(SLOTS + (<usize>i << 2), nh);
   }

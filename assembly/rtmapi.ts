@@ -36,6 +36,18 @@ const HOPS: usize = memory.data(<i32>(MAX_HOPS_LIMIT * 4), 16);
 // @ts-ignore: decorator
 @inline function hopHandle(i: u32): f64 { return load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)); }
 
+/** The route a handle names in table t (any state), or NIL: a handle of another table does not resolve. */
+function routeIn(t: u32, h: f64): u32 {
+  let r = handleSlot(h, KIND_ROUTE);
+  return r != NIL && destGet(routeGet(r, ROUTE_DEST), 1) == t ? r : NIL;
+}
+
+/** The next hop a handle names in table t (any state), or NIL. */
+function nextHopIn(t: u32, h: f64): u32 {
+  let n = handleSlot(h, KIND_NEXTHOP);
+  return n != NIL && entityGet(nhGet(n, NEXTHOP_OWNER), ENTITY_TABLE) == t ? n : NIL;
+}
+
 /** The active entity a registration handle names, or NIL. */
 function entityOf(h: f64): u32 {
   let e = handleSlot(h, KIND_ENTITY);
@@ -152,7 +164,7 @@ export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH:
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
   let h = NIL;
-  if (nh != 0) { h = handleSlot(nh, KIND_NEXTHOP); if (h == NIL || !nhLive(h)) return ERROR_INVALID_HANDLE; }
+  if (nh != 0) { h = nextHopIn(t, nh); if (h == NIL || !nhLive(h)) return ERROR_INVALID_HANDLE; }
   let remote = NIL;
   if (remoteH != 0) { remote = handleSlot(remoteH, KIND_DEST); if (remote == NIL) return ERROR_INVALID_HANDLE; }
   if (len > tableMaxLen(t) || flags > 0xffff) return ERROR_INVALID_PARAMETER;
@@ -194,7 +206,7 @@ export function nexthopDelete(eh: f64, nh: f64, len: u32, ifIndex: u32): i32 {
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let h = NIL;
   if (nh != 0) {
-    h = handleSlot(nh, KIND_NEXTHOP);
+    h = nextHopIn(entityGet(e, ENTITY_TABLE), nh);
     if (h == NIL) return ERROR_INVALID_HANDLE;
     if (nhGet(h, NEXTHOP_OWNER) != e) return ERROR_ACCESS_DENIED;
     if (!nhLive(h)) return ERROR_NOT_FOUND;
@@ -255,12 +267,12 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
   let t = entityGet(e, ENTITY_TABLE);
   // 2. handles resolve
   let r = NIL;
-  if (routeH != 0) { r = handleSlot(routeH, KIND_ROUTE); if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE; }
+  if (routeH != 0) { r = routeIn(t, routeH); if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE; }
   let nb = NIL;
-  if (neighbourH != 0) { nb = handleSlot(neighbourH, KIND_NEXTHOP); if (nb == NIL) return ERROR_INVALID_HANDLE; }
+  if (neighbourH != 0) { nb = nextHopIn(t, neighbourH); if (nb == NIL) return ERROR_INVALID_HANDLE; }
   if (nHops > MAX_HOPS_LIMIT) return ERROR_INVALID_PARAMETER;
   for (let i: u32 = 0; i < nHops; i++) {
-    let h = handleSlot(hopHandle(i), KIND_NEXTHOP);
+    let h = nextHopIn(t, hopHandle(i));
     if (h == NIL) return ERROR_INVALID_HANDLE;
     store<u32>(HOPS + (<usize>i << 2), h);
   }
@@ -310,7 +322,7 @@ function bestFired(): bool {
 export function routeDeleteX(eh: f64, routeH: f64): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
-  let r = handleSlot(routeH, KIND_ROUTE);
+  let r = routeIn(entityGet(e, ENTITY_TABLE), routeH);
   if (r == NIL) return ERROR_INVALID_HANDLE;
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   if (!routeLive(r)) return ERROR_NOT_FOUND;
