@@ -4,7 +4,7 @@
 // route layer; here a destination is present from destCreate until destRemove.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK,
+  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -48,11 +48,18 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
   destSet(d, DEST_NODE, n);
   destSet(d, DEST_ROUTES, NIL);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) { destSet(d, DEST_BEST + v, NIL); destSet(d, DEST_HELD + v, NIL); }
+  destSet(d, DEST_LOCK, LOCK_NONE);
   setNodeDest(n, d);
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
   destCreated = 1;
   return d;
+}
+
+/** True if a lock on destination d is held by an entity other than e (its changes get ERROR_BUSY). */
+export function destLockedAgainst(d: u32, e: u32): bool {
+  let h = destGet(d, DEST_LOCK);
+  return h != LOCK_NONE && h != e;
 }
 
 /** Sets a destination's state word, keeping the table's populated count in step. */

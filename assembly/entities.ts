@@ -8,7 +8,7 @@ import {
   ENTITY_NEXTHOPS, ENTITY_ROUTES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED, ENTITY_REFS_SHIFT,
   NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
-  TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV,
+  TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -117,6 +117,7 @@ export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
   nhSet(h, NEXTHOP_LEN, len);
   nhSet(h, NEXTHOP_IFINDEX, ifIndex);
   nhSet(h, NEXTHOP_REMOTE, NIL);
+  nhSet(h, NEXTHOP_LOCK, LOCK_NONE);
   // sorted insert
   let prev = NIL, cur = entityGet(e, ENTITY_NEXTHOPS);
   while (cur != NIL && nhCompare(cur, h) < 0) { prev = cur; cur = nhGet(cur, NEXTHOP_NEXT); }
@@ -125,6 +126,12 @@ export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
   let t = entityGet(e, ENTITY_TABLE);
   tableSet(t, TABLE_NEXTHOPS, tableGet(t, TABLE_NEXTHOPS) + 1);
   return h;
+}
+
+/** True if a lock on next hop h is held by an entity other than e. */
+export function nhLockedAgainst(h: u32, e: u32): bool {
+  let l = nhGet(h, NEXTHOP_LOCK);
+  return l != LOCK_NONE && l != e;
 }
 
 /** Order of next hops: address in canonical prefix order, then interface index. */

@@ -8,7 +8,7 @@ export {
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
   nexthopFind, nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefX,
-  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr,
+  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom,
 } from './rtmapi';
 export { handleOfX } from './api';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
@@ -23,4 +23,5 @@ export {
   NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE, NEXTHOP_IREFS,
   NEXTHOP_REFS, NEXTHOP_STATE_SHIFT, ENTITY_WORDS, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_TABLE,
   TABLE_NEXTHOPS, TABLE_VIEWS, TABLE_MAXHOPS, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP, SLAB_ENTITY,
+  DEST_LOCK, LOCK_NONE, LOCK_MULTI, NEXTHOP_LOCK, KIND_ENUM, KIND_LIST, KIND_NOTIFY,
 } from './layout';

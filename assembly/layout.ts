@@ -54,13 +54,13 @@ export const NODE_C0: u32 = 5;
 export const NODE_C1: u32 = 6;
 export const NODE_DEST: u32 = 7;
 
-// ╒══════════ Destination: DEST_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
+// ╒══════════ Destination: DEST_WORDS = 18 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
 // │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 held view 0      │ 9 held view 1                  │
 // │ 10 client refs │ 11 pins (marks, opaque slots, queued changes) │ 12 hold-armed views │ 13 hold ms │
-// │ 14..15 lastChanged (f64 ms)                                                                          │
+// │ 14..15 lastChanged (f64 ms) │ 16 lock holder (entity slot, LOCK_NONE, LOCK_MULTI) │ 17 reserved         │
 // └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
-export const DEST_WORDS: u32 = 16;
+export const DEST_WORDS: u32 = 18;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
@@ -73,7 +73,12 @@ export const DEST_REFS: u32 = 10;
 export const DEST_PINS: u32 = 11;
 export const DEST_HOLD_VIEWS: u32 = 12;
 export const DEST_HOLD_MS: u32 = 13;
-export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned because DEST_WORDS is even
+export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned: records are 72 bytes in page-aligned chunks
+/** Who holds a lock on the destination (spec §7.10), mirrored by the facade, which keeps the holders. */
+export const DEST_LOCK: u32 = 16;
+export const LOCK_NONE: u32 = 0xffffffff;
+/** Two or more distinct entities hold shared locks. */
+export const LOCK_MULTI: u32 = 0xfffffffe;
 
 export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
 export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view
@@ -118,7 +123,7 @@ export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
 // │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 next in owner (or zombie) │
-// │ 13 previous in the zombie list │ 14..15 reserved                                                      │
+// │ 13 previous in the zombie list │ 14 lock holder (as DEST_LOCK) │ 15 reserved                           │
 // └──────────────────────────────────────────────────────────────────────────────────────────────────────┘
 export const NEXTHOP_WORDS: u32 = 16;
 export const NEXTHOP_GEN: u32 = 0;
@@ -132,6 +137,7 @@ export const NEXTHOP_IREFS: u32 = 10;
 export const NEXTHOP_REFS: u32 = 11;
 export const NEXTHOP_NEXT: u32 = 12;
 export const NEXTHOP_ZPREV: u32 = 13;
+export const NEXTHOP_LOCK: u32 = 14;
 
 // ╒══════════ Entity: ENTITY_WORDS = 8 × u32 ═════════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 first next hop │ 5 live routes │ 6 next entity │
@@ -169,6 +175,10 @@ export const KIND_ENTITY: u32 = 2;
 export const KIND_DEST: u32 = 3;
 export const KIND_ROUTE: u32 = 4;
 export const KIND_NEXTHOP: u32 = 5;
+/** Kinds of objects the facade keeps (enumerations) or that live in the dynamics layer. */
+export const KIND_ENUM: u32 = 6;
+export const KIND_LIST: u32 = 7;
+export const KIND_NOTIFY: u32 = 8;
 
 // ── lookup qualifiers: a destination qualifies when qual == 0 (present) or (state & qual) != 0 ────────
 export const QUAL_PRESENT: u32 = 0;

@@ -8,12 +8,12 @@
 // └────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
   TABLE_VIEWS, DEST_ROUTES, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_NEXT } from './layout';
-import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
+import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destEnsure, destGet, destCreated } from './dests';
+import { destEnsure, destFind, destGet, destCreated, destLockedAgainst } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, created } from './routes';
 
@@ -51,7 +51,12 @@ export function routeLoad(eh: f64, n: u32): i32 {
     if ((load<u32>(rec, 16) & 0xff) > maxLen || load<u32>(rec, 28) > 0xffff ||
       (nh != NIL && (nhGet(nh, NEXTHOP_OWNER) != e || !nhLive(nh)))) { setRes(2, i); return ERROR_INVALID_PARAMETER; }
   }
-  // 2. memory for the worst case, before any change
+  // 2. locks (a destination locked by another entity: ERROR_BUSY), then memory for the worst case
+  for (let i: u32 = 0; i < n; i++) {
+    let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
+    let d = destFind(t, rec, load<u32>(rec, 16) & 0xff);
+    if (d != NIL && destLockedAgainst(d, e)) { setRes(2, i); return ERROR_BUSY; }
+  }
   if (!slabReserve(SLAB_ROUTE, n) || !slabReserve(SLAB_DEST, n) || !slabReserve(SLAB_NODE, 2 * n)) return ERROR_NOT_ENOUGH_MEMORY;
   // 3. apply
   let routes: u32 = 0, dests: u32 = 0;

@@ -11,21 +11,21 @@ import {
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE,
+  NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
-  ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED } from './status';
+  ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destValid, destLen, destKey } from './dests';
+import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst } from './dests';
 import { trieWalk } from './trie';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
-  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr } from './entities';
+  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare } from './entities';
 import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
-  destRef, fired, created, setNowMs, routeHop, touchDest } from './routes';
-import { prefixEq } from './addr';
+  destRef, destPin, fired, created, setNowMs, routeHop, touchDest } from './routes';
+import { prefixEq, prefixCompare } from './addr';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
 export const IO_HOPS: u32 = IO_IN + 8;
@@ -175,8 +175,10 @@ export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH:
     if (nhGet(h, NEXTHOP_LEN) != len || nhGet(h, NEXTHOP_IFINDEX) != ifIndex ||
       !prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), key, len)) return ERROR_INVALID_PARAMETER;
     if (nhGet(h, NEXTHOP_OWNER) != e) return ERROR_ACCESS_DENIED;
+    if (nhLockedAgainst(h, e)) return ERROR_BUSY;
   } else {
     h = nhFind(e, key, len, ifIndex);
+    if (h != NIL && nhLockedAgainst(h, e)) return ERROR_BUSY;
     if (h == NIL) {
       if (!slabReserve(SLAB_NEXTHOP, 1)) return ERROR_NOT_ENOUGH_MEMORY;
       h = nhCreate(e, key, len, ifIndex);
@@ -215,6 +217,7 @@ export function nexthopDelete(eh: f64, nh: f64, len: u32, ifIndex: u32): i32 {
     h = nhFind(e, ioPtr(IO_IN), len, ifIndex);
     if (h == NIL) return ERROR_NOT_FOUND;
   }
+  if (nhLockedAgainst(h, e)) return ERROR_BUSY;
   setRes(0, h);
   nhDelete(h);
   return NO_ERROR;
@@ -298,7 +301,8 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
       if ((changeIn & CHANGE_FIRST) != 0 || routeGet(c, ROUTE_NEIGHBOUR) == nb) { r = c; break; }
     }
   }
-  // 6. resources, before any change
+  // 6. locks and resources, before any change
+  if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
   let destCreated: u32 = 0;
   if (d == NIL) {
@@ -327,6 +331,7 @@ export function routeDeleteX(eh: f64, routeH: f64): i32 {
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   if (!routeLive(r)) return ERROR_NOT_FOUND;
   let d = routeGet(r, ROUTE_DEST);
+  if (destLockedAgainst(d, e)) return ERROR_BUSY;
   setRes(0, r); setRes(2, d);
   routeDelete(r);
   setRes(1, bestFired() ? CHANGE_BEST : 0); setRes(3, fired);
@@ -433,4 +438,55 @@ export function routeTouch(h: f64): i32 {
 /** Byte address of record `slot` of slab `kind`, for the facade's typed readers (0 if out of range). */
 export function recordPtr(kind: u32, slot: u32): usize {
   return kind < 6 && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
+}
+
+/** Mirrors who holds locks on destination d (entity slot, LOCK_NONE, LOCK_MULTI); the facade keeps the holders. */
+export function destSetLock(t: u32, d: u32, holder: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  destSet(d, DEST_LOCK, holder);
+  return NO_ERROR;
+}
+
+/** Mirrors who holds locks on a next hop (as destSetLock). */
+export function nexthopSetLock(nh: f64, holder: u32): i32 {
+  let h = handleSlot(nh, KIND_NEXTHOP);
+  if (h == NIL) return ERROR_INVALID_HANDLE;
+  nhSet(h, NEXTHOP_LOCK, holder);
+  return NO_ERROR;
+}
+
+/**
+ * Adds delta (±1) to destination d's pins — what keeps it present besides routes and references:
+ * non-NULL opaque slots, notification marks (spec §7.4, D-24). At zero pins and references an
+ * unpopulated destination leaves the table.
+ */
+export function destPinX(t: u32, d: u32, delta: i32): i32 {
+  if (!tableValid(t) || !destValid(t, d) || (delta != 1 && delta != -1)) return ERROR_INVALID_PARAMETER;
+  if (delta < 0 && destGet(d, DEST_PINS) == 0) return ERROR_INVALID_PARAMETER;
+  destPin(d, delta);
+  return NO_ERROR;
+}
+
+/**
+ * The caller's next hops in (address, interface) order from the position (IO_IN key, len, ifIndex) —
+ * inclusive or strictly after; with rlen != NO_RANGE only those whose address is covered by
+ * (IO_IN[4..7], rlen). Up to max slots → IO_OUT; RES0 = count. A cursor resumes from its last key,
+ * so next hops deleted meanwhile never break it (spec D-45).
+ */
+export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32, rlen: u32, max: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let maxLen = tableMaxLen(entityGet(e, ENTITY_TABLE));
+  if (len > maxLen || (rlen != NO_RANGE && rlen > maxLen) || max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
+  let key = ioPtr(IO_IN), rkey = ioPtr(IO_IN + 4);
+  let n: u32 = 0, out = ioPtr(IO_OUT);
+  for (let h = entityGet(e, ENTITY_NEXTHOPS); h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) {
+    let c = prefixCompare(nhPtr(h) + (NEXTHOP_ADDR << 2), nhGet(h, NEXTHOP_LEN), key, len);
+    if (c == 0) { let ih = nhGet(h, NEXTHOP_IFINDEX); c = ih < ifIndex ? -1 : ih > ifIndex ? 1 : 0; }
+    if (c < 0 || (c == 0 && inclusive == 0)) continue;
+    if (rlen != NO_RANGE && (nhGet(h, NEXTHOP_LEN) < rlen || !prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen))) continue;
+    store<u32>(out + (<usize>(n++) << 2), h);
+  }
+  setRes(0, n);
+  return NO_ERROR;
 }

@@ -57,11 +57,11 @@ export class Entity implements CoreEntityLike {
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */
   readonly opaqueSlot: number;
-  private readonly rtm: Rtm;
-  private readonly table: Table;
+  /** @internal */ readonly rtm: Rtm;
+  /** @internal */ readonly table: Table;
   /** This entity's references: handle → count (spec D-33). */
-  private readonly refs = new Map<number, number>();
-  private registered = true;
+  /** @internal */ readonly refs = new Map<number, number>();
+  /** @internal */ registered = true;
 
   constructor(rtm: Rtm, table: Table, handle: EntityHandle, slot: number, protocolId: number, instanceId: number,
     onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
@@ -88,27 +88,27 @@ export class Entity implements CoreEntityLike {
   /** Called when the instance closes. */
   markGone(): void { this.registered = false; this.refs.clear(); }
 
-  private live(op: string): void {
+  /** @internal */ live(op: string): void {
     if (!this.registered) throw new RtmError('ERROR_INVALID_HANDLE', op, 'entity deregistered');
     this.rtm.usable(op);
   }
 
-  private get x() { return this.rtm.core.x as unknown as Record<string, (...a: number[]) => number>; }
-  private get L() { return this.rtm.layout; }
-  private res(i: number): number { return this.rtm.core.res(i); }
-  private call(op: string, f: () => number): number { return this.rtm.core.guard(f); }
+  /** @internal */ get x() { return this.rtm.core.x as unknown as Record<string, (...a: number[]) => number>; }
+  /** @internal */ get L() { return this.rtm.layout; }
+  /** @internal */ res(i: number): number { return this.rtm.core.res(i); }
+  /** @internal */ call(op: string, f: () => number): number { return this.rtm.core.guard(f); }
 
   /** Handle of live slot `slot` of kind KIND_*. */
-  private handleOf(kind: number, slot: number): number { return this.x.handleOfX(kind, slot); }
+  /** @internal */ handleOf(kind: number, slot: number): number { return this.x.handleOfX(kind, slot); }
 
   // ── references (spec §7.9, D-33) ────────────────────────────────────────────────────────────────────
-  private refFn(kind: number): string | undefined {
+  /** @internal */ refFn(kind: number): string | undefined {
     const L = this.L;
     return kind === L.KIND_DEST ? 'destRefX' : kind === L.KIND_ROUTE ? 'routeRefX' : kind === L.KIND_NEXTHOP ? 'nexthopRefX'
       : kind === L.KIND_ENTITY ? 'entityRefX' : undefined;
   }
   /** Takes one reference on a handle for this entity. */
-  private take(h: number): void {
+  /** @internal */ take(h: number): void {
     if (!h) return;
     const fn = this.refFn(handleKind(h));
     if (!fn) return;
@@ -116,7 +116,7 @@ export class Entity implements CoreEntityLike {
     this.refs.set(h, (this.refs.get(h) ?? 0) + 1);
   }
   /** Gives back one of this entity's references; false if it holds none on h. */
-  private drop(h: number): boolean {
+  /** @internal */ drop(h: number): boolean {
     const n = this.refs.get(h) ?? 0;
     if (n === 0) return false;
     const fn = this.refFn(handleKind(h));
@@ -128,7 +128,7 @@ export class Entity implements CoreEntityLike {
    * Releases every handle (of kind `kind` when given); all valid ones are released, then
    * ERROR_INVALID_HANDLE if any was not held or of another kind.
    */
-  private dropAll(hs: readonly (number | undefined)[], op: string, kind = 0): void {
+  /** @internal */ dropAll(hs: readonly (number | undefined)[], op: string, kind = 0): void {
     let bad = 0;
     if (!Array.isArray(hs)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
     for (const h of hs) {
@@ -142,7 +142,7 @@ export class Entity implements CoreEntityLike {
 
   // ── arguments ───────────────────────────────────────────────────────────────────────────────────────
   /** Writes a prefix into the I/O area's key words; returns its length. */
-  private prefixIn(p: PrefixInput, op: string): number {
+  /** @internal */ prefixIn(p: PrefixInput, op: string): number {
     const c = this.rtm.core;
     let len = -1;
     if (typeof p === 'string') len = parsePrefixInto(p, this.family, c.u32(), c.io + c.IO_IN);
@@ -151,28 +151,28 @@ export class Entity implements CoreEntityLike {
     return len;
   }
   /** Target views: undefined → all supported; RTM_VIEW_MASK_ALL → all supported; unsupported bits → ERROR_NOT_SUPPORTED. */
-  private viewsArg(v: number | undefined, op: string): number {
+  /** @internal */ viewsArg(v: number | undefined, op: string): number {
     if (v === undefined) return this.profile.viewsSupported;
     u32(v, 'views', op);
     if (v === VIEW_MASK_ALL) return this.profile.viewsSupported;
     if ((v & ~this.profile.viewsSupported) !== 0) throw new RtmError('ERROR_NOT_SUPPORTED', op, `views 0x${v.toString(16)}`);
     return v;
   }
-  private protoArg(p: number | undefined, op: string): number {
+  /** @internal */ protoArg(p: number | undefined, op: string): number {
     const v = u32(p ?? 0, 'protocolId', op);
     return v === THIS_PROTOCOL ? this.protocolId : v;
   }
-  private destSlot(h: unknown, op: string): number {
+  /** @internal */ destSlot(h: unknown, op: string): number {
     if (typeof h !== 'number' || this.x.destFromHandle(this.table.core.t, h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
     return this.res(0);
   }
-  private routeSlot(h: unknown, op: string): number {
+  /** @internal */ routeSlot(h: unknown, op: string): number {
     if (typeof h !== 'number' || this.x.routeFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route handle');
     const r = this.res(0);
     if (this.routeTable(r) !== this.table.core.t) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route of another table');
     return r;
   }
-  private nextHopSlot(h: unknown, op: string): number {
+  /** @internal */ nextHopSlot(h: unknown, op: string): number {
     if (typeof h !== 'number' || this.x.nexthopFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad next-hop handle');
     const s = this.res(0);
     if (this.entityTableOf(this.nhWord(s, this.L.NEXTHOP_OWNER)) !== this.table.core.t) throw new RtmError('ERROR_INVALID_HANDLE', op, 'next hop of another table');
@@ -181,19 +181,19 @@ export class Entity implements CoreEntityLike {
 
   // ── record readers ──────────────────────────────────────────────────────────────────────────────────
   /** Word index of record `slot` of `slab` in core.u32() (re-read after any call that may allocate). */
-  private base(slab: number, slot: number, _words: number): number {
+  /** @internal */ base(slab: number, slot: number, _words: number): number {
     return this.x.recordPtr(slab, slot) >>> 2;
   }
-  private routeWord(r: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS) + w]; }
-  private nhWord(h: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_NEXTHOP, h, this.L.NEXTHOP_WORDS) + w]; }
-  private routeTable(r: number): number {
+  /** @internal */ routeWord(r: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS) + w]; }
+  /** @internal */ nhWord(h: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_NEXTHOP, h, this.L.NEXTHOP_WORDS) + w]; }
+  /** @internal */ routeTable(r: number): number {
     const d = this.routeWord(r, this.L.ROUTE_DEST);
     return this.rtm.core.u32()[this.base(this.L.SLAB_DEST, d, this.L.DEST_WORDS) + 1];
   }
-  private entityTableOf(e: number): number {
+  /** @internal */ entityTableOf(e: number): number {
     return this.rtm.core.u32()[this.base(this.L.SLAB_ENTITY, e, this.L.ENTITY_WORDS) + 1];
   }
-  private routeHops(r: number): number[] {
+  /** @internal */ routeHops(r: number): number[] {
     const u = this.rtm.core.u32(), b = this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS);
     const n = u[b + this.L.ROUTE_NHCOUNT], out: number[] = [];
     for (let i = 0; i < n; i++) out.push(n === 1 ? u[b + this.L.ROUTE_NH] : u[(u[b + this.L.ROUTE_NH] >>> 2) + i]);
@@ -301,7 +301,7 @@ export class Entity implements CoreEntityLike {
   }
 
   /** True if the route (0 = none), neighbour (0 = none) and next-hop handles all resolve. */
-  private handlesResolve(route: number, neighbour: number, hops: readonly unknown[]): boolean {
+  /** @internal */ handlesResolve(route: number, neighbour: number, hops: readonly unknown[]): boolean {
     if (route && this.x.routeFromHandle(route) !== 0) return false;
     if (neighbour && this.x.nexthopFromHandle(neighbour) !== 0) return false;
     return hops.every((h) => typeof h === 'number' && this.x.nexthopFromHandle(h) === 0);
@@ -326,7 +326,7 @@ export class Entity implements CoreEntityLike {
     return this.routeInfoOf(r);
   }
 
-  private routeInfoOf(r: number): RouteInfo {
+  /** @internal */ routeInfoOf(r: number): RouteInfo {
     const L = this.L;
     const d = this.routeWord(r, L.ROUTE_DEST), owner = this.routeWord(r, L.ROUTE_OWNER), nb = this.routeWord(r, L.ROUTE_NEIGHBOUR);
     const fw = this.routeWord(r, L.ROUTE_FLAGS);
@@ -370,7 +370,7 @@ export class Entity implements CoreEntityLike {
   }
 
   // ── destinations (§8.4, §8.6) ───────────────────────────────────────────────────────────────────────
-  private destInfoOf(d: number, o: DestQueryOptions, op: string): DestInfo {
+  /** @internal */ destInfoOf(d: number, o: DestQueryOptions, op: string): DestInfo {
     const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
     const proto = this.protoArg(o.protocolId, op);
     const c = this.rtm.core, L = this.L;
@@ -420,7 +420,7 @@ export class Entity implements CoreEntityLike {
   }
 
   /** Qualifier of a destination query: 0 = any present, else views with a live route (or populated). */
-  private qual(views: number, populated: boolean): number {
+  /** @internal */ qual(views: number, populated: boolean): number {
     return views === 0 ? (populated ? this.L.QUAL_POPULATED : 0) : views;
   }
 
@@ -558,7 +558,7 @@ export class Entity implements CoreEntityLike {
     return info;
   }
 
-  private nextHopInfoOf(s: number): NextHopInfo {
+  /** @internal */ nextHopInfoOf(s: number): NextHopInfo {
     const L = this.L, c = this.rtm.core;
     const remote = this.nhWord(s, L.NEXTHOP_REMOTE), fl = this.nhWord(s, L.NEXTHOP_FLAGS);
     return {
@@ -573,7 +573,7 @@ export class Entity implements CoreEntityLike {
   }
 
   /** A next hop's owner view: reads the committed state; writes are ignored without the exclusive lock. */
-  private nextHopView(handle: NextHopHandle, s: number): NextHopOwnerView {
+  /** @internal */ nextHopView(handle: NextHopHandle, s: number): NextHopOwnerView {
     const self = this;
     const read = () => self.nextHopInfoOf(s);
     return {
