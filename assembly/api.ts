@@ -2,7 +2,8 @@
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
-  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, ENTITY_NEXTHOPS,
+  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, ENTITY_NEXTHOPS, TABLE_NOTIFY_USED,
+  TABLE_NOTIFY,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -16,6 +17,7 @@ import { slabIsAlive } from './slab';
 import { checkInvariants as check } from './debug';
 import { hasHostBits } from './addr';
 import { purgeRoutes } from './rtmapi';
+import { notifyDestroy } from './notify';
 import { routeFree } from './routes';
 import { entityGet, entityFree, nhDelete, nhFreeDeleted } from './entities';
 
@@ -39,6 +41,7 @@ export function tableCreate(family: u32, views: u32): i32 {
   tableSet(t, TABLE_ZROUTES, NIL);
   tableSet(t, TABLE_ZNEXTHOPS, NIL);
   tableSet(t, TABLE_MAXHOPS, 8);
+  for (let i: u32 = 0; i < 32; i++) tableSet(t, TABLE_NOTIFY + i, NIL);
   tableSet(t, TABLE_ROOT, trieCreateRoot(t, ZERO_KEY));
   setRes(0, t);
   return NO_ERROR;
@@ -47,6 +50,10 @@ export function tableCreate(family: u32, views: u32): i32 {
 /** Frees a table and everything in it. */
 export function tableFree(t: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  // 0. notification registrations (their queues pin destinations)
+  while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
+    notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
+  }
   // 1. routes of every entity, then referenced (zombie) routes, next hops and entities
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     purgeRoutes(t, e);

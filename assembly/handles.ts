@@ -2,8 +2,8 @@
 // (< 2^53) that crosses the boundary as f64. Generation 0 is never issued, so 0 is never a handle; a
 // freed slot bumps its generation, so a stale handle never aliases the slot's next occupant (until
 // 2^24 reuses of that one slot). Decoding validates kind, range, liveness and generation.
-import { NIL, GEN_MASK, GEN_ALIVE, KIND_TABLE, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP,
-  SLAB_TABLE, SLAB_ENTITY, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP } from './layout';
+import { NIL, GEN_MASK, GEN_ALIVE, KIND_TABLE, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
+  KIND_NOTIFY, SLAB_TABLE, SLAB_ENTITY, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP, SLAB_LIST, SLAB_NOTIFY } from './layout';
 import { slabRec, slabHigh } from './slab';
 
 const SLOT_BITS: u64 = 25;
@@ -19,6 +19,8 @@ export function kindSlab(kind: u32): u32 {
     case KIND_DEST: return SLAB_DEST;
     case KIND_ROUTE: return SLAB_ROUTE;
     case KIND_NEXTHOP: return SLAB_NEXTHOP;
+    case KIND_LIST: return SLAB_LIST;
+    case KIND_NOTIFY: return SLAB_NOTIFY;
     default: return NIL;
   }
 }

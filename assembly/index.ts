@@ -12,6 +12,11 @@ export {
 } from './rtmapi';
 export { handleOfX } from './api';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
+export {
+  notifyRegister, notifyDeregister, notifyGetChanged, notifyIgnoreX, notifyStatus, notifyMarkX, notifyDrain,
+  notifySignalDone, notifyInfo,
+} from './notifyapi';
+export { signalCount } from './notify';
 export { IO_BATCH_MAX, IO_RES, IO_IN, IO_OUT, IO_WORDS } from './io';
 export {
   NIL, NODE_WORDS, DEST_WORDS, ROUTE_WORDS, NEXTHOP_WORDS, TABLE_WORDS, DEST_STATE, DEST_S_VIEWS, DEST_S_HELD,

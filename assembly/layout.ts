@@ -15,14 +15,18 @@ export const SLAB_DEST: u32 = 2;
 export const SLAB_ROUTE: u32 = 3;
 export const SLAB_NEXTHOP: u32 = 4;
 export const SLAB_ENTITY: u32 = 5;
-export const SLAB_KINDS: u32 = 6;
+export const SLAB_NOTIFY: u32 = 6;
+export const SLAB_LIST: u32 = 7;
+export const SLAB_KINDS: u32 = 8;
 
 // ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
 // │ 6 routes   │ 7 views supported │ 8 next hops │ 9 first entity │ 10 max next hops per route          │
-// │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │ 14..15 reserved │
+// │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
+// │ 14 notification registrations in use (bit i = index i) │ 15 list insertion counter                  │
+// │ 16..47 notify slot of registration index i (NIL)       │ 48 timer heap ptr │ 49 length │ 50 capacity  │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
-export const TABLE_WORDS: u32 = 16;
+export const TABLE_WORDS: u32 = 52;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -38,6 +42,13 @@ export const TABLE_SEQ: u32 = 11;
 /** Deleted routes / next hops kept alive by references, linked so that table teardown finds them. */
 export const TABLE_ZROUTES: u32 = 12;
 export const TABLE_ZNEXTHOPS: u32 = 13;
+export const TABLE_NOTIFY_USED: u32 = 14;
+export const TABLE_LIST_SEQ: u32 = 15;
+export const TABLE_NOTIFY: u32 = 16;     // + registration index (0..31)
+export const NOTIFY_MAX: u32 = 32;
+export const TABLE_HEAP: u32 = 48;
+export const TABLE_HEAP_LEN: u32 = 49;
+export const TABLE_HEAP_CAP: u32 = 50;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
 // │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │
@@ -54,13 +65,14 @@ export const NODE_C0: u32 = 5;
 export const NODE_C1: u32 = 6;
 export const NODE_DEST: u32 = 7;
 
-// ╒══════════ Destination: DEST_WORDS = 18 × u32 ══════════════════════════════════════════════════════╕
+// ╒══════════ Destination: DEST_WORDS = 20 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
 // │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 held view 0      │ 9 held view 1                  │
 // │ 10 client refs │ 11 pins (marks, opaque slots, queued changes) │ 12 hold-armed views │ 13 hold ms │
-// │ 14..15 lastChanged (f64 ms) │ 16 lock holder (entity slot, LOCK_NONE, LOCK_MULTI) │ 17 reserved         │
+// │ 14..15 lastChanged (f64 ms) │ 16 lock holder (entity slot, LOCK_NONE, LOCK_MULTI)                   │
+// │ 17 queued in registrations (bit = index) │ 18 marked by registrations │ 19 hold-timer heap position │
 // └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
-export const DEST_WORDS: u32 = 18;
+export const DEST_WORDS: u32 = 20;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
@@ -73,12 +85,15 @@ export const DEST_REFS: u32 = 10;
 export const DEST_PINS: u32 = 11;
 export const DEST_HOLD_VIEWS: u32 = 12;
 export const DEST_HOLD_MS: u32 = 13;
-export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned: records are 72 bytes in page-aligned chunks
+export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned: records are 80 bytes in page-aligned chunks
 /** Who holds a lock on the destination (spec §7.10), mirrored by the facade, which keeps the holders. */
 export const DEST_LOCK: u32 = 16;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** Two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
+export const DEST_QUEUED: u32 = 17;
+export const DEST_MARKED: u32 = 18;
+export const DEST_HEAPPOS: u32 = 19;
 
 export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
 export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view
@@ -93,7 +108,7 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
 // │ 6 views      │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain │ 9 creation seq │
 // │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
-// │ 15 client refs │ 16 timer-heap position (NIL) │ 17..19 reserved                                     │
+// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18..19 reserved         │
 // └──────────── the dest chain is sorted by (preference, metric, seq): lower wins ────────────────────────┘
 export const ROUTE_WORDS: u32 = 20;
 export const ROUTE_GEN: u32 = 0;
@@ -113,6 +128,8 @@ export const ROUTE_LPREV: u32 = 13;
 export const ROUTE_LNEXT: u32 = 14;
 export const ROUTE_REFS: u32 = 15;
 export const ROUTE_HEAPPOS: u32 = 16;
+/** Insertion number into its route list (list enumerations resume after the last one returned). */
+export const ROUTE_LSEQ: u32 = 17;
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)
@@ -168,6 +185,36 @@ export const ROUTE_FLAGS_FORWARDING: u32 = 0x000f;
 export const FIRED_ALL: u32 = 1;
 export const FIRED_BEST: u32 = 2;
 export const FIRED_FWD: u32 = 4;
+
+// ╒══════════ Notification registration: NOTIFY_WORDS = 12 × u32 ═════════════════════════════════════════╕
+// │ 0 gen │ 1 table │ 2 owner entity │ 3 index (bit position) │ 4 target views (0 = all) │ 5 notify flags   │
+// │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled │ 11 — │
+// └────────── queue[head..end) holds the changed destinations in order; DEST_QUEUED says who queued ──────┘
+export const NOTIFY_WORDS: u32 = 12;
+export const NOTIFY_TABLE: u32 = 1;
+export const NOTIFY_OWNER: u32 = 2;
+export const NOTIFY_INDEX: u32 = 3;
+export const NOTIFY_VIEWS: u32 = 4;
+export const NOTIFY_FLAGS: u32 = 5;
+export const NOTIFY_QPTR: u32 = 6;
+export const NOTIFY_QHEAD: u32 = 7;
+export const NOTIFY_QEND: u32 = 8;
+export const NOTIFY_QCAP: u32 = 9;
+export const NOTIFY_SIGNALLED: u32 = 10;
+export const CHANGE_TYPE_ALL: u32 = 1;
+export const CHANGE_TYPE_BEST: u32 = 2;
+export const CHANGE_TYPE_FORWARDING: u32 = 4;
+export const NOTIFY_ONLY_MARKED: u32 = 0x10000;
+
+// ╒══════════ Route list: LIST_WORDS = 6 × u32 ═════════════════════════════════════════════╕
+// │ 0 gen │ 1 table │ 2 owner entity │ 3 head route │ 4 tail route │ 5 count               │
+// └────── routes link through ROUTE_LPREV / ROUTE_LNEXT; ROUTE_LSEQ orders appends ─────────┘
+export const LIST_WORDS: u32 = 6;
+export const LIST_TABLE: u32 = 1;
+export const LIST_OWNER: u32 = 2;
+export const LIST_HEAD: u32 = 3;
+export const LIST_TAIL: u32 = 4;
+export const LIST_COUNT: u32 = 5;
 
 // ── handle kinds (handles.ts) ─────────────────────────────────────────────────────────────────────────
 export const KIND_TABLE: u32 = 1;

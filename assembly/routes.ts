@@ -18,6 +18,7 @@ import { slabAlloc, slabFree, recPtr } from './slab';
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet, destSetState, destRemove, destPtr } from './dests';
 import { entityGet, entitySet, nhIref } from './entities';
+import { notifyChange } from './notify';
 
 // ── route accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -255,6 +256,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     }
   }
   if (changed) store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
+  notifyChange(t, d, fired);
   return r;
 }
 
@@ -278,6 +280,7 @@ export function routeDelete(r: u32): void {
   destRecompute(d);
   fireBestChanges(d);
   store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
+  notifyChange(t, d, fired);
   if (routeGet(r, ROUTE_REFS) == 0) routeFree(r);
   else {
     // referenced: keep the record (state DELETED) on the table's zombie list, linked by the list words

@@ -11,7 +11,7 @@ import {
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK,
+  NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY } from './status';
@@ -26,6 +26,7 @@ import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef
 import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
   destRef, destPin, fired, created, setNowMs, routeHop, touchDest } from './routes';
 import { prefixEq, prefixCompare } from './addr';
+import { notifyChange, notifyDestroy, notifyGet } from './notify';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
 export const IO_HOPS: u32 = IO_IN + 8;
@@ -87,6 +88,14 @@ export function entityDeregister(h: f64): i32 {
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
   let deleted: u32 = purgeRoutes(t, e);
+  // its notification registrations go after its routes (spec §7.16 steps 2–3)
+  let used = tableGet(t, TABLE_NOTIFY_USED);
+  while (used != 0) {
+    let i = <u32>ctz(used);
+    used &= used - 1;
+    let n = tableGet(t, TABLE_NOTIFY + i);
+    if (notifyGet(n, NOTIFY_OWNER) == e) notifyDestroy(n);
+  }
   while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
   entityRetire(e);
   setRes(0, deleted);
@@ -431,13 +440,14 @@ export function routeTouch(h: f64): i32 {
   let f: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) f |= 1 << (3 * v);
   touchDest(d);
+  notifyChange(destGet(d, 1), d, f);
   setRes(3, f);
   return NO_ERROR;
 }
 
 /** Byte address of record `slot` of slab `kind`, for the facade's typed readers (0 if out of range). */
 export function recordPtr(kind: u32, slot: u32): usize {
-  return kind < 6 && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
+  return kind < 8 && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
 }
 
 /** Mirrors who holds locks on destination d (entity slot, LOCK_NONE, LOCK_MULTI); the facade keeps the holders. */

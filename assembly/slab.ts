@@ -7,7 +7,7 @@
 // free link lives in the kind's link word.
 import {
   NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE, TABLE_WORDS, NODE_WORDS, DEST_WORDS, ROUTE_WORDS,
-  NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0,
+  NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS,
 } from './layout';
 
 /** Records per chunk (2^CHUNK_SHIFT). */
@@ -78,6 +78,8 @@ export function slabInit(): void {
   initKind(3, ROUTE_WORDS, 1, true);
   initKind(4, NEXTHOP_WORDS, 1, true);
   initKind(5, ENTITY_WORDS, 1, true);
+  initKind(6, NOTIFY_WORDS, 1, true);
+  initKind(7, LIST_WORDS, 1, true);
 }
 
 /**

@@ -13,7 +13,9 @@ import type {
   RegisteredEntity, AddRouteOptions, AddRouteResult, RouteInfo, DestInfo, DestViewInfo, DestQueryOptions,
   PrefixInput, ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
   FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, RouteState, NextHopState, EntityLike,
+  NotifyHandle, NotifyOptions, EnumBatch,
 } from './types.js';
+import { Dynamics, type T } from './dynamics/index.js';
 
 const NOT_FOUND = 1168;
 const VIEW_MASK_ALL = 0xffffffff;
@@ -206,7 +208,10 @@ export class Entity implements CoreEntityLike {
     this.live('deregister');
     if (this.rtm.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'deregister', 'inside a registration-event callback');
     this.rtm.syncNow();
+    this.dynamicsCleanup();
     check(this.call('deregister', () => this.x.entityDeregister(this.handle)), 'deregister');
+    this.rtm.notify.entityGone(this);
+    this.rtm.afterChange(this);
     for (const [h, n] of this.refs) {
       const fn = this.refFn(handleKind(h));
       if (fn) for (let i = 0; i < n; i++) this.x[fn](h, -1);
@@ -297,6 +302,7 @@ export class Entity implements CoreEntityLike {
     let handle: RouteHandle | undefined;
     if (route) handle = route as RouteHandle;
     else if (o.returnHandle !== false) { handle = rh; this.take(rh); }
+    this.rtm.afterChange(this);
     return { handle, changeFlags };
   }
 
@@ -315,6 +321,7 @@ export class Entity implements CoreEntityLike {
     check(this.call(op, () => this.x.routeDeleteX(this.handle, nullable(route, op))), op);
     const flags = this.res(1);
     this.drop(route);
+    this.rtm.afterChange(this);
     return flags;
   }
 
@@ -410,12 +417,16 @@ export class Entity implements CoreEntityLike {
   /** RtmReleaseDestInfo. */
   releaseDestInfo(info: DestInfo): void {
     this.live('releaseDestInfo');
+    if (this.rtm.notify.pendingRecords.has(info)) throw new RtmError('ERROR_INVALID_HANDLE', 'releaseDestInfo', 'a changed-destination record: use releaseChangedDests');
     this.dropAll(destInfoHandles(info), 'releaseDestInfo');
   }
 
   /** RtmReleaseDests. */
   releaseDests(infos: readonly DestInfo[]): void {
     this.live('releaseDests');
+    if (Array.isArray(infos) && infos.some((i) => this.rtm.notify.pendingRecords.has(i))) {
+      throw new RtmError('ERROR_INVALID_HANDLE', 'releaseDests', 'changed-destination records: use releaseChangedDests');
+    }
     this.dropAll(infos.flatMap(destInfoHandles), 'releaseDests');
   }
 
@@ -609,6 +620,32 @@ export class Entity implements CoreEntityLike {
     this.dropAll(nextHops, 'releaseNextHops', this.L.KIND_NEXTHOP);
   }
 
+  // ── dynamics (facade): delegations to src/dynamics ──
+  /** Per-entity state of the dynamics layer (enumerations, locks and owner views, opaque slots, method blocking). */
+  /** @internal */ readonly dyn: Dynamics = new Dynamics(this);
+  lockDestination(o: { dest: DestHandle; exclusive?: boolean; lock?: boolean }): void { this.dyn.lockDestination(o); }
+  getOpaqueInformationPointer(dest: DestHandle): T.OpaqueSlot | undefined { return this.dyn.getOpaqueInformationPointer(dest); }
+  getEntityMethods(entity: EntityHandle): number[] { return this.dyn.getEntityMethods(entity); }
+  invokeMethod(o: { entity: EntityHandle; methodType: number; inputData?: Uint8Array; outputCapacity?: number }): T.MethodResult[] { return this.dyn.invokeMethod(o); }
+  blockMethods(o: { blockingFlag: number; targetHandle?: T.Nullable<T.Handle>; targetType?: number }): void { this.dyn.blockMethods(o); }
+  getRoutePointer(route: RouteHandle): T.RouteOwnerView { return this.dyn.getRoutePointer(route); }
+  lockRoute(o: { route: RouteHandle; exclusive?: boolean; lock?: boolean }): T.RouteOwnerView | undefined { return this.dyn.lockRoute(o); }
+  updateAndUnlockRoute(o: { route: RouteHandle; timeToLive?: number; routeList?: T.Nullable<T.RouteListHandle> }): number { return this.dyn.updateAndUnlockRoute(o); }
+  lockNextHop(o: { nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }): NextHopOwnerView | undefined { return this.dyn.lockNextHop(o); }
+  createDestEnum(o?: T.DestEnumOptions): T.EnumHandle { return this.dyn.createDestEnum(o); }
+  getEnumDests(o: T.EnumGetOptions): T.EnumBatch<DestInfo> { return this.dyn.getEnumDests(o); }
+  createRouteEnum(o?: T.RouteEnumOptions): T.EnumHandle { return this.dyn.createRouteEnum(o); }
+  getEnumRoutes(o: T.EnumGetOptions): T.EnumBatch<RouteHandle> { return this.dyn.getEnumRoutes(o); }
+  createNextHopEnum(o?: T.NextHopEnumOptions): T.EnumHandle { return this.dyn.createNextHopEnum(o); }
+  getEnumNextHops(o: T.EnumGetOptions): T.EnumBatch<NextHopHandle> { return this.dyn.getEnumNextHops(o); }
+  deleteEnumHandle(enumHandle: T.EnumHandle): void { this.dyn.deleteEnumHandle(enumHandle); }
+  dests(o?: T.DestEnumOptions & T.IterateOptions): IterableIterator<DestInfo> { return this.dyn.dests(o); }
+  routes(o?: T.RouteEnumOptions & T.IterateOptions): IterableIterator<RouteHandle> { return this.dyn.routes(o); }
+  /** Releases what this entity holds in the dynamics layer (enumerations, locks, opaque values, blocking); for deregister(). */
+  dynamicsCleanup(): void { this.dyn.cleanup(); }
+  /** The route's owner view (D-42), e.g. Context2 of RTM_ROUTE_EXPIRED. @throws RtmError ERROR_INVALID_HANDLE */
+  ownerViewOfRoute(route: RouteHandle): T.RouteOwnerView { return this.dyn.ownerViewOfRoute(route); }
+
   // ── bulk loading (not in RTMv2) ─────────────────────────────────────────────────────────────────────
   /**
    * Bulk RtmAddRouteToDest: record i is the prefix (keys[4i..4i+3], lens[i]) with next hop
@@ -648,9 +685,55 @@ export class Entity implements CoreEntityLike {
       if (s !== 0) throw new RtmError(s, op, `record ${i0 + this.res(2)}${i0 > 0 ? ` (records before ${i0} were applied)` : ''}`);
       routesCreated += this.res(0);
       destsCreated += this.res(1);
+      this.rtm.afterChange(this);
     }
     return { routesCreated, destsCreated };
   }
+
+  // ── change notification (§8.9; core: assembly/notify.ts, facade: src/notify.ts) ─────────────────────
+  /** RtmRegisterForChangeNotification. @throws ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED, ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY */
+  registerForChangeNotification(o: NotifyOptions): NotifyHandle {
+    this.live('registerForChangeNotification');
+    if (this.rtm.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', 'registerForChangeNotification', 'inside a change-notification callback');
+    return this.rtm.notify.register(this, o);
+  }
+  /** RtmGetChangedDests. */
+  getChangedDests(o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> {
+    this.live('getChangedDests');
+    return this.rtm.notify.getChanged(this, o);
+  }
+  /** RtmReleaseChangedDests. */
+  releaseChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void {
+    this.live('releaseChangedDests');
+    this.rtm.notify.releaseChanged(this, o);
+  }
+  /** RtmIgnoreChangedDests. */
+  ignoreChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void {
+    this.live('ignoreChangedDests');
+    this.rtm.notify.ignore(this, o);
+  }
+  /** RtmGetChangeStatus. */
+  getChangeStatus(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean {
+    this.live('getChangeStatus');
+    return this.rtm.notify.status(this, o, false);
+  }
+  /** RtmMarkDestForChangeNotification. */
+  markDestForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void {
+    this.live('markDestForChangeNotification');
+    this.rtm.notify.mark(this, o);
+  }
+  /** RtmIsMarkedForChangeNotification. */
+  isMarkedForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean {
+    this.live('isMarkedForChangeNotification');
+    return this.rtm.notify.status(this, o, true);
+  }
+  /** RtmDeregisterFromChangeNotification. */
+  deregisterFromChangeNotification(notifyHandle: NotifyHandle): void {
+    this.live('deregisterFromChangeNotification');
+    this.rtm.notify.deregister(this, notifyHandle);
+  }
+  /** Releases the references of a destination record (no D-60 check): for the notification layer. @internal */
+  releaseRecord(info: DestInfo): void { this.dropAll(destInfoHandles(info), 'releaseChangedDests'); }
 
   // ── handles (§8.11) ─────────────────────────────────────────────────────────────────────────────────
   /** RtmReferenceHandles: +1 on each dest/route/next-hop/entity handle; all-or-nothing. */

@@ -14,6 +14,7 @@ import type {
   NotifyHandle, AddressFamilyName,
 } from './types.js';
 import { Entity } from './entity.js';
+import { NotifyLayer, RTM_CHANGE_NOTIFICATION } from './notify.js';
 
 export const RTM_ENTITY_REGISTERED = 0, RTM_ENTITY_DEREGISTERED = 1;
 const INFINITE = 0xffffffff;
@@ -24,6 +25,8 @@ interface PendingEvent {
   type: RtmEventType;
   c1: EntityHandle | RouteHandle | NotifyHandle;
   c2: unknown;
+  /** Runs right before the callback (e.g. re-arms a registration's signal). */
+  before?: () => void;
 }
 
 /** The best route of a destination as the fast paths report it. */
@@ -108,6 +111,11 @@ export class Rtm {
   private unsubscribe: (() => void) | undefined;
   /** Non-zero while registration-event callbacks run (RtmRegisterEntity etc. → ERROR_BUSY). */
   inRegistrationCallback = 0;
+  /** Non-zero while RTM_CHANGE_NOTIFICATION callbacks run (RtmRegisterForChangeNotification → ERROR_BUSY). */
+  inChangeCallback = 0;
+  /** Change-notification state kept in JS (contexts, records). */
+  readonly notify = new NotifyLayer();
+  private signalGlobal: WebAssembly.Global | undefined;
   private readonly opaqueUsed: boolean[][] = [[], []];
 
   private constructor(core: Core, options: RtmOptions) {
@@ -240,16 +248,31 @@ export class Rtm {
     while (this.pending.length > 0 && !this.closed) {
       const ev = this.pending.shift()!;
       if (!ev.entity.isRegistered || !ev.entity.onEvent) continue;
+      ev.before?.();
       const reg = ev.type === RTM_ENTITY_REGISTERED || ev.type === RTM_ENTITY_DEREGISTERED;
+      const chg = ev.type === RTM_CHANGE_NOTIFICATION;
       if (reg) this.inRegistrationCallback++;
+      if (chg) this.inChangeCallback++;
       try {
         (ev.entity.onEvent as EventCallback)(ev.type, ev.c1, ev.c2);
       } finally {
         if (reg) this.inRegistrationCallback--;
+        if (chg) this.inChangeCallback--;
       }
       n++;
     }
     return n;
+  }
+
+  /** Drops queued callbacks that match (e.g. of a registration that ended). */
+  cancelEvents(match: (ev: PendingEvent) => boolean): void {
+    for (let i = this.pending.length - 1; i >= 0; i--) if (match(this.pending[i])) this.pending.splice(i, 1);
+  }
+
+  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  afterChange(e: Entity): void {
+    this.signalGlobal ??= this.core.x.signalCount as unknown as WebAssembly.Global;
+    if ((this.signalGlobal.value as number) > 0) this.notify.drainSignals(e);
   }
 
   /** Delivers everything due now, synchronously; returns how many callbacks ran (API.md §2). */

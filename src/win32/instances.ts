@@ -94,12 +94,13 @@ export function setInstanceFactory(f?: InstanceFactory): void {
 }
 
 /**
- * Testing hook (internal): closes every instance and forgets all layer state — instances, configured
- * options, registration handles, RTMv1 clients and enumerations, the last error. The factory stays.
+ * Testing hook (internal): closes every instance (unless `close` is false: then they are only
+ * forgotten) and forgets all layer state — instances, configured options, registration handles, RTMv1
+ * clients and enumerations, the last error. The factory stays.
  */
-export function resetInstances(): void {
-  for (const rtm of instances.values()) {
-    try { rtm.close(); } catch { /* already closed */ }
+export function resetInstances(options: { close?: boolean } = {}): void {
+  if (options.close !== false) {
+    for (const rtm of instances.values()) rtm.close();
   }
   instances.clear();
   configured.clear();

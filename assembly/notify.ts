@@ -1,0 +1,184 @@
+// Change notification (spec §7.8): registrations per table (at most NOTIFY_MAX, one bit each), each
+// with a FIFO of changed destinations holding every destination at most once (DEST_QUEUED bit; a
+// queued destination keeps its position and is pinned present until pulled or ignored), marks
+// (DEST_MARKED bit) for RTM_NOTIFY_ONLY_MARKED_DESTS, and a signal flag: the first destination queued
+// while no callback is pending puts the registration on the signal list, which the facade drains to
+// schedule one RTM_CHANGE_NOTIFICATION. Costs: O(registrations of the table) per change. Allocation:
+// each queue is a growable heap array of dest slots.
+import {
+  NIL, SLAB_NOTIFY, NOTIFY_WORDS, NOTIFY_TABLE, NOTIFY_OWNER, NOTIFY_INDEX, NOTIFY_VIEWS, NOTIFY_FLAGS, NOTIFY_QPTR,
+  NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX,
+  DEST_QUEUED, DEST_MARKED, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
+  NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD,
+} from './layout';
+import { slabAlloc, slabFree, recPtr } from './slab';
+import { tableGet, tableSet } from './tables';
+import { destGet, destSet } from './dests';
+import { destPin } from './routes';
+
+// @ts-ignore: decorator
+@inline export function notifyPtr(n: u32): usize { return recPtr(SLAB_NOTIFY, n, NOTIFY_WORDS); }
+// @ts-ignore: decorator
+@inline export function notifyGet(n: u32, w: u32): u32 { return load<u32>(notifyPtr(n) + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline export function notifySet(n: u32, w: u32, v: u32): void { store<u32>(notifyPtr(n) + (<usize>w << 2), v); }
+
+// registrations whose callback became due, drained by the facade
+const SIGNAL_MAX: u32 = 4096;
+const SIGNALS: usize = memory.data(<i32>(SIGNAL_MAX * 4), 16);
+export let signalCount: u32 = 0;
+/** Signals that did not fit the list (never expected: each registration signals at most once). */
+export let signalOverflow: u32 = 0;
+
+/** Creates a registration of entity e in table t; NIL when the table has NOTIFY_MAX of them. */
+export function notifyCreate(t: u32, e: u32, views: u32, flags: u32): u32 {
+  let used = tableGet(t, TABLE_NOTIFY_USED);
+  if (used == 0xffffffff) return NIL;
+  let index = <u32>ctz(~used);
+  if (index >= NOTIFY_MAX) return NIL;
+  let n = slabAlloc(SLAB_NOTIFY);
+  if (n == NIL) return NIL;
+  notifySet(n, NOTIFY_TABLE, t);
+  notifySet(n, NOTIFY_OWNER, e);
+  notifySet(n, NOTIFY_INDEX, index);
+  notifySet(n, NOTIFY_VIEWS, views);
+  notifySet(n, NOTIFY_FLAGS, flags);
+  notifySet(n, NOTIFY_QPTR, 0);
+  tableSet(t, TABLE_NOTIFY_USED, used | (1 << index));
+  tableSet(t, TABLE_NOTIFY + index, n);
+  return n;
+}
+
+/** Ends a registration: drops its queue (unpinning), its marks and its bit. */
+export function notifyDestroy(n: u32): void {
+  let t = notifyGet(n, NOTIFY_TABLE), index = notifyGet(n, NOTIFY_INDEX);
+  let bit: u32 = 1 << index;
+  let q = <usize>notifyGet(n, NOTIFY_QPTR);
+  for (let i = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND); i < end; i++) {
+    let d = load<u32>(q + (<usize>i << 2));
+    if (d == NIL) continue;
+    destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
+    destPin(d, -1);
+  }
+  if (q != 0) heap.free(q);
+  notifySet(n, NOTIFY_QPTR, 0);
+  tableSet(t, TABLE_NOTIFY_USED, tableGet(t, TABLE_NOTIFY_USED) & ~bit);
+  tableSet(t, TABLE_NOTIFY + index, NIL);
+  slabFree(SLAB_NOTIFY, n);
+}
+
+/** Appends destination d to registration n's queue (caller checked it is not queued there). */
+function enqueue(n: u32, d: u32): void {
+  let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND), cap = notifyGet(n, NOTIFY_QCAP);
+  let q = <usize>notifyGet(n, NOTIFY_QPTR);
+  if (end == cap) {
+    // compact the consumed front, then grow if still full
+    let live = end - head;
+    if (head > 0) { memory.copy(q, q + (<usize>head << 2), <usize>live << 2); end = live; head = 0; }
+    if (end == cap) {
+      let ncap = cap < 16 ? 16 : cap * 2;
+      let nq = heap.alloc(<usize>ncap << 2);
+      if (q != 0) { memory.copy(nq, q, <usize>end << 2); heap.free(q); }
+      q = nq; cap = ncap;
+      notifySet(n, NOTIFY_QPTR, <u32>q);
+      notifySet(n, NOTIFY_QCAP, cap);
+    }
+    notifySet(n, NOTIFY_QHEAD, head);
+  }
+  store<u32>(q + (<usize>end << 2), d);
+  notifySet(n, NOTIFY_QEND, end + 1);
+  destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) | (1 << notifyGet(n, NOTIFY_INDEX)));
+  destPin(d, 1);
+  if (notifyGet(n, NOTIFY_SIGNALLED) == 0) {
+    notifySet(n, NOTIFY_SIGNALLED, 1);
+    if (signalCount < SIGNAL_MAX) store<u32>(SIGNALS + (<usize>(signalCount++) << 2), n);
+    else signalOverflow++;
+  }
+}
+
+/**
+ * Queues destination d of table t in every registration whose change types fired in one of its
+ * views (spec §7.8.3): `f` holds FIRED_* bits per view (3 per view). Registrations restricted to marked
+ * destinations only queue marked ones; a destination already queued keeps its position.
+ */
+export function notifyChange(t: u32, d: u32, f: u32): void {
+  if (f == 0) return;
+  let used = tableGet(t, TABLE_NOTIFY_USED);
+  let supported = tableGet(t, TABLE_VIEWS);
+  while (used != 0) {
+    let index = <u32>ctz(used);
+    used &= used - 1;
+    let bit: u32 = 1 << index;
+    if ((destGet(d, DEST_QUEUED) & bit) != 0) continue;
+    let n = tableGet(t, TABLE_NOTIFY + index);
+    let flags = notifyGet(n, NOTIFY_FLAGS);
+    if ((flags & NOTIFY_ONLY_MARKED) != 0 && (destGet(d, DEST_MARKED) & bit) == 0) continue;
+    let views = notifyGet(n, NOTIFY_VIEWS);
+    if (views == 0) views = supported;
+    let want: u32 = 0;
+    if ((flags & CHANGE_TYPE_ALL) != 0) want |= FIRED_ALL;
+    if ((flags & CHANGE_TYPE_BEST) != 0) want |= FIRED_BEST;
+    if ((flags & CHANGE_TYPE_FORWARDING) != 0) want |= FIRED_FWD;
+    let hit = false;
+    for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+      if ((views & (1 << v)) != 0 && ((f >>> (3 * v)) & want) != 0) { hit = true; break; }
+    }
+    if (hit) enqueue(n, d);
+  }
+}
+
+/** Pops up to max queued destinations of n into out (they stay pinned: the caller unpins). Returns the count. */
+export function notifyPull(n: u32, max: u32, out: usize): u32 {
+  let q = <usize>notifyGet(n, NOTIFY_QPTR);
+  let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND);
+  let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
+  let k: u32 = 0;
+  while (head < end && k < max) {
+    let d = load<u32>(q + (<usize>(head++) << 2));
+    if (d == NIL) continue;
+    destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
+    store<u32>(out + (<usize>(k++) << 2), d);
+  }
+  // skip ignored holes so that "empty after the call" is exact
+  while (head < end && load<u32>(q + (<usize>head << 2)) == NIL) head++;
+  notifySet(n, NOTIFY_QHEAD, head);
+  return k;
+}
+
+/** Destinations still queued in n. */
+export function notifyPending(n: u32): bool { return notifyGet(n, NOTIFY_QHEAD) < notifyGet(n, NOTIFY_QEND); }
+
+/** Drops destination d from n's queue if it is there (RtmIgnoreChangedDests); unpins it. */
+export function notifyIgnore(n: u32, d: u32): void {
+  let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
+  if ((destGet(d, DEST_QUEUED) & bit) == 0) return;
+  let q = <usize>notifyGet(n, NOTIFY_QPTR);
+  for (let i = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND); i < end; i++) {
+    if (load<u32>(q + (<usize>i << 2)) == d) { store<u32>(q + (<usize>i << 2), NIL); break; }
+  }
+  let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND);
+  while (head < end && load<u32>(q + (<usize>head << 2)) == NIL) head++;
+  notifySet(n, NOTIFY_QHEAD, head);
+  destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
+  destPin(d, -1);
+}
+
+/** Marks or unmarks destination d for n (marks pin the destination present, D-24). */
+export function notifyMark(n: u32, d: u32, mark: bool): void {
+  let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
+  let was = (destGet(d, DEST_MARKED) & bit) != 0;
+  if (was == mark) return;
+  destSet(d, DEST_MARKED, mark ? destGet(d, DEST_MARKED) | bit : destGet(d, DEST_MARKED) & ~bit);
+  destPin(d, mark ? 1 : -1);
+}
+
+/** Copies the signal list to out (up to max) and clears it; returns the count. */
+export function notifyDrainSignals(out: usize, max: u32): u32 {
+  let k = signalCount < max ? signalCount : max;
+  memory.copy(out, SIGNALS, <usize>k << 2);
+  if (k < signalCount) memory.copy(SIGNALS, SIGNALS + (<usize>k << 2), <usize>(signalCount - k) << 2);
+  signalCount -= k;
+  return k;
+}
+
+export { NOTIFY_OWNER };
