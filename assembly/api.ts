@@ -3,7 +3,7 @@
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, ENTITY_NEXTHOPS, TABLE_NOTIFY_USED,
-  TABLE_NOTIFY,
+  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -13,12 +13,14 @@ import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables'
 import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, trieFreeAll, nodeDest } from './trie';
 import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
 import { handleOf, handleSlot, kindSlab } from './handles';
-import { slabIsAlive } from './slab';
+import { slabIsAlive, slabHigh } from './slab';
+import { listGet, listDestroy } from './lists';
 import { checkInvariants as check } from './debug';
 import { hasHostBits } from './addr';
 import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
-import { routeFree } from './routes';
+import { timerFreeAll } from './timers';
+import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDelete, nhFreeDeleted } from './entities';
 
 slabInit();
@@ -54,13 +56,19 @@ export function tableFree(t: u32): i32 {
   while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
     notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
   }
-  // 1. routes of every entity, then referenced (zombie) routes, next hops and entities
+  // 1. routes of every entity (deleted as usual) and its next hops
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     purgeRoutes(t, e);
     while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
   }
+  // 2. held routes end (they may join the referenced routes below)
+  freeHeld(t);
+  // 3. records kept alive by references, route lists, then the entities themselves
   while (tableGet(t, TABLE_ZROUTES) != NIL) routeFree(tableGet(t, TABLE_ZROUTES));
   while (tableGet(t, TABLE_ZNEXTHOPS) != NIL) nhFreeDeleted(tableGet(t, TABLE_ZNEXTHOPS));
+  for (let l: u32 = 0; l < slabHigh(SLAB_LIST); l++) {
+    if (slabIsAlive(SLAB_LIST, l) && listGet(l, LIST_TABLE) == t) listDestroy(l);
+  }
   while (tableGet(t, TABLE_ENTITIES) != NIL) entityFree(tableGet(t, TABLE_ENTITIES));
   // 2. destinations still present (references, marks, opaque slots), then every node
   let out = ioPtr(IO_OUT);
@@ -70,8 +78,21 @@ export function tableFree(t: u32): i32 {
     for (let i: u32 = 0; i < n; i++) destRemove(load<u32>(out + (<usize>i << 2)));
   }
   trieFreeAll(t);
+  timerFreeAll(t);
   slabFree(SLAB_TABLE, t);
   return NO_ERROR;
+}
+
+/** Ends every hold-down of table t (teardown): its held routes are released like at a hold end. */
+function freeHeld(t: u32): void {
+  let out = ioPtr(IO_OUT);
+  let key = ioPtr(IO_IN);
+  memory.fill(key, 0, 16);
+  while (true) {
+    let n = trieWalk(t, key, 0, true, DEST_S_HELD, key, NO_RANGE, IO_BATCH_MAX, out);
+    if (n == 0) break;
+    for (let i: u32 = 0; i < n; i++) holdEndRun(load<u32>(out + (<usize>i << 2)));
+  }
 }
 
 /** A counter word of a table record (layout TABLE_*), or 0 for a bad table. */

@@ -4,11 +4,12 @@
 // route layer; here a destination is present from destCreate until destRemove.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE,
+  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen } from './trie';
+import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
+  trieFreeTombstone } from './trie';
 
 // @ts-ignore: decorator
 @inline export function destPtr(d: u32): usize { return recPtr(SLAB_DEST, d, DEST_WORDS); }
@@ -49,6 +50,7 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
   destSet(d, DEST_ROUTES, NIL);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) { destSet(d, DEST_BEST + v, NIL); destSet(d, DEST_HELD + v, NIL); }
   destSet(d, DEST_LOCK, LOCK_NONE);
+  destSet(d, DEST_HEAPPOS, NIL);
   setNodeDest(n, d);
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
@@ -68,17 +70,37 @@ export function destSetState(d: u32, state: u32): void {
   let was = (destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0;
   let now = (state & DEST_S_POPULATED) != 0;
   destSet(d, DEST_STATE, state);
-  setNodeState(destGet(d, DEST_NODE), state);
+  if ((state & DEST_S_DETACHED) == 0) setNodeState(destGet(d, DEST_NODE), state);
   if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));
 }
 
-/** Removes a destination from its table's trie and frees it (its handles go stale). */
+/**
+ * Takes a destination out of the trie (no longer findable by prefix) while keeping its record: its key
+ * moves to a tombstone node outside the trie. False (nothing changed) if no node slot is free.
+ */
+export function destDetach(d: u32): bool {
+  if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return true;
+  if (!slabReserve(SLAB_NODE, 1)) return false;
+  let t = destGet(d, DEST_TABLE);
+  let n = destGet(d, DEST_NODE);
+  let tomb = trieTombstone(t, nodeKey(n), nodeLen(n));
+  destSetState(d, DEST_S_DETACHED);
+  trieDetach(t, n);
+  destSet(d, DEST_NODE, tomb);
+  tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
+  return true;
+}
+
+/** Removes a destination from its table (trie and record); its handles go stale. */
 export function destRemove(d: u32): void {
   let t = destGet(d, DEST_TABLE);
-  destSetState(d, 0);
-  trieDetach(t, destGet(d, DEST_NODE));
+  if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
+  else {
+    destSetState(d, 0);
+    trieDetach(t, destGet(d, DEST_NODE));
+    tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
+  }
   slabFree(SLAB_DEST, d);
-  tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
 }
 
 export { NIL };

@@ -8,7 +8,7 @@ import {
   ENTITY_NEXTHOPS, ENTITY_ROUTES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED, ENTITY_REFS_SHIFT,
   NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
-  TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE,
+  TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE, NEXTHOP_TABLE, ENTITY_OWNED,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -56,10 +56,25 @@ export function entityCreate(t: u32, proto: u32, instance: u32): u32 {
   return e;
 }
 
-/** Marks an entity deregistered; it is unlinked and freed once no client references it. */
+/** Marks an entity deregistered; it is unlinked and freed once nothing references it. */
 export function entityRetire(e: u32): void {
   entitySet(e, ENTITY_FLAGS, entityGet(e, ENTITY_FLAGS) | ENTITY_F_DEREGISTERED);
-  if (entityRefs(e) == 0) entityFree(e);
+  entityMaybeFree(e);
+}
+
+/** Frees a deregistered entity that no client reference and no owned record keeps. */
+function entityMaybeFree(e: u32): void {
+  if ((entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) != 0 && entityRefs(e) == 0 && entityGet(e, ENTITY_OWNED) == 0) {
+    entityFree(e);
+  }
+}
+
+/** A route or next-hop record of entity e was created (+1) or freed (−1). */
+export function entityOwned(e: u32, delta: i32): void {
+  let n = <i32>entityGet(e, ENTITY_OWNED) + delta;
+  assert(n >= 0); // owned records are counted exactly once each
+  entitySet(e, ENTITY_OWNED, <u32>n);
+  if (n == 0) entityMaybeFree(e);
 }
 
 /** Unlinks an entity from its table's list and frees it. */
@@ -80,7 +95,7 @@ export function entityRef(e: u32, delta: i32): bool {
   let refs = <i32>(f >>> ENTITY_REFS_SHIFT) + delta;
   if (refs < 0) return false;
   entitySet(e, ENTITY_FLAGS, (f & ((1 << ENTITY_REFS_SHIFT) - 1)) | (<u32>refs << ENTITY_REFS_SHIFT));
-  if (refs == 0 && (f & ENTITY_F_DEREGISTERED) != 0) entityFree(e);
+  if (refs == 0) entityMaybeFree(e);
   return true;
 }
 
@@ -118,6 +133,8 @@ export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
   nhSet(h, NEXTHOP_IFINDEX, ifIndex);
   nhSet(h, NEXTHOP_REMOTE, NIL);
   nhSet(h, NEXTHOP_LOCK, LOCK_NONE);
+  nhSet(h, NEXTHOP_TABLE, entityGet(e, ENTITY_TABLE));
+  entityOwned(e, 1);
   // sorted insert
   let prev = NIL, cur = entityGet(e, ENTITY_NEXTHOPS);
   while (cur != NIL && nhCompare(cur, h) < 0) { prev = cur; cur = nhGet(cur, NEXTHOP_NEXT); }
@@ -173,11 +190,13 @@ export function nhMaybeFree(h: u32): void {
 
 /** Unlinks a deleted next hop from its table's zombie list and frees it. */
 export function nhFreeDeleted(h: u32): void {
-  let t = entityGet(nhGet(h, NEXTHOP_OWNER), ENTITY_TABLE);
+  let t = nhGet(h, NEXTHOP_TABLE);
+  let e = nhGet(h, NEXTHOP_OWNER);
   let prev = nhGet(h, NEXTHOP_ZPREV), next = nhGet(h, NEXTHOP_NEXT);
   if (prev == NIL) tableSet(t, TABLE_ZNEXTHOPS, next); else nhSet(prev, NEXTHOP_NEXT, next);
   if (next != NIL) nhSet(next, NEXTHOP_ZPREV, prev);
   slabFree(SLAB_NEXTHOP, h);
+  entityOwned(e, -1);
 }
 
 /** Adds delta to a next hop's internal (route) references. */

@@ -65,14 +65,15 @@ export const NODE_C0: u32 = 5;
 export const NODE_C1: u32 = 6;
 export const NODE_DEST: u32 = 7;
 
-// ╒══════════ Destination: DEST_WORDS = 20 × u32 ══════════════════════════════════════════════════════╕
+// ╒══════════ Destination: DEST_WORDS = 22 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
 // │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 held view 0      │ 9 held view 1                  │
 // │ 10 client refs │ 11 pins (marks, opaque slots, queued changes) │ 12 hold-armed views │ 13 hold ms │
 // │ 14..15 lastChanged (f64 ms) │ 16 lock holder (entity slot, LOCK_NONE, LOCK_MULTI)                   │
 // │ 17 queued in registrations (bit = index) │ 18 marked by registrations │ 19 hold-timer heap position │
+// │ 20 keeps (route records, queued changes: keep the record, not the presence) │ 21 reserved          │
 // └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
-export const DEST_WORDS: u32 = 20;
+export const DEST_WORDS: u32 = 22;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
@@ -85,7 +86,7 @@ export const DEST_REFS: u32 = 10;
 export const DEST_PINS: u32 = 11;
 export const DEST_HOLD_VIEWS: u32 = 12;
 export const DEST_HOLD_MS: u32 = 13;
-export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned: records are 80 bytes in page-aligned chunks
+export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned: records are 88 bytes in page-aligned chunks
 /** Who holds a lock on the destination (spec §7.10), mirrored by the facade, which keeps the holders. */
 export const DEST_LOCK: u32 = 16;
 export const LOCK_NONE: u32 = 0xffffffff;
@@ -94,10 +95,18 @@ export const LOCK_MULTI: u32 = 0xfffffffe;
 export const DEST_QUEUED: u32 = 17;
 export const DEST_MARKED: u32 = 18;
 export const DEST_HEAPPOS: u32 = 19;
+/**
+ * Presence (spec §7.4, D-24): a destination is in the table while it has a live or held route, pins
+ * (non-NULL opaque slots, marks) or client references. Keeps (route records that outlive deletion,
+ * queued changes) only keep its record — and so its handle and prefix — alive: without presence it is
+ * detached from the trie onto a tombstone node (DEST_S_DETACHED) and freed when the last keep goes.
+ */
+export const DEST_KEEPS: u32 = 20;
 
 export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
 export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view
 export const DEST_S_LIVE: u32 = 0x00000200;  // has at least one live route (in any view or none)
+export const DEST_S_DETACHED: u32 = 0x00000400; // out of the trie (kept only by keeps)
 export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
 
 /** Number of views the core keeps per-view state for (unicast = 0, multicast = 1). */
@@ -140,7 +149,7 @@ export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
 // │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 next in owner (or zombie) │
-// │ 13 previous in the zombie list │ 14 lock holder (as DEST_LOCK) │ 15 reserved                           │
+// │ 13 previous in the zombie list │ 14 lock holder (as DEST_LOCK) │ 15 table                             │
 // └──────────────────────────────────────────────────────────────────────────────────────────────────────┘
 export const NEXTHOP_WORDS: u32 = 16;
 export const NEXTHOP_GEN: u32 = 0;
@@ -155,12 +164,13 @@ export const NEXTHOP_REFS: u32 = 11;
 export const NEXTHOP_NEXT: u32 = 12;
 export const NEXTHOP_ZPREV: u32 = 13;
 export const NEXTHOP_LOCK: u32 = 14;
+export const NEXTHOP_TABLE: u32 = 15;
 
-// ╒══════════ Entity: ENTITY_WORDS = 8 × u32 ═════════════════════════════════════════════════════════╕
+// ╒══════════ Entity: ENTITY_WORDS = 10 × u32 ════════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 first next hop │ 5 live routes │ 6 next entity │
-// │ 7 flags (ENTITY_F_*) and client refs << 8                                                        │
-// └────────────────────────────────────────────────────────────────────────────────────────────────────┘
-export const ENTITY_WORDS: u32 = 8;
+// │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 reserved   │
+// └── a deregistered entity is freed when no client reference and no record it owns is left ──────────┘
+export const ENTITY_WORDS: u32 = 10;
 export const ENTITY_GEN: u32 = 0;
 export const ENTITY_TABLE: u32 = 1;
 export const ENTITY_PROTO: u32 = 2;
@@ -169,6 +179,7 @@ export const ENTITY_NEXTHOPS: u32 = 4;
 export const ENTITY_ROUTES: u32 = 5;
 export const ENTITY_NEXT: u32 = 6;
 export const ENTITY_FLAGS: u32 = 7;
+export const ENTITY_OWNED: u32 = 8;
 export const ENTITY_F_DEREGISTERED: u32 = 1;
 export const ENTITY_REFS_SHIFT: u32 = 8;
 

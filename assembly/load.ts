@@ -7,7 +7,7 @@
 // │ 0..3 key │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle (f64, 0) │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
-  TABLE_VIEWS, DEST_ROUTES, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_NEXT } from './layout';
+  TABLE_VIEWS, DEST_ROUTES, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_NEXT, NEXTHOP_TABLE } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
@@ -16,6 +16,7 @@ import { handleSlot } from './handles';
 import { destEnsure, destFind, destGet, destCreated, destLockedAgainst } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, created } from './routes';
+import { timerClear } from './timers';
 
 export const LOAD_WORDS: u32 = 10;
 /** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
@@ -41,7 +42,7 @@ export function routeLoad(eh: f64, n: u32): i32 {
     let nh = NIL;
     if (h != 0) {
       nh = handleSlot(h, KIND_NEXTHOP);
-      if (nh == NIL || entityGet(nhGet(nh, NEXTHOP_OWNER), ENTITY_TABLE) != t) { setRes(2, i); return ERROR_INVALID_HANDLE; }
+      if (nh == NIL || nhGet(nh, NEXTHOP_TABLE) != t) { setRes(2, i); return ERROR_INVALID_HANDLE; }
     }
     store<u32>(SLOTS + (<usize>i << 2), nh);
   }
@@ -75,6 +76,7 @@ export function routeLoad(eh: f64, n: u32): i32 {
     r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
       (lv >>> 8) & views, load<u32>(rec, 28), 0, false);
     if (created) routes++;
+    timerClear(t, r); // a loaded route never expires (TTL INFINITE)
     store<u32>(out + (<usize>i << 2), r);
   }
   setRes(0, routes); setRes(1, dests);

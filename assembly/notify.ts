@@ -12,9 +12,10 @@ import {
   NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD,
 } from './layout';
 import { slabAlloc, slabFree, recPtr } from './slab';
+import { destPin } from './routes';
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet } from './dests';
-import { destPin } from './routes';
+import { destKeep } from './routes';
 
 // @ts-ignore: decorator
 @inline export function notifyPtr(n: u32): usize { return recPtr(SLAB_NOTIFY, n, NOTIFY_WORDS); }
@@ -58,7 +59,7 @@ export function notifyDestroy(n: u32): void {
     let d = load<u32>(q + (<usize>i << 2));
     if (d == NIL) continue;
     destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
-    destPin(d, -1);
+    destKeep(d, -1);
   }
   if (q != 0) heap.free(q);
   notifySet(n, NOTIFY_QPTR, 0);
@@ -88,7 +89,7 @@ function enqueue(n: u32, d: u32): void {
   store<u32>(q + (<usize>end << 2), d);
   notifySet(n, NOTIFY_QEND, end + 1);
   destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) | (1 << notifyGet(n, NOTIFY_INDEX)));
-  destPin(d, 1);
+  destKeep(d, 1);
   if (notifyGet(n, NOTIFY_SIGNALLED) == 0) {
     notifySet(n, NOTIFY_SIGNALLED, 1);
     if (signalCount < SIGNAL_MAX) store<u32>(SIGNALS + (<usize>(signalCount++) << 2), n);
@@ -127,7 +128,7 @@ export function notifyChange(t: u32, d: u32, f: u32): void {
   }
 }
 
-/** Pops up to max queued destinations of n into out (they stay pinned: the caller unpins). Returns the count. */
+/** Pops up to max queued destinations of n into out (each still kept: the caller releases with destKeep). Returns the count. */
 export function notifyPull(n: u32, max: u32, out: usize): u32 {
   let q = <usize>notifyGet(n, NOTIFY_QPTR);
   let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND);
@@ -160,7 +161,7 @@ export function notifyIgnore(n: u32, d: u32): void {
   while (head < end && load<u32>(q + (<usize>head << 2)) == NIL) head++;
   notifySet(n, NOTIFY_QHEAD, head);
   destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
-  destPin(d, -1);
+  destKeep(d, -1);
 }
 
 /** Marks or unmarks destination d for n (marks pin the destination present, D-24). */

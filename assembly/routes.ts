@@ -12,13 +12,16 @@ import {
   ROUTE_REFS, ROUTE_HEAPPOS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   DEST_ROUTES, DEST_NLIVE, DEST_BEST, DEST_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
-  FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES,
+  FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DEST_HOLD_VIEWS, DEST_HOLD_MS,
+  DEST_HEAPPOS, DEST_KEEPS,
 } from './layout';
 import { slabAlloc, slabFree, recPtr } from './slab';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet, destSetState, destRemove, destPtr } from './dests';
-import { entityGet, entitySet, nhIref } from './entities';
+import { destGet, destSet, destSetState, destRemove, destDetach, destPtr } from './dests';
+import { entityGet, entitySet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
+import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
+import { listUnlink } from './lists';
 
 // ── route accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -105,9 +108,23 @@ export function destRecompute(d: u32): void {
   destSetState(d, state);
 }
 
-/** Removes a destination that nothing keeps present any more (spec §7.4 / D-24). */
+/**
+ * Applies the presence rules (spec §7.4, D-24; layout DEST_KEEPS): a destination with no live or held
+ * route, no pins and no references leaves the trie; its record goes too once nothing keeps it.
+ */
 export function destMaybeRemove(d: u32): void {
-  if (destGet(d, DEST_PINS) == 0 && destGet(d, DEST_REFS) == 0) destRemove(d);
+  if (destGet(d, DEST_NLIVE) != 0 || (destGet(d, DEST_STATE) & DEST_S_HELD) != 0 ||
+    destGet(d, DEST_PINS) != 0 || destGet(d, DEST_REFS) != 0) return;
+  if (destGet(d, DEST_KEEPS) == 0) destRemove(d);
+  else destDetach(d);
+}
+
+/** Adds delta to a destination's keeps (route records, queued changes). */
+export function destKeep(d: u32, delta: i32): void {
+  let k = <i32>destGet(d, DEST_KEEPS) + delta;
+  assert(k >= 0); // keeps are released exactly once
+  destSet(d, DEST_KEEPS, <u32>k);
+  if (k == 0) destMaybeRemove(d);
 }
 
 /** Adds delta to a destination's pins (route records, marks, opaque slots, queued changes). */
@@ -202,7 +219,8 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     routeSet(r, ROUTE_LNEXT, NIL);
     routeSet(r, ROUTE_HEAPPOS, NIL);
     hopsIref(r, 1);
-    destPin(d, 1);
+    entityOwned(e, 1);
+    destKeep(d, 1);
     chainInsert(d, r);
     destSet(d, DEST_NLIVE, destGet(d, DEST_NLIVE) + 1);
     tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) + 1);
@@ -261,8 +279,11 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
 }
 
 /**
- * Deletes live route r: it leaves its destination's chain (and route list), state DELETED; the
- * record is freed now if no client references it, else on the last release. Sets `fired`.
+ * Deletes live route r: it leaves its destination's chain (and route list). Cases: 1. it was the last
+ * live route of a view where hold-down is armed → it becomes that view's held route (state DELETING,
+ * spec §7.7 H2), replacing an older held route, and the destination's hold timer starts if it is not
+ * running; 2. otherwise state DELETED, freed now if no client references it, else on the last release.
+ * Sets `fired` (a held-route change fires ALL and BEST in its view, D-27).
  */
 export function routeDelete(r: u32): void {
   fired = 0;
@@ -270,26 +291,92 @@ export function routeDelete(r: u32): void {
   let t = destGet(d, DEST_TABLE);
   let e = routeGet(r, ROUTE_OWNER);
   saveBest(d);
+  timerClear(t, r);
+  listRemove(r);
   chainRemove(d, r);
-  setRouteState(r, ROUTE_STATE_DELETED);
   destSet(d, DEST_NLIVE, destGet(d, DEST_NLIVE) - 1);
   tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) - 1);
   entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) - 1);
   let views = routeGet(r, ROUTE_VIEWS);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
+  // 1. hold-down: views of r that are armed and now have no live route
+  let live: u32 = 0;
+  for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) live |= routeGet(c, ROUTE_VIEWS);
+  let held = views & destGet(d, DEST_HOLD_VIEWS) & ~live & ((1 << VIEW_COUNT) - 1);
+  let replaced0 = NIL, replaced1 = NIL;
+  if (held != 0) {
+    setRouteState(r, ROUTE_STATE_DELETING);
+    for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+      if ((held & (1 << v)) == 0) continue;
+      let old = destGet(d, DEST_HELD + v);
+      if (old != NIL && old != r) { if (replaced0 == NIL) replaced0 = old; else replaced1 = old; }
+      destSet(d, DEST_HELD + v, r);
+      fired |= (FIRED_ALL | FIRED_BEST) << (3 * v);
+    }
+    if (destGet(d, DEST_HEAPPOS) == NIL && timerReserve(t)) {
+      timerSet(t, d | TIMER_HOLD, nowMs + <f64>destGet(d, DEST_HOLD_MS), d);
+    }
+  } else setRouteState(r, ROUTE_STATE_DELETED);
   destRecompute(d);
   fireBestChanges(d);
   store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
   notifyChange(t, d, fired);
-  if (routeGet(r, ROUTE_REFS) == 0) routeFree(r);
-  else {
-    // referenced: keep the record (state DELETED) on the table's zombie list, linked by the list words
-    let z = tableGet(t, TABLE_ZROUTES);
-    routeSet(r, ROUTE_LNEXT, z);
-    routeSet(r, ROUTE_LPREV, NIL);
-    if (z != NIL) routeSet(z, ROUTE_LPREV, r);
-    tableSet(t, TABLE_ZROUTES, r);
+  // routes the new held route replaced are destroyed unless still held in another view
+  if (replaced0 != NIL) heldRelease(d, replaced0);
+  if (replaced1 != NIL && replaced1 != replaced0) heldRelease(d, replaced1);
+  if (held == 0) routeRetire(r, t);
+}
+
+/** A route that left every DEST_HELD slot of d becomes DELETED and is freed or kept for its references. */
+function heldRelease(d: u32, r: u32): void {
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) == r) return;
+  setRouteState(r, ROUTE_STATE_DELETED);
+  routeRetire(r, destGet(d, DEST_TABLE));
+}
+
+/**
+ * A DELETED route: freed if unreferenced; else kept on the table's zombie list, and its destination,
+ * which the record only keeps (not presence), leaves the table if nothing else holds it there.
+ */
+function routeRetire(r: u32, t: u32): void {
+  if (routeGet(r, ROUTE_REFS) == 0) { routeFree(r); return; }
+  let z = tableGet(t, TABLE_ZROUTES);
+  routeSet(r, ROUTE_LNEXT, z);
+  routeSet(r, ROUTE_LPREV, NIL);
+  if (z != NIL) routeSet(z, ROUTE_LPREV, r);
+  tableSet(t, TABLE_ZROUTES, r);
+  destMaybeRemove(routeGet(r, ROUTE_DEST));
+}
+
+/**
+ * The hold-down timer of destination d ran out (spec §7.7 H5): every held route is destroyed, HoldRoute
+ * becomes NULL in all views, and ALL and BEST fire in each view that had one. Sets `fired`.
+ */
+export function holdEnd(d: u32): void {
+  fired = 0;
+  let t = destGet(d, DEST_TABLE);
+  saveBest(d);
+  let h0 = NIL, h1 = NIL;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+    let r = destGet(d, DEST_HELD + v);
+    if (r == NIL) continue;
+    if (h0 == NIL) h0 = r; else if (r != h0) h1 = r;
+    destSet(d, DEST_HELD + v, NIL);
+    fired |= (FIRED_ALL | FIRED_BEST) << (3 * v);
   }
+  destRecompute(d);
+  store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
+  notifyChange(t, d, fired);
+  // a destination with held routes is pinned by them: release them last
+  if (h0 != NIL) { setRouteState(h0, ROUTE_STATE_DELETED); routeRetire(h0, t); }
+  if (h1 != NIL) { setRouteState(h1, ROUTE_STATE_DELETED); routeRetire(h1, t); }
+}
+
+/** Removes route r from its route list, if any (route lists: assembly/lists.ts). */
+export function listRemove(r: u32): void {
+  let l = routeGet(r, ROUTE_LIST);
+  if (l == NIL) return;
+  listUnlink(l, r);
 }
 
 /** Frees a deleted route record: drops its next-hop references and its pin on the destination. */
@@ -305,8 +392,10 @@ export function routeFree(r: u32): void {
   hopsIref(r, -1);
   if (routeGet(r, ROUTE_NHCOUNT) > 1) heap.free(<usize>routeGet(r, ROUTE_NH));
   routeSet(r, ROUTE_NHCOUNT, 0);
+  let owner = routeGet(r, ROUTE_OWNER);
   slabFree(SLAB_ROUTE, r);
-  destPin(d, -1);
+  entityOwned(owner, -1);
+  destKeep(d, -1);
 }
 
 /** Adds delta to a route's client references; false if that would go below zero. */

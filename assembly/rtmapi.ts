@@ -11,10 +11,11 @@ import {
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER,
+  NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  ROUTE_LSEQ, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
-  ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY } from './status';
+  ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
@@ -24,9 +25,12 @@ import { trieWalk } from './trie';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare } from './entities';
 import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
-  destRef, destPin, fired, created, setNowMs, routeHop, touchDest } from './routes';
+  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet } from './notify';
+import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, routeOrder, TIMER_HOLD } from './timers';
+import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
+import { holdEnd as holdEndRun, listRemove } from './routes';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
 export const IO_HOPS: u32 = IO_IN + 8;
@@ -46,7 +50,7 @@ function routeIn(t: u32, h: f64): u32 {
 /** The next hop a handle names in table t (any state), or NIL. */
 function nextHopIn(t: u32, h: f64): u32 {
   let n = handleSlot(h, KIND_NEXTHOP);
-  return n != NIL && entityGet(nhGet(n, NEXTHOP_OWNER), ENTITY_TABLE) == t ? n : NIL;
+  return n != NIL && nhGet(n, NEXTHOP_TABLE) == t ? n : NIL;
 }
 
 /** The active entity a registration handle names, or NIL. */
@@ -273,10 +277,12 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  * RES4 = 1 if the destination was created.
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
-  views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32): i32 {
+  views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
+  let list = NIL;
+  if (listH != 0) { list = listOf(e, listH); if (list == NIL) return ERROR_INVALID_HANDLE; }
   // 2. handles resolve
   let r = NIL;
   if (routeH != 0) { r = routeIn(t, routeH); if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE; }
@@ -313,6 +319,7 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   let destCreated: u32 = 0;
   if (d == NIL) {
     d = destEnsure(t, key, len);
@@ -320,6 +327,9 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
     destCreated = 1;
   }
   r = routeApply(e, d, r, nb, HOPS, nHops, pref, metric, views, flags16, flags1, esiChanged != 0);
+  // (re)start the route's timer (spec §7.6 T1); INFINITE (deadline < 0) disarms it
+  if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r)); else timerClear(t, r);
+  if (list != NIL) listAppend(list, r);   // NULL leaves list membership alone (D-44)
   let out: u32 = created ? CHANGE_NEW : 0;
   if (bestFired()) out |= CHANGE_BEST;
   setRes(0, r); setRes(1, out); setRes(2, d); setRes(3, fired); setRes(4, destCreated);
@@ -498,5 +508,128 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
     store<u32>(out + (<usize>(n++) << 2), h);
   }
   setRes(0, n);
+  return NO_ERROR;
+}
+
+/** Earliest deadline (route expiry or hold end) of table t, or +Infinity. */
+export function timerNext(t: u32): f64 {
+  return tableValid(t) ? timerNextDeadline(t) : Infinity;
+}
+
+/**
+ * Takes the earliest entry of table t if due at `now`. RES0 = slot (route, or destination for a hold
+ * end), RES1 = 1 for a hold end. ERROR_NO_MORE_ITEMS when nothing is due.
+ */
+export function timerPop(t: u32, now: f64): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  let item = timerPopDue(t, now);
+  if (item == NIL) return ERROR_NO_MORE_ITEMS;
+  setRes(0, item & ~TIMER_HOLD);
+  setRes(1, (item & TIMER_HOLD) != 0 ? 1 : 0);
+  return NO_ERROR;
+}
+
+/** Re-arms route slot r of table t (an expiry deferred by a lock). */
+export function timerRearm(t: u32, r: u32, deadline: f64): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r) || destGet(routeGet(r, ROUTE_DEST), 1) != t) return ERROR_INVALID_HANDLE;
+  if (!timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  timerSet(t, r, deadline, routeOrder(r));
+  return NO_ERROR;
+}
+
+/** The route list a handle names if entity e owns it (lists are private, spec §7.13), else NIL. */
+function listOf(e: u32, h: f64): u32 {
+  let l = handleSlot(h, KIND_LIST);
+  return l != NIL && listGet(l, LIST_OWNER) == e ? l : NIL;
+}
+
+/** RtmCreateRouteList. RES0 = list slot. */
+export function listCreateX(eh: f64): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  if (!slabReserve(SLAB_LIST, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+  setRes(0, listCreate(entityGet(e, ENTITY_TABLE), e));
+  return NO_ERROR;
+}
+
+/**
+ * RtmInsertInRouteList: n route handles (f64 at IO_HOPS) move to the tail of list lh (0 = out of any
+ * list), in order. All-or-nothing: every handle must be a live route of the caller.
+ */
+export function listInsertX(eh: f64, lh: f64, n: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let l = NIL;
+  if (lh != 0) { l = listOf(e, lh); if (l == NIL) return ERROR_INVALID_HANDLE; }
+  if (n > MAX_HOPS_LIMIT * 8) return ERROR_INVALID_PARAMETER;
+  for (let i: u32 = 0; i < n; i++) {
+    let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
+    if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    if (routeGet(routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3))), ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
+    if (l == NIL) listRemove(r); else listAppend(l, r);
+  }
+  return NO_ERROR;
+}
+
+/** RtmDeleteRouteList. */
+export function listDeleteX(eh: f64, lh: f64): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let l = listOf(e, lh);
+  if (l == NIL) return ERROR_INVALID_HANDLE;
+  listDestroy(l);
+  return NO_ERROR;
+}
+
+/**
+ * List enumeration step: up to max routes of list lh with insertion number > after → IO_OUT slots.
+ * RES0 = count, RES1 = insertion number of the last one returned (the cursor).
+ */
+export function listWalkX(eh: f64, lh: f64, after: u32, max: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let l = listOf(e, lh);
+  if (l == NIL) return ERROR_INVALID_HANDLE;
+  if (max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
+  let out = ioPtr(IO_OUT);
+  let n = listWalk(l, after, max, out);
+  setRes(0, n);
+  setRes(1, n > 0 ? routeGet(load<u32>(out + (<usize>(n - 1) << 2)), ROUTE_LSEQ) : after);
+  return NO_ERROR;
+}
+
+/** RtmHoldDestination (views already checked by the facade; 0 arms nothing). */
+export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let d = handleSlot(dh, KIND_DEST);
+  if (d == NIL || destGet(d, 1) != entityGet(e, ENTITY_TABLE)) return ERROR_INVALID_HANDLE;
+  if (holdMs == 0) return ERROR_INVALID_PARAMETER;
+  if (destLockedAgainst(d, e)) return ERROR_BUSY;
+  let capped: u32 = holdMs > 0x7fffffff ? 0x7fffffff : holdMs;   // INFINITE → the longest hold (D-26)
+  destSet(d, DEST_HOLD_VIEWS, destGet(d, DEST_HOLD_VIEWS) | (views & 0xff));
+  if (capped > destGet(d, DEST_HOLD_MS)) destSet(d, DEST_HOLD_MS, capped);
+  return NO_ERROR;
+}
+
+/** The hold-down of destination slot d of table t ended (the scheduler pops it from the heap). RES3 = fired. */
+export function holdEnd(t: u32, d: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  holdEndRun(d);
+  setRes(3, fired);
+  return NO_ERROR;
+}
+
+/** Releases the keep a pulled changed destination still has (after the facade took its references). */
+export function destUnkeepX(t: u32, d: u32): i32 {
+  if (!tableValid(t) || !destValid(t, d) || destGet(d, DEST_KEEPS) == 0) return ERROR_INVALID_PARAMETER;
+  destKeep(d, -1);
   return NO_ERROR;
 }

@@ -70,8 +70,13 @@ function initKind(kind: u32, strideWords: u32, linkWord: u32, hasGen: bool): voi
   setDesc(kind, D_HASGEN, hasGen ? 1 : 0);
 }
 
-/** Sets up every slab descriptor (empty slabs; memory is taken on first use). */
+/**
+ * Sets up every slab descriptor (empty slabs; memory is taken on first use). Initialises the TLSF heap
+ * first: TLSF claims all of linear memory up to its size when it initialises, so it must do so before
+ * any chunk is taken with memory.grow (chunks are never TLSF's).
+ */
 export function slabInit(): void {
+  heap.free(heap.alloc(16));
   initKind(0, TABLE_WORDS, 1, true);
   initKind(1, NODE_WORDS, NODE_C0, false);
   initKind(2, DEST_WORDS, 1, true);

@@ -235,6 +235,16 @@ export function trieWalk(t: u32, key: usize, klen: u32, inclusive: bool, qual: u
   return count;
 }
 
+/** A node outside the trie holding (key, len) for a detached destination (caller reserved a slot). */
+export function trieTombstone(t: u32, key: usize, len: u32): u32 {
+  let n = newNode(t, key, len);
+  tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1); // not a trie node
+  return n;
+}
+
+/** Frees a tombstone node. */
+export function trieFreeTombstone(t: u32, n: u32): void { slabFree(SLAB_NODE, n); }
+
 /** Frees every node of a table (table teardown); dests are freed by the caller first. */
 export function trieFreeAll(t: u32): void {
   let sp: u32 = 0;

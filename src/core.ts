@@ -137,7 +137,13 @@ function imports(getCore: () => Core | undefined) {
   return {
     env: {
       abort(msgPtr: number, filePtr: number, line: number, col: number) {
-        const err = new RtmInternalError(`core assertion failed at line ${line}:${col}`);
+        const mem = getCore()?.x.memory;
+        const str = (p: number) => {
+          if (!mem || p === 0) return '';
+          const len = new Uint32Array(mem.buffer)[(p - 4) >>> 2] >>> 1;
+          return String.fromCharCode(...new Uint16Array(mem.buffer, p, Math.min(len, 512)));
+        };
+        const err = new RtmInternalError(`core assertion failed: ${str(msgPtr)} at ${str(filePtr)}:${line}:${col}`);
         getCore()?.poison(err);
         throw err;
       },

@@ -13,9 +13,11 @@ import type {
   RegisteredEntity, AddRouteOptions, AddRouteResult, RouteInfo, DestInfo, DestViewInfo, DestQueryOptions,
   PrefixInput, ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
   FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, RouteState, NextHopState, EntityLike,
-  NotifyHandle, NotifyOptions, EnumBatch,
+  NotifyHandle, NotifyOptions, EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable,
 } from './types.js';
+import * as lists from './lists.js';
 import { Dynamics, type T } from './dynamics/index.js';
+import { nextHopView } from './dynamics/locks.js';
 
 const NOT_FOUND = 1168;
 const VIEW_MASK_ALL = 0xffffffff;
@@ -64,6 +66,8 @@ export class Entity implements CoreEntityLike {
   /** This entity's references: handle → count (spec D-33). */
   /** @internal */ readonly refs = new Map<number, number>();
   /** @internal */ registered = true;
+  /** Route lists this entity created (destroyed at deregistration). @internal */
+  readonly routeLists = new Set<number>();
 
   constructor(rtm: Rtm, table: Table, handle: EntityHandle, slot: number, protocolId: number, instanceId: number,
     onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
@@ -209,6 +213,7 @@ export class Entity implements CoreEntityLike {
     if (this.rtm.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'deregister', 'inside a registration-event callback');
     this.rtm.syncNow();
     this.dynamicsCleanup();
+    lists.deleteRouteListsOf(this);
     check(this.call('deregister', () => this.x.entityDeregister(this.handle)), 'deregister');
     this.rtm.notify.entityGone(this);
     this.rtm.afterChange(this);
@@ -262,8 +267,8 @@ export class Entity implements CoreEntityLike {
     const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
     const hops = o.nextHops ?? [];
     if (!Array.isArray(hops)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'nextHops must be an array');
-    if (nullable(o.routeList, op) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route lists are not available in this layer');
-    let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number;
+    const routeList = nullable(o.routeList, op);
+    let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
     try {
       if (hops.length > 256) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
       pref = u32(o.preference ?? 0, 'preference', op);
@@ -272,7 +277,7 @@ export class Entity implements CoreEntityLike {
       flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
       flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
       changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
-      u32(o.timeToLive ?? 0xffffffff, 'timeToLive', op);
+      ttl = u32(o.timeToLive ?? 0xffffffff, 'timeToLive', op);
       if (pref === 0 && this.rtm.options.defaultPreferences) {
         const d = this.rtm.options.defaultPreferences[this.protocolId];
         if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
@@ -290,7 +295,8 @@ export class Entity implements CoreEntityLike {
       f[hb + i] = hops[i];
     }
     this.rtm.syncNow();
-    check(this.call(op, () => this.x.routeAdd(this.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1, changeIn, 0)), op);
+    const deadline = ttl === 0xffffffff ? -1 : this.rtm.clock.now() + ttl;
+    check(this.call(op, () => this.x.routeAdd(this.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1, changeIn, 0, deadline, routeList)), op);
     const r = this.res(0), changeFlags = this.res(1);
     const esi = o.entitySpecificInfo ?? null;
     const rh = this.handleOf(this.L.KIND_ROUTE, r) as RouteHandle;
@@ -303,6 +309,7 @@ export class Entity implements CoreEntityLike {
     if (route) handle = route as RouteHandle;
     else if (o.returnHandle !== false) { handle = rh; this.take(rh); }
     this.rtm.afterChange(this);
+    if (deadline >= 0) this.rtm.timers.arm();
     return { handle, changeFlags };
   }
 
@@ -361,6 +368,9 @@ export class Entity implements CoreEntityLike {
     this.live('releaseRouteInfo');
     this.dropAll([info.dest, info.owner, info.neighbour, ...info.nextHops], 'releaseRouteInfo');
   }
+
+  /** Releases route handles this entity holds, ignoring those it does not (scheduler clean-up). @internal */
+  releaseRoutesQuietly(routes: readonly RouteHandle[]): void { for (const h of routes) this.drop(h); }
 
   /** RtmReleaseRoutes. */
   releaseRoutes(routes: readonly RouteHandle[]): void {
@@ -541,7 +551,7 @@ export class Entity implements CoreEntityLike {
     check(s, op);
     const handle = this.handleOf(this.L.KIND_NEXTHOP, this.res(0)) as NextHopHandle;
     this.take(handle);
-    return { handle, pointer: this.nextHopView(handle, this.res(0)) };
+    return { handle, pointer: nextHopView(this, this.dyn.locks, handle) };
   }
 
   /** RtmDeleteNextHop by handle (consumes one of the caller's references) or by identity. */
@@ -583,29 +593,13 @@ export class Entity implements CoreEntityLike {
     };
   }
 
-  /** A next hop's owner view: reads the committed state; writes are ignored without the exclusive lock. */
-  /** @internal */ nextHopView(handle: NextHopHandle, s: number): NextHopOwnerView {
-    const self = this;
-    const read = () => self.nextHopInfoOf(s);
-    return {
-      handle,
-      get owner() { return read().owner; },
-      get state() { return read().state; },
-      get address() { return read().address; }, set address(_v: string) { /* not locked: ignored */ },
-      get interfaceIndex() { return read().interfaceIndex; }, set interfaceIndex(_v: number) { /* ignored */ },
-      get flags() { return read().flags; }, set flags(_v: number) { /* ignored */ },
-      get entitySpecificInfo() { return read().entitySpecificInfo; }, set entitySpecificInfo(_v: unknown) { /* ignored */ },
-      get remoteNextHop() { return read().remoteNextHop; }, set remoteNextHop(_v: DestHandle | undefined) { /* ignored */ },
-    };
-  }
-
   /** RtmGetNextHopPointer: the owner's view of its next hop (no reference). */
   getNextHopPointer(nextHop: NextHopHandle): NextHopOwnerView {
     const op = 'getNextHopPointer';
     this.live(op);
     const s = this.nextHopSlot(nextHop, op);
     if (this.nhWord(s, this.L.NEXTHOP_OWNER) !== this.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
-    return this.nextHopView(nextHop, s);
+    return nextHopView(this, this.dyn.locks, nextHop);
   }
 
   /** RtmReleaseNextHopInfo. */
@@ -732,6 +726,31 @@ export class Entity implements CoreEntityLike {
     this.live('deregisterFromChangeNotification');
     this.rtm.notify.deregister(this, notifyHandle);
   }
+  // ── hold-down (§8.5.3) and route lists (§8.10; core: assembly/lists.ts, facade: src/lists.ts) ─────────
+  /** RtmHoldDestination. @throws ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (holdTime 0), ERROR_NOT_SUPPORTED, ERROR_BUSY */
+  holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void {
+    const op = 'holdDestination';
+    this.live(op);
+    this.destSlot(o?.dest, op);
+    const holdTime = u32(o.holdTime, 'holdTime', op);
+    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
+    this.rtm.syncNow();
+    check(this.call(op, () => this.x.holdDestinationX(this.handle, o.dest, views, holdTime)), op);
+  }
+  /** RtmCreateRouteList. */
+  createRouteList(): RouteListHandle { this.live('createRouteList'); return lists.createRouteList(this); }
+  /** RtmInsertInRouteList. */
+  insertInRouteList(o: { routeList: Nullable<RouteListHandle>; routes: readonly RouteHandle[] }): void {
+    this.live('insertInRouteList');
+    lists.insertInRouteList(this, o);
+  }
+  /** RtmCreateRouteListEnum. */
+  createRouteListEnum(routeList: RouteListHandle): EnumHandle { this.live('createRouteListEnum'); return lists.createRouteListEnum(this, routeList); }
+  /** RtmGetListEnumRoutes. */
+  getListEnumRoutes(o: EnumGetOptions): EnumBatch<RouteHandle> { this.live('getListEnumRoutes'); return lists.getListEnumRoutes(this, o); }
+  /** RtmDeleteRouteList. */
+  deleteRouteList(routeList: RouteListHandle): void { this.live('deleteRouteList'); lists.deleteRouteList(this, routeList); }
+
   /** Releases the references of a destination record (no D-60 check): for the notification layer. @internal */
   releaseRecord(info: DestInfo): void { this.dropAll(destInfoHandles(info), 'releaseChangedDests'); }
 

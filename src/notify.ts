@@ -71,7 +71,7 @@ export class NotifyLayer {
     const items: DestInfo[] = [];
     for (const d of slots) {
       const info = e.destInfoOf(d, { views: r.views === 0 ? 0 : r.views, protocolId: 0 }, op);
-      e.x.destPinX(e.table.core.t, d, -1);   // the queue's pin; the record's references keep it now
+      e.x.destUnkeepX(e.table.core.t, d);    // the queue's keep; the record's references hold it now
       r.records.add(info);
       this.pendingRecords.add(info);
       items.push(info);

@@ -15,6 +15,7 @@ import type {
 } from './types.js';
 import { Entity } from './entity.js';
 import { NotifyLayer, RTM_CHANGE_NOTIFICATION } from './notify.js';
+import { TimerDriver } from './timers.js';
 
 export const RTM_ENTITY_REGISTERED = 0, RTM_ENTITY_DEREGISTERED = 1;
 const INFINITE = 0xffffffff;
@@ -116,6 +117,10 @@ export class Rtm {
   /** Change-notification state kept in JS (contexts, records). */
   readonly notify = new NotifyLayer();
   private signalGlobal: WebAssembly.Global | undefined;
+  /** Non-zero while RTM_ROUTE_EXPIRED callbacks run. */
+  inExpiryCallback = 0;
+  /** Route expiries and hold-down ends (deadlines live in the core). */
+  readonly timers: TimerDriver;
   private readonly opaqueUsed: boolean[][] = [[], []];
 
   private constructor(core: Core, options: RtmOptions) {
@@ -137,10 +142,11 @@ export class Rtm {
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops) as number, 'create');
     this.ipv4 = new Table(this, v4);
     this.ipv6 = new Table(this, v6);
+    this.timers = new TimerDriver(this);
     if (isDrivableClock(this.clock)) {
       const listener: ClockListener = {
-        nextDue: () => (this.pending.length > 0 && !this.closed ? this.clock.now() : Infinity),
-        runDue: () => this.deliver(),
+        nextDue: () => (this.closed ? Infinity : this.pending.length > 0 ? this.clock.now() : this.timers.nextDue()),
+        runDue: (now) => (this.closed ? 0 : this.timers.runDue(now, () => this.deliver())),
       };
       this.unsubscribe = this.clock.subscribe(listener);
     }
@@ -163,6 +169,10 @@ export class Rtm {
   }
 
   get isClosed(): boolean { return this.closed; }
+  /** True when a VirtualClock (or another drivable clock) drives the scheduler. */
+  get drivenByClock(): boolean { return isDrivableClock(this.clock); }
+  /** Some registered entity (for core calls on behalf of the RTM itself), or undefined. */
+  anyEntity(_t?: number): Entity | undefined { for (const e of this.entities.values()) return e; return undefined; }
 
   /** The table of a family. */
   table(family: Family): Table { return family === 4 ? this.ipv4 : this.ipv6; }
@@ -278,7 +288,7 @@ export class Rtm {
   /** Delivers everything due now, synchronously; returns how many callbacks ran (API.md §2). */
   runPending(): number {
     this.usable('runPending');
-    return this.deliver();
+    return this.timers.runDue(this.clock.now(), () => this.deliver());
   }
 
   /** Frees the instance; later calls throw ERROR_INVALID_HANDLE. */
@@ -286,6 +296,7 @@ export class Rtm {
     if (this.closed) return;
     this.closed = true;
     this.pending.length = 0;
+    this.timers.stop();
     this.unsubscribe?.();
     for (const e of this.entities.values()) e.markGone();
     this.entities.clear();

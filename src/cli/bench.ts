@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import { Rtm } from '../rtm.js';
 import { readAll, type RouteBatch } from '../readers/index.js';
-import { COMMON_OPTIONS_HELP, TABLE_OPTIONS, TABLE_OPTIONS_HELP, UsageError, tableOptions } from './args.js';
+import { COMMON_OPTIONS_HELP, TABLE_OPTIONS, TABLE_OPTIONS_HELP, UsageError, countOption, tableOptions } from './args.js';
 import type { Command, Context } from './command.js';
 import { CliError, EXIT_OK, columns, fixed, histogramJson, int, jsonText, pct, sig3 } from './output.js';
 import { displayName, loadInto, type LoadedTable } from './tables.js';
@@ -116,7 +116,7 @@ export function checksums(rtm: Rtm, v4: PrefixList, addresses = CHECKSUM_ADDRESS
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'benchmark loading and lookups against a naive baseline',
-  options: { ...TABLE_OPTIONS, quick: { type: 'boolean', short: 'q' } },
+  options: { ...TABLE_OPTIONS, quick: { type: 'boolean', short: 'q' }, addresses: { type: 'string', short: 'n' } },
   positionals: { min: 0, max: 1, what: 'FILE' },
   help: `Usage: rtm bench [options] [FILE]
 
@@ -125,34 +125,39 @@ family single and batch longest-prefix match for uniform random addresses (mulbe
 for addresses inside announced prefixes (seed 2 picks a prefix in file order, then fills its host
 bits), as in ../shared/data/README.md "Workload conventions". Every figure (ns/op, M ops/s) comes
 with its speedup over a naive baseline measured in the same run on the same addresses (the first
-200,000 of the 1,000,000): a JS Map per prefix length, probed from the longest length down. Times are medians of repeated runs after a
-warm-up; the load is timed once. A full run also computes the convention's checksums over the first
-2^24 IPv4 addresses and compares them with the published values for the tier-1 table (a mismatch
-fails the command). FILE must be a file (not stdin): it is read twice.
+200,000 of them): a JS Map per prefix length, probed from the longest length down. Times are
+medians of repeated runs after a warm-up; the load is timed once. A full run also computes the
+convention's checksums over the first 2^24 IPv4 addresses and compares them with the published
+values for the tier-1 table (a mismatch fails the command). FILE must be a file (not stdin): it is
+read twice.
 
 Options:
   -q, --quick       100,000 addresses per task (baseline: 20,000), short timings, no checksums
+  -n, --addresses N addresses per lookup task (default 1,000,000; --quick 100,000); the baseline
+                    runs on the first 200,000 of them (--quick: 20,000)
 ${TABLE_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
---json prints {"command":"bench","table","quick","core","environment","histogram","results":[{family,
-task,mode,workload,operations,baselineOperations,runs,nsPerOp,mopsPerSecond,baseline:{name,nsPerOp,
-mopsPerSecond},speedup,hitRate}],"checksum"?:{addresses,random,inPrefix,expected?,ok?}}.
+--json prints {"command":"bench","table","quick","core","environment","histogram",
+"results":[{family,task,mode,workload,operations,baselineOperations,runs,nsPerOp,mopsPerSecond,
+baseline:{name,nsPerOp,mopsPerSecond},speedup,hitRate}],
+"checksum"?:{addresses,random,inPrefix,expected?,ok?}}.
 `,
   async run(ctx: Context): Promise<number> {
     const args = tableOptions('bench', ctx.values);
     const quick = ctx.values.quick === true;
     const file = ctx.positionals[0];
     if (file === '-') throw new UsageError('bench', 'FILE must be a file, not stdin (it is read twice)');
-    const minMs = quick ? 150 : 1000, minRuns = quick ? 2 : 3;
-    const addresses = quick ? 100_000 : 1_000_000;
-    const baseAddresses = quick ? 20_000 : 200_000;
+    const minMs = quick ? 100 : 1000, minRuns = quick ? 2 : 3;
+    const addresses = countOption('bench', ctx.values, 'addresses', quick ? 100_000 : 1_000_000);
+    if (addresses < 1 || addresses > 1 << 26) throw new UsageError('bench', `--addresses must be in 1..${1 << 26}, not ${addresses}`);
+    const baseAddresses = Math.min(addresses, quick ? 20_000 : 200_000);
 
     const t = await loadInto(file, args, ctx.progress);
     try {
       const rows: BenchRowJson[] = [];
       const families = ([4, 6] as const).filter((f) => (f === 4 ? t.summary.records.ipv4 : t.summary.records.ipv6) > 0);
-      const steps = 2 + families.length * 6 + (quick ? 0 : 2);
+      const steps = 2 + families.length * 6 + (quick ? 0 : 1);
       let step = 0;
       const next = (label: string) => ctx.progress.step(`bench: ${label}`, step++, steps);
 
@@ -212,7 +217,7 @@ mopsPerSecond},speedup,hitRate}],"checksum"?:{addresses,random,inPrefix,expected
       if (!quick && all.v4.count > 0) {
         next('checksums over 2^24 IPv4 addresses');
         const sums = checksums(t.rtm, prefixList(all.v4), CHECKSUM_ADDRESSES,
-          (done) => ctx.progress.step('bench: checksums over 2^24 IPv4 addresses', done, 2 * CHECKSUM_ADDRESSES));
+          (done) => ctx.progress.step('bench: checksums, millions of addresses', Math.round(done / 2 ** 20), (2 * CHECKSUM_ADDRESSES) / 2 ** 20));
         if (sums) {
           checksum = { addresses: CHECKSUM_ADDRESSES, ...sums };
           if (all.v4.count === TIER1_IPV4_RECORDS && t.summary.format === 'prefixes') {

@@ -207,8 +207,9 @@ ${COMMON_OPTIONS_HELP}
 
 --json prints {"command":"diff","a","b","view","limit","families":{"ipv4"|"ipv6":{destinationsA,
 destinationsB,added,withdrawn,changed,unchanged,changedFields:{owner,preference,metric,nextHops},
-listings:{added:[{prefix,route}],withdrawn:[{prefix,route}],changed:[{prefix,fields,before,after}]}}},
-"total":{added,withdrawn,changed,unchanged,changes}}; a route is as in 'rtm lookup --json'.
+listings:{added:[{prefix,route}],withdrawn:[{prefix,route}],
+changed:[{prefix,fields,before,after}]}}},"total":{added,withdrawn,changed,unchanged,changes}};
+a route is as in 'rtm lookup --json'.
 `,
   async run(ctx: Context): Promise<number> {
     const args = tableOptions('diff', ctx.values);

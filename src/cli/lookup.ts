@@ -105,8 +105,8 @@ ${COMMON_OPTIONS_HELP}
 
 --json prints {"command":"lookup","table":{file,default,format,destinations},"view":"unicast",
 "results":[{"address","family","match":{"prefix","destId","route":{"owner":{"name","protocol",
-"protocolId","instanceId","peer"?},"preference","metric","nextHops":[...]}} or null,"error"?,"line"?}],
-"matched","unmatched","invalid"}.
+"protocolId","instanceId","peer"?},"preference","metric","nextHops":[...]}} or null,
+"error"?,"line"?}],"matched","unmatched","invalid"}.
 `,
   async run(ctx: Context): Promise<number> {
     const args = tableOptions('lookup', ctx.values);

@@ -65,7 +65,7 @@ export type BOOL = boolean | number;
 export type RTM_ENTITY_METHOD_TOKEN = number;
 
 /** Bytes an RTM_ENTITY_METHOD_OUTPUT record takes before its OutputData (MethodType, MethodStatus, OutputSize). */
-export const RTM_ENTITY_METHOD_OUTPUT_HEADER_SIZE = 12;
+const RTM_ENTITY_METHOD_OUTPUT_HEADER_SIZE = 12;
 
 // ── Argument checks (each throws RtmError → the status) ───────────────────────────────────────────
 
@@ -410,7 +410,7 @@ export function RtmGetEntityMethods(
 /**
  * Invokes the methods of `EntityHandle` selected by `Input.MethodType`, synchronously, with
  * `Input.InputData[0..InputSize)`. `*OutputSize` in: bytes available for the output records; out: bytes
- * used. A record takes RTM_ENTITY_METHOD_OUTPUT_HEADER_SIZE (12) bytes plus its OutputSize; each method
+ * used. A record takes 12 bytes (MethodType, MethodStatus, OutputSize) plus its OutputSize; each method
  * may use up to (available − 12) data bytes. `Output` is filled in place with one RTM_ENTITY_METHOD_OUTPUT
  * per invoked method (ascending bit order) while records fit (later ones are dropped; the methods still
  * ran). Fewer than 12 bytes available → ERROR_INVALID_PARAMETER.

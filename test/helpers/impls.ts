@@ -24,7 +24,7 @@ function impl(name: string, features: readonly Feature[], create: (o?: RtmOption
 
 export const IMPLEMENTATIONS: Implementation[] = [
   impl('model', ALL, (options) => createModel(options)),
-  impl('wasm', ['notify'], (options) => createWasm(options)),
+  impl('wasm', ['notify', 'ttl', 'hold', 'enums', 'lists', 'locks', 'opaque', 'methods'], (options) => createWasm(options)),
 ];
 
 /** Implementations with the whole dynamics layer. */

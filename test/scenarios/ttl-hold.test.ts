@@ -7,7 +7,7 @@ import {
   RTM_VIEW_MASK_ANY as ANY, RTM_VIEW_MASK_MCAST as MCAST, RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
 import type { DestHandle, EntityLike, NotifyHandle, RouteHandle, RouteOwnerView } from '../../src/types.js';
-import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
+import { DYNAMIC_IMPLEMENTATIONS, implementationsWith } from '../helpers/impls.js';
 import { expectCode, setup } from '../reference/fixture.js';
 
 /** Pulls and releases everything queued in a registration; returns the prefixes. */
@@ -40,7 +40,7 @@ function routeState(e: EntityLike, h: RouteHandle): number {
   return info.state;
 }
 
-describe.each(DYNAMIC_IMPLEMENTATIONS)('$name: time-to-live and expiry', (impl) => {
+describe.each(implementationsWith('ttl'))('$name: time-to-live and expiry', (impl) => {
   it('9. on expiry the owner is called once; ERROR_NOT_SUPPORTED makes the RTM delete the route; B hears about it', () => {
     const { clock, rtm, pa, pb, A, B, nA, P } = setup(impl);
     const nb = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_BEST, context: 'X' });

@@ -1,0 +1,74 @@
+// Route lists (spec §7.13): private, ordered lists of an entity's routes, linked through the route
+// records (ROUTE_LIST / LPREV / LNEXT). A route is in at most one list; inserting moves it to the tail
+// and gives it a new insertion number (ROUTE_LSEQ, increasing per table), so a list is always sorted by
+// insertion number and a list enumeration resumes "after the last number it returned" — routes that
+// left meanwhile are skipped, routes appended later are returned, nothing twice (D-45). No allocation
+// beyond the list record.
+import { NIL, SLAB_LIST, LIST_WORDS, LIST_TABLE, LIST_OWNER, LIST_HEAD, LIST_TAIL, LIST_COUNT, ROUTE_LIST,
+  ROUTE_LPREV, ROUTE_LNEXT, ROUTE_LSEQ, TABLE_LIST_SEQ } from './layout';
+import { slabAlloc, slabFree, recPtr } from './slab';
+import { tableGet, tableSet } from './tables';
+import { routeGet, routeSet } from './routes';
+
+// @ts-ignore: decorator
+@inline export function listPtr(l: u32): usize { return recPtr(SLAB_LIST, l, LIST_WORDS); }
+// @ts-ignore: decorator
+@inline export function listGet(l: u32, w: u32): u32 { return load<u32>(listPtr(l) + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline export function listSet(l: u32, w: u32, v: u32): void { store<u32>(listPtr(l) + (<usize>w << 2), v); }
+
+/** Creates an empty list of entity e in table t (caller reserved a slot). */
+export function listCreate(t: u32, e: u32): u32 {
+  let l = slabAlloc(SLAB_LIST);
+  if (l == NIL) return NIL;
+  listSet(l, LIST_TABLE, t);
+  listSet(l, LIST_OWNER, e);
+  listSet(l, LIST_HEAD, NIL);
+  listSet(l, LIST_TAIL, NIL);
+  return l;
+}
+
+/** Removes route r from list l (r is in l). */
+export function listUnlink(l: u32, r: u32): void {
+  let prev = routeGet(r, ROUTE_LPREV), next = routeGet(r, ROUTE_LNEXT);
+  if (prev == NIL) listSet(l, LIST_HEAD, next); else routeSet(prev, ROUTE_LNEXT, next);
+  if (next == NIL) listSet(l, LIST_TAIL, prev); else routeSet(next, ROUTE_LPREV, prev);
+  routeSet(r, ROUTE_LIST, NIL);
+  routeSet(r, ROUTE_LPREV, NIL);
+  routeSet(r, ROUTE_LNEXT, NIL);
+  listSet(l, LIST_COUNT, listGet(l, LIST_COUNT) - 1);
+}
+
+/** Moves route r to the tail of list l (out of any list it was in). */
+export function listAppend(l: u32, r: u32): void {
+  let cur = routeGet(r, ROUTE_LIST);
+  if (cur != NIL) listUnlink(cur, r);
+  let t = listGet(l, LIST_TABLE);
+  let seq = tableGet(t, TABLE_LIST_SEQ) + 1;
+  tableSet(t, TABLE_LIST_SEQ, seq);
+  let tail = listGet(l, LIST_TAIL);
+  routeSet(r, ROUTE_LIST, l);
+  routeSet(r, ROUTE_LPREV, tail);
+  routeSet(r, ROUTE_LNEXT, NIL);
+  routeSet(r, ROUTE_LSEQ, seq);
+  if (tail == NIL) listSet(l, LIST_HEAD, r); else routeSet(tail, ROUTE_LNEXT, r);
+  listSet(l, LIST_TAIL, r);
+  listSet(l, LIST_COUNT, listGet(l, LIST_COUNT) + 1);
+}
+
+/** Empties and frees list l (its routes stay in the table). */
+export function listDestroy(l: u32): void {
+  while (listGet(l, LIST_HEAD) != NIL) listUnlink(l, listGet(l, LIST_HEAD));
+  slabFree(SLAB_LIST, l);
+}
+
+/** Up to max routes of l with insertion number > after, in list order → out. Returns the count. */
+export function listWalk(l: u32, after: u32, max: u32, out: usize): u32 {
+  let n: u32 = 0;
+  for (let r = listGet(l, LIST_HEAD); r != NIL && n < max; r = routeGet(r, ROUTE_LNEXT)) {
+    if (routeGet(r, ROUTE_LSEQ) > after) store<u32>(out + (<usize>(n++) << 2), r);
+  }
+  return n;
+}
+
+export { LIST_OWNER };
