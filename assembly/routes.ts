@@ -124,7 +124,8 @@ export function destKeep(d: u32, delta: i32): void {
   let k = <i32>destGet(d, DEST_KEEPS) + delta;
   assert(k >= 0); // keeps are released exactly once
   destSet(d, DEST_KEEPS, <u32>k);
-  if (k == 0) destMaybeRemove(d);
+  // the released keep may have been what made the destination present (a route record): re-check
+  if (delta < 0) destMaybeRemove(d);
 }
 
 /** Adds delta to a destination's pins (route records, marks, opaque slots, queued changes). */

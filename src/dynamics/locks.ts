@@ -136,13 +136,13 @@ function unlockDest(e: Entity, s: LockState, dh: number, exclusive: boolean, op:
   if (l.excl !== e && !l.shared.has(e)) s.destLocks.delete(dh);
   if (!exclusive) return;
   let bad = false;
-  if (route && route.staged !== null) bad = !commitRoute(e, route, op, false, undefined).ok;
+  if (route && route.staged !== null) bad = !commitRoute(e, route, false, undefined).ok;
   if (l.excl !== e) {
     for (const v of [...s.staged]) {
       if (v === route) continue;
       const r = v.slotOrNil();
       if (r === undefined) { v.staged = null; continue; }
-      if (routeDestHandle(e, r) === dh) commitRoute(e, v, op, false, undefined);
+      if (routeDestHandle(e, r) === dh) commitRoute(e, v, false, undefined);
     }
   }
   if (bad) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'invalid staged route edits (reverted)');
@@ -204,7 +204,7 @@ export function updateAndUnlockRoute(e: Entity, s: LockState,
   const dh = routeDestHandle(e, r);
   if (!holdsExclusive(e, dh)) throw new RtmError('ERROR_NOT_LOCKED', op, 'the route is not locked exclusively by the caller');
   const v = routeView(e, s, o.route);
-  const res = commitRoute(e, v, op, true, { timeToLive: o.timeToLive, routeList: o.routeList });
+  const res = commitRoute(e, v, true, { timeToLive: o.timeToLive, routeList: o.routeList });
   if (!res.ok) throw res.error ?? new RtmError('ERROR_INVALID_PARAMETER', op, 'invalid staged route edits (the route stays locked)');
   unlockDest(e, s, dh, true, op, v);
   return res.flags & CHANGE_BEST;
@@ -223,14 +223,14 @@ type RouteStage = Partial<Record<RouteField, unknown>>;
  * update by handle. Invalid edits: nothing changes; the stage is dropped unless `keepOnError`. An error
  * that is not about the edits (a bad route list) is returned as `error`, with the stage kept.
  */
-function commitRoute(e: Entity, v: RouteView, op: string, keepOnError: boolean,
+function commitRoute(e: Entity, v: RouteView, keepOnError: boolean,
   extra: { timeToLive?: number; routeList?: Nullable<RouteListHandle> } | undefined): { ok: boolean; flags: number; error?: RtmError } {
   const r = v.slotOrNil();
   if (r === undefined || routeState(e, r) !== ROUTE_STATE_CREATED) { v.staged = null; return { ok: extra === undefined, flags: 0 }; }
   const st = v.staged ?? {};
   if (v.staged === null && extra === undefined) return { ok: true, flags: 0 };
   const c = v.committed(r);
-  const pick = <T>(f: RouteField, dflt: T): unknown => (f in st ? st[f] : dflt);
+  const pick = (f: RouteField, dflt: unknown): unknown => (f in st ? st[f] : dflt);
   const fields = {
     neighbour: pick('neighbour', c.neighbour), nextHops: pick('nextHops', c.nextHops), metric: pick('metric', c.metric),
     preference: pick('preference', c.preference), views: pick('views', c.views), flags: pick('flags', c.flags),
@@ -294,10 +294,13 @@ export class RouteView implements RouteOwnerView {
       flags: fw & 0xffff, flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff, entitySpecificInfo: e.rtm.routeEsi[r] ?? null,
     };
   }
+  /** Staged edits win over the committed state; a deleted route has none (they died with it). */
   private get(f: RouteField): unknown {
+    const r = this.slot();
+    if (this.staged !== null && routeState(this.e, r) !== ROUTE_STATE_CREATED) this.staged = null;
     const st = this.staged;
     if (st !== null && f in st) return st[f];
-    return this.committed(this.slot())[f];
+    return this.committed(r)[f];
   }
   /** Writes are staged only while the owner holds the route's destination exclusively (else ignored). */
   private put(f: RouteField, value: unknown): void {
@@ -426,10 +429,13 @@ export class NextHopView implements NextHopOwnerView {
     }
     return this.e.res(0);
   }
+  /** Staged edits win over the committed state; a deleted next hop has none. */
   private get(f: NextHopField): unknown {
+    const s = this.slot();
+    if (this.staged !== null && nextHopState(this.e, s) !== NEXTHOP_STATE_CREATED) this.staged = null;
     const st = this.staged;
     if (st !== null && f in st) return st[f];
-    return this.e.nextHopInfoOf(this.slot())[f];
+    return this.e.nextHopInfoOf(s)[f];
   }
   /** Writes are staged only while the owner holds the next hop's lock exclusively (else ignored). */
   private put(f: NextHopField, value: unknown): void {
