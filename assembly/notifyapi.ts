@@ -69,26 +69,29 @@ export function notifyGetChanged(eh: f64, nh: f64, max: u32): i32 {
   return NO_ERROR;
 }
 
+// registration and destination of the last resolve() (valid when it returned true)
+let rn: u32 = NIL, rd: u32 = NIL;
+/** Resolves (registration handle, notify handle of that entity, destination of its table). */
+function resolve(eh: f64, nh: f64, dh: f64): bool {
+  let e = entityOf(eh);
+  if (e == NIL) return false;
+  rn = notifyOf(e, nh);
+  if (rn == NIL) return false;
+  rd = destOf(rn, dh);
+  return rd != NIL;
+}
+
 /** RtmIgnoreChangedDests for one destination handle. */
 export function notifyIgnoreX(eh: f64, nh: f64, dh: f64): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  let n = notifyOf(e, nh);
-  if (n == NIL) return ERROR_INVALID_HANDLE;
-  let d = destOf(n, dh);
-  if (d == NIL) return ERROR_INVALID_HANDLE;
-  notifyIgnore(n, d);
+  if (!resolve(eh, nh, dh)) return ERROR_INVALID_HANDLE;
+  notifyIgnore(rn, rd);
   return NO_ERROR;
 }
 
 /** RtmGetChangeStatus (RES0 = 1 if queued) / RtmIsMarkedForChangeNotification (RES1 = 1 if marked). */
 export function notifyStatus(eh: f64, nh: f64, dh: f64): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  let n = notifyOf(e, nh);
-  if (n == NIL) return ERROR_INVALID_HANDLE;
-  let d = destOf(n, dh);
-  if (d == NIL) return ERROR_INVALID_HANDLE;
+  if (!resolve(eh, nh, dh)) return ERROR_INVALID_HANDLE;
+  let n = rn, d = rd;
   let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
   setRes(0, (destGet(d, DEST_QUEUED) & bit) != 0 ? 1 : 0);
   setRes(1, (destGet(d, DEST_MARKED) & bit) != 0 ? 1 : 0);
@@ -97,13 +100,8 @@ export function notifyStatus(eh: f64, nh: f64, dh: f64): i32 {
 
 /** RtmMarkDestForChangeNotification. */
 export function notifyMarkX(eh: f64, nh: f64, dh: f64, mark: u32): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  let n = notifyOf(e, nh);
-  if (n == NIL) return ERROR_INVALID_HANDLE;
-  let d = destOf(n, dh);
-  if (d == NIL) return ERROR_INVALID_HANDLE;
-  notifyMark(n, d, mark != 0);
+  if (!resolve(eh, nh, dh)) return ERROR_INVALID_HANDLE;
+  notifyMark(rn, rd, mark != 0);
   return NO_ERROR;
 }
 

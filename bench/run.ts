@@ -14,7 +14,8 @@ import { CoreTable } from '../src/coretable.js';
 import { Family } from '../src/address.js';
 import { RefTrie } from '../test/reference/trie-model.js';
 import { readPrefixFile } from '../test/helpers/prefixfile.js';
-import { mulberry32, PrefixSet } from '../test/helpers/random.js';
+import type { PrefixSet } from '../test/helpers/random.js';
+import { AddressStream } from '../src/cli/workload.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = here.includes(`${'/dist/'}`) ? resolve(here, '../..') : resolve(here, '..');
@@ -35,21 +36,9 @@ async function timeIt(name: string, fn: () => void, opts: { iterations?: number 
   return r.period;
 }
 
-/** Addresses: uniform random (mulberry32 seed 1) and inside prefixes (seed 2 picks rnd() % n, then host bits). */
+/** Addresses of the workload conventions: uniform random (seed 1) or inside the set's prefixes (seed 2). */
 function addresses(set: PrefixSet, n: number, inside: boolean): Uint32Array {
-  const words = set.family === 4 ? 1 : 4;
-  const out = new Uint32Array(n * words);
-  const rnd = mulberry32(inside ? 2 : 1);
-  for (let i = 0; i < n; i++) {
-    if (!inside) { for (let w = 0; w < words; w++) out[i * words + w] = rnd(); continue; }
-    const p = rnd() % set.count;
-    for (let w = 0; w < words; w++) {
-      const keep = set.lens[p] - 32 * w, h = rnd();
-      const m = keep >= 32 ? 0xffffffff : keep <= 0 ? 0 : (0xffffffff << (32 - keep)) >>> 0;
-      out[i * words + w] = ((set.keys[p * 4 + w] & m) | (h & ~m)) >>> 0;
-    }
-  }
-  return out;
+  return new AddressStream(set.family, inside ? set : undefined).take(n);
 }
 
 function histogram(set: PrefixSet): string {

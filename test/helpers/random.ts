@@ -3,17 +3,9 @@
 // chains (worst-case nesting), and probe addresses (uniform, and inside chosen prefixes).
 import { Family, maskWords } from '../../src/address.js';
 
-/** mulberry32: a small, fast, seeded PRNG returning u32s. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+/** mulberry32, the seeded PRNG of the workload conventions (one implementation: src/cli/workload.ts). */
+export { mulberry32 } from '../../src/cli/workload.js';
+import { mulberry32 } from '../../src/cli/workload.js';
 
 const V4_MIX: [number, number][] = [[24, 596], [22, 120], [23, 107], [21, 56], [20, 47], [19, 28], [18, 15],
   [16, 15], [17, 9], [15, 3], [14, 2], [13, 1], [12, 1], [8, 1], [32, 1], [28, 1], [0, 0.05]];
