@@ -274,7 +274,8 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  * found per spec §7.2 I2 (changeIn NEW / FIRST / neighbour match) or created. nHops next-hop handles
  * at IO_HOPS; neighbourH 0 = NULL. Views are masked to the table's supported views (D-36).
  * RES0 = route slot, RES1 = change flags out, RES2 = dest slot, RES3 = fired (3 bits per view),
- * RES4 = 1 if the destination was created.
+ * RES4 = 1 if the destination was created. `deadline`: ms of expiry, -1 = never (INFINITE),
+ * -2 = leave the route's timer as it is. `listH`: move the route to this list (0 = leave it).
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
@@ -327,8 +328,9 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
     destCreated = 1;
   }
   r = routeApply(e, d, r, nb, HOPS, nHops, pref, metric, views, flags16, flags1, esiChanged != 0);
-  // (re)start the route's timer (spec §7.6 T1); INFINITE (deadline < 0) disarms it
-  if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r)); else timerClear(t, r);
+  // (re)start the route's timer (spec §7.6 T1); INFINITE (-1) disarms it; -2 keeps it (plain-unlock commit)
+  if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
+  else if (deadline > -1.5) timerClear(t, r);
   if (list != NIL) listAppend(list, r);   // NULL leaves list membership alone (D-44)
   let out: u32 = created ? CHANGE_NEW : 0;
   if (bestFired()) out |= CHANGE_BEST;

@@ -6,7 +6,7 @@
 // (EntitySpecificInfo), and turns statuses into RtmError. Results are fresh objects (they allocate).
 import { RtmError, check } from './errors.js';
 import { Family, AF_INET, AF_INET6, NetAddressLike, parsePrefixInto, netAddressInto, formatPrefix } from './address.js';
-import { handleKind } from './layout.js';
+import { handleKind, KEEP_TIMER } from './layout.js';
 import type { Rtm, Table } from './rtm.js';
 import type {
   EntityHandle, DestHandle, RouteHandle, NextHopHandle, RegnProfile, EntityInfo, EventCallback, EntityMethod,
@@ -295,7 +295,9 @@ export class Entity implements CoreEntityLike {
       f[hb + i] = hops[i];
     }
     this.rtm.syncNow();
-    const deadline = ttl === 0xffffffff ? -1 : this.rtm.clock.now() + ttl;
+    // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
+    const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
+    const deadline = keep ? -2 : ttl === 0xffffffff ? -1 : this.rtm.clock.now() + ttl;
     check(this.call(op, () => this.x.routeAdd(this.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1, changeIn, 0, deadline, routeList)), op);
     const r = this.res(0), changeFlags = this.res(1);
     const esi = o.entitySpecificInfo ?? null;

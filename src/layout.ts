@@ -47,3 +47,9 @@ export function handleSlotOf(h: number): number {
 export function recordWord(core: Core, kind: number, slot: number): number {
   return (core.x.recordPtr as (k: number, s: number) => number)(kind, slot) >>> 2;
 }
+
+/**
+ * Internal marker on addRouteToDest options: keep the route's current TTL timer instead of setting one
+ * (the commit of a plain unlock, spec §7.10, leaves TTL and list membership alone).
+ */
+export const KEEP_TIMER: unique symbol = Symbol.for('rtm-wasm.keepTimer');

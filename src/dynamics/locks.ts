@@ -9,6 +9,7 @@
 import { RtmError, check } from '../errors.js';
 import { parsePrefixInto } from '../address.js';
 import type { Entity } from '../entity.js';
+import { KEEP_TIMER } from '../layout.js';
 import type {
   AddRouteOptions, DestHandle, EntityHandle, NextHopHandle, NextHopOwnerView, NextHopState, Nullable, RouteHandle, RouteListHandle,
   RouteOwnerView, RouteState,
@@ -239,7 +240,7 @@ function commitRoute(e: Entity, v: RouteView, keepOnError: boolean,
   try {
     const res = e.addRouteToDest({
       dest: e.table.core.destPrefix(e.routeWord(r, e.L.ROUTE_DEST)), route: v.handle, ...fields,
-      ...(extra ? { timeToLive: extra.timeToLive, routeList: extra.routeList } : {}),
+      ...(extra ? { timeToLive: extra.timeToLive, routeList: extra.routeList } : { [KEEP_TIMER]: true }),
     } as AddRouteOptions);
     v.staged = null;
     return { ok: true, flags: res.changeFlags };

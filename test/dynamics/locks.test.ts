@@ -220,6 +220,53 @@ describe.each(IMPLS)('$name: destination and route locks', (impl) => {
     expect(routeInfo(B, g).metric).toBe(3);
   });
 
+  it('updateAndUnlockRoute moves the route to a list; a bad list fails and keeps the lock (needs route lists)', () => {
+    const { A, B, nA, nB, P } = setup(impl);
+    if (typeof (A as Partial<EntityLike>).createRouteList !== 'function') return;   // route lists not in this build yet
+    const L = A.createRouteList(), LB = B.createRouteList();
+    const h = A.addRouteToDest({ dest: P, neighbour: nA }).handle!;
+    const view = A.lockRoute({ route: h, exclusive: true })!;
+    view.metric = 4;
+    expectCode(() => A.updateAndUnlockRoute({ route: h, routeList: LB }), 'ERROR_INVALID_HANDLE');   // B's list
+    expectCode(() => B.addRouteToDest({ dest: P, neighbour: nB }), 'ERROR_BUSY');                   // still locked
+    expect(view.metric).toBe(4);                                                                      // still staged
+    expect(A.updateAndUnlockRoute({ route: h, routeList: L })).toBe(BEST);                          // metric of the best route (D-39)
+    const en = A.createRouteListEnum(L);
+    const got = A.getListEnumRoutes({ enumHandle: en });
+    expect(got.items).toEqual([h]);
+    A.releaseRoutes(got.items);
+    A.deleteEnumHandle(en);
+    expect(routeInfo(B, h).metric).toBe(4);
+  });
+
+  it('an expiry that hits a locked destination waits until the lock is released (§7.10 rule 4)', () => {
+    const { rtm, clock, pa, A, B, nA, P } = setup(impl);
+    pa.respond = () => 50;
+    A.addRouteToDest({ dest: P, neighbour: nA, timeToLive: 100, returnHandle: false });
+    const d = destOf(A, P);
+    B.lockDestination({ dest: d });                                             // a shared lock of another entity is enough
+    clock.advance(500);
+    expect(pa.events).toEqual([]);
+    B.lockDestination({ dest: d, lock: false });
+    rtm.runPending();
+    expect(pa.events.map((ev) => ev.type)).toEqual([2]);
+    expect(A.getExactMatchDestination({ dest: P, views: ANY })).toBeUndefined();
+  });
+
+  it('a plain unlock commits without touching the TTL (§7.10)', () => {
+    const { clock, pa, A, P } = setup(impl);
+    pa.respond = () => 50;                                                      // ERROR_NOT_SUPPORTED: delete it
+    const h = A.addRouteToDest({ dest: P, timeToLive: 1000 }).handle!;
+    const view = A.lockRoute({ route: h, exclusive: true })!;
+    view.metric = 5;
+    A.lockRoute({ route: h, exclusive: true, lock: false });
+    clock.advance(999);
+    expect(routeInfo(A, h)).toMatchObject({ metric: 5 });
+    clock.advance(1);
+    expect(pa.events.map((ev) => ev.type)).toEqual([2]);                        // RTM_ROUTE_EXPIRED
+    expect(A.getExactMatchDestination({ dest: P, views: ANY })).toBeUndefined();
+  });
+
   it('next-hop locks: owner view and staged Flags/EntitySpecificInfo/RemoteNextHop; identity edits reverted; BUSY for the owner\'s changes', () => {
     const { A, B, nA, P } = setup(impl);
     A.addRouteToDest({ dest: P, neighbour: nA, returnHandle: false });
