@@ -69,7 +69,6 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
 
   // the table under test and the reference, built once
   const table = new CoreTable(core, family);
-  const slabBefore = core.x.slabMemoryBytes();
   table.insertBatch(set.keys, set.lens, N, destIds, LIVE_UCAST);
   const nodes = table.nodeCount, dests = table.destCount;
   const usedBytes = nodes * core.constant('NODE_WORDS') * 4 + dests * core.constant('DEST_WORDS') * 4;
@@ -79,7 +78,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   const heapAfter = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   rows.push({ family: fam, task: 'memory (trie nodes + destination records)', unit: 'bytes/prefix', core: usedBytes / dests,
     ref: (heapAfter - heapBefore) / ref.size(),
-    note: `${nodes} nodes (${(nodes / dests).toFixed(2)}/prefix); slab capacity ${(((core.x.slabMemoryBytes() - slabBefore)) / dests).toFixed(1)} B/prefix; ref = JS heap growth${globalThis.gc ? '' : ' (no --expose-gc: rough)'}` });
+    note: `${nodes} nodes (${(nodes / dests).toFixed(2)}/prefix); linear memory of the process ${(core.memoryBytes / 2 ** 20).toFixed(0)} MiB; ref = JS heap growth${globalThis.gc ? '' : ' (no --expose-gc: rough)'}` });
 
   const M = QUICK ? 100_000 : 1_000_000;
   const words = family === 4 ? 1 : 4;
