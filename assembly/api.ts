@@ -253,7 +253,6 @@ export function slabMemoryBytes(): f64 { return slabBytes(); }
 /** True if (IO_IN key, len) has bits set beyond len (the facade reports or clears them). */
 export function keyHasHostBits(len: u32): u32 { return hasHostBits(ioPtr(IO_IN), len) ? 1 : 0; }
 
-export { nodeDest, tablePtr, GEN_ALIVE, DEST_NODE };
 
 /**
  * Trie-level bulk insert: n keys at IO_IN (4 words each) with their lengths at IO_OUT (1 word each)

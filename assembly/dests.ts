@@ -103,4 +103,3 @@ export function destRemove(d: u32): void {
   slabFree(SLAB_DEST, d);
 }
 
-export { NIL };

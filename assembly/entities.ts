@@ -216,4 +216,3 @@ export function nhRef(h: u32, delta: i32): bool {
   return true;
 }
 
-export { GEN_MASK, ENTITY_ROUTES };

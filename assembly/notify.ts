@@ -182,4 +182,3 @@ export function notifyDrainSignals(out: usize, max: u32): u32 {
   return k;
 }
 
-export { NOTIFY_OWNER };

@@ -420,4 +420,3 @@ export function routeBestViews(r: u32): u32 {
   return m;
 }
 
-export { SLAB_DEST, DEST_STATE };

@@ -437,8 +437,6 @@ export function viewsCheck(t: u32, views: u32): i32 {
   return (views & ~tableGet(t, TABLE_VIEWS)) != 0 ? ERROR_NOT_SUPPORTED : NO_ERROR;
 }
 
-export { IO_OUT, SLAB_DEST, SLAB_ROUTE, KIND_ROUTE, slabIsAlive, NEXTHOP_REMOTE, ROUTE_NEIGHBOUR, ROUTE_VIEWS,
-  ROUTE_PREF, ROUTE_METRIC, DEST_NODE, TABLE_DESTS, FIRED_BEST, routeHop };
 
 /**
  * Records that an updated route's EntitySpecificInfo changed (a JS value the core cannot compare):

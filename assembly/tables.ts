@@ -21,4 +21,3 @@ export function tableValid(t: u32): bool {
   return t < slabHigh(SLAB_TABLE) && (load<u32>(tablePtr(t)) & GEN_ALIVE) != 0;
 }
 
-export { NIL };

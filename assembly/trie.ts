@@ -261,4 +261,3 @@ export function trieFreeAll(t: u32): void {
   tableSet(t, TABLE_ROOT, NIL);
 }
 
-export { NODE_WORDS };
