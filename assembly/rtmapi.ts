@@ -633,3 +633,23 @@ export function destUnkeepX(t: u32, d: u32): i32 {
   destKeep(d, -1);
   return NO_ERROR;
 }
+
+/**
+ * RtmUpdateAndUnlockRoute with no staged edit: restarts the timer of the caller's live route (deadline as
+ * in routeAdd: ms, -1 never, -2 keep) and moves it to list listH (0 = leave it), changing nothing else.
+ */
+export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let r = routeIn(t, routeH);
+  if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
+  let list = NIL;
+  if (listH != 0) { list = listOf(e, listH); if (list == NIL) return ERROR_INVALID_HANDLE; }
+  if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
+  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
+  else if (deadline > -1.5) timerClear(t, r);
+  if (list != NIL) listAppend(list, r);
+  return NO_ERROR;
+}

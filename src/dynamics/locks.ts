@@ -200,6 +200,10 @@ export function updateAndUnlockRoute(e: Entity, s: LockState,
   const r = e.routeSlot(o?.route, op);
   if (routeState(e, r) !== ROUTE_STATE_CREATED) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route is deleted or held');
   if (!isNull(o.routeList) && typeof o.routeList !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route-list handle');
+  // a list that is not the caller's is a handle error, reported before parameters, ownership and locks (D-05)
+  if (!isNull(o.routeList) && e.x.listWalkX(e.handle, o.routeList as number, 0, 0) !== 0) {
+    throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route list of the caller');
+  }
   u32Arg(o.timeToLive, 0xffffffff, 'timeToLive', op);
   if (e.routeWord(r, e.L.ROUTE_OWNER) !== e.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
   const dh = routeDestHandle(e, r);
@@ -230,6 +234,17 @@ function commitRoute(e: Entity, v: RouteView, keepOnError: boolean,
   if (r === undefined || routeState(e, r) !== ROUTE_STATE_CREATED) { v.staged = null; return { ok: extra === undefined, flags: 0 }; }
   const st = v.staged ?? {};
   if (v.staged === null && extra === undefined) return { ok: true, flags: 0 };
+  if (v.staged === null && extra !== undefined) {
+    // nothing staged: only the TTL restarts and the list changes (the route's fields, even a next hop
+    // deleted meanwhile, are not re-validated)
+    const ttl = extra.timeToLive ?? 0xffffffff;
+    const deadline = ttl === 0xffffffff ? -1 : e.rtm.clock.now() + ttl;
+    const list = isNull(extra.routeList) ? 0 : extra.routeList as number;
+    const status = e.x.routeRearm(e.handle, v.handle, deadline, list);
+    if (status !== 0) return { ok: false, flags: 0, error: new RtmError(status, 'updateAndUnlockRoute') };
+    e.rtm.timers.arm();
+    return { ok: true, flags: 0 };
+  }
   const c = v.committed(r);
   const pick = (f: RouteField, dflt: unknown): unknown => (f in st ? st[f] : dflt);
   const fields = {
