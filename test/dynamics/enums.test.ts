@@ -4,7 +4,6 @@
 // dests()/routes() iterators and every error path. Each test runs on the reference model and on the WASM
 // facade (debug core) with the same calls.
 import { describe, expect, it } from 'vitest';
-import { Rtm } from '../../src/rtm.js';
 import { RtmError } from '../../src/errors.js';
 import {
   PROTO_IP_OSPF, RTM_ENUM_NEXT as NEXT, RTM_ENUM_OWN_DESTS as OWN_DESTS, RTM_ENUM_OWN_ROUTES as OWN_ROUTES,
@@ -13,17 +12,13 @@ import {
   RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
 import type {
-  DestEnumOptions, DestHandle, EntityLike, EnumHandle, NextHopHandle, RouteEnumOptions, RouteHandle, RtmLike, RtmOptions,
+  DestEnumOptions, DestHandle, EntityLike, EnumHandle, NextHopHandle, RouteEnumOptions, RouteHandle,
 } from '../../src/types.js';
-import type { Implementation } from '../helpers/impls.js';
-import { createModel } from '../reference/model.js';
+import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
 import { expectCode, party, setup } from '../reference/fixture.js';
 import { publicSnapshot } from '../reference/public-snapshot.js';
 
-const IMPLS = [
-  { name: 'model', dynamics: true, features: new Set(), create: (o?: RtmOptions) => createModel(o) },
-  { name: 'wasm', dynamics: true, features: new Set(), create: (o?: RtmOptions) => Rtm.createSync({ ...o, build: 'debug' }) as unknown as RtmLike },
-] as unknown as Implementation[];
+const IMPLS = DYNAMIC_IMPLEMENTATIONS;
 
 function destPrefixes(e: EntityLike, o: DestEnumOptions, count?: number): string[] {
   const en = e.createDestEnum(o);

@@ -5,7 +5,6 @@
 // deregistration, and every error path (clear RtmError, instance unchanged). Each test runs on the
 // reference model and on the WASM facade (debug core) with the same calls.
 import { describe, expect, it } from 'vitest';
-import { Rtm } from '../../src/rtm.js';
 import { RtmError } from '../../src/errors.js';
 import {
   DEST_TYPE, METHOD_TYPE_ALL_METHODS, NEXTHOP_TYPE, RTM_BLOCK_METHODS, RTM_NEXTHOP_FLAGS_REMOTE, RTM_RESUME_METHODS,
@@ -13,17 +12,13 @@ import {
   RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
 import type {
-  DestHandle, EntityHandle, EntityLike, EntityMethod, Handle, NextHopHandle, RouteHandle, RtmLike, RtmOptions,
+  DestHandle, EntityHandle, EntityLike, EntityMethod, Handle, NextHopHandle, RouteHandle,
 } from '../../src/types.js';
-import type { Implementation } from '../helpers/impls.js';
-import { createModel } from '../reference/model.js';
+import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
 import { expectCode, party, setup } from '../reference/fixture.js';
 import { publicSnapshot } from '../reference/public-snapshot.js';
 
-const IMPLS = [
-  { name: 'model', dynamics: true, features: new Set(), create: (o?: RtmOptions) => createModel(o) },
-  { name: 'wasm', dynamics: true, features: new Set(), create: (o?: RtmOptions) => Rtm.createSync({ ...o, build: 'debug' }) as unknown as RtmLike },
-] as unknown as Implementation[];
+const IMPLS = DYNAMIC_IMPLEMENTATIONS;
 
 function destOf(e: EntityLike, dest: string): DestHandle {
   const info = e.getExactMatchDestination({ dest, views: ANY })!;
