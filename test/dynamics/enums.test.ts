@@ -12,36 +12,13 @@ import {
   RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
 import type {
-  DestEnumOptions, DestHandle, EntityLike, EnumHandle, NextHopHandle, RouteEnumOptions, RouteHandle,
+  DestHandle, EntityLike, EnumHandle, NextHopHandle, RouteEnumOptions, RouteHandle,
 } from '../../src/types.js';
 import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
-import { expectCode, party, setup } from '../reference/fixture.js';
+import { expectCode, party, setup, destPrefixes, drainRoutes } from '../reference/fixture.js';
 import { publicSnapshot } from '../reference/public-snapshot.js';
 
 const IMPLS = DYNAMIC_IMPLEMENTATIONS;
-
-function destPrefixes(e: EntityLike, o: DestEnumOptions, count?: number): string[] {
-  const en = e.createDestEnum(o);
-  const out: string[] = [];
-  for (;;) {
-    const { items, done } = e.getEnumDests({ enumHandle: en, count });
-    out.push(...items.map((d) => d.prefix));
-    e.releaseDests(items);
-    if (done) break;
-  }
-  e.deleteEnumHandle(en);
-  return out;
-}
-
-function drainRoutes(e: EntityLike, en: EnumHandle, count?: number): RouteHandle[] {
-  const out: RouteHandle[] = [];
-  for (;;) {
-    const { items, done } = e.getEnumRoutes({ enumHandle: en, count });
-    out.push(...items);
-    e.releaseRoutes(items);
-    if (done) return out;
-  }
-}
 
 function routesOf(e: EntityLike, o: RouteEnumOptions, count?: number): RouteHandle[] {
   const en = e.createRouteEnum(o);

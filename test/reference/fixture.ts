@@ -7,7 +7,7 @@ import { VirtualClock } from '../../src/clock.js';
 import { RtmError } from '../../src/errors.js';
 import { NO_ERROR, PROTO_IP_OSPF, PROTO_IP_RIP } from '../../src/win32/constants.js';
 import type {
-  EntityHandle, EntityLike, EventCallback, NextHopHandle, NotifyHandle, RegisterOptions, RouteHandle, RtmEventType,
+  DestEnumOptions, EnumHandle, EntityHandle, EntityLike, EventCallback, NextHopHandle, NotifyHandle, RegisterOptions, RouteHandle, RtmEventType,
   RtmLike, RtmOptions,
 } from '../../src/types.js';
 import type { Implementation } from '../helpers/impls.js';
@@ -76,4 +76,29 @@ export function expectCode(fn: () => unknown, code: string): void {
   }
   expect(thrown, `expected RtmError ${code}`).toBeInstanceOf(RtmError);
   expect((thrown as RtmError).code).toBe(code);
+}
+
+/** The prefixes a destination enumeration returns, drained in batches of `count`; references released. */
+export function destPrefixes(e: EntityLike, o: DestEnumOptions, count?: number): string[] {
+  const en = e.createDestEnum(o);
+  const out: string[] = [];
+  for (;;) {
+    const { items, done } = e.getEnumDests({ enumHandle: en, count });
+    out.push(...items.map((d) => d.prefix));
+    e.releaseDests(items);
+    if (done) break;
+  }
+  e.deleteEnumHandle(en);
+  return out;
+}
+
+/** Every route handle an enumeration still returns (batches of `count`); references released. */
+export function drainRoutes(e: EntityLike, en: EnumHandle, count?: number): RouteHandle[] {
+  const out: RouteHandle[] = [];
+  for (;;) {
+    const { items, done } = e.getEnumRoutes({ enumHandle: en, count });
+    out.push(...items);
+    e.releaseRoutes(items);
+    if (done) return out;
+  }
 }

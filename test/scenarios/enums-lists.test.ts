@@ -5,32 +5,9 @@ import {
   RTM_ENUM_NEXT as NEXT, RTM_ENUM_OWN_DESTS, RTM_ENUM_OWN_ROUTES, RTM_ENUM_RANGE as RANGE, RTM_ENUM_START as START,
   RTM_MATCH_OWNER, RTM_VIEW_MASK_ANY as ANY, RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
-import type { DestEnumOptions, EntityLike, EnumHandle, RouteHandle } from '../../src/types.js';
+import type { RouteHandle } from '../../src/types.js';
 import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
-import { expectCode, setup } from '../reference/fixture.js';
-
-function destPrefixes(e: EntityLike, options: DestEnumOptions): string[] {
-  const en = e.createDestEnum(options);
-  const out: string[] = [];
-  for (;;) {
-    const { items, done } = e.getEnumDests({ enumHandle: en });
-    out.push(...items.map((d) => d.prefix));
-    e.releaseDests(items);
-    if (done) break;
-  }
-  e.deleteEnumHandle(en);
-  return out;
-}
-
-function drainRoutes(e: EntityLike, en: EnumHandle, count?: number): RouteHandle[] {
-  const out: RouteHandle[] = [];
-  for (;;) {
-    const { items, done } = e.getEnumRoutes({ enumHandle: en, count });
-    out.push(...items);
-    e.releaseRoutes(items);
-    if (done) return out;
-  }
-}
+import { expectCode, setup, destPrefixes, drainRoutes } from '../reference/fixture.js';
 
 describe.each(DYNAMIC_IMPLEMENTATIONS)('$name: enumerations', (impl) => {
   it('20. canonical prefix order; RANGE covers a sub-tree; NEXT starts at a prefix; batches are capped', () => {
