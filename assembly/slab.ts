@@ -1,7 +1,8 @@
 // Growable slabs of fixed-stride u32 records with free lists; the only user of heap.alloc for records.
 // A slab is a directory of fixed chunks of CHUNK records (16K): slot i lives in chunk i >> CHUNK_SHIFT,
-// so growth allocates one more chunk and never copies or moves a record (no realloc, no fragmentation:
-// memory stays within one chunk of what is used). Record address = directory load + offset (recPtr).
+// so growth allocates one more chunk and never copies or moves a record (no realloc, no fragmentation;
+// chunks come from a geometric reserve of pages, see takePages). Record address = directory load +
+// offset (recPtr).
 // A descriptor per kind (stride, capacity, high-water mark, free head, live count) lives in static
 // memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; the
 // free link lives in the kind's link word.
@@ -87,6 +88,36 @@ export function slabInit(): void {
   initKind(7, LIST_WORDS, 1, true);
 }
 
+// Pages taken from memory.grow but not yet handed to a chunk: [spareBase, spareEnd). Growing linear
+// memory is costly for the embedder (V8 re-creates the ArrayBuffer and counts the whole memory as new
+// external memory, which starts a full GC of the JS heap), so memory grows geometrically, by a quarter
+// of its size at least, and chunks are carved from the spare pages. Pages never touched are not
+// committed by the OS, so the spare costs address space, not resident memory.
+let spareBase: usize = 0;
+let spareEnd: usize = 0;
+
+/** Byte address of `pages` fresh pages for a chunk, or 0 when linear memory cannot grow. */
+function takePages(pages: i32): usize {
+  let bytes = <usize>pages << 16;
+  if (spareEnd - spareBase < bytes) {
+    let current = memory.size();
+    let step = max(pages, current >> 2);
+    let before = memory.grow(step);
+    if (before < 0) {
+      step = pages;
+      before = memory.grow(step);
+      if (before < 0) return 0;
+    }
+    let start = <usize>before << 16;
+    // the rest of the old spare is kept only when the new pages extend it (TLSF may have grown between)
+    if (start != spareEnd) spareBase = start;
+    spareEnd = start + (<usize>step << 16);
+  }
+  let p = spareBase;
+  spareBase += bytes;
+  return p;
+}
+
 /**
  * Grows a slab by whole chunks to hold at least `need` records; false if slots would exceed 25 bits or
  * linear memory cannot grow. Chunks are never freed, so they come straight from memory.grow (page
@@ -98,9 +129,8 @@ function grow(kind: u32, need: u32): bool {
   let chunkBytes = (<usize>desc(kind, D_STRIDE) << 2) << CHUNK_SHIFT;
   let pages = <i32>((chunkBytes + 0xffff) >> 16);
   while (cap < need) {
-    let before = memory.grow(pages);
-    if (before < 0) return false;
-    let p = <usize>before << 16;
+    let p = takePages(pages);
+    if (p == 0) return false;
     store<u32>(DIR + ((<usize>kind * DIR_ENTRIES + (cap >> CHUNK_SHIFT)) << 2), <u32>p);
     cap += 1 << CHUNK_SHIFT;
     setDesc(kind, D_CAP, cap);

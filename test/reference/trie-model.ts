@@ -2,7 +2,9 @@
 // scans and sorting. Obviously correct and slow; every trie answer is compared with it.
 import { Family, formatPrefix, maskWords, maxLen } from '../../src/address.js';
 
-export interface RefDest { prefix: string; len: number; words: Uint32Array; state: number }
+// `words` is a plain array: a typed array per destination costs an ArrayBuffer each, which makes V8's
+// garbage collector crawl on a 900k-prefix table.
+export interface RefDest { prefix: string; len: number; words: readonly number[]; state: number }
 
 /** Canonical order of spec §6.2: the first min(len) bits as unsigned strings, then shorter first. */
 export function compareCanonical(a: RefDest, b: RefDest): number {
@@ -16,10 +18,12 @@ export function compareCanonical(a: RefDest, b: RefDest): number {
   return a.len - b.len;
 }
 
+const coverA = new Uint32Array(4), coverB = new Uint32Array(4);
+
 /** True if `outer` covers (words, len). */
 export function covers(outer: { words: ArrayLike<number>; len: number }, words: ArrayLike<number>, len: number): boolean {
   if (outer.len > len) return false;
-  const m = new Uint32Array(4), o = new Uint32Array(4);
+  const m = coverA, o = coverB;
   for (let w = 0; w < 4; w++) { m[w] = words[w]; o[w] = outer.words[w]; }
   maskWords(m, 0, outer.len);
   maskWords(o, 0, outer.len);
@@ -37,18 +41,24 @@ export class RefTrie {
     this.family = family;
     for (let l = 0; l <= maxLen(family); l++) this.byLen.push(new Map());
   }
-  /** Map key of (words masked to len). */
+  /**
+   * Map key of (words masked to len), unique within one length's map: the prefix bits as a small integer
+   * up to /30 (no allocation), the masked word for longer IPv4, otherwise the masked words as UTF-16.
+   */
   private mapKey(words: ArrayLike<number>, off: number, len: number): number | string {
     for (let i = 0; i < 4; i++) scratch[i] = words[off + i];
     maskWords(scratch, 0, len);
-    return this.family === 4 ? scratch[0] : `${scratch[0]}.${scratch[1]}.${scratch[2]}.${scratch[3]}`;
+    if (len <= 30) return len === 0 ? 0 : scratch[0] >>> (32 - len);
+    if (this.family === 4) return scratch[0];
+    let k = '';
+    for (let w = 0; 32 * w < len; w++) k += String.fromCharCode(scratch[w] >>> 16, scratch[w] & 0xffff);
+    return k;
   }
   insert(words: ArrayLike<number>, off: number, len: number): RefDest {
     const k = this.mapKey(words, off, len);
     let d = this.byLen[len].get(k);
     if (!d) {
-      const w = Uint32Array.from(scratch);
-      d = { prefix: formatPrefix(this.family, w, 0, len), len, words: w, state: 0 };
+      d = { prefix: formatPrefix(this.family, scratch, 0, len), len, words: Array.from(scratch), state: 0 };
       this.byLen[len].set(k, d);
       this.sorted = undefined;
     }
