@@ -147,14 +147,26 @@ export function entityInfo(h: f64): i32 {
   return NO_ERROR;
 }
 
-/** Registered entities of table t in registration order → IO_OUT slots; RES0 = count. */
-export function entityList(t: u32): i32 {
+/**
+ * Registered entities of table t in registration order → IO_OUT slots, a page of at most IO_BATCH_MAX
+ * starting after entity slot `after` (NIL: from the first); RES0 = count, RES1 = 1 if more follow.
+ * `after` must be an entity of t (a slot the caller was given by the previous page).
+ */
+export function entityList(t: u32, after: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  let e = tableGet(t, TABLE_ENTITIES);
+  if (after != NIL) {
+    if (after >= slabHigh(SLAB_ENTITY) || !slabIsAlive(SLAB_ENTITY, after) || entityGet(after, ENTITY_TABLE) != t) return ERROR_INVALID_HANDLE;
+    e = entityGet(after, ENTITY_NEXT);
+  }
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && n < IO_BATCH_MAX; e = entityGet(e, ENTITY_NEXT)) {
+  for (; e != NIL && n < IO_BATCH_MAX; e = entityGet(e, ENTITY_NEXT)) {
     if ((entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) == 0) store<u32>(out + (<usize>(n++) << 2), e);
   }
+  // a page ends at the last registered entity written; deregistered ones after it are skipped next time
+  while (e != NIL && (entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) != 0) e = entityGet(e, ENTITY_NEXT);
   setRes(0, n);
+  setRes(1, e != NIL ? 1 : 0);
   return NO_ERROR;
 }
 
@@ -421,12 +433,21 @@ export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
   return NO_ERROR;
 }
 
-/** Live routes of destination d in chain order → IO_OUT slots. RES0 = count. */
-export function destRoutes(t: u32, d: u32): i32 {
+/**
+ * Live routes of destination d in chain order → IO_OUT slots, a page of at most IO_BATCH_MAX starting
+ * after route slot `after` (NIL: from the first); RES0 = count, RES1 = 1 if more follow.
+ */
+export function destRoutes(t: u32, d: u32, after: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  let r = destGet(d, DEST_ROUTES);
+  if (after != NIL) {
+    if (after >= slabHigh(SLAB_ROUTE) || !slabIsAlive(SLAB_ROUTE, after) || routeGet(after, ROUTE_DEST) != d) return ERROR_INVALID_HANDLE;
+    r = routeGet(after, ROUTE_NEXT);
+  }
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (let r = destGet(d, DEST_ROUTES); r != NIL && n < IO_BATCH_MAX; r = routeGet(r, ROUTE_NEXT)) store<u32>(out + (<usize>(n++) << 2), r);
+  for (; r != NIL && n < IO_BATCH_MAX; r = routeGet(r, ROUTE_NEXT)) store<u32>(out + (<usize>(n++) << 2), r);
   setRes(0, n);
+  setRes(1, r != NIL ? 1 : 0);
   return NO_ERROR;
 }
 

@@ -4,7 +4,7 @@
 // (one comparison per access). A trap (assertion or runtime error) poisons the core: every later
 // call throws RtmInternalError. Which build is loaded: RTM_WASM=debug|release (default release).
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { RtmInternalError } from './errors.js';
+import { RtmInternalError, check } from './errors.js';
 
 /** The raw exports of the core (numbers in, numbers out). */
 export interface CoreExports {
@@ -104,6 +104,23 @@ export class Core {
 
   /** Result register i of the last call. */
   res(i: number): number { return this.u32()[this.io + this.IO_RES + i]; }
+
+  /**
+   * Every slot of a paged core listing (pages of at most IO_BATCH_MAX in IO_OUT): calls `page(after)`
+   * with NIL, then with the last slot of the previous page, while RES1 says more follow. A bad status
+   * throws the RtmError of `op`.
+   */
+  slotPages(op: string, page: (after: number) => number): number[] {
+    const all: number[] = [];
+    let after = this.NIL;
+    for (;;) {
+      check(page(after), op);
+      const n = this.res(0), more = this.res(1), u = this.u32(), base = this.io + this.IO_OUT;
+      for (let i = 0; i < n; i++) all.push(u[base + i]);
+      if (more === 0 || n === 0) return all;
+      after = all[all.length - 1];
+    }
+  }
 
   /** Bytes of linear memory the core holds. */
   get memoryBytes(): number { return this.x.memory.buffer.byteLength; }

@@ -230,9 +230,8 @@ export class Entity implements CoreEntityLike {
   getRegisteredEntities(): RegisteredEntity[] {
     this.live('getRegisteredEntities');
     if (this.rtm.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'getRegisteredEntities', 'inside a registration-event callback');
-    check(this.x.entityList(this.table.core.t), 'getRegisteredEntities');
-    const n = this.res(0), c = this.rtm.core;
-    const slots = Array.from(c.u32().subarray(c.io + c.IO_OUT, c.io + c.IO_OUT + n));
+    const t = this.table.core.t;
+    const slots = this.rtm.core.slotPages('getRegisteredEntities', (after) => this.x.entityList(t, after));
     return slots.map((s) => {
       const h = this.handleOf(this.L.KIND_ENTITY, s) as EntityHandle;
       this.take(h);
@@ -502,8 +501,8 @@ export class Entity implements CoreEntityLike {
     if (s === NOT_FOUND) return undefined;
     check(s, op);
     const d = this.res(0), c = this.rtm.core, L = this.L;
-    check(this.x.destRoutes(this.table.core.t, d), op);
-    const routes = Array.from(c.u32().subarray(c.io + c.IO_OUT, c.io + c.IO_OUT + this.res(0)));
+    const t = this.table.core.t;
+    const routes = c.slotPages(op, (after) => this.x.destRoutes(t, d, after));
     for (const r of routes) {
       if (views !== 0 && (this.routeWord(r, L.ROUTE_VIEWS) & views) === 0) continue;
       const hops = this.routeHops(r).map((h) => this.handleOf(L.KIND_NEXTHOP, h));

@@ -287,8 +287,8 @@ function afterPos(e: Entity, r: number, p: RoutePos): boolean {
  * those views, or with views 0 every live route and every held route (§7.7 H4).
  */
 export function enumRoutesOf(e: Entity, d: number, views: number): number[] {
-  check(e.x.destRoutes(e.table.core.t, d), 'destRoutes');
-  const live = outSlots(e);
+  const t = e.table.core.t;
+  const live = e.rtm.core.slotPages('destRoutes', (after) => e.x.destRoutes(t, d, after));
   if (views !== 0) return live.filter((r) => (e.routeWord(r, e.L.ROUTE_VIEWS) & views) !== 0);
   const k = K(e), NIL = e.rtm.core.NIL;
   const b = e.base(e.L.SLAB_DEST, d, e.L.DEST_WORDS);
