@@ -13,6 +13,7 @@ import { loadCoreSync } from '../src/core.js';
 import { CoreTable } from '../src/coretable.js';
 import { Family } from '../src/address.js';
 import { RefTrie } from '../test/reference/trie-model.js';
+import { Row, benchManyTables, benchChurn } from './scale.js';
 import { readPrefixFile } from '../test/helpers/prefixfile.js';
 import type { PrefixSet } from '../test/helpers/random.js';
 import { AddressStream } from '../src/cli/workload.js';
@@ -23,7 +24,6 @@ const SHARED = process.env.RTM_SHARED_DATA ?? resolve(ROOT, '../shared/data');
 const QUICK = process.argv.includes('--quick');
 const OUT = process.argv.includes('--no-write') ? undefined : resolve(ROOT, 'bench/RESULTS.md');
 
-interface Row { family: string; task: string; unit: string; core: number; ref: number; note?: string }
 const rows: Row[] = [];
 
 /** Mean ms per iteration of fn, measured by tinybench (≥ 1000 ms per task unless --quick). */
@@ -135,6 +135,10 @@ async function main(): Promise<void> {
     console.error(`bench: ${name}: ${set.count} prefixes`);
     datasets.push(await benchFamily(family, set, file.startsWith(ROOT) ? file.slice(ROOT.length + 1) : `../shared/data/${name}`));
   }
+  console.error('bench: many small tables');
+  rows.push(...benchManyTables(QUICK));
+  console.error('bench: route churn');
+  rows.push(...benchChurn(QUICK));
   const lines = [
     '# Benchmark results',
     '',
@@ -144,6 +148,8 @@ async function main(): Promise<void> {
     'Baseline: the naive reference model of the tests (`test/reference/trie-model.ts`: a JS `Map` per prefix',
     'length, longest match by probing lengths from longest to shortest), measured in the same run on the same',
     'data. **Ratio = baseline time ÷ core time** (higher is better for the core).',
+    'The last rows go through the public RTMv2 layer (`Rtm`, `Entity`); their baseline is the naive RTMv2',
+    'reference model of the tests (`test/reference/model.ts`) making the same calls.',
     '',
     'Datasets:',
     ...datasets,

@@ -1,0 +1,129 @@
+// Scale benchmarks through the public RTMv2 layer (DESIGN "Scale targets"): many small tables in one
+// process, and route churn that moves the best route with a BEST notification registration queueing
+// every change. The baseline is the naive reference model of the tests (test/reference/model.ts) doing
+// the same calls in the same run.
+import { Rtm } from '../src/rtm.js';
+import { VirtualClock } from '../src/clock.js';
+import { RTM_CHANGE_TYPE_BEST, RTM_VIEW_MASK_UCAST } from '../src/win32/constants.js';
+import type { EntityLike, NotifyHandle, RouteHandle, RtmLike, RtmOptions } from '../src/types.js';
+import { createModel } from '../test/reference/model.js';
+import { mulberry32 } from '../src/cli/workload.js';
+
+export interface Row { family: string; task: string; unit: string; core: number; ref: number; note?: string }
+
+type Factory = (o: RtmOptions) => RtmLike;
+const wasm: Factory = (o) => Rtm.createSync({ ...o, build: 'release' }) as unknown as RtmLike;
+const model: Factory = (o) => createModel(o) as unknown as RtmLike;
+
+function heapUsed(): number {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** `n` distinct /24 prefixes of 10.0.0.0/8 .. 223.0.0.0/8, from a seeded stream. */
+function prefixes24(seed: number, n: number): string[] {
+  const rnd = mulberry32(seed);
+  const seen = new Set<number>();
+  const out: string[] = [];
+  while (out.length < n) {
+    const v = (10 + (rnd() % 214)) * 65536 + (rnd() & 0xffff);
+    if (seen.has(v)) continue;
+    seen.add(v);
+    out.push(`${v >>> 16}.${(v >>> 8) & 255}.${v & 255}.0/24`);
+  }
+  return out;
+}
+
+/** Builds `tables` instances of `routes` routes each; returns ms, bytes (linear memory growth + JS heap). */
+function buildMany(make: Factory, tables: number, routes: number, linearBytes: () => number): { ms: number; bytes: number; keep: RtmLike[] } {
+  const names = prefixes24(7, routes);
+  const heap0 = heapUsed(), lin0 = linearBytes();
+  const t0 = performance.now();
+  const keep: RtmLike[] = [];
+  for (let i = 0; i < tables; i++) {
+    const rtm = make({ families: ['ipv4'], clock: new VirtualClock() });
+    const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+    const nh = e.addNextHop({ address: `192.0.2.${1 + (i % 250)}`, interfaceIndex: 1 }).handle!;
+    for (const dest of names) e.addRouteToDest({ dest, neighbour: nh, nextHops: [nh], metric: 1, returnHandle: false });
+    keep.push(rtm);
+  }
+  const ms = performance.now() - t0;
+  return { ms, bytes: linearBytes() - lin0 + (heapUsed() - heap0), keep };
+}
+
+/** 10,000 tables of 100 routes each (DESIGN: "in well under 1 GB"). */
+export function benchManyTables(quick: boolean): Row[] {
+  const TABLES = quick ? 1_000 : 10_000, ROUTES = 100;
+  const probe = Rtm.createSync({ families: ['ipv4'], build: 'release' });
+  const core = probe.core;
+  const w = buildMany(wasm, TABLES, ROUTES, () => core.memoryBytes);
+  for (const r of w.keep) r.close();
+  const m = buildMany(model, TABLES, ROUTES, () => 0);
+  for (const r of m.keep) r.close();
+  probe.close();
+  const total = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB in all`;
+  return [
+    { family: 'IPv4', task: `${TABLES} tables × ${ROUTES} routes: build (one Rtm, entity, next hop, ${ROUTES} addRouteToDest each)`,
+      unit: 'µs/route', core: w.ms * 1e3 / (TABLES * ROUTES), ref: m.ms * 1e3 / (TABLES * ROUTES),
+      note: `${(w.ms / 1e3).toFixed(2)} s for all ${TABLES} tables` },
+    { family: 'IPv4', task: `${TABLES} tables × ${ROUTES} routes: memory (linear memory growth + JS heap growth)`,
+      unit: 'bytes/route', core: w.bytes / (TABLES * ROUTES), ref: m.bytes / (TABLES * ROUTES),
+      note: `${total(w.bytes)} (baseline ${total(m.bytes)})` },
+  ];
+}
+
+/**
+ * Route churn on one table: two entities hold a route on each of `dests` destinations; entity A moves its
+ * metric across B's on every update, so each update moves the best route; a BEST registration queues the
+ * changes and is drained after every pass (getChangedDests / releaseChangedDests).
+ */
+function churn(make: Factory, dests: number, passes: number): { ms: number; updates: number; queued: number } {
+  const rtm = make({ families: ['ipv4'], clock: new VirtualClock() });
+  const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+  const B = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
+  const nA = A.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+  const nB = B.addNextHop({ address: '192.0.2.2', interfaceIndex: 2 }).handle!;
+  const names = prefixes24(11, dests);
+  const handles: RouteHandle[] = [];
+  for (const dest of names) {
+    handles.push(A.addRouteToDest({ dest, neighbour: nA, nextHops: [nA], metric: 5 }).handle!);
+    B.addRouteToDest({ dest, neighbour: nB, nextHops: [nB], metric: 10, returnHandle: false });
+  }
+  const watcher: EntityLike = B;
+  const nh: NotifyHandle = watcher.registerForChangeNotification({ views: RTM_VIEW_MASK_UCAST, notifyFlags: RTM_CHANGE_TYPE_BEST });
+  drain(watcher, nh);
+  let queued = 0;
+  const t0 = performance.now();
+  for (let p = 0; p < passes; p++) {
+    const metric = p % 2 === 0 ? 15 : 5;       // A loses, then wins back, the best route everywhere
+    for (let i = 0; i < dests; i++) A.addRouteToDest({ dest: names[i], route: handles[i], metric });
+    queued += drain(watcher, nh);
+  }
+  const ms = performance.now() - t0;
+  rtm.close();
+  return { ms, updates: dests * passes, queued };
+}
+
+function drain(e: EntityLike, nh: NotifyHandle): number {
+  let n = 0;
+  for (;;) {
+    const { items, done } = e.getChangedDests({ notifyHandle: nh, count: e.profile.maxHandlesInEnum });
+    n += items.length;
+    e.releaseChangedDests({ notifyHandle: nh, dests: items });
+    if (done) return n;
+  }
+}
+
+export function benchChurn(quick: boolean): Row[] {
+  // the model scans the table on every call, so both run on the same modest table; the core makes more passes
+  const DESTS = 2_000, PASSES = quick ? 10 : 50;
+  churn(wasm, 1_000, 2);                                          // warm-up (JIT, core instance)
+  const w = churn(wasm, DESTS, PASSES);
+  const m = churn(model, DESTS, 2);
+  if (w.queued !== w.updates) throw new Error(`churn: ${w.queued} changes queued for ${w.updates} best-route moves`);
+  return [
+    { family: 'IPv4', task: `route churn: update by handle that moves the best route, BEST registration queued and drained (${DESTS} destinations)`,
+      unit: 'µs/update', core: w.ms * 1e3 / w.updates, ref: m.ms * 1e3 / m.updates,
+      note: `${(w.updates / w.ms / 1e3).toFixed(2)} M updates/s` },
+  ];
+}
