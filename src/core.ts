@@ -212,6 +212,16 @@ export async function loadCore(build: CoreBuild = defaultBuild()): Promise<Core>
 export function loadCoreSync(build: CoreBuild = defaultBuild()): Core {
   const cached = coreCache[build];
   if (cached) return cached;
+  const core = createCoreSync(build);
+  coreCache[build] = core;
+  return core;
+}
+
+/**
+ * A private core instance with its own linear memory, not the process-wide one (tests that need a core
+ * in its initial state). Node only.
+ */
+export function createCoreSync(build: CoreBuild = defaultBuild()): Core {
   let mod = moduleCache[build];
   if (!mod) {
     const req = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule;
@@ -224,7 +234,6 @@ export function loadCoreSync(build: CoreBuild = defaultBuild()): Core {
   let core: Core | undefined;
   const { exports } = instantiateSync(mod, imports(() => core));
   core = new Core(rawExports(exports), build);
-  coreCache[build] = core;
   return core;
 }
 

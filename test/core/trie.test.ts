@@ -4,7 +4,7 @@
 // ordered walks (START, NEXT, RANGE) with state qualifiers, delete half, compare again; invariants are
 // checked after every phase on the debug core.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { loadCoreSync, Core } from '../../src/core.js';
+import { loadCoreSync, createCoreSync, Core } from '../../src/core.js';
 import { CoreTable } from '../../src/coretable.js';
 import { Family, formatPrefix, parsePrefixInto } from '../../src/address.js';
 import { RefTrie, RefDest, compareCanonical } from '../reference/trie-model.js';
@@ -281,7 +281,7 @@ describe('linear memory growth', () => {
   it('grows linear memory geometrically, not once per 16K-record chunk', () => {
     // every memory.grow makes V8 re-create the buffer and run a full GC of the JS heap, so the count of
     // grows while a table is built must stay logarithmic in its size
-    const fresh = loadCoreSync('debug');
+    const fresh = createCoreSync('debug');   // its own linear memory, in the initial state
     const table = new CoreTable(fresh, 4);
     const set = randomPrefixes(78, 4, 300_000);
     const ids = new Int32Array(set.count);
