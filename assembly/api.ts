@@ -3,7 +3,7 @@
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, ENTITY_NEXTHOPS, TABLE_NOTIFY_USED,
-  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE,
+  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -20,6 +20,7 @@ import { hasHostBits } from './addr';
 import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
+import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDelete, nhFreeDeleted } from './entities';
 
@@ -52,6 +53,7 @@ export function tableCreate(family: u32, views: u32): i32 {
 /** Frees a table and everything in it. */
 export function tableFree(t: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  fibFree(t);   // first: the teardown below need not keep it in step
   // 0. notification registrations (their queues pin destinations)
   while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
     notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
@@ -204,6 +206,8 @@ export function walk(t: u32, klen: u32, inclusive: u32, qual: u32, rlen: u32, ma
 /** Most specific destination with a live route in `view` for one IPv4 address; -1 if none. */
 export function lookup4(t: u32, addr: u32, view: u32): i32 {
   if (!tableValid(t) || view >= VIEW_COUNT || tableGet(t, TABLE_FAMILY) != 4) return -1;
+  let fib = <usize>tableGet(t, TABLE_FIB);
+  if (view == 0 && fib != 0) return <i32>fibLookup(fib, addr);
   return <i32>trieLpm4(tableGet(t, TABLE_ROOT), addr, 1 << view);
 }
 
@@ -223,7 +227,14 @@ export function lookupBatch(t: u32, n: u32, view: u32): i32 {
   let qual: u32 = 1 << view;
   let hits: u32 = 0;
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
-  if (tableGet(t, TABLE_FAMILY) == 4) {
+  let fib = <usize>tableGet(t, TABLE_FIB);
+  if (view == 0 && fib != 0) {
+    for (let i: u32 = 0; i < n; i++) {
+      let d = fibLookup(fib, load<u32>(inp + (<usize>i << 2)));
+      store<u32>(out + (<usize>i << 2), d);
+      if (d != NIL) hits++;
+    }
+  } else if (tableGet(t, TABLE_FAMILY) == 4) {
     let root = tableGet(t, TABLE_ROOT);
     for (let i: u32 = 0; i < n; i++) {
       let d = trieLpm4(root, load<u32>(inp + (<usize>i << 2)), qual);
@@ -249,6 +260,15 @@ export function checkInvariants(t: u32): i32 {
 
 /** Bytes of linear memory held by all slabs (capacity). */
 export function slabMemoryBytes(): f64 { return slabBytes(); }
+
+/** Bytes held by the unicast forwarding structures of large IPv4 tables (fib.ts). */
+export function fibMemoryBytes(): f64 { return fibBytes(); }
+
+/** Test hook: IPv4 tables build their forwarding structure at `n` destinations from now on (0 = default). */
+export function fibThreshold(n: u32): void { fibSetMinDests(n); }
+
+/** 1 if table t has a unicast forwarding structure (fib.ts), else 0. */
+export function tableHasFib(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_FIB) != 0 ? 1 : 0; }
 
 /** True if (IO_IN key, len) has bits set beyond len (the facade reports or clears them). */
 export function keyHasHostBits(len: u32): u32 { return hasHostBits(ioPtr(IO_IN), len) ? 1 : 0; }

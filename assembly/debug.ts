@@ -2,10 +2,11 @@
 // one operation at a time; returns 0 or a code naming the first broken rule (see INV_* below). Costs a
 // full walk (O(nodes)); tests call it after operations, hot paths never do. Allocates nothing.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
-  DEST_STATE, DEST_S_POPULATED } from './layout';
+  DEST_STATE, DEST_S_POPULATED, TABLE_FIB } from './layout';
+import { fibLookup } from './fib';
 import { slabIsAlive } from './slab';
 import { tableGet, tableMaxLen } from './tables';
-import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState } from './trie';
+import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
 import { destGet } from './dests';
 
@@ -22,6 +23,7 @@ export const INV_MAX_LEN: i32 = 9;
 export const INV_ROOT: i32 = 10;
 export const INV_COUNT_POPULATED: i32 = 11;
 export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
+export const INV_FIB: i32 = 13;           // the unicast forwarding structure disagrees with the trie
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -30,6 +32,7 @@ export function checkInvariants(t: u32): i32 {
   let root = tableGet(t, TABLE_ROOT);
   if (root == NIL || nodeLen(root) != 0) return INV_ROOT;
   let maxLen = tableMaxLen(t);
+  let fib = <usize>tableGet(t, TABLE_FIB);
   let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0;
   let sp: u32 = 0;
   store<u32>(STK, root); store<u32>(STK + 4, NIL); sp = 1;
@@ -54,6 +57,15 @@ export function checkInvariants(t: u32): i32 {
     } else {
       if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || destGet(d, DEST_NODE) != n) return INV_DEST_LINK;
       if (nodeState(n) != destGet(d, DEST_STATE)) return INV_NODE_STATE;
+      if (fib != 0) {
+        // first, middle and last address of the prefix answer as the view-0 trie walk does
+        let k = load<u32>(nodeKey(n));
+        let span: u32 = nl == 0 ? 0xffffffff : nl == 32 ? 0 : 0xffffffff >>> nl;
+        for (let i: u32 = 0; i < 3; i++) {
+          let a = k + (i == 0 ? 0 : i == 1 ? span >>> 1 : span);
+          if (fibLookup(fib, a) != trieLpm4(root, a, 1)) return INV_FIB;
+        }
+      }
       dests++;
       if ((destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0) populated++;
     }

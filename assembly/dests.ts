@@ -8,6 +8,7 @@ import {
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
+import { fibStateChanged, fibMaybeBuild } from './fib';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
   trieFreeTombstone } from './trie';
 
@@ -54,6 +55,7 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
   setNodeDest(n, d);
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
+  fibMaybeBuild(t);
   destCreated = 1;
   return d;
 }
@@ -67,11 +69,14 @@ export function destLockedAgainst(d: u32, e: u32): bool {
 /** Sets a destination's state word, keeping the table's populated count in step. */
 export function destSetState(d: u32, state: u32): void {
   let t = destGet(d, DEST_TABLE);
-  let was = (destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0;
+  let old = destGet(d, DEST_STATE);
+  let was = (old & DEST_S_POPULATED) != 0;
   let now = (state & DEST_S_POPULATED) != 0;
   destSet(d, DEST_STATE, state);
   if ((state & DEST_S_DETACHED) == 0) setNodeState(destGet(d, DEST_NODE), state);
   if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));
+  // the unicast forwarding structure follows (before a detach or removal takes the node away)
+  fibStateChanged(t, d, old, state);
 }
 
 /**

@@ -25,6 +25,7 @@ export const SLAB_KINDS: u32 = 8;
 // │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
 // │ 14 notification registrations in use (bit i = index i) │ 15 list insertion counter                  │
 // │ 16..47 notify slot of registration index i (NIL)       │ 48 timer heap ptr │ 49 length │ 50 capacity  │
+// │ 51 unicast forwarding structure (fib.ts; 0 = none)                                                   │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
 export const TABLE_WORDS: u32 = 52;
 export const TABLE_GEN: u32 = 0;
@@ -49,6 +50,8 @@ export const NOTIFY_MAX: u32 = 32;
 export const TABLE_HEAP: u32 = 48;
 export const TABLE_HEAP_LEN: u32 = 49;
 export const TABLE_HEAP_CAP: u32 = 50;
+/** Byte address of the unicast forwarding structure of a large IPv4 table (fib.ts); 0 = none. */
+export const TABLE_FIB: u32 = 51;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
 // │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │

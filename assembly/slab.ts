@@ -97,7 +97,7 @@ let spareBase: usize = 0;
 let spareEnd: usize = 0;
 
 /** Byte address of `pages` fresh pages for a chunk, or 0 when linear memory cannot grow. */
-function takePages(pages: i32): usize {
+export function takePages(pages: i32): usize {
   let bytes = <usize>pages << 16;
   if (spareEnd - spareBase < bytes) {
     let current = memory.size();

@@ -27,6 +27,9 @@ export interface CoreExports {
   lookupBatch(t: number, n: number, view: number): number;
   checkInvariants(t: number): number;
   slabMemoryBytes(): number;
+  fibMemoryBytes(): number;
+  tableHasFib(t: number): number;
+  fibThreshold(n: number): void;
   keyHasHostBits(len: number): number;
   insertBatch(t: number, n: number, state: number): number;
   tableSetMaxHops(t: number, n: number): number;

@@ -257,6 +257,91 @@ describe('core input validation', () => {
   });
 });
 
+describe('unicast forwarding structure (IPv4 tables from 16,384 destinations)', () => {
+  /** Batch LPM in view 0 and single lookups agree with the reference; the debug invariants compare the
+   *  structure with the trie at the first, middle and last address of every prefix. */
+  function agree(table: CoreTable, ref: RefTrie, idOf: Map<RefDest, number>, set: PrefixSet, seed: number, n: number) {
+    expect(table.checkInvariants(), `seed ${seed}`).toBe(0);
+    const addrs = probes(seed, set, n), out = new Int32Array(n), k = new Uint32Array(4);
+    table.lookupBatch(addrs, out, 0);
+    for (let i = 0; i < n; i++) {
+      k[0] = addrs[i];
+      const r = ref.lpm(k, 0, 32, VIEW_U);
+      const want = r ? idOf.get(r)! : -1;
+      if (out[i] !== want || table.lookup4(addrs[i]) !== want) {
+        expect([out[i], table.lookup4(addrs[i])], `seed ${seed}: ${formatPrefix(4, k, 0, 32)} → ${r?.prefix}`).toEqual([want, want]);
+      }
+    }
+  }
+
+  it('is built at the threshold and follows state changes, removals and new destinations', () => {
+    const set = randomPrefixes(91, 4, 40_000);
+    const { table, ref, idOf } = buildBoth(set, 91);
+    expect(core.x.tableHasFib(table.t)).toBe(1);
+    agree(table, ref, idOf, set, 1, 100_000);
+    const rnd = mulberry32(92);
+    const dests = ref.ordered(0);
+    const states = [0, VIEW_U | LIVE, VIEW_M | LIVE, VIEW_U | VIEW_M | LIVE, HELD, VIEW_U | LIVE | HELD];
+    for (let round = 0; round < 12; round++) {
+      // flip the state of 3,000 destinations: short prefixes and chains included
+      for (let j = 0; j < 3_000; j++) {
+        const d = dests[rnd() % dests.length];
+        if (!idOf.has(d) || ref.get(d.words, 0, d.len) !== d) continue;
+        const st = states[rnd() % states.length];
+        d.state = st;
+        table.setDestState(idOf.get(d)!, st);
+      }
+      // remove 500 and add them back as new destinations every other round
+      if (round % 2 === 0) {
+        for (let j = 0; j < 500; j++) {
+          const d = dests[rnd() % dests.length];
+          if (ref.get(d.words, 0, d.len) !== d) continue;
+          table.removeDest(idOf.get(d)!);
+          ref.remove(d);
+          idOf.delete(d);
+        }
+      } else {
+        for (const d of dests) {
+          if (idOf.has(d)) continue;
+          const again = ref.insert(d.words, 0, d.len);
+          const { destId } = table.ensureDest(d.prefix);
+          again.state = VIEW_U | LIVE;
+          table.setDestState(destId, again.state);
+          idOf.set(again, destId);
+          dests[dests.indexOf(d)] = again;
+        }
+      }
+      agree(table, ref, idOf, set, 10 + round, 20_000);
+    }
+    // the default route covers every miss once it is live
+    const def = table.ensureDest('0.0.0.0/0').destId;
+    table.setDestState(def, VIEW_U | LIVE);
+    const d0 = ref.insert([0, 0, 0, 0], 0, 0);
+    d0.state = VIEW_U | LIVE;
+    idOf.set(d0, def);
+    agree(table, ref, idOf, set, 40, 20_000);
+    table.setDestState(def, 0);
+    d0.state = 0;
+    agree(table, ref, idOf, set, 41, 20_000);
+    const bytes = core.x.fibMemoryBytes() as number;
+    expect(bytes).toBeGreaterThanOrEqual(256 * 1024);
+    table.free();
+    expect(core.x.fibMemoryBytes()).toBeLessThan(bytes);   // the structure went back to the free lists
+  });
+
+  it('is not built for small or IPv6 tables', () => {
+    const small = randomPrefixes(93, 4, 5_000);
+    const { table } = buildBoth(small, 93);
+    expect(core.x.tableHasFib(table.t)).toBe(0);
+    table.free();
+    const v6 = randomPrefixes(94, 6, 20_000);
+    const b = buildBoth(v6, 94);
+    expect(b.table.destCount).toBeGreaterThan(16_384);
+    expect(core.x.tableHasFib(b.table.t)).toBe(0);
+    b.table.free();
+  });
+});
+
 describe('linear memory growth', () => {
   it('keeps facade views valid while slabs grow, and lookups allocate nothing', () => {
     const table = new CoreTable(core, 4);

@@ -7,6 +7,7 @@
 // between implementations, so routes, next hops and entities are compared by their index in the stream.
 import { describe, expect, it } from 'vitest';
 import { RtmError } from '../../src/errors.js';
+import type { Rtm } from '../../src/rtm.js';
 import { VirtualClock } from '../../src/clock.js';
 import {
   PROTO_IP_BGP, PROTO_IP_OSPF, PROTO_IP_RIP, PROTO_IP_NT_STATIC, RTM_ROUTE_CHANGE_FIRST, RTM_ROUTE_CHANGE_NEW,
@@ -73,6 +74,10 @@ describe('core semantics: WASM facade against the reference model', () => {
     const sides: Side[] = [createModel, createWasm].map((create) => ({
       rtm: create({ clock: new VirtualClock() }), entities: [], routes: [], nextHops: [],
     }));
+    // the WASM IPv4 table builds its unicast forwarding structure at its first destination, so every
+    // operation below also keeps it in step; the debug invariants compare it with the trie
+    const wasmV4 = (sides[1].rtm as unknown as Rtm).ipv4.core;
+    wasmV4.core.x.fibThreshold(1);
     const entFamily: Family[] = [], entProto: number[] = [];
     const routeOwner: number[] = [], routePrefix: string[] = [];
     const nhOwner: number[] = [];
@@ -198,6 +203,8 @@ describe('core semantics: WASM facade against the reference model', () => {
         expect(got[1], `${tag}: destination ${touched.prefix} after the operation`).toEqual(got[0]);
       }
       if (op % 250 === 249) {
+        expect(wasmV4.checkInvariants(), `${tag}: core invariants (forwarding structure included)`).toBe(0);
+        expect(wasmV4.core.x.tableHasFib(wasmV4.t), `${tag}: forwarding structure in use`).toBe(1);
         // whole-table comparison through one observer per family
         for (const family of ['ipv4', 'ipv6'] as Family[]) {
           const ei = liveEntities().find((i) => entFamily[i] === family);

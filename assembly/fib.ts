@@ -1,0 +1,223 @@
+// Derived forwarding structure for the unicast view (view 0) of large IPv4 tables: a 16-8-8 multibit trie
+// (DESIGN "Scale targets": the RIB trie answers every RTMv2 query; lookups in the unicast view use this).
+// Built when a table reaches FIB_MIN_DESTS destinations, then kept in step incrementally by destSetState
+// whenever a destination starts or stops qualifying (a live route in view 0, in the trie) — never rebuilt
+// per change. A lookup is two or three dependent loads instead of ~20 trie nodes.
+//
+// Entries are u32. A leaf is dest slot + 1 (0 = no route): the most specific qualifying destination that
+// covers the entry's address range. CHILD | (chunk address >> 4) points to a 256-entry chunk one level
+// down (/16 → /24 → /32). Level 1 is 65,536 entries (256 KiB); chunks are 1 KiB. Memory comes from the
+// slab page reserve and goes back to free lists here when a table's structure is freed (never to TLSF).
+// If memory runs out while the structure is kept in step, it is dropped and lookups use the trie again.
+import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_STATE, DEST_S_DETACHED } from './layout';
+import { takePages } from './slab';
+import { tableGet, tableSet } from './tables';
+import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
+import { destGet } from './dests';
+
+/** Destinations at which an IPv4 table builds its forwarding structure. */
+export const FIB_MIN_DESTS: u32 = 16384;
+let fibMinDests: u32 = FIB_MIN_DESTS;
+
+/** Test hook: the threshold for tables that reach it from now on (0 = FIB_MIN_DESTS). */
+export function fibSetMinDests(n: u32): void { fibMinDests = n == 0 ? FIB_MIN_DESTS : n; }
+const VIEW0: u32 = 1;
+const CHILD: u32 = 0x80000000;
+const L1_PAGES: i32 = 4;                    // 65,536 × 4 bytes
+const L1_BYTES: usize = 262144;
+const CHUNK_BYTES: usize = 1024;
+
+// free lists (link in the first word) and the page chunks are carved from
+let freeL1: usize = 0;
+let freeChunks: usize = 0;
+let chunkPage: usize = 0;
+let chunkPageEnd: usize = 0;
+/** Chunks in use by all tables (for memory accounting). */
+export let fibChunksInUse: u32 = 0;
+export let fibL1InUse: u32 = 0;
+
+function allocL1(): usize {
+  let p = freeL1;
+  if (p != 0) freeL1 = <usize>load<u32>(p);
+  else {
+    p = takePages(L1_PAGES);
+    if (p == 0) return 0;
+  }
+  memory.fill(p, 0, L1_BYTES);
+  fibL1InUse++;
+  return p;
+}
+
+function allocChunk(): usize {
+  let p = freeChunks;
+  if (p != 0) freeChunks = <usize>load<u32>(p);
+  else {
+    if (chunkPage == chunkPageEnd) {
+      let page = takePages(1);
+      if (page == 0) return 0;
+      chunkPage = page;
+      chunkPageEnd = page + 65536;
+    }
+    p = chunkPage;
+    chunkPage += CHUNK_BYTES;
+  }
+  fibChunksInUse++;
+  return p;
+}
+
+// @ts-ignore: decorator
+@inline function childPtr(e: u32): usize { return <usize>(e & ~CHILD) << 4; }
+
+/** Frees the chunks below one entry array of `count` entries (recursively). */
+function freeBelow(p: usize, count: u32): void {
+  for (let i: u32 = 0; i < count; i++) {
+    let e = load<u32>(p + (<usize>i << 2));
+    if ((e & CHILD) != 0) {
+      let c = childPtr(e);
+      freeBelow(c, 256);
+      store<u32>(c, <u32>freeChunks);
+      freeChunks = c;
+      fibChunksInUse--;
+    }
+  }
+}
+
+/** Frees table t's forwarding structure (lookups use the trie again). */
+export function fibFree(t: u32): void {
+  let fib = <usize>tableGet(t, TABLE_FIB);
+  if (fib == 0) return;
+  freeBelow(fib, 65536);
+  store<u32>(fib, <u32>freeL1);
+  freeL1 = fib;
+  fibL1InUse--;
+  tableSet(t, TABLE_FIB, 0);
+}
+
+/** Prefix length of a leaf's destination. */
+// @ts-ignore: decorator
+@inline function leafLen(e: u32): i32 { return e == 0 ? -1 : <i32>nodeLen(destGet(e - 1, DEST_NODE)); }
+
+/** Entry of the child chunk under entry pointer `slot`, made from its leaf if absent; 0 = no memory. */
+function childOf(slot: usize): usize {
+  let e = load<u32>(slot);
+  if ((e & CHILD) != 0) return childPtr(e);
+  let c = allocChunk();
+  if (c == 0) return 0;
+  for (let i: usize = 0; i < 256; i++) store<u32>(c + (i << 2), e);
+  store<u32>(slot, CHILD | <u32>(c >> 4));
+  return c;
+}
+
+/** Paints `leaf` (a destination of length len) over entries [from, from+count) where it is more specific. */
+function paintIn(p: usize, from: u32, count: u32, leaf: u32, len: i32): void {
+  for (let i = from; i < from + count; i++) {
+    let a = p + (<usize>i << 2);
+    let e = load<u32>(a);
+    if ((e & CHILD) != 0) paintIn(childPtr(e), 0, 256, leaf, len);
+    else if (e != leaf && leafLen(e) <= len) store<u32>(a, leaf);
+  }
+}
+
+/** Replaces `old` by `repl` over entries [from, from+count) and below. */
+function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32): void {
+  for (let i = from; i < from + count; i++) {
+    let a = p + (<usize>i << 2);
+    let e = load<u32>(a);
+    if ((e & CHILD) != 0) paintOut(childPtr(e), 0, 256, old, repl);
+    else if (e == old) store<u32>(a, repl);
+  }
+}
+
+/** True if destination d counts for the structure (live route in view 0, in the trie). */
+// @ts-ignore: decorator
+@inline export function fibQualifies(state: u32): bool { return (state & VIEW0) != 0 && (state & DEST_S_DETACHED) == 0; }
+
+/** Destination d of table t started qualifying; false if memory ran out (the structure is then dropped). */
+function fibAdd(t: u32, fib: usize, d: u32): bool {
+  let n = destGet(d, DEST_NODE);
+  let addr = load<u32>(nodeKey(n));
+  let len = nodeLen(n);
+  let leaf = d + 1;
+  if (len <= 16) {
+    paintIn(fib, addr >>> 16, 1 << (16 - len), leaf, <i32>len);
+    return true;
+  }
+  let c2 = childOf(fib + (<usize>(addr >>> 16) << 2));
+  if (c2 == 0) return false;
+  if (len <= 24) {
+    paintIn(c2, (addr >>> 8) & 255, 1 << (24 - len), leaf, <i32>len);
+    return true;
+  }
+  let c3 = childOf(c2 + (<usize>((addr >>> 8) & 255) << 2));
+  if (c3 == 0) return false;
+  paintIn(c3, addr & 255, 1 << (32 - len), leaf, <i32>len);
+  return true;
+}
+
+/** Destination d of table t stopped qualifying: its entries go to the next less specific qualifying one. */
+function fibRemove(t: u32, fib: usize, d: u32): void {
+  let n = destGet(d, DEST_NODE);
+  let key = nodeKey(n);
+  let addr = load<u32>(key);
+  let len = nodeLen(n);
+  let repl: u32 = 0;
+  if (len > 0) {
+    let q = trieLpm(t, key, len - 1, VIEW0);
+    if (q != NIL) repl = q + 1;
+  }
+  let old = d + 1;
+  if (len <= 16) { paintOut(fib, addr >>> 16, 1 << (16 - len), old, repl); return; }
+  let e1 = load<u32>(fib + (<usize>(addr >>> 16) << 2));
+  if ((e1 & CHILD) == 0) return;   // d's entries live in a chunk; none was made, so d was never painted
+  let c2 = childPtr(e1);
+  if (len <= 24) { paintOut(c2, (addr >>> 8) & 255, 1 << (24 - len), old, repl); return; }
+  let e2 = load<u32>(c2 + (<usize>((addr >>> 8) & 255) << 2));
+  if ((e2 & CHILD) == 0) return;
+  paintOut(childPtr(e2), addr & 255, 1 << (32 - len), old, repl);
+}
+
+/** Keeps the structure in step with a state change of destination d (called by destSetState). */
+export function fibStateChanged(t: u32, d: u32, was: u32, now: u32): void {
+  let fib = <usize>tableGet(t, TABLE_FIB);
+  if (fib == 0) return;
+  let a = fibQualifies(was), b = fibQualifies(now);
+  if (a == b) return;
+  if (b) { if (!fibAdd(t, fib, d)) fibFree(t); }
+  else fibRemove(t, fib, d);
+}
+
+/** Paints every qualifying destination under node n (pre-order); false if memory ran out. */
+function buildBelow(t: u32, fib: usize, n: u32): bool {
+  if (n == NIL) return true;
+  let d = nodeDest(n);
+  if (d != NIL && fibQualifies(nodeState(n)) && !fibAdd(t, fib, d)) return false;
+  return buildBelow(t, fib, nodeChild(n, 0)) && buildBelow(t, fib, nodeChild(n, 1));
+}
+
+/** Builds table t's structure when it is an IPv4 table with FIB_MIN_DESTS destinations and none yet. */
+export function fibMaybeBuild(t: u32): void {
+  if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4) return;
+  let dests = tableGet(t, TABLE_DESTS);
+  // at the threshold, and again at every 64K destinations after a build failed for lack of memory
+  if (dests != fibMinDests && (dests < fibMinDests || (dests & 0xffff) != 0)) return;
+  let fib = allocL1();
+  if (fib == 0) return;
+  tableSet(t, TABLE_FIB, <u32>fib);
+  if (!buildBelow(t, fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+}
+
+/** Most specific qualifying destination for addr in the structure at fib, or NIL. */
+// @ts-ignore: decorator
+@inline export function fibLookup(fib: usize, addr: u32): u32 {
+  let e = load<u32>(fib + (<usize>(addr >>> 16) << 2));
+  if ((e & CHILD) != 0) {
+    e = load<u32>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2));
+    if ((e & CHILD) != 0) e = load<u32>(childPtr(e) + (<usize>(addr & 255) << 2));
+  }
+  return e - 1;   // leaf 0 (no route) → NIL
+}
+
+/** Bytes held by forwarding structures (level-1 arrays and chunks in use). */
+export function fibBytes(): f64 {
+  return <f64>fibL1InUse * <f64>L1_BYTES + <f64>fibChunksInUse * <f64>CHUNK_BYTES;
+}
