@@ -8,7 +8,7 @@ import {
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { fibStateChanged, fibMaybeBuild } from './fib';
+import { fibStateChanged, fibMaybeBuild, fibMaybeFree } from './fib';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
   trieFreeTombstone } from './trie';
 
@@ -93,6 +93,7 @@ export function destDetach(d: u32): bool {
   trieDetach(t, n);
   destSet(d, DEST_NODE, tomb);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
+  fibMaybeFree(t);
   return true;
 }
 
@@ -104,6 +105,7 @@ export function destRemove(d: u32): void {
     destSetState(d, 0);
     trieDetach(t, destGet(d, DEST_NODE));
     tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
+    fibMaybeFree(t);
   }
   slabFree(SLAB_DEST, d);
 }

@@ -1,8 +1,9 @@
 // Derived forwarding structure for the unicast view (view 0) of large IPv4 tables: a 16-8-8 multibit trie
 // (DESIGN "Scale targets": the RIB trie answers every RTMv2 query; lookups in the unicast view use this).
-// Built when a table reaches FIB_MIN_DESTS destinations, then kept in step incrementally by destSetState
-// whenever a destination starts or stops qualifying (a live route in view 0, in the trie) — never rebuilt
-// per change. A lookup is two or three dependent loads instead of ~20 trie nodes.
+// Built when a table reaches FIB_MIN_DESTS destinations (and freed when it shrinks below a quarter of
+// that), then kept in step incrementally by destSetState whenever a destination starts or stops qualifying
+// (a live route in view 0, in the trie) — never rebuilt per change. A lookup is two or three dependent
+// loads instead of ~20 trie nodes.
 //
 // Entries are u32. A leaf is dest slot + 1 (0 = no route): the most specific qualifying destination that
 // covers the entry's address range. CHILD | (chunk address >> 4) points to a 256-entry chunk one level
@@ -204,6 +205,11 @@ export function fibMaybeBuild(t: u32): void {
   if (fib == 0) return;
   tableSet(t, TABLE_FIB, <u32>fib);
   if (!buildBelow(t, fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+}
+
+/** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */
+export function fibMaybeFree(t: u32): void {
+  if (tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < (fibMinDests >>> 2)) fibFree(t);
 }
 
 /** Most specific qualifying destination for addr in the structure at fib, or NIL. */

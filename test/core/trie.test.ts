@@ -329,6 +329,32 @@ describe('unicast forwarding structure (IPv4 tables from 16,384 destinations)', 
     expect(core.x.fibMemoryBytes()).toBeLessThan(bytes);   // the structure went back to the free lists
   });
 
+  it('is freed when the table shrinks below a quarter of the threshold, and built again at it', () => {
+    const set = randomPrefixes(95, 4, 20_000);
+    const { table, ref, idOf } = buildBoth(set, 95);
+    expect(core.x.tableHasFib(table.t)).toBe(1);
+    const all = ref.ordered(0);
+    let i = 0;
+    for (; table.destCount >= 4_096; i++) {
+      table.removeDest(idOf.get(all[i])!);
+      ref.remove(all[i]);
+      idOf.delete(all[i]);
+    }
+    expect(core.x.tableHasFib(table.t)).toBe(0);
+    agree(table, ref, idOf, set, 50, 20_000);
+    for (let j = 0; j < i; j++) {
+      const again = ref.insert(all[j].words, 0, all[j].len);
+      again.state = VIEW_U | LIVE;
+      const { destId } = table.ensureDest(all[j].prefix);
+      table.setDestState(destId, again.state);
+      idOf.set(again, destId);
+    }
+    expect(table.destCount).toBeGreaterThanOrEqual(16_384);
+    expect(core.x.tableHasFib(table.t)).toBe(1);
+    agree(table, ref, idOf, set, 51, 20_000);
+    table.free();
+  });
+
   it('is not built for small or IPv6 tables', () => {
     const small = randomPrefixes(93, 4, 5_000);
     const { table } = buildBoth(small, 93);
