@@ -10,7 +10,7 @@
 // down (/16 → /24 → /32). Level 1 is 65,536 entries (256 KiB); chunks are 1 KiB. Memory comes from the
 // slab page reserve and goes back to free lists here when a table's structure is freed (never to TLSF).
 // If memory runs out while the structure is kept in step, it is dropped and lookups use the trie again.
-import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_STATE, DEST_S_DETACHED } from './layout';
+import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
 import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
