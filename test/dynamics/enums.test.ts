@@ -15,7 +15,7 @@ import type {
   DestHandle, EntityLike, EnumHandle, NextHopHandle, RouteEnumOptions, RouteHandle,
 } from '../../src/types.js';
 import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
-import { expectCode, party, setup, destPrefixes, drainRoutes } from '../reference/fixture.js';
+import { expectCode, party, setup, destPrefixes, drainRoutes, destOf } from '../reference/fixture.js';
 import { publicSnapshot } from '../reference/public-snapshot.js';
 
 const IMPLS = DYNAMIC_IMPLEMENTATIONS;
@@ -25,12 +25,6 @@ function routesOf(e: EntityLike, o: RouteEnumOptions, count?: number): RouteHand
   const out = drainRoutes(e, en, count);
   e.deleteEnumHandle(en);
   return out;
-}
-
-function destOf(e: EntityLike, dest: string): DestHandle {
-  const info = e.getExactMatchDestination({ dest, views: ANY })!;
-  e.releaseDestInfo(info);
-  return info.handle;
 }
 
 function nextHopNames(e: EntityLike, hs: readonly NextHopHandle[]): string[] {

@@ -15,16 +15,10 @@ import type {
   DestHandle, EntityHandle, EntityLike, EntityMethod, Handle, NextHopHandle, RouteHandle,
 } from '../../src/types.js';
 import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
-import { expectCode, party, setup } from '../reference/fixture.js';
+import { expectCode, party, setup, destOf } from '../reference/fixture.js';
 import { publicSnapshot } from '../reference/public-snapshot.js';
 
 const IMPLS = DYNAMIC_IMPLEMENTATIONS;
-
-function destOf(e: EntityLike, dest: string): DestHandle {
-  const info = e.getExactMatchDestination({ dest, views: ANY })!;
-  e.releaseDestInfo(info);
-  return info.handle;
-}
 
 function routeInfo(e: EntityLike, h: RouteHandle): Record<string, unknown> {
   const i = e.getRouteInfo(h);

@@ -5,9 +5,9 @@
 import { expect } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
 import { RtmError } from '../../src/errors.js';
-import { NO_ERROR, PROTO_IP_OSPF, PROTO_IP_RIP } from '../../src/win32/constants.js';
+import { NO_ERROR, PROTO_IP_OSPF, PROTO_IP_RIP, RTM_VIEW_MASK_ANY } from '../../src/win32/constants.js';
 import type {
-  DestEnumOptions, EnumHandle, EntityHandle, EntityLike, EventCallback, NextHopHandle, NotifyHandle, RegisterOptions, RouteHandle, RtmEventType,
+  DestEnumOptions, DestHandle, EnumHandle, EntityHandle, EntityLike, EventCallback, NextHopHandle, NotifyHandle, RegisterOptions, RouteHandle, RtmEventType,
   RtmLike, RtmOptions,
 } from '../../src/types.js';
 import type { Implementation } from '../helpers/impls.js';
@@ -90,6 +90,24 @@ export function destPrefixes(e: EntityLike, o: DestEnumOptions, count?: number):
   }
   e.deleteEnumHandle(en);
   return out;
+}
+
+/** The destination handle of a prefix (the info is released, so the handle carries no reference). */
+export function destOf(e: EntityLike, dest: string): DestHandle {
+  const info = e.getExactMatchDestination({ dest, views: RTM_VIEW_MASK_ANY })!;
+  e.releaseDestInfo(info);
+  return info.handle;
+}
+
+/** Pulls and releases everything queued in a registration, in batches; returns the prefixes. */
+export function drainChanged(e: EntityLike, notifyHandle: NotifyHandle): string[] {
+  const out: string[] = [];
+  for (;;) {
+    const { items, done } = e.getChangedDests({ notifyHandle });
+    out.push(...items.map((d) => d.prefix));
+    e.releaseChangedDests({ notifyHandle, dests: items });
+    if (done) return out;
+  }
 }
 
 /** Every route handle an enumeration still returns (batches of `count`); references released. */

@@ -5,15 +5,9 @@ import {
   METHOD_TYPE_ALL_METHODS, RTM_BLOCK_METHODS, RTM_CHANGE_TYPE_BEST, RTM_NEXTHOP_FLAGS_REMOTE, RTM_RESUME_METHODS,
   RTM_ROUTE_CHANGE_BEST as BEST, RTM_VIEW_MASK_ANY as ANY, RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
-import type { DestHandle, EntityHandle, EntityLike, EntityMethod, NotifyHandle } from '../../src/types.js';
+import type { EntityHandle, EntityLike, EntityMethod, NotifyHandle } from '../../src/types.js';
 import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
-import { expectCode, setup } from '../reference/fixture.js';
-
-function destOf(e: EntityLike, dest: string): DestHandle {
-  const info = e.getExactMatchDestination({ dest, views: ANY })!;
-  e.releaseDestInfo(info);
-  return info.handle;
-}
+import { expectCode, setup, destOf } from '../reference/fixture.js';
 
 function drain(e: EntityLike, notifyHandle: NotifyHandle): string[] {
   const { items } = e.getChangedDests({ notifyHandle });

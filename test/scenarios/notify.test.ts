@@ -6,25 +6,9 @@ import {
   RTM_NOTIFY_ONLY_MARKED_DESTS as MARKED, RTM_ROUTE_CHANGE_BEST as BEST, RTM_ROUTE_FLAGS_INACTIVE, RTM_ROUTE_FLAGS_LOCAL,
   RTM_ROUTE_FLAGS_REMOTE, RTM_VIEW_MASK_ANY as ANY, RTM_VIEW_MASK_MCAST as MCAST, RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
-import type { DestHandle, EntityLike, NotifyHandle } from '../../src/types.js';
+import type { NotifyHandle } from '../../src/types.js';
 import { implementationsWith } from '../helpers/impls.js';
-import { expectCode, setup } from '../reference/fixture.js';
-
-function drain(e: EntityLike, notifyHandle: NotifyHandle): string[] {
-  const out: string[] = [];
-  for (;;) {
-    const { items, done } = e.getChangedDests({ notifyHandle });
-    out.push(...items.map((d) => d.prefix));
-    e.releaseChangedDests({ notifyHandle, dests: items });
-    if (done) return out;
-  }
-}
-
-function destOf(e: EntityLike, dest: string): DestHandle {
-  const info = e.getExactMatchDestination({ dest, views: ANY })!;
-  e.releaseDestInfo(info);
-  return info.handle;
-}
+import { expectCode, setup, destOf, drainChanged } from '../reference/fixture.js';
 
 describe.each(implementationsWith('notify'))('$name: change notification', (impl) => {
   it('16. one callback per burst, never inside the call; the queue holds P once with its latest state', () => {
@@ -72,7 +56,7 @@ describe.each(implementationsWith('notify'))('$name: change notification', (impl
     const b = B.addRouteToDest({ dest: P, neighbour: nB, preference: 20, metric: 1, views: UCAST }).handle!;
     const fired = (): string => {
       rtm.runPending();
-      const out = [[rAll, 'ALL'], [rBest, 'BEST'], [rFwd, 'FWD']].filter(([r]) => drain(B, r as NotifyHandle).length > 0).map(([, n]) => n);
+      const out = [[rAll, 'ALL'], [rBest, 'BEST'], [rFwd, 'FWD']].filter(([r]) => drainChanged(B, r as NotifyHandle).length > 0).map(([, n]) => n);
       return out.join('|');
     };
     expect(fired()).toBe('ALL|BEST|FWD');
@@ -111,12 +95,12 @@ describe.each(implementationsWith('notify'))('$name: change notification', (impl
     const any = B.registerForChangeNotification({ views: ANY, notifyFlags: ALL });
     A.addRouteToDest({ dest: P, neighbour: nA, views: UCAST });
     rtm.runPending();
-    expect(drain(B, mc)).toEqual([]);
+    expect(drainChanged(B, mc)).toEqual([]);
     const got = B.getChangedDests({ notifyHandle: any });
     expect(got.items.map((d) => [d.prefix, d.viewInfo.length])).toEqual([[P, 0]]);
     B.releaseChangedDests({ notifyHandle: any, dests: got.items });
     A.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nA, views: MCAST });
-    expect(drain(B, mc)).toEqual(['10.1.0.0/16']);
+    expect(drainChanged(B, mc)).toEqual(['10.1.0.0/16']);
   });
 
   it('18. a marked-only registration queues nothing until the destination is marked; unmarking stops it', () => {
@@ -134,13 +118,13 @@ describe.each(implementationsWith('notify'))('$name: change notification', (impl
     A.addRouteToDest({ dest: P, route: h, neighbour: nA, metric: 2 });
     rtm.runPending();
     expect(pb.events.map((e) => e.type)).toEqual([RTM_CHANGE_NOTIFICATION]);
-    expect(drain(B, nb)).toEqual([P]);
+    expect(drainChanged(B, nb)).toEqual([P]);
     A.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nA });          // not marked: not queued
-    expect(drain(B, nb)).toEqual([]);
+    expect(drainChanged(B, nb)).toEqual([]);
     B.markDestForChangeNotification({ notifyHandle: nb, dest: d, mark: false });
     expect(B.isMarkedForChangeNotification({ notifyHandle: nb, dest: d })).toBe(false);
     A.addRouteToDest({ dest: P, route: h, neighbour: nA, metric: 3 });
-    expect(drain(B, nb)).toEqual([]);
+    expect(drainChanged(B, nb)).toEqual([]);
   });
 
   it('18b. a mark keeps the destination present after its last route is gone (D-24)', () => {
@@ -150,13 +134,13 @@ describe.each(implementationsWith('notify'))('$name: change notification', (impl
     const d = destOf(B, P);
     B.markDestForChangeNotification({ notifyHandle: nb, dest: d });
     A.deleteRouteToDest(h);
-    expect(drain(B, nb)).toEqual([P]);
+    expect(drainChanged(B, nb)).toEqual([P]);
     const again = B.getExactMatchDestination({ dest: P, views: ANY })!;
     expect(again.handle).toBe(d);
     B.releaseDestInfo(again);
     // A route added later lands on the same destination and is reported.
     A.addRouteToDest({ dest: P, neighbour: nA, returnHandle: false });
-    expect(drain(B, nb)).toEqual([P]);
+    expect(drainChanged(B, nb)).toEqual([P]);
     expect(destOf(B, P)).toBe(d);
   });
 
@@ -173,7 +157,7 @@ describe.each(implementationsWith('notify'))('$name: change notification', (impl
     A.addRouteToDest({ dest: P, route: h, neighbour: nA, metric: 2 });
     expect(B.getChangeStatus({ notifyHandle: nb, dest: d })).toBe(true);
     rtm.runPending();
-    expect(drain(B, nb)).toEqual([P]);
+    expect(drainChanged(B, nb)).toEqual([P]);
     expect(B.getChangeStatus({ notifyHandle: nb, dest: d })).toBe(false);
   });
 

@@ -8,25 +8,7 @@ import {
 } from '../../src/win32/constants.js';
 import type { DestHandle, EntityLike, NotifyHandle, RouteHandle, RouteOwnerView } from '../../src/types.js';
 import { DYNAMIC_IMPLEMENTATIONS, implementationsWith } from '../helpers/impls.js';
-import { expectCode, setup } from '../reference/fixture.js';
-
-/** Pulls and releases everything queued in a registration; returns the prefixes. */
-function drain(e: EntityLike, notifyHandle: NotifyHandle): string[] {
-  const out: string[] = [];
-  for (;;) {
-    const { items, done } = e.getChangedDests({ notifyHandle });
-    out.push(...items.map((d) => d.prefix));
-    e.releaseChangedDests({ notifyHandle, dests: items });
-    if (done) return out;
-  }
-}
-
-/** The destination handle of a prefix (the info is released, so the handle carries no reference). */
-function destOf(e: EntityLike, dest: string): DestHandle {
-  const info = e.getExactMatchDestination({ dest, views: ANY })!;
-  e.releaseDestInfo(info);
-  return info.handle;
-}
+import { expectCode, setup, destOf, drainChanged } from '../reference/fixture.js';
 
 function viewInfo(e: EntityLike, dest: DestHandle, views = UCAST) {
   const info = e.getDestInfo({ dest, views });
@@ -48,7 +30,7 @@ describe.each(implementationsWith('ttl'))('$name: time-to-live and expiry', (imp
     pa.respond = (type) => { times.push(clock.now()); return type === RTM_ROUTE_EXPIRED ? ERROR_NOT_SUPPORTED : NO_ERROR; };
     const h = A.addRouteToDest({ dest: P, neighbour: nA, nextHops: [nA], metric: 7, views: UCAST, timeToLive: 1000 }).handle!;
     rtm.runPending();
-    expect(drain(B, nb)).toEqual([P]);
+    expect(drainChanged(B, nb)).toEqual([P]);
     pb.events.length = 0;
     clock.advance(999);
     expect(pa.events).toEqual([]);
@@ -66,7 +48,7 @@ describe.each(implementationsWith('ttl'))('$name: time-to-live and expiry', (imp
     A.releaseRoutes([h]);
     expectCode(() => A.releaseRoutes([h]), 'ERROR_INVALID_HANDLE');   // the callback's reference was consumed
     expect(pb.events).toEqual([{ type: RTM_CHANGE_NOTIFICATION, c1: nb, c2: 'X' }]);
-    expect(drain(B, nb)).toEqual([P]);
+    expect(drainChanged(B, nb)).toEqual([P]);
     clock.advance(10_000);
     expect(pa.events.length).toBe(1);
   });
@@ -124,7 +106,7 @@ describe.each(implementationsWith('ttl'))('$name: time-to-live and expiry', (imp
     const route = { dest: P, neighbour: nA, nextHops: [nA], metric: 3, views: UCAST, timeToLive: 1000, returnHandle: false } as const;
     A.addRouteToDest(route);
     rtm.runPending();
-    expect(drain(B, all)).toEqual([P]);
+    expect(drainChanged(B, all)).toEqual([P]);
     const before = A.getExactMatchDestination({ dest: P })!;
     A.releaseDestInfo(before);
     clock.advance(800);
@@ -216,7 +198,7 @@ describe.each(DYNAMIC_IMPLEMENTATIONS)('$name: hold-down', (impl) => {
     const d = destOf(A, P);
     A.holdDestination({ dest: d, views: UCAST, holdTime: 30_000 });
     rtm.runPending();
-    drain(B, nb);
+    drainChanged(B, nb);
     pb.events.length = 0;
     clock.advance(5);
     A.referenceHandles([h]);
@@ -230,11 +212,11 @@ describe.each(DYNAMIC_IMPLEMENTATIONS)('$name: hold-down', (impl) => {
     expect(info.views).toBe(0);                                     // held routes do not make it belong to a view
     expect(info.lastChanged).toBe(5);
     rtm.runPending();
-    expect(drain(B, nb)).toEqual([P]);
+    expect(drainChanged(B, nb)).toEqual([P]);
     clock.advance(29_999);
     expect(viewInfo(A, d)[0].holdRoute).toBe(h);
     clock.advance(1);                                               // t = 30 005
-    expect(drain(B, nb)).toEqual([P]);                              // the hold end is a BEST change too
+    expect(drainChanged(B, nb)).toEqual([P]);                              // the hold end is a BEST change too
     expect(routeState(A, h)).toBe(RTM_ROUTE_STATE_DELETED);
     A.releaseRoutes([h]);
     const en = A.createDestEnum({ views: ANY });
