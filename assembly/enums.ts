@@ -361,10 +361,14 @@ function walkDests(c: u32, posKey: usize, posLen: u32, inclusive: bool, qual: u3
   let rlen = enumHas(c, ENUM_F_RANGE) ? enumGet(c, ENUM_START_LEN) : NO_RANGE;
   memory.copy(POS, posKey, 16);
   let len = posLen, incl = inclusive;
+  // the first chunk holds what the batch needs if nothing is filtered out (a walk visits every
+  // destination it returns: over-walking costs as much as the items); later chunks are full
+  let chunk = outMax - outN < WALK_CHUNK ? outMax - outN + 1 : WALK_CHUNK;
   while (true) {
-    let k = trieWalk(t, POS, len, incl, qual, rkey, rlen, WALK_CHUNK, WALK_BUF);
+    let k = trieWalk(t, POS, len, incl, qual, rkey, rlen, chunk, WALK_BUF);
     for (let i: u32 = 0; i < k; i++) if (!visit(c, load<u32>(WALK_BUF + (<usize>i << 2)))) return;
-    if (k < WALK_CHUNK) return;
+    if (k < chunk) return;
+    chunk = WALK_CHUNK;
     let last = load<u32>(WALK_BUF + (<usize>(k - 1) << 2));
     memory.copy(POS, destKey(last), 16);
     len = destLen(last);
@@ -641,6 +645,34 @@ export function enumInfoX(eh: f64, enumH: f64): i32 {
   setRes(3, enumGet(c, ENUM_SEL));
   setRes(4, enumGet(c, ENUM_KF) & ~ENUM_K_MASK);
   return NO_ERROR;
+}
+
+/** Entries in the chunk chain at word `w` of cursor c, or -1 if a chunk is over-full. */
+function chainCount(c: u32, w: u32): i64 {
+  let n: i64 = 0;
+  for (let x = enumGet(c, w); x != NIL; x = xGet(x, ENUMX_NEXT)) {
+    let used = xGet(x, ENUMX_USED);
+    if (used == 0 || used > ENUMX_CAP) return -1;
+    n += used;
+  }
+  return n;
+}
+
+/**
+ * Invariants of the cursors of table t (debug.ts): the owner is a registered entity of t (cursors go at
+ * deregistration), the kind is known, chain counts match. True if all hold.
+ */
+export function enumCheck(t: u32): bool {
+  for (let c: u32 = 0; c < slabHigh(SLAB_ENUM); c++) {
+    if (!slabIsAlive(SLAB_ENUM, c) || enumGet(c, ENUM_TABLE) != t) continue;
+    let e = enumGet(c, ENUM_OWNER);
+    if (!entityActive(e) || entityGet(e, ENTITY_TABLE) != t) return false;
+    let k = enumKind(c);
+    if (k < ENUM_K_DEST || k > ENUM_K_LIST) return false;
+    if (chainCount(c, ENUM_CRIT_HOPS) != <i64>enumGet(c, ENUM_CRIT_NHOPS)) return false;
+    if (chainCount(c, ENUM_RET) != <i64>enumGet(c, ENUM_RET_COUNT)) return false;
+  }
+  return true;
 }
 
 /** Counters (tests): 0 = live cursors, 1 = live chunk records. */

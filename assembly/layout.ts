@@ -250,13 +250,15 @@ export const LIST_COUNT: u32 = 5;
 
 // ╒══════════ Enumeration cursor: ENUM_WORDS = 34 × u32 (enums.ts; handles of KIND_ENUM) ═══════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 kind (ENUM_K_*) | flags (ENUM_F_*) │ 4 target views (0 = any)   │
-// │ 5 protocol selector (dests; resolved) / match flags & 0x1f (routes) │ 6 start len │ 7 last len      │
+// │ 5 protocol selector (dests; resolved) or match flags & 0x1f (routes) │ 6 start len │ 7 last len     │
 // │ 8..11 start key (NEXT/RANGE; zero for START) │ 12..15 last key (the last position returned)        │
 // │ 16 last preference | last interface (next hops) | last insertion number (lists) │ 17 last metric    │
-// │ 18 last creation seq │ 19 criterion interface │ 20..21 target handle (f64): dest (one-dest routes) │
-// │ or list │ 22..23 criterion owner (f64) │ 24..25 criterion neighbour (f64, 0 = NULL)                │
-// │ 26..27 criterion preference (f64) │ 28..29 criterion metric (f64) │ 30 criterion next hops (ENUMX │
-// │ chain) │ 31 their count │ 32 routes returned at the last key (ENUMX chain) │ 33 their count          │
+// │ 18 last creation seq │ 19 criterion interface index                                                 │
+// │ 20..21 target handle, f64: the destination (one-destination routes) or the route list               │
+// │ 22..23 criterion owner, f64 │ 24..25 criterion neighbour, f64 (0 = NULL)                             │
+// │ 26..27 criterion preference, f64 │ 28..29 criterion metric, f64                                     │
+// │ 30 criterion next hops (ENUMX chain) │ 31 their count │ 32 routes returned at the last key (ENUMX   │
+// │ chain) │ 33 their count                                                                              │
 // └──── f64 fields sit at even words (records are 136 bytes, chunks page-aligned: 8-byte aligned) ────────┘
 export const ENUM_WORDS: u32 = 34;
 export const ENUM_TABLE: u32 = 1;
