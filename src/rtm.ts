@@ -252,7 +252,7 @@ export class Rtm {
     this.pending.push(ev);
     if (!isDrivableClock(this.clock) && !this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => { this.flushScheduled = false; if (!this.closed) this.deliver(); });
+      queueMicrotask(() => { this.flushScheduled = false; if (!this.closed && !this.core.poisoned) this.deliver(); });
     }
   }
 

@@ -132,7 +132,7 @@ export class TimerDriver {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
-      if (!this.rtm.isClosed) this.rtm.runPending();
+      if (!this.rtm.isClosed && !this.rtm.core.poisoned) this.rtm.runPending();   // a trapped core: the next call reports it
     }, delay);
     (this.timer as { unref?: () => void }).unref?.();
   }

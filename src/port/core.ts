@@ -116,9 +116,6 @@ export class Core {
    * @deprecated call `x` directly.
    */
   guard<T>(f: () => T): T { return f(); }
-
-  /** Marks the core unusable (after a trap detected by a caller). */
-  poison(e: RtmInternalError): void { this.guardState.trap(e); }
 }
 
 let moduleCache: Partial<Record<CoreBuild, WebAssembly.Module>> = {};

@@ -3,7 +3,7 @@
 // (RTMv2 and RTMv1 functions). Each time the error is RtmInternalError — never a status, never a bare
 // WebAssembly.RuntimeError — and the instance is unusable afterwards: every later call throws the same
 // error. Each test poisons a private core (createCoreSync), never the process-wide one.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCoreSync, loadCoreSync, type Core } from '../../src/port/core.js';
 import { RtmError, RtmInternalError } from '../../src/errors.js';
 import { Rtm } from '../../src/rtm.js';
@@ -130,6 +130,38 @@ describe('the idiomatic layer (Rtm, Entity, Table)', () => {
     const err = thrown(() => w.rtm.ipv4.lookup('10.1.2.3'));    // the best route's record is read after the LPM
     expect(err).toBeInstanceOf(RtmInternalError);
     unusable(w, err);
+  });
+});
+
+describe('the real-clock scheduler', () => {
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('a timer due after a trap does not throw from its callback; the next call reports the trap', () => {
+    vi.useFakeTimers();
+    const core = createCoreSync('debug');
+    const rtm = Rtm.createSync({ core });                      // real clock: one setTimeout for the earliest TTL
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8 }, { onEvent: () => 0 });
+    const nA = A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!;
+    A.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nA, timeToLive: 50 });
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    const err = thrown(() => core.x.debugTrap(core.k.DEBUG_TRAP_NOW));
+    expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
+    throwsSame(() => rtm.runPending(), err, 'runPending');
+  });
+
+  it('callbacks queued before a trap are not delivered from a microtask (nothing throws there)', async () => {
+    const core = createCoreSync('debug');
+    const rtm = Rtm.createSync({ core });                      // real clock: callbacks run from a microtask
+    const seen: number[] = [];
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8 }, { onEvent: (type) => { seen.push(type); return 0; } });
+    A.registerForChangeNotification({ views: 1, notifyFlags: 0x1 });
+    await Promise.resolve();
+    const nA = A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!;
+    A.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nA });  // queues RTM_CHANGE_NOTIFICATION
+    const err = thrown(() => core.x.debugTrap(core.k.DEBUG_TRAP_NOW));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([]);
+    throwsSame(() => rtm.runPending(), err, 'runPending');
   });
 });
 
