@@ -9,7 +9,7 @@
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { RtmInternalError, check } from '../errors.js';
 import { bindExports, type CoreExports, type GuardState } from './exports.js';
-import { readConstants, type CoreConstants } from './constants.js';
+import { readConstants, type CoreConstants, type ConstantName } from './constants.js';
 
 export type { CoreExports, CoreConstants };
 
@@ -81,6 +81,13 @@ export class Core {
   i32(): Int32Array { if (this.buf !== this.x.memory.buffer) this.refresh(); return this.i32v; }
   /** f64 view of all linear memory. */
   f64(): Float64Array { if (this.buf !== this.x.memory.buffer) this.refresh(); return this.f64v; }
+
+  /** A constant by name (tests and tools; src/ reads the typed table `k`). */
+  constant(name: ConstantName): number {
+    const v = this.k[name] as number | undefined;
+    if (v === undefined) throw new RtmInternalError(`core constant ${name} missing`);
+    return v;
+  }
 
   /** Result register i of the last call. */
   res(i: number): number { return this.u32()[this.io + this.IO_RES + i]; }
