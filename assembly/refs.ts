@@ -35,6 +35,8 @@ import { routeGet, routeRef, destRef } from './routes';
 let dirPtr: usize = 0;
 let dirBuckets: u32 = 0;
 const DIR_FIRST_PAGES: i32 = 1;      // 16,384 buckets
+/** Largest directory: 2^26 buckets (256 MiB), twice the 2^25 entries slot numbers allow. */
+const DIR_MAX_BUCKETS: u32 = 1 << 26;
 /** Test hook: entries beyond this many are refused as if memory were exhausted. */
 let entryLimit: u32 = 0xffffffff;
 
@@ -109,7 +111,7 @@ function refCreate(holder: u32, target: u32): u32 {
   entitySet(holder, ENTITY_REFS_HEAD, i);
   // keep chains short: double the directory when entries outnumber buckets (if memory allows; chains
   // only grow longer when it does not)
-  if (slabLive(SLAB_REF) > dirBuckets && dirBuckets < 0x40000000) dirResize(dirBuckets << 1);
+  if (slabLive(SLAB_REF) > dirBuckets && dirBuckets < DIR_MAX_BUCKETS) dirResize(dirBuckets << 1);
   return i;
 }
 

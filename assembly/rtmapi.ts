@@ -3,7 +3,9 @@
 // parameters (ERROR_INVALID_PARAMETER / ERROR_NOT_SUPPORTED), ownership (ERROR_ACCESS_DENIED), lookup
 // (ERROR_NOT_FOUND), resources (ERROR_NOT_ENOUGH_MEMORY, memory reserved before any change) — so a
 // failing call changes nothing. Handles come in as f64 (0 = NULL); results are slots in RES registers,
-// turned into handles by the facade. Next-hop handle lists are f64s at IO_HOPS.
+// turned into handles by the facade. Next-hop handle lists are f64s at IO_HOPS. routeAdd and
+// routeDeleteX are split into a check step and an apply step, which records.ts reuses for its one-crossing
+// forms (routeAddR, routeDeleteR).
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED, ENTITY_NEXTHOPS,

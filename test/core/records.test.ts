@@ -249,6 +249,33 @@ describe('routeInfoR / destInfoR against getRouteInfo / getDestInfo', () => {
   });
 });
 
+describe('record bounds', () => {
+  it('fit the I/O area: a route record with MAX_HOPS_LIMIT next hops, REC_CHANGED_MAX destination records, REF_MANY_MAX handles', () => {
+    const rtm = Rtm.createSync({ build: 'debug', clock: new VirtualClock() });
+    const c = rtm.core;
+    const f64Out = (c.IO_BATCH_MAX * 4) / 2;   // IO_OUT (and IO_IN) hold IO_BATCH_MAX × 4 u32 words
+    expect(K(c, 'REC_ROUTE_WORDS') + K(c, 'MAX_HOPS_LIMIT')).toBeLessThanOrEqual(f64Out);
+    expect(K(c, 'REC_CHANGED_MAX') * K(c, 'REC_DEST_WORDS')).toBeLessThanOrEqual(f64Out);
+    expect(K(c, 'REC_CHANGED_MAX')).toBe(Math.floor(f64Out / K(c, 'REC_DEST_WORDS')));
+    expect(K(c, 'REF_MANY_MAX')).toBe(f64Out);
+    expect(K(c, 'REC_DEST_WORDS')).toBe(K(c, 'REC_DEST_VIEW') + K(c, 'VIEW_COUNT') * K(c, 'REC_DVIEW_WORDS'));
+    // a route with the most next hops an instance allows round-trips through routeInfoR
+    const big = Rtm.createSync({ build: 'debug', clock: new VirtualClock(), maxNextHopsInRoute: 256 });
+    const e = big.registerEntity({ addressFamily: 'ipv6', protocolId: PROTO_IP_RIP, instanceId: 1 });
+    const hops = Array.from({ length: 256 }, (_, i) => e.addNextHop({ address: `fe80::${i + 1}` }).handle!);
+    const { handle } = e.addRouteToDest({ dest: '2001:db8::/32', nextHops: hops });
+    const x = xOf(big.core);
+    expect(x.routeInfoR(e.handle, handle!)).toBe(0);
+    const rec = readRouteRecord(big.core, 6);
+    expect(rec.nextHops).toEqual(hops);
+    expect(rec.prefix).toBe('2001:db8::/32');
+    expect(x.refDropManyX(e.handle, handlesIn(big.core, routeRecordHandles(rec)), 0)).toBe(0);
+    expect(x.checkInvariants(big.ipv6.core.t)).toBe(0);
+    big.close();
+    rtm.close();
+  });
+});
+
 describe('notifyGetChangedR against getChangedDests', () => {
   it.each([1, 2, 3])('two observers with identical registrations drain the same records (seed %i)', (seed) => {
     const rnd = mulberry32(seed + 100);

@@ -227,6 +227,31 @@ describe('entityDeregister', () => {
   });
 });
 
+describe('tableFree', () => {
+  it('forgets the references the entities of a freed table held, and nothing else', () => {
+    const keep = b.register(b.t4, 16, 1), d = b.dest(b.t4, 0x13000000, 8);
+    expect(b.take(keep, d)).toBe(OK);
+    const before = b.x.refStat(0);
+    b.ok(b.x.tableCreate(4, 3), 'tableCreate');
+    const t = b.core.res(0);
+    const a = b.register(t, 17, 1), c = b.register(t, 17, 2);
+    const dd = b.dest(t, 0x14000000, 8);
+    expect(b.takeMany(a, [dd, dd, c, a])).toBe(OK);
+    expect(b.take(c, dd)).toBe(OK);
+    expect(b.x.refStat(0)).toBe(before + 4);
+    expect(b.x.checkInvariants(t)).toBe(0);
+    expect(b.x.tableFree(t)).toBe(OK);
+    expect(b.x.refStat(0)).toBe(before);
+    expect(b.alive(a) || b.alive(c) || b.alive(dd)).toBe(false);
+    // slots reused by a new entity start with nothing held
+    const fresh = b.register(b.t4, 17, 3);
+    expect(b.count(fresh, d)).toBe(0);
+    expect(b.count(keep, d)).toBe(1);
+    b.invariants();
+    expect(b.drop(keep, d)).toBe(OK);
+  });
+});
+
 describe('reference table growth', () => {
   it('holds 100k entries with O(1) operations and releases them all at deregistration', () => {
     const bench = new Bench();
