@@ -1,7 +1,8 @@
 // checkInvariants(t): walks a table's trie and checks every structural rule the other files assert
-// one operation at a time, then the reference table (refs.ts) for the table's entities; returns 0 or a
-// code naming the first broken rule (see INV_* below). Costs a full walk (O(nodes + reference entries +
-// hash buckets)); tests call it after operations, hot paths never do. Allocates nothing.
+// one operation at a time, then the table's enumeration cursors (enums.ts) and the reference entries of
+// its entities (refs.ts); returns 0 or a code naming the first broken rule (see INV_* below). Costs a
+// full walk (O(nodes + cursors + reference entries + hash buckets)); tests call it after operations, hot
+// paths never do. Allocates nothing.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
@@ -17,6 +18,7 @@ import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
 import { routeGet, routeSet } from './routes';
+import { enumCheck } from './enums';
 import { refGet, refFind, refBuckets, refBucketHead, targetKind, targetSlot } from './refs';
 
 export const INV_OK: i32 = 0;
@@ -33,12 +35,13 @@ export const INV_ROOT: i32 = 10;
 export const INV_COUNT_POPULATED: i32 = 11;
 export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
 export const INV_FIB: i32 = 13;           // the unicast forwarding structure disagrees with the trie
-export const INV_REF_HOLDER: i32 = 14;    // an entry in an entity's reference list names another holder or bad links
-export const INV_REF_TARGET: i32 = 15;    // an entry's record is dead or of another table, or its count is 0
-export const INV_REF_HASH: i32 = 16;      // an entry is not what the hash directory finds for its key
-export const INV_REF_EXCESS: i32 = 17;    // the entries of a record count more references than the record has
-export const INV_REF_RETIRED: i32 = 18;   // a deregistered entity still holds reference entries
-export const INV_REF_LIVE: i32 = 19;      // the directory's chains do not hold exactly the live entries
+export const INV_ENUM: i32 = 14;          // an enumeration cursor of the table is broken (enums.ts enumCheck)
+export const INV_REF_HOLDER: i32 = 15;    // an entry in an entity's reference list names another holder or bad links
+export const INV_REF_TARGET: i32 = 16;    // an entry's record is dead or of another table, or its count is 0
+export const INV_REF_HASH: i32 = 17;      // an entry is not what the hash directory finds for its key
+export const INV_REF_EXCESS: i32 = 18;    // the entries of a record count more references than the record has
+export const INV_REF_RETIRED: i32 = 19;   // a deregistered entity still holds reference entries
+export const INV_REF_LIVE: i32 = 20;      // the directory's chains do not hold exactly the live entries
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -91,6 +94,7 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
+  if (!enumCheck(t)) return INV_ENUM;
   return checkRefs(t);
 }
 

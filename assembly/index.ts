@@ -21,7 +21,11 @@ export {
   routeAddR, routeDeleteR, routeInfoR, destInfoR, destInfoAtR, notifyGetChangedR, refTakeX, refDropX, refCountX,
   refDropManyX, refTakeManyX, refStat, refLimitX, REF_MANY_MAX, REC_CHANGED_MAX,
 } from './records';
-export { IO_BATCH_MAX, IO_RES, IO_IN, IO_OUT, IO_WORDS } from './io';
+export {
+  enumCreateDestsX, enumCreateRoutesX, enumCreateNextHopsX, enumCreateListX, enumNextX, enumDeleteX, enumDeleteAllX,
+  enumInfoX, enumStat, routeFindX, CRIT_HOPS_MAX,
+} from './enums';
+export { IO_BATCH_MAX, IO_RES, IO_IN, IO_OUT, IO_WORDS, IO_OUT_HANDLES } from './io';
 export {
   NIL, NODE_WORDS, DEST_WORDS, ROUTE_WORDS, NEXTHOP_WORDS, TABLE_WORDS, DEST_STATE, DEST_S_VIEWS, DEST_S_HELD,
   DEST_S_LIVE, DEST_S_POPULATED, QUAL_POPULATED, NO_RANGE, VIEW_COUNT, TABLE_NODES, TABLE_DESTS,
@@ -42,4 +46,5 @@ export {
   REC_DEST_HANDLE, REC_DEST_SLOT, REC_DEST_KEY, REC_DEST_LEN, REC_DEST_CHANGED, REC_DEST_VIEWS, REC_DEST_NVIEWS,
   REC_DEST_VIEW, REC_DVIEW_ID, REC_DVIEW_ROUTES, REC_DVIEW_ROUTE, REC_DVIEW_OWNER, REC_DVIEW_FLAGS, REC_DVIEW_HOLD,
   REC_DVIEW_WORDS, REC_DEST_WORDS, SLAB_REF, REF_WORDS, ENTITY_FLAGS, ENTITY_REFS_SHIFT,
+  ENUM_K_DEST, ENUM_K_ROUTE, ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
 } from './layout';
