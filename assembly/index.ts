@@ -11,6 +11,8 @@ export {
   routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom, timerNext, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
+export { memorySetCap, memoryCap, blockMemoryBytes, slabSetGenX } from './memory';
+export { entityDeregisterReserve } from './rtmapi';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
 export {
   notifyRegister, notifyDeregister, notifyGetChanged, notifyIgnoreX, notifyStatus, notifyMarkX, notifyDrain,

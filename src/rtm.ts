@@ -137,9 +137,12 @@ export class Rtm {
         throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${v}`);
       }
     }
+    const cap = options.maxMemoryBytes;
+    if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', 'maxMemoryBytes must be a non-negative integer');
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
     const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops) as number, 'create');
+    if (cap !== undefined) check((core.x.memorySetCap as (b: number) => number)(cap), 'create');   // the core's cap
     this.ipv4 = new Table(this, v4);
     this.ipv6 = new Table(this, v6);
     this.timers = new TimerDriver(this);
