@@ -72,15 +72,19 @@ export function notifyDestroy(n: u32): void {
 
 /**
  * Makes room for k more destinations in every registration of table t (an operation changes each
- * destination once, and a destination is queued at most once per registration); false if memory is
- * exhausted — queues that grew keep their entries, nothing observable changed.
+ * destination once, and a destination is queued at most once per registration); with d (k = 1) only in
+ * the registrations that would queue d: not those where it is queued already or that take only marked
+ * destinations it is not marked for. False if memory is exhausted — queues that grew keep their
+ * entries, nothing observable changed.
  */
-export function notifyReserve(t: u32, k: u32): bool {
+export function notifyReserve(t: u32, k: u32, d: u32 = NIL): bool {
   let used = tableGet(t, TABLE_NOTIFY_USED);
   while (used != 0) {
     let index = <u32>ctz(used);
     used &= used - 1;
     let n = tableGet(t, TABLE_NOTIFY + index);
+    if (d != NIL && ((destGet(d, DEST_QUEUED) & (1 << index)) != 0 ||
+      ((notifyGet(n, NOTIFY_FLAGS) & NOTIFY_ONLY_MARKED) != 0 && (destGet(d, DEST_MARKED) & (1 << index)) == 0))) continue;
     let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND), cap = notifyGet(n, NOTIFY_QCAP);
     let live = end - head;
     if (<u64>live + <u64>k <= <u64>cap) continue;   // enqueue compacts the consumed front

@@ -34,7 +34,7 @@ function nodeStays(t: u32, d: u32): bool {
  * (RtmDeleteRouteToDest, a hold-down end, an expiry); false if memory is exhausted.
  */
 export function destChangeReserve(t: u32, d: u32): bool {
-  return notifyReserve(t, 1) && slabReserve(SLAB_NODE, 1) && (!holdMayStart(d) || timerReserve(t, 1));
+  return notifyReserve(t, 1, d) && slabReserve(SLAB_NODE, 1) && (!holdMayStart(d) || timerReserve(t, 1));
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, SLAB_NODE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
-  ROUTE_LSEQ, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS,
+  ROUTE_LSEQ, ROUTE_HEAPPOS, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
@@ -28,7 +28,7 @@ import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
-import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, routeOrder, TIMER_HOLD } from './timers';
+import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, TIMER_HOLD } from './timers';
 import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
 import { holdEnd as holdEndRun, listRemove } from './routes';
 import { enumFreeAll } from './enums';
@@ -347,8 +347,8 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (!notifyReserve(t, 1) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
+  if (deadline >= 0 && (r == NIL || routeGet(r, ROUTE_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   let destCreated: u32 = 0;
   if (d == NIL) {
     d = destEnsure(t, key, len);
@@ -484,7 +484,7 @@ export function routeTouch(h: f64): i32 {
   let r = handleSlot(h, KIND_ROUTE);
   if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
   let d = routeGet(r, ROUTE_DEST);
-  if (!notifyReserve(destGet(d, 1), 1)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!notifyReserve(destGet(d, 1), 1, d)) return ERROR_NOT_ENOUGH_MEMORY;
   let views = routeGet(r, ROUTE_VIEWS);
   let f: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) f |= 1 << (3 * v);
@@ -562,7 +562,9 @@ export function timerPop(t: u32, now: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   // the entry stays armed unless what its expiry or hold end needs is reserved (its own heap entry is
   // freed by the pop, so an expiry's hold timer finds room)
-  if (timerNextDeadline(t) <= now && (!notifyReserve(t, 1) || !slabReserve(SLAB_NODE, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  let due = timerPeekDue(t, now);
+  if (due != NIL && (!notifyReserve(t, 1, (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST)) ||
+    !slabReserve(SLAB_NODE, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;
   setRes(0, item & ~TIMER_HOLD);
@@ -574,7 +576,7 @@ export function timerPop(t: u32, now: f64): i32 {
 export function timerRearm(t: u32, r: u32, deadline: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r) || destGet(routeGet(r, ROUTE_DEST), 1) != t) return ERROR_INVALID_HANDLE;
-  if (!timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   timerSet(t, r, deadline, routeOrder(r));
   return NO_ERROR;
 }
@@ -689,7 +691,7 @@ export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32
   let list = NIL;
   if (listH != 0) { list = listOf(e, listH); if (list == NIL) return ERROR_INVALID_HANDLE; }
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
-  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
   else if (deadline > -1.5) timerClear(t, r);
   if (list != NIL) listAppend(list, r);

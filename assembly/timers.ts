@@ -117,6 +117,12 @@ export function timerNextDeadline(t: u32): f64 {
   return tableGet(t, TABLE_HEAP_LEN) == 0 ? Infinity : load<f64>(entryPtr(t, 0));
 }
 
+/** The earliest item if due at `now` (it stays armed), else NIL. */
+export function timerPeekDue(t: u32, now: f64): u32 {
+  if (tableGet(t, TABLE_HEAP_LEN) == 0 || load<f64>(entryPtr(t, 0)) > now) return NIL;
+  return load<u32>(entryPtr(t, 0), 8);
+}
+
 /** The earliest item if due at `now` (it is removed), else NIL. */
 export function timerPopDue(t: u32, now: f64): u32 {
   if (tableGet(t, TABLE_HEAP_LEN) == 0 || load<f64>(entryPtr(t, 0)) > now) return NIL;

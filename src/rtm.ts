@@ -140,9 +140,19 @@ export class Rtm {
     const cap = options.maxMemoryBytes;
     if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', 'maxMemoryBytes must be a non-negative integer');
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
-    const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
+    // the core's memory cap, before the tables (so that a full core can be given room); a failed creation restores it
+    const setCap = core.x.memorySetCap as (b: number) => number, oldCap = (core.x.memoryCap as () => number)();
+    if (cap !== undefined) check(setCap(cap), 'create');
+    let v4: CoreTable | undefined, v6: CoreTable;
+    try {
+      v4 = new CoreTable(core, 4, views);
+      v6 = new CoreTable(core, 6, views);
+    } catch (e) {
+      v4?.free();
+      setCap(oldCap);
+      throw e;
+    }
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops) as number, 'create');
-    if (cap !== undefined) check((core.x.memorySetCap as (b: number) => number)(cap), 'create');   // the core's cap
     this.ipv4 = new Table(this, v4);
     this.ipv6 = new Table(this, v6);
     this.timers = new TimerDriver(this);

@@ -167,7 +167,8 @@ export interface RtmOptions {
    * Caps the core's linear memory at this many bytes (rounded down to 64 KiB pages; 0 = no cap; omitted =
    * leave the cap as it is). Every allocation that would grow memory beyond it fails with
    * ERROR_NOT_ENOUGH_MEMORY, the table unchanged. One core hosts every table of the process, so the cap is
-   * the core's, shared by every Rtm: the last value set wins (set when the instance has been created).
+   * the core's, shared by every Rtm: the last value set wins. It is set before the instance's own tables
+   * are made (so a new instance can give a full core room); a creation that fails puts the old cap back.
    */
   maxMemoryBytes?: number;
 }
