@@ -13,6 +13,9 @@ export {
 export { handleOfX } from './api';
 export { memorySetCap, memoryCap, blockMemoryBytes, slabSetGenX } from './memory';
 export { entityDeregisterReserve } from './rtmapi';
+export {
+  debugTrap, DEBUG_TRAP_OFF, DEBUG_TRAP_NOW, DEBUG_TRAP_ASSERT, DEBUG_TRAP_NEXT, DEBUG_TRAP_ASSERT_NEXT,
+} from './debug';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
 export {
   notifyRegister, notifyDeregister, notifyGetChanged, notifyIgnoreX, notifyStatus, notifyMarkX, notifyDrain,
