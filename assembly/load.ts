@@ -17,6 +17,7 @@ import { destEnsure, destFind, destGet, destCreated, destLockedAgainst } from '.
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, created } from './routes';
 import { timerClear } from './timers';
+import { notifyReserve } from './notify';
 
 export const LOAD_WORDS: u32 = 10;
 /** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
@@ -58,7 +59,8 @@ export function routeLoad(eh: f64, n: u32): i32 {
     let d = destFind(t, rec, load<u32>(rec, 16) & 0xff);
     if (d != NIL && destLockedAgainst(d, e)) { setRes(2, i); return ERROR_BUSY; }
   }
-  if (!slabReserve(SLAB_ROUTE, n) || !slabReserve(SLAB_DEST, n) || !slabReserve(SLAB_NODE, 2 * n)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!slabReserve(SLAB_ROUTE, n) || !slabReserve(SLAB_DEST, n) || !slabReserve(SLAB_NODE, 2 * n) ||
+    !notifyReserve(t, n)) return ERROR_NOT_ENOUGH_MEMORY;
   // 3. apply
   let routes: u32 = 0, dests: u32 = 0;
   let out = ioPtr(IO_OUT);

@@ -137,8 +137,21 @@ export class Rtm {
         throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${v}`);
       }
     }
+    const cap = options.maxMemoryBytes;
+    if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', 'maxMemoryBytes must be a non-negative integer');
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
-    const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
+    // the core's memory cap, before the tables (so that a full core can be given room); a failed creation restores it
+    const oldCap = core.x.memoryCap();
+    if (cap !== undefined) check(core.x.memorySetCap(cap), 'create');
+    let v4: CoreTable | undefined, v6: CoreTable;
+    try {
+      v4 = new CoreTable(core, 4, views);
+      v6 = new CoreTable(core, 6, views);
+    } catch (e) {
+      v4?.free();
+      core.x.memorySetCap(oldCap);
+      throw e;
+    }
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
     this.ipv4 = new Table(this, v4);
     this.ipv6 = new Table(this, v6);
