@@ -5,8 +5,12 @@
 // entity, so over-release and clean-up at deregistration are exact) and the JS-valued fields
 // (EntitySpecificInfo), and turns statuses into RtmError. Results are fresh objects (they allocate).
 import { RtmError, check } from './errors.js';
-import { Family, AF_INET, AF_INET6, NetAddressLike, parsePrefixInto, netAddressInto, formatPrefix } from './address.js';
+import { Family, AF_INET, AF_INET6, formatPrefix } from './address.js';
 import { handleKind, KEEP_TIMER } from './layout.js';
+import * as records from './port/records.js';
+import * as args from './rtmv2/args.js';
+import { u32, nullable } from './rtmv2/args.js';
+import type { Ctx, Instance } from './rtmv2/context.js';
 import type { Rtm, Table } from './rtm.js';
 import type {
   EntityHandle, DestHandle, RouteHandle, NextHopHandle, RegnProfile, EntityInfo, EventCallback, EntityMethod,
@@ -20,8 +24,6 @@ import { Dynamics, type T } from './dynamics/index.js';
 import { nextHopView } from './dynamics/locks.js';
 
 const NOT_FOUND = 1168;
-const VIEW_MASK_ALL = 0xffffffff;
-const THIS_PROTOCOL = 0xffffffff;
 const CHANGE_NEW = 0x2;
 const MATCH_OWNER = 0x1, MATCH_NEIGHBOUR = 0x2, MATCH_PREF = 0x4, MATCH_NEXTHOP = 0x8, MATCH_INTERFACE = 0x10;
 
@@ -33,20 +35,6 @@ export type CoreEntityLike = Pick<EntityLike,
   'getMostSpecificDestination' | 'getLessSpecificDestination' | 'getExactMatchRoute' | 'isBestRoute' | 'addNextHop' |
   'findNextHop' | 'deleteNextHop' | 'getNextHopPointer' | 'releaseRoutes' | 'releaseDests' | 'releaseNextHops' |
   'referenceHandles'>;
-
-function u32(v: unknown, name: string, op: string, max = 0xffffffff): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${String(v)}`);
-  }
-  return v;
-}
-
-/** A NULL-able handle option → number (0 = NULL); a non-number is ERROR_INVALID_HANDLE. */
-function nullable(v: unknown, op: string): number {
-  if (v === undefined || v === null || v === 0) return 0;
-  if (typeof v !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `not a handle: ${String(v)}`);
-  return v;
-}
 
 export class Entity implements CoreEntityLike {
   readonly handle: EntityHandle;
@@ -65,7 +53,8 @@ export class Entity implements CoreEntityLike {
   /** @internal */ readonly table: Table;
   /** This entity's references: handle → count (spec D-33). */
   /** @internal */ readonly refs = new Map<number, number>();
-  /** @internal */ registered = true;
+  /** @internal */ get registered(): boolean { return this.cx.registered; }
+  set registered(v: boolean) { this.cx.registered = v; }
   /** Route lists this entity created (destroyed at deregistration). @internal */
   readonly routeLists = new Set<number>();
 
@@ -87,7 +76,14 @@ export class Entity implements CoreEntityLike {
       viewsSupported: views, numberOfViews: (views & 1) + ((views >> 1) & 1),
     });
     this.info = entityInfoOf(rtm.instanceId, this.family, protocolId, instanceId);
+    this.cx = {
+      inst: rtm as unknown as Instance, core: rtm.core, x: rtm.core.x as unknown as Ctx['x'], L: rtm.layout,
+      table: table.core, t: table.core.t, family: this.family, handle, slot, protocolId, instanceId,
+      profile: this.profile, info: this.info, onEvent, methods, opaqueSlot, registered: true, cleaned: false,
+      blocked: false, refs: this.refs, routeLists: this.routeLists,
+    };
   }
+  /** @internal */ readonly cx: Ctx;
 
   get isRegistered(): boolean { return this.registered && !this.rtm.isClosed; }
 
@@ -147,64 +143,17 @@ export class Entity implements CoreEntityLike {
   refCount(h: number): number { return this.refs.get(h) ?? 0; }
 
   // ── arguments ───────────────────────────────────────────────────────────────────────────────────────
-  /** Writes a prefix into the I/O area's key words; returns its length. */
-  /** @internal */ prefixIn(p: PrefixInput, op: string): number {
-    const c = this.rtm.core;
-    let len = -1;
-    if (typeof p === 'string') len = parsePrefixInto(p, this.family, c.u32(), c.io + c.IO_IN);
-    else if (p && typeof p === 'object') len = netAddressInto(p as NetAddressLike, this.family, c.u32(), c.io + c.IO_IN);
-    if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${this.family === 4 ? 'IPv4' : 'IPv6'} prefix ${JSON.stringify(p)}`);
-    return len;
-  }
-  /** Target views: undefined → all supported; RTM_VIEW_MASK_ALL → all supported; unsupported bits → ERROR_NOT_SUPPORTED. */
-  /** @internal */ viewsArg(v: number | undefined, op: string): number {
-    if (v === undefined) return this.profile.viewsSupported;
-    u32(v, 'views', op);
-    if (v === VIEW_MASK_ALL) return this.profile.viewsSupported;
-    if ((v & ~this.profile.viewsSupported) !== 0) throw new RtmError('ERROR_NOT_SUPPORTED', op, `views 0x${v.toString(16)}`);
-    return v;
-  }
-  /** @internal */ protoArg(p: number | undefined, op: string): number {
-    const v = u32(p ?? 0, 'protocolId', op);
-    return v === THIS_PROTOCOL ? this.protocolId : v;
-  }
-  /** @internal */ destSlot(h: unknown, op: string): number {
-    if (typeof h !== 'number' || this.x.destFromHandle(this.table.core.t, h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
-    return this.res(0);
-  }
-  /** @internal */ routeSlot(h: unknown, op: string): number {
-    if (typeof h !== 'number' || this.x.routeFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route handle');
-    const r = this.res(0);
-    if (this.routeTable(r) !== this.table.core.t) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route of another table');
-    return r;
-  }
-  /** @internal */ nextHopSlot(h: unknown, op: string): number {
-    if (typeof h !== 'number' || this.x.nexthopFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad next-hop handle');
-    const s = this.res(0);
-    if (this.entityTableOf(this.nhWord(s, this.L.NEXTHOP_OWNER)) !== this.table.core.t) throw new RtmError('ERROR_INVALID_HANDLE', op, 'next hop of another table');
-    return s;
-  }
+  /** @internal */ prefixIn(p: PrefixInput, op: string): number { return args.prefixIn(this.cx, p, op); }
+  /** @internal */ viewsArg(v: number | undefined, op: string): number { return args.viewsArg(this.cx, v, op); }
+  /** @internal */ protoArg(p: number | undefined, op: string): number { return args.protoArg(this.cx, p, op); }
+  /** @internal */ destSlot(h: unknown, op: string): number { return args.destArg(this.cx, h, op); }
+  /** @internal */ routeSlot(h: unknown, op: string): number { return args.routeArg(this.cx, h, op); }
+  /** @internal */ nextHopSlot(h: unknown, op: string): number { return args.nextHopArg(this.cx, h, op); }
 
   // ── record readers ──────────────────────────────────────────────────────────────────────────────────
-  /** Word index of record `slot` of `slab` in core.u32() (re-read after any call that may allocate). */
-  /** @internal */ base(slab: number, slot: number, _words: number): number {
-    return this.x.recordPtr(slab, slot) >>> 2;
-  }
-  /** @internal */ routeWord(r: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS) + w]; }
-  /** @internal */ nhWord(h: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_NEXTHOP, h, this.L.NEXTHOP_WORDS) + w]; }
-  /** @internal */ routeTable(r: number): number {
-    const d = this.routeWord(r, this.L.ROUTE_DEST);
-    return this.rtm.core.u32()[this.base(this.L.SLAB_DEST, d, this.L.DEST_WORDS) + 1];
-  }
-  /** @internal */ entityTableOf(e: number): number {
-    return this.rtm.core.u32()[this.base(this.L.SLAB_ENTITY, e, this.L.ENTITY_WORDS) + 1];
-  }
-  /** @internal */ routeHops(r: number): number[] {
-    const u = this.rtm.core.u32(), b = this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS);
-    const n = u[b + this.L.ROUTE_NHCOUNT], out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(n === 1 ? u[b + this.L.ROUTE_NH] : u[(u[b + this.L.ROUTE_NH] >>> 2) + i]);
-    return out;
-  }
+  /** @internal */ routeWord(r: number, w: number): number { return records.routeWord(this.rtm.core, r, w); }
+  /** @internal */ nhWord(h: number, w: number): number { return records.nextHopWord(this.rtm.core, h, w); }
+  /** @internal */ routeHops(r: number): number[] { return records.routeHopSlots(this.rtm.core, r); }
 
   // ── registration (§8.1) ─────────────────────────────────────────────────────────────────────────────
   /** RtmDeregisterEntity: deletes the entity's routes and next hops, drops its references (§7.16). */
@@ -287,12 +236,10 @@ export class Entity implements CoreEntityLike {
       if (!this.handlesResolve(route, neighbour, hops)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a handle does not resolve');
       throw e;
     }
-    const c = this.rtm.core;
-    const f = c.f64(), hb = (c.io + this.L.IO_HOPS) / 2;
     for (let i = 0; i < hops.length; i++) {
       if (typeof hops[i] !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `nextHops[${i}] is not a handle`);
-      f[hb + i] = hops[i];
     }
+    records.writeHandles(this.rtm.core, hops);
     this.rtm.syncNow();
     // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
     const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
@@ -394,7 +341,7 @@ export class Entity implements CoreEntityLike {
     const c = this.rtm.core, L = this.L;
     check(this.x.destInfoX(this.table.core.t, d, proto, views), op);
     const belongs = this.res(0), k = this.res(1);
-    const out = c.u32().slice(c.io + c.IO_OUT, c.io + c.IO_OUT + 5 * k);
+    const out = records.readOutWords(c, 5 * k);
     const viewInfo: DestViewInfo[] = [];
     for (let i = 0; i < k; i++) {
       const r = out[5 * i + 2], held = out[5 * i + 3];
@@ -403,8 +350,7 @@ export class Entity implements CoreEntityLike {
       const holdRoute = held === c.NIL ? undefined : this.handleOf(L.KIND_ROUTE, held) as RouteHandle;
       viewInfo.push({ viewId: out[5 * i], numRoutes: out[5 * i + 1], route, owner, destFlags: out[5 * i + 4], holdRoute });
     }
-    const f = c.f64();
-    const lastChanged = f[(this.base(L.SLAB_DEST, d, L.DEST_WORDS) + L.DEST_CHANGED) / 2];
+    const lastChanged = records.destLastChanged(c, d);
     const handle = this.handleOf(L.KIND_DEST, d) as DestHandle;
     const len = this.table.core.destKeyInto(d, scratchKey);
     const info: DestInfo = {
@@ -441,11 +387,6 @@ export class Entity implements CoreEntityLike {
     this.dropAll(infos.flatMap(destInfoHandles), 'releaseDests');
   }
 
-  /** Qualifier of a destination query: 0 = any present, else views with a live route (or populated). */
-  /** @internal */ qual(views: number, populated: boolean): number {
-    return views === 0 ? (populated ? this.L.QUAL_POPULATED : 0) : views;
-  }
-
   /** RtmGetExactMatchDestination; undefined if not found. */
   getExactMatchDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
     const op = 'getExactMatchDestination';
@@ -453,7 +394,7 @@ export class Entity implements CoreEntityLike {
     const views = o?.views === 0 ? 0 : this.viewsArg(o?.views, op);
     this.protoArg(o.protocolId, op);
     const len = this.prefixIn(o.dest, op);
-    const s = this.x.destFindX(this.table.core.t, len, this.qual(views, false));
+    const s = this.x.destFindX(this.table.core.t, len, args.qual(this.cx, views, false));
     if (s === NOT_FOUND) return undefined;
     check(s, op);
     return this.destInfoOf(this.res(0), o, op);
@@ -466,7 +407,7 @@ export class Entity implements CoreEntityLike {
     const views = o?.views === 0 ? 0 : this.viewsArg(o?.views, op);
     this.protoArg(o.protocolId, op);
     const len = this.prefixIn(o.dest, op);
-    const s = this.x.lpm(this.table.core.t, len, this.qual(views, true));
+    const s = this.x.lpm(this.table.core.t, len, args.qual(this.cx, views, true));
     if (s === NOT_FOUND) return undefined;
     check(s, op);
     return this.destInfoOf(this.res(0), o, op);
@@ -479,7 +420,7 @@ export class Entity implements CoreEntityLike {
     const d = this.destSlot(o?.dest, op);
     const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
     this.protoArg(o.protocolId, op);
-    const s = this.x.lessSpecific(this.table.core.t, d, this.qual(views, true));
+    const s = this.x.lessSpecific(this.table.core.t, d, args.qual(this.cx, views, true));
     if (s === NOT_FOUND) return undefined;
     check(s, op);
     return this.destInfoOf(this.res(0), o, op);
@@ -763,11 +704,7 @@ export class Entity implements CoreEntityLike {
     const L = this.L;
     for (const h of handles) {
       const k = handleKind(h);
-      let ok = false;
-      if (k === L.KIND_DEST) ok = this.x.destFromHandle(this.table.core.t, h) === 0;
-      else if (k === L.KIND_ROUTE) ok = this.x.routeFromHandle(h) === 0 && this.routeTable(this.res(0)) === this.table.core.t;
-      else if (k === L.KIND_NEXTHOP) ok = this.x.nexthopFromHandle(h) === 0;
-      else if (k === L.KIND_ENTITY) ok = this.x.entityInfo(h) === 0 && this.res(1) === this.table.core.t;
+      const ok = (k === L.KIND_DEST || k === L.KIND_ROUTE || k === L.KIND_NEXTHOP || k === L.KIND_ENTITY) && args.resolves(this.cx, h, k);
       if (!ok) throw new RtmError('ERROR_INVALID_HANDLE', op, `not a destination, route, next-hop or entity handle: ${String(h)}`);
     }
     for (const h of handles) this.take(h);

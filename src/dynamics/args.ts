@@ -5,30 +5,15 @@
 // Nothing here allocates except keys and the per-table maps.
 import { RtmError } from '../errors.js';
 import type { Core } from '../core.js';
+import { readOutSlots } from '../port/records.js';
 import type { Entity } from '../entity.js';
 import type { Table } from '../rtm.js';
 
-export const U32_MAX = 0xffffffff;
+import * as args from '../rtmv2/args.js';
+export { U32_MAX, u32Arg, isNull, keyEquals } from '../rtmv2/args.js';
+export type { Key } from '../rtmv2/args.js';
 
-/** A u32 option: `undefined` → `dflt`; anything but an integer in 0..max → ERROR_INVALID_PARAMETER. */
-export function u32Arg(v: unknown, dflt: number, name: string, op: string, max = U32_MAX): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${String(v)}`);
-  }
-  return v;
-}
-
-/** NULL in a handle option: undefined, null or 0. */
-export function isNull(h: unknown): h is null | undefined | 0 {
-  return h === undefined || h === null || h === 0;
-}
-
-/** A Get call's count: default and maximum profile.maxHandlesInEnum (above it: ERROR_INVALID_PARAMETER). */
-export function countArg(e: Entity, c: unknown, op: string): number {
-  const max = e.profile.maxHandlesInEnum;
-  return u32Arg(c, max, 'count', op, max);
-}
+export function countArg(e: Entity, c: unknown, op: string): number { return args.countArg(e.cx, c, op); }
 
 /** Core constants the layer needs beyond src/layout.ts. */
 export interface DynConstants {
@@ -63,42 +48,13 @@ export function K(e: Entity): DynConstants {
   return k;
 }
 
-/** A prefix key: 4 words (MS first, host bits clear) and a length. */
-export interface Key {
-  readonly words: Uint32Array;
-  readonly len: number;
-}
-
-/** Parses a prefix option into a key (ERROR_INVALID_PARAMETER if malformed or missing). Allocates the key. */
-export function keyArg(e: Entity, p: unknown, op: string): Key {
-  const len = e.prefixIn(p as Parameters<Entity['prefixIn']>[0], op);
-  const c = e.rtm.core, base = c.io + c.IO_IN;
-  return { words: c.u32().slice(base, base + 4), len };
-}
-
-/** The key of destination slot d. Allocates the key. */
-export function destKey(e: Entity, d: number): Key {
-  const words = new Uint32Array(4);
-  const len = e.table.core.destKeyInto(d, words);
-  return { words, len };
-}
-
-export function keyEquals(a: Key, b: Key): boolean {
-  return a.len === b.len && a.words[0] === b.words[0] && a.words[1] === b.words[1] && a.words[2] === b.words[2] &&
-    a.words[3] === b.words[3];
-}
-
-/** Writes a key into the I/O area at IO_IN + off (words). */
-export function keyIn(e: Entity, k: Key | undefined, off = 0): number {
-  const c = e.rtm.core, u = c.u32(), base = c.io + c.IO_IN + off;
-  for (let w = 0; w < 4; w++) u[base + w] = k ? k.words[w] : 0;
-  return k ? k.len : 0;
-}
+export function keyArg(e: Entity, p: unknown, op: string): args.Key { return args.keyArg(e.cx, p, op); }
+export function destKey(e: Entity, d: number): args.Key { return args.destKey(e.cx, d); }
+export function keyIn(e: Entity, k: args.Key | undefined, off = 0): number { return args.keyIn(e.cx, k, off); }
 
 /** The IO_OUT slots a core call just wrote (RES0 = count), copied out. */
 export function outSlots(e: Entity): number[] {
-  const c = e.rtm.core, n = c.res(0);
-  return Array.from(c.u32().subarray(c.io + c.IO_OUT, c.io + c.IO_OUT + n));
+  return readOutSlots(e.rtm.core, e.rtm.core.res(0));
 }
 
 /** One lock (spec §7.10 rule 1): an exclusive holder with a recursion count, or shared holders with counts. */

@@ -8,6 +8,7 @@
 // (slot and generation fields of the usual encoding), never reused. Allocates per call (results).
 import { RtmError, check } from '../errors.js';
 import { handleKind } from '../layout.js';
+import * as records from '../port/records.js';
 import type { Entity } from '../entity.js';
 import type {
   DestEnumOptions, DestInfo, EnumBatch, EnumGetOptions, EnumHandle, NextHopEnumOptions, NextHopHandle, RouteCriteria,
@@ -218,11 +219,11 @@ function startOf(c: Range, last: Key | undefined): { from: Key | undefined; incl
 
 /** True if the caller owns the best route of d in one of `views` (0 = any supported view). */
 function ownsBest(e: Entity, d: number, views: number): boolean {
-  const k = K(e), u = e.rtm.core.u32(), b = e.base(e.L.SLAB_DEST, d, e.L.DEST_WORDS), NIL = e.rtm.core.NIL;
+  const k = K(e), NIL = e.rtm.core.NIL;
   const vs = views === 0 ? e.profile.viewsSupported : views;
   for (let v = 0; v < k.VIEW_COUNT; v++) {
     if (((vs >>> v) & 1) === 0) continue;
-    const best = u[b + k.DEST_BEST + v];
+    const best = records.destBest(e.rtm.core, d, v);
     if (best !== NIL && e.routeWord(best, e.L.ROUTE_OWNER) === e.slot) return true;
   }
   return false;
@@ -291,10 +292,9 @@ export function enumRoutesOf(e: Entity, d: number, views: number): number[] {
   const live = e.rtm.core.slotPages('destRoutes', (after) => e.x.destRoutes(t, d, after));
   if (views !== 0) return live.filter((r) => (e.routeWord(r, e.L.ROUTE_VIEWS) & views) !== 0);
   const k = K(e), NIL = e.rtm.core.NIL;
-  const b = e.base(e.L.SLAB_DEST, d, e.L.DEST_WORDS);
   let all = live;
   for (let v = 0; v < k.VIEW_COUNT; v++) {
-    const held = e.rtm.core.u32()[b + k.DEST_HELD + v];
+    const held = records.destHeld(e.rtm.core, d, v);
     if (held !== NIL && !all.includes(held)) {
       if (all === live) all = [...live];
       all.push(held);
@@ -388,6 +388,7 @@ export function getEnumNextHops(e: Entity, o: EnumGetOptions): EnumBatch<NextHop
 
 /** The (address, interface) position of next-hop slot s. */
 function nextHopPos(e: Entity, s: number): { key: Key; interfaceIndex: number } {
-  const L = e.L, u = e.rtm.core.u32(), b = e.base(L.SLAB_NEXTHOP, s, L.NEXTHOP_WORDS);
-  return { key: { words: u.slice(b + L.NEXTHOP_ADDR, b + L.NEXTHOP_ADDR + 4), len: u[b + L.NEXTHOP_LEN] }, interfaceIndex: u[b + L.NEXTHOP_IFINDEX] };
+  const words = new Uint32Array(4);
+  const len = records.nextHopKeyInto(e.rtm.core, s, words);
+  return { key: { words, len }, interfaceIndex: e.nhWord(s, e.L.NEXTHOP_IFINDEX) };
 }

@@ -10,6 +10,7 @@ import { RtmError, check } from '../errors.js';
 import { parsePrefixInto } from '../address.js';
 import type { Entity } from '../entity.js';
 import { KEEP_TIMER } from '../layout.js';
+import * as records from '../port/records.js';
 import type {
   AddRouteOptions, DestHandle, EntityHandle, NextHopHandle, NextHopOwnerView, NextHopState, Nullable, RouteHandle, RouteListHandle,
   RouteOwnerView, RouteState,
@@ -419,15 +420,14 @@ function commitNextHop(e: Entity, v: NextHopView, slot: number, op: string): voi
   });
 }
 
-const scratch = new Uint32Array(4);
+const scratch = new Uint32Array(4), own = new Uint32Array(4);
 
 /** True if `address` (text) names the next hop's own address. */
 function sameAddress(e: Entity, address: unknown, slot: number): boolean {
   if (typeof address !== 'string') return false;
   const len = parsePrefixInto(address, e.family, scratch, 0);
-  const L = e.L, u = e.rtm.core.u32(), b = e.base(L.SLAB_NEXTHOP, slot, L.NEXTHOP_WORDS);
-  if (len < 0 || len !== u[b + L.NEXTHOP_LEN]) return false;
-  for (let w = 0; w < 4; w++) if (scratch[w] !== u[b + L.NEXTHOP_ADDR + w]) return false;
+  if (len < 0 || len !== records.nextHopKeyInto(e.rtm.core, slot, own)) return false;
+  for (let w = 0; w < 4; w++) if (scratch[w] !== own[w]) return false;
   return true;
 }
 

@@ -9,6 +9,7 @@ import type { Entity } from '../entity.js';
 import type { EntityHandle, Handle, MethodInput, MethodResult, Nullable } from '../types.js';
 import { K, isNull, u32Arg } from './args.js';
 import { isEnumHandle } from './enums.js';
+import { resolves } from '../rtmv2/args.js';
 
 const BLOCK_METHODS = 1, RESUME_METHODS = 0;
 const DEST_TYPE = 4, ROUTE_TYPE = 5, NEXTHOP_TYPE = 6;
@@ -69,12 +70,9 @@ export function invokeMethod(e: Entity, o: { entity: EntityHandle; methodType: n
 
 /** True if `h` resolves to an object of this table of kind `kind` (a KIND_* value; 0 = any kind). */
 function targetResolves(e: Entity, h: number, kind: number): boolean {
-  const L = e.L, x = e.x, t = e.table.core.t, k = handleKind(h);
+  const L = e.L, k = handleKind(h);
   if (kind !== 0 && k !== kind) return false;
-  if (k === L.KIND_DEST) return x.destFromHandle(t, h) === 0;
-  if (k === L.KIND_ROUTE) return x.routeFromHandle(h) === 0 && e.routeTable(e.res(0)) === t;
-  if (k === L.KIND_NEXTHOP) return x.nexthopFromHandle(h) === 0 && e.entityTableOf(e.nhWord(e.res(0), L.NEXTHOP_OWNER)) === t;
-  if (k === L.KIND_ENTITY) return x.entityInfo(h) === 0 && e.res(1) === t;
+  if (k === L.KIND_DEST || k === L.KIND_ROUTE || k === L.KIND_NEXTHOP || k === L.KIND_ENTITY) return resolves(e.cx, h, k);
   const c = K(e);
   if (k === c.KIND_ENUM) return isEnumHandle(e, h);
   // route lists and notification registrations belong to other modules: accepted by kind
