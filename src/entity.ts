@@ -9,6 +9,7 @@ import { Family, AF_INET, AF_INET6, formatPrefix } from './address.js';
 import { handleKind, KEEP_TIMER } from './layout.js';
 import * as records from './port/records.js';
 import * as args from './rtmv2/args.js';
+import * as refs from './rtmv2/refs.js';
 import { u32, nullable } from './rtmv2/args.js';
 import type { Ctx, Instance } from './rtmv2/context.js';
 import type { Rtm, Table } from './rtm.js';
@@ -52,7 +53,6 @@ export class Entity implements CoreEntityLike {
   /** @internal */ readonly rtm: Rtm;
   /** @internal */ readonly table: Table;
   /** This entity's references: handle → count (spec D-33). */
-  /** @internal */ readonly refs = new Map<number, number>();
   /** @internal */ get registered(): boolean { return this.cx.registered; }
   set registered(v: boolean) { this.cx.registered = v; }
   /** Route lists this entity created (destroyed at deregistration). @internal */
@@ -80,7 +80,7 @@ export class Entity implements CoreEntityLike {
       inst: rtm as unknown as Instance, core: rtm.core, x: rtm.core.x as unknown as Ctx['x'], L: rtm.layout,
       table: table.core, t: table.core.t, family: this.family, handle, slot, protocolId, instanceId,
       profile: this.profile, info: this.info, onEvent, methods, opaqueSlot, registered: true, cleaned: false,
-      blocked: false, refs: this.refs, routeLists: this.routeLists,
+      blocked: false, refs: new Map(), routeLists: this.routeLists,
     };
   }
   /** @internal */ readonly cx: Ctx;
@@ -88,7 +88,7 @@ export class Entity implements CoreEntityLike {
   get isRegistered(): boolean { return this.registered && !this.rtm.isClosed; }
 
   /** Called when the instance closes. */
-  markGone(): void { this.registered = false; this.refs.clear(); }
+  markGone(): void { this.registered = false; refs.forgetAll(this.cx); }
 
   /** @internal */ live(op: string): void {
     if (!this.registered) throw new RtmError('ERROR_INVALID_HANDLE', op, 'entity deregistered');
@@ -103,44 +103,12 @@ export class Entity implements CoreEntityLike {
   /** Handle of live slot `slot` of kind KIND_*. */
   /** @internal */ handleOf(kind: number, slot: number): number { return this.x.handleOfX(kind, slot); }
 
-  // ── references (spec §7.9, D-33) ────────────────────────────────────────────────────────────────────
-  /** @internal */ refFn(kind: number): string | undefined {
-    const L = this.L;
-    return kind === L.KIND_DEST ? 'destRefX' : kind === L.KIND_ROUTE ? 'routeRefX' : kind === L.KIND_NEXTHOP ? 'nexthopRefX'
-      : kind === L.KIND_ENTITY ? 'entityRefX' : undefined;
-  }
-  /** Takes one reference on a handle for this entity. */
-  /** @internal */ take(h: number): void {
-    if (!h) return;
-    const fn = this.refFn(handleKind(h));
-    if (!fn) return;
-    if (this.x[fn](h, 1) !== 0) return;
-    this.refs.set(h, (this.refs.get(h) ?? 0) + 1);
-  }
-  /** Gives back one of this entity's references; false if it holds none on h. */
-  /** @internal */ drop(h: number): boolean {
-    const n = this.refs.get(h) ?? 0;
-    if (n === 0) return false;
-    const fn = this.refFn(handleKind(h));
-    if (!fn || this.x[fn](h, -1) !== 0) { this.refs.delete(h); return false; }
-    if (n === 1) this.refs.delete(h); else this.refs.set(h, n - 1);
-    return true;
-  }
-  /**
-   * Releases every handle (of kind `kind` when given); all valid ones are released, then
-   * ERROR_INVALID_HANDLE if any was not held or of another kind.
-   */
-  /** @internal */ dropAll(hs: readonly (number | undefined)[], op: string, kind = 0): void {
-    let bad = 0;
-    if (!Array.isArray(hs)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
-    for (const h of hs) {
-      if (!h) continue;
-      if ((kind !== 0 && handleKind(h) !== kind) || !this.drop(h)) bad++;
-    }
-    if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
-  }
+  // ── references (spec §7.9, D-33): src/rtmv2/refs.ts ───────────────────────────────────────────────
+  /** @internal */ take(h: number): void { refs.take(this.cx, h); }
+  /** @internal */ drop(h: number): boolean { return refs.drop(this.cx, h); }
+  /** @internal */ dropAll(hs: readonly (number | undefined)[], op: string, kind = 0): void { refs.dropAll(this.cx, hs, op, kind); }
   /** References this entity holds on a handle (tests and diagnostics). */
-  refCount(h: number): number { return this.refs.get(h) ?? 0; }
+  refCount(h: number): number { return refs.refCount(this.cx, h); }
 
   // ── arguments ───────────────────────────────────────────────────────────────────────────────────────
   /** @internal */ prefixIn(p: PrefixInput, op: string): number { return args.prefixIn(this.cx, p, op); }
@@ -166,11 +134,7 @@ export class Entity implements CoreEntityLike {
     check(this.call('deregister', () => this.x.entityDeregister(this.handle)), 'deregister');
     this.rtm.notify.entityGone(this);
     this.rtm.afterChange(this);
-    for (const [h, n] of this.refs) {
-      const fn = this.refFn(handleKind(h));
-      if (fn) for (let i = 0; i < n; i++) this.x[fn](h, -1);
-    }
-    this.refs.clear();
+    refs.dropEverything(this.cx);
     this.registered = false;
     this.rtm.entityGone(this);
   }
@@ -318,7 +282,7 @@ export class Entity implements CoreEntityLike {
   }
 
   /** Releases route handles this entity holds, ignoring those it does not (scheduler clean-up). @internal */
-  releaseRoutesQuietly(routes: readonly RouteHandle[]): void { for (const h of routes) this.drop(h); }
+  releaseRoutesQuietly(routes: readonly RouteHandle[]): void { refs.dropQuietly(this.cx, routes); }
 
   /** RtmReleaseRoutes. */
   releaseRoutes(routes: readonly RouteHandle[]): void {
@@ -698,17 +662,8 @@ export class Entity implements CoreEntityLike {
 
   // ── handles (§8.11) ─────────────────────────────────────────────────────────────────────────────────
   /** RtmReferenceHandles: +1 on each dest/route/next-hop/entity handle; all-or-nothing. */
-  referenceHandles(handles: readonly ReferenceableHandle[]): void {
-    const op = 'referenceHandles';
-    this.live(op);
-    const L = this.L;
-    for (const h of handles) {
-      const k = handleKind(h);
-      const ok = (k === L.KIND_DEST || k === L.KIND_ROUTE || k === L.KIND_NEXTHOP || k === L.KIND_ENTITY) && args.resolves(this.cx, h, k);
-      if (!ok) throw new RtmError('ERROR_INVALID_HANDLE', op, `not a destination, route, next-hop or entity handle: ${String(h)}`);
-    }
-    for (const h of handles) this.take(h);
-  }
+  referenceHandles(handles: readonly ReferenceableHandle[]): void { refs.referenceHandles(this.cx, handles); }
+
 }
 
 const scratchKey = new Uint32Array(4);
