@@ -10,6 +10,8 @@ import { handleKind, KEEP_TIMER } from './layout.js';
 import * as records from './port/records.js';
 import * as args from './rtmv2/args.js';
 import * as refs from './rtmv2/refs.js';
+import * as routes from './rtmv2/routes.js';
+import * as dests from './rtmv2/dests.js';
 import { u32, nullable } from './rtmv2/args.js';
 import type { Ctx, Instance } from './rtmv2/context.js';
 import type { Rtm, Table } from './rtm.js';
@@ -170,262 +172,40 @@ export class Entity implements CoreEntityLike {
   /** RtmReleaseEntityInfo: there are no handles inside; validates the registration only. */
   releaseEntityInfo(_info: EntityInfo): void { this.live('releaseEntityInfo'); }
 
-  // ── routes (§8.5) ───────────────────────────────────────────────────────────────────────────────────
+  // ── routes (§8.5): src/rtmv2/routes.ts ───────────────────────────────────────────────────────────────
   /** RtmAddRouteToDest (spec §8.5.1, §7.2). */
-  addRouteToDest(o: AddRouteOptions): AddRouteResult {
-    const op = 'addRouteToDest';
-    this.live(op);
-    if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
-    const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
-    const hops = o.nextHops ?? [];
-    if (!Array.isArray(hops)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'nextHops must be an array');
-    const routeList = nullable(o.routeList, op);
-    let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
-    try {
-      if (hops.length > 256) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
-      pref = u32(o.preference ?? 0, 'preference', op);
-      metric = u32(o.metric ?? 0, 'metric', op);
-      views = u32(o.views ?? 1, 'views', op);
-      flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
-      flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
-      changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
-      ttl = u32(o.timeToLive ?? 0xffffffff, 'timeToLive', op);
-      if (pref === 0 && this.rtm.options.defaultPreferences) {
-        const d = this.rtm.options.defaultPreferences[this.protocolId];
-        if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
-      }
-      len = this.prefixIn(o.dest, op);
-    } catch (e) {
-      // spec D-05: an unresolvable handle is reported before a bad parameter
-      if (!this.handlesResolve(route, neighbour, hops)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a handle does not resolve');
-      throw e;
-    }
-    for (let i = 0; i < hops.length; i++) {
-      if (typeof hops[i] !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `nextHops[${i}] is not a handle`);
-    }
-    records.writeHandles(this.rtm.core, hops);
-    this.rtm.syncNow();
-    // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
-    const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
-    const deadline = keep ? -2 : ttl === 0xffffffff ? -1 : this.rtm.clock.now() + ttl;
-    check(this.call(op, () => this.x.routeAdd(this.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1, changeIn, 0, deadline, routeList)), op);
-    const r = this.res(0), changeFlags = this.res(1);
-    const esi = o.entitySpecificInfo ?? null;
-    const rh = this.handleOf(this.L.KIND_ROUTE, r) as RouteHandle;
-    if ((changeFlags & CHANGE_NEW) !== 0) this.rtm.routeEsi[r] = esi;
-    else if (!Object.is(this.rtm.routeEsi[r] ?? null, esi)) {
-      this.rtm.routeEsi[r] = esi;
-      this.x.routeTouch(rh);
-    }
-    let handle: RouteHandle | undefined;
-    if (route) handle = route as RouteHandle;
-    else if (o.returnHandle !== false) { handle = rh; this.take(rh); }
-    this.rtm.afterChange(this);
-    if (deadline >= 0) this.rtm.timers.arm();
-    return { handle, changeFlags };
-  }
-
-  /** True if the route (0 = none), neighbour (0 = none) and next-hop handles all resolve. */
-  /** @internal */ handlesResolve(route: number, neighbour: number, hops: readonly unknown[]): boolean {
-    if (route && this.x.routeFromHandle(route) !== 0) return false;
-    if (neighbour && this.x.nexthopFromHandle(neighbour) !== 0) return false;
-    return hops.every((h) => typeof h === 'number' && this.x.nexthopFromHandle(h) === 0);
-  }
-
+  addRouteToDest(o: AddRouteOptions): AddRouteResult { return routes.addRouteToDest(this.cx, o); }
+  /** @internal */ handlesResolve(route: number, neighbour: number, hops: readonly unknown[]): boolean { return routes.handlesResolve(this.cx, route, neighbour, hops); }
   /** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
-  deleteRouteToDest(route: RouteHandle): number {
-    const op = 'deleteRouteToDest';
-    this.live(op);
-    this.rtm.syncNow();
-    check(this.call(op, () => this.x.routeDeleteX(this.handle, nullable(route, op))), op);
-    const flags = this.res(1);
-    this.drop(route);
-    this.rtm.afterChange(this);
-    return flags;
-  }
-
+  deleteRouteToDest(route: RouteHandle): number { return routes.deleteRouteToDest(this.cx, route); }
   /** RtmGetRouteInfo: a copy of the route (any state); handles inside referenced. */
-  getRouteInfo(route: RouteHandle): RouteInfo {
-    const op = 'getRouteInfo';
-    this.live(op);
-    const r = this.routeSlot(route, op);
-    return this.routeInfoOf(r);
-  }
-
-  /** @internal */ routeInfoOf(r: number): RouteInfo {
-    const L = this.L;
-    const d = this.routeWord(r, L.ROUTE_DEST), owner = this.routeWord(r, L.ROUTE_OWNER), nb = this.routeWord(r, L.ROUTE_NEIGHBOUR);
-    const fw = this.routeWord(r, L.ROUTE_FLAGS);
-    const info: RouteInfo = {
-      dest: this.handleOf(L.KIND_DEST, d) as DestHandle,
-      owner: this.handleOf(L.KIND_ENTITY, owner) as EntityHandle,
-      neighbour: nb === this.rtm.core.NIL ? undefined : this.handleOf(L.KIND_NEXTHOP, nb) as NextHopHandle,
-      state: (fw >>> L.ROUTE_STATE_SHIFT) as RouteState,
-      flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff,
-      flags: fw & 0xffff,
-      metric: this.routeWord(r, L.ROUTE_METRIC),
-      preference: this.routeWord(r, L.ROUTE_PREF),
-      views: this.routeWord(r, L.ROUTE_VIEWS),
-      entitySpecificInfo: this.rtm.routeEsi[r] ?? null,
-      nextHops: this.routeHops(r).map((h) => this.handleOf(L.KIND_NEXTHOP, h) as NextHopHandle),
-      prefix: this.table.core.destPrefix(d),
-    };
-    this.take(info.dest); this.take(info.owner); if (info.neighbour) this.take(info.neighbour);
-    for (const h of info.nextHops) this.take(h);
-    return info;
-  }
-
+  getRouteInfo(route: RouteHandle): RouteInfo { return routes.getRouteInfo(this.cx, route); }
+  /** @internal */ routeInfoOf(r: number): RouteInfo { return routes.routeInfoOf(this.cx, r); }
   /** RtmReleaseRouteInfo. */
-  releaseRouteInfo(info: RouteInfo): void {
-    this.live('releaseRouteInfo');
-    this.dropAll([info.dest, info.owner, info.neighbour, ...info.nextHops], 'releaseRouteInfo');
-  }
-
+  releaseRouteInfo(info: RouteInfo): void { routes.releaseRouteInfo(this.cx, info); }
   /** Releases route handles this entity holds, ignoring those it does not (scheduler clean-up). @internal */
-  releaseRoutesQuietly(routes: readonly RouteHandle[]): void { refs.dropQuietly(this.cx, routes); }
-
+  releaseRoutesQuietly(hs: readonly RouteHandle[]): void { refs.dropQuietly(this.cx, hs); }
   /** RtmReleaseRoutes. */
-  releaseRoutes(routes: readonly RouteHandle[]): void {
-    this.live('releaseRoutes');
-    this.dropAll(routes, 'releaseRoutes', this.L.KIND_ROUTE);
-  }
-
+  releaseRoutes(hs: readonly RouteHandle[]): void { routes.releaseRoutes(this.cx, hs); }
   /** RtmIsBestRoute: views in which the route is best (0 for deleted or held routes). */
-  isBestRoute(route: RouteHandle): number {
-    this.live('isBestRoute');
-    this.routeSlot(route, 'isBestRoute');
-    this.x.routeFromHandle(route);
-    return this.res(2);
-  }
-
-  // ── destinations (§8.4, §8.6) ───────────────────────────────────────────────────────────────────────
-  /** @internal */ destInfoOf(d: number, o: DestQueryOptions, op: string): DestInfo {
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    const proto = this.protoArg(o.protocolId, op);
-    const c = this.rtm.core, L = this.L;
-    check(this.x.destInfoX(this.table.core.t, d, proto, views), op);
-    const belongs = this.res(0), k = this.res(1);
-    const out = records.readOutWords(c, 5 * k);
-    const viewInfo: DestViewInfo[] = [];
-    for (let i = 0; i < k; i++) {
-      const r = out[5 * i + 2], held = out[5 * i + 3];
-      const route = r === c.NIL ? undefined : this.handleOf(L.KIND_ROUTE, r) as RouteHandle;
-      const owner = r === c.NIL ? undefined : this.handleOf(L.KIND_ENTITY, this.routeWord(r, L.ROUTE_OWNER)) as EntityHandle;
-      const holdRoute = held === c.NIL ? undefined : this.handleOf(L.KIND_ROUTE, held) as RouteHandle;
-      viewInfo.push({ viewId: out[5 * i], numRoutes: out[5 * i + 1], route, owner, destFlags: out[5 * i + 4], holdRoute });
-    }
-    const lastChanged = records.destLastChanged(c, d);
-    const handle = this.handleOf(L.KIND_DEST, d) as DestHandle;
-    const len = this.table.core.destKeyInto(d, scratchKey);
-    const info: DestInfo = {
-      handle, prefix: formatPrefix(this.family, scratchKey, 0, len),
-      address: { addressFamily: this.family === 4 ? AF_INET : AF_INET6, numBits: len },
-      lastChanged, views: belongs, viewInfo,
-    };
-    this.take(handle);
-    for (const v of viewInfo) { if (v.route) this.take(v.route); if (v.owner) this.take(v.owner); if (v.holdRoute) this.take(v.holdRoute); }
-    return info;
-  }
-
-  /** RtmGetDestInfo. */
-  getDestInfo(o: { dest: DestHandle } & DestQueryOptions): DestInfo {
-    const op = 'getDestInfo';
-    this.live(op);
-    const d = this.destSlot(o?.dest, op);
-    return this.destInfoOf(d, o, op);
-  }
-
-  /** RtmReleaseDestInfo. */
-  releaseDestInfo(info: DestInfo): void {
-    this.live('releaseDestInfo');
-    if (this.rtm.notify.pendingRecords.has(info)) throw new RtmError('ERROR_INVALID_HANDLE', 'releaseDestInfo', 'a changed-destination record: use releaseChangedDests');
-    this.dropAll(destInfoHandles(info), 'releaseDestInfo');
-  }
-
-  /** RtmReleaseDests. */
-  releaseDests(infos: readonly DestInfo[]): void {
-    this.live('releaseDests');
-    if (Array.isArray(infos) && infos.some((i) => this.rtm.notify.pendingRecords.has(i))) {
-      throw new RtmError('ERROR_INVALID_HANDLE', 'releaseDests', 'changed-destination records: use releaseChangedDests');
-    }
-    this.dropAll(infos.flatMap(destInfoHandles), 'releaseDests');
-  }
-
-  /** RtmGetExactMatchDestination; undefined if not found. */
-  getExactMatchDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
-    const op = 'getExactMatchDestination';
-    this.live(op);
-    const views = o?.views === 0 ? 0 : this.viewsArg(o?.views, op);
-    this.protoArg(o.protocolId, op);
-    const len = this.prefixIn(o.dest, op);
-    const s = this.x.destFindX(this.table.core.t, len, args.qual(this.cx, views, false));
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    return this.destInfoOf(this.res(0), o, op);
-  }
-
-  /** RtmGetMostSpecificDestination; undefined if none. */
-  getMostSpecificDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
-    const op = 'getMostSpecificDestination';
-    this.live(op);
-    const views = o?.views === 0 ? 0 : this.viewsArg(o?.views, op);
-    this.protoArg(o.protocolId, op);
-    const len = this.prefixIn(o.dest, op);
-    const s = this.x.lpm(this.table.core.t, len, args.qual(this.cx, views, true));
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    return this.destInfoOf(this.res(0), o, op);
-  }
-
-  /** RtmGetLessSpecificDestination; undefined at the top. */
-  getLessSpecificDestination(o: { dest: DestHandle } & DestQueryOptions): DestInfo | undefined {
-    const op = 'getLessSpecificDestination';
-    this.live(op);
-    const d = this.destSlot(o?.dest, op);
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    this.protoArg(o.protocolId, op);
-    const s = this.x.lessSpecific(this.table.core.t, d, args.qual(this.cx, views, true));
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    return this.destInfoOf(this.res(0), o, op);
-  }
-
+  isBestRoute(route: RouteHandle): number { return routes.isBestRoute(this.cx, route); }
   /** RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria. */
-  getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined {
-    const op = 'getExactMatchRoute';
-    this.live(op);
-    const flags = u32(o?.matchFlags ?? 0, 'matchFlags', op) & 0x1f;
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    const crit = o.criteria;
-    if ((flags & (MATCH_OWNER | MATCH_NEIGHBOUR | MATCH_PREF | MATCH_NEXTHOP)) !== 0 && (!crit || typeof crit !== 'object')) {
-      throw new RtmError('ERROR_INVALID_PARAMETER', op, 'matchFlags need criteria');
-    }
-    const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const len = this.prefixIn(o.dest, op);
-    const s = this.x.destFindX(this.table.core.t, len, 0);
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    const d = this.res(0), c = this.rtm.core, L = this.L;
-    const t = this.table.core.t;
-    const routes = c.slotPages(op, (after) => this.x.destRoutes(t, d, after));
-    for (const r of routes) {
-      if (views !== 0 && (this.routeWord(r, L.ROUTE_VIEWS) & views) === 0) continue;
-      const hops = this.routeHops(r).map((h) => this.handleOf(L.KIND_NEXTHOP, h));
-      if (flags & MATCH_OWNER && this.handleOf(L.KIND_ENTITY, this.routeWord(r, L.ROUTE_OWNER)) !== nullable(crit!.owner, op)) continue;
-      if (flags & MATCH_NEIGHBOUR) {
-        const nb = this.routeWord(r, L.ROUTE_NEIGHBOUR);
-        if ((nb === c.NIL ? 0 : this.handleOf(L.KIND_NEXTHOP, nb)) !== nullable(crit!.neighbour, op)) continue;
-      }
-      if (flags & MATCH_PREF && (this.routeWord(r, L.ROUTE_PREF) !== (crit!.preference ?? 0) || this.routeWord(r, L.ROUTE_METRIC) !== (crit!.metric ?? 0))) continue;
-      if (flags & MATCH_NEXTHOP && !(crit!.nextHops ?? []).every((h) => hops.includes(h))) continue;
-      if (flags & MATCH_INTERFACE && !this.routeHops(r).some((h) => this.nhWord(h, L.NEXTHOP_IFINDEX) === ifIndex)) continue;
-      const info = this.routeInfoOf(r);
-      let handle: RouteHandle | undefined;
-      if (o.returnHandle !== false) { handle = this.handleOf(L.KIND_ROUTE, r) as RouteHandle; this.take(handle); }
-      return { handle, info };
-    }
-    return undefined;
-  }
+  getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined { return routes.getExactMatchRoute(this.cx, o); }
+
+  // ── destinations (§8.4, §8.6): src/rtmv2/dests.ts ───────────────────────────────────────────────────
+  /** @internal */ destInfoOf(d: number, o: DestQueryOptions, op: string): DestInfo { return dests.destInfoOf(this.cx, d, o, op); }
+  /** RtmGetDestInfo. */
+  getDestInfo(o: { dest: DestHandle } & DestQueryOptions): DestInfo { return dests.getDestInfo(this.cx, o); }
+  /** RtmReleaseDestInfo. */
+  releaseDestInfo(info: DestInfo): void { dests.releaseDestInfo(this.cx, info); }
+  /** RtmReleaseDests. */
+  releaseDests(infos: readonly DestInfo[]): void { dests.releaseDests(this.cx, infos); }
+  /** RtmGetExactMatchDestination; undefined if not found. */
+  getExactMatchDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined { return dests.getExactMatchDestination(this.cx, o); }
+  /** RtmGetMostSpecificDestination; undefined if none. */
+  getMostSpecificDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined { return dests.getMostSpecificDestination(this.cx, o); }
+  /** RtmGetLessSpecificDestination; undefined at the top. */
+  getLessSpecificDestination(o: { dest: DestHandle } & DestQueryOptions): DestInfo | undefined { return dests.getLessSpecificDestination(this.cx, o); }
 
   // ── next hops (§8.7) ────────────────────────────────────────────────────────────────────────────────
   /** RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. */
@@ -634,15 +414,7 @@ export class Entity implements CoreEntityLike {
   }
   // ── hold-down (§8.5.3) and route lists (§8.10; core: assembly/lists.ts, facade: src/lists.ts) ─────────
   /** RtmHoldDestination. @throws ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (holdTime 0), ERROR_NOT_SUPPORTED, ERROR_BUSY */
-  holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void {
-    const op = 'holdDestination';
-    this.live(op);
-    this.destSlot(o?.dest, op);
-    const holdTime = u32(o.holdTime, 'holdTime', op);
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    this.rtm.syncNow();
-    check(this.call(op, () => this.x.holdDestinationX(this.handle, o.dest, views, holdTime)), op);
-  }
+  holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void { dests.holdDestination(this.cx, o); }
   /** RtmCreateRouteList. */
   createRouteList(): RouteListHandle { this.live('createRouteList'); return lists.createRouteList(this); }
   /** RtmInsertInRouteList. */
@@ -658,20 +430,12 @@ export class Entity implements CoreEntityLike {
   deleteRouteList(routeList: RouteListHandle): void { this.live('deleteRouteList'); lists.deleteRouteList(this, routeList); }
 
   /** Releases the references of a destination record (no D-60 check): for the notification layer. @internal */
-  releaseRecord(info: DestInfo): void { this.dropAll(destInfoHandles(info), 'releaseChangedDests'); }
+  releaseRecord(info: DestInfo): void { dests.releaseRecord(this.cx, info, 'releaseChangedDests'); }
 
   // ── handles (§8.11) ─────────────────────────────────────────────────────────────────────────────────
   /** RtmReferenceHandles: +1 on each dest/route/next-hop/entity handle; all-or-nothing. */
   referenceHandles(handles: readonly ReferenceableHandle[]): void { refs.referenceHandles(this.cx, handles); }
 
-}
-
-const scratchKey = new Uint32Array(4);
-
-function destInfoHandles(info: DestInfo): (number | undefined)[] {
-  const hs: (number | undefined)[] = [info.handle];
-  for (const v of info.viewInfo) hs.push(v.route, v.owner, v.holdRoute);
-  return hs;
 }
 
 /** An EntityInfo value. */

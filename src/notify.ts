@@ -5,6 +5,7 @@
 // RTM_CHANGE_NOTIFICATION callback per registration. Allocates one record object per pulled destination.
 import { RtmError, check } from './errors.js';
 import type { Entity } from './entity.js';
+import { markChangeRecord } from './rtmv2/dests.js';
 import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from './types.js';
 
 export const RTM_CHANGE_NOTIFICATION = 3;
@@ -25,8 +26,6 @@ interface Registration {
 export class NotifyLayer {
   private readonly byHandle = new Map<number, Registration>();
   private readonly bySlot = new Map<number, Registration>();
-  /** Records of every registration (releaseDests refuses them). */
-  readonly pendingRecords = new WeakSet<DestInfo>();
 
   /** RtmRegisterForChangeNotification. */
   register(e: Entity, o: NotifyOptions): NotifyHandle {
@@ -73,7 +72,7 @@ export class NotifyLayer {
       const info = e.destInfoOf(d, { views: r.views === 0 ? 0 : r.views, protocolId: 0 }, op);
       e.x.destUnkeepX(e.table.core.t, d);    // the queue's keep; the record's references hold it now
       r.records.add(info);
-      this.pendingRecords.add(info);
+      markChangeRecord(info, true);
       items.push(info);
     }
     return { items, done };
@@ -90,7 +89,7 @@ export class NotifyLayer {
       if (!rec) for (const x of r.records) if (x.handle === d?.handle) { rec = x; break; }
       if (!rec) { bad++; continue; }
       r.records.delete(rec);
-      this.pendingRecords.delete(rec);
+      markChangeRecord(rec, false);
       try { e.releaseRecord(rec); } catch { bad++; }
     }
     if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
@@ -134,7 +133,7 @@ export class NotifyLayer {
   }
 
   private forget(r: Registration): void {
-    for (const rec of r.records) { this.pendingRecords.delete(rec); try { r.owner.releaseRecord(rec); } catch { /* already gone */ } }
+    for (const rec of r.records) { markChangeRecord(rec, false); try { r.owner.releaseRecord(rec); } catch { /* already gone */ } }
     r.records.clear();
     this.byHandle.delete(r.handle);
     this.bySlot.delete(r.slot);

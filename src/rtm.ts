@@ -122,6 +122,12 @@ export class Rtm {
   /** Route expiries and hold-down ends (deadlines live in the core). */
   readonly timers: TimerDriver;
   private readonly opaqueUsed: boolean[][] = [[], []];
+  /** The scheduler as src/rtmv2 sees it. */
+  readonly scheduler = {
+    syncNow: (): void => this.syncNow(),
+    afterChange: (): void => { const e = this.anyEntity(); if (e) this.afterChange(e); },
+    armTimers: (): void => this.timers.arm(),
+  };
 
   private constructor(core: Core, options: RtmOptions) {
     this.core = core;

@@ -9,9 +9,10 @@
 import { RtmError, check } from '../errors.js';
 import { handleKind } from '../layout.js';
 import * as records from '../port/records.js';
+import { type Criteria, criteriaArg, routeMatches } from '../rtmv2/routes.js';
 import type { Entity } from '../entity.js';
 import type {
-  DestEnumOptions, DestInfo, EnumBatch, EnumGetOptions, EnumHandle, NextHopEnumOptions, NextHopHandle, RouteCriteria,
+  DestEnumOptions, DestInfo, EnumBatch, EnumGetOptions, EnumHandle, NextHopEnumOptions, NextHopHandle,
   RouteEnumOptions, RouteHandle,
 } from '../types.js';
 import {
@@ -19,8 +20,6 @@ import {
 } from './args.js';
 
 const ENUM_NEXT = 0x1, ENUM_RANGE = 0x2, ENUM_OWN_DESTS = 0x01000000, ENUM_OWN_ROUTES = 0x00010000;
-const MATCH_OWNER = 0x1, MATCH_NEIGHBOUR = 0x2, MATCH_PREF = 0x4, MATCH_NEXTHOP = 0x8, MATCH_INTERFACE = 0x10;
-const MATCH_NEEDS_CRITERIA = MATCH_OWNER | MATCH_NEIGHBOUR | MATCH_PREF | MATCH_NEXTHOP;
 const TWO49 = 2 ** 49;
 /** Destinations per core walk while filling a batch. */
 const WALK_CHUNK = 256;
@@ -37,17 +36,6 @@ interface DestCursor extends Range {
   readonly own: boolean;
   readonly protocolId: number;
   last: Key | undefined;
-}
-
-/** Matching criteria of §8.8.4 (handles as numbers, 0 = NULL). */
-export interface Criteria {
-  readonly flags: number;
-  readonly owner: number;
-  readonly neighbour: number;
-  readonly preference: number;
-  readonly metric: number;
-  readonly nextHops: readonly number[];
-  readonly interfaceIndex: number;
 }
 
 interface RoutePos {
@@ -132,42 +120,6 @@ function flagsArg(v: unknown, ownBit: number, op: string): { range: number; own:
 /** TargetViews of an enumeration: 0 = any; undefined / RTM_VIEW_MASK_ALL = every supported view. */
 function viewsArg(e: Entity, v: unknown, op: string): number {
   return v === 0 ? 0 : e.viewsArg(v as number | undefined, op);
-}
-
-/** Matching arguments (§8.8.4): criteria are required by OWNER, NEIGHBOUR, PREF and NEXTHOP. */
-export function criteriaArg(o: { matchFlags?: number; criteria?: RouteCriteria; interfaceIndex?: number }, op: string): Criteria {
-  const flags = u32Arg(o.matchFlags, 0, 'matchFlags', op);
-  const c = o.criteria;
-  if ((flags & MATCH_NEEDS_CRITERIA) !== 0 && (c === undefined || c === null || typeof c !== 'object')) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, 'matchFlags need criteria');
-  }
-  const interfaceIndex = u32Arg(o.interfaceIndex, 0, 'interfaceIndex', op);
-  const h = (x: unknown): number => (isNull(x) ? 0 : x as number);
-  return {
-    flags: flags & 0x1f, owner: h(c?.owner), neighbour: h(c?.neighbour), preference: c?.preference ?? 0,
-    metric: c?.metric ?? 0, nextHops: Array.isArray(c?.nextHops) ? [...c!.nextHops] : [], interfaceIndex,
-  };
-}
-
-/** Whether route slot r passes the criteria (the tests of Entity.getExactMatchRoute). */
-export function routeMatches(e: Entity, r: number, m: Criteria): boolean {
-  if (m.flags === 0) return true;
-  const L = e.L, NIL = e.rtm.core.NIL;
-  if (m.flags & MATCH_OWNER && e.handleOf(L.KIND_ENTITY, e.routeWord(r, L.ROUTE_OWNER)) !== m.owner) return false;
-  if (m.flags & MATCH_NEIGHBOUR) {
-    const nb = e.routeWord(r, L.ROUTE_NEIGHBOUR);
-    if ((nb === NIL ? 0 : e.handleOf(L.KIND_NEXTHOP, nb)) !== m.neighbour) return false;
-  }
-  if (m.flags & MATCH_PREF && (e.routeWord(r, L.ROUTE_PREF) !== m.preference || e.routeWord(r, L.ROUTE_METRIC) !== m.metric)) return false;
-  if (m.flags & (MATCH_NEXTHOP | MATCH_INTERFACE)) {
-    const hops = e.routeHops(r);
-    if (m.flags & MATCH_NEXTHOP) {
-      const hs = hops.map((s) => e.handleOf(L.KIND_NEXTHOP, s));
-      if (!m.nextHops.every((n) => hs.includes(n))) return false;
-    }
-    if (m.flags & MATCH_INTERFACE && !hops.some((s) => e.nhWord(s, L.NEXTHOP_IFINDEX) === m.interfaceIndex)) return false;
-  }
-  return true;
 }
 
 function rangeOf(e: Entity, range: number, start: unknown, op: string): Range {
@@ -315,7 +267,7 @@ export function getEnumRoutes(e: Entity, o: EnumGetOptions): EnumBatch<RouteHand
     const atLast = c.last !== undefined && keyEquals(key, c.last.key);
     for (const r of enumRoutesOf(e, d, c.views)) {
       if (c.own && e.routeWord(r, L.ROUTE_OWNER) !== e.slot) continue;
-      if (!routeMatches(e, r, c.criteria)) continue;
+      if (!routeMatches(e.cx, r, c.criteria)) continue;
       if (atLast && (c.returned.has(e.handleOf(L.KIND_ROUTE, r)) || !afterPos(e, r, c.last!))) continue;
       found.push({ r, key });
       if (found.length > count) return false;

@@ -13,8 +13,9 @@ import * as methods from './methods.js';
 import * as opaque from './opaque.js';
 
 export type * as T from '../types.js';
-export { registerEnum, enumCursor, enumRoutesOf, routeMatches, criteriaArg } from './enums.js';
-export type { Criteria } from './enums.js';
+export { registerEnum, enumCursor, enumRoutesOf } from './enums.js';
+export { routeMatches, criteriaArg } from '../rtmv2/routes.js';
+export type { Criteria } from '../rtmv2/routes.js';
 export { RouteView, NextHopView } from './locks.js';
 
 /** Per-entity state of the dynamics layer. */
