@@ -1,34 +1,34 @@
-// Entity: one registration (RTM_ENTITY_HANDLE) and the RTMv2 functions that take it — registration
-// and entity information, next hops, routes, destination queries, information retrieval and handle
-// reference counting (spec §7.1–7.5, §7.9, §7.15–7.17, §8.1, §8.4–8.7, §8.11). Routing facts live in
-// the core; this class parses arguments, keeps the entity's own reference counts (spec D-33: per
-// entity, so over-release and clean-up at deregistration are exact) and the JS-valued fields
-// (EntitySpecificInfo), and turns statuses into RtmError. Results are fresh objects (they allocate).
-import { RtmError, check } from './errors.js';
-import { Family, AF_INET, AF_INET6, formatPrefix } from './address.js';
-import { handleKind, KEEP_TIMER } from './layout.js';
-import * as records from './port/records.js';
-import * as args from './rtmv2/args.js';
-import * as refs from './rtmv2/refs.js';
-import * as routes from './rtmv2/routes.js';
-import * as dests from './rtmv2/dests.js';
-import { u32, nullable } from './rtmv2/args.js';
-import type { Ctx, Instance } from './rtmv2/context.js';
-import type { Rtm, Table } from './rtm.js';
+// Entity: one registration (RTM_ENTITY_HANDLE) and the RTMv2 functions that take it, as one-line
+// delegations to the capability modules of src/rtmv2/ (one per spec chapter), each working on this
+// entity's narrow context (Ctx: the core, its table, its slot and handle, its JS-valued state). Routing
+// facts live in the core; what is JavaScript by nature (the event callback, exported methods,
+// EntitySpecificInfo, owner views, notification contexts) lives in the modules. Results are fresh objects
+// (they allocate) unless a method says otherwise.
+import { RtmError } from './errors.js';
+import type { Family } from './address.js';
 import type {
   EntityHandle, DestHandle, RouteHandle, NextHopHandle, RegnProfile, EntityInfo, EventCallback, EntityMethod,
-  RegisteredEntity, AddRouteOptions, AddRouteResult, RouteInfo, DestInfo, DestViewInfo, DestQueryOptions,
-  PrefixInput, ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
-  FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, RouteState, NextHopState, EntityLike,
-  NotifyHandle, NotifyOptions, EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable,
+  RegisteredEntity, AddRouteOptions, AddRouteResult, RouteInfo, DestInfo, DestQueryOptions, PrefixInput,
+  ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
+  FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, EntityLike, NotifyHandle, NotifyOptions,
+  EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable, OpaqueSlot, MethodResult, Handle, RouteOwnerView,
+  DestEnumOptions, RouteEnumOptions, NextHopEnumOptions, IterateOptions,
 } from './types.js';
-import * as lists from './lists.js';
-import { Dynamics, type T } from './dynamics/index.js';
-import { nextHopView } from './dynamics/locks.js';
+import type { Ctx, Exports, Instance } from './rtmv2/context.js';
+import { live, u32 } from './rtmv2/args.js';
+import * as refs from './rtmv2/refs.js';
+import * as entities from './rtmv2/entities.js';
+import * as routes from './rtmv2/routes.js';
+import * as dests from './rtmv2/dests.js';
+import * as nexthops from './rtmv2/nexthops.js';
+import * as locks from './rtmv2/locks.js';
+import * as opaque from './rtmv2/opaque.js';
+import * as methods from './rtmv2/methods.js';
+import * as enums from './rtmv2/enums.js';
+import * as notify from './rtmv2/notify.js';
+import * as lists from './rtmv2/lists.js';
 
-const NOT_FOUND = 1168;
-const CHANGE_NEW = 0x2;
-const MATCH_OWNER = 0x1, MATCH_NEIGHBOUR = 0x2, MATCH_PREF = 0x4, MATCH_NEXTHOP = 0x8, MATCH_INTERFACE = 0x10;
+export { entityInfoOf } from './rtmv2/entities.js';
 
 /** The part of EntityLike the core-semantics layer implements (the dynamics layer adds the rest). */
 export type CoreEntityLike = Pick<EntityLike,
@@ -52,139 +52,53 @@ export class Entity implements CoreEntityLike {
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */
   readonly opaqueSlot: number;
-  /** @internal */ readonly rtm: Rtm;
-  /** @internal */ readonly table: Table;
-  /** This entity's references: handle → count (spec D-33). */
-  /** @internal */ get registered(): boolean { return this.cx.registered; }
-  set registered(v: boolean) { this.cx.registered = v; }
-  /** Route lists this entity created (destroyed at deregistration). @internal */
-  readonly routeLists = new Set<number>();
+  /** What the capability modules work on. @internal */
+  readonly cx: Ctx;
 
-  constructor(rtm: Rtm, table: Table, handle: EntityHandle, slot: number, protocolId: number, instanceId: number,
-    onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
-    this.rtm = rtm;
-    this.table = table;
-    this.handle = handle;
-    this.slot = slot;
-    this.family = table.family;
-    this.protocolId = protocolId;
-    this.instanceId = instanceId;
-    this.onEvent = onEvent;
-    this.methods = methods;
-    this.opaqueSlot = opaqueSlot;
-    const views = rtm.options.views;
-    this.profile = Object.freeze({
-      maxNextHopsInRoute: rtm.options.maxNextHopsInRoute, maxHandlesInEnum: rtm.options.maxHandlesInEnum,
-      viewsSupported: views, numberOfViews: (views & 1) + ((views >> 1) & 1),
-    });
-    this.info = entityInfoOf(rtm.instanceId, this.family, protocolId, instanceId);
-    this.cx = {
-      inst: rtm as unknown as Instance, core: rtm.core, x: rtm.core.x as unknown as Ctx['x'], L: rtm.layout,
-      table: table.core, t: table.core.t, family: this.family, handle, slot, protocolId, instanceId,
-      profile: this.profile, info: this.info, onEvent, methods, opaqueSlot, registered: true, cleaned: false,
-      blocked: false, refs: new Map(), routeLists: this.routeLists,
-    };
+  /** @internal (Rtm.registerEntity creates entities) */
+  constructor(cx: Ctx) {
+    this.cx = cx;
+    this.handle = cx.handle;
+    this.profile = cx.profile;
+    this.info = cx.info;
+    this.family = cx.family;
+    this.slot = cx.slot;
+    this.protocolId = cx.protocolId;
+    this.instanceId = cx.instanceId;
+    this.onEvent = cx.onEvent;
+    this.methods = cx.methods;
+    this.opaqueSlot = cx.opaqueSlot;
   }
-  /** @internal */ readonly cx: Ctx;
 
-  get isRegistered(): boolean { return this.registered && !this.rtm.isClosed; }
-
+  get isRegistered(): boolean { return this.cx.registered && !this.cx.inst.isClosed; }
   /** Called when the instance closes. */
-  markGone(): void { this.registered = false; refs.forgetAll(this.cx); }
-
-  /** @internal */ live(op: string): void {
-    if (!this.registered) throw new RtmError('ERROR_INVALID_HANDLE', op, 'entity deregistered');
-    this.rtm.usable(op);
-  }
-
-  /** @internal */ get x() { return this.rtm.core.x as unknown as Record<string, (...a: number[]) => number>; }
-  /** @internal */ get L() { return this.rtm.layout; }
-  /** @internal */ res(i: number): number { return this.rtm.core.res(i); }
-  /** @internal */ call(op: string, f: () => number): number { return this.rtm.core.guard(f); }
-
-  /** Handle of live slot `slot` of kind KIND_*. */
-  /** @internal */ handleOf(kind: number, slot: number): number { return this.x.handleOfX(kind, slot); }
-
-  // ── references (spec §7.9, D-33): src/rtmv2/refs.ts ───────────────────────────────────────────────
-  /** @internal */ take(h: number): void { refs.take(this.cx, h); }
-  /** @internal */ drop(h: number): boolean { return refs.drop(this.cx, h); }
-  /** @internal */ dropAll(hs: readonly (number | undefined)[], op: string, kind = 0): void { refs.dropAll(this.cx, hs, op, kind); }
+  markGone(): void { entities.markGone(this.cx); }
   /** References this entity holds on a handle (tests and diagnostics). */
   refCount(h: number): number { return refs.refCount(this.cx, h); }
 
-  // ── arguments ───────────────────────────────────────────────────────────────────────────────────────
-  /** @internal */ prefixIn(p: PrefixInput, op: string): number { return args.prefixIn(this.cx, p, op); }
-  /** @internal */ viewsArg(v: number | undefined, op: string): number { return args.viewsArg(this.cx, v, op); }
-  /** @internal */ protoArg(p: number | undefined, op: string): number { return args.protoArg(this.cx, p, op); }
-  /** @internal */ destSlot(h: unknown, op: string): number { return args.destArg(this.cx, h, op); }
-  /** @internal */ routeSlot(h: unknown, op: string): number { return args.routeArg(this.cx, h, op); }
-  /** @internal */ nextHopSlot(h: unknown, op: string): number { return args.nextHopArg(this.cx, h, op); }
-
-  // ── record readers ──────────────────────────────────────────────────────────────────────────────────
-  /** @internal */ routeWord(r: number, w: number): number { return records.routeWord(this.rtm.core, r, w); }
-  /** @internal */ nhWord(h: number, w: number): number { return records.nextHopWord(this.rtm.core, h, w); }
-  /** @internal */ routeHops(r: number): number[] { return records.routeHopSlots(this.rtm.core, r); }
-
-  // ── registration (§8.1) ─────────────────────────────────────────────────────────────────────────────
+  // ── registration and entity information (§8.1): src/rtmv2/entities.ts ─────────────────────────────────
   /** RtmDeregisterEntity: deletes the entity's routes and next hops, drops its references (§7.16). */
-  deregister(): void {
-    this.live('deregister');
-    if (this.rtm.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'deregister', 'inside a registration-event callback');
-    this.rtm.syncNow();
-    this.dynamicsCleanup();
-    lists.deleteRouteListsOf(this);
-    check(this.call('deregister', () => this.x.entityDeregister(this.handle)), 'deregister');
-    this.rtm.notify.entityGone(this);
-    this.rtm.afterChange(this);
-    refs.dropEverything(this.cx);
-    this.registered = false;
-    this.rtm.entityGone(this);
-  }
-
+  deregister(): void { entities.deregister(this.cx); }
   /** RtmGetRegisteredEntities: every entity of this table, in registration order; handles referenced. */
-  getRegisteredEntities(): RegisteredEntity[] {
-    this.live('getRegisteredEntities');
-    if (this.rtm.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'getRegisteredEntities', 'inside a registration-event callback');
-    const t = this.table.core.t;
-    const slots = this.rtm.core.slotPages('getRegisteredEntities', (after) => this.x.entityList(t, after));
-    return slots.map((s) => {
-      const h = this.handleOf(this.L.KIND_ENTITY, s) as EntityHandle;
-      this.take(h);
-      return { handle: h, info: this.getEntityInfo(h) };
-    });
-  }
-
+  getRegisteredEntities(): RegisteredEntity[] { return entities.getRegisteredEntities(this.cx); }
   /** RtmReleaseEntities. */
-  releaseEntities(entities: readonly EntityHandle[]): void {
-    this.live('releaseEntities');
-    this.dropAll(entities, 'releaseEntities', this.L.KIND_ENTITY);
-  }
-
+  releaseEntities(hs: readonly EntityHandle[]): void { entities.releaseEntities(this.cx, hs); }
   /** RtmGetEntityInfo: identity of any entity of this table (also deregistered but referenced). */
-  getEntityInfo(entity: EntityHandle): EntityInfo {
-    this.live('getEntityInfo');
-    if (typeof entity !== 'number' || this.x.entityInfo(entity) !== 0 || this.res(1) !== this.table.core.t) {
-      throw new RtmError('ERROR_INVALID_HANDLE', 'getEntityInfo', 'bad entity handle');
-    }
-    return entityInfoOf(this.rtm.instanceId, this.family, this.res(2), this.res(3));
-  }
-
+  getEntityInfo(entity: EntityHandle): EntityInfo { return entities.getEntityInfo(this.cx, entity); }
   /** RtmReleaseEntityInfo: there are no handles inside; validates the registration only. */
-  releaseEntityInfo(_info: EntityInfo): void { this.live('releaseEntityInfo'); }
+  releaseEntityInfo(info: EntityInfo): void { entities.releaseEntityInfo(this.cx, info); }
+  /** Releases what this entity holds in the JS-side modules (enumerations, locks, opaque values, blocking); for deregister(). */
+  dynamicsCleanup(): void { entities.cleanup(this.cx); }
 
-  // ── routes (§8.5): src/rtmv2/routes.ts ───────────────────────────────────────────────────────────────
+  // ── routes (§8.5, §8.6.4–8.6.5): src/rtmv2/routes.ts ──────────────────────────────────────────────────
   /** RtmAddRouteToDest (spec §8.5.1, §7.2). */
   addRouteToDest(o: AddRouteOptions): AddRouteResult { return routes.addRouteToDest(this.cx, o); }
-  /** @internal */ handlesResolve(route: number, neighbour: number, hops: readonly unknown[]): boolean { return routes.handlesResolve(this.cx, route, neighbour, hops); }
   /** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
   deleteRouteToDest(route: RouteHandle): number { return routes.deleteRouteToDest(this.cx, route); }
   /** RtmGetRouteInfo: a copy of the route (any state); handles inside referenced. */
   getRouteInfo(route: RouteHandle): RouteInfo { return routes.getRouteInfo(this.cx, route); }
-  /** @internal */ routeInfoOf(r: number): RouteInfo { return routes.routeInfoOf(this.cx, r); }
   /** RtmReleaseRouteInfo. */
   releaseRouteInfo(info: RouteInfo): void { routes.releaseRouteInfo(this.cx, info); }
-  /** Releases route handles this entity holds, ignoring those it does not (scheduler clean-up). @internal */
-  releaseRoutesQuietly(hs: readonly RouteHandle[]): void { refs.dropQuietly(this.cx, hs); }
   /** RtmReleaseRoutes. */
   releaseRoutes(hs: readonly RouteHandle[]): void { routes.releaseRoutes(this.cx, hs); }
   /** RtmIsBestRoute: views in which the route is best (0 for deleted or held routes). */
@@ -192,8 +106,7 @@ export class Entity implements CoreEntityLike {
   /** RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria. */
   getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined { return routes.getExactMatchRoute(this.cx, o); }
 
-  // ── destinations (§8.4, §8.6): src/rtmv2/dests.ts ───────────────────────────────────────────────────
-  /** @internal */ destInfoOf(d: number, o: DestQueryOptions, op: string): DestInfo { return dests.destInfoOf(this.cx, d, o, op); }
+  // ── destinations (§8.4, §8.5.3, §8.6.1–8.6.3): src/rtmv2/dests.ts ────────────────────────────────────
   /** RtmGetDestInfo. */
   getDestInfo(o: { dest: DestHandle } & DestQueryOptions): DestInfo { return dests.getDestInfo(this.cx, o); }
   /** RtmReleaseDestInfo. */
@@ -206,125 +119,68 @@ export class Entity implements CoreEntityLike {
   getMostSpecificDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined { return dests.getMostSpecificDestination(this.cx, o); }
   /** RtmGetLessSpecificDestination; undefined at the top. */
   getLessSpecificDestination(o: { dest: DestHandle } & DestQueryOptions): DestInfo | undefined { return dests.getLessSpecificDestination(this.cx, o); }
+  /** RtmHoldDestination. @throws ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (holdTime 0), ERROR_NOT_SUPPORTED, ERROR_BUSY */
+  holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void { dests.holdDestination(this.cx, o); }
 
-  // ── next hops (§8.7) ────────────────────────────────────────────────────────────────────────────────
+  // ── next hops (§8.7): src/rtmv2/nexthops.ts ────────────────────────────────────────────────────────────
   /** RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. */
-  addNextHop(o: AddNextHopOptions): AddNextHopResult {
-    const op = 'addNextHop';
-    this.live(op);
-    if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
-    const nh = nullable(o.nextHop, op), remote = nullable(o.remoteNextHop, op);
-    const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
-    const len = this.prefixIn(o.address, op);
-    check(this.call(op, () => this.x.nexthopAdd(this.handle, len, ifIndex, flags, remote, nh)), op);
-    const slot = this.res(0), created = this.res(1);
-    this.rtm.nextHopEsi[slot] = o.entitySpecificInfo ?? null;
-    let handle: NextHopHandle | undefined;
-    if (nh) handle = nh as NextHopHandle;
-    else if (o.returnHandle !== false) { handle = this.handleOf(this.L.KIND_NEXTHOP, slot) as NextHopHandle; this.take(handle); }
-    return { handle, changeFlags: created ? 1 : 0 };
-  }
-
+  addNextHop(o: AddNextHopOptions): AddNextHopResult { return nexthops.addNextHop(this.cx, o); }
   /** RtmFindNextHop in the caller's list; undefined if absent. */
-  findNextHop(o: NextHopIdentity): FindNextHopResult | undefined {
-    const op = 'findNextHop';
-    this.live(op);
-    const ifIndex = u32(o?.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const len = this.prefixIn(o.address, op);
-    const s = this.x.nexthopFind(this.handle, len, ifIndex);
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    const handle = this.handleOf(this.L.KIND_NEXTHOP, this.res(0)) as NextHopHandle;
-    this.take(handle);
-    return { handle, pointer: nextHopView(this, this.dyn.locks, handle) };
-  }
-
+  findNextHop(o: NextHopIdentity): FindNextHopResult | undefined { return nexthops.findNextHop(this.cx, o); }
   /** RtmDeleteNextHop by handle (consumes one of the caller's references) or by identity. */
-  deleteNextHop(target: NextHopHandle | NextHopIdentity): void {
-    const op = 'deleteNextHop';
-    this.live(op);
-    if (typeof target === 'number') {
-      check(this.call(op, () => this.x.nexthopDelete(this.handle, target, 0, 0)), op);
-      this.drop(target);
-    } else if (target && typeof target === 'object') {
-      const ifIndex = u32(target.interfaceIndex ?? 0, 'interfaceIndex', op);
-      const len = this.prefixIn(target.address, op);
-      check(this.call(op, () => this.x.nexthopDelete(this.handle, 0, len, ifIndex)), op);
-    } else throw new RtmError('ERROR_INVALID_PARAMETER', op, 'neither a handle nor an identity');
-  }
-
+  deleteNextHop(target: NextHopHandle | NextHopIdentity): void { nexthops.deleteNextHop(this.cx, target); }
   /** RtmGetNextHopInfo (any next hop of this table); owner and remote destination referenced. */
-  getNextHopInfo(nextHop: NextHopHandle): NextHopInfo {
-    const op = 'getNextHopInfo';
-    this.live(op);
-    const s = this.nextHopSlot(nextHop, op);
-    const info = this.nextHopInfoOf(s);
-    this.take(info.owner);
-    if (info.remoteNextHop) this.take(info.remoteNextHop);
-    return info;
-  }
-
-  /** @internal */ nextHopInfoOf(s: number): NextHopInfo {
-    const L = this.L, c = this.rtm.core;
-    const remote = this.nhWord(s, L.NEXTHOP_REMOTE), fl = this.nhWord(s, L.NEXTHOP_FLAGS);
-    return {
-      address: this.rtm.nextHopAddress(this.family, s),
-      interfaceIndex: this.nhWord(s, L.NEXTHOP_IFINDEX),
-      owner: this.handleOf(L.KIND_ENTITY, this.nhWord(s, L.NEXTHOP_OWNER)) as EntityHandle,
-      state: (fl >>> L.NEXTHOP_STATE_SHIFT) as NextHopState,
-      flags: fl & 0xffff,
-      entitySpecificInfo: this.rtm.nextHopEsi[s] ?? null,
-      remoteNextHop: remote === c.NIL ? undefined : (this.handleOf(L.KIND_DEST, remote) || undefined) as DestHandle | undefined,
-    };
-  }
-
+  getNextHopInfo(nextHop: NextHopHandle): NextHopInfo { return nexthops.getNextHopInfo(this.cx, nextHop); }
   /** RtmGetNextHopPointer: the owner's view of its next hop (no reference). */
-  getNextHopPointer(nextHop: NextHopHandle): NextHopOwnerView {
-    const op = 'getNextHopPointer';
-    this.live(op);
-    const s = this.nextHopSlot(nextHop, op);
-    if (this.nhWord(s, this.L.NEXTHOP_OWNER) !== this.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
-    return nextHopView(this, this.dyn.locks, nextHop);
-  }
-
+  getNextHopPointer(nextHop: NextHopHandle): NextHopOwnerView { return nexthops.getNextHopPointer(this.cx, nextHop); }
   /** RtmReleaseNextHopInfo. */
-  releaseNextHopInfo(info: NextHopInfo): void {
-    this.live('releaseNextHopInfo');
-    this.dropAll([info.owner, info.remoteNextHop], 'releaseNextHopInfo');
-  }
-
+  releaseNextHopInfo(info: NextHopInfo): void { nexthops.releaseNextHopInfo(this.cx, info); }
   /** RtmReleaseNextHops. */
-  releaseNextHops(nextHops: readonly NextHopHandle[]): void {
-    this.live('releaseNextHops');
-    this.dropAll(nextHops, 'releaseNextHops', this.L.KIND_NEXTHOP);
-  }
+  releaseNextHops(hs: readonly NextHopHandle[]): void { nexthops.releaseNextHops(this.cx, hs); }
+  /** RtmLockNextHop. @throws RtmError ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED, ERROR_NOT_FOUND, ERROR_BUSY, ERROR_NOT_LOCKED, ERROR_INVALID_PARAMETER */
+  lockNextHop(o: { nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }): NextHopOwnerView | undefined { return nexthops.lockNextHop(this.cx, o); }
 
-  // ── dynamics (facade): delegations to src/dynamics ──
-  /** Per-entity state of the dynamics layer (enumerations, locks and owner views, opaque slots, method blocking). */
-  /** @internal */ readonly dyn: Dynamics = new Dynamics(this);
-  lockDestination(o: { dest: DestHandle; exclusive?: boolean; lock?: boolean }): void { this.dyn.lockDestination(o); }
-  getOpaqueInformationPointer(dest: DestHandle): T.OpaqueSlot | undefined { return this.dyn.getOpaqueInformationPointer(dest); }
-  getEntityMethods(entity: EntityHandle): number[] { return this.dyn.getEntityMethods(entity); }
-  invokeMethod(o: { entity: EntityHandle; methodType: number; inputData?: Uint8Array; outputCapacity?: number }): T.MethodResult[] { return this.dyn.invokeMethod(o); }
-  blockMethods(o: { blockingFlag: number; targetHandle?: T.Nullable<T.Handle>; targetType?: number }): void { this.dyn.blockMethods(o); }
-  getRoutePointer(route: RouteHandle): T.RouteOwnerView { return this.dyn.getRoutePointer(route); }
-  lockRoute(o: { route: RouteHandle; exclusive?: boolean; lock?: boolean }): T.RouteOwnerView | undefined { return this.dyn.lockRoute(o); }
-  updateAndUnlockRoute(o: { route: RouteHandle; timeToLive?: number; routeList?: T.Nullable<T.RouteListHandle> }): number { return this.dyn.updateAndUnlockRoute(o); }
-  lockNextHop(o: { nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }): NextHopOwnerView | undefined { return this.dyn.lockNextHop(o); }
-  createDestEnum(o?: T.DestEnumOptions): T.EnumHandle { return this.dyn.createDestEnum(o); }
-  getEnumDests(o: T.EnumGetOptions): T.EnumBatch<DestInfo> { return this.dyn.getEnumDests(o); }
-  createRouteEnum(o?: T.RouteEnumOptions): T.EnumHandle { return this.dyn.createRouteEnum(o); }
-  getEnumRoutes(o: T.EnumGetOptions): T.EnumBatch<RouteHandle> { return this.dyn.getEnumRoutes(o); }
-  createNextHopEnum(o?: T.NextHopEnumOptions): T.EnumHandle { return this.dyn.createNextHopEnum(o); }
-  getEnumNextHops(o: T.EnumGetOptions): T.EnumBatch<NextHopHandle> { return this.dyn.getEnumNextHops(o); }
-  deleteEnumHandle(enumHandle: T.EnumHandle): void { this.dyn.deleteEnumHandle(enumHandle); }
-  dests(o?: T.DestEnumOptions & T.IterateOptions): IterableIterator<DestInfo> { return this.dyn.dests(o); }
-  routes(o?: T.RouteEnumOptions & T.IterateOptions): IterableIterator<RouteHandle> { return this.dyn.routes(o); }
-  /** Releases what this entity holds in the dynamics layer (enumerations, locks, opaque values, blocking); for deregister(). */
-  dynamicsCleanup(): void { this.dyn.cleanup(); }
+  // ── locks and owner views (§8.2, §8.5.4–8.5.6): src/rtmv2/locks.ts ───────────────────────────────────
+  /** RtmLockDestination. @throws RtmError ERROR_INVALID_HANDLE, ERROR_BUSY, ERROR_NOT_LOCKED, ERROR_INVALID_PARAMETER (staged route edits reverted) */
+  lockDestination(o: { dest: DestHandle; exclusive?: boolean; lock?: boolean }): void { locks.lockDestination(this.cx, o); }
+  /** RtmGetRoutePointer: the owner view. @throws RtmError ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED */
+  getRoutePointer(route: RouteHandle): RouteOwnerView { return locks.getRoutePointer(this.cx, route); }
+  /** RtmLockRoute (locks the route's destination). @throws RtmError ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED, ERROR_BUSY, ERROR_NOT_LOCKED, ERROR_INVALID_PARAMETER */
+  lockRoute(o: { route: RouteHandle; exclusive?: boolean; lock?: boolean }): RouteOwnerView | undefined { return locks.lockRoute(this.cx, o); }
+  /** RtmUpdateAndUnlockRoute; returns RTM_ROUTE_CHANGE_BEST or 0. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_ACCESS_DENIED, ERROR_NOT_LOCKED */
+  updateAndUnlockRoute(o: { route: RouteHandle; timeToLive?: number; routeList?: Nullable<RouteListHandle> }): number { return locks.updateAndUnlockRoute(this.cx, o); }
   /** The route's owner view (D-42), e.g. Context2 of RTM_ROUTE_EXPIRED. @throws RtmError ERROR_INVALID_HANDLE */
-  ownerViewOfRoute(route: RouteHandle): T.RouteOwnerView { return this.dyn.ownerViewOfRoute(route); }
+  ownerViewOfRoute(route: RouteHandle): RouteOwnerView { return locks.ownerViewOfRoute(this.cx, route); }
+
+  // ── opaque pointers (§8.2) and methods (§8.3): src/rtmv2/opaque.ts, methods.ts ─────────────────────────
+  /** RtmGetOpaqueInformationPointer: the caller's slot, or undefined if it reserved none. @throws RtmError ERROR_INVALID_HANDLE */
+  getOpaqueInformationPointer(dest: DestHandle): OpaqueSlot | undefined { return opaque.getOpaqueInformationPointer(this.cx, dest); }
+  /** RtmGetEntityMethods. @throws RtmError ERROR_INVALID_HANDLE */
+  getEntityMethods(entity: EntityHandle): number[] { return methods.getEntityMethods(this.cx, entity); }
+  /** RtmInvokeMethod. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_BUSY */
+  invokeMethod(o: { entity: EntityHandle; methodType: number; inputData?: Uint8Array; outputCapacity?: number }): MethodResult[] { return methods.invokeMethod(this.cx, o); }
+  /** RtmBlockMethods. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  blockMethods(o: { blockingFlag: number; targetHandle?: Nullable<Handle>; targetType?: number }): void { methods.blockMethods(this.cx, o); }
+
+  // ── enumerations (§8.8): src/rtmv2/enums.ts ────────────────────────────────────────────────────────────
+  /** RtmCreateDestEnum. @throws RtmError ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED */
+  createDestEnum(o?: DestEnumOptions): EnumHandle { return enums.createDestEnum(this.cx, o); }
+  /** RtmGetEnumDests. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  getEnumDests(o: EnumGetOptions): EnumBatch<DestInfo> { return enums.getEnumDests(this.cx, o); }
+  /** RtmCreateRouteEnum. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED */
+  createRouteEnum(o?: RouteEnumOptions): EnumHandle { return enums.createRouteEnum(this.cx, o); }
+  /** RtmGetEnumRoutes. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  getEnumRoutes(o: EnumGetOptions): EnumBatch<RouteHandle> { return enums.getEnumRoutes(this.cx, o); }
+  /** RtmCreateNextHopEnum. @throws RtmError ERROR_INVALID_PARAMETER */
+  createNextHopEnum(o?: NextHopEnumOptions): EnumHandle { return enums.createNextHopEnum(this.cx, o); }
+  /** RtmGetEnumNextHops. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  getEnumNextHops(o: EnumGetOptions): EnumBatch<NextHopHandle> { return enums.getEnumNextHops(this.cx, o); }
+  /** RtmDeleteEnumHandle. @throws RtmError ERROR_INVALID_HANDLE */
+  deleteEnumHandle(enumHandle: EnumHandle): void { enums.deleteEnumHandle(this.cx, enumHandle); }
+  /** Destinations through an enumeration; a batch's references are released when the iterator moves on. */
+  dests(o?: DestEnumOptions & IterateOptions): IterableIterator<DestInfo> { return enums.dests(this.cx, o); }
+  /** Route handles through an enumeration, with the reference rule of dests(). */
+  routes(o?: RouteEnumOptions & IterateOptions): IterableIterator<RouteHandle> { return enums.routes(this.cx, o); }
 
   // ── bulk loading (not in RTMv2) ─────────────────────────────────────────────────────────────────────
   /**
@@ -370,78 +226,47 @@ export class Entity implements CoreEntityLike {
     return { routesCreated, destsCreated };
   }
 
-  // ── change notification (§8.9; core: assembly/notify.ts, facade: src/notify.ts) ─────────────────────
+  // ── used by addRoutesBatch above until it moves to src/rtmv2/batch.ts ──────────────────────────────────
+  /** @internal */ live(op: string): void { live(this.cx, op); }
+  /** @internal */ get rtm(): Pick<Instance, 'core'> & { syncNow(): void; afterChange(_e?: unknown): void } {
+    const inst = this.cx.inst;
+    return { core: inst.core, syncNow: () => inst.scheduler.syncNow(), afterChange: () => inst.scheduler.afterChange() };
+  }
+  /** @internal */ get x(): Exports { return this.cx.x; }
+  /** @internal */ res(i: number): number { return this.cx.core.res(i); }
+  /** @internal */ call(_op: string, f: () => number): number { return this.cx.core.guard(f); }
+
+  // ── change notification (§8.9): src/rtmv2/notify.ts ───────────────────────────────────────────────────
   /** RtmRegisterForChangeNotification. @throws ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED, ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY */
-  registerForChangeNotification(o: NotifyOptions): NotifyHandle {
-    this.live('registerForChangeNotification');
-    if (this.rtm.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', 'registerForChangeNotification', 'inside a change-notification callback');
-    return this.rtm.notify.register(this, o);
-  }
+  registerForChangeNotification(o: NotifyOptions): NotifyHandle { return notify.register(this.cx, o); }
   /** RtmGetChangedDests. */
-  getChangedDests(o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> {
-    this.live('getChangedDests');
-    return this.rtm.notify.getChanged(this, o);
-  }
+  getChangedDests(o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> { return notify.getChanged(this.cx, o); }
   /** RtmReleaseChangedDests. */
-  releaseChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void {
-    this.live('releaseChangedDests');
-    this.rtm.notify.releaseChanged(this, o);
-  }
+  releaseChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void { notify.releaseChanged(this.cx, o); }
   /** RtmIgnoreChangedDests. */
-  ignoreChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void {
-    this.live('ignoreChangedDests');
-    this.rtm.notify.ignore(this, o);
-  }
+  ignoreChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void { notify.ignore(this.cx, o); }
   /** RtmGetChangeStatus. */
-  getChangeStatus(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean {
-    this.live('getChangeStatus');
-    return this.rtm.notify.status(this, o, false);
-  }
+  getChangeStatus(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean { return notify.status(this.cx, o, false); }
   /** RtmMarkDestForChangeNotification. */
-  markDestForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void {
-    this.live('markDestForChangeNotification');
-    this.rtm.notify.mark(this, o);
-  }
+  markDestForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void { notify.mark(this.cx, o); }
   /** RtmIsMarkedForChangeNotification. */
-  isMarkedForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean {
-    this.live('isMarkedForChangeNotification');
-    return this.rtm.notify.status(this, o, true);
-  }
+  isMarkedForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean { return notify.status(this.cx, o, true); }
   /** RtmDeregisterFromChangeNotification. */
-  deregisterFromChangeNotification(notifyHandle: NotifyHandle): void {
-    this.live('deregisterFromChangeNotification');
-    this.rtm.notify.deregister(this, notifyHandle);
-  }
-  // ── hold-down (§8.5.3) and route lists (§8.10; core: assembly/lists.ts, facade: src/lists.ts) ─────────
-  /** RtmHoldDestination. @throws ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (holdTime 0), ERROR_NOT_SUPPORTED, ERROR_BUSY */
-  holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void { dests.holdDestination(this.cx, o); }
+  deregisterFromChangeNotification(notifyHandle: NotifyHandle): void { notify.deregister(this.cx, notifyHandle); }
+
+  // ── route lists (§8.10): src/rtmv2/lists.ts ────────────────────────────────────────────────────────────
   /** RtmCreateRouteList. */
-  createRouteList(): RouteListHandle { this.live('createRouteList'); return lists.createRouteList(this); }
+  createRouteList(): RouteListHandle { return lists.createRouteList(this.cx); }
   /** RtmInsertInRouteList. */
-  insertInRouteList(o: { routeList: Nullable<RouteListHandle>; routes: readonly RouteHandle[] }): void {
-    this.live('insertInRouteList');
-    lists.insertInRouteList(this, o);
-  }
+  insertInRouteList(o: { routeList: Nullable<RouteListHandle>; routes: readonly RouteHandle[] }): void { lists.insertInRouteList(this.cx, o); }
   /** RtmCreateRouteListEnum. */
-  createRouteListEnum(routeList: RouteListHandle): EnumHandle { this.live('createRouteListEnum'); return lists.createRouteListEnum(this, routeList); }
+  createRouteListEnum(routeList: RouteListHandle): EnumHandle { return lists.createRouteListEnum(this.cx, routeList); }
   /** RtmGetListEnumRoutes. */
-  getListEnumRoutes(o: EnumGetOptions): EnumBatch<RouteHandle> { this.live('getListEnumRoutes'); return lists.getListEnumRoutes(this, o); }
+  getListEnumRoutes(o: EnumGetOptions): EnumBatch<RouteHandle> { return lists.getListEnumRoutes(this.cx, o); }
   /** RtmDeleteRouteList. */
-  deleteRouteList(routeList: RouteListHandle): void { this.live('deleteRouteList'); lists.deleteRouteList(this, routeList); }
+  deleteRouteList(routeList: RouteListHandle): void { lists.deleteRouteList(this.cx, routeList); }
 
-  /** Releases the references of a destination record (no D-60 check): for the notification layer. @internal */
-  releaseRecord(info: DestInfo): void { dests.releaseRecord(this.cx, info, 'releaseChangedDests'); }
-
-  // ── handles (§8.11) ─────────────────────────────────────────────────────────────────────────────────
+  // ── handles (§8.11): src/rtmv2/refs.ts ─────────────────────────────────────────────────────────────────
   /** RtmReferenceHandles: +1 on each dest/route/next-hop/entity handle; all-or-nothing. */
   referenceHandles(handles: readonly ReferenceableHandle[]): void { refs.referenceHandles(this.cx, handles); }
-
-}
-
-/** An EntityInfo value. */
-export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: number, instanceId: number): EntityInfo {
-  return Object.freeze({
-    rtmInstanceId, addressFamily: family === 4 ? 'ipv4' : 'ipv6', protocolId, instanceId,
-    entityId: BigInt(protocolId >>> 0) | (BigInt(instanceId >>> 0) << 32n),
-  } as EntityInfo);
 }

@@ -1,0 +1,87 @@
+// Route lists (spec §7.13, §8.10): the lists live in the core (assembly/lists.ts); this file validates
+// arguments, writes route-handle batches into the I/O area and keeps route-list enumeration cursors
+// (registered with the enumeration registry of enums.ts, so that deleteEnumHandle and deregistration
+// treat every kind of enumeration alike). A cursor is the insertion number of the last route it returned
+// (D-45). The lists an entity created are remembered (Ctx.routeLists) because the core has no export
+// that destroys them at deregistration. Allocates the returned arrays.
+import { RtmError, check } from '../errors.js';
+import { readOutSlots, readResult, writeHandles } from '../port/records.js';
+import type { EnumBatch, EnumGetOptions, EnumHandle, RouteHandle, RouteListHandle } from '../types.js';
+import type { Ctx } from './context.js';
+import { countArg, isNull, live } from './args.js';
+import { take } from './refs.js';
+import { handleOf } from './routes.js';
+import { registerEnum, enumCursor } from './enums.js';
+
+interface ListCursor { readonly kind: 'list'; readonly list: RouteListHandle; after: number }
+
+/** Largest batch of route handles one core call takes (the f64 area after the key words). */
+const INSERT_CHUNK = 2048;
+const ERROR_INVALID_HANDLE = 6;
+
+/** RtmCreateRouteList. */
+export function createRouteList(cx: Ctx): RouteListHandle {
+  const op = 'createRouteList';
+  live(cx, op);
+  check(cx.core.guard(() => cx.x.listCreateX(cx.handle)), op);
+  const h = handleOf(cx, cx.L.KIND_LIST, readResult(cx.core, 0)) as RouteListHandle;
+  cx.routeLists.add(h);
+  return h;
+}
+
+/** RtmInsertInRouteList: all-or-nothing; NULL list = out of any list. */
+export function insertInRouteList(cx: Ctx, o: { routeList: unknown; routes: readonly RouteHandle[] }): void {
+  const op = 'insertInRouteList';
+  live(cx, op);
+  if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  const list = isNull(o.routeList) ? 0 : o.routeList;
+  if (typeof list !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
+  if (!Array.isArray(o.routes)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'routes must be an array');
+  if (o.routes.some((r) => typeof r !== 'number')) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route handle');
+  if (o.routes.length > INSERT_CHUNK) throw new RtmError('ERROR_INVALID_PARAMETER', op, `at most ${INSERT_CHUNK} routes per call`);
+  writeHandles(cx.core, o.routes);
+  check(cx.core.guard(() => cx.x.listInsertX(cx.handle, list, o.routes.length)), op);
+}
+
+/** RtmDeleteRouteList: empties and destroys the list (its routes stay). */
+export function deleteRouteList(cx: Ctx, h: RouteListHandle): void {
+  const op = 'deleteRouteList';
+  live(cx, op);
+  if (typeof h !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
+  check(cx.core.guard(() => cx.x.listDeleteX(cx.handle, h)), op);
+  cx.routeLists.delete(h);
+}
+
+/** Deregistration: destroys every list of the entity (its routes stay). */
+export function deleteRouteListsOf(cx: Ctx): void {
+  for (const h of cx.routeLists) cx.x.listDeleteX(cx.handle, h);
+  cx.routeLists.clear();
+}
+
+/** RtmCreateRouteListEnum. */
+export function createRouteListEnum(cx: Ctx, h: RouteListHandle): EnumHandle {
+  const op = 'createRouteListEnum';
+  live(cx, op);
+  if (typeof h !== 'number' || cx.x.listWalkX(cx.handle, h, 0, 0) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
+  const cursor: ListCursor = { kind: 'list', list: h, after: 0 };
+  return registerEnum(cx, cursor);
+}
+
+/** RtmGetListEnumRoutes: always NO_ERROR; `done` when fewer than `count` came back (spec §8.10.4). */
+export function getListEnumRoutes(cx: Ctx, o: EnumGetOptions): EnumBatch<RouteHandle> {
+  const op = 'getListEnumRoutes';
+  live(cx, op);
+  const cursor = enumCursor<ListCursor>(cx, o?.enumHandle, 'list', op);
+  const count = countArg(cx, o.count, op);
+  const s = cx.x.listWalkX(cx.handle, cursor.list, cursor.after, count);
+  if (s === ERROR_INVALID_HANDLE) return { items: [], done: true };         // the list was deleted: no more routes
+  check(s, op);
+  const n = readResult(cx.core, 0);
+  cursor.after = readResult(cx.core, 1);
+  const items = readOutSlots(cx.core, n).map((r) => {
+    const h = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle;
+    take(cx, h);
+    return h;
+  });
+  return { items, done: n < count };
+}
