@@ -184,11 +184,6 @@ export function markUserError(err: unknown): unknown {
   return err;
 }
 
-/** Thrown (and mapped to a status) for an argument the layer rejects itself. */
-export function invalidParameter(op: string, detail: string): never {
-  throw new RtmError('ERROR_INVALID_PARAMETER', op, detail);
-}
-
 /**
  * The status of a failed call: an RtmError gives its status; a user callback's error and
  * RtmInternalError propagate; anything else (a TypeError from a wrong argument type, …) is
