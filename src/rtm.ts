@@ -15,9 +15,9 @@ import { Scheduler } from './scheduler.js';
 import { nextHopAddress, readOutWord, routeHopSlots, routeWord, entityWord } from './port/records.js';
 import type { Ctx, Instance, InstanceOptions } from './rtmv2/context.js';
 import { register, markGone } from './rtmv2/entities.js';
+import { INFINITE } from './constants.js';
 
-export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './rtmv2/context.js';
-const INFINITE = 0xffffffff;
+export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
 
 /** The best route of a destination as the fast paths report it. */
 export interface RouteSummary {

@@ -5,17 +5,14 @@
 // expiries that hit a locked destination wait here until the lock is gone. With the real clock one
 // unref'd setTimeout covers the earliest deadline. Allocates one object per queued callback and per
 // waiting expiry, nothing per armed timer.
-import { check } from './errors.js';
+import { STATUS, check } from './errors.js';
 import { type ClockListener, isDrivableClock } from './clock.js';
 import { readResult } from './port/records.js';
-import {
-  type Instance, type PendingEvent, type Scheduler as SchedulerPort,
-  RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED,
-} from './rtmv2/context.js';
+import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
+import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
 import { drainSignals } from './rtmv2/notify.js';
 import { EXPIRY_LOCKED, expireRoute, holdEnd, routeLocked } from './rtmv2/timers.js';
 
-const NO_MORE_ITEMS = 259;
 
 type TimerFns = { timerNext(t: number): number; timerPop(t: number, now: number): number; setNow(ms: number): void };
 
@@ -119,7 +116,7 @@ export class Scheduler implements SchedulerPort {
       for (const t of this.inst.coreTables) { const n = this.x.timerNext(t.t); if (n < at) { at = n; best = t.t; } }
       if (best < 0 || at > now) break;
       const s = this.x.timerPop(best, now);
-      if (s === NO_MORE_ITEMS) break;
+      if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
       check(s, 'scheduler');
       const slot = readResult(this.inst.core, 0), hold = readResult(this.inst.core, 1) === 1;
       if (hold) holdEnd(this.inst, best, slot);

@@ -4,6 +4,7 @@
 // ERROR_INVALID_PARAMETER, an unsupported view ERROR_NOT_SUPPORTED, a handle that does not resolve
 // ERROR_INVALID_HANDLE. Nothing allocates except prefix keys copied out (Key) and error objects.
 import { RtmError } from '../errors.js';
+import { RTM_THIS_PROTOCOL, RTM_VIEW_MASK_ALL } from '../constants.js';
 import { handleKind } from '../layout.js';
 import {
   readKeyWords, readResult, routeTable, entityTable, nextHopWord, writeKeyWords, writePrefix,
@@ -11,8 +12,6 @@ import {
 import type { Ctx } from './context.js';
 
 export const U32_MAX = 0xffffffff;
-const VIEW_MASK_ALL = 0xffffffff;
-const THIS_PROTOCOL = 0xffffffff;
 
 /** A u32 value: anything but an integer in 0..max → ERROR_INVALID_PARAMETER. */
 export function u32(v: unknown, name: string, op: string, max = U32_MAX): number {
@@ -50,7 +49,7 @@ export function viewsArg(cx: Ctx, v: unknown, op: string): number {
   const supported = cx.profile.viewsSupported;
   if (v === undefined) return supported;
   u32(v, 'views', op);
-  if (v === VIEW_MASK_ALL) return supported;
+  if (v === RTM_VIEW_MASK_ALL) return supported;
   if (((v as number) & ~supported) !== 0) throw new RtmError('ERROR_NOT_SUPPORTED', op, `views 0x${(v as number).toString(16)}`);
   return v as number;
 }
@@ -63,7 +62,7 @@ export function anyViewsArg(cx: Ctx, v: unknown, op: string): number {
 /** A protocol id filter: default 0 (RTM_BEST_PROTOCOL); RTM_THIS_PROTOCOL → the caller's. */
 export function protoArg(cx: Ctx, p: unknown, op: string): number {
   const v = u32(p ?? 0, 'protocolId', op);
-  return v === THIS_PROTOCOL ? cx.protocolId : v;
+  return v === RTM_THIS_PROTOCOL ? cx.protocolId : v;
 }
 
 /** A Get call's count: default and maximum profile.maxHandlesInEnum (above it: ERROR_INVALID_PARAMETER). */

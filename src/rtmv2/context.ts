@@ -2,8 +2,7 @@
 // the core (port), its table, its own slot and handle, its JS-valued state — and the few services of the
 // instance they need (options, the clock, EntitySpecificInfo side arrays, entities by slot, the
 // scheduler). Rtm implements Instance, and each Entity carries one Ctx; the modules see only these
-// interfaces, so no file of src/rtmv2/ imports entity.ts or rtm.ts. Types and the event codes only:
-// nothing runs or allocates.
+// interfaces, so no file of src/rtmv2/ imports entity.ts or rtm.ts. Types only: nothing runs or allocates.
 import type { Core } from '../core.js';
 import type { CoreTable } from '../coretable.js';
 import type { Layout } from '../layout.js';
@@ -19,9 +18,6 @@ export type Exports = Record<string, (...a: number[]) => number>;
 /** Instance options with their defaults applied. */
 export type InstanceOptions =
   Required<Pick<RtmOptions, 'maxNextHopsInRoute' | 'maxHandlesInEnum' | 'views' | 'opaqueSlots'>> & RtmOptions;
-
-/** Event codes of RTM_EVENT_CALLBACK (RTM_EVENT_TYPE). */
-export const RTM_ENTITY_REGISTERED = 0, RTM_ENTITY_DEREGISTERED = 1, RTM_ROUTE_EXPIRED = 2, RTM_CHANGE_NOTIFICATION = 3;
 
 /** A queued callback to one entity. */
 export interface PendingEvent {

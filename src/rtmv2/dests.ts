@@ -3,7 +3,7 @@
 // destination's per-view record into IO_OUT; this file turns it into a DestInfo and references its handles
 // for the caller. Records handed out by RtmGetChangedDests are remembered here (weakly) so that
 // RtmReleaseDestInfo / RtmReleaseDests refuse them (D-60). Allocates the returned records.
-import { RtmError, check } from '../errors.js';
+import { RtmError, STATUS, check } from '../errors.js';
 import { AF_INET, AF_INET6, formatPrefix } from '../address.js';
 import { destLastChanged, readOutWords, readResult, routeWord } from '../port/records.js';
 import type { DestHandle, DestInfo, DestQueryOptions, DestViewInfo, EntityHandle, PrefixInput, RouteHandle } from '../types.js';
@@ -11,7 +11,6 @@ import type { Ctx } from './context.js';
 import { anyViewsArg, destArg, live, prefixIn, protoArg, qual, u32 } from './args.js';
 import { dropAll, take } from './refs.js';
 
-const NOT_FOUND = 1168;
 /** Words per view in destInfoX's IO_OUT record: view id, route count, best route, held route, flags. */
 const VIEW_WORDS = 5;
 
@@ -98,7 +97,7 @@ export function releaseDests(cx: Ctx, infos: readonly DestInfo[]): void {
 
 /** The DestInfo of the destination a finding call left in RES0, or undefined on ERROR_NOT_FOUND. */
 function found(cx: Ctx, s: number, o: DestQueryOptions, op: string): DestInfo | undefined {
-  if (s === NOT_FOUND) return undefined;
+  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
   check(s, op);
   return destInfoOf(cx, readResult(cx.core, 0), o, op);
 }

@@ -10,9 +10,8 @@ import { readResult } from '../port/records.js';
 import type {
   AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, RegisteredEntity, RegisterOptions,
 } from '../types.js';
-import {
-  type Ctx, type Exports, type Instance, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED,
-} from './context.js';
+import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
+import type { Ctx, Exports, Instance } from './context.js';
 import { live } from './args.js';
 import { dropAll, dropEverything, forgetAll as forgetRefs, take } from './refs.js';
 import { handleOf } from './routes.js';

@@ -7,6 +7,7 @@
 // it returns, to report exhaustion with the final batch (D-40). Handles are KIND_ENUM · 2^49 + a
 // counter (slot and generation fields of the usual encoding), never reused. Allocates per call (results).
 import { RtmError, check } from '../errors.js';
+import { RTM_ENUM_NEXT, RTM_ENUM_OWN_DESTS, RTM_ENUM_OWN_ROUTES, RTM_ENUM_RANGE } from '../constants.js';
 import type { CoreTable } from '../coretable.js';
 import { handleKind } from '../layout.js';
 import { destBest, destHeld, nextHopKeyInto, nextHopWord, readOutSlots, readResult, routeSeq, routeWord } from '../port/records.js';
@@ -22,7 +23,7 @@ import { take } from './refs.js';
 import { type Criteria, criteriaArg, handleOf, releaseRoutes, routeMatches } from './routes.js';
 import { destInfoOf, releaseDests } from './dests.js';
 
-const ENUM_NEXT = 0x1, ENUM_RANGE = 0x2, ENUM_OWN_DESTS = 0x01000000, ENUM_OWN_ROUTES = 0x00010000;
+const ENUM_NEXT = RTM_ENUM_NEXT, ENUM_RANGE = RTM_ENUM_RANGE;
 const TWO49 = 2 ** 49;
 /** Destinations per core walk while filling a batch. */
 const WALK_CHUNK = 256;
@@ -145,7 +146,7 @@ export function createDestEnum(cx: Ctx, o: DestEnumOptions = {}): EnumHandle {
   const op = 'createDestEnum';
   live(cx, op);
   const views = anyViewsArg(cx, o.views, op);
-  const { range, own } = flagsArg(o.enumFlags, ENUM_OWN_DESTS, op);
+  const { range, own } = flagsArg(o.enumFlags, RTM_ENUM_OWN_DESTS, op);
   const r = rangeOf(cx, range, o.startDest, op);
   const protocolId = u32Arg(o.protocolId, 0, 'protocolId', op);
   const cursor: DestCursor = { kind: 'dest', ...r, views, own, protocolId, last: undefined };
@@ -214,7 +215,7 @@ export function createRouteEnum(cx: Ctx, o: RouteEnumOptions = {}): EnumHandle {
   const dest = isNull(o.dest) ? 0 : o.dest as number;
   if (dest !== 0) destArg(cx, dest, op);
   const views = anyViewsArg(cx, o.views, op);
-  const { range, own } = flagsArg(o.enumFlags, ENUM_OWN_ROUTES, op);
+  const { range, own } = flagsArg(o.enumFlags, RTM_ENUM_OWN_ROUTES, op);
   const r = dest !== 0 ? { range: 0, start: undefined } : rangeOf(cx, range, o.startDest, op);
   const criteria = criteriaArg(o, op);
   const cursor: RouteCursor = { kind: 'route', ...r, dest, views, own, criteria, last: undefined, returned: new Set() };

@@ -4,7 +4,7 @@
 // treat every kind of enumeration alike). A cursor is the insertion number of the last route it returned
 // (D-45). The lists an entity created are remembered (Ctx.routeLists) because the core has no export
 // that destroys them at deregistration. Allocates the returned arrays.
-import { RtmError, check } from '../errors.js';
+import { RtmError, STATUS, check } from '../errors.js';
 import { readOutSlots, readResult, writeHandles } from '../port/records.js';
 import type { EnumBatch, EnumGetOptions, EnumHandle, RouteHandle, RouteListHandle } from '../types.js';
 import type { Ctx } from './context.js';
@@ -17,7 +17,6 @@ interface ListCursor { readonly kind: 'list'; readonly list: RouteListHandle; af
 
 /** Largest batch of route handles one core call takes (the f64 area after the key words). */
 const INSERT_CHUNK = 2048;
-const ERROR_INVALID_HANDLE = 6;
 
 /** RtmCreateRouteList. */
 export function createRouteList(cx: Ctx): RouteListHandle {
@@ -74,7 +73,7 @@ export function getListEnumRoutes(cx: Ctx, o: EnumGetOptions): EnumBatch<RouteHa
   const cursor = enumCursor<ListCursor>(cx, o?.enumHandle, 'list', op);
   const count = countArg(cx, o.count, op);
   const s = cx.x.listWalkX(cx.handle, cursor.list, cursor.after, count);
-  if (s === ERROR_INVALID_HANDLE) return { items: [], done: true };         // the list was deleted: no more routes
+  if (s === STATUS.ERROR_INVALID_HANDLE) return { items: [], done: true };         // the list was deleted: no more routes
   check(s, op);
   const n = readResult(cx.core, 0);
   cursor.after = readResult(cx.core, 1);

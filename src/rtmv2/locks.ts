@@ -5,6 +5,7 @@
 // committed by updateAndUnlockRoute or a plain exclusive unlock — as one update by handle through
 // routes.addRouteToDest. Allocates views, stages and results.
 import { RtmError } from '../errors.js';
+import { INFINITE, RTM_ROUTE_CHANGE_BEST, RTM_ROUTE_STATE_CREATED } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
 import { readResult, routeHopSlots, routeWord } from '../port/records.js';
 import type {
@@ -16,8 +17,7 @@ import { destArg, isNull, live, routeArg, u32Arg } from './args.js';
 import { acquire, holdsExclusive, release } from './holders.js';
 import { addRouteToDest, handleOf, handlesResolve, routeDestHandle, routeState } from './routes.js';
 
-const CHANGE_BEST = 0x10000;
-const ROUTE_STATE_CREATED = 0;
+const ROUTE_STATE_CREATED = RTM_ROUTE_STATE_CREATED;
 
 /** The owner-writable fields of a route. */
 type RouteField = 'neighbour' | 'nextHops' | 'metric' | 'preference' | 'views' | 'flags' | 'flags1' | 'entitySpecificInfo';
@@ -131,7 +131,7 @@ export function updateAndUnlockRoute(cx: Ctx,
   if (!isNull(o.routeList) && cx.x.listWalkX(cx.handle, o.routeList as number, 0, 0) !== 0) {
     throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route list of the caller');
   }
-  u32Arg(o.timeToLive, 0xffffffff, 'timeToLive', op);
+  u32Arg(o.timeToLive, INFINITE, 'timeToLive', op);
   if (routeWord(cx.core, r, cx.L.ROUTE_OWNER) !== cx.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
   const dh = routeDestHandle(cx, r);
   if (!holdsExclusive(cx, 'dest', dh)) throw new RtmError('ERROR_NOT_LOCKED', op, 'the route is not locked exclusively by the caller');
@@ -139,7 +139,7 @@ export function updateAndUnlockRoute(cx: Ctx,
   const res = commitRoute(cx, v, true, { timeToLive: o.timeToLive, routeList: o.routeList });
   if (!res.ok) throw res.error ?? new RtmError('ERROR_INVALID_PARAMETER', op, 'invalid staged route edits (the route stays locked)');
   unlockDest(cx, dh, true, op, v);
-  return res.flags & CHANGE_BEST;
+  return res.flags & RTM_ROUTE_CHANGE_BEST;
 }
 
 /**
@@ -156,8 +156,8 @@ function commitRoute(cx: Ctx, v: RouteView, keepOnError: boolean,
   if (v.staged === null && extra !== undefined) {
     // nothing staged: only the TTL restarts and the list changes (the route's fields, even a next hop
     // deleted meanwhile, are not re-validated)
-    const ttl = extra.timeToLive ?? 0xffffffff;
-    const deadline = ttl === 0xffffffff ? -1 : cx.inst.clock.now() + ttl;
+    const ttl = extra.timeToLive ?? INFINITE;
+    const deadline = ttl === INFINITE ? -1 : cx.inst.clock.now() + ttl;
     const list = isNull(extra.routeList) ? 0 : extra.routeList as number;
     const status = cx.x.routeRearm(cx.handle, v.handle, deadline, list);
     if (status !== 0) return { ok: false, flags: 0, error: new RtmError(status, 'updateAndUnlockRoute') };

@@ -5,6 +5,7 @@
 // are JavaScript functions; those of entities that deregistered while still referenced are remembered
 // for RtmGetEntityMethods. Allocates results.
 import { RtmError } from '../errors.js';
+import { DEST_TYPE, NEXTHOP_TYPE, ROUTE_TYPE, RTM_BLOCK_METHODS, RTM_RESUME_METHODS } from '../constants.js';
 import { handleKind } from '../layout.js';
 import { readResult } from '../port/records.js';
 import type { EntityHandle, Handle, MethodInput, MethodResult, Nullable } from '../types.js';
@@ -12,8 +13,6 @@ import type { Ctx } from './context.js';
 import { isNull, live, resolves, u32Arg } from './args.js';
 import { isEnumHandle } from './enums.js';
 
-const BLOCK_METHODS = 1, RESUME_METHODS = 0;
-const DEST_TYPE = 4, ROUTE_TYPE = 5, NEXTHOP_TYPE = 6;
 const DEFAULT_OUTPUT_CAPACITY = 1024;
 
 /** Method counts of deregistered entities, by handle (forgotten once the handle no longer resolves). */
@@ -96,10 +95,10 @@ export function blockMethods(cx: Ctx, o: { blockingFlag: number; targetHandle?: 
       throw new RtmError('ERROR_INVALID_HANDLE', op, 'target handle does not match its type');
     }
   }
-  if (o?.blockingFlag !== BLOCK_METHODS && o?.blockingFlag !== RESUME_METHODS) {
+  if (o?.blockingFlag !== RTM_BLOCK_METHODS && o?.blockingFlag !== RTM_RESUME_METHODS) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, `blockingFlag ${String(o?.blockingFlag)}`);
   }
   const tt = o.targetType ?? 0;
   if (tt !== 0 && kinds[tt] === undefined) throw new RtmError('ERROR_INVALID_PARAMETER', op, `targetType ${String(tt)}`);
-  cx.blocked = o.blockingFlag === BLOCK_METHODS;
+  cx.blocked = o.blockingFlag === RTM_BLOCK_METHODS;
 }

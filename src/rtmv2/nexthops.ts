@@ -4,7 +4,8 @@
 // has one owner view (cached per owner, swept once its handle no longer resolves): reads show the
 // committed record plus staged edits; writes are staged while the owner holds the next-hop lock
 // exclusively and committed by the exclusive unlock, as an update by handle. Allocates results and views.
-import { RtmError, check } from '../errors.js';
+import { RtmError, STATUS, check } from '../errors.js';
+import { RTM_NEXTHOP_STATE_CREATED } from '../constants.js';
 import { parsePrefixInto } from '../address.js';
 import { nextHopAddress, nextHopKeyInto, nextHopWord, readResult } from '../port/records.js';
 import type {
@@ -17,8 +18,7 @@ import { drop, dropAll, take } from './refs.js';
 import { acquire, holdsExclusive, release } from './holders.js';
 import { handleOf } from './routes.js';
 
-const NOT_FOUND = 1168;
-const NEXTHOP_STATE_CREATED = 0;
+const NEXTHOP_STATE_CREATED = RTM_NEXTHOP_STATE_CREATED;
 
 // ── adding, finding, deleting (§8.7.1–8.7.3) ──────────────────────────────────────────────────────────
 
@@ -47,7 +47,7 @@ export function findNextHop(cx: Ctx, o: NextHopIdentity): FindNextHopResult | un
   const ifIndex = u32(o?.interfaceIndex ?? 0, 'interfaceIndex', op);
   const len = prefixIn(cx, o.address, op);
   const s = cx.x.nexthopFind(cx.handle, len, ifIndex);
-  if (s === NOT_FOUND) return undefined;
+  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
   check(s, op);
   const handle = handleOf(cx, cx.L.KIND_NEXTHOP, readResult(cx.core, 0)) as NextHopHandle;
   take(cx, handle);

@@ -5,13 +5,16 @@
 // D-60) — and turns the core's signal list into one scheduled RTM_CHANGE_NOTIFICATION callback per
 // registration. Allocates one record object per pulled destination.
 import { RtmError, check } from '../errors.js';
+import {
+  RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
+} from '../constants.js';
 import { readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
-import { type Ctx, type Instance, RTM_CHANGE_NOTIFICATION } from './context.js';
+import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, countArg, live } from './args.js';
 import { destInfoOf, markChangeRecord, releaseRecord } from './dests.js';
 
-const TYPES = 0x7, ONLY_MARKED = 0x10000;
+const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
 
 /** What JavaScript keeps per registration (the rest is read from the core). */
 interface Registration {
@@ -42,7 +45,7 @@ export function register(cx: Ctx, o: NotifyOptions): NotifyHandle {
   if (cx.inst.scheduler.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a change-notification callback');
   if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
   const flags = o.notifyFlags;
-  if (typeof flags !== 'number' || !Number.isInteger(flags) || (flags & TYPES) === 0 || (flags & ~(TYPES | ONLY_MARKED)) !== 0) {
+  if (typeof flags !== 'number' || !Number.isInteger(flags) || (flags & TYPES) === 0 || (flags & ~(TYPES | RTM_NOTIFY_ONLY_MARKED_DESTS)) !== 0) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, `notifyFlags 0x${Number(flags).toString(16)}`);
   }
   const views = anyViewsArg(cx, o.views, op);

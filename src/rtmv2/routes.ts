@@ -3,7 +3,11 @@
 // and route enumerations, written once here). The route records live in the core (one routeAdd /
 // routeDeleteX call does the work); this file validates, keeps the routes' EntitySpecificInfo beside the
 // core records (Instance.routeEsi) and takes the references of handles it returns. Results allocate.
-import { RtmError, check } from '../errors.js';
+import { RtmError, STATUS, check } from '../errors.js';
+import {
+  INFINITE, RTM_MATCH_INTERFACE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF, RTM_ROUTE_CHANGE_NEW,
+  RTM_VIEW_MASK_UCAST,
+} from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
 import { readResult, routeHopSlots, routeWord, nextHopWord, writeHandles } from '../port/records.js';
 import type {
@@ -14,10 +18,10 @@ import type { Ctx } from './context.js';
 import { anyViewsArg, isNull, live, nullable, prefixIn, routeArg, u32, u32Arg } from './args.js';
 import { dropAll, drop, take } from './refs.js';
 
-const NOT_FOUND = 1168;
-const CHANGE_NEW = 0x2;
+/** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
 const MAX_HOPS = 256;
-const MATCH_OWNER = 0x1, MATCH_NEIGHBOUR = 0x2, MATCH_PREF = 0x4, MATCH_NEXTHOP = 0x8, MATCH_INTERFACE = 0x10;
+const MATCH_OWNER = RTM_MATCH_OWNER, MATCH_NEIGHBOUR = RTM_MATCH_NEIGHBOUR, MATCH_PREF = RTM_MATCH_PREF;
+const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP, MATCH_INTERFACE = RTM_MATCH_INTERFACE;
 const MATCH_NEEDS_CRITERIA = MATCH_OWNER | MATCH_NEIGHBOUR | MATCH_PREF | MATCH_NEXTHOP;
 
 /** Handle of live slot `slot` of kind KIND_* (0 if the slot is free). */
@@ -52,11 +56,11 @@ export function addRouteToDest(cx: Ctx, o: AddRouteOptions): AddRouteResult {
     if (hops.length > MAX_HOPS) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
     pref = u32(o.preference ?? 0, 'preference', op);
     metric = u32(o.metric ?? 0, 'metric', op);
-    views = u32(o.views ?? 1, 'views', op);
+    views = u32(o.views ?? RTM_VIEW_MASK_UCAST, 'views', op);
     flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
     flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
     changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
-    ttl = u32(o.timeToLive ?? 0xffffffff, 'timeToLive', op);
+    ttl = u32(o.timeToLive ?? INFINITE, 'timeToLive', op);
     if (pref === 0 && inst.options.defaultPreferences) {
       const d = inst.options.defaultPreferences[cx.protocolId];
       if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
@@ -74,13 +78,13 @@ export function addRouteToDest(cx: Ctx, o: AddRouteOptions): AddRouteResult {
   inst.scheduler.syncNow();
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
   const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
-  const deadline = keep ? -2 : ttl === 0xffffffff ? -1 : inst.clock.now() + ttl;
+  const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
   check(cx.core.guard(() => cx.x.routeAdd(cx.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1,
     changeIn, 0, deadline, routeList)), op);
   const r = readResult(cx.core, 0), changeFlags = readResult(cx.core, 1);
   const esi = o.entitySpecificInfo ?? null;
   const rh = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle;
-  if ((changeFlags & CHANGE_NEW) !== 0) inst.routeEsi[r] = esi;
+  if ((changeFlags & RTM_ROUTE_CHANGE_NEW) !== 0) inst.routeEsi[r] = esi;
   else if (!Object.is(inst.routeEsi[r] ?? null, esi)) {
     inst.routeEsi[r] = esi;
     cx.x.routeTouch(rh);
@@ -225,7 +229,7 @@ export function getExactMatchRoute(cx: Ctx, o: ExactMatchRouteOptions): ExactMat
   const criteria = criteriaArg({ ...o, matchFlags }, op);
   const len = prefixIn(cx, o.dest, op);
   const s = cx.x.destFindX(cx.t, len, 0);
-  if (s === NOT_FOUND) return undefined;
+  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
   check(s, op);
   const d = readResult(cx.core, 0);
   const routes = cx.core.slotPages(op, (after) => cx.x.destRoutes(cx.t, d, after));

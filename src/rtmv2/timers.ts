@@ -3,15 +3,15 @@
 // deleted when the callback answers ERROR_NOT_SUPPORTED or there is no callback — or a destination's
 // hold-down ended. An expiry that hits a locked destination waits (spec §7.10 rule 4); the scheduler
 // (src/scheduler.ts) keeps it and retries once the lock is gone. Allocates only the callback's view.
-import { check } from '../errors.js';
+import { STATUS, check } from '../errors.js';
+import { RTM_ROUTE_EXPIRED } from '../constants.js';
 import { destLockWord, recordAlive, routeWord } from '../port/records.js';
 import type { RouteHandle } from '../types.js';
-import { type Ctx, type Instance, RTM_ROUTE_EXPIRED } from './context.js';
+import type { Ctx, Instance } from './context.js';
 import { dropQuietly, take } from './refs.js';
 import { deleteRouteToDest, isBestRoute } from './routes.js';
 import { ownerViewOfRoute } from './locks.js';
 
-const ERROR_NOT_SUPPORTED = 50;
 /** expireRoute() result: the route's destination is locked, try again once it is free. */
 export const EXPIRY_LOCKED = -1;
 
@@ -40,7 +40,7 @@ export function expireRoute(inst: Instance, r: number): number {
   } finally {
     inst.scheduler.inExpiryCallback--;
   }
-  if (ret === ERROR_NOT_SUPPORTED && owner.registered && !inst.isClosed) deleteExpired(owner, h, true);
+  if (ret === STATUS.ERROR_NOT_SUPPORTED && owner.registered && !inst.isClosed) deleteExpired(owner, h, true);
   return 1;
 }
 
