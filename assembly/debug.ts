@@ -9,6 +9,7 @@ import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
 import { destGet } from './dests';
+import { enumCheck } from './enums';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -24,6 +25,7 @@ export const INV_ROOT: i32 = 10;
 export const INV_COUNT_POPULATED: i32 = 11;
 export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
 export const INV_FIB: i32 = 13;           // the unicast forwarding structure disagrees with the trie
+export const INV_ENUM: i32 = 14;          // an enumeration cursor of the table is broken (enums.ts enumCheck)
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -76,5 +78,6 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
+  if (!enumCheck(t)) return INV_ENUM;
   return INV_OK;
 }
