@@ -102,24 +102,23 @@ function found(cx: Ctx, s: number, o: DestQueryOptions, op: string): DestInfo | 
   return destInfoOf(cx, readResult(cx.core, 0), o, op);
 }
 
-/** RtmGetExactMatchDestination; undefined if not found. */
-export function getExactMatchDestination(cx: Ctx, o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
-  const op = 'getExactMatchDestination';
+/** A query by prefix: exact (destFindX over present destinations) or most specific (lpm over populated ones). */
+function byPrefix(cx: Ctx, o: { dest: PrefixInput } & DestQueryOptions, exact: boolean, op: string): DestInfo | undefined {
   live(cx, op);
   const views = anyViewsArg(cx, o?.views, op);
   protoArg(cx, o.protocolId, op);
   const len = prefixIn(cx, o.dest, op);
-  return found(cx, cx.x.destFindX(cx.t, len, qual(cx, views, false)), o, op);
+  return found(cx, exact ? cx.x.destFindX(cx.t, len, qual(cx, views, false)) : cx.x.lpm(cx.t, len, qual(cx, views, true)), o, op);
+}
+
+/** RtmGetExactMatchDestination; undefined if not found. */
+export function getExactMatchDestination(cx: Ctx, o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
+  return byPrefix(cx, o, true, 'getExactMatchDestination');
 }
 
 /** RtmGetMostSpecificDestination; undefined if none. */
 export function getMostSpecificDestination(cx: Ctx, o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
-  const op = 'getMostSpecificDestination';
-  live(cx, op);
-  const views = anyViewsArg(cx, o?.views, op);
-  protoArg(cx, o.protocolId, op);
-  const len = prefixIn(cx, o.dest, op);
-  return found(cx, cx.x.lpm(cx.t, len, qual(cx, views, true)), o, op);
+  return byPrefix(cx, o, false, 'getMostSpecificDestination');
 }
 
 /** RtmGetLessSpecificDestination; undefined at the top. */

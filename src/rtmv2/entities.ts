@@ -13,7 +13,7 @@ import type {
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
 import type { Ctx, Exports, Instance } from './context.js';
 import { live } from './args.js';
-import { dropAll, dropEverything, forgetAll as forgetRefs, take } from './refs.js';
+import { dropEverything, forgetAll as forgetRefs, releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
 import { releaseAllOf } from './holders.js';
 import { dropStagedRoutes } from './locks.js';
@@ -159,8 +159,7 @@ export function getRegisteredEntities(cx: Ctx): RegisteredEntity[] {
 
 /** RtmReleaseEntities. */
 export function releaseEntities(cx: Ctx, entities: readonly EntityHandle[]): void {
-  live(cx, 'releaseEntities');
-  dropAll(cx, entities, 'releaseEntities', cx.L.KIND_ENTITY);
+  releaseHandles(cx, entities, 'releaseEntities', cx.L.KIND_ENTITY);
 }
 
 /** RtmGetEntityInfo: identity of any entity of this table (also deregistered but referenced). */

@@ -19,7 +19,7 @@ import type { Ctx } from './context.js';
 import {
   type Key, anyViewsArg, countArg, destArg, destKey, isNull, keyArg, keyEquals, keyIn, live, u32Arg,
 } from './args.js';
-import { take } from './refs.js';
+import { takeSlots } from './refs.js';
 import { type Criteria, criteriaArg, handleOf, releaseRoutes, routeMatches } from './routes.js';
 import { destInfoOf, releaseDests } from './dests.js';
 
@@ -286,11 +286,7 @@ export function getEnumRoutes(cx: Ctx, o: EnumGetOptions): EnumBatch<RouteHandle
     walkDests(cx, c, from, true, c.views === 0 ? L.QUAL_POPULATED : c.views, visit);
   }
   const picked = found.slice(0, count);
-  const items = picked.map((f) => {
-    const h = handleOf(cx, L.KIND_ROUTE, f.r) as RouteHandle;
-    take(cx, h);
-    return h;
-  });
+  const items = takeSlots<RouteHandle>(cx, L.KIND_ROUTE, picked.map((f) => f.r));
   if (picked.length > 0) {
     const lastF = picked[picked.length - 1];
     if (!c.last || !keyEquals(c.last.key, lastF.key)) c.returned = new Set();
@@ -332,11 +328,7 @@ export function getEnumNextHops(cx: Ctx, o: EnumGetOptions): EnumBatch<NextHopHa
     pos = nextHopPos(cx, got[got.length - 1]);
   }
   const picked = slots.slice(0, count);
-  const items = picked.map((s) => {
-    const h = handleOf(cx, cx.L.KIND_NEXTHOP, s) as NextHopHandle;
-    take(cx, h);
-    return h;
-  });
+  const items = takeSlots<NextHopHandle>(cx, cx.L.KIND_NEXTHOP, picked);
   if (picked.length > 0) c.last = nextHopPos(cx, picked[picked.length - 1]);
   return { items, done: slots.length <= count };
 }

@@ -9,7 +9,7 @@ import { readOutSlots, readResult, writeHandles } from '../port/records.js';
 import type { EnumBatch, EnumGetOptions, EnumHandle, RouteHandle, RouteListHandle } from '../types.js';
 import type { Ctx } from './context.js';
 import { countArg, isNull, live } from './args.js';
-import { take } from './refs.js';
+import { takeSlots } from './refs.js';
 import { handleOf } from './routes.js';
 import { registerEnum, enumCursor } from './enums.js';
 
@@ -77,10 +77,6 @@ export function getListEnumRoutes(cx: Ctx, o: EnumGetOptions): EnumBatch<RouteHa
   check(s, op);
   const n = readResult(cx.core, 0);
   cursor.after = readResult(cx.core, 1);
-  const items = readOutSlots(cx.core, n).map((r) => {
-    const h = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle;
-    take(cx, h);
-    return h;
-  });
+  const items = takeSlots<RouteHandle>(cx, cx.L.KIND_ROUTE, readOutSlots(cx.core, n));
   return { items, done: n < count };
 }

@@ -14,7 +14,7 @@ import type {
 } from '../types.js';
 import type { Ctx } from './context.js';
 import { isNull, live, nextHopArg, nullable, prefixIn, u32 } from './args.js';
-import { drop, dropAll, take } from './refs.js';
+import { drop, dropAll, releaseHandles, take } from './refs.js';
 import { acquire, holdsExclusive, release } from './holders.js';
 import { handleOf } from './routes.js';
 
@@ -103,8 +103,7 @@ export function releaseNextHopInfo(cx: Ctx, info: NextHopInfo): void {
 
 /** RtmReleaseNextHops. */
 export function releaseNextHops(cx: Ctx, nextHops: readonly NextHopHandle[]): void {
-  live(cx, 'releaseNextHops');
-  dropAll(cx, nextHops, 'releaseNextHops', cx.L.KIND_NEXTHOP);
+  releaseHandles(cx, nextHops, 'releaseNextHops', cx.L.KIND_NEXTHOP);
 }
 
 // ── owner views and locks (§8.7.4, §8.7.5) ────────────────────────────────────────────────────────────

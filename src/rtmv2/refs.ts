@@ -35,6 +35,15 @@ export function drop(cx: Ctx, h: number): boolean {
   return true;
 }
 
+/** The handles of live slots of kind `kind` (KIND_*), each with a reference taken for the entity. */
+export function takeSlots<H extends number>(cx: Ctx, kind: number, slots: readonly number[]): H[] {
+  return slots.map((s) => {
+    const h = cx.x.handleOfX(kind, s) as H;
+    take(cx, h);
+    return h;
+  });
+}
+
 /**
  * Releases every handle (of kind `kind` when given); all valid ones are released, then
  * ERROR_INVALID_HANDLE if any was not held or of another kind.
@@ -47,6 +56,12 @@ export function dropAll(cx: Ctx, hs: readonly (number | undefined)[], op: string
     if ((kind !== 0 && handleKind(h) !== kind) || !drop(cx, h)) bad++;
   }
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
+}
+
+/** RtmReleaseEntities / RtmReleaseRoutes / RtmReleaseNextHops: dropAll() of handles of one kind, by a live caller. */
+export function releaseHandles(cx: Ctx, hs: readonly number[], op: string, kind: number): void {
+  live(cx, op);
+  dropAll(cx, hs, op, kind);
 }
 
 /** Releases the handles the entity holds among `hs`, ignoring the others (scheduler clean-up). */

@@ -16,7 +16,7 @@ import type {
 } from '../types.js';
 import type { Ctx } from './context.js';
 import { anyViewsArg, isNull, live, nullable, prefixIn, routeArg, u32, u32Arg } from './args.js';
-import { dropAll, drop, take } from './refs.js';
+import { dropAll, drop, releaseHandles, take } from './refs.js';
 
 /** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
 const MAX_HOPS = 256;
@@ -158,8 +158,7 @@ export function releaseRouteInfo(cx: Ctx, info: RouteInfo): void {
 
 /** RtmReleaseRoutes. */
 export function releaseRoutes(cx: Ctx, routes: readonly RouteHandle[]): void {
-  live(cx, 'releaseRoutes');
-  dropAll(cx, routes, 'releaseRoutes', cx.L.KIND_ROUTE);
+  releaseHandles(cx, routes, 'releaseRoutes', cx.L.KIND_ROUTE);
 }
 
 /** RtmIsBestRoute: views in which the route is best (0 for deleted or held routes). */
