@@ -17,6 +17,7 @@ import {
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
+import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
@@ -293,6 +294,7 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
+  debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
@@ -402,6 +404,7 @@ export function destRefX(h: f64, delta: i32): i32 {
  * the view, route slot (NIL), held route slot (NIL), route flags. RES0 = BelongsToViews, RES1 = views.
  */
 export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
+  debugTrapPoint();
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
   let out = ioPtr(IO_OUT);
   let k: u32 = 0;

@@ -14,7 +14,8 @@ import type {
   EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable, OpaqueSlot, MethodResult, Handle, RouteOwnerView,
   DestEnumOptions, RouteEnumOptions, NextHopEnumOptions, IterateOptions,
 } from './types.js';
-import type { Ctx, Exports, Instance } from './rtmv2/context.js';
+import type { CoreExports } from './port/core.js';
+import type { Ctx, Instance } from './rtmv2/context.js';
 import { live, u32 } from './rtmv2/args.js';
 import * as refs from './rtmv2/refs.js';
 import * as entities from './rtmv2/entities.js';
@@ -202,7 +203,7 @@ export class Entity implements CoreEntityLike {
     const n = u32(b?.count, 'count', op);
     if (b.keys.length < 4 * n || b.lens.length < n) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'arrays shorter than count');
     const c = this.rtm.core, x = this.x;
-    const W = c.constant('LOAD_WORDS'), MAX = c.constant('LOAD_MAX');
+    const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
     let routesCreated = 0, destsCreated = 0;
     this.rtm.syncNow();
     for (let i0 = 0; i0 < n; i0 += MAX) {
@@ -232,9 +233,9 @@ export class Entity implements CoreEntityLike {
     const inst = this.cx.inst;
     return { core: inst.core, syncNow: () => inst.scheduler.syncNow(), afterChange: () => inst.scheduler.afterChange() };
   }
-  /** @internal */ get x(): Exports { return this.cx.x; }
+  /** @internal */ get x(): CoreExports { return this.cx.x; }
   /** @internal */ res(i: number): number { return this.cx.core.res(i); }
-  /** @internal */ call(_op: string, f: () => number): number { return this.cx.core.guard(f); }
+  /** @internal */ call(_op: string, f: () => number): number { return f(); }   // every core call is guarded (src/port)
 
   // ── change notification (§8.9): src/rtmv2/notify.ts ───────────────────────────────────────────────────
   /** RtmRegisterForChangeNotification. @throws ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED, ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY */

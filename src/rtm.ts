@@ -3,7 +3,7 @@
 // interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
 // shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
 // costs two table records and two root nodes.
-import { Core, loadCore, loadCoreSync, CoreBuild } from './core.js';
+import { Core, loadCore, loadCoreSync, CoreBuild } from './port/core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
 import { Family, parseIPv4, parsePrefixInto } from './address.js';
@@ -116,7 +116,7 @@ export class Rtm implements Instance {
     }
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
     const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
-    for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops) as number, 'create');
+    for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
     this.coreTables = [v4, v6];
     this.ipv4 = new Table(this, v4);
     this.ipv6 = new Table(this, v6);
@@ -128,9 +128,13 @@ export class Rtm implements Instance {
     return new Rtm(await loadCore(options.build), options);
   }
 
-  /** Creates an instance synchronously (Node and workers). */
-  static createSync(options: RtmOptions & { build?: CoreBuild } = {}): Rtm {
-    return new Rtm(loadCoreSync(options.build), options);
+  /**
+   * Creates an instance synchronously (Node and workers). `core` (internal, tests): a core of its own,
+   * e.g. createCoreSync(), instead of the process-wide one.
+   */
+  static createSync(options: RtmOptions & { build?: CoreBuild; /** @internal */ core?: Core } = {}): Rtm {
+    const { core, ...rest } = options;
+    return new Rtm(core ?? loadCoreSync(rest.build), rest);
   }
 
   /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
@@ -162,13 +166,14 @@ export class Rtm implements Instance {
     return this.scheduler.runPending();
   }
 
-  /** Frees the instance; later calls throw ERROR_INVALID_HANDLE. */
+  /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.close();
     for (const cx of this.entities.values()) markGone(cx);
     this.entities.clear();
+    if (this.core.poisoned) return;                   // a trapped core frees nothing more
     this.ipv4.core.free();
     this.ipv6.core.free();
   }
@@ -181,7 +186,7 @@ export class Rtm implements Instance {
   /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
     const c = this.core;
-    check(c.x.destInfoX(table.core.t, destId, 0, 1 << view) as number, 'lookup');
+    check(c.x.destInfoX(table.core.t, destId, 0, 1 << view), 'lookup');
     const r = readOutWord(c, 2);
     if (r === c.NIL) return undefined;
     return this.routeSummary(table, r);
@@ -191,7 +196,7 @@ export class Rtm implements Instance {
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
     const c = this.core;
     const owner = routeWord(c, r, L.ROUTE_OWNER);
-    const hx = c.x.handleOfX as (k: number, i: number) => number;
+    const hx = c.x.handleOfX;
     return {
       handle: hx(L.KIND_ROUTE, r) as RouteHandle,
       owner: hx(L.KIND_ENTITY, owner) as EntityHandle,

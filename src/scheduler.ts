@@ -7,6 +7,7 @@
 // waiting expiry, nothing per armed timer.
 import { STATUS, check } from './errors.js';
 import { type ClockListener, isDrivableClock } from './clock.js';
+import type { CoreExports } from './port/core.js';
 import { readResult } from './port/records.js';
 import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
 import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
@@ -14,14 +15,12 @@ import { drainSignals } from './rtmv2/notify.js';
 import { EXPIRY_LOCKED, expireRoute, holdEnd, routeLocked } from './rtmv2/timers.js';
 
 
-type TimerFns = { timerNext(t: number): number; timerPop(t: number, now: number): number; setNow(ms: number): void };
-
 export class Scheduler implements SchedulerPort {
   inRegistrationCallback = 0;
   inChangeCallback = 0;
   inExpiryCallback = 0;
   private readonly inst: Instance;
-  private readonly x: TimerFns;
+  private readonly x: CoreExports;
   private readonly pending: PendingEvent[] = [];
   private flushScheduled = false;
   private signalGlobal: WebAssembly.Global | undefined;
@@ -33,7 +32,7 @@ export class Scheduler implements SchedulerPort {
 
   constructor(inst: Instance) {
     this.inst = inst;
-    this.x = inst.core.x as unknown as TimerFns;
+    this.x = inst.core.x;
     if (isDrivableClock(inst.clock)) {
       const listener: ClockListener = {
         nextDue: () => (inst.isClosed ? Infinity : this.pending.length > 0 ? inst.clock.now() : this.nextDue()),
@@ -48,7 +47,7 @@ export class Scheduler implements SchedulerPort {
     this.pending.push(ev);
     if (!isDrivableClock(this.inst.clock) && !this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => { this.flushScheduled = false; if (!this.inst.isClosed) this.deliver(); });
+      queueMicrotask(() => { this.flushScheduled = false; if (!this.inst.isClosed && !this.inst.core.poisoned) this.deliver(); });
     }
   }
 
@@ -82,7 +81,7 @@ export class Scheduler implements SchedulerPort {
 
   /** After a change in the core: schedules the change-notification callbacks it signalled. */
   afterChange(): void {
-    this.signalGlobal ??= this.inst.core.x.signalCount as unknown as WebAssembly.Global;
+    this.signalGlobal ??= this.x.signalCount;
     if ((this.signalGlobal.value as number) > 0) drainSignals(this.inst);
   }
 
@@ -147,7 +146,7 @@ export class Scheduler implements SchedulerPort {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
-      if (!this.inst.isClosed) { this.inst.usable('runPending'); this.runPending(); }
+      if (!this.inst.isClosed && !this.inst.core.poisoned) this.runPending();   // a trapped core: the next call reports it
     }, delay);
     (this.timer as { unref?: () => void }).unref?.();
   }

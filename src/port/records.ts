@@ -1,111 +1,75 @@
-// Record readers and I/O-area access of the facade: the only code above src/core.ts, src/coretable.ts and
+// Record readers and I/O-area access of the facade: the only code above src/port/core.ts, src/coretable.ts and
 // the Table fast paths that reads or writes linear memory. Record words are read by slab slot through
 // recordPtr (one Wasm call, then one typed-array read; views are re-fetched from Core on every access, so
 // memory growth never leaves a stale view). The I/O area is written before a call (prefix keys, handle
 // arrays) and read straight after it (result registers, IO_OUT slots). Field offsets are the layout
 // constants of src/layout.ts plus the few read here by name (DEST_BEST, DEST_HELD, DEST_LOCK, …).
 // Allocates only what it returns (copied slot arrays, key words, text).
-import type { Core } from '../core.js';
-import { layoutOf, type Layout } from '../layout.js';
-import { type Family, type NetAddressLike, parsePrefixInto, netAddressInto, formatPrefix } from '../address.js';
-
-/** Layout constants the readers use besides src/layout.ts (read once per core). */
-interface More {
-  readonly DEST_TABLE: number;
-  readonly DEST_BEST: number;
-  readonly DEST_HELD: number;
-  readonly DEST_LOCK: number;
-  readonly ROUTE_SEQ: number;
-  readonly ENTITY_TABLE: number;
-}
-
-let memoCore: Core | undefined;
-let memoL: Layout;
-let memoM: More;
-
-/** The layout of `core` (memoised for the last core seen: one comparison per read). */
-function lay(core: Core): Layout {
-  if (core !== memoCore) remember(core);
-  return memoL;
-}
-function more(core: Core): More {
-  if (core !== memoCore) remember(core);
-  return memoM;
-}
-function remember(core: Core): void {
-  memoL = layoutOf(core);
-  const c = (n: string): number => core.constant(n) >>> 0;
-  memoM = {
-    DEST_TABLE: c('DEST_TABLE'), DEST_BEST: c('DEST_BEST'), DEST_HELD: c('DEST_HELD'), DEST_LOCK: c('DEST_LOCK'),
-    ROUTE_SEQ: c('ROUTE_SEQ'), ENTITY_TABLE: c('ENTITY_TABLE'),
-  };
-  memoCore = core;
-}
-
-type RecordPtr = (slab: number, slot: number) => number;
+import type { Core } from './core.js';
+import { type Family, parsePrefixInto, netAddressInto, formatPrefix, type NetAddressLike } from '../address.js';
 
 /** Word index of record `slot` of slab `slab` in core.u32() (0 when the slot is out of range). */
 function base(core: Core, slab: number, slot: number): number {
-  return (core.x.recordPtr as RecordPtr)(slab, slot) >>> 2;
+  return core.x.recordPtr(slab, slot) >>> 2;
 }
 
 // ── record words ──────────────────────────────────────────────────────────────────────────────────────
 
 /** Word `field` (a ROUTE_* offset) of route slot r. */
 export function routeWord(core: Core, r: number, field: number): number {
-  return core.u32()[base(core, lay(core).SLAB_ROUTE, r) + field];
+  return core.u32()[base(core, core.k.SLAB_ROUTE, r) + field];
 }
 /** Word `field` (a NEXTHOP_* offset) of next-hop slot h. */
 export function nextHopWord(core: Core, h: number, field: number): number {
-  return core.u32()[base(core, lay(core).SLAB_NEXTHOP, h) + field];
+  return core.u32()[base(core, core.k.SLAB_NEXTHOP, h) + field];
 }
 /** Word `field` (a DEST_* offset) of destination slot d. */
 export function destWord(core: Core, d: number, field: number): number {
-  return core.u32()[base(core, lay(core).SLAB_DEST, d) + field];
+  return core.u32()[base(core, core.k.SLAB_DEST, d) + field];
 }
 /** Word `field` (an ENTITY_* offset) of entity slot e. */
 export function entityWord(core: Core, e: number, field: number): number {
-  return core.u32()[base(core, lay(core).SLAB_ENTITY, e) + field];
+  return core.u32()[base(core, core.k.SLAB_ENTITY, e) + field];
 }
 
 /** The table slot of route slot r (through its destination). */
 export function routeTable(core: Core, r: number): number {
-  return destWord(core, routeWord(core, r, lay(core).ROUTE_DEST), more(core).DEST_TABLE);
+  return destWord(core, routeWord(core, r, core.k.ROUTE_DEST), core.k.DEST_TABLE);
 }
 /** The table slot of entity slot e. */
 export function entityTable(core: Core, e: number): number {
-  return entityWord(core, e, more(core).ENTITY_TABLE);
+  return entityWord(core, e, core.k.ENTITY_TABLE);
 }
 /** The creation sequence number of route slot r (ties of the route order, spec §7.1 B6). */
 export function routeSeq(core: Core, r: number): number {
-  return routeWord(core, r, more(core).ROUTE_SEQ);
+  return routeWord(core, r, core.k.ROUTE_SEQ);
 }
 /** The best route slot of destination d in view `view` (NIL if none). */
 export function destBest(core: Core, d: number, view: number): number {
-  return destWord(core, d, more(core).DEST_BEST + view);
+  return destWord(core, d, core.k.DEST_BEST + view);
 }
 /** The held route slot of destination d in view `view` (NIL if none, spec §7.7). */
 export function destHeld(core: Core, d: number, view: number): number {
-  return destWord(core, d, more(core).DEST_HELD + view);
+  return destWord(core, d, core.k.DEST_HELD + view);
 }
 /** Who holds locks on destination d as the core knows it: an entity slot, LOCK_MULTI or LOCK_NONE. */
 export function destLockWord(core: Core, d: number): number {
-  return destWord(core, d, more(core).DEST_LOCK);
+  return destWord(core, d, core.k.DEST_LOCK);
 }
 /** LastChanged of destination d (ms, f64 at DEST_CHANGED). */
 export function destLastChanged(core: Core, d: number): number {
-  return core.f64()[(base(core, lay(core).SLAB_DEST, d) + lay(core).DEST_CHANGED) / 2];
+  return core.f64()[(base(core, core.k.SLAB_DEST, d) + core.k.DEST_CHANGED) / 2];
 }
 
 /** True if slot `slot` of slab `slab` is in range and allocated. */
 export function recordAlive(core: Core, slab: number, slot: number): boolean {
-  const p = (core.x.recordPtr as RecordPtr)(slab, slot);
-  return p !== 0 && (core.u32()[p >>> 2] & lay(core).GEN_ALIVE) !== 0;
+  const p = core.x.recordPtr(slab, slot);
+  return p !== 0 && (core.u32()[p >>> 2] & core.k.GEN_ALIVE) !== 0;
 }
 
 /** The next-hop slots of route slot r, in order. Allocates the array. */
 export function routeHopSlots(core: Core, r: number): number[] {
-  const L = lay(core), u = core.u32(), b = base(core, L.SLAB_ROUTE, r);
+  const L = core.k, u = core.u32(), b = base(core, L.SLAB_ROUTE, r);
   const n = u[b + L.ROUTE_NHCOUNT], out: number[] = [];
   for (let i = 0; i < n; i++) out.push(n === 1 ? u[b + L.ROUTE_NH] : u[(u[b + L.ROUTE_NH] >>> 2) + i]);
   return out;
@@ -113,14 +77,14 @@ export function routeHopSlots(core: Core, r: number): number[] {
 
 /** Copies the address words of next-hop slot h into out[off..off+3]; returns its length. */
 export function nextHopKeyInto(core: Core, h: number, out: Uint32Array, off = 0): number {
-  const L = lay(core), u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
+  const L = core.k, u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
   for (let w = 0; w < 4; w++) out[off + w] = u[b + L.NEXTHOP_ADDR + w];
   return u[b + L.NEXTHOP_LEN];
 }
 
 /** The address of next-hop slot h: '10.0.0.1' for a full-length address, else 'addr/len'. Allocates the text. */
 export function nextHopAddress(core: Core, family: Family, h: number): string {
-  const L = lay(core), u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
+  const L = core.k, u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
   const len = u[b + L.NEXTHOP_LEN];
   const text = formatPrefix(family, u, b + L.NEXTHOP_ADDR, len);
   return len === (family === 4 ? 32 : 128) ? text.slice(0, text.lastIndexOf('/')) : text;
@@ -175,6 +139,6 @@ export function readKeyWords(core: Core, off = 0): Uint32Array {
 
 /** Writes handles as f64 at IO_HOPS (next hops of a route, routes of a list insert). */
 export function writeHandles(core: Core, hs: readonly number[]): void {
-  const f = core.f64(), b = (core.io + lay(core).IO_HOPS) / 2;
+  const f = core.f64(), b = (core.io + core.k.IO_HOPS) / 2;
   for (let i = 0; i < hs.length; i++) f[b + i] = hs[i];
 }

@@ -3,7 +3,7 @@
 // instance they need (options, the clock, EntitySpecificInfo side arrays, entities by slot, the
 // scheduler). Rtm implements Instance, and each Entity carries one Ctx; the modules see only these
 // interfaces, so no file of src/rtmv2/ imports entity.ts or rtm.ts. Types only: nothing runs or allocates.
-import type { Core } from '../core.js';
+import type { Core, CoreExports } from '../port/core.js';
 import type { CoreTable } from '../coretable.js';
 import type { Layout } from '../layout.js';
 import type { Clock } from '../clock.js';
@@ -11,9 +11,6 @@ import type { Family } from '../address.js';
 import type {
   EntityHandle, EntityInfo, EntityMethod, EventCallback, RegnProfile, RtmEventType, RtmOptions,
 } from '../types.js';
-
-/** Core exports as the modules call them (numbers in, numbers out). */
-export type Exports = Record<string, (...a: number[]) => number>;
 
 /** Instance options with their defaults applied. */
 export type InstanceOptions =
@@ -78,7 +75,7 @@ export interface Instance {
 export interface Ctx {
   readonly inst: Instance;
   readonly core: Core;
-  readonly x: Exports;
+  readonly x: CoreExports;
   readonly L: Layout;
   /** The table of the entity's family, and its core slot. */
   readonly table: CoreTable;

@@ -139,5 +139,5 @@ export function holdDestination(cx: Ctx, o: { dest: DestHandle; views?: number; 
   const holdTime = u32(o.holdTime, 'holdTime', op);
   const views = anyViewsArg(cx, o.views, op);
   cx.inst.scheduler.syncNow();
-  check(cx.core.guard(() => cx.x.holdDestinationX(cx.handle, o.dest, views, holdTime)), op);
+  check(cx.x.holdDestinationX(cx.handle, o.dest, views, holdTime), op);
 }

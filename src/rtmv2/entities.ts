@@ -11,7 +11,7 @@ import type {
   AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, RegisteredEntity, RegisterOptions,
 } from '../types.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
-import type { Ctx, Exports, Instance } from './context.js';
+import type { Ctx, Instance } from './context.js';
 import { live } from './args.js';
 import { dropEverything, forgetAll as forgetRefs, releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
@@ -79,8 +79,8 @@ export function register(inst: Instance, identity: EntityIdentity, options: Regi
   const table = inst.coreTables.find((t) => t.family === family)!;
   // opaque slot (first come, first served; D-43): checked before the core registers anything
   const opaqueSlot = options.reserveOpaquePointer ? reserveSlot(inst, family, op) : -1;
-  const core = inst.core, x = core.x as unknown as Exports;
-  check(core.guard(() => x.entityRegister(table.t, proto >>> 0, instance >>> 0)), op);
+  const core = inst.core, x = core.x;
+  check(x.entityRegister(table.t, proto >>> 0, instance >>> 0), op);
   const slot = readResult(core, 0);
   const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
   markSlot(inst, family, opaqueSlot, true);
@@ -126,7 +126,7 @@ export function deregister(cx: Ctx): void {
   cleanup(cx);
   deleteRouteListsOf(cx);
   const regs = registrationsOf(cx);
-  check(cx.core.guard(() => cx.x.entityDeregister(cx.handle)), op);
+  check(cx.x.entityDeregister(cx.handle), op);
   forgetRegistrations(cx, regs);
   inst.scheduler.afterChange();
   dropEverything(cx);

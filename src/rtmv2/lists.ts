@@ -22,7 +22,7 @@ const INSERT_CHUNK = 2048;
 export function createRouteList(cx: Ctx): RouteListHandle {
   const op = 'createRouteList';
   live(cx, op);
-  check(cx.core.guard(() => cx.x.listCreateX(cx.handle)), op);
+  check(cx.x.listCreateX(cx.handle), op);
   const h = handleOf(cx, cx.L.KIND_LIST, readResult(cx.core, 0)) as RouteListHandle;
   cx.routeLists.add(h);
   return h;
@@ -39,7 +39,7 @@ export function insertInRouteList(cx: Ctx, o: { routeList: unknown; routes: read
   if (o.routes.some((r) => typeof r !== 'number')) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route handle');
   if (o.routes.length > INSERT_CHUNK) throw new RtmError('ERROR_INVALID_PARAMETER', op, `at most ${INSERT_CHUNK} routes per call`);
   writeHandles(cx.core, o.routes);
-  check(cx.core.guard(() => cx.x.listInsertX(cx.handle, list, o.routes.length)), op);
+  check(cx.x.listInsertX(cx.handle, list, o.routes.length), op);
 }
 
 /** RtmDeleteRouteList: empties and destroys the list (its routes stay). */
@@ -47,7 +47,7 @@ export function deleteRouteList(cx: Ctx, h: RouteListHandle): void {
   const op = 'deleteRouteList';
   live(cx, op);
   if (typeof h !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
-  check(cx.core.guard(() => cx.x.listDeleteX(cx.handle, h)), op);
+  check(cx.x.listDeleteX(cx.handle, h), op);
   cx.routeLists.delete(h);
 }
 

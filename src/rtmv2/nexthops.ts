@@ -31,7 +31,7 @@ export function addNextHop(cx: Ctx, o: AddNextHopOptions): AddNextHopResult {
   const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
   const flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
   const len = prefixIn(cx, o.address, op);
-  check(cx.core.guard(() => cx.x.nexthopAdd(cx.handle, len, ifIndex, flags, remote, nh)), op);
+  check(cx.x.nexthopAdd(cx.handle, len, ifIndex, flags, remote, nh), op);
   const slot = readResult(cx.core, 0), created = readResult(cx.core, 1);
   cx.inst.nextHopEsi[slot] = o.entitySpecificInfo ?? null;
   let handle: NextHopHandle | undefined;
@@ -59,12 +59,12 @@ export function deleteNextHop(cx: Ctx, target: NextHopHandle | NextHopIdentity):
   const op = 'deleteNextHop';
   live(cx, op);
   if (typeof target === 'number') {
-    check(cx.core.guard(() => cx.x.nexthopDelete(cx.handle, target, 0, 0)), op);
+    check(cx.x.nexthopDelete(cx.handle, target, 0, 0), op);
     drop(cx, target);
   } else if (target && typeof target === 'object') {
     const ifIndex = u32(target.interfaceIndex ?? 0, 'interfaceIndex', op);
     const len = prefixIn(cx, target.address, op);
-    check(cx.core.guard(() => cx.x.nexthopDelete(cx.handle, 0, len, ifIndex)), op);
+    check(cx.x.nexthopDelete(cx.handle, 0, len, ifIndex), op);
   } else throw new RtmError('ERROR_INVALID_PARAMETER', op, 'neither a handle nor an identity');
 }
 

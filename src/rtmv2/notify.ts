@@ -4,7 +4,7 @@
 // records handed out and not yet released (RtmReleaseChangedDests, not RtmReleaseDests, gives them back,
 // D-60) — and turns the core's signal list into one scheduled RTM_CHANGE_NOTIFICATION callback per
 // registration. Allocates one record object per pulled destination.
-import { RtmError, check } from '../errors.js';
+import { RtmError, RtmInternalError, check } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
@@ -54,7 +54,7 @@ export function register(cx: Ctx, o: NotifyOptions): NotifyHandle {
   let inTable = 0;
   for (const h of regs.keys()) if (coreInfo(cx, h)?.t === cx.t) inTable++;
   if (inTable >= max) throw new RtmError('ERROR_NO_SYSTEM_RESOURCES', op, `at most ${max} registrations per table`);
-  check(cx.core.guard(() => cx.x.notifyRegister(cx.handle, views, flags)), op);
+  check(cx.x.notifyRegister(cx.handle, views, flags), op);
   const handle = cx.x.handleOfX(cx.L.KIND_NOTIFY, readResult(cx.core, 0)) as NotifyHandle;
   regs.set(handle, { context: o.context ?? null, records: new Set() });
   return handle;
@@ -102,7 +102,7 @@ export function releaseChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: 
     if (!rec) { bad++; continue; }
     r.records.delete(rec);
     markChangeRecord(rec, false);
-    try { releaseRecord(cx, rec, op); } catch { bad++; }
+    try { releaseRecord(cx, rec, op); } catch (err) { if (err instanceof RtmInternalError) throw err; bad++; }
   }
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
 }
@@ -152,7 +152,7 @@ export function deregister(cx: Ctx, notifyHandle: NotifyHandle): void {
 function forget(cx: Ctx, h: number, r: Registration): void {
   for (const rec of r.records) {
     markChangeRecord(rec, false);
-    try { releaseRecord(cx, rec, 'releaseChangedDests'); } catch { /* already gone */ }
+    try { releaseRecord(cx, rec, 'releaseChangedDests'); } catch (err) { if (err instanceof RtmInternalError) throw err; }
   }
   r.records.clear();
   regsOf(cx.inst).delete(h);
@@ -180,7 +180,7 @@ export function forgetAll(cx: Ctx, handles: readonly number[]): void {
 
 /** Turns the core's signal list into scheduled callbacks (called after every change). */
 export function drainSignals(inst: Instance): void {
-  const core = inst.core, x = core.x as unknown as Ctx['x'], regs = regsOf(inst), KIND_NOTIFY = inst.layout.KIND_NOTIFY;
+  const core = inst.core, x = core.x, regs = regsOf(inst), KIND_NOTIFY = inst.layout.KIND_NOTIFY;
   for (;;) {
     check(x.notifyDrain(core.IO_BATCH_MAX), 'notify');
     const n = readResult(core, 0);

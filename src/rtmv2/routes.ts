@@ -79,8 +79,8 @@ export function addRouteToDest(cx: Ctx, o: AddRouteOptions): AddRouteResult {
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
   const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
   const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
-  check(cx.core.guard(() => cx.x.routeAdd(cx.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1,
-    changeIn, 0, deadline, routeList)), op);
+  check(cx.x.routeAdd(cx.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1,
+    changeIn, 0, deadline, routeList), op);
   const r = readResult(cx.core, 0), changeFlags = readResult(cx.core, 1);
   const esi = o.entitySpecificInfo ?? null;
   const rh = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle;
@@ -110,7 +110,7 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   const op = 'deleteRouteToDest';
   live(cx, op);
   cx.inst.scheduler.syncNow();
-  check(cx.core.guard(() => cx.x.routeDeleteX(cx.handle, nullable(route, op))), op);
+  check(cx.x.routeDeleteX(cx.handle, nullable(route, op)), op);
   const flags = readResult(cx.core, 1);
   drop(cx, route);
   cx.inst.scheduler.afterChange();

@@ -3,7 +3,7 @@
 // deleted when the callback answers ERROR_NOT_SUPPORTED or there is no callback — or a destination's
 // hold-down ended. An expiry that hits a locked destination waits (spec §7.10 rule 4); the scheduler
 // (src/scheduler.ts) keeps it and retries once the lock is gone. Allocates only the callback's view.
-import { STATUS, check } from '../errors.js';
+import { RtmInternalError, STATUS, check } from '../errors.js';
 import { RTM_ROUTE_EXPIRED } from '../constants.js';
 import { destLockWord, recordAlive, routeWord } from '../port/records.js';
 import type { RouteHandle } from '../types.js';
@@ -49,7 +49,8 @@ function deleteExpired(owner: Ctx, h: RouteHandle, consume: boolean): void {
   try {
     isBestRoute(owner, h);                         // throws if the handle died meanwhile
     deleteRouteToDest(owner, h);                   // consumes the owner's reference when it holds one
-  } catch {
+  } catch (err) {
+    if (err instanceof RtmInternalError) throw err;
     if (consume) dropQuietly(owner, [h]);
   }
 }
@@ -57,6 +58,6 @@ function deleteExpired(owner: Ctx, h: RouteHandle, consume: boolean): void {
 /** A destination's hold-down timer ran out (spec §7.7 H5). */
 export function holdEnd(inst: Instance, t: number, d: number): void {
   inst.scheduler.syncNow();
-  check((inst.core.x.holdEnd as (t: number, d: number) => number)(t, d), 'hold-down');
+  check(inst.core.x.holdEnd(t, d), 'hold-down');
   inst.scheduler.afterChange();
 }
