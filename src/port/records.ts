@@ -3,7 +3,7 @@
 // recordPtr (one Wasm call, then one typed-array read; views are re-fetched from Core on every access, so
 // memory growth never leaves a stale view). The I/O area is written before a call (prefix keys, handle
 // arrays) and read straight after it (result registers, IO_OUT slots). Field offsets are the layout
-// constants of src/layout.ts plus the few read here by name (DEST_BEST, DEST_HELD, DEST_LOCK, …).
+// constants of src/layout.ts plus the few read here by name (DEST_TABLE, DEST_LOCK, …).
 // Allocates only what it returns (copied slot arrays, key words, text).
 import type { Core } from './core.js';
 import { type Family, parsePrefixInto, netAddressInto, formatPrefix, type NetAddressLike } from '../address.js';
@@ -39,18 +39,6 @@ export function routeTable(core: Core, r: number): number {
 /** The table slot of entity slot e. */
 export function entityTable(core: Core, e: number): number {
   return entityWord(core, e, core.k.ENTITY_TABLE);
-}
-/** The creation sequence number of route slot r (ties of the route order, spec §7.1 B6). */
-export function routeSeq(core: Core, r: number): number {
-  return routeWord(core, r, core.k.ROUTE_SEQ);
-}
-/** The best route slot of destination d in view `view` (NIL if none). */
-export function destBest(core: Core, d: number, view: number): number {
-  return destWord(core, d, core.k.DEST_BEST + view);
-}
-/** The held route slot of destination d in view `view` (NIL if none, spec §7.7). */
-export function destHeld(core: Core, d: number, view: number): number {
-  return destWord(core, d, core.k.DEST_HELD + view);
 }
 /** Who holds locks on destination d as the core knows it: an entity slot, LOCK_MULTI or LOCK_NONE. */
 export function destLockWord(core: Core, d: number): number {
@@ -109,6 +97,13 @@ export function readOutSlots(core: Core, n: number): number[] {
   return out;
 }
 
+/** The first n handles (f64) at IO_OUT_HANDLES, where listing calls put the handles of the slots at IO_OUT. */
+export function readOutHandles(core: Core, n: number): number[] {
+  const f = core.f64(), b = (core.io + core.k.IO_OUT_HANDLES) / 2, out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = f[b + i];
+  return out;
+}
+
 /** The first n words of IO_OUT, copied into a Uint32Array. */
 export function readOutWords(core: Core, n: number): Uint32Array {
   const b = core.io + core.IO_OUT;
@@ -123,18 +118,6 @@ export function writePrefix(core: Core, family: Family, p: unknown, off = 0): nu
   if (typeof p === 'string') return parsePrefixInto(p, family, core.u32(), core.io + core.IO_IN + off);
   if (p && typeof p === 'object') return netAddressInto(p as NetAddressLike, family, core.u32(), core.io + core.IO_IN + off);
   return -1;
-}
-
-/** Writes 4 key words (zeros when undefined) at IO_IN + off. */
-export function writeKeyWords(core: Core, words: ArrayLike<number> | undefined, off = 0): void {
-  const u = core.u32(), b = core.io + core.IO_IN + off;
-  for (let w = 0; w < 4; w++) u[b + w] = words ? words[w] >>> 0 : 0;
-}
-
-/** The 4 key words at IO_IN + off, copied. */
-export function readKeyWords(core: Core, off = 0): Uint32Array {
-  const b = core.io + core.IO_IN + off;
-  return core.u32().slice(b, b + 4);
 }
 
 /** Writes handles as f64 at IO_HOPS (next hops of a route, routes of a list insert). */

@@ -2,13 +2,11 @@
 // handles, views, protocol ids, counts, prefixes (written into the I/O area) and handles resolved to
 // slots of the caller's table. Each throws RtmError with the RTMv2 status: a bad value is
 // ERROR_INVALID_PARAMETER, an unsupported view ERROR_NOT_SUPPORTED, a handle that does not resolve
-// ERROR_INVALID_HANDLE. Nothing allocates except prefix keys copied out (Key) and error objects.
+// ERROR_INVALID_HANDLE. Nothing allocates except error objects.
 import { RtmError } from '../errors.js';
 import { RTM_THIS_PROTOCOL, RTM_VIEW_MASK_ALL } from '../constants.js';
 import { handleKind } from '../layout.js';
-import {
-  readKeyWords, readResult, routeTable, entityTable, nextHopWord, writeKeyWords, writePrefix,
-} from '../port/records.js';
+import { readResult, routeTable, entityTable, nextHopWord, writePrefix } from '../port/records.js';
 import type { Ctx } from './context.js';
 
 export const U32_MAX = 0xffffffff;
@@ -83,36 +81,6 @@ export function prefixIn(cx: Ctx, p: unknown, op: string, off = 0): number {
   const len = writePrefix(cx.core, cx.family, p, off);
   if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${cx.family === 4 ? 'IPv4' : 'IPv6'} prefix ${JSON.stringify(p)}`);
   return len;
-}
-
-/** A prefix key: 4 words (MS first, host bits clear) and a length. */
-export interface Key {
-  readonly words: Uint32Array;
-  readonly len: number;
-}
-
-/** Parses a prefix option into a key (ERROR_INVALID_PARAMETER if malformed or missing). Allocates the key. */
-export function keyArg(cx: Ctx, p: unknown, op: string): Key {
-  const len = prefixIn(cx, p, op);
-  return { words: readKeyWords(cx.core), len };
-}
-
-/** The key of destination slot d. Allocates the key. */
-export function destKey(cx: Ctx, d: number): Key {
-  const words = new Uint32Array(4);
-  const len = cx.table.destKeyInto(d, words);
-  return { words, len };
-}
-
-export function keyEquals(a: Key, b: Key): boolean {
-  return a.len === b.len && a.words[0] === b.words[0] && a.words[1] === b.words[1] && a.words[2] === b.words[2] &&
-    a.words[3] === b.words[3];
-}
-
-/** Writes a key (zeros when undefined) into the I/O area at IO_IN + off words; returns its length. */
-export function keyIn(cx: Ctx, k: Key | undefined, off = 0): number {
-  writeKeyWords(cx.core, k?.words, off);
-  return k ? k.len : 0;
 }
 
 // ── handles of the caller's table ─────────────────────────────────────────────────────────────────────

@@ -1,19 +1,15 @@
-// Route lists (spec §7.13, §8.10): the lists live in the core (assembly/lists.ts); this file validates
-// arguments, writes route-handle batches into the I/O area and keeps route-list enumeration cursors
-// (registered with the enumeration registry of enums.ts, so that deleteEnumHandle and deregistration
-// treat every kind of enumeration alike). A cursor is the insertion number of the last route it returned
-// (D-45). The lists an entity created are remembered (Ctx.routeLists) because the core has no export
-// that destroys them at deregistration. Allocates the returned arrays.
-import { RtmError, STATUS, check } from '../errors.js';
-import { readOutSlots, readResult, writeHandles } from '../port/records.js';
+// Route lists (spec §7.13, §8.10): the lists and their enumeration cursors live in the core
+// (assembly/lists.ts, enums.ts: a cursor resumes after the insertion number it returned last, D-45); this
+// file validates arguments, writes route-handle batches into the I/O area and takes the references of
+// the routes an enumeration returns. The lists an entity created are remembered (Ctx.routeLists) because
+// the core has no export that destroys them at deregistration. Allocates the returned arrays.
+import { RtmError, check } from '../errors.js';
+import { readOutHandles, readResult, writeHandles } from '../port/records.js';
 import type { EnumBatch, EnumGetOptions, EnumHandle, RouteHandle, RouteListHandle } from '../types.js';
 import type { Ctx } from './context.js';
-import { countArg, isNull, live } from './args.js';
-import { takeSlots } from './refs.js';
+import { isNull, live } from './args.js';
 import { handleOf } from './routes.js';
-import { registerEnum, enumCursor } from './enums.js';
-
-interface ListCursor { readonly kind: 'list'; readonly list: RouteListHandle; after: number }
+import { getHandles } from './enums.js';
 
 /** Largest batch of route handles one core call takes (the f64 area after the key words). */
 const INSERT_CHUNK = 2048;
@@ -61,22 +57,13 @@ export function deleteRouteListsOf(cx: Ctx): void {
 export function createRouteListEnum(cx: Ctx, h: RouteListHandle): EnumHandle {
   const op = 'createRouteListEnum';
   live(cx, op);
-  if (typeof h !== 'number' || cx.x.listWalkX(cx.handle, h, 0, 0) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
-  const cursor: ListCursor = { kind: 'list', list: h, after: 0 };
-  return registerEnum(cx, cursor);
+  if (typeof h !== 'number' || cx.x.enumCreateListX(cx.handle, h) !== 0) {
+    throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
+  }
+  return readOutHandles(cx.core, 1)[0] as EnumHandle;
 }
 
 /** RtmGetListEnumRoutes: always NO_ERROR; `done` when fewer than `count` came back (spec §8.10.4). */
 export function getListEnumRoutes(cx: Ctx, o: EnumGetOptions): EnumBatch<RouteHandle> {
-  const op = 'getListEnumRoutes';
-  live(cx, op);
-  const cursor = enumCursor<ListCursor>(cx, o?.enumHandle, 'list', op);
-  const count = countArg(cx, o.count, op);
-  const s = cx.x.listWalkX(cx.handle, cursor.list, cursor.after, count);
-  if (s === STATUS.ERROR_INVALID_HANDLE) return { items: [], done: true };         // the list was deleted: no more routes
-  check(s, op);
-  const n = readResult(cx.core, 0);
-  cursor.after = readResult(cx.core, 1);
-  const items = takeSlots<RouteHandle>(cx, cx.L.KIND_ROUTE, readOutSlots(cx.core, n));
-  return { items, done: n < count };
+  return getHandles<RouteHandle>(cx, o, cx.L.ENUM_K_LIST, 'getListEnumRoutes');
 }

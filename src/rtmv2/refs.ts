@@ -35,15 +35,6 @@ export function drop(cx: Ctx, h: number): boolean {
   return true;
 }
 
-/** The handles of live slots of kind `kind` (KIND_*), each with a reference taken for the entity. */
-export function takeSlots<H extends number>(cx: Ctx, kind: number, slots: readonly number[]): H[] {
-  return slots.map((s) => {
-    const h = cx.x.handleOfX(kind, s) as H;
-    take(cx, h);
-    return h;
-  });
-}
-
 /**
  * Releases every handle (of kind `kind` when given); all valid ones are released, then
  * ERROR_INVALID_HANDLE if any was not held or of another kind.

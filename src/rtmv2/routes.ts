@@ -1,15 +1,16 @@
 // Routes (spec §7.2, §8.4.2, §8.5.1–8.5.2, §8.6.4, §8.6.5): adding, updating and deleting an entity's
-// routes, route information, and the route-matching criteria of §8.8.4 (shared by RtmGetExactMatchRoute
-// and route enumerations, written once here). The route records live in the core (one routeAdd /
-// routeDeleteX call does the work); this file validates, keeps the routes' EntitySpecificInfo beside the
-// core records (Instance.routeEsi) and takes the references of handles it returns. Results allocate.
+// routes, route information, and the arguments of the route-matching criteria of §8.8.4 (shared by
+// RtmGetExactMatchRoute and route enumerations; the matching itself is the core's). The route records
+// live in the core (one routeAdd / routeDeleteX / routeFindX call does the work); this file validates,
+// keeps the routes' EntitySpecificInfo beside the core records (Instance.routeEsi) and takes the
+// references of handles it returns. Results allocate.
 import { RtmError, STATUS, check } from '../errors.js';
 import {
-  INFINITE, RTM_MATCH_INTERFACE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF, RTM_ROUTE_CHANGE_NEW,
+  INFINITE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF, RTM_ROUTE_CHANGE_NEW,
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, routeHopSlots, routeWord, nextHopWord, writeHandles } from '../port/records.js';
+import { readResult, routeHopSlots, routeWord, writeHandles } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, DestHandle, EntityHandle, ExactMatchRouteOptions, ExactMatchRouteResult,
   NextHopHandle, RouteCriteria, RouteHandle, RouteInfo, RouteState,
@@ -20,9 +21,8 @@ import { dropAll, drop, releaseHandles, take } from './refs.js';
 
 /** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
 const MAX_HOPS = 256;
-const MATCH_OWNER = RTM_MATCH_OWNER, MATCH_NEIGHBOUR = RTM_MATCH_NEIGHBOUR, MATCH_PREF = RTM_MATCH_PREF;
-const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP, MATCH_INTERFACE = RTM_MATCH_INTERFACE;
-const MATCH_NEEDS_CRITERIA = MATCH_OWNER | MATCH_NEIGHBOUR | MATCH_PREF | MATCH_NEXTHOP;
+const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP;
+const MATCH_NEEDS_CRITERIA = RTM_MATCH_OWNER | RTM_MATCH_NEIGHBOUR | RTM_MATCH_PREF | RTM_MATCH_NEXTHOP;
 
 /** Handle of live slot `slot` of kind KIND_* (0 if the slot is free). */
 export function handleOf(cx: Ctx, kind: number, slot: number): number {
@@ -170,9 +170,12 @@ export function isBestRoute(cx: Ctx, route: RouteHandle): number {
   return readResult(cx.core, 2);
 }
 
-// ── matching criteria (§8.6.5, §8.8.4) ────────────────────────────────────────────────────────────────
+// ── matching criteria (§8.6.5, §8.8.4): the rule itself is the core's (routeMatchesCriteria) ─────────
 
-/** Matching criteria (handles as numbers, 0 = NULL). */
+/**
+ * Matching criteria as the core takes them: handles as numbers (0 = NULL; a value that is no number
+ * becomes NaN, which names nothing and so matches nothing), preference and metric compared by value.
+ */
 export interface Criteria {
   readonly flags: number;
   readonly owner: number;
@@ -183,6 +186,11 @@ export interface Criteria {
   readonly interfaceIndex: number;
 }
 
+/** A criterion value: undefined / null → 0, a number as it is, anything else NaN. */
+function crit(v: unknown): number {
+  return v === undefined || v === null ? 0 : typeof v === 'number' ? v : NaN;
+}
+
 /** Matching arguments: criteria are required by OWNER, NEIGHBOUR, PREF and NEXTHOP. */
 export function criteriaArg(o: { matchFlags?: unknown; criteria?: RouteCriteria; interfaceIndex?: number }, op: string): Criteria {
   const flags = u32Arg(o.matchFlags, 0, 'matchFlags', op);
@@ -191,54 +199,39 @@ export function criteriaArg(o: { matchFlags?: unknown; criteria?: RouteCriteria;
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'matchFlags need criteria');
   }
   const interfaceIndex = u32Arg(o.interfaceIndex, 0, 'interfaceIndex', op);
-  const h = (x: unknown): number => (isNull(x) ? 0 : x as number);
   return {
-    flags: flags & 0x1f, owner: h(c?.owner), neighbour: h(c?.neighbour), preference: c?.preference ?? 0,
-    metric: c?.metric ?? 0, nextHops: Array.isArray(c?.nextHops) ? [...c!.nextHops] : [], interfaceIndex,
+    flags: flags & 0x1f, owner: crit(c?.owner), neighbour: crit(c?.neighbour), preference: crit(c?.preference),
+    metric: crit(c?.metric), nextHops: Array.isArray(c?.nextHops) ? c!.nextHops.map(crit) : [], interfaceIndex,
   };
 }
 
-/** Whether route slot r passes the criteria. */
-export function routeMatches(cx: Ctx, r: number, m: Criteria): boolean {
-  if (m.flags === 0) return true;
-  const L = cx.L, c = cx.core;
-  if (m.flags & MATCH_OWNER && handleOf(cx, L.KIND_ENTITY, routeWord(c, r, L.ROUTE_OWNER)) !== m.owner) return false;
-  if (m.flags & MATCH_NEIGHBOUR) {
-    const nb = routeWord(c, r, L.ROUTE_NEIGHBOUR);
-    if ((nb === c.NIL ? 0 : handleOf(cx, L.KIND_NEXTHOP, nb)) !== m.neighbour) return false;
-  }
-  if (m.flags & MATCH_PREF && (routeWord(c, r, L.ROUTE_PREF) !== m.preference || routeWord(c, r, L.ROUTE_METRIC) !== m.metric)) return false;
-  if (m.flags & (MATCH_NEXTHOP | MATCH_INTERFACE)) {
-    const hops = routeHopSlots(c, r);
-    if (m.flags & MATCH_NEXTHOP) {
-      const hs = hops.map((s) => handleOf(cx, L.KIND_NEXTHOP, s));
-      if (!m.nextHops.every((n) => hs.includes(n))) return false;
-    }
-    if (m.flags & MATCH_INTERFACE && !hops.some((s) => nextHopWord(c, s, L.NEXTHOP_IFINDEX) === m.interfaceIndex)) return false;
-  }
-  return true;
+/**
+ * Writes the criterion next hops (with RTM_MATCH_NEXTHOP) into the I/O area; returns how many.
+ * @throws ERROR_INVALID_PARAMETER above the core's CRIT_HOPS_MAX
+ */
+export function criteriaIn(cx: Ctx, m: Criteria, op = 'criteria'): number {
+  if ((m.flags & MATCH_NEXTHOP) === 0) return 0;
+  const max = cx.L.CRIT_HOPS_MAX;
+  if (m.nextHops.length > max) throw new RtmError('ERROR_INVALID_PARAMETER', op, `at most ${max} criterion next hops`);
+  writeHandles(cx.core, m.nextHops);
+  return m.nextHops.length;
 }
 
-/** RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria. */
+/** RtmGetExactMatchRoute: the first route (route order) of the destination in the views matching the criteria. */
 export function getExactMatchRoute(cx: Ctx, o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined {
   const op = 'getExactMatchRoute';
   live(cx, op);
   const matchFlags = u32(o?.matchFlags ?? 0, 'matchFlags', op);
   const views = anyViewsArg(cx, o.views, op);
-  const criteria = criteriaArg({ ...o, matchFlags }, op);
+  const m = criteriaArg({ ...o, matchFlags }, op);
   const len = prefixIn(cx, o.dest, op);
-  const s = cx.x.destFindX(cx.t, len, 0);
+  const nHops = criteriaIn(cx, m, op);
+  const s = cx.x.routeFindX(cx.handle, len, views, m.flags, m.owner, m.neighbour, m.preference, m.metric, nHops, m.interfaceIndex);
   if (s === STATUS.ERROR_NOT_FOUND) return undefined;
   check(s, op);
-  const d = readResult(cx.core, 0);
-  const routes = cx.core.slotPages(op, (after) => cx.x.destRoutes(cx.t, d, after));
-  for (const r of routes) {
-    if (views !== 0 && (routeWord(cx.core, r, cx.L.ROUTE_VIEWS) & views) === 0) continue;
-    if (!routeMatches(cx, r, criteria)) continue;
-    const info = routeInfoOf(cx, r);
-    let handle: RouteHandle | undefined;
-    if (o.returnHandle !== false) { handle = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle; take(cx, handle); }
-    return { handle, info };
-  }
-  return undefined;
+  const r = readResult(cx.core, 0);
+  const info = routeInfoOf(cx, r);
+  let handle: RouteHandle | undefined;
+  if (o.returnHandle !== false) { handle = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle; take(cx, handle); }
+  return { handle, info };
 }
