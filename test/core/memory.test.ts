@@ -72,12 +72,16 @@ class World {
     this.nB = this.B.addNextHop({ address: '10.0.1.1', interfaceIndex: 2 }).handle!;
     for (let i = 0; i < BALLAST_HOPS; i++) this.nW.push(this.W.addNextHop({ address: `2001:db8:9::${i.toString(16)}`, interfaceIndex: 3 }).handle!);
     // every slab gets its first chunk now: routes and destinations, a registration, a snapshot (cursors)
+    // (the snapshot enumerates routes with the core's cursors: a destination with two routes makes the
+    // route cursor keep its returned set in the cursor slabs, so those get their first chunks too)
     this.firstRoute = this.A.addRouteToDest({ dest: '192.0.2.0/24', neighbour: this.nA[0] }).handle!;
-    this.A.deleteRouteToDest(this.firstRoute);
+    const second = this.B.addRouteToDest({ dest: '192.0.2.0/24', neighbour: this.nB }).handle!;
     this.W.deleteRouteToDest(this.W.addRouteToDest({ dest: '2001:db8:ffff::/48', neighbour: this.nW[0] }).handle!);
     const n = this.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
     this.B.deregisterFromChangeNotification(n);
     this.snapshot();
+    this.B.deleteRouteToDest(second);
+    this.A.deleteRouteToDest(this.firstRoute);   // last: its slot is the next one reused
     this.rtm.runPending();
     this.eventsA.length = 0;
   }

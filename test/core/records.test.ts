@@ -14,6 +14,7 @@ import type { Entity } from '../../src/entity.js';
 import { VirtualClock } from '../../src/clock.js';
 import { RtmError } from '../../src/errors.js';
 import { handleSlotOf } from '../../src/layout.js';
+import { writePrefix } from '../../src/port/records.js';
 import type { DestHandle, DestInfo, NotifyHandle, RouteHandle, NextHopHandle, RouteInfo } from '../../src/types.js';
 import { PROTO_IP_BGP, PROTO_IP_OSPF, PROTO_IP_RIP, PROTO_IP_NT_STATIC, RTM_THIS_PROTOCOL, RTM_ROUTE_CHANGE_FIRST,
   RTM_ROUTE_CHANGE_NEW } from '../../src/win32/constants.js';
@@ -342,7 +343,8 @@ describe('routeAddR / routeDeleteR against addRouteToDest / deleteRouteToDest', 
   /** addRouteToDest through routeAddR, with EntitySpecificInfo handled as the rewired facade will. */
   function addR(rtm: Rtm, e: Entity, o: ReturnType<World['routeOptions']> & { route?: RouteHandle; returnHandle?: boolean }, checks: { n: number }) {
     const core = rtm.core, x = xOf(core);
-    const len = (e as unknown as { prefixIn(p: string, op: string): number }).prefixIn(o.dest, 'addRouteToDest');
+    const len = writePrefix(core, e.family, o.dest);
+    if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', 'addRouteToDest', `bad prefix ${o.dest}`);
     const f = core.f64(), hb = (core.io + K(core, 'IO_HOPS')) / 2;
     o.nextHops.forEach((h, i) => { f[hb + i] = h; });
     const esi = o.entitySpecificInfo ?? null;
