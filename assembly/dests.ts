@@ -60,6 +60,19 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
   return d;
 }
 
+/**
+ * Destinations of any table whose DEST_LOCK names a holder. Batch paths skip their per-record lock probe
+ * (a trie walk) while it is 0; it never undercounts, since every holder is set through destSetLockHolder.
+ */
+export let destsLocked: u32 = 0;
+
+/** Sets who holds locks on destination d (entity slot, LOCK_MULTI, LOCK_NONE), keeping destsLocked. */
+export function destSetLockHolder(d: u32, holder: u32): void {
+  let was = destGet(d, DEST_LOCK) != LOCK_NONE, now = holder != LOCK_NONE;
+  if (was != now) { if (now) destsLocked++; else destsLocked--; }
+  destSet(d, DEST_LOCK, holder);
+}
+
 /** True if a lock on destination d is held by an entity other than e (its changes get ERROR_BUSY). */
 export function destLockedAgainst(d: u32, e: u32): bool {
   let h = destGet(d, DEST_LOCK);
@@ -100,6 +113,7 @@ export function destDetach(d: u32): bool {
 /** Removes a destination from its table (trie and record); its handles go stale. */
 export function destRemove(d: u32): void {
   let t = destGet(d, DEST_TABLE);
+  destSetLockHolder(d, LOCK_NONE);
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
   else {
     destSetState(d, 0);

@@ -120,7 +120,7 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
 // │ 6 views      │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain │ 9 creation seq │
 // │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
-// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18..19 reserved         │
+// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18 ESI held │ 19 —     │
 // └──────────── the dest chain is sorted by (preference, metric, seq): lower wins ────────────────────────┘
 export const ROUTE_WORDS: u32 = 20;
 export const ROUTE_GEN: u32 = 0;
@@ -142,6 +142,11 @@ export const ROUTE_REFS: u32 = 15;
 export const ROUTE_HEAPPOS: u32 = 16;
 /** Insertion number into its route list (list enumerations resume after the last one returned). */
 export const ROUTE_LSEQ: u32 = 17;
+/**
+ * 1 while the facade holds a non-NULL EntitySpecificInfo for the route (a JS value the core cannot see):
+ * the batch paths, which set it to NULL, then count the update as an EntitySpecificInfo change.
+ */
+export const ROUTE_ESI: u32 = 18;
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)
@@ -247,3 +252,38 @@ export const QUAL_POPULATED: u32 = DEST_S_POPULATED;
 
 /** "No range" for nextBatch's range length argument. */
 export const NO_RANGE: u32 = 0xff;
+
+// ╒══════════ Update record (Entity.applyUpdates, at IO_IN): UPD_WORDS = 10 × u32 ══════════════════════════╕
+// │ 0..3 key │ 4 len | kind << 8 │ 5 preference │ 6 metric │ 7 views │ 8..9 next-hop handle (f64, 0 = none) │
+// └────── kind UPD_ADD: RtmAddRouteToDest with CHANGE_FIRST; UPD_DELETE: delete the caller's first route ──┘
+export const UPD_WORDS: u32 = 10;
+export const UPD_LENKIND: u32 = 4;
+export const UPD_PREF: u32 = 5;
+export const UPD_METRIC: u32 = 6;
+export const UPD_VIEWS: u32 = 7;
+export const UPD_NEXTHOP: u32 = 8;          // f64, 8-byte aligned (IO_IN and UPD_WORDS are even)
+export const UPD_ADD: u32 = 0;
+export const UPD_DELETE: u32 = 1;
+/** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
+export const UPD_MAX: u32 = 1638;
+/** Destination ids one changedIdsX call may pull: the words of IO_OUT (IO_BATCH_MAX × 4). */
+export const CHANGED_IDS_MAX: u32 = 16384;
+
+// ╒══════════ Best-route record (Table.bestRouteInto, at IO_OUT): BEST_FIELDS × f64 ═══════════════════════╕
+// │ 0 route handle │ 1 owner entity handle │ 2 owner's protocol id │ 3 preference │ 4 metric │ 5 flags     │
+// │ 6 next-hop count │ 7 first next-hop handle (0) │ 8 neighbour handle (0) │ 9 first next hop's interface │
+// │ 10 route's views (BelongsToViews) │ 11 first next hop's IPv4 address, host order (0 for IPv6 / none)  │
+// └──────────── handles carry no reference: valid while the route / entity / next hop lives ───────────────┘
+export const BEST_ROUTE: u32 = 0;
+export const BEST_OWNER: u32 = 1;
+export const BEST_PROTOCOL: u32 = 2;
+export const BEST_PREFERENCE: u32 = 3;
+export const BEST_METRIC: u32 = 4;
+export const BEST_FLAGS: u32 = 5;
+export const BEST_NEXTHOP_COUNT: u32 = 6;
+export const BEST_NEXTHOP: u32 = 7;
+export const BEST_NEIGHBOUR: u32 = 8;
+export const BEST_INTERFACE: u32 = 9;
+export const BEST_VIEWS: u32 = 10;
+export const BEST_NEXTHOP_IPV4: u32 = 11;
+export const BEST_FIELDS: u32 = 12;

@@ -17,12 +17,13 @@ import { notifyCreate, notifyDestroy, notifyPull, notifyPending, notifyIgnore, n
 
 const TYPES: u32 = CHANGE_TYPE_ALL | CHANGE_TYPE_BEST | CHANGE_TYPE_FORWARDING;
 
-function entityOf(h: f64): u32 {
+/** The active entity a registration handle names, or NIL. */
+export function entityOf(h: f64): u32 {
   let e = handleSlot(h, KIND_ENTITY);
   return e != NIL && entityActive(e) ? e : NIL;
 }
 /** The registration a notify handle names if entity e owns it, else NIL. */
-function notifyOf(e: u32, h: f64): u32 {
+export function notifyOf(e: u32, h: f64): u32 {
   let n = handleSlot(h, KIND_NOTIFY);
   return n != NIL && notifyGet(n, NOTIFY_OWNER) == e ? n : NIL;
 }

@@ -14,7 +14,9 @@ import type {
   PrefixInput, ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
   FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, RouteState, NextHopState, EntityLike,
   NotifyHandle, NotifyOptions, EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable,
+  RouteLoadBatch, RouteLoadResult, RouteUpdates, ChangedDestIdsOptions,
 } from './types.js';
+import * as batch from './rtmv2/batch.js';
 import * as lists from './lists.js';
 import { Dynamics, type T } from './dynamics/index.js';
 import { nextHopView } from './dynamics/locks.js';
@@ -301,9 +303,13 @@ export class Entity implements CoreEntityLike {
     const r = this.res(0), changeFlags = this.res(1);
     const esi = o.entitySpecificInfo ?? null;
     const rh = this.handleOf(this.L.KIND_ROUTE, r) as RouteHandle;
-    if ((changeFlags & CHANGE_NEW) !== 0) this.rtm.routeEsi[r] = esi;
-    else if (!Object.is(this.rtm.routeEsi[r] ?? null, esi)) {
+    // the core knows only whether a non-NULL value is held (ROUTE_ESI, for the batch paths)
+    if ((changeFlags & CHANGE_NEW) !== 0) {
       this.rtm.routeEsi[r] = esi;
+      if (esi !== null) this.x.routeEsiMark(r, 1);
+    } else if (!Object.is(this.rtm.routeEsi[r] ?? null, esi)) {
+      this.rtm.routeEsi[r] = esi;
+      this.x.routeEsiMark(r, esi !== null ? 1 : 0);
       this.x.routeTouch(rh);
     }
     let handle: RouteHandle | undefined;
@@ -643,46 +649,30 @@ export class Entity implements CoreEntityLike {
 
   // ── bulk loading (not in RTMv2) ─────────────────────────────────────────────────────────────────────
   /**
-   * Bulk RtmAddRouteToDest: record i is the prefix (keys[4i..4i+3], lens[i]) with next hop
-   * nextHops[i] (a next-hop handle of this entity, used as both neighbour and only next hop; 0 = none),
-   * preference, metric, views (default unicast) and flags — the identity rule of spec §7.2 applies, so
-   * re-loading a record updates its route. No handles are returned and no references taken; EntitySpecificInfo
-   * is NULL and routes never expire. Validation is per chunk of LOAD_MAX records, all-or-nothing per chunk.
-   * Allocates nothing per record. Returns the routes and destinations created.
-   * @throws RtmError ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_INVALID_PARAMETER (length, a
-   *   foreign or deleted next hop), ERROR_NOT_ENOUGH_MEMORY
+   * Bulk RtmAddRouteToDest (src/rtmv2/batch.ts): record i is the prefix (keys[4i..4i+3], lens[i]) with
+   * next hop nextHops[i] (neighbour and only next hop), preference, metric, views and flags; no handles,
+   * no references, NULL EntitySpecificInfo, no expiry. Atomic. Returns the routes and destinations created.
+   * @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_BUSY, ERROR_NOT_ENOUGH_MEMORY
    */
-  addRoutesBatch(b: {
-    count: number; keys: Uint32Array; lens: Uint8Array | Uint32Array; nextHops?: Float64Array;
-    preferences?: Uint32Array; metrics?: Uint32Array; views?: Uint8Array | Uint32Array; flags?: Uint16Array | Uint32Array;
-  }): { routesCreated: number; destsCreated: number } {
-    const op = 'addRoutesBatch';
-    this.live(op);
-    const n = u32(b?.count, 'count', op);
-    if (b.keys.length < 4 * n || b.lens.length < n) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'arrays shorter than count');
-    const c = this.rtm.core, x = this.x;
-    const W = c.constant('LOAD_WORDS'), MAX = c.constant('LOAD_MAX');
-    let routesCreated = 0, destsCreated = 0;
-    this.rtm.syncNow();
-    for (let i0 = 0; i0 < n; i0 += MAX) {
-      const m = Math.min(MAX, n - i0);
-      const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
-      for (let j = 0; j < m; j++) {
-        const i = i0 + j, r = base + j * W;
-        u[r] = b.keys[4 * i]; u[r + 1] = b.keys[4 * i + 1]; u[r + 2] = b.keys[4 * i + 2]; u[r + 3] = b.keys[4 * i + 3];
-        u[r + 4] = b.lens[i] | ((b.views ? b.views[i] : 1) << 8);
-        u[r + 5] = b.preferences ? b.preferences[i] : 0;
-        u[r + 6] = b.metrics ? b.metrics[i] : 0;
-        u[r + 7] = b.flags ? b.flags[i] : 0;
-        f[(r + 8) / 2] = b.nextHops ? b.nextHops[i] : 0;
-      }
-      const s = this.call(op, () => x.routeLoad(this.handle, m));
-      if (s !== 0) throw new RtmError(s, op, `record ${i0 + this.res(2)}${i0 > 0 ? ` (records before ${i0} were applied)` : ''}`);
-      routesCreated += this.res(0);
-      destsCreated += this.res(1);
-      this.rtm.afterChange(this);
-    }
-    return { routesCreated, destsCreated };
+  addRoutesBatch(b: RouteLoadBatch): RouteLoadResult { return batch.addRoutesBatch(this.batchContext(), b); }
+  /**
+   * A batch of route updates with the semantics of addRouteToDest (CHANGE_FIRST) / a delete of the caller's
+   * route per record (API.md §6, src/rtmv2/batch.ts). Atomic. Returns `count`.
+   * @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_BUSY, ERROR_NOT_ENOUGH_MEMORY
+   */
+  applyUpdates(b: RouteUpdates): number { return batch.applyUpdates(this.batchContext(), b); }
+  /**
+   * Pulls up to out.length changed destinations of a registration as destIds and releases them (API.md §6).
+   * @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER
+   */
+  getChangedDestIds(o: ChangedDestIdsOptions): number { return batch.getChangedDestIds(this.batchContext(), o); }
+  private batchCtx: batch.BatchContext | undefined;
+  /** @internal */ batchContext(): batch.BatchContext {
+    return this.batchCtx ??= {
+      core: this.rtm.core, handle: this.handle, routeEsi: this.rtm.routeEsi,
+      defaultPreference: () => this.rtm.options.defaultPreferences?.[this.protocolId],
+      live: (op) => this.live(op), syncNow: () => this.rtm.syncNow(), afterChange: () => this.rtm.afterChange(this),
+    };
   }
 
   // ── change notification (§8.9; core: assembly/notify.ts, facade: src/notify.ts) ─────────────────────

@@ -6,7 +6,7 @@
 import { Core, loadCore, loadCoreSync, CoreBuild } from './core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
-import { Family, AF_INET, AF_INET6, formatPrefix, parseIPv4, parsePrefixInto } from './address.js';
+import { Family, AF_INET, AF_INET6, parseIPv4 } from './address.js';
 import { Clock, RealClock, isDrivableClock, ClockListener } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
 import type {
@@ -16,6 +16,10 @@ import type {
 import { Entity } from './entity.js';
 import { NotifyLayer, RTM_CHANGE_NOTIFICATION } from './notify.js';
 import { TimerDriver } from './timers.js';
+import { Table, type RouteSummary, routeSummaryOf, nextHopAddressOf } from './table.js';
+
+export { Table };
+export type { RouteSummary };
 
 export const RTM_ENTITY_REGISTERED = 0, RTM_ENTITY_DEREGISTERED = 1;
 const INFINITE = 0xffffffff;
@@ -28,68 +32,6 @@ interface PendingEvent {
   c2: unknown;
   /** Runs right before the callback (e.g. re-arms a registration's signal). */
   before?: () => void;
-}
-
-/** The best route of a destination as the fast paths report it. */
-export interface RouteSummary {
-  readonly handle: RouteHandle;
-  readonly owner: EntityHandle;
-  readonly protocolId: number;
-  readonly preference: number;
-  readonly metric: number;
-  /** Next-hop addresses ('10.0.0.1', or 'addr/len' for a prefix next hop). */
-  readonly nextHops: readonly string[];
-}
-
-/** Fast paths of one family's table (not in RTMv2): lookups that allocate nothing unless noted. */
-export class Table {
-  /** The trie-level table in the core. */
-  readonly core: CoreTable;
-  readonly family: Family;
-  private readonly rtm: Rtm;
-  constructor(rtm: Rtm, core: CoreTable) { this.rtm = rtm; this.core = core; this.family = core.family; }
-
-  /**
-   * Most specific destination with a live route in `view` covering an address (text, or for IPv4 a
-   * host-order number) → `{ destId, prefix, route }`, or undefined. Allocates the result.
-   */
-  lookup(address: string | number, view = 0): { destId: number; prefix: string; route: RouteSummary } | undefined {
-    this.rtm.usable('lookup');
-    let destId: number;
-    if (typeof address === 'number') {
-      if (this.family !== 4 || !Number.isInteger(address) || address < 0 || address > 0xffffffff) {
-        throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address ${address}`);
-      }
-      destId = this.core.lookup4(address, view);
-    } else {
-      const c = this.rtm.core;
-      const len = parsePrefixInto(address, this.family, c.u32(), c.io + c.IO_IN);
-      if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address '${address}'`);
-      const d = this.core.lpm(address, 1 << view);
-      destId = d === undefined ? -1 : d;
-    }
-    if (destId < 0) return undefined;
-    return { destId, prefix: this.destPrefix(destId), route: this.rtm.bestRouteSummary(this, destId, view)! };
-  }
-
-  /**
-   * Batch longest-prefix match (API.md §3): IPv4 one host-order u32 per address, IPv6 four u32 words
-   * per address (MS first); writes each address's destId or -1 into `out`; returns the hits.
-   */
-  lookupBatch(keys: Uint32Array, out: Int32Array, view = 0): number {
-    this.rtm.usable('lookupBatch');
-    return this.core.lookupBatch(keys, out, view);
-  }
-
-  /** The prefix of a destination id ('10.0.0.0/8'). Allocates the string. */
-  destPrefix(destId: number): string { this.rtm.usable('destPrefix'); return this.core.destPrefix(destId); }
-
-  /** Destinations with a live route. */
-  get destCount(): number { return this.core.stat(this.rtm.layout.TABLE_POPULATED); }
-  /** Live routes. */
-  get routeCount(): number { return this.core.stat(this.rtm.layout.TABLE_ROUTES); }
-  /** Bytes of linear memory the core holds (shared by every instance of the process). */
-  get memoryBytes(): number { return this.rtm.core.memoryBytes; }
 }
 
 /** One RTM instance (API.md §1). */
@@ -140,8 +82,9 @@ export class Rtm {
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
     const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops) as number, 'create');
-    this.ipv4 = new Table(this, v4);
-    this.ipv6 = new Table(this, v6);
+    const usable = (op: string) => this.usable(op);
+    this.ipv4 = new Table({ core, table: v4, layout: this.layout, usable });
+    this.ipv6 = new Table({ core, table: v6, layout: this.layout, usable });
     this.timers = new TimerDriver(this);
     if (isDrivableClock(this.clock)) {
       const listener: ClockListener = {
@@ -309,48 +252,14 @@ export class Rtm {
 
   /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
-    const c = this.core, L = this.layout;
-    check(c.x.destInfoX(table.core.t, destId, 0, 1 << view) as number, 'lookup');
-    const u = c.u32();
-    const r = u[c.io + c.IO_OUT + 2];
-    if (r === c.NIL) return undefined;
-    return this.routeSummary(table, r, L);
+    return table.bestRouteSummary(destId, view);
   }
 
   /** Reads a route record into a RouteSummary (no references taken). */
-  routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
-    const c = this.core;
-    const rp = c.x.recordPtr as (k: number, s: number) => number;
-    const base = rp(L.SLAB_ROUTE, r) >>> 2;
-    const u = c.u32();
-    const owner = u[base + L.ROUTE_OWNER];
-    const n = u[base + L.ROUTE_NHCOUNT];
-    const hops: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const h = n === 1 ? u[base + L.ROUTE_NH] : u[(u[base + L.ROUTE_NH] >>> 2) + i];
-      hops.push(this.nextHopAddress(table.family, h));
-    }
-    const eBase = rp(L.SLAB_ENTITY, owner) >>> 2;
-    const hx = c.x.handleOfX as (k: number, i: number) => number;
-    return {
-      handle: hx(L.KIND_ROUTE, r) as RouteHandle,
-      owner: hx(L.KIND_ENTITY, owner) as EntityHandle,
-      protocolId: c.u32()[eBase + L.ENTITY_PROTO],
-      preference: u[base + L.ROUTE_PREF],
-      metric: u[base + L.ROUTE_METRIC],
-      nextHops: hops,
-    };
-  }
+  routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary { return routeSummaryOf(this.core, L, table.family, r); }
 
   /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
-  nextHopAddress(family: Family, h: number): string {
-    const c = this.core, L = this.layout;
-    const base = (c.x.recordPtr as (k: number, s: number) => number)(L.SLAB_NEXTHOP, h) >>> 2;
-    const u = c.u32();
-    const len = u[base + L.NEXTHOP_LEN];
-    const text = formatPrefix(family, u, base + L.NEXTHOP_ADDR, len);
-    return len === (family === 4 ? 32 : 128) ? text.slice(0, text.lastIndexOf('/')) : text;
-  }
+  nextHopAddress(family: Family, h: number): string { return nextHopAddressOf(this.core, this.layout, family, h); }
 }
 
 export { INFINITE, parseIPv4 };

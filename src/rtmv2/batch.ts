@@ -1,0 +1,245 @@
+// Batch paths of an entity (API.md §6; not in RTMv2): addRoutesBatch (bulk RtmAddRouteToDest),
+// applyUpdates (a stream of add/update/delete records with the single calls' semantics) and
+// getChangedDestIds (RtmGetChangedDests + RtmReleaseChangedDests as destIds). Both batches are atomic:
+// records go to the core's I/O area in chunks, every chunk is validated (and memory for the whole batch
+// reserved) before the first is applied, so a rejected batch leaves the table exactly as it was. Costs
+// one crossing per chunk (two when the batch spans several); allocates nothing per record or per call.
+// Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
+import type { Core } from '../core.js';
+import { RtmError, RtmInternalError, check } from '../errors.js';
+import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
+
+/** What the batch paths need of their entity. */
+export interface BatchContext {
+  readonly core: Core;
+  /** The entity's registration handle. */
+  readonly handle: number;
+  /** EntitySpecificInfo of route slots (the instance's side array). */
+  readonly routeEsi: unknown[];
+  /** RtmOptions.defaultPreferences of the entity's protocol (what a preference of 0 becomes), if any. */
+  defaultPreference(): unknown;
+  /** Throws ERROR_INVALID_HANDLE once the entity deregistered or the instance closed. */
+  live(op: string): void;
+  /** Pushes the clock to the core (LastChanged). */
+  syncNow(): void;
+  /** Schedules the change-notification callbacks the core signalled. */
+  afterChange(): void;
+}
+
+type Exports = Record<string, (...a: number[]) => number>;
+
+/** Runs a core call; a trap becomes RtmInternalError and poisons the core (Core.guard's rule). */
+function guarded(core: Core, f: () => number): number { return core.guard(f); }
+
+function bad(op: string, detail: string): RtmError { return new RtmError('ERROR_INVALID_PARAMETER', op, detail); }
+
+function countOf(v: unknown, op: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw bad(op, `count must be a non-negative integer, got ${String(v)}`);
+  return v;
+}
+
+/** `v` is one of `types` with at least `min` elements (optional: undefined passes). */
+function arrayArg(v: unknown, name: string, min: number, op: string, optional: boolean,
+  ...types: (new (n: number) => ArrayLike<number>)[]): void {
+  if (v === undefined && optional) return;
+  if (!types.some((T) => v instanceof T)) throw bad(op, `${name} must be a ${types.map((T) => T.name).join(' or ')}`);
+  if ((v as ArrayLike<number>).length < min) throw bad(op, `${name} is shorter than count`);
+}
+
+/** The default preference of the entity's protocol as a u32, or 0 (addRouteToDest's rule). */
+function defaultPref(ctx: BatchContext, op: string): number {
+  const d = ctx.defaultPreference();
+  if (d === undefined) return 0;
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 0xffffffff) throw bad(op, `defaultPreferences = ${String(d)}`);
+  return d;
+}
+
+/** The error of a failed chunk call; `at` = index of the chunk's first record. */
+function chunkError(core: Core, s: number, op: string, at: number): RtmError {
+  const indexed = s === 6 || s === 87 || s === 170;   // ERROR_INVALID_HANDLE / _PARAMETER / ERROR_BUSY carry RES2
+  return new RtmError(s, op, indexed ? `record ${at + core.res(2)}; nothing applied` : 'nothing applied');
+}
+
+/** Clears the JS EntitySpecificInfo of route slots the core just set to NULL (or created in a reused slot). */
+function clearEsi(ctx: BatchContext, u: Uint32Array, base: number, m: number, nil: number): void {
+  const esi = ctx.routeEsi;
+  for (let j = 0; j < m; j++) {
+    const r = u[base + j];
+    if (r !== nil && esi[r] != null) esi[r] = null;
+  }
+}
+
+/**
+ * Bulk RtmAddRouteToDest (spec §7.2 identity: destination + owner + neighbour; the record's next hop is
+ * both the neighbour and the only next hop): no handles returned, no references taken, routes never
+ * expire and have a NULL EntitySpecificInfo. Atomic: a rejected batch changes nothing.
+ * @throws RtmError ERROR_INVALID_PARAMETER (arrays, a length, a foreign or deleted next hop; names the
+ *   record), ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_BUSY (a destination locked by another
+ *   entity), ERROR_NOT_ENOUGH_MEMORY
+ */
+export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadResult {
+  const op = 'addRoutesBatch';
+  ctx.live(op);
+  if (!b || typeof b !== 'object') throw bad(op, 'no batch');
+  const n = countOf(b.count, op);
+  arrayArg(b.keys, 'keys', 4 * n, op, false, Uint32Array);
+  arrayArg(b.lens, 'lens', n, op, false, Uint8Array, Uint32Array);
+  arrayArg(b.nextHops, 'nextHops', n, op, true, Float64Array);
+  arrayArg(b.preferences, 'preferences', n, op, true, Uint32Array);
+  arrayArg(b.metrics, 'metrics', n, op, true, Uint32Array);
+  arrayArg(b.views, 'views', n, op, true, Uint8Array, Uint32Array);
+  arrayArg(b.flags, 'flags', n, op, true, Uint16Array, Uint32Array);
+  const c = ctx.core, x = c.x as unknown as Exports, h = ctx.handle;
+  const W = c.constant('LOAD_WORDS'), MAX = c.constant('LOAD_MAX');
+  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
+  const fill = (i0: number, m: number): void => {
+    const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+    for (let j = 0; j < m; j++) {
+      const i = i0 + j, r = base + j * W, len = lens[i];
+      u[r] = keys[4 * i]; u[r + 1] = keys[4 * i + 1]; u[r + 2] = keys[4 * i + 2]; u[r + 3] = keys[4 * i + 3];
+      u[r + 4] = (len > 255 ? 255 : len) | (((V ? V[i] : 1) & 0xffffff) << 8);
+      u[r + 5] = P ? P[i] : 0;
+      u[r + 6] = M ? M[i] : 0;
+      u[r + 7] = F ? F[i] : 0;
+      f[(r + 8) / 2] = H ? H[i] : 0;
+    }
+  };
+  ctx.syncNow();
+  if (n > MAX) {
+    // validate-only pass over every chunk (the first call reserves memory for the whole batch)
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      fill(i0, m);
+      const s = guarded(c, () => x.routeLoadCheck(h, m, i0 === 0 ? n : 0));
+      if (s !== 0) throw chunkError(c, s, op, i0);
+    }
+  }
+  let routesCreated = 0, destsCreated = 0;
+  for (let i0 = 0; i0 < n; i0 += MAX) {
+    const m = Math.min(MAX, n - i0);
+    fill(i0, m);
+    const s = guarded(c, () => x.routeLoad(h, m));
+    if (s !== 0) {
+      if (i0 === 0) throw chunkError(c, s, op, i0);
+      // every chunk passed the check pass and nothing between can invalidate one: a core bug
+      const err = new RtmInternalError(`addRoutesBatch: chunk at record ${i0} failed with status ${s} after validation`);
+      c.poison(err);
+      throw err;
+    }
+    routesCreated += c.res(0);
+    destsCreated += c.res(1);
+    clearEsi(ctx, c.u32(), c.io + c.IO_OUT, m, c.NIL);
+    ctx.afterChange();
+  }
+  return { routesCreated, destsCreated };
+}
+
+/**
+ * applyUpdates (API.md §6): per record, in order, what one RtmAddRouteToDest with
+ * RTM_ROUTE_CHANGE_FIRST (kind 0; the next hop as neighbour and only next hop, flags 0, TTL INFINITE,
+ * NULL EntitySpecificInfo, no handle, no reference) or one RtmDeleteRouteToDest of the caller's first
+ * route on the destination (kind 1; nothing when it has none) would do, with change classification and
+ * queueing. `changeFlags` (optional) receives each record's change flags. Atomic. Returns `count`.
+ * @throws RtmError ERROR_INVALID_PARAMETER (arrays, a length or kind, a foreign or deleted next hop;
+ *   names the record), ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_BUSY (a destination locked by
+ *   another entity), ERROR_NOT_ENOUGH_MEMORY
+ */
+export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
+  const op = 'applyUpdates';
+  ctx.live(op);
+  if (!b || typeof b !== 'object') throw bad(op, 'no batch');
+  const n = countOf(b.count, op);
+  arrayArg(b.keys, 'keys', 4 * n, op, false, Uint32Array);
+  arrayArg(b.lens, 'lens', n, op, false, Uint8Array, Uint32Array);
+  arrayArg(b.kinds, 'kinds', n, op, false, Uint8Array);
+  arrayArg(b.nextHops, 'nextHops', n, op, true, Float64Array);
+  arrayArg(b.preferences, 'preferences', n, op, true, Uint32Array);
+  arrayArg(b.metrics, 'metrics', n, op, true, Uint32Array);
+  arrayArg(b.views, 'views', n, op, true, Uint8Array, Uint32Array);
+  arrayArg(b.changeFlags, 'changeFlags', n, op, true, Uint32Array);
+  const c = ctx.core, x = c.x as unknown as Exports, h = ctx.handle;
+  const W = c.constant('UPD_WORDS'), MAX = c.constant('UPD_MAX');
+  const def = defaultPref(ctx, op);
+  const { keys, lens, kinds, nextHops: H, preferences: P, metrics: M, views: V, changeFlags: out } = b;
+  const fill = (i0: number, m: number): void => {
+    const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+    for (let j = 0; j < m; j++) {
+      const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
+      u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
+      u[r + 4] = (len > 255 ? 255 : len) | (kinds[i] << 8);
+      const p = P ? P[i] : 0;
+      u[r + 5] = p === 0 ? def : p;
+      u[r + 6] = M ? M[i] : 0;
+      u[r + 7] = V ? V[i] : 1;
+      f[(r + 8) / 2] = H ? H[i] : 0;
+    }
+  };
+  ctx.syncNow();
+  if (n > MAX) {
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      fill(i0, m);
+      const s = guarded(c, () => x.updatesCheck(h, m, i0 === 0 ? n : 0));
+      if (s !== 0) throw chunkError(c, s, op, i0);
+    }
+  }
+  for (let i0 = 0; i0 < n; i0 += MAX) {
+    const m = Math.min(MAX, n - i0);
+    fill(i0, m);
+    const s = guarded(c, () => x.updatesApply(h, m));
+    if (s !== 0) {
+      if (i0 === 0) throw chunkError(c, s, op, i0);
+      const err = new RtmInternalError(`applyUpdates: chunk at record ${i0} failed with status ${s} after validation`);
+      c.poison(err);
+      throw err;
+    }
+    const u = c.u32(), o = c.io + c.IO_OUT;
+    if (out) for (let j = 0; j < m; j++) out[i0 + j] = u[o + j];
+    clearEsi(ctx, u, o + MAX, m, c.NIL);
+    ctx.afterChange();
+  }
+  return n;
+}
+
+/**
+ * RtmGetChangedDests + RtmReleaseChangedDests without records (API.md §6): pulls up to `out.length`
+ * destinations queued in the caller's registration `notifyHandle` into `out` as destIds and releases
+ * them in the same call (spec §8.9 queue semantics; a destination that has meanwhile left the table is
+ * reported too, and its id no longer resolves). Returns how many were written: fewer than
+ * `out.length` means the queue is empty now. One core call per 16,384 destinations; allocates nothing.
+ * @throws RtmError ERROR_INVALID_HANDLE (not a registration of this entity), ERROR_INVALID_PARAMETER
+ *   (`out` not an Int32Array)
+ */
+export function getChangedDestIds(ctx: BatchContext, o: ChangedDestIdsOptions): number {
+  const op = 'getChangedDestIds';
+  ctx.live(op);
+  if (!o || typeof o !== 'object' || !(o.out instanceof Int32Array)) throw bad(op, 'needs { notifyHandle, out: Int32Array }');
+  const nh = o.notifyHandle, out = o.out;
+  if (typeof nh !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification handle');
+  const c = ctx.core, pull = (c.x as unknown as Exports).changedIdsX, h = ctx.handle;
+  const MAX = changedIdsMax(c);
+  let total = 0;
+  for (;;) {
+    const want = Math.min(MAX, out.length - total);
+    let s: number;
+    try { s = pull(h, nh, want); } catch (e) { throw trapped(c, e); }
+    if (s !== 0) check(s, op);
+    const k = c.res(0), i = c.i32(), base = c.io + c.IO_OUT;
+    for (let j = 0; j < k; j++) out[total + j] = i[base + j];
+    total += k;
+    if (k < want || c.res(1) === 1 || total === out.length) return total;
+  }
+}
+
+const idsMax = new WeakMap<Core, number>();
+function changedIdsMax(c: Core): number {
+  let m = idsMax.get(c);
+  if (m === undefined) { m = c.constant('CHANGED_IDS_MAX'); idsMax.set(c, m); }
+  return m;
+}
+
+/** A trap inside a core call, as Core.guard reports it (RtmInternalError, core poisoned). */
+function trapped(c: Core, e: unknown): unknown {
+  try { c.guard(() => { throw e; }); } catch (err) { return err; }
+  return e;
+}
