@@ -5,10 +5,12 @@
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
+  TABLE_FIB,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { fibStateChanged, fibMaybeBuild, fibMaybeFree } from './fib';
+import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibLookup } from './fib';
+import { prefixEq } from './addr';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
   trieFreeTombstone } from './trie';
 
@@ -30,8 +32,18 @@ export function destValid(t: u32, d: u32): bool {
   return slabIsAlive(SLAB_DEST, d) && destGet(d, DEST_TABLE) == t;
 }
 
-/** The destination (key, len) of table t, or NIL. */
+/**
+ * The destination (key, len) of table t, or NIL. An IPv4 table with a forwarding structure asks it first:
+ * its answer for the prefix's first address is the prefix itself whenever that destination qualifies and
+ * no qualifying more-specific covers that address (most of a real table), which one key compare confirms
+ * in 3–5 loads instead of a ~20-node trie walk; any other answer falls back to the walk.
+ */
 export function destFind(t: u32, key: usize, len: u32): u32 {
+  let fib = <usize>tableGet(t, TABLE_FIB);
+  if (fib != 0) {
+    let d = fibLookup(fib, load<u32>(key));
+    if (d != NIL && destLen(d) == len && prefixEq(destKey(d), key, len)) return d;
+  }
   let n = trieFind(t, key, len);
   return n == NIL ? NIL : nodeDest(n);
 }
