@@ -3,7 +3,8 @@
 // getChangedDestIds (RtmGetChangedDests + RtmReleaseChangedDests as destIds). Both batches are atomic:
 // records go to the core's I/O area in chunks, every chunk is validated (and memory for the whole batch
 // reserved) before the first is applied, so a rejected batch leaves the table exactly as it was. Costs
-// one crossing per chunk (two when the batch spans several); allocates nothing per record or per call.
+// one crossing per chunk (two when the batch spans several); allocates nothing per record, and per call
+// only the result object of addRoutesBatch.
 // Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
 import type { Core } from '../core.js';
 import { RtmError, RtmInternalError, check } from '../errors.js';
@@ -28,9 +29,6 @@ export interface BatchContext {
 
 type Exports = Record<string, (...a: number[]) => number>;
 
-/** Runs a core call; a trap becomes RtmInternalError and poisons the core (Core.guard's rule). */
-function guarded(core: Core, f: () => number): number { return core.guard(f); }
-
 function bad(op: string, detail: string): RtmError { return new RtmError('ERROR_INVALID_PARAMETER', op, detail); }
 
 function countOf(v: unknown, op: string): number {
@@ -38,11 +36,19 @@ function countOf(v: unknown, op: string): number {
   return v;
 }
 
-/** `v` is one of `types` with at least `min` elements (optional: undefined passes). */
-function arrayArg(v: unknown, name: string, min: number, op: string, optional: boolean,
-  ...types: (new (n: number) => ArrayLike<number>)[]): void {
+// array kinds an argument may have (checked without allocating)
+const U32 = 0, U8_U32 = 1, F64 = 2, U16_U32 = 3, U8 = 4;
+const KIND_NAMES = ['a Uint32Array', 'a Uint8Array or Uint32Array', 'a Float64Array', 'a Uint16Array or Uint32Array', 'a Uint8Array'];
+
+/** `v` is an array of `kind` with at least `min` elements; undefined passes when `optional`. */
+function arrayArg(v: unknown, name: string, min: number, op: string, optional: boolean, kind: number): void {
   if (v === undefined && optional) return;
-  if (!types.some((T) => v instanceof T)) throw bad(op, `${name} must be a ${types.map((T) => T.name).join(' or ')}`);
+  const ok = kind === U32 ? v instanceof Uint32Array
+    : kind === U8_U32 ? v instanceof Uint8Array || v instanceof Uint32Array
+      : kind === F64 ? v instanceof Float64Array
+        : kind === U16_U32 ? v instanceof Uint16Array || v instanceof Uint32Array
+          : v instanceof Uint8Array;
+  if (!ok) throw bad(op, `${name} must be ${KIND_NAMES[kind]}`);
   if ((v as ArrayLike<number>).length < min) throw bad(op, `${name} is shorter than count`);
 }
 
@@ -69,6 +75,49 @@ function clearEsi(ctx: BatchContext, u: Uint32Array, base: number, m: number, ni
   }
 }
 
+/** Writes load records i0..i0+m-1 of `b` into the I/O area (layout: assembly/load.ts). */
+function fillLoad(c: Core, b: RouteLoadBatch, i0: number, m: number, W: number): void {
+  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
+  for (let j = 0; j < m; j++) {
+    const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
+    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
+    u[r + 4] = (len > 255 ? 255 : len) | (((V ? V[i] : 1) & 0xffffff) << 8);
+    u[r + 5] = P ? P[i] : 0;
+    u[r + 6] = M ? M[i] : 0;
+    u[r + 7] = F ? F[i] : 0;
+    f[(r + 8) / 2] = H ? H[i] : 0;
+  }
+}
+
+/** Writes update records i0..i0+m-1 of `b` into the I/O area (layout: assembly/layout.ts UPD_*). */
+function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: number, defPref: number): void {
+  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+  const { keys, lens, kinds, nextHops: H, preferences: P, metrics: M, views: V } = b;
+  for (let j = 0; j < m; j++) {
+    const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
+    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
+    u[r + 4] = (len > 255 ? 255 : len) | (kinds[i] << 8);
+    const p = P ? P[i] : 0;
+    u[r + 5] = p === 0 ? defPref : p;
+    u[r + 6] = M ? M[i] : 0;
+    u[r + 7] = V ? V[i] : 1;
+    f[(r + 8) / 2] = H ? H[i] : 0;
+  }
+}
+
+/** One chunk call of a batch (fn(handle, m, reserve)); a trap becomes RtmInternalError. */
+function chunkCall(c: Core, fn: (h: number, m: number, reserve: number) => number, h: number, m: number, reserve: number): number {
+  try { return fn(h, m, reserve); } catch (e) { throw trapped(c, e); }
+}
+
+/** A chunk that failed in the apply pass after the whole batch passed the check pass: a core bug. */
+function afterCheck(c: Core, op: string, s: number, i0: number): RtmInternalError {
+  const err = new RtmInternalError(`${op}: chunk at record ${i0} failed with status ${s} after validation`);
+  c.poison(err);
+  return err;
+}
+
 /**
  * Bulk RtmAddRouteToDest (spec §7.2 identity: destination + owner + neighbour; the record's next hop is
  * both the neighbour and the only next hop): no handles returned, no references taken, routes never
@@ -82,50 +131,31 @@ export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadR
   ctx.live(op);
   if (!b || typeof b !== 'object') throw bad(op, 'no batch');
   const n = countOf(b.count, op);
-  arrayArg(b.keys, 'keys', 4 * n, op, false, Uint32Array);
-  arrayArg(b.lens, 'lens', n, op, false, Uint8Array, Uint32Array);
-  arrayArg(b.nextHops, 'nextHops', n, op, true, Float64Array);
-  arrayArg(b.preferences, 'preferences', n, op, true, Uint32Array);
-  arrayArg(b.metrics, 'metrics', n, op, true, Uint32Array);
-  arrayArg(b.views, 'views', n, op, true, Uint8Array, Uint32Array);
-  arrayArg(b.flags, 'flags', n, op, true, Uint16Array, Uint32Array);
+  arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
+  arrayArg(b.lens, 'lens', n, op, false, U8_U32);
+  arrayArg(b.nextHops, 'nextHops', n, op, true, F64);
+  arrayArg(b.preferences, 'preferences', n, op, true, U32);
+  arrayArg(b.metrics, 'metrics', n, op, true, U32);
+  arrayArg(b.views, 'views', n, op, true, U8_U32);
+  arrayArg(b.flags, 'flags', n, op, true, U16_U32);
   const c = ctx.core, x = c.x as unknown as Exports, h = ctx.handle;
   const W = c.constant('LOAD_WORDS'), MAX = c.constant('LOAD_MAX');
-  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
-  const fill = (i0: number, m: number): void => {
-    const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
-    for (let j = 0; j < m; j++) {
-      const i = i0 + j, r = base + j * W, len = lens[i];
-      u[r] = keys[4 * i]; u[r + 1] = keys[4 * i + 1]; u[r + 2] = keys[4 * i + 2]; u[r + 3] = keys[4 * i + 3];
-      u[r + 4] = (len > 255 ? 255 : len) | (((V ? V[i] : 1) & 0xffffff) << 8);
-      u[r + 5] = P ? P[i] : 0;
-      u[r + 6] = M ? M[i] : 0;
-      u[r + 7] = F ? F[i] : 0;
-      f[(r + 8) / 2] = H ? H[i] : 0;
-    }
-  };
   ctx.syncNow();
   if (n > MAX) {
     // validate-only pass over every chunk (the first call reserves memory for the whole batch)
     for (let i0 = 0; i0 < n; i0 += MAX) {
       const m = Math.min(MAX, n - i0);
-      fill(i0, m);
-      const s = guarded(c, () => x.routeLoadCheck(h, m, i0 === 0 ? n : 0));
+      fillLoad(c, b, i0, m, W);
+      const s = chunkCall(c, x.routeLoadCheck, h, m, i0 === 0 ? n : 0);
       if (s !== 0) throw chunkError(c, s, op, i0);
     }
   }
   let routesCreated = 0, destsCreated = 0;
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
-    fill(i0, m);
-    const s = guarded(c, () => x.routeLoad(h, m));
-    if (s !== 0) {
-      if (i0 === 0) throw chunkError(c, s, op, i0);
-      // every chunk passed the check pass and nothing between can invalidate one: a core bug
-      const err = new RtmInternalError(`addRoutesBatch: chunk at record ${i0} failed with status ${s} after validation`);
-      c.poison(err);
-      throw err;
-    }
+    fillLoad(c, b, i0, m, W);
+    const s = chunkCall(c, x.routeLoad, h, m, 0);
+    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(c, op, s, i0);
     routesCreated += c.res(0);
     destsCreated += c.res(1);
     clearEsi(ctx, c.u32(), c.io + c.IO_OUT, m, c.NIL);
@@ -149,50 +179,31 @@ export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
   ctx.live(op);
   if (!b || typeof b !== 'object') throw bad(op, 'no batch');
   const n = countOf(b.count, op);
-  arrayArg(b.keys, 'keys', 4 * n, op, false, Uint32Array);
-  arrayArg(b.lens, 'lens', n, op, false, Uint8Array, Uint32Array);
-  arrayArg(b.kinds, 'kinds', n, op, false, Uint8Array);
-  arrayArg(b.nextHops, 'nextHops', n, op, true, Float64Array);
-  arrayArg(b.preferences, 'preferences', n, op, true, Uint32Array);
-  arrayArg(b.metrics, 'metrics', n, op, true, Uint32Array);
-  arrayArg(b.views, 'views', n, op, true, Uint8Array, Uint32Array);
-  arrayArg(b.changeFlags, 'changeFlags', n, op, true, Uint32Array);
+  arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
+  arrayArg(b.lens, 'lens', n, op, false, U8_U32);
+  arrayArg(b.kinds, 'kinds', n, op, false, U8);
+  arrayArg(b.nextHops, 'nextHops', n, op, true, F64);
+  arrayArg(b.preferences, 'preferences', n, op, true, U32);
+  arrayArg(b.metrics, 'metrics', n, op, true, U32);
+  arrayArg(b.views, 'views', n, op, true, U8_U32);
+  arrayArg(b.changeFlags, 'changeFlags', n, op, true, U32);
   const c = ctx.core, x = c.x as unknown as Exports, h = ctx.handle;
   const W = c.constant('UPD_WORDS'), MAX = c.constant('UPD_MAX');
-  const def = defaultPref(ctx, op);
-  const { keys, lens, kinds, nextHops: H, preferences: P, metrics: M, views: V, changeFlags: out } = b;
-  const fill = (i0: number, m: number): void => {
-    const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
-    for (let j = 0; j < m; j++) {
-      const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
-      u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
-      u[r + 4] = (len > 255 ? 255 : len) | (kinds[i] << 8);
-      const p = P ? P[i] : 0;
-      u[r + 5] = p === 0 ? def : p;
-      u[r + 6] = M ? M[i] : 0;
-      u[r + 7] = V ? V[i] : 1;
-      f[(r + 8) / 2] = H ? H[i] : 0;
-    }
-  };
+  const def = defaultPref(ctx, op), out = b.changeFlags;
   ctx.syncNow();
   if (n > MAX) {
     for (let i0 = 0; i0 < n; i0 += MAX) {
       const m = Math.min(MAX, n - i0);
-      fill(i0, m);
-      const s = guarded(c, () => x.updatesCheck(h, m, i0 === 0 ? n : 0));
+      fillUpdates(c, b, i0, m, W, def);
+      const s = chunkCall(c, x.updatesCheck, h, m, i0 === 0 ? n : 0);
       if (s !== 0) throw chunkError(c, s, op, i0);
     }
   }
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
-    fill(i0, m);
-    const s = guarded(c, () => x.updatesApply(h, m));
-    if (s !== 0) {
-      if (i0 === 0) throw chunkError(c, s, op, i0);
-      const err = new RtmInternalError(`applyUpdates: chunk at record ${i0} failed with status ${s} after validation`);
-      c.poison(err);
-      throw err;
-    }
+    fillUpdates(c, b, i0, m, W, def);
+    const s = chunkCall(c, x.updatesApply, h, m, 0);
+    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(c, op, s, i0);
     const u = c.u32(), o = c.io + c.IO_OUT;
     if (out) for (let j = 0; j < m; j++) out[i0 + j] = u[o + j];
     clearEsi(ctx, u, o + MAX, m, c.NIL);
