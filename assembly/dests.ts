@@ -48,16 +48,21 @@ export function destFind(t: u32, key: usize, len: u32): u32 {
   return n == NIL ? NIL : nodeDest(n);
 }
 
-/** Created-flag of the last destEnsure (1 = new). */
+/** Created-flag of the last destEnsure / destInsert (1 = new). */
 export let destCreated: u32 = 0;
 
 /** The destination (key, len), created if absent; NIL only when memory is exhausted (nothing changed). */
 export function destEnsure(t: u32, key: usize, len: u32): u32 {
   let d = destFind(t, key, len);
   if (d != NIL) { destCreated = 0; return d; }
+  return destInsert(t, key, len);
+}
+
+/** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
+export function destInsert(t: u32, key: usize, len: u32): u32 {
   if (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
   let n = trieInsert(t, key, len);
-  d = slabAlloc(SLAB_DEST);
+  let d = slabAlloc(SLAB_DEST);
   destSet(d, DEST_TABLE, t);
   destSet(d, DEST_NODE, n);
   destSet(d, DEST_ROUTES, NIL);

@@ -19,7 +19,7 @@ import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabIsAlive } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destValid, destLockedAgainst, destsLocked } from './dests';
+import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
   created } from './routes';
@@ -178,7 +178,7 @@ export function updatesApply(eh: f64, n: u32): i32 {
       }                                                                              // 3.
       r = NIL;
     } else {                                                                         // 1.
-      if (d == NIL) { d = destEnsure(t, rec, len); assert(d != NIL); } // reserved above
+      if (d == NIL) { d = destInsert(t, rec, len); assert(d != NIL); } // absent (found above); reserved above
       let nh = load<u32>(SLOTS + (<usize>i << 2));
       let esi = r != NIL && routeGet(r, ROUTE_ESI) != 0;
       r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec + (UPD_PREF << 2)),
