@@ -23,6 +23,7 @@ import { timerFreeAll } from './timers';
 import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDelete, nhFreeDeleted } from './entities';
+import { enumFreeAll } from './enums';
 
 slabInit();
 
@@ -58,6 +59,8 @@ export function tableFree(t: u32): i32 {
   while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
     notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
   }
+  // enumeration cursors of the table's entities
+  enumFreeAll(t, NIL);
   // 1. routes of every entity (deleted as usual) and its next hops
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     purgeRoutes(t, e);

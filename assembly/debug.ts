@@ -1,6 +1,8 @@
 // checkInvariants(t): walks a table's trie and checks every structural rule the other files assert
 // one operation at a time; returns 0 or a code naming the first broken rule (see INV_* below). Costs a
 // full walk (O(nodes)); tests call it after operations, hot paths never do. Allocates nothing.
+// debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
+// trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB } from './layout';
 import { fibLookup } from './fib';
@@ -9,6 +11,8 @@ import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
 import { destGet } from './dests';
+import { enumCheck } from './enums';
+import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -24,6 +28,7 @@ export const INV_ROOT: i32 = 10;
 export const INV_COUNT_POPULATED: i32 = 11;
 export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
 export const INV_FIB: i32 = 13;           // the unicast forwarding structure disagrees with the trie
+export const INV_ENUM: i32 = 14;          // an enumeration cursor of the table is broken (enums.ts enumCheck)
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -76,5 +81,41 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
+  if (!enumCheck(t)) return INV_ENUM;
   return INV_OK;
+}
+
+// ── debugTrap: a deliberate trap in the debug build (tests of the facade's guard) ─────────────────────
+export const DEBUG_TRAP_OFF: u32 = 0;        // disarm
+export const DEBUG_TRAP_NOW: u32 = 1;        // `unreachable` now (WebAssembly.RuntimeError)
+export const DEBUG_TRAP_ASSERT: u32 = 2;     // a failing assert now (env.abort)
+export const DEBUG_TRAP_NEXT: u32 = 3;       // `unreachable` at the next trap point (routeAdd, destInfoX)
+export const DEBUG_TRAP_ASSERT_NEXT: u32 = 4; // a failing assert at the next trap point
+
+let trapArmed: u32 = DEBUG_TRAP_OFF;
+
+/**
+ * Traps on purpose (kinds DEBUG_TRAP_*); returns NO_ERROR once armed, ERROR_INVALID_PARAMETER for an
+ * unknown kind. Release builds (ASC_NO_ASSERT) never trap here: ERROR_NOT_SUPPORTED.
+ */
+export function debugTrap(kind: u32): i32 {
+  if (ASC_NO_ASSERT) return ERROR_NOT_SUPPORTED;
+  if (kind == DEBUG_TRAP_NOW) unreachable();
+  if (kind == DEBUG_TRAP_ASSERT) assert(false, 'debugTrap');
+  if (kind > DEBUG_TRAP_ASSERT_NEXT) return ERROR_INVALID_PARAMETER;
+  trapArmed = kind;
+  return NO_ERROR;
+}
+
+/** A trap point: fires a trap armed by debugTrap (debug builds only; nothing in release). */
+// @ts-ignore: decorator
+@inline export function debugTrapPoint(): void {
+  if (!ASC_NO_ASSERT && trapArmed != DEBUG_TRAP_OFF) fireTrap();
+}
+
+function fireTrap(): void {
+  let kind = trapArmed;
+  trapArmed = DEBUG_TRAP_OFF;
+  if (kind == DEBUG_TRAP_NEXT) unreachable();
+  assert(false, 'debugTrap (armed)');
 }

@@ -153,10 +153,20 @@ export function nhLockedAgainst(h: u32, e: u32): bool {
 
 /** Order of next hops: address in canonical prefix order, then interface index. */
 export function nhCompare(a: u32, b: u32): i32 {
-  let c = prefixCompare(nhPtr(a) + (NEXTHOP_ADDR << 2), nhGet(a, NEXTHOP_LEN), nhPtr(b) + (NEXTHOP_ADDR << 2), nhGet(b, NEXTHOP_LEN));
+  return nhComparePos(a, nhPtr(b) + (NEXTHOP_ADDR << 2), nhGet(b, NEXTHOP_LEN), nhGet(b, NEXTHOP_IFINDEX));
+}
+
+/** Next hop a against the position (address key, len, interface) in next-hop order: -1, 0 or 1. */
+export function nhComparePos(a: u32, key: usize, len: u32, ifIndex: u32): i32 {
+  let c = prefixCompare(nhPtr(a) + (NEXTHOP_ADDR << 2), nhGet(a, NEXTHOP_LEN), key, len);
   if (c != 0) return c;
-  let ia = nhGet(a, NEXTHOP_IFINDEX), ib = nhGet(b, NEXTHOP_IFINDEX);
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+  let ia = nhGet(a, NEXTHOP_IFINDEX);
+  return ia < ifIndex ? -1 : ia > ifIndex ? 1 : 0;
+}
+
+/** True if next hop h's address is covered by the prefix (rkey, rlen) (an RTM_ENUM_RANGE bound). */
+export function nhInRange(h: u32, rkey: usize, rlen: u32): bool {
+  return nhGet(h, NEXTHOP_LEN) >= rlen && prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen);
 }
 
 /** Marks a next hop deleted and unlinks it from its owner's list; freed once unreferenced. */

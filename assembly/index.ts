@@ -11,6 +11,9 @@ export {
   routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom, timerNext, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
+export {
+  debugTrap, DEBUG_TRAP_OFF, DEBUG_TRAP_NOW, DEBUG_TRAP_ASSERT, DEBUG_TRAP_NEXT, DEBUG_TRAP_ASSERT_NEXT,
+} from './debug';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
 export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, routeEsiMark } from './hot';
 export {
@@ -23,7 +26,11 @@ export {
   notifySignalDone, notifyInfo,
 } from './notifyapi';
 export { signalCount } from './notify';
-export { IO_BATCH_MAX, IO_RES, IO_IN, IO_OUT, IO_WORDS } from './io';
+export {
+  enumCreateDestsX, enumCreateRoutesX, enumCreateNextHopsX, enumCreateListX, enumNextX, enumDeleteX, enumDeleteAllX,
+  enumInfoX, enumStat, routeFindX, CRIT_HOPS_MAX,
+} from './enums';
+export { IO_BATCH_MAX, IO_RES, IO_IN, IO_OUT, IO_WORDS, IO_OUT_HANDLES } from './io';
 export {
   NIL, NODE_WORDS, DEST_WORDS, ROUTE_WORDS, NEXTHOP_WORDS, TABLE_WORDS, DEST_STATE, DEST_S_VIEWS, DEST_S_HELD,
   DEST_S_LIVE, DEST_S_POPULATED, QUAL_POPULATED, NO_RANGE, VIEW_COUNT, TABLE_NODES, TABLE_DESTS,
@@ -35,4 +42,5 @@ export {
   NEXTHOP_REFS, NEXTHOP_STATE_SHIFT, ENTITY_WORDS, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_TABLE,
   TABLE_NEXTHOPS, TABLE_VIEWS, TABLE_MAXHOPS, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP, SLAB_ENTITY,
   DEST_LOCK, LOCK_NONE, LOCK_MULTI, NEXTHOP_LOCK, KIND_ENUM, KIND_LIST, KIND_NOTIFY,
+  ENUM_K_DEST, ENUM_K_ROUTE, ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
 } from './layout';

@@ -17,7 +17,9 @@ export const SLAB_NEXTHOP: u32 = 4;
 export const SLAB_ENTITY: u32 = 5;
 export const SLAB_NOTIFY: u32 = 6;
 export const SLAB_LIST: u32 = 7;
-export const SLAB_KINDS: u32 = 8;
+export const SLAB_ENUM: u32 = 8;
+export const SLAB_ENUMX: u32 = 9;
+export const SLAB_KINDS: u32 = 10;
 
 // ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -120,8 +122,8 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
 // │ 6 views      │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain │ 9 creation seq │
 // │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
-// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18 ESI held │ 19 —     │
-// └──────────── the dest chain is sorted by (preference, metric, seq): lower wins ────────────────────────┘
+// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18 enum mark │ 19 ESI   │
+// └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
 export const ROUTE_WORDS: u32 = 20;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
@@ -142,11 +144,13 @@ export const ROUTE_REFS: u32 = 15;
 export const ROUTE_HEAPPOS: u32 = 16;
 /** Insertion number into its route list (list enumerations resume after the last one returned). */
 export const ROUTE_LSEQ: u32 = 17;
+/** Scratch of one enumeration Get (enums.ts): equals that call's stamp when the cursor returned the route. */
+export const ROUTE_EMARK: u32 = 18;
 /**
  * 1 while the facade holds a non-NULL EntitySpecificInfo for the route (a JS value the core cannot see):
  * the batch paths, which set it to NULL, then count the update as an EntitySpecificInfo change.
  */
-export const ROUTE_ESI: u32 = 18;
+export const ROUTE_ESI: u32 = 19;
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)
@@ -204,6 +208,20 @@ export const ROUTE_FLAGS_FORWARDING: u32 = 0x000f;
 export const FIRED_ALL: u32 = 1;
 export const FIRED_BEST: u32 = 2;
 export const FIRED_FWD: u32 = 4;
+/** RTM_ENUM_FLAGS (spec §3.6): range group and owner bits. */
+export const ENUM_NEXT: u32 = 0x1;
+export const ENUM_RANGE: u32 = 0x2;
+export const ENUM_OWN_ROUTES: u32 = 0x00010000;
+export const ENUM_OWN_DESTS: u32 = 0x01000000;
+/** RTM_MATCH_FLAGS (spec §3.5): bits outside MATCH_ALL are ignored (they are part of RTM_MATCH_FULL). */
+export const MATCH_OWNER: u32 = 0x1;
+export const MATCH_NEIGHBOUR: u32 = 0x2;
+export const MATCH_PREF: u32 = 0x4;
+export const MATCH_NEXTHOP: u32 = 0x8;
+export const MATCH_INTERFACE: u32 = 0x10;
+export const MATCH_ALL: u32 = 0x1f;
+/** RTM_THIS_PROTOCOL (spec §7.15): the caller's own protocol id. */
+export const THIS_PROTOCOL: u32 = 0xffffffff;
 
 // ╒══════════ Notification registration: NOTIFY_WORDS = 12 × u32 ═════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 index (bit position) │ 4 target views (0 = all) │ 5 notify flags   │
@@ -235,13 +253,68 @@ export const LIST_HEAD: u32 = 3;
 export const LIST_TAIL: u32 = 4;
 export const LIST_COUNT: u32 = 5;
 
+// ╒══════════ Enumeration cursor: ENUM_WORDS = 34 × u32 (enums.ts; handles of KIND_ENUM) ═══════════════╕
+// │ 0 gen │ 1 table │ 2 owner entity │ 3 kind (ENUM_K_*) | flags (ENUM_F_*) │ 4 target views (0 = any)   │
+// │ 5 protocol selector (dests; resolved) or match flags & 0x1f (routes) │ 6 start len │ 7 last len     │
+// │ 8..11 start key (NEXT/RANGE; zero for START) │ 12..15 last key (the last position returned)        │
+// │ 16 last preference | last interface (next hops) | last insertion number (lists) │ 17 last metric    │
+// │ 18 last creation seq │ 19 criterion interface index                                                 │
+// │ 20..21 target handle, f64: the destination (one-destination routes) or the route list               │
+// │ 22..23 criterion owner, f64 │ 24..25 criterion neighbour, f64 (0 = NULL)                             │
+// │ 26..27 criterion preference, f64 │ 28..29 criterion metric, f64                                     │
+// │ 30 criterion next hops (ENUMX chain) │ 31 their count │ 32 routes returned at the last key (ENUMX   │
+// │ chain) │ 33 their count                                                                              │
+// └──── f64 fields sit at even words (records are 136 bytes, chunks page-aligned: 8-byte aligned) ────────┘
+export const ENUM_WORDS: u32 = 34;
+export const ENUM_TABLE: u32 = 1;
+export const ENUM_OWNER: u32 = 2;
+export const ENUM_KF: u32 = 3;
+export const ENUM_VIEWS: u32 = 4;
+export const ENUM_SEL: u32 = 5;
+export const ENUM_START_LEN: u32 = 6;
+export const ENUM_LAST_LEN: u32 = 7;
+export const ENUM_START_KEY: u32 = 8;
+export const ENUM_LAST_KEY: u32 = 12;
+export const ENUM_LAST_A: u32 = 16;
+export const ENUM_LAST_METRIC: u32 = 17;
+export const ENUM_LAST_SEQ: u32 = 18;
+export const ENUM_CRIT_IF: u32 = 19;
+export const ENUM_TARGET: u32 = 20;
+export const ENUM_CRIT_OWNER: u32 = 22;
+export const ENUM_CRIT_NB: u32 = 24;
+export const ENUM_CRIT_PREF: u32 = 26;
+export const ENUM_CRIT_METRIC: u32 = 28;
+export const ENUM_CRIT_HOPS: u32 = 30;
+export const ENUM_CRIT_NHOPS: u32 = 31;
+export const ENUM_RET: u32 = 32;
+export const ENUM_RET_COUNT: u32 = 33;
+export const ENUM_K_DEST: u32 = 1;
+export const ENUM_K_ROUTE: u32 = 2;
+export const ENUM_K_NEXTHOP: u32 = 3;
+export const ENUM_K_LIST: u32 = 4;
+export const ENUM_K_MASK: u32 = 0xff;
+export const ENUM_F_OWN: u32 = 0x100;        // OWN_DESTS / OWN_ROUTES
+export const ENUM_F_RANGE: u32 = 0x200;      // only the sub-tree of the start prefix
+export const ENUM_F_ONE_DEST: u32 = 0x400;   // route enumeration over the target destination only
+export const ENUM_F_HAS_LAST: u32 = 0x800;   // the last-position words are set
+
+// ╒══════════ Enumeration chunk: ENUMX_WORDS = 16 × u32 (no generation) ═══════════════════════════════╕
+// │ 0 next chunk (NIL) │ 1 entries used (≤ ENUMX_CAP) │ 2..15 ENUMX_CAP entries of 2 words:             │
+// │ a criterion next-hop handle (f64), or a returned route (slot, creation seq)                         │
+// └──────────── a cursor's chain grows at its head; free link in word 0 ───────────────────────────────┘
+export const ENUMX_WORDS: u32 = 16;
+export const ENUMX_NEXT: u32 = 0;
+export const ENUMX_USED: u32 = 1;
+export const ENUMX_DATA: u32 = 2;
+export const ENUMX_CAP: u32 = 7;
+
 // ── handle kinds (handles.ts) ─────────────────────────────────────────────────────────────────────────
 export const KIND_TABLE: u32 = 1;
 export const KIND_ENTITY: u32 = 2;
 export const KIND_DEST: u32 = 3;
 export const KIND_ROUTE: u32 = 4;
 export const KIND_NEXTHOP: u32 = 5;
-/** Kinds of objects the facade keeps (enumerations) or that live in the dynamics layer. */
+/** Enumeration cursors (enums.ts; the facade's own cursor handles have generation 0, so they never alias). */
 export const KIND_ENUM: u32 = 6;
 export const KIND_LIST: u32 = 7;
 export const KIND_NOTIFY: u32 = 8;

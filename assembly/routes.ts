@@ -55,19 +55,33 @@ export function setNowMs(ms: f64): void { nowMs = ms; }
 /** Change types fired by the last operation: FIRED_* << (3 × view id). */
 export let fired: u32 = 0;
 
+/**
+ * Route order (spec §7.1 B6), the one definition: lower preference first, then lower metric, then the
+ * older route (lower creation seq; unique per table, so two routes never tie). Compares positions
+ * (preference, metric, seq) a and b as a comparator: < 0 when a comes first, 0 only for equal positions.
+ * A destination's chain is kept in this order (chainInsert); enumerations return routes in it (enums.ts).
+ */
+export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, sb: u32): i32 {
+  if (pa != pb) return pa < pb ? -1 : 1;
+  if (ma != mb) return ma < mb ? -1 : 1;
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Route order of route a against the position (pref, metric, seq): < 0 before, 0 at, > 0 after it. */
 // @ts-ignore: decorator
-@inline function better(a: u32, b: u32): bool {
-  // lower preference, then lower metric, then older (lower creation seq)
-  let pa = routeGet(a, ROUTE_PREF), pb = routeGet(b, ROUTE_PREF);
-  if (pa != pb) return pa < pb;
-  let ma = routeGet(a, ROUTE_METRIC), mb = routeGet(b, ROUTE_METRIC);
-  if (ma != mb) return ma < mb;
-  return routeGet(a, ROUTE_SEQ) < routeGet(b, ROUTE_SEQ);
+@inline export function routeComparePos(a: u32, pref: u32, metric: u32, seq: u32): i32 {
+  return routeOrderCompare(routeGet(a, ROUTE_PREF), routeGet(a, ROUTE_METRIC), routeGet(a, ROUTE_SEQ), pref, metric, seq);
+}
+
+/** True if route a comes before route b in route order. */
+// @ts-ignore: decorator
+@inline export function routeBefore(a: u32, b: u32): bool {
+  return routeComparePos(a, routeGet(b, ROUTE_PREF), routeGet(b, ROUTE_METRIC), routeGet(b, ROUTE_SEQ)) < 0;
 }
 
 function chainInsert(d: u32, r: u32): void {
   let prev = NIL, cur = destGet(d, DEST_ROUTES);
-  while (cur != NIL && better(cur, r)) { prev = cur; cur = routeGet(cur, ROUTE_NEXT); }
+  while (cur != NIL && routeBefore(cur, r)) { prev = cur; cur = routeGet(cur, ROUTE_NEXT); }
   routeSet(r, ROUTE_NEXT, cur);
   if (prev == NIL) destSet(d, DEST_ROUTES, r); else routeSet(prev, ROUTE_NEXT, r);
 }

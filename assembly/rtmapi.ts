@@ -17,13 +17,14 @@ import {
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
+import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder } from './dests';
 import { trieWalk } from './trie';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
-  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare } from './entities';
+  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhComparePos, nhInRange } from './entities';
 import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
@@ -31,6 +32,7 @@ import { notifyChange, notifyDestroy, notifyGet } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, routeOrder, TIMER_HOLD } from './timers';
 import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
 import { holdEnd as holdEndRun, listRemove } from './routes';
+import { enumFreeAll } from './enums';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
 export const IO_HOPS: u32 = IO_IN + 8;
@@ -91,6 +93,7 @@ export function entityDeregister(h: f64): i32 {
   let e = entityOf(h);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
+  enumFreeAll(NIL, e);   // its enumeration cursors (spec §7.16)
   let deleted: u32 = purgeRoutes(t, e);
   // its notification registrations go after its routes (spec §7.16 steps 2–3)
   let used = tableGet(t, TABLE_NOTIFY_USED);
@@ -291,6 +294,7 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
+  debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
@@ -396,6 +400,7 @@ export function destRefX(h: f64, delta: i32): i32 {
  * the view, route slot (NIL), held route slot (NIL), route flags. RES0 = BelongsToViews, RES1 = views.
  */
 export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
+  debugTrapPoint();
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
   let out = ioPtr(IO_OUT);
   let k: u32 = 0;
@@ -518,10 +523,9 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
   let key = ioPtr(IO_IN), rkey = ioPtr(IO_IN + 4);
   let n: u32 = 0, out = ioPtr(IO_OUT);
   for (let h = entityGet(e, ENTITY_NEXTHOPS); h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) {
-    let c = prefixCompare(nhPtr(h) + (NEXTHOP_ADDR << 2), nhGet(h, NEXTHOP_LEN), key, len);
-    if (c == 0) { let ih = nhGet(h, NEXTHOP_IFINDEX); c = ih < ifIndex ? -1 : ih > ifIndex ? 1 : 0; }
+    let c = nhComparePos(h, key, len, ifIndex);
     if (c < 0 || (c == 0 && inclusive == 0)) continue;
-    if (rlen != NO_RANGE && (nhGet(h, NEXTHOP_LEN) < rlen || !prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen))) continue;
+    if (rlen != NO_RANGE && !nhInRange(h, rkey, rlen)) continue;
     store<u32>(out + (<usize>(n++) << 2), h);
   }
   setRes(0, n);

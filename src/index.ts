@@ -12,7 +12,7 @@ export { VirtualClock, RealClock } from './clock.js';
 export {
   parsePrefixInto, parseIPv4, parseIPv6Into, formatPrefix, formatIPv4, formatIPv6, maskWords, AF_INET, AF_INET6,
 } from './address.js';
-export * from './win32/constants.js';
+export * from './constants.js';
 export { ipv4NetAddress, ipv4FromNetAddress, ipv4MaskFromLen, ipv4LenFromMask } from './win32/macros.js';
 export { openTable, readAll, openUpdates, defaultTablePath, TableFormatError } from './readers/index.js';
 export type { Clock, DrivableClock, ClockListener } from './clock.js';

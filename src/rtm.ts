@@ -3,7 +3,7 @@
 // (spec §1.9): they queue here and run from a microtask (real clock), runPending(), or a VirtualClock
 // advance. The core instance is shared by every Rtm of the process (one compiled module, one
 // instance, thousands of tables); an Rtm costs two table records and two root nodes.
-import { Core, loadCore, loadCoreSync, CoreBuild } from './core.js';
+import { Core, loadCore, loadCoreSync, CoreBuild } from './port/core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
 import { Family, AF_INET, AF_INET6, parseIPv4 } from './address.js';
@@ -81,7 +81,7 @@ export class Rtm {
     }
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
     const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
-    for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops) as number, 'create');
+    for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
     const usable = (op: string) => this.usable(op);
     this.ipv4 = new Table({ core, table: v4, layout: this.layout, usable });
     this.ipv6 = new Table({ core, table: v6, layout: this.layout, usable });
@@ -100,9 +100,13 @@ export class Rtm {
     return new Rtm(await loadCore(options.build), options);
   }
 
-  /** Creates an instance synchronously (Node and workers). */
-  static createSync(options: RtmOptions & { build?: CoreBuild } = {}): Rtm {
-    return new Rtm(loadCoreSync(options.build), options);
+  /**
+   * Creates an instance synchronously (Node and workers). `core` (internal, tests): a core of its own,
+   * e.g. createCoreSync(), instead of the process-wide one.
+   */
+  static createSync(options: RtmOptions & { build?: CoreBuild; /** @internal */ core?: Core } = {}): Rtm {
+    const { core, ...rest } = options;
+    return new Rtm(core ?? loadCoreSync(rest.build), rest);
   }
 
   /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
@@ -159,9 +163,9 @@ export class Rtm {
       if (slot < 0) throw new RtmError('ERROR_NO_SYSTEM_RESOURCES', 'registerEntity', 'no opaque pointer slot free');
     }
     const c = this.core;
-    check(c.guard(() => c.x.entityRegister(table.core.t, proto >>> 0, inst >>> 0) as number), 'registerEntity');
+    check(c.x.entityRegister(table.core.t, proto >>> 0, inst >>> 0), 'registerEntity');
     const slotE = c.res(0);
-    const handle = (c.x.handleOfX as (k: number, i: number) => number)(this.layout.KIND_ENTITY, slotE) as EntityHandle;
+    const handle = c.x.handleOfX(this.layout.KIND_ENTITY, slotE) as EntityHandle;
     if (slot >= 0) used[slot] = true;
     const entity = new Entity(this, table, handle, slotE, proto >>> 0, inst >>> 0, options.onEvent, methods, slot);
     this.entities.set(slotE, entity);
@@ -191,7 +195,7 @@ export class Rtm {
     this.pending.push(ev);
     if (!isDrivableClock(this.clock) && !this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => { this.flushScheduled = false; if (!this.closed) this.deliver(); });
+      queueMicrotask(() => { this.flushScheduled = false; if (!this.closed && !this.core.poisoned) this.deliver(); });
     }
   }
 
@@ -224,7 +228,7 @@ export class Rtm {
 
   /** After a change in the core: schedules the change-notification callbacks it signalled. */
   afterChange(e: Entity): void {
-    this.signalGlobal ??= this.core.x.signalCount as unknown as WebAssembly.Global;
+    this.signalGlobal ??= this.core.x.signalCount;
     if ((this.signalGlobal.value as number) > 0) this.notify.drainSignals(e);
   }
 
@@ -234,7 +238,7 @@ export class Rtm {
     return this.timers.runDue(this.clock.now(), () => this.deliver());
   }
 
-  /** Frees the instance; later calls throw ERROR_INVALID_HANDLE. */
+  /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -243,12 +247,13 @@ export class Rtm {
     this.unsubscribe?.();
     for (const e of this.entities.values()) e.markGone();
     this.entities.clear();
+    if (this.core.poisoned) return;                   // a trapped core frees nothing more
     this.ipv4.core.free();
     this.ipv6.core.free();
   }
 
   /** The current time for LastChanged, pushed to the core before mutating calls. */
-  syncNow(): void { (this.core.x.setNow as (ms: number) => void)(this.clock.now()); }
+  syncNow(): void { this.core.x.setNow(this.clock.now()); }
 
   /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {

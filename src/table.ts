@@ -4,7 +4,7 @@
 // the core functions are cached here once, results are read straight from the I/O area. lookup() and
 // destPrefix() allocate their results. Works over a narrow context (the core, the family's CoreTable, a
 // usable() check); it imports neither rtm.ts nor entity.ts.
-import type { Core } from './core.js';
+import type { Core } from './port/core.js';
 import type { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
 import { type Family, formatPrefix, parsePrefixInto } from './address.js';
@@ -60,9 +60,6 @@ export const BEST_FIELDS = 12;
 
 const NOT_FOUND = 1168;
 
-type Lookup4 = (t: number, addr: number, view: number) => number;
-type Lookup6 = (t: number, view: number) => number;
-type BestRoute = (t: number, d: number, view: number) => number;
 
 /** Fast paths of one family's table (not in RTMv2): lookups that allocate nothing unless noted. */
 export class Table {
@@ -71,9 +68,10 @@ export class Table {
   readonly family: Family;
   private readonly ctx: TableContext;
   private readonly t: number;
-  private readonly x4: Lookup4;
-  private readonly x6: Lookup6;
-  private readonly xBest: BestRoute;
+  /** The core's guarded exports, looked up once (a trap inside becomes RtmInternalError, in the port). */
+  private readonly x4: Core['x']['lookup4'];
+  private readonly x6: Core['x']['lookup6'];
+  private readonly xBest: Core['x']['bestRouteX'];
   /** Word index of IO_IN in core.u32(); f64 index of IO_OUT in core.f64(). */
   private readonly inWord: number;
   private readonly outF64: number;
@@ -83,10 +81,10 @@ export class Table {
     this.core = ctx.table;
     this.family = ctx.table.family;
     this.t = ctx.table.t;
-    const c = ctx.core, x = c.x as unknown as Record<string, unknown>;
-    this.x4 = x.lookup4 as Lookup4;
-    this.x6 = x.lookup6 as Lookup6;
-    this.xBest = x.bestRouteX as BestRoute;
+    const c = ctx.core;
+    this.x4 = c.x.lookup4;
+    this.x6 = c.x.lookup6;
+    this.xBest = c.x.bestRouteX;
     this.inWord = c.io + c.IO_IN;
     this.outF64 = (c.io + c.IO_OUT) / 2;
   }
@@ -129,14 +127,14 @@ export class Table {
     this.ctx.usable('lookupId');
     if (this.family === 4) {
       if (typeof a !== 'number' || (a >>> 0) !== a || (b !== 0 && b !== 1)) return this.badLookup(a, b, 0);
-      try { return this.x4(this.t, a, b); } catch (e) { throw this.trapped(e); }
+      return this.x4(this.t, a, b);
     }
     if (!(a instanceof Uint32Array) || typeof b !== 'number' || (b >>> 0) !== b || b + 4 > a.length || (v !== 0 && v !== 1)) {
       return this.badLookup(a, b, v);
     }
     const u = this.ctx.core.u32(), w = this.inWord;
     u[w] = a[b]; u[w + 1] = a[b + 1]; u[w + 2] = a[b + 2]; u[w + 3] = a[b + 3];
-    try { return this.x6(this.t, v); } catch (e) { throw this.trapped(e); }
+    return this.x6(this.t, v);
   }
 
   private badLookup(a: unknown, b: unknown, v: unknown): never {
@@ -144,12 +142,6 @@ export class Table {
       ? `lookupId(address, view) needs a u32 address and view 0 or 1, got ${String(a)}, ${String(b)}`
       : `lookupId(words, offset, view) needs a Uint32Array with four words at offset and view 0 or 1, got offset ${String(b)}, view ${String(v)}`;
     throw new RtmError('ERROR_INVALID_PARAMETER', 'lookupId', what);
-  }
-
-  /** A trap inside a core call: RtmInternalError, and the core poisoned (Core.guard's rule). */
-  private trapped(e: unknown): unknown {
-    try { this.ctx.core.guard(() => { throw e; }); } catch (err) { return err; }
-    return e;
   }
 
   /**
@@ -168,8 +160,7 @@ export class Table {
         `needs an integer destId, view 0 or 1 and a Float64Array of at least ${BEST_FIELDS}`);
     }
     if (destId < 0 || destId > 0xffffffff) return false;
-    let s: number;
-    try { s = this.xBest(this.t, destId, view); } catch (e) { throw this.trapped(e); }
+    const s = this.xBest(this.t, destId, view);
     if (s !== 0) {
       if (s === NOT_FOUND) return false;
       check(s, 'bestRouteInto');
@@ -194,7 +185,7 @@ export class Table {
   /** The best route of destination `destId` in `view` as a RouteSummary (allocates), or undefined. */
   bestRouteSummary(destId: number, view: number): RouteSummary | undefined {
     const c = this.ctx.core;
-    check(c.x.destInfoX(this.t, destId, 0, 1 << view) as number, 'lookup');
+    check(c.x.destInfoX(this.t, destId, 0, 1 << view), 'lookup');
     const r = c.u32()[c.io + c.IO_OUT + 2];
     if (r === c.NIL) return undefined;
     return routeSummaryOf(c, this.ctx.layout, this.family, r);
@@ -210,7 +201,7 @@ export class Table {
 
 /** Reads route slot r into a RouteSummary (no references taken). Allocates. */
 export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): RouteSummary {
-  const rp = c.x.recordPtr as (k: number, s: number) => number;
+  const rp = c.x.recordPtr;
   const base = rp(L.SLAB_ROUTE, r) >>> 2;
   const u = c.u32();
   const owner = u[base + L.ROUTE_OWNER];
@@ -221,7 +212,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): R
     hops.push(nextHopAddressOf(c, L, family, h));
   }
   const eBase = rp(L.SLAB_ENTITY, owner) >>> 2;
-  const hx = c.x.handleOfX as (k: number, i: number) => number;
+  const hx = c.x.handleOfX;
   return {
     handle: hx(L.KIND_ROUTE, r) as RouteHandle,
     owner: hx(L.KIND_ENTITY, owner) as EntityHandle,
@@ -234,7 +225,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): R
 
 /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
 export function nextHopAddressOf(c: Core, L: Layout, family: Family, h: number): string {
-  const base = (c.x.recordPtr as (k: number, s: number) => number)(L.SLAB_NEXTHOP, h) >>> 2;
+  const base = c.x.recordPtr(L.SLAB_NEXTHOP, h) >>> 2;
   const u = c.u32();
   const len = u[base + L.NEXTHOP_LEN];
   const text = formatPrefix(family, u, base + L.NEXTHOP_ADDR, len);

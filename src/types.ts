@@ -28,7 +28,7 @@ import type {
   RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED, RTM_ROUTE_EXPIRED,
   RTM_ROUTE_STATE_CREATED, RTM_ROUTE_STATE_DELETED, RTM_ROUTE_STATE_DELETING,
   RTM_NEXTHOP_STATE_CREATED, RTM_NEXTHOP_STATE_DELETED,
-} from './win32/constants.js';
+} from './constants.js';
 
 export type { Clock } from './clock.js';
 export type { NetAddressLike } from './address.js';

@@ -6,7 +6,7 @@
 // one crossing per chunk (two when the batch spans several); allocates nothing per record, and per call
 // only the result object of addRoutesBatch.
 // Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
-import type { Core } from '../core.js';
+import type { Core } from '../port/core.js';
 import { RtmError, RtmInternalError, check } from '../errors.js';
 import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
 
@@ -26,8 +26,6 @@ export interface BatchContext {
   /** Schedules the change-notification callbacks the core signalled. */
   afterChange(): void;
 }
-
-type Exports = Record<string, (...a: number[]) => number>;
 
 function bad(op: string, detail: string): RtmError { return new RtmError('ERROR_INVALID_PARAMETER', op, detail); }
 
@@ -106,16 +104,9 @@ function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: number,
   }
 }
 
-/** One chunk call of a batch (fn(handle, m, reserve)); a trap becomes RtmInternalError. */
-function chunkCall(c: Core, fn: (h: number, m: number, reserve: number) => number, h: number, m: number, reserve: number): number {
-  try { return fn(h, m, reserve); } catch (e) { throw trapped(c, e); }
-}
-
 /** A chunk that failed in the apply pass after the whole batch passed the check pass: a core bug. */
-function afterCheck(c: Core, op: string, s: number, i0: number): RtmInternalError {
-  const err = new RtmInternalError(`${op}: chunk at record ${i0} failed with status ${s} after validation`);
-  c.poison(err);
-  return err;
+function afterCheck(op: string, s: number, i0: number): RtmInternalError {
+  return new RtmInternalError(`${op}: chunk at record ${i0} failed with status ${s} after every chunk was validated`);
 }
 
 /**
@@ -138,15 +129,15 @@ export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadR
   arrayArg(b.metrics, 'metrics', n, op, true, U32);
   arrayArg(b.views, 'views', n, op, true, U8_U32);
   arrayArg(b.flags, 'flags', n, op, true, U16_U32);
-  const c = ctx.core, x = c.x as unknown as Exports, h = ctx.handle;
-  const W = c.constant('LOAD_WORDS'), MAX = c.constant('LOAD_MAX');
+  const c = ctx.core, x = c.x, h = ctx.handle;
+  const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
   ctx.syncNow();
   if (n > MAX) {
     // validate-only pass over every chunk (the first call reserves memory for the whole batch)
     for (let i0 = 0; i0 < n; i0 += MAX) {
       const m = Math.min(MAX, n - i0);
       fillLoad(c, b, i0, m, W);
-      const s = chunkCall(c, x.routeLoadCheck, h, m, i0 === 0 ? n : 0);
+      const s = x.routeLoadCheck(h, m, i0 === 0 ? n : 0);
       if (s !== 0) throw chunkError(c, s, op, i0);
     }
   }
@@ -154,8 +145,8 @@ export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadR
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
     fillLoad(c, b, i0, m, W);
-    const s = chunkCall(c, x.routeLoad, h, m, 0);
-    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(c, op, s, i0);
+    const s = x.routeLoad(h, m);
+    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0);
     routesCreated += c.res(0);
     destsCreated += c.res(1);
     clearEsi(ctx, c.u32(), c.io + c.IO_OUT, m, c.NIL);
@@ -187,23 +178,23 @@ export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
   arrayArg(b.metrics, 'metrics', n, op, true, U32);
   arrayArg(b.views, 'views', n, op, true, U8_U32);
   arrayArg(b.changeFlags, 'changeFlags', n, op, true, U32);
-  const c = ctx.core, x = c.x as unknown as Exports, h = ctx.handle;
-  const W = c.constant('UPD_WORDS'), MAX = c.constant('UPD_MAX');
+  const c = ctx.core, x = c.x, h = ctx.handle;
+  const W = c.k.UPD_WORDS, MAX = c.k.UPD_MAX;
   const def = defaultPref(ctx, op), out = b.changeFlags;
   ctx.syncNow();
   if (n > MAX) {
     for (let i0 = 0; i0 < n; i0 += MAX) {
       const m = Math.min(MAX, n - i0);
       fillUpdates(c, b, i0, m, W, def);
-      const s = chunkCall(c, x.updatesCheck, h, m, i0 === 0 ? n : 0);
+      const s = x.updatesCheck(h, m, i0 === 0 ? n : 0);
       if (s !== 0) throw chunkError(c, s, op, i0);
     }
   }
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
     fillUpdates(c, b, i0, m, W, def);
-    const s = chunkCall(c, x.updatesApply, h, m, 0);
-    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(c, op, s, i0);
+    const s = x.updatesApply(h, m);
+    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0);
     const u = c.u32(), o = c.io + c.IO_OUT;
     if (out) for (let j = 0; j < m; j++) out[i0 + j] = u[o + j];
     clearEsi(ctx, u, o + MAX, m, c.NIL);
@@ -227,13 +218,12 @@ export function getChangedDestIds(ctx: BatchContext, o: ChangedDestIdsOptions): 
   if (!o || typeof o !== 'object' || !(o.out instanceof Int32Array)) throw bad(op, 'needs { notifyHandle, out: Int32Array }');
   const nh = o.notifyHandle, out = o.out;
   if (typeof nh !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification handle');
-  const c = ctx.core, pull = (c.x as unknown as Exports).changedIdsX, h = ctx.handle;
-  const MAX = changedIdsMax(c);
+  const c = ctx.core, pull = c.x.changedIdsX, h = ctx.handle;
+  const MAX = c.k.CHANGED_IDS_MAX;
   let total = 0;
   for (;;) {
     const want = Math.min(MAX, out.length - total);
-    let s: number;
-    try { s = pull(h, nh, want); } catch (e) { throw trapped(c, e); }
+    const s = pull(h, nh, want);
     if (s !== 0) check(s, op);
     const k = c.res(0), i = c.i32(), base = c.io + c.IO_OUT;
     for (let j = 0; j < k; j++) out[total + j] = i[base + j];
@@ -242,15 +232,3 @@ export function getChangedDestIds(ctx: BatchContext, o: ChangedDestIdsOptions): 
   }
 }
 
-const idsMax = new WeakMap<Core, number>();
-function changedIdsMax(c: Core): number {
-  let m = idsMax.get(c);
-  if (m === undefined) { m = c.constant('CHANGED_IDS_MAX'); idsMax.set(c, m); }
-  return m;
-}
-
-/** A trap inside a core call, as Core.guard reports it (RtmInternalError, core poisoned). */
-function trapped(c: Core, e: unknown): unknown {
-  try { c.guard(() => { throw e; }); } catch (err) { return err; }
-  return e;
-}

@@ -15,6 +15,7 @@ import type {
   DestHandle, DestInfo, DestViewInfo, EntityHandle, EntityInfo, NextHopHandle, NextHopInfo, NextHopOwnerView,
   NextHopState, RouteHandle, RouteInfo, RouteOwnerView, RouteState,
 } from '../types.js';
+import { handleIn, isObject } from './args.js';
 import {
   RTM_DEST_INFO, RTM_DEST_VIEW_INFO, RTM_ENTITY_INFO, RTM_NET_ADDRESS, RTM_NEXTHOP_INFO, RTM_ROUTE_INFO,
   type RTM_NEXTHOP_HANDLE,
@@ -42,17 +43,7 @@ export function msOfFiletime(clock: Clock, ft: bigint): number {
   return Number(ft - FILETIME_UNIX_EPOCH) / 10_000 - originMs(clock);
 }
 
-// ── Checks ───────────────────────────────────────────────────────────────────────────────────────────
-
-/** A non-null object (a struct or Ref argument). */
-export function isObject(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object';
-}
-
-/** NULL handle → undefined; any other value passes through for the idiomatic layer to resolve. */
-export function handleIn<H>(h: unknown): H | undefined {
-  return h === null || h === undefined || h === 0 ? undefined : h as H;
-}
+// ── Handles ──────────────────────────────────────────────────────────────────────────────────────────
 
 /** Handle for a C field: undefined → 0 (NULL). */
 export function handleOut(h: number | undefined | null): number {
@@ -221,11 +212,6 @@ export function entityInfoOfStruct(s: RTM_ENTITY_INFO): EntityInfo {
 export const destInfos = new WeakMap<object, DestInfo>();
 export const routeInfos = new WeakMap<object, RouteInfo>();
 export const nextHopInfos = new WeakMap<object, NextHopInfo>();
-
-/** The DestInfo a structure was filled with, or one re-derived from its fields. */
-export function recordedDestInfo(s: RTM_DEST_INFO): DestInfo {
-  return destInfos.get(s) ?? destInfoOfStruct(s);
-}
 
 // ── Live pointers (owner views in C shape) ──────────────────────────────────────────────────────────
 

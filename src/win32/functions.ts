@@ -1,7 +1,10 @@
 // The RTMv2 functions of rtmv2.h under their C names and parameter order (API.md §4, spec §8), as a
-// thin translation over the idiomatic layer (EntityLike): each function checks the shape of its C
-// arguments, calls the one matching entity method, and writes the out-parameters. No RTMv2 rule is
-// implemented here; statuses come from the idiomatic layer's RtmError.
+// thin translation over the idiomatic layer (EntityLike). The C shapes repeat, so the work is done once
+// in the shapes below (a release of handle arrays, an info object into a structure, a batch into an
+// array, one answer into a Ref, a lock that hands out a pointer, an add by handle) and each function is
+// a declaration that names its shape, its entity method and its arguments. No RTMv2 rule is
+// implemented here; statuses come from the idiomatic layer's RtmError. Allocates the info objects and
+// structures it fills, nothing else.
 //
 // Conventions:
 //  - Every function returns the status number and never throws for an API-level error: RtmError → its
@@ -10,9 +13,11 @@
 //    method propagate.
 //  - Registration handles are the entity handles of the idiomatic layer; the layer maps each to its
 //    entity. An unknown or deregistered registration handle → ERROR_INVALID_HANDLE, checked first. Then
-//    the C argument shapes: a missing required structure or Ref, or an argument of the wrong JS type →
-//    ERROR_INVALID_PARAMETER (before the other handles are looked at — a deviation from D-05 that only
-//    concerns calls that would crash in C). Everything else is decided by the idiomatic layer.
+//    the C argument shapes (args.ts): a missing required structure or Ref, an argument of the wrong JS
+//    type, or an out-parameter that cannot be written → ERROR_INVALID_PARAMETER (before the other
+//    handles are looked at — a deviation from D-05 that only concerns calls that would crash in C).
+//    Every input is read and every out-parameter probed before the entity method runs, so a call
+//    refused for its arguments changes nothing. Everything else is decided by the idiomatic layer.
 //  - Out- and in/out-parameters are Ref<T> ({ value }); `null` where C allows NULL = "not wanted" (no
 //    reference is taken). A route/next-hop handle Ref holding a handle means "update this one".
 //  - Handle inputs are numbers; 0 and null are NULL. BOOL inputs accept booleans and numbers (non-zero =
@@ -32,22 +37,25 @@
 
 import { RtmError } from '../errors.js';
 import type {
-  DestHandle, DestInfo, EntityHandle, EntityLike, EntityMethod, EnumHandle, EventCallback, NextHopHandle, NotifyHandle,
-  OpaqueSlot, PrefixInput, ReferenceableHandle, RouteCriteria, RouteHandle, RouteListHandle, RouteOwnerView, RtmEventType,
-  RtmLike,
+  DestHandle, DestInfo, EntityHandle, EntityInfo, EntityLike, EntityMethod, EnumBatch, EnumHandle, EventCallback, Handle, MethodResult, NextHopHandle,
+  NextHopInfo, NotifyHandle, OpaqueSlot, PrefixInput, ReferenceableHandle, RouteCriteria, RouteHandle, RouteInfo, RouteListHandle,
+  RouteOwnerView, RtmEventType, RtmLike,
 } from '../types.js';
+import {
+  bool, count, dword, fillArray, fillStructs, firstN, handleIn, invalidParameter, isObject, optOutArray, optOutStruct, optRef, optStruct,
+  outArray, outRef, outStruct, struct,
+} from './args.js';
 import {
   ERROR_INSUFFICIENT_BUFFER, ERROR_NO_MORE_ITEMS, ERROR_NO_SYSTEM_RESOURCES, ERROR_NOT_FOUND, FALSE, NO_ERROR,
   RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED, RTM_ROUTE_EXPIRED, TRUE,
 } from './constants.js';
 import {
-  destInfos, entityInfoOfStruct, entityInfoStruct, fillDestInfo, fillEntityInfo, fillNextHopInfo, fillRouteInfo,
-  handleIn, isObject, liveNextHop, liveRoute, nextHopInfoOfStruct, nextHopInfos, prefixToNetAddress, recordedDestInfo,
-  routeInfoOfStruct, routeInfos, type LiveNextHopInfo, type LiveRouteInfo,
+  destInfoOfStruct, destInfos, entityInfoOfStruct, entityInfoStruct, fillDestInfo, fillEntityInfo, fillNextHopInfo, fillRouteInfo,
+  liveNextHop, liveRoute, nextHopInfoOfStruct, nextHopInfos, prefixToNetAddress, routeInfoOfStruct, routeInfos,
+  type LiveNextHopInfo, type LiveRouteInfo,
 } from './convert.js';
 import {
-  addRegistration, existingInstance, guard, invalidParameter, markUserError, registrationOf, removeRegistration,
-  rtmInstance, need,
+  addRegistration, existingInstance, guard, markUserError, need, registrationOf, removeRegistration, rtmInstance,
 } from './instances.js';
 import {
   RTM_DEST_INFO, RTM_ENTITY_INFO, RTM_ENTITY_METHOD_INPUT, RTM_ENTITY_METHOD_OUTPUT,
@@ -67,85 +75,50 @@ export type RTM_ENTITY_METHOD_TOKEN = number;
 /** Bytes an RTM_ENTITY_METHOD_OUTPUT record takes before its OutputData (MethodType, MethodStatus, OutputSize). */
 const RTM_ENTITY_METHOD_OUTPUT_HEADER_SIZE = 12;
 
-// ── Argument checks (each throws RtmError → the status) ───────────────────────────────────────────
+// ── The call: registration handle, entity methods ─────────────────────────────────────────────────
 
-interface Reg {
-  readonly e: EntityLike;
-  readonly rtm: RtmLike;
-}
-
-/** The entity behind an RTMv2 registration handle. */
-function reg(h: unknown, op: string): Reg {
+/** The entity behind an RTMv2 registration handle, and its instance. */
+function reg(h: unknown, op: string): { readonly e: EntityLike; readonly rtm: RtmLike } {
   const r = registrationOf(h, 'v2');
   const rtm = r === undefined ? undefined : existingInstance(r.instanceId);
   if (r === undefined || rtm === undefined) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad registration handle');
   return { e: r.entity, rtm };
 }
 
-function struct<T>(x: T | null | undefined, op: string, name: string): T {
-  if (!isObject(x)) invalidParameter(op, `${name} is required`);
-  return x;
+/**
+ * One RTMv2 call: the registration handle is resolved first (ERROR_INVALID_HANDLE), then `body` reads
+ * its arguments and calls the entity; a body that returns nothing succeeded (NO_ERROR). Exceptions
+ * become statuses (guard); RtmInternalError and a client method's exceptions propagate.
+ */
+function call(op: string, h: unknown, body: (e: EntityLike, rtm: RtmLike) => number | void): number {
+  return guard(() => {
+    const { e, rtm } = reg(h, op);
+    return body(e, rtm) ?? NO_ERROR;
+  });
 }
 
-function optStruct<T>(x: T | null | undefined, op: string, name: string): T | undefined {
-  if (x === null || x === undefined) return undefined;
-  return struct(x, op, name);
+type Method = { [K in keyof EntityLike]-?: EntityLike[K] extends (...a: never[]) => unknown ? K : never }[keyof EntityLike];
+type Fn<K extends Method> = EntityLike[K] extends (...a: infer A) => infer R ? (...a: A) => R : never;
+
+/**
+ * `e[m](...args)` when the instance implements `m`, else ERROR_NOT_SUPPORTED. The arguments are
+ * evaluated (and so checked) before, as the convention wants.
+ */
+function invoke<K extends Method>(e: EntityLike, m: K, ...args: Parameters<Fn<K>>): ReturnType<Fn<K>> {
+  need(e, m);
+  return (e[m] as unknown as (...a: Parameters<Fn<K>>) => ReturnType<Fn<K>>).apply(e, args);
 }
 
-function outRef<T>(x: Ref<T> | null | undefined, op: string, name: string): Ref<T> {
-  if (!isObject(x) || !('value' in x)) invalidParameter(op, `${name} must be a Ref`);
-  return x;
-}
-
-function optRef<T>(x: Ref<T> | null | undefined, op: string, name: string): Ref<T> | undefined {
-  if (x === null || x === undefined) return undefined;
-  return outRef(x, op, name);
-}
-
-/** A DWORD/ULONG/UINT argument: a number (ranges are the idiomatic layer's to check). */
-function dword(x: unknown, op: string, name: string): number {
-  if (typeof x !== 'number') invalidParameter(op, `${name} must be a number`);
-  return x;
-}
-
-function bool(x: unknown, op: string, name: string): boolean {
-  if (typeof x === 'boolean') return x;
-  if (typeof x === 'number' && !Number.isNaN(x)) return x !== 0;
-  return invalidParameter(op, `${name} must be a BOOL`);
-}
-
-/** A count: an integer in 0..2^32-1. */
-function count(x: unknown, op: string, name: string): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 0xffffffff) invalidParameter(op, `${name} must be a count`);
-  return x;
-}
-
-function isArrayLike(a: unknown): a is ArrayLike<unknown> {
-  return Array.isArray(a) || ArrayBuffer.isView(a);
-}
-
-/** The first `n` entries of an input array (which must have that many). */
-function firstN<T>(a: ArrayLike<T> | null | undefined, n: unknown, op: string, name: string): T[] {
-  const k = count(n, op, 'count');
-  if (k === 0 && (a === null || a === undefined)) return [];
-  if (!isArrayLike(a) || a.length < k) invalidParameter(op, `${name} must be an array of at least ${k} entries`);
-  return Array.prototype.slice.call(a, 0, k) as T[];
-}
-
-function outArray<T>(a: T[] | null | undefined, op: string, name: string): T[] {
-  if (!Array.isArray(a)) invalidParameter(op, `${name} must be an array`);
-  return a;
-}
-
-/** Writes `items` into `a` in place and sets its length. */
-function fillArray<T>(a: T[], items: readonly T[]): void {
-  for (let i = 0; i < items.length; i++) a[i] = items[i];
-  a.length = items.length;
-}
+// ── Argument conversions of the RTMv2 structures ─────────────────────────────────────────────────
 
 /** The address argument as the idiomatic layer takes it (the struct itself). */
 function address(na: RTM_NET_ADDRESS | null | undefined, op: string, name: string): PrefixInput {
   return struct(na, op, name) as PrefixInput;
+}
+
+/** `ProtocolId` and `TargetViews` of a destination query or enumeration. */
+function query(op: string, ProtocolId: unknown, TargetViews: unknown): { protocolId: number; views: number } {
+  return { protocolId: dword(ProtocolId, op, 'ProtocolId'), views: dword(TargetViews, op, 'TargetViews') };
 }
 
 /** The owner-writable fields of an RTM_ROUTE_INFO argument. */
@@ -163,16 +136,6 @@ function routeFields(ri: RTM_ROUTE_INFO, op: string) {
 function criteriaOf(ri: RTM_ROUTE_INFO): RouteCriteria {
   const r = routeInfoOfStruct(ri);
   return { owner: r.owner || null, neighbour: r.neighbour ?? null, preference: r.preference, metric: r.metric, nextHops: r.nextHops };
-}
-
-/** Fills an array of RTM_DEST_INFO in place from infos, remembering each. */
-function fillDestArray(a: RTM_DEST_INFO[], items: readonly DestInfo[], rtm: RtmLike): void {
-  for (let i = 0; i < items.length; i++) {
-    const s = isObject(a[i]) ? a[i] : (a[i] = new RTM_DEST_INFO());
-    fillDestInfo(s, items[i], rtm.clock);
-    destInfos.set(s, items[i]);
-  }
-  a.length = items.length;
 }
 
 /** Converts a callback's Context2 to its C shape. */
@@ -207,6 +170,166 @@ function wrapMethod(m: RTM_ENTITY_EXPORT_METHOD): EntityMethod {
   };
 }
 
+// ── The structures the RTM fills: how each is filled, remembered, re-derived and released ────────
+
+interface Kind<S extends object, I> {
+  fill(s: S, info: I, rtm: RtmLike): void;
+  /** The info object carrying the handles in the fields of a structure the layer did not fill. */
+  derive(s: S): I;
+  release(e: EntityLike, info: I): void;
+  /** The info object each filled structure was filled from (absent: nothing to remember). */
+  readonly filled?: WeakMap<object, I>;
+}
+
+const DEST: Kind<RTM_DEST_INFO, DestInfo> = {
+  fill: (s, i, rtm) => fillDestInfo(s, i, rtm.clock), derive: destInfoOfStruct, release: (e, i) => e.releaseDestInfo(i), filled: destInfos,
+};
+const ROUTE: Kind<RTM_ROUTE_INFO, RouteInfo> = {
+  fill: (s, i) => fillRouteInfo(s, i), derive: routeInfoOfStruct, release: (e, i) => e.releaseRouteInfo(i), filled: routeInfos,
+};
+const NEXTHOP: Kind<RTM_NEXTHOP_INFO, NextHopInfo> = {
+  fill: (s, i) => fillNextHopInfo(s, i), derive: nextHopInfoOfStruct, release: (e, i) => e.releaseNextHopInfo(i), filled: nextHopInfos,
+};
+const ENTITY: Kind<RTM_ENTITY_INFO, EntityInfo> = {
+  fill: (s, i) => fillEntityInfo(s, i), derive: entityInfoOfStruct, release: (e, i) => e.releaseEntityInfo(i),
+};
+
+/** Fills `s` from `info` and remembers the pair for the release. */
+function fillKept<S extends object, I>(k: Kind<S, I>, s: S, info: I, rtm: RtmLike): void {
+  k.fill(s, info, rtm);
+  k.filled?.set(s, info);
+}
+
+/** Gives back what the structures hold through `release`, then forgets them (also when `release` threw after releasing the valid handles). */
+function releaseKept<S extends object, I>(k: Kind<S, I>, structs: readonly S[], release: (infos: I[]) => void): void {
+  const infos = structs.map((s) => k.filled?.get(s) ?? k.derive(s));
+  try {
+    release(infos);
+  } finally {
+    structs.forEach((s, i) => { if (k.filled?.get(s) === infos[i]) k.filled.delete(s); });
+  }
+}
+
+/** Fills an array of RTM_DEST_INFO in place (entries reused), remembering each. */
+function fillDests(a: RTM_DEST_INFO[], items: readonly DestInfo[], rtm: RtmLike): void {
+  fillStructs(a, items, () => new RTM_DEST_INFO(), (s, info) => fillKept(DEST, s, info, rtm));
+}
+
+// ── Shapes: the C signatures that repeat ──────────────────────────────────────────────────────────
+
+/** RtmGetRegisteredEntities / RtmGetEntityMethods: `*Num` (required) is read as the capacity, then `body` gives the status. */
+function withCapacity(op: string, h: unknown, num: Ref<number> | null, name: string, body: (e: EntityLike, cap: number, num: Ref<number>) => number): number {
+  return call(op, h, (e) => {
+    const n = outRef(num, op, name);
+    return body(e, count(n.value, op, name), n);
+  });
+}
+
+/** Release/reference/insert/ignore: the first `num` entries of a handle array, given to the entity. */
+function withHandles<H>(op: string, h: unknown, num: unknown, handles: ArrayLike<unknown> | null, name: string, f: (e: EntityLike, hs: H[]) => void): number {
+  return call(op, h, (e) => { f(e, firstN(handles, num, op, name) as H[]); });
+}
+
+/** RtmRelease{Entity,Dest,Route,NextHop}Info: gives back what one structure holds. */
+function releaseOne<S extends object, I>(op: string, h: unknown, s: S | null, name: string, k: Kind<S, I>): number {
+  return call(op, h, (e) => releaseKept(k, [struct(s, op, name)], ([info]) => k.release(e, info)));
+}
+
+/** RtmReleaseDests / RtmReleaseChangedDests: gives back what the first `num` RTM_DEST_INFO records hold. */
+function releaseDestRecords(
+  op: string, h: unknown, num: unknown, records: ArrayLike<RTM_DEST_INFO> | null, name: string, m: Method,
+  release: (e: EntityLike, infos: DestInfo[]) => void,
+): number {
+  return call(op, h, (e) => {
+    const structs = firstN(records, num, op, name).map((s) => struct(s, op, `${name}[i]`));
+    need(e, m);
+    releaseKept(DEST, structs, (infos) => release(e, infos));
+  });
+}
+
+/** The get-info functions: one info object into the caller's structure (kept for its release); ERROR_NOT_FOUND when there is none. */
+function infoInto<S extends object, I>(op: string, h: unknown, s: S | null, name: string, k: Kind<S, I>, get: (e: EntityLike) => I | undefined): number {
+  return call(op, h, (e, rtm) => {
+    const out = outStruct(s, op, name);
+    const info = get(e);
+    if (info === undefined) return ERROR_NOT_FOUND;
+    fillKept(k, out, info, rtm);
+  });
+}
+
+type DestQuery = 'getDestInfo' | 'getExactMatchDestination' | 'getMostSpecificDestination' | 'getLessSpecificDestination';
+
+/**
+ * The destination queries, one C shape (RtmRegHandle, destination, ProtocolId, TargetViews, DestInfo):
+ * the destination is an RTM_NET_ADDRESS for the exact and most-specific matches, a handle otherwise.
+ */
+function destQuery(op: string, m: DestQuery, h: unknown, dest: unknown, ProtocolId: unknown, TargetViews: unknown, DestInfo: RTM_DEST_INFO | null): number {
+  const byAddress = m === 'getExactMatchDestination' || m === 'getMostSpecificDestination';
+  return infoInto(op, h, DestInfo, 'DestInfo', DEST, (e) => {
+    const o = { dest: byAddress ? address(dest as RTM_NET_ADDRESS, op, 'DestAddress') : dest as DestHandle, ...query(op, ProtocolId, TargetViews) };
+    return (e[m] as (o: object) => DestInfo | undefined).call(e, o);
+  });
+}
+
+/**
+ * The batch functions (RtmGetEnumDests/Routes/NextHops, RtmGetChangedDests, RtmGetListEnumRoutes):
+ * `*Num` in = at most this many, out = how many were written into the array (in place); `end` (default
+ * ERROR_NO_MORE_ITEMS) once the batch reports the end.
+ */
+function batchInto<T, A>(
+  op: string, h: unknown, num: Ref<number> | null, items: A[] | null, names: readonly [num: string, items: string],
+  fill: (a: A[], items: readonly T[], rtm: RtmLike) => void, get: (e: EntityLike, count: number) => EnumBatch<T>, end: number = ERROR_NO_MORE_ITEMS,
+): number {
+  return call(op, h, (e, rtm) => {
+    const n = outRef(num, op, names[0]);
+    const out = outArray(items, op, names[1]);
+    const b = get(e, count(n.value, op, names[0]));
+    fill(out, b.items, rtm);
+    n.value = b.items.length;
+    return b.done ? end : NO_ERROR;
+  });
+}
+
+/** One answer into an out Ref (converted by `get`); ERROR_NOT_FOUND, the Ref untouched, when there is none. */
+function intoRef<T>(op: string, h: unknown, ref: Ref<T> | null, name: string, get: (e: EntityLike) => T | undefined): number {
+  return call(op, h, (e) => {
+    const out = outRef(ref, op, name);
+    const v = get(e);
+    if (v === undefined) return ERROR_NOT_FOUND;
+    out.value = v;
+  });
+}
+
+/** RtmLockRoute / RtmLockNextHop: when locking, the Ref (if given) receives the live pointer for the owner, NULL for anyone else. */
+function lockInto<V, P>(
+  op: string, h: unknown, Exclusive: BOOL, lock: BOOL, ref: Ref<P | null> | null, names: readonly [lock: string, ref: string],
+  f: (e: EntityLike, o: { exclusive: boolean; lock: boolean }) => V | undefined, live: (view: V) => P,
+): number {
+  return call(op, h, (e) => {
+    const o = { exclusive: bool(Exclusive, op, 'Exclusive'), lock: bool(lock, op, names[0]) };
+    const out = optRef(ref, op, names[1]);
+    const view = f(e, o);
+    if (o.lock && out !== undefined) out.value = view === undefined ? null : live(view);
+  });
+}
+
+/**
+ * RtmAddRouteToDest / RtmAddNextHop: `handle` a Ref holding a handle = update that one (the Ref stays
+ * as it is); a Ref holding NULL = add and receive a referenced handle; NULL = the same without a handle.
+ * `add` gets the given handle, whether one is wanted, and the ChangeFlags value read in.
+ */
+function addInto<H>(
+  op: string, handle: Ref<H | null> | null, handleName: string, ChangeFlags: Ref<number>,
+  add: (given: H | undefined, returnHandle: boolean, flagsIn: unknown) => { readonly handle?: H; readonly changeFlags: number },
+): void {
+  const handleRef = optRef(handle, op, handleName);
+  const flags = outRef(ChangeFlags, op, 'ChangeFlags');
+  const given = handleRef === undefined ? undefined : handleIn<H>(handleRef.value);
+  const res = add(given, handleRef !== undefined, flags.value);
+  if (handleRef !== undefined && given === undefined) handleRef.value = res.handle ?? null;
+  flags.value = res.changeFlags;
+}
+
 // ── 8.1 Registration and entity information ──────────────────────────────────────────────────────
 
 /**
@@ -225,17 +348,19 @@ export function RtmRegisterEntity(
   return guard(() => {
     const info = struct(RtmEntityInfo, op, 'RtmEntityInfo');
     const id = struct(info.EntityId, op, 'RtmEntityInfo.EntityId');
-    const profile = struct(RtmRegProfile, op, 'RtmRegProfile');
+    const profile = outStruct(RtmRegProfile, op, 'RtmRegProfile');
     const out = outRef(RtmRegHandle, op, 'RtmRegHandle');
     const reserve = bool(ReserveOpaquePointer, op, 'ReserveOpaquePointer');
     if (EventCallback !== null && EventCallback !== undefined && typeof EventCallback !== 'function') {
       invalidParameter(op, 'EventCallback must be a function or NULL');
     }
-    let methods: RTM_ENTITY_EXPORT_METHOD[] = [];
     const em = optStruct(ExportMethods, op, 'ExportMethods');
-    if (em !== undefined) methods = firstN(em.Methods, em.NumMethods, op, 'ExportMethods.Methods');
+    const methods: RTM_ENTITY_EXPORT_METHOD[] = em === undefined ? [] : firstN(em.Methods, em.NumMethods, op, 'ExportMethods.Methods');
     if (methods.some((m) => typeof m !== 'function')) invalidParameter(op, 'ExportMethods.Methods entries must be functions');
-    const family = dword(info.AddressFamily, op, 'RtmEntityInfo.AddressFamily');
+    const identity = {
+      addressFamily: dword(info.AddressFamily, op, 'RtmEntityInfo.AddressFamily'),
+      protocolId: dword(id.EntityProtocolId, op, 'EntityProtocolId'), instanceId: dword(id.EntityInstanceId, op, 'EntityInstanceId'),
+    };
     const instanceId = info.RtmInstanceId;
     if (typeof instanceId !== 'number' || !Number.isInteger(instanceId) || instanceId < 0 || instanceId > 0xffff) {
       invalidParameter(op, 'RtmEntityInfo.RtmInstanceId must be a USHORT');
@@ -251,10 +376,7 @@ export function RtmRegisterEntity(
     const cb = EventCallback ?? undefined;
     const onEvent: EventCallback | undefined = cb === undefined ? undefined
       : (type, c1, c2) => cb(handle, type, c1, context2(type, c2));
-    const entity = rtm.registerEntity(
-      { addressFamily: family, protocolId: dword(id.EntityProtocolId, op, 'EntityProtocolId'), instanceId: dword(id.EntityInstanceId, op, 'EntityInstanceId') },
-      { onEvent, reserveOpaquePointer: reserve, exportMethods: methods.map(wrapMethod) },
-    );
+    const entity = rtm.registerEntity(identity, { onEvent, reserveOpaquePointer: reserve, exportMethods: methods.map(wrapMethod) });
     handle = entity.handle;
     if (!addRegistration(handle, { entity, instanceId, api: 'v2' })) {
       entity.deregister();                                        // handle numbers collide across instances
@@ -271,12 +393,9 @@ export function RtmRegisterEntity(
 
 /** Deregisters the entity (clean-up of spec §7.16); the handle is invalid afterwards. */
 export function RtmDeregisterEntity(RtmRegHandle: RTM_ENTITY_HANDLE | null): number {
-  const op = 'RtmDeregisterEntity';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
+  return call('RtmDeregisterEntity', RtmRegHandle, (e) => {
     e.deregister();
     removeRegistration(RtmRegHandle as number);
-    return NO_ERROR;
   });
 }
 
@@ -291,24 +410,15 @@ export function RtmGetRegisteredEntities(
   EntityInfos: RTM_ENTITY_INFO[] | null,
 ): number {
   const op = 'RtmGetRegisteredEntities';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const num = outRef(NumEntities, op, 'NumEntities');
-    const cap = count(num.value, op, 'NumEntities');
-    const handles = EntityHandles === null || EntityHandles === undefined ? undefined : outArray(EntityHandles, op, 'EntityHandles');
-    const infos = EntityInfos === null || EntityInfos === undefined ? undefined : outArray(EntityInfos, op, 'EntityInfos');
+  return withCapacity(op, RtmRegHandle, NumEntities, 'NumEntities', (e, cap, num) => {
+    const handles = optOutArray(EntityHandles, op, 'EntityHandles');
+    const infos = optOutArray(EntityInfos, op, 'EntityInfos');
     const all = e.getRegisteredEntities();
     const n = Math.min(cap, all.length);
     const unwritten = (handles ? all.slice(n) : all).map((x) => x.handle);
     if (unwritten.length > 0) e.releaseEntities(unwritten);
     if (handles) fillArray(handles, all.slice(0, n).map((x) => x.handle));
-    if (infos) {
-      for (let i = 0; i < n; i++) {
-        const s = isObject(infos[i]) ? infos[i] : (infos[i] = new RTM_ENTITY_INFO());
-        fillEntityInfo(s, all[i].info);
-      }
-      infos.length = n;
-    }
+    if (infos) fillStructs(infos, all.slice(0, n), () => new RTM_ENTITY_INFO(), (s, x) => fillEntityInfo(s, x.info));
     num.value = all.length;
     return all.length > cap ? ERROR_INSUFFICIENT_BUFFER : NO_ERROR;
   });
@@ -316,33 +426,17 @@ export function RtmGetRegisteredEntities(
 
 /** Releases one reference on each of the first `NumEntities` entity handles. */
 export function RtmReleaseEntities(RtmRegHandle: RTM_ENTITY_HANDLE | null, NumEntities: number, EntityHandles: ArrayLike<RTM_ENTITY_HANDLE | null>): number {
-  const op = 'RtmReleaseEntities';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    e.releaseEntities(firstN(EntityHandles, NumEntities, op, 'EntityHandles') as EntityHandle[]);
-    return NO_ERROR;
-  });
+  return withHandles<EntityHandle>('RtmReleaseEntities', RtmRegHandle, NumEntities, EntityHandles, 'EntityHandles', (e, hs) => e.releaseEntities(hs));
 }
 
 /** Fills `*EntityInfo` with the identity of `EntityHandle`. */
 export function RtmGetEntityInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, EntityHandle: RTM_ENTITY_HANDLE | null, EntityInfo: RTM_ENTITY_INFO): number {
-  const op = 'RtmGetEntityInfo';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = struct(EntityInfo, op, 'EntityInfo');
-    fillEntityInfo(out, e.getEntityInfo(EntityHandle as EntityHandle));
-    return NO_ERROR;
-  });
+  return infoInto('RtmGetEntityInfo', RtmRegHandle, EntityInfo, 'EntityInfo', ENTITY, (e) => e.getEntityInfo(EntityHandle as EntityHandle));
 }
 
 /** Counterpart of RtmGetEntityInfo (the structure holds no handles). */
 export function RtmReleaseEntityInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, EntityInfo: RTM_ENTITY_INFO): number {
-  const op = 'RtmReleaseEntityInfo';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    e.releaseEntityInfo(entityInfoOfStruct(struct(EntityInfo, op, 'EntityInfo')));
-    return NO_ERROR;
-  });
+  return releaseOne('RtmReleaseEntityInfo', RtmRegHandle, EntityInfo, 'EntityInfo', ENTITY);
 }
 
 // ── 8.2 Destination locking and opaque pointers ──────────────────────────────────────────────────
@@ -350,12 +444,8 @@ export function RtmReleaseEntityInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, Ent
 /** Locks (LockDest TRUE) or unlocks a destination, shared or exclusive. */
 export function RtmLockDestination(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, Exclusive: BOOL, LockDest: BOOL): number {
   const op = 'RtmLockDestination';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const exclusive = bool(Exclusive, op, 'Exclusive'), lock = bool(LockDest, op, 'LockDest');
-    need(e, 'lockDestination');
-    e.lockDestination({ dest: DestHandle as DestHandle, exclusive, lock });
-    return NO_ERROR;
+  return call(op, RtmRegHandle, (e) => {
+    invoke(e, 'lockDestination', { dest: DestHandle as DestHandle, exclusive: bool(Exclusive, op, 'Exclusive'), lock: bool(LockDest, op, 'LockDest') });
   });
 }
 
@@ -366,16 +456,8 @@ export function RtmLockDestination(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestH
 export function RtmGetOpaqueInformationPointer(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, OpaqueInfoPointer: Ref<OpaqueSlot | null>,
 ): number {
-  const op = 'RtmGetOpaqueInformationPointer';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(OpaqueInfoPointer, op, 'OpaqueInfoPointer');
-    need(e, 'getOpaqueInformationPointer');
-    const slot = e.getOpaqueInformationPointer(DestHandle as DestHandle);
-    if (slot === undefined) return ERROR_NOT_FOUND;
-    out.value = slot;
-    return NO_ERROR;
-  });
+  return intoRef('RtmGetOpaqueInformationPointer', RtmRegHandle, OpaqueInfoPointer, 'OpaqueInfoPointer',
+    (e) => invoke(e, 'getOpaqueInformationPointer', DestHandle as DestHandle));
 }
 
 // ── 8.3 Entity methods ───────────────────────────────────────────────────────────────────────────
@@ -390,13 +472,9 @@ export function RtmGetEntityMethods(
   ExptMethods: RTM_ENTITY_METHOD_TOKEN[] | null,
 ): number {
   const op = 'RtmGetEntityMethods';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const num = outRef(NumMethods, op, 'NumMethods');
-    const cap = count(num.value, op, 'NumMethods');
+  return withCapacity(op, RtmRegHandle, NumMethods, 'NumMethods', (e, cap, num) => {
     const out = cap === 0 ? undefined : outArray(ExptMethods, op, 'ExptMethods');
-    need(e, 'getEntityMethods');
-    const bits = e.getEntityMethods(EntityHandle as EntityHandle);
+    const bits = invoke(e, 'getEntityMethods', EntityHandle as EntityHandle);
     if (out === undefined) {
       num.value = bits.length;
       return NO_ERROR;
@@ -421,8 +499,7 @@ export function RtmInvokeMethod(
 ): number {
   const op = 'RtmInvokeMethod';
   const HEADER = RTM_ENTITY_METHOD_OUTPUT_HEADER_SIZE;
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
+  return call(op, RtmRegHandle, (e) => {
     const input = struct(Input, op, 'Input');
     const size = outRef(OutputSize, op, 'OutputSize');
     const out = outArray(Output, op, 'Output');
@@ -430,57 +507,44 @@ export function RtmInvokeMethod(
     if (avail < HEADER) invalidParameter(op, 'OutputSize is below one record header');
     const inSize = count(input.InputSize, op, 'Input.InputSize');
     if (!(input.InputData instanceof Uint8Array) || input.InputData.length < inSize) invalidParameter(op, 'Input.InputData');
-    need(e, 'invokeMethod');
-    const results = e.invokeMethod({
+    const results = invoke(e, 'invokeMethod', {
       entity: EntityHandle as EntityHandle, methodType: dword(input.MethodType, op, 'Input.MethodType'),
       inputData: input.InputData.subarray(0, inSize), outputCapacity: avail - HEADER,
     });
-    let used = 0, k = 0;
+    let used = 0;
+    const fit: { readonly r: MethodResult; readonly n: number }[] = [];
     for (const r of results) {
       if (avail - used < HEADER) break;
       const n = Math.min(r.outputData.length, avail - used - HEADER);
-      const rec = isObject(out[k]) ? out[k] : (out[k] = new RTM_ENTITY_METHOD_OUTPUT());
+      fit.push({ r, n });
+      used += HEADER + n;
+    }
+    fillStructs(out, fit, () => new RTM_ENTITY_METHOD_OUTPUT(), (rec, { r, n }) => {
       rec.MethodType = r.methodType;
       rec.MethodStatus = r.methodStatus;
       rec.OutputSize = n;
       rec.OutputData = r.outputData.slice(0, n);
-      k++;
-      used += HEADER + n;
-    }
-    out.length = k;
+    });
     size.value = used;
-    return NO_ERROR;
   });
 }
 
 /** Blocks (RTM_BLOCK_METHODS) or resumes (RTM_RESUME_METHODS) the caller's methods. */
 export function RtmBlockMethods(RtmRegHandle: RTM_ENTITY_HANDLE | null, TargetHandle: HANDLE | null, TargetType: number | null, BlockingFlag: number): number {
   const op = 'RtmBlockMethods';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const targetType = TargetType === null || TargetType === undefined ? 0 : dword(TargetType, op, 'TargetType');
-    need(e, 'blockMethods');
-    e.blockMethods({ blockingFlag: dword(BlockingFlag, op, 'BlockingFlag'), targetHandle: handleIn(TargetHandle) ?? null, targetType });
-    return NO_ERROR;
+  return call(op, RtmRegHandle, (e) => {
+    invoke(e, 'blockMethods', {
+      blockingFlag: dword(BlockingFlag, op, 'BlockingFlag'), targetHandle: handleIn<Handle>(TargetHandle) ?? null,
+      targetType: TargetType === null || TargetType === undefined ? 0 : dword(TargetType, op, 'TargetType'),
+    });
   });
 }
 
 // ── 8.4 Information retrieval and release ────────────────────────────────────────────────────────
 
 /** Fills `*DestInfo` (one ViewInfo entry per requested supported view). Release with RtmReleaseDestInfo. */
-export function RtmGetDestInfo(
-  RtmRegHandle: RTM_ENTITY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, ProtocolId: number, TargetViews: RTM_VIEW_SET,
-  DestInfo: RTM_DEST_INFO,
-): number {
-  const op = 'RtmGetDestInfo';
-  return guard(() => {
-    const { e, rtm } = reg(RtmRegHandle, op);
-    const out = struct(DestInfo, op, 'DestInfo');
-    const info = e.getDestInfo({ dest: DestHandle as DestHandle, protocolId: dword(ProtocolId, op, 'ProtocolId'), views: dword(TargetViews, op, 'TargetViews') });
-    fillDestInfo(out, info, rtm.clock);
-    destInfos.set(out, info);
-    return NO_ERROR;
-  });
+export function RtmGetDestInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, ProtocolId: number, TargetViews: RTM_VIEW_SET, DestInfo: RTM_DEST_INFO): number {
+  return destQuery('RtmGetDestInfo', 'getDestInfo', RtmRegHandle, DestHandle, ProtocolId, TargetViews, DestInfo);
 }
 
 /** Fills `*RouteInfo` (handles referenced: RtmReleaseRouteInfo) and/or `*DestAddress`; either may be NULL. */
@@ -489,81 +553,34 @@ export function RtmGetRouteInfo(
   DestAddress: RTM_NET_ADDRESS | null,
 ): number {
   const op = 'RtmGetRouteInfo';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = optStruct(RouteInfo, op, 'RouteInfo');
-    const addr = optStruct(DestAddress, op, 'DestAddress');
+  return call(op, RtmRegHandle, (e, rtm) => {
+    const out = optOutStruct(RouteInfo, op, 'RouteInfo');
+    const addr = optOutStruct(DestAddress, op, 'DestAddress');
     const info = e.getRouteInfo(RouteHandle as RouteHandle);
-    if (out !== undefined) {
-      fillRouteInfo(out, info);
-      routeInfos.set(out, info);
-    } else {
-      e.releaseRouteInfo(info);                                   // not wanted: no references kept
-    }
+    if (out !== undefined) fillKept(ROUTE, out, info, rtm);
+    else e.releaseRouteInfo(info);                                // not wanted: no references kept
     if (addr !== undefined) prefixToNetAddress(info.prefix, addr);
-    return NO_ERROR;
   });
 }
 
 /** Fills `*NextHopInfo` (NextHopOwner and RemoteNextHop referenced: RtmReleaseNextHopInfo). */
 export function RtmGetNextHopInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, NextHopHandle: RTM_NEXTHOP_HANDLE | null, NextHopInfo: RTM_NEXTHOP_INFO): number {
-  const op = 'RtmGetNextHopInfo';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = struct(NextHopInfo, op, 'NextHopInfo');
-    const info = e.getNextHopInfo(NextHopHandle as NextHopHandle);
-    fillNextHopInfo(out, info);
-    nextHopInfos.set(out, info);
-    return NO_ERROR;
-  });
+  return infoInto('RtmGetNextHopInfo', RtmRegHandle, NextHopInfo, 'NextHopInfo', NEXTHOP, (e) => e.getNextHopInfo(NextHopHandle as NextHopHandle));
 }
 
 /** Gives back the references an RTM_DEST_INFO holds. */
 export function RtmReleaseDestInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestInfo: RTM_DEST_INFO): number {
-  const op = 'RtmReleaseDestInfo';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const s = struct(DestInfo, op, 'DestInfo');
-    const info = recordedDestInfo(s);
-    try {
-      e.releaseDestInfo(info);
-    } finally {
-      if (destInfos.get(s) === info) destInfos.delete(s);
-    }
-    return NO_ERROR;
-  });
+  return releaseOne('RtmReleaseDestInfo', RtmRegHandle, DestInfo, 'DestInfo', DEST);
 }
 
 /** Gives back the references an RTM_ROUTE_INFO holds. */
 export function RtmReleaseRouteInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteInfo: RTM_ROUTE_INFO): number {
-  const op = 'RtmReleaseRouteInfo';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const s = struct(RouteInfo, op, 'RouteInfo');
-    const info = routeInfos.get(s) ?? routeInfoOfStruct(s);
-    try {
-      e.releaseRouteInfo(info);
-    } finally {
-      if (routeInfos.get(s) === info) routeInfos.delete(s);
-    }
-    return NO_ERROR;
-  });
+  return releaseOne('RtmReleaseRouteInfo', RtmRegHandle, RouteInfo, 'RouteInfo', ROUTE);
 }
 
 /** Gives back the references an RTM_NEXTHOP_INFO holds. */
 export function RtmReleaseNextHopInfo(RtmRegHandle: RTM_ENTITY_HANDLE | null, NextHopInfo: RTM_NEXTHOP_INFO): number {
-  const op = 'RtmReleaseNextHopInfo';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const s = struct(NextHopInfo, op, 'NextHopInfo');
-    const info = nextHopInfos.get(s) ?? nextHopInfoOfStruct(s);
-    try {
-      e.releaseNextHopInfo(info);
-    } finally {
-      if (nextHopInfos.get(s) === info) nextHopInfos.delete(s);
-    }
-    return NO_ERROR;
-  });
+  return releaseOne('RtmReleaseNextHopInfo', RtmRegHandle, NextHopInfo, 'NextHopInfo', NEXTHOP);
 }
 
 // ── 8.5 Adding, updating and deleting routes ─────────────────────────────────────────────────────
@@ -581,57 +598,29 @@ export function RtmAddRouteToDest(
 ): number {
   const op = 'RtmAddRouteToDest';
   void NotifyType; void NotifyHandle;
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const handleRef = optRef(RouteHandle, op, 'RouteHandle');
-    const dest = address(DestAddress, op, 'DestAddress');
-    const fields = routeFields(struct(RouteInfo, op, 'RouteInfo'), op);
-    const flags = outRef(ChangeFlags, op, 'ChangeFlags');
-    const given = handleRef === undefined ? undefined : handleIn<RouteHandle>(handleRef.value);
-    const res = e.addRouteToDest({
-      ...fields, dest, route: given ?? null, timeToLive: dword(TimeToLive, op, 'TimeToLive'),
-      routeList: handleIn<RouteListHandle>(RouteListHandle) ?? null, changeFlags: dword(flags.value, op, 'ChangeFlags'),
-      returnHandle: handleRef !== undefined,
-    });
-    if (handleRef !== undefined && given === undefined) handleRef.value = res.handle ?? null;
-    flags.value = res.changeFlags;
-    return NO_ERROR;
-  });
+  return call(op, RtmRegHandle, (e) => addInto<RouteHandle>(op, RouteHandle as Ref<RouteHandle | null>, 'RouteHandle', ChangeFlags, (route, returnHandle, flags) => e.addRouteToDest({
+    ...routeFields(struct(RouteInfo, op, 'RouteInfo'), op), dest: address(DestAddress, op, 'DestAddress'), route: route ?? null,
+    timeToLive: dword(TimeToLive, op, 'TimeToLive'), routeList: handleIn<RouteListHandle>(RouteListHandle) ?? null,
+    changeFlags: dword(flags, op, 'ChangeFlags'), returnHandle,
+  })));
 }
 
 /** Deletes one of the caller's routes, consuming the caller's reference; `*ChangeFlags` = RTM_ROUTE_CHANGE_BEST or 0. */
 export function RtmDeleteRouteToDest(RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteHandle: RTM_ROUTE_HANDLE | null, ChangeFlags: Ref<number>): number {
-  const op = 'RtmDeleteRouteToDest';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const flags = outRef(ChangeFlags, op, 'ChangeFlags');
-    flags.value = e.deleteRouteToDest(RouteHandle as RouteHandle);
-    return NO_ERROR;
-  });
+  return intoRef('RtmDeleteRouteToDest', RtmRegHandle, ChangeFlags, 'ChangeFlags', (e) => e.deleteRouteToDest(RouteHandle as RouteHandle));
 }
 
 /** Arms hold-down on the destination for `TargetViews` (`HoldTime` ms, INFINITE = longest). */
 export function RtmHoldDestination(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, TargetViews: RTM_VIEW_SET, HoldTime: number): number {
   const op = 'RtmHoldDestination';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const views = dword(TargetViews, op, 'TargetViews'), holdTime = dword(HoldTime, op, 'HoldTime');
-    need(e, 'holdDestination');
-    e.holdDestination({ dest: DestHandle as DestHandle, views, holdTime });
-    return NO_ERROR;
+  return call(op, RtmRegHandle, (e) => {
+    invoke(e, 'holdDestination', { dest: DestHandle as DestHandle, views: dword(TargetViews, op, 'TargetViews'), holdTime: dword(HoldTime, op, 'HoldTime') });
   });
 }
 
 /** `*RoutePointer` = the owner's live RTM_ROUTE_INFO of its route (no reference). */
 export function RtmGetRoutePointer(RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteHandle: RTM_ROUTE_HANDLE | null, RoutePointer: Ref<RTM_ROUTE_INFO | LiveRouteInfo | null>): number {
-  const op = 'RtmGetRoutePointer';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(RoutePointer, op, 'RoutePointer');
-    need(e, 'getRoutePointer');
-    out.value = liveRoute(e.getRoutePointer(RouteHandle as RouteHandle));
-    return NO_ERROR;
-  });
+  return intoRef('RtmGetRoutePointer', RtmRegHandle, RoutePointer, 'RoutePointer', (e) => liveRoute(invoke(e, 'getRoutePointer', RouteHandle as RouteHandle)));
 }
 
 /**
@@ -640,19 +629,9 @@ export function RtmGetRoutePointer(RtmRegHandle: RTM_ENTITY_HANDLE | null, Route
  * commits edits made through the pointer.
  */
 export function RtmLockRoute(
-  RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteHandle: RTM_ROUTE_HANDLE | null, Exclusive: BOOL, LockRoute: BOOL,
-  RoutePointer: Ref<RTM_ROUTE_INFO | LiveRouteInfo | null> | null,
+  RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteHandle: RTM_ROUTE_HANDLE | null, Exclusive: BOOL, LockRoute: BOOL, RoutePointer: Ref<RTM_ROUTE_INFO | LiveRouteInfo | null> | null,
 ): number {
-  const op = 'RtmLockRoute';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const exclusive = bool(Exclusive, op, 'Exclusive'), lock = bool(LockRoute, op, 'LockRoute');
-    const out = optRef(RoutePointer, op, 'RoutePointer');
-    need(e, 'lockRoute');
-    const view = e.lockRoute({ route: RouteHandle as RouteHandle, exclusive, lock });
-    if (lock && out !== undefined) out.value = view === undefined ? null : liveRoute(view);
-    return NO_ERROR;
-  });
+  return lockInto('RtmLockRoute', RtmRegHandle, Exclusive, LockRoute, RoutePointer, ['LockRoute', 'RoutePointer'], (e, o) => invoke(e, 'lockRoute', { route: RouteHandle as RouteHandle, ...o }), liveRoute);
 }
 
 /**
@@ -666,69 +645,26 @@ export function RtmUpdateAndUnlockRoute(
 ): number {
   const op = 'RtmUpdateAndUnlockRoute';
   void NotifyType; void NotifyHandle;
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const flags = outRef(ChangeFlags, op, 'ChangeFlags');
-    const ttl = dword(TimeToLive, op, 'TimeToLive');
-    need(e, 'updateAndUnlockRoute');
-    flags.value = e.updateAndUnlockRoute({ route: RouteHandle as RouteHandle, timeToLive: ttl, routeList: handleIn<RouteListHandle>(RouteListHandle) ?? null });
-    return NO_ERROR;
-  });
+  return intoRef(op, RtmRegHandle, ChangeFlags, 'ChangeFlags', (e) => invoke(e, 'updateAndUnlockRoute', {
+    route: RouteHandle as RouteHandle, timeToLive: dword(TimeToLive, op, 'TimeToLive'), routeList: handleIn<RouteListHandle>(RouteListHandle) ?? null,
+  }));
 }
 
 // ── 8.6 Table queries ────────────────────────────────────────────────────────────────────────────
 
-type DestQuery = 'getExactMatchDestination' | 'getMostSpecificDestination';
-
-function destByAddress(
-  op: string, method: DestQuery, RtmRegHandle: unknown, DestAddress: RTM_NET_ADDRESS | null, ProtocolId: unknown,
-  TargetViews: unknown, DestInfo: RTM_DEST_INFO | null,
-): number {
-  return guard(() => {
-    const { e, rtm } = reg(RtmRegHandle, op);
-    const dest = address(DestAddress, op, 'DestAddress');
-    const out = struct(DestInfo, op, 'DestInfo');
-    const info = e[method]({ dest, protocolId: dword(ProtocolId, op, 'ProtocolId'), views: dword(TargetViews, op, 'TargetViews') });
-    if (info === undefined) return ERROR_NOT_FOUND;
-    fillDestInfo(out, info, rtm.clock);
-    destInfos.set(out, info);
-    return NO_ERROR;
-  });
-}
-
 /** The destination exactly equal to `DestAddress` (in one of `TargetViews`; any present one with 0). */
-export function RtmGetExactMatchDestination(
-  RtmRegHandle: RTM_ENTITY_HANDLE | null, DestAddress: RTM_NET_ADDRESS, ProtocolId: number, TargetViews: RTM_VIEW_SET,
-  DestInfo: RTM_DEST_INFO,
-): number {
-  return destByAddress('RtmGetExactMatchDestination', 'getExactMatchDestination', RtmRegHandle, DestAddress, ProtocolId, TargetViews, DestInfo);
+export function RtmGetExactMatchDestination(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestAddress: RTM_NET_ADDRESS, ProtocolId: number, TargetViews: RTM_VIEW_SET, DestInfo: RTM_DEST_INFO): number {
+  return destQuery('RtmGetExactMatchDestination', 'getExactMatchDestination', RtmRegHandle, DestAddress, ProtocolId, TargetViews, DestInfo);
 }
 
 /** Longest-prefix match of `DestAddress` among destinations in `TargetViews` (populated ones with 0). */
-export function RtmGetMostSpecificDestination(
-  RtmRegHandle: RTM_ENTITY_HANDLE | null, DestAddress: RTM_NET_ADDRESS, ProtocolId: number, TargetViews: RTM_VIEW_SET,
-  DestInfo: RTM_DEST_INFO,
-): number {
-  return destByAddress('RtmGetMostSpecificDestination', 'getMostSpecificDestination', RtmRegHandle, DestAddress, ProtocolId, TargetViews, DestInfo);
+export function RtmGetMostSpecificDestination(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestAddress: RTM_NET_ADDRESS, ProtocolId: number, TargetViews: RTM_VIEW_SET, DestInfo: RTM_DEST_INFO): number {
+  return destQuery('RtmGetMostSpecificDestination', 'getMostSpecificDestination', RtmRegHandle, DestAddress, ProtocolId, TargetViews, DestInfo);
 }
 
 /** The next shorter prefix covering `DestHandle`'s destination; ERROR_NOT_FOUND above 0/0. */
-export function RtmGetLessSpecificDestination(
-  RtmRegHandle: RTM_ENTITY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, ProtocolId: number, TargetViews: RTM_VIEW_SET,
-  DestInfo: RTM_DEST_INFO,
-): number {
-  const op = 'RtmGetLessSpecificDestination';
-  return guard(() => {
-    const { e, rtm } = reg(RtmRegHandle, op);
-    const out = struct(DestInfo, op, 'DestInfo');
-    const info = e.getLessSpecificDestination({
-      dest: DestHandle as DestHandle, protocolId: dword(ProtocolId, op, 'ProtocolId'), views: dword(TargetViews, op, 'TargetViews'),
-    });
-    if (info === undefined) return ERROR_NOT_FOUND;
-    fillDestInfo(out, info, rtm.clock);
-    destInfos.set(out, info);
-    return NO_ERROR;
-  });
+export function RtmGetLessSpecificDestination(RtmRegHandle: RTM_ENTITY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, ProtocolId: number, TargetViews: RTM_VIEW_SET, DestInfo: RTM_DEST_INFO): number {
+  return destQuery('RtmGetLessSpecificDestination', 'getLessSpecificDestination', RtmRegHandle, DestHandle, ProtocolId, TargetViews, DestInfo);
 }
 
 /**
@@ -742,33 +678,23 @@ export function RtmGetExactMatchRoute(
   InterfaceIndex: number, TargetViews: RTM_VIEW_SET, RouteHandle: Ref<RTM_ROUTE_HANDLE | null> | null,
 ): number {
   const op = 'RtmGetExactMatchRoute';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const dest = address(DestAddress, op, 'DestAddress');
-    const ri = struct(RouteInfo, op, 'RouteInfo');
+  return call(op, RtmRegHandle, (e, rtm) => {
+    const ri = outStruct(RouteInfo, op, 'RouteInfo');
     const handleRef = optRef(RouteHandle, op, 'RouteHandle');
     const r = e.getExactMatchRoute({
-      dest, matchFlags: dword(MatchingFlags, op, 'MatchingFlags'), criteria: criteriaOf(ri),
+      dest: address(DestAddress, op, 'DestAddress'), matchFlags: dword(MatchingFlags, op, 'MatchingFlags'), criteria: criteriaOf(ri),
       interfaceIndex: dword(InterfaceIndex, op, 'InterfaceIndex'), views: dword(TargetViews, op, 'TargetViews'),
       returnHandle: handleRef !== undefined,
     });
     if (r === undefined) return ERROR_NOT_FOUND;
-    fillRouteInfo(ri, r.info);
-    routeInfos.set(ri, r.info);
+    fillKept(ROUTE, ri, r.info, rtm);
     if (handleRef !== undefined) handleRef.value = r.handle ?? null;
-    return NO_ERROR;
   });
 }
 
 /** `*BestInViews` = the views in which the route is the best route (0 if none). */
 export function RtmIsBestRoute(RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteHandle: RTM_ROUTE_HANDLE | null, BestInViews: Ref<RTM_VIEW_SET>): number {
-  const op = 'RtmIsBestRoute';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(BestInViews, op, 'BestInViews');
-    out.value = e.isBestRoute(RouteHandle as RouteHandle);
-    return NO_ERROR;
-  });
+  return intoRef('RtmIsBestRoute', RtmRegHandle, BestInViews, 'BestInViews', (e) => e.isBestRoute(RouteHandle as RouteHandle));
 }
 
 // ── 8.7 Next hops ────────────────────────────────────────────────────────────────────────────────
@@ -783,21 +709,13 @@ export function RtmAddNextHop(
   ChangeFlags: Ref<number>,
 ): number {
   const op = 'RtmAddNextHop';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
+  return call(op, RtmRegHandle, (e) => {
     const info = struct(NextHopInfo, op, 'NextHopInfo');
-    const addr = address(info.NextHopAddress, op, 'NextHopInfo.NextHopAddress');
-    const handleRef = optRef(NextHopHandle, op, 'NextHopHandle');
-    const flags = outRef(ChangeFlags, op, 'ChangeFlags');
-    const given = handleRef === undefined ? undefined : handleIn<NextHopHandle>(handleRef.value);
-    const res = e.addNextHop({
-      address: addr, interfaceIndex: dword(info.InterfaceIndex, op, 'InterfaceIndex'), flags: dword(info.Flags, op, 'Flags'),
-      entitySpecificInfo: info.EntitySpecificInfo, remoteNextHop: handleIn<DestHandle>(info.RemoteNextHop) ?? null,
-      nextHop: given ?? null, returnHandle: handleRef !== undefined,
-    });
-    if (handleRef !== undefined && given === undefined) handleRef.value = res.handle ?? null;
-    flags.value = res.changeFlags;
-    return NO_ERROR;
+    addInto<NextHopHandle>(op, NextHopHandle as Ref<NextHopHandle | null>, 'NextHopHandle', ChangeFlags, (nextHop, returnHandle) => e.addNextHop({
+      address: address(info.NextHopAddress, op, 'NextHopInfo.NextHopAddress'), interfaceIndex: dword(info.InterfaceIndex, op, 'InterfaceIndex'),
+      flags: dword(info.Flags, op, 'Flags'), entitySpecificInfo: info.EntitySpecificInfo,
+      remoteNextHop: handleIn<DestHandle>(info.RemoteNextHop) ?? null, nextHop: nextHop ?? null, returnHandle,
+    }));
   });
 }
 
@@ -810,17 +728,14 @@ export function RtmFindNextHop(
   NextHopPointer: Ref<RTM_NEXTHOP_INFO | LiveNextHopInfo | null> | null,
 ): number {
   const op = 'RtmFindNextHop';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
+  return call(op, RtmRegHandle, (e) => {
     const info = struct(NextHopInfo, op, 'NextHopInfo');
-    const addr = address(info.NextHopAddress, op, 'NextHopInfo.NextHopAddress');
     const out = outRef(NextHopHandle, op, 'NextHopHandle');
     const ptr = optRef(NextHopPointer, op, 'NextHopPointer');
-    const r = e.findNextHop({ address: addr, interfaceIndex: dword(info.InterfaceIndex, op, 'InterfaceIndex') });
+    const r = e.findNextHop({ address: address(info.NextHopAddress, op, 'NextHopInfo.NextHopAddress'), interfaceIndex: dword(info.InterfaceIndex, op, 'InterfaceIndex') });
     if (r === undefined) return ERROR_NOT_FOUND;
     out.value = r.handle;
     if (ptr !== undefined) ptr.value = liveNextHop(r.pointer);
-    return NO_ERROR;
   });
 }
 
@@ -830,16 +745,12 @@ export function RtmFindNextHop(
  */
 export function RtmDeleteNextHop(RtmRegHandle: RTM_ENTITY_HANDLE | null, NextHopHandle: RTM_NEXTHOP_HANDLE | null, NextHopInfo: RTM_NEXTHOP_INFO | null): number {
   const op = 'RtmDeleteNextHop';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
+  return call(op, RtmRegHandle, (e) => {
     const h = handleIn<NextHopHandle>(NextHopHandle);
-    if (h !== undefined) {
-      e.deleteNextHop(h);
-    } else {
-      const info = struct(NextHopInfo, op, 'NextHopInfo (with a NULL handle)');
-      e.deleteNextHop({ address: address(info.NextHopAddress, op, 'NextHopInfo.NextHopAddress'), interfaceIndex: dword(info.InterfaceIndex, op, 'InterfaceIndex') });
-    }
-    return NO_ERROR;
+    const info = h !== undefined ? undefined : struct(NextHopInfo, op, 'NextHopInfo (with a NULL handle)');
+    e.deleteNextHop(info === undefined ? h! : {
+      address: address(info.NextHopAddress, op, 'NextHopInfo.NextHopAddress'), interfaceIndex: dword(info.InterfaceIndex, op, 'InterfaceIndex'),
+    });
   });
 }
 
@@ -847,13 +758,7 @@ export function RtmDeleteNextHop(RtmRegHandle: RTM_ENTITY_HANDLE | null, NextHop
 export function RtmGetNextHopPointer(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, NextHopHandle: RTM_NEXTHOP_HANDLE | null, NextHopPointer: Ref<RTM_NEXTHOP_INFO | LiveNextHopInfo | null>,
 ): number {
-  const op = 'RtmGetNextHopPointer';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(NextHopPointer, op, 'NextHopPointer');
-    out.value = liveNextHop(e.getNextHopPointer(NextHopHandle as NextHopHandle));
-    return NO_ERROR;
-  });
+  return intoRef('RtmGetNextHopPointer', RtmRegHandle, NextHopPointer, 'NextHopPointer', (e) => liveNextHop(e.getNextHopPointer(NextHopHandle as NextHopHandle)));
 }
 
 /**
@@ -862,19 +767,9 @@ export function RtmGetNextHopPointer(
  * EntitySpecificInfo and RemoteNextHop edits (identity edits: reverted, ERROR_INVALID_PARAMETER).
  */
 export function RtmLockNextHop(
-  RtmRegHandle: RTM_ENTITY_HANDLE | null, NextHopHandle: RTM_NEXTHOP_HANDLE | null, Exclusive: BOOL, LockNextHop: BOOL,
-  NextHopPointer: Ref<RTM_NEXTHOP_INFO | LiveNextHopInfo | null> | null,
+  RtmRegHandle: RTM_ENTITY_HANDLE | null, NextHopHandle: RTM_NEXTHOP_HANDLE | null, Exclusive: BOOL, LockNextHop: BOOL, NextHopPointer: Ref<RTM_NEXTHOP_INFO | LiveNextHopInfo | null> | null,
 ): number {
-  const op = 'RtmLockNextHop';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const exclusive = bool(Exclusive, op, 'Exclusive'), lock = bool(LockNextHop, op, 'LockNextHop');
-    const out = optRef(NextHopPointer, op, 'NextHopPointer');
-    need(e, 'lockNextHop');
-    const view = e.lockNextHop({ nextHop: NextHopHandle as NextHopHandle, exclusive, lock });
-    if (lock && out !== undefined) out.value = view === undefined ? null : liveNextHop(view);
-    return NO_ERROR;
-  });
+  return lockInto('RtmLockNextHop', RtmRegHandle, Exclusive, LockNextHop, NextHopPointer, ['LockNextHop', 'NextHopPointer'], (e, o) => invoke(e, 'lockNextHop', { nextHop: NextHopHandle as NextHopHandle, ...o }), liveNextHop);
 }
 
 // ── 8.8 Enumerations ─────────────────────────────────────────────────────────────────────────────
@@ -885,16 +780,10 @@ export function RtmCreateDestEnum(
   ProtocolId: number, RtmEnumHandle: Ref<RTM_ENUM_HANDLE | null>,
 ): number {
   const op = 'RtmCreateDestEnum';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const start = optStruct(NetAddress, op, 'NetAddress') as PrefixInput | undefined;
-    const out = outRef(RtmEnumHandle, op, 'RtmEnumHandle');
-    const views = dword(TargetViews, op, 'TargetViews'), enumFlags = dword(EnumFlags, op, 'EnumFlags');
-    const protocolId = dword(ProtocolId, op, 'ProtocolId');
-    need(e, 'createDestEnum');
-    out.value = e.createDestEnum({ views, enumFlags, startDest: start, protocolId });
-    return NO_ERROR;
-  });
+  return intoRef(op, RtmRegHandle, RtmEnumHandle, 'RtmEnumHandle', (e) => invoke(e, 'createDestEnum', {
+    startDest: optStruct(NetAddress, op, 'NetAddress') as PrefixInput | undefined, enumFlags: dword(EnumFlags, op, 'EnumFlags'),
+    ...query(op, ProtocolId, TargetViews),
+  }));
 }
 
 /**
@@ -903,34 +792,13 @@ export function RtmCreateDestEnum(
  * enumeration is exhausted after this call (the batch may still hold destinations).
  */
 export function RtmGetEnumDests(RtmRegHandle: RTM_ENTITY_HANDLE | null, EnumHandle: RTM_ENUM_HANDLE | null, NumDests: Ref<number>, DestInfos: RTM_DEST_INFO[]): number {
-  const op = 'RtmGetEnumDests';
-  return guard(() => {
-    const { e, rtm } = reg(RtmRegHandle, op);
-    const num = outRef(NumDests, op, 'NumDests');
-    const out = outArray(DestInfos, op, 'DestInfos');
-    const n = count(num.value, op, 'NumDests');
-    need(e, 'getEnumDests');
-    const b = e.getEnumDests({ enumHandle: EnumHandle as EnumHandle, count: n });
-    fillDestArray(out, b.items, rtm);
-    num.value = b.items.length;
-    return b.done ? ERROR_NO_MORE_ITEMS : NO_ERROR;
-  });
+  return batchInto('RtmGetEnumDests', RtmRegHandle, NumDests, DestInfos, ['NumDests', 'DestInfos'], fillDests,
+    (e, n) => invoke(e, 'getEnumDests', { enumHandle: EnumHandle as EnumHandle, count: n }));
 }
 
 /** Releases the references of the first `NumDests` records from RtmGetEnumDests. */
 export function RtmReleaseDests(RtmRegHandle: RTM_ENTITY_HANDLE | null, NumDests: number, DestInfos: ArrayLike<RTM_DEST_INFO>): number {
-  const op = 'RtmReleaseDests';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const structs = firstN(DestInfos, NumDests, op, 'DestInfos').map((s) => struct(s, op, 'DestInfos[i]'));
-    const infos = structs.map(recordedDestInfo);
-    try {
-      e.releaseDests(infos);
-    } finally {
-      structs.forEach((s, i) => { if (destInfos.get(s) === infos[i]) destInfos.delete(s); });
-    }
-    return NO_ERROR;
-  });
+  return releaseDestRecords('RtmReleaseDests', RtmRegHandle, NumDests, DestInfos, 'DestInfos', 'releaseDests', (e, infos) => e.releaseDests(infos));
 }
 
 /**
@@ -944,46 +812,25 @@ export function RtmCreateRouteEnum(
   RtmEnumHandle: Ref<RTM_ENUM_HANDLE | null>,
 ): number {
   const op = 'RtmCreateRouteEnum';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const start = optStruct(StartDest, op, 'StartDest') as PrefixInput | undefined;
+  return intoRef(op, RtmRegHandle, RtmEnumHandle, 'RtmEnumHandle', (e) => {
     const crit = optStruct(CriteriaRoute, op, 'CriteriaRoute');
-    const out = outRef(RtmEnumHandle, op, 'RtmEnumHandle');
-    const options = {
+    return invoke(e, 'createRouteEnum', {
       dest: handleIn<DestHandle>(DestHandle) ?? null, views: dword(TargetViews, op, 'TargetViews'), enumFlags: dword(EnumFlags, op, 'EnumFlags'),
-      startDest: start, matchFlags: dword(MatchingFlags, op, 'MatchingFlags'), criteria: crit === undefined ? undefined : criteriaOf(crit),
-      interfaceIndex: dword(CriteriaInterface, op, 'CriteriaInterface'),
-    };
-    need(e, 'createRouteEnum');
-    out.value = e.createRouteEnum(options);
-    return NO_ERROR;
+      startDest: optStruct(StartDest, op, 'StartDest') as PrefixInput | undefined, matchFlags: dword(MatchingFlags, op, 'MatchingFlags'),
+      criteria: crit === undefined ? undefined : criteriaOf(crit), interfaceIndex: dword(CriteriaInterface, op, 'CriteriaInterface'),
+    });
   });
 }
 
 /** The next batch of route handles (referenced: RtmReleaseRoutes); ERROR_NO_MORE_ITEMS as RtmGetEnumDests. */
 export function RtmGetEnumRoutes(RtmRegHandle: RTM_ENTITY_HANDLE | null, EnumHandle: RTM_ENUM_HANDLE | null, NumRoutes: Ref<number>, RouteHandles: RTM_ROUTE_HANDLE[]): number {
-  const op = 'RtmGetEnumRoutes';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const num = outRef(NumRoutes, op, 'NumRoutes');
-    const out = outArray(RouteHandles, op, 'RouteHandles');
-    const n = count(num.value, op, 'NumRoutes');
-    need(e, 'getEnumRoutes');
-    const b = e.getEnumRoutes({ enumHandle: EnumHandle as EnumHandle, count: n });
-    fillArray(out, b.items);
-    num.value = b.items.length;
-    return b.done ? ERROR_NO_MORE_ITEMS : NO_ERROR;
-  });
+  return batchInto('RtmGetEnumRoutes', RtmRegHandle, NumRoutes, RouteHandles, ['NumRoutes', 'RouteHandles'], fillArray,
+    (e, n) => invoke(e, 'getEnumRoutes', { enumHandle: EnumHandle as EnumHandle, count: n }));
 }
 
 /** Releases one reference on each of the first `NumRoutes` route handles. */
 export function RtmReleaseRoutes(RtmRegHandle: RTM_ENTITY_HANDLE | null, NumRoutes: number, RouteHandles: ArrayLike<RTM_ROUTE_HANDLE | null>): number {
-  const op = 'RtmReleaseRoutes';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    e.releaseRoutes(firstN(RouteHandles, NumRoutes, op, 'RouteHandles') as RouteHandle[]);
-    return NO_ERROR;
-  });
+  return withHandles<RouteHandle>('RtmReleaseRoutes', RtmRegHandle, NumRoutes, RouteHandles, 'RouteHandles', (e, hs) => e.releaseRoutes(hs));
 }
 
 /** Creates an enumeration of the caller's next hops by address range. */
@@ -991,54 +838,27 @@ export function RtmCreateNextHopEnum(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, EnumFlags: RTM_ENUM_FLAGS, NetAddress: RTM_NET_ADDRESS | null, RtmEnumHandle: Ref<RTM_ENUM_HANDLE | null>,
 ): number {
   const op = 'RtmCreateNextHopEnum';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const addr = optStruct(NetAddress, op, 'NetAddress') as PrefixInput | undefined;
-    const out = outRef(RtmEnumHandle, op, 'RtmEnumHandle');
-    const enumFlags = dword(EnumFlags, op, 'EnumFlags');
-    need(e, 'createNextHopEnum');
-    out.value = e.createNextHopEnum({ enumFlags, address: addr });
-    return NO_ERROR;
-  });
+  return intoRef(op, RtmRegHandle, RtmEnumHandle, 'RtmEnumHandle', (e) => invoke(e, 'createNextHopEnum', {
+    address: optStruct(NetAddress, op, 'NetAddress') as PrefixInput | undefined, enumFlags: dword(EnumFlags, op, 'EnumFlags'),
+  }));
 }
 
 /** The next batch of next-hop handles (referenced: RtmReleaseNextHops); ERROR_NO_MORE_ITEMS at the end. */
 export function RtmGetEnumNextHops(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, EnumHandle: RTM_ENUM_HANDLE | null, NumNextHops: Ref<number>, NextHopHandles: RTM_NEXTHOP_HANDLE[],
 ): number {
-  const op = 'RtmGetEnumNextHops';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const num = outRef(NumNextHops, op, 'NumNextHops');
-    const out = outArray(NextHopHandles, op, 'NextHopHandles');
-    const n = count(num.value, op, 'NumNextHops');
-    need(e, 'getEnumNextHops');
-    const b = e.getEnumNextHops({ enumHandle: EnumHandle as EnumHandle, count: n });
-    fillArray(out, b.items);
-    num.value = b.items.length;
-    return b.done ? ERROR_NO_MORE_ITEMS : NO_ERROR;
-  });
+  return batchInto('RtmGetEnumNextHops', RtmRegHandle, NumNextHops, NextHopHandles, ['NumNextHops', 'NextHopHandles'], fillArray,
+    (e, n) => invoke(e, 'getEnumNextHops', { enumHandle: EnumHandle as EnumHandle, count: n }));
 }
 
 /** Releases one reference on each of the first `NumNextHops` next-hop handles. */
 export function RtmReleaseNextHops(RtmRegHandle: RTM_ENTITY_HANDLE | null, NumNextHops: number, NextHopHandles: ArrayLike<RTM_NEXTHOP_HANDLE | null>): number {
-  const op = 'RtmReleaseNextHops';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    e.releaseNextHops(firstN(NextHopHandles, NumNextHops, op, 'NextHopHandles') as NextHopHandle[]);
-    return NO_ERROR;
-  });
+  return withHandles<NextHopHandle>('RtmReleaseNextHops', RtmRegHandle, NumNextHops, NextHopHandles, 'NextHopHandles', (e, hs) => e.releaseNextHops(hs));
 }
 
 /** Destroys an enumeration of any kind. */
 export function RtmDeleteEnumHandle(RtmRegHandle: RTM_ENTITY_HANDLE | null, EnumHandle: RTM_ENUM_HANDLE | null): number {
-  const op = 'RtmDeleteEnumHandle';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    need(e, 'deleteEnumHandle');
-    e.deleteEnumHandle(EnumHandle as EnumHandle);
-    return NO_ERROR;
-  });
+  return call('RtmDeleteEnumHandle', RtmRegHandle, (e) => { invoke(e, 'deleteEnumHandle', EnumHandle as EnumHandle); });
 }
 
 // ── 8.9 Change notification ──────────────────────────────────────────────────────────────────────
@@ -1049,14 +869,9 @@ export function RtmRegisterForChangeNotification(
   NotifyHandle: Ref<RTM_NOTIFY_HANDLE | null>,
 ): number {
   const op = 'RtmRegisterForChangeNotification';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(NotifyHandle, op, 'NotifyHandle');
-    const views = dword(TargetViews, op, 'TargetViews'), notifyFlags = dword(NotifyFlags, op, 'NotifyFlags');
-    need(e, 'registerForChangeNotification');
-    out.value = e.registerForChangeNotification({ views, notifyFlags, context: NotifyContext });
-    return NO_ERROR;
-  });
+  return intoRef(op, RtmRegHandle, NotifyHandle, 'NotifyHandle', (e) => invoke(e, 'registerForChangeNotification', {
+    views: dword(TargetViews, op, 'TargetViews'), notifyFlags: dword(NotifyFlags, op, 'NotifyFlags'), context: NotifyContext,
+  }));
 }
 
 /**
@@ -1066,65 +881,32 @@ export function RtmRegisterForChangeNotification(
 export function RtmGetChangedDests(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, NotifyHandle: RTM_NOTIFY_HANDLE | null, NumDests: Ref<number>, ChangedDests: RTM_DEST_INFO[],
 ): number {
-  const op = 'RtmGetChangedDests';
-  return guard(() => {
-    const { e, rtm } = reg(RtmRegHandle, op);
-    const num = outRef(NumDests, op, 'NumDests');
-    const out = outArray(ChangedDests, op, 'ChangedDests');
-    const n = count(num.value, op, 'NumDests');
-    need(e, 'getChangedDests');
-    const b = e.getChangedDests({ notifyHandle: NotifyHandle as NotifyHandle, count: n });
-    fillDestArray(out, b.items, rtm);
-    num.value = b.items.length;
-    return b.done ? ERROR_NO_MORE_ITEMS : NO_ERROR;
-  });
+  return batchInto('RtmGetChangedDests', RtmRegHandle, NumDests, ChangedDests, ['NumDests', 'ChangedDests'], fillDests,
+    (e, n) => invoke(e, 'getChangedDests', { notifyHandle: NotifyHandle as NotifyHandle, count: n }));
 }
 
 /** Releases the first `NumDests` records from RtmGetChangedDests of this registration. */
 export function RtmReleaseChangedDests(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, NotifyHandle: RTM_NOTIFY_HANDLE | null, NumDests: number, ChangedDests: ArrayLike<RTM_DEST_INFO>,
 ): number {
-  const op = 'RtmReleaseChangedDests';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const structs = firstN(ChangedDests, NumDests, op, 'ChangedDests').map((s) => struct(s, op, 'ChangedDests[i]'));
-    const infos = structs.map(recordedDestInfo);
-    need(e, 'releaseChangedDests');
-    try {
-      e.releaseChangedDests({ notifyHandle: NotifyHandle as NotifyHandle, dests: infos });
-    } finally {
-      structs.forEach((s, i) => { if (destInfos.get(s) === infos[i]) destInfos.delete(s); });
-    }
-    return NO_ERROR;
-  });
+  return releaseDestRecords('RtmReleaseChangedDests', RtmRegHandle, NumDests, ChangedDests, 'ChangedDests', 'releaseChangedDests',
+    (e, dests) => e.releaseChangedDests({ notifyHandle: NotifyHandle as NotifyHandle, dests }));
 }
 
 /** Drops the pending changes of the first `NumDests` destination handles (no references involved). */
 export function RtmIgnoreChangedDests(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, NotifyHandle: RTM_NOTIFY_HANDLE | null, NumDests: number, ChangedDests: ArrayLike<RTM_DEST_HANDLE | null>,
 ): number {
-  const op = 'RtmIgnoreChangedDests';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const dests = firstN(ChangedDests, NumDests, op, 'ChangedDests') as DestHandle[];
-    need(e, 'ignoreChangedDests');
-    e.ignoreChangedDests({ notifyHandle: NotifyHandle as NotifyHandle, dests });
-    return NO_ERROR;
-  });
+  return withHandles<DestHandle>('RtmIgnoreChangedDests', RtmRegHandle, NumDests, ChangedDests, 'ChangedDests',
+    (e, dests) => invoke(e, 'ignoreChangedDests', { notifyHandle: NotifyHandle as NotifyHandle, dests }));
 }
 
 /** `*ChangeStatus` = TRUE while a change of `DestHandle` is pending in this registration. */
 export function RtmGetChangeStatus(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, NotifyHandle: RTM_NOTIFY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, ChangeStatus: Ref<BOOL>,
 ): number {
-  const op = 'RtmGetChangeStatus';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(ChangeStatus, op, 'ChangeStatus');
-    need(e, 'getChangeStatus');
-    out.value = e.getChangeStatus({ notifyHandle: NotifyHandle as NotifyHandle, dest: DestHandle as DestHandle }) ? TRUE : FALSE;
-    return NO_ERROR;
-  });
+  return intoRef('RtmGetChangeStatus', RtmRegHandle, ChangeStatus, 'ChangeStatus',
+    (e) => (invoke(e, 'getChangeStatus', { notifyHandle: NotifyHandle as NotifyHandle, dest: DestHandle as DestHandle }) ? TRUE : FALSE));
 }
 
 /** Marks (MarkDest TRUE) or unmarks a destination for this registration. */
@@ -1132,12 +914,8 @@ export function RtmMarkDestForChangeNotification(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, NotifyHandle: RTM_NOTIFY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, MarkDest: BOOL,
 ): number {
   const op = 'RtmMarkDestForChangeNotification';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const mark = bool(MarkDest, op, 'MarkDest');
-    need(e, 'markDestForChangeNotification');
-    e.markDestForChangeNotification({ notifyHandle: NotifyHandle as NotifyHandle, dest: DestHandle as DestHandle, mark });
-    return NO_ERROR;
+  return call(op, RtmRegHandle, (e) => {
+    invoke(e, 'markDestForChangeNotification', { notifyHandle: NotifyHandle as NotifyHandle, dest: DestHandle as DestHandle, mark: bool(MarkDest, op, 'MarkDest') });
   });
 }
 
@@ -1145,67 +923,35 @@ export function RtmMarkDestForChangeNotification(
 export function RtmIsMarkedForChangeNotification(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, NotifyHandle: RTM_NOTIFY_HANDLE | null, DestHandle: RTM_DEST_HANDLE | null, DestMarked: Ref<BOOL>,
 ): number {
-  const op = 'RtmIsMarkedForChangeNotification';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(DestMarked, op, 'DestMarked');
-    need(e, 'isMarkedForChangeNotification');
-    out.value = e.isMarkedForChangeNotification({ notifyHandle: NotifyHandle as NotifyHandle, dest: DestHandle as DestHandle }) ? TRUE : FALSE;
-    return NO_ERROR;
-  });
+  return intoRef('RtmIsMarkedForChangeNotification', RtmRegHandle, DestMarked, 'DestMarked',
+    (e) => (invoke(e, 'isMarkedForChangeNotification', { notifyHandle: NotifyHandle as NotifyHandle, dest: DestHandle as DestHandle }) ? TRUE : FALSE));
 }
 
 /** Ends a notification registration (pending changes discarded, unreleased records released). */
 export function RtmDeregisterFromChangeNotification(RtmRegHandle: RTM_ENTITY_HANDLE | null, NotifyHandle: RTM_NOTIFY_HANDLE | null): number {
-  const op = 'RtmDeregisterFromChangeNotification';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    need(e, 'deregisterFromChangeNotification');
-    e.deregisterFromChangeNotification(NotifyHandle as NotifyHandle);
-    return NO_ERROR;
-  });
+  return call('RtmDeregisterFromChangeNotification', RtmRegHandle, (e) => { invoke(e, 'deregisterFromChangeNotification', NotifyHandle as NotifyHandle); });
 }
 
 // ── 8.10 Route lists ─────────────────────────────────────────────────────────────────────────────
 
 /** Creates an empty route list private to the caller. */
 export function RtmCreateRouteList(RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteListHandle: Ref<RTM_ROUTE_LIST_HANDLE | null>): number {
-  const op = 'RtmCreateRouteList';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(RouteListHandle, op, 'RouteListHandle');
-    need(e, 'createRouteList');
-    out.value = e.createRouteList();
-    return NO_ERROR;
-  });
+  return intoRef('RtmCreateRouteList', RtmRegHandle, RouteListHandle, 'RouteListHandle', (e) => invoke(e, 'createRouteList'));
 }
 
 /** Moves the first `NumRoutes` routes to the tail of the list (NULL list: out of any list). */
 export function RtmInsertInRouteList(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteListHandle: RTM_ROUTE_LIST_HANDLE | null, NumRoutes: number, RouteHandles: ArrayLike<RTM_ROUTE_HANDLE | null>,
 ): number {
-  const op = 'RtmInsertInRouteList';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const routes = firstN(RouteHandles, NumRoutes, op, 'RouteHandles') as RouteHandle[];
-    need(e, 'insertInRouteList');
-    e.insertInRouteList({ routeList: handleIn<RouteListHandle>(RouteListHandle) ?? null, routes });
-    return NO_ERROR;
-  });
+  return withHandles<RouteHandle>('RtmInsertInRouteList', RtmRegHandle, NumRoutes, RouteHandles, 'RouteHandles',
+    (e, routes) => invoke(e, 'insertInRouteList', { routeList: handleIn<RouteListHandle>(RouteListHandle) ?? null, routes }));
 }
 
 /** Creates an enumeration over a route list. */
 export function RtmCreateRouteListEnum(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteListHandle: RTM_ROUTE_LIST_HANDLE | null, RtmEnumHandle: Ref<RTM_ENUM_HANDLE | null>,
 ): number {
-  const op = 'RtmCreateRouteListEnum';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const out = outRef(RtmEnumHandle, op, 'RtmEnumHandle');
-    need(e, 'createRouteListEnum');
-    out.value = e.createRouteListEnum(RouteListHandle as RouteListHandle);
-    return NO_ERROR;
-  });
+  return intoRef('RtmCreateRouteListEnum', RtmRegHandle, RtmEnumHandle, 'RtmEnumHandle', (e) => invoke(e, 'createRouteListEnum', RouteListHandle as RouteListHandle));
 }
 
 /**
@@ -1215,39 +961,18 @@ export function RtmCreateRouteListEnum(
 export function RtmGetListEnumRoutes(
   RtmRegHandle: RTM_ENTITY_HANDLE | null, EnumHandle: RTM_ENUM_HANDLE | null, NumRoutes: Ref<number>, RouteHandles: RTM_ROUTE_HANDLE[],
 ): number {
-  const op = 'RtmGetListEnumRoutes';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    const num = outRef(NumRoutes, op, 'NumRoutes');
-    const out = outArray(RouteHandles, op, 'RouteHandles');
-    const n = count(num.value, op, 'NumRoutes');
-    need(e, 'getListEnumRoutes');
-    const b = e.getListEnumRoutes({ enumHandle: EnumHandle as EnumHandle, count: n });
-    fillArray(out, b.items);
-    num.value = b.items.length;
-    return NO_ERROR;
-  });
+  return batchInto('RtmGetListEnumRoutes', RtmRegHandle, NumRoutes, RouteHandles, ['NumRoutes', 'RouteHandles'], fillArray,
+    (e, n) => invoke(e, 'getListEnumRoutes', { enumHandle: EnumHandle as EnumHandle, count: n }), NO_ERROR);
 }
 
 /** Empties and destroys a route list (the routes stay in the table). */
 export function RtmDeleteRouteList(RtmRegHandle: RTM_ENTITY_HANDLE | null, RouteListHandle: RTM_ROUTE_LIST_HANDLE | null): number {
-  const op = 'RtmDeleteRouteList';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    need(e, 'deleteRouteList');
-    e.deleteRouteList(RouteListHandle as RouteListHandle);
-    return NO_ERROR;
-  });
+  return call('RtmDeleteRouteList', RtmRegHandle, (e) => { invoke(e, 'deleteRouteList', RouteListHandle as RouteListHandle); });
 }
 
 // ── 8.11 Handle management ───────────────────────────────────────────────────────────────────────
 
 /** Adds one reference to each of the first `NumHandles` destination, route, next-hop or entity handles (all or nothing). */
 export function RtmReferenceHandles(RtmRegHandle: RTM_ENTITY_HANDLE | null, NumHandles: number, RtmHandles: ArrayLike<HANDLE | null>): number {
-  const op = 'RtmReferenceHandles';
-  return guard(() => {
-    const { e } = reg(RtmRegHandle, op);
-    e.referenceHandles(firstN(RtmHandles, NumHandles, op, 'RtmHandles') as ReferenceableHandle[]);
-    return NO_ERROR;
-  });
+  return withHandles<ReferenceableHandle>('RtmReferenceHandles', RtmRegHandle, NumHandles, RtmHandles, 'RtmHandles', (e, hs) => e.referenceHandles(hs));
 }

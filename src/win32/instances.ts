@@ -10,7 +10,7 @@
 // makes must give handles that are unique across instances (the WASM core does: one core, one handle
 // space). Nothing here allocates per call except instance creation.
 
-import { loadCore, loadCoreSync } from '../core.js';
+import { loadCore, loadCoreSync } from '../port/core.js';
 import { RtmError, RtmInternalError } from '../errors.js';
 import { Rtm } from '../rtm.js';
 import type { EntityLike, RtmLike, RtmOptions } from '../types.js';
@@ -182,11 +182,6 @@ const userErrors = new WeakSet<object>();
 export function markUserError(err: unknown): unknown {
   if (err !== null && (typeof err === 'object' || typeof err === 'function')) userErrors.add(err as object);
   return err;
-}
-
-/** Thrown (and mapped to a status) for an argument the layer rejects itself. */
-export function invalidParameter(op: string, detail: string): never {
-  throw new RtmError('ERROR_INVALID_PARAMETER', op, detail);
 }
 
 /**

@@ -26,9 +26,11 @@
 //    takes a snapshot of the matching routes.
 //  - IPv4 numbers (N_NetNumber, N_NetMask, dwDestAddr) are host order, as everywhere in this port. BOOL
 //    results are TRUE/FALSE. Functions returning a HANDLE, BOOL or ULONG set GetLastError on every call.
+//  - Arguments are checked with the shared helpers of args.ts (out Refs probed before the table changes);
+//    RtmInternalError (a core bug) always propagates, from the calls and from the ageing callback.
 
 import { formatIPv4, parsePrefixInto } from '../address.js';
-import { RtmError } from '../errors.js';
+import { RtmError, RtmInternalError } from '../errors.js';
 import type { EntityLike, RouteHandle, RouteOwnerView, RtmEventType, RtmLike } from '../types.js';
 import {
   AF_INET, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_MORE_MESSAGES, ERROR_NO_MESSAGES, ERROR_NO_MORE_ROUTES,
@@ -38,9 +40,10 @@ import {
   RTM_ROUTE_ADDED, RTM_ROUTE_CHANGE_FIRST, RTM_ROUTE_CHANGED, RTM_ROUTE_DELETED, RTM_ROUTE_EXPIRED, RTM_ROUTE_STATE_CREATED,
   RTM_VIEW_MASK_UCAST, TRUE,
 } from './constants.js';
-import { filetimeOf, isObject } from './convert.js';
+import { invalidParameter, isObject, optStruct, outRef, struct, u32 } from './args.js';
+import { filetimeOf } from './convert.js';
 import {
-  SetLastError, addRegistration, existingInstance, guard, invalidParameter, need, onReset, registrationsOf,
+  SetLastError, addRegistration, existingInstance, guard, need, onReset, registrationsOf,
   removeRegistration, rtmInstance, statusOf,
 } from './instances.js';
 import { ipv4LenFromMask, ipv4MaskFromLen } from './macros.js';
@@ -125,25 +128,6 @@ class V1RouteData {
 }
 
 // ── Argument checks and conversions ──────────────────────────────────────────────────────────────
-
-function u32(x: unknown, op: string, name: string): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < -0x80000000 || x > 0xffffffff) invalidParameter(op, `${name} must be a DWORD`);
-  return x >>> 0;
-}
-
-function struct<T>(x: T | null | undefined, op: string, name: string): T {
-  if (!isObject(x)) invalidParameter(op, `${name} is required`);
-  return x;
-}
-
-function optStruct<T>(x: T | null | undefined, op: string, name: string): T | undefined {
-  return x === null || x === undefined ? undefined : struct(x, op, name);
-}
-
-function outRef<T>(x: Ref<T> | null | undefined, op: string, name: string): Ref<T> {
-  if (!isObject(x) || !('value' in x)) invalidParameter(op, `${name} must be a Ref`);
-  return x;
-}
 
 /** 'a.b.c.d/len' of an IP_NETWORK; the mask must be contiguous. */
 function networkOf(net: IP_NETWORK | null | undefined, op: string, name: string): string {
@@ -297,7 +281,8 @@ function liveRoutesOf(c: Client): V1View[] {
   for (const h of [...c.routes.keys()]) {
     try {
       c.entity.referenceHandles([h as RouteHandle]);
-    } catch {
+    } catch (err) {
+      if (err instanceof RtmInternalError) throw err;
       c.routes.delete(h);                                          // freed
       continue;
     }
@@ -339,7 +324,8 @@ function onClientEvent(c: Client, type: RtmEventType, c1: unknown, c2: unknown):
   try {
     before = bestOf(c.entity, prefix);
     c.entity.deleteRouteToDest(h);                                 // consumes the callback's reference
-  } catch {
+  } catch (err) {
+    if (err instanceof RtmInternalError) throw err;               // a core bug is never an answer
     c.routes.delete(h);
     return ERROR_NOT_SUPPORTED;                                    // let the RTM delete it
   }
@@ -489,6 +475,7 @@ export function RtmAddRoute(
           changeFlags: c.single ? RTM_ROUTE_CHANGE_FIRST : 0, entitySpecificInfo: esi,
         });
       } catch (err) {
+        if (err instanceof RtmInternalError) throw err;
         if (nh.changeFlags & RTM_NEXTHOP_CHANGE_NEW) { e.deleteNextHop(nhHandle); consumed = true; }   // leave no trace
         throw err;
       }
