@@ -28,6 +28,7 @@ import { notifyPull, notifyPending } from './notify';
 import { entityOf, notifyOf } from './notifyapi';
 import { bestFired } from './rtmapi';
 import { loadValidate, batchReserve } from './load';
+import { debugTrapPoint } from './debug';
 
 // ── Table.bestRouteInto ──────────────────────────────────────────────────────────────────────────────
 
@@ -43,6 +44,7 @@ export function bestRouteX(t: u32, d: u32, view: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   if (view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
   if (!destValid(t, d)) return ERROR_NOT_FOUND;
+  debugTrapPoint();
   let r = destGet(d, DEST_BEST + view);
   if (r == NIL) return ERROR_NOT_FOUND;
   let e = routeGet(r, ROUTE_OWNER);
@@ -82,6 +84,7 @@ export function changedIdsX(eh: f64, nh: f64, max: u32): i32 {
   let n = notifyOf(e, nh);
   if (n == NIL) return ERROR_INVALID_HANDLE;
   if (max > CHANGED_IDS_MAX) return ERROR_INVALID_PARAMETER;
+  debugTrapPoint();
   let out = ioPtr(IO_OUT);
   let k = notifyPull(n, max, out);
   for (let i: u32 = 0; i < k; i++) destKeep(load<u32>(out + (<usize>i << 2)), -1);
@@ -160,6 +163,7 @@ export function updatesApply(eh: f64, n: u32): i32 {
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (!batchReserve(n)) return ERROR_NOT_ENOUGH_MEMORY;
+  debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);
   let out = ioPtr(IO_OUT), outRoutes = ioPtr(IO_OUT + UPD_MAX);
   let made: u32 = 0, gone: u32 = 0;
