@@ -60,7 +60,6 @@ export const BEST_FIELDS = 12;
 
 const NOT_FOUND = 1168;
 
-
 /** Fast paths of one family's table (not in RTMv2): lookups that allocate nothing unless noted. */
 export class Table {
   /** The trie-level table in the core. */
