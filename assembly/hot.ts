@@ -8,7 +8,7 @@
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
   NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS,
-  ROUTE_ESI, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_WORDS, UPD_LENKIND,
+  ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_WORDS, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
   BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4,
@@ -148,26 +148,33 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
 }
 
 /**
- * Applies n update records for entity eh in order, all-or-nothing (validated and reserved first). Cases
- * per record: 1. add: the caller's first route on the destination (CHANGE_FIRST, spec §7.2) is updated,
- * or a route created, with the record's next hop as neighbour and only next hop, flags 0, TTL INFINITE
- * and a NULL EntitySpecificInfo; 2. delete: the caller's first route there is deleted; 3. delete of a
- * route the caller does not have: nothing. Each is classified and queued as the single call would be.
- * IO_OUT[i] = change flags of record i; IO_OUT[UPD_MAX + i] = route slot of an add (NIL for a delete).
- * RES0 = routes created, RES1 = routes deleted, RES2 = first bad record on a validation error.
+ * Applies update records from..n-1 for entity eh in order; every record 0..n-1 is validated and memory
+ * reserved first, so a failing call changes nothing. Cases per record: 1. add: the caller's first route
+ * on the destination (CHANGE_FIRST, spec §7.2) is updated, or a route created, with the record's next
+ * hop as neighbour and only next hop, flags 0, TTL INFINITE and a NULL EntitySpecificInfo (a non-NULL
+ * one before counts as a change, as in RtmAddRouteToDest); 2. delete: the caller's first route there is
+ * deleted; 3. delete of a route the caller does not have: nothing; 4. an add whose route's
+ * EntitySpecificInfo the core does not know (ROUTE_ESI_UNKNOWN): the call stops before it with RES5 =
+ * its index and RES6 = the route slot; the facade tells (routeEsiMark) and calls again from there. Each
+ * record is classified and queued as the single call would be. IO_OUT[i] = change flags of record i;
+ * IO_OUT[UPD_MAX + i] = route slot of an add (NIL for a delete). RES0 = routes created, RES1 = routes
+ * deleted (by this call), RES2 = first bad record on a validation error, RES5 = n when every record
+ * was applied.
  */
-export function updatesApply(eh: f64, n: u32): i32 {
+export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  if (!batchReserve(n)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (from > n) return ERROR_INVALID_PARAMETER;
+  if (!batchReserve(n - from)) return ERROR_NOT_ENOUGH_MEMORY;
   debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);
   let out = ioPtr(IO_OUT), outRoutes = ioPtr(IO_OUT + UPD_MAX);
   let made: u32 = 0, gone: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  setRes(5, n);
+  for (let i = from; i < n; i++) {
     let rec = updRec(i);
     let lk = load<u32>(rec + (UPD_LENKIND << 2));
     let len = lk & 0xff;
@@ -182,12 +189,13 @@ export function updatesApply(eh: f64, n: u32): i32 {
       }                                                                              // 3.
       r = NIL;
     } else {                                                                         // 1.
+      if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }   // 4.
       if (d == NIL) { d = destInsert(t, rec, len); assert(d != NIL); } // absent (found above); reserved above
       let nh = load<u32>(SLOTS + (<usize>i << 2));
-      let esi = r != NIL && routeGet(r, ROUTE_ESI) != 0;
+      let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
       r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec + (UPD_PREF << 2)),
         load<u32>(rec + (UPD_METRIC << 2)), load<u32>(rec + (UPD_VIEWS << 2)) & views, 0, 0, esi);
-      routeSet(r, ROUTE_ESI, 0);
+      routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
       timerClear(t, r);
       if (created) made++;
       flags = (created ? CHANGE_NEW : 0) | (bestFired() ? CHANGE_BEST : 0);
@@ -214,11 +222,11 @@ export function routeLoadCheck(eh: f64, n: u32, reserve: u32): i32 {
 }
 
 /**
- * Records whether the facade holds a non-NULL EntitySpecificInfo for live route slot r (ROUTE_ESI), so
- * that a batch update that sets it to NULL classifies the change as RtmAddRouteToDest does.
+ * Tells the core whether the facade holds a non-NULL EntitySpecificInfo for live route slot r (ROUTE_ESI
+ * becomes NULL or SET), answering a batch that stopped at a route whose value it did not know.
  */
 export function routeEsiMark(r: u32, held: u32): i32 {
   if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r)) return ERROR_INVALID_HANDLE;
-  routeSet(r, ROUTE_ESI, held != 0 ? 1 : 0);
+  routeSet(r, ROUTE_ESI, held != 0 ? ROUTE_ESI_SET : ROUTE_ESI_NULL);
   return NO_ERROR;
 }

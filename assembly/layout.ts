@@ -19,7 +19,8 @@ export const SLAB_NOTIFY: u32 = 6;
 export const SLAB_LIST: u32 = 7;
 export const SLAB_ENUM: u32 = 8;
 export const SLAB_ENUMX: u32 = 9;
-export const SLAB_KINDS: u32 = 10;
+export const SLAB_REF: u32 = 10;
+export const SLAB_KINDS: u32 = 11;
 
 // ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -147,10 +148,13 @@ export const ROUTE_LSEQ: u32 = 17;
 /** Scratch of one enumeration Get (enums.ts): equals that call's stamp when the cursor returned the route. */
 export const ROUTE_EMARK: u32 = 18;
 /**
- * 1 while the facade holds a non-NULL EntitySpecificInfo for the route (a JS value the core cannot see):
- * the batch paths, which set it to NULL, then count the update as an EntitySpecificInfo change.
+ * Whether the route's EntitySpecificInfo (a JS value the facade keeps by route slot) is NULL: routeAddR
+ * keeps it exact, so that it can tell most ESI changes without the facade knowing the slot in advance.
  */
 export const ROUTE_ESI: u32 = 19;
+export const ROUTE_ESI_NULL: u32 = 0;     // NULL (every route starts so: records are zeroed)
+export const ROUTE_ESI_SET: u32 = 1;      // a non-NULL value
+export const ROUTE_ESI_UNKNOWN: u32 = 2;  // last set through routeAdd, which is not told: the facade compares
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)
@@ -180,8 +184,9 @@ export const NEXTHOP_TABLE: u32 = 15;
 
 // ╒══════════ Entity: ENTITY_WORDS = 10 × u32 ════════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 first next hop │ 5 live routes │ 6 next entity │
-// │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 reserved   │
+// │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 first ref │
 // └── a deregistered entity is freed when no client reference and no record it owns is left ──────────┘
+// Word 9 heads the list of reference entries the entity holds (refs.ts; NIL = none).
 export const ENTITY_WORDS: u32 = 10;
 export const ENTITY_GEN: u32 = 0;
 export const ENTITY_TABLE: u32 = 1;
@@ -192,6 +197,7 @@ export const ENTITY_ROUTES: u32 = 5;
 export const ENTITY_NEXT: u32 = 6;
 export const ENTITY_FLAGS: u32 = 7;
 export const ENTITY_OWNED: u32 = 8;
+export const ENTITY_REFS_HEAD: u32 = 9;
 export const ENTITY_F_DEREGISTERED: u32 = 1;
 export const ENTITY_REFS_SHIFT: u32 = 8;
 
@@ -325,6 +331,96 @@ export const QUAL_POPULATED: u32 = DEST_S_POPULATED;
 
 /** "No range" for nextBatch's range length argument. */
 export const NO_RANGE: u32 = 0xff;
+
+// ╒══════════ Reference entry: REF_WORDS = 6 × u32 (refs.ts) ═════════════════════════════════════════════╕
+// │ 0 holder entity slot │ 1 target: kind << REF_KIND_SHIFT | record slot │ 2 count (≥ 1)                    │
+// │ 3 next entry in its hash bucket (free-list link) │ 4 previous in the holder's list │ 5 next in it      │
+// └── one entry per (holder, target) holding references; the holder's list starts at ENTITY_REFS_HEAD ──┘
+// Per-entity client references (spec §7.9, D-33). The target record's own client count (DEST_REFS,
+// ROUTE_REFS, NEXTHOP_REFS, entity refs) includes every entry's count; counts taken through the
+// record-level exports (destRefX, …) have no entry, so the sum of entries of a record is ≤ its count.
+export const REF_WORDS: u32 = 6;
+export const REF_HOLDER: u32 = 0;
+export const REF_TARGET: u32 = 1;
+export const REF_COUNT: u32 = 2;
+export const REF_BUCKET_NEXT: u32 = 3;
+export const REF_PREV: u32 = 4;
+export const REF_NEXT: u32 = 5;
+/** Record slots are 25 bits (handles.ts); the kind (KIND_*) sits above them in REF_TARGET. */
+export const REF_KIND_SHIFT: u32 = 25;
+
+// ── Records of the one-crossing exports (records.ts) ──────────────────────────────────────────────────
+// Written into the I/O area at IO_OUT as f64 words (handles are f64; 0 = NULL), read by the facade at
+// f64 index (ioBase/4 + IO_OUT)/2 + REC_*. A prefix key is 4 × u32 packed into two f64 words: key word w
+// is u32 index 2 × (f64 index of REC_…_KEY) + w. Small numbers are exact in f64.
+
+// ╒══════════ routeAddR result: REC_ADD_WORDS = 9 × f64 ══════════════════════════════════════════════════╕
+// │ 0 route handle │ 1 change flags (CHANGE_NEW, CHANGE_BEST) │ 2 dest handle │ 3 route slot │ 4 dest slot │
+// │ 5 fired (FIRED_* << 3 × view) │ 6 1 if the destination was created │ 7 1 if a reference was taken  │
+// │ 8 1 if the facade must compare EntitySpecificInfo itself (and call routeTouch if it changed)         │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_ADD_ROUTE: u32 = 0;
+export const REC_ADD_CHANGE: u32 = 1;
+export const REC_ADD_DEST: u32 = 2;
+export const REC_ADD_ROUTE_SLOT: u32 = 3;
+export const REC_ADD_DEST_SLOT: u32 = 4;
+export const REC_ADD_FIRED: u32 = 5;
+export const REC_ADD_DEST_CREATED: u32 = 6;
+export const REC_ADD_REF: u32 = 7;
+export const REC_ADD_ESI_CHECK: u32 = 8;
+export const REC_ADD_WORDS: u32 = 9;
+/** routeAddR's `esi` argument: what the facade knows of the new EntitySpecificInfo. */
+export const ESI_IN_NULL: u32 = 0;        // the new value is NULL
+export const ESI_IN_SET: u32 = 1;         // non-NULL; whether it equals the old one is unknown
+export const ESI_IN_CHANGED: u32 = 2;     // non-NULL and known to differ (the caller named the route)
+export const ESI_IN_SAME: u32 = 3;        // non-NULL and known to be the same value
+
+// ╒══════════ routeInfoR result (RTM_ROUTE_INFO): REC_ROUTE_WORDS = 16 × f64, then the next hops ═══════╕
+// │ 0 dest handle │ 1 owner handle │ 2 neighbour handle (0) │ 3 state │ 4 flags1 │ 5 flags │ 6 metric  │
+// │ 7 preference │ 8 views │ 9 route slot │ 10 ESI (ROUTE_ESI_*) │ 11 dest slot │ 12..13 dest key      │
+// │ 14 prefix length │ 15 next-hop count n │ 16.. n next-hop handles (n ≤ MAX_HOPS_LIMIT)             │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_ROUTE_DEST: u32 = 0;
+export const REC_ROUTE_OWNER: u32 = 1;
+export const REC_ROUTE_NEIGHBOUR: u32 = 2;
+export const REC_ROUTE_STATE: u32 = 3;
+export const REC_ROUTE_FLAGS1: u32 = 4;
+export const REC_ROUTE_FLAGS: u32 = 5;
+export const REC_ROUTE_METRIC: u32 = 6;
+export const REC_ROUTE_PREF: u32 = 7;
+export const REC_ROUTE_VIEWS: u32 = 8;
+export const REC_ROUTE_SLOT: u32 = 9;
+export const REC_ROUTE_ESI: u32 = 10;
+export const REC_ROUTE_DEST_SLOT: u32 = 11;
+export const REC_ROUTE_KEY: u32 = 12;
+export const REC_ROUTE_LEN: u32 = 14;
+export const REC_ROUTE_NHOPS: u32 = 15;
+export const REC_ROUTE_HOPS: u32 = 16;
+export const REC_ROUTE_WORDS: u32 = 16;
+
+// ╒══════════ destInfoR / notifyGetChangedR record (RTM_DEST_INFO): REC_DEST_WORDS = 20 × f64 ══════════╕
+// │ 0 dest handle │ 1 dest slot │ 2..3 key │ 4 prefix length │ 5 lastChanged (ms) │ 6 BelongsToViews    │
+// │ 7 view entries k (requested views, ascending) │ 8.. k entries of REC_DVIEW_WORDS (unused ones stale)│
+// ├── view entry: REC_DVIEW_WORDS = 6 × f64 ─────────────────────────────────────────────────────────────┤
+// │ 0 view id │ 1 live routes in the view │ 2 route handle (0) │ 3 its owner's handle (0)                │
+// │ 4 the route's flags (DestFlags; 0 without a route) │ 5 hold route handle (0)                          │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_DEST_HANDLE: u32 = 0;
+export const REC_DEST_SLOT: u32 = 1;
+export const REC_DEST_KEY: u32 = 2;
+export const REC_DEST_LEN: u32 = 4;
+export const REC_DEST_CHANGED: u32 = 5;
+export const REC_DEST_VIEWS: u32 = 6;
+export const REC_DEST_NVIEWS: u32 = 7;
+export const REC_DEST_VIEW: u32 = 8;
+export const REC_DVIEW_ID: u32 = 0;
+export const REC_DVIEW_ROUTES: u32 = 1;
+export const REC_DVIEW_ROUTE: u32 = 2;
+export const REC_DVIEW_OWNER: u32 = 3;
+export const REC_DVIEW_FLAGS: u32 = 4;
+export const REC_DVIEW_HOLD: u32 = 5;
+export const REC_DVIEW_WORDS: u32 = 6;
+export const REC_DEST_WORDS: u32 = REC_DEST_VIEW + VIEW_COUNT * REC_DVIEW_WORDS;
 
 // ╒══════════ Update record (Entity.applyUpdates, at IO_IN): UPD_WORDS = 10 × u32 ══════════════════════════╕
 // │ 0..3 key │ 4 len | kind << 8 │ 5 preference │ 6 metric │ 7 views │ 8..9 next-hop handle (f64, 0 = none) │

@@ -8,13 +8,13 @@
 // │ 0..3 key │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle (f64, 0) │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
-  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI } from './layout';
+  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destEnsure, destFind, destCreated, destLockedAgainst, destsLocked } from './dests';
+import { destFind, destInsert, destLockedAgainst, destsLocked } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes';
 import { timerClear } from './timers';
@@ -65,35 +65,40 @@ export function loadValidate(e: u32, t: u32, n: u32): i32 {
 }
 
 /**
- * Applies n load records for entity eh, all-or-nothing: every record is validated (loadValidate) and
- * memory reserved before the first is applied. RES0 = routes created, RES1 = destinations created,
- * RES2 = index of the first bad record on ERROR_INVALID_HANDLE / ERROR_INVALID_PARAMETER / ERROR_BUSY.
- * IO_OUT[i] = route slot of record i. An updated route whose EntitySpecificInfo the facade held becomes
- * NULL-valued (an EntitySpecificInfo change, as RtmAddRouteToDest without one).
+ * Applies load records from..n-1 for entity eh; every record 0..n-1 is validated (loadValidate) and
+ * memory reserved before the first is applied, so a failing call changes nothing. RES0 = routes
+ * created, RES1 = destinations created (by this call), RES2 = index of the first bad record on
+ * ERROR_INVALID_HANDLE / ERROR_INVALID_PARAMETER / ERROR_BUSY. IO_OUT[i] = route slot of record i. An
+ * updated route whose EntitySpecificInfo was non-NULL becomes NULL-valued (an EntitySpecificInfo change,
+ * as RtmAddRouteToDest without one); at a route whose value the core does not know (ROUTE_ESI_UNKNOWN)
+ * the call stops before that record with RES5 = its index and RES6 = the route slot (the facade answers
+ * with routeEsiMark and calls again from there). RES5 = n when every record was applied.
  */
-export function routeLoad(eh: f64, n: u32): i32 {
+export function routeLoad(eh: f64, n: u32, from: u32): i32 {
   let e = handleSlot(eh, KIND_ENTITY);
   if (e == NIL || !entityActive(e)) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
   let s = loadValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  if (!batchReserve(n)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (from > n) return ERROR_INVALID_PARAMETER;
+  if (!batchReserve(n - from)) return ERROR_NOT_ENOUGH_MEMORY;
   let views = tableGet(t, TABLE_VIEWS);
   let inp = ioPtr(IO_IN);
   let routes: u32 = 0, dests: u32 = 0;
   let out = ioPtr(IO_OUT);
-  for (let i: u32 = 0; i < n; i++) {
+  setRes(5, n);
+  for (let i = from; i < n; i++) {
     let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
     let lv = load<u32>(rec, 16);
     let nh = load<u32>(SLOTS + (<usize>i << 2));
-    let d = destEnsure(t, rec, lv & 0xff);
-    assert(d != NIL); // reserved above
-    if (destCreated) dests++;
-    let r = routeOfOwner(d, e, nh, false);
-    let esi = r != NIL && routeGet(r, ROUTE_ESI) != 0;
+    let d = destFind(t, rec, lv & 0xff);
+    let r = d == NIL ? NIL : routeOfOwner(d, e, nh, false);
+    if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
+    if (d == NIL) { d = destInsert(t, rec, lv & 0xff); assert(d != NIL); dests++; } // reserved above
+    let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
     r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
       (lv >>> 8) & views, load<u32>(rec, 28), 0, esi);
-    routeSet(r, ROUTE_ESI, 0);
+    routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
     if (created) routes++;
     timerClear(t, r); // a loaded route never expires (TTL INFINITE)
     store<u32>(out + (<usize>i << 2), r);

@@ -13,7 +13,7 @@ import {
   DEST_ROUTES, DEST_NLIVE, DEST_BEST, DEST_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DEST_HOLD_VIEWS, DEST_HOLD_MS,
-  DEST_HEAPPOS, DEST_KEEPS,
+  DEST_HEAPPOS, DEST_KEEPS, ENTITY_PROTO,
 } from './layout';
 import { slabAlloc, slabFree, recPtr } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -96,26 +96,36 @@ function chainRemove(d: u32, r: u32): void {
 }
 
 /**
- * Recomputes the best route of every view and the destination's state word. Cases per view:
- * 1. no live route in the view → NIL; 2. the incumbent ties the first candidate on (preference,
- * metric) → the incumbent stays (B4); 3. otherwise the first candidate in chain order.
+ * The route reported for view v of destination d among the live routes in v owned by protocol `proto`
+ * (0 = any protocol) — the one home of the incumbent rule (spec §7.1 B4, §7.15). Cases: 1. no candidate
+ * → NIL; 2. the incumbent `inc` (the view's best route so far, NIL for none) is still a candidate and
+ * ties the first candidate in chain order on (preference, metric) → the incumbent; 3. otherwise the
+ * first candidate. Best-route selection passes proto 0; per-protocol queries pass the protocol and the
+ * current best route, so a tied overall best of that protocol is reported as it is best.
  */
+export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
+  let vb: u32 = 1 << v;
+  let first = NIL;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+    if ((routeGet(r, ROUTE_VIEWS) & vb) != 0 && (proto == 0 || entityGet(routeGet(r, ROUTE_OWNER), ENTITY_PROTO) == proto)) {
+      first = r;
+      break;
+    }
+  }
+  if (first == NIL) return NIL;                                                      // 1.
+  if (inc != NIL && inc != first && routeLive(inc) && (routeGet(inc, ROUTE_VIEWS) & vb) != 0 &&
+    routeGet(inc, ROUTE_DEST) == d && (proto == 0 || entityGet(routeGet(inc, ROUTE_OWNER), ENTITY_PROTO) == proto) &&
+    routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) && routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) {
+    return inc;                                                                      // 2.
+  }
+  return first;                                                                      // 3.
+}
+
+/** Recomputes the best route of every view (routeSelect with the view's incumbent) and the state word. */
 export function destRecompute(d: u32): void {
   let viewsMask: u32 = 0;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) viewsMask |= routeGet(r, ROUTE_VIEWS);
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    let vb: u32 = 1 << v;
-    let first = NIL;
-    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-      if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) { first = r; break; }
-    }
-    let inc = destGet(d, DEST_BEST + v);
-    let best = first;
-    if (inc != NIL && first != NIL && inc != first && routeLive(inc) && (routeGet(inc, ROUTE_VIEWS) & vb) != 0 &&
-      routeGet(inc, ROUTE_DEST) == d && routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) &&
-      routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) best = inc;
-    destSet(d, DEST_BEST + v, best);
-  }
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, routeSelect(d, v, 0, destGet(d, DEST_BEST + v)));
   let held = false;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) != NIL) held = true;
   let state = (viewsMask & 0xff) | (destGet(d, DEST_NLIVE) > 0 ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);

@@ -304,13 +304,9 @@ export class Entity implements CoreEntityLike {
     const r = this.res(0), changeFlags = this.res(1);
     const esi = o.entitySpecificInfo ?? null;
     const rh = this.handleOf(this.L.KIND_ROUTE, r) as RouteHandle;
-    // the core knows only whether a non-NULL value is held (ROUTE_ESI, for the batch paths)
-    if ((changeFlags & CHANGE_NEW) !== 0) {
+    if ((changeFlags & CHANGE_NEW) !== 0) this.rtm.routeEsi[r] = esi;
+    else if (!Object.is(this.rtm.routeEsi[r] ?? null, esi)) {
       this.rtm.routeEsi[r] = esi;
-      if (esi !== null) this.x.routeEsiMark(r, 1);
-    } else if (!Object.is(this.rtm.routeEsi[r] ?? null, esi)) {
-      this.rtm.routeEsi[r] = esi;
-      this.x.routeEsiMark(r, esi !== null ? 1 : 0);
       this.x.routeTouch(rh);
     }
     let handle: RouteHandle | undefined;

@@ -148,16 +148,16 @@ export interface CoreExports {
   handleOfX(kind: number, idx: number): number;
   /** assembly/debug.ts: `debugTrap(kind: u32): i32` */
   debugTrap(kind: number): number;
-  /** assembly/load.ts: `routeLoad(eh: f64, n: u32): i32` */
-  routeLoad(eh: number, n: number): number;
+  /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
+  routeLoad(eh: number, n: number, from: number): number;
   /** assembly/hot.ts: `bestRouteX(t: u32, d: u32, view: u32): i32` */
   bestRouteX(t: number, d: number, view: number): number;
   /** assembly/hot.ts: `changedIdsX(eh: f64, nh: f64, max: u32): i32` */
   changedIdsX(eh: number, nh: number, max: number): number;
   /** assembly/hot.ts: `updatesCheck(eh: f64, n: u32, reserve: u32): i32` */
   updatesCheck(eh: number, n: number, reserve: number): number;
-  /** assembly/hot.ts: `updatesApply(eh: f64, n: u32): i32` */
-  updatesApply(eh: number, n: number): number;
+  /** assembly/hot.ts: `updatesApply(eh: f64, n: u32, from: u32): i32` */
+  updatesApply(eh: number, n: number, from: number): number;
   /** assembly/hot.ts: `routeLoadCheck(eh: f64, n: u32, reserve: u32): i32` */
   routeLoadCheck(eh: number, n: number, reserve: number): number;
   /** assembly/hot.ts: `routeEsiMark(r: u32, held: u32): i32` */
@@ -180,6 +180,32 @@ export interface CoreExports {
   notifySignalDone(n: number): number;
   /** assembly/notifyapi.ts: `notifyInfo(nh: f64): i32` */
   notifyInfo(nh: number): number;
+  /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32): i32` */
+  routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number;
+  /** assembly/records.ts: `routeDeleteR(eh: f64, routeH: f64): i32` */
+  routeDeleteR(eh: number, routeH: number): number;
+  /** assembly/records.ts: `routeInfoR(eh: f64, routeH: f64): i32` */
+  routeInfoR(eh: number, routeH: number): number;
+  /** assembly/records.ts: `destInfoR(eh: f64, dh: f64, proto: u32, views: u32): i32` */
+  destInfoR(eh: number, dh: number, proto: number, views: number): number;
+  /** assembly/records.ts: `destInfoAtR(eh: f64, d: u32, proto: u32, views: u32): i32` */
+  destInfoAtR(eh: number, d: number, proto: number, views: number): number;
+  /** assembly/records.ts: `notifyGetChangedR(eh: f64, nh: f64, max: u32): i32` */
+  notifyGetChangedR(eh: number, nh: number, max: number): number;
+  /** assembly/records.ts: `refTakeX(eh: f64, h: f64): i32` */
+  refTakeX(eh: number, h: number): number;
+  /** assembly/records.ts: `refDropX(eh: f64, h: f64): i32` */
+  refDropX(eh: number, h: number): number;
+  /** assembly/records.ts: `refCountX(eh: f64, h: f64): i32` */
+  refCountX(eh: number, h: number): number;
+  /** assembly/records.ts: `refDropManyX(eh: f64, n: u32, kind: u32): i32` */
+  refDropManyX(eh: number, n: number, kind: number): number;
+  /** assembly/records.ts: `refTakeManyX(eh: f64, n: u32): i32` */
+  refTakeManyX(eh: number, n: number): number;
+  /** assembly/records.ts: `refStat(which: u32): u32` */
+  refStat(which: number): number;
+  /** assembly/records.ts: `refLimitX(n: u32): void` */
+  refLimitX(n: number): void;
   /** assembly/enums.ts: `enumCreateDestsX(eh: f64, views: u32, flags: u32, len: u32, protocolId: u32): i32` */
   enumCreateDestsX(eh: number, views: number, flags: number, len: number, protocolId: number): number;
   /** assembly/enums.ts: `enumCreateRoutesX(eh: f64, destH: f64, views: u32, flags: u32, len: u32, matchFlags: u32, owner: f64, neighbour: f64, pref: f64, metric: f64, nHops: u32, ifIndex: u32): i32` */
@@ -215,8 +241,10 @@ export const FUNCTION_NAMES = [
   'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'debugTrap', 'routeLoad', 'bestRouteX',
   'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
   'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
-  'notifySignalDone', 'notifyInfo', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX',
-  'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
+  'notifySignalDone', 'notifyInfo', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR',
+  'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX',
+  'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX',
+  'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -228,20 +256,30 @@ export const CONSTANT_NAMES = [
   'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC',
   'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD', 'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER',
   'BEST_PROTOCOL', 'BEST_PREFERENCE', 'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP',
-  'BEST_NEIGHBOUR', 'BEST_INTERFACE', 'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'ROUTE_ESI',
-  'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT', 'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE_WORDS',
-  'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD',
-  'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS',
-  'TABLE_POPULATED', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK',
-  'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_HELD', 'DEST_REFS', 'DEST_PINS',
-  'DEST_CHANGED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC',
-  'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST',
-  'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX',
-  'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS',
-  'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST',
-  'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM',
-  'KIND_LIST', 'KIND_NOTIFY', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN',
-  'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'BEST_NEIGHBOUR', 'BEST_INTERFACE', 'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'REF_MANY_MAX',
+  'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT', 'IO_WORDS', 'IO_OUT_HANDLES',
+  'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
+  'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
+  'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY',
+  'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_HELD', 'DEST_REFS',
+  'DEST_PINS', 'DEST_CHANGED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF',
+  'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ',
+  'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN',
+  'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT',
+  'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS',
+  'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE',
+  'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI', 'ROUTE_ESI_NULL',
+  'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME',
+  'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_DEST_SLOT', 'REC_ADD_FIRED',
+  'REC_ADD_DEST_CREATED', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER',
+  'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC',
+  'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY',
+  'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT',
+  'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW',
+  'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD',
+  'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'SLAB_REF', 'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST',
+  'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST',
+  'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -280,7 +318,8 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly BEST_VIEWS: number;
   /** assembly/layout.ts */ readonly BEST_NEXTHOP_IPV4: number;
   /** assembly/layout.ts */ readonly BEST_FIELDS: number;
-  /** assembly/layout.ts */ readonly ROUTE_ESI: number;
+  /** assembly/records.ts */ readonly REF_MANY_MAX: number;
+  /** assembly/records.ts */ readonly REC_CHANGED_MAX: number;
   /** assembly/enums.ts */ readonly CRIT_HOPS_MAX: number;
   /** assembly/io.ts */ readonly IO_BATCH_MAX: number;
   /** assembly/io.ts */ readonly IO_RES: number;
@@ -362,6 +401,61 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly KIND_ENUM: number;
   /** assembly/layout.ts */ readonly KIND_LIST: number;
   /** assembly/layout.ts */ readonly KIND_NOTIFY: number;
+  /** assembly/layout.ts */ readonly ROUTE_ESI: number;
+  /** assembly/layout.ts */ readonly ROUTE_ESI_NULL: number;
+  /** assembly/layout.ts */ readonly ROUTE_ESI_SET: number;
+  /** assembly/layout.ts */ readonly ROUTE_ESI_UNKNOWN: number;
+  /** assembly/layout.ts */ readonly ESI_IN_NULL: number;
+  /** assembly/layout.ts */ readonly ESI_IN_SET: number;
+  /** assembly/layout.ts */ readonly ESI_IN_CHANGED: number;
+  /** assembly/layout.ts */ readonly ESI_IN_SAME: number;
+  /** assembly/layout.ts */ readonly REC_ADD_ROUTE: number;
+  /** assembly/layout.ts */ readonly REC_ADD_CHANGE: number;
+  /** assembly/layout.ts */ readonly REC_ADD_DEST: number;
+  /** assembly/layout.ts */ readonly REC_ADD_ROUTE_SLOT: number;
+  /** assembly/layout.ts */ readonly REC_ADD_DEST_SLOT: number;
+  /** assembly/layout.ts */ readonly REC_ADD_FIRED: number;
+  /** assembly/layout.ts */ readonly REC_ADD_DEST_CREATED: number;
+  /** assembly/layout.ts */ readonly REC_ADD_REF: number;
+  /** assembly/layout.ts */ readonly REC_ADD_ESI_CHECK: number;
+  /** assembly/layout.ts */ readonly REC_ADD_WORDS: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_DEST: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_OWNER: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_NEIGHBOUR: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_STATE: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_FLAGS1: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_FLAGS: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_METRIC: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_PREF: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_VIEWS: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_SLOT: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_ESI: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_DEST_SLOT: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_KEY: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_LEN: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_NHOPS: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_HOPS: number;
+  /** assembly/layout.ts */ readonly REC_ROUTE_WORDS: number;
+  /** assembly/layout.ts */ readonly REC_DEST_HANDLE: number;
+  /** assembly/layout.ts */ readonly REC_DEST_SLOT: number;
+  /** assembly/layout.ts */ readonly REC_DEST_KEY: number;
+  /** assembly/layout.ts */ readonly REC_DEST_LEN: number;
+  /** assembly/layout.ts */ readonly REC_DEST_CHANGED: number;
+  /** assembly/layout.ts */ readonly REC_DEST_VIEWS: number;
+  /** assembly/layout.ts */ readonly REC_DEST_NVIEWS: number;
+  /** assembly/layout.ts */ readonly REC_DEST_VIEW: number;
+  /** assembly/layout.ts */ readonly REC_DVIEW_ID: number;
+  /** assembly/layout.ts */ readonly REC_DVIEW_ROUTES: number;
+  /** assembly/layout.ts */ readonly REC_DVIEW_ROUTE: number;
+  /** assembly/layout.ts */ readonly REC_DVIEW_OWNER: number;
+  /** assembly/layout.ts */ readonly REC_DVIEW_FLAGS: number;
+  /** assembly/layout.ts */ readonly REC_DVIEW_HOLD: number;
+  /** assembly/layout.ts */ readonly REC_DVIEW_WORDS: number;
+  /** assembly/layout.ts */ readonly REC_DEST_WORDS: number;
+  /** assembly/layout.ts */ readonly SLAB_REF: number;
+  /** assembly/layout.ts */ readonly REF_WORDS: number;
+  /** assembly/layout.ts */ readonly ENTITY_FLAGS: number;
+  /** assembly/layout.ts */ readonly ENTITY_REFS_SHIFT: number;
   /** assembly/layout.ts */ readonly ENUM_K_DEST: number;
   /** assembly/layout.ts */ readonly ENUM_K_ROUTE: number;
   /** assembly/layout.ts */ readonly ENUM_K_NEXTHOP: number;
@@ -443,11 +537,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const routeRearm_ = fn(raw, 'routeRearm') as (eh: number, routeH: number, deadline: number, listH: number) => number;
   const handleOfX_ = fn(raw, 'handleOfX') as (kind: number, idx: number) => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
-  const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number) => number;
+  const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
   const bestRouteX_ = fn(raw, 'bestRouteX') as (t: number, d: number, view: number) => number;
   const changedIdsX_ = fn(raw, 'changedIdsX') as (eh: number, nh: number, max: number) => number;
   const updatesCheck_ = fn(raw, 'updatesCheck') as (eh: number, n: number, reserve: number) => number;
-  const updatesApply_ = fn(raw, 'updatesApply') as (eh: number, n: number) => number;
+  const updatesApply_ = fn(raw, 'updatesApply') as (eh: number, n: number, from: number) => number;
   const routeLoadCheck_ = fn(raw, 'routeLoadCheck') as (eh: number, n: number, reserve: number) => number;
   const routeEsiMark_ = fn(raw, 'routeEsiMark') as (r: number, held: number) => number;
   const notifyRegister_ = fn(raw, 'notifyRegister') as (eh: number, views: number, flags: number) => number;
@@ -459,6 +553,19 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const notifyDrain_ = fn(raw, 'notifyDrain') as (max: number) => number;
   const notifySignalDone_ = fn(raw, 'notifySignalDone') as (n: number) => number;
   const notifyInfo_ = fn(raw, 'notifyInfo') as (nh: number) => number;
+  const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number) => number;
+  const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number) => number;
+  const routeInfoR_ = fn(raw, 'routeInfoR') as (eh: number, routeH: number) => number;
+  const destInfoR_ = fn(raw, 'destInfoR') as (eh: number, dh: number, proto: number, views: number) => number;
+  const destInfoAtR_ = fn(raw, 'destInfoAtR') as (eh: number, d: number, proto: number, views: number) => number;
+  const notifyGetChangedR_ = fn(raw, 'notifyGetChangedR') as (eh: number, nh: number, max: number) => number;
+  const refTakeX_ = fn(raw, 'refTakeX') as (eh: number, h: number) => number;
+  const refDropX_ = fn(raw, 'refDropX') as (eh: number, h: number) => number;
+  const refCountX_ = fn(raw, 'refCountX') as (eh: number, h: number) => number;
+  const refDropManyX_ = fn(raw, 'refDropManyX') as (eh: number, n: number, kind: number) => number;
+  const refTakeManyX_ = fn(raw, 'refTakeManyX') as (eh: number, n: number) => number;
+  const refStat_ = fn(raw, 'refStat') as (which: number) => number;
+  const refLimitX_ = fn(raw, 'refLimitX') as (n: number) => void;
   const enumCreateDestsX_ = fn(raw, 'enumCreateDestsX') as (eh: number, views: number, flags: number, len: number, protocolId: number) => number;
   const enumCreateRoutesX_ = fn(raw, 'enumCreateRoutesX') as (eh: number, destH: number, views: number, flags: number, len: number, matchFlags: number, owner: number, neighbour: number, pref: number, metric: number, nHops: number, ifIndex: number) => number;
   const enumCreateNextHopsX_ = fn(raw, 'enumCreateNextHopsX') as (eh: number, flags: number, len: number) => number;
@@ -537,11 +644,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     routeRearm(eh: number, routeH: number, deadline: number, listH: number): number { if (g.poisoned) throw g.poisoned; try { return routeRearm_(eh, routeH, deadline, listH); } catch (e) { throw g.trap(e); } },
     handleOfX(kind: number, idx: number): number { if (g.poisoned) throw g.poisoned; try { return handleOfX_(kind, idx); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
-    routeLoad(eh: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n); } catch (e) { throw g.trap(e); } },
+    routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
     bestRouteX(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestRouteX_(t, d, view); } catch (e) { throw g.trap(e); } },
     changedIdsX(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return changedIdsX_(eh, nh, max); } catch (e) { throw g.trap(e); } },
     updatesCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return updatesCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },
-    updatesApply(eh: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return updatesApply_(eh, n); } catch (e) { throw g.trap(e); } },
+    updatesApply(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return updatesApply_(eh, n, from); } catch (e) { throw g.trap(e); } },
     routeLoadCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoadCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },
     routeEsiMark(r: number, held: number): number { if (g.poisoned) throw g.poisoned; try { return routeEsiMark_(r, held); } catch (e) { throw g.trap(e); } },
     notifyRegister(eh: number, views: number, flags: number): number { if (g.poisoned) throw g.poisoned; try { return notifyRegister_(eh, views, flags); } catch (e) { throw g.trap(e); } },
@@ -553,6 +660,19 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     notifyDrain(max: number): number { if (g.poisoned) throw g.poisoned; try { return notifyDrain_(max); } catch (e) { throw g.trap(e); } },
     notifySignalDone(n: number): number { if (g.poisoned) throw g.poisoned; try { return notifySignalDone_(n); } catch (e) { throw g.trap(e); } },
     notifyInfo(nh: number): number { if (g.poisoned) throw g.poisoned; try { return notifyInfo_(nh); } catch (e) { throw g.trap(e); } },
+    routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef); } catch (e) { throw g.trap(e); } },
+    routeDeleteR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH); } catch (e) { throw g.trap(e); } },
+    routeInfoR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeInfoR_(eh, routeH); } catch (e) { throw g.trap(e); } },
+    destInfoR(eh: number, dh: number, proto: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return destInfoR_(eh, dh, proto, views); } catch (e) { throw g.trap(e); } },
+    destInfoAtR(eh: number, d: number, proto: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return destInfoAtR_(eh, d, proto, views); } catch (e) { throw g.trap(e); } },
+    notifyGetChangedR(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return notifyGetChangedR_(eh, nh, max); } catch (e) { throw g.trap(e); } },
+    refTakeX(eh: number, h: number): number { if (g.poisoned) throw g.poisoned; try { return refTakeX_(eh, h); } catch (e) { throw g.trap(e); } },
+    refDropX(eh: number, h: number): number { if (g.poisoned) throw g.poisoned; try { return refDropX_(eh, h); } catch (e) { throw g.trap(e); } },
+    refCountX(eh: number, h: number): number { if (g.poisoned) throw g.poisoned; try { return refCountX_(eh, h); } catch (e) { throw g.trap(e); } },
+    refDropManyX(eh: number, n: number, kind: number): number { if (g.poisoned) throw g.poisoned; try { return refDropManyX_(eh, n, kind); } catch (e) { throw g.trap(e); } },
+    refTakeManyX(eh: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return refTakeManyX_(eh, n); } catch (e) { throw g.trap(e); } },
+    refStat(which: number): number { if (g.poisoned) throw g.poisoned; try { return refStat_(which); } catch (e) { throw g.trap(e); } },
+    refLimitX(n: number): void { if (g.poisoned) throw g.poisoned; try { refLimitX_(n); } catch (e) { throw g.trap(e); } },
     enumCreateDestsX(eh: number, views: number, flags: number, len: number, protocolId: number): number { if (g.poisoned) throw g.poisoned; try { return enumCreateDestsX_(eh, views, flags, len, protocolId); } catch (e) { throw g.trap(e); } },
     enumCreateRoutesX(eh: number, destH: number, views: number, flags: number, len: number, matchFlags: number, owner: number, neighbour: number, pref: number, metric: number, nHops: number, ifIndex: number): number { if (g.poisoned) throw g.poisoned; try { return enumCreateRoutesX_(eh, destH, views, flags, len, matchFlags, owner, neighbour, pref, metric, nHops, ifIndex); } catch (e) { throw g.trap(e); } },
     enumCreateNextHopsX(eh: number, flags: number, len: number): number { if (g.poisoned) throw g.poisoned; try { return enumCreateNextHopsX_(eh, flags, len); } catch (e) { throw g.trap(e); } },

@@ -104,6 +104,20 @@ function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: number,
   }
 }
 
+/**
+ * After a chunk call: where it stopped (RES5; m when it applied everything). It stops before a record
+ * whose route has an EntitySpecificInfo the core does not know (last written by the legacy routeAdd):
+ * the facade tells it from its side array (routeEsiMark), and the caller calls again from there.
+ */
+function tellEsi(ctx: BatchContext, m: number): number {
+  const c = ctx.core, stop = c.res(5);
+  if (stop < m) {
+    const r = c.res(6);
+    check(c.x.routeEsiMark(r, ctx.routeEsi[r] != null ? 1 : 0), 'routeEsiMark');
+  }
+  return stop;
+}
+
 /** A chunk that failed in the apply pass after the whole batch passed the check pass: a core bug. */
 function afterCheck(op: string, s: number, i0: number): RtmInternalError {
   return new RtmInternalError(`${op}: chunk at record ${i0} failed with status ${s} after every chunk was validated`);
@@ -145,10 +159,13 @@ export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadR
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
     fillLoad(c, b, i0, m, W);
-    const s = x.routeLoad(h, m);
-    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0);
-    routesCreated += c.res(0);
-    destsCreated += c.res(1);
+    for (let from = 0; ;) {
+      const s = x.routeLoad(h, m, from);
+      if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
+      routesCreated += c.res(0);
+      destsCreated += c.res(1);
+      if ((from = tellEsi(ctx, m)) === m) break;
+    }
     clearEsi(ctx, c.u32(), c.io + c.IO_OUT, m, c.NIL);
     ctx.afterChange();
   }
@@ -193,8 +210,11 @@ export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
     fillUpdates(c, b, i0, m, W, def);
-    const s = x.updatesApply(h, m);
-    if (s !== 0) throw i0 === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0);
+    for (let from = 0; ;) {
+      const s = x.updatesApply(h, m, from);
+      if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
+      if ((from = tellEsi(ctx, m)) === m) break;
+    }
     const u = c.u32(), o = c.io + c.IO_OUT;
     if (out) for (let j = 0; j < m; j++) out[i0 + j] = u[o + j];
     clearEsi(ctx, u, o + MAX, m, c.NIL);
