@@ -356,6 +356,25 @@ describe('EntitySpecificInfo through the batch paths', () => {
     w.rtm.close();
   });
 
+  it('addRoutesBatch over a route with EntitySpecificInfo sets it to NULL and queues the change; without one, nothing', () => {
+    const rtm = Rtm.createSync({ clock: new VirtualClock(), build: 'debug' });
+    const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: PROTO_IP_RIP, instanceId: 1 });
+    const nh = e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+    const withEsi = e.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nh, nextHops: [nh], entitySpecificInfo: 'x' }).handle!;
+    const without = e.addRouteToDest({ dest: '10.2.0.0/16', neighbour: nh, nextHops: [nh] }).handle!;
+    const n = e.registerForChangeNotification({ notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const b = { count: 2, keys: new Uint32Array([0x0a010000, 0, 0, 0, 0x0a020000, 0, 0, 0]), lens: new Uint8Array([16, 16]),
+      nextHops: new Float64Array([nh, nh]) };
+    expect(e.addRoutesBatch(b)).toEqual({ routesCreated: 0, destsCreated: 0 });
+    expect(e.getRouteInfo(withEsi).entitySpecificInfo).toBeNull();
+    expect(e.getRouteInfo(without).entitySpecificInfo).toBeNull();
+    const ids = new Int32Array(4);
+    expect(Array.from(ids.subarray(0, e.getChangedDestIds({ notifyHandle: n, out: ids })), (id) => rtm.ipv4.destPrefix(id))).toEqual(['10.1.0.0/16']);
+    e.addRoutesBatch(b);                                   // now known NULL in the core: no change at all
+    expect(e.getChangedDestIds({ notifyHandle: n, out: ids })).toBe(0);
+    rtm.close();
+  });
+
   it.each(['applyUpdates', 'addRoutesBatch'])('a route %s creates in a reused slot has no EntitySpecificInfo', (how) => {
     const rtm = Rtm.createSync({ build: 'debug' });
     const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: PROTO_IP_RIP, instanceId: 1 });
