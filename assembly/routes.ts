@@ -219,6 +219,18 @@ function fireBestChanges(d: u32): void {
 export let created: bool = false;
 
 /**
+ * The route of entity e on destination d that RtmAddRouteToDest updates when it gets no route handle
+ * (spec §7.2 I2): with `first` (CHANGE_FIRST) the caller's first route in chain order, else the caller's
+ * route whose neighbour is nb (NIL matches only NIL). NIL if there is none (a route is then created).
+ */
+export function routeOfOwner(d: u32, e: u32, nb: u32, first: bool): u32 {
+  for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
+    if (routeGet(c, ROUTE_OWNER) == e && (first || routeGet(c, ROUTE_NEIGHBOUR) == nb)) return c;
+  }
+  return NIL;
+}
+
+/**
  * Creates (r == NIL) or updates route r of entity e on destination d with validated fields; hops
  * (n next-hop slots at `hops`) and the neighbour belong to e. Sets `fired` and `created`; updates
  * LastChanged when anything changed. Caller reserved a route slot. Cases: 1. create; 2. update,

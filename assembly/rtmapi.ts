@@ -23,12 +23,12 @@ import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst } from './dests';
+import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder } from './dests';
 import { trieWalk } from './trie';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhComparePos, nhInRange } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
-  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect } from './routes';
+  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, TIMER_HOLD } from './timers';
@@ -364,12 +364,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   }
   // find the route to update (spec §7.2 I2)
   let d = r != NIL ? routeGet(r, ROUTE_DEST) : destFind(t, key, len);
-  if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) {
-    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
-      if (routeGet(c, ROUTE_OWNER) != e) continue;
-      if ((changeIn & CHANGE_FIRST) != 0 || routeGet(c, ROUTE_NEIGHBOUR) == nb) { r = c; break; }
-    }
-  }
+  if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) r = routeOfOwner(d, e, nb, (changeIn & CHANGE_FIRST) != 0);
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
@@ -411,7 +406,8 @@ export function routeAddApply(len: u32, pref: u32, metric: u32, views: u32, flag
   return r;
 }
 
-function bestFired(): bool {
+/** True if the last operation fired BEST in some view (RTM_ROUTE_CHANGE_BEST in ChangeFlags, spec §7.8.4). */
+export function bestFired(): bool {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((fired & (FIRED_BEST << (3 * v))) != 0) return true;
   return false;
 }
@@ -559,7 +555,7 @@ export function recordPtr(kind: u32, slot: u32): usize {
 /** Mirrors who holds locks on destination d (entity slot, LOCK_NONE, LOCK_MULTI); the facade keeps the holders. */
 export function destSetLock(t: u32, d: u32, holder: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
-  destSet(d, DEST_LOCK, holder);
+  destSetLockHolder(d, holder);
   return NO_ERROR;
 }
 

@@ -12,7 +12,8 @@ import type {
   ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
   FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, EntityLike, NotifyHandle, NotifyOptions,
   EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable, OpaqueSlot, MethodResult, Handle, RouteOwnerView,
-  DestEnumOptions, RouteEnumOptions, NextHopEnumOptions, IterateOptions,
+  DestEnumOptions, RouteEnumOptions, NextHopEnumOptions, IterateOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates,
+  ChangedDestIdsOptions,
 } from './types.js';
 import type { CoreExports } from './port/core.js';
 import type { Ctx, Instance } from './rtmv2/context.js';
@@ -28,6 +29,7 @@ import * as methods from './rtmv2/methods.js';
 import * as enums from './rtmv2/enums.js';
 import * as notify from './rtmv2/notify.js';
 import * as lists from './rtmv2/lists.js';
+import * as batch from './rtmv2/batch.js';
 
 export { entityInfoOf } from './rtmv2/entities.js';
 
@@ -185,57 +187,32 @@ export class Entity implements CoreEntityLike {
 
   // ── bulk loading (not in RTMv2) ─────────────────────────────────────────────────────────────────────
   /**
-   * Bulk RtmAddRouteToDest: record i is the prefix (keys[4i..4i+3], lens[i]) with next hop
-   * nextHops[i] (a next-hop handle of this entity, used as both neighbour and only next hop; 0 = none),
-   * preference, metric, views (default unicast) and flags — the identity rule of spec §7.2 applies, so
-   * re-loading a record updates its route. No handles are returned and no references taken; EntitySpecificInfo
-   * is NULL and routes never expire. Validation is per chunk of LOAD_MAX records, all-or-nothing per chunk.
-   * Allocates nothing per record. Returns the routes and destinations created.
-   * @throws RtmError ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_INVALID_PARAMETER (length, a
-   *   foreign or deleted next hop), ERROR_NOT_ENOUGH_MEMORY
+   * Bulk RtmAddRouteToDest (src/rtmv2/batch.ts): record i is the prefix (keys[4i..4i+3], lens[i]) with
+   * next hop nextHops[i] (neighbour and only next hop), preference, metric, views and flags; no handles,
+   * no references, NULL EntitySpecificInfo, no expiry. Atomic. Returns the routes and destinations created.
+   * @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_BUSY, ERROR_NOT_ENOUGH_MEMORY
    */
-  addRoutesBatch(b: {
-    count: number; keys: Uint32Array; lens: Uint8Array | Uint32Array; nextHops?: Float64Array;
-    preferences?: Uint32Array; metrics?: Uint32Array; views?: Uint8Array | Uint32Array; flags?: Uint16Array | Uint32Array;
-  }): { routesCreated: number; destsCreated: number } {
-    const op = 'addRoutesBatch';
-    this.live(op);
-    const n = u32(b?.count, 'count', op);
-    if (b.keys.length < 4 * n || b.lens.length < n) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'arrays shorter than count');
-    const c = this.rtm.core, x = this.x;
-    const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
-    let routesCreated = 0, destsCreated = 0;
-    this.rtm.syncNow();
-    for (let i0 = 0; i0 < n; i0 += MAX) {
-      const m = Math.min(MAX, n - i0);
-      const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
-      for (let j = 0; j < m; j++) {
-        const i = i0 + j, r = base + j * W;
-        u[r] = b.keys[4 * i]; u[r + 1] = b.keys[4 * i + 1]; u[r + 2] = b.keys[4 * i + 2]; u[r + 3] = b.keys[4 * i + 3];
-        u[r + 4] = b.lens[i] | ((b.views ? b.views[i] : 1) << 8);
-        u[r + 5] = b.preferences ? b.preferences[i] : 0;
-        u[r + 6] = b.metrics ? b.metrics[i] : 0;
-        u[r + 7] = b.flags ? b.flags[i] : 0;
-        f[(r + 8) / 2] = b.nextHops ? b.nextHops[i] : 0;
-      }
-      const s = this.call(op, () => x.routeLoad(this.handle, m));
-      if (s !== 0) throw new RtmError(s, op, `record ${i0 + this.res(2)}${i0 > 0 ? ` (records before ${i0} were applied)` : ''}`);
-      routesCreated += this.res(0);
-      destsCreated += this.res(1);
-      this.rtm.afterChange(this);
-    }
-    return { routesCreated, destsCreated };
+  addRoutesBatch(b: RouteLoadBatch): RouteLoadResult { return batch.addRoutesBatch(this.batchContext(), b); }
+  /**
+   * A batch of route updates with the semantics of addRouteToDest (CHANGE_FIRST) / a delete of the caller's
+   * route per record (API.md §6, src/rtmv2/batch.ts). Atomic. Returns `count`.
+   * @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_BUSY, ERROR_NOT_ENOUGH_MEMORY
+   */
+  applyUpdates(b: RouteUpdates): number { return batch.applyUpdates(this.batchContext(), b); }
+  /**
+   * Pulls up to out.length changed destinations of a registration as destIds and releases them (API.md §6).
+   * @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER
+   */
+  getChangedDestIds(o: ChangedDestIdsOptions): number { return batch.getChangedDestIds(this.batchContext(), o); }
+  private batchCtx: batch.BatchContext | undefined;
+  /** @internal */ batchContext(): batch.BatchContext {
+    const cx = this.cx, inst = cx.inst;
+    return this.batchCtx ??= {
+      core: cx.core, handle: this.handle, routeEsi: inst.routeEsi,
+      defaultPreference: () => inst.options.defaultPreferences?.[this.protocolId],
+      live: (op) => live(cx, op), syncNow: () => inst.scheduler.syncNow(), afterChange: () => inst.scheduler.afterChange(),
+    };
   }
-
-  // ── used by addRoutesBatch above until it moves to src/rtmv2/batch.ts ──────────────────────────────────
-  /** @internal */ live(op: string): void { live(this.cx, op); }
-  /** @internal */ get rtm(): Pick<Instance, 'core'> & { syncNow(): void; afterChange(_e?: unknown): void } {
-    const inst = this.cx.inst;
-    return { core: inst.core, syncNow: () => inst.scheduler.syncNow(), afterChange: () => inst.scheduler.afterChange() };
-  }
-  /** @internal */ get x(): CoreExports { return this.cx.x; }
-  /** @internal */ res(i: number): number { return this.cx.core.res(i); }
-  /** @internal */ call(_op: string, f: () => number): number { return f(); }   // every core call is guarded (src/port)
 
   // ── change notification (§8.9): src/rtmv2/notify.ts ───────────────────────────────────────────────────
   /** RtmRegisterForChangeNotification. @throws ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED, ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY */

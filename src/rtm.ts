@@ -6,80 +6,21 @@
 import { Core, loadCore, loadCoreSync, CoreBuild } from './port/core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
-import { Family, parseIPv4, parsePrefixInto } from './address.js';
+import { Family, parseIPv4 } from './address.js';
 import { Clock, RealClock, isDrivableClock } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
 import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle } from './types.js';
 import { Entity } from './entity.js';
 import { Scheduler } from './scheduler.js';
-import { nextHopAddress, readOutWord, routeHopSlots, routeWord, entityWord } from './port/records.js';
+import { nextHopAddress } from './port/records.js';
+import { Table, type RouteSummary, routeSummaryOf } from './table.js';
 import type { Ctx, Instance, InstanceOptions } from './rtmv2/context.js';
 import { register, markGone } from './rtmv2/entities.js';
 import { INFINITE } from './constants.js';
 
 export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
-
-/** The best route of a destination as the fast paths report it. */
-export interface RouteSummary {
-  readonly handle: RouteHandle;
-  readonly owner: EntityHandle;
-  readonly protocolId: number;
-  readonly preference: number;
-  readonly metric: number;
-  /** Next-hop addresses ('10.0.0.1', or 'addr/len' for a prefix next hop). */
-  readonly nextHops: readonly string[];
-}
-
-/** Fast paths of one family's table (not in RTMv2): lookups that allocate nothing unless noted. */
-export class Table {
-  /** The trie-level table in the core. */
-  readonly core: CoreTable;
-  readonly family: Family;
-  private readonly rtm: Rtm;
-  constructor(rtm: Rtm, core: CoreTable) { this.rtm = rtm; this.core = core; this.family = core.family; }
-
-  /**
-   * Most specific destination with a live route in `view` covering an address (text, or for IPv4 a
-   * host-order number) → `{ destId, prefix, route }`, or undefined. Allocates the result.
-   */
-  lookup(address: string | number, view = 0): { destId: number; prefix: string; route: RouteSummary } | undefined {
-    this.rtm.usable('lookup');
-    let destId: number;
-    if (typeof address === 'number') {
-      if (this.family !== 4 || !Number.isInteger(address) || address < 0 || address > 0xffffffff) {
-        throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address ${address}`);
-      }
-      destId = this.core.lookup4(address, view);
-    } else {
-      const c = this.rtm.core;
-      const len = parsePrefixInto(address, this.family, c.u32(), c.io + c.IO_IN);
-      if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address '${address}'`);
-      const d = this.core.lpm(address, 1 << view);
-      destId = d === undefined ? -1 : d;
-    }
-    if (destId < 0) return undefined;
-    return { destId, prefix: this.destPrefix(destId), route: this.rtm.bestRouteSummary(this, destId, view)! };
-  }
-
-  /**
-   * Batch longest-prefix match (API.md §3): IPv4 one host-order u32 per address, IPv6 four u32 words
-   * per address (MS first); writes each address's destId or -1 into `out`; returns the hits.
-   */
-  lookupBatch(keys: Uint32Array, out: Int32Array, view = 0): number {
-    this.rtm.usable('lookupBatch');
-    return this.core.lookupBatch(keys, out, view);
-  }
-
-  /** The prefix of a destination id ('10.0.0.0/8'). Allocates the string. */
-  destPrefix(destId: number): string { this.rtm.usable('destPrefix'); return this.core.destPrefix(destId); }
-
-  /** Destinations with a live route. */
-  get destCount(): number { return this.core.stat(this.rtm.layout.TABLE_POPULATED); }
-  /** Live routes. */
-  get routeCount(): number { return this.core.stat(this.rtm.layout.TABLE_ROUTES); }
-  /** Bytes of linear memory the core holds (shared by every instance of the process). */
-  get memoryBytes(): number { return this.rtm.core.memoryBytes; }
-}
+export { Table };
+export type { RouteSummary };
 
 /** One RTM instance (API.md §1). */
 export class Rtm implements Instance {
@@ -131,8 +72,9 @@ export class Rtm implements Instance {
     }
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
     this.coreTables = [v4, v6];
-    this.ipv4 = new Table(this, v4);
-    this.ipv6 = new Table(this, v6);
+    const usable = (op: string) => this.usable(op);
+    this.ipv4 = new Table({ core, table: v4, layout: this.layout, usable });
+    this.ipv6 = new Table({ core, table: v6, layout: this.layout, usable });
     this.scheduler = new Scheduler(this);
   }
 
@@ -198,27 +140,11 @@ export class Rtm implements Instance {
 
   /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
-    const c = this.core;
-    check(c.x.destInfoX(table.core.t, destId, 0, 1 << view), 'lookup');
-    const r = readOutWord(c, 2);
-    if (r === c.NIL) return undefined;
-    return this.routeSummary(table, r);
+    return table.bestRouteSummary(destId, view);
   }
 
   /** Reads a route record into a RouteSummary (no references taken). */
-  routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
-    const c = this.core;
-    const owner = routeWord(c, r, L.ROUTE_OWNER);
-    const hx = c.x.handleOfX;
-    return {
-      handle: hx(L.KIND_ROUTE, r) as RouteHandle,
-      owner: hx(L.KIND_ENTITY, owner) as EntityHandle,
-      protocolId: entityWord(c, owner, L.ENTITY_PROTO),
-      preference: routeWord(c, r, L.ROUTE_PREF),
-      metric: routeWord(c, r, L.ROUTE_METRIC),
-      nextHops: routeHopSlots(c, r).map((h) => nextHopAddress(c, table.family, h)),
-    };
-  }
+  routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary { return routeSummaryOf(this.core, L, table.family, r); }
 
   /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
   nextHopAddress(family: Family, h: number): string { return nextHopAddress(this.core, family, h); }

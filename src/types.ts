@@ -556,6 +556,56 @@ export interface IterateOptions {
   batch?: number;
 }
 
+// ── Batches and hot paths (API.md §6; not in RTMv2) ───────────────────────────────────────────────────
+
+/**
+ * Entity.addRoutesBatch: record i is the prefix (keys[4i..4i+3], lens[i]) with next hop nextHops[i] (a
+ * next-hop handle of the entity, both neighbour and only next hop; 0 = none), preference, metric, views
+ * (default RTM_VIEW_MASK_UCAST) and flags. Missing optional arrays mean 0 (views: unicast).
+ */
+export interface RouteLoadBatch {
+  count: number;
+  keys: Uint32Array;
+  lens: Uint8Array | Uint32Array;
+  nextHops?: Float64Array;
+  preferences?: Uint32Array;
+  metrics?: Uint32Array;
+  views?: Uint8Array | Uint32Array;
+  flags?: Uint16Array | Uint32Array;
+}
+
+/** Entity.addRoutesBatch result. */
+export interface RouteLoadResult {
+  routesCreated: number;
+  destsCreated: number;
+}
+
+/**
+ * Entity.applyUpdates: record i is an update of the prefix (keys[4i..4i+3], lens[i]): kinds[i] 0 =
+ * add/update the caller's route there (RtmAddRouteToDest with RTM_ROUTE_CHANGE_FIRST: next hop
+ * nextHops[i] as neighbour and only next hop, 0 = none; preference, metric, views default 0, 0,
+ * RTM_VIEW_MASK_UCAST), 1 = delete the caller's route there (nothing if it has none).
+ */
+export interface RouteUpdates {
+  count: number;
+  keys: Uint32Array;
+  lens: Uint8Array | Uint32Array;
+  kinds: Uint8Array;
+  nextHops?: Float64Array;
+  preferences?: Uint32Array;
+  metrics?: Uint32Array;
+  views?: Uint8Array | Uint32Array;
+  /** Out: the change flags of each record (RTM_ROUTE_CHANGE_NEW / _BEST; 0 for a delete that found nothing). */
+  changeFlags?: Uint32Array;
+}
+
+/** Entity.getChangedDestIds. */
+export interface ChangedDestIdsOptions {
+  notifyHandle: NotifyHandle;
+  /** Receives the destIds; its length is how many to pull at most. */
+  out: Int32Array;
+}
+
 // ── The entity ──────────────────────────────────────────────────────────────────────────────────────
 
 /**
