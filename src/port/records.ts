@@ -4,9 +4,16 @@
 // memory growth never leaves a stale view). The I/O area is written before a call (prefix keys, handle
 // arrays) and read straight after it (result registers, IO_OUT slots). Field offsets are the layout
 // constants of src/layout.ts plus the few read here by name (DEST_TABLE, DEST_LOCK, …).
-// Allocates only what it returns (copied slot arrays, key words, text).
+// The one-crossing records (assembly/records.ts REC_*: f64 words at IO_OUT) are read here too, into the
+// facade's RouteInfo / DestInfo shapes. Allocates only what it returns (copied slot arrays, key words,
+// text, record objects).
 import type { Core } from './core.js';
-import { type Family, parsePrefixInto, netAddressInto, formatPrefix, type NetAddressLike } from '../address.js';
+import {
+  type Family, AF_INET, AF_INET6, parsePrefixInto, netAddressInto, formatPrefix, type NetAddressLike,
+} from '../address.js';
+import type {
+  DestHandle, DestInfo, DestViewInfo, EntityHandle, NextHopHandle, RouteHandle, RouteState,
+} from '../types.js';
 
 /** Word index of record `slot` of slab `slab` in core.u32() (0 when the slot is out of range). */
 function base(core: Core, slab: number, slot: number): number {
@@ -44,11 +51,6 @@ export function entityTable(core: Core, e: number): number {
 export function destLockWord(core: Core, d: number): number {
   return destWord(core, d, core.k.DEST_LOCK);
 }
-/** LastChanged of destination d (ms, f64 at DEST_CHANGED). */
-export function destLastChanged(core: Core, d: number): number {
-  return core.f64()[(base(core, core.k.SLAB_DEST, d) + core.k.DEST_CHANGED) / 2];
-}
-
 /** True if slot `slot` of slab `slab` is in range and allocated. */
 export function recordAlive(core: Core, slab: number, slot: number): boolean {
   const p = core.x.recordPtr(slab, slot);
@@ -104,12 +106,6 @@ export function readOutHandles(core: Core, n: number): number[] {
   return out;
 }
 
-/** The first n words of IO_OUT, copied into a Uint32Array. */
-export function readOutWords(core: Core, n: number): Uint32Array {
-  const b = core.io + core.IO_OUT;
-  return core.u32().slice(b, b + n);
-}
-
 /**
  * Writes a prefix (text or RTM_NET_ADDRESS) of `family` into the key words at IO_IN + off; returns its
  * length, or -1 when it is malformed or of another family.
@@ -124,4 +120,74 @@ export function writePrefix(core: Core, family: Family, p: unknown, off = 0): nu
 export function writeHandles(core: Core, hs: readonly number[]): void {
   const f = core.f64(), b = (core.io + core.k.IO_HOPS) / 2;
   for (let i = 0; i < hs.length; i++) f[b + i] = hs[i];
+}
+
+/** Writes hs[from..from+n) as f64 at IO_IN (refDropManyX / refTakeManyX input); non-numbers become NaN. */
+export function writeInHandles(core: Core, hs: readonly unknown[], from: number, n: number): void {
+  const f = core.f64(), b = (core.io + core.IO_IN) / 2;
+  for (let i = 0; i < n; i++) {
+    const h = hs[from + i];
+    f[b + i] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+  }
+}
+
+// ── one-crossing records (REC_* f64 words at IO_OUT) ───────────────────────────────────────────────
+
+/** f64 word w of IO_OUT (a REC_* field of the record a call just wrote). */
+export function readOutF64(core: Core, w: number): number {
+  return core.f64()[(core.io + core.IO_OUT) / 2 + w];
+}
+
+/** The route record routeInfoR wrote (REC_ROUTE_*), as RouteInfo; `esi` maps the REC_ROUTE_SLOT to its EntitySpecificInfo. */
+export function readRouteRecord(core: Core, family: Family, esi: readonly unknown[]): { slot: number; info: {
+  dest: DestHandle; owner: EntityHandle; neighbour: NextHopHandle | undefined; state: RouteState; flags1: number;
+  flags: number; metric: number; preference: number; views: number; entitySpecificInfo: unknown;
+  nextHops: NextHopHandle[]; prefix: string; }; } {
+  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2;
+  const n = f[b + k.REC_ROUTE_NHOPS], nb = f[b + k.REC_ROUTE_NEIGHBOUR], slot = f[b + k.REC_ROUTE_SLOT];
+  const nextHops = new Array<NextHopHandle>(n);
+  for (let i = 0; i < n; i++) nextHops[i] = f[b + k.REC_ROUTE_HOPS + i] as NextHopHandle;
+  return {
+    slot,
+    info: {
+      dest: f[b + k.REC_ROUTE_DEST] as DestHandle,
+      owner: f[b + k.REC_ROUTE_OWNER] as EntityHandle,
+      neighbour: nb === 0 ? undefined : nb as NextHopHandle,
+      state: f[b + k.REC_ROUTE_STATE] as RouteState,
+      flags1: f[b + k.REC_ROUTE_FLAGS1],
+      flags: f[b + k.REC_ROUTE_FLAGS],
+      metric: f[b + k.REC_ROUTE_METRIC],
+      preference: f[b + k.REC_ROUTE_PREF],
+      views: f[b + k.REC_ROUTE_VIEWS],
+      entitySpecificInfo: f[b + k.REC_ROUTE_ESI] === k.ROUTE_ESI_NULL ? null : esi[slot] ?? null,
+      nextHops,
+      prefix: formatPrefix(family, core.u32(), 2 * (b + k.REC_ROUTE_KEY), f[b + k.REC_ROUTE_LEN]),
+    },
+  };
+}
+
+/** Destination record i (REC_DEST_*, REC_DEST_WORDS apart) that destInfoR / destInfoAtR / notifyGetChangedR wrote, as DestInfo. */
+export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
+  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
+  const len = f[b + k.REC_DEST_LEN], nv = f[b + k.REC_DEST_NVIEWS];
+  const viewInfo = new Array<DestViewInfo>(nv);
+  for (let j = 0; j < nv; j++) {
+    const v = b + k.REC_DEST_VIEW + j * k.REC_DVIEW_WORDS;
+    const route = f[v + k.REC_DVIEW_ROUTE], owner = f[v + k.REC_DVIEW_OWNER], hold = f[v + k.REC_DVIEW_HOLD];
+    viewInfo[j] = {
+      viewId: f[v + k.REC_DVIEW_ID], numRoutes: f[v + k.REC_DVIEW_ROUTES],
+      route: route === 0 ? undefined : route as RouteHandle,
+      owner: owner === 0 ? undefined : owner as EntityHandle,
+      destFlags: f[v + k.REC_DVIEW_FLAGS],
+      holdRoute: hold === 0 ? undefined : hold as RouteHandle,
+    };
+  }
+  return {
+    handle: f[b + k.REC_DEST_HANDLE] as DestHandle,
+    prefix: formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len),
+    address: { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len },
+    lastChanged: f[b + k.REC_DEST_CHANGED],
+    views: f[b + k.REC_DEST_VIEWS],
+    viewInfo,
+  };
 }

@@ -68,8 +68,8 @@ export interface Instance {
 
 /**
  * One registered entity as the modules see it: identity, port shortcuts and the per-entity state that is
- * JavaScript by nature (callbacks, methods) or not yet answered by the core (reference counts, route
- * lists, blocking). Module-private state (owner views, opaque slots, …) is kept by each module, keyed
+ * JavaScript by nature (callbacks, methods) or not yet answered by the core (route lists,
+ * blocking; references are the core's). Module-private state (owner views, opaque slots, …) is kept by each module, keyed
  * by the Ctx.
  */
 export interface Ctx {
@@ -98,8 +98,6 @@ export interface Ctx {
   cleaned: boolean;
   /** RtmBlockMethods state (not counted, D-22). */
   blocked: boolean;
-  /** This entity's references: handle → count (spec D-33); only src/rtmv2/refs.ts touches it. */
-  readonly refs: Map<number, number>;
   /** Route lists this entity created (destroyed at deregistration). */
   readonly routeLists: Set<number>;
 }

@@ -1,20 +1,14 @@
 // Destinations (spec §8.4.1, §8.4.4, §8.5.3, §8.6.1–8.6.3): destination information records, the
-// exact / most-specific / less-specific queries and RtmHoldDestination. One destInfoX call writes a
-// destination's per-view record into IO_OUT; this file turns it into a DestInfo and references its handles
-// for the caller. Records handed out by RtmGetChangedDests are remembered here (weakly) so that
+// exact / most-specific / less-specific queries and RtmHoldDestination. One destInfoR / destInfoAtR call
+// writes a destination's whole record into IO_OUT and takes the caller's references on its handles;
+// port/records.ts turns it into a DestInfo. Records handed out by RtmGetChangedDests are remembered here (weakly) so that
 // RtmReleaseDestInfo / RtmReleaseDests refuse them (D-60). Allocates the returned records.
 import { RtmError, STATUS, check } from '../errors.js';
-import { AF_INET, AF_INET6, formatPrefix } from '../address.js';
-import { destLastChanged, readOutWords, readResult, routeWord } from '../port/records.js';
-import type { DestHandle, DestInfo, DestQueryOptions, DestViewInfo, EntityHandle, PrefixInput, RouteHandle } from '../types.js';
+import { readDestRecord, readResult } from '../port/records.js';
+import type { DestHandle, DestInfo, DestQueryOptions, PrefixInput } from '../types.js';
 import type { Ctx } from './context.js';
 import { anyViewsArg, destArg, live, prefixIn, protoArg, qual, u32 } from './args.js';
-import { dropAll, take } from './refs.js';
-
-/** Words per view in destInfoX's IO_OUT record: view id, route count, best route, held route, flags. */
-const VIEW_WORDS = 5;
-
-const scratchKey = new Uint32Array(4);
+import { dropAll } from './refs.js';
 
 /** Records handed out by RtmGetChangedDests and not yet released through RtmReleaseChangedDests. */
 const changeRecords = new WeakSet<DestInfo>();
@@ -26,33 +20,17 @@ export function markChangeRecord(info: DestInfo, pending: boolean): void {
   if (pending) changeRecords.add(info); else changeRecords.delete(info);
 }
 
-/** The DestInfo of destination slot d for the caller (views and protocol filter of `o`); handles referenced. */
+/** The DestInfo of destination slot d for the caller (views and protocol filter of `o`): one destInfoAtR call, handles referenced. */
 export function destInfoOf(cx: Ctx, d: number, o: DestQueryOptions, op: string): DestInfo {
   const views = anyViewsArg(cx, o.views, op);
   const proto = protoArg(cx, o.protocolId, op);
-  const c = cx.core, L = cx.L, NIL = c.NIL, hx = cx.x.handleOfX;
-  check(cx.x.destInfoX(cx.t, d, proto, views), op);
-  const belongs = readResult(c, 0), k = readResult(c, 1);
-  const out = readOutWords(c, VIEW_WORDS * k);
-  const viewInfo: DestViewInfo[] = [];
-  for (let i = 0; i < k; i++) {
-    const w = VIEW_WORDS * i, r = out[w + 2], held = out[w + 3];
-    const route = r === NIL ? undefined : hx(L.KIND_ROUTE, r) as RouteHandle;
-    const owner = r === NIL ? undefined : hx(L.KIND_ENTITY, routeWord(c, r, L.ROUTE_OWNER)) as EntityHandle;
-    const holdRoute = held === NIL ? undefined : hx(L.KIND_ROUTE, held) as RouteHandle;
-    viewInfo.push({ viewId: out[w], numRoutes: out[w + 1], route, owner, destFlags: out[w + 4], holdRoute });
-  }
-  const lastChanged = destLastChanged(c, d);
-  const handle = hx(L.KIND_DEST, d) as DestHandle;
-  const len = cx.table.destKeyInto(d, scratchKey);
-  const info: DestInfo = {
-    handle, prefix: formatPrefix(cx.family, scratchKey, 0, len),
-    address: { addressFamily: cx.family === 4 ? AF_INET : AF_INET6, numBits: len },
-    lastChanged, views: belongs, viewInfo,
-  };
-  take(cx, handle);
-  for (const v of viewInfo) { take(cx, v.route); take(cx, v.owner); take(cx, v.holdRoute); }
-  return info;
+  return destInfoAt(cx, d, proto, views, op);
+}
+
+/** destInfoOf with the views and protocol already validated (enumerations resolve them once). */
+export function destInfoAt(cx: Ctx, d: number, proto: number, views: number, op: string): DestInfo {
+  check(cx.x.destInfoAtR(cx.handle, d, proto, views), op);
+  return readDestRecord(cx.core, cx.family, 0);
 }
 
 /** The handles a destination record holds references on. */
@@ -71,8 +49,18 @@ export function releaseRecord(cx: Ctx, info: DestInfo, op: string): void {
 export function getDestInfo(cx: Ctx, o: { dest: DestHandle } & DestQueryOptions): DestInfo {
   const op = 'getDestInfo';
   live(cx, op);
-  const d = destArg(cx, o?.dest, op);
-  return destInfoOf(cx, d, o, op);
+  const dest = o?.dest;
+  if (typeof dest !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
+  let views: number, proto: number;
+  try {
+    views = anyViewsArg(cx, o.views, op);
+    proto = protoArg(cx, o.protocolId, op);
+  } catch (e) {
+    destArg(cx, dest, op);   // spec D-05: an unresolvable handle is reported before a bad parameter
+    throw e;
+  }
+  check(cx.x.destInfoR(cx.handle, dest, proto, views), op);
+  return readDestRecord(cx.core, cx.family, 0);
 }
 
 /** RtmReleaseDestInfo. */

@@ -13,7 +13,7 @@ import type {
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
 import type { Ctx, Instance } from './context.js';
 import { live } from './args.js';
-import { dropEverything, forgetAll as forgetRefs, releaseHandles, take } from './refs.js';
+import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
 import { releaseAllOf } from './holders.js';
 import { dropStagedRoutes } from './locks.js';
@@ -92,7 +92,7 @@ export function register(inst: Instance, identity: EntityIdentity, options: Regi
   const cx: Ctx = {
     inst, core, x, L: inst.layout, table, t: table.t, family, handle, slot, protocolId: proto >>> 0, instanceId: instance >>> 0,
     profile, info: entityInfoOf(inst.instanceId, family, proto >>> 0, instance >>> 0), onEvent: options.onEvent, methods,
-    opaqueSlot, registered: true, cleaned: false, blocked: false, refs: new Map(), routeLists: new Set(),
+    opaqueSlot, registered: true, cleaned: false, blocked: false, routeLists: new Set(),
   };
   inst.entities.set(slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
@@ -129,7 +129,6 @@ export function deregister(cx: Ctx): void {
   check(cx.x.entityDeregister(cx.handle), op);
   forgetRegistrations(cx, regs);
   inst.scheduler.afterChange();
-  dropEverything(cx);
   cx.registered = false;
   inst.entities.delete(cx.slot);
   markSlot(inst, cx.family, cx.opaqueSlot, false);
@@ -141,7 +140,6 @@ export function deregister(cx: Ctx): void {
 /** The instance closed: the entity is gone with it (no core calls: the tables are freed). */
 export function markGone(cx: Ctx): void {
   cx.registered = false;
-  forgetRefs(cx);
 }
 
 /** RtmGetRegisteredEntities: every entity of this table, in registration order; handles referenced. */

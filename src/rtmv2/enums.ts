@@ -16,7 +16,7 @@ import type { Ctx } from './context.js';
 import { anyViewsArg, countArg, destArg, isNull, live, prefixIn, u32Arg } from './args.js';
 import { take } from './refs.js';
 import { criteriaArg, criteriaIn, releaseRoutes } from './routes.js';
-import { destInfoOf, releaseDests } from './dests.js';
+import { destInfoAt, releaseDests } from './dests.js';
 
 
 
@@ -122,7 +122,7 @@ export function getEnumDests(cx: Ctx, o: EnumGetOptions): EnumBatch<DestInfo> {
   const { views, selector } = cursorArg(cx, o?.enumHandle, kind, op);
   const count = countArg(cx, o.count, op);
   const { slots, done } = nextBatch(cx, o.enumHandle, kind, count, op);
-  return { items: slots.map((d) => destInfoOf(cx, d, { views, protocolId: selector }, op)), done };
+  return { items: slots.map((d) => destInfoAt(cx, d, selector, views, op)), done };
 }
 
 // ── routes ────────────────────────────────────────────────────────────────────────────────────────────

@@ -4,15 +4,15 @@
 // records handed out and not yet released (RtmReleaseChangedDests, not RtmReleaseDests, gives them back,
 // D-60) — and turns the core's signal list into one scheduled RTM_CHANGE_NOTIFICATION callback per
 // registration. Allocates one record object per pulled destination.
-import { RtmError, RtmInternalError, check } from '../errors.js';
+import { RtmError, RtmInternalError, STATUS, check } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
-import { readOutSlots, readResult } from '../port/records.js';
+import { readDestRecord, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, countArg, live } from './args.js';
-import { destInfoOf, markChangeRecord, releaseRecord } from './dests.js';
+import { markChangeRecord, releaseRecord } from './dests.js';
 
 const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
 
@@ -70,22 +70,39 @@ function reg(cx: Ctx, h: unknown, op: string): { r: Registration; h: NotifyHandl
   return { r, h: h as NotifyHandle, views: info.views };
 }
 
-/** RtmGetChangedDests: current state of up to `count` queued destinations, records for releaseChangedDests. */
+/**
+ * RtmGetChangedDests: current state of up to `count` queued destinations, records for releaseChangedDests.
+ * One notifyGetChangedR call per REC_CHANGED_MAX destinations (it checks the registration, pops, writes
+ * the records and takes the references); the JS registration is looked up only for its record set.
+ */
 export function getChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> {
   const op = 'getChangedDests';
   live(cx, op);
-  const { r, h, views } = reg(cx, o?.notifyHandle, op);
-  const count = countArg(cx, o.count, op);
-  check(cx.x.notifyGetChanged(cx.handle, h, count), op);
-  const n = readResult(cx.core, 0), done = readResult(cx.core, 1) === 1;
-  const items: DestInfo[] = [];
-  for (const d of readOutSlots(cx.core, n)) {
-    const info = destInfoOf(cx, d, { views, protocolId: 0 }, op);
-    cx.x.destUnkeepX(cx.t, d);    // the queue's keep; the record's references hold it now
-    r.records.add(info);
-    markChangeRecord(info, true);
-    items.push(info);
+  const h = o?.notifyHandle;
+  const r = typeof h === 'number' ? regsOf(cx.inst).get(h) : undefined;
+  let count: number;
+  try {
+    if (!r) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification registration of this entity');
+    count = countArg(cx, o.count, op);
+  } catch (e) {
+    reg(cx, h, op);   // spec D-05: a handle that is not the caller's registration is reported first
+    throw e;
   }
+  const items: DestInfo[] = [];
+  let done = false;
+  do {   // count 0 still asks once: `done` says whether the queue is empty
+    const s = cx.x.notifyGetChangedR(cx.handle, h, count - items.length);
+    if (s === STATUS.ERROR_INVALID_HANDLE) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification registration of this entity');
+    check(s, op);
+    const n = readResult(cx.core, 0);
+    done = readResult(cx.core, 1) === 1;
+    for (let i = 0; i < n; i++) {
+      const info = readDestRecord(cx.core, cx.family, i);
+      r!.records.add(info);
+      markChangeRecord(info, true);
+      items.push(info);
+    }
+  } while (!done && items.length < count);
   return { items, done };
 }
 

@@ -1,38 +1,30 @@
 // Handle references (spec §7.9, §8.11, D-33): every reference an entity takes or gives back goes through
-// this file. The core counts references per record (destRefX, routeRefX, nexthopRefX, entityRefX); the
-// per-entity counts — which make over-release an error and let deregistration give back exactly what the
-// entity held — are kept here in Ctx.refs until the core keeps them, so that swapping them to the core
-// is a change of this file only. take/drop cost one Wasm call and one Map update; nothing allocates but
-// error objects.
-import { RtmError } from '../errors.js';
-import { handleKind } from '../layout.js';
+// this file, and the core keeps them all — the record's own count and the entity's count per record
+// (assembly/refs.ts: refTakeX, refDropX, refCountX, refDropManyX, refTakeManyX). Nothing is mirrored
+// here: over-release is the core's answer, and entityDeregister gives back everything the entity held.
+// take/drop cost one Wasm call; array forms one call per REF_MANY_MAX handles (written at IO_IN through
+// port/records.ts). Nothing allocates but error objects.
+import { RtmError, check } from '../errors.js';
 import type { ReferenceableHandle } from '../types.js';
 import type { Ctx } from './context.js';
-import { live, resolves } from './args.js';
+import { live } from './args.js';
+import { readResult, writeInHandles } from '../port/records.js';
 
-/** The core export that adds ±1 to a record's references, by handle kind; undefined for other kinds. */
-function refFn(cx: Ctx, kind: number): ((h: number, delta: number) => number) | undefined {
-  const L = cx.L, x = cx.x;
-  return kind === L.KIND_DEST ? x.destRefX : kind === L.KIND_ROUTE ? x.routeRefX : kind === L.KIND_NEXTHOP ? x.nexthopRefX
-    : kind === L.KIND_ENTITY ? x.entityRefX : undefined;
-}
+const ERROR_INVALID_HANDLE = 6;
 
-/** Takes one reference on a handle for the entity (0 and unreferenceable kinds: nothing). */
+/**
+ * Takes one reference on a handle for the entity. 0 and handles that are not a destination, route, next
+ * hop or entity of the entity's table: nothing. ERROR_NOT_ENOUGH_MEMORY when the core has no room.
+ */
 export function take(cx: Ctx, h: number | undefined): void {
   if (!h) return;
-  const fn = refFn(cx, handleKind(h));
-  if (!fn || fn(h, 1) !== 0) return;
-  cx.refs.set(h, (cx.refs.get(h) ?? 0) + 1);
+  const s = cx.x.refTakeX(cx.handle, h);
+  if (s !== 0 && s !== ERROR_INVALID_HANDLE) check(s, 'reference');
 }
 
 /** Gives back one of the entity's references; false if it holds none on h. */
 export function drop(cx: Ctx, h: number): boolean {
-  const n = cx.refs.get(h) ?? 0;
-  if (n === 0) return false;
-  const fn = refFn(cx, handleKind(h));
-  if (!fn || fn(h, -1) !== 0) { cx.refs.delete(h); return false; }
-  if (n === 1) cx.refs.delete(h); else cx.refs.set(h, n - 1);
-  return true;
+  return cx.x.refDropX(cx.handle, h) === 0;
 }
 
 /**
@@ -41,10 +33,14 @@ export function drop(cx: Ctx, h: number): boolean {
  */
 export function dropAll(cx: Ctx, hs: readonly (number | undefined)[], op: string, kind = 0): void {
   if (!Array.isArray(hs)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
+  const max = cx.core.k.REF_MANY_MAX;
   let bad = 0;
-  for (const h of hs) {
-    if (!h) continue;
-    if ((kind !== 0 && handleKind(h) !== kind) || !drop(cx, h)) bad++;
+  for (let from = 0; from < hs.length; from += max) {
+    const n = Math.min(max, hs.length - from);
+    writeInHandles(cx.core, hs, from, n);
+    const s = cx.x.refDropManyX(cx.handle, n, kind);
+    if (s === ERROR_INVALID_HANDLE) bad += readResult(cx.core, 0);
+    else check(s, op);
   }
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
 }
@@ -60,23 +56,10 @@ export function dropQuietly(cx: Ctx, hs: readonly number[]): void {
   for (const h of hs) drop(cx, h);
 }
 
-/** References the entity holds on a handle. */
+/** References the entity holds on a handle (0 once the instance closed or the entity's record is gone). */
 export function refCount(cx: Ctx, h: number): number {
-  return cx.refs.get(h) ?? 0;
-}
-
-/** Deregistration (spec §7.16): gives back every reference the entity holds. */
-export function dropEverything(cx: Ctx): void {
-  for (const [h, n] of cx.refs) {
-    const fn = refFn(cx, handleKind(h));
-    if (fn) for (let i = 0; i < n; i++) fn(h, -1);
-  }
-  cx.refs.clear();
-}
-
-/** The instance closed: the core tables are gone, the counts are forgotten. */
-export function forgetAll(cx: Ctx): void {
-  cx.refs.clear();
+  if (cx.inst.isClosed || typeof h !== 'number') return 0;
+  return cx.x.refCountX(cx.handle, h) === 0 ? readResult(cx.core, 0) : 0;
 }
 
 /** RtmReferenceHandles: +1 on each dest/route/next-hop/entity handle of the caller's table; all-or-nothing. */
@@ -84,8 +67,19 @@ export function referenceHandles(cx: Ctx, handles: readonly ReferenceableHandle[
   const op = 'referenceHandles';
   live(cx, op);
   if (!Array.isArray(handles)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
-  for (const h of handles) {
-    if (!resolves(cx, h)) throw new RtmError('ERROR_INVALID_HANDLE', op, `not a destination, route, next-hop or entity handle: ${String(h)}`);
+  const max = cx.core.k.REF_MANY_MAX;
+  for (let from = 0; from < handles.length; from += max) {
+    const n = Math.min(max, handles.length - from);
+    writeInHandles(cx.core, handles, from, n);
+    const s = cx.x.refTakeManyX(cx.handle, n);
+    if (s === 0) continue;
+    // undo the chunks already taken, so that a rejected call takes nothing
+    for (let back = 0; back < from; back += max) {
+      const m = Math.min(max, from - back);
+      writeInHandles(cx.core, handles, back, m);
+      check(cx.x.refDropManyX(cx.handle, m, 0), op);
+    }
+    if (s === ERROR_INVALID_HANDLE) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a destination, route, next-hop or entity handle of this table');
+    check(s, op);
   }
-  for (const h of handles) take(cx, h);
 }

@@ -1,23 +1,24 @@
 // Routes (spec §7.2, §8.4.2, §8.5.1–8.5.2, §8.6.4, §8.6.5): adding, updating and deleting an entity's
 // routes, route information, and the arguments of the route-matching criteria of §8.8.4 (shared by
 // RtmGetExactMatchRoute and route enumerations; the matching itself is the core's). The route records
-// live in the core (one routeAdd / routeDeleteX / routeFindX call does the work); this file validates,
-// keeps the routes' EntitySpecificInfo beside the core records (Instance.routeEsi) and takes the
-// references of handles it returns. Results allocate.
+// live in the core: one routeAddR / routeDeleteR / routeInfoR / routeFindX call does the work and takes
+// or consumes the caller's references; this file validates, keeps the routes' EntitySpecificInfo beside
+// the core records (Instance.routeEsi) and reads the result records through port/records.ts. Results
+// allocate.
 import { RtmError, STATUS, check } from '../errors.js';
 import {
-  INFINITE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF, RTM_ROUTE_CHANGE_NEW,
+  INFINITE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF,
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, routeHopSlots, routeWord, writeHandles } from '../port/records.js';
+import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles } from '../port/records.js';
 import type {
-  AddRouteOptions, AddRouteResult, DestHandle, EntityHandle, ExactMatchRouteOptions, ExactMatchRouteResult,
-  NextHopHandle, RouteCriteria, RouteHandle, RouteInfo, RouteState,
+  AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
+  RouteInfo,
 } from '../types.js';
 import type { Ctx } from './context.js';
 import { anyViewsArg, isNull, live, nullable, prefixIn, routeArg, u32, u32Arg } from './args.js';
-import { dropAll, drop, releaseHandles, take } from './refs.js';
+import { dropAll, releaseHandles, take } from './refs.js';
 
 /** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
 const MAX_HOPS = 256;
@@ -79,19 +80,19 @@ export function addRouteToDest(cx: Ctx, o: AddRouteOptions): AddRouteResult {
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
   const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
   const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
-  check(cx.x.routeAdd(cx.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1,
-    changeIn, 0, deadline, routeList), op);
-  const r = readResult(cx.core, 0), changeFlags = readResult(cx.core, 1);
   const esi = o.entitySpecificInfo ?? null;
-  const rh = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle;
-  if ((changeFlags & RTM_ROUTE_CHANGE_NEW) !== 0) inst.routeEsi[r] = esi;
-  else if (!Object.is(inst.routeEsi[r] ?? null, esi)) {
-    inst.routeEsi[r] = esi;
-    cx.x.routeTouch(rh);
-  }
+  const L = cx.L, c = cx.core;
+  // one crossing (records contract): the core decides "ESI changed" unless it asks us (REC_ADD_ESI_CHECK)
+  check(cx.x.routeAddR(cx.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1,
+    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, o.returnHandle !== false ? 1 : 0), op);
+  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
-  else if (o.returnHandle !== false) { handle = rh; take(cx, rh); }
+  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
+  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(inst.routeEsi[r] ?? null, esi)) {
+    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
+  }
+  inst.routeEsi[r] = esi;
   inst.scheduler.afterChange();
   if (deadline >= 0) inst.scheduler.armTimers();
   return { handle, changeFlags };
@@ -110,9 +111,8 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   const op = 'deleteRouteToDest';
   live(cx, op);
   cx.inst.scheduler.syncNow();
-  check(cx.x.routeDeleteX(cx.handle, nullable(route, op)), op);
+  check(cx.x.routeDeleteR(cx.handle, nullable(route, op)), op);   // consumes the caller's reference, if any
   const flags = readResult(cx.core, 1);
-  drop(cx, route);
   cx.inst.scheduler.afterChange();
   return flags;
 }
@@ -123,31 +123,14 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
 export function getRouteInfo(cx: Ctx, route: RouteHandle): RouteInfo {
   const op = 'getRouteInfo';
   live(cx, op);
-  return routeInfoOf(cx, routeArg(cx, route, op));
+  if (typeof route !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route handle');
+  return routeInfoOf(cx, route, op);
 }
 
-/** The RouteInfo of route slot r, its handles referenced for the caller. */
-export function routeInfoOf(cx: Ctx, r: number): RouteInfo {
-  const L = cx.L, c = cx.core;
-  const d = routeWord(c, r, L.ROUTE_DEST), owner = routeWord(c, r, L.ROUTE_OWNER), nb = routeWord(c, r, L.ROUTE_NEIGHBOUR);
-  const fw = routeWord(c, r, L.ROUTE_FLAGS);
-  const info: RouteInfo = {
-    dest: handleOf(cx, L.KIND_DEST, d) as DestHandle,
-    owner: handleOf(cx, L.KIND_ENTITY, owner) as EntityHandle,
-    neighbour: nb === c.NIL ? undefined : handleOf(cx, L.KIND_NEXTHOP, nb) as NextHopHandle,
-    state: (fw >>> L.ROUTE_STATE_SHIFT) as RouteState,
-    flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff,
-    flags: fw & 0xffff,
-    metric: routeWord(c, r, L.ROUTE_METRIC),
-    preference: routeWord(c, r, L.ROUTE_PREF),
-    views: routeWord(c, r, L.ROUTE_VIEWS),
-    entitySpecificInfo: cx.inst.routeEsi[r] ?? null,
-    nextHops: routeHopSlots(c, r).map((h) => handleOf(cx, L.KIND_NEXTHOP, h) as NextHopHandle),
-    prefix: cx.table.destPrefix(d),
-  };
-  take(cx, info.dest); take(cx, info.owner); if (info.neighbour) take(cx, info.neighbour);
-  for (const h of info.nextHops) take(cx, h);
-  return info;
+/** The RouteInfo of a route handle of the caller's table (one routeInfoR call), its handles referenced for the caller. */
+export function routeInfoOf(cx: Ctx, route: number, op: string): RouteInfo {
+  check(cx.x.routeInfoR(cx.handle, route), op);
+  return readRouteRecord(cx.core, cx.family, cx.inst.routeEsi).info;
 }
 
 /** RtmReleaseRouteInfo. */
@@ -229,9 +212,9 @@ export function getExactMatchRoute(cx: Ctx, o: ExactMatchRouteOptions): ExactMat
   const s = cx.x.routeFindX(cx.handle, len, views, m.flags, m.owner, m.neighbour, m.preference, m.metric, nHops, m.interfaceIndex);
   if (s === STATUS.ERROR_NOT_FOUND) return undefined;
   check(s, op);
-  const r = readResult(cx.core, 0);
-  const info = routeInfoOf(cx, r);
+  const rh = handleOf(cx, cx.L.KIND_ROUTE, readResult(cx.core, 0)) as RouteHandle;
+  const info = routeInfoOf(cx, rh, op);
   let handle: RouteHandle | undefined;
-  if (o.returnHandle !== false) { handle = handleOf(cx, cx.L.KIND_ROUTE, r) as RouteHandle; take(cx, handle); }
+  if (o.returnHandle !== false) { handle = rh; take(cx, handle); }
   return { handle, info };
 }

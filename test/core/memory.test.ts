@@ -446,13 +446,13 @@ describe('the memory cap option', () => {
     const nh = e.addNextHop({ address: '2001:db8::1', interfaceIndex: 1 }).handle!;
     let i = 0;
     for (; i < 1_000_000; i++) {
-      const code = codeOf(() => e.addRouteToDest({ dest: `2001:db8:${(i >> 16) & 0xffff}:${i & 0xffff}::/64`, neighbour: nh, returnHandle: false }));
+      const code = codeOf(() => e.addRouteToDest({ dest: `2001:db8:${((i >> 16) & 0xffff).toString(16)}:${(i & 0xffff).toString(16)}::/64`, neighbour: nh, returnHandle: false }));
       if (code !== undefined) { expect(code).toBe('ERROR_NOT_ENOUGH_MEMORY'); break; }
     }
     expect(core.memoryBytes).toBeLessThanOrEqual(x.memoryCap());
     rtmOn(core, { clock, maxMemoryBytes: 0 });
     expect(x.memoryCap()).toBe(0);
-    e.addRouteToDest({ dest: `2001:db8:${(i >> 16) & 0xffff}:${i & 0xffff}::/64`, neighbour: nh, returnHandle: false });
+    e.addRouteToDest({ dest: `2001:db8:${((i >> 16) & 0xffff).toString(16)}:${(i & 0xffff).toString(16)}::/64`, neighbour: nh, returnHandle: false });
     expect(x.checkInvariants(r2.ipv6.core.t)).toBe(0);
     r1.close();
     r2.close();
