@@ -1,8 +1,11 @@
-// checkInvariants(t): walks a table's trie and checks every structural rule the other files assert
-// one operation at a time; returns 0 or a code naming the first broken rule (see INV_* below). Costs a
-// full walk (O(nodes)); tests call it after operations, hot paths never do. Allocates nothing.
+// checkInvariants(t): walks a table's trie and its entities' next-hop indexes and checks every structural
+// rule the other files assert one operation at a time; returns 0 or a code naming the first broken rule
+// (see INV_* below). Costs a full walk (O(nodes + next hops × log)); tests call it after operations, hot
+// paths never do. Allocates nothing.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
-  DEST_STATE, DEST_S_POPULATED, TABLE_FIB } from './layout';
+  DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, TABLE_NEXTHOPS, ENTITY_NEXT } from './layout';
+import { nhIndexCheck, nhIndexCount } from './nhindex';
+import { entityGet } from './entities';
 import { fibLookup } from './fib';
 import { slabIsAlive } from './slab';
 import { tableGet, tableMaxLen } from './tables';
@@ -24,6 +27,8 @@ export const INV_ROOT: i32 = 10;
 export const INV_COUNT_POPULATED: i32 = 11;
 export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
 export const INV_FIB: i32 = 13;           // the unicast forwarding structure disagrees with the trie
+export const INV_NH_INDEX: i32 = 14;      // an entity's next-hop index (hash, ordered tree) is inconsistent
+export const INV_COUNT_NEXTHOPS: i32 = 15; // the table's next-hop count differs from its entities' indexes
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -76,5 +81,12 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
+  // every entity's next-hop index against its tree; their counts against the table's
+  let nexthops: u32 = 0;
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
+    if (nhIndexCheck(e) != 0) return INV_NH_INDEX;
+    nexthops += nhIndexCount(e);
+  }
+  if (nexthops != tableGet(t, TABLE_NEXTHOPS)) return INV_COUNT_NEXTHOPS;
   return INV_OK;
 }

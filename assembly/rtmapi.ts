@@ -22,7 +22,8 @@ import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst } from './dests';
 import { trieWalk } from './trie';
-import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
+import { nhOrderFirst, nhOrderNext, nhOrderSeek } from './nhindex';
+import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare } from './entities';
 import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest } from './routes';
@@ -205,7 +206,7 @@ export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH:
     h = nhFind(e, key, len, ifIndex);
     if (h != NIL && nhLockedAgainst(h, e)) return ERROR_BUSY;
     if (h == NIL) {
-      if (!slabReserve(SLAB_NEXTHOP, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+      if (!nhReserve(e)) return ERROR_NOT_ENOUGH_MEMORY;
       h = nhCreate(e, key, len, ifIndex);
       createdNh = 1;
     }
@@ -268,13 +269,13 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   if (max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
-  let h = entityGet(e, ENTITY_NEXTHOPS);
+  let h = nhOrderFirst(e);
   if (afterSlot != NIL) {
-    while (h != NIL && h != afterSlot) h = nhGet(h, NEXTHOP_NEXT);
-    if (h != NIL) h = nhGet(h, NEXTHOP_NEXT);
+    // after a slot that is not a live next hop of e, nothing follows
+    h = nhLive(afterSlot) && nhGet(afterSlot, NEXTHOP_OWNER) == e ? nhOrderNext(e, afterSlot) : NIL;
   }
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (; h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) store<u32>(out + (<usize>(n++) << 2), h);
+  for (; h != NIL && n < max; h = nhOrderNext(e, h)) store<u32>(out + (<usize>(n++) << 2), h);
   setRes(0, n);
   return NO_ERROR;
 }
@@ -521,11 +522,17 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
   if (len > maxLen || (rlen != NO_RANGE && rlen > maxLen) || max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
   let key = ioPtr(IO_IN), rkey = ioPtr(IO_IN + 4);
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (let h = entityGet(e, ENTITY_NEXTHOPS); h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) {
-    let c = prefixCompare(nhPtr(h) + (NEXTHOP_ADDR << 2), nhGet(h, NEXTHOP_LEN), key, len);
-    if (c == 0) { let ih = nhGet(h, NEXTHOP_IFINDEX); c = ih < ifIndex ? -1 : ih > ifIndex ? 1 : 0; }
-    if (c < 0 || (c == 0 && inclusive == 0)) continue;
-    if (rlen != NO_RANGE && (nhGet(h, NEXTHOP_LEN) < rlen || !prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen))) continue;
+  let h = nhOrderSeek(e, key, len, ifIndex, inclusive != 0);
+  if (rlen != NO_RANGE && h != NIL) {
+    // the range's members are one run of the order, from (range prefix, interface 0) on
+    let r = nhOrderSeek(e, rkey, rlen, 0, true);
+    if (r == NIL || nhCompare(r, h) > 0) h = r;
+  }
+  for (; h != NIL && n < max; h = nhOrderNext(e, h)) {
+    if (rlen != NO_RANGE && (nhGet(h, NEXTHOP_LEN) < rlen || !prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen))) {
+      if (prefixCompare(nhPtr(h) + (NEXTHOP_ADDR << 2), nhGet(h, NEXTHOP_LEN), rkey, rlen) > 0) break; // past the range
+      continue;
+    }
     store<u32>(out + (<usize>(n++) << 2), h);
   }
   setRes(0, n);
