@@ -133,3 +133,52 @@ export function benchChurn(quick: boolean): Row[] {
       note: `${(w.queued / w.drainMs / 1e3).toFixed(2)} M destinations/s` },
   ];
 }
+
+/**
+ * Next hops by index: µs per addNextHop creating a next hop in an entity that already holds `size`
+ * (timed over chunks of 1,000 new next hops; the median chunk counts), and per findNextHop (+ release)
+ * of a present one. The baseline is the same calls on an entity of 1,000 next hops (the model is linear
+ * per call and cannot be filled to 100,000 in a benchmark run): a ratio near 1 means the cost is flat.
+ */
+function nextHopCosts(size: number, chunks: number): { addUs: number; findUs: number } {
+  const rtm = Rtm.createSync({ families: ['ipv4'], build: 'release' });
+  const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+  const rnd = mulberry32(17);
+  const seen = new Set<number>();
+  const fresh = (): string => {
+    for (;;) {
+      const a = (0x0a000000 | (rnd() & 0xffffff)) >>> 0;
+      if (seen.has(a)) continue;
+      seen.add(a);
+      return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+    }
+  };
+  const present: string[] = [];
+  for (let i = 0; i < size; i++) { const a = fresh(); present.push(a); e.addNextHop({ address: a, interfaceIndex: 1, returnHandle: false }); }
+  const add: number[] = [], find: number[] = [];
+  for (let c = 0; c < chunks; c++) {
+    const names = Array.from({ length: 1000 }, fresh);
+    const t0 = performance.now();
+    for (const address of names) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
+    add.push((performance.now() - t0) / 1000 * 1e3);
+    const probe = Array.from({ length: 1000 }, () => present[rnd() % present.length]);
+    const t1 = performance.now();
+    for (const address of probe) { const f = e.findNextHop({ address, interfaceIndex: 1 }); if (f) e.releaseNextHops([f.handle]); }
+    find.push((performance.now() - t1) / 1000 * 1e3);
+  }
+  rtm.close();
+  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
+  return { addUs: median(add), findUs: median(find) };
+}
+
+export function benchNextHops(quick: boolean): Row[] {
+  const SIZE = 100_000, CHUNKS = quick ? 3 : 9;
+  nextHopCosts(2_000, 2);                                          // warm-up (JIT)
+  const big = nextHopCosts(SIZE, CHUNKS), small = nextHopCosts(1_000, CHUNKS);
+  return [
+    { family: 'IPv4', task: `addNextHop creating a next hop in an entity with ${SIZE} next hops (baseline: with 1000)`, unit: 'µs/call',
+      core: big.addUs, ref: small.addUs, note: 'public layer (address text parsed per call); ratio ≈ 1 = flat' },
+    { family: 'IPv4', task: `findNextHop + releaseNextHops of a present next hop, ${SIZE} next hops (baseline: 1000)`, unit: 'µs/call',
+      core: big.findUs, ref: small.findUs, note: 'public layer; ratio ≈ 1 = flat' },
+  ];
+}
