@@ -1,6 +1,6 @@
 // Entities (registered clients) and their next hops. An entity is identified in its table by
 // (protocol id, instance id); its live next hops are indexed by (address, interface) in nhindex.ts: a
-// hash for find-or-create (O(1) expected) and an ordered tree for enumerations (O(log n)).
+// hash for find-or-create (O(1) expected), put in order only when enumerated.
 // Reference counting: next hops carry internal refs (routes using them) and client refs (handles
 // handed out); a deleted next hop is freed when both reach zero. Entities carry client refs and are
 // freed at deregistration once unreferenced. Allocation: one record per entity / next hop, and one
@@ -15,7 +15,7 @@ import {
 import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve } from './slab';
 import { tableGet, tableSet } from './tables';
 import { copyMasked, prefixCompare } from './addr';
-import { nhIndexFind, nhIndexReserve, nhIndexInsert, nhIndexRemove } from './nhindex';
+import { nhIndexFind, nhIndexReserve, nhIndexInsert, nhIndexRemove, nhIndexAny } from './nhindex';
 
 // ── entity accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -125,8 +125,8 @@ export function nhReserve(e: u32): bool {
 }
 
 /**
- * Creates a next hop of entity e and indexes it (hash and (address, interface) order, so that next-hop
- * enumerations walk the tree in order). Caller ran nhReserve; NIL only if allocation failed.
+ * Creates a next hop of entity e and indexes it (the hash; the (address, interface) order follows at the
+ * next enumeration). Caller ran nhReserve; NIL only if allocation failed.
  */
 export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
   let h = slabAlloc(SLAB_NEXTHOP);
@@ -173,6 +173,11 @@ export function nhDelete(h: u32): void {
   if (z != NIL) nhSet(z, NEXTHOP_ZPREV, h);
   tableSet(t, TABLE_ZNEXTHOPS, h);
   nhMaybeFree(h);
+}
+
+/** Deletes every live next hop of entity e (deregistration, table teardown). */
+export function nhDeleteAll(e: u32): void {
+  for (let h = nhIndexAny(e); h != NIL; h = nhIndexAny(e)) nhDelete(h);
 }
 
 /** Frees a deleted next hop that nothing references (unlinking it from the zombie list). */

@@ -151,9 +151,9 @@ export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
-// │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 left child (live) or next │
-// │ zombie │ 13 right child (live) or previous zombie │ 14 lock holder (as DEST_LOCK) │ 15 table            │
-// └── live: a node of its owner's ordered tree (nhindex.ts); deleted: in the table's zombie list ─────────┘
+// │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 left / next pending / next │
+// │ zombie │ 13 right / previous pending / previous zombie │ 14 lock holder (as DEST_LOCK) │ 15 table       │
+// └── live: in its owner's ordered tree or pending list (nhindex.ts); deleted: in the zombie list ────────┘
 export const NEXTHOP_WORDS: u32 = 16;
 export const NEXTHOP_GEN: u32 = 0;
 export const NEXTHOP_OWNER: u32 = 1;
@@ -166,7 +166,10 @@ export const NEXTHOP_IREFS: u32 = 10;
 export const NEXTHOP_REFS: u32 = 11;
 export const NEXTHOP_NEXT: u32 = 12;
 export const NEXTHOP_ZPREV: u32 = 13;
-/** While live, words 12/13 are the next hop's children in its owner's (address, interface) tree. */
+/**
+ * While live, words 12/13 are the next hop's children in its owner's (address, interface) tree, or its
+ * neighbours in the owner's list of next hops not yet ordered (nhindex.ts).
+ */
 export const NEXTHOP_LEFT: u32 = 12;
 export const NEXTHOP_RIGHT: u32 = 13;
 export const NEXTHOP_LOCK: u32 = 14;

@@ -6,8 +6,8 @@
 // turned into handles by the facade. Next-hop handle lists are f64s at IO_HOPS.
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
-  ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED, ENTITY_NEXTHOPS,
-  NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE, NEXTHOP_NEXT,
+  ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
+  NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
@@ -23,7 +23,7 @@ import { handleSlot } from './handles';
 import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst } from './dests';
 import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext, nhOrderSeek } from './nhindex';
-import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve,
+import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare } from './entities';
 import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest } from './routes';
@@ -101,7 +101,7 @@ export function entityDeregister(h: f64): i32 {
     let n = tableGet(t, TABLE_NOTIFY + i);
     if (notifyGet(n, NOTIFY_OWNER) == e) notifyDestroy(n);
   }
-  while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
+  nhDeleteAll(e);
   entityRetire(e);
   setRes(0, deleted);
   return NO_ERROR;

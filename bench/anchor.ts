@@ -4,8 +4,9 @@
 // anchor on them (build time, bytes per prefix, batch lookups/s as JSON) and checks its per-address
 // answers against rtm-wasm's from the same run (same prefix matched, compared by the lowest input index
 // among duplicate prefixes). A disagreement is printed loudly, written into the report, and fails the
-// run. attachAnchor puts the C figures beside the matching rows: the report's "C anchor" and "ratio to
-// C" columns (C time ÷ rtm-wasm time, i.e. rtm-wasm throughput ÷ C throughput; higher is better for us).
+// run. Timing alternates rounds of the anchor and of rtm-wasm and compares CPU time (robust on a loaded
+// machine). attachAnchor puts the C figures beside the matching rows: the report's "C anchor" and "ratio
+// to C" columns (C time ÷ rtm-wasm time, i.e. rtm-wasm throughput ÷ C throughput; higher is better for us).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,8 +67,10 @@ export function writeKeys(file: string, family: Family, addrs: Uint32Array): voi
 /** What the anchor prints. */
 export interface AnchorJson {
   family: number; structure: string; compiler: string; prefixes: number; unique: number;
-  build_ms: number; build_min_ms: number; build_runs: number; bytes: number; bytes_per_prefix: number;
-  workloads: { keys: number; passes: number; ns_per_lookup: number; best_ns_per_lookup: number; lookups_per_s: number; hits: number }[];
+  build_ms: number; build_min_ms: number; build_cpu_ms: number; build_runs: number; bytes: number; bytes_per_prefix: number;
+  huge_pages: number;
+  workloads: { keys: number; passes: number; ns_per_lookup: number; best_ns_per_lookup: number; cpu_ns_per_lookup: number;
+    lookups_per_s: number; hits: number }[];
 }
 
 /**
@@ -121,11 +124,22 @@ export function disagreements(c: Int32Array, rtm: Int32Array, slotIdx: Int32Arra
 /** One workload of the benchmark: its name (as in the row's task), addresses and rtm-wasm's answers. */
 export interface Workload { readonly name: string; readonly addrs: Uint32Array; readonly rtmOut: Int32Array }
 
+/** rtm-wasm's side of the paired measurement: a full build of the same prefixes, and a batch lookup. */
+export interface RtmSide {
+  build(): void;
+  lookup(addrs: Uint32Array, out: Int32Array): void;
+}
+
 export interface AnchorResult {
   readonly skipped?: string;
   readonly json?: AnchorJson;
-  readonly compiler?: string;
-  /** Lines for the report (what ran, disagreements). */
+  /** Medians over the rounds: C's CPU ms per build and CPU ns per lookup (per workload). */
+  readonly cBuildCpuMs?: number;
+  readonly cLookupCpuNs?: number[];
+  /** Medians over the rounds of C CPU time ÷ rtm-wasm CPU time (build; each workload's lookups). */
+  readonly buildRatio?: number;
+  readonly lookupRatio?: number[];
+  /** Lines for the report (what ran, paired figures, disagreements). */
   readonly notes: string[];
   readonly agree: boolean;
   readonly workloads: readonly string[];
@@ -133,26 +147,66 @@ export interface AnchorResult {
 
 let built: AnchorBuild | undefined;
 
+const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
+
+/**
+ * Runs fn at least once and for about `seconds` of wall time; CPU ms per run. The process's CPU time
+ * counts V8's helper threads too, so a full collection first (bench runs with --expose-gc) keeps
+ * concurrent GC work out of the measurement.
+ */
+function cpuPerRun(fn: () => void, seconds: number): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const w0 = performance.now(), c0 = cpuMs();
+  let runs = 0;
+  do { fn(); runs++; } while (performance.now() - w0 < seconds * 1e3);
+  return (cpuMs() - c0) / runs;
+}
+
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
+
 /**
  * Runs the family's C anchor on the benchmark's prefixes and workloads and checks its answers against
- * rtm-wasm's (destIds: the destination slot of each prefix in rtm-wasm's table).
+ * rtm-wasm's (destIds: the destination slot of each prefix in rtm-wasm's table). Timing is paired: in
+ * each round the anchor runs (its builds, then each workload's batches), then rtm-wasm does the same
+ * (one build, then each workload's batches for as long); both sides count CPU time, so other processes
+ * on a loaded machine disturb the ratio far less than wall time. Ratios are medians over the rounds.
  */
 export function anchorFamily(root: string, family: Family, set: PrefixInput, destIds: Int32Array, workloads: readonly Workload[],
-  quick: boolean): AnchorResult {
+  rtm: RtmSide, quick: boolean): AnchorResult {
   const fam = family === 4 ? 'IPv4' : 'IPv6';
   built ??= buildAnchor(root);
   if (!built.exe) {
     console.error(`bench: ${built.skipped}`);
     return { skipped: built.skipped, notes: [`- C anchor (${fam}): ${built.skipped}`], agree: true, workloads: [] };
   }
-  console.error(`bench: ${fam} C anchor`);
-  const { json, answers } = runAnchor(built.exe, family, set, workloads.map((w) => w.addrs), quick ? 0.3 : 1.5);
+  const rounds = quick ? 3 : 5, seconds = quick ? 0.2 : 0.4;
+  const words = family === 4 ? 1 : 4;
+  const cBuild: number[] = [], rBuild: number[] = [];
+  const cLook: number[][] = workloads.map(() => []), rLook: number[][] = workloads.map(() => []);
+  let json: AnchorJson | undefined, answers: Int32Array[] = [];
+  for (let round = 0; round < rounds; round++) {
+    console.error(`bench: ${fam} C anchor, round ${round + 1} of ${rounds}`);
+    const run = runAnchor(built.exe, family, set, workloads.map((w) => w.addrs), seconds);
+    if (round === 0) { json = run.json; answers = run.answers; }
+    cBuild.push(run.json.build_cpu_ms);
+    run.json.workloads.forEach((w, i) => cLook[i].push(w.cpu_ns_per_lookup));
+    rBuild.push(cpuPerRun(() => rtm.build(), 0));
+    workloads.forEach((w, i) => {
+      const out = new Int32Array(w.addrs.length / words);
+      rLook[i].push(cpuPerRun(() => rtm.lookup(w.addrs, out), seconds) * 1e6 / out.length);
+    });
+  }
+  const j = json!;
   const slotIdx = slotToIndex(destIds, set.count);
-  const notes = [`- C anchor (${fam}): ${json.structure} (bench/anchor/, ${built.compiler}); build ${json.build_ms.toFixed(1)} ms (median of ${json.build_runs}), ` +
-    `${json.bytes_per_prefix.toFixed(1)} B/prefix over ${json.unique} distinct prefixes`];
+  const buildRatio = median(cBuild.map((c, k) => c / rBuild[k]));
+  const lookupRatio = workloads.map((_, i) => median(cLook[i].map((c, k) => c / rLook[i][k])));
+  const cLookupCpuNs = cLook.map(median);
+  const notes = [`- C anchor (${fam}): ${j.structure}${j.huge_pages ? ' (table on transparent huge pages)' : ''} (bench/anchor/, ${built.compiler}); ` +
+    `${j.bytes_per_prefix.toFixed(1)} B/prefix over ${j.unique} distinct prefixes; ${rounds} rounds alternating with rtm-wasm, CPU time; ` +
+    `build ${median(cBuild).toFixed(1)} ms (rtm-wasm ${median(rBuild).toFixed(1)} ms)`];
   let agree = true;
   workloads.forEach((w, i) => {
-    const n = w.addrs.length / (family === 4 ? 1 : 4);
+    const n = w.addrs.length / words;
     const d = disagreements(answers[i], w.rtmOut, slotIdx, n);
     if (d.count > 0) {
       agree = false;
@@ -160,29 +214,34 @@ export function anchorFamily(root: string, family: Family, set: PrefixInput, des
       console.error(`\n!!!!! bench: ${msg} !!!!!\n`);
       notes.push(`- **${msg}**`);
       process.exitCode = 1;
-    } else notes.push(`  - ${w.name}: all ${n} answers agree with rtm-wasm (same prefix matched); ${(json.workloads[i].lookups_per_s / 1e6).toFixed(1)} M lookups/s`);
+    } else {
+      notes.push(`  - ${w.name}: all ${n} answers agree with rtm-wasm (same prefix matched); CPU ns/lookup C ${cLookupCpuNs[i].toFixed(1)} ` +
+        `(${(1e3 / cLookupCpuNs[i]).toFixed(1)} M/s), rtm-wasm ${median(rLook[i]).toFixed(1)} (${(1e3 / median(rLook[i])).toFixed(1)} M/s)`);
+    }
   });
-  return { json, compiler: built.compiler, notes, agree, workloads: workloads.map((w) => w.name) };
+  return { json: j, cBuildCpuMs: median(cBuild), cLookupCpuNs, buildRatio, lookupRatio, notes, agree, workloads: workloads.map((w) => w.name) };
 }
 
-/** A report row with the C anchor's figure in the row's unit. */
-export type AnchorRow = Row & { c?: number };
+/** A report row with the C anchor's figure (in the row's unit) and the ratio to C. */
+export type AnchorRow = Row & { c?: number; cRatio?: number };
 
 /**
- * Puts the anchor's figures beside the family's rows: build (ns/prefix), memory (bytes/prefix) and each
- * workload's batch lookup (ns/lookup). Rows it cannot find get none; the notes say so.
+ * Puts the anchor's figures beside the family's rows: build (CPU ns/prefix), memory (bytes/prefix) and
+ * each workload's batch lookup (CPU ns/lookup), with the paired ratios. Rows it cannot find get none;
+ * the notes say so.
  */
 export function attachAnchor(rows: AnchorRow[], fam: string, r: AnchorResult): void {
   const j = r.json;
   if (!j) return;
-  const mine = rows.filter((x) => x.family === fam);
-  const put = (pick: (x: Row) => boolean, value: number, what: string): void => {
+  const mine: AnchorRow[] = rows.filter((x) => x.family === fam);
+  const put = (pick: (x: Row) => boolean, value: number, ratio: number | undefined, what: string): void => {
     const row = mine.find(pick);
-    if (row) row.c = value; else r.notes.push(`  - (no ${fam} row for ${what}: the C figure is ${value.toFixed(2)})`);
+    if (row) { row.c = value; row.cRatio = ratio ?? value / row.core; } else r.notes.push(`  - (no ${fam} row for ${what}: the C figure is ${value.toFixed(2)})`);
   };
-  put((x) => x.task.startsWith('build'), j.build_ms * 1e6 / j.prefixes, 'build');
-  put((x) => x.task.startsWith('memory'), j.bytes_per_prefix, 'memory');
-  r.workloads.forEach((name, i) => put((x) => x.task.startsWith('batch lookup') && x.task.includes(name), j.workloads[i].ns_per_lookup, `batch lookup, ${name}`));
+  put((x) => x.task.startsWith('build'), r.cBuildCpuMs! * 1e6 / j.prefixes, r.buildRatio, 'build');
+  put((x) => x.task.startsWith('memory'), j.bytes_per_prefix, undefined, 'memory');
+  r.workloads.forEach((name, i) => put((x) => x.task.startsWith('batch lookup') && x.task.includes(name), r.cLookupCpuNs![i], r.lookupRatio![i],
+    `batch lookup, ${name}`));
 }
 
 /** Header cells of the two C columns. */
@@ -190,5 +249,5 @@ export const C_HEADER = ' C anchor | ratio to C |';
 export const C_RULE = '---:|---:|';
 /** The row's C cells: the anchor's figure and C ÷ rtm-wasm (for lookups: rtm-wasm throughput ÷ C throughput). */
 export function cCells(r: AnchorRow): string {
-  return r.c === undefined ? ' — | — |' : ` ${r.c.toFixed(1)} | ${(r.c / r.core).toFixed(2)}× |`;
+  return r.c === undefined ? ' — | — |' : ` ${r.c.toFixed(1)} | ${(r.cRatio ?? r.c / r.core).toFixed(2)}× |`;
 }
