@@ -23,6 +23,8 @@ import { timerFreeAll } from './timers';
 import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
+import { refForgetAll } from './refs';
+import { enumFreeAll } from './enums';
 
 slabInit();
 
@@ -58,6 +60,8 @@ export function tableFree(t: u32): i32 {
   while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
     notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
   }
+  // enumeration cursors of the table's entities
+  enumFreeAll(t, NIL);
   // 1. routes of every entity (deleted as usual) and its next hops
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     purgeRoutes(t, e);
@@ -71,6 +75,8 @@ export function tableFree(t: u32): i32 {
   for (let l: u32 = 0; l < slabHigh(SLAB_LIST); l++) {
     if (slabIsAlive(SLAB_LIST, l) && listGet(l, LIST_TABLE) == t) listDestroy(l);
   }
+  // entities hold references only on records of their own table, all freed here: forget the entries
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) refForgetAll(e);
   while (tableGet(t, TABLE_ENTITIES) != NIL) entityFree(tableGet(t, TABLE_ENTITIES));
   // 2. destinations still present (references, marks, opaque slots), then every node
   let out = ioPtr(IO_OUT);

@@ -1,17 +1,30 @@
-// checkInvariants(t): walks a table's trie and its entities' next-hop indexes and checks every structural
-// rule the other files assert one operation at a time; returns 0 or a code naming the first broken rule
-// (see INV_* below). Costs a full walk (O(nodes + next hops × log)); tests call it after operations, hot
-// paths never do. Allocates nothing.
+// checkInvariants(t): walks a table's trie and checks every structural rule the other files assert
+// one operation at a time, then the next-hop indexes of its entities (nhindex.ts), the table's
+// enumeration cursors (enums.ts) and the reference entries of its entities (refs.ts); returns 0 or a code
+// naming the first broken rule (see INV_* below). Costs a full walk (O(nodes + next hops × log + cursors
+// + reference entries + hash buckets)); tests call it after operations, hot paths never do. Allocates
+// nothing.
+// debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
+// trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
-  DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, TABLE_NEXTHOPS, ENTITY_NEXT } from './layout';
+  DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
+  ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
+  REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
+  NEXTHOP_TABLE, TABLE_NEXTHOPS } from './layout';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
-import { entityGet } from './entities';
 import { fibLookup } from './fib';
 import { slabIsAlive } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
-import { destGet } from './dests';
+import { destGet, destSet } from './dests';
+import { slabLive } from './slab';
+import { kindSlab } from './handles';
+import { entityGet, entitySet, nhGet, nhSet } from './entities';
+import { routeGet, routeSet } from './routes';
+import { enumCheck } from './enums';
+import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
+import { refGet, refFind, refBuckets, refBucketHead, targetKind, targetSlot } from './refs';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -27,8 +40,15 @@ export const INV_ROOT: i32 = 10;
 export const INV_COUNT_POPULATED: i32 = 11;
 export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
 export const INV_FIB: i32 = 13;           // the unicast forwarding structure disagrees with the trie
-export const INV_NH_INDEX: i32 = 14;      // an entity's next-hop index (hash, ordered tree) is inconsistent
-export const INV_COUNT_NEXTHOPS: i32 = 15; // the table's next-hop count differs from its entities' indexes
+export const INV_ENUM: i32 = 14;          // an enumeration cursor of the table is broken (enums.ts enumCheck)
+export const INV_REF_HOLDER: i32 = 15;    // an entry in an entity's reference list names another holder or bad links
+export const INV_REF_TARGET: i32 = 16;    // an entry's record is dead or of another table, or its count is 0
+export const INV_REF_HASH: i32 = 17;      // an entry is not what the hash directory finds for its key
+export const INV_REF_EXCESS: i32 = 18;    // the entries of a record count more references than the record has
+export const INV_REF_RETIRED: i32 = 19;   // a deregistered entity still holds reference entries
+export const INV_REF_LIVE: i32 = 20;      // the directory's chains do not hold exactly the live entries
+export const INV_NH_INDEX: i32 = 21;      // an entity's next-hop index (hash, ordered tree, pending list) is inconsistent
+export const INV_COUNT_NEXTHOPS: i32 = 22; // the table's next-hop count differs from its entities' indexes
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -81,12 +101,118 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
-  // every entity's next-hop index against its tree; their counts against the table's
+  // every entity's next-hop index against its tree and pending list; their counts against the table's
   let nexthops: u32 = 0;
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     if (nhIndexCheck(e) != 0) return INV_NH_INDEX;
     nexthops += nhIndexCount(e);
   }
   if (nexthops != tableGet(t, TABLE_NEXTHOPS)) return INV_COUNT_NEXTHOPS;
-  return INV_OK;
+  if (!enumCheck(t)) return INV_ENUM;
+  return checkRefs(t);
+}
+
+/** The table of the record a reference entry targets if it is alive, else NIL. */
+function targetTable(target: u32): u32 {
+  let kind = targetKind(target), s = targetSlot(target);
+  let slab = kindSlab(kind);
+  if (slab == NIL || !slabIsAlive(slab, s)) return NIL;
+  if (kind == KIND_DEST) return destGet(s, DEST_TABLE);
+  if (kind == KIND_ROUTE) return destGet(routeGet(s, ROUTE_DEST), DEST_TABLE);
+  if (kind == KIND_NEXTHOP) return nhGet(s, NEXTHOP_TABLE);
+  return entityGet(s, ENTITY_TABLE);
+}
+
+/** Adds delta to the client count of a target record; false (unchanged) if it would go below zero. */
+function adjustCount(target: u32, delta: i32): bool {
+  let kind = targetKind(target), s = targetSlot(target);
+  let c: i64;
+  if (kind == KIND_DEST) c = <i64>destGet(s, DEST_REFS);
+  else if (kind == KIND_ROUTE) c = <i64>routeGet(s, ROUTE_REFS);
+  else if (kind == KIND_NEXTHOP) c = <i64>nhGet(s, NEXTHOP_REFS);
+  else c = <i64>(entityGet(s, ENTITY_FLAGS) >>> ENTITY_REFS_SHIFT);
+  c += delta;
+  if (c < 0) return false;
+  if (kind == KIND_DEST) destSet(s, DEST_REFS, <u32>c);
+  else if (kind == KIND_ROUTE) routeSet(s, ROUTE_REFS, <u32>c);
+  else if (kind == KIND_NEXTHOP) nhSet(s, NEXTHOP_REFS, <u32>c);
+  else entitySet(s, ENTITY_FLAGS, (entityGet(s, ENTITY_FLAGS) & ((1 << ENTITY_REFS_SHIFT) - 1)) | (<u32>c << ENTITY_REFS_SHIFT));
+  return true;
+}
+
+/**
+ * Reference entries of the entities of table t: holder lists well linked, records alive in t, each entry
+ * found by the hash, no entries for deregistered entities, and per record the entries' counts summing to
+ * at most the record's count — checked by subtracting every entry's count from its record (a sum above
+ * the count goes below zero) and adding them back. Then, globally, the directory holds every live entry.
+ */
+function checkRefs(t: u32): i32 {
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
+    let prev = NIL;
+    for (let i = entityGet(e, ENTITY_REFS_HEAD); i != NIL; i = refGet(i, REF_NEXT)) {
+      if (refGet(i, REF_HOLDER) != e || refGet(i, REF_PREV) != prev) return INV_REF_HOLDER;
+      if ((entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) != 0) return INV_REF_RETIRED;
+      let target = refGet(i, REF_TARGET);
+      if (refGet(i, REF_COUNT) == 0 || targetTable(target) != t) return INV_REF_TARGET;
+      if (refFind(e, target) != i) return INV_REF_HASH;
+      prev = i;
+    }
+  }
+  // subtract, counting the entries done, then add back exactly those
+  let done: u32 = 0, excess = false;
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && !excess; e = entityGet(e, ENTITY_NEXT)) {
+    for (let i = entityGet(e, ENTITY_REFS_HEAD); i != NIL; i = refGet(i, REF_NEXT)) {
+      if (!adjustCount(refGet(i, REF_TARGET), -<i32>refGet(i, REF_COUNT))) { excess = true; break; }
+      done++;
+    }
+  }
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && done > 0; e = entityGet(e, ENTITY_NEXT)) {
+    for (let i = entityGet(e, ENTITY_REFS_HEAD); i != NIL && done > 0; i = refGet(i, REF_NEXT)) {
+      adjustCount(refGet(i, REF_TARGET), <i32>refGet(i, REF_COUNT));
+      done--;
+    }
+  }
+  if (excess) return INV_REF_EXCESS;
+  let entries: u32 = 0;
+  for (let b: u32 = 0, nb = refBuckets(); b < nb; b++) {
+    for (let i = refBucketHead(b); i != NIL; i = refGet(i, REF_BUCKET_NEXT)) {
+      if (++entries > slabLive(SLAB_REF)) return INV_REF_LIVE;
+    }
+  }
+  return entries == slabLive(SLAB_REF) ? INV_OK : INV_REF_LIVE;
+}
+
+// ── debugTrap: a deliberate trap in the debug build (tests of the facade's guard) ─────────────────────
+export const DEBUG_TRAP_OFF: u32 = 0;        // disarm
+export const DEBUG_TRAP_NOW: u32 = 1;        // `unreachable` now (WebAssembly.RuntimeError)
+export const DEBUG_TRAP_ASSERT: u32 = 2;     // a failing assert now (env.abort)
+export const DEBUG_TRAP_NEXT: u32 = 3;       // `unreachable` at the next trap point (routeAdd, destInfoX)
+export const DEBUG_TRAP_ASSERT_NEXT: u32 = 4; // a failing assert at the next trap point
+
+let trapArmed: u32 = DEBUG_TRAP_OFF;
+
+/**
+ * Traps on purpose (kinds DEBUG_TRAP_*); returns NO_ERROR once armed, ERROR_INVALID_PARAMETER for an
+ * unknown kind. Release builds (ASC_NO_ASSERT) never trap here: ERROR_NOT_SUPPORTED.
+ */
+export function debugTrap(kind: u32): i32 {
+  if (ASC_NO_ASSERT) return ERROR_NOT_SUPPORTED;
+  if (kind == DEBUG_TRAP_NOW) unreachable();
+  if (kind == DEBUG_TRAP_ASSERT) assert(false, 'debugTrap');
+  if (kind > DEBUG_TRAP_ASSERT_NEXT) return ERROR_INVALID_PARAMETER;
+  trapArmed = kind;
+  return NO_ERROR;
+}
+
+/** A trap point: fires a trap armed by debugTrap (debug builds only; nothing in release). */
+// @ts-ignore: decorator
+@inline export function debugTrapPoint(): void {
+  if (!ASC_NO_ASSERT && trapArmed != DEBUG_TRAP_OFF) fireTrap();
+}
+
+function fireTrap(): void {
+  let kind = trapArmed;
+  trapArmed = DEBUG_TRAP_OFF;
+  if (kind == DEBUG_TRAP_NEXT) unreachable();
+  assert(false, 'debugTrap (armed)');
 }

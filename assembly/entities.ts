@@ -11,11 +11,12 @@ import {
   NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
   TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE, NEXTHOP_TABLE, ENTITY_OWNED,
+  ENTITY_REFS_HEAD, NO_RANGE,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve } from './slab';
 import { tableGet, tableSet } from './tables';
-import { copyMasked, prefixCompare } from './addr';
-import { nhIndexFind, nhIndexReserve, nhIndexInsert, nhIndexRemove, nhIndexAny } from './nhindex';
+import { copyMasked, prefixCompare, prefixEq } from './addr';
+import { nhIndexFind, nhIndexReserve, nhIndexInsert, nhIndexRemove, nhIndexAny, nhOrderSeek, nhOrderNext } from './nhindex';
 
 // ── entity accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -49,6 +50,7 @@ export function entityCreate(t: u32, proto: u32, instance: u32): u32 {
   entitySet(e, ENTITY_INSTANCE, instance);
   entitySet(e, ENTITY_NEXTHOPS, NIL);
   entitySet(e, ENTITY_NEXT, NIL);
+  entitySet(e, ENTITY_REFS_HEAD, NIL);
   // append: registration order is the order RtmGetRegisteredEntities reports
   let last = tableGet(t, TABLE_ENTITIES);
   if (last == NIL) tableSet(t, TABLE_ENTITIES, e);
@@ -153,10 +155,42 @@ export function nhLockedAgainst(h: u32, e: u32): bool {
 
 /** Order of next hops: address in canonical prefix order, then interface index. */
 export function nhCompare(a: u32, b: u32): i32 {
-  let c = prefixCompare(nhPtr(a) + (NEXTHOP_ADDR << 2), nhGet(a, NEXTHOP_LEN), nhPtr(b) + (NEXTHOP_ADDR << 2), nhGet(b, NEXTHOP_LEN));
+  return nhComparePos(a, nhPtr(b) + (NEXTHOP_ADDR << 2), nhGet(b, NEXTHOP_LEN), nhGet(b, NEXTHOP_IFINDEX));
+}
+
+/** Next hop a against the position (address key, len, interface) in next-hop order: -1, 0 or 1. */
+export function nhComparePos(a: u32, key: usize, len: u32, ifIndex: u32): i32 {
+  let c = prefixCompare(nhPtr(a) + (NEXTHOP_ADDR << 2), nhGet(a, NEXTHOP_LEN), key, len);
   if (c != 0) return c;
-  let ia = nhGet(a, NEXTHOP_IFINDEX), ib = nhGet(b, NEXTHOP_IFINDEX);
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+  let ia = nhGet(a, NEXTHOP_IFINDEX);
+  return ia < ifIndex ? -1 : ia > ifIndex ? 1 : 0;
+}
+
+/** True if next hop h's address is covered by the prefix (rkey, rlen) (an RTM_ENUM_RANGE bound). */
+export function nhInRange(h: u32, rkey: usize, rlen: u32): bool {
+  return nhGet(h, NEXTHOP_LEN) >= rlen && prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen);
+}
+
+/**
+ * Entity e's next hops in (address, interface) order from the position (key, len, ifIndex) — after it,
+ * or at it if inclusive — and, unless rlen is NO_RANGE, only those covered by (rkey, rlen): the first, or
+ * NIL. O(log n) (nhindex.ts orders pending next hops first). The range's members are one run of the
+ * order, so the walk starts at the later of the position and (range prefix, interface 0) and ends at the
+ * first next hop outside the range.
+ */
+export function nhWalkFirst(e: u32, key: usize, len: u32, ifIndex: u32, inclusive: bool, rkey: usize, rlen: u32): u32 {
+  let h = nhOrderSeek(e, key, len, ifIndex, inclusive);
+  if (rlen != NO_RANGE && h != NIL) {
+    let r = nhOrderSeek(e, rkey, rlen, 0, true);
+    if (r == NIL || nhCompare(r, h) > 0) h = r;
+  }
+  return h == NIL || rlen == NO_RANGE || nhInRange(h, rkey, rlen) ? h : NIL;
+}
+
+/** The next hop after h in a walk begun by nhWalkFirst with the same range, or NIL. */
+export function nhWalkNext(e: u32, h: u32, rkey: usize, rlen: u32): u32 {
+  h = nhOrderNext(e, h);
+  return h == NIL || rlen == NO_RANGE || nhInRange(h, rkey, rlen) ? h : NIL;
 }
 
 /** Marks a next hop deleted and takes it out of its owner's index; freed once unreferenced. */

@@ -3,7 +3,8 @@
 // freed slot bumps its generation, so a stale handle never aliases the slot's next occupant (until
 // 2^24 reuses of that one slot). Decoding validates kind, range, liveness and generation.
 import { NIL, GEN_MASK, GEN_ALIVE, KIND_TABLE, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
-  KIND_NOTIFY, SLAB_TABLE, SLAB_ENTITY, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP, SLAB_LIST, SLAB_NOTIFY } from './layout';
+  KIND_NOTIFY, KIND_ENUM, SLAB_TABLE, SLAB_ENTITY, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP, SLAB_LIST, SLAB_NOTIFY,
+  SLAB_ENUM } from './layout';
 import { slabRec, slabHigh } from './slab';
 
 const SLOT_BITS: u64 = 25;
@@ -21,6 +22,7 @@ export function kindSlab(kind: u32): u32 {
     case KIND_NEXTHOP: return SLAB_NEXTHOP;
     case KIND_LIST: return SLAB_LIST;
     case KIND_NOTIFY: return SLAB_NOTIFY;
+    case KIND_ENUM: return SLAB_ENUM;
     default: return NIL;
   }
 }

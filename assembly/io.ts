@@ -8,6 +8,12 @@ export const IO_RES: u32 = 0;                                // 16 result words
 export const IO_IN: u32 = 16;                                // IO_BATCH_MAX × 4 words of input
 export const IO_OUT: u32 = IO_IN + IO_BATCH_MAX * 4;         // IO_BATCH_MAX × 4 words of output
 export const IO_WORDS: u32 = IO_OUT + IO_BATCH_MAX * 4;
+/**
+ * Where exports that list objects (enumerations) also write their handles: IO_BATCH_MAX f64s filling
+ * the second half of the output region (word offset; 8-byte aligned). Item i's slot is IO_OUT + i, its
+ * handle the f64 at word IO_OUT_HANDLES + 2i.
+ */
+export const IO_OUT_HANDLES: u32 = IO_OUT + IO_BATCH_MAX * 2;
 
 export const IO_BASE: usize = memory.data(<i32>(IO_WORDS * 4), 16);
 

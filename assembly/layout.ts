@@ -17,7 +17,10 @@ export const SLAB_NEXTHOP: u32 = 4;
 export const SLAB_ENTITY: u32 = 5;
 export const SLAB_NOTIFY: u32 = 6;
 export const SLAB_LIST: u32 = 7;
-export const SLAB_KINDS: u32 = 8;
+export const SLAB_ENUM: u32 = 8;
+export const SLAB_ENUMX: u32 = 9;
+export const SLAB_REF: u32 = 10;
+export const SLAB_KINDS: u32 = 11;
 
 // ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -120,8 +123,8 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
 // │ 6 views      │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain │ 9 creation seq │
 // │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
-// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18..19 reserved         │
-// └──────────── the dest chain is sorted by (preference, metric, seq): lower wins ────────────────────────┘
+// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18 enum mark │ 19 ESI   │
+// └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
 export const ROUTE_WORDS: u32 = 20;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
@@ -142,6 +145,16 @@ export const ROUTE_REFS: u32 = 15;
 export const ROUTE_HEAPPOS: u32 = 16;
 /** Insertion number into its route list (list enumerations resume after the last one returned). */
 export const ROUTE_LSEQ: u32 = 17;
+/** Scratch of one enumeration Get (enums.ts): equals that call's stamp when the cursor returned the route. */
+export const ROUTE_EMARK: u32 = 18;
+/**
+ * Whether the route's EntitySpecificInfo (a JS value the facade keeps by route slot) is NULL: routeAddR
+ * keeps it exact, so that it can tell most ESI changes without the facade knowing the slot in advance.
+ */
+export const ROUTE_ESI: u32 = 19;
+export const ROUTE_ESI_NULL: u32 = 0;     // NULL (every route starts so: records are zeroed)
+export const ROUTE_ESI_SET: u32 = 1;      // a non-NULL value
+export const ROUTE_ESI_UNKNOWN: u32 = 2;  // last set through routeAdd, which is not told: the facade compares
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)
@@ -175,11 +188,13 @@ export const NEXTHOP_RIGHT: u32 = 13;
 export const NEXTHOP_LOCK: u32 = 14;
 export const NEXTHOP_TABLE: u32 = 15;
 
-// ╒══════════ Entity: ENTITY_WORDS = 10 × u32 ════════════════════════════════════════════════════════╕
+// ╒══════════ Entity: ENTITY_WORDS = 11 × u32 ════════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 next-hop tree root │ 5 live routes │ 6 next   │
-// │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 nh index  │
+// │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 first ref │
+// │ 10 next-hop hash block (nhindex.ts; 0 = no live next hop)                                          │
 // └── a deregistered entity is freed when no client reference and no record it owns is left ──────────┘
-export const ENTITY_WORDS: u32 = 10;
+// Word 9 heads the list of reference entries the entity holds (refs.ts; NIL = none).
+export const ENTITY_WORDS: u32 = 11;
 export const ENTITY_GEN: u32 = 0;
 export const ENTITY_TABLE: u32 = 1;
 export const ENTITY_PROTO: u32 = 2;
@@ -189,8 +204,9 @@ export const ENTITY_ROUTES: u32 = 5;
 export const ENTITY_NEXT: u32 = 6;
 export const ENTITY_FLAGS: u32 = 7;
 export const ENTITY_OWNED: u32 = 8;
+export const ENTITY_REFS_HEAD: u32 = 9;
 /** Byte address of the entity's next-hop hash block (nhindex.ts); 0 = it has no live next hop. */
-export const ENTITY_NHINDEX: u32 = 9;
+export const ENTITY_NHINDEX: u32 = 10;
 export const ENTITY_F_DEREGISTERED: u32 = 1;
 export const ENTITY_REFS_SHIFT: u32 = 8;
 
@@ -207,6 +223,20 @@ export const ROUTE_FLAGS_FORWARDING: u32 = 0x000f;
 export const FIRED_ALL: u32 = 1;
 export const FIRED_BEST: u32 = 2;
 export const FIRED_FWD: u32 = 4;
+/** RTM_ENUM_FLAGS (spec §3.6): range group and owner bits. */
+export const ENUM_NEXT: u32 = 0x1;
+export const ENUM_RANGE: u32 = 0x2;
+export const ENUM_OWN_ROUTES: u32 = 0x00010000;
+export const ENUM_OWN_DESTS: u32 = 0x01000000;
+/** RTM_MATCH_FLAGS (spec §3.5): bits outside MATCH_ALL are ignored (they are part of RTM_MATCH_FULL). */
+export const MATCH_OWNER: u32 = 0x1;
+export const MATCH_NEIGHBOUR: u32 = 0x2;
+export const MATCH_PREF: u32 = 0x4;
+export const MATCH_NEXTHOP: u32 = 0x8;
+export const MATCH_INTERFACE: u32 = 0x10;
+export const MATCH_ALL: u32 = 0x1f;
+/** RTM_THIS_PROTOCOL (spec §7.15): the caller's own protocol id. */
+export const THIS_PROTOCOL: u32 = 0xffffffff;
 
 // ╒══════════ Notification registration: NOTIFY_WORDS = 12 × u32 ═════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 index (bit position) │ 4 target views (0 = all) │ 5 notify flags   │
@@ -238,13 +268,68 @@ export const LIST_HEAD: u32 = 3;
 export const LIST_TAIL: u32 = 4;
 export const LIST_COUNT: u32 = 5;
 
+// ╒══════════ Enumeration cursor: ENUM_WORDS = 34 × u32 (enums.ts; handles of KIND_ENUM) ═══════════════╕
+// │ 0 gen │ 1 table │ 2 owner entity │ 3 kind (ENUM_K_*) | flags (ENUM_F_*) │ 4 target views (0 = any)   │
+// │ 5 protocol selector (dests; resolved) or match flags & 0x1f (routes) │ 6 start len │ 7 last len     │
+// │ 8..11 start key (NEXT/RANGE; zero for START) │ 12..15 last key (the last position returned)        │
+// │ 16 last preference | last interface (next hops) | last insertion number (lists) │ 17 last metric    │
+// │ 18 last creation seq │ 19 criterion interface index                                                 │
+// │ 20..21 target handle, f64: the destination (one-destination routes) or the route list               │
+// │ 22..23 criterion owner, f64 │ 24..25 criterion neighbour, f64 (0 = NULL)                             │
+// │ 26..27 criterion preference, f64 │ 28..29 criterion metric, f64                                     │
+// │ 30 criterion next hops (ENUMX chain) │ 31 their count │ 32 routes returned at the last key (ENUMX   │
+// │ chain) │ 33 their count                                                                              │
+// └──── f64 fields sit at even words (records are 136 bytes, chunks page-aligned: 8-byte aligned) ────────┘
+export const ENUM_WORDS: u32 = 34;
+export const ENUM_TABLE: u32 = 1;
+export const ENUM_OWNER: u32 = 2;
+export const ENUM_KF: u32 = 3;
+export const ENUM_VIEWS: u32 = 4;
+export const ENUM_SEL: u32 = 5;
+export const ENUM_START_LEN: u32 = 6;
+export const ENUM_LAST_LEN: u32 = 7;
+export const ENUM_START_KEY: u32 = 8;
+export const ENUM_LAST_KEY: u32 = 12;
+export const ENUM_LAST_A: u32 = 16;
+export const ENUM_LAST_METRIC: u32 = 17;
+export const ENUM_LAST_SEQ: u32 = 18;
+export const ENUM_CRIT_IF: u32 = 19;
+export const ENUM_TARGET: u32 = 20;
+export const ENUM_CRIT_OWNER: u32 = 22;
+export const ENUM_CRIT_NB: u32 = 24;
+export const ENUM_CRIT_PREF: u32 = 26;
+export const ENUM_CRIT_METRIC: u32 = 28;
+export const ENUM_CRIT_HOPS: u32 = 30;
+export const ENUM_CRIT_NHOPS: u32 = 31;
+export const ENUM_RET: u32 = 32;
+export const ENUM_RET_COUNT: u32 = 33;
+export const ENUM_K_DEST: u32 = 1;
+export const ENUM_K_ROUTE: u32 = 2;
+export const ENUM_K_NEXTHOP: u32 = 3;
+export const ENUM_K_LIST: u32 = 4;
+export const ENUM_K_MASK: u32 = 0xff;
+export const ENUM_F_OWN: u32 = 0x100;        // OWN_DESTS / OWN_ROUTES
+export const ENUM_F_RANGE: u32 = 0x200;      // only the sub-tree of the start prefix
+export const ENUM_F_ONE_DEST: u32 = 0x400;   // route enumeration over the target destination only
+export const ENUM_F_HAS_LAST: u32 = 0x800;   // the last-position words are set
+
+// ╒══════════ Enumeration chunk: ENUMX_WORDS = 16 × u32 (no generation) ═══════════════════════════════╕
+// │ 0 next chunk (NIL) │ 1 entries used (≤ ENUMX_CAP) │ 2..15 ENUMX_CAP entries of 2 words:             │
+// │ a criterion next-hop handle (f64), or a returned route (slot, creation seq)                         │
+// └──────────── a cursor's chain grows at its head; free link in word 0 ───────────────────────────────┘
+export const ENUMX_WORDS: u32 = 16;
+export const ENUMX_NEXT: u32 = 0;
+export const ENUMX_USED: u32 = 1;
+export const ENUMX_DATA: u32 = 2;
+export const ENUMX_CAP: u32 = 7;
+
 // ── handle kinds (handles.ts) ─────────────────────────────────────────────────────────────────────────
 export const KIND_TABLE: u32 = 1;
 export const KIND_ENTITY: u32 = 2;
 export const KIND_DEST: u32 = 3;
 export const KIND_ROUTE: u32 = 4;
 export const KIND_NEXTHOP: u32 = 5;
-/** Kinds of objects the facade keeps (enumerations) or that live in the dynamics layer. */
+/** Enumeration cursors (enums.ts; the facade's own cursor handles have generation 0, so they never alias). */
 export const KIND_ENUM: u32 = 6;
 export const KIND_LIST: u32 = 7;
 export const KIND_NOTIFY: u32 = 8;
@@ -255,3 +340,93 @@ export const QUAL_POPULATED: u32 = DEST_S_POPULATED;
 
 /** "No range" for nextBatch's range length argument. */
 export const NO_RANGE: u32 = 0xff;
+
+// ╒══════════ Reference entry: REF_WORDS = 6 × u32 (refs.ts) ═════════════════════════════════════════════╕
+// │ 0 holder entity slot │ 1 target: kind << REF_KIND_SHIFT | record slot │ 2 count (≥ 1)                    │
+// │ 3 next entry in its hash bucket (free-list link) │ 4 previous in the holder's list │ 5 next in it      │
+// └── one entry per (holder, target) holding references; the holder's list starts at ENTITY_REFS_HEAD ──┘
+// Per-entity client references (spec §7.9, D-33). The target record's own client count (DEST_REFS,
+// ROUTE_REFS, NEXTHOP_REFS, entity refs) includes every entry's count; counts taken through the
+// record-level exports (destRefX, …) have no entry, so the sum of entries of a record is ≤ its count.
+export const REF_WORDS: u32 = 6;
+export const REF_HOLDER: u32 = 0;
+export const REF_TARGET: u32 = 1;
+export const REF_COUNT: u32 = 2;
+export const REF_BUCKET_NEXT: u32 = 3;
+export const REF_PREV: u32 = 4;
+export const REF_NEXT: u32 = 5;
+/** Record slots are 25 bits (handles.ts); the kind (KIND_*) sits above them in REF_TARGET. */
+export const REF_KIND_SHIFT: u32 = 25;
+
+// ── Records of the one-crossing exports (records.ts) ──────────────────────────────────────────────────
+// Written into the I/O area at IO_OUT as f64 words (handles are f64; 0 = NULL), read by the facade at
+// f64 index (ioBase/4 + IO_OUT)/2 + REC_*. A prefix key is 4 × u32 packed into two f64 words: key word w
+// is u32 index 2 × (f64 index of REC_…_KEY) + w. Small numbers are exact in f64.
+
+// ╒══════════ routeAddR result: REC_ADD_WORDS = 9 × f64 ══════════════════════════════════════════════════╕
+// │ 0 route handle │ 1 change flags (CHANGE_NEW, CHANGE_BEST) │ 2 dest handle │ 3 route slot │ 4 dest slot │
+// │ 5 fired (FIRED_* << 3 × view) │ 6 1 if the destination was created │ 7 1 if a reference was taken  │
+// │ 8 1 if the facade must compare EntitySpecificInfo itself (and call routeTouch if it changed)         │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_ADD_ROUTE: u32 = 0;
+export const REC_ADD_CHANGE: u32 = 1;
+export const REC_ADD_DEST: u32 = 2;
+export const REC_ADD_ROUTE_SLOT: u32 = 3;
+export const REC_ADD_DEST_SLOT: u32 = 4;
+export const REC_ADD_FIRED: u32 = 5;
+export const REC_ADD_DEST_CREATED: u32 = 6;
+export const REC_ADD_REF: u32 = 7;
+export const REC_ADD_ESI_CHECK: u32 = 8;
+export const REC_ADD_WORDS: u32 = 9;
+/** routeAddR's `esi` argument: what the facade knows of the new EntitySpecificInfo. */
+export const ESI_IN_NULL: u32 = 0;        // the new value is NULL
+export const ESI_IN_SET: u32 = 1;         // non-NULL; whether it equals the old one is unknown
+export const ESI_IN_CHANGED: u32 = 2;     // non-NULL and known to differ (the caller named the route)
+export const ESI_IN_SAME: u32 = 3;        // non-NULL and known to be the same value
+
+// ╒══════════ routeInfoR result (RTM_ROUTE_INFO): REC_ROUTE_WORDS = 16 × f64, then the next hops ═══════╕
+// │ 0 dest handle │ 1 owner handle │ 2 neighbour handle (0) │ 3 state │ 4 flags1 │ 5 flags │ 6 metric  │
+// │ 7 preference │ 8 views │ 9 route slot │ 10 ESI (ROUTE_ESI_*) │ 11 dest slot │ 12..13 dest key      │
+// │ 14 prefix length │ 15 next-hop count n │ 16.. n next-hop handles (n ≤ MAX_HOPS_LIMIT)             │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_ROUTE_DEST: u32 = 0;
+export const REC_ROUTE_OWNER: u32 = 1;
+export const REC_ROUTE_NEIGHBOUR: u32 = 2;
+export const REC_ROUTE_STATE: u32 = 3;
+export const REC_ROUTE_FLAGS1: u32 = 4;
+export const REC_ROUTE_FLAGS: u32 = 5;
+export const REC_ROUTE_METRIC: u32 = 6;
+export const REC_ROUTE_PREF: u32 = 7;
+export const REC_ROUTE_VIEWS: u32 = 8;
+export const REC_ROUTE_SLOT: u32 = 9;
+export const REC_ROUTE_ESI: u32 = 10;
+export const REC_ROUTE_DEST_SLOT: u32 = 11;
+export const REC_ROUTE_KEY: u32 = 12;
+export const REC_ROUTE_LEN: u32 = 14;
+export const REC_ROUTE_NHOPS: u32 = 15;
+export const REC_ROUTE_HOPS: u32 = 16;
+export const REC_ROUTE_WORDS: u32 = 16;
+
+// ╒══════════ destInfoR / notifyGetChangedR record (RTM_DEST_INFO): REC_DEST_WORDS = 20 × f64 ══════════╕
+// │ 0 dest handle │ 1 dest slot │ 2..3 key │ 4 prefix length │ 5 lastChanged (ms) │ 6 BelongsToViews    │
+// │ 7 view entries k (requested views, ascending) │ 8.. k entries of REC_DVIEW_WORDS (unused ones stale)│
+// ├── view entry: REC_DVIEW_WORDS = 6 × f64 ─────────────────────────────────────────────────────────────┤
+// │ 0 view id │ 1 live routes in the view │ 2 route handle (0) │ 3 its owner's handle (0)                │
+// │ 4 the route's flags (DestFlags; 0 without a route) │ 5 hold route handle (0)                          │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_DEST_HANDLE: u32 = 0;
+export const REC_DEST_SLOT: u32 = 1;
+export const REC_DEST_KEY: u32 = 2;
+export const REC_DEST_LEN: u32 = 4;
+export const REC_DEST_CHANGED: u32 = 5;
+export const REC_DEST_VIEWS: u32 = 6;
+export const REC_DEST_NVIEWS: u32 = 7;
+export const REC_DEST_VIEW: u32 = 8;
+export const REC_DVIEW_ID: u32 = 0;
+export const REC_DVIEW_ROUTES: u32 = 1;
+export const REC_DVIEW_ROUTE: u32 = 2;
+export const REC_DVIEW_OWNER: u32 = 3;
+export const REC_DVIEW_FLAGS: u32 = 4;
+export const REC_DVIEW_HOLD: u32 = 5;
+export const REC_DVIEW_WORDS: u32 = 6;
+export const REC_DEST_WORDS: u32 = REC_DEST_VIEW + VIEW_COUNT * REC_DVIEW_WORDS;

@@ -22,7 +22,7 @@ function entityOf(h: f64): u32 {
   return e != NIL && entityActive(e) ? e : NIL;
 }
 /** The registration a notify handle names if entity e owns it, else NIL. */
-function notifyOf(e: u32, h: f64): u32 {
+export function notifyOf(e: u32, h: f64): u32 {
   let n = handleSlot(h, KIND_NOTIFY);
   return n != NIL && notifyGet(n, NOTIFY_OWNER) == e ? n : NIL;
 }

@@ -13,7 +13,7 @@ import {
   DEST_ROUTES, DEST_NLIVE, DEST_BEST, DEST_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DEST_HOLD_VIEWS, DEST_HOLD_MS,
-  DEST_HEAPPOS, DEST_KEEPS,
+  DEST_HEAPPOS, DEST_KEEPS, ENTITY_PROTO,
 } from './layout';
 import { slabAlloc, slabFree, recPtr } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -55,19 +55,33 @@ export function setNowMs(ms: f64): void { nowMs = ms; }
 /** Change types fired by the last operation: FIRED_* << (3 × view id). */
 export let fired: u32 = 0;
 
+/**
+ * Route order (spec §7.1 B6), the one definition: lower preference first, then lower metric, then the
+ * older route (lower creation seq; unique per table, so two routes never tie). Compares positions
+ * (preference, metric, seq) a and b as a comparator: < 0 when a comes first, 0 only for equal positions.
+ * A destination's chain is kept in this order (chainInsert); enumerations return routes in it (enums.ts).
+ */
+export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, sb: u32): i32 {
+  if (pa != pb) return pa < pb ? -1 : 1;
+  if (ma != mb) return ma < mb ? -1 : 1;
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Route order of route a against the position (pref, metric, seq): < 0 before, 0 at, > 0 after it. */
 // @ts-ignore: decorator
-@inline function better(a: u32, b: u32): bool {
-  // lower preference, then lower metric, then older (lower creation seq)
-  let pa = routeGet(a, ROUTE_PREF), pb = routeGet(b, ROUTE_PREF);
-  if (pa != pb) return pa < pb;
-  let ma = routeGet(a, ROUTE_METRIC), mb = routeGet(b, ROUTE_METRIC);
-  if (ma != mb) return ma < mb;
-  return routeGet(a, ROUTE_SEQ) < routeGet(b, ROUTE_SEQ);
+@inline export function routeComparePos(a: u32, pref: u32, metric: u32, seq: u32): i32 {
+  return routeOrderCompare(routeGet(a, ROUTE_PREF), routeGet(a, ROUTE_METRIC), routeGet(a, ROUTE_SEQ), pref, metric, seq);
+}
+
+/** True if route a comes before route b in route order. */
+// @ts-ignore: decorator
+@inline export function routeBefore(a: u32, b: u32): bool {
+  return routeComparePos(a, routeGet(b, ROUTE_PREF), routeGet(b, ROUTE_METRIC), routeGet(b, ROUTE_SEQ)) < 0;
 }
 
 function chainInsert(d: u32, r: u32): void {
   let prev = NIL, cur = destGet(d, DEST_ROUTES);
-  while (cur != NIL && better(cur, r)) { prev = cur; cur = routeGet(cur, ROUTE_NEXT); }
+  while (cur != NIL && routeBefore(cur, r)) { prev = cur; cur = routeGet(cur, ROUTE_NEXT); }
   routeSet(r, ROUTE_NEXT, cur);
   if (prev == NIL) destSet(d, DEST_ROUTES, r); else routeSet(prev, ROUTE_NEXT, r);
 }
@@ -82,26 +96,36 @@ function chainRemove(d: u32, r: u32): void {
 }
 
 /**
- * Recomputes the best route of every view and the destination's state word. Cases per view:
- * 1. no live route in the view → NIL; 2. the incumbent ties the first candidate on (preference,
- * metric) → the incumbent stays (B4); 3. otherwise the first candidate in chain order.
+ * The route reported for view v of destination d among the live routes in v owned by protocol `proto`
+ * (0 = any protocol) — the one home of the incumbent rule (spec §7.1 B4, §7.15). Cases: 1. no candidate
+ * → NIL; 2. the incumbent `inc` (the view's best route so far, NIL for none) is still a candidate and
+ * ties the first candidate in chain order on (preference, metric) → the incumbent; 3. otherwise the
+ * first candidate. Best-route selection passes proto 0; per-protocol queries pass the protocol and the
+ * current best route, so a tied overall best of that protocol is reported as it is best.
  */
+export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
+  let vb: u32 = 1 << v;
+  let first = NIL;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+    if ((routeGet(r, ROUTE_VIEWS) & vb) != 0 && (proto == 0 || entityGet(routeGet(r, ROUTE_OWNER), ENTITY_PROTO) == proto)) {
+      first = r;
+      break;
+    }
+  }
+  if (first == NIL) return NIL;                                                      // 1.
+  if (inc != NIL && inc != first && routeLive(inc) && (routeGet(inc, ROUTE_VIEWS) & vb) != 0 &&
+    routeGet(inc, ROUTE_DEST) == d && (proto == 0 || entityGet(routeGet(inc, ROUTE_OWNER), ENTITY_PROTO) == proto) &&
+    routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) && routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) {
+    return inc;                                                                      // 2.
+  }
+  return first;                                                                      // 3.
+}
+
+/** Recomputes the best route of every view (routeSelect with the view's incumbent) and the state word. */
 export function destRecompute(d: u32): void {
   let viewsMask: u32 = 0;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) viewsMask |= routeGet(r, ROUTE_VIEWS);
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    let vb: u32 = 1 << v;
-    let first = NIL;
-    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-      if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) { first = r; break; }
-    }
-    let inc = destGet(d, DEST_BEST + v);
-    let best = first;
-    if (inc != NIL && first != NIL && inc != first && routeLive(inc) && (routeGet(inc, ROUTE_VIEWS) & vb) != 0 &&
-      routeGet(inc, ROUTE_DEST) == d && routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) &&
-      routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) best = inc;
-    destSet(d, DEST_BEST + v, best);
-  }
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, routeSelect(d, v, 0, destGet(d, DEST_BEST + v)));
   let held = false;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) != NIL) held = true;
   let state = (viewsMask & 0xff) | (destGet(d, DEST_NLIVE) > 0 ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);

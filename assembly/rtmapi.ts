@@ -3,7 +3,9 @@
 // parameters (ERROR_INVALID_PARAMETER / ERROR_NOT_SUPPORTED), ownership (ERROR_ACCESS_DENIED), lookup
 // (ERROR_NOT_FOUND), resources (ERROR_NOT_ENOUGH_MEMORY, memory reserved before any change) — so a
 // failing call changes nothing. Handles come in as f64 (0 = NULL); results are slots in RES registers,
-// turned into handles by the facade. Next-hop handle lists are f64s at IO_HOPS.
+// turned into handles by the facade. Next-hop handle lists are f64s at IO_HOPS. routeAdd and
+// routeDeleteX are split into a check step and an apply step, which records.ts reuses for its one-crossing
+// forms (routeAddR, routeDeleteR).
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
@@ -12,26 +14,29 @@ import {
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
-  ROUTE_LSEQ, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS,
+  ROUTE_LSEQ, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN, SLAB_NODE,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
+import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst } from './dests';
 import { trieWalk } from './trie';
-import { nhOrderFirst, nhOrderNext, nhOrderSeek } from './nhindex';
+import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
-  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare } from './entities';
-import { routeGet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
-  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest } from './routes';
+  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
+import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
+  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, routeOrder, TIMER_HOLD } from './timers';
 import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
 import { holdEnd as holdEndRun, listRemove } from './routes';
+import { refReserve, refReleaseAll } from './refs';
+import { enumFreeAll } from './enums';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
 export const IO_HOPS: u32 = IO_IN + 8;
@@ -43,19 +48,19 @@ const HOPS: usize = memory.data(<i32>(MAX_HOPS_LIMIT * 4), 16);
 @inline function hopHandle(i: u32): f64 { return load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)); }
 
 /** The route a handle names in table t (any state), or NIL: a handle of another table does not resolve. */
-function routeIn(t: u32, h: f64): u32 {
+export function routeIn(t: u32, h: f64): u32 {
   let r = handleSlot(h, KIND_ROUTE);
   return r != NIL && destGet(routeGet(r, ROUTE_DEST), 1) == t ? r : NIL;
 }
 
 /** The next hop a handle names in table t (any state), or NIL. */
-function nextHopIn(t: u32, h: f64): u32 {
+export function nextHopIn(t: u32, h: f64): u32 {
   let n = handleSlot(h, KIND_NEXTHOP);
   return n != NIL && nhGet(n, NEXTHOP_TABLE) == t ? n : NIL;
 }
 
 /** The active entity a registration handle names, or NIL. */
-function entityOf(h: f64): u32 {
+export function entityOf(h: f64): u32 {
   let e = handleSlot(h, KIND_ENTITY);
   return e != NIL && entityActive(e) ? e : NIL;
 }
@@ -85,13 +90,14 @@ export function entityRegister(t: u32, proto: u32, instance: u32): i32 {
 /**
  * Deregistration clean-up (spec §7.16 steps 2–3 in the core): deletes every live route of the entity
  * (normal deletion semantics) and every next hop, then retires it (freed once unreferenced). The
- * facade has already handled lists, enumerations, notifications, locks and JS slots.
- * RES0 = routes deleted.
+ * facade has already handled lists, enumerations, notifications, locks and JS slots. Every reference
+ * the entity holds in the core (refs.ts) is given back. RES0 = routes deleted, RES1 = references released.
  */
 export function entityDeregister(h: f64): i32 {
   let e = entityOf(h);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
+  enumFreeAll(NIL, e);   // its enumeration cursors (spec §7.16)
   let deleted: u32 = purgeRoutes(t, e);
   // its notification registrations go after its routes (spec §7.16 steps 2–3)
   let used = tableGet(t, TABLE_NOTIFY_USED);
@@ -102,8 +108,11 @@ export function entityDeregister(h: f64): i32 {
     if (notifyGet(n, NOTIFY_OWNER) == e) notifyDestroy(n);
   }
   nhDeleteAll(e);
+  // the references it still holds (refs.ts; spec §7.16 step 4), before it retires
+  let released = refReleaseAll(e);
   entityRetire(e);
   setRes(0, deleted);
+  setRes(1, released);
   return NO_ERROR;
 }
 
@@ -289,9 +298,29 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  * RES0 = route slot, RES1 = change flags out, RES2 = dest slot, RES3 = fired (3 bits per view),
  * RES4 = 1 if the destination was created. `deadline`: ms of expiry, -1 = never (INFINITE),
  * -2 = leave the route's timer as it is. `listH`: move the route to this list (0 = leave it).
+ * The route's ROUTE_ESI becomes ROUTE_ESI_UNKNOWN (this export is not told about EntitySpecificInfo).
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
+  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, flags16, flags1, changeIn, deadline, listH, 0);
+  if (s != NO_ERROR) return s;
+  let r = routeAddApply(len, pref, metric, views, flags16, flags1, esiChanged != 0, deadline);
+  routeSet(r, ROUTE_ESI, ROUTE_ESI_UNKNOWN);
+  return NO_ERROR;
+}
+
+// what routeAddCheck resolved, for routeAddApply (valid when it returned NO_ERROR)
+let addE: u32 = NIL, addT: u32 = NIL, addR: u32 = NIL, addNb: u32 = NIL, addD: u32 = NIL, addList: u32 = NIL;
+let addHops: u32 = 0;
+
+/**
+ * Validation and resource steps of routeAdd / routeAddR (spec D-05 order), changing nothing. Resolves
+ * entity, table, route to update (addR, NIL = create), neighbour, destination (addD, NIL = to create),
+ * list, and the next hops into HOPS. `refs`: reference entries to reserve for the caller (refs.ts).
+ */
+export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, flags16: u32, flags1: u32,
+  changeIn: u32, deadline: f64, listH: f64, refs: u32): i32 {
+  debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
@@ -321,7 +350,6 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
     if (destLen(rd) != len || !prefixEq(destKey(rd), key, len)) return ERROR_INVALID_PARAMETER;
     if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;            // 4. ownership
   }
-  views &= tableGet(t, TABLE_VIEWS);
   // find the route to update (spec §7.2 I2)
   let d = r != NIL ? routeGet(r, ROUTE_DEST) : destFind(t, key, len);
   if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) {
@@ -334,13 +362,32 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (refs != 0 && !refReserve(refs)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (d == NIL && (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;
+  return NO_ERROR;
+}
+
+/** The route routeAddCheck found to update (NIL: one will be created). */
+export function routeAddTarget(): u32 { return addR; }
+/** The entity of the last successful routeAddCheck. */
+export function routeAddEntity(): u32 { return addE; }
+
+/**
+ * Applies a checked routeAdd (nothing can fail: routeAddCheck reserved what it needs). Sets RES0..RES4
+ * as routeAdd documents; returns the route slot.
+ */
+export function routeAddApply(len: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32,
+  esiChanged: bool, deadline: f64): u32 {
+  let e = addE, t = addT, d = addD, list = addList;
+  views &= tableGet(t, TABLE_VIEWS);
   let destCreated: u32 = 0;
   if (d == NIL) {
-    d = destEnsure(t, key, len);
-    if (d == NIL) return ERROR_NOT_ENOUGH_MEMORY;
+    d = destEnsure(t, ioPtr(IO_IN), len);
+    assert(d != NIL); // node and dest slots reserved by routeAddCheck
     destCreated = 1;
   }
-  r = routeApply(e, d, r, nb, HOPS, nHops, pref, metric, views, flags16, flags1, esiChanged != 0);
+  let r = routeApply(e, d, addR, addNb, HOPS, addHops, pref, metric, views, flags16, flags1, esiChanged);
   // (re)start the route's timer (spec §7.6 T1); INFINITE (-1) disarms it; -2 keeps it (plain-unlock commit)
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
   else if (deadline > -1.5) timerClear(t, r);
@@ -348,7 +395,7 @@ export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops:
   let out: u32 = created ? CHANGE_NEW : 0;
   if (bestFired()) out |= CHANGE_BEST;
   setRes(0, r); setRes(1, out); setRes(2, d); setRes(3, fired); setRes(4, destCreated);
-  return NO_ERROR;
+  return r;
 }
 
 function bestFired(): bool {
@@ -358,19 +405,39 @@ function bestFired(): bool {
 
 /** RtmDeleteRouteToDest. RES0 = route slot, RES1 = change flags (BEST or 0), RES2 = dest, RES3 = fired. */
 export function routeDeleteX(eh: f64, routeH: f64): i32 {
+  let s = routeDeleteCheck(eh, routeH);
+  if (s != NO_ERROR) return s;
+  routeDeleteApply();
+  return NO_ERROR;
+}
+
+// what routeDeleteCheck resolved (valid when it returned NO_ERROR)
+let delE: u32 = NIL, delR: u32 = NIL;
+
+/** Validation of routeDeleteX / routeDeleteR (changes nothing): the caller's live, unlocked route. */
+export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let r = routeIn(entityGet(e, ENTITY_TABLE), routeH);
   if (r == NIL) return ERROR_INVALID_HANDLE;
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   if (!routeLive(r)) return ERROR_NOT_FOUND;
-  let d = routeGet(r, ROUTE_DEST);
-  if (destLockedAgainst(d, e)) return ERROR_BUSY;
-  setRes(0, r); setRes(2, d);
-  routeDelete(r);
-  setRes(1, bestFired() ? CHANGE_BEST : 0); setRes(3, fired);
+  if (destLockedAgainst(routeGet(r, ROUTE_DEST), e)) return ERROR_BUSY;
+  delE = e; delR = r;
   return NO_ERROR;
 }
+
+/** Deletes the route routeDeleteCheck resolved; RES0..RES3 as routeDeleteX documents. */
+export function routeDeleteApply(): void {
+  let r = delR;
+  setRes(0, r); setRes(2, routeGet(r, ROUTE_DEST));
+  routeDelete(r);
+  setRes(1, bestFired() ? CHANGE_BEST : 0); setRes(3, fired);
+}
+
+/** The entity and route of the last successful routeDeleteCheck. */
+export function routeDeleteEntity(): u32 { return delE; }
+export function routeDeleteTarget(): u32 { return delR; }
 
 /** Adds delta (±1) to a route's client references. */
 export function routeRefX(h: f64, delta: i32): i32 {
@@ -401,6 +468,7 @@ export function destRefX(h: f64, delta: i32): i32 {
  * the view, route slot (NIL), held route slot (NIL), route flags. RES0 = BelongsToViews, RES1 = views.
  */
 export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
+  debugTrapPoint();
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
   let out = ioPtr(IO_OUT);
   let k: u32 = 0;
@@ -408,19 +476,9 @@ export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
     let vb: u32 = 1 << v;
     if ((views & vb) == 0) continue;
     let num: u32 = 0;
-    let sel = NIL;
-    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-      if ((routeGet(r, ROUTE_VIEWS) & vb) == 0) continue;
-      num++;
-      if (proto != 0 && sel == NIL && entityGet(routeGet(r, ROUTE_OWNER), ENTITY_PROTO) == proto) sel = r;
-    }
-    if (proto == 0) sel = destGet(d, DEST_BEST + v);
-    else if (sel != NIL) {
-      // the incumbent rule applies within a protocol too: a tied overall best of that protocol stays
-      let best = destGet(d, DEST_BEST + v);
-      if (best != NIL && best != sel && entityGet(routeGet(best, ROUTE_OWNER), ENTITY_PROTO) == proto &&
-        routeGet(best, ROUTE_PREF) == routeGet(sel, ROUTE_PREF) && routeGet(best, ROUTE_METRIC) == routeGet(sel, ROUTE_METRIC)) sel = best;
-    }
+    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) num++;
+    let best = destGet(d, DEST_BEST + v);
+    let sel = proto == 0 ? best : routeSelect(d, v, proto, best);
     let base = out + (<usize>(k * 5) << 2);
     store<u32>(base, v);
     store<u32>(base + 4, num);
@@ -522,17 +580,7 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
   if (len > maxLen || (rlen != NO_RANGE && rlen > maxLen) || max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
   let key = ioPtr(IO_IN), rkey = ioPtr(IO_IN + 4);
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  let h = nhOrderSeek(e, key, len, ifIndex, inclusive != 0);
-  if (rlen != NO_RANGE && h != NIL) {
-    // the range's members are one run of the order, from (range prefix, interface 0) on
-    let r = nhOrderSeek(e, rkey, rlen, 0, true);
-    if (r == NIL || nhCompare(r, h) > 0) h = r;
-  }
-  for (; h != NIL && n < max; h = nhOrderNext(e, h)) {
-    if (rlen != NO_RANGE && (nhGet(h, NEXTHOP_LEN) < rlen || !prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen))) {
-      if (prefixCompare(nhPtr(h) + (NEXTHOP_ADDR << 2), nhGet(h, NEXTHOP_LEN), rkey, rlen) > 0) break; // past the range
-      continue;
-    }
+  for (let h = nhWalkFirst(e, key, len, ifIndex, inclusive != 0, rkey, rlen); h != NIL && n < max; h = nhWalkNext(e, h, rkey, rlen)) {
     store<u32>(out + (<usize>(n++) << 2), h);
   }
   setRes(0, n);

@@ -8,7 +8,8 @@
 // free link lives in the kind's link word.
 import {
   NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE, TABLE_WORDS, NODE_WORDS, DEST_WORDS, ROUTE_WORDS,
-  NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS,
+  NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS, ENUM_WORDS, ENUMX_WORDS, ENUMX_NEXT, SLAB_REF, REF_WORDS,
+  REF_BUCKET_NEXT,
 } from './layout';
 
 /** Records per chunk (2^CHUNK_SHIFT). */
@@ -86,6 +87,9 @@ export function slabInit(): void {
   initKind(5, ENTITY_WORDS, 1, true);
   initKind(6, NOTIFY_WORDS, 1, true);
   initKind(7, LIST_WORDS, 1, true);
+  initKind(8, ENUM_WORDS, 1, true);
+  initKind(9, ENUMX_WORDS, ENUMX_NEXT, false);
+  initKind(SLAB_REF, REF_WORDS, REF_BUCKET_NEXT, false);
 }
 
 // Pages taken from memory.grow but not yet handed to a chunk: [spareBase, spareEnd). Growing linear

@@ -9,7 +9,7 @@ import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { loadCoreSync } from '../src/core.js';
+import { loadCoreSync } from '../src/port/core.js';
 import { CoreTable } from '../src/coretable.js';
 import { Family } from '../src/address.js';
 import { RefTrie } from '../test/reference/trie-model.js';
@@ -75,7 +75,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   const nodes = table.nodeCount, dests = table.destCount;
   // the unicast forwarding structure (IPv4 tables from 16,384 destinations) counts too; this is the only table
   const fibBytes = core.x.fibMemoryBytes();
-  const usedBytes = nodes * core.constant('NODE_WORDS') * 4 + dests * core.constant('DEST_WORDS') * 4 + fibBytes;
+  const usedBytes = nodes * core.k.NODE_WORDS * 4 + dests * core.k.DEST_WORDS * 4 + fibBytes;
   const heapBefore = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   const ref = new RefTrie(family);
   for (let i = 0; i < N; i++) ref.insert(set.keys, i * 4, set.lens[i]).state = LIVE_UCAST;

@@ -3,7 +3,7 @@
 // the I/O area and reads results back; the RTMv2 layer (entities, routes) is built on it. Methods that
 // take a key also accept words already in a Uint32Array (no allocation); text forms allocate nothing
 // but the returned strings.
-import { Core } from './core.js';
+import { Core } from './port/core.js';
 import { RtmError, check } from './errors.js';
 import { Family, parsePrefixInto, parsedFamily, formatPrefix, maxLen } from './address.js';
 
@@ -24,9 +24,9 @@ export class CoreTable {
     this.core = core;
     this.family = family;
     this.maxLen = maxLen(family);
-    this.QUAL_POPULATED = core.constant('QUAL_POPULATED');
-    this.NO_RANGE = core.constant('NO_RANGE');
-    check(core.guard(() => core.x.tableCreate(family, views)), 'tableCreate');
+    this.QUAL_POPULATED = core.k.QUAL_POPULATED;
+    this.NO_RANGE = core.k.NO_RANGE;
+    check(core.x.tableCreate(family, views), 'tableCreate');
     this.t = core.res(0);
   }
 
@@ -34,7 +34,7 @@ export class CoreTable {
   free(): void {
     if (this.freed) return;
     this.freed = true;
-    check(this.core.guard(() => this.core.x.tableFree(this.t)), 'tableFree');
+    check(this.core.x.tableFree(this.t), 'tableFree');
   }
 
   private live(op: string): void {
@@ -61,7 +61,7 @@ export class CoreTable {
     this.live('ensureDest');
     const len = this.keyIn(prefix, 'ensureDest');
     const c = this.core;
-    check(c.guard(() => c.x.destEnsureX(this.t, len)), 'ensureDest');
+    check(c.x.destEnsureX(this.t, len), 'ensureDest');
     return { destId: c.res(0), created: c.res(1) === 1 };
   }
 
@@ -70,7 +70,7 @@ export class CoreTable {
     this.live('findDest');
     const len = this.keyIn(prefix, 'findDest');
     const c = this.core;
-    const s = c.guard(() => c.x.destFindX(this.t, len, qual));
+    const s = c.x.destFindX(this.t, len, qual);
     if (s === 1168) return undefined;
     check(s, 'findDest');
     return c.res(0);
@@ -79,13 +79,13 @@ export class CoreTable {
   /** Removes a destination from the trie. */
   removeDest(destId: number): void {
     this.live('removeDest');
-    check(this.core.guard(() => this.core.x.destRemoveX(this.t, destId)), 'removeDest');
+    check(this.core.x.destRemoveX(this.t, destId), 'removeDest');
   }
 
   /** Test hook: sets the state bits of a destination (views with live routes, LIVE, HELD). */
   setDestState(destId: number, state: number): void {
     this.live('setDestState');
-    check(this.core.guard(() => this.core.x.destSetStateX(this.t, destId, state)), 'setDestState');
+    check(this.core.x.destSetStateX(this.t, destId, state), 'setDestState');
   }
 
   /** Most specific qualifying destination covering (address or prefix), or undefined. */
@@ -93,7 +93,7 @@ export class CoreTable {
     this.live('lpm');
     const len = this.keyIn(prefix, 'lpm');
     const c = this.core;
-    const s = c.guard(() => c.x.lpm(this.t, len, qual));
+    const s = c.x.lpm(this.t, len, qual);
     if (s === 1168) return undefined;
     check(s, 'lpm');
     return c.res(0);
@@ -103,7 +103,7 @@ export class CoreTable {
   lessSpecific(destId: number, qual = QUAL_PRESENT): number | undefined {
     this.live('lessSpecific');
     const c = this.core;
-    const s = c.guard(() => c.x.lessSpecific(this.t, destId, qual));
+    const s = c.x.lessSpecific(this.t, destId, qual);
     if (s === 1168) return undefined;
     check(s, 'lessSpecific');
     return c.res(0);
@@ -120,7 +120,7 @@ export class CoreTable {
     if (start === null) this.wordsIn([0, 0, 0, 0]);
     const rlen = opts.range === undefined ? this.NO_RANGE : this.keyIn(opts.range, 'walk', 4);
     const max = Math.min(opts.max ?? c.IO_BATCH_MAX, c.IO_BATCH_MAX);
-    check(c.guard(() => c.x.walk(this.t, klen, opts.inclusive === false ? 0 : 1, opts.qual ?? 0, rlen, max)), 'walk');
+    check(c.x.walk(this.t, klen, opts.inclusive === false ? 0 : 1, opts.qual ?? 0, rlen, max), 'walk');
     const n = c.res(0);
     return Array.from(c.u32().subarray(c.io + c.IO_OUT, c.io + c.IO_OUT + n));
   }
@@ -140,7 +140,7 @@ export class CoreTable {
   /** The prefix text of a destination id ('10.0.0.0/8'). Allocates the string. */
   destPrefix(destId: number): string {
     const c = this.core;
-    check(c.guard(() => c.x.destKeyX(this.t, destId)), 'destPrefix');
+    check(c.x.destKeyX(this.t, destId), 'destPrefix');
     const len = c.res(0);
     return formatPrefix(this.family, c.u32(), c.io + c.IO_OUT, len);
   }
@@ -148,7 +148,7 @@ export class CoreTable {
   /** Copies the key words of a destination into out[off..off+3]; returns its length. */
   destKeyInto(destId: number, out: Uint32Array, off = 0): number {
     const c = this.core;
-    check(c.guard(() => c.x.destKeyX(this.t, destId)), 'destKey');
+    check(c.x.destKeyX(this.t, destId), 'destKey');
     const u = c.u32(), base = c.io + c.IO_OUT;
     for (let w = 0; w < 4; w++) out[off + w] = u[base + w];
     return c.res(0);
@@ -170,7 +170,7 @@ export class CoreTable {
     for (let i = 0; i < n; i += max) {
       const m = Math.min(max, n - i);
       c.u32().set(keys.subarray(i * words, (i + m) * words), inBase);
-      const s = c.guard(() => x.lookupBatch(t, m, view));
+      const s = x.lookupBatch(t, m, view);
       if (s !== 0) check(s, 'lookupBatch');
       hits += c.res(0);
       out.set(c.i32().subarray(outBase, outBase + m), i);
@@ -192,7 +192,7 @@ export class CoreTable {
       const u = c.u32();
       u.set(keys.subarray(i * 4, (i + m) * 4), c.io + c.IO_IN);
       u.set(lens.subarray(i, i + m), c.io + c.IO_OUT);
-      check(c.guard(() => c.x.insertBatch(t, m, state)), 'insertBatch');
+      check(c.x.insertBatch(t, m, state), 'insertBatch');
       created += c.res(0);
       destIds.set(c.i32().subarray(c.io + c.IO_OUT, c.io + c.IO_OUT + m), i);
     }
@@ -214,12 +214,12 @@ export class CoreTable {
   /** Structural invariants of the trie: 0 = fine, else an INV_* code of assembly/debug.ts. */
   checkInvariants(): number {
     this.live('checkInvariants');
-    return this.core.guard(() => this.core.x.checkInvariants(this.t));
+    return this.core.x.checkInvariants(this.t);
   }
 
   /** A counter of the table record (TABLE_* word). */
   stat(word: number): number { return this.core.x.tableStat(this.t, word) >>> 0; }
-  get destCount(): number { return this.stat(this.core.constant('TABLE_DESTS')); }
-  get nodeCount(): number { return this.stat(this.core.constant('TABLE_NODES')); }
-  get populatedCount(): number { return this.stat(this.core.constant('TABLE_POPULATED')); }
+  get destCount(): number { return this.stat(this.core.k.TABLE_DESTS); }
+  get nodeCount(): number { return this.stat(this.core.k.TABLE_NODES); }
+  get populatedCount(): number { return this.stat(this.core.k.TABLE_POPULATED); }
 }

@@ -8,6 +8,7 @@ import { RtmError, check } from './errors.js';
 import { Family, AF_INET, AF_INET6, NetAddressLike, parsePrefixInto, netAddressInto, formatPrefix } from './address.js';
 import { handleKind, KEEP_TIMER } from './layout.js';
 import type { Rtm, Table } from './rtm.js';
+import type { CoreExports } from './port/core.js';
 import type {
   EntityHandle, DestHandle, RouteHandle, NextHopHandle, RegnProfile, EntityInfo, EventCallback, EntityMethod,
   RegisteredEntity, AddRouteOptions, AddRouteResult, RouteInfo, DestInfo, DestViewInfo, DestQueryOptions,
@@ -99,26 +100,26 @@ export class Entity implements CoreEntityLike {
     this.rtm.usable(op);
   }
 
-  /** @internal */ get x() { return this.rtm.core.x as unknown as Record<string, (...a: number[]) => number>; }
+  /** @internal */ get x(): CoreExports { return this.rtm.core.x; }
   /** @internal */ get L() { return this.rtm.layout; }
   /** @internal */ res(i: number): number { return this.rtm.core.res(i); }
-  /** @internal */ call(op: string, f: () => number): number { return this.rtm.core.guard(f); }
+  /** @internal */ call(_op: string, f: () => number): number { return f(); }   // every core call is guarded (src/port)
 
   /** Handle of live slot `slot` of kind KIND_*. */
   /** @internal */ handleOf(kind: number, slot: number): number { return this.x.handleOfX(kind, slot); }
 
   // ── references (spec §7.9, D-33) ────────────────────────────────────────────────────────────────────
-  /** @internal */ refFn(kind: number): string | undefined {
-    const L = this.L;
-    return kind === L.KIND_DEST ? 'destRefX' : kind === L.KIND_ROUTE ? 'routeRefX' : kind === L.KIND_NEXTHOP ? 'nexthopRefX'
-      : kind === L.KIND_ENTITY ? 'entityRefX' : undefined;
+  /** @internal */ refFn(kind: number): ((h: number, delta: number) => number) | undefined {
+    const L = this.L, x = this.x;
+    return kind === L.KIND_DEST ? x.destRefX : kind === L.KIND_ROUTE ? x.routeRefX : kind === L.KIND_NEXTHOP ? x.nexthopRefX
+      : kind === L.KIND_ENTITY ? x.entityRefX : undefined;
   }
   /** Takes one reference on a handle for this entity. */
   /** @internal */ take(h: number): void {
     if (!h) return;
     const fn = this.refFn(handleKind(h));
     if (!fn) return;
-    if (this.x[fn](h, 1) !== 0) return;
+    if (fn(h, 1) !== 0) return;
     this.refs.set(h, (this.refs.get(h) ?? 0) + 1);
   }
   /** Gives back one of this entity's references; false if it holds none on h. */
@@ -126,7 +127,7 @@ export class Entity implements CoreEntityLike {
     const n = this.refs.get(h) ?? 0;
     if (n === 0) return false;
     const fn = this.refFn(handleKind(h));
-    if (!fn || this.x[fn](h, -1) !== 0) { this.refs.delete(h); return false; }
+    if (!fn || fn(h, -1) !== 0) { this.refs.delete(h); return false; }
     if (n === 1) this.refs.delete(h); else this.refs.set(h, n - 1);
     return true;
   }
@@ -219,7 +220,7 @@ export class Entity implements CoreEntityLike {
     this.rtm.afterChange(this);
     for (const [h, n] of this.refs) {
       const fn = this.refFn(handleKind(h));
-      if (fn) for (let i = 0; i < n; i++) this.x[fn](h, -1);
+      if (fn) for (let i = 0; i < n; i++) fn(h, -1);
     }
     this.refs.clear();
     this.registered = false;
@@ -661,7 +662,7 @@ export class Entity implements CoreEntityLike {
     const n = u32(b?.count, 'count', op);
     if (b.keys.length < 4 * n || b.lens.length < n) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'arrays shorter than count');
     const c = this.rtm.core, x = this.x;
-    const W = c.constant('LOAD_WORDS'), MAX = c.constant('LOAD_MAX');
+    const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
     let routesCreated = 0, destsCreated = 0;
     this.rtm.syncNow();
     for (let i0 = 0; i0 < n; i0 += MAX) {

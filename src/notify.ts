@@ -3,7 +3,7 @@
 // and owner object, the changed-destination records handed out (so that RtmReleaseChangedDests, and not
 // RtmReleaseDests, gives them back, D-60) — and turns the core's signal list into one scheduled
 // RTM_CHANGE_NOTIFICATION callback per registration. Allocates one record object per pulled destination.
-import { RtmError, check } from './errors.js';
+import { RtmError, RtmInternalError, check } from './errors.js';
 import type { Entity } from './entity.js';
 import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from './types.js';
 
@@ -91,7 +91,7 @@ export class NotifyLayer {
       if (!rec) { bad++; continue; }
       r.records.delete(rec);
       this.pendingRecords.delete(rec);
-      try { e.releaseRecord(rec); } catch { bad++; }
+      try { e.releaseRecord(rec); } catch (err) { if (err instanceof RtmInternalError) throw err; bad++; }
     }
     if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
   }
@@ -134,7 +134,7 @@ export class NotifyLayer {
   }
 
   private forget(r: Registration): void {
-    for (const rec of r.records) { this.pendingRecords.delete(rec); try { r.owner.releaseRecord(rec); } catch { /* already gone */ } }
+    for (const rec of r.records) { this.pendingRecords.delete(rec); try { r.owner.releaseRecord(rec); } catch (err) { if (err instanceof RtmInternalError) throw err; } }
     r.records.clear();
     this.byHandle.delete(r.handle);
     this.bySlot.delete(r.slot);

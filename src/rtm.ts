@@ -3,7 +3,7 @@
 // (spec §1.9): they queue here and run from a microtask (real clock), runPending(), or a VirtualClock
 // advance. The core instance is shared by every Rtm of the process (one compiled module, one
 // instance, thousands of tables); an Rtm costs two table records and two root nodes.
-import { Core, loadCore, loadCoreSync, CoreBuild } from './core.js';
+import { Core, loadCore, loadCoreSync, CoreBuild } from './port/core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
 import { Family, AF_INET, AF_INET6, formatPrefix, parseIPv4, parsePrefixInto } from './address.js';
@@ -139,7 +139,7 @@ export class Rtm {
     }
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
     const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
-    for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops) as number, 'create');
+    for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
     this.ipv4 = new Table(this, v4);
     this.ipv6 = new Table(this, v6);
     this.timers = new TimerDriver(this);
@@ -157,9 +157,13 @@ export class Rtm {
     return new Rtm(await loadCore(options.build), options);
   }
 
-  /** Creates an instance synchronously (Node and workers). */
-  static createSync(options: RtmOptions & { build?: CoreBuild } = {}): Rtm {
-    return new Rtm(loadCoreSync(options.build), options);
+  /**
+   * Creates an instance synchronously (Node and workers). `core` (internal, tests): a core of its own,
+   * e.g. createCoreSync(), instead of the process-wide one.
+   */
+  static createSync(options: RtmOptions & { build?: CoreBuild; /** @internal */ core?: Core } = {}): Rtm {
+    const { core, ...rest } = options;
+    return new Rtm(core ?? loadCoreSync(rest.build), rest);
   }
 
   /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
@@ -216,9 +220,9 @@ export class Rtm {
       if (slot < 0) throw new RtmError('ERROR_NO_SYSTEM_RESOURCES', 'registerEntity', 'no opaque pointer slot free');
     }
     const c = this.core;
-    check(c.guard(() => c.x.entityRegister(table.core.t, proto >>> 0, inst >>> 0) as number), 'registerEntity');
+    check(c.x.entityRegister(table.core.t, proto >>> 0, inst >>> 0), 'registerEntity');
     const slotE = c.res(0);
-    const handle = (c.x.handleOfX as (k: number, i: number) => number)(this.layout.KIND_ENTITY, slotE) as EntityHandle;
+    const handle = c.x.handleOfX(this.layout.KIND_ENTITY, slotE) as EntityHandle;
     if (slot >= 0) used[slot] = true;
     const entity = new Entity(this, table, handle, slotE, proto >>> 0, inst >>> 0, options.onEvent, methods, slot);
     this.entities.set(slotE, entity);
@@ -248,7 +252,7 @@ export class Rtm {
     this.pending.push(ev);
     if (!isDrivableClock(this.clock) && !this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => { this.flushScheduled = false; if (!this.closed) this.deliver(); });
+      queueMicrotask(() => { this.flushScheduled = false; if (!this.closed && !this.core.poisoned) this.deliver(); });
     }
   }
 
@@ -281,7 +285,7 @@ export class Rtm {
 
   /** After a change in the core: schedules the change-notification callbacks it signalled. */
   afterChange(e: Entity): void {
-    this.signalGlobal ??= this.core.x.signalCount as unknown as WebAssembly.Global;
+    this.signalGlobal ??= this.core.x.signalCount;
     if ((this.signalGlobal.value as number) > 0) this.notify.drainSignals(e);
   }
 
@@ -291,7 +295,7 @@ export class Rtm {
     return this.timers.runDue(this.clock.now(), () => this.deliver());
   }
 
-  /** Frees the instance; later calls throw ERROR_INVALID_HANDLE. */
+  /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -300,17 +304,18 @@ export class Rtm {
     this.unsubscribe?.();
     for (const e of this.entities.values()) e.markGone();
     this.entities.clear();
+    if (this.core.poisoned) return;                   // a trapped core frees nothing more
     this.ipv4.core.free();
     this.ipv6.core.free();
   }
 
   /** The current time for LastChanged, pushed to the core before mutating calls. */
-  syncNow(): void { (this.core.x.setNow as (ms: number) => void)(this.clock.now()); }
+  syncNow(): void { this.core.x.setNow(this.clock.now()); }
 
   /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
     const c = this.core, L = this.layout;
-    check(c.x.destInfoX(table.core.t, destId, 0, 1 << view) as number, 'lookup');
+    check(c.x.destInfoX(table.core.t, destId, 0, 1 << view), 'lookup');
     const u = c.u32();
     const r = u[c.io + c.IO_OUT + 2];
     if (r === c.NIL) return undefined;
@@ -320,7 +325,7 @@ export class Rtm {
   /** Reads a route record into a RouteSummary (no references taken). */
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
     const c = this.core;
-    const rp = c.x.recordPtr as (k: number, s: number) => number;
+    const rp = c.x.recordPtr;
     const base = rp(L.SLAB_ROUTE, r) >>> 2;
     const u = c.u32();
     const owner = u[base + L.ROUTE_OWNER];
@@ -331,7 +336,7 @@ export class Rtm {
       hops.push(this.nextHopAddress(table.family, h));
     }
     const eBase = rp(L.SLAB_ENTITY, owner) >>> 2;
-    const hx = c.x.handleOfX as (k: number, i: number) => number;
+    const hx = c.x.handleOfX;
     return {
       handle: hx(L.KIND_ROUTE, r) as RouteHandle,
       owner: hx(L.KIND_ENTITY, owner) as EntityHandle,
@@ -345,7 +350,7 @@ export class Rtm {
   /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
   nextHopAddress(family: Family, h: number): string {
     const c = this.core, L = this.layout;
-    const base = (c.x.recordPtr as (k: number, s: number) => number)(L.SLAB_NEXTHOP, h) >>> 2;
+    const base = c.x.recordPtr(L.SLAB_NEXTHOP, h) >>> 2;
     const u = c.u32();
     const len = u[base + L.NEXTHOP_LEN];
     const text = formatPrefix(family, u, base + L.NEXTHOP_ADDR, len);

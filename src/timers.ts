@@ -5,7 +5,7 @@
 // a locked destination wait until the lock is gone. With the real clock one unref'd setTimeout covers
 // the earliest deadline of the instance; a VirtualClock drives it through ClockListener. No JS object
 // exists per armed timer: only per expiry being delivered.
-import { check } from './errors.js';
+import { RtmInternalError, check } from './errors.js';
 import type { Rtm } from './rtm.js';
 import type { Entity } from './entity.js';
 import type { RouteHandle } from './types.js';
@@ -28,7 +28,7 @@ export class TimerDriver {
 
   /** Earliest time with timer work (deferred expiries whose lock is gone count as due now). */
   nextDue(): number {
-    const x = this.rtm.core.x as unknown as Record<string, (...a: number[]) => number>;
+    const x = this.rtm.core.x;
     let due = Infinity;
     for (const t of this.tables()) due = Math.min(due, x.timerNext(t));
     if (this.deferred.some((d) => !this.locked(d))) due = Math.min(due, this.rtm.clock.now());
@@ -37,16 +37,16 @@ export class TimerDriver {
 
   private locked(d: Deferred): boolean {
     const c = this.rtm.core, L = this.rtm.layout;
-    const p = (c.x.recordPtr as (k: number, s: number) => number)(L.SLAB_ROUTE, d.r);
+    const p = c.x.recordPtr(L.SLAB_ROUTE, d.r);
     if (p === 0) return false;
     const dest = c.u32()[(p >>> 2) + L.ROUTE_DEST];
-    const dp = (c.x.recordPtr as (k: number, s: number) => number)(L.SLAB_DEST, dest);
-    return c.u32()[(dp >>> 2) + (this.rtm.core.constant('DEST_LOCK'))] !== L.LOCK_NONE;
+    const dp = c.x.recordPtr(L.SLAB_DEST, dest);
+    return c.u32()[(dp >>> 2) + L.DEST_LOCK] !== L.LOCK_NONE;
   }
 
   /** Runs every timer entry due at `now` in order, each followed by the callbacks it caused. */
   runDue(now: number, deliver: () => number): number {
-    const x = this.rtm.core.x as unknown as Record<string, (...a: number[]) => number>;
+    const x = this.rtm.core.x;
     let ran = deliver();
     // expiries that waited for a lock
     for (let i = 0; i < this.deferred.length;) {
@@ -75,7 +75,7 @@ export class TimerDriver {
   /** A route's TTL ran out (spec §7.6 T2/T3). Returns the callbacks run. */
   private expire(t: number, r: number, deadline: number): number {
     const c = this.rtm.core, L = this.rtm.layout;
-    const x = c.x as unknown as Record<string, (...a: number[]) => number>;
+    const x = c.x;
     const p = x.recordPtr(L.SLAB_ROUTE, r);
     const u = c.u32();
     if (p === 0 || (u[p >>> 2] & L.GEN_ALIVE) === 0 || (u[(p >>> 2) + L.ROUTE_FLAGS] >>> L.ROUTE_STATE_SHIFT) !== 0) return 0;
@@ -103,14 +103,15 @@ export class TimerDriver {
       const r = owner.isBestRoute(h);              // throws if the handle died meanwhile
       void r;
       owner.deleteRouteToDest(h);                  // consumes the owner's reference when it holds one
-    } catch {
+    } catch (err) {
+      if (err instanceof RtmInternalError) throw err;
       if (consume) owner.releaseRoutesQuietly([h]);
     }
   }
 
   /** A destination's hold-down timer ran out (spec §7.7 H5). */
   private holdEnd(t: number, d: number): number {
-    const x = this.rtm.core.x as unknown as Record<string, (...a: number[]) => number>;
+    const x = this.rtm.core.x;
     this.rtm.syncNow();
     check(x.holdEnd(t, d), 'hold-down');
     const any = this.rtm.anyEntity(t);
@@ -131,7 +132,7 @@ export class TimerDriver {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
-      if (!this.rtm.isClosed) this.rtm.runPending();
+      if (!this.rtm.isClosed && !this.rtm.core.poisoned) this.rtm.runPending();   // a trapped core: the next call reports it
     }, delay);
     (this.timer as { unref?: () => void }).unref?.();
   }

@@ -112,7 +112,7 @@ export function memoryOf(t: LoadedTable): { linearBytes: number; slabBytes: numb
   linearBytesPerRoute: number; slabBytesPerRoute: number } {
   const routes = t.rtm.ipv4.routeCount + t.rtm.ipv6.routeCount;
   const linearBytes = t.rtm.ipv4.memoryBytes;
-  const slabBytes = (t.rtm.core.x.slabMemoryBytes as () => number)();
+  const slabBytes = t.rtm.core.x.slabMemoryBytes();
   const per = (n: number) => (routes === 0 ? 0 : n / routes);
   return { linearBytes, slabBytes, routes, linearBytesPerRoute: per(linearBytes), slabBytesPerRoute: per(slabBytes) };
 }

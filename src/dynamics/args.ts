@@ -1,10 +1,10 @@
 // Shared pieces of the dynamics layer: argument checks with the defaults of the idiomatic layer
-// (src/types.ts conventions 4–6), the core constants the layer reads besides src/layout.ts, prefix keys
+// (src/types.ts conventions 4–6), the core constants (the port's table), prefix keys
 // copied out of the I/O area, and the per-table state (locks, enumerations) kept by the facade. The
 // state lives in a WeakMap keyed by the facade's Table object, so a closed instance takes it along.
 // Nothing here allocates except keys and the per-table maps.
 import { RtmError } from '../errors.js';
-import type { Core } from '../core.js';
+import type { CoreConstants } from '../port/core.js';
 import type { Entity } from '../entity.js';
 import type { Table } from '../rtm.js';
 
@@ -30,37 +30,12 @@ export function countArg(e: Entity, c: unknown, op: string): number {
   return u32Arg(c, max, 'count', op, max);
 }
 
-/** Core constants the layer needs beyond src/layout.ts. */
-export interface DynConstants {
-  readonly DEST_BEST: number;
-  readonly DEST_HELD: number;
-  readonly ROUTE_SEQ: number;
-  readonly KIND_ENUM: number;
-  readonly KIND_LIST: number;
-  readonly KIND_NOTIFY: number;
-  readonly LOCK_NONE: number;
-  readonly LOCK_MULTI: number;
-  readonly VIEW_COUNT: number;
-  readonly NO_RANGE: number;
-  readonly QUAL_POPULATED: number;
-}
+/** Core constants the layer needs (all of them: the port's constants table). */
+export type DynConstants = CoreConstants;
 
-const constCache = new WeakMap<Core, DynConstants>();
-
-/** The constants of a core, read once. */
+/** The constants of a core (read once, when the core was created). */
 export function K(e: Entity): DynConstants {
-  const core = e.rtm.core;
-  let k = constCache.get(core);
-  if (!k) {
-    const c = (n: string): number => core.constant(n) >>> 0;
-    k = {
-      DEST_BEST: c('DEST_BEST'), DEST_HELD: c('DEST_HELD'), ROUTE_SEQ: c('ROUTE_SEQ'), KIND_ENUM: c('KIND_ENUM'),
-      KIND_LIST: c('KIND_LIST'), KIND_NOTIFY: c('KIND_NOTIFY'), LOCK_NONE: c('LOCK_NONE'), LOCK_MULTI: c('LOCK_MULTI'),
-      VIEW_COUNT: c('VIEW_COUNT'), NO_RANGE: c('NO_RANGE'), QUAL_POPULATED: c('QUAL_POPULATED'),
-    };
-    constCache.set(core, k);
-  }
-  return k;
+  return e.rtm.core.k;
 }
 
 /** A prefix key: 4 words (MS first, host bits clear) and a length. */

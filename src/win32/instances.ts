@@ -10,7 +10,7 @@
 // makes must give handles that are unique across instances (the WASM core does: one core, one handle
 // space). Nothing here allocates per call except instance creation.
 
-import { loadCore, loadCoreSync } from '../core.js';
+import { loadCore, loadCoreSync } from '../port/core.js';
 import { RtmError, RtmInternalError } from '../errors.js';
 import { Rtm } from '../rtm.js';
 import type { EntityLike, RtmLike, RtmOptions } from '../types.js';
