@@ -4,8 +4,8 @@
 // anchor on them (build time, bytes per prefix, batch lookups/s as JSON) and checks its per-address
 // answers against rtm-wasm's from the same run (same prefix matched, compared by the lowest input index
 // among duplicate prefixes). A disagreement is printed loudly, written into the report, and fails the
-// run. Timing alternates rounds of the anchor and of rtm-wasm and compares CPU time (robust on a loaded
-// machine). attachAnchor puts the C figures beside the matching rows: the report's "C anchor" and "ratio
+// run. Timing alternates rounds of the anchor and of rtm-wasm and compares CPU time (the anchor's
+// process, rtm-wasm's main thread: robust on a loaded machine). attachAnchor puts the C figures beside the matching rows: the report's "C anchor" and "ratio
 // to C" columns (C time ÷ rtm-wasm time, i.e. rtm-wasm throughput ÷ C throughput; higher is better for us).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Family } from '../src/address.js';
 import type { Row } from './scale.js';
+import { threadCpuMs } from './cpu.js';
 
 /** Prefixes in input order: 4 key words each (MS first, host bits clear) and lengths. */
 export interface PrefixInput { readonly keys: Uint32Array; readonly lens: ArrayLike<number>; readonly count: number }
@@ -147,19 +148,13 @@ export interface AnchorResult {
 
 let built: AnchorBuild | undefined;
 
-const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
-
-/**
- * Runs fn at least once and for about `seconds` of wall time; CPU ms per run. The process's CPU time
- * counts V8's helper threads too, so a full collection first (bench runs with --expose-gc) keeps
- * concurrent GC work out of the measurement.
- */
+/** Runs fn at least once and for about `seconds` of wall time; CPU ms of this thread per run. */
 function cpuPerRun(fn: () => void, seconds: number): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  const w0 = performance.now(), c0 = cpuMs();
+  (globalThis as { gc?: () => void }).gc?.();   // bench runs with --expose-gc: no collection due meanwhile
+  const w0 = performance.now(), c0 = threadCpuMs();
   let runs = 0;
   do { fn(); runs++; } while (performance.now() - w0 < seconds * 1e3);
-  return (cpuMs() - c0) / runs;
+  return (threadCpuMs() - c0) / runs;
 }
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
