@@ -1,5 +1,6 @@
-// CPU time of the calling thread for the benchmarks that compare CPU time on a loaded machine (the C
-// anchor pairing in anchor.ts, the next-hop rows in scale.ts). One read of a /proc file per call.
+// CPU time of the calling thread, for the C anchor pairing (anchor.ts), which compares CPU time on a
+// loaded machine over windows of a few hundred ms. One read of a /proc file per call; the kernel brings
+// the figure up to date at scheduler ticks (a few ms), so it is not for short intervals.
 import { existsSync, readFileSync } from 'node:fs';
 
 const THREAD_CPU = '/proc/thread-self/schedstat';
