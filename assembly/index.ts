@@ -12,10 +12,18 @@ export {
 } from './rtmapi';
 export { handleOfX } from './api';
 export { nhIndexAllocBudget, nhIndexBytes } from './nhindex';
+export { memorySetCap, memoryCap, blockMemoryBytes, slabSetGenX } from './memory';
+export { entityDeregisterReserve } from './rtmapi';
 export {
   debugTrap, DEBUG_TRAP_OFF, DEBUG_TRAP_NOW, DEBUG_TRAP_ASSERT, DEBUG_TRAP_NEXT, DEBUG_TRAP_ASSERT_NEXT,
 } from './debug';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
+export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, routeEsiMark } from './hot';
+export {
+  UPD_WORDS, UPD_LENKIND, UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX,
+  BEST_ROUTE, BEST_OWNER, BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP,
+  BEST_NEIGHBOUR, BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, BEST_FIELDS,
+} from './layout';
 export {
   notifyRegister, notifyDeregister, notifyGetChanged, notifyIgnoreX, notifyStatus, notifyMarkX, notifyDrain,
   notifySignalDone, notifyInfo,

@@ -430,3 +430,38 @@ export const REC_DVIEW_FLAGS: u32 = 4;
 export const REC_DVIEW_HOLD: u32 = 5;
 export const REC_DVIEW_WORDS: u32 = 6;
 export const REC_DEST_WORDS: u32 = REC_DEST_VIEW + VIEW_COUNT * REC_DVIEW_WORDS;
+
+// ╒══════════ Update record (Entity.applyUpdates, at IO_IN): UPD_WORDS = 10 × u32 ══════════════════════════╕
+// │ 0..3 key │ 4 len | kind << 8 │ 5 preference │ 6 metric │ 7 views │ 8..9 next-hop handle (f64, 0 = none) │
+// └────── kind UPD_ADD: RtmAddRouteToDest with CHANGE_FIRST; UPD_DELETE: delete the caller's first route ──┘
+export const UPD_WORDS: u32 = 10;
+export const UPD_LENKIND: u32 = 4;
+export const UPD_PREF: u32 = 5;
+export const UPD_METRIC: u32 = 6;
+export const UPD_VIEWS: u32 = 7;
+export const UPD_NEXTHOP: u32 = 8;          // f64, 8-byte aligned (IO_IN and UPD_WORDS are even)
+export const UPD_ADD: u32 = 0;
+export const UPD_DELETE: u32 = 1;
+/** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
+export const UPD_MAX: u32 = 1638;
+/** Destination ids one changedIdsX call may pull: the words of IO_OUT (IO_BATCH_MAX × 4). */
+export const CHANGED_IDS_MAX: u32 = 16384;
+
+// ╒══════════ Best-route record (Table.bestRouteInto, at IO_OUT): BEST_FIELDS × f64 ═══════════════════════╕
+// │ 0 route handle │ 1 owner entity handle │ 2 owner's protocol id │ 3 preference │ 4 metric │ 5 flags     │
+// │ 6 next-hop count │ 7 first next-hop handle (0) │ 8 neighbour handle (0) │ 9 first next hop's interface │
+// │ 10 route's views (BelongsToViews) │ 11 first next hop's IPv4 address, host order (0 for IPv6 / none)  │
+// └──────────── handles carry no reference: valid while the route / entity / next hop lives ───────────────┘
+export const BEST_ROUTE: u32 = 0;
+export const BEST_OWNER: u32 = 1;
+export const BEST_PROTOCOL: u32 = 2;
+export const BEST_PREFERENCE: u32 = 3;
+export const BEST_METRIC: u32 = 4;
+export const BEST_FLAGS: u32 = 5;
+export const BEST_NEXTHOP_COUNT: u32 = 6;
+export const BEST_NEXTHOP: u32 = 7;
+export const BEST_NEIGHBOUR: u32 = 8;
+export const BEST_INTERFACE: u32 = 9;
+export const BEST_VIEWS: u32 = 10;
+export const BEST_NEXTHOP_IPV4: u32 = 11;
+export const BEST_FIELDS: u32 = 12;

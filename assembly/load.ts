@@ -2,21 +2,23 @@
 // destination + owner + neighbour, spec §7.2; the record's next hop is both the neighbour and the only
 // next hop), all-or-nothing validation and memory reservation first. This is the path that loads a
 // full Internet table in well under a second: no JS object, no handle and no boundary crossing per
-// route. Record layout at IO_IN, LOAD_WORDS words each (the f64 is 8-byte aligned):
+// route. A batch larger than LOAD_MAX is validated chunk by chunk (routeLoadCheck, assembly/hot.ts) before
+// any chunk is applied. Record layout at IO_IN, LOAD_WORDS words each (the f64 is 8-byte aligned):
 // ╒═══════════ load record: LOAD_WORDS = 10 × u32 ═══════════════════════════════════════════════════╕
 // │ 0..3 key │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle (f64, 0) │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
-  TABLE_VIEWS, DEST_ROUTES, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_NEXT, NEXTHOP_TABLE } from './layout';
+  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destEnsure, destFind, destGet, destCreated, destLockedAgainst } from './dests';
+import { destFind, destInsert, destLockedAgainst, destsLocked } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
-import { routeApply, routeGet, created } from './routes';
+import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes';
 import { timerClear } from './timers';
+import { notifyReserve } from './notify';
 
 export const LOAD_WORDS: u32 = 10;
 /** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
@@ -24,18 +26,22 @@ export const LOAD_MAX: u32 = 1638;
 const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
 
 /**
- * Applies n load records for entity eh. RES0 = routes created, RES1 = destinations created,
- * RES2 = index of the first bad record on ERROR_INVALID_HANDLE / ERROR_INVALID_PARAMETER.
- * IO_OUT[i] = route slot of record i.
+ * Reserves memory for the worst case of n batch records in table t (a route, a destination, two trie
+ * nodes and a queue entry per registration each).
  */
-export function routeLoad(eh: f64, n: u32): i32 {
-  let e = handleSlot(eh, KIND_ENTITY);
-  if (e == NIL || !entityActive(e)) return ERROR_INVALID_HANDLE;
+export function batchReserve(t: u32, n: u32): bool {
+  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && slabReserve(SLAB_NODE, 2 * n) && notifyReserve(t, n);
+}
+
+/**
+ * Validates n load records at IO_IN for entity e of table t, changing nothing: handles, then parameters
+ * (spec D-05), then locks (a destination locked by another entity: ERROR_BUSY; probed only while some
+ * destination is locked). Resolved next-hop slots go to SLOTS. RES2 = index of the first bad record.
+ */
+export function loadValidate(e: u32, t: u32, n: u32): i32 {
   if (n > LOAD_MAX) return ERROR_INVALID_PARAMETER;
-  let t = entityGet(e, ENTITY_TABLE);
-  let maxLen = tableMaxLen(t), views = tableGet(t, TABLE_VIEWS);
+  let maxLen = tableMaxLen(t);
   let inp = ioPtr(IO_IN);
-  // 1. validate every record (handles, then parameters), resolving next hops
   for (let i: u32 = 0; i < n; i++) {
     let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
     let h = load<f64>(rec, 32);
@@ -52,29 +58,51 @@ export function routeLoad(eh: f64, n: u32): i32 {
     if ((load<u32>(rec, 16) & 0xff) > maxLen || load<u32>(rec, 28) > 0xffff ||
       (nh != NIL && (nhGet(nh, NEXTHOP_OWNER) != e || !nhLive(nh)))) { setRes(2, i); return ERROR_INVALID_PARAMETER; }
   }
-  // 2. locks (a destination locked by another entity: ERROR_BUSY), then memory for the worst case
-  for (let i: u32 = 0; i < n; i++) {
-    let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
-    let d = destFind(t, rec, load<u32>(rec, 16) & 0xff);
-    if (d != NIL && destLockedAgainst(d, e)) { setRes(2, i); return ERROR_BUSY; }
+  if (destsLocked != 0) {
+    for (let i: u32 = 0; i < n; i++) {
+      let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
+      let d = destFind(t, rec, load<u32>(rec, 16) & 0xff);
+      if (d != NIL && destLockedAgainst(d, e)) { setRes(2, i); return ERROR_BUSY; }
+    }
   }
-  if (!slabReserve(SLAB_ROUTE, n) || !slabReserve(SLAB_DEST, n) || !slabReserve(SLAB_NODE, 2 * n)) return ERROR_NOT_ENOUGH_MEMORY;
-  // 3. apply
+  return NO_ERROR;
+}
+
+/**
+ * Applies load records from..n-1 for entity eh; every record 0..n-1 is validated (loadValidate) and
+ * memory reserved before the first is applied, so a failing call changes nothing. RES0 = routes
+ * created, RES1 = destinations created (by this call), RES2 = index of the first bad record on
+ * ERROR_INVALID_HANDLE / ERROR_INVALID_PARAMETER / ERROR_BUSY. IO_OUT[i] = route slot of record i. An
+ * updated route whose EntitySpecificInfo was non-NULL becomes NULL-valued (an EntitySpecificInfo change,
+ * as RtmAddRouteToDest without one); at a route whose value the core does not know (ROUTE_ESI_UNKNOWN)
+ * the call stops before that record with RES5 = its index and RES6 = the route slot (the facade answers
+ * with routeEsiMark and calls again from there). RES5 = n when every record was applied.
+ */
+export function routeLoad(eh: f64, n: u32, from: u32): i32 {
+  let e = handleSlot(eh, KIND_ENTITY);
+  if (e == NIL || !entityActive(e)) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let s = loadValidate(e, t, n);
+  if (s != NO_ERROR) return s;
+  if (from > n) return ERROR_INVALID_PARAMETER;
+  if (!batchReserve(t, n - from)) return ERROR_NOT_ENOUGH_MEMORY;
+  let views = tableGet(t, TABLE_VIEWS);
+  let inp = ioPtr(IO_IN);
   let routes: u32 = 0, dests: u32 = 0;
   let out = ioPtr(IO_OUT);
-  for (let i: u32 = 0; i < n; i++) {
+  setRes(5, n);
+  for (let i = from; i < n; i++) {
     let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
     let lv = load<u32>(rec, 16);
     let nh = load<u32>(SLOTS + (<usize>i << 2));
-    let d = destEnsure(t, rec, lv & 0xff);
-    assert(d != NIL); // reserved above
-    if (destCreated) dests++;
-    let r = NIL;
-    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
-      if (routeGet(c, ROUTE_OWNER) == e && routeGet(c, ROUTE_NEIGHBOUR) == nh) { r = c; break; }
-    }
+    let d = destFind(t, rec, lv & 0xff);
+    let r = d == NIL ? NIL : routeOfOwner(d, e, nh, false);
+    if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
+    if (d == NIL) { d = destInsert(t, rec, lv & 0xff); assert(d != NIL); dests++; } // reserved above
+    let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
     r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
-      (lv >>> 8) & views, load<u32>(rec, 28), 0, false);
+      (lv >>> 8) & views, load<u32>(rec, 28), 0, esi);
+    routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
     if (created) routes++;
     timerClear(t, r); // a loaded route never expires (TTL INFINITE)
     store<u32>(out + (<usize>i << 2), r);

@@ -17,7 +17,8 @@ import { notifyCreate, notifyDestroy, notifyPull, notifyPending, notifyIgnore, n
 
 const TYPES: u32 = CHANGE_TYPE_ALL | CHANGE_TYPE_BEST | CHANGE_TYPE_FORWARDING;
 
-function entityOf(h: f64): u32 {
+/** The active entity a registration handle names, or NIL. */
+export function entityOf(h: f64): u32 {
   let e = handleSlot(h, KIND_ENTITY);
   return e != NIL && entityActive(e) ? e : NIL;
 }

@@ -13,8 +13,8 @@ import {
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
-  ROUTE_LSEQ, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN, SLAB_NODE,
+  NO_RANGE, SLAB_NODE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  ROUTE_LSEQ, ROUTE_HEAPPOS, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
@@ -23,20 +23,22 @@ import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst } from './dests';
+import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder } from './dests';
 import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
-  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect } from './routes';
+  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
-import { notifyChange, notifyDestroy, notifyGet } from './notify';
-import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, routeOrder, TIMER_HOLD } from './timers';
+import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
+import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, TIMER_HOLD } from './timers';
 import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
 import { holdEnd as holdEndRun, listRemove } from './routes';
 import { refReserve, refReleaseAll } from './refs';
 import { enumFreeAll } from './enums';
+import { destChangeReserve, purgeReserve } from './reserve';
+import { routeHopsReserve } from './routes';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
 export const IO_HOPS: u32 = IO_IN + 8;
@@ -97,6 +99,7 @@ export function entityDeregister(h: f64): i32 {
   let e = entityOf(h);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
+  if (!purgeReserve(t, e)) return ERROR_NOT_ENOUGH_MEMORY;
   enumFreeAll(NIL, e);   // its enumeration cursors (spec §7.16)
   let deleted: u32 = purgeRoutes(t, e);
   // its notification registrations go after its routes (spec §7.16 steps 2–3)
@@ -114,6 +117,16 @@ export function entityDeregister(h: f64): i32 {
   setRes(0, deleted);
   setRes(1, released);
   return NO_ERROR;
+}
+
+/**
+ * Reserves what entityDeregister needs (reserve.ts purgeReserve), so that the facade learns of a full
+ * memory before its own clean-up: ERROR_NOT_ENOUGH_MEMORY, or NO_ERROR and the deregistration cannot fail.
+ */
+export function entityDeregisterReserve(h: f64): i32 {
+  let e = entityOf(h);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  return purgeReserve(entityGet(e, ENTITY_TABLE), e) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 const PURGE_ROUTES: usize = memory.data(<i32>(64 * 4), 16);
@@ -352,18 +365,14 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   }
   // find the route to update (spec §7.2 I2)
   let d = r != NIL ? routeGet(r, ROUTE_DEST) : destFind(t, key, len);
-  if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) {
-    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
-      if (routeGet(c, ROUTE_OWNER) != e) continue;
-      if ((changeIn & CHANGE_FIRST) != 0 || routeGet(c, ROUTE_NEIGHBOUR) == nb) { r = c; break; }
-    }
-  }
+  if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) r = routeOfOwner(d, e, nb, (changeIn & CHANGE_FIRST) != 0);
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && (r == NIL || routeGet(r, ROUTE_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;
   return NO_ERROR;
 }
@@ -398,7 +407,8 @@ export function routeAddApply(len: u32, pref: u32, metric: u32, views: u32, flag
   return r;
 }
 
-function bestFired(): bool {
+/** True if the last operation fired BEST in some view (RTM_ROUTE_CHANGE_BEST in ChangeFlags, spec §7.8.4). */
+export function bestFired(): bool {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((fired & (FIRED_BEST << (3 * v))) != 0) return true;
   return false;
 }
@@ -422,7 +432,9 @@ export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
   if (r == NIL) return ERROR_INVALID_HANDLE;
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   if (!routeLive(r)) return ERROR_NOT_FOUND;
-  if (destLockedAgainst(routeGet(r, ROUTE_DEST), e)) return ERROR_BUSY;
+  let d = routeGet(r, ROUTE_DEST);
+  if (destLockedAgainst(d, e)) return ERROR_BUSY;
+  if (!destChangeReserve(entityGet(e, ENTITY_TABLE), d)) return ERROR_NOT_ENOUGH_MEMORY;
   delE = e; delR = r;
   return NO_ERROR;
 }
@@ -526,6 +538,7 @@ export function routeTouch(h: f64): i32 {
   let r = handleSlot(h, KIND_ROUTE);
   if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
   let d = routeGet(r, ROUTE_DEST);
+  if (!notifyReserve(destGet(d, 1), 1, d)) return ERROR_NOT_ENOUGH_MEMORY;
   let views = routeGet(r, ROUTE_VIEWS);
   let f: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) f |= 1 << (3 * v);
@@ -543,7 +556,7 @@ export function recordPtr(kind: u32, slot: u32): usize {
 /** Mirrors who holds locks on destination d (entity slot, LOCK_NONE, LOCK_MULTI); the facade keeps the holders. */
 export function destSetLock(t: u32, d: u32, holder: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
-  destSet(d, DEST_LOCK, holder);
+  destSetLockHolder(d, holder);
   return NO_ERROR;
 }
 
@@ -598,6 +611,11 @@ export function timerNext(t: u32): f64 {
  */
 export function timerPop(t: u32, now: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  // the entry stays armed unless what its expiry or hold end needs is reserved (its own heap entry is
+  // freed by the pop, so an expiry's hold timer finds room)
+  let due = timerPeekDue(t, now);
+  if (due != NIL && (!notifyReserve(t, 1, (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST)) ||
+    !slabReserve(SLAB_NODE, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;
   setRes(0, item & ~TIMER_HOLD);
@@ -609,7 +627,7 @@ export function timerPop(t: u32, now: f64): i32 {
 export function timerRearm(t: u32, r: u32, deadline: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r) || destGet(routeGet(r, ROUTE_DEST), 1) != t) return ERROR_INVALID_HANDLE;
-  if (!timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   timerSet(t, r, deadline, routeOrder(r));
   return NO_ERROR;
 }
@@ -698,6 +716,7 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
 /** The hold-down of destination slot d of table t ended (the scheduler pops it from the heap). RES3 = fired. */
 export function holdEnd(t: u32, d: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  if (!destChangeReserve(t, d)) return ERROR_NOT_ENOUGH_MEMORY;
   holdEndRun(d);
   setRes(3, fired);
   return NO_ERROR;
@@ -723,7 +742,7 @@ export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32
   let list = NIL;
   if (listH != 0) { list = listOf(e, listH); if (list == NIL) return ERROR_INVALID_HANDLE; }
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
-  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
   else if (deadline > -1.5) timerClear(t, r);
   if (list != NIL) listAppend(list, r);

@@ -63,13 +63,17 @@ export function trieCreateRoot(t: u32, zeroKey: usize): u32 {
   return newNode(t, zeroKey, 0);
 }
 
-/** The node holding exactly (key, len), or NIL. */
+/**
+ * The node holding exactly (key, len), or NIL. Derivation: if that node exists, every node above it
+ * holds a prefix of (key, len), so descending by the key's bit at each node's length alone reaches it;
+ * one key compare at the node where the descent stops then decides (a key that left the path at a
+ * skipped bit fails it). One cache line per level, no per-level key compare.
+ */
 export function trieFind(t: u32, key: usize, len: u32): u32 {
   let n = tableGet(t, TABLE_ROOT);
   while (n != NIL) {
     let nl = nodeLen(n);
-    if (nl > len || !prefixEq(nodeKey(n), key, nl)) return NIL;
-    if (nl == len) return n;
+    if (nl >= len) return nl == len && prefixEq(nodeKey(n), key, len) ? n : NIL;
     n = nodeChild(n, bitAt(key, nl));
   }
   return NIL;

@@ -3,7 +3,8 @@
 // build time, bytes per prefix, single and batch lookup rates for random addresses and for addresses
 // inside announced prefixes, and delete rate — each with its ratio to the naive reference model
 // (test/reference/trie-model.ts) measured in the same run on the same data. Uses the release core.
-// Writes bench/RESULTS.md (with the command and the dataset's prefix-length histogram) and prints it.
+// Then the simulator hot paths of issue 9 (bench/hot.ts, its own section). Writes bench/RESULTS.md (with
+// the command and the dataset's prefix-length histogram) and prints it.
 import { Bench } from 'tinybench';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
@@ -18,6 +19,7 @@ import { readPrefixFile } from '../test/helpers/prefixfile.js';
 import type { PrefixSet } from '../test/helpers/random.js';
 import { AddressStream } from '../src/cli/workload.js';
 import { anchorFamily, attachAnchor, cCells, C_HEADER, C_RULE, type Workload } from './anchor.js';
+import { benchHot } from './hot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = here.includes(`${'/dist/'}`) ? resolve(here, '../..') : resolve(here, '..');
@@ -155,6 +157,8 @@ async function main(): Promise<void> {
   rows.push(...benchChurn(QUICK));
   console.error('bench: next hops by index');
   rows.push(...benchNextHops(QUICK));
+  console.error('bench: hot paths (bench/hot.ts)');
+  const hot = await benchHot();
   const lines = [
     '# Benchmark results',
     '',
@@ -177,6 +181,8 @@ async function main(): Promise<void> {
     `| family | task | unit | core | baseline | ratio |${C_HEADER} note |`,
     `|---|---|---|---:|---:|---:|${C_RULE}---|`,
     ...rows.map((r) => `| ${r.family} | ${r.task} | ${r.unit} | ${r.core.toFixed(1)} | ${r.ref.toFixed(1)} | ${(r.ref / r.core).toFixed(2)}× |${cCells(r)} ${r.note ?? ''} |`),
+    '',
+    hot,
     '',
   ];
   const text = lines.join('\n');

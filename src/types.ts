@@ -163,6 +163,14 @@ export interface RtmOptions {
   defaultPreferences?: Readonly<Record<number, number>>;
   /** Address families with a table (default both); registering for another: ERROR_FILE_NOT_FOUND. */
   families?: readonly AddressFamilyName[];
+  /**
+   * Caps the core's linear memory at this many bytes (rounded down to 64 KiB pages; 0 = no cap; omitted =
+   * leave the cap as it is). Every allocation that would grow memory beyond it fails with
+   * ERROR_NOT_ENOUGH_MEMORY, the table unchanged. One core hosts every table of the process, so the cap is
+   * the core's, shared by every Rtm: the last value set wins. It is set before the instance's own tables
+   * are made (so a new instance can give a full core room); a creation that fails puts the old cap back.
+   */
+  maxMemoryBytes?: number;
 }
 
 /** Identity given to registerEntity (RTM_ENTITY_INFO minus the instance, which is the Rtm's). */
@@ -546,6 +554,56 @@ export interface NotifyDestOptions {
 export interface IterateOptions {
   /** Batch size (default profile.maxHandlesInEnum). */
   batch?: number;
+}
+
+// ── Batches and hot paths (API.md §6; not in RTMv2) ───────────────────────────────────────────────────
+
+/**
+ * Entity.addRoutesBatch: record i is the prefix (keys[4i..4i+3], lens[i]) with next hop nextHops[i] (a
+ * next-hop handle of the entity, both neighbour and only next hop; 0 = none), preference, metric, views
+ * (default RTM_VIEW_MASK_UCAST) and flags. Missing optional arrays mean 0 (views: unicast).
+ */
+export interface RouteLoadBatch {
+  count: number;
+  keys: Uint32Array;
+  lens: Uint8Array | Uint32Array;
+  nextHops?: Float64Array;
+  preferences?: Uint32Array;
+  metrics?: Uint32Array;
+  views?: Uint8Array | Uint32Array;
+  flags?: Uint16Array | Uint32Array;
+}
+
+/** Entity.addRoutesBatch result. */
+export interface RouteLoadResult {
+  routesCreated: number;
+  destsCreated: number;
+}
+
+/**
+ * Entity.applyUpdates: record i is an update of the prefix (keys[4i..4i+3], lens[i]): kinds[i] 0 =
+ * add/update the caller's route there (RtmAddRouteToDest with RTM_ROUTE_CHANGE_FIRST: next hop
+ * nextHops[i] as neighbour and only next hop, 0 = none; preference, metric, views default 0, 0,
+ * RTM_VIEW_MASK_UCAST), 1 = delete the caller's route there (nothing if it has none).
+ */
+export interface RouteUpdates {
+  count: number;
+  keys: Uint32Array;
+  lens: Uint8Array | Uint32Array;
+  kinds: Uint8Array;
+  nextHops?: Float64Array;
+  preferences?: Uint32Array;
+  metrics?: Uint32Array;
+  views?: Uint8Array | Uint32Array;
+  /** Out: the change flags of each record (RTM_ROUTE_CHANGE_NEW / _BEST; 0 for a delete that found nothing). */
+  changeFlags?: Uint32Array;
+}
+
+/** Entity.getChangedDestIds. */
+export interface ChangedDestIdsOptions {
+  notifyHandle: NotifyHandle;
+  /** Receives the destIds; its length is how many to pull at most. */
+  out: Int32Array;
 }
 
 // ── The entity ──────────────────────────────────────────────────────────────────────────────────────

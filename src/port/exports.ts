@@ -150,10 +150,32 @@ export interface CoreExports {
   nhIndexAllocBudget(n: number): void;
   /** assembly/nhindex.ts: `nhIndexBytes(): f64` */
   nhIndexBytes(): number;
+  /** assembly/memory.ts: `memorySetCap(bytes: f64): i32` */
+  memorySetCap(bytes: number): number;
+  /** assembly/memory.ts: `memoryCap(): f64` */
+  memoryCap(): number;
+  /** assembly/memory.ts: `blockMemoryBytes(): f64` */
+  blockMemoryBytes(): number;
+  /** assembly/memory.ts: `slabSetGenX(kind: u32, slot: u32, gen: u32): i32` */
+  slabSetGenX(kind: number, slot: number, gen: number): number;
+  /** assembly/rtmapi.ts: `entityDeregisterReserve(h: f64): i32` */
+  entityDeregisterReserve(h: number): number;
   /** assembly/debug.ts: `debugTrap(kind: u32): i32` */
   debugTrap(kind: number): number;
-  /** assembly/load.ts: `routeLoad(eh: f64, n: u32): i32` */
-  routeLoad(eh: number, n: number): number;
+  /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
+  routeLoad(eh: number, n: number, from: number): number;
+  /** assembly/hot.ts: `bestRouteX(t: u32, d: u32, view: u32): i32` */
+  bestRouteX(t: number, d: number, view: number): number;
+  /** assembly/hot.ts: `changedIdsX(eh: f64, nh: f64, max: u32): i32` */
+  changedIdsX(eh: number, nh: number, max: number): number;
+  /** assembly/hot.ts: `updatesCheck(eh: f64, n: u32, reserve: u32): i32` */
+  updatesCheck(eh: number, n: number, reserve: number): number;
+  /** assembly/hot.ts: `updatesApply(eh: f64, n: u32, from: u32): i32` */
+  updatesApply(eh: number, n: number, from: number): number;
+  /** assembly/hot.ts: `routeLoadCheck(eh: f64, n: u32, reserve: u32): i32` */
+  routeLoadCheck(eh: number, n: number, reserve: number): number;
+  /** assembly/hot.ts: `routeEsiMark(r: u32, held: u32): i32` */
+  routeEsiMark(r: number, held: number): number;
   /** assembly/notifyapi.ts: `notifyRegister(eh: f64, views: u32, flags: u32): i32` */
   notifyRegister(eh: number, views: number, flags: number): number;
   /** assembly/notifyapi.ts: `notifyDeregister(eh: f64, nh: f64): i32` */
@@ -231,12 +253,13 @@ export const FUNCTION_NAMES = [
   'viewsCheck', 'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom',
   'timerNext', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
   'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
-  'debugTrap', 'routeLoad', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX',
-  'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
+  'routeLoad', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
+  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR',
+  'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX',
+  'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX',
+  'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -245,29 +268,33 @@ export const GLOBAL_NAMES = ['signalCount'] as const;
 /** Names of the exported constants (Wasm globals, read once per core by src/port/constants.ts). */
 export const CONSTANT_NAMES = [
   'IO_HOPS', 'MAX_HOPS_LIMIT', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW', 'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT',
-  'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'REF_MANY_MAX', 'REC_CHANGED_MAX', 'CRIT_HOPS_MAX',
-  'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT', 'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE_WORDS', 'DEST_WORDS',
-  'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE',
-  'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED',
-  'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE',
-  'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_HELD', 'DEST_REFS', 'DEST_PINS', 'DEST_CHANGED', 'ROUTE_GEN',
-  'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS',
-  'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT',
-  'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE',
-  'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE',
-  'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP',
-  'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
-  'ROUTE_ESI', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET',
-  'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST', 'REC_ADD_ROUTE_SLOT',
-  'REC_ADD_DEST_SLOT', 'REC_ADD_FIRED', 'REC_ADD_DEST_CREATED', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
-  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
-  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
-  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
-  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
-  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
-  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'SLAB_REF',
-  'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST',
-  'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC',
+  'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD', 'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER',
+  'BEST_PROTOCOL', 'BEST_PREFERENCE', 'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP',
+  'BEST_NEIGHBOUR', 'BEST_INTERFACE', 'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'REF_MANY_MAX',
+  'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT', 'IO_WORDS', 'IO_OUT_HANDLES',
+  'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
+  'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
+  'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY',
+  'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_HELD', 'DEST_REFS',
+  'DEST_PINS', 'DEST_CHANGED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF',
+  'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ',
+  'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN',
+  'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT',
+  'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS',
+  'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE',
+  'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI', 'ROUTE_ESI_NULL',
+  'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME',
+  'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_DEST_SLOT', 'REC_ADD_FIRED',
+  'REC_ADD_DEST_CREATED', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER',
+  'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC',
+  'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY',
+  'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT',
+  'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW',
+  'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD',
+  'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'SLAB_REF', 'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST',
+  'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST',
+  'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -283,6 +310,29 @@ export interface CoreConstants {
   /** assembly/debug.ts */ readonly DEBUG_TRAP_ASSERT_NEXT: number;
   /** assembly/load.ts */ readonly LOAD_WORDS: number;
   /** assembly/load.ts */ readonly LOAD_MAX: number;
+  /** assembly/layout.ts */ readonly UPD_WORDS: number;
+  /** assembly/layout.ts */ readonly UPD_LENKIND: number;
+  /** assembly/layout.ts */ readonly UPD_PREF: number;
+  /** assembly/layout.ts */ readonly UPD_METRIC: number;
+  /** assembly/layout.ts */ readonly UPD_VIEWS: number;
+  /** assembly/layout.ts */ readonly UPD_NEXTHOP: number;
+  /** assembly/layout.ts */ readonly UPD_ADD: number;
+  /** assembly/layout.ts */ readonly UPD_DELETE: number;
+  /** assembly/layout.ts */ readonly UPD_MAX: number;
+  /** assembly/layout.ts */ readonly CHANGED_IDS_MAX: number;
+  /** assembly/layout.ts */ readonly BEST_ROUTE: number;
+  /** assembly/layout.ts */ readonly BEST_OWNER: number;
+  /** assembly/layout.ts */ readonly BEST_PROTOCOL: number;
+  /** assembly/layout.ts */ readonly BEST_PREFERENCE: number;
+  /** assembly/layout.ts */ readonly BEST_METRIC: number;
+  /** assembly/layout.ts */ readonly BEST_FLAGS: number;
+  /** assembly/layout.ts */ readonly BEST_NEXTHOP_COUNT: number;
+  /** assembly/layout.ts */ readonly BEST_NEXTHOP: number;
+  /** assembly/layout.ts */ readonly BEST_NEIGHBOUR: number;
+  /** assembly/layout.ts */ readonly BEST_INTERFACE: number;
+  /** assembly/layout.ts */ readonly BEST_VIEWS: number;
+  /** assembly/layout.ts */ readonly BEST_NEXTHOP_IPV4: number;
+  /** assembly/layout.ts */ readonly BEST_FIELDS: number;
   /** assembly/records.ts */ readonly REF_MANY_MAX: number;
   /** assembly/records.ts */ readonly REC_CHANGED_MAX: number;
   /** assembly/enums.ts */ readonly CRIT_HOPS_MAX: number;
@@ -503,8 +553,19 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const handleOfX_ = fn(raw, 'handleOfX') as (kind: number, idx: number) => number;
   const nhIndexAllocBudget_ = fn(raw, 'nhIndexAllocBudget') as (n: number) => void;
   const nhIndexBytes_ = fn(raw, 'nhIndexBytes') as () => number;
+  const memorySetCap_ = fn(raw, 'memorySetCap') as (bytes: number) => number;
+  const memoryCap_ = fn(raw, 'memoryCap') as () => number;
+  const blockMemoryBytes_ = fn(raw, 'blockMemoryBytes') as () => number;
+  const slabSetGenX_ = fn(raw, 'slabSetGenX') as (kind: number, slot: number, gen: number) => number;
+  const entityDeregisterReserve_ = fn(raw, 'entityDeregisterReserve') as (h: number) => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
-  const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number) => number;
+  const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
+  const bestRouteX_ = fn(raw, 'bestRouteX') as (t: number, d: number, view: number) => number;
+  const changedIdsX_ = fn(raw, 'changedIdsX') as (eh: number, nh: number, max: number) => number;
+  const updatesCheck_ = fn(raw, 'updatesCheck') as (eh: number, n: number, reserve: number) => number;
+  const updatesApply_ = fn(raw, 'updatesApply') as (eh: number, n: number, from: number) => number;
+  const routeLoadCheck_ = fn(raw, 'routeLoadCheck') as (eh: number, n: number, reserve: number) => number;
+  const routeEsiMark_ = fn(raw, 'routeEsiMark') as (r: number, held: number) => number;
   const notifyRegister_ = fn(raw, 'notifyRegister') as (eh: number, views: number, flags: number) => number;
   const notifyDeregister_ = fn(raw, 'notifyDeregister') as (eh: number, nh: number) => number;
   const notifyGetChanged_ = fn(raw, 'notifyGetChanged') as (eh: number, nh: number, max: number) => number;
@@ -606,8 +667,19 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     handleOfX(kind: number, idx: number): number { if (g.poisoned) throw g.poisoned; try { return handleOfX_(kind, idx); } catch (e) { throw g.trap(e); } },
     nhIndexAllocBudget(n: number): void { if (g.poisoned) throw g.poisoned; try { nhIndexAllocBudget_(n); } catch (e) { throw g.trap(e); } },
     nhIndexBytes(): number { if (g.poisoned) throw g.poisoned; try { return nhIndexBytes_(); } catch (e) { throw g.trap(e); } },
+    memorySetCap(bytes: number): number { if (g.poisoned) throw g.poisoned; try { return memorySetCap_(bytes); } catch (e) { throw g.trap(e); } },
+    memoryCap(): number { if (g.poisoned) throw g.poisoned; try { return memoryCap_(); } catch (e) { throw g.trap(e); } },
+    blockMemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return blockMemoryBytes_(); } catch (e) { throw g.trap(e); } },
+    slabSetGenX(kind: number, slot: number, gen: number): number { if (g.poisoned) throw g.poisoned; try { return slabSetGenX_(kind, slot, gen); } catch (e) { throw g.trap(e); } },
+    entityDeregisterReserve(h: number): number { if (g.poisoned) throw g.poisoned; try { return entityDeregisterReserve_(h); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
-    routeLoad(eh: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n); } catch (e) { throw g.trap(e); } },
+    routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
+    bestRouteX(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestRouteX_(t, d, view); } catch (e) { throw g.trap(e); } },
+    changedIdsX(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return changedIdsX_(eh, nh, max); } catch (e) { throw g.trap(e); } },
+    updatesCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return updatesCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },
+    updatesApply(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return updatesApply_(eh, n, from); } catch (e) { throw g.trap(e); } },
+    routeLoadCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoadCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },
+    routeEsiMark(r: number, held: number): number { if (g.poisoned) throw g.poisoned; try { return routeEsiMark_(r, held); } catch (e) { throw g.trap(e); } },
     notifyRegister(eh: number, views: number, flags: number): number { if (g.poisoned) throw g.poisoned; try { return notifyRegister_(eh, views, flags); } catch (e) { throw g.trap(e); } },
     notifyDeregister(eh: number, nh: number): number { if (g.poisoned) throw g.poisoned; try { return notifyDeregister_(eh, nh); } catch (e) { throw g.trap(e); } },
     notifyGetChanged(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return notifyGetChanged_(eh, nh, max); } catch (e) { throw g.trap(e); } },

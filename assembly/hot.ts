@@ -1,0 +1,234 @@
+// Hot paths of API.md §6 for simulators: a destination's best route as one record of numbers
+// (bestRouteX), changed destinations pulled and released as ids (changedIdsX), batches of route updates
+// with RtmAddRouteToDest (CHANGE_FIRST) / delete semantics (updatesCheck, updatesApply), and the
+// validate-only pass that makes a multi-chunk addRoutesBatch atomic (routeLoadCheck). Every rule is the
+// one of the single calls (routes.ts, notify.ts, load.ts); this file only sequences them. Costs: one
+// crossing per call, O(routes of the destination) per update. Allocates nothing beyond the records the
+// updates create (reserved for the whole batch by the first check call).
+import {
+  NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS,
+  ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_WORDS, UPD_LENKIND,
+  UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
+  BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
+  BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4,
+} from './layout';
+import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
+  ERROR_BUSY } from './status';
+import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
+import { slabIsAlive } from './slab';
+import { tableValid, tableGet, tableMaxLen } from './tables';
+import { handleOf, handleSlot } from './handles';
+import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked } from './dests';
+import { entityGet, nhGet, nhLive } from './entities';
+import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
+  created } from './routes';
+import { timerClear } from './timers';
+import { notifyPull, notifyPending } from './notify';
+import { entityOf, notifyOf } from './notifyapi';
+import { bestFired } from './rtmapi';
+import { loadValidate, batchReserve } from './load';
+import { debugTrapPoint } from './debug';
+
+// ── Table.bestRouteInto ──────────────────────────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline function putF64(i: u32, v: f64): void { store<f64>(ioPtr(IO_OUT) + (<usize>i << 3), v); }
+
+/**
+ * The best route of destination d of table t in view `view` → BEST_FIELDS f64s at IO_OUT (layout.ts
+ * "Best-route record"; handles without a reference). ERROR_NOT_FOUND when d is not a live destination of
+ * t or has no live route in the view.
+ */
+export function bestRouteX(t: u32, d: u32, view: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
+  if (!destValid(t, d)) return ERROR_NOT_FOUND;
+  debugTrapPoint();
+  let r = destGet(d, DEST_BEST + view);
+  if (r == NIL) return ERROR_NOT_FOUND;
+  let e = routeGet(r, ROUTE_OWNER);
+  let n = routeGet(r, ROUTE_NHCOUNT);
+  let nb = routeGet(r, ROUTE_NEIGHBOUR);
+  putF64(BEST_ROUTE, handleOf(KIND_ROUTE, r));
+  putF64(BEST_OWNER, handleOf(KIND_ENTITY, e));
+  putF64(BEST_PROTOCOL, <f64>entityGet(e, ENTITY_PROTO));
+  putF64(BEST_PREFERENCE, <f64>routeGet(r, ROUTE_PREF));
+  putF64(BEST_METRIC, <f64>routeGet(r, ROUTE_METRIC));
+  putF64(BEST_FLAGS, <f64>routeFlags16(r));
+  putF64(BEST_NEXTHOP_COUNT, <f64>n);
+  putF64(BEST_NEIGHBOUR, nb == NIL ? 0 : handleOf(KIND_NEXTHOP, nb));
+  putF64(BEST_VIEWS, <f64>routeGet(r, ROUTE_VIEWS));
+  if (n == 0) {
+    putF64(BEST_NEXTHOP, 0); putF64(BEST_INTERFACE, 0); putF64(BEST_NEXTHOP_IPV4, 0);
+  } else {
+    let h = routeHop(r, 0);
+    putF64(BEST_NEXTHOP, handleOf(KIND_NEXTHOP, h));
+    putF64(BEST_INTERFACE, <f64>nhGet(h, NEXTHOP_IFINDEX));
+    putF64(BEST_NEXTHOP_IPV4, tableGet(t, TABLE_FAMILY) == 4 ? <f64>nhGet(h, NEXTHOP_ADDR) : 0);
+  }
+  return NO_ERROR;
+}
+
+// ── Entity.getChangedDestIds ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * RtmGetChangedDests + RtmReleaseChangedDests without records: pops up to max destinations of
+ * registration nh (owned by eh) → IO_OUT dest slots, and gives back the queue's keep on each at once
+ * (a destination that has left the table is freed then: its id is reported but no longer resolves).
+ * RES0 = count, RES1 = 1 if the queue is empty now.
+ */
+export function changedIdsX(eh: f64, nh: f64, max: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let n = notifyOf(e, nh);
+  if (n == NIL) return ERROR_INVALID_HANDLE;
+  if (max > CHANGED_IDS_MAX) return ERROR_INVALID_PARAMETER;
+  debugTrapPoint();
+  let out = ioPtr(IO_OUT);
+  let k = notifyPull(n, max, out);
+  for (let i: u32 = 0; i < k; i++) destKeep(load<u32>(out + (<usize>i << 2)), -1);
+  setRes(0, k);
+  setRes(1, notifyPending(n) ? 0 : 1);
+  return NO_ERROR;
+}
+
+// ── Entity.applyUpdates ──────────────────────────────────────────────────────────────────────────────
+
+const SLOTS: usize = memory.data(<i32>(UPD_MAX * 4), 16);
+
+// @ts-ignore: decorator
+@inline function updRec(i: u32): usize { return ioPtr(IO_IN) + (<usize>(i * UPD_WORDS) << 2); }
+
+/**
+ * Validates n update records at IO_IN (layout.ts "Update record") for entity e of table t, changing
+ * nothing: next-hop handles of adds, then parameters (length, kind, the next hop is the caller's and
+ * live; spec D-05), then locks (ERROR_BUSY for a destination locked by another entity; probed only while
+ * some destination is locked). Resolved next-hop slots go to SLOTS. RES2 = index of the first bad record.
+ */
+function updatesValidate(e: u32, t: u32, n: u32): i32 {
+  if (n > UPD_MAX) return ERROR_INVALID_PARAMETER;
+  let maxLen = tableMaxLen(t);
+  for (let i: u32 = 0; i < n; i++) {
+    let rec = updRec(i);
+    let nh = NIL;
+    let h = load<f64>(rec + (UPD_NEXTHOP << 2));
+    if (h != 0 && (load<u32>(rec + (UPD_LENKIND << 2)) >>> 8) != UPD_DELETE) {
+      nh = handleSlot(h, KIND_NEXTHOP);
+      if (nh == NIL || nhGet(nh, NEXTHOP_TABLE) != t) { setRes(2, i); return ERROR_INVALID_HANDLE; }
+    }
+    store<u32>(SLOTS + (<usize>i << 2), nh);
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    let lk = load<u32>(updRec(i) + (UPD_LENKIND << 2));
+    let nh = load<u32>(SLOTS + (<usize>i << 2));
+    if ((lk & 0xff) > maxLen || (lk >>> 8) > UPD_DELETE ||
+      (nh != NIL && (nhGet(nh, NEXTHOP_OWNER) != e || !nhLive(nh)))) { setRes(2, i); return ERROR_INVALID_PARAMETER; }
+  }
+  if (destsLocked != 0) {
+    for (let i: u32 = 0; i < n; i++) {
+      let rec = updRec(i);
+      let d = destFind(t, rec, load<u32>(rec + (UPD_LENKIND << 2)) & 0xff);
+      if (d != NIL && destLockedAgainst(d, e)) { setRes(2, i); return ERROR_BUSY; }
+    }
+  }
+  return NO_ERROR;
+}
+
+/**
+ * The validate-only pass of applyUpdates: checks n records (updatesValidate) and, with reserve > 0,
+ * reserves memory for `reserve` records, so that the chunks of a batch validated this way all apply.
+ */
+export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let s = updatesValidate(e, t, n);
+  if (s != NO_ERROR) return s;
+  return reserve == 0 || batchReserve(t, reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+/**
+ * Applies update records from..n-1 for entity eh in order; every record 0..n-1 is validated and memory
+ * reserved first, so a failing call changes nothing. Cases per record: 1. add: the caller's first route
+ * on the destination (CHANGE_FIRST, spec §7.2) is updated, or a route created, with the record's next
+ * hop as neighbour and only next hop, flags 0, TTL INFINITE and a NULL EntitySpecificInfo (a non-NULL
+ * one before counts as a change, as in RtmAddRouteToDest); 2. delete: the caller's first route there is
+ * deleted; 3. delete of a route the caller does not have: nothing; 4. an add whose route's
+ * EntitySpecificInfo the core does not know (ROUTE_ESI_UNKNOWN): the call stops before it with RES5 =
+ * its index and RES6 = the route slot; the facade tells (routeEsiMark) and calls again from there. Each
+ * record is classified and queued as the single call would be. IO_OUT[i] = change flags of record i;
+ * IO_OUT[UPD_MAX + i] = route slot of an add (NIL for a delete). RES0 = routes created, RES1 = routes
+ * deleted (by this call), RES2 = first bad record on a validation error, RES5 = n when every record
+ * was applied.
+ */
+export function updatesApply(eh: f64, n: u32, from: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let s = updatesValidate(e, t, n);
+  if (s != NO_ERROR) return s;
+  if (from > n) return ERROR_INVALID_PARAMETER;
+  if (!batchReserve(t, n - from)) return ERROR_NOT_ENOUGH_MEMORY;
+  debugTrapPoint();
+  let views = tableGet(t, TABLE_VIEWS);
+  let out = ioPtr(IO_OUT), outRoutes = ioPtr(IO_OUT + UPD_MAX);
+  let made: u32 = 0, gone: u32 = 0;
+  setRes(5, n);
+  for (let i = from; i < n; i++) {
+    let rec = updRec(i);
+    let lk = load<u32>(rec + (UPD_LENKIND << 2));
+    let len = lk & 0xff;
+    let d = destFind(t, rec, len);
+    let r = d == NIL ? NIL : routeOfOwner(d, e, NIL, true);
+    let flags: u32 = 0;
+    if ((lk >>> 8) == UPD_DELETE) {
+      if (r != NIL) {                                                                // 2.
+        routeDelete(r);
+        gone++;
+        flags = bestFired() ? CHANGE_BEST : 0;
+      }                                                                              // 3.
+      r = NIL;
+    } else {                                                                         // 1.
+      if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }   // 4.
+      if (d == NIL) { d = destInsert(t, rec, len); assert(d != NIL); } // absent (found above); reserved above
+      let nh = load<u32>(SLOTS + (<usize>i << 2));
+      let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
+      r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec + (UPD_PREF << 2)),
+        load<u32>(rec + (UPD_METRIC << 2)), load<u32>(rec + (UPD_VIEWS << 2)) & views, 0, 0, esi);
+      routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
+      timerClear(t, r);
+      if (created) made++;
+      flags = (created ? CHANGE_NEW : 0) | (bestFired() ? CHANGE_BEST : 0);
+    }
+    store<u32>(out + (<usize>i << 2), flags);
+    store<u32>(outRoutes + (<usize>i << 2), r);
+  }
+  setRes(0, made); setRes(1, gone);
+  return NO_ERROR;
+}
+
+// ── Entity.addRoutesBatch ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The validate-only pass of addRoutesBatch: checks n load records at IO_IN as routeLoad would, changing
+ * nothing, and with reserve > 0 reserves memory for `reserve` records. RES2 = first bad record.
+ */
+export function routeLoadCheck(eh: f64, n: u32, reserve: u32): i32 {
+  let e = entityOf(eh);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  let t = entityGet(e, ENTITY_TABLE);
+  let s = loadValidate(e, t, n);
+  if (s != NO_ERROR) return s;
+  return reserve == 0 || batchReserve(t, reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+/**
+ * Tells the core whether the facade holds a non-NULL EntitySpecificInfo for live route slot r (ROUTE_ESI
+ * becomes NULL or SET), answering a batch that stopped at a route whose value it did not know.
+ */
+export function routeEsiMark(r: u32, held: u32): i32 {
+  if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r)) return ERROR_INVALID_HANDLE;
+  routeSet(r, ROUTE_ESI, held != 0 ? ROUTE_ESI_SET : ROUTE_ESI_NULL);
+  return NO_ERROR;
+}

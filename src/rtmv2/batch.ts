@@ -1,0 +1,214 @@
+// Batch paths of an entity (API.md §6; not in RTMv2): addRoutesBatch (bulk RtmAddRouteToDest),
+// applyUpdates (a stream of add/update/delete records with the single calls' semantics) and
+// getChangedDestIds (RtmGetChangedDests + RtmReleaseChangedDests as destIds). Both batches are atomic:
+// records go to the core's I/O area in chunks, every chunk is validated (and memory for the whole batch
+// reserved) before the first is applied, so a rejected batch leaves the table exactly as it was. Costs
+// one crossing per chunk (two when the batch spans several); allocates nothing per record, and per call
+// only the result object of addRoutesBatch.
+// Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
+import type { Core } from '../port/core.js';
+import { RtmError, RtmInternalError, check } from '../errors.js';
+import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
+import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32 } from '../port/batchio.js';
+
+/** What the batch paths need of their entity. */
+export interface BatchContext {
+  readonly core: Core;
+  /** The entity's registration handle. */
+  readonly handle: number;
+  /** EntitySpecificInfo of route slots (the instance's side array). */
+  readonly routeEsi: unknown[];
+  /** RtmOptions.defaultPreferences of the entity's protocol (what a preference of 0 becomes), if any. */
+  defaultPreference(): unknown;
+  /** Throws ERROR_INVALID_HANDLE once the entity deregistered or the instance closed. */
+  live(op: string): void;
+  /** Pushes the clock to the core (LastChanged). */
+  syncNow(): void;
+  /** Schedules the change-notification callbacks the core signalled. */
+  afterChange(): void;
+}
+
+function bad(op: string, detail: string): RtmError { return new RtmError('ERROR_INVALID_PARAMETER', op, detail); }
+
+function countOf(v: unknown, op: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw bad(op, `count must be a non-negative integer, got ${String(v)}`);
+  return v;
+}
+
+// array kinds an argument may have (checked without allocating)
+const U32 = 0, U8_U32 = 1, F64 = 2, U16_U32 = 3, U8 = 4;
+const KIND_NAMES = ['a Uint32Array', 'a Uint8Array or Uint32Array', 'a Float64Array', 'a Uint16Array or Uint32Array', 'a Uint8Array'];
+
+/** `v` is an array of `kind` with at least `min` elements; undefined passes when `optional`. */
+function arrayArg(v: unknown, name: string, min: number, op: string, optional: boolean, kind: number): void {
+  if (v === undefined && optional) return;
+  const ok = kind === U32 ? v instanceof Uint32Array
+    : kind === U8_U32 ? v instanceof Uint8Array || v instanceof Uint32Array
+      : kind === F64 ? v instanceof Float64Array
+        : kind === U16_U32 ? v instanceof Uint16Array || v instanceof Uint32Array
+          : v instanceof Uint8Array;
+  if (!ok) throw bad(op, `${name} must be ${KIND_NAMES[kind]}`);
+  if ((v as ArrayLike<number>).length < min) throw bad(op, `${name} is shorter than count`);
+}
+
+/** The default preference of the entity's protocol as a u32, or 0 (addRouteToDest's rule). */
+function defaultPref(ctx: BatchContext, op: string): number {
+  const d = ctx.defaultPreference();
+  if (d === undefined) return 0;
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 0xffffffff) throw bad(op, `defaultPreferences = ${String(d)}`);
+  return d;
+}
+
+/** The error of a failed chunk call; `at` = index of the chunk's first record. */
+function chunkError(core: Core, s: number, op: string, at: number): RtmError {
+  const indexed = s === 6 || s === 87 || s === 170;   // ERROR_INVALID_HANDLE / _PARAMETER / ERROR_BUSY carry RES2
+  return new RtmError(s, op, indexed ? `record ${at + core.res(2)}; nothing applied` : 'nothing applied');
+}
+
+/**
+ * After a chunk call: where it stopped (RES5; m when it applied everything). It stops before a record
+ * whose route has an EntitySpecificInfo the core does not know (last written by the legacy routeAdd):
+ * the facade tells it from its side array (routeEsiMark), and the caller calls again from there.
+ */
+function tellEsi(ctx: BatchContext, m: number): number {
+  const c = ctx.core, stop = c.res(5);
+  if (stop < m) {
+    const r = c.res(6);
+    check(c.x.routeEsiMark(r, ctx.routeEsi[r] != null ? 1 : 0), 'routeEsiMark');
+  }
+  return stop;
+}
+
+/** A chunk that failed in the apply pass after the whole batch passed the check pass: a core bug. */
+function afterCheck(op: string, s: number, i0: number): RtmInternalError {
+  return new RtmInternalError(`${op}: chunk at record ${i0} failed with status ${s} after every chunk was validated`);
+}
+
+/**
+ * Bulk RtmAddRouteToDest (spec §7.2 identity: destination + owner + neighbour; the record's next hop is
+ * both the neighbour and the only next hop): no handles returned, no references taken, routes never
+ * expire and have a NULL EntitySpecificInfo. Atomic: a rejected batch changes nothing.
+ * @throws RtmError ERROR_INVALID_PARAMETER (arrays, a length, a foreign or deleted next hop; names the
+ *   record), ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_BUSY (a destination locked by another
+ *   entity), ERROR_NOT_ENOUGH_MEMORY
+ */
+export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadResult {
+  const op = 'addRoutesBatch';
+  ctx.live(op);
+  if (!b || typeof b !== 'object') throw bad(op, 'no batch');
+  const n = countOf(b.count, op);
+  arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
+  arrayArg(b.lens, 'lens', n, op, false, U8_U32);
+  arrayArg(b.nextHops, 'nextHops', n, op, true, F64);
+  arrayArg(b.preferences, 'preferences', n, op, true, U32);
+  arrayArg(b.metrics, 'metrics', n, op, true, U32);
+  arrayArg(b.views, 'views', n, op, true, U8_U32);
+  arrayArg(b.flags, 'flags', n, op, true, U16_U32);
+  const c = ctx.core, x = c.x, h = ctx.handle;
+  const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
+  ctx.syncNow();
+  if (n > MAX) {
+    // validate-only pass over every chunk (the first call reserves memory for the whole batch)
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      fillLoad(c, b, i0, m, W);
+      const s = x.routeLoadCheck(h, m, i0 === 0 ? n : 0);
+      if (s !== 0) throw chunkError(c, s, op, i0);
+    }
+  }
+  let routesCreated = 0, destsCreated = 0;
+  for (let i0 = 0; i0 < n; i0 += MAX) {
+    const m = Math.min(MAX, n - i0);
+    fillLoad(c, b, i0, m, W);
+    for (let from = 0; ;) {
+      const s = x.routeLoad(h, m, from);
+      if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
+      routesCreated += c.res(0);
+      destsCreated += c.res(1);
+      if ((from = tellEsi(ctx, m)) === m) break;
+    }
+    clearOutEsi(c, ctx.routeEsi, 0, m);
+    ctx.afterChange();
+  }
+  return { routesCreated, destsCreated };
+}
+
+/**
+ * applyUpdates (API.md §6): per record, in order, what one RtmAddRouteToDest with
+ * RTM_ROUTE_CHANGE_FIRST (kind 0; the next hop as neighbour and only next hop, flags 0, TTL INFINITE,
+ * NULL EntitySpecificInfo, no handle, no reference) or one RtmDeleteRouteToDest of the caller's first
+ * route on the destination (kind 1; nothing when it has none) would do, with change classification and
+ * queueing. `changeFlags` (optional) receives each record's change flags. Atomic. Returns `count`.
+ * @throws RtmError ERROR_INVALID_PARAMETER (arrays, a length or kind, a foreign or deleted next hop;
+ *   names the record), ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_BUSY (a destination locked by
+ *   another entity), ERROR_NOT_ENOUGH_MEMORY
+ */
+export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
+  const op = 'applyUpdates';
+  ctx.live(op);
+  if (!b || typeof b !== 'object') throw bad(op, 'no batch');
+  const n = countOf(b.count, op);
+  arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
+  arrayArg(b.lens, 'lens', n, op, false, U8_U32);
+  arrayArg(b.kinds, 'kinds', n, op, false, U8);
+  arrayArg(b.nextHops, 'nextHops', n, op, true, F64);
+  arrayArg(b.preferences, 'preferences', n, op, true, U32);
+  arrayArg(b.metrics, 'metrics', n, op, true, U32);
+  arrayArg(b.views, 'views', n, op, true, U8_U32);
+  arrayArg(b.changeFlags, 'changeFlags', n, op, true, U32);
+  const c = ctx.core, x = c.x, h = ctx.handle;
+  const W = c.k.UPD_WORDS, MAX = c.k.UPD_MAX;
+  const def = defaultPref(ctx, op), out = b.changeFlags;
+  ctx.syncNow();
+  if (n > MAX) {
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      fillUpdates(c, b, i0, m, W, def);
+      const s = x.updatesCheck(h, m, i0 === 0 ? n : 0);
+      if (s !== 0) throw chunkError(c, s, op, i0);
+    }
+  }
+  for (let i0 = 0; i0 < n; i0 += MAX) {
+    const m = Math.min(MAX, n - i0);
+    fillUpdates(c, b, i0, m, W, def);
+    for (let from = 0; ;) {
+      const s = x.updatesApply(h, m, from);
+      if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
+      if ((from = tellEsi(ctx, m)) === m) break;
+    }
+    if (out) copyOutU32(c, 0, out, i0, m);
+    clearOutEsi(c, ctx.routeEsi, MAX, m);
+    ctx.afterChange();
+  }
+  return n;
+}
+
+/**
+ * RtmGetChangedDests + RtmReleaseChangedDests without records (API.md §6): pulls up to `out.length`
+ * destinations queued in the caller's registration `notifyHandle` into `out` as destIds and releases
+ * them in the same call (spec §8.9 queue semantics; a destination that has meanwhile left the table is
+ * reported too, and its id no longer resolves). Returns how many were written: fewer than
+ * `out.length` means the queue is empty now. One core call per 16,384 destinations; allocates nothing.
+ * @throws RtmError ERROR_INVALID_HANDLE (not a registration of this entity), ERROR_INVALID_PARAMETER
+ *   (`out` not an Int32Array)
+ */
+export function getChangedDestIds(ctx: BatchContext, o: ChangedDestIdsOptions): number {
+  const op = 'getChangedDestIds';
+  ctx.live(op);
+  if (!o || typeof o !== 'object' || !(o.out instanceof Int32Array)) throw bad(op, 'needs { notifyHandle, out: Int32Array }');
+  const nh = o.notifyHandle, out = o.out;
+  if (typeof nh !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification handle');
+  const c = ctx.core, pull = c.x.changedIdsX, h = ctx.handle;
+  const MAX = c.k.CHANGED_IDS_MAX;
+  let total = 0;
+  for (;;) {
+    const want = Math.min(MAX, out.length - total);
+    const s = pull(h, nh, want);
+    if (s !== 0) check(s, op);
+    const k = c.res(0);
+    copyOutI32(c, 0, out, total, k);
+    total += k;
+    if (k < want || c.res(1) === 1 || total === out.length) return total;
+  }
+}
+

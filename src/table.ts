@@ -1,0 +1,232 @@
+// Table: the fast paths of one family's table (API.md §3 "Fast paths", §6 "Hot paths"; not in RTMv2).
+// lookupId and bestRouteInto are the per-packet calls of simulators: one Wasm crossing each, only the
+// checks that cannot be skipped safely (argument types, a closed instance), no allocation per call —
+// the core functions are cached here once, results are read straight from the I/O area. lookup() and
+// destPrefix() allocate their results. Works over a narrow context (the core, the family's CoreTable, a
+// usable() check); it imports neither rtm.ts nor entity.ts.
+import type { Core } from './port/core.js';
+import type { CoreTable } from './coretable.js';
+import { RtmError, check } from './errors.js';
+import { type Family, formatPrefix, parsePrefixInto } from './address.js';
+import type { Layout } from './layout.js';
+import type { EntityHandle, RouteHandle } from './types.js';
+
+/** The best route of a destination as `lookup` reports it. */
+export interface RouteSummary {
+  readonly handle: RouteHandle;
+  readonly owner: EntityHandle;
+  readonly protocolId: number;
+  readonly preference: number;
+  readonly metric: number;
+  /** Next-hop addresses ('10.0.0.1', or 'addr/len' for a prefix next hop). */
+  readonly nextHops: readonly string[];
+}
+
+/** What a Table needs of its instance. */
+export interface TableContext {
+  readonly core: Core;
+  /** The family's trie-level table in the core. */
+  readonly table: CoreTable;
+  readonly layout: Layout;
+  /** Throws ERROR_INVALID_HANDLE once the instance is closed, RtmInternalError once the core trapped. */
+  usable(op: string): void;
+}
+
+// Indices of the record bestRouteInto writes (the core's layout.ts "Best-route record"; the contract test
+// compares them with the core's constants). Handles carry no reference.
+/** Route handle of the best route. */
+export const BEST_ROUTE = 0;
+/** Owner entity handle. */
+export const BEST_OWNER = 1;
+/** Protocol id of the owner. */
+export const BEST_PROTOCOL = 2;
+export const BEST_PREFERENCE = 3;
+export const BEST_METRIC = 4;
+/** Route flags (RTM_ROUTE_FLAGS_*, 16 bits). */
+export const BEST_FLAGS = 5;
+export const BEST_NEXTHOP_COUNT = 6;
+/** Handle of the first next hop (0 when the route has none). */
+export const BEST_NEXTHOP = 7;
+/** Neighbour (next-hop handle) the route was learnt from (0 = none). */
+export const BEST_NEIGHBOUR = 8;
+/** Interface index of the first next hop (0 when none). */
+export const BEST_INTERFACE = 9;
+/** BelongsToViews of the route. */
+export const BEST_VIEWS = 10;
+/** IPv4 address of the first next hop as a host-order number (0 for IPv6 or no next hop). */
+export const BEST_NEXTHOP_IPV4 = 11;
+/** Length an `out` array of bestRouteInto needs. */
+export const BEST_FIELDS = 12;
+
+const NOT_FOUND = 1168;
+
+/** Fast paths of one family's table (not in RTMv2): lookups that allocate nothing unless noted. */
+export class Table {
+  /** The trie-level table in the core. */
+  readonly core: CoreTable;
+  readonly family: Family;
+  private readonly ctx: TableContext;
+  private readonly t: number;
+  /** The core's guarded exports, looked up once (a trap inside becomes RtmInternalError, in the port). */
+  private readonly x4: Core['x']['lookup4'];
+  private readonly x6: Core['x']['lookup6'];
+  private readonly xBest: Core['x']['bestRouteX'];
+  /** Word index of IO_IN in core.u32(); f64 index of IO_OUT in core.f64(). */
+  private readonly inWord: number;
+  private readonly outF64: number;
+
+  constructor(ctx: TableContext) {
+    this.ctx = ctx;
+    this.core = ctx.table;
+    this.family = ctx.table.family;
+    this.t = ctx.table.t;
+    const c = ctx.core;
+    this.x4 = c.x.lookup4;
+    this.x6 = c.x.lookup6;
+    this.xBest = c.x.bestRouteX;
+    this.inWord = c.io + c.IO_IN;
+    this.outF64 = (c.io + c.IO_OUT) / 2;
+  }
+
+  /**
+   * Most specific destination with a live route in `view` covering an address (text, or for IPv4 a
+   * host-order number) → `{ destId, prefix, route }`, or undefined. Allocates the result.
+   * @throws RtmError ERROR_INVALID_PARAMETER (malformed address), ERROR_INVALID_HANDLE (closed instance)
+   */
+  lookup(address: string | number, view = 0): { destId: number; prefix: string; route: RouteSummary } | undefined {
+    this.ctx.usable('lookup');
+    let destId: number;
+    if (typeof address === 'number') {
+      if (this.family !== 4 || !Number.isInteger(address) || address < 0 || address > 0xffffffff) {
+        throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address ${address}`);
+      }
+      destId = this.core.lookup4(address, view);
+    } else {
+      const c = this.ctx.core;
+      const len = parsePrefixInto(address, this.family, c.u32(), c.io + c.IO_IN);
+      if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address '${address}'`);
+      const d = this.core.lpm(address, 1 << view);
+      destId = d === undefined ? -1 : d;
+    }
+    if (destId < 0) return undefined;
+    return { destId, prefix: this.destPrefix(destId), route: this.bestRouteSummary(destId, view)! };
+  }
+
+  /**
+   * The destId of the most specific destination with a live route in `view` (API.md §6): IPv4 takes
+   * one host-order u32 address; IPv6 four u32 words at `words[offset..offset+3]`, most significant
+   * first. -1 when none. One Wasm call; allocates nothing. View 0 of a large IPv4 table answers from the
+   * unicast forwarding structure.
+   * @throws RtmError ERROR_INVALID_PARAMETER (an address that is not a u32 / not four words of a
+   *   Uint32Array, a view other than 0 or 1), ERROR_INVALID_HANDLE (closed instance)
+   */
+  lookupId(address: number, view?: number): number;
+  lookupId(words: Uint32Array, offset?: number, view?: number): number;
+  lookupId(a: number | Uint32Array, b = 0, v = 0): number {
+    this.ctx.usable('lookupId');
+    if (this.family === 4) {
+      if (typeof a !== 'number' || (a >>> 0) !== a || (b !== 0 && b !== 1)) return this.badLookup(a, b, 0);
+      return this.x4(this.t, a, b);
+    }
+    if (!(a instanceof Uint32Array) || typeof b !== 'number' || (b >>> 0) !== b || b + 4 > a.length || (v !== 0 && v !== 1)) {
+      return this.badLookup(a, b, v);
+    }
+    const u = this.ctx.core.u32(), w = this.inWord;
+    u[w] = a[b]; u[w + 1] = a[b + 1]; u[w + 2] = a[b + 2]; u[w + 3] = a[b + 3];
+    return this.x6(this.t, v);
+  }
+
+  private badLookup(a: unknown, b: unknown, v: unknown): never {
+    const what = this.family === 4
+      ? `lookupId(address, view) needs a u32 address and view 0 or 1, got ${String(a)}, ${String(b)}`
+      : `lookupId(words, offset, view) needs a Uint32Array with four words at offset and view 0 or 1, got offset ${String(b)}, view ${String(v)}`;
+    throw new RtmError('ERROR_INVALID_PARAMETER', 'lookupId', what);
+  }
+
+  /**
+   * Writes the best route of destination `destId` in `view` into `out` as numbers (API.md §6; the
+   * indices are the BEST_* constants: route, owner and next-hop handles without references, protocol
+   * id, preference, metric, flags, next-hop count, interface, views, IPv4 next hop). False when `destId`
+   * is not a live destination or has no live route in the view. One Wasm call; allocates nothing.
+   * @throws RtmError ERROR_INVALID_PARAMETER (destId not an integer, view not 0 or 1, `out` not a
+   *   Float64Array of at least BEST_FIELDS), ERROR_INVALID_HANDLE (closed instance)
+   */
+  bestRouteInto(destId: number, view: number, out: Float64Array): boolean {
+    this.ctx.usable('bestRouteInto');
+    if (typeof destId !== 'number' || !Number.isInteger(destId) || (view !== 0 && view !== 1) ||
+      !(out instanceof Float64Array) || out.length < BEST_FIELDS) {
+      throw new RtmError('ERROR_INVALID_PARAMETER', 'bestRouteInto',
+        `needs an integer destId, view 0 or 1 and a Float64Array of at least ${BEST_FIELDS}`);
+    }
+    if (destId < 0 || destId > 0xffffffff) return false;
+    const s = this.xBest(this.t, destId, view);
+    if (s !== 0) {
+      if (s === NOT_FOUND) return false;
+      check(s, 'bestRouteInto');
+    }
+    const f = this.ctx.core.f64(), o = this.outF64;
+    for (let i = 0; i < BEST_FIELDS; i++) out[i] = f[o + i];
+    return true;
+  }
+
+  /**
+   * Batch longest-prefix match (API.md §3): IPv4 one host-order u32 per address, IPv6 four u32 words
+   * per address (MS first); writes each address's destId or -1 into `out`; returns the hits.
+   */
+  lookupBatch(keys: Uint32Array, out: Int32Array, view = 0): number {
+    this.ctx.usable('lookupBatch');
+    return this.core.lookupBatch(keys, out, view);
+  }
+
+  /** The prefix of a destination id ('10.0.0.0/8'). Allocates the string. */
+  destPrefix(destId: number): string { this.ctx.usable('destPrefix'); return this.core.destPrefix(destId); }
+
+  /** The best route of destination `destId` in `view` as a RouteSummary (allocates), or undefined. */
+  bestRouteSummary(destId: number, view: number): RouteSummary | undefined {
+    const c = this.ctx.core;
+    check(c.x.destInfoX(this.t, destId, 0, 1 << view), 'lookup');
+    const r = c.u32()[c.io + c.IO_OUT + 2];
+    if (r === c.NIL) return undefined;
+    return routeSummaryOf(c, this.ctx.layout, this.family, r);
+  }
+
+  /** Destinations with a live route. */
+  get destCount(): number { return this.core.stat(this.ctx.layout.TABLE_POPULATED); }
+  /** Live routes. */
+  get routeCount(): number { return this.core.stat(this.ctx.layout.TABLE_ROUTES); }
+  /** Bytes of linear memory the core holds (shared by every instance of the process). */
+  get memoryBytes(): number { return this.ctx.core.memoryBytes; }
+}
+
+/** Reads route slot r into a RouteSummary (no references taken). Allocates. */
+export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): RouteSummary {
+  const rp = c.x.recordPtr;
+  const base = rp(L.SLAB_ROUTE, r) >>> 2;
+  const u = c.u32();
+  const owner = u[base + L.ROUTE_OWNER];
+  const n = u[base + L.ROUTE_NHCOUNT];
+  const hops: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const h = n === 1 ? u[base + L.ROUTE_NH] : u[(u[base + L.ROUTE_NH] >>> 2) + i];
+    hops.push(nextHopAddressOf(c, L, family, h));
+  }
+  const eBase = rp(L.SLAB_ENTITY, owner) >>> 2;
+  const hx = c.x.handleOfX;
+  return {
+    handle: hx(L.KIND_ROUTE, r) as RouteHandle,
+    owner: hx(L.KIND_ENTITY, owner) as EntityHandle,
+    protocolId: c.u32()[eBase + L.ENTITY_PROTO],
+    preference: u[base + L.ROUTE_PREF],
+    metric: u[base + L.ROUTE_METRIC],
+    nextHops: hops,
+  };
+}
+
+/** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
+export function nextHopAddressOf(c: Core, L: Layout, family: Family, h: number): string {
+  const base = c.x.recordPtr(L.SLAB_NEXTHOP, h) >>> 2;
+  const u = c.u32();
+  const len = u[base + L.NEXTHOP_LEN];
+  const text = formatPrefix(family, u, base + L.NEXTHOP_ADDR, len);
+  return len === (family === 4 ? 32 : 128) ? text.slice(0, text.lastIndexOf('/')) : text;
+}
