@@ -11,6 +11,7 @@ export {
   routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom, timerNext, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
+export { nhIndexAllocBudget, nhIndexBytes } from './nhindex';
 export { memorySetCap, memoryCap, blockMemoryBytes, slabSetGenX } from './memory';
 export { entityDeregisterReserve } from './rtmapi';
 export {

@@ -8,8 +8,8 @@
 // forms (routeAddR, routeDeleteR).
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
-  ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED, ENTITY_NEXTHOPS,
-  NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE, NEXTHOP_NEXT,
+  ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
+  NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
@@ -25,8 +25,9 @@ import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder } from './dests';
 import { trieWalk } from './trie';
-import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
-  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhComparePos, nhInRange } from './entities';
+import { nhOrderFirst, nhOrderNext } from './nhindex';
+import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
+  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
@@ -109,7 +110,7 @@ export function entityDeregister(h: f64): i32 {
     let n = tableGet(t, TABLE_NOTIFY + i);
     if (notifyGet(n, NOTIFY_OWNER) == e) notifyDestroy(n);
   }
-  while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
+  nhDeleteAll(e);
   // the references it still holds (refs.ts; spec §7.16 step 4), before it retires
   let released = refReleaseAll(e);
   entityRetire(e);
@@ -227,7 +228,7 @@ export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH:
     h = nhFind(e, key, len, ifIndex);
     if (h != NIL && nhLockedAgainst(h, e)) return ERROR_BUSY;
     if (h == NIL) {
-      if (!slabReserve(SLAB_NEXTHOP, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+      if (!nhReserve(e)) return ERROR_NOT_ENOUGH_MEMORY;
       h = nhCreate(e, key, len, ifIndex);
       createdNh = 1;
     }
@@ -290,13 +291,13 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   if (max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
-  let h = entityGet(e, ENTITY_NEXTHOPS);
+  let h = nhOrderFirst(e);
   if (afterSlot != NIL) {
-    while (h != NIL && h != afterSlot) h = nhGet(h, NEXTHOP_NEXT);
-    if (h != NIL) h = nhGet(h, NEXTHOP_NEXT);
+    // after a slot that is not a live next hop of e, nothing follows
+    h = nhLive(afterSlot) && nhGet(afterSlot, NEXTHOP_OWNER) == e ? nhOrderNext(e, afterSlot) : NIL;
   }
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (; h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) store<u32>(out + (<usize>(n++) << 2), h);
+  for (; h != NIL && n < max; h = nhOrderNext(e, h)) store<u32>(out + (<usize>(n++) << 2), h);
   setRes(0, n);
   return NO_ERROR;
 }
@@ -592,10 +593,7 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
   if (len > maxLen || (rlen != NO_RANGE && rlen > maxLen) || max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
   let key = ioPtr(IO_IN), rkey = ioPtr(IO_IN + 4);
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (let h = entityGet(e, ENTITY_NEXTHOPS); h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) {
-    let c = nhComparePos(h, key, len, ifIndex);
-    if (c < 0 || (c == 0 && inclusive == 0)) continue;
-    if (rlen != NO_RANGE && !nhInRange(h, rkey, rlen)) continue;
+  for (let h = nhWalkFirst(e, key, len, ifIndex, inclusive != 0, rkey, rlen); h != NIL && n < max; h = nhWalkNext(e, h, rkey, rlen)) {
     store<u32>(out + (<usize>(n++) << 2), h);
   }
   setRes(0, n);
