@@ -28,7 +28,7 @@ import { tableGet } from './tables';
 import { handleOf, handleSlot } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid } from './dests';
 import { entityGet } from './entities';
-import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, destKeep, fired } from './routes';
+import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
 import { notifyGet, notifyPull, notifyPending } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -184,8 +184,7 @@ function destRecord(e: u32, d: u32, proto: u32, views: u32, at: u32): void {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     let vb: u32 = 1 << v;
     if ((views & vb) == 0) continue;
-    let num: u32 = 0;
-    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) num++;
+    let num = routesInViews(d, vb);
     let best = destGet(d, DEST_BEST + v);
     let sel = proto == 0 ? best : routeSelect(d, v, proto, best);
     let owner = sel == NIL ? NIL : routeGet(sel, ROUTE_OWNER);

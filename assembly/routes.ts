@@ -96,6 +96,13 @@ function chainRemove(d: u32, r: u32): void {
   routeSet(r, ROUTE_NEXT, NIL);
 }
 
+/** Routes of destination d (any state in the chain) that belong to the views in mask vb (RTM_DEST_INFO NumberOfRoutes). */
+export function routesInViews(d: u32, vb: u32): u32 {
+  let num: u32 = 0;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) num++;
+  return num;
+}
+
 /**
  * The route reported for view v of destination d among the live routes in v owned by protocol `proto`
  * (0 = any protocol) — the one home of the incumbent rule (spec §7.1 B4, §7.15). Cases: 1. no candidate

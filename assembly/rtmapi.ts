@@ -29,7 +29,7 @@ import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
-  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routeOfOwner } from './routes';
+  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routesInViews, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, TIMER_HOLD } from './timers';
@@ -487,8 +487,7 @@ export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     let vb: u32 = 1 << v;
     if ((views & vb) == 0) continue;
-    let num: u32 = 0;
-    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) num++;
+    let num = routesInViews(d, vb);
     let best = destGet(d, DEST_BEST + v);
     let sel = proto == 0 ? best : routeSelect(d, v, proto, best);
     let base = out + (<usize>(k * 5) << 2);
