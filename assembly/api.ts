@@ -2,7 +2,7 @@
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
-  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, ENTITY_NEXTHOPS, TABLE_NOTIFY_USED,
+  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED,
   TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
@@ -22,7 +22,7 @@ import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
 import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
 import { routeFree, holdEnd as holdEndRun } from './routes';
-import { entityGet, entityFree, nhDelete, nhFreeDeleted } from './entities';
+import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
 import { refForgetAll } from './refs';
 import { enumFreeAll } from './enums';
 
@@ -65,7 +65,7 @@ export function tableFree(t: u32): i32 {
   // 1. routes of every entity (deleted as usual) and its next hops
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     purgeRoutes(t, e);
-    while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
+    nhDeleteAll(e);
   }
   // 2. held routes end (they may join the referenced routes below)
   freeHeld(t);

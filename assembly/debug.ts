@@ -1,15 +1,17 @@
 // checkInvariants(t): walks a table's trie and checks every structural rule the other files assert
-// one operation at a time, then the table's enumeration cursors (enums.ts) and the reference entries of
-// its entities (refs.ts); returns 0 or a code naming the first broken rule (see INV_* below). Costs a
-// full walk (O(nodes + cursors + reference entries + hash buckets)); tests call it after operations, hot
-// paths never do. Allocates nothing.
+// one operation at a time, then the next-hop indexes of its entities (nhindex.ts), the table's
+// enumeration cursors (enums.ts) and the reference entries of its entities (refs.ts); returns 0 or a code
+// naming the first broken rule (see INV_* below). Costs a full walk (O(nodes + next hops × log + cursors
+// + reference entries + hash buckets)); tests call it after operations, hot paths never do. Allocates
+// nothing.
 // debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
-  NEXTHOP_TABLE } from './layout';
+  NEXTHOP_TABLE, TABLE_NEXTHOPS } from './layout';
+import { nhIndexCheck, nhIndexCount } from './nhindex';
 import { fibLookup } from './fib';
 import { slabIsAlive } from './slab';
 import { tableGet, tableMaxLen } from './tables';
@@ -45,6 +47,8 @@ export const INV_REF_HASH: i32 = 17;      // an entry is not what the hash direc
 export const INV_REF_EXCESS: i32 = 18;    // the entries of a record count more references than the record has
 export const INV_REF_RETIRED: i32 = 19;   // a deregistered entity still holds reference entries
 export const INV_REF_LIVE: i32 = 20;      // the directory's chains do not hold exactly the live entries
+export const INV_NH_INDEX: i32 = 21;      // an entity's next-hop index (hash, ordered tree, pending list) is inconsistent
+export const INV_COUNT_NEXTHOPS: i32 = 22; // the table's next-hop count differs from its entities' indexes
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -97,6 +101,13 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
+  // every entity's next-hop index against its tree and pending list; their counts against the table's
+  let nexthops: u32 = 0;
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
+    if (nhIndexCheck(e) != 0) return INV_NH_INDEX;
+    nexthops += nhIndexCount(e);
+  }
+  if (nexthops != tableGet(t, TABLE_NEXTHOPS)) return INV_COUNT_NEXTHOPS;
   if (!enumCheck(t)) return INV_ENUM;
   return checkRefs(t);
 }

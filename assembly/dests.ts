@@ -4,14 +4,14 @@
 // route layer; here a destination is present from destCreate until destRemove.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
+  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
   TABLE_FIB,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact } from './fib';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
-  trieFreeTombstone } from './trie';
+  trieFreeTombstone, nodeChild } from './trie';
 
 // @ts-ignore: decorator
 @inline export function destPtr(d: u32): usize { return recPtr(SLAB_DEST, d, DEST_WORDS); }
@@ -108,18 +108,25 @@ export function destSetState(d: u32, state: u32): void {
   fibStateChanged(t, d, old, state);
 }
 
+const DETACH_KEY: usize = memory.data(16, 16);
+
 /**
  * Takes a destination out of the trie (no longer findable by prefix) while keeping its record: its key
- * moves to a tombstone node outside the trie. False (nothing changed) if no node slot is free.
+ * moves to a tombstone node outside the trie. A node that leaves the trie frees its slot before the
+ * tombstone takes one, so only a node that stays (the root, or a branch with two children) needs a free
+ * slot: false (nothing changed) if there is none — callers that must not fail reserve one node.
  */
 export function destDetach(d: u32): bool {
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return true;
-  if (!slabReserve(SLAB_NODE, 1)) return false;
   let t = destGet(d, DEST_TABLE);
   let n = destGet(d, DEST_NODE);
-  let tomb = trieTombstone(t, nodeKey(n), nodeLen(n));
+  let stays = n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL);
+  if (stays && !slabReserve(SLAB_NODE, 1)) return false;
+  let len = nodeLen(n);
+  memory.copy(DETACH_KEY, nodeKey(n), 16);
   destSetState(d, DEST_S_DETACHED);
   trieDetach(t, n);
+  let tomb = trieTombstone(t, DETACH_KEY, len);
   destSet(d, DEST_NODE, tomb);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
   fibMaybeFree(t);

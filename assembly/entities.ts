@@ -1,19 +1,22 @@
 // Entities (registered clients) and their next hops. An entity is identified in its table by
-// (protocol id, instance id); its next hops form a singly linked list keyed by (address, interface).
+// (protocol id, instance id); its live next hops are indexed by (address, interface) in nhindex.ts: a
+// hash for find-or-create (O(1) expected), put in order only when enumerated.
 // Reference counting: next hops carry internal refs (routes using them) and client refs (handles
 // handed out); a deleted next hop is freed when both reach zero. Entities carry client refs and are
-// freed at deregistration once unreferenced. Allocation: one record per entity / next hop.
+// freed at deregistration once unreferenced. Allocation: one record per entity / next hop, and one
+// hash block per entity with live next hops (nhIndexReserve).
 import {
   NIL, GEN_MASK, SLAB_ENTITY, SLAB_NEXTHOP, ENTITY_WORDS, ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE,
   ENTITY_NEXTHOPS, ENTITY_ROUTES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED, ENTITY_REFS_SHIFT,
   NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
   TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE, NEXTHOP_TABLE, ENTITY_OWNED,
-  ENTITY_REFS_HEAD,
+  ENTITY_REFS_HEAD, NO_RANGE,
 } from './layout';
-import { slabAlloc, slabFree, recPtr, slabIsAlive } from './slab';
+import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve } from './slab';
 import { tableGet, tableSet } from './tables';
-import { prefixEq, copyMasked, prefixCompare } from './addr';
+import { copyMasked, prefixCompare, prefixEq } from './addr';
+import { nhIndexFind, nhIndexReserve, nhIndexInsert, nhIndexRemove, nhIndexAny, nhOrderSeek, nhOrderNext } from './nhindex';
 
 // ── entity accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -113,18 +116,19 @@ export function entityRef(e: u32, delta: i32): bool {
 // @ts-ignore: decorator
 @inline export function nhLive(h: u32): bool { return slabIsAlive(SLAB_NEXTHOP, h) && nhState(h) != NEXTHOP_STATE_DELETED; }
 
-/** The live next hop of entity e with (address key, len, interface), or NIL. */
+/** The live next hop of entity e with (address key, len, interface), or NIL. O(1) expected. */
 export function nhFind(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
-  for (let h = entityGet(e, ENTITY_NEXTHOPS); h != NIL; h = nhGet(h, NEXTHOP_NEXT)) {
-    if (nhGet(h, NEXTHOP_IFINDEX) == ifIndex && nhGet(h, NEXTHOP_LEN) == len &&
-      prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), key, len)) return h;
-  }
-  return NIL;
+  return nhIndexFind(e, key, len, ifIndex);
+}
+
+/** Reserves a record and index room for one more next hop of entity e; false = not enough memory. */
+export function nhReserve(e: u32): bool {
+  return slabReserve(SLAB_NEXTHOP, 1) && nhIndexReserve(e);
 }
 
 /**
- * Creates a next hop of entity e, inserted in the owner's list in (address, interface) order so that
- * next-hop enumerations walk it directly. Caller reserved a slot; NIL only if allocation failed.
+ * Creates a next hop of entity e and indexes it (the hash; the (address, interface) order follows at the
+ * next enumeration). Caller ran nhReserve; NIL only if allocation failed.
  */
 export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
   let h = slabAlloc(SLAB_NEXTHOP);
@@ -137,11 +141,7 @@ export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
   nhSet(h, NEXTHOP_LOCK, LOCK_NONE);
   nhSet(h, NEXTHOP_TABLE, entityGet(e, ENTITY_TABLE));
   entityOwned(e, 1);
-  // sorted insert
-  let prev = NIL, cur = entityGet(e, ENTITY_NEXTHOPS);
-  while (cur != NIL && nhCompare(cur, h) < 0) { prev = cur; cur = nhGet(cur, NEXTHOP_NEXT); }
-  nhSet(h, NEXTHOP_NEXT, cur);
-  if (prev == NIL) entitySet(e, ENTITY_NEXTHOPS, h); else nhSet(prev, NEXTHOP_NEXT, h);
+  nhIndexInsert(e, h);
   let t = entityGet(e, ENTITY_TABLE);
   tableSet(t, TABLE_NEXTHOPS, tableGet(t, TABLE_NEXTHOPS) + 1);
   return h;
@@ -171,16 +171,32 @@ export function nhInRange(h: u32, rkey: usize, rlen: u32): bool {
   return nhGet(h, NEXTHOP_LEN) >= rlen && prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen);
 }
 
-/** Marks a next hop deleted and unlinks it from its owner's list; freed once unreferenced. */
+/**
+ * Entity e's next hops in (address, interface) order from the position (key, len, ifIndex) — after it,
+ * or at it if inclusive — and, unless rlen is NO_RANGE, only those covered by (rkey, rlen): the first, or
+ * NIL. O(log n) (nhindex.ts orders pending next hops first). The range's members are one run of the
+ * order, so the walk starts at the later of the position and (range prefix, interface 0) and ends at the
+ * first next hop outside the range.
+ */
+export function nhWalkFirst(e: u32, key: usize, len: u32, ifIndex: u32, inclusive: bool, rkey: usize, rlen: u32): u32 {
+  let h = nhOrderSeek(e, key, len, ifIndex, inclusive);
+  if (rlen != NO_RANGE && h != NIL) {
+    let r = nhOrderSeek(e, rkey, rlen, 0, true);
+    if (r == NIL || nhCompare(r, h) > 0) h = r;
+  }
+  return h == NIL || rlen == NO_RANGE || nhInRange(h, rkey, rlen) ? h : NIL;
+}
+
+/** The next hop after h in a walk begun by nhWalkFirst with the same range, or NIL. */
+export function nhWalkNext(e: u32, h: u32, rkey: usize, rlen: u32): u32 {
+  h = nhOrderNext(e, h);
+  return h == NIL || rlen == NO_RANGE || nhInRange(h, rkey, rlen) ? h : NIL;
+}
+
+/** Marks a next hop deleted and takes it out of its owner's index; freed once unreferenced. */
 export function nhDelete(h: u32): void {
   let e = nhGet(h, NEXTHOP_OWNER);
-  let p = entityGet(e, ENTITY_NEXTHOPS);
-  if (p == h) entitySet(e, ENTITY_NEXTHOPS, nhGet(h, NEXTHOP_NEXT));
-  else {
-    while (p != NIL && nhGet(p, NEXTHOP_NEXT) != h) p = nhGet(p, NEXTHOP_NEXT);
-    if (p != NIL) nhSet(p, NEXTHOP_NEXT, nhGet(h, NEXTHOP_NEXT));
-  }
-  nhSet(h, NEXTHOP_NEXT, NIL);
+  nhIndexRemove(e, h);
   nhSet(h, NEXTHOP_FLAGS, (nhGet(h, NEXTHOP_FLAGS) & 0xffff) | (NEXTHOP_STATE_DELETED << NEXTHOP_STATE_SHIFT));
   let t = entityGet(e, ENTITY_TABLE);
   tableSet(t, TABLE_NEXTHOPS, tableGet(t, TABLE_NEXTHOPS) - 1);
@@ -191,6 +207,11 @@ export function nhDelete(h: u32): void {
   if (z != NIL) nhSet(z, NEXTHOP_ZPREV, h);
   tableSet(t, TABLE_ZNEXTHOPS, h);
   nhMaybeFree(h);
+}
+
+/** Deletes every live next hop of entity e (deregistration, table teardown). */
+export function nhDeleteAll(e: u32): void {
+  for (let h = nhIndexAny(e); h != NIL; h = nhIndexAny(e)) nhDelete(h);
 }
 
 /** Frees a deleted next hop that nothing references (unlinking it from the zombie list). */

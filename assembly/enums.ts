@@ -13,7 +13,7 @@ import {
   ENUM_CRIT_METRIC, ENUM_CRIT_HOPS, ENUM_CRIT_NHOPS, ENUM_RET, ENUM_RET_COUNT, ENUM_K_DEST, ENUM_K_ROUTE,
   ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_K_MASK, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
-  KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, ENTITY_NEXTHOPS, NEXTHOP_NEXT, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX,
+  KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX,
   ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT,
   ROUTE_LSEQ, ROUTE_EMARK, DEST_TABLE, DEST_ROUTES, DEST_BEST, DEST_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
@@ -25,7 +25,7 @@ import { IO_IN, IO_OUT, IO_OUT_HANDLES, IO_BATCH_MAX, ioPtr, setRes } from './io
 import { slabAlloc, slabFree, slabReserve, slabIsAlive, slabHigh, slabLive, recPtr } from './slab';
 import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
-import { entityGet, entityActive, nhGet, nhPtr, nhComparePos, nhInRange } from './entities';
+import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
 import { destGet, destFind, destKey, destLen } from './dests';
 import { routeGet, routeSet, routeHop, routeComparePos, routeBefore } from './routes';
 import { listGet, listWalk } from './lists';
@@ -530,10 +530,9 @@ function nextNextHops(c: u32): void {
   let ifIndex: u32 = hasLast ? enumGet(c, ENUM_LAST_A) : 0;
   let ranged = enumHas(c, ENUM_F_RANGE);
   let rkey = p + (ENUM_START_KEY << 2), rlen = enumGet(c, ENUM_START_LEN);
-  for (let h = entityGet(enumGet(c, ENUM_OWNER), ENTITY_NEXTHOPS); h != NIL; h = nhGet(h, NEXTHOP_NEXT)) {
-    let cmp = nhComparePos(h, key, len, ifIndex);
-    if (cmp < 0 || (cmp == 0 && hasLast)) continue;
-    if (ranged && !nhInRange(h, rkey, rlen)) continue;
+  if (!ranged) rlen = NO_RANGE;
+  let e = enumGet(c, ENUM_OWNER);
+  for (let h = nhWalkFirst(e, key, len, ifIndex, !hasLast, rkey, rlen); h != NIL; h = nhWalkNext(e, h, rkey, rlen)) {
     if (!emit(h)) break;
   }
   if (outN == 0) return;

@@ -1,7 +1,8 @@
 // Handles: kind (4 bits) · 2^49 + generation (24 bits) · 2^25 + slot (25 bits), a safe JS integer
 // (< 2^53) that crosses the boundary as f64. Generation 0 is never issued, so 0 is never a handle; a
-// freed slot bumps its generation, so a stale handle never aliases the slot's next occupant (until
-// 2^24 reuses of that one slot). Decoding validates kind, range, liveness and generation.
+// freed slot bumps its generation, so a stale handle never aliases the slot's next occupant, and a slot
+// at generation 2^24 - 1 is retired instead of reused (slab.ts slabFree), so generations never wrap.
+// Decoding validates kind, range, liveness and generation.
 import { NIL, GEN_MASK, GEN_ALIVE, KIND_TABLE, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_NOTIFY, KIND_ENUM, SLAB_TABLE, SLAB_ENTITY, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP, SLAB_LIST, SLAB_NOTIFY,
   SLAB_ENUM } from './layout';

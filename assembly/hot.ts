@@ -142,9 +142,10 @@ function updatesValidate(e: u32, t: u32, n: u32): i32 {
 export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
-  let s = updatesValidate(e, entityGet(e, ENTITY_TABLE), n);
+  let t = entityGet(e, ENTITY_TABLE);
+  let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  return reserve == 0 || batchReserve(reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+  return reserve == 0 || batchReserve(t, reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /**
@@ -168,7 +169,7 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(n - from)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, n - from)) return ERROR_NOT_ENOUGH_MEMORY;
   debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);
   let out = ioPtr(IO_OUT), outRoutes = ioPtr(IO_OUT + UPD_MAX);
@@ -216,9 +217,10 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
 export function routeLoadCheck(eh: f64, n: u32, reserve: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
-  let s = loadValidate(e, entityGet(e, ENTITY_TABLE), n);
+  let t = entityGet(e, ENTITY_TABLE);
+  let s = loadValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  return reserve == 0 || batchReserve(reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+  return reserve == 0 || batchReserve(t, reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /**

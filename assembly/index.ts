@@ -11,6 +11,9 @@ export {
   routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom, timerNext, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
+export { nhIndexAllocBudget, nhIndexBytes } from './nhindex';
+export { memorySetCap, memoryCap, blockMemoryBytes, slabSetGenX } from './memory';
+export { entityDeregisterReserve } from './rtmapi';
 export {
   debugTrap, DEBUG_TRAP_OFF, DEBUG_TRAP_NOW, DEBUG_TRAP_ASSERT, DEBUG_TRAP_NEXT, DEBUG_TRAP_ASSERT_NEXT,
 } from './debug';

@@ -164,9 +164,9 @@ export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
-// │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 next in owner (or zombie) │
-// │ 13 previous in the zombie list │ 14 lock holder (as DEST_LOCK) │ 15 table                             │
-// └──────────────────────────────────────────────────────────────────────────────────────────────────────┘
+// │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 left / next pending / next │
+// │ zombie │ 13 right / previous pending / previous zombie │ 14 lock holder (as DEST_LOCK) │ 15 table       │
+// └── live: in its owner's ordered tree or pending list (nhindex.ts); deleted: in the zombie list ────────┘
 export const NEXTHOP_WORDS: u32 = 16;
 export const NEXTHOP_GEN: u32 = 0;
 export const NEXTHOP_OWNER: u32 = 1;
@@ -179,15 +179,22 @@ export const NEXTHOP_IREFS: u32 = 10;
 export const NEXTHOP_REFS: u32 = 11;
 export const NEXTHOP_NEXT: u32 = 12;
 export const NEXTHOP_ZPREV: u32 = 13;
+/**
+ * While live, words 12/13 are the next hop's children in its owner's (address, interface) tree, or its
+ * neighbours in the owner's list of next hops not yet ordered (nhindex.ts).
+ */
+export const NEXTHOP_LEFT: u32 = 12;
+export const NEXTHOP_RIGHT: u32 = 13;
 export const NEXTHOP_LOCK: u32 = 14;
 export const NEXTHOP_TABLE: u32 = 15;
 
-// ╒══════════ Entity: ENTITY_WORDS = 10 × u32 ════════════════════════════════════════════════════════╕
-// │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 first next hop │ 5 live routes │ 6 next entity │
+// ╒══════════ Entity: ENTITY_WORDS = 11 × u32 ════════════════════════════════════════════════════════╕
+// │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 next-hop tree root │ 5 live routes │ 6 next   │
 // │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 first ref │
+// │ 10 next-hop hash block (nhindex.ts; 0 = no live next hop)                                          │
 // └── a deregistered entity is freed when no client reference and no record it owns is left ──────────┘
 // Word 9 heads the list of reference entries the entity holds (refs.ts; NIL = none).
-export const ENTITY_WORDS: u32 = 10;
+export const ENTITY_WORDS: u32 = 11;
 export const ENTITY_GEN: u32 = 0;
 export const ENTITY_TABLE: u32 = 1;
 export const ENTITY_PROTO: u32 = 2;
@@ -198,6 +205,8 @@ export const ENTITY_NEXT: u32 = 6;
 export const ENTITY_FLAGS: u32 = 7;
 export const ENTITY_OWNED: u32 = 8;
 export const ENTITY_REFS_HEAD: u32 = 9;
+/** Byte address of the entity's next-hop hash block (nhindex.ts); 0 = it has no live next hop. */
+export const ENTITY_NHINDEX: u32 = 10;
 export const ENTITY_F_DEREGISTERED: u32 = 1;
 export const ENTITY_REFS_SHIFT: u32 = 8;
 

@@ -18,15 +18,19 @@ import { destFind, destInsert, destLockedAgainst, destsLocked } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes';
 import { timerClear } from './timers';
+import { notifyReserve } from './notify';
 
 export const LOAD_WORDS: u32 = 10;
 /** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
 export const LOAD_MAX: u32 = 1638;
 const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
 
-/** Reserves memory for the worst case of n batch records (a route, a destination, two trie nodes each). */
-export function batchReserve(n: u32): bool {
-  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && slabReserve(SLAB_NODE, 2 * n);
+/**
+ * Reserves memory for the worst case of n batch records in table t (a route, a destination, two trie
+ * nodes and a queue entry per registration each).
+ */
+export function batchReserve(t: u32, n: u32): bool {
+  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && slabReserve(SLAB_NODE, 2 * n) && notifyReserve(t, n);
 }
 
 /**
@@ -81,7 +85,7 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
   let s = loadValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(n - from)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, n - from)) return ERROR_NOT_ENOUGH_MEMORY;
   let views = tableGet(t, TABLE_VIEWS);
   let inp = ioPtr(IO_IN);
   let routes: u32 = 0, dests: u32 = 0;

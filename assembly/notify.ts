@@ -4,7 +4,8 @@
 // (DEST_MARKED bit) for RTM_NOTIFY_ONLY_MARKED_DESTS, and a signal flag: the first destination queued
 // while no callback is pending puts the registration on the signal list, which the facade drains to
 // schedule one RTM_CHANGE_NOTIFICATION. Costs: O(registrations of the table) per change. Allocation:
-// each queue is a growable heap array of dest slots.
+// each queue is a growable block (blocks.ts) of dest slots, grown by notifyReserve before an operation's
+// first change, so that queueing never allocates.
 import {
   NIL, SLAB_NOTIFY, NOTIFY_WORDS, NOTIFY_TABLE, NOTIFY_OWNER, NOTIFY_INDEX, NOTIFY_VIEWS, NOTIFY_FLAGS, NOTIFY_QPTR,
   NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX,
@@ -12,6 +13,7 @@ import {
   NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD,
 } from './layout';
 import { slabAlloc, slabFree, recPtr } from './slab';
+import { blockAlloc, blockFree } from './blocks';
 import { destPin } from './routes';
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet } from './dests';
@@ -61,30 +63,57 @@ export function notifyDestroy(n: u32): void {
     destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
     destKeep(d, -1);
   }
-  if (q != 0) heap.free(q);
+  if (q != 0) blockFree(q, <usize>notifyGet(n, NOTIFY_QCAP) << 2);
   notifySet(n, NOTIFY_QPTR, 0);
   tableSet(t, TABLE_NOTIFY_USED, tableGet(t, TABLE_NOTIFY_USED) & ~bit);
   tableSet(t, TABLE_NOTIFY + index, NIL);
   slabFree(SLAB_NOTIFY, n);
 }
 
-/** Appends destination d to registration n's queue (caller checked it is not queued there). */
+/**
+ * Makes room for k more destinations in every registration of table t (an operation changes each
+ * destination once, and a destination is queued at most once per registration); with d (k = 1) only in
+ * the registrations that would queue d: not those where it is queued already or that take only marked
+ * destinations it is not marked for. False if memory is exhausted — queues that grew keep their
+ * entries, nothing observable changed.
+ */
+export function notifyReserve(t: u32, k: u32, d: u32 = NIL): bool {
+  let used = tableGet(t, TABLE_NOTIFY_USED);
+  while (used != 0) {
+    let index = <u32>ctz(used);
+    used &= used - 1;
+    let n = tableGet(t, TABLE_NOTIFY + index);
+    if (d != NIL && ((destGet(d, DEST_QUEUED) & (1 << index)) != 0 ||
+      ((notifyGet(n, NOTIFY_FLAGS) & NOTIFY_ONLY_MARKED) != 0 && (destGet(d, DEST_MARKED) & (1 << index)) == 0))) continue;
+    let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND), cap = notifyGet(n, NOTIFY_QCAP);
+    let live = end - head;
+    if (<u64>live + <u64>k <= <u64>cap) continue;   // enqueue compacts the consumed front
+    let ncap: u64 = cap < 16 ? 16 : <u64>cap * 2;
+    if (ncap < <u64>live + <u64>k) ncap = <u64>live + <u64>k;
+    if (ncap > (<u64>1 << 28)) return false;
+    let nq = blockAlloc(<usize>ncap << 2);
+    if (nq == 0) return false;
+    let q = <usize>notifyGet(n, NOTIFY_QPTR);
+    if (q != 0) { memory.copy(nq, q + (<usize>head << 2), <usize>live << 2); blockFree(q, <usize>cap << 2); }
+    notifySet(n, NOTIFY_QPTR, <u32>nq);
+    notifySet(n, NOTIFY_QCAP, <u32>ncap);
+    notifySet(n, NOTIFY_QHEAD, 0);
+    notifySet(n, NOTIFY_QEND, live);
+  }
+  return true;
+}
+
+/** Appends destination d to registration n's queue (caller checked it is not queued there, and reserved room). */
 function enqueue(n: u32, d: u32): void {
   let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND), cap = notifyGet(n, NOTIFY_QCAP);
   let q = <usize>notifyGet(n, NOTIFY_QPTR);
   if (end == cap) {
-    // compact the consumed front, then grow if still full
+    // compact the consumed front (notifyReserve left room)
     let live = end - head;
-    if (head > 0) { memory.copy(q, q + (<usize>head << 2), <usize>live << 2); end = live; head = 0; }
-    if (end == cap) {
-      let ncap = cap < 16 ? 16 : cap * 2;
-      let nq = heap.alloc(<usize>ncap << 2);
-      if (q != 0) { memory.copy(nq, q, <usize>end << 2); heap.free(q); }
-      q = nq; cap = ncap;
-      notifySet(n, NOTIFY_QPTR, <u32>q);
-      notifySet(n, NOTIFY_QCAP, cap);
-    }
-    notifySet(n, NOTIFY_QHEAD, head);
+    if (live == cap) unreachable(); // notifyReserve comes before the operation's first change
+    memory.copy(q, q + (<usize>head << 2), <usize>live << 2);
+    end = live;
+    notifySet(n, NOTIFY_QHEAD, 0);
   }
   store<u32>(q + (<usize>end << 2), d);
   notifySet(n, NOTIFY_QEND, end + 1);

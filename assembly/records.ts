@@ -23,6 +23,7 @@ import {
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_RES, IO_BATCH_MAX, ioPtr, ioGet, setRes } from './io';
 import { slabLive } from './slab';
+import { debugTrapPoint } from './debug';
 import { tableGet } from './tables';
 import { handleOf, handleSlot } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid } from './dests';
@@ -125,6 +126,7 @@ export function routeDeleteR(eh: f64, routeH: f64): i32 {
  * each next hop. ERROR_INVALID_HANDLE (caller or route), ERROR_NOT_ENOUGH_MEMORY.
  */
 export function routeInfoR(eh: f64, routeH: f64): i32 {
+  debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let r = routeIn(entityGet(e, ENTITY_TABLE), routeH);
@@ -222,6 +224,7 @@ function destQuery(e: u32, proto: u32, views: u32): i32 {
  * ERROR_INVALID_HANDLE (caller, destination), ERROR_NOT_SUPPORTED, ERROR_NOT_ENOUGH_MEMORY.
  */
 export function destInfoR(eh: f64, dh: f64, proto: u32, views: u32): i32 {
+  debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let d = handleSlot(dh, KIND_DEST);
@@ -238,6 +241,7 @@ export function destInfoR(eh: f64, dh: f64, proto: u32, views: u32): i32 {
  * table is ERROR_INVALID_HANDLE.
  */
 export function destInfoAtR(eh: f64, d: u32, proto: u32, views: u32): i32 {
+  debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   if (!destValid(entityGet(e, ENTITY_TABLE), d)) return ERROR_INVALID_HANDLE;
@@ -257,6 +261,7 @@ const CHANGED: usize = memory.data(<i32>(REC_CHANGED_MAX * 4), 16);
  * empty now. ERROR_INVALID_HANDLE (caller, registration), ERROR_NOT_ENOUGH_MEMORY (nothing popped).
  */
 export function notifyGetChangedR(eh: f64, nh: f64, max: u32): i32 {
+  debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let n = notifyOf(e, nh);

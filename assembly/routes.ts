@@ -4,8 +4,8 @@
 // classifies what changed per view (spec §7.8.2: ALL / BEST / FORWARDING) into `fired` (3 bits per
 // view), which drives RTM_ROUTE_CHANGE_BEST. Presence (spec §7.4, D-24): a destination lives while
 // route records, marks, opaque slots or queued changes pin it, or clients reference it.
-// Costs: O(routes of the destination) per change. Allocation: a route record, and a hop array when a
-// route has more than one next hop.
+// Costs: O(routes of the destination) per change. Allocation: a route record, and a hop array (a block,
+// reserved with routeHopsReserve) when a route has more than one next hop.
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC,
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT,
@@ -22,6 +22,7 @@ import { entityGet, entitySet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
 import { listUnlink } from './lists';
+import { blockAlloc, blockFree, blockReserve } from './blocks';
 
 // ── route accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -169,14 +170,21 @@ export function destRef(d: u32, delta: i32): bool {
   return true;
 }
 
+/**
+ * Reserves the hop array of a route with n next hops (a block, blocks.ts); false if memory is exhausted.
+ * Call it after every other reservation of the operation: it holds until the next block allocation.
+ */
+export function routeHopsReserve(n: u32): bool { return n <= 1 || blockReserve(<usize>n << 2); }
+
 function setHops(r: u32, hops: usize, n: u32): void {
   let old = routeGet(r, ROUTE_NHCOUNT);
-  if (old > 1) heap.free(<usize>routeGet(r, ROUTE_NH));
+  if (old > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>old << 2);
   routeSet(r, ROUTE_NHCOUNT, n);
   if (n == 0) routeSet(r, ROUTE_NH, NIL);
   else if (n == 1) routeSet(r, ROUTE_NH, load<u32>(hops));
   else {
-    let p = heap.alloc(<usize>n << 2);
+    let p = blockAlloc(<usize>n << 2);
+    if (p == 0) unreachable(); // routeHopsReserve comes before the operation's first change
     memory.copy(p, hops, <usize>n << 2);
     routeSet(r, ROUTE_NH, <u32>p);
   }
@@ -427,7 +435,7 @@ export function routeFree(r: u32): void {
     if (next != NIL) routeSet(next, ROUTE_LPREV, prev);
   }
   hopsIref(r, -1);
-  if (routeGet(r, ROUTE_NHCOUNT) > 1) heap.free(<usize>routeGet(r, ROUTE_NH));
+  if (routeGet(r, ROUTE_NHCOUNT) > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>routeGet(r, ROUTE_NHCOUNT) << 2);
   routeSet(r, ROUTE_NHCOUNT, 0);
   let owner = routeGet(r, ROUTE_OWNER);
   slabFree(SLAB_ROUTE, r);

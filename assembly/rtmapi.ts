@@ -8,13 +8,13 @@
 // forms (routeAddR, routeDeleteR).
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
-  ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED, ENTITY_NEXTHOPS,
-  NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE, NEXTHOP_NEXT,
+  ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
+  NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
-  ROUTE_LSEQ, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN, SLAB_NODE,
+  NO_RANGE, SLAB_NODE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  ROUTE_LSEQ, ROUTE_HEAPPOS, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
@@ -25,17 +25,20 @@ import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder } from './dests';
 import { trieWalk } from './trie';
-import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate,
-  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhComparePos, nhInRange } from './entities';
+import { nhOrderFirst, nhOrderNext } from './nhindex';
+import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
+  nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
-import { notifyChange, notifyDestroy, notifyGet } from './notify';
-import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, routeOrder, TIMER_HOLD } from './timers';
+import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
+import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, TIMER_HOLD } from './timers';
 import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
 import { holdEnd as holdEndRun, listRemove } from './routes';
 import { refReserve, refReleaseAll } from './refs';
 import { enumFreeAll } from './enums';
+import { destChangeReserve, purgeReserve } from './reserve';
+import { routeHopsReserve } from './routes';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
 export const IO_HOPS: u32 = IO_IN + 8;
@@ -96,6 +99,7 @@ export function entityDeregister(h: f64): i32 {
   let e = entityOf(h);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let t = entityGet(e, ENTITY_TABLE);
+  if (!purgeReserve(t, e)) return ERROR_NOT_ENOUGH_MEMORY;
   enumFreeAll(NIL, e);   // its enumeration cursors (spec §7.16)
   let deleted: u32 = purgeRoutes(t, e);
   // its notification registrations go after its routes (spec §7.16 steps 2–3)
@@ -106,13 +110,23 @@ export function entityDeregister(h: f64): i32 {
     let n = tableGet(t, TABLE_NOTIFY + i);
     if (notifyGet(n, NOTIFY_OWNER) == e) notifyDestroy(n);
   }
-  while (entityGet(e, ENTITY_NEXTHOPS) != NIL) nhDelete(entityGet(e, ENTITY_NEXTHOPS));
+  nhDeleteAll(e);
   // the references it still holds (refs.ts; spec §7.16 step 4), before it retires
   let released = refReleaseAll(e);
   entityRetire(e);
   setRes(0, deleted);
   setRes(1, released);
   return NO_ERROR;
+}
+
+/**
+ * Reserves what entityDeregister needs (reserve.ts purgeReserve), so that the facade learns of a full
+ * memory before its own clean-up: ERROR_NOT_ENOUGH_MEMORY, or NO_ERROR and the deregistration cannot fail.
+ */
+export function entityDeregisterReserve(h: f64): i32 {
+  let e = entityOf(h);
+  if (e == NIL) return ERROR_INVALID_HANDLE;
+  return purgeReserve(entityGet(e, ENTITY_TABLE), e) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 const PURGE_ROUTES: usize = memory.data(<i32>(64 * 4), 16);
@@ -214,7 +228,7 @@ export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH:
     h = nhFind(e, key, len, ifIndex);
     if (h != NIL && nhLockedAgainst(h, e)) return ERROR_BUSY;
     if (h == NIL) {
-      if (!slabReserve(SLAB_NEXTHOP, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+      if (!nhReserve(e)) return ERROR_NOT_ENOUGH_MEMORY;
       h = nhCreate(e, key, len, ifIndex);
       createdNh = 1;
     }
@@ -277,13 +291,13 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   if (max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
-  let h = entityGet(e, ENTITY_NEXTHOPS);
+  let h = nhOrderFirst(e);
   if (afterSlot != NIL) {
-    while (h != NIL && h != afterSlot) h = nhGet(h, NEXTHOP_NEXT);
-    if (h != NIL) h = nhGet(h, NEXTHOP_NEXT);
+    // after a slot that is not a live next hop of e, nothing follows
+    h = nhLive(afterSlot) && nhGet(afterSlot, NEXTHOP_OWNER) == e ? nhOrderNext(e, afterSlot) : NIL;
   }
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (; h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) store<u32>(out + (<usize>(n++) << 2), h);
+  for (; h != NIL && n < max; h = nhOrderNext(e, h)) store<u32>(out + (<usize>(n++) << 2), h);
   setRes(0, n);
   return NO_ERROR;
 }
@@ -355,9 +369,10 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && (r == NIL || routeGet(r, ROUTE_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;
   return NO_ERROR;
 }
@@ -417,7 +432,9 @@ export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
   if (r == NIL) return ERROR_INVALID_HANDLE;
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   if (!routeLive(r)) return ERROR_NOT_FOUND;
-  if (destLockedAgainst(routeGet(r, ROUTE_DEST), e)) return ERROR_BUSY;
+  let d = routeGet(r, ROUTE_DEST);
+  if (destLockedAgainst(d, e)) return ERROR_BUSY;
+  if (!destChangeReserve(entityGet(e, ENTITY_TABLE), d)) return ERROR_NOT_ENOUGH_MEMORY;
   delE = e; delR = r;
   return NO_ERROR;
 }
@@ -521,6 +538,7 @@ export function routeTouch(h: f64): i32 {
   let r = handleSlot(h, KIND_ROUTE);
   if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
   let d = routeGet(r, ROUTE_DEST);
+  if (!notifyReserve(destGet(d, 1), 1, d)) return ERROR_NOT_ENOUGH_MEMORY;
   let views = routeGet(r, ROUTE_VIEWS);
   let f: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) f |= 1 << (3 * v);
@@ -575,10 +593,7 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
   if (len > maxLen || (rlen != NO_RANGE && rlen > maxLen) || max > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
   let key = ioPtr(IO_IN), rkey = ioPtr(IO_IN + 4);
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (let h = entityGet(e, ENTITY_NEXTHOPS); h != NIL && n < max; h = nhGet(h, NEXTHOP_NEXT)) {
-    let c = nhComparePos(h, key, len, ifIndex);
-    if (c < 0 || (c == 0 && inclusive == 0)) continue;
-    if (rlen != NO_RANGE && !nhInRange(h, rkey, rlen)) continue;
+  for (let h = nhWalkFirst(e, key, len, ifIndex, inclusive != 0, rkey, rlen); h != NIL && n < max; h = nhWalkNext(e, h, rkey, rlen)) {
     store<u32>(out + (<usize>(n++) << 2), h);
   }
   setRes(0, n);
@@ -596,6 +611,11 @@ export function timerNext(t: u32): f64 {
  */
 export function timerPop(t: u32, now: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  // the entry stays armed unless what its expiry or hold end needs is reserved (its own heap entry is
+  // freed by the pop, so an expiry's hold timer finds room)
+  let due = timerPeekDue(t, now);
+  if (due != NIL && (!notifyReserve(t, 1, (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST)) ||
+    !slabReserve(SLAB_NODE, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;
   setRes(0, item & ~TIMER_HOLD);
@@ -607,7 +627,7 @@ export function timerPop(t: u32, now: f64): i32 {
 export function timerRearm(t: u32, r: u32, deadline: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r) || destGet(routeGet(r, ROUTE_DEST), 1) != t) return ERROR_INVALID_HANDLE;
-  if (!timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   timerSet(t, r, deadline, routeOrder(r));
   return NO_ERROR;
 }
@@ -696,6 +716,7 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
 /** The hold-down of destination slot d of table t ended (the scheduler pops it from the heap). RES3 = fired. */
 export function holdEnd(t: u32, d: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  if (!destChangeReserve(t, d)) return ERROR_NOT_ENOUGH_MEMORY;
   holdEndRun(d);
   setRes(3, fired);
   return NO_ERROR;
@@ -721,7 +742,7 @@ export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32
   let list = NIL;
   if (listH != 0) { list = listOf(e, listH); if (list == NIL) return ERROR_INVALID_HANDLE; }
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
-  if (deadline >= 0 && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
   else if (deadline > -1.5) timerClear(t, r);
   if (list != NIL) listAppend(list, r);

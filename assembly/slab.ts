@@ -1,11 +1,11 @@
-// Growable slabs of fixed-stride u32 records with free lists; the only user of heap.alloc for records.
+// Growable slabs of fixed-stride u32 records with free lists; the only caller of memory.grow (takePages).
 // A slab is a directory of fixed chunks of CHUNK records (16K): slot i lives in chunk i >> CHUNK_SHIFT,
 // so growth allocates one more chunk and never copies or moves a record (no realloc, no fragmentation;
-// chunks come from a geometric reserve of pages, see takePages). Record address = directory load +
-// offset (recPtr).
+// chunks come from a geometric reserve of pages under the memory cap, see takePages). Record address =
+// directory load + offset (recPtr).
 // A descriptor per kind (stride, capacity, high-water mark, free head, live count) lives in static
-// memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; the
-// free link lives in the kind's link word.
+// memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; a slot
+// at the last generation is retired, not freed (slabFree); the free link lives in the kind's link word.
 import {
   NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE, TABLE_WORDS, NODE_WORDS, DEST_WORDS, ROUTE_WORDS,
   NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS, ENUM_WORDS, ENUMX_WORDS, ENUMX_NEXT, SLAB_REF, REF_WORDS,
@@ -100,16 +100,33 @@ export function slabInit(): void {
 let spareBase: usize = 0;
 let spareEnd: usize = 0;
 
+/**
+ * The memory cap in pages (memorySetCap): growth beyond it fails as if memory.grow had failed. One core
+ * hosts every table of the process, so the cap is the instance's; 65536 pages (4 GiB) = no cap.
+ */
+let capPages: i32 = 65536;
+
+/** Sets the memory cap in pages (65536 = none); memory already held stays. */
+export function slabSetCapPages(pages: i32): void { capPages = pages; }
+/** The memory cap in pages. */
+export function slabCapPages(): i32 { return capPages; }
+
+/** memory.grow under the cap: the previous size in pages, or -1. */
+function growPages(pages: i32): i32 {
+  if (<i64>memory.size() + <i64>pages > <i64>capPages) return -1;
+  return memory.grow(pages);
+}
+
 /** Byte address of `pages` fresh pages for a chunk, or 0 when linear memory cannot grow. */
 export function takePages(pages: i32): usize {
   let bytes = <usize>pages << 16;
   if (spareEnd - spareBase < bytes) {
     let current = memory.size();
     let step = max(pages, current >> 2);
-    let before = memory.grow(step);
+    let before = growPages(step);
     if (before < 0) {
       step = pages;
-      before = memory.grow(step);
+      before = growPages(step);
       if (before < 0) return 0;
     }
     let start = <usize>before << 16;
@@ -182,17 +199,37 @@ export function slabAlloc(kind: u32): u32 {
   return idx;
 }
 
-/** Frees a record: bumps its generation (so handles to it go stale) and links it into the free list. */
+/**
+ * Frees a record: bumps its generation (so handles to it go stale) and links it into the free list. A
+ * slot whose generation would wrap is retired instead — never reused, so no handle ever aliases a later
+ * record (handles.ts). Widening the generation is not possible: kind (4 bits), generation (24) and slot
+ * (25) already fill the 53 bits of a safe integer. A retired slot costs one record for good, after 2^24
+ * uses of that one slot.
+ */
 export function slabFree(kind: u32, idx: u32): void {
   let p = slabRec(kind, idx);
+  setDesc(kind, D_LIVE, desc(kind, D_LIVE) - 1);
   if (desc(kind, D_HASGEN)) {
     assert((load<u32>(p) & GEN_ALIVE) != 0); // freeing a live record only
-    let gen = ((load<u32>(p) & GEN_MASK) + 1) & GEN_MASK;
-    store<u32>(p, gen == 0 ? 1 : gen);
+    let gen = load<u32>(p) & GEN_MASK;
+    if (gen == GEN_MASK) { store<u32>(p, GEN_MASK); return; }   // retired: not alive, not free
+    store<u32>(p, gen + 1);
   }
   store<u32>(p + (<usize>desc(kind, D_LINK) << 2), desc(kind, D_FREE));
   setDesc(kind, D_FREE, idx);
-  setDesc(kind, D_LIVE, desc(kind, D_LIVE) - 1);
+}
+
+/**
+ * Test hook: sets the generation of free slot `idx` of a generation-bearing kind, so that a test reaches
+ * the last generation without 2^24 reuses. False (nothing changed) for a live, retired or unused slot.
+ */
+export function slabSetGen(kind: u32, idx: u32, gen: u32): bool {
+  if (kind >= SLAB_KINDS || !desc(kind, D_HASGEN) || idx >= desc(kind, D_HW) || gen == 0 || gen > GEN_MASK) return false;
+  let p = slabRec(kind, idx);
+  let w = load<u32>(p);
+  if ((w & GEN_ALIVE) != 0 || w == GEN_MASK) return false;
+  store<u32>(p, gen);
+  return true;
 }
 
 /** True if slot `idx` of a generation-bearing kind is allocated. */

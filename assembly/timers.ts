@@ -2,11 +2,13 @@
 // (spec §7.6) and hold-down ends (§7.7), so that a million routes with TTLs cost no JS objects or JS
 // timers. Entries: 16 bytes (f64 deadline, u32 item = slot | TIMER_HOLD for a destination's hold end,
 // u32 order); records keep their heap position (ROUTE_HEAPPOS / DEST_HEAPPOS) for O(log n) re-arm and
-// removal. Ties: earlier deadline, then route expiries before hold ends, then creation order.
+// removal. Ties: earlier deadline, then route expiries before hold ends, then creation order. The heap
+// is one block (blocks.ts), doubled by timerReserve before the operation's first change.
 import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTE_HEAPPOS, ROUTE_SEQ, DEST_HEAPPOS } from './layout';
 import { tableGet, tableSet } from './tables';
 import { routeGet, routeSet } from './routes';
 import { destGet, destSet } from './dests';
+import { blockAlloc, blockFree } from './blocks';
 
 /** Marks a heap item as a destination's hold-down end (else it is a route expiry). */
 export const TIMER_HOLD: u32 = 0x80000000;
@@ -59,16 +61,20 @@ function down(t: u32, i: u32): void {
   }
 }
 
-/** Reserves room for one more entry; false if memory is exhausted. */
-export function timerReserve(t: u32): bool {
+/** Reserves room for k more entries (default one); false (nothing changed) if memory is exhausted. */
+export function timerReserve(t: u32, k: u32 = 1): bool {
   let n = tableGet(t, TABLE_HEAP_LEN), cap = tableGet(t, TABLE_HEAP_CAP);
-  if (n < cap) return true;
-  let ncap = cap < 64 ? 64 : cap * 2;
+  if (<u64>n + <u64>k <= <u64>cap) return true;
+  let want = <u64>n + <u64>k;
+  let ncap: u64 = cap < 64 ? 64 : <u64>cap * 2;
+  if (ncap < want) ncap = want;
+  if (ncap * <u64>ENTRY > (<u64>1 << 30)) return false;
+  let p = blockAlloc(<usize>ncap * ENTRY);
+  if (p == 0) return false;
   let old = <usize>tableGet(t, TABLE_HEAP);
-  let p = heap.alloc(<usize>ncap * ENTRY);
-  if (old != 0) { memory.copy(p, old, <usize>n * ENTRY); heap.free(old); }
+  if (old != 0) { memory.copy(p, old, <usize>n * ENTRY); blockFree(old, <usize>cap * ENTRY); }
   tableSet(t, TABLE_HEAP, <u32>p);
-  tableSet(t, TABLE_HEAP_CAP, ncap);
+  tableSet(t, TABLE_HEAP_CAP, <u32>ncap);
   return true;
 }
 
@@ -81,6 +87,7 @@ export function timerSet(t: u32, item: u32, deadline: f64, order: u32): void {
   let pos = posOf(item);
   if (pos == NIL) {
     pos = tableGet(t, TABLE_HEAP_LEN);
+    if (pos >= tableGet(t, TABLE_HEAP_CAP)) unreachable(); // timerReserve comes before the first change
     tableSet(t, TABLE_HEAP_LEN, pos + 1);
     let n = entryPtr(t, pos);
     store<f64>(n, deadline); store<u32>(n, item, 8); store<u32>(n, order, 12);
@@ -110,6 +117,12 @@ export function timerNextDeadline(t: u32): f64 {
   return tableGet(t, TABLE_HEAP_LEN) == 0 ? Infinity : load<f64>(entryPtr(t, 0));
 }
 
+/** The earliest item if due at `now` (it stays armed), else NIL. */
+export function timerPeekDue(t: u32, now: f64): u32 {
+  if (tableGet(t, TABLE_HEAP_LEN) == 0 || load<f64>(entryPtr(t, 0)) > now) return NIL;
+  return load<u32>(entryPtr(t, 0), 8);
+}
+
 /** The earliest item if due at `now` (it is removed), else NIL. */
 export function timerPopDue(t: u32, now: f64): u32 {
   if (tableGet(t, TABLE_HEAP_LEN) == 0 || load<f64>(entryPtr(t, 0)) > now) return NIL;
@@ -124,6 +137,6 @@ export function routeOrder(r: u32): u32 { return routeGet(r, ROUTE_SEQ); }
 /** Frees a table's heap (teardown). */
 export function timerFreeAll(t: u32): void {
   let p = <usize>tableGet(t, TABLE_HEAP);
-  if (p != 0) heap.free(p);
+  if (p != 0) blockFree(p, <usize>tableGet(t, TABLE_HEAP_CAP) * ENTRY);
   tableSet(t, TABLE_HEAP, 0); tableSet(t, TABLE_HEAP_LEN, 0); tableSet(t, TABLE_HEAP_CAP, 0);
 }

@@ -14,10 +14,11 @@ import { loadCoreSync } from '../src/port/core.js';
 import { CoreTable } from '../src/coretable.js';
 import { Family } from '../src/address.js';
 import { RefTrie } from '../test/reference/trie-model.js';
-import { Row, benchManyTables, benchChurn } from './scale.js';
+import { Row, benchManyTables, benchChurn, benchNextHops } from './scale.js';
 import { readPrefixFile } from '../test/helpers/prefixfile.js';
 import type { PrefixSet } from '../test/helpers/random.js';
 import { AddressStream } from '../src/cli/workload.js';
+import { anchorFamily, attachAnchor, cCells, C_HEADER, C_RULE, type Workload } from './anchor.js';
 import { benchHot } from './hot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +28,7 @@ const QUICK = process.argv.includes('--quick');
 const OUT = process.argv.includes('--no-write') ? undefined : resolve(ROOT, 'bench/RESULTS.md');
 
 const rows: Row[] = [];
+const anchorNotes: string[] = [];
 
 /** Mean ms per iteration of fn, measured by tinybench (≥ 1000 ms per task unless --quick). */
 async function timeIt(name: string, fn: () => void, opts: { iterations?: number } = {}): Promise<number> {
@@ -88,6 +90,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   const words = family === 4 ? 1 : 4;
   const out = new Int32Array(M);
   const k = new Uint32Array(4);
+  const workloads: Workload[] = [];
   for (const inside of [false, true]) {
     const addrs = addresses(set, M, inside);
     const what = inside ? 'inside announced prefixes' : 'uniform random';
@@ -98,6 +101,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
       else for (let i = 0; i < M; i++) { if (table.lookup6(addrs, i * 4) >= 0) hits++; }
     });
     const batch = await timeIt(`${fam} batch ${what}`, () => { table.lookupBatch(addrs, out, 0); });
+    workloads.push({ name: what, addrs, rtmOut: out.slice() });
     const refT = await timeIt(`${fam} ref ${what}`, () => {
       for (let i = 0; i < M; i++) { for (let w = 0; w < words; w++) k[w] = addrs[i * words + w]; ref.lpm(k, 0, family === 4 ? 32 : 128, 1); }
     }, { iterations: 1 });
@@ -105,6 +109,14 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
     rows.push({ family: fam, task: `batch lookup (lookupBatch), ${what}`, unit: 'ns/lookup', core: batch * 1e6 / M, ref: refT * 1e6 / M,
       note: `${(M / batch / 1e3).toFixed(1)} M lookups/s` });
   }
+
+  // the C anchor on the same prefixes and addresses, its answers checked against the table's
+  const anchor = anchorFamily(ROOT, family, set, destIds, workloads, {
+    build: () => { const t = new CoreTable(core, family); t.insertBatch(set.keys, set.lens, N, new Int32Array(N), LIVE_UCAST); t.free(); },
+    lookup: (a, o) => { table.lookupBatch(a, o, 0); },
+  }, QUICK);
+  attachAnchor(rows, fam, anchor);
+  anchorNotes.push(...anchor.notes);
 
   // delete every destination (one call each)
   const order = Int32Array.from(destIds);
@@ -143,6 +155,8 @@ async function main(): Promise<void> {
   rows.push(...benchManyTables(QUICK));
   console.error('bench: route churn');
   rows.push(...benchChurn(QUICK));
+  console.error('bench: next hops by index');
+  rows.push(...benchNextHops(QUICK));
   console.error('bench: hot paths (bench/hot.ts)');
   const hot = await benchHot();
   const lines = [
@@ -160,9 +174,13 @@ async function main(): Promise<void> {
     'Datasets:',
     ...datasets,
     '',
-    '| family | task | unit | core | baseline | ratio | note |',
-    '|---|---|---|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.family} | ${r.task} | ${r.unit} | ${r.core.toFixed(1)} | ${r.ref.toFixed(1)} | ${(r.ref / r.core).toFixed(2)}× | ${r.note ?? ''} |`),
+    'C anchors (same prefixes, same addresses, same run; **ratio to C = C time ÷ core time**, for lookups the',
+    'core\'s throughput ÷ C\'s; CPU time of both sides in alternated rounds, median; the C column is CPU time too):',
+    ...anchorNotes,
+    '',
+    `| family | task | unit | core | baseline | ratio |${C_HEADER} note |`,
+    `|---|---|---|---:|---:|---:|${C_RULE}---|`,
+    ...rows.map((r) => `| ${r.family} | ${r.task} | ${r.unit} | ${r.core.toFixed(1)} | ${r.ref.toFixed(1)} | ${(r.ref / r.core).toFixed(2)}× |${cCells(r)} ${r.note ?? ''} |`),
     '',
     hot,
     '',

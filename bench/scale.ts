@@ -133,3 +133,70 @@ export function benchChurn(quick: boolean): Row[] {
       note: `${(w.queued / w.drainMs / 1e3).toFixed(2)} M destinations/s` },
   ];
 }
+
+/**
+ * Next hops by index: µs per addNextHop creating a next hop in an entity that already holds 100,000,
+ * and per findNextHop (+ releaseNextHops) of a present one. The baseline is the same calls on an entity
+ * of 1,000 next hops in the same table (the model is linear per call and cannot be filled to 100,000 in
+ * a benchmark run): a ratio near 1 means the cost does not grow with the entity. Chunks of 1,000 calls
+ * alternate between the two entities (the small one drops each chunk again, untimed); CPU time; the
+ * median chunk counts.
+ */
+export function benchNextHops(quick: boolean): Row[] {
+  const SIZE = 100_000, SMALL = 1_000, CHUNKS = quick ? 5 : 15;
+  const rtm = Rtm.createSync({ families: ['ipv4'], build: 'release' });
+  const big = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+  const small = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
+  const rnd = mulberry32(17);
+  const seen = new Set<number>();
+  const fresh = (): string => {
+    for (;;) {
+      const a = (0x0a000000 | (rnd() & 0xffffff)) >>> 0;
+      if (seen.has(a)) continue;
+      seen.add(a);
+      return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+    }
+  };
+  const fill = (e: typeof big, n: number): string[] => Array.from({ length: n }, () => {
+    const address = fresh();
+    e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
+    return address;
+  });
+  const present = new Map([[big, fill(big, SIZE)], [small, fill(small, SMALL)]]);
+  // the first enumeration puts the 100,000 in (address, interface) order; a second one just walks them
+  const enumerateMs = (): number => {
+    const t0 = performance.now(), en = big.createNextHopEnum();
+    for (;;) { const { items, done } = big.getEnumNextHops({ enumHandle: en }); big.releaseNextHops(items); if (done) break; }
+    big.deleteEnumHandle(en);
+    return performance.now() - t0;
+  };
+  const firstEnum = enumerateMs(), laterEnum = enumerateMs();
+  // process CPU time (getrusage: µs resolution); the thread's schedstat advances only at scheduler ticks,
+  // too coarse for chunks of a few ms
+  const cpuUs = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
+  const add = new Map([[big, [] as number[]], [small, [] as number[]]]), find = new Map([[big, [] as number[]], [small, [] as number[]]]);
+  for (let c = -1; c < CHUNKS; c++) {                           // chunk -1 warms up (JIT)
+    for (const e of [big, small]) {
+      const names = Array.from({ length: 1000 }, fresh);
+      const have = present.get(e)!;
+      const probe = Array.from({ length: 1000 }, () => have[rnd() % have.length]);
+      const t0 = cpuUs();
+      for (const address of names) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
+      const t1 = cpuUs();
+      for (const address of probe) { const f = e.findNextHop({ address, interfaceIndex: 1 }); if (f) e.releaseNextHops([f.handle]); }
+      const t2 = cpuUs();
+      if (c >= 0) { add.get(e)!.push((t1 - t0) / 1000); find.get(e)!.push((t2 - t1) / 1000); }
+      if (e === small) for (const address of names) e.deleteNextHop({ address, interfaceIndex: 1 });
+    }
+  }
+  rtm.close();
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  return [
+    { family: 'IPv4', task: `addNextHop creating a next hop in an entity with ${SIZE} next hops (baseline: with ${SMALL})`, unit: 'µs/call',
+      core: median(add.get(big)!), ref: median(add.get(small)!),
+      note: `public layer (address text parsed per call); CPU time; ratio ≈ 1 = flat. New next hops are ordered at the next enumeration: ` +
+        `the first after the ${SIZE} adds took ${firstEnum.toFixed(0)} ms, the next ${laterEnum.toFixed(0)} ms (wall)` },
+    { family: 'IPv4', task: `findNextHop + releaseNextHops of a present next hop, ${SIZE} next hops (baseline: ${SMALL})`, unit: 'µs/call',
+      core: median(find.get(big)!), ref: median(find.get(small)!), note: 'public layer; CPU time; ratio ≈ 1 = flat' },
+  ];
+}

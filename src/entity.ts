@@ -1,32 +1,37 @@
-// Entity: one registration (RTM_ENTITY_HANDLE) and the RTMv2 functions that take it — registration
-// and entity information, next hops, routes, destination queries, information retrieval and handle
-// reference counting (spec §7.1–7.5, §7.9, §7.15–7.17, §8.1, §8.4–8.7, §8.11). Routing facts live in
-// the core; this class parses arguments, keeps the entity's own reference counts (spec D-33: per
-// entity, so over-release and clean-up at deregistration are exact) and the JS-valued fields
-// (EntitySpecificInfo), and turns statuses into RtmError. Results are fresh objects (they allocate).
-import { RtmError, check } from './errors.js';
-import { Family, AF_INET, AF_INET6, NetAddressLike, parsePrefixInto, netAddressInto, formatPrefix } from './address.js';
-import { handleKind, KEEP_TIMER } from './layout.js';
-import type { Rtm, Table } from './rtm.js';
-import type { CoreExports } from './port/core.js';
+// Entity: one registration (RTM_ENTITY_HANDLE) and the RTMv2 functions that take it, as one-line
+// delegations to the capability modules of src/rtmv2/ (one per spec chapter), each working on this
+// entity's narrow context (Ctx: the core, its table, its slot and handle, its JS-valued state). Routing
+// facts live in the core; what is JavaScript by nature (the event callback, exported methods,
+// EntitySpecificInfo, owner views, notification contexts) lives in the modules. Results are fresh objects
+// (they allocate) unless a method says otherwise.
+import { RtmError } from './errors.js';
+import type { Family } from './address.js';
 import type {
   EntityHandle, DestHandle, RouteHandle, NextHopHandle, RegnProfile, EntityInfo, EventCallback, EntityMethod,
-  RegisteredEntity, AddRouteOptions, AddRouteResult, RouteInfo, DestInfo, DestViewInfo, DestQueryOptions,
-  PrefixInput, ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
-  FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, RouteState, NextHopState, EntityLike,
-  NotifyHandle, NotifyOptions, EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable,
-  RouteLoadBatch, RouteLoadResult, RouteUpdates, ChangedDestIdsOptions,
+  RegisteredEntity, AddRouteOptions, AddRouteResult, RouteInfo, DestInfo, DestQueryOptions, PrefixInput,
+  ExactMatchRouteOptions, ExactMatchRouteResult, AddNextHopOptions, AddNextHopResult, NextHopIdentity,
+  FindNextHopResult, NextHopInfo, NextHopOwnerView, ReferenceableHandle, EntityLike, NotifyHandle, NotifyOptions,
+  EnumBatch, RouteListHandle, EnumHandle, EnumGetOptions, Nullable, OpaqueSlot, MethodResult, Handle, RouteOwnerView,
+  DestEnumOptions, RouteEnumOptions, NextHopEnumOptions, IterateOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates,
+  ChangedDestIdsOptions,
 } from './types.js';
+import type { CoreExports } from './port/core.js';
+import type { Ctx, Instance } from './rtmv2/context.js';
+import { live, u32 } from './rtmv2/args.js';
+import * as refs from './rtmv2/refs.js';
+import * as entities from './rtmv2/entities.js';
+import * as routes from './rtmv2/routes.js';
+import * as dests from './rtmv2/dests.js';
+import * as nexthops from './rtmv2/nexthops.js';
+import * as locks from './rtmv2/locks.js';
+import * as opaque from './rtmv2/opaque.js';
+import * as methods from './rtmv2/methods.js';
+import * as enums from './rtmv2/enums.js';
+import * as notify from './rtmv2/notify.js';
+import * as lists from './rtmv2/lists.js';
 import * as batch from './rtmv2/batch.js';
-import * as lists from './lists.js';
-import { Dynamics, type T } from './dynamics/index.js';
-import { nextHopView } from './dynamics/locks.js';
 
-const NOT_FOUND = 1168;
-const VIEW_MASK_ALL = 0xffffffff;
-const THIS_PROTOCOL = 0xffffffff;
-const CHANGE_NEW = 0x2;
-const MATCH_OWNER = 0x1, MATCH_NEIGHBOUR = 0x2, MATCH_PREF = 0x4, MATCH_NEXTHOP = 0x8, MATCH_INTERFACE = 0x10;
+export { entityInfoOf } from './rtmv2/entities.js';
 
 /** The part of EntityLike the core-semantics layer implements (the dynamics layer adds the rest). */
 export type CoreEntityLike = Pick<EntityLike,
@@ -36,20 +41,6 @@ export type CoreEntityLike = Pick<EntityLike,
   'getMostSpecificDestination' | 'getLessSpecificDestination' | 'getExactMatchRoute' | 'isBestRoute' | 'addNextHop' |
   'findNextHop' | 'deleteNextHop' | 'getNextHopPointer' | 'releaseRoutes' | 'releaseDests' | 'releaseNextHops' |
   'referenceHandles'>;
-
-function u32(v: unknown, name: string, op: string, max = 0xffffffff): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${String(v)}`);
-  }
-  return v;
-}
-
-/** A NULL-able handle option → number (0 = NULL); a non-number is ERROR_INVALID_HANDLE. */
-function nullable(v: unknown, op: string): number {
-  if (v === undefined || v === null || v === 0) return 0;
-  if (typeof v !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `not a handle: ${String(v)}`);
-  return v;
-}
 
 export class Entity implements CoreEntityLike {
   readonly handle: EntityHandle;
@@ -64,585 +55,135 @@ export class Entity implements CoreEntityLike {
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */
   readonly opaqueSlot: number;
-  /** @internal */ readonly rtm: Rtm;
-  /** @internal */ readonly table: Table;
-  /** This entity's references: handle → count (spec D-33). */
-  /** @internal */ readonly refs = new Map<number, number>();
-  /** @internal */ registered = true;
-  /** Route lists this entity created (destroyed at deregistration). @internal */
-  readonly routeLists = new Set<number>();
+  /** What the capability modules work on. @internal */
+  readonly cx: Ctx;
 
-  constructor(rtm: Rtm, table: Table, handle: EntityHandle, slot: number, protocolId: number, instanceId: number,
-    onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
-    this.rtm = rtm;
-    this.table = table;
-    this.handle = handle;
-    this.slot = slot;
-    this.family = table.family;
-    this.protocolId = protocolId;
-    this.instanceId = instanceId;
-    this.onEvent = onEvent;
-    this.methods = methods;
-    this.opaqueSlot = opaqueSlot;
-    const views = rtm.options.views;
-    this.profile = Object.freeze({
-      maxNextHopsInRoute: rtm.options.maxNextHopsInRoute, maxHandlesInEnum: rtm.options.maxHandlesInEnum,
-      viewsSupported: views, numberOfViews: (views & 1) + ((views >> 1) & 1),
-    });
-    this.info = entityInfoOf(rtm.instanceId, this.family, protocolId, instanceId);
+  /** @internal (Rtm.registerEntity creates entities) */
+  constructor(cx: Ctx) {
+    this.cx = cx;
+    this.handle = cx.handle;
+    this.profile = cx.profile;
+    this.info = cx.info;
+    this.family = cx.family;
+    this.slot = cx.slot;
+    this.protocolId = cx.protocolId;
+    this.instanceId = cx.instanceId;
+    this.onEvent = cx.onEvent;
+    this.methods = cx.methods;
+    this.opaqueSlot = cx.opaqueSlot;
   }
 
-  get isRegistered(): boolean { return this.registered && !this.rtm.isClosed; }
-
+  get isRegistered(): boolean { return this.cx.registered && !this.cx.inst.isClosed; }
   /** Called when the instance closes. */
-  markGone(): void { this.registered = false; this.refs.clear(); }
-
-  /** @internal */ live(op: string): void {
-    if (!this.registered) throw new RtmError('ERROR_INVALID_HANDLE', op, 'entity deregistered');
-    this.rtm.usable(op);
-  }
-
-  /** @internal */ get x(): CoreExports { return this.rtm.core.x; }
-  /** @internal */ get L() { return this.rtm.layout; }
-  /** @internal */ res(i: number): number { return this.rtm.core.res(i); }
-  /** @internal */ call(_op: string, f: () => number): number { return f(); }   // every core call is guarded (src/port)
-
-  /** Handle of live slot `slot` of kind KIND_*. */
-  /** @internal */ handleOf(kind: number, slot: number): number { return this.x.handleOfX(kind, slot); }
-
-  // ── references (spec §7.9, D-33) ────────────────────────────────────────────────────────────────────
-  /** @internal */ refFn(kind: number): ((h: number, delta: number) => number) | undefined {
-    const L = this.L, x = this.x;
-    return kind === L.KIND_DEST ? x.destRefX : kind === L.KIND_ROUTE ? x.routeRefX : kind === L.KIND_NEXTHOP ? x.nexthopRefX
-      : kind === L.KIND_ENTITY ? x.entityRefX : undefined;
-  }
-  /** Takes one reference on a handle for this entity. */
-  /** @internal */ take(h: number): void {
-    if (!h) return;
-    const fn = this.refFn(handleKind(h));
-    if (!fn) return;
-    if (fn(h, 1) !== 0) return;
-    this.refs.set(h, (this.refs.get(h) ?? 0) + 1);
-  }
-  /** Gives back one of this entity's references; false if it holds none on h. */
-  /** @internal */ drop(h: number): boolean {
-    const n = this.refs.get(h) ?? 0;
-    if (n === 0) return false;
-    const fn = this.refFn(handleKind(h));
-    if (!fn || fn(h, -1) !== 0) { this.refs.delete(h); return false; }
-    if (n === 1) this.refs.delete(h); else this.refs.set(h, n - 1);
-    return true;
-  }
-  /**
-   * Releases every handle (of kind `kind` when given); all valid ones are released, then
-   * ERROR_INVALID_HANDLE if any was not held or of another kind.
-   */
-  /** @internal */ dropAll(hs: readonly (number | undefined)[], op: string, kind = 0): void {
-    let bad = 0;
-    if (!Array.isArray(hs)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
-    for (const h of hs) {
-      if (!h) continue;
-      if ((kind !== 0 && handleKind(h) !== kind) || !this.drop(h)) bad++;
-    }
-    if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
-  }
+  markGone(): void { entities.markGone(this.cx); }
   /** References this entity holds on a handle (tests and diagnostics). */
-  refCount(h: number): number { return this.refs.get(h) ?? 0; }
+  refCount(h: number): number { return refs.refCount(this.cx, h); }
 
-  // ── arguments ───────────────────────────────────────────────────────────────────────────────────────
-  /** Writes a prefix into the I/O area's key words; returns its length. */
-  /** @internal */ prefixIn(p: PrefixInput, op: string): number {
-    const c = this.rtm.core;
-    let len = -1;
-    if (typeof p === 'string') len = parsePrefixInto(p, this.family, c.u32(), c.io + c.IO_IN);
-    else if (p && typeof p === 'object') len = netAddressInto(p as NetAddressLike, this.family, c.u32(), c.io + c.IO_IN);
-    if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${this.family === 4 ? 'IPv4' : 'IPv6'} prefix ${JSON.stringify(p)}`);
-    return len;
-  }
-  /** Target views: undefined → all supported; RTM_VIEW_MASK_ALL → all supported; unsupported bits → ERROR_NOT_SUPPORTED. */
-  /** @internal */ viewsArg(v: number | undefined, op: string): number {
-    if (v === undefined) return this.profile.viewsSupported;
-    u32(v, 'views', op);
-    if (v === VIEW_MASK_ALL) return this.profile.viewsSupported;
-    if ((v & ~this.profile.viewsSupported) !== 0) throw new RtmError('ERROR_NOT_SUPPORTED', op, `views 0x${v.toString(16)}`);
-    return v;
-  }
-  /** @internal */ protoArg(p: number | undefined, op: string): number {
-    const v = u32(p ?? 0, 'protocolId', op);
-    return v === THIS_PROTOCOL ? this.protocolId : v;
-  }
-  /** @internal */ destSlot(h: unknown, op: string): number {
-    if (typeof h !== 'number' || this.x.destFromHandle(this.table.core.t, h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
-    return this.res(0);
-  }
-  /** @internal */ routeSlot(h: unknown, op: string): number {
-    if (typeof h !== 'number' || this.x.routeFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route handle');
-    const r = this.res(0);
-    if (this.routeTable(r) !== this.table.core.t) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route of another table');
-    return r;
-  }
-  /** @internal */ nextHopSlot(h: unknown, op: string): number {
-    if (typeof h !== 'number' || this.x.nexthopFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad next-hop handle');
-    const s = this.res(0);
-    if (this.entityTableOf(this.nhWord(s, this.L.NEXTHOP_OWNER)) !== this.table.core.t) throw new RtmError('ERROR_INVALID_HANDLE', op, 'next hop of another table');
-    return s;
-  }
-
-  // ── record readers ──────────────────────────────────────────────────────────────────────────────────
-  /** Word index of record `slot` of `slab` in core.u32() (re-read after any call that may allocate). */
-  /** @internal */ base(slab: number, slot: number, _words: number): number {
-    return this.x.recordPtr(slab, slot) >>> 2;
-  }
-  /** @internal */ routeWord(r: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS) + w]; }
-  /** @internal */ nhWord(h: number, w: number): number { return this.rtm.core.u32()[this.base(this.L.SLAB_NEXTHOP, h, this.L.NEXTHOP_WORDS) + w]; }
-  /** @internal */ routeTable(r: number): number {
-    const d = this.routeWord(r, this.L.ROUTE_DEST);
-    return this.rtm.core.u32()[this.base(this.L.SLAB_DEST, d, this.L.DEST_WORDS) + 1];
-  }
-  /** @internal */ entityTableOf(e: number): number {
-    return this.rtm.core.u32()[this.base(this.L.SLAB_ENTITY, e, this.L.ENTITY_WORDS) + 1];
-  }
-  /** @internal */ routeHops(r: number): number[] {
-    const u = this.rtm.core.u32(), b = this.base(this.L.SLAB_ROUTE, r, this.L.ROUTE_WORDS);
-    const n = u[b + this.L.ROUTE_NHCOUNT], out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(n === 1 ? u[b + this.L.ROUTE_NH] : u[(u[b + this.L.ROUTE_NH] >>> 2) + i]);
-    return out;
-  }
-
-  // ── registration (§8.1) ─────────────────────────────────────────────────────────────────────────────
+  // ── registration and entity information (§8.1): src/rtmv2/entities.ts ─────────────────────────────────
   /** RtmDeregisterEntity: deletes the entity's routes and next hops, drops its references (§7.16). */
-  deregister(): void {
-    this.live('deregister');
-    if (this.rtm.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'deregister', 'inside a registration-event callback');
-    this.rtm.syncNow();
-    this.dynamicsCleanup();
-    lists.deleteRouteListsOf(this);
-    check(this.call('deregister', () => this.x.entityDeregister(this.handle)), 'deregister');
-    this.rtm.notify.entityGone(this);
-    this.rtm.afterChange(this);
-    for (const [h, n] of this.refs) {
-      const fn = this.refFn(handleKind(h));
-      if (fn) for (let i = 0; i < n; i++) fn(h, -1);
-    }
-    this.refs.clear();
-    this.registered = false;
-    this.rtm.entityGone(this);
-  }
-
+  deregister(): void { entities.deregister(this.cx); }
   /** RtmGetRegisteredEntities: every entity of this table, in registration order; handles referenced. */
-  getRegisteredEntities(): RegisteredEntity[] {
-    this.live('getRegisteredEntities');
-    if (this.rtm.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'getRegisteredEntities', 'inside a registration-event callback');
-    const t = this.table.core.t;
-    const slots = this.rtm.core.slotPages('getRegisteredEntities', (after) => this.x.entityList(t, after));
-    return slots.map((s) => {
-      const h = this.handleOf(this.L.KIND_ENTITY, s) as EntityHandle;
-      this.take(h);
-      return { handle: h, info: this.getEntityInfo(h) };
-    });
-  }
-
+  getRegisteredEntities(): RegisteredEntity[] { return entities.getRegisteredEntities(this.cx); }
   /** RtmReleaseEntities. */
-  releaseEntities(entities: readonly EntityHandle[]): void {
-    this.live('releaseEntities');
-    this.dropAll(entities, 'releaseEntities', this.L.KIND_ENTITY);
-  }
-
+  releaseEntities(hs: readonly EntityHandle[]): void { entities.releaseEntities(this.cx, hs); }
   /** RtmGetEntityInfo: identity of any entity of this table (also deregistered but referenced). */
-  getEntityInfo(entity: EntityHandle): EntityInfo {
-    this.live('getEntityInfo');
-    if (typeof entity !== 'number' || this.x.entityInfo(entity) !== 0 || this.res(1) !== this.table.core.t) {
-      throw new RtmError('ERROR_INVALID_HANDLE', 'getEntityInfo', 'bad entity handle');
-    }
-    return entityInfoOf(this.rtm.instanceId, this.family, this.res(2), this.res(3));
-  }
-
+  getEntityInfo(entity: EntityHandle): EntityInfo { return entities.getEntityInfo(this.cx, entity); }
   /** RtmReleaseEntityInfo: there are no handles inside; validates the registration only. */
-  releaseEntityInfo(_info: EntityInfo): void { this.live('releaseEntityInfo'); }
+  releaseEntityInfo(info: EntityInfo): void { entities.releaseEntityInfo(this.cx, info); }
+  /** Releases what this entity holds in the JS-side modules (enumerations, locks, opaque values, blocking); for deregister(). */
+  dynamicsCleanup(): void { entities.cleanup(this.cx); }
 
-  // ── routes (§8.5) ───────────────────────────────────────────────────────────────────────────────────
+  // ── routes (§8.5, §8.6.4–8.6.5): src/rtmv2/routes.ts ──────────────────────────────────────────────────
   /** RtmAddRouteToDest (spec §8.5.1, §7.2). */
-  addRouteToDest(o: AddRouteOptions): AddRouteResult {
-    const op = 'addRouteToDest';
-    this.live(op);
-    if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
-    const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
-    const hops = o.nextHops ?? [];
-    if (!Array.isArray(hops)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'nextHops must be an array');
-    const routeList = nullable(o.routeList, op);
-    let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
-    try {
-      if (hops.length > 256) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
-      pref = u32(o.preference ?? 0, 'preference', op);
-      metric = u32(o.metric ?? 0, 'metric', op);
-      views = u32(o.views ?? 1, 'views', op);
-      flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
-      flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
-      changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
-      ttl = u32(o.timeToLive ?? 0xffffffff, 'timeToLive', op);
-      if (pref === 0 && this.rtm.options.defaultPreferences) {
-        const d = this.rtm.options.defaultPreferences[this.protocolId];
-        if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
-      }
-      len = this.prefixIn(o.dest, op);
-    } catch (e) {
-      // spec D-05: an unresolvable handle is reported before a bad parameter
-      if (!this.handlesResolve(route, neighbour, hops)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a handle does not resolve');
-      throw e;
-    }
-    const c = this.rtm.core;
-    const f = c.f64(), hb = (c.io + this.L.IO_HOPS) / 2;
-    for (let i = 0; i < hops.length; i++) {
-      if (typeof hops[i] !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `nextHops[${i}] is not a handle`);
-      f[hb + i] = hops[i];
-    }
-    this.rtm.syncNow();
-    // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
-    const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
-    const deadline = keep ? -2 : ttl === 0xffffffff ? -1 : this.rtm.clock.now() + ttl;
-    check(this.call(op, () => this.x.routeAdd(this.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1, changeIn, 0, deadline, routeList)), op);
-    const r = this.res(0), changeFlags = this.res(1);
-    const esi = o.entitySpecificInfo ?? null;
-    const rh = this.handleOf(this.L.KIND_ROUTE, r) as RouteHandle;
-    if ((changeFlags & CHANGE_NEW) !== 0) this.rtm.routeEsi[r] = esi;
-    else if (!Object.is(this.rtm.routeEsi[r] ?? null, esi)) {
-      this.rtm.routeEsi[r] = esi;
-      this.x.routeTouch(rh);
-    }
-    let handle: RouteHandle | undefined;
-    if (route) handle = route as RouteHandle;
-    else if (o.returnHandle !== false) { handle = rh; this.take(rh); }
-    this.rtm.afterChange(this);
-    if (deadline >= 0) this.rtm.timers.arm();
-    return { handle, changeFlags };
-  }
-
-  /** True if the route (0 = none), neighbour (0 = none) and next-hop handles all resolve. */
-  /** @internal */ handlesResolve(route: number, neighbour: number, hops: readonly unknown[]): boolean {
-    if (route && this.x.routeFromHandle(route) !== 0) return false;
-    if (neighbour && this.x.nexthopFromHandle(neighbour) !== 0) return false;
-    return hops.every((h) => typeof h === 'number' && this.x.nexthopFromHandle(h) === 0);
-  }
-
+  addRouteToDest(o: AddRouteOptions): AddRouteResult { return routes.addRouteToDest(this.cx, o); }
   /** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
-  deleteRouteToDest(route: RouteHandle): number {
-    const op = 'deleteRouteToDest';
-    this.live(op);
-    this.rtm.syncNow();
-    check(this.call(op, () => this.x.routeDeleteX(this.handle, nullable(route, op))), op);
-    const flags = this.res(1);
-    this.drop(route);
-    this.rtm.afterChange(this);
-    return flags;
-  }
-
+  deleteRouteToDest(route: RouteHandle): number { return routes.deleteRouteToDest(this.cx, route); }
   /** RtmGetRouteInfo: a copy of the route (any state); handles inside referenced. */
-  getRouteInfo(route: RouteHandle): RouteInfo {
-    const op = 'getRouteInfo';
-    this.live(op);
-    const r = this.routeSlot(route, op);
-    return this.routeInfoOf(r);
-  }
-
-  /** @internal */ routeInfoOf(r: number): RouteInfo {
-    const L = this.L;
-    const d = this.routeWord(r, L.ROUTE_DEST), owner = this.routeWord(r, L.ROUTE_OWNER), nb = this.routeWord(r, L.ROUTE_NEIGHBOUR);
-    const fw = this.routeWord(r, L.ROUTE_FLAGS);
-    const info: RouteInfo = {
-      dest: this.handleOf(L.KIND_DEST, d) as DestHandle,
-      owner: this.handleOf(L.KIND_ENTITY, owner) as EntityHandle,
-      neighbour: nb === this.rtm.core.NIL ? undefined : this.handleOf(L.KIND_NEXTHOP, nb) as NextHopHandle,
-      state: (fw >>> L.ROUTE_STATE_SHIFT) as RouteState,
-      flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff,
-      flags: fw & 0xffff,
-      metric: this.routeWord(r, L.ROUTE_METRIC),
-      preference: this.routeWord(r, L.ROUTE_PREF),
-      views: this.routeWord(r, L.ROUTE_VIEWS),
-      entitySpecificInfo: this.rtm.routeEsi[r] ?? null,
-      nextHops: this.routeHops(r).map((h) => this.handleOf(L.KIND_NEXTHOP, h) as NextHopHandle),
-      prefix: this.table.core.destPrefix(d),
-    };
-    this.take(info.dest); this.take(info.owner); if (info.neighbour) this.take(info.neighbour);
-    for (const h of info.nextHops) this.take(h);
-    return info;
-  }
-
+  getRouteInfo(route: RouteHandle): RouteInfo { return routes.getRouteInfo(this.cx, route); }
   /** RtmReleaseRouteInfo. */
-  releaseRouteInfo(info: RouteInfo): void {
-    this.live('releaseRouteInfo');
-    this.dropAll([info.dest, info.owner, info.neighbour, ...info.nextHops], 'releaseRouteInfo');
-  }
-
-  /** Releases route handles this entity holds, ignoring those it does not (scheduler clean-up). @internal */
-  releaseRoutesQuietly(routes: readonly RouteHandle[]): void { for (const h of routes) this.drop(h); }
-
+  releaseRouteInfo(info: RouteInfo): void { routes.releaseRouteInfo(this.cx, info); }
   /** RtmReleaseRoutes. */
-  releaseRoutes(routes: readonly RouteHandle[]): void {
-    this.live('releaseRoutes');
-    this.dropAll(routes, 'releaseRoutes', this.L.KIND_ROUTE);
-  }
-
+  releaseRoutes(hs: readonly RouteHandle[]): void { routes.releaseRoutes(this.cx, hs); }
   /** RtmIsBestRoute: views in which the route is best (0 for deleted or held routes). */
-  isBestRoute(route: RouteHandle): number {
-    this.live('isBestRoute');
-    this.routeSlot(route, 'isBestRoute');
-    this.x.routeFromHandle(route);
-    return this.res(2);
-  }
-
-  // ── destinations (§8.4, §8.6) ───────────────────────────────────────────────────────────────────────
-  /** @internal */ destInfoOf(d: number, o: DestQueryOptions, op: string): DestInfo {
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    const proto = this.protoArg(o.protocolId, op);
-    const c = this.rtm.core, L = this.L;
-    check(this.x.destInfoX(this.table.core.t, d, proto, views), op);
-    const belongs = this.res(0), k = this.res(1);
-    const out = c.u32().slice(c.io + c.IO_OUT, c.io + c.IO_OUT + 5 * k);
-    const viewInfo: DestViewInfo[] = [];
-    for (let i = 0; i < k; i++) {
-      const r = out[5 * i + 2], held = out[5 * i + 3];
-      const route = r === c.NIL ? undefined : this.handleOf(L.KIND_ROUTE, r) as RouteHandle;
-      const owner = r === c.NIL ? undefined : this.handleOf(L.KIND_ENTITY, this.routeWord(r, L.ROUTE_OWNER)) as EntityHandle;
-      const holdRoute = held === c.NIL ? undefined : this.handleOf(L.KIND_ROUTE, held) as RouteHandle;
-      viewInfo.push({ viewId: out[5 * i], numRoutes: out[5 * i + 1], route, owner, destFlags: out[5 * i + 4], holdRoute });
-    }
-    const f = c.f64();
-    const lastChanged = f[(this.base(L.SLAB_DEST, d, L.DEST_WORDS) + L.DEST_CHANGED) / 2];
-    const handle = this.handleOf(L.KIND_DEST, d) as DestHandle;
-    const len = this.table.core.destKeyInto(d, scratchKey);
-    const info: DestInfo = {
-      handle, prefix: formatPrefix(this.family, scratchKey, 0, len),
-      address: { addressFamily: this.family === 4 ? AF_INET : AF_INET6, numBits: len },
-      lastChanged, views: belongs, viewInfo,
-    };
-    this.take(handle);
-    for (const v of viewInfo) { if (v.route) this.take(v.route); if (v.owner) this.take(v.owner); if (v.holdRoute) this.take(v.holdRoute); }
-    return info;
-  }
-
-  /** RtmGetDestInfo. */
-  getDestInfo(o: { dest: DestHandle } & DestQueryOptions): DestInfo {
-    const op = 'getDestInfo';
-    this.live(op);
-    const d = this.destSlot(o?.dest, op);
-    return this.destInfoOf(d, o, op);
-  }
-
-  /** RtmReleaseDestInfo. */
-  releaseDestInfo(info: DestInfo): void {
-    this.live('releaseDestInfo');
-    if (this.rtm.notify.pendingRecords.has(info)) throw new RtmError('ERROR_INVALID_HANDLE', 'releaseDestInfo', 'a changed-destination record: use releaseChangedDests');
-    this.dropAll(destInfoHandles(info), 'releaseDestInfo');
-  }
-
-  /** RtmReleaseDests. */
-  releaseDests(infos: readonly DestInfo[]): void {
-    this.live('releaseDests');
-    if (Array.isArray(infos) && infos.some((i) => this.rtm.notify.pendingRecords.has(i))) {
-      throw new RtmError('ERROR_INVALID_HANDLE', 'releaseDests', 'changed-destination records: use releaseChangedDests');
-    }
-    this.dropAll(infos.flatMap(destInfoHandles), 'releaseDests');
-  }
-
-  /** Qualifier of a destination query: 0 = any present, else views with a live route (or populated). */
-  /** @internal */ qual(views: number, populated: boolean): number {
-    return views === 0 ? (populated ? this.L.QUAL_POPULATED : 0) : views;
-  }
-
-  /** RtmGetExactMatchDestination; undefined if not found. */
-  getExactMatchDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
-    const op = 'getExactMatchDestination';
-    this.live(op);
-    const views = o?.views === 0 ? 0 : this.viewsArg(o?.views, op);
-    this.protoArg(o.protocolId, op);
-    const len = this.prefixIn(o.dest, op);
-    const s = this.x.destFindX(this.table.core.t, len, this.qual(views, false));
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    return this.destInfoOf(this.res(0), o, op);
-  }
-
-  /** RtmGetMostSpecificDestination; undefined if none. */
-  getMostSpecificDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined {
-    const op = 'getMostSpecificDestination';
-    this.live(op);
-    const views = o?.views === 0 ? 0 : this.viewsArg(o?.views, op);
-    this.protoArg(o.protocolId, op);
-    const len = this.prefixIn(o.dest, op);
-    const s = this.x.lpm(this.table.core.t, len, this.qual(views, true));
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    return this.destInfoOf(this.res(0), o, op);
-  }
-
-  /** RtmGetLessSpecificDestination; undefined at the top. */
-  getLessSpecificDestination(o: { dest: DestHandle } & DestQueryOptions): DestInfo | undefined {
-    const op = 'getLessSpecificDestination';
-    this.live(op);
-    const d = this.destSlot(o?.dest, op);
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    this.protoArg(o.protocolId, op);
-    const s = this.x.lessSpecific(this.table.core.t, d, this.qual(views, true));
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    return this.destInfoOf(this.res(0), o, op);
-  }
-
+  isBestRoute(route: RouteHandle): number { return routes.isBestRoute(this.cx, route); }
   /** RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria. */
-  getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined {
-    const op = 'getExactMatchRoute';
-    this.live(op);
-    const flags = u32(o?.matchFlags ?? 0, 'matchFlags', op) & 0x1f;
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    const crit = o.criteria;
-    if ((flags & (MATCH_OWNER | MATCH_NEIGHBOUR | MATCH_PREF | MATCH_NEXTHOP)) !== 0 && (!crit || typeof crit !== 'object')) {
-      throw new RtmError('ERROR_INVALID_PARAMETER', op, 'matchFlags need criteria');
-    }
-    const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const len = this.prefixIn(o.dest, op);
-    const s = this.x.destFindX(this.table.core.t, len, 0);
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    const d = this.res(0), c = this.rtm.core, L = this.L;
-    const t = this.table.core.t;
-    const routes = c.slotPages(op, (after) => this.x.destRoutes(t, d, after));
-    for (const r of routes) {
-      if (views !== 0 && (this.routeWord(r, L.ROUTE_VIEWS) & views) === 0) continue;
-      const hops = this.routeHops(r).map((h) => this.handleOf(L.KIND_NEXTHOP, h));
-      if (flags & MATCH_OWNER && this.handleOf(L.KIND_ENTITY, this.routeWord(r, L.ROUTE_OWNER)) !== nullable(crit!.owner, op)) continue;
-      if (flags & MATCH_NEIGHBOUR) {
-        const nb = this.routeWord(r, L.ROUTE_NEIGHBOUR);
-        if ((nb === c.NIL ? 0 : this.handleOf(L.KIND_NEXTHOP, nb)) !== nullable(crit!.neighbour, op)) continue;
-      }
-      if (flags & MATCH_PREF && (this.routeWord(r, L.ROUTE_PREF) !== (crit!.preference ?? 0) || this.routeWord(r, L.ROUTE_METRIC) !== (crit!.metric ?? 0))) continue;
-      if (flags & MATCH_NEXTHOP && !(crit!.nextHops ?? []).every((h) => hops.includes(h))) continue;
-      if (flags & MATCH_INTERFACE && !this.routeHops(r).some((h) => this.nhWord(h, L.NEXTHOP_IFINDEX) === ifIndex)) continue;
-      const info = this.routeInfoOf(r);
-      let handle: RouteHandle | undefined;
-      if (o.returnHandle !== false) { handle = this.handleOf(L.KIND_ROUTE, r) as RouteHandle; this.take(handle); }
-      return { handle, info };
-    }
-    return undefined;
-  }
+  getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined { return routes.getExactMatchRoute(this.cx, o); }
 
-  // ── next hops (§8.7) ────────────────────────────────────────────────────────────────────────────────
+  // ── destinations (§8.4, §8.5.3, §8.6.1–8.6.3): src/rtmv2/dests.ts ────────────────────────────────────
+  /** RtmGetDestInfo. */
+  getDestInfo(o: { dest: DestHandle } & DestQueryOptions): DestInfo { return dests.getDestInfo(this.cx, o); }
+  /** RtmReleaseDestInfo. */
+  releaseDestInfo(info: DestInfo): void { dests.releaseDestInfo(this.cx, info); }
+  /** RtmReleaseDests. */
+  releaseDests(infos: readonly DestInfo[]): void { dests.releaseDests(this.cx, infos); }
+  /** RtmGetExactMatchDestination; undefined if not found. */
+  getExactMatchDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined { return dests.getExactMatchDestination(this.cx, o); }
+  /** RtmGetMostSpecificDestination; undefined if none. */
+  getMostSpecificDestination(o: { dest: PrefixInput } & DestQueryOptions): DestInfo | undefined { return dests.getMostSpecificDestination(this.cx, o); }
+  /** RtmGetLessSpecificDestination; undefined at the top. */
+  getLessSpecificDestination(o: { dest: DestHandle } & DestQueryOptions): DestInfo | undefined { return dests.getLessSpecificDestination(this.cx, o); }
+  /** RtmHoldDestination. @throws ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (holdTime 0), ERROR_NOT_SUPPORTED, ERROR_BUSY */
+  holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void { dests.holdDestination(this.cx, o); }
+
+  // ── next hops (§8.7): src/rtmv2/nexthops.ts ────────────────────────────────────────────────────────────
   /** RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. */
-  addNextHop(o: AddNextHopOptions): AddNextHopResult {
-    const op = 'addNextHop';
-    this.live(op);
-    if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
-    const nh = nullable(o.nextHop, op), remote = nullable(o.remoteNextHop, op);
-    const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
-    const len = this.prefixIn(o.address, op);
-    check(this.call(op, () => this.x.nexthopAdd(this.handle, len, ifIndex, flags, remote, nh)), op);
-    const slot = this.res(0), created = this.res(1);
-    this.rtm.nextHopEsi[slot] = o.entitySpecificInfo ?? null;
-    let handle: NextHopHandle | undefined;
-    if (nh) handle = nh as NextHopHandle;
-    else if (o.returnHandle !== false) { handle = this.handleOf(this.L.KIND_NEXTHOP, slot) as NextHopHandle; this.take(handle); }
-    return { handle, changeFlags: created ? 1 : 0 };
-  }
-
+  addNextHop(o: AddNextHopOptions): AddNextHopResult { return nexthops.addNextHop(this.cx, o); }
   /** RtmFindNextHop in the caller's list; undefined if absent. */
-  findNextHop(o: NextHopIdentity): FindNextHopResult | undefined {
-    const op = 'findNextHop';
-    this.live(op);
-    const ifIndex = u32(o?.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const len = this.prefixIn(o.address, op);
-    const s = this.x.nexthopFind(this.handle, len, ifIndex);
-    if (s === NOT_FOUND) return undefined;
-    check(s, op);
-    const handle = this.handleOf(this.L.KIND_NEXTHOP, this.res(0)) as NextHopHandle;
-    this.take(handle);
-    return { handle, pointer: nextHopView(this, this.dyn.locks, handle) };
-  }
-
+  findNextHop(o: NextHopIdentity): FindNextHopResult | undefined { return nexthops.findNextHop(this.cx, o); }
   /** RtmDeleteNextHop by handle (consumes one of the caller's references) or by identity. */
-  deleteNextHop(target: NextHopHandle | NextHopIdentity): void {
-    const op = 'deleteNextHop';
-    this.live(op);
-    if (typeof target === 'number') {
-      check(this.call(op, () => this.x.nexthopDelete(this.handle, target, 0, 0)), op);
-      this.drop(target);
-    } else if (target && typeof target === 'object') {
-      const ifIndex = u32(target.interfaceIndex ?? 0, 'interfaceIndex', op);
-      const len = this.prefixIn(target.address, op);
-      check(this.call(op, () => this.x.nexthopDelete(this.handle, 0, len, ifIndex)), op);
-    } else throw new RtmError('ERROR_INVALID_PARAMETER', op, 'neither a handle nor an identity');
-  }
-
+  deleteNextHop(target: NextHopHandle | NextHopIdentity): void { nexthops.deleteNextHop(this.cx, target); }
   /** RtmGetNextHopInfo (any next hop of this table); owner and remote destination referenced. */
-  getNextHopInfo(nextHop: NextHopHandle): NextHopInfo {
-    const op = 'getNextHopInfo';
-    this.live(op);
-    const s = this.nextHopSlot(nextHop, op);
-    const info = this.nextHopInfoOf(s);
-    this.take(info.owner);
-    if (info.remoteNextHop) this.take(info.remoteNextHop);
-    return info;
-  }
-
-  /** @internal */ nextHopInfoOf(s: number): NextHopInfo {
-    const L = this.L, c = this.rtm.core;
-    const remote = this.nhWord(s, L.NEXTHOP_REMOTE), fl = this.nhWord(s, L.NEXTHOP_FLAGS);
-    return {
-      address: this.rtm.nextHopAddress(this.family, s),
-      interfaceIndex: this.nhWord(s, L.NEXTHOP_IFINDEX),
-      owner: this.handleOf(L.KIND_ENTITY, this.nhWord(s, L.NEXTHOP_OWNER)) as EntityHandle,
-      state: (fl >>> L.NEXTHOP_STATE_SHIFT) as NextHopState,
-      flags: fl & 0xffff,
-      entitySpecificInfo: this.rtm.nextHopEsi[s] ?? null,
-      remoteNextHop: remote === c.NIL ? undefined : (this.handleOf(L.KIND_DEST, remote) || undefined) as DestHandle | undefined,
-    };
-  }
-
+  getNextHopInfo(nextHop: NextHopHandle): NextHopInfo { return nexthops.getNextHopInfo(this.cx, nextHop); }
   /** RtmGetNextHopPointer: the owner's view of its next hop (no reference). */
-  getNextHopPointer(nextHop: NextHopHandle): NextHopOwnerView {
-    const op = 'getNextHopPointer';
-    this.live(op);
-    const s = this.nextHopSlot(nextHop, op);
-    if (this.nhWord(s, this.L.NEXTHOP_OWNER) !== this.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
-    return nextHopView(this, this.dyn.locks, nextHop);
-  }
-
+  getNextHopPointer(nextHop: NextHopHandle): NextHopOwnerView { return nexthops.getNextHopPointer(this.cx, nextHop); }
   /** RtmReleaseNextHopInfo. */
-  releaseNextHopInfo(info: NextHopInfo): void {
-    this.live('releaseNextHopInfo');
-    this.dropAll([info.owner, info.remoteNextHop], 'releaseNextHopInfo');
-  }
-
+  releaseNextHopInfo(info: NextHopInfo): void { nexthops.releaseNextHopInfo(this.cx, info); }
   /** RtmReleaseNextHops. */
-  releaseNextHops(nextHops: readonly NextHopHandle[]): void {
-    this.live('releaseNextHops');
-    this.dropAll(nextHops, 'releaseNextHops', this.L.KIND_NEXTHOP);
-  }
+  releaseNextHops(hs: readonly NextHopHandle[]): void { nexthops.releaseNextHops(this.cx, hs); }
+  /** RtmLockNextHop. @throws RtmError ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED, ERROR_NOT_FOUND, ERROR_BUSY, ERROR_NOT_LOCKED, ERROR_INVALID_PARAMETER */
+  lockNextHop(o: { nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }): NextHopOwnerView | undefined { return nexthops.lockNextHop(this.cx, o); }
 
-  // ── dynamics (facade): delegations to src/dynamics ──
-  /** Per-entity state of the dynamics layer (enumerations, locks and owner views, opaque slots, method blocking). */
-  /** @internal */ readonly dyn: Dynamics = new Dynamics(this);
-  lockDestination(o: { dest: DestHandle; exclusive?: boolean; lock?: boolean }): void { this.dyn.lockDestination(o); }
-  getOpaqueInformationPointer(dest: DestHandle): T.OpaqueSlot | undefined { return this.dyn.getOpaqueInformationPointer(dest); }
-  getEntityMethods(entity: EntityHandle): number[] { return this.dyn.getEntityMethods(entity); }
-  invokeMethod(o: { entity: EntityHandle; methodType: number; inputData?: Uint8Array; outputCapacity?: number }): T.MethodResult[] { return this.dyn.invokeMethod(o); }
-  blockMethods(o: { blockingFlag: number; targetHandle?: T.Nullable<T.Handle>; targetType?: number }): void { this.dyn.blockMethods(o); }
-  getRoutePointer(route: RouteHandle): T.RouteOwnerView { return this.dyn.getRoutePointer(route); }
-  lockRoute(o: { route: RouteHandle; exclusive?: boolean; lock?: boolean }): T.RouteOwnerView | undefined { return this.dyn.lockRoute(o); }
-  updateAndUnlockRoute(o: { route: RouteHandle; timeToLive?: number; routeList?: T.Nullable<T.RouteListHandle> }): number { return this.dyn.updateAndUnlockRoute(o); }
-  lockNextHop(o: { nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }): NextHopOwnerView | undefined { return this.dyn.lockNextHop(o); }
-  createDestEnum(o?: T.DestEnumOptions): T.EnumHandle { return this.dyn.createDestEnum(o); }
-  getEnumDests(o: T.EnumGetOptions): T.EnumBatch<DestInfo> { return this.dyn.getEnumDests(o); }
-  createRouteEnum(o?: T.RouteEnumOptions): T.EnumHandle { return this.dyn.createRouteEnum(o); }
-  getEnumRoutes(o: T.EnumGetOptions): T.EnumBatch<RouteHandle> { return this.dyn.getEnumRoutes(o); }
-  createNextHopEnum(o?: T.NextHopEnumOptions): T.EnumHandle { return this.dyn.createNextHopEnum(o); }
-  getEnumNextHops(o: T.EnumGetOptions): T.EnumBatch<NextHopHandle> { return this.dyn.getEnumNextHops(o); }
-  deleteEnumHandle(enumHandle: T.EnumHandle): void { this.dyn.deleteEnumHandle(enumHandle); }
-  dests(o?: T.DestEnumOptions & T.IterateOptions): IterableIterator<DestInfo> { return this.dyn.dests(o); }
-  routes(o?: T.RouteEnumOptions & T.IterateOptions): IterableIterator<RouteHandle> { return this.dyn.routes(o); }
-  /** Releases what this entity holds in the dynamics layer (enumerations, locks, opaque values, blocking); for deregister(). */
-  dynamicsCleanup(): void { this.dyn.cleanup(); }
+  // ── locks and owner views (§8.2, §8.5.4–8.5.6): src/rtmv2/locks.ts ───────────────────────────────────
+  /** RtmLockDestination. @throws RtmError ERROR_INVALID_HANDLE, ERROR_BUSY, ERROR_NOT_LOCKED, ERROR_INVALID_PARAMETER (staged route edits reverted) */
+  lockDestination(o: { dest: DestHandle; exclusive?: boolean; lock?: boolean }): void { locks.lockDestination(this.cx, o); }
+  /** RtmGetRoutePointer: the owner view. @throws RtmError ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED */
+  getRoutePointer(route: RouteHandle): RouteOwnerView { return locks.getRoutePointer(this.cx, route); }
+  /** RtmLockRoute (locks the route's destination). @throws RtmError ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED, ERROR_BUSY, ERROR_NOT_LOCKED, ERROR_INVALID_PARAMETER */
+  lockRoute(o: { route: RouteHandle; exclusive?: boolean; lock?: boolean }): RouteOwnerView | undefined { return locks.lockRoute(this.cx, o); }
+  /** RtmUpdateAndUnlockRoute; returns RTM_ROUTE_CHANGE_BEST or 0. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_ACCESS_DENIED, ERROR_NOT_LOCKED */
+  updateAndUnlockRoute(o: { route: RouteHandle; timeToLive?: number; routeList?: Nullable<RouteListHandle> }): number { return locks.updateAndUnlockRoute(this.cx, o); }
   /** The route's owner view (D-42), e.g. Context2 of RTM_ROUTE_EXPIRED. @throws RtmError ERROR_INVALID_HANDLE */
-  ownerViewOfRoute(route: RouteHandle): T.RouteOwnerView { return this.dyn.ownerViewOfRoute(route); }
+  ownerViewOfRoute(route: RouteHandle): RouteOwnerView { return locks.ownerViewOfRoute(this.cx, route); }
+
+  // ── opaque pointers (§8.2) and methods (§8.3): src/rtmv2/opaque.ts, methods.ts ─────────────────────────
+  /** RtmGetOpaqueInformationPointer: the caller's slot, or undefined if it reserved none. @throws RtmError ERROR_INVALID_HANDLE */
+  getOpaqueInformationPointer(dest: DestHandle): OpaqueSlot | undefined { return opaque.getOpaqueInformationPointer(this.cx, dest); }
+  /** RtmGetEntityMethods. @throws RtmError ERROR_INVALID_HANDLE */
+  getEntityMethods(entity: EntityHandle): number[] { return methods.getEntityMethods(this.cx, entity); }
+  /** RtmInvokeMethod. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_BUSY */
+  invokeMethod(o: { entity: EntityHandle; methodType: number; inputData?: Uint8Array; outputCapacity?: number }): MethodResult[] { return methods.invokeMethod(this.cx, o); }
+  /** RtmBlockMethods. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  blockMethods(o: { blockingFlag: number; targetHandle?: Nullable<Handle>; targetType?: number }): void { methods.blockMethods(this.cx, o); }
+
+  // ── enumerations (§8.8): src/rtmv2/enums.ts ────────────────────────────────────────────────────────────
+  /** RtmCreateDestEnum. @throws RtmError ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED */
+  createDestEnum(o?: DestEnumOptions): EnumHandle { return enums.createDestEnum(this.cx, o); }
+  /** RtmGetEnumDests. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  getEnumDests(o: EnumGetOptions): EnumBatch<DestInfo> { return enums.getEnumDests(this.cx, o); }
+  /** RtmCreateRouteEnum. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED */
+  createRouteEnum(o?: RouteEnumOptions): EnumHandle { return enums.createRouteEnum(this.cx, o); }
+  /** RtmGetEnumRoutes. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  getEnumRoutes(o: EnumGetOptions): EnumBatch<RouteHandle> { return enums.getEnumRoutes(this.cx, o); }
+  /** RtmCreateNextHopEnum. @throws RtmError ERROR_INVALID_PARAMETER */
+  createNextHopEnum(o?: NextHopEnumOptions): EnumHandle { return enums.createNextHopEnum(this.cx, o); }
+  /** RtmGetEnumNextHops. @throws RtmError ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER */
+  getEnumNextHops(o: EnumGetOptions): EnumBatch<NextHopHandle> { return enums.getEnumNextHops(this.cx, o); }
+  /** RtmDeleteEnumHandle. @throws RtmError ERROR_INVALID_HANDLE */
+  deleteEnumHandle(enumHandle: EnumHandle): void { enums.deleteEnumHandle(this.cx, enumHandle); }
+  /** Destinations through an enumeration; a batch's references are released when the iterator moves on. */
+  dests(o?: DestEnumOptions & IterateOptions): IterableIterator<DestInfo> { return enums.dests(this.cx, o); }
+  /** Route handles through an enumeration, with the reference rule of dests(). */
+  routes(o?: RouteEnumOptions & IterateOptions): IterableIterator<RouteHandle> { return enums.routes(this.cx, o); }
 
   // ── bulk loading (not in RTMv2) ─────────────────────────────────────────────────────────────────────
   /**
@@ -665,114 +206,45 @@ export class Entity implements CoreEntityLike {
   getChangedDestIds(o: ChangedDestIdsOptions): number { return batch.getChangedDestIds(this.batchContext(), o); }
   private batchCtx: batch.BatchContext | undefined;
   /** @internal */ batchContext(): batch.BatchContext {
+    const cx = this.cx, inst = cx.inst;
     return this.batchCtx ??= {
-      core: this.rtm.core, handle: this.handle, routeEsi: this.rtm.routeEsi,
-      defaultPreference: () => this.rtm.options.defaultPreferences?.[this.protocolId],
-      live: (op) => this.live(op), syncNow: () => this.rtm.syncNow(), afterChange: () => this.rtm.afterChange(this),
+      core: cx.core, handle: this.handle, routeEsi: inst.routeEsi,
+      defaultPreference: () => inst.options.defaultPreferences?.[this.protocolId],
+      live: (op) => live(cx, op), syncNow: () => inst.scheduler.syncNow(), afterChange: () => inst.scheduler.afterChange(),
     };
   }
 
-  // ── change notification (§8.9; core: assembly/notify.ts, facade: src/notify.ts) ─────────────────────
+  // ── change notification (§8.9): src/rtmv2/notify.ts ───────────────────────────────────────────────────
   /** RtmRegisterForChangeNotification. @throws ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED, ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY */
-  registerForChangeNotification(o: NotifyOptions): NotifyHandle {
-    this.live('registerForChangeNotification');
-    if (this.rtm.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', 'registerForChangeNotification', 'inside a change-notification callback');
-    return this.rtm.notify.register(this, o);
-  }
+  registerForChangeNotification(o: NotifyOptions): NotifyHandle { return notify.register(this.cx, o); }
   /** RtmGetChangedDests. */
-  getChangedDests(o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> {
-    this.live('getChangedDests');
-    return this.rtm.notify.getChanged(this, o);
-  }
+  getChangedDests(o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> { return notify.getChanged(this.cx, o); }
   /** RtmReleaseChangedDests. */
-  releaseChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void {
-    this.live('releaseChangedDests');
-    this.rtm.notify.releaseChanged(this, o);
-  }
+  releaseChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void { notify.releaseChanged(this.cx, o); }
   /** RtmIgnoreChangedDests. */
-  ignoreChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void {
-    this.live('ignoreChangedDests');
-    this.rtm.notify.ignore(this, o);
-  }
+  ignoreChangedDests(o: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void { notify.ignore(this.cx, o); }
   /** RtmGetChangeStatus. */
-  getChangeStatus(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean {
-    this.live('getChangeStatus');
-    return this.rtm.notify.status(this, o, false);
-  }
+  getChangeStatus(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean { return notify.status(this.cx, o, false); }
   /** RtmMarkDestForChangeNotification. */
-  markDestForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void {
-    this.live('markDestForChangeNotification');
-    this.rtm.notify.mark(this, o);
-  }
+  markDestForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void { notify.mark(this.cx, o); }
   /** RtmIsMarkedForChangeNotification. */
-  isMarkedForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean {
-    this.live('isMarkedForChangeNotification');
-    return this.rtm.notify.status(this, o, true);
-  }
+  isMarkedForChangeNotification(o: { notifyHandle: NotifyHandle; dest: DestHandle }): boolean { return notify.status(this.cx, o, true); }
   /** RtmDeregisterFromChangeNotification. */
-  deregisterFromChangeNotification(notifyHandle: NotifyHandle): void {
-    this.live('deregisterFromChangeNotification');
-    this.rtm.notify.deregister(this, notifyHandle);
-  }
-  // ── hold-down (§8.5.3) and route lists (§8.10; core: assembly/lists.ts, facade: src/lists.ts) ─────────
-  /** RtmHoldDestination. @throws ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (holdTime 0), ERROR_NOT_SUPPORTED, ERROR_BUSY */
-  holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void {
-    const op = 'holdDestination';
-    this.live(op);
-    this.destSlot(o?.dest, op);
-    const holdTime = u32(o.holdTime, 'holdTime', op);
-    const views = o.views === 0 ? 0 : this.viewsArg(o.views, op);
-    this.rtm.syncNow();
-    check(this.call(op, () => this.x.holdDestinationX(this.handle, o.dest, views, holdTime)), op);
-  }
+  deregisterFromChangeNotification(notifyHandle: NotifyHandle): void { notify.deregister(this.cx, notifyHandle); }
+
+  // ── route lists (§8.10): src/rtmv2/lists.ts ────────────────────────────────────────────────────────────
   /** RtmCreateRouteList. */
-  createRouteList(): RouteListHandle { this.live('createRouteList'); return lists.createRouteList(this); }
+  createRouteList(): RouteListHandle { return lists.createRouteList(this.cx); }
   /** RtmInsertInRouteList. */
-  insertInRouteList(o: { routeList: Nullable<RouteListHandle>; routes: readonly RouteHandle[] }): void {
-    this.live('insertInRouteList');
-    lists.insertInRouteList(this, o);
-  }
+  insertInRouteList(o: { routeList: Nullable<RouteListHandle>; routes: readonly RouteHandle[] }): void { lists.insertInRouteList(this.cx, o); }
   /** RtmCreateRouteListEnum. */
-  createRouteListEnum(routeList: RouteListHandle): EnumHandle { this.live('createRouteListEnum'); return lists.createRouteListEnum(this, routeList); }
+  createRouteListEnum(routeList: RouteListHandle): EnumHandle { return lists.createRouteListEnum(this.cx, routeList); }
   /** RtmGetListEnumRoutes. */
-  getListEnumRoutes(o: EnumGetOptions): EnumBatch<RouteHandle> { this.live('getListEnumRoutes'); return lists.getListEnumRoutes(this, o); }
+  getListEnumRoutes(o: EnumGetOptions): EnumBatch<RouteHandle> { return lists.getListEnumRoutes(this.cx, o); }
   /** RtmDeleteRouteList. */
-  deleteRouteList(routeList: RouteListHandle): void { this.live('deleteRouteList'); lists.deleteRouteList(this, routeList); }
+  deleteRouteList(routeList: RouteListHandle): void { lists.deleteRouteList(this.cx, routeList); }
 
-  /** Releases the references of a destination record (no D-60 check): for the notification layer. @internal */
-  releaseRecord(info: DestInfo): void { this.dropAll(destInfoHandles(info), 'releaseChangedDests'); }
-
-  // ── handles (§8.11) ─────────────────────────────────────────────────────────────────────────────────
+  // ── handles (§8.11): src/rtmv2/refs.ts ─────────────────────────────────────────────────────────────────
   /** RtmReferenceHandles: +1 on each dest/route/next-hop/entity handle; all-or-nothing. */
-  referenceHandles(handles: readonly ReferenceableHandle[]): void {
-    const op = 'referenceHandles';
-    this.live(op);
-    const L = this.L;
-    for (const h of handles) {
-      const k = handleKind(h);
-      let ok = false;
-      if (k === L.KIND_DEST) ok = this.x.destFromHandle(this.table.core.t, h) === 0;
-      else if (k === L.KIND_ROUTE) ok = this.x.routeFromHandle(h) === 0 && this.routeTable(this.res(0)) === this.table.core.t;
-      else if (k === L.KIND_NEXTHOP) ok = this.x.nexthopFromHandle(h) === 0;
-      else if (k === L.KIND_ENTITY) ok = this.x.entityInfo(h) === 0 && this.res(1) === this.table.core.t;
-      if (!ok) throw new RtmError('ERROR_INVALID_HANDLE', op, `not a destination, route, next-hop or entity handle: ${String(h)}`);
-    }
-    for (const h of handles) this.take(h);
-  }
-}
-
-const scratchKey = new Uint32Array(4);
-
-function destInfoHandles(info: DestInfo): (number | undefined)[] {
-  const hs: (number | undefined)[] = [info.handle];
-  for (const v of info.viewInfo) hs.push(v.route, v.owner, v.holdRoute);
-  return hs;
-}
-
-/** An EntityInfo value. */
-export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: number, instanceId: number): EntityInfo {
-  return Object.freeze({
-    rtmInstanceId, addressFamily: family === 4 ? 'ipv4' : 'ipv6', protocolId, instanceId,
-    entityId: BigInt(protocolId >>> 0) | (BigInt(instanceId >>> 0) << 32n),
-  } as EntityInfo);
+  referenceHandles(handles: readonly ReferenceableHandle[]): void { refs.referenceHandles(this.cx, handles); }
 }

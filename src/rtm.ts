@@ -1,69 +1,45 @@
-// Rtm: one RTM instance (RtmInstanceId) with one core table per address family, its entity registry,
-// its scheduler and its fast-path tables. Events are never delivered inside the call that caused them
-// (spec §1.9): they queue here and run from a microtask (real clock), runPending(), or a VirtualClock
-// advance. The core instance is shared by every Rtm of the process (one compiled module, one
-// instance, thousands of tables); an Rtm costs two table records and two root nodes.
+// Rtm: one RTM instance (RtmInstanceId) with one core table per address family, its registry of live
+// entities, its scheduler (src/scheduler.ts) and its fast-path tables. It implements the Instance
+// interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
+// shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
+// costs two table records and two root nodes.
 import { Core, loadCore, loadCoreSync, CoreBuild } from './port/core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
-import { Family, AF_INET, AF_INET6, parseIPv4 } from './address.js';
-import { Clock, RealClock, isDrivableClock, ClockListener } from './clock.js';
+import { Family, parseIPv4 } from './address.js';
+import { Clock, RealClock, isDrivableClock } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
-import type {
-  RtmOptions, EntityIdentity, RegisterOptions, EventCallback, RtmEventType, EntityHandle, RouteHandle,
-  NotifyHandle, AddressFamilyName,
-} from './types.js';
+import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle } from './types.js';
 import { Entity } from './entity.js';
-import { NotifyLayer, RTM_CHANGE_NOTIFICATION } from './notify.js';
-import { TimerDriver } from './timers.js';
-import { Table, type RouteSummary, routeSummaryOf, nextHopAddressOf } from './table.js';
+import { Scheduler } from './scheduler.js';
+import { nextHopAddress } from './port/records.js';
+import { Table, type RouteSummary, routeSummaryOf } from './table.js';
+import type { Ctx, Instance, InstanceOptions } from './rtmv2/context.js';
+import { register, markGone } from './rtmv2/entities.js';
+import { INFINITE } from './constants.js';
 
+export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
 export { Table };
 export type { RouteSummary };
 
-export const RTM_ENTITY_REGISTERED = 0, RTM_ENTITY_DEREGISTERED = 1;
-const INFINITE = 0xffffffff;
-
-/** A queued callback. */
-interface PendingEvent {
-  entity: Entity;
-  type: RtmEventType;
-  c1: EntityHandle | RouteHandle | NotifyHandle;
-  c2: unknown;
-  /** Runs right before the callback (e.g. re-arms a registration's signal). */
-  before?: () => void;
-}
-
 /** One RTM instance (API.md §1). */
-export class Rtm {
+export class Rtm implements Instance {
   readonly core: Core;
   readonly layout: Layout;
   readonly clock: Clock;
   readonly instanceId: number;
   readonly ipv4: Table;
   readonly ipv6: Table;
-  readonly options: Required<Pick<RtmOptions, 'maxNextHopsInRoute' | 'maxHandlesInEnum' | 'views' | 'opaqueSlots'>> & RtmOptions;
-  /** Live entities by slot. */
-  readonly entities = new Map<number, Entity>();
+  readonly options: InstanceOptions;
+  /** Live entities by core slot. */
+  readonly entities = new Map<number, Ctx>();
   /** JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. */
   readonly routeEsi: unknown[] = [];
   readonly nextHopEsi: unknown[] = [];
+  readonly coreTables: readonly CoreTable[];
+  /** Pending callbacks, the clock, deadlines. */
+  readonly scheduler: Scheduler;
   private closed = false;
-  private readonly pending: PendingEvent[] = [];
-  private flushScheduled = false;
-  private unsubscribe: (() => void) | undefined;
-  /** Non-zero while registration-event callbacks run (RtmRegisterEntity etc. → ERROR_BUSY). */
-  inRegistrationCallback = 0;
-  /** Non-zero while RTM_CHANGE_NOTIFICATION callbacks run (RtmRegisterForChangeNotification → ERROR_BUSY). */
-  inChangeCallback = 0;
-  /** Change-notification state kept in JS (contexts, records). */
-  readonly notify = new NotifyLayer();
-  private signalGlobal: WebAssembly.Global | undefined;
-  /** Non-zero while RTM_ROUTE_EXPIRED callbacks run. */
-  inExpiryCallback = 0;
-  /** Route expiries and hold-down ends (deadlines live in the core). */
-  readonly timers: TimerDriver;
-  private readonly opaqueUsed: boolean[][] = [[], []];
 
   private constructor(core: Core, options: RtmOptions) {
     this.core = core;
@@ -79,20 +55,27 @@ export class Rtm {
         throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${v}`);
       }
     }
+    const cap = options.maxMemoryBytes;
+    if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', 'maxMemoryBytes must be a non-negative integer');
     this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
-    const v4 = new CoreTable(core, 4, views), v6 = new CoreTable(core, 6, views);
+    // the core's memory cap, before the tables (so that a full core can be given room); a failed creation restores it
+    const oldCap = core.x.memoryCap();
+    if (cap !== undefined) check(core.x.memorySetCap(cap), 'create');
+    let v4: CoreTable | undefined, v6: CoreTable;
+    try {
+      v4 = new CoreTable(core, 4, views);
+      v6 = new CoreTable(core, 6, views);
+    } catch (e) {
+      v4?.free();
+      core.x.memorySetCap(oldCap);
+      throw e;
+    }
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
+    this.coreTables = [v4, v6];
     const usable = (op: string) => this.usable(op);
     this.ipv4 = new Table({ core, table: v4, layout: this.layout, usable });
     this.ipv6 = new Table({ core, table: v6, layout: this.layout, usable });
-    this.timers = new TimerDriver(this);
-    if (isDrivableClock(this.clock)) {
-      const listener: ClockListener = {
-        nextDue: () => (this.closed ? Infinity : this.pending.length > 0 ? this.clock.now() : this.timers.nextDue()),
-        runDue: (now) => (this.closed ? 0 : this.timers.runDue(now, () => this.deliver())),
-      };
-      this.unsubscribe = this.clock.subscribe(listener);
-    }
+    this.scheduler = new Scheduler(this);
   }
 
   /** Creates an instance (browsers and Node). */
@@ -118,8 +101,6 @@ export class Rtm {
   get isClosed(): boolean { return this.closed; }
   /** True when a VirtualClock (or another drivable clock) drives the scheduler. */
   get drivenByClock(): boolean { return isDrivableClock(this.clock); }
-  /** Some registered entity (for core calls on behalf of the RTM itself), or undefined. */
-  anyEntity(_t?: number): Entity | undefined { for (const e of this.entities.values()) return e; return undefined; }
 
   /** The table of a family. */
   table(family: Family): Table { return family === 4 ? this.ipv4 : this.ipv6; }
@@ -131,121 +112,21 @@ export class Rtm {
    *   ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY, ERROR_INVALID_HANDLE
    */
   registerEntity(identity: EntityIdentity, options: RegisterOptions = {}): Entity {
-    this.usable('registerEntity');
-    if (this.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', 'registerEntity', 'inside a registration-event callback');
-    if (!identity || typeof identity !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', 'registerEntity', 'no identity');
-    const fam = identity.addressFamily;
-    let family: Family;
-    if (fam === 'ipv4' || fam === AF_INET) family = 4;
-    else if (fam === 'ipv6' || fam === AF_INET6) family = 6;
-    else if ((typeof fam === 'number' && Number.isInteger(fam) && fam >= 0 && fam <= 0xffff) || typeof fam === 'string') {
-      throw new RtmError('ERROR_FILE_NOT_FOUND', 'registerEntity', `no table for address family ${String(fam)}`);
-    } else throw new RtmError('ERROR_INVALID_PARAMETER', 'registerEntity', `bad address family ${String(fam)}`);
-    const names = (this.options.families ?? ['ipv4', 'ipv6']) as readonly AddressFamilyName[];
-    if (!names.includes(family === 4 ? 'ipv4' : 'ipv6')) throw new RtmError('ERROR_FILE_NOT_FOUND', 'registerEntity', `no table for ${family === 4 ? 'ipv4' : 'ipv6'}`);
-    const proto = identity.protocolId, inst = identity.instanceId ?? 0;
-    for (const [n, v] of [['protocolId', proto], ['instanceId', inst]] as [string, number][]) {
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', 'registerEntity', `${n} = ${v}`);
-    }
-    const methods = options.exportMethods ?? [];
-    if (!Array.isArray(methods) || methods.length > 32 || methods.some((m) => typeof m !== 'function')) {
-      throw new RtmError('ERROR_INVALID_PARAMETER', 'registerEntity', 'at most 32 exported methods, each a function');
-    }
-    if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
-      throw new RtmError('ERROR_INVALID_PARAMETER', 'registerEntity', 'onEvent must be a function');
-    }
-    const table = this.table(family);
-    // opaque slot (first come, first served; D-43): checked before the core registers anything
-    let slot = -1;
-    const used = this.opaqueUsed[family === 4 ? 0 : 1];
-    if (options.reserveOpaquePointer) {
-      for (let i = 0; i < this.options.opaqueSlots; i++) if (!used[i]) { slot = i; break; }
-      if (slot < 0) throw new RtmError('ERROR_NO_SYSTEM_RESOURCES', 'registerEntity', 'no opaque pointer slot free');
-    }
-    const c = this.core;
-    check(c.x.entityRegister(table.core.t, proto >>> 0, inst >>> 0), 'registerEntity');
-    const slotE = c.res(0);
-    const handle = c.x.handleOfX(this.layout.KIND_ENTITY, slotE) as EntityHandle;
-    if (slot >= 0) used[slot] = true;
-    const entity = new Entity(this, table, handle, slotE, proto >>> 0, inst >>> 0, options.onEvent, methods, slot);
-    this.entities.set(slotE, entity);
-    for (const other of this.entities.values()) {
-      if (other !== entity && other.family === family && other.onEvent) {
-        this.enqueue({ entity: other, type: RTM_ENTITY_REGISTERED, c1: handle, c2: entity.info });
-      }
-    }
-    return entity;
-  }
-
-  /** Called by Entity.deregister after the core clean-up: frees the opaque slot, tells the others. */
-  entityGone(entity: Entity): void {
-    this.entities.delete(entity.slot);
-    if (entity.opaqueSlot >= 0) this.opaqueUsed[entity.family === 4 ? 0 : 1][entity.opaqueSlot] = false;
-    // queued callbacks to it are dropped (spec §7.16 step 1)
-    for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].entity === entity) this.pending.splice(i, 1);
-    for (const other of this.entities.values()) {
-      if (other.family === entity.family && other.onEvent) {
-        this.enqueue({ entity: other, type: RTM_ENTITY_DEREGISTERED, c1: entity.handle, c2: entity.info });
-      }
-    }
-  }
-
-  /** Queues a callback; with the real clock a microtask delivers it. */
-  enqueue(ev: PendingEvent): void {
-    this.pending.push(ev);
-    if (!isDrivableClock(this.clock) && !this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(() => { this.flushScheduled = false; if (!this.closed && !this.core.poisoned) this.deliver(); });
-    }
-  }
-
-  /** Delivers queued callbacks in order; returns how many ran. */
-  private deliver(): number {
-    let n = 0;
-    while (this.pending.length > 0 && !this.closed) {
-      const ev = this.pending.shift()!;
-      if (!ev.entity.isRegistered || !ev.entity.onEvent) continue;
-      ev.before?.();
-      const reg = ev.type === RTM_ENTITY_REGISTERED || ev.type === RTM_ENTITY_DEREGISTERED;
-      const chg = ev.type === RTM_CHANGE_NOTIFICATION;
-      if (reg) this.inRegistrationCallback++;
-      if (chg) this.inChangeCallback++;
-      try {
-        (ev.entity.onEvent as EventCallback)(ev.type, ev.c1, ev.c2);
-      } finally {
-        if (reg) this.inRegistrationCallback--;
-        if (chg) this.inChangeCallback--;
-      }
-      n++;
-    }
-    return n;
-  }
-
-  /** Drops queued callbacks that match (e.g. of a registration that ended). */
-  cancelEvents(match: (ev: PendingEvent) => boolean): void {
-    for (let i = this.pending.length - 1; i >= 0; i--) if (match(this.pending[i])) this.pending.splice(i, 1);
-  }
-
-  /** After a change in the core: schedules the change-notification callbacks it signalled. */
-  afterChange(e: Entity): void {
-    this.signalGlobal ??= this.core.x.signalCount;
-    if ((this.signalGlobal.value as number) > 0) this.notify.drainSignals(e);
+    return new Entity(register(this, identity, options));
   }
 
   /** Delivers everything due now, synchronously; returns how many callbacks ran (API.md §2). */
   runPending(): number {
     this.usable('runPending');
-    return this.timers.runDue(this.clock.now(), () => this.deliver());
+    return this.scheduler.runPending();
   }
 
   /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending.length = 0;
-    this.timers.stop();
-    this.unsubscribe?.();
-    for (const e of this.entities.values()) e.markGone();
+    this.scheduler.close();
+    for (const cx of this.entities.values()) markGone(cx);
     this.entities.clear();
     if (this.core.poisoned) return;                   // a trapped core frees nothing more
     this.ipv4.core.free();
@@ -253,7 +134,9 @@ export class Rtm {
   }
 
   /** The current time for LastChanged, pushed to the core before mutating calls. */
-  syncNow(): void { this.core.x.setNow(this.clock.now()); }
+  syncNow(): void { this.scheduler.syncNow(); }
+  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  afterChange(_e?: unknown): void { this.scheduler.afterChange(); }
 
   /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
@@ -264,7 +147,7 @@ export class Rtm {
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary { return routeSummaryOf(this.core, L, table.family, r); }
 
   /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
-  nextHopAddress(family: Family, h: number): string { return nextHopAddressOf(this.core, this.layout, family, h); }
+  nextHopAddress(family: Family, h: number): string { return nextHopAddress(this.core, family, h); }
 }
 
 export { INFINITE, parseIPv4 };

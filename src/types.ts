@@ -163,6 +163,14 @@ export interface RtmOptions {
   defaultPreferences?: Readonly<Record<number, number>>;
   /** Address families with a table (default both); registering for another: ERROR_FILE_NOT_FOUND. */
   families?: readonly AddressFamilyName[];
+  /**
+   * Caps the core's linear memory at this many bytes (rounded down to 64 KiB pages; 0 = no cap; omitted =
+   * leave the cap as it is). Every allocation that would grow memory beyond it fails with
+   * ERROR_NOT_ENOUGH_MEMORY, the table unchanged. One core hosts every table of the process, so the cap is
+   * the core's, shared by every Rtm: the last value set wins. It is set before the instance's own tables
+   * are made (so a new instance can give a full core room); a creation that fails puts the old cap back.
+   */
+  maxMemoryBytes?: number;
 }
 
 /** Identity given to registerEntity (RTM_ENTITY_INFO minus the instance, which is the Rtm's). */

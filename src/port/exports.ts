@@ -146,6 +146,20 @@ export interface CoreExports {
   routeRearm(eh: number, routeH: number, deadline: number, listH: number): number;
   /** assembly/api.ts: `handleOfX(kind: u32, idx: u32): f64` */
   handleOfX(kind: number, idx: number): number;
+  /** assembly/nhindex.ts: `nhIndexAllocBudget(n: i32): void` */
+  nhIndexAllocBudget(n: number): void;
+  /** assembly/nhindex.ts: `nhIndexBytes(): f64` */
+  nhIndexBytes(): number;
+  /** assembly/memory.ts: `memorySetCap(bytes: f64): i32` */
+  memorySetCap(bytes: number): number;
+  /** assembly/memory.ts: `memoryCap(): f64` */
+  memoryCap(): number;
+  /** assembly/memory.ts: `blockMemoryBytes(): f64` */
+  blockMemoryBytes(): number;
+  /** assembly/memory.ts: `slabSetGenX(kind: u32, slot: u32, gen: u32): i32` */
+  slabSetGenX(kind: number, slot: number, gen: number): number;
+  /** assembly/rtmapi.ts: `entityDeregisterReserve(h: f64): i32` */
+  entityDeregisterReserve(h: number): number;
   /** assembly/debug.ts: `debugTrap(kind: u32): i32` */
   debugTrap(kind: number): number;
   /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
@@ -238,13 +252,14 @@ export const FUNCTION_NAMES = [
   'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes',
   'viewsCheck', 'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom',
   'timerNext', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
-  'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'debugTrap', 'routeLoad', 'bestRouteX',
-  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
-  'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
-  'notifySignalDone', 'notifyInfo', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR',
-  'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX',
-  'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX',
-  'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
+  'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
+  'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
+  'routeLoad', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
+  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR',
+  'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX',
+  'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX',
+  'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -536,6 +551,13 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const destUnkeepX_ = fn(raw, 'destUnkeepX') as (t: number, d: number) => number;
   const routeRearm_ = fn(raw, 'routeRearm') as (eh: number, routeH: number, deadline: number, listH: number) => number;
   const handleOfX_ = fn(raw, 'handleOfX') as (kind: number, idx: number) => number;
+  const nhIndexAllocBudget_ = fn(raw, 'nhIndexAllocBudget') as (n: number) => void;
+  const nhIndexBytes_ = fn(raw, 'nhIndexBytes') as () => number;
+  const memorySetCap_ = fn(raw, 'memorySetCap') as (bytes: number) => number;
+  const memoryCap_ = fn(raw, 'memoryCap') as () => number;
+  const blockMemoryBytes_ = fn(raw, 'blockMemoryBytes') as () => number;
+  const slabSetGenX_ = fn(raw, 'slabSetGenX') as (kind: number, slot: number, gen: number) => number;
+  const entityDeregisterReserve_ = fn(raw, 'entityDeregisterReserve') as (h: number) => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
   const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
   const bestRouteX_ = fn(raw, 'bestRouteX') as (t: number, d: number, view: number) => number;
@@ -643,6 +665,13 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     destUnkeepX(t: number, d: number): number { if (g.poisoned) throw g.poisoned; try { return destUnkeepX_(t, d); } catch (e) { throw g.trap(e); } },
     routeRearm(eh: number, routeH: number, deadline: number, listH: number): number { if (g.poisoned) throw g.poisoned; try { return routeRearm_(eh, routeH, deadline, listH); } catch (e) { throw g.trap(e); } },
     handleOfX(kind: number, idx: number): number { if (g.poisoned) throw g.poisoned; try { return handleOfX_(kind, idx); } catch (e) { throw g.trap(e); } },
+    nhIndexAllocBudget(n: number): void { if (g.poisoned) throw g.poisoned; try { nhIndexAllocBudget_(n); } catch (e) { throw g.trap(e); } },
+    nhIndexBytes(): number { if (g.poisoned) throw g.poisoned; try { return nhIndexBytes_(); } catch (e) { throw g.trap(e); } },
+    memorySetCap(bytes: number): number { if (g.poisoned) throw g.poisoned; try { return memorySetCap_(bytes); } catch (e) { throw g.trap(e); } },
+    memoryCap(): number { if (g.poisoned) throw g.poisoned; try { return memoryCap_(); } catch (e) { throw g.trap(e); } },
+    blockMemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return blockMemoryBytes_(); } catch (e) { throw g.trap(e); } },
+    slabSetGenX(kind: number, slot: number, gen: number): number { if (g.poisoned) throw g.poisoned; try { return slabSetGenX_(kind, slot, gen); } catch (e) { throw g.trap(e); } },
+    entityDeregisterReserve(h: number): number { if (g.poisoned) throw g.poisoned; try { return entityDeregisterReserve_(h); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
     routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
     bestRouteX(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestRouteX_(t, d, view); } catch (e) { throw g.trap(e); } },

@@ -9,6 +9,7 @@
 import type { Core } from '../port/core.js';
 import { RtmError, RtmInternalError, check } from '../errors.js';
 import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
+import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32 } from '../port/batchio.js';
 
 /** What the batch paths need of their entity. */
 export interface BatchContext {
@@ -62,46 +63,6 @@ function defaultPref(ctx: BatchContext, op: string): number {
 function chunkError(core: Core, s: number, op: string, at: number): RtmError {
   const indexed = s === 6 || s === 87 || s === 170;   // ERROR_INVALID_HANDLE / _PARAMETER / ERROR_BUSY carry RES2
   return new RtmError(s, op, indexed ? `record ${at + core.res(2)}; nothing applied` : 'nothing applied');
-}
-
-/** Clears the JS EntitySpecificInfo of route slots the core just set to NULL (or created in a reused slot). */
-function clearEsi(ctx: BatchContext, u: Uint32Array, base: number, m: number, nil: number): void {
-  const esi = ctx.routeEsi;
-  for (let j = 0; j < m; j++) {
-    const r = u[base + j];
-    if (r !== nil && esi[r] != null) esi[r] = null;
-  }
-}
-
-/** Writes load records i0..i0+m-1 of `b` into the I/O area (layout: assembly/load.ts). */
-function fillLoad(c: Core, b: RouteLoadBatch, i0: number, m: number, W: number): void {
-  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
-  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
-  for (let j = 0; j < m; j++) {
-    const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
-    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
-    u[r + 4] = (len > 255 ? 255 : len) | (((V ? V[i] : 1) & 0xffffff) << 8);
-    u[r + 5] = P ? P[i] : 0;
-    u[r + 6] = M ? M[i] : 0;
-    u[r + 7] = F ? F[i] : 0;
-    f[(r + 8) / 2] = H ? H[i] : 0;
-  }
-}
-
-/** Writes update records i0..i0+m-1 of `b` into the I/O area (layout: assembly/layout.ts UPD_*). */
-function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: number, defPref: number): void {
-  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
-  const { keys, lens, kinds, nextHops: H, preferences: P, metrics: M, views: V } = b;
-  for (let j = 0; j < m; j++) {
-    const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
-    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
-    u[r + 4] = (len > 255 ? 255 : len) | (kinds[i] << 8);
-    const p = P ? P[i] : 0;
-    u[r + 5] = p === 0 ? defPref : p;
-    u[r + 6] = M ? M[i] : 0;
-    u[r + 7] = V ? V[i] : 1;
-    f[(r + 8) / 2] = H ? H[i] : 0;
-  }
 }
 
 /**
@@ -166,7 +127,7 @@ export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadR
       destsCreated += c.res(1);
       if ((from = tellEsi(ctx, m)) === m) break;
     }
-    clearEsi(ctx, c.u32(), c.io + c.IO_OUT, m, c.NIL);
+    clearOutEsi(c, ctx.routeEsi, 0, m);
     ctx.afterChange();
   }
   return { routesCreated, destsCreated };
@@ -215,9 +176,8 @@ export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
       if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
       if ((from = tellEsi(ctx, m)) === m) break;
     }
-    const u = c.u32(), o = c.io + c.IO_OUT;
-    if (out) for (let j = 0; j < m; j++) out[i0 + j] = u[o + j];
-    clearEsi(ctx, u, o + MAX, m, c.NIL);
+    if (out) copyOutU32(c, 0, out, i0, m);
+    clearOutEsi(c, ctx.routeEsi, MAX, m);
     ctx.afterChange();
   }
   return n;
@@ -245,8 +205,8 @@ export function getChangedDestIds(ctx: BatchContext, o: ChangedDestIdsOptions): 
     const want = Math.min(MAX, out.length - total);
     const s = pull(h, nh, want);
     if (s !== 0) check(s, op);
-    const k = c.res(0), i = c.i32(), base = c.io + c.IO_OUT;
-    for (let j = 0; j < k; j++) out[total + j] = i[base + j];
+    const k = c.res(0);
+    copyOutI32(c, 0, out, total, k);
     total += k;
     if (k < want || c.res(1) === 1 || total === out.length) return total;
   }

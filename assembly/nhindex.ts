@@ -1,0 +1,449 @@
+// Next hops of an entity by index: a hash on (address bits, length, interface) makes find-or-create O(1)
+// expected; the (address, interface) order of enumerations (spec §8.8.8) is kept only when enumerating.
+// A new next hop joins a pending list (O(1)); the first enumeration after changes moves the pending ones
+// into a treap (O(log n) each), which then gives seek and in-order successor. Deleting is O(1) expected
+// for a pending next hop, O(log n) for one in the treap. Neither costs memory: a live next hop's link
+// words (NEXTHOP_LEFT/RIGHT) are its treap children or its pending-list neighbours, its treap priority is
+// a mix of its slot number, and its bucket's PENDING bit says which. The hash is one block per entity
+// with live next hops — a 16-byte header and 8-byte buckets (slot, PENDING | 31-bit hash), linear
+// probing, load ≤ 3/4, doubled when full, freed with the entity's last next hop. Blocks are 2^k bytes
+// from the slab page reserve (takePages), recycled on per-size free lists here (never TLSF), so running
+// out of memory is a status (nhIndexReserve → false) before anything changes, never a trap.
+import {
+  NIL, SLAB_ENTITY, SLAB_NEXTHOP, ENTITY_WORDS, ENTITY_NEXTHOPS, ENTITY_NHINDEX, ENTITY_TABLE, NEXTHOP_WORDS,
+  NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_LEFT, NEXTHOP_RIGHT, NEXTHOP_OWNER, NEXTHOP_FLAGS,
+  NEXTHOP_STATE_SHIFT, NEXTHOP_STATE_CREATED, NEXTHOP_TABLE,
+} from './layout';
+import { recPtr, takePages, slabIsAlive, slabHigh } from './slab';
+import { prefixCompare, prefixEq, wordMask } from './addr';
+
+// block header words (byte offsets) and the bucket area after it
+const H_CAP: usize = 0;      // buckets (2^(class-3) - 2)
+const H_COUNT: usize = 4;    // live next hops in the block
+const H_CLASS: usize = 8;    // log2 of the block's bytes
+const H_PENDING: usize = 12; // first next hop not yet in the treap (NIL = none)
+const HDR: usize = 16;
+/** Bucket word 1: the 31-bit hash, and this bit while the next hop waits on the pending list. */
+const PENDING: u32 = 0x80000000;
+const HASH_MASK: u32 = 0x7fffffff;
+const MIN_CLASS: u32 = 6;    // 64 bytes: 6 buckets
+const MAX_CLASS: u32 = 30;   // 1 GiB: more buckets than next-hop slots exist
+/** Free blocks per size class (link in the block's first word; 0 = none). */
+const FREE: usize = memory.data(<i32>((MAX_CLASS + 1) * 4), 16);
+/** Test hook: block allocations left before they fail (-1 = no limit). */
+let allocBudget: i32 = -1;
+/** Bytes of the blocks in use by all entities (for memory accounting). */
+let bytesInUse: f64 = 0;
+
+export const NHI_OK: i32 = 0;
+export const NHI_TREE: i32 = 1;    // tree node not live / of another owner / pending, order or heap rule broken
+export const NHI_HASH: i32 = 2;    // bucket not live / of another owner, wrong hash, or not found by find
+export const NHI_COUNT: i32 = 3;   // tree + pending, hash and header counts differ
+export const NHI_PENDING: i32 = 4; // pending list links broken or a member's bucket without PENDING
+
+/** Test hook: the next n block allocations succeed, later ones fail (n < 0: no limit). */
+export function nhIndexAllocBudget(n: i32): void { allocBudget = n < 0 ? -1 : n; }
+/** Bytes of next-hop hash blocks in use. */
+export function nhIndexBytes(): f64 { return bytesInUse; }
+
+// ── blocks ───────────────────────────────────────────────────────────────────────────────────────────
+// @ts-ignore: decorator
+@inline function freeHead(k: u32): usize { return <usize>load<u32>(FREE + (<usize>k << 2)); }
+// @ts-ignore: decorator
+@inline function setFreeHead(k: u32, p: usize): void { store<u32>(FREE + (<usize>k << 2), <u32>p); }
+
+/** A block of 2^k bytes: from the free list, a split of a larger block, or fresh pages; 0 if out of memory. */
+function takeBlock(k: u32): usize {
+  let p = freeHead(k);
+  if (p != 0) { setFreeHead(k, <usize>load<u32>(p)); return p; }
+  if (k >= 16) return takePages(<i32>(1 << (k - 16)));
+  p = takeBlock(k + 1);
+  if (p == 0) return 0;
+  // the upper half goes on the (empty) free list of this class
+  let half = p + (<usize>1 << k);
+  store<u32>(half, 0);
+  setFreeHead(k, half);
+  return p;
+}
+
+function allocBlock(k: u32): usize {
+  if (k > MAX_CLASS || allocBudget == 0) return 0;
+  let p = takeBlock(k);
+  if (p == 0) return 0;
+  if (allocBudget > 0) allocBudget--;
+  let cap: u32 = (1 << (k - 3)) - 2;
+  store<u32>(p + H_CAP, cap);
+  store<u32>(p + H_COUNT, 0);
+  store<u32>(p + H_CLASS, k);
+  store<u32>(p + H_PENDING, NIL);
+  memory.fill(p + HDR, 0xff, <usize>cap << 3); // every bucket's slot NIL
+  bytesInUse += <f64>(1 << k);
+  return p;
+}
+
+function freeBlock(p: usize): void {
+  let k = load<u32>(p + H_CLASS);
+  bytesInUse -= <f64>(1 << k);
+  store<u32>(p, <u32>freeHead(k));
+  setFreeHead(k, p);
+}
+
+// ── records ──────────────────────────────────────────────────────────────────────────────────────────
+// @ts-ignore: decorator
+@inline function entityWord(e: u32, w: u32): usize { return recPtr(SLAB_ENTITY, e, ENTITY_WORDS) + (<usize>w << 2); }
+// @ts-ignore: decorator
+@inline function nhWord(h: u32, w: u32): usize { return recPtr(SLAB_NEXTHOP, h, NEXTHOP_WORDS) + (<usize>w << 2); }
+// @ts-ignore: decorator
+@inline function nhAddr(h: u32): usize { return nhWord(h, NEXTHOP_ADDR); }
+// @ts-ignore: decorator
+@inline function left(h: u32): u32 { return load<u32>(nhWord(h, NEXTHOP_LEFT)); }
+// @ts-ignore: decorator
+@inline function right(h: u32): u32 { return load<u32>(nhWord(h, NEXTHOP_RIGHT)); }
+
+/** Treap priority of slot h: a bijective mix (murmur3's finaliser), so no two next hops tie. */
+// @ts-ignore: decorator
+@inline function prio(h: u32): u32 {
+  h ^= h >>> 16; h *= 0x85ebca6b; h ^= h >>> 13; h *= 0xc2b2ae35; h ^= h >>> 16;
+  return h;
+}
+
+/** 31-bit hash of (the first len bits of key, len, interface); bits beyond len do not count. */
+function hashKey(key: usize, len: u32, ifIndex: u32): u32 {
+  let h: u32 = len * 0x9e3779b1 ^ ifIndex * 0x85ebca77;
+  for (let w: u32 = 0; w * 32 < len; w++) {
+    let keep = len - w * 32;
+    let v = load<u32>(key + (<usize>w << 2)) & (keep >= 32 ? 0xffffffff : wordMask(keep));
+    h = rotl<u32>(h ^ (v * 0xcc9e2d51), 13) * 5 + 0xe6546b64;
+  }
+  h ^= h >>> 16; h *= 0x85ebca6b; h ^= h >>> 13; h *= 0xc2b2ae35; h ^= h >>> 16;
+  return h & HASH_MASK;
+}
+
+// @ts-ignore: decorator
+@inline function hashOf(h: u32): u32 {
+  return hashKey(nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)));
+}
+
+/** Home bucket of a bucket's hash word in `cap` buckets (multiply-shift: cap need not be a power of two). */
+// @ts-ignore: decorator
+@inline function home(word: u32, cap: u32): u32 { return <u32>((<u64>(word & HASH_MASK) * <u64>cap) >> 31); }
+
+/** Order of next hop h against the position (key, len, ifIndex): address in canonical order, then interface. */
+function compareAt(h: u32, key: usize, len: u32, ifIndex: u32): i32 {
+  let a = nhAddr(h), hl = load<u32>(nhWord(h, NEXTHOP_LEN));
+  // fast path: both lengths cover word 0 and it differs (full IPv4 addresses, most IPv6 ones)
+  if (hl >= 32 && len >= 32) {
+    let x = load<u32>(a), y = load<u32>(key);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  let c = prefixCompare(a, hl, key, len);
+  if (c != 0) return c;
+  let ih = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
+  return ih < ifIndex ? -1 : ih > ifIndex ? 1 : 0;
+}
+
+// @ts-ignore: decorator
+@inline function compareNh(a: u32, b: u32): i32 {
+  return compareAt(a, nhAddr(b), load<u32>(nhWord(b, NEXTHOP_LEN)), load<u32>(nhWord(b, NEXTHOP_IFINDEX)));
+}
+
+// ── hash ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The live next hop of entity e with (address key, len, interface), or NIL. O(1) expected. */
+export function nhIndexFind(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
+  let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
+  if (p == 0) return NIL;
+  let hash = hashKey(key, len, ifIndex);
+  let cap = load<u32>(p + H_CAP);
+  let i = home(hash, cap);
+  while (true) {
+    let b = p + HDR + (<usize>i << 3);
+    let s = load<u32>(b);
+    if (s == NIL) return NIL;
+    if ((load<u32>(b, 4) & HASH_MASK) == hash && load<u32>(nhWord(s, NEXTHOP_IFINDEX)) == ifIndex &&
+      load<u32>(nhWord(s, NEXTHOP_LEN)) == len && prefixEq(nhAddr(s), key, len)) return s;
+    if (++i == cap) i = 0;
+  }
+  return NIL;
+}
+
+/** Places (slot, hash word) in the first empty bucket of its probe run (caller ensured room). */
+function place(p: usize, s: u32, word: u32): void {
+  let cap = load<u32>(p + H_CAP);
+  let i = home(word, cap);
+  while (load<u32>(p + HDR + (<usize>i << 3)) != NIL) { if (++i == cap) i = 0; }
+  let b = p + HDR + (<usize>i << 3);
+  store<u32>(b, s);
+  store<u32>(b, word, 4);
+}
+
+/** Byte address of slot s's bucket in block p (s is in it). */
+function bucketOf(p: usize, s: u32): usize {
+  let cap = load<u32>(p + H_CAP);
+  let i = home(hashOf(s), cap);
+  while (load<u32>(p + HDR + (<usize>i << 3)) != s) {
+    assert(load<u32>(p + HDR + (<usize>i << 3)) != NIL); // s is in the block
+    if (++i == cap) i = 0;
+  }
+  return p + HDR + (<usize>i << 3);
+}
+
+/**
+ * Makes room for one more next hop of entity e (a block for its first, a doubled block when the load
+ * would pass 3/4); false if memory is exhausted, and then nothing has changed.
+ */
+export function nhIndexReserve(e: u32): bool {
+  let w = entityWord(e, ENTITY_NHINDEX);
+  let p = <usize>load<u32>(w);
+  if (p == 0) {
+    p = allocBlock(MIN_CLASS);
+    if (p == 0) return false;
+    store<u32>(entityWord(e, ENTITY_NHINDEX), <u32>p);
+    return true;
+  }
+  let cap = load<u32>(p + H_CAP), count = load<u32>(p + H_COUNT);
+  if (<u64>(count + 1) * 4 <= <u64>cap * 3) return true;
+  let q = allocBlock(load<u32>(p + H_CLASS) + 1);
+  if (q == 0) return false;
+  for (let i: u32 = 0; i < cap; i++) {
+    let b = p + HDR + (<usize>i << 3);
+    let s = load<u32>(b);
+    if (s != NIL) place(q, s, load<u32>(b, 4));
+  }
+  store<u32>(q + H_COUNT, count);
+  store<u32>(q + H_PENDING, load<u32>(p + H_PENDING));
+  freeBlock(p);
+  store<u32>(entityWord(e, ENTITY_NHINDEX), <u32>q);
+  return true;
+}
+
+/** Removes slot s from block p by backward shifting the rest of its probe run; returns its hash word. */
+function unplace(p: usize, s: u32): u32 {
+  let cap = load<u32>(p + H_CAP);
+  let i = <u32>((bucketOf(p, s) - p - HDR) >> 3);
+  let word = load<u32>(p + HDR + (<usize>i << 3), 4);
+  let j = i;
+  while (true) {
+    if (++j == cap) j = 0;
+    let bj = p + HDR + (<usize>j << 3);
+    let sj = load<u32>(bj);
+    if (sj == NIL) break;
+    let k = home(load<u32>(bj, 4), cap);
+    // the entry at j may move back to i unless its home lies cyclically in (i, j]
+    if (i <= j ? (i < k && k <= j) : (i < k || k <= j)) continue;
+    let bi = p + HDR + (<usize>i << 3);
+    store<u32>(bi, sj);
+    store<u32>(bi, load<u32>(bj, 4), 4);
+    i = j;
+  }
+  store<u32>(p + HDR + (<usize>i << 3), NIL);
+  return word;
+}
+
+// ── ordered tree ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Adds the new live next hop h (address, len, interface written; nhIndexReserve done) to e's index: its
+ * bucket, and the head of the pending list (it joins the treap at the next enumeration). O(1) expected.
+ */
+export function nhIndexInsert(e: u32, h: u32): void {
+  let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
+  assert(p != 0 && <u64>(load<u32>(p + H_COUNT) + 1) * 4 <= <u64>load<u32>(p + H_CAP) * 3); // reserved
+  place(p, h, hashOf(h) | PENDING);
+  store<u32>(p + H_COUNT, load<u32>(p + H_COUNT) + 1);
+  let head = load<u32>(p + H_PENDING);
+  store<u32>(nhWord(h, NEXTHOP_LEFT), head);     // next pending
+  store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);     // previous pending
+  if (head != NIL) store<u32>(nhWord(head, NEXTHOP_RIGHT), h);
+  store<u32>(p + H_PENDING, h);
+}
+
+/** Puts the live next hop h (links free) into e's treap: descend while nodes outrank it, split there. */
+function treapInsert(e: u32, h: u32): void {
+  let ph = prio(h);
+  let link = entityWord(e, ENTITY_NEXTHOPS);
+  let cur = load<u32>(link);
+  while (cur != NIL && prio(cur) > ph) {
+    link = compareNh(h, cur) < 0 ? nhWord(cur, NEXTHOP_LEFT) : nhWord(cur, NEXTHOP_RIGHT);
+    cur = load<u32>(link);
+  }
+  let lLink = nhWord(h, NEXTHOP_LEFT), rLink = nhWord(h, NEXTHOP_RIGHT);
+  while (cur != NIL) {
+    if (compareNh(cur, h) < 0) { store<u32>(lLink, cur); lLink = nhWord(cur, NEXTHOP_RIGHT); cur = load<u32>(lLink); }
+    else { store<u32>(rLink, cur); rLink = nhWord(cur, NEXTHOP_LEFT); cur = load<u32>(rLink); }
+  }
+  store<u32>(lLink, NIL);
+  store<u32>(rLink, NIL);
+  store<u32>(link, h);
+}
+
+/** Moves e's pending next hops into its treap (O(log n) each); enumerations call it first. */
+export function nhIndexFlush(e: u32): void {
+  let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
+  if (p == 0) return;
+  let h = load<u32>(p + H_PENDING);
+  store<u32>(p + H_PENDING, NIL);
+  while (h != NIL) {
+    let next = left(h);
+    let b = bucketOf(p, h);
+    store<u32>(b, load<u32>(b, 4) & HASH_MASK, 4);
+    treapInsert(e, h);
+    h = next;
+  }
+}
+
+/** Takes the live next hop h out of e's index (its link words are left for the caller to reuse). */
+export function nhIndexRemove(e: u32, h: u32): void {
+  let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
+  assert(p != 0); // h is indexed
+  let word = unplace(p, h);
+  let count = load<u32>(p + H_COUNT) - 1;
+  store<u32>(p + H_COUNT, count);
+  if ((word & PENDING) != 0) {
+    // unlink from the pending list
+    let next = left(h), prev = right(h);
+    if (prev == NIL) store<u32>(p + H_PENDING, next); else store<u32>(nhWord(prev, NEXTHOP_LEFT), next);
+    if (next != NIL) store<u32>(nhWord(next, NEXTHOP_RIGHT), prev);
+  }
+  if (count == 0) { freeBlock(p); store<u32>(entityWord(e, ENTITY_NHINDEX), 0); }
+  if ((word & PENDING) != 0) {
+    store<u32>(nhWord(h, NEXTHOP_LEFT), NIL);
+    store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);
+    return;
+  }
+  let link = entityWord(e, ENTITY_NEXTHOPS);
+  let cur = load<u32>(link);
+  while (cur != h) {
+    assert(cur != NIL); // h is in the tree
+    if (cur == NIL) return;
+    link = compareNh(h, cur) < 0 ? nhWord(cur, NEXTHOP_LEFT) : nhWord(cur, NEXTHOP_RIGHT);
+    cur = load<u32>(link);
+  }
+  // merge h's subtrees (every key on the left is below every key on the right) into its place
+  let a = left(h), b = right(h);
+  while (true) {
+    if (a == NIL) { store<u32>(link, b); break; }
+    if (b == NIL) { store<u32>(link, a); break; }
+    if (prio(a) > prio(b)) { store<u32>(link, a); link = nhWord(a, NEXTHOP_RIGHT); a = load<u32>(link); }
+    else { store<u32>(link, b); link = nhWord(b, NEXTHOP_LEFT); b = load<u32>(link); }
+  }
+  store<u32>(nhWord(h, NEXTHOP_LEFT), NIL);
+  store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);
+}
+
+/** Any live next hop of e (the pending head, else the treap root), or NIL: for deleting them all. */
+export function nhIndexAny(e: u32): u32 {
+  let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
+  if (p != 0 && load<u32>(p + H_PENDING) != NIL) return load<u32>(p + H_PENDING);
+  return load<u32>(entityWord(e, ENTITY_NEXTHOPS));
+}
+
+/** Entity e's first next hop in (address, interface) order, or NIL. Flushes the pending ones. */
+export function nhOrderFirst(e: u32): u32 {
+  nhIndexFlush(e);
+  let cur = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
+  if (cur == NIL) return NIL;
+  while (left(cur) != NIL) cur = left(cur);
+  return cur;
+}
+
+/**
+ * Entity e's first next hop after the position (key, len, ifIndex) — or at it, if inclusive — or NIL.
+ * Flushes the pending ones.
+ */
+export function nhOrderSeek(e: u32, key: usize, len: u32, ifIndex: u32, inclusive: bool): u32 {
+  nhIndexFlush(e);
+  return treapSeek(e, key, len, ifIndex, inclusive);
+}
+
+function treapSeek(e: u32, key: usize, len: u32, ifIndex: u32, inclusive: bool): u32 {
+  let best = NIL;
+  let cur = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
+  while (cur != NIL) {
+    let c = compareAt(cur, key, len, ifIndex);
+    if (c > 0 || (c == 0 && inclusive)) { best = cur; cur = left(cur); } else cur = right(cur);
+  }
+  return best;
+}
+
+/** The next hop after h (a live next hop of e in its treap: nhOrderFirst/Seek ran) in e's order, or NIL. */
+export function nhOrderNext(e: u32, h: u32): u32 {
+  let cur = right(h);
+  if (cur != NIL) {
+    while (left(cur) != NIL) cur = left(cur);
+    return cur;
+  }
+  return treapSeek(e, nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)), false);
+}
+
+/** Live next hops of entity e (the hash block's count). */
+export function nhIndexCount(e: u32): u32 {
+  let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
+  return p == 0 ? 0 : load<u32>(p + H_COUNT);
+}
+
+// ── invariants (debug.ts) ────────────────────────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline function liveOf(h: u32, e: u32): bool {
+  return h < slabHigh(SLAB_NEXTHOP) && slabIsAlive(SLAB_NEXTHOP, h) &&
+    (load<u32>(nhWord(h, NEXTHOP_FLAGS)) >>> NEXTHOP_STATE_SHIFT) == NEXTHOP_STATE_CREATED &&
+    load<u32>(nhWord(h, NEXTHOP_OWNER)) == e &&
+    load<u32>(nhWord(h, NEXTHOP_TABLE)) == load<u32>(entityWord(e, ENTITY_TABLE));
+}
+
+/** In-order first / successor within the treap alone (the check must not flush). */
+function treapFirst(e: u32): u32 {
+  let cur = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
+  if (cur == NIL) return NIL;
+  while (left(cur) != NIL) cur = left(cur);
+  return cur;
+}
+
+/**
+ * Checks entity e's index without changing it: the treap walks in strictly increasing order over live
+ * next hops of e with heap-ordered priorities; the pending list is doubly linked over live next hops of
+ * e; every bucket holds a live next hop of e under its own hash, with PENDING exactly for the pending
+ * ones, and find reaches it (the treap's seek too, for the others); treap + pending, buckets and the
+ * header count the same. O(n log n); allocates nothing.
+ */
+export function nhIndexCheck(e: u32): i32 {
+  let limit = slabHigh(SLAB_NEXTHOP);
+  let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
+  let n: u32 = 0, prev = NIL;
+  for (let h = treapFirst(e); h != NIL; h = nhOrderNext(e, h)) {
+    if (!liveOf(h, e) || ++n > limit || p == 0) return NHI_TREE;
+    if (prev != NIL && compareNh(prev, h) >= 0) return NHI_TREE;
+    let l = left(h), r = right(h);
+    if ((l != NIL && (!liveOf(l, e) || prio(l) > prio(h))) || (r != NIL && (!liveOf(r, e) || prio(r) > prio(h)))) return NHI_TREE;
+    let len = load<u32>(nhWord(h, NEXTHOP_LEN)), ifIndex = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
+    if (nhIndexFind(e, nhAddr(h), len, ifIndex) != h) return NHI_HASH;
+    if ((load<u32>(bucketOf(p, h), 4) & PENDING) != 0) return NHI_TREE;
+    prev = h;
+  }
+  if (p == 0) return n == 0 && load<u32>(entityWord(e, ENTITY_NEXTHOPS)) == NIL ? NHI_OK : NHI_COUNT;
+  let pending: u32 = 0;
+  prev = NIL;
+  for (let h = load<u32>(p + H_PENDING); h != NIL; h = left(h)) {
+    if (!liveOf(h, e) || ++pending > limit || right(h) != prev) return NHI_PENDING;
+    let len = load<u32>(nhWord(h, NEXTHOP_LEN)), ifIndex = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
+    if (nhIndexFind(e, nhAddr(h), len, ifIndex) != h) return NHI_HASH;
+    if ((load<u32>(bucketOf(p, h), 4) & PENDING) == 0) return NHI_PENDING;
+    prev = h;
+  }
+  let cap = load<u32>(p + H_CAP), used: u32 = 0;
+  for (let i: u32 = 0; i < cap; i++) {
+    let b = p + HDR + (<usize>i << 3);
+    let s = load<u32>(b);
+    if (s == NIL) continue;
+    used++;
+    let word = load<u32>(b, 4);
+    if (!liveOf(s, e) || (word & HASH_MASK) != hashOf(s)) return NHI_HASH;
+    let len = load<u32>(nhWord(s, NEXTHOP_LEN)), ifIndex = load<u32>(nhWord(s, NEXTHOP_IFINDEX));
+    if (nhIndexFind(e, nhAddr(s), len, ifIndex) != s) return NHI_HASH;
+    if ((word & PENDING) == 0 && treapSeek(e, nhAddr(s), len, ifIndex, true) != s) return NHI_HASH;
+  }
+  let all = n + pending;
+  if (used != all || load<u32>(p + H_COUNT) != all || all == 0 || <u64>all * 4 > <u64>cap * 3) return NHI_COUNT;
+  return NHI_OK;
+}

@@ -1,0 +1,193 @@
+// Record readers and I/O-area access of the facade: the only code above src/port/core.ts, src/coretable.ts and
+// the Table fast paths that reads or writes linear memory. Record words are read by slab slot through
+// recordPtr (one Wasm call, then one typed-array read; views are re-fetched from Core on every access, so
+// memory growth never leaves a stale view). The I/O area is written before a call (prefix keys, handle
+// arrays) and read straight after it (result registers, IO_OUT slots). Field offsets are the layout
+// constants of src/layout.ts plus the few read here by name (DEST_TABLE, DEST_LOCK, …).
+// The one-crossing records (assembly/records.ts REC_*: f64 words at IO_OUT) are read here too, into the
+// facade's RouteInfo / DestInfo shapes. Allocates only what it returns (copied slot arrays, key words,
+// text, record objects).
+import type { Core } from './core.js';
+import {
+  type Family, AF_INET, AF_INET6, parsePrefixInto, netAddressInto, formatPrefix, type NetAddressLike,
+} from '../address.js';
+import type {
+  DestHandle, DestInfo, DestViewInfo, EntityHandle, NextHopHandle, RouteHandle, RouteState,
+} from '../types.js';
+
+/** Word index of record `slot` of slab `slab` in core.u32() (0 when the slot is out of range). */
+function base(core: Core, slab: number, slot: number): number {
+  return core.x.recordPtr(slab, slot) >>> 2;
+}
+
+// ── record words ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Word `field` (a ROUTE_* offset) of route slot r. */
+export function routeWord(core: Core, r: number, field: number): number {
+  return core.u32()[base(core, core.k.SLAB_ROUTE, r) + field];
+}
+/** Word `field` (a NEXTHOP_* offset) of next-hop slot h. */
+export function nextHopWord(core: Core, h: number, field: number): number {
+  return core.u32()[base(core, core.k.SLAB_NEXTHOP, h) + field];
+}
+/** Word `field` (a DEST_* offset) of destination slot d. */
+export function destWord(core: Core, d: number, field: number): number {
+  return core.u32()[base(core, core.k.SLAB_DEST, d) + field];
+}
+/** Word `field` (an ENTITY_* offset) of entity slot e. */
+export function entityWord(core: Core, e: number, field: number): number {
+  return core.u32()[base(core, core.k.SLAB_ENTITY, e) + field];
+}
+
+/** The table slot of route slot r (through its destination). */
+export function routeTable(core: Core, r: number): number {
+  return destWord(core, routeWord(core, r, core.k.ROUTE_DEST), core.k.DEST_TABLE);
+}
+/** The table slot of entity slot e. */
+export function entityTable(core: Core, e: number): number {
+  return entityWord(core, e, core.k.ENTITY_TABLE);
+}
+/** Who holds locks on destination d as the core knows it: an entity slot, LOCK_MULTI or LOCK_NONE. */
+export function destLockWord(core: Core, d: number): number {
+  return destWord(core, d, core.k.DEST_LOCK);
+}
+/** True if slot `slot` of slab `slab` is in range and allocated. */
+export function recordAlive(core: Core, slab: number, slot: number): boolean {
+  const p = core.x.recordPtr(slab, slot);
+  return p !== 0 && (core.u32()[p >>> 2] & core.k.GEN_ALIVE) !== 0;
+}
+
+/** The next-hop slots of route slot r, in order. Allocates the array. */
+export function routeHopSlots(core: Core, r: number): number[] {
+  const L = core.k, u = core.u32(), b = base(core, L.SLAB_ROUTE, r);
+  const n = u[b + L.ROUTE_NHCOUNT], out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(n === 1 ? u[b + L.ROUTE_NH] : u[(u[b + L.ROUTE_NH] >>> 2) + i]);
+  return out;
+}
+
+/** Copies the address words of next-hop slot h into out[off..off+3]; returns its length. */
+export function nextHopKeyInto(core: Core, h: number, out: Uint32Array, off = 0): number {
+  const L = core.k, u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
+  for (let w = 0; w < 4; w++) out[off + w] = u[b + L.NEXTHOP_ADDR + w];
+  return u[b + L.NEXTHOP_LEN];
+}
+
+/** The address of next-hop slot h: '10.0.0.1' for a full-length address, else 'addr/len'. Allocates the text. */
+export function nextHopAddress(core: Core, family: Family, h: number): string {
+  const L = core.k, u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
+  const len = u[b + L.NEXTHOP_LEN];
+  const text = formatPrefix(family, u, b + L.NEXTHOP_ADDR, len);
+  return len === (family === 4 ? 32 : 128) ? text.slice(0, text.lastIndexOf('/')) : text;
+}
+
+// ── the I/O area ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Result register i of the last call. */
+export function readResult(core: Core, i: number): number {
+  return core.res(i);
+}
+
+/** Word i of IO_OUT. */
+export function readOutWord(core: Core, i: number): number {
+  return core.u32()[core.io + core.IO_OUT + i];
+}
+
+/** The first n words of IO_OUT (slots a call just listed), copied into a plain array. */
+export function readOutSlots(core: Core, n: number): number[] {
+  const u = core.u32(), b = core.io + core.IO_OUT, out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = u[b + i];
+  return out;
+}
+
+/** The first n handles (f64) at IO_OUT_HANDLES, where listing calls put the handles of the slots at IO_OUT. */
+export function readOutHandles(core: Core, n: number): number[] {
+  const f = core.f64(), b = (core.io + core.k.IO_OUT_HANDLES) / 2, out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = f[b + i];
+  return out;
+}
+
+/**
+ * Writes a prefix (text or RTM_NET_ADDRESS) of `family` into the key words at IO_IN + off; returns its
+ * length, or -1 when it is malformed or of another family.
+ */
+export function writePrefix(core: Core, family: Family, p: unknown, off = 0): number {
+  if (typeof p === 'string') return parsePrefixInto(p, family, core.u32(), core.io + core.IO_IN + off);
+  if (p && typeof p === 'object') return netAddressInto(p as NetAddressLike, family, core.u32(), core.io + core.IO_IN + off);
+  return -1;
+}
+
+/** Writes handles as f64 at IO_HOPS (next hops of a route, routes of a list insert). */
+export function writeHandles(core: Core, hs: readonly number[]): void {
+  const f = core.f64(), b = (core.io + core.k.IO_HOPS) / 2;
+  for (let i = 0; i < hs.length; i++) f[b + i] = hs[i];
+}
+
+/** Writes hs[from..from+n) as f64 at IO_IN (refDropManyX / refTakeManyX input); non-numbers become NaN. */
+export function writeInHandles(core: Core, hs: readonly unknown[], from: number, n: number): void {
+  const f = core.f64(), b = (core.io + core.IO_IN) / 2;
+  for (let i = 0; i < n; i++) {
+    const h = hs[from + i];
+    f[b + i] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+  }
+}
+
+// ── one-crossing records (REC_* f64 words at IO_OUT) ───────────────────────────────────────────────
+
+/** f64 word w of IO_OUT (a REC_* field of the record a call just wrote). */
+export function readOutF64(core: Core, w: number): number {
+  return core.f64()[(core.io + core.IO_OUT) / 2 + w];
+}
+
+/** The route record routeInfoR wrote (REC_ROUTE_*), as RouteInfo; `esi` maps the REC_ROUTE_SLOT to its EntitySpecificInfo. */
+export function readRouteRecord(core: Core, family: Family, esi: readonly unknown[]): { slot: number; info: {
+  dest: DestHandle; owner: EntityHandle; neighbour: NextHopHandle | undefined; state: RouteState; flags1: number;
+  flags: number; metric: number; preference: number; views: number; entitySpecificInfo: unknown;
+  nextHops: NextHopHandle[]; prefix: string; }; } {
+  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2;
+  const n = f[b + k.REC_ROUTE_NHOPS], nb = f[b + k.REC_ROUTE_NEIGHBOUR], slot = f[b + k.REC_ROUTE_SLOT];
+  const nextHops = new Array<NextHopHandle>(n);
+  for (let i = 0; i < n; i++) nextHops[i] = f[b + k.REC_ROUTE_HOPS + i] as NextHopHandle;
+  return {
+    slot,
+    info: {
+      dest: f[b + k.REC_ROUTE_DEST] as DestHandle,
+      owner: f[b + k.REC_ROUTE_OWNER] as EntityHandle,
+      neighbour: nb === 0 ? undefined : nb as NextHopHandle,
+      state: f[b + k.REC_ROUTE_STATE] as RouteState,
+      flags1: f[b + k.REC_ROUTE_FLAGS1],
+      flags: f[b + k.REC_ROUTE_FLAGS],
+      metric: f[b + k.REC_ROUTE_METRIC],
+      preference: f[b + k.REC_ROUTE_PREF],
+      views: f[b + k.REC_ROUTE_VIEWS],
+      entitySpecificInfo: f[b + k.REC_ROUTE_ESI] === k.ROUTE_ESI_NULL ? null : esi[slot] ?? null,
+      nextHops,
+      prefix: formatPrefix(family, core.u32(), 2 * (b + k.REC_ROUTE_KEY), f[b + k.REC_ROUTE_LEN]),
+    },
+  };
+}
+
+/** Destination record i (REC_DEST_*, REC_DEST_WORDS apart) that destInfoR / destInfoAtR / notifyGetChangedR wrote, as DestInfo. */
+export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
+  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
+  const len = f[b + k.REC_DEST_LEN], nv = f[b + k.REC_DEST_NVIEWS];
+  const viewInfo = new Array<DestViewInfo>(nv);
+  for (let j = 0; j < nv; j++) {
+    const v = b + k.REC_DEST_VIEW + j * k.REC_DVIEW_WORDS;
+    const route = f[v + k.REC_DVIEW_ROUTE], owner = f[v + k.REC_DVIEW_OWNER], hold = f[v + k.REC_DVIEW_HOLD];
+    viewInfo[j] = {
+      viewId: f[v + k.REC_DVIEW_ID], numRoutes: f[v + k.REC_DVIEW_ROUTES],
+      route: route === 0 ? undefined : route as RouteHandle,
+      owner: owner === 0 ? undefined : owner as EntityHandle,
+      destFlags: f[v + k.REC_DVIEW_FLAGS],
+      holdRoute: hold === 0 ? undefined : hold as RouteHandle,
+    };
+  }
+  return {
+    handle: f[b + k.REC_DEST_HANDLE] as DestHandle,
+    prefix: formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len),
+    address: { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len },
+    lastChanged: f[b + k.REC_DEST_CHANGED],
+    views: f[b + k.REC_DEST_VIEWS],
+    viewInfo,
+  };
+}

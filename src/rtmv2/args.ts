@@ -1,0 +1,126 @@
+// Argument checks of the idiomatic layer, written once (src/types.ts conventions 4–6): integers, NULL-able
+// handles, views, protocol ids, counts, prefixes (written into the I/O area) and handles resolved to
+// slots of the caller's table. Each throws RtmError with the RTMv2 status: a bad value is
+// ERROR_INVALID_PARAMETER, an unsupported view ERROR_NOT_SUPPORTED, a handle that does not resolve
+// ERROR_INVALID_HANDLE. Nothing allocates except error objects.
+import { RtmError } from '../errors.js';
+import { RTM_THIS_PROTOCOL, RTM_VIEW_MASK_ALL } from '../constants.js';
+import { handleKind } from '../layout.js';
+import { readResult, routeTable, entityTable, nextHopWord, writePrefix } from '../port/records.js';
+import type { Ctx } from './context.js';
+
+export const U32_MAX = 0xffffffff;
+
+/** A u32 value: anything but an integer in 0..max → ERROR_INVALID_PARAMETER. */
+export function u32(v: unknown, name: string, op: string, max = U32_MAX): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** A u32 option: `undefined` → `dflt`, else as u32(). */
+export function u32Arg(v: unknown, dflt: number, name: string, op: string, max = U32_MAX): number {
+  return v === undefined ? dflt : u32(v, name, op, max);
+}
+
+/** NULL in a handle option: undefined, null or 0. */
+export function isNull(h: unknown): h is null | undefined | 0 {
+  return h === undefined || h === null || h === 0;
+}
+
+/** A NULL-able handle option → number (0 = NULL); a non-number is ERROR_INVALID_HANDLE. */
+export function nullable(v: unknown, op: string): number {
+  if (isNull(v)) return 0;
+  if (typeof v !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `not a handle: ${String(v)}`);
+  return v;
+}
+
+/** The caller is still registered and the instance usable (the first check of every entity call). */
+export function live(cx: Ctx, op: string): void {
+  if (!cx.registered) throw new RtmError('ERROR_INVALID_HANDLE', op, 'entity deregistered');
+  cx.inst.usable(op);
+}
+
+/** Target views: undefined or RTM_VIEW_MASK_ALL → all supported; unsupported bits → ERROR_NOT_SUPPORTED. */
+export function viewsArg(cx: Ctx, v: unknown, op: string): number {
+  const supported = cx.profile.viewsSupported;
+  if (v === undefined) return supported;
+  u32(v, 'views', op);
+  if (v === RTM_VIEW_MASK_ALL) return supported;
+  if (((v as number) & ~supported) !== 0) throw new RtmError('ERROR_NOT_SUPPORTED', op, `views 0x${(v as number).toString(16)}`);
+  return v as number;
+}
+
+/** Target views of a query, enumeration or registration, where 0 means any view. */
+export function anyViewsArg(cx: Ctx, v: unknown, op: string): number {
+  return v === 0 ? 0 : viewsArg(cx, v, op);
+}
+
+/** A protocol id filter: default 0 (RTM_BEST_PROTOCOL); RTM_THIS_PROTOCOL → the caller's. */
+export function protoArg(cx: Ctx, p: unknown, op: string): number {
+  const v = u32(p ?? 0, 'protocolId', op);
+  return v === RTM_THIS_PROTOCOL ? cx.protocolId : v;
+}
+
+/** A Get call's count: default and maximum profile.maxHandlesInEnum (above it: ERROR_INVALID_PARAMETER). */
+export function countArg(cx: Ctx, c: unknown, op: string): number {
+  const max = cx.profile.maxHandlesInEnum;
+  return u32Arg(c, max, 'count', op, max);
+}
+
+/** Qualifier of a destination query: 0 = any present, else views with a live route (or populated). */
+export function qual(cx: Ctx, views: number, populated: boolean): number {
+  return views === 0 ? (populated ? cx.L.QUAL_POPULATED : 0) : views;
+}
+
+// ── prefixes ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** Writes a prefix (text or RTM_NET_ADDRESS) into the I/O area's key words (+ off); returns its length. */
+export function prefixIn(cx: Ctx, p: unknown, op: string, off = 0): number {
+  const len = writePrefix(cx.core, cx.family, p, off);
+  if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${cx.family === 4 ? 'IPv4' : 'IPv6'} prefix ${JSON.stringify(p)}`);
+  return len;
+}
+
+// ── handles of the caller's table ─────────────────────────────────────────────────────────────────────
+
+/** A destination handle of the caller's table → its slot. @throws ERROR_INVALID_HANDLE */
+export function destArg(cx: Ctx, h: unknown, op: string): number {
+  if (typeof h !== 'number' || cx.x.destFromHandle(cx.t, h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
+  return readResult(cx.core, 0);
+}
+
+/** A route handle of the caller's table (any state) → its slot. @throws ERROR_INVALID_HANDLE */
+export function routeArg(cx: Ctx, h: unknown, op: string): number {
+  if (typeof h !== 'number' || cx.x.routeFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route handle');
+  const r = readResult(cx.core, 0);
+  if (routeTable(cx.core, r) !== cx.t) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route of another table');
+  return r;
+}
+
+/** A next-hop handle of the caller's table (any owner) → its slot. @throws ERROR_INVALID_HANDLE */
+export function nextHopArg(cx: Ctx, h: unknown, op: string): number {
+  if (typeof h !== 'number' || cx.x.nexthopFromHandle(h) !== 0) throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad next-hop handle');
+  const s = readResult(cx.core, 0);
+  if (entityTable(cx.core, nextHopWord(cx.core, s, cx.L.NEXTHOP_OWNER)) !== cx.t) {
+    throw new RtmError('ERROR_INVALID_HANDLE', op, 'next hop of another table');
+  }
+  return s;
+}
+
+/**
+ * True if `h` is a live destination, route, next-hop or entity handle of the caller's table (of kind
+ * `kind`, a KIND_* value, when non-zero). Other kinds: false.
+ */
+export function resolves(cx: Ctx, h: unknown, kind = 0): boolean {
+  const L = cx.L, x = cx.x, t = cx.t, k = handleKind(h);
+  if (typeof h !== 'number' || (kind !== 0 && k !== kind)) return false;
+  if (k === L.KIND_DEST) return x.destFromHandle(t, h) === 0;
+  if (k === L.KIND_ROUTE) return x.routeFromHandle(h) === 0 && routeTable(cx.core, readResult(cx.core, 0)) === t;
+  if (k === L.KIND_NEXTHOP) {
+    return x.nexthopFromHandle(h) === 0 && entityTable(cx.core, nextHopWord(cx.core, readResult(cx.core, 0), L.NEXTHOP_OWNER)) === t;
+  }
+  if (k === L.KIND_ENTITY) return x.entityInfo(h) === 0 && readResult(cx.core, 1) === t;
+  return false;
+}

@@ -1,0 +1,103 @@
+// The narrow context of the capability modules (src/rtmv2/*): what one entity's RTMv2 calls may touch —
+// the core (port), its table, its own slot and handle, its JS-valued state — and the few services of the
+// instance they need (options, the clock, EntitySpecificInfo side arrays, entities by slot, the
+// scheduler). Rtm implements Instance, and each Entity carries one Ctx; the modules see only these
+// interfaces, so no file of src/rtmv2/ imports entity.ts or rtm.ts. Types only: nothing runs or allocates.
+import type { Core, CoreExports } from '../port/core.js';
+import type { CoreTable } from '../coretable.js';
+import type { Layout } from '../layout.js';
+import type { Clock } from '../clock.js';
+import type { Family } from '../address.js';
+import type {
+  EntityHandle, EntityInfo, EntityMethod, EventCallback, RegnProfile, RtmEventType, RtmOptions,
+} from '../types.js';
+
+/** Instance options with their defaults applied. */
+export type InstanceOptions =
+  Required<Pick<RtmOptions, 'maxNextHopsInRoute' | 'maxHandlesInEnum' | 'views' | 'opaqueSlots'>> & RtmOptions;
+
+/** A queued callback to one entity. */
+export interface PendingEvent {
+  readonly to: Ctx;
+  readonly type: RtmEventType;
+  readonly c1: number;
+  readonly c2: unknown;
+  /** Runs right before the callback (e.g. re-arms a registration's signal). */
+  readonly before?: () => void;
+}
+
+/** The scheduler as the modules use it (src/scheduler.ts implements it). */
+export interface Scheduler {
+  /** Non-zero while registration-event callbacks run (RtmRegisterEntity etc. → ERROR_BUSY). */
+  inRegistrationCallback: number;
+  /** Non-zero while RTM_CHANGE_NOTIFICATION callbacks run (RtmRegisterForChangeNotification → ERROR_BUSY). */
+  inChangeCallback: number;
+  /** Non-zero while RTM_ROUTE_EXPIRED callbacks run. */
+  inExpiryCallback: number;
+  /** Pushes the clock's time to the core (LastChanged, deadlines) before a mutating call. */
+  syncNow(): void;
+  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  afterChange(): void;
+  /** Re-arms the real-clock timer after deadlines or locks changed. */
+  armTimers(): void;
+  /** Queues a callback (never delivered inside the call that caused it, spec §1.9). */
+  enqueue(ev: PendingEvent): void;
+  /** Drops queued callbacks that match. */
+  cancel(match: (ev: PendingEvent) => boolean): void;
+}
+
+/** What the modules need from the RTM instance (Rtm implements it). */
+export interface Instance {
+  readonly core: Core;
+  readonly layout: Layout;
+  readonly clock: Clock;
+  readonly instanceId: number;
+  readonly options: InstanceOptions;
+  readonly isClosed: boolean;
+  /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
+  usable(op: string): void;
+  /** JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. */
+  readonly routeEsi: unknown[];
+  readonly nextHopEsi: unknown[];
+  /** Live (registered) entities by core slot. */
+  readonly entities: Map<number, Ctx>;
+  /** The core tables of the instance (IPv4, IPv6). */
+  readonly coreTables: readonly CoreTable[];
+  readonly scheduler: Scheduler;
+}
+
+/**
+ * One registered entity as the modules see it: identity, port shortcuts and the per-entity state that is
+ * JavaScript by nature (callbacks, methods) or not yet answered by the core (route lists,
+ * blocking; references are the core's). Module-private state (owner views, opaque slots, …) is kept by each module, keyed
+ * by the Ctx.
+ */
+export interface Ctx {
+  readonly inst: Instance;
+  readonly core: Core;
+  readonly x: CoreExports;
+  readonly L: Layout;
+  /** The table of the entity's family, and its core slot. */
+  readonly table: CoreTable;
+  readonly t: number;
+  readonly family: Family;
+  readonly handle: EntityHandle;
+  /** Entity slot in the core. */
+  readonly slot: number;
+  readonly protocolId: number;
+  readonly instanceId: number;
+  readonly profile: RegnProfile;
+  readonly info: EntityInfo;
+  readonly onEvent: EventCallback | undefined;
+  readonly methods: readonly EntityMethod[];
+  /** Opaque pointer slot index, or -1. */
+  readonly opaqueSlot: number;
+  /** False once deregistered (or the instance closed). */
+  registered: boolean;
+  /** True once the deregistration clean-up of the JS state ran. */
+  cleaned: boolean;
+  /** RtmBlockMethods state (not counted, D-22). */
+  blocked: boolean;
+  /** Route lists this entity created (destroyed at deregistration). */
+  readonly routeLists: Set<number>;
+}

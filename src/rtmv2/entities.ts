@@ -1,0 +1,176 @@
+// Registration and entity information (spec §7.15–7.16, §8.1): registering an entity (validation, its
+// opaque slot, the core record, its Ctx, RTM_ENTITY_REGISTERED to the others), deregistration (the
+// clean-up of §7.16: the JS-side state of every module first, then the core deletes routes, next hops and
+// registrations, then references are given back and RTM_ENTITY_DEREGISTERED goes out), and the entity
+// queries. The entity records live in the core; the registry of live entities by slot is the instance's.
+// Allocates the Ctx at registration and the returned records.
+import { RtmError, check } from '../errors.js';
+import { AF_INET, AF_INET6, type Family } from '../address.js';
+import { readResult } from '../port/records.js';
+import type {
+  AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, RegisteredEntity, RegisterOptions,
+} from '../types.js';
+import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
+import type { Ctx, Instance } from './context.js';
+import { live } from './args.js';
+import { releaseHandles, take } from './refs.js';
+import { handleOf } from './routes.js';
+import { releaseAllOf } from './holders.js';
+import { dropStagedRoutes } from './locks.js';
+import { dropStagedNextHops } from './nexthops.js';
+import { deleteEnumsOf } from './enums.js';
+import { deleteRouteListsOf } from './lists.js';
+import { clearSlotsOf, markSlot, reserveSlot } from './opaque.js';
+import { rememberMethods } from './methods.js';
+import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
+
+/** An EntityInfo value. */
+export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: number, instanceId: number): EntityInfo {
+  return Object.freeze({
+    rtmInstanceId, addressFamily: family === 4 ? 'ipv4' : 'ipv6', protocolId, instanceId,
+    entityId: BigInt(protocolId >>> 0) | (BigInt(instanceId >>> 0) << 32n),
+  } as EntityInfo);
+}
+
+function busy(inst: Instance, op: string): void {
+  if (inst.scheduler.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a registration-event callback');
+}
+
+/** Tells every other entity of the family that has a callback (RTM_ENTITY_REGISTERED / _DEREGISTERED). */
+function announce(cx: Ctx, type: typeof RTM_ENTITY_REGISTERED | typeof RTM_ENTITY_DEREGISTERED): void {
+  for (const other of cx.inst.entities.values()) {
+    if (other !== cx && other.family === cx.family && other.onEvent) {
+      cx.inst.scheduler.enqueue({ to: other, type, c1: cx.handle, c2: cx.info });
+    }
+  }
+}
+
+/**
+ * RtmRegisterEntity: registers an entity in the table of its family and schedules RTM_ENTITY_REGISTERED
+ * to the other entities of that table that have callbacks.
+ * @throws RtmError ERROR_INVALID_PARAMETER, ERROR_FILE_NOT_FOUND, ERROR_ALREADY_EXISTS,
+ *   ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY, ERROR_INVALID_HANDLE
+ */
+export function register(inst: Instance, identity: EntityIdentity, options: RegisterOptions): Ctx {
+  const op = 'registerEntity';
+  inst.usable(op);
+  busy(inst, op);
+  if (!identity || typeof identity !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no identity');
+  const fam = identity.addressFamily;
+  let family: Family;
+  if (fam === 'ipv4' || fam === AF_INET) family = 4;
+  else if (fam === 'ipv6' || fam === AF_INET6) family = 6;
+  else if ((typeof fam === 'number' && Number.isInteger(fam) && fam >= 0 && fam <= 0xffff) || typeof fam === 'string') {
+    throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for address family ${String(fam)}`);
+  } else throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad address family ${String(fam)}`);
+  const names = (inst.options.families ?? ['ipv4', 'ipv6']) as readonly AddressFamilyName[];
+  if (!names.includes(family === 4 ? 'ipv4' : 'ipv6')) throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for ${family === 4 ? 'ipv4' : 'ipv6'}`);
+  const proto = identity.protocolId, instance = identity.instanceId ?? 0;
+  for (const [n, v] of [['protocolId', proto], ['instanceId', instance]] as [string, number][]) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${n} = ${v}`);
+  }
+  const methods = options.exportMethods ?? [];
+  if (!Array.isArray(methods) || methods.length > 32 || methods.some((m) => typeof m !== 'function')) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, 'at most 32 exported methods, each a function');
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, 'onEvent must be a function');
+  }
+  const table = inst.coreTables.find((t) => t.family === family)!;
+  // opaque slot (first come, first served; D-43): checked before the core registers anything
+  const opaqueSlot = options.reserveOpaquePointer ? reserveSlot(inst, family, op) : -1;
+  const core = inst.core, x = core.x;
+  check(x.entityRegister(table.t, proto >>> 0, instance >>> 0), op);
+  const slot = readResult(core, 0);
+  const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
+  markSlot(inst, family, opaqueSlot, true);
+  const views = inst.options.views;
+  const profile = Object.freeze({
+    maxNextHopsInRoute: inst.options.maxNextHopsInRoute, maxHandlesInEnum: inst.options.maxHandlesInEnum,
+    viewsSupported: views, numberOfViews: (views & 1) + ((views >> 1) & 1),
+  });
+  const cx: Ctx = {
+    inst, core, x, L: inst.layout, table, t: table.t, family, handle, slot, protocolId: proto >>> 0, instanceId: instance >>> 0,
+    profile, info: entityInfoOf(inst.instanceId, family, proto >>> 0, instance >>> 0), onEvent: options.onEvent, methods,
+    opaqueSlot, registered: true, cleaned: false, blocked: false, routeLists: new Set(),
+  };
+  inst.entities.set(slot, cx);
+  announce(cx, RTM_ENTITY_REGISTERED);
+  return cx;
+}
+
+/**
+ * Releases what the entity holds in the JS-side modules (spec §7.16 step 3): its enumerations, its locks
+ * (staged edits dropped), its opaque slot values (destinations unpinned) and its blocking; remembers its
+ * methods. Idempotent; deregister() runs it while the entity's routes still exist.
+ */
+export function cleanup(cx: Ctx): void {
+  if (cx.cleaned) return;
+  cx.cleaned = true;
+  rememberMethods(cx);
+  deleteEnumsOf(cx);
+  releaseAllOf(cx);
+  dropStagedRoutes(cx);
+  dropStagedNextHops(cx);
+  clearSlotsOf(cx);
+  cx.blocked = false;
+}
+
+/** RtmDeregisterEntity: deletes the entity's routes and next hops, drops its references (§7.16). */
+export function deregister(cx: Ctx): void {
+  const op = 'deregister';
+  live(cx, op);
+  const inst = cx.inst;
+  busy(inst, op);
+  inst.scheduler.syncNow();
+  cleanup(cx);
+  deleteRouteListsOf(cx);
+  const regs = registrationsOf(cx);
+  check(cx.x.entityDeregister(cx.handle), op);
+  forgetRegistrations(cx, regs);
+  inst.scheduler.afterChange();
+  cx.registered = false;
+  inst.entities.delete(cx.slot);
+  markSlot(inst, cx.family, cx.opaqueSlot, false);
+  // queued callbacks to it are dropped (spec §7.16 step 1)
+  inst.scheduler.cancel((ev) => ev.to === cx);
+  announce(cx, RTM_ENTITY_DEREGISTERED);
+}
+
+/** The instance closed: the entity is gone with it (no core calls: the tables are freed). */
+export function markGone(cx: Ctx): void {
+  cx.registered = false;
+}
+
+/** RtmGetRegisteredEntities: every entity of this table, in registration order; handles referenced. */
+export function getRegisteredEntities(cx: Ctx): RegisteredEntity[] {
+  const op = 'getRegisteredEntities';
+  live(cx, op);
+  busy(cx.inst, op);
+  const slots = cx.core.slotPages(op, (after) => cx.x.entityList(cx.t, after));
+  return slots.map((s) => {
+    const h = handleOf(cx, cx.L.KIND_ENTITY, s) as EntityHandle;
+    take(cx, h);
+    return { handle: h, info: getEntityInfo(cx, h) };
+  });
+}
+
+/** RtmReleaseEntities. */
+export function releaseEntities(cx: Ctx, entities: readonly EntityHandle[]): void {
+  releaseHandles(cx, entities, 'releaseEntities', cx.L.KIND_ENTITY);
+}
+
+/** RtmGetEntityInfo: identity of any entity of this table (also deregistered but referenced). */
+export function getEntityInfo(cx: Ctx, entity: EntityHandle): EntityInfo {
+  const op = 'getEntityInfo';
+  live(cx, op);
+  if (typeof entity !== 'number' || cx.x.entityInfo(entity) !== 0 || readResult(cx.core, 1) !== cx.t) {
+    throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad entity handle');
+  }
+  return entityInfoOf(cx.inst.instanceId, cx.family, readResult(cx.core, 2), readResult(cx.core, 3));
+}
+
+/** RtmReleaseEntityInfo: there are no handles inside; validates the registration only. */
+export function releaseEntityInfo(cx: Ctx, _info: EntityInfo): void {
+  live(cx, 'releaseEntityInfo');
+}

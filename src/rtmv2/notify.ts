@@ -1,0 +1,217 @@
+// Change notification (spec §7.8, §8.9): registrations, their queues and marks live in the core
+// (assembly/notify.ts), which also answers who owns a registration and its views (notifyInfo). This file
+// keeps only what is JavaScript by nature — each registration's NotifyContext and the changed-destination
+// records handed out and not yet released (RtmReleaseChangedDests, not RtmReleaseDests, gives them back,
+// D-60) — and turns the core's signal list into one scheduled RTM_CHANGE_NOTIFICATION callback per
+// registration. Allocates one record object per pulled destination.
+import { RtmError, RtmInternalError, STATUS, check } from '../errors.js';
+import {
+  RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
+} from '../constants.js';
+import { readDestRecord, readOutSlots, readResult } from '../port/records.js';
+import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
+import type { Ctx, Instance } from './context.js';
+import { anyViewsArg, countArg, live } from './args.js';
+import { markChangeRecord, releaseRecord } from './dests.js';
+
+const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
+
+/** What JavaScript keeps per registration (the rest is read from the core). */
+interface Registration {
+  readonly context: unknown;
+  /** Changed-destination records handed out and not yet released. */
+  readonly records: Set<DestInfo>;
+}
+
+/** The registrations of each instance, by notify handle. */
+const perInstance = new WeakMap<Instance, Map<number, Registration>>();
+
+function regsOf(inst: Instance): Map<number, Registration> {
+  let m = perInstance.get(inst);
+  if (!m) { m = new Map(); perInstance.set(inst, m); }
+  return m;
+}
+
+/** The core's answer for a live registration handle: owner entity slot, table slot, views; undefined if dead. */
+function coreInfo(cx: Ctx, h: number): { owner: number; t: number; views: number } | undefined {
+  if (cx.x.notifyInfo(h) !== 0) return undefined;
+  return { owner: readResult(cx.core, 0), t: readResult(cx.core, 1), views: readResult(cx.core, 2) };
+}
+
+/** RtmRegisterForChangeNotification. */
+export function register(cx: Ctx, o: NotifyOptions): NotifyHandle {
+  const op = 'registerForChangeNotification';
+  live(cx, op);
+  if (cx.inst.scheduler.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a change-notification callback');
+  if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  const flags = o.notifyFlags;
+  if (typeof flags !== 'number' || !Number.isInteger(flags) || (flags & TYPES) === 0 || (flags & ~(TYPES | RTM_NOTIFY_ONLY_MARKED_DESTS)) !== 0) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `notifyFlags 0x${Number(flags).toString(16)}`);
+  }
+  const views = anyViewsArg(cx, o.views, op);
+  const max = cx.inst.options.maxNotifyRegistrations ?? 32;
+  const regs = regsOf(cx.inst);
+  let inTable = 0;
+  for (const h of regs.keys()) if (coreInfo(cx, h)?.t === cx.t) inTable++;
+  if (inTable >= max) throw new RtmError('ERROR_NO_SYSTEM_RESOURCES', op, `at most ${max} registrations per table`);
+  check(cx.x.notifyRegister(cx.handle, views, flags), op);
+  const handle = cx.x.handleOfX(cx.L.KIND_NOTIFY, readResult(cx.core, 0)) as NotifyHandle;
+  regs.set(handle, { context: o.context ?? null, records: new Set() });
+  return handle;
+}
+
+/** The caller's registration behind a handle, and its views. @throws ERROR_INVALID_HANDLE */
+function reg(cx: Ctx, h: unknown, op: string): { r: Registration; h: NotifyHandle; views: number } {
+  const r = typeof h === 'number' ? regsOf(cx.inst).get(h) : undefined;
+  const info = r ? coreInfo(cx, h as number) : undefined;
+  if (!r || !info || info.owner !== cx.slot || info.t !== cx.t) {
+    throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification registration of this entity');
+  }
+  return { r, h: h as NotifyHandle, views: info.views };
+}
+
+/**
+ * RtmGetChangedDests: current state of up to `count` queued destinations, records for releaseChangedDests.
+ * One notifyGetChangedR call per REC_CHANGED_MAX destinations (it checks the registration, pops, writes
+ * the records and takes the references); the JS registration is looked up only for its record set.
+ */
+export function getChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> {
+  const op = 'getChangedDests';
+  live(cx, op);
+  const h = o?.notifyHandle;
+  const r = typeof h === 'number' ? regsOf(cx.inst).get(h) : undefined;
+  let count: number;
+  try {
+    if (!r) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification registration of this entity');
+    count = countArg(cx, o.count, op);
+  } catch (e) {
+    reg(cx, h, op);   // spec D-05: a handle that is not the caller's registration is reported first
+    throw e;
+  }
+  const items: DestInfo[] = [];
+  let done = false;
+  do {   // count 0 still asks once: `done` says whether the queue is empty
+    const s = cx.x.notifyGetChangedR(cx.handle, h, count - items.length);
+    if (s === STATUS.ERROR_INVALID_HANDLE) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification registration of this entity');
+    check(s, op);
+    const n = readResult(cx.core, 0);
+    done = readResult(cx.core, 1) === 1;
+    for (let i = 0; i < n; i++) {
+      const info = readDestRecord(cx.core, cx.family, i);
+      r!.records.add(info);
+      markChangeRecord(info, true);
+      items.push(info);
+    }
+  } while (!done && items.length < count);
+  return { items, done };
+}
+
+/** RtmReleaseChangedDests: records of this registration (or copies naming the same destination). */
+export function releaseChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void {
+  const op = 'releaseChangedDests';
+  live(cx, op);
+  const { r } = reg(cx, o?.notifyHandle, op);
+  if (!Array.isArray(o.dests)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'dests must be an array');
+  let bad = 0;
+  for (const d of o.dests) {
+    let rec: DestInfo | undefined = r.records.has(d) ? d : undefined;
+    if (!rec) for (const x of r.records) if (x.handle === d?.handle) { rec = x; break; }
+    if (!rec) { bad++; continue; }
+    r.records.delete(rec);
+    markChangeRecord(rec, false);
+    try { releaseRecord(cx, rec, op); } catch (err) { if (err instanceof RtmInternalError) throw err; bad++; }
+  }
+  if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
+}
+
+/** RtmIgnoreChangedDests: validates every handle, then drops pending changes. */
+export function ignore(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void {
+  const op = 'ignoreChangedDests';
+  live(cx, op);
+  const { h } = reg(cx, o?.notifyHandle, op);
+  if (!Array.isArray(o.dests)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'dests must be an array');
+  for (const d of o.dests) if (typeof d !== 'number' || cx.x.notifyStatus(cx.handle, h, d) !== 0) {
+    throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
+  }
+  for (const d of o.dests) check(cx.x.notifyIgnoreX(cx.handle, h, d), op);
+}
+
+/** RtmGetChangeStatus (queued) or RtmIsMarkedForChangeNotification (marked). */
+export function status(cx: Ctx, o: { notifyHandle: NotifyHandle; dest: DestHandle }, marked: boolean): boolean {
+  const op = marked ? 'isMarkedForChangeNotification' : 'getChangeStatus';
+  live(cx, op);
+  const { h } = reg(cx, o?.notifyHandle, op);
+  if (typeof o.dest !== 'number' || cx.x.notifyStatus(cx.handle, h, o.dest) !== 0) {
+    throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
+  }
+  return readResult(cx.core, marked ? 1 : 0) === 1;
+}
+
+/** RtmMarkDestForChangeNotification. */
+export function mark(cx: Ctx, o: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void {
+  const op = 'markDestForChangeNotification';
+  live(cx, op);
+  const { h } = reg(cx, o?.notifyHandle, op);
+  if (typeof o.dest !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
+  check(cx.x.notifyMarkX(cx.handle, h, o.dest, o.mark === false ? 0 : 1), op);
+}
+
+/** RtmDeregisterFromChangeNotification: releases leftover records, cancels a scheduled callback. */
+export function deregister(cx: Ctx, notifyHandle: NotifyHandle): void {
+  const op = 'deregisterFromChangeNotification';
+  live(cx, op);
+  const { r, h } = reg(cx, notifyHandle, op);
+  check(cx.x.notifyDeregister(cx.handle, h), op);
+  forget(cx, h, r);
+}
+
+/** The JS side of a registration that ended in the core: its records are released, its callback cancelled. */
+function forget(cx: Ctx, h: number, r: Registration): void {
+  for (const rec of r.records) {
+    markChangeRecord(rec, false);
+    try { releaseRecord(cx, rec, 'releaseChangedDests'); } catch (err) { if (err instanceof RtmInternalError) throw err; }
+  }
+  r.records.clear();
+  regsOf(cx.inst).delete(h);
+  cx.inst.scheduler.cancel((ev) => ev.c1 === h);
+}
+
+/** The caller's registrations (read before its deregistration, which destroys them in the core). */
+export function registrationsOf(cx: Ctx): number[] {
+  const out: number[] = [];
+  for (const h of regsOf(cx.inst).keys()) {
+    const info = coreInfo(cx, h);
+    if (info && info.owner === cx.slot && info.t === cx.t) out.push(h);
+  }
+  return out;
+}
+
+/** After the caller's deregistration: forgets the registrations registrationsOf() listed. */
+export function forgetAll(cx: Ctx, handles: readonly number[]): void {
+  const regs = regsOf(cx.inst);
+  for (const h of handles) {
+    const r = regs.get(h);
+    if (r) forget(cx, h, r);
+  }
+}
+
+/** Turns the core's signal list into scheduled callbacks (called after every change). */
+export function drainSignals(inst: Instance): void {
+  const core = inst.core, x = core.x, regs = regsOf(inst), KIND_NOTIFY = inst.layout.KIND_NOTIFY;
+  for (;;) {
+    check(x.notifyDrain(core.IO_BATCH_MAX), 'notify');
+    const n = readResult(core, 0);
+    if (n === 0) return;
+    for (const s of readOutSlots(core, n)) {
+      const h = x.handleOfX(KIND_NOTIFY, s);
+      const r = h === 0 ? undefined : regs.get(h);
+      if (!r || x.notifyInfo(h) !== 0) continue;
+      const owner = inst.entities.get(readResult(core, 0));
+      if (!owner) continue;
+      inst.scheduler.enqueue({
+        to: owner, type: RTM_CHANGE_NOTIFICATION, c1: h, c2: r.context,
+        before: () => { x.notifySignalDone(s); },
+      });
+    }
+  }
+}

@@ -1,0 +1,220 @@
+// Routes (spec §7.2, §8.4.2, §8.5.1–8.5.2, §8.6.4, §8.6.5): adding, updating and deleting an entity's
+// routes, route information, and the arguments of the route-matching criteria of §8.8.4 (shared by
+// RtmGetExactMatchRoute and route enumerations; the matching itself is the core's). The route records
+// live in the core: one routeAddR / routeDeleteR / routeInfoR / routeFindX call does the work and takes
+// or consumes the caller's references; this file validates, keeps the routes' EntitySpecificInfo beside
+// the core records (Instance.routeEsi) and reads the result records through port/records.ts. Results
+// allocate.
+import { RtmError, STATUS, check } from '../errors.js';
+import {
+  INFINITE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF,
+  RTM_VIEW_MASK_UCAST,
+} from '../constants.js';
+import { KEEP_TIMER } from '../layout.js';
+import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles } from '../port/records.js';
+import type {
+  AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
+  RouteInfo,
+} from '../types.js';
+import type { Ctx } from './context.js';
+import { anyViewsArg, isNull, live, nullable, prefixIn, routeArg, u32, u32Arg } from './args.js';
+import { dropAll, releaseHandles, take } from './refs.js';
+
+/** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
+const MAX_HOPS = 256;
+const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP;
+const MATCH_NEEDS_CRITERIA = RTM_MATCH_OWNER | RTM_MATCH_NEIGHBOUR | RTM_MATCH_PREF | RTM_MATCH_NEXTHOP;
+
+/** Handle of live slot `slot` of kind KIND_* (0 if the slot is free). */
+export function handleOf(cx: Ctx, kind: number, slot: number): number {
+  return cx.x.handleOfX(kind, slot);
+}
+
+/** The state of route slot r (RTM_ROUTE_STATE_*). */
+export function routeState(cx: Ctx, r: number): number {
+  return routeWord(cx.core, r, cx.L.ROUTE_FLAGS) >>> cx.L.ROUTE_STATE_SHIFT;
+}
+
+/** The destination handle of route slot r. */
+export function routeDestHandle(cx: Ctx, r: number): number {
+  return handleOf(cx, cx.L.KIND_DEST, routeWord(cx.core, r, cx.L.ROUTE_DEST));
+}
+
+// ── adding and deleting (§8.5.1, §8.5.2) ──────────────────────────────────────────────────────────────
+
+/** RtmAddRouteToDest (spec §8.5.1, §7.2). */
+export function addRouteToDest(cx: Ctx, o: AddRouteOptions): AddRouteResult {
+  const op = 'addRouteToDest';
+  live(cx, op);
+  if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
+  const hops = o.nextHops ?? [];
+  if (!Array.isArray(hops)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'nextHops must be an array');
+  const routeList = nullable(o.routeList, op);
+  const inst = cx.inst;
+  let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
+  try {
+    if (hops.length > MAX_HOPS) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
+    pref = u32(o.preference ?? 0, 'preference', op);
+    metric = u32(o.metric ?? 0, 'metric', op);
+    views = u32(o.views ?? RTM_VIEW_MASK_UCAST, 'views', op);
+    flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
+    flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
+    changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
+    ttl = u32(o.timeToLive ?? INFINITE, 'timeToLive', op);
+    if (pref === 0 && inst.options.defaultPreferences) {
+      const d = inst.options.defaultPreferences[cx.protocolId];
+      if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
+    }
+    len = prefixIn(cx, o.dest, op);
+  } catch (e) {
+    // spec D-05: an unresolvable handle is reported before a bad parameter
+    if (!handlesResolve(cx, route, neighbour, hops)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a handle does not resolve');
+    throw e;
+  }
+  for (let i = 0; i < hops.length; i++) {
+    if (typeof hops[i] !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `nextHops[${i}] is not a handle`);
+  }
+  writeHandles(cx.core, hops);
+  inst.scheduler.syncNow();
+  // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
+  const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
+  const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
+  const esi = o.entitySpecificInfo ?? null;
+  const L = cx.L, c = cx.core;
+  // one crossing (records contract): the core decides "ESI changed" unless it asks us (REC_ADD_ESI_CHECK)
+  check(cx.x.routeAddR(cx.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1,
+    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, o.returnHandle !== false ? 1 : 0), op);
+  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
+  let handle: RouteHandle | undefined;
+  if (route) handle = route as RouteHandle;
+  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
+  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(inst.routeEsi[r] ?? null, esi)) {
+    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
+  }
+  inst.routeEsi[r] = esi;
+  inst.scheduler.afterChange();
+  if (deadline >= 0) inst.scheduler.armTimers();
+  return { handle, changeFlags };
+}
+
+/** True if the route and neighbour (each NULL or a handle) and every next-hop handle resolve (D-05). */
+export function handlesResolve(cx: Ctx, route: unknown, neighbour: unknown, hops: unknown): boolean {
+  const nh = (h: unknown): boolean => typeof h === 'number' && cx.x.nexthopFromHandle(h) === 0;
+  if (!isNull(route) && !(typeof route === 'number' && cx.x.routeFromHandle(route) === 0)) return false;
+  if (!isNull(neighbour) && !nh(neighbour)) return false;
+  return Array.isArray(hops) && hops.every(nh);
+}
+
+/** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
+export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
+  const op = 'deleteRouteToDest';
+  live(cx, op);
+  cx.inst.scheduler.syncNow();
+  check(cx.x.routeDeleteR(cx.handle, nullable(route, op)), op);   // consumes the caller's reference, if any
+  const flags = readResult(cx.core, 1);
+  cx.inst.scheduler.afterChange();
+  return flags;
+}
+
+// ── information (§8.4.2) ──────────────────────────────────────────────────────────────────────────────
+
+/** RtmGetRouteInfo: a copy of the route (any state); handles inside referenced. */
+export function getRouteInfo(cx: Ctx, route: RouteHandle): RouteInfo {
+  const op = 'getRouteInfo';
+  live(cx, op);
+  if (typeof route !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route handle');
+  return routeInfoOf(cx, route, op);
+}
+
+/** The RouteInfo of a route handle of the caller's table (one routeInfoR call), its handles referenced for the caller. */
+export function routeInfoOf(cx: Ctx, route: number, op: string): RouteInfo {
+  check(cx.x.routeInfoR(cx.handle, route), op);
+  return readRouteRecord(cx.core, cx.family, cx.inst.routeEsi).info;
+}
+
+/** RtmReleaseRouteInfo. */
+export function releaseRouteInfo(cx: Ctx, info: RouteInfo): void {
+  live(cx, 'releaseRouteInfo');
+  dropAll(cx, [info.dest, info.owner, info.neighbour, ...info.nextHops], 'releaseRouteInfo');
+}
+
+/** RtmReleaseRoutes. */
+export function releaseRoutes(cx: Ctx, routes: readonly RouteHandle[]): void {
+  releaseHandles(cx, routes, 'releaseRoutes', cx.L.KIND_ROUTE);
+}
+
+/** RtmIsBestRoute: views in which the route is best (0 for deleted or held routes). */
+export function isBestRoute(cx: Ctx, route: RouteHandle): number {
+  const op = 'isBestRoute';
+  live(cx, op);
+  routeArg(cx, route, op);
+  cx.x.routeFromHandle(route);
+  return readResult(cx.core, 2);
+}
+
+// ── matching criteria (§8.6.5, §8.8.4): the rule itself is the core's (routeMatchesCriteria) ─────────
+
+/**
+ * Matching criteria as the core takes them: handles as numbers (0 = NULL; a value that is no number
+ * becomes NaN, which names nothing and so matches nothing), preference and metric compared by value.
+ */
+export interface Criteria {
+  readonly flags: number;
+  readonly owner: number;
+  readonly neighbour: number;
+  readonly preference: number;
+  readonly metric: number;
+  readonly nextHops: readonly number[];
+  readonly interfaceIndex: number;
+}
+
+/** A criterion value: undefined / null → 0, a number as it is, anything else NaN. */
+function crit(v: unknown): number {
+  return v === undefined || v === null ? 0 : typeof v === 'number' ? v : NaN;
+}
+
+/** Matching arguments: criteria are required by OWNER, NEIGHBOUR, PREF and NEXTHOP. */
+export function criteriaArg(o: { matchFlags?: unknown; criteria?: RouteCriteria; interfaceIndex?: number }, op: string): Criteria {
+  const flags = u32Arg(o.matchFlags, 0, 'matchFlags', op);
+  const c = o.criteria;
+  if ((flags & MATCH_NEEDS_CRITERIA) !== 0 && (c === undefined || c === null || typeof c !== 'object')) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, 'matchFlags need criteria');
+  }
+  const interfaceIndex = u32Arg(o.interfaceIndex, 0, 'interfaceIndex', op);
+  return {
+    flags: flags & 0x1f, owner: crit(c?.owner), neighbour: crit(c?.neighbour), preference: crit(c?.preference),
+    metric: crit(c?.metric), nextHops: Array.isArray(c?.nextHops) ? c!.nextHops.map(crit) : [], interfaceIndex,
+  };
+}
+
+/**
+ * Writes the criterion next hops (with RTM_MATCH_NEXTHOP) into the I/O area; returns how many.
+ * @throws ERROR_INVALID_PARAMETER above the core's CRIT_HOPS_MAX
+ */
+export function criteriaIn(cx: Ctx, m: Criteria, op = 'criteria'): number {
+  if ((m.flags & MATCH_NEXTHOP) === 0) return 0;
+  const max = cx.L.CRIT_HOPS_MAX;
+  if (m.nextHops.length > max) throw new RtmError('ERROR_INVALID_PARAMETER', op, `at most ${max} criterion next hops`);
+  writeHandles(cx.core, m.nextHops);
+  return m.nextHops.length;
+}
+
+/** RtmGetExactMatchRoute: the first route (route order) of the destination in the views matching the criteria. */
+export function getExactMatchRoute(cx: Ctx, o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined {
+  const op = 'getExactMatchRoute';
+  live(cx, op);
+  const matchFlags = u32(o?.matchFlags ?? 0, 'matchFlags', op);
+  const views = anyViewsArg(cx, o.views, op);
+  const m = criteriaArg({ ...o, matchFlags }, op);
+  const len = prefixIn(cx, o.dest, op);
+  const nHops = criteriaIn(cx, m, op);
+  const s = cx.x.routeFindX(cx.handle, len, views, m.flags, m.owner, m.neighbour, m.preference, m.metric, nHops, m.interfaceIndex);
+  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
+  check(s, op);
+  const rh = handleOf(cx, cx.L.KIND_ROUTE, readResult(cx.core, 0)) as RouteHandle;
+  const info = routeInfoOf(cx, rh, op);
+  let handle: RouteHandle | undefined;
+  if (o.returnHandle !== false) { handle = rh; take(cx, handle); }
+  return { handle, info };
+}

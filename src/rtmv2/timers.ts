@@ -1,0 +1,63 @@
+// What happens when a deadline of the core's timer heaps falls due (spec §7.6, §7.7, §11.6): a route's
+// TTL ran out — RTM_ROUTE_EXPIRED to its owner with a reference and the owner view, and the route is
+// deleted when the callback answers ERROR_NOT_SUPPORTED or there is no callback — or a destination's
+// hold-down ended. An expiry that hits a locked destination waits (spec §7.10 rule 4); the scheduler
+// (src/scheduler.ts) keeps it and retries once the lock is gone. Allocates only the callback's view.
+import { RtmInternalError, STATUS, check } from '../errors.js';
+import { RTM_ROUTE_EXPIRED } from '../constants.js';
+import { destLockWord, recordAlive, routeWord } from '../port/records.js';
+import type { RouteHandle } from '../types.js';
+import type { Ctx, Instance } from './context.js';
+import { dropQuietly, take } from './refs.js';
+import { deleteRouteToDest, isBestRoute } from './routes.js';
+import { ownerViewOfRoute } from './locks.js';
+
+/** expireRoute() result: the route's destination is locked, try again once it is free. */
+export const EXPIRY_LOCKED = -1;
+
+/** True while the destination of route slot r is locked by any entity. */
+export function routeLocked(inst: Instance, r: number): boolean {
+  const c = inst.core, L = inst.layout;
+  if (!recordAlive(c, L.SLAB_ROUTE, r)) return false;
+  return destLockWord(c, routeWord(c, r, L.ROUTE_DEST)) !== L.LOCK_NONE;
+}
+
+/** A route's TTL ran out (spec §7.6 T2/T3). Returns the callbacks run, or EXPIRY_LOCKED. */
+export function expireRoute(inst: Instance, r: number): number {
+  const c = inst.core, L = inst.layout;
+  if (!recordAlive(c, L.SLAB_ROUTE, r) || (routeWord(c, r, L.ROUTE_FLAGS) >>> L.ROUTE_STATE_SHIFT) !== 0) return 0;
+  if (routeLocked(inst, r)) return EXPIRY_LOCKED;
+  const owner = inst.entities.get(routeWord(c, r, L.ROUTE_OWNER));
+  if (!owner) return 0;
+  const h = owner.x.handleOfX(L.KIND_ROUTE, r) as RouteHandle;
+  if (!owner.onEvent) { deleteExpired(owner, h, false); return 0; }
+  take(owner, h);                                     // the reference handed to the owner (§7.9)
+  const view = ownerViewOfRoute(owner, h);
+  let ret: number | void;
+  inst.scheduler.inExpiryCallback++;
+  try {
+    ret = owner.onEvent(RTM_ROUTE_EXPIRED, h, view);
+  } finally {
+    inst.scheduler.inExpiryCallback--;
+  }
+  if (ret === STATUS.ERROR_NOT_SUPPORTED && owner.registered && !inst.isClosed) deleteExpired(owner, h, true);
+  return 1;
+}
+
+/** The RTM deletes an expired route on the owner's behalf (consuming the owner's reference when asked). */
+function deleteExpired(owner: Ctx, h: RouteHandle, consume: boolean): void {
+  try {
+    isBestRoute(owner, h);                         // throws if the handle died meanwhile
+    deleteRouteToDest(owner, h);                   // consumes the owner's reference when it holds one
+  } catch (err) {
+    if (err instanceof RtmInternalError) throw err;
+    if (consume) dropQuietly(owner, [h]);
+  }
+}
+
+/** A destination's hold-down timer ran out (spec §7.7 H5). */
+export function holdEnd(inst: Instance, t: number, d: number): void {
+  inst.scheduler.syncNow();
+  check(inst.core.x.holdEnd(t, d), 'hold-down');
+  inst.scheduler.afterChange();
+}

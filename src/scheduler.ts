@@ -1,0 +1,162 @@
+// The scheduler of one RTM instance (spec §1.8, §1.9, §7.6, §7.7, §11.6; API.md §2). Events are never
+// delivered inside the call that caused them: they queue here and run from a microtask (real clock),
+// runPending(), or a VirtualClock advance. Deadlines live in the core's heaps (one per table); due ones
+// are popped in time order and handed to src/rtmv2/timers.ts, each followed by the callbacks it caused;
+// expiries that hit a locked destination wait here until the lock is gone. With the real clock one
+// unref'd setTimeout covers the earliest deadline. Allocates one object per queued callback and per
+// waiting expiry, nothing per armed timer.
+import { STATUS, check } from './errors.js';
+import { type ClockListener, isDrivableClock } from './clock.js';
+import type { CoreExports } from './port/core.js';
+import { readResult } from './port/records.js';
+import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
+import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
+import { drainSignals } from './rtmv2/notify.js';
+import { EXPIRY_LOCKED, expireRoute, holdEnd, routeLocked } from './rtmv2/timers.js';
+
+
+export class Scheduler implements SchedulerPort {
+  inRegistrationCallback = 0;
+  inChangeCallback = 0;
+  inExpiryCallback = 0;
+  private readonly inst: Instance;
+  private readonly x: CoreExports;
+  private readonly pending: PendingEvent[] = [];
+  private flushScheduled = false;
+  private signalGlobal: WebAssembly.Global | undefined;
+  /** Route slots whose expiry waits for their destination's lock. */
+  private readonly deferred: number[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
+  private readonly unsubscribe: (() => void) | undefined;
+
+  constructor(inst: Instance) {
+    this.inst = inst;
+    this.x = inst.core.x;
+    if (isDrivableClock(inst.clock)) {
+      const listener: ClockListener = {
+        nextDue: () => (inst.isClosed ? Infinity : this.pending.length > 0 ? inst.clock.now() : this.nextDue()),
+        runDue: (now) => (inst.isClosed ? 0 : this.runDue(now)),
+      };
+      this.unsubscribe = inst.clock.subscribe(listener);
+    }
+  }
+
+  /** Queues a callback; with the real clock a microtask delivers it. */
+  enqueue(ev: PendingEvent): void {
+    this.pending.push(ev);
+    if (!isDrivableClock(this.inst.clock) && !this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => { this.flushScheduled = false; if (!this.inst.isClosed && !this.inst.core.poisoned) this.deliver(); });
+    }
+  }
+
+  /** Drops queued callbacks that match (e.g. of a registration that ended). */
+  cancel(match: (ev: PendingEvent) => boolean): void {
+    for (let i = this.pending.length - 1; i >= 0; i--) if (match(this.pending[i])) this.pending.splice(i, 1);
+  }
+
+  /** Delivers queued callbacks in order; returns how many ran. */
+  private deliver(): number {
+    let n = 0;
+    while (this.pending.length > 0 && !this.inst.isClosed) {
+      const ev = this.pending.shift()!;
+      const to = ev.to;
+      if (!to.registered || !to.onEvent) continue;
+      ev.before?.();
+      const reg = ev.type === RTM_ENTITY_REGISTERED || ev.type === RTM_ENTITY_DEREGISTERED;
+      const chg = ev.type === RTM_CHANGE_NOTIFICATION;
+      if (reg) this.inRegistrationCallback++;
+      if (chg) this.inChangeCallback++;
+      try {
+        to.onEvent(ev.type, ev.c1 as never, ev.c2);
+      } finally {
+        if (reg) this.inRegistrationCallback--;
+        if (chg) this.inChangeCallback--;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  afterChange(): void {
+    this.signalGlobal ??= this.x.signalCount;
+    if ((this.signalGlobal.value as number) > 0) drainSignals(this.inst);
+  }
+
+  /** The current time for LastChanged and deadlines, pushed to the core before mutating calls. */
+  syncNow(): void { this.x.setNow(this.inst.clock.now()); }
+
+  /** Delivers everything due now, synchronously; returns how many callbacks ran. */
+  runPending(): number { return this.runDue(this.inst.clock.now()); }
+
+  /** Earliest time with timer work (waiting expiries whose lock is gone count as due now). */
+  private nextDue(): number {
+    let due = Infinity;
+    for (const t of this.inst.coreTables) due = Math.min(due, this.x.timerNext(t.t));
+    if (this.deferred.some((r) => !routeLocked(this.inst, r))) due = Math.min(due, this.inst.clock.now());
+    return due;
+  }
+
+  /** Runs every timer entry due at `now` in order, each followed by the callbacks it caused. */
+  private runDue(now: number): number {
+    let ran = this.deliver();
+    // expiries that waited for a lock
+    for (let i = 0; i < this.deferred.length;) {
+      const r = this.deferred[i];
+      if (routeLocked(this.inst, r)) { i++; continue; }
+      this.deferred.splice(i, 1);
+      ran += this.expire(r);
+      ran += this.deliver();
+    }
+    for (;;) {
+      let best = -1, at = Infinity;
+      for (const t of this.inst.coreTables) { const n = this.x.timerNext(t.t); if (n < at) { at = n; best = t.t; } }
+      if (best < 0 || at > now) break;
+      const s = this.x.timerPop(best, now);
+      if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
+      check(s, 'scheduler');
+      const slot = readResult(this.inst.core, 0), hold = readResult(this.inst.core, 1) === 1;
+      if (hold) holdEnd(this.inst, best, slot);
+      else ran += this.expire(slot);
+      ran += this.deliver();
+    }
+    this.armTimers();
+    return ran;
+  }
+
+  private expire(r: number): number {
+    const n = expireRoute(this.inst, r);
+    if (n !== EXPIRY_LOCKED) return n;
+    this.deferred.push(r);
+    return 0;
+  }
+
+  /** With the real clock: one unref'd timer for the earliest deadline of the instance. */
+  armTimers(): void {
+    if (this.inst.isClosed || isDrivableClock(this.inst.clock)) return;
+    const due = this.nextDue();
+    if (due === this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = due;
+    if (due === Infinity) return;
+    const delay = Math.max(0, Math.min(due - this.inst.clock.now(), 2 ** 31 - 1));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      if (!this.inst.isClosed && !this.inst.core.poisoned) this.runPending();   // a trapped core: the next call reports it
+    }, delay);
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** The instance closed: nothing more is delivered. */
+  close(): void {
+    this.pending.length = 0;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    this.unsubscribe?.();
+  }
+}
