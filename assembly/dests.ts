@@ -9,8 +9,7 @@ import {
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibLookup } from './fib';
-import { prefixEq } from './addr';
+import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact } from './fib';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
   trieFreeTombstone, nodeChild } from './trie';
 
@@ -33,16 +32,16 @@ export function destValid(t: u32, d: u32): bool {
 }
 
 /**
- * The destination (key, len) of table t, or NIL. An IPv4 table with a forwarding structure asks it first:
- * its answer for the prefix's first address is the prefix itself whenever that destination qualifies and
- * no qualifying more-specific covers that address (most of a real table), which one key compare confirms
- * in 3–5 loads instead of a ~20-node trie walk; any other answer falls back to the walk.
+ * The destination (key, len) of table t, or NIL. An IPv4 table with a forwarding structure asks it first
+ * (fibExact): its answer for the prefix's first address is the prefix itself whenever that destination
+ * qualifies and no qualifying more-specific covers that address (most of a real table), in two or three
+ * loads instead of a ~20-node trie walk; otherwise the walk decides.
  */
 export function destFind(t: u32, key: usize, len: u32): u32 {
   let fib = <usize>tableGet(t, TABLE_FIB);
   if (fib != 0) {
-    let d = fibLookup(fib, load<u32>(key));
-    if (d != NIL && destLen(d) == len && prefixEq(destKey(d), key, len)) return d;
+    let d = fibExact(fib, load<u32>(key), len);
+    if (d != NIL) return d;
   }
   let n = trieFind(t, key, len);
   return n == NIL ? NIL : nodeDest(n);

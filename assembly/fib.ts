@@ -5,16 +5,17 @@
 // (a live route in view 0, in the trie) — never rebuilt per change. A lookup is two or three dependent
 // loads instead of ~20 trie nodes.
 //
-// Entries are u32. A leaf is dest slot + 1 (0 = no route): the most specific qualifying destination that
-// covers the entry's address range. CHILD | (chunk address >> 4) points to a 256-entry chunk one level
-// down (/16 → /24 → /32). Level 1 is 65,536 entries (256 KiB); chunks are 1 KiB. Memory comes from the
+// Entries are u32. A leaf is (dest slot + 1) | prefix length << LEAF_LEN_SHIFT (0 = no route): the most
+// specific qualifying destination that covers the entry's address range, with its length (so that painting
+// and exact finds need not read the destination). CHILD | (chunk address >> 4) points to a 256-entry chunk
+// one level down (/16 → /24 → /32). Level 1 is 65,536 entries (256 KiB); chunks are 1 KiB. Memory comes from the
 // slab page reserve and goes back to free lists here when a table's structure is freed (never to TLSF).
 // If memory runs out while the structure is kept in step, it is dropped and lookups use the trie again.
 import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
 import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
-import { destGet } from './dests';
+import { destGet, destLen } from './dests';
 
 /** Destinations at which an IPv4 table builds its forwarding structure. */
 export const FIB_MIN_DESTS: u32 = 16384;
@@ -24,6 +25,10 @@ let fibMinDests: u32 = FIB_MIN_DESTS;
 export function fibSetMinDests(n: u32): void { fibMinDests = n == 0 ? FIB_MIN_DESTS : n; }
 const VIEW0: u32 = 1;
 const CHILD: u32 = 0x80000000;
+// derivation: dest slots are < 2^25 (handles.ts), so slot + 1 fits 25 bits; lengths ≤ 32 fit the 6 bits
+// between it and CHILD
+const LEAF_LEN_SHIFT: u32 = 25;
+const LEAF_SLOT_MASK: u32 = (1 << LEAF_LEN_SHIFT) - 1;
 const L1_PAGES: i32 = 4;                    // 65,536 × 4 bytes
 const L1_BYTES: usize = 262144;
 const CHUNK_BYTES: usize = 1024;
@@ -94,9 +99,12 @@ export function fibFree(t: u32): void {
   tableSet(t, TABLE_FIB, 0);
 }
 
-/** Prefix length of a leaf's destination. */
+/** Prefix length of a leaf's destination (-1 for no route). */
 // @ts-ignore: decorator
-@inline function leafLen(e: u32): i32 { return e == 0 ? -1 : <i32>nodeLen(destGet(e - 1, DEST_NODE)); }
+@inline function leafLen(e: u32): i32 { return e == 0 ? -1 : <i32>(e >>> LEAF_LEN_SHIFT); }
+/** The leaf of destination d of length len. */
+// @ts-ignore: decorator
+@inline function leafOf(d: u32, len: u32): u32 { return (d + 1) | (len << LEAF_LEN_SHIFT); }
 
 /** Entry of the child chunk under entry pointer `slot`, made from its leaf if absent; 0 = no memory. */
 function childOf(slot: usize): usize {
@@ -138,7 +146,7 @@ function fibAdd(t: u32, fib: usize, d: u32): bool {
   let n = destGet(d, DEST_NODE);
   let addr = load<u32>(nodeKey(n));
   let len = nodeLen(n);
-  let leaf = d + 1;
+  let leaf = leafOf(d, len);
   if (len <= 16) {
     paintIn(fib, addr >>> 16, 1 << (16 - len), leaf, <i32>len);
     return true;
@@ -164,9 +172,9 @@ function fibRemove(t: u32, fib: usize, d: u32): void {
   let repl: u32 = 0;
   if (len > 0) {
     let q = trieLpm(t, key, len - 1, VIEW0);
-    if (q != NIL) repl = q + 1;
+    if (q != NIL) repl = leafOf(q, destLen(q));
   }
-  let old = d + 1;
+  let old = leafOf(d, len);
   if (len <= 16) { paintOut(fib, addr >>> 16, 1 << (16 - len), old, repl); return; }
   let e1 = load<u32>(fib + (<usize>(addr >>> 16) << 2));
   if ((e1 & CHILD) == 0) return;   // d's entries live in a chunk; none was made, so d was never painted
@@ -212,15 +220,32 @@ export function fibMaybeFree(t: u32): void {
   if (tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < (fibMinDests >>> 2)) fibFree(t);
 }
 
-/** Most specific qualifying destination for addr in the structure at fib, or NIL. */
+/** The leaf for addr in the structure at fib (0 = no route). */
 // @ts-ignore: decorator
-@inline export function fibLookup(fib: usize, addr: u32): u32 {
+@inline function fibLeaf(fib: usize, addr: u32): u32 {
   let e = load<u32>(fib + (<usize>(addr >>> 16) << 2));
   if ((e & CHILD) != 0) {
     e = load<u32>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2));
     if ((e & CHILD) != 0) e = load<u32>(childPtr(e) + (<usize>(addr & 255) << 2));
   }
-  return e - 1;   // leaf 0 (no route) → NIL
+  return e;
+}
+
+/** Most specific qualifying destination for addr in the structure at fib, or NIL. */
+// @ts-ignore: decorator
+@inline export function fibLookup(fib: usize, addr: u32): u32 {
+  return (fibLeaf(fib, addr) & LEAF_SLOT_MASK) - 1;   // leaf 0 (no route) → NIL
+}
+
+/**
+ * The qualifying destination (addr, len) when the structure can tell, else NIL (the caller then asks the
+ * trie). Derivation: a prefix of length len covering addr is unique, so when the most specific qualifying
+ * destination covering addr has length len, it is (addr, len) — no key compare is needed.
+ */
+// @ts-ignore: decorator
+@inline export function fibExact(fib: usize, addr: u32, len: u32): u32 {
+  let e = fibLeaf(fib, addr);
+  return e != 0 && (e >>> LEAF_LEN_SHIFT) == len ? (e & LEAF_SLOT_MASK) - 1 : NIL;
 }
 
 /** Bytes held by forwarding structures (level-1 arrays and chunks in use). */

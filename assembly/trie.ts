@@ -6,6 +6,7 @@
 // nothing else allocates. Node accessors live here; no other file reads node records.
 import {
   NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
+  TABLE_FAMILY,
 } from './layout';
 import { slabAlloc, slabFree, recPtr } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq } from './addr';
@@ -71,10 +72,26 @@ export function trieCreateRoot(t: u32, zeroKey: usize): u32 {
  */
 export function trieFind(t: u32, key: usize, len: u32): u32 {
   let n = tableGet(t, TABLE_ROOT);
+  if (len <= 32 && tableGet(t, TABLE_FAMILY) == 4) return trieFind4(n, load<u32>(key), len);
   while (n != NIL) {
     let nl = nodeLen(n);
     if (nl >= len) return nl == len && prefixEq(nodeKey(n), key, len) ? n : NIL;
     n = nodeChild(n, bitAt(key, nl));
+  }
+  return NIL;
+}
+
+/** IPv4 form of trieFind (the same descent on one key word, as trieLpm4 is of trieLpm). */
+function trieFind4(root: u32, addr: u32, len: u32): u32 {
+  let n = root;
+  while (n != NIL) {
+    let p = recPtr(SLAB_NODE, n, NODE_WORDS);
+    let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
+    if (nl >= len) {
+      // derivation: the first len bits agree iff (k ^ addr) >> (32 - len) == 0; len 0 always agrees
+      return nl == len && (len == 0 || ((load<u32>(p) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
+    }
+    n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl < len ≤ 32
   }
   return NIL;
 }

@@ -283,6 +283,7 @@ export async function benchHot(runs = RUNS): Promise<string> {
   const set = await readPrefixFile(v4.file, 4, true), set6 = await readPrefixFile(v6.file, 6, true), trace = await readTrace(tr.file);
   console.error(`bench/hot: ${set.count} IPv4 prefixes, ${set6.count} IPv6 prefixes, ${trace.count} LINX updates`);
   const results: RunResult[] = [];
+  const load0 = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   for (let r = 1; r <= runs; r++) {
     console.error(`bench/hot: run ${r} of ${runs}`);
     results.push(await oneRun(set, set6, trace, r));
@@ -292,6 +293,21 @@ export async function benchHot(runs = RUNS): Promise<string> {
     const vals = results.map((x) => x.rows[i][2]);
     return `| ${row[0]} | ${row[1]} | **${fmt(median(vals))}** | ${vals.map(fmt).join(' / ')} | ${results[results.length - 1].rows[i][3]} |`;
   });
+  // the issue's targets, judged on the medians
+  const med = (prefix: string) => {
+    const i = results[0].rows.findIndex((r) => r[0].startsWith(prefix));
+    return median(results.map((x) => x.rows[i][2]));
+  };
+  const met = (ok: boolean) => (ok ? 'met' : 'not met');
+  const rr = med('IPv4 lookupId ÷ lookupBatch, uniform'), ri = med('IPv4 lookupId ÷ lookupBatch, in-prefix');
+  const idr = med('IPv4 lookupId, uniform'), idi = med('IPv4 lookupId, in-prefix'), br = med('IPv4 lookupBatch, uniform');
+  const single = med('LINX trace'), batch = med('same trace: applyUpdates'), ids = med('getChangedDestIds'), recs = med('getChangedDests');
+  const targets = [
+    `- lookupId ≥ 0.15× lookupBatch: ${met(rr >= 0.15 && ri >= 0.15)} (${fmt(rr)}× random, ${fmt(ri)}× in-prefix); ≥ 25 M calls/s: ${met(Math.min(idr, idi) >= 25)} (${fmt(idr)} / ${fmt(idi)} M/s; lookupBatch itself runs at ${fmt(br)} M/s here)`,
+    `- LINX replay through addRouteToDest / deleteRouteToDest ≥ 2 M updates/s end to end: ${met(single >= 2)} (${fmt(single)} M/s)`,
+    `- applyUpdates on the same trace ≥ 3 M updates/s: ${met(batch >= 3)} (${fmt(batch)} M/s, ${fmt(batch / single)}× the single calls in the same run)`,
+    `- getChangedDestIds ≥ 3 M destinations/s: ${met(ids >= 3)} (${fmt(ids)} M/s); getChangedDests ≤ 1 µs per destination: ${met(recs <= 1)} (${fmt(recs)} µs)`,
+  ];
   const date = new Date().toISOString().slice(0, 10);
   return [
     HOT_BEGIN,
@@ -309,6 +325,10 @@ export async function benchHot(runs = RUNS): Promise<string> {
     '|---|---|---:|---:|---|',
     ...rows,
     '',
+    'Targets of issue 9 (medians):',
+    ...targets,
+    '',
+    `Load average of the machine (2 cores, shared) at the start / end: ${load0} / ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
     ...results.flatMap((r) => r.checks.map((c) => `- check: ${c}`)),
     HOT_END,
   ].join('\n');
