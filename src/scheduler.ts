@@ -86,7 +86,7 @@ export class Scheduler implements SchedulerPort {
   }
 
   /** The current time for LastChanged and deadlines, pushed to the core before mutating calls. */
-  syncNow(): void { this.x.setNow(this.inst.clock.now()); }
+  syncNow(): void { this.inst.core.setNow(this.inst.clock.now()); }
 
   /** Delivers everything due now, synchronously; returns how many callbacks ran. */
   runPending(): number { return this.runDue(this.inst.clock.now()); }

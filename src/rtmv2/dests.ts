@@ -35,7 +35,12 @@ export function destInfoAt(cx: Ctx, d: number, proto: number, views: number, op:
 
 /** The handles a destination record holds references on. */
 function destInfoHandles(info: DestInfo): (number | undefined)[] {
-  const hs: (number | undefined)[] = [info.handle];
+  return pushDestInfoHandles([], info);
+}
+
+/** Appends the handles a destination record holds references on to `hs`; returns hs. */
+export function pushDestInfoHandles(hs: (number | undefined)[], info: DestInfo): (number | undefined)[] {
+  hs.push(info.handle);
   for (const v of info.viewInfo) hs.push(v.route, v.owner, v.holdRoute);
   return hs;
 }

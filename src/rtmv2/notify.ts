@@ -12,7 +12,8 @@ import { readDestRecord, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, countArg, live } from './args.js';
-import { markChangeRecord, releaseRecord } from './dests.js';
+import { dropCounting } from './refs.js';
+import { markChangeRecord, pushDestInfoHandles, releaseRecord } from './dests.js';
 
 const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
 
@@ -113,15 +114,19 @@ export function releaseChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: 
   const { r } = reg(cx, o?.notifyHandle, op);
   if (!Array.isArray(o.dests)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'dests must be an array');
   let bad = 0;
+  const hs: (number | undefined)[] = [];
   for (const d of o.dests) {
     let rec: DestInfo | undefined = r.records.has(d) ? d : undefined;
     if (!rec) for (const x of r.records) if (x.handle === d?.handle) { rec = x; break; }
     if (!rec) { bad++; continue; }
     r.records.delete(rec);
     markChangeRecord(rec, false);
-    try { releaseRecord(cx, rec, op); } catch (err) { if (err instanceof RtmInternalError) throw err; bad++; }
+    pushDestInfoHandles(hs, rec);
   }
+  // the references of every record found, given back in one refDropManyX per REF_MANY_MAX handles
+  const notHeld = dropCounting(cx, hs, op);
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
+  if (notHeld > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${notHeld} handle(s) of the records not held`);
 }
 
 /** RtmIgnoreChangedDests: validates every handle, then drops pending changes. */

@@ -33,6 +33,12 @@ export function drop(cx: Ctx, h: number): boolean {
  */
 export function dropAll(cx: Ctx, hs: readonly (number | undefined)[], op: string, kind = 0): void {
   if (!Array.isArray(hs)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
+  const bad = dropCounting(cx, hs, op, kind);
+  if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
+}
+
+/** dropAll() that returns how many handles were not held (or of another kind) instead of throwing. */
+export function dropCounting(cx: Ctx, hs: readonly (number | undefined)[], op: string, kind = 0): number {
   const max = cx.core.k.REF_MANY_MAX;
   let bad = 0;
   for (let from = 0; from < hs.length; from += max) {
@@ -42,7 +48,7 @@ export function dropAll(cx: Ctx, hs: readonly (number | undefined)[], op: string
     if (s === ERROR_INVALID_HANDLE) bad += readResult(cx.core, 0);
     else check(s, op);
   }
-  if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
+  return bad;
 }
 
 /** RtmReleaseEntities / RtmReleaseRoutes / RtmReleaseNextHops: dropAll() of handles of one kind, by a live caller. */
