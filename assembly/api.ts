@@ -1,10 +1,9 @@
 // The exported functions of the trie layer: each validates its arguments once (table slot, lengths,
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
-import { dhashFree, dhashSetMinDests, dhashBytesInUse } from './dhash';
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED,
-  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_DHASH,
+  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -57,7 +56,6 @@ export function tableCreate(family: u32, views: u32): i32 {
 export function tableFree(t: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   fibFree(t);   // first: the teardown below need not keep it in step
-  dhashFree(t);
   // 0. notification registrations (their queues pin destinations)
   while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
     notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
@@ -274,12 +272,6 @@ export function fibMemoryBytes(): f64 { return fibBytes(); }
 
 /** Test hook: IPv4 tables build their forwarding structure at `n` destinations from now on (0 = default). */
 export function fibThreshold(n: u32): void { fibSetMinDests(n); }
-/** Test hook: destinations at which tables make their exact-match index (0 = the default). */
-export function dhashThreshold(n: u32): void { dhashSetMinDests(n); }
-/** 1 if table t has an exact-match index (dhash.ts). */
-export function tableHasDhash(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_DHASH) != 0 ? 1 : 0; }
-/** Bytes held by the exact-match indexes of all tables. */
-export function dhashMemoryBytes(): f64 { return dhashBytesInUse; }
 
 /** 1 if table t has a unicast forwarding structure (fib.ts), else 0. */
 export function tableHasFib(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_FIB) != 0 ? 1 : 0; }

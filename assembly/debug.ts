@@ -2,7 +2,7 @@
 // one operation at a time, then the next-hop indexes of its entities (nhindex.ts), the table's
 // enumeration cursors (enums.ts) and the reference entries of its entities (refs.ts); returns 0 or a code
 // naming the first broken rule (see INV_* below). Costs a full walk (O(nodes + next hops × log + cursors
-// + reference entries + hash buckets + exact-match index entries)); tests call it after operations, hot paths never do. Allocates
+// + reference entries + hash buckets)); tests call it after operations, hot paths never do. Allocates
 // nothing.
 // debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
@@ -13,7 +13,6 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   NEXTHOP_TABLE, TABLE_NEXTHOPS } from './layout';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
 import { fibLookup } from './fib';
-import { dhashCheck } from './dhash';
 import { slabIsAlive } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
@@ -50,7 +49,6 @@ export const INV_REF_RETIRED: i32 = 19;   // a deregistered entity still holds r
 export const INV_REF_LIVE: i32 = 20;      // the directory's chains do not hold exactly the live entries
 export const INV_NH_INDEX: i32 = 21;      // an entity's next-hop index (hash, ordered tree, pending list) is inconsistent
 export const INV_COUNT_NEXTHOPS: i32 = 22; // the table's next-hop count differs from its entities' indexes
-export const INV_DHASH: i32 = 23;         // the exact-match index (dhash.ts) does not hold exactly the trie's destinations
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -103,7 +101,6 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
-  if (!dhashCheck(t)) return INV_DHASH;
   // every entity's next-hop index against its tree and pending list; their counts against the table's
   let nexthops: u32 = 0;
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {

@@ -5,12 +5,11 @@
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
-  TABLE_FIB, TABLE_DHASH,
+  TABLE_FIB,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact } from './fib';
-import { dhashFind, dhashAdd, dhashRemove } from './dhash';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
   trieFreeTombstone, nodeChild } from './trie';
 
@@ -33,15 +32,12 @@ export function destValid(t: u32, d: u32): bool {
 }
 
 /**
- * The destination (key, len) of table t, or NIL. A table with an exact-match index (dhash.ts: tables of
- * DHASH_MIN_DESTS destinations or more) answers from it in one or two probes. Otherwise an IPv4 table
- * with a forwarding structure asks it first
+ * The destination (key, len) of table t, or NIL. An IPv4 table with a forwarding structure asks it first
  * (fibExact): its answer for the prefix's first address is the prefix itself whenever that destination
  * qualifies and no qualifying more-specific covers that address (most of a real table), in two or three
  * loads instead of a ~20-node trie walk; otherwise the walk decides.
  */
 export function destFind(t: u32, key: usize, len: u32): u32 {
-  if (tableGet(t, TABLE_DHASH) != 0) return dhashFind(t, key, len);
   let fib = <usize>tableGet(t, TABLE_FIB);
   if (fib != 0) {
     let d = fibExact(fib, load<u32>(key), len);
@@ -75,7 +71,6 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
   setNodeDest(n, d);
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
-  dhashAdd(t, d);
   fibMaybeBuild(t);
   destCreated = 1;
   return d;
@@ -130,7 +125,6 @@ export function destDetach(d: u32): bool {
   let len = nodeLen(n);
   memory.copy(DETACH_KEY, nodeKey(n), 16);
   destSetState(d, DEST_S_DETACHED);
-  dhashRemove(t, d);
   trieDetach(t, n);
   let tomb = trieTombstone(t, DETACH_KEY, len);
   destSet(d, DEST_NODE, tomb);
@@ -146,7 +140,6 @@ export function destRemove(d: u32): void {
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
   else {
     destSetState(d, 0);
-    dhashRemove(t, d);
     trieDetach(t, destGet(d, DEST_NODE));
     tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
     fibMaybeFree(t);

@@ -2,7 +2,7 @@
 // that src/layout.ts reads once. No logic here.
 export {
   ioBase, tableCreate, tableFree, tableStat, destEnsureX, destFindX, destRemoveX, destSetStateX, destHandle,
-  destFromHandle, destKeyX, lpm, lessSpecific, walk, lookup4, lookupBatch, checkInvariants, slabMemoryBytes, fibMemoryBytes, tableHasFib, fibThreshold, dhashThreshold, tableHasDhash, dhashMemoryBytes,
+  destFromHandle, destKeyX, lpm, lessSpecific, walk, lookup4, lookupBatch, checkInvariants, slabMemoryBytes, fibMemoryBytes, tableHasFib, fibThreshold,
   keyHasHostBits, insertBatch, lookup6,
 } from './api';
 export {

@@ -22,15 +22,15 @@ export const SLAB_ENUMX: u32 = 9;
 export const SLAB_REF: u32 = 10;
 export const SLAB_KINDS: u32 = 11;
 
-// ╒══════════ Table record: TABLE_WORDS = 54 × u32 (one per address family of an instance) ═══════════╕
+// ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
 // │ 6 routes   │ 7 views supported │ 8 next hops │ 9 first entity │ 10 max next hops per route          │
 // │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
 // │ 14 notification registrations in use (bit i = index i) │ 15 list insertion counter                  │
 // │ 16..47 notify slot of registration index i (NIL)       │ 48 timer heap ptr │ 49 length │ 50 capacity  │
-// │ 51 unicast forwarding structure (fib.ts; 0 = none) │ 52 exact-match index (dhash.ts; 0 = none) │ 53 its capacity │
+// │ 51 unicast forwarding structure (fib.ts; 0 = none)                                                   │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
-export const TABLE_WORDS: u32 = 54;
+export const TABLE_WORDS: u32 = 52;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -55,10 +55,6 @@ export const TABLE_HEAP_LEN: u32 = 49;
 export const TABLE_HEAP_CAP: u32 = 50;
 /** Byte address of the unicast forwarding structure of a large IPv4 table (fib.ts); 0 = none. */
 export const TABLE_FIB: u32 = 51;
-/** Byte address of the exact-match index of the table's destinations (dhash.ts); 0 = none. */
-export const TABLE_DHASH: u32 = 52;
-/** Entries of that index (a power of two). */
-export const TABLE_DHASH_CAP: u32 = 53;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
 // │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │

@@ -7,7 +7,6 @@
 // ╒═══════════ load record: LOAD_WORDS = 10 × u32 ═══════════════════════════════════════════════════╕
 // │ 0..3 key │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle (f64, 0) │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────┘
-import { dhashReserve } from './dhash';
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
   TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
@@ -31,9 +30,7 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
  * nodes and a queue entry per registration each).
  */
 export function batchReserve(t: u32, n: u32): bool {
-  if (!(slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && slabReserve(SLAB_NODE, 2 * n) && notifyReserve(t, n))) return false;
-  dhashReserve(t, n);   // best effort: an index that cannot grow is dropped, never an error
-  return true;
+  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && slabReserve(SLAB_NODE, 2 * n) && notifyReserve(t, n);
 }
 
 /**

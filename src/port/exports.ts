@@ -62,12 +62,6 @@ export interface CoreExports {
   tableHasFib(t: number): number;
   /** assembly/api.ts: `fibThreshold(n: u32): void` */
   fibThreshold(n: number): void;
-  /** assembly/api.ts: `dhashThreshold(n: u32): void` */
-  dhashThreshold(n: number): void;
-  /** assembly/api.ts: `tableHasDhash(t: u32): u32` */
-  tableHasDhash(t: number): number;
-  /** assembly/api.ts: `dhashMemoryBytes(): f64` */
-  dhashMemoryBytes(): number;
   /** assembly/api.ts: `keyHasHostBits(len: u32): u32` */
   keyHasHostBits(len: number): number;
   /** assembly/api.ts: `insertBatch(t: u32, n: u32, state: u32): i32` */
@@ -252,21 +246,20 @@ export interface CoreExports {
 export const FUNCTION_NAMES = [
   'ioBase', 'tableCreate', 'tableFree', 'tableStat', 'destEnsureX', 'destFindX', 'destRemoveX', 'destSetStateX',
   'destHandle', 'destFromHandle', 'destKeyX', 'lpm', 'lessSpecific', 'walk', 'lookup4', 'lookupBatch',
-  'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'dhashThreshold',
-  'tableHasDhash', 'dhashMemoryBytes', 'keyHasHostBits', 'insertBatch', 'lookup6', 'setNow', 'tableSetMaxHops',
-  'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX', 'nexthopAdd', 'nexthopFind',
-  'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX',
-  'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destSetLock',
-  'nexthopSetLock', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerPop', 'timerRearm', 'listCreateX',
-  'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm',
-  'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
-  'slabSetGenX', 'entityDeregisterReserve', 'debugTrap', 'routeLoad', 'bestRouteX', 'changedIdsX', 'updatesCheck',
-  'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged',
-  'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'routeAddR',
-  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
-  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
+  'insertBatch', 'lookup6', 'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo',
+  'entityList', 'entityRefX', 'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle',
+  'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes',
+  'viewsCheck', 'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom',
+  'timerNext', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
+  'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
+  'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
+  'routeLoad', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
+  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR',
+  'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX',
+  'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX',
+  'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -516,9 +509,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const fibMemoryBytes_ = fn(raw, 'fibMemoryBytes') as () => number;
   const tableHasFib_ = fn(raw, 'tableHasFib') as (t: number) => number;
   const fibThreshold_ = fn(raw, 'fibThreshold') as (n: number) => void;
-  const dhashThreshold_ = fn(raw, 'dhashThreshold') as (n: number) => void;
-  const tableHasDhash_ = fn(raw, 'tableHasDhash') as (t: number) => number;
-  const dhashMemoryBytes_ = fn(raw, 'dhashMemoryBytes') as () => number;
   const keyHasHostBits_ = fn(raw, 'keyHasHostBits') as (len: number) => number;
   const insertBatch_ = fn(raw, 'insertBatch') as (t: number, n: number, state: number) => number;
   const lookup6_ = fn(raw, 'lookup6') as (t: number, view: number) => number;
@@ -633,9 +623,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     fibMemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return fibMemoryBytes_(); } catch (e) { throw g.trap(e); } },
     tableHasFib(t: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasFib_(t); } catch (e) { throw g.trap(e); } },
     fibThreshold(n: number): void { if (g.poisoned) throw g.poisoned; try { fibThreshold_(n); } catch (e) { throw g.trap(e); } },
-    dhashThreshold(n: number): void { if (g.poisoned) throw g.poisoned; try { dhashThreshold_(n); } catch (e) { throw g.trap(e); } },
-    tableHasDhash(t: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasDhash_(t); } catch (e) { throw g.trap(e); } },
-    dhashMemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return dhashMemoryBytes_(); } catch (e) { throw g.trap(e); } },
     keyHasHostBits(len: number): number { if (g.poisoned) throw g.poisoned; try { return keyHasHostBits_(len); } catch (e) { throw g.trap(e); } },
     insertBatch(t: number, n: number, state: number): number { if (g.poisoned) throw g.poisoned; try { return insertBatch_(t, n, state); } catch (e) { throw g.trap(e); } },
     lookup6(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return lookup6_(t, view); } catch (e) { throw g.trap(e); } },

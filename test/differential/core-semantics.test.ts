@@ -78,8 +78,6 @@ describe('core semantics: WASM facade against the reference model', () => {
     // operation below also keeps it in step; the debug invariants compare it with the trie
     const wasmV4 = (sides[1].rtm as unknown as Rtm).ipv4.core;
     wasmV4.core.x.fibThreshold(1);
-    // and every table its exact-match index (dhash.ts), which destFind then answers from
-    wasmV4.core.x.dhashThreshold(1);
     const entFamily: Family[] = [], entProto: number[] = [];
     const routeOwner: number[] = [], routePrefix: string[] = [];
     const nhOwner: number[] = [];
