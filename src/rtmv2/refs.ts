@@ -5,7 +5,7 @@
 // take/drop cost one Wasm call; array forms one call per REF_MANY_MAX handles (written at IO_IN through
 // port/records.ts). Nothing allocates but error objects.
 import { RtmError, check } from '../errors.js';
-import type { ReferenceableHandle } from '../types.js';
+import type { DestInfo, ReferenceableHandle } from '../types.js';
 import type { Ctx } from './context.js';
 import { live } from './args.js';
 import { readResult, writeInHandles } from '../port/records.js';
@@ -49,6 +49,13 @@ export function dropCounting(cx: Ctx, hs: readonly (number | undefined)[], op: s
     else check(s, op);
   }
   return bad;
+}
+
+/** Appends the handles a destination record holds references on to `hs`; returns hs. */
+export function pushDestInfoHandles(hs: (number | undefined)[], info: DestInfo): (number | undefined)[] {
+  hs.push(info.handle);
+  for (const v of info.viewInfo) hs.push(v.route, v.owner, v.holdRoute);
+  return hs;
 }
 
 /** RtmReleaseEntities / RtmReleaseRoutes / RtmReleaseNextHops: dropAll() of handles of one kind, by a live caller. */
