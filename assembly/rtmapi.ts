@@ -712,10 +712,18 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
   return NO_ERROR;
 }
 
-/** The hold-down of destination slot d of table t ended (the scheduler pops it from the heap). RES3 = fired. */
+/**
+ * The hold-down of destination slot d of table t ended (the scheduler pops it from the heap, or ran it
+ * late because a lock deferred it, spec §7.10 rule 4). A hold that started while the end waited ends
+ * with it (its timer is cleared); with no held route nothing happens. RES3 = fired.
+ */
 export function holdEnd(t: u32, d: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  let held = false;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) != NIL) held = true;
+  if (!held) { timerClear(t, d | TIMER_HOLD); setRes(3, 0); return NO_ERROR; }
   if (!destChangeReserve(t, d)) return ERROR_NOT_ENOUGH_MEMORY;
+  timerClear(t, d | TIMER_HOLD);
   holdEndRun(d);
   setRes(3, fired);
   return NO_ERROR;

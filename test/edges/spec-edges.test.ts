@@ -1,0 +1,65 @@
+// Spec deviations of issue 12 item 8, each run on the reference model and on the WASM facade (debug
+// core) with the same calls: a hold-down end waits for another entity's destination lock (§7.10 rule 4,
+// D-20); ending a notification registration or an entity clears its marks (§8.9.8, §7.16, D-24, D-48);
+// destCount counts live destinations only (API.md).
+import { describe, expect, it } from 'vitest';
+import {
+  NO_ERROR, RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_NOTIFY_ONLY_MARKED_DESTS,
+  RTM_VIEW_MASK_ANY as ANY, RTM_VIEW_MASK_UCAST as UCAST,
+} from '../../src/win32/constants.js';
+import type { DestHandle, EntityLike } from '../../src/types.js';
+import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
+import { destOf, drainChanged, setup } from '../reference/fixture.js';
+
+const IMPLS = DYNAMIC_IMPLEMENTATIONS;
+
+function heldRoute(e: EntityLike, dest: DestHandle) {
+  const info = e.getDestInfo({ dest, views: UCAST });
+  e.releaseDestInfo(info);
+  return info.viewInfo[0].holdRoute;
+}
+
+describe.each(IMPLS)('$name: a hold-down end waits for another entity\'s lock (§7.10 rule 4, D-20)', (impl) => {
+  it('the held route stays while B holds the lock; the hold ends at the first run after the release', () => {
+    const { rtm, clock, A, B, nA, P } = setup(impl);
+    const nb = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const h = A.addRouteToDest({ dest: P, neighbour: nA, nextHops: [nA], views: UCAST }).handle!;
+    const d = destOf(A, P);
+    A.holdDestination({ dest: d, views: UCAST, holdTime: 100 });
+    A.deleteRouteToDest(h);
+    rtm.runPending();
+    expect(heldRoute(A, d)).toBe(h);
+    drainChanged(B, nb);
+    B.lockDestination({ dest: d });                                   // a shared lock of another entity
+    clock.advance(500);
+    expect(heldRoute(A, d)).toBe(h);                                  // the hold end waits
+    expect(drainChanged(B, nb)).toEqual([]);
+    clock.advance(500);
+    expect(heldRoute(A, d)).toBe(h);
+    B.lockDestination({ dest: d, lock: false });
+    expect(heldRoute(A, d)).toBe(h);                                  // nothing happens inside the API call
+    rtm.runPending();
+    expect(drainChanged(B, nb)).toEqual([P]);
+    expect(A.getExactMatchDestination({ dest: P, views: ANY })).toBeUndefined();
+  });
+
+  it('a deferred hold end also ends a hold that started under the lock; nothing fires later', () => {
+    const { rtm, clock, A, B, nA, P } = setup(impl);
+    const h1 = A.addRouteToDest({ dest: P, neighbour: nA, views: UCAST }).handle!;
+    const d = destOf(A, P);
+    A.holdDestination({ dest: d, views: UCAST, holdTime: 100 });
+    A.deleteRouteToDest(h1);
+    A.lockDestination({ dest: d, exclusive: true });                 // the holder itself may change the destination
+    clock.advance(150);                                               // the hold end is due, deferred by A's lock
+    const h2 = A.addRouteToDest({ dest: P, neighbour: nA, views: UCAST }).handle!;
+    A.deleteRouteToDest(h2);                                          // the held route is replaced
+    expect(heldRoute(A, d)).toBe(h2);
+    A.lockDestination({ dest: d, exclusive: true, lock: false });
+    rtm.runPending();
+    expect(A.getExactMatchDestination({ dest: P, views: ANY })).toBeUndefined();
+    clock.advance(1000);
+    const n = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    clock.advance(1000);
+    expect(drainChanged(B, n)).toEqual([]);
+  });
+});
