@@ -240,7 +240,8 @@ export const THIS_PROTOCOL: u32 = 0xffffffff;
 
 // ╒══════════ Notification registration: NOTIFY_WORDS = 12 × u32 ═════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 index (bit position) │ 4 target views (0 = all) │ 5 notify flags   │
-// │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled │ 11 — │
+// │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled        │
+// │ 11 marks (destinations whose DEST_MARKED has this registration's bit)                                │
 // └────────── queue[head..end) holds the changed destinations in order; DEST_QUEUED says who queued ──────┘
 export const NOTIFY_WORDS: u32 = 12;
 export const NOTIFY_TABLE: u32 = 1;
@@ -253,6 +254,7 @@ export const NOTIFY_QHEAD: u32 = 7;
 export const NOTIFY_QEND: u32 = 8;
 export const NOTIFY_QCAP: u32 = 9;
 export const NOTIFY_SIGNALLED: u32 = 10;
+export const NOTIFY_MARKS: u32 = 11;
 export const CHANGE_TYPE_ALL: u32 = 1;
 export const CHANGE_TYPE_BEST: u32 = 2;
 export const CHANGE_TYPE_FORWARDING: u32 = 4;

@@ -7,11 +7,25 @@ import {
   NO_ERROR, RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_NOTIFY_ONLY_MARKED_DESTS,
   RTM_VIEW_MASK_ANY as ANY, RTM_VIEW_MASK_UCAST as UCAST,
 } from '../../src/win32/constants.js';
-import type { DestHandle, EntityLike } from '../../src/types.js';
+import type { DestHandle, EntityLike, RtmLike } from '../../src/types.js';
+import { Rtm } from '../../src/rtm.js';
 import { DYNAMIC_IMPLEMENTATIONS } from '../helpers/impls.js';
 import { destOf, drainChanged, setup } from '../reference/fixture.js';
 
 const IMPLS = DYNAMIC_IMPLEMENTATIONS;
+
+/** The handle of P's destination if it is present (the reference the query takes is given back). */
+function present(e: EntityLike, P: string): DestHandle | undefined {
+  const info = e.getExactMatchDestination({ dest: P, views: ANY });
+  if (info) e.releaseDestInfo(info);
+  return info?.handle;
+}
+
+/** The core's structural checks (marks counted per registration among them), on the WASM facade. */
+function invariants(rtm: RtmLike): void {
+  if (!(rtm instanceof Rtm)) return;
+  expect(rtm.core.x.checkInvariants(rtm.ipv4.core.t)).toBe(0);
+}
 
 function heldRoute(e: EntityLike, dest: DestHandle) {
   const info = e.getDestInfo({ dest, views: UCAST });
@@ -40,7 +54,7 @@ describe.each(IMPLS)('$name: a hold-down end waits for another entity\'s lock (ย
     expect(heldRoute(A, d)).toBe(h);                                  // nothing happens inside the API call
     rtm.runPending();
     expect(drainChanged(B, nb)).toEqual([P]);
-    expect(A.getExactMatchDestination({ dest: P, views: ANY })).toBeUndefined();
+    expect(present(A, P)).toBeUndefined();
   });
 
   it('a deferred hold end also ends a hold that started under the lock; nothing fires later', () => {
@@ -56,10 +70,59 @@ describe.each(IMPLS)('$name: a hold-down end waits for another entity\'s lock (ย
     expect(heldRoute(A, d)).toBe(h2);
     A.lockDestination({ dest: d, exclusive: true, lock: false });
     rtm.runPending();
-    expect(A.getExactMatchDestination({ dest: P, views: ANY })).toBeUndefined();
+    expect(present(A, P)).toBeUndefined();
     clock.advance(1000);
     const n = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL });
     clock.advance(1000);
     expect(drainChanged(B, n)).toEqual([]);
+  });
+});
+
+describe.each(IMPLS)('$name: ending a registration clears its marks and pins (ยง8.9.8, ยง7.16, D-24, D-48)', (impl) => {
+  it('deregisterFromChangeNotification: the marked destination leaves; a registration reusing the index has no mark', () => {
+    const { rtm, A, B, nA, P } = setup(impl);
+    const h = A.addRouteToDest({ dest: P, neighbour: nA }).handle!;
+    const d = destOf(A, P);
+    const n1 = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    B.markDestForChangeNotification({ notifyHandle: n1, dest: d });
+    A.deleteRouteToDest(h);
+    rtm.runPending();
+    drainChanged(B, n1);
+    expect(present(A, P)).toBe(d);   // the mark keeps it present
+    B.deregisterFromChangeNotification(n1);
+    expect(present(A, P)).toBeUndefined();
+    // a marked destination that has routes stays; the next registration (same index) has no mark on it
+    A.addRouteToDest({ dest: P, neighbour: nA });
+    const d2 = destOf(A, P);
+    const n2 = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    B.markDestForChangeNotification({ notifyHandle: n2, dest: d2 });
+    B.deregisterFromChangeNotification(n2);
+    const n3 = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    expect(B.isMarkedForChangeNotification({ notifyHandle: n3, dest: d2 })).toBe(false);
+    A.addRouteToDest({ dest: P, neighbour: nA, metric: 9 });
+    rtm.runPending();
+    expect(drainChanged(B, n3)).toEqual([]);                           // n3 takes marked destinations only
+    expect(B.isMarkedForChangeNotification({ notifyHandle: n3, dest: d2 })).toBe(false);
+    invariants(rtm);
+  });
+
+  it('entity deregistration: the marks of its registrations go with it', () => {
+    const { rtm, A, B, nA, P } = setup(impl);
+    const h = A.addRouteToDest({ dest: P, neighbour: nA }).handle!;
+    const d = destOf(A, P);
+    const n1 = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    B.markDestForChangeNotification({ notifyHandle: n1, dest: d });
+    A.deleteRouteToDest(h);
+    rtm.runPending();
+    drainChanged(B, n1);
+    expect(present(A, P)).toBe(d);
+    B.deregister();
+    rtm.runPending();
+    expect(present(A, P)).toBeUndefined();
+    A.addRouteToDest({ dest: P, neighbour: nA });
+    const d2 = destOf(A, P);
+    const n2 = A.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    expect(A.isMarkedForChangeNotification({ notifyHandle: n2, dest: d2 })).toBe(false);
+    invariants(rtm);
   });
 });
