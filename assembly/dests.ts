@@ -4,8 +4,8 @@
 // route layer; here a destination is present from destCreate until destRemove.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
-  TABLE_FIB,
+  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
+  TABLE_FIB, DEST_S_LIVE,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -95,7 +95,7 @@ export function destLockedAgainst(d: u32, e: u32): bool {
   return h != LOCK_NONE && h != e;
 }
 
-/** Sets a destination's state word, keeping the table's populated count in step. */
+/** Sets a destination's state word, keeping the table's populated and live counts in step. */
 export function destSetState(d: u32, state: u32): void {
   let t = destGet(d, DEST_TABLE);
   let old = destGet(d, DEST_STATE);
@@ -104,6 +104,9 @@ export function destSetState(d: u32, state: u32): void {
   destSet(d, DEST_STATE, state);
   if ((state & DEST_S_DETACHED) == 0) setNodeState(destGet(d, DEST_NODE), state);
   if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));
+  let liveDiff = (state & DEST_S_LIVE) != 0 ? 1 : 0;
+  liveDiff -= (old & DEST_S_LIVE) != 0 ? 1 : 0;
+  if (liveDiff != 0) tableSet(t, TABLE_LIVE, tableGet(t, TABLE_LIVE) + liveDiff);
   // the unicast forwarding structure follows (before a detach or removal takes the node away)
   fibStateChanged(t, d, old, state);
 }

@@ -126,3 +126,28 @@ describe.each(IMPLS)('$name: ending a registration clears its marks and pins (§
     invariants(rtm);
   });
 });
+
+describe('destCount counts live destinations (API.md §3, README)', () => {
+  it('a destination whose only route is held, or that a mark keeps present, is not counted', () => {
+    const { rtm, clock, A, B, nA, P } = setup(DYNAMIC_IMPLEMENTATIONS.find((i) => i.name === 'wasm')!);
+    const t = (rtm as Rtm).ipv4;
+    expect([t.destCount, t.routeCount]).toEqual([0, 0]);
+    const h = A.addRouteToDest({ dest: P, neighbour: nA, views: UCAST }).handle!;
+    A.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nA, views: 0, returnHandle: false });   // in no view: still live
+    const d = destOf(A, P);
+    expect([t.destCount, t.routeCount]).toEqual([2, 2]);
+    A.holdDestination({ dest: d, views: UCAST, holdTime: 100 });
+    A.deleteRouteToDest(h);
+    expect(heldRoute(A, d)).toBe(h);
+    expect([t.destCount, t.routeCount]).toEqual([1, 1]);
+    expect((rtm as Rtm).ipv4.core.populatedCount).toBe(2);               // the core's populated count includes it
+    const n = B.registerForChangeNotification({ views: UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    B.markDestForChangeNotification({ notifyHandle: n, dest: d });
+    clock.advance(100);                                                  // the hold ends; the mark keeps it present
+    expect(present(A, P)).toBe(d);
+    expect([t.destCount, t.routeCount]).toEqual([1, 1]);
+    A.addRouteToDest({ dest: P, neighbour: nA, views: UCAST });
+    expect([t.destCount, t.routeCount]).toEqual([2, 2]);
+    invariants(rtm);
+  });
+});
