@@ -4,7 +4,7 @@
 // IPv6 table — hop arrays of 256 next hops (1 KiB) down to 4 (16 bytes), so no block of any size is
 // left — then drives one allocation path of the IPv4 table to ERROR_NOT_ENOUGH_MEMORY: an update to 8
 // next hops, arming a TTL (timer heap), queueing a change notification, deleting the last route of a
-// held-down destination, a hold-down end, deregistration, a batch load. Each time the public picture of
+// held-down destination, a hold-down end, deregistration (before the JS-side clean-up), a batch load. Each time the public picture of
 // the instance (test/reference/public-snapshot.ts, with enumerations, queues and marks) is exactly as
 // before, checkInvariants passes on both tables, and after some ballast is deleted the same call
 // succeeds. Also: freed blocks merge back (random churn, then the same ballast fits again), handles
@@ -293,6 +293,42 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.B.releaseDestInfo(ended);
     expect(ended.viewInfo[0].holdRoute).toBeUndefined();
     expect(w.B.getExactMatchDestination({ dest: prefix(5), views: RTM_VIEW_MASK_ANY })).toBeUndefined();
+    w.invariants();
+  });
+
+  it('a deregistration refused at full memory keeps the entity\'s enumerations, locks and opaque values (issue 12 f)', () => {
+    const w = new World();
+    const C = w.rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 200, instanceId: 1 }, { reserveOpaquePointer: true }) as Entity;
+    const nC = C.addNextHop({ address: '10.0.2.1', interfaceIndex: 4 }).handle!;
+    for (let i = 0; i < 40; i++) C.addRouteToDest({ dest: prefix(i), neighbour: nC, returnHandle: false });
+    const info = C.getExactMatchDestination({ dest: prefix(3) })!;
+    C.releaseDestInfo(info);
+    const d = info.handle;
+    C.lockDestination({ dest: d, exclusive: true });
+    C.getOpaqueInformationPointer(d)!.value = 'kept';
+    const en = C.createDestEnum({ views: RTM_VIEW_MASK_ANY });
+    const first = C.getEnumDests({ enumHandle: en, count: 2 });
+    C.releaseDests(first.items);
+    w.rtm.runPending();
+    w.fill();
+    // registered at full memory: its queue has no block yet, and C's deregistration would queue 40 destinations
+    const n = w.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const probes = [...Array(40).keys()].map(prefix);
+    expect(w.x.entityDeregisterReserve(C.handle)).toBe(8);
+    w.rejects(() => C.deregister(), { probes, notifies: [[w.B, n]] });
+    expect(C.isRegistered).toBe(true);
+    // nothing of C's JS-side state was cleaned up: the lock, the opaque value and the enumeration remain
+    expectCode(() => w.B.addRouteToDest({ dest: prefix(3), neighbour: w.nB }), 'ERROR_BUSY');
+    expect(C.getOpaqueInformationPointer(d)!.value).toBe('kept');
+    const next = C.getEnumDests({ enumHandle: en, count: 2 });
+    expect(first.items.map((x) => x.prefix)).toEqual([prefix(0), prefix(1)]);
+    expect(next.items.map((x) => x.prefix)).toEqual([prefix(2), prefix(3)]);   // the cursor went on where it was
+    C.releaseDests(next.items);
+    w.unfill(2);
+    C.deregister();
+    w.rtm.runPending();
+    expect(C.isRegistered).toBe(false);
+    w.B.addRouteToDest({ dest: prefix(3), neighbour: w.nB });   // the lock went with C
     w.invariants();
   });
 
