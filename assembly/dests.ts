@@ -5,7 +5,7 @@
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
-  TABLE_FIB, DEST_S_LIVE,
+  TABLE_FIB, DEST_S_LIVE, DEST_HOLD_VIEWS,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -77,6 +77,20 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
 }
 
 /**
+ * Destinations of any table with hold-down armed (DEST_HOLD_VIEWS ≠ 0; set by holdDestinationX). Batch
+ * deletions count the hold timers they may start (a destination lookup per delete) only while it is not 0;
+ * it never undercounts (a destination leaves it only in destRemove).
+ */
+export let destsHoldArmed: u32 = 0;
+
+/** Arms hold-down in `views` of destination d (views ≠ 0), keeping destsHoldArmed. */
+export function destArmHold(d: u32, views: u32): void {
+  let old = destGet(d, DEST_HOLD_VIEWS);
+  if (old == 0 && views != 0) destsHoldArmed++;
+  destSet(d, DEST_HOLD_VIEWS, old | views);
+}
+
+/**
  * Destinations of any table whose DEST_LOCK names a holder. Batch paths skip their per-record lock probe
  * (a trie walk) while it is 0; it never undercounts, since every holder is set through destSetLockHolder.
  */
@@ -140,6 +154,7 @@ export function destDetach(d: u32): bool {
 export function destRemove(d: u32): void {
   let t = destGet(d, DEST_TABLE);
   destSetLockHolder(d, LOCK_NONE);
+  if (destGet(d, DEST_HOLD_VIEWS) != 0) destsHoldArmed--;
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
   else {
     destSetState(d, 0);

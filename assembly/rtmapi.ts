@@ -23,7 +23,7 @@ import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder } from './dests';
+import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold } from './dests';
 import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
@@ -707,7 +707,7 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
   if (holdMs == 0) return ERROR_INVALID_PARAMETER;
   if (destLockedAgainst(d, e)) return ERROR_BUSY;
   let capped: u32 = holdMs > 0x7fffffff ? 0x7fffffff : holdMs;   // INFINITE → the longest hold (D-26)
-  destSet(d, DEST_HOLD_VIEWS, destGet(d, DEST_HOLD_VIEWS) | (views & 0xff));
+  destArmHold(d, views & 0xff);
   if (capped > destGet(d, DEST_HOLD_MS)) destSet(d, DEST_HOLD_MS, capped);
   return NO_ERROR;
 }

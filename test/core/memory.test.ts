@@ -5,7 +5,8 @@
 // left — then drives one allocation path of the IPv4 table to ERROR_NOT_ENOUGH_MEMORY: an update to 8
 // next hops, arming a TTL (timer heap), queueing a change notification, deleting the last route of a
 // held-down destination, a hold-down end, an expiry on the real clock (retried later, never thrown),
-// deregistration (before the JS-side clean-up), a batch load. Each time the public picture of
+// deregistration (before the JS-side clean-up), a batch load, a batch of updates whose deletes start
+// hold timers. Each time the public picture of
 // the instance (test/reference/public-snapshot.ts, with enumerations, queues and marks) is exactly as
 // before, checkInvariants passes on both tables, and after some ballast is deleted the same call
 // succeeds. Also: freed blocks merge back (random churn, then the same ballast fits again), handles
@@ -369,6 +370,41 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.rtm.runPending();
     expect(C.isRegistered).toBe(false);
     w.B.addRouteToDest({ dest: prefix(3), neighbour: w.nB });   // the lock went with C
+    w.invariants();
+  });
+
+  it('applyUpdates reserves the hold timers its deletes may start (issue 12 g)', () => {
+    const w = new World();
+    // 64 timed routes fill the timer heap's first block; the hold timer of prefix(0) needs a larger one
+    for (let i = 1; i <= 64; i++) w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0], timeToLive: 60_000, returnHandle: false });
+    const r0 = w.A.addRouteToDest({ dest: prefix(0), neighbour: w.nA[0] }).handle!;
+    const d = w.A.getExactMatchDestination({ dest: prefix(0) })!;
+    w.A.releaseDestInfo(d);
+    w.A.holdDestination({ dest: d.handle, holdTime: 1000 });
+    const del = (p: number) => ({
+      count: 1, keys: Uint32Array.of(((192 << 24) | (168 << 16) | (p << 8)) >>> 0, 0, 0, 0), lens: Uint8Array.of(24), kinds: Uint8Array.of(1),
+    });
+    w.fill();
+    w.rejects(() => w.A.applyUpdates(del(0)), { routes: [r0], probes: [prefix(0)] });
+    expect(w.A.isBestRoute(r0)).toBe(1);
+    // a batch across chunks (the check pass) reserves them too: UPD_MAX + 1 records, the delete in the second chunk
+    const MAX = w.core.k.UPD_MAX, n = MAX + 1;
+    const big = { count: n, keys: new Uint32Array(4 * n), lens: new Uint8Array(n), kinds: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      big.keys[4 * i] = ((192 << 24) | (168 << 16) | ((i === n - 1 ? 0 : 1 + (i % 64)) << 8)) >>> 0;
+      big.lens[i] = 24;
+      big.kinds[i] = 1;                                  // deletes of routes A has (the first ones) or not any more
+    }
+    w.rejects(() => w.A.applyUpdates(big), { routes: [r0], probes: [prefix(0), prefix(1)] });
+    w.unfill(2);
+    w.A.applyUpdates(del(0));
+    const held = w.A.getDestInfo({ dest: d.handle });
+    w.A.releaseDestInfo(held);
+    expect(held.viewInfo[0].holdRoute).toBe(r0);
+    w.clock.advance(1000);                              // the hold timer was armed: the hold ends on time
+    const ended = w.A.getDestInfo({ dest: d.handle });
+    w.A.releaseDestInfo(ended);
+    expect(ended.viewInfo[0].holdRoute).toBeUndefined();
     w.invariants();
   });
 
