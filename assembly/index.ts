@@ -22,11 +22,11 @@ export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, ro
 export {
   UPD_WORDS, UPD_LENKIND, UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX,
   BEST_ROUTE, BEST_OWNER, BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP,
-  BEST_NEIGHBOUR, BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, BEST_FIELDS,
+  BEST_NEIGHBOUR, BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, BEST_FIELDS, BESTLOG_WORDS, BESTLOG_MAX,
 } from './layout';
 export {
   notifyRegister, notifyDeregister, notifyGetChanged, notifyIgnoreX, notifyStatus, notifyMarkX, notifyDrain,
-  notifySignalDone, notifyInfo,
+  notifySignalDone, notifyInfo, bestWatchX, bestLogTakeX,
 } from './notifyapi';
 export { signalCount } from './notify';
 export {

@@ -469,3 +469,10 @@ export const BEST_INTERFACE: u32 = 9;
 export const BEST_VIEWS: u32 = 10;
 export const BEST_NEXTHOP_IPV4: u32 = 11;
 export const BEST_FIELDS: u32 = 12;
+
+// ╒══════════ Best-change log entry (notify.ts; bestLogTakeX copies them to IO_OUT): BESTLOG_WORDS × u32 ═╕
+// │ 0..3 destination key (MS word first) │ 4 prefix length                                                │
+// └── one entry per change that fired BEST in view 0 of the watched table, in order (RTMv1, spec §9.5) ──┘
+export const BESTLOG_WORDS: u32 = 5;
+/** Entries the log holds between two takes; more within one operation are counted as lost. */
+export const BESTLOG_MAX: u32 = 1024;

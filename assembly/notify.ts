@@ -5,18 +5,20 @@
 // while no callback is pending puts the registration on the signal list, which the facade drains to
 // schedule one RTM_CHANGE_NOTIFICATION. Costs: O(registrations of the table) per change. Allocation:
 // each queue is a growable block (blocks.ts) of dest slots, grown by notifyReserve before an operation's
-// first change, so that queueing never allocates.
+// first change, so that queueing never allocates. Also the best-change log of one watched table (the
+// RTMv1 layer's, spec §9.5): every change that fires BEST in view 0 appends its prefix, in order, to a
+// static buffer of BESTLOG_MAX entries (beyond that the entries are counted as lost).
 import {
   NIL, SLAB_NOTIFY, NOTIFY_WORDS, NOTIFY_TABLE, NOTIFY_OWNER, NOTIFY_INDEX, NOTIFY_VIEWS, NOTIFY_FLAGS, NOTIFY_QPTR,
   NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX,
   DEST_QUEUED, DEST_MARKED, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
-  NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD, NOTIFY_MARKS, SLAB_DEST, DEST_TABLE,
+  NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD, NOTIFY_MARKS, SLAB_DEST, DEST_TABLE, BESTLOG_WORDS, BESTLOG_MAX,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive } from './slab';
 import { blockAlloc, blockFree } from './blocks';
 import { destPin } from './routes';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet } from './dests';
+import { destGet, destSet, destKey, destLen } from './dests';
 import { destKeep } from './routes';
 
 // @ts-ignore: decorator
@@ -146,6 +148,7 @@ function enqueue(n: u32, d: u32): void {
  */
 export function notifyChange(t: u32, d: u32, f: u32): void {
   if (f == 0) return;
+  if (t == bestLogTable && (f & FIRED_BEST) != 0) bestLogAppend(d);
   let used = tableGet(t, TABLE_NOTIFY_USED);
   let supported = tableGet(t, TABLE_VIEWS);
   while (used != 0) {
@@ -225,3 +228,42 @@ export function notifyDrainSignals(out: usize, max: u32): u32 {
   return k;
 }
 
+
+// ── the best-change log (RTMv1 change messages, spec §9.5) ───────────────────────────────────────────
+/** The table whose view-0 BEST changes are logged (NIL: none). */
+export let bestLogTable: u32 = NIL;
+/** Entries in the log, and entries that did not fit since the last take. */
+export let bestLogLen: u32 = 0;
+let bestLogLost: u32 = 0;
+const BESTLOG: usize = memory.data(<i32>(BESTLOG_MAX * BESTLOG_WORDS * 4), 16);
+
+/** Starts logging table t (NIL stops); the log starts empty. */
+export function bestLogWatch(t: u32): void {
+  bestLogTable = t;
+  bestLogLen = 0;
+  bestLogLost = 0;
+}
+
+function bestLogAppend(d: u32): void {
+  if (bestLogLen >= BESTLOG_MAX) { bestLogLost++; return; }
+  let e = BESTLOG + (<usize>(bestLogLen++ * BESTLOG_WORDS) << 2);
+  memory.copy(e, destKey(d), 16);
+  store<u32>(e, destLen(d), 16);
+}
+
+/** Moves up to max entries (oldest first) to out; returns the count. */
+export function bestLogTake(out: usize, max: u32): u32 {
+  let k = bestLogLen < max ? bestLogLen : max;
+  let bytes = <usize>(k * BESTLOG_WORDS) << 2;
+  memory.copy(out, BESTLOG, bytes);
+  if (k < bestLogLen) memory.copy(BESTLOG, BESTLOG + bytes, <usize>((bestLogLen - k) * BESTLOG_WORDS) << 2);
+  bestLogLen -= k;
+  return k;
+}
+
+/** Entries lost since the last call (the log was full), resetting the count. */
+export function bestLogTakeLost(): u32 {
+  let n = bestLogLost;
+  bestLogLost = 0;
+  return n;
+}

@@ -87,10 +87,14 @@ export class Scheduler implements SchedulerPort {
     return n;
   }
 
-  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  /** The instance's best-route watch (Rtm.watchBestRoutes), run after every change. */
+  bestWatch: (() => void) | undefined;
+
+  /** After a change in the core: schedules the change-notification callbacks it signalled; tells the best-route watch. */
   afterChange(): void {
     this.signalGlobal ??= this.x.signalCount;
     if ((this.signalGlobal.value as number) > 0) drainSignals(this.inst);
+    if (this.bestWatch !== undefined) this.bestWatch();
   }
 
   /** The current time for LastChanged and deadlines, pushed to the core before mutating calls. */
