@@ -4,7 +4,9 @@
 // snapshots of a destination, and garbage collection by a full sweep before and after every public
 // call. Events are never delivered inside the causing call: a FIFO of pending callbacks plus route
 // and hold-down deadlines, run by runPending() or by a VirtualClock (each expiry/hold end followed by
-// its callbacks). Spec references (§x, D-nn) are to shared/spec/RTMv2-SPEC.md. Allocates freely.
+// its callbacks). watchBestRoutes (for the RTMv1 layer) lists the IPv4 prefixes whose unicast BEST fired
+// and tells them after the public call or timer step. Spec references (§x, D-nn) are to
+// shared/spec/RTMv2-SPEC.md. Allocates freely.
 
 import { RtmError, type StatusName } from '../../src/errors.js';
 import { AF_INET, AF_INET6, type Family, type NetAddressLike } from '../../src/address.js';
