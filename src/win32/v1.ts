@@ -299,12 +299,38 @@ function reportChange(obs: EntityLike, prefix: string): void {
  */
 function onBestChange(prefix: string | undefined): void {
   if (ownCall > 0) return;
+  if (prefix === undefined) rescanAll = true;
+  else retry.add(prefix);
+  catchUp();
+}
+
+/** Changes the watch was told of and has not reported yet (a read failed, e.g. at full memory). */
+const retry = new Set<string>();
+let rescanAll = false;
+
+/**
+ * Reports what the watch was told of. A read that fails (ERROR_NOT_ENOUGH_MEMORY while taking a
+ * reference) never fails the RTMv2 call that made the change: the network waits here and is reported at
+ * the next change or the next RtmDequeueRouteChangeMessage.
+ */
+function catchUp(): void {
   const obs = observer();
-  if (obs === undefined) return;
-  if (prefix !== undefined) { reportChange(obs, prefix); return; }
-  const seen = new Set<string>();
-  for (const d of obs.dests({ views: RTM_VIEW_MASK_UCAST })) { seen.add(d.prefix); reportChange(obs, d.prefix); }
-  for (const p of [...reported.keys()]) if (!seen.has(p)) reportChange(obs, p);
+  if (obs === undefined || stopWatch === undefined) { retry.clear(); rescanAll = false; return; }
+  try {
+    if (rescanAll) {
+      const seen = new Set<string>();
+      for (const d of obs.dests({ views: RTM_VIEW_MASK_UCAST })) seen.add(d.prefix);
+      for (const p of reported.keys()) seen.add(p);
+      for (const p of seen) retry.add(p);
+      rescanAll = false;
+    }
+    for (const p of retry) {
+      reportChange(obs, p);
+      retry.delete(p);
+    }
+  } catch (err) {
+    if (err instanceof RtmInternalError || !(err instanceof RtmError)) throw err;
+  }
 }
 
 /** Starts watching instance 0 (first client): the cache starts as the table's current best routes. */
@@ -323,6 +349,8 @@ function unwatch(): void {
   const stop = stopWatch;
   stopWatch = undefined;
   reported.clear();
+  retry.clear();
+  rescanAll = false;
   try {
     stop?.();
   } catch (err) {
@@ -492,6 +520,7 @@ export function RtmDequeueRouteChangeMessage(
     const c = client(ClientHandle, op);
     if (c.event === null) return ERROR_INVALID_HANDLE;
     const flags = outRef(Flags, op, 'Flags');
+    if (retry.size > 0 || rescanAll) catchUp();
     const cur = optStruct(CurBestRoute, op, 'CurBestRoute'), prev = optStruct(PrevBestRoute, op, 'PrevBestRoute');
     const m = c.queue.shift();
     if (m === undefined) {
