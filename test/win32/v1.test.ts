@@ -412,6 +412,28 @@ describe.each(implsWith('ttl', 'enums', 'notify'))('$name: RTMv1', (impl) => {
     expect(dequeue(rip.h)).toMatchObject({ status: W.NO_ERROR, flags: W.RTM_ROUTE_DELETED });
   });
 
+  it('§9.5 decision: the first client starts from the table as it is (RTMv2 routes added before it registered)', () => {
+    useImpl(impl);
+    const v2 = register(W.PROTO_IP_OSPF, 1, { callback: false });
+    const n = nextHop(v2.h, '10.0.0.9', 9);
+    const r = addRouteOk(v2.h, '10.1.0.0/16', { neighbour: n, metric: 3 }).handle;
+    const rip = client(W.PROTO_IP_RIP);
+    expect(dequeue(rip.h).status).toBe(W.ERROR_NO_MESSAGES);
+    addRouteOk(v2.h, '10.1.0.0/16', { route: r, neighbour: n, metric: 4 });
+    expect(W.RtmDeleteRouteToDest(v2.h, r, W.ref(0))).toBe(W.NO_ERROR);
+    const got = [dequeue(rip.h), dequeue(rip.h)];
+    expect(got.map((m) => [m.status, m.flags])).toEqual([[W.ERROR_MORE_MESSAGES, W.RTM_ROUTE_CHANGED], [W.NO_ERROR, W.RTM_ROUTE_DELETED]]);
+    expect([got[0].prev.RR_FamilySpecificData.FSD_Metric, got[0].cur.RR_FamilySpecificData.FSD_Metric]).toEqual([3, 4]);
+    expect(got[1].prev).toMatchObject({ RR_RoutingProtocol: W.PROTO_IP_OSPF, RR_InterfaceID: 9 });
+    // the last client gone, the watch stops; a new first client starts again from the table
+    expect(W.RtmDeregisterClient(rip.h)).toBe(W.NO_ERROR);
+    addRouteOk(v2.h, '10.2.0.0/16', { neighbour: n });
+    const bgp = client(W.PROTO_IP_BGP);
+    expect(dequeue(bgp.h).status).toBe(W.ERROR_NO_MESSAGES);
+    addRouteOk(v2.h, '10.2.0.0/16', { neighbour: n, metric: 9 });
+    expect(dequeue(bgp.h)).toMatchObject({ status: W.NO_ERROR, flags: W.RTM_ROUTE_CHANGED });
+  });
+
   it('bad RTMv1 arguments', () => {
     useImpl(impl);
     const rip = client(W.PROTO_IP_RIP);
