@@ -24,7 +24,7 @@ export interface BatchContext {
   live(op: string): void;
   /** Pushes the clock to the core (LastChanged). */
   syncNow(): void;
-  /** Schedules the change-notification callbacks the core signalled. */
+  /** Schedules the change-notification callbacks the core signalled and re-arms the real-clock timer (a delete may start a hold-down). */
   afterChange(): void;
 }
 

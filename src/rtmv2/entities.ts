@@ -134,6 +134,7 @@ export function deregister(cx: Ctx): void {
   check(cx.x.entityDeregister(cx.handle), op);
   forgetRegistrations(cx, regs);
   inst.scheduler.afterChange();
+  inst.scheduler.armTimers();   // its deleted routes may start hold-downs (real clock)
   cx.registered = false;
   inst.entities.delete(cx.slot);
   markSlot(inst, cx.family, cx.opaqueSlot, false);

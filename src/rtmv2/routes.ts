@@ -114,6 +114,7 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   check(cx.x.routeDeleteR(cx.handle, nullable(route, op)), op);   // consumes the caller's reference, if any
   const flags = readResult(cx.core, 1);
   cx.inst.scheduler.afterChange();
+  cx.inst.scheduler.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
   return flags;
 }
 
