@@ -279,10 +279,9 @@ async function compileSource(wasm: WasmSource): Promise<WebAssembly.Module> {
  */
 async function compileDefault(build: CoreBuild): Promise<WebAssembly.Module> {
   if (inlined !== undefined && build === 'release') return WebAssembly.compile(inlined());
-  const url = wasmUrl(build);
-  if (build !== 'release' || hostOrUndefined() !== undefined) return compileUrl(url);
+  if (build !== 'release' || hostOrUndefined() !== undefined) return compileUrl(wasmUrl(build));
   try {
-    return await compileUrl(url);
+    return await compileUrl(wasmUrl(build));        // throws too where import.meta.url is gone (iife bundles)
   } catch (err) {
     let bytes: Uint8Array<ArrayBuffer>;
     try {

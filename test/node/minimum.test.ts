@@ -1,7 +1,8 @@
 // The oldest Node that package.json `engines` claims (20.0.0, before process.getBuiltinModule): the packed
 // package's README quick starts, Rtm.createSync and W.initializeSync, loading the bundled table by path,
 // and the `rtm` CLI, run by that Node (test/node-min: the npm registry's `node` package, installed by
-// .ci/run). Skips with a message when it is not installed, except in CI, where it must be. ~10 s.
+// .ci/run, which exports its path as RTM_NODE_MIN). Skips with a message when it is not installed, except
+// in CI, where it must be. ~10 s.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/data.js';
 import { QUICK_START_LINES, installPacked, writeQuickStarts } from '../helpers/packed.js';
 
-const NODE_MIN = join(PROJECT_ROOT, 'test/node-min/node_modules/node/bin/node');
+// RTM_NODE_MIN: where .ci/run installed it (the README check's fresh clone reuses that one)
+const NODE_MIN = process.env.RTM_NODE_MIN ?? join(PROJECT_ROOT, 'test/node-min/node_modules/node/bin/node');
 const present = existsSync(NODE_MIN);
 const engines = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
 
