@@ -4,7 +4,7 @@
 // starts as written and loads the bundled 1.06M-prefix table from a fetch Response; the test checks what
 // they printed and how the .wasm was found. No bundler configuration beyond entry and output folder.
 // Skips with a message when /usr/bin/chromium is absent, except in CI (.ci/run installs it). ~40 s.
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -103,6 +103,7 @@ describe.skipIf(!present)('the packed package in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     for (const s of servers) await s.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens `url`, waits for window.__rtm; returns its lines and the responses (status, path). */

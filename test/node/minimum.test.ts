@@ -4,10 +4,10 @@
 // .ci/run, which exports its path as RTM_NODE_MIN). Skips with a message when it is not installed, except
 // in CI, where it must be. ~10 s.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/data.js';
 import { QUICK_START_LINES, installPacked, writeQuickStarts } from '../helpers/packed.js';
 
@@ -27,6 +27,7 @@ describe.skipIf(!present)(`the oldest Node engines claims (${engines})`, () => {
   const run = (file: string, args: string[] = []) =>
     spawnSync(NODE_MIN, [file, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, RTM_WASM: '' }, timeout: 120_000 });
 
+  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
   beforeAll(() => {
     dir = installPacked('node-min');
     writeQuickStarts(dir);

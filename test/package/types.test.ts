@@ -4,9 +4,9 @@
 // and under bundler resolution (DOM, no Node types; every shipped .d.ts it reaches checked). tsc from this
 // repository; ~20 s.
 import { spawnSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/data.js';
 import { installPacked } from '../helpers/packed.js';
 
@@ -49,6 +49,7 @@ function tsc(dir: string, compilerOptions: Record<string, unknown>): { status: n
 
 describe('the packed types', () => {
   let dir = '';
+  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
   beforeAll(() => {
     dir = installPacked('types');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
