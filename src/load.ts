@@ -7,7 +7,7 @@
 // Memory: constant in the file size (batches are reused); one JS Map entry per distinct next hop.
 import { Rtm } from './rtm.js';
 import { Entity } from './entity.js';
-import { openTable, TableOptions, TableInput, TableFormat, RouteBatch } from './readers/index.js';
+import { openTable, readAll, TableOptions, TableInput, TableFormat, RouteBatch, TableContents } from './readers/index.js';
 import type { MrtPeer } from './readers/index.js';
 import { Family, formatPrefix } from './address.js';
 import type { NextHopHandle } from './types.js';
@@ -46,7 +46,19 @@ export interface LoadSummary {
 
 export type LoadOptions = TableOptions;
 
-/** Loads a table file (or bytes, or '-' for stdin) into `rtm`. @throws RtmError (ERROR_INVALID_DATA with file and line/offset, ERROR_FILE_NOT_FOUND, …) */
+/**
+ * Reads a whole table (any TableInput) into one batch per family, without an Rtm: the records, their
+ * prefixes and attributes, and the reader's statistics. Allocates the whole table (stream with
+ * openTable() for large inputs).
+ * @throws as openTable(): RtmError (ERROR_FILE_NOT_FOUND, …), TableFormatError (ERROR_INVALID_DATA)
+ */
+export function readTable(input: TableInput, options: TableOptions = {}): Promise<TableContents> {
+  return readAll(input, options);
+}
+
+/**
+ * Loads a table into `rtm`: a path (Node; '-' for stdin), bytes, a Blob, a Response, a ReadableStream or
+ * chunks; plain or gzip. @throws RtmError (ERROR_INVALID_DATA with file and line/offset, ERROR_FILE_NOT_FOUND, …) */
 export async function loadTable(rtm: Rtm, input: TableInput, options: LoadOptions = {}): Promise<LoadSummary> {
   const t0 = performance.now();
   const reader = await openTable(input, options);
@@ -113,7 +125,7 @@ export async function loadTable(rtm: Rtm, input: TableInput, options: LoadOption
     }
   }
   return {
-    file: typeof input === 'string' ? input : '(bytes)', format: reader.format, records, skipped: reader.skipped,
+    file: typeof input === 'string' ? input : reader.file, format: reader.format, records, skipped: reader.skipped,
     routesCreated, destsCreated, entities: [...entities.values()], histogram, bytesRead: reader.bytesRead,
     ms: performance.now() - t0,
   };

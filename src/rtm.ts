@@ -3,7 +3,7 @@
 // interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
 // shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
 // costs two table records and two root nodes.
-import { Core, loadCore, loadCoreSync, CoreBuild } from './port/core.js';
+import { Core, loadCore, loadCoreSync, type CoreBuild, type WasmSource } from './port/core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
 import { Family, formatPrefix, parseIPv4 } from './address.js';
@@ -20,7 +20,20 @@ import { INFINITE } from './constants.js';
 
 export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
 export { Table };
-export type { RouteSummary };
+export type { RouteSummary, CoreBuild, WasmSource };
+
+/** Options of Rtm.create / Rtm.createSync: the instance's (RtmOptions) and where its core comes from. */
+export interface CreateOptions extends RtmOptions {
+  /** 'release' (default; RTM_WASM=debug in the environment selects 'debug') or 'debug' (asserts on). */
+  build?: CoreBuild;
+  /**
+   * The core's .wasm (API.md §6): a URL or string (Node: also a file path), a Response, bytes or a
+   * WebAssembly.Module. Used only while no core is loaded yet (one core serves every instance). Default:
+   * the file beside the package, found by bundlers (Vite) and static hosting, else an inlined copy.
+   * createSync takes bytes or a module only.
+   */
+  wasm?: WasmSource;
+}
 
 /** The instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
 const watchers = new WeakMap<Core, Rtm>();
@@ -81,18 +94,24 @@ export class Rtm implements Instance {
     this.scheduler = new Scheduler(this);
   }
 
-  /** Creates an instance (browsers and Node). */
-  static async create(options: RtmOptions & { build?: CoreBuild } = {}): Promise<Rtm> {
-    return new Rtm(await loadCore(options.build), options);
+  /**
+   * Creates an instance (browsers and Node).
+   * @throws RtmError ERROR_FILE_NOT_FOUND (the core could not be fetched or read: the message names the URL
+   *   or path), ERROR_INVALID_DATA (not a WebAssembly module), ERROR_INVALID_PARAMETER (bad options)
+   */
+  static async create(options: CreateOptions = {}): Promise<Rtm> {
+    const { build, wasm, ...rest } = options;
+    return new Rtm(await loadCore(build, wasm), rest);
   }
 
   /**
-   * Creates an instance synchronously (Node and workers). `core` (internal, tests): a core of its own,
-   * e.g. createCoreSync(), instead of the process-wide one.
+   * Creates an instance synchronously: Node, workers, `wasm` given as bytes or a module, rtm-wasm/inline,
+   * or once a core was loaded (await Rtm.create()). `core` (internal, tests): a core of its own, e.g.
+   * createCoreSync(), instead of the process-wide one.
    */
-  static createSync(options: RtmOptions & { build?: CoreBuild; /** @internal */ core?: Core } = {}): Rtm {
-    const { core, ...rest } = options;
-    return new Rtm(core ?? loadCoreSync(rest.build), rest);
+  static createSync(options: CreateOptions & { /** @internal */ core?: Core } = {}): Rtm {
+    const { core, build, wasm, ...rest } = options;
+    return new Rtm(core ?? loadCoreSync(build, wasm), rest);
   }
 
   /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */

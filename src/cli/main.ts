@@ -2,6 +2,7 @@
 // and the version, and turns errors into 'rtm: <message>' on stderr and a documented exit status
 // (output.ts: 0 ok, 1 runtime/data error, 2 usage, 3 internal, 130 interrupted). main() is the testable
 // core (streams injected); run() wires it to the process (exit status, EPIPE, SIGINT).
+import '../node/host.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

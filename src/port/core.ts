@@ -5,9 +5,12 @@
 //  - k: every exported constant, read once (constants.ts);
 //  - u32()/i32()/f64(): views over linear memory, rebuilt when memory has grown (one comparison per
 //    access), and res(i), the result registers.
-// Which build is loaded: RTM_WASM=debug|release (default release). Allocates only at load time.
+// Which build is loaded: RTM_WASM=debug|release (default release). Where it comes from: the `wasm` option
+// (URL, Response, bytes, Module), an inlined copy (rtm-wasm/inline), else the .wasm beside the package
+// (read through the Node host, fetched elsewhere). Imports no `node:` module. Allocates only at load time.
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { RtmInternalError, check } from '../errors.js';
+import { RtmError, RtmInternalError, check } from '../errors.js';
+import { hostOrUndefined } from '../host.js';
 import { bindExports, type CoreExports, type GuardState } from './exports.js';
 import { readConstants, type CoreConstants, type ConstantName } from './constants.js';
 
@@ -136,8 +139,17 @@ export class Core {
   guard<T>(f: () => T): T { return f(); }
 }
 
+/**
+ * Where the core comes from (`Rtm.create({ wasm })`): a URL (string or URL; in Node a string may also be a
+ * file path), a `Response`, the bytes of the .wasm, or the compiled `WebAssembly.Module`.
+ */
+export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
 let moduleCache: Partial<Record<CoreBuild, WebAssembly.Module>> = {};
 let coreCache: Partial<Record<CoreBuild, Core>> = {};
+let pending: Partial<Record<CoreBuild, Promise<Core>>> = {};
+/** The release core's bytes, when an entry inlined them (rtm-wasm/inline). */
+let inlined: (() => Uint8Array<ArrayBuffer>) | undefined;
 
 function imports(getCore: () => Core | undefined) {
   return {
@@ -158,67 +170,213 @@ function imports(getCore: () => Core | undefined) {
   };
 }
 
-async function wasmBytes(build: CoreBuild): Promise<Uint8Array<ArrayBuffer>> {
-  const { readFile } = await import('node:fs/promises');
-  const bytes = await readFile(await wasmPath(build));
-  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
-}
-
-async function wasmPath(build: CoreBuild): Promise<string> {
-  const { fileURLToPath } = await import('node:url');
-  return fileURLToPath(wasmUrl(build));
-}
-
-/** URL of build/<build>.wasm, found by walking up from this file to the package root. */
+/**
+ * URL of the core's .wasm: build/<build>.wasm beside src/, dist/build/<build>.wasm beside dist/src/
+ * (npm run build copies it there), so one relative path serves both trees. The release URL is written as
+ * `new URL('literal', import.meta.url)`, the form bundlers (Vite) and static hosting resolve; other builds
+ * go through a variable so that bundlers leave them alone.
+ */
 export function wasmUrl(build: CoreBuild): URL {
-  // src/port/core.ts → ../../build ; dist/src/port/core.js → ../../../build
-  const here = new URL('.', import.meta.url);
-  const up = here.pathname.includes('/dist/src/') ? '../../../' : '../../';
-  return new URL(`${up}build/${build}.wasm`, here);
+  if (build === 'release') return new URL('../../build/release.wasm', import.meta.url);
+  const here = import.meta.url;
+  return new URL(`../../build/${build}.wasm`, here);
 }
 
-/** The process-wide core (created on first use), asynchronously: works in browsers and Node. */
-export async function loadCore(build: CoreBuild = defaultBuild()): Promise<Core> {
-  const cached = coreCache[build];
-  if (cached) return cached;
-  let mod = moduleCache[build];
-  if (!mod) {
-    const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-    mod = isNode ? await WebAssembly.compile(await wasmBytes(build))
-      : await WebAssembly.compileStreaming(fetch(wasmUrl(build)));
-    moduleCache[build] = mod;
+/** @internal rtm-wasm/inline: the release core from these bytes, with no file to find. */
+export function useInlinedWasm(bytes: () => Uint8Array<ArrayBuffer>): void {
+  inlined = bytes;
+}
+
+/** Base64 to bytes (the inlined core). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function loadError(where: string, reason: string, cause?: unknown): RtmError {
+  return new RtmError('ERROR_FILE_NOT_FOUND', 'create', `cannot load the core from ${where}: ${reason}`, { cause });
+}
+
+function bytesOf(src: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
+  return src instanceof ArrayBuffer ? new Uint8Array(src)
+    : new Uint8Array(src.buffer as ArrayBuffer, src.byteOffset, src.byteLength);
+}
+
+async function compileBytes(bytes: Uint8Array<ArrayBuffer>, where: string, servedAs?: string): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (err) {
+    const as = servedAs ? ` (served as ${servedAs})` : '';
+    throw new RtmError('ERROR_INVALID_DATA', 'create', `${where}: not a WebAssembly module${as}: ${(err as Error).message}`, { cause: err });
   }
-  if (coreCache[build]) return coreCache[build]!;
-  let core: Core | undefined;
-  const { exports } = await instantiate(mod, imports(() => core));
-  core = new Core(rawExports(exports), build);
+}
+
+/** A fetched .wasm: streaming compilation when served as application/wasm, else from arrayBuffer(). */
+async function compileResponse(res: Response, where: string): Promise<WebAssembly.Module> {
+  if (!res.ok) throw loadError(where, `HTTP ${res.status} ${res.statusText}`.trimEnd());
+  const type = res.headers.get('content-type') ?? '';
+  if (/^application\/wasm\b/i.test(type) && typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch (err) {
+      throw new RtmError('ERROR_INVALID_DATA', 'create', `${where}: not a WebAssembly module: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  // a server that does not say application/wasm (compileStreaming would refuse it): compile the bytes
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await res.arrayBuffer();
+  } catch (err) {
+    throw loadError(where, (err as Error).message, err);
+  }
+  return compileBytes(new Uint8Array(bytes), where, type || 'no Content-Type');
+}
+
+async function compileUrl(url: URL): Promise<WebAssembly.Module> {
+  const host = hostOrUndefined();
+  if (host !== undefined && url.protocol === 'file:') {
+    let bytes: Uint8Array;
+    try {
+      bytes = await host.readFile(url);
+    } catch (err) {
+      throw loadError(host.fileURLToPath(url), (err as Error).message, err);
+    }
+    return compileBytes(bytesOf(bytes), host.fileURLToPath(url));
+  }
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (err) {
+    throw loadError(url.href, `fetch failed (${(err as Error).message})`, err);
+  }
+  return compileResponse(res, url.href);
+}
+
+/** A string is an absolute URL, else (Node) a file path, else a URL relative to the page. */
+function urlOf(text: string): URL {
+  try {
+    return new URL(text);
+  } catch { /* not absolute */ }
+  const host = hostOrUndefined();
+  if (host !== undefined) return host.pathToFileURL(text);
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(text, base);
+  } catch (err) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', 'create', `wasm: '${text}' is not a URL`, { cause: err });
+  }
+}
+
+function isResponse(x: unknown): x is Response {
+  return typeof Response === 'function' && x instanceof Response;
+}
+
+async function compileSource(wasm: WasmSource): Promise<WebAssembly.Module> {
+  if (wasm instanceof WebAssembly.Module) return wasm;
+  if (wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm)) return compileBytes(bytesOf(wasm), '<bytes>');
+  if (isResponse(wasm)) return compileResponse(wasm, wasm.url !== '' ? wasm.url : '<response>');
+  if (typeof wasm === 'string') return compileUrl(urlOf(wasm));
+  if (wasm instanceof URL) return compileUrl(wasm);
+  throw new RtmError('ERROR_INVALID_PARAMETER', 'create',
+    'wasm must be a URL, a Response, bytes (ArrayBuffer, Uint8Array) or a WebAssembly.Module');
+}
+
+/**
+ * The module of the default core: the inlined bytes (rtm-wasm/inline), else the file beside the package
+ * (Node: read; elsewhere: fetched), else, when that fetch fails (a bundler that did not ship the file,
+ * e.g. esbuild), the inlined copy loaded on demand. The error names the URL tried.
+ */
+async function compileDefault(build: CoreBuild): Promise<WebAssembly.Module> {
+  if (inlined !== undefined && build === 'release') return WebAssembly.compile(inlined());
+  if (build !== 'release' || hostOrUndefined() !== undefined) return compileUrl(wasmUrl(build));
+  try {
+    return await compileUrl(wasmUrl(build));        // throws too where import.meta.url is gone (iife bundles)
+  } catch (err) {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = decodeBase64((await import('../../build/release-inline.js')).wasmBase64);
+    } catch {
+      throw err;
+    }
+    return WebAssembly.compile(bytes);
+  }
+}
+
+/**
+ * The process-wide core (created on first use), asynchronously: works in browsers and Node. `wasm` says
+ * where the core comes from; it is used only while no core of this build is loaded yet (one core serves
+ * every instance). A failed load can be retried.
+ * @throws RtmError ERROR_FILE_NOT_FOUND (naming the URL or path), ERROR_INVALID_DATA (not a module),
+ *   ERROR_INVALID_PARAMETER (a `wasm` of another type)
+ */
+export async function loadCore(build: CoreBuild = defaultBuild(), wasm?: WasmSource): Promise<Core> {
+  const cached = coreCache[build];
+  if (cached) return cached;
+  let p = pending[build];
+  if (p === undefined) {
+    p = (async () => {
+      const mod = moduleCache[build] ?? (wasm !== undefined ? await compileSource(wasm) : await compileDefault(build));
+      moduleCache[build] ??= mod;
+      if (coreCache[build]) return coreCache[build]!;          // a synchronous load finished meanwhile
+      let core: Core | undefined;
+      const { exports } = await instantiate(mod, imports(() => core));
+      core = new Core(rawExports(exports), build);
+      coreCache[build] = core;
+      return core;
+    })();
+    pending[build] = p;
+    const mine = p;
+    p.then(() => { delete pending[build]; }, () => { if (pending[build] === mine) delete pending[build]; });
+  }
+  return p;
+}
+
+/** The process-wide core, synchronously (Node, workers, or after an awaited load). */
+export function loadCoreSync(build: CoreBuild = defaultBuild(), wasm?: WasmSource): Core {
+  const cached = coreCache[build];
+  if (cached) return cached;
+  const core = createCoreSync(build, wasm);
   coreCache[build] = core;
   return core;
 }
 
-/** The process-wide core, synchronously (Node and workers). */
-export function loadCoreSync(build: CoreBuild = defaultBuild()): Core {
-  const cached = coreCache[build];
+function moduleSync(build: CoreBuild, wasm: WasmSource | undefined): WebAssembly.Module {
+  const cached = moduleCache[build];
   if (cached) return cached;
-  const core = createCoreSync(build);
-  coreCache[build] = core;
-  return core;
+  let mod: WebAssembly.Module;
+  if (wasm instanceof WebAssembly.Module) mod = wasm;
+  else if (wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm)) mod = new WebAssembly.Module(bytesOf(wasm));
+  else if (wasm !== undefined) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', 'createSync',
+      'synchronous loading takes wasm as bytes or a WebAssembly.Module (for a URL or a Response: await Rtm.create)');
+  } else if (inlined !== undefined && build === 'release') mod = new WebAssembly.Module(inlined());
+  else {
+    const host = hostOrUndefined();
+    if (host === undefined) {
+      throw new RtmInternalError('synchronous loading needs Node, the wasm option (bytes or a WebAssembly.Module), '
+        + 'rtm-wasm/inline, or a core loaded before (await Rtm.create() once)');
+    }
+    const url = wasmUrl(build);
+    let bytes: Uint8Array;
+    try {
+      bytes = host.readFileSync(url);
+    } catch (err) {
+      throw loadError(host.fileURLToPath(url), (err as Error).message, err);
+    }
+    mod = new WebAssembly.Module(bytesOf(bytes));
+  }
+  moduleCache[build] = mod;
+  return mod;
 }
 
 /**
  * A private core instance with its own linear memory, not the process-wide one (tests that need a core
- * in its initial state). Node only.
+ * in its initial state). Node, workers, or with `wasm` given as bytes or a module.
  */
-export function createCoreSync(build: CoreBuild = defaultBuild()): Core {
-  let mod = moduleCache[build];
-  if (!mod) {
-    const req = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule;
-    if (!req) throw new RtmInternalError('synchronous loading needs Node (use Rtm.create in browsers)');
-    const fs = req('node:fs') as typeof import('node:fs');
-    const url = req('node:url') as typeof import('node:url');
-    mod = new WebAssembly.Module(fs.readFileSync(url.fileURLToPath(wasmUrl(build))));
-    moduleCache[build] = mod;
-  }
+export function createCoreSync(build: CoreBuild = defaultBuild(), wasm?: WasmSource): Core {
+  const mod = moduleSync(build, wasm);
   let core: Core | undefined;
   const { exports } = instantiateSync(mod, imports(() => core));
   core = new Core(rawExports(exports), build);
@@ -239,4 +397,5 @@ function rawExports(exports: Record<string, unknown>): Record<string, unknown> {
 export function resetCoreCache(): void {
   coreCache = {};
   moduleCache = {};
+  pending = {};
 }

@@ -1,18 +1,20 @@
-// Byte streaming for the readers. Opens a path ('-' = stdin), a Uint8Array/Buffer or an (async) iterable of
-// chunks; detects gzip by its magic (1f 8b) and inflates with zlib while streaming; hands out decompressed
-// chunks one at a time, with push-back for format sniffing. Memory is bounded by the read size
-// (READ_CHUNK_BYTES) and zlib's output chunk (INFLATE_CHUNK_BYTES); no input is ever held whole.
-// bytesRead counts raw (compressed) bytes, to set against totalBytes (the file size) for progress.
+// Byte streaming for the readers, portable: bytes, ArrayBuffer, Blob, Response, ReadableStream<Uint8Array>,
+// (async) iterables of chunks, and in Node (through the host, src/host.ts) paths and '-' for stdin. Detects
+// gzip by its magic (1f 8b) and inflates while streaming: zlib in Node, DecompressionStream elsewhere.
+// Hands out decompressed chunks one at a time, with push-back for format sniffing. Memory is bounded by the
+// read size (READ_CHUNK_BYTES) and the inflater's output chunk; no input is ever held whole. bytesRead
+// counts raw (compressed) bytes, to set against totalBytes (the input size) for progress.
 
-import { createReadStream, fstatSync, type ReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip, type Gunzip } from 'node:zlib';
 import { RtmError } from '../errors.js';
+import { hostOrUndefined } from '../host.js';
 import { TableFormatError, openError } from './errors.js';
 
-/** What a reader reads: a file path ('-' = stdin), bytes, or chunks (e.g. a Node Readable). */
-export type TableInput = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+/**
+ * What a reader reads: a file path ('-' = stdin; Node only), bytes, a `Blob`, a `Response` (e.g. from
+ * `fetch`), a `ReadableStream<Uint8Array>`, or chunks (an (async) iterable, e.g. a Node Readable).
+ */
+export type TableInput = string | Uint8Array | ArrayBuffer | Blob | Response | ReadableStream<Uint8Array>
+  | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 export const READ_CHUNK_BYTES = 256 * 1024;
 export const INFLATE_CHUNK_BYTES = 64 * 1024;
@@ -95,19 +97,29 @@ export class ByteSource {
     }
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       this.gzip = true;
-      const gunzip: Gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
-      const feed = Readable.from(rest(), { objectMode: false });
-      this.streams.push(gunzip, feed);
-      pipeline(feed, gunzip, () => { /* errors surface through the gunzip iterator */ });
-      this.it = gunzip[Symbol.asyncIterator]();
+      const host = hostOrUndefined();
+      if (host !== undefined) {
+        const z = host.gunzip(rest(), INFLATE_CHUNK_BYTES);
+        this.streams.push(...z.release);
+        this.it = z.chunks;
+      } else {
+        this.webGzip = true;
+        this.it = webGunzip(rest(), this);
+      }
     } else {
       this.it = rest();
     }
   }
 
+  /** @internal The error a raw chunk source threw (told apart from inflater errors). */
+  sourceError: unknown = undefined;
+  private webGzip = false;
+
   private streamError(err: unknown): unknown {
     const code = (err as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && code.startsWith('Z_')) {
+    // zlib's errors carry Z_* codes; DecompressionStream's are TypeErrors that the source did not throw
+    const inflater = this.webGzip && err !== this.sourceError && !(err instanceof RtmError);
+    if ((typeof code === 'string' && code.startsWith('Z_')) || inflater) {
       return new TableFormatError(this.op, this.name, `corrupt gzip data (${(err as Error).message})`, {}, { cause: err });
     }
     return openError(err, this.op, this.name);
@@ -122,32 +134,48 @@ export class ByteSource {
 export async function openSource(input: TableInput, op: string, name?: string,
   readBytes = READ_CHUNK_BYTES): Promise<ByteSource> {
   if (typeof input === 'string') {
-    if (input === '-') {
-      let size: number | undefined;
-      try {
-        const st = fstatSync(0);
-        if (st.isFile()) size = st.size;
-      } catch { /* no stdin descriptor: size unknown */ }
-      const src = new ByteSource(op, name ?? '<stdin>', size);
-      await src.attach(process.stdin[Symbol.asyncIterator](), undefined);
-      return src;
+    const host = hostOrUndefined();
+    if (host === undefined) {
+      throw new RtmError('ERROR_INVALID_PARAMETER', op,
+        `${input}: file paths need Node; pass bytes, a Blob, a Response or a ReadableStream`);
     }
-    let size: number;
+    let file;
     try {
-      const st = await stat(input);
-      if (st.isDirectory()) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${input}: is a directory`);
-      size = st.size;
+      file = await host.openFile(input, readBytes, op);
     } catch (err) {
-      throw openError(err, op, input);
+      throw openError(err, op, input === '-' ? '<stdin>' : input);
     }
-    const src = new ByteSource(op, name ?? input, size);
-    const stream: ReadStream = createReadStream(input, { highWaterMark: readBytes });
-    await src.attach(stream[Symbol.asyncIterator](), stream);
+    const src = new ByteSource(op, name ?? (input === '-' ? '<stdin>' : input), file.size);
+    await src.attach(file.chunks, file.release);
     return src;
   }
+  if (input instanceof ArrayBuffer) input = new Uint8Array(input);
   if (input instanceof Uint8Array) {
     const src = new ByteSource(op, name ?? '<bytes>', input.length);
     await src.attach(slices(input, readBytes), undefined);
+    return src;
+  }
+  if (isResponse(input)) {
+    const where = input.url !== '' ? input.url : '<response>';
+    if (!input.ok) {
+      throw new RtmError('ERROR_FILE_NOT_FOUND', op, `${where}: HTTP ${input.status} ${input.statusText}`.trimEnd());
+    }
+    const length = input.headers.get('content-length');
+    // with a Content-Encoding, Content-Length counts the encoded bytes, not what the body yields
+    const size = length !== null && input.headers.get('content-encoding') === null ? Number(length) : undefined;
+    const src = new ByteSource(op, name ?? where, Number.isFinite(size) ? size : undefined);
+    if (input.body === null) await src.attach(slices(new Uint8Array(0), 1), undefined);
+    else await src.attach(checked(streamChunks(input.body), op, src.name, src), undefined);
+    return src;
+  }
+  if (isBlob(input)) {
+    const src = new ByteSource(op, name ?? '<blob>', input.size);
+    await src.attach(checked(streamChunks(input.stream()), op, src.name, src), undefined);
+    return src;
+  }
+  if (isReadableStream(input)) {
+    const src = new ByteSource(op, name ?? '<stream>', undefined);
+    await src.attach(checked(streamChunks(input), op, src.name, src), undefined);
     return src;
   }
   if (input !== null && typeof input === 'object' && (Symbol.asyncIterator in input || Symbol.iterator in input)) {
@@ -155,10 +183,55 @@ export async function openSource(input: TableInput, op: string, name?: string,
     const it = Symbol.asyncIterator in input
       ? (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
       : toAsync((input as Iterable<Uint8Array>)[Symbol.iterator]());
-    await src.attach(checked(it, op, src.name), undefined);
+    await src.attach(checked(it, op, src.name, src), undefined);
     return src;
   }
-  throw new RtmError('ERROR_INVALID_PARAMETER', op, 'input must be a path, a Uint8Array or an iterable of Uint8Array');
+  throw new RtmError('ERROR_INVALID_PARAMETER', op,
+    'input must be a path, bytes, a Blob, a Response, a ReadableStream or an iterable of Uint8Array');
+}
+
+function isResponse(x: unknown): x is Response {
+  return typeof Response === 'function' && x instanceof Response;
+}
+function isBlob(x: unknown): x is Blob {
+  return typeof Blob === 'function' && x instanceof Blob;
+}
+function isReadableStream(x: unknown): x is ReadableStream<Uint8Array> {
+  return typeof ReadableStream === 'function' && x instanceof ReadableStream;
+}
+
+/** A ReadableStream's chunks through its reader (not every browser makes streams async-iterable). */
+function streamChunks(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
+  const reader = stream.getReader();
+  return {
+    async next(): Promise<IteratorResult<Uint8Array>> {
+      const r = await reader.read();
+      if (r.done) { reader.releaseLock(); return { done: true, value: undefined }; }
+      return { done: false, value: r.value };
+    },
+    async return(): Promise<IteratorResult<Uint8Array>> {
+      await reader.cancel().catch(() => { /* already errored */ });
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+/** Inflates gzip with the platform's DecompressionStream (no host). A source error is remembered on `src`. */
+function webGunzip(raw: AsyncGenerator<Uint8Array>, src: ByteSource): AsyncIterator<Uint8Array> {
+  const input = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let r: IteratorResult<Uint8Array>;
+      try {
+        r = await raw.next();
+      } catch (err) {
+        src.sourceError = err;
+        throw err;
+      }
+      if (r.done) controller.close(); else controller.enqueue(r.value);
+    },
+    async cancel() { await raw.return(undefined); },
+  });
+  return streamChunks(input.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>));
 }
 
 async function* slices(bytes: Uint8Array, sliceBytes: number): AsyncGenerator<Uint8Array> {
@@ -173,11 +246,17 @@ async function* toAsync(it: Iterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   }
 }
 
-/** Rejects chunks that are not bytes (a string chunk from a text-mode stream, say). */
-function checked(it: AsyncIterator<unknown>, op: string, name: string): AsyncIterator<Uint8Array> {
+/** Rejects chunks that are not bytes (a string chunk from a text-mode stream, say); remembers source errors. */
+function checked(it: AsyncIterator<unknown>, op: string, name: string, src: ByteSource): AsyncIterator<Uint8Array> {
   return {
     async next(): Promise<IteratorResult<Uint8Array>> {
-      const r = await it.next();
+      let r: IteratorResult<unknown>;
+      try {
+        r = await it.next();
+      } catch (err) {
+        src.sourceError = err;
+        throw err;
+      }
       if (!r.done && !(r.value instanceof Uint8Array)) {
         throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name}: chunks must be Uint8Array, got ${typeof r.value}`);
       }
@@ -197,7 +276,15 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The bytes as a one-byte-per-char string (ASCII/Latin-1); no UTF-8 decoding cost. */
+interface BufferLike { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: 'latin1'): string } }
+const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+const latin1Decoder = NodeBuffer === undefined ? new TextDecoder('latin1') : undefined;
+
+/**
+ * The bytes as a one-char-per-byte string (ASCII as is; no UTF-8 decoding cost): Node's Buffer, else
+ * TextDecoder('latin1') (windows-1252: one UTF-16 unit per byte too, so offsets hold).
+ */
 export function latin1(chunk: Uint8Array): string {
-  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+  if (NodeBuffer !== undefined) return NodeBuffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+  return latin1Decoder!.decode(chunk);
 }

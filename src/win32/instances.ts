@@ -10,7 +10,7 @@
 // makes must give handles that are unique across instances (the WASM core does: one core, one handle
 // space). Nothing here allocates per call except instance creation.
 
-import { loadCore, loadCoreSync } from '../port/core.js';
+import { loadCore, loadCoreSync, type WasmSource } from '../port/core.js';
 import { RtmError, RtmInternalError } from '../errors.js';
 import { Rtm } from '../rtm.js';
 import type { EntityLike, RtmLike, RtmOptions } from '../types.js';
@@ -32,15 +32,15 @@ const resetHooks: (() => void)[] = [];
 /**
  * Loads and compiles the WASM core (browsers and Node). Call once per process before the first
  * registration; later calls return at once. In Node, registration also loads the core synchronously
- * on first use, so this is optional there.
+ * on first use, so this is optional there. `wasm`: where the core comes from, as Rtm.create's option.
  */
-export async function initialize(): Promise<void> {
-  await loadCore();
+export async function initialize(options: { wasm?: WasmSource } = {}): Promise<void> {
+  await loadCore(undefined, options.wasm);
 }
 
-/** initialize(), synchronously (Node and workers). Idempotent. */
-export function initializeSync(): void {
-  loadCoreSync();
+/** initialize(), synchronously (Node, workers; `wasm` as bytes or a WebAssembly.Module). Idempotent. */
+export function initializeSync(options: { wasm?: WasmSource } = {}): void {
+  loadCoreSync(undefined, options.wasm);
 }
 
 // ── Instances ────────────────────────────────────────────────────────────────────────────────────────
