@@ -468,8 +468,9 @@ export const BEST_FIELDS: u32 = 12;
 
 // ── Snapshots of the unicast forwarding structure (snapshot.ts; src/fib/ publishes them) ───────────────
 // ╒══════════ Watch record: SNAP_WATCH_WORDS = 8 × u32 (one per table being published; static memory) ══╕
-// │ 0 table slot + 1 (0 = free) │ 1 the table's GEN word when watched │ 2 dirty-list block (u32 entries) │
-// │ 3 entries used │ 4 entries the block holds │ 5 flags (SNAP_F_*) │ 6 last block marked (NIL) │ 7 —    │
+// │ 0 table slot + 1 (0 = free) │ 1 the table's GEN word when watched │ 2 dirty-list block: a cache of   │
+// │ 256 recent marks, then the entries │ 3 entries used │ 4 entries the block holds │ 5 flags (SNAP_F_*) │
+// │ 6 last block marked (NIL) │ 7 —                                                                     │
 // └── an entry is a 1 KiB block of the table's 16-8-8 structure (byte address >> 10) written since the ─┘
 //     last take; SNAP_F_FULL: the list overflowed or the structure was built or freed — copy it all
 export const SNAP_WATCH_WORDS: u32 = 8;
@@ -485,7 +486,7 @@ export const SNAP_F_FULL: u32 = 1;
 /** log2 of the block a dirty mark names (fib.ts chunks are 1 KiB and 1 KiB-aligned; level 1 is 256 blocks). */
 export const SNAP_BLOCK_SHIFT: u32 = 10;
 /** Dirty-list entries of a new watch, and the most a list grows to (a full copy is cheaper beyond). */
-export const SNAP_LIST_MIN: u32 = 1024;
+export const SNAP_LIST_MIN: u32 = 4096;
 export const SNAP_LIST_MAX: u32 = 65536;
 
 // ╒══════════ Range segment (snapRangesNext, at IO_OUT): SNAP_SEG_WORDS = 5 × u32 ════════════════════════╕

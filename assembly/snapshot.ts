@@ -9,7 +9,7 @@
 // (blocks.ts) taken at watch time and regrown only at a take, never during an update; a full list flags
 // the table for a full copy instead.
 import {
-  NIL, TABLE_GEN, TABLE_ROOT, DEST_S_DETACHED, SNAP_WATCH_WORDS, SNAP_WATCH_MAX, SNAP_W_TABLE, SNAP_W_GEN,
+  NIL, TABLE_GEN, TABLE_ROOT, TABLE_FIB, DEST_S_DETACHED, SNAP_WATCH_WORDS, SNAP_WATCH_MAX, SNAP_W_TABLE, SNAP_W_GEN,
   SNAP_W_LIST, SNAP_W_LEN, SNAP_W_CAP, SNAP_W_FLAGS, SNAP_W_LAST, SNAP_F_FULL, SNAP_BLOCK_SHIFT, SNAP_LIST_MIN,
   SNAP_LIST_MAX, SNAP_SEG_WORDS, SNAP_SEG_DEST, SNAP_SEG_MAX,
 } from './layout';
@@ -50,14 +50,26 @@ export function snapSelect(t: u32): void {
 // @ts-ignore: decorator
 @inline export function snapMark(a: usize): void { if (cur != 0) markIn(cur, a); }
 
+// A watch's block holds a direct-mapped cache of SNAP_CACHE recently marked blocks (by block & mask; a
+// painting recursion returns to the same parent block after each child), then the list of marks.
+const SNAP_CACHE: u32 = 256;
+const CACHE_BYTES: usize = SNAP_CACHE * 4;
+
+// @ts-ignore: decorator
+@inline function listBytes(cap: u32): usize { return CACHE_BYTES + (<usize>cap << 2); }
+
 function markIn(w: usize, a: usize): void {
   let b = <u32>(a >>> SNAP_BLOCK_SHIFT);
   if (b == wGet(w, SNAP_W_LAST)) return;          // consecutive stores mostly hit one block
   wSet(w, SNAP_W_LAST, b);
+  let blk = <usize>wGet(w, SNAP_W_LIST);
+  let c = blk + ((<usize>(b & (SNAP_CACHE - 1))) << 2);
+  if (load<u32>(c) == b) return;                   // marked since the last take
+  store<u32>(c, b);
   if ((wGet(w, SNAP_W_FLAGS) & SNAP_F_FULL) != 0) return;
   let n = wGet(w, SNAP_W_LEN);
   if (n == wGet(w, SNAP_W_CAP)) { wSet(w, SNAP_W_FLAGS, wGet(w, SNAP_W_FLAGS) | SNAP_F_FULL); return; }
-  store<u32>(<usize>wGet(w, SNAP_W_LIST) + (<usize>n << 2), b);
+  store<u32>(blk + CACHE_BYTES + (<usize>n << 2), b);
   wSet(w, SNAP_W_LEN, n + 1);
 }
 
@@ -70,7 +82,7 @@ export function snapStructure(t: u32): void {
 }
 
 function unwatch(w: usize): void {
-  blockFree(<usize>wGet(w, SNAP_W_LIST), <usize>wGet(w, SNAP_W_CAP) << 2);
+  blockFree(<usize>wGet(w, SNAP_W_LIST), listBytes(wGet(w, SNAP_W_CAP)));
   wSet(w, SNAP_W_TABLE, 0);
   watching--;
 }
@@ -91,8 +103,9 @@ export function snapWatchX(t: u32): i32 {
     if (free == 0 && wGet(w, SNAP_W_TABLE) == 0) free = w;
   }
   if (free == 0) return ERROR_NOT_ENOUGH_MEMORY;
-  let list = blockAlloc(<usize>SNAP_LIST_MIN << 2);
+  let list = blockAlloc(listBytes(SNAP_LIST_MIN));
   if (list == 0) return ERROR_NOT_ENOUGH_MEMORY;
+  memory.fill(list, 0xff, CACHE_BYTES);
   wSet(free, SNAP_W_TABLE, t + 1);
   wSet(free, SNAP_W_GEN, tableGet(t, TABLE_GEN));
   wSet(free, SNAP_W_LIST, <u32>list);
@@ -103,6 +116,9 @@ export function snapWatchX(t: u32): i32 {
   watching++;
   return NO_ERROR;
 }
+
+/** Byte address of table t's 16-8-8 structure (level 1; its chunks hang below), 0 = none or not a table. */
+export function snapFibX(t: u32): u32 { return tableValid(t) ? tableGet(t, TABLE_FIB) : 0; }
 
 /** Stops dirty marks for table t; ERROR_NOT_FOUND if it was not watched. */
 export function snapUnwatchX(t: u32): i32 {
@@ -124,14 +140,16 @@ export function snapDirtyX(t: u32, max: u32): i32 {
   let w = watchOf(t);
   if (w == 0) return ERROR_NOT_FOUND;
   wSet(w, SNAP_W_LAST, NIL);
+  memory.fill(<usize>wGet(w, SNAP_W_LIST), 0xff, CACHE_BYTES);
   let flags = wGet(w, SNAP_W_FLAGS);
   if ((flags & SNAP_F_FULL) != 0) {
     let cap = wGet(w, SNAP_W_CAP);
     // a list that filled up is doubled (when memory allows); one emptied by a build or free is not
     if (wGet(w, SNAP_W_LEN) == cap && cap < SNAP_LIST_MAX) {
-      let bigger = blockAlloc(<usize>cap << 3);
+      let bigger = blockAlloc(listBytes(cap << 1));
       if (bigger != 0) {
-        blockFree(<usize>wGet(w, SNAP_W_LIST), <usize>cap << 2);
+        memory.fill(bigger, 0xff, CACHE_BYTES);
+        blockFree(<usize>wGet(w, SNAP_W_LIST), listBytes(cap));
         wSet(w, SNAP_W_LIST, <u32>bigger);
         wSet(w, SNAP_W_CAP, cap << 1);
       }
@@ -143,7 +161,7 @@ export function snapDirtyX(t: u32, max: u32): i32 {
   }
   let n = wGet(w, SNAP_W_LEN);
   let k = n < max ? n : max;
-  let list = <usize>wGet(w, SNAP_W_LIST);
+  let list = <usize>wGet(w, SNAP_W_LIST) + CACHE_BYTES;
   let out = ioPtr(IO_OUT);
   for (let i: u32 = 0; i < k; i++) store<u32>(out + (<usize>i << 2), load<u32>(list + (<usize>(n - 1 - i) << 2)));
   wSet(w, SNAP_W_LEN, n - k);

@@ -19,6 +19,16 @@ export interface FibSnapshot {
   readonly family: 4 | 6;
   /** The version readers now answer from (1 after the first publish). */
   readonly version: number;
+  /** What the last publish did (for tuning and benchmarks). */
+  readonly lastPublish: PublishInfo;
+}
+
+/** How a publish brought its generation up to date. */
+export interface PublishInfo {
+  /** 'blocks': changed 1 KiB blocks of the IPv4 structure copied; 'full': the whole structure; 'ranges': rebuilt. */
+  mode: 'blocks' | 'full' | 'ranges' | 'none';
+  /** Blocks (blocks, full) or segments (ranges) written. */
+  units: number;
 }
 
 /** Most the buffer may grow to (its address space is reserved, not committed, by the runtime). */
@@ -30,6 +40,7 @@ interface GrowableShared extends SharedArrayBuffer { grow(bytes: number): void; 
 const GrowableShared = SharedArrayBuffer as unknown as new (bytes: number, o: { maxByteLength: number }) => GrowableShared;
 
 class Snapshot implements FibSnapshot {
+  lastPublish: PublishInfo = { mode: 'none', units: 0 };
   constructor(readonly buffer: SharedArrayBuffer, readonly family: 4 | 6, private readonly h: Int32Array) {}
   get version(): number { return Atomics.load(this.h, L.HDR_VERSION); }
 }
@@ -37,7 +48,7 @@ class Snapshot implements FibSnapshot {
 interface Region { off: number; words: number }
 
 export class Publisher {
-  readonly snapshot: FibSnapshot;
+  readonly snapshot: Snapshot;
   private readonly core: Core;
   private readonly t: number;
   private readonly family: 4 | 6;
@@ -84,7 +95,7 @@ export class Publisher {
     const nv = (v + 1) | 0, g = nv & 1;
     Atomics.store(h, L.HDR_WRITING, nv);        // readers of generation g (version v - 1) answer again
     const c = this.core;
-    const fib = this.family === 4 ? c.x.tableStat(this.t, c.k.TABLE_FIB) >>> 0 : 0;
+    const fib = this.family === 4 ? c.x.snapFibX(this.t) >>> 0 : 0;
     if (fib !== 0) this.publishStride(g, fib);
     else this.publishRanges(g);
     Atomics.store(h, L.HDR_VERSION, nv);
@@ -169,8 +180,12 @@ export class Publisher {
     let done = false;
     if (!this.needsFull[g] && this.h[hg + L.G_KIND] === L.KIND_STRIDE) {
       done = this.copyBlocks(g, this.prevDirty) && this.copyBlocks(g, dirty);
+      this.snapshot.lastPublish = { mode: 'blocks', units: this.prevDirty.size + dirty.size };
     }
-    if (!done) this.copyAll(g);
+    if (!done) {
+      this.copyAll(g);
+      this.snapshot.lastPublish = { mode: 'full', units: this.slots + 256 };
+    }
     this.needsFull[g] = false;
     this.prevDirty = dirty;
   }
@@ -313,5 +328,6 @@ export class Publisher {
     h[hg + L.G_KWORDS] = kw;
     h[hg + L.G_REGION] = r.off;
     h[hg + L.G_KIND] = L.KIND_RANGES;
+    this.snapshot.lastPublish = { mode: 'ranges', units: n };
   }
 }

@@ -43,6 +43,7 @@ describe.each([4, 6] as Family[])('FibReader (IPv%i)', (family) => {
     expect(reader.family).toBe(family);
     const keys = probes(seed, set, 30_000);
     expectAgrees(l, reader, keys, `seed ${seed} v1`);
+    let blockPublishes = 0;
     for (let round = 1; round <= 6; round++) {
       updateRound(l, seed * 100 + round, round === 3 ? 3_000 : 300);
       const before = tableAnswers(l, keys);
@@ -50,6 +51,11 @@ describe.each([4, 6] as Family[])('FibReader (IPv%i)', (family) => {
       expect(again, 'the same snapshot object').toBe(snap);
       expect(again.buffer).toBe(snap.buffer);
       expect(snap.version).toBe(round + 1);
+      // IPv4 with a structure copies changed blocks (a full copy fills both generations after the first
+      // publish and after a dirty list overflowed); IPv6 and small IPv4 tables rebuild their ranges
+      const modes = family === 4 && fib ? ['full', 'blocks'] : ['ranges'];
+      expect(modes, `round ${round}: ${snap.lastPublish.mode}`).toContain(snap.lastPublish.mode);
+      if (snap.lastPublish.mode === 'blocks') blockPublishes++;
       expectAgrees(l, reader, keys, `seed ${seed} round ${round}`);
       // unpublished changes are not seen: the reader keeps the published version
       updateRound(l, seed * 100 + round + 50, 200);
@@ -58,6 +64,7 @@ describe.each([4, 6] as Family[])('FibReader (IPv%i)', (family) => {
       const d = firstDiff(got, before);
       if (d >= 0) expect(got[d], `seed ${seed} round ${round}: probe ${d} after unpublished updates`).toBe(before[d]);
     }
+    if (family === 4 && fib) expect(blockPublishes, 'incremental publishes').toBeGreaterThanOrEqual(3);
     // a reader attached later sees the latest version
     expectAgrees(l, FibReader.attach(table.publish().buffer), keys, `seed ${seed} late reader`);
     expect(table.core.checkInvariants()).toBe(0);
@@ -76,9 +83,10 @@ describe('FibReader on a real table', () => {
     const reader = FibReader.attach(snap.buffer);
     const keys = probes(3, set, 200_000);
     expectAgrees(l, reader, keys, 'tier-1 v1');
-    for (let round = 1; round <= 3; round++) {
-      updateRound(l, 700 + round, 2_000);
+    for (let round = 1; round <= 4; round++) {
+      updateRound(l, 700 + round, round === 1 ? 2_000 : 500);
       l.rtm.ipv4.publish();
+      if (round > 2) expect(snap.lastPublish.mode, `round ${round}`).toBe('blocks');
       expectAgrees(l, reader, keys, `tier-1 round ${round}`);
     }
     // bytes per prefix of the snapshot: two generations of the 16-8-8 copy
