@@ -4,8 +4,8 @@
 // inside announced prefixes, and delete rate — each with its ratio to the naive reference model
 // (test/reference/trie-model.ts) measured in the same run on the same data. Uses the release core.
 // Then the simulator hot paths of issue 9 (bench/hot.ts) and lookups across cores of issue 11 (bench/pool.ts),
-// each its own section. Writes bench/RESULTS.md (with
-// the command and the dataset's prefix-length histogram) and prints it.
+// each its own section. Writes bench/RESULTS.md (with the command and the dataset's prefix-length
+// histogram) and prints it.
 import { Bench } from 'tinybench';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
