@@ -97,6 +97,60 @@ describe('FibReader on a real table', () => {
   });
 });
 
+describe('Table.publish across structure changes', () => {
+  it('follows an IPv4 table whose forwarding structure is built and freed between publishes', () => {
+    const set = randomPrefixes(8, 4, 3_000);
+    const l = loaded(set, 8);
+    const x = l.rtm.core.x, t = l.rtm.ipv4.core.t;
+    const snap = l.rtm.ipv4.publish();
+    const reader = FibReader.attach(snap.buffer);
+    const keys = probes(8, set, 20_000);
+    expect(snap.lastPublish.mode).toBe('ranges');
+    expectAgrees(l, reader, keys, 'no structure');
+    try {
+      x.fibThreshold(l.rtm.ipv4.core.destCount + 100);   // the next 100 destinations build the structure
+      const fresh = randomPrefixes(81, 4, 300);
+      l.e.addRoutesBatch({ count: 300, keys: fresh.keys, lens: fresh.lens, nextHops: new Float64Array(300).fill(l.nh),
+        views: new Uint8Array(300).fill(1) });
+      expect(x.tableHasFib(t)).toBe(1);
+      l.rtm.ipv4.publish();
+      expect(snap.lastPublish.mode).toBe('full');
+      expectAgrees(l, reader, keys, 'structure built');
+      updateRound(l, 82, 200);
+      l.rtm.ipv4.publish();
+      expectAgrees(l, reader, keys, 'structure built, second generation');
+      updateRound(l, 83, 200);
+      l.rtm.ipv4.publish();
+      expect(snap.lastPublish.mode).toBe('blocks');
+      expectAgrees(l, reader, keys, 'structure kept in step');
+      // withdraw most routes: below a quarter of the threshold the structure is freed
+      const n = set.count;
+      l.e.applyUpdates({ count: n, keys: set.keys, lens: set.lens, kinds: new Uint8Array(n).fill(1) });
+      expect(x.tableHasFib(t)).toBe(0);
+      l.rtm.ipv4.publish();
+      expect(snap.lastPublish.mode).toBe('ranges');
+      expectAgrees(l, reader, keys, 'structure freed');
+    } finally {
+      x.fibThreshold(0);
+    }
+    expect(l.rtm.ipv4.core.checkInvariants()).toBe(0);
+    l.rtm.close();
+  });
+
+  it('publishes more IPv4 tables than the core tracks (full copies beyond SNAP_WATCH_MAX), each correct', () => {
+    const tables = Array.from({ length: 34 }, (_, i) => loaded(randomPrefixes(200 + i, 4, 300), 200 + i, true));
+    const readers = tables.map((l) => FibReader.attach(l.rtm.ipv4.publish().buffer));
+    for (let round = 0; round < 2; round++) {
+      tables.forEach((l, i) => {
+        updateRound(l, 300 + i * 10 + round, 50);
+        l.rtm.ipv4.publish();
+        expectAgrees(l, readers[i], probes(i, l.set, 3_000), `table ${i} round ${round}`);
+      });
+    }
+    for (const l of tables) l.rtm.close();
+  });
+});
+
 describe('FibReader errors', () => {
   it('rejects a buffer that is not a snapshot with ERROR_INVALID_PARAMETER', () => {
     for (const b of [new SharedArrayBuffer(256), new ArrayBuffer(256), undefined, 7]) {
