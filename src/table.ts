@@ -195,9 +195,6 @@ export class Table {
     return this.publisher.publish();
   }
 
-  /** Bytes of this table's snapshot buffer (0 before the first publish). */
-  get snapshotBytes(): number { return this.publisher?.bytes ?? 0; }
-
   /** The prefix of a destination id ('10.0.0.0/8'). Allocates the string. */
   destPrefix(destId: number): string { this.ctx.usable('destPrefix'); return this.core.destPrefix(destId); }
 

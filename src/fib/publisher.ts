@@ -102,12 +102,6 @@ export class Publisher {
     return this.snapshot;
   }
 
-  /** Stops the core's dirty marks for this table (the snapshot keeps its last version). */
-  release(): void {
-    if (this.watched) this.core.x.snapUnwatchX(this.t);
-    this.watched = false;
-  }
-
   // ── regions ─────────────────────────────────────────────────────────────────────────────────────────
   private alloc(words: number): Region {
     for (let i = 0; i < this.free.length; i++) {
