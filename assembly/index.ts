@@ -19,7 +19,7 @@ export {
 } from './debug';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
 export {
-  snapWatchX, snapUnwatchX, snapDirtyX, snapFibX, snapRangesBeginX, snapRangesNextX,
+  snapWatchX, snapDirtyX, snapFibX, snapRangesBeginX, snapRangesNextX,
 } from './snapshot';
 export { SNAP_SEG_WORDS, SNAP_SEG_DEST, SNAP_SEG_MAX, SNAP_BLOCK_SHIFT } from './layout';
 export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, routeEsiMark } from './hot';

@@ -120,14 +120,6 @@ export function snapWatchX(t: u32): i32 {
 /** Byte address of table t's 16-8-8 structure (level 1; its chunks hang below), 0 = none or not a table. */
 export function snapFibX(t: u32): u32 { return tableValid(t) ? tableGet(t, TABLE_FIB) : 0; }
 
-/** Stops dirty marks for table t; ERROR_NOT_FOUND if it was not watched. */
-export function snapUnwatchX(t: u32): i32 {
-  let w = watchOf(t);
-  if (w == 0) return ERROR_NOT_FOUND;
-  unwatch(w);
-  return NO_ERROR;
-}
-
 /**
  * Takes up to `max` (≤ IO_BATCH_MAX × 4) dirty marks of table t into IO_OUT (block numbers, newest
  * first). RES0 = marks written, RES1 = 1 if the whole structure must be copied instead (the marks are

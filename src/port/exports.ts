@@ -166,8 +166,6 @@ export interface CoreExports {
   routeLoad(eh: number, n: number, from: number): number;
   /** assembly/snapshot.ts: `snapWatchX(t: u32): i32` */
   snapWatchX(t: number): number;
-  /** assembly/snapshot.ts: `snapUnwatchX(t: u32): i32` */
-  snapUnwatchX(t: number): number;
   /** assembly/snapshot.ts: `snapDirtyX(t: u32, max: u32): i32` */
   snapDirtyX(t: number, max: number): number;
   /** assembly/snapshot.ts: `snapFibX(t: u32): u32` */
@@ -266,8 +264,8 @@ export const FUNCTION_NAMES = [
   'timerNext', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
   'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
   'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
-  'routeLoad', 'snapWatchX', 'snapUnwatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX',
-  'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
+  'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX',
+  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
   'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
   'notifySignalDone', 'notifyInfo', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR',
   'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX',
@@ -578,7 +576,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
   const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
   const snapWatchX_ = fn(raw, 'snapWatchX') as (t: number) => number;
-  const snapUnwatchX_ = fn(raw, 'snapUnwatchX') as (t: number) => number;
   const snapDirtyX_ = fn(raw, 'snapDirtyX') as (t: number, max: number) => number;
   const snapFibX_ = fn(raw, 'snapFibX') as (t: number) => number;
   const snapRangesBeginX_ = fn(raw, 'snapRangesBeginX') as (t: number) => number;
@@ -698,7 +695,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
     routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
     snapWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapWatchX_(t); } catch (e) { throw g.trap(e); } },
-    snapUnwatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapUnwatchX_(t); } catch (e) { throw g.trap(e); } },
     snapDirtyX(t: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return snapDirtyX_(t, max); } catch (e) { throw g.trap(e); } },
     snapFibX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapFibX_(t); } catch (e) { throw g.trap(e); } },
     snapRangesBeginX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapRangesBeginX_(t); } catch (e) { throw g.trap(e); } },
