@@ -4,7 +4,9 @@
 // crashes fails the call in flight with LookupPoolError and the pool stays usable; close() ends the
 // workers and later calls throw ERROR_INVALID_HANDLE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
 import { LookupPool, LookupPoolError } from '../../src/pool/pool.js';
+import { workerSource } from '../../src/pool/worker.js';
 import { RtmError } from '../../src/errors.js';
 import type { Family } from '../../src/address.js';
 import { probes, randomPrefixes } from '../helpers/random.js';
@@ -47,6 +49,32 @@ describe.each([4, 6] as Family[])('LookupPool (IPv%i)', (family) => {
     // a small batch is answered on the calling thread, with the same answers
     const few = keys.subarray(0, family === 4 ? 100 : 400);
     await expectPoolAgrees(few, tableAnswers(l, few), 'small batch');
+    l.rtm.close();
+  });
+});
+
+describe('the Web Worker source', () => {
+  it('answers as the table when run with a Web Worker\'s `self` (emulated over worker_threads)', async () => {
+    const set = randomPrefixes(15, 4, 20_000);
+    const l = loaded(set, 15, true);
+    const snap = l.rtm.ipv4.publish();
+    const fakeSelf = "const { parentPort: __p } = require('node:worker_threads');\n" +
+      'const self = { postMessage: (m) => __p.postMessage(m), set onmessage(f) { __p.on(\'message\', (d) => f({ data: d })); } };\n';
+    const w = new Worker(fakeSelf + workerSource('web'), { eval: true });
+    const replies: unknown[] = [];
+    const next = () => new Promise<unknown>((res) => w.once('message', res));
+    expect(await next()).toEqual({ ready: true });
+    const keys = new Uint32Array(new SharedArrayBuffer(4 * 10_000)), out = new Int32Array(new SharedArrayBuffer(4 * 10_000));
+    keys.set(probes(16, set, 10_000));
+    w.postMessage({ op: 'attach', snap: 1, buffer: snap.buffer });
+    w.postMessage({ op: 'batch', call: 7, snap: 1, keys: keys.buffer, kOff: 0, kLen: 10_000, out: out.buffer, oOff: 0, oLen: 10_000, from: 0, to: 10_000 });
+    replies.push(await next());
+    const want = tableAnswers(l, keys);
+    expect(replies[0]).toEqual({ call: 7, hits: want.filter((x) => x >= 0).length });
+    expect(firstDiff(out, want)).toBe(-1);
+    w.postMessage({ op: 'batch', call: 8, snap: 2, keys: keys.buffer, kOff: 0, kLen: 10_000, out: out.buffer, oOff: 0, oLen: 10_000, from: 0, to: 10 });
+    expect(await next()).toMatchObject({ call: 8, error: { code: 'ERROR_INVALID_PARAMETER' } });
+    await w.terminate();
     l.rtm.close();
   });
 });
