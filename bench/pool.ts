@@ -6,7 +6,7 @@
 // snapshot bytes per prefix for IPv4 (16-8-8 copy) and IPv6 (ranges, rebuilt per publish).
 // Run alone: `npm run build && node --expose-gc dist/bench/pool.js` (`--quick`, `--runs N`, `--no-write`).
 // Writes its section of bench/RESULTS.md (between its markers); `npm run bench` runs it too.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -58,6 +58,32 @@ function load(set: PrefixSet): { rtm: Rtm; e: Entity; nh: number } {
   return { rtm, e, nh };
 }
 
+/** CPU and run-queue wait ns of every thread of this process (Linux: schedstat of each /proc/self/task entry; empty elsewhere). */
+function threadTimes(): Map<string, [number, number]> {
+  const m = new Map<string, [number, number]>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const f = readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ');
+      m.set(tid, [Number(f[0]), Number(f[1])]);
+    }
+  } catch { /* not Linux */ }
+  return m;
+}
+
+/**
+ * The busiest threads between two threadTimes() (the pool's workers during a batch): their CPU ms and the ms
+ * they waited for a CPU, busiest first; the main thread (its tid is the pid) is left out.
+ */
+function busiest(a: Map<string, [number, number]>, b: Map<string, [number, number]>, n: number): { cpu: number; wait: number }[] {
+  const d: { cpu: number; wait: number }[] = [];
+  for (const [tid, [c1, w1]] of b) {
+    if (tid === String(process.pid)) continue;
+    const [c0, w0] = a.get(tid) ?? [0, 0];
+    d.push({ cpu: (c1 - c0) / 1e6, wait: (w1 - w0) / 1e6 });
+  }
+  return d.sort((x, y) => y.cpu - x.cpu).slice(0, n);
+}
+
 function sharedCopy(a: Uint32Array): Uint32Array {
   const c = new Uint32Array(new SharedArrayBuffer(a.byteLength));
   c.set(a);
@@ -107,7 +133,7 @@ export async function benchPool(runs = RUNS): Promise<string> {
   const reader = FibReader.attach(snap.buffer);
   const out = new Int32Array(new SharedArrayBuffer(BATCH * 4));
   const check = new Int32Array(BATCH);
-  const ratios: number[] = [];
+  const ratios: number[] = [], cpuRatios: number[] = [];
   for (const [name, inside] of [['uniform', false], ['in-prefix', true]] as const) {
     const keys = sharedCopy(new AddressStream(4, inside ? set : undefined).take(BATCH));
     // answers agree with the table before anything is timed
@@ -118,12 +144,19 @@ export async function benchPool(runs = RUNS): Promise<string> {
     checks.push(`${name}: pool answers equal Table.lookupBatch on all ${BATCH} addresses: ${same}`);
     await pool1.lookupBatch(keys, out);                 // warm both
     const t1: number[] = [], t2: number[] = [], tr1: number[] = [], tt: number[] = [];
+    const cpu1: number[] = [], cpu2: number[] = [], wait2: number[] = [];
     for (let r = 0; r < runs; r++) {
       const order = r % 2 === 0 ? [pool1, pool2] : [pool2, pool1];
       for (const p of order) {
+        const before = threadTimes();
         const s = performance.now();
         await p.lookupBatch(keys, out);
         (p === pool1 ? t1 : t2).push(performance.now() - s);
+        const w = busiest(before, threadTimes(), p.workers);
+        if (w.length === p.workers) {
+          if (p === pool1) cpu1.push(w[0].cpu);
+          else { cpu2.push(w[0].cpu); wait2.push(Math.max(w[0].wait, w[1].wait)); }
+        }
       }
       let s = performance.now();
       reader.lookupBatch(keys, out);
@@ -137,6 +170,11 @@ export async function benchPool(runs = RUNS): Promise<string> {
     const mps = (ms: number) => BATCH / ms / 1000;
     rows.push(`| IPv4 LookupPool, 1 worker, ${name} | M lookups/s | **${fmt(mps(m1))}** | ${t1.map((x) => fmt(mps(x))).join(' / ')} | ${BATCH} addresses per batch |`);
     rows.push(`| IPv4 LookupPool, 2 workers, ${name} | M lookups/s | **${fmt(mps(m2))}** | ${t2.map((x) => fmt(mps(x))).join(' / ')} | **${fmt(ratio)}×** one worker (medians; per round: ${t1.map((x, i) => fmt(x / t2[i])).join(' / ')}) |`);
+    if (cpu1.length > 0 && cpu2.length > 0) {
+      const c1 = median(cpu1), c2 = median(cpu2);
+      cpuRatios.push(c1 / c2);
+      rows.push(`| IPv4 2 workers vs 1 on CPU time, ${name} | × | **${fmt(c1 / c2)}** | ${cpu1.map((x, i) => fmt(x / (cpu2[i] ?? NaN))).join(' / ')} | the batch's CPU ms on 1 worker ÷ the busier of 2 workers' (${fmt(c1)} / ${fmt(c2)} ms): the speed-up with a free core per worker; the 2 workers waited ${fmt(median(wait2))} ms (median) for a CPU per batch |`);
+    }
     rows.push(`| IPv4 FibReader on the main thread, ${name} | M lookups/s | **${fmt(mps(median(tr1)))}** | ${tr1.map((x) => fmt(mps(x))).join(' / ')} | the reader alone, no worker |`);
     rows.push(`| IPv4 Table.lookupBatch (the core, main thread), ${name} | M lookups/s | **${fmt(mps(median(tt)))}** | ${tt.map((x) => fmt(mps(x))).join(' / ')} | for comparison |`);
   }
@@ -215,6 +253,7 @@ export async function benchPool(runs = RUNS): Promise<string> {
     ...rows,
     '',
     `Target of issue 11: 2 workers ≥ 1.8× one worker on 2^23-address batches: ${worst >= 1.8 ? 'met' : 'not met'} (${ratios.map(fmt).join('× uniform, ')}× in-prefix, medians of the same run).`,
+    ...(cpuRatios.length > 0 ? [`On CPU time (what the workers would take with a free core each): ${cpuRatios.map(fmt).join('× uniform, ')}× in-prefix.`] : []),
     `Load average of the machine (2 cores, shared with other sessions) at the start / end: ${load0} / ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
     ...checks.map((c) => `- check: ${c}`),
     POOL_END,
