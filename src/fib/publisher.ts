@@ -96,8 +96,15 @@ export class Publisher {
     Atomics.store(h, L.HDR_WRITING, nv);        // readers of generation g (version v - 1) answer again
     const c = this.core;
     const fib = this.family === 4 ? c.x.snapFibX(this.t) >>> 0 : 0;
-    if (fib !== 0) this.publishStride(g, fib);
-    else this.publishRanges(g);
+    try {
+      if (fib !== 0) this.publishStride(g, fib);
+      else this.publishRanges(g);
+    } catch (e) {
+      // readers stay on version v (WRITING = v + 1 leaves it alone); the dirty marks taken are lost, so
+      // both generations are copied whole next time
+      this.needsFull[0] = this.needsFull[1] = true;
+      throw e;
+    }
     Atomics.store(h, L.HDR_VERSION, nv);
     return this.snapshot;
   }
