@@ -67,11 +67,17 @@ export class Publisher {
   private fibAddr = 0;
   private watched = false;
   private staging = new Int32Array(0);
+  /** A child entry of the core (CHILD | chunk byte address >> 4) → its block number (address >> SNAP_BLOCK_SHIFT). */
+  private readonly childShift: number;
+  /** Core words in a dirty-mark block (one chunk: 256). */
+  private readonly blockWords: number;
 
   constructor(core: Core, t: number, family: 4 | 6) {
     this.core = core;
     this.t = t;
     this.family = family;
+    this.childShift = core.k.SNAP_BLOCK_SHIFT - 4;
+    this.blockWords = 2 ** core.k.SNAP_BLOCK_SHIFT / 4;
     this.buf = new GrowableShared(INITIAL_BYTES, { maxByteLength: MAX_BYTES });
     if (this.buf.growable !== true) throw new RtmError('ERROR_NOT_SUPPORTED', 'publish', 'needs growable SharedArrayBuffers (ES2024)');
     this.h = new Int32Array(this.buf, 0, L.HDR_WORDS);
@@ -209,7 +215,7 @@ export class Publisher {
     for (let i = 0; i < 256; i++) {
       const e = src[w + i];
       if (e < 0) {
-        const sl = this.slot((e & 0x7fffffff) >>> 6);   // chunk byte address = (e & ~CHILD) << 4; block = >> 10
+        const sl = this.slot((e & 0x7fffffff) >>> this.childShift);
         if (sl >= cap) return false;
         s[o + i] = CHILD | sl;
       } else s[o + i] = e;
@@ -222,7 +228,7 @@ export class Publisher {
     const [l1, cb, cap] = this.strideBases(g);
     const src = this.core.i32(), fib = this.fibAddr;
     for (const b of blocks) {
-      const addr = b * 1024;
+      const addr = b * this.blockWords * 4;
       if (addr >= fib && addr < fib + L.L1_ENTRIES * 4) {
         if (!this.copyEntries(src, addr >>> 2, l1 + ((addr - fib) >>> 2), cap)) return false;
       } else {
@@ -241,11 +247,11 @@ export class Publisher {
     const chunks: number[] = [];
     for (let i = 0; i < L.L1_ENTRIES; i++) {
       const e = src[fib + i];
-      if (e < 0) chunks.push(((e & 0x7fffffff) >>> 6));
+      if (e < 0) chunks.push((e & 0x7fffffff) >>> this.childShift);
     }
     for (let j = 0; j < chunks.length; j++) {
-      const w = chunks[j] * 256;
-      for (let i = 0; i < 256; i++) { const e = src[w + i]; if (e < 0) chunks.push((e & 0x7fffffff) >>> 6); }
+      const w = chunks[j] * this.blockWords;
+      for (let i = 0; i < 256; i++) { const e = src[w + i]; if (e < 0) chunks.push((e & 0x7fffffff) >>> this.childShift); }
     }
     for (const b of chunks) this.slot(b);
     // room for a quarter more chunks, so that incremental publishes rarely outgrow the region
@@ -255,7 +261,7 @@ export class Publisher {
     this.regionFor(g, L.L1_ENTRIES + (this.slots + 16) * 256, L.L1_ENTRIES + cap * 256);
     const [l1, cb, capNow] = this.strideBases(g);
     for (let p = 0; p < L.L1_ENTRIES; p += 256) this.copyEntries(src, fib + p, l1 + p, capNow);
-    for (const b of chunks) this.copyEntries(src, b * 256, cb + this.slot(b) * 256, capNow);
+    for (const b of chunks) this.copyEntries(src, b * this.blockWords, cb + this.slot(b) * 256, capNow);
     const h = this.h;
     h[hg + L.G_KIND] = L.KIND_STRIDE;
     h[hg + L.G_L1] = l1;
@@ -304,7 +310,7 @@ export class Publisher {
       const p = i * SW;
       if (kw === 1) s[ks + i] = st[p] ^ bias;
       else { const q = ks + i * 4; s[q] = st[p] ^ bias; s[q + 1] = st[p + 1] ^ bias; s[q + 2] = st[p + 2] ^ bias; s[q + 3] = st[p + 3] ^ bias; }
-      s[ds + i] = st[p + 4];                        // NIL (0xffffffff) reads as -1
+      s[ds + i] = st[p + c.k.SNAP_SEG_DEST];       // NIL (0xffffffff) reads as -1
     }
     // index: entry b = the last segment starting at or before bucket b's first address
     const shift = 32 - ibits;
