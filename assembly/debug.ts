@@ -10,7 +10,8 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
-  NEXTHOP_TABLE, TABLE_NEXTHOPS } from './layout';
+  NEXTHOP_TABLE, TABLE_NEXTHOPS, DEST_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX } from './layout';
+import { notifyGet } from './notify';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
 import { fibLookup } from './fib';
 import { slabIsAlive } from './slab';
@@ -49,17 +50,22 @@ export const INV_REF_RETIRED: i32 = 19;   // a deregistered entity still holds r
 export const INV_REF_LIVE: i32 = 20;      // the directory's chains do not hold exactly the live entries
 export const INV_NH_INDEX: i32 = 21;      // an entity's next-hop index (hash, ordered tree, pending list) is inconsistent
 export const INV_COUNT_NEXTHOPS: i32 = 22; // the table's next-hop count differs from its entities' indexes
+export const INV_MARKS: i32 = 23;         // a mark of no live registration, or a registration's mark count is wrong
+export const INV_COUNT_LIVE: i32 = 24;    // the table's live-destination count differs from its destinations'
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
+const MARKS: usize = memory.data(<i32>(NOTIFY_MAX * 4), 16); // marked destinations per registration index
 
 export function checkInvariants(t: u32): i32 {
   let root = tableGet(t, TABLE_ROOT);
   if (root == NIL || nodeLen(root) != 0) return INV_ROOT;
   let maxLen = tableMaxLen(t);
   let fib = <usize>tableGet(t, TABLE_FIB);
-  let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0;
+  let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0, live: u32 = 0;
   let sp: u32 = 0;
+  memory.fill(MARKS, 0, <usize>NOTIFY_MAX << 2);
+  let used = tableGet(t, TABLE_NOTIFY_USED);
   store<u32>(STK, root); store<u32>(STK + 4, NIL); sp = 1;
   while (sp > 0) {
     sp--;
@@ -93,6 +99,13 @@ export function checkInvariants(t: u32): i32 {
       }
       dests++;
       if ((destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0) populated++;
+      if ((destGet(d, DEST_STATE) & DEST_S_LIVE) != 0) live++;
+      let marked = destGet(d, DEST_MARKED);
+      if ((marked & ~used) != 0) return INV_MARKS;
+      for (; marked != 0; marked &= marked - 1) {
+        let i = <usize>ctz(marked);
+        store<u32>(MARKS + (i << 2), load<u32>(MARKS + (i << 2)) + 1);
+      }
     }
     if (sp + 2 >= MAXN) return INV_LEN_ORDER; // deeper than any valid trie
     if (c0 != NIL) { store<u32>(STK + (<usize>sp << 3), c0); store<u32>(STK + (<usize>sp << 3) + 4, n); sp++; }
@@ -101,6 +114,11 @@ export function checkInvariants(t: u32): i32 {
   if (nodes != tableGet(t, TABLE_NODES)) return INV_COUNT_NODES;
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
+  if (live != tableGet(t, TABLE_LIVE)) return INV_COUNT_LIVE;
+  for (; used != 0; used &= used - 1) {
+    let i = <u32>ctz(used);
+    if (notifyGet(tableGet(t, TABLE_NOTIFY + i), NOTIFY_MARKS) != load<u32>(MARKS + (<usize>i << 2))) return INV_MARKS;
+  }
   // every entity's next-hop index against its tree and pending list; their counts against the table's
   let nexthops: u32 = 0;
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {

@@ -4,8 +4,8 @@
 // route layer; here a destination is present from destCreate until destRemove.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
-  TABLE_FIB,
+  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
+  TABLE_FIB, DEST_S_LIVE, DEST_HOLD_VIEWS,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -77,6 +77,20 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
 }
 
 /**
+ * Destinations of any table with hold-down armed (DEST_HOLD_VIEWS ≠ 0; set by holdDestinationX). Batch
+ * deletions count the hold timers they may start (a destination lookup per delete) only while it is not 0;
+ * it never undercounts (a destination leaves it only in destRemove).
+ */
+export let destsHoldArmed: u32 = 0;
+
+/** Arms hold-down in `views` of destination d (views ≠ 0), keeping destsHoldArmed. */
+export function destArmHold(d: u32, views: u32): void {
+  let old = destGet(d, DEST_HOLD_VIEWS);
+  if (old == 0 && views != 0) destsHoldArmed++;
+  destSet(d, DEST_HOLD_VIEWS, old | views);
+}
+
+/**
  * Destinations of any table whose DEST_LOCK names a holder. Batch paths skip their per-record lock probe
  * (a trie walk) while it is 0; it never undercounts, since every holder is set through destSetLockHolder.
  */
@@ -95,7 +109,7 @@ export function destLockedAgainst(d: u32, e: u32): bool {
   return h != LOCK_NONE && h != e;
 }
 
-/** Sets a destination's state word, keeping the table's populated count in step. */
+/** Sets a destination's state word, keeping the table's populated and live counts in step. */
 export function destSetState(d: u32, state: u32): void {
   let t = destGet(d, DEST_TABLE);
   let old = destGet(d, DEST_STATE);
@@ -104,6 +118,9 @@ export function destSetState(d: u32, state: u32): void {
   destSet(d, DEST_STATE, state);
   if ((state & DEST_S_DETACHED) == 0) setNodeState(destGet(d, DEST_NODE), state);
   if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));
+  let liveDiff = (state & DEST_S_LIVE) != 0 ? 1 : 0;
+  liveDiff -= (old & DEST_S_LIVE) != 0 ? 1 : 0;
+  if (liveDiff != 0) tableSet(t, TABLE_LIVE, tableGet(t, TABLE_LIVE) + liveDiff);
   // the unicast forwarding structure follows (before a detach or removal takes the node away)
   fibStateChanged(t, d, old, state);
 }
@@ -137,6 +154,7 @@ export function destDetach(d: u32): bool {
 export function destRemove(d: u32): void {
   let t = destGet(d, DEST_TABLE);
   destSetLockHolder(d, LOCK_NONE);
+  if (destGet(d, DEST_HOLD_VIEWS) != 0) destsHoldArmed--;
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
   else {
     destSetState(d, 0);

@@ -4,7 +4,8 @@
 // validate-only pass that makes a multi-chunk addRoutesBatch atomic (routeLoadCheck). Every rule is the
 // one of the single calls (routes.ts, notify.ts, load.ts); this file only sequences them. Costs: one
 // crossing per call, O(routes of the destination) per update. Allocates nothing beyond the records the
-// updates create (reserved for the whole batch by the first check call).
+// updates create and the hold timers their deletes may start (reserved for the whole batch by the check
+// calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
   NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS,
@@ -19,11 +20,12 @@ import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabIsAlive } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
-import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked } from './dests';
+import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
   created } from './routes';
-import { timerClear } from './timers';
+import { timerClear, timerReserve } from './timers';
+import { holdMayStart } from './reserve';
 import { notifyPull, notifyPending } from './notify';
 import { entityOf, notifyOf } from './notifyapi';
 import { bestFired } from './rtmapi';
@@ -136,8 +138,31 @@ function updatesValidate(e: u32, t: u32, n: u32): i32 {
 }
 
 /**
- * The validate-only pass of applyUpdates: checks n records (updatesValidate) and, with reserve > 0,
- * reserves memory for `reserve` records, so that the chunks of a batch validated this way all apply.
+ * Hold timers that deleting records from..n-1 (at IO_IN) of table t may start: deletes of a destination
+ * whose hold-down is armed and not running (a destination deleted twice counts twice). 0 without a
+ * lookup while no destination has hold-down armed.
+ */
+function updatesHolds(t: u32, n: u32, from: u32): u32 {
+  if (destsHoldArmed == 0) return 0;
+  let k: u32 = 0;
+  for (let i = from; i < n; i++) {
+    let rec = updRec(i);
+    let lk = load<u32>(rec + (UPD_LENKIND << 2));
+    if ((lk >>> 8) != UPD_DELETE) continue;
+    let d = destFind(t, rec, lk & 0xff);
+    if (d != NIL && holdMayStart(d)) k++;
+  }
+  return k;
+}
+
+// hold timers counted by the check calls of one batch so far (reset by its first call, reserve > 0)
+let checkHolds: u32 = 0;
+
+/**
+ * The validate-only pass of applyUpdates: checks n records (updatesValidate) and, with reserve > 0 (the
+ * batch's first chunk), reserves memory for `reserve` records; every call also reserves the hold timers
+ * the deletes of the chunks checked so far may start, so that the chunks of a batch validated this way
+ * all apply.
  */
 export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   let e = entityOf(eh);
@@ -145,12 +170,15 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  return reserve == 0 || batchReserve(t, reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+  if (reserve != 0) checkHolds = 0;
+  checkHolds += updatesHolds(t, n, 0);
+  if (reserve != 0 && !batchReserve(t, reserve)) return ERROR_NOT_ENOUGH_MEMORY;
+  return timerReserve(t, checkHolds) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /**
  * Applies update records from..n-1 for entity eh in order; every record 0..n-1 is validated and memory
- * reserved first, so a failing call changes nothing. Cases per record: 1. add: the caller's first route
+ * reserved first (hold timers of its deletes too), so a failing call changes nothing. Cases per record: 1. add: the caller's first route
  * on the destination (CHANGE_FIRST, spec §7.2) is updated, or a route created, with the record's next
  * hop as neighbour and only next hop, flags 0, TTL INFINITE and a NULL EntitySpecificInfo (a non-NULL
  * one before counts as a change, as in RtmAddRouteToDest); 2. delete: the caller's first route there is
@@ -169,7 +197,7 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(t, n - from)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, n - from) || !timerReserve(t, updatesHolds(t, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
   debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);
   let out = ioPtr(IO_OUT), outRoutes = ioPtr(IO_OUT + UPD_MAX);

@@ -28,9 +28,9 @@ export const SLAB_KINDS: u32 = 11;
 // │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
 // │ 14 notification registrations in use (bit i = index i) │ 15 list insertion counter                  │
 // │ 16..47 notify slot of registration index i (NIL)       │ 48 timer heap ptr │ 49 length │ 50 capacity  │
-// │ 51 unicast forwarding structure (fib.ts; 0 = none)                                                   │
+// │ 51 unicast forwarding structure (fib.ts; 0 = none) │ 52 live dests (DEST_S_LIVE: a live route)         │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
-export const TABLE_WORDS: u32 = 52;
+export const TABLE_WORDS: u32 = 53;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -55,6 +55,8 @@ export const TABLE_HEAP_LEN: u32 = 49;
 export const TABLE_HEAP_CAP: u32 = 50;
 /** Byte address of the unicast forwarding structure of a large IPv4 table (fib.ts); 0 = none. */
 export const TABLE_FIB: u32 = 51;
+/** Destinations with at least one live route (a destination whose only route is held is not counted). */
+export const TABLE_LIVE: u32 = 52;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
 // │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │
@@ -240,7 +242,8 @@ export const THIS_PROTOCOL: u32 = 0xffffffff;
 
 // ╒══════════ Notification registration: NOTIFY_WORDS = 12 × u32 ═════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 index (bit position) │ 4 target views (0 = all) │ 5 notify flags   │
-// │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled │ 11 — │
+// │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled        │
+// │ 11 marks (destinations whose DEST_MARKED has this registration's bit)                                │
 // └────────── queue[head..end) holds the changed destinations in order; DEST_QUEUED says who queued ──────┘
 export const NOTIFY_WORDS: u32 = 12;
 export const NOTIFY_TABLE: u32 = 1;
@@ -253,6 +256,7 @@ export const NOTIFY_QHEAD: u32 = 7;
 export const NOTIFY_QEND: u32 = 8;
 export const NOTIFY_QCAP: u32 = 9;
 export const NOTIFY_SIGNALLED: u32 = 10;
+export const NOTIFY_MARKS: u32 = 11;
 export const CHANGE_TYPE_ALL: u32 = 1;
 export const CHANGE_TYPE_BEST: u32 = 2;
 export const CHANGE_TYPE_FORWARDING: u32 = 4;
@@ -496,3 +500,10 @@ export const SNAP_SEG_WORDS: u32 = 5;
 export const SNAP_SEG_DEST: u32 = 4;
 /** Segments one snapRangesNext call writes at most (IO_OUT holds IO_BATCH_MAX × 4 words). */
 export const SNAP_SEG_MAX: u32 = 3276;
+
+// ╒══════════ Best-change log entry (notify.ts; bestLogTakeX copies them to IO_OUT): BESTLOG_WORDS × u32 ═╕
+// │ 0..3 destination key (MS word first) │ 4 prefix length                                                │
+// └── one entry per change that fired BEST in view 0 of the watched table, in order (RTMv1, spec §9.5) ──┘
+export const BESTLOG_WORDS: u32 = 5;
+/** Entries the log holds between two takes; more within one operation are counted as lost. */
+export const BESTLOG_MAX: u32 = 1024;

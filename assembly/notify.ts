@@ -1,22 +1,24 @@
 // Change notification (spec §7.8): registrations per table (at most NOTIFY_MAX, one bit each), each
 // with a FIFO of changed destinations holding every destination at most once (DEST_QUEUED bit; a
 // queued destination keeps its position and is pinned present until pulled or ignored), marks
-// (DEST_MARKED bit) for RTM_NOTIFY_ONLY_MARKED_DESTS, and a signal flag: the first destination queued
+// (DEST_MARKED bit, counted in NOTIFY_MARKS) for RTM_NOTIFY_ONLY_MARKED_DESTS, and a signal flag: the first destination queued
 // while no callback is pending puts the registration on the signal list, which the facade drains to
 // schedule one RTM_CHANGE_NOTIFICATION. Costs: O(registrations of the table) per change. Allocation:
 // each queue is a growable block (blocks.ts) of dest slots, grown by notifyReserve before an operation's
-// first change, so that queueing never allocates.
+// first change, so that queueing never allocates. Also the best-change log of one watched table (the
+// RTMv1 layer's, spec §9.5): every change that fires BEST in view 0 appends its prefix, in order, to a
+// static buffer of BESTLOG_MAX entries (beyond that the entries are counted as lost).
 import {
   NIL, SLAB_NOTIFY, NOTIFY_WORDS, NOTIFY_TABLE, NOTIFY_OWNER, NOTIFY_INDEX, NOTIFY_VIEWS, NOTIFY_FLAGS, NOTIFY_QPTR,
   NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX,
   DEST_QUEUED, DEST_MARKED, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
-  NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD,
+  NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD, NOTIFY_MARKS, SLAB_DEST, DEST_TABLE, BESTLOG_WORDS, BESTLOG_MAX,
 } from './layout';
-import { slabAlloc, slabFree, recPtr } from './slab';
+import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive } from './slab';
 import { blockAlloc, blockFree } from './blocks';
 import { destPin } from './routes';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet } from './dests';
+import { destGet, destSet, destKey, destLen } from './dests';
 import { destKeep } from './routes';
 
 // @ts-ignore: decorator
@@ -47,15 +49,28 @@ export function notifyCreate(t: u32, e: u32, views: u32, flags: u32): u32 {
   notifySet(n, NOTIFY_VIEWS, views);
   notifySet(n, NOTIFY_FLAGS, flags);
   notifySet(n, NOTIFY_QPTR, 0);
+  notifySet(n, NOTIFY_MARKS, 0);
   tableSet(t, TABLE_NOTIFY_USED, used | (1 << index));
   tableSet(t, TABLE_NOTIFY + index, n);
   return n;
 }
 
-/** Ends a registration: drops its queue (unpinning), its marks and its bit. */
+/**
+ * Ends a registration: drops its queue (unpinning), its marks (unpinning; spec §8.9.8, D-24) and its
+ * bit. Marks are found by a scan of the destination slab that stops at the last one (NOTIFY_MARKS):
+ * O(destination slots) when the registration marked any, nothing otherwise.
+ */
 export function notifyDestroy(n: u32): void {
   let t = notifyGet(n, NOTIFY_TABLE), index = notifyGet(n, NOTIFY_INDEX);
   let bit: u32 = 1 << index;
+  let marks = notifyGet(n, NOTIFY_MARKS);
+  for (let d: u32 = 0, high = slabHigh(SLAB_DEST); marks > 0 && d < high; d++) {
+    if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || (destGet(d, DEST_MARKED) & bit) == 0) continue;
+    destSet(d, DEST_MARKED, destGet(d, DEST_MARKED) & ~bit);
+    marks--;
+    destPin(d, -1);   // may remove the destination (its slot is not visited again)
+  }
+  notifySet(n, NOTIFY_MARKS, 0);
   let q = <usize>notifyGet(n, NOTIFY_QPTR);
   for (let i = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND); i < end; i++) {
     let d = load<u32>(q + (<usize>i << 2));
@@ -133,6 +148,7 @@ function enqueue(n: u32, d: u32): void {
  */
 export function notifyChange(t: u32, d: u32, f: u32): void {
   if (f == 0) return;
+  if (t == bestLogTable && (f & FIRED_BEST) != 0) bestLogAppend(d);
   let used = tableGet(t, TABLE_NOTIFY_USED);
   let supported = tableGet(t, TABLE_VIEWS);
   while (used != 0) {
@@ -199,6 +215,7 @@ export function notifyMark(n: u32, d: u32, mark: bool): void {
   let was = (destGet(d, DEST_MARKED) & bit) != 0;
   if (was == mark) return;
   destSet(d, DEST_MARKED, mark ? destGet(d, DEST_MARKED) | bit : destGet(d, DEST_MARKED) & ~bit);
+  notifySet(n, NOTIFY_MARKS, notifyGet(n, NOTIFY_MARKS) + (mark ? 1 : -1));
   destPin(d, mark ? 1 : -1);
 }
 
@@ -211,3 +228,42 @@ export function notifyDrainSignals(out: usize, max: u32): u32 {
   return k;
 }
 
+
+// ── the best-change log (RTMv1 change messages, spec §9.5) ───────────────────────────────────────────
+/** The table whose view-0 BEST changes are logged (NIL: none). */
+export let bestLogTable: u32 = NIL;
+/** Entries in the log, and entries that did not fit since the last take. */
+export let bestLogLen: u32 = 0;
+let bestLogLost: u32 = 0;
+const BESTLOG: usize = memory.data(<i32>(BESTLOG_MAX * BESTLOG_WORDS * 4), 16);
+
+/** Starts logging table t (NIL stops); the log starts empty. */
+export function bestLogWatch(t: u32): void {
+  bestLogTable = t;
+  bestLogLen = 0;
+  bestLogLost = 0;
+}
+
+function bestLogAppend(d: u32): void {
+  if (bestLogLen >= BESTLOG_MAX) { bestLogLost++; return; }
+  let e = BESTLOG + (<usize>(bestLogLen++ * BESTLOG_WORDS) << 2);
+  memory.copy(e, destKey(d), 16);
+  store<u32>(e, destLen(d), 16);
+}
+
+/** Moves up to max entries (oldest first) to out; returns the count. */
+export function bestLogTake(out: usize, max: u32): u32 {
+  let k = bestLogLen < max ? bestLogLen : max;
+  let bytes = <usize>(k * BESTLOG_WORDS) << 2;
+  memory.copy(out, BESTLOG, bytes);
+  if (k < bestLogLen) memory.copy(BESTLOG, BESTLOG + bytes, <usize>((bestLogLen - k) * BESTLOG_WORDS) << 2);
+  bestLogLen -= k;
+  return k;
+}
+
+/** Entries lost since the last call (the log was full), resetting the count. */
+export function bestLogTakeLost(): u32 {
+  let n = bestLogLost;
+  bestLogLost = 0;
+  return n;
+}

@@ -4,7 +4,7 @@
 // notify handle is ERROR_INVALID_HANDLE).
 import { NIL, KIND_ENTITY, KIND_NOTIFY, KIND_DEST, ENTITY_TABLE, NOTIFY_OWNER, NOTIFY_TABLE, NOTIFY_VIEWS,
   NOTIFY_FLAGS, NOTIFY_SIGNALLED, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING, NOTIFY_ONLY_MARKED,
-  SLAB_NOTIFY, DEST_TABLE, DEST_MARKED, DEST_QUEUED, NOTIFY_INDEX } from './layout';
+  SLAB_NOTIFY, DEST_TABLE, DEST_MARKED, DEST_QUEUED, NOTIFY_INDEX, BESTLOG_WORDS } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES,
   ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
@@ -13,7 +13,8 @@ import { handleSlot } from './handles';
 import { entityGet, entityActive } from './entities';
 import { destGet } from './dests';
 import { notifyCreate, notifyDestroy, notifyPull, notifyPending, notifyIgnore, notifyMark, notifyDrainSignals,
-  notifyGet, notifySet } from './notify';
+  notifyGet, notifySet, bestLogWatch, bestLogTake, bestLogLen, bestLogTakeLost } from './notify';
+import { tableValid } from './tables';
 
 const TYPES: u32 = CHANGE_TYPE_ALL | CHANGE_TYPE_BEST | CHANGE_TYPE_FORWARDING;
 
@@ -126,5 +127,27 @@ export function notifyInfo(nh: f64): i32 {
   if (n == NIL) return ERROR_INVALID_HANDLE;
   setRes(0, notifyGet(n, NOTIFY_OWNER)); setRes(1, notifyGet(n, NOTIFY_TABLE));
   setRes(2, notifyGet(n, NOTIFY_VIEWS)); setRes(3, notifyGet(n, NOTIFY_FLAGS));
+  return NO_ERROR;
+}
+
+/**
+ * Starts (t = a table) or stops (t = NIL) the best-change log (notify.ts): every later change that fires
+ * BEST in view 0 of table t logs its prefix, in order, until the facade takes them (bestLogTakeX).
+ */
+export function bestWatchX(t: u32): i32 {
+  if (t != NIL && !tableValid(t)) return ERROR_INVALID_HANDLE;
+  bestLogWatch(t);
+  return NO_ERROR;
+}
+
+/**
+ * Takes up to max logged changes, oldest first → IO_OUT (BESTLOG_WORDS each: key words, length). RES0 =
+ * count, RES1 = 1 if more remain, RES2 = entries lost since the last take (the log was full; then reset).
+ */
+export function bestLogTakeX(max: u32): i32 {
+  if (max * BESTLOG_WORDS > IO_BATCH_MAX * 4) return ERROR_INVALID_PARAMETER;
+  setRes(0, bestLogTake(ioPtr(IO_OUT), max));
+  setRes(1, bestLogLen > 0 ? 1 : 0);
+  setRes(2, bestLogTakeLost());
   return NO_ERROR;
 }

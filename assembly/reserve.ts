@@ -19,7 +19,7 @@ import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
 
 /** True if destination d's hold-down timer would start when its last live route in an armed view goes. */
 // @ts-ignore: decorator
-@inline function holdMayStart(d: u32): bool {
+@inline export function holdMayStart(d: u32): bool {
   return destGet(d, DEST_HOLD_VIEWS) != 0 && destGet(d, DEST_HEAPPOS) == NIL;
 }
 

@@ -23,7 +23,7 @@ import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder } from './dests';
+import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold } from './dests';
 import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
@@ -707,15 +707,23 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
   if (holdMs == 0) return ERROR_INVALID_PARAMETER;
   if (destLockedAgainst(d, e)) return ERROR_BUSY;
   let capped: u32 = holdMs > 0x7fffffff ? 0x7fffffff : holdMs;   // INFINITE → the longest hold (D-26)
-  destSet(d, DEST_HOLD_VIEWS, destGet(d, DEST_HOLD_VIEWS) | (views & 0xff));
+  destArmHold(d, views & 0xff);
   if (capped > destGet(d, DEST_HOLD_MS)) destSet(d, DEST_HOLD_MS, capped);
   return NO_ERROR;
 }
 
-/** The hold-down of destination slot d of table t ended (the scheduler pops it from the heap). RES3 = fired. */
+/**
+ * The hold-down of destination slot d of table t ended (the scheduler pops it from the heap, or ran it
+ * late because a lock deferred it, spec §7.10 rule 4). A hold that started while the end waited ends
+ * with it (its timer is cleared); with no held route nothing happens. RES3 = fired.
+ */
 export function holdEnd(t: u32, d: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  let held = false;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) != NIL) held = true;
+  if (!held) { timerClear(t, d | TIMER_HOLD); setRes(3, 0); return NO_ERROR; }
   if (!destChangeReserve(t, d)) return ERROR_NOT_ENOUGH_MEMORY;
+  timerClear(t, d | TIMER_HOLD);
   holdEndRun(d);
   setRes(3, fired);
   return NO_ERROR;

@@ -6,10 +6,10 @@
 import { Core, loadCore, loadCoreSync, CoreBuild } from './port/core.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check } from './errors.js';
-import { Family, parseIPv4 } from './address.js';
+import { Family, formatPrefix, parseIPv4 } from './address.js';
 import { Clock, RealClock, isDrivableClock } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
-import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle } from './types.js';
+import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle, BestRouteListener } from './types.js';
 import { Entity } from './entity.js';
 import { Scheduler } from './scheduler.js';
 import { nextHopAddress } from './port/records.js';
@@ -21,6 +21,9 @@ import { INFINITE } from './constants.js';
 export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
 export { Table };
 export type { RouteSummary };
+
+/** The instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
+const watchers = new WeakMap<Core, Rtm>();
 
 /** One RTM instance (API.md §1). */
 export class Rtm implements Instance {
@@ -121,9 +124,65 @@ export class Rtm implements Instance {
     return this.scheduler.runPending();
   }
 
+  /**
+   * @internal For the RTMv1 layer (spec §9.5): after every operation, calls `listener(prefix)` once per
+   * change that fired BEST in the unicast view of the IPv4 table, in order of occurrence, whoever caused
+   * it (an entity's call, an expiry, a hold-down end, a deregistration, a batch); `listener(undefined)`
+   * when more changes happened in one operation than the core logs (then every network may have
+   * changed). One watcher per core at a time (ERROR_BUSY otherwise). Returns the function that stops it.
+   * The listener may read the table; it must not change it.
+   */
+  watchBestRoutes(listener: BestRouteListener): () => void {
+    const op = 'watchBestRoutes';
+    this.usable(op);
+    const other = watchers.get(this.core);
+    if (other !== undefined && other !== this) throw new RtmError('ERROR_BUSY', op, 'another instance of this core is watched');
+    if (this.bestListener !== undefined) throw new RtmError('ERROR_BUSY', op, 'already watched');
+    check(this.core.x.bestWatchX(this.ipv4.core.t), op);
+    watchers.set(this.core, this);
+    this.bestListener = listener;
+    this.scheduler.bestWatch = () => this.drainBest();
+    return () => { if (this.bestListener === listener) this.unwatch(); };
+  }
+
+  private bestListener: BestRouteListener | undefined;
+  private draining = false;
+
+  private unwatch(): void {
+    this.bestListener = undefined;
+    this.scheduler.bestWatch = undefined;
+    if (watchers.get(this.core) === this) watchers.delete(this.core);
+    if (!this.core.poisoned) this.core.x.bestWatchX(this.layout.NIL);
+  }
+
+  /** Takes the core's best-change log and tells the listener, in order. */
+  private drainBest(): void {
+    if (this.draining || this.bestListener === undefined) return;
+    this.draining = true;
+    try {
+      const c = this.core, x = c.x, W = c.k.BESTLOG_WORDS, max = Math.floor((c.IO_BATCH_MAX * 4) / W);
+      const prefixes: string[] = [];
+      let lost = false;
+      for (;;) {
+        check(x.bestLogTakeX(max), 'watchBestRoutes');
+        const n = c.res(0), more = c.res(1) === 1;
+        if (c.res(2) !== 0) lost = true;
+        const u = c.u32(), base = c.io + c.IO_OUT;
+        for (let i = 0; i < n; i++) prefixes.push(formatPrefix(4, u, base + i * W, u[base + i * W + 4]));
+        if (!more) break;
+      }
+      const listener = this.bestListener;
+      if (lost) listener(undefined);
+      else for (const p of prefixes) listener(p);
+    } finally {
+      this.draining = false;
+    }
+  }
+
   /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
     if (this.closed) return;
+    if (this.bestListener !== undefined) this.unwatch();
     this.closed = true;
     this.scheduler.close();
     for (const cx of this.entities.values()) markGone(cx);

@@ -2,17 +2,21 @@
 // delivered inside the call that caused them: they queue here and run from a microtask (real clock),
 // runPending(), or a VirtualClock advance. Deadlines live in the core's heaps (one per table); due ones
 // are popped in time order and handed to src/rtmv2/timers.ts, each followed by the callbacks it caused;
-// expiries that hit a locked destination wait here until the lock is gone. With the real clock one
-// unref'd setTimeout covers the earliest deadline. Allocates one object per queued callback and per
-// waiting expiry, nothing per armed timer.
-import { STATUS, check } from './errors.js';
+// expiries and hold ends that hit a locked destination wait here until the lock is gone (spec §7.10
+// rule 4). With the real clock one unref'd setTimeout covers the earliest deadline; a full memory there
+// (ERROR_NOT_ENOUGH_MEMORY, the entry stays armed) is retried RETRY_MS later, never thrown. Allocates one
+// object per queued callback and per waiting hold end, nothing per armed timer.
+import { RtmError, RtmInternalError, STATUS, check } from './errors.js';
 import { type ClockListener, isDrivableClock } from './clock.js';
 import type { CoreExports } from './port/core.js';
 import { readResult } from './port/records.js';
 import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
 import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
 import { drainSignals } from './rtmv2/notify.js';
-import { EXPIRY_LOCKED, expireRoute, holdEnd, routeLocked } from './rtmv2/timers.js';
+import { EXPIRY_LOCKED, destLocked, expireRoute, holdEnd, routeLocked } from './rtmv2/timers.js';
+
+/** With the real clock: how long (ms) the timer waits before it retries work a full memory refused. */
+export const RETRY_MS = 100;
 
 
 export class Scheduler implements SchedulerPort {
@@ -26,6 +30,10 @@ export class Scheduler implements SchedulerPort {
   private signalGlobal: WebAssembly.Global | undefined;
   /** Route slots whose expiry waits for their destination's lock. */
   private readonly deferred: number[] = [];
+  /** Hold ends (table, destination slot) that wait for the destination's lock, or for memory. */
+  private readonly deferredHolds: { t: number; d: number }[] = [];
+  /** With the real clock: no timer fires before this time (a full memory refused the last run). */
+  private retryAt = -Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
   private readonly unsubscribe: (() => void) | undefined;
@@ -79,14 +87,18 @@ export class Scheduler implements SchedulerPort {
     return n;
   }
 
-  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  /** The instance's best-route watch (Rtm.watchBestRoutes), run after every change. */
+  bestWatch: (() => void) | undefined;
+
+  /** After a change in the core: schedules the change-notification callbacks it signalled; tells the best-route watch. */
   afterChange(): void {
     this.signalGlobal ??= this.x.signalCount;
     if ((this.signalGlobal.value as number) > 0) drainSignals(this.inst);
+    if (this.bestWatch !== undefined) this.bestWatch();
   }
 
   /** The current time for LastChanged and deadlines, pushed to the core before mutating calls. */
-  syncNow(): void { this.x.setNow(this.inst.clock.now()); }
+  syncNow(): void { this.inst.core.setNow(this.inst.clock.now()); }
 
   /** Delivers everything due now, synchronously; returns how many callbacks ran. */
   runPending(): number { return this.runDue(this.inst.clock.now()); }
@@ -95,7 +107,9 @@ export class Scheduler implements SchedulerPort {
   private nextDue(): number {
     let due = Infinity;
     for (const t of this.inst.coreTables) due = Math.min(due, this.x.timerNext(t.t));
-    if (this.deferred.some((r) => !routeLocked(this.inst, r))) due = Math.min(due, this.inst.clock.now());
+    if (this.deferred.some((r) => !routeLocked(this.inst, r)) || this.deferredHolds.some((h) => !destLocked(this.inst, h.d))) {
+      due = Math.min(due, this.inst.clock.now());
+    }
     return due;
   }
 
@@ -110,6 +124,13 @@ export class Scheduler implements SchedulerPort {
       ran += this.expire(r);
       ran += this.deliver();
     }
+    // hold ends that waited for a lock (one refused by a full memory stays and the error goes up)
+    for (let i = 0; i < this.deferredHolds.length;) {
+      const { t, d } = this.deferredHolds[i];
+      if (!holdEnd(this.inst, t, d)) { i++; continue; }
+      this.deferredHolds.splice(i, 1);
+      ran += this.deliver();
+    }
     for (;;) {
       let best = -1, at = Infinity;
       for (const t of this.inst.coreTables) { const n = this.x.timerNext(t.t); if (n < at) { at = n; best = t.t; } }
@@ -118,12 +139,22 @@ export class Scheduler implements SchedulerPort {
       if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
       check(s, 'scheduler');
       const slot = readResult(this.inst.core, 0), hold = readResult(this.inst.core, 1) === 1;
-      if (hold) holdEnd(this.inst, best, slot);
+      if (hold) this.endHold(best, slot);
       else ran += this.expire(slot);
       ran += this.deliver();
     }
     this.armTimers();
     return ran;
+  }
+
+  /** A popped hold end: run now, or kept for later if a lock defers it or a full memory refuses it. */
+  private endHold(t: number, d: number): void {
+    let done = false;
+    try {
+      done = holdEnd(this.inst, t, d);
+    } finally {
+      if (!done && !this.deferredHolds.some((h) => h.t === t && h.d === d)) this.deferredHolds.push({ t, d });
+    }
   }
 
   private expire(r: number): number {
@@ -136,7 +167,8 @@ export class Scheduler implements SchedulerPort {
   /** With the real clock: one unref'd timer for the earliest deadline of the instance. */
   armTimers(): void {
     if (this.inst.isClosed || isDrivableClock(this.inst.clock)) return;
-    const due = this.nextDue();
+    let due = this.nextDue();
+    if (due !== Infinity && due < this.retryAt) due = this.retryAt;
     if (due === this.timerAt) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -146,7 +178,17 @@ export class Scheduler implements SchedulerPort {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
-      if (!this.inst.isClosed && !this.inst.core.poisoned) this.runPending();   // a trapped core: the next call reports it
+      if (this.inst.isClosed || this.inst.core.poisoned) return;   // a trapped core: the next call reports it
+      this.retryAt = -Infinity;
+      try {
+        this.runPending();
+      } catch (e) {
+        if (e instanceof RtmInternalError) return;                 // the core is poisoned: the next call reports it
+        if (!(e instanceof RtmError) || e.status !== STATUS.ERROR_NOT_ENOUGH_MEMORY) throw e;   // a callback's own error
+        // the refused entry stays armed (or waits in deferredHolds): try again a little later
+        this.retryAt = this.inst.clock.now() + RETRY_MS;
+        this.armTimers();
+      }
     }, delay);
     (this.timer as { unref?: () => void }).unref?.();
   }
@@ -154,6 +196,8 @@ export class Scheduler implements SchedulerPort {
   /** The instance closed: nothing more is delivered. */
   close(): void {
     this.pending.length = 0;
+    this.deferred.length = 0;
+    this.deferredHolds.length = 0;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;

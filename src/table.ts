@@ -207,8 +207,12 @@ export class Table {
     return routeSummaryOf(c, this.ctx.layout, this.family, r);
   }
 
-  /** Destinations with a live route. */
-  get destCount(): number { return this.core.stat(this.ctx.layout.TABLE_POPULATED); }
+  /**
+   * Live destinations: those with at least one live route (in any view). A destination whose only route
+   * is held down (spec §7.7) is not counted, nor one kept present only by a mark, an opaque pointer or a
+   * reference (§7.4); RTMv2 enumerations with RTM_VIEW_MASK_ANY still return a held-only destination.
+   */
+  get destCount(): number { return this.core.stat(this.ctx.layout.TABLE_LIVE); }
   /** Live routes. */
   get routeCount(): number { return this.core.stat(this.ctx.layout.TABLE_ROUTES); }
   /** Bytes of linear memory the core holds (shared by every instance of the process). */

@@ -243,7 +243,16 @@ export interface RtmLike {
   runPending(): number;
   /** Frees the instance; later calls on it or its entities throw ERROR_INVALID_HANDLE. */
   close(): void;
+  /**
+   * @internal For the RTMv1 layer (spec §9.5): calls `listener(prefix)` after every operation, once per
+   * change of the best route (a change that fired BEST) in the unicast view of the IPv4 table, in order,
+   * whatever caused it; `listener(undefined)` when changes were not all logged. Returns the stop function.
+   */
+  watchBestRoutes?(listener: BestRouteListener): () => void;
 }
+
+/** Rtm.watchBestRoutes: the IPv4 prefix whose unicast best route changed, or undefined (rescan everything). */
+export type BestRouteListener = (prefix: string | undefined) => void;
 
 // ── Routes ──────────────────────────────────────────────────────────────────────────────────────────
 

@@ -75,12 +75,23 @@ export class Core {
     this.i32v = new Int32Array(this.buf);
     this.f64v = new Float64Array(this.buf);
   }
+  // memory.grow detaches the old buffer of a (non-shared) memory, and every view over a detached buffer
+  // has length 0: one length test per access, instead of the memory.buffer accessor (a runtime call).
   /** u32 view of all linear memory (valid until the next core call that may grow memory). */
-  u32(): Uint32Array { if (this.buf !== this.x.memory.buffer) this.refresh(); return this.u32v; }
+  u32(): Uint32Array { if (this.u32v.length === 0) this.refresh(); return this.u32v; }
   /** i32 view of all linear memory. */
-  i32(): Int32Array { if (this.buf !== this.x.memory.buffer) this.refresh(); return this.i32v; }
+  i32(): Int32Array { if (this.i32v.length === 0) this.refresh(); return this.i32v; }
   /** f64 view of all linear memory. */
-  f64(): Float64Array { if (this.buf !== this.x.memory.buffer) this.refresh(); return this.f64v; }
+  f64(): Float64Array { if (this.f64v.length === 0) this.refresh(); return this.f64v; }
+
+  /** The last time pushed to the core (its clock is one value for every instance sharing the core). */
+  private nowSent = NaN;
+  /** Pushes the current time (ms) to the core; no call when it already holds that value. */
+  setNow(ms: number): void {
+    if (ms === this.nowSent) return;
+    this.x.setNow(ms);
+    this.nowSent = ms;
+  }
 
   /** A constant by name (tests and tools; src/ reads the typed table `k`). */
   constant(name: ConstantName): number {

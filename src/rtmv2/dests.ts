@@ -1,24 +1,15 @@
 // Destinations (spec §8.4.1, §8.4.4, §8.5.3, §8.6.1–8.6.3): destination information records, the
 // exact / most-specific / less-specific queries and RtmHoldDestination. One destInfoR / destInfoAtR call
 // writes a destination's whole record into IO_OUT and takes the caller's references on its handles;
-// port/records.ts turns it into a DestInfo. Records handed out by RtmGetChangedDests are remembered here (weakly) so that
-// RtmReleaseDestInfo / RtmReleaseDests refuse them (D-60). Allocates the returned records.
+// port/records.ts turns it into a DestInfo. RtmReleaseDestInfo / RtmReleaseDests refuse the records that
+// RtmGetChangedDests handed out (D-60; notify.ts knows them). Allocates the returned records.
 import { RtmError, STATUS, check } from '../errors.js';
 import { readDestRecord, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, DestQueryOptions, PrefixInput } from '../types.js';
 import type { Ctx } from './context.js';
 import { anyViewsArg, destArg, live, prefixIn, protoArg, qual, u32 } from './args.js';
-import { dropAll } from './refs.js';
-
-/** Records handed out by RtmGetChangedDests and not yet released through RtmReleaseChangedDests. */
-const changeRecords = new WeakSet<DestInfo>();
-
-export function isChangeRecord(info: unknown): boolean {
-  return typeof info === 'object' && info !== null && changeRecords.has(info as DestInfo);
-}
-export function markChangeRecord(info: DestInfo, pending: boolean): void {
-  if (pending) changeRecords.add(info); else changeRecords.delete(info);
-}
+import { dropAll, pushDestInfoHandles } from './refs.js';
+import { isChangeRecord } from './notify.js';
 
 /** The DestInfo of destination slot d for the caller (views and protocol filter of `o`): one destInfoAtR call, handles referenced. */
 export function destInfoOf(cx: Ctx, d: number, o: DestQueryOptions, op: string): DestInfo {
@@ -35,14 +26,7 @@ export function destInfoAt(cx: Ctx, d: number, proto: number, views: number, op:
 
 /** The handles a destination record holds references on. */
 function destInfoHandles(info: DestInfo): (number | undefined)[] {
-  const hs: (number | undefined)[] = [info.handle];
-  for (const v of info.viewInfo) hs.push(v.route, v.owner, v.holdRoute);
-  return hs;
-}
-
-/** Releases the references of a destination record without the D-60 check (change records). */
-export function releaseRecord(cx: Ctx, info: DestInfo, op: string): void {
-  dropAll(cx, destInfoHandles(info), op);
+  return pushDestInfoHandles([], info);
 }
 
 /** RtmGetDestInfo. */
@@ -67,7 +51,7 @@ export function getDestInfo(cx: Ctx, o: { dest: DestHandle } & DestQueryOptions)
 export function releaseDestInfo(cx: Ctx, info: DestInfo): void {
   const op = 'releaseDestInfo';
   live(cx, op);
-  if (isChangeRecord(info)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a changed-destination record: use releaseChangedDests');
+  if (isChangeRecord(cx, info)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a changed-destination record: use releaseChangedDests');
   dropAll(cx, destInfoHandles(info), op);
 }
 
@@ -75,7 +59,7 @@ export function releaseDestInfo(cx: Ctx, info: DestInfo): void {
 export function releaseDests(cx: Ctx, infos: readonly DestInfo[]): void {
   const op = 'releaseDests';
   live(cx, op);
-  if (Array.isArray(infos) && infos.some(isChangeRecord)) {
+  if (Array.isArray(infos) && infos.some((i) => isChangeRecord(cx, i))) {
     throw new RtmError('ERROR_INVALID_HANDLE', op, 'changed-destination records: use releaseChangedDests');
   }
   dropAll(cx, infos.flatMap(destInfoHandles), op);

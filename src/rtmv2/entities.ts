@@ -116,12 +116,17 @@ export function cleanup(cx: Ctx): void {
   cx.blocked = false;
 }
 
-/** RtmDeregisterEntity: deletes the entity's routes and next hops, drops its references (§7.16). */
+/**
+ * RtmDeregisterEntity: deletes the entity's routes and next hops, drops its references (§7.16). The core
+ * reserves what its part needs before the JS-side clean-up, so a full memory changes nothing.
+ * @throws RtmError ERROR_INVALID_HANDLE, ERROR_BUSY, ERROR_NOT_ENOUGH_MEMORY
+ */
 export function deregister(cx: Ctx): void {
   const op = 'deregister';
   live(cx, op);
   const inst = cx.inst;
   busy(inst, op);
+  check(cx.x.entityDeregisterReserve(cx.handle), op);   // before anything changes (reserved: it cannot fail later)
   inst.scheduler.syncNow();
   cleanup(cx);
   deleteRouteListsOf(cx);

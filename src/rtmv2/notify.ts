@@ -4,7 +4,7 @@
 // records handed out and not yet released (RtmReleaseChangedDests, not RtmReleaseDests, gives them back,
 // D-60) — and turns the core's signal list into one scheduled RTM_CHANGE_NOTIFICATION callback per
 // registration. Allocates one record object per pulled destination.
-import { RtmError, RtmInternalError, STATUS, check } from '../errors.js';
+import { RtmError, STATUS, check } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
@@ -12,24 +12,39 @@ import { readDestRecord, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, countArg, live } from './args.js';
-import { markChangeRecord, releaseRecord } from './dests.js';
+import { dropCounting, pushDestInfoHandles } from './refs.js';
 
 const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
 
 /** What JavaScript keeps per registration (the rest is read from the core). */
 interface Registration {
   readonly context: unknown;
-  /** Changed-destination records handed out and not yet released. */
-  readonly records: Set<DestInfo>;
 }
 
 /** The registrations of each instance, by notify handle. */
 const perInstance = new WeakMap<Instance, Map<number, Registration>>();
+/**
+ * The changed-destination records of each instance handed out and not yet released, with the
+ * registration each belongs to: one Map operation per record out and back, and the D-60 check of
+ * RtmReleaseDestInfo / RtmReleaseDests.
+ */
+const pendingOf = new WeakMap<Instance, Map<DestInfo, Registration>>();
 
 function regsOf(inst: Instance): Map<number, Registration> {
   let m = perInstance.get(inst);
   if (!m) { m = new Map(); perInstance.set(inst, m); }
   return m;
+}
+
+function pending(inst: Instance): Map<DestInfo, Registration> {
+  let m = pendingOf.get(inst);
+  if (!m) { m = new Map(); pendingOf.set(inst, m); }
+  return m;
+}
+
+/** True if `info` is a record RtmGetChangedDests handed out and RtmReleaseChangedDests has not taken back. */
+export function isChangeRecord(cx: Ctx, info: unknown): boolean {
+  return typeof info === 'object' && info !== null && pending(cx.inst).has(info as DestInfo);
 }
 
 /** The core's answer for a live registration handle: owner entity slot, table slot, views; undefined if dead. */
@@ -56,7 +71,7 @@ export function register(cx: Ctx, o: NotifyOptions): NotifyHandle {
   if (inTable >= max) throw new RtmError('ERROR_NO_SYSTEM_RESOURCES', op, `at most ${max} registrations per table`);
   check(cx.x.notifyRegister(cx.handle, views, flags), op);
   const handle = cx.x.handleOfX(cx.L.KIND_NOTIFY, readResult(cx.core, 0)) as NotifyHandle;
-  regs.set(handle, { context: o.context ?? null, records: new Set() });
+  regs.set(handle, { context: o.context ?? null });
   return handle;
 }
 
@@ -89,6 +104,7 @@ export function getChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; count?: num
     throw e;
   }
   const items: DestInfo[] = [];
+  const recs = pending(cx.inst);
   let done = false;
   do {   // count 0 still asks once: `done` says whether the queue is empty
     const s = cx.x.notifyGetChangedR(cx.handle, h, count - items.length);
@@ -98,8 +114,7 @@ export function getChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; count?: num
     done = readResult(cx.core, 1) === 1;
     for (let i = 0; i < n; i++) {
       const info = readDestRecord(cx.core, cx.family, i);
-      r!.records.add(info);
-      markChangeRecord(info, true);
+      recs.set(info, r!);
       items.push(info);
     }
   } while (!done && items.length < count);
@@ -113,15 +128,20 @@ export function releaseChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: 
   const { r } = reg(cx, o?.notifyHandle, op);
   if (!Array.isArray(o.dests)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'dests must be an array');
   let bad = 0;
+  const hs: (number | undefined)[] = [];
+  const recs = pending(cx.inst);
   for (const d of o.dests) {
-    let rec: DestInfo | undefined = r.records.has(d) ? d : undefined;
-    if (!rec) for (const x of r.records) if (x.handle === d?.handle) { rec = x; break; }
+    let rec: DestInfo | undefined = recs.get(d) === r ? d : undefined;
+    // a copy of a record names the same destination: the first pending record of r for it
+    if (!rec) for (const [x, owner] of recs) if (owner === r && x.handle === d?.handle) { rec = x; break; }
     if (!rec) { bad++; continue; }
-    r.records.delete(rec);
-    markChangeRecord(rec, false);
-    try { releaseRecord(cx, rec, op); } catch (err) { if (err instanceof RtmInternalError) throw err; bad++; }
+    recs.delete(rec);
+    pushDestInfoHandles(hs, rec);
   }
+  // the references of every record found, given back in one refDropManyX per REF_MANY_MAX handles
+  const notHeld = dropCounting(cx, hs, op);
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
+  if (notHeld > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${notHeld} handle(s) of the records not held`);
 }
 
 /** RtmIgnoreChangedDests: validates every handle, then drops pending changes. */
@@ -167,11 +187,13 @@ export function deregister(cx: Ctx, notifyHandle: NotifyHandle): void {
 
 /** The JS side of a registration that ended in the core: its records are released, its callback cancelled. */
 function forget(cx: Ctx, h: number, r: Registration): void {
-  for (const rec of r.records) {
-    markChangeRecord(rec, false);
-    try { releaseRecord(cx, rec, 'releaseChangedDests'); } catch (err) { if (err instanceof RtmInternalError) throw err; }
+  const recs = pending(cx.inst), hs: (number | undefined)[] = [];
+  for (const [rec, owner] of recs) {
+    if (owner !== r) continue;
+    recs.delete(rec);
+    pushDestInfoHandles(hs, rec);
   }
-  r.records.clear();
+  dropCounting(cx, hs, 'releaseChangedDests');   // handles given back meanwhile are not held: nothing to do
   regsOf(cx.inst).delete(h);
   cx.inst.scheduler.cancel((ev) => ev.c1 === h);
 }

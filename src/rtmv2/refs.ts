@@ -5,7 +5,7 @@
 // take/drop cost one Wasm call; array forms one call per REF_MANY_MAX handles (written at IO_IN through
 // port/records.ts). Nothing allocates but error objects.
 import { RtmError, check } from '../errors.js';
-import type { ReferenceableHandle } from '../types.js';
+import type { DestInfo, ReferenceableHandle } from '../types.js';
 import type { Ctx } from './context.js';
 import { live } from './args.js';
 import { readResult, writeInHandles } from '../port/records.js';
@@ -33,6 +33,12 @@ export function drop(cx: Ctx, h: number): boolean {
  */
 export function dropAll(cx: Ctx, hs: readonly (number | undefined)[], op: string, kind = 0): void {
   if (!Array.isArray(hs)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
+  const bad = dropCounting(cx, hs, op, kind);
+  if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
+}
+
+/** dropAll() that returns how many handles were not held (or of another kind) instead of throwing. */
+export function dropCounting(cx: Ctx, hs: readonly (number | undefined)[], op: string, kind = 0): number {
   const max = cx.core.k.REF_MANY_MAX;
   let bad = 0;
   for (let from = 0; from < hs.length; from += max) {
@@ -42,7 +48,14 @@ export function dropAll(cx: Ctx, hs: readonly (number | undefined)[], op: string
     if (s === ERROR_INVALID_HANDLE) bad += readResult(cx.core, 0);
     else check(s, op);
   }
-  if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
+  return bad;
+}
+
+/** Appends the handles a destination record holds references on to `hs`; returns hs. */
+export function pushDestInfoHandles(hs: (number | undefined)[], info: DestInfo): (number | undefined)[] {
+  hs.push(info.handle);
+  for (const v of info.viewInfo) hs.push(v.route, v.owner, v.holdRoute);
+  return hs;
 }
 
 /** RtmReleaseEntities / RtmReleaseRoutes / RtmReleaseNextHops: dropAll() of handles of one kind, by a live caller. */

@@ -1,8 +1,9 @@
 // What happens when a deadline of the core's timer heaps falls due (spec §7.6, §7.7, §11.6): a route's
 // TTL ran out — RTM_ROUTE_EXPIRED to its owner with a reference and the owner view, and the route is
 // deleted when the callback answers ERROR_NOT_SUPPORTED or there is no callback — or a destination's
-// hold-down ended. An expiry that hits a locked destination waits (spec §7.10 rule 4); the scheduler
-// (src/scheduler.ts) keeps it and retries once the lock is gone. Allocates only the callback's view.
+// hold-down ended. An expiry or hold end that hits a locked destination waits (spec §7.10 rule 4, D-20);
+// the scheduler (src/scheduler.ts) keeps it and retries once the lock is gone. Allocates only the
+// callback's view.
 import { RtmInternalError, STATUS, check } from '../errors.js';
 import { RTM_ROUTE_EXPIRED } from '../constants.js';
 import { destLockWord, recordAlive, routeWord } from '../port/records.js';
@@ -20,6 +21,12 @@ export function routeLocked(inst: Instance, r: number): boolean {
   const c = inst.core, L = inst.layout;
   if (!recordAlive(c, L.SLAB_ROUTE, r)) return false;
   return destLockWord(c, routeWord(c, r, L.ROUTE_DEST)) !== L.LOCK_NONE;
+}
+
+/** True while destination slot d is locked by any entity. */
+export function destLocked(inst: Instance, d: number): boolean {
+  const c = inst.core;
+  return recordAlive(c, inst.layout.SLAB_DEST, d) && destLockWord(c, d) !== inst.layout.LOCK_NONE;
 }
 
 /** A route's TTL ran out (spec §7.6 T2/T3). Returns the callbacks run, or EXPIRY_LOCKED. */
@@ -55,9 +62,18 @@ function deleteExpired(owner: Ctx, h: RouteHandle, consume: boolean): void {
   }
 }
 
-/** A destination's hold-down timer ran out (spec §7.7 H5). */
-export function holdEnd(inst: Instance, t: number, d: number): void {
+/**
+ * A destination's hold-down timer ran out (spec §7.7 H5). Returns false, changing nothing, while an
+ * entity holds the destination's lock (§7.10 rule 4): the scheduler keeps it for the first run after the
+ * release. A destination that left the table meanwhile has nothing left to end.
+ * @throws RtmError ERROR_NOT_ENOUGH_MEMORY (nothing changed; the caller keeps the hold end)
+ */
+export function holdEnd(inst: Instance, t: number, d: number): boolean {
+  if (destLocked(inst, d)) return false;
   inst.scheduler.syncNow();
-  check(inst.core.x.holdEnd(t, d), 'hold-down');
+  const s = inst.core.x.holdEnd(t, d);
+  if (s === STATUS.ERROR_INVALID_HANDLE) return true;   // the destination is gone: nothing is held
+  check(s, 'hold-down');
   inst.scheduler.afterChange();
+  return true;
 }

@@ -14,12 +14,22 @@
 //    D-64), whoever added it.
 //  - TimeToLive is in seconds (INFINITE, or at most 2,147,483); a route that ages out is deleted by the
 //    layer from its entity's RTM_ROUTE_EXPIRED callback, and the change is reported to every client.
-//  - Change messages (D-65): each RTMv1 call that changes the best route of a network queues one message
-//    per client with a change event — RtmAddRoute, RtmDeleteRoute and RtmDeregisterClient to the other
-//    clients, RtmBlockDeleteRoutes and expiry to all — in order, uncoalesced; the event is set when a
-//    client's queue becomes non-empty and reset when RtmDequeueRouteChangeMessage empties it. Changes made
-//    by RTMv2 entities are not turned into RTMv1 messages (the RTMv2 change notification is coalesced
-//    and cannot give one message per change).
+//  - Change messages (D-65, and the decision of 2026-12-01 in §9.5): every change of the best route of a
+//    network in instance 0 queues one message per client with a change event, in order, uncoalesced,
+//    whatever caused it. An RTMv1 call reports its own changes — RtmAddRoute, RtmDeleteRoute and
+//    RtmDeregisterClient to the other clients, RtmBlockDeleteRoutes and the ageing out of its routes to
+//    all. Every other change — an RTMv2 entity's call, deregistration or batch in instance 0, an RTMv2
+//    route's expiry, a hold-down end — goes to all clients: the layer watches instance 0's best-route
+//    transitions where they happen (RtmLike.watchBestRoutes: one report per change that fires BEST in the
+//    unicast view, after the operation) and compares the network's best route with the one it last
+//    reported (a cache of one RTMv1 route per network, kept while a client is registered; RTM_NO_CHANGE
+//    sends nothing). The RTMv1 best route is the RTMv2 best route of the unicast view, so a hold-down end,
+//    which destroys held routes only (§7.7 H4/H5), sends a message only if that best route differs from the
+//    last one reported; the deletion that started the hold-down was reported as it happened. Several
+//    changes of one network inside one RTMv2 operation (a deregistration, a batch) are one message, and
+//    when an operation changes more networks than the core logs (BESTLOG_MAX) every network is compared
+//    with the cache, in table order. The event is set when a client's queue becomes non-empty and reset
+//    when RtmDequeueRouteChangeMessage empties it.
 //  - Table-wide reads (RtmIsRoute, RtmGetNetworkCount, enumerations, RtmLookupIPDestination) go through
 //    the entity of a registered client (or an RTMv2 registration of instance 0, AF_INET); with none, the
 //    table is seen as empty (every route belongs to a registered entity). RtmCreateEnumerationHandle
@@ -104,7 +114,13 @@ interface Enumeration {
 const clients = new Map<number, Client>();
 const enums = new Map<number, Enumeration>();
 let nextEnumHandle = 0x40000001;
-onReset(() => { clients.clear(); enums.clear(); });
+/** The best route last reported per network (RTMv1 view), while instance 0 is watched. */
+const reported = new Map<string, V1View>();
+/** Stops the watch of instance 0's best-route changes (undefined: not watching). */
+let stopWatch: (() => void) | undefined;
+/** > 0 while an RTMv1 call changes the table: it reports its own changes. */
+let ownCall = 0;
+onReset(() => { unwatch(); clients.clear(); enums.clear(); });
 
 const FSD_FIELDS = [
   'FSD_Type', 'FSD_Policy', 'FSD_NextHopAS', 'FSD_Priority', 'FSD_Metric', 'FSD_Metric1', 'FSD_Metric2', 'FSD_Metric3',
@@ -261,14 +277,106 @@ function broadcast(except: Client | null, flags: number, before: V1View | null, 
   }
 }
 
+/** Records the best route just reported for a network (null: none). */
+function remember(prefix: string, after: V1View | null): void {
+  if (stopWatch === undefined) return;
+  if (after === null) reported.delete(prefix);
+  else reported.set(prefix, { handle: after.handle, prefix, route: cloneIpRoute(after.route) });
+}
+
+/** Compares a network's best route with the one last reported; a change is a message to every client. */
+function reportChange(obs: EntityLike, prefix: string): void {
+  const before = reported.get(prefix) ?? null;
+  const after = bestOf(obs, prefix);
+  broadcast(null, classify(before, after), before, after);
+  remember(prefix, after);
+}
+
+/**
+ * The watch of instance 0 (RtmLike.watchBestRoutes): a best-route change that no RTMv1 call is reporting
+ * itself — made by an RTMv2 entity, an expiry or a hold-down end. `undefined`: some changes were not
+ * logged; every network is compared.
+ */
+function onBestChange(prefix: string | undefined): void {
+  if (ownCall > 0) return;
+  if (prefix === undefined) rescanAll = true;
+  else retry.add(prefix);
+  catchUp();
+}
+
+/** Changes the watch was told of and has not reported yet (a read failed, e.g. at full memory). */
+const retry = new Set<string>();
+let rescanAll = false;
+
+/**
+ * Reports what the watch was told of. A read that fails (ERROR_NOT_ENOUGH_MEMORY while taking a
+ * reference) never fails the RTMv2 call that made the change: the network waits here and is reported at
+ * the next change or the next RtmDequeueRouteChangeMessage.
+ */
+function catchUp(): void {
+  const obs = observer();
+  if (obs === undefined || stopWatch === undefined) { retry.clear(); rescanAll = false; return; }
+  try {
+    if (rescanAll) {
+      const seen = new Set<string>();
+      for (const d of obs.dests({ views: RTM_VIEW_MASK_UCAST })) seen.add(d.prefix);
+      for (const p of reported.keys()) seen.add(p);
+      for (const p of seen) retry.add(p);
+      rescanAll = false;
+    }
+    for (const p of retry) {
+      reportChange(obs, p);
+      retry.delete(p);
+    }
+  } catch (err) {
+    if (err instanceof RtmInternalError || !(err instanceof RtmError)) throw err;
+  }
+}
+
+/** Starts watching instance 0 (first client): the cache starts as the table's current best routes. */
+function watch(rtm: RtmLike, obs: EntityLike): void {
+  if (stopWatch !== undefined || typeof rtm.watchBestRoutes !== 'function') return;
+  need(obs, 'dests');
+  reported.clear();
+  for (const d of obs.dests({ views: RTM_VIEW_MASK_UCAST })) {
+    const r = d.viewInfo[0]?.route;
+    if (r !== undefined) reported.set(d.prefix, v1View(obs, r));
+  }
+  stopWatch = rtm.watchBestRoutes(onBestChange);
+}
+
+function unwatch(): void {
+  const stop = stopWatch;
+  stopWatch = undefined;
+  reported.clear();
+  retry.clear();
+  rescanAll = false;
+  try {
+    stop?.();
+  } catch (err) {
+    if (err instanceof RtmInternalError) throw err;              // a closed instance: nothing to stop
+  }
+}
+
+/** Runs an RTMv1 call's change of the table (it reports its own changes; the watch stays quiet). */
+function own<T>(fn: () => T): T {
+  ownCall++;
+  try {
+    return fn();
+  } finally {
+    ownCall--;
+  }
+}
+
 /** Deletes one of the client's routes (the caller holds one reference on it, which is consumed) and reports. */
 function deleteAndReport(c: Client, h: RouteHandle, prefix: string, except: Client | null): { flags: number; after: V1View | null } {
   const before = bestOf(c.entity, prefix);
-  c.entity.deleteRouteToDest(h);
+  own(() => c.entity.deleteRouteToDest(h));
   c.routes.delete(h);
   const after = bestOf(c.entity, prefix);
   const flags = classify(before, after);
   broadcast(except, flags, before, after);
+  remember(prefix, after);
   return { flags, after };
 }
 
@@ -323,15 +431,16 @@ function onClientEvent(c: Client, type: RtmEventType, c1: unknown, c2: unknown):
   let before: V1View | null;
   try {
     before = bestOf(c.entity, prefix);
-    c.entity.deleteRouteToDest(h);                                 // consumes the callback's reference
+    own(() => c.entity.deleteRouteToDest(h));                      // consumes the callback's reference
   } catch (err) {
     if (err instanceof RtmInternalError) throw err;               // a core bug is never an answer
     c.routes.delete(h);
-    return ERROR_NOT_SUPPORTED;                                    // let the RTM delete it
+    return ERROR_NOT_SUPPORTED;                                    // let the RTM delete it (the watch reports it)
   }
   c.routes.delete(h);
   const after = bestOf(c.entity, prefix);
   broadcast(null, classify(before, after), before, after);
+  remember(prefix, after);
   return NO_ERROR;
 }
 
@@ -368,6 +477,14 @@ export function RtmRegisterClient(ProtocolFamily: number, RoutingProtocol: numbe
     }
     holder.c = c;
     clients.set(c.handle, c);
+    try {
+      watch(rtm, entity);
+    } catch (err) {
+      clients.delete(c.handle);
+      removeRegistration(c.handle);
+      entity.deregister();
+      throw err;
+    }
     return lastError(NO_ERROR, c.handle);
   } catch (err) {
     return lastError(statusOf(err), null);
@@ -380,10 +497,11 @@ export function RtmDeregisterClient(ClientHandle: HANDLE | null): number {
   return guard(() => {
     const c = client(ClientHandle, op);
     for (const v of liveRoutesOf(c)) deleteAndReport(c, v.handle, v.prefix, c);
-    c.entity.deregister();
+    own(() => c.entity.deregister());
     clients.delete(c.handle);
     removeRegistration(c.handle);
     c.queue.length = 0;
+    if (clients.size === 0) unwatch();
     return NO_ERROR;
   });
 }
@@ -402,6 +520,7 @@ export function RtmDequeueRouteChangeMessage(
     const c = client(ClientHandle, op);
     if (c.event === null) return ERROR_INVALID_HANDLE;
     const flags = outRef(Flags, op, 'Flags');
+    if (retry.size > 0 || rescanAll) catchUp();
     const cur = optStruct(CurBestRoute, op, 'CurBestRoute'), prev = optStruct(PrevBestRoute, op, 'PrevBestRoute');
     const m = c.queue.shift();
     if (m === undefined) {
@@ -469,11 +588,11 @@ export function RtmAddRoute(
       }
       let res;
       try {
-        res = e.addRouteToDest({
+        res = own(() => e.addRouteToDest({
           dest: a.prefix, neighbour: nhHandle, nextHops: [nhHandle], preference: a.fsd.FSD_Priority, metric: a.fsd.FSD_Metric,
           views: RTM_VIEW_MASK_UCAST, timeToLive: ttl === INFINITE ? INFINITE : ttl * 1000,
           changeFlags: c.single ? RTM_ROUTE_CHANGE_FIRST : 0, entitySpecificInfo: esi,
-        });
+        }));
       } catch (err) {
         if (err instanceof RtmInternalError) throw err;
         if (nh.changeFlags & RTM_NEXTHOP_CHANGE_NEW) { e.deleteNextHop(nhHandle); consumed = true; }   // leave no trace
@@ -491,6 +610,7 @@ export function RtmAddRoute(
     if (flags & RTM_CURRENT_BEST_ROUTE && cur && after) copyIpRoute(cur, after.route);
     if (flags & RTM_PREVIOUS_BEST_ROUTE && prev && before) copyIpRoute(prev, before.route);
     broadcast(c, flags, before, after);
+    remember(a.prefix, after);
     return NO_ERROR;
   });
 }

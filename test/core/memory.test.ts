@@ -4,7 +4,9 @@
 // IPv6 table — hop arrays of 256 next hops (1 KiB) down to 4 (16 bytes), so no block of any size is
 // left — then drives one allocation path of the IPv4 table to ERROR_NOT_ENOUGH_MEMORY: an update to 8
 // next hops, arming a TTL (timer heap), queueing a change notification, deleting the last route of a
-// held-down destination, a hold-down end, deregistration, a batch load. Each time the public picture of
+// held-down destination, a hold-down end, an expiry on the real clock (retried later, never thrown),
+// deregistration (before the JS-side clean-up), a batch load, a batch of updates whose deletes start
+// hold timers. Each time the public picture of
 // the instance (test/reference/public-snapshot.ts, with enumerations, queues and marks) is exactly as
 // before, checkInvariants passes on both tables, and after some ballast is deleted the same call
 // succeeds. Also: freed blocks merge back (random churn, then the same ballast fits again), handles
@@ -13,12 +15,12 @@ import { describe, expect, it } from 'vitest';
 import { createCoreSync, Core } from '../../src/core.js';
 import { Rtm } from '../../src/rtm.js';
 import { RtmError } from '../../src/errors.js';
-import { VirtualClock } from '../../src/clock.js';
+import { RealClock, VirtualClock } from '../../src/clock.js';
 import type { Entity } from '../../src/entity.js';
 import type { NextHopHandle, NotifyHandle, RouteHandle, RtmOptions } from '../../src/types.js';
 import {
-  ERROR_NOT_SUPPORTED, NO_ERROR, PROTO_IP_OSPF, PROTO_IP_RIP, RTM_CHANGE_TYPE_ALL, RTM_NOTIFY_ONLY_MARKED_DESTS, RTM_ROUTE_CHANGE_NEW,
-  RTM_ROUTE_EXPIRED, RTM_VIEW_MASK_ANY,
+  ERROR_NOT_SUPPORTED, INFINITE, NO_ERROR, PROTO_IP_OSPF, PROTO_IP_RIP, RTM_CHANGE_TYPE_ALL, RTM_NOTIFY_ONLY_MARKED_DESTS, RTM_ROUTE_CHANGE_NEW,
+  RTM_ROUTE_EXPIRED, RTM_ROUTE_STATE_DELETED, RTM_VIEW_MASK_ANY,
 } from '../../src/win32/constants.js';
 import { publicSnapshot } from '../reference/public-snapshot.js';
 import { expectCode } from '../reference/fixture.js';
@@ -47,7 +49,7 @@ class World {
   readonly core = createCoreSync('debug');
   readonly x = this.core.x as unknown as Record<string, Fn>;
   readonly clock = new VirtualClock();
-  readonly rtm = rtmOn(this.core, { clock: this.clock, maxNextHopsInRoute: BALLAST_HOPS });
+  readonly rtm: Rtm;
   readonly A: Entity;
   readonly B: Entity;
   /** The ballast entity, in the IPv6 table (so its changes reach no IPv4 registration). */
@@ -63,7 +65,9 @@ class World {
   respondA: number = NO_ERROR;
   private ballastSeq = 0;
 
-  constructor() {
+  /** `realClock`: the instance runs on real time (its scheduler arms setTimeout) instead of `clock`. */
+  constructor(realClock?: RealClock) {
+    this.rtm = rtmOn(this.core, { clock: realClock ?? this.clock, maxNextHopsInRoute: BALLAST_HOPS });
     this.A = this.rtm.registerEntity({ addressFamily: 'ipv4', protocolId: PROTO_IP_RIP, instanceId: 1 },
       { onEvent: (type) => { this.eventsA.push(type); return this.respondA; } }) as Entity;
     this.B = this.rtm.registerEntity({ addressFamily: 'ipv4', protocolId: PROTO_IP_OSPF, instanceId: 1 }) as Entity;
@@ -264,6 +268,43 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.invariants();
   });
 
+  it('with the real clock, an expiry refused by a full memory stays armed and is retried later, never thrown (issue 12 e)', async () => {
+    const w = new World(new RealClock());
+    const routes: RouteHandle[] = [];
+    // prefix(0) expires 100 ms from now (the setup below takes far less; nothing runs the scheduler meanwhile)
+    for (let i = 0; i <= 16; i++) {
+      routes.push(w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0], metric: 1, timeToLive: i === 0 ? 100 : INFINITE }).handle!);
+    }
+    // B hears of marked destinations only (ballast destinations are not marked)
+    const n = w.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    for (let i = 0; i <= 16; i++) {
+      const di = w.A.getExactMatchDestination({ dest: prefix(i) })!;
+      w.A.releaseDestInfo(di);
+      w.B.markDestForChangeNotification({ notifyHandle: n, dest: di.handle });
+    }
+    // 16 queued destinations fill B's queue block; the expiry of prefix(0) must queue one more
+    for (let i = 1; i <= 16; i++) w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0], metric: 2 });
+    w.respondA = ERROR_NOT_SUPPORTED;
+    w.fill();
+    expect(w.eventsA).toEqual([]);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(250);                       // due, tried (and refused) at least once: nothing thrown, nothing changed
+    expect(w.eventsA).toEqual([]);
+    expect(w.A.isBestRoute(routes[0])).toBe(1);
+    w.invariants();
+    for (let i = 0; i < 2; i++) w.W.deleteRouteToDest(w.ballast.shift()!);   // memory again, no scheduler run
+    await sleep(300);                       // the timer's retry runs it
+    expect(w.eventsA).toEqual([RTM_ROUTE_EXPIRED]);
+    const got = w.B.getChangedDests({ notifyHandle: n, count: 100 });
+    expect(got.items.map((x) => x.prefix)).toContain(prefix(0));
+    w.B.releaseChangedDests({ notifyHandle: n, dests: got.items });
+    const info = w.A.getRouteInfo(routes[0]);          // A's own reference keeps the deleted route readable
+    w.A.releaseRouteInfo(info);
+    expect(info.state).toBe(RTM_ROUTE_STATE_DELETED);
+    w.invariants();
+    w.rtm.close();
+  });
+
   it('deregistering an entity (every queue entry, timer and node reserved first)', () => {
     const w = new World();
     for (let i = 0; i < 40; i++) w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0], returnHandle: false });
@@ -293,6 +334,77 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.B.releaseDestInfo(ended);
     expect(ended.viewInfo[0].holdRoute).toBeUndefined();
     expect(w.B.getExactMatchDestination({ dest: prefix(5), views: RTM_VIEW_MASK_ANY })).toBeUndefined();
+    w.invariants();
+  });
+
+  it('a deregistration refused at full memory keeps the entity\'s enumerations, locks and opaque values (issue 12 f)', () => {
+    const w = new World();
+    const C = w.rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 200, instanceId: 1 }, { reserveOpaquePointer: true }) as Entity;
+    const nC = C.addNextHop({ address: '10.0.2.1', interfaceIndex: 4 }).handle!;
+    for (let i = 0; i < 40; i++) C.addRouteToDest({ dest: prefix(i), neighbour: nC, returnHandle: false });
+    const info = C.getExactMatchDestination({ dest: prefix(3) })!;
+    C.releaseDestInfo(info);
+    const d = info.handle;
+    C.lockDestination({ dest: d, exclusive: true });
+    C.getOpaqueInformationPointer(d)!.value = 'kept';
+    const en = C.createDestEnum({ views: RTM_VIEW_MASK_ANY });
+    const first = C.getEnumDests({ enumHandle: en, count: 2 });
+    C.releaseDests(first.items);
+    w.rtm.runPending();
+    w.fill();
+    // registered at full memory: its queue has no block yet, and C's deregistration would queue 40 destinations
+    const n = w.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const probes = [...Array(40).keys()].map(prefix);
+    expect(w.x.entityDeregisterReserve(C.handle)).toBe(8);
+    w.rejects(() => C.deregister(), { probes, notifies: [[w.B, n]] });
+    expect(C.isRegistered).toBe(true);
+    // nothing of C's JS-side state was cleaned up: the lock, the opaque value and the enumeration remain
+    expectCode(() => w.B.addRouteToDest({ dest: prefix(3), neighbour: w.nB }), 'ERROR_BUSY');
+    expect(C.getOpaqueInformationPointer(d)!.value).toBe('kept');
+    const next = C.getEnumDests({ enumHandle: en, count: 2 });
+    expect(first.items.map((x) => x.prefix)).toEqual([prefix(0), prefix(1)]);
+    expect(next.items.map((x) => x.prefix)).toEqual([prefix(2), prefix(3)]);   // the cursor went on where it was
+    C.releaseDests(next.items);
+    w.unfill(2);
+    C.deregister();
+    w.rtm.runPending();
+    expect(C.isRegistered).toBe(false);
+    w.B.addRouteToDest({ dest: prefix(3), neighbour: w.nB });   // the lock went with C
+    w.invariants();
+  });
+
+  it('applyUpdates reserves the hold timers its deletes may start (issue 12 g)', () => {
+    const w = new World();
+    // 64 timed routes fill the timer heap's first block; the hold timer of prefix(0) needs a larger one
+    for (let i = 1; i <= 64; i++) w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0], timeToLive: 60_000, returnHandle: false });
+    const r0 = w.A.addRouteToDest({ dest: prefix(0), neighbour: w.nA[0] }).handle!;
+    const d = w.A.getExactMatchDestination({ dest: prefix(0) })!;
+    w.A.releaseDestInfo(d);
+    w.A.holdDestination({ dest: d.handle, holdTime: 1000 });
+    const del = (p: number) => ({
+      count: 1, keys: Uint32Array.of(((192 << 24) | (168 << 16) | (p << 8)) >>> 0, 0, 0, 0), lens: Uint8Array.of(24), kinds: Uint8Array.of(1),
+    });
+    w.fill();
+    w.rejects(() => w.A.applyUpdates(del(0)), { routes: [r0], probes: [prefix(0)] });
+    expect(w.A.isBestRoute(r0)).toBe(1);
+    // a batch across chunks (the check pass) reserves them too: UPD_MAX + 1 records, the delete in the second chunk
+    const MAX = w.core.k.UPD_MAX, n = MAX + 1;
+    const big = { count: n, keys: new Uint32Array(4 * n), lens: new Uint8Array(n), kinds: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      big.keys[4 * i] = ((192 << 24) | (168 << 16) | ((i === n - 1 ? 0 : 1 + (i % 64)) << 8)) >>> 0;
+      big.lens[i] = 24;
+      big.kinds[i] = 1;                                  // deletes of routes A has (the first ones) or not any more
+    }
+    w.rejects(() => w.A.applyUpdates(big), { routes: [r0], probes: [prefix(0), prefix(1)] });
+    w.unfill(2);
+    w.A.applyUpdates(del(0));
+    const held = w.A.getDestInfo({ dest: d.handle });
+    w.A.releaseDestInfo(held);
+    expect(held.viewInfo[0].holdRoute).toBe(r0);
+    w.clock.advance(1000);                              // the hold timer was armed: the hold ends on time
+    const ended = w.A.getDestInfo({ dest: d.handle });
+    w.A.releaseDestInfo(ended);
+    expect(ended.viewInfo[0].holdRoute).toBeUndefined();
     w.invariants();
   });
 

@@ -4,14 +4,16 @@
 // snapshots of a destination, and garbage collection by a full sweep before and after every public
 // call. Events are never delivered inside the causing call: a FIFO of pending callbacks plus route
 // and hold-down deadlines, run by runPending() or by a VirtualClock (each expiry/hold end followed by
-// its callbacks). Spec references (§x, D-nn) are to shared/spec/RTMv2-SPEC.md. Allocates freely.
+// its callbacks). watchBestRoutes (for the RTMv1 layer) lists the IPv4 prefixes whose unicast BEST fired
+// and tells them after the public call or timer step. Spec references (§x, D-nn) are to
+// shared/spec/RTMv2-SPEC.md. Allocates freely.
 
 import { RtmError, type StatusName } from '../../src/errors.js';
 import { AF_INET, AF_INET6, type Family, type NetAddressLike } from '../../src/address.js';
 import { type Clock, type ClockListener, RealClock, isDrivableClock } from '../../src/clock.js';
 import * as K from '../../src/win32/constants.js';
 import type {
-  AddNextHopOptions, AddNextHopResult, AddRouteOptions, AddRouteResult, AddressFamilyName, DestEnumOptions,
+  AddNextHopOptions, BestRouteListener, AddNextHopResult, AddRouteOptions, AddRouteResult, AddressFamilyName, DestEnumOptions,
   DestHandle, DestInfo, DestQueryOptions, DestViewInfo, EntityHandle, EntityIdentity, EntityInfo, EntityLike,
   EntityMethod, EnumBatch, EnumGetOptions, EnumHandle, EventCallback, ExactMatchRouteOptions,
   ExactMatchRouteResult, FindNextHopResult, Handle, HandleKind, IterateOptions, MethodResult, NextHopEnumOptions,
@@ -378,6 +380,10 @@ export class RtmModel implements RtmLike, ClockListener {
   private microtaskQueued = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerDue = Infinity;
+  /** watchBestRoutes: the listener and the IPv4 prefixes whose unicast BEST fired, not yet told. */
+  private bestListener: BestRouteListener | undefined;
+  private readonly bestLog: string[] = [];
+  private tellingBest = false;
 
   constructor(options: RtmOptions = {}) {
     const op = 'create';
@@ -481,6 +487,7 @@ export class RtmModel implements RtmLike, ClockListener {
         if (t.route) count += this.fireExpiry(t.route);
         else if (t.dest) this.endHold(t.dest);
         this.collect();
+        this.tellBest();
       }
       count += this.deliverPending();
     } finally {
@@ -596,6 +603,25 @@ export class RtmModel implements RtmLike, ClockListener {
     } finally {
       this.collect();
       this.kick();
+      this.tellBest();
+    }
+  }
+
+  /** RtmLike.watchBestRoutes (for the RTMv1 layer): the listener hears each logged prefix, in order, after the operation. */
+  watchBestRoutes(listener: BestRouteListener): () => void {
+    if (this.closed) fail('ERROR_INVALID_HANDLE', 'watchBestRoutes', 'instance closed');
+    if (this.bestListener) fail('ERROR_BUSY', 'watchBestRoutes', 'already watched');
+    this.bestListener = listener;
+    return () => { if (this.bestListener === listener) { this.bestListener = undefined; this.bestLog.length = 0; } };
+  }
+
+  private tellBest(): void {
+    if (this.tellingBest) return;
+    this.tellingBest = true;
+    try {
+      while (this.bestLog.length > 0 && this.bestListener) this.bestListener(this.bestLog.shift()!);
+    } finally {
+      this.tellingBest = false;
     }
   }
 
@@ -775,6 +801,8 @@ export class RtmModel implements RtmLike, ClockListener {
     }
     if (changed) d.lastChanged = this.clock.now();
     this.queueChange(d, fired);
+    const ucast = this.viewIds.indexOf(0);
+    if (this.bestListener && d.table.family === 4 && ucast >= 0 && fired[ucast].best) this.bestLog.push(d.prefix);
     return anyBest;
   }
 

@@ -3,7 +3,8 @@
 // (RTMv2 TTLs) and table listings (RTMv2 enumerations) run where those exist (the model today).
 import { describe, expect, it } from 'vitest';
 import * as W from '../../src/win32/index.js';
-import { CORE_IMPLS, addRouteOk, drain, implsWith, nextHop, register, useImpl } from './helpers.js';
+import type { Rtm } from '../../src/rtm.js';
+import { CORE_IMPLS, addRouteOk, drain, exactDest, implsWith, nextHop, register, useImpl } from './helpers.js';
 
 /** Host-order number of dotted text. */
 function ip(text: string): number {
@@ -336,6 +337,103 @@ describe.each(implsWith('ttl', 'enums', 'notify'))('$name: RTMv1', (impl) => {
     expect(mine.RR_FamilySpecificData.FSD_Metric).toBe(3);
   });
 
+  it('§9.5 decision: best-route changes made by an RTMv2 entity of instance 0 are RTMv1 messages to every client, one per change', () => {
+    const env = useImpl(impl);
+    const rip = client(W.PROTO_IP_RIP), watcher = client(W.PROTO_IP_BGP);
+    add(rip.h, ipRoute('10.1.0.0/16', '10.0.0.1', 1, 100, 3));
+    while (dequeue(watcher.h).status === W.ERROR_MORE_MESSAGES);
+    const v2 = register(W.PROTO_IP_OSPF, 1, { callback: false });
+    const n = nextHop(v2.h, '10.0.0.9', 9);
+    // a better RTMv2 route: CHANGED (previous: rip's; current: the RTMv2 route as an RTMv1 route)
+    const r = addRouteOk(v2.h, '10.1.0.0/16', { neighbour: n, pref: 10, metric: 4 }).handle;
+    // a new network: ADDED; its metric changes: CHANGED; a worse RTMv2 route elsewhere: nothing
+    const r2 = addRouteOk(v2.h, '10.2.0.0/16', { neighbour: n, pref: 10, metric: 1 }).handle;
+    addRouteOk(v2.h, '10.2.0.0/16', { route: r2, neighbour: n, pref: 10, metric: 2 });
+    addRouteOk(v2.h, '10.1.0.0/16', { route: r, neighbour: n, pref: 10, metric: 4, flags: W.RTM_ROUTE_FLAGS_MARTIAN });   // not an RTMv1 field
+    // the RTMv2 routes go: CHANGED back to rip's route, DELETED
+    expect(W.RtmDeleteRouteToDest(v2.h, r, W.ref(0))).toBe(W.NO_ERROR);
+    expect(W.RtmDeleteRouteToDest(v2.h, r2, W.ref(0))).toBe(W.NO_ERROR);
+    for (const c of [rip, watcher]) {
+      const got: Msg[] = [];
+      for (let m = dequeue(c.h); ; m = dequeue(c.h)) { got.push(m); if (m.status !== W.ERROR_MORE_MESSAGES) break; }
+      expect(got.map((m) => m.flags)).toEqual([W.RTM_ROUTE_CHANGED, W.RTM_ROUTE_ADDED, W.RTM_ROUTE_CHANGED, W.RTM_ROUTE_CHANGED, W.RTM_ROUTE_DELETED]);
+      expect(got[0].prev).toMatchObject({ RR_RoutingProtocol: W.PROTO_IP_RIP, RR_InterfaceID: 1, RR_FamilySpecificData: { FSD_Priority: 100, FSD_Metric: 3 } });
+      expect(got[0].cur).toMatchObject({
+        RR_RoutingProtocol: W.PROTO_IP_OSPF, RR_InterfaceID: 9, RR_Network: { N_NetNumber: ip('10.1.0.0'), N_NetMask: 0xffff0000 },
+        RR_NextHopAddress: { N_NetNumber: ip('10.0.0.9') }, RR_FamilySpecificData: { FSD_Priority: 10, FSD_Metric: 4 },
+      });
+      expect(got[1].cur).toMatchObject({ RR_RoutingProtocol: W.PROTO_IP_OSPF, RR_Network: { N_NetNumber: ip('10.2.0.0') } });
+      expect([got[2].prev.RR_FamilySpecificData.FSD_Metric, got[2].cur.RR_FamilySpecificData.FSD_Metric]).toEqual([1, 2]);
+      expect([got[3].prev.RR_RoutingProtocol, got[3].cur.RR_RoutingProtocol]).toEqual([W.PROTO_IP_OSPF, W.PROTO_IP_RIP]);
+      expect(got[4].prev).toMatchObject({ RR_RoutingProtocol: W.PROTO_IP_OSPF, RR_Network: { N_NetNumber: ip('10.2.0.0') } });
+      expect(c.event.isSet).toBe(false);
+    }
+    // an RTMv2 entity of another instance is another table: nothing
+    const other = register(W.PROTO_IP_OSPF, 1, { instanceId: 1, callback: false });
+    addRouteOk(other.h, '10.3.0.0/16', { neighbour: nextHop(other.h, '10.0.0.7', 7) });
+    expect(dequeue(watcher.h).status).toBe(W.ERROR_NO_MESSAGES);
+    // deregistering the RTMv2 entity of instance 0 deletes its routes: one message per network
+    addRouteOk(v2.h, '10.4.0.0/16', { neighbour: n });
+    addRouteOk(v2.h, '10.5.0.0/16', { neighbour: n });
+    expect(W.RtmDeregisterEntity(v2.h)).toBe(W.NO_ERROR);
+    env.instances.get(0)!.runPending();
+    const flags: number[] = [];
+    for (let m = dequeue(watcher.h); ; m = dequeue(watcher.h)) { flags.push(m.flags); if (m.status !== W.ERROR_MORE_MESSAGES) break; }
+    expect(flags).toEqual([W.RTM_ROUTE_ADDED, W.RTM_ROUTE_ADDED, W.RTM_ROUTE_DELETED, W.RTM_ROUTE_DELETED]);
+  });
+
+  it('§9.5 decision: an RTMv2 route\'s expiry and the deletion that starts a hold-down are messages; a hold-down end changes no RTMv1 best route', () => {
+    const { clock } = useImpl(impl);
+    const rip = client(W.PROTO_IP_RIP);
+    const v2 = register(W.PROTO_IP_OSPF, 1, { callback: false });   // no callback: the RTM deletes expired routes
+    const n = nextHop(v2.h, '10.0.0.9', 9);
+    addRouteOk(v2.h, '10.1.0.0/16', { neighbour: n, metric: 2, ttl: 1000 });
+    clock.advance(1000);
+    expect([dequeue(rip.h), dequeue(rip.h)].map((m) => [m.status, m.flags])).toEqual([
+      [W.ERROR_MORE_MESSAGES, W.RTM_ROUTE_ADDED], [W.NO_ERROR, W.RTM_ROUTE_DELETED],
+    ]);
+    // hold-down: the deletion of the last route is the RTMv1 change; the hold end sends nothing more
+    const r = addRouteOk(v2.h, '10.2.0.0/16', { neighbour: n }).handle;
+    const d = exactDest(v2.h, '10.2.0.0/16').info.DestHandle;
+    expect(W.RtmHoldDestination(v2.h, d, W.RTM_VIEW_MASK_UCAST, 500)).toBe(W.NO_ERROR);
+    expect(W.RtmDeleteRouteToDest(v2.h, r, W.ref(0))).toBe(W.NO_ERROR);
+    expect([dequeue(rip.h), dequeue(rip.h)].map((m) => [m.status, m.flags])).toEqual([
+      [W.ERROR_MORE_MESSAGES, W.RTM_ROUTE_ADDED], [W.NO_ERROR, W.RTM_ROUTE_DELETED],
+    ]);
+    // a new route during the hold is ADDED; the hold end leaves it the best route: no message
+    addRouteOk(v2.h, '10.2.0.0/16', { neighbour: n, metric: 7 });
+    expect(dequeue(rip.h)).toMatchObject({ status: W.NO_ERROR, flags: W.RTM_ROUTE_ADDED });
+    clock.advance(500);
+    expect(exactDest(v2.h, '10.2.0.0/16').info.ViewInfo[0].HoldRoute).toBe(0);
+    expect(dequeue(rip.h).status).toBe(W.ERROR_NO_MESSAGES);
+    // a RTMv1 client's own route ageing out still goes to every client, the owner included (once)
+    add(rip.h, ipRoute('10.3.0.0/16', '10.0.0.1', 1), 1);
+    clock.advance(1000);
+    expect(dequeue(rip.h)).toMatchObject({ status: W.NO_ERROR, flags: W.RTM_ROUTE_DELETED });
+  });
+
+  it('§9.5 decision: the first client starts from the table as it is (RTMv2 routes added before it registered)', () => {
+    useImpl(impl);
+    const v2 = register(W.PROTO_IP_OSPF, 1, { callback: false });
+    const n = nextHop(v2.h, '10.0.0.9', 9);
+    const r = addRouteOk(v2.h, '10.1.0.0/16', { neighbour: n, metric: 3 }).handle;
+    const rip = client(W.PROTO_IP_RIP);
+    expect(dequeue(rip.h).status).toBe(W.ERROR_NO_MESSAGES);
+    addRouteOk(v2.h, '10.1.0.0/16', { route: r, neighbour: n, metric: 4 });
+    expect(W.RtmDeleteRouteToDest(v2.h, r, W.ref(0))).toBe(W.NO_ERROR);
+    const got = [dequeue(rip.h), dequeue(rip.h)];
+    expect(got.map((m) => [m.status, m.flags])).toEqual([[W.ERROR_MORE_MESSAGES, W.RTM_ROUTE_CHANGED], [W.NO_ERROR, W.RTM_ROUTE_DELETED]]);
+    expect([got[0].prev.RR_FamilySpecificData.FSD_Metric, got[0].cur.RR_FamilySpecificData.FSD_Metric]).toEqual([3, 4]);
+    expect(got[1].prev).toMatchObject({ RR_RoutingProtocol: W.PROTO_IP_OSPF, RR_InterfaceID: 9 });
+    // the last client gone, the watch stops; a new first client starts again from the table
+    expect(W.RtmDeregisterClient(rip.h)).toBe(W.NO_ERROR);
+    addRouteOk(v2.h, '10.2.0.0/16', { neighbour: n });
+    const bgp = client(W.PROTO_IP_BGP);
+    expect(dequeue(bgp.h).status).toBe(W.ERROR_NO_MESSAGES);
+    addRouteOk(v2.h, '10.2.0.0/16', { neighbour: n, metric: 9 });
+    expect(dequeue(bgp.h)).toMatchObject({ status: W.NO_ERROR, flags: W.RTM_ROUTE_CHANGED });
+  });
+
   it('bad RTMv1 arguments', () => {
     useImpl(impl);
     const rip = client(W.PROTO_IP_RIP);
@@ -355,3 +453,41 @@ describe.each(implsWith('ttl', 'enums', 'notify'))('$name: RTMv1', (impl) => {
     expect(W.RtmGetNetworkCount(W.RTM_PROTOCOL_FAMILY_IP)).toBe(0);
   });
 });
+
+describe('wasm: RTMv1 messages for RTMv2 batches in instance 0 (§9.5 decision)', () => {
+  it('a batch of updates is one message per changed network; more than the core logs in one operation is a comparison of every network', () => {
+    const wasm = CORE_IMPLS.find((i) => i.name === 'wasm')!;
+    const env = useImpl(wasm);
+    const rip = client(W.PROTO_IP_RIP);
+    W.RtmIsRoute(W.RTM_PROTOCOL_FAMILY_IP, ipRoute('10.1.0.0/16', '0.0.0.0', 0).RR_Network, null);   // instance 0 exists
+    const rtm = env.instances.get(0) as unknown as Rtm;
+    const bgp = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: W.PROTO_IP_BGP, instanceId: 1 });
+    const hop = bgp.addNextHop({ address: '10.0.0.3', interfaceIndex: 3 }).handle!;
+    const batch = (count: number, kind: number, metric = 1) => {
+      const keys = new Uint32Array(4 * count);
+      for (let i = 0; i < count; i++) keys[4 * i] = (ip('172.16.0.0') + (i << 8)) >>> 0;
+      return { count, keys, lens: new Uint8Array(count).fill(24), kinds: new Uint8Array(count).fill(kind), nextHops: new Float64Array(count).fill(hop),
+        metrics: new Uint32Array(count).fill(metric) };
+    };
+    const drainAll = () => {
+      const out: Msg[] = [];
+      for (let m = dequeue(rip.h); m.status !== W.ERROR_NO_MESSAGES; m = dequeue(rip.h)) { out.push(m); if (m.status === W.NO_ERROR) break; }
+      return out;
+    };
+    bgp.applyUpdates(batch(3, 0));
+    expect(drainAll().map((m) => [m.flags, m.cur.RR_Network.N_NetNumber])).toEqual(
+      [0, 1, 2].map((i) => [W.RTM_ROUTE_ADDED, (ip('172.16.0.0') + (i << 8)) >>> 0]));
+    const N = rtm.core.k.BESTLOG_MAX + 100;
+    bgp.applyUpdates(batch(N, 0, 5));                  // 3 changed, N - 3 added: more than the log holds
+    const got = drainAll();
+    expect(got.length).toBe(N);
+    expect(got.filter((m) => m.flags === W.RTM_ROUTE_CHANGED).map((m) => m.cur.RR_FamilySpecificData.FSD_Metric)).toEqual([5, 5, 5]);
+    expect(got.filter((m) => m.flags === W.RTM_ROUTE_ADDED).length).toBe(N - 3);
+    bgp.deregister();                                   // N routes in one operation
+    const gone = drainAll();
+    expect(gone.length).toBe(N);
+    expect(gone.every((m) => m.flags === W.RTM_ROUTE_DELETED && m.prev.RR_RoutingProtocol === W.PROTO_IP_BGP)).toBe(true);
+    expect(W.RtmGetNetworkCount(W.RTM_PROTOCOL_FAMILY_IP)).toBe(0);
+  });
+});
+
