@@ -11,11 +11,13 @@
 // one level down (/16 → /24 → /32). Level 1 is 65,536 entries (256 KiB); chunks are 1 KiB. Memory comes from the
 // slab page reserve and goes back to free lists here when a table's structure is freed (never to TLSF).
 // If memory runs out while the structure is kept in step, it is dropped and lookups use the trie again.
+// Every entry written while kept in step is marked dirty (snapshot.ts) for tables being published.
 import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
 import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
 import { destGet, destLen } from './dests';
+import { snapSelect, snapMark, snapStructure } from './snapshot';
 
 /** Destinations at which an IPv4 table builds its forwarding structure. */
 export const FIB_MIN_DESTS: u32 = 16384;
@@ -92,6 +94,7 @@ function freeBelow(p: usize, count: u32): void {
 export function fibFree(t: u32): void {
   let fib = <usize>tableGet(t, TABLE_FIB);
   if (fib == 0) return;
+  snapStructure(t);
   freeBelow(fib, 65536);
   store<u32>(fib, <u32>freeL1);
   freeL1 = fib;
@@ -113,7 +116,9 @@ function childOf(slot: usize): usize {
   let c = allocChunk();
   if (c == 0) return 0;
   for (let i: usize = 0; i < 256; i++) store<u32>(c + (i << 2), e);
+  snapMark(c);
   store<u32>(slot, CHILD | <u32>(c >> 4));
+  snapMark(slot);
   return c;
 }
 
@@ -123,7 +128,7 @@ function paintIn(p: usize, from: u32, count: u32, leaf: u32, len: i32): void {
     let a = p + (<usize>i << 2);
     let e = load<u32>(a);
     if ((e & CHILD) != 0) paintIn(childPtr(e), 0, 256, leaf, len);
-    else if (e != leaf && leafLen(e) <= len) store<u32>(a, leaf);
+    else if (e != leaf && leafLen(e) <= len) { store<u32>(a, leaf); snapMark(a); }
   }
 }
 
@@ -133,7 +138,7 @@ function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32): void {
     let a = p + (<usize>i << 2);
     let e = load<u32>(a);
     if ((e & CHILD) != 0) paintOut(childPtr(e), 0, 256, old, repl);
-    else if (e == old) store<u32>(a, repl);
+    else if (e == old) { store<u32>(a, repl); snapMark(a); }
   }
 }
 
@@ -191,8 +196,10 @@ export function fibStateChanged(t: u32, d: u32, was: u32, now: u32): void {
   if (fib == 0) return;
   let a = fibQualifies(was), b = fibQualifies(now);
   if (a == b) return;
+  snapSelect(t);
   if (b) { if (!fibAdd(t, fib, d)) fibFree(t); }
   else fibRemove(t, fib, d);
+  snapSelect(NIL);
 }
 
 /** Paints every qualifying destination under node n (pre-order); false if memory ran out. */
@@ -211,6 +218,7 @@ export function fibMaybeBuild(t: u32): void {
   if (dests != fibMinDests && (dests < fibMinDests || (dests & 0xffff) != 0)) return;
   let fib = allocL1();
   if (fib == 0) return;
+  snapStructure(t);
   tableSet(t, TABLE_FIB, <u32>fib);
   if (!buildBelow(t, fib, tableGet(t, TABLE_ROOT))) fibFree(t);
 }

@@ -18,6 +18,10 @@ export {
   debugTrap, DEBUG_TRAP_OFF, DEBUG_TRAP_NOW, DEBUG_TRAP_ASSERT, DEBUG_TRAP_NEXT, DEBUG_TRAP_ASSERT_NEXT,
 } from './debug';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
+export {
+  snapWatchX, snapDirtyX, snapFibX, snapRangesBeginX, snapRangesNextX,
+} from './snapshot';
+export { SNAP_SEG_WORDS, SNAP_SEG_DEST, SNAP_SEG_MAX, SNAP_BLOCK_SHIFT } from './layout';
 export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, routeEsiMark } from './hot';
 export {
   UPD_WORDS, UPD_LENKIND, UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX,

@@ -470,6 +470,37 @@ export const BEST_VIEWS: u32 = 10;
 export const BEST_NEXTHOP_IPV4: u32 = 11;
 export const BEST_FIELDS: u32 = 12;
 
+// ── Snapshots of the unicast forwarding structure (snapshot.ts; src/fib/ publishes them) ───────────────
+// ╒══════════ Watch record: SNAP_WATCH_WORDS = 8 × u32 (one per table being published; static memory) ══╕
+// │ 0 table slot + 1 (0 = free) │ 1 the table's GEN word when watched │ 2 dirty-list block: a cache of   │
+// │ 256 recent marks, then the entries │ 3 entries used │ 4 entries the block holds │ 5 flags (SNAP_F_*) │
+// │ 6 last block marked (NIL) │ 7 —                                                                     │
+// └── an entry is a 1 KiB block of the table's 16-8-8 structure (byte address >> 10) written since the ─┘
+//     last take; SNAP_F_FULL: the list overflowed or the structure was built or freed — copy it all
+export const SNAP_WATCH_WORDS: u32 = 8;
+export const SNAP_WATCH_MAX: u32 = 32;
+export const SNAP_W_TABLE: u32 = 0;
+export const SNAP_W_GEN: u32 = 1;
+export const SNAP_W_LIST: u32 = 2;
+export const SNAP_W_LEN: u32 = 3;
+export const SNAP_W_CAP: u32 = 4;
+export const SNAP_W_FLAGS: u32 = 5;
+export const SNAP_W_LAST: u32 = 6;
+export const SNAP_F_FULL: u32 = 1;
+/** log2 of the block a dirty mark names (fib.ts chunks are 1 KiB and 1 KiB-aligned; level 1 is 256 blocks). */
+export const SNAP_BLOCK_SHIFT: u32 = 10;
+/** Dirty-list entries of a new watch, and the most a list grows to (a full copy is cheaper beyond). */
+export const SNAP_LIST_MIN: u32 = 4096;
+export const SNAP_LIST_MAX: u32 = 65536;
+
+// ╒══════════ Range segment (snapRangesNext, at IO_OUT): SNAP_SEG_WORDS = 5 × u32 ════════════════════════╕
+// │ 0..3 first address of the segment (MS word first; IPv4 in word 0) │ 4 destId answering it (NIL = none) │
+// └──── segments ascend and tile the address space from 0: each runs to the next one's first address ────┘
+export const SNAP_SEG_WORDS: u32 = 5;
+export const SNAP_SEG_DEST: u32 = 4;
+/** Segments one snapRangesNext call writes at most (IO_OUT holds IO_BATCH_MAX × 4 words). */
+export const SNAP_SEG_MAX: u32 = 3276;
+
 // ╒══════════ Best-change log entry (notify.ts; bestLogTakeX copies them to IO_OUT): BESTLOG_WORDS × u32 ═╕
 // │ 0..3 destination key (MS word first) │ 4 prefix length                                                │
 // └── one entry per change that fired BEST in view 0 of the watched table, in order (RTMv1, spec §9.5) ──┘

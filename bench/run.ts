@@ -3,8 +3,9 @@
 // build time, bytes per prefix, single and batch lookup rates for random addresses and for addresses
 // inside announced prefixes, and delete rate — each with its ratio to the naive reference model
 // (test/reference/trie-model.ts) measured in the same run on the same data. Uses the release core.
-// Then the simulator hot paths of issue 9 (bench/hot.ts, its own section). Writes bench/RESULTS.md (with
-// the command and the dataset's prefix-length histogram) and prints it.
+// Then the simulator hot paths of issue 9 (bench/hot.ts) and lookups across cores of issue 11 (bench/pool.ts),
+// each its own section. Writes bench/RESULTS.md (with the command and the dataset's prefix-length
+// histogram) and prints it.
 import { Bench } from 'tinybench';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
@@ -20,6 +21,7 @@ import type { PrefixSet } from '../test/helpers/random.js';
 import { AddressStream } from '../src/cli/workload.js';
 import { anchorFamily, attachAnchor, cCells, C_HEADER, C_RULE, type Workload } from './anchor.js';
 import { benchHot } from './hot.js';
+import { benchPool } from './pool.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = here.includes(`${'/dist/'}`) ? resolve(here, '../..') : resolve(here, '..');
@@ -159,6 +161,8 @@ async function main(): Promise<void> {
   rows.push(...benchNextHops(QUICK));
   console.error('bench: hot paths (bench/hot.ts)');
   const hot = await benchHot();
+  console.error('bench: lookups across cores (bench/pool.ts)');
+  const pool = await benchPool();
   const lines = [
     '# Benchmark results',
     '',
@@ -183,6 +187,8 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${r.family} | ${r.task} | ${r.unit} | ${r.core.toFixed(1)} | ${r.ref.toFixed(1)} | ${(r.ref / r.core).toFixed(2)}× |${cCells(r)} ${r.note ?? ''} |`),
     '',
     hot,
+    '',
+    pool,
     '',
   ];
   const text = lines.join('\n');

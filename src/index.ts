@@ -8,6 +8,8 @@ export {
 export { Entity } from './entity.js';
 export type { CoreEntityLike } from './entity.js';
 export { RtmError, RtmInternalError, STATUS, statusName } from './errors.js';
+export { FibReader } from './fib/reader.js';
+export { LookupPool, LookupPoolError } from './pool/pool.js';
 export { VirtualClock, RealClock } from './clock.js';
 export {
   parsePrefixInto, parseIPv4, parseIPv6Into, formatPrefix, formatIPv4, formatIPv6, maskWords, AF_INET, AF_INET6,
@@ -16,5 +18,7 @@ export * from './constants.js';
 export { ipv4NetAddress, ipv4FromNetAddress, ipv4MaskFromLen, ipv4LenFromMask } from './win32/macros.js';
 export { openTable, readAll, openUpdates, defaultTablePath, TableFormatError } from './readers/index.js';
 export type { Clock, DrivableClock, ClockListener } from './clock.js';
+export type { FibSnapshot, PublishInfo } from './fib/publisher.js';
+export type { LookupPoolOptions } from './pool/pool.js';
 export type * from './types.js';
 export type { RouteBatch, TableReader, TableOptions } from './readers/index.js';

@@ -10,6 +10,7 @@ import { RtmError, check } from './errors.js';
 import { type Family, formatPrefix, parsePrefixInto } from './address.js';
 import type { Layout } from './layout.js';
 import type { EntityHandle, RouteHandle } from './types.js';
+import { Publisher, type FibSnapshot } from './fib/publisher.js';
 
 /** The best route of a destination as `lookup` reports it. */
 export interface RouteSummary {
@@ -74,6 +75,8 @@ export class Table {
   /** Word index of IO_IN in core.u32(); f64 index of IO_OUT in core.f64(). */
   private readonly inWord: number;
   private readonly outF64: number;
+  /** The writer of this table's forwarding snapshot (made by the first publish). */
+  private publisher: Publisher | undefined;
 
   constructor(ctx: TableContext) {
     this.ctx = ctx;
@@ -176,6 +179,20 @@ export class Table {
   lookupBatch(keys: Uint32Array, out: Int32Array, view = 0): number {
     this.ctx.usable('lookupBatch');
     return this.core.lookupBatch(keys, out, view);
+  }
+
+  /**
+   * Publishes the unicast forwarding structure (view 0, destIds only) into a SharedArrayBuffer that
+   * FibReader / LookupPool answer lookups from in any thread (API.md §6 "Lookups across cores"). The
+   * first call makes the snapshot; later calls update the same snapshot in place (changed parts copied,
+   * the version flipped with Atomics) and return it again. Readers answer each lookup from one version,
+   * old or new; this call never waits for them. Allocates the snapshot and its growth.
+   * @throws RtmError ERROR_INVALID_HANDLE (closed instance), ERROR_NOT_ENOUGH_MEMORY (snapshot limit)
+   */
+  publish(): FibSnapshot {
+    this.ctx.usable('publish');
+    if (this.publisher === undefined) this.publisher = new Publisher(this.ctx.core, this.t, this.family);
+    return this.publisher.publish();
   }
 
   /** The prefix of a destination id ('10.0.0.0/8'). Allocates the string. */

@@ -164,6 +164,16 @@ export interface CoreExports {
   debugTrap(kind: number): number;
   /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
   routeLoad(eh: number, n: number, from: number): number;
+  /** assembly/snapshot.ts: `snapWatchX(t: u32): i32` */
+  snapWatchX(t: number): number;
+  /** assembly/snapshot.ts: `snapDirtyX(t: u32, max: u32): i32` */
+  snapDirtyX(t: number, max: number): number;
+  /** assembly/snapshot.ts: `snapFibX(t: u32): u32` */
+  snapFibX(t: number): number;
+  /** assembly/snapshot.ts: `snapRangesBeginX(t: u32): i32` */
+  snapRangesBeginX(t: number): number;
+  /** assembly/snapshot.ts: `snapRangesNextX(): i32` */
+  snapRangesNextX(): number;
   /** assembly/hot.ts: `bestRouteX(t: u32, d: u32, view: u32): i32` */
   bestRouteX(t: number, d: number, view: number): number;
   /** assembly/hot.ts: `changedIdsX(eh: f64, nh: f64, max: u32): i32` */
@@ -258,13 +268,13 @@ export const FUNCTION_NAMES = [
   'timerNext', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
   'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
   'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
-  'routeLoad', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
-  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
-  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX',
+  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
+  'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
+  'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'routeAddR', 'routeDeleteR', 'routeInfoR',
+  'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX',
+  'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX',
+  'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -273,22 +283,23 @@ export const GLOBAL_NAMES = ['signalCount'] as const;
 /** Names of the exported constants (Wasm globals, read once per core by src/port/constants.ts). */
 export const CONSTANT_NAMES = [
   'IO_HOPS', 'MAX_HOPS_LIMIT', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW', 'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT',
-  'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC',
-  'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD', 'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER',
-  'BEST_PROTOCOL', 'BEST_PREFERENCE', 'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP',
-  'BEST_NEIGHBOUR', 'BEST_INTERFACE', 'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS',
-  'BESTLOG_MAX', 'REF_MANY_MAX', 'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT',
-  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS',
-  'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE',
-  'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST',
-  'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE',
-  'DEST_BEST', 'DEST_HELD', 'DEST_REFS', 'DEST_PINS', 'DEST_CHANGED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER',
-  'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NH',
-  'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER',
-  'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS',
-  'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE',
-  'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY',
-  'DEST_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI',
+  'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'SNAP_SEG_WORDS', 'SNAP_SEG_DEST', 'SNAP_SEG_MAX',
+  'SNAP_BLOCK_SHIFT', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC', 'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD',
+  'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER', 'BEST_PROTOCOL', 'BEST_PREFERENCE',
+  'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP', 'BEST_NEIGHBOUR', 'BEST_INTERFACE',
+  'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS', 'BESTLOG_MAX', 'REF_MANY_MAX',
+  'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT', 'IO_WORDS', 'IO_OUT_HANDLES',
+  'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
+  'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
+  'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
+  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_HELD',
+  'DEST_REFS', 'DEST_PINS', 'DEST_CHANGED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR',
+  'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS',
+  'ROUTE_SEQ', 'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR',
+  'NEXTHOP_LEN', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS',
+  'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS',
+  'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DEST_LOCK',
+  'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI',
   'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED',
   'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_DEST_SLOT',
   'REC_ADD_FIRED', 'REC_ADD_DEST_CREATED', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST',
@@ -315,6 +326,10 @@ export interface CoreConstants {
   /** assembly/debug.ts */ readonly DEBUG_TRAP_ASSERT_NEXT: number;
   /** assembly/load.ts */ readonly LOAD_WORDS: number;
   /** assembly/load.ts */ readonly LOAD_MAX: number;
+  /** assembly/layout.ts */ readonly SNAP_SEG_WORDS: number;
+  /** assembly/layout.ts */ readonly SNAP_SEG_DEST: number;
+  /** assembly/layout.ts */ readonly SNAP_SEG_MAX: number;
+  /** assembly/layout.ts */ readonly SNAP_BLOCK_SHIFT: number;
   /** assembly/layout.ts */ readonly UPD_WORDS: number;
   /** assembly/layout.ts */ readonly UPD_LENKIND: number;
   /** assembly/layout.ts */ readonly UPD_PREF: number;
@@ -568,6 +583,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const entityDeregisterReserve_ = fn(raw, 'entityDeregisterReserve') as (h: number) => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
   const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
+  const snapWatchX_ = fn(raw, 'snapWatchX') as (t: number) => number;
+  const snapDirtyX_ = fn(raw, 'snapDirtyX') as (t: number, max: number) => number;
+  const snapFibX_ = fn(raw, 'snapFibX') as (t: number) => number;
+  const snapRangesBeginX_ = fn(raw, 'snapRangesBeginX') as (t: number) => number;
+  const snapRangesNextX_ = fn(raw, 'snapRangesNextX') as () => number;
   const bestRouteX_ = fn(raw, 'bestRouteX') as (t: number, d: number, view: number) => number;
   const changedIdsX_ = fn(raw, 'changedIdsX') as (eh: number, nh: number, max: number) => number;
   const updatesCheck_ = fn(raw, 'updatesCheck') as (eh: number, n: number, reserve: number) => number;
@@ -684,6 +704,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     entityDeregisterReserve(h: number): number { if (g.poisoned) throw g.poisoned; try { return entityDeregisterReserve_(h); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
     routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
+    snapWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapWatchX_(t); } catch (e) { throw g.trap(e); } },
+    snapDirtyX(t: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return snapDirtyX_(t, max); } catch (e) { throw g.trap(e); } },
+    snapFibX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapFibX_(t); } catch (e) { throw g.trap(e); } },
+    snapRangesBeginX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapRangesBeginX_(t); } catch (e) { throw g.trap(e); } },
+    snapRangesNextX(): number { if (g.poisoned) throw g.poisoned; try { return snapRangesNextX_(); } catch (e) { throw g.trap(e); } },
     bestRouteX(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestRouteX_(t, d, view); } catch (e) { throw g.trap(e); } },
     changedIdsX(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return changedIdsX_(eh, nh, max); } catch (e) { throw g.trap(e); } },
     updatesCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return updatesCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },

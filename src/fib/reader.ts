@@ -1,0 +1,257 @@
+// FibReader: longest-prefix lookups (view 0, destIds) from a forwarding snapshot (layout.ts) in any thread.
+// The class is made by defineReader, a function that references nothing outside itself, so that the pool
+// (src/pool/) runs the very same code in its workers from defineReader's source text. A lookup reads
+// VERSION, answers from that generation with plain loads, then checks WRITING (seqlock): if the writer
+// has begun rewriting that generation meanwhile, it answers again. Costs: IPv4 16-8-8 two or three
+// dependent loads; ranges one index load and a binary search in one bucket; two Atomics loads per single
+// lookup or per PASS addresses of a batch. Allocates only when the snapshot grows (a new view) or on attach.
+import { RtmError, type StatusName } from '../errors.js';
+import { SNAPSHOT_LAYOUT, type SnapshotLayout } from './layout.js';
+
+/** Throws an error with an RTMv2 status name (RtmError on the main thread, a plain Error in workers). */
+export type Fail = (code: string, op: string, detail: string) => never;
+
+/** What a reader class offers (the public FibReader below, or the same class inside a worker). */
+export interface SnapshotReader {
+  readonly buffer: SharedArrayBuffer;
+  readonly family: 4 | 6;
+  /** The version the last lookup answered from (Atomics-read VERSION when it started). */
+  readonly version: number;
+  lookupId(address: number | Uint32Array, offset?: number): number;
+  lookupBatch(keys: Uint32Array, out: Int32Array): number;
+  /** Addresses [from, to) of keys (1 or 4 words each) → out[from..to); returns the hits. */
+  lookupRange(keys: Uint32Array, out: Int32Array, from: number, to: number): number;
+}
+export interface SnapshotReaderClass { new (buffer: SharedArrayBuffer): SnapshotReader }
+
+/**
+ * Makes the reader class over layout `L`. Self-contained: it may be turned into source text with
+ * `String(defineReader)` and evaluated in a worker (pool/worker.ts).
+ */
+export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass {
+  const VERSION = L.HDR_VERSION, WRITING = L.HDR_WRITING, HDR_GEN = L.HDR_GEN, GEN_WORDS = L.GEN_WORDS;
+  const STRIDE = L.KIND_STRIDE, RANGES = L.KIND_RANGES, MASK = L.LEAF_SLOT_MASK, BIAS = L.KEY_BIAS, PASS = L.PASS;
+
+  class Reader implements SnapshotReader {
+    readonly buffer: SharedArrayBuffer;
+    readonly family: 4 | 6;
+    version = -1;
+    private readonly h: Int32Array;
+    private s: Int32Array;
+    // the generation of `version`, cached (refresh)
+    private kind = 0;
+    private l1 = 0;
+    private cb = 0;
+    private n = 0;
+    private ix = 0;
+    private ks = 0;
+    private ds = 0;
+    private shift = 16;
+    private kw = 1;
+    private readonly k6 = new Int32Array(4);
+
+    constructor(buffer: SharedArrayBuffer) {
+      const shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+      if (!shared || buffer.byteLength < L.HDR_WORDS * 4) {
+        fail('ERROR_INVALID_PARAMETER', 'FibReader.attach', 'needs the SharedArrayBuffer of a FibSnapshot');
+      }
+      const h = new Int32Array(buffer, 0, L.HDR_WORDS);
+      const fam = Atomics.load(h, L.HDR_FAMILY);
+      if (Atomics.load(h, L.HDR_MAGIC) !== L.SNAP_MAGIC || Atomics.load(h, L.HDR_FORMAT) !== L.SNAP_FORMAT ||
+        (fam !== 4 && fam !== 6)) {
+        fail('ERROR_INVALID_PARAMETER', 'FibReader.attach', 'the buffer does not hold a forwarding snapshot (magic, format or family)');
+      }
+      this.buffer = buffer;
+      this.family = fam as 4 | 6;
+      this.h = h;
+      this.s = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    }
+
+    /** Loads generation v & 1's descriptor (the seqlock check after the lookup covers a torn read). */
+    private refresh(v: number): void {
+      const h = this.h, g = HDR_GEN + (v & 1) * GEN_WORDS;
+      if (this.s.length * 4 !== this.buffer.byteLength) this.s = new Int32Array(this.buffer, 0, this.buffer.byteLength >>> 2);
+      this.version = v;
+      this.kind = h[g];
+      if (this.kind === STRIDE) {
+        this.l1 = h[g + L.G_L1];
+        this.cb = h[g + L.G_CHUNKS];
+      } else {
+        this.n = h[g + L.G_N];
+        this.ix = h[g + L.G_INDEX];
+        this.ks = h[g + L.G_KEYS];
+        this.ds = h[g + L.G_DESTS];
+        this.shift = 32 - h[g + L.G_IBITS];
+        this.kw = h[g + L.G_KWORDS];
+      }
+    }
+
+    /** 16-8-8: the destId of IPv4 address a (int32 bits). */
+    private stride(a: number): number {
+      const s = this.s, cb = this.cb;
+      let e = s[this.l1 + (a >>> 16)];
+      if (e < 0) {
+        e = s[cb + ((e & 0x7fffffff) << 8) + ((a >>> 8) & 255)];
+        if (e < 0) e = s[cb + ((e & 0x7fffffff) << 8) + (a & 255)];
+      }
+      return ((e & MASK) - 1) | 0;
+    }
+
+    /** Ranges, one key word (IPv4): the destId of a (int32 bits). */
+    private range1(a: number): number {
+      const s = this.s, ks = this.ks;
+      let lo = s[this.ix + (a >>> this.shift)], hi = s[this.ix + (a >>> this.shift) + 1];
+      const b = (a ^ BIAS) | 0;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (s[ks + mid] <= b) lo = mid; else hi = mid - 1;
+      }
+      return s[this.ds + lo] | 0;
+    }
+
+    /** Ranges, four key words (IPv6 address in k6, biased): the destId. */
+    private range4(): number {
+      const s = this.s, ks = this.ks, k = this.k6;
+      const b0 = k[0], b1 = k[1], b2 = k[2], b3 = k[3];
+      const top = (b0 ^ BIAS) >>> this.shift;
+      let lo = s[this.ix + top], hi = s[this.ix + top + 1];
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1, p = ks + mid * 4;
+        let w = s[p], le: boolean;
+        if (w !== b0) le = w < b0;
+        else if ((w = s[p + 1]) !== b1) le = w < b1;
+        else if ((w = s[p + 2]) !== b2) le = w < b2;
+        else le = s[p + 3] <= b3;
+        if (le) lo = mid; else hi = mid - 1;
+      }
+      return s[this.ds + lo] | 0;
+    }
+
+    private one(a: number | Uint32Array, off: number): number {
+      if (this.kind === STRIDE) return this.stride(a as number);
+      if (this.kind !== RANGES) return -1;
+      if (this.kw === 1) return this.range1(a as number);
+      const k = this.k6, w = a as Uint32Array;
+      k[0] = w[off] ^ BIAS; k[1] = w[off + 1] ^ BIAS; k[2] = w[off + 2] ^ BIAS; k[3] = w[off + 3] ^ BIAS;
+      return this.range4();
+    }
+
+    /**
+     * The destId of the most specific destination with a live unicast route covering an address: IPv4
+     * a host-order u32, IPv6 four u32 words at words[offset..offset+3] (MS first); -1 when none.
+     */
+    lookupId(address: number | Uint32Array, offset = 0): number {
+      if (this.family === 4) {
+        if (typeof address !== 'number' || (address >>> 0) !== address) {
+          fail('ERROR_INVALID_PARAMETER', 'lookupId', `needs a u32 IPv4 address, got ${String(address)}`);
+        }
+      } else if (!(address instanceof Uint32Array) || typeof offset !== 'number' || (offset >>> 0) !== offset ||
+        offset + 4 > address.length) {
+        fail('ERROR_INVALID_PARAMETER', 'lookupId', 'needs a Uint32Array with four words at offset');
+      }
+      const h = this.h;
+      for (;;) {
+        const v = Atomics.load(h, VERSION);
+        if (v !== this.version) this.refresh(v);
+        const d = this.one(this.family === 4 ? (address as number) | 0 : address, offset);
+        if (((Atomics.load(h, WRITING) - v) | 0) < 2) return d;
+      }
+    }
+
+    /** Batch form (Table.lookupBatch's contract, view 0): returns the hits. */
+    lookupBatch(keys: Uint32Array, out: Int32Array): number {
+      if (!(keys instanceof Uint32Array) || !(out instanceof Int32Array)) {
+        fail('ERROR_INVALID_PARAMETER', 'lookupBatch', 'needs a Uint32Array of keys and an Int32Array out');
+      }
+      const n = this.family === 4 ? keys.length : keys.length >>> 2;
+      if (out.length < n) fail('ERROR_INVALID_PARAMETER', 'lookupBatch', 'out is shorter than the number of keys');
+      return this.lookupRange(keys, out, 0, n);
+    }
+
+    lookupRange(keys: Uint32Array, out: Int32Array, from: number, to: number): number {
+      const h = this.h;
+      let hits = 0;
+      for (let i = from; i < to;) {
+        const end = Math.min(to, i + PASS);
+        const v = Atomics.load(h, VERSION);
+        if (v !== this.version) this.refresh(v);
+        const got = this.pass(keys, out, i, end);
+        if (((Atomics.load(h, WRITING) - v) | 0) < 2) { hits += got; i = end; }
+      }
+      return hits;
+    }
+
+    /** Answers [i, end) from the cached generation; returns the hits. */
+    private pass(keys: Uint32Array, out: Int32Array, i: number, end: number): number {
+      let hits = 0;
+      if (this.kind === STRIDE) {
+        const s = this.s, l1 = this.l1, cb = this.cb;
+        // four addresses at a time, the level-2 load without a branch (a leaf reads s[l1] instead and keeps
+        // its entry): the four cache misses overlap instead of waiting behind a mispredicted branch each
+        // (about 2× one at a time on the tier-1 table, bench/pool.ts)
+        for (const end4 = i + ((end - i) & ~3); i < end4; i += 4) {
+          const a0 = keys[i] | 0, a1 = keys[i + 1] | 0, a2 = keys[i + 2] | 0, a3 = keys[i + 3] | 0;
+          let e0 = s[l1 + (a0 >>> 16)], e1 = s[l1 + (a1 >>> 16)], e2 = s[l1 + (a2 >>> 16)], e3 = s[l1 + (a3 >>> 16)];
+          const m0 = e0 >> 31, m1 = e1 >> 31, m2 = e2 >> 31, m3 = e3 >> 31;      // -1 for a child, else 0
+          const f0 = s[(m0 & (cb + ((e0 & 0x7fffffff) << 8) + ((a0 >>> 8) & 255))) | (~m0 & l1)];
+          const f1 = s[(m1 & (cb + ((e1 & 0x7fffffff) << 8) + ((a1 >>> 8) & 255))) | (~m1 & l1)];
+          const f2 = s[(m2 & (cb + ((e2 & 0x7fffffff) << 8) + ((a2 >>> 8) & 255))) | (~m2 & l1)];
+          const f3 = s[(m3 & (cb + ((e3 & 0x7fffffff) << 8) + ((a3 >>> 8) & 255))) | (~m3 & l1)];
+          e0 = (m0 & f0) | (~m0 & e0); e1 = (m1 & f1) | (~m1 & e1); e2 = (m2 & f2) | (~m2 & e2); e3 = (m3 & f3) | (~m3 & e3);
+          if ((e0 | e1 | e2 | e3) < 0) {                                        // a level-3 chunk (rare)
+            if (e0 < 0) e0 = s[cb + ((e0 & 0x7fffffff) << 8) + (a0 & 255)];
+            if (e1 < 0) e1 = s[cb + ((e1 & 0x7fffffff) << 8) + (a1 & 255)];
+            if (e2 < 0) e2 = s[cb + ((e2 & 0x7fffffff) << 8) + (a2 & 255)];
+            if (e3 < 0) e3 = s[cb + ((e3 & 0x7fffffff) << 8) + (a3 & 255)];
+          }
+          const d0 = ((e0 & MASK) - 1) | 0, d1 = ((e1 & MASK) - 1) | 0, d2 = ((e2 & MASK) - 1) | 0, d3 = ((e3 & MASK) - 1) | 0;
+          out[i] = d0; out[i + 1] = d1; out[i + 2] = d2; out[i + 3] = d3;
+          hits += (~d0 >>> 31) + (~d1 >>> 31) + (~d2 >>> 31) + (~d3 >>> 31);
+        }
+        for (; i < end; i++) {
+          const a = keys[i] | 0;
+          let e = s[l1 + (a >>> 16)];
+          if (e < 0) {
+            e = s[cb + ((e & 0x7fffffff) << 8) + ((a >>> 8) & 255)];
+            if (e < 0) e = s[cb + ((e & 0x7fffffff) << 8) + (a & 255)];
+          }
+          const d = ((e & MASK) - 1) | 0;
+          out[i] = d;
+          if (d >= 0) hits++;
+        }
+      } else if (this.kind !== RANGES) {
+        for (; i < end; i++) out[i] = -1;
+      } else if (this.kw === 1) {
+        for (; i < end; i++) {
+          const d = this.range1(keys[i] | 0);
+          out[i] = d;
+          if (d >= 0) hits++;
+        }
+      } else {
+        const k = this.k6;
+        for (; i < end; i++) {
+          const p = i * 4;
+          k[0] = keys[p] ^ BIAS; k[1] = keys[p + 1] ^ BIAS; k[2] = keys[p + 2] ^ BIAS; k[3] = keys[p + 3] ^ BIAS;
+          const d = this.range4();
+          out[i] = d;
+          if (d >= 0) hits++;
+        }
+      }
+      return hits;
+    }
+  }
+  return Reader;
+}
+
+const failMain: Fail = (code, op, detail) => { throw new RtmError(code as StatusName, op, detail); };
+const Base = defineReader(SNAPSHOT_LAYOUT, failMain);
+
+/** Lookups from a forwarding snapshot (API.md §6 "Lookups across cores"), in this thread. */
+export class FibReader extends Base {
+  /**
+   * A reader over the buffer of a FibSnapshot (Table.publish), in any thread: later publishes are seen
+   * by later lookups. Allocates the reader.
+   * @throws RtmError ERROR_INVALID_PARAMETER (not the SharedArrayBuffer of a snapshot)
+   */
+  static attach(buffer: SharedArrayBuffer): FibReader { return new FibReader(buffer); }
+}

@@ -1,0 +1,63 @@
+// Shared by the snapshot tests: an Rtm (debug core) loaded with one route per prefix of a set, seeded
+// update rounds through Entity.applyUpdates (adds of new prefixes, deletes, view changes), and the table's
+// own view-0 answers to compare a reader with.
+import { Rtm } from '../../src/rtm.js';
+import { VirtualClock } from '../../src/clock.js';
+import type { Family } from '../../src/address.js';
+import type { Entity } from '../../src/entity.js';
+import { mulberry32, randomPrefixes, type PrefixSet } from '../helpers/random.js';
+
+export const fam = (f: Family) => (f === 4 ? 'ipv4' : 'ipv6') as 'ipv4' | 'ipv6';
+
+export interface Loaded { rtm: Rtm; e: Entity; nh: number; set: PrefixSet }
+
+/** One route per prefix (views 1, 2 or 3 chosen by seed); `fibFromFirst` builds the IPv4 structure at once. */
+export function loaded(set: PrefixSet, seed: number, fibFromFirst = false): Loaded {
+  const rtm = Rtm.createSync({ clock: new VirtualClock(), build: 'debug' });
+  if (fibFromFirst) rtm.core.x.fibThreshold(1);
+  const e = rtm.registerEntity({ addressFamily: fam(set.family), protocolId: 8, instanceId: 1 });
+  const nh = e.addNextHop({ address: set.family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle! as number;
+  const rnd = mulberry32(seed * 7 + 1);
+  const v = new Uint8Array(set.count), hops = new Float64Array(set.count).fill(nh);
+  for (let i = 0; i < set.count; i++) v[i] = [1, 1, 1, 2, 3][rnd() % 5];
+  for (let i = 0; i < set.count; i += 50_000) {
+    const m = Math.min(50_000, set.count - i);
+    e.addRoutesBatch({ count: m, keys: set.keys.subarray(i * 4), lens: set.lens.subarray(i), nextHops: hops.subarray(i), views: v.subarray(i) });
+  }
+  if (fibFromFirst) rtm.core.x.fibThreshold(0);
+  return { rtm, e, nh, set };
+}
+
+/**
+ * One round of `n` updates: new random prefixes announced, existing ones withdrawn, and view changes
+ * (a route re-announced in another view set), in seeded order.
+ */
+export function updateRound(l: Loaded, seed: number, n: number): void {
+  const { e, nh, set } = l;
+  const rnd = mulberry32(seed);
+  const fresh = randomPrefixes(seed * 31 + 5, set.family, n);
+  const keys = new Uint32Array(n * 4), lens = new Uint8Array(n), kinds = new Uint8Array(n), views = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const pick = rnd() % 3;
+    const src = pick === 0 ? fresh : set, j = pick === 0 ? i : rnd() % set.count;
+    keys.set(src.keys.subarray(j * 4, j * 4 + 4), i * 4);
+    lens[i] = src.lens[j];
+    kinds[i] = pick === 1 ? 1 : 0;
+    views[i] = [1, 1, 2, 3][rnd() % 4];
+  }
+  e.applyUpdates({ count: n, keys, lens, kinds, views, nextHops: new Float64Array(n).fill(nh) });
+}
+
+/** The table's own view-0 answers for `keys`. */
+export function tableAnswers(l: Loaded, keys: Uint32Array): Int32Array {
+  const t = l.set.family === 4 ? l.rtm.ipv4 : l.rtm.ipv6;
+  const out = new Int32Array(l.set.family === 4 ? keys.length : keys.length / 4);
+  t.lookupBatch(keys, out, 0);
+  return out;
+}
+
+/** Index of the first difference of two answer arrays, or -1. */
+export function firstDiff(a: Int32Array, b: Int32Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : a.length;
+}
