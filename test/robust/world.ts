@@ -88,7 +88,7 @@ export function world(options: { maxMemoryBytes?: number } = {}): World {
 export function picture(w: World): unknown {
   const { rtm, A, B, C } = w;
   const x = rtm.core.x, core = rtm.core;
-  const words = (t: typeof rtm.ipv4): number[] => Array.from({ length: rtm.layout.TABLE_HEAP }, (_, i) => t.core.stat(i));
+  const words = (t: typeof rtm.ipv4): number[] => Array.from({ length: (rtm.layout as unknown as { TABLE_HEAP: number }).TABLE_HEAP }, (_, i) => t.core.stat(i));
   const locks = [w.dP, w.dQ].map((d) => (x.destFromHandle(rtm.ipv4.core.t, d) === 0 ? destLockWord(core, readResult(core, 0)) : -1));
   const scheduler = rtm.scheduler as unknown as { pending: unknown[] };
   return {
