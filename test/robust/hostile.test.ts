@@ -4,6 +4,7 @@
 // either succeeds or throws an RtmError (never a TypeError, RangeError or a hang); a call that throws
 // leaves the instance exactly as it was (test/robust/world.ts picture(): tables, references, cursors,
 // locks, queued callbacks). The base call of each row is valid, so a row checks one argument at a time.
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
 import { VirtualClock } from '../../src/clock.js';
@@ -12,7 +13,7 @@ import {
   RTM_VIEW_MASK_UCAST, ROUTE_TYPE,
 } from '../../src/win32/constants.js';
 import { BEST_FIELDS } from '../../src/table.js';
-import { P, Q, picture, rtmErrorOf, world, type World } from './world.js';
+import { P, Q, picture, quickPicture, rtmErrorOf, world, type World } from './world.js';
 
 const boom = (): never => { throw new Error('hostile getter'); };
 /** A Proxy every read of which throws. */
@@ -271,6 +272,56 @@ describe('robustness: iterator batch sizes (issue 12 item 1)', () => {
     const w = world();
     expect([...w.A.dests({ batch: 1, views: RTM_VIEW_MASK_ANY })].map((d) => d.prefix)).toContain(Q);
     expect(rtmErrorOf(() => w.A.dests({ batch: w.A.profile.maxHandlesInEnum + 1 }), 'too big')).toBe('ERROR_INVALID_PARAMETER');
+    w.rtm.close();
+  });
+});
+
+describe('robustness: every Win32 function with hostile arguments', () => {
+  // RTMv2 functions get a live registration handle in position 0 (so the other arguments are reached),
+  // and hostile values everywhere else; the rest get hostile values in every position. A status function
+  // returns a number; the others (macros, RTMv1 functions returning a HANDLE/BOOL/ULONG, helpers) return
+  // a value or throw an RtmError — never a TypeError. The instance is unchanged after every call that
+  // failed.
+  it('returns a status or throws an RtmError, and a failed call changes nothing', async () => {
+    const W = await import('../../src/win32/index.js');
+    const { addRegistration, resetInstances, rtmInstance, setInstanceFactory } = await import('../../src/win32/instances.js');
+    const w = world();
+    resetInstances({ close: false });
+    setInstanceFactory(() => w.rtm as never);
+    rtmInstance(0);
+    setInstanceFactory();
+    addRegistration(w.A.handle, { entity: w.A as never, instanceId: 0, api: 'v2' });
+    let before = quickPicture(w), calls = 0;
+    const failures = new Set<string>();
+    const isClass = (f: unknown): boolean => typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
+    for (const [fname, f] of Object.entries(W)) {
+      // the API functions (the C macros and port helpers of macros.ts are not covered yet)
+      if (!/^(Rtm[A-Z]|rtmInstance$|configureInstance$|GetLastError$|SetLastError$|initializeSync$)/.test(fname)) continue;
+      if (typeof f !== 'function' || isClass(f) || fname === 'RtmDeregisterEntity' || fname === 'RtmDeregisterClient') continue;
+      const arity = Math.max(f.length, 1);
+      for (let i = 0; i < arity; i++) {
+        for (const [label, v] of hostile()) {
+          const args: unknown[] = Array.from({ length: arity }, () => null);
+          if (fname.startsWith('Rtm') && i > 0) args[0] = w.A.handle;
+          args[i] = v;
+          let out: unknown;
+          try {
+            out = (f as (...a: unknown[]) => unknown)(...args);
+          } catch (err) {
+            if ((err as Error)?.name !== 'RtmError') failures.add(`${fname}(arg ${i} = ${label}) threw ${String((err as Error)?.message ?? err)}`);
+          }
+          calls++;
+          const status = typeof out === 'number' && /^Rtm/.test(fname) && !/^Rtm(IsRoute|GetNetworkCount|GetRouteAge|LookupIPDestination)$/.test(fname) ? out : undefined;
+          if (status === 0) { before = quickPicture(w); continue; }     // a call that succeeded may change the table
+          const after = quickPicture(w);
+          if (!isDeepStrictEqual(after, before)) { failures.add(`${fname}(arg ${i} = ${label}) returned ${String(out)} and changed the instance`); before = after; }
+        }
+      }
+    }
+    expect([...failures]).toEqual([]);
+    expect(picture(w)).toEqual(picture(w));
+    expect(calls).toBeGreaterThan(1000);
+    resetInstances({ close: false });
     w.rtm.close();
   });
 });
