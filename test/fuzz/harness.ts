@@ -1,16 +1,10 @@
-// The stateful fuzz harness of issue 12: a seeded stream of random RTMv2 calls, valid and invalid, over
-// both address families and both layers (the idiomatic Entity API and the Win32 functions), run on the
-// WASM facade and on the reference model (test/reference/model.ts) side by side. Every result — value,
-// handle (named by first appearance), error code, callback — must agree; every rejected call must leave
-// the WASM instance as it was (a picture of its table words, reference and cursor counts, queued
-// callbacks and the references of the handles involved); hostile calls (values no argument accepts,
-// option getters that throw, hostile Proxies, forged and foreign handles, Win32 calls with bad
-// arguments) go to the WASM side only and must be rejected with an RtmError (a Win32 status) and change
-// nothing. Callbacks call back into the API (re-entrant). With `cap`, the core's memory is capped so
-// that allocations fail: a call the WASM side answers ERROR_NOT_ENOUGH_MEMORY must change nothing, and
-// the model skips it. Every `checkEvery` operations (1000) both tables are compared in full and both sides'
-// invariants checked. Deterministic for a seed; throws FuzzFailure naming the seed and the operation.
-// Imports no test framework (the CLI, test/fuzz/cli.ts, runs it from dist/).
+// The stateful fuzz harness of issue 12: one seeded stream of random RTMv2 calls, valid and invalid, over
+// both families and both layers, run on the WASM facade and on the reference model side by side; results,
+// error codes and callbacks must agree, and a rejected call (or ERROR_NOT_ENOUGH_MEMORY under `cap`) must
+// leave the WASM instance's picture unchanged. Hostile values, throwing getters, forged and foreign handles
+// and bad Win32 calls go to the WASM side only and must be rejected; callbacks call back into the API. Each
+// campaign has a core of its own; deterministic per seed; throws FuzzFailure naming seed and operation.
+// Imports no test framework (the CLI, test/fuzz/cli.ts, runs it from dist/). Allocates freely.
 import { isDeepStrictEqual, inspect } from 'node:util';
 import { Rtm } from '../../src/rtm.js';
 import { createCoreSync } from '../../src/port/core.js';
@@ -318,7 +312,17 @@ export function fuzz(options: FuzzOptions): FuzzResult {
       const swept: number[] = [];
       s.routes.forEach((h, i) => {
         if (h === undefined || s.listed.has(h)) return;
-        const ent = s.ents[routeOwner[i]], info = ent.getRouteInfo(h);
+        const ent = s.ents[routeOwner[i]];
+        let info: RouteInfo;
+        try {
+          info = ent.getRouteInfo(h);
+        } catch (err) {
+          // deleted by its owner (which consumed the stream's reference): the handle is stale now
+          if (!(err instanceof RtmError) || err.code !== 'ERROR_INVALID_HANDLE') throw err;
+          s.routes[i] = undefined;
+          swept.push(-i);
+          return;
+        }
         ent.releaseRouteInfo(info);
         if (info.state !== 0) { ent.releaseRoutes([h]); s.routes[i] = undefined; swept.push(i); }
       });
