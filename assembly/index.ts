@@ -8,7 +8,7 @@ export {
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
   nexthopFind, nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefX,
-  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom, timerNext, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
+  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom, timerNext, timerHeadX, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
 export { nhIndexAllocBudget, nhIndexBytes } from './nhindex';

@@ -212,6 +212,12 @@ function hopsEqual(r: u32, hops: usize, n: u32): bool {
 
 // best routes before the operation, per view
 const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
+
+/**
+ * Creation order of routes (ROUTE_SEQ), one counter for the whole core: orders routes within a
+ * destination (rule B4) and expiries at the same instant across the tables of an instance (rule T4).
+ */
+let routeSeqNext: u32 = 0;
 function saveBest(d: u32): void {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(BEFORE + (<usize>v << 2), destGet(d, DEST_BEST + v));
 }
@@ -261,9 +267,8 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     routeSet(r, ROUTE_METRIC, metric);
     routeSet(r, ROUTE_VIEWS, views);
     routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
-    let seq = tableGet(t, TABLE_SEQ);
-    tableSet(t, TABLE_SEQ, seq + 1);
-    routeSet(r, ROUTE_SEQ, seq);
+    tableSet(t, TABLE_SEQ, tableGet(t, TABLE_SEQ) + 1);
+    routeSet(r, ROUTE_SEQ, routeSeqNext++);
     routeSet(r, ROUTE_NHCOUNT, 0);
     setHops(r, hops, n);
     routeSet(r, ROUTE_LIST, NIL);

@@ -32,7 +32,7 @@ import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, route
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routesInViews, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
-import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, TIMER_HOLD } from './timers';
+import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
 import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
 import { holdEnd as holdEndRun, listRemove } from './routes';
 import { refReserve, refReleaseAll } from './refs';
@@ -596,6 +596,20 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
     store<u32>(out + (<usize>(n++) << 2), h);
   }
   setRes(0, n);
+  return NO_ERROR;
+}
+
+/**
+ * The earliest entry of table t's deadlines without taking it: RES0 = 1 for a hold end (0 for a route
+ * expiry), RES1 = its creation order (ROUTE_SEQ, one counter for the core, for a route). The scheduler
+ * breaks a tie between the tables of an instance with it (rule T4). ERROR_NOT_FOUND when t has none.
+ */
+export function timerHeadX(t: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  let item = timerHead(t);
+  if (item == NIL) return ERROR_NOT_FOUND;
+  setRes(0, (item & TIMER_HOLD) != 0 ? 1 : 0);
+  setRes(1, timerHeadOrder(t));
   return NO_ERROR;
 }
 

@@ -117,6 +117,16 @@ export function timerNextDeadline(t: u32): f64 {
   return tableGet(t, TABLE_HEAP_LEN) == 0 ? Infinity : load<f64>(entryPtr(t, 0));
 }
 
+/** The earliest item (slot | TIMER_HOLD), or NIL when the heap is empty. */
+export function timerHead(t: u32): u32 {
+  return tableGet(t, TABLE_HEAP_LEN) == 0 ? NIL : load<u32>(entryPtr(t, 0), 8);
+}
+
+/** The creation order of the earliest entry (only meaningful when timerHead is not NIL). */
+export function timerHeadOrder(t: u32): u32 {
+  return load<u32>(entryPtr(t, 0), 12);
+}
+
 /** The earliest item if due at `now` (it stays armed), else NIL. */
 export function timerPeekDue(t: u32, now: f64): u32 {
   if (tableGet(t, TABLE_HEAP_LEN) == 0 || load<f64>(entryPtr(t, 0)) > now) return NIL;

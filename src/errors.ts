@@ -56,6 +56,25 @@ export class RtmInternalError extends Error {
   }
 }
 
+/**
+ * A caller's value as text for an error message. Never throws, whatever the value (BigInt, Symbol, an
+ * object whose toString throws, a revoked Proxy); long strings are cut.
+ */
+export function fmt(v: unknown): string {
+  try {
+    switch (typeof v) {
+      case 'string': return JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}…` : v);
+      case 'bigint': return `${v.toString()}n`;
+      case 'symbol': return 'a symbol';
+      case 'function': return 'a function';
+      case 'object': return v === null ? 'null' : Array.isArray(v) ? `an array of ${v.length}` : 'an object';
+      default: return String(v);
+    }
+  } catch {
+    return 'an unreadable value';
+  }
+}
+
 /** Throws RtmError for a non-zero status. `op` names the operation in the message. */
 export function check(status: number, op: string, detail?: string): void {
   if (status !== 0) throw new RtmError(status, op, detail);

@@ -5,17 +5,18 @@
 // costs two table records and two root nodes.
 import { Core, loadCore, loadCoreSync, type CoreBuild, type WasmSource } from './port/core.js';
 import { CoreTable } from './coretable.js';
-import { RtmError, check } from './errors.js';
+import { RtmError, check, fmt } from './errors.js';
 import { Family, formatPrefix, parseIPv4 } from './address.js';
 import { Clock, RealClock, isDrivableClock } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
-import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle, BestRouteListener } from './types.js';
+import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle, BestRouteListener, AddressFamilyName } from './types.js';
 import { Entity } from './entity.js';
 import { Scheduler } from './scheduler.js';
-import { nextHopAddress } from './port/records.js';
+import { nextHopAddress, recordAlive } from './port/records.js';
 import { Table, type RouteSummary, routeSummaryOf } from './table.js';
 import type { Ctx, Instance, InstanceOptions } from './rtmv2/context.js';
 import { register, markGone } from './rtmv2/entities.js';
+import { arrayArg, opts } from './rtmv2/args.js';
 import { INFINITE } from './constants.js';
 
 export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
@@ -37,6 +38,59 @@ export interface CreateOptions extends RtmOptions {
 
 /** The instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
 const watchers = new WeakMap<Core, Rtm>();
+
+/** The creation options with the facade's internal core option (private cores of tests and tools). */
+type CheckedOptions = CreateOptions & { /** @internal */ core?: Core };
+const OPTION_KEYS: readonly (keyof CheckedOptions)[] = [
+  'instanceId', 'clock', 'maxNextHopsInRoute', 'maxHandlesInEnum', 'views', 'opaqueSlots', 'maxNotifyRegistrations',
+  'defaultPreferences', 'families', 'maxMemoryBytes', 'build', 'wasm', 'core',
+];
+
+/**
+ * The creation options read once into a plain object and checked before anything is made: any value of
+ * the wrong shape is ERROR_INVALID_PARAMETER (a clock without now(), families that are not 'ipv4' /
+ * 'ipv6', a default preference that is not a u32, an unknown build), so that a created instance never
+ * fails later because of its options.
+ */
+function createOptions(options: unknown): CheckedOptions {
+  const op = 'create';
+  if (options === null || (options !== undefined && typeof options !== 'object')) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `options must be an object, got ${fmt(options)}`);
+  }
+  const o = opts<CheckedOptions>(options, OPTION_KEYS, op);
+  const bad = (what: string, v: unknown): never => { throw new RtmError('ERROR_INVALID_PARAMETER', op, `${what} = ${fmt(v)}`); };
+  if (o.clock !== undefined) {
+    let now: unknown;
+    try { now = (o.clock as unknown as Record<string, unknown>)?.now; } catch { bad('clock', o.clock); }
+    if (o.clock === null || typeof o.clock !== 'object' || typeof now !== 'function') bad('clock', o.clock);
+  }
+  if (o.families !== undefined) {
+    const fams = arrayArg<unknown>(o.families, 'families', op);
+    if (fams.some((f) => f !== 'ipv4' && f !== 'ipv6')) bad('families', o.families);
+    o.families = Object.freeze(fams as AddressFamilyName[]);
+  }
+  for (const k of ['opaqueSlots', 'maxNotifyRegistrations'] as const) {
+    const v = o[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)) bad(k, v);
+  }
+  if (o.defaultPreferences !== undefined) {
+    const d = o.defaultPreferences;
+    if (d === null || typeof d !== 'object') bad('defaultPreferences', d);
+    const copy: Record<number, number> = {};
+    try {
+      for (const [k, v] of Object.entries(d)) {
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) bad(`defaultPreferences[${k}]`, v);
+        copy[k as unknown as number] = v;
+      }
+    } catch (err) {
+      if (err instanceof RtmError) throw err;
+      bad('defaultPreferences', d);
+    }
+    o.defaultPreferences = Object.freeze(copy);
+  }
+  if (o.build !== undefined && o.build !== 'debug' && o.build !== 'release') bad('build', o.build);
+  return o;
+}
 
 /** One RTM instance (API.md §1). */
 export class Rtm implements Instance {
@@ -68,7 +122,7 @@ export class Rtm implements Instance {
     for (const [name, v, lo, hi] of [['instanceId', this.instanceId, 0, 0xffff], ['maxNextHopsInRoute', maxHops, 1, 256],
       ['maxHandlesInEnum', maxEnum, 1, 0x7fffffff], ['views', views, 1, 3]] as [string, number, number, number][]) {
       if (!Number.isInteger(v) || v < lo || v > hi) {
-        throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${v}`);
+        throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${fmt(v)}`);
       }
     }
     const cap = options.maxMemoryBytes;
@@ -100,7 +154,7 @@ export class Rtm implements Instance {
    *   or path), ERROR_INVALID_DATA (not a WebAssembly module), ERROR_INVALID_PARAMETER (bad options)
    */
   static async create(options: CreateOptions = {}): Promise<Rtm> {
-    const { build, wasm, ...rest } = options;
+    const { core: _core, build, wasm, ...rest } = createOptions(options);
     return new Rtm(await loadCore(build, wasm), rest);
   }
 
@@ -110,7 +164,7 @@ export class Rtm implements Instance {
    * createCoreSync(), instead of the process-wide one.
    */
   static createSync(options: CreateOptions & { /** @internal */ core?: Core } = {}): Rtm {
-    const { core, build, wasm, ...rest } = options;
+    const { core, build, wasm, ...rest } = createOptions(options);
     return new Rtm(core ?? loadCoreSync(build, wasm), rest);
   }
 
@@ -125,7 +179,10 @@ export class Rtm implements Instance {
   get drivenByClock(): boolean { return isDrivableClock(this.clock); }
 
   /** The table of a family. */
-  table(family: Family): Table { return family === 4 ? this.ipv4 : this.ipv6; }
+  table(family: Family): Table {
+    if (family !== 4 && family !== 6) throw new RtmError('ERROR_INVALID_PARAMETER', 'table', `family must be 4 or 6, got ${fmt(family)}`);
+    return family === 4 ? this.ipv4 : this.ipv6;
+  }
 
   /**
    * RtmRegisterEntity: registers an entity in the table of its family and schedules
@@ -218,14 +275,37 @@ export class Rtm implements Instance {
 
   /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
+    this.ownTable(table, 'bestRouteSummary');
     return table.bestRouteSummary(destId, view);
   }
 
   /** Reads a route record into a RouteSummary (no references taken). */
-  routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary { return routeSummaryOf(this.core, L, table.family, r); }
+  routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
+    this.ownTable(table, 'routeSummary');
+    this.liveSlot(this.layout.SLAB_ROUTE, r, 'routeSummary');
+    return routeSummaryOf(this.core, L, table.family, r);
+  }
 
   /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
-  nextHopAddress(family: Family, h: number): string { return nextHopAddress(this.core, family, h); }
+  nextHopAddress(family: Family, h: number): string {
+    this.table(family);
+    this.liveSlot(this.layout.SLAB_NEXTHOP, h, 'nextHopAddress');
+    return nextHopAddress(this.core, family, h);
+  }
+
+  /** `t` is one of this instance's tables. @throws ERROR_INVALID_PARAMETER */
+  private ownTable(t: unknown, op: string): void {
+    this.usable(op);
+    if (t !== this.ipv4 && t !== this.ipv6) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not a table of this instance');
+  }
+
+  /** `slot` is an allocated record of `slab`. @throws ERROR_INVALID_PARAMETER */
+  private liveSlot(slab: number, slot: unknown, op: string): void {
+    this.usable(op);
+    if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0 || slot > 0xffffffff || !recordAlive(this.core, slab, slot)) {
+      throw new RtmError('ERROR_INVALID_PARAMETER', op, `not a live record slot: ${fmt(slot)}`);
+    }
+  }
 }
 
 export { INFINITE, parseIPv4 };

@@ -133,7 +133,10 @@ export class Scheduler implements SchedulerPort {
     }
     for (;;) {
       let best = -1, at = Infinity;
-      for (const t of this.inst.coreTables) { const n = this.x.timerNext(t.t); if (n < at) { at = n; best = t.t; } }
+      for (const t of this.inst.coreTables) {
+        const n = this.x.timerNext(t.t);
+        if (n < at || (n === at && best >= 0 && this.headFirst(t.t, best))) { at = n; best = t.t; }
+      }
       if (best < 0 || at > now) break;
       const s = this.x.timerPop(best, now);
       if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
@@ -155,6 +158,20 @@ export class Scheduler implements SchedulerPort {
     } finally {
       if (!done && !this.deferredHolds.some((h) => h.t === t && h.d === d)) this.deferredHolds.push({ t, d });
     }
+  }
+
+  /**
+   * At equal deadlines in two tables: true if table a's earliest entry comes first — a route expiry
+   * before a hold end, two expiries in creation order (rule T4; the core's ROUTE_SEQ is one counter for
+   * every table). Two hold ends keep the tables' order.
+   */
+  private headFirst(a: number, b: number): boolean {
+    const c = this.inst.core;
+    if (this.x.timerHeadX(a) !== 0) return false;
+    const kindA = readResult(c, 0), orderA = readResult(c, 1);
+    if (this.x.timerHeadX(b) !== 0) return true;
+    const kindB = readResult(c, 0), orderB = readResult(c, 1);
+    return kindA !== kindB ? kindA < kindB : kindA === 0 && orderA < orderB;
   }
 
   private expire(r: number): number {

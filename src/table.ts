@@ -6,7 +6,7 @@
 // usable() check); it imports neither rtm.ts nor entity.ts.
 import type { Core } from './port/core.js';
 import type { CoreTable } from './coretable.js';
-import { RtmError, check } from './errors.js';
+import { RtmError, check, fmt } from './errors.js';
 import { type Family, formatPrefix, parsePrefixInto } from './address.js';
 import type { Layout } from './layout.js';
 import type { EntityHandle, RouteHandle } from './types.js';
@@ -98,16 +98,18 @@ export class Table {
    */
   lookup(address: string | number, view = 0): { destId: number; prefix: string; route: RouteSummary } | undefined {
     this.ctx.usable('lookup');
+    if (view !== 0 && view !== 1) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `view must be 0 or 1, got ${fmt(view)}`);
     let destId: number;
     if (typeof address === 'number') {
       if (this.family !== 4 || !Number.isInteger(address) || address < 0 || address > 0xffffffff) {
-        throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address ${address}`);
+        throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address ${fmt(address)}`);
       }
       destId = this.core.lookup4(address, view);
     } else {
+      if (typeof address !== 'string') throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address ${fmt(address)}`);
       const c = this.ctx.core;
       const len = parsePrefixInto(address, this.family, c.u32(), c.io + c.IO_IN);
-      if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address '${address}'`);
+      if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `bad address ${fmt(address)}`);
       const d = this.core.lpm(address, 1 << view);
       destId = d === undefined ? -1 : d;
     }
@@ -131,7 +133,7 @@ export class Table {
       if (typeof a !== 'number' || (a >>> 0) !== a || (b !== 0 && b !== 1)) return this.badLookup(a, b, 0);
       return this.x4(this.t, a, b);
     }
-    if (!(a instanceof Uint32Array) || typeof b !== 'number' || (b >>> 0) !== b || b + 4 > a.length || (v !== 0 && v !== 1)) {
+    if (!(ArrayBuffer.isView(a) && a instanceof Uint32Array) || typeof b !== 'number' || (b >>> 0) !== b || b + 4 > a.length || (v !== 0 && v !== 1)) {
       return this.badLookup(a, b, v);
     }
     const u = this.ctx.core.u32(), w = this.inWord;
@@ -141,8 +143,8 @@ export class Table {
 
   private badLookup(a: unknown, b: unknown, v: unknown): never {
     const what = this.family === 4
-      ? `lookupId(address, view) needs a u32 address and view 0 or 1, got ${String(a)}, ${String(b)}`
-      : `lookupId(words, offset, view) needs a Uint32Array with four words at offset and view 0 or 1, got offset ${String(b)}, view ${String(v)}`;
+      ? `lookupId(address, view) needs a u32 address and view 0 or 1, got ${fmt(a)}, ${fmt(b)}`
+      : `lookupId(words, offset, view) needs a Uint32Array with four words at offset and view 0 or 1, got offset ${fmt(b)}, view ${fmt(v)}`;
     throw new RtmError('ERROR_INVALID_PARAMETER', 'lookupId', what);
   }
 
@@ -157,7 +159,7 @@ export class Table {
   bestRouteInto(destId: number, view: number, out: Float64Array): boolean {
     this.ctx.usable('bestRouteInto');
     if (typeof destId !== 'number' || !Number.isInteger(destId) || (view !== 0 && view !== 1) ||
-      !(out instanceof Float64Array) || out.length < BEST_FIELDS) {
+      !(ArrayBuffer.isView(out) && out instanceof Float64Array) || out.length < BEST_FIELDS) {
       throw new RtmError('ERROR_INVALID_PARAMETER', 'bestRouteInto',
         `needs an integer destId, view 0 or 1 and a Float64Array of at least ${BEST_FIELDS}`);
     }
@@ -178,6 +180,9 @@ export class Table {
    */
   lookupBatch(keys: Uint32Array, out: Int32Array, view = 0): number {
     this.ctx.usable('lookupBatch');
+    if (!(ArrayBuffer.isView(keys) && keys instanceof Uint32Array) || !(ArrayBuffer.isView(out) && out instanceof Int32Array) || (view !== 0 && view !== 1)) {
+      throw new RtmError('ERROR_INVALID_PARAMETER', 'lookupBatch', 'needs a Uint32Array of keys, an Int32Array out and view 0 or 1');
+    }
     return this.core.lookupBatch(keys, out, view);
   }
 
@@ -196,10 +201,15 @@ export class Table {
   }
 
   /** The prefix of a destination id ('10.0.0.0/8'). Allocates the string. */
-  destPrefix(destId: number): string { this.ctx.usable('destPrefix'); return this.core.destPrefix(destId); }
+  destPrefix(destId: number): string {
+    this.ctx.usable('destPrefix');
+    destIdArg(destId, 0, 'destPrefix');
+    return this.core.destPrefix(destId);
+  }
 
   /** The best route of destination `destId` in `view` as a RouteSummary (allocates), or undefined. */
   bestRouteSummary(destId: number, view: number): RouteSummary | undefined {
+    destIdArg(destId, view, 'bestRouteSummary');
     const c = this.ctx.core;
     check(c.x.destInfoX(this.t, destId, 0, 1 << view), 'lookup');
     const r = c.u32()[c.io + c.IO_OUT + 2];
@@ -217,6 +227,13 @@ export class Table {
   get routeCount(): number { return this.core.stat(this.ctx.layout.TABLE_ROUTES); }
   /** Bytes of linear memory the core holds (shared by every instance of the process). */
   get memoryBytes(): number { return this.ctx.core.memoryBytes; }
+}
+
+/** A destId (a u32) and a view (0 or 1) of the fast paths. @throws ERROR_INVALID_PARAMETER */
+function destIdArg(destId: unknown, view: unknown, op: string): void {
+  if (typeof destId !== 'number' || !Number.isInteger(destId) || destId < 0 || destId > 0xffffffff || (view !== 0 && view !== 1)) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `needs a u32 destId and view 0 or 1, got ${fmt(destId)}, ${fmt(view)}`);
+  }
 }
 
 /** Reads route slot r into a RouteSummary (no references taken). Allocates. */

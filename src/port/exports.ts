@@ -124,6 +124,8 @@ export interface CoreExports {
   nexthopListFrom(eh: number, len: number, ifIndex: number, inclusive: number, rlen: number, max: number): number;
   /** assembly/rtmapi.ts: `timerNext(t: u32): f64` */
   timerNext(t: number): number;
+  /** assembly/rtmapi.ts: `timerHeadX(t: u32): i32` */
+  timerHeadX(t: number): number;
   /** assembly/rtmapi.ts: `timerPop(t: u32, now: f64): i32` */
   timerPop(t: number, now: number): number;
   /** assembly/rtmapi.ts: `timerRearm(t: u32, r: u32, deadline: f64): i32` */
@@ -265,7 +267,7 @@ export const FUNCTION_NAMES = [
   'entityList', 'entityRefX', 'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle',
   'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes',
   'viewsCheck', 'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom',
-  'timerNext', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
+  'timerNext', 'timerHeadX', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
   'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
   'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
   'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX',
@@ -563,6 +565,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const destPinX_ = fn(raw, 'destPinX') as (t: number, d: number, delta: number) => number;
   const nexthopListFrom_ = fn(raw, 'nexthopListFrom') as (eh: number, len: number, ifIndex: number, inclusive: number, rlen: number, max: number) => number;
   const timerNext_ = fn(raw, 'timerNext') as (t: number) => number;
+  const timerHeadX_ = fn(raw, 'timerHeadX') as (t: number) => number;
   const timerPop_ = fn(raw, 'timerPop') as (t: number, now: number) => number;
   const timerRearm_ = fn(raw, 'timerRearm') as (t: number, r: number, deadline: number) => number;
   const listCreateX_ = fn(raw, 'listCreateX') as (eh: number) => number;
@@ -684,6 +687,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     destPinX(t: number, d: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return destPinX_(t, d, delta); } catch (e) { throw g.trap(e); } },
     nexthopListFrom(eh: number, len: number, ifIndex: number, inclusive: number, rlen: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopListFrom_(eh, len, ifIndex, inclusive, rlen, max); } catch (e) { throw g.trap(e); } },
     timerNext(t: number): number { if (g.poisoned) throw g.poisoned; try { return timerNext_(t); } catch (e) { throw g.trap(e); } },
+    timerHeadX(t: number): number { if (g.poisoned) throw g.poisoned; try { return timerHeadX_(t); } catch (e) { throw g.trap(e); } },
     timerPop(t: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return timerPop_(t, now); } catch (e) { throw g.trap(e); } },
     timerRearm(t: number, r: number, deadline: number): number { if (g.poisoned) throw g.poisoned; try { return timerRearm_(t, r, deadline); } catch (e) { throw g.trap(e); } },
     listCreateX(eh: number): number { if (g.poisoned) throw g.poisoned; try { return listCreateX_(eh); } catch (e) { throw g.trap(e); } },

@@ -1,9 +1,11 @@
-// Argument checks of the idiomatic layer, written once (src/types.ts conventions 4–6): integers, NULL-able
-// handles, views, protocol ids, counts, prefixes (written into the I/O area) and handles resolved to
-// slots of the caller's table. Each throws RtmError with the RTMv2 status: a bad value is
-// ERROR_INVALID_PARAMETER, an unsupported view ERROR_NOT_SUPPORTED, a handle that does not resolve
-// ERROR_INVALID_HANDLE. Nothing allocates except error objects.
-import { RtmError } from '../errors.js';
+// Argument checks of the idiomatic layer, written once (src/types.ts conventions 4–6): option objects and
+// arrays read once into plain copies (so a getter runs once, before anything changes, and one that throws
+// is ERROR_INVALID_PARAMETER), integers, NULL-able handles, views, protocol ids, counts, prefixes (written
+// into the I/O area) and handles resolved to slots of the caller's table. Each throws RtmError with the
+// RTMv2 status: a bad value is ERROR_INVALID_PARAMETER, an unsupported view ERROR_NOT_SUPPORTED, a handle
+// that does not resolve ERROR_INVALID_HANDLE; messages name values through fmt(), which never throws.
+// Allocates the option copies and error objects only.
+import { RtmError, RtmInternalError, fmt } from '../errors.js';
 import { RTM_THIS_PROTOCOL, RTM_VIEW_MASK_ALL } from '../constants.js';
 import { handleKind } from '../layout.js';
 import { readResult, routeTable, entityTable, nextHopWord, writePrefix } from '../port/records.js';
@@ -11,10 +13,62 @@ import type { Ctx } from './context.js';
 
 export const U32_MAX = 0xffffffff;
 
+// ── reading input once ────────────────────────────────────────────────────────────────────────────────
+
+/** An exception raised while reading caller input → ERROR_INVALID_PARAMETER (a core trap stays itself). */
+function unreadable(err: unknown, op: string, what: string): never {
+  if (err instanceof RtmInternalError || err instanceof RtmError) throw err;
+  throw new RtmError('ERROR_INVALID_PARAMETER', op, `${what} could not be read`, { cause: err });
+}
+
+/**
+ * Reads the properties `keys` of an options object once into a plain object, before the call acts on
+ * any of them: a getter runs once, here, and one that throws (or a hostile Proxy) is
+ * ERROR_INVALID_PARAMETER, with nothing changed. `undefined` (and `null` when `optional`) reads as {};
+ * anything else that is not an object is ERROR_INVALID_PARAMETER.
+ */
+export function opts<T extends object>(o: unknown, keys: readonly (keyof T)[], op: string, optional = false): Partial<T> {
+  const out: Record<string | symbol, unknown> = {};
+  if (o === undefined || (o === null && optional)) return out as Partial<T>;
+  if (o === null || (typeof o !== 'object' && typeof o !== 'function')) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `options must be an object, got ${fmt(o)}`);
+  }
+  let k: string | symbol = '';
+  try {
+    for (const key of keys) {
+      k = key as string | symbol;
+      const v = (o as Record<string | symbol, unknown>)[k];
+      if (v !== undefined) out[k] = v;
+    }
+  } catch (err) {
+    unreadable(err, op, `option ${String(k)}`);
+  }
+  return out as Partial<T>;
+}
+
+/**
+ * A plain copy of an array argument (elements read once, here): `undefined` → `dflt` when given; a
+ * non-array, an element that cannot be read or more than `max` elements → ERROR_INVALID_PARAMETER.
+ */
+export function arrayArg<T = unknown>(a: unknown, name: string, op: string, max = 0x7fffffff, dflt?: readonly T[]): T[] {
+  if (a === undefined && dflt !== undefined) return [...dflt];
+  let n = 0;
+  try {
+    if (!Array.isArray(a)) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an array, got ${fmt(a)}`);
+    n = a.length;
+    if (n > max) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name}: at most ${max} entries, got ${n}`);
+    const out = new Array<T>(n);
+    for (let i = 0; i < n; i++) out[i] = a[i] as T;
+    return out;
+  } catch (err) {
+    return unreadable(err, op, name);
+  }
+}
+
 /** A u32 value: anything but an integer in 0..max → ERROR_INVALID_PARAMETER. */
 export function u32(v: unknown, name: string, op: string, max = U32_MAX): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${String(v)}`);
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${fmt(v)}`);
   }
   return v;
 }
@@ -32,7 +86,7 @@ export function isNull(h: unknown): h is null | undefined | 0 {
 /** A NULL-able handle option → number (0 = NULL); a non-number is ERROR_INVALID_HANDLE. */
 export function nullable(v: unknown, op: string): number {
   if (isNull(v)) return 0;
-  if (typeof v !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `not a handle: ${String(v)}`);
+  if (typeof v !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `not a handle: ${fmt(v)}`);
   return v;
 }
 
@@ -78,8 +132,13 @@ export function qual(cx: Ctx, views: number, populated: boolean): number {
 
 /** Writes a prefix (text or RTM_NET_ADDRESS) into the I/O area's key words (+ off); returns its length. */
 export function prefixIn(cx: Ctx, p: unknown, op: string, off = 0): number {
-  const len = writePrefix(cx.core, cx.family, p, off);
-  if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${cx.family === 4 ? 'IPv4' : 'IPv6'} prefix ${JSON.stringify(p)}`);
+  let len = -1;
+  try {
+    len = writePrefix(cx.core, cx.family, p, off);
+  } catch (err) {
+    unreadable(err, op, 'prefix');
+  }
+  if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${cx.family === 4 ? 'IPv4' : 'IPv6'} prefix ${fmt(p)}`);
   return len;
 }
 

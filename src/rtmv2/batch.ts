@@ -7,7 +7,8 @@
 // only the result object of addRoutesBatch.
 // Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
 import type { Core } from '../port/core.js';
-import { RtmError, RtmInternalError, check } from '../errors.js';
+import { RtmError, RtmInternalError, check, fmt } from '../errors.js';
+import { opts } from './args.js';
 import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
 import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32 } from '../port/batchio.js';
 
@@ -31,7 +32,7 @@ export interface BatchContext {
 function bad(op: string, detail: string): RtmError { return new RtmError('ERROR_INVALID_PARAMETER', op, detail); }
 
 function countOf(v: unknown, op: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw bad(op, `count must be a non-negative integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw bad(op, `count must be a non-negative integer, got ${fmt(v)}`);
   return v;
 }
 
@@ -42,7 +43,8 @@ const KIND_NAMES = ['a Uint32Array', 'a Uint8Array or Uint32Array', 'a Float64Ar
 /** `v` is an array of `kind` with at least `min` elements; undefined passes when `optional`. */
 function arrayArg(v: unknown, name: string, min: number, op: string, optional: boolean, kind: number): void {
   if (v === undefined && optional) return;
-  const ok = kind === U32 ? v instanceof Uint32Array
+  // ArrayBuffer.isView first: `instanceof` on a hostile Proxy runs its traps
+  const ok = !ArrayBuffer.isView(v) ? false : kind === U32 ? v instanceof Uint32Array
     : kind === U8_U32 ? v instanceof Uint8Array || v instanceof Uint32Array
       : kind === F64 ? v instanceof Float64Array
         : kind === U16_U32 ? v instanceof Uint16Array || v instanceof Uint32Array
@@ -55,7 +57,7 @@ function arrayArg(v: unknown, name: string, min: number, op: string, optional: b
 function defaultPref(ctx: BatchContext, op: string): number {
   const d = ctx.defaultPreference();
   if (d === undefined) return 0;
-  if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 0xffffffff) throw bad(op, `defaultPreferences = ${String(d)}`);
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 0xffffffff) throw bad(op, `defaultPreferences = ${fmt(d)}`);
   return d;
 }
 
@@ -92,10 +94,11 @@ function afterCheck(op: string, s: number, i0: number): RtmInternalError {
  *   record), ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_BUSY (a destination locked by another
  *   entity), ERROR_NOT_ENOUGH_MEMORY
  */
-export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadResult {
+export function addRoutesBatch(ctx: BatchContext, batch: RouteLoadBatch): RouteLoadResult {
   const op = 'addRoutesBatch';
   ctx.live(op);
-  if (!b || typeof b !== 'object') throw bad(op, 'no batch');
+  if (!batch || typeof batch !== 'object') throw bad(op, 'no batch');
+  const b = opts<RouteLoadBatch>(batch, ['count', 'keys', 'lens', 'nextHops', 'preferences', 'metrics', 'views', 'flags'], op) as RouteLoadBatch;
   const n = countOf(b.count, op);
   arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
   arrayArg(b.lens, 'lens', n, op, false, U8_U32);
@@ -143,10 +146,11 @@ export function addRoutesBatch(ctx: BatchContext, b: RouteLoadBatch): RouteLoadR
  *   names the record), ERROR_INVALID_HANDLE (a bad next-hop handle), ERROR_BUSY (a destination locked by
  *   another entity), ERROR_NOT_ENOUGH_MEMORY
  */
-export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
+export function applyUpdates(ctx: BatchContext, batch: RouteUpdates): number {
   const op = 'applyUpdates';
   ctx.live(op);
-  if (!b || typeof b !== 'object') throw bad(op, 'no batch');
+  if (!batch || typeof batch !== 'object') throw bad(op, 'no batch');
+  const b = opts<RouteUpdates>(batch, ['count', 'keys', 'lens', 'kinds', 'nextHops', 'preferences', 'metrics', 'views', 'changeFlags'], op) as RouteUpdates;
   const n = countOf(b.count, op);
   arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
   arrayArg(b.lens, 'lens', n, op, false, U8_U32);
@@ -192,11 +196,13 @@ export function applyUpdates(ctx: BatchContext, b: RouteUpdates): number {
  * @throws RtmError ERROR_INVALID_HANDLE (not a registration of this entity), ERROR_INVALID_PARAMETER
  *   (`out` not an Int32Array)
  */
-export function getChangedDestIds(ctx: BatchContext, o: ChangedDestIdsOptions): number {
+export function getChangedDestIds(ctx: BatchContext, options: ChangedDestIdsOptions): number {
   const op = 'getChangedDestIds';
   ctx.live(op);
-  if (!o || typeof o !== 'object' || !(o.out instanceof Int32Array)) throw bad(op, 'needs { notifyHandle, out: Int32Array }');
-  const nh = o.notifyHandle, out = o.out;
+  if (!options || typeof options !== 'object') throw bad(op, 'needs { notifyHandle, out: Int32Array }');
+  const o = opts<ChangedDestIdsOptions>(options, ['notifyHandle', 'out'], op);
+  if (!ArrayBuffer.isView(o.out) || !(o.out instanceof Int32Array)) throw bad(op, 'needs { notifyHandle, out: Int32Array }');
+  const nh = o.notifyHandle, out: Int32Array = o.out;
   if (typeof nh !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification handle');
   const c = ctx.core, pull = c.x.changedIdsX, h = ctx.handle;
   const MAX = c.k.CHANGED_IDS_MAX;

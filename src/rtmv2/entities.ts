@@ -4,15 +4,15 @@
 // registrations, then references are given back and RTM_ENTITY_DEREGISTERED goes out), and the entity
 // queries. The entity records live in the core; the registry of live entities by slot is the instance's.
 // Allocates the Ctx at registration and the returned records.
-import { RtmError, check } from '../errors.js';
+import { RtmError, check, fmt } from '../errors.js';
 import { AF_INET, AF_INET6, type Family } from '../address.js';
 import { readResult } from '../port/records.js';
 import type {
-  AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, RegisteredEntity, RegisterOptions,
+  AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, EntityMethod, RegisteredEntity, RegisterOptions,
 } from '../types.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
 import type { Ctx, Instance } from './context.js';
-import { live } from './args.js';
+import { arrayArg, live, opts } from './args.js';
 import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
 import { releaseAllOf } from './holders.js';
@@ -51,26 +51,28 @@ function announce(cx: Ctx, type: typeof RTM_ENTITY_REGISTERED | typeof RTM_ENTIT
  * @throws RtmError ERROR_INVALID_PARAMETER, ERROR_FILE_NOT_FOUND, ERROR_ALREADY_EXISTS,
  *   ERROR_NO_SYSTEM_RESOURCES, ERROR_BUSY, ERROR_INVALID_HANDLE
  */
-export function register(inst: Instance, identity: EntityIdentity, options: RegisterOptions): Ctx {
+export function register(inst: Instance, ident: EntityIdentity, regOptions: RegisterOptions | undefined): Ctx {
   const op = 'registerEntity';
   inst.usable(op);
   busy(inst, op);
-  if (!identity || typeof identity !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no identity');
+  if (!ident || typeof ident !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no identity');
+  const identity = opts<EntityIdentity>(ident, ['addressFamily', 'protocolId', 'instanceId'], op);
+  const options = opts<RegisterOptions>(regOptions, ['onEvent', 'reserveOpaquePointer', 'exportMethods'], op, true);
   const fam = identity.addressFamily;
   let family: Family;
   if (fam === 'ipv4' || fam === AF_INET) family = 4;
   else if (fam === 'ipv6' || fam === AF_INET6) family = 6;
   else if ((typeof fam === 'number' && Number.isInteger(fam) && fam >= 0 && fam <= 0xffff) || typeof fam === 'string') {
-    throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for address family ${String(fam)}`);
-  } else throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad address family ${String(fam)}`);
+    throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for address family ${fmt(fam)}`);
+  } else throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad address family ${fmt(fam)}`);
   const names = (inst.options.families ?? ['ipv4', 'ipv6']) as readonly AddressFamilyName[];
   if (!names.includes(family === 4 ? 'ipv4' : 'ipv6')) throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for ${family === 4 ? 'ipv4' : 'ipv6'}`);
-  const proto = identity.protocolId, instance = identity.instanceId ?? 0;
+  const proto = identity.protocolId as number, instance = identity.instanceId ?? 0;
   for (const [n, v] of [['protocolId', proto], ['instanceId', instance]] as [string, number][]) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${n} = ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${n} = ${fmt(v)}`);
   }
-  const methods = options.exportMethods ?? [];
-  if (!Array.isArray(methods) || methods.length > 32 || methods.some((m) => typeof m !== 'function')) {
+  const methods = Object.freeze(arrayArg<EntityMethod>(options.exportMethods, 'exportMethods', op, 0x7fffffff, []));
+  if (methods.length > 32 || methods.some((m) => typeof m !== 'function')) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'at most 32 exported methods, each a function');
   }
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {

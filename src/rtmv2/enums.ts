@@ -13,12 +13,19 @@ import type {
   RouteEnumOptions, RouteHandle,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { anyViewsArg, countArg, destArg, isNull, live, prefixIn, u32Arg } from './args.js';
+import { anyViewsArg, countArg, destArg, isNull, live, opts, prefixIn, u32, u32Arg } from './args.js';
 import { take } from './refs.js';
 import { criteriaArg, criteriaIn, releaseRoutes } from './routes.js';
 import { destInfoAt, releaseDests } from './dests.js';
 
 
+
+const GET_KEYS: readonly (keyof EnumGetOptions)[] = ['enumHandle', 'count'];
+const DEST_ENUM_KEYS: readonly (keyof DestEnumOptions)[] = ['views', 'enumFlags', 'startDest', 'protocolId'];
+const ROUTE_ENUM_KEYS: readonly (keyof RouteEnumOptions)[] = [
+  'dest', 'views', 'enumFlags', 'startDest', 'matchFlags', 'criteria', 'interfaceIndex',
+];
+const NEXTHOP_ENUM_KEYS: readonly (keyof NextHopEnumOptions)[] = ['enumFlags', 'address'];
 
 /** The handle of the cursor a create call just made. */
 function created(cx: Ctx, status: number, op: string): EnumHandle {
@@ -62,11 +69,12 @@ export function nextBatch(cx: Ctx, h: number, kind: number, count: number, op: s
  * A Get of route, next-hop or route-list handles (RtmGetEnumRoutes, RtmGetEnumNextHops,
  * RtmGetListEnumRoutes): the cursor is checked first, then the count; the handles come referenced.
  */
-export function getHandles<H extends number>(cx: Ctx, o: EnumGetOptions, kind: number, op: string): EnumBatch<H> {
+export function getHandles<H extends number>(cx: Ctx, options: EnumGetOptions, kind: number, op: string): EnumBatch<H> {
   live(cx, op);
-  cursorArg(cx, o?.enumHandle, kind, op);
+  const o = opts<EnumGetOptions>(options, GET_KEYS, op);
+  cursorArg(cx, o.enumHandle, kind, op);
   const count = countArg(cx, o.count, op);
-  const { handles, done } = nextBatch(cx, o.enumHandle, kind, count, op);
+  const { handles, done } = nextBatch(cx, o.enumHandle!, kind, count, op);
   for (const h of handles) take(cx, h);
   return { items: handles as H[], done };
 }
@@ -104,33 +112,47 @@ function flagsArg(v: unknown, ownBit: number, op: string): { flags: number; rang
 // ── destinations ──────────────────────────────────────────────────────────────────────────────────────
 
 /** RtmCreateDestEnum. */
-export function createDestEnum(cx: Ctx, o: DestEnumOptions = {}): EnumHandle {
+export function createDestEnum(cx: Ctx, options?: DestEnumOptions): EnumHandle {
   const op = 'createDestEnum';
   live(cx, op);
+  const a = validateDestEnum(cx, opts<DestEnumOptions>(options, DEST_ENUM_KEYS, op, true), op);
+  return created(cx, cx.x.enumCreateDestsX(cx.handle, a.views, a.flags, a.len, a.protocolId), op);
+}
+
+/** The checked arguments of a destination enumeration (the start prefix written into the I/O area). */
+function validateDestEnum(cx: Ctx, o: DestEnumOptions, op: string): { views: number; flags: number; len: number; protocolId: number } {
   const views = anyViewsArg(cx, o.views, op);
   const { flags, range } = flagsArg(o.enumFlags, RTM_ENUM_OWN_DESTS, op);
   const len = range === 0 ? 0 : prefixIn(cx, o.startDest, op);
   const protocolId = u32Arg(o.protocolId, 0, 'protocolId', op);
-  return created(cx, cx.x.enumCreateDestsX(cx.handle, views, flags, len, protocolId), op);
+  return { views, flags, len, protocolId };
 }
 
 /** RtmGetEnumDests. */
-export function getEnumDests(cx: Ctx, o: EnumGetOptions): EnumBatch<DestInfo> {
+export function getEnumDests(cx: Ctx, options: EnumGetOptions): EnumBatch<DestInfo> {
   const op = 'getEnumDests';
   live(cx, op);
+  const o = opts<EnumGetOptions>(options, GET_KEYS, op);
   const kind = cx.L.ENUM_K_DEST;
-  const { views, selector } = cursorArg(cx, o?.enumHandle, kind, op);
+  const { views, selector } = cursorArg(cx, o.enumHandle, kind, op);
   const count = countArg(cx, o.count, op);
-  const { slots, done } = nextBatch(cx, o.enumHandle, kind, count, op);
+  const { slots, done } = nextBatch(cx, o.enumHandle!, kind, count, op);
   return { items: slots.map((d) => destInfoAt(cx, d, selector, views, op)), done };
 }
 
 // ── routes ────────────────────────────────────────────────────────────────────────────────────────────
 
 /** RtmCreateRouteEnum. */
-export function createRouteEnum(cx: Ctx, o: RouteEnumOptions = {}): EnumHandle {
+export function createRouteEnum(cx: Ctx, options?: RouteEnumOptions): EnumHandle {
   const op = 'createRouteEnum';
   live(cx, op);
+  const { dest, views, flags, len, m, nHops } = validateRouteEnum(cx, opts<RouteEnumOptions>(options, ROUTE_ENUM_KEYS, op, true), op);
+  return created(cx, cx.x.enumCreateRoutesX(cx.handle, dest, views, flags, len, m.flags, m.owner,
+    m.neighbour, m.preference, m.metric, nHops, m.interfaceIndex), op);
+}
+
+/** The checked arguments of a route enumeration (start prefix and criterion next hops written into the I/O area). */
+function validateRouteEnum(cx: Ctx, o: RouteEnumOptions, op: string) {
   const dest = isNull(o.dest) ? 0 : o.dest as number;
   if (dest !== 0) destArg(cx, dest, op);
   const views = anyViewsArg(cx, o.views, op);
@@ -138,8 +160,7 @@ export function createRouteEnum(cx: Ctx, o: RouteEnumOptions = {}): EnumHandle {
   const len = dest !== 0 || range === 0 ? 0 : prefixIn(cx, o.startDest, op);
   const m = criteriaArg(o, op);
   const nHops = criteriaIn(cx, m);
-  return created(cx, cx.x.enumCreateRoutesX(cx.handle, dest, views, flags, len, m.flags, m.owner,
-    m.neighbour, m.preference, m.metric, nHops, m.interfaceIndex), op);
+  return { dest, views, flags, len, m, nHops };
 }
 
 /** RtmGetEnumRoutes. */
@@ -150,9 +171,10 @@ export function getEnumRoutes(cx: Ctx, o: EnumGetOptions): EnumBatch<RouteHandle
 // ── next hops ─────────────────────────────────────────────────────────────────────────────────────────
 
 /** RtmCreateNextHopEnum (the caller's own next hops, D-46). */
-export function createNextHopEnum(cx: Ctx, o: NextHopEnumOptions = {}): EnumHandle {
+export function createNextHopEnum(cx: Ctx, options?: NextHopEnumOptions): EnumHandle {
   const op = 'createNextHopEnum';
   live(cx, op);
+  const o = opts<NextHopEnumOptions>(options, NEXTHOP_ENUM_KEYS, op, true);
   const { flags, range } = flagsArg(o.enumFlags, 0, op);
   const len = range === 0 ? 0 : prefixIn(cx, o.address, op);
   return created(cx, cx.x.enumCreateNextHopsX(cx.handle, flags, len), op);
@@ -170,14 +192,35 @@ function quiet(fn: () => void): void {
   try { fn(); } catch (err) { if (!(err instanceof RtmError) || err.code !== 'ERROR_INVALID_HANDLE') throw err; }
 }
 
+/**
+ * The arguments of dests()/routes(), checked when the iterator is made (not at its first step): the
+ * options read once, the batch size an integer in 1..maxHandlesInEnum (0 would never move), and the
+ * enumeration options validated by a dry run of `create` (which allocates nothing: it is given a probe
+ * that stops before the core call).
+ */
+function iterateArgs<O extends object>(cx: Ctx, options: unknown, keys: readonly (keyof O)[], op: string): { o: O; batch: number } {
+  live(cx, op);
+  const all = opts<O & IterateOptions>(options, [...keys, 'batch'] as (keyof O | 'batch')[], op, true);
+  const max = cx.profile.maxHandlesInEnum;
+  const batch = all.batch === undefined ? max : u32(all.batch, 'batch', op, max);
+  if (batch === 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'batch must be at least 1');
+  const { batch: _b, ...o } = all;
+  return { o: o as O, batch };
+}
+
 /** Destinations through an enumeration; a batch's references are released when the iterator moves on. */
-export function* dests(cx: Ctx, o: DestEnumOptions & IterateOptions = {}): IterableIterator<DestInfo> {
-  const { batch, ...rest } = o;
+export function dests(cx: Ctx, options?: DestEnumOptions & IterateOptions): IterableIterator<DestInfo> {
+  const { o, batch } = iterateArgs<DestEnumOptions>(cx, options, DEST_ENUM_KEYS, 'dests');
+  validateDestEnum(cx, o, 'dests');
+  return destsFrom(cx, o, batch);
+}
+
+function* destsFrom(cx: Ctx, rest: DestEnumOptions, batch: number): IterableIterator<DestInfo> {
   const h = createDestEnum(cx, rest);
   let current: readonly DestInfo[] = [];
   try {
     for (;;) {
-      const { items, done } = getEnumDests(cx, { enumHandle: h, count: batch ?? cx.profile.maxHandlesInEnum });
+      const { items, done } = getEnumDests(cx, { enumHandle: h, count: batch });
       current = items;
       yield* items;
       quiet(() => releaseDests(cx, current));
@@ -191,13 +234,18 @@ export function* dests(cx: Ctx, o: DestEnumOptions & IterateOptions = {}): Itera
 }
 
 /** Route handles through an enumeration, with the reference rule of dests(). */
-export function* routes(cx: Ctx, o: RouteEnumOptions & IterateOptions = {}): IterableIterator<RouteHandle> {
-  const { batch, ...rest } = o;
+export function routes(cx: Ctx, options?: RouteEnumOptions & IterateOptions): IterableIterator<RouteHandle> {
+  const { o, batch } = iterateArgs<RouteEnumOptions>(cx, options, ROUTE_ENUM_KEYS, 'routes');
+  validateRouteEnum(cx, o, 'routes');
+  return routesFrom(cx, o, batch);
+}
+
+function* routesFrom(cx: Ctx, rest: RouteEnumOptions, batch: number): IterableIterator<RouteHandle> {
   const h = createRouteEnum(cx, rest);
   let current: readonly RouteHandle[] = [];
   try {
     for (;;) {
-      const { items, done } = getEnumRoutes(cx, { enumHandle: h, count: batch ?? cx.profile.maxHandlesInEnum });
+      const { items, done } = getEnumRoutes(cx, { enumHandle: h, count: batch });
       current = items;
       yield* items;
       quiet(() => releaseRoutes(cx, current));

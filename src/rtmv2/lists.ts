@@ -7,7 +7,7 @@ import { RtmError, check } from '../errors.js';
 import { readOutHandles, readResult, writeHandles } from '../port/records.js';
 import type { EnumBatch, EnumGetOptions, EnumHandle, RouteHandle, RouteListHandle } from '../types.js';
 import type { Ctx } from './context.js';
-import { isNull, live } from './args.js';
+import { arrayArg, isNull, live, opts } from './args.js';
 import { handleOf } from './routes.js';
 import { getHandles } from './enums.js';
 
@@ -25,17 +25,18 @@ export function createRouteList(cx: Ctx): RouteListHandle {
 }
 
 /** RtmInsertInRouteList: all-or-nothing; NULL list = out of any list. */
-export function insertInRouteList(cx: Ctx, o: { routeList: unknown; routes: readonly RouteHandle[] }): void {
+export function insertInRouteList(cx: Ctx, options: { routeList: unknown; routes: readonly RouteHandle[] }): void {
   const op = 'insertInRouteList';
   live(cx, op);
-  if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  const o = opts<{ routeList: unknown; routes: readonly RouteHandle[] }>(options, ['routeList', 'routes'], op);
   const list = isNull(o.routeList) ? 0 : o.routeList;
   if (typeof list !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
-  if (!Array.isArray(o.routes)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'routes must be an array');
-  if (o.routes.some((r) => typeof r !== 'number')) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route handle');
-  if (o.routes.length > INSERT_CHUNK) throw new RtmError('ERROR_INVALID_PARAMETER', op, `at most ${INSERT_CHUNK} routes per call`);
-  writeHandles(cx.core, o.routes);
-  check(cx.x.listInsertX(cx.handle, list, o.routes.length), op);
+  const routes = arrayArg<number>(o.routes, 'routes', op);
+  if (routes.some((r) => typeof r !== 'number')) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route handle');
+  if (routes.length > INSERT_CHUNK) throw new RtmError('ERROR_INVALID_PARAMETER', op, `at most ${INSERT_CHUNK} routes per call`);
+  writeHandles(cx.core, routes);
+  check(cx.x.listInsertX(cx.handle, list, routes.length), op);
 }
 
 /** RtmDeleteRouteList: empties and destroys the list (its routes stay). */

@@ -13,7 +13,7 @@ import type {
   RouteState,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { destArg, isNull, live, routeArg, u32Arg } from './args.js';
+import { destArg, isNull, live, opts, routeArg, u32Arg } from './args.js';
 import { acquire, holdsExclusive, release } from './holders.js';
 import { addRouteToDest, handleOf, handlesResolve, routeDestHandle, routeState } from './routes.js';
 
@@ -41,10 +41,11 @@ function viewsOf(cx: Ctx): Views {
 // ── destination and route locks ───────────────────────────────────────────────────────────────────────
 
 /** RtmLockDestination. */
-export function lockDestination(cx: Ctx, o: { dest: DestHandle; exclusive?: boolean; lock?: boolean }): void {
+export function lockDestination(cx: Ctx, options: { dest: DestHandle; exclusive?: boolean; lock?: boolean }): void {
   const op = 'lockDestination';
   live(cx, op);
-  destArg(cx, o?.dest, op);
+  const o = opts<{ dest: DestHandle; exclusive?: boolean; lock?: boolean }>(options, ['dest', 'exclusive', 'lock'], op);
+  destArg(cx, o.dest, op);
   const dh = o.dest as number, exclusive = !!o.exclusive;
   if (o.lock ?? true) acquire(cx, 'dest', dh, exclusive, op);
   else unlockDest(cx, dh, exclusive, op, undefined);
@@ -102,10 +103,11 @@ export function ownerViewOfRoute(cx: Ctx, route: RouteHandle, op = 'ownerViewOfR
 }
 
 /** RtmLockRoute: locks the route's destination; the owner gets its owner view. */
-export function lockRoute(cx: Ctx, o: { route: RouteHandle; exclusive?: boolean; lock?: boolean }): RouteOwnerView | undefined {
+export function lockRoute(cx: Ctx, options: { route: RouteHandle; exclusive?: boolean; lock?: boolean }): RouteOwnerView | undefined {
   const op = 'lockRoute';
   live(cx, op);
-  const r = routeArg(cx, o?.route, op);
+  const o = opts<{ route: RouteHandle; exclusive?: boolean; lock?: boolean }>(options, ['route', 'exclusive', 'lock'], op);
+  const r = routeArg(cx, o.route, op);
   const lock = o.lock ?? true, exclusive = !!o.exclusive;
   const owner = routeWord(cx.core, r, cx.L.ROUTE_OWNER) === cx.slot;
   if (lock && routeState(cx, r) !== ROUTE_STATE_CREATED) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route is deleted or held');
@@ -113,18 +115,19 @@ export function lockRoute(cx: Ctx, o: { route: RouteHandle; exclusive?: boolean;
   const dh = routeDestHandle(cx, r);
   if (lock) {
     acquire(cx, 'dest', dh, exclusive, op);
-    return owner ? routeView(cx, o.route) : undefined;
+    return owner ? routeView(cx, o.route!) : undefined;
   }
-  unlockDest(cx, dh, exclusive, op, owner ? viewsOf(cx).byHandle.get(o.route) : undefined);
+  unlockDest(cx, dh, exclusive, op, owner ? viewsOf(cx).byHandle.get(o.route!) : undefined);
   return undefined;
 }
 
 /** RtmUpdateAndUnlockRoute: commits the staged edits (TTL and list as given), then releases the exclusive lock. */
 export function updateAndUnlockRoute(cx: Ctx,
-  o: { route: RouteHandle; timeToLive?: number; routeList?: Nullable<RouteListHandle> }): number {
+  options: { route: RouteHandle; timeToLive?: number; routeList?: Nullable<RouteListHandle> }): number {
   const op = 'updateAndUnlockRoute';
   live(cx, op);
-  const r = routeArg(cx, o?.route, op);
+  const o = opts<{ route: RouteHandle; timeToLive?: number; routeList?: Nullable<RouteListHandle> }>(options, ['route', 'timeToLive', 'routeList'], op);
+  const r = routeArg(cx, o.route, op);
   if (routeState(cx, r) !== ROUTE_STATE_CREATED) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route is deleted or held');
   if (!isNull(o.routeList) && typeof o.routeList !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route-list handle');
   // a list that is not the caller's is a handle error, reported before parameters, ownership and locks (D-05)
@@ -135,7 +138,7 @@ export function updateAndUnlockRoute(cx: Ctx,
   if (routeWord(cx.core, r, cx.L.ROUTE_OWNER) !== cx.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
   const dh = routeDestHandle(cx, r);
   if (!holdsExclusive(cx, 'dest', dh)) throw new RtmError('ERROR_NOT_LOCKED', op, 'the route is not locked exclusively by the caller');
-  const v = routeView(cx, o.route);
+  const v = routeView(cx, o.route!);
   const res = commitRoute(cx, v, true, { timeToLive: o.timeToLive, routeList: o.routeList });
   if (!res.ok) throw res.error ?? new RtmError('ERROR_INVALID_PARAMETER', op, 'invalid staged route edits (the route stays locked)');
   unlockDest(cx, dh, true, op, v);

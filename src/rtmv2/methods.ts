@@ -4,13 +4,13 @@
 // unknown one ERROR_INVALID_HANDLE. Blocking is entity-wide and not counted (Ctx.blocked). The methods
 // are JavaScript functions; those of entities that deregistered while still referenced are remembered
 // for RtmGetEntityMethods. Allocates results.
-import { RtmError } from '../errors.js';
+import { RtmError, fmt } from '../errors.js';
 import { DEST_TYPE, NEXTHOP_TYPE, ROUTE_TYPE, RTM_BLOCK_METHODS, RTM_RESUME_METHODS } from '../constants.js';
 import { handleKind } from '../layout.js';
 import { readResult } from '../port/records.js';
 import type { EntityHandle, Handle, MethodInput, MethodResult, Nullable } from '../types.js';
 import type { Ctx } from './context.js';
-import { isNull, live, resolves, u32Arg } from './args.js';
+import { isNull, live, opts, resolves, u32Arg } from './args.js';
 import { isEnumHandle } from './enums.js';
 
 const DEFAULT_OUTPUT_CAPACITY = 1024;
@@ -44,17 +44,21 @@ export function getEntityMethods(cx: Ctx, entity: EntityHandle): number[] {
   return Array.from({ length: methods }, (_, i) => (1 << i) >>> 0);
 }
 
+type InvokeOptions = { entity: EntityHandle; methodType: number; inputData?: Uint8Array; outputCapacity?: number };
+type BlockOptions = { blockingFlag: number; targetHandle?: Nullable<Handle>; targetType?: number };
+
 /** RtmInvokeMethod. */
-export function invokeMethod(cx: Ctx, o: { entity: EntityHandle; methodType: number; inputData?: Uint8Array; outputCapacity?: number }): MethodResult[] {
+export function invokeMethod(cx: Ctx, options: InvokeOptions): MethodResult[] {
   const op = 'invokeMethod';
   live(cx, op);
-  const { callee } = resolveEntity(cx, o?.entity, op);
+  const o = opts<InvokeOptions>(options, ['entity', 'methodType', 'inputData', 'outputCapacity'], op);
+  const { callee } = resolveEntity(cx, o.entity, op);
   if (!callee) throw new RtmError('ERROR_INVALID_HANDLE', op, 'callee deregistered');
   if (o.methodType === undefined) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no methodType');
   const methodType = u32Arg(o.methodType, 0, 'methodType', op);
   const cap = u32Arg(o.outputCapacity, DEFAULT_OUTPUT_CAPACITY, 'outputCapacity', op);
   const inputData = o.inputData ?? new Uint8Array(0);
-  if (!(inputData instanceof Uint8Array)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'inputData must be a Uint8Array');
+  if (!ArrayBuffer.isView(inputData) || !(inputData instanceof Uint8Array)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'inputData must be a Uint8Array');
   if (callee.blocked) throw new RtmError('ERROR_BUSY', op, 'the callee\'s methods are blocked');
   const input: MethodInput = Object.freeze({ methodType, inputData });
   const out: MethodResult[] = [];
@@ -84,21 +88,22 @@ function targetResolves(cx: Ctx, h: number, kind: number): boolean {
  * RtmBlockMethods: validates a non-NULL target against its type (D-04), then blocks or resumes all the
  * caller's methods.
  */
-export function blockMethods(cx: Ctx, o: { blockingFlag: number; targetHandle?: Nullable<Handle>; targetType?: number }): void {
+export function blockMethods(cx: Ctx, options: BlockOptions): void {
   const op = 'blockMethods';
   live(cx, op);
+  const o = opts<BlockOptions>(options, ['blockingFlag', 'targetHandle', 'targetType'], op);
   const L = cx.L;
   const kinds: Record<number, number> = { [DEST_TYPE]: L.KIND_DEST, [ROUTE_TYPE]: L.KIND_ROUTE, [NEXTHOP_TYPE]: L.KIND_NEXTHOP };
-  if (!isNull(o?.targetHandle)) {
-    const kind = kinds[o.targetType ?? -1] ?? 0;
+  if (!isNull(o.targetHandle)) {
+    const kind = typeof o.targetType === 'number' ? kinds[o.targetType] ?? 0 : 0;
     if (typeof o.targetHandle !== 'number' || !targetResolves(cx, o.targetHandle, kind)) {
       throw new RtmError('ERROR_INVALID_HANDLE', op, 'target handle does not match its type');
     }
   }
-  if (o?.blockingFlag !== RTM_BLOCK_METHODS && o?.blockingFlag !== RTM_RESUME_METHODS) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, `blockingFlag ${String(o?.blockingFlag)}`);
+  if (o.blockingFlag !== RTM_BLOCK_METHODS && o.blockingFlag !== RTM_RESUME_METHODS) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `blockingFlag ${fmt(o.blockingFlag)}`);
   }
   const tt = o.targetType ?? 0;
-  if (tt !== 0 && kinds[tt] === undefined) throw new RtmError('ERROR_INVALID_PARAMETER', op, `targetType ${String(tt)}`);
+  if (tt !== 0 && (typeof tt !== 'number' || kinds[tt] === undefined)) throw new RtmError('ERROR_INVALID_PARAMETER', op, `targetType ${fmt(tt)}`);
   cx.blocked = o.blockingFlag === RTM_BLOCK_METHODS;
 }

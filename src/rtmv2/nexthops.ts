@@ -13,20 +13,26 @@ import type {
   NextHopInfo, NextHopOwnerView, NextHopState,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { isNull, live, nextHopArg, nullable, prefixIn, u32 } from './args.js';
+import { isNull, live, nextHopArg, nullable, opts, prefixIn, u32 } from './args.js';
 import { drop, dropAll, releaseHandles, take } from './refs.js';
 import { acquire, holdsExclusive, release } from './holders.js';
 import { handleOf } from './routes.js';
 
 const NEXTHOP_STATE_CREATED = RTM_NEXTHOP_STATE_CREATED;
+const ADD_KEYS: readonly (keyof AddNextHopOptions)[] = [
+  'address', 'interfaceIndex', 'nextHop', 'remoteNextHop', 'flags', 'entitySpecificInfo', 'returnHandle',
+];
+const IDENTITY_KEYS: readonly (keyof NextHopIdentity)[] = ['address', 'interfaceIndex'];
+const LOCK_KEYS = ['nextHop', 'exclusive', 'lock'] as const;
 
 // ── adding, finding, deleting (§8.7.1–8.7.3) ──────────────────────────────────────────────────────────
 
 /** RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. */
-export function addNextHop(cx: Ctx, o: AddNextHopOptions): AddNextHopResult {
+export function addNextHop(cx: Ctx, options: AddNextHopOptions): AddNextHopResult {
   const op = 'addNextHop';
   live(cx, op);
-  if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  const o = opts<AddNextHopOptions>(options, ADD_KEYS, op);
   const nh = nullable(o.nextHop, op), remote = nullable(o.remoteNextHop, op);
   const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
   const flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
@@ -41,10 +47,11 @@ export function addNextHop(cx: Ctx, o: AddNextHopOptions): AddNextHopResult {
 }
 
 /** RtmFindNextHop in the caller's list; undefined if absent. */
-export function findNextHop(cx: Ctx, o: NextHopIdentity): FindNextHopResult | undefined {
+export function findNextHop(cx: Ctx, options: NextHopIdentity): FindNextHopResult | undefined {
   const op = 'findNextHop';
   live(cx, op);
-  const ifIndex = u32(o?.interfaceIndex ?? 0, 'interfaceIndex', op);
+  const o = opts<NextHopIdentity>(options, IDENTITY_KEYS, op);
+  const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
   const len = prefixIn(cx, o.address, op);
   const s = cx.x.nexthopFind(cx.handle, len, ifIndex);
   if (s === STATUS.ERROR_NOT_FOUND) return undefined;
@@ -62,8 +69,9 @@ export function deleteNextHop(cx: Ctx, target: NextHopHandle | NextHopIdentity):
     check(cx.x.nexthopDelete(cx.handle, target, 0, 0), op);
     drop(cx, target);
   } else if (target && typeof target === 'object') {
-    const ifIndex = u32(target.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const len = prefixIn(cx, target.address, op);
+    const o = opts<NextHopIdentity>(target, IDENTITY_KEYS, op);
+    const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
+    const len = prefixIn(cx, o.address, op);
     check(cx.x.nexthopDelete(cx.handle, 0, len, ifIndex), op);
   } else throw new RtmError('ERROR_INVALID_PARAMETER', op, 'neither a handle nor an identity');
 }
@@ -97,8 +105,11 @@ function nextHopInfoOf(cx: Ctx, s: number): NextHopInfo {
 
 /** RtmReleaseNextHopInfo. */
 export function releaseNextHopInfo(cx: Ctx, info: NextHopInfo): void {
-  live(cx, 'releaseNextHopInfo');
-  dropAll(cx, [info.owner, info.remoteNextHop], 'releaseNextHopInfo');
+  const op = 'releaseNextHopInfo';
+  live(cx, op);
+  if (info === null || typeof info !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'info must be a NextHopInfo');
+  const i = opts<NextHopInfo>(info, ['owner', 'remoteNextHop'], op);
+  dropAll(cx, [i.owner, i.remoteNextHop], op);
 }
 
 /** RtmReleaseNextHops. */
@@ -144,10 +155,11 @@ function nextHopState(cx: Ctx, slot: number): number {
 }
 
 /** RtmLockNextHop: the owner gets its owner view; an exclusive unlock commits Flags, EntitySpecificInfo, RemoteNextHop. */
-export function lockNextHop(cx: Ctx, o: { nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }): NextHopOwnerView | undefined {
+export function lockNextHop(cx: Ctx, options: { nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }): NextHopOwnerView | undefined {
   const op = 'lockNextHop';
   live(cx, op);
-  const slot = nextHopArg(cx, o?.nextHop, op);
+  const o = opts<{ nextHop: NextHopHandle; exclusive?: boolean; lock?: boolean }>(options, LOCK_KEYS, op);
+  const slot = nextHopArg(cx, o.nextHop, op);
   const nh = o.nextHop as number;
   const lock = o.lock ?? true, exclusive = !!o.exclusive;
   const owner = nextHopWord(cx.core, slot, cx.L.NEXTHOP_OWNER) === cx.slot;
@@ -155,7 +167,7 @@ export function lockNextHop(cx: Ctx, o: { nextHop: NextHopHandle; exclusive?: bo
   if (lock) {
     if (nextHopState(cx, slot) !== NEXTHOP_STATE_CREATED) throw new RtmError('ERROR_NOT_FOUND', op, 'next hop deleted');
     acquire(cx, 'nextHop', nh, exclusive, op);
-    return owner ? nextHopView(cx, o.nextHop) : undefined;
+    return owner ? nextHopView(cx, nh as NextHopHandle) : undefined;
   }
   release(cx, 'nextHop', nh, exclusive, op);
   const v = perEntity.get(cx)?.byHandle.get(nh);

@@ -4,17 +4,21 @@
 // records handed out and not yet released (RtmReleaseChangedDests, not RtmReleaseDests, gives them back,
 // D-60) — and turns the core's signal list into one scheduled RTM_CHANGE_NOTIFICATION callback per
 // registration. Allocates one record object per pulled destination.
-import { RtmError, STATUS, check } from '../errors.js';
+import { RtmError, STATUS, check, fmt } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
 import { readDestRecord, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
-import { anyViewsArg, countArg, live } from './args.js';
+import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
 import { dropCounting, pushDestInfoHandles } from './refs.js';
 
 const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
+type DestOptions = { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean };
+const DEST_KEYS: readonly (keyof DestOptions)[] = ['notifyHandle', 'dest', 'mark'];
+type ListOptions = { notifyHandle: NotifyHandle; dests: readonly unknown[]; count?: number };
+const LIST_KEYS: readonly (keyof ListOptions)[] = ['notifyHandle', 'dests', 'count'];
 
 /** What JavaScript keeps per registration (the rest is read from the core). */
 interface Registration {
@@ -54,14 +58,15 @@ function coreInfo(cx: Ctx, h: number): { owner: number; t: number; views: number
 }
 
 /** RtmRegisterForChangeNotification. */
-export function register(cx: Ctx, o: NotifyOptions): NotifyHandle {
+export function register(cx: Ctx, options: NotifyOptions): NotifyHandle {
   const op = 'registerForChangeNotification';
   live(cx, op);
   if (cx.inst.scheduler.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a change-notification callback');
-  if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  const o = opts<NotifyOptions>(options, ['notifyFlags', 'views', 'context'], op);
   const flags = o.notifyFlags;
   if (typeof flags !== 'number' || !Number.isInteger(flags) || (flags & TYPES) === 0 || (flags & ~(TYPES | RTM_NOTIFY_ONLY_MARKED_DESTS)) !== 0) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, `notifyFlags 0x${Number(flags).toString(16)}`);
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `notifyFlags ${fmt(flags)}`);
   }
   const views = anyViewsArg(cx, o.views, op);
   const max = cx.inst.options.maxNotifyRegistrations ?? 32;
@@ -90,10 +95,11 @@ function reg(cx: Ctx, h: unknown, op: string): { r: Registration; h: NotifyHandl
  * One notifyGetChangedR call per REC_CHANGED_MAX destinations (it checks the registration, pops, writes
  * the records and takes the references); the JS registration is looked up only for its record set.
  */
-export function getChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> {
+export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count?: number }): EnumBatch<DestInfo> {
   const op = 'getChangedDests';
   live(cx, op);
-  const h = o?.notifyHandle;
+  const o = opts<ListOptions>(options, LIST_KEYS, op);
+  const h = o.notifyHandle;
   const r = typeof h === 'number' ? regsOf(cx.inst).get(h) : undefined;
   let count: number;
   try {
@@ -107,7 +113,7 @@ export function getChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; count?: num
   const recs = pending(cx.inst);
   let done = false;
   do {   // count 0 still asks once: `done` says whether the queue is empty
-    const s = cx.x.notifyGetChangedR(cx.handle, h, count - items.length);
+    const s = cx.x.notifyGetChangedR(cx.handle, h!, count - items.length);
     if (s === STATUS.ERROR_INVALID_HANDLE) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification registration of this entity');
     check(s, op);
     const n = readResult(cx.core, 0);
@@ -122,18 +128,20 @@ export function getChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; count?: num
 }
 
 /** RtmReleaseChangedDests: records of this registration (or copies naming the same destination). */
-export function releaseChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void {
+export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; dests: readonly DestInfo[] }): void {
   const op = 'releaseChangedDests';
   live(cx, op);
-  const { r } = reg(cx, o?.notifyHandle, op);
-  if (!Array.isArray(o.dests)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'dests must be an array');
+  const o = opts<ListOptions>(options, LIST_KEYS, op);
+  const { r } = reg(cx, o.notifyHandle, op);
+  // every record and the handle it names, read before the first is released
+  const given = arrayArg(o.dests, 'dests', op).map((d) => [d, d !== null && typeof d === 'object' ? opts<DestInfo>(d, ['handle'], op).handle : undefined] as const);
   let bad = 0;
   const hs: (number | undefined)[] = [];
   const recs = pending(cx.inst);
-  for (const d of o.dests) {
-    let rec: DestInfo | undefined = recs.get(d) === r ? d : undefined;
+  for (const [d, handle] of given) {
+    let rec: DestInfo | undefined = recs.get(d as DestInfo) === r ? d as DestInfo : undefined;
     // a copy of a record names the same destination: the first pending record of r for it
-    if (!rec) for (const [x, owner] of recs) if (owner === r && x.handle === d?.handle) { rec = x; break; }
+    if (!rec && handle !== undefined) for (const [x, owner] of recs) if (owner === r && x.handle === handle) { rec = x; break; }
     if (!rec) { bad++; continue; }
     recs.delete(rec);
     pushDestInfoHandles(hs, rec);
@@ -145,22 +153,24 @@ export function releaseChanged(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: 
 }
 
 /** RtmIgnoreChangedDests: validates every handle, then drops pending changes. */
-export function ignore(cx: Ctx, o: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void {
+export function ignore(cx: Ctx, options: { notifyHandle: NotifyHandle; dests: readonly DestHandle[] }): void {
   const op = 'ignoreChangedDests';
   live(cx, op);
-  const { h } = reg(cx, o?.notifyHandle, op);
-  if (!Array.isArray(o.dests)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'dests must be an array');
-  for (const d of o.dests) if (typeof d !== 'number' || cx.x.notifyStatus(cx.handle, h, d) !== 0) {
+  const o = opts<ListOptions>(options, LIST_KEYS, op);
+  const { h } = reg(cx, o.notifyHandle, op);
+  const dests = arrayArg<unknown>(o.dests, 'dests', op);
+  for (const d of dests) if (typeof d !== 'number' || cx.x.notifyStatus(cx.handle, h, d) !== 0) {
     throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
   }
-  for (const d of o.dests) check(cx.x.notifyIgnoreX(cx.handle, h, d), op);
+  for (const d of dests as number[]) check(cx.x.notifyIgnoreX(cx.handle, h, d), op);
 }
 
 /** RtmGetChangeStatus (queued) or RtmIsMarkedForChangeNotification (marked). */
-export function status(cx: Ctx, o: { notifyHandle: NotifyHandle; dest: DestHandle }, marked: boolean): boolean {
+export function status(cx: Ctx, options: { notifyHandle: NotifyHandle; dest: DestHandle }, marked: boolean): boolean {
   const op = marked ? 'isMarkedForChangeNotification' : 'getChangeStatus';
   live(cx, op);
-  const { h } = reg(cx, o?.notifyHandle, op);
+  const o = opts<DestOptions>(options, DEST_KEYS, op);
+  const { h } = reg(cx, o.notifyHandle, op);
   if (typeof o.dest !== 'number' || cx.x.notifyStatus(cx.handle, h, o.dest) !== 0) {
     throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
   }
@@ -168,10 +178,11 @@ export function status(cx: Ctx, o: { notifyHandle: NotifyHandle; dest: DestHandl
 }
 
 /** RtmMarkDestForChangeNotification. */
-export function mark(cx: Ctx, o: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void {
+export function mark(cx: Ctx, options: { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean }): void {
   const op = 'markDestForChangeNotification';
   live(cx, op);
-  const { h } = reg(cx, o?.notifyHandle, op);
+  const o = opts<DestOptions>(options, DEST_KEYS, op);
+  const { h } = reg(cx, o.notifyHandle, op);
   if (typeof o.dest !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad destination handle');
   check(cx.x.notifyMarkX(cx.handle, h, o.dest, o.mark === false ? 0 : 1), op);
 }

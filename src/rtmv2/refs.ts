@@ -7,7 +7,7 @@
 import { RtmError, check } from '../errors.js';
 import type { DestInfo, ReferenceableHandle } from '../types.js';
 import type { Ctx } from './context.js';
-import { live } from './args.js';
+import { arrayArg, live } from './args.js';
 import { readResult, writeInHandles } from '../port/records.js';
 
 const ERROR_INVALID_HANDLE = 6;
@@ -31,14 +31,14 @@ export function drop(cx: Ctx, h: number): boolean {
  * Releases every handle (of kind `kind` when given); all valid ones are released, then
  * ERROR_INVALID_HANDLE if any was not held or of another kind.
  */
-export function dropAll(cx: Ctx, hs: readonly (number | undefined)[], op: string, kind = 0): void {
-  if (!Array.isArray(hs)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
+export function dropAll(cx: Ctx, handles: readonly unknown[], op: string, kind = 0): void {
+  const hs = arrayArg(handles, 'handles', op);
   const bad = dropCounting(cx, hs, op, kind);
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
 }
 
 /** dropAll() that returns how many handles were not held (or of another kind) instead of throwing. */
-export function dropCounting(cx: Ctx, hs: readonly (number | undefined)[], op: string, kind = 0): number {
+export function dropCounting(cx: Ctx, hs: readonly unknown[], op: string, kind = 0): number {
   const max = cx.core.k.REF_MANY_MAX;
   let bad = 0;
   for (let from = 0; from < hs.length; from += max) {
@@ -79,17 +79,17 @@ export function refCount(cx: Ctx, h: number): number {
 export function referenceHandles(cx: Ctx, handles: readonly ReferenceableHandle[]): void {
   const op = 'referenceHandles';
   live(cx, op);
-  if (!Array.isArray(handles)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not an array of handles');
+  const hs = arrayArg(handles, 'handles', op);
   const max = cx.core.k.REF_MANY_MAX;
-  for (let from = 0; from < handles.length; from += max) {
-    const n = Math.min(max, handles.length - from);
-    writeInHandles(cx.core, handles, from, n);
+  for (let from = 0; from < hs.length; from += max) {
+    const n = Math.min(max, hs.length - from);
+    writeInHandles(cx.core, hs, from, n);
     const s = cx.x.refTakeManyX(cx.handle, n);
     if (s === 0) continue;
     // undo the chunks already taken, so that a rejected call takes nothing
     for (let back = 0; back < from; back += max) {
       const m = Math.min(max, from - back);
-      writeInHandles(cx.core, handles, back, m);
+      writeInHandles(cx.core, hs, back, m);
       check(cx.x.refDropManyX(cx.handle, m, 0), op);
     }
     if (s === ERROR_INVALID_HANDLE) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a destination, route, next-hop or entity handle of this table');

@@ -17,13 +17,22 @@ import type {
   RouteInfo,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { anyViewsArg, isNull, live, nullable, prefixIn, routeArg, u32, u32Arg } from './args.js';
+import { anyViewsArg, arrayArg, isNull, live, nullable, opts, prefixIn, routeArg, u32, u32Arg } from './args.js';
 import { dropAll, releaseHandles, take } from './refs.js';
 
 /** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
 const MAX_HOPS = 256;
 const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP;
 const MATCH_NEEDS_CRITERIA = RTM_MATCH_OWNER | RTM_MATCH_NEIGHBOUR | RTM_MATCH_PREF | RTM_MATCH_NEXTHOP;
+
+/** The options addRouteToDest reads (all of them, once, before it acts). */
+const ADD_ROUTE_KEYS: readonly (keyof AddRouteOptions | typeof KEEP_TIMER)[] = [
+  'dest', 'route', 'neighbour', 'nextHops', 'routeList', 'preference', 'metric', 'views', 'flags', 'flags1', 'changeFlags',
+  'timeToLive', 'entitySpecificInfo', 'returnHandle', KEEP_TIMER,
+];
+const EXACT_ROUTE_KEYS: readonly (keyof ExactMatchRouteOptions)[] = ['dest', 'views', 'matchFlags', 'criteria', 'interfaceIndex', 'returnHandle'];
+const CRITERIA_KEYS: readonly (keyof RouteCriteria)[] = ['owner', 'neighbour', 'preference', 'metric', 'nextHops'];
+const ROUTE_INFO_KEYS: readonly (keyof RouteInfo)[] = ['dest', 'owner', 'neighbour', 'nextHops'];
 
 /** Handle of live slot `slot` of kind KIND_* (0 if the slot is free). */
 export function handleOf(cx: Ctx, kind: number, slot: number): number {
@@ -43,13 +52,13 @@ export function routeDestHandle(cx: Ctx, r: number): number {
 // ── adding and deleting (§8.5.1, §8.5.2) ──────────────────────────────────────────────────────────────
 
 /** RtmAddRouteToDest (spec §8.5.1, §7.2). */
-export function addRouteToDest(cx: Ctx, o: AddRouteOptions): AddRouteResult {
+export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResult {
   const op = 'addRouteToDest';
   live(cx, op);
-  if (!o || typeof o !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
+  const o = opts<AddRouteOptions>(options, ADD_ROUTE_KEYS as (keyof AddRouteOptions)[], op);
   const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
-  const hops = o.nextHops ?? [];
-  if (!Array.isArray(hops)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'nextHops must be an array');
+  const hops = arrayArg<number>(o.nextHops, 'nextHops', op, 0x7fffffff, []);
   const routeList = nullable(o.routeList, op);
   const inst = cx.inst;
   let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
@@ -136,8 +145,11 @@ export function routeInfoOf(cx: Ctx, route: number, op: string): RouteInfo {
 
 /** RtmReleaseRouteInfo. */
 export function releaseRouteInfo(cx: Ctx, info: RouteInfo): void {
-  live(cx, 'releaseRouteInfo');
-  dropAll(cx, [info.dest, info.owner, info.neighbour, ...info.nextHops], 'releaseRouteInfo');
+  const op = 'releaseRouteInfo';
+  live(cx, op);
+  if (info === null || typeof info !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'info must be a RouteInfo');
+  const i = opts<RouteInfo>(info, ROUTE_INFO_KEYS, op);
+  dropAll(cx, [i.dest, i.owner, i.neighbour, ...arrayArg<number>(i.nextHops, 'nextHops', op, 0x7fffffff, [])], op);
 }
 
 /** RtmReleaseRoutes. */
@@ -176,16 +188,18 @@ function crit(v: unknown): number {
 }
 
 /** Matching arguments: criteria are required by OWNER, NEIGHBOUR, PREF and NEXTHOP. */
-export function criteriaArg(o: { matchFlags?: unknown; criteria?: RouteCriteria; interfaceIndex?: number }, op: string): Criteria {
+export function criteriaArg(o: { matchFlags?: unknown; criteria?: unknown; interfaceIndex?: unknown }, op: string): Criteria {
   const flags = u32Arg(o.matchFlags, 0, 'matchFlags', op);
-  const c = o.criteria;
-  if ((flags & MATCH_NEEDS_CRITERIA) !== 0 && (c === undefined || c === null || typeof c !== 'object')) {
+  const raw = o.criteria;
+  if ((flags & MATCH_NEEDS_CRITERIA) !== 0 && (raw === undefined || raw === null || typeof raw !== 'object')) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'matchFlags need criteria');
   }
+  const c = raw !== null && typeof raw === 'object' ? opts<RouteCriteria>(raw, CRITERIA_KEYS, op) : {};
   const interfaceIndex = u32Arg(o.interfaceIndex, 0, 'interfaceIndex', op);
+  const hops = c.nextHops === undefined ? [] : arrayArg<unknown>(c.nextHops, 'criteria.nextHops', op).map(crit);
   return {
-    flags: flags & 0x1f, owner: crit(c?.owner), neighbour: crit(c?.neighbour), preference: crit(c?.preference),
-    metric: crit(c?.metric), nextHops: Array.isArray(c?.nextHops) ? c!.nextHops.map(crit) : [], interfaceIndex,
+    flags: flags & 0x1f, owner: crit(c.owner), neighbour: crit(c.neighbour), preference: crit(c.preference),
+    metric: crit(c.metric), nextHops: hops, interfaceIndex,
   };
 }
 
@@ -202,10 +216,11 @@ export function criteriaIn(cx: Ctx, m: Criteria, op = 'criteria'): number {
 }
 
 /** RtmGetExactMatchRoute: the first route (route order) of the destination in the views matching the criteria. */
-export function getExactMatchRoute(cx: Ctx, o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined {
+export function getExactMatchRoute(cx: Ctx, options: ExactMatchRouteOptions): ExactMatchRouteResult | undefined {
   const op = 'getExactMatchRoute';
   live(cx, op);
-  const matchFlags = u32(o?.matchFlags ?? 0, 'matchFlags', op);
+  const o = opts<ExactMatchRouteOptions>(options, EXACT_ROUTE_KEYS, op);
+  const matchFlags = u32(o.matchFlags ?? 0, 'matchFlags', op);
   const views = anyViewsArg(cx, o.views, op);
   const m = criteriaArg({ ...o, matchFlags }, op);
   const len = prefixIn(cx, o.dest, op);

@@ -11,7 +11,7 @@
 // space). Nothing here allocates per call except instance creation.
 
 import { loadCore, loadCoreSync, type WasmSource } from '../port/core.js';
-import { RtmError, RtmInternalError } from '../errors.js';
+import { RtmError, RtmInternalError, fmt } from '../errors.js';
 import { Rtm } from '../rtm.js';
 import type { EntityLike, RtmLike, RtmOptions } from '../types.js';
 import { ERROR_BUSY, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED, NO_ERROR } from './constants.js';
@@ -56,7 +56,7 @@ function isInstanceId(id: unknown): id is number {
  * failure throws what the factory threw.
  */
 export function rtmInstance(id = 0): Rtm {
-  if (!isInstanceId(id)) throw new RtmError('ERROR_INVALID_PARAMETER', 'rtmInstance', `bad instance id ${String(id)}`);
+  if (!isInstanceId(id)) throw new RtmError('ERROR_INVALID_PARAMETER', 'rtmInstance', `bad instance id ${fmt(id)}`);
   let rtm = instances.get(id);
   if (rtm === undefined) {
     rtm = factory(id, { ...configured.get(id), instanceId: id });

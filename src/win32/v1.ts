@@ -740,7 +740,12 @@ export function RtmGetNetworkCount(ProtocolFamily: number): number {
  */
 export function RtmGetRouteAge(Route: RTM_IP_ROUTE): number {
   const rtm = existingInstance(0);
-  const ts = isObject(Route) ? Route.RR_TimeStamp : undefined;
+  let ts: unknown;
+  try {
+    ts = isObject(Route) ? Route.RR_TimeStamp : undefined;   // a hostile structure: a bad time stamp
+  } catch (err) {
+    if (err instanceof RtmInternalError) throw err;
+  }
   if (rtm === undefined || typeof ts !== 'bigint' || ts <= 0n) return lastError(ERROR_INVALID_PARAMETER, INFINITE);
   const t = now(rtm);
   if (ts > t) return lastError(ERROR_INVALID_PARAMETER, INFINITE);

@@ -247,6 +247,12 @@ function u32(x: unknown, dflt: number, op: string, what: string, max = U32_MAX):
   return x;
 }
 
+/** True if any opaque slot of the destination holds a value. */
+function slotSet(d: { readonly slots: Map<unknown, { value: unknown }> }): boolean {
+  for (const x of d.slots.values()) if (x.value !== null && x.value !== undefined) return true;
+  return false;
+}
+
 function totalRefs(o: Base): number {
   let n = 0;
   for (const c of o.refs.values()) n += c;
@@ -651,7 +657,8 @@ export class RtmModel implements RtmLike, ClockListener {
    */
   private collect(): void {
     const routes: Route[] = [];
-    for (const o of [...this.objects.values()]) {
+    // (deleting the entry being visited is safe while iterating a Map: no copies of the object map)
+    for (const o of this.objects.values()) {
       if (o.kind !== 'route') continue;
       if (o.state === K.RTM_ROUTE_STATE_DELETED && totalRefs(o) === 0) this.objects.delete(o.handle);
       else routes.push(o);
@@ -665,7 +672,7 @@ export class RtmModel implements RtmLike, ClockListener {
       usedDest.add(r.dest);
       usedEnt.add(r.owner);
     }
-    for (const o of [...this.objects.values()]) {
+    for (const o of this.objects.values()) {
       if (o.kind !== 'nextHop') continue;
       if (o.state === K.RTM_NEXTHOP_STATE_DELETED && totalRefs(o) === 0 && !usedNH.has(o)) {
         this.objects.delete(o.handle);
@@ -679,8 +686,7 @@ export class RtmModel implements RtmLike, ClockListener {
       const marked = new Set<Dest>();
       for (const n of table.notifies) { for (const d of n.marked) marked.add(d); for (const d of n.queue) usedDest.add(d); }
       for (const d of [...table.dests]) {
-        const present = d.routes.length > 0 || d.held.size > 0 || marked.has(d) || totalRefs(d) > 0
-          || [...d.slots.values()].some((x) => x.value !== null && x.value !== undefined);
+        const present = d.routes.length > 0 || d.held.size > 0 || marked.has(d) || totalRefs(d) > 0 || slotSet(d);
         if (present) continue;
         table.dests.splice(table.dests.indexOf(d), 1);
         d.removed = true;
@@ -688,13 +694,13 @@ export class RtmModel implements RtmLike, ClockListener {
         d.slots.clear();
       }
     }
-    for (const o of [...this.objects.values()]) {
+    for (const o of this.objects.values()) {
       if (o.kind === 'dest' && o.removed && totalRefs(o) === 0 && !usedDest.has(o)) {
         this.objects.delete(o.handle);
         for (const n of o.table.notifies) n.marked.delete(o);
       }
     }
-    for (const o of [...this.objects.values()]) {
+    for (const o of this.objects.values()) {
       if (o.kind === 'entity' && !o.registered && totalRefs(o) === 0 && !usedEnt.has(o)) this.objects.delete(o.handle);
     }
   }
