@@ -21,6 +21,7 @@ import type {
   DestHandle, DestInfo, EntityLike, EnumHandle, NextHopHandle, NotifyHandle, RouteHandle, RouteInfo, RouteListHandle, RtmLike,
 } from '../../src/types.js';
 import { createModel } from '../reference/model.js';
+import { mulberry32 } from '../../src/cli/workload.js';
 
 export interface FuzzOptions {
   readonly ops: number;
@@ -52,17 +53,6 @@ export class FuzzFailure extends Error {
   }
 }
 
-/** mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 type Fam = 4 | 6;
 
@@ -162,7 +152,7 @@ function difference(a: unknown, b: unknown, path = ''): string {
 export function fuzz(options: FuzzOptions): FuzzResult {
   const { ops, seed } = options;
   const checkEvery = options.checkEvery ?? 1000;
-  const rnd = rng(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[rnd() % xs.length];
   const chance = (p: number): boolean => rnd() / 4294967296 < p;
   let op = 0;
