@@ -37,7 +37,13 @@ const INITIAL_BYTES = 1 << 16;
 const CHILD = 0x80000000 | 0;
 /** A growable SharedArrayBuffer (ES2024; Node ≥ 20, evergreen browsers; the ES2022 lib lacks the types). */
 interface GrowableShared extends SharedArrayBuffer { grow(bytes: number): void; readonly growable: boolean }
-const GrowableShared = SharedArrayBuffer as unknown as new (bytes: number, o: { maxByteLength: number }) => GrowableShared;
+/** A growable SharedArrayBuffer; looked up at publish time (pages that are not cross-origin isolated have none). */
+function newGrowableShared(bytes: number, o: { maxByteLength: number }): GrowableShared {
+  if (typeof SharedArrayBuffer !== 'function') {
+    throw new RtmError('ERROR_NOT_SUPPORTED', 'publish', 'needs SharedArrayBuffer (in browsers: a cross-origin isolated page)');
+  }
+  return new (SharedArrayBuffer as unknown as new (bytes: number, o: { maxByteLength: number }) => GrowableShared)(bytes, o);
+}
 
 class Snapshot implements FibSnapshot {
   lastPublish: PublishInfo = { mode: 'none', units: 0 };
@@ -78,7 +84,7 @@ export class Publisher {
     this.family = family;
     this.childShift = core.k.SNAP_BLOCK_SHIFT - 4;
     this.blockWords = 2 ** core.k.SNAP_BLOCK_SHIFT / 4;
-    this.buf = new GrowableShared(INITIAL_BYTES, { maxByteLength: MAX_BYTES });
+    this.buf = newGrowableShared(INITIAL_BYTES, { maxByteLength: MAX_BYTES });
     if (this.buf.growable !== true) throw new RtmError('ERROR_NOT_SUPPORTED', 'publish', 'needs growable SharedArrayBuffers (ES2024)');
     this.h = new Int32Array(this.buf, 0, L.HDR_WORDS);
     this.s = new Int32Array(this.buf, 0, this.buf.byteLength >>> 2);

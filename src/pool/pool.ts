@@ -49,7 +49,9 @@ async function spawner(): Promise<Spawn> {
       return { post: (m) => w.postMessage(m), terminate: () => w.terminate(), hold: () => undefined };
     };
   }
-  const { Worker } = await import('node:worker_threads');
+  // a specifier bundlers do not resolve: browser bundles never reach this line and must not pull it in
+  const workerThreads = ['node', 'worker_threads'].join(':');
+  const { Worker } = (await import(/* @vite-ignore */ workerThreads)) as typeof import('node:worker_threads');
   const src = workerSource('node');
   return (onMessage, onFail) => {
     const w = new Worker(src, { eval: true });
@@ -70,7 +72,7 @@ interface WebWorkerLike {
 async function defaultWorkers(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (typeof nav?.hardwareConcurrency === 'number') return Math.max(1, nav.hardwareConcurrency);
-  try { const os = await import('node:os'); return Math.max(1, os.availableParallelism?.() ?? os.cpus().length); }
+  try { const os = (await import(/* @vite-ignore */ ['node', 'os'].join(':'))) as typeof import('node:os'); return Math.max(1, os.availableParallelism?.() ?? os.cpus().length); }
   catch { return 2; }
 }
 
@@ -152,7 +154,7 @@ export class LookupPool {
    */
   attach(snapshot: FibSnapshot | SharedArrayBuffer): void {
     if (this.closed) throw new RtmError('ERROR_INVALID_HANDLE', 'LookupPool.attach', 'the pool is closed');
-    const buffer = snapshot instanceof SharedArrayBuffer ? snapshot : (snapshot as FibSnapshot | undefined)?.buffer;
+    const buffer = isShared(snapshot) ? snapshot : (snapshot as FibSnapshot | undefined)?.buffer;
     const reader = FibReader.attach(buffer as SharedArrayBuffer);
     for (const s of this.slots) s.thread.post({ op: 'detach', snap: this.snapId });
     this.snapId++;
@@ -178,7 +180,7 @@ export class LookupPool {
     const n = Math.floor(keys.length / words);
     if (out.length < n) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookupBatch', 'out is shorter than the number of keys');
     if (n <= INLINE_MAX) return reader.lookupRange(keys, out, 0, n);
-    const sharedKeys = keys.buffer instanceof SharedArrayBuffer, sharedOut = out.buffer instanceof SharedArrayBuffer;
+    const sharedKeys = isShared(keys.buffer), sharedOut = isShared(out.buffer);
     const st = sharedKeys && sharedOut ? undefined : this.takeStaging(sharedKeys ? 0 : n * words * 4, sharedOut ? 0 : n * 4);
     const kBuf = sharedKeys ? keys.buffer as SharedArrayBuffer : st!.keys;
     const oBuf = sharedOut ? out.buffer as SharedArrayBuffer : st!.out;
@@ -244,4 +246,9 @@ export class LookupPool {
     this.staging = [];
     await Promise.all(ends);
   }
+}
+
+/** True for a SharedArrayBuffer (false where the global does not exist: pages that are not cross-origin isolated). */
+function isShared(b: unknown): b is SharedArrayBuffer {
+  return typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
 }

@@ -35,12 +35,23 @@ const resetHooks: (() => void)[] = [];
  * on first use, so this is optional there. `wasm`: where the core comes from, as Rtm.create's option.
  */
 export async function initialize(options: { wasm?: WasmSource } = {}): Promise<void> {
-  await loadCore(undefined, options.wasm);
+  await loadCore(undefined, wasmOption(options, 'initialize'));
+}
+
+/** The `wasm` option, read once; options that are not an object (or cannot be read) → ERROR_INVALID_PARAMETER. */
+function wasmOption(options: unknown, op: string): WasmSource | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, `options must be an object, got ${fmt(options)}`);
+  try {
+    return (options as { wasm?: WasmSource }).wasm;
+  } catch (err) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, 'options.wasm could not be read', { cause: err });
+  }
 }
 
 /** initialize(), synchronously (Node, workers; `wasm` as bytes or a WebAssembly.Module). Idempotent. */
 export function initializeSync(options: { wasm?: WasmSource } = {}): void {
-  loadCoreSync(undefined, options.wasm);
+  loadCoreSync(undefined, wasmOption(options, 'initializeSync'));
 }
 
 // ── Instances ────────────────────────────────────────────────────────────────────────────────────────
