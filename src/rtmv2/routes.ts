@@ -39,6 +39,13 @@ export function handleOf(cx: Ctx, kind: number, slot: number): number {
   return cx.x.handleOfX(kind, slot);
 }
 
+/** After a core find: undefined for ERROR_NOT_FOUND, else (status checked) the handle of the slot it found (RES0). */
+export function foundHandle(cx: Ctx, s: number, kind: number, op: string): number | undefined {
+  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
+  check(s, op);
+  return handleOf(cx, kind, readResult(cx.core, 0));
+}
+
 /** The state of route slot r (RTM_ROUTE_STATE_*). */
 export function routeState(cx: Ctx, r: number): number {
   return routeWord(cx.core, r, cx.L.ROUTE_FLAGS) >>> cx.L.ROUTE_STATE_SHIFT;
@@ -226,9 +233,8 @@ export function getExactMatchRoute(cx: Ctx, options: ExactMatchRouteOptions): Ex
   const len = prefixIn(cx, o.dest, op);
   const nHops = criteriaIn(cx, m, op);
   const s = cx.x.routeFindX(cx.handle, len, views, m.flags, m.owner, m.neighbour, m.preference, m.metric, nHops, m.interfaceIndex);
-  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
-  check(s, op);
-  const rh = handleOf(cx, cx.L.KIND_ROUTE, readResult(cx.core, 0)) as RouteHandle;
+  const rh = foundHandle(cx, s, cx.L.KIND_ROUTE, op) as RouteHandle | undefined;
+  if (rh === undefined) return undefined;
   const info = routeInfoOf(cx, rh, op);
   let handle: RouteHandle | undefined;
   if (o.returnHandle !== false) { handle = rh; take(cx, handle); }
