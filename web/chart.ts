@@ -8,6 +8,9 @@ export interface Histogram {
   label: string;
 }
 
+/** Plot margins in CSS pixels (bars start at `left` and end `right` before the canvas edge). */
+export const PAD = { left: 48, right: 18, top: 10, bottom: 28 } as const;
+
 const niceStep = (max: number, ticks: number): number => {
   const raw = Math.max(1, max / ticks), p = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
@@ -25,7 +28,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, h: Histogram, hover = -
   if (!g) return;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, W, H);
-  const left = 48, right = 8, top = 10, bottom = 28;
+  const { left, right, top, bottom } = PAD;
   const pw = W - left - right, ph = H - top - bottom;
   const n = h.counts.length, max = Math.max(1, ...h.counts);
   const step = niceStep(max, 4), top2 = Math.ceil(max / step) * step;
@@ -54,7 +57,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, h: Histogram, hover = -
 
 /** The prefix length under x (CSS pixels, relative to the canvas), or -1. */
 export function lengthAt(canvas: HTMLCanvasElement, h: Histogram, x: number): number {
-  const W = canvas.clientWidth || 640, left = 48, right = 8;
+  const W = canvas.clientWidth || 640, { left, right } = PAD;
   const i = Math.floor(((x - left) / (W - left - right)) * h.counts.length);
   return i >= 0 && i < h.counts.length ? i : -1;
 }

@@ -40,8 +40,11 @@ function renderAnswer(a: Answer): string {
   }
   h += `<h2>Less specific (nearest first)</h2><div id="less">${a.lessSpecific.length ? chips(a.lessSpecific) : '<span class="muted">none</span>'}</div>`;
   const more = `${int(a.moreSpecifics)}${a.moreSpecificsCapped ? '+' : ''}`;
-  h += `<h2>More specific: ${int(a.childCount)}${a.moreSpecificsCapped ? '+' : ''} direct children of ${esc(a.prefix)}` +
-    `${a.childCount > MAX_CHILDREN ? ` (the first ${MAX_CHILDREN} shown)` : ''}, ${more} destinations in all</h2>` +
+  const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+  h += `<h2>More specific: ${int(a.childCount)}${a.moreSpecificsCapped ? '+' : ''} direct ` +
+    `${plural(a.childCount, 'child', 'children')} of ${esc(a.prefix)}` +
+    `${a.childCount > MAX_CHILDREN ? ` (the first ${MAX_CHILDREN} shown)` : ''}, ${more} ` +
+    `${plural(a.moreSpecifics, 'destination', 'destinations')} in all</h2>` +
     `<div id="children">${a.children.length ? chips(a.children) : '<span class="muted">none</span>'}</div>`;
   return h;
 }

@@ -4,6 +4,7 @@
 // typed prefix against a naive reading of the same prefix list (every prefix scanned: best = longest
 // covering, less-specific chain, more-specifics and direct children), the histogram, and route edits
 // with the change notifications they cause. Skips when Chromium is absent, except in CI. ~30 s.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from '../helpers/browser.js';
 import { PROJECT_ROOT } from '../helpers/data.js';
+import { PAD } from '../../web/chart.js';
 import { installPacked } from '../helpers/packed.js';
 import { readPrefixFile } from '../helpers/prefixfile.js';
 import type { PrefixSet } from '../helpers/random.js';
@@ -21,36 +23,55 @@ import { buildWeb, serveDir, TABLE_IN_PACKAGE } from '../../scripts/web.mjs';
 const present = chromiumPresent('test/browser/looking-glass');
 const TABLE = join(PROJECT_ROOT, TABLE_IN_PACKAGE as string);
 
-/** The naive answer for an IPv4 prefix: every prefix of the list scanned. */
+/** a/alen contains the key at words[off..off+3] (a's leading alen bits). */
+function within(a: Uint32Array, alen: number, words: Uint32Array, off: number): boolean {
+  for (let i = 0, left = alen; i < 4 && left > 0; i++, left -= 32) {
+    const mask = left >= 32 ? 0xffffffff : (0xffffffff << (32 - left)) >>> 0;
+    if (((a[i] ^ words[off + i]) & mask) >>> 0 !== 0) return false;
+  }
+  return true;
+}
+
+/** The naive answer for a prefix: every prefix of the list scanned. */
 function naive(set: PrefixSet, text: string) {
-  const w = new Uint32Array(4);
-  const len = parsePrefixInto(text, 4, w);
-  const q = w[0] >>> 0;
-  const mask = (l: number) => (l === 0 ? 0 : (0xffffffff << (32 - l)) >>> 0);
-  const covering: { p: string; len: number }[] = [], inside: { key: number; len: number }[] = [];
+  const q = new Uint32Array(4);
+  const len = parsePrefixInto(text, set.family, q);
+  const covering: { p: string; len: number }[] = [], inside: number[] = [];
   for (let i = 0; i < set.count; i++) {
-    const k = set.keys[4 * i] >>> 0, l = set.lens[i];
-    if (l <= len && ((k ^ q) & mask(l)) >>> 0 === 0) covering.push({ p: formatPrefix(4, set.keys, 4 * i, l), len: l });
-    else if (l > len && ((k ^ q) & mask(len)) >>> 0 === 0) inside.push({ key: k, len: l });
+    const l = set.lens[i];
+    if (l <= len) {
+      if (within(set.keys.subarray(4 * i, 4 * i + 4), l, q, 0)) covering.push({ p: formatPrefix(set.family, set.keys, 4 * i, l), len: l });
+    } else if (within(q, len, set.keys, 4 * i)) inside.push(i);
   }
   covering.sort((a, b) => b.len - a.len);
-  inside.sort((a, b) => a.key - b.key || a.len - b.len);
+  const cmp = (x: number, y: number) => {
+    for (let w = 0; w < 4; w++) if (set.keys[4 * x + w] !== set.keys[4 * y + w]) return set.keys[4 * x + w] - set.keys[4 * y + w];
+    return set.lens[x] - set.lens[y];
+  };
+  inside.sort(cmp);
   const children: string[] = [];
-  let last: { key: number; len: number } | undefined;
-  for (const m of inside) {
-    if (last && ((m.key ^ last.key) & mask(last.len)) >>> 0 === 0) continue;
-    last = m;
-    children.push(`${formatPrefix(4, [m.key], 0, m.len)}`);
+  let last = -1;
+  for (const i of inside) {
+    if (last >= 0 && within(set.keys.subarray(4 * last, 4 * last + 4), set.lens[last], set.keys, 4 * i)) continue;
+    last = i;
+    children.push(formatPrefix(set.family, set.keys, 4 * i, set.lens[i]));
   }
   return { covering: covering.map((c) => c.p), moreSpecifics: inside.length, children };
 }
+
+describe('the looking-glass sources', () => {
+  it('type-check (esbuild does not): npm run typecheck:web', () => {
+    execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(PROJECT_ROOT, 'web/tsconfig.json')],
+      { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: 'pipe' });
+  });
+});
 
 describe.skipIf(!present)('the looking-glass page in Chromium', () => {
   let dir = '', url = '';
   let server: Server | undefined;
   let browser: Browser;
   let page: Page;
-  let v4: PrefixSet;
+  let v4: PrefixSet, v6: PrefixSet;
   const errors: string[] = [];
 
   const progress: number[] = [];
@@ -64,6 +85,7 @@ describe.skipIf(!present)('the looking-glass page in Chromium', () => {
     server = s.server;
     url = s.url;
     v4 = await readPrefixFile(TABLE, 4, true);
+    v6 = await readPrefixFile(TABLE, 6, true);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -111,19 +133,22 @@ describe.skipIf(!present)('the looking-glass page in Chromium', () => {
     expect(await chipsOf('#children')).toEqual([]);
     // IPv6 too (a resolver's address)
     await ask('2001:4860:4860::8888');
-    expect(await text('#best-unicast')).toMatch(/2001:4860::\/32|2001:4860:4860::\/48|2001:4860:/);
+    const want6 = naive(v6, '2001:4860:4860::8888/128');
+    expect(await chipsOf('#best-unicast')).toEqual([want6.covering[0]]);
+    expect(await chipsOf('#less')).toEqual(want6.covering.slice(1));
   });
 
   it('a prefix: its destination, its chain, its more-specific children', async () => {
-    for (const q of ['8.0.0.0/9', '1.0.0.0/8']) {
+    for (const [set, q] of [[v4, '8.0.0.0/9'], [v4, '1.0.0.0/8'], [v6, '2001:4860::/32']] as const) {
       await ask(q);
-      const want = naive(v4, q);
+      const want = naive(set, q);
       const exact = want.covering[0] === q;
       if (exact) expect(await text('#best-unicast')).toContain(q);
       else expect(await text('#best-unicast')).toContain('no route');
       expect(await chipsOf('#less')).toEqual(exact ? want.covering.slice(1) : want.covering);
       expect(want.children.length).toBeGreaterThan(0);
       expect(await chipsOf('#children')).toEqual(want.children.slice(0, 256));
+      expect(want.children.length).toBeGreaterThan(1);
       expect(await text('#answer')).toContain(`${want.children.length.toLocaleString('en-US')} direct children of ${q}`);
       expect(await text('#answer')).toContain(`${want.moreSpecifics.toLocaleString('en-US')} destinations in all`);
     }
@@ -143,7 +168,7 @@ describe.skipIf(!present)('the looking-glass page in Chromium', () => {
     // point at the /24 bar: its count is the list's
     const box = (await page.locator('#chart').boundingBox())!;
     const n24 = Array.from(v4.lens.subarray(0, v4.count)).filter((l) => l === 24).length;
-    await page.locator('#chart').hover({ position: { x: 48 + ((24.5 / 33) * (box.width - 56)), y: box.height / 2 } });
+    await page.locator('#chart').hover({ position: { x: PAD.left + ((24.5 / 33) * (box.width - PAD.left - PAD.right)), y: box.height / 2 } });
     expect(await text('#chart-caption')).toContain(`IPv4 /24: ${n24.toLocaleString('en-US')} prefixes`);
     await page.check('input[name=fam][value="6"]');
     expect(await text('#chart-caption')).toBe('IPv6: 160,147 prefixes; point at a bar for its count');
@@ -161,6 +186,13 @@ describe.skipIf(!present)('the looking-glass page in Chromium', () => {
     expect(await text('#changes li[data-prefix="8.8.8.0/25"]')).toContain('unicast: looking-glass (protocol 3, instance 1), preference 0, metric 7, via 192.0.2.1');
     await page.waitForFunction(() => document.getElementById('best-unicast')?.textContent?.includes('8.8.8.0/25'));
     expect(await chipsOf('#less')).toEqual(chain);                           // the /24 is now less specific
+    if (process.env.RTM_WEB_SCREENSHOT) {                                    // the README's picture (docs/looking-glass.png)
+      await ask(chain[0]);
+      await page.check('input[name=fam][value="4"]');
+      await page.setViewportSize({ width: 1100, height: 600 });
+      await page.screenshot({ path: process.env.RTM_WEB_SCREENSHOT, fullPage: true });
+      await ask('8.8.8.8');
+    }
 
     await page.click('#withdraw');
     await page.waitForFunction(() => document.querySelectorAll('#changes li[data-prefix="8.8.8.0/25"]').length === 2);
