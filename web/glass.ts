@@ -114,7 +114,8 @@ function contains(a: { words: Uint32Array; len: number }, b: { words: Uint32Arra
 export class LookingGlass {
   private readonly page = new Map<Fam, Entity>();
   private readonly notify = new Map<Fam, NotifyHandle>();
-  private readonly names = new Map<EntityHandle, string>();
+  /** Owner entity → its name and protocol id (the loaded table's names come from loadTable). */
+  private readonly owners = new Map<EntityHandle, { name: string; protocolId: number }>();
   private readonly loaded = new Map<Fam, Entity>();
   private readonly nextHops = new Map<string, NextHopHandle>();
   private seq = 0;
@@ -123,14 +124,14 @@ export class LookingGlass {
 
   constructor(readonly rtm: Rtm, summary: LoadSummary) {
     for (const le of summary.entities) {
-      this.names.set(le.entity.handle, `${le.name} (protocol ${le.protocolId}, instance ${le.instanceId})`);
+      this.owners.set(le.entity.handle, { name: `${le.name} (protocol ${le.protocolId}, instance ${le.instanceId})`, protocolId: le.protocolId });
       if (!this.loaded.has(le.family)) this.loaded.set(le.family, le.entity);
     }
     for (const family of [4, 6] as const) {
       const e = rtm.registerEntity({ addressFamily: family === 4 ? 'ipv4' : 'ipv6', protocolId: PAGE_PROTOCOL, instanceId: 1 },
         { onEvent: (type, c1) => { if (type === RTM_CHANGE_NOTIFICATION) this.drain(family, c1 as NotifyHandle); return 0; } });
       this.page.set(family, e);
-      this.names.set(e.handle, `looking-glass (protocol ${PAGE_PROTOCOL}, instance 1)`);
+      this.owners.set(e.handle, { name: `looking-glass (protocol ${PAGE_PROTOCOL}, instance 1)`, protocolId: PAGE_PROTOCOL });
       this.notify.set(family, e.registerForChangeNotification({ notifyFlags: RTM_CHANGE_TYPE_ALL }));
     }
   }
@@ -138,14 +139,14 @@ export class LookingGlass {
   private table(family: Fam): Table { return family === 4 ? this.rtm.ipv4 : this.rtm.ipv6; }
   private entity(family: Fam): Entity { return this.page.get(family)!; }
 
-  private ownerName(e: Entity, owner: EntityHandle): string {
-    let n = this.names.get(owner);
-    if (n === undefined) {
+  private owner(e: Entity, owner: EntityHandle): { name: string; protocolId: number } {
+    let o = this.owners.get(owner);
+    if (o === undefined) {
       const info = e.getEntityInfo(owner);
-      n = `protocol ${info.protocolId}, instance ${info.instanceId}`;
-      this.names.set(owner, n);
+      o = { name: `protocol ${info.protocolId}, instance ${info.instanceId}`, protocolId: info.protocolId };
+      this.owners.set(owner, o);
     }
-    return n;
+    return o;
   }
 
   /** A route handle as a row (the handle stays the caller's). */
@@ -156,7 +157,8 @@ export class LookingGlass {
         const ni = e.getNextHopInfo(nh);
         try { return ni.interfaceIndex ? `${ni.address} if ${ni.interfaceIndex}` : ni.address; } finally { e.releaseNextHopInfo(ni); }
       });
-      return { owner: this.ownerName(e, info.owner), protocolId: e.getEntityInfo(info.owner).protocolId, preference: info.preference,
+      const o = this.owner(e, info.owner);
+      return { owner: o.name, protocolId: o.protocolId, preference: info.preference,
         metric: info.metric, views: viewsOf(info.views), bestIn: viewsOf(bestIn), nextHops };
     } finally {
       e.releaseRouteInfo(info);
@@ -247,7 +249,7 @@ export class LookingGlass {
     const views = o.views & (RTM_VIEW_MASK_UCAST | RTM_VIEW_MASK_MCAST);
     const r = e.addRouteToDest({ dest: prefix, neighbour: nh, nextHops: nh ? [nh] : [], preference: o.preference,
       metric: o.metric, views, changeFlags: RTM_ROUTE_CHANGE_FIRST /* the page's one route per prefix */, returnHandle: false });
-    return { family, prefix, action: r.changeFlags & RTM_ROUTE_CHANGE_NEW ? 'added' : 'updated', owner: this.names.get(e.handle)!, changeFlags: r.changeFlags };
+    return { family, prefix, action: r.changeFlags & RTM_ROUTE_CHANGE_NEW ? 'added' : 'updated', owner: this.owners.get(e.handle)!.name, changeFlags: r.changeFlags };
   }
 
   /** Withdraws the page's route to `prefix`, or else the loaded table's; undefined when neither has one. */
@@ -262,7 +264,7 @@ export class LookingGlass {
       if (!m) continue;
       owner.releaseRouteInfo(m.info);
       const changeFlags = owner.deleteRouteToDest(m.handle!);
-      return { family, prefix, action: 'withdrawn', owner: this.names.get(owner.handle)!, changeFlags };
+      return { family, prefix, action: 'withdrawn', owner: this.owners.get(owner.handle)!.name, changeFlags };
     }
     return undefined;
   }
