@@ -69,13 +69,16 @@ export let fib6PagesInUse: u32 = 0;
 // @ts-ignore: decorator
 @inline function scr(depth: u32): usize { return SCRATCH + (<usize>depth << 10); }
 // @ts-ignore: decorator
-@inline function classBytes(c: i32): usize { return (N_RUNS + (<usize>CLASS_CAP[c] << 2) + 7) & ~7; }
+@inline function classBytes(c: i32): usize { return (N_RUNS + (<usize>unchecked(CLASS_CAP[c]) << 2) + 7) & ~7; }
 
-function classOf(runs: u32): i32 {
-  let c = 0;
-  while (CLASS_CAP[c] < runs) c++;
-  return c;
+// size class of each run count 0..256 (filled at start)
+const CLASS_OF: usize = memory.data(260, 16);
+for (let n: u32 = 0, c = 0; n <= 256; n++) {
+  while (CLASS_CAP[c] < n) c++;
+  store<u8>(CLASS_OF + <usize>n, <u8>c);
 }
+// @ts-ignore: decorator
+@inline function classOf(runs: u32): i32 { return <i32>load<u8>(CLASS_OF + <usize>runs); }
 
 /** Runs of the node at p. */
 // @ts-ignore: decorator
@@ -160,24 +163,35 @@ function allocFib(): usize {
 
 // ── nodes as 256-entry arrays ───────────────────────────────────────────────────────────────────────
 
-/** Expands entry e (a leaf, or a node) into the scratch array of `depth`. */
+/** Fills entries [from, to) of the scratch array at s with v. */
+// @ts-ignore: decorator
+@inline function fill(s: usize, from: u32, to: u32, v: u32): void {
+  for (let i = from; i < to; i++) store<u32>(s + (<usize>i << 2), v);
+}
+
+/** Expands entry e (a leaf, or a node) into the scratch array of `depth`: one fill per run. */
 function decode(e: u32, depth: u32): void {
   let s = scr(depth);
-  if (!isChild(e)) {
-    for (let i: usize = 0; i < 256; i++) store<u32>(s + (i << 2), e);
-    return;
-  }
+  if (!isChild(e)) { fill(s, 0, 256, e); return; }
   let p = childPtr(e);
-  let r = p + N_RUNS - 4;   // advanced to the current run's value at each run start
-  let v: u32 = 0;
-  for (let w: usize = 0; w < 4; w++) {
-    let bits = load<u64>(p + (w << 3));
-    for (let i: usize = 0; i < 64; i++) {
-      if (((bits >>> <u64>i) & 1) != 0) { r += 4; v = load<u32>(r); }
-      store<u32>(s + ((w << 6 | i) << 2), v);
+  let r = p + N_RUNS;
+  let start: u32 = 0;
+  let v = load<u32>(r);
+  for (let w: u32 = 0; w < 4; w++) {
+    let bits = load<u64>(p + (<usize>w << 3));
+    if (w == 0) bits &= ~(<u64>1);   // entry 0 starts the first run
+    while (bits != 0) {
+      let at = (w << 6) + <u32>ctz(bits);
+      fill(s, start, at, v);
+      r += 4; v = load<u32>(r); start = at;
+      bits &= bits - 1;
     }
   }
+  fill(s, start, 256, v);
 }
+
+// run values of the node being packed (encode)
+const RUNBUF: usize = memory.data(1024, 16);
 
 /**
  * Packs the scratch array of `depth` into a node and returns its entry: the leaf itself when all 256
@@ -187,19 +201,30 @@ function decode(e: u32, depth: u32): void {
  */
 function encode(fib: usize, depth: u32, old: u32): u32 {
   let s = scr(depth);
-  let b0: u64 = 0, b1: u64 = 0, b2: u64 = 0, b3: u64 = 0;
-  let prev = load<u32>(s);
-  let runs: u32 = 0;
-  for (let w: usize = 0; w < 4; w++) {
-    let bits: u64 = 0;
-    for (let i: usize = 0; i < 64; i++) {
-      let v = load<u32>(s + ((w << 6 | i) << 2));
-      // derivation: a child entry is never equal to its neighbour (nodes are distinct), so v != prev suffices
-      if ((w | i) == 0 || v != prev) { bits |= <u64>1 << <u64>i; runs++; prev = v; }
-    }
-    if (w == 0) b0 = bits; else if (w == 1) b1 = bits; else if (w == 2) b2 = bits; else b3 = bits;
-  }
   let first = load<u32>(s);
+  store<u32>(RUNBUF, first);
+  let r = RUNBUF;
+  let prev = first;
+  let b0: u64 = 1, b1: u64 = 0, b2: u64 = 0, b3: u64 = 0;
+  // derivation: a child entry never equals its neighbour (nodes are distinct), so v != prev marks every
+  // run start; branch-free: the run value is always stored and the cursor advances only at a start
+  for (let i: u32 = 1; i < 64; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b0 |= st << <u64>i; r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  for (let i: u32 = 64; i < 128; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b1 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  for (let i: u32 = 128; i < 192; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b2 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  for (let i: u32 = 192; i < 256; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b3 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  let runs = <u32>((r - RUNBUF) >> 2) + 1;
   if (runs == 1 && !isChild(first)) {
     if (isChild(old)) freeNode(fib, childPtr(old));
     return first;
@@ -215,13 +240,7 @@ function encode(fib: usize, depth: u32, old: u32): u32 {
   store<u64>(p, b0); store<u64>(p, b1, 8); store<u64>(p, b2, 16); store<u64>(p, b3, 24);
   let c1 = <u32>popcnt(b0), c2 = c1 + <u32>popcnt(b1), c3 = c2 + <u32>popcnt(b2);
   store<u32>(p + N_COUNTS, (c1 << 8) | (c2 << 16) | (c3 << 24));
-  let r = p + N_RUNS;
-  prev = first;
-  store<u32>(r, first);
-  for (let i: usize = 1; i < 256; i++) {
-    let v = load<u32>(s + (i << 2));
-    if (v != prev) { r += 4; store<u32>(r, v); prev = v; }
-  }
+  memory.copy(p + N_RUNS, RUNBUF, <usize>runs << 2);
   if (oldP != 0 && p != oldP) freeNode(fib, oldP);
   return CHILD | <u32>(p >> 3);
 }
@@ -249,20 +268,38 @@ let pRepl: u32 = 0;
 let pCacheLeaf: u32 = 0;    // leafLen cache (runs repeat a leaf)
 let pCacheLen: i32 = -1;
 
-/** The new value of entry e under the current paint, recursing into a node at `depth`; FAIL = no memory. */
-function paintEntry(fib: usize, e: u32, depth: u32): u32 {
-  if (isChild(e)) {
-    decode(e, depth);
-    let changed = paintRange(fib, depth, 0, 256);
-    if (pFailed) return FAIL;
-    return changed ? encode(fib, depth, e) : e;
-  }
+/** The new value of leaf e under the current paint. */
+// @ts-ignore: decorator
+@inline function paintLeaf(e: u32): u32 {
   if (pAdd) {
     if (e == pLeaf) return e;
     if (e != pCacheLeaf) { pCacheLeaf = e; pCacheLen = leafLen(e); }
     return pCacheLen <= pLen ? pLeaf : e;
   }
   return e == pOld ? pRepl : e;
+}
+
+/**
+ * Paints the whole node at p and every node below it in place, run by run: O(runs), no allocation. Runs
+ * may end up equal to their neighbour (lookups do not mind); the next encode of the node merges them.
+ */
+function paintNode(p: usize): void {
+  let r = p + N_RUNS;
+  let end = r + (<usize>runsOf(p) << 2);
+  for (; r < end; r += 4) {
+    let v = load<u32>(r);
+    if (isChild(v)) paintNode(childPtr(v));
+    else {
+      let n = paintLeaf(v);
+      if (n != v) store<u32>(r, n);
+    }
+  }
+}
+
+/** The new value of entry e under the current paint (a node is painted in place and keeps its entry). */
+function paintEntry(fib: usize, e: u32, depth: u32): u32 {
+  if (isChild(e)) { paintNode(childPtr(e)); return e; }
+  return paintLeaf(e);
 }
 
 // set by paintRange when an entry failed for lack of memory
