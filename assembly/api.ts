@@ -222,8 +222,8 @@ export function lookup4(t: u32, addr: u32, view: u32): i32 {
 /** Most specific destination with a live route in `view` for the IPv6 address at IO_IN; -1 if none. */
 export function lookup6(t: u32, view: u32): i32 {
   if (!tableValid(t) || view >= VIEW_COUNT || tableGet(t, TABLE_FAMILY) != 6) return -1;
-  let fib6 = <usize>tableGet(t, TABLE_FIB6);
-  if (view == 0 && fib6 != 0) return <i32>fib6Lookup(fib6, ioPtr(IO_IN));
+  let fib6 = <usize>tableGet(t, TABLE_FIB6 + view);   // view < VIEW_COUNT = 2: TABLE_FIB6 or TABLE_FIB6M
+  if (fib6 != 0) return <i32>fib6Lookup(fib6, ioPtr(IO_IN));
   return <i32>trieLpm(t, ioPtr(IO_IN), 128, 1 << view);
 }
 
@@ -238,8 +238,8 @@ export function lookupBatch(t: u32, n: u32, view: u32): i32 {
   let hits: u32 = 0;
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
   let fib = <usize>tableGet(t, TABLE_FIB);
-  let fib6 = <usize>tableGet(t, TABLE_FIB6);
-  if (view == 0 && fib6 != 0) {
+  let fib6 = <usize>tableGet(t, TABLE_FIB6 + view);   // IPv6: the structure of the view (fib6.ts), if any
+  if (fib6 != 0) {
     for (let i: u32 = 0; i < n; i++) {
       let d = fib6Lookup(fib6, inp + (<usize>i << 4));
       store<u32>(out + (<usize>i << 2), d);
@@ -287,8 +287,8 @@ export function fibThreshold(n: u32): void { fibSetMinDests(n); }
 /** Bytes held by the unicast forwarding structures of large IPv6 tables (fib6.ts). */
 export function fib6MemoryBytes(): f64 { return fib6Bytes(); }
 
-/** Bytes of table t's IPv6 forwarding structure (level 1, arena header page, nodes in use); 0 = none. */
-export function fib6TableBytesX(t: u32): f64 { return tableValid(t) ? fib6TableBytes(t) : 0; }
+/** Bytes of table t's IPv6 forwarding structure of `view` (level 1, arena header page, nodes in use); 0 = none. */
+export function fib6TableBytesX(t: u32, view: u32): f64 { return tableValid(t) && view < VIEW_COUNT ? fib6TableBytes(t, view) : 0; }
 
 /** Test hook: IPv6 tables build their forwarding structure at `n` destinations from now on (0 = default). */
 export function fib6Threshold(n: u32): void { fib6SetMinDests(n); }
@@ -296,8 +296,10 @@ export function fib6Threshold(n: u32): void { fib6SetMinDests(n); }
 /** Test hook: the n-th IPv6 forwarding node allocation from now fails (0 = off); the structure is dropped. */
 export function fib6FailAfter(n: u32): void { fib6SetFailAfter(n); }
 
-/** 1 if table t has an IPv6 unicast forwarding structure (fib6.ts), else 0. */
-export function tableHasFib6(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_FIB6) != 0 ? 1 : 0; }
+/** 1 if table t has an IPv6 forwarding structure (fib6.ts) for `view` (0 unicast, 1 multicast), else 0. */
+export function tableHasFib6(t: u32, view: u32): u32 {
+  return tableValid(t) && view < VIEW_COUNT && tableGet(t, TABLE_FIB6 + view) != 0 ? 1 : 0;
+}
 
 /** 1 if table t has a unicast forwarding structure (fib.ts), else 0. */
 export function tableHasFib(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_FIB) != 0 ? 1 : 0; }

@@ -1,13 +1,12 @@
-// Derived forwarding structure for the unicast view (view 0) of large IPv6 tables: a 16-bit direct level
-// then 8-bit strides whose nodes are compressed as runs (a 256-bit run-start bitmap with per-word popcount
-// bases and the packed run values), the same idea as Poptrie's leaf vector. Built when a table reaches
-// FIB6_MIN_DESTS destinations, freed below a quarter of that, kept in step incrementally by destSetState
-// (fib6StateChanged) — never rebuilt per change. A lookup is the level-1 load then one node per 8 bits
-// (a /48 answer is five dependent loads) instead of ~20-40 trie nodes.
-// Memory: level 1 (256 KiB) plus one arena of 64 KiB pages per table (size-class free lists inside);
-// freeing or dropping the structure returns whole pages to this file's free lists (never to TLSF), so an
-// allocation failure mid-update simply drops the structure and lookups use the trie again.
-import { NIL, TABLE_FIB6, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
+// Derived forwarding structures of large IPv6 tables: a 16-bit direct level, then 8-bit nodes compressed as
+// runs (256-bit run-start bitmap, per-word popcount bases, packed run values: Poptrie's leaf-vector idea);
+// one for the unicast view (from FIB6_MIN_DESTS destinations, freed below a quarter), one for view 1 (the
+// same, counting destinations live there). Kept in step by destSetState (fib6StateChanged), never rebuilt:
+// the prefix's node is re-packed, nodes below it painted in place. A lookup: level 1, then one node per 8
+// bits (a /48: five dependent loads). Memory: level 1 (256 KiB) + an arena of 64 KiB pages per structure
+// (size-class free lists inside); a free or drop returns whole pages to this file's free lists (never to
+// TLSF), so an allocation failure mid-update just drops the structure and lookups use the trie again.
+import { NIL, TABLE_FIB6, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
 import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
@@ -25,7 +24,8 @@ let failAfter: u32 = 0;
 /** Test hook: the n-th node allocation from now fails (0 = off). */
 export function fib6SetFailAfter(n: u32): void { failAfter = n; }
 
-const VIEW0: u32 = 1;
+// the view qualifier (1 << view) of the structure being changed; the structure of view v is TABLE_FIB6 + v
+let pQual: u32 = 1;
 // An entry is 0 (no route), a leaf: destination slot + 1 (< 2^25), or CHILD | node address >> 3.
 const CHILD: u32 = 0x80000000;
 // "no memory" result of the update functions (neither a leaf nor a child)
@@ -127,9 +127,12 @@ function freeNode(fib: usize, p: usize): void {
   store<u32>(h + H_NODE_BYTES, load<u32>(h + H_NODE_BYTES) - <u32>classBytes(c));
 }
 
-/** Frees table t's IPv6 forwarding structure (lookups use the trie again): its pages go to the free lists. */
-export function fib6Free(t: u32): void {
-  let fib = <usize>tableGet(t, TABLE_FIB6);
+/** Frees table t's IPv6 forwarding structures of both views (table teardown). */
+export function fib6Free(t: u32): void { fib6FreeView(t, 0); fib6FreeView(t, 1); }
+
+/** Frees table t's structure of `view` (lookups use the trie again): its pages go to the free lists. */
+function fib6FreeView(t: u32, view: u32): void {
+  let fib = <usize>tableGet(t, TABLE_FIB6 + view);
   if (fib == 0) return;
   let page = <usize>load<u32>(hdr(fib) + H_PAGES);
   while (page != 0) {
@@ -142,7 +145,7 @@ export function fib6Free(t: u32): void {
   store<u32>(fib, <u32>freeBlocks);
   freeBlocks = fib;
   fib6BlocksInUse--;
-  tableSet(t, TABLE_FIB6, 0);
+  tableSet(t, TABLE_FIB6 + view, 0);
 }
 
 /** A zeroed level 1 with an empty arena header; 0 = no memory. */
@@ -377,9 +380,9 @@ function paint(fib: usize, key: usize, len: u32): bool {
   return true;
 }
 
-/** True if a destination state counts for the structure (live route in view 0, in the trie). */
+/** True if a destination state counts for the structure of qualifier qual (a live route in its view, in the trie). */
 // @ts-ignore: decorator
-@inline function qualifies(state: u32): bool { return (state & VIEW0) != 0 && (state & DEST_S_DETACHED) == 0; }
+@inline function qualifies(state: u32, qual: u32): bool { return (state & qual) != 0 && (state & DEST_S_DETACHED) == 0; }
 
 /** Destination d (trie node n) started qualifying; false if memory ran out. */
 function fib6Add(fib: usize, d: u32, n: u32): bool {
@@ -394,7 +397,7 @@ function fib6Remove(t: u32, fib: usize, d: u32): bool {
   let len = nodeLen(n);
   let repl: u32 = 0;
   if (len > 0) {
-    let q = trieLpm(t, key, len - 1, VIEW0);
+    let q = trieLpm(t, key, len - 1, pQual);
     if (q != NIL) repl = q + 1;
   }
   pAdd = false; pOld = d + 1; pRepl = repl;
@@ -403,19 +406,31 @@ function fib6Remove(t: u32, fib: usize, d: u32): bool {
 
 /** Keeps the structure in step with a state change of destination d (called by destSetState). */
 export function fib6StateChanged(t: u32, d: u32, was: u32, now: u32): void {
-  let fib = <usize>tableGet(t, TABLE_FIB6);
-  if (fib == 0) return;
-  let a = qualifies(was), b = qualifies(now);
-  if (a == b) return;
-  let ok = b ? fib6Add(fib, d, destGet(d, DEST_NODE)) : fib6Remove(t, fib, d);
-  if (!ok) fib6Free(t);
+  for (let v: u32 = 0; v < 2; v++) {
+    let fib = <usize>tableGet(t, TABLE_FIB6 + v);
+    if (fib == 0) continue;
+    let q: u32 = 1 << v;
+    let a = qualifies(was, q), b = qualifies(now, q);
+    if (a == b) continue;
+    pQual = q;
+    let ok = b ? fib6Add(fib, d, destGet(d, DEST_NODE)) : fib6Remove(t, fib, d);
+    if (!ok) fib6FreeView(t, v);
+  }
+  // the multicast view's structure follows its own count: built at the threshold (d included: its node
+  // state is already set), again every 64K after a failed build, freed below a quarter
+  let m0 = qualifies(was, 2), m1 = qualifies(now, 2);
+  if (m0 == m1) return;
+  let m = tableGet(t, TABLE_MDESTS) + (m1 ? 1 : -1);
+  tableSet(t, TABLE_MDESTS, m);
+  if (m1) { if (m == fib6MinDests || (m > fib6MinDests && (m & 0xffff) == 0)) fib6Build(t, 1); }
+  else if (m < (fib6MinDests >>> 2)) fib6FreeView(t, 1);
 }
 
 /** Paints every qualifying destination under node n (pre-order); false if memory ran out. */
 function buildBelow(fib: usize, n: u32): bool {
   if (n == NIL) return true;
   let d = nodeDest(n);
-  if (d != NIL && qualifies(nodeState(n)) && !fib6Add(fib, d, n)) return false;
+  if (d != NIL && qualifies(nodeState(n), pQual) && !fib6Add(fib, d, n)) return false;
   return buildBelow(fib, nodeChild(n, 0)) && buildBelow(fib, nodeChild(n, 1));
 }
 
@@ -425,15 +440,22 @@ export function fib6MaybeBuild(t: u32): void {
   let dests = tableGet(t, TABLE_DESTS);
   // at the threshold, and again at every 64K destinations after a build failed for lack of memory
   if (dests != fib6MinDests && (dests < fib6MinDests || (dests & 0xffff) != 0)) return;
+  fib6Build(t, 0);
+}
+
+/** Builds table t's structure of `view` from the trie (an IPv6 table without one); dropped if memory runs out. */
+function fib6Build(t: u32, view: u32): void {
+  if (tableGet(t, TABLE_FIB6 + view) != 0 || tableGet(t, TABLE_FAMILY) != 6) return;
   let fib = allocFib();
   if (fib == 0) return;
-  tableSet(t, TABLE_FIB6, <u32>fib);
-  if (!buildBelow(fib, tableGet(t, TABLE_ROOT))) fib6Free(t);
+  tableSet(t, TABLE_FIB6 + view, <u32>fib);
+  pQual = 1 << view;
+  if (!buildBelow(fib, tableGet(t, TABLE_ROOT))) fib6FreeView(t, view);
 }
 
 /** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */
 export function fib6MaybeFree(t: u32): void {
-  if (tableGet(t, TABLE_FIB6) != 0 && tableGet(t, TABLE_DESTS) < (fib6MinDests >>> 2)) fib6Free(t);
+  if (tableGet(t, TABLE_FIB6) != 0 && tableGet(t, TABLE_DESTS) < (fib6MinDests >>> 2)) fib6FreeView(t, 0);
 }
 
 // ── lookups ─────────────────────────────────────────────────────────────────────────────────────────
@@ -475,9 +497,9 @@ export function fib6Bytes(): f64 {
   return <f64>fib6BlocksInUse * <f64>(BLOCK_PAGES << 16) + <f64>fib6PagesInUse * 65536.0;
 }
 
-/** Bytes of table t's structure: level 1, header page and node bytes in use (0 = none). */
-export function fib6TableBytes(t: u32): f64 {
-  let fib = <usize>tableGet(t, TABLE_FIB6);
+/** Bytes of table t's structure of `view`: level 1, header page and node bytes in use (0 = none). */
+export function fib6TableBytes(t: u32, view: u32): f64 {
+  let fib = <usize>tableGet(t, TABLE_FIB6 + view);
   if (fib == 0) return 0;
   return <f64>(L1_BYTES + 65536) + <f64>load<u32>(hdr(fib) + H_NODE_BYTES);
 }
@@ -487,7 +509,12 @@ export function fib6TableBytes(t: u32): f64 {
  * address of prefix (key, len). True when it agrees (or there is no structure).
  */
 export function fib6Agrees(t: u32, key: usize, len: u32): bool {
-  let fib = <usize>tableGet(t, TABLE_FIB6);
+  for (let v: u32 = 0; v < 2; v++) if (!agreesIn(t, v, key, len)) return false;
+  return true;
+}
+
+function agreesIn(t: u32, view: u32, key: usize, len: u32): bool {
+  let fib = <usize>tableGet(t, TABLE_FIB6 + view);
   if (fib == 0) return true;
   for (let k: u32 = 0; k < 3; k++) {
     for (let w: u32 = 0; w < 4; w++) {
@@ -498,7 +525,7 @@ export function fib6Agrees(t: u32, key: usize, len: u32): bool {
       else if (k == 1 && len < 128 && (len >> 5) == w) v |= 0x80000000 >>> (len & 31);   // middle
       store<u32>(ADDR + (<usize>w << 2), v);
     }
-    if (fib6Lookup(fib, ADDR) != trieLpm(t, ADDR, 128, VIEW0)) return false;
+    if (fib6Lookup(fib, ADDR) != trieLpm(t, ADDR, 128, 1 << view)) return false;
   }
   return true;
 }

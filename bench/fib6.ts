@@ -37,8 +37,8 @@ async function main(): Promise<void> {
     const table = new CoreTable(core, 6);
     table.insertBatch(set.keys, set.lens, N, destIds, LIVE_UCAST);
     const buildMs = performance.now() - t0;
-    const has = core.x.tableHasFib6(table.t) === 1;
-    const bytes = core.x.fib6TableBytesX(table.t) as number;
+    const has = core.x.tableHasFib6(table.t, 0) === 1;
+    const bytes = core.x.fib6TableBytesX(table.t, 0) as number;
     const out = new Int32Array(M);
     const workloads: Workload[] = streams.map((addrs, i) => {
       table.lookupBatch(addrs, out, 0);

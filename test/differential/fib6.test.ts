@@ -3,7 +3,8 @@
 // chains down to /128) and the real tier-1 IPv6 table. Covers the build at the threshold, churn while
 // built (state flips, removals, new destinations, the default route), the free below a quarter of the
 // threshold and the build again, the drop when a node allocation fails (test hook fib6FailAfter), exact
-// finds, and the memory per prefix. The debug invariants compare the structure with the trie at the first,
+// finds, the multicast view's own structure (built from the threshold of view-1 destinations), and the
+// memory per prefix. The debug invariants compare the structure with the trie at the first,
 // middle and last address of every prefix.
 import { describe, expect, it, beforeAll, afterEach } from 'vitest';
 import { loadCoreSync, Core } from '../../src/core.js';
@@ -107,16 +108,16 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     const set = randomPrefixes(61, 6, 30_000);
     const { table, ref, idOf } = buildBoth(set, 61);
     expect(table.destCount).toBeGreaterThanOrEqual(16_384);
-    expect(core.x.tableHasFib6(table.t)).toBe(1);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
     expect(core.x.tableHasFib(table.t)).toBe(0);   // the IPv4 structure's flag is its own
-    agree(table, ref, idOf, set, 1, 60_000);
+    agree(table, ref, idOf, set, 1, 20_000);
     exactAgree(table, ref, idOf, set, 3);
     const rnd = mulberry32(62);
     const dests = ref.ordered(0);
     for (let round = 0; round < 8; round++) {
       churn(table, ref, idOf, dests, rnd, round, 3_000, 500);
-      expect(core.x.tableHasFib6(table.t), `round ${round}`).toBe(1);
-      agree(table, ref, idOf, set, 10 + round, 10_000, round % 3 === 0);
+      expect(core.x.tableHasFib6(table.t, 0), `round ${round}`).toBe(1);
+      agree(table, ref, idOf, set, 10 + round, 4_000, round % 3 === 0);
     }
     exactAgree(table, ref, idOf, set, 2);
     // the default route covers every miss once it is live, and leaves again
@@ -125,10 +126,10 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     const d0 = ref.insert([0, 0, 0, 0], 0, 0);
     d0.state = VIEW_U | LIVE;
     idOf.set(d0, def);
-    agree(table, ref, idOf, set, 40, 20_000);
+    agree(table, ref, idOf, set, 40, 8_000);
     table.setDestState(def, 0);
     d0.state = 0;
-    agree(table, ref, idOf, set, 41, 20_000);
+    agree(table, ref, idOf, set, 41, 8_000);
     const bytes = core.x.fib6MemoryBytes() as number;
     expect(bytes).toBeGreaterThanOrEqual(5 * 65536);
     table.free();
@@ -139,14 +140,14 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     core.x.fib6Threshold(1);
     const set = randomPrefixes(71, 6, 6_000, 120);   // 120 chains: every length 0..128 in steps of 1..4
     const { table, ref, idOf } = buildBoth(set, 71);
-    expect(core.x.tableHasFib6(table.t)).toBe(1);
-    agree(table, ref, idOf, set, 2, 30_000);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 2, 10_000);
     exactAgree(table, ref, idOf, set);
     const rnd = mulberry32(72);
     const dests = ref.ordered(0);
     for (let round = 0; round < 10; round++) {
       churn(table, ref, idOf, dests, rnd, round, 1_500, 400);
-      agree(table, ref, idOf, set, 20 + round, 8_000);
+      agree(table, ref, idOf, set, 20 + round, 3_000);
     }
     exactAgree(table, ref, idOf, set);
     // remove everything: the structure is freed below a quarter of the threshold (1 → 0 destinations)
@@ -160,7 +161,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     core.x.fib6Threshold(4_000);
     const set = randomPrefixes(81, 6, 6_000);
     const { table, ref, idOf } = buildBoth(set, 81);
-    expect(core.x.tableHasFib6(table.t)).toBe(1);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
     const all = ref.ordered(0);
     let i = 0;
     for (; table.destCount >= 1_000; i++) {
@@ -168,7 +169,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
       ref.remove(all[i]);
       idOf.delete(all[i]);
     }
-    expect(core.x.tableHasFib6(table.t)).toBe(0);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(0);
     agree(table, ref, idOf, set, 50, 10_000);
     for (let j = 0; j < i; j++) {
       const again = ref.insert(all[j].words, 0, all[j].len);
@@ -178,7 +179,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
       idOf.set(again, destId);
     }
     expect(table.destCount).toBeGreaterThanOrEqual(4_000);
-    expect(core.x.tableHasFib6(table.t)).toBe(1);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
     agree(table, ref, idOf, set, 51, 10_000);
     table.free();
   });
@@ -187,35 +188,82 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     core.x.fib6Threshold(2_000);
     const set = randomPrefixes(91, 6, 5_000);
     const { table, ref, idOf } = buildBoth(set, 91);
-    expect(core.x.tableHasFib6(table.t)).toBe(1);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
     const rnd = mulberry32(92);
     const dests = ref.ordered(0);
     // fail a node allocation a few hundred allocations into the churn
     core.x.fib6FailAfter(300);
-    for (let round = 0; round < 6 && core.x.tableHasFib6(table.t) === 1; round++) {
+    for (let round = 0; round < 6 && core.x.tableHasFib6(table.t, 0) === 1; round++) {
       churn(table, ref, idOf, dests, rnd, round, 2_000, 300);
     }
-    expect(core.x.tableHasFib6(table.t), 'dropped after the failed allocation').toBe(0);
+    expect(core.x.tableHasFib6(table.t, 0), 'dropped after the failed allocation').toBe(0);
     agree(table, ref, idOf, set, 60, 10_000);
     exactAgree(table, ref, idOf, set, 2);
     table.free();
     // a build that runs out of memory leaves no structure, and the table answers from the trie
     core.x.fib6FailAfter(50);
     const b = buildBoth(set, 93);
-    expect(core.x.tableHasFib6(b.table.t)).toBe(0);
+    expect(core.x.tableHasFib6(b.table.t, 0)).toBe(0);
     agree(b.table, b.ref, b.idOf, set, 61, 10_000);
     b.table.free();
+  });
+
+  it('keeps a structure for the multicast view from the threshold of view-1 destinations, and frees it below', () => {
+    core.x.fib6Threshold(2_000);
+    const set = randomPrefixes(111, 6, 12_000, 30);
+    const { table, ref, idOf } = buildBoth(set, 111);
+    // about 20 % of the destinations qualify in view 1 (buildBoth's mix): over the threshold
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(1);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 5, 10_000);
+    const rnd = mulberry32(112);
+    const dests = ref.ordered(0);
+    for (let round = 0; round < 6; round++) {
+      churn(table, ref, idOf, dests, rnd, round, 2_000, 400);
+      agree(table, ref, idOf, set, 70 + round, 3_000);
+    }
+    // take view 1 away from all but a few hundred destinations: the multicast structure is freed
+    let kept = 0;
+    for (const d of ref.ordered(VIEW_M)) {
+      if (kept++ < 300) continue;
+      d.state &= ~VIEW_M;
+      table.setDestState(idOf.get(d)!, d.state);
+    }
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(0);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 80, 5_000);
+    // and give it back: built again at the threshold
+    for (const d of ref.ordered(0)) {
+      if ((d.state & VIEW_M) !== 0 || rnd() % 3 === 0) continue;
+      d.state |= VIEW_M | LIVE;
+      table.setDestState(idOf.get(d)!, d.state);
+    }
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(1);
+    agree(table, ref, idOf, set, 81, 5_000);
+    // a failed allocation drops only the multicast view's structure when only it changes
+    core.x.fib6FailAfter(1);
+    for (const d of ref.ordered(VIEW_M)) {
+      if ((d.state & VIEW_U) !== 0) continue;
+      d.state &= ~VIEW_M;
+      table.setDestState(idOf.get(d)!, d.state);
+      if (core.x.tableHasFib6(table.t, 1) === 0) break;
+    }
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(0);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 82, 5_000);
+    table.free();
   });
 
   it('stays out of IPv4 tables and small IPv6 tables', () => {
     const small = randomPrefixes(95, 6, 3_000);
     const a = buildBoth(small, 95);
-    expect(core.x.tableHasFib6(a.table.t)).toBe(0);
+    expect(core.x.tableHasFib6(a.table.t, 0)).toBe(0);
     a.table.free();
     core.x.fib6Threshold(1);
     const v4 = new CoreTable(core, 4);
     v4.setDestState(v4.ensureDest('10.0.0.0/8').destId, VIEW_U | LIVE);
-    expect(core.x.tableHasFib6(v4.t)).toBe(0);
+    expect(core.x.tableHasFib6(v4.t, 0)).toBe(0);
+    expect(core.x.tableHasFib6(v4.t, 1)).toBe(0);
     v4.free();
   });
 
@@ -224,10 +272,10 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     if (!file) { console.warn(missingData('tier1-ipv6.txt.gz')); ctx.skip(); return; }
     const set = await readPrefixFile(file, 6);
     const { table, ref, idOf } = buildBoth(set, 101);
-    expect(core.x.tableHasFib6(table.t)).toBe(1);
-    agree(table, ref, idOf, set, 3, 200_000);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 3, 60_000);
     exactAgree(table, ref, idOf, set, 5);
-    const bytes = core.x.fib6TableBytesX(table.t) as number;
+    const bytes = core.x.fib6TableBytesX(table.t, 0) as number;
     const perPrefix = bytes / table.destCount;
     console.log(`fib6: tier-1 IPv6 ${table.destCount} prefixes, structure ${(bytes / 1048576).toFixed(2)} MiB, ${perPrefix.toFixed(1)} B/prefix`);
     expect(perPrefix).toBeLessThan(30);
@@ -235,7 +283,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     const dests = ref.ordered(0);
     churn(table, ref, idOf, dests, rnd, 0, 20_000, 5_000);
     churn(table, ref, idOf, dests, rnd, 1, 20_000, 0);
-    agree(table, ref, idOf, set, 4, 100_000);
+    agree(table, ref, idOf, set, 4, 30_000);
     table.free();
   }, 300_000);
 });
