@@ -21,7 +21,7 @@ import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
 import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
-import { fib6Free, fib6Lookup, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
+import { fib6Free, fib6Lookup, fib6Batch, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
 import { refForgetAll } from './refs';
@@ -240,11 +240,7 @@ export function lookupBatch(t: u32, n: u32, view: u32): i32 {
   let fib = <usize>tableGet(t, TABLE_FIB);
   let fib6 = <usize>tableGet(t, TABLE_FIB6 + view);   // IPv6: the structure of the view (fib6.ts), if any
   if (fib6 != 0) {
-    for (let i: u32 = 0; i < n; i++) {
-      let d = fib6Lookup(fib6, inp + (<usize>i << 4));
-      store<u32>(out + (<usize>i << 2), d);
-      if (d != NIL) hits++;
-    }
+    hits = fib6Batch(fib6, inp, out, n);
   } else if (view == 0 && fib != 0) {
     for (let i: u32 = 0; i < n; i++) {
       let d = fibLookup(fib, load<u32>(inp + (<usize>i << 2)));
