@@ -3,7 +3,7 @@
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
-  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB,
+  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIB6,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -21,6 +21,7 @@ import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
 import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
+import { fib6Free, fib6Lookup, fib6Batch, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
 import { refForgetAll } from './refs';
@@ -56,6 +57,7 @@ export function tableCreate(family: u32, views: u32): i32 {
 export function tableFree(t: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   fibFree(t);   // first: the teardown below need not keep it in step
+  fib6Free(t);
   // 0. notification registrations (their queues pin destinations)
   while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
     notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
@@ -220,6 +222,8 @@ export function lookup4(t: u32, addr: u32, view: u32): i32 {
 /** Most specific destination with a live route in `view` for the IPv6 address at IO_IN; -1 if none. */
 export function lookup6(t: u32, view: u32): i32 {
   if (!tableValid(t) || view >= VIEW_COUNT || tableGet(t, TABLE_FAMILY) != 6) return -1;
+  let fib6 = <usize>tableGet(t, TABLE_FIB6 + view);   // view < VIEW_COUNT = 2: TABLE_FIB6 or TABLE_FIB6M
+  if (fib6 != 0) return <i32>fib6Lookup(fib6, ioPtr(IO_IN));
   return <i32>trieLpm(t, ioPtr(IO_IN), 128, 1 << view);
 }
 
@@ -234,7 +238,10 @@ export function lookupBatch(t: u32, n: u32, view: u32): i32 {
   let hits: u32 = 0;
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
   let fib = <usize>tableGet(t, TABLE_FIB);
-  if (view == 0 && fib != 0) {
+  let fib6 = <usize>tableGet(t, TABLE_FIB6 + view);   // IPv6: the structure of the view (fib6.ts), if any
+  if (fib6 != 0) {
+    hits = fib6Batch(fib6, inp, out, n);
+  } else if (view == 0 && fib != 0) {
     for (let i: u32 = 0; i < n; i++) {
       let d = fibLookup(fib, load<u32>(inp + (<usize>i << 2)));
       store<u32>(out + (<usize>i << 2), d);
@@ -272,6 +279,23 @@ export function fibMemoryBytes(): f64 { return fibBytes(); }
 
 /** Test hook: IPv4 tables build their forwarding structure at `n` destinations from now on (0 = default). */
 export function fibThreshold(n: u32): void { fibSetMinDests(n); }
+
+/** Bytes held by the unicast forwarding structures of large IPv6 tables (fib6.ts). */
+export function fib6MemoryBytes(): f64 { return fib6Bytes(); }
+
+/** Bytes of table t's IPv6 forwarding structure of `view` (level 1, arena header page, nodes in use); 0 = none. */
+export function fib6TableBytesX(t: u32, view: u32): f64 { return tableValid(t) && view < VIEW_COUNT ? fib6TableBytes(t, view) : 0; }
+
+/** Test hook: IPv6 tables build their forwarding structure at `n` destinations from now on (0 = default). */
+export function fib6Threshold(n: u32): void { fib6SetMinDests(n); }
+
+/** Test hook: the n-th IPv6 forwarding node allocation from now fails (0 = off); the structure is dropped. */
+export function fib6FailAfter(n: u32): void { fib6SetFailAfter(n); }
+
+/** 1 if table t has an IPv6 forwarding structure (fib6.ts) for `view` (0 unicast, 1 multicast), else 0. */
+export function tableHasFib6(t: u32, view: u32): u32 {
+  return tableValid(t) && view < VIEW_COUNT && tableGet(t, TABLE_FIB6 + view) != 0 ? 1 : 0;
+}
 
 /** 1 if table t has a unicast forwarding structure (fib.ts), else 0. */
 export function tableHasFib(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_FIB) != 0 ? 1 : 0; }

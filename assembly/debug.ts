@@ -14,6 +14,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
 import { notifyGet } from './notify';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
 import { fibLookup } from './fib';
+import { fib6Agrees } from './fib6';
 import { slabIsAlive } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
@@ -97,6 +98,8 @@ export function checkInvariants(t: u32): i32 {
           if (fibLookup(fib, a) != trieLpm4(root, a, 1)) return INV_FIB;
         }
       }
+      // an IPv6 table's structure (fib6.ts): the same three addresses against the view-0 trie walk
+      if (!fib6Agrees(t, nodeKey(n), nl)) return INV_FIB;
       dests++;
       if ((destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0) populated++;
       if ((destGet(d, DEST_STATE) & DEST_S_LIVE) != 0) live++;

@@ -5,11 +5,12 @@
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
-  TABLE_FIB, DEST_S_LIVE, DEST_HOLD_VIEWS,
+  TABLE_FIB, DEST_S_LIVE, DEST_HOLD_VIEWS, TABLE_FIB6,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact } from './fib';
+import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
   trieFreeTombstone, nodeChild } from './trie';
 
@@ -43,6 +44,8 @@ export function destFind(t: u32, key: usize, len: u32): u32 {
     let d = fibExact(fib, load<u32>(key), len);
     if (d != NIL) return d;
   }
+  let fib6 = <usize>tableGet(t, TABLE_FIB6);   // an IPv6 table's structure (fib6.ts), the same way
+  if (fib6 != 0) { let d = fib6Exact(fib6, key, len); if (d != NIL) return d; }
   let n = trieFind(t, key, len);
   return n == NIL ? NIL : nodeDest(n);
 }
@@ -72,6 +75,7 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
   fibMaybeBuild(t);
+  fib6MaybeBuild(t);
   destCreated = 1;
   return d;
 }
@@ -123,6 +127,7 @@ export function destSetState(d: u32, state: u32): void {
   if (liveDiff != 0) tableSet(t, TABLE_LIVE, tableGet(t, TABLE_LIVE) + liveDiff);
   // the unicast forwarding structure follows (before a detach or removal takes the node away)
   fibStateChanged(t, d, old, state);
+  fib6StateChanged(t, d, old, state);
 }
 
 const DETACH_KEY: usize = memory.data(16, 16);
@@ -147,6 +152,7 @@ export function destDetach(d: u32): bool {
   destSet(d, DEST_NODE, tomb);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
   fibMaybeFree(t);
+  fib6MaybeFree(t);
   return true;
 }
 
@@ -161,6 +167,7 @@ export function destRemove(d: u32): void {
     trieDetach(t, destGet(d, DEST_NODE));
     tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
     fibMaybeFree(t);
+    fib6MaybeFree(t);
   }
   slabFree(SLAB_DEST, d);
 }

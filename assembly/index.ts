@@ -5,6 +5,7 @@ export {
   destFromHandle, destKeyX, lpm, lessSpecific, walk, lookup4, lookupBatch, checkInvariants, slabMemoryBytes, fibMemoryBytes, tableHasFib, fibThreshold,
   keyHasHostBits, insertBatch, lookup6,
 } from './api';
+export { fib6MemoryBytes, fib6TableBytesX, fib6Threshold, fib6FailAfter, tableHasFib6 } from './api';
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
   nexthopFind, nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefX,

@@ -68,6 +68,16 @@ export interface CoreExports {
   insertBatch(t: number, n: number, state: number): number;
   /** assembly/api.ts: `lookup6(t: u32, view: u32): i32` */
   lookup6(t: number, view: number): number;
+  /** assembly/api.ts: `fib6MemoryBytes(): f64` */
+  fib6MemoryBytes(): number;
+  /** assembly/api.ts: `fib6TableBytesX(t: u32, view: u32): f64` */
+  fib6TableBytesX(t: number, view: number): number;
+  /** assembly/api.ts: `fib6Threshold(n: u32): void` */
+  fib6Threshold(n: number): void;
+  /** assembly/api.ts: `fib6FailAfter(n: u32): void` */
+  fib6FailAfter(n: number): void;
+  /** assembly/api.ts: `tableHasFib6(t: u32, view: u32): u32` */
+  tableHasFib6(t: number, view: number): number;
   /** assembly/rtmapi.ts: `setNow(ms: f64): void` */
   setNow(ms: number): void;
   /** assembly/rtmapi.ts: `tableSetMaxHops(t: u32, n: u32): i32` */
@@ -263,11 +273,12 @@ export const FUNCTION_NAMES = [
   'ioBase', 'tableCreate', 'tableFree', 'tableStat', 'destEnsureX', 'destFindX', 'destRemoveX', 'destSetStateX',
   'destHandle', 'destFromHandle', 'destKeyX', 'lpm', 'lessSpecific', 'walk', 'lookup4', 'lookupBatch',
   'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
-  'insertBatch', 'lookup6', 'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo',
-  'entityList', 'entityRefX', 'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle',
-  'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes',
-  'viewsCheck', 'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom',
-  'timerNext', 'timerHeadX', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
+  'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
+  'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
+  'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd',
+  'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes', 'viewsCheck',
+  'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom', 'timerNext',
+  'timerHeadX', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
   'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
   'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
   'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX',
@@ -537,6 +548,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const keyHasHostBits_ = fn(raw, 'keyHasHostBits') as (len: number) => number;
   const insertBatch_ = fn(raw, 'insertBatch') as (t: number, n: number, state: number) => number;
   const lookup6_ = fn(raw, 'lookup6') as (t: number, view: number) => number;
+  const fib6MemoryBytes_ = fn(raw, 'fib6MemoryBytes') as () => number;
+  const fib6TableBytesX_ = fn(raw, 'fib6TableBytesX') as (t: number, view: number) => number;
+  const fib6Threshold_ = fn(raw, 'fib6Threshold') as (n: number) => void;
+  const fib6FailAfter_ = fn(raw, 'fib6FailAfter') as (n: number) => void;
+  const tableHasFib6_ = fn(raw, 'tableHasFib6') as (t: number, view: number) => number;
   const setNow_ = fn(raw, 'setNow') as (ms: number) => void;
   const tableSetMaxHops_ = fn(raw, 'tableSetMaxHops') as (t: number, n: number) => number;
   const entityRegister_ = fn(raw, 'entityRegister') as (t: number, proto: number, instance: number) => number;
@@ -659,6 +675,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     keyHasHostBits(len: number): number { if (g.poisoned) throw g.poisoned; try { return keyHasHostBits_(len); } catch (e) { throw g.trap(e); } },
     insertBatch(t: number, n: number, state: number): number { if (g.poisoned) throw g.poisoned; try { return insertBatch_(t, n, state); } catch (e) { throw g.trap(e); } },
     lookup6(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return lookup6_(t, view); } catch (e) { throw g.trap(e); } },
+    fib6MemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return fib6MemoryBytes_(); } catch (e) { throw g.trap(e); } },
+    fib6TableBytesX(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return fib6TableBytesX_(t, view); } catch (e) { throw g.trap(e); } },
+    fib6Threshold(n: number): void { if (g.poisoned) throw g.poisoned; try { fib6Threshold_(n); } catch (e) { throw g.trap(e); } },
+    fib6FailAfter(n: number): void { if (g.poisoned) throw g.poisoned; try { fib6FailAfter_(n); } catch (e) { throw g.trap(e); } },
+    tableHasFib6(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasFib6_(t, view); } catch (e) { throw g.trap(e); } },
     setNow(ms: number): void { if (g.poisoned) throw g.poisoned; try { setNow_(ms); } catch (e) { throw g.trap(e); } },
     tableSetMaxHops(t: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return tableSetMaxHops_(t, n); } catch (e) { throw g.trap(e); } },
     entityRegister(t: number, proto: number, instance: number): number { if (g.poisoned) throw g.poisoned; try { return entityRegister_(t, proto, instance); } catch (e) { throw g.trap(e); } },

@@ -78,6 +78,9 @@ describe('core semantics: WASM facade against the reference model', () => {
     // operation below also keeps it in step; the debug invariants compare it with the trie
     const wasmV4 = (sides[1].rtm as unknown as Rtm).ipv4.core;
     wasmV4.core.x.fibThreshold(1);
+    // the IPv6 table likewise builds both of its structures (fib6.ts: unicast and multicast view) at once
+    const wasmV6 = (sides[1].rtm as unknown as Rtm).ipv6.core;
+    wasmV6.core.x.fib6Threshold(1);
     const entFamily: Family[] = [], entProto: number[] = [];
     const routeOwner: number[] = [], routePrefix: string[] = [];
     const nhOwner: number[] = [];
@@ -205,6 +208,8 @@ describe('core semantics: WASM facade against the reference model', () => {
       if (op % 250 === 249) {
         expect(wasmV4.checkInvariants(), `${tag}: core invariants (forwarding structure included)`).toBe(0);
         expect(wasmV4.core.x.tableHasFib(wasmV4.t), `${tag}: forwarding structure in use`).toBe(1);
+        expect(wasmV6.checkInvariants(), `${tag}: IPv6 core invariants (forwarding structures included)`).toBe(0);
+        expect(wasmV6.core.x.tableHasFib6(wasmV6.t, 0), `${tag}: IPv6 forwarding structure in use`).toBe(1);
         // whole-table comparison through one observer per family
         for (const family of ['ipv4', 'ipv6'] as Family[]) {
           const ei = liveEntities().find((i) => entFamily[i] === family);

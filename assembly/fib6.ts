@@ -1,0 +1,574 @@
+// Derived forwarding structures of large IPv6 tables: a 16-bit direct level, then 8-bit nodes compressed as
+// runs (256-bit run-start bitmap, per-word popcount bases, packed run values: Poptrie's leaf-vector idea);
+// one for the unicast view (from FIB6_MIN_DESTS destinations, freed below a quarter), one for view 1 (the
+// same, counting destinations live there). Kept in step by destSetState (fib6StateChanged), never rebuilt:
+// the prefix's node is re-packed, nodes below it painted in place. A lookup: level 1, then one node per 8
+// bits (a /48: five dependent loads). Memory: level 1 (256 KiB) + an arena of 64 KiB pages per structure
+// (size-class free lists inside); a free or drop returns whole pages to this file's free lists (never to
+// TLSF), so an allocation failure mid-update just drops the structure and lookups use the trie again.
+import { NIL, TABLE_FIB6, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
+import { takePages } from './slab';
+import { tableGet, tableSet } from './tables';
+import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
+import { destGet } from './dests';
+
+/** Destinations at which an IPv6 table builds its forwarding structure. */
+export const FIB6_MIN_DESTS: u32 = 16384;
+let fib6MinDests: u32 = FIB6_MIN_DESTS;
+
+/** Test hook: the threshold for tables that reach it from now on (0 = FIB6_MIN_DESTS). */
+export function fib6SetMinDests(n: u32): void { fib6MinDests = n == 0 ? FIB6_MIN_DESTS : n; }
+
+// Test hook: node allocations left before one fails (0 = never fails), to exercise the drop on OOM.
+let failAfter: u32 = 0;
+/** Test hook: the n-th node allocation from now fails (0 = off). */
+export function fib6SetFailAfter(n: u32): void { failAfter = n; }
+
+// the view qualifier (1 << view) of the structure being changed; the structure of view v is TABLE_FIB6 + v
+let pQual: u32 = 1;
+// An entry is 0 (no route), a leaf: destination slot + 1 (< 2^25), or CHILD | node address >> 3.
+const CHILD: u32 = 0x80000000;
+// "no memory" result of the update functions (neither a leaf nor a child)
+const FAIL: u32 = 0x7fffffff;
+// Level 1: 65,536 entries (256 KiB), followed in the same 5-page block by the arena header page.
+const L1_BYTES: usize = 262144;
+const BLOCK_PAGES: i32 = 5;
+// Arena header (at level 1 + L1_BYTES; its page is also the arena's first page): word offsets in bytes
+const H_PAGES: usize = 0;      // first extra page (linked through word 0 of each page; 0 = end)
+const H_BUMP: usize = 4;
+const H_BUMP_END: usize = 8;
+const H_NPAGES: usize = 12;    // extra pages held
+const H_NODES: usize = 16;     // nodes in use
+const H_NODE_BYTES: usize = 20; // bytes of nodes in use (class sizes)
+const H_FREE: usize = 32;      // NCLASS free-list heads
+const H_END: usize = 128;      // bump allocation in the header page starts here
+// Node: 4 × u64 run-start bitmap (bit i of word w: entry 64w + i starts a run), 4 × u8 runs before word w,
+// then the run values (u32). Sizes are size classes by run capacity, derived from the bitmap's popcount.
+const N_COUNTS: usize = 32;
+const N_RUNS: usize = 36;
+const NCLASS: i32 = 15;
+const CLASS_CAP: StaticArray<u32> = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+// Nodes sit at depth 0..13 (covering bits 16 + 8 × depth .. +8); one 256-entry scratch array per depth.
+const DEPTHS: u32 = 14;
+const SCRATCH: usize = memory.data(<i32>(DEPTHS * 1024), 16);
+// Test / debug address scratch (first, middle and last address of a prefix)
+const ADDR: usize = memory.data(16, 16);
+
+let freeBlocks: usize = 0;   // 5-page blocks (level 1 + header page), link in word 0
+let freePages: usize = 0;    // 64 KiB arena pages, link in word 0
+/** Level-1 blocks and arena pages in use by all tables (memory accounting). */
+export let fib6BlocksInUse: u32 = 0;
+export let fib6PagesInUse: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function childPtr(e: u32): usize { return <usize>(e & ~CHILD) << 3; }
+// @ts-ignore: decorator
+@inline function isChild(e: u32): bool { return (e & CHILD) != 0; }
+// @ts-ignore: decorator
+@inline function hdr(fib: usize): usize { return fib + L1_BYTES; }
+// @ts-ignore: decorator
+@inline function scr(depth: u32): usize { return SCRATCH + (<usize>depth << 10); }
+// @ts-ignore: decorator
+@inline function classBytes(c: i32): usize { return (N_RUNS + (<usize>unchecked(CLASS_CAP[c]) << 2) + 7) & ~7; }
+
+// size class of each run count 0..256 (filled at start)
+const CLASS_OF: usize = memory.data(260, 16);
+for (let n: u32 = 0, c = 0; n <= 256; n++) {
+  while (CLASS_CAP[c] < n) c++;
+  store<u8>(CLASS_OF + <usize>n, <u8>c);
+}
+// @ts-ignore: decorator
+@inline function classOf(runs: u32): i32 { return <i32>load<u8>(CLASS_OF + <usize>runs); }
+
+/** Runs of the node at p. */
+// @ts-ignore: decorator
+@inline function runsOf(p: usize): u32 {
+  return <u32>(popcnt(load<u64>(p)) + popcnt(load<u64>(p, 8)) + popcnt(load<u64>(p, 16)) + popcnt(load<u64>(p, 24)));
+}
+
+/** A node block of class c from the arena of the structure at fib; 0 = no memory. */
+function allocNode(fib: usize, c: i32): usize {
+  if (failAfter != 0 && --failAfter == 0) return 0;
+  let h = hdr(fib);
+  let fl = h + H_FREE + (<usize>c << 2);
+  let p = <usize>load<u32>(fl);
+  let size = classBytes(c);
+  if (p != 0) store<u32>(fl, load<u32>(p));
+  else {
+    p = <usize>load<u32>(h + H_BUMP);
+    if (p + size > <usize>load<u32>(h + H_BUMP_END)) {
+      let page = freePages;
+      if (page != 0) freePages = <usize>load<u32>(page);
+      else {
+        page = takePages(1);
+        if (page == 0) return 0;
+      }
+      fib6PagesInUse++;
+      store<u32>(page, load<u32>(h + H_PAGES));
+      store<u32>(h + H_PAGES, <u32>page);
+      store<u32>(h + H_NPAGES, load<u32>(h + H_NPAGES) + 1);
+      p = page + 8;
+      store<u32>(h + H_BUMP_END, <u32>(page + 65536));
+    }
+    store<u32>(h + H_BUMP, <u32>(p + size));
+  }
+  store<u32>(h + H_NODES, load<u32>(h + H_NODES) + 1);
+  store<u32>(h + H_NODE_BYTES, load<u32>(h + H_NODE_BYTES) + <u32>size);
+  return p;
+}
+
+function freeNode(fib: usize, p: usize): void {
+  let h = hdr(fib);
+  let c = classOf(runsOf(p));
+  let fl = h + H_FREE + (<usize>c << 2);
+  store<u32>(p, load<u32>(fl));
+  store<u32>(fl, <u32>p);
+  store<u32>(h + H_NODES, load<u32>(h + H_NODES) - 1);
+  store<u32>(h + H_NODE_BYTES, load<u32>(h + H_NODE_BYTES) - <u32>classBytes(c));
+}
+
+/** Frees table t's IPv6 forwarding structures of both views (table teardown). */
+export function fib6Free(t: u32): void { fib6FreeView(t, 0); fib6FreeView(t, 1); }
+
+/** Frees table t's structure of `view` (lookups use the trie again): its pages go to the free lists. */
+function fib6FreeView(t: u32, view: u32): void {
+  let fib = <usize>tableGet(t, TABLE_FIB6 + view);
+  if (fib == 0) return;
+  let page = <usize>load<u32>(hdr(fib) + H_PAGES);
+  while (page != 0) {
+    let next = <usize>load<u32>(page);
+    store<u32>(page, <u32>freePages);
+    freePages = page;
+    fib6PagesInUse--;
+    page = next;
+  }
+  store<u32>(fib, <u32>freeBlocks);
+  freeBlocks = fib;
+  fib6BlocksInUse--;
+  tableSet(t, TABLE_FIB6 + view, 0);
+}
+
+/** A zeroed level 1 with an empty arena header; 0 = no memory. */
+function allocFib(): usize {
+  let p = freeBlocks;
+  if (p != 0) freeBlocks = <usize>load<u32>(p);
+  else {
+    p = takePages(BLOCK_PAGES);
+    if (p == 0) return 0;
+  }
+  memory.fill(p, 0, L1_BYTES + H_END);
+  let h = hdr(p);
+  store<u32>(h + H_BUMP, <u32>(h + H_END));
+  store<u32>(h + H_BUMP_END, <u32>(h + 65536));
+  fib6BlocksInUse++;
+  return p;
+}
+
+// ── nodes as 256-entry arrays ───────────────────────────────────────────────────────────────────────
+
+/** Fills entries [from, to) of the scratch array at s with v. */
+// @ts-ignore: decorator
+@inline function fill(s: usize, from: u32, to: u32, v: u32): void {
+  for (let i = from; i < to; i++) store<u32>(s + (<usize>i << 2), v);
+}
+
+/** Expands entry e (a leaf, or a node) into the scratch array of `depth`: one fill per run. */
+function decode(e: u32, depth: u32): void {
+  let s = scr(depth);
+  if (!isChild(e)) { fill(s, 0, 256, e); return; }
+  let p = childPtr(e);
+  let r = p + N_RUNS;
+  let start: u32 = 0;
+  let v = load<u32>(r);
+  for (let w: u32 = 0; w < 4; w++) {
+    let bits = load<u64>(p + (<usize>w << 3));
+    if (w == 0) bits &= ~(<u64>1);   // entry 0 starts the first run
+    while (bits != 0) {
+      let at = (w << 6) + <u32>ctz(bits);
+      fill(s, start, at, v);
+      r += 4; v = load<u32>(r); start = at;
+      bits &= bits - 1;
+    }
+  }
+  fill(s, start, 256, v);
+}
+
+// run values of the node being packed (encode)
+const RUNBUF: usize = memory.data(1024, 16);
+
+/**
+ * Packs the scratch array of `depth` into a node and returns its entry: the leaf itself when all 256
+ * entries are one leaf (the node is then not needed), else CHILD | address. The old node of entry `old`
+ * is rewritten in place when its size class fits, else freed after the new one is written; FAIL when no
+ * memory (old is then untouched).
+ */
+function encode(fib: usize, depth: u32, old: u32): u32 {
+  let s = scr(depth);
+  let first = load<u32>(s);
+  store<u32>(RUNBUF, first);
+  let r = RUNBUF;
+  let prev = first;
+  let b0: u64 = 1, b1: u64 = 0, b2: u64 = 0, b3: u64 = 0;
+  // derivation: a child entry never equals its neighbour (nodes are distinct), so v != prev marks every
+  // run start; branch-free: the run value is always stored and the cursor advances only at a start
+  for (let i: u32 = 1; i < 64; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b0 |= st << <u64>i; r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  for (let i: u32 = 64; i < 128; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b1 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  for (let i: u32 = 128; i < 192; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b2 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  for (let i: u32 = 192; i < 256; i++) {
+    let v = load<u32>(s + (<usize>i << 2));
+    let st = <u64>(v != prev); b3 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
+  }
+  let runs = <u32>((r - RUNBUF) >> 2) + 1;
+  if (runs == 1 && !isChild(first)) {
+    if (isChild(old)) freeNode(fib, childPtr(old));
+    return first;
+  }
+  let c = classOf(runs);
+  let p: usize = 0;
+  let oldP: usize = isChild(old) ? childPtr(old) : 0;
+  if (oldP != 0 && classOf(runsOf(oldP)) == c) p = oldP;
+  else {
+    p = allocNode(fib, c);
+    if (p == 0) return FAIL;
+  }
+  store<u64>(p, b0); store<u64>(p, b1, 8); store<u64>(p, b2, 16); store<u64>(p, b3, 24);
+  let c1 = <u32>popcnt(b0), c2 = c1 + <u32>popcnt(b1), c3 = c2 + <u32>popcnt(b2);
+  store<u32>(p + N_COUNTS, (c1 << 8) | (c2 << 16) | (c3 << 24));
+  memory.copy(p + N_RUNS, RUNBUF, <usize>runs << 2);
+  if (oldP != 0 && p != oldP) freeNode(fib, oldP);
+  return CHILD | <u32>(p >> 3);
+}
+
+/** Address of the run value answering byte idx in the node at p. */
+// @ts-ignore: decorator
+@inline function entryAt(p: usize, idx: u32): usize {
+  let w = <usize>(idx >> 6);
+  let bits = load<u64>(p + (w << 3));
+  let k = <u32>load<u8>(p + N_COUNTS + w) + <u32>popcnt(bits << <u64>(63 - (idx & 63))) - 1;
+  return p + N_RUNS + (<usize>k << 2);
+}
+
+// ── painting ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Prefix length of the destination of leaf e (-1 for no route). */
+function leafLen(e: u32): i32 { return e == 0 ? -1 : <i32>nodeLen(destGet(e - 1, DEST_NODE)); }
+
+// painting parameters of the current operation (add: leaf, len; remove: old → repl)
+let pAdd: bool = false;
+let pLeaf: u32 = 0;
+let pLen: i32 = 0;
+let pOld: u32 = 0;
+let pRepl: u32 = 0;
+let pCacheLeaf: u32 = 0;    // leafLen cache (runs repeat a leaf)
+let pCacheLen: i32 = -1;
+
+/** The new value of leaf e under the current paint. */
+// @ts-ignore: decorator
+@inline function paintLeaf(e: u32): u32 {
+  if (pAdd) {
+    if (e == pLeaf) return e;
+    if (e != pCacheLeaf) { pCacheLeaf = e; pCacheLen = leafLen(e); }
+    return pCacheLen <= pLen ? pLeaf : e;
+  }
+  return e == pOld ? pRepl : e;
+}
+
+/**
+ * Paints the whole node at p and every node below it in place, run by run: O(runs), no allocation. Runs
+ * may end up equal to their neighbour (lookups do not mind); the next encode of the node merges them.
+ */
+function paintNode(p: usize): void {
+  let r = p + N_RUNS;
+  let end = r + (<usize>runsOf(p) << 2);
+  for (; r < end; r += 4) {
+    let v = load<u32>(r);
+    if (isChild(v)) paintNode(childPtr(v));
+    else {
+      let n = paintLeaf(v);
+      if (n != v) store<u32>(r, n);
+    }
+  }
+}
+
+/** The new value of entry e under the current paint (a node is painted in place and keeps its entry). */
+function paintEntry(fib: usize, e: u32, depth: u32): u32 {
+  if (isChild(e)) { paintNode(childPtr(e)); return e; }
+  return paintLeaf(e);
+}
+
+// set by paintRange when an entry failed for lack of memory
+let pFailed: bool = false;
+
+/** Paints entries [from, from+count) of the scratch array of `depth`; true if any changed. */
+function paintRange(fib: usize, depth: u32, from: u32, count: u32): bool {
+  let s = scr(depth);
+  let changed = false;
+  for (let i = from; i < from + count; i++) {
+    let a = s + (<usize>i << 2);
+    let e = load<u32>(a);
+    let n = paintEntry(fib, e, depth + 1);
+    if (n == FAIL) { pFailed = true; return changed; }
+    if (n != e) { store<u32>(a, n); changed = true; }
+  }
+  return changed;
+}
+
+/**
+ * Applies the current paint for prefix (key, len) below entry e, a node (or leaf) at `depth` covering
+ * bits 16 + 8 × depth .. + 8 of the key; returns e's new value, or FAIL.
+ */
+function apply(fib: usize, e: u32, depth: u32, key: usize, len: u32): u32 {
+  let b: u32 = 16 + 8 * depth;
+  let j = <usize>(b >> 3);
+  let idx = <u32>load<u8>(key + ((j & ~3) | (3 - (j & 3))));
+  if (len <= b + 8) {
+    if (!pAdd && !isChild(e)) return e == pOld ? pRepl : e;
+    decode(e, depth);
+    let changed = paintRange(fib, depth, idx, 1 << (b + 8 - len));
+    if (pFailed) return FAIL;
+    return changed ? encode(fib, depth, e) : e;
+  }
+  if (!isChild(e)) {
+    // no node on the path: an add makes one from the leaf; a removed destination was never painted here
+    if (!pAdd) return e;
+    let n = apply(fib, e, depth + 1, key, len);
+    if (n == FAIL || n == e) return n;
+    decode(e, depth);
+    store<u32>(scr(depth) + (<usize>idx << 2), n);
+    return encode(fib, depth, e);
+  }
+  let a = entryAt(childPtr(e), idx);
+  let old = load<u32>(a);
+  let n = apply(fib, old, depth + 1, key, len);
+  if (n == FAIL || n == old) return n == FAIL ? FAIL : e;
+  if (isChild(old) && isChild(n)) { store<u32>(a, n); return e; }   // the child moved: same runs
+  decode(e, depth);
+  store<u32>(scr(depth) + (<usize>idx << 2), n);
+  return encode(fib, depth, e);
+}
+
+/** Applies the current paint for (key, len) to the structure at fib; false if memory ran out. */
+function paint(fib: usize, key: usize, len: u32): bool {
+  pFailed = false;
+  pCacheLeaf = 0; pCacheLen = -1;
+  let hi = load<u32>(key) >>> 16;
+  if (len <= 16) {
+    let count: u32 = 1 << (16 - len);
+    for (let i = hi; i < hi + count; i++) {
+      let a = fib + (<usize>i << 2);
+      let e = load<u32>(a);
+      let n = paintEntry(fib, e, 0);
+      if (n == FAIL) return false;
+      if (n != e) store<u32>(a, n);
+    }
+    return true;
+  }
+  let a = fib + (<usize>hi << 2);
+  let e = load<u32>(a);
+  let n = apply(fib, e, 0, key, len);
+  if (n == FAIL) return false;
+  if (n != e) store<u32>(a, n);
+  return true;
+}
+
+/** True if a destination state counts for the structure of qualifier qual (a live route in its view, in the trie). */
+// @ts-ignore: decorator
+@inline function qualifies(state: u32, qual: u32): bool { return (state & qual) != 0 && (state & DEST_S_DETACHED) == 0; }
+
+/** Destination d (trie node n) started qualifying; false if memory ran out. */
+function fib6Add(fib: usize, d: u32, n: u32): bool {
+  pAdd = true; pLeaf = d + 1; pLen = <i32>nodeLen(n);
+  return paint(fib, nodeKey(n), nodeLen(n));
+}
+
+/** Destination d stopped qualifying: its entries go to the next less specific qualifying one. */
+function fib6Remove(t: u32, fib: usize, d: u32): bool {
+  let n = destGet(d, DEST_NODE);
+  let key = nodeKey(n);
+  let len = nodeLen(n);
+  let repl: u32 = 0;
+  if (len > 0) {
+    let q = trieLpm(t, key, len - 1, pQual);
+    if (q != NIL) repl = q + 1;
+  }
+  pAdd = false; pOld = d + 1; pRepl = repl;
+  return paint(fib, key, len);
+}
+
+/** Keeps the structure in step with a state change of destination d (called by destSetState). */
+export function fib6StateChanged(t: u32, d: u32, was: u32, now: u32): void {
+  for (let v: u32 = 0; v < 2; v++) {
+    let fib = <usize>tableGet(t, TABLE_FIB6 + v);
+    if (fib == 0) continue;
+    let q: u32 = 1 << v;
+    let a = qualifies(was, q), b = qualifies(now, q);
+    if (a == b) continue;
+    pQual = q;
+    let ok = b ? fib6Add(fib, d, destGet(d, DEST_NODE)) : fib6Remove(t, fib, d);
+    if (!ok) fib6FreeView(t, v);
+  }
+  // the multicast view's structure follows its own count: built at the threshold (d included: its node
+  // state is already set), again every 64K after a failed build, freed below a quarter
+  let m0 = qualifies(was, 2), m1 = qualifies(now, 2);
+  if (m0 == m1) return;
+  let m = tableGet(t, TABLE_MDESTS) + (m1 ? 1 : -1);
+  tableSet(t, TABLE_MDESTS, m);
+  if (m1) { if (m == fib6MinDests || (m > fib6MinDests && (m & 0xffff) == 0)) fib6Build(t, 1); }
+  else if (m < (fib6MinDests >>> 2)) fib6FreeView(t, 1);
+}
+
+/** Paints every qualifying destination under node n (pre-order); false if memory ran out. */
+function buildBelow(fib: usize, n: u32): bool {
+  if (n == NIL) return true;
+  let d = nodeDest(n);
+  if (d != NIL && qualifies(nodeState(n), pQual) && !fib6Add(fib, d, n)) return false;
+  return buildBelow(fib, nodeChild(n, 0)) && buildBelow(fib, nodeChild(n, 1));
+}
+
+/** Builds table t's structure when it is an IPv6 table with FIB6_MIN_DESTS destinations and none yet. */
+export function fib6MaybeBuild(t: u32): void {
+  if (tableGet(t, TABLE_FIB6) != 0 || tableGet(t, TABLE_FAMILY) != 6) return;
+  let dests = tableGet(t, TABLE_DESTS);
+  // at the threshold, and again at every 64K destinations after a build failed for lack of memory
+  if (dests != fib6MinDests && (dests < fib6MinDests || (dests & 0xffff) != 0)) return;
+  fib6Build(t, 0);
+}
+
+/** Builds table t's structure of `view` from the trie (an IPv6 table without one); dropped if memory runs out. */
+function fib6Build(t: u32, view: u32): void {
+  if (tableGet(t, TABLE_FIB6 + view) != 0 || tableGet(t, TABLE_FAMILY) != 6) return;
+  let fib = allocFib();
+  if (fib == 0) return;
+  tableSet(t, TABLE_FIB6 + view, <u32>fib);
+  pQual = 1 << view;
+  if (!buildBelow(fib, tableGet(t, TABLE_ROOT))) fib6FreeView(t, view);
+}
+
+/** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */
+export function fib6MaybeFree(t: u32): void {
+  if (tableGet(t, TABLE_FIB6) != 0 && tableGet(t, TABLE_DESTS) < (fib6MinDests >>> 2)) fib6FreeView(t, 0);
+}
+
+// ── lookups ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** The leaf for the address at `key` (4 words, MS first) in the structure at fib (0 = no route). */
+// @ts-ignore: decorator
+@inline function fib6Leaf(fib: usize, key: usize): u32 {
+  let w = load<u32>(key);
+  let e = load<u32>(fib + (<usize>(w >>> 16) << 2));
+  // bytes 2.. of the address, most significant first (each key word is stored little-endian)
+  let j: usize = 2;
+  while ((e & CHILD) != 0) {
+    let p = <usize>(e & ~CHILD) << 3;
+    let idx = <u32>load<u8>(key + ((j & ~3) | (3 - (j & 3))));
+    let wi = <usize>(idx >> 6);
+    let k = <u32>load<u8>(p + N_COUNTS + wi) + <u32>popcnt(load<u64>(p + (wi << 3)) << <u64>(63 - (idx & 63)));
+    e = load<u32>(p + N_RUNS - 4 + (<usize>k << 2));
+    j++;
+  }
+  return e;
+}
+
+/** One step down: the entry of node entry e (a child) for byte j of the address at key. */
+// @ts-ignore: decorator
+@inline function step(e: u32, key: usize, j: usize): u32 {
+  let p = <usize>(e & ~CHILD) << 3;
+  let idx = <u32>load<u8>(key + ((j & ~3) | (3 - (j & 3))));
+  let wi = <usize>(idx >> 6);
+  let k = <u32>load<u8>(p + N_COUNTS + wi) + <u32>popcnt(load<u64>(p + (wi << 3)) << <u64>(63 - (idx & 63)));
+  return load<u32>(p + N_RUNS - 4 + (<usize>k << 2));
+}
+
+/**
+ * Batch lookup of n addresses (4 words each from inp) → dest slots or NIL at out; returns the hits. Four
+ * lookups go down in lockstep so that their independent node loads overlap (memory-level parallelism).
+ */
+export function fib6Batch(fib: usize, inp: usize, out: usize, n: u32): u32 {
+  let hits: u32 = 0;
+  let i: u32 = 0;
+  for (; i + 4 <= n; i += 4) {
+    let a0 = inp + (<usize>i << 4), a1 = a0 + 16, a2 = a0 + 32, a3 = a0 + 48;
+    let e0 = load<u32>(fib + (<usize>(load<u32>(a0) >>> 16) << 2));
+    let e1 = load<u32>(fib + (<usize>(load<u32>(a1) >>> 16) << 2));
+    let e2 = load<u32>(fib + (<usize>(load<u32>(a2) >>> 16) << 2));
+    let e3 = load<u32>(fib + (<usize>(load<u32>(a3) >>> 16) << 2));
+    let j: usize = 2;
+    while (((e0 | e1 | e2 | e3) & CHILD) != 0) {
+      if ((e0 & CHILD) != 0) e0 = step(e0, a0, j);
+      if ((e1 & CHILD) != 0) e1 = step(e1, a1, j);
+      if ((e2 & CHILD) != 0) e2 = step(e2, a2, j);
+      if ((e3 & CHILD) != 0) e3 = step(e3, a3, j);
+      j++;
+    }
+    let o = out + (<usize>i << 2);
+    store<u32>(o, e0 - 1); store<u32>(o, e1 - 1, 4); store<u32>(o, e2 - 1, 8); store<u32>(o, e3 - 1, 12);
+    hits += <u32>(e0 != 0) + <u32>(e1 != 0) + <u32>(e2 != 0) + <u32>(e3 != 0);
+  }
+  for (; i < n; i++) {
+    let d = fib6Leaf(fib, inp + (<usize>i << 4)) - 1;
+    store<u32>(out + (<usize>i << 2), d);
+    if (d != NIL) hits++;
+  }
+  return hits;
+}
+
+/** Most specific qualifying destination for the address at key in the structure at fib, or NIL. */
+// @ts-ignore: decorator
+@inline export function fib6Lookup(fib: usize, key: usize): u32 { return fib6Leaf(fib, key) - 1; }
+
+/**
+ * The qualifying destination (key, len) when the structure can tell, else NIL (the caller asks the
+ * trie). Derivation as fibExact: the prefix of length len covering the key's address is unique, so when
+ * the most specific qualifying destination there has length len, it is (key, len).
+ */
+export function fib6Exact(fib: usize, key: usize, len: u32): u32 {
+  let e = fib6Leaf(fib, key);
+  return e != 0 && nodeLen(destGet(e - 1, DEST_NODE)) == len ? e - 1 : NIL;
+}
+
+/** Bytes held by IPv6 forwarding structures (level-1 blocks and arena pages). */
+export function fib6Bytes(): f64 {
+  return <f64>fib6BlocksInUse * <f64>(BLOCK_PAGES << 16) + <f64>fib6PagesInUse * 65536.0;
+}
+
+/** Bytes of table t's structure of `view`: level 1, header page and node bytes in use (0 = none). */
+export function fib6TableBytes(t: u32, view: u32): f64 {
+  let fib = <usize>tableGet(t, TABLE_FIB6 + view);
+  if (fib == 0) return 0;
+  return <f64>(L1_BYTES + 65536) + <f64>load<u32>(hdr(fib) + H_NODE_BYTES);
+}
+
+/**
+ * Debug check: the structure of table t answers as the view-0 trie walk at the first, middle and last
+ * address of prefix (key, len). True when it agrees (or there is no structure).
+ */
+export function fib6Agrees(t: u32, key: usize, len: u32): bool {
+  for (let v: u32 = 0; v < 2; v++) if (!agreesIn(t, v, key, len)) return false;
+  return true;
+}
+
+function agreesIn(t: u32, view: u32, key: usize, len: u32): bool {
+  let fib = <usize>tableGet(t, TABLE_FIB6 + view);
+  if (fib == 0) return true;
+  for (let k: u32 = 0; k < 3; k++) {
+    for (let w: u32 = 0; w < 4; w++) {
+      let keep = <i32>len - <i32>(w * 32);
+      let host: u32 = keep <= 0 ? 0xffffffff : keep >= 32 ? 0 : 0xffffffff >>> <u32>keep;
+      let v = load<u32>(key + (<usize>w << 2)) & ~host;
+      if (k == 2) v |= host;                                                    // last address
+      else if (k == 1 && len < 128 && (len >> 5) == w) v |= 0x80000000 >>> (len & 31);   // middle
+      store<u32>(ADDR + (<usize>w << 2), v);
+    }
+    if (fib6Lookup(fib, ADDR) != trieLpm(t, ADDR, 128, 1 << view)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,289 @@
+// Differential tests of the IPv6 unicast forwarding structure (assembly/fib6.ts) against the naive
+// reference trie (test/reference/trie-model.ts): seeded random IPv6 sets (realistic length mix, nested
+// chains down to /128) and the real tier-1 IPv6 table. Covers the build at the threshold, churn while
+// built (state flips, removals, new destinations, the default route), the free below a quarter of the
+// threshold and the build again, the drop when a node allocation fails (test hook fib6FailAfter), exact
+// finds, the multicast view's own structure (built from the threshold of view-1 destinations), and the
+// memory per prefix. The debug invariants compare the structure with the trie at the first,
+// middle and last address of every prefix.
+import { describe, expect, it, beforeAll, afterEach } from 'vitest';
+import { loadCoreSync, Core } from '../../src/core.js';
+import { CoreTable } from '../../src/coretable.js';
+import { formatPrefix } from '../../src/address.js';
+import { RefTrie, RefDest } from '../reference/trie-model.js';
+import { mulberry32, randomPrefixes, probes, PrefixSet } from '../helpers/random.js';
+import { readPrefixFile } from '../helpers/prefixfile.js';
+import { dataFile, missingData } from '../helpers/data.js';
+
+let core: Core;
+beforeAll(() => { core = loadCoreSync('debug'); });
+afterEach(() => { core.x.fib6Threshold(0); core.x.fib6FailAfter(0); });
+
+const VIEW_U = 1, VIEW_M = 2, LIVE = 0x200, HELD = 0x100;
+const STATES = [0, VIEW_U | LIVE, VIEW_M | LIVE, VIEW_U | VIEW_M | LIVE, HELD, VIEW_U | LIVE | HELD];
+
+/** Loads a prefix set into a core IPv6 table and the reference; random states (mostly unicast-live). */
+function buildBoth(set: PrefixSet, seed: number) {
+  const table = new CoreTable(core, 6);
+  const ref = new RefTrie(6);
+  const rnd = mulberry32(seed ^ 0x5bd1e995);
+  const idOf = new Map<RefDest, number>();
+  for (let i = 0; i < set.count; i++) {
+    const text = formatPrefix(6, set.keys, i * 4, set.lens[i]);
+    const { destId } = table.ensureDest(text);
+    const d = ref.insert(set.keys, i * 4, set.lens[i]);
+    idOf.set(d, destId);
+    const r = rnd() % 10;
+    const state = r < 6 ? (VIEW_U | LIVE) : r < 7 ? (VIEW_M | LIVE) : r < 8 ? (VIEW_U | VIEW_M | LIVE) : r < 9 ? HELD : 0;
+    d.state = state;
+    table.setDestState(destId, state);
+  }
+  return { table, ref, idOf };
+}
+
+/** Batch and single view-0 lookups agree with the reference (and view 1 still with the trie walk). */
+function agree(table: CoreTable, ref: RefTrie, idOf: Map<RefDest, number>, set: PrefixSet, seed: number, n: number,
+  invariants = true) {
+  if (invariants) expect(table.checkInvariants(), `seed ${seed}: invariants`).toBe(0);
+  const addrs = probes(seed, set, n), out = new Int32Array(n), outM = new Int32Array(n);
+  table.lookupBatch(addrs, out, 0);
+  table.lookupBatch(addrs, outM, 1);
+  for (let i = 0; i < n; i++) {
+    const r = ref.lpm(addrs, i * 4, 128, VIEW_U);
+    const want = r ? idOf.get(r)! : -1;
+    const single = i % 7 === 0 ? table.lookup6(addrs, i * 4) : want;
+    const rm = ref.lpm(addrs, i * 4, 128, VIEW_M);
+    const wantM = rm ? idOf.get(rm)! : -1;
+    if (out[i] !== want || single !== want || outM[i] !== wantM) {
+      expect([out[i], single, outM[i]], `seed ${seed}: ${formatPrefix(6, addrs, i * 4, 128)} → ${r?.prefix}`)
+        .toEqual([want, want, wantM]);
+    }
+  }
+}
+
+/** Exact finds (destFind asks the structure first) agree with the reference for every prefix of the set. */
+function exactAgree(table: CoreTable, ref: RefTrie, idOf: Map<RefDest, number>, set: PrefixSet, step = 1) {
+  for (let i = 0; i < set.count; i += step) {
+    const text = formatPrefix(6, set.keys, i * 4, set.lens[i]);
+    const r = ref.get(set.keys, i * 4, set.lens[i]);
+    const got = table.findDest(text);
+    if (got !== (r ? idOf.get(r) : undefined)) expect(got, `exact ${text}`).toBe(r ? idOf.get(r) : undefined);
+  }
+}
+
+/** Flips states, removes and re-adds destinations, as the IPv4 structure's test does. */
+function churn(table: CoreTable, ref: RefTrie, idOf: Map<RefDest, number>, dests: RefDest[], rnd: () => number,
+  round: number, flips: number, removes: number) {
+  for (let j = 0; j < flips; j++) {
+    const d = dests[rnd() % dests.length];
+    if (!idOf.has(d) || ref.get(d.words, 0, d.len) !== d) continue;
+    const st = STATES[rnd() % STATES.length];
+    d.state = st;
+    table.setDestState(idOf.get(d)!, st);
+  }
+  if (round % 2 === 0) {
+    for (let j = 0; j < removes; j++) {
+      const d = dests[rnd() % dests.length];
+      if (!idOf.has(d) || ref.get(d.words, 0, d.len) !== d) continue;
+      table.removeDest(idOf.get(d)!);
+      ref.remove(d);
+      idOf.delete(d);
+    }
+  } else {
+    for (let k = 0; k < dests.length; k++) {
+      const d = dests[k];
+      if (idOf.has(d)) continue;
+      const again = ref.insert(d.words, 0, d.len);
+      const { destId } = table.ensureDest(d.prefix);
+      again.state = VIEW_U | LIVE;
+      table.setDestState(destId, again.state);
+      idOf.set(again, destId);
+      dests[k] = again;
+    }
+  }
+}
+
+describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', () => {
+  it('is built at the threshold and follows state changes, removals, new destinations and the default route', () => {
+    const set = randomPrefixes(61, 6, 30_000);
+    const { table, ref, idOf } = buildBoth(set, 61);
+    expect(table.destCount).toBeGreaterThanOrEqual(16_384);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    expect(core.x.tableHasFib(table.t)).toBe(0);   // the IPv4 structure's flag is its own
+    agree(table, ref, idOf, set, 1, 20_000);
+    exactAgree(table, ref, idOf, set, 3);
+    const rnd = mulberry32(62);
+    const dests = ref.ordered(0);
+    for (let round = 0; round < 8; round++) {
+      churn(table, ref, idOf, dests, rnd, round, 3_000, 500);
+      expect(core.x.tableHasFib6(table.t, 0), `round ${round}`).toBe(1);
+      agree(table, ref, idOf, set, 10 + round, 4_000, round % 3 === 0);
+    }
+    exactAgree(table, ref, idOf, set, 2);
+    // the default route covers every miss once it is live, and leaves again
+    const def = table.ensureDest('::/0').destId;
+    table.setDestState(def, VIEW_U | LIVE);
+    const d0 = ref.insert([0, 0, 0, 0], 0, 0);
+    d0.state = VIEW_U | LIVE;
+    idOf.set(d0, def);
+    agree(table, ref, idOf, set, 40, 8_000);
+    table.setDestState(def, 0);
+    d0.state = 0;
+    agree(table, ref, idOf, set, 41, 8_000);
+    const bytes = core.x.fib6MemoryBytes() as number;
+    expect(bytes).toBeGreaterThanOrEqual(5 * 65536);
+    table.free();
+    expect(core.x.fib6MemoryBytes()).toBeLessThan(bytes);   // the structure went back to the free lists
+  });
+
+  it('keeps deep prefixes (to /128) and nested chains exact from the first destination (threshold 1)', () => {
+    core.x.fib6Threshold(1);
+    const set = randomPrefixes(71, 6, 6_000, 120);   // 120 chains: every length 0..128 in steps of 1..4
+    const { table, ref, idOf } = buildBoth(set, 71);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 2, 10_000);
+    exactAgree(table, ref, idOf, set);
+    const rnd = mulberry32(72);
+    const dests = ref.ordered(0);
+    for (let round = 0; round < 10; round++) {
+      churn(table, ref, idOf, dests, rnd, round, 1_500, 400);
+      agree(table, ref, idOf, set, 20 + round, 3_000);
+    }
+    exactAgree(table, ref, idOf, set);
+    // remove everything: the structure is freed below a quarter of the threshold (1 → 0 destinations)
+    for (const d of ref.ordered(0)) { table.removeDest(idOf.get(d)!); ref.remove(d); idOf.delete(d); }
+    expect(table.destCount).toBe(0);
+    agree(table, ref, idOf, set, 30, 2_000);
+    table.free();
+  });
+
+  it('is freed when the table shrinks below a quarter of the threshold, and built again at it', () => {
+    core.x.fib6Threshold(4_000);
+    const set = randomPrefixes(81, 6, 6_000);
+    const { table, ref, idOf } = buildBoth(set, 81);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    const all = ref.ordered(0);
+    let i = 0;
+    for (; table.destCount >= 1_000; i++) {
+      table.removeDest(idOf.get(all[i])!);
+      ref.remove(all[i]);
+      idOf.delete(all[i]);
+    }
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(0);
+    agree(table, ref, idOf, set, 50, 10_000);
+    for (let j = 0; j < i; j++) {
+      const again = ref.insert(all[j].words, 0, all[j].len);
+      again.state = VIEW_U | LIVE;
+      const { destId } = table.ensureDest(all[j].prefix);
+      table.setDestState(destId, again.state);
+      idOf.set(again, destId);
+    }
+    expect(table.destCount).toBeGreaterThanOrEqual(4_000);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 51, 10_000);
+    table.free();
+  });
+
+  it('is dropped when memory runs out while kept in step or while built; lookups stay exact', () => {
+    core.x.fib6Threshold(2_000);
+    const set = randomPrefixes(91, 6, 5_000);
+    const { table, ref, idOf } = buildBoth(set, 91);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    const rnd = mulberry32(92);
+    const dests = ref.ordered(0);
+    // fail a node allocation a few hundred allocations into the churn
+    core.x.fib6FailAfter(300);
+    for (let round = 0; round < 6 && core.x.tableHasFib6(table.t, 0) === 1; round++) {
+      churn(table, ref, idOf, dests, rnd, round, 2_000, 300);
+    }
+    expect(core.x.tableHasFib6(table.t, 0), 'dropped after the failed allocation').toBe(0);
+    agree(table, ref, idOf, set, 60, 10_000);
+    exactAgree(table, ref, idOf, set, 2);
+    table.free();
+    // a build that runs out of memory leaves no structure, and the table answers from the trie
+    core.x.fib6FailAfter(50);
+    const b = buildBoth(set, 93);
+    expect(core.x.tableHasFib6(b.table.t, 0)).toBe(0);
+    agree(b.table, b.ref, b.idOf, set, 61, 10_000);
+    b.table.free();
+  });
+
+  it('keeps a structure for the multicast view from the threshold of view-1 destinations, and frees it below', () => {
+    core.x.fib6Threshold(2_000);
+    const set = randomPrefixes(111, 6, 12_000, 30);
+    const { table, ref, idOf } = buildBoth(set, 111);
+    // about 20 % of the destinations qualify in view 1 (buildBoth's mix): over the threshold
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(1);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 5, 10_000);
+    const rnd = mulberry32(112);
+    const dests = ref.ordered(0);
+    for (let round = 0; round < 6; round++) {
+      churn(table, ref, idOf, dests, rnd, round, 2_000, 400);
+      agree(table, ref, idOf, set, 70 + round, 3_000);
+    }
+    // take view 1 away from all but a few hundred destinations: the multicast structure is freed
+    let kept = 0;
+    for (const d of ref.ordered(VIEW_M)) {
+      if (kept++ < 300) continue;
+      d.state &= ~VIEW_M;
+      table.setDestState(idOf.get(d)!, d.state);
+    }
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(0);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 80, 5_000);
+    // and give it back: built again at the threshold
+    for (const d of ref.ordered(0)) {
+      if ((d.state & VIEW_M) !== 0 || rnd() % 3 === 0) continue;
+      d.state |= VIEW_M | LIVE;
+      table.setDestState(idOf.get(d)!, d.state);
+    }
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(1);
+    agree(table, ref, idOf, set, 81, 5_000);
+    // a failed allocation drops only the multicast view's structure when only it changes
+    core.x.fib6FailAfter(1);
+    for (const d of ref.ordered(VIEW_M)) {
+      if ((d.state & VIEW_U) !== 0) continue;
+      d.state &= ~VIEW_M;
+      table.setDestState(idOf.get(d)!, d.state);
+      if (core.x.tableHasFib6(table.t, 1) === 0) break;
+    }
+    expect(core.x.tableHasFib6(table.t, 1)).toBe(0);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 82, 5_000);
+    table.free();
+  });
+
+  it('stays out of IPv4 tables and small IPv6 tables', () => {
+    const small = randomPrefixes(95, 6, 3_000);
+    const a = buildBoth(small, 95);
+    expect(core.x.tableHasFib6(a.table.t, 0)).toBe(0);
+    a.table.free();
+    core.x.fib6Threshold(1);
+    const v4 = new CoreTable(core, 4);
+    v4.setDestState(v4.ensureDest('10.0.0.0/8').destId, VIEW_U | LIVE);
+    expect(core.x.tableHasFib6(v4.t, 0)).toBe(0);
+    expect(core.x.tableHasFib6(v4.t, 1)).toBe(0);
+    v4.free();
+  });
+
+  it('agrees with the trie on the real tier-1 IPv6 table, well under 30 bytes per prefix', async (ctx) => {
+    const file = dataFile('tier1-ipv6.txt.gz');
+    if (!file) { console.warn(missingData('tier1-ipv6.txt.gz')); ctx.skip(); return; }
+    const set = await readPrefixFile(file, 6);
+    const { table, ref, idOf } = buildBoth(set, 101);
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    agree(table, ref, idOf, set, 3, 60_000);
+    exactAgree(table, ref, idOf, set, 5);
+    const bytes = core.x.fib6TableBytesX(table.t, 0) as number;
+    const perPrefix = bytes / table.destCount;
+    console.log(`fib6: tier-1 IPv6 ${table.destCount} prefixes, structure ${(bytes / 1048576).toFixed(2)} MiB, ${perPrefix.toFixed(1)} B/prefix`);
+    expect(perPrefix).toBeLessThan(30);
+    const rnd = mulberry32(102);
+    const dests = ref.ordered(0);
+    churn(table, ref, idOf, dests, rnd, 0, 20_000, 5_000);
+    churn(table, ref, idOf, dests, rnd, 1, 20_000, 0);
+    agree(table, ref, idOf, set, 4, 30_000);
+    table.free();
+  }, 300_000);
+});
