@@ -77,8 +77,9 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   const table = new CoreTable(core, family);
   table.insertBatch(set.keys, set.lens, N, destIds, LIVE_UCAST);
   const nodes = table.nodeCount, dests = table.destCount;
-  // the unicast forwarding structure (IPv4 tables from 16,384 destinations) counts too; this is the only table
-  const fibBytes = core.x.fibMemoryBytes();
+  // the unicast forwarding structure (tables from 16,384 destinations) counts too: for IPv4 the process's
+  // (this is the only IPv4 table), for IPv6 this table's nodes in use (fib6.ts)
+  const fibBytes = family === 4 ? core.x.fibMemoryBytes() : core.x.fib6TableBytesX(table.t, 0);
   const usedBytes = nodes * core.k.NODE_WORDS * 4 + dests * core.k.DEST_WORDS * 4 + fibBytes;
   const heapBefore = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   const ref = new RefTrie(family);
