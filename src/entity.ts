@@ -31,6 +31,7 @@ import * as notify from './rtmv2/notify.js';
 import * as lists from './rtmv2/lists.js';
 import * as batch from './rtmv2/batch.js';
 
+/** @internal */
 export { entityInfoOf } from './rtmv2/entities.js';
 
 /** The part of EntityLike the core-semantics layer implements (the dynamics layer adds the rest). */
@@ -47,7 +48,7 @@ export class Entity implements CoreEntityLike {
   readonly profile: RegnProfile;
   readonly info: EntityInfo;
   readonly family: Family;
-  /** Entity slot in the core. */
+  /** @internal Entity slot in the core. */
   readonly slot: number;
   readonly protocolId: number;
   readonly instanceId: number;
@@ -74,7 +75,7 @@ export class Entity implements CoreEntityLike {
   }
 
   get isRegistered(): boolean { return this.cx.registered && !this.cx.inst.isClosed; }
-  /** Called when the instance closes. */
+  /** @internal Called when the instance closes. */
   markGone(): void { entities.markGone(this.cx); }
   /** References this entity holds on a handle (tests and diagnostics). */
   refCount(h: number): number { return refs.refCount(this.cx, h); }
@@ -90,11 +91,16 @@ export class Entity implements CoreEntityLike {
   getEntityInfo(entity: EntityHandle): EntityInfo { return entities.getEntityInfo(this.cx, entity); }
   /** RtmReleaseEntityInfo: there are no handles inside; validates the registration only. */
   releaseEntityInfo(info: EntityInfo): void { entities.releaseEntityInfo(this.cx, info); }
-  /** Releases what this entity holds in the JS-side modules (enumerations, locks, opaque values, blocking); for deregister(). */
+  /** @internal Releases what this entity holds in the JS-side modules (enumerations, locks, opaque values, blocking); for deregister(). */
   dynamicsCleanup(): void { entities.cleanup(this.cx); }
 
   // ── routes (§8.5, §8.6.4–8.6.5): src/rtmv2/routes.ts ──────────────────────────────────────────────────
-  /** RtmAddRouteToDest (spec §8.5.1, §7.2). */
+  /**
+   * RtmAddRouteToDest (spec §8.5.1, §7.2). The result's `handle` is typed as present when a handle is
+   * always returned: `returnHandle` omitted or true, or an update by handle (`route`).
+   */
+  addRouteToDest(o: AddRouteOptions & ({ returnHandle?: true } | { route: RouteHandle })): AddRouteResult & { readonly handle: RouteHandle };
+  addRouteToDest(o: AddRouteOptions): AddRouteResult;
   addRouteToDest(o: AddRouteOptions): AddRouteResult { return routes.addRouteToDest(this.cx, o); }
   /** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
   deleteRouteToDest(route: RouteHandle): number { return routes.deleteRouteToDest(this.cx, route); }
@@ -106,7 +112,12 @@ export class Entity implements CoreEntityLike {
   releaseRoutes(hs: readonly RouteHandle[]): void { routes.releaseRoutes(this.cx, hs); }
   /** RtmIsBestRoute: views in which the route is best (0 for deleted or held routes). */
   isBestRoute(route: RouteHandle): number { return routes.isBestRoute(this.cx, route); }
-  /** RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria. */
+  /**
+   * RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria; undefined if
+   * none. A found route's `handle` is typed as present when `returnHandle` is omitted or true.
+   */
+  getExactMatchRoute(o: ExactMatchRouteOptions & { returnHandle?: true }): (ExactMatchRouteResult & { readonly handle: RouteHandle }) | undefined;
+  getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined;
   getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined { return routes.getExactMatchRoute(this.cx, o); }
 
   // ── destinations (§8.4, §8.5.3, §8.6.1–8.6.3): src/rtmv2/dests.ts ────────────────────────────────────
@@ -126,7 +137,13 @@ export class Entity implements CoreEntityLike {
   holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void { dests.holdDestination(this.cx, o); }
 
   // ── next hops (§8.7): src/rtmv2/nexthops.ts ────────────────────────────────────────────────────────────
-  /** RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. */
+  /**
+   * RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. The
+   * result's `handle` is typed as present when a handle is always returned: `returnHandle` omitted or
+   * true, or an update by handle (`nextHop`).
+   */
+  addNextHop(o: AddNextHopOptions & ({ returnHandle?: true } | { nextHop: NextHopHandle })): AddNextHopResult & { readonly handle: NextHopHandle };
+  addNextHop(o: AddNextHopOptions): AddNextHopResult;
   addNextHop(o: AddNextHopOptions): AddNextHopResult { return nexthops.addNextHop(this.cx, o); }
   /** RtmFindNextHop in the caller's list; undefined if absent. */
   findNextHop(o: NextHopIdentity): FindNextHopResult | undefined { return nexthops.findNextHop(this.cx, o); }

@@ -23,7 +23,7 @@ export interface RouteSummary {
   readonly nextHops: readonly string[];
 }
 
-/** What a Table needs of its instance. */
+/** @internal What a Table needs of its instance. */
 export interface TableContext {
   readonly core: Core;
   /** The family's trie-level table in the core. */
@@ -63,8 +63,9 @@ const NOT_FOUND = 1168;
 
 /** Fast paths of one family's table (not in RTMv2): lookups that allocate nothing unless noted. */
 export class Table {
-  /** The trie-level table in the core. */
+  /** @internal The trie-level table in the core. */
   readonly core: CoreTable;
+  /** The address family of the table: 4 or 6. */
   readonly family: Family;
   private readonly ctx: TableContext;
   private readonly t: number;
@@ -78,6 +79,7 @@ export class Table {
   /** The writer of this table's forwarding snapshot (made by the first publish). */
   private publisher: Publisher | undefined;
 
+  /** @internal (an Rtm makes its two tables) */
   constructor(ctx: TableContext) {
     this.ctx = ctx;
     this.core = ctx.table;
@@ -236,7 +238,7 @@ function destIdArg(destId: unknown, view: unknown, op: string): void {
   }
 }
 
-/** Reads route slot r into a RouteSummary (no references taken). Allocates. */
+/** @internal Reads route slot r into a RouteSummary (no references taken). Allocates. */
 export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): RouteSummary {
   const rp = c.x.recordPtr;
   const base = rp(L.SLAB_ROUTE, r) >>> 2;
@@ -260,7 +262,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): R
   };
 }
 
-/** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
+/** @internal The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
 export function nextHopAddressOf(c: Core, L: Layout, family: Family, h: number): string {
   const base = c.x.recordPtr(L.SLAB_NEXTHOP, h) >>> 2;
   const u = c.u32();

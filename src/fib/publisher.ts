@@ -53,6 +53,7 @@ class Snapshot implements FibSnapshot {
 
 interface Region { off: number; words: number }
 
+/** @internal The writer of one table's snapshot (Table.publish makes it on first use). */
 export class Publisher {
   readonly snapshot: Snapshot;
   private readonly core: Core;
