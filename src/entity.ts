@@ -43,16 +43,32 @@ export type CoreEntityLike = Pick<EntityLike,
   'findNextHop' | 'deleteNextHop' | 'getNextHopPointer' | 'releaseRoutes' | 'releaseDests' | 'releaseNextHops' |
   'referenceHandles'>;
 
+/**
+ * One registration with an RTM instance (RTM_ENTITY_HANDLE), made by {@link Rtm.registerEntity}. Every
+ * RTMv2 function whose first parameter is the registration handle is a method here, named without `Rtm`
+ * in camelCase; C parameter lists are one options object and out-parameters the returned value. Lookups
+ * that find nothing return `undefined`; any other failure throws {@link RtmError} with the RTMv2 error
+ * name and leaves the table as it was. Every handle returned carries one reference for this entity,
+ * released with the matching `release*` method.
+ */
 export class Entity implements CoreEntityLike {
+  /** The registration handle (RtmRegHandle), which is also the entity's handle. */
   readonly handle: EntityHandle;
+  /** RTM_REGN_PROFILE: what the instance grants this registration. */
   readonly profile: RegnProfile;
+  /** RTM_ENTITY_INFO: the identity it registered with. */
   readonly info: EntityInfo;
+  /** The address family of its table: 4 or 6. */
   readonly family: Family;
   /** @internal Entity slot in the core. */
   readonly slot: number;
+  /** EntityProtocolId of its identity (PROTO_IP_*). */
   readonly protocolId: number;
+  /** EntityInstanceId of its identity. */
   readonly instanceId: number;
+  /** The event callback given at registration (RTM_EVENT_CALLBACK), if any. */
   readonly onEvent: EventCallback | undefined;
+  /** The methods it exported at registration (RtmInvokeMethod targets). */
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */
   readonly opaqueSlot: number;
@@ -74,6 +90,7 @@ export class Entity implements CoreEntityLike {
     this.opaqueSlot = cx.opaqueSlot;
   }
 
+  /** False once deregistered or once its instance closed. */
   get isRegistered(): boolean { return this.cx.registered && !this.cx.inst.isClosed; }
   /** @internal Called when the instance closes. */
   markGone(): void { entities.markGone(this.cx); }
@@ -99,7 +116,10 @@ export class Entity implements CoreEntityLike {
    * RtmAddRouteToDest (spec §8.5.1, §7.2). The result's `handle` is typed as present when a handle is
    * always returned: `returnHandle` omitted or true, or an update by handle (`route`).
    */
-  addRouteToDest(o: AddRouteOptions & ({ returnHandle?: true } | { route: RouteHandle })): AddRouteResult & { readonly handle: RouteHandle };
+  addRouteToDest(o: AddRouteOptions & ({ returnHandle?: true } | { route: RouteHandle })): AddRouteResult & {
+    /** The route, referenced (or the given `route`). */
+    readonly handle: RouteHandle;
+  };
   addRouteToDest(o: AddRouteOptions): AddRouteResult;
   addRouteToDest(o: AddRouteOptions): AddRouteResult { return routes.addRouteToDest(this.cx, o); }
   /** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
@@ -116,7 +136,10 @@ export class Entity implements CoreEntityLike {
    * RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria; undefined if
    * none. A found route's `handle` is typed as present when `returnHandle` is omitted or true.
    */
-  getExactMatchRoute(o: ExactMatchRouteOptions & { returnHandle?: true }): (ExactMatchRouteResult & { readonly handle: RouteHandle }) | undefined;
+  getExactMatchRoute(o: ExactMatchRouteOptions & { returnHandle?: true }): (ExactMatchRouteResult & {
+    /** The route, referenced. */
+    readonly handle: RouteHandle;
+  }) | undefined;
   getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined;
   getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined { return routes.getExactMatchRoute(this.cx, o); }
 
@@ -142,7 +165,10 @@ export class Entity implements CoreEntityLike {
    * result's `handle` is typed as present when a handle is always returned: `returnHandle` omitted or
    * true, or an update by handle (`nextHop`).
    */
-  addNextHop(o: AddNextHopOptions & ({ returnHandle?: true } | { nextHop: NextHopHandle })): AddNextHopResult & { readonly handle: NextHopHandle };
+  addNextHop(o: AddNextHopOptions & ({ returnHandle?: true } | { nextHop: NextHopHandle })): AddNextHopResult & {
+    /** The next hop, referenced (or the given `nextHop`). */
+    readonly handle: NextHopHandle;
+  };
   addNextHop(o: AddNextHopOptions): AddNextHopResult;
   addNextHop(o: AddNextHopOptions): AddNextHopResult { return nexthops.addNextHop(this.cx, o); }
   /** RtmFindNextHop in the caller's list; undefined if absent. */

@@ -14,10 +14,15 @@ import { Publisher, type FibSnapshot } from './fib/publisher.js';
 
 /** The best route of a destination as `lookup` reports it. */
 export interface RouteSummary {
+  /** The route (no reference taken). */
   readonly handle: RouteHandle;
+  /** Its owner entity (no reference taken). */
   readonly owner: EntityHandle;
+  /** The owner's EntityProtocolId. */
   readonly protocolId: number;
+  /** PrefInfo.Preference. */
   readonly preference: number;
+  /** PrefInfo.Metric. */
   readonly metric: number;
   /** Next-hop addresses ('10.0.0.1', or 'addr/len' for a prefix next hop). */
   readonly nextHops: readonly string[];
@@ -41,10 +46,13 @@ export const BEST_ROUTE = 0;
 export const BEST_OWNER = 1;
 /** Protocol id of the owner. */
 export const BEST_PROTOCOL = 2;
+/** Preference of the route. */
 export const BEST_PREFERENCE = 3;
+/** Metric of the route. */
 export const BEST_METRIC = 4;
 /** Route flags (RTM_ROUTE_FLAGS_*, 16 bits). */
 export const BEST_FLAGS = 5;
+/** Number of next hops of the route. */
 export const BEST_NEXTHOP_COUNT = 6;
 /** Handle of the first next hop (0 when the route has none). */
 export const BEST_NEXTHOP = 7;
@@ -98,7 +106,14 @@ export class Table {
    * host-order number) → `{ destId, prefix, route }`, or undefined. Allocates the result.
    * @throws RtmError ERROR_INVALID_PARAMETER (malformed address), ERROR_INVALID_HANDLE (closed instance)
    */
-  lookup(address: string | number, view = 0): { destId: number; prefix: string; route: RouteSummary } | undefined {
+  lookup(address: string | number, view = 0): {
+    /** The destination's id (see lookupId). */
+    destId: number;
+    /** Its prefix ('10.0.0.0/8'). */
+    prefix: string;
+    /** Its best route in `view`. */
+    route: RouteSummary;
+  } | undefined {
     this.ctx.usable('lookup');
     if (view !== 0 && view !== 1) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `view must be 0 or 1, got ${fmt(view)}`);
     let destId: number;

@@ -9,7 +9,16 @@ export type CoreBuild = 'debug' | 'release';
  * `WebAssembly.Module` where the program's libraries declare it (lib "DOM", or Node types that do), else
  * `never`: a Node project compiled without the DOM library can still name WasmSource.
  */
-export type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never[]) => infer M } } ? M : never;
+export type WasmModule = typeof globalThis extends {
+  /** The WebAssembly namespace, where the program's libraries declare it. */
+  WebAssembly: {
+    /** Its Module class. */
+    Module: {
+      /** What `new WebAssembly.Module(bytes)` makes. */
+      prototype: infer M;
+    };
+  };
+} ? M : never;
 
 /**
  * Where the core comes from (`Rtm.create({ wasm })`): a URL (string or URL; in Node a string may also be a

@@ -87,7 +87,12 @@ export function ipv4NetAddress(addr: Ipv4Input, len: number): RTM_NET_ADDRESS {
 }
 
 /** Host-order address and length of an IPv4 RTM_NET_ADDRESS (family not checked). Allocates the result. */
-export function ipv4FromNetAddress(na: RTM_NET_ADDRESS): { addr: number; len: number } {
+export function ipv4FromNetAddress(na: RTM_NET_ADDRESS): {
+  /** The IPv4 address, host order. */
+  addr: number;
+  /** NumBits. */
+  len: number;
+} {
   return { addr: readIpv4(na), len: na.NumBits };
 }
 
