@@ -28,7 +28,7 @@ export const STATUS = {
   ERROR_BUSY: 170,
   /** 183: An entity with the same EntityId is registered already. */
   ERROR_ALREADY_EXISTS: 183,
-  /** 234: More items than the output could take (Win32 layer). */
+  /** 234: More than one call returns (Win32 layer; RTMv1's ERROR_MORE_MESSAGES: more messages queued). */
   ERROR_MORE_DATA: 234,
   /** 259: An enumeration or change pull is done. */
   ERROR_NO_MORE_ITEMS: 259,

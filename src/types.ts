@@ -656,7 +656,7 @@ export interface RouteLoadBatch {
   lens: Uint8Array | Uint32Array;
   /** Next-hop handle of each record (the caller's; neighbour and only next hop; 0 = none). */
   nextHops?: Float64Array;
-  /** Preference of each record (default 0: the `defaultPreferences` of the protocol). */
+  /** Preference of each record (default 0). */
   preferences?: Uint32Array;
   /** Metric of each record (default 0). */
   metrics?: Uint32Array;

@@ -110,7 +110,7 @@ export class RTM_DEST_INFO {
   DestHandle: RTM_DEST_HANDLE = 0;
   /** Its prefix. */
   DestAddress = new RTM_NET_ADDRESS();
-  /** When its best route last changed. */
+  /** LastChanged: when a route of the destination last changed (the instance's clock; spec §7.4). */
   LastChanged: FILETIME = 0n;
   /** Views with at least one live route. */
   BelongsToViews: RTM_VIEW_SET = 0;
