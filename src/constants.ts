@@ -5,7 +5,7 @@
 // stay unsigned (0xFFFFFFFF is 4294967295, never -1). Status codes come from the STATUS table of
 // errors.ts and AF_INET/AF_INET6 from address.ts, so each number is written down once. Allocates nothing.
 
-import { STATUS } from './errors.js';
+import { RtmError, STATUS, fmt } from './errors.js';
 
 export { AF_INET, AF_INET6 } from './address.js';
 
@@ -323,21 +323,39 @@ export const PROTO_VENDOR_MS1 = 0x0137;
 /** Protocol-id vendor (bits 29..16 of a protocol id; PROTOCOL_ID) (spec §3.13). */
 export const PROTO_VENDOR_MS2 = 0x3fff;
 
+/**
+ * A number argument of the C macros below: truncated to 32 bits as C would, but never coerced from another
+ * type (a BigInt, a string, an object) — that is RtmError ERROR_INVALID_PARAMETER naming the macro.
+ */
+function macroNumber(x: unknown, op: string, name: string): number {
+  if (typeof x !== 'number') throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be a number, got ${fmt(x)}`);
+  return x;
+}
+/** A count argument of the size macros: an integer in 0..2^32−1, else RtmError ERROR_INVALID_PARAMETER. */
+function macroCount(x: unknown, op: string, name: string): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 0xffffffff) {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be a count, got ${fmt(x)}`);
+  }
+  return x;
+}
+
 /** routprot.h `PROTOCOL_ID(Type, VendorId, ProtocolId)`: the three fields packed into an unsigned u32. */
 export function PROTOCOL_ID(Type: number, VendorId: number, ProtocolId: number): number {
-  return (((Type & 0x03) << 30) | ((VendorId & 0x3fff) << 16) | (ProtocolId & 0xffff)) >>> 0;
+  const t = macroNumber(Type, 'PROTOCOL_ID', 'Type'), v = macroNumber(VendorId, 'PROTOCOL_ID', 'VendorId');
+  const p = macroNumber(ProtocolId, 'PROTOCOL_ID', 'ProtocolId');
+  return (((t & 0x03) << 30) | ((v & 0x3fff) << 16) | (p & 0xffff)) >>> 0;
 }
 /** routprot.h `TYPE_FROM_PROTO_ID(X)`: bits 31..30 (PROTO_TYPE_*). */
 export function TYPE_FROM_PROTO_ID(X: number): number {
-  return (X >>> 30) & 0x03;
+  return (macroNumber(X, 'TYPE_FROM_PROTO_ID', 'X') >>> 30) & 0x03;
 }
 /** routprot.h `VENDOR_FROM_PROTO_ID(X)`: bits 29..16 (PROTO_VENDOR_*). */
 export function VENDOR_FROM_PROTO_ID(X: number): number {
-  return (X >>> 16) & 0x3fff;
+  return (macroNumber(X, 'VENDOR_FROM_PROTO_ID', 'X') >>> 16) & 0x3fff;
 }
 /** routprot.h `PROTO_FROM_PROTO_ID(X)`: bits 15..0 (PROTO_IP_*). */
 export function PROTO_FROM_PROTO_ID(X: number): number {
-  return X & 0xffff;
+  return macroNumber(X, 'PROTO_FROM_PROTO_ID', 'X') & 0xffff;
 }
 
 // Pre-composed ids. PROTOCOL_ID(UCAST, MS0, p) == p, so MS_IP_RIP == PROTO_IP_RIP.
@@ -474,7 +492,7 @@ export const RTM_BASIC_ROUTE_INFO_SIZE = 48;
 
 /** `RTM_SIZE_OF_DEST_INFO(NumViews)`: bytes of an x64 RTM_DEST_INFO with `NumViews` view entries. */
 export function RTM_SIZE_OF_DEST_INFO(NumViews: number): number {
-  return RTM_BASIC_DEST_INFO_SIZE + NumViews * RTM_DEST_VIEW_INFO_SIZE;
+  return RTM_BASIC_DEST_INFO_SIZE + macroCount(NumViews, 'RTM_SIZE_OF_DEST_INFO', 'NumViews') * RTM_DEST_VIEW_INFO_SIZE;
 }
 
 /**
@@ -482,5 +500,5 @@ export function RTM_SIZE_OF_DEST_INFO(NumViews: number): number {
  * undercounts the real structure by 8 bytes (it forgets NumNextHops and its padding; spec §10.3, D-67).
  */
 export function RTM_SIZE_OF_ROUTE_INFO(NumHops: number): number {
-  return RTM_BASIC_ROUTE_INFO_SIZE + NumHops * 8;
+  return RTM_BASIC_ROUTE_INFO_SIZE + macroCount(NumHops, 'RTM_SIZE_OF_ROUTE_INFO', 'NumHops') * 8;
 }

@@ -48,6 +48,7 @@ const NAMES = new Map<number, StatusName>(
 
 /** The Win32 name of a status number (`'ERROR_INVALID_HANDLE'` for 6), or `'STATUS_<n>'` if unknown. */
 export function statusName(status: number): string {
+  if (typeof status !== 'number') throw new RtmError('ERROR_INVALID_PARAMETER', 'statusName', `status must be a number, got ${fmt(status)}`);
   return NAMES.get(status) ?? `STATUS_${status}`;
 }
 

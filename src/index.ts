@@ -20,9 +20,8 @@ export { RtmError, RtmInternalError, STATUS, statusName } from './errors.js';
 export { FibReader } from './fib/reader.js';
 export { LookupPool, LookupPoolError } from './pool/pool.js';
 export { VirtualClock, RealClock } from './clock.js';
-export {
-  parsePrefixInto, parseIPv4, parseIPv6Into, formatPrefix, formatIPv4, formatIPv6, maskWords, AF_INET, AF_INET6,
-} from './address.js';
+export { parsePrefixInto, parseIPv4, parseIPv6Into, formatPrefix, formatIPv4, formatIPv6, maskWords } from './address-api.js';
+export { AF_INET, AF_INET6 } from './address.js';
 export * from './constants.js';
 export { ipv4NetAddress, ipv4FromNetAddress, ipv4MaskFromLen, ipv4LenFromMask } from './win32/macros.js';
 export { openTable, readAll, openUpdates, defaultTablePath, TableFormatError } from './readers/index.js';

@@ -16,7 +16,7 @@ export const U32_MAX = 0xffffffff;
 // ── reading input once ────────────────────────────────────────────────────────────────────────────────
 
 /** An exception raised while reading caller input → ERROR_INVALID_PARAMETER (a core trap stays itself). */
-function unreadable(err: unknown, op: string, what: string): never {
+export function unreadable(err: unknown, op: string, what: string): never {
   if (err instanceof RtmInternalError || err instanceof RtmError) throw err;
   throw new RtmError('ERROR_INVALID_PARAMETER', op, `${what} could not be read`, { cause: err });
 }

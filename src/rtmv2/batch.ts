@@ -86,6 +86,68 @@ function afterCheck(op: string, s: number, i0: number): RtmInternalError {
   return new RtmInternalError(`${op}: chunk at record ${i0} failed with status ${s} after every chunk was validated`);
 }
 
+/** A batch column: its name, the values it has per record, whether it may be left out, its array kind. */
+type Column = readonly [name: string, per: number, optional: boolean, kind: number];
+const LOAD_COLUMNS: readonly Column[] = [
+  ['keys', 4, false, U32], ['lens', 1, false, U8_U32], ['nextHops', 1, true, F64], ['preferences', 1, true, U32],
+  ['metrics', 1, true, U32], ['views', 1, true, U8_U32], ['flags', 1, true, U16_U32],
+];
+const UPDATE_COLUMNS: readonly Column[] = [
+  ['keys', 4, false, U32], ['lens', 1, false, U8_U32], ['kinds', 1, false, U8], ['nextHops', 1, true, F64],
+  ['preferences', 1, true, U32], ['metrics', 1, true, U32], ['views', 1, true, U8_U32], ['changeFlags', 1, true, U32],
+];
+
+/** Reads a batch once (count and columns) and checks every column against the count; returns the copy. */
+function readBatch<T extends { count: number }>(batch: unknown, columns: readonly Column[], op: string): T {
+  if (!batch || typeof batch !== 'object') throw bad(op, 'no batch');
+  const b = opts<T>(batch as T, ['count', ...columns.map((col) => col[0])] as (keyof T)[], op) as T;
+  const n = countOf(b.count, op);
+  for (const [name, per, optional, kind] of columns) arrayArg((b as Record<string, unknown>)[name], name, per * n, op, optional, kind);
+  return b;
+}
+
+/** The core calls of one batch kind, over chunks of at most `max` records starting at record `i0`. */
+interface ChunkCalls {
+  readonly max: number;
+  /** Writes records [i0, i0 + m) into the I/O area. */
+  fill(i0: number, m: number): void;
+  /** Validates the chunk in the I/O area (`reserveFor` > 0 on the first: memory for the whole batch); a status. */
+  check(m: number, reserveFor: number): number;
+  /** Applies the chunk from record `from`; a status. */
+  apply(m: number, from: number): number;
+  /** After a chunk is applied: its results out. */
+  done(i0: number, m: number): void;
+}
+
+/**
+ * Runs a batch of `n` records atomically: when it spans several chunks, every chunk is validated first
+ * (nothing changes if one is rejected); then each chunk is applied, the EntitySpecificInfo of reused
+ * route slots told on the way (tellEsi), and the change callbacks scheduled.
+ */
+function runChunks(ctx: BatchContext, op: string, n: number, k: ChunkCalls): void {
+  const c = ctx.core, MAX = k.max;
+  ctx.syncNow();
+  if (n > MAX) {
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      k.fill(i0, m);
+      const s = k.check(m, i0 === 0 ? n : 0);
+      if (s !== 0) throw chunkError(c, s, op, i0);
+    }
+  }
+  for (let i0 = 0; i0 < n; i0 += MAX) {
+    const m = Math.min(MAX, n - i0);
+    k.fill(i0, m);
+    for (let from = 0; ;) {
+      const s = k.apply(m, from);
+      if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
+      if ((from = tellEsi(ctx, m)) === m) break;
+    }
+    k.done(i0, m);
+    ctx.afterChange();
+  }
+}
+
 /**
  * Bulk RtmAddRouteToDest (spec §7.2 identity: destination + owner + neighbour; the record's next hop is
  * both the neighbour and the only next hop): no handles returned, no references taken, routes never
@@ -97,42 +159,20 @@ function afterCheck(op: string, s: number, i0: number): RtmInternalError {
 export function addRoutesBatch(ctx: BatchContext, batch: RouteLoadBatch): RouteLoadResult {
   const op = 'addRoutesBatch';
   ctx.live(op);
-  if (!batch || typeof batch !== 'object') throw bad(op, 'no batch');
-  const b = opts<RouteLoadBatch>(batch, ['count', 'keys', 'lens', 'nextHops', 'preferences', 'metrics', 'views', 'flags'], op) as RouteLoadBatch;
-  const n = countOf(b.count, op);
-  arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
-  arrayArg(b.lens, 'lens', n, op, false, U8_U32);
-  arrayArg(b.nextHops, 'nextHops', n, op, true, F64);
-  arrayArg(b.preferences, 'preferences', n, op, true, U32);
-  arrayArg(b.metrics, 'metrics', n, op, true, U32);
-  arrayArg(b.views, 'views', n, op, true, U8_U32);
-  arrayArg(b.flags, 'flags', n, op, true, U16_U32);
-  const c = ctx.core, x = c.x, h = ctx.handle;
-  const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
-  ctx.syncNow();
-  if (n > MAX) {
-    // validate-only pass over every chunk (the first call reserves memory for the whole batch)
-    for (let i0 = 0; i0 < n; i0 += MAX) {
-      const m = Math.min(MAX, n - i0);
-      fillLoad(c, b, i0, m, W);
-      const s = x.routeLoadCheck(h, m, i0 === 0 ? n : 0);
-      if (s !== 0) throw chunkError(c, s, op, i0);
-    }
-  }
+  const b = readBatch<RouteLoadBatch>(batch, LOAD_COLUMNS, op);
+  const c = ctx.core, x = c.x, h = ctx.handle, W = c.k.LOAD_WORDS;
   let routesCreated = 0, destsCreated = 0;
-  for (let i0 = 0; i0 < n; i0 += MAX) {
-    const m = Math.min(MAX, n - i0);
-    fillLoad(c, b, i0, m, W);
-    for (let from = 0; ;) {
+  runChunks(ctx, op, b.count, {
+    max: c.k.LOAD_MAX,
+    fill: (i0, m) => fillLoad(c, b, i0, m, W),
+    check: (m, reserveFor) => x.routeLoadCheck(h, m, reserveFor),
+    apply: (m, from) => {
       const s = x.routeLoad(h, m, from);
-      if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
-      routesCreated += c.res(0);
-      destsCreated += c.res(1);
-      if ((from = tellEsi(ctx, m)) === m) break;
-    }
-    clearOutEsi(c, ctx.routeEsi, 0, m);
-    ctx.afterChange();
-  }
+      if (s === 0) { routesCreated += c.res(0); destsCreated += c.res(1); }
+      return s;
+    },
+    done: (_i0, m) => clearOutEsi(c, ctx.routeEsi, 0, m),
+  });
   return { routesCreated, destsCreated };
 }
 
@@ -149,42 +189,20 @@ export function addRoutesBatch(ctx: BatchContext, batch: RouteLoadBatch): RouteL
 export function applyUpdates(ctx: BatchContext, batch: RouteUpdates): number {
   const op = 'applyUpdates';
   ctx.live(op);
-  if (!batch || typeof batch !== 'object') throw bad(op, 'no batch');
-  const b = opts<RouteUpdates>(batch, ['count', 'keys', 'lens', 'kinds', 'nextHops', 'preferences', 'metrics', 'views', 'changeFlags'], op) as RouteUpdates;
-  const n = countOf(b.count, op);
-  arrayArg(b.keys, 'keys', 4 * n, op, false, U32);
-  arrayArg(b.lens, 'lens', n, op, false, U8_U32);
-  arrayArg(b.kinds, 'kinds', n, op, false, U8);
-  arrayArg(b.nextHops, 'nextHops', n, op, true, F64);
-  arrayArg(b.preferences, 'preferences', n, op, true, U32);
-  arrayArg(b.metrics, 'metrics', n, op, true, U32);
-  arrayArg(b.views, 'views', n, op, true, U8_U32);
-  arrayArg(b.changeFlags, 'changeFlags', n, op, true, U32);
-  const c = ctx.core, x = c.x, h = ctx.handle;
-  const W = c.k.UPD_WORDS, MAX = c.k.UPD_MAX;
+  const b = readBatch<RouteUpdates>(batch, UPDATE_COLUMNS, op);
+  const c = ctx.core, x = c.x, h = ctx.handle, W = c.k.UPD_WORDS, MAX = c.k.UPD_MAX;
   const def = defaultPref(ctx, op), out = b.changeFlags;
-  ctx.syncNow();
-  if (n > MAX) {
-    for (let i0 = 0; i0 < n; i0 += MAX) {
-      const m = Math.min(MAX, n - i0);
-      fillUpdates(c, b, i0, m, W, def);
-      const s = x.updatesCheck(h, m, i0 === 0 ? n : 0);
-      if (s !== 0) throw chunkError(c, s, op, i0);
-    }
-  }
-  for (let i0 = 0; i0 < n; i0 += MAX) {
-    const m = Math.min(MAX, n - i0);
-    fillUpdates(c, b, i0, m, W, def);
-    for (let from = 0; ;) {
-      const s = x.updatesApply(h, m, from);
-      if (s !== 0) throw i0 === 0 && from === 0 ? chunkError(c, s, op, i0) : afterCheck(op, s, i0 + from);
-      if ((from = tellEsi(ctx, m)) === m) break;
-    }
-    if (out) copyOutU32(c, 0, out, i0, m);
-    clearOutEsi(c, ctx.routeEsi, MAX, m);
-    ctx.afterChange();
-  }
-  return n;
+  runChunks(ctx, op, b.count, {
+    max: MAX,
+    fill: (i0, m) => fillUpdates(c, b, i0, m, W, def),
+    check: (m, reserveFor) => x.updatesCheck(h, m, reserveFor),
+    apply: (m, from) => x.updatesApply(h, m, from),
+    done: (i0, m) => {
+      if (out) copyOutU32(c, 0, out, i0, m);
+      clearOutEsi(c, ctx.routeEsi, MAX, m);
+    },
+  });
+  return b.count;
 }
 
 /**

@@ -16,7 +16,7 @@ import type { Ctx } from './context.js';
 import { isNull, live, nextHopArg, nullable, opts, prefixIn, u32 } from './args.js';
 import { drop, dropAll, releaseHandles, take } from './refs.js';
 import { acquire, holdsExclusive, release } from './holders.js';
-import { handleOf } from './routes.js';
+import { foundHandle, handleOf } from './routes.js';
 
 const NEXTHOP_STATE_CREATED = RTM_NEXTHOP_STATE_CREATED;
 const ADD_KEYS: readonly (keyof AddNextHopOptions)[] = [
@@ -53,10 +53,8 @@ export function findNextHop(cx: Ctx, options: NextHopIdentity): FindNextHopResul
   const o = opts<NextHopIdentity>(options, IDENTITY_KEYS, op);
   const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
   const len = prefixIn(cx, o.address, op);
-  const s = cx.x.nexthopFind(cx.handle, len, ifIndex);
-  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
-  check(s, op);
-  const handle = handleOf(cx, cx.L.KIND_NEXTHOP, readResult(cx.core, 0)) as NextHopHandle;
+  const handle = foundHandle(cx, cx.x.nexthopFind(cx.handle, len, ifIndex), cx.L.KIND_NEXTHOP, op) as NextHopHandle | undefined;
+  if (handle === undefined) return undefined;
   take(cx, handle);
   return { handle, pointer: nextHopView(cx, handle) };
 }

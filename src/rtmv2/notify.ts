@@ -133,13 +133,20 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
   live(cx, op);
   const o = opts<ListOptions>(options, LIST_KEYS, op);
   const { r } = reg(cx, o.notifyHandle, op);
-  // every record and the handle it names, read before the first is released
-  const given = arrayArg(o.dests, 'dests', op).map((d) => [d, d !== null && typeof d === 'object' ? opts<DestInfo>(d, ['handle'], op).handle : undefined] as const);
+  // every record, and the handle a copy names, read before the first is released (a pending record of r
+  // is the library's own object: nothing of it is read until its references are given back)
+  const given = arrayArg<DestInfo>(o.dests, 'dests', op);
+  const recs = pending(cx.inst);
+  const copied: unknown[] = new Array(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const d = given[i];
+    if (recs.get(d) !== r && d !== null && typeof d === 'object') copied[i] = opts<DestInfo>(d, ['handle'], op).handle;
+  }
   let bad = 0;
   const hs: (number | undefined)[] = [];
-  const recs = pending(cx.inst);
-  for (const [d, handle] of given) {
-    let rec: DestInfo | undefined = recs.get(d as DestInfo) === r ? d as DestInfo : undefined;
+  for (let i = 0; i < given.length; i++) {
+    const handle = copied[i];
+    let rec: DestInfo | undefined = recs.get(given[i]) === r ? given[i] : undefined;
     // a copy of a record names the same destination: the first pending record of r for it
     if (!rec && handle !== undefined) for (const [x, owner] of recs) if (owner === r && x.handle === handle) { rec = x; break; }
     if (!rec) { bad++; continue; }

@@ -17,7 +17,7 @@ import type {
   RouteInfo,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { anyViewsArg, arrayArg, isNull, live, nullable, opts, prefixIn, routeArg, u32, u32Arg } from './args.js';
+import { anyViewsArg, arrayArg, isNull, live, nullable, opts, prefixIn, routeArg, u32, u32Arg, unreadable } from './args.js';
 import { dropAll, releaseHandles, take } from './refs.js';
 
 /** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
@@ -25,11 +25,27 @@ const MAX_HOPS = 256;
 const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP;
 const MATCH_NEEDS_CRITERIA = RTM_MATCH_OWNER | RTM_MATCH_NEIGHBOUR | RTM_MATCH_PREF | RTM_MATCH_NEXTHOP;
 
-/** The options addRouteToDest reads (all of them, once, before it acts). */
-const ADD_ROUTE_KEYS: readonly (keyof AddRouteOptions | typeof KEEP_TIMER)[] = [
-  'dest', 'route', 'neighbour', 'nextHops', 'routeList', 'preference', 'metric', 'views', 'flags', 'flags1', 'changeFlags',
-  'timeToLive', 'entitySpecificInfo', 'returnHandle', KEEP_TIMER,
-];
+/** The options of addRouteToDest as read, and the internal KEEP_TIMER mark. */
+type AddRouteRead = AddRouteOptions & { keep: unknown };
+
+/**
+ * Reads every option addRouteToDest takes, once, into an object of one fixed shape, before it acts (the
+ * hottest single call: named loads, which the engine caches per call site, instead of opts()'s keyed
+ * loop). A getter that throws, or a hostile Proxy, is ERROR_INVALID_PARAMETER with nothing changed.
+ */
+function readAddRoute(options: AddRouteOptions, op: string): AddRouteRead {
+  try {
+    const o = options;
+    return {
+      dest: o.dest, route: o.route, neighbour: o.neighbour, nextHops: o.nextHops, routeList: o.routeList,
+      preference: o.preference, metric: o.metric, views: o.views, flags: o.flags, flags1: o.flags1,
+      changeFlags: o.changeFlags, timeToLive: o.timeToLive, entitySpecificInfo: o.entitySpecificInfo,
+      returnHandle: o.returnHandle, keep: (o as unknown as Record<symbol, unknown>)[KEEP_TIMER],
+    };
+  } catch (err) {
+    return unreadable(err, op, 'an option');
+  }
+}
 const EXACT_ROUTE_KEYS: readonly (keyof ExactMatchRouteOptions)[] = ['dest', 'views', 'matchFlags', 'criteria', 'interfaceIndex', 'returnHandle'];
 const CRITERIA_KEYS: readonly (keyof RouteCriteria)[] = ['owner', 'neighbour', 'preference', 'metric', 'nextHops'];
 const ROUTE_INFO_KEYS: readonly (keyof RouteInfo)[] = ['dest', 'owner', 'neighbour', 'nextHops'];
@@ -37,6 +53,13 @@ const ROUTE_INFO_KEYS: readonly (keyof RouteInfo)[] = ['dest', 'owner', 'neighbo
 /** Handle of live slot `slot` of kind KIND_* (0 if the slot is free). */
 export function handleOf(cx: Ctx, kind: number, slot: number): number {
   return cx.x.handleOfX(kind, slot);
+}
+
+/** After a core find: undefined for ERROR_NOT_FOUND, else (status checked) the handle of the slot it found (RES0). */
+export function foundHandle(cx: Ctx, s: number, kind: number, op: string): number | undefined {
+  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
+  check(s, op);
+  return handleOf(cx, kind, readResult(cx.core, 0));
 }
 
 /** The state of route slot r (RTM_ROUTE_STATE_*). */
@@ -56,7 +79,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   const op = 'addRouteToDest';
   live(cx, op);
   if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
-  const o = opts<AddRouteOptions>(options, ADD_ROUTE_KEYS as (keyof AddRouteOptions)[], op);
+  const o = readAddRoute(options, op);
   const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
   const hops = arrayArg<number>(o.nextHops, 'nextHops', op, 0x7fffffff, []);
   const routeList = nullable(o.routeList, op);
@@ -87,7 +110,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   writeHandles(cx.core, hops);
   inst.scheduler.syncNow();
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
-  const keep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER] === true;
+  const keep = o.keep === true;
   const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
   const esi = o.entitySpecificInfo ?? null;
   const L = cx.L, c = cx.core;
@@ -226,9 +249,8 @@ export function getExactMatchRoute(cx: Ctx, options: ExactMatchRouteOptions): Ex
   const len = prefixIn(cx, o.dest, op);
   const nHops = criteriaIn(cx, m, op);
   const s = cx.x.routeFindX(cx.handle, len, views, m.flags, m.owner, m.neighbour, m.preference, m.metric, nHops, m.interfaceIndex);
-  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
-  check(s, op);
-  const rh = handleOf(cx, cx.L.KIND_ROUTE, readResult(cx.core, 0)) as RouteHandle;
+  const rh = foundHandle(cx, s, cx.L.KIND_ROUTE, op) as RouteHandle | undefined;
+  if (rh === undefined) return undefined;
   const info = routeInfoOf(cx, rh, op);
   let handle: RouteHandle | undefined;
   if (o.returnHandle !== false) { handle = rh; take(cx, handle); }

@@ -49,14 +49,16 @@ export function optOutStruct<T>(x: T | null | undefined, op: string, name: strin
 
 /** An out or in/out Ref: required, and written back with its own value so that a Ref that cannot take one fails now. */
 export function outRef<T>(x: Ref<T> | null | undefined, op: string, name: string): Ref<T> {
-  if (!isObject(x) || !('value' in x)) invalidParameter(op, `${name} must be a Ref`);
+  let ok: boolean;
   try {
-    x.value = x.value;
+    ok = isObject(x) && 'value' in x;
+    if (ok) x!.value = x!.value;
   } catch (err) {
     if (err instanceof RtmInternalError) throw err;
-    invalidParameter(op, `${name} is not writable`);
+    ok = false;
   }
-  return x;
+  if (!ok) invalidParameter(op, `${name} must be a writable Ref`);
+  return x!;
 }
 
 /** An out Ref that may be NULL ("not wanted": undefined then). */

@@ -4,7 +4,7 @@
 // starts as written and loads the bundled 1.06M-prefix table from a fetch Response; the test checks what
 // they printed and how the .wasm was found. No bundler configuration beyond entry and output folder.
 // Skips with a message when /usr/bin/chromium is absent, except in CI (.ci/run installs it). ~40 s.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -12,19 +12,11 @@ import { build as esbuild, transformSync } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { build as viteBuild, createServer as viteServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from '../helpers/browser.js';
 import { PROJECT_ROOT } from '../helpers/data.js';
 import { QUICK_START_LINES, installPacked, writeQuickStarts } from '../helpers/packed.js';
 
-const CHROMIUM = process.env.RTM_CHROMIUM ?? '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) {
-  const msg = `test/browser/pages: ${CHROMIUM} not installed (apt-get install chromium): browser tests skipped`;
-  if (process.env.CI) throw new Error(`${msg} — CI must install it (.ci/run)`);
-  console.warn(msg);
-}
-// as the machine notes say: headless, no sandbox (root), nothing that reaches beyond localhost
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const present = chromiumPresent('test/browser/pages');
 
 const TABLE = join(PROJECT_ROOT, 'data/default/tier1-prefixes.txt.gz');
 const TABLE_LINE = 'table 901899 160147 8.8.8.0/24';

@@ -295,7 +295,7 @@ describe('robustness: every Win32 function with hostile arguments', () => {
     const failures = new Set<string>();
     const isClass = (f: unknown): boolean => typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
     for (const [fname, f] of Object.entries(W)) {
-      // the API functions (the C macros and port helpers of macros.ts are not covered yet)
+      // the API functions (the C macros and port helpers: test/robust/helpers.test.ts)
       if (!/^(Rtm[A-Z]|rtmInstance$|configureInstance$|GetLastError$|SetLastError$|initializeSync$)/.test(fname)) continue;
       if (typeof f !== 'function' || isClass(f) || fname === 'RtmDeregisterEntity' || fname === 'RtmDeregisterClient') continue;
       const arity = Math.max(f.length, 1);

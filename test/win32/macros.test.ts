@@ -202,10 +202,11 @@ describe('ipv4NetAddress / ipv4FromNetAddress', () => {
     expect(W.ipv4FromNetAddress(na)).toEqual({ addr: 0x0a0a0a0a, len: 24 });
     expect(W.ipv4FromNetAddress(W.ipv4NetAddress('224.0.0.5', 32))).toEqual({ addr: 0xe0000005, len: 32 });
   });
-  it('throw for a malformed address or a length outside 0..32', () => {
-    expect(() => W.ipv4NetAddress('10.0.0', 8)).toThrow(TypeError);
-    expect(() => W.ipv4NetAddress(0, 33)).toThrow(RangeError);
-    expect(() => W.ipv4NetAddress(0, -1)).toThrow(RangeError);
+  it('throw RtmError for a malformed address or a length outside 0..32', () => {
+    // RtmError ERROR_INVALID_PARAMETER since issue 12 (they threw TypeError / RangeError before)
+    expect(() => W.ipv4NetAddress('10.0.0', 8)).toThrow(expect.objectContaining({ name: 'RtmError', code: 'ERROR_INVALID_PARAMETER' }));
+    expect(() => W.ipv4NetAddress(0, 33)).toThrow(expect.objectContaining({ name: 'RtmError', code: 'ERROR_INVALID_PARAMETER' }));
+    expect(() => W.ipv4NetAddress(0, -1)).toThrow(expect.objectContaining({ name: 'RtmError', code: 'ERROR_INVALID_PARAMETER' }));
   });
 });
 
