@@ -4,8 +4,11 @@
 // *Into functions write into caller-owned arrays. Host bits beyond a prefix length are cleared by
 // maskWords, as RTMv2 stores destinations (spec §6.1).
 
+/** An address family by IP version: 4 or 6. */
 export type Family = 4 | 6;
+/** AF_INET: the IPv4 family number of RTM_NET_ADDRESS.AddressFamily. */
 export const AF_INET = 2;
+/** AF_INET6: the IPv6 family number (Windows' value, 23). */
 export const AF_INET6 = 23;
 
 /** Maximum prefix length of a family. */
@@ -197,8 +200,11 @@ export function formatPrefix(family: Family, words: ArrayLike<number>, off: numb
 
 /** RTM_NET_ADDRESS as the idiomatic layer accepts it (the Win32 struct has the same fields). */
 export interface NetAddressLike {
+  /** AF_INET (2) or AF_INET6 (23). */
   AddressFamily: number;
+  /** The prefix length. */
   NumBits: number;
+  /** The address bytes, network order (4 used for IPv4, 16 for IPv6). */
   AddrBits: Uint8Array | ArrayLike<number>;
 }
 

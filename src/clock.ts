@@ -18,7 +18,9 @@ export interface Clock {
  * followed by the callbacks it caused, and returns how many callbacks ran.
  */
 export interface ClockListener {
+  /** The earliest time (ms) at which the scheduler has work; Infinity for none. */
   nextDue(): number;
+  /** Does the work due at or before `nowMs`; returns how many callbacks ran. */
   runDue(nowMs: number): number;
 }
 

@@ -31,6 +31,7 @@ import * as notify from './rtmv2/notify.js';
 import * as lists from './rtmv2/lists.js';
 import * as batch from './rtmv2/batch.js';
 
+/** @internal */
 export { entityInfoOf } from './rtmv2/entities.js';
 
 /** The part of EntityLike the core-semantics layer implements (the dynamics layer adds the rest). */
@@ -42,16 +43,32 @@ export type CoreEntityLike = Pick<EntityLike,
   'findNextHop' | 'deleteNextHop' | 'getNextHopPointer' | 'releaseRoutes' | 'releaseDests' | 'releaseNextHops' |
   'referenceHandles'>;
 
+/**
+ * One registration with an RTM instance (RTM_ENTITY_HANDLE), made by {@link Rtm.registerEntity}. Every
+ * RTMv2 function whose first parameter is the registration handle is a method here, named without `Rtm`
+ * in camelCase; C parameter lists are one options object and out-parameters the returned value. Lookups
+ * that find nothing return `undefined`; any other failure throws {@link RtmError} with the RTMv2 error
+ * name and leaves the table as it was. Every handle returned carries one reference for this entity,
+ * released with the matching `release*` method.
+ */
 export class Entity implements CoreEntityLike {
+  /** The registration handle (RtmRegHandle), which is also the entity's handle. */
   readonly handle: EntityHandle;
+  /** RTM_REGN_PROFILE: what the instance grants this registration. */
   readonly profile: RegnProfile;
+  /** RTM_ENTITY_INFO: the identity it registered with. */
   readonly info: EntityInfo;
+  /** The address family of its table: 4 or 6. */
   readonly family: Family;
-  /** Entity slot in the core. */
+  /** @internal Entity slot in the core. */
   readonly slot: number;
+  /** EntityProtocolId of its identity (PROTO_IP_*). */
   readonly protocolId: number;
+  /** EntityInstanceId of its identity. */
   readonly instanceId: number;
+  /** The event callback given at registration (RTM_EVENT_CALLBACK), if any. */
   readonly onEvent: EventCallback | undefined;
+  /** The methods it exported at registration (RtmInvokeMethod targets). */
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */
   readonly opaqueSlot: number;
@@ -73,8 +90,9 @@ export class Entity implements CoreEntityLike {
     this.opaqueSlot = cx.opaqueSlot;
   }
 
+  /** False once deregistered or once its instance closed. */
   get isRegistered(): boolean { return this.cx.registered && !this.cx.inst.isClosed; }
-  /** Called when the instance closes. */
+  /** @internal Called when the instance closes. */
   markGone(): void { entities.markGone(this.cx); }
   /** References this entity holds on a handle (tests and diagnostics). */
   refCount(h: number): number { return refs.refCount(this.cx, h); }
@@ -90,11 +108,19 @@ export class Entity implements CoreEntityLike {
   getEntityInfo(entity: EntityHandle): EntityInfo { return entities.getEntityInfo(this.cx, entity); }
   /** RtmReleaseEntityInfo: there are no handles inside; validates the registration only. */
   releaseEntityInfo(info: EntityInfo): void { entities.releaseEntityInfo(this.cx, info); }
-  /** Releases what this entity holds in the JS-side modules (enumerations, locks, opaque values, blocking); for deregister(). */
+  /** @internal Releases what this entity holds in the JS-side modules (enumerations, locks, opaque values, blocking); for deregister(). */
   dynamicsCleanup(): void { entities.cleanup(this.cx); }
 
   // ── routes (§8.5, §8.6.4–8.6.5): src/rtmv2/routes.ts ──────────────────────────────────────────────────
-  /** RtmAddRouteToDest (spec §8.5.1, §7.2). */
+  /**
+   * RtmAddRouteToDest (spec §8.5.1, §7.2). The result's `handle` is typed as present when a handle is
+   * always returned: `returnHandle` omitted or true, or an update by handle (`route`).
+   */
+  addRouteToDest(o: AddRouteOptions & ({ returnHandle?: true } | { route: RouteHandle })): AddRouteResult & {
+    /** The route, referenced (or the given `route`). */
+    readonly handle: RouteHandle;
+  };
+  addRouteToDest(o: AddRouteOptions): AddRouteResult;
   addRouteToDest(o: AddRouteOptions): AddRouteResult { return routes.addRouteToDest(this.cx, o); }
   /** RtmDeleteRouteToDest: consumes one of the caller's references (if any); returns the change flags. */
   deleteRouteToDest(route: RouteHandle): number { return routes.deleteRouteToDest(this.cx, route); }
@@ -106,7 +132,15 @@ export class Entity implements CoreEntityLike {
   releaseRoutes(hs: readonly RouteHandle[]): void { routes.releaseRoutes(this.cx, hs); }
   /** RtmIsBestRoute: views in which the route is best (0 for deleted or held routes). */
   isBestRoute(route: RouteHandle): number { return routes.isBestRoute(this.cx, route); }
-  /** RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria. */
+  /**
+   * RtmGetExactMatchRoute: the first route (chain order) in the views matching the criteria; undefined if
+   * none. A found route's `handle` is typed as present when `returnHandle` is omitted or true.
+   */
+  getExactMatchRoute(o: ExactMatchRouteOptions & { returnHandle?: true }): (ExactMatchRouteResult & {
+    /** The route, referenced. */
+    readonly handle: RouteHandle;
+  }) | undefined;
+  getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined;
   getExactMatchRoute(o: ExactMatchRouteOptions): ExactMatchRouteResult | undefined { return routes.getExactMatchRoute(this.cx, o); }
 
   // ── destinations (§8.4, §8.5.3, §8.6.1–8.6.3): src/rtmv2/dests.ts ────────────────────────────────────
@@ -126,7 +160,16 @@ export class Entity implements CoreEntityLike {
   holdDestination(o: { dest: DestHandle; views?: number; holdTime: number }): void { dests.holdDestination(this.cx, o); }
 
   // ── next hops (§8.7): src/rtmv2/nexthops.ts ────────────────────────────────────────────────────────────
-  /** RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. */
+  /**
+   * RtmAddNextHop: find-or-create by (address, interface) in the caller's list, or update by handle. The
+   * result's `handle` is typed as present when a handle is always returned: `returnHandle` omitted or
+   * true, or an update by handle (`nextHop`).
+   */
+  addNextHop(o: AddNextHopOptions & ({ returnHandle?: true } | { nextHop: NextHopHandle })): AddNextHopResult & {
+    /** The next hop, referenced (or the given `nextHop`). */
+    readonly handle: NextHopHandle;
+  };
+  addNextHop(o: AddNextHopOptions): AddNextHopResult;
   addNextHop(o: AddNextHopOptions): AddNextHopResult { return nexthops.addNextHop(this.cx, o); }
   /** RtmFindNextHop in the caller's list; undefined if absent. */
   findNextHop(o: NextHopIdentity): FindNextHopResult | undefined { return nexthops.findNextHop(this.cx, o); }

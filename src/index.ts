@@ -1,6 +1,15 @@
 // Public exports of `rtm-wasm`: values first, then types.
+
+/**
+ * The idiomatic layer: `Rtm` instances, `Entity` registrations with the RTMv2 functions as methods, the
+ * fast paths of `Table`, lookups across threads (`FibReader`, `LookupPool`), clocks, address helpers, every
+ * RTMv2 constant and the table readers.
+ *
+ * @module rtm-wasm
+ */
 export { Rtm, Table } from './rtm.js';
 export type { RouteSummary, CreateOptions, WasmSource, CoreBuild } from './rtm.js';
+export type { WasmModule } from './port/source.js';
 export {
   BEST_ROUTE, BEST_OWNER, BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP,
   BEST_NEIGHBOUR, BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, BEST_FIELDS,

@@ -3,6 +3,13 @@
 // inputs are bytes, Blob, Response, ReadableStream and chunk iterables; paths and stdin need Node (the
 // package's `node` condition loads src/node/load.ts, which adds the host). No logic here.
 
+/**
+ * Table loading: `loadTable` (a prefix list, an `ip route` dump or an MRT RIB, plain or gzip, into an
+ * `Rtm`), `readTable` (the same into route batches, without an `Rtm`), and the streaming readers.
+ *
+ * @module rtm-wasm/load
+ */
+
 export { loadTable, readTable, PROTO_IP_BGP, PROTO_IP_NT_STATIC } from './load.js';
 export {
   openTable, readAll, openUpdates, TableReader, UpdateReader, DEFAULT_BATCH_SIZE, defaultTablePath, DEFAULT_TABLE_FILE,

@@ -12,38 +12,64 @@ import type { MrtPeer } from './readers/index.js';
 import { Family, formatPrefix } from './address.js';
 import type { NextHopHandle } from './types.js';
 
+/** PROTO_IP_BGP (routprot.h): the protocol of the entities made for MRT peers. */
 export const PROTO_IP_BGP = 14;
+/** PROTO_IP_NT_STATIC (routprot.h): the protocol of the entity made for a text table. */
 export const PROTO_IP_NT_STATIC = 10006;
 
 /** An entity loadTable registered, and what it loaded. */
 export interface LoadedEntity {
+  /** The registered entity. */
   readonly entity: Entity;
+  /** Its family: 4 or 6. */
   readonly family: Family;
   /** 'static' for text formats; 'peer <index> <address> AS<asn>' for MRT peers. */
   readonly name: string;
+  /** PROTO_IP_BGP for an MRT peer, else PROTO_IP_NT_STATIC. */
   readonly protocolId: number;
+  /** The peer index for an MRT peer, else 0. */
   readonly instanceId: number;
   /** Route records this entity loaded (updates of a route count again). */
   records: number;
+  /** The MRT peer it stands for (MRT input only). */
   readonly peer?: MrtPeer;
 }
 
 /** What loadTable did. */
 export interface LoadSummary {
+  /** What was read (a path, '-', or a name for other inputs). */
   readonly file: string;
+  /** The format detected. */
   readonly format: TableFormat;
   /** Records read (routes offered), per family. */
-  readonly records: { ipv4: number; ipv6: number };
+  readonly records: {
+    /** IPv4 records loaded. */
+    ipv4: number;
+    /** IPv6 records loaded. */
+    ipv6: number;
+  };
+  /** Records skipped (skipBad). */
   readonly skipped: number;
+  /** Routes created. */
   readonly routesCreated: number;
+  /** Destinations created. */
   readonly destsCreated: number;
+  /** The entities made, one per peer and family (text formats: one per family). */
   readonly entities: readonly LoadedEntity[];
   /** Records per prefix length, per family (index = length). */
-  readonly histogram: { ipv4: number[]; ipv6: number[] };
+  readonly histogram: {
+    /** IPv4 records by prefix length (index 0..32). */
+    ipv4: number[];
+    /** IPv6 records by prefix length (index 0..128). */
+    ipv6: number[];
+  };
+  /** Bytes of input read. */
   readonly bytesRead: number;
+  /** Wall-clock time of the load, in ms. */
   readonly ms: number;
 }
 
+/** Options of loadTable: those of the readers (TableOptions). */
 export type LoadOptions = TableOptions;
 
 /**

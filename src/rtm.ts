@@ -3,7 +3,8 @@
 // interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
 // shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
 // costs two table records and two root nodes.
-import { Core, loadCore, loadCoreSync, type CoreBuild, type WasmSource } from './port/core.js';
+import { Core, loadCore, loadCoreSync } from './port/core.js';
+import type { CoreBuild, WasmSource } from './port/source.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check, fmt } from './errors.js';
 import { Family, formatPrefix, parseIPv4 } from './address.js';
@@ -93,21 +94,30 @@ function createOptions(options: unknown): CheckedOptions {
 }
 
 /** One RTM instance (API.md §1). */
-export class Rtm implements Instance {
+export class Rtm {
+  /** @internal The core (port) this instance's tables live in. */
   readonly core: Core;
+  /** @internal The core's record layout. */
   readonly layout: Layout;
+  /** The clock of the scheduler: expiries, hold-downs and LastChanged read it (option `clock`). */
   readonly clock: Clock;
+  /** The RtmInstanceId this instance answers to (option `instanceId`, default 0). */
   readonly instanceId: number;
+  /** Fast paths of the IPv4 table. */
   readonly ipv4: Table;
+  /** Fast paths of the IPv6 table. */
   readonly ipv6: Table;
+  /** @internal The creation options with their defaults applied. */
   readonly options: InstanceOptions;
-  /** Live entities by core slot. */
+  /** @internal Live entities by core slot. */
   readonly entities = new Map<number, Ctx>();
-  /** JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. */
+  /** @internal JS values kept beside core records: EntitySpecificInfo of routes, by slot. */
   readonly routeEsi: unknown[] = [];
+  /** @internal EntitySpecificInfo of next hops, by slot. */
   readonly nextHopEsi: unknown[] = [];
+  /** @internal The core tables (IPv4, IPv6). */
   readonly coreTables: readonly CoreTable[];
-  /** Pending callbacks, the clock, deadlines. */
+  /** @internal Pending callbacks, the clock, deadlines. */
   readonly scheduler: Scheduler;
   private closed = false;
 
@@ -163,22 +173,29 @@ export class Rtm implements Instance {
    * or once a core was loaded (await Rtm.create()). `core` (internal, tests): a core of its own, e.g.
    * createCoreSync(), instead of the process-wide one.
    */
-  static createSync(options: CreateOptions & { /** @internal */ core?: Core } = {}): Rtm {
+  static createSync(options?: CreateOptions): Rtm;
+  /** @internal `core`: a core of its own (tests, tools) */
+  static createSync(options: CheckedOptions): Rtm;
+  static createSync(options: CheckedOptions = {}): Rtm {
     const { core, build, wasm, ...rest } = createOptions(options);
     return new Rtm(core ?? loadCoreSync(build, wasm), rest);
   }
 
-  /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
+  /** @internal Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
   usable(op: string): void {
     if (this.closed) throw new RtmError('ERROR_INVALID_HANDLE', op, 'instance closed');
     this.core.assertUsable();
   }
 
+  /** True once close() was called. */
   get isClosed(): boolean { return this.closed; }
   /** True when a VirtualClock (or another drivable clock) drives the scheduler. */
   get drivenByClock(): boolean { return isDrivableClock(this.clock); }
 
-  /** The table of a family. */
+  /**
+   * The fast paths of a family's table: `ipv4` for 4, `ipv6` for 6.
+   * @throws RtmError ERROR_INVALID_PARAMETER (another family)
+   */
   table(family: Family): Table {
     if (family !== 4 && family !== 6) throw new RtmError('ERROR_INVALID_PARAMETER', 'table', `family must be 4 or 6, got ${fmt(family)}`);
     return family === 4 ? this.ipv4 : this.ipv6;
@@ -268,25 +285,25 @@ export class Rtm implements Instance {
     this.ipv6.core.free();
   }
 
-  /** The current time for LastChanged, pushed to the core before mutating calls. */
+  /** @internal The current time for LastChanged, pushed to the core before mutating calls. */
   syncNow(): void { this.scheduler.syncNow(); }
-  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  /** @internal After a change in the core: schedules the change-notification callbacks it signalled. */
   afterChange(_e?: unknown): void { this.scheduler.afterChange(); }
 
-  /** The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
+  /** @internal The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
     this.ownTable(table, 'bestRouteSummary');
     return table.bestRouteSummary(destId, view);
   }
 
-  /** Reads a route record into a RouteSummary (no references taken). */
+  /** @internal Reads a route record into a RouteSummary (no references taken). */
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
     this.ownTable(table, 'routeSummary');
     this.liveSlot(this.layout.SLAB_ROUTE, r, 'routeSummary');
     return routeSummaryOf(this.core, L, table.family, r);
   }
 
-  /** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
+  /** @internal The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
   nextHopAddress(family: Family, h: number): string {
     this.table(family);
     this.liveSlot(this.layout.SLAB_NEXTHOP, h, 'nextHopAddress');

@@ -14,16 +14,21 @@ import { Publisher, type FibSnapshot } from './fib/publisher.js';
 
 /** The best route of a destination as `lookup` reports it. */
 export interface RouteSummary {
+  /** The route (no reference taken). */
   readonly handle: RouteHandle;
+  /** Its owner entity (no reference taken). */
   readonly owner: EntityHandle;
+  /** The owner's EntityProtocolId. */
   readonly protocolId: number;
+  /** PrefInfo.Preference. */
   readonly preference: number;
+  /** PrefInfo.Metric. */
   readonly metric: number;
   /** Next-hop addresses ('10.0.0.1', or 'addr/len' for a prefix next hop). */
   readonly nextHops: readonly string[];
 }
 
-/** What a Table needs of its instance. */
+/** @internal What a Table needs of its instance. */
 export interface TableContext {
   readonly core: Core;
   /** The family's trie-level table in the core. */
@@ -41,10 +46,13 @@ export const BEST_ROUTE = 0;
 export const BEST_OWNER = 1;
 /** Protocol id of the owner. */
 export const BEST_PROTOCOL = 2;
+/** Preference of the route. */
 export const BEST_PREFERENCE = 3;
+/** Metric of the route. */
 export const BEST_METRIC = 4;
 /** Route flags (RTM_ROUTE_FLAGS_*, 16 bits). */
 export const BEST_FLAGS = 5;
+/** Number of next hops of the route. */
 export const BEST_NEXTHOP_COUNT = 6;
 /** Handle of the first next hop (0 when the route has none). */
 export const BEST_NEXTHOP = 7;
@@ -63,8 +71,9 @@ const NOT_FOUND = 1168;
 
 /** Fast paths of one family's table (not in RTMv2): lookups that allocate nothing unless noted. */
 export class Table {
-  /** The trie-level table in the core. */
+  /** @internal The trie-level table in the core. */
   readonly core: CoreTable;
+  /** The address family of the table: 4 or 6. */
   readonly family: Family;
   private readonly ctx: TableContext;
   private readonly t: number;
@@ -78,6 +87,7 @@ export class Table {
   /** The writer of this table's forwarding snapshot (made by the first publish). */
   private publisher: Publisher | undefined;
 
+  /** @internal (an Rtm makes its two tables) */
   constructor(ctx: TableContext) {
     this.ctx = ctx;
     this.core = ctx.table;
@@ -96,7 +106,14 @@ export class Table {
    * host-order number) → `{ destId, prefix, route }`, or undefined. Allocates the result.
    * @throws RtmError ERROR_INVALID_PARAMETER (malformed address), ERROR_INVALID_HANDLE (closed instance)
    */
-  lookup(address: string | number, view = 0): { destId: number; prefix: string; route: RouteSummary } | undefined {
+  lookup(address: string | number, view = 0): {
+    /** The destination's id (see lookupId). */
+    destId: number;
+    /** Its prefix ('10.0.0.0/8'). */
+    prefix: string;
+    /** Its best route in `view`. */
+    route: RouteSummary;
+  } | undefined {
     this.ctx.usable('lookup');
     if (view !== 0 && view !== 1) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `view must be 0 or 1, got ${fmt(view)}`);
     let destId: number;
@@ -236,7 +253,7 @@ function destIdArg(destId: unknown, view: unknown, op: string): void {
   }
 }
 
-/** Reads route slot r into a RouteSummary (no references taken). Allocates. */
+/** @internal Reads route slot r into a RouteSummary (no references taken). Allocates. */
 export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): RouteSummary {
   const rp = c.x.recordPtr;
   const base = rp(L.SLAB_ROUTE, r) >>> 2;
@@ -260,7 +277,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): R
   };
 }
 
-/** The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
+/** @internal The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */
 export function nextHopAddressOf(c: Core, L: Layout, family: Family, h: number): string {
   const base = c.x.recordPtr(L.SLAB_NEXTHOP, h) >>> 2;
   const u = c.u32();

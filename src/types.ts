@@ -45,7 +45,10 @@ export type HandleKind = 'entity' | 'dest' | 'route' | 'nextHop' | 'enum' | 'rou
  * at compile time only. A handle of the wrong kind, unknown, or whose object has been freed gives
  * `ERROR_INVALID_HANDLE`.
  */
-export type Handle<K extends HandleKind = HandleKind> = number & { readonly [HANDLE_KIND]: K };
+export type Handle<K extends HandleKind = HandleKind> = number & {
+  /** The kind, at compile time only (no such property exists). */
+  readonly [HANDLE_KIND]: K;
+};
 /** RTM_ENTITY_HANDLE; an entity's registration handle is its entity handle. */
 export type EntityHandle = Handle<'entity'>;
 /** RTM_DEST_HANDLE. */
@@ -115,6 +118,7 @@ export type EventCallback = (
 export interface MethodInput {
   /** The method bits the caller asked for (the whole mask). */
   readonly methodType: number;
+  /** The caller's input bytes (InputData; empty when none was given). */
   readonly inputData: Uint8Array;
 }
 
@@ -135,7 +139,9 @@ export type EntityMethod = (caller: EntityHandle, callee: EntityHandle, input: M
 
 /** What RtmInvokeMethod returns for one invoked method. */
 export interface MethodResult {
+  /** The single bit of the method that ran. */
   readonly methodType: number;
+  /** The status the method reported (NO_ERROR unless it set another). */
   readonly methodStatus: number;
   /** The bytes the method reported (`outputData` cut to `outputSize`). */
   readonly outputData: Uint8Array;
@@ -195,9 +201,13 @@ export interface RegisterOptions {
 
 /** RTM_REGN_PROFILE. */
 export interface RegnProfile {
+  /** MaxNextHopsInRoute: most next hops one route may have. */
   readonly maxNextHopsInRoute: number;
+  /** MaxHandlesInEnum: most handles one enumeration call returns (the default `count`). */
   readonly maxHandlesInEnum: number;
+  /** ViewsSupported: the mask of the views the instance supports. */
   readonly viewsSupported: number;
+  /** NumberOfViews: how many views that mask has. */
   readonly numberOfViews: number;
 }
 
@@ -205,6 +215,7 @@ export interface RegnProfile {
 export interface EntityInfo {
   /** RtmInstanceId. */
   readonly rtmInstanceId: number;
+  /** The family of the entity's table: 'ipv4' or 'ipv6'. */
   readonly addressFamily: AddressFamilyName;
   /** EntityProtocolId. */
   readonly protocolId: number;
@@ -218,6 +229,7 @@ export interface EntityInfo {
 export interface RegisteredEntity {
   /** Referenced: give it back with releaseEntities(). */
   readonly handle: EntityHandle;
+  /** The entity's identity. */
   readonly info: EntityInfo;
 }
 
@@ -311,17 +323,27 @@ export interface AddRouteResult {
 
 /** RTM_ROUTE_INFO as a copy of the committed state. Handles inside are referenced (releaseRouteInfo). */
 export interface RouteInfo {
+  /** The destination of the route. Referenced. */
   readonly dest: DestHandle;
+  /** The entity that added the route. Referenced. */
   readonly owner: EntityHandle;
+  /** Neighbour: the next hop the route was learnt from, or undefined. Referenced. */
   readonly neighbour: NextHopHandle | undefined;
+  /** RTM_ROUTE_STATE_*: created (live), deleting (held down) or deleted. */
   readonly state: RouteState;
+  /** Flags1 (RTM_ROUTE_FLAGS1_*, 8 bits). */
   readonly flags1: number;
+  /** Flags (RTM_ROUTE_FLAGS_*, 16 bits). */
   readonly flags: number;
+  /** PrefInfo.Metric. */
   readonly metric: number;
+  /** PrefInfo.Preference (lower wins). */
   readonly preference: number;
   /** BelongsToViews. */
   readonly views: number;
+  /** EntitySpecificInfo: the owner's value, as given (null = NULL). */
   readonly entitySpecificInfo: unknown;
+  /** NextHopsList: the next hops of the route. Referenced. */
   readonly nextHops: readonly NextHopHandle[];
   /** The destination prefix as text (`'10.1.0.0/16'`); not a handle, nothing to release. */
   readonly prefix: string;
@@ -336,32 +358,51 @@ export interface RouteInfo {
  * frozen array: assign a new array to change it. No references are taken or implied.
  */
 export interface RouteOwnerView {
+  /** The route. */
   readonly handle: RouteHandle;
+  /** The destination of the route. */
   readonly dest: DestHandle;
+  /** The owner (the entity this view belongs to). */
   readonly owner: EntityHandle;
+  /** RTM_ROUTE_STATE_* of the committed route. */
   readonly state: RouteState;
+  /** The destination prefix as text ('10.1.0.0/16'). */
   readonly prefix: string;
+  /** Neighbour: the next hop the route was learnt from, or undefined. */
   neighbour: NextHopHandle | undefined;
+  /** Flags1 (RTM_ROUTE_FLAGS1_*, 8 bits). */
   flags1: number;
+  /** Flags (RTM_ROUTE_FLAGS_*, 16 bits). */
   flags: number;
+  /** PrefInfo.Metric. */
   metric: number;
+  /** PrefInfo.Preference (lower wins). */
   preference: number;
+  /** BelongsToViews. */
   views: number;
+  /** EntitySpecificInfo: the owner's value (null = NULL). */
   entitySpecificInfo: unknown;
+  /** NextHopsList (a frozen array: assign a new one to change it). */
   nextHops: readonly NextHopHandle[];
 }
 
 /** Criteria for RTM_MATCH_* tests (the fields of RTM_ROUTE_INFO that matching reads). */
 export interface RouteCriteria {
+  /** Owner to match (RTM_MATCH_OWNER). */
   owner?: Nullable<EntityHandle>;
+  /** Neighbour to match (RTM_MATCH_NEIGHBOUR). */
   neighbour?: Nullable<NextHopHandle>;
+  /** Preference to match (RTM_MATCH_PREF, with `metric`). */
   preference?: number;
+  /** Metric to match (RTM_MATCH_PREF, with `preference`). */
   metric?: number;
+  /** Next hops to match (RTM_MATCH_NEXTHOP: every one of them is in the route's list, D-15). */
   nextHops?: readonly NextHopHandle[];
 }
 
 /** RtmGetExactMatchRoute. */
 export interface ExactMatchRouteOptions {
+  /** The destination (DestAddress). */
   dest: PrefixInput;
   /** RTM_MATCH_* (default RTM_MATCH_NONE). */
   matchFlags?: number;
@@ -387,6 +428,7 @@ export interface ExactMatchRouteResult {
 
 /** One ViewInfo entry of RTM_DEST_INFO. */
 export interface DestViewInfo {
+  /** The view id (RTM_VIEW_ID_UCAST, RTM_VIEW_ID_MCAST). */
   readonly viewId: number;
   /** Live routes of the destination in this view, all protocols, held routes excluded (D-07). */
   readonly numRoutes: number;
@@ -402,11 +444,17 @@ export interface DestViewInfo {
 
 /** RTM_DEST_INFO. Handles inside are referenced (releaseDestInfo / releaseDests / releaseChangedDests). */
 export interface DestInfo {
+  /** The destination. Referenced. */
   readonly handle: DestHandle;
   /** `'10.1.0.0/16'` (host bits cleared; always with the length). */
   readonly prefix: string;
   /** DestAddress without the bits: AF_INET / AF_INET6 and NumBits. */
-  readonly address: { readonly addressFamily: number; readonly numBits: number };
+  readonly address: {
+    /** AF_INET (2) or AF_INET6 (23). */
+    readonly addressFamily: number;
+    /** NumBits: the prefix length. */
+    readonly numBits: number;
+  };
   /** LastChanged, in ms on the instance's clock (§7.4, D-28). */
   readonly lastChanged: number;
   /** BelongsToViews: views with at least one live route. */
@@ -425,6 +473,7 @@ export interface DestQueryOptions {
 
 /** The slot behind RtmGetOpaqueInformationPointer: read and write `value` (null = NULL). */
 export interface OpaqueSlot {
+  /** The caller's value in this destination (null = NULL). */
   value: unknown;
 }
 
@@ -442,6 +491,7 @@ export interface NextHopIdentity {
 export interface AddNextHopOptions extends NextHopIdentity {
   /** RTM_NEXTHOP_FLAGS_* (u16). */
   flags?: number;
+  /** EntitySpecificInfo: any value of the owner's (default null = NULL). */
   entitySpecificInfo?: unknown;
   /** RemoteNextHop: cached destination covering a remote next hop. */
   remoteNextHop?: Nullable<DestHandle>;
@@ -453,6 +503,7 @@ export interface AddNextHopOptions extends NextHopIdentity {
 
 /** Result of addNextHop. */
 export interface AddNextHopResult {
+  /** The next hop: referenced unless `returnHandle` was false; the given `nextHop` when updating by handle. */
   readonly handle: NextHopHandle | undefined;
   /** RTM_NEXTHOP_CHANGE_NEW if created, 0 if an existing next hop was updated. */
   readonly changeFlags: number;
@@ -462,11 +513,17 @@ export interface AddNextHopResult {
 export interface NextHopInfo {
   /** `'10.0.0.1'` for a full-length address, `'10.0.0.0/24'` otherwise. */
   readonly address: string;
+  /** InterfaceIndex (0 for a remote next hop). */
   readonly interfaceIndex: number;
+  /** The entity that added the next hop. Referenced. */
   readonly owner: EntityHandle;
+  /** RTM_NEXTHOP_STATE_*: created or deleted. */
   readonly state: NextHopState;
+  /** RTM_NEXTHOP_FLAGS_* (16 bits). */
   readonly flags: number;
+  /** EntitySpecificInfo: the owner's value (null = NULL). */
   readonly entitySpecificInfo: unknown;
+  /** RemoteNextHop: the destination cached for a remote next hop, or undefined. Referenced. */
   readonly remoteNextHop: DestHandle | undefined;
 }
 
@@ -477,13 +534,21 @@ export interface NextHopInfo {
  * throws ERROR_INVALID_PARAMETER.
  */
 export interface NextHopOwnerView {
+  /** The next hop. */
   readonly handle: NextHopHandle;
+  /** The owner (the entity this view belongs to). */
   readonly owner: EntityHandle;
+  /** RTM_NEXTHOP_STATE_*. */
   readonly state: NextHopState;
+  /** NextHopAddress: '10.0.0.1' for a full-length address, else 'addr/len'. */
   address: string;
+  /** InterfaceIndex. */
   interfaceIndex: number;
+  /** RTM_NEXTHOP_FLAGS_* (16 bits). */
   flags: number;
+  /** EntitySpecificInfo: the owner's value (null = NULL). */
   entitySpecificInfo: unknown;
+  /** RemoteNextHop, or undefined. */
   remoteNextHop: DestHandle | undefined;
 }
 
@@ -499,6 +564,7 @@ export interface FindNextHopResult {
 
 /** A batch from an enumeration or a changed-destination pull. */
 export interface EnumBatch<T> {
+  /** What this call returned (handles inside are referenced). */
   readonly items: readonly T[];
   /** The C call returned ERROR_NO_MORE_ITEMS (exhausted after this batch); for list enumerations: fewer than requested. */
   readonly done: boolean;
@@ -520,20 +586,27 @@ export interface RouteEnumOptions {
   views?: number;
   /** One range flag | RTM_ENUM_ALL_ROUTES / RTM_ENUM_OWN_ROUTES. */
   enumFlags?: number;
+  /** Where an RTM_ENUM_RANGE enumeration starts (its prefix bounds the range). */
   startDest?: PrefixInput;
+  /** RTM_MATCH_* tests the routes must pass (default RTM_MATCH_NONE). */
   matchFlags?: number;
+  /** The values `matchFlags` compares with. */
   criteria?: RouteCriteria;
+  /** Used with RTM_MATCH_INTERFACE. */
   interfaceIndex?: number;
 }
 
 /** RtmCreateNextHopEnum (the caller's own next hops, D-46). */
 export interface NextHopEnumOptions {
+  /** RTM_ENUM_START (default; every next hop) or RTM_ENUM_RANGE (those within `address`), RTM_ENUM_NEXT allowed. */
   enumFlags?: number;
+  /** The range of RTM_ENUM_RANGE. */
   address?: PrefixInput;
 }
 
 /** The in-parameters of every Get-from-enumeration call. */
 export interface EnumGetOptions {
+  /** The enumeration to continue. */
   enumHandle: EnumHandle;
   /** At most this many (default and maximum: profile.maxHandlesInEnum; more: ERROR_INVALID_PARAMETER). */
   count?: number;
@@ -553,7 +626,9 @@ export interface NotifyOptions {
 
 /** A registration and one destination. */
 export interface NotifyDestOptions {
+  /** The change-notification registration. */
   notifyHandle: NotifyHandle;
+  /** The destination. */
   dest: DestHandle;
 }
 
@@ -573,19 +648,29 @@ export interface IterateOptions {
  * (default RTM_VIEW_MASK_UCAST) and flags. Missing optional arrays mean 0 (views: unicast).
  */
 export interface RouteLoadBatch {
+  /** Number of records. */
   count: number;
+  /** Prefix words, four per record (`keys[4i..4i+3]`), most significant first. */
   keys: Uint32Array;
+  /** Prefix length of each record. */
   lens: Uint8Array | Uint32Array;
+  /** Next-hop handle of each record (the caller's; neighbour and only next hop; 0 = none). */
   nextHops?: Float64Array;
+  /** Preference of each record (default 0). */
   preferences?: Uint32Array;
+  /** Metric of each record (default 0). */
   metrics?: Uint32Array;
+  /** BelongsToViews of each record (default RTM_VIEW_MASK_UCAST). */
   views?: Uint8Array | Uint32Array;
+  /** Route flags of each record (default 0). */
   flags?: Uint16Array | Uint32Array;
 }
 
 /** Entity.addRoutesBatch result. */
 export interface RouteLoadResult {
+  /** Routes the batch created. */
   routesCreated: number;
+  /** Destinations the batch created. */
   destsCreated: number;
 }
 
@@ -596,13 +681,21 @@ export interface RouteLoadResult {
  * RTM_VIEW_MASK_UCAST), 1 = delete the caller's route there (nothing if it has none).
  */
 export interface RouteUpdates {
+  /** Number of records. */
   count: number;
+  /** Prefix words, four per record (`keys[4i..4i+3]`), most significant first. */
   keys: Uint32Array;
+  /** Prefix length of each record. */
   lens: Uint8Array | Uint32Array;
+  /** 0: add or update the caller's first route on the destination; 1: delete it. */
   kinds: Uint8Array;
+  /** Next-hop handle of each record (the caller's; neighbour and only next hop; 0 = none). */
   nextHops?: Float64Array;
+  /** Preference of each record (default 0: the `defaultPreferences` of the protocol). */
   preferences?: Uint32Array;
+  /** Metric of each record (default 0). */
   metrics?: Uint32Array;
+  /** BelongsToViews of each record (default RTM_VIEW_MASK_UCAST). */
   views?: Uint8Array | Uint32Array;
   /** Out: the change flags of each record (RTM_ROUTE_CHANGE_NEW / _BEST; 0 for a delete that found nothing). */
   changeFlags?: Uint32Array;
@@ -610,6 +703,7 @@ export interface RouteUpdates {
 
 /** Entity.getChangedDestIds. */
 export interface ChangedDestIdsOptions {
+  /** The change-notification registration to pull from. */
   notifyHandle: NotifyHandle;
   /** Receives the destIds; its length is how many to pull at most. */
   out: Int32Array;

@@ -16,6 +16,7 @@ import * as L from './layout.js';
 export interface FibSnapshot {
   /** The snapshot, for FibReader.attach / LookupPool.attach in any thread. */
   readonly buffer: SharedArrayBuffer;
+  /** The family of the published table: 4 or 6. */
   readonly family: 4 | 6;
   /** The version readers now answer from (1 after the first publish). */
   readonly version: number;
@@ -53,6 +54,7 @@ class Snapshot implements FibSnapshot {
 
 interface Region { off: number; words: number }
 
+/** @internal The writer of one table's snapshot (Table.publish makes it on first use). */
 export class Publisher {
   readonly snapshot: Snapshot;
   private readonly core: Core;

@@ -13,11 +13,15 @@ export type Fail = (code: string, op: string, detail: string) => never;
 
 /** What a reader class offers (the public FibReader below, or the same class inside a worker). */
 export interface SnapshotReader {
+  /** The snapshot it reads. */
   readonly buffer: SharedArrayBuffer;
+  /** The snapshot's family: 4 or 6. */
   readonly family: 4 | 6;
   /** The version the last lookup answered from (Atomics-read VERSION when it started). */
   readonly version: number;
+  /** The destId of the most specific destination covering an address (IPv4: a host-order u32; IPv6: four words at `offset`), or -1. */
   lookupId(address: number | Uint32Array, offset?: number): number;
+  /** Batch lookupId: IPv4 one u32 per address, IPv6 four words; writes each destId or -1 into `out`; returns the hits. */
   lookupBatch(keys: Uint32Array, out: Int32Array): number;
   /** Addresses [from, to) of keys (1 or 4 words each) → out[from..to); returns the hits. */
   lookupRange(keys: Uint32Array, out: Int32Array, from: number, to: number): number;

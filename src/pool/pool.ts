@@ -17,6 +17,7 @@ export class LookupPoolError extends Error {
   }
 }
 
+/** Options of LookupPool.create. */
 export interface LookupPoolOptions {
   /** Worker threads (default: the machine's available parallelism, at least 1). */
   workers?: number;

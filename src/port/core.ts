@@ -14,9 +14,9 @@ import { hostOrUndefined } from '../host.js';
 import { bindExports, type CoreExports, type GuardState } from './exports.js';
 import { readConstants, type CoreConstants, type ConstantName } from './constants.js';
 
-export type { CoreExports, CoreConstants };
+import type { CoreBuild, WasmSource } from './source.js';
 
-export type CoreBuild = 'debug' | 'release';
+export type { CoreExports, CoreConstants, CoreBuild, WasmSource };
 
 /** Which build to load: `RTM_WASM` in the environment (tests set debug), else release. */
 export function defaultBuild(): CoreBuild {
@@ -138,12 +138,6 @@ export class Core {
    */
   guard<T>(f: () => T): T { return f(); }
 }
-
-/**
- * Where the core comes from (`Rtm.create({ wasm })`): a URL (string or URL; in Node a string may also be a
- * file path), a `Response`, the bytes of the .wasm, or the compiled `WebAssembly.Module`.
- */
-export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
 let moduleCache: Partial<Record<CoreBuild, WebAssembly.Module>> = {};
 let coreCache: Partial<Record<CoreBuild, Core>> = {};

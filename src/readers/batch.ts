@@ -11,6 +11,7 @@ import type { Family } from '../address.js';
  * A yielded batch and its arrays are reused for a later batch once the next one is requested: copy what you keep.
  */
 export interface RouteBatch {
+  /** The family of every record: 4 or 6. */
   family: Family;
   /** Records used in the arrays below. */
   count: number;
@@ -20,6 +21,7 @@ export interface RouteBatch {
   lens: Uint8Array;
   /** 4 words per record (same encoding as keys); meaningful only where hasNextHop[i] = 1, else zero. */
   nextHops: Uint32Array;
+  /** 1 where the record has a next hop (`nextHops` meaningful), else 0. */
   hasNextHop: Uint8Array;
   /** MED / metric column / `ip route` metric; 0 when absent. */
   metrics: Uint32Array;
@@ -35,6 +37,7 @@ export interface RouteBatch {
 
 /** View bits of RouteBatch.views. */
 export const VIEW_UNICAST = 1;
+/** View bit of a multicast record (MRT multicast RIB subtypes). */
 export const VIEW_MULTICAST = 2;
 
 /** Allocates an empty batch with room for `capacity` records. */

@@ -11,9 +11,13 @@ import type { ByteSource } from './source.js';
 
 /** A peer of the PEER_INDEX_TABLE (TABLE_DUMP v1: peers numbered in first-seen order, bgpId '0.0.0.0'). */
 export interface MrtPeer {
+  /** Position in the PEER_INDEX_TABLE. */
   index: number;
+  /** Peer BGP ID, dotted. */
   bgpId: string;
+  /** Peer IP address, as text. */
   address: string;
+  /** Peer AS number. */
   asn: number;
 }
 

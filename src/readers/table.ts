@@ -19,6 +19,7 @@ import { UpdateParser, UpdateSink, type UpdateBatch } from './updates.js';
 /** Table formats: plain prefix list, iproute2 `ip route` output, MRT (RFC 6396) RIB dump. */
 export type TableFormat = 'prefixes' | 'iproute' | 'mrt';
 
+/** Options of the table readers (openTable, readAll, readTable, loadTable). */
 export interface TableOptions {
   /** 'auto' (default): gzip by magic 1f 8b, then the format by the first bytes/lines. */
   format?: 'auto' | TableFormat;
@@ -36,6 +37,7 @@ export interface TableOptions {
   readBytes?: number;
 }
 
+/** Records per batch unless `batchSize` says otherwise. */
 export const DEFAULT_BATCH_SIZE = 4096;
 /** Bytes and lines looked at to tell the format. */
 const SNIFF_BYTES = 4096;
@@ -43,7 +45,9 @@ const SNIFF_LINES = 64;
 
 /** What a reader learned so far; complete once iteration ends. */
 export interface TableInfo {
+  /** What is read: the path, or the `name` option ('<bytes>', '<stdin>', '<stream>' by default). */
   readonly file: string;
+  /** The format detected (or given). */
   readonly format: TableFormat;
   /** MRT peers (PEER_INDEX_TABLE order; RouteBatch.sources indexes this). */
   readonly peers: readonly MrtPeer[];
@@ -59,6 +63,7 @@ export interface TableInfo {
   readonly skippedErrors: readonly TableFormatError[];
   /** Well-formed records of kinds not read (MRT BGP4MP, `ip route` local/broadcast, …), in total and by kind. */
   readonly unsupported: number;
+  /** The same, by kind. */
   readonly unsupportedKinds: ReadonlyMap<string, number>;
   /** Raw (compressed) bytes read so far. */
   readonly bytesRead: number;
@@ -71,12 +76,18 @@ abstract class StreamReader<B> implements AsyncIterable<B> {
 
   constructor(protected readonly src: ByteSource, protected readonly ctx: ReadContext) {}
 
+  /** What is read: the path, or the `name` option ('<bytes>', '<stdin>', '<stream>' by default). */
   get file(): string { return this.src.name; }
+  /** Raw (compressed) bytes read so far. */
   get bytesRead(): number { return this.src.bytesRead; }
+  /** Input size in bytes (undefined for pipes and iterables). */
   get totalBytes(): number | undefined { return this.src.totalBytes; }
+  /** Malformed records skipped (skipBad). */
   get skipped(): number { return this.ctx.skipped; }
+  /** The first 16 of those, as errors. */
   get skippedErrors(): readonly TableFormatError[] { return this.ctx.skippedErrors; }
 
+  /** The batches, read as iteration asks for them (a reader is iterated once). */
   [Symbol.asyncIterator](): AsyncGenerator<B> {
     return this.batches();
   }
@@ -111,7 +122,10 @@ export class TableReader extends StreamReader<RouteBatch> implements TableInfo {
   private readonly iproute: IpRouteParser | undefined;
   private readonly lines: LineHandler | undefined;
 
-  /** @internal use openTable(). */
+  /**
+   * @internal use openTable().
+   * @param format The format detected (or given).
+   */
   constructor(src: ByteSource, ctx: ReadContext, readonly format: TableFormat, batchSize: number, family?: Family) {
     super(src, ctx);
     this.sink = new RouteSink(batchSize);
@@ -125,6 +139,7 @@ export class TableReader extends StreamReader<RouteBatch> implements TableInfo {
   get records(): number { return this.sink.records; }
   get prefixes(): number { return this.mrt?.prefixes ?? this.iproute?.routes ?? this.sink.records; }
   get unsupported(): number { return this.ctx.unsupported; }
+  /** Well-formed records of kinds not read, by kind. */
   get unsupportedKinds(): ReadonlyMap<string, number> { return this.ctx.unsupportedKinds; }
 
   protected scan(): AsyncGenerator<RouteBatch> {
@@ -186,7 +201,9 @@ export async function openTable(input: TableInput, options: TableOptions = {}): 
 
 /** The records of a table, all IPv4 in one batch and all IPv6 in another. */
 export interface TableContents {
+  /** Every IPv4 record. */
   v4: RouteBatch;
+  /** Every IPv6 record. */
   v6: RouteBatch;
   /** The finished reader, for its statistics (format, peers, interfaces, skipped, …). */
   info: TableInfo;

@@ -9,7 +9,9 @@ import { familyOf, parseAddressRange, parsePrefixRange, parseU32Range, quote, sk
 
 /** A batch of update events of one family, in file order. */
 export interface UpdateBatch {
+  /** The family of every event: 4 or 6. */
   family: Family;
+  /** Events in the batch. */
   count: number;
   /** Event time, seconds since the Unix epoch. */
   timesSec: Float64Array;
@@ -17,9 +19,11 @@ export interface UpdateBatch {
   announce: Uint8Array;
   /** 4 words per event, as RouteBatch.keys. */
   keys: Uint32Array;
+  /** Prefix length of each event. */
   lens: Uint8Array;
   /** 4 words per event; meaningful only where hasNextHop[i] = 1 (announcements with a next hop). */
   nextHops: Uint32Array;
+  /** 1 where the event has a next hop (`nextHops` meaningful), else 0. */
   hasNextHop: Uint8Array;
 }
 

@@ -313,29 +313,60 @@ class LiveNextHopsList {
 export class LiveRouteInfo {
   private readonly pref: LivePrefInfo;
   private readonly hops: LiveNextHopsList;
+  /** @param view The owner view it reads and writes. */
   constructor(readonly view: RouteOwnerView) {
     this.pref = new LivePrefInfo(view);
     this.hops = new LiveNextHopsList(view);
   }
+  /** DestHandle: the destination of the route. */
   get DestHandle(): number { return this.view.dest; }
+  /** Ignored: DestHandle is the RTM's. */
   set DestHandle(_x: number) { /* read-only */ }
+  /** RouteOwner: the owner. */
   get RouteOwner(): number { return this.view.owner; }
+  /** Ignored: RouteOwner is the RTM's. */
   set RouteOwner(_x: number) { /* read-only */ }
+  /** Neighbour: the next hop the route was learnt from (0 = none). */
   get Neighbour(): number { return handleOut(this.view.neighbour); }
+  /** Writes Neighbour through the owner view. */
   set Neighbour(h: number) { this.view.neighbour = handleIn<NextHopHandle>(h); }
+  /** State: RTM_*_STATE_*. */
   get State(): number { return this.view.state; }
+  /** Ignored: State is the RTM's. */
   set State(_x: number) { /* read-only */ }
+  /** Flags1: RTM_ROUTE_FLAGS1_*. */
   get Flags1(): number { return this.view.flags1; }
+  /** Writes Flags1 through the owner view. */
   set Flags1(x: number) { this.view.flags1 = x; }
+  /** Flags: the flags. */
   get Flags(): number { return this.view.flags; }
+  /** Writes Flags through the owner view. */
   set Flags(x: number) { this.view.flags = x; }
-  get PrefInfo(): { Metric: number; Preference: number } { return this.pref; }
+  /** PrefInfo: preference and metric. */
+  get PrefInfo(): {
+    /** PrefInfo.Metric. */
+    Metric: number;
+    /** PrefInfo.Preference. */
+    Preference: number;
+  } { return this.pref; }
+  /** Writes PrefInfo through the owner view. */
   set PrefInfo(p: { Metric: number; Preference: number }) { this.pref.Metric = p.Metric; this.pref.Preference = p.Preference; }
+  /** BelongsToViews: the views of the route. */
   get BelongsToViews(): number { return this.view.views; }
+  /** Writes BelongsToViews through the owner view. */
   set BelongsToViews(x: number) { this.view.views = x; }
+  /** EntitySpecificInfo: the owner's value (null = NULL). */
   get EntitySpecificInfo(): unknown { return this.view.entitySpecificInfo; }
+  /** Writes EntitySpecificInfo through the owner view. */
   set EntitySpecificInfo(x: unknown) { this.view.entitySpecificInfo = x; }
-  get NextHopsList(): { NumNextHops: number; NextHops: RTM_NEXTHOP_HANDLE[] } { return this.hops; }
+  /** NextHopsList: the next hops of the route. */
+  get NextHopsList(): {
+    /** How many next hops. */
+    NumNextHops: number;
+    /** The next-hop handles. */
+    NextHops: RTM_NEXTHOP_HANDLE[];
+  } { return this.hops; }
+  /** Writes NextHopsList through the owner view. */
   set NextHopsList(l: { NumNextHops: number; NextHops: RTM_NEXTHOP_HANDLE[] }) {
     const n = l.NumNextHops;
     this.hops.NextHops = Array.isArray(l.NextHops) ? l.NextHops.slice(0, n) : [];
@@ -350,20 +381,35 @@ export class LiveRouteInfo {
  * it) and InterfaceIndex are identity — the unlock reverts edits of them (ERROR_INVALID_PARAMETER).
  */
 export class LiveNextHopInfo {
+  /** @param view The owner view it reads and writes. */
   constructor(readonly view: NextHopOwnerView) {}
+  /** NextHopAddress: the address of the next hop. */
   get NextHopAddress(): RTM_NET_ADDRESS { return prefixToNetAddress(this.view.address); }
+  /** Writes NextHopAddress through the owner view. */
   set NextHopAddress(na: RTM_NET_ADDRESS) { this.view.address = netAddressText(na, true); }
+  /** NextHopOwner: the owner. */
   get NextHopOwner(): number { return this.view.owner; }
+  /** Ignored: NextHopOwner is the RTM's. */
   set NextHopOwner(_x: number) { /* read-only */ }
+  /** InterfaceIndex: the interface. */
   get InterfaceIndex(): number { return this.view.interfaceIndex; }
+  /** Writes InterfaceIndex through the owner view. */
   set InterfaceIndex(x: number) { this.view.interfaceIndex = x; }
+  /** State: RTM_*_STATE_*. */
   get State(): number { return this.view.state; }
+  /** Ignored: State is the RTM's. */
   set State(_x: number) { /* read-only */ }
+  /** Flags: the flags. */
   get Flags(): number { return this.view.flags; }
+  /** Writes Flags through the owner view. */
   set Flags(x: number) { this.view.flags = x; }
+  /** EntitySpecificInfo: the owner's value (null = NULL). */
   get EntitySpecificInfo(): unknown { return this.view.entitySpecificInfo; }
+  /** Writes EntitySpecificInfo through the owner view. */
   set EntitySpecificInfo(x: unknown) { this.view.entitySpecificInfo = x; }
+  /** RemoteNextHop: the destination cached for a remote next hop (0 = none). */
   get RemoteNextHop(): number { return handleOut(this.view.remoteNextHop); }
+  /** Writes RemoteNextHop through the owner view. */
   set RemoteNextHop(h: number) { this.view.remoteNextHop = handleIn<DestHandle>(h); }
 }
 

@@ -4,6 +4,14 @@
 // initialize/initializeSync, rtmInstance/configureInstance, GetLastError/SetLastError (instances.ts).
 // Every function returns a status number and never throws for an API-level error.
 
+/**
+ * The Win32 layer: the functions of rtmv2.h (and the RTMv1 functions of rtm.h) under their C names and
+ * parameter order, returning status numbers, with out-parameters as `Ref<T>`, structs as classes with the C
+ * field names, and every constant and macro.
+ *
+ * @module rtm-wasm/win32
+ */
+
 export * from './constants.js';
 export * from './structs.js';
 export * from './macros.js';

@@ -10,7 +10,8 @@
 // makes must give handles that are unique across instances (the WASM core does: one core, one handle
 // space). Nothing here allocates per call except instance creation.
 
-import { loadCore, loadCoreSync, type WasmSource } from '../port/core.js';
+import { loadCore, loadCoreSync } from '../port/core.js';
+import type { WasmSource } from '../port/source.js';
 import { RtmError, RtmInternalError, fmt } from '../errors.js';
 import { Rtm } from '../rtm.js';
 import type { EntityLike, RtmLike, RtmOptions } from '../types.js';

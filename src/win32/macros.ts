@@ -133,7 +133,12 @@ export function ipv4NetAddress(addr: Ipv4Input, len: number): RTM_NET_ADDRESS {
  * Host-order address and length of an IPv4 RTM_NET_ADDRESS (family not checked). Allocates the result.
  * @throws RtmError ERROR_INVALID_PARAMETER if `na` is not an RTM_NET_ADDRESS
  */
-export function ipv4FromNetAddress(na: RTM_NET_ADDRESS): { addr: number; len: number } {
+export function ipv4FromNetAddress(na: RTM_NET_ADDRESS): {
+  /** The IPv4 address, host order. */
+  addr: number;
+  /** NumBits. */
+  len: number;
+} {
   return readIpv4Arg(na, 'ipv4FromNetAddress');
 }
 

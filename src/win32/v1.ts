@@ -63,7 +63,9 @@ import { IP_NETWORK, IP_SPECIFIC_DATA, RTM_IP_ROUTE, type HANDLE, type Ref } fro
 
 /** What RtmRegisterClient accepts as the change "event": anything with set() and reset(). */
 export interface ChangeEventLike {
+  /** Signals the event (RTMv1: a change message is queued). */
   set(): void;
+  /** Clears the signal. */
   reset(): void;
 }
 
@@ -74,13 +76,16 @@ export interface ChangeEventLike {
 export class ChangeEvent implements ChangeEventLike {
   private signalled = false;
   constructor(private readonly onSet?: () => void) {}
+  /** True while signalled. */
   get isSet(): boolean {
     return this.signalled;
   }
+  /** Signals the event and calls `onSet`, if given. */
   set(): void {
     this.signalled = true;
     this.onSet?.();
   }
+  /** Clears the signal. */
   reset(): void {
     this.signalled = false;
   }
