@@ -8,7 +8,7 @@
 import { Rtm } from './rtm.js';
 import { Entity } from './entity.js';
 import { openTable, readAll, TableOptions, TableInput, TableFormat, RouteBatch, TableContents } from './readers/index.js';
-import type { MrtPeer } from './readers/index.js';
+import type { MrtPeer, TableFormatError } from './readers/index.js';
 import { Family, formatPrefix } from './address.js';
 import type { NextHopHandle } from './types.js';
 
@@ -35,6 +35,11 @@ export interface LoadSummary {
   /** Records read (routes offered), per family. */
   readonly records: { ipv4: number; ipv6: number };
   readonly skipped: number;
+  /** The first of the skipped records (up to 16), as errors naming their line or byte offset. */
+  readonly skippedErrors: readonly TableFormatError[];
+  /** Well-formed records of kinds not read (MRT BGP4MP, `ip route` local/broadcast, …), in total and by kind. */
+  readonly unsupported: number;
+  readonly unsupportedKinds: ReadonlyMap<string, number>;
   readonly routesCreated: number;
   readonly destsCreated: number;
   readonly entities: readonly LoadedEntity[];
@@ -126,6 +131,7 @@ export async function loadTable(rtm: Rtm, input: TableInput, options: LoadOption
   }
   return {
     file: typeof input === 'string' ? input : reader.file, format: reader.format, records, skipped: reader.skipped,
+    skippedErrors: [...reader.skippedErrors], unsupported: reader.unsupported, unsupportedKinds: new Map(reader.unsupportedKinds),
     routesCreated, destsCreated, entities: [...entities.values()], histogram, bytesRead: reader.bytesRead,
     ms: performance.now() - t0,
   };
