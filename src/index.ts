@@ -1,6 +1,6 @@
 // Public exports of `rtm-wasm`: values first, then types.
 export { Rtm, Table } from './rtm.js';
-export type { RouteSummary, CreateOptions, WasmSource, CoreBuild } from './rtm.js';
+export type { RouteSummary, PrefixMatch, CreateOptions, WasmSource, CoreBuild } from './rtm.js';
 export {
   BEST_ROUTE, BEST_OWNER, BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP,
   BEST_NEIGHBOUR, BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, BEST_FIELDS,
