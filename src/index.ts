@@ -8,7 +8,7 @@
  * @module rtm-wasm
  */
 export { Rtm, Table } from './rtm.js';
-export type { RouteSummary, CreateOptions, WasmSource, CoreBuild } from './rtm.js';
+export type { RouteSummary, PrefixMatch, CreateOptions, WasmSource, CoreBuild } from './rtm.js';
 export type { WasmModule } from './port/source.js';
 export {
   BEST_ROUTE, BEST_OWNER, BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP,

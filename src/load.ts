@@ -8,7 +8,7 @@
 import { Rtm } from './rtm.js';
 import { Entity } from './entity.js';
 import { openTable, readAll, TableOptions, TableInput, TableFormat, RouteBatch, TableContents } from './readers/index.js';
-import type { MrtPeer } from './readers/index.js';
+import type { MrtPeer, TableFormatError } from './readers/index.js';
 import { Family, formatPrefix } from './address.js';
 import type { NextHopHandle } from './types.js';
 
@@ -50,6 +50,12 @@ export interface LoadSummary {
   };
   /** Records skipped (skipBad). */
   readonly skipped: number;
+  /** The first of the skipped records (up to 16), as errors naming their line or byte offset. */
+  readonly skippedErrors: readonly TableFormatError[];
+  /** Well-formed records of kinds not read (MRT BGP4MP, `ip route` local/broadcast, …), in total. */
+  readonly unsupported: number;
+  /** The same records by kind. */
+  readonly unsupportedKinds: ReadonlyMap<string, number>;
   /** Routes created. */
   readonly routesCreated: number;
   /** Destinations created. */
@@ -152,6 +158,7 @@ export async function loadTable(rtm: Rtm, input: TableInput, options: LoadOption
   }
   return {
     file: typeof input === 'string' ? input : reader.file, format: reader.format, records, skipped: reader.skipped,
+    skippedErrors: [...reader.skippedErrors], unsupported: reader.unsupported, unsupportedKinds: new Map(reader.unsupportedKinds),
     routesCreated, destsCreated, entities: [...entities.values()], histogram, bytesRead: reader.bytesRead,
     ms: performance.now() - t0,
   };

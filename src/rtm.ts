@@ -7,14 +7,14 @@ import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check, fmt } from './errors.js';
-import { Family, formatPrefix, parseIPv4 } from './address.js';
+import { Family, formatPrefix, parseIPv4, parsePrefixInto, parsedFamily } from './address.js';
 import { Clock, RealClock, isDrivableClock } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
 import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle, BestRouteListener, AddressFamilyName } from './types.js';
 import { Entity } from './entity.js';
 import { Scheduler } from './scheduler.js';
 import { nextHopAddress, recordAlive } from './port/records.js';
-import { Table, type RouteSummary, routeSummaryOf } from './table.js';
+import { Table, type PrefixMatch, type RouteSummary, routeSummaryOf } from './table.js';
 import type { Ctx, Instance, InstanceOptions } from './rtmv2/context.js';
 import { register, markGone } from './rtmv2/entities.js';
 import { arrayArg, opts } from './rtmv2/args.js';
@@ -22,7 +22,7 @@ import { INFINITE } from './constants.js';
 
 export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
 export { Table };
-export type { RouteSummary, CoreBuild, WasmSource };
+export type { RouteSummary, PrefixMatch, CoreBuild, WasmSource };
 
 /** Options of Rtm.create / Rtm.createSync: the instance's (RtmOptions) and where its core comes from. */
 export interface CreateOptions extends RtmOptions {
@@ -36,6 +36,9 @@ export interface CreateOptions extends RtmOptions {
    */
   wasm?: WasmSource;
 }
+
+/** Words of an address parsed to tell its family (Rtm.lookup / supernets / subnets). */
+const familyScratch = new Uint32Array(4);
 
 /** The instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
 const watchers = new WeakMap<Core, Rtm>();
@@ -153,8 +156,8 @@ export class Rtm {
     for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
     this.coreTables = [v4, v6];
     const usable = (op: string) => this.usable(op);
-    this.ipv4 = new Table({ core, table: v4, layout: this.layout, usable });
-    this.ipv6 = new Table({ core, table: v6, layout: this.layout, usable });
+    this.ipv4 = new Table({ core, table: v4, layout: this.layout, usable, routeEsi: this.routeEsi });
+    this.ipv6 = new Table({ core, table: v6, layout: this.layout, usable, routeEsi: this.routeEsi });
     this.scheduler = new Scheduler(this);
   }
 
@@ -199,6 +202,53 @@ export class Rtm {
   table(family: Family): Table {
     if (family !== 4 && family !== 6) throw new RtmError('ERROR_INVALID_PARAMETER', 'table', `family must be 4 or 6, got ${fmt(family)}`);
     return family === 4 ? this.ipv4 : this.ipv6;
+  }
+
+  /**
+   * Longest-prefix match in the table of the address's family: `Table.lookup` of `rtm.ipv4` for an IPv4
+   * address (text, or a host-order number), of `rtm.ipv6` for IPv6 text. An IPv4-mapped IPv6 address
+   * (`::ffff:10.1.2.3`, also `::ffff:a01:203`) or prefix of length 96 or more inside ::ffff:0:0/96 is
+   * looked up in the IPv4 table as the IPv4 address or prefix it maps (`::ffff:10.0.0.0/104` is
+   * 10.0.0.0/8); `rtm.ipv6.lookup` keeps it an IPv6 address. Returns the most specific destination with
+   * a live route in `view` and its best route, or undefined. Allocates the result.
+   * @throws RtmError ERROR_INVALID_PARAMETER (not an address or prefix, view not 0 or 1),
+   *   ERROR_INVALID_HANDLE (closed instance)
+   */
+  lookup(address: string | number, view = 0): PrefixMatch | undefined {
+    const [table, key] = this.byFamily(address, 'lookup');
+    return table.lookup(key, view);
+  }
+
+  /**
+   * `Table.supernets` in the table of the prefix's family (IPv4-mapped IPv6 as in lookup()): the
+   * destinations with a live route in `view` covering `prefix`, itself included, most specific first.
+   * @throws RtmError ERROR_INVALID_PARAMETER, ERROR_INVALID_HANDLE
+   */
+  supernets(prefix: string, view = 0): IterableIterator<PrefixMatch> {
+    const [table, key] = this.byFamily(prefix, 'supernets');
+    return table.supernets(key as string, view);
+  }
+
+  /**
+   * `Table.subnets` in the table of the prefix's family (IPv4-mapped IPv6 as in lookup()): the
+   * destinations with a live route in `view` that `prefix` covers, itself included, in canonical order.
+   * @throws RtmError ERROR_INVALID_PARAMETER, ERROR_INVALID_HANDLE
+   */
+  subnets(prefix: string, view = 0): IterableIterator<PrefixMatch> {
+    const [table, key] = this.byFamily(prefix, 'subnets');
+    return table.subnets(key as string, view);
+  }
+
+  /** The table an address or prefix belongs to, and the key to give it (IPv4-mapped IPv6 → IPv4 text). */
+  private byFamily(address: unknown, op: string): [Table, string | number] {
+    this.usable(op);
+    if (typeof address === 'number') return [this.ipv4, address]; // Table.lookup checks it is a u32
+    const w = familyScratch;
+    const len = typeof address === 'string' ? parsePrefixInto(address, 0, w, 0) : -1;
+    if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `not an IPv4 or IPv6 address or prefix: ${fmt(address)}`);
+    if (parsedFamily.value === 4) return [this.ipv4, address as string];
+    if (len >= 96 && w[0] === 0 && w[1] === 0 && w[2] === 0xffff) return [this.ipv4, formatPrefix(4, w, 3, len - 96)];
+    return [this.ipv6, address as string];
   }
 
   /**
@@ -300,7 +350,7 @@ export class Rtm {
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
     this.ownTable(table, 'routeSummary');
     this.liveSlot(this.layout.SLAB_ROUTE, r, 'routeSummary');
-    return routeSummaryOf(this.core, L, table.family, r);
+    return routeSummaryOf(this.core, L, table.family, r, this.routeEsi);
   }
 
   /** @internal The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */

@@ -26,6 +26,21 @@ export interface RouteSummary {
   readonly metric: number;
   /** Next-hop addresses ('10.0.0.1', or 'addr/len' for a prefix next hop). */
   readonly nextHops: readonly string[];
+  /** The route's EntitySpecificInfo (the value its owner gave addRouteToDest / updates), null when none. */
+  readonly entitySpecificInfo: unknown;
+}
+
+/**
+ * A destination with a live route in the view and its best route there: what lookup() returns and what
+ * supernets() / subnets() yield.
+ */
+export interface PrefixMatch {
+  /** The destination's id (see lookupId). */
+  readonly destId: number;
+  /** The destination's prefix ('10.0.0.0/8'). */
+  readonly prefix: string;
+  /** Its best route in the view. */
+  readonly route: RouteSummary;
 }
 
 /** @internal What a Table needs of its instance. */
@@ -36,6 +51,8 @@ export interface TableContext {
   readonly layout: Layout;
   /** Throws ERROR_INVALID_HANDLE once the instance is closed, RtmInternalError once the core trapped. */
   usable(op: string): void;
+  /** EntitySpecificInfo of routes by slot (the instance's side array); absent = none. */
+  readonly routeEsi?: readonly unknown[];
 }
 
 // Indices of the record bestRouteInto writes (the core's layout.ts "Best-route record"; the contract test
@@ -106,14 +123,7 @@ export class Table {
    * host-order number) → `{ destId, prefix, route }`, or undefined. Allocates the result.
    * @throws RtmError ERROR_INVALID_PARAMETER (malformed address), ERROR_INVALID_HANDLE (closed instance)
    */
-  lookup(address: string | number, view = 0): {
-    /** The destination's id (see lookupId). */
-    destId: number;
-    /** Its prefix ('10.0.0.0/8'). */
-    prefix: string;
-    /** Its best route in `view`. */
-    route: RouteSummary;
-  } | undefined {
+  lookup(address: string | number, view = 0): PrefixMatch | undefined {
     this.ctx.usable('lookup');
     if (view !== 0 && view !== 1) throw new RtmError('ERROR_INVALID_PARAMETER', 'lookup', `view must be 0 or 1, got ${fmt(view)}`);
     let destId: number;
@@ -132,6 +142,72 @@ export class Table {
     }
     if (destId < 0) return undefined;
     return { destId, prefix: this.destPrefix(destId), route: this.bestRouteSummary(destId, view)! };
+  }
+
+  /**
+   * The destinations with a live route in `view` that cover `prefix` (text: '10.1.0.0/16'; a bare
+   * address is full length; host bits are cleared), the prefix itself included, most specific first —
+   * `lookup(prefix)` and then each less specific one — each with its best route in the view. Found with
+   * the core's longest-prefix and less-specific matches (RtmGetMostSpecificDestination /
+   * RtmGetLessSpecificDestination with the view as target); at most 33 (IPv4) / 129 (IPv6) results,
+   * read when called. Allocates the results.
+   * @throws RtmError ERROR_INVALID_PARAMETER (not a prefix of this family, view not 0 or 1),
+   *   ERROR_INVALID_HANDLE (closed instance)
+   */
+  supernets(prefix: string, view = 0): IterableIterator<PrefixMatch> {
+    const op = 'supernets';
+    this.ctx.usable(op);
+    this.prefixArg(prefix, view, op);
+    const qual = 1 << view;
+    const out: PrefixMatch[] = [];
+    for (let d = this.core.lpm(prefix, qual); d !== undefined; d = this.core.lessSpecific(d, qual)) out.push(this.match(d, view));
+    return out[Symbol.iterator]();
+  }
+
+  /**
+   * The destinations with a live route in `view` that `prefix` covers (text: '10.0.0.0/8'; a bare
+   * address is full length; host bits are cleared), the prefix itself included, in canonical order
+   * (spec §6.2: by address, a shorter prefix before the longer ones it covers), each with its best route
+   * in the view — what an RTM_ENUM_RANGE destination enumeration from `prefix` returns. Lazy: the core's
+   * ordered walk is read a page at a time as the iterator advances, each page resumed after the last
+   * prefix returned, so the table may change meanwhile (a destination added behind the position is not
+   * returned). Allocates the results and one array per page.
+   * @throws RtmError ERROR_INVALID_PARAMETER (not a prefix of this family, view not 0 or 1),
+   *   ERROR_INVALID_HANDLE (closed instance; also from next() once the instance is closed)
+   */
+  subnets(prefix: string, view = 0): IterableIterator<PrefixMatch> {
+    const op = 'subnets';
+    this.ctx.usable(op);
+    this.prefixArg(prefix, view, op);
+    return this.subnetPages(prefix, view);
+  }
+
+  private *subnetPages(range: string, view: number): Generator<PrefixMatch, undefined, undefined> {
+    const qual = 1 << view, max = this.ctx.core.IO_BATCH_MAX;
+    let page: PrefixMatch[];
+    let after: string | undefined;
+    do {
+      this.ctx.usable('subnets');
+      const ids = this.core.walk(after ?? range, { qual, range, inclusive: after === undefined });
+      page = ids.map((d) => this.match(d, view));
+      yield* page;
+      if (page.length > 0) after = page[page.length - 1].prefix;
+    } while (page.length === max);
+    return undefined;
+  }
+
+  /** A prefix of this table's family and a view (0 or 1). @throws ERROR_INVALID_PARAMETER */
+  private prefixArg(prefix: unknown, view: unknown, op: string): void {
+    if (view !== 0 && view !== 1) throw new RtmError('ERROR_INVALID_PARAMETER', op, `view must be 0 or 1, got ${fmt(view)}`);
+    const c = this.ctx.core;
+    if (typeof prefix !== 'string' || parsePrefixInto(prefix, this.family, c.u32(), c.io + c.IO_IN) < 0) {
+      throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad IPv${this.family} prefix ${fmt(prefix)}`);
+    }
+  }
+
+  /** The PrefixMatch of a live destination in a view. */
+  private match(destId: number, view: number): PrefixMatch {
+    return { destId, prefix: this.core.destPrefix(destId), route: this.bestRouteSummary(destId, view)! };
   }
 
   /**
@@ -231,7 +307,7 @@ export class Table {
     check(c.x.destInfoX(this.t, destId, 0, 1 << view), 'lookup');
     const r = c.u32()[c.io + c.IO_OUT + 2];
     if (r === c.NIL) return undefined;
-    return routeSummaryOf(c, this.ctx.layout, this.family, r);
+    return routeSummaryOf(c, this.ctx.layout, this.family, r, this.ctx.routeEsi);
   }
 
   /**
@@ -253,8 +329,8 @@ function destIdArg(destId: unknown, view: unknown, op: string): void {
   }
 }
 
-/** @internal Reads route slot r into a RouteSummary (no references taken). Allocates. */
-export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): RouteSummary {
+/** @internal Reads route slot r into a RouteSummary (no references taken); `esi` is the instance's routeEsi. Allocates. */
+export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number, esi?: readonly unknown[]): RouteSummary {
   const rp = c.x.recordPtr;
   const base = rp(L.SLAB_ROUTE, r) >>> 2;
   const u = c.u32();
@@ -274,6 +350,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number): R
     preference: u[base + L.ROUTE_PREF],
     metric: u[base + L.ROUTE_METRIC],
     nextHops: hops,
+    entitySpecificInfo: esi?.[r] ?? null,
   };
 }
 

@@ -41,7 +41,8 @@ export const TABLE_OPTIONS: OptionSpecs = {
 
 /** Help lines of COMMON_OPTIONS and TABLE_OPTIONS, for the commands' help texts. */
 export const TABLE_OPTIONS_HELP = `  --format FMT      auto (default: told from the content) | prefixes | iproute | mrt
-  --skip-bad        skip malformed records (counted and reported) instead of failing
+  --skip-bad        skip malformed records instead of failing (counted; the first 16 listed
+                    with their line, or byte offset for MRT)
   --family 4|6      family of 'default' routes in an ip route dump whose lines do not tell`;
 export const COMMON_OPTIONS_HELP = `  --json            print one JSON document on stdout instead of text
   --no-progress     never draw the progress bar (drawn on stderr only when it is a terminal)

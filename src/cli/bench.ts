@@ -13,6 +13,7 @@ import type { Command, Context } from './command.js';
 import { CliError, EXIT_OK, columns, fixed, histogramJson, int, jsonText, pct, sig3 } from './output.js';
 import { displayName, loadInto, type LoadedTable } from './tables.js';
 import { AddressStream, NaiveLpm, measure, type PrefixList } from './workload.js';
+import { CHUNK, breathe } from './interrupt.js';
 
 /** `rtm bench --json`. */
 export interface BenchJson {
@@ -85,7 +86,7 @@ const prefixList = (b: RouteBatch): PrefixList => ({ family: b.family, keys: b.k
  * Sums of next hops over the convention's first 2^24 IPv4 addresses: prefix i of the file has next hop
  * (i % 256) + 1; an address adds the next hop of its longest match (0 for none).
  */
-export function checksums(rtm: Rtm, v4: PrefixList, addresses = CHECKSUM_ADDRESSES, onStep?: (done: number) => void): { random: number; inPrefix: number } | undefined {
+export async function checksums(rtm: Rtm, v4: PrefixList, addresses = CHECKSUM_ADDRESSES, onStep?: (done: number) => void): Promise<{ random: number; inPrefix: number } | undefined> {
   const table = rtm.ipv4;
   const destIds = new Int32Array(v4.count);
   // every record's prefix is in the table already: this finds (never creates) its destination
@@ -95,8 +96,8 @@ export function checksums(rtm: Rtm, v4: PrefixList, addresses = CHECKSUM_ADDRESS
   for (let i = 0; i < v4.count; i++) maxId = Math.max(maxId, destIds[i]);
   const nextHop = new Uint16Array(maxId + 1);
   for (let i = 0; i < v4.count; i++) if (nextHop[destIds[i]] === 0) nextHop[destIds[i]] = (i % 256) + 1;
-  const CHUNK = 1 << 20;
-  const keys = new Uint32Array(CHUNK), out = new Int32Array(CHUNK);
+  const STEP = 1 << 18;
+  const keys = new Uint32Array(STEP), out = new Int32Array(STEP);
   const sums: number[] = [];
   for (const inside of [undefined, v4]) {
     const gen = new AddressStream(4, inside);
@@ -107,6 +108,7 @@ export function checksums(rtm: Rtm, v4: PrefixList, addresses = CHECKSUM_ADDRESS
       table.lookupBatch(n === CHUNK ? keys : keys.subarray(0, n), out, 0);
       for (let i = 0; i < n; i++) { const d = out[i]; if (d >= 0) sum += nextHop[d]; }
       onStep?.(done + n + (inside ? addresses : 0));
+      await breathe();
     }
     sums.push(sum);
   }
@@ -153,7 +155,7 @@ baseline:{name,nsPerOp,mopsPerSecond},speedup,hitRate}],
     if (addresses < 1 || addresses > 1 << 26) throw new UsageError('bench', `--addresses must be in 1..${1 << 26}, not ${addresses}`);
     const baseAddresses = Math.min(addresses, quick ? 20_000 : 200_000);
 
-    const t = await loadInto(file, args, ctx.progress);
+    const t = await loadInto(file, args, ctx.progress, ctx.stderr);
     try {
       const rows: BenchRowJson[] = [];
       const families = ([4, 6] as const).filter((f) => (f === 4 ? t.summary.records.ipv4 : t.summary.records.ipv6) > 0);
@@ -169,7 +171,7 @@ baseline:{name,nsPerOp,mopsPerSecond},speedup,hitRate}],
       next('building the baseline');
       const naive = new Map<4 | 6, NaiveLpm>();
       const t1 = performance.now();
-      for (const f of families) naive.set(f, new NaiveLpm(f).addAll(prefixList(f === 4 ? all.v4 : all.v6)));
+      for (const f of families) naive.set(f, await new NaiveLpm(f).addAllAsync(prefixList(f === 4 ? all.v4 : all.v6)));
       const naiveLoadMs = readMs + performance.now() - t1;
       const records = t.summary.records.ipv4 + t.summary.records.ipv6;
       if (records > 0) rows.push(row('both', 'load', records, 1, t.summary.ms, naiveLoadMs));
@@ -182,22 +184,26 @@ baseline:{name,nsPerOp,mopsPerSecond},speedup,hitRate}],
         const base = naive.get(f)!;
         const out = new Int32Array(addresses), baseOut = new Int32Array(baseAddresses);
         for (const workload of ['random', 'in-prefix'] as const) {
-          const keys = new AddressStream(f, workload === 'random' ? undefined : list).take(addresses);
+          const keys = await new AddressStream(f, workload === 'random' ? undefined : list).takeAsync(addresses);
           const what = `${fam} ${workload === 'random' ? 'uniform random' : 'in-prefix'} addresses`;
+          const w = f === 4 ? 1 : 4;
           next(`${what}, single lookups`);
-          let singleHits = 0;
           const core = table.core;
-          const single = measure(f === 4
-            ? () => { let h = 0; for (let i = 0; i < addresses; i++) if (core.lookup4(keys[i]) >= 0) h++; singleHits = h; }
-            : () => { let h = 0; for (let i = 0; i < addresses; i++) if (core.lookup6(keys, 4 * i) >= 0) h++; singleHits = h; },
-          { minMs, minRuns });
+          // every task runs in chunks of CHUNK addresses; measure() pauses between them so Ctrl-C is handled
+          const single = await measure(f === 4
+            ? (from, to) => { let h = 0; for (let i = from; i < to; i++) if (core.lookup4(keys[i]) >= 0) h++; return h; }
+            : (from, to) => { let h = 0; for (let i = from; i < to; i++) if (core.lookup6(keys, 4 * i) >= 0) h++; return h; },
+          { minMs, minRuns, total: addresses, chunk: CHUNK });
+          const singleHits = single.result;
           next(`${what}, batch lookups`);
-          let batchHits = 0;
-          const batch = measure(() => { batchHits = table.lookupBatch(keys, out, 0); }, { minMs, minRuns });
+          const batch = await measure((from, to) => table.lookupBatch(keys.subarray(w * from, w * to), out.subarray(from, to), 0),
+            { minMs, minRuns, total: addresses, chunk: CHUNK });
+          const batchHits = batch.result;
           // the baseline is slow: it runs on the first baseAddresses of the same addresses
           next(`${what}, naive baseline`);
-          let baseHits = 0;
-          const b = measure(() => { baseHits = base.lookupMany(keys, baseAddresses, baseOut); }, { minMs, minRuns: 2, warmup: false });
+          const b = await measure((from, to) => base.lookupMany(keys.subarray(w * from, w * to), to - from, baseOut.subarray(from, to)),
+            { minMs, minRuns: 2, warmup: false, total: baseAddresses, chunk: CHUNK >> 2 });
+          const baseHits = b.result;
           let coreHitsOfBase = 0;
           for (let i = 0; i < baseAddresses; i++) if (out[i] >= 0) coreHitsOfBase++;
           if (singleHits !== batchHits || coreHitsOfBase !== baseHits) {
@@ -216,7 +222,7 @@ baseline:{name,nsPerOp,mopsPerSecond},speedup,hitRate}],
       let checksum: ChecksumJson | undefined;
       if (!quick && all.v4.count > 0) {
         next('checksums over 2^24 IPv4 addresses');
-        const sums = checksums(t.rtm, prefixList(all.v4), CHECKSUM_ADDRESSES,
+        const sums = await checksums(t.rtm, prefixList(all.v4), CHECKSUM_ADDRESSES,
           (done) => ctx.progress.step('bench: checksums, millions of addresses', Math.round(done / 2 ** 20), (2 * CHECKSUM_ADDRESSES) / 2 ** 20));
         if (sums) {
           checksum = { addresses: CHECKSUM_ADDRESSES, ...sums };

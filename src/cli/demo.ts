@@ -9,6 +9,7 @@ import { EXIT_OK, bytes, columns, fixed, int, jsonText, pct, sig3 } from './outp
 import { displayName, loadInto, memoryOf } from './tables.js';
 import { lookupOne, lookupText, type LookupResultJson } from './lookup.js';
 import { AddressStream, NaiveLpm, measure, type PrefixList } from './workload.js';
+import { CHUNK } from './interrupt.js';
 
 /** The addresses the demo looks up: public resolvers, and two that no Internet table holds. */
 export const DEMO_ADDRESSES = ['8.8.8.8', '1.1.1.1', '9.9.9.9', '208.67.222.222', '192.168.1.1',
@@ -64,14 +65,16 @@ lookupsPerSecond,nsPerLookup},speedup}}.
       const lookups = DEMO_ADDRESSES.map((a) => lookupOne(t, a, 0));
 
       ctx.progress.step('demo: measuring batch lookups', 0, 2);
-      const keys = new AddressStream(4).take(THROUGHPUT_ADDRESSES);
+      const keys = await new AddressStream(4).takeAsync(THROUGHPUT_ADDRESSES);
       const out = new Int32Array(THROUGHPUT_ADDRESSES);
-      let hits = 0;
-      const core = measure(() => { hits = t.rtm.ipv4.lookupBatch(keys, out, 0); }, { minMs: 200, minRuns: 3, maxRuns: 20 });
+      const core = await measure((from, to) => t.rtm.ipv4.lookupBatch(keys.subarray(from, to), out.subarray(from, to), 0),
+        { minMs: 200, minRuns: 3, maxRuns: 20, total: THROUGHPUT_ADDRESSES, chunk: CHUNK });
+      const hits = core.result;
       ctx.progress.step('demo: measuring the naive baseline', 1, 2);
-      const naive = new NaiveLpm(4).addAll(destinations(t.rtm.ipv4));
+      const naive = await new NaiveLpm(4).addAllAsync(destinations(t.rtm.ipv4));
       const baseOut = new Int32Array(BASELINE_ADDRESSES);
-      const base = measure(() => { naive.lookupMany(keys, BASELINE_ADDRESSES, baseOut); }, { minMs: 200, minRuns: 3, maxRuns: 10 });
+      const base = await measure((from, to) => naive.lookupMany(keys.subarray(from, to), to - from, baseOut.subarray(from, to)),
+        { minMs: 200, minRuns: 3, maxRuns: 10, total: BASELINE_ADDRESSES, chunk: CHUNK >> 2 });
       ctx.progress.end();
       const ns = (core.msPerRun * 1e6) / THROUGHPUT_ADDRESSES, baseNs = (base.msPerRun * 1e6) / BASELINE_ADDRESSES;
       const total = s.records.ipv4 + s.records.ipv6;

@@ -10,6 +10,7 @@ import type { LoadedEntity } from '../load.js';
 import type { Table } from '../rtm.js';
 import { COMMON_OPTIONS_HELP, TABLE_OPTIONS, TABLE_OPTIONS_HELP, UsageError, countOption, tableOptions, viewOption } from './args.js';
 import type { Command, Context } from './command.js';
+import { breathe } from './interrupt.js';
 import { EXIT_OK, columns, int, jsonText } from './output.js';
 import { displayName, loadInto, routeJson, routeText, type LoadedTable, type RouteJson } from './tables.js';
 
@@ -55,8 +56,16 @@ interface Walked {
   lens: Uint8Array;
 }
 
-function walk(table: Table, view: number): Walked {
-  const ids = table.core.all(1 << view);
+async function walk(table: Table, view: number): Promise<Walked> {
+  // CoreTable.all() page by page, with a pause between pages so that Ctrl-C is handled
+  const ids: number[] = [];
+  const max = table.core.core.IO_BATCH_MAX;
+  for (let page = table.core.walk(null, { qual: 1 << view, inclusive: true }); page.length > 0;
+    page = table.core.walk(table.core.destPrefix(page[page.length - 1]), { qual: 1 << view, inclusive: false })) {
+    for (const id of page) ids.push(id);
+    if (page.length < max) break;
+    await breathe();
+  }
   const keys = new Uint32Array(4 * ids.length), lens = new Uint8Array(ids.length);
   for (let i = 0; i < ids.length; i++) lens[i] = table.core.destKeyInto(ids[i], keys, 4 * i);
   return { ids, keys, lens };
@@ -81,9 +90,9 @@ function ownerKey(e: LoadedEntity | undefined, protocolId: number): string {
 }
 
 /** Compares the best routes of one family of two tables. */
-export function diffFamily(a: LoadedTable, b: LoadedTable, family: Family, view: 0 | 1, limit: number): FamilyDiffJson {
+export async function diffFamily(a: LoadedTable, b: LoadedTable, family: Family, view: 0 | 1, limit: number): Promise<FamilyDiffJson> {
   const ta = family === 4 ? a.rtm.ipv4 : a.rtm.ipv6, tb = family === 4 ? b.rtm.ipv4 : b.rtm.ipv6;
-  const wa = walk(ta, view), wb = walk(tb, view);
+  const wa = await walk(ta, view), wb = await walk(tb, view);
   const d: FamilyDiffJson = {
     destinationsA: wa.ids.length, destinationsB: wb.ids.length, added: 0, withdrawn: 0, changed: 0, unchanged: 0,
     changedFields: { owner: 0, preference: 0, metric: 0, nextHops: 0 },
@@ -92,7 +101,8 @@ export function diffFamily(a: LoadedTable, b: LoadedTable, family: Family, view:
   const bestA = (id: number) => a.rtm.bestRouteSummary(ta, id, view);
   const bestB = (id: number) => b.rtm.bestRouteSummary(tb, id, view);
   let i = 0, j = 0;
-  while (i < wa.ids.length || j < wb.ids.length) {
+  for (let n = 0; i < wa.ids.length || j < wb.ids.length; n++) {
+    if ((n & 4095) === 4095) await breathe();
     const c = i >= wa.ids.length ? 1 : j >= wb.ids.length ? -1 : compare(wa, i, wb, j);
     if (c < 0) {
       d.withdrawn++;
@@ -217,11 +227,11 @@ a route is as in 'rtm lookup --json'.
     const limit = countOption('diff', ctx.values, 'limit', 20, true);
     const [fa, fb] = ctx.positionals;
     if (fa === '-' && fb === '-') throw new UsageError('diff', "stdin ('-') can be read only once");
-    const a = await loadInto(fa, args, ctx.progress);
+    const a = await loadInto(fa, args, ctx.progress, ctx.stderr);
     try {
-      const b = await loadInto(fb, args, ctx.progress);
+      const b = await loadInto(fb, args, ctx.progress, ctx.stderr);
       try {
-        const ipv4 = diffFamily(a, b, 4, view, limit), ipv6 = diffFamily(a, b, 6, view, limit);
+        const ipv4 = await diffFamily(a, b, 4, view, limit), ipv6 = await diffFamily(a, b, 6, view, limit);
         const sum = (k: 'added' | 'withdrawn' | 'changed' | 'unchanged') => ipv4[k] + ipv6[k];
         const doc: DiffJson = {
           command: 'diff', a: tableJson(a), b: tableJson(b), view: viewName,

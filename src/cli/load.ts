@@ -5,7 +5,8 @@
 import { COMMON_OPTIONS_HELP, TABLE_OPTIONS, TABLE_OPTIONS_HELP, UsageError, tableOptions } from './args.js';
 import type { Command, Context } from './command.js';
 import { EXIT_OK, bytes, columns, fixed, histogramJson, histogramText, int, jsonText, sig3 } from './output.js';
-import { displayName, loadInto, memoryOf, ownerJson, protocolName, type LoadedTable, type OwnerJson } from './tables.js';
+import { displayName, loadInto, memoryOf, ownerJson, protocolName, skippedJson, skippedWhere, unsupportedJson, unsupportedText,
+  type LoadedTable, type OwnerJson, type SkippedJson } from './tables.js';
 
 /** `rtm load --json`: one entry per FILE, in argument order. */
 export interface LoadJson {
@@ -26,6 +27,11 @@ export interface TableLoadJson {
   records: FamilyCounts;
   /** Malformed records skipped (--skip-bad); 0 otherwise. */
   skipped: number;
+  /** The first skipped records (up to 16): line (text) or byte offset (MRT), and why. */
+  skippedRecords: SkippedJson[];
+  /** Well-formed records of kinds rtm does not read (MRT BGP4MP, `ip route` local/broadcast, …), and by kind. */
+  unsupported: number;
+  unsupportedKinds: Record<string, number>;
   /** Live destinations and routes in the table after loading. */
   destinations: FamilyCounts;
   routes: FamilyCounts;
@@ -51,7 +57,8 @@ export function loadJson(t: LoadedTable): TableLoadJson {
   const total = s.records.ipv4 + s.records.ipv6;
   return {
     file: t.file, default: t.isDefault, format: s.format, bytesRead: s.bytesRead,
-    records: counts(s.records.ipv4, s.records.ipv6), skipped: s.skipped,
+    records: counts(s.records.ipv4, s.records.ipv6), skipped: s.skipped, skippedRecords: skippedJson(s),
+    unsupported: s.unsupported, unsupportedKinds: unsupportedJson(s),
     destinations: counts(t.rtm.ipv4.destCount, t.rtm.ipv6.destCount),
     routes: counts(t.rtm.ipv4.routeCount, t.rtm.ipv6.routeCount),
     peers: peers.size,
@@ -72,7 +79,11 @@ export function loadText(t: LoadedTable, j: TableLoadJson, showSkipped: boolean)
     ['format', `${j.format}, ${bytes(j.bytesRead)} read`],
     ['records', fam(j.records)],
   ];
-  if (showSkipped || j.skipped > 0) rows.push(['skipped', `${int(j.skipped)} malformed records`]);
+  if (showSkipped || j.skipped > 0) {
+    rows.push(['skipped', `${int(j.skipped)} malformed records${j.skipped > j.skippedRecords.length ? `; the first ${j.skippedRecords.length}:` : j.skipped > 0 ? ':' : ''}`]);
+    for (const r of j.skippedRecords) rows.push(['', `  ${skippedWhere(r)}: ${r.reason}`]);
+  }
+  if (j.unsupported > 0) rows.push(['unsupported', `${int(j.unsupported)} records of kinds not read (${unsupportedText(t.summary)})`]);
   rows.push(['destinations', fam(j.destinations)], ['routes', fam(j.routes)]);
   if (j.peers > 0) rows.push(['MRT peers', `${j.peers} with routes`]);
   rows.push(['memory', `${bytes(j.memory.linearBytes)} linear memory (${fixed(j.memory.linearBytesPerRoute, 1)} B/route); ` +
@@ -109,8 +120,12 @@ ${TABLE_OPTIONS_HELP}
 ${COMMON_OPTIONS_HELP}
 
 --json prints {"command":"load","tables":[{file, default, format, bytesRead, records, skipped,
-destinations, routes, peers, entities, histogram, memory, ms, recordsPerSecond}]}; counts are
-{ipv4, ipv6, total}, histograms {"<length>": records}.
+skippedRecords, unsupported, unsupportedKinds, destinations, routes, peers, entities, histogram,
+memory, ms, recordsPerSecond}]}; counts are {ipv4, ipv6, total}, histograms {"<length>": records},
+skippedRecords the first 16 skipped records as {line or offset, reason}, unsupportedKinds
+{"<kind>": records} (records of kinds not read, e.g. MRT BGP4MP updates).
+A FILE that yields no route record (empty, all malformed, or only kinds not read) is an error
+(status 1) naming what it held.
 `,
   async run(ctx: Context): Promise<number> {
     const args = tableOptions('load', ctx.values);

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { parsePrefixInto, parsedFamily, type Family } from '../address.js';
 import { COMMON_OPTIONS_HELP, TABLE_OPTIONS, TABLE_OPTIONS_HELP, UsageError, stringValue, tableOptions, viewOption } from './args.js';
 import type { Command, Context } from './command.js';
+import { breathe } from './interrupt.js';
 import { EXIT_FAILURE, EXIT_OK, columns, jsonText } from './output.js';
 import { displayName, loadInto, routeJson, type LoadedTable, type RouteJson } from './tables.js';
 
@@ -118,12 +119,14 @@ ${COMMON_OPTIONS_HELP}
     const fromStdin = ctx.positionals.length === 0;
     if (fromStdin && tableFile === '-') throw new UsageError('lookup', "give the addresses as arguments when the table is read from stdin ('--table -')");
     if (fromStdin && ctx.stdin.isTTY === true) throw new UsageError('lookup', 'no addresses (give them as arguments or on stdin, one per line)');
-    const t = await loadInto(tableFile, args, ctx.progress);
+    const t = await loadInto(tableFile, args, ctx.progress, ctx.stderr);
     try {
       const inputs = fromStdin ? await stdinAddresses(ctx.stdin) : ctx.positionals.map((address) => ({ address, line: 0 }));
       const results: LookupResultJson[] = [];
       let matched = 0, unmatched = 0, invalid = 0;
-      for (const { address, line } of inputs) {
+      for (let k = 0; k < inputs.length; k++) {
+        const { address, line } = inputs[k];
+        if ((k & 4095) === 4095) await breathe(); // lets Ctrl-C in during long address lists
         const r = lookupOne(t, address, view);
         if (r.error !== undefined) {
           invalid++;

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, parseCommand } from './args.js';
 import type { Command, Context } from './command.js';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, errorMessage, exitStatusOf, type Writer } from './output.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, errorJson, errorMessage, exitStatusOf, jsonText, type Writer } from './output.js';
 import { Progress } from './progress.js';
 import { loadCommand } from './load.js';
 import { lookupCommand } from './lookup.js';
@@ -30,16 +30,19 @@ Tables (FILE, --table, A, B) are prefix lists, 'ip route' dumps or MRT TABLE_DUM
 plain or gzip, told apart by their content; '-' reads stdin. Without a table the bundled default
 table is used (1,062,046 prefixes: 901,899 IPv4 + 160,147 IPv6).
 
-Every command takes --json (one JSON document on stdout), --no-progress, and -h/--help. A progress
-bar is drawn on stderr when stderr is a terminal and the command runs for over a second.
+Every command takes --json (one JSON document on stdout, also when it fails: {"command","error":
+{"message","status","code"?,"file"?,"line"?,"offset"?,...}}), --no-progress and -h/--help. A
+progress bar is drawn on stderr when stderr is a terminal and the command runs for over a second.
 
 Exit status:
   0    success (unmatched lookups are not failures)
   1    runtime or data error: missing or unreadable file, malformed table (the message names the
-       file and line, or byte offset for MRT), bad address on stdin, failed benchmark check
+       file and line, or byte offset for MRT and gzip), a table with nothing loadable (no route
+       record: empty, or only kinds rtm does not read, such as BGP4MP updates), bad address on
+       stdin, failed benchmark check
   2    usage error: unknown command or option, missing or bad argument
   3    internal error (a bug: the core trapped or an unexpected exception)
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C stops any command within a second)
 Errors are printed on stderr as 'rtm: <message>'.
 
   rtm --version     print the version
@@ -106,6 +109,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     progress?.end();
     io.stderr.write(`rtm: ${errorMessage(err)}\n`);
+    if (wantsJson(argv)) io.stdout.write(jsonText(errorJson(COMMANDS.some((c) => c.name === argv[0]) ? argv[0] : '', err)));
     if (err instanceof UsageError) {
       io.stderr.write(`rtm: see 'rtm ${err.command && err.command !== 'help' ? `${err.command} ` : ''}--help'\n`);
       return EXIT_USAGE;
@@ -116,15 +120,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Runs `rtm` in this process: sets process.exitCode; a closed stdout (EPIPE) ends quietly. */
+/** True when --json is among the arguments (before a '--'): errors then also go to stdout as a JSON document. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** Runs `rtm` in this process: sets process.exitCode; a closed stdout (EPIPE) ends quietly; Ctrl-C exits with 130. */
 export async function run(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
     throw err;
   });
-  process.once('SIGINT', () => {
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.exit(EXIT_INTERRUPTED);
-  });
+  // bin/rtm.js installs the same listener before it loads this module; one is enough
+  if (process.listenerCount('SIGINT') === 0) {
+    process.on('SIGINT', () => {
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      process.exit(EXIT_INTERRUPTED);
+    });
+  }
   process.exitCode = await main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
 }

@@ -18,9 +18,12 @@ export const EXIT_INTERRUPTED = 130;
 
 /** A runtime failure the CLI itself detects (exit status 1): printed as 'rtm: <message>'. */
 export class CliError extends Error {
-  constructor(message: string) {
+  /** Extra fields for the --json error document (counts of a table with nothing loadable, …). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  constructor(message: string, details?: Record<string, unknown>) {
     super(message);
     this.name = 'CliError';
+    this.details = details;
   }
 }
 
@@ -127,6 +130,39 @@ export function exitStatusOf(err: unknown): number {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return EXIT_FAILURE; // system errors (EPIPE, EACCES, …)
   return EXIT_INTERNAL;
+}
+
+/** `--json` output of a failed command: { command, error: { message, status, code?, file?, line?, offset?, … } }. */
+export interface ErrorJson {
+  command: string;
+  error: {
+    /** The message printed on stderr after 'rtm: '. */
+    message: string;
+    /** The exit status (1 data/runtime, 2 usage, 3 internal). */
+    status: number;
+    /** The RTMv2 error name of an RtmError ('ERROR_INVALID_DATA', 'ERROR_FILE_NOT_FOUND', …). */
+    code?: string;
+    /** Malformed input: the file, and the 1-based line (text) or byte offset (MRT, gzip), and why. */
+    file?: string;
+    line?: number;
+    offset?: number;
+    reason?: string;
+    [detail: string]: unknown;
+  };
+}
+
+/** The --json document of an error. */
+export function errorJson(command: string, err: unknown): ErrorJson {
+  const e: ErrorJson['error'] = { message: errorMessage(err), status: exitStatusOf(err) };
+  if (err instanceof RtmError) e.code = err.code;
+  if (err instanceof TableFormatError) {
+    e.file = err.file;
+    if (err.line !== undefined) e.line = err.line;
+    if (err.offset !== undefined) e.offset = err.offset;
+    e.reason = err.reason;
+  }
+  if (err instanceof CliError && err.details) Object.assign(e, err.details);
+  return { command, error: e };
 }
 
 /** A JSON document with two-space indentation and a final newline. */

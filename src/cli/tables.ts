@@ -8,6 +8,7 @@ import { loadTable, PROTO_IP_BGP, PROTO_IP_NT_STATIC, type LoadedEntity, type Lo
 import { defaultTablePath, type TableFormat } from '../readers/index.js';
 import type { Family } from '../address.js';
 import type { Progress } from './progress.js';
+import { CliError, int, type Writer } from './output.js';
 
 /** How a command reads its tables (from --format, --skip-bad, --family). */
 export interface TableArgs {
@@ -51,8 +52,13 @@ export interface RouteJson {
   nextHops: string[];
 }
 
-/** Loads `file` (undefined = the bundled default table) into a new Rtm. @throws RtmError, TableFormatError */
-export async function loadInto(file: string | undefined, args: TableArgs, progress: Progress): Promise<LoadedTable> {
+/**
+ * Loads `file` (undefined = the bundled default table) into a new Rtm. A table that yields no route
+ * record (empty, every record malformed under --skip-bad, or only records of kinds not read, such as an
+ * MRT file of BGP4MP updates) is an error. With `warn`, skipped records are reported on it.
+ * @throws RtmError, TableFormatError, CliError (nothing loadable; its details name the counts)
+ */
+export async function loadInto(file: string | undefined, args: TableArgs, progress: Progress, warn?: Writer): Promise<LoadedTable> {
   const isDefault = file === undefined;
   const path = file ?? defaultTablePath();
   const rtm = Rtm.createSync();
@@ -62,8 +68,11 @@ export async function loadInto(file: string | undefined, args: TableArgs, progre
       format: args.format, skipBad: args.skipBad, family: args.family,
       onProgress: (n, total) => progress.update(n, total),
     });
+    if (summary.records.ipv4 + summary.records.ipv6 === 0) throw nothingLoadable(path, summary);
     const owners = new Map<number, LoadedEntity>();
     for (const e of summary.entities) owners.set(e.entity.handle as number, e);
+    progress.end();
+    if (warn !== undefined && summary.skipped > 0) warn.write(skippedWarning(path, summary));
     return { rtm, summary, file: path, isDefault, owners };
   } catch (err) {
     rtm.close();
@@ -115,4 +124,62 @@ export function memoryOf(t: LoadedTable): { linearBytes: number; slabBytes: numb
   const slabBytes = t.rtm.core.x.slabMemoryBytes();
   const per = (n: number) => (routes === 0 ? 0 : n / routes);
   return { linearBytes, slabBytes, routes, linearBytesPerRoute: per(linearBytes), slabBytesPerRoute: per(slabBytes) };
+}
+
+/** Skipped malformed records in JSON output: where (line, or byte offset for MRT) and why. */
+export interface SkippedJson {
+  line?: number;
+  offset?: number;
+  reason: string;
+}
+
+/** The first skipped records (up to 16) of a load, as JSON. */
+export function skippedJson(summary: LoadSummary): SkippedJson[] {
+  return summary.skippedErrors.map((e) => (e.line !== undefined ? { line: e.line, reason: e.reason }
+    : e.offset !== undefined ? { offset: e.offset, reason: e.reason } : { reason: e.reason }));
+}
+
+/** 'line 3' / 'offset 1234' of a skipped record. */
+export function skippedWhere(s: SkippedJson): string {
+  return s.line !== undefined ? `line ${s.line}` : s.offset !== undefined ? `offset ${s.offset}` : 'record';
+}
+
+/** Records of kinds not read, by kind, as JSON ({ 'MRT BGP4MP/4': 1234 }). */
+export function unsupportedJson(summary: LoadSummary): Record<string, number> {
+  return Object.fromEntries([...summary.unsupportedKinds].sort((a, b) => b[1] - a[1]));
+}
+
+/** 'MRT BGP4MP/4: 1,234, MRT BGP4MP/1: 5' */
+export function unsupportedText(summary: LoadSummary): string {
+  return Object.entries(unsupportedJson(summary)).map(([k, n]) => `${k}: ${int(n)}`).join(', ');
+}
+
+/** The stderr note of commands other than load about skipped records: the count and the first few. */
+export function skippedWarning(file: string, summary: LoadSummary): string {
+  const list = skippedJson(summary);
+  const name = file === '-' ? '<stdin>' : file;
+  let out = `rtm: ${name}: skipped ${int(summary.skipped)} malformed record${summary.skipped === 1 ? '' : 's'}` +
+    `${summary.skipped > list.length ? `; the first ${list.length}` : ''}:\n`;
+  for (const s of list) out += `rtm:   ${skippedWhere(s)}: ${s.reason}\n`;
+  return out;
+}
+
+/** The error for a table with no route record, with the counts for --json. */
+function nothingLoadable(file: string, summary: LoadSummary): CliError {
+  const name = file === '-' ? '<stdin>' : file;
+  let why: string;
+  if (summary.unsupported > 0) {
+    why = `${int(summary.unsupported)} record${summary.unsupported === 1 ? '' : 's'} of kinds rtm does not read (${unsupportedText(summary)})`;
+    if (summary.format === 'mrt') why += '; rtm reads MRT TABLE_DUMP_V2 RIB files, not BGP4MP update traces';
+    if (summary.skipped > 0) why += `, and ${int(summary.skipped)} malformed records skipped`;
+  } else if (summary.skipped > 0) {
+    const first = skippedJson(summary)[0];
+    why = `all ${int(summary.skipped)} records were malformed and skipped (first: ${skippedWhere(first)}: ${first.reason})`;
+  } else {
+    why = `no route records (${summary.bytesRead === 0 ? 'the input is empty' : 'only blank lines, comments or headers'})`;
+  }
+  return new CliError(`${name}: nothing loadable: ${why}`, {
+    file: name, format: summary.format, records: 0, unsupported: summary.unsupported, unsupportedKinds: unsupportedJson(summary),
+    skipped: summary.skipped, skippedRecords: skippedJson(summary),
+  });
 }

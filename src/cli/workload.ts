@@ -2,10 +2,12 @@
 // "Workload conventions": uniform random addresses from mulberry32 seed 1; addresses inside announced
 // prefixes from mulberry32 seed 2 (one draw picks prefix rnd() % n in file order, then one draw per
 // address word fills its host bits). NaiveLpm is the baseline every rate is compared with: a JS Map per
-// prefix length, probed from the longest present length down. measure() times a synchronous task.
+// prefix length, probed from the longest present length down. measure() times a task run in chunks, pausing between them so
+// that Ctrl-C is handled.
 // Generators fill caller-owned arrays; NaiveLpm allocates a Map entry per prefix (and a string per
 // IPv6 probe of a length over 32).
 import { maskWords, type Family } from '../address.js';
+import { breathe } from './interrupt.js';
 
 /** mulberry32: a small, fast, seeded PRNG returning u32s. */
 export function mulberry32(seed: number): () => number {
@@ -65,6 +67,17 @@ export class AddressStream {
   take(n: number): Uint32Array {
     return this.fill(new Uint32Array(n * this.words), n);
   }
+
+  /** take(n) in chunks, letting Ctrl-C in between them (breathe()). */
+  async takeAsync(n: number, chunk = 1 << 18): Promise<Uint32Array> {
+    const out = new Uint32Array(n * this.words);
+    for (let i = 0; i < n; i += chunk) {
+      const m = Math.min(chunk, n - i);
+      this.fill(out.subarray(i * this.words, (i + m) * this.words), m);
+      await breathe();
+    }
+    return out;
+  }
 }
 
 /**
@@ -88,9 +101,9 @@ export class NaiveLpm {
     }
   }
 
-  /** Adds prefixes [0, count) of a list (value = record index; the first record of a prefix wins). */
-  addAll(list: PrefixList): this {
-    for (let i = 0; i < list.count; i++) {
+  /** Adds prefixes [from, to) of a list (default all) (value = record index; the first record of a prefix wins). */
+  addAll(list: PrefixList, from = 0, to = list.count): this {
+    for (let i = from; i < to; i++) {
       const len = list.lens[i];
       const k = this.family === 4 ? list.keys[4 * i] : this.key6(list.keys, 4 * i, len);
       const m = this.maps[len];
@@ -98,6 +111,16 @@ export class NaiveLpm {
     }
     this.lengths = [];
     for (let l = this.maps.length - 1; l >= 0; l--) if (this.maps[l].size > 0) this.lengths.push(l);
+    return this;
+  }
+
+  /** addAll in chunks, letting Ctrl-C in between them (breathe()). */
+  async addAllAsync(list: PrefixList, chunk = 1 << 16): Promise<this> {
+    for (let i = 0; i < list.count; i += chunk) {
+      this.addAll(list, i, Math.min(list.count, i + chunk));
+      await breathe();
+    }
+    if (list.count === 0) this.addAll(list);
     return this;
   }
 
@@ -152,18 +175,38 @@ export interface Timing {
  * Runs `fn` once to warm up, then until at least `minMs` have passed and at least `minRuns` runs were
  * made (at most `maxRuns`); returns the median run time (robust against GC pauses and a busy machine).
  */
-export function measure(fn: () => void, opts: { minMs: number; minRuns?: number; maxRuns?: number; warmup?: boolean }): Timing {
+/**
+ * Times a task split into chunks: one run calls fn(from, to) for consecutive chunks of [0, total) and
+ * sums the chunks' times (the pauses between chunks, where breathe() lets Ctrl-C in, are not timed).
+ * Returns the median run and the sum of fn's results in the last run (hits, say).
+ */
+export async function measure(fn: (from: number, to: number) => number,
+  opts: { minMs: number; minRuns?: number; maxRuns?: number; warmup?: boolean; total?: number; chunk?: number }): Promise<Timing & { result: number }> {
   const minRuns = opts.minRuns ?? 3, maxRuns = opts.maxRuns ?? 1000;
-  if (opts.warmup !== false) fn();
+  const total = opts.total ?? 1, chunk = Math.max(1, opts.chunk ?? total);
+  let result = 0;
+  const once = async (): Promise<number> => {
+    let ms = 0, sum = 0;
+    for (let from = 0; from < total; from += chunk) {
+      const to = Math.min(total, from + chunk);
+      const t0 = performance.now();
+      sum += fn(from, to);
+      ms += performance.now() - t0;
+      await breathe();
+    }
+    result = sum;
+    return ms;
+  };
+  if (opts.warmup !== false) await once();
   const times: number[] = [];
-  const start = performance.now();
-  while (times.length < maxRuns && (times.length < minRuns || performance.now() - start < opts.minMs)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
+  let spent = 0;
+  while (times.length < maxRuns && (times.length < minRuns || spent < opts.minMs)) {
+    const ms = await once();
+    times.push(ms);
+    spent += ms;
   }
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
   const msPerRun = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-  return { msPerRun, runs: times.length };
+  return { msPerRun, runs: times.length, result };
 }

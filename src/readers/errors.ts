@@ -11,7 +11,10 @@ export class TableFormatError extends RtmError {
   readonly file: string;
   /** 1-based line number (text formats), else undefined. */
   readonly line: number | undefined;
-  /** Byte offset of the bad record in the decompressed stream (MRT), else undefined. */
+  /**
+   * Byte offset of the bad record in the decompressed stream (MRT), or where a corrupt gzip stream
+   * breaks (decompressed bytes before it), else undefined.
+   */
   readonly offset: number | undefined;
   /** What was wrong, e.g. "malformed prefix '10.0.0.0/33'". */
   readonly reason: string;

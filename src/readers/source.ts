@@ -25,6 +25,8 @@ export class ByteSource {
   bytesRead = 0;
   /** True when the input is gzip. */
   gzip = false;
+  /** Decompressed bytes handed out so far (pushed-back chunks count once): where a corrupt gzip stream breaks. */
+  outBytes = 0;
   private it: AsyncIterator<Uint8Array> | undefined;
   private readonly back: Uint8Array[] = [];
   private done = false;
@@ -43,7 +45,10 @@ export class ByteSource {
         throw this.streamError(err);
       }
       if (r.done) break;
-      if (r.value.length > 0) return r.value;
+      if (r.value.length > 0) {
+        this.outBytes += r.value.length;
+        return r.value;
+      }
     }
     this.done = true;
     return undefined;
@@ -120,7 +125,8 @@ export class ByteSource {
     // zlib's errors carry Z_* codes; DecompressionStream's are TypeErrors that the source did not throw
     const inflater = this.webGzip && err !== this.sourceError && !(err instanceof RtmError);
     if ((typeof code === 'string' && code.startsWith('Z_')) || inflater) {
-      return new TableFormatError(this.op, this.name, `corrupt gzip data (${(err as Error).message})`, {}, { cause: err });
+      return new TableFormatError(this.op, this.name, `corrupt gzip data (${(err as Error).message}; ` +
+        `${this.bytesRead} compressed bytes read)`, { offset: this.outBytes }, { cause: err });
     }
     return openError(err, this.op, this.name);
   }
