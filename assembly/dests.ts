@@ -2,7 +2,7 @@
 // dest record accessors, creation (trie node + record, all-or-nothing) and removal. A destination's
 // key is its node's key. Routes, best routes and presence rules (spec §7.4) build on these in the
 // route layer; here a destination is present from destCreate until destRemove. It also owns the
-// out-of-line extra record (layout DESTX_*: hold-down, pins, marks), allocated by destXEnsure — which
+// out-of-line extra record (layout DESTX_*: hold-down, marks), allocated by destXEnsure — which
 // the exports that set an extra word call before any change — and freed when its words are all back
 // at their defaults (destXSet) or with the destination.
 import {

@@ -75,18 +75,19 @@ export const NODE_C0: u32 = 5;
 export const NODE_C1: u32 = 6;
 export const NODE_DEST: u32 = 7;
 
-// ╒══════════ Destination: DEST_WORDS = 15 × u32 (60 bytes; issue 13: was 22) ════════════════════════════╕
+// ╒══════════ Destination: DEST_WORDS = 16 × u32 (64 bytes; issue 13: was 22) ════════════════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
 // │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 client refs     │ 9 keeps                        │
 // │ 10 queued in registrations (bit = index) │ 11 lock holder (entity slot, LOCK_NONE, LOCK_MULTI)     │
-// │ 12 extra record (SLAB_DESTX slot; NIL = every extra word at its default) │ 13..14 lastChanged (f64) │
+// │ 12 pins (non-NULL opaque slots, marks) │ 13 extra record (SLAB_DESTX slot; NIL = all at defaults)     │
+// │ 14..15 lastChanged (f64, 8-byte aligned: records are 64 bytes in page-aligned chunks)                 │
 // └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, opaque slots,
 // marks use lives in its extra record (below), allocated on first use (the export that sets it reserves
-// it before any change) and freed when every extra word is back at its default. lastChanged is a
-// 4-byte-aligned f64 (Wasm loads need no alignment). The lock and queued words stay inline: the facade
-// mirrors locks after its own state changed (no room for a failure) and queueing happens mid-change.
-export const DEST_WORDS: u32 = 15;
+// it before any change) and freed when every extra word is back at its default. The lock, queued and
+// pins words stay inline: the facade mirrors locks after its own state changed and pins opaque values
+// in a property setter (no room for a failure in either), and queueing happens mid-change.
+export const DEST_WORDS: u32 = 16;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
@@ -108,24 +109,25 @@ export const DEST_LOCK: u32 = 11;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** Two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
+/** Pins: non-NULL opaque slots and notification marks (spec §7.4, D-24). */
+export const DEST_PINS: u32 = 12;
 /** Slot of the destination's extra record (SLAB_DESTX), NIL while all its words are at their defaults. */
-export const DEST_X: u32 = 12;
-export const DEST_CHANGED: u32 = 13; // f64 (4-byte aligned)
+export const DEST_X: u32 = 13;
+export const DEST_CHANGED: u32 = 14; // f64
 
-// ╒══════════ Destination extra: DESTX_WORDS = 8 × u32 (SLAB_DESTX; no generation) ════════════════════╕
-// │ 0 destination (back link; free-list link) │ 1 held view 0 (NIL) │ 2 held view 1 (NIL) │ 3 pins (0) │
-// │ 4 hold-armed views (0) │ 5 hold ms (0) │ 6 marked by registrations (0) │ 7 hold-timer heap pos (NIL) │
+// ╒══════════ Destination extra: DESTX_WORDS = 7 × u32 (SLAB_DESTX; no generation) ════════════════════╕
+// │ 0 destination (back link; free-list link) │ 1 held view 0 (NIL) │ 2 held view 1 (NIL)             │
+// │ 3 hold-armed views (0) │ 4 hold ms (0) │ 5 marked by registrations (0) │ 6 hold-timer heap pos (NIL) │
 // └── (default) in brackets: a destination whose extra words are all at their defaults has none ────────┘
-// Pins: non-NULL opaque slots and notification marks. A held route exists only where hold-down is armed,
-// and hold-down once armed stays armed, so the hold words never need an allocation mid-change.
-export const DESTX_WORDS: u32 = 8;
+// A held route exists only where hold-down is armed, and hold-down once armed stays armed, so the hold
+// words never need an allocation mid-change (RtmHoldDestination and marking reserve the record).
+export const DESTX_WORDS: u32 = 7;
 export const DESTX_DEST: u32 = 0;
 export const DESTX_HELD: u32 = 1;   // + view id
-export const DESTX_PINS: u32 = 3;
-export const DESTX_HOLD_VIEWS: u32 = 4;
-export const DESTX_HOLD_MS: u32 = 5;
-export const DESTX_MARKED: u32 = 6;
-export const DESTX_HEAPPOS: u32 = 7;
+export const DESTX_HOLD_VIEWS: u32 = 3;
+export const DESTX_HOLD_MS: u32 = 4;
+export const DESTX_MARKED: u32 = 5;
+export const DESTX_HEAPPOS: u32 = 6;
 
 export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
 export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view

@@ -10,7 +10,7 @@ import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC,
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT,
   ROUTE_REFS, ROUTE_HEAPPOS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
-  DEST_ROUTES, DEST_NLIVE, DEST_BEST, DESTX_HELD, DEST_STATE, DEST_REFS, DESTX_PINS, DEST_CHANGED, DEST_TABLE,
+  DEST_ROUTES, DEST_NLIVE, DEST_BEST, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
   DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO,
@@ -146,7 +146,7 @@ export function destRecompute(d: u32): void {
  */
 export function destMaybeRemove(d: u32): void {
   if (destGet(d, DEST_NLIVE) != 0 || (destGet(d, DEST_STATE) & DEST_S_HELD) != 0 ||
-    destXGet(d, DESTX_PINS) != 0 || destGet(d, DEST_REFS) != 0) return;
+    destGet(d, DEST_PINS) != 0 || destGet(d, DEST_REFS) != 0) return;
   if (destGet(d, DEST_KEEPS) == 0) destRemove(d);
   else destDetach(d);
 }
@@ -160,11 +160,11 @@ export function destKeep(d: u32, delta: i32): void {
   if (delta < 0) destMaybeRemove(d);
 }
 
-/** Adds delta to a destination's pins (marks, opaque slots); +1 needs its extra record (destXEnsure). */
+/** Adds delta to a destination's pins (marks, opaque slots). */
 export function destPin(d: u32, delta: i32): void {
-  let p = <i32>destXGet(d, DESTX_PINS) + delta;
+  let p = <i32>destGet(d, DEST_PINS) + delta;
   assert(p >= 0); // pins are released exactly once
-  destXSet(d, DESTX_PINS, <u32>p);
+  destSet(d, DEST_PINS, <u32>p);
   if (p == 0) destMaybeRemove(d);
 }
 

@@ -298,7 +298,7 @@ export const CONSTANT_NAMES = [
   'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
   'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
   'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_REFS',
-  'DEST_CHANGED', 'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_PINS', 'DESTX_MARKED', 'ROUTE_GEN',
+  'DEST_CHANGED', 'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DEST_PINS', 'DESTX_MARKED', 'ROUTE_GEN',
   'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS',
   'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT',
   'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE',
@@ -404,7 +404,7 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly SLAB_DESTX: number;
   /** assembly/layout.ts */ readonly DESTX_WORDS: number;
   /** assembly/layout.ts */ readonly DESTX_HELD: number;
-  /** assembly/layout.ts */ readonly DESTX_PINS: number;
+  /** assembly/layout.ts */ readonly DEST_PINS: number;
   /** assembly/layout.ts */ readonly DESTX_MARKED: number;
   /** assembly/layout.ts */ readonly ROUTE_GEN: number;
   /** assembly/layout.ts */ readonly ROUTE_DEST: number;
