@@ -10,16 +10,17 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
-  NEXTHOP_TABLE, TABLE_NEXTHOPS, DEST_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX } from './layout';
+  NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
+  DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS } from './layout';
 import { notifyGet } from './notify';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
 import { fibLookup } from './fib';
 import { fib6Agrees } from './fib6';
-import { slabIsAlive } from './slab';
+import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
-import { destGet, destSet } from './dests';
+import { destGet, destSet, destXGet, destXInUse, destXIsIdle } from './dests';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
@@ -53,6 +54,7 @@ export const INV_NH_INDEX: i32 = 21;      // an entity's next-hop index (hash, o
 export const INV_COUNT_NEXTHOPS: i32 = 22; // the table's next-hop count differs from its entities' indexes
 export const INV_MARKS: i32 = 23;         // a mark of no live registration, or a registration's mark count is wrong
 export const INV_COUNT_LIVE: i32 = 24;    // the table's live-destination count differs from its destinations'
+export const INV_DEST_EXTRA: i32 = 25;    // a destination's extra record is idle, not linked back, or disagrees with it
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -103,7 +105,14 @@ export function checkInvariants(t: u32): i32 {
       dests++;
       if ((destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0) populated++;
       if ((destGet(d, DEST_STATE) & DEST_S_LIVE) != 0) live++;
-      let marked = destGet(d, DEST_MARKED);
+      let x = destGet(d, DEST_X);
+      if (x != NIL) {
+        if (x >= slabHigh(SLAB_DESTX) || !destXInUse(x) || destXIsIdle(x)) return INV_DEST_EXTRA;
+      }
+      // held routes only where hold-down is armed (the low-level table API sets states without routes)
+      let held = destXGet(d, DESTX_HELD) != NIL || destXGet(d, DESTX_HELD + 1) != NIL;
+      if (held && destXGet(d, DESTX_HOLD_VIEWS) == 0) return INV_DEST_EXTRA;
+      let marked = destXGet(d, DESTX_MARKED);
       if ((marked & ~used) != 0) return INV_MARKS;
       for (; marked != 0; marked &= marked - 1) {
         let i = <usize>ctz(marked);
@@ -118,6 +127,14 @@ export function checkInvariants(t: u32): i32 {
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
   if (live != tableGet(t, TABLE_LIVE)) return INV_COUNT_LIVE;
+  // every extra record in use is one a destination links to (no leak): count them against the slab
+  let extras: u32 = 0;
+  for (let x: u32 = 0, high = slabHigh(SLAB_DESTX); x < high; x++) {
+    if (!destXInUse(x)) continue;
+    if (destXIsIdle(x)) return INV_DEST_EXTRA;
+    extras++;
+  }
+  if (extras != slabLive(SLAB_DESTX)) return INV_DEST_EXTRA;
   for (; used != 0; used &= used - 1) {
     let i = <u32>ctz(used);
     if (notifyGet(tableGet(t, TABLE_NOTIFY + i), NOTIFY_MARKS) != load<u32>(MARKS + (<usize>i << 2))) return INV_MARKS;

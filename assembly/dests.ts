@@ -1,13 +1,16 @@
 // Destinations: one record per prefix present in a table, hung off a trie node. This file owns the
 // dest record accessors, creation (trie node + record, all-or-nothing) and removal. A destination's
 // key is its node's key. Routes, best routes and presence rules (spec §7.4) build on these in the
-// route layer; here a destination is present from destCreate until destRemove.
+// route layer; here a destination is present from destCreate until destRemove. It also owns the
+// out-of-line extra record (layout DESTX_*: hold-down, marks), allocated by destXEnsure — which
+// the exports that set an extra word call before any change — and freed when its words are all back
+// at their defaults (destXSet) or with the destination.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  DEST_HELD, TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_HEAPPOS, DEST_S_DETACHED,
-  TABLE_FIB, DEST_S_LIVE, DEST_HOLD_VIEWS, TABLE_FIB6,
+  TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_S_DETACHED,
+  TABLE_FIB, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
 } from './layout';
-import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive } from './slab';
+import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
@@ -26,6 +29,86 @@ import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, 
 @inline export function destKey(d: u32): usize { return nodeKey(destGet(d, DEST_NODE)); }
 // @ts-ignore: decorator
 @inline export function destLen(d: u32): u32 { return nodeLen(destGet(d, DEST_NODE)); }
+
+// ── the extra record (layout DESTX_*) ────────────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline export function destXPtr(x: u32): usize { return recPtr(SLAB_DESTX, x, DESTX_WORDS); }
+
+/** The default of extra word w (the value it has while the destination has no extra record). */
+// @ts-ignore: decorator
+@inline export function destXDefault(w: u32): u32 {
+  return w == DESTX_HELD || w == DESTX_HELD + 1 || w == DESTX_HEAPPOS ? NIL : 0;
+}
+
+/** Extra word w of destination d (DESTX_*), or its default when d has no extra record. */
+export function destXGet(d: u32, w: u32): u32 {
+  let x = destGet(d, DEST_X);
+  return x == NIL ? destXDefault(w) : load<u32>(destXPtr(x) + (<usize>w << 2));
+}
+
+/** Gives d an extra record if it has none; false (nothing changed) when memory is exhausted. */
+export function destXEnsure(d: u32): bool {
+  if (destGet(d, DEST_X) != NIL) return true;
+  let x = slabAlloc(SLAB_DESTX);
+  if (x == NIL) return false;
+  let p = destXPtr(x);
+  for (let w: u32 = 1; w < DESTX_WORDS; w++) store<u32>(p + (<usize>w << 2), destXDefault(w));
+  store<u32>(p + (<usize>DESTX_DEST << 2), d);
+  destSet(d, DEST_X, x);
+  return true;
+}
+
+/** True if every word of extra record x is at its default. */
+function destXIdle(x: u32): bool {
+  let p = destXPtr(x);
+  for (let w: u32 = 1; w < DESTX_WORDS; w++) if (load<u32>(p + (<usize>w << 2)) != destXDefault(w)) return false;
+  return true;
+}
+
+/** Frees d's extra record (if any) and sets DEST_X to NIL. */
+function destXDrop(d: u32): void {
+  let x = destGet(d, DEST_X);
+  if (x == NIL) return;
+  slabFree(SLAB_DESTX, x);
+  destSet(d, DEST_X, NIL);
+}
+
+/** Frees d's extra record if all its words are at their defaults (after an export that ensured one). */
+export function destXTidy(d: u32): void {
+  let x = destGet(d, DEST_X);
+  if (x != NIL && destXIdle(x)) destXDrop(d);
+}
+
+/** True if extra-record slot x is in use: its back link names a live destination that links to it. */
+export function destXInUse(x: u32): bool {
+  let d = load<u32>(destXPtr(x) + (<usize>DESTX_DEST << 2));
+  return slabIsAlive(SLAB_DEST, d) && destGet(d, DEST_X) == x;
+}
+
+/** True if every word of extra record x is at its default (exported for the debug checks). */
+export function destXIsIdle(x: u32): bool { return destXIdle(x); }
+
+/**
+ * Sets extra word w of destination d. A non-default value needs the record: the caller made sure of it
+ * with destXEnsure before its first change (a missing one is a bug: asserted, and the write is lost in
+ * release builds rather than trapping). A default value frees the record when all its words are idle.
+ */
+export function destXSet(d: u32, w: u32, v: u32): void {
+  let x = destGet(d, DEST_X);
+  if (x == NIL) {
+    if (v == destXDefault(w)) return;
+    let ok = destXEnsure(d);
+    assert(ok);            // reserved by the caller before any change
+    if (!ok) return;
+    x = destGet(d, DEST_X);
+  }
+  store<u32>(destXPtr(x) + (<usize>w << 2), v);
+  if (v == destXDefault(w) && destXIdle(x)) destXDrop(d);
+}
+
+/** Destination extra records in use, every table (tests: plain routes need none). */
+export function destExtraCount(): u32 { return slabLive(SLAB_DESTX); }
 
 /** True if d is a live destination of table t. */
 export function destValid(t: u32, d: u32): bool {
@@ -68,9 +151,9 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
   destSet(d, DEST_TABLE, t);
   destSet(d, DEST_NODE, n);
   destSet(d, DEST_ROUTES, NIL);
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) { destSet(d, DEST_BEST + v, NIL); destSet(d, DEST_HELD + v, NIL); }
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, NIL);
   destSet(d, DEST_LOCK, LOCK_NONE);
-  destSet(d, DEST_HEAPPOS, NIL);
+  destSet(d, DEST_X, NIL);
   setNodeDest(n, d);
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
@@ -81,17 +164,17 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
 }
 
 /**
- * Destinations of any table with hold-down armed (DEST_HOLD_VIEWS ≠ 0; set by holdDestinationX). Batch
+ * Destinations of any table with hold-down armed (DESTX_HOLD_VIEWS ≠ 0; set by holdDestinationX). Batch
  * deletions count the hold timers they may start (a destination lookup per delete) only while it is not 0;
  * it never undercounts (a destination leaves it only in destRemove).
  */
 export let destsHoldArmed: u32 = 0;
 
-/** Arms hold-down in `views` of destination d (views ≠ 0), keeping destsHoldArmed. */
+/** Arms hold-down in `views` of destination d (views ≠ 0), keeping destsHoldArmed (caller: destXEnsure). */
 export function destArmHold(d: u32, views: u32): void {
-  let old = destGet(d, DEST_HOLD_VIEWS);
+  let old = destXGet(d, DESTX_HOLD_VIEWS);
   if (old == 0 && views != 0) destsHoldArmed++;
-  destSet(d, DEST_HOLD_VIEWS, old | views);
+  destXSet(d, DESTX_HOLD_VIEWS, old | views);
 }
 
 /**
@@ -160,7 +243,8 @@ export function destDetach(d: u32): bool {
 export function destRemove(d: u32): void {
   let t = destGet(d, DEST_TABLE);
   destSetLockHolder(d, LOCK_NONE);
-  if (destGet(d, DEST_HOLD_VIEWS) != 0) destsHoldArmed--;
+  if (destXGet(d, DESTX_HOLD_VIEWS) != 0) destsHoldArmed--;
+  destXDrop(d);
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
   else {
     destSetState(d, 0);

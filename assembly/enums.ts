@@ -15,7 +15,7 @@ import {
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX,
   ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT,
-  ROUTE_LSEQ, ROUTE_EMARK, DEST_TABLE, DEST_ROUTES, DEST_BEST, DEST_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
+  ROUTE_LSEQ, ROUTE_EMARK, DEST_TABLE, DEST_ROUTES, DEST_BEST, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
 } from './layout';
@@ -26,7 +26,7 @@ import { slabAlloc, slabFree, slabReserve, slabIsAlive, slabHigh, slabLive, recP
 import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
-import { destGet, destFind, destKey, destLen } from './dests';
+import { destGet, destFind, destKey, destLen, destXGet } from './dests';
 import { routeGet, routeSet, routeHop, routeComparePos, routeBefore } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
@@ -451,8 +451,8 @@ function visitRoutes(c: u32, d: u32): bool {
   // held routes (views 0 only): at most two distinct, taken in route order and merged with the chain
   let h0 = NIL, h1 = NIL;
   if (views == 0) {
-    h0 = destGet(d, DEST_HELD);
-    h1 = destGet(d, DEST_HELD + 1);
+    h0 = destXGet(d, DESTX_HELD);
+    h1 = destXGet(d, DESTX_HELD + 1);
     if (h1 == h0) h1 = NIL;
     if (h0 == NIL) { h0 = h1; h1 = NIL; }
     if (h1 != NIL && routeBefore(h1, h0)) { let x = h0; h0 = h1; h1 = x; }

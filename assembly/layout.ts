@@ -20,7 +20,9 @@ export const SLAB_LIST: u32 = 7;
 export const SLAB_ENUM: u32 = 8;
 export const SLAB_ENUMX: u32 = 9;
 export const SLAB_REF: u32 = 10;
-export const SLAB_KINDS: u32 = 11;
+/** Out-of-line destination words (hold-down, pins, marks, timer position): DESTX_* below. */
+export const SLAB_DESTX: u32 = 11;
+export const SLAB_KINDS: u32 = 12;
 
 // ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -81,15 +83,19 @@ export const NODE_C0: u32 = 5;
 export const NODE_C1: u32 = 6;
 export const NODE_DEST: u32 = 7;
 
-// ╒══════════ Destination: DEST_WORDS = 22 × u32 ══════════════════════════════════════════════════════╕
+// ╒══════════ Destination: DEST_WORDS = 16 × u32 (64 bytes; issue 13: was 22) ════════════════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
-// │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 held view 0      │ 9 held view 1                  │
-// │ 10 client refs │ 11 pins (marks, opaque slots, queued changes) │ 12 hold-armed views │ 13 hold ms │
-// │ 14..15 lastChanged (f64 ms) │ 16 lock holder (entity slot, LOCK_NONE, LOCK_MULTI)                   │
-// │ 17 queued in registrations (bit = index) │ 18 marked by registrations │ 19 hold-timer heap position │
-// │ 20 keeps (route records, queued changes: keep the record, not the presence) │ 21 reserved          │
+// │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 client refs     │ 9 keeps                        │
+// │ 10 queued in registrations (bit = index) │ 11 lock holder (entity slot, LOCK_NONE, LOCK_MULTI)     │
+// │ 12 pins (non-NULL opaque slots, marks) │ 13 extra record (SLAB_DESTX slot; NIL = all at defaults)     │
+// │ 14..15 lastChanged (f64, 8-byte aligned: records are 64 bytes in page-aligned chunks)                 │
 // └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
-export const DEST_WORDS: u32 = 22;
+// The words a destination of a plain routing table needs inline; what only hold-down, opaque slots,
+// marks use lives in its extra record (below), allocated on first use (the export that sets it reserves
+// it before any change) and freed when every extra word is back at its default. The lock, queued and
+// pins words stay inline: the facade mirrors locks after its own state changed and pins opaque values
+// in a property setter (no room for a failure in either), and queueing happens mid-change.
+export const DEST_WORDS: u32 = 16;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
@@ -97,27 +103,39 @@ export const DEST_STATE: u32 = 3;
 export const DEST_ROUTES: u32 = 4;
 export const DEST_NLIVE: u32 = 5;
 export const DEST_BEST: u32 = 6;    // + view id
-export const DEST_HELD: u32 = 8;    // + view id
-export const DEST_REFS: u32 = 10;
-export const DEST_PINS: u32 = 11;
-export const DEST_HOLD_VIEWS: u32 = 12;
-export const DEST_HOLD_MS: u32 = 13;
-export const DEST_CHANGED: u32 = 14; // f64, 8-byte aligned: records are 88 bytes in page-aligned chunks
-/** Who holds a lock on the destination (spec §7.10), mirrored by the facade, which keeps the holders. */
-export const DEST_LOCK: u32 = 16;
-export const LOCK_NONE: u32 = 0xffffffff;
-/** Two or more distinct entities hold shared locks. */
-export const LOCK_MULTI: u32 = 0xfffffffe;
-export const DEST_QUEUED: u32 = 17;
-export const DEST_MARKED: u32 = 18;
-export const DEST_HEAPPOS: u32 = 19;
+export const DEST_REFS: u32 = 8;
 /**
  * Presence (spec §7.4, D-24): a destination is in the table while it has a live or held route, pins
  * (non-NULL opaque slots, marks) or client references. Keeps (route records that outlive deletion,
  * queued changes) only keep its record — and so its handle and prefix — alive: without presence it is
  * detached from the trie onto a tombstone node (DEST_S_DETACHED) and freed when the last keep goes.
  */
-export const DEST_KEEPS: u32 = 20;
+export const DEST_KEEPS: u32 = 9;
+export const DEST_QUEUED: u32 = 10;
+/** Who holds a lock on the destination (spec §7.10), mirrored by the facade, which keeps the holders. */
+export const DEST_LOCK: u32 = 11;
+export const LOCK_NONE: u32 = 0xffffffff;
+/** Two or more distinct entities hold shared locks. */
+export const LOCK_MULTI: u32 = 0xfffffffe;
+/** Pins: non-NULL opaque slots and notification marks (spec §7.4, D-24). */
+export const DEST_PINS: u32 = 12;
+/** Slot of the destination's extra record (SLAB_DESTX), NIL while all its words are at their defaults. */
+export const DEST_X: u32 = 13;
+export const DEST_CHANGED: u32 = 14; // f64
+
+// ╒══════════ Destination extra: DESTX_WORDS = 7 × u32 (SLAB_DESTX; no generation) ════════════════════╕
+// │ 0 destination (back link; free-list link) │ 1 held view 0 (NIL) │ 2 held view 1 (NIL)             │
+// │ 3 hold-armed views (0) │ 4 hold ms (0) │ 5 marked by registrations (0) │ 6 hold-timer heap pos (NIL) │
+// └── (default) in brackets: a destination whose extra words are all at their defaults has none ────────┘
+// A held route exists only where hold-down is armed, and hold-down once armed stays armed, so the hold
+// words never need an allocation mid-change (RtmHoldDestination and marking reserve the record).
+export const DESTX_WORDS: u32 = 7;
+export const DESTX_DEST: u32 = 0;
+export const DESTX_HELD: u32 = 1;   // + view id
+export const DESTX_HOLD_VIEWS: u32 = 3;
+export const DESTX_HOLD_MS: u32 = 4;
+export const DESTX_MARKED: u32 = 5;
+export const DESTX_HEAPPOS: u32 = 6;
 
 export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
 export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view
@@ -135,6 +153,13 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
 // │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18 enum mark │ 19 ESI   │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
+// Issue 13, next steps (sketch, not done): a route in no list, with no expiry and no client reference
+// needs words 0..11 and 15 only; list links (12..14, 17), the timer position (16) and the enumeration
+// mark (18) would move to an extra record as the destination's did (the zombie list, which needs its
+// links at deletion, must then use words a deleted route no longer needs, such as its chain link), ESI
+// (2 bits) into the flags word and the next-hop count into the views word, plus an extra-record slot:
+// 13 words (52 bytes). Trie node: the dest slot in word 7 is its only link to the destination; a leaf
+// could hold its destination's words itself (one record and one cache miss fewer per lookup).
 export const ROUTE_WORDS: u32 = 20;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
@@ -251,7 +276,7 @@ export const THIS_PROTOCOL: u32 = 0xffffffff;
 // ╒══════════ Notification registration: NOTIFY_WORDS = 12 × u32 ═════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 index (bit position) │ 4 target views (0 = all) │ 5 notify flags   │
 // │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled        │
-// │ 11 marks (destinations whose DEST_MARKED has this registration's bit)                                │
+// │ 11 marks (destinations whose DESTX_MARKED has this registration's bit)                                │
 // └────────── queue[head..end) holds the changed destinations in order; DEST_QUEUED says who queued ──────┘
 export const NOTIFY_WORDS: u32 = 12;
 export const NOTIFY_TABLE: u32 = 1;

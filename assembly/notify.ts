@@ -1,7 +1,7 @@
 // Change notification (spec §7.8): registrations per table (at most NOTIFY_MAX, one bit each), each
 // with a FIFO of changed destinations holding every destination at most once (DEST_QUEUED bit; a
 // queued destination keeps its position and is pinned present until pulled or ignored), marks
-// (DEST_MARKED bit, counted in NOTIFY_MARKS) for RTM_NOTIFY_ONLY_MARKED_DESTS, and a signal flag: the first destination queued
+// (DESTX_MARKED bit in the destination's extra record, counted in NOTIFY_MARKS) for RTM_NOTIFY_ONLY_MARKED_DESTS, and a signal flag: the first destination queued
 // while no callback is pending puts the registration on the signal list, which the facade drains to
 // schedule one RTM_CHANGE_NOTIFICATION. Costs: O(registrations of the table) per change. Allocation:
 // each queue is a growable block (blocks.ts) of dest slots, grown by notifyReserve before an operation's
@@ -11,14 +11,14 @@
 import {
   NIL, SLAB_NOTIFY, NOTIFY_WORDS, NOTIFY_TABLE, NOTIFY_OWNER, NOTIFY_INDEX, NOTIFY_VIEWS, NOTIFY_FLAGS, NOTIFY_QPTR,
   NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX,
-  DEST_QUEUED, DEST_MARKED, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
+  DEST_QUEUED, DESTX_MARKED, DESTX_DEST, SLAB_DESTX, DEST_X, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
   NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD, NOTIFY_MARKS, SLAB_DEST, DEST_TABLE, BESTLOG_WORDS, BESTLOG_MAX,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive } from './slab';
 import { blockAlloc, blockFree } from './blocks';
 import { destPin } from './routes';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet, destKey, destLen } from './dests';
+import { destGet, destSet, destKey, destLen, destXGet, destXSet, destXPtr, destXInUse } from './dests';
 import { destKeep } from './routes';
 
 // @ts-ignore: decorator
@@ -57,16 +57,20 @@ export function notifyCreate(t: u32, e: u32, views: u32, flags: u32): u32 {
 
 /**
  * Ends a registration: drops its queue (unpinning), its marks (unpinning; spec §8.9.8, D-24) and its
- * bit. Marks are found by a scan of the destination slab that stops at the last one (NOTIFY_MARKS):
- * O(destination slots) when the registration marked any, nothing otherwise.
+ * bit. Marks are found by a scan of the destinations' extra records (marks live there) that stops at the
+ * last one (NOTIFY_MARKS): O(extra-record slots) when the registration marked any, nothing otherwise.
  */
 export function notifyDestroy(n: u32): void {
   let t = notifyGet(n, NOTIFY_TABLE), index = notifyGet(n, NOTIFY_INDEX);
   let bit: u32 = 1 << index;
   let marks = notifyGet(n, NOTIFY_MARKS);
-  for (let d: u32 = 0, high = slabHigh(SLAB_DEST); marks > 0 && d < high; d++) {
-    if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || (destGet(d, DEST_MARKED) & bit) == 0) continue;
-    destSet(d, DEST_MARKED, destGet(d, DEST_MARKED) & ~bit);
+  for (let x: u32 = 0, high = slabHigh(SLAB_DESTX); marks > 0 && x < high; x++) {
+    // an extra record is in use iff its back link names a live destination that links to it
+    if (!destXInUse(x)) continue;
+    let d = load<u32>(destXPtr(x) + (<usize>DESTX_DEST << 2));
+    let marked = destXGet(d, DESTX_MARKED);
+    if (destGet(d, DEST_TABLE) != t || (marked & bit) == 0) continue;
+    destXSet(d, DESTX_MARKED, marked & ~bit);
     marks--;
     destPin(d, -1);   // may remove the destination (its slot is not visited again)
   }
@@ -99,7 +103,7 @@ export function notifyReserve(t: u32, k: u32, d: u32 = NIL): bool {
     used &= used - 1;
     let n = tableGet(t, TABLE_NOTIFY + index);
     if (d != NIL && ((destGet(d, DEST_QUEUED) & (1 << index)) != 0 ||
-      ((notifyGet(n, NOTIFY_FLAGS) & NOTIFY_ONLY_MARKED) != 0 && (destGet(d, DEST_MARKED) & (1 << index)) == 0))) continue;
+      ((notifyGet(n, NOTIFY_FLAGS) & NOTIFY_ONLY_MARKED) != 0 && (destXGet(d, DESTX_MARKED) & (1 << index)) == 0))) continue;
     let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND), cap = notifyGet(n, NOTIFY_QCAP);
     let live = end - head;
     if (<u64>live + <u64>k <= <u64>cap) continue;   // enqueue compacts the consumed front
@@ -158,7 +162,7 @@ export function notifyChange(t: u32, d: u32, f: u32): void {
     if ((destGet(d, DEST_QUEUED) & bit) != 0) continue;
     let n = tableGet(t, TABLE_NOTIFY + index);
     let flags = notifyGet(n, NOTIFY_FLAGS);
-    if ((flags & NOTIFY_ONLY_MARKED) != 0 && (destGet(d, DEST_MARKED) & bit) == 0) continue;
+    if ((flags & NOTIFY_ONLY_MARKED) != 0 && (destXGet(d, DESTX_MARKED) & bit) == 0) continue;
     let views = notifyGet(n, NOTIFY_VIEWS);
     if (views == 0) views = supported;
     let want: u32 = 0;
@@ -209,12 +213,13 @@ export function notifyIgnore(n: u32, d: u32): void {
   destKeep(d, -1);
 }
 
-/** Marks or unmarks destination d for n (marks pin the destination present, D-24). */
+/** Marks or unmarks destination d for n (marks pin the destination present, D-24); marking needs d's extra record (destXEnsure). */
 export function notifyMark(n: u32, d: u32, mark: bool): void {
   let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
-  let was = (destGet(d, DEST_MARKED) & bit) != 0;
+  let marked = destXGet(d, DESTX_MARKED);
+  let was = (marked & bit) != 0;
   if (was == mark) return;
-  destSet(d, DEST_MARKED, mark ? destGet(d, DEST_MARKED) | bit : destGet(d, DEST_MARKED) & ~bit);
+  destXSet(d, DESTX_MARKED, mark ? marked | bit : marked & ~bit);
   notifySet(n, NOTIFY_MARKS, notifyGet(n, NOTIFY_MARKS) + (mark ? 1 : -1));
   destPin(d, mark ? 1 : -1);
 }

@@ -4,14 +4,14 @@
 // notify handle is ERROR_INVALID_HANDLE).
 import { NIL, KIND_ENTITY, KIND_NOTIFY, KIND_DEST, ENTITY_TABLE, NOTIFY_OWNER, NOTIFY_TABLE, NOTIFY_VIEWS,
   NOTIFY_FLAGS, NOTIFY_SIGNALLED, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING, NOTIFY_ONLY_MARKED,
-  SLAB_NOTIFY, DEST_TABLE, DEST_MARKED, DEST_QUEUED, NOTIFY_INDEX, BESTLOG_WORDS } from './layout';
+  SLAB_NOTIFY, DEST_TABLE, DESTX_MARKED, DEST_QUEUED, NOTIFY_INDEX, BESTLOG_WORDS } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES,
   ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { slabReserve, slabIsAlive } from './slab';
 import { handleSlot } from './handles';
 import { entityGet, entityActive } from './entities';
-import { destGet } from './dests';
+import { destGet, destXGet, destXEnsure, destXTidy } from './dests';
 import { notifyCreate, notifyDestroy, notifyPull, notifyPending, notifyIgnore, notifyMark, notifyDrainSignals,
   notifyGet, notifySet, bestLogWatch, bestLogTake, bestLogLen, bestLogTakeLost } from './notify';
 import { tableValid } from './tables';
@@ -96,14 +96,16 @@ export function notifyStatus(eh: f64, nh: f64, dh: f64): i32 {
   let n = rn, d = rd;
   let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
   setRes(0, (destGet(d, DEST_QUEUED) & bit) != 0 ? 1 : 0);
-  setRes(1, (destGet(d, DEST_MARKED) & bit) != 0 ? 1 : 0);
+  setRes(1, (destXGet(d, DESTX_MARKED) & bit) != 0 ? 1 : 0);
   return NO_ERROR;
 }
 
 /** RtmMarkDestForChangeNotification. */
 export function notifyMarkX(eh: f64, nh: f64, dh: f64, mark: u32): i32 {
   if (!resolve(eh, nh, dh)) return ERROR_INVALID_HANDLE;
+  if (mark != 0 && !destXEnsure(rd)) return ERROR_NOT_ENOUGH_MEMORY;   // marks live in the extra record
   notifyMark(rn, rd, mark != 0);
+  destXTidy(rd);
   return NO_ERROR;
 }
 

@@ -9,7 +9,7 @@ import {
   NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
   ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_NHCOUNT, ROUTE_ESI,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
-  DEST_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
+  DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, SLAB_REF,
   REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_DEST, REC_ADD_ROUTE_SLOT, REC_ADD_DEST_SLOT, REC_ADD_FIRED,
   REC_ADD_DEST_CREATED, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
@@ -26,7 +26,7 @@ import { slabLive } from './slab';
 import { debugTrapPoint } from './debug';
 import { tableGet } from './tables';
 import { handleOf, handleSlot } from './handles';
-import { destGet, destPtr, destKey, destLen, destValid } from './dests';
+import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet } from './entities';
 import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
 import { notifyGet, notifyPull, notifyPending } from './notify';
@@ -188,7 +188,7 @@ function destRecord(e: u32, d: u32, proto: u32, views: u32, at: u32): void {
     let best = destGet(d, DEST_BEST + v);
     let sel = proto == 0 ? best : routeSelect(d, v, proto, best);
     let owner = sel == NIL ? NIL : routeGet(sel, ROUTE_OWNER);
-    let held = destGet(d, DEST_HELD + v);
+    let held = destXGet(d, DESTX_HELD + v);
     let w = at + REC_DEST_VIEW + k * REC_DVIEW_WORDS;
     put(w + REC_DVIEW_ID, <f64>v);
     put(w + REC_DVIEW_ROUTES, <f64>num);

@@ -5,11 +5,11 @@
 // (timers.ts heap); one that loses its presence may move to a tombstone node (dests.ts destDetach needs
 // a free node when its trie node stays). Additions reserve inline (rtmapi.ts routeAdd, load.ts).
 // Costs: O(registrations) per destination; purgeReserve walks the table once. Allocates only capacity.
-import { NIL, SLAB_NODE, DEST_ROUTES, DEST_HOLD_VIEWS, DEST_HEAPPOS, DEST_NODE, DEST_S_POPULATED, ROUTE_OWNER,
+import { NIL, SLAB_NODE, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_NODE, DEST_S_POPULATED, ROUTE_OWNER,
   ROUTE_NEXT, ENTITY_ROUTES, TABLE_ROOT, NO_RANGE } from './layout';
 import { slabReserve } from './slab';
 import { tableGet } from './tables';
-import { destGet, destKey, destLen } from './dests';
+import { destGet, destKey, destLen, destXGet } from './dests';
 import { routeGet } from './routes';
 import { entityGet } from './entities';
 import { nodeChild, trieWalk } from './trie';
@@ -20,7 +20,7 @@ import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
 /** True if destination d's hold-down timer would start when its last live route in an armed view goes. */
 // @ts-ignore: decorator
 @inline export function holdMayStart(d: u32): bool {
-  return destGet(d, DEST_HOLD_VIEWS) != 0 && destGet(d, DEST_HEAPPOS) == NIL;
+  return destXGet(d, DESTX_HOLD_VIEWS) != 0 && destXGet(d, DESTX_HEAPPOS) == NIL;
 }
 
 /** True if d's trie node stays in the trie when d leaves it (its tombstone then needs a free node). */

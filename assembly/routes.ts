@@ -10,14 +10,14 @@ import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC,
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT,
   ROUTE_REFS, ROUTE_HEAPPOS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
-  DEST_ROUTES, DEST_NLIVE, DEST_BEST, DEST_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
+  DEST_ROUTES, DEST_NLIVE, DEST_BEST, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
-  FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DEST_HOLD_VIEWS, DEST_HOLD_MS,
-  DEST_HEAPPOS, DEST_KEEPS, ENTITY_PROTO,
+  FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
+  DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO,
 } from './layout';
 import { slabAlloc, slabFree, recPtr } from './slab';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet, destSetState, destRemove, destDetach, destPtr } from './dests';
+import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet } from './dests';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
@@ -135,7 +135,7 @@ export function destRecompute(d: u32): void {
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) viewsMask |= routeGet(r, ROUTE_VIEWS);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, routeSelect(d, v, 0, destGet(d, DEST_BEST + v)));
   let held = false;
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) != NIL) held = true;
+  if (destGet(d, DEST_X) != NIL) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
   let state = (viewsMask & 0xff) | (destGet(d, DEST_NLIVE) > 0 ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);
   destSetState(d, state);
 }
@@ -160,7 +160,7 @@ export function destKeep(d: u32, delta: i32): void {
   if (delta < 0) destMaybeRemove(d);
 }
 
-/** Adds delta to a destination's pins (route records, marks, opaque slots, queued changes). */
+/** Adds delta to a destination's pins (marks, opaque slots). */
 export function destPin(d: u32, delta: i32): void {
   let p = <i32>destGet(d, DEST_PINS) + delta;
   assert(p >= 0); // pins are released exactly once
@@ -359,19 +359,19 @@ export function routeDelete(r: u32): void {
   // 1. hold-down: views of r that are armed and now have no live route
   let live: u32 = 0;
   for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) live |= routeGet(c, ROUTE_VIEWS);
-  let held = views & destGet(d, DEST_HOLD_VIEWS) & ~live & ((1 << VIEW_COUNT) - 1);
+  let held = views & destXGet(d, DESTX_HOLD_VIEWS) & ~live & ((1 << VIEW_COUNT) - 1);
   let replaced0 = NIL, replaced1 = NIL;
   if (held != 0) {
     setRouteState(r, ROUTE_STATE_DELETING);
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {
       if ((held & (1 << v)) == 0) continue;
-      let old = destGet(d, DEST_HELD + v);
+      let old = destXGet(d, DESTX_HELD + v);
       if (old != NIL && old != r) { if (replaced0 == NIL) replaced0 = old; else replaced1 = old; }
-      destSet(d, DEST_HELD + v, r);
+      destXSet(d, DESTX_HELD + v, r);
       fired |= (FIRED_ALL | FIRED_BEST) << (3 * v);
     }
-    if (destGet(d, DEST_HEAPPOS) == NIL && timerReserve(t)) {
-      timerSet(t, d | TIMER_HOLD, nowMs + <f64>destGet(d, DEST_HOLD_MS), d);
+    if (destXGet(d, DESTX_HEAPPOS) == NIL && timerReserve(t)) {
+      timerSet(t, d | TIMER_HOLD, nowMs + <f64>destXGet(d, DESTX_HOLD_MS), d);
     }
   } else setRouteState(r, ROUTE_STATE_DELETED);
   destRecompute(d);
@@ -384,9 +384,9 @@ export function routeDelete(r: u32): void {
   if (held == 0) routeRetire(r, t);
 }
 
-/** A route that left every DEST_HELD slot of d becomes DELETED and is freed or kept for its references. */
+/** A route that left every DESTX_HELD slot of d becomes DELETED and is freed or kept for its references. */
 function heldRelease(d: u32, r: u32): void {
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) == r) return;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) == r) return;
   setRouteState(r, ROUTE_STATE_DELETED);
   routeRetire(r, destGet(d, DEST_TABLE));
 }
@@ -415,10 +415,10 @@ export function holdEnd(d: u32): void {
   saveBest(d);
   let h0 = NIL, h1 = NIL;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    let r = destGet(d, DEST_HELD + v);
+    let r = destXGet(d, DESTX_HELD + v);
     if (r == NIL) continue;
     if (h0 == NIL) h0 = r; else if (r != h0) h1 = r;
-    destSet(d, DEST_HELD + v, NIL);
+    destXSet(d, DESTX_HELD + v, NIL);
     fired |= (FIRED_ALL | FIRED_BEST) << (3 * v);
   }
   destRecompute(d);

@@ -11,10 +11,10 @@ import {
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
-  DEST_ROUTES, DEST_BEST, DEST_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
+  DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, SLAB_NODE, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
-  ROUTE_LSEQ, ROUTE_HEAPPOS, DEST_HOLD_VIEWS, DEST_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN,
+  NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  ROUTE_LSEQ, ROUTE_HEAPPOS, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
@@ -23,7 +23,8 @@ import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold } from './dests';
+import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
+  destXSet, destXEnsure, destXTidy } from './dests';
 import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
@@ -494,7 +495,7 @@ export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
     store<u32>(base, v);
     store<u32>(base + 4, num);
     store<u32>(base + 8, sel);
-    store<u32>(base + 12, destGet(d, DEST_HELD + v));
+    store<u32>(base + 12, destXGet(d, DESTX_HELD + v));
     store<u32>(base + 16, sel == NIL ? 0 : routeFlags16(sel));
     k++;
   }
@@ -549,7 +550,7 @@ export function routeTouch(h: f64): i32 {
 
 /** Byte address of record `slot` of slab `kind`, for the facade's typed readers (0 if out of range). */
 export function recordPtr(kind: u32, slot: u32): usize {
-  return kind < 8 && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
+  return (kind < 8 || kind == SLAB_DESTX) && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
 }
 
 /** Mirrors who holds locks on destination d (entity slot, LOCK_NONE, LOCK_MULTI); the facade keeps the holders. */
@@ -721,8 +722,10 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
   if (holdMs == 0) return ERROR_INVALID_PARAMETER;
   if (destLockedAgainst(d, e)) return ERROR_BUSY;
   let capped: u32 = holdMs > 0x7fffffff ? 0x7fffffff : holdMs;   // INFINITE → the longest hold (D-26)
+  if (!destXEnsure(d)) return ERROR_NOT_ENOUGH_MEMORY;   // the hold words live in the extra record
   destArmHold(d, views & 0xff);
-  if (capped > destGet(d, DEST_HOLD_MS)) destSet(d, DEST_HOLD_MS, capped);
+  if (capped > destXGet(d, DESTX_HOLD_MS)) destXSet(d, DESTX_HOLD_MS, capped);
+  destXTidy(d);
   return NO_ERROR;
 }
 
@@ -734,7 +737,7 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
 export function holdEnd(t: u32, d: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
   let held = false;
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_HELD + v) != NIL) held = true;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
   if (!held) { timerClear(t, d | TIMER_HOLD); setRes(3, 0); return NO_ERROR; }
   if (!destChangeReserve(t, d)) return ERROR_NOT_ENOUGH_MEMORY;
   timerClear(t, d | TIMER_HOLD);

@@ -9,7 +9,7 @@
 import {
   NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE, TABLE_WORDS, NODE_WORDS, DEST_WORDS, ROUTE_WORDS,
   NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS, ENUM_WORDS, ENUMX_WORDS, ENUMX_NEXT, SLAB_REF, REF_WORDS,
-  REF_BUCKET_NEXT,
+  REF_BUCKET_NEXT, SLAB_DESTX, DESTX_WORDS, DESTX_DEST,
 } from './layout';
 
 /** Records per chunk (2^CHUNK_SHIFT). */
@@ -90,6 +90,7 @@ export function slabInit(): void {
   initKind(8, ENUM_WORDS, 1, true);
   initKind(9, ENUMX_WORDS, ENUMX_NEXT, false);
   initKind(SLAB_REF, REF_WORDS, REF_BUCKET_NEXT, false);
+  initKind(SLAB_DESTX, DESTX_WORDS, DESTX_DEST, false);
 }
 
 // Pages taken from memory.grow but not yet handed to a chunk: [spareBase, spareEnd). Growing linear

@@ -1,13 +1,13 @@
 // Deadlines of one table: a binary min-heap over (deadline ms, kind, creation order) of route expiries
 // (spec §7.6) and hold-down ends (§7.7), so that a million routes with TTLs cost no JS objects or JS
 // timers. Entries: 16 bytes (f64 deadline, u32 item = slot | TIMER_HOLD for a destination's hold end,
-// u32 order); records keep their heap position (ROUTE_HEAPPOS / DEST_HEAPPOS) for O(log n) re-arm and
+// u32 order); records keep their heap position (ROUTE_HEAPPOS / DESTX_HEAPPOS) for O(log n) re-arm and
 // removal. Ties: earlier deadline, then route expiries before hold ends, then creation order. The heap
 // is one block (blocks.ts), doubled by timerReserve before the operation's first change.
-import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTE_HEAPPOS, ROUTE_SEQ, DEST_HEAPPOS } from './layout';
+import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTE_HEAPPOS, ROUTE_SEQ, DESTX_HEAPPOS } from './layout';
 import { tableGet, tableSet } from './tables';
 import { routeGet, routeSet } from './routes';
-import { destGet, destSet } from './dests';
+import { destXGet, destXSet } from './dests';
 import { blockAlloc, blockFree } from './blocks';
 
 /** Marks a heap item as a destination's hold-down end (else it is a route expiry). */
@@ -18,7 +18,7 @@ const ENTRY: usize = 16;
 @inline function entryPtr(t: u32, i: u32): usize { return <usize>tableGet(t, TABLE_HEAP) + (<usize>i << 4); }
 
 function setPos(item: u32, pos: u32): void {
-  if ((item & TIMER_HOLD) != 0) destSet(item & ~TIMER_HOLD, DEST_HEAPPOS, pos);
+  if ((item & TIMER_HOLD) != 0) destXSet(item & ~TIMER_HOLD, DESTX_HEAPPOS, pos);
   else routeSet(item, ROUTE_HEAPPOS, pos);
 }
 
@@ -79,7 +79,7 @@ export function timerReserve(t: u32, k: u32 = 1): bool {
 }
 
 function posOf(item: u32): u32 {
-  return (item & TIMER_HOLD) != 0 ? destGet(item & ~TIMER_HOLD, DEST_HEAPPOS) : routeGet(item, ROUTE_HEAPPOS);
+  return (item & TIMER_HOLD) != 0 ? destXGet(item & ~TIMER_HOLD, DESTX_HEAPPOS) : routeGet(item, ROUTE_HEAPPOS);
 }
 
 /** Arms or re-arms item's deadline (caller reserved room). */

@@ -373,6 +373,72 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.invariants();
   });
 
+  it('the first destination extra record (hold-down, marks: issue 13 lean records) is refused before any change', () => {
+    const w = new World();
+    const routes: RouteHandle[] = [];
+    for (let i = 0; i < 4; i++) routes.push(w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0] }).handle!);
+    const d = w.A.getExactMatchDestination({ dest: prefix(0) })!;
+    w.A.releaseDestInfo(d);
+    const n = w.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    expect(w.x.destExtraCount()).toBe(0);   // plain routes and a registration need no extra record
+    w.fill();
+    const scope = { routes, probes: [prefix(0)], notifies: [[w.B, n]] as [Entity, NotifyHandle][] };
+    // the extra slab has no chunk yet: arming hold-down and marking need one
+    w.rejects(() => w.A.holdDestination({ dest: d.handle, holdTime: 1000 }), scope);
+    w.rejects(() => w.B.markDestForChangeNotification({ notifyHandle: n, dest: d.handle }), scope);
+    expect(w.B.isMarkedForChangeNotification({ notifyHandle: n, dest: d.handle })).toBe(false);
+    expect(w.x.destExtraCount()).toBe(0);
+    // a slab chunk needs fresh pages (freed blocks do not make them): lift the cap
+    expect(w.x.memorySetCap(0)).toBe(0);
+    w.A.holdDestination({ dest: d.handle, holdTime: 1000 });
+    w.B.markDestForChangeNotification({ notifyHandle: n, dest: d.handle });
+    expect(w.x.destExtraCount()).toBe(1);   // one record holds both
+    w.A.deleteRouteToDest(routes[0]);
+    const held = w.A.getDestInfo({ dest: d.handle });
+    w.A.releaseDestInfo(held);
+    expect(held.viewInfo[0].holdRoute).toBe(routes[0]);
+    w.invariants();
+  });
+
+  it('destination extra records come with hold-down and marks and go when those do (issue 13)', () => {
+    const w = new World();
+    const C = w.rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 201, instanceId: 1 }, { reserveOpaquePointer: true }) as Entity;
+    const routes: RouteHandle[] = [];
+    for (let i = 0; i < 8; i++) routes.push(w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0] }).handle!);
+    const dest = (i: number) => { const di = w.A.getExactMatchDestination({ dest: prefix(i) })!; w.A.releaseDestInfo(di); return di.handle; };
+    expect(w.x.destExtraCount()).toBe(0);
+    // marks: one record per marked destination, freed at the unmark and with the registration
+    const n = w.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    for (let i = 0; i < 4; i++) w.B.markDestForChangeNotification({ notifyHandle: n, dest: dest(i) });
+    w.B.markDestForChangeNotification({ notifyHandle: n, dest: dest(0) });   // marked already: no second record
+    expect(w.x.destExtraCount()).toBe(4);
+    w.B.markDestForChangeNotification({ notifyHandle: n, dest: dest(1), mark: false });
+    w.B.markDestForChangeNotification({ notifyHandle: n, dest: dest(5), mark: false });   // not marked: nothing
+    expect(w.x.destExtraCount()).toBe(3);
+    w.invariants();
+    w.B.deregisterFromChangeNotification(n);
+    expect(w.x.destExtraCount()).toBe(0);
+    // opaque values pin inline (their setter cannot fail): no extra record
+    const slot = C.getOpaqueInformationPointer(dest(2))!;
+    slot.value = 'x';
+    expect(w.x.destExtraCount()).toBe(0);
+    slot.value = null;
+    // locks stay inline
+    C.lockDestination({ dest: dest(3), exclusive: true });
+    expect(w.x.destExtraCount()).toBe(0);
+    C.lockDestination({ dest: dest(3), exclusive: true, lock: false });
+    // hold-down stays armed: the record stays with the destination, and goes with it
+    w.A.holdDestination({ dest: dest(4), holdTime: 1000 });
+    expect(w.x.destExtraCount()).toBe(1);
+    w.A.deleteRouteToDest(routes[4]);
+    w.invariants();
+    w.clock.advance(1000);
+    w.rtm.runPending();
+    expect(w.A.getExactMatchDestination({ dest: prefix(4) })).toBeUndefined();
+    expect(w.x.destExtraCount()).toBe(0);
+    w.invariants();
+  });
+
   it('applyUpdates reserves the hold timers its deletes may start (issue 12 g)', () => {
     const w = new World();
     // 64 timed routes fill the timer heap's first block; the hold timer of prefix(0) needs a larger one
