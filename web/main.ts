@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const ms = performance.now() - t0;
   loadText.textContent = `Loaded ${int(summary.records.ipv4 + summary.records.ipv6)} prefixes in ${(ms / 1000).toFixed(2)} s: ` +
     `IPv4 ${int(rtm.ipv4.destCount)} destinations, IPv6 ${int(rtm.ipv6.destCount)} destinations ` +
-    `(${rtm.core.build} core, ${(rtm.ipv4.memoryBytes / 2 ** 20).toFixed(0)} MiB linear memory)`;
+    `(release core, ${(rtm.ipv4.memoryBytes / 2 ** 20).toFixed(0)} MiB linear memory)`;
 
   const glass = new LookingGlass(rtm, summary);
 
