@@ -7,7 +7,7 @@
 // each its own section. Writes bench/RESULTS.md (with the command and the dataset's prefix-length
 // histogram) and prints it.
 import { Bench } from 'tinybench';
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -27,6 +27,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = here.includes(`${'/dist/'}`) ? resolve(here, '../..') : resolve(here, '..');
 const SHARED = process.env.RTM_SHARED_DATA ?? resolve(ROOT, '../shared/data');
 const QUICK = process.argv.includes('--quick');
+/** Markers of the fuzz section of RESULTS.md (kept by hand, carried over by each run). */
+const FUZZ_BEGIN = '<!-- issue 12 fuzz: begin', FUZZ_END = '<!-- issue 12 fuzz: end -->';
 const OUT = process.argv.includes('--no-write') ? undefined : resolve(ROOT, 'bench/RESULTS.md');
 
 const rows: Row[] = [];
@@ -192,6 +194,12 @@ async function main(): Promise<void> {
     pool,
     '',
   ];
+  // sections written by hand (the fuzz campaigns of issue 12) are carried over from the file as it is
+  if (OUT && existsSync(OUT)) {
+    const old = readFileSync(OUT, 'utf8');
+    const begin = old.indexOf(FUZZ_BEGIN), end = old.indexOf(FUZZ_END);
+    if (begin >= 0 && end > begin) lines.push(old.slice(begin, end + FUZZ_END.length), '');
+  }
   const text = lines.join('\n');
   console.log(text);
   if (OUT) { mkdirSync(dirname(OUT), { recursive: true }); writeFileSync(OUT, text); console.error(`bench: wrote ${OUT}`); }
