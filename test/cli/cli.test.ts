@@ -3,7 +3,7 @@
 // MRT, corrupt gzip, missing file), an `ip route` dump, lookups checked against the naive reference
 // model (test/reference/trie-model.ts) for seeded addresses, diff against the changes made, bench
 // --quick, the --json shapes; the progress bar (in process) and scripts/check-readme.sh's extraction.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,26 +13,13 @@ import { formatIPv4, formatIPv6, formatPrefix, type Family } from '../../src/add
 import { Progress, DELAY_MS } from '../../src/cli/progress.js';
 import { RefTrie } from '../reference/trie-model.js';
 import { dataFile, missingData, PROJECT_ROOT } from '../helpers/data.js';
+import { runRtm, type Run } from '../helpers/cli.js';
 import { mulberry32, probes, randomPrefixes, type PrefixSet } from '../helpers/random.js';
 
-const BIN = resolve(PROJECT_ROOT, 'bin/rtm.js');
 const CHECK_README = resolve(PROJECT_ROOT, 'scripts/check-readme.sh');
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
 /** Runs `node bin/rtm.js …` with `input` on stdin. */
-function rtm(args: readonly string[], input = '', env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.on('error', () => { /* the child may exit before reading stdin */ });
-    child.stdin.end(input);
-  });
-}
+const rtm = (args: readonly string[], input = '', env: Record<string, string> = {}): Promise<Run> => runRtm(args, input, env);
 
 /** Runs and parses --json output, expecting exit status 0. */
 async function rtmJson<T = Record<string, any>>(args: readonly string[], input = ''): Promise<T> {

@@ -4,7 +4,6 @@
 // when absent; counts from its README). The 1M-prefix default table is loaded by three processes only,
 // on the release core (what `npm start` and users run; the debug core's asserts run on the MRT files and
 // on the generated tables of cli.test.ts).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,26 +12,11 @@ import { defaultTablePath, readAll, type RouteBatch } from '../../src/readers/in
 import { AddressStream } from '../../src/cli/workload.js';
 import { RefTrie } from '../reference/trie-model.js';
 import { dataFile, missingData, PROJECT_ROOT } from '../helpers/data.js';
+import { runRtm, type Run } from '../helpers/cli.js';
 
-const BIN = resolve(PROJECT_ROOT, 'bin/rtm.js');
-
-interface Run { code: number | null; stdout: string; stderr: string; ms: number }
 
 /** Runs `node bin/rtm.js …`; `release` runs it on the release core (as `npm start` does) instead of debug. */
-function rtm(args: readonly string[], input = '', release = false): Promise<Run> {
-  return new Promise((done, fail) => {
-    const t0 = performance.now();
-    const env = release ? { ...process.env, RTM_WASM: 'release' } : process.env;
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr, ms: performance.now() - t0 }));
-    child.stdin.on('error', () => { /* the child may exit before reading stdin */ });
-    child.stdin.end(input);
-  });
-}
+const rtm = (args: readonly string[], input = '', release = false): Promise<Run> => runRtm(args, input, release ? { RTM_WASM: 'release' } : {});
 
 async function rtmJson(args: readonly string[], input = '', release = false): Promise<Record<string, any>> {
   const r = await rtm([...args, '--json'], input, release);

@@ -3,30 +3,16 @@
 // summary and --json; --skip-bad lists the first skipped records with line numbers (text, --json, and
 // on stderr for lookup/diff/bench); netmask syntax is read as a length or rejected; corrupt gzip names
 // its offset; with --json every error is also a JSON document on stdout.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile, missingData, PROJECT_ROOT } from '../helpers/data.js';
+import { runRtm, type Run } from '../helpers/cli.js';
 
-const BIN = resolve(PROJECT_ROOT, 'bin/rtm.js');
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function rtm(args: readonly string[], input = ''): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.on('error', () => { /* the child may exit before reading stdin */ });
-    child.stdin.end(input);
-  });
-}
+const rtm = (args: readonly string[], input = ''): Promise<Run> => runRtm(args, input);
 
 let dir: string;
 const tmp = (name: string) => join(dir, name);
