@@ -50,11 +50,12 @@ beforeAll(() => {
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-function expectStopped(r: Stopped, what: string): void {
+/** `partialOutput`: the command writes as it goes, so a signal that lands while it writes may follow some output. */
+function expectStopped(r: Stopped, what: string, partialOutput = false): void {
   expect(r.afterSignalMs, `${what}: it ended before the signal (${r.stderr})`).toBeGreaterThanOrEqual(0);
   expect([r.code, r.signal], `${what}: ${r.stderr}`).toEqual([130, null]);
   expect(r.afterSignalMs, what).toBeLessThan(LIMIT_MS);
-  expect(r.stdout, what).toBe('');
+  if (!partialOutput) expect(r.stdout, what).toBe('');
 }
 
 describe('Ctrl-C (SIGINT) stops a command within a second, exit status 130', () => {
@@ -77,7 +78,7 @@ describe('Ctrl-C (SIGINT) stops a command within a second, exit status 130', () 
 
   it('rtm lookup of a long address list on stdin', async () => {
     const addrs = join(dir, 'addrs.txt');
-    writeFileSync(addrs, `${Array.from({ length: 400_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`).join('\n')}\n`);
+    writeFileSync(addrs, `${Array.from({ length: 1_500_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`).join('\n')}\n`);
     const r = await new Promise<Stopped>((done, fail) => {
       // stdin from the file (a long list); SIGINT once the table is loaded and answering has begun
       const child = spawn('/bin/sh', ['-c', `exec "${process.execPath}" "${BIN}" lookup -t "${table}" < "${addrs}"`], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,7 +89,8 @@ describe('Ctrl-C (SIGINT) stops a command within a second, exit status 130', () 
       child.on('error', fail);
       child.on('exit', (code, signal) => { clearTimeout(timer); done({ code, signal, afterSignalMs: sentAt < 0 ? -1 : performance.now() - sentAt, stdout, stderr }); });
     });
-    if (r.afterSignalMs < 0) return; // this machine answered all 400,000 in under 2.5 s: nothing to interrupt
-    expectStopped(r, 'lookup');
+    if (r.afterSignalMs < 0) return; // this machine answered all 1,500,000 in under 2.5 s: nothing to interrupt
+    // the answers go out while the signal lands: exit 130 within the limit is the promise, not an empty stdout
+    expectStopped(r, 'lookup', true);
   });
 });
