@@ -50,6 +50,17 @@ function attempt<T>(body: () => T, bad: T): T {
   }
 }
 
+/** True if `r` is a Ref that takes its own value back (outRef's probe, answered instead of thrown). */
+function writableRef(r: unknown): boolean {
+  try {
+    outRef(r as Ref<unknown>, 'probe', 'Ref');
+    return true;
+  } catch (err) {
+    if (err instanceof RtmInternalError) throw err;
+    return false;
+  }
+}
+
 /** An RTM_NET_ADDRESS the macro may read: an object whose AddrBits holds at least RTM_MAX_ADDRESS_SIZE bytes. */
 function isNetAddress(na: unknown): na is RTM_NET_ADDRESS {
   return attempt(() => isObject(na) && isObject(na.AddrBits) && (na.AddrBits as unknown as ArrayLike<number>).length >= RTM_MAX_ADDRESS_SIZE, false);
@@ -215,7 +226,7 @@ export function RTM_IPV4_MASK_FROM_LEN(Len: number): number {
  */
 export function RTM_IPV4_LEN_FROM_MASK(Len: Ref<number>, Mask: Ipv4Input): boolean {
   const m = ipv4Value(Mask);
-  if (m < 0 || !attempt(() => outRef(Len, 'RTM_IPV4_LEN_FROM_MASK', 'Len') !== undefined, false)) return false;
+  if (m < 0 || !writableRef(Len)) return false;
   Len.value = ipv4LenFromMask(m);
   return true;
 }

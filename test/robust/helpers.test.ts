@@ -132,3 +132,15 @@ describe('robustness: the exported helper functions with hostile arguments', () 
     expect(() => W.IsRouteValid(undefined as never)).toThrow(/IsRouteValid.*FSD_Flags/);
   });
 });
+
+describe('a macro with a result reports bad input there', () => {
+  it('RTM_IPV4_LEN_FROM_MASK returns false, writing nothing, for a Len it cannot write', () => {
+    const frozen = Object.freeze({ value: 3 });
+    expect(W.RTM_IPV4_LEN_FROM_MASK(frozen as never, 0xffffff00)).toBe(false);
+    expect(W.RTM_IPV4_LEN_FROM_MASK(null as never, 0xffffff00)).toBe(false);
+    expect(frozen.value).toBe(3);
+    const len = W.ref(0);
+    expect(W.RTM_IPV4_LEN_FROM_MASK(len, 0xffffff00)).toBe(true);
+    expect(len.value).toBe(24);
+  });
+});
