@@ -394,7 +394,7 @@ describe('linear memory growth', () => {
     // grows while a table is built must stay logarithmic in its size
     const fresh = createCoreSync('debug');   // its own linear memory, in the initial state
     const table = new CoreTable(fresh, 4);
-    // 400k: lean destination records (issue 13, 60 bytes) need more of them than 300k to fill 40 MiB
+    // 400k: lean destination records (issue 13, 64 bytes) need more of them than 300k to fill 40 MiB
     const set = randomPrefixes(78, 4, 400_000);
     const ids = new Int32Array(set.count);
     let buffer = fresh.x.memory.buffer, grows = 0;
