@@ -4,7 +4,7 @@
 // model (test/reference/trie-model.ts) for seeded addresses, diff against the changes made, bench
 // --quick, the --json shapes; the progress bar (in process) and scripts/check-readme.sh's extraction.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -13,7 +13,7 @@ import { formatIPv4, formatIPv6, formatPrefix, type Family } from '../../src/add
 import { Progress, DELAY_MS } from '../../src/cli/progress.js';
 import { RefTrie } from '../reference/trie-model.js';
 import { dataFile, missingData, PROJECT_ROOT } from '../helpers/data.js';
-import { runRtm, type Run } from '../helpers/cli.js';
+import { runRtm, type Run, requireBuiltCli } from '../helpers/cli.js';
 import { mulberry32, probes, randomPrefixes, type PrefixSet } from '../helpers/random.js';
 
 const CHECK_README = resolve(PROJECT_ROOT, 'scripts/check-readme.sh');
@@ -33,7 +33,7 @@ let dir: string;
 const tmp = (name: string) => join(dir, name);
 
 beforeAll(() => {
-  if (!existsSync(resolve(PROJECT_ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run npm run build (npm test does)');
+  requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'rtm-cli-'));
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });

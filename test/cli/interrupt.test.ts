@@ -3,15 +3,14 @@
 // checksums; demo; load reading a stdin that never ends) and times the exit. The commands pause between
 // chunks of work (src/cli/interrupt.ts), so the SIGINT listener runs; before, bench ran to the end.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPrefix } from '../../src/address.js';
-import { PROJECT_ROOT } from '../helpers/data.js';
+import { BIN, requireBuiltCli } from '../helpers/cli.js';
 import { randomPrefixes } from '../helpers/random.js';
 
-const BIN = resolve(PROJECT_ROOT, 'bin/rtm.js');
 /** The bound the tests hold the exit to (the goal is one second; the margin is for a loaded machine). */
 const LIMIT_MS = 2000;
 
@@ -38,7 +37,7 @@ function interrupt(args: readonly string[], delayMs: number, keepStdinOpen = fal
 let dir: string;
 let table: string;
 beforeAll(() => {
-  if (!existsSync(resolve(PROJECT_ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run npm run build (npm test does)');
+  requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'rtm-cli-int-'));
   table = join(dir, 'table.txt');
   const lines = new Set<string>();

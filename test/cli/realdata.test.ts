@@ -4,15 +4,13 @@
 // when absent; counts from its README). The 1M-prefix default table is loaded by three processes only,
 // on the release core (what `npm start` and users run; the debug core's asserts run on the MRT files and
 // on the generated tables of cli.test.ts).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatIPv4, formatIPv6, type Family } from '../../src/address.js';
 import { defaultTablePath, readAll, type RouteBatch } from '../../src/readers/index.js';
 import { AddressStream } from '../../src/cli/workload.js';
 import { RefTrie } from '../reference/trie-model.js';
-import { dataFile, missingData, PROJECT_ROOT } from '../helpers/data.js';
-import { runRtm, type Run } from '../helpers/cli.js';
+import { dataFile, missingData } from '../helpers/data.js';
+import { runRtm, type Run, requireBuiltCli } from '../helpers/cli.js';
 
 
 /** Runs `node bin/rtm.js …`; `release` runs it on the release core (as `npm start` does) instead of debug. */
@@ -26,7 +24,7 @@ async function rtmJson(args: readonly string[], input = '', release = false): Pr
 }
 
 beforeAll(() => {
-  if (!existsSync(resolve(PROJECT_ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run npm run build (npm test does)');
+  requireBuiltCli();
 });
 
 /** it() over a shared data file, or a skipped test that says the file is missing. */

@@ -3,13 +3,13 @@
 // summary and --json; --skip-bad lists the first skipped records with line numbers (text, --json, and
 // on stderr for lookup/diff/bench); netmask syntax is read as a length or rejected; corrupt gzip names
 // its offset; with --json every error is also a JSON document on stdout.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataFile, missingData, PROJECT_ROOT } from '../helpers/data.js';
-import { runRtm, type Run } from '../helpers/cli.js';
+import { dataFile, missingData } from '../helpers/data.js';
+import { runRtm, type Run, requireBuiltCli } from '../helpers/cli.js';
 
 
 const rtm = (args: readonly string[], input = ''): Promise<Run> => runRtm(args, input);
@@ -17,7 +17,7 @@ const rtm = (args: readonly string[], input = ''): Promise<Run> => runRtm(args, 
 let dir: string;
 const tmp = (name: string) => join(dir, name);
 beforeAll(() => {
-  if (!existsSync(resolve(PROJECT_ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run npm run build (npm test does)');
+  requireBuiltCli();
   dir = mkdtempSync(join(tmpdir(), 'rtm-cli-reports-'));
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });

@@ -2,10 +2,16 @@
 // extra environment; resolves with the exit code, both outputs and the wall time. Never rejects on a
 // non-zero exit (the tests judge the code); rejects only when the process cannot be started.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from './data.js';
 
 export const BIN = resolve(PROJECT_ROOT, 'bin/rtm.js');
+
+/** Throws unless dist/ holds the built CLI (bin/rtm.js runs it from there; npm test builds it first). */
+export function requireBuiltCli(): void {
+  if (!existsSync(resolve(PROJECT_ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is not built: run npm run build (npm test does)');
+}
 
 export interface Run { code: number | null; stdout: string; stderr: string; ms: number }
 
