@@ -166,10 +166,9 @@ export function readRouteRecord(core: Core, family: Family, esi: readonly unknow
   };
 }
 
-/** Destination record i (REC_DEST_*, REC_DEST_WORDS apart) that destInfoR / destInfoAtR / notifyGetChangedR wrote, as DestInfo. */
-export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
-  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
-  const len = f[b + k.REC_DEST_LEN], nv = f[b + k.REC_DEST_NVIEWS];
+/** The viewInfo entries of the destination record at f64 index b of IO_OUT (REC_DEST_VIEW onwards). */
+function readDestViews(core: Core, f: Float64Array, b: number): DestViewInfo[] {
+  const k = core.k, nv = f[b + k.REC_DEST_NVIEWS];
   const viewInfo = new Array<DestViewInfo>(nv);
   for (let j = 0; j < nv; j++) {
     const v = b + k.REC_DEST_VIEW + j * k.REC_DVIEW_WORDS;
@@ -182,12 +181,34 @@ export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
       holdRoute: hold === 0 ? undefined : hold as RouteHandle,
     };
   }
+  return viewInfo;
+}
+
+/** Destination record i (REC_DEST_*, REC_DEST_WORDS apart) that destInfoR / destInfoAtR / notifyGetChangedR wrote, as DestInfo. */
+export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
+  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
+  const len = f[b + k.REC_DEST_LEN];
   return {
     handle: f[b + k.REC_DEST_HANDLE] as DestHandle,
     prefix: formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len),
     address: { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len },
     lastChanged: f[b + k.REC_DEST_CHANGED],
     views: f[b + k.REC_DEST_VIEWS],
-    viewInfo,
+    viewInfo: readDestViews(core, f, b),
   };
+}
+
+/** The DestInfo fields, writable (fillDestRecord's target: an object that declares them in this order). */
+export type DestInfoFields = { -readonly [K in keyof DestInfo]: DestInfo[K] };
+
+/** readDestRecord into `out` (the same fields, set in the same order) instead of a new literal. */
+export function fillDestRecord(core: Core, family: Family, i: number, out: DestInfoFields): void {
+  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
+  const len = f[b + k.REC_DEST_LEN];
+  out.handle = f[b + k.REC_DEST_HANDLE] as DestHandle;
+  out.prefix = formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len);
+  out.address = { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len };
+  out.lastChanged = f[b + k.REC_DEST_CHANGED];
+  out.views = f[b + k.REC_DEST_VIEWS];
+  out.viewInfo = readDestViews(core, f, b);
 }

@@ -8,8 +8,8 @@ import { RtmError, STATUS, check, fmt } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
-import { readDestRecord, readOutSlots, readResult } from '../port/records.js';
-import type { DestHandle, DestInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
+import { type DestInfoFields, fillDestRecord, readOutSlots, readResult } from '../port/records.js';
+import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
 import { dropCounting, pushDestInfoHandles } from './refs.js';
@@ -27,12 +27,60 @@ interface Registration {
 
 /** The registrations of each instance, by notify handle. */
 const perInstance = new WeakMap<Instance, Map<number, Registration>>();
+
 /**
- * The changed-destination records of each instance handed out and not yet released, with the
- * registration each belongs to: one Map operation per record out and back, and the D-60 check of
- * RtmReleaseDestInfo / RtmReleaseDests.
+ * The changed-destination records of one instance handed out and not yet released, in the order they
+ * were handed out (a released record leaves a hole, compacted once holes are the majority): the D-60
+ * check of RtmReleaseDestInfo / RtmReleaseDests, a deregistration's clean-up and the release of a copy
+ * walk it. Membership and the registration live in the record itself (ChangeRecord's private fields), so
+ * handing a record out and taking it back costs no hashing of the object.
  */
-const pendingOf = new WeakMap<Instance, Map<DestInfo, Registration>>();
+class PendingList {
+  items: (ChangeRecord | undefined)[] = [];
+  holes = 0;
+}
+
+/**
+ * A DestInfo that getChangedDests hands out: the fields of port/records.ts's readDestRecord (one fixed
+ * shape), plus private fields naming the pending list and registration it belongs to and its place in
+ * the list (a copy of the record, made by the caller, has none of them).
+ */
+class ChangeRecord implements DestInfoFields {
+  handle = 0 as DestHandle;
+  prefix = '';
+  address = undefined as unknown as DestInfo['address'];
+  lastChanged = 0;
+  views = 0;
+  viewInfo = undefined as unknown as DestViewInfo[];
+  #list: PendingList | undefined;
+  #reg: Registration | undefined;
+  #idx = 0;
+  constructor(list: PendingList, reg: Registration) {
+    this.#list = list;
+    this.#reg = reg;
+    this.#idx = list.items.length;
+    list.items.push(this);
+  }
+  /** The registration whose pending record x is in list `list`, or undefined (not a pending record of it). */
+  static regOf(x: unknown, list: PendingList): Registration | undefined {
+    return typeof x === 'object' && x !== null && #list in x && x.#list === list ? x.#reg : undefined;
+  }
+  /** Takes pending record x out of its list (it is a plain, released record from now on). */
+  static unlist(x: ChangeRecord): void {
+    const list = x.#list!;
+    list.items[x.#idx] = undefined;
+    x.#list = undefined;
+    x.#reg = undefined;
+    if (++list.holes > 64 && 2 * list.holes > list.items.length) {
+      let n = 0;
+      for (const y of list.items) if (y !== undefined) { y.#idx = n; list.items[n++] = y; }
+      list.items.length = n;
+      list.holes = 0;
+    }
+  }
+}
+
+const pendingOf = new WeakMap<Instance, PendingList>();
 
 function regsOf(inst: Instance): Map<number, Registration> {
   let m = perInstance.get(inst);
@@ -40,15 +88,15 @@ function regsOf(inst: Instance): Map<number, Registration> {
   return m;
 }
 
-function pending(inst: Instance): Map<DestInfo, Registration> {
+function pending(inst: Instance): PendingList {
   let m = pendingOf.get(inst);
-  if (!m) { m = new Map(); pendingOf.set(inst, m); }
+  if (!m) { m = new PendingList(); pendingOf.set(inst, m); }
   return m;
 }
 
 /** True if `info` is a record RtmGetChangedDests handed out and RtmReleaseChangedDests has not taken back. */
 export function isChangeRecord(cx: Ctx, info: unknown): boolean {
-  return typeof info === 'object' && info !== null && pending(cx.inst).has(info as DestInfo);
+  return ChangeRecord.regOf(info, pending(cx.inst)) !== undefined;
 }
 
 /** The core's answer for a live registration handle: owner entity slot, table slot, views; undefined if dead. */
@@ -119,8 +167,8 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     const n = readResult(cx.core, 0);
     done = readResult(cx.core, 1) === 1;
     for (let i = 0; i < n; i++) {
-      const info = readDestRecord(cx.core, cx.family, i);
-      recs.set(info, r!);
+      const info = new ChangeRecord(recs, r!);
+      fillDestRecord(cx.core, cx.family, i, info);
       items.push(info);
     }
   } while (!done && items.length < count);
@@ -140,17 +188,19 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
   const copied: unknown[] = new Array(given.length);
   for (let i = 0; i < given.length; i++) {
     const d = given[i];
-    if (recs.get(d) !== r && d !== null && typeof d === 'object') copied[i] = opts<DestInfo>(d, ['handle'], op).handle;
+    if (ChangeRecord.regOf(d, recs) !== r && d !== null && typeof d === 'object') copied[i] = opts<DestInfo>(d, ['handle'], op).handle;
   }
   let bad = 0;
   const hs: (number | undefined)[] = [];
   for (let i = 0; i < given.length; i++) {
     const handle = copied[i];
-    let rec: DestInfo | undefined = recs.get(given[i]) === r ? given[i] : undefined;
+    let rec = ChangeRecord.regOf(given[i], recs) === r ? given[i] as ChangeRecord : undefined;
     // a copy of a record names the same destination: the first pending record of r for it
-    if (!rec && handle !== undefined) for (const [x, owner] of recs) if (owner === r && x.handle === handle) { rec = x; break; }
+    if (!rec && handle !== undefined) {
+      for (const x of recs.items) if (x !== undefined && ChangeRecord.regOf(x, recs) === r && x.handle === handle) { rec = x; break; }
+    }
     if (!rec) { bad++; continue; }
-    recs.delete(rec);
+    ChangeRecord.unlist(rec);
     pushDestInfoHandles(hs, rec);
   }
   // the references of every record found, given back in one refDropManyX per REF_MANY_MAX handles
@@ -206,9 +256,9 @@ export function deregister(cx: Ctx, notifyHandle: NotifyHandle): void {
 /** The JS side of a registration that ended in the core: its records are released, its callback cancelled. */
 function forget(cx: Ctx, h: number, r: Registration): void {
   const recs = pending(cx.inst), hs: (number | undefined)[] = [];
-  for (const [rec, owner] of recs) {
-    if (owner !== r) continue;
-    recs.delete(rec);
+  for (const rec of [...recs.items]) {
+    if (rec === undefined || ChangeRecord.regOf(rec, recs) !== r) continue;
+    ChangeRecord.unlist(rec);
     pushDestInfoHandles(hs, rec);
   }
   dropCounting(cx, hs, 'releaseChangedDests');   // handles given back meanwhile are not held: nothing to do
