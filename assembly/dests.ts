@@ -4,11 +4,12 @@
 // route layer; here a destination is present from destCreate until destRemove. It also owns the
 // out-of-line extra record (layout DESTX_*: hold-down, marks), allocated by destXEnsure — which
 // the exports that set an extra word call before any change — and freed when its words are all back
-// at their defaults (destXSet) or with the destination.
+// at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
+// cannot answer go through a 4,096-entry cache of hints (32 KiB of static data) before the trie walk.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_S_DETACHED,
-  TABLE_FIB, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
+  TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -127,10 +128,58 @@ export function destFind(t: u32, key: usize, len: u32): u32 {
     let d = fibExact(fib, load<u32>(key), len);
     if (d != NIL) return d;
   }
+  let v4 = tableGet(t, TABLE_FAMILY) == 4;
+  if (v4) { let d = findCached(t, load<u32>(key), len); if (d != NIL) return d; }
   let fib6 = <usize>tableGet(t, TABLE_FIB6);   // an IPv6 table's structure (fib6.ts), the same way
   if (fib6 != 0) { let d = fib6Exact(fib6, key, len); if (d != NIL) return d; }
   let n = trieFind(t, key, len);
-  return n == NIL ? NIL : nodeDest(n);
+  if (n == NIL) return NIL;
+  let d = nodeDest(n);
+  if (v4 && d != NIL) findRemember(load<u32>(key), len, d);
+  return d;
+}
+
+// IPv4 destinations that destFind found by walking the trie (or destInsert created), by a hash of the
+// prefix: a direct-mapped cache for the prefixes the forwarding structure cannot answer (a more specific
+// destination covers the prefix's first address — an aggregate and its first /24, common in real tables
+// — or a table below FIB_MIN_DESTS). A walk is ~20 nodes, each its own cache line and often its own page;
+// a hit reads the dest record and its node. An entry (masked address, dest slot | length << 25; dest
+// slots are < 2^25, handles.ts) is only a hint: it is used when its prefix is the one asked for and the
+// slot is a live destination of table t, in the trie, whose node holds exactly that prefix — the one
+// such destination — so stale entries (freed, reused, other tables) are harmless, and an entry for
+// another prefix is told apart without reading any record.
+const FIND_CACHE_BITS: u32 = 12;
+const FIND_CACHE: usize = memory.data(<i32>(8 << FIND_CACHE_BITS), 16);
+
+// @ts-ignore: decorator
+@inline function maskedAddr(addr: u32, len: u32): u32 { return len == 0 ? 0 : addr & (0xffffffff << (32 - len)); }
+
+// @ts-ignore: decorator
+@inline function findSlot(a: u32, len: u32): usize {
+  let h = (a ^ (len * 0x9e3779b9)) * 0x85ebca6b;
+  return FIND_CACHE + (<usize>(h >>> (32 - FIND_CACHE_BITS)) << 3);
+}
+
+/** Remembers destination d for (addr, len) of an IPv4 table. */
+// @ts-ignore: decorator
+@inline function findRemember(addr: u32, len: u32, d: u32): void {
+  let a = maskedAddr(addr, len);
+  let p = findSlot(a, len);
+  store<u32>(p, a);
+  store<u32>(p, d | (len << 25), 4);
+}
+
+/** The cached destination (addr, len) of IPv4 table t, or NIL (not cached, or the entry is stale). */
+function findCached(t: u32, addr: u32, len: u32): u32 {
+  let a = maskedAddr(addr, len);
+  let p = findSlot(a, len);
+  let v = load<u32>(p, 4);
+  if (load<u32>(p) != a || (v >>> 25) != len) return NIL;
+  let d = v & 0x1ffffff;
+  if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
+  let n = destGet(d, DEST_NODE);
+  if (nodeLen(n) != len || maskedAddr(load<u32>(nodeKey(n)), len) != a) return NIL;
+  return d;
 }
 
 /** Created-flag of the last destEnsure / destInsert (1 = new). */
@@ -157,6 +206,7 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
   setNodeDest(n, d);
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
+  if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
   fib6MaybeBuild(t);
   destCreated = 1;
@@ -198,8 +248,10 @@ export function destLockedAgainst(d: u32, e: u32): bool {
 
 /** Sets a destination's state word, keeping the table's populated and live counts in step. */
 export function destSetState(d: u32, state: u32): void {
-  let t = destGet(d, DEST_TABLE);
   let old = destGet(d, DEST_STATE);
+  // the same word: counts, node mirror and forwarding structures are already in step (no node access)
+  if (state == old) return;
+  let t = destGet(d, DEST_TABLE);
   let was = (old & DEST_S_POPULATED) != 0;
   let now = (state & DEST_S_POPULATED) != 0;
   destSet(d, DEST_STATE, state);

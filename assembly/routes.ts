@@ -319,6 +319,8 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
       for (let v: u32 = 0; v < VIEW_COUNT; v++) if (((oldViews | views) & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
     }
   }
+  // an update that changed nothing leaves every best route and the state word as they are: no recompute
+  if (!changed) return r;   // fired is 0
   destRecompute(d);
   fireBestChanges(d);
   if (!created && (bestRelevant || fwdRelevant)) {

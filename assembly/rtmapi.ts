@@ -23,7 +23,7 @@ import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destEnsure, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
+import { destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
   destXSet, destXEnsure, destXTidy } from './dests';
 import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
@@ -393,7 +393,7 @@ export function routeAddApply(len: u32, pref: u32, metric: u32, views: u32, flag
   views &= tableGet(t, TABLE_VIEWS);
   let destCreated: u32 = 0;
   if (d == NIL) {
-    d = destEnsure(t, ioPtr(IO_IN), len);
+    d = destInsert(t, ioPtr(IO_IN), len);   // routeAddCheck found it absent just before (no second find)
     assert(d != NIL); // node and dest slots reserved by routeAddCheck
     destCreated = 1;
   }

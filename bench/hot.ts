@@ -11,7 +11,8 @@
 //    getChangedDests (+ releaseChangedDests, DestInfo records) µs per destination.
 // Runs the whole set RUNS times (default 2, `--runs N`) and reports each run and the median. Run alone:
 // `npm run build && node --expose-gc dist/bench/hot.js` (`--quick`: shorter tasks; `--no-write`: print
-// only; `--wall`: wall-clock instead of CPU time). Writes its section of bench/RESULTS.md (between the hot-path markers); `npm run bench` runs it too.
+// only; `--wall`: wall-clock instead of CPU time). Writes its section of bench/RESULTS.md (between the hot-path markers,
+// carrying over the hand-kept A/B block inside it); `npm run bench` runs it too.
 import { Bench } from 'tinybench';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
@@ -41,6 +42,15 @@ const WALL = argv.includes('--wall');
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 export const HOT_BEGIN = '<!-- issue 9 hot paths: begin (written by bench/hot.ts) -->';
 export const HOT_END = '<!-- issue 9 hot paths: end -->';
+/** Markers of the A/B block inside the section (before / after figures of a change, kept by hand; each run carries it over). */
+const AB_BEGIN = '<!-- issue 9 hot paths A/B: begin', AB_END = '<!-- issue 9 hot paths A/B: end -->';
+
+/** The A/B block of the hot-path section in RESULTS.md as it is now, or '' (kept across runs). */
+function abBlock(): string {
+  const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+  const a = text.indexOf(AB_BEGIN), b = text.indexOf(AB_END);
+  return a >= 0 && b > a ? text.slice(a, b + AB_END.length) : '';
+}
 
 /** Mean ms per iteration of fn (tinybench, ≥ 1000 ms per task unless --quick); hooks run untimed. */
 async function timeIt(name: string, fn: () => void, hooks: { beforeEach?: () => void } = {}, iterations = 3): Promise<number> {
@@ -313,6 +323,7 @@ export async function benchHot(runs = RUNS): Promise<string> {
     `- getChangedDestIds ≥ 3 M destinations/s: ${met(ids >= 3)} (${fmt(ids)} M/s); getChangedDests ≤ 1 µs per destination: ${met(recs <= 1)} (${fmt(recs)} µs)`,
   ];
   const date = new Date().toISOString().slice(0, 10);
+  const ab = abBlock();
   return [
     HOT_BEGIN,
     '## Issue 9: simulator hot paths (API.md §6)',
@@ -334,6 +345,7 @@ export async function benchHot(runs = RUNS): Promise<string> {
     '',
     `Load average of the machine (2 cores, shared) at the start / end: ${load0} / ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
     ...results.flatMap((r) => r.checks.map((c) => `- check: ${c}`)),
+    ...(ab ? ['', ab] : []),
     HOT_END,
   ].join('\n');
 }

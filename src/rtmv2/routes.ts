@@ -124,7 +124,10 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(inst.routeEsi[r] ?? null, esi)) {
     cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
   }
-  inst.routeEsi[r] = esi;
+  // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
+  // far past its end (a table loaded in a batch leaves the low slots unwritten) turns it into a slow
+  // dictionary-mode array for every later access; reads treat a missing entry as NULL
+  if (esi !== null || inst.routeEsi[r] != null) inst.routeEsi[r] = esi;
   inst.scheduler.afterChange();
   if (deadline >= 0) inst.scheduler.armTimers();
   return { handle, changeFlags };
