@@ -120,17 +120,19 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
      * u64 (fib6.ts entryAt). At most 14 nodes (a torn read may loop: bounded, then answered again).
      */
     private walk6(a0: number, a1: number, a2: number, a3: number): number {
-      const s = this.s, pt = this.pt;
-      let e = s[this.l1 + (a0 >>> 16)];
-      for (let j = 2; e < 0 && j < 16; j++) {
-        const w = j < 4 ? a0 : j < 8 ? a1 : j < 12 ? a2 : a3;
-        const idx = (w >>> (24 - ((j & 3) << 3))) & 255;
-        const q = e & 0x7fffffff, nb = s[pt + (q >>> 13)] + ((q & 0x1fff) << 1);
-        const b = idx & 63, wi = idx >>> 6, x = nb + (wi << 1);
-        const c = b < 32 ? pop(s[x] << (31 - b)) : pop(s[x]) + pop(s[x + 1] << (63 - b));
-        e = s[nb + 8 + ((s[nb + 8] >>> (wi << 3)) & 255) + c];
-      }
+      let e = this.s[this.l1 + (a0 >>> 16)];
+      for (let j = 2; e < 0 && j < 16; j++) e = this.step6(e, j < 4 ? a0 : j < 8 ? a1 : j < 12 ? a2 : a3, j);
       return e < 0 ? -1 : (e - 1) | 0;
+    }
+
+    /** fib6 copy: the entry below child entry e for byte j of the address (w: the address word holding it). */
+    private step6(e: number, w: number, j: number): number {
+      const s = this.s;
+      const idx = (w >>> (24 - ((j & 3) << 3))) & 255;
+      const q = e & 0x7fffffff, nb = s[this.pt + (q >>> 13)] + ((q & 0x1fff) << 1);
+      const b = idx & 63, wi = idx >>> 6, x = nb + (wi << 1);
+      const c = b < 32 ? pop(s[x] << (31 - b)) : pop(s[x]) + pop(s[x + 1] << (63 - b));
+      return s[nb + 8 + ((s[nb + 8] >>> (wi << 3)) & 255) + c];
     }
 
     /** Ranges, one key word (IPv4): the destId of a (int32 bits). */
@@ -260,6 +262,24 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
           if (d >= 0) hits++;
         }
       } else if (this.kind === FIB6) {
+        // four addresses go down in lockstep (as the core's fib6Batch): their node loads overlap
+        const s = this.s, l1 = this.l1;
+        for (const end4 = i + ((end - i) & ~3); i < end4; i += 4) {
+          const p0 = i * 4, p1 = p0 + 4, p2 = p0 + 8, p3 = p0 + 12;
+          let e0 = s[l1 + ((keys[p0] | 0) >>> 16)], e1 = s[l1 + ((keys[p1] | 0) >>> 16)];
+          let e2 = s[l1 + ((keys[p2] | 0) >>> 16)], e3 = s[l1 + ((keys[p3] | 0) >>> 16)];
+          for (let j = 2; (e0 | e1 | e2 | e3) < 0 && j < 16; j++) {
+            const o = j >>> 2;
+            if (e0 < 0) e0 = this.step6(e0, keys[p0 + o] | 0, j);
+            if (e1 < 0) e1 = this.step6(e1, keys[p1 + o] | 0, j);
+            if (e2 < 0) e2 = this.step6(e2, keys[p2 + o] | 0, j);
+            if (e3 < 0) e3 = this.step6(e3, keys[p3 + o] | 0, j);
+          }
+          const d0 = e0 < 0 ? -1 : (e0 - 1) | 0, d1 = e1 < 0 ? -1 : (e1 - 1) | 0;
+          const d2 = e2 < 0 ? -1 : (e2 - 1) | 0, d3 = e3 < 0 ? -1 : (e3 - 1) | 0;
+          out[i] = d0; out[i + 1] = d1; out[i + 2] = d2; out[i + 3] = d3;
+          hits += (~d0 >>> 31) + (~d1 >>> 31) + (~d2 >>> 31) + (~d3 >>> 31);
+        }
         for (; i < end; i++) {
           const p = i * 4;
           const d = this.walk6(keys[p] | 0, keys[p + 1] | 0, keys[p + 2] | 0, keys[p + 3] | 0);
