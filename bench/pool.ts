@@ -3,7 +3,9 @@
 // tier-1 IPv4 table, measured in the same process in alternated rounds (median), beside FibReader and
 // Table.lookupBatch on the main thread; the cost of Table.publish after each step of the LINX update
 // trace (1, 10, 100, 1,000 updates per publish), per publish and per update; the first (full) publish;
-// snapshot bytes per prefix for IPv4 (16-8-8 copy) and IPv6 (ranges, rebuilt per publish).
+// snapshot bytes per prefix for IPv4 (16-8-8 copy) and IPv6 (copy of the fib6 structure's pages); the
+// same publish figures for the tier-1 IPv6 table under a seeded churn of its own prefixes (flaps: there
+// is no IPv6 update trace), and FibReader IPv6 lookups beside Table.lookupBatch in alternated rounds.
 // Run alone: `npm run build && node --expose-gc dist/bench/pool.js` (`--quick`, `--runs N`, `--no-write`).
 // Writes its section of bench/RESULTS.md (between its markers); `npm run bench` runs it too.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { LookupPool } from '../src/pool/pool.js';
 import { readPrefixFile } from '../test/helpers/prefixfile.js';
 import type { PrefixSet } from '../test/helpers/random.js';
 import type { Entity } from '../src/entity.js';
+import { Flaps } from '../test/pool/helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = here.includes('/dist/') ? resolve(here, '../..') : resolve(here, '..');
@@ -212,28 +215,59 @@ export async function benchPool(runs = RUNS): Promise<string> {
   }
   a.rtm.close();
 
-  // ── IPv6: ranges rebuilt per publish ──────────────────────────────────────────────────────────────
+  // ── IPv6: the fib6 structure's pages, then changed blocks ────────────────────────────────────────
   const b = load(set6);
-  const pub6: number[] = [];
-  let snap6 = b.rtm.ipv6.publish();
-  for (let r = 0; r < Math.min(runs, 5); r++) {
-    const s = performance.now();
-    snap6 = b.rtm.ipv6.publish();
-    pub6.push(performance.now() - s);
-  }
-  rows.push(`| IPv6 publish (ranges rebuilt from the trie) | ms | **${fmt(median(pub6))}** | ${pub6.map(fmt).join(' / ')} | ${snap6.lastPublish.units} segments for ${set6.count} prefixes; ${fmt(median(pub6) * 1e6 / set6.count)} ns per prefix |`);
-  rows.push(`| IPv6 snapshot bytes per prefix | B | **${fmt(snap6.buffer.byteLength / set6.count)}** | — | ${(snap6.buffer.byteLength / 2 ** 20).toFixed(1)} MiB (two generations) |`);
+  const has6 = b.rtm.core.x.tableHasFib6(b.rtm.ipv6.core.t, 0) === 1;
+  t0 = performance.now();
+  const snap6 = b.rtm.ipv6.publish();
+  const first6 = performance.now() - t0, firstMode = snap6.lastPublish.mode, firstBytes = snap6.lastPublish.bytes;
+  t0 = performance.now();
+  b.rtm.ipv6.publish();
+  const second6 = performance.now() - t0;
+  const fib6Bytes = b.rtm.core.x.fib6TableBytesX(b.rtm.ipv6.core.t, 0);
+  rows.push(`| IPv6 first publish (${firstMode === 'full' ? 'full copy of the fib6 structure\'s pages' : firstMode}) | ms | **${fmt(first6)}** | — | ${(firstBytes / 2 ** 20).toFixed(1)} MiB copied; the second publish fills the other generation: ${fmt(second6)} ms${has6 ? '' : ' (no fib6 structure: ranges)'} |`);
+  rows.push(`| IPv6 snapshot bytes per prefix | B | **${fmt(snap6.buffer.byteLength / set6.count)}** | — | ${(snap6.buffer.byteLength / 2 ** 20).toFixed(1)} MiB for ${set6.count} prefixes (two generations, each a page table and the pages with room to grow); the core's own structure: ${fmt(fib6Bytes / set6.count)} B/prefix |`);
   {
-    const keys6 = sharedCopy(new AddressStream(6, set6).take(1 << 20));
-    const r6 = FibReader.attach(snap6.buffer), got = new Int32Array(1 << 20), want = new Int32Array(1 << 20);
-    const tR: number[] = [], tT: number[] = [];
-    for (let r = 0; r < Math.min(runs, 5); r++) {
-      let s = performance.now(); r6.lookupBatch(keys6, got); tR.push(performance.now() - s);
-      s = performance.now(); b.rtm.ipv6.lookupBatch(keys6, want, 0); tT.push(performance.now() - s);
+    // deterministic churn of the table's own prefixes (withdrawals and re-announcements): there is no IPv6 trace
+    const flaps = new Flaps({ rtm: b.rtm, e: b.e, nh: b.nh, set: set6 }, 6);
+    const TOTAL = QUICK ? 5000 : 20_000;
+    for (const step of [1, 10, 100, 1000]) {
+      const pubMs: number[] = [];
+      let updates = 0, blocks = 0, fulls = 0;
+      const limit = step === 1 ? 2000 : TOTAL;
+      for (let i = 0; i < limit; i += step) {
+        const n = Math.min(step, limit - i);
+        flaps.round(n);
+        updates += n;
+        const s = performance.now();
+        b.rtm.ipv6.publish();
+        pubMs.push(performance.now() - s);
+        if (snap6.lastPublish.mode === 'blocks') blocks += snap6.lastPublish.units; else fulls++;
+      }
+      const total = pubMs.reduce((x, y) => x + y, 0);
+      rows.push(`| IPv6 publish every ${step} update${step > 1 ? 's' : ''} (flaps of tier-1 prefixes) | µs per publish | **${fmt(median(pubMs) * 1000)}** | — | ${pubMs.length} publishes over ${updates} updates (each changes a destination): ${fmt(total * 1000 / updates)} µs per update, mean ${fmt(blocks / Math.max(1, pubMs.length - fulls))} blocks (1 KiB) copied per publish, ${fulls} full copies |`);
     }
-    checks.push(`IPv6 reader equals Table.lookupBatch on 2^20 in-prefix addresses: ${got.every((x, i) => x === want[i])}`);
-    const mps = (ms: number) => (1 << 20) / ms / 1000;
-    rows.push(`| IPv6 FibReader (ranges), in-prefix | M lookups/s | **${fmt(mps(median(tR)))}** | ${tR.map((x) => fmt(mps(x))).join(' / ')} | Table.lookupBatch (trie walk): ${fmt(mps(median(tT)))} M/s |`);
+  }
+  {
+    const N6 = QUICK ? 1 << 19 : 1 << 21;
+    const mps = (ms: number) => N6 / ms / 1000;
+    const r6 = FibReader.attach(snap6.buffer), got = new Int32Array(N6), want = new Int32Array(N6);
+    for (const [name, inside] of [['uniform', false], ['in-prefix', true]] as const) {
+      const keys6 = sharedCopy(new AddressStream(6, inside ? set6 : undefined).take(N6));
+      r6.lookupBatch(keys6, got); b.rtm.ipv6.lookupBatch(keys6, want, 0);           // warm; equal?
+      checks.push(`IPv6 reader (after the churn) equals Table.lookupBatch on 2^${Math.log2(N6)} ${name} addresses: ${got.every((x, i) => x === want[i])}`);
+      const tR: number[] = [], tT: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const order = r % 2 === 0 ? [0, 1] : [1, 0];
+        for (const k of order) {
+          const s = performance.now();
+          if (k === 0) r6.lookupBatch(keys6, got); else b.rtm.ipv6.lookupBatch(keys6, want, 0);
+          (k === 0 ? tR : tT).push(performance.now() - s);
+        }
+      }
+      rows.push(`| IPv6 FibReader on the main thread, ${name} | M lookups/s | **${fmt(mps(median(tR)))}** | ${tR.map((x) => fmt(mps(x))).join(' / ')} | ${snap6.buffer === r6.buffer && has6 ? 'walks the fib6 copy' : 'ranges'}; **${fmt(median(tT) / median(tR))}×** Table.lookupBatch (medians), ${N6} addresses per batch |`);
+      rows.push(`| IPv6 Table.lookupBatch (the core, main thread), ${name} | M lookups/s | **${fmt(mps(median(tT)))}** | ${tT.map((x) => fmt(mps(x))).join(' / ')} | alternated with the row above |`);
+    }
   }
   b.rtm.close();
 

@@ -345,8 +345,9 @@ export class Publisher {
     for (let k = 1; k < 4; k++) {
       if (this.slot(pages[k]) !== l1Slot + k) throw new RtmError('ERROR_INVALID_DATA', 'publish', 'level 1 of the IPv6 structure is not in consecutive slots');
     }
-    // room for a quarter more pages, so that incremental publishes rarely outgrow the region
-    const cap = Math.ceil(this.slots * 1.25) + 8;
+    // room for an eighth more pages (the arena reuses freed nodes first), so that incremental publishes
+    // rarely outgrow the region
+    const cap = this.slots + Math.ceil(this.slots / 8) + 4;
     const hg = L.HDR_GEN + g * L.GEN_WORDS;
     this.h[hg + L.G_KIND] = L.KIND_NONE;
     const r = this.regionFor(g, L.PT_ENTRIES + (this.slots + 2) * L.PAGE_WORDS, L.PT_ENTRIES + cap * L.PAGE_WORDS);
