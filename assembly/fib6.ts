@@ -8,10 +8,12 @@
 // TLSF), so an allocation failure mid-update just drops the structure and lookups use the trie again.
 // Every store into the unicast structure while kept in step is marked dirty (snapshot.ts snapMark, 1 KiB
 // blocks) for tables being published, so that a publish copies only those blocks; a build or free flags a
-// full copy (snapStructure). Page links: fib6NextPage.
+// full copy (snapStructure); fib6PagesX lists the pages for a full copy.
 import { NIL, TABLE_FIB6, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
-import { tableGet, tableSet } from './tables';
+import { tableGet, tableSet, tableValid } from './tables';
+import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
+import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_FOUND } from './status';
 import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
 import { destGet } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
@@ -474,28 +476,33 @@ export function fib6MaybeFree(t: u32): void {
 }
 
 /**
- * Lists the 64 KiB pages of the structure at fib for the snapshot publisher (snapshot.ts): first the
- * BLOCK_PAGES pages of its block (level 1 is the first four), then the arena's extra pages; skips the
- * first `skip`, writes up to `max` byte addresses at out. Returns the pages written; `fib6PagesLeft` is
- * then true when more follow.
+ * Writes up to `max` (≤ IO_BATCH_MAX × 4) page addresses (64 KiB aligned) of IPv6 table t's unicast
+ * structure into IO_OUT for the snapshot publisher (src/fib/publisher.ts), after skipping the first `skip`:
+ * first the BLOCK_PAGES pages of its block (level 1 is the first four), then the arena's extra pages.
+ * RES0 = pages written, RES1 = 1 when the list is complete. ERROR_NOT_FOUND when t has no such structure.
  */
-export function fib6ListPages(fib: usize, skip: u32, out: usize, max: u32): u32 {
+export function fib6PagesX(t: u32, skip: u32, max: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (max > IO_BATCH_MAX * 4) return ERROR_INVALID_PARAMETER;
+  let fib = tableGet(t, TABLE_FAMILY) == 6 ? <usize>tableGet(t, TABLE_FIB6) : 0;
+  if (fib == 0) return ERROR_NOT_FOUND;
+  let out = ioPtr(IO_OUT);
   let i: u32 = 0, n: u32 = 0;
-  fib6PagesLeft = false;
-  for (let k: i32 = 0; k < BLOCK_PAGES; k++, i++) {
+  let more = false;
+  for (let k: i32 = 0; k < BLOCK_PAGES && !more; k++, i++) {
     if (i < skip) continue;
-    if (n == max) { fib6PagesLeft = true; return n; }
-    store<u32>(out + (<usize>n << 2), <u32>(fib + (<usize>k << 16))); n++;
+    if (n == max) more = true;
+    else { store<u32>(out + (<usize>n << 2), <u32>(fib + (<usize>k << 16))); n++; }
   }
   let page = <usize>load<u32>(hdr(fib) + H_PAGES);
-  for (; page != 0; page = <usize>load<u32>(page), i++) {
+  for (; page != 0 && !more; page = <usize>load<u32>(page), i++) {
     if (i < skip) continue;
-    if (n == max) { fib6PagesLeft = true; return n; }
-    store<u32>(out + (<usize>n << 2), <u32>page); n++;
+    if (n == max) more = true;
+    else { store<u32>(out + (<usize>n << 2), <u32>page); n++; }
   }
-  return n;
+  setRes(0, n); setRes(1, more ? 0 : 1);
+  return NO_ERROR;
 }
-export let fib6PagesLeft: bool = false;
 
 // ── lookups ─────────────────────────────────────────────────────────────────────────────────────────
 

@@ -4,7 +4,7 @@
 //    before it paints, snapMark at each entry it stores and snapStructure when it builds or frees;
 // 2. the range serialiser — the view-0 longest-prefix answer of a table as ascending segments (first
 //    address, destId) from a pre-order walk of the trie, for IPv6 and for IPv4 tables without a structure.
-// 3. the IPv6 unicast structure (fib6.ts) — its address and the list of its pages, so that the publisher
+// 3. the IPv6 unicast structure (fib6.ts) — its address (its pages: fib6PagesX), so that the publisher
 //    copies it whole, then only the 1 KiB blocks marked dirty (fib6.ts marks them as fib.ts does).
 // Costs: a mark is one global test while nothing is watched, else a compare and a store; the serialiser
 // is O(destinations), resumable in IO_OUT-sized batches. Allocation: a watch's dirty list is a block
@@ -20,7 +20,6 @@ import { tableGet, tableValid, tableMaxLen } from './tables';
 import { blockAlloc, blockFree } from './blocks';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState } from './trie';
 import { IO_OUT, ioPtr, setRes } from './io';
-import { fib6ListPages, fib6PagesLeft } from './fib6';
 
 const WATCHES: usize = memory.data(<i32>(SNAP_WATCH_MAX * SNAP_WATCH_WORDS * 4), 16);
 /** Watches in use (snapSelect returns at once while 0). */
@@ -126,22 +125,6 @@ export function snapFibX(t: u32): u32 { return tableValid(t) ? tableGet(t, TABLE
 /** Byte address of IPv6 table t's unicast structure (fib6.ts: level 1, 64 KiB aligned), 0 = none or not such a table. */
 export function snapFib6X(t: u32): u32 {
   return tableValid(t) && tableGet(t, TABLE_FAMILY) == 6 ? tableGet(t, TABLE_FIB6) : 0;
-}
-
-/**
- * Writes up to `max` (≤ IO_BATCH_MAX × 4) page addresses of table t's IPv6 unicast structure into
- * IO_OUT, after skipping the first `skip` (fib6ListPages: the five pages of its level-1 block first, level 1
- * being the first four, then its arena pages). RES0 = pages written, RES1 = 1 when the list is complete.
- * ERROR_NOT_FOUND when t has no such structure.
- */
-export function snapFib6PagesX(t: u32, skip: u32, max: u32): i32 {
-  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
-  if (max > (SNAP_SEG_MAX * SNAP_SEG_WORDS)) return ERROR_INVALID_PARAMETER;
-  let fib = snapFib6X(t);
-  if (fib == 0) return ERROR_NOT_FOUND;
-  let n = fib6ListPages(<usize>fib, skip, ioPtr(IO_OUT), max);
-  setRes(0, n); setRes(1, fib6PagesLeft ? 0 : 1);
-  return NO_ERROR;
 }
 
 /**

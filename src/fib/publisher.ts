@@ -175,7 +175,6 @@ export class Publisher {
     return r;
   }
 
-  // ── IPv4: a copy of the core's 16-8-8 structure ────────────────────────────────────────────────────
   /**
    * The core's dirty marks since the last take (block numbers), and whether the whole structure at fib
    * must be copied (not watched, a new structure, or marks lost); a full copy forgets the slots.
@@ -205,6 +204,7 @@ export class Publisher {
     return dirty;
   }
 
+  // ── IPv4: a copy of the core's 16-8-8 structure ────────────────────────────────────────────────────
   private publishStride(g: number, fib: number): void {
     const dirty = this.takeDirty(fib);
     const hg = L.HDR_GEN + g * L.GEN_WORDS;
@@ -334,7 +334,7 @@ export class Publisher {
     const c = this.core, t = this.t;
     const pages: number[] = [];
     for (;;) {
-      check(c.x.snapFib6PagesX(t, pages.length, c.k.SNAP_SEG_MAX * c.k.SNAP_SEG_WORDS), 'publish');
+      check(c.x.fib6PagesX(t, pages.length, c.k.SNAP_SEG_MAX * c.k.SNAP_SEG_WORDS), 'publish');
       const n = c.res(0), base = c.io + c.IO_OUT, u = c.i32();
       for (let i = 0; i < n; i++) pages.push((u[base + i] >>> 0) / 65536);
       if (c.res(1) === 1) break;
