@@ -22,6 +22,8 @@ export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
 export {
   snapWatchX, snapDirtyX, snapFibX, snapRangesBeginX, snapRangesNextX,
 } from './snapshot';
+export { snapFib6X } from './snapshot';
+export { fib6PagesX } from './fib6';
 export { SNAP_SEG_WORDS, SNAP_SEG_DEST, SNAP_SEG_MAX, SNAP_BLOCK_SHIFT } from './layout';
 export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, routeEsiMark } from './hot';
 export {

@@ -186,6 +186,10 @@ export interface CoreExports {
   snapRangesBeginX(t: number): number;
   /** assembly/snapshot.ts: `snapRangesNextX(): i32` */
   snapRangesNextX(): number;
+  /** assembly/snapshot.ts: `snapFib6X(t: u32): u32` */
+  snapFib6X(t: number): number;
+  /** assembly/fib6.ts: `fib6PagesX(t: u32, skip: u32, max: u32): i32` */
+  fib6PagesX(t: number, skip: number, max: number): number;
   /** assembly/hot.ts: `bestRouteX(t: u32, d: u32, view: u32): i32` */
   bestRouteX(t: number, d: number, view: number): number;
   /** assembly/hot.ts: `changedIdsX(eh: f64, nh: f64, max: u32): i32` */
@@ -283,12 +287,12 @@ export const FUNCTION_NAMES = [
   'timerHeadX', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
   'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
   'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
-  'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX',
-  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
-  'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
-  'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
+  'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X',
+  'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
+  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR',
+  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
+  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
   'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
   'routeFindX',
 ] as const;
@@ -614,6 +618,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const snapFibX_ = fn(raw, 'snapFibX') as (t: number) => number;
   const snapRangesBeginX_ = fn(raw, 'snapRangesBeginX') as (t: number) => number;
   const snapRangesNextX_ = fn(raw, 'snapRangesNextX') as () => number;
+  const snapFib6X_ = fn(raw, 'snapFib6X') as (t: number) => number;
+  const fib6PagesX_ = fn(raw, 'fib6PagesX') as (t: number, skip: number, max: number) => number;
   const bestRouteX_ = fn(raw, 'bestRouteX') as (t: number, d: number, view: number) => number;
   const changedIdsX_ = fn(raw, 'changedIdsX') as (eh: number, nh: number, max: number) => number;
   const updatesCheck_ = fn(raw, 'updatesCheck') as (eh: number, n: number, reserve: number) => number;
@@ -742,6 +748,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     snapFibX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapFibX_(t); } catch (e) { throw g.trap(e); } },
     snapRangesBeginX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapRangesBeginX_(t); } catch (e) { throw g.trap(e); } },
     snapRangesNextX(): number { if (g.poisoned) throw g.poisoned; try { return snapRangesNextX_(); } catch (e) { throw g.trap(e); } },
+    snapFib6X(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapFib6X_(t); } catch (e) { throw g.trap(e); } },
+    fib6PagesX(t: number, skip: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return fib6PagesX_(t, skip, max); } catch (e) { throw g.trap(e); } },
     bestRouteX(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestRouteX_(t, d, view); } catch (e) { throw g.trap(e); } },
     changedIdsX(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return changedIdsX_(eh, nh, max); } catch (e) { throw g.trap(e); } },
     updatesCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return updatesCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },
