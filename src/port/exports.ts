@@ -124,10 +124,6 @@ export interface CoreExports {
   routeTouch(h: number): number;
   /** assembly/rtmapi.ts: `recordPtr(kind: u32, slot: u32): usize` */
   recordPtr(kind: number, slot: number): number;
-  /** assembly/rtmapi.ts: `destSetLock(t: u32, d: u32, holder: u32): i32` */
-  destSetLock(t: number, d: number, holder: number): number;
-  /** assembly/rtmapi.ts: `nexthopSetLock(nh: f64, holder: u32): i32` */
-  nexthopSetLock(nh: number, holder: number): number;
   /** assembly/rtmapi.ts: `destPinX(t: u32, d: u32, delta: i32): i32` */
   destPinX(t: number, d: number, delta: number): number;
   /** assembly/rtmapi.ts: `nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32, rlen: u32, max: u32): i32` */
@@ -172,6 +168,18 @@ export interface CoreExports {
   slabSetGenX(kind: number, slot: number, gen: number): number;
   /** assembly/rtmapi.ts: `entityDeregisterReserve(h: f64): i32` */
   entityDeregisterReserve(h: number): number;
+  /** assembly/locks.ts: `lockX(eh: f64, kind: u32, h: f64, exclusive: u32): i32` */
+  lockX(eh: number, kind: number, h: number, exclusive: number): number;
+  /** assembly/locks.ts: `unlockX(eh: f64, kind: u32, h: f64, exclusive: u32): i32` */
+  unlockX(eh: number, kind: number, h: number, exclusive: number): number;
+  /** assembly/locks.ts: `lockHeldX(eh: f64, kind: u32, h: f64): i32` */
+  lockHeldX(eh: number, kind: number, h: number): number;
+  /** assembly/locks.ts: `lockDropAllX(eh: f64): i32` */
+  lockDropAllX(eh: number): number;
+  /** assembly/locks.ts: `lockStat(w: u32): u32` */
+  lockStat(w: number): number;
+  /** assembly/lists.ts: `listCount(): u32` */
+  listCount(): number;
   /** assembly/debug.ts: `debugTrap(kind: u32): i32` */
   debugTrap(kind: number): number;
   /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
@@ -279,16 +287,16 @@ export const FUNCTION_NAMES = [
   'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
   'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd',
   'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes', 'viewsCheck',
-  'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom', 'timerNext',
-  'timerHeadX', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
-  'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
-  'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
-  'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX',
-  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
-  'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
-  'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
+  'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'timerRearm',
+  'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
+  'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
+  'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
+  'listCount', 'debugTrap', 'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
+  'snapRangesNextX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
+  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR',
+  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
+  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
   'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
   'routeFindX',
 ] as const;
@@ -298,35 +306,35 @@ export const GLOBAL_NAMES = ['signalCount'] as const;
 
 /** Names of the exported constants (Wasm globals, read once per core by src/port/constants.ts). */
 export const CONSTANT_NAMES = [
-  'IO_HOPS', 'MAX_HOPS_LIMIT', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW', 'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT',
-  'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'SNAP_SEG_WORDS', 'SNAP_SEG_DEST', 'SNAP_SEG_MAX',
-  'SNAP_BLOCK_SHIFT', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC', 'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD',
-  'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER', 'BEST_PROTOCOL', 'BEST_PREFERENCE',
-  'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP', 'BEST_NEIGHBOUR', 'BEST_INTERFACE',
-  'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS', 'BESTLOG_MAX', 'REF_MANY_MAX',
-  'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT', 'IO_WORDS', 'IO_OUT_HANDLES',
-  'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
-  'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
-  'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
-  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_REFS',
-  'DEST_CHANGED', 'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DEST_PINS', 'DESTX_MARKED', 'ROUTE_GEN',
-  'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS',
-  'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT',
-  'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE',
-  'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE',
-  'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP',
-  'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
-  'ROUTE_ESI', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET',
-  'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST', 'REC_ADD_ROUTE_SLOT',
-  'REC_ADD_DEST_SLOT', 'REC_ADD_FIRED', 'REC_ADD_DEST_CREATED', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
-  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
-  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
-  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
-  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
-  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
-  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'SLAB_REF',
-  'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST',
-  'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'IO_HOPS', 'MAX_HOPS_LIMIT', 'LOCK_K_DEST', 'LOCK_K_NEXTHOP', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW',
+  'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT', 'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'SNAP_SEG_WORDS',
+  'SNAP_SEG_DEST', 'SNAP_SEG_MAX', 'SNAP_BLOCK_SHIFT', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC',
+  'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD', 'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER',
+  'BEST_PROTOCOL', 'BEST_PREFERENCE', 'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP',
+  'BEST_NEIGHBOUR', 'BEST_INTERFACE', 'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS',
+  'BESTLOG_MAX', 'REF_MANY_MAX', 'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT',
+  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS',
+  'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE',
+  'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST',
+  'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE',
+  'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED', 'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DEST_PINS',
+  'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC',
+  'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST',
+  'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX',
+  'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS',
+  'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST',
+  'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM',
+  'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL',
+  'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST',
+  'REC_ADD_ROUTE_SLOT', 'REC_ADD_DEST_SLOT', 'REC_ADD_FIRED', 'REC_ADD_DEST_CREATED', 'REC_ADD_REF',
+  'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR',
+  'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF',
+  'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN',
+  'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
+  'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
+  'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
+  'REC_DEST_WORDS', 'SLAB_REF', 'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
+  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -335,6 +343,8 @@ export type ConstantName = typeof CONSTANT_NAMES[number];
 export interface CoreConstants {
   /** assembly/rtmapi.ts */ readonly IO_HOPS: number;
   /** assembly/rtmapi.ts */ readonly MAX_HOPS_LIMIT: number;
+  /** assembly/layout.ts */ readonly LOCK_K_DEST: number;
+  /** assembly/layout.ts */ readonly LOCK_K_NEXTHOP: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_OFF: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_NOW: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_ASSERT: number;
@@ -583,8 +593,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const viewsCheck_ = fn(raw, 'viewsCheck') as (t: number, views: number) => number;
   const routeTouch_ = fn(raw, 'routeTouch') as (h: number) => number;
   const recordPtr_ = fn(raw, 'recordPtr') as (kind: number, slot: number) => number;
-  const destSetLock_ = fn(raw, 'destSetLock') as (t: number, d: number, holder: number) => number;
-  const nexthopSetLock_ = fn(raw, 'nexthopSetLock') as (nh: number, holder: number) => number;
   const destPinX_ = fn(raw, 'destPinX') as (t: number, d: number, delta: number) => number;
   const nexthopListFrom_ = fn(raw, 'nexthopListFrom') as (eh: number, len: number, ifIndex: number, inclusive: number, rlen: number, max: number) => number;
   const timerNext_ = fn(raw, 'timerNext') as (t: number) => number;
@@ -607,6 +615,12 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const blockMemoryBytes_ = fn(raw, 'blockMemoryBytes') as () => number;
   const slabSetGenX_ = fn(raw, 'slabSetGenX') as (kind: number, slot: number, gen: number) => number;
   const entityDeregisterReserve_ = fn(raw, 'entityDeregisterReserve') as (h: number) => number;
+  const lockX_ = fn(raw, 'lockX') as (eh: number, kind: number, h: number, exclusive: number) => number;
+  const unlockX_ = fn(raw, 'unlockX') as (eh: number, kind: number, h: number, exclusive: number) => number;
+  const lockHeldX_ = fn(raw, 'lockHeldX') as (eh: number, kind: number, h: number) => number;
+  const lockDropAllX_ = fn(raw, 'lockDropAllX') as (eh: number) => number;
+  const lockStat_ = fn(raw, 'lockStat') as (w: number) => number;
+  const listCount_ = fn(raw, 'listCount') as () => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
   const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
   const snapWatchX_ = fn(raw, 'snapWatchX') as (t: number) => number;
@@ -711,8 +725,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     viewsCheck(t: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return viewsCheck_(t, views); } catch (e) { throw g.trap(e); } },
     routeTouch(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeTouch_(h); } catch (e) { throw g.trap(e); } },
     recordPtr(kind: number, slot: number): number { if (g.poisoned) throw g.poisoned; try { return recordPtr_(kind, slot); } catch (e) { throw g.trap(e); } },
-    destSetLock(t: number, d: number, holder: number): number { if (g.poisoned) throw g.poisoned; try { return destSetLock_(t, d, holder); } catch (e) { throw g.trap(e); } },
-    nexthopSetLock(nh: number, holder: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopSetLock_(nh, holder); } catch (e) { throw g.trap(e); } },
     destPinX(t: number, d: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return destPinX_(t, d, delta); } catch (e) { throw g.trap(e); } },
     nexthopListFrom(eh: number, len: number, ifIndex: number, inclusive: number, rlen: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopListFrom_(eh, len, ifIndex, inclusive, rlen, max); } catch (e) { throw g.trap(e); } },
     timerNext(t: number): number { if (g.poisoned) throw g.poisoned; try { return timerNext_(t); } catch (e) { throw g.trap(e); } },
@@ -735,6 +747,12 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     blockMemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return blockMemoryBytes_(); } catch (e) { throw g.trap(e); } },
     slabSetGenX(kind: number, slot: number, gen: number): number { if (g.poisoned) throw g.poisoned; try { return slabSetGenX_(kind, slot, gen); } catch (e) { throw g.trap(e); } },
     entityDeregisterReserve(h: number): number { if (g.poisoned) throw g.poisoned; try { return entityDeregisterReserve_(h); } catch (e) { throw g.trap(e); } },
+    lockX(eh: number, kind: number, h: number, exclusive: number): number { if (g.poisoned) throw g.poisoned; try { return lockX_(eh, kind, h, exclusive); } catch (e) { throw g.trap(e); } },
+    unlockX(eh: number, kind: number, h: number, exclusive: number): number { if (g.poisoned) throw g.poisoned; try { return unlockX_(eh, kind, h, exclusive); } catch (e) { throw g.trap(e); } },
+    lockHeldX(eh: number, kind: number, h: number): number { if (g.poisoned) throw g.poisoned; try { return lockHeldX_(eh, kind, h); } catch (e) { throw g.trap(e); } },
+    lockDropAllX(eh: number): number { if (g.poisoned) throw g.poisoned; try { return lockDropAllX_(eh); } catch (e) { throw g.trap(e); } },
+    lockStat(w: number): number { if (g.poisoned) throw g.poisoned; try { return lockStat_(w); } catch (e) { throw g.trap(e); } },
+    listCount(): number { if (g.poisoned) throw g.poisoned; try { return listCount_(); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
     routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
     snapWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapWatchX_(t); } catch (e) { throw g.trap(e); } },
