@@ -468,6 +468,21 @@ export const REC_ROUTE_NHOPS: u32 = 15;
 export const REC_ROUTE_HOPS: u32 = 16;
 export const REC_ROUTE_WORDS: u32 = 16;
 
+// ╒══════════ bestSummaryR result (Table.bestRouteSummary): REC_SUM_WORDS = 7 × f64, then the next hops ═══╕
+// │ 0 route handle (0 = no best route) │ 1 owner handle │ 2 owner's protocol id │ 3 preference │ 4 metric │
+// │ 5 route slot │ 6 next-hop count n │ 7.. n entries of REC_SUM_HOP_WORDS: key (2 f64 = 4 u32), length   │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_SUM_ROUTE: u32 = 0;
+export const REC_SUM_OWNER: u32 = 1;
+export const REC_SUM_PROTOCOL: u32 = 2;
+export const REC_SUM_PREF: u32 = 3;
+export const REC_SUM_METRIC: u32 = 4;
+export const REC_SUM_SLOT: u32 = 5;
+export const REC_SUM_NHOPS: u32 = 6;
+export const REC_SUM_HOPS: u32 = 7;
+export const REC_SUM_HOP_WORDS: u32 = 3;
+export const REC_SUM_WORDS: u32 = 7;
+
 // ╒══════════ destInfoR / notifyGetChangedR record (RTM_DEST_INFO): REC_DEST_WORDS = 20 × f64 ══════════╕
 // │ 0 dest handle │ 1 dest slot │ 2..3 key │ 4 prefix length │ 5 lastChanged (ms) │ 6 BelongsToViews    │
 // │ 7 view entries k (requested views, ascending) │ 8.. k entries of REC_DVIEW_WORDS (unused ones stale)│

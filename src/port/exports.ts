@@ -180,6 +180,8 @@ export interface CoreExports {
   lockStat(w: number): number;
   /** assembly/lists.ts: `listCount(): u32` */
   listCount(): number;
+  /** assembly/records.ts: `bestSummaryR(t: u32, d: u32, view: u32): i32` */
+  bestSummaryR(t: number, d: number, view: number): number;
   /** assembly/debug.ts: `debugTrap(kind: u32): i32` */
   debugTrap(kind: number): number;
   /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
@@ -291,14 +293,14 @@ export const FUNCTION_NAMES = [
   'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
   'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
   'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
-  'listCount', 'debugTrap', 'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
-  'snapRangesNextX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
-  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
-  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR',
-  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
-  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX',
+  'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
+  'routeLoadCheck', 'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX',
+  'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX',
+  'destExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
+  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
+  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
+  'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -306,35 +308,37 @@ export const GLOBAL_NAMES = ['signalCount'] as const;
 
 /** Names of the exported constants (Wasm globals, read once per core by src/port/constants.ts). */
 export const CONSTANT_NAMES = [
-  'IO_HOPS', 'MAX_HOPS_LIMIT', 'LOCK_K_DEST', 'LOCK_K_NEXTHOP', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW',
-  'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT', 'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'SNAP_SEG_WORDS',
-  'SNAP_SEG_DEST', 'SNAP_SEG_MAX', 'SNAP_BLOCK_SHIFT', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC',
-  'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD', 'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER',
-  'BEST_PROTOCOL', 'BEST_PREFERENCE', 'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP',
-  'BEST_NEIGHBOUR', 'BEST_INTERFACE', 'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS',
-  'BESTLOG_MAX', 'REF_MANY_MAX', 'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT',
-  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS',
-  'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE',
-  'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST',
-  'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE',
-  'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED', 'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DEST_PINS',
-  'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC',
-  'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST',
-  'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX',
-  'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS',
-  'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST',
-  'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM',
-  'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL',
-  'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST',
-  'REC_ADD_ROUTE_SLOT', 'REC_ADD_DEST_SLOT', 'REC_ADD_FIRED', 'REC_ADD_DEST_CREATED', 'REC_ADD_REF',
-  'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR',
-  'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF',
-  'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN',
-  'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
-  'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
-  'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
-  'REC_DEST_WORDS', 'SLAB_REF', 'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
-  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'IO_HOPS', 'MAX_HOPS_LIMIT', 'LOCK_K_DEST', 'LOCK_K_NEXTHOP', 'REC_SUM_ROUTE', 'REC_SUM_OWNER',
+  'REC_SUM_PROTOCOL', 'REC_SUM_PREF', 'REC_SUM_METRIC', 'REC_SUM_SLOT', 'REC_SUM_NHOPS', 'REC_SUM_HOPS',
+  'REC_SUM_HOP_WORDS', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW', 'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT',
+  'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'SNAP_SEG_WORDS', 'SNAP_SEG_DEST', 'SNAP_SEG_MAX',
+  'SNAP_BLOCK_SHIFT', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC', 'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD',
+  'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER', 'BEST_PROTOCOL', 'BEST_PREFERENCE',
+  'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP', 'BEST_NEIGHBOUR', 'BEST_INTERFACE',
+  'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS', 'BESTLOG_MAX', 'REF_MANY_MAX',
+  'REC_CHANGED_MAX', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT', 'IO_WORDS', 'IO_OUT_HANDLES',
+  'NIL', 'NODE_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
+  'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
+  'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
+  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_NLIVE', 'DEST_BEST', 'DEST_REFS',
+  'DEST_CHANGED', 'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DEST_PINS', 'DESTX_MARKED', 'ROUTE_GEN',
+  'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS',
+  'ROUTE_NHCOUNT', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_LIST', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT',
+  'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE',
+  'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE',
+  'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP',
+  'SLAB_ENTITY', 'DEST_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
+  'ROUTE_ESI', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET',
+  'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_DEST', 'REC_ADD_ROUTE_SLOT',
+  'REC_ADD_DEST_SLOT', 'REC_ADD_FIRED', 'REC_ADD_DEST_CREATED', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
+  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
+  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
+  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
+  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
+  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
+  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'SLAB_REF',
+  'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST',
+  'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -345,6 +349,15 @@ export interface CoreConstants {
   /** assembly/rtmapi.ts */ readonly MAX_HOPS_LIMIT: number;
   /** assembly/layout.ts */ readonly LOCK_K_DEST: number;
   /** assembly/layout.ts */ readonly LOCK_K_NEXTHOP: number;
+  /** assembly/layout.ts */ readonly REC_SUM_ROUTE: number;
+  /** assembly/layout.ts */ readonly REC_SUM_OWNER: number;
+  /** assembly/layout.ts */ readonly REC_SUM_PROTOCOL: number;
+  /** assembly/layout.ts */ readonly REC_SUM_PREF: number;
+  /** assembly/layout.ts */ readonly REC_SUM_METRIC: number;
+  /** assembly/layout.ts */ readonly REC_SUM_SLOT: number;
+  /** assembly/layout.ts */ readonly REC_SUM_NHOPS: number;
+  /** assembly/layout.ts */ readonly REC_SUM_HOPS: number;
+  /** assembly/layout.ts */ readonly REC_SUM_HOP_WORDS: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_OFF: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_NOW: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_ASSERT: number;
@@ -621,6 +634,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const lockDropAllX_ = fn(raw, 'lockDropAllX') as (eh: number) => number;
   const lockStat_ = fn(raw, 'lockStat') as (w: number) => number;
   const listCount_ = fn(raw, 'listCount') as () => number;
+  const bestSummaryR_ = fn(raw, 'bestSummaryR') as (t: number, d: number, view: number) => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
   const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
   const snapWatchX_ = fn(raw, 'snapWatchX') as (t: number) => number;
@@ -753,6 +767,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     lockDropAllX(eh: number): number { if (g.poisoned) throw g.poisoned; try { return lockDropAllX_(eh); } catch (e) { throw g.trap(e); } },
     lockStat(w: number): number { if (g.poisoned) throw g.poisoned; try { return lockStat_(w); } catch (e) { throw g.trap(e); } },
     listCount(): number { if (g.poisoned) throw g.poisoned; try { return listCount_(); } catch (e) { throw g.trap(e); } },
+    bestSummaryR(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestSummaryR_(t, d, view); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
     routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
     snapWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapWatchX_(t); } catch (e) { throw g.trap(e); } },
