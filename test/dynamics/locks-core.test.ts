@@ -103,7 +103,17 @@ describe('wasm: lock records, lists and memory, through the core', () => {
     A.deregister();
     expect(x.listCount()).toBe(base[2]);
     expect(rtm.ipv4.core.checkInvariants()).toBe(0);
+    // closing the instance frees the lock records and lists of entities still registered
+    const C = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 5 }) as Entity;
+    const nC = C.addNextHop({ address: '10.0.0.5', interfaceIndex: 1 }).handle!;
+    const rC = C.addRouteToDest({ dest: '10.5.0.0/16', neighbour: nC, timeToLive: 5 }).handle!;
+    C.lockRoute({ route: rC, exclusive: true });
+    C.lockNextHop({ nextHop: nC, exclusive: false });
+    C.insertInRouteList({ routeList: C.createRouteList(), routes: [rC] });
+    (rtm as unknown as { clock: VirtualClock }).clock.advance(10);
+    expect([x.lockStat(0), x.lockStat(2), x.listCount()]).toEqual([base[0] + 2, 1, base[2] + 1]);
     rtm.close();
+    expect([x.lockStat(0), x.lockStat(1), x.lockStat(2), x.listCount()]).toEqual([0, 0, 0, 0]);
   });
 
   it('a lock under a memory cap with no block left is ERROR_NOT_ENOUGH_MEMORY, nothing changed; it works once memory is back', () => {
