@@ -7,7 +7,7 @@
 import type { Core } from './port/core.js';
 import type { CoreTable } from './coretable.js';
 import { RtmError, check, fmt } from './errors.js';
-import { type Family, formatPrefix, parsePrefixInto } from './address.js';
+import { type Family, formatIPv4, formatIPv6, formatPrefix, parsePrefixInto } from './address.js';
 import type { Layout } from './layout.js';
 import type { EntityHandle, RouteHandle } from './types.js';
 import { Publisher, type FibSnapshot } from './fib/publisher.js';
@@ -311,12 +311,13 @@ export class Table {
     const f = c.f64(), at = (c.io + c.IO_OUT) / 2;
     const route = f[at + L.REC_SUM_ROUTE];
     if (route === 0) return undefined;
-    const n = f[at + L.REC_SUM_NHOPS], full = this.family === 4 ? 32 : 128, u = c.u32();
+    const n = f[at + L.REC_SUM_NHOPS], v4 = this.family === 4, u = c.u32();
     const nextHops: string[] = [];
     for (let i = 0; i < n; i++) {
       const w = at + L.REC_SUM_HOPS + i * L.REC_SUM_HOP_WORDS, len = f[w + 2];
-      const text = formatPrefix(this.family, u, 2 * w, len);
-      nextHops.push(len === full ? text.slice(0, text.lastIndexOf('/')) : text);
+      // a full-length address prints without its length ('10.0.0.1'), a prefix next hop as 'addr/len'
+      if (len === (v4 ? 32 : 128)) nextHops.push(v4 ? formatIPv4(u[2 * w] >>> 0) : formatIPv6(u, 2 * w));
+      else nextHops.push(formatPrefix(this.family, u, 2 * w, len));
     }
     return {
       handle: route as RouteHandle, owner: f[at + L.REC_SUM_OWNER] as EntityHandle, protocolId: f[at + L.REC_SUM_PROTOCOL],
