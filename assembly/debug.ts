@@ -1,6 +1,7 @@
 // checkInvariants(t): walks a table's trie and checks every structural rule the other files assert
 // one operation at a time, then the next-hop indexes of its entities (nhindex.ts), the table's
-// enumeration cursors (enums.ts) and the reference entries of its entities (refs.ts); returns 0 or a code
+// enumeration cursors (enums.ts), the lock records and the timer entries parked on them (locks.ts,
+// timers.ts) and the reference entries of its entities (refs.ts); returns 0 or a code
 // naming the first broken rule (see INV_* below). Costs a full walk (O(nodes + next hops × log + cursors
 // + reference entries + hash buckets)); tests call it after operations, hot paths never do. Allocates
 // nothing.
@@ -11,7 +12,9 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
-  DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS } from './layout';
+  DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST } from './layout';
+import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
+import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
 import { fibLookup } from './fib';
@@ -20,7 +23,7 @@ import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
-import { destGet, destSet, destXGet, destXInUse, destXIsIdle } from './dests';
+import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked } from './dests';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
@@ -55,6 +58,9 @@ export const INV_COUNT_NEXTHOPS: i32 = 22; // the table's next-hop count differs
 export const INV_MARKS: i32 = 23;         // a mark of no live registration, or a registration's mark count is wrong
 export const INV_COUNT_LIVE: i32 = 24;    // the table's live-destination count differs from its destinations'
 export const INV_DEST_EXTRA: i32 = 25;    // a destination's extra record is idle, not linked back, or disagrees with it
+export const INV_LOCKS: i32 = 26;         // a lock record is unlinked, free, of a dead target, or its summary/counts are wrong
+export const INV_TIMERS: i32 = 27;        // a timer entry's position is wrong, a parked one's destination is unlocked,
+                                          // or a destination's parked entries differ from its lock record's count
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -147,7 +153,21 @@ export function checkInvariants(t: u32): i32 {
   }
   if (nexthops != tableGet(t, TABLE_NEXTHOPS)) return INV_COUNT_NEXTHOPS;
   if (!enumCheck(t)) return INV_ENUM;
+  let inv = checkLocks(t);
+  if (inv != INV_OK) return inv;
   return checkRefs(t);
+}
+
+/** Lock records (locks.ts lockCheck, every table) and the timer entries parked on them (table t). */
+function checkLocks(t: u32): i32 {
+  if (!lockCheck(destsLocked)) return INV_LOCKS;
+  if (!timerCheck(t)) return INV_TIMERS;
+  for (let l = lockFirstRecord(); l != 0; l = lockNextRecord(l)) {
+    if ((lockGet(l, LOCKREC_KIND) & 0xff) != LOCK_K_DEST) continue;
+    let d = lockGet(l, LOCKREC_TARGET);
+    if (destGet(d, DEST_TABLE) == t && lockParked(l) != timerParkedOf(d)) return INV_TIMERS;
+  }
+  return INV_OK;
 }
 
 /** The table of the record a reference entry targets if it is alive, else NIL. */

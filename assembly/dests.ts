@@ -8,7 +8,7 @@
 // cannot answer go through a 4,096-entry cache of hints (32 KiB of static data) before the trie walk.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, DEST_S_DETACHED,
+  TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
@@ -17,6 +17,7 @@ import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
   trieFreeTombstone, nodeChild } from './trie';
+import { lockAgainst, lockForget } from './locks';
 
 // @ts-ignore: decorator
 @inline export function destPtr(d: u32): usize { return recPtr(SLAB_DEST, d, DEST_WORDS); }
@@ -233,7 +234,7 @@ export function destArmHold(d: u32, views: u32): void {
  */
 export let destsLocked: u32 = 0;
 
-/** Sets who holds locks on destination d (entity slot, LOCK_MULTI, LOCK_NONE), keeping destsLocked. */
+/** Sets destination d's lock word (its lock record, locks.ts, or LOCK_NONE), keeping destsLocked. */
 export function destSetLockHolder(d: u32, holder: u32): void {
   let was = destGet(d, DEST_LOCK) != LOCK_NONE, now = holder != LOCK_NONE;
   if (was != now) { if (now) destsLocked++; else destsLocked--; }
@@ -242,8 +243,7 @@ export function destSetLockHolder(d: u32, holder: u32): void {
 
 /** True if a lock on destination d is held by an entity other than e (its changes get ERROR_BUSY). */
 export function destLockedAgainst(d: u32, e: u32): bool {
-  let h = destGet(d, DEST_LOCK);
-  return h != LOCK_NONE && h != e;
+  return lockAgainst(destGet(d, DEST_LOCK), e);
 }
 
 /** Sets a destination's state word, keeping the table's populated and live counts in step. */
@@ -294,7 +294,7 @@ export function destDetach(d: u32): bool {
 /** Removes a destination from its table (trie and record); its handles go stale. */
 export function destRemove(d: u32): void {
   let t = destGet(d, DEST_TABLE);
-  destSetLockHolder(d, LOCK_NONE);
+  lockForget(LOCK_K_DEST, d);
   if (destXGet(d, DESTX_HOLD_VIEWS) != 0) destsHoldArmed--;
   destXDrop(d);
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));

@@ -11,8 +11,9 @@ import {
   NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
   TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE, NEXTHOP_TABLE, ENTITY_OWNED,
-  ENTITY_REFS_HEAD, NO_RANGE,
+  ENTITY_REFS_HEAD, NO_RANGE, LOCK_K_NEXTHOP,
 } from './layout';
+import { lockAgainst, lockForget } from './locks';
 import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve } from './slab';
 import { tableGet, tableSet } from './tables';
 import { copyMasked, prefixCompare, prefixEq } from './addr';
@@ -149,8 +150,7 @@ export function nhCreate(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
 
 /** True if a lock on next hop h is held by an entity other than e. */
 export function nhLockedAgainst(h: u32, e: u32): bool {
-  let l = nhGet(h, NEXTHOP_LOCK);
-  return l != LOCK_NONE && l != e;
+  return lockAgainst(nhGet(h, NEXTHOP_LOCK), e);
 }
 
 /** Order of next hops: address in canonical prefix order, then interface index. */
@@ -228,6 +228,7 @@ export function nhFreeDeleted(h: u32): void {
   let prev = nhGet(h, NEXTHOP_ZPREV), next = nhGet(h, NEXTHOP_NEXT);
   if (prev == NIL) tableSet(t, TABLE_ZNEXTHOPS, next); else nhSet(prev, NEXTHOP_NEXT, next);
   if (next != NIL) nhSet(next, NEXTHOP_ZPREV, prev);
+  lockForget(LOCK_K_NEXTHOP, h);   // a lock a holder kept on the deleted next hop goes with it
   slabFree(SLAB_NEXTHOP, h);
   entityOwned(e, -1);
 }

@@ -6,11 +6,17 @@
 // bits (a /48: five dependent loads). Memory: level 1 (256 KiB) + an arena of 64 KiB pages per structure
 // (size-class free lists inside); a free or drop returns whole pages to this file's free lists (never to
 // TLSF), so an allocation failure mid-update just drops the structure and lookups use the trie again.
+// Every store into the unicast structure while kept in step is marked dirty (snapshot.ts snapMark, 1 KiB
+// blocks) for tables being published, so that a publish copies only those blocks; a build or free flags a
+// full copy (snapStructure); fib6PagesX lists the pages for a full copy.
 import { NIL, TABLE_FIB6, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
-import { tableGet, tableSet } from './tables';
+import { tableGet, tableSet, tableValid } from './tables';
+import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
+import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_FOUND } from './status';
 import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
 import { destGet } from './dests';
+import { snapSelect, snapMark, snapStructure } from './snapshot';
 
 /** Destinations at which an IPv6 table builds its forwarding structure. */
 export const FIB6_MIN_DESTS: u32 = 16384;
@@ -134,6 +140,7 @@ export function fib6Free(t: u32): void { fib6FreeView(t, 0); fib6FreeView(t, 1);
 function fib6FreeView(t: u32, view: u32): void {
   let fib = <usize>tableGet(t, TABLE_FIB6 + view);
   if (fib == 0) return;
+  if (view == 0) snapStructure(t);
   let page = <usize>load<u32>(hdr(fib) + H_PAGES);
   while (page != 0) {
     let next = <usize>load<u32>(page);
@@ -244,8 +251,15 @@ function encode(fib: usize, depth: u32, old: u32): u32 {
   let c1 = <u32>popcnt(b0), c2 = c1 + <u32>popcnt(b1), c3 = c2 + <u32>popcnt(b2);
   store<u32>(p + N_COUNTS, (c1 << 8) | (c2 << 16) | (c3 << 24));
   memory.copy(p + N_RUNS, RUNBUF, <usize>runs << 2);
+  markBytes(p, N_RUNS + (<usize>runs << 2));
   if (oldP != 0 && p != oldP) freeNode(fib, oldP);
   return CHILD | <u32>(p >> 3);
+}
+
+/** Marks the snapshot blocks of bytes [p, p + bytes) dirty (a node just written). */
+// @ts-ignore: decorator
+@inline function markBytes(p: usize, bytes: usize): void {
+  for (let a = p & ~(<usize>1023); a < p + bytes; a += 1024) snapMark(a);
 }
 
 /** Address of the run value answering byte idx in the node at p. */
@@ -294,7 +308,7 @@ function paintNode(p: usize): void {
     if (isChild(v)) paintNode(childPtr(v));
     else {
       let n = paintLeaf(v);
-      if (n != v) store<u32>(r, n);
+      if (n != v) { store<u32>(r, n); snapMark(r); }
     }
   }
 }
@@ -350,7 +364,7 @@ function apply(fib: usize, e: u32, depth: u32, key: usize, len: u32): u32 {
   let old = load<u32>(a);
   let n = apply(fib, old, depth + 1, key, len);
   if (n == FAIL || n == old) return n == FAIL ? FAIL : e;
-  if (isChild(old) && isChild(n)) { store<u32>(a, n); return e; }   // the child moved: same runs
+  if (isChild(old) && isChild(n)) { store<u32>(a, n); snapMark(a); return e; }   // the child moved: same runs
   decode(e, depth);
   store<u32>(scr(depth) + (<usize>idx << 2), n);
   return encode(fib, depth, e);
@@ -368,7 +382,7 @@ function paint(fib: usize, key: usize, len: u32): bool {
       let e = load<u32>(a);
       let n = paintEntry(fib, e, 0);
       if (n == FAIL) return false;
-      if (n != e) store<u32>(a, n);
+      if (n != e) { store<u32>(a, n); snapMark(a); }
     }
     return true;
   }
@@ -376,7 +390,7 @@ function paint(fib: usize, key: usize, len: u32): bool {
   let e = load<u32>(a);
   let n = apply(fib, e, 0, key, len);
   if (n == FAIL) return false;
-  if (n != e) store<u32>(a, n);
+  if (n != e) { store<u32>(a, n); snapMark(a); }
   return true;
 }
 
@@ -413,7 +427,9 @@ export function fib6StateChanged(t: u32, d: u32, was: u32, now: u32): void {
     let a = qualifies(was, q), b = qualifies(now, q);
     if (a == b) continue;
     pQual = q;
+    snapSelect(v == 0 ? t : NIL);                   // the unicast structure's stores are marked for publishing
     let ok = b ? fib6Add(fib, d, destGet(d, DEST_NODE)) : fib6Remove(t, fib, d);
+    snapSelect(NIL);
     if (!ok) fib6FreeView(t, v);
   }
   // the multicast view's structure follows its own count: built at the threshold (d included: its node
@@ -448,6 +464,7 @@ function fib6Build(t: u32, view: u32): void {
   if (tableGet(t, TABLE_FIB6 + view) != 0 || tableGet(t, TABLE_FAMILY) != 6) return;
   let fib = allocFib();
   if (fib == 0) return;
+  if (view == 0) snapStructure(t);                  // a publish copies it whole (its build is not marked)
   tableSet(t, TABLE_FIB6 + view, <u32>fib);
   pQual = 1 << view;
   if (!buildBelow(fib, tableGet(t, TABLE_ROOT))) fib6FreeView(t, view);
@@ -456,6 +473,35 @@ function fib6Build(t: u32, view: u32): void {
 /** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */
 export function fib6MaybeFree(t: u32): void {
   if (tableGet(t, TABLE_FIB6) != 0 && tableGet(t, TABLE_DESTS) < (fib6MinDests >>> 2)) fib6FreeView(t, 0);
+}
+
+/**
+ * Writes up to `max` (≤ IO_BATCH_MAX × 4) page addresses (64 KiB aligned) of IPv6 table t's unicast
+ * structure into IO_OUT for the snapshot publisher (src/fib/publisher.ts), after skipping the first `skip`:
+ * first the BLOCK_PAGES pages of its block (level 1 is the first four), then the arena's extra pages.
+ * RES0 = pages written, RES1 = 1 when the list is complete. ERROR_NOT_FOUND when t has no such structure.
+ */
+export function fib6PagesX(t: u32, skip: u32, max: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  if (max > IO_BATCH_MAX * 4) return ERROR_INVALID_PARAMETER;
+  let fib = tableGet(t, TABLE_FAMILY) == 6 ? <usize>tableGet(t, TABLE_FIB6) : 0;
+  if (fib == 0) return ERROR_NOT_FOUND;
+  let out = ioPtr(IO_OUT);
+  let i: u32 = 0, n: u32 = 0;
+  let more = false;
+  for (let k: i32 = 0; k < BLOCK_PAGES && !more; k++, i++) {
+    if (i < skip) continue;
+    if (n == max) more = true;
+    else { store<u32>(out + (<usize>n << 2), <u32>(fib + (<usize>k << 16))); n++; }
+  }
+  let page = <usize>load<u32>(hdr(fib) + H_PAGES);
+  for (; page != 0 && !more; page = <usize>load<u32>(page), i++) {
+    if (i < skip) continue;
+    if (n == max) more = true;
+    else { store<u32>(out + (<usize>n << 2), <u32>page); n++; }
+  }
+  setRes(0, n); setRes(1, more ? 0 : 1);
+  return NO_ERROR;
 }
 
 // ── lookups ─────────────────────────────────────────────────────────────────────────────────────────

@@ -9,12 +9,20 @@ export { fib6MemoryBytes, fib6TableBytesX, fib6Threshold, fib6FailAfter, tableHa
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
   nexthopFind, nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefX,
-  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destSetLock, nexthopSetLock, destPinX, nexthopListFrom, timerNext, timerHeadX, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
+  routeFromHandle, destRefX, destInfoX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destPinX, nexthopListFrom, timerNext, timerHeadX, timerPop, timerRearm, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
 export { nhIndexAllocBudget, nhIndexBytes } from './nhindex';
 export { memorySetCap, memoryCap, blockMemoryBytes, slabSetGenX } from './memory';
 export { entityDeregisterReserve } from './rtmapi';
+export { lockX, unlockX, lockHeldX, lockDropAllX, lockStat } from './locks';
+export { listCount } from './lists';
+export { LOCK_K_DEST, LOCK_K_NEXTHOP } from './layout';
+export { bestSummaryR } from './records';
+export {
+  REC_SUM_ROUTE, REC_SUM_OWNER, REC_SUM_PROTOCOL, REC_SUM_PREF, REC_SUM_METRIC, REC_SUM_SLOT, REC_SUM_NHOPS, REC_SUM_HOPS,
+  REC_SUM_HOP_WORDS,
+} from './layout';
 export {
   debugTrap, DEBUG_TRAP_OFF, DEBUG_TRAP_NOW, DEBUG_TRAP_ASSERT, DEBUG_TRAP_NEXT, DEBUG_TRAP_ASSERT_NEXT,
 } from './debug';
@@ -22,6 +30,8 @@ export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
 export {
   snapWatchX, snapDirtyX, snapFibX, snapRangesBeginX, snapRangesNextX,
 } from './snapshot';
+export { snapFib6X } from './snapshot';
+export { fib6PagesX } from './fib6';
 export { SNAP_SEG_WORDS, SNAP_SEG_DEST, SNAP_SEG_MAX, SNAP_BLOCK_SHIFT } from './layout';
 export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, routeEsiMark } from './hot';
 export {

@@ -86,15 +86,15 @@ export const NODE_DEST: u32 = 7;
 // ╒══════════ Destination: DEST_WORDS = 16 × u32 (64 bytes; issue 13: was 22) ════════════════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
 // │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 client refs     │ 9 keeps                        │
-// │ 10 queued in registrations (bit = index) │ 11 lock holder (entity slot, LOCK_NONE, LOCK_MULTI)     │
+// │ 10 queued in registrations (bit = index) │ 11 lock record (locks.ts; LOCK_NONE = not locked)       │
 // │ 12 pins (non-NULL opaque slots, marks) │ 13 extra record (SLAB_DESTX slot; NIL = all at defaults)     │
 // │ 14..15 lastChanged (f64, 8-byte aligned: records are 64 bytes in page-aligned chunks)                 │
 // └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, opaque slots,
 // marks use lives in its extra record (below), allocated on first use (the export that sets it reserves
 // it before any change) and freed when every extra word is back at its default. The lock, queued and
-// pins words stay inline: the facade mirrors locks after its own state changed and pins opaque values
-// in a property setter (no room for a failure in either), and queueing happens mid-change.
+// pins words stay inline: the lock word is read by every change's busy check, the facade pins opaque
+// values in a property setter (no room for a failure), and queueing happens mid-change.
 export const DEST_WORDS: u32 = 16;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
@@ -112,10 +112,10 @@ export const DEST_REFS: u32 = 8;
  */
 export const DEST_KEEPS: u32 = 9;
 export const DEST_QUEUED: u32 = 10;
-/** Who holds a lock on the destination (spec §7.10), mirrored by the facade, which keeps the holders. */
+/** The destination's lock record (spec §7.10; byte address of a LOCKREC_* block, locks.ts), or LOCK_NONE. */
 export const DEST_LOCK: u32 = 11;
 export const LOCK_NONE: u32 = 0xffffffff;
-/** Two or more distinct entities hold shared locks. */
+/** A lock record's holder summary when two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
 /** Pins: non-NULL opaque slots and notification marks (spec §7.4, D-24). */
 export const DEST_PINS: u32 = 12;
@@ -200,7 +200,7 @@ export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
 // │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 left / next pending / next │
-// │ zombie │ 13 right / previous pending / previous zombie │ 14 lock holder (as DEST_LOCK) │ 15 table       │
+// │ zombie │ 13 right / previous pending / previous zombie │ 14 lock record (as DEST_LOCK) │ 15 table       │
 // └── live: in its owner's ordered tree or pending list (nhindex.ts); deleted: in the zombie list ────────┘
 export const NEXTHOP_WORDS: u32 = 16;
 export const NEXTHOP_GEN: u32 = 0;
@@ -294,6 +294,30 @@ export const CHANGE_TYPE_ALL: u32 = 1;
 export const CHANGE_TYPE_BEST: u32 = 2;
 export const CHANGE_TYPE_FORWARDING: u32 = 4;
 export const NOTIFY_ONLY_MARKED: u32 = 0x10000;
+
+// ╒══════════ Lock record: LOCKREC_BYTES = 32 (a block, locks.ts; one per locked destination / next hop) ═╕
+// │ 0 target slot │ 1 kind (LOCK_K_*) | parked timer entries << 8 │ 2 holder summary (entity, LOCK_MULTI) │
+// │ 3 exclusive holder (NIL) │ 4 its recursion count │ 5 first shared cell (0) │ 6 next record │ 7 prev    │
+// ├── shared cell: LOCKCELL_BYTES = 16: 0 entity │ 1 count (> 0) │ 2 next cell (0) ───────────────────────────┤
+// └── DEST_LOCK / NEXTHOP_LOCK hold the record's address while any entity holds the lock (LOCK_NONE else) ┘
+export const LOCKREC_BYTES: u32 = 32;
+export const LOCKREC_TARGET: u32 = 0;
+export const LOCKREC_KIND: u32 = 1;
+export const LOCKREC_HOLDER: u32 = 2;
+export const LOCKREC_EXCL: u32 = 3;
+export const LOCKREC_EXCL_COUNT: u32 = 4;
+export const LOCKREC_SHARED: u32 = 5;
+export const LOCKREC_NEXT: u32 = 6;
+export const LOCKREC_PREV: u32 = 7;
+/** Timer entries of the destination parked while it is locked (timers.ts): LOCKREC_KIND >> this. */
+export const LOCKREC_PARKED_SHIFT: u32 = 8;
+export const LOCKCELL_BYTES: u32 = 16;
+export const LOCKCELL_ENTITY: u32 = 0;
+export const LOCKCELL_COUNT: u32 = 1;
+export const LOCKCELL_NEXT: u32 = 2;
+/** What a lock record locks (lockX's `kind`). */
+export const LOCK_K_DEST: u32 = 0;
+export const LOCK_K_NEXTHOP: u32 = 1;
 
 // ╒══════════ Route list: LIST_WORDS = 6 × u32 ═════════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 head route │ 4 tail route │ 5 count               │
@@ -443,6 +467,21 @@ export const REC_ROUTE_LEN: u32 = 14;
 export const REC_ROUTE_NHOPS: u32 = 15;
 export const REC_ROUTE_HOPS: u32 = 16;
 export const REC_ROUTE_WORDS: u32 = 16;
+
+// ╒══════════ bestSummaryR result (Table.bestRouteSummary): REC_SUM_WORDS = 7 × f64, then the next hops ═══╕
+// │ 0 route handle (0 = no best route) │ 1 owner handle │ 2 owner's protocol id │ 3 preference │ 4 metric │
+// │ 5 route slot │ 6 next-hop count n │ 7.. n entries of REC_SUM_HOP_WORDS: key (2 f64 = 4 u32), length   │
+// └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
+export const REC_SUM_ROUTE: u32 = 0;
+export const REC_SUM_OWNER: u32 = 1;
+export const REC_SUM_PROTOCOL: u32 = 2;
+export const REC_SUM_PREF: u32 = 3;
+export const REC_SUM_METRIC: u32 = 4;
+export const REC_SUM_SLOT: u32 = 5;
+export const REC_SUM_NHOPS: u32 = 6;
+export const REC_SUM_HOPS: u32 = 7;
+export const REC_SUM_HOP_WORDS: u32 = 3;
+export const REC_SUM_WORDS: u32 = 7;
 
 // ╒══════════ destInfoR / notifyGetChangedR record (RTM_DEST_INFO): REC_DEST_WORDS = 20 × f64 ══════════╕
 // │ 0 dest handle │ 1 dest slot │ 2..3 key │ 4 prefix length │ 5 lastChanged (ms) │ 6 BelongsToViews    │

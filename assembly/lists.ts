@@ -2,11 +2,12 @@
 // records (ROUTE_LIST / LPREV / LNEXT). A route is in at most one list; inserting moves it to the tail
 // and gives it a new insertion number (ROUTE_LSEQ, increasing per table), so a list is always sorted by
 // insertion number and a list enumeration resumes "after the last number it returned" — routes that
-// left meanwhile are skipped, routes appended later are returned, nothing twice (D-45). No allocation
-// beyond the list record.
+// left meanwhile are skipped, routes appended later are returned, nothing twice (D-45). The lists of an
+// entity are found by owner (LIST_OWNER) and destroyed at its deregistration. No allocation beyond the
+// list record.
 import { NIL, SLAB_LIST, LIST_WORDS, LIST_TABLE, LIST_OWNER, LIST_HEAD, LIST_TAIL, LIST_COUNT, ROUTE_LIST,
   ROUTE_LPREV, ROUTE_LNEXT, ROUTE_LSEQ, TABLE_LIST_SEQ } from './layout';
-import { slabAlloc, slabFree, recPtr } from './slab';
+import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { routeGet, routeSet } from './routes';
 
@@ -61,6 +62,18 @@ export function listDestroy(l: u32): void {
   while (listGet(l, LIST_HEAD) != NIL) listUnlink(l, listGet(l, LIST_HEAD));
   slabFree(SLAB_LIST, l);
 }
+
+/** Destroys every list entity e owns (deregistration; its routes stay). Returns how many. O(list slots). */
+export function listDestroyAllOf(e: u32): u32 {
+  let n: u32 = 0;
+  for (let l: u32 = 0, high = slabHigh(SLAB_LIST); l < high; l++) {
+    if (slabIsAlive(SLAB_LIST, l) && listGet(l, LIST_OWNER) == e) { listDestroy(l); n++; }
+  }
+  return n;
+}
+
+/** Route lists in use, every table (tests: deregistration leaves none of the entity's). */
+export function listCount(): u32 { return slabLive(SLAB_LIST); }
 
 /** Up to max routes of l with insertion number > after, in list order → out. Returns the count. */
 export function listWalk(l: u32, after: u32, max: u32, out: usize): u32 {

@@ -18,16 +18,17 @@ import {
   REC_ROUTE_KEY, REC_ROUTE_LEN, REC_ROUTE_NHOPS, REC_ROUTE_HOPS,
   REC_DEST_HANDLE, REC_DEST_SLOT, REC_DEST_KEY, REC_DEST_LEN, REC_DEST_CHANGED, REC_DEST_VIEWS, REC_DEST_NVIEWS,
   REC_DEST_VIEW, REC_DVIEW_ID, REC_DVIEW_ROUTES, REC_DVIEW_ROUTE, REC_DVIEW_OWNER, REC_DVIEW_FLAGS, REC_DVIEW_HOLD,
-  REC_DVIEW_WORDS, REC_DEST_WORDS,
+  REC_DVIEW_WORDS, REC_DEST_WORDS, REC_SUM_ROUTE, REC_SUM_OWNER, REC_SUM_PROTOCOL, REC_SUM_PREF, REC_SUM_METRIC,
+  REC_SUM_SLOT, REC_SUM_NHOPS, REC_SUM_HOPS, REC_SUM_HOP_WORDS, NEXTHOP_ADDR, NEXTHOP_LEN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_RES, IO_BATCH_MAX, ioPtr, ioGet, setRes } from './io';
 import { slabLive } from './slab';
 import { debugTrapPoint } from './debug';
-import { tableGet } from './tables';
+import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
-import { entityGet } from './entities';
+import { entityGet, nhGet, nhPtr } from './entities';
 import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
 import { notifyGet, notifyPull, notifyPending } from './notify';
 import { notifyOf } from './notifyapi';
@@ -156,6 +157,33 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
     let h = routeHop(r, i);
     put(REC_ROUTE_HOPS + i, handleOf(KIND_NEXTHOP, h));
     refTake(e, refTarget(KIND_NEXTHOP, h));
+  }
+  return NO_ERROR;
+}
+
+/**
+ * Table.bestRouteSummary in one call: the best route of destination d of table t in view `view` as
+ * REC_SUM_* (handles without a reference), with each next hop's address key and length; REC_SUM_ROUTE = 0
+ * when the view has no best route. ERROR_INVALID_HANDLE (table, destination), ERROR_INVALID_PARAMETER.
+ */
+export function bestSummaryR(t: u32, d: u32, view: u32): i32 {
+  debugTrapPoint();
+  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
+  if (view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
+  let r = destGet(d, DEST_BEST + view);
+  if (r == NIL) { put(REC_SUM_ROUTE, 0); return NO_ERROR; }
+  let owner = routeGet(r, ROUTE_OWNER), n = routeGet(r, ROUTE_NHCOUNT);
+  put(REC_SUM_ROUTE, handleOf(KIND_ROUTE, r));
+  put(REC_SUM_OWNER, handleOf(KIND_ENTITY, owner));
+  put(REC_SUM_PROTOCOL, <f64>entityGet(owner, ENTITY_PROTO));
+  put(REC_SUM_PREF, <f64>routeGet(r, ROUTE_PREF));
+  put(REC_SUM_METRIC, <f64>routeGet(r, ROUTE_METRIC));
+  put(REC_SUM_SLOT, <f64>r);
+  put(REC_SUM_NHOPS, <f64>n);
+  for (let i: u32 = 0; i < n; i++) {
+    let h = routeHop(r, i), w = REC_SUM_HOPS + i * REC_SUM_HOP_WORDS;
+    memory.copy(outPtr(w), nhPtr(h) + (<usize>NEXTHOP_ADDR << 2), 16);
+    put(w + 2, <f64>nhGet(h, NEXTHOP_LEN));
   }
   return NO_ERROR;
 }

@@ -34,7 +34,8 @@ import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, route
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
-import { listCreate, listAppend, listDestroy, listWalk, listGet, LIST_OWNER } from './lists';
+import { listCreate, listAppend, listDestroy, listWalk, listGet, listDestroyAllOf, LIST_OWNER } from './lists';
+import { lockDropAll } from './locks';
 import { holdEnd as holdEndRun, listRemove } from './routes';
 import { refReserve, refReleaseAll } from './refs';
 import { enumFreeAll } from './enums';
@@ -92,9 +93,9 @@ export function entityRegister(t: u32, proto: u32, instance: u32): i32 {
 
 /**
  * Deregistration clean-up (spec §7.16 steps 2–3 in the core): deletes every live route of the entity
- * (normal deletion semantics) and every next hop, then retires it (freed once unreferenced). The
- * facade has already handled lists, enumerations, notifications, locks and JS slots. Every reference
- * the entity holds in the core (refs.ts) is given back. RES0 = routes deleted, RES1 = references released.
+ * (normal deletion semantics) and every next hop, then retires it (freed once unreferenced); its
+ * enumeration cursors, locks and route lists go first. Every reference the entity holds in the core
+ * (refs.ts) is given back. RES0 = routes deleted, RES1 = references released.
  */
 export function entityDeregister(h: f64): i32 {
   let e = entityOf(h);
@@ -102,6 +103,8 @@ export function entityDeregister(h: f64): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   if (!purgeReserve(t, e)) return ERROR_NOT_ENOUGH_MEMORY;
   enumFreeAll(NIL, e);   // its enumeration cursors (spec §7.16)
+  lockDropAll(e);        // its locks (rule 6; locks.ts) and its route lists (lists.ts)
+  listDestroyAllOf(e);
   let deleted: u32 = purgeRoutes(t, e);
   // its notification registrations go after its routes (spec §7.16 steps 2–3)
   let used = tableGet(t, TABLE_NOTIFY_USED);
@@ -553,21 +556,6 @@ export function recordPtr(kind: u32, slot: u32): usize {
   return (kind < 8 || kind == SLAB_DESTX) && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
 }
 
-/** Mirrors who holds locks on destination d (entity slot, LOCK_NONE, LOCK_MULTI); the facade keeps the holders. */
-export function destSetLock(t: u32, d: u32, holder: u32): i32 {
-  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
-  destSetLockHolder(d, holder);
-  return NO_ERROR;
-}
-
-/** Mirrors who holds locks on a next hop (as destSetLock). */
-export function nexthopSetLock(nh: f64, holder: u32): i32 {
-  let h = handleSlot(nh, KIND_NEXTHOP);
-  if (h == NIL) return ERROR_INVALID_HANDLE;
-  nhSet(h, NEXTHOP_LOCK, holder);
-  return NO_ERROR;
-}
-
 /**
  * Adds delta (±1) to destination d's pins — what keeps it present besides routes and references:
  * non-NULL opaque slots, notification marks (spec §7.4, D-24). At zero pins and references an
@@ -602,7 +590,8 @@ export function nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32,
 
 /**
  * The earliest entry of table t's deadlines without taking it: RES0 = 1 for a hold end (0 for a route
- * expiry), RES1 = its creation order (ROUTE_SEQ, one counter for the core, for a route). The scheduler
+ * expiry), RES1 = its creation order (ROUTE_SEQ, one counter for the core, for a route), RES2 = its
+ * slot (route or destination; entries of locked destinations are parked, timers.ts). The scheduler
  * breaks a tie between the tables of an instance with it (rule T4). ERROR_NOT_FOUND when t has none.
  */
 export function timerHeadX(t: u32): i32 {
@@ -611,6 +600,7 @@ export function timerHeadX(t: u32): i32 {
   if (item == NIL) return ERROR_NOT_FOUND;
   setRes(0, (item & TIMER_HOLD) != 0 ? 1 : 0);
   setRes(1, timerHeadOrder(t));
+  setRes(2, item & ~TIMER_HOLD);
   return NO_ERROR;
 }
 

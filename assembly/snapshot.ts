@@ -4,12 +4,14 @@
 //    before it paints, snapMark at each entry it stores and snapStructure when it builds or frees;
 // 2. the range serialiser — the view-0 longest-prefix answer of a table as ascending segments (first
 //    address, destId) from a pre-order walk of the trie, for IPv6 and for IPv4 tables without a structure.
+// 3. the IPv6 unicast structure (fib6.ts) — its address (its pages: fib6PagesX), so that the publisher
+//    copies it whole, then only the 1 KiB blocks marked dirty (fib6.ts marks them as fib.ts does).
 // Costs: a mark is one global test while nothing is watched, else a compare and a store; the serialiser
 // is O(destinations), resumable in IO_OUT-sized batches. Allocation: a watch's dirty list is a block
 // (blocks.ts) taken at watch time and regrown only at a take, never during an update; a full list flags
 // the table for a full copy instead.
 import {
-  NIL, TABLE_GEN, TABLE_ROOT, TABLE_FIB, DEST_S_DETACHED, SNAP_WATCH_WORDS, SNAP_WATCH_MAX, SNAP_W_TABLE, SNAP_W_GEN,
+  NIL, TABLE_GEN, TABLE_ROOT, TABLE_FIB, TABLE_FIB6, TABLE_FAMILY, DEST_S_DETACHED, SNAP_WATCH_WORDS, SNAP_WATCH_MAX, SNAP_W_TABLE, SNAP_W_GEN,
   SNAP_W_LIST, SNAP_W_LEN, SNAP_W_CAP, SNAP_W_FLAGS, SNAP_W_LAST, SNAP_F_FULL, SNAP_BLOCK_SHIFT, SNAP_LIST_MIN,
   SNAP_LIST_MAX, SNAP_SEG_WORDS, SNAP_SEG_DEST, SNAP_SEG_MAX,
 } from './layout';
@@ -119,6 +121,11 @@ export function snapWatchX(t: u32): i32 {
 
 /** Byte address of table t's 16-8-8 structure (level 1; its chunks hang below), 0 = none or not a table. */
 export function snapFibX(t: u32): u32 { return tableValid(t) ? tableGet(t, TABLE_FIB) : 0; }
+
+/** Byte address of IPv6 table t's unicast structure (fib6.ts: level 1, 64 KiB aligned), 0 = none or not such a table. */
+export function snapFib6X(t: u32): u32 {
+  return tableValid(t) && tableGet(t, TABLE_FAMILY) == 6 ? tableGet(t, TABLE_FIB6) : 0;
+}
 
 /**
  * Takes up to `max` (≤ IO_BATCH_MAX × 4) dirty marks of table t into IO_OUT (block numbers, newest

@@ -4,26 +4,42 @@
 // u32 order); records keep their heap position (ROUTE_HEAPPOS / DESTX_HEAPPOS) for O(log n) re-arm and
 // removal. Ties: earlier deadline, then route expiries before hold ends, then creation order. The heap
 // is one block (blocks.ts), doubled by timerReserve before the operation's first change.
-import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTE_HEAPPOS, ROUTE_SEQ, DESTX_HEAPPOS } from './layout';
+// An entry of a locked destination waits (spec §7.10 rule 4, D-20): when it reaches the head it is
+// parked (TIMER_PARKED: it sorts after every unparked entry, keeping its deadline), counted on the
+// destination's lock record, and released when the last lock goes (locks.ts → timerUnparkDest), so the
+// head, the next deadline and the due entries never show a locked destination's entry.
+import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTE_HEAPPOS, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
+  DEST_ROUTES, DEST_TABLE, DEST_LOCK, DESTX_HEAPPOS, LOCK_NONE } from './layout';
 import { tableGet, tableSet } from './tables';
 import { routeGet, routeSet } from './routes';
-import { destXGet, destXSet } from './dests';
+import { destGet, destXGet, destXSet } from './dests';
 import { blockAlloc, blockFree } from './blocks';
+import { lockParkedAdd } from './locks';
 
 /** Marks a heap item as a destination's hold-down end (else it is a route expiry). */
 export const TIMER_HOLD: u32 = 0x80000000;
+/** Marks a parked entry (its destination is locked): set only in the heap's item word. */
+export const TIMER_PARKED: u32 = 0x40000000;
+const ITEM_SLOT: u32 = 0x3fffffff;
 const ENTRY: usize = 16;
 
 // @ts-ignore: decorator
 @inline function entryPtr(t: u32, i: u32): usize { return <usize>tableGet(t, TABLE_HEAP) + (<usize>i << 4); }
 
 function setPos(item: u32, pos: u32): void {
-  if ((item & TIMER_HOLD) != 0) destXSet(item & ~TIMER_HOLD, DESTX_HEAPPOS, pos);
-  else routeSet(item, ROUTE_HEAPPOS, pos);
+  if ((item & TIMER_HOLD) != 0) destXSet(item & ITEM_SLOT, DESTX_HEAPPOS, pos);
+  else routeSet(item & ITEM_SLOT, ROUTE_HEAPPOS, pos);
+}
+
+/** The destination an item's entry belongs to. */
+function itemDest(item: u32): u32 {
+  return (item & TIMER_HOLD) != 0 ? item & ITEM_SLOT : routeGet(item & ITEM_SLOT, ROUTE_DEST);
 }
 
 // @ts-ignore: decorator
 @inline function less(a: usize, b: usize): bool {
+  let pa = load<u32>(a, 8) & TIMER_PARKED, pb = load<u32>(b, 8) & TIMER_PARKED;
+  if (pa != pb) return pa < pb;
   let da = load<f64>(a), db = load<f64>(b);
   if (da != db) return da < db;
   let ka = load<u32>(a, 8) >>> 31, kb = load<u32>(b, 8) >>> 31;
@@ -79,7 +95,74 @@ export function timerReserve(t: u32, k: u32 = 1): bool {
 }
 
 function posOf(item: u32): u32 {
-  return (item & TIMER_HOLD) != 0 ? destXGet(item & ~TIMER_HOLD, DESTX_HEAPPOS) : routeGet(item, ROUTE_HEAPPOS);
+  return (item & TIMER_HOLD) != 0 ? destXGet(item & ITEM_SLOT, DESTX_HEAPPOS) : routeGet(item & ITEM_SLOT, ROUTE_HEAPPOS);
+}
+
+/** Parks the head while its destination is locked (rule 4), until the head is free to run or parked. */
+function settle(t: u32): void {
+  while (tableGet(t, TABLE_HEAP_LEN) != 0) {
+    let e = entryPtr(t, 0);
+    let item = load<u32>(e, 8);
+    if ((item & TIMER_PARKED) != 0) return;
+    let l = destGet(itemDest(item), DEST_LOCK);
+    if (l == LOCK_NONE) return;
+    store<u32>(e, item | TIMER_PARKED, 8);
+    lockParkedAdd(<usize>l, 1);
+    down(t, 0);
+  }
+}
+
+/** True if the head is an entry that may run (the heap is not empty and its head is not parked). */
+function headFree(t: u32): bool {
+  settle(t);
+  return tableGet(t, TABLE_HEAP_LEN) != 0 && (load<u32>(entryPtr(t, 0), 8) & TIMER_PARKED) == 0;
+}
+
+/** Un-parks the entry at heap position pos (NIL: none) if it is parked. */
+function unpark(t: u32, pos: u32): void {
+  if (pos == NIL) return;
+  let e = entryPtr(t, pos);
+  let item = load<u32>(e, 8);
+  if ((item & TIMER_PARKED) == 0) return;
+  store<u32>(e, item & ~TIMER_PARKED, 8);
+  up(t, pos);
+}
+
+/**
+ * The last lock on destination d went (locks.ts, before its record is freed): its parked entries — its
+ * routes' expiries and its hold end — take their deadlines back (O(routes of d × log n)).
+ */
+export function timerUnparkDest(d: u32): void {
+  let t = destGet(d, DEST_TABLE);
+  let l = destGet(d, DEST_LOCK);
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+    let pos = routeGet(r, ROUTE_HEAPPOS);
+    if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) { unpark(t, pos); lockParkedAdd(<usize>l, -1); }
+  }
+  let pos = destXGet(d, DESTX_HEAPPOS);
+  if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) { unpark(t, pos); lockParkedAdd(<usize>l, -1); }
+}
+
+/** Parked entries of destination d (debug: they must equal its lock record's count). */
+export function timerParkedOf(d: u32): u32 {
+  let t = destGet(d, DEST_TABLE), n: u32 = 0;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+    let pos = routeGet(r, ROUTE_HEAPPOS);
+    if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) n++;
+  }
+  let pos = destXGet(d, DESTX_HEAPPOS);
+  if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) n++;
+  return n;
+}
+
+/** Debug: every entry of table t knows its position, and a parked one's destination is locked. */
+export function timerCheck(t: u32): bool {
+  for (let i: u32 = 0, n = tableGet(t, TABLE_HEAP_LEN); i < n; i++) {
+    let item = load<u32>(entryPtr(t, i), 8);
+    if (posOf(item & ~TIMER_PARKED) != i) return false;
+    if ((item & TIMER_PARKED) != 0 && destGet(itemDest(item), DEST_LOCK) == LOCK_NONE) return false;
+  }
+  return true;
 }
 
 /** Arms or re-arms item's deadline (caller reserved room). */
@@ -105,6 +188,7 @@ export function timerSet(t: u32, item: u32, deadline: f64, order: u32): void {
 export function timerClear(t: u32, item: u32): void {
   let pos = posOf(item);
   if (pos == NIL) return;
+  if ((load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) lockParkedAdd(<usize>destGet(itemDest(item), DEST_LOCK), -1);
   let last = tableGet(t, TABLE_HEAP_LEN) - 1;
   if (pos != last) swap(t, pos, last);
   tableSet(t, TABLE_HEAP_LEN, last);
@@ -114,12 +198,12 @@ export function timerClear(t: u32, item: u32): void {
 
 /** Deadline of the earliest entry, or +Infinity. */
 export function timerNextDeadline(t: u32): f64 {
-  return tableGet(t, TABLE_HEAP_LEN) == 0 ? Infinity : load<f64>(entryPtr(t, 0));
+  return headFree(t) ? load<f64>(entryPtr(t, 0)) : Infinity;
 }
 
-/** The earliest item (slot | TIMER_HOLD), or NIL when the heap is empty. */
+/** The earliest item (slot | TIMER_HOLD) not parked, or NIL when there is none. */
 export function timerHead(t: u32): u32 {
-  return tableGet(t, TABLE_HEAP_LEN) == 0 ? NIL : load<u32>(entryPtr(t, 0), 8);
+  return headFree(t) ? load<u32>(entryPtr(t, 0), 8) : NIL;
 }
 
 /** The creation order of the earliest entry (only meaningful when timerHead is not NIL). */
@@ -127,15 +211,15 @@ export function timerHeadOrder(t: u32): u32 {
   return load<u32>(entryPtr(t, 0), 12);
 }
 
-/** The earliest item if due at `now` (it stays armed), else NIL. */
+/** The earliest item not parked if due at `now` (it stays armed), else NIL. */
 export function timerPeekDue(t: u32, now: f64): u32 {
-  if (tableGet(t, TABLE_HEAP_LEN) == 0 || load<f64>(entryPtr(t, 0)) > now) return NIL;
+  if (!headFree(t) || load<f64>(entryPtr(t, 0)) > now) return NIL;
   return load<u32>(entryPtr(t, 0), 8);
 }
 
-/** The earliest item if due at `now` (it is removed), else NIL. */
+/** The earliest item not parked if due at `now` (it is removed), else NIL. */
 export function timerPopDue(t: u32, now: f64): u32 {
-  if (tableGet(t, TABLE_HEAP_LEN) == 0 || load<f64>(entryPtr(t, 0)) > now) return NIL;
+  if (!headFree(t) || load<f64>(entryPtr(t, 0)) > now) return NIL;
   let item = load<u32>(entryPtr(t, 0), 8);
   timerClear(t, item);
   return item;

@@ -166,6 +166,14 @@ export function parsePrefixInto(s: string, family: 0 | Family, out: Uint32Array,
 /** The family found by the last successful parsePrefixInto call. */
 export const parsedFamily: { value: Family } = { value: 4 };
 
+/**
+ * True if IPv6 words at `off` with prefix length `len` lie inside ::ffff:0:0/96 with len ≥ 96: an
+ * IPv4-mapped address or prefix, which Rtm.lookup / supernets / subnets (and the CLI) ask of the IPv4 table.
+ */
+export function isIPv4Mapped(words: ArrayLike<number>, off: number, len: number): boolean {
+  return len >= 96 && words[off] === 0 && words[off + 1] === 0 && words[off + 2] === 0xffff;
+}
+
 /** Formats a host-order u32 as dotted-quad text. */
 export function formatIPv4(v: number): string {
   return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;

@@ -7,7 +7,7 @@ import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check, fmt } from './errors.js';
-import { Family, formatPrefix, parseIPv4, parsePrefixInto, parsedFamily } from './address.js';
+import { Family, formatPrefix, isIPv4Mapped, parseIPv4, parsePrefixInto, parsedFamily } from './address.js';
 import { Clock, RealClock, isDrivableClock } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
 import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle, BestRouteListener, AddressFamilyName } from './types.js';
@@ -247,7 +247,7 @@ export class Rtm {
     const len = typeof address === 'string' ? parsePrefixInto(address, 0, w, 0) : -1;
     if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `not an IPv4 or IPv6 address or prefix: ${fmt(address)}`);
     if (parsedFamily.value === 4) return [this.ipv4, address as string];
-    if (len >= 96 && w[0] === 0 && w[1] === 0 && w[2] === 0xffff) return [this.ipv4, formatPrefix(4, w, 3, len - 96)];
+    if (isIPv4Mapped(w, 0, len)) return [this.ipv4, formatPrefix(4, w, 3, len - 96)];
     return [this.ipv6, address as string];
   }
 

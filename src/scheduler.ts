@@ -1,11 +1,11 @@
 // The scheduler of one RTM instance (spec §1.8, §1.9, §7.6, §7.7, §11.6; API.md §2). Events are never
 // delivered inside the call that caused them: they queue here and run from a microtask (real clock),
 // runPending(), or a VirtualClock advance. Deadlines live in the core's heaps (one per table); due ones
-// are popped in time order and handed to src/rtmv2/timers.ts, each followed by the callbacks it caused;
-// expiries and hold ends that hit a locked destination wait here until the lock is gone (spec §7.10
-// rule 4). With the real clock one unref'd setTimeout covers the earliest deadline; a full memory there
-// (ERROR_NOT_ENOUGH_MEMORY, the entry stays armed) is retried RETRY_MS later, never thrown. Allocates one
-// object per queued callback and per waiting hold end, nothing per armed timer.
+// are taken in time order and handed to src/rtmv2/timers.ts, each followed by the callbacks it caused.
+// Expiries and hold ends of a locked destination wait in the core (spec §7.10 rule 4): the heaps never
+// report them until the last lock goes. With the real clock one unref'd setTimeout covers the earliest
+// deadline; a full memory there (ERROR_NOT_ENOUGH_MEMORY, the entry stays armed) is retried RETRY_MS
+// later, never thrown. Allocates one object per queued callback, nothing per armed timer.
 import { RtmError, RtmInternalError, STATUS, check } from './errors.js';
 import { type ClockListener, isDrivableClock } from './clock.js';
 import type { CoreExports } from './port/core.js';
@@ -13,7 +13,7 @@ import { readResult } from './port/records.js';
 import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
 import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
 import { drainSignals } from './rtmv2/notify.js';
-import { EXPIRY_LOCKED, destLocked, expireRoute, holdEnd, routeLocked } from './rtmv2/timers.js';
+import { expireRoute, holdEnd } from './rtmv2/timers.js';
 
 /** With the real clock: how long (ms) the timer waits before it retries work a full memory refused. */
 export const RETRY_MS = 100;
@@ -28,10 +28,6 @@ export class Scheduler implements SchedulerPort {
   private readonly pending: PendingEvent[] = [];
   private flushScheduled = false;
   private signalGlobal: WebAssembly.Global | undefined;
-  /** Route slots whose expiry waits for their destination's lock. */
-  private readonly deferred: number[] = [];
-  /** Hold ends (table, destination slot) that wait for the destination's lock, or for memory. */
-  private readonly deferredHolds: { t: number; d: number }[] = [];
   /** With the real clock: no timer fires before this time (a full memory refused the last run). */
   private retryAt = -Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -103,34 +99,16 @@ export class Scheduler implements SchedulerPort {
   /** Delivers everything due now, synchronously; returns how many callbacks ran. */
   runPending(): number { return this.runDue(this.inst.clock.now()); }
 
-  /** Earliest time with timer work (waiting expiries whose lock is gone count as due now). */
+  /** Earliest time with timer work (the core leaves out entries of locked destinations). */
   private nextDue(): number {
     let due = Infinity;
     for (const t of this.inst.coreTables) due = Math.min(due, this.x.timerNext(t.t));
-    if (this.deferred.some((r) => !routeLocked(this.inst, r)) || this.deferredHolds.some((h) => !destLocked(this.inst, h.d))) {
-      due = Math.min(due, this.inst.clock.now());
-    }
     return due;
   }
 
   /** Runs every timer entry due at `now` in order, each followed by the callbacks it caused. */
   private runDue(now: number): number {
     let ran = this.deliver();
-    // expiries that waited for a lock
-    for (let i = 0; i < this.deferred.length;) {
-      const r = this.deferred[i];
-      if (routeLocked(this.inst, r)) { i++; continue; }
-      this.deferred.splice(i, 1);
-      ran += this.expire(r);
-      ran += this.deliver();
-    }
-    // hold ends that waited for a lock (one refused by a full memory stays and the error goes up)
-    for (let i = 0; i < this.deferredHolds.length;) {
-      const { t, d } = this.deferredHolds[i];
-      if (!holdEnd(this.inst, t, d)) { i++; continue; }
-      this.deferredHolds.splice(i, 1);
-      ran += this.deliver();
-    }
     for (;;) {
       let best = -1, at = Infinity;
       for (const t of this.inst.coreTables) {
@@ -138,26 +116,20 @@ export class Scheduler implements SchedulerPort {
         if (n < at || (n === at && best >= 0 && this.headFirst(t.t, best))) { at = n; best = t.t; }
       }
       if (best < 0 || at > now) break;
-      const s = this.x.timerPop(best, now);
-      if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
-      check(s, 'scheduler');
-      const slot = readResult(this.inst.core, 0), hold = readResult(this.inst.core, 1) === 1;
-      if (hold) this.endHold(best, slot);
-      else ran += this.expire(slot);
+      check(this.x.timerHeadX(best), 'scheduler');
+      if (readResult(this.inst.core, 0) === 1) {
+        // a hold end: the core clears its entry when it ends (a full memory leaves it armed and goes up)
+        holdEnd(this.inst, best, readResult(this.inst.core, 2));
+      } else {
+        const s = this.x.timerPop(best, now);
+        if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
+        check(s, 'scheduler');
+        ran += expireRoute(this.inst, readResult(this.inst.core, 0));
+      }
       ran += this.deliver();
     }
     this.armTimers();
     return ran;
-  }
-
-  /** A popped hold end: run now, or kept for later if a lock defers it or a full memory refuses it. */
-  private endHold(t: number, d: number): void {
-    let done = false;
-    try {
-      done = holdEnd(this.inst, t, d);
-    } finally {
-      if (!done && !this.deferredHolds.some((h) => h.t === t && h.d === d)) this.deferredHolds.push({ t, d });
-    }
   }
 
   /**
@@ -172,13 +144,6 @@ export class Scheduler implements SchedulerPort {
     if (this.x.timerHeadX(b) !== 0) return true;
     const kindB = readResult(c, 0), orderB = readResult(c, 1);
     return kindA !== kindB ? kindA < kindB : kindA === 0 && orderA < orderB;
-  }
-
-  private expire(r: number): number {
-    const n = expireRoute(this.inst, r);
-    if (n !== EXPIRY_LOCKED) return n;
-    this.deferred.push(r);
-    return 0;
   }
 
   /** With the real clock: one unref'd timer for the earliest deadline of the instance. */
@@ -202,7 +167,7 @@ export class Scheduler implements SchedulerPort {
       } catch (e) {
         if (e instanceof RtmInternalError) return;                 // the core is poisoned: the next call reports it
         if (!(e instanceof RtmError) || e.status !== STATUS.ERROR_NOT_ENOUGH_MEMORY) throw e;   // a callback's own error
-        // the refused entry stays armed (or waits in deferredHolds): try again a little later
+        // the refused entry stays armed: try again a little later
         this.retryAt = this.inst.clock.now() + RETRY_MS;
         this.armTimers();
       }
@@ -213,8 +178,6 @@ export class Scheduler implements SchedulerPort {
   /** The instance closed: nothing more is delivered. */
   close(): void {
     this.pending.length = 0;
-    this.deferred.length = 0;
-    this.deferredHolds.length = 0;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;

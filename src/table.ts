@@ -7,7 +7,7 @@
 import type { Core } from './port/core.js';
 import type { CoreTable } from './coretable.js';
 import { RtmError, check, fmt } from './errors.js';
-import { type Family, formatPrefix, parsePrefixInto } from './address.js';
+import { type Family, formatIPv4, formatIPv6, formatPrefix, parsePrefixInto } from './address.js';
 import type { Layout } from './layout.js';
 import type { EntityHandle, RouteHandle } from './types.js';
 import { Publisher, type FibSnapshot } from './fib/publisher.js';
@@ -300,14 +300,30 @@ export class Table {
     return this.core.destPrefix(destId);
   }
 
-  /** The best route of destination `destId` in `view` as a RouteSummary (allocates), or undefined. */
+  /**
+   * The best route of destination `destId` in `view` as a RouteSummary (allocates), or undefined. One
+   * crossing: the core writes the summary record (REC_SUM_*, next-hop keys included) at IO_OUT.
+   */
   bestRouteSummary(destId: number, view: number): RouteSummary | undefined {
     destIdArg(destId, view, 'bestRouteSummary');
-    const c = this.ctx.core;
-    check(c.x.destInfoX(this.t, destId, 0, 1 << view), 'lookup');
-    const r = c.u32()[c.io + c.IO_OUT + 2];
-    if (r === c.NIL) return undefined;
-    return routeSummaryOf(c, this.ctx.layout, this.family, r, this.ctx.routeEsi);
+    const c = this.ctx.core, L = this.ctx.layout;
+    check(c.x.bestSummaryR(this.t, destId, view), 'lookup');
+    const f = c.f64(), at = (c.io + c.IO_OUT) / 2;
+    const route = f[at + L.REC_SUM_ROUTE];
+    if (route === 0) return undefined;
+    const n = f[at + L.REC_SUM_NHOPS], v4 = this.family === 4, u = c.u32();
+    const nextHops: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const w = at + L.REC_SUM_HOPS + i * L.REC_SUM_HOP_WORDS, len = f[w + 2];
+      // a full-length address prints without its length ('10.0.0.1'), a prefix next hop as 'addr/len'
+      if (len === (v4 ? 32 : 128)) nextHops.push(v4 ? formatIPv4(u[2 * w] >>> 0) : formatIPv6(u, 2 * w));
+      else nextHops.push(formatPrefix(this.family, u, 2 * w, len));
+    }
+    return {
+      handle: route as RouteHandle, owner: f[at + L.REC_SUM_OWNER] as EntityHandle, protocolId: f[at + L.REC_SUM_PROTOCOL],
+      preference: f[at + L.REC_SUM_PREF], metric: f[at + L.REC_SUM_METRIC], nextHops,
+      entitySpecificInfo: this.ctx.routeEsi?.[f[at + L.REC_SUM_SLOT]] ?? null,
+    };
   }
 
   /**

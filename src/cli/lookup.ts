@@ -4,7 +4,7 @@
 // the table is loaded (a bad one is a usage error); a bad stdin line is reported, the rest answered,
 // and the exit status is 1.
 import { createInterface } from 'node:readline';
-import { parsePrefixInto, parsedFamily, type Family } from '../address.js';
+import { isIPv4Mapped, parsePrefixInto, parsedFamily, type Family } from '../address.js';
 import { COMMON_OPTIONS_HELP, TABLE_OPTIONS, TABLE_OPTIONS_HELP, UsageError, stringValue, tableOptions, viewOption } from './args.js';
 import type { Command, Context } from './command.js';
 import { breathe } from './interrupt.js';
@@ -41,11 +41,13 @@ export function addressFamily(text: string): Family | undefined {
   return parsePrefixInto(text, 0, scratch, 0) < 0 ? undefined : parsedFamily.value;
 }
 
-/** Looks one address up. */
+/** Looks one address up (the family reported is that of the table asked). */
 export function lookupOne(t: LoadedTable, address: string, view: 0 | 1): LookupResultJson {
-  const family = addressFamily(address);
+  let family = addressFamily(address);
   if (family === undefined) return { address, family: null, match: null, error: 'not an IPv4 or IPv6 address or prefix' };
-  const r = (family === 4 ? t.rtm.ipv4 : t.rtm.ipv6).lookup(address, view);
+  // Rtm.lookup picks the table: an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is asked of the IPv4 table
+  const r = t.rtm.lookup(address, view);
+  if (family === 6 && isIPv4Mapped(scratch, 0, parsePrefixInto(address, 0, scratch, 0))) family = 4;
   return {
     address, family: family === 4 ? 'ipv4' : 'ipv6',
     match: r === undefined ? null : { prefix: r.prefix, destId: r.destId, route: r.route ? routeJson(t, r.route) : null },
@@ -92,7 +94,8 @@ export const lookupCommand: Command = {
 
 Looks each address up in a table: the most specific destination with a live route in the view,
 its best route (owner entity and protocol, preference, metric) and next hops. An ADDR may also be a
-prefix (the most specific destination covering it). Without ADDR arguments, addresses are read from
+prefix (the most specific destination covering it). An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is
+looked up in the IPv4 table, as rtm.lookup does. Without ADDR arguments, addresses are read from
 stdin, one per line (its first word; blank lines and lines starting with '#' are skipped).
 Unmatched addresses are reported as '(no match)'; that is not an error. A malformed ADDR argument
 is a usage error (status 2, before anything is loaded); a malformed stdin line is reported in the

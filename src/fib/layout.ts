@@ -11,6 +11,7 @@
 // │ 8..15 descriptor of generation 0 │ 16..23 descriptor of generation 1 │ 24..31 —                       │
 // ├── generation descriptor: GEN_WORDS = 8 (at HDR_GEN + 8 × g) ────────────────────────────────────────────┤
 // │ 0 kind: KIND_STRIDE │ 1 level-1 word offset │ 2 chunk base word offset │ 3 chunk slots │ 4..6 — │ 7 region │
+// │ 0 kind: KIND_FIB6 │ 1 level-1 word offset │ 2 page table word offset │ 3 page slots │ 4..6 — │ 7 region   │
 // │ 0 kind: KIND_RANGES │ 1 segments n │ 2 index word offset │ 3 keys word offset │ 4 destIds word offset  │
 // │                     │ 5 index bits b │ 6 key words per segment k (1 | 4) │ 7 region (word offset)       │
 // └── regions follow the header; a generation's region is rewritten only while WRITING selects it ───────┘
@@ -19,7 +20,14 @@
 // │ level 1: 65,536 entries by address bits 31..16 │ chunk slot s: 256 entries at chunk base + 256 s       │
 // │ entry ≥ 0: a leaf, (destId + 1) | prefix length << 25 (0 = no route); entry < 0: child slot | 1 << 31 │
 // └── bits 15..8 index a level-2 chunk, bits 7..0 a level-3 chunk (a copy of the core's, never moved) ──────┘
-// ╒══ KIND_RANGES (IPv6; IPv4 tables without a structure): the answer as ascending segments ══════════════╕
+// ╒══ KIND_FIB6 (IPv6 tables with a forwarding structure: a copy of assembly/fib6.ts's pages) ════════════╕
+// │ page table: PT_ENTRIES words by core page number (byte address >> 16): the word offset of the page's  │
+// │ copy (0 = none) │ page slot s: 16,384 words at page table + PT_ENTRIES + 16,384 s; level 1 = slots 0-3 │
+// │ entry ≥ 0: a leaf, destId + 1 (0 = no route); entry < 0: CHILD | node byte address >> 3, the node at  │
+// │ word PT[(e & 0x7fffffff) >>> 13] + ((e & 0x1fff) << 1): 8 words of run-start bitmap (4 × u64, low     │
+// │ word first), 1 word of run counts before each u64 (bytes 1..3), then the runs (fib6.ts encode)       │
+// └── level 1 by address bits 127..112, then one node per address byte from byte 2 (the core's own) ──────┘
+// ╒══ KIND_RANGES (tables without a structure, either family): the answer as ascending segments ═════════╕
 // │ index: 2^b + 1 entries; entry i = the last segment starting at or before the address whose top b bits │
 // │ are i (the rest 0); entry 2^b = n - 1 │ keys: n × k words, the first address of each segment, each    │
 // │ word XOR 0x80000000 (signed order = unsigned order) │ destIds: n words (-1 = no route)                 │
@@ -49,6 +57,12 @@ export const G_REGION = 7;
 export const KIND_NONE = 0;
 export const KIND_STRIDE = 1;
 export const KIND_RANGES = 2;
+export const KIND_FIB6 = 3;
+/** KIND_FIB6: the descriptor's page table word offset (G_L1 and G_SLOTS as KIND_STRIDE). */
+export const G_PT = 2;
+/** KIND_FIB6: page table entries (a 4 GiB linear memory) and words per 64 KiB page slot. */
+export const PT_ENTRIES = 65536;
+export const PAGE_WORDS = 16384;
 export const L1_ENTRIES = 65536;
 export const CHUNK_ENTRIES = 256;
 export const LEAF_SLOT_MASK = 0x1ffffff;
@@ -60,6 +74,6 @@ export const PASS = 4096;
 export const SNAPSHOT_LAYOUT = {
   SNAP_MAGIC, SNAP_FORMAT, HDR_WORDS, HDR_MAGIC, HDR_FORMAT, HDR_FAMILY, HDR_VERSION, HDR_WRITING, HDR_GEN, GEN_WORDS,
   G_KIND, G_L1, G_CHUNKS, G_SLOTS, G_N, G_INDEX, G_KEYS, G_DESTS, G_IBITS, G_KWORDS, G_REGION, KIND_NONE,
-  KIND_STRIDE, KIND_RANGES, L1_ENTRIES, CHUNK_ENTRIES, LEAF_SLOT_MASK, KEY_BIAS, PASS,
+  KIND_STRIDE, KIND_RANGES, KIND_FIB6, G_PT, PT_ENTRIES, PAGE_WORDS, L1_ENTRIES, CHUNK_ENTRIES, LEAF_SLOT_MASK, KEY_BIAS, PASS,
 } as const;
 export type SnapshotLayout = typeof SNAPSHOT_LAYOUT;

@@ -5,7 +5,10 @@
 //    version by copying the 1 KiB blocks the core marked dirty in the last two publish intervals
 //    (assembly/snapshot.ts), child pointers translated to chunk slots shared by both generations; a
 //    structure built or freed, an overflowing dirty list or a full generation region copies it all.
-//  - IPv6 tables and small IPv4 tables: the core serialises the answer as ranges, rebuilt at each publish.
+//  - IPv6 tables with a forwarding structure (assembly/fib6.ts): the same with its 64 KiB pages — the
+//    first publish of a generation copies every page, later ones the 1 KiB blocks the core marked dirty;
+//    a page table per generation maps the core's page numbers (child pointers stay the core's) to copies.
+//  - Tables without a structure (small ones): the core serialises the answer as ranges, rebuilt each time.
 // Regions of the buffer are kept by a first-fit free list; the buffer grows (never shrinks) as needed.
 // Allocates: the buffer and its growth, a staging array for ranges, the dirty-block set of a publish.
 import type { Core } from '../port/core.js';
@@ -26,10 +29,12 @@ export interface FibSnapshot {
 
 /** How a publish brought its generation up to date. */
 export interface PublishInfo {
-  /** 'blocks': changed 1 KiB blocks of the IPv4 structure copied; 'full': the whole structure; 'ranges': rebuilt. */
+  /** 'blocks': changed 1 KiB blocks of the structure copied; 'full': the whole structure; 'ranges': rebuilt. */
   mode: 'blocks' | 'full' | 'ranges' | 'none';
-  /** Blocks (blocks, full) or segments (ranges) written. */
+  /** Blocks (blocks, full: 1 KiB each) or segments (ranges) written. */
   units: number;
+  /** Bytes written into the snapshot's generation (the copy; a page table cleared or ranges index included). */
+  bytes: number;
 }
 
 /** Most the buffer may grow to (its address space is reserved, not committed, by the runtime). */
@@ -47,7 +52,7 @@ function newGrowableShared(bytes: number, o: { maxByteLength: number }): Growabl
 }
 
 class Snapshot implements FibSnapshot {
-  lastPublish: PublishInfo = { mode: 'none', units: 0 };
+  lastPublish: PublishInfo = { mode: 'none', units: 0, bytes: 0 };
   constructor(readonly buffer: SharedArrayBuffer, readonly family: 4 | 6, private readonly h: Int32Array) {}
   get version(): number { return Atomics.load(this.h, L.HDR_VERSION); }
 }
@@ -67,7 +72,8 @@ export class Publisher {
   private top = L.HDR_WORDS;
   private free: Region[] = [];
   private readonly region: (Region | undefined)[] = [undefined, undefined];
-  // 16-8-8 state: chunk slots by core block (address >> 10), shared by both generations
+  // 16-8-8 state: chunk slots by core block (address >> 10), shared by both generations; IPv6 (fib6):
+  // page slots by core page (address >> 16), likewise
   private slotOf = new Map<number, number>();
   private slots = 0;
   private readonly needsFull = [true, true];
@@ -109,10 +115,11 @@ export class Publisher {
     const nv = (v + 1) | 0, g = nv & 1;
     Atomics.store(h, L.HDR_WRITING, nv);        // readers of generation g (version v - 1) answer again
     const c = this.core;
-    const fib = this.family === 4 ? c.x.snapFibX(this.t) >>> 0 : 0;
+    const fib = (this.family === 4 ? c.x.snapFibX(this.t) : c.x.snapFib6X(this.t)) >>> 0;
     try {
-      if (fib !== 0) this.publishStride(g, fib);
-      else this.publishRanges(g);
+      if (fib === 0) this.publishRanges(g);
+      else if (this.family === 4) this.publishStride(g, fib);
+      else this.publishFib6(g, fib);
     } catch (e) {
       // readers stay on version v (WRITING = v + 1 leaves it alone); the dirty marks taken are lost, so
       // both generations are copied whole next time
@@ -168,8 +175,11 @@ export class Publisher {
     return r;
   }
 
-  // ── IPv4: a copy of the core's 16-8-8 structure ────────────────────────────────────────────────────
-  private publishStride(g: number, fib: number): void {
+  /**
+   * The core's dirty marks since the last take (block numbers), and whether the whole structure at fib
+   * must be copied (not watched, a new structure, or marks lost); a full copy forgets the slots.
+   */
+  private takeDirty(fib: number): Set<number> {
     const c = this.core, t = this.t;
     if (!this.watched) this.watched = c.x.snapWatchX(t) === 0;
     let full = !this.watched || fib !== this.fibAddr;
@@ -191,15 +201,22 @@ export class Publisher {
       this.fibAddr = fib;
       this.prevDirty.clear();
     }
+    return dirty;
+  }
+
+  // ── IPv4: a copy of the core's 16-8-8 structure ────────────────────────────────────────────────────
+  private publishStride(g: number, fib: number): void {
+    const dirty = this.takeDirty(fib);
     const hg = L.HDR_GEN + g * L.GEN_WORDS;
     let done = false;
     if (!this.needsFull[g] && this.h[hg + L.G_KIND] === L.KIND_STRIDE) {
       done = this.copyBlocks(g, this.prevDirty) && this.copyBlocks(g, dirty);
-      this.snapshot.lastPublish = { mode: 'blocks', units: this.prevDirty.size + dirty.size };
+      const units = this.prevDirty.size + dirty.size;
+      this.snapshot.lastPublish = { mode: 'blocks', units, bytes: units * 1024 };
     }
     if (!done) {
       this.copyAll(g);
-      this.snapshot.lastPublish = { mode: 'full', units: this.slots + 256 };
+      this.snapshot.lastPublish = { mode: 'full', units: this.slots + 256, bytes: (this.slots + 256) * 1024 };
     }
     this.needsFull[g] = false;
     this.prevDirty = dirty;
@@ -278,7 +295,80 @@ export class Publisher {
     h[hg + L.G_REGION] = this.region[g]!.off;
   }
 
-  // ── ranges: IPv6, and IPv4 tables without a structure ─────────────────────────────────────────────
+  // ── IPv6: a copy of the core's fib6 pages ──────────────────────────────────────────────────────────
+  private publishFib6(g: number, fib: number): void {
+    const dirty = this.takeDirty(fib);
+    const hg = L.HDR_GEN + g * L.GEN_WORDS;
+    let done = false;
+    if (!this.needsFull[g] && this.h[hg + L.G_KIND] === L.KIND_FIB6) {
+      done = this.copyBlocks6(g, this.prevDirty) && this.copyBlocks6(g, dirty);
+      const units = this.prevDirty.size + dirty.size;
+      this.snapshot.lastPublish = { mode: 'blocks', units, bytes: units * 1024 };
+    }
+    if (!done) {
+      const pages = this.copyAll6(g, fib);
+      this.snapshot.lastPublish = { mode: 'full', units: pages * 64, bytes: pages * 65536 + L.PT_ENTRIES * 4 };
+    }
+    this.needsFull[g] = false;
+    this.prevDirty = dirty;
+  }
+
+  /** Copies the given core blocks (1 KiB) into their pages' slots in generation g; false when a new page does not fit. */
+  private copyBlocks6(g: number, blocks: Set<number>): boolean {
+    const r = this.region[g]!, pt = r.off, sb = pt + L.PT_ENTRIES;
+    const cap = Math.floor((r.words - L.PT_ENTRIES) / L.PAGE_WORDS);
+    const bw = this.blockWords, perPage = L.PAGE_WORDS / bw;
+    const src = this.core.i32(), s = this.s;
+    for (const b of blocks) {
+      const page = Math.floor(b / perPage), sl = this.slot(page);
+      if (sl >= cap) return false;
+      const dst = sb + sl * L.PAGE_WORDS, w = b * bw;
+      s[pt + page] = dst;                            // a page new to the structure (idempotent otherwise)
+      s.set(src.subarray(w, w + bw), dst + (b % perPage) * bw);
+    }
+    return true;
+  }
+
+  /** Copies every page of the structure at fib into generation g (room for more pages); returns the pages. */
+  private copyAll6(g: number, fib: number): number {
+    const c = this.core, t = this.t;
+    const pages: number[] = [];
+    for (;;) {
+      check(c.x.fib6PagesX(t, pages.length, c.k.SNAP_SEG_MAX * c.k.SNAP_SEG_WORDS), 'publish');
+      const n = c.res(0), base = c.io + c.IO_OUT, u = c.i32();
+      for (let i = 0; i < n; i++) pages.push((u[base + i] >>> 0) / 65536);
+      if (c.res(1) === 1) break;
+    }
+    if (pages[0] !== fib / 65536) throw new RtmError('ERROR_INVALID_DATA', 'publish', 'the IPv6 structure\'s pages do not start at its level 1');
+    for (const p of pages) this.slot(p);
+    const l1Slot = this.slot(pages[0]);
+    for (let k = 1; k < 4; k++) {
+      if (this.slot(pages[k]) !== l1Slot + k) throw new RtmError('ERROR_INVALID_DATA', 'publish', 'level 1 of the IPv6 structure is not in consecutive slots');
+    }
+    // room for an eighth more pages (the arena reuses freed nodes first), so that incremental publishes
+    // rarely outgrow the region
+    const cap = this.slots + Math.ceil(this.slots / 8) + 4;
+    const hg = L.HDR_GEN + g * L.GEN_WORDS;
+    this.h[hg + L.G_KIND] = L.KIND_NONE;
+    const r = this.regionFor(g, L.PT_ENTRIES + (this.slots + 2) * L.PAGE_WORDS, L.PT_ENTRIES + cap * L.PAGE_WORDS);
+    const pt = r.off, sb = pt + L.PT_ENTRIES, capNow = Math.floor((r.words - L.PT_ENTRIES) / L.PAGE_WORDS);
+    const s = this.s, src = c.i32();
+    s.fill(0, pt, sb);
+    for (const p of pages) {
+      const dst = sb + this.slot(p) * L.PAGE_WORDS, w = p * L.PAGE_WORDS;
+      s[pt + p] = dst;
+      s.set(src.subarray(w, w + L.PAGE_WORDS), dst);
+    }
+    const h = this.h;
+    h[hg + L.G_L1] = sb + l1Slot * L.PAGE_WORDS;
+    h[hg + L.G_PT] = pt;
+    h[hg + L.G_SLOTS] = capNow;
+    h[hg + L.G_REGION] = r.off;
+    h[hg + L.G_KIND] = L.KIND_FIB6;
+    return pages.length;
+  }
+
+  // ── ranges: tables without a structure (either family) ─────────────────────────────────────────────
   private publishRanges(g: number): void {
     const c = this.core, t = this.t;
     if (this.watched || this.slots !== 0) {    // an IPv4 table whose structure went away
@@ -343,6 +433,6 @@ export class Publisher {
     h[hg + L.G_KWORDS] = kw;
     h[hg + L.G_REGION] = r.off;
     h[hg + L.G_KIND] = L.KIND_RANGES;
-    this.snapshot.lastPublish = { mode: 'ranges', units: n };
+    this.snapshot.lastPublish = { mode: 'ranges', units: n, bytes: words * 4 };
   }
 }

@@ -3,8 +3,10 @@
 // (src/pool/) runs the very same code in its workers from defineReader's source text. A lookup reads
 // VERSION, answers from that generation with plain loads, then checks WRITING (seqlock): if the writer
 // has begun rewriting that generation meanwhile, it answers again. Costs: IPv4 16-8-8 two or three
-// dependent loads; ranges one index load and a binary search in one bucket; two Atomics loads per single
-// lookup or per PASS addresses of a batch. Allocates only when the snapshot grows (a new view) or on attach.
+// dependent loads; IPv6 (fib6 copy) level 1, then per address byte a page-table load, two popcounts and
+// a run load (a /48: four nodes); ranges one index load and a binary search in one bucket; two Atomics
+// loads per single lookup or per PASS addresses of a batch. Allocates only when the snapshot grows (a new
+// view) or on attach.
 import { RtmError, type StatusName } from '../errors.js';
 import { SNAPSHOT_LAYOUT, type SnapshotLayout } from './layout.js';
 
@@ -34,7 +36,15 @@ export interface SnapshotReaderClass { new (buffer: SharedArrayBuffer): Snapshot
  */
 export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass {
   const VERSION = L.HDR_VERSION, WRITING = L.HDR_WRITING, HDR_GEN = L.HDR_GEN, GEN_WORDS = L.GEN_WORDS;
-  const STRIDE = L.KIND_STRIDE, RANGES = L.KIND_RANGES, MASK = L.LEAF_SLOT_MASK, BIAS = L.KEY_BIAS, PASS = L.PASS;
+  const STRIDE = L.KIND_STRIDE, RANGES = L.KIND_RANGES, FIB6 = L.KIND_FIB6, MASK = L.LEAF_SLOT_MASK, BIAS = L.KEY_BIAS, PASS = L.PASS;
+
+  /** Set bits of a 32-bit word. */
+  function pop(x: number): number {
+    x = x - ((x >>> 1) & 0x55555555);
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    x = (x + (x >>> 4)) & 0x0f0f0f0f;
+    return Math.imul(x, 0x01010101) >>> 24;
+  }
 
   class Reader implements SnapshotReader {
     readonly buffer: SharedArrayBuffer;
@@ -46,6 +56,7 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
     private kind = 0;
     private l1 = 0;
     private cb = 0;
+    private pt = 0;
     private n = 0;
     private ix = 0;
     private ks = 0;
@@ -80,6 +91,9 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
       if (this.kind === STRIDE) {
         this.l1 = h[g + L.G_L1];
         this.cb = h[g + L.G_CHUNKS];
+      } else if (this.kind === FIB6) {
+        this.l1 = h[g + L.G_L1];
+        this.pt = h[g + L.G_PT];
       } else {
         this.n = h[g + L.G_N];
         this.ix = h[g + L.G_INDEX];
@@ -99,6 +113,27 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
         if (e < 0) e = s[cb + ((e & 0x7fffffff) << 8) + (a & 255)];
       }
       return ((e & MASK) - 1) | 0;
+    }
+
+    /**
+     * fib6 copy: the destId of the IPv6 address a0..a3 (words, most significant first). A node's entry
+     * for address byte idx is its run number popcount(bitmap bits 0..idx) - 1 plus the counts before its
+     * u64 (fib6.ts entryAt). At most 14 nodes (a torn read may loop: bounded, then answered again).
+     */
+    private walk6(a0: number, a1: number, a2: number, a3: number): number {
+      let e = this.s[this.l1 + (a0 >>> 16)];
+      for (let j = 2; e < 0 && j < 16; j++) e = this.step6(e, j < 4 ? a0 : j < 8 ? a1 : j < 12 ? a2 : a3, j);
+      return e < 0 ? -1 : (e - 1) | 0;
+    }
+
+    /** fib6 copy: the entry below child entry e for byte j of the address (w: the address word holding it). */
+    private step6(e: number, w: number, j: number): number {
+      const s = this.s;
+      const idx = (w >>> (24 - ((j & 3) << 3))) & 255;
+      const q = e & 0x7fffffff, nb = s[this.pt + (q >>> 13)] + ((q & 0x1fff) << 1);
+      const b = idx & 63, wi = idx >>> 6, x = nb + (wi << 1);
+      const c = b < 32 ? pop(s[x] << (31 - b)) : pop(s[x]) + pop(s[x + 1] << (63 - b));
+      return s[nb + 8 + ((s[nb + 8] >>> (wi << 3)) & 255) + c];
     }
 
     /** Ranges, one key word (IPv4): the destId of a (int32 bits). */
@@ -133,6 +168,10 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
 
     private one(a: number | Uint32Array, off: number): number {
       if (this.kind === STRIDE) return this.stride(a as number);
+      if (this.kind === FIB6) {
+        const w = a as Uint32Array;
+        return this.walk6(w[off] | 0, w[off + 1] | 0, w[off + 2] | 0, w[off + 3] | 0);
+      }
       if (this.kind !== RANGES) return -1;
       if (this.kw === 1) return this.range1(a as number);
       const k = this.k6, w = a as Uint32Array;
@@ -220,6 +259,31 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
             if (e < 0) e = s[cb + ((e & 0x7fffffff) << 8) + (a & 255)];
           }
           const d = ((e & MASK) - 1) | 0;
+          out[i] = d;
+          if (d >= 0) hits++;
+        }
+      } else if (this.kind === FIB6) {
+        // four addresses go down in lockstep (as the core's fib6Batch): their node loads overlap
+        const s = this.s, l1 = this.l1;
+        for (const end4 = i + ((end - i) & ~3); i < end4; i += 4) {
+          const p0 = i * 4, p1 = p0 + 4, p2 = p0 + 8, p3 = p0 + 12;
+          let e0 = s[l1 + ((keys[p0] | 0) >>> 16)], e1 = s[l1 + ((keys[p1] | 0) >>> 16)];
+          let e2 = s[l1 + ((keys[p2] | 0) >>> 16)], e3 = s[l1 + ((keys[p3] | 0) >>> 16)];
+          for (let j = 2; (e0 | e1 | e2 | e3) < 0 && j < 16; j++) {
+            const o = j >>> 2;
+            if (e0 < 0) e0 = this.step6(e0, keys[p0 + o] | 0, j);
+            if (e1 < 0) e1 = this.step6(e1, keys[p1 + o] | 0, j);
+            if (e2 < 0) e2 = this.step6(e2, keys[p2 + o] | 0, j);
+            if (e3 < 0) e3 = this.step6(e3, keys[p3 + o] | 0, j);
+          }
+          const d0 = e0 < 0 ? -1 : (e0 - 1) | 0, d1 = e1 < 0 ? -1 : (e1 - 1) | 0;
+          const d2 = e2 < 0 ? -1 : (e2 - 1) | 0, d3 = e3 < 0 ? -1 : (e3 - 1) | 0;
+          out[i] = d0; out[i + 1] = d1; out[i + 2] = d2; out[i + 3] = d3;
+          hits += (~d0 >>> 31) + (~d1 >>> 31) + (~d2 >>> 31) + (~d3 >>> 31);
+        }
+        for (; i < end; i++) {
+          const p = i * 4;
+          const d = this.walk6(keys[p] | 0, keys[p + 1] | 0, keys[p + 2] | 0, keys[p + 3] | 0);
           out[i] = d;
           if (d >= 0) hits++;
         }

@@ -124,10 +124,6 @@ export interface CoreExports {
   routeTouch(h: number): number;
   /** assembly/rtmapi.ts: `recordPtr(kind: u32, slot: u32): usize` */
   recordPtr(kind: number, slot: number): number;
-  /** assembly/rtmapi.ts: `destSetLock(t: u32, d: u32, holder: u32): i32` */
-  destSetLock(t: number, d: number, holder: number): number;
-  /** assembly/rtmapi.ts: `nexthopSetLock(nh: f64, holder: u32): i32` */
-  nexthopSetLock(nh: number, holder: number): number;
   /** assembly/rtmapi.ts: `destPinX(t: u32, d: u32, delta: i32): i32` */
   destPinX(t: number, d: number, delta: number): number;
   /** assembly/rtmapi.ts: `nexthopListFrom(eh: f64, len: u32, ifIndex: u32, inclusive: u32, rlen: u32, max: u32): i32` */
@@ -172,6 +168,20 @@ export interface CoreExports {
   slabSetGenX(kind: number, slot: number, gen: number): number;
   /** assembly/rtmapi.ts: `entityDeregisterReserve(h: f64): i32` */
   entityDeregisterReserve(h: number): number;
+  /** assembly/locks.ts: `lockX(eh: f64, kind: u32, h: f64, exclusive: u32): i32` */
+  lockX(eh: number, kind: number, h: number, exclusive: number): number;
+  /** assembly/locks.ts: `unlockX(eh: f64, kind: u32, h: f64, exclusive: u32): i32` */
+  unlockX(eh: number, kind: number, h: number, exclusive: number): number;
+  /** assembly/locks.ts: `lockHeldX(eh: f64, kind: u32, h: f64): i32` */
+  lockHeldX(eh: number, kind: number, h: number): number;
+  /** assembly/locks.ts: `lockDropAllX(eh: f64): i32` */
+  lockDropAllX(eh: number): number;
+  /** assembly/locks.ts: `lockStat(w: u32): u32` */
+  lockStat(w: number): number;
+  /** assembly/lists.ts: `listCount(): u32` */
+  listCount(): number;
+  /** assembly/records.ts: `bestSummaryR(t: u32, d: u32, view: u32): i32` */
+  bestSummaryR(t: number, d: number, view: number): number;
   /** assembly/debug.ts: `debugTrap(kind: u32): i32` */
   debugTrap(kind: number): number;
   /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
@@ -186,6 +196,10 @@ export interface CoreExports {
   snapRangesBeginX(t: number): number;
   /** assembly/snapshot.ts: `snapRangesNextX(): i32` */
   snapRangesNextX(): number;
+  /** assembly/snapshot.ts: `snapFib6X(t: u32): u32` */
+  snapFib6X(t: number): number;
+  /** assembly/fib6.ts: `fib6PagesX(t: u32, skip: u32, max: u32): i32` */
+  fib6PagesX(t: number, skip: number, max: number): number;
   /** assembly/hot.ts: `bestRouteX(t: u32, d: u32, view: u32): i32` */
   bestRouteX(t: number, d: number, view: number): number;
   /** assembly/hot.ts: `changedIdsX(eh: f64, nh: f64, max: u32): i32` */
@@ -279,18 +293,18 @@ export const FUNCTION_NAMES = [
   'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
   'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd',
   'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes', 'viewsCheck',
-  'routeTouch', 'recordPtr', 'destSetLock', 'nexthopSetLock', 'destPinX', 'nexthopListFrom', 'timerNext',
-  'timerHeadX', 'timerPop', 'timerRearm', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX',
-  'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes',
-  'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'debugTrap',
-  'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'bestRouteX',
-  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
-  'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
-  'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'timerRearm',
+  'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
+  'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
+  'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
+  'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX',
+  'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck',
+  'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged',
+  'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX',
+  'bestLogTakeX', 'destExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR',
+  'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX',
+  'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX',
+  'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -298,7 +312,9 @@ export const GLOBAL_NAMES = ['signalCount'] as const;
 
 /** Names of the exported constants (Wasm globals, read once per core by src/port/constants.ts). */
 export const CONSTANT_NAMES = [
-  'IO_HOPS', 'MAX_HOPS_LIMIT', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW', 'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT',
+  'IO_HOPS', 'MAX_HOPS_LIMIT', 'LOCK_K_DEST', 'LOCK_K_NEXTHOP', 'REC_SUM_ROUTE', 'REC_SUM_OWNER',
+  'REC_SUM_PROTOCOL', 'REC_SUM_PREF', 'REC_SUM_METRIC', 'REC_SUM_SLOT', 'REC_SUM_NHOPS', 'REC_SUM_HOPS',
+  'REC_SUM_HOP_WORDS', 'DEBUG_TRAP_OFF', 'DEBUG_TRAP_NOW', 'DEBUG_TRAP_ASSERT', 'DEBUG_TRAP_NEXT',
   'DEBUG_TRAP_ASSERT_NEXT', 'LOAD_WORDS', 'LOAD_MAX', 'SNAP_SEG_WORDS', 'SNAP_SEG_DEST', 'SNAP_SEG_MAX',
   'SNAP_BLOCK_SHIFT', 'UPD_WORDS', 'UPD_LENKIND', 'UPD_PREF', 'UPD_METRIC', 'UPD_VIEWS', 'UPD_NEXTHOP', 'UPD_ADD',
   'UPD_DELETE', 'UPD_MAX', 'CHANGED_IDS_MAX', 'BEST_ROUTE', 'BEST_OWNER', 'BEST_PROTOCOL', 'BEST_PREFERENCE',
@@ -335,6 +351,17 @@ export type ConstantName = typeof CONSTANT_NAMES[number];
 export interface CoreConstants {
   /** assembly/rtmapi.ts */ readonly IO_HOPS: number;
   /** assembly/rtmapi.ts */ readonly MAX_HOPS_LIMIT: number;
+  /** assembly/layout.ts */ readonly LOCK_K_DEST: number;
+  /** assembly/layout.ts */ readonly LOCK_K_NEXTHOP: number;
+  /** assembly/layout.ts */ readonly REC_SUM_ROUTE: number;
+  /** assembly/layout.ts */ readonly REC_SUM_OWNER: number;
+  /** assembly/layout.ts */ readonly REC_SUM_PROTOCOL: number;
+  /** assembly/layout.ts */ readonly REC_SUM_PREF: number;
+  /** assembly/layout.ts */ readonly REC_SUM_METRIC: number;
+  /** assembly/layout.ts */ readonly REC_SUM_SLOT: number;
+  /** assembly/layout.ts */ readonly REC_SUM_NHOPS: number;
+  /** assembly/layout.ts */ readonly REC_SUM_HOPS: number;
+  /** assembly/layout.ts */ readonly REC_SUM_HOP_WORDS: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_OFF: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_NOW: number;
   /** assembly/debug.ts */ readonly DEBUG_TRAP_ASSERT: number;
@@ -583,8 +610,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const viewsCheck_ = fn(raw, 'viewsCheck') as (t: number, views: number) => number;
   const routeTouch_ = fn(raw, 'routeTouch') as (h: number) => number;
   const recordPtr_ = fn(raw, 'recordPtr') as (kind: number, slot: number) => number;
-  const destSetLock_ = fn(raw, 'destSetLock') as (t: number, d: number, holder: number) => number;
-  const nexthopSetLock_ = fn(raw, 'nexthopSetLock') as (nh: number, holder: number) => number;
   const destPinX_ = fn(raw, 'destPinX') as (t: number, d: number, delta: number) => number;
   const nexthopListFrom_ = fn(raw, 'nexthopListFrom') as (eh: number, len: number, ifIndex: number, inclusive: number, rlen: number, max: number) => number;
   const timerNext_ = fn(raw, 'timerNext') as (t: number) => number;
@@ -607,6 +632,13 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const blockMemoryBytes_ = fn(raw, 'blockMemoryBytes') as () => number;
   const slabSetGenX_ = fn(raw, 'slabSetGenX') as (kind: number, slot: number, gen: number) => number;
   const entityDeregisterReserve_ = fn(raw, 'entityDeregisterReserve') as (h: number) => number;
+  const lockX_ = fn(raw, 'lockX') as (eh: number, kind: number, h: number, exclusive: number) => number;
+  const unlockX_ = fn(raw, 'unlockX') as (eh: number, kind: number, h: number, exclusive: number) => number;
+  const lockHeldX_ = fn(raw, 'lockHeldX') as (eh: number, kind: number, h: number) => number;
+  const lockDropAllX_ = fn(raw, 'lockDropAllX') as (eh: number) => number;
+  const lockStat_ = fn(raw, 'lockStat') as (w: number) => number;
+  const listCount_ = fn(raw, 'listCount') as () => number;
+  const bestSummaryR_ = fn(raw, 'bestSummaryR') as (t: number, d: number, view: number) => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
   const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
   const snapWatchX_ = fn(raw, 'snapWatchX') as (t: number) => number;
@@ -614,6 +646,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const snapFibX_ = fn(raw, 'snapFibX') as (t: number) => number;
   const snapRangesBeginX_ = fn(raw, 'snapRangesBeginX') as (t: number) => number;
   const snapRangesNextX_ = fn(raw, 'snapRangesNextX') as () => number;
+  const snapFib6X_ = fn(raw, 'snapFib6X') as (t: number) => number;
+  const fib6PagesX_ = fn(raw, 'fib6PagesX') as (t: number, skip: number, max: number) => number;
   const bestRouteX_ = fn(raw, 'bestRouteX') as (t: number, d: number, view: number) => number;
   const changedIdsX_ = fn(raw, 'changedIdsX') as (eh: number, nh: number, max: number) => number;
   const updatesCheck_ = fn(raw, 'updatesCheck') as (eh: number, n: number, reserve: number) => number;
@@ -711,8 +745,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     viewsCheck(t: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return viewsCheck_(t, views); } catch (e) { throw g.trap(e); } },
     routeTouch(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeTouch_(h); } catch (e) { throw g.trap(e); } },
     recordPtr(kind: number, slot: number): number { if (g.poisoned) throw g.poisoned; try { return recordPtr_(kind, slot); } catch (e) { throw g.trap(e); } },
-    destSetLock(t: number, d: number, holder: number): number { if (g.poisoned) throw g.poisoned; try { return destSetLock_(t, d, holder); } catch (e) { throw g.trap(e); } },
-    nexthopSetLock(nh: number, holder: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopSetLock_(nh, holder); } catch (e) { throw g.trap(e); } },
     destPinX(t: number, d: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return destPinX_(t, d, delta); } catch (e) { throw g.trap(e); } },
     nexthopListFrom(eh: number, len: number, ifIndex: number, inclusive: number, rlen: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopListFrom_(eh, len, ifIndex, inclusive, rlen, max); } catch (e) { throw g.trap(e); } },
     timerNext(t: number): number { if (g.poisoned) throw g.poisoned; try { return timerNext_(t); } catch (e) { throw g.trap(e); } },
@@ -735,6 +767,13 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     blockMemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return blockMemoryBytes_(); } catch (e) { throw g.trap(e); } },
     slabSetGenX(kind: number, slot: number, gen: number): number { if (g.poisoned) throw g.poisoned; try { return slabSetGenX_(kind, slot, gen); } catch (e) { throw g.trap(e); } },
     entityDeregisterReserve(h: number): number { if (g.poisoned) throw g.poisoned; try { return entityDeregisterReserve_(h); } catch (e) { throw g.trap(e); } },
+    lockX(eh: number, kind: number, h: number, exclusive: number): number { if (g.poisoned) throw g.poisoned; try { return lockX_(eh, kind, h, exclusive); } catch (e) { throw g.trap(e); } },
+    unlockX(eh: number, kind: number, h: number, exclusive: number): number { if (g.poisoned) throw g.poisoned; try { return unlockX_(eh, kind, h, exclusive); } catch (e) { throw g.trap(e); } },
+    lockHeldX(eh: number, kind: number, h: number): number { if (g.poisoned) throw g.poisoned; try { return lockHeldX_(eh, kind, h); } catch (e) { throw g.trap(e); } },
+    lockDropAllX(eh: number): number { if (g.poisoned) throw g.poisoned; try { return lockDropAllX_(eh); } catch (e) { throw g.trap(e); } },
+    lockStat(w: number): number { if (g.poisoned) throw g.poisoned; try { return lockStat_(w); } catch (e) { throw g.trap(e); } },
+    listCount(): number { if (g.poisoned) throw g.poisoned; try { return listCount_(); } catch (e) { throw g.trap(e); } },
+    bestSummaryR(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestSummaryR_(t, d, view); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
     routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
     snapWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapWatchX_(t); } catch (e) { throw g.trap(e); } },
@@ -742,6 +781,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     snapFibX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapFibX_(t); } catch (e) { throw g.trap(e); } },
     snapRangesBeginX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapRangesBeginX_(t); } catch (e) { throw g.trap(e); } },
     snapRangesNextX(): number { if (g.poisoned) throw g.poisoned; try { return snapRangesNextX_(); } catch (e) { throw g.trap(e); } },
+    snapFib6X(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapFib6X_(t); } catch (e) { throw g.trap(e); } },
+    fib6PagesX(t: number, skip: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return fib6PagesX_(t, skip, max); } catch (e) { throw g.trap(e); } },
     bestRouteX(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestRouteX_(t, d, view); } catch (e) { throw g.trap(e); } },
     changedIdsX(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return changedIdsX_(eh, nh, max); } catch (e) { throw g.trap(e); } },
     updatesCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return updatesCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },

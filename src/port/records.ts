@@ -47,7 +47,7 @@ export function routeTable(core: Core, r: number): number {
 export function entityTable(core: Core, e: number): number {
   return entityWord(core, e, core.k.ENTITY_TABLE);
 }
-/** Who holds locks on destination d as the core knows it: an entity slot, LOCK_MULTI or LOCK_NONE. */
+/** Destination d's lock word: its lock record (assembly/locks.ts) while any entity holds a lock, else LOCK_NONE. */
 export function destLockWord(core: Core, d: number): number {
   return destWord(core, d, core.k.DEST_LOCK);
 }

@@ -68,9 +68,8 @@ export interface Instance {
 
 /**
  * One registered entity as the modules see it: identity, port shortcuts and the per-entity state that is
- * JavaScript by nature (callbacks, methods) or not yet answered by the core (route lists,
- * blocking; references are the core's). Module-private state (owner views, opaque slots, …) is kept by each module, keyed
- * by the Ctx.
+ * JavaScript by nature (callbacks, methods, blocking); references, locks and route lists are the
+ * core's. Module-private state (owner views, opaque slots, …) is kept by each module, keyed by the Ctx.
  */
 export interface Ctx {
   readonly inst: Instance;
@@ -98,6 +97,4 @@ export interface Ctx {
   cleaned: boolean;
   /** RtmBlockMethods state (not counted, D-22). */
   blocked: boolean;
-  /** Route lists this entity created (destroyed at deregistration). */
-  readonly routeLists: Set<number>;
 }

@@ -1,8 +1,8 @@
 // Registration and entity information (spec §7.15–7.16, §8.1): registering an entity (validation, its
 // opaque slot, the core record, its Ctx, RTM_ENTITY_REGISTERED to the others), deregistration (the
 // clean-up of §7.16: the JS-side state of every module first, then the core deletes routes, next hops and
-// registrations, then references are given back and RTM_ENTITY_DEREGISTERED goes out), and the entity
-// queries. The entity records live in the core; the registry of live entities by slot is the instance's.
+// registrations, locks and route lists, then references are given back and RTM_ENTITY_DEREGISTERED goes
+// out), and the entity queries. The entity records live in the core; the registry of live entities by slot is the instance's.
 // Allocates the Ctx at registration and the returned records.
 import { RtmError, check, fmt } from '../errors.js';
 import { AF_INET, AF_INET6, type Family } from '../address.js';
@@ -19,7 +19,6 @@ import { releaseAllOf } from './holders.js';
 import { dropStagedRoutes } from './locks.js';
 import { dropStagedNextHops } from './nexthops.js';
 import { deleteEnumsOf } from './enums.js';
-import { deleteRouteListsOf } from './lists.js';
 import { clearSlotsOf, markSlot, reserveSlot } from './opaque.js';
 import { rememberMethods } from './methods.js';
 import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
@@ -94,7 +93,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const cx: Ctx = {
     inst, core, x, L: inst.layout, table, t: table.t, family, handle, slot, protocolId: proto >>> 0, instanceId: instance >>> 0,
     profile, info: entityInfoOf(inst.instanceId, family, proto >>> 0, instance >>> 0), onEvent: options.onEvent, methods,
-    opaqueSlot, registered: true, cleaned: false, blocked: false, routeLists: new Set(),
+    opaqueSlot, registered: true, cleaned: false, blocked: false,
   };
   inst.entities.set(slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
@@ -131,7 +130,6 @@ export function deregister(cx: Ctx): void {
   check(cx.x.entityDeregisterReserve(cx.handle), op);   // before anything changes (reserved: it cannot fail later)
   inst.scheduler.syncNow();
   cleanup(cx);
-  deleteRouteListsOf(cx);
   const regs = registrationsOf(cx);
   check(cx.x.entityDeregister(cx.handle), op);
   forgetRegistrations(cx, regs);

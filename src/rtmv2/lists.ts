@@ -1,8 +1,8 @@
 // Route lists (spec §7.13, §8.10): the lists and their enumeration cursors live in the core
 // (assembly/lists.ts, enums.ts: a cursor resumes after the insertion number it returned last, D-45); this
 // file validates arguments, writes route-handle batches into the I/O area and takes the references of
-// the routes an enumeration returns. The lists an entity created are remembered (Ctx.routeLists) because
-// the core has no export that destroys them at deregistration. Allocates the returned arrays.
+// the routes an enumeration returns. The core destroys an entity's lists at its deregistration
+// (entityDeregister). Allocates the returned arrays.
 import { RtmError, check } from '../errors.js';
 import { readOutHandles, readResult, writeHandles } from '../port/records.js';
 import type { EnumBatch, EnumGetOptions, EnumHandle, RouteHandle, RouteListHandle } from '../types.js';
@@ -19,9 +19,7 @@ export function createRouteList(cx: Ctx): RouteListHandle {
   const op = 'createRouteList';
   live(cx, op);
   check(cx.x.listCreateX(cx.handle), op);
-  const h = handleOf(cx, cx.L.KIND_LIST, readResult(cx.core, 0)) as RouteListHandle;
-  cx.routeLists.add(h);
-  return h;
+  return handleOf(cx, cx.L.KIND_LIST, readResult(cx.core, 0)) as RouteListHandle;
 }
 
 /** RtmInsertInRouteList: all-or-nothing; NULL list = out of any list. */
@@ -45,13 +43,6 @@ export function deleteRouteList(cx: Ctx, h: RouteListHandle): void {
   live(cx, op);
   if (typeof h !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'bad route list handle');
   check(cx.x.listDeleteX(cx.handle, h), op);
-  cx.routeLists.delete(h);
-}
-
-/** Deregistration: destroys every list of the entity (its routes stay). */
-export function deleteRouteListsOf(cx: Ctx): void {
-  for (const h of cx.routeLists) cx.x.listDeleteX(cx.handle, h);
-  cx.routeLists.clear();
 }
 
 /** RtmCreateRouteListEnum. */

@@ -1,9 +1,9 @@
 // Destination and route locks and route owner views (spec §7.10, §8.2, §8.5.4–8.5.6, D-41, D-42). A route
-// lock is its destination's lock (holders in holders.ts). Each route of an entity has one owner view
-// (cached per owner, swept once its handle no longer resolves): reads show the committed record plus
-// staged edits; writes are staged only while the owner holds the destination exclusively, and are
-// committed by updateAndUnlockRoute or a plain exclusive unlock — as one update by handle through
-// routes.addRouteToDest. Allocates views, stages and results.
+// lock is its destination's lock (the core keeps the holders; holders.ts calls it). Each route of an
+// entity has one owner view (cached per owner, swept once its handle no longer resolves): reads show the
+// committed record plus staged edits; writes are staged only while the owner holds the destination
+// exclusively, and are committed by updateAndUnlockRoute or a plain exclusive unlock — as one update by
+// handle through routes.addRouteToDest. Allocates views, stages and results.
 import { RtmError } from '../errors.js';
 import { INFINITE, RTM_ROUTE_CHANGE_BEST, RTM_ROUTE_STATE_CREATED } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';

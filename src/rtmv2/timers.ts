@@ -1,39 +1,22 @@
 // What happens when a deadline of the core's timer heaps falls due (spec §7.6, §7.7, §11.6): a route's
 // TTL ran out — RTM_ROUTE_EXPIRED to its owner with a reference and the owner view, and the route is
 // deleted when the callback answers ERROR_NOT_SUPPORTED or there is no callback — or a destination's
-// hold-down ended. An expiry or hold end that hits a locked destination waits (spec §7.10 rule 4, D-20);
-// the scheduler (src/scheduler.ts) keeps it and retries once the lock is gone. Allocates only the
-// callback's view.
+// hold-down ended. An expiry or hold end of a locked destination waits in the core (its entry is parked
+// until the last lock goes, spec §7.10 rule 4, D-20): what the core reports due is never locked.
+// Allocates only the callback's view.
 import { RtmInternalError, STATUS, check } from '../errors.js';
 import { RTM_ROUTE_EXPIRED } from '../constants.js';
-import { destLockWord, recordAlive, routeWord } from '../port/records.js';
+import { recordAlive, routeWord } from '../port/records.js';
 import type { RouteHandle } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { dropQuietly, take } from './refs.js';
 import { deleteRouteToDest, isBestRoute } from './routes.js';
 import { ownerViewOfRoute } from './locks.js';
 
-/** expireRoute() result: the route's destination is locked, try again once it is free. */
-export const EXPIRY_LOCKED = -1;
-
-/** True while the destination of route slot r is locked by any entity. */
-export function routeLocked(inst: Instance, r: number): boolean {
-  const c = inst.core, L = inst.layout;
-  if (!recordAlive(c, L.SLAB_ROUTE, r)) return false;
-  return destLockWord(c, routeWord(c, r, L.ROUTE_DEST)) !== L.LOCK_NONE;
-}
-
-/** True while destination slot d is locked by any entity. */
-export function destLocked(inst: Instance, d: number): boolean {
-  const c = inst.core;
-  return recordAlive(c, inst.layout.SLAB_DEST, d) && destLockWord(c, d) !== inst.layout.LOCK_NONE;
-}
-
-/** A route's TTL ran out (spec §7.6 T2/T3). Returns the callbacks run, or EXPIRY_LOCKED. */
+/** A route's TTL ran out (spec §7.6 T2/T3). Returns the callbacks run. */
 export function expireRoute(inst: Instance, r: number): number {
   const c = inst.core, L = inst.layout;
   if (!recordAlive(c, L.SLAB_ROUTE, r) || (routeWord(c, r, L.ROUTE_FLAGS) >>> L.ROUTE_STATE_SHIFT) !== 0) return 0;
-  if (routeLocked(inst, r)) return EXPIRY_LOCKED;
   const owner = inst.entities.get(routeWord(c, r, L.ROUTE_OWNER));
   if (!owner) return 0;
   const h = owner.x.handleOfX(L.KIND_ROUTE, r) as RouteHandle;
@@ -63,17 +46,14 @@ function deleteExpired(owner: Ctx, h: RouteHandle, consume: boolean): void {
 }
 
 /**
- * A destination's hold-down timer ran out (spec §7.7 H5). Returns false, changing nothing, while an
- * entity holds the destination's lock (§7.10 rule 4): the scheduler keeps it for the first run after the
- * release. A destination that left the table meanwhile has nothing left to end.
- * @throws RtmError ERROR_NOT_ENOUGH_MEMORY (nothing changed; the caller keeps the hold end)
+ * A destination's hold-down timer ran out (spec §7.7 H5): the core ends it and clears its entry. A
+ * destination that left the table meanwhile has nothing left to end.
+ * @throws RtmError ERROR_NOT_ENOUGH_MEMORY (nothing changed; the entry stays armed)
  */
-export function holdEnd(inst: Instance, t: number, d: number): boolean {
-  if (destLocked(inst, d)) return false;
+export function holdEnd(inst: Instance, t: number, d: number): void {
   inst.scheduler.syncNow();
   const s = inst.core.x.holdEnd(t, d);
-  if (s === STATUS.ERROR_INVALID_HANDLE) return true;   // the destination is gone: nothing is held
+  if (s === STATUS.ERROR_INVALID_HANDLE) return;   // the destination is gone: nothing is held
   check(s, 'hold-down');
   inst.scheduler.afterChange();
-  return true;
 }

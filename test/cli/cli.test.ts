@@ -291,6 +291,17 @@ describe('lookup agrees with the naive reference model', () => {
     expect(rows[5]).toMatch(/^10\.1\.0\.0\/24\s+10\.1\.0\.0\/16\s/);
   });
 
+  it('an IPv4-mapped IPv6 address is asked of the IPv4 table, as Rtm.lookup does', async () => {
+    const f = tmp('mapped.txt');
+    writeFileSync(f, '10.0.0.0/8\n10.1.0.0/16\n::/0\n');
+    const doc = await rtmJson(['lookup', '--table', f, '::ffff:10.1.2.3', '::ffff:a00:1', '::ffff:11.0.0.1', '::ffff:10.1.0.0/112', '2001:db8::1']);
+    const got = doc.results.map((r: any) => [r.address, r.family, r.match?.prefix ?? null]);
+    expect(got).toEqual([
+      ['::ffff:10.1.2.3', 'ipv4', '10.1.0.0/16'], ['::ffff:a00:1', 'ipv4', '10.0.0.0/8'], ['::ffff:11.0.0.1', 'ipv4', null],
+      ['::ffff:10.1.0.0/112', 'ipv4', '10.1.0.0/16'], ['2001:db8::1', 'ipv6', '::/0'],
+    ]);
+  });
+
   it('a malformed stdin line is reported with its line number; the others are answered; exit 1', async () => {
     const f = tmp('small.txt');
     writeFileSync(f, '10.0.0.0/8\n');

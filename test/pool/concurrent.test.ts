@@ -2,14 +2,17 @@
 // replays the LINX IPv4 update trace (../shared/data; a seeded update stream when absent) in steps,
 // publishing after each, while a LookupPool keeps answering batches of probe addresses; every answer of
 // a batch must be the writer's answer at one of the versions published between the batch's start and
-// its end. The same for an IPv6 table whose ranges are rebuilt at each publish.
+// its end. The same for an IPv6 table whose ranges are rebuilt at each publish, and for the tier-1 IPv6
+// table (a seeded one above the threshold when ../shared/data is absent), whose forwarding structure is
+// copied by changed blocks: flaps of its own prefixes and rounds of random updates between publishes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LookupPool } from '../../src/pool/pool.js';
 import { openUpdates } from '../../src/readers/index.js';
 import type { FibSnapshot } from '../../src/fib/publisher.js';
 import { mulberry32, probes, randomPrefixes, type PrefixSet } from '../helpers/random.js';
 import { dataFile, missingData } from '../helpers/data.js';
-import { loaded, updateRound, tableAnswers, type Loaded } from './helpers.js';
+import { readPrefixFile } from '../helpers/prefixfile.js';
+import { loaded, updateRound, tableAnswers, Flaps, type Loaded } from './helpers.js';
 
 let pool: LookupPool;
 beforeAll(async () => { pool = await LookupPool.create({ workers: 2 }); });
@@ -120,5 +123,31 @@ describe('publish while a pool reads', () => {
     expect(spanning).toBe(batches);
     l.rtm.close();
   });
-});
 
+  it('IPv6 with the forwarding structure: the same with changed blocks copied at each publish', async () => {
+    const file = dataFile('tier1-ipv6.txt.gz');
+    if (file === undefined) console.log(missingData('tier1-ipv6.txt.gz') + '; using 20,000 seeded IPv6 prefixes');
+    const set = file === undefined ? randomPrefixes(51, 6, 20_000) : await readPrefixFile(file, 6);
+    const l = loaded(set, 51);
+    expect(l.rtm.core.x.tableHasFib6(l.rtm.ipv6.core.t, 0)).toBe(1);
+    const snap = l.rtm.ipv6.publish();
+    pool.attach(snap);
+    const flaps = new Flaps(l, 52), rnd = mulberry32(53);
+    const steps = 45, modes = new Map<string, number>();
+    const step = (i: number): boolean => {
+      if (i % 5 === 4) updateRound(l, 3000 + i, 100);
+      else flaps.round(1 + (rnd() % 200));
+      return i + 1 < steps;
+    };
+    const publish = (): void => {
+      l.rtm.ipv6.publish();
+      modes.set(snap.lastPublish.mode, (modes.get(snap.lastPublish.mode) ?? 0) + 1);
+    };
+    const [batches, spanning] = await race(l, snap, publish, step, probeSet(set, undefined, 4096), 48);
+    expect(snap.version).toBe(steps + 1);
+    expect(spanning).toBe(batches);
+    expect(modes.get('blocks') ?? 0, `publish modes ${JSON.stringify([...modes])}`).toBeGreaterThan(steps / 2);
+    expect(l.rtm.ipv6.core.checkInvariants()).toBe(0);
+    l.rtm.close();
+  });
+});

@@ -61,3 +61,43 @@ export function firstDiff(a: Int32Array, b: Int32Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : a.length;
 }
+
+/**
+ * A deterministic churn of a set's own prefixes (flaps): each update withdraws a prefix still announced
+ * or re-announces (view 0) one withdrawn earlier, chosen by seed — the shape of real BGP churn, where
+ * most updates concern prefixes the table already knows (there is no IPv6 update trace in ../shared/data).
+ */
+export class Flaps {
+  private readonly rnd: () => number;
+  private readonly down = new Uint8Array(0);
+  private readonly withdrawn: number[] = [];
+  constructor(private readonly l: Loaded, seed: number) {
+    this.rnd = mulberry32(seed);
+    this.down = new Uint8Array(l.set.count);
+  }
+
+  /** Applies `n` updates through Entity.applyUpdates. */
+  round(n: number): void {
+    const { e, nh, set } = this.l;
+    const keys = new Uint32Array(n * 4), lens = new Uint8Array(n), kinds = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      let j: number;
+      if (this.withdrawn.length > 0 && (this.rnd() & 1) === 0) {
+        const k = this.rnd() % this.withdrawn.length;
+        j = this.withdrawn[k];
+        this.withdrawn[k] = this.withdrawn[this.withdrawn.length - 1];
+        this.withdrawn.pop();
+        this.down[j] = 0;
+        kinds[i] = 0;
+      } else {
+        do j = this.rnd() % set.count; while (this.down[j] === 1);
+        this.down[j] = 1;
+        this.withdrawn.push(j);
+        kinds[i] = 1;
+      }
+      keys.set(set.keys.subarray(j * 4, j * 4 + 4), i * 4);
+      lens[i] = set.lens[j];
+    }
+    e.applyUpdates({ count: n, keys, lens, kinds, views: new Uint8Array(n).fill(1), nextHops: new Float64Array(n).fill(nh) });
+  }
+}

@@ -656,24 +656,27 @@ export class RtmModel implements RtmLike, ClockListener {
    * One pass in this order reaches the fixpoint (each step only depends on the ones before it).
    */
   private collect(): void {
-    const routes: Route[] = [];
-    // (deleting the entry being visited is safe while iterating a Map: no copies of the object map)
+    // one walk of the object map sorts the objects by kind; the steps below then run in the order above
+    const routes: Route[] = [], nextHops: NH[] = [], dests: Dest[] = [], ents: Ent[] = [];
     for (const o of this.objects.values()) {
-      if (o.kind !== 'route') continue;
-      if (o.state === K.RTM_ROUTE_STATE_DELETED && totalRefs(o) === 0) this.objects.delete(o.handle);
-      else routes.push(o);
+      switch (o.kind) {
+        case 'route': routes.push(o); break;
+        case 'nextHop': nextHops.push(o); break;
+        case 'dest': dests.push(o); break;
+        case 'entity': ents.push(o); break;
+      }
     }
     const usedNH = new Set<NH>();
     const usedDest = new Set<Dest>();
     const usedEnt = new Set<Ent>();
     for (const r of routes) {
+      if (r.state === K.RTM_ROUTE_STATE_DELETED && totalRefs(r) === 0) { this.objects.delete(r.handle); continue; }
       if (r.neighbour) usedNH.add(r.neighbour);
       for (const n of r.nextHops) usedNH.add(n);
       usedDest.add(r.dest);
       usedEnt.add(r.owner);
     }
-    for (const o of this.objects.values()) {
-      if (o.kind !== 'nextHop') continue;
+    for (const o of nextHops) {
       if (o.state === K.RTM_NEXTHOP_STATE_DELETED && totalRefs(o) === 0 && !usedNH.has(o)) {
         this.objects.delete(o.handle);
         o.owner.nextHops.splice(o.owner.nextHops.indexOf(o), 1);
@@ -685,23 +688,27 @@ export class RtmModel implements RtmLike, ClockListener {
     for (const table of this.tables.values()) {
       const marked = new Set<Dest>();
       for (const n of table.notifies) { for (const d of n.marked) marked.add(d); for (const d of n.queue) usedDest.add(d); }
-      for (const d of [...table.dests]) {
+      // present destinations stay, in order (compacted in place); the others leave the table for good
+      const list = table.dests as Dest[];
+      let kept = 0;
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
         const present = d.routes.length > 0 || d.held.size > 0 || marked.has(d) || totalRefs(d) > 0 || slotSet(d);
-        if (present) continue;
-        table.dests.splice(table.dests.indexOf(d), 1);
+        if (present) { list[kept++] = d; continue; }
         d.removed = true;
         for (const x of d.slots.values()) x.value = null;
         d.slots.clear();
       }
+      list.length = kept;
     }
-    for (const o of this.objects.values()) {
-      if (o.kind === 'dest' && o.removed && totalRefs(o) === 0 && !usedDest.has(o)) {
+    for (const o of dests) {
+      if (o.removed && totalRefs(o) === 0 && !usedDest.has(o)) {
         this.objects.delete(o.handle);
         for (const n of o.table.notifies) n.marked.delete(o);
       }
     }
-    for (const o of this.objects.values()) {
-      if (o.kind === 'entity' && !o.registered && totalRefs(o) === 0 && !usedEnt.has(o)) this.objects.delete(o.handle);
+    for (const o of ents) {
+      if (!o.registered && totalRefs(o) === 0 && !usedEnt.has(o)) this.objects.delete(o.handle);
     }
   }
 
