@@ -627,15 +627,6 @@ export function timerPop(t: u32, now: f64): i32 {
   return NO_ERROR;
 }
 
-/** Re-arms route slot r of table t (an expiry deferred by a lock). */
-export function timerRearm(t: u32, r: u32, deadline: f64): i32 {
-  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
-  if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r) || destGet(routeGet(r, ROUTE_DEST), 1) != t) return ERROR_INVALID_HANDLE;
-  if (routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
-  timerSet(t, r, deadline, routeOrder(r));
-  return NO_ERROR;
-}
-
 /** The route list a handle names if entity e owns it (lists are private, spec §7.13), else NIL. */
 function listOf(e: u32, h: f64): u32 {
   let l = handleSlot(h, KIND_LIST);

@@ -134,8 +134,6 @@ export interface CoreExports {
   timerHeadX(t: number): number;
   /** assembly/rtmapi.ts: `timerPop(t: u32, now: f64): i32` */
   timerPop(t: number, now: number): number;
-  /** assembly/rtmapi.ts: `timerRearm(t: u32, r: u32, deadline: f64): i32` */
-  timerRearm(t: number, r: number, deadline: number): number;
   /** assembly/rtmapi.ts: `listCreateX(eh: f64): i32` */
   listCreateX(eh: number): number;
   /** assembly/rtmapi.ts: `listInsertX(eh: f64, lh: f64, n: u32): i32` */
@@ -293,9 +291,9 @@ export const FUNCTION_NAMES = [
   'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
   'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd',
   'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes', 'viewsCheck',
-  'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'timerRearm',
-  'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
-  'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
+  'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX',
+  'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm',
+  'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
   'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
   'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'snapWatchX', 'snapDirtyX', 'snapFibX',
   'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck',
@@ -615,7 +613,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const timerNext_ = fn(raw, 'timerNext') as (t: number) => number;
   const timerHeadX_ = fn(raw, 'timerHeadX') as (t: number) => number;
   const timerPop_ = fn(raw, 'timerPop') as (t: number, now: number) => number;
-  const timerRearm_ = fn(raw, 'timerRearm') as (t: number, r: number, deadline: number) => number;
   const listCreateX_ = fn(raw, 'listCreateX') as (eh: number) => number;
   const listInsertX_ = fn(raw, 'listInsertX') as (eh: number, lh: number, n: number) => number;
   const listDeleteX_ = fn(raw, 'listDeleteX') as (eh: number, lh: number) => number;
@@ -750,7 +747,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     timerNext(t: number): number { if (g.poisoned) throw g.poisoned; try { return timerNext_(t); } catch (e) { throw g.trap(e); } },
     timerHeadX(t: number): number { if (g.poisoned) throw g.poisoned; try { return timerHeadX_(t); } catch (e) { throw g.trap(e); } },
     timerPop(t: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return timerPop_(t, now); } catch (e) { throw g.trap(e); } },
-    timerRearm(t: number, r: number, deadline: number): number { if (g.poisoned) throw g.poisoned; try { return timerRearm_(t, r, deadline); } catch (e) { throw g.trap(e); } },
     listCreateX(eh: number): number { if (g.poisoned) throw g.poisoned; try { return listCreateX_(eh); } catch (e) { throw g.trap(e); } },
     listInsertX(eh: number, lh: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return listInsertX_(eh, lh, n); } catch (e) { throw g.trap(e); } },
     listDeleteX(eh: number, lh: number): number { if (g.poisoned) throw g.poisoned; try { return listDeleteX_(eh, lh); } catch (e) { throw g.trap(e); } },
