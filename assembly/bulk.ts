@@ -1,10 +1,10 @@
 // Bulk build for addRoutesBatch (issue 13): when an entity without routes loads a batch at least as large
 // as its table, after the usual all-chunk validation and whole-batch reservation (load.ts, hot.ts
-// routeLoadCheck) the facade hands the prefixes once in (key, len) order — the trie is then built by
-// descents that start at the nearest covering node of a stack, not at the root — and then the records
-// in their own order, each applied with routeApply against its known node (no prefix search), so slots,
-// creation order and notification queueing are those of the incremental path. The forwarding structure
-// is built in one pass from the finished trie (bulkEnd) instead of being painted per destination.
+// routeLoadCheck) the facade hands the prefixes once in (key, len) order — the trie is built by descents
+// that start at the deepest covering node on the path to the previous prefix, not at the root — then the
+// records in their own order, each applied with routeApply against its known node (no prefix search), so
+// slots, creation order and notification queueing are those of the incremental path. The forwarding
+// structure is built in one pass from the finished trie (bulkEnd) instead of being painted per destination.
 // Costs: O(depth change) per prefix in the trie pass, O(routes of the destination) per record.
 // Allocates only the reserved records; the sort order lives in the facade (src/rtmv2/bulksort.ts).
 import { NIL, KIND_NEXTHOP, SLAB_DEST, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, DEST_TABLE,
@@ -18,8 +18,8 @@ import { destSet } from './dests';
 import { entityGet } from './entities';
 import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes';
 import { timerClear } from './timers';
-import { trieInsert, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen } from './trie';
-import { prefixEq } from './addr';
+import { trieInsert, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, nodeChild } from './trie';
+import { prefixEq, bitAt } from './addr';
 import { fibBuildNow } from './fib';
 import { fib6BuildNow } from './fib6';
 import { entityOf } from './notifyapi';
@@ -28,7 +28,7 @@ import { LOAD_WORDS, LOAD_MAX } from './load';
 /** The entity and table of the bulk build under way (NIL = none). */
 let bulkE: u32 = NIL;
 let bulkT: u32 = NIL;
-// the covering-node stack of the trie pass: nested prefixes, so ≤ 130 deep (129 lengths and the root)
+// the trie pass's stack: the path from the root to the last node inserted (nested prefixes, so ≤ 130 deep)
 const STACK_MAX: u32 = 136;
 const STACK: usize = memory.data(<i32>(STACK_MAX * 4), 16);
 let sp: u32 = 0;
@@ -76,9 +76,12 @@ export function bulkTrie(m: u32): i32 {
       top = load<u32>(STACK + (<usize>(sp - 1) << 2));
     }
     let n = trieInsert(t, key, len, top);
-    if (n != top) {
+    // the stack becomes the path to n (a branch node made on the way included), so the next prefix in
+    // order finds its parent within a step or two of the top
+    for (let c = top; c != n;) {
+      c = nodeChild(c, bitAt(key, nodeLen(c)));
       if (sp == STACK_MAX) sp = 1;   // cannot happen (nested prefixes); the root alone is still correct
-      store<u32>(STACK + (<usize>(sp++) << 2), n);
+      store<u32>(STACK + (<usize>(sp++) << 2), c);
     }
     store<u32>(out + (<usize>j << 2), n);
   }
@@ -114,11 +117,12 @@ export function bulkApply(eh: f64, m: u32): i32 {
   let views = tableGet(t, TABLE_VIEWS);
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
   let routes: u32 = 0, dests: u32 = 0;
+  let lastH: f64 = 0, nh = NIL;   // a load usually repeats one next hop: resolve each handle once per run
   for (let i: u32 = 0; i < m; i++) {
     let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
     let lv = load<u32>(rec, 16);
     let h = load<f64>(rec, 32);
-    let nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP);
+    if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
     store<u32>(HOP, nh);
     let node = load<u32>(out + (<usize>i << 2));
     let d = nodeDest(node);

@@ -95,7 +95,7 @@ function observe(s: Side, family: Family, probes: { random: Uint32Array; inside:
     return p;
   };
   const random = Array.from(look(probes.random), name), inside = Array.from(look(probes.inside), name);
-  const ids = [...new Set(look(probes.inside))].filter((x) => x >= 0).sort((a, b) => a - b);
+  const ids = [...new Set(look(probes.inside))].filter((x) => x >= 0).sort((a, b) => (name(a) < name(b) ? -1 : 1));
   const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 2_000)) === 0);
   const summary = (id: number, v: number) => {
     const r = t.bestRouteSummary(id, v) as Record<string, unknown> | undefined;
@@ -103,7 +103,7 @@ function observe(s: Side, family: Family, probes: { random: Uint32Array; inside:
     const { handle: _h, owner, ...rest } = r;
     return { ...rest, owner: owner === s.loader.handle ? 'L' : 'O' };
   };
-  const best = sample.map((id) => [name(id), summary(id, 0), summary(id, 1)]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const best = sample.map((id) => [name(id), summary(id, 0), summary(id, 1)]);
   const queues = s.notifies.map((nh) => {
     const out: string[] = [], buf = new Int32Array(50_000);
     for (;;) {
