@@ -32,6 +32,8 @@ const SHARED = process.env.RTM_SHARED_DATA ?? resolve(ROOT, '../shared/data');
 const QUICK = process.argv.includes('--quick');
 /** Markers of the fuzz section of RESULTS.md (kept by hand, carried over by each run). */
 const FUZZ_BEGIN = '<!-- issue 12 fuzz: begin', FUZZ_END = '<!-- issue 12 fuzz: end -->';
+/** Markers of the bulk-build A/B section of RESULTS.md (issue 13; kept by hand, carried over by each run). */
+const BULK_BEGIN = '<!-- issue 13 bulk build: begin', BULK_END = '<!-- issue 13 bulk build: end -->';
 const OUT = process.argv.includes('--no-write') ? undefined : resolve(ROOT, 'bench/RESULTS.md');
 
 const rows: Row[] = [];
@@ -215,11 +217,14 @@ async function main(): Promise<void> {
     pool,
     '',
   ];
-  // sections written by hand (the fuzz campaigns of issue 12) are carried over from the file as it is
+  // sections written by hand (the bulk-build A/B of issue 13, the fuzz campaigns of issue 12) are carried
+  // over from the file as it is
   if (OUT && existsSync(OUT)) {
     const old = readFileSync(OUT, 'utf8');
-    const begin = old.indexOf(FUZZ_BEGIN), end = old.indexOf(FUZZ_END);
-    if (begin >= 0 && end > begin) lines.push(old.slice(begin, end + FUZZ_END.length), '');
+    for (const [B, E] of [[BULK_BEGIN, BULK_END], [FUZZ_BEGIN, FUZZ_END]]) {
+      const begin = old.indexOf(B), end = old.indexOf(E);
+      if (begin >= 0 && end > begin) lines.push(old.slice(begin, end + E.length), '');
+    }
   }
   const text = lines.join('\n');
   console.log(text);
