@@ -1,12 +1,11 @@
 // Bulk build for addRoutesBatch (issue 13): when an entity without routes loads a batch at least as large
-// as its table, after the usual all-chunk validation and whole-batch reservation (load.ts, hot.ts
-// routeLoadCheck) the facade hands the prefixes once in (key, len) order — the trie is built by descents
-// that start at the deepest covering node on the path to the previous prefix, not at the root — then the
-// records in their own order, each applied with routeApply against its known node (no prefix search), so
-// slots, creation order and notification queueing are those of the incremental path. The forwarding
-// structure is built in one pass from the finished trie (bulkEnd) instead of being painted per destination.
-// Costs: O(depth change) per prefix in the trie pass, O(routes of the destination) per record.
-// Allocates only the reserved records; the sort order lives in the facade (src/rtmv2/bulksort.ts).
+// as its table, after the all-chunk validation and whole-batch reservation (hot.ts routeLoadCheck) the
+// facade hands the prefixes once in (key, len) order — the trie is built by descents that start at the
+// deepest covering node on the path to the previous prefix — then the records in their own order, each
+// applied with routeApply against its known node (no prefix search): slots, creation order and queued
+// changes are those of the incremental path. The forwarding structure is built in one pass at the end.
+// Costs: O(depth change) per prefix, O(routes of the destination) per record. Allocates only the reserved
+// records; the sort order lives in the facade (src/rtmv2/bulksort.ts).
 import { NIL, KIND_NEXTHOP, SLAB_DEST, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, DEST_TABLE,
   DEST_NODE, DEST_ROUTES, DEST_BEST, DEST_LOCK, DEST_X, LOCK_NONE, VIEW_COUNT, ROUTE_ESI, ROUTE_ESI_NULL } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER } from './status';
