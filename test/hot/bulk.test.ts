@@ -4,7 +4,8 @@
 // gives (here: the same records as consecutive one-chunk batches on a second instance): destinations and
 // their ids, routes, best routes, lookups on random and in-prefix addresses, enumeration order, queued
 // changes and callbacks, structural invariants. On random data with duplicates and nesting, in both
-// families, with another entity's routes already in the table; on the real tables when ../shared/data has
+// families, with another entity's routes (and a forwarding structure) already in the table; on the real
+// tables when ../shared/data has
 // them; and a batch with a bad record in its last chunk leaves the table as it was.
 import { describe, expect, it } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
@@ -168,12 +169,25 @@ function probesFor(family: Family, keys: Uint32Array, lens: Uint8Array, count: n
 }
 
 describe.each([4, 6] as Family[])('addRoutesBatch bulk build (IPv%i)', (family) => {
-  it.each([1, 2])('gives the table the chunked path gives, on random data with duplicates (seed %i)', (seed) => {
+  it.each([1, 2, 3])('gives the table the chunked path gives, on random data with duplicates (seed %i)', (seed) => {
     const rnd = mulberry32(4_001 * seed + family);
     const n = 3 * 1_638 + (rnd() % 4_000);
     const { b, pool } = randomBatch(rnd, family, n);
     const seedRoutes = seed === 1 ? [] : pool.slice(0, 50);   // seeds 2, 3: a small table already there
-    const [bulk, inc] = [makeSide(family, 'debug', seedRoutes), makeSide(family, 'debug', seedRoutes)];
+    // seed 3: forwarding structures from 40 destinations (test hooks, the whole core): the table has one
+    // before the load (kept in step by it), the chunked side builds its own at the threshold
+    const probe = Rtm.createSync({ build: 'debug' });
+    const x = probe.ipv4.core.core.x as unknown as { fibThreshold(n: number): void; fib6Threshold(n: number): void };
+    if (seed === 3) { x.fibThreshold(40); x.fib6Threshold(40); }
+    let sides: Side[];
+    try { sides = [makeSide(family, 'debug', seedRoutes), makeSide(family, 'debug', seedRoutes)]; } finally {
+      x.fibThreshold(0); x.fib6Threshold(0); probe.close();
+    }
+    const [bulk, inc] = sides;
+    if (seed === 3) {
+      const t = bulk.rtm[fam(family)].core;
+      expect(family === 4 ? t.core.x.tableHasFib(t.t) : t.core.x.tableHasFib6(t.t, 0), 'a structure before the load').toBe(1);
+    }
     const probes = probesFor(family, b.keys, b.lens, n, 5_000);
     const k0 = bulkBuilds(bulk, family);
     const rb = bulk.loader.addRoutesBatch(withHops(b, bulk));
