@@ -1,12 +1,12 @@
 // The bulk build of addRoutesBatch (issue 13, assembly/bulk.ts): a batch larger than a chunk loaded by an
 // entity without routes into a table no larger than the batch is sorted, built into the trie in prefix
 // order and applied in its own order; it must give exactly the table that the chunked incremental path
-// gives (here: the same records as consecutive one-chunk batches on a second instance): destinations and
-// their ids, routes, best routes, lookups on random and in-prefix addresses, enumeration order, queued
-// changes and callbacks, structural invariants. On random data with duplicates and nesting, in both
-// families, with another entity's routes (and a forwarding structure) already in the table; on the real
-// tables when ../shared/data has
-// them; and a batch with a bad record in its last chunk leaves the table as it was.
+// gives (the same records as consecutive one-chunk batches on a second instance): counts, destinations
+// and their routes in enumeration order, best routes, lookups on random and in-prefix addresses, queued
+// changes (in order) and callbacks, structural invariants (ids through their prefixes: both instances
+// share one core). Random data with duplicates, nesting and host bits in both families, with another
+// entity's routes (and a forwarding structure) already there; the real tables when ../shared/data has
+// them; a batch with a bad record in its last chunk leaves the table as it was.
 import { describe, expect, it } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
 import { VirtualClock } from '../../src/clock.js';
