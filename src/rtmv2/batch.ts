@@ -4,7 +4,9 @@
 // records go to the core's I/O area in chunks, every chunk is validated (and memory for the whole batch
 // reserved) before the first is applied, so a rejected batch leaves the table exactly as it was. Costs
 // one crossing per chunk (two when the batch spans several); allocates nothing per record, and per call
-// only the result object of addRoutesBatch.
+// only the result object of addRoutesBatch — except its bulk build (an entity without routes, a table no
+// larger than the batch: assembly/bulk.ts), which adds a trie pass in prefix order and per call the sort's
+// arrays (bulksort.ts) and a node slot per record.
 // Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
 import type { Core } from '../port/core.js';
 import { RtmError, RtmInternalError, check, fmt } from '../errors.js';
