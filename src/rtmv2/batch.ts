@@ -12,8 +12,8 @@ import type { Core } from '../port/core.js';
 import { RtmError, RtmInternalError, check, fmt } from '../errors.js';
 import { opts } from './args.js';
 import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
-import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32 } from '../port/batchio.js';
-import { prefixOrder, fillPrefixes } from './bulksort.js';
+import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32, fillPrefixes, copyOutByOrder, fillOutU32 } from '../port/batchio.js';
+import { prefixOrder } from './bulksort.js';
 
 /** What the batch paths need of their entity. */
 export interface BatchContext {
@@ -205,15 +205,14 @@ function bulkLoad(ctx: BatchContext, b: RouteLoadBatch, n: number): [number, num
     fillPrefixes(c, b.keys, b.lens, ord, j0, m);
     const s = x.bulkTrie(m);
     if (s !== 0) throw afterCheck(op, s, j0);
-    const u = c.u32(), base = c.io + c.IO_OUT;
-    for (let j = 0; j < m; j++) nodes[ord[j0 + j]] = u[base + j];
+    copyOutByOrder(c, ord, j0, m, nodes);
   }
   const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
   let routes = 0, dests = 0;
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
     fillLoad(c, b, i0, m, W);
-    c.u32().set(nodes.subarray(i0, i0 + m), c.io + c.IO_OUT);
+    fillOutU32(c, nodes, i0, m);
     const s = x.bulkApply(h, m);
     if (s !== 0) throw afterCheck(op, s, i0);
     routes += c.res(0); dests += c.res(1);

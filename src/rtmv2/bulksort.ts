@@ -1,8 +1,8 @@
 // The facade side of addRoutesBatch's bulk build (assembly/bulk.ts): the order of a batch's prefixes by
 // (masked key, length) — the trie's pre-order — by a stable LSD radix sort (11-bit digits, a pass skipped
-// when every record has the same digit), and the writes of the trie pass into the I/O area. Allocates
-// per call two digit and two order arrays of count u32 each, and a 2K-entry count array; nothing when the batch is already in that order.
-import type { Core } from '../port/core.js';
+// when every record has the same digit; the I/O-area writes are src/port/batchio.ts's). Allocates per call
+// two digit and two order arrays of count u32 each and a 2K-entry count array; nothing for a batch
+// already in that order.
 
 /** Word w (0 = most significant) of a key of length len with the bits beyond len cleared. */
 function masked(word: number, w: number, len: number): number {
@@ -63,14 +63,4 @@ export function prefixOrder(keys: Uint32Array, lens: ArrayLike<number>, n: numbe
     for (let shift = 0; shift < 32; shift += BITS) step(shift);
   }
   return ia;
-}
-
-/** Writes the keys (4 words each, at IO_IN) and lengths (at IO_OUT) of records ord[j0..j0+m-1]. */
-export function fillPrefixes(c: Core, keys: Uint32Array, lens: ArrayLike<number>, ord: Uint32Array, j0: number, m: number): void {
-  const u = c.u32(), ki = c.io + c.IO_IN, lo = c.io + c.IO_OUT;
-  for (let j = 0; j < m; j++) {
-    const i = ord[j0 + j], r = ki + 4 * j, k = 4 * i;
-    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
-    u[lo + j] = lens[i];
-  }
 }
