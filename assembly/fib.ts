@@ -223,6 +223,20 @@ export function fibMaybeBuild(t: u32): void {
   if (!buildBelow(t, fib, tableGet(t, TABLE_ROOT))) fibFree(t);
 }
 
+/**
+ * Builds table t's structure in one pass from the finished trie when it is an IPv4 table with at least
+ * FIB_MIN_DESTS destinations and none yet (after a bulk load, assembly/bulk.ts, which adds destinations
+ * without fibMaybeBuild).
+ */
+export function fibBuildNow(t: u32): void {
+  if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4 || tableGet(t, TABLE_DESTS) < fibMinDests) return;
+  let fib = allocL1();
+  if (fib == 0) return;
+  snapStructure(t);
+  tableSet(t, TABLE_FIB, <u32>fib);
+  if (!buildBelow(t, fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+}
+
 /** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */
 export function fibMaybeFree(t: u32): void {
   if (tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < (fibMinDests >>> 2)) fibFree(t);

@@ -459,6 +459,14 @@ export function fib6MaybeBuild(t: u32): void {
   fib6Build(t, 0);
 }
 
+/**
+ * Builds table t's unicast structure in one pass from the finished trie when it is an IPv6 table with at
+ * least FIB6_MIN_DESTS destinations and none yet (after a bulk load, assembly/bulk.ts).
+ */
+export function fib6BuildNow(t: u32): void {
+  if (tableGet(t, TABLE_DESTS) >= fib6MinDests) fib6Build(t, 0);
+}
+
 /** Builds table t's structure of `view` from the trie (an IPv6 table without one); dropped if memory runs out. */
 function fib6Build(t: u32, view: u32): void {
   if (tableGet(t, TABLE_FIB6 + view) != 0 || tableGet(t, TABLE_FAMILY) != 6) return;

@@ -100,9 +100,10 @@ function trieFind4(root: u32, addr: u32, len: u32): u32 {
  * The node for (key, len), created if absent (it then has no dest). Never fails: the caller has
  * reserved two node slots. Cases: 1. the node exists; 2. an empty child slot takes a new leaf;
  * 3. the new prefix sits between a node and its child; 4. a branch node splits a child's edge.
+ * `from` (default: the root) is a node whose prefix covers (key, len), where the descent starts.
  */
-export function trieInsert(t: u32, key: usize, len: u32): u32 {
-  let n = tableGet(t, TABLE_ROOT);
+export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL): u32 {
+  let n = from != NIL ? from : tableGet(t, TABLE_ROOT);
   while (true) {
     // invariant: n's prefix covers (key, len) and nodeLen(n) ≤ len
     let nl = nodeLen(n);

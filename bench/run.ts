@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { loadCoreSync } from '../src/port/core.js';
 import { CoreTable } from '../src/coretable.js';
+import { Rtm } from '../src/rtm.js';
+import { VirtualClock } from '../src/clock.js';
+import { PROTO_IP_BGP } from '../src/win32/constants.js';
 import { Family } from '../src/address.js';
 import { RefTrie } from '../test/reference/trie-model.js';
 import { Row, benchManyTables, benchChurn, benchNextHops } from './scale.js';
@@ -29,6 +32,8 @@ const SHARED = process.env.RTM_SHARED_DATA ?? resolve(ROOT, '../shared/data');
 const QUICK = process.argv.includes('--quick');
 /** Markers of the fuzz section of RESULTS.md (kept by hand, carried over by each run). */
 const FUZZ_BEGIN = '<!-- issue 12 fuzz: begin', FUZZ_END = '<!-- issue 12 fuzz: end -->';
+/** Markers of the bulk-build A/B section of RESULTS.md (issue 13; kept by hand, carried over by each run). */
+const BULK_BEGIN = '<!-- issue 13 bulk build: begin', BULK_END = '<!-- issue 13 bulk build: end -->';
 const OUT = process.argv.includes('--no-write') ? undefined : resolve(ROOT, 'bench/RESULTS.md');
 
 const rows: Row[] = [];
@@ -74,6 +79,24 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   }, { iterations: 1 });
   rows.push({ family: fam, task: `build (${N} prefixes, batch insert)`, unit: 'ns/prefix', core: buildCore * 1e6 / N, ref: buildRef * 1e6 / N,
     note: `${(buildCore).toFixed(0)} ms per full table` });
+  // the same prefixes as routes through the RTMv2 batch path (addRoutesBatch into an empty table: the bulk
+  // build of assembly/bulk.ts), each load in a fresh instance (the first of a process included), only the
+  // call timed; median of QUICK ? 2 : 5. The reference column is the same trie-model build as above.
+  const routeBatch = { count: N, keys: set.keys, lens: set.lens, nextHops: new Float64Array(N), preferences: new Uint32Array(N).fill(20) };
+  const loads: number[] = [];
+  for (let k = 0; k < (QUICK ? 2 : 5); k++) {
+    const af = family === 4 ? 'ipv4' : 'ipv6';
+    const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: [af] });
+    const e = rtm.registerEntity({ addressFamily: af, protocolId: PROTO_IP_BGP, instanceId: 0 });
+    routeBatch.nextHops.fill(e.addNextHop({ address: family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle!);
+    const t0 = performance.now();
+    e.addRoutesBatch(routeBatch);
+    loads.push(performance.now() - t0);
+    rtm.close();
+  }
+  const loadRtm = loads.sort((a, b) => a - b)[loads.length >> 1];
+  rows.push({ family: fam, task: `build (${N} routes, addRoutesBatch into an empty table: bulk path)`, unit: 'ns/prefix',
+    core: loadRtm * 1e6 / N, ref: buildRef * 1e6 / N, note: `${loadRtm.toFixed(0)} ms per full table (median of ${loads.length} fresh instances)` });
 
   // the table under test and the reference, built once
   const table = new CoreTable(core, family);
@@ -194,11 +217,14 @@ async function main(): Promise<void> {
     pool,
     '',
   ];
-  // sections written by hand (the fuzz campaigns of issue 12) are carried over from the file as it is
+  // sections written by hand (the bulk-build A/B of issue 13, the fuzz campaigns of issue 12) are carried
+  // over from the file as it is
   if (OUT && existsSync(OUT)) {
     const old = readFileSync(OUT, 'utf8');
-    const begin = old.indexOf(FUZZ_BEGIN), end = old.indexOf(FUZZ_END);
-    if (begin >= 0 && end > begin) lines.push(old.slice(begin, end + FUZZ_END.length), '');
+    for (const [B, E] of [[BULK_BEGIN, BULK_END], [FUZZ_BEGIN, FUZZ_END]]) {
+      const begin = old.indexOf(B), end = old.indexOf(E);
+      if (begin >= 0 && end > begin) lines.push(old.slice(begin, end + E.length), '');
+    }
   }
   const text = lines.join('\n');
   console.log(text);

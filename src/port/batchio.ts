@@ -58,3 +58,24 @@ export function copyOutI32(c: Core, at: number, out: Int32Array, to: number, m: 
   const i = c.i32(), base = c.io + c.IO_OUT + at;
   for (let j = 0; j < m; j++) out[to + j] = i[base + j];
 }
+
+/** Writes the keys (4 words each, at IO_IN) and lengths (at IO_OUT) of records ord[j0..j0+m-1]. */
+export function fillPrefixes(c: Core, keys: Uint32Array, lens: ArrayLike<number>, ord: Uint32Array, j0: number, m: number): void {
+  const u = c.u32(), ki = c.io + c.IO_IN, lo = c.io + c.IO_OUT;
+  for (let j = 0; j < m; j++) {
+    const i = ord[j0 + j], r = ki + 4 * j, k = 4 * i;
+    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
+    u[lo + j] = lens[i];
+  }
+}
+
+/** Scatters the m u32 results at IO_OUT to out[ord[j0 + j]] (the trie pass of the bulk build). */
+export function copyOutByOrder(c: Core, ord: Uint32Array, j0: number, m: number, out: Uint32Array): void {
+  const u = c.u32(), base = c.io + c.IO_OUT;
+  for (let j = 0; j < m; j++) out[ord[j0 + j]] = u[base + j];
+}
+
+/** Writes src[i0 .. i0 + m) to IO_OUT (per-record inputs of the bulk build's apply pass). */
+export function fillOutU32(c: Core, src: Uint32Array, i0: number, m: number): void {
+  c.u32().set(src.subarray(i0, i0 + m), c.io + c.IO_OUT);
+}

@@ -4,13 +4,16 @@
 // records go to the core's I/O area in chunks, every chunk is validated (and memory for the whole batch
 // reserved) before the first is applied, so a rejected batch leaves the table exactly as it was. Costs
 // one crossing per chunk (two when the batch spans several); allocates nothing per record, and per call
-// only the result object of addRoutesBatch.
+// only the result object of addRoutesBatch — except its bulk build (an entity without routes, a table no
+// larger than the batch: assembly/bulk.ts), which adds a trie pass in prefix order and per call the sort's
+// arrays (bulksort.ts) and a node slot per record.
 // Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
 import type { Core } from '../port/core.js';
 import { RtmError, RtmInternalError, check, fmt } from '../errors.js';
 import { opts } from './args.js';
 import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
-import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32 } from '../port/batchio.js';
+import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32, fillPrefixes, copyOutByOrder, fillOutU32 } from '../port/batchio.js';
+import { prefixOrder } from './bulksort.js';
 
 /** What the batch paths need of their entity. */
 export interface BatchContext {
@@ -117,6 +120,8 @@ interface ChunkCalls {
   apply(m: number, from: number): number;
   /** After a chunk is applied: its results out. */
   done(i0: number, m: number): void;
+  /** After every chunk of a multi-chunk batch passed the check: applies the whole batch another way and answers true, or false. */
+  bulk?(n: number): boolean;
 }
 
 /**
@@ -134,6 +139,7 @@ function runChunks(ctx: BatchContext, op: string, n: number, k: ChunkCalls): voi
       const s = k.check(m, i0 === 0 ? n : 0);
       if (s !== 0) throw chunkError(c, s, op, i0);
     }
+    if (k.bulk && k.bulk(n)) { ctx.afterChange(); return; }
   }
   for (let i0 = 0; i0 < n; i0 += MAX) {
     const m = Math.min(MAX, n - i0);
@@ -172,8 +178,48 @@ export function addRoutesBatch(ctx: BatchContext, batch: RouteLoadBatch): RouteL
       return s;
     },
     done: (_i0, m) => clearOutEsi(c, ctx.routeEsi, 0, m),
+    bulk: (n) => {
+      const r = bulkLoad(ctx, b, n);
+      if (r) { routesCreated += r[0]; destsCreated += r[1]; }
+      return r !== undefined;
+    },
   });
   return { routesCreated, destsCreated };
+}
+
+/**
+ * The bulk build of a validated, reserved addRoutesBatch (assembly/bulk.ts): when the core takes it (an
+ * entity without routes, a table no larger than the batch), the prefixes go in once in trie order, then
+ * the records in batch order with their nodes. [routes created, destinations created], or undefined when
+ * the core answers that the chunked path applies.
+ */
+function bulkLoad(ctx: BatchContext, b: RouteLoadBatch, n: number): [number, number] | undefined {
+  const op = 'addRoutesBatch', c = ctx.core, x = c.x, h = ctx.handle;
+  const s0 = x.bulkBegin(h, n);
+  if (s0 !== 0) throw chunkError(c, s0, op, 0);
+  if (c.res(0) !== 1) return undefined;
+  const ord = prefixOrder(b.keys, b.lens, n, c.res(1));
+  const nodes = new Uint32Array(n), T = c.IO_BATCH_MAX;
+  for (let j0 = 0; j0 < n; j0 += T) {
+    const m = Math.min(T, n - j0);
+    fillPrefixes(c, b.keys, b.lens, ord, j0, m);
+    const s = x.bulkTrie(m);
+    if (s !== 0) throw afterCheck(op, s, j0);
+    copyOutByOrder(c, ord, j0, m, nodes);
+  }
+  const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
+  let routes = 0, dests = 0;
+  for (let i0 = 0; i0 < n; i0 += MAX) {
+    const m = Math.min(MAX, n - i0);
+    fillLoad(c, b, i0, m, W);
+    fillOutU32(c, nodes, i0, m);
+    const s = x.bulkApply(h, m);
+    if (s !== 0) throw afterCheck(op, s, i0);
+    routes += c.res(0); dests += c.res(1);
+    clearOutEsi(c, ctx.routeEsi, 0, m);
+  }
+  check(x.bulkEnd(), op);
+  return [routes, dests];
 }
 
 /**
