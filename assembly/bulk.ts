@@ -10,10 +10,9 @@ import { NIL, KIND_NEXTHOP, SLAB_DEST, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS,
   DEST_NODE, DEST_ROUTES, DEST_BEST, DEST_LOCK, DEST_X, LOCK_NONE, VIEW_COUNT, ROUTE_ESI, ROUTE_ESI_NULL } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
-import { slabAlloc } from './slab';
 import { tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destSet } from './dests';
+import { destOnNode } from './dests';
 import { entityGet } from './entities';
 import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes';
 import { timerClear } from './timers';
@@ -22,7 +21,7 @@ import { prefixEq, bitAt } from './addr';
 import { fibBuildNow } from './fib';
 import { fib6BuildNow } from './fib6';
 import { entityOf } from './notifyapi';
-import { LOAD_WORDS, LOAD_MAX } from './load';
+import { LOAD_WORDS, LOAD_MAX, loadApply } from './load';
 
 /** The entity and table of the bulk build under way (NIL = none). */
 let bulkE: u32 = NIL;
@@ -87,22 +86,6 @@ export function bulkTrie(m: u32): i32 {
   return NO_ERROR;
 }
 
-/** A destination on node `node` of table t, which has none (destInsert without the trie descent). */
-function bulkDest(t: u32, node: u32): u32 {
-  let d = slabAlloc(SLAB_DEST);
-  assert(d != NIL); // reserved by routeLoadCheck
-  destSet(d, DEST_TABLE, t);
-  destSet(d, DEST_NODE, node);
-  destSet(d, DEST_ROUTES, NIL);
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, NIL);
-  destSet(d, DEST_LOCK, LOCK_NONE);
-  destSet(d, DEST_X, NIL);
-  setNodeDest(node, d);
-  setNodeState(node, 0);
-  tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
-  return d;
-}
-
 /**
  * Apply pass: m load records at IO_IN (load.ts layout, validated by routeLoadCheck) in the batch's own
  * order, each with its node slot from bulkTrie at IO_OUT; applied as routeLoad applies them (the route of
@@ -119,20 +102,15 @@ export function bulkApply(eh: f64, m: u32): i32 {
   let lastH: f64 = 0, nh = NIL;   // a load usually repeats one next hop: resolve each handle once per run
   for (let i: u32 = 0; i < m; i++) {
     let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
-    let lv = load<u32>(rec, 16);
     let h = load<f64>(rec, 32);
     if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
     store<u32>(HOP, nh);
     let node = load<u32>(out + (<usize>i << 2));
     let d = nodeDest(node);
-    if (d == NIL) { d = bulkDest(t, node); dests++; }
+    if (d == NIL) { d = destOnNode(t, node); dests++; }
     let r = routeOfOwner(d, e, nh, false);
-    let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
-    r = routeApply(e, d, r, nh, HOP, nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
-      (lv >>> 8) & views, load<u32>(rec, 28), 0, esi);
-    routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
+    r = loadApply(e, t, d, r, nh, HOP, rec, views);
     if (created) routes++;
-    timerClear(t, r); // a loaded route never expires (TTL INFINITE)
     store<u32>(out + (<usize>i << 2), r);
   }
   setRes(0, routes); setRes(1, dests);

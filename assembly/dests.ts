@@ -193,11 +193,13 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
   return destInsert(t, key, len);
 }
 
-/** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
-export function destInsert(t: u32, key: usize, len: u32): u32 {
-  if (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
-  let n = trieInsert(t, key, len);
+/**
+ * A new destination record on trie node n of table t, which has none: no route, no best route, unlocked, no
+ * extra record, counted in the table (the caller reserved the record; bulk.ts builds the nodes itself).
+ */
+export function destOnNode(t: u32, n: u32): u32 {
   let d = slabAlloc(SLAB_DEST);
+  assert(d != NIL); // reserved by the caller
   destSet(d, DEST_TABLE, t);
   destSet(d, DEST_NODE, n);
   destSet(d, DEST_ROUTES, NIL);
@@ -207,6 +209,13 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
   setNodeDest(n, d);
   setNodeState(n, 0);
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
+  return d;
+}
+
+/** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
+export function destInsert(t: u32, key: usize, len: u32): u32 {
+  if (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
+  let d = destOnNode(t, trieInsert(t, key, len));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
   fib6MaybeBuild(t);

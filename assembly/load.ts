@@ -69,6 +69,21 @@ export function loadValidate(e: u32, t: u32, n: u32): i32 {
 }
 
 /**
+ * Applies load record `rec` (layout above) of entity e to destination d of table t: creates or updates r
+ * (e's route there with next hop nh as neighbour; NIL = none yet), whose one next hop is at `hop`. The
+ * route's EntitySpecificInfo becomes NULL, and a loaded route never expires. Returns the route slot
+ * (routes.ts `created` says whether it is new). Shared by routeLoad and the bulk build (bulk.ts).
+ */
+export function loadApply(e: u32, t: u32, d: u32, r: u32, nh: u32, hop: usize, rec: usize, views: u32): u32 {
+  let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
+  r = routeApply(e, d, r, nh, hop, nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
+    (load<u32>(rec, 16) >>> 8) & views, load<u32>(rec, 28), 0, esi);
+  routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
+  timerClear(t, r); // TTL INFINITE
+  return r;
+}
+
+/**
  * Applies load records from..n-1 for entity eh; every record 0..n-1 is validated (loadValidate) and
  * memory reserved before the first is applied, so a failing call changes nothing. RES0 = routes
  * created, RES1 = destinations created (by this call), RES2 = index of the first bad record on
@@ -99,12 +114,8 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
     let r = d == NIL ? NIL : routeOfOwner(d, e, nh, false);
     if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
     if (d == NIL) { d = destInsert(t, rec, lv & 0xff); assert(d != NIL); dests++; } // reserved above
-    let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
-    r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
-      (lv >>> 8) & views, load<u32>(rec, 28), 0, esi);
-    routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
+    r = loadApply(e, t, d, r, nh, SLOTS + (<usize>i << 2), rec, views);
     if (created) routes++;
-    timerClear(t, r); // a loaded route never expires (TTL INFINITE)
     store<u32>(out + (<usize>i << 2), r);
   }
   setRes(0, routes); setRes(1, dests);
