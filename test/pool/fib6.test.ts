@@ -10,20 +10,7 @@ import type { FibSnapshot } from '../../src/fib/publisher.js';
 import { probes, randomPrefixes, type PrefixSet } from '../helpers/random.js';
 import { readPrefixFile } from '../helpers/prefixfile.js';
 import { dataFile, missingData } from '../helpers/data.js';
-import { loaded, updateRound, tableAnswers, firstDiff, Flaps, type Loaded } from './helpers.js';
-
-function expectAgrees(l: Loaded, reader: FibReader, keys: Uint32Array, tag: string): void {
-  const want = tableAnswers(l, keys);
-  const got = new Int32Array(want.length);
-  const hits = reader.lookupBatch(keys, got);
-  const d = firstDiff(got, want);
-  if (d >= 0) expect(got[d], `${tag}: probe ${d}: reader vs Table.lookupBatch`).toBe(want[d]);
-  expect(hits).toBe(want.filter((x) => x >= 0).length);
-  for (let i = 0; i < want.length; i += 41) {
-    const one = reader.lookupId(keys, i * 4);
-    if (one !== want[i]) expect(one, `${tag}: probe ${i}: lookupId`).toBe(want[i]);
-  }
-}
+import { loaded, updateRound, tableAnswers, firstDiff, expectAgrees, Flaps, type Loaded } from './helpers.js';
 
 /** Probes of every prefix of the set (an address inside each, random host bits) and random ones. */
 function allPrefixProbes(set: PrefixSet, seed: number): Uint32Array {

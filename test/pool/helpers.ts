@@ -1,7 +1,9 @@
 // Shared by the snapshot tests: an Rtm (debug core) loaded with one route per prefix of a set, seeded
 // update rounds through Entity.applyUpdates (adds of new prefixes, deletes, view changes), and the table's
 // own view-0 answers to compare a reader with.
+import { expect } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
+import type { FibReader } from '../../src/fib/reader.js';
 import { VirtualClock } from '../../src/clock.js';
 import type { Family } from '../../src/address.js';
 import type { Entity } from '../../src/entity.js';
@@ -100,4 +102,24 @@ export class Flaps {
     }
     e.applyUpdates({ count: n, keys, lens, kinds, views: new Uint8Array(n).fill(1), nextHops: new Float64Array(n).fill(nh) });
   }
+}
+
+/**
+ * Expects `reader` to answer `keys` as the table's own lookupBatch (view 0), batch and single lookups on
+ * a sample; returns the table's answers.
+ */
+export function expectAgrees(l: Loaded, reader: FibReader, keys: Uint32Array, tag: string): Int32Array {
+  const want = tableAnswers(l, keys);
+  const got = new Int32Array(want.length);
+  const hits = reader.lookupBatch(keys, got);
+  const d = firstDiff(got, want);
+  if (d >= 0) expect(got[d], `${tag}: probe ${d}: reader vs Table.lookupBatch`).toBe(want[d]);
+  expect(hits).toBe(want.filter((x) => x >= 0).length);
+  // single lookups on a sample
+  const words = l.set.family === 4 ? 1 : 4;
+  for (let i = 0; i < want.length; i += 37) {
+    const one = words === 1 ? reader.lookupId(keys[i]) : reader.lookupId(keys, i * 4);
+    if (one !== want[i]) expect(one, `${tag}: probe ${i}: lookupId`).toBe(want[i]);
+  }
+  return want;
 }

@@ -11,23 +11,7 @@ import type { Family } from '../../src/address.js';
 import { probes, randomPrefixes } from '../helpers/random.js';
 import { readPrefixFile } from '../helpers/prefixfile.js';
 import { dataFile, missingData, PROJECT_ROOT } from '../helpers/data.js';
-import { loaded, updateRound, tableAnswers, firstDiff, type Loaded } from './helpers.js';
-
-function expectAgrees(l: Loaded, reader: FibReader, keys: Uint32Array, tag: string): Int32Array {
-  const want = tableAnswers(l, keys);
-  const got = new Int32Array(want.length);
-  const hits = reader.lookupBatch(keys, got);
-  const d = firstDiff(got, want);
-  if (d >= 0) expect(got[d], `${tag}: probe ${d}: reader vs Table.lookupBatch`).toBe(want[d]);
-  expect(hits).toBe(want.filter((x) => x >= 0).length);
-  // single lookups on a sample
-  const words = l.set.family === 4 ? 1 : 4;
-  for (let i = 0; i < want.length; i += 37) {
-    const one = words === 1 ? reader.lookupId(keys[i]) : reader.lookupId(keys, i * 4);
-    if (one !== want[i]) expect(one, `${tag}: probe ${i}: lookupId`).toBe(want[i]);
-  }
-  return want;
-}
+import { loaded, updateRound, tableAnswers, firstDiff, expectAgrees } from './helpers.js';
 
 describe.each([4, 6] as Family[])('FibReader (IPv%i)', (family) => {
   const cases = family === 4 ? [[1, true], [2, false]] as const : [[1, false], [2, false]] as const;
