@@ -5,14 +5,12 @@
 // they printed and how the .wasm was found. No bundler configuration beyond entry and output folder.
 // Skips with a message when /usr/bin/chromium is absent, except in CI (.ci/run installs it). ~40 s.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { build as esbuild, transformSync } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { build as viteBuild, createServer as viteServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from '../helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent, serveStatic } from '../helpers/browser.js';
 import { PROJECT_ROOT } from '../helpers/data.js';
 import { QUICK_START_LINES, installPacked, writeQuickStarts } from '../helpers/packed.js';
 
@@ -57,25 +55,6 @@ try {
 
 const html = (script: string, head = '') =>
   `<!doctype html><html><head><meta charset="utf-8">${head}</head><body><script type="module" src="${script}"></script></body></html>\n`;
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.gz': 'application/gzip', '.json': 'application/json' };
-
-/** A static file server on localhost for `root`; `wasmType` overrides the .wasm MIME type. */
-async function serve(root: string, wasmType = 'application/wasm'): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const path = normalize(join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname));
-    if (!path.startsWith(root)) { res.writeHead(403).end(); return; }
-    readFile(path).then((body) => {
-      const ext = extname(path);
-      res.writeHead(200, { 'content-type': ext === '.wasm' ? wasmType : TYPES[ext] ?? 'application/octet-stream' }).end(body);
-    }, () => res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'));
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const a = server.address();
-  return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, server };
-}
 
 describe.skipIf(!present)('the packed package in Chromium', () => {
   let dir = '';
@@ -123,7 +102,7 @@ describe.skipIf(!present)('the packed package in Chromium', () => {
     expect(r.errors).toEqual([]);
     writeFileSync(join(out, 'index.html'), html('./main.js'));
     copyFileSync(TABLE, join(out, 'table.txt.gz'));
-    const s = await serve(out);
+    const s = await serveStatic(out);
     servers.push(s.server);
     const { lines, responses } = await open(s.url);
     expect(lines).toEqual(EXPECTED);
@@ -134,7 +113,7 @@ describe.skipIf(!present)('the packed package in Chromium', () => {
     const outDir = join(dir, 'vite-dist');
     writeFileSync(join(dir, 'index.html'), html('./main.ts'));
     await viteBuild({ root: dir, configFile: false, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    const s = await serve(outDir, 'application/octet-stream');
+    const s = await serveStatic(outDir, { wasmType: 'application/octet-stream' });
     servers.push(s.server);
     const { lines, responses } = await open(s.url);
     expect(lines).toEqual(EXPECTED);
@@ -164,7 +143,7 @@ describe.skipIf(!present)('the packed package in Chromium', () => {
       '@assemblyscript/loader': '/node_modules/@assemblyscript/loader/index.js',
     } };
     writeFileSync(join(dir, 'static.html'), html('./main.js', `<script type="importmap">${JSON.stringify(map)}</script>`));
-    const s = await serve(dir);
+    const s = await serveStatic(dir);
     servers.push(s.server);
     const { lines, responses } = await open(`${s.url}static.html`);
     expect(lines).toEqual(EXPECTED);
@@ -177,7 +156,7 @@ describe.skipIf(!present)('the packed package in Chromium', () => {
     await esbuild({ entryPoints: [join(dir, 'main-inline.ts')], bundle: true, format: 'esm', outdir: out, logLevel: 'silent' });
     writeFileSync(join(out, 'index.html'), html('./main-inline.js'));
     copyFileSync(TABLE, join(out, 'table.txt.gz'));
-    const s = await serve(out);
+    const s = await serveStatic(out);
     servers.push(s.server);
     const { lines, responses } = await open(s.url);
     expect(lines).toEqual([TABLE_LINE]);

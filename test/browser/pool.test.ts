@@ -5,13 +5,12 @@
 // after a round of route changes and a second publish (which must copy blocks, not the whole structure).
 // The page reports mismatch counts; the test wants none. Same skip rule as the other browser tests. ~20 s.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from '../helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent, serveStatic } from '../helpers/browser.js';
 import { installPacked } from '../helpers/packed.js';
 
 const present = chromiumPresent('test/browser/pool');
@@ -112,22 +111,8 @@ try {
 (globalThis as { __rtm?: string[] }).__rtm = out;
 `;
 
-/** A static server of `root` whose pages are cross-origin isolated (COOP same-origin, COEP require-corp). */
-async function serveIsolated(root: string): Promise<{ url: string; server: Server }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-  const server = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    const file = path.endsWith('/') ? `${path}index.html` : path;
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-    readFile(file).then((body) => {
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }).end(body);
-    }, () => res.writeHead(404).end());
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const a = server.address();
-  return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, server };
-}
+/** What makes a page cross-origin isolated (SharedArrayBuffer available). */
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 describe.skipIf(!present)('FibReader and LookupPool in Chromium (cross-origin isolated page)', () => {
   let dir = '';
@@ -152,7 +137,7 @@ describe.skipIf(!present)('FibReader and LookupPool in Chromium (cross-origin is
     expect(r.errors).toEqual([]);
     writeFileSync(join(outDir, 'index.html'),
       '<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="./main.js"></script></body></html>\n');
-    const s = await serveIsolated(outDir);
+    const s = await serveStatic(outDir, { headers: ISOLATED });
     server = s.server;
     const page = await browser.newPage();
     const errors: string[] = [];
