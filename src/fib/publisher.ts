@@ -206,18 +206,28 @@ export class Publisher {
 
   // ── IPv4: a copy of the core's 16-8-8 structure ────────────────────────────────────────────────────
   private publishStride(g: number, fib: number): void {
+    this.publishCopy(g, fib, L.KIND_STRIDE, (blocks) => this.copyBlocks(g, blocks), () => {
+      this.copyAll(g);
+      return { mode: 'full', units: this.slots + 256, bytes: (this.slots + 256) * 1024 };
+    });
+  }
+
+  /**
+   * Brings generation g up to date with the core's structure at `fib` (IPv4 16-8-8 or IPv6 fib6 pages): the
+   * 1 KiB blocks dirtied in the last two publish intervals when g holds a copy of `kind` that needs no full
+   * copy and they fit (`copyBlocks`), else the whole structure (`copyAll`, which says what it wrote).
+   */
+  private publishCopy(g: number, fib: number, kind: number, copyBlocks: (blocks: Set<number>) => boolean,
+    copyAll: () => PublishInfo): void {
     const dirty = this.takeDirty(fib);
     const hg = L.HDR_GEN + g * L.GEN_WORDS;
     let done = false;
-    if (!this.needsFull[g] && this.h[hg + L.G_KIND] === L.KIND_STRIDE) {
-      done = this.copyBlocks(g, this.prevDirty) && this.copyBlocks(g, dirty);
+    if (!this.needsFull[g] && this.h[hg + L.G_KIND] === kind) {
+      done = copyBlocks(this.prevDirty) && copyBlocks(dirty);
       const units = this.prevDirty.size + dirty.size;
       this.snapshot.lastPublish = { mode: 'blocks', units, bytes: units * 1024 };
     }
-    if (!done) {
-      this.copyAll(g);
-      this.snapshot.lastPublish = { mode: 'full', units: this.slots + 256, bytes: (this.slots + 256) * 1024 };
-    }
+    if (!done) this.snapshot.lastPublish = copyAll();
     this.needsFull[g] = false;
     this.prevDirty = dirty;
   }
@@ -297,20 +307,10 @@ export class Publisher {
 
   // ── IPv6: a copy of the core's fib6 pages ──────────────────────────────────────────────────────────
   private publishFib6(g: number, fib: number): void {
-    const dirty = this.takeDirty(fib);
-    const hg = L.HDR_GEN + g * L.GEN_WORDS;
-    let done = false;
-    if (!this.needsFull[g] && this.h[hg + L.G_KIND] === L.KIND_FIB6) {
-      done = this.copyBlocks6(g, this.prevDirty) && this.copyBlocks6(g, dirty);
-      const units = this.prevDirty.size + dirty.size;
-      this.snapshot.lastPublish = { mode: 'blocks', units, bytes: units * 1024 };
-    }
-    if (!done) {
+    this.publishCopy(g, fib, L.KIND_FIB6, (blocks) => this.copyBlocks6(g, blocks), () => {
       const pages = this.copyAll6(g, fib);
-      this.snapshot.lastPublish = { mode: 'full', units: pages * 64, bytes: pages * 65536 + L.PT_ENTRIES * 4 };
-    }
-    this.needsFull[g] = false;
-    this.prevDirty = dirty;
+      return { mode: 'full', units: pages * 64, bytes: pages * 65536 + L.PT_ENTRIES * 4 };
+    });
   }
 
   /** Copies the given core blocks (1 KiB) into their pages' slots in generation g; false when a new page does not fit. */
