@@ -11,11 +11,11 @@ import { RefTrie, RefDest, compareCanonical } from '../reference/trie-model.js';
 import { mulberry32, randomPrefixes, probes, PrefixSet } from '../helpers/random.js';
 import { readPrefixFile } from '../helpers/prefixfile.js';
 import { dataFile, missingData } from '../helpers/data.js';
+import { VIEW_U, VIEW_M, LIVE, HELD, churn, liveDefault, shrinkBelow } from '../helpers/fibchurn.js';
 
 let core: Core;
 beforeAll(() => { core = loadCoreSync('debug'); });
 
-const VIEW_U = 1, VIEW_M = 2, LIVE = 0x200, HELD = 0x100;
 
 /** Loads a prefix set into a core table and the reference; random state bits on each destination. */
 function buildBoth(set: PrefixSet, seed: number) {
@@ -281,47 +281,16 @@ describe('unicast forwarding structure (IPv4 tables from 16,384 destinations)', 
     agree(table, ref, idOf, set, 1, 100_000);
     const rnd = mulberry32(92);
     const dests = ref.ordered(0);
-    const states = [0, VIEW_U | LIVE, VIEW_M | LIVE, VIEW_U | VIEW_M | LIVE, HELD, VIEW_U | LIVE | HELD];
     for (let round = 0; round < 12; round++) {
-      // flip the state of 3,000 destinations: short prefixes and chains included
-      for (let j = 0; j < 3_000; j++) {
-        const d = dests[rnd() % dests.length];
-        if (!idOf.has(d) || ref.get(d.words, 0, d.len) !== d) continue;
-        const st = states[rnd() % states.length];
-        d.state = st;
-        table.setDestState(idOf.get(d)!, st);
-      }
-      // remove 500 and add them back as new destinations every other round
-      if (round % 2 === 0) {
-        for (let j = 0; j < 500; j++) {
-          const d = dests[rnd() % dests.length];
-          if (ref.get(d.words, 0, d.len) !== d) continue;
-          table.removeDest(idOf.get(d)!);
-          ref.remove(d);
-          idOf.delete(d);
-        }
-      } else {
-        for (const d of dests) {
-          if (idOf.has(d)) continue;
-          const again = ref.insert(d.words, 0, d.len);
-          const { destId } = table.ensureDest(d.prefix);
-          again.state = VIEW_U | LIVE;
-          table.setDestState(destId, again.state);
-          idOf.set(again, destId);
-          dests[dests.indexOf(d)] = again;
-        }
-      }
+      // flip the state of 3,000 destinations (short prefixes and chains included); remove 500, or add
+      // the removed ones back as new destinations, every other round
+      churn({ table, ref, idOf }, dests, rnd, round, 3_000, 500);
       agree(table, ref, idOf, set, 10 + round, 20_000);
     }
     // the default route covers every miss once it is live
-    const def = table.ensureDest('0.0.0.0/0').destId;
-    table.setDestState(def, VIEW_U | LIVE);
-    const d0 = ref.insert([0, 0, 0, 0], 0, 0);
-    d0.state = VIEW_U | LIVE;
-    idOf.set(d0, def);
+    const clearDefault = liveDefault({ table, ref, idOf }, '0.0.0.0/0');
     agree(table, ref, idOf, set, 40, 20_000);
-    table.setDestState(def, 0);
-    d0.state = 0;
+    clearDefault();
     agree(table, ref, idOf, set, 41, 20_000);
     const bytes = core.x.fibMemoryBytes() as number;
     expect(bytes).toBeGreaterThanOrEqual(256 * 1024);
@@ -333,22 +302,10 @@ describe('unicast forwarding structure (IPv4 tables from 16,384 destinations)', 
     const set = randomPrefixes(95, 4, 20_000);
     const { table, ref, idOf } = buildBoth(set, 95);
     expect(core.x.tableHasFib(table.t)).toBe(1);
-    const all = ref.ordered(0);
-    let i = 0;
-    for (; table.destCount >= 4_096; i++) {
-      table.removeDest(idOf.get(all[i])!);
-      ref.remove(all[i]);
-      idOf.delete(all[i]);
-    }
+    const addBack = shrinkBelow({ table, ref, idOf }, 4_096);
     expect(core.x.tableHasFib(table.t)).toBe(0);
     agree(table, ref, idOf, set, 50, 20_000);
-    for (let j = 0; j < i; j++) {
-      const again = ref.insert(all[j].words, 0, all[j].len);
-      again.state = VIEW_U | LIVE;
-      const { destId } = table.ensureDest(all[j].prefix);
-      table.setDestState(destId, again.state);
-      idOf.set(again, destId);
-    }
+    addBack();
     expect(table.destCount).toBeGreaterThanOrEqual(16_384);
     expect(core.x.tableHasFib(table.t)).toBe(1);
     agree(table, ref, idOf, set, 51, 20_000);

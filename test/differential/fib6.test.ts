@@ -14,13 +14,12 @@ import { RefTrie, RefDest } from '../reference/trie-model.js';
 import { mulberry32, randomPrefixes, probes, PrefixSet } from '../helpers/random.js';
 import { readPrefixFile } from '../helpers/prefixfile.js';
 import { dataFile, missingData } from '../helpers/data.js';
+import { VIEW_U, VIEW_M, LIVE, HELD, churn, liveDefault, shrinkBelow } from '../helpers/fibchurn.js';
 
 let core: Core;
 beforeAll(() => { core = loadCoreSync('debug'); });
 afterEach(() => { core.x.fib6Threshold(0); core.x.fib6FailAfter(0); });
 
-const VIEW_U = 1, VIEW_M = 2, LIVE = 0x200, HELD = 0x100;
-const STATES = [0, VIEW_U | LIVE, VIEW_M | LIVE, VIEW_U | VIEW_M | LIVE, HELD, VIEW_U | LIVE | HELD];
 
 /** Loads a prefix set into a core IPv6 table and the reference; random states (mostly unicast-live). */
 function buildBoth(set: PrefixSet, seed: number) {
@@ -71,38 +70,6 @@ function exactAgree(table: CoreTable, ref: RefTrie, idOf: Map<RefDest, number>, 
   }
 }
 
-/** Flips states, removes and re-adds destinations, as the IPv4 structure's test does. */
-function churn(table: CoreTable, ref: RefTrie, idOf: Map<RefDest, number>, dests: RefDest[], rnd: () => number,
-  round: number, flips: number, removes: number) {
-  for (let j = 0; j < flips; j++) {
-    const d = dests[rnd() % dests.length];
-    if (!idOf.has(d) || ref.get(d.words, 0, d.len) !== d) continue;
-    const st = STATES[rnd() % STATES.length];
-    d.state = st;
-    table.setDestState(idOf.get(d)!, st);
-  }
-  if (round % 2 === 0) {
-    for (let j = 0; j < removes; j++) {
-      const d = dests[rnd() % dests.length];
-      if (!idOf.has(d) || ref.get(d.words, 0, d.len) !== d) continue;
-      table.removeDest(idOf.get(d)!);
-      ref.remove(d);
-      idOf.delete(d);
-    }
-  } else {
-    for (let k = 0; k < dests.length; k++) {
-      const d = dests[k];
-      if (idOf.has(d)) continue;
-      const again = ref.insert(d.words, 0, d.len);
-      const { destId } = table.ensureDest(d.prefix);
-      again.state = VIEW_U | LIVE;
-      table.setDestState(destId, again.state);
-      idOf.set(again, destId);
-      dests[k] = again;
-    }
-  }
-}
-
 describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', () => {
   it('is built at the threshold and follows state changes, removals, new destinations and the default route', () => {
     const set = randomPrefixes(61, 6, 30_000);
@@ -115,20 +82,15 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     const rnd = mulberry32(62);
     const dests = ref.ordered(0);
     for (let round = 0; round < 8; round++) {
-      churn(table, ref, idOf, dests, rnd, round, 3_000, 500);
+      churn({ table, ref, idOf }, dests, rnd, round, 3_000, 500);
       expect(core.x.tableHasFib6(table.t, 0), `round ${round}`).toBe(1);
       agree(table, ref, idOf, set, 10 + round, 4_000, round % 3 === 0);
     }
     exactAgree(table, ref, idOf, set, 2);
     // the default route covers every miss once it is live, and leaves again
-    const def = table.ensureDest('::/0').destId;
-    table.setDestState(def, VIEW_U | LIVE);
-    const d0 = ref.insert([0, 0, 0, 0], 0, 0);
-    d0.state = VIEW_U | LIVE;
-    idOf.set(d0, def);
+    const clearDefault = liveDefault({ table, ref, idOf }, '::/0');
     agree(table, ref, idOf, set, 40, 8_000);
-    table.setDestState(def, 0);
-    d0.state = 0;
+    clearDefault();
     agree(table, ref, idOf, set, 41, 8_000);
     const bytes = core.x.fib6MemoryBytes() as number;
     expect(bytes).toBeGreaterThanOrEqual(5 * 65536);
@@ -146,7 +108,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     const rnd = mulberry32(72);
     const dests = ref.ordered(0);
     for (let round = 0; round < 10; round++) {
-      churn(table, ref, idOf, dests, rnd, round, 1_500, 400);
+      churn({ table, ref, idOf }, dests, rnd, round, 1_500, 400);
       agree(table, ref, idOf, set, 20 + round, 3_000);
     }
     exactAgree(table, ref, idOf, set);
@@ -162,22 +124,10 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     const set = randomPrefixes(81, 6, 6_000);
     const { table, ref, idOf } = buildBoth(set, 81);
     expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
-    const all = ref.ordered(0);
-    let i = 0;
-    for (; table.destCount >= 1_000; i++) {
-      table.removeDest(idOf.get(all[i])!);
-      ref.remove(all[i]);
-      idOf.delete(all[i]);
-    }
+    const addBack = shrinkBelow({ table, ref, idOf }, 1_000);
     expect(core.x.tableHasFib6(table.t, 0)).toBe(0);
     agree(table, ref, idOf, set, 50, 10_000);
-    for (let j = 0; j < i; j++) {
-      const again = ref.insert(all[j].words, 0, all[j].len);
-      again.state = VIEW_U | LIVE;
-      const { destId } = table.ensureDest(all[j].prefix);
-      table.setDestState(destId, again.state);
-      idOf.set(again, destId);
-    }
+    addBack();
     expect(table.destCount).toBeGreaterThanOrEqual(4_000);
     expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
     agree(table, ref, idOf, set, 51, 10_000);
@@ -194,7 +144,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     // fail a node allocation a few hundred allocations into the churn
     core.x.fib6FailAfter(300);
     for (let round = 0; round < 6 && core.x.tableHasFib6(table.t, 0) === 1; round++) {
-      churn(table, ref, idOf, dests, rnd, round, 2_000, 300);
+      churn({ table, ref, idOf }, dests, rnd, round, 2_000, 300);
     }
     expect(core.x.tableHasFib6(table.t, 0), 'dropped after the failed allocation').toBe(0);
     agree(table, ref, idOf, set, 60, 10_000);
@@ -219,7 +169,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     const rnd = mulberry32(112);
     const dests = ref.ordered(0);
     for (let round = 0; round < 6; round++) {
-      churn(table, ref, idOf, dests, rnd, round, 2_000, 400);
+      churn({ table, ref, idOf }, dests, rnd, round, 2_000, 400);
       agree(table, ref, idOf, set, 70 + round, 3_000);
     }
     // take view 1 away from all but a few hundred destinations: the multicast structure is freed
@@ -281,8 +231,8 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     expect(perPrefix).toBeLessThan(30);
     const rnd = mulberry32(102);
     const dests = ref.ordered(0);
-    churn(table, ref, idOf, dests, rnd, 0, 20_000, 5_000);
-    churn(table, ref, idOf, dests, rnd, 1, 20_000, 0);
+    churn({ table, ref, idOf }, dests, rnd, 0, 20_000, 5_000);
+    churn({ table, ref, idOf }, dests, rnd, 1, 20_000, 0);
     agree(table, ref, idOf, set, 4, 30_000);
     table.free();
   }, 300_000);
