@@ -11,7 +11,7 @@ import type {
   AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, EntityMethod, RegisteredEntity, RegisterOptions,
 } from '../types.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
-import type { Ctx, Instance } from './context.js';
+import type { Ctx, Entities, Instance } from './context.js';
 import { arrayArg, live, opts } from './args.js';
 import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
@@ -22,6 +22,60 @@ import { deleteEnumsOf } from './enums.js';
 import { clearSlotsOf, markSlot, reserveSlot } from './opaque.js';
 import { rememberMethods } from './methods.js';
 import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
+
+/** Live entities kept in a plain array up to this many; beyond, in a Map by slot. */
+const SMALL_REGISTRY = 8;
+
+/**
+ * An instance's live entities by core slot, in registration order (Instance.entities): the Map calls the
+ * modules use. A small instance keeps them in a plain array (no Map, a linear search of a few entries);
+ * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map on first use.
+ */
+export class EntityRegistry implements Entities {
+  private list: Ctx[] | undefined = undefined;
+  private map: Map<number, Ctx> | undefined = undefined;
+
+  get size(): number { return this.map !== undefined ? this.map.size : this.list !== undefined ? this.list.length : 0; }
+
+  get(slot: number): Ctx | undefined {
+    if (this.map !== undefined) return this.map.get(slot);
+    const l = this.list;
+    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i];
+    return undefined;
+  }
+
+  set(slot: number, cx: Ctx): void {
+    if (this.map !== undefined) { this.map.set(slot, cx); return; }
+    const l = this.list;
+    if (l === undefined) { this.list = [cx]; return; }
+    for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l[i] = cx; return; }
+    if (l.length < SMALL_REGISTRY) { l.push(cx); return; }
+    const m = new Map<number, Ctx>();
+    for (const c of l) m.set(c.slot, c);
+    m.set(slot, cx);
+    this.map = m;
+    this.list = undefined;
+  }
+
+  delete(slot: number): boolean {
+    if (this.map !== undefined) return this.map.delete(slot);
+    const l = this.list;
+    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; }
+    return false;
+  }
+
+  values(): IterableIterator<Ctx> {
+    return this.map !== undefined ? this.map.values() : (this.list ?? NO_ENTITIES).values();
+  }
+
+  clear(): void {
+    this.list = undefined;
+    this.map = undefined;
+  }
+}
+const NO_ENTITIES: readonly Ctx[] = Object.freeze([]);
+/** The methods of an entity that exported none (one frozen array for all). */
+const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
 
 /** An EntityInfo value. */
 export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: number, instanceId: number): EntityInfo {
@@ -70,7 +124,8 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   for (const [n, v] of [['protocolId', proto], ['instanceId', instance]] as [string, number][]) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${n} = ${fmt(v)}`);
   }
-  const methods = Object.freeze(arrayArg<EntityMethod>(options.exportMethods, 'exportMethods', op, 0x7fffffff, []));
+  const methods = options.exportMethods === undefined ? NO_METHODS
+    : Object.freeze(arrayArg<EntityMethod>(options.exportMethods, 'exportMethods', op, 0x7fffffff));
   if (methods.length > 32 || methods.some((m) => typeof m !== 'function')) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'at most 32 exported methods, each a function');
   }
