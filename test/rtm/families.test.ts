@@ -3,13 +3,15 @@
 // node or core-table object; the other family's table is made only when something asks for it (rtm.ipv6,
 // rtm.lookup of an IPv6 address) and then answers as an empty table, and a listed second family works
 // as before. Measured on a private core by its own accounting (memoryInUseBytes: live records, blocks,
-// indexes), which also gives each phase's cost exactly: create, register, first next hop, close.
+// indexes), which also gives each phase's cost exactly: create, register, first next hop, close. Also
+// the instance's entity registry (an array for a few entities, a Map past eight) against the model.
 import { describe, expect, it } from 'vitest';
 import { createCoreSync, type Core } from '../../src/core.js';
 import { Rtm } from '../../src/rtm.js';
 import { RtmError } from '../../src/errors.js';
 import { VirtualClock } from '../../src/clock.js';
-import type { RtmOptions } from '../../src/types.js';
+import type { EntityLike, EntityMethod, RtmLike, RtmOptions } from '../../src/types.js';
+import { createModel } from '../reference/model.js';
 
 /** Bytes of one table: its record and its root node. */
 const tableBytes = (core: Core) => (core.k.TABLE_WORDS + core.k.NODE_WORDS) * 4;
@@ -132,5 +134,39 @@ describe('families: a table per listed family, another only when asked for', () 
     e.releaseNextHops([nh]);
     rtm.close();
     expect(inUse(core)).toBe(base);
+  });
+});
+
+// The instance's entity registry (src/rtmv2/entities.ts EntityRegistry): a plain array for a few
+// entities, a Map past eight. Registration events, their order and method calls (which find the callee
+// by slot) agree with the reference model across both forms and deletions in each.
+describe('entity registry: registration order, events and lookups by slot, small and large', () => {
+  it('agrees with the reference model while entities come and go across the array / Map switch', () => {
+    const run = (rtm: RtmLike) => {
+      const log: string[] = [];
+      const ents: (EntityLike | undefined)[] = [];
+      const idx = (h: unknown) => ents.findIndex((e) => e?.handle === h);
+      const reg = (i: number) => {
+        const m: EntityMethod = (_caller, _callee, _input, output) => { output.outputData[0] = i; output.outputSize = 1; };
+        ents[i] = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 100 + i, instanceId: 0 }, {
+          onEvent: (type, c1) => { log.push(`${i}<-${type}:${idx(c1)}`); return 0; }, exportMethods: [m],
+        });
+        rtm.runPending();
+      };
+      const dereg = (i: number) => { ents[i]!.deregister(); ents[i] = undefined; rtm.runPending(); };
+      for (let i = 0; i < 5; i++) reg(i);
+      dereg(2);                                  // out of the array form
+      for (let i = 5; i < 14; i++) reg(i);       // past eight: the Map form
+      dereg(0);
+      dereg(9);
+      reg(14);
+      const calls = ents.map((e, i) => (e === undefined ? -1 : ents[1]!.invokeMethod({ entity: e.handle, methodType: 1 })[0].outputData[0] + 1000 * i));
+      return { log, calls, live: ents.map((e) => e !== undefined) };
+    };
+    const core = privateCore();
+    const wasm = run(make(core) as unknown as RtmLike);
+    const ref = run(createModel({ clock: new VirtualClock() }) as unknown as RtmLike);
+    expect(wasm).toEqual(ref);
+    expect(wasm.log.length).toBeGreaterThan(50);
   });
 });
