@@ -4,7 +4,7 @@
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
   TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIB6,
-  KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT } from './layout';
+  KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT, SLAB_KINDS } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_NOT_SUPPORTED } from './status';
@@ -13,7 +13,9 @@ import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables'
 import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, trieFreeAll, nodeDest } from './trie';
 import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
 import { handleOf, handleSlot, kindSlab } from './handles';
-import { slabIsAlive, slabHigh } from './slab';
+import { slabIsAlive, slabHigh, slabLive, slabStride } from './slab';
+import { blockBytes } from './blocks';
+import { nhIndexBytes } from './nhindex';
 import { listGet, listDestroy } from './lists';
 import { checkInvariants as check } from './debug';
 import { hasHostBits } from './addr';
@@ -24,7 +26,7 @@ import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
 import { fib6Free, fib6Lookup, fib6Batch, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
-import { refForgetAll } from './refs';
+import { refForgetAll, refBuckets } from './refs';
 import { enumFreeAll } from './enums';
 
 slabInit();
@@ -273,6 +275,18 @@ export function checkInvariants(t: u32): i32 {
 
 /** Bytes of linear memory held by all slabs (capacity). */
 export function slabMemoryBytes(): f64 { return slabBytes(); }
+
+/**
+ * Bytes of linear memory in use by the core's own accounting: live slab records (count × stride), blocks
+ * (blocks.ts), next-hop hash blocks, the reference directory and the forwarding structures. Unlike the
+ * memory's size it counts neither free slots, spare pages nor free blocks, so the difference between two
+ * readings is what was built in between, whatever was freed before (bench/scale.ts, the many-tables row).
+ */
+export function memoryInUseBytes(): f64 {
+  let total: f64 = 0;
+  for (let k: u32 = 0; k < SLAB_KINDS; k++) total += <f64>slabLive(k) * <f64>slabStride(k) * 4;
+  return total + blockBytes() + nhIndexBytes() + <f64>refBuckets() * 4 + fibBytes() + fib6Bytes();
+}
 
 /** Bytes held by the unicast forwarding structures of large IPv4 tables (fib.ts). */
 export function fibMemoryBytes(): f64 { return fibBytes(); }

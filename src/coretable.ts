@@ -20,15 +20,27 @@ export class CoreTable {
   readonly NO_RANGE: number;
   private freed = false;
 
-  constructor(core: Core, family: Family, views = 0x3) {
+  /** Makes a table in the core (`views`: the views it supports). `make` false: none (see unmade()). */
+  constructor(core: Core, family: Family, views = 0x3, make = true) {
     this.core = core;
     this.family = family;
     this.maxLen = maxLen(family);
     this.QUAL_POPULATED = core.k.QUAL_POPULATED;
     this.NO_RANGE = core.k.NO_RANGE;
-    check(core.x.tableCreate(family, views), 'tableCreate');
-    this.t = core.res(0);
+    if (make) {
+      check(core.x.tableCreate(family, views), 'tableCreate');
+      this.t = core.res(0);
+    } else {
+      this.t = core.NIL;
+      this.freed = true;
+    }
   }
+
+  /**
+   * A table never made in the core (of a closed instance): it answers as a freed one (calls throw
+   * ERROR_INVALID_HANDLE, counters read 0) and holds nothing.
+   */
+  static unmade(core: Core, family: Family): CoreTable { return new CoreTable(core, family, 0x3, false); }
 
   /** Frees the table in the core; later calls throw ERROR_INVALID_HANDLE. */
   free(): void {

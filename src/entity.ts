@@ -52,42 +52,34 @@ export type CoreEntityLike = Pick<EntityLike,
  * released with the matching `release*` method.
  */
 export class Entity implements CoreEntityLike {
+  // The identity fields are read from the Ctx (accessors on the prototype): an entity object holds one
+  // field, not a copy of each (issue 13: many small tables, each with an entity or two).
   /** The registration handle (RtmRegHandle), which is also the entity's handle. */
-  readonly handle: EntityHandle;
+  get handle(): EntityHandle { return this.cx.handle; }
   /** RTM_REGN_PROFILE: what the instance grants this registration. */
-  readonly profile: RegnProfile;
+  get profile(): RegnProfile { return this.cx.profile; }
   /** RTM_ENTITY_INFO: the identity it registered with. */
-  readonly info: EntityInfo;
+  get info(): EntityInfo { return this.cx.info; }
   /** The address family of its table: 4 or 6. */
-  readonly family: Family;
+  get family(): Family { return this.cx.family; }
   /** @internal Entity slot in the core. */
-  readonly slot: number;
+  get slot(): number { return this.cx.slot; }
   /** EntityProtocolId of its identity (PROTO_IP_*). */
-  readonly protocolId: number;
+  get protocolId(): number { return this.cx.protocolId; }
   /** EntityInstanceId of its identity. */
-  readonly instanceId: number;
+  get instanceId(): number { return this.cx.instanceId; }
   /** The event callback given at registration (RTM_EVENT_CALLBACK), if any. */
-  readonly onEvent: EventCallback | undefined;
+  get onEvent(): EventCallback | undefined { return this.cx.onEvent; }
   /** The methods it exported at registration (RtmInvokeMethod targets). */
-  readonly methods: readonly EntityMethod[];
+  get methods(): readonly EntityMethod[] { return this.cx.methods; }
   /** Opaque pointer slot index, or -1. */
-  readonly opaqueSlot: number;
+  get opaqueSlot(): number { return this.cx.opaqueSlot; }
   /** What the capability modules work on. @internal */
   readonly cx: Ctx;
 
   /** @internal (Rtm.registerEntity creates entities) */
   constructor(cx: Ctx) {
     this.cx = cx;
-    this.handle = cx.handle;
-    this.profile = cx.profile;
-    this.info = cx.info;
-    this.family = cx.family;
-    this.slot = cx.slot;
-    this.protocolId = cx.protocolId;
-    this.instanceId = cx.instanceId;
-    this.onEvent = cx.onEvent;
-    this.methods = cx.methods;
-    this.opaqueSlot = cx.opaqueSlot;
   }
 
   /** False once deregistered or once its instance closed. */

@@ -2,7 +2,8 @@
 // entities, its scheduler (src/scheduler.ts) and its fast-path tables. It implements the Instance
 // interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
 // shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
-// costs two table records and two root nodes.
+// costs a table record and a root node per listed family (option `families`; another family's table is
+// made only if asked for), and a few JS objects (its tables' fast paths, scheduler, registries).
 import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
 import { CoreTable } from './coretable.js';
@@ -15,8 +16,8 @@ import { Entity } from './entity.js';
 import { Scheduler } from './scheduler.js';
 import { nextHopAddress, recordAlive } from './port/records.js';
 import { Table, type PrefixMatch, type RouteSummary, routeSummaryOf } from './table.js';
-import type { Ctx, Instance, InstanceOptions } from './rtmv2/context.js';
-import { register, markGone } from './rtmv2/entities.js';
+import type { Instance, InstanceOptions } from './rtmv2/context.js';
+import { register, markGone, EntityRegistry } from './rtmv2/entities.js';
 import { arrayArg, opts } from './rtmv2/args.js';
 import { INFINITE } from './constants.js';
 
@@ -96,6 +97,13 @@ function createOptions(options: unknown): CheckedOptions {
   return o;
 }
 
+/** A creation option in lo..hi. @throws RtmError ERROR_INVALID_PARAMETER (views: ERROR_NOT_SUPPORTED) */
+function limit(name: string, v: number, lo: number, hi: number): void {
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${fmt(v)}`);
+  }
+}
+
 /** One RTM instance (API.md §1). */
 export class Rtm {
   /** @internal The core (port) this instance's tables live in. */
@@ -106,23 +114,25 @@ export class Rtm {
   readonly clock: Clock;
   /** The RtmInstanceId this instance answers to (option `instanceId`, default 0). */
   readonly instanceId: number;
-  /** Fast paths of the IPv4 table. */
-  readonly ipv4: Table;
-  /** Fast paths of the IPv6 table. */
-  readonly ipv6: Table;
   /** @internal The creation options with their defaults applied. */
   readonly options: InstanceOptions;
   /** @internal Live entities by core slot. */
-  readonly entities = new Map<number, Ctx>();
+  readonly entities = new EntityRegistry();
   /** @internal JS values kept beside core records: EntitySpecificInfo of routes, by slot. */
   readonly routeEsi: unknown[] = [];
   /** @internal EntitySpecificInfo of next hops, by slot. */
   readonly nextHopEsi: unknown[] = [];
-  /** @internal The core tables (IPv4, IPv6). */
-  readonly coreTables: readonly CoreTable[];
+  /**
+   * @internal The core tables made so far: those of the listed families (option `families`), in family
+   * order, then a table of an unlisted family once something asked for it (rtm.ipv4 / rtm.ipv6).
+   */
+  coreTables: readonly CoreTable[] = [];
   /** @internal Pending callbacks, the clock, deadlines. */
   readonly scheduler: Scheduler;
   private closed = false;
+  /** The fast paths of each family's table, once made. */
+  private table4: Table | undefined = undefined;
+  private table6: Table | undefined = undefined;
 
   private constructor(core: Core, options: RtmOptions) {
     this.core = core;
@@ -132,33 +142,57 @@ export class Rtm {
     const views = options.views ?? 0x3;
     const maxHops = options.maxNextHopsInRoute ?? 8;
     const maxEnum = options.maxHandlesInEnum ?? 100;
-    for (const [name, v, lo, hi] of [['instanceId', this.instanceId, 0, 0xffff], ['maxNextHopsInRoute', maxHops, 1, 256],
-      ['maxHandlesInEnum', maxEnum, 1, 0x7fffffff], ['views', views, 1, 3]] as [string, number, number, number][]) {
-      if (!Number.isInteger(v) || v < lo || v > hi) {
-        throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${fmt(v)}`);
-      }
-    }
+    limit('instanceId', this.instanceId, 0, 0xffff);
+    limit('maxNextHopsInRoute', maxHops, 1, 256);
+    limit('maxHandlesInEnum', maxEnum, 1, 0x7fffffff);
+    limit('views', views, 1, 3);
     const cap = options.maxMemoryBytes;
     if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', 'maxMemoryBytes must be a non-negative integer');
-    this.options = { ...options, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots: options.opaqueSlots ?? 5 };
+    // one literal of fixed shape (a spread of the caller's options costs more than the rest of the constructor)
+    this.options = {
+      instanceId: options.instanceId, clock: options.clock, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views,
+      opaqueSlots: options.opaqueSlots ?? 5, maxNotifyRegistrations: options.maxNotifyRegistrations,
+      defaultPreferences: options.defaultPreferences, families: options.families, maxMemoryBytes: options.maxMemoryBytes,
+    };
     // the core's memory cap, before the tables (so that a full core can be given room); a failed creation restores it
-    const oldCap = core.x.memoryCap();
+    const oldCap = cap === undefined ? 0 : core.x.memoryCap();
     if (cap !== undefined) check(core.x.memorySetCap(cap), 'create');
-    let v4: CoreTable | undefined, v6: CoreTable;
+    // only the listed families get a core table now: one of another family costs nothing until asked for
+    const fams = options.families;
     try {
-      v4 = new CoreTable(core, 4, views);
-      v6 = new CoreTable(core, 6, views);
+      if (fams === undefined || fams.includes('ipv4')) this.makeTable(4);
+      if (fams === undefined || fams.includes('ipv6')) this.makeTable(6);
     } catch (e) {
-      v4?.free();
-      core.x.memorySetCap(oldCap);
+      for (const t of this.coreTables) t.free();
+      if (cap !== undefined) core.x.memorySetCap(oldCap);
       throw e;
     }
-    for (const t of [v4, v6]) check(core.x.tableSetMaxHops(t.t, maxHops), 'create');
-    this.coreTables = [v4, v6];
-    const usable = (op: string) => this.usable(op);
-    this.ipv4 = new Table({ core, table: v4, layout: this.layout, usable, routeEsi: this.routeEsi });
-    this.ipv6 = new Table({ core, table: v6, layout: this.layout, usable, routeEsi: this.routeEsi });
     this.scheduler = new Scheduler(this);
+  }
+
+  /** Fast paths of the IPv4 table (of an instance without 'ipv4' in `families`, its table is made on first access). */
+  get ipv4(): Table { return this.table4 ?? this.makeTable(4); }
+  /** Fast paths of the IPv6 table (of an instance without 'ipv6' in `families`, its table is made on first access). */
+  get ipv6(): Table { return this.table6 ?? this.makeTable(6); }
+
+  /**
+   * Makes the core table of a family and its fast paths. On a closed instance (or a trapped core) the
+   * table stays unmade: its fast paths throw ERROR_INVALID_HANDLE as those of a closed table do.
+   * @throws RtmError ERROR_NOT_ENOUGH_MEMORY (the core table could not be made)
+   */
+  private makeTable(family: Family): Table {
+    const core = this.core;
+    let ct: CoreTable;
+    if (this.closed || core.poisoned) ct = CoreTable.unmade(core, family);
+    else {
+      ct = new CoreTable(core, family, this.options.views);
+      const s = core.x.tableSetMaxHops(ct.t, this.options.maxNextHopsInRoute);
+      if (s !== 0) { ct.free(); check(s, 'create'); }
+      this.coreTables = this.coreTables.length === 0 ? [ct] : [this.coreTables[0], ct];   // literals: one or two
+    }
+    const table = new Table(this, ct);
+    if (family === 4) this.table4 = table; else this.table6 = table;
+    return table;
   }
 
   /**
@@ -167,8 +201,8 @@ export class Rtm {
    *   or path), ERROR_INVALID_DATA (not a WebAssembly module), ERROR_INVALID_PARAMETER (bad options)
    */
   static async create(options: CreateOptions = {}): Promise<Rtm> {
-    const { core: _core, build, wasm, ...rest } = createOptions(options);
-    return new Rtm(await loadCore(build, wasm), rest);
+    const o = createOptions(options);
+    return new Rtm(await loadCore(o.build, o.wasm), o);
   }
 
   /**
@@ -180,8 +214,8 @@ export class Rtm {
   /** @internal `core`: a core of its own (tests, tools) */
   static createSync(options: CheckedOptions): Rtm;
   static createSync(options: CheckedOptions = {}): Rtm {
-    const { core, build, wasm, ...rest } = createOptions(options);
-    return new Rtm(core ?? loadCoreSync(build, wasm), rest);
+    const o = createOptions(options);
+    return new Rtm(o.core ?? loadCoreSync(o.build, o.wasm), o);
   }
 
   /** @internal Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
@@ -331,8 +365,7 @@ export class Rtm {
     for (const cx of this.entities.values()) markGone(cx);
     this.entities.clear();
     if (this.core.poisoned) return;                   // a trapped core frees nothing more
-    this.ipv4.core.free();
-    this.ipv6.core.free();
+    for (const t of this.coreTables) t.free();
   }
 
   /** @internal The current time for LastChanged, pushed to the core before mutating calls. */
@@ -363,7 +396,7 @@ export class Rtm {
   /** `t` is one of this instance's tables. @throws ERROR_INVALID_PARAMETER */
   private ownTable(t: unknown, op: string): void {
     this.usable(op);
-    if (t !== this.ipv4 && t !== this.ipv6) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not a table of this instance');
+    if (t === undefined || (t !== this.table4 && t !== this.table6)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not a table of this instance');
   }
 
   /** `slot` is an allocated record of `slab`. @throws ERROR_INVALID_PARAMETER */

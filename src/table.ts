@@ -43,11 +43,9 @@ export interface PrefixMatch {
   readonly route: RouteSummary;
 }
 
-/** @internal What a Table needs of its instance. */
+/** @internal What a Table needs of its instance (the Rtm itself: no object or closure per table). */
 export interface TableContext {
   readonly core: Core;
-  /** The family's trie-level table in the core. */
-  readonly table: CoreTable;
   readonly layout: Layout;
   /** Throws ERROR_INVALID_HANDLE once the instance is closed, RtmInternalError once the core trapped. */
   usable(op: string): void;
@@ -104,12 +102,12 @@ export class Table {
   /** The writer of this table's forwarding snapshot (made by the first publish). */
   private publisher: Publisher | undefined;
 
-  /** @internal (an Rtm makes its two tables) */
-  constructor(ctx: TableContext) {
+  /** @internal (an Rtm makes its tables; `table`: the family's trie-level table in the core) */
+  constructor(ctx: TableContext, table: CoreTable) {
     this.ctx = ctx;
-    this.core = ctx.table;
-    this.family = ctx.table.family;
-    this.t = ctx.table.t;
+    this.core = table;
+    this.family = table.family;
+    this.t = table.t;
     const c = ctx.core;
     this.x4 = c.x.lookup4;
     this.x6 = c.x.lookup6;

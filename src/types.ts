@@ -167,7 +167,11 @@ export interface RtmOptions {
   maxNotifyRegistrations?: number;
   /** Default preference per EntityProtocolId, applied when a route gives Preference 0 (B7, D-19). */
   defaultPreferences?: Readonly<Record<number, number>>;
-  /** Address families with a table (default both); registering for another: ERROR_FILE_NOT_FOUND. */
+  /**
+   * Address families with a table (default both); registering for another: ERROR_FILE_NOT_FOUND. An
+   * unlisted family costs nothing: its (empty) table is made only if its fast paths are asked for
+   * (`rtm.ipv4` / `rtm.ipv6`, `rtm.lookup` of such an address).
+   */
   families?: readonly AddressFamilyName[];
   /**
    * Caps the core's linear memory at this many bytes (rounded down to 64 KiB pages; 0 = no cap; omitted =

@@ -80,6 +80,8 @@ export interface CoreExports {
   fib6FailAfter(n: number): void;
   /** assembly/api.ts: `tableHasFib6(t: u32, view: u32): u32` */
   tableHasFib6(t: number, view: number): number;
+  /** assembly/api.ts: `memoryInUseBytes(): f64` */
+  memoryInUseBytes(): number;
   /** assembly/rtmapi.ts: `setNow(ms: f64): void` */
   setNow(ms: number): void;
   /** assembly/rtmapi.ts: `tableSetMaxHops(t: u32, n: u32): i32` */
@@ -298,12 +300,12 @@ export const FUNCTION_NAMES = [
   'destHandle', 'destFromHandle', 'destKeyX', 'lpm', 'lessSpecific', 'walk', 'lookup4', 'lookupBatch',
   'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
   'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
-  'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
-  'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd',
-  'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes', 'viewsCheck',
-  'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX',
-  'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm',
-  'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
+  'memoryInUseBytes', 'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo',
+  'entityList', 'entityRefX', 'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle',
+  'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes',
+  'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop',
+  'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
+  'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
   'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
   'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkBegin', 'bulkTrie', 'bulkApply', 'bulkEnd',
   'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X', 'fib6PagesX',
@@ -596,6 +598,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const fib6Threshold_ = fn(raw, 'fib6Threshold') as (n: number) => void;
   const fib6FailAfter_ = fn(raw, 'fib6FailAfter') as (n: number) => void;
   const tableHasFib6_ = fn(raw, 'tableHasFib6') as (t: number, view: number) => number;
+  const memoryInUseBytes_ = fn(raw, 'memoryInUseBytes') as () => number;
   const setNow_ = fn(raw, 'setNow') as (ms: number) => void;
   const tableSetMaxHops_ = fn(raw, 'tableSetMaxHops') as (t: number, n: number) => number;
   const entityRegister_ = fn(raw, 'entityRegister') as (t: number, proto: number, instance: number) => number;
@@ -736,6 +739,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     fib6Threshold(n: number): void { if (g.poisoned) throw g.poisoned; try { fib6Threshold_(n); } catch (e) { throw g.trap(e); } },
     fib6FailAfter(n: number): void { if (g.poisoned) throw g.poisoned; try { fib6FailAfter_(n); } catch (e) { throw g.trap(e); } },
     tableHasFib6(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasFib6_(t, view); } catch (e) { throw g.trap(e); } },
+    memoryInUseBytes(): number { if (g.poisoned) throw g.poisoned; try { return memoryInUseBytes_(); } catch (e) { throw g.trap(e); } },
     setNow(ms: number): void { if (g.poisoned) throw g.poisoned; try { setNow_(ms); } catch (e) { throw g.trap(e); } },
     tableSetMaxHops(t: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return tableSetMaxHops_(t, n); } catch (e) { throw g.trap(e); } },
     entityRegister(t: number, proto: number, instance: number): number { if (g.poisoned) throw g.poisoned; try { return entityRegister_(t, proto, instance); } catch (e) { throw g.trap(e); } },

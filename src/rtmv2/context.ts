@@ -46,6 +46,16 @@ export interface Scheduler {
   cancel(match: (ev: PendingEvent) => boolean): void;
 }
 
+/** An instance's live entities by core slot, in registration order (src/rtmv2/entities.ts EntityRegistry). */
+export interface Entities {
+  readonly size: number;
+  get(slot: number): Ctx | undefined;
+  set(slot: number, cx: Ctx): void;
+  delete(slot: number): boolean;
+  values(): IterableIterator<Ctx>;
+  clear(): void;
+}
+
 /** What the modules need from the RTM instance (Rtm implements it). */
 export interface Instance {
   readonly core: Core;
@@ -59,8 +69,8 @@ export interface Instance {
   /** JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. */
   readonly routeEsi: unknown[];
   readonly nextHopEsi: unknown[];
-  /** Live (registered) entities by core slot. */
-  readonly entities: Map<number, Ctx>;
+  /** Live (registered) entities by core slot, in registration order (the Map calls the modules use). */
+  readonly entities: Entities;
   /** The core tables of the instance (IPv4, IPv6). */
   readonly coreTables: readonly CoreTable[];
   readonly scheduler: Scheduler;

@@ -8,10 +8,10 @@ import { RtmError, check, fmt } from '../errors.js';
 import { AF_INET, AF_INET6, type Family } from '../address.js';
 import { readResult } from '../port/records.js';
 import type {
-  AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, EntityMethod, RegisteredEntity, RegisterOptions,
+  AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, EntityMethod, RegisteredEntity, RegisterOptions, RegnProfile,
 } from '../types.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
-import type { Ctx, Instance } from './context.js';
+import type { Ctx, Entities, Instance } from './context.js';
 import { arrayArg, live, opts } from './args.js';
 import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
@@ -22,6 +22,60 @@ import { deleteEnumsOf } from './enums.js';
 import { clearSlotsOf, markSlot, reserveSlot } from './opaque.js';
 import { rememberMethods } from './methods.js';
 import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
+
+/** Live entities kept in a plain array up to this many; beyond, in a Map by slot. */
+const SMALL_REGISTRY = 8;
+
+/**
+ * An instance's live entities by core slot, in registration order (Instance.entities): the Map calls the
+ * modules use. A small instance keeps them in a plain array (no Map, a linear search of a few entries);
+ * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map on first use.
+ */
+export class EntityRegistry implements Entities {
+  private list: Ctx[] | undefined = undefined;
+  private map: Map<number, Ctx> | undefined = undefined;
+
+  get size(): number { return this.map !== undefined ? this.map.size : this.list !== undefined ? this.list.length : 0; }
+
+  get(slot: number): Ctx | undefined {
+    if (this.map !== undefined) return this.map.get(slot);
+    const l = this.list;
+    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i];
+    return undefined;
+  }
+
+  set(slot: number, cx: Ctx): void {
+    if (this.map !== undefined) { this.map.set(slot, cx); return; }
+    const l = this.list;
+    if (l === undefined) { this.list = [cx]; return; }
+    for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l[i] = cx; return; }
+    if (l.length < SMALL_REGISTRY) { l.push(cx); return; }
+    const m = new Map<number, Ctx>();
+    for (const c of l) m.set(c.slot, c);
+    m.set(slot, cx);
+    this.map = m;
+    this.list = undefined;
+  }
+
+  delete(slot: number): boolean {
+    if (this.map !== undefined) return this.map.delete(slot);
+    const l = this.list;
+    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; }
+    return false;
+  }
+
+  values(): IterableIterator<Ctx> {
+    return this.map !== undefined ? this.map.values() : (this.list ?? NO_ENTITIES).values();
+  }
+
+  clear(): void {
+    this.list = undefined;
+    this.map = undefined;
+  }
+}
+const NO_ENTITIES: readonly Ctx[] = Object.freeze([]);
+/** The methods of an entity that exported none (one frozen array for all). */
+const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
 
 /** An EntityInfo value. */
 export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: number, instanceId: number): EntityInfo {
@@ -44,6 +98,25 @@ function announce(cx: Ctx, type: typeof RTM_ENTITY_REGISTERED | typeof RTM_ENTIT
   }
 }
 
+/** The frozen RTM_REGN_PROFILE values made so far, by their options (shared by every entity granted the same). */
+const profiles = new Map<number, RegnProfile>();
+
+/** The RTM_REGN_PROFILE of an instance's options (maxHops 1..256, views 1..3): one frozen object per distinct value. */
+function profileOf(maxHops: number, maxEnum: number, views: number): RegnProfile {
+  const key = (maxEnum * 512 + maxHops) * 4 + views;
+  let p = profiles.get(key);
+  if (p === undefined) {
+    p = Object.freeze({ maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, viewsSupported: views, numberOfViews: (views & 1) + ((views >> 1) & 1) });
+    profiles.set(key, p);
+  }
+  return p;
+}
+
+/** An EntityProtocolId / EntityInstanceId: a u32. @throws RtmError ERROR_INVALID_PARAMETER */
+function idArg(name: string, v: unknown, op: string): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} = ${fmt(v)}`);
+}
+
 /**
  * RtmRegisterEntity: registers an entity in the table of its family and schedules RTM_ENTITY_REGISTERED
  * to the other entities of that table that have callbacks.
@@ -64,20 +137,25 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   else if ((typeof fam === 'number' && Number.isInteger(fam) && fam >= 0 && fam <= 0xffff) || typeof fam === 'string') {
     throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for address family ${fmt(fam)}`);
   } else throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad address family ${fmt(fam)}`);
-  const names = (inst.options.families ?? ['ipv4', 'ipv6']) as readonly AddressFamilyName[];
-  if (!names.includes(family === 4 ? 'ipv4' : 'ipv6')) throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for ${family === 4 ? 'ipv4' : 'ipv6'}`);
-  const proto = identity.protocolId as number, instance = identity.instanceId ?? 0;
-  for (const [n, v] of [['protocolId', proto], ['instanceId', instance]] as [string, number][]) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${n} = ${fmt(v)}`);
+  const names = inst.options.families as readonly AddressFamilyName[] | undefined, name = family === 4 ? 'ipv4' : 'ipv6';
+  if (names !== undefined) {
+    let listed = false;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) listed = true;   // (includes() of a frozen array is slow)
+    if (!listed) throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for ${name}`);
   }
-  const methods = Object.freeze(arrayArg<EntityMethod>(options.exportMethods, 'exportMethods', op, 0x7fffffff, []));
+  const proto = identity.protocolId as number, instance = identity.instanceId ?? 0;
+  idArg('protocolId', proto, op);
+  idArg('instanceId', instance, op);
+  const methods = options.exportMethods === undefined ? NO_METHODS
+    : Object.freeze(arrayArg<EntityMethod>(options.exportMethods, 'exportMethods', op, 0x7fffffff));
   if (methods.length > 32 || methods.some((m) => typeof m !== 'function')) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'at most 32 exported methods, each a function');
   }
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'onEvent must be a function');
   }
-  const table = inst.coreTables.find((t) => t.family === family)!;
+  let table = inst.coreTables[0];
+  if (table.family !== family) table = inst.coreTables[1];   // a listed family's table is made with the instance
   // opaque slot (first come, first served; D-43): checked before the core registers anything
   const opaqueSlot = options.reserveOpaquePointer ? reserveSlot(inst, family, op) : -1;
   const core = inst.core, x = core.x;
@@ -85,11 +163,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const slot = readResult(core, 0);
   const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
   markSlot(inst, family, opaqueSlot, true);
-  const views = inst.options.views;
-  const profile = Object.freeze({
-    maxNextHopsInRoute: inst.options.maxNextHopsInRoute, maxHandlesInEnum: inst.options.maxHandlesInEnum,
-    viewsSupported: views, numberOfViews: (views & 1) + ((views >> 1) & 1),
-  });
+  const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
   const cx: Ctx = {
     inst, core, x, L: inst.layout, table, t: table.t, family, handle, slot, protocolId: proto >>> 0, instanceId: instance >>> 0,
     profile, info: entityInfoOf(inst.instanceId, family, proto >>> 0, instance >>> 0), onEvent: options.onEvent, methods,

@@ -39,7 +39,11 @@ export function addNextHop(cx: Ctx, options: AddNextHopOptions): AddNextHopResul
   const len = prefixIn(cx, o.address, op);
   check(cx.x.nexthopAdd(cx.handle, len, ifIndex, flags, remote, nh), op);
   const slot = readResult(cx.core, 0), created = readResult(cx.core, 1);
-  cx.inst.nextHopEsi[slot] = o.entitySpecificInfo ?? null;
+  // only a value to keep, or one to clear, is written: nextHopEsi is indexed by the core's next-hop slot
+  // (shared by every instance), and writing NULL far past its end makes each small instance's array a
+  // large holey or dictionary-mode one; reads treat a missing entry as NULL
+  const esi = o.entitySpecificInfo ?? null, esis = cx.inst.nextHopEsi;
+  if (esi !== null || esis[slot] != null) esis[slot] = esi;
   let handle: NextHopHandle | undefined;
   if (nh) handle = nh as NextHopHandle;
   else if (o.returnHandle !== false) { handle = handleOf(cx, cx.L.KIND_NEXTHOP, slot) as NextHopHandle; take(cx, handle); }
