@@ -262,6 +262,29 @@ export function fibMaybeFree(t: u32): void {
   return e;
 }
 
+// The lookup by levels, for a batch's look-ahead (hot.ts updatesTouch: one level for every record of a
+// window before the next level, so that their cache misses overlap).
+/** The level-1 entry for addr. */
+// @ts-ignore: decorator
+@inline export function fibEntry1(fib: usize, addr: u32): u32 { return load<u32>(fib + (<usize>(addr >>> 16) << 2)); }
+/** True if entry e points to a chunk one level down. */
+// @ts-ignore: decorator
+@inline export function fibIsChild(e: u32): bool { return (e & CHILD) != 0; }
+/** Entry i (0..255) of the chunk CHILD entry e points to. */
+// @ts-ignore: decorator
+@inline export function fibEntryBelow(e: u32, i: u32): u32 { return load<u32>(childPtr(e) + (<usize>i << 2)); }
+/** The destination of leaf e when its length is len (fibExact's test), else NIL. */
+// @ts-ignore: decorator
+@inline export function fibLeafExact(e: u32, len: u32): u32 {
+  return e != 0 && (e >>> LEAF_LEN_SHIFT) == len ? (e & LEAF_SLOT_MASK) - 1 : NIL;
+}
+
+/** The destination of leaf e when it is shorter than len (a cover of a prefix of that length at e's address), else NIL. */
+// @ts-ignore: decorator
+@inline export function fibLeafCover(e: u32, len: u32): u32 {
+  return e != 0 && (e >>> LEAF_LEN_SHIFT) < len ? (e & LEAF_SLOT_MASK) - 1 : NIL;
+}
+
 /** Most specific qualifying destination for addr in the structure at fib, or NIL. */
 // @ts-ignore: decorator
 @inline export function fibLookup(fib: usize, addr: u32): u32 {
