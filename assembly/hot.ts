@@ -185,7 +185,7 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
 // loads: the values are discarded (summed into TOUCH_SINK so that no optimiser drops them) and nothing
 // is decided by them; an update of the window that changes the table only makes a later one's loads
 // useless, never wrong (every slot is read while the structure names it, so it is a live record).
-const TOUCH_W: u32 = 32;
+const TOUCH_W: u32 = 64;
 const TOUCH: usize = memory.data(<i32>(TOUCH_W * 4), 16);
 const TOUCH_N: usize = memory.data(<i32>(TOUCH_W * 4), 16);
 const TOUCH_SINK: usize = memory.data(16, 16);
