@@ -13,10 +13,10 @@ import {
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact } from './fib';
+import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
-import { trieInsert, trieFind, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
-  trieFreeTombstone, nodeChild } from './trie';
+import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
+  trieFreeTombstone, nodeChild, trieEpoch } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
 // @ts-ignore: decorator
@@ -121,13 +121,26 @@ export function destValid(t: u32, d: u32): bool {
  * The destination (key, len) of table t, or NIL. An IPv4 table with a forwarding structure asks it first
  * (fibExact): its answer for the prefix's first address is the prefix itself whenever that destination
  * qualifies and no qualifying more-specific covers that address (most of a real table), in two or three
- * loads instead of a ~20-node trie walk; otherwise the walk decides.
+ * loads instead of a ~20-node trie walk; then the hint cache; then the trie walk, which starts at the
+ * node of a qualifying destination covering the prefix when the structure shows one (fibCover: usually
+ * the aggregate a more specific prefix sits in), not at the root. A walk that finds nothing leaves its
+ * start for destInsert (insertFrom).
  */
 export function destFind(t: u32, key: usize, len: u32): u32 {
   let fib = <usize>tableGet(t, TABLE_FIB);
   if (fib != 0) {
-    let d = fibExact(fib, load<u32>(key), len);
+    let addr = load<u32>(key);
+    let d = fibExact(fib, addr, len);
     if (d != NIL) return d;
+    d = findCached(t, addr, len);
+    if (d != NIL) return d;
+    let c = len == 0 ? NIL : fibCover(fib, maskedAddr(addr, len), len);
+    let start = c == NIL ? tableGet(t, TABLE_ROOT) : destGet(c, DEST_NODE);
+    let n = trieFind4(start, addr, len);
+    if (n == NIL) { insertRemember(t, addr, len, start); return NIL; }
+    d = nodeDest(n);
+    if (d != NIL) findRemember(addr, len, d);
+    return d;
   }
   let v4 = tableGet(t, TABLE_FAMILY) == 4;
   if (v4) { let d = findCached(t, load<u32>(key), len); if (d != NIL) return d; }
@@ -138,6 +151,22 @@ export function destFind(t: u32, key: usize, len: u32): u32 {
   let d = nodeDest(n);
   if (v4 && d != NIL) findRemember(load<u32>(key), len, d);
   return d;
+}
+
+// where destInsert's trie insertion may start: a node covering the prefix (IPv4) that destFind's walk
+// began at and found it absent, valid while the trie's structure is unchanged (trieEpoch)
+let insTable: u32 = NIL, insAddr: u32 = 0, insLen: u32 = 0, insNode: u32 = NIL, insEpoch: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function insertRemember(t: u32, addr: u32, len: u32, n: u32): void {
+  insTable = t; insAddr = maskedAddr(addr, len); insLen = len; insNode = n; insEpoch = trieEpoch;
+}
+
+/** The node destInsert's insertion of (key, len) in table t starts at: destFind's memo, else NIL (the root). */
+function insertFrom(t: u32, key: usize, len: u32): u32 {
+  if (insTable != t || insEpoch != trieEpoch || insLen != len || tableGet(t, TABLE_FAMILY) != 4 ||
+    insAddr != maskedAddr(load<u32>(key), len)) return NIL;
+  return insNode;
 }
 
 // IPv4 destinations that destFind found by walking the trie (or destInsert created), by a hash of the
@@ -215,7 +244,7 @@ export function destOnNode(t: u32, n: u32): u32 {
 /** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
 export function destInsert(t: u32, key: usize, len: u32): u32 {
   if (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
-  let d = destOnNode(t, trieInsert(t, key, len));
+  let d = destOnNode(t, trieInsert(t, key, len, insertFrom(t, key, len)));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
   fib6MaybeBuild(t);
@@ -270,8 +299,9 @@ export function destSetState(d: u32, state: u32): void {
   liveDiff -= (old & DEST_S_LIVE) != 0 ? 1 : 0;
   if (liveDiff != 0) tableSet(t, TABLE_LIVE, tableGet(t, TABLE_LIVE) + liveDiff);
   // the unicast forwarding structure follows (before a detach or removal takes the node away)
-  fibStateChanged(t, d, old, state);
-  fib6StateChanged(t, d, old, state);
+  // (each only for a table that has one: an IPv4 table never has an IPv6 structure, nor the reverse)
+  if (tableGet(t, TABLE_FIB) != 0) fibStateChanged(t, d, old, state);
+  if ((tableGet(t, TABLE_FIB6) | tableGet(t, TABLE_FIB6 + 1)) != 0) fib6StateChanged(t, d, old, state);
 }
 
 const DETACH_KEY: usize = memory.data(16, 16);

@@ -15,7 +15,7 @@
 import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
-import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
+import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm4From } from './trie';
 import { destGet, destLen } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
@@ -168,7 +168,13 @@ function fibAdd(t: u32, fib: usize, d: u32): bool {
   return true;
 }
 
-/** Destination d of table t stopped qualifying: its entries go to the next less specific qualifying one. */
+/**
+ * Destination d of table t stopped qualifying: its entries go to the next less specific qualifying one,
+ * found by a view-0 trie walk down to d's node — from the root, or from the node of a qualifying cover the
+ * structure shows next to d's range (fibCover), which is most of the walk's cache misses saved (a more
+ * specific prefix of a real table usually sits beside its aggregate's other entries). The walk leaves
+ * d's parent in the trie's memo for the detach that follows a removal.
+ */
 function fibRemove(t: u32, fib: usize, d: u32): void {
   let n = destGet(d, DEST_NODE);
   let key = nodeKey(n);
@@ -176,7 +182,10 @@ function fibRemove(t: u32, fib: usize, d: u32): void {
   let len = nodeLen(n);
   let repl: u32 = 0;
   if (len > 0) {
-    let q = trieLpm(t, key, len - 1, VIEW0);
+    let c = fibCover(fib, addr, len);
+    let q = c == NIL
+      ? trieLpm4From(t, tableGet(t, TABLE_ROOT), addr, len - 1, VIEW0, NIL)
+      : trieLpm4From(t, destGet(c, DEST_NODE), addr, len - 1, VIEW0, c);
     if (q != NIL) repl = leafOf(q, destLen(q));
   }
   let old = leafOf(d, len);
@@ -253,6 +262,29 @@ export function fibMaybeFree(t: u32): void {
   return e;
 }
 
+// The lookup by levels, for a batch's look-ahead (hot.ts updatesTouch: one level for every record of a
+// window before the next level, so that their cache misses overlap).
+/** The level-1 entry for addr. */
+// @ts-ignore: decorator
+@inline export function fibEntry1(fib: usize, addr: u32): u32 { return load<u32>(fib + (<usize>(addr >>> 16) << 2)); }
+/** True if entry e points to a chunk one level down. */
+// @ts-ignore: decorator
+@inline export function fibIsChild(e: u32): bool { return (e & CHILD) != 0; }
+/** Entry i (0..255) of the chunk CHILD entry e points to. */
+// @ts-ignore: decorator
+@inline export function fibEntryBelow(e: u32, i: u32): u32 { return load<u32>(childPtr(e) + (<usize>i << 2)); }
+/** The destination of leaf e when its length is len (fibExact's test), else NIL. */
+// @ts-ignore: decorator
+@inline export function fibLeafExact(e: u32, len: u32): u32 {
+  return e != 0 && (e >>> LEAF_LEN_SHIFT) == len ? (e & LEAF_SLOT_MASK) - 1 : NIL;
+}
+
+/** The destination of leaf e when it is shorter than len (a cover of a prefix of that length at e's address), else NIL. */
+// @ts-ignore: decorator
+@inline export function fibLeafCover(e: u32, len: u32): u32 {
+  return e != 0 && (e >>> LEAF_LEN_SHIFT) < len ? (e & LEAF_SLOT_MASK) - 1 : NIL;
+}
+
 /** Most specific qualifying destination for addr in the structure at fib, or NIL. */
 // @ts-ignore: decorator
 @inline export function fibLookup(fib: usize, addr: u32): u32 {
@@ -268,6 +300,37 @@ export function fibMaybeFree(t: u32): void {
 @inline export function fibExact(fib: usize, addr: u32, len: u32): u32 {
   let e = fibLeaf(fib, addr);
   return e != 0 && (e >>> LEAF_LEN_SHIFT) == len ? (e & LEAF_SLOT_MASK) - 1 : NIL;
+}
+
+/**
+ * A qualifying destination strictly covering the prefix (addr, len) (addr masked, 0 < len ≤ 32) as the
+ * structure shows it, or NIL (none, or none shown). Derivations: 1. the leaf at addr is the most specific
+ * qualifying destination covering addr; if it is shorter than len, it is the most specific qualifying
+ * cover of the prefix (any cover covers addr), and if there is none at all, there is no cover; 2. a leaf
+ * of length l at an address b outside the prefix covers the prefix iff l < len and b agrees with addr on
+ * the first l bits (nested prefixes) — the addresses just before and after the range are tried (their
+ * leaves, in the same chunk or the next, are often the aggregate the prefix sits in).
+ */
+export function fibCover(fib: usize, addr: u32, len: u32): u32 {
+  let e = fibLeaf(fib, addr);
+  if (e == 0) return NIL;                                                           // 1.
+  let l = e >>> LEAF_LEN_SHIFT;
+  if (l < len) return (e & LEAF_SLOT_MASK) - 1;
+  let best: u32 = 0;                                                                // 2.
+  if (addr != 0) best = coverAt(fib, addr - 1, addr, len, best);
+  let end = addr + (0xffffffff >>> len);   // the range's last address
+  if (end != 0xffffffff) best = coverAt(fib, end + 1, addr, len, best);
+  return (best & LEAF_SLOT_MASK) - 1;      // 0 → NIL
+}
+
+/** The leaf at address b when it covers (addr, len) and is longer than `best` (a leaf, 0 = none); else best. */
+// @ts-ignore: decorator
+@inline function coverAt(fib: usize, b: u32, addr: u32, len: u32, best: u32): u32 {
+  let e = fibLeaf(fib, b);
+  let l = e >>> LEAF_LEN_SHIFT;
+  // l == 0 (a default route) covers everything; else the first l bits of b and addr agree
+  let covers = e != 0 && l < len && (l == 0 || ((b ^ addr) >>> (32 - l)) == 0);
+  return covers && (best == 0 || l > (best >>> LEAF_LEN_SHIFT)) ? e : best;
 }
 
 /** Bytes held by forwarding structures (level-1 arrays and chunks in use). */

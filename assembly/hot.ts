@@ -12,12 +12,12 @@ import {
   ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_WORDS, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
-  BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4,
+  BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, TABLE_FIB, DEST_ROUTES, DEST_NODE, SLAB_NODE,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
-import { slabIsAlive } from './slab';
+import { slabIsAlive, slabHigh } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
 import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed } from './dests';
@@ -31,6 +31,8 @@ import { entityOf, notifyOf } from './notifyapi';
 import { bestFired } from './rtmapi';
 import { loadValidate, batchReserve } from './load';
 import { debugTrapPoint } from './debug';
+import { fibEntry1, fibIsChild, fibEntryBelow, fibLeafExact, fibLeafCover } from './fib';
+import { nodeChild } from './trie';
 
 // ── Table.bestRouteInto ──────────────────────────────────────────────────────────────────────────────
 
@@ -176,6 +178,57 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   return timerReserve(t, checkHolds) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
+// Look-ahead of updatesApply for an IPv4 table with a forwarding structure: before a window of TOUCH_W
+// records is applied, the records (structure entries, destination, first route) that their finds and
+// routeOfOwner will read are loaded level by level across the window — independent loads, whose cache
+// and TLB misses the CPU overlaps, where the updates one by one would take them one after another. Only
+// loads: the values are discarded (summed into TOUCH_SINK so that no optimiser drops them) and nothing
+// is decided by them; an update of the window that changes the table only makes a later one's loads
+// useless, never wrong (every slot is read while the structure names it, so it is a live record).
+const TOUCH_W: u32 = 64;
+const TOUCH: usize = memory.data(<i32>(TOUCH_W * 4), 16);
+const TOUCH_N: usize = memory.data(<i32>(TOUCH_W * 4), 16);
+const TOUCH_SINK: usize = memory.data(16, 16);
+
+function updatesTouch(fib: usize, from: u32, to: u32): void {
+  let k = to - from;
+  for (let i: u32 = 0; i < k; i++) store<u32>(TOUCH + (<usize>i << 2), fibEntry1(fib, load<u32>(updRec(from + i))));
+  for (let level: u32 = 0; level < 2; level++) {
+    let any = false;
+    for (let i: u32 = 0; i < k; i++) {
+      let e = load<u32>(TOUCH + (<usize>i << 2));
+      if (!fibIsChild(e)) continue;
+      let addr = load<u32>(updRec(from + i));
+      store<u32>(TOUCH + (<usize>i << 2), fibEntryBelow(e, level == 0 ? (addr >>> 8) & 255 : addr & 255));
+      any = true;
+    }
+    if (!any) break;
+  }
+  for (let i: u32 = 0; i < k; i++) {
+    let e = load<u32>(TOUCH + (<usize>i << 2));
+    let len = load<u32>(updRec(from + i) + (UPD_LENKIND << 2)) & 0xff;
+    let d = fibLeafExact(e, len);
+    let r = NIL, n = NIL;
+    if (d != NIL) { r = destGet(d, DEST_ROUTES); n = destGet(d, DEST_NODE); }   // the route chain; the node, for a state change
+    else {
+      // a prefix the structure does not name: its find walks from the node of a covering leaf's destination
+      let c = fibLeafCover(e, len);
+      if (c != NIL) n = destGet(c, DEST_NODE);
+    }
+    store<u32>(TOUCH + (<usize>i << 2), r);
+    store<u32>(TOUCH_N + (<usize>i << 2), n);
+  }
+  let sink: u32 = 0;
+  let high = slabHigh(SLAB_ROUTE), nodes = slabHigh(SLAB_NODE);
+  for (let i: u32 = 0; i < k; i++) {
+    let r = load<u32>(TOUCH + (<usize>i << 2));
+    if (r < high) sink += routeGet(r, ROUTE_OWNER);
+    let n = load<u32>(TOUCH_N + (<usize>i << 2));
+    if (n < nodes) sink += nodeChild(n, 0);
+  }
+  store<u32>(TOUCH_SINK, load<u32>(TOUCH_SINK) + sink);
+}
+
 /**
  * Applies update records from..n-1 for entity eh in order; every record 0..n-1 is validated and memory
  * reserved first (hold timers of its deletes too), so a failing call changes nothing. Cases per record: 1. add: the caller's first route
@@ -204,6 +257,11 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let made: u32 = 0, gone: u32 = 0;
   setRes(5, n);
   for (let i = from; i < n; i++) {
+    if ((i - from) % TOUCH_W == 0) {
+      // the structure as it is now (an update may have built or freed it)
+      let fib = <usize>tableGet(t, TABLE_FIB);
+      if (fib != 0) updatesTouch(fib, i, min(n, i + TOUCH_W));
+    }
     let rec = updRec(i);
     let lk = load<u32>(rec + (UPD_LENKIND << 2));
     let len = lk & 0xff;

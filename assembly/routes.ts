@@ -120,6 +120,12 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
       break;
     }
   }
+  return selectOf(d, vb, proto, inc, first);
+}
+
+/** routeSelect's cases given `first`, the first candidate in chain order (NIL for none). */
+// @ts-ignore: decorator
+@inline function selectOf(d: u32, vb: u32, proto: u32, inc: u32, first: u32): u32 {
   if (first == NIL) return NIL;                                                      // 1.
   if (inc != NIL && inc != first && routeLive(inc) && (routeGet(inc, ROUTE_VIEWS) & vb) != 0 &&
     routeGet(inc, ROUTE_DEST) == d && (proto == 0 || entityGet(routeGet(inc, ROUTE_OWNER), ENTITY_PROTO) == proto) &&
@@ -129,11 +135,27 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
   return first;                                                                      // 3.
 }
 
-/** Recomputes the best route of every view (routeSelect with the view's incumbent) and the state word. */
+// the first route of each view in chain order, for destRecompute
+const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
+
+/**
+ * Recomputes the best route of every view (routeSelect with the view's incumbent, proto 0: the first
+ * route of every view found in one pass over the chain) and the state word.
+ */
 export function destRecompute(d: u32): void {
-  let viewsMask: u32 = 0;
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) viewsMask |= routeGet(r, ROUTE_VIEWS);
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, routeSelect(d, v, 0, destGet(d, DEST_BEST + v)));
+  let viewsMask: u32 = 0, found: u32 = 0;
+  const all: u32 = (1 << VIEW_COUNT) - 1;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(FIRST + (<usize>v << 2), NIL);
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+    let vw = routeGet(r, ROUTE_VIEWS);
+    viewsMask |= vw;
+    let fresh = vw & all & ~found;
+    found |= fresh;
+    for (; fresh != 0; fresh &= fresh - 1) store<u32>(FIRST + (<usize>ctz(fresh) << 2), r);
+  }
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+    destSet(d, DEST_BEST + v, selectOf(d, 1 << v, 0, destGet(d, DEST_BEST + v), load<u32>(FIRST + (<usize>v << 2))));
+  }
   let held = false;
   if (destGet(d, DEST_X) != NIL) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
   let state = (viewsMask & 0xff) | (destGet(d, DEST_NLIVE) > 0 ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);

@@ -3,7 +3,7 @@
 // so growth allocates one more chunk and never copies or moves a record (no realloc, no fragmentation;
 // chunks come from a geometric reserve of pages under the memory cap, see takePages). Record address =
 // directory load + offset (recPtr).
-// A descriptor per kind (stride, capacity, high-water mark, free head, live count) lives in static
+// A descriptor per kind (stride, capacity, high-water mark, free head and length, live count) lives in static
 // memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; a slot
 // at the last generation is retired, not freed (slabFree); the free link lives in the kind's link word.
 import {
@@ -20,7 +20,7 @@ const DIR_ENTRIES: u32 = (1 << 25) >> CHUNK_SHIFT;
 const DIR: usize = memory.data(<i32>(SLAB_KINDS * DIR_ENTRIES * 4), 16);
 
 // descriptor words
-const D_BASE: u32 = 0, D_STRIDE: u32 = 1, D_CAP: u32 = 2, D_HW: u32 = 3, D_FREE: u32 = 4, D_LIVE: u32 = 5,
+const D_NFREE: u32 = 0, D_STRIDE: u32 = 1, D_CAP: u32 = 2, D_HW: u32 = 3, D_FREE: u32 = 4, D_LIVE: u32 = 5,
   D_LINK: u32 = 6, D_HASGEN: u32 = 7;
 const D_WORDS: u32 = 8;
 const SLABS: usize = memory.data(<i32>(SLAB_KINDS * D_WORDS * 4), 16);
@@ -62,7 +62,7 @@ export function slabDir(kind: u32): usize { return DIR + ((<usize>kind * DIR_ENT
 @inline export function slabStride(kind: u32): u32 { return desc(kind, D_STRIDE); }
 
 function initKind(kind: u32, strideWords: u32, linkWord: u32, hasGen: bool): void {
-  setDesc(kind, D_BASE, 0);
+  setDesc(kind, D_NFREE, 0);
   setDesc(kind, D_STRIDE, strideWords);
   setDesc(kind, D_CAP, 0);
   setDesc(kind, D_HW, 0);
@@ -160,19 +160,27 @@ function grow(kind: u32, need: u32): bool {
   return true;
 }
 
-/** Makes sure `n` more records can be allocated without failing; false = not enough memory. */
+/**
+ * Makes sure `n` more records can be allocated without failing; false = not enough memory. O(1): the
+ * free list's length is kept in the descriptor (D_NFREE; debug builds check it against a walk of up to n
+ * entries, which release builds used to take here).
+ */
 export function slabReserve(kind: u32, n: u32): bool {
-  // free-list slots are usable too, but counting them costs a walk; capacity above the mark suffices
   let hw = desc(kind, D_HW);
   if (<u64>hw + <u64>n <= <u64>desc(kind, D_CAP)) return true;
-  let freeCount: u32 = 0;
-  let link = desc(kind, D_LINK);
-  for (let f = desc(kind, D_FREE); f != NIL && freeCount < n; freeCount++) {
-    f = load<u32>(slabRec(kind, f) + (<usize>link << 2));
-  }
+  let freeCount = desc(kind, D_NFREE);
+  if (!ASC_NO_ASSERT) assert(freeWalk(kind, n) == min(n, freeCount));
   if (freeCount >= n) return true;
   if (<u64>hw + <u64>(n - freeCount) > 0xfffffff) return false;
   return grow(kind, hw + (n - freeCount));
+}
+
+/** Entries of a kind's free list, counted by walking it up to `max` (the debug check of D_NFREE). */
+function freeWalk(kind: u32, max: u32): u32 {
+  let k: u32 = 0;
+  let link = desc(kind, D_LINK);
+  for (let f = desc(kind, D_FREE); f != NIL && k < max; k++) f = load<u32>(slabRec(kind, f) + (<usize>link << 2));
+  return k;
 }
 
 /** Allocates a zeroed record (GEN kept, ALIVE set); NIL if out of memory. */
@@ -181,6 +189,7 @@ export function slabAlloc(kind: u32): u32 {
   let stride = desc(kind, D_STRIDE);
   if (idx != NIL) {
     setDesc(kind, D_FREE, load<u32>(slabRec(kind, idx) + (<usize>desc(kind, D_LINK) << 2)));
+    setDesc(kind, D_NFREE, desc(kind, D_NFREE) - 1);
   } else {
     idx = desc(kind, D_HW);
     if (idx >= desc(kind, D_CAP)) {
@@ -218,6 +227,7 @@ export function slabFree(kind: u32, idx: u32): void {
   }
   store<u32>(p + (<usize>desc(kind, D_LINK) << 2), desc(kind, D_FREE));
   setDesc(kind, D_FREE, idx);
+  setDesc(kind, D_NFREE, desc(kind, D_NFREE) + 1);
 }
 
 /**

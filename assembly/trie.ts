@@ -22,7 +22,7 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline export function nodeChild(n: u32, b: u32): u32 { return load<u32>(nodePtr(n) + ((NODE_C0 + b) << 2)); }
 // @ts-ignore: decorator
-@inline function setChild(n: u32, b: u32, c: u32): void { store<u32>(nodePtr(n) + ((NODE_C0 + b) << 2), c); }
+@inline function setChild(n: u32, b: u32, c: u32): void { trieEpoch++; store<u32>(nodePtr(n) + ((NODE_C0 + b) << 2), c); }
 // @ts-ignore: decorator
 @inline export function nodeDest(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_DEST << 2)); }
 // @ts-ignore: decorator
@@ -40,6 +40,12 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline export function nodeQualifies(n: u32, qual: u32): bool { return qual == 0 || (nodeState(n) & qual) != 0; }
 
+/**
+ * Structural changes of any trie (a child link set, a node freed), counted: a walk's memo (LPM_MEMO below,
+ * the insertion start of dests.ts) is only used while this is what it was when the walk recorded it.
+ */
+export let trieEpoch: u32 = 0;
+
 /** Allocates a node for (key, len) with no children and no dest. Caller reserved the slot. */
 function newNode(t: u32, key: usize, len: u32): u32 {
   let n = slabAlloc(SLAB_NODE);
@@ -55,6 +61,7 @@ function newNode(t: u32, key: usize, len: u32): u32 {
 }
 
 function freeNode(t: u32, n: u32): void {
+  trieEpoch++;
   slabFree(SLAB_NODE, n);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
 }
@@ -81,9 +88,13 @@ export function trieFind(t: u32, key: usize, len: u32): u32 {
   return NIL;
 }
 
-/** IPv4 form of trieFind (the same descent on one key word, as trieLpm4 is of trieLpm). */
-function trieFind4(root: u32, addr: u32, len: u32): u32 {
-  let n = root;
+/**
+ * IPv4 form of trieFind (the same descent on one key word, as trieLpm4 is of trieLpm), from node `start`:
+ * the root, or any node of the trie whose prefix covers (addr, len) — in a path-compressed trie every such
+ * node lies on the path to (addr, len), so the descent from it is the root's descent below it.
+ */
+export function trieFind4(start: u32, addr: u32, len: u32): u32 {
+  let n = start;
   while (n != NIL) {
     let p = recPtr(SLAB_NODE, n, NODE_WORDS);
     let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
@@ -141,7 +152,9 @@ function replaceChild(parent: u32, old: u32, neu: u32): void {
 /**
  * Removes the dest from node `n` and compresses the trie: 1. the root stays; 2. a node with two
  * children stays as a branch; 3. a node with one child is replaced by it; 4. a leaf is unlinked, and
- * a branch parent left with one child is replaced by that child.
+ * a branch parent left with one child is replaced by that child. The parent (and grandparent) of n come
+ * from the memo of the last trieLpm4From walk when it reached n and no structural change came since
+ * (the forwarding structure's repaint walked to n just before: fib.ts fibRemove); else from a walk.
  */
 export function trieDetach(t: u32, n: u32): void {
   setNodeDest(n, NIL);
@@ -151,20 +164,64 @@ export function trieDetach(t: u32, n: u32): void {
   let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
   if (c0 != NIL && c1 != NIL) return;                                 // 2.
   let key = nodeKey(n);
-  let gp = NIL, p = NIL, m = root;
-  while (m != n) {
-    gp = p; p = m;
-    m = nodeChild(m, bitAt(key, nodeLen(m)));
-    assert(m != NIL); // n is in the trie
+  let gp = NIL, p = NIL;
+  let gpKnown = true;
+  if (memoEpoch == trieEpoch && memoChild == n && memoTable == t) {
+    p = memoParent; gp = memoGrand; gpKnown = memoGrandKnown;
+    assert(nodeChild(p, bitAt(key, nodeLen(p))) == n); // the memo is exact while the epoch holds
+  } else {
+    let m = root;
+    while (m != n) {
+      gp = p; p = m;
+      m = nodeChild(m, bitAt(key, nodeLen(m)));
+      assert(m != NIL); // n is in the trie
+    }
   }
   let only = c0 != NIL ? c0 : c1;
   replaceChild(p, n, only);                                           // 3. / 4.
   freeNode(t, n);
   if (only == NIL && p != root && nodeDest(p) == NIL) {
+    if (!gpKnown) {                                                   // the memo's walk began at p
+      gp = root;
+      for (let m = root; m != p; m = nodeChild(m, bitAt(key, nodeLen(m)))) gp = m;
+    }
     let pc = nodeChild(p, 0) != NIL ? nodeChild(p, 0) : nodeChild(p, 1);
     replaceChild(gp, p, pc);
     freeNode(t, p);
   }
+}
+
+// the memo of the last trieLpm4From walk: the node it reached below its limit (memoChild), that node's
+// parent and grandparent (memoGrandKnown false when the walk began at the parent, not at the root)
+let memoEpoch: u32 = 0xffffffff;
+let memoTable: u32 = NIL;
+let memoChild: u32 = NIL;
+let memoParent: u32 = NIL;
+let memoGrand: u32 = NIL;
+let memoGrandKnown: bool = false;
+
+/**
+ * IPv4 longest-prefix match of (addr, ≤ limit bits) from node `start` — the root of table t, or a node of
+ * its trie covering the address whose destination `best` qualifies (then nothing above it can be more
+ * specific): the most specific qualifying dest, or `best`. Remembers where the descent ended (the memo
+ * trieDetach reads). limit < 32.
+ */
+export function trieLpm4From(t: u32, start: u32, addr: u32, limit: u32, qual: u32, best: u32): u32 {
+  let n = start, p = NIL, gp = NIL;
+  while (n != NIL) {
+    let q = recPtr(SLAB_NODE, n, NODE_WORDS);
+    let w4 = load<u32>(q, NODE_LEN << 2);
+    let nl = w4 & 0xff;
+    if (nl > limit || (nl != 0 && ((load<u32>(q) ^ addr) >>> (32 - nl)) != 0)) break;
+    let d = load<u32>(q, NODE_DEST << 2);
+    if (d != NIL && (qual == 0 || ((w4 >>> NODE_STATE_SHIFT) & qual) != 0)) best = d;
+    gp = p; p = n;
+    n = load<u32>(q + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl ≤ limit < 32
+  }
+  memoEpoch = trieEpoch; memoTable = t; memoChild = n; memoParent = p; memoGrand = gp;
+  memoGrandKnown = p != start || start == tableGet(t, TABLE_ROOT);
+  if (p == NIL) memoChild = NIL;   // the walk stopped at start: no parent known
+  return best;
 }
 
 /** Longest-prefix match of (key, ≤ limit bits): the most specific qualifying dest, or NIL. */
