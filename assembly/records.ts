@@ -280,6 +280,30 @@ export function destInfoAtR(eh: f64, d: u32, proto: u32, views: u32): i32 {
 
 const CHANGED: usize = memory.data(<i32>(REC_CHANGED_MAX * 4), 16);
 
+/** Where touchRecords stores the sum of the words it read (a store, so that the loads are kept). */
+const TOUCHED: usize = memory.data(4, 4);
+/**
+ * Reads, for each of the first `got` destinations of CHANGED, one word of each record destRecord will
+ * need next (its key, its first route, the best route of each view in `views`): the destinations were
+ * just written by notifyPull, and a short loop of independent loads lets the cache misses of a cold
+ * batch overlap instead of coming one after another inside destRecord.
+ */
+function touchRecords(got: u32, views: u32): void {
+  let sum: u32 = 0;
+  for (let i: u32 = 0; i < got; i++) {
+    let d = load<u32>(CHANGED + (<usize>i << 2));
+    sum += load<u32>(destKey(d));
+    let r = destGet(d, DEST_ROUTES);
+    if (r != NIL) sum += routeGet(r, ROUTE_VIEWS);
+    for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+      if ((views & (1 << v)) == 0) continue;
+      let b = destGet(d, DEST_BEST + v);
+      if (b != NIL && b != r) sum += routeGet(b, ROUTE_OWNER);
+    }
+  }
+  store<u32>(TOUCHED, sum);
+}
+
 /**
  * RtmGetChangedDests in one call: pops up to min(max, REC_CHANGED_MAX) queued destinations of the
  * caller's registration nh and writes each as a REC_DEST_* record (record i at f64 word
@@ -298,6 +322,7 @@ export function notifyGetChangedR(eh: f64, nh: f64, max: u32): i32 {
   k = min(k, notifyGet(n, NOTIFY_QEND) - notifyGet(n, NOTIFY_QHEAD));  // queued, ignored holes included
   if (!refReserve(k * destRecordRefs(views))) return ERROR_NOT_ENOUGH_MEMORY;
   let got = notifyPull(n, k, CHANGED);
+  touchRecords(got, views);
   for (let i: u32 = 0; i < got; i++) {
     let d = load<u32>(CHANGED + (<usize>i << 2));
     destRecord(e, d, 0, views, i * REC_DEST_WORDS);

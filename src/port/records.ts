@@ -166,6 +166,20 @@ export function readRouteRecord(core: Core, family: Family, esi: readonly unknow
   };
 }
 
+// IPv4 prefix text of destination records by table: the octets with their dot, and '/len' (the same text
+// as formatPrefix, built from 5 ready strings instead of formatting 5 numbers)
+const OCT = Array.from({ length: 256 }, (_, i) => String(i));
+const OCT_DOT = OCT.map((o) => o + '.');
+const SLASH_LEN = Array.from({ length: 129 }, (_, i) => '/' + i);
+
+/** The prefix text of the destination record at f64 index b of IO_OUT (u = core.u32()). */
+function destPrefix(core: Core, family: Family, u: Uint32Array, b: number, len: number): string {
+  const w = 2 * (b + core.k.REC_DEST_KEY);
+  if (family !== 4 || len > 32) return formatPrefix(family, u, w, len);
+  const v = u[w];
+  return OCT_DOT[v >>> 24] + OCT_DOT[(v >>> 16) & 255] + OCT_DOT[(v >>> 8) & 255] + OCT[v & 255] + SLASH_LEN[len];
+}
+
 /** The viewInfo entries of the destination record at f64 index b of IO_OUT (REC_DEST_VIEW onwards). */
 function readDestViews(core: Core, f: Float64Array, b: number): DestViewInfo[] {
   const k = core.k, nv = f[b + k.REC_DEST_NVIEWS];
@@ -190,7 +204,7 @@ export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
   const len = f[b + k.REC_DEST_LEN];
   return {
     handle: f[b + k.REC_DEST_HANDLE] as DestHandle,
-    prefix: formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len),
+    prefix: destPrefix(core, family, core.u32(), b, len),
     address: { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len },
     lastChanged: f[b + k.REC_DEST_CHANGED],
     views: f[b + k.REC_DEST_VIEWS],
@@ -206,7 +220,7 @@ export function fillDestRecord(core: Core, family: Family, i: number, out: DestI
   const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
   const len = f[b + k.REC_DEST_LEN];
   out.handle = f[b + k.REC_DEST_HANDLE] as DestHandle;
-  out.prefix = formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len);
+  out.prefix = destPrefix(core, family, core.u32(), b, len);
   out.address = { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len };
   out.lastChanged = f[b + k.REC_DEST_CHANGED];
   out.views = f[b + k.REC_DEST_VIEWS];

@@ -12,7 +12,6 @@ import { type DestInfoFields, fillDestRecord, readOutSlots, readResult } from '.
 import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
-import { dropCounting, pushDestInfoHandles } from './refs.js';
 
 const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
 type DestOptions = { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean };
@@ -185,15 +184,17 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
   // is the library's own object: nothing of it is read until its references are given back)
   const given = arrayArg<DestInfo>(o.dests, 'dests', op);
   const recs = pending(cx.inst);
-  const copied: unknown[] = new Array(given.length);
+  let copied: unknown[] | undefined;
   for (let i = 0; i < given.length; i++) {
     const d = given[i];
-    if (ChangeRecord.regOf(d, recs) !== r && d !== null && typeof d === 'object') copied[i] = opts<DestInfo>(d, ['handle'], op).handle;
+    if (ChangeRecord.regOf(d, recs) !== r && d !== null && typeof d === 'object') {
+      (copied ??= new Array(given.length))[i] = opts<DestInfo>(d, ['handle'], op).handle;
+    }
   }
   let bad = 0;
-  const hs: (number | undefined)[] = [];
+  const drops = new Dropper(cx, op);
   for (let i = 0; i < given.length; i++) {
-    const handle = copied[i];
+    const handle = copied?.[i];
     let rec = ChangeRecord.regOf(given[i], recs) === r ? given[i] as ChangeRecord : undefined;
     // a copy of a record names the same destination: the first pending record of r for it
     if (!rec && handle !== undefined) {
@@ -201,12 +202,47 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
     }
     if (!rec) { bad++; continue; }
     ChangeRecord.unlist(rec);
-    pushDestInfoHandles(hs, rec);
+    drops.record(rec);
   }
   // the references of every record found, given back in one refDropManyX per REF_MANY_MAX handles
-  const notHeld = dropCounting(cx, hs, op);
+  const notHeld = drops.flush();
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
   if (notHeld > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${notHeld} handle(s) of the records not held`);
+}
+
+/**
+ * The references of released records, written straight into IO_IN as f64 (as port/records.ts
+ * writeInHandles: undefined / null → 0, skipped; a non-number → NaN, not held) and given back by one
+ * refDropManyX per REF_MANY_MAX handles; counts the handles not held.
+ */
+class Dropper {
+  private n = 0;
+  private notHeld = 0;
+  private readonly max: number;
+  private readonly at: number;
+  constructor(private readonly cx: Ctx, private readonly op: string) {
+    this.max = cx.core.k.REF_MANY_MAX;
+    this.at = (cx.core.io + cx.core.IO_IN) / 2;
+  }
+  private put(h: unknown): void {
+    if (this.n === this.max) this.flush();
+    this.cx.core.f64()[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+  }
+  /** The handle, and each view's route, owner and hold route, of a destination record. */
+  record(info: DestInfo): void {
+    this.put(info.handle);
+    for (const v of info.viewInfo) { this.put(v.route); this.put(v.owner); this.put(v.holdRoute); }
+  }
+  /** Gives back what was written; returns the handles not held so far. */
+  flush(): number {
+    if (this.n > 0) {
+      const s = this.cx.x.refDropManyX(this.cx.handle, this.n, 0);
+      this.n = 0;
+      if (s === STATUS.ERROR_INVALID_HANDLE) this.notHeld += readResult(this.cx.core, 0);
+      else check(s, this.op);
+    }
+    return this.notHeld;
+  }
 }
 
 /** RtmIgnoreChangedDests: validates every handle, then drops pending changes. */
@@ -255,13 +291,13 @@ export function deregister(cx: Ctx, notifyHandle: NotifyHandle): void {
 
 /** The JS side of a registration that ended in the core: its records are released, its callback cancelled. */
 function forget(cx: Ctx, h: number, r: Registration): void {
-  const recs = pending(cx.inst), hs: (number | undefined)[] = [];
+  const recs = pending(cx.inst), drops = new Dropper(cx, 'releaseChangedDests');
   for (const rec of [...recs.items]) {
     if (rec === undefined || ChangeRecord.regOf(rec, recs) !== r) continue;
     ChangeRecord.unlist(rec);
-    pushDestInfoHandles(hs, rec);
+    drops.record(rec);
   }
-  dropCounting(cx, hs, 'releaseChangedDests');   // handles given back meanwhile are not held: nothing to do
+  drops.flush();   // handles given back meanwhile are not held: nothing to do
   regsOf(cx.inst).delete(h);
   cx.inst.scheduler.cancel((ev) => ev.c1 === h);
 }
