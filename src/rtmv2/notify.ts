@@ -218,15 +218,17 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
 class Dropper {
   private n = 0;
   private notHeld = 0;
+  private f: Float64Array;
   private readonly max: number;
   private readonly at: number;
   constructor(private readonly cx: Ctx, private readonly op: string) {
     this.max = cx.core.k.REF_MANY_MAX;
     this.at = (cx.core.io + cx.core.IO_IN) / 2;
+    this.f = cx.core.f64();
   }
   private put(h: unknown): void {
     if (this.n === this.max) this.flush();
-    this.cx.core.f64()[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+    this.f[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
   }
   /** The handle, and each view's route, owner and hold route, of a destination record. */
   record(info: DestInfo): void {
@@ -238,6 +240,7 @@ class Dropper {
     if (this.n > 0) {
       const s = this.cx.x.refDropManyX(this.cx.handle, this.n, 0);
       this.n = 0;
+      this.f = this.cx.core.f64();
       if (s === STATUS.ERROR_INVALID_HANDLE) this.notHeld += readResult(this.cx.core, 0);
       else check(s, this.op);
     }
