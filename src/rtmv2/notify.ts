@@ -8,7 +8,7 @@ import { RtmError, STATUS, check, fmt } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
-import { type DestInfoFields, fillDestRecord, readOutSlots, readResult } from '../port/records.js';
+import { type DestInfoFields, readDestRecords, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
@@ -41,24 +41,33 @@ class PendingList {
 
 /**
  * A DestInfo that getChangedDests hands out: the fields of port/records.ts's readDestRecord (one fixed
- * shape), plus private fields naming the pending list and registration it belongs to and its place in
- * the list (a copy of the record, made by the caller, has none of them).
+ * shape, set by the constructor only: the fields are declared, not initialised), plus private fields naming the pending list and registration it
+ * belongs to and its place in the list (a copy of the record, made by the caller, has none of them).
  */
 class ChangeRecord implements DestInfoFields {
-  handle = 0 as DestHandle;
-  prefix = '';
-  address = undefined as unknown as DestInfo['address'];
-  lastChanged = 0;
-  views = 0;
-  viewInfo = undefined as unknown as DestViewInfo[];
+  declare handle: DestHandle;
+  declare prefix: string;
+  declare address: DestInfo['address'];
+  declare lastChanged: number;
+  declare views: number;
+  declare viewInfo: DestViewInfo[];
   #list: PendingList | undefined;
   #reg: Registration | undefined;
   #idx = 0;
-  constructor(list: PendingList, reg: Registration) {
-    this.#list = list;
-    this.#reg = reg;
-    this.#idx = list.items.length;
-    list.items.push(this);
+  constructor(handle: DestHandle, prefix: string, address: DestInfo['address'], lastChanged: number, views: number, viewInfo: DestViewInfo[]) {
+    this.handle = handle;
+    this.prefix = prefix;
+    this.address = address;
+    this.lastChanged = lastChanged;
+    this.views = views;
+    this.viewInfo = viewInfo;
+  }
+  /** Puts record x (new) at the end of pending list `list`, as a record of registration `reg`. */
+  static enlist(x: ChangeRecord, list: PendingList, reg: Registration): void {
+    x.#list = list;
+    x.#reg = reg;
+    x.#idx = list.items.length;
+    list.items.push(x);
   }
   /** The registration whose pending record x is in list `list`, or undefined (not a pending record of it). */
   static regOf(x: unknown, list: PendingList): Registration | undefined {
@@ -156,7 +165,7 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     reg(cx, h, op);   // spec D-05: a handle that is not the caller's registration is reported first
     throw e;
   }
-  const items: DestInfo[] = [];
+  const items: ChangeRecord[] = [];
   const recs = pending(cx.inst);
   let done = false;
   do {   // count 0 still asks once: `done` says whether the queue is empty
@@ -165,11 +174,9 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     check(s, op);
     const n = readResult(cx.core, 0);
     done = readResult(cx.core, 1) === 1;
-    for (let i = 0; i < n; i++) {
-      const info = new ChangeRecord(recs, r!);
-      fillDestRecord(cx.core, cx.family, i, info);
-      items.push(info);
-    }
+    const from = items.length;
+    readDestRecords(cx.core, cx.family, n, ChangeRecord, items);
+    for (let i = from; i < items.length; i++) ChangeRecord.enlist(items[i], recs, r!);
   } while (!done && items.length < count);
   return { items, done };
 }
