@@ -23,10 +23,10 @@ import {
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_RES, IO_BATCH_MAX, ioPtr, ioGet, setRes } from './io';
-import { slabLive } from './slab';
+import { slabLive, slabHigh, slabRec } from './slab';
 import { debugTrapPoint } from './debug';
 import { tableGet, tableValid } from './tables';
-import { handleOf, handleSlot, handleKind } from './handles';
+import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
 import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
@@ -388,13 +388,16 @@ export function refDropManyX(eh: f64, n: u32, kind: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let bad: u32 = 0;
   let p = ioPtr(IO_IN);
-  // first the reference buckets of every handle (well-formed or not: a bucket is only read), so that their
-  // cache misses overlap; then the releases
+  // first the reference bucket and the record of every handle (well-formed or not: a bucket is only read,
+  // a record only below the slab's high-water mark), so that their cache misses overlap; then the releases
   let sum: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     let h = load<f64>(p + (<usize>i << 3));
     let kind = handleKind(h);
-    if (kind != 0) sum += refTouch(e, refTarget(kind, <u32>(<u64>h) & ((1 << REF_KIND_SHIFT) - 1)));
+    if (kind == 0) continue;
+    let slot = <u32>(<u64>h) & ((1 << REF_KIND_SHIFT) - 1), slab = kindSlab(kind);
+    sum += refTouch(e, refTarget(kind, slot));
+    if (slab != NIL && slot < slabHigh(slab)) sum += load<u32>(slabRec(slab, slot));   // its generation word
   }
   store<u32>(TOUCHED, sum);
   for (let i: u32 = 0; i < n; i++) {
