@@ -285,9 +285,9 @@ const TOUCHED: usize = memory.data(4, 4);
 /**
  * Reads, for each of the first `got` destinations of CHANGED, one word of each record destRecord will
  * need next (its key, its first route, the best route of each view in `views`, entity e's reference
- * buckets of the destination and of each best route): the destinations were
- * just written by notifyPull, and a short loop of independent loads lets the cache misses of a cold
- * batch overlap instead of coming one after another inside destRecord.
+ * buckets of the destination and of each best route). notifyPull has just written the destinations; a
+ * short loop of independent loads lets the cache misses of a cold batch overlap instead of coming one
+ * after another inside destRecord.
  */
 function touchRecords(e: u32, got: u32, views: u32): void {
   let sum: u32 = 0;

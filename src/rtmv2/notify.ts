@@ -41,8 +41,9 @@ class PendingList {
 
 /**
  * A DestInfo that getChangedDests hands out: the fields of port/records.ts's readDestRecord (one fixed
- * shape, set by the constructor only: the fields are declared, not initialised), plus private fields naming the pending list and registration it
- * belongs to and its place in the list (a copy of the record, made by the caller, has none of them).
+ * shape, set once by the constructor: declared, not initialised), plus private fields naming the pending
+ * list and registration it belongs to and its place in the list (enlist; a copy of the record, made by
+ * the caller, has none of them).
  */
 class ChangeRecord implements DestInfoFields {
   declare handle: DestHandle;
