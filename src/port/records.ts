@@ -131,6 +131,28 @@ export function writeInHandles(core: Core, hs: readonly unknown[], from: number,
   }
 }
 
+/**
+ * Handles written one at a time as f64 at IO_IN (each as writeInHandles writes it), for a caller that
+ * gathers them from records itself; `n` written so far. reset() after the core call that read them.
+ */
+export class InHandleWriter {
+  n = 0;
+  private f: Float64Array;
+  private readonly at: number;
+  constructor(private readonly core: Core) {
+    this.at = (core.io + core.IO_IN) / 2;
+    this.f = core.f64();
+  }
+  put(h: unknown): void {
+    this.f[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+  }
+  /** Starts again at IO_IN (and re-reads the memory view: the core call may have grown memory). */
+  reset(): void {
+    this.n = 0;
+    this.f = this.core.f64();
+  }
+}
+
 // ── one-crossing records (REC_* f64 words at IO_OUT) ───────────────────────────────────────────────
 
 /** f64 word w of IO_OUT (a REC_* field of the record a call just wrote). */

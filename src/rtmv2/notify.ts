@@ -8,7 +8,7 @@ import { RtmError, STATUS, check, fmt } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
-import { type DestInfoFields, readDestRecords, readOutSlots, readResult } from '../port/records.js';
+import { type DestInfoFields, InHandleWriter, readDestRecords, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
@@ -219,24 +219,21 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
 }
 
 /**
- * The references of released records, written straight into IO_IN as f64 (as port/records.ts
- * writeInHandles: undefined / null → 0, skipped; a non-number → NaN, not held) and given back by one
- * refDropManyX per REF_MANY_MAX handles; counts the handles not held.
+ * The references of released records, written straight into IO_IN (port/records.ts InHandleWriter:
+ * undefined / null → 0, skipped; a non-number → NaN, not held) and given back by one refDropManyX per
+ * REF_MANY_MAX handles; counts the handles not held.
  */
 class Dropper {
-  private n = 0;
   private notHeld = 0;
-  private f: Float64Array;
+  private readonly w: InHandleWriter;
   private readonly max: number;
-  private readonly at: number;
   constructor(private readonly cx: Ctx, private readonly op: string) {
     this.max = cx.core.k.REF_MANY_MAX;
-    this.at = (cx.core.io + cx.core.IO_IN) / 2;
-    this.f = cx.core.f64();
+    this.w = new InHandleWriter(cx.core);
   }
   private put(h: unknown): void {
-    if (this.n === this.max) this.flush();
-    this.f[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+    if (this.w.n === this.max) this.flush();
+    this.w.put(h);
   }
   /** The handle, and each view's route, owner and hold route, of a destination record. */
   record(info: DestInfo): void {
@@ -245,10 +242,9 @@ class Dropper {
   }
   /** Gives back what was written; returns the handles not held so far. */
   flush(): number {
-    if (this.n > 0) {
-      const s = this.cx.x.refDropManyX(this.cx.handle, this.n, 0);
-      this.n = 0;
-      this.f = this.cx.core.f64();
+    if (this.w.n > 0) {
+      const s = this.cx.x.refDropManyX(this.cx.handle, this.w.n, 0);
+      this.w.reset();
       if (s === STATUS.ERROR_INVALID_HANDLE) this.notHeld += readResult(this.cx.core, 0);
       else check(s, this.op);
     }
