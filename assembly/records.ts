@@ -10,7 +10,7 @@ import {
   ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_NHCOUNT, ROUTE_ESI,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
-  NOTIFY_QEND, SLAB_REF,
+  NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT,
   REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_DEST, REC_ADD_ROUTE_SLOT, REC_ADD_DEST_SLOT, REC_ADD_FIRED,
   REC_ADD_DEST_CREATED, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
   REC_ROUTE_DEST, REC_ROUTE_OWNER, REC_ROUTE_NEIGHBOUR, REC_ROUTE_STATE, REC_ROUTE_FLAGS1, REC_ROUTE_FLAGS,
@@ -23,10 +23,10 @@ import {
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_RES, IO_BATCH_MAX, ioPtr, ioGet, setRes } from './io';
-import { slabLive } from './slab';
+import { slabLive, slabHigh, slabRec } from './slab';
 import { debugTrapPoint } from './debug';
 import { tableGet, tableValid } from './tables';
-import { handleOf, handleSlot } from './handles';
+import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
 import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
@@ -34,7 +34,7 @@ import { notifyGet, notifyPull, notifyPending } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
   routeDeleteApply, routeDeleteEntity, routeDeleteTarget } from './rtmapi';
-import { refReserve, refTake, refDrop, refFind, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
+import { refReserve, refTouch, refTake, refDrop, refFind, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
   refBuckets } from './refs';
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
@@ -280,6 +280,33 @@ export function destInfoAtR(eh: f64, d: u32, proto: u32, views: u32): i32 {
 
 const CHANGED: usize = memory.data(<i32>(REC_CHANGED_MAX * 4), 16);
 
+/** Where touchRecords stores the sum of the words it read (a store, so that the loads are kept). */
+const TOUCHED: usize = memory.data(4, 4);
+/**
+ * Reads, for each of the first `got` destinations of CHANGED, one word of each record destRecord will
+ * need next (its key, its first route, the best route of each view in `views`, entity e's reference
+ * buckets of the destination and of each best route). notifyPull has just written the destinations; a
+ * short loop of independent loads lets the cache misses of a cold batch overlap instead of coming one
+ * after another inside destRecord.
+ */
+function touchRecords(e: u32, got: u32, views: u32): void {
+  let sum: u32 = 0;
+  for (let i: u32 = 0; i < got; i++) {
+    let d = load<u32>(CHANGED + (<usize>i << 2));
+    sum += load<u32>(destKey(d)) + refTouch(e, refTarget(KIND_DEST, d));
+    let r = destGet(d, DEST_ROUTES);
+    if (r != NIL) sum += routeGet(r, ROUTE_VIEWS);
+    for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+      if ((views & (1 << v)) == 0) continue;
+      let b = destGet(d, DEST_BEST + v);
+      if (b == NIL) continue;
+      if (b != r) sum += routeGet(b, ROUTE_OWNER);
+      sum += refTouch(e, refTarget(KIND_ROUTE, b));
+    }
+  }
+  store<u32>(TOUCHED, sum);
+}
+
 /**
  * RtmGetChangedDests in one call: pops up to min(max, REC_CHANGED_MAX) queued destinations of the
  * caller's registration nh and writes each as a REC_DEST_* record (record i at f64 word
@@ -298,6 +325,7 @@ export function notifyGetChangedR(eh: f64, nh: f64, max: u32): i32 {
   k = min(k, notifyGet(n, NOTIFY_QEND) - notifyGet(n, NOTIFY_QHEAD));  // queued, ignored holes included
   if (!refReserve(k * destRecordRefs(views))) return ERROR_NOT_ENOUGH_MEMORY;
   let got = notifyPull(n, k, CHANGED);
+  touchRecords(e, got, views);
   for (let i: u32 = 0; i < got; i++) {
     let d = load<u32>(CHANGED + (<usize>i << 2));
     destRecord(e, d, 0, views, i * REC_DEST_WORDS);
@@ -360,6 +388,18 @@ export function refDropManyX(eh: f64, n: u32, kind: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let bad: u32 = 0;
   let p = ioPtr(IO_IN);
+  // first the reference bucket and the record of every handle (well-formed or not: a bucket is only read,
+  // a record only below the slab's high-water mark), so that their cache misses overlap; then the releases
+  let sum: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let h = load<f64>(p + (<usize>i << 3));
+    let kind = handleKind(h);
+    if (kind == 0) continue;
+    let slot = <u32>(<u64>h) & ((1 << REF_KIND_SHIFT) - 1), slab = kindSlab(kind);
+    sum += refTouch(e, refTarget(kind, slot));
+    if (slab != NIL && slot < slabHigh(slab)) sum += load<u32>(slabRec(slab, slot));   // its generation word
+  }
+  store<u32>(TOUCHED, sum);
   for (let i: u32 = 0; i < n; i++) {
     let h = load<f64>(p + (<usize>i << 3));
     if (h == 0) continue;

@@ -86,6 +86,17 @@ export function refReserve(n: u32): bool {
   return slabReserve(SLAB_REF, n);
 }
 
+/**
+ * Reads the bucket head of (holder, target) and the first entry it names, without using them (batch
+ * writers call it for the records they will reference next, so that these cache misses overlap);
+ * returns a word of what was read.
+ */
+export function refTouch(holder: u32, target: u32): u32 {
+  if (dirBuckets == 0) return 0;
+  let i = load<u32>(dirPtr + (<usize>bucketOf(holder, target) << 2));
+  return i == NIL ? 0 : refGet(i, REF_TARGET);
+}
+
 /** The entry of (holder, target), or NIL. */
 export function refFind(holder: u32, target: u32): u32 {
   if (dirBuckets == 0) return NIL;

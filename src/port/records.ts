@@ -131,6 +131,28 @@ export function writeInHandles(core: Core, hs: readonly unknown[], from: number,
   }
 }
 
+/**
+ * Handles written one at a time as f64 at IO_IN (each as writeInHandles writes it), for a caller that
+ * gathers them from records itself; `n` written so far. reset() after the core call that read them.
+ */
+export class InHandleWriter {
+  n = 0;
+  private f: Float64Array;
+  private readonly at: number;
+  constructor(private readonly core: Core) {
+    this.at = (core.io + core.IO_IN) / 2;
+    this.f = core.f64();
+  }
+  put(h: unknown): void {
+    this.f[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+  }
+  /** Starts again at IO_IN (and re-reads the memory view: the core call may have grown memory). */
+  reset(): void {
+    this.n = 0;
+    this.f = this.core.f64();
+  }
+}
+
 // ── one-crossing records (REC_* f64 words at IO_OUT) ───────────────────────────────────────────────
 
 /** f64 word w of IO_OUT (a REC_* field of the record a call just wrote). */
@@ -166,20 +188,34 @@ export function readRouteRecord(core: Core, family: Family, esi: readonly unknow
   };
 }
 
+// IPv4 prefix text of destination records by table: the octets with their dot, and '/len' (the same text
+// as formatPrefix, built from 5 ready strings instead of formatting 5 numbers)
+const OCT = Array.from({ length: 256 }, (_, i) => String(i));
+const OCT_DOT = OCT.map((o) => o + '.');
+const SLASH_LEN = Array.from({ length: 129 }, (_, i) => '/' + i);
+
+/** The prefix text of the destination record at f64 index b of IO_OUT (u = core.u32()). */
+function destPrefix(core: Core, family: Family, u: Uint32Array, b: number, len: number): string {
+  const w = 2 * (b + core.k.REC_DEST_KEY);
+  if (family !== 4 || len > 32) return formatPrefix(family, u, w, len);
+  const v = u[w];
+  return OCT_DOT[v >>> 24] + OCT_DOT[(v >>> 16) & 255] + OCT_DOT[(v >>> 8) & 255] + OCT[v & 255] + SLASH_LEN[len];
+}
+
 /** The viewInfo entries of the destination record at f64 index b of IO_OUT (REC_DEST_VIEW onwards). */
 function readDestViews(core: Core, f: Float64Array, b: number): DestViewInfo[] {
   const k = core.k, nv = f[b + k.REC_DEST_NVIEWS];
-  const viewInfo = new Array<DestViewInfo>(nv);
+  const viewInfo: DestViewInfo[] = [];
   for (let j = 0; j < nv; j++) {
     const v = b + k.REC_DEST_VIEW + j * k.REC_DVIEW_WORDS;
     const route = f[v + k.REC_DVIEW_ROUTE], owner = f[v + k.REC_DVIEW_OWNER], hold = f[v + k.REC_DVIEW_HOLD];
-    viewInfo[j] = {
+    viewInfo.push({
       viewId: f[v + k.REC_DVIEW_ID], numRoutes: f[v + k.REC_DVIEW_ROUTES],
       route: route === 0 ? undefined : route as RouteHandle,
       owner: owner === 0 ? undefined : owner as EntityHandle,
       destFlags: f[v + k.REC_DVIEW_FLAGS],
       holdRoute: hold === 0 ? undefined : hold as RouteHandle,
-    };
+    });
   }
   return viewInfo;
 }
@@ -190,7 +226,7 @@ export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
   const len = f[b + k.REC_DEST_LEN];
   return {
     handle: f[b + k.REC_DEST_HANDLE] as DestHandle,
-    prefix: formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len),
+    prefix: destPrefix(core, family, core.u32(), b, len),
     address: { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len },
     lastChanged: f[b + k.REC_DEST_CHANGED],
     views: f[b + k.REC_DEST_VIEWS],
@@ -198,17 +234,19 @@ export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
   };
 }
 
-/** The DestInfo fields, writable (fillDestRecord's target: an object that declares them in this order). */
-export type DestInfoFields = { -readonly [K in keyof DestInfo]: DestInfo[K] };
+/** A class of destination records: its constructor takes the DestInfo fields in readDestRecord's order. */
+export type DestRecordClass<T extends DestInfo> = new (handle: DestHandle, prefix: string, address: DestInfo['address'],
+  lastChanged: number, views: number, viewInfo: DestViewInfo[]) => T;
 
-/** readDestRecord into `out` (the same fields, set in the same order) instead of a new literal. */
-export function fillDestRecord(core: Core, family: Family, i: number, out: DestInfoFields): void {
-  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
-  const len = f[b + k.REC_DEST_LEN];
-  out.handle = f[b + k.REC_DEST_HANDLE] as DestHandle;
-  out.prefix = formatPrefix(family, core.u32(), 2 * (b + k.REC_DEST_KEY), len);
-  out.address = { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len };
-  out.lastChanged = f[b + k.REC_DEST_CHANGED];
-  out.views = f[b + k.REC_DEST_VIEWS];
-  out.viewInfo = readDestViews(core, f, b);
+/** Destination records 0..n-1 (as readDestRecord reads them), each built by `Rec`, appended to `out`. */
+export function readDestRecords<T extends DestInfo>(core: Core, family: Family, n: number, Rec: DestRecordClass<T>, out: T[]): void {
+  const k = core.k, f = core.f64(), u = core.u32(), af = family === 4 ? AF_INET : AF_INET6;
+  for (let i = 0, b = (core.io + core.IO_OUT) / 2; i < n; i++, b += k.REC_DEST_WORDS) {
+    const len = f[b + k.REC_DEST_LEN];
+    out.push(new Rec(f[b + k.REC_DEST_HANDLE] as DestHandle, destPrefix(core, family, u, b, len), { addressFamily: af, numBits: len },
+      f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS], readDestViews(core, f, b)));
+  }
 }
+
+/** The DestInfo fields, writable (a class of destination records declares them in this order). */
+export type DestInfoFields = { -readonly [K in keyof DestInfo]: DestInfo[K] };

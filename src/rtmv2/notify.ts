@@ -8,11 +8,10 @@ import { RtmError, STATUS, check, fmt } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
-import { type DestInfoFields, fillDestRecord, readOutSlots, readResult } from '../port/records.js';
+import { type DestInfoFields, InHandleWriter, readDestRecords, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
-import { dropCounting, pushDestInfoHandles } from './refs.js';
 
 const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
 type DestOptions = { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean };
@@ -42,24 +41,34 @@ class PendingList {
 
 /**
  * A DestInfo that getChangedDests hands out: the fields of port/records.ts's readDestRecord (one fixed
- * shape), plus private fields naming the pending list and registration it belongs to and its place in
- * the list (a copy of the record, made by the caller, has none of them).
+ * shape, set once by the constructor: declared, not initialised), plus private fields naming the pending
+ * list and registration it belongs to and its place in the list (enlist; a copy of the record, made by
+ * the caller, has none of them).
  */
 class ChangeRecord implements DestInfoFields {
-  handle = 0 as DestHandle;
-  prefix = '';
-  address = undefined as unknown as DestInfo['address'];
-  lastChanged = 0;
-  views = 0;
-  viewInfo = undefined as unknown as DestViewInfo[];
+  declare handle: DestHandle;
+  declare prefix: string;
+  declare address: DestInfo['address'];
+  declare lastChanged: number;
+  declare views: number;
+  declare viewInfo: DestViewInfo[];
   #list: PendingList | undefined;
   #reg: Registration | undefined;
   #idx = 0;
-  constructor(list: PendingList, reg: Registration) {
-    this.#list = list;
-    this.#reg = reg;
-    this.#idx = list.items.length;
-    list.items.push(this);
+  constructor(handle: DestHandle, prefix: string, address: DestInfo['address'], lastChanged: number, views: number, viewInfo: DestViewInfo[]) {
+    this.handle = handle;
+    this.prefix = prefix;
+    this.address = address;
+    this.lastChanged = lastChanged;
+    this.views = views;
+    this.viewInfo = viewInfo;
+  }
+  /** Puts record x (new) at the end of pending list `list`, as a record of registration `reg`. */
+  static enlist(x: ChangeRecord, list: PendingList, reg: Registration): void {
+    x.#list = list;
+    x.#reg = reg;
+    x.#idx = list.items.length;
+    list.items.push(x);
   }
   /** The registration whose pending record x is in list `list`, or undefined (not a pending record of it). */
   static regOf(x: unknown, list: PendingList): Registration | undefined {
@@ -157,7 +166,7 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     reg(cx, h, op);   // spec D-05: a handle that is not the caller's registration is reported first
     throw e;
   }
-  const items: DestInfo[] = [];
+  const items: ChangeRecord[] = [];
   const recs = pending(cx.inst);
   let done = false;
   do {   // count 0 still asks once: `done` says whether the queue is empty
@@ -166,11 +175,9 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     check(s, op);
     const n = readResult(cx.core, 0);
     done = readResult(cx.core, 1) === 1;
-    for (let i = 0; i < n; i++) {
-      const info = new ChangeRecord(recs, r!);
-      fillDestRecord(cx.core, cx.family, i, info);
-      items.push(info);
-    }
+    const from = items.length;
+    readDestRecords(cx.core, cx.family, n, ChangeRecord, items);
+    for (let i = from; i < items.length; i++) ChangeRecord.enlist(items[i], recs, r!);
   } while (!done && items.length < count);
   return { items, done };
 }
@@ -185,15 +192,17 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
   // is the library's own object: nothing of it is read until its references are given back)
   const given = arrayArg<DestInfo>(o.dests, 'dests', op);
   const recs = pending(cx.inst);
-  const copied: unknown[] = new Array(given.length);
+  let copied: unknown[] | undefined;
   for (let i = 0; i < given.length; i++) {
     const d = given[i];
-    if (ChangeRecord.regOf(d, recs) !== r && d !== null && typeof d === 'object') copied[i] = opts<DestInfo>(d, ['handle'], op).handle;
+    if (ChangeRecord.regOf(d, recs) !== r && d !== null && typeof d === 'object') {
+      (copied ??= new Array(given.length))[i] = opts<DestInfo>(d, ['handle'], op).handle;
+    }
   }
   let bad = 0;
-  const hs: (number | undefined)[] = [];
+  const drops = new Dropper(cx, op);
   for (let i = 0; i < given.length; i++) {
-    const handle = copied[i];
+    const handle = copied?.[i];
     let rec = ChangeRecord.regOf(given[i], recs) === r ? given[i] as ChangeRecord : undefined;
     // a copy of a record names the same destination: the first pending record of r for it
     if (!rec && handle !== undefined) {
@@ -201,12 +210,46 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
     }
     if (!rec) { bad++; continue; }
     ChangeRecord.unlist(rec);
-    pushDestInfoHandles(hs, rec);
+    drops.record(rec);
   }
   // the references of every record found, given back in one refDropManyX per REF_MANY_MAX handles
-  const notHeld = dropCounting(cx, hs, op);
+  const notHeld = drops.flush();
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
   if (notHeld > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${notHeld} handle(s) of the records not held`);
+}
+
+/**
+ * The references of released records, written straight into IO_IN (port/records.ts InHandleWriter:
+ * undefined / null → 0, skipped; a non-number → NaN, not held) and given back by one refDropManyX per
+ * REF_MANY_MAX handles; counts the handles not held.
+ */
+class Dropper {
+  private notHeld = 0;
+  private readonly w: InHandleWriter;
+  private readonly max: number;
+  constructor(private readonly cx: Ctx, private readonly op: string) {
+    this.max = cx.core.k.REF_MANY_MAX;
+    this.w = new InHandleWriter(cx.core);
+  }
+  private put(h: unknown): void {
+    if (this.w.n === this.max) this.flush();
+    this.w.put(h);
+  }
+  /** The handle, and each view's route, owner and hold route, of a destination record. */
+  record(info: DestInfo): void {
+    this.put(info.handle);
+    for (const v of info.viewInfo) { this.put(v.route); this.put(v.owner); this.put(v.holdRoute); }
+  }
+  /** Gives back what was written; returns the handles not held so far. */
+  flush(): number {
+    if (this.w.n > 0) {
+      const s = this.cx.x.refDropManyX(this.cx.handle, this.w.n, 0);
+      this.w.reset();
+      if (s === STATUS.ERROR_INVALID_HANDLE) this.notHeld += readResult(this.cx.core, 0);
+      else check(s, this.op);
+    }
+    return this.notHeld;
+  }
 }
 
 /** RtmIgnoreChangedDests: validates every handle, then drops pending changes. */
@@ -255,13 +298,13 @@ export function deregister(cx: Ctx, notifyHandle: NotifyHandle): void {
 
 /** The JS side of a registration that ended in the core: its records are released, its callback cancelled. */
 function forget(cx: Ctx, h: number, r: Registration): void {
-  const recs = pending(cx.inst), hs: (number | undefined)[] = [];
+  const recs = pending(cx.inst), drops = new Dropper(cx, 'releaseChangedDests');
   for (const rec of [...recs.items]) {
     if (rec === undefined || ChangeRecord.regOf(rec, recs) !== r) continue;
     ChangeRecord.unlist(rec);
-    pushDestInfoHandles(hs, rec);
+    drops.record(rec);
   }
-  dropCounting(cx, hs, 'releaseChangedDests');   // handles given back meanwhile are not held: nothing to do
+  drops.flush();   // handles given back meanwhile are not held: nothing to do
   regsOf(cx.inst).delete(h);
   cx.inst.scheduler.cancel((ev) => ev.c1 === h);
 }
