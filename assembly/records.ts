@@ -34,7 +34,7 @@ import { notifyGet, notifyPull, notifyPending } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
   routeDeleteApply, routeDeleteEntity, routeDeleteTarget } from './rtmapi';
-import { refReserve, refTake, refDrop, refFind, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
+import { refReserve, refTake, refDrop, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
   refBuckets } from './refs';
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
@@ -113,10 +113,10 @@ export function routeDeleteR(eh: f64, routeH: f64): i32 {
   if (s != NO_ERROR) return s;
   let target = refTarget(KIND_ROUTE, routeDeleteTarget());
   let e = routeDeleteEntity();
-  // held references keep the record alive through the deletion, so the entry is still there after it
-  let held = refFind(e, target) != NIL;
   routeDeleteApply();
-  if (held) refDrop(e, target);
+  // held references keep the record alive through the deletion, so the entry is still there after it
+  // (and the deletion takes none): one probe of the reference table finds and drops it
+  let held = refDrop(e, target);
   setRes(4, held ? 1 : 0);
   return NO_ERROR;
 }
