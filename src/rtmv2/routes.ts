@@ -158,7 +158,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   // far past its end (a table loaded in a batch leaves the low slots unwritten) turns it into a slow
   // dictionary-mode array for every later access; reads treat a missing entry as NULL
   if (esi !== null || esiList[r] != null) esiList[r] = esi;
-  sched.afterChange();
+  sched.afterChangeWith(c.res(L.RES_SIGNALS));
   if (deadline >= 0) sched.armTimers();
   return { handle, changeFlags };
 }
@@ -175,11 +175,12 @@ export function handlesResolve(cx: Ctx, route: unknown, neighbour: unknown, hops
 export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   const op = 'deleteRouteToDest';
   live(cx, op);
-  cx.inst.scheduler.syncNow();
+  const sched = cx.inst.scheduler, c = cx.core;
+  sched.syncNow();
   check(cx.x.routeDeleteR(cx.handle, nullable(route, op)), op);   // consumes the caller's reference, if any
-  const flags = readResult(cx.core, 1);
-  cx.inst.scheduler.afterChange();
-  cx.inst.scheduler.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
+  const flags = c.res(1);
+  sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
+  sched.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
   return flags;
 }
 
