@@ -151,14 +151,17 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   if (route) handle = route as RouteHandle;
   else if (f[b + L.REC_ADD_REF] === 1) handle = f[b + L.REC_ADD_ROUTE] as RouteHandle;
   const esiList = inst.routeEsi;
+  let touched = false;
   if (f[b + L.REC_ADD_ESI_CHECK] === 1 && !Object.is(esiList[r] ?? null, esi)) {
     cx.x.routeTouch(f[b + L.REC_ADD_ROUTE]);
+    touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
   // far past its end (a table loaded in a batch leaves the low slots unwritten) turns it into a slow
   // dictionary-mode array for every later access; reads treat a missing entry as NULL
   if (esi !== null || esiList[r] != null) esiList[r] = esi;
-  sched.afterChangeWith(c.res(L.RES_SIGNALS));
+  // RES_SIGNALS is routeAddR's: after a routeTouch (which may signal) the exported count is read instead
+  if (touched) sched.afterChange(); else sched.afterChangeWith(c.res(L.RES_SIGNALS));
   if (deadline >= 0) sched.armTimers();
   return { handle, changeFlags };
 }
