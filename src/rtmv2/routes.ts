@@ -11,7 +11,7 @@ import {
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, readRouteRecord, routeWord, writeHandles } from '../port/records.js';
+import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
@@ -64,7 +64,7 @@ function copyHops(a: readonly unknown[], n: number): unknown[] {
  * RtmAddRouteToDest (spec §8.5.1, §7.2), the hottest single call. Every option is read once, into
  * locals (named loads, cached per call site; no copy object), before anything acts; a getter that throws,
  * or a hostile Proxy, is ERROR_INVALID_PARAMETER with nothing changed. Up to two next hops are held in
- * locals and written straight into the I/O area (more are copied once, as arrayArg does); the input is
+ * locals and written straight into the I/O area (writeHopPair) (more are copied once, as arrayArg does); the input is
  * still read completely, and every check made, before the one core call changes anything.
  */
 export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResult {
@@ -125,9 +125,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
     if (n !== 0) {
       if (typeof h0 !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'nextHops[0] is not a handle');
       if (n === 2 && typeof h1 !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'nextHops[1] is not a handle');
-      const f = c.f64(), b = (c.io + L.IO_HOPS) / 2;
-      f[b] = h0 as number;
-      if (n === 2) f[b + 1] = h1 as number;
+      writeHopPair(c, n, h0 as number, n === 2 ? h1 as number : 0);
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -145,15 +143,14 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   check(cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
     changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0), op);
   // the record (REC_ADD_*): the route slot always; the handle only when one is returned
-  const f = c.f64(), b = (c.io + c.IO_OUT) / 2;
-  const r = f[b + L.REC_ADD_ROUTE_SLOT], changeFlags = f[b + L.REC_ADD_CHANGE];
+  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
-  else if (f[b + L.REC_ADD_REF] === 1) handle = f[b + L.REC_ADD_ROUTE] as RouteHandle;
+  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
   const esiList = inst.routeEsi;
   let touched = false;
-  if (f[b + L.REC_ADD_ESI_CHECK] === 1 && !Object.is(esiList[r] ?? null, esi)) {
-    cx.x.routeTouch(f[b + L.REC_ADD_ROUTE]);
+  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList[r] ?? null, esi)) {
+    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
     touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
