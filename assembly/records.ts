@@ -30,17 +30,22 @@ import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
 import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
-import { notifyGet, notifyPull, notifyPending } from './notify';
+import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
   routeDeleteApply, routeDeleteEntity, routeDeleteTarget } from './rtmapi';
-import { refReserve, refTouch, refTake, refDrop, refFind, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
+import { refReserve, refTouch, refTake, refDrop, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
   refBuckets } from './refs';
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
 export const REF_MANY_MAX: u32 = IO_BATCH_MAX * 2;
 /** Destination records one notifyGetChangedR call writes at most (IO_OUT holds IO_BATCH_MAX × 2 f64s). */
 export const REC_CHANGED_MAX: u32 = IO_BATCH_MAX * 2 / REC_DEST_WORDS;
+/**
+ * The result register where routeAddR and routeDeleteR leave the change-notification signals pending
+ * (notify.ts signalCount), so that the facade need not read the exported global after the call.
+ */
+export const RES_SIGNALS: u32 = 5;
 /** RTM_VIEW_MASK_ALL and RTM_THIS_PROTOCOL as the facade passes them. */
 const VIEW_MASK_ALL: u32 = 0xffffffff;
 const THIS_PROTOCOL: u32 = 0xffffffff;
@@ -68,7 +73,7 @@ const THIS_PROTOCOL: u32 = 0xffffffff;
  * update is classified: NULL → changed iff the route had one; CHANGED / SAME as said; SET → changed iff
  * the route had none. When the core cannot tell (SET over SET, or a route last written by routeAdd),
  * REC_ADD_ESI_CHECK = 1: the facade compares the values itself and calls routeTouch if they differ —
- * the only case needing a second call. Record: REC_ADD_* at IO_OUT.
+ * the only case needing a second call. Record: REC_ADD_* at IO_OUT; RES_SIGNALS = signals pending.
  */
 export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32): i32 {
@@ -100,24 +105,27 @@ export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops
   put(REC_ADD_DEST_CREATED, <f64>ioGet(IO_RES + 4));
   put(REC_ADD_REF, take ? 1 : 0);
   put(REC_ADD_ESI_CHECK, esiCheck ? 1 : 0);
+  setRes(RES_SIGNALS, signalCount);
   return NO_ERROR;
 }
 
 /**
  * RtmDeleteRouteToDest in one call: routeDeleteX (same statuses; RES0..RES3 as there), then the
  * caller's reference on the route is consumed if it holds one (spec §7.9: the deletion consumes it;
- * holding none is not an error). RES4 = 1 if a reference was consumed. On error nothing is consumed.
+ * holding none is not an error). RES4 = 1 if a reference was consumed, RES_SIGNALS = signals pending.
+ * On error nothing is consumed.
  */
 export function routeDeleteR(eh: f64, routeH: f64): i32 {
   let s = routeDeleteCheck(eh, routeH);
   if (s != NO_ERROR) return s;
   let target = refTarget(KIND_ROUTE, routeDeleteTarget());
   let e = routeDeleteEntity();
-  // held references keep the record alive through the deletion, so the entry is still there after it
-  let held = refFind(e, target) != NIL;
   routeDeleteApply();
-  if (held) refDrop(e, target);
+  // held references keep the record alive through the deletion, so the entry is still there after it
+  // (and the deletion takes none): one probe of the reference table finds and drops it
+  let held = refDrop(e, target);
   setRes(4, held ? 1 : 0);
+  setRes(RES_SIGNALS, signalCount);
   return NO_ERROR;
 }
 

@@ -350,7 +350,9 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if (neighbourH != 0) { nb = nextHopIn(t, neighbourH); if (nb == NIL) return ERROR_INVALID_HANDLE; }
   if (nHops > MAX_HOPS_LIMIT) return ERROR_INVALID_PARAMETER;
   for (let i: u32 = 0; i < nHops; i++) {
-    let h = nextHopIn(t, hopHandle(i));
+    let hh = hopHandle(i);
+    // the neighbour is often the first next hop: resolved once
+    let h = hh == neighbourH && nb != NIL ? nb : nextHopIn(t, hh);
     if (h == NIL) return ERROR_INVALID_HANDLE;
     store<u32>(HOPS + (<usize>i << 2), h);
   }
@@ -359,7 +361,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if (nb != NIL && (nhGet(nb, NEXTHOP_OWNER) != e || !nhLive(nb))) return ERROR_INVALID_PARAMETER;
   for (let i: u32 = 0; i < nHops; i++) {
     let h = load<u32>(HOPS + (<usize>i << 2));
-    if (nhGet(h, NEXTHOP_OWNER) != e || !nhLive(h)) return ERROR_INVALID_PARAMETER;
+    if (h != nb && (nhGet(h, NEXTHOP_OWNER) != e || !nhLive(h))) return ERROR_INVALID_PARAMETER;
   }
   let key = ioPtr(IO_IN);
   if (r != NIL) {

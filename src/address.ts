@@ -134,6 +134,69 @@ export function hasHostBits(words: Uint32Array, off: number, len: number): boole
  * A bare address is a full-length prefix. The family parsed is left in `parsedFamily.value`.
  */
 export function parsePrefixInto(s: string, family: 0 | Family, out: Uint32Array, off = 0): number {
+  if (family !== 6) {
+    const len = parseIPv4PrefixFast(s, out, off);
+    if (len !== DEFER) return len;
+  }
+  return parsePrefixGeneral(s, family, out, off);
+}
+
+/** parseIPv4PrefixFast: the text is not of the plain form it takes; the general parser decides. */
+const DEFER = -2;
+
+/**
+ * The common IPv4 form in one pass: four octets of 1–3 digits without a leading zero, each ≤ 255,
+ * dot-separated, then nothing or '/' and 1–2 digits ≤ 32. Writes the key (host bits cleared) and returns
+ * the length; anything else (IPv6, a 3-digit length, bad text) returns DEFER without deciding, so the
+ * accept / reject rules stay parsePrefixGeneral's (test/core/address.test.ts compares the two).
+ */
+function parseIPv4PrefixFast(s: string, out: Uint32Array, off: number): number {
+  const n = s.length;
+  if (n < 7 || n > 18) return DEFER;
+  let i = 0, value = 0;
+  for (let k = 0; k < 4; k++) {
+    if (k > 0) {
+      if (i >= n || s.charCodeAt(i) !== 46) return DEFER;
+      i++;
+    }
+    if (i >= n) return DEFER;
+    let d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return DEFER;
+    let octet = d;
+    i++;
+    if (octet !== 0 && i < n && (d = s.charCodeAt(i) - 48) >= 0 && d <= 9) {
+      octet = octet * 10 + d;
+      i++;
+      if (i < n && (d = s.charCodeAt(i) - 48) >= 0 && d <= 9) {
+        octet = octet * 10 + d;
+        i++;
+        if (octet > 255) return DEFER;
+      }
+    }
+    value = value * 256 + octet;
+  }
+  let len = 32;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 47 || i + 1 >= n) return DEFER;
+    let d = s.charCodeAt(i + 1) - 48;
+    if (d < 0 || d > 9) return DEFER;
+    len = d;
+    i += 2;
+    if (i < n) {
+      d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9 || i + 1 !== n) return DEFER;
+      len = len * 10 + d;
+      if (len > 32) return DEFER;
+    }
+  }
+  out[off] = len === 0 ? 0 : (value & (0xffffffff << (32 - len))) >>> 0;
+  out[off + 1] = 0; out[off + 2] = 0; out[off + 3] = 0;
+  parsedFamily.value = 4;
+  return len;
+}
+
+/** parsePrefixInto for every form (IPv4 and IPv6, bare or with a length): two passes, the reference rules. */
+export function parsePrefixGeneral(s: string, family: 0 | Family, out: Uint32Array, off = 0): number {
   let slash = -1, colon = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

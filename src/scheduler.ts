@@ -93,6 +93,15 @@ export class Scheduler implements SchedulerPort {
     if (this.bestWatch !== undefined) this.bestWatch();
   }
 
+  /**
+   * afterChange for a call that already read the core's pending-signal count (RES_SIGNALS of routeAddR /
+   * routeDeleteR): the same, without reading the exported global (a runtime call).
+   */
+  afterChangeWith(signals: number): void {
+    if (signals > 0) drainSignals(this.inst);
+    if (this.bestWatch !== undefined) this.bestWatch();
+  }
+
   /** The current time for LastChanged and deadlines, pushed to the core before mutating calls. */
   syncNow(): void { this.inst.core.setNow(this.inst.clock.now()); }
 

@@ -122,6 +122,13 @@ export function writeHandles(core: Core, hs: readonly number[]): void {
   for (let i = 0; i < hs.length; i++) f[b + i] = hs[i];
 }
 
+/** Writes one or two next-hop handles (n = 1 or 2) as f64 at IO_HOPS: writeHandles without an array. */
+export function writeHopPair(core: Core, n: number, h0: number, h1: number): void {
+  const f = core.f64(), b = (core.io + core.k.IO_HOPS) / 2;
+  f[b] = h0;
+  if (n === 2) f[b + 1] = h1;
+}
+
 /** Writes hs[from..from+n) as f64 at IO_IN (refDropManyX / refTakeManyX input); non-numbers become NaN. */
 export function writeInHandles(core: Core, hs: readonly unknown[], from: number, n: number): void {
   const f = core.f64(), b = (core.io + core.IO_IN) / 2;

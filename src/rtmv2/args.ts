@@ -67,7 +67,8 @@ export function arrayArg<T = unknown>(a: unknown, name: string, op: string, max 
 
 /** A u32 value: anything but an integer in 0..max → ERROR_INVALID_PARAMETER. */
 export function u32(v: unknown, name: string, op: string, max = U32_MAX): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+  // (v >>> 0) === v: an integer in 0..2^32-1 (NaN, ±Infinity, fractions and negatives fail; -0 passes as 0)
+  if (typeof v !== 'number' || (v >>> 0) !== v || v > max) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${fmt(v)}`);
   }
   return v;

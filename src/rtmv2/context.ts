@@ -38,6 +38,8 @@ export interface Scheduler {
   syncNow(): void;
   /** After a change in the core: schedules the change-notification callbacks it signalled. */
   afterChange(): void;
+  /** afterChange given the pending-signal count a call left in RES_SIGNALS. */
+  afterChangeWith(signals: number): void;
   /** Re-arms the real-clock timer after deadlines or locks changed. */
   armTimers(): void;
   /** Queues a callback (never delivered inside the call that caused it, spec §1.9). */

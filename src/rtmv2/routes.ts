@@ -5,13 +5,13 @@
 // or consumes the caller's references; this file validates, keeps the routes' EntitySpecificInfo beside
 // the core records (Instance.routeEsi) and reads the result records through port/records.ts. Results
 // allocate.
-import { RtmError, STATUS, check } from '../errors.js';
+import { RtmError, STATUS, check, fmt } from '../errors.js';
 import {
   INFINITE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF,
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles } from '../port/records.js';
+import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
@@ -25,27 +25,6 @@ const MAX_HOPS = 256;
 const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP;
 const MATCH_NEEDS_CRITERIA = RTM_MATCH_OWNER | RTM_MATCH_NEIGHBOUR | RTM_MATCH_PREF | RTM_MATCH_NEXTHOP;
 
-/** The options of addRouteToDest as read, and the internal KEEP_TIMER mark. */
-type AddRouteRead = AddRouteOptions & { keep: unknown };
-
-/**
- * Reads every option addRouteToDest takes, once, into an object of one fixed shape, before it acts (the
- * hottest single call: named loads, which the engine caches per call site, instead of opts()'s keyed
- * loop). A getter that throws, or a hostile Proxy, is ERROR_INVALID_PARAMETER with nothing changed.
- */
-function readAddRoute(options: AddRouteOptions, op: string): AddRouteRead {
-  try {
-    const o = options;
-    return {
-      dest: o.dest, route: o.route, neighbour: o.neighbour, nextHops: o.nextHops, routeList: o.routeList,
-      preference: o.preference, metric: o.metric, views: o.views, flags: o.flags, flags1: o.flags1,
-      changeFlags: o.changeFlags, timeToLive: o.timeToLive, entitySpecificInfo: o.entitySpecificInfo,
-      returnHandle: o.returnHandle, keep: (o as unknown as Record<symbol, unknown>)[KEEP_TIMER],
-    };
-  } catch (err) {
-    return unreadable(err, op, 'an option');
-  }
-}
 const EXACT_ROUTE_KEYS: readonly (keyof ExactMatchRouteOptions)[] = ['dest', 'views', 'matchFlags', 'criteria', 'interfaceIndex', 'returnHandle'];
 const CRITERIA_KEYS: readonly (keyof RouteCriteria)[] = ['owner', 'neighbour', 'preference', 'metric', 'nextHops'];
 const ROUTE_INFO_KEYS: readonly (keyof RouteInfo)[] = ['dest', 'owner', 'neighbour', 'nextHops'];
@@ -74,62 +53,113 @@ export function routeDestHandle(cx: Ctx, r: number): number {
 
 // ── adding and deleting (§8.5.1, §8.5.2) ──────────────────────────────────────────────────────────────
 
-/** RtmAddRouteToDest (spec §8.5.1, §7.2). */
+/** A copy of an array's first n elements (arrayArg's loop: n as the array reported it). */
+function copyHops(a: readonly unknown[], n: number): unknown[] {
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = a[i];
+  return out;
+}
+
+/**
+ * RtmAddRouteToDest (spec §8.5.1, §7.2), the hottest single call. Every option is read once, into
+ * locals (named loads, cached per call site; no copy object), before anything acts; a getter that throws,
+ * or a hostile Proxy, is ERROR_INVALID_PARAMETER with nothing changed. Up to two next hops are held in
+ * locals and written straight into the I/O area (writeHopPair) (more are copied once, as arrayArg does); the input is
+ * still read completely, and every check made, before the one core call changes anything.
+ */
 export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResult {
   const op = 'addRouteToDest';
   live(cx, op);
   if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
-  const o = readAddRoute(options, op);
-  const route = nullable(o.route, op), neighbour = nullable(o.neighbour, op);
-  const hops = arrayArg<number>(o.nextHops, 'nextHops', op, 0x7fffffff, []);
-  const routeList = nullable(o.routeList, op);
+  let dest: unknown, oRoute: unknown, oNeighbour: unknown, nextHops: unknown, oList: unknown, oPref: unknown,
+    oMetric: unknown, oViews: unknown, oFlags: unknown, oFlags1: unknown, oChange: unknown, oTtl: unknown,
+    oEsi: unknown, returnHandle: unknown, oKeep: unknown;
+  try {
+    const o = options;
+    dest = o.dest; oRoute = o.route; oNeighbour = o.neighbour; nextHops = o.nextHops; oList = o.routeList;
+    oPref = o.preference; oMetric = o.metric; oViews = o.views; oFlags = o.flags; oFlags1 = o.flags1;
+    oChange = o.changeFlags; oTtl = o.timeToLive; oEsi = o.entitySpecificInfo; returnHandle = o.returnHandle;
+    oKeep = (o as unknown as Record<symbol, unknown>)[KEEP_TIMER];
+  } catch (err) {
+    unreadable(err, op, 'an option');
+  }
+  const route = nullable(oRoute, op), neighbour = nullable(oNeighbour, op);
+  // next hops (arrayArg's rules): n ≤ 2 in h0 / h1, more copied into `more`
+  let n = 0, h0: unknown, h1: unknown, more: unknown[] | undefined;
+  if (nextHops !== undefined) {
+    try {
+      if (!Array.isArray(nextHops)) throw new RtmError('ERROR_INVALID_PARAMETER', op, `nextHops must be an array, got ${fmt(nextHops)}`);
+      const a = nextHops as readonly unknown[], len = a.length;
+      if (len === 1) { h0 = a[0]; n = 1; }
+      else if (len === 2) { h0 = a[0]; h1 = a[1]; n = 2; }
+      else if (len !== 0) { more = copyHops(a, len); n = more.length; }
+    } catch (err) {
+      unreadable(err, op, 'nextHops');
+    }
+  }
+  const routeList = nullable(oList, op);
   const inst = cx.inst;
   let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
   try {
-    if (hops.length > MAX_HOPS) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
-    pref = u32(o.preference ?? 0, 'preference', op);
-    metric = u32(o.metric ?? 0, 'metric', op);
-    views = u32(o.views ?? RTM_VIEW_MASK_UCAST, 'views', op);
-    flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
-    flags1 = u32(o.flags1 ?? 0, 'flags1', op, 0xff);
-    changeIn = u32(o.changeFlags ?? 0, 'changeFlags', op);
-    ttl = u32(o.timeToLive ?? INFINITE, 'timeToLive', op);
+    if (n > MAX_HOPS) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
+    pref = u32(oPref ?? 0, 'preference', op);
+    metric = u32(oMetric ?? 0, 'metric', op);
+    views = u32(oViews ?? RTM_VIEW_MASK_UCAST, 'views', op);
+    flags = u32(oFlags ?? 0, 'flags', op, 0xffff);
+    flags1 = u32(oFlags1 ?? 0, 'flags1', op, 0xff);
+    changeIn = u32(oChange ?? 0, 'changeFlags', op);
+    ttl = u32(oTtl ?? INFINITE, 'timeToLive', op);
     if (pref === 0 && inst.options.defaultPreferences) {
       const d = inst.options.defaultPreferences[cx.protocolId];
       if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
     }
-    len = prefixIn(cx, o.dest, op);
+    len = prefixIn(cx, dest, op);
   } catch (e) {
     // spec D-05: an unresolvable handle is reported before a bad parameter
+    const hops = more ?? (n === 0 ? [] : n === 1 ? [h0] : [h0, h1]);
     if (!handlesResolve(cx, route, neighbour, hops)) throw new RtmError('ERROR_INVALID_HANDLE', op, 'a handle does not resolve');
     throw e;
   }
-  for (let i = 0; i < hops.length; i++) {
-    if (typeof hops[i] !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `nextHops[${i}] is not a handle`);
+  const c = cx.core, L = cx.L;
+  if (more === undefined) {
+    if (n !== 0) {
+      if (typeof h0 !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'nextHops[0] is not a handle');
+      if (n === 2 && typeof h1 !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, 'nextHops[1] is not a handle');
+      writeHopPair(c, n, h0 as number, n === 2 ? h1 as number : 0);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (typeof more[i] !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `nextHops[${i}] is not a handle`);
+    }
+    writeHandles(c, more as number[]);
   }
-  writeHandles(cx.core, hops);
-  inst.scheduler.syncNow();
+  const sched = inst.scheduler;
+  sched.syncNow();
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
-  const keep = o.keep === true;
+  const keep = oKeep === true;
   const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
-  const esi = o.entitySpecificInfo ?? null;
-  const L = cx.L, c = cx.core;
+  const esi = oEsi ?? null;
   // one crossing (records contract): the core decides "ESI changed" unless it asks us (REC_ADD_ESI_CHECK)
-  check(cx.x.routeAddR(cx.handle, len, route, neighbour, hops.length, pref, metric, views, flags, flags1,
-    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, o.returnHandle !== false ? 1 : 0), op);
+  check(cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
+    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0), op);
+  // the record (REC_ADD_*): the route slot always; the handle only when one is returned
   const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
   else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
-  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(inst.routeEsi[r] ?? null, esi)) {
+  const esiList = inst.routeEsi;
+  let touched = false;
+  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList[r] ?? null, esi)) {
     cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
+    touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
   // far past its end (a table loaded in a batch leaves the low slots unwritten) turns it into a slow
   // dictionary-mode array for every later access; reads treat a missing entry as NULL
-  if (esi !== null || inst.routeEsi[r] != null) inst.routeEsi[r] = esi;
-  inst.scheduler.afterChange();
-  if (deadline >= 0) inst.scheduler.armTimers();
+  if (esi !== null || esiList[r] != null) esiList[r] = esi;
+  // RES_SIGNALS is routeAddR's: after a routeTouch (which may signal) the exported count is read instead
+  if (touched) sched.afterChange(); else sched.afterChangeWith(c.res(L.RES_SIGNALS));
+  if (deadline >= 0) sched.armTimers();
   return { handle, changeFlags };
 }
 
@@ -145,11 +175,12 @@ export function handlesResolve(cx: Ctx, route: unknown, neighbour: unknown, hops
 export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   const op = 'deleteRouteToDest';
   live(cx, op);
-  cx.inst.scheduler.syncNow();
+  const sched = cx.inst.scheduler, c = cx.core;
+  sched.syncNow();
   check(cx.x.routeDeleteR(cx.handle, nullable(route, op)), op);   // consumes the caller's reference, if any
-  const flags = readResult(cx.core, 1);
-  cx.inst.scheduler.afterChange();
-  cx.inst.scheduler.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
+  const flags = c.res(1);
+  sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
+  sched.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
   return flags;
 }
 

@@ -7,7 +7,8 @@
 //   destinations, records and references, batch by batch;
 // - routeAddR / routeDeleteR against addRouteToDest / deleteRouteToDest: two instances fed the same
 //   stream (one through the facade, one through the exports, EntitySpecificInfo handled as the facade
-//   will) agree on results, errors, references, destination state and the notifications they queue.
+//   will) agree on results, errors, references, destination state and the notifications they queue;
+//   RES_SIGNALS after each call equals the exported signalCount.
 import { describe, expect, it } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
 import type { Entity } from '../../src/entity.js';
@@ -361,6 +362,8 @@ describe('routeAddR / routeDeleteR against addRouteToDest / deleteRouteToDest', 
     const s = x.routeAddR(e.handle, len, o.route ?? 0, o.neighbour ?? 0, o.nextHops.length, o.preference, o.metric, o.views,
       o.flags, o.flags1, o.changeFlags, code, -1, 0, o.returnHandle === false ? 0 : 1);
     if (s !== 0) return s;
+    // the signals pending, as the facade reads them instead of the exported global
+    expect(core.res(K(core, 'RES_SIGNALS'))).toBe(x.signalCount.value as number);
     const at = (name: string) => core.f64()[outF64(core, K(core, name))];
     const slot = at('REC_ADD_ROUTE_SLOT'), rh = at('REC_ADD_ROUTE') as RouteHandle;
     if (at('REC_ADD_ESI_CHECK') === 1) {
@@ -436,6 +439,7 @@ describe('routeAddR / routeDeleteR against addRouteToDest / deleteRouteToDest', 
         const s = x.routeDeleteR(worlds[1].ents[by].handle, routes[1][i]);
         if (typeof got0 === 'number') { eq(s, got0, `${tag}: delete status`); statuses.add(got0); continue; }
         eq(s, 0, `${tag}: delete status`);
+        eq(sides[1].core.res(K(sides[1].core, 'RES_SIGNALS')), x.signalCount.value as number, `${tag}: signals pending`);
         deletes++;
         eq(sides[1].core.res(1), got0.flags, `${tag}: delete change flags`);
         sides[1].afterChange(worlds[1].ents[by]);
