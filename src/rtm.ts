@@ -97,6 +97,12 @@ function createOptions(options: unknown): CheckedOptions {
   return o;
 }
 
+/** `name` is in the frozen `families` (a loop: includes() of a frozen array takes a slow path). */
+function listed(families: readonly AddressFamilyName[], name: AddressFamilyName): boolean {
+  for (let i = 0; i < families.length; i++) if (families[i] === name) return true;
+  return false;
+}
+
 /** A creation option in lo..hi. @throws RtmError ERROR_INVALID_PARAMETER (views: ERROR_NOT_SUPPORTED) */
 function limit(name: string, v: number, lo: number, hi: number): void {
   if (!Number.isInteger(v) || v < lo || v > hi) {
@@ -160,8 +166,8 @@ export class Rtm {
     // only the listed families get a core table now: one of another family costs nothing until asked for
     const fams = options.families;
     try {
-      if (fams === undefined || fams.includes('ipv4')) this.makeTable(4);
-      if (fams === undefined || fams.includes('ipv6')) this.makeTable(6);
+      if (fams === undefined || listed(fams, 'ipv4')) this.makeTable(4, false);
+      if (fams === undefined || listed(fams, 'ipv6')) this.makeTable(6, false);
     } catch (e) {
       for (const t of this.coreTables) t.free();
       if (cap !== undefined) core.x.memorySetCap(oldCap);
@@ -171,19 +177,20 @@ export class Rtm {
   }
 
   /** Fast paths of the IPv4 table (of an instance without 'ipv4' in `families`, its table is made on first access). */
-  get ipv4(): Table { return this.table4 ?? this.makeTable(4); }
+  get ipv4(): Table { return this.table4 ?? this.makeTable(4, true); }
   /** Fast paths of the IPv6 table (of an instance without 'ipv6' in `families`, its table is made on first access). */
-  get ipv6(): Table { return this.table6 ?? this.makeTable(6); }
+  get ipv6(): Table { return this.table6 ?? this.makeTable(6, true); }
 
   /**
-   * Makes the core table of a family and its fast paths. On a closed instance (or a trapped core) the
-   * table stays unmade: its fast paths throw ERROR_INVALID_HANDLE as those of a closed table do.
+   * Makes the core table of a family and its fast paths. Asked for later (`lazy`: a family not listed)
+   * on a closed instance or a trapped core, the table stays unmade: its fast paths throw as those of a
+   * closed instance (ERROR_INVALID_HANDLE) or a trapped core (RtmInternalError) do.
    * @throws RtmError ERROR_NOT_ENOUGH_MEMORY (the core table could not be made)
    */
-  private makeTable(family: Family): Table {
+  private makeTable(family: Family, lazy: boolean): Table {
     const core = this.core;
     let ct: CoreTable;
-    if (this.closed || core.poisoned) ct = CoreTable.unmade(core, family);
+    if (lazy && (this.closed || core.poisoned)) ct = CoreTable.unmade(core, family);
     else {
       ct = new CoreTable(core, family, this.options.views);
       const s = core.x.tableSetMaxHops(ct.t, this.options.maxNextHopsInRoute);

@@ -170,3 +170,23 @@ describe('entity registry: registration order, events and lookups by slot, small
     expect(wasm.log.length).toBeGreaterThan(50);
   });
 });
+
+describe('families after a core trap', () => {
+  it('an unlisted family asked for after a trap makes nothing and throws the trap; a new instance on the core throws it too', () => {
+    const core = privateCore();
+    const rtm = make(core, { families: ['ipv4'] });
+    let trap: unknown;
+    try { core.x.debugTrap(core.k.DEBUG_TRAP_NOW); } catch (e) { trap = e; }
+    expect(core.poisoned).toBe(trap);
+    const t = rtm.ipv6;                       // made unmade: no core call on a poisoned core
+    expect(t.family).toBe(6);
+    for (const f of [() => t.lookupId(new Uint32Array(4)), () => t.lookup('::1'), () => rtm.lookup('::1')]) {
+      let err: unknown;
+      try { f(); } catch (e) { err = e; }
+      expect(err).toBe(trap);
+    }
+    let err: unknown;
+    try { make(core, { families: ['ipv4'] }); } catch (e) { err = e; }
+    expect(err).toBe(trap);
+  });
+});
