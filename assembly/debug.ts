@@ -244,7 +244,7 @@ function checkRefs(t: u32): i32 {
 export const DEBUG_TRAP_OFF: u32 = 0;        // disarm
 export const DEBUG_TRAP_NOW: u32 = 1;        // `unreachable` now (WebAssembly.RuntimeError)
 export const DEBUG_TRAP_ASSERT: u32 = 2;     // a failing assert now (env.abort)
-export const DEBUG_TRAP_NEXT: u32 = 3;       // `unreachable` at the next trap point (routeAdd, destInfoX, hot.ts)
+export const DEBUG_TRAP_NEXT: u32 = 3;       // `unreachable` at the next trap point (routeAdd, the record writers of records.ts, hot.ts)
 export const DEBUG_TRAP_ASSERT_NEXT: u32 = 4; // a failing assert at the next trap point
 
 let trapArmed: u32 = DEBUG_TRAP_OFF;

@@ -11,7 +11,7 @@ import {
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
-  DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_VIEWS, DEST_S_POPULATED, VIEW_COUNT,
+  DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
   ROUTE_LSEQ, ROUTE_HEAPPOS, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN,
@@ -29,8 +29,8 @@ import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
-import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeFlags16,
-  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeSelect, routesInViews, routeOfOwner } from './routes';
+import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState,
+  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
@@ -477,36 +477,6 @@ export function destRefX(h: f64, delta: i32): i32 {
   let d = handleSlot(h, KIND_DEST);
   if (d == NIL) return ERROR_INVALID_HANDLE;
   return destRef(d, delta) ? NO_ERROR : ERROR_INVALID_HANDLE;
-}
-
-/**
- * Per-view information of destination d for the views in `views` (ascending view id), with the route
- * reported chosen by protocol selector `proto` (0 = best; else the best route among routes whose
- * owner's protocol id is `proto`, spec §7.15). IO_OUT gets 5 words per view: view id, live routes in
- * the view, route slot (NIL), held route slot (NIL), route flags. RES0 = BelongsToViews, RES1 = views.
- */
-export function destInfoX(t: u32, d: u32, proto: u32, views: u32): i32 {
-  debugTrapPoint();
-  if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
-  let out = ioPtr(IO_OUT);
-  let k: u32 = 0;
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    let vb: u32 = 1 << v;
-    if ((views & vb) == 0) continue;
-    let num = routesInViews(d, vb);
-    let best = destGet(d, DEST_BEST + v);
-    let sel = proto == 0 ? best : routeSelect(d, v, proto, best);
-    let base = out + (<usize>(k * 5) << 2);
-    store<u32>(base, v);
-    store<u32>(base + 4, num);
-    store<u32>(base + 8, sel);
-    store<u32>(base + 12, destXGet(d, DESTX_HELD + v));
-    store<u32>(base + 16, sel == NIL ? 0 : routeFlags16(sel));
-    k++;
-  }
-  setRes(0, destGet(d, DEST_STATE) & DEST_S_VIEWS);
-  setRes(1, k);
-  return NO_ERROR;
 }
 
 /**

@@ -118,8 +118,6 @@ export interface CoreExports {
   routeFromHandle(h: number): number;
   /** assembly/rtmapi.ts: `destRefX(h: f64, delta: i32): i32` */
   destRefX(h: number, delta: number): number;
-  /** assembly/rtmapi.ts: `destInfoX(t: u32, d: u32, proto: u32, views: u32): i32` */
-  destInfoX(t: number, d: number, proto: number, views: number): number;
   /** assembly/rtmapi.ts: `destRoutes(t: u32, d: u32, after: u32): i32` */
   destRoutes(t: number, d: number, after: number): number;
   /** assembly/rtmapi.ts: `viewsCheck(t: u32, views: u32): i32` */
@@ -302,7 +300,7 @@ export const FUNCTION_NAMES = [
   'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
   'memoryInUseBytes', 'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo',
   'entityList', 'entityRefX', 'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle',
-  'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destInfoX', 'destRoutes',
+  'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destRoutes',
   'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop',
   'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
   'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
@@ -618,7 +616,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const routeRefX_ = fn(raw, 'routeRefX') as (h: number, delta: number) => number;
   const routeFromHandle_ = fn(raw, 'routeFromHandle') as (h: number) => number;
   const destRefX_ = fn(raw, 'destRefX') as (h: number, delta: number) => number;
-  const destInfoX_ = fn(raw, 'destInfoX') as (t: number, d: number, proto: number, views: number) => number;
   const destRoutes_ = fn(raw, 'destRoutes') as (t: number, d: number, after: number) => number;
   const viewsCheck_ = fn(raw, 'viewsCheck') as (t: number, views: number) => number;
   const routeTouch_ = fn(raw, 'routeTouch') as (h: number) => number;
@@ -759,7 +756,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     routeRefX(h: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return routeRefX_(h, delta); } catch (e) { throw g.trap(e); } },
     routeFromHandle(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeFromHandle_(h); } catch (e) { throw g.trap(e); } },
     destRefX(h: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return destRefX_(h, delta); } catch (e) { throw g.trap(e); } },
-    destInfoX(t: number, d: number, proto: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return destInfoX_(t, d, proto, views); } catch (e) { throw g.trap(e); } },
     destRoutes(t: number, d: number, after: number): number { if (g.poisoned) throw g.poisoned; try { return destRoutes_(t, d, after); } catch (e) { throw g.trap(e); } },
     viewsCheck(t: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return viewsCheck_(t, views); } catch (e) { throw g.trap(e); } },
     routeTouch(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeTouch_(h); } catch (e) { throw g.trap(e); } },
