@@ -8,10 +8,11 @@ import { RtmError, STATUS, check, fmt } from '../errors.js';
 import {
   RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST, RTM_CHANGE_TYPE_FORWARDING, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../constants.js';
-import { type DestInfoFields, InHandleWriter, readDestRecords, readOutSlots, readResult } from '../port/records.js';
+import { type DestInfoFields, readDestRecords, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
+import { Dropper } from './refs.js';
 
 const TYPES = RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST | RTM_CHANGE_TYPE_FORWARDING;
 type DestOptions = { notifyHandle: NotifyHandle; dest: DestHandle; mark?: boolean };
@@ -210,46 +211,12 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
     }
     if (!rec) { bad++; continue; }
     ChangeRecord.unlist(rec);
-    drops.record(rec);
+    drops.destInfo(rec);
   }
   // the references of every record found, given back in one refDropManyX per REF_MANY_MAX handles
   const notHeld = drops.flush();
   if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} record(s) not pending for this registration`);
   if (notHeld > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${notHeld} handle(s) of the records not held`);
-}
-
-/**
- * The references of released records, written straight into IO_IN (port/records.ts InHandleWriter:
- * undefined / null → 0, skipped; a non-number → NaN, not held) and given back by one refDropManyX per
- * REF_MANY_MAX handles; counts the handles not held.
- */
-class Dropper {
-  private notHeld = 0;
-  private readonly w: InHandleWriter;
-  private readonly max: number;
-  constructor(private readonly cx: Ctx, private readonly op: string) {
-    this.max = cx.core.k.REF_MANY_MAX;
-    this.w = new InHandleWriter(cx.core);
-  }
-  private put(h: unknown): void {
-    if (this.w.n === this.max) this.flush();
-    this.w.put(h);
-  }
-  /** The handle, and each view's route, owner and hold route, of a destination record. */
-  record(info: DestInfo): void {
-    this.put(info.handle);
-    for (const v of info.viewInfo) { this.put(v.route); this.put(v.owner); this.put(v.holdRoute); }
-  }
-  /** Gives back what was written; returns the handles not held so far. */
-  flush(): number {
-    if (this.w.n > 0) {
-      const s = this.cx.x.refDropManyX(this.cx.handle, this.w.n, 0);
-      this.w.reset();
-      if (s === STATUS.ERROR_INVALID_HANDLE) this.notHeld += readResult(this.cx.core, 0);
-      else check(s, this.op);
-    }
-    return this.notHeld;
-  }
 }
 
 /** RtmIgnoreChangedDests: validates every handle, then drops pending changes. */
@@ -302,7 +269,7 @@ function forget(cx: Ctx, h: number, r: Registration): void {
   for (const rec of [...recs.items]) {
     if (rec === undefined || ChangeRecord.regOf(rec, recs) !== r) continue;
     ChangeRecord.unlist(rec);
-    drops.record(rec);
+    drops.destInfo(rec);
   }
   drops.flush();   // handles given back meanwhile are not held: nothing to do
   regsOf(cx.inst).delete(h);

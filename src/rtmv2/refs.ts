@@ -8,7 +8,7 @@ import { RtmError, check } from '../errors.js';
 import type { DestInfo, ReferenceableHandle } from '../types.js';
 import type { Ctx } from './context.js';
 import { arrayArg, live } from './args.js';
-import { readResult, writeInHandles } from '../port/records.js';
+import { InHandleWriter, readResult, writeInHandles } from '../port/records.js';
 
 const ERROR_INVALID_HANDLE = 6;
 
@@ -38,24 +38,44 @@ export function dropAll(cx: Ctx, handles: readonly unknown[], op: string, kind =
 }
 
 /** dropAll() that returns how many handles were not held (or of another kind) instead of throwing. */
-export function dropCounting(cx: Ctx, hs: readonly unknown[], op: string, kind = 0): number {
-  const max = cx.core.k.REF_MANY_MAX;
-  let bad = 0;
-  for (let from = 0; from < hs.length; from += max) {
-    const n = Math.min(max, hs.length - from);
-    writeInHandles(cx.core, hs, from, n);
-    const s = cx.x.refDropManyX(cx.handle, n, kind);
-    if (s === ERROR_INVALID_HANDLE) bad += readResult(cx.core, 0);
-    else check(s, op);
-  }
-  return bad;
+function dropCounting(cx: Ctx, hs: readonly unknown[], op: string, kind = 0): number {
+  const drops = new Dropper(cx, op, kind);
+  for (let i = 0; i < hs.length; i++) drops.put(hs[i]);
+  return drops.flush();
 }
 
-/** Appends the handles a destination record holds references on to `hs`; returns hs. */
-export function pushDestInfoHandles(hs: (number | undefined)[], info: DestInfo): (number | undefined)[] {
-  hs.push(info.handle);
-  for (const v of info.viewInfo) hs.push(v.route, v.owner, v.holdRoute);
-  return hs;
+/**
+ * Gives back the entity's references on handles as they come: written straight into IO_IN (port/records.ts
+ * InHandleWriter: undefined / null → 0, skipped; a non-number → NaN, not held) and dropped by one
+ * refDropManyX per REF_MANY_MAX handles (of kind `kind`, 0 = any); counts the handles not held.
+ */
+export class Dropper {
+  private notHeld = 0;
+  private readonly w: InHandleWriter;
+  private readonly max: number;
+  constructor(private readonly cx: Ctx, private readonly op: string, private readonly kind = 0) {
+    this.max = cx.core.k.REF_MANY_MAX;
+    this.w = new InHandleWriter(cx.core);
+  }
+  put(h: unknown): void {
+    if (this.w.n === this.max) this.flush();
+    this.w.put(h);
+  }
+  /** The handle, and each view's route, owner and hold route, of a destination record. */
+  destInfo(info: DestInfo): void {
+    this.put(info.handle);
+    for (const v of info.viewInfo) { this.put(v.route); this.put(v.owner); this.put(v.holdRoute); }
+  }
+  /** Gives back what was written; returns the handles not held so far. */
+  flush(): number {
+    if (this.w.n > 0) {
+      const s = this.cx.x.refDropManyX(this.cx.handle, this.w.n, this.kind);
+      this.w.reset();
+      if (s === ERROR_INVALID_HANDLE) this.notHeld += readResult(this.cx.core, 0);
+      else check(s, this.op);
+    }
+    return this.notHeld;
+  }
 }
 
 /** RtmReleaseEntities / RtmReleaseRoutes / RtmReleaseNextHops: dropAll() of handles of one kind, by a live caller. */
