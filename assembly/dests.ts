@@ -299,9 +299,10 @@ export function destSetState(d: u32, state: u32): void {
   liveDiff -= (old & DEST_S_LIVE) != 0 ? 1 : 0;
   if (liveDiff != 0) tableSet(t, TABLE_LIVE, tableGet(t, TABLE_LIVE) + liveDiff);
   // the unicast forwarding structure follows (before a detach or removal takes the node away)
-  // (each only for a table that has one: an IPv4 table never has an IPv6 structure, nor the reverse)
+  // (the IPv4 one only for a table that has it; the IPv6 ones for every IPv6 table, which counts its
+  // multicast-view destinations towards that structure's threshold even while it has none)
   if (tableGet(t, TABLE_FIB) != 0) fibStateChanged(t, d, old, state);
-  if ((tableGet(t, TABLE_FIB6) | tableGet(t, TABLE_FIB6 + 1)) != 0) fib6StateChanged(t, d, old, state);
+  else if (tableGet(t, TABLE_FAMILY) == 6) fib6StateChanged(t, d, old, state);
 }
 
 const DETACH_KEY: usize = memory.data(16, 16);
