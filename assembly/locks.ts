@@ -248,18 +248,29 @@ function targetOf(e: u32, kind: u32, h: f64): u32 {
   return n != NIL && nhGet(n, NEXTHOP_TABLE) == t ? n : NIL;
 }
 
+// the caller and target slot lockArgs resolved
+let argE: u32 = NIL, argS: u32 = NIL;
+
+/**
+ * Resolves a lock call's arguments — the caller eh, kind LOCK_K_*, the target handle h — into argE / argS:
+ * NO_ERROR, or ERROR_INVALID_HANDLE / ERROR_INVALID_PARAMETER (kind), as every lock export answers them.
+ */
+function lockArgs(eh: f64, kind: u32, h: f64): i32 {
+  argE = entityOf(eh);
+  if (argE == NIL) return ERROR_INVALID_HANDLE;
+  if (kind > LOCK_K_NEXTHOP) return ERROR_INVALID_PARAMETER;
+  argS = targetOf(argE, kind, h);
+  return argS == NIL ? ERROR_INVALID_HANDLE : NO_ERROR;
+}
+
 /**
  * RtmLockDestination / RtmLockRoute / RtmLockNextHop (lock = 1) for the caller eh on the destination or
  * next hop h (kind LOCK_K_*; the facade checked states and ownership): ERROR_INVALID_HANDLE,
  * ERROR_INVALID_PARAMETER (kind), ERROR_BUSY, ERROR_NOT_ENOUGH_MEMORY; nothing changes on error.
  */
 export function lockX(eh: f64, kind: u32, h: f64, exclusive: u32): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  if (kind > LOCK_K_NEXTHOP) return ERROR_INVALID_PARAMETER;
-  let s = targetOf(e, kind, h);
-  if (s == NIL) return ERROR_INVALID_HANDLE;
-  return lockAcquire(e, kind, s, exclusive != 0);
+  let st = lockArgs(eh, kind, h);
+  return st != NO_ERROR ? st : lockAcquire(argE, kind, argS, exclusive != 0);
 }
 
 /**
@@ -268,21 +279,15 @@ export function lockX(eh: f64, kind: u32, h: f64, exclusive: u32): i32 {
  * ends of a destination are due again).
  */
 export function unlockX(eh: f64, kind: u32, h: f64, exclusive: u32): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  if (kind > LOCK_K_NEXTHOP) return ERROR_INVALID_PARAMETER;
-  let s = targetOf(e, kind, h);
-  if (s == NIL) return ERROR_INVALID_HANDLE;
-  return lockRelease(e, kind, s, exclusive != 0);
+  let st = lockArgs(eh, kind, h);
+  return st != NO_ERROR ? st : lockRelease(argE, kind, argS, exclusive != 0);
 }
 
 /** Who holds the lock on h: RES0 = the caller's exclusive holds, RES1 its shared holds, RES2 the summary. */
 export function lockHeldX(eh: f64, kind: u32, h: f64): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  if (kind > LOCK_K_NEXTHOP) return ERROR_INVALID_PARAMETER;
-  let s = targetOf(e, kind, h);
-  if (s == NIL) return ERROR_INVALID_HANDLE;
+  let st = lockArgs(eh, kind, h);
+  if (st != NO_ERROR) return st;
+  let e = argE, s = argS;
   let l = lockOf(kind, s);
   let c: usize = l == 0 ? 0 : cellOf(l, e);
   setRes(0, l != 0 && lockGet(l, LOCKREC_EXCL) == e ? lockGet(l, LOCKREC_EXCL_COUNT) : 0);
