@@ -22,7 +22,7 @@ import { hasHostBits } from './addr';
 import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
-import { fibFree, fibLookup, fibBytes, fibSetMinDests } from './fib';
+import { fibFree, fibLookup, fibBatch, fibBytes, fibSetMinDests } from './fib';
 import { fib6Free, fib6Lookup, fib6Batch, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
@@ -244,11 +244,7 @@ export function lookupBatch(t: u32, n: u32, view: u32): i32 {
   if (fib6 != 0) {
     hits = fib6Batch(fib6, inp, out, n);
   } else if (view == 0 && fib != 0) {
-    for (let i: u32 = 0; i < n; i++) {
-      let d = fibLookup(fib, load<u32>(inp + (<usize>i << 2)));
-      store<u32>(out + (<usize>i << 2), d);
-      if (d != NIL) hits++;
-    }
+    hits = fibBatch(fib, inp, out, ioPtr(IO_OUT + IO_BATCH_MAX), n);   // scratch: IO_OUT's second quarter
   } else if (tableGet(t, TABLE_FAMILY) == 4) {
     let root = tableGet(t, TABLE_ROOT);
     for (let i: u32 = 0; i < n; i++) {

@@ -292,6 +292,83 @@ export function fibMaybeFree(t: u32): void {
 }
 
 /**
+ * Batch lookup of n IPv4 addresses (u32 each from inp) → dest slots or NIL at out; returns the hits. tmp:
+ * n words of scratch. By levels rather than address by address: pass 1 reads every address's level-1
+ * entry and writes to out where its level-2 entry is (or, for a leaf, where that leaf is: the level-1
+ * slot itself); pass 2 is nothing but those loads (the cache and TLB misses) into tmp; pass 3 goes to
+ * level 3 the same way where some entry still points down, and writes the answers. No pass branches on
+ * the data (select picks the address), and the loops are unrolled by four (V8 checks for interrupts at
+ * every loop back edge), so the misses of dozens of addresses are in flight together instead of one or
+ * two behind each mispredicted `if (child)` of a lookup loop. Measured on the full tier-1 table: about
+ * 0.55× the time of that loop for addresses inside announced prefixes (bench/ab/lookup.mjs).
+ */
+export function fibBatch(fib: usize, inp: usize, out: usize, tmp: usize, n: u32): u32 {
+  let end = <usize>n << 2, quads = end & ~<usize>15;
+  // 1. level 1 (256 KiB, mostly cache hits): where each address's entry below is, or its leaf's own slot
+  let o: usize = 0;
+  for (; o < quads; o += 16) {
+    step1(fib, inp + o, out + o); step1(fib, inp + o + 4, out + o + 4);
+    step1(fib, inp + o + 8, out + o + 8); step1(fib, inp + o + 12, out + o + 12);
+  }
+  for (; o < end; o += 4) step1(fib, inp + o, out + o);
+  // 2. the level-2 loads (the misses), nothing else in the loop
+  let down: u32 = 0;
+  for (o = 0; o < quads; o += 16) {
+    let e0 = load<u32>(<usize>load<u32>(out + o));
+    let e1 = load<u32>(<usize>load<u32>(out + o, 4));
+    let e2 = load<u32>(<usize>load<u32>(out + o, 8));
+    let e3 = load<u32>(<usize>load<u32>(out + o, 12));
+    store<u32>(tmp + o, e0); store<u32>(tmp + o, e1, 4); store<u32>(tmp + o, e2, 8); store<u32>(tmp + o, e3, 12);
+    down |= e0 | e1 | e2 | e3;
+  }
+  for (; o < end; o += 4) {
+    let e = load<u32>(<usize>load<u32>(out + o));
+    store<u32>(tmp + o, e);
+    down |= e;
+  }
+  // 3. level 3 for the addresses still pointing down (if any), with the answers
+  let hits: u32 = 0;
+  if ((down & CHILD) != 0) {
+    for (o = 0; o < quads; o += 16) {
+      hits += step3(inp + o, out + o, tmp + o) + step3(inp + o + 4, out + o + 4, tmp + o + 4)
+        + step3(inp + o + 8, out + o + 8, tmp + o + 8) + step3(inp + o + 12, out + o + 12, tmp + o + 12);
+    }
+    for (; o < end; o += 4) hits += step3(inp + o, out + o, tmp + o);
+  } else {
+    for (o = 0; o < quads; o += 16) {
+      hits += answer(out + o, load<u32>(tmp + o)) + answer(out + o + 4, load<u32>(tmp + o, 4))
+        + answer(out + o + 8, load<u32>(tmp + o, 8)) + answer(out + o + 12, load<u32>(tmp + o, 12));
+    }
+    for (; o < end; o += 4) hits += answer(out + o, load<u32>(tmp + o));
+  }
+  return hits;
+}
+
+/** fibBatch step 1 for the address at a: to q, the address of its level-2 entry or of its level-1 leaf. */
+// @ts-ignore: decorator
+@inline function step1(fib: usize, a: usize, q: usize): void {
+  let addr = load<u32>(a);
+  let p = fib + (<usize>(addr >>> 16) << 2);
+  let e = load<u32>(p);
+  store<u32>(q, select<usize>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2), p, (e & CHILD) != 0));
+}
+
+/** fibBatch step 3 for the address at a whose entry so far is at t: its answer to q; 1 for a hit. */
+// @ts-ignore: decorator
+@inline function step3(a: usize, q: usize, t: usize): u32 {
+  let e = load<u32>(t);
+  return answer(q, load<u32>(select<usize>(childPtr(e) + (<usize>(load<u32>(a) & 255) << 2), t, (e & CHILD) != 0)));
+}
+
+/** Stores the dest slot of leaf e (NIL for 0, no route) to q; 1 for a hit. */
+// @ts-ignore: decorator
+@inline function answer(q: usize, e: u32): u32 {
+  let d = (e & LEAF_SLOT_MASK) - 1;
+  store<u32>(q, d);
+  return <u32>(d != NIL);
+}
+
+/**
  * The qualifying destination (addr, len) when the structure can tell, else NIL (the caller then asks the
  * trie). Derivation: a prefix of length len covering addr is unique, so when the most specific qualifying
  * destination covering addr has length len, it is (addr, len) — no key compare is needed.

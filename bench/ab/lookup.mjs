@@ -1,0 +1,43 @@
+// A/B of the batch longest-prefix match (CoreTable.lookupBatch, as bench/run.ts measures it) in one process:
+// two built trees (ROOT_A, ROOT_B with `npm run build` done), separate module graphs and cores, the full
+// tier-1 table built by insertBatch in each, the run.ts workloads (uniform random, inside announced prefixes),
+// passes alternated A/B, CPU time, medians; every answer of B checked against A's.
+// usage: node --expose-gc bench/ab/lookup.mjs ROOT_A ROOT_B [4|6] [rounds] [addresses]
+const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+const [A, B, FAM = '4', ROUNDS = '9', M = '1000000'] = process.argv.slice(2);
+const family = Number(FAM), rounds = Number(ROUNDS), n = Number(M);
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
+async function setup(ROOT) {
+  const { loadCoreSync } = await import(ROOT + '/dist/src/port/core.js');
+  const { CoreTable } = await import(ROOT + '/dist/src/coretable.js');
+  const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
+  const { AddressStream } = await import(ROOT + '/dist/src/cli/workload.js');
+  const set = await readPrefixFile(DATA + (family === 4 ? 'tier1-ipv4.txt.gz' : 'tier1-ipv6.txt.gz'), family, true);
+  const core = loadCoreSync('release');
+  const table = new CoreTable(core, family);
+  table.insertBatch(set.keys, set.lens, set.count, new Int32Array(set.count), 0x201);
+  const work = [false, true].map((inside) => new AddressStream(family, inside ? set : undefined).take(n));
+  return { table, work };
+}
+const a = await setup(A), b = await setup(B);
+const names = ['uniform random', 'inside announced prefixes'];
+const words = family === 4 ? 1 : 4;
+const med = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
+for (let w = 0; w < 2; w++) {
+  const outA = new Int32Array(n), outB = new Int32Array(n);
+  const ta = [], tb = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const [s, out, acc] of r & 1 ? [[b, outB, tb], [a, outA, ta]] : [[a, outA, ta], [b, outB, tb]]) {
+      globalThis.gc?.();
+      const t0 = cpu();
+      s.table.lookupBatch(s.work[w], out, 0);
+      s.table.lookupBatch(s.work[w], out, 0);
+      acc.push((cpu() - t0) * 1e6 / (2 * n));
+    }
+  }
+  let diff = 0;
+  for (let i = 0; i < n; i++) if (outA[i] !== outB[i]) diff++;
+  const ma = med(ta), mb = med(tb);
+  console.log(`IPv${family} ${names[w]}: A ${ma.toFixed(1)} ns/lookup, B ${mb.toFixed(1)} ns/lookup, B/A ${(mb / ma).toFixed(2)}` +
+    ` (paired median ${med(ta.map((x, k) => tb[k] / x)).toFixed(2)}); ${diff} answers differ`);
+}
