@@ -11,12 +11,13 @@ import {
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair } from '../port/records.js';
+import { readResult, readRouteRecord, routeWord, writeHandles, writeHopPair } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
 } from '../types.js';
 import type { Ctx } from './context.js';
+import { parsePrefixInto } from '../address.js';
 import { anyViewsArg, arrayArg, isNull, live, nullable, opts, prefixIn, routeArg, u32, u32Arg, unreadable } from './args.js';
 import { dropAll, releaseHandles, take } from './refs.js';
 
@@ -113,7 +114,10 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
       const d = inst.options.defaultPreferences[cx.protocolId];
       if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
     }
-    len = prefixIn(cx, dest, op);
+    // prefix text straight into the I/O area (what prefixIn does; prefixIn itself for an RTM_NET_ADDRESS or a bad prefix)
+    const io = cx.core;
+    len = typeof dest === 'string' ? parsePrefixInto(dest, cx.family, io.u32(), io.io + io.IO_IN) : -1;
+    if (len < 0) len = prefixIn(cx, dest, op);
   } catch (e) {
     // spec D-05: an unresolvable handle is reported before a bad parameter
     const hops = more ?? (n === 0 ? [] : n === 1 ? [h0] : [h0, h1]);
@@ -134,23 +138,26 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
     writeHandles(c, more as number[]);
   }
   const sched = inst.scheduler;
-  sched.syncNow();
+  const now = inst.clock.now();
+  c.setNow(now);   // sched.syncNow()
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
   const keep = oKeep === true;
-  const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
+  const deadline = keep ? -2 : ttl === INFINITE ? -1 : now + ttl;
   const esi = oEsi ?? null;
   // one crossing (records contract): the core decides "ESI changed" unless it asks us (REC_ADD_ESI_CHECK)
-  check(cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
-    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0), op);
-  // the record (REC_ADD_*): the route slot always; the handle only when one is returned
-  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
+  const s = cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
+    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0);
+  if (s !== 0) check(s, op);
+  // the record (REC_ADD_*, read through one view): the route slot always; the handle only when one is returned
+  const out = c.f64(), at = (c.io + c.IO_OUT) / 2;
+  const r = out[at + L.REC_ADD_ROUTE_SLOT], changeFlags = out[at + L.REC_ADD_CHANGE];
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
-  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
+  else if (out[at + L.REC_ADD_REF] === 1) handle = out[at + L.REC_ADD_ROUTE] as RouteHandle;
   const esiList = inst.routeEsi;
   let touched = false;
-  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList[r] ?? null, esi)) {
-    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
+  if (out[at + L.REC_ADD_ESI_CHECK] === 1 && !Object.is(esiList[r] ?? null, esi)) {
+    cx.x.routeTouch(out[at + L.REC_ADD_ROUTE]);
     touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
