@@ -13,7 +13,7 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
 const heap = () => { globalThis.gc(); return process.memoryUsage().heapUsed; };
 const { gunzipSync } = await import('node:zlib');
 const { readFileSync } = await import('node:fs');
-const tier1 = MODE === 'text' ? gunzipSync(readFileSync(DATA + 'tier1-ipv4.txt.gz')).toString().split('\n').filter((l) => l.length > 0) : [];
+const tier1 = MODE === 'text' ? gunzipSync(readFileSync(DATA + 'tier1-ipv4.txt.gz')).toString().split(/\r?\n/).filter((l) => l.length > 0) : [];
 // the 100 prefixes of bench/scale.ts (prefixes24(7, 100): seeded mulberry32)
 function mulberry32(a) { return () => { a |= 0; a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return (t ^ (t >>> 14)) >>> 0; }; }
 const names = []; { const rnd = mulberry32(7), seen = new Set(); while (names.length < R) { const v = (10 + (rnd() % 214)) * 65536 + (rnd() & 0xffff); if (seen.has(v)) continue; seen.add(v); names.push(`${v >>> 16}.${(v >>> 8) & 255}.${v & 255}.0/24`); } }

@@ -202,9 +202,11 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   live(cx, op);
   const sched = cx.inst.scheduler, c = cx.core;
   sched.syncNow();
-  check(cx.x.routeDeleteR(cx.handle, nullable(route, op)), op);   // consumes the caller's reference, if any
-  const flags = c.res(1);
-  sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
+  const s = cx.x.routeDeleteR(cx.handle, nullable(route, op));   // consumes the caller's reference, if any
+  if (s !== 0) check(s, op);
+  const res = c.u32(), at = c.io + c.IO_RES;   // one view for both result registers
+  const flags = res[at + 1];
+  sched.afterChangeWith(res[at + cx.L.RES_SIGNALS]);
   sched.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
   return flags;
 }
