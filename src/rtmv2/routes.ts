@@ -11,13 +11,12 @@ import {
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, readRouteRecord, routeWord, writeHandles, writeHopPair } from '../port/records.js';
+import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair, writePrefixText } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { parsePrefixInto } from '../address.js';
 import { anyViewsArg, arrayArg, isNull, live, nullable, opts, prefixIn, routeArg, u32, u32Arg, unreadable } from './args.js';
 import { dropAll, releaseHandles, take } from './refs.js';
 
@@ -120,8 +119,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
       if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
     }
     // prefix text straight into the I/O area (what prefixIn does; prefixIn itself for an RTM_NET_ADDRESS or a bad prefix)
-    const io = cx.core;
-    len = typeof dest === 'string' ? parsePrefixInto(dest, cx.family, io.u32(), io.io + io.IO_IN) : -1;
+    len = typeof dest === 'string' ? writePrefixText(cx.core, cx.family, dest) : -1;
     if (len < 0) len = prefixIn(cx, dest, op);
   } catch (e) {
     // spec D-05: an unresolvable handle is reported before a bad parameter
@@ -153,16 +151,15 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   const s = cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
     changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0);
   if (s !== 0) check(s, op);
-  // the record (REC_ADD_*, read through one view): the route slot always; the handle only when one is returned
-  const out = c.f64(), at = (c.io + c.IO_OUT) / 2;
-  const r = out[at + L.REC_ADD_ROUTE_SLOT], changeFlags = out[at + L.REC_ADD_CHANGE];
+  // the record (REC_ADD_*): the route slot always; the handle only when one is returned
+  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
-  else if (out[at + L.REC_ADD_REF] === 1) handle = out[at + L.REC_ADD_ROUTE] as RouteHandle;
+  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
   const esiList = inst.routeEsi;
   let touched = false;
-  if (out[at + L.REC_ADD_ESI_CHECK] === 1 && !Object.is(esiList[r] ?? null, esi)) {
-    cx.x.routeTouch(out[at + L.REC_ADD_ROUTE]);
+  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList[r] ?? null, esi)) {
+    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
     touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
@@ -204,9 +201,8 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   sched.syncNow();
   const s = cx.x.routeDeleteR(cx.handle, nullable(route, op));   // consumes the caller's reference, if any
   if (s !== 0) check(s, op);
-  const res = c.u32(), at = c.io + c.IO_RES;   // one view for both result registers
-  const flags = res[at + 1];
-  sched.afterChangeWith(res[at + cx.L.RES_SIGNALS]);
+  const flags = c.res(1);
+  sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
   sched.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
   return flags;
 }
