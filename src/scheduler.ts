@@ -19,7 +19,11 @@ import { expireRoute, holdEnd } from './rtmv2/timers.js';
 export const RETRY_MS = 100;
 
 
-export class Scheduler implements SchedulerPort {
+/**
+ * With a drivable clock (VirtualClock) the scheduler is itself the clock's listener (nextDue / runDue): no
+ * closures per instance.
+ */
+export class Scheduler implements SchedulerPort, ClockListener {
   inRegistrationCallback = 0;
   inChangeCallback = 0;
   inExpiryCallback = 0;
@@ -37,13 +41,18 @@ export class Scheduler implements SchedulerPort {
   constructor(inst: Instance) {
     this.inst = inst;
     this.x = inst.core.x;
-    if (isDrivableClock(inst.clock)) {
-      const listener: ClockListener = {
-        nextDue: () => (inst.isClosed ? Infinity : this.pending.length > 0 ? inst.clock.now() : this.nextDue()),
-        runDue: (now) => (inst.isClosed ? 0 : this.runDue(now)),
-      };
-      this.unsubscribe = inst.clock.subscribe(listener);
-    }
+    if (isDrivableClock(inst.clock)) this.unsubscribe = inst.clock.subscribe(this);
+  }
+
+  /** ClockListener: the earliest time with work (now while callbacks are queued); Infinity once closed. */
+  nextDue(): number {
+    const inst = this.inst;
+    return inst.isClosed ? Infinity : this.pending.length > 0 ? inst.clock.now() : this.timerDue();
+  }
+
+  /** ClockListener: runs what is due at `now` (nothing once closed); returns how many callbacks ran. */
+  runDue(now: number): number {
+    return this.inst.isClosed ? 0 : this.runDueAt(now);
   }
 
   /** Queues a callback; with the real clock a microtask delivers it. */
@@ -106,17 +115,17 @@ export class Scheduler implements SchedulerPort {
   syncNow(): void { this.inst.core.setNow(this.inst.clock.now()); }
 
   /** Delivers everything due now, synchronously; returns how many callbacks ran. */
-  runPending(): number { return this.runDue(this.inst.clock.now()); }
+  runPending(): number { return this.runDueAt(this.inst.clock.now()); }
 
   /** Earliest time with timer work (the core leaves out entries of locked destinations). */
-  private nextDue(): number {
+  private timerDue(): number {
     let due = Infinity;
     for (const t of this.inst.coreTables) due = Math.min(due, this.x.timerNext(t.t));
     return due;
   }
 
   /** Runs every timer entry due at `now` in order, each followed by the callbacks it caused. */
-  private runDue(now: number): number {
+  private runDueAt(now: number): number {
     let ran = this.deliver();
     for (;;) {
       let best = -1, at = Infinity;
@@ -158,7 +167,7 @@ export class Scheduler implements SchedulerPort {
   /** With the real clock: one unref'd timer for the earliest deadline of the instance. */
   armTimers(): void {
     if (this.inst.isClosed || isDrivableClock(this.inst.clock)) return;
-    let due = this.nextDue();
+    let due = this.timerDue();
     if (due !== Infinity && due < this.retryAt) due = this.retryAt;
     if (due === this.timerAt) return;
     if (this.timer !== undefined) clearTimeout(this.timer);

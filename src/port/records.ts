@@ -116,6 +116,11 @@ export function writePrefix(core: Core, family: Family, p: unknown, off = 0): nu
   return -1;
 }
 
+/** writePrefix for prefix text (the hot paths' form, small enough to inline): its length, or -1. */
+export function writePrefixText(core: Core, family: Family, p: string): number {
+  return parsePrefixInto(p, family, core.u32(), core.io + core.IO_IN);
+}
+
 /** Writes handles as f64 at IO_HOPS (next hops of a route, routes of a list insert). */
 export function writeHandles(core: Core, hs: readonly number[]): void {
   const f = core.f64(), b = (core.io + core.k.IO_HOPS) / 2;

@@ -65,13 +65,20 @@ export function arrayArg<T = unknown>(a: unknown, name: string, op: string, max 
   }
 }
 
+// The checks below run on every call of the hot paths: each is a few bytecodes, and the message of its
+// error is built in a separate function that runs only when it throws, so that an optimising compiler
+// inlines every check of a call (its inlining budget counts bytecode, and a message template is large).
+
 /** A u32 value: anything but an integer in 0..max → ERROR_INVALID_PARAMETER. */
 export function u32(v: unknown, name: string, op: string, max = U32_MAX): number {
   // (v >>> 0) === v: an integer in 0..2^32-1 (NaN, ±Infinity, fractions and negatives fail; -0 passes as 0)
-  if (typeof v !== 'number' || (v >>> 0) !== v || v > max) {
-    throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${fmt(v)}`);
-  }
-  return v;
+  if (typeof v !== 'number' || (v >>> 0) !== v || v > max) notU32(v, name, op, max);
+  return v as number;
+}
+
+/** u32's error (out of line). */
+function notU32(v: unknown, name: string, op: string, max: number): never {
+  throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} must be an integer in 0..${max}, got ${fmt(v)}`);
 }
 
 /** A u32 option: `undefined` → `dflt`, else as u32(). */
@@ -86,15 +93,26 @@ export function isNull(h: unknown): h is null | undefined | 0 {
 
 /** A NULL-able handle option → number (0 = NULL); a non-number is ERROR_INVALID_HANDLE. */
 export function nullable(v: unknown, op: string): number {
-  if (isNull(v)) return 0;
-  if (typeof v !== 'number') throw new RtmError('ERROR_INVALID_HANDLE', op, `not a handle: ${fmt(v)}`);
-  return v;
+  // a number (0 = NULL) is itself; undefined / null are NULL (isNull)
+  if (typeof v === 'number') return v === 0 ? 0 : v;
+  if (v === undefined || v === null) return 0;
+  return notHandle(v, op);
+}
+
+/** nullable's error (out of line). */
+function notHandle(v: unknown, op: string): never {
+  throw new RtmError('ERROR_INVALID_HANDLE', op, `not a handle: ${fmt(v)}`);
 }
 
 /** The caller is still registered and the instance usable (the first check of every entity call). */
 export function live(cx: Ctx, op: string): void {
-  if (!cx.registered) throw new RtmError('ERROR_INVALID_HANDLE', op, 'entity deregistered');
+  if (!cx.registered) deregistered(op);
   cx.inst.usable(op);
+}
+
+/** live's error (out of line). */
+function deregistered(op: string): never {
+  throw new RtmError('ERROR_INVALID_HANDLE', op, 'entity deregistered');
 }
 
 /** Target views: undefined or RTM_VIEW_MASK_ALL → all supported; unsupported bits → ERROR_NOT_SUPPORTED. */
@@ -139,8 +157,13 @@ export function prefixIn(cx: Ctx, p: unknown, op: string, off = 0): number {
   } catch (err) {
     unreadable(err, op, 'prefix');
   }
-  if (len < 0) throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${cx.family === 4 ? 'IPv4' : 'IPv6'} prefix ${fmt(p)}`);
+  if (len < 0) badPrefix(cx, p, op);
   return len;
+}
+
+/** prefixIn's error (out of line). */
+function badPrefix(cx: Ctx, p: unknown, op: string): never {
+  throw new RtmError('ERROR_INVALID_PARAMETER', op, `bad ${cx.family === 4 ? 'IPv4' : 'IPv6'} prefix ${fmt(p)}`);
 }
 
 // ── handles of the caller's table ─────────────────────────────────────────────────────────────────────

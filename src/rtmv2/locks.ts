@@ -194,7 +194,8 @@ function commitRoute(cx: Ctx, v: RouteView, keepOnError: boolean,
 
 /** Deregistration: the entity's staged route edits are dropped. */
 export function dropStagedRoutes(cx: Ctx): void {
-  for (const v of [...viewsOf(cx).staged]) v.staged = null;
+  const views = perEntity.get(cx);   // an entity that never locked a route has none (none made here)
+  if (views !== undefined) for (const v of [...views.staged]) v.staged = null;
 }
 
 /** A route's owner view (D-42). */

@@ -5,13 +5,13 @@
 // or consumes the caller's references; this file validates, keeps the routes' EntitySpecificInfo beside
 // the core records (Instance.routeEsi) and reads the result records through port/records.ts. Results
 // allocate.
-import { RtmError, STATUS, check, fmt } from '../errors.js';
+import { RtmError, RtmInternalError, STATUS, check, fmt } from '../errors.js';
 import {
   INFINITE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_NEXTHOP, RTM_MATCH_OWNER, RTM_MATCH_PREF,
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair } from '../port/records.js';
+import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair, writePrefixText } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
@@ -102,18 +102,25 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
   try {
     if (n > MAX_HOPS) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
-    pref = u32(oPref ?? 0, 'preference', op);
-    metric = u32(oMetric ?? 0, 'metric', op);
-    views = u32(oViews ?? RTM_VIEW_MASK_UCAST, 'views', op);
-    flags = u32(oFlags ?? 0, 'flags', op, 0xffff);
-    flags1 = u32(oFlags1 ?? 0, 'flags1', op, 0xff);
-    changeIn = u32(oChange ?? 0, 'changeFlags', op);
-    ttl = u32(oTtl ?? INFINITE, 'timeToLive', op);
+    // the u32 options checked in one expression (no call: the optimiser's inlining budget goes further);
+    // when one fails, u32() on each in order throws the error of the first bad one
+    const vPref = oPref ?? 0, vMetric = oMetric ?? 0, vViews = oViews ?? RTM_VIEW_MASK_UCAST, vFlags = oFlags ?? 0,
+      vFlags1 = oFlags1 ?? 0, vChange = oChange ?? 0, vTtl = oTtl ?? INFINITE;
+    if (!(typeof vPref === 'number' && (vPref >>> 0) === vPref && typeof vMetric === 'number' && (vMetric >>> 0) === vMetric &&
+      typeof vViews === 'number' && (vViews >>> 0) === vViews && typeof vFlags === 'number' && (vFlags >>> 0) === vFlags &&
+      vFlags <= 0xffff && typeof vFlags1 === 'number' && (vFlags1 >>> 0) === vFlags1 && vFlags1 <= 0xff &&
+      typeof vChange === 'number' && (vChange >>> 0) === vChange && typeof vTtl === 'number' && (vTtl >>> 0) === vTtl)) {
+      badAddOptions(op, vPref, vMetric, vViews, vFlags, vFlags1, vChange, vTtl);
+    }
+    pref = vPref as number; metric = vMetric as number; views = vViews as number; flags = vFlags as number;
+    flags1 = vFlags1 as number; changeIn = vChange as number; ttl = vTtl as number;
     if (pref === 0 && inst.options.defaultPreferences) {
       const d = inst.options.defaultPreferences[cx.protocolId];
       if (d !== undefined) pref = u32(d, 'defaultPreferences', op);
     }
-    len = prefixIn(cx, dest, op);
+    // prefix text straight into the I/O area (what prefixIn does; prefixIn itself for an RTM_NET_ADDRESS or a bad prefix)
+    len = typeof dest === 'string' ? writePrefixText(cx.core, cx.family, dest) : -1;
+    if (len < 0) len = prefixIn(cx, dest, op);
   } catch (e) {
     // spec D-05: an unresolvable handle is reported before a bad parameter
     const hops = more ?? (n === 0 ? [] : n === 1 ? [h0] : [h0, h1]);
@@ -134,14 +141,16 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
     writeHandles(c, more as number[]);
   }
   const sched = inst.scheduler;
-  sched.syncNow();
+  const now = inst.clock.now();
+  c.setNow(now);   // sched.syncNow()
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
   const keep = oKeep === true;
-  const deadline = keep ? -2 : ttl === INFINITE ? -1 : inst.clock.now() + ttl;
+  const deadline = keep ? -2 : ttl === INFINITE ? -1 : now + ttl;
   const esi = oEsi ?? null;
   // one crossing (records contract): the core decides "ESI changed" unless it asks us (REC_ADD_ESI_CHECK)
-  check(cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
-    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0), op);
+  const s = cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
+    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0);
+  if (s !== 0) check(s, op);
   // the record (REC_ADD_*): the route slot always; the handle only when one is returned
   const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
   let handle: RouteHandle | undefined;
@@ -163,6 +172,19 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   return { handle, changeFlags };
 }
 
+/** addRouteToDest's u32 options when one is bad: throws the error of the first bad one, in option order. */
+function badAddOptions(op: string, pref: unknown, metric: unknown, views: unknown, flags: unknown, flags1: unknown,
+  change: unknown, ttl: unknown): never {
+  u32(pref, 'preference', op);
+  u32(metric, 'metric', op);
+  u32(views, 'views', op);
+  u32(flags, 'flags', op, 0xffff);
+  u32(flags1, 'flags1', op, 0xff);
+  u32(change, 'changeFlags', op);
+  u32(ttl, 'timeToLive', op);
+  throw new RtmInternalError('addRouteToDest: an option failed its check but not u32()');
+}
+
 /** True if the route and neighbour (each NULL or a handle) and every next-hop handle resolve (D-05). */
 export function handlesResolve(cx: Ctx, route: unknown, neighbour: unknown, hops: unknown): boolean {
   const nh = (h: unknown): boolean => typeof h === 'number' && cx.x.nexthopFromHandle(h) === 0;
@@ -177,7 +199,8 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   live(cx, op);
   const sched = cx.inst.scheduler, c = cx.core;
   sched.syncNow();
-  check(cx.x.routeDeleteR(cx.handle, nullable(route, op)), op);   // consumes the caller's reference, if any
+  const s = cx.x.routeDeleteR(cx.handle, nullable(route, op));   // consumes the caller's reference, if any
+  if (s !== 0) check(s, op);
   const flags = c.res(1);
   sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
   sched.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
