@@ -199,6 +199,17 @@ const FIND_CACHE: usize = memory.data(<i32>(8 << FIND_CACHE_BITS), 16);
   store<u32>(p, d | (len << 25), 4);
 }
 
+/**
+ * Drops destination d's entry (IPv4 node n) if the cache holds one, as d leaves the trie: a later find of
+ * the prefix then misses at once instead of reading a record that the slot's next owner holds.
+ */
+function findForget(n: u32, d: u32): void {
+  let len = nodeLen(n);
+  let a = maskedAddr(load<u32>(nodeKey(n)), len);
+  let p = findSlot(a, len);
+  if (load<u32>(p) == a && load<u32>(p, 4) == (d | (len << 25))) store<u32>(p, 0xffffffff, 4);   // length 127: never asked
+}
+
 /** The cached destination (addr, len) of IPv4 table t, or NIL (not cached, or the entry is stale). */
 function findCached(t: u32, addr: u32, len: u32): u32 {
   let a = maskedAddr(addr, len);
@@ -321,6 +332,7 @@ export function destDetach(d: u32): bool {
   if (stays && !slabReserve(SLAB_NODE, 1)) return false;
   let len = nodeLen(n);
   memory.copy(DETACH_KEY, nodeKey(n), 16);
+  if (tableGet(t, TABLE_FAMILY) == 4) findForget(n, d);
   destSetState(d, DEST_S_DETACHED);
   trieDetach(t, n);
   let tomb = trieTombstone(t, DETACH_KEY, len);
@@ -340,6 +352,7 @@ export function destRemove(d: u32): void {
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
   else {
     destSetState(d, 0);
+    if (tableGet(t, TABLE_FAMILY) == 4) findForget(destGet(d, DEST_NODE), d);
     trieDetach(t, destGet(d, DEST_NODE));
     tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
     fibMaybeFree(t);

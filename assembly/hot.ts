@@ -8,7 +8,7 @@
 // calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT,
   ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_WORDS, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
@@ -179,8 +179,9 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
 }
 
 // Look-ahead of updatesApply for an IPv4 table with a forwarding structure: before a window of TOUCH_W
-// records is applied, the records (structure entries, destination, first route) that their finds and
-// routeOfOwner will read are loaded level by level across the window — independent loads, whose cache
+// records is applied, the records (structure entries, destination, the chain's first two routes — both
+// lines of a route record that straddles two) that their finds, routeOfOwner and the recompute will read
+// are loaded level by level across the window — independent loads, whose cache
 // and TLB misses the CPU overlaps, where the updates one by one would take them one after another. Only
 // loads: the values are discarded (summed into TOUCH_SINK so that no optimiser drops them) and nothing
 // is decided by them; an update of the window that changes the table only makes a later one's loads
@@ -222,9 +223,16 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   let high = slabHigh(SLAB_ROUTE), nodes = slabHigh(SLAB_NODE);
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
-    if (r < high) sink += routeGet(r, ROUTE_OWNER);
+    let next = NIL;
+    if (r < high) { sink += routeGet(r, ROUTE_OWNER); next = routeGet(r, ROUTE_NEXT); }
+    store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
     if (n < nodes) sink += nodeChild(n, 0);
+  }
+  // the second route of the chain (routeOfOwner past another owner's route, the recompute after a change)
+  for (let i: u32 = 0; i < k; i++) {
+    let r = load<u32>(TOUCH + (<usize>i << 2));
+    if (r < high) sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_NEXT);
   }
   store<u32>(TOUCH_SINK, load<u32>(TOUCH_SINK) + sink);
 }
