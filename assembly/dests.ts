@@ -16,7 +16,7 @@ import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
-  trieFreeTombstone, nodeChild, trieEpoch } from './trie';
+  trieFreeTombstone, nodeChild, trieEpoch, find4Cover } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
 // @ts-ignore: decorator
@@ -137,7 +137,7 @@ export function destFind(t: u32, key: usize, len: u32): u32 {
     let c = len == 0 ? NIL : fibCover(fib, maskedAddr(addr, len), len);
     let start = c == NIL ? tableGet(t, TABLE_ROOT) : destGet(c, DEST_NODE);
     let n = trieFind4(start, addr, len);
-    if (n == NIL) { insertRemember(t, addr, len, start); return NIL; }
+    if (n == NIL) { insertRemember(t, addr, len, find4Cover); return NIL; }
     d = nodeDest(n);
     if (d != NIL) findRemember(addr, len, d);
     return d;
@@ -153,8 +153,8 @@ export function destFind(t: u32, key: usize, len: u32): u32 {
   return d;
 }
 
-// where destInsert's trie insertion may start: a node covering the prefix (IPv4) that destFind's walk
-// began at and found it absent, valid while the trie's structure is unchanged (trieEpoch)
+// where destInsert's trie insertion may start: the deepest node covering the prefix (IPv4) that destFind's
+// walk passed before it found the prefix absent, valid while the trie's structure is unchanged (trieEpoch)
 let insTable: u32 = NIL, insAddr: u32 = 0, insLen: u32 = 0, insNode: u32 = NIL, insEpoch: u32 = 0;
 
 // @ts-ignore: decorator
@@ -197,6 +197,28 @@ const FIND_CACHE: usize = memory.data(<i32>(8 << FIND_CACHE_BITS), 16);
   let p = findSlot(a, len);
   store<u32>(p, a);
   store<u32>(p, d | (len << 25), 4);
+}
+
+/**
+ * Drops destination d's entry (IPv4 node n) if the cache holds one, as d leaves the trie: a later find of
+ * the prefix then misses at once instead of reading a record that the slot's next owner holds.
+ */
+function findForget(n: u32, d: u32): void {
+  let len = nodeLen(n);
+  let a = maskedAddr(load<u32>(nodeKey(n)), len);
+  let p = findSlot(a, len);
+  if (load<u32>(p) == a && load<u32>(p, 4) == (d | (len << 25))) store<u32>(p, 0xffffffff, 4);   // length 127: never asked
+}
+
+/**
+ * The destination slot the cache holds for the prefix (addr, len), unchecked (it may be stale), or NIL:
+ * for look-ahead loads only (hot.ts updatesTouch), never to decide anything.
+ */
+export function destFindHint(addr: u32, len: u32): u32 {
+  let a = maskedAddr(addr, len);
+  let p = findSlot(a, len);
+  let v = load<u32>(p, 4);
+  return load<u32>(p) == a && (v >>> 25) == len ? v & 0x1ffffff : NIL;
 }
 
 /** The cached destination (addr, len) of IPv4 table t, or NIL (not cached, or the entry is stale). */
@@ -244,7 +266,11 @@ export function destOnNode(t: u32, n: u32): u32 {
 /** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
 export function destInsert(t: u32, key: usize, len: u32): u32 {
   if (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
-  let d = destOnNode(t, trieInsert(t, key, len, insertFrom(t, key, len)));
+  let from = insertFrom(t, key, len);
+  // the memo names a node holding a prefix of the key (IPv4: one word to compare)
+  assert(from == NIL || (nodeLen(from) < len &&
+    (nodeLen(from) == 0 || ((load<u32>(nodeKey(from)) ^ load<u32>(key)) >>> (32 - nodeLen(from))) == 0)));
+  let d = destOnNode(t, trieInsert(t, key, len, from));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
   fib6MaybeBuild(t);
@@ -321,6 +347,7 @@ export function destDetach(d: u32): bool {
   if (stays && !slabReserve(SLAB_NODE, 1)) return false;
   let len = nodeLen(n);
   memory.copy(DETACH_KEY, nodeKey(n), 16);
+  if (tableGet(t, TABLE_FAMILY) == 4) findForget(n, d);
   destSetState(d, DEST_S_DETACHED);
   trieDetach(t, n);
   let tomb = trieTombstone(t, DETACH_KEY, len);
@@ -340,6 +367,7 @@ export function destRemove(d: u32): void {
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
   else {
     destSetState(d, 0);
+    if (tableGet(t, TABLE_FAMILY) == 4) findForget(destGet(d, DEST_NODE), d);
     trieDetach(t, destGet(d, DEST_NODE));
     tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
     fibMaybeFree(t);

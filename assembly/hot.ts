@@ -7,8 +7,8 @@
 // updates create and the hold timers their deletes may start (reserved for the whole batch by the check
 // calls).
 import {
-  NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS,
+  NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT,
   ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_WORDS, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
@@ -20,7 +20,7 @@ import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabIsAlive, slabHigh } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
-import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed } from './dests';
+import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
   created } from './routes';
@@ -179,12 +179,16 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
 }
 
 // Look-ahead of updatesApply for an IPv4 table with a forwarding structure: before a window of TOUCH_W
-// records is applied, the records (structure entries, destination, first route) that their finds and
-// routeOfOwner will read are loaded level by level across the window — independent loads, whose cache
+// records is applied, the records (structure entries, destination — through the find cache for a prefix
+// the structure does not name —, the chain's first two routes, both lines of a route record that
+// straddles two) that their finds, routeOfOwner and the recompute will read
+// are loaded level by level across the window — independent loads, whose cache
 // and TLB misses the CPU overlaps, where the updates one by one would take them one after another. Only
 // loads: the values are discarded (summed into TOUCH_SINK so that no optimiser drops them) and nothing
 // is decided by them; an update of the window that changes the table only makes a later one's loads
-// useless, never wrong (every slot is read while the structure names it, so it is a live record).
+// useless, never wrong (every slot is read while the structure or a live record names it, so it is a
+// live record; or the find cache's unchecked hint names it, and then only a slot below its slab's
+// high-water mark is read — a record, live or free, whose words guide only loads checked the same way).
 const TOUCH_W: u32 = 64;
 const TOUCH: usize = memory.data(<i32>(TOUCH_W * 4), 16);
 const TOUCH_N: usize = memory.data(<i32>(TOUCH_W * 4), 16);
@@ -192,6 +196,7 @@ const TOUCH_SINK: usize = memory.data(16, 16);
 
 function updatesTouch(fib: usize, from: u32, to: u32): void {
   let k = to - from;
+  let dests = slabHigh(SLAB_DEST);
   for (let i: u32 = 0; i < k; i++) store<u32>(TOUCH + (<usize>i << 2), fibEntry1(fib, load<u32>(updRec(from + i))));
   for (let level: u32 = 0; level < 2; level++) {
     let any = false;
@@ -211,9 +216,14 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
     let r = NIL, n = NIL;
     if (d != NIL) { r = destGet(d, DEST_ROUTES); n = destGet(d, DEST_NODE); }   // the route chain; the node, for a state change
     else {
-      // a prefix the structure does not name: its find walks from the node of a covering leaf's destination
-      let c = fibLeafCover(e, len);
-      if (c != NIL) n = destGet(c, DEST_NODE);
+      // a prefix the structure does not name: its find asks the hint cache (reading the destination and
+      // its node) or walks from the node of a covering leaf's destination
+      let h = destFindHint(load<u32>(updRec(from + i)), len);
+      if (h < dests) { r = destGet(h, DEST_ROUTES); n = destGet(h, DEST_NODE); }
+      else {
+        let c = fibLeafCover(e, len);
+        if (c != NIL) n = destGet(c, DEST_NODE);
+      }
     }
     store<u32>(TOUCH + (<usize>i << 2), r);
     store<u32>(TOUCH_N + (<usize>i << 2), n);
@@ -222,9 +232,16 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   let high = slabHigh(SLAB_ROUTE), nodes = slabHigh(SLAB_NODE);
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
-    if (r < high) sink += routeGet(r, ROUTE_OWNER);
+    let next = NIL;
+    if (r < high) { sink += routeGet(r, ROUTE_OWNER); next = routeGet(r, ROUTE_NEXT); }
+    store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
     if (n < nodes) sink += nodeChild(n, 0);
+  }
+  // the second route of the chain (routeOfOwner past another owner's route, the recompute after a change)
+  for (let i: u32 = 0; i < k; i++) {
+    let r = load<u32>(TOUCH + (<usize>i << 2));
+    if (r < high) sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_NEXT);
   }
   store<u32>(TOUCH_SINK, load<u32>(TOUCH_SINK) + sink);
 }

@@ -95,6 +95,7 @@ export function trieFind(t: u32, key: usize, len: u32): u32 {
  */
 export function trieFind4(start: u32, addr: u32, len: u32): u32 {
   let n = start;
+  find4Cover = start;
   while (n != NIL) {
     let p = recPtr(SLAB_NODE, n, NODE_WORDS);
     let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
@@ -102,10 +103,19 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
       // derivation: the first len bits agree iff (k ^ addr) >> (32 - len) == 0; len 0 always agrees
       return nl == len && (len == 0 || ((load<u32>(p) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
     }
+    // the same test on nl bits (nl < len): n holds a prefix of (addr, len)
+    if (nl == 0 || ((load<u32>(p) ^ addr) >>> (32 - nl)) == 0) find4Cover = n;
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl < len ≤ 32
   }
   return NIL;
 }
+
+/**
+ * The deepest node the last trieFind4 passed whose prefix covers the one it looked for (shorter, and
+ * agreeing on its bits; its start when no other): where an insertion of that prefix may start, while
+ * the trie's structure is unchanged (trieEpoch).
+ */
+export let find4Cover: u32 = NIL;
 
 /**
  * The node for (key, len), created if absent (it then has no dest). Never fails: the caller has
