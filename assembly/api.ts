@@ -28,6 +28,7 @@ import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
 import { refForgetAll, refBuckets } from './refs';
 import { enumFreeAll } from './enums';
+import { tableTeardown } from './teardown';
 
 slabInit();
 
@@ -55,56 +56,11 @@ export function tableCreate(family: u32, views: u32): i32 {
   return NO_ERROR;
 }
 
-/** Frees a table and everything in it. */
+/** Frees a table and everything in it (teardown.ts: every record once, no per-route deletion). */
 export function tableFree(t: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
-  fibFree(t);   // first: the teardown below need not keep it in step
-  fib6Free(t);
-  // 0. notification registrations (their queues pin destinations)
-  while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
-    notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
-  }
-  // enumeration cursors of the table's entities
-  enumFreeAll(t, NIL);
-  // 1. routes of every entity (deleted as usual) and its next hops
-  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
-    purgeRoutes(t, e);
-    nhDeleteAll(e);
-  }
-  // 2. held routes end (they may join the referenced routes below)
-  freeHeld(t);
-  // 3. records kept alive by references, route lists, then the entities themselves
-  while (tableGet(t, TABLE_ZROUTES) != NIL) routeFree(tableGet(t, TABLE_ZROUTES));
-  while (tableGet(t, TABLE_ZNEXTHOPS) != NIL) nhFreeDeleted(tableGet(t, TABLE_ZNEXTHOPS));
-  for (let l: u32 = 0; l < slabHigh(SLAB_LIST); l++) {
-    if (slabIsAlive(SLAB_LIST, l) && listGet(l, LIST_TABLE) == t) listDestroy(l);
-  }
-  // entities hold references only on records of their own table, all freed here: forget the entries
-  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) refForgetAll(e);
-  while (tableGet(t, TABLE_ENTITIES) != NIL) entityFree(tableGet(t, TABLE_ENTITIES));
-  // 2. destinations still present (references, marks, opaque slots), then every node
-  let out = ioPtr(IO_OUT);
-  while (tableGet(t, TABLE_DESTS) > 0) {
-    let n = trieWalk(t, ZERO_KEY, 0, true, 0, ZERO_KEY, NO_RANGE, IO_BATCH_MAX, out);
-    assert(n > 0); // dests counted are reachable
-    for (let i: u32 = 0; i < n; i++) destRemove(load<u32>(out + (<usize>i << 2)));
-  }
-  trieFreeAll(t);
-  timerFreeAll(t);
-  slabFree(SLAB_TABLE, t);
+  tableTeardown(t);
   return NO_ERROR;
-}
-
-/** Ends every hold-down of table t (teardown): its held routes are released like at a hold end. */
-function freeHeld(t: u32): void {
-  let out = ioPtr(IO_OUT);
-  let key = ioPtr(IO_IN);
-  memory.fill(key, 0, 16);
-  while (true) {
-    let n = trieWalk(t, key, 0, true, DEST_S_HELD, key, NO_RANGE, IO_BATCH_MAX, out);
-    if (n == 0) break;
-    for (let i: u32 = 0; i < n; i++) holdEndRun(load<u32>(out + (<usize>i << 2)));
-  }
 }
 
 /** A counter word of a table record (layout TABLE_*), or 0 for a bad table. */

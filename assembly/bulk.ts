@@ -3,9 +3,9 @@
 // facade hands the prefixes once in (key, len) order — the trie is built by descents that start at the
 // deepest covering node on the path to the previous prefix — then the records in their own order, each
 // applied with routeApply against its known node (no prefix search): slots, creation order and queued
-// changes are those of the incremental path. The forwarding structure is built in one pass at the end.
-// Costs: O(depth change) per prefix, O(routes of the destination) per record. Allocates only the reserved
-// records; the sort order lives in the facade (src/rtmv2/bulksort.ts).
+// changes are those of the incremental path. Forwarding structures: IPv4 made first and painted as states
+// are set; IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the
+// destination) per record. Allocates the reserved records; the sort order is the facade's (bulksort.ts).
 import { NIL, KIND_NEXTHOP, SLAB_DEST, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, DEST_TABLE,
   DEST_NODE, DEST_ROUTES, DEST_BEST, DEST_LOCK, DEST_X, LOCK_NONE, VIEW_COUNT, ROUTE_ESI, ROUTE_ESI_NULL } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER } from './status';
@@ -18,7 +18,7 @@ import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes'
 import { timerClear } from './timers';
 import { trieInsert, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, nodeChild } from './trie';
 import { prefixEq, bitAt } from './addr';
-import { fibBuildNow } from './fib';
+import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
 import { entityOf } from './notifyapi';
 import { LOAD_WORDS, LOAD_MAX, loadApply } from './load';
@@ -30,6 +30,8 @@ let bulkT: u32 = NIL;
 const STACK_MAX: u32 = 136;
 const STACK: usize = memory.data(<i32>(STACK_MAX * 4), 16);
 let sp: u32 = 0;
+// the IPv4 forwarding structure was made at bulkBegin (fib.ts fibBulkStart)
+let bulkFib = false;
 const HOP: usize = memory.data(4, 16);
 /** Bulk builds completed (tests: the path was taken). */
 export let bulkBuilds: u32 = 0;
@@ -48,7 +50,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
   let ok = n > LOAD_MAX && entityGet(e, ENTITY_ROUTES) == 0 && tableGet(t, TABLE_DESTS) <= n;
   setRes(0, ok ? 1 : 0);
   setRes(1, tableMaxLen(t) == 32 ? 1 : 4);
-  if (ok) { bulkE = e; bulkT = t; store<u32>(STACK, tableGet(t, TABLE_ROOT)); sp = 1; }
+  if (ok) { bulkE = e; bulkT = t; store<u32>(STACK, tableGet(t, TABLE_ROOT)); sp = 1; bulkFib = fibBulkStart(t, n); }
   return NO_ERROR;
 }
 
@@ -117,12 +119,15 @@ export function bulkApply(eh: f64, m: u32): i32 {
   return NO_ERROR;
 }
 
-/** Ends the bulk build: the forwarding structure of a table that reached its threshold, in one pass. */
+/**
+ * Ends the bulk build: the forwarding structure of a table that reached its threshold — IPv4: painted
+ * during the apply pass (fibBulkStart), IPv6: built now in one pass.
+ */
 export function bulkEnd(): i32 {
   if (bulkT == NIL) return ERROR_INVALID_PARAMETER;
-  fibBuildNow(bulkT);
+  fibBulkEnd(bulkT, bulkFib);
   fib6BuildNow(bulkT);
-  bulkE = NIL; bulkT = NIL; sp = 0;
+  bulkE = NIL; bulkT = NIL; sp = 0; bulkFib = false;
   bulkBuilds++;
   return NO_ERROR;
 }

@@ -376,3 +376,13 @@ export function destRemove(d: u32): void {
   slabFree(SLAB_DEST, d);
 }
 
+
+/**
+ * Table teardown (teardown.ts): frees destination d's record and its extra record (keeping destsHoldArmed),
+ * touching neither its node nor the table's counts nor its lock (the caller released that first).
+ */
+export function destFreeRecord(d: u32): void {
+  if (destXGet(d, DESTX_HOLD_VIEWS) != 0) destsHoldArmed--;
+  destXDrop(d);
+  slabFree(SLAB_DEST, d);
+}

@@ -149,9 +149,12 @@ function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32): void {
 /** Destination d of table t started qualifying; false if memory ran out (the structure is then dropped). */
 function fibAdd(t: u32, fib: usize, d: u32): bool {
   let n = destGet(d, DEST_NODE);
-  let addr = load<u32>(nodeKey(n));
   let len = nodeLen(n);
-  let leaf = leafOf(d, len);
+  return fibPaint(fib, load<u32>(nodeKey(n)), len, leafOf(d, len));
+}
+
+/** Paints `leaf` of prefix (addr, len) where it is more specific; false if memory ran out. */
+function fibPaint(fib: usize, addr: u32, len: u32, leaf: u32): bool {
   if (len <= 16) {
     paintIn(fib, addr >>> 16, 1 << (16 - len), leaf, <i32>len);
     return true;
@@ -211,12 +214,26 @@ export function fibStateChanged(t: u32, d: u32, was: u32, now: u32): void {
   snapSelect(NIL);
 }
 
-/** Paints every qualifying destination under node n (pre-order); false if memory ran out. */
-function buildBelow(t: u32, fib: usize, n: u32): bool {
-  if (n == NIL) return true;
-  let d = nodeDest(n);
-  if (d != NIL && fibQualifies(nodeState(n)) && !fibAdd(t, fib, d)) return false;
-  return buildBelow(t, fib, nodeChild(n, 0)) && buildBelow(t, fib, nodeChild(n, 1));
+const BSTACK_MAX: u32 = 128;   // a pre-order walk holds at most one sibling per level (≤ 33 levels)
+const BSTACK: usize = memory.data(<i32>(BSTACK_MAX * 4), 16);
+
+/**
+ * Paints every qualifying destination of the trie under root in one pre-order walk that reads trie nodes
+ * only (key, length, destination slot, state mirror), so a prefix comes after every prefix covering it
+ * and paints over their entries alone; false if memory ran out.
+ */
+function buildAll(fib: usize, root: u32): bool {
+  let sp: u32 = 0;
+  if (root != NIL) { store<u32>(BSTACK, root); sp = 1; }
+  while (sp > 0) {
+    let n = load<u32>(BSTACK + (<usize>(--sp) << 2));
+    let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
+    if (c1 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c1);
+    if (c0 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c0);
+    let d = nodeDest(n);
+    if (d != NIL && fibQualifies(nodeState(n)) && !fibPaint(fib, load<u32>(nodeKey(n)), nodeLen(n), leafOf(d, nodeLen(n)))) return false;
+  }
+  return true;
 }
 
 /** Builds table t's structure when it is an IPv4 table with FIB_MIN_DESTS destinations and none yet. */
@@ -229,7 +246,7 @@ export function fibMaybeBuild(t: u32): void {
   if (fib == 0) return;
   snapStructure(t);
   tableSet(t, TABLE_FIB, <u32>fib);
-  if (!buildBelow(t, fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+  if (!buildAll(fib, tableGet(t, TABLE_ROOT))) fibFree(t);
 }
 
 /**
@@ -243,7 +260,33 @@ export function fibBuildNow(t: u32): void {
   if (fib == 0) return;
   snapStructure(t);
   tableSet(t, TABLE_FIB, <u32>fib);
-  if (!buildBelow(t, fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+  if (!buildAll(fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+}
+
+/**
+ * Before a bulk load (bulk.ts) of up to n more destinations into table t: when it is an IPv4 table without
+ * a structure that may reach FIB_MIN_DESTS, builds it now from the destinations already there, so that the
+ * load paints each of its destinations as its state is set (fibStateChanged, the incremental path, while
+ * its node is in cache) instead of in a walk over the finished trie. True if it built one (fibBulkEnd).
+ */
+export function fibBulkStart(t: u32, n: u32): bool {
+  if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4 || <u64>tableGet(t, TABLE_DESTS) + <u64>n < <u64>fibMinDests) return false;
+  let fib = allocL1();
+  if (fib == 0) return false;
+  snapStructure(t);
+  tableSet(t, TABLE_FIB, <u32>fib);
+  if (!buildAll(fib, tableGet(t, TABLE_ROOT))) { fibFree(t); return false; }
+  return true;
+}
+
+/**
+ * After the bulk load: the structure fibBulkStart built stays only when the table reached FIB_MIN_DESTS
+ * (duplicates may have left fewer destinations), as a build after the load would have it; a table without
+ * one builds it now (fibBuildNow: memory ran out while painting, or none was started).
+ */
+export function fibBulkEnd(t: u32, started: bool): void {
+  if (started && tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < fibMinDests) fibFree(t);
+  fibBuildNow(t);
 }
 
 /** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */

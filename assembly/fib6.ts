@@ -442,14 +442,6 @@ export function fib6StateChanged(t: u32, d: u32, was: u32, now: u32): void {
   else if (m < (fib6MinDests >>> 2)) fib6FreeView(t, 1);
 }
 
-/** Paints every qualifying destination under node n (pre-order); false if memory ran out. */
-function buildBelow(fib: usize, n: u32): bool {
-  if (n == NIL) return true;
-  let d = nodeDest(n);
-  if (d != NIL && qualifies(nodeState(n), pQual) && !fib6Add(fib, d, n)) return false;
-  return buildBelow(fib, nodeChild(n, 0)) && buildBelow(fib, nodeChild(n, 1));
-}
-
 /** Builds table t's structure when it is an IPv6 table with FIB6_MIN_DESTS destinations and none yet. */
 export function fib6MaybeBuild(t: u32): void {
   if (tableGet(t, TABLE_FIB6) != 0 || tableGet(t, TABLE_FAMILY) != 6) return;
@@ -475,7 +467,86 @@ function fib6Build(t: u32, view: u32): void {
   if (view == 0) snapStructure(t);                  // a publish copies it whole (its build is not marked)
   tableSet(t, TABLE_FIB6 + view, <u32>fib);
   pQual = 1 << view;
-  if (!buildBelow(fib, tableGet(t, TABLE_ROOT))) fib6FreeView(t, view);
+  if (!buildAll(fib, tableGet(t, TABLE_ROOT))) fib6FreeView(t, view);
+}
+
+// ── the one-pass build ──────────────────────────────────────────────────────────────────────────────
+// The trie's pre-order gives the qualifying prefixes covering-first, each one after every prefix it
+// covers and before every prefix it covers: so the nodes on the path to the last prefix painted are the
+// only ones that can still change. They stay open as scratch arrays (one per depth, decoded once from the
+// leaf they replace) and are packed (encode) when the walk leaves them — each node written once, where
+// painting prefix by prefix (fib6Add) decodes and re-packs every node on a prefix's path.
+
+// the open path: the level-1 index of the node open at depth 0, and per depth k the entry of the open node
+// at depth k under which the node at depth k + 1 is open; `open` = nodes open (depths 0 .. open - 1)
+let bHi: u32 = 0;
+let bOpen: u32 = 0;
+const BIDX: usize = memory.data(<i32>(DEPTHS * 4), 16);
+const BSTACK_MAX: u32 = 512;
+const BSTACK: usize = memory.data(<i32>(BSTACK_MAX * 4), 16);
+
+/** Byte j (0 = most significant) of the key at `key`. */
+// @ts-ignore: decorator
+@inline function keyByte(key: usize, j: u32): u32 { return <u32>load<u8>(key + ((j & ~3) | (3 - (j & 3)))); }
+
+/** Packs the open nodes at depths ≥ `keep` (deepest first) into their parents; false if memory ran out. */
+function closeTo(fib: usize, keep: u32): bool {
+  while (bOpen > keep) {
+    let k = --bOpen;
+    let e = encode(fib, k, 0);
+    if (e == FAIL) return false;
+    if (k == 0) store<u32>(fib + (<usize>bHi << 2), e);
+    else store<u32>(scr(k - 1) + (<usize>load<u32>(BIDX + (<usize>(k - 1) << 2)) << 2), e);
+  }
+  return true;
+}
+
+/** Paints qualifying prefix (key, len) with leaf `leaf` in pre-order (see above); false if memory ran out. */
+function buildPaint(fib: usize, key: usize, len: u32, leaf: u32): bool {
+  let hi = load<u32>(key) >>> 16;
+  if (len <= 16) {
+    // nothing open can lie in its range (it would have come after it): close all, paint level 1
+    if (!closeTo(fib, 0)) return false;
+    fill(fib, hi, hi + (1 << (16 - len)), leaf);
+    return true;
+  }
+  let depth = (len - 17) >> 3;   // the node whose 8 bits hold the prefix's last bits
+  // keep the open nodes on the prefix's path above `depth` + 1; the rest is done with
+  let keep: u32 = 0;
+  if (bOpen > 0 && bHi == hi) {
+    keep = 1;
+    while (keep < bOpen && keep <= <u32>depth && load<u32>(BIDX + (<usize>(keep - 1) << 2)) == keyByte(key, 1 + keep)) keep++;
+  }
+  if (!closeTo(fib, keep)) return false;
+  // open the nodes down to `depth`, each from the leaf its entry holds (no node was made there yet)
+  if (bOpen == 0) { bHi = hi; fill(scr(0), 0, 256, load<u32>(fib + (<usize>hi << 2))); bOpen = 1; }
+  while (bOpen <= <u32>depth) {
+    let k = bOpen;
+    let idx = keyByte(key, 1 + k);
+    store<u32>(BIDX + (<usize>(k - 1) << 2), idx);
+    fill(scr(k), 0, 256, load<u32>(scr(k - 1) + (<usize>idx << 2)));
+    bOpen = k + 1;
+  }
+  let b: u32 = 16 + 8 * <u32>depth;
+  let idx = keyByte(key, 2 + <u32>depth);
+  fill(scr(<u32>depth), idx, idx + (1 << (b + 8 - len)), leaf);
+  return true;
+}
+
+/** Builds the structure at fib from the trie under root in one pre-order walk; false if memory ran out. */
+function buildAll(fib: usize, root: u32): bool {
+  bOpen = 0;
+  let sp: u32 = 0;
+  if (root != NIL) { store<u32>(BSTACK, root); sp = 1; }
+  while (sp > 0) {
+    let n = load<u32>(BSTACK + (<usize>(--sp) << 2));
+    let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
+    if (c1 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c1);
+    if (c0 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c0);
+    let d = nodeDest(n);
+    if (d != NIL && qualifies(nodeState(n), pQual) && !buildPaint(fib, nodeKey(n), nodeLen(n), d + 1)) { bOpen = 0; return false; }
+  }
+  return closeTo(fib, 0);
 }
 
 /** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */

@@ -350,3 +350,6 @@ export function trieFreeAll(t: u32): void {
   tableSet(t, TABLE_ROOT, NIL);
 }
 
+
+/** Table teardown (teardown.ts), which frees a table's nodes itself: a structural change for the walk memos. */
+export function trieEpochBump(): void { trieEpoch++; }

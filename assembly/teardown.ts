@@ -1,0 +1,129 @@
+// Table teardown (tableFree: Rtm.close, a freed table): gives back exactly what a table holds. Its
+// registrations, enumeration cursors and route lists go first (as before), then every record once, with
+// no per-route deletion — no change notification, best-route recompute, hold-down or trie rebalancing, since
+// nothing of the table survives: routes (live, held, kept by references) with their hop arrays, destinations
+// (in the trie or detached) with their extra records and locks, every trie node, next hops, entities and
+// their reference entries, the timer heap, the table record. The slabs are shared with the instance's other
+// tables, so each record returns to its kind's free list. O(records of the table); allocates nothing.
+import { NIL, SLAB_ROUTE, SLAB_NODE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
+  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
+  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_NODE, DEST_X, DEST_TABLE, DEST_S_DETACHED,
+  DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_NHCOUNT, ROUTE_LNEXT, ROUTE_DEST, LOCK_K_DEST } from './layout';
+import { slabFree, slabHigh, slabIsAlive } from './slab';
+import { tableGet, tableSet } from './tables';
+import { blockFree } from './blocks';
+import { routeGet } from './routes';
+import { destGet, destSet, destXGet, destFreeRecord } from './dests';
+import { nodeDest, nodeChild, trieFreeTombstone, trieEpochBump } from './trie';
+import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
+import { lockForget } from './locks';
+import { listGet, listDestroy } from './lists';
+import { notifyDestroy } from './notify';
+import { enumFreeAll } from './enums';
+import { refForgetAll } from './refs';
+import { timerFreeAll } from './timers';
+import { fibFree } from './fib';
+import { fib6Free } from './fib6';
+
+// the node walk's stack: a pre-order walk holds at most one sibling per level (≤ 130 levels)
+const STACK_MAX: u32 = 512;
+const STACK: usize = memory.data(<i32>(STACK_MAX * 4), 16);
+
+/** Frees route record r and its hop array (its next hops' counts are not kept: they go with the table). */
+function routeDrop(r: u32): void {
+  let n = routeGet(r, ROUTE_NHCOUNT);
+  if (n > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>n << 2);
+  slabFree(SLAB_ROUTE, r);
+}
+
+/** Frees destination d with its lock, its live routes and its held routes (not its node). */
+function destDrop(d: u32): void {
+  lockForget(LOCK_K_DEST, d);   // first: it may hand timer entries parked on it back to the heap
+  for (let r = destGet(d, DEST_ROUTES); r != NIL;) {
+    let next = routeGet(r, ROUTE_NEXT);
+    routeDrop(r);
+    r = next;
+  }
+  if (destGet(d, DEST_X) != NIL) {
+    // a held route is off the chain and may be held in several views
+    for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+      let h = destXGet(d, DESTX_HELD + v);
+      let seen = h == NIL;
+      for (let u: u32 = 0; u < v && !seen; u++) seen = destXGet(d, DESTX_HELD + u) == h;
+      if (!seen) routeDrop(h);
+    }
+  }
+  destFreeRecord(d);
+}
+
+/** Frees table t and everything in it (the caller validated t). */
+export function tableTeardown(t: u32): void {
+  fibFree(t);
+  fib6Free(t);
+  // notification registrations (their queues keep destinations, their marks pin them), enumeration
+  // cursors, route lists: released as usual, so the records below are held by nothing else of the table
+  while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
+    notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
+  }
+  enumFreeAll(t, NIL);
+  for (let l: u32 = 0, high = slabHigh(SLAB_LIST); l < high; l++) {
+    if (slabIsAlive(SLAB_LIST, l) && listGet(l, LIST_TABLE) == t) listDestroy(l);
+  }
+  // routes kept only by client references; a destination they alone kept (detached from the trie, on a
+  // tombstone node) goes with its last one
+  for (let r = tableGet(t, TABLE_ZROUTES); r != NIL;) {
+    let next = routeGet(r, ROUTE_LNEXT), d = routeGet(r, ROUTE_DEST);
+    routeDrop(r);
+    let k = destGet(d, DEST_KEEPS) - 1;
+    destSet(d, DEST_KEEPS, k);
+    if (k == 0 && (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) {
+      let tomb = destGet(d, DEST_NODE);
+      destDrop(d);
+      trieFreeTombstone(t, tomb);
+    }
+    r = next;
+  }
+  tableSet(t, TABLE_ZROUTES, NIL);
+  // every node of the trie, its destination and that one's routes, in one pre-order walk
+  let root = tableGet(t, TABLE_ROOT);
+  if (root != NIL) {
+    store<u32>(STACK, root);
+    let sp: u32 = 1;
+    while (sp > 0) {
+      let n = load<u32>(STACK + (<usize>(--sp) << 2));
+      let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
+      if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
+      if (c0 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c0);
+      let d = nodeDest(n);
+      if (d != NIL) destDrop(d);
+      slabFree(SLAB_NODE, n);
+    }
+    trieEpochBump();
+    tableSet(t, TABLE_ROOT, NIL);
+  }
+  // next hops (live ones leave their owner's index), whatever their route and client counts
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) nhDeleteAll(e);
+  while (tableGet(t, TABLE_ZNEXTHOPS) != NIL) nhFreeDeleted(tableGet(t, TABLE_ZNEXTHOPS));
+  // entities hold references only on records of their own table, all freed here: forget the entries
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) refForgetAll(e);
+  while (tableGet(t, TABLE_ENTITIES) != NIL) entityFree(tableGet(t, TABLE_ENTITIES));
+  timerFreeAll(t);
+  if (!ASC_NO_ASSERT) leftOf(t);
+  slabFree(SLAB_TABLE, t);
+}
+
+/** Debug builds: nothing of table t is left (a record the teardown missed would be lost for good). */
+function leftOf(t: u32): void {
+  for (let d: u32 = 0, high = slabHigh(SLAB_DEST); d < high; d++) {
+    assert(!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t); // every destination of t freed
+  }
+  for (let r: u32 = 0, high = slabHigh(SLAB_ROUTE); r < high; r++) {
+    assert(!slabIsAlive(SLAB_ROUTE, r) || slabIsAlive(SLAB_DEST, routeGet(r, ROUTE_DEST))); // every route of t freed
+  }
+  for (let h: u32 = 0, high = slabHigh(SLAB_NEXTHOP); h < high; h++) {
+    assert(!slabIsAlive(SLAB_NEXTHOP, h) || nhGet(h, NEXTHOP_TABLE) != t); // every next hop of t freed
+  }
+  for (let e: u32 = 0, high = slabHigh(SLAB_ENTITY); e < high; e++) {
+    assert(!slabIsAlive(SLAB_ENTITY, e) || entityGet(e, ENTITY_TABLE) != t); // every entity of t freed
+  }
+}
