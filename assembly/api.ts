@@ -10,7 +10,7 @@ import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOU
   ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, IO_BASE, ioPtr, setRes } from './io';
 import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables';
-import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, trieFreeAll, nodeDest } from './trie';
+import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, nodeDest } from './trie';
 import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
 import { handleOf, handleSlot, kindSlab } from './handles';
 import { slabIsAlive, slabHigh, slabLive, slabStride } from './slab';

@@ -15,7 +15,7 @@
 import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
-import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm4From } from './trie';
+import { nodeKey, nodeLen, nodeDest, nodeState, trieLpm4From, triePreStart, triePreNext } from './trie';
 import { destGet, destLen } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
@@ -214,22 +214,14 @@ export function fibStateChanged(t: u32, d: u32, was: u32, now: u32): void {
   snapSelect(NIL);
 }
 
-const BSTACK_MAX: u32 = 128;   // a pre-order walk holds at most one sibling per level (≤ 33 levels)
-const BSTACK: usize = memory.data(<i32>(BSTACK_MAX * 4), 16);
-
 /**
  * Paints every qualifying destination of the trie under root in one pre-order walk that reads trie nodes
  * only (key, length, destination slot, state mirror), so a prefix comes after every prefix covering it
  * and paints over their entries alone; false if memory ran out.
  */
 function buildAll(fib: usize, root: u32): bool {
-  let sp: u32 = 0;
-  if (root != NIL) { store<u32>(BSTACK, root); sp = 1; }
-  while (sp > 0) {
-    let n = load<u32>(BSTACK + (<usize>(--sp) << 2));
-    let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
-    if (c1 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c1);
-    if (c0 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c0);
+  triePreStart(root);
+  for (let n = triePreNext(); n != NIL; n = triePreNext()) {
     let d = nodeDest(n);
     if (d != NIL && fibQualifies(nodeState(n)) && !fibPaint(fib, load<u32>(nodeKey(n)), nodeLen(n), leafOf(d, nodeLen(n)))) return false;
   }

@@ -14,7 +14,7 @@ import { takePages } from './slab';
 import { tableGet, tableSet, tableValid } from './tables';
 import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_FOUND } from './status';
-import { nodeKey, nodeLen, nodeDest, nodeState, nodeChild, trieLpm } from './trie';
+import { nodeKey, nodeLen, nodeDest, nodeState, trieLpm, triePreStart, triePreNext } from './trie';
 import { destGet } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
@@ -482,8 +482,6 @@ function fib6Build(t: u32, view: u32): void {
 let bHi: u32 = 0;
 let bOpen: u32 = 0;
 const BIDX: usize = memory.data(<i32>(DEPTHS * 4), 16);
-const BSTACK_MAX: u32 = 512;
-const BSTACK: usize = memory.data(<i32>(BSTACK_MAX * 4), 16);
 
 /** Byte j (0 = most significant) of the key at `key`. */
 // @ts-ignore: decorator
@@ -536,13 +534,8 @@ function buildPaint(fib: usize, key: usize, len: u32, leaf: u32): bool {
 /** Builds the structure at fib from the trie under root in one pre-order walk; false if memory ran out. */
 function buildAll(fib: usize, root: u32): bool {
   bOpen = 0;
-  let sp: u32 = 0;
-  if (root != NIL) { store<u32>(BSTACK, root); sp = 1; }
-  while (sp > 0) {
-    let n = load<u32>(BSTACK + (<usize>(--sp) << 2));
-    let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
-    if (c1 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c1);
-    if (c0 != NIL) store<u32>(BSTACK + (<usize>(sp++) << 2), c0);
+  triePreStart(root);
+  for (let n = triePreNext(); n != NIL; n = triePreNext()) {
     let d = nodeDest(n);
     if (d != NIL && qualifies(nodeState(n), pQual) && !buildPaint(fib, nodeKey(n), nodeLen(n), d + 1)) { bOpen = 0; return false; }
   }

@@ -14,7 +14,7 @@ import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
 import { routeGet } from './routes';
 import { destGet, destSet, destXGet, destFreeRecord } from './dests';
-import { nodeDest, nodeChild, trieFreeTombstone, trieEpochBump } from './trie';
+import { nodeDest, trieFreeTombstone, trieEpochBump, triePreStart, triePreNext } from './trie';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
 import { lockForget } from './locks';
 import { listGet, listDestroy } from './lists';
@@ -24,10 +24,6 @@ import { refForgetAll } from './refs';
 import { timerFreeAll } from './timers';
 import { fibFree } from './fib';
 import { fib6Free } from './fib6';
-
-// the node walk's stack: a pre-order walk holds at most one sibling per level (≤ 130 levels)
-const STACK_MAX: u32 = 512;
-const STACK: usize = memory.data(<i32>(STACK_MAX * 4), 16);
 
 /** Frees route record r and its hop array (its next hops' counts are not kept: they go with the table). */
 function routeDrop(r: u32): void {
@@ -87,13 +83,8 @@ export function tableTeardown(t: u32): void {
   // every node of the trie, its destination and that one's routes, in one pre-order walk
   let root = tableGet(t, TABLE_ROOT);
   if (root != NIL) {
-    store<u32>(STACK, root);
-    let sp: u32 = 1;
-    while (sp > 0) {
-      let n = load<u32>(STACK + (<usize>(--sp) << 2));
-      let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
-      if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
-      if (c0 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c0);
+    triePreStart(root);
+    for (let n = triePreNext(); n != NIL; n = triePreNext()) {   // n's children are read before it is freed
       let d = nodeDest(n);
       if (d != NIL) destDrop(d);
       slabFree(SLAB_NODE, n);

@@ -334,22 +334,31 @@ export function trieTombstone(t: u32, key: usize, len: u32): u32 {
 /** Frees a tombstone node. */
 export function trieFreeTombstone(t: u32, n: u32): void { slabFree(SLAB_NODE, n); }
 
-/** Frees every node of a table (table teardown); dests are freed by the caller first. */
-export function trieFreeAll(t: u32): void {
-  let sp: u32 = 0;
-  let root = tableGet(t, TABLE_ROOT);
-  if (root == NIL) return;
-  store<u32>(STACK, root); sp = 1;
-  while (sp > 0) {
-    let n = load<u32>(STACK + (<usize>(--sp) << 2));
-    let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
-    if (c0 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c0);
-    if (c1 != NIL) store<u32>(STACK + (<usize>(sp++) << 2), c1);
-    freeNode(t, n);
-  }
-  tableSet(t, TABLE_ROOT, NIL);
+// Pre-order cursor over a whole trie (the forwarding structures' builds, fib.ts / fib6.ts; the table
+// teardown, teardown.ts): a node comes before every node below it, so a prefix comes after every prefix
+// covering it. One walk at a time (none of its users starts another); the stack holds at most one pending
+// sibling per level plus a node's two children (≤ 131 entries: keys are ≤ 128 bits).
+const PRE_MAX: u32 = 256;
+const PRE: usize = memory.data(<i32>(PRE_MAX * 4), 16);
+let preSp: u32 = 0;
+
+/** Starts a pre-order walk of the nodes under root (NIL: an empty walk). */
+export function triePreStart(root: u32): void {
+  preSp = 0;
+  if (root != NIL) { store<u32>(PRE, root); preSp = 1; }
 }
 
+/** The walk's next node, NIL at its end. Its children are read first, so the caller may free it. */
+// @ts-ignore: decorator
+@inline export function triePreNext(): u32 {
+  if (preSp == 0) return NIL;
+  let n = load<u32>(PRE + (<usize>(--preSp) << 2));
+  let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
+  if (c1 != NIL) store<u32>(PRE + (<usize>(preSp++) << 2), c1);
+  if (c0 != NIL) store<u32>(PRE + (<usize>(preSp++) << 2), c0);
+  assert(preSp < PRE_MAX); // bounded by the depth
+  return n;
+}
 
 /** Table teardown (teardown.ts), which frees a table's nodes itself: a structural change for the walk memos. */
 export function trieEpochBump(): void { trieEpoch++; }

@@ -6,29 +6,16 @@
 // indexes), which also gives each phase's cost exactly: create, register, first next hop, close. Also
 // the instance's entity registry (an array for a few entities, a Map past eight) against the model.
 import { describe, expect, it } from 'vitest';
-import { createCoreSync, type Core } from '../../src/core.js';
-import { Rtm } from '../../src/rtm.js';
+import type { Core } from '../../src/core.js';
 import { RtmError } from '../../src/errors.js';
 import { VirtualClock } from '../../src/clock.js';
 import type { EntityLike, EntityMethod, RtmLike, RtmOptions } from '../../src/types.js';
 import { createModel } from '../reference/model.js';
+import { make, privateCore } from '../helpers/privatecore.js';
 
 /** Bytes of one table: its record and its root node. */
 const tableBytes = (core: Core) => (core.k.TABLE_WORDS + core.k.NODE_WORDS) * 4;
-const make = (core: Core, o: RtmOptions = {}) => Rtm.createSync({ clock: new VirtualClock(), build: 'debug', ...o, core } as Parameters<typeof Rtm.createSync>[0]);
 const inUse = (core: Core) => core.x.memoryInUseBytes();
-
-/**
- * A private core past its one-time structures: the reference directory (made by the first reference any
- * table takes, kept for the core's life) exists, nothing else is in use.
- */
-function privateCore(): Core {
-  const core = createCoreSync('debug');
-  const rtm = make(core);
-  rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 1, instanceId: 0 }).addNextHop({ address: '192.0.2.9', interfaceIndex: 1 });
-  rtm.close();
-  return core;
-}
 
 /** `f` throws RtmError with the RTMv2 error name `code`. */
 function expectRtmError(f: () => unknown, code: string): void {

@@ -17,22 +17,12 @@ import {
 } from '../../src/win32/constants.js';
 import type { EntityLike, NextHopHandle, RtmLike, RtmOptions } from '../../src/types.js';
 import { createModel } from '../reference/model.js';
+import { make, privateCore } from '../helpers/privatecore.js';
 import { mulberry32 } from '../helpers/random.js';
 import { prefixOrder } from '../../src/rtmv2/bulksort.js';
 
 const fam = (f: Family) => (f === 4 ? 'ipv4' : 'ipv6') as 'ipv4' | 'ipv6';
 const inUse = (core: Core) => core.x.memoryInUseBytes();
-const make = (core: Core, o: RtmOptions = {}) =>
-  Rtm.createSync({ clock: new VirtualClock(), build: 'debug', ...o, core } as Parameters<typeof Rtm.createSync>[0]);
-
-/** A private core past its one-time structures (the reference directory made by a first reference). */
-function privateCore(): Core {
-  const core = createCoreSync('debug');
-  const rtm = make(core);
-  rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 1, instanceId: 0 }).addNextHop({ address: '192.0.2.9', interfaceIndex: 1 });
-  rtm.close();
-  return core;
-}
 
 /** Random nested prefixes (a default route, /8../32 or /16../128 under a few aggregates). */
 function prefixes(rnd: () => number, family: Family, n: number): string[] {
