@@ -65,11 +65,20 @@ export function writeKeys(file: string, family: Family, addrs: Uint32Array): voi
   writeFileSync(file, new Uint8Array(u.buffer));
 }
 
+/** What the report says of the anchor's pages: advised onto huge pages, and how much the kernel granted. */
+function hugeNote(j: AnchorJson): string {
+  if (!j.huge_pages) return '';
+  const granted = j.huge_kb < 0 ? 'granted amount unknown' : `${(j.huge_kb / 1024).toFixed(0)} MiB of the process on them after the build`;
+  return ` (table advised onto transparent huge pages: ${granted})`;
+}
+
 /** What the anchor prints. */
 export interface AnchorJson {
   family: number; structure: string; compiler: string; prefixes: number; unique: number;
   build_ms: number; build_min_ms: number; build_cpu_ms: number; build_runs: number; bytes: number; bytes_per_prefix: number;
   huge_pages: number;
+  /** kB of the anchor process on transparent huge pages after its build (-1: unknown). */
+  huge_kb: number;
   workloads: { keys: number; passes: number; ns_per_lookup: number; best_ns_per_lookup: number; cpu_ns_per_lookup: number;
     lookups_per_s: number; hits: number }[];
 }
@@ -196,7 +205,7 @@ export function anchorFamily(root: string, family: Family, set: PrefixInput, des
   const buildRatio = median(cBuild.map((c, k) => c / rBuild[k]));
   const lookupRatio = workloads.map((_, i) => median(cLook[i].map((c, k) => c / rLook[i][k])));
   const cLookupCpuNs = cLook.map(median);
-  const notes = [`- C anchor (${fam}): ${j.structure}${j.huge_pages ? ' (table on transparent huge pages)' : ''} (bench/anchor/, ${built.compiler}); ` +
+  const notes = [`- C anchor (${fam}): ${j.structure}${hugeNote(j)} (bench/anchor/, ${built.compiler}); ` +
     `${j.bytes_per_prefix.toFixed(1)} B/prefix over ${j.unique} distinct prefixes; ${rounds} rounds alternating with rtm-wasm, CPU time; ` +
     `build ${median(cBuild).toFixed(1)} ms (rtm-wasm ${median(rBuild).toFixed(1)} ms)`];
   let agree = true;

@@ -17,6 +17,20 @@
 #include <time.h>
 #include "anchor.h"
 
+/* kB of the process's anonymous memory on transparent huge pages (/proc/self/smaps_rollup), -1 if unknown:
+   madvise only asks, so this tells whether the kernel granted them */
+static long anon_huge_kb(void) {
+  FILE *f = fopen("/proc/self/smaps_rollup", "r");
+  if (!f) return -1;
+  char line[256];
+  long kb = -1;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "AnonHugePages:", 14) == 0) { kb = strtol(line + 14, NULL, 10); break; }
+  }
+  fclose(f);
+  return kb;
+}
+
 static double now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -105,6 +119,7 @@ int main(int argc, char **argv) {
   qsort(runs, (size_t)nruns, sizeof(double), cmp_double);
   qsort(cpu_runs, (size_t)nruns, sizeof(double), cmp_double);
   double build_median = runs[nruns / 2], build_min = runs[0], build_cpu = cpu_runs[nruns / 2];
+  long huge_kb = anon_huge_kb();   /* the last build's structure is live and fully written */
 
   /* unique prefixes (what bytes per prefix divides by; rtm-wasm counts destinations): sort the
      (key, length) triples and count the distinct ones */
@@ -125,9 +140,9 @@ int main(int argc, char **argv) {
   }
 
   printf("{\"family\":%d,\"structure\":\"%s\",\"compiler\":\"gcc %s\",\"prefixes\":%zu,\"unique\":%zu,"
-         "\"build_ms\":%.3f,\"build_min_ms\":%.3f,\"build_cpu_ms\":%.3f,\"build_runs\":%d,\"bytes\":%zu,\"bytes_per_prefix\":%.3f,\"huge_pages\":%d,\"workloads\":[",
+         "\"build_ms\":%.3f,\"build_min_ms\":%.3f,\"build_cpu_ms\":%.3f,\"build_runs\":%d,\"bytes\":%zu,\"bytes_per_prefix\":%.3f,\"huge_pages\":%d,\"huge_kb\":%ld,\"workloads\":[",
          family, family == 4 ? "DIR-24-8" : "Patricia", __VERSION__, n, unique, build_median, build_min, build_cpu, nruns, bytes,
-         unique ? (double)bytes / (double)unique : 0.0, huge);
+         unique ? (double)bytes / (double)unique : 0.0, huge, huge_kb);
 
   for (int w = 4; w + 1 < argc; w += 2) {
     size_t kw;
