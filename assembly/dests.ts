@@ -127,29 +127,24 @@ export function destValid(t: u32, d: u32): bool {
  * start for destInsert (insertFrom).
  */
 export function destFind(t: u32, key: usize, len: u32): u32 {
-  let fib = <usize>tableGet(t, TABLE_FIB);
-  if (fib != 0) {
-    let addr = load<u32>(key);
-    let d = fibExact(fib, addr, len);
-    if (d != NIL) return d;
-    d = findCached(t, addr, len);
-    if (d != NIL) return d;
-    let c = len == 0 ? NIL : fibCover(fib, maskedAddr(addr, len), len);
-    let start = c == NIL ? tableGet(t, TABLE_ROOT) : destGet(c, DEST_NODE);
-    let n = trieFind4(start, addr, len);
-    if (n == NIL) { insertRemember(t, addr, len, find4Cover); return NIL; }
-    d = nodeDest(n);
-    if (d != NIL) findRemember(addr, len, d);
-    return d;
-  }
-  let v4 = tableGet(t, TABLE_FAMILY) == 4;
-  if (v4) { let d = findCached(t, load<u32>(key), len); if (d != NIL) return d; }
+  if (tableGet(t, TABLE_FAMILY) == 4) return destFind4(t, load<u32>(key), len);
   let fib6 = <usize>tableGet(t, TABLE_FIB6);   // an IPv6 table's structure (fib6.ts), the same way
   if (fib6 != 0) { let d = fib6Exact(fib6, key, len); if (d != NIL) return d; }
   let n = trieFind(t, key, len);
-  if (n == NIL) return NIL;
-  let d = nodeDest(n);
-  if (v4 && d != NIL) findRemember(load<u32>(key), len, d);
+  return n == NIL ? NIL : nodeDest(n);
+}
+
+/** destFind of an IPv4 table: structure, hint cache, then the walk (from a cover the structure shows). */
+function destFind4(t: u32, addr: u32, len: u32): u32 {
+  let fib = <usize>tableGet(t, TABLE_FIB);
+  if (fib != 0) { let d = fibExact(fib, addr, len); if (d != NIL) return d; }
+  let d = findCached(t, addr, len);
+  if (d != NIL) return d;
+  let c = fib == 0 || len == 0 ? NIL : fibCover(fib, maskedAddr(addr, len), len);
+  let n = trieFind4(c == NIL ? tableGet(t, TABLE_ROOT) : destGet(c, DEST_NODE), addr, len);
+  if (n == NIL) { insertRemember(t, addr, len, find4Cover); return NIL; }
+  d = nodeDest(n);
+  if (d != NIL) findRemember(addr, len, d);
   return d;
 }
 

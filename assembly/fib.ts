@@ -228,17 +228,27 @@ function buildAll(fib: usize, root: u32): bool {
   return true;
 }
 
+/**
+ * Makes table t's structure (the caller checked that it is an IPv4 table without one) from the destinations
+ * in its trie; false, with none made, if memory ran out.
+ */
+function build(t: u32): bool {
+  let fib = allocL1();
+  if (fib == 0) return false;
+  snapStructure(t);
+  tableSet(t, TABLE_FIB, <u32>fib);
+  if (buildAll(fib, tableGet(t, TABLE_ROOT))) return true;
+  fibFree(t);
+  return false;
+}
+
 /** Builds table t's structure when it is an IPv4 table with FIB_MIN_DESTS destinations and none yet. */
 export function fibMaybeBuild(t: u32): void {
   if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4) return;
   let dests = tableGet(t, TABLE_DESTS);
   // at the threshold, and again at every 64K destinations after a build failed for lack of memory
   if (dests != fibMinDests && (dests < fibMinDests || (dests & 0xffff) != 0)) return;
-  let fib = allocL1();
-  if (fib == 0) return;
-  snapStructure(t);
-  tableSet(t, TABLE_FIB, <u32>fib);
-  if (!buildAll(fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+  build(t);
 }
 
 /**
@@ -248,11 +258,7 @@ export function fibMaybeBuild(t: u32): void {
  */
 export function fibBuildNow(t: u32): void {
   if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4 || tableGet(t, TABLE_DESTS) < fibMinDests) return;
-  let fib = allocL1();
-  if (fib == 0) return;
-  snapStructure(t);
-  tableSet(t, TABLE_FIB, <u32>fib);
-  if (!buildAll(fib, tableGet(t, TABLE_ROOT))) fibFree(t);
+  build(t);
 }
 
 /**
@@ -263,12 +269,7 @@ export function fibBuildNow(t: u32): void {
  */
 export function fibBulkStart(t: u32, n: u32): bool {
   if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4 || <u64>tableGet(t, TABLE_DESTS) + <u64>n < <u64>fibMinDests) return false;
-  let fib = allocL1();
-  if (fib == 0) return false;
-  snapStructure(t);
-  tableSet(t, TABLE_FIB, <u32>fib);
-  if (!buildAll(fib, tableGet(t, TABLE_ROOT))) { fibFree(t); return false; }
-  return true;
+  return build(t);
 }
 
 /**
@@ -410,10 +411,7 @@ export function fibBatch(fib: usize, inp: usize, out: usize, tmp: usize, n: u32)
  * destination covering addr has length len, it is (addr, len) — no key compare is needed.
  */
 // @ts-ignore: decorator
-@inline export function fibExact(fib: usize, addr: u32, len: u32): u32 {
-  let e = fibLeaf(fib, addr);
-  return e != 0 && (e >>> LEAF_LEN_SHIFT) == len ? (e & LEAF_SLOT_MASK) - 1 : NIL;
-}
+@inline export function fibExact(fib: usize, addr: u32, len: u32): u32 { return fibLeafExact(fibLeaf(fib, addr), len); }
 
 /**
  * A qualifying destination strictly covering the prefix (addr, len) (addr masked, 0 < len ≤ 32) as the

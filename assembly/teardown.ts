@@ -5,7 +5,7 @@
 // (in the trie or detached) with their extra records and locks, every trie node, next hops, entities and
 // their reference entries, the timer heap, the table record. The slabs are shared with the instance's other
 // tables, so each record returns to its kind's free list. O(records of the table); allocates nothing.
-import { NIL, SLAB_ROUTE, SLAB_NODE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
+import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
   NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_NODE, DEST_X, DEST_TABLE, DEST_S_DETACHED,
   DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_NHCOUNT, ROUTE_LNEXT, ROUTE_DEST, LOCK_K_DEST } from './layout';
@@ -14,7 +14,7 @@ import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
 import { routeGet } from './routes';
 import { destGet, destSet, destXGet, destFreeRecord } from './dests';
-import { nodeDest, trieFreeTombstone, trieEpochBump, triePreStart, triePreNext } from './trie';
+import { nodeDest, trieFreeTombstone, trieFreeNode, triePreStart, triePreNext } from './trie';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
 import { lockForget } from './locks';
 import { listGet, listDestroy } from './lists';
@@ -87,9 +87,8 @@ export function tableTeardown(t: u32): void {
     for (let n = triePreNext(); n != NIL; n = triePreNext()) {   // n's children are read before it is freed
       let d = nodeDest(n);
       if (d != NIL) destDrop(d);
-      slabFree(SLAB_NODE, n);
+      trieFreeNode(t, n);
     }
-    trieEpochBump();
     tableSet(t, TABLE_ROOT, NIL);
   }
   // next hops (live ones leave their owner's index), whatever their route and client counts

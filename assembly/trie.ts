@@ -360,5 +360,5 @@ export function triePreStart(root: u32): void {
   return n;
 }
 
-/** Table teardown (teardown.ts), which frees a table's nodes itself: a structural change for the walk memos. */
-export function trieEpochBump(): void { trieEpoch++; }
+/** Frees trie node n of table t (the table teardown, teardown.ts: the node's destination went first). */
+export function trieFreeNode(t: u32, n: u32): void { freeNode(t, n); }
