@@ -3,22 +3,12 @@
 // for as long (this thread's CPU time); ratio to C = C time ÷ rtm-wasm time per round, medians. Workloads
 // as bench/run.ts (1M addresses: uniform random, inside announced prefixes); B's answers checked against C's.
 // usage: node --expose-gc bench/ab/anchor.mjs ROOT_A ROOT_B [4|6] [rounds] [seconds]
-const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+import { fullTable } from './fulltable.mjs';
 const [A, B, FAM = '4', ROUNDS = '5', SECONDS = '0.4'] = process.argv.slice(2);
 const family = Number(FAM), rounds = Number(ROUNDS), seconds = Number(SECONDS);
 const { buildAnchor, runAnchor, slotToIndex, disagreements } = await import(B + '/dist/bench/anchor.js');
 const { threadCpuMs } = await import(B + '/dist/bench/cpu.js');
-async function side(ROOT) {
-  const { loadCoreSync } = await import(ROOT + '/dist/src/port/core.js');
-  const { CoreTable } = await import(ROOT + '/dist/src/coretable.js');
-  const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
-  const { AddressStream } = await import(ROOT + '/dist/src/cli/workload.js');
-  const set = await readPrefixFile(DATA + (family === 4 ? 'tier1-ipv4.txt.gz' : 'tier1-ipv6.txt.gz'), family, true);
-  const table = new CoreTable(loadCoreSync('release'), family);
-  const destIds = new Int32Array(set.count);
-  table.insertBatch(set.keys, set.lens, set.count, destIds, 0x201);
-  return { set, table, destIds, work: [false, true].map((inside) => new AddressStream(family, inside ? set : undefined).take(1_000_000)) };
-}
+const side = (ROOT) => fullTable(ROOT, family, 1_000_000);
 const a = await side(A), b = await side(B);
 const exe = buildAnchor(B).exe;
 if (!exe) throw new Error('no C anchor');

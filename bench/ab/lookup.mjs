@@ -3,22 +3,11 @@
 // tier-1 table built by insertBatch in each, the run.ts workloads (uniform random, inside announced prefixes),
 // passes alternated A/B, CPU time, medians; every answer of B checked against A's.
 // usage: node --expose-gc bench/ab/lookup.mjs ROOT_A ROOT_B [4|6] [rounds] [addresses]
-const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+import { fullTable } from './fulltable.mjs';
 const [A, B, FAM = '4', ROUNDS = '9', M = '1000000'] = process.argv.slice(2);
 const family = Number(FAM), rounds = Number(ROUNDS), n = Number(M);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
-async function setup(ROOT) {
-  const { loadCoreSync } = await import(ROOT + '/dist/src/port/core.js');
-  const { CoreTable } = await import(ROOT + '/dist/src/coretable.js');
-  const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
-  const { AddressStream } = await import(ROOT + '/dist/src/cli/workload.js');
-  const set = await readPrefixFile(DATA + (family === 4 ? 'tier1-ipv4.txt.gz' : 'tier1-ipv6.txt.gz'), family, true);
-  const core = loadCoreSync('release');
-  const table = new CoreTable(core, family);
-  table.insertBatch(set.keys, set.lens, set.count, new Int32Array(set.count), 0x201);
-  const work = [false, true].map((inside) => new AddressStream(family, inside ? set : undefined).take(n));
-  return { table, work };
-}
+const setup = (ROOT) => fullTable(ROOT, family, n);
 const a = await setup(A), b = await setup(B);
 const names = ['uniform random', 'inside announced prefixes'];
 const words = family === 4 ? 1 : 4;

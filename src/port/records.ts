@@ -134,13 +134,13 @@ export function writeHopPair(core: Core, n: number, h0: number, h1: number): voi
   if (n === 2) f[b + 1] = h1;
 }
 
+/** A handle as the reference calls read it at IO_IN: a number as is, undefined / null as 0 (NULL), else NaN. */
+function inHandle(h: unknown): number { return typeof h === 'number' ? h : h == null ? 0 : NaN; }
+
 /** Writes hs[from..from+n) as f64 at IO_IN (refDropManyX / refTakeManyX input); non-numbers become NaN. */
 export function writeInHandles(core: Core, hs: readonly unknown[], from: number, n: number): void {
   const f = core.f64(), b = (core.io + core.IO_IN) / 2;
-  for (let i = 0; i < n; i++) {
-    const h = hs[from + i];
-    f[b + i] = typeof h === 'number' ? h : h == null ? 0 : NaN;
-  }
+  for (let i = 0; i < n; i++) f[b + i] = inHandle(hs[from + i]);
 }
 
 /**
@@ -156,7 +156,7 @@ export class InHandleWriter {
     this.f = core.f64();
   }
   put(h: unknown): void {
-    this.f[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
+    this.f[this.at + this.n++] = inHandle(h);
   }
   /** Starts again at IO_IN (and re-reads the memory view: the core call may have grown memory). */
   reset(): void {
