@@ -10,7 +10,7 @@ import {
   ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_NHCOUNT, ROUTE_ESI,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
-  NOTIFY_QEND, SLAB_REF,
+  NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT,
   REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_DEST, REC_ADD_ROUTE_SLOT, REC_ADD_DEST_SLOT, REC_ADD_FIRED,
   REC_ADD_DEST_CREATED, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
   REC_ROUTE_DEST, REC_ROUTE_OWNER, REC_ROUTE_NEIGHBOUR, REC_ROUTE_STATE, REC_ROUTE_FLAGS1, REC_ROUTE_FLAGS,
@@ -23,10 +23,10 @@ import {
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_RES, IO_BATCH_MAX, ioPtr, ioGet, setRes } from './io';
-import { slabLive } from './slab';
+import { slabLive, slabHigh, slabRec } from './slab';
 import { debugTrapPoint } from './debug';
 import { tableGet, tableValid } from './tables';
-import { handleOf, handleSlot } from './handles';
+import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
 import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
@@ -39,6 +39,8 @@ import { refReserve, refTouch, refTake, refDrop, refCount, refTarget, refTargetO
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
 export const REF_MANY_MAX: u32 = IO_BATCH_MAX * 2;
+/** Handles from which refDropManyX reads every bucket and record ahead of the releases (a large, likely cold batch). */
+const READ_AHEAD_MIN: u32 = 1024;
 /** Destination records one notifyGetChangedR call writes at most (IO_OUT holds IO_BATCH_MAX × 2 f64s). */
 export const REC_CHANGED_MAX: u32 = IO_BATCH_MAX * 2 / REC_DEST_WORDS;
 /**
@@ -396,9 +398,23 @@ export function refDropManyX(eh: f64, n: u32, kind: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let bad: u32 = 0;
   let p = ioPtr(IO_IN);
-  // no read-ahead pass (bucket and record of every handle first): paired A/B showed it ~5% slower on the
-  // drain (records released right after they were pulled, still cached) and no faster on the release of
-  // 100,000 records pulled long before (bench/ab/drain-cold.mjs)
+  // a large batch first reads the reference bucket and the record of every handle (well-formed or not: a
+  // bucket is only read, a record only below the slab's high-water mark), so that their cache misses
+  // overlap; then the releases. A small one goes straight to the releases. Paired A/B: the read-ahead cost
+  // ~5% of the drain of bench/hot.ts (100 records per call, their data still cached); without it, the
+  // release of 100,000 records pulled long before (bench/ab/drain-cold.mjs) was 7-12% slower.
+  if (n >= READ_AHEAD_MIN) {
+    let sum: u32 = 0;
+    for (let i: u32 = 0; i < n; i++) {
+      let h = load<f64>(p + (<usize>i << 3));
+      let kind = handleKind(h);
+      if (kind == 0) continue;
+      let slot = <u32>(<u64>h) & ((1 << REF_KIND_SHIFT) - 1), slab = kindSlab(kind);
+      sum += refTouch(e, refTarget(kind, slot));
+      if (slab != NIL && slot < slabHigh(slab)) sum += load<u32>(slabRec(slab, slot));   // its generation word
+    }
+    store<u32>(TOUCHED, sum);
+  }
   for (let i: u32 = 0; i < n; i++) {
     let h = load<f64>(p + (<usize>i << 3));
     if (h == 0) continue;
