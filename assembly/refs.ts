@@ -105,14 +105,16 @@ export function refFind(holder: u32, target: u32): u32 {
   return i;
 }
 
-/** Creates the entry of (holder, target) with count 0 (caller reserved; it is not there yet). */
-function refCreate(holder: u32, target: u32): u32 {
+/**
+ * Creates the entry of (holder, target) with count 0 at the head of its bucket, whose head word is at
+ * `slot` (caller reserved; it is not there yet).
+ */
+function refCreate(holder: u32, target: u32, slot: usize): u32 {
   let i = slabAlloc(SLAB_REF);
   assert(i != NIL); // reserved by the caller (refReserve)
   refSet(i, REF_HOLDER, holder);
   refSet(i, REF_TARGET, target);
   refSet(i, REF_COUNT, 0);
-  let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
   refSet(i, REF_BUCKET_NEXT, load<u32>(slot));
   store<u32>(slot, i);
   let head = entityGet(holder, ENTITY_REFS_HEAD);
@@ -126,19 +128,25 @@ function refCreate(holder: u32, target: u32): u32 {
   return i;
 }
 
-/** Unlinks entry i from its bucket and its holder's list, and frees it. */
-function refRemove(i: u32): void {
-  let slot = dirPtr + (<usize>bucketOf(refGet(i, REF_HOLDER), refGet(i, REF_TARGET)) << 2);
-  let c = load<u32>(slot);
-  if (c == i) store<u32>(slot, refGet(i, REF_BUCKET_NEXT));
-  else {
-    while (refGet(c, REF_BUCKET_NEXT) != i) c = refGet(c, REF_BUCKET_NEXT);
-    refSet(c, REF_BUCKET_NEXT, refGet(i, REF_BUCKET_NEXT));
-  }
+/**
+ * Unlinks entry i from its bucket — whose head word is at `slot`, `before` being the entry before i in
+ * its chain or NIL when i is the head — and from its holder's list, and frees it.
+ */
+function refUnlink(i: u32, slot: usize, before: u32): void {
+  if (before == NIL) store<u32>(slot, refGet(i, REF_BUCKET_NEXT));
+  else refSet(before, REF_BUCKET_NEXT, refGet(i, REF_BUCKET_NEXT));
   let prev = refGet(i, REF_PREV), next = refGet(i, REF_NEXT);
   if (prev == NIL) entitySet(refGet(i, REF_HOLDER), ENTITY_REFS_HEAD, next); else refSet(prev, REF_NEXT, next);
   if (next != NIL) refSet(next, REF_PREV, prev);
   slabFree(SLAB_REF, i);
+}
+
+/** Unlinks entry i from its bucket and its holder's list, and frees it. */
+function refRemove(i: u32): void {
+  let slot = dirPtr + (<usize>bucketOf(refGet(i, REF_HOLDER), refGet(i, REF_TARGET)) << 2);
+  let c = load<u32>(slot), before: u32 = NIL;
+  while (c != i) { before = c; c = refGet(c, REF_BUCKET_NEXT); }
+  refUnlink(i, slot, before);
 }
 
 /**
@@ -169,20 +177,32 @@ function recordRef(target: u32, delta: i32): void {
   assert(ok); // the record's count includes every entry's count
 }
 
-/** Entity `holder` takes one reference on `target` (caller validated both and reserved one entry). */
+/**
+ * Entity `holder` takes one reference on `target` (caller validated both and reserved one entry): one
+ * walk of the bucket finds the entry or where to create it.
+ */
 export function refTake(holder: u32, target: u32): void {
-  let i = refFind(holder, target);
-  if (i == NIL) i = refCreate(holder, target);
+  assert(dirBuckets != 0); // created by the caller's refReserve
+  let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
+  let i = load<u32>(slot);
+  while (i != NIL && (refGet(i, REF_HOLDER) != holder || refGet(i, REF_TARGET) != target)) i = refGet(i, REF_BUCKET_NEXT);
+  if (i == NIL) i = refCreate(holder, target, slot);
   refSet(i, REF_COUNT, refGet(i, REF_COUNT) + 1);
   recordRef(target, 1);
 }
 
-/** Entity `holder` gives back one reference on `target`; false (nothing changed) if it holds none. */
+/**
+ * Entity `holder` gives back one reference on `target`; false (nothing changed) if it holds none. One
+ * walk of the bucket finds the entry and the one before it (to unlink it when its count reaches 0).
+ */
 export function refDrop(holder: u32, target: u32): bool {
-  let i = refFind(holder, target);
+  if (dirBuckets == 0) return false;
+  let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
+  let i = load<u32>(slot), before: u32 = NIL;
+  while (i != NIL && (refGet(i, REF_HOLDER) != holder || refGet(i, REF_TARGET) != target)) { before = i; i = refGet(i, REF_BUCKET_NEXT); }
   if (i == NIL) return false;
   let n = refGet(i, REF_COUNT) - 1;
-  if (n == 0) refRemove(i); else refSet(i, REF_COUNT, n);
+  if (n == 0) refUnlink(i, slot, before); else refSet(i, REF_COUNT, n);
   recordRef(target, -1);
   return true;
 }

@@ -200,35 +200,49 @@ export function readRouteRecord(core: Core, family: Family, esi: readonly unknow
   };
 }
 
-// IPv4 prefix text of destination records by table: the octets with their dot, and '/len' (the same text
-// as formatPrefix, built from 5 ready strings instead of formatting 5 numbers)
+// IPv4 prefix text of destination records by table (the same text as formatPrefix): the first two
+// octets with their dots, then, when the last octet is 0 (every prefix of /24 or shorter), the third
+// octet, '0' and '/len' as one ready string (one concatenation), else the third octet with its dot, the
+// fourth and '/len'. Both tables are filled on first use: at most 65,536 and 16,384 short strings.
 const OCT = Array.from({ length: 256 }, (_, i) => String(i));
 const OCT_DOT = OCT.map((o) => o + '.');
 const SLASH_LEN = Array.from({ length: 129 }, (_, i) => '/' + i);
+const HIGH_DOTS: (string | undefined)[] = new Array<string | undefined>(65536).fill(undefined);
+const TAIL_ZERO: (string | undefined)[] = new Array<string | undefined>(256 * 64).fill(undefined);
 
 /** The prefix text of the destination record at f64 index b of IO_OUT (u = core.u32()). */
 function destPrefix(core: Core, family: Family, u: Uint32Array, b: number, len: number): string {
   const w = 2 * (b + core.k.REC_DEST_KEY);
   if (family !== 4 || len > 32) return formatPrefix(family, u, w, len);
-  const v = u[w];
-  return OCT_DOT[v >>> 24] + OCT_DOT[(v >>> 16) & 255] + OCT_DOT[(v >>> 8) & 255] + OCT[v & 255] + SLASH_LEN[len];
+  const v = u[w], hi = v >>> 16, c = (v >>> 8) & 255;
+  const head = HIGH_DOTS[hi] ?? (HIGH_DOTS[hi] = OCT_DOT[hi >>> 8] + OCT_DOT[hi & 255]);
+  if ((v & 255) !== 0) return head + OCT_DOT[c] + OCT[v & 255] + SLASH_LEN[len];
+  const t = (c << 6) | len;
+  return head + (TAIL_ZERO[t] ?? (TAIL_ZERO[t] = OCT_DOT[c] + '0' + SLASH_LEN[len]));
 }
 
-/** The viewInfo entries of the destination record at f64 index b of IO_OUT (REC_DEST_VIEW onwards). */
+/** The viewInfo entry at f64 index v of IO_OUT (REC_DVIEW_*): the one place such objects are made (one shape). */
+function destViewEntry(k: Core['k'], f: Float64Array, v: number): DestViewInfo {
+  const route = f[v + k.REC_DVIEW_ROUTE], owner = f[v + k.REC_DVIEW_OWNER], hold = f[v + k.REC_DVIEW_HOLD];
+  return {
+    viewId: f[v + k.REC_DVIEW_ID], numRoutes: f[v + k.REC_DVIEW_ROUTES],
+    route: route === 0 ? undefined : route as RouteHandle,
+    owner: owner === 0 ? undefined : owner as EntityHandle,
+    destFlags: f[v + k.REC_DVIEW_FLAGS],
+    holdRoute: hold === 0 ? undefined : hold as RouteHandle,
+  };
+}
+
+/**
+ * The viewInfo entries of the destination record at f64 index b of IO_OUT (REC_DEST_VIEW onwards), in an
+ * array of exactly their number (one or two views: an array literal, no growth).
+ */
 function readDestViews(core: Core, f: Float64Array, b: number): DestViewInfo[] {
-  const k = core.k, nv = f[b + k.REC_DEST_NVIEWS];
+  const k = core.k, nv = f[b + k.REC_DEST_NVIEWS], v = b + k.REC_DEST_VIEW;
+  if (nv === 1) return [destViewEntry(k, f, v)];
+  if (nv === 2) return [destViewEntry(k, f, v), destViewEntry(k, f, v + k.REC_DVIEW_WORDS)];
   const viewInfo: DestViewInfo[] = [];
-  for (let j = 0; j < nv; j++) {
-    const v = b + k.REC_DEST_VIEW + j * k.REC_DVIEW_WORDS;
-    const route = f[v + k.REC_DVIEW_ROUTE], owner = f[v + k.REC_DVIEW_OWNER], hold = f[v + k.REC_DVIEW_HOLD];
-    viewInfo.push({
-      viewId: f[v + k.REC_DVIEW_ID], numRoutes: f[v + k.REC_DVIEW_ROUTES],
-      route: route === 0 ? undefined : route as RouteHandle,
-      owner: owner === 0 ? undefined : owner as EntityHandle,
-      destFlags: f[v + k.REC_DVIEW_FLAGS],
-      holdRoute: hold === 0 ? undefined : hold as RouteHandle,
-    });
-  }
+  for (let j = 0; j < nv; j++) viewInfo.push(destViewEntry(k, f, v + j * k.REC_DVIEW_WORDS));
   return viewInfo;
 }
 
