@@ -292,6 +292,7 @@ function treapInsert(e: u32, h: u32): void {
   store<u32>(lLink, NIL);
   store<u32>(rLink, NIL);
   store<u32>(link, h);
+  treapEpoch++;
 }
 
 /**
@@ -426,6 +427,7 @@ function flushBulk(e: u32, p: usize): bool {
     store<u32>(b + (<usize>(top++) << 2), x);
   }
   store<u32>(entityWord(e, ENTITY_NEXTHOPS), top > 0 ? load<u32>(b) : NIL);
+  treapEpoch++;
   // the scratch goes back on its free list (it was never counted in bytesInUse)
   store<u32>(tmp, <u32>freeHead(k));
   setFreeHead(k, tmp);
@@ -461,6 +463,7 @@ export function nhIndexRemove(e: u32, h: u32): void {
     cur = load<u32>(link);
   }
   // merge h's subtrees (every key on the left is below every key on the right) into its place
+  treapEpoch++;
   let a = left(h), b = right(h);
   while (true) {
     if (a == NIL) { store<u32>(link, b); break; }
@@ -479,13 +482,46 @@ export function nhIndexAny(e: u32): u32 {
   return load<u32>(entityWord(e, ENTITY_NEXTHOPS));
 }
 
+// ── in-order walks ───────────────────────────────────────────────────────────────────────────────────
+// A walk (nhOrderFirst / nhOrderSeek, then nhOrderNext) keeps the path it stands on: the ancestors of the
+// current next hop that hold it in their left subtree, nearest last. The successor is then the leftmost
+// of the right subtree (pushing the path down to it) or the nearest such ancestor (popped): amortised
+// O(1) per step instead of a seek from the root whenever there is no right child. The path is valid for
+// one (entity, next hop) until the treap changes (treapEpoch); otherwise, or if it outgrew WALK_MAX, the
+// successor is found by a seek, which sets the path again.
+
+const WALK_MAX: u32 = 128;
+const WALK: usize = memory.data(<i32>(WALK_MAX * 4), 16);
+/** Bumped by every change of any treap's shape (insert, remove, rebuild). */
+let treapEpoch: u32 = 0;
+let walkEpoch: u32 = 0;
+let walkEntity: u32 = NIL;
+let walkNode: u32 = NIL;   // the next hop WALK belongs to (NIL = no valid path)
+let walkDepth: u32 = 0;    // entries in WALK
+let walkOk = true;         // false once a push did not fit
+
+// @ts-ignore: decorator
+@inline function walkPush(h: u32): void {
+  if (walkDepth < WALK_MAX) { store<u32>(WALK + (<usize>walkDepth << 2), h); walkDepth++; } else walkOk = false;
+}
+
+/** The walk now stands on h (NIL: nothing valid). */
+// @ts-ignore: decorator
+@inline function walkAt(e: u32, h: u32): u32 {
+  walkEntity = e;
+  walkEpoch = treapEpoch;
+  walkNode = walkOk ? h : NIL;
+  return h;
+}
+
 /** Entity e's first next hop in (address, interface) order, or NIL. Flushes the pending ones. */
 export function nhOrderFirst(e: u32): u32 {
   nhIndexFlush(e);
+  walkDepth = 0; walkOk = true;
   let cur = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
-  if (cur == NIL) return NIL;
-  while (left(cur) != NIL) cur = left(cur);
-  return cur;
+  if (cur == NIL) return walkAt(e, NIL);
+  while (left(cur) != NIL) { walkPush(cur); cur = left(cur); }
+  return walkAt(e, cur);
 }
 
 /**
@@ -497,24 +533,33 @@ export function nhOrderSeek(e: u32, key: usize, len: u32, ifIndex: u32, inclusiv
   return treapSeek(e, key, len, ifIndex, inclusive);
 }
 
+/** The seek of nhOrderSeek without the flush; the walk stands on its answer. */
 function treapSeek(e: u32, key: usize, len: u32, ifIndex: u32, inclusive: bool): u32 {
   let best = NIL;
+  walkDepth = 0; walkOk = true;
   let cur = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
   while (cur != NIL) {
     let c = compareAt(cur, key, len, ifIndex);
-    if (c > 0 || (c == 0 && inclusive)) { best = cur; cur = left(cur); } else cur = right(cur);
+    if (c > 0 || (c == 0 && inclusive)) { best = cur; walkPush(cur); cur = left(cur); } else cur = right(cur);
   }
-  return best;
+  // every node pushed holds best in its left subtree, best itself last
+  if (best != NIL && walkOk) walkDepth--;
+  return walkAt(e, best);
 }
 
 /** The next hop after h (a live next hop of e in its treap: nhOrderFirst/Seek ran) in e's order, or NIL. */
 export function nhOrderNext(e: u32, h: u32): u32 {
+  if (h != walkNode || e != walkEntity || walkEpoch != treapEpoch) {
+    return treapSeek(e, nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)), false);
+  }
   let cur = right(h);
   if (cur != NIL) {
-    while (left(cur) != NIL) cur = left(cur);
-    return cur;
+    while (left(cur) != NIL) { walkPush(cur); cur = left(cur); }
+    return walkAt(e, cur);
   }
-  return treapSeek(e, nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)), false);
+  if (walkDepth == 0) return walkAt(e, NIL);
+  walkDepth--;
+  return walkAt(e, load<u32>(WALK + (<usize>walkDepth << 2)));
 }
 
 /** Live next hops of entity e (the hash block's count). */
