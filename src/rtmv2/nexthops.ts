@@ -14,7 +14,7 @@ import type {
 } from '../types.js';
 import type { Ctx } from './context.js';
 import { isNull, live, nextHopArg, nullable, opts, prefixIn, u32, unreadable } from './args.js';
-import { drop, dropAll, releaseHandles, take } from './refs.js';
+import { Dropper, drop, dropAll, releaseHandles, take } from './refs.js';
 import { acquire, holdsExclusive, release } from './holders.js';
 import { handleOf } from './routes.js';
 import { handleKind } from '../layout.js';
@@ -156,23 +156,32 @@ export function releaseNextHopInfo(cx: Ctx, info: NextHopInfo): void {
 
 /**
  * RtmReleaseNextHops. One held next-hop handle (the common find + release) is given back by one Wasm call
- * and no allocation; anything else, or a drop that fails, goes the general way (refs.ts releaseHandles).
+ * and no allocation; more (an enumeration's batch), or a drop that fails, go through one copy and the
+ * batched drops of refs.ts (Dropper), as dropAll does.
  */
 export function releaseNextHops(cx: Ctx, nextHops: readonly NextHopHandle[]): void {
   const op = 'releaseNextHops';
   live(cx, op);
-  let h: unknown, rest: unknown[] | undefined;
+  let h: unknown, all: unknown[] | undefined;
   try {
     if (!Array.isArray(nextHops)) return releaseHandles(cx, nextHops, op, cx.L.KIND_NEXTHOP);   // ERROR_INVALID_PARAMETER
+    // read once, before anything is released (a getter that throws then changes nothing)
     const n = nextHops.length;
     if (n === 1) h = nextHops[0];
-    else { rest = new Array(n); for (let i = 0; i < n; i++) rest[i] = nextHops[i]; }
+    else { all = new Array(n); for (let i = 0; i < n; i++) all[i] = nextHops[i]; }
   } catch (err) {
     unreadable(err, op, 'handles');
   }
-  if (rest !== undefined) return releaseHandles(cx, rest as number[], op, cx.L.KIND_NEXTHOP);
-  // a failed drop changed nothing: the general way then gives the answer (and its error)
-  if (handleKind(h) !== cx.L.KIND_NEXTHOP || cx.x.refDropX(cx.handle, h as number) !== 0) releaseHandles(cx, [h as number], op, cx.L.KIND_NEXTHOP);
+  // one handle: a failed drop changed nothing, and the general way then gives the answer (and its error)
+  if (all === undefined) {
+    if (handleKind(h) === cx.L.KIND_NEXTHOP && cx.x.refDropX(cx.handle, h as number) === 0) return;
+    all = [h];
+  }
+  // as refs.ts dropAll, on the copy: every valid held one released, then ERROR_INVALID_HANDLE for the rest
+  const drops = new Dropper(cx, op, cx.L.KIND_NEXTHOP);
+  for (let i = 0; i < all.length; i++) drops.put(all[i]);
+  const bad = drops.flush();
+  if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
 }
 
 // ── owner views and locks (§8.7.4, §8.7.5) ────────────────────────────────────────────────────────────
