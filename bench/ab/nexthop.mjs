@@ -5,7 +5,9 @@
 //        ones, K deleteNextHop by identity of the fresh ones (so the entity is back at N): µs per call
 //   enum: a fresh Rtm per pass, N addNextHop, then the first enumeration (createNextHopEnum,
 //        getEnumNextHops + releaseNextHops until done) and a second one: ms (CPU) each
-// usage: node bench/ab/nexthop.mjs ROOT_A ROOT_B [ops|enum] [rounds] [N] [K]
+//   delord: the ops entity, enumerated (untimed: every next hop ordered), then deleteNextHop by identity
+//        of K distinct present ones (out of the ordered tree) and their addNextHop again: µs per call
+// usage: node bench/ab/nexthop.mjs ROOT_A ROOT_B [ops|enum|delord] [rounds] [N] [K]
 const [A, B, MODE = 'ops', ROUNDS = '15', N_ = '100000', K_ = '5000'] = process.argv.slice(2);
 const N = Number(N_), K = Number(K_);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
@@ -29,9 +31,12 @@ async function setup(ROOT) {
     return n;
   };
   let big;
-  function ops(names, probe) {
+  const bigEntity = () => {
     if (!big) { big = open(); for (const address of present) big.e.addNextHop({ address, interfaceIndex: 1, returnHandle: false }); enumerate(big.e); }
-    const e = big.e;
+    return big.e;
+  };
+  function ops(names, probe) {
+    const e = bigEntity();
     const c0 = cpu();
     for (let i = 0; i < K; i++) e.addNextHop({ address: names[i], interfaceIndex: 1, returnHandle: false });
     const c1 = cpu();
@@ -40,6 +45,17 @@ async function setup(ROOT) {
     for (let i = 0; i < K; i++) e.deleteNextHop({ address: names[i], interfaceIndex: 1 });
     const c3 = cpu();
     return { addUs: 1e3 * (c1 - c0) / K, findUs: 1e3 * (c2 - c1) / K, delUs: 1e3 * (c3 - c2) / K };
+  }
+  function delord(names, probe) {
+    const e = bigEntity();
+    enumerate(e);
+    const some = [...new Set(probe)];
+    const c0 = cpu();
+    for (const address of some) e.deleteNextHop({ address, interfaceIndex: 1 });
+    const c1 = cpu();
+    for (const address of some) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
+    const c2 = cpu();
+    return { delOrderedUs: 1e3 * (c1 - c0) / some.length, readdUs: 1e3 * (c2 - c1) / some.length };
   }
   function enumMode() {
     const { rtm, e } = open();
@@ -53,10 +69,10 @@ async function setup(ROOT) {
     rtm.close();
     return { firstMs: c1 - c0, secondMs: c2 - c1 };
   }
-  return { ops, enum: enumMode };
+  return { ops, enum: enumMode, delord };
 }
 const sa = await setup(A), sb = await setup(B);
-const args = () => MODE === 'ops' ? [Array.from({ length: K }, fresh), Array.from({ length: K }, () => present[rnd() % N])] : [];
+const args = () => MODE !== 'enum' ? [Array.from({ length: K }, fresh), Array.from({ length: K }, () => present[rnd() % N])] : [];
 { const w = args(); sa[MODE](...w); sb[MODE](...w); }   // warm-up
 const ra = [], rb = [];
 for (let r = 0; r < Number(ROUNDS); r++) {
@@ -65,5 +81,5 @@ for (let r = 0; r < Number(ROUNDS); r++) {
 }
 const med = (xs, k) => { const v = xs.map((x) => x[k]).sort((p, q) => p - q); return v[v.length >> 1]; };
 const min = (xs, k) => Math.min(...xs.map((x) => x[k]));
-console.log(`${MODE} N=${N}${MODE === 'ops' ? ` K=${K}` : ''} rounds=${ROUNDS}`);
+console.log(`${MODE} N=${N}${MODE !== 'enum' ? ` K=${K}` : ''} rounds=${ROUNDS}`);
 for (const k of Object.keys(ra[0])) console.log(`${k}: A median ${med(ra, k).toFixed(3)} min ${min(ra, k).toFixed(3)} | B median ${med(rb, k).toFixed(3)} min ${min(rb, k).toFixed(3)}  (B/A median ${(med(rb, k) / med(ra, k)).toFixed(3)})`);
