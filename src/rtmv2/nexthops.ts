@@ -3,7 +3,10 @@
 // records live in the core; their EntitySpecificInfo beside them (Instance.nextHopEsi). Each next hop
 // has one owner view (cached per owner, swept once its handle no longer resolves): reads show the
 // committed record plus staged edits; writes are staged while the owner holds the next-hop lock
-// exclusively and committed by the exclusive unlock, as an update by handle. Allocates results and views.
+// exclusively and committed by the exclusive unlock, as an update by handle. The hot calls (issue 13) are
+// one Wasm call each — add, find (+ reference + handle), delete by identity, release of one handle — and
+// read their options without copying them; they allocate their result object only (findNextHop makes
+// the owner view when its pointer is first read). Views and info objects are allocated where asked for.
 import { RtmError, STATUS, check } from '../errors.js';
 import { RTM_NEXTHOP_STATE_CREATED } from '../constants.js';
 import { parsePrefixInto } from '../address.js';
