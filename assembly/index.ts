@@ -14,6 +14,7 @@ export {
 } from './rtmapi';
 export { handleOfX } from './api';
 export { nhIndexAllocBudget, nhIndexBytes } from './nhindex';
+export { nexthopFindRefX, nexthopTakeX } from './nexthopapi';
 export { memorySetCap, memoryCap, blockMemoryBytes, slabSetGenX } from './memory';
 export { entityDeregisterReserve } from './rtmapi';
 export { lockX, unlockX, lockHeldX, lockDropAllX, lockStat } from './locks';

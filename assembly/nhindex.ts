@@ -1,14 +1,17 @@
 // Next hops of an entity by index: a hash on (address bits, length, interface) makes find-or-create O(1)
 // expected; the (address, interface) order of enumerations (spec §8.8.8) is kept only when enumerating.
 // A new next hop joins a pending list (O(1)); the first enumeration after changes moves the pending ones
-// into a treap (O(log n) each), which then gives seek and in-order successor. Deleting is O(1) expected
-// for a pending next hop, O(log n) for one in the treap. Neither costs memory: a live next hop's link
-// words (NEXTHOP_LEFT/RIGHT) are its treap children or its pending-list neighbours, its treap priority is
-// a mix of its slot number, and its bucket's PENDING bit says which. The hash is one block per entity
-// with live next hops — a 16-byte header and 8-byte buckets (slot, PENDING | 31-bit hash), linear
-// probing, load ≤ 3/4, doubled when full, freed with the entity's last next hop. Blocks are 2^k bytes
-// from the slab page reserve (takePages), recycled on per-size free lists here (never TLSF), so running
-// out of memory is a status (nhIndexReserve → false) before anything changes, never a trap.
+// into a treap, which then gives seek and in-order successor: one by one (O(log n) each) when they are
+// few, else by sorting all the entity's next hops (radix on address word 0) and building the treap in
+// one pass (O(n); 16 bytes per next hop of scratch, from and back to the block free lists). Deleting is
+// O(1) expected for a pending next hop, O(log n) for one in the treap. The index costs no record words:
+// a live next hop's link words (NEXTHOP_LEFT/RIGHT) are its treap children or its pending-list
+// neighbours, its treap priority is a mix of its slot number, and its bucket's PENDING bit says which.
+// The hash is one block per entity with live next hops — a 16-byte header and 8-byte buckets (slot,
+// PENDING | 31-bit hash), linear probing, load ≤ 3/4, doubled when full, freed with the entity's last
+// next hop. Blocks are 2^k bytes from the slab page reserve (takePages), recycled on per-size free lists
+// here (never TLSF), so running out of memory is a status (nhIndexReserve → false) before anything
+// changes, never a trap.
 import {
   NIL, SLAB_ENTITY, SLAB_NEXTHOP, ENTITY_WORDS, ENTITY_NEXTHOPS, ENTITY_NHINDEX, ENTITY_TABLE, NEXTHOP_WORDS,
   NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_LEFT, NEXTHOP_RIGHT, NEXTHOP_OWNER, NEXTHOP_FLAGS,
@@ -20,12 +23,17 @@ import { prefixCompare, prefixEq, wordMask } from './addr';
 // block header words (byte offsets) and the bucket area after it
 const H_CAP: usize = 0;      // buckets (2^(class-3) - 2)
 const H_COUNT: usize = 4;    // live next hops in the block
-const H_CLASS: usize = 8;    // log2 of the block's bytes
+const H_CLASS: usize = 8;    // log2 of the block's bytes (low CLASS_BITS), pending next hops (above)
 const H_PENDING: usize = 12; // first next hop not yet in the treap (NIL = none)
 const HDR: usize = 16;
 /** Bucket word 1: the 31-bit hash, and this bit while the next hop waits on the pending list. */
 const PENDING: u32 = 0x80000000;
 const HASH_MASK: u32 = 0x7fffffff;
+/** H_CLASS word: the class in the low 5 bits, the pending list's length above them (slots have 25 bits). */
+const CLASS_BITS: u32 = 5;
+const CLASS_MASK: u32 = (1 << CLASS_BITS) - 1;
+/** Pending next hops from which a flush sorts and rebuilds the whole treap (if also ≥ 1/16 of them all). */
+const BULK_MIN: u32 = 64;
 const MIN_CLASS: u32 = 6;    // 64 bytes: 6 buckets
 const MAX_CLASS: u32 = 30;   // 1 GiB: more buckets than next-hop slots exist
 /** Free blocks per size class (link in the block's first word; 0 = none). */
@@ -39,7 +47,7 @@ export const NHI_OK: i32 = 0;
 export const NHI_TREE: i32 = 1;    // tree node not live / of another owner / pending, order or heap rule broken
 export const NHI_HASH: i32 = 2;    // bucket not live / of another owner, wrong hash, or not found by find
 export const NHI_COUNT: i32 = 3;   // tree + pending, hash and header counts differ
-export const NHI_PENDING: i32 = 4; // pending list links broken or a member's bucket without PENDING
+export const NHI_PENDING: i32 = 4; // pending list links broken, a member's bucket without PENDING, or its count wrong
 
 /** Test hook: the next n block allocations succeed, later ones fail (n < 0: no limit). */
 export function nhIndexAllocBudget(n: i32): void { allocBudget = n < 0 ? -1 : n; }
@@ -82,10 +90,17 @@ function allocBlock(k: u32): usize {
 }
 
 function freeBlock(p: usize): void {
-  let k = load<u32>(p + H_CLASS);
+  let k = load<u32>(p + H_CLASS) & CLASS_MASK;
   bytesInUse -= <f64>(1 << k);
   store<u32>(p, <u32>freeHead(k));
   setFreeHead(k, p);
+}
+
+// @ts-ignore: decorator
+@inline function pendingCount(p: usize): u32 { return load<u32>(p + H_CLASS) >>> CLASS_BITS; }
+// @ts-ignore: decorator
+@inline function setPendingCount(p: usize, n: u32): void {
+  store<u32>(p + H_CLASS, (load<u32>(p + H_CLASS) & CLASS_MASK) | (n << CLASS_BITS));
 }
 
 // ── records ──────────────────────────────────────────────────────────────────────────────────────────
@@ -203,7 +218,7 @@ export function nhIndexReserve(e: u32): bool {
   }
   let cap = load<u32>(p + H_CAP), count = load<u32>(p + H_COUNT);
   if (<u64>(count + 1) * 4 <= <u64>cap * 3) return true;
-  let q = allocBlock(load<u32>(p + H_CLASS) + 1);
+  let q = allocBlock((load<u32>(p + H_CLASS) & CLASS_MASK) + 1);
   if (q == 0) return false;
   for (let i: u32 = 0; i < cap; i++) {
     let b = p + HDR + (<usize>i << 3);
@@ -212,6 +227,7 @@ export function nhIndexReserve(e: u32): bool {
   }
   store<u32>(q + H_COUNT, count);
   store<u32>(q + H_PENDING, load<u32>(p + H_PENDING));
+  setPendingCount(q, pendingCount(p));
   freeBlock(p);
   store<u32>(entityWord(e, ENTITY_NHINDEX), <u32>q);
   return true;
@@ -256,6 +272,7 @@ export function nhIndexInsert(e: u32, h: u32): void {
   store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);     // previous pending
   if (head != NIL) store<u32>(nhWord(head, NEXTHOP_RIGHT), h);
   store<u32>(p + H_PENDING, h);
+  setPendingCount(p, pendingCount(p) + 1);
 }
 
 /** Puts the live next hop h (links free) into e's treap: descend while nodes outrank it, split there. */
@@ -275,14 +292,23 @@ function treapInsert(e: u32, h: u32): void {
   store<u32>(lLink, NIL);
   store<u32>(rLink, NIL);
   store<u32>(link, h);
+  treapEpoch++;
 }
 
-/** Moves e's pending next hops into its treap (O(log n) each); enumerations call it first. */
+/**
+ * Moves e's pending next hops into its treap; enumerations call it first. A few (fewer than BULK_MIN, or
+ * under 1/16 of e's next hops) are inserted one by one, O(log n) each; more rebuild the whole treap from
+ * the sorted order (flushBulk, O(n)), or one by one if memory for the sort is short.
+ */
 export function nhIndexFlush(e: u32): void {
   let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
   if (p == 0) return;
+  let pending = pendingCount(p);
+  if (pending == 0) return;
+  if (pending >= BULK_MIN && <u64>pending * 16 >= <u64>load<u32>(p + H_COUNT) && flushBulk(e, p)) return;
   let h = load<u32>(p + H_PENDING);
   store<u32>(p + H_PENDING, NIL);
+  setPendingCount(p, 0);
   while (h != NIL) {
     let next = left(h);
     let b = bucketOf(p, h);
@@ -290,6 +316,122 @@ export function nhIndexFlush(e: u32): void {
     treapInsert(e, h);
     h = next;
   }
+}
+
+/** Radix counts of flushBulk (256 u32). */
+const COUNTS: usize = memory.data(1024, 16);
+
+// @ts-ignore: decorator
+@inline function sortSlot(a: usize, i: u32): u32 { return <u32>load<u64>(a + (<usize>i << 3)); }
+
+/** Sorts a[lo, hi) (u64 words, slot in the low half) by next-hop order: insertion sort, or heapsort when long. */
+function sortRun(a: usize, lo: u32, hi: u32): void {
+  let n = hi - lo, base = a + (<usize>lo << 3);
+  if (n <= 16) {
+    for (let i: u32 = 1; i < n; i++) {
+      let v = load<u64>(base + (<usize>i << 3)), j = i;
+      while (j > 0 && compareNh(<u32>load<u64>(base + (<usize>(j - 1) << 3)), <u32>v) > 0) {
+        store<u64>(base + (<usize>j << 3), load<u64>(base + (<usize>(j - 1) << 3)));
+        j--;
+      }
+      store<u64>(base + (<usize>j << 3), v);
+    }
+    return;
+  }
+  // heapsort (a max-heap in next-hop order), no extra memory
+  for (let i = n >> 1; i > 0; i--) siftDown(base, i - 1, n);
+  for (let end = n - 1; end > 0; end--) {
+    let t = load<u64>(base);
+    store<u64>(base, load<u64>(base + (<usize>end << 3)));
+    store<u64>(base + (<usize>end << 3), t);
+    siftDown(base, 0, end);
+  }
+}
+
+function siftDown(base: usize, i: u32, n: u32): void {
+  while (true) {
+    let c: u32 = 2 * i + 1;
+    if (c >= n) return;
+    if (c + 1 < n && compareNh(sortSlot(base, c + 1), sortSlot(base, c)) > 0) c++;
+    if (compareNh(sortSlot(base, c), sortSlot(base, i)) <= 0) return;
+    let t = load<u64>(base + (<usize>i << 3));
+    store<u64>(base + (<usize>i << 3), load<u64>(base + (<usize>c << 3)));
+    store<u64>(base + (<usize>c << 3), t);
+    i = c;
+  }
+}
+
+/**
+ * Rebuilds e's treap from all its next hops (block p) in one pass: their slots are read from the buckets
+ * (PENDING cleared), sorted by address word 0 (radix, 4 byte passes; host bits are clear, so that
+ * number order is the canonical prefix order) and then, within runs of an equal word 0, by the full
+ * order (compareNh), and the treap of that sequence is built by the Cartesian-tree stack (the treap
+ * of given keys and priorities is unique, so it is the one insertions would give). O(n) but for the
+ * runs; 16 bytes per next hop of scratch from the block free lists, given back after. False (nothing
+ * changed) if there is no memory for the scratch.
+ */
+function flushBulk(e: u32, p: usize): bool {
+  let n = load<u32>(p + H_COUNT);
+  let k = MIN_CLASS;
+  while (<u64>1 << k < <u64>n * 16) k++;
+  if (k > MAX_CLASS || allocBudget == 0) return false;
+  let tmp = takeBlock(k);
+  if (tmp == 0) return false;
+  let a = tmp, b = tmp + (<usize>n << 3);
+  // 1. every next hop of e (treap and pending) from the buckets: (address word 0, slot)
+  let cap = load<u32>(p + H_CAP), m: u32 = 0;
+  for (let i: u32 = 0; i < cap; i++) {
+    let bk = p + HDR + (<usize>i << 3);
+    let s = load<u32>(bk);
+    if (s == NIL) continue;
+    store<u32>(bk, load<u32>(bk, 4) & HASH_MASK, 4);
+    store<u64>(a + (<usize>m << 3), (<u64>load<u32>(nhAddr(s)) << 32) | <u64>s);
+    m++;
+  }
+  assert(m == n); // the block holds every next hop of e once
+  store<u32>(p + H_PENDING, NIL);
+  setPendingCount(p, 0);
+  // 2. stable radix sort by word 0, a → b → a → b → a
+  for (let shift: u64 = 32; shift < 64; shift += 8) {
+    memory.fill(COUNTS, 0, 1024);
+    for (let i: u32 = 0; i < n; i++) {
+      let c = COUNTS + (<usize>((load<u64>(a + (<usize>i << 3)) >> shift) & 255) << 2);
+      store<u32>(c, load<u32>(c) + 1);
+    }
+    let sum: u32 = 0;
+    for (let d: usize = 0; d < 256; d++) { let c = load<u32>(COUNTS + (d << 2)); store<u32>(COUNTS + (d << 2), sum); sum += c; }
+    for (let i: u32 = 0; i < n; i++) {
+      let v = load<u64>(a + (<usize>i << 3));
+      let c = COUNTS + (<usize>((v >> shift) & 255) << 2);
+      let at = load<u32>(c);
+      store<u32>(c, at + 1);
+      store<u64>(b + (<usize>at << 3), v);
+    }
+    let t = a; a = b; b = t;
+  }
+  // 3. runs of an equal word 0 (the same IPv4 address on other interfaces, IPv6 addresses): the full order
+  for (let i: u32 = 0; i < n;) {
+    let w = <u32>(load<u64>(a + (<usize>i << 3)) >> 32), j = i + 1;
+    while (j < n && <u32>(load<u64>(a + (<usize>j << 3)) >> 32) == w) j++;
+    if (j - i > 1) sortRun(a, i, j);
+    i = j;
+  }
+  // 4. the treap: a stack (in b) of the right spine; a node pops those it outranks as its left subtree
+  let top: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let x = sortSlot(a, i), px = prio(x), last = NIL;
+    while (top > 0 && prio(load<u32>(b + (<usize>(top - 1) << 2))) < px) last = load<u32>(b + (<usize>(--top) << 2));
+    store<u32>(nhWord(x, NEXTHOP_LEFT), last);
+    store<u32>(nhWord(x, NEXTHOP_RIGHT), NIL);
+    if (top > 0) store<u32>(nhWord(load<u32>(b + (<usize>(top - 1) << 2)), NEXTHOP_RIGHT), x);
+    store<u32>(b + (<usize>(top++) << 2), x);
+  }
+  store<u32>(entityWord(e, ENTITY_NEXTHOPS), top > 0 ? load<u32>(b) : NIL);
+  treapEpoch++;
+  // the scratch goes back on its free list (it was never counted in bytesInUse)
+  store<u32>(tmp, <u32>freeHead(k));
+  setFreeHead(k, tmp);
+  return true;
 }
 
 /** Takes the live next hop h out of e's index (its link words are left for the caller to reuse). */
@@ -304,6 +446,7 @@ export function nhIndexRemove(e: u32, h: u32): void {
     let next = left(h), prev = right(h);
     if (prev == NIL) store<u32>(p + H_PENDING, next); else store<u32>(nhWord(prev, NEXTHOP_LEFT), next);
     if (next != NIL) store<u32>(nhWord(next, NEXTHOP_RIGHT), prev);
+    setPendingCount(p, pendingCount(p) - 1);
   }
   if (count == 0) { freeBlock(p); store<u32>(entityWord(e, ENTITY_NHINDEX), 0); }
   if ((word & PENDING) != 0) {
@@ -320,6 +463,7 @@ export function nhIndexRemove(e: u32, h: u32): void {
     cur = load<u32>(link);
   }
   // merge h's subtrees (every key on the left is below every key on the right) into its place
+  treapEpoch++;
   let a = left(h), b = right(h);
   while (true) {
     if (a == NIL) { store<u32>(link, b); break; }
@@ -338,13 +482,46 @@ export function nhIndexAny(e: u32): u32 {
   return load<u32>(entityWord(e, ENTITY_NEXTHOPS));
 }
 
+// ── in-order walks ───────────────────────────────────────────────────────────────────────────────────
+// A walk (nhOrderFirst / nhOrderSeek, then nhOrderNext) keeps the path it stands on: the ancestors of the
+// current next hop that hold it in their left subtree, nearest last. The successor is then the leftmost
+// of the right subtree (pushing the path down to it) or the nearest such ancestor (popped): amortised
+// O(1) per step instead of a seek from the root whenever there is no right child. The path is valid for
+// one (entity, next hop) until the treap changes (treapEpoch); otherwise, or if it outgrew WALK_MAX, the
+// successor is found by a seek, which sets the path again.
+
+const WALK_MAX: u32 = 128;
+const WALK: usize = memory.data(<i32>(WALK_MAX * 4), 16);
+/** Bumped by every change of any treap's shape (insert, remove, rebuild). */
+let treapEpoch: u32 = 0;
+let walkEpoch: u32 = 0;
+let walkEntity: u32 = NIL;
+let walkNode: u32 = NIL;   // the next hop WALK belongs to (NIL = no valid path)
+let walkDepth: u32 = 0;    // entries in WALK
+let walkOk = true;         // false once a push did not fit
+
+// @ts-ignore: decorator
+@inline function walkPush(h: u32): void {
+  if (walkDepth < WALK_MAX) { store<u32>(WALK + (<usize>walkDepth << 2), h); walkDepth++; } else walkOk = false;
+}
+
+/** The walk now stands on h (NIL: nothing valid). */
+// @ts-ignore: decorator
+@inline function walkAt(e: u32, h: u32): u32 {
+  walkEntity = e;
+  walkEpoch = treapEpoch;
+  walkNode = walkOk ? h : NIL;
+  return h;
+}
+
 /** Entity e's first next hop in (address, interface) order, or NIL. Flushes the pending ones. */
 export function nhOrderFirst(e: u32): u32 {
   nhIndexFlush(e);
+  walkDepth = 0; walkOk = true;
   let cur = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
-  if (cur == NIL) return NIL;
-  while (left(cur) != NIL) cur = left(cur);
-  return cur;
+  if (cur == NIL) return walkAt(e, NIL);
+  while (left(cur) != NIL) { walkPush(cur); cur = left(cur); }
+  return walkAt(e, cur);
 }
 
 /**
@@ -356,24 +533,33 @@ export function nhOrderSeek(e: u32, key: usize, len: u32, ifIndex: u32, inclusiv
   return treapSeek(e, key, len, ifIndex, inclusive);
 }
 
+/** The seek of nhOrderSeek without the flush; the walk stands on its answer. */
 function treapSeek(e: u32, key: usize, len: u32, ifIndex: u32, inclusive: bool): u32 {
   let best = NIL;
+  walkDepth = 0; walkOk = true;
   let cur = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
   while (cur != NIL) {
     let c = compareAt(cur, key, len, ifIndex);
-    if (c > 0 || (c == 0 && inclusive)) { best = cur; cur = left(cur); } else cur = right(cur);
+    if (c > 0 || (c == 0 && inclusive)) { best = cur; walkPush(cur); cur = left(cur); } else cur = right(cur);
   }
-  return best;
+  // every node pushed holds best in its left subtree, best itself last
+  if (best != NIL && walkOk) walkDepth--;
+  return walkAt(e, best);
 }
 
 /** The next hop after h (a live next hop of e in its treap: nhOrderFirst/Seek ran) in e's order, or NIL. */
 export function nhOrderNext(e: u32, h: u32): u32 {
+  if (h != walkNode || e != walkEntity || walkEpoch != treapEpoch) {
+    return treapSeek(e, nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)), false);
+  }
   let cur = right(h);
   if (cur != NIL) {
-    while (left(cur) != NIL) cur = left(cur);
-    return cur;
+    while (left(cur) != NIL) { walkPush(cur); cur = left(cur); }
+    return walkAt(e, cur);
   }
-  return treapSeek(e, nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)), false);
+  if (walkDepth == 0) return walkAt(e, NIL);
+  walkDepth--;
+  return walkAt(e, load<u32>(WALK + (<usize>walkDepth << 2)));
 }
 
 /** Live next hops of entity e (the hash block's count). */
@@ -431,6 +617,7 @@ export function nhIndexCheck(e: u32): i32 {
     if ((load<u32>(bucketOf(p, h), 4) & PENDING) == 0) return NHI_PENDING;
     prev = h;
   }
+  if (pending != pendingCount(p)) return NHI_PENDING;
   let cap = load<u32>(p + H_CAP), used: u32 = 0;
   for (let i: u32 = 0; i < cap; i++) {
     let b = p + HDR + (<usize>i << 3);

@@ -560,7 +560,10 @@ export interface NextHopOwnerView {
 export interface FindNextHopResult {
   /** Referenced (releaseNextHops). */
   readonly handle: NextHopHandle;
-  /** Owner view, valid while the handle is held. */
+  /**
+   * Owner view, valid while the handle is held: an accessor that makes (or takes from the entity's cache)
+   * the view on its first read, so a find that only wants the handle makes no view.
+   */
   readonly pointer: NextHopOwnerView;
 }
 

@@ -158,6 +158,10 @@ export interface CoreExports {
   nhIndexAllocBudget(n: number): void;
   /** assembly/nhindex.ts: `nhIndexBytes(): f64` */
   nhIndexBytes(): number;
+  /** assembly/nexthopapi.ts: `nexthopFindRefX(eh: f64, len: u32, ifIndex: u32): i32` */
+  nexthopFindRefX(eh: number, len: number, ifIndex: number): number;
+  /** assembly/nexthopapi.ts: `nexthopTakeX(eh: f64, h: u32): i32` */
+  nexthopTakeX(eh: number, h: number): number;
   /** assembly/memory.ts: `memorySetCap(bytes: f64): i32` */
   memorySetCap(bytes: number): number;
   /** assembly/memory.ts: `memoryCap(): f64` */
@@ -303,17 +307,17 @@ export const FUNCTION_NAMES = [
   'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destRoutes',
   'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop',
   'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
-  'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
-  'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
-  'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkBegin', 'bulkTrie', 'bulkApply', 'bulkEnd',
-  'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X', 'fib6PagesX',
-  'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark', 'notifyRegister',
-  'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain',
-  'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX',
+  'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX',
+  'lockHeldX', 'lockDropAllX', 'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkBegin',
+  'bulkTrie', 'bulkApply', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
+  'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
+  'routeLoadCheck', 'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX',
+  'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX',
+  'destExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
+  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
+  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
+  'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -636,6 +640,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const handleOfX_ = fn(raw, 'handleOfX') as (kind: number, idx: number) => number;
   const nhIndexAllocBudget_ = fn(raw, 'nhIndexAllocBudget') as (n: number) => void;
   const nhIndexBytes_ = fn(raw, 'nhIndexBytes') as () => number;
+  const nexthopFindRefX_ = fn(raw, 'nexthopFindRefX') as (eh: number, len: number, ifIndex: number) => number;
+  const nexthopTakeX_ = fn(raw, 'nexthopTakeX') as (eh: number, h: number) => number;
   const memorySetCap_ = fn(raw, 'memorySetCap') as (bytes: number) => number;
   const memoryCap_ = fn(raw, 'memoryCap') as () => number;
   const blockMemoryBytes_ = fn(raw, 'blockMemoryBytes') as () => number;
@@ -776,6 +782,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     handleOfX(kind: number, idx: number): number { if (g.poisoned) throw g.poisoned; try { return handleOfX_(kind, idx); } catch (e) { throw g.trap(e); } },
     nhIndexAllocBudget(n: number): void { if (g.poisoned) throw g.poisoned; try { nhIndexAllocBudget_(n); } catch (e) { throw g.trap(e); } },
     nhIndexBytes(): number { if (g.poisoned) throw g.poisoned; try { return nhIndexBytes_(); } catch (e) { throw g.trap(e); } },
+    nexthopFindRefX(eh: number, len: number, ifIndex: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopFindRefX_(eh, len, ifIndex); } catch (e) { throw g.trap(e); } },
+    nexthopTakeX(eh: number, h: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopTakeX_(eh, h); } catch (e) { throw g.trap(e); } },
     memorySetCap(bytes: number): number { if (g.poisoned) throw g.poisoned; try { return memorySetCap_(bytes); } catch (e) { throw g.trap(e); } },
     memoryCap(): number { if (g.poisoned) throw g.poisoned; try { return memoryCap_(); } catch (e) { throw g.trap(e); } },
     blockMemoryBytes(): number { if (g.poisoned) throw g.poisoned; try { return blockMemoryBytes_(); } catch (e) { throw g.trap(e); } },

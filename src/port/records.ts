@@ -106,6 +106,11 @@ export function readOutHandles(core: Core, n: number): number[] {
   return out;
 }
 
+/** The handle (f64) at IO_OUT_HANDLES: the one a single-handle call just wrote (nexthopFindRefX, nexthopTakeX). */
+export function readOutHandle(core: Core): number {
+  return core.f64()[(core.io + core.k.IO_OUT_HANDLES) / 2];
+}
+
 /**
  * Writes a prefix (text or RTM_NET_ADDRESS) of `family` into the key words at IO_IN + off; returns its
  * length, or -1 when it is malformed or of another family.

@@ -3,26 +3,30 @@
 // records live in the core; their EntitySpecificInfo beside them (Instance.nextHopEsi). Each next hop
 // has one owner view (cached per owner, swept once its handle no longer resolves): reads show the
 // committed record plus staged edits; writes are staged while the owner holds the next-hop lock
-// exclusively and committed by the exclusive unlock, as an update by handle. Allocates results and views.
+// exclusively and committed by the exclusive unlock, as an update by handle. The hot calls (issue 13) are
+// one Wasm call each — add, find (+ reference + handle), delete by identity, release of one handle — and
+// read their options without copying them; they allocate their result object only (findNextHop makes
+// the owner view when its pointer is first read). Views and info objects are allocated where asked for.
 import { RtmError, STATUS, check } from '../errors.js';
 import { RTM_NEXTHOP_STATE_CREATED } from '../constants.js';
 import { parsePrefixInto } from '../address.js';
-import { nextHopAddress, nextHopKeyInto, nextHopWord, readResult } from '../port/records.js';
+import { nextHopAddress, nextHopKeyInto, nextHopWord, readOutHandle, readResult } from '../port/records.js';
 import type {
   AddNextHopOptions, AddNextHopResult, DestHandle, EntityHandle, FindNextHopResult, NextHopHandle, NextHopIdentity,
   NextHopInfo, NextHopOwnerView, NextHopState,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { isNull, live, nextHopArg, nullable, opts, prefixIn, u32 } from './args.js';
-import { drop, dropAll, releaseHandles, take } from './refs.js';
+import { isNull, live, nextHopArg, nullable, opts, prefixIn, u32, unreadable } from './args.js';
+import { Dropper, drop, dropAll, releaseHandles, take } from './refs.js';
 import { acquire, holdsExclusive, release } from './holders.js';
-import { foundHandle, handleOf } from './routes.js';
+import { handleOf } from './routes.js';
+import { handleKind } from '../layout.js';
 
 const NEXTHOP_STATE_CREATED = RTM_NEXTHOP_STATE_CREATED;
-const ADD_KEYS: readonly (keyof AddNextHopOptions)[] = [
+const ADD_KEYS: readonly (keyof AddNextHopOptions & string)[] = [
   'address', 'interfaceIndex', 'nextHop', 'remoteNextHop', 'flags', 'entitySpecificInfo', 'returnHandle',
 ];
-const IDENTITY_KEYS: readonly (keyof NextHopIdentity)[] = ['address', 'interfaceIndex'];
+const IDENTITY_KEYS: readonly (keyof NextHopIdentity & string)[] = ['address', 'interfaceIndex'];
 const LOCK_KEYS = ['nextHop', 'exclusive', 'lock'] as const;
 
 // ── adding, finding, deleting (§8.7.1–8.7.3) ──────────────────────────────────────────────────────────
@@ -32,35 +36,76 @@ export function addNextHop(cx: Ctx, options: AddNextHopOptions): AddNextHopResul
   const op = 'addNextHop';
   live(cx, op);
   if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
-  const o = opts<AddNextHopOptions>(options, ADD_KEYS, op);
-  const nh = nullable(o.nextHop, op), remote = nullable(o.remoteNextHop, op);
-  const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
-  const flags = u32(o.flags ?? 0, 'flags', op, 0xffff);
-  const len = prefixIn(cx, o.address, op);
+  // each option read once, in ADD_KEYS order, before anything acts on it (as opts(), without the copy)
+  let address: unknown, ifIn: unknown, nhIn: unknown, remoteIn: unknown, flagsIn: unknown, esiIn: unknown, returnHandle: unknown;
+  let k = 0;
+  try {
+    address = options.address; k++; ifIn = options.interfaceIndex; k++; nhIn = options.nextHop; k++;
+    remoteIn = options.remoteNextHop; k++; flagsIn = options.flags; k++; esiIn = options.entitySpecificInfo; k++;
+    returnHandle = options.returnHandle;
+  } catch (err) {
+    unreadable(err, op, `option ${ADD_KEYS[k]}`);
+  }
+  const nh = nullable(nhIn, op), remote = nullable(remoteIn, op);
+  const ifIndex = u32(ifIn ?? 0, 'interfaceIndex', op);
+  const flags = u32(flagsIn ?? 0, 'flags', op, 0xffff);
+  const len = prefixIn(cx, address, op);
   check(cx.x.nexthopAdd(cx.handle, len, ifIndex, flags, remote, nh), op);
   const slot = readResult(cx.core, 0), created = readResult(cx.core, 1);
   // only a value to keep, or one to clear, is written: nextHopEsi is indexed by the core's next-hop slot
   // (shared by every instance), and writing NULL far past its end makes each small instance's array a
   // large holey or dictionary-mode one; reads treat a missing entry as NULL
-  const esi = o.entitySpecificInfo ?? null, esis = cx.inst.nextHopEsi;
+  const esi = esiIn ?? null, esis = cx.inst.nextHopEsi;
   if (esi !== null || esis[slot] != null) esis[slot] = esi;
   let handle: NextHopHandle | undefined;
   if (nh) handle = nh as NextHopHandle;
-  else if (o.returnHandle !== false) { handle = handleOf(cx, cx.L.KIND_NEXTHOP, slot) as NextHopHandle; take(cx, handle); }
+  else if (returnHandle !== false) {
+    // the handle and the caller's reference on it in one call
+    check(cx.x.nexthopTakeX(cx.handle, slot), 'reference');
+    handle = readOutHandle(cx.core) as NextHopHandle;
+  }
   return { handle, changeFlags: created ? 1 : 0 };
 }
 
-/** RtmFindNextHop in the caller's list; undefined if absent. */
+/**
+ * A next-hop identity's address (written into the I/O area; returns its length) and interface (checked;
+ * left in ifIndexIn): each read once, as opts() reads them, without the copy.
+ */
+function identityIn(cx: Ctx, o: unknown, op: string): number {
+  let address: unknown, ifIn: unknown;
+  if (o !== null && typeof o === 'object') {
+    let k = 0;
+    try { address = (o as NextHopIdentity).address; k++; ifIn = (o as NextHopIdentity).interfaceIndex; } catch (err) {
+      unreadable(err, op, `option ${IDENTITY_KEYS[k]}`);
+    }
+  } else ({ address, interfaceIndex: ifIn } = opts<NextHopIdentity>(o, IDENTITY_KEYS, op));   // undefined → {}; else throws
+  const ifIndex = u32(ifIn ?? 0, 'interfaceIndex', op);
+  const len = prefixIn(cx, address, op);
+  ifIndexIn = ifIndex;   // set last: prefixIn may run caller code (an RTM_NET_ADDRESS's getters) that finds again
+  return len;
+}
+/** identityIn's interface index (read right after it returns). */
+let ifIndexIn = 0;
+
+/** RtmFindNextHop in the caller's list; undefined if absent. One Wasm call: find, reference, handle. */
 export function findNextHop(cx: Ctx, options: NextHopIdentity): FindNextHopResult | undefined {
   const op = 'findNextHop';
   live(cx, op);
-  const o = opts<NextHopIdentity>(options, IDENTITY_KEYS, op);
-  const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
-  const len = prefixIn(cx, o.address, op);
-  const handle = foundHandle(cx, cx.x.nexthopFind(cx.handle, len, ifIndex), cx.L.KIND_NEXTHOP, op) as NextHopHandle | undefined;
-  if (handle === undefined) return undefined;
-  take(cx, handle);
-  return { handle, pointer: nextHopView(cx, handle) };
+  const len = identityIn(cx, options, op);
+  const s = cx.x.nexthopFindRefX(cx.handle, len, ifIndexIn);
+  if (s === 0) return new FoundNextHop(cx, readOutHandle(cx.core) as NextHopHandle);
+  if (s === STATUS.ERROR_NOT_FOUND) return undefined;
+  check(s, op);
+  return undefined;
+}
+
+/** findNextHop's answer: the owner view is made (or taken from the cache) on the first read of `pointer`. */
+class FoundNextHop implements FindNextHopResult {
+  readonly handle: NextHopHandle;
+  readonly #cx: Ctx;
+  #view: NextHopView | undefined = undefined;
+  constructor(cx: Ctx, handle: NextHopHandle) { this.#cx = cx; this.handle = handle; }
+  get pointer(): NextHopOwnerView { return this.#view ??= nextHopView(this.#cx, this.handle); }
 }
 
 /** RtmDeleteNextHop by handle (consumes one of the caller's references) or by identity. */
@@ -71,10 +116,8 @@ export function deleteNextHop(cx: Ctx, target: NextHopHandle | NextHopIdentity):
     check(cx.x.nexthopDelete(cx.handle, target, 0, 0), op);
     drop(cx, target);
   } else if (target && typeof target === 'object') {
-    const o = opts<NextHopIdentity>(target, IDENTITY_KEYS, op);
-    const ifIndex = u32(o.interfaceIndex ?? 0, 'interfaceIndex', op);
-    const len = prefixIn(cx, o.address, op);
-    check(cx.x.nexthopDelete(cx.handle, 0, len, ifIndex), op);
+    const len = identityIn(cx, target, op);
+    check(cx.x.nexthopDelete(cx.handle, 0, len, ifIndexIn), op);
   } else throw new RtmError('ERROR_INVALID_PARAMETER', op, 'neither a handle nor an identity');
 }
 
@@ -114,9 +157,34 @@ export function releaseNextHopInfo(cx: Ctx, info: NextHopInfo): void {
   dropAll(cx, [i.owner, i.remoteNextHop], op);
 }
 
-/** RtmReleaseNextHops. */
+/**
+ * RtmReleaseNextHops. One held next-hop handle (the common find + release) is given back by one Wasm call
+ * and no allocation; more (an enumeration's batch), or a drop that fails, go through one copy and the
+ * batched drops of refs.ts (Dropper), as dropAll does.
+ */
 export function releaseNextHops(cx: Ctx, nextHops: readonly NextHopHandle[]): void {
-  releaseHandles(cx, nextHops, 'releaseNextHops', cx.L.KIND_NEXTHOP);
+  const op = 'releaseNextHops';
+  live(cx, op);
+  let h: unknown, all: unknown[] | undefined;
+  try {
+    if (!Array.isArray(nextHops)) return releaseHandles(cx, nextHops, op, cx.L.KIND_NEXTHOP);   // ERROR_INVALID_PARAMETER
+    // read once, before anything is released (a getter that throws then changes nothing)
+    const n = nextHops.length;
+    if (n === 1) h = nextHops[0];
+    else { all = new Array(n); for (let i = 0; i < n; i++) all[i] = nextHops[i]; }
+  } catch (err) {
+    unreadable(err, op, 'handles');
+  }
+  // one handle: a failed drop changed nothing, and the general way then gives the answer (and its error)
+  if (all === undefined) {
+    if (handleKind(h) === cx.L.KIND_NEXTHOP && cx.x.refDropX(cx.handle, h as number) === 0) return;
+    all = [h];
+  }
+  // as refs.ts dropAll, on the copy: every valid held one released, then ERROR_INVALID_HANDLE for the rest
+  const drops = new Dropper(cx, op, cx.L.KIND_NEXTHOP);
+  for (let i = 0; i < all.length; i++) drops.put(all[i]);
+  const bad = drops.flush();
+  if (bad > 0) throw new RtmError('ERROR_INVALID_HANDLE', op, `${bad} handle(s) not held`);
 }
 
 // ── owner views and locks (§8.7.4, §8.7.5) ────────────────────────────────────────────────────────────

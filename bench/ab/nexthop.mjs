@@ -1,0 +1,85 @@
+// A/B of next hops by index (issue 13) in one process: two built trees (ROOT_A, ROOT_B), separate module
+// graphs and cores, passes alternated, CPU time, medians.
+//   ops: an entity holding N next hops (IPv4, random 10.x.y.z as text, as bench/scale.ts); per pass K
+//        addNextHop creating fresh ones (returnHandle false), K findNextHop + releaseNextHops of present
+//        ones, K deleteNextHop by identity of the fresh ones (so the entity is back at N): µs per call
+//   enum: a fresh Rtm per pass, N addNextHop, then the first enumeration (createNextHopEnum,
+//        getEnumNextHops + releaseNextHops until done) and a second one: ms (CPU) each
+//   delord: the ops entity, enumerated (untimed: every next hop ordered), then deleteNextHop by identity
+//        of K distinct present ones (out of the ordered tree) and their addNextHop again: µs per call
+// usage: node bench/ab/nexthop.mjs ROOT_A ROOT_B [ops|enum|delord] [rounds] [N] [K]
+const [A, B, MODE = 'ops', ROUNDS = '15', N_ = '100000', K_ = '5000'] = process.argv.slice(2);
+const N = Number(N_), K = Number(K_);
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
+function mulberry32(a) { return () => { a |= 0; a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return (t ^ (t >>> 14)) >>> 0; }; }
+const text = (a) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+// one address stream for both trees: the same next hops, in the same order, on each side
+const rnd = mulberry32(17), seen = new Set();
+const fresh = () => { for (;;) { const a = (0x0a000000 | (rnd() & 0xffffff)) >>> 0; if (seen.has(a)) continue; seen.add(a); return text(a); } };
+const present = Array.from({ length: N }, fresh);
+async function setup(ROOT) {
+  const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
+  const open = () => {
+    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'release' });
+    return { rtm, e: rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 }) };
+  };
+  const enumerate = (e) => {
+    const en = e.createNextHopEnum();
+    let n = 0;
+    for (;;) { const { items, done } = e.getEnumNextHops({ enumHandle: en }); n += items.length; e.releaseNextHops(items); if (done) break; }
+    e.deleteEnumHandle(en);
+    return n;
+  };
+  let big;
+  const bigEntity = () => {
+    if (!big) { big = open(); for (const address of present) big.e.addNextHop({ address, interfaceIndex: 1, returnHandle: false }); enumerate(big.e); }
+    return big.e;
+  };
+  function ops(names, probe) {
+    const e = bigEntity();
+    const c0 = cpu();
+    for (let i = 0; i < K; i++) e.addNextHop({ address: names[i], interfaceIndex: 1, returnHandle: false });
+    const c1 = cpu();
+    for (let i = 0; i < K; i++) { const f = e.findNextHop({ address: probe[i], interfaceIndex: 1 }); if (f) e.releaseNextHops([f.handle]); else throw new Error('not found'); }
+    const c2 = cpu();
+    for (let i = 0; i < K; i++) e.deleteNextHop({ address: names[i], interfaceIndex: 1 });
+    const c3 = cpu();
+    return { addUs: 1e3 * (c1 - c0) / K, findUs: 1e3 * (c2 - c1) / K, delUs: 1e3 * (c3 - c2) / K };
+  }
+  function delord(names, probe) {
+    const e = bigEntity();
+    enumerate(e);
+    const some = [...new Set(probe)];
+    const c0 = cpu();
+    for (const address of some) e.deleteNextHop({ address, interfaceIndex: 1 });
+    const c1 = cpu();
+    for (const address of some) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
+    const c2 = cpu();
+    return { delOrderedUs: 1e3 * (c1 - c0) / some.length, readdUs: 1e3 * (c2 - c1) / some.length };
+  }
+  function enumMode() {
+    const { rtm, e } = open();
+    for (const address of present) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
+    const c0 = cpu();
+    const n1 = enumerate(e);
+    const c1 = cpu();
+    const n2 = enumerate(e);
+    const c2 = cpu();
+    if (n1 !== N || n2 !== N) throw new Error(`enumerated ${n1}, ${n2} of ${N}`);
+    rtm.close();
+    return { firstMs: c1 - c0, secondMs: c2 - c1 };
+  }
+  return { ops, enum: enumMode, delord };
+}
+const sa = await setup(A), sb = await setup(B);
+const args = () => MODE !== 'enum' ? [Array.from({ length: K }, fresh), Array.from({ length: K }, () => present[rnd() % N])] : [];
+{ const w = args(); sa[MODE](...w); sb[MODE](...w); }   // warm-up
+const ra = [], rb = [];
+for (let r = 0; r < Number(ROUNDS); r++) {
+  const w = args();
+  if (r & 1) { rb.push(sb[MODE](...w)); ra.push(sa[MODE](...w)); } else { ra.push(sa[MODE](...w)); rb.push(sb[MODE](...w)); }
+}
+const med = (xs, k) => { const v = xs.map((x) => x[k]).sort((p, q) => p - q); return v[v.length >> 1]; };
+const min = (xs, k) => Math.min(...xs.map((x) => x[k]));
+console.log(`${MODE} N=${N}${MODE !== 'enum' ? ` K=${K}` : ''} rounds=${ROUNDS}`);
+for (const k of Object.keys(ra[0])) console.log(`${k}: A median ${med(ra, k).toFixed(3)} min ${min(ra, k).toFixed(3)} | B median ${med(rb, k).toFixed(3)} min ${min(rb, k).toFixed(3)}  (B/A median ${(med(rb, k) / med(ra, k)).toFixed(3)})`);
