@@ -31,7 +31,7 @@ export function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: 
     u[r + 5] = p === 0 ? defPref : p;
     u[r + 6] = M ? M[i] : 0;
     u[r + 7] = V ? V[i] : 1;
-    f[(r + 8) / 2] = H ? H[i] : 0;
+    f[(r + 8) >> 1] = H ? H[i] : 0;   // r is even (W and base are): an integer index, not a division
   }
 }
 
@@ -40,6 +40,7 @@ export function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: 
  * to NULL, or created in a reused slot); NIL entries are skipped.
  */
 export function clearOutEsi(c: Core, esi: unknown[], at: number, m: number): void {
+  if (esi.length === 0) return;   // no EntitySpecificInfo held at all: nothing to clear
   const u = c.u32(), base = c.io + c.IO_OUT + at, nil = c.NIL;
   for (let j = 0; j < m; j++) {
     const r = u[base + j];
