@@ -180,9 +180,10 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
 
 // Look-ahead of updatesApply for an IPv4 table with a forwarding structure: before a window of TOUCH_W
 // records is applied, the records (structure entries, destination — through the find cache for a prefix
-// the structure does not name —, the chain's first two routes, both lines of a route record that
-// straddles two) that their finds, routeOfOwner and the recompute will read
-// are loaded level by level across the window — independent loads, whose cache
+// the structure does not name —, the chain's first two routes, both lines of the first (an 80-byte record
+// always spans two: its owner word and its last word), the trie node of a destination whose only route
+// the record deletes) that their finds, routeOfOwner, the recompute, the timer and EntitySpecificInfo
+// words and a detach will read are loaded level by level across the window — independent loads, whose cache
 // and TLB misses the CPU overlaps, where the updates one by one would take them one after another. Only
 // loads: the values are discarded (summed into TOUCH_SINK so that no optimiser drops them) and nothing
 // is decided by them; an update of the window that changes the table only makes a later one's loads
@@ -193,6 +194,8 @@ const TOUCH_W: u32 = 64;
 const TOUCH: usize = memory.data(<i32>(TOUCH_W * 4), 16);
 const TOUCH_N: usize = memory.data(<i32>(TOUCH_W * 4), 16);
 const TOUCH_SINK: usize = memory.data(16, 16);
+// TOUCH_N mark of a found destination's node (node slots are < 2^25, handles.ts)
+const NODE_LATER: u32 = 0x80000000;
 
 function updatesTouch(fib: usize, from: u32, to: u32): void {
   let k = to - from;
@@ -214,7 +217,8 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
     let len = load<u32>(updRec(from + i) + (UPD_LENKIND << 2)) & 0xff;
     let d = fibLeafExact(e, len);
     let r = NIL, n = NIL;
-    if (d != NIL) { r = destGet(d, DEST_ROUTES); n = destGet(d, DEST_NODE); }   // the route chain; the node, for a state change
+    // the route chain; the node, for a delete that empties the chain (touched below, once that is known)
+    if (d != NIL) { r = destGet(d, DEST_ROUTES); n = NODE_LATER | destGet(d, DEST_NODE); }
     else {
       // a prefix the structure does not name: its find asks the hint cache (reading the destination and
       // its node) or walks from the node of a covering leaf's destination
@@ -233,9 +237,14 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
-    if (r < high) { sink += routeGet(r, ROUTE_OWNER); next = routeGet(r, ROUTE_NEXT); }
+    // OWNER is on the record's first line, ESI (its last word) on its second: a route is 80 bytes
+    if (r < high) { sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_ESI); next = routeGet(r, ROUTE_NEXT); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
+    if (n != NIL && (n & NODE_LATER) != 0) {
+      // a found destination's node is read only when the record deletes the chain's only route (a detach)
+      n = next == NIL && (load<u32>(updRec(from + i) + (UPD_LENKIND << 2)) >>> 8) == UPD_DELETE ? n & ~NODE_LATER : NIL;
+    }
     if (n < nodes) sink += nodeChild(n, 0);
   }
   // the second route of the chain (routeOfOwner past another owner's route, the recompute after a change)
