@@ -66,16 +66,19 @@ export function clearOutEsi(c: Core, esi: unknown[], at: number, m: number): voi
   }
 }
 
-/** Copies m u32 words from IO_OUT + at into out[to..]. */
+// %TypedArray%.prototype.set, called on the caller's array as the intrinsic (a subclass's own `set` never runs)
+const taSet = (TA_PROTO as { set(this: ArrayBufferView, src: ArrayLike<number>, offset: number): void }).set;
+
+/** Copies m u32 words from IO_OUT + at into out[to..] (one typed-array copy). */
 export function copyOutU32(c: Core, at: number, out: Uint32Array, to: number, m: number): void {
-  const u = c.u32(), base = c.io + c.IO_OUT + at;
-  for (let j = 0; j < m; j++) out[to + j] = u[base + j];
+  const base = c.io + c.IO_OUT + at;
+  taSet.call(out, c.u32().subarray(base, base + m), to);
 }
 
-/** Copies m i32 words from IO_OUT + at into out[to..]. */
+/** Copies m i32 words from IO_OUT + at into out[to..] (one typed-array copy). */
 export function copyOutI32(c: Core, at: number, out: Int32Array, to: number, m: number): void {
-  const i = c.i32(), base = c.io + c.IO_OUT + at;
-  for (let j = 0; j < m; j++) out[to + j] = i[base + j];
+  const base = c.io + c.IO_OUT + at;
+  taSet.call(out, c.i32().subarray(base, base + m), to);
 }
 
 /** Writes the keys (4 words each, at IO_IN) and lengths (at IO_OUT) of records ord[j0..j0+m-1]. */
