@@ -3,7 +3,8 @@
 // and ordered iteration. Pre-order of the trie is the canonical prefix order of spec §6.2 (a prefix
 // before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (reserve them first);
-// nothing else allocates. Node accessors live here; no other file reads node records.
+// nothing else allocates (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
+// Node accessors live here; no other file reads node records.
 import {
   NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
   TABLE_FAMILY,
