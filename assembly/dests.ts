@@ -16,7 +16,7 @@ import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
-  trieFreeTombstone, nodeChild, trieEpoch, find4Cover } from './trie';
+  trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
 // @ts-ignore: decorator
@@ -142,7 +142,7 @@ function destFind4(t: u32, addr: u32, len: u32): u32 {
   if (d != NIL) return d;
   let c = fib == 0 || len == 0 ? NIL : fibCover(fib, maskedAddr(addr, len), len);
   let n = trieFind4(c == NIL ? tableGet(t, TABLE_ROOT) : destGet(c, DEST_NODE), addr, len);
-  if (n == NIL) { insertRemember(t, addr, len, find4Cover); return NIL; }
+  if (n == NIL) { insertRemember(t, addr, len, find4Cover, find4CoverUp); return NIL; }
   d = nodeDest(n);
   if (d != NIL) findRemember(addr, len, d);
   return d;
@@ -150,11 +150,12 @@ function destFind4(t: u32, addr: u32, len: u32): u32 {
 
 // where destInsert's trie insertion may start: the deepest node covering the prefix (IPv4) that destFind's
 // walk passed before it found the prefix absent, valid while the trie's structure is unchanged (trieEpoch)
-let insTable: u32 = NIL, insAddr: u32 = 0, insLen: u32 = 0, insNode: u32 = NIL, insEpoch: u32 = 0;
+// (and that node's parent when the walk passed it, else NIL)
+let insTable: u32 = NIL, insAddr: u32 = 0, insLen: u32 = 0, insNode: u32 = NIL, insUp: u32 = NIL, insEpoch: u32 = 0;
 
 // @ts-ignore: decorator
-@inline function insertRemember(t: u32, addr: u32, len: u32, n: u32): void {
-  insTable = t; insAddr = maskedAddr(addr, len); insLen = len; insNode = n; insEpoch = trieEpoch;
+@inline function insertRemember(t: u32, addr: u32, len: u32, n: u32, up: u32): void {
+  insTable = t; insAddr = maskedAddr(addr, len); insLen = len; insNode = n; insUp = up; insEpoch = trieEpoch;
 }
 
 /** The node destInsert's insertion of (key, len) in table t starts at: destFind's memo, else NIL (the root). */
@@ -265,7 +266,7 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
   // the memo names a node holding a prefix of the key (IPv4: one word to compare)
   assert(from == NIL || (nodeLen(from) < len &&
     (nodeLen(from) == 0 || ((load<u32>(nodeKey(from)) ^ load<u32>(key)) >>> (32 - nodeLen(from))) == 0)));
-  let d = destOnNode(t, trieInsert(t, key, len, from));
+  let d = destOnNode(t, trieInsert(t, key, len, from, from == NIL ? NIL : insUp));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
   fib6MaybeBuild(t);

@@ -15,7 +15,7 @@
 import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
-import { nodeKey, nodeLen, nodeDest, nodeState, trieLpm4From, triePreStart, triePreNext } from './trie';
+import { nodeKey, nodeLen, nodeDest, nodeState, trieLpm4From, triePreStart, triePreNext, trieUpHint, UP_NONE } from './trie';
 import { destGet, destLen } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
@@ -184,7 +184,13 @@ function fibRemove(t: u32, fib: usize, d: u32): void {
   let addr = load<u32>(key);
   let len = nodeLen(n);
   let repl: u32 = 0;
-  if (len > 0) {
+  // a destination inserted not long before: its recorded parent, if it still is, tells the cover and the
+  // detach's memo without the walk
+  let up = len > 0 ? trieUpHint(t, n, VIEW0) : NIL;
+  let proof = up == UP_NONE ? coverProof(fib, addr, len) : UNPROVEN;
+  if (up != NIL && up != UP_NONE) repl = leafOf(up, destLen(up));
+  else if (proof != UNPROVEN) repl = proof;
+  else if (len > 0) {
     let c = fibCover(fib, addr, len);
     let q = c == NIL
       ? trieLpm4From(t, tableGet(t, TABLE_ROOT), addr, len - 1, VIEW0, NIL)
@@ -442,6 +448,44 @@ export function fibCover(fib: usize, addr: u32, len: u32): u32 {
   // l == 0 (a default route) covers everything; else the first l bits of b and addr agree
   let covers = e != 0 && l < len && (l == 0 || ((b ^ addr) >>> (32 - l)) == 0);
   return covers && (best == 0 || l > (best >>> LEAF_LEN_SHIFT)) ? e : best;
+}
+
+/** coverProof's answer when the structure does not tell (not a leaf: the CHILD bit is set). */
+const UNPROVEN: u32 = 0xffffffff;
+
+/**
+ * The most specific qualifying destination strictly covering the prefix (addr, len) (addr masked,
+ * 0 < len ≤ 32) as a leaf (0: none covers it) when the structure proves it, else UNPROVEN. Derivations:
+ * 1. the leaf at addr, when shorter than len, is it (fibCover 1.), and no leaf there means no cover;
+ * 2. a more specific qualifying cover Y than the best cover the leaves just before and after the range
+ * show (fibCover 2.) would contain one of those two addresses (Y is longer than the range and aligned, so
+ * the range is not at both its ends), and the leaf there, the most specific qualifying destination
+ * covering it, would be Y or longer than Y; so a side proves that no such Y contains it when its leaf is
+ * none, a cover, no longer than the best, or its address agrees with addr on no more bits than the best
+ * has (a Y containing it would be a common prefix of both).
+ */
+function coverProof(fib: usize, addr: u32, len: u32): u32 {
+  let e = fibLeaf(fib, addr);
+  if (e == 0) return 0;                                                              // 1.
+  if ((e >>> LEAF_LEN_SHIFT) < len) return e;
+  let end = addr + (0xffffffff >>> len);                                             // 2.
+  let lo: u32 = addr != 0 ? fibLeaf(fib, addr - 1) : 0;
+  let hi: u32 = end != 0xffffffff ? fibLeaf(fib, end + 1) : 0;
+  let loCovers = coversRange(lo, addr - 1, addr, len), hiCovers = coversRange(hi, end + 1, addr, len);
+  let best: u32 = 0;
+  if (loCovers) best = lo;
+  if (hiCovers && (best == 0 || (hi >>> LEAF_LEN_SHIFT) > (best >>> LEAF_LEN_SHIFT))) best = hi;
+  let bestLen: i32 = leafLen(best);
+  if (lo != 0 && !loCovers && leafLen(lo) > bestLen && <i32>clz((addr - 1) ^ addr) > bestLen) return UNPROVEN;
+  if (hi != 0 && !hiCovers && leafLen(hi) > bestLen && <i32>clz((end + 1) ^ addr) > bestLen) return UNPROVEN;
+  return best;
+}
+
+/** True if leaf e, found at address b, covers the prefix (addr, len) (coverAt's test). */
+// @ts-ignore: decorator
+@inline function coversRange(e: u32, b: u32, addr: u32, len: u32): bool {
+  let l = e >>> LEAF_LEN_SHIFT;
+  return e != 0 && l < len && (l == 0 || ((b ^ addr) >>> (32 - l)) == 0);
 }
 
 /** Bytes held by forwarding structures (level-1 arrays and chunks in use). */

@@ -9,7 +9,7 @@
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
   NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT,
-  ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_WORDS, UPD_LENKIND,
+  ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
   BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, TABLE_FIB, DEST_ROUTES, DEST_NODE, SLAB_NODE,
@@ -101,11 +101,16 @@ export function changedIdsX(eh: f64, nh: f64, max: u32): i32 {
 
 const SLOTS: usize = memory.data(<i32>(UPD_MAX * 4), 16);
 
+// The update records at IO_IN by columns (layout.ts "Update records"): record i's key, and its word of column c.
 // @ts-ignore: decorator
-@inline function updRec(i: u32): usize { return ioPtr(IO_IN) + (<usize>(i * UPD_WORDS) << 2); }
+@inline function updKey(i: u32): usize { return ioPtr(IO_IN) + (<usize>i << 4); }
+// @ts-ignore: decorator
+@inline function updGet(c: u32, i: u32): u32 { return load<u32>(ioPtr(IO_IN) + (<usize>(c * UPD_MAX + i) << 2)); }
+// @ts-ignore: decorator
+@inline function updHop(i: u32): f64 { return load<f64>(ioPtr(IO_IN) + (<usize>(UPD_NEXTHOP * UPD_MAX) << 2) + (<usize>i << 3)); }
 
 /**
- * Validates n update records at IO_IN (layout.ts "Update record") for entity e of table t, changing
+ * Validates n update records at IO_IN (layout.ts "Update records") for entity e of table t, changing
  * nothing: next-hop handles of adds, then parameters (length, kind, the next hop is the caller's and
  * live; spec D-05), then locks (ERROR_BUSY for a destination locked by another entity; probed only while
  * some destination is locked). Resolved next-hop slots go to SLOTS. RES2 = index of the first bad record.
@@ -114,25 +119,23 @@ function updatesValidate(e: u32, t: u32, n: u32): i32 {
   if (n > UPD_MAX) return ERROR_INVALID_PARAMETER;
   let maxLen = tableMaxLen(t);
   for (let i: u32 = 0; i < n; i++) {
-    let rec = updRec(i);
     let nh = NIL;
-    let h = load<f64>(rec + (UPD_NEXTHOP << 2));
-    if (h != 0 && (load<u32>(rec + (UPD_LENKIND << 2)) >>> 8) != UPD_DELETE) {
+    let h = updHop(i);
+    if (h != 0 && (updGet(UPD_LENKIND, i) >>> 8) != UPD_DELETE) {
       nh = handleSlot(h, KIND_NEXTHOP);
       if (nh == NIL || nhGet(nh, NEXTHOP_TABLE) != t) { setRes(2, i); return ERROR_INVALID_HANDLE; }
     }
     store<u32>(SLOTS + (<usize>i << 2), nh);
   }
   for (let i: u32 = 0; i < n; i++) {
-    let lk = load<u32>(updRec(i) + (UPD_LENKIND << 2));
+    let lk = updGet(UPD_LENKIND, i);
     let nh = load<u32>(SLOTS + (<usize>i << 2));
     if ((lk & 0xff) > maxLen || (lk >>> 8) > UPD_DELETE ||
       (nh != NIL && (nhGet(nh, NEXTHOP_OWNER) != e || !nhLive(nh)))) { setRes(2, i); return ERROR_INVALID_PARAMETER; }
   }
   if (destsLocked != 0) {
     for (let i: u32 = 0; i < n; i++) {
-      let rec = updRec(i);
-      let d = destFind(t, rec, load<u32>(rec + (UPD_LENKIND << 2)) & 0xff);
+      let d = destFind(t, updKey(i), updGet(UPD_LENKIND, i) & 0xff);
       if (d != NIL && destLockedAgainst(d, e)) { setRes(2, i); return ERROR_BUSY; }
     }
   }
@@ -148,10 +151,9 @@ function updatesHolds(t: u32, n: u32, from: u32): u32 {
   if (destsHoldArmed == 0) return 0;
   let k: u32 = 0;
   for (let i = from; i < n; i++) {
-    let rec = updRec(i);
-    let lk = load<u32>(rec + (UPD_LENKIND << 2));
+    let lk = updGet(UPD_LENKIND, i);
     if ((lk >>> 8) != UPD_DELETE) continue;
-    let d = destFind(t, rec, lk & 0xff);
+    let d = destFind(t, updKey(i), lk & 0xff);
     if (d != NIL && holdMayStart(d)) k++;
   }
   return k;
@@ -180,9 +182,10 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
 
 // Look-ahead of updatesApply for an IPv4 table with a forwarding structure: before a window of TOUCH_W
 // records is applied, the records (structure entries, destination — through the find cache for a prefix
-// the structure does not name —, the chain's first two routes, both lines of a route record that
-// straddles two) that their finds, routeOfOwner and the recompute will read
-// are loaded level by level across the window — independent loads, whose cache
+// the structure does not name —, the chain's first two routes, both lines of the first (an 80-byte record
+// always spans two: its owner word and its last word), the trie node of a destination whose only route
+// the record deletes) that their finds, routeOfOwner, the recompute, the timer and EntitySpecificInfo
+// words and a detach will read are loaded level by level across the window — independent loads, whose cache
 // and TLB misses the CPU overlaps, where the updates one by one would take them one after another. Only
 // loads: the values are discarded (summed into TOUCH_SINK so that no optimiser drops them) and nothing
 // is decided by them; an update of the window that changes the table only makes a later one's loads
@@ -193,17 +196,19 @@ const TOUCH_W: u32 = 64;
 const TOUCH: usize = memory.data(<i32>(TOUCH_W * 4), 16);
 const TOUCH_N: usize = memory.data(<i32>(TOUCH_W * 4), 16);
 const TOUCH_SINK: usize = memory.data(16, 16);
+// TOUCH_N mark of a found destination's node (node slots are < 2^25, handles.ts)
+const NODE_LATER: u32 = 0x80000000;
 
 function updatesTouch(fib: usize, from: u32, to: u32): void {
   let k = to - from;
   let dests = slabHigh(SLAB_DEST);
-  for (let i: u32 = 0; i < k; i++) store<u32>(TOUCH + (<usize>i << 2), fibEntry1(fib, load<u32>(updRec(from + i))));
+  for (let i: u32 = 0; i < k; i++) store<u32>(TOUCH + (<usize>i << 2), fibEntry1(fib, load<u32>(updKey(from + i))));
   for (let level: u32 = 0; level < 2; level++) {
     let any = false;
     for (let i: u32 = 0; i < k; i++) {
       let e = load<u32>(TOUCH + (<usize>i << 2));
       if (!fibIsChild(e)) continue;
-      let addr = load<u32>(updRec(from + i));
+      let addr = load<u32>(updKey(from + i));
       store<u32>(TOUCH + (<usize>i << 2), fibEntryBelow(e, level == 0 ? (addr >>> 8) & 255 : addr & 255));
       any = true;
     }
@@ -211,14 +216,15 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   }
   for (let i: u32 = 0; i < k; i++) {
     let e = load<u32>(TOUCH + (<usize>i << 2));
-    let len = load<u32>(updRec(from + i) + (UPD_LENKIND << 2)) & 0xff;
+    let len = updGet(UPD_LENKIND, from + i) & 0xff;
     let d = fibLeafExact(e, len);
     let r = NIL, n = NIL;
-    if (d != NIL) { r = destGet(d, DEST_ROUTES); n = destGet(d, DEST_NODE); }   // the route chain; the node, for a state change
+    // the route chain; the node, for a delete that empties the chain (touched below, once that is known)
+    if (d != NIL) { r = destGet(d, DEST_ROUTES); n = NODE_LATER | destGet(d, DEST_NODE); }
     else {
       // a prefix the structure does not name: its find asks the hint cache (reading the destination and
       // its node) or walks from the node of a covering leaf's destination
-      let h = destFindHint(load<u32>(updRec(from + i)), len);
+      let h = destFindHint(load<u32>(updKey(from + i)), len);
       if (h < dests) { r = destGet(h, DEST_ROUTES); n = destGet(h, DEST_NODE); }
       else {
         let c = fibLeafCover(e, len);
@@ -233,9 +239,14 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
-    if (r < high) { sink += routeGet(r, ROUTE_OWNER); next = routeGet(r, ROUTE_NEXT); }
+    // OWNER is on the record's first line, ESI (its last word) on its second: a route is 80 bytes
+    if (r < high) { sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_ESI); next = routeGet(r, ROUTE_NEXT); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
+    if (n != NIL && (n & NODE_LATER) != 0) {
+      // a found destination's node is read only when the record deletes the chain's only route (a detach)
+      n = next == NIL && (updGet(UPD_LENKIND, from + i) >>> 8) == UPD_DELETE ? n & ~NODE_LATER : NIL;
+    }
     if (n < nodes) sink += nodeChild(n, 0);
   }
   // the second route of the chain (routeOfOwner past another owner's route, the recompute after a change)
@@ -279,8 +290,8 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
       let fib = <usize>tableGet(t, TABLE_FIB);
       if (fib != 0) updatesTouch(fib, i, min(n, i + TOUCH_W));
     }
-    let rec = updRec(i);
-    let lk = load<u32>(rec + (UPD_LENKIND << 2));
+    let rec = updKey(i);
+    let lk = updGet(UPD_LENKIND, i);
     let len = lk & 0xff;
     let d = destFind(t, rec, len);
     let r = d == NIL ? NIL : routeOfOwner(d, e, NIL, true);
@@ -297,8 +308,8 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
       if (d == NIL) { d = destInsert(t, rec, len); assert(d != NIL); } // absent (found above); reserved above
       let nh = load<u32>(SLOTS + (<usize>i << 2));
       let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
-      r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, load<u32>(rec + (UPD_PREF << 2)),
-        load<u32>(rec + (UPD_METRIC << 2)), load<u32>(rec + (UPD_VIEWS << 2)) & views, 0, 0, esi);
+      r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, updGet(UPD_PREF, i),
+        updGet(UPD_METRIC, i), updGet(UPD_VIEWS, i) & views, 0, 0, esi);
       routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
       timerClear(t, r);
       if (created) made++;

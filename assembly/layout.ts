@@ -507,18 +507,21 @@ export const REC_DVIEW_HOLD: u32 = 5;
 export const REC_DVIEW_WORDS: u32 = 6;
 export const REC_DEST_WORDS: u32 = REC_DEST_VIEW + VIEW_COUNT * REC_DVIEW_WORDS;
 
-// ╒══════════ Update record (Entity.applyUpdates, at IO_IN): UPD_WORDS = 10 × u32 ══════════════════════════╕
-// │ 0..3 key │ 4 len | kind << 8 │ 5 preference │ 6 metric │ 7 views │ 8..9 next-hop handle (f64, 0 = none) │
-// └────── kind UPD_ADD: RtmAddRouteToDest with CHANGE_FIRST; UPD_DELETE: delete the caller's first route ──┘
+// ╒══════════ Update records (Entity.applyUpdates, at IO_IN, by columns): UPD_WORDS = 10 × u32 a record ════╕
+// │ column c of a field UPD_c starts at word c × UPD_MAX; record i's word is at c × UPD_MAX + i (the key's │
+// │ four at 4i, the next hop's f64 at word UPD_NEXTHOP × UPD_MAX + 2i): so the facade fills a column with │
+// │ one typed-array copy. 0..3 key │ 4 len | kind << 8 │ 5 preference │ 6 metric │ 7 views │ 8..9 next-hop │
+// │ handle (f64, 0 = none). Kind UPD_ADD: RtmAddRouteToDest with CHANGE_FIRST; UPD_DELETE: delete the     │
+// └─────────────────────────────────── caller's first route ──────────────────────────────────────────────┘
 export const UPD_WORDS: u32 = 10;
 export const UPD_LENKIND: u32 = 4;
 export const UPD_PREF: u32 = 5;
 export const UPD_METRIC: u32 = 6;
 export const UPD_VIEWS: u32 = 7;
-export const UPD_NEXTHOP: u32 = 8;          // f64, 8-byte aligned (IO_IN and UPD_WORDS are even)
+export const UPD_NEXTHOP: u32 = 8;          // f64s, 8-byte aligned (IO_IN and UPD_NEXTHOP × UPD_MAX are even)
 export const UPD_ADD: u32 = 0;
 export const UPD_DELETE: u32 = 1;
-/** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
+/** Records per call: the input region holds IO_BATCH_MAX × 4 words (UPD_WORDS × UPD_MAX ≤ that; even). */
 export const UPD_MAX: u32 = 1638;
 /** Destination ids one changedIdsX call may pull: the words of IO_OUT (IO_BATCH_MAX × 4). */
 export const CHANGED_IDS_MAX: u32 = 16384;

@@ -3,12 +3,13 @@
 // and ordered iteration. Pre-order of the trie is the canonical prefix order of spec §6.2 (a prefix
 // before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (reserve them first);
-// nothing else allocates. Node accessors live here; no other file reads node records.
+// nothing else allocates (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
+// Node accessors live here; no other file reads node records.
 import {
-  NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
+  NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
   TABLE_FAMILY,
 } from './layout';
-import { slabAlloc, slabFree, recPtr } from './slab';
+import { slabAlloc, slabFree, recPtr, slabHigh } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq } from './addr';
 import { tableGet, tableSet } from './tables';
 
@@ -62,6 +63,8 @@ function newNode(t: u32, key: usize, len: u32): u32 {
 
 function freeNode(t: u32, n: u32): void {
   trieEpoch++;
+  // no free node links to a node (trieUpHint's test): C1 here, C0 by the slab's free-list link
+  store<u32>(nodePtr(n) + (NODE_C1 << 2), NIL);
   slabFree(SLAB_NODE, n);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
 }
@@ -96,6 +99,7 @@ export function trieFind(t: u32, key: usize, len: u32): u32 {
 export function trieFind4(start: u32, addr: u32, len: u32): u32 {
   let n = start;
   find4Cover = start;
+  find4CoverUp = NIL;
   while (n != NIL) {
     let p = recPtr(SLAB_NODE, n, NODE_WORDS);
     let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
@@ -104,7 +108,7 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
       return nl == len && (len == 0 || ((load<u32>(p) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
     }
     // the same test on nl bits (nl < len): n holds a prefix of (addr, len)
-    if (nl == 0 || ((load<u32>(p) ^ addr) >>> (32 - nl)) == 0) find4Cover = n;
+    if (nl == 0 || ((load<u32>(p) ^ addr) >>> (32 - nl)) == 0) { if (n != start) find4CoverUp = find4Cover; find4Cover = n; }
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl < len ≤ 32
   }
   return NIL;
@@ -116,33 +120,39 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
  * the trie's structure is unchanged (trieEpoch).
  */
 export let find4Cover: u32 = NIL;
+/** The parent of find4Cover when the walk passed it (every node the walk passes covers the prefix), else NIL. */
+export let find4CoverUp: u32 = NIL;
 
 /**
  * The node for (key, len), created if absent (it then has no dest). Never fails: the caller has
  * reserved two node slots. Cases: 1. the node exists; 2. an empty child slot takes a new leaf;
  * 3. the new prefix sits between a node and its child; 4. a branch node splits a child's edge.
- * `from` (default: the root) is a node whose prefix covers (key, len), where the descent starts.
+ * `from` (default: the root) is a node whose prefix covers (key, len), where the descent starts; `fromUp`
+ * its parent, if known (NIL), recorded for trieUpHint only.
  */
-export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL): u32 {
+export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp: u32 = NIL): u32 {
   let n = from != NIL ? from : tableGet(t, TABLE_ROOT);
+  let up = from != NIL ? fromUp : NIL, up2 = NIL;   // n's parent and grandparent, when known
   while (true) {
     // invariant: n's prefix covers (key, len) and nodeLen(n) ≤ len
     let nl = nodeLen(n);
-    if (nl == len) return n;                                          // 1.
+    if (nl == len) { if (up != NIL) upRemember(n, up, up2); return n; }   // 1.
     let b = bitAt(key, nl);
     let c = nodeChild(n, b);
     if (c == NIL) {                                                   // 2.
       let leaf = newNode(t, key, len);
       setChild(n, b, leaf);
+      upRemember(leaf, n, up);
       return leaf;
     }
     let cl = nodeLen(c);
     let cpl = commonLen(key, nodeKey(c), len < cl ? len : cl);
-    if (cpl == cl) { n = c; continue; }                               // c covers the key: descend
+    if (cpl == cl) { up2 = up; up = n; n = c; continue; }             // c covers the key: descend
     if (cpl == len) {                                                 // 3. key covers c
       let mid = newNode(t, key, len);
       setChild(mid, bitAt(nodeKey(c), len), c);
       setChild(n, b, mid);
+      upRemember(mid, n, up);
       return mid;
     }
     let br = newNode(t, key, cpl);                                    // 4. split at cpl
@@ -150,8 +160,75 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL): u32 {
     setChild(br, bitAt(key, cpl), leaf);
     setChild(br, bitAt(nodeKey(c), cpl), c);
     setChild(n, b, br);
+    upRemember(leaf, br, n);
     return leaf;
   }
+}
+
+// Parents of nodes as trieInsert made them, by a hash of the node slot (direct-mapped, 4,096 entries of
+// node, parent, grandparent, 48 KiB of static data): for the removal of an IPv4 destination inserted not long
+// before (an update stream's withdrawal), its repaint and detach can skip the walk from a cover to its node.
+// An entry is only a hint: trieUpHint uses a parent only while it still links to the node — a free node
+// links to none (freeNode clears C1; C0 holds the free-list link, a free slot), a tombstone has no
+// children, and a trie node is the child of its parent alone — so stale entries are harmless.
+const UP_BITS: u32 = 12;
+const UP: usize = memory.data(<i32>(12 << UP_BITS), 16);
+
+// @ts-ignore: decorator
+@inline function upSlot(n: u32): usize { return UP + <usize>(((n * 0x9e3779b9) >>> (32 - UP_BITS)) * 12); }
+
+// @ts-ignore: decorator
+@inline function upRemember(n: u32, parent: u32, grand: u32): void {
+  let p = upSlot(n);
+  store<u32>(p, n); store<u32>(p, parent, 4); store<u32>(p, grand, 8);
+}
+
+/** The parent of node n (in table t's trie, not its root) by a walk from the root (debug checks). */
+function parentOf(t: u32, n: u32): u32 {
+  let key = nodeKey(n), nl = nodeLen(n);
+  let p = NIL;
+  for (let m = tableGet(t, TABLE_ROOT); m != n; m = nodeChild(m, bitAt(key, nodeLen(m)))) {
+    if (m == NIL || nodeLen(m) >= nl) return NIL;
+    p = m;
+  }
+  return p;
+}
+
+/** No qualifying destination on the recorded parent or grandparent (trieUpHint). */
+export const UP_NONE: u32 = 0xfffffffe;
+
+/** True if slot p is a node whose prefix is shorter than nl bits and whose child link towards IPv4 address addr is c. */
+// @ts-ignore: decorator
+@inline function linksTo(p: u32, c: u32, addr: u32, nl: u32): bool {
+  if (p >= slabHigh(SLAB_NODE)) return false;
+  let pl = nodeLen(p);
+  return pl < nl && nodeChild(p, (addr >>> (31 - pl)) & 1) == c;
+}
+
+/**
+ * For IPv4 trie node n of table t (in the trie, not the root): when the parent trieInsert recorded for it
+ * still links to it, makes that parent (and the grandparent, if it still links to the parent) the memo
+ * trieDetach reads, and answers the destination of the nearer of them that qualifies for `qual` (nodeState):
+ * the most specific qualifying cover of n, since every cover of n is an ancestor. UP_NONE when neither
+ * qualifies (the cover lies above them); NIL when the hint does not hold, or the parent does not qualify and
+ * the grandparent is not known: the caller walks (and its walk sets the memo again).
+ */
+export function trieUpHint(t: u32, n: u32, qual: u32): u32 {
+  let h = upSlot(n);
+  if (load<u32>(h) != n) return NIL;
+  let addr = load<u32>(nodeKey(n)), nl = nodeLen(n);
+  let p = load<u32>(h, 4), gp = load<u32>(h, 8);
+  if (p == NIL || !linksTo(p, n, addr, nl)) return NIL;
+  let gpKnown = gp != NIL && linksTo(gp, p, addr, nodeLen(p));
+  // debug builds: the links tell the truth (the walk from the root reaches n through p, and p through gp)
+  if (!ASC_NO_ASSERT) assert(parentOf(t, n) == p && (!gpKnown || parentOf(t, p) == gp));
+  memoEpoch = trieEpoch; memoTable = t; memoChild = n; memoParent = p;
+  memoGrand = gpKnown ? gp : NIL; memoGrandKnown = gpKnown;
+  let d = nodeDest(p);
+  if (d != NIL && nodeQualifies(p, qual)) return d;
+  if (!gpKnown) return NIL;          // the cover may be the grandparent: not known (the memo stays set)
+  d = nodeDest(gp);
+  return d != NIL && nodeQualifies(gp, qual) ? d : UP_NONE;
 }
 
 function replaceChild(parent: u32, old: u32, neu: u32): void {

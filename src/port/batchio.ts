@@ -19,20 +19,38 @@ export function fillLoad(c: Core, b: RouteLoadBatch, i0: number, m: number, W: n
   }
 }
 
-/** Writes update records i0..i0+m-1 of `b` into the I/O area (layout: assembly/layout.ts UPD_*). */
-export function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: number, defPref: number): void {
-  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+// The typed arrays' own buffer and byteOffset (the %TypedArray% getters: no subclass getter runs).
+const TA_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const bufferOf = Object.getOwnPropertyDescriptor(TA_PROTO, 'buffer')!.get as (this: ArrayBufferView) => ArrayBufferLike;
+const offsetOf = Object.getOwnPropertyDescriptor(TA_PROTO, 'byteOffset')!.get as (this: ArrayBufferView) => number;
+type Column = Uint8Array | Uint32Array | Float64Array;
+type ColumnOf = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Column;
+/** Elements [from, from + n) of typed array a as a new view of its kind `C` (no species, no user code). */
+function part(C: ColumnOf, a: Column, from: number, n: number): Column {
+  return new C(bufferOf.call(a), offsetOf.call(a) + from * a.BYTES_PER_ELEMENT, n);
+}
+
+/**
+ * Writes update records i0..i0+m-1 of `b` into the I/O area, by columns of S = UPD_MAX records (layout:
+ * assembly/layout.ts "Update records"): one typed-array copy a column, except the length-and-kind word.
+ */
+export function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, S: number, defPref: number): void {
+  const u = c.u32(), base = c.io + c.IO_IN;
   const { keys, lens, kinds, nextHops: H, preferences: P, metrics: M, views: V } = b;
-  for (let j = 0; j < m; j++) {
-    const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
-    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
-    u[r + 4] = (len > 255 ? 255 : len) | (kinds[i] << 8);
-    const p = P ? P[i] : 0;
-    u[r + 5] = p === 0 ? defPref : p;
-    u[r + 6] = M ? M[i] : 0;
-    u[r + 7] = V ? V[i] : 1;
-    f[(r + 8) / 2] = H ? H[i] : 0;
-  }
+  u.set(part(Uint32Array, keys, 4 * i0, 4 * m), base);
+  const lk = base + 4 * S;
+  for (let j = 0; j < m; j++) { const len = lens[i0 + j]; u[lk + j] = (len > 255 ? 255 : len) | (kinds[i0 + j] << 8); }
+  const pc = base + 5 * S;
+  if (P) {
+    u.set(part(Uint32Array, P, i0, m), pc);
+    if (defPref !== 0) for (let j = pc; j < pc + m; j++) if (u[j] === 0) u[j] = defPref;
+  } else u.fill(defPref, pc, pc + m);
+  const mc = base + 6 * S;
+  if (M) u.set(part(Uint32Array, M, i0, m), mc); else u.fill(0, mc, mc + m);
+  const vc = base + 7 * S;
+  if (V) u.set(part(V instanceof Uint8Array ? Uint8Array : Uint32Array, V, i0, m), vc); else u.fill(1, vc, vc + m);
+  const f = c.f64(), hc = (base + 8 * S) >> 1;   // an even word: the f64 index is exact
+  if (H) f.set(part(Float64Array, H, i0, m), hc); else f.fill(0, hc, hc + m);
 }
 
 /**
@@ -40,6 +58,7 @@ export function fillUpdates(c: Core, b: RouteUpdates, i0: number, m: number, W: 
  * to NULL, or created in a reused slot); NIL entries are skipped.
  */
 export function clearOutEsi(c: Core, esi: unknown[], at: number, m: number): void {
+  if (esi.length === 0) return;   // no EntitySpecificInfo held at all: nothing to clear
   const u = c.u32(), base = c.io + c.IO_OUT + at, nil = c.NIL;
   for (let j = 0; j < m; j++) {
     const r = u[base + j];
@@ -47,16 +66,19 @@ export function clearOutEsi(c: Core, esi: unknown[], at: number, m: number): voi
   }
 }
 
-/** Copies m u32 words from IO_OUT + at into out[to..]. */
+// %TypedArray%.prototype.set, called on the caller's array as the intrinsic (a subclass's own `set` never runs)
+const taSet = (TA_PROTO as { set(this: ArrayBufferView, src: ArrayLike<number>, offset: number): void }).set;
+
+/** Copies m u32 words from IO_OUT + at into out[to..] (one typed-array copy). */
 export function copyOutU32(c: Core, at: number, out: Uint32Array, to: number, m: number): void {
-  const u = c.u32(), base = c.io + c.IO_OUT + at;
-  for (let j = 0; j < m; j++) out[to + j] = u[base + j];
+  const base = c.io + c.IO_OUT + at;
+  taSet.call(out, c.u32().subarray(base, base + m), to);
 }
 
-/** Copies m i32 words from IO_OUT + at into out[to..]. */
+/** Copies m i32 words from IO_OUT + at into out[to..] (one typed-array copy). */
 export function copyOutI32(c: Core, at: number, out: Int32Array, to: number, m: number): void {
-  const i = c.i32(), base = c.io + c.IO_OUT + at;
-  for (let j = 0; j < m; j++) out[to + j] = i[base + j];
+  const base = c.io + c.IO_OUT + at;
+  taSet.call(out, c.i32().subarray(base, base + m), to);
 }
 
 /** Writes the keys (4 words each, at IO_IN) and lengths (at IO_OUT) of records ord[j0..j0+m-1]. */

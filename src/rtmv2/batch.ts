@@ -236,11 +236,11 @@ export function applyUpdates(ctx: BatchContext, batch: RouteUpdates): number {
   const op = 'applyUpdates';
   ctx.live(op);
   const b = readBatch<RouteUpdates>(batch, UPDATE_COLUMNS, op);
-  const c = ctx.core, x = c.x, h = ctx.handle, W = c.k.UPD_WORDS, MAX = c.k.UPD_MAX;
+  const c = ctx.core, x = c.x, h = ctx.handle, MAX = c.k.UPD_MAX;
   const def = defaultPref(ctx, op), out = b.changeFlags;
   runChunks(ctx, op, b.count, {
     max: MAX,
-    fill: (i0, m) => fillUpdates(c, b, i0, m, W, def),
+    fill: (i0, m) => fillUpdates(c, b, i0, m, MAX, def),
     check: (m, reserveFor) => x.updatesCheck(h, m, reserveFor),
     apply: (m, from) => x.updatesApply(h, m, from),
     done: (i0, m) => {

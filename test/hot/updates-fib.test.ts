@@ -5,6 +5,7 @@
 // beside the range (fibCover) and trieDetach from its memo, and the batch look-ahead — against the
 // reference model making the same single calls. Change flags and every destination agree, and the debug
 // invariants (the structure against the trie at three addresses of every prefix) hold after each batch.
+// lookupBatch after such churn equals the model's most specific unicast destination at every prefix's ends.
 // Also: a batch that needs free-list slots beyond a slab's capacity (the free-list length kept in the
 // slab descriptor, checked against a walk of the list by the debug build's assertion).
 import { describe, expect, it } from 'vitest';
@@ -122,6 +123,73 @@ describe('applyUpdates over the IPv4 forwarding structure (nested prefixes)', ()
       if (op % 20 === 19) for (const p of P) expect(destState(wasm, p), `${tag}: ${p}`).toEqual(destState(model, p));
     }
     for (const p of P) expect(destState(wasm, p), `seed ${seed}: final ${p}`).toEqual(destState(model, p));
+    table.core.core.x.fibThreshold(0);
+    wasm.rtm.close();
+    model.rtm.close();
+  });
+});
+
+describe('lookupBatch after applyUpdates churn (nested prefixes, forwarding structure)', () => {
+  // announcements, withdrawals, preference and view changes of two entities in batches, with phases of
+  // growth and of withdrawal: after every third batch the structure's batch lookup at the first and last address
+  // of every prefix and at random addresses equals the model's most specific destination in the unicast
+  // view (the repaint of a removal takes its cover from the recorded parent, the structure's proof or a walk)
+  it.each([1, 2])('equals the most specific unicast destination of the reference model (seed %i)', (seed) => {
+    const rnd = mulberry32(seed * 7_777 + 1);
+    const model = makeSide((clock) => createModel({ clock }));
+    const wasm = makeSide((clock) => {
+      const rtm = Rtm.createSync({ clock, build: 'debug', families: ['ipv4'] });
+      rtm.ipv4.core.core.x.fibThreshold(1);
+      return rtm as unknown as RtmLike;
+    });
+    const table = (wasm.rtm as unknown as Rtm).ipv4;
+    const P = nestedPool(rnd, 300);
+    const word = (p: string) => { const k = new Uint32Array(4); const len = parsePrefixInto(p, 4, k, 0); return [k[0], len]; };
+    const probes: number[] = [];
+    for (const p of P) { const [w, len] = word(p); probes.push(w, (w + (len === 0 ? 0xffffffff : (0xffffffff >>> len))) >>> 0); }
+    for (let i = 0; i < 300; i++) probes.push((([10, 11, 172, 192][rnd() % 4] << 24) | (rnd() & 0xffffff)) >>> 0);
+    const addrs = Uint32Array.from(probes), out = new Int32Array(addrs.length);
+    const fmt = (a: number) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/32`;
+    for (let op = 0; op < 60; op++) {
+      const tag = `seed ${seed}, batch ${op}`;
+      const ei = rnd() % 2, n = 1 + (rnd() % 120), deletes = (op >> 3) % 2 === 0 ? 25 : 75;
+      const b = { count: n, keys: new Uint32Array(4 * n), lens: new Uint8Array(n), kinds: new Uint8Array(n), nextHops: new Float64Array(n),
+        preferences: new Uint32Array(n), metrics: new Uint32Array(n), views: new Uint8Array(n) };
+      const prefixes: string[] = [], hop: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const p = P[rnd() % P.length];
+        prefixes.push(p);
+        b.lens[i] = parsePrefixInto(p, 4, b.keys, 4 * i);
+        b.kinds[i] = rnd() % 100 < deletes ? 1 : 0;
+        hop.push(rnd() % 2);
+        b.nextHops[i] = wasm.hops[ei][hop[i]];
+        b.preferences[i] = 10 * (rnd() % 3);
+        b.metrics[i] = rnd() % 3;
+        b.views[i] = [1, 1, 1, 2, 3][rnd() % 5];
+      }
+      (wasm.entities[ei] as unknown as Entity).applyUpdates(b);
+      const me = model.entities[ei];
+      prefixes.forEach((p, i) => {
+        if (b.kinds[i] === 1) {
+          const m = me.getExactMatchRoute({ dest: p, matchFlags: MATCH_OWNER, criteria: { owner: me.handle }, views: 0 });
+          if (m) { me.releaseRouteInfo(m.info); me.deleteRouteToDest(m.handle!); }
+        } else {
+          const h = model.hops[ei][hop[i]];
+          me.addRouteToDest({ dest: p, neighbour: h, nextHops: [h], preference: b.preferences[i], metric: b.metrics[i], views: b.views[i],
+            changeFlags: CHANGE_FIRST, returnHandle: false });
+        }
+      });
+      expect(table.core.checkInvariants(), tag).toBe(0);
+      if (op % 3 !== 2) continue;
+      table.lookupBatch(addrs, out, 0);
+      for (let i = 0; i < addrs.length; i++) {
+        const d = model.entities[0].getMostSpecificDestination({ dest: fmt(addrs[i]), views: 1 });
+        const want = d ? d.prefix : undefined;
+        if (d) model.entities[0].releaseDestInfo(d);
+        const got = out[i] < 0 ? undefined : table.destPrefix(out[i]);
+        if (got !== want) expect(got, `${tag}: ${fmt(addrs[i])}`).toBe(want);
+      }
+    }
     table.core.core.x.fibThreshold(0);
     wasm.rtm.close();
     model.rtm.close();

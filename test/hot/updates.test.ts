@@ -222,6 +222,39 @@ describe('applyUpdates across chunks', () => {
   });
 });
 
+describe('applyUpdates columns', () => {
+  // the facade copies each column into the core with one typed-array copy (src/port/batchio.ts): views at an
+  // offset into larger arrays (junk around them), lengths and views as Uint32Array, preference 0 taking the
+  // protocol's default, over two chunks
+  it.each([4, 6] as Family[])('views at an offset into larger arrays equal the same single calls (IPv%i)', (family) => {
+    const rnd = mulberry32(91 + family);
+    const mk = () => makeSide(family, (o) => Rtm.createSync({ ...o, build: 'debug' }) as unknown as RtmLike);
+    const [single, batched] = [mk(), mk()];
+    const P = pool(family, 600);
+    const { b, prefixes } = randomBatch(rnd, family, P, 2_000);
+    const wb = withHandles(b, batched, 1);   // OSPF: preference 0 is its default, 5
+    function inside<T extends Uint8Array | Uint32Array | Float64Array>(C: new (n: number) => T, src: ArrayLike<number>, pad: number, junk: number): T {
+      const a = new C(src.length + 2 * pad);
+      a.fill(junk);
+      a.set(src, pad);
+      return a.subarray(pad, pad + src.length) as T;
+    }
+    const flags = new Uint32Array(b.count);
+    (batched.entities[1] as unknown as Entity).applyUpdates({
+      count: b.count, keys: inside(Uint32Array, wb.keys, 12, 0xffffffff), lens: inside(Uint32Array, b.lens, 5, 7),
+      kinds: inside(Uint8Array, b.kinds, 3, 1), nextHops: inside(Float64Array, wb.nextHops, 7, 12345),
+      preferences: inside(Uint32Array, b.preferences, 9, 3), metrics: inside(Uint32Array, b.metrics, 1, 9),
+      views: inside(Uint32Array, b.views, 4, 2), changeFlags: flags,
+    });
+    const want = prefixes.map((p, i) => singleCall(single.entities[1], single.hops[1], b, i, p));
+    expect(Array.from(flags), 'change flags').toEqual(want);
+    for (const s of [single, batched]) s.rtm.runPending();
+    expect(batched.events, 'callbacks').toEqual(single.events);
+    for (const p of P) expect(destState(batched, p), p).toEqual(destState(single, p));
+    single.rtm.close(); batched.rtm.close();
+  });
+});
+
 describe('atomic batches', () => {
   /** A table with routes of two entities, a registration with a queue, a locked destination and ESI. */
   function world(family: Family) {
