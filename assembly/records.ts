@@ -11,8 +11,7 @@ import {
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT,
-  REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_DEST, REC_ADD_ROUTE_SLOT, REC_ADD_DEST_SLOT, REC_ADD_FIRED,
-  REC_ADD_DEST_CREATED, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
+  REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_ROUTE_SLOT, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
   REC_ROUTE_DEST, REC_ROUTE_OWNER, REC_ROUTE_NEIGHBOUR, REC_ROUTE_STATE, REC_ROUTE_FLAGS1, REC_ROUTE_FLAGS,
   REC_ROUTE_METRIC, REC_ROUTE_PREF, REC_ROUTE_VIEWS, REC_ROUTE_SLOT, REC_ROUTE_ESI, REC_ROUTE_DEST_SLOT,
   REC_ROUTE_KEY, REC_ROUTE_LEN, REC_ROUTE_NHOPS, REC_ROUTE_HOPS,
@@ -29,7 +28,7 @@ import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
+import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -95,14 +94,10 @@ export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops
   let r = routeAddApply(len, pref, metric, views, flags16, flags1, esiChanged, deadline);
   routeSet(r, ROUTE_ESI, esi == ESI_IN_NULL ? ROUTE_ESI_NULL : ROUTE_ESI_SET);
   if (take) refTake(e, refTarget(KIND_ROUTE, r));
-  let d = routeGet(r, ROUTE_DEST);
-  put(REC_ADD_ROUTE, handleOf(KIND_ROUTE, r));
+  // only the words the facade reads: the handle only when it is returned or the facade may routeTouch
+  put(REC_ADD_ROUTE, take || esiCheck ? handleOf(KIND_ROUTE, r) : 0);
   put(REC_ADD_CHANGE, <f64>ioGet(IO_RES + 1));
-  put(REC_ADD_DEST, handleOf(KIND_DEST, d));
   put(REC_ADD_ROUTE_SLOT, <f64>r);
-  put(REC_ADD_DEST_SLOT, <f64>d);
-  put(REC_ADD_FIRED, <f64>fired);
-  put(REC_ADD_DEST_CREATED, <f64>ioGet(IO_RES + 4));
   put(REC_ADD_REF, take ? 1 : 0);
   put(REC_ADD_ESI_CHECK, esiCheck ? 1 : 0);
   setRes(RES_SIGNALS, signalCount);
