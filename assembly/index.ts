@@ -51,7 +51,7 @@ export {
   routeAddR, routeDeleteR, routeInfoR, destInfoR, destInfoAtR, notifyGetChangedR, refTakeX, refDropX, refCountX,
   refDropManyX, refTakeManyX, refStat, refLimitX, REF_MANY_MAX, REC_CHANGED_MAX,
 } from './records';
-export { RES_SIGNALS } from './records';
+export { RES_SIGNALS, RES_TIMERS } from './records';
 export {
   enumCreateDestsX, enumCreateRoutesX, enumCreateNextHopsX, enumCreateListX, enumNextX, enumDeleteX, enumDeleteAllX,
   enumInfoX, enumStat, routeFindX, CRIT_HOPS_MAX,
