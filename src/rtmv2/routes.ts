@@ -11,7 +11,7 @@ import {
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, readRouteRecord, routeWord, writeHandles, writeHopPair, writePrefixText } from '../port/records.js';
+import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair, writePrefixText } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
@@ -151,16 +151,15 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   const s = cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
     changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0);
   if (s !== 0) check(s, op);
-  // the record (REC_ADD_*), read through one view: the route slot always; the handle only when one is returned
-  const f = c.f64(), o = (c.io + c.IO_OUT) / 2;
-  const r = f[o + L.REC_ADD_ROUTE_SLOT], changeFlags = f[o + L.REC_ADD_CHANGE];
+  // the record (REC_ADD_*): the route slot always; the handle only when one is returned
+  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
-  else if (f[o + L.REC_ADD_REF] === 1) handle = f[o + L.REC_ADD_ROUTE] as RouteHandle;
+  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
   const esiList = inst.routeEsi;
   let touched = false;
-  if (f[o + L.REC_ADD_ESI_CHECK] === 1 && !Object.is(esiList[r] ?? null, esi)) {
-    cx.x.routeTouch(f[o + L.REC_ADD_ROUTE]);
+  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList[r] ?? null, esi)) {
+    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
     touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
