@@ -424,21 +424,17 @@ export const REF_KIND_SHIFT: u32 = 25;
 // f64 index (ioBase/4 + IO_OUT)/2 + REC_*. A prefix key is 4 × u32 packed into two f64 words: key word w
 // is u32 index 2 × (f64 index of REC_…_KEY) + w. Small numbers are exact in f64.
 
-// ╒══════════ routeAddR result: REC_ADD_WORDS = 9 × f64 ══════════════════════════════════════════════════╕
-// │ 0 route handle │ 1 change flags (CHANGE_NEW, CHANGE_BEST) │ 2 dest handle │ 3 route slot │ 4 dest slot │
-// │ 5 fired (FIRED_* << 3 × view) │ 6 1 if the destination was created │ 7 1 if a reference was taken  │
-// │ 8 1 if the facade must compare EntitySpecificInfo itself (and call routeTouch if it changed)         │
+// ╒══════════ routeAddR result: REC_ADD_WORDS = 5 × f64 ══════════════════════════════════════════════════╕
+// │ 0 route handle (written when word 3 or word 4 is 1, else 0) │ 1 change flags (CHANGE_NEW, CHANGE_BEST)  │
+// │ 2 route slot │ 3 1 if a reference was taken │ 4 1 if the facade must compare EntitySpecificInfo itself  │
+// │ (and call routeTouch if it changed). Only what the facade reads: RES0..RES4 hold the rest (routeAdd)  │
 // └───────────────────────────────────────────────────────────────────────────────────────────────────────┘
 export const REC_ADD_ROUTE: u32 = 0;
 export const REC_ADD_CHANGE: u32 = 1;
-export const REC_ADD_DEST: u32 = 2;
-export const REC_ADD_ROUTE_SLOT: u32 = 3;
-export const REC_ADD_DEST_SLOT: u32 = 4;
-export const REC_ADD_FIRED: u32 = 5;
-export const REC_ADD_DEST_CREATED: u32 = 6;
-export const REC_ADD_REF: u32 = 7;
-export const REC_ADD_ESI_CHECK: u32 = 8;
-export const REC_ADD_WORDS: u32 = 9;
+export const REC_ADD_ROUTE_SLOT: u32 = 2;
+export const REC_ADD_REF: u32 = 3;
+export const REC_ADD_ESI_CHECK: u32 = 4;
+export const REC_ADD_WORDS: u32 = 5;
 /** routeAddR's `esi` argument: what the facade knows of the new EntitySpecificInfo. */
 export const ESI_IN_NULL: u32 = 0;        // the new value is NULL
 export const ESI_IN_SET: u32 = 1;         // non-NULL; whether it equals the old one is unknown

@@ -10,9 +10,8 @@ import {
   ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_NHCOUNT, ROUTE_ESI,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
-  NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT,
-  REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_DEST, REC_ADD_ROUTE_SLOT, REC_ADD_DEST_SLOT, REC_ADD_FIRED,
-  REC_ADD_DEST_CREATED, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
+  NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT, TABLE_HEAP_LEN,
+  REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_ROUTE_SLOT, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
   REC_ROUTE_DEST, REC_ROUTE_OWNER, REC_ROUTE_NEIGHBOUR, REC_ROUTE_STATE, REC_ROUTE_FLAGS1, REC_ROUTE_FLAGS,
   REC_ROUTE_METRIC, REC_ROUTE_PREF, REC_ROUTE_VIEWS, REC_ROUTE_SLOT, REC_ROUTE_ESI, REC_ROUTE_DEST_SLOT,
   REC_ROUTE_KEY, REC_ROUTE_LEN, REC_ROUTE_NHOPS, REC_ROUTE_HOPS,
@@ -29,7 +28,7 @@ import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, fired } from './routes';
+import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -48,6 +47,12 @@ export const REC_CHANGED_MAX: u32 = IO_BATCH_MAX * 2 / REC_DEST_WORDS;
  * (notify.ts signalCount), so that the facade need not read the exported global after the call.
  */
 export const RES_SIGNALS: u32 = 5;
+/**
+ * The result register where routeDeleteR says whether the table's timer heap may have changed: 1 when it
+ * held an entry before or after the call (a hold-down the deletion started, the route's own expiry it
+ * cleared), 0 when it was empty throughout, so that the facade need not re-arm its real-clock timer.
+ */
+export const RES_TIMERS: u32 = 6;
 /** RTM_VIEW_MASK_ALL and RTM_THIS_PROTOCOL as the facade passes them. */
 const VIEW_MASK_ALL: u32 = 0xffffffff;
 const THIS_PROTOCOL: u32 = 0xffffffff;
@@ -97,14 +102,10 @@ export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops
   let r = routeAddApply(len, pref, metric, views, flags16, flags1, esiChanged, deadline);
   routeSet(r, ROUTE_ESI, esi == ESI_IN_NULL ? ROUTE_ESI_NULL : ROUTE_ESI_SET);
   if (take) refTake(e, refTarget(KIND_ROUTE, r));
-  let d = routeGet(r, ROUTE_DEST);
-  put(REC_ADD_ROUTE, handleOf(KIND_ROUTE, r));
+  // only the words the facade reads: the handle only when it is returned or the facade may routeTouch
+  put(REC_ADD_ROUTE, take || esiCheck ? handleOf(KIND_ROUTE, r) : 0);
   put(REC_ADD_CHANGE, <f64>ioGet(IO_RES + 1));
-  put(REC_ADD_DEST, handleOf(KIND_DEST, d));
   put(REC_ADD_ROUTE_SLOT, <f64>r);
-  put(REC_ADD_DEST_SLOT, <f64>d);
-  put(REC_ADD_FIRED, <f64>fired);
-  put(REC_ADD_DEST_CREATED, <f64>ioGet(IO_RES + 4));
   put(REC_ADD_REF, take ? 1 : 0);
   put(REC_ADD_ESI_CHECK, esiCheck ? 1 : 0);
   setRes(RES_SIGNALS, signalCount);
@@ -114,7 +115,8 @@ export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops
 /**
  * RtmDeleteRouteToDest in one call: routeDeleteX (same statuses; RES0..RES3 as there), then the
  * caller's reference on the route is consumed if it holds one (spec §7.9: the deletion consumes it;
- * holding none is not an error). RES4 = 1 if a reference was consumed, RES_SIGNALS = signals pending.
+ * holding none is not an error). RES4 = 1 if a reference was consumed, RES_SIGNALS = signals pending,
+ * RES_TIMERS = 1 if the table's timer heap was or is non-empty.
  * On error nothing is consumed.
  */
 export function routeDeleteR(eh: f64, routeH: f64): i32 {
@@ -122,12 +124,14 @@ export function routeDeleteR(eh: f64, routeH: f64): i32 {
   if (s != NO_ERROR) return s;
   let target = refTarget(KIND_ROUTE, routeDeleteTarget());
   let e = routeDeleteEntity();
+  let t = entityGet(e, ENTITY_TABLE), timers = tableGet(t, TABLE_HEAP_LEN);
   routeDeleteApply();
   // held references keep the record alive through the deletion, so the entry is still there after it
   // (and the deletion takes none): one probe of the reference table finds and drops it
   let held = refDrop(e, target);
   setRes(4, held ? 1 : 0);
   setRes(RES_SIGNALS, signalCount);
+  setRes(RES_TIMERS, (timers | tableGet(t, TABLE_HEAP_LEN)) != 0 ? 1 : 0);
   return NO_ERROR;
 }
 

@@ -203,7 +203,9 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   if (s !== 0) check(s, op);
   const flags = c.res(1);
   sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
-  sched.armTimers();   // the last route of a destination with hold-down starts its hold (real clock)
+  // the last route of a destination with hold-down starts its hold (real clock): re-armed unless the
+  // table had no timer entry before or after the call (RES_TIMERS 0: nothing to arm, nothing moved)
+  if (c.res(cx.L.RES_TIMERS) !== 0) sched.armTimers();
   return flags;
 }
 
