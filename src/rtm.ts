@@ -103,12 +103,19 @@ function listed(families: readonly AddressFamilyName[], name: AddressFamilyName)
   return false;
 }
 
-/** A creation option in lo..hi. @throws RtmError ERROR_INVALID_PARAMETER (views: ERROR_NOT_SUPPORTED) */
+/**
+ * A creation option in lo..hi. @throws RtmError ERROR_INVALID_PARAMETER (not an integer, null included;
+ * out of range), ERROR_NOT_SUPPORTED (views: an integer outside 1..3)
+ */
 function limit(name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isInteger(v) || v < lo || v > hi) {
+  if (!Number.isInteger(v)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', `${name} = ${fmt(v)}`);
+  if (v < lo || v > hi) {
     throw new RtmError(name === 'views' ? 'ERROR_NOT_SUPPORTED' : 'ERROR_INVALID_PARAMETER', 'create', `${name} = ${fmt(v)}`);
   }
 }
+
+/** A numeric creation option: its default when left out (undefined; null is not a number). */
+function given(v: number | undefined, dflt: number): number { return v === undefined ? dflt : v; }
 
 /** One RTM instance (API.md §1). */
 export class Rtm {
@@ -144,10 +151,10 @@ export class Rtm {
     this.core = core;
     this.layout = layoutOf(core);
     this.clock = options.clock ?? new RealClock();
-    this.instanceId = options.instanceId ?? 0;
-    const views = options.views ?? 0x3;
-    const maxHops = options.maxNextHopsInRoute ?? 8;
-    const maxEnum = options.maxHandlesInEnum ?? 100;
+    this.instanceId = given(options.instanceId, 0);
+    const views = given(options.views, 0x3);
+    const maxHops = given(options.maxNextHopsInRoute, 8);
+    const maxEnum = given(options.maxHandlesInEnum, 100);
     limit('instanceId', this.instanceId, 0, 0xffff);
     limit('maxNextHopsInRoute', maxHops, 1, 256);
     limit('maxHandlesInEnum', maxEnum, 1, 0x7fffffff);

@@ -132,7 +132,7 @@ export function anyViewsArg(cx: Ctx, v: unknown, op: string): number {
 
 /** A protocol id filter: default 0 (RTM_BEST_PROTOCOL); RTM_THIS_PROTOCOL → the caller's. */
 export function protoArg(cx: Ctx, p: unknown, op: string): number {
-  const v = u32(p ?? 0, 'protocolId', op);
+  const v = u32Arg(p, 0, 'protocolId', op);
   return v === RTM_THIS_PROTOCOL ? cx.protocolId : v;
 }
 

@@ -143,7 +143,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
     for (let i = 0; i < names.length; i++) if (names[i] === name) listed = true;   // (includes() of a frozen array is slow)
     if (!listed) throw new RtmError('ERROR_FILE_NOT_FOUND', op, `no table for ${name}`);
   }
-  const proto = identity.protocolId as number, instance = identity.instanceId ?? 0;
+  const proto = identity.protocolId as number, instance = identity.instanceId === undefined ? 0 : identity.instanceId;   // null is not a number (README "API at a glance" 5)
   idArg('protocolId', proto, op);
   idArg('instanceId', instance, op);
   const methods = options.exportMethods === undefined ? NO_METHODS

@@ -16,7 +16,7 @@ import type {
   NextHopInfo, NextHopOwnerView, NextHopState,
 } from '../types.js';
 import type { Ctx } from './context.js';
-import { isNull, live, nextHopArg, nullable, opts, prefixIn, u32, unreadable } from './args.js';
+import { isNull, live, nextHopArg, nullable, opts, prefixIn, u32Arg, unreadable } from './args.js';
 import { Dropper, drop, dropAll, releaseHandles, take } from './refs.js';
 import { acquire, holdsExclusive, release } from './holders.js';
 import { handleOf } from './routes.js';
@@ -47,8 +47,8 @@ export function addNextHop(cx: Ctx, options: AddNextHopOptions): AddNextHopResul
     unreadable(err, op, `option ${ADD_KEYS[k]}`);
   }
   const nh = nullable(nhIn, op), remote = nullable(remoteIn, op);
-  const ifIndex = u32(ifIn ?? 0, 'interfaceIndex', op);
-  const flags = u32(flagsIn ?? 0, 'flags', op, 0xffff);
+  const ifIndex = u32Arg(ifIn, 0, 'interfaceIndex', op);
+  const flags = u32Arg(flagsIn, 0, 'flags', op, 0xffff);
   const len = prefixIn(cx, address, op);
   check(cx.x.nexthopAdd(cx.handle, len, ifIndex, flags, remote, nh), op);
   const slot = readResult(cx.core, 0), created = readResult(cx.core, 1);
@@ -79,7 +79,7 @@ function identityIn(cx: Ctx, o: unknown, op: string): number {
       unreadable(err, op, `option ${IDENTITY_KEYS[k]}`);
     }
   } else ({ address, interfaceIndex: ifIn } = opts<NextHopIdentity>(o, IDENTITY_KEYS, op));   // undefined → {}; else throws
-  const ifIndex = u32(ifIn ?? 0, 'interfaceIndex', op);
+  const ifIndex = u32Arg(ifIn, 0, 'interfaceIndex', op);
   const len = prefixIn(cx, address, op);
   ifIndexIn = ifIndex;   // set last: prefixIn may run caller code (an RTM_NET_ADDRESS's getters) that finds again
   return len;

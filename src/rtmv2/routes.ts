@@ -104,8 +104,11 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
     if (n > MAX_HOPS) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'too many next hops');
     // the u32 options checked in one expression (no call: the optimiser's inlining budget goes further);
     // when one fails, u32() on each in order throws the error of the first bad one
-    const vPref = oPref ?? 0, vMetric = oMetric ?? 0, vViews = oViews ?? RTM_VIEW_MASK_UCAST, vFlags = oFlags ?? 0,
-      vFlags1 = oFlags1 ?? 0, vChange = oChange ?? 0, vTtl = oTtl ?? INFINITE;
+    // (undefined is the default; null is not a number: README "API at a glance" 5)
+    const vPref = oPref === undefined ? 0 : oPref, vMetric = oMetric === undefined ? 0 : oMetric,
+      vViews = oViews === undefined ? RTM_VIEW_MASK_UCAST : oViews, vFlags = oFlags === undefined ? 0 : oFlags,
+      vFlags1 = oFlags1 === undefined ? 0 : oFlags1, vChange = oChange === undefined ? 0 : oChange,
+      vTtl = oTtl === undefined ? INFINITE : oTtl;
     if (!(typeof vPref === 'number' && (vPref >>> 0) === vPref && typeof vMetric === 'number' && (vMetric >>> 0) === vMetric &&
       typeof vViews === 'number' && (vViews >>> 0) === vViews && typeof vFlags === 'number' && (vFlags >>> 0) === vFlags &&
       vFlags <= 0xffff && typeof vFlags1 === 'number' && (vFlags1 >>> 0) === vFlags1 && vFlags1 <= 0xff &&
@@ -302,7 +305,7 @@ export function getExactMatchRoute(cx: Ctx, options: ExactMatchRouteOptions): Ex
   const op = 'getExactMatchRoute';
   live(cx, op);
   const o = opts<ExactMatchRouteOptions>(options, EXACT_ROUTE_KEYS, op);
-  const matchFlags = u32(o.matchFlags ?? 0, 'matchFlags', op);
+  const matchFlags = u32Arg(o.matchFlags, 0, 'matchFlags', op);
   const views = anyViewsArg(cx, o.views, op);
   const m = criteriaArg({ ...o, matchFlags }, op);
   const len = prefixIn(cx, o.dest, op);
