@@ -619,7 +619,7 @@ const DUMMY: usize = memory.data(64, 16);
  * Batch lookup of n addresses (4 words each from inp) → dest slots or NIL at out; returns the hits. Eight
  * lookups go down in lockstep, branch-free (a lane at its leaf idles through DUMMY), so that their
  * independent node loads overlap (memory-level parallelism) and no mispredicted branch flushes them
- * (bench/ab/lookup6.mjs: eight branch-free lanes beat four lanes with a branch per lane, in-prefix).
+ * (bench/ab/lookup.mjs A B 6: eight branch-free lanes beat four lanes with a branch per lane, in-prefix).
  */
 export function fib6Batch(fib: usize, inp: usize, out: usize, n: u32): u32 {
   let hits: u32 = 0;

@@ -2,26 +2,12 @@
 // destinations) in one process: two built trees as in replay.mjs, passes alternated, CPU time, medians.
 // Also the wall-clock split between the getChangedDests and the releaseChangedDests calls.
 // usage: node --expose-gc bench/ab/drain.mjs ROOT_A ROOT_B [rounds]
-const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+import { drainWorld, tier1 } from './drainworld.mjs';
 const [A, B, ROUNDS = '7'] = process.argv.slice(2);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
-const { readPrefixFile } = await import(A + '/dist/test/helpers/prefixfile.js');
-const set = await readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
+const set = await tier1(A);
 async function setup(ROOT) {
-  const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
-  const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
-  const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: ['ipv4'] });
-  const rib = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 0 });
-  const nh0 = rib.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle;
-  rib.addRoutesBatch({ count: set.count, keys: set.keys, lens: set.lens, nextHops: new Float64Array(set.count).fill(nh0), preferences: new Uint32Array(set.count).fill(20) });
-  const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
-  const nh = watcher.registerForChangeNotification({ views: 1, notifyFlags: 2 });
-  const peer = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 1 });
-  const D = 100000, step = Math.floor(set.count / D);
-  const ub = { count: D, keys: new Uint32Array(4 * D), lens: new Uint8Array(D), kinds: new Uint8Array(D), preferences: new Uint32Array(D).fill(10) };
-  for (let i = 0; i < D; i++) { ub.keys.set(set.keys.subarray(4 * i * step, 4 * i * step + 4), 4 * i); ub.lens[i] = set.lens[i * step]; }
-  let announced = false;
-  const flip = () => { ub.kinds.fill(announced ? 1 : 0); announced = !announced; peer.applyUpdates(ub); };
+  const { watcher, nh, D, flip } = await drainWorld(ROOT, set);
   const count = watcher.profile.maxHandlesInEnum;
   // one pass: CPU ns per destination of the whole drain, and (wall clock, for the split only) of the get and release calls
   return () => {

@@ -1,7 +1,8 @@
 // A/B of the batch longest-prefix match (CoreTable.lookupBatch, as bench/run.ts measures it) in one process:
 // two built trees (ROOT_A, ROOT_B with `npm run build` done), separate module graphs and cores, the full
 // tier-1 table built by insertBatch in each, the run.ts workloads (uniform random, inside announced prefixes),
-// passes alternated A/B, CPU time, medians; every answer of B checked against A's.
+// passes alternated A/B, CPU time, medians and the paired median ratio; every answer of B checked against
+// A's; for IPv6 also each tree's forwarding structure (assembly/fib6.ts) and its bytes per prefix.
 // usage: node --expose-gc bench/ab/lookup.mjs ROOT_A ROOT_B [4|6] [rounds] [addresses]
 import { fullTable } from './fulltable.mjs';
 const [A, B, FAM = '4', ROUNDS = '9', M = '1000000'] = process.argv.slice(2);
@@ -9,6 +10,13 @@ const family = Number(FAM), rounds = Number(ROUNDS), n = Number(M);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 const setup = (ROOT) => fullTable(ROOT, family, n);
 const a = await setup(A), b = await setup(B);
+if (family === 6) {
+  for (const [name, s] of [['A', a], ['B', b]]) {
+    const x = s.table.core.x;
+    console.log(`${name}: fib6 structure ${x.tableHasFib6(s.table.t, 0) === 1 ? 'built' : 'absent'}, ` +
+      `${(x.fib6TableBytesX(s.table.t, 0) / s.set.count).toFixed(1)} B/prefix (${s.set.count} prefixes)`);
+  }
+}
 const names = ['uniform random', 'inside announced prefixes'];
 const words = family === 4 ? 1 : 4;
 const med = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
