@@ -243,17 +243,6 @@ export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH:
   return NO_ERROR;
 }
 
-/** RtmFindNextHop in the caller's list. RES0 = slot. */
-export function nexthopFind(eh: f64, len: u32, ifIndex: u32): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  if (len > tableMaxLen(entityGet(e, ENTITY_TABLE))) return ERROR_INVALID_PARAMETER;
-  let h = nhFind(e, ioPtr(IO_IN), len, ifIndex);
-  if (h == NIL) return ERROR_NOT_FOUND;
-  setRes(0, h);
-  return NO_ERROR;
-}
-
 /** RtmDeleteNextHop by handle (nh != 0) or by (IO_IN address, len, ifIndex). RES0 = slot deleted. */
 export function nexthopDelete(eh: f64, nh: f64, len: u32, ifIndex: u32): i32 {
   let e = entityOf(eh);

@@ -98,8 +98,6 @@ export interface CoreExports {
   entityRefX(h: number, delta: number): number;
   /** assembly/rtmapi.ts: `nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH: f64, nh: f64): i32` */
   nexthopAdd(eh: number, len: number, ifIndex: number, flags: number, remoteH: number, nh: number): number;
-  /** assembly/rtmapi.ts: `nexthopFind(eh: f64, len: u32, ifIndex: u32): i32` */
-  nexthopFind(eh: number, len: number, ifIndex: number): number;
   /** assembly/rtmapi.ts: `nexthopDelete(eh: f64, nh: f64, len: u32, ifIndex: u32): i32` */
   nexthopDelete(eh: number, nh: number, len: number, ifIndex: number): number;
   /** assembly/rtmapi.ts: `nexthopRefX(nh: f64, delta: i32): i32` */
@@ -303,21 +301,21 @@ export const FUNCTION_NAMES = [
   'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
   'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
   'memoryInUseBytes', 'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo',
-  'entityList', 'entityRefX', 'nexthopAdd', 'nexthopFind', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle',
-  'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destRoutes',
-  'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop',
-  'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX',
-  'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX',
-  'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX',
-  'lockHeldX', 'lockDropAllX', 'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkBegin',
-  'bulkTrie', 'bulkApply', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
-  'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
-  'routeLoadCheck', 'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX',
-  'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX',
-  'destExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
-  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
-  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
-  'enumInfoX', 'enumStat', 'routeFindX',
+  'entityList', 'entityRefX', 'nexthopAdd', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList',
+  'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch',
+  'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX',
+  'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX',
+  'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap',
+  'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX',
+  'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkBegin', 'bulkTrie', 'bulkApply',
+  'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X',
+  'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
+  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR',
+  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
+  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
+  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
+  'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -606,7 +604,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const entityList_ = fn(raw, 'entityList') as (t: number, after: number) => number;
   const entityRefX_ = fn(raw, 'entityRefX') as (h: number, delta: number) => number;
   const nexthopAdd_ = fn(raw, 'nexthopAdd') as (eh: number, len: number, ifIndex: number, flags: number, remoteH: number, nh: number) => number;
-  const nexthopFind_ = fn(raw, 'nexthopFind') as (eh: number, len: number, ifIndex: number) => number;
   const nexthopDelete_ = fn(raw, 'nexthopDelete') as (eh: number, nh: number, len: number, ifIndex: number) => number;
   const nexthopRefX_ = fn(raw, 'nexthopRefX') as (nh: number, delta: number) => number;
   const nexthopFromHandle_ = fn(raw, 'nexthopFromHandle') as (nh: number) => number;
@@ -748,7 +745,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     entityList(t: number, after: number): number { if (g.poisoned) throw g.poisoned; try { return entityList_(t, after); } catch (e) { throw g.trap(e); } },
     entityRefX(h: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return entityRefX_(h, delta); } catch (e) { throw g.trap(e); } },
     nexthopAdd(eh: number, len: number, ifIndex: number, flags: number, remoteH: number, nh: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopAdd_(eh, len, ifIndex, flags, remoteH, nh); } catch (e) { throw g.trap(e); } },
-    nexthopFind(eh: number, len: number, ifIndex: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopFind_(eh, len, ifIndex); } catch (e) { throw g.trap(e); } },
     nexthopDelete(eh: number, nh: number, len: number, ifIndex: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopDelete_(eh, nh, len, ifIndex); } catch (e) { throw g.trap(e); } },
     nexthopRefX(nh: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopRefX_(nh, delta); } catch (e) { throw g.trap(e); } },
     nexthopFromHandle(nh: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopFromHandle_(nh); } catch (e) { throw g.trap(e); } },
