@@ -265,17 +265,21 @@ export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
   };
 }
 
-/** A class of destination records: its constructor takes the DestInfo fields in readDestRecord's order. */
-export type DestRecordClass<T extends DestInfo> = new (handle: DestHandle, prefix: string, address: DestInfo['address'],
-  lastChanged: number, views: number, viewInfo: DestViewInfo[]) => T;
+/**
+ * A class of destination records: its constructor takes the DestInfo fields in readDestRecord's order,
+ * then the `extra` argument readDestRecords was given.
+ */
+export type DestRecordClass<T extends DestInfo, X> = new (handle: DestHandle, prefix: string, address: DestInfo['address'],
+  lastChanged: number, views: number, viewInfo: DestViewInfo[], extra: X) => T;
 
-/** Destination records 0..n-1 (as readDestRecord reads them), each built by `Rec`, appended to `out`. */
-export function readDestRecords<T extends DestInfo>(core: Core, family: Family, n: number, Rec: DestRecordClass<T>, out: T[]): void {
+/** Destination records 0..n-1 (as readDestRecord reads them), each built by `Rec` (with `extra`), appended to `out`. */
+export function readDestRecords<T extends DestInfo, X>(core: Core, family: Family, n: number, Rec: DestRecordClass<T, X>, out: T[],
+  extra: X): void {
   const k = core.k, f = core.f64(), u = core.u32(), af = family === 4 ? AF_INET : AF_INET6;
   for (let i = 0, b = (core.io + core.IO_OUT) / 2; i < n; i++, b += k.REC_DEST_WORDS) {
     const len = f[b + k.REC_DEST_LEN];
     out.push(new Rec(f[b + k.REC_DEST_HANDLE] as DestHandle, destPrefix(core, family, u, b, len), { addressFamily: af, numBits: len },
-      f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS], readDestViews(core, f, b)));
+      f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS], readDestViews(core, f, b), extra));
   }
 }
 

@@ -55,25 +55,29 @@ class ChangeRecord implements DestInfoFields {
   declare viewInfo: DestViewInfo[];
   #list: PendingList | undefined;
   #reg: Registration | undefined;
-  #idx = 0;
-  constructor(handle: DestHandle, prefix: string, address: DestInfo['address'], lastChanged: number, views: number, viewInfo: DestViewInfo[]) {
+  #idx: number;
+  /** A new record, put at the end of pending list `to.list` as a record of registration `to.reg`. */
+  constructor(handle: DestHandle, prefix: string, address: DestInfo['address'], lastChanged: number, views: number,
+    viewInfo: DestViewInfo[], to: Enlist) {
     this.handle = handle;
     this.prefix = prefix;
     this.address = address;
     this.lastChanged = lastChanged;
     this.views = views;
     this.viewInfo = viewInfo;
-  }
-  /** Puts record x (new) at the end of pending list `list`, as a record of registration `reg`. */
-  static enlist(x: ChangeRecord, list: PendingList, reg: Registration): void {
-    x.#list = list;
-    x.#reg = reg;
-    x.#idx = list.items.length;
-    list.items.push(x);
+    const list = to.list;
+    this.#list = list;
+    this.#reg = to.reg;
+    this.#idx = list.items.length;
+    list.items.push(this);
   }
   /** The registration whose pending record x is in list `list`, or undefined (not a pending record of it). */
   static regOf(x: unknown, list: PendingList): Registration | undefined {
     return typeof x === 'object' && x !== null && #list in x && x.#list === list ? x.#reg : undefined;
+  }
+  /** regOf for a value known to be a ChangeRecord (it passed regOf before): no brand check. */
+  static regOfRecord(x: ChangeRecord, list: PendingList): Registration | undefined {
+    return x.#list === list ? x.#reg : undefined;
   }
   /** Takes pending record x out of its list (it is a plain, released record from now on). */
   static unlist(x: ChangeRecord): void {
@@ -88,6 +92,12 @@ class ChangeRecord implements DestInfoFields {
       list.holes = 0;
     }
   }
+}
+
+/** Where getChangedDests puts the records it makes (ChangeRecord's last constructor argument). */
+interface Enlist {
+  readonly list: PendingList;
+  readonly reg: Registration;
 }
 
 const pendingOf = new WeakMap<Instance, PendingList>();
@@ -168,7 +178,7 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     throw e;
   }
   const items: ChangeRecord[] = [];
-  const recs = pending(cx.inst);
+  const to: Enlist = { list: pending(cx.inst), reg: r! };
   let done = false;
   do {   // count 0 still asks once: `done` says whether the queue is empty
     const s = cx.x.notifyGetChangedR(cx.handle, h!, count - items.length);
@@ -176,9 +186,7 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     check(s, op);
     const n = readResult(cx.core, 0);
     done = readResult(cx.core, 1) === 1;
-    const from = items.length;
-    readDestRecords(cx.core, cx.family, n, ChangeRecord, items);
-    for (let i = from; i < items.length; i++) ChangeRecord.enlist(items[i], recs, r!);
+    readDestRecords(cx.core, cx.family, n, ChangeRecord, items, to);   // each record enlisted as it is made
   } while (!done && items.length < count);
   return { items, done };
 }
@@ -193,18 +201,22 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
   // is the library's own object: nothing of it is read until its references are given back)
   const given = arrayArg<DestInfo>(o.dests, 'dests', op);
   const recs = pending(cx.inst);
+  // own[i]: given[i] when it was a pending record of r here (the one brand check per value); copied[i]: the
+  // handle of a copy
+  const own = new Array<ChangeRecord | undefined>(given.length);
   let copied: unknown[] | undefined;
   for (let i = 0; i < given.length; i++) {
     const d = given[i];
-    if (ChangeRecord.regOf(d, recs) !== r && d !== null && typeof d === 'object') {
-      (copied ??= new Array(given.length))[i] = opts<DestInfo>(d, ['handle'], op).handle;
-    }
+    if (ChangeRecord.regOf(d, recs) === r) own[i] = d as ChangeRecord;
+    else if (d !== null && typeof d === 'object') (copied ??= new Array(given.length))[i] = opts<DestInfo>(d, ['handle'], op).handle;
   }
   let bad = 0;
   const drops = new Dropper(cx, op);
   for (let i = 0; i < given.length; i++) {
     const handle = copied?.[i];
-    let rec = ChangeRecord.regOf(given[i], recs) === r ? given[i] as ChangeRecord : undefined;
+    // still pending (a getter of a copy read above, or the same record given twice, may have released it)
+    let rec = own[i];
+    if (rec !== undefined && ChangeRecord.regOfRecord(rec, recs) !== r) rec = undefined;
     // a copy of a record names the same destination: the first pending record of r for it
     if (!rec && handle !== undefined) {
       for (const x of recs.items) if (x !== undefined && ChangeRecord.regOf(x, recs) === r && x.handle === handle) { rec = x; break; }

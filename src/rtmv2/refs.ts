@@ -64,7 +64,8 @@ export class Dropper {
   /** The handle, and each view's route, owner and hold route, of a destination record. */
   destInfo(info: DestInfo): void {
     this.put(info.handle);
-    for (const v of info.viewInfo) { this.put(v.route); this.put(v.owner); this.put(v.holdRoute); }
+    // (an absent hold route is NULL, which the core skips: not written)
+    for (const v of info.viewInfo) { this.put(v.route); this.put(v.owner); const hold = v.holdRoute; if (hold !== undefined) this.put(hold); }
   }
   /** Gives back what was written; returns the handles not held so far. */
   flush(): number {

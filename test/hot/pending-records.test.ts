@@ -87,6 +87,22 @@ describe('pending changed-destination records', () => {
     rtm.close();
   });
 
+  it('a copy is read before anything is released: a record its getter released meanwhile is not pending any more', () => {
+    const { rtm, watcher, reg, add } = setup();
+    for (let i = 0; i < 4; i++) add(`10.7.${i}.0/24`);
+    const [a, b, c, d] = pull(watcher, reg);
+    // the getter gives back c (later in the list) and b (earlier in the list) in calls of its own
+    let reads = 0;
+    const copyA = { ...a, get handle() { reads++; watcher.releaseChangedDests({ notifyHandle: reg, dests: [c, b] }); return a.handle; } };
+    expect(code(() => watcher.releaseChangedDests({ notifyHandle: reg, dests: [b, copyA, c, d] }))).toBe('ERROR_INVALID_HANDLE');
+    expect(reads).toBe(1);
+    // a (by its copy) and d went back in the call, b and c in the getter's call: each once
+    for (const r of [a, b, c, d]) expect(watcher.refCount(r.handle)).toBe(0);
+    for (const r of [a, b, c, d]) expect(watcher.refCount(r.viewInfo[0].route!)).toBe(0);
+    for (const r of [a, b, c, d]) expect(code(() => watcher.releaseChangedDests({ notifyHandle: reg, dests: [r] }))).toBe('ERROR_INVALID_HANDLE');
+    rtm.close();
+  });
+
   it('belong to their instance and registration; deregistration gives back the pending ones', () => {
     const a = setup(), b = setup();
     for (let i = 0; i < 5; i++) { a.add(`10.1.${i}.0/24`); b.add(`10.1.${i}.0/24`); }
