@@ -30,13 +30,19 @@ const perInstance = new WeakMap<Instance, Map<number, Registration>>();
 
 /**
  * The changed-destination records of one instance handed out and not yet released, in the order they
- * were handed out (a released record leaves a hole, compacted once holes are the majority): the D-60
- * check of RtmReleaseDestInfo / RtmReleaseDests, a deregistration's clean-up and the release of a copy
- * walk it. Membership and the registration live in the record itself (ChangeRecord's private fields), so
- * handing a record out and taking it back costs no hashing of the object.
+ * were handed out (a released record leaves a hole): the D-60 check of RtmReleaseDestInfo /
+ * RtmReleaseDests, a deregistration's clean-up and the release of a copy walk it. Membership and the
+ * registration live in the record itself (ChangeRecord's private fields), so handing a record out and
+ * taking it back costs no hashing of the object. Records released in the order they were handed out (a
+ * drain) only move `head` past the holes before it, and the list starts again empty once nothing is
+ * pending; holes after `head` are compacted once they are the majority, and so is a long run of them
+ * before it.
  */
 class PendingList {
   items: (ChangeRecord | undefined)[] = [];
+  /** Every entry before items[head] is a hole. */
+  head = 0;
+  /** Holes at or after head. */
   holes = 0;
 }
 
@@ -81,14 +87,31 @@ class ChangeRecord implements DestInfoFields {
   }
   /** Takes pending record x out of its list (it is a plain, released record from now on). */
   static unlist(x: ChangeRecord): void {
-    const list = x.#list!;
-    list.items[x.#idx] = undefined;
+    const list = x.#list!, items = list.items;
+    items[x.#idx] = undefined;
     x.#list = undefined;
     x.#reg = undefined;
-    if (++list.holes > 64 && 2 * list.holes > list.items.length) {
+    if (x.#idx === list.head) {
+      // the first pending record: head moves past it and the holes after it
+      let h = list.head + 1;
+      while (h < items.length && items[h] === undefined) { h++; list.holes--; }
+      list.head = h;
+    } else {
+      list.holes++;
+    }
+    const live = items.length - list.head - list.holes;
+    if (live === 0) {
+      items.length = 0;
+      list.head = 0;
+      list.holes = 0;
+    } else if ((list.holes > 64 && 2 * list.holes > items.length - list.head) || (list.head > 4096 && list.head > 3 * live)) {
       let n = 0;
-      for (const y of list.items) if (y !== undefined) { y.#idx = n; list.items[n++] = y; }
-      list.items.length = n;
+      for (let i = list.head; i < items.length; i++) {
+        const y = items[i];
+        if (y !== undefined) { y.#idx = n; items[n++] = y; }
+      }
+      items.length = n;
+      list.head = 0;
       list.holes = 0;
     }
   }

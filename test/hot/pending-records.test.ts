@@ -103,6 +103,41 @@ describe('pending changed-destination records', () => {
     rtm.close();
   });
 
+  it('released in the order handed out, past a long run of released ones: copies still find the first pending record', () => {
+    const { rtm, watcher, reg, add, nh2 } = setup();
+    const N = 5000;
+    for (let i = 0; i < N; i++) add(`10.${20 + (i >> 8)}.${i & 255}.0/24`);
+    const first = pull(watcher, reg);
+    // a second record for the first destination (a better route of another neighbour), handed out last
+    const better = add('10.20.0.0/24', 5, nh2);
+    const [again] = pull(watcher, reg);
+    expect(again.handle).toBe(first[0].handle);
+    expect(again.viewInfo[0].route).toBe(better);
+    // every record but the first two, in the order handed out, in calls of 300 (the list's head moves past
+    // thousands of released records while the first two stay pending)
+    for (let i = 2; i < N; i += 300) watcher.releaseChangedDests({ notifyHandle: reg, dests: first.slice(i, i + 300) });
+    for (let i = 2; i < N; i += 997) expect(watcher.refCount(first[i].handle)).toBe(0);
+    const r0 = first[0].viewInfo[0].route!;
+    expect(watcher.refCount(r0)).toBe(1);
+    // a copy names the first destination: the first record handed out for it goes back, not `again`
+    watcher.releaseChangedDests({ notifyHandle: reg, dests: [{ ...again }] });
+    expect(watcher.refCount(r0)).toBe(0);
+    expect(watcher.refCount(better)).toBe(1);
+    // the released first record is a copy now: it names the destination, whose pending record is `again`
+    watcher.releaseChangedDests({ notifyHandle: reg, dests: [first[1], first[0]] });
+    expect(watcher.refCount(better)).toBe(0);
+    expect(code(() => watcher.releaseChangedDests({ notifyHandle: reg, dests: [again] }))).toBe('ERROR_INVALID_HANDLE');
+    expect(watcher.refCount(first[1].handle)).toBe(0);
+    // the list is empty: new records are pending as usual
+    add('10.250.0.0/16');
+    const [late] = pull(watcher, reg);
+    expect(watcher.refCount(late.handle)).toBe(1);
+    expect(code(() => watcher.releaseDestInfo(late))).toBe('ERROR_INVALID_HANDLE');
+    watcher.releaseChangedDests({ notifyHandle: reg, dests: [late] });
+    expect(watcher.refCount(late.handle)).toBe(0);
+    rtm.close();
+  });
+
   it('belong to their instance and registration; deregistration gives back the pending ones', () => {
     const a = setup(), b = setup();
     for (let i = 0; i < 5; i++) { a.add(`10.1.${i}.0/24`); b.add(`10.1.${i}.0/24`); }
