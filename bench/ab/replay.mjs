@@ -1,6 +1,6 @@
 // A/B of the LINX replays of bench/hot.ts in one process: two built trees (ROOT_A, ROOT_B: checkouts with
 // `npm run build` done), separate module graphs and cores, passes alternated, CPU time, medians. Data from
-// the project's ../shared/data.
+// the project's ../shared/data. The last line gives the median of the paired per-round ratios.
 // usage: node --expose-gc bench/ab/replay.mjs ROOT_A ROOT_B [single|apply] [rounds]
 const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
 const [A, B, MODE = 'single', ROUNDS = '8'] = process.argv.slice(2);
@@ -71,3 +71,6 @@ for (let r = 0; r < Number(ROUNDS); r++) { if (r & 1) { rb.push(sb[fn]()); ra.pu
 const med = (xs, k) => { const v = xs.map((x) => x[k]).sort((p, q) => p - q); return v[v.length >> 1]; };
 const min = (xs, k) => Math.min(...xs.map((x) => x[k]));
 for (const k of Object.keys(ra[0])) console.log(`${k}: A median ${med(ra, k).toFixed(0)} min ${min(ra, k).toFixed(0)} | B median ${med(rb, k).toFixed(0)} min ${min(rb, k).toFixed(0)} ns  (B/A median ${(med(rb, k) / med(ra, k)).toFixed(2)})`);
+// the median of the per-round ratios (each B pass against the A pass next to it: load drifts cancel)
+const paired = (k) => { const v = ra.map((a, i) => rb[i][k] / a[k]).sort((p, q) => p - q); return v[v.length >> 1]; };
+console.log(`paired B/A medians: ${Object.keys(ra[0]).map((k) => `${k} ${paired(k).toFixed(3)}`).join(', ')}`);
