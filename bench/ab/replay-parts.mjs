@@ -3,9 +3,10 @@
 // one next hop at IO_HOPS, no option or result objects), the harness's own share, and the getChangedDests +
 // releaseChangedDests drain against notifyGetChangedR + refDropManyX over the same records. Passes of each
 // variant alternate over one table (they make the same changes), CPU time, medians and paired ratios.
-// usage: node --expose-gc bench/ab/replay-parts.mjs ROOT [rounds]
+// usage: node --expose-gc bench/ab/replay-parts.mjs ROOT [rounds] [small]   ("small": no tier-1 table under the
+// trace, so that the trace's own destinations and routes stay in cache: what the cache misses cost)
 const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
-const [ROOT, ROUNDS = '21'] = process.argv.slice(2);
+const [ROOT, ROUNDS = '21', SMALL] = process.argv.slice(2);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
 const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
@@ -25,7 +26,7 @@ for (let i = 0; i < E; i++) { w4[0] = K[i]; const p = formatPrefix(4, w4, 0, len
 const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: ['ipv4'] });
 const rib = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 0 });
 const nh0 = rib.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle;
-rib.addRoutesBatch({ count: set.count, keys: set.keys, lens: set.lens, nextHops: new Float64Array(set.count).fill(nh0), preferences: new Uint32Array(set.count).fill(20) });
+if (SMALL !== 'small') rib.addRoutesBatch({ count: set.count, keys: set.keys, lens: set.lens, nextHops: new Float64Array(set.count).fill(nh0), preferences: new Uint32Array(set.count).fill(20) });
 const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
 const nh = watcher.registerForChangeNotification({ views: 1, notifyFlags: 2 });
 const peer = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 1 });
