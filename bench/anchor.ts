@@ -85,10 +85,12 @@ export interface AnchorJson {
 
 /**
  * Runs the anchor on a prefix list and address workloads (written to a temporary folder, removed after);
- * returns its JSON and each workload's answers (prefix index or -1 per address).
+ * returns its JSON and each workload's answers (prefix index or -1 per address). `smallPages`: the IPv4
+ * table is advised off transparent huge pages (ANCHOR_SMALL_PAGES), i.e. on the 4 KiB pages that the
+ * Wasm linear memory of rtm-wasm gets here.
  */
-export function runAnchor(exe: string, family: Family, set: PrefixInput, workloads: readonly Uint32Array[], seconds: number):
-  { json: AnchorJson; answers: Int32Array[] } {
+export function runAnchor(exe: string, family: Family, set: PrefixInput, workloads: readonly Uint32Array[], seconds: number,
+  smallPages = false): { json: AnchorJson; answers: Int32Array[] } {
   const dir = mkdtempSync(join(tmpdir(), 'rtm-anchor-'));
   try {
     const pf = join(dir, 'prefixes.bin');
@@ -98,7 +100,8 @@ export function runAnchor(exe: string, family: Family, set: PrefixInput, workloa
       writeKeys(join(dir, `keys${i}.bin`), family, addrs);
       args.push(join(dir, `keys${i}.bin`), join(dir, `answers${i}.bin`));
     });
-    const r = spawnSync(exe, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const env = smallPages ? { ...process.env, ANCHOR_SMALL_PAGES: '1' } : process.env;
+    const r = spawnSync(exe, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
     if (r.error || r.status !== 0) throw new Error(`C anchor failed: ${(r.stderr || String(r.error)).trim()}`);
     const json = JSON.parse(r.stdout) as AnchorJson;
     const answers = workloads.map((_, i) => {
@@ -149,6 +152,9 @@ export interface AnchorResult {
   /** Medians over the rounds of C CPU time ÷ rtm-wasm CPU time (build; each workload's lookups). */
   readonly buildRatio?: number;
   readonly lookupRatio?: number[];
+  /** IPv4: the same for the anchor's table on 4 KiB pages (the pages Wasm memory gets): CPU ns and ratio. */
+  readonly cLookupCpuNsSmall?: number[];
+  readonly lookupRatioSmall?: number[];
   /** Lines for the report (what ran, paired figures, disagreements). */
   readonly notes: string[];
   readonly agree: boolean;
@@ -187,6 +193,10 @@ export function anchorFamily(root: string, family: Family, set: PrefixInput, des
   const words = family === 4 ? 1 : 4;
   const cBuild: number[] = [], rBuild: number[] = [];
   const cLook: number[][] = workloads.map(() => []), rLook: number[][] = workloads.map(() => []);
+  // IPv4: a second anchor run per round with its table on 4 KiB pages (DIR-24-8 as deployed sits on huge
+  // pages; Wasm linear memory gets none here, so the report gives the ratio both ways)
+  const small = family === 4;
+  const cSmall: number[][] = workloads.map(() => []);
   let json: AnchorJson | undefined, answers: Int32Array[] = [];
   for (let round = 0; round < rounds; round++) {
     console.error(`bench: ${fam} C anchor, round ${round + 1} of ${rounds}`);
@@ -194,6 +204,11 @@ export function anchorFamily(root: string, family: Family, set: PrefixInput, des
     if (round === 0) { json = run.json; answers = run.answers; }
     cBuild.push(run.json.build_cpu_ms);
     run.json.workloads.forEach((w, i) => cLook[i].push(w.cpu_ns_per_lookup));
+    if (small) {
+      const s4k = runAnchor(built.exe, family, set, workloads.map((w) => w.addrs), seconds, true);
+      if (s4k.json.huge_pages) throw new Error('C anchor: ANCHOR_SMALL_PAGES run reports huge pages');
+      s4k.json.workloads.forEach((w, i) => cSmall[i].push(w.cpu_ns_per_lookup));
+    }
     rBuild.push(cpuPerRun(() => rtm.build(), 0));
     workloads.forEach((w, i) => {
       const out = new Int32Array(w.addrs.length / words);
@@ -205,6 +220,8 @@ export function anchorFamily(root: string, family: Family, set: PrefixInput, des
   const buildRatio = median(cBuild.map((c, k) => c / rBuild[k]));
   const lookupRatio = workloads.map((_, i) => median(cLook[i].map((c, k) => c / rLook[i][k])));
   const cLookupCpuNs = cLook.map(median);
+  const lookupRatioSmall = small ? workloads.map((_, i) => median(cSmall[i].map((c, k) => c / rLook[i][k]))) : undefined;
+  const cLookupCpuNsSmall = small ? cSmall.map(median) : undefined;
   const notes = [`- C anchor (${fam}): ${j.structure}${hugeNote(j)} (bench/anchor/, ${built.compiler}); ` +
     `${j.bytes_per_prefix.toFixed(1)} B/prefix over ${j.unique} distinct prefixes; ${rounds} rounds alternating with rtm-wasm, CPU time; ` +
     `build ${median(cBuild).toFixed(1)} ms (rtm-wasm ${median(rBuild).toFixed(1)} ms)`];
@@ -220,10 +237,13 @@ export function anchorFamily(root: string, family: Family, set: PrefixInput, des
       process.exitCode = 1;
     } else {
       notes.push(`  - ${w.name}: all ${n} answers agree with rtm-wasm (same prefix matched); CPU ns/lookup C ${cLookupCpuNs[i].toFixed(1)} ` +
-        `(${(1e3 / cLookupCpuNs[i]).toFixed(1)} M/s), rtm-wasm ${median(rLook[i]).toFixed(1)} (${(1e3 / median(rLook[i])).toFixed(1)} M/s)`);
+        `(${(1e3 / cLookupCpuNs[i]).toFixed(1)} M/s), rtm-wasm ${median(rLook[i]).toFixed(1)} (${(1e3 / median(rLook[i])).toFixed(1)} M/s)` +
+        (small ? `; C with its table on 4 KiB pages (as Wasm memory here) ${cLookupCpuNsSmall![i].toFixed(1)} ns, ratio to it ` +
+          `${lookupRatioSmall![i].toFixed(2)}× (the table's ratio is to C on huge pages)` : ''));
     }
   });
-  return { json: j, cBuildCpuMs: median(cBuild), cLookupCpuNs, buildRatio, lookupRatio, notes, agree, workloads: workloads.map((w) => w.name) };
+  return { json: j, cBuildCpuMs: median(cBuild), cLookupCpuNs, buildRatio, lookupRatio, cLookupCpuNsSmall, lookupRatioSmall, notes, agree,
+    workloads: workloads.map((w) => w.name) };
 }
 
 /** A report row with the C anchor's figure (in the row's unit) and the ratio to C. */

@@ -4,7 +4,9 @@
  * last 8 bits. A lookup is one load, or two for addresses under a prefix longer than /24. Built by
  * writing the prefixes from the shortest to the longest, so each entry ends with the longest prefix
  * covering it; among duplicates of a prefix the lowest index is written last. Memory: 64 MiB plus 1 KiB
- * per group; on Linux the 64 MiB sit on transparent huge pages when the kernel grants them.
+ * per group; on Linux the 64 MiB sit on transparent huge pages when the kernel grants them, unless the
+ * environment sets ANCHOR_SMALL_PAGES (then they are advised off huge pages: 4 KiB pages, as the Wasm
+ * linear memory of rtm-wasm gets here, so that the report can give the ratio on equal pages too).
  */
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
@@ -28,7 +30,12 @@ static uint32_t *tbl24_alloc(int *huge) {
     char *a = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
     if (a > m) munmap(m, (size_t)(a - m));
     if (a + TBL24_BYTES < m + TBL24_BYTES + HUGE_PAGE) munmap(a + TBL24_BYTES, (size_t)(m + HUGE_PAGE - a));
-    *huge = madvise(a, TBL24_BYTES, MADV_HUGEPAGE) == 0;
+    if (getenv("ANCHOR_SMALL_PAGES")) {
+      madvise(a, TBL24_BYTES, MADV_NOHUGEPAGE);
+      *huge = 0;
+    } else {
+      *huge = madvise(a, TBL24_BYTES, MADV_HUGEPAGE) == 0;
+    }
     return (uint32_t *)a;
   }
 #endif

@@ -37,7 +37,7 @@ function addresses(set: PrefixSet, n: number): Uint32Array {
   return out;
 }
 
-function check(family: Family, set: PrefixSet): void {
+function check(family: Family, set: PrefixSet, smallPages = false): void {
   const ref = new RefTrie(family);
   const first = new Map<RefDest, number>();
   for (let i = 0; i < set.count; i++) {
@@ -45,7 +45,8 @@ function check(family: Family, set: PrefixSet): void {
     if (!first.has(d)) first.set(d, i);
   }
   const addrs = addresses(set, 20_000);
-  const { json, answers } = runAnchor(built.exe!, family, set, [addrs], 0.01);
+  const { json, answers } = runAnchor(built.exe!, family, set, [addrs], 0.01, smallPages);
+  if (smallPages) expect(json.huge_pages, 'ANCHOR_SMALL_PAGES: the table is not advised onto huge pages').toBe(0);
   expect(json.structure).toBe(family === 4 ? 'DIR-24-8' : 'Patricia');
   expect([json.prefixes, json.unique]).toEqual([set.count, ref.size()]);
   const words = family === 4 ? 1 : 4, n = addrs.length / words;
@@ -77,6 +78,8 @@ describe.skipIf(!built.exe)('C anchor', () => {
     lens.set(set.lens.subarray(0, set.count));
     extra.forEach(([a, l], i) => { keys[(set.count + i) * 4] = a; lens[set.count + i] = l; });
     check(4, { family: 4, keys, lens, count: set.count + extra.length });
+    // the same on 4 KiB pages (the run the benchmark pairs with the huge-page one)
+    check(4, { family: 4, keys, lens, count: set.count + extra.length }, true);
   });
 
   it('Patricia answers like the reference trie model (IPv6)', () => {
