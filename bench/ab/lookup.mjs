@@ -2,7 +2,8 @@
 // two built trees (ROOT_A, ROOT_B with `npm run build` done), separate module graphs and cores, the full
 // tier-1 table built by insertBatch in each, the run.ts workloads (uniform random, inside announced prefixes),
 // passes alternated A/B, CPU time, medians and the paired median ratio; every answer of B checked against
-// A's; for IPv6 also each tree's forwarding structure (assembly/fib6.ts) and its bytes per prefix.
+// A's; also each tree's forwarding structure (IPv4 assembly/fib.ts, IPv6 assembly/fib6.ts) and its bytes
+// per prefix (IPv4: the table's own bytes where the core exports fibTableBytesX, else all IPv4 structures').
 // usage: node --expose-gc bench/ab/lookup.mjs ROOT_A ROOT_B [4|6] [rounds] [addresses]
 import { fullTable } from './fulltable.mjs';
 const [A, B, FAM = '4', ROUNDS = '9', M = '1000000'] = process.argv.slice(2);
@@ -10,6 +11,14 @@ const family = Number(FAM), rounds = Number(ROUNDS), n = Number(M);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 const setup = (ROOT) => fullTable(ROOT, family, n);
 const a = await setup(A), b = await setup(B);
+if (family === 4) {
+  for (const [name, s] of [['A', a], ['B', b]]) {
+    const x = s.table.core.x;
+    const bytes = x.fibTableBytesX ? x.fibTableBytesX(s.table.t) : x.fibMemoryBytes();
+    console.log(`${name}: fib structure ${x.tableHasFib(s.table.t) === 1 ? 'built' : 'absent'}, ` +
+      `${(bytes / s.set.count).toFixed(1)} B/prefix (${s.set.count} prefixes)`);
+  }
+}
 if (family === 6) {
   for (const [name, s] of [['A', a], ['B', b]]) {
     const x = s.table.core.x;
