@@ -8,7 +8,7 @@
 import {
   NIL, GEN_MASK, SLAB_ENTITY, SLAB_NEXTHOP, ENTITY_WORDS, ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE,
   ENTITY_NEXTHOPS, ENTITY_ROUTES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED, ENTITY_REFS_SHIFT,
-  NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
+  NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
   TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE, NEXTHOP_TABLE, ENTITY_OWNED,
   ENTITY_REFS_HEAD, NO_RANGE, LOCK_K_NEXTHOP,
@@ -155,12 +155,12 @@ export function nhLockedAgainst(h: u32, e: u32): bool {
 
 /** Order of next hops: address in canonical prefix order, then interface index. */
 export function nhCompare(a: u32, b: u32): i32 {
-  return nhComparePos(a, nhPtr(b) + (NEXTHOP_ADDR << 2), nhGet(b, NEXTHOP_LEN), nhGet(b, NEXTHOP_IFINDEX));
+  return nhComparePos(a, nhPtr(b) + (NEXTHOP_ADDR << 2), nhGet(b, NEXTHOP_LEN) & NEXTHOP_LEN_MASK, nhGet(b, NEXTHOP_IFINDEX));
 }
 
 /** Next hop a against the position (address key, len, interface) in next-hop order: -1, 0 or 1. */
 export function nhComparePos(a: u32, key: usize, len: u32, ifIndex: u32): i32 {
-  let c = prefixCompare(nhPtr(a) + (NEXTHOP_ADDR << 2), nhGet(a, NEXTHOP_LEN), key, len);
+  let c = prefixCompare(nhPtr(a) + (NEXTHOP_ADDR << 2), nhGet(a, NEXTHOP_LEN) & NEXTHOP_LEN_MASK, key, len);
   if (c != 0) return c;
   let ia = nhGet(a, NEXTHOP_IFINDEX);
   return ia < ifIndex ? -1 : ia > ifIndex ? 1 : 0;
@@ -168,7 +168,7 @@ export function nhComparePos(a: u32, key: usize, len: u32, ifIndex: u32): i32 {
 
 /** True if next hop h's address is covered by the prefix (rkey, rlen) (an RTM_ENUM_RANGE bound). */
 export function nhInRange(h: u32, rkey: usize, rlen: u32): bool {
-  return nhGet(h, NEXTHOP_LEN) >= rlen && prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen);
+  return (nhGet(h, NEXTHOP_LEN) & NEXTHOP_LEN_MASK) >= rlen && prefixEq(nhPtr(h) + (NEXTHOP_ADDR << 2), rkey, rlen);
 }
 
 /**

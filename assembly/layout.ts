@@ -198,7 +198,7 @@ export const ROUTE_STATE_SHIFT: u32 = 24;
 export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
-// │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len │ 7 interface index │ 8 flags | state<<16 │
+// │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len | tree parent<<8 │ 7 interface │ 8 flags | state<<16 │
 // │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 left / next pending / next │
 // │ zombie │ 13 right / previous pending / previous zombie │ 14 lock record (as DEST_LOCK) │ 15 table       │
 // └── live: in its owner's ordered tree or pending list (nhindex.ts); deleted: in the zombie list ────────┘
@@ -207,6 +207,16 @@ export const NEXTHOP_GEN: u32 = 0;
 export const NEXTHOP_OWNER: u32 = 1;
 export const NEXTHOP_ADDR: u32 = 2;
 export const NEXTHOP_LEN: u32 = 6;
+/**
+ * Word NEXTHOP_LEN: the address length in its low 8 bits (read it through this mask); above them
+ * (NEXTHOP_PARENT_SHIFT) the next hop's parent in its owner's ordered tree (nhindex.ts: a slot below
+ * NEXTHOP_PARENT_ROOT, NEXTHOP_PARENT_ROOT for the root, NEXTHOP_PARENT_UNKNOWN when the parent's slot does
+ * not fit in 24 bits or the next hop is not in the tree).
+ */
+export const NEXTHOP_LEN_MASK: u32 = 0xff;
+export const NEXTHOP_PARENT_SHIFT: u32 = 8;
+export const NEXTHOP_PARENT_ROOT: u32 = 0xfffffe;
+export const NEXTHOP_PARENT_UNKNOWN: u32 = 0xffffff;
 export const NEXTHOP_IFINDEX: u32 = 7;
 export const NEXTHOP_FLAGS: u32 = 8;
 export const NEXTHOP_REMOTE: u32 = 9;

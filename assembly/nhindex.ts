@@ -4,9 +4,11 @@
 // into a treap, which then gives seek and in-order successor: one by one (O(log n) each) when they are
 // few, else by sorting all the entity's next hops (radix on address word 0) and building the treap in
 // one pass (O(n); 16 bytes per next hop of scratch, from and back to the block free lists). Deleting is
-// O(1) expected for a pending next hop, O(log n) for one in the treap. The index costs no record words:
-// a live next hop's link words (NEXTHOP_LEFT/RIGHT) are its treap children or its pending-list
-// neighbours, its treap priority is a mix of its slot number, and its bucket's PENDING bit says which.
+// O(1) expected, in the treap too: a treap node keeps its parent in the upper 24 bits of its NEXTHOP_LEN
+// word (layout NEXTHOP_PARENT_*; a parent slot too large for them is UNKNOWN, and that node's deletion
+// seeks from the root, O(log n)). A live next hop's link words (NEXTHOP_LEFT/RIGHT) are its treap
+// children or its pending-list neighbours, its treap priority is a mix of its slot number, and its
+// bucket's PENDING bit says which.
 // The hash is one block per entity with live next hops — a 16-byte header and 8-byte buckets (slot,
 // PENDING | 31-bit hash), linear probing, load ≤ 3/4, doubled when full, freed with the entity's last
 // next hop. Blocks are 2^k bytes from the slab page reserve (takePages), recycled on per-size free lists
@@ -14,7 +16,8 @@
 // changes, never a trap.
 import {
   NIL, SLAB_ENTITY, SLAB_NEXTHOP, ENTITY_WORDS, ENTITY_NEXTHOPS, ENTITY_NHINDEX, ENTITY_TABLE, NEXTHOP_WORDS,
-  NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_IFINDEX, NEXTHOP_LEFT, NEXTHOP_RIGHT, NEXTHOP_OWNER, NEXTHOP_FLAGS,
+  NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_PARENT_SHIFT, NEXTHOP_PARENT_ROOT, NEXTHOP_PARENT_UNKNOWN,
+  NEXTHOP_IFINDEX, NEXTHOP_LEFT, NEXTHOP_RIGHT, NEXTHOP_OWNER, NEXTHOP_FLAGS,
   NEXTHOP_STATE_SHIFT, NEXTHOP_STATE_CREATED, NEXTHOP_TABLE,
 } from './layout';
 import { recPtr, takePages, slabIsAlive, slabHigh } from './slab';
@@ -48,6 +51,7 @@ export const NHI_TREE: i32 = 1;    // tree node not live / of another owner / pe
 export const NHI_HASH: i32 = 2;    // bucket not live / of another owner, wrong hash, or not found by find
 export const NHI_COUNT: i32 = 3;   // tree + pending, hash and header counts differ
 export const NHI_PENDING: i32 = 4; // pending list links broken, a member's bucket without PENDING, or its count wrong
+export const NHI_PARENT: i32 = 5;  // a treap node's parent field does not name its parent (the root's: not ROOT)
 
 /** Test hook: the next n block allocations succeed, later ones fail (n < 0: no limit). */
 export function nhIndexAllocBudget(n: i32): void { allocBudget = n < 0 ? -1 : n; }
@@ -110,6 +114,21 @@ function freeBlock(p: usize): void {
 @inline function nhWord(h: u32, w: u32): usize { return recPtr(SLAB_NEXTHOP, h, NEXTHOP_WORDS) + (<usize>w << 2); }
 // @ts-ignore: decorator
 @inline function nhAddr(h: u32): usize { return nhWord(h, NEXTHOP_ADDR); }
+/** Address length of next hop h (the low bits of its NEXTHOP_LEN word). */
+// @ts-ignore: decorator
+@inline function lenOf(h: u32): u32 { return load<u32>(nhWord(h, NEXTHOP_LEN)) & NEXTHOP_LEN_MASK; }
+/** Treap parent field of h: a slot, NEXTHOP_PARENT_ROOT or NEXTHOP_PARENT_UNKNOWN. */
+// @ts-ignore: decorator
+@inline function parentField(h: u32): u32 { return load<u32>(nhWord(h, NEXTHOP_LEN)) >>> NEXTHOP_PARENT_SHIFT; }
+/** The parent field that names slot p (NIL: the root). */
+// @ts-ignore: decorator
+@inline function parentCode(p: u32): u32 { return p == NIL ? NEXTHOP_PARENT_ROOT : p < NEXTHOP_PARENT_ROOT ? p : NEXTHOP_PARENT_UNKNOWN; }
+/** h's treap parent is now p (NIL: h is the root). */
+// @ts-ignore: decorator
+@inline function setParent(h: u32, p: u32): void {
+  let w = nhWord(h, NEXTHOP_LEN);
+  store<u32>(w, (load<u32>(w) & NEXTHOP_LEN_MASK) | (parentCode(p) << NEXTHOP_PARENT_SHIFT));
+}
 // @ts-ignore: decorator
 @inline function left(h: u32): u32 { return load<u32>(nhWord(h, NEXTHOP_LEFT)); }
 // @ts-ignore: decorator
@@ -136,7 +155,7 @@ function hashKey(key: usize, len: u32, ifIndex: u32): u32 {
 
 // @ts-ignore: decorator
 @inline function hashOf(h: u32): u32 {
-  return hashKey(nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)));
+  return hashKey(nhAddr(h), lenOf(h), load<u32>(nhWord(h, NEXTHOP_IFINDEX)));
 }
 
 /** Home bucket of a bucket's hash word in `cap` buckets (multiply-shift: cap need not be a power of two). */
@@ -145,7 +164,7 @@ function hashKey(key: usize, len: u32, ifIndex: u32): u32 {
 
 /** Order of next hop h against the position (key, len, ifIndex): address in canonical order, then interface. */
 function compareAt(h: u32, key: usize, len: u32, ifIndex: u32): i32 {
-  let a = nhAddr(h), hl = load<u32>(nhWord(h, NEXTHOP_LEN));
+  let a = nhAddr(h), hl = lenOf(h);
   // fast path: both lengths cover word 0 and it differs (full IPv4 addresses, most IPv6 ones)
   if (hl >= 32 && len >= 32) {
     let x = load<u32>(a), y = load<u32>(key);
@@ -159,7 +178,7 @@ function compareAt(h: u32, key: usize, len: u32, ifIndex: u32): i32 {
 
 // @ts-ignore: decorator
 @inline function compareNh(a: u32, b: u32): i32 {
-  return compareAt(a, nhAddr(b), load<u32>(nhWord(b, NEXTHOP_LEN)), load<u32>(nhWord(b, NEXTHOP_IFINDEX)));
+  return compareAt(a, nhAddr(b), lenOf(b), load<u32>(nhWord(b, NEXTHOP_IFINDEX)));
 }
 
 // ── hash ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -176,7 +195,7 @@ export function nhIndexFind(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
     let s = load<u32>(b);
     if (s == NIL) return NIL;
     if ((load<u32>(b, 4) & HASH_MASK) == hash && load<u32>(nhWord(s, NEXTHOP_IFINDEX)) == ifIndex &&
-      load<u32>(nhWord(s, NEXTHOP_LEN)) == len && prefixEq(nhAddr(s), key, len)) return s;
+      lenOf(s) == len && prefixEq(nhAddr(s), key, len)) return s;
     if (++i == cap) i = 0;
   }
   return NIL;
@@ -270,6 +289,8 @@ export function nhIndexInsert(e: u32, h: u32): void {
   let head = load<u32>(p + H_PENDING);
   store<u32>(nhWord(h, NEXTHOP_LEFT), head);     // next pending
   store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);     // previous pending
+  let lw = nhWord(h, NEXTHOP_LEN);               // parent unknown: not in the treap
+  store<u32>(lw, (load<u32>(lw) & NEXTHOP_LEN_MASK) | (NEXTHOP_PARENT_UNKNOWN << NEXTHOP_PARENT_SHIFT));
   if (head != NIL) store<u32>(nhWord(head, NEXTHOP_RIGHT), h);
   store<u32>(p + H_PENDING, h);
   setPendingCount(p, pendingCount(p) + 1);
@@ -278,20 +299,25 @@ export function nhIndexInsert(e: u32, h: u32): void {
 /** Puts the live next hop h (links free) into e's treap: descend while nodes outrank it, split there. */
 function treapInsert(e: u32, h: u32): void {
   let ph = prio(h);
-  let link = entityWord(e, ENTITY_NEXTHOPS);
+  let link = entityWord(e, ENTITY_NEXTHOPS), owner = NIL;   // owner: the node whose child link `link` is
   let cur = load<u32>(link);
   while (cur != NIL && prio(cur) > ph) {
+    owner = cur;
     link = compareNh(h, cur) < 0 ? nhWord(cur, NEXTHOP_LEFT) : nhWord(cur, NEXTHOP_RIGHT);
     cur = load<u32>(link);
   }
-  let lLink = nhWord(h, NEXTHOP_LEFT), rLink = nhWord(h, NEXTHOP_RIGHT);
+  let lLink = nhWord(h, NEXTHOP_LEFT), rLink = nhWord(h, NEXTHOP_RIGHT), lOwner = h, rOwner = h;
   while (cur != NIL) {
-    if (compareNh(cur, h) < 0) { store<u32>(lLink, cur); lLink = nhWord(cur, NEXTHOP_RIGHT); cur = load<u32>(lLink); }
-    else { store<u32>(rLink, cur); rLink = nhWord(cur, NEXTHOP_LEFT); cur = load<u32>(rLink); }
+    if (compareNh(cur, h) < 0) {
+      store<u32>(lLink, cur); setParent(cur, lOwner); lOwner = cur; lLink = nhWord(cur, NEXTHOP_RIGHT); cur = load<u32>(lLink);
+    } else {
+      store<u32>(rLink, cur); setParent(cur, rOwner); rOwner = cur; rLink = nhWord(cur, NEXTHOP_LEFT); cur = load<u32>(rLink);
+    }
   }
   store<u32>(lLink, NIL);
   store<u32>(rLink, NIL);
   store<u32>(link, h);
+  setParent(h, owner);
   treapEpoch++;
 }
 
@@ -422,8 +448,13 @@ function flushBulk(e: u32, p: usize): bool {
     let x = sortSlot(a, i), px = prio(x), last = NIL;
     while (top > 0 && prio(load<u32>(b + (<usize>(top - 1) << 2))) < px) last = load<u32>(b + (<usize>(--top) << 2));
     store<u32>(nhWord(x, NEXTHOP_LEFT), last);
+    if (last != NIL) setParent(last, x);
     store<u32>(nhWord(x, NEXTHOP_RIGHT), NIL);
-    if (top > 0) store<u32>(nhWord(load<u32>(b + (<usize>(top - 1) << 2)), NEXTHOP_RIGHT), x);
+    if (top > 0) {
+      let up = load<u32>(b + (<usize>(top - 1) << 2));
+      store<u32>(nhWord(up, NEXTHOP_RIGHT), x);
+      setParent(x, up);
+    } else setParent(x, NIL);
     store<u32>(b + (<usize>(top++) << 2), x);
   }
   store<u32>(entityWord(e, ENTITY_NEXTHOPS), top > 0 ? load<u32>(b) : NIL);
@@ -454,22 +485,31 @@ export function nhIndexRemove(e: u32, h: u32): void {
     store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);
     return;
   }
-  let link = entityWord(e, ENTITY_NEXTHOPS);
-  let cur = load<u32>(link);
-  while (cur != h) {
-    assert(cur != NIL); // h is in the tree
-    if (cur == NIL) return;
-    link = compareNh(h, cur) < 0 ? nhWord(cur, NEXTHOP_LEFT) : nhWord(cur, NEXTHOP_RIGHT);
-    cur = load<u32>(link);
+  // the link that holds h: from its parent (O(1)), or by a seek from the root if its parent is unknown
+  let f = parentField(h), owner = NIL;
+  let link: usize;
+  if (f == NEXTHOP_PARENT_ROOT) link = entityWord(e, ENTITY_NEXTHOPS);
+  else if (f != NEXTHOP_PARENT_UNKNOWN) { owner = f; link = left(f) == h ? nhWord(f, NEXTHOP_LEFT) : nhWord(f, NEXTHOP_RIGHT); }
+  else {
+    link = entityWord(e, ENTITY_NEXTHOPS);
+    let cur = load<u32>(link);
+    while (cur != h) {
+      assert(cur != NIL); // h is in the tree
+      if (cur == NIL) return;
+      owner = cur;
+      link = compareNh(h, cur) < 0 ? nhWord(cur, NEXTHOP_LEFT) : nhWord(cur, NEXTHOP_RIGHT);
+      cur = load<u32>(link);
+    }
   }
+  assert(load<u32>(link) == h); // the parent field names h's parent
   // merge h's subtrees (every key on the left is below every key on the right) into its place
   treapEpoch++;
   let a = left(h), b = right(h);
   while (true) {
-    if (a == NIL) { store<u32>(link, b); break; }
-    if (b == NIL) { store<u32>(link, a); break; }
-    if (prio(a) > prio(b)) { store<u32>(link, a); link = nhWord(a, NEXTHOP_RIGHT); a = load<u32>(link); }
-    else { store<u32>(link, b); link = nhWord(b, NEXTHOP_LEFT); b = load<u32>(link); }
+    if (a == NIL) { store<u32>(link, b); if (b != NIL) setParent(b, owner); break; }
+    if (b == NIL) { store<u32>(link, a); setParent(a, owner); break; }
+    if (prio(a) > prio(b)) { store<u32>(link, a); setParent(a, owner); owner = a; link = nhWord(a, NEXTHOP_RIGHT); a = load<u32>(link); }
+    else { store<u32>(link, b); setParent(b, owner); owner = b; link = nhWord(b, NEXTHOP_LEFT); b = load<u32>(link); }
   }
   store<u32>(nhWord(h, NEXTHOP_LEFT), NIL);
   store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);
@@ -550,7 +590,7 @@ function treapSeek(e: u32, key: usize, len: u32, ifIndex: u32, inclusive: bool):
 /** The next hop after h (a live next hop of e in its treap: nhOrderFirst/Seek ran) in e's order, or NIL. */
 export function nhOrderNext(e: u32, h: u32): u32 {
   if (h != walkNode || e != walkEntity || walkEpoch != treapEpoch) {
-    return treapSeek(e, nhAddr(h), load<u32>(nhWord(h, NEXTHOP_LEN)), load<u32>(nhWord(h, NEXTHOP_IFINDEX)), false);
+    return treapSeek(e, nhAddr(h), lenOf(h), load<u32>(nhWord(h, NEXTHOP_IFINDEX)), false);
   }
   let cur = right(h);
   if (cur != NIL) {
@@ -590,19 +630,23 @@ function treapFirst(e: u32): u32 {
  * Checks entity e's index without changing it: the treap walks in strictly increasing order over live
  * next hops of e with heap-ordered priorities; the pending list is doubly linked over live next hops of
  * e; every bucket holds a live next hop of e under its own hash, with PENDING exactly for the pending
- * ones, and find reaches it (the treap's seek too, for the others); treap + pending, buckets and the
+ * ones, and find reaches it (the treap's seek too, for the others); every treap node's parent field names
+ * its parent (ROOT for the root, UNKNOWN only for a parent slot beyond 24 bits); treap + pending, buckets and the
  * header count the same. O(n log n); allocates nothing.
  */
 export function nhIndexCheck(e: u32): i32 {
   let limit = slabHigh(SLAB_NEXTHOP);
   let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
   let n: u32 = 0, prev = NIL;
+  let root = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
+  if (root != NIL && (!liveOf(root, e) || parentField(root) != NEXTHOP_PARENT_ROOT)) return NHI_PARENT;
   for (let h = treapFirst(e); h != NIL; h = nhOrderNext(e, h)) {
     if (!liveOf(h, e) || ++n > limit || p == 0) return NHI_TREE;
     if (prev != NIL && compareNh(prev, h) >= 0) return NHI_TREE;
     let l = left(h), r = right(h);
     if ((l != NIL && (!liveOf(l, e) || prio(l) > prio(h))) || (r != NIL && (!liveOf(r, e) || prio(r) > prio(h)))) return NHI_TREE;
-    let len = load<u32>(nhWord(h, NEXTHOP_LEN)), ifIndex = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
+    if ((l != NIL && parentField(l) != parentCode(h)) || (r != NIL && parentField(r) != parentCode(h))) return NHI_PARENT;
+    let len = lenOf(h), ifIndex = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
     if (nhIndexFind(e, nhAddr(h), len, ifIndex) != h) return NHI_HASH;
     if ((load<u32>(bucketOf(p, h), 4) & PENDING) != 0) return NHI_TREE;
     prev = h;
@@ -612,7 +656,7 @@ export function nhIndexCheck(e: u32): i32 {
   prev = NIL;
   for (let h = load<u32>(p + H_PENDING); h != NIL; h = left(h)) {
     if (!liveOf(h, e) || ++pending > limit || right(h) != prev) return NHI_PENDING;
-    let len = load<u32>(nhWord(h, NEXTHOP_LEN)), ifIndex = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
+    let len = lenOf(h), ifIndex = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
     if (nhIndexFind(e, nhAddr(h), len, ifIndex) != h) return NHI_HASH;
     if ((load<u32>(bucketOf(p, h), 4) & PENDING) == 0) return NHI_PENDING;
     prev = h;
@@ -626,7 +670,7 @@ export function nhIndexCheck(e: u32): i32 {
     used++;
     let word = load<u32>(b, 4);
     if (!liveOf(s, e) || (word & HASH_MASK) != hashOf(s)) return NHI_HASH;
-    let len = load<u32>(nhWord(s, NEXTHOP_LEN)), ifIndex = load<u32>(nhWord(s, NEXTHOP_IFINDEX));
+    let len = lenOf(s), ifIndex = load<u32>(nhWord(s, NEXTHOP_IFINDEX));
     if (nhIndexFind(e, nhAddr(s), len, ifIndex) != s) return NHI_HASH;
     if ((word & PENDING) == 0 && treapSeek(e, nhAddr(s), len, ifIndex, true) != s) return NHI_HASH;
   }

@@ -372,7 +372,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number, es
 export function nextHopAddressOf(c: Core, L: Layout, family: Family, h: number): string {
   const base = c.x.recordPtr(L.SLAB_NEXTHOP, h) >>> 2;
   const u = c.u32();
-  const len = u[base + L.NEXTHOP_LEN];
+  const len = u[base + L.NEXTHOP_LEN] & L.NEXTHOP_LEN_MASK;
   const text = formatPrefix(family, u, base + L.NEXTHOP_ADDR, len);
   return len === (family === 4 ? 32 : 128) ? text.slice(0, text.lastIndexOf('/')) : text;
 }

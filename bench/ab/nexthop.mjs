@@ -5,9 +5,11 @@
 //        ones, K deleteNextHop by identity of the fresh ones (so the entity is back at N): µs per call
 //   enum: a fresh Rtm per pass, N addNextHop, then the first enumeration (createNextHopEnum,
 //        getEnumNextHops + releaseNextHops until done) and a second one: ms (CPU) each
+//   core: the ops entity, K find + release of present ones through the core exports alone (address
+//        word written at IO_IN, nexthopFindRefX + refDropX; no text parsing, no result object): µs per pair
 //   delord: the ops entity, enumerated (untimed: every next hop ordered), then deleteNextHop by identity
 //        of K distinct present ones (out of the ordered tree) and their addNextHop again: µs per call
-// usage: node bench/ab/nexthop.mjs ROOT_A ROOT_B [ops|enum|delord] [rounds] [N] [K]
+// usage: node bench/ab/nexthop.mjs ROOT_A ROOT_B [ops|core|enum|delord] [rounds] [N] [K]
 const [A, B, MODE = 'ops', ROUNDS = '15', N_ = '100000', K_ = '5000'] = process.argv.slice(2);
 const N = Number(N_), K = Number(K_);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
@@ -57,6 +59,18 @@ async function setup(ROOT) {
     const c2 = cpu();
     return { delOrderedUs: 1e3 * (c1 - c0) / some.length, readdUs: 1e3 * (c2 - c1) / some.length };
   }
+  function core(names, probe) {
+    const e = bigEntity(), cx = e.cx, x = cx.x, c = cx.core, eh = cx.handle;
+    const words = probe.map((t) => t.split('.').reduce((a, o) => a * 256 + Number(o), 0) >>> 0);
+    const u = c.u32(), io = c.io + c.IO_IN, f = c.f64(), out = (c.io + c.k.IO_OUT_HANDLES) / 2;
+    const c0 = cpu();
+    for (let i = 0; i < K; i++) {
+      u[io] = words[i];
+      if (x.nexthopFindRefX(eh, 32, 1) !== 0 || x.refDropX(eh, f[out]) !== 0) throw new Error('core find + release failed');
+    }
+    const c1 = cpu();
+    return { findReleaseUs: 1e3 * (c1 - c0) / K };
+  }
   function enumMode() {
     const { rtm, e } = open();
     for (const address of present) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
@@ -69,7 +83,7 @@ async function setup(ROOT) {
     rtm.close();
     return { firstMs: c1 - c0, secondMs: c2 - c1 };
   }
-  return { ops, enum: enumMode, delord };
+  return { ops, core, enum: enumMode, delord };
 }
 const sa = await setup(A), sb = await setup(B);
 const args = () => MODE !== 'enum' ? [Array.from({ length: K }, fresh), Array.from({ length: K }, () => present[rnd() % N])] : [];

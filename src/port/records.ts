@@ -69,13 +69,13 @@ export function routeHopSlots(core: Core, r: number): number[] {
 export function nextHopKeyInto(core: Core, h: number, out: Uint32Array, off = 0): number {
   const L = core.k, u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
   for (let w = 0; w < 4; w++) out[off + w] = u[b + L.NEXTHOP_ADDR + w];
-  return u[b + L.NEXTHOP_LEN];
+  return u[b + L.NEXTHOP_LEN] & L.NEXTHOP_LEN_MASK;
 }
 
 /** The address of next-hop slot h: '10.0.0.1' for a full-length address, else 'addr/len'. Allocates the text. */
 export function nextHopAddress(core: Core, family: Family, h: number): string {
   const L = core.k, u = core.u32(), b = base(core, L.SLAB_NEXTHOP, h);
-  const len = u[b + L.NEXTHOP_LEN];
+  const len = u[b + L.NEXTHOP_LEN] & L.NEXTHOP_LEN_MASK;
   const text = formatPrefix(family, u, b + L.NEXTHOP_ADDR, len);
   return len === (family === 4 ? 32 : 128) ? text.slice(0, text.lastIndexOf('/')) : text;
 }
