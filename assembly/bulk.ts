@@ -41,10 +41,9 @@ export let bulkOnePass: u32 = 0;
 let onePass = false;
 
 // What the check pass saw of the batch it validated: its entity, the records checked so far, whether
-// they came in (masked key, length) order, and the last one's masked key and length.
+// they came in (masked key, length) order, and the last one's masked key (words 0..3) and length.
 let ordE: u32 = NIL, ordCount: u32 = 0, ordOk = false, ordLen: u32 = 0;
-const ORD_KEY: usize = memory.data(16, 16);
-const KEY_TMP: usize = memory.data(16, 16);
+let ord0: u32 = 0, ord1: u32 = 0, ord2: u32 = 0, ord3: u32 = 0;
 
 /**
  * The check pass of a multi-chunk addRoutesBatch (chunk of m load records at IO_IN; reserve > 0 on the
@@ -61,7 +60,7 @@ export function bulkCheck(eh: f64, m: u32, reserve: u32): i32 {
   if (reserve != 0 && !batchReserve(t, reserve)) return ERROR_NOT_ENOUGH_MEMORY;
   if (reserve != 0) { ordE = e; ordCount = 0; ordOk = true; }
   else if (ordE != e) { ordOk = false; }
-  if (ordOk) ordOk = inOrder(m, tableMaxLen(t) == 32 ? 1 : 4);
+  if (ordOk) ordOk = tableMaxLen(t) == 32 ? inOrder4(m) : inOrder6(m);
   ordCount += m;
   return NO_ERROR;
 }
@@ -74,21 +73,35 @@ export function bulkCheck(eh: f64, m: u32, reserve: u32): i32 {
   return rest >= 32 ? v : rest <= 0 ? 0 : v & ~(<u32>0xffffffff >>> <u32>rest);
 }
 
-/** True if the m load records at IO_IN follow the last one noted (ORD_KEY, ordLen) in order; notes the last. */
-function inOrder(m: u32, words: u32): bool {
+/** True if the m IPv4 load records at IO_IN follow the last one noted in order; notes the last. */
+function inOrder4(m: u32): bool {
   let inp = ioPtr(IO_IN);
+  let pk = ord0, pl = ordLen, any = ordCount > 0;
   for (let i: u32 = 0; i < m; i++) {
-    let k = loadKey(inp, i), len = loadWord(inp, LOAD_LENVIEWS, i) & 0xff;
-    let c: i32 = 0;
-    for (let w: u32 = 0; w < words; w++) {
-      let x = load<u32>(ORD_KEY + (<usize>w << 2)), y = maskedWord(k, w, len);
-      store<u32>(KEY_TMP + (<usize>w << 2), y);
-      if (c == 0 && x != y) c = x < y ? -1 : 1;
-    }
-    if (ordCount + i > 0 && (c > 0 || (c == 0 && ordLen > len))) return false;
-    memory.copy(ORD_KEY, KEY_TMP, <usize>words << 2);
-    ordLen = len;
+    let len = loadWord(inp, LOAD_LENVIEWS, i) & 0xff;
+    let k = maskedWord(loadKey(inp, i), 0, len);
+    if (any && (k < pk || (k == pk && len < pl))) return false;
+    pk = k; pl = len; any = true;
   }
+  ord0 = pk; ordLen = pl;
+  return true;
+}
+
+/** inOrder4 for IPv6 keys (four words). */
+function inOrder6(m: u32): bool {
+  let inp = ioPtr(IO_IN);
+  let p0 = ord0, p1 = ord1, p2 = ord2, p3 = ord3, pl = ordLen, any = ordCount > 0;
+  for (let i: u32 = 0; i < m; i++) {
+    let key = loadKey(inp, i), len = loadWord(inp, LOAD_LENVIEWS, i) & 0xff;
+    let k0 = maskedWord(key, 0, len), k1 = maskedWord(key, 1, len), k2 = maskedWord(key, 2, len), k3 = maskedWord(key, 3, len);
+    if (any) {
+      let c: i32 = k0 != p0 ? (k0 < p0 ? -1 : 1) : k1 != p1 ? (k1 < p1 ? -1 : 1) : k2 != p2 ? (k2 < p2 ? -1 : 1) :
+        k3 != p3 ? (k3 < p3 ? -1 : 1) : 0;
+      if (c < 0 || (c == 0 && len < pl)) return false;
+    }
+    p0 = k0; p1 = k1; p2 = k2; p3 = k3; pl = len; any = true;
+  }
+  ord0 = p0; ord1 = p1; ord2 = p2; ord3 = p3; ordLen = pl;
   return true;
 }
 
@@ -132,6 +145,27 @@ export function bulkBegin(eh: f64, n: u32): i32 {
   for (let c = top; c != n;) {
     c = nodeChild(c, bitAt(key, nodeLen(c)));
     if (sp == STACK_MAX) sp = 1;   // cannot happen (nested prefixes); the root alone is still correct
+    store<u32>(STACK + (<usize>(sp++) << 2), c);
+  }
+  return n;
+}
+
+/** trieStep for an IPv4 table: one key word to compare and to branch on. */
+// @ts-ignore: decorator
+@inline function trieStep4(t: u32, key: usize, len: u32): u32 {
+  let a = load<u32>(key);
+  let top = load<u32>(STACK + (<usize>(sp - 1) << 2));
+  while (sp > 1) {
+    let tl = nodeLen(top);   // ≥ 1 below the root
+    if (tl <= len && ((a ^ load<u32>(nodeKey(top))) >>> (32 - tl)) == 0) break;
+    sp--;
+    top = load<u32>(STACK + (<usize>(sp - 1) << 2));
+  }
+  let n = trieInsert(t, key, len, top);
+  // every node before n on the path is shorter than len ≤ 32: its branch bit is in the word
+  for (let c = top; c != n;) {
+    c = nodeChild(c, (a >>> (31 - nodeLen(c))) & 1);
+    if (sp == STACK_MAX) sp = 1;   // cannot happen (33 lengths); the root alone is still correct
     store<u32>(STACK + (<usize>(sp++) << 2), c);
   }
   return n;
@@ -212,11 +246,18 @@ export function bulkSorted(eh: f64, m: u32): i32 {
   applyRoutes = 0; applyDests = 0;
   onePass = true;
   let lastH: f64 = 0, nh = NIL;
-  for (let i: u32 = 0; i < m; i++) {
-    let h = loadHop(inp, i);
-    if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
-    let node = trieStep(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff);
-    applyAt(e, t, node, nh, inp, i, views);
+  if (maxLen == 32) {
+    for (let i: u32 = 0; i < m; i++) {
+      let h = loadHop(inp, i);
+      if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
+      applyAt(e, t, trieStep4(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff), nh, inp, i, views);
+    }
+  } else {
+    for (let i: u32 = 0; i < m; i++) {
+      let h = loadHop(inp, i);
+      if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
+      applyAt(e, t, trieStep(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff), nh, inp, i, views);
+    }
   }
   setRes(0, applyRoutes); setRes(1, applyDests);
   return NO_ERROR;
