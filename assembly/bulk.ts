@@ -9,20 +9,26 @@
 // those of the incremental path. Forwarding structures: IPv4 made first and painted as states are set;
 // IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the destination) per
 // record. Allocates the reserved records.
-import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT } from './layout';
+import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
+  SLAB_ROUTE, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
+  ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT, ROUTE_HEAPPOS, ROUTE_STATE_CREATED,
+  ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_NLIVE, DEST_KEEPS, DEST_BEST, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
+  FIRED_BEST, FIRED_FWD } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
-import { tableGet, tableMaxLen } from './tables';
+import { tableGet, tableSet, tableMaxLen } from './tables';
+import { slabAlloc } from './slab';
 import { handleSlot } from './handles';
-import { destOnNode } from './dests';
-import { entityGet } from './entities';
-import { routeOfOwner, created } from './routes';
+import { destOnNode, destSet, destSetState, destPtr } from './dests';
+import { entityGet, entitySet, entityOwned, nhIref } from './entities';
+import { routeOfOwner, created, routeSet, routeSeqTake, nowMs } from './routes';
+import { notifyChange } from './notify';
 import { trieInsert, nodeDest, nodeKey, nodeLen, nodeChild } from './trie';
 import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
 import { entityOf } from './notifyapi';
-import { LOAD_MAX, LOAD_LENVIEWS, loadApply, loadValidate, batchReserve, loadKey, loadWord, loadHop } from './load';
+import { LOAD_MAX, LOAD_LENVIEWS, LOAD_PREF, LOAD_METRIC, LOAD_FLAGS, loadApply, loadValidate, batchReserve, loadKey, loadWord, loadHop } from './load';
 
 /** The entity and table of the bulk build under way (NIL = none). */
 let bulkE: u32 = NIL;
@@ -188,6 +194,70 @@ export function bulkTrie(m: u32): i32 {
   return NO_ERROR;
 }
 
+// Counts of the routes newRoute made since the last flush (table, entity, next hop nh's route references).
+let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
+
+/**
+ * The first route of a destination this build just made (no route, no best route, no extra record): what
+ * routeApply's case 1 followed by loadApply does there, written directly — the record's words (route words
+ * only through ROUTE_*), the chain and best routes (the one route is best in each of its views), the state
+ * word (destSetState keeps node mirror, counts and forwarding structure), LastChanged and the queued change
+ * (notifyChange, with the flags routeApply fires: ALL, BEST and FORWARDING in each of its views). The counts
+ * (TABLE_SEQ, TABLE_ROUTES, ENTITY_ROUTES, the entity's owned records, the next hop's route references) are
+ * added by flushNew. Returns the route slot.
+ */
+// @ts-ignore: decorator
+@inline function newRoute(e: u32, t: u32, d: u32, nh: u32, inp: usize, i: u32, views: u32): u32 {
+  let vw = (loadWord(inp, LOAD_LENVIEWS, i) >>> 8) & views;
+  let r = slabAlloc(SLAB_ROUTE);   // zeroed: ESI NULL, no client reference
+  assert(r != NIL); // reserved by bulkCheck
+  routeSet(r, ROUTE_DEST, d);
+  routeSet(r, ROUTE_OWNER, e);
+  routeSet(r, ROUTE_NEIGHBOUR, nh);
+  routeSet(r, ROUTE_PREF, loadWord(inp, LOAD_PREF, i));
+  routeSet(r, ROUTE_METRIC, loadWord(inp, LOAD_METRIC, i));
+  routeSet(r, ROUTE_VIEWS, vw);
+  routeSet(r, ROUTE_FLAGS, (loadWord(inp, LOAD_FLAGS, i) & 0xffff) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
+  routeSet(r, ROUTE_SEQ, routeSeqTake());
+  routeSet(r, ROUTE_NHCOUNT, nh == NIL ? 0 : 1);
+  routeSet(r, ROUTE_NH, nh);
+  routeSet(r, ROUTE_NEXT, NIL);
+  routeSet(r, ROUTE_LIST, NIL);
+  routeSet(r, ROUTE_LPREV, NIL);
+  routeSet(r, ROUTE_LNEXT, NIL);
+  routeSet(r, ROUTE_HEAPPOS, NIL);
+  if (nh != newNh) { flushNew(e, t); newNh = nh; }
+  newCount++;
+  newNhCount++;
+  destSet(d, DEST_ROUTES, r);
+  destSet(d, DEST_NLIVE, 1);
+  destSet(d, DEST_KEEPS, 1);
+  let fired: u32 = 0;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+    let inView = (vw & (1 << v)) != 0;
+    destSet(d, DEST_BEST + v, inView ? r : NIL);
+    if (inView) fired |= (FIRED_ALL | FIRED_BEST | FIRED_FWD) << (3 * v);
+  }
+  destSetState(d, (vw & 0xff) | DEST_S_LIVE);
+  store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
+  notifyChange(t, d, fired);
+  return r;
+}
+
+/** Adds the counts of the routes newRoute made since the last flush (entity e of table t). */
+function flushNew(e: u32, t: u32): void {
+  if (newCount != 0) {
+    tableSet(t, TABLE_SEQ, tableGet(t, TABLE_SEQ) + newCount);
+    tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) + newCount);
+    entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) + newCount);
+    entityOwned(e, <i32>newCount);
+    newCount = 0;
+  }
+  // the route's one next hop and its neighbour (the same next hop): two references each
+  if (newNh != NIL && newNhCount != 0) nhIref(newNh, <i32>(2 * newNhCount));
+  newNhCount = 0;
+}
+
 /**
  * Record i of the load records at inp on node `node` (its destination made if it has none): applied as
  * routeLoad applies it (the route of entity e with the record's next hop as neighbour is created or
@@ -195,12 +265,18 @@ export function bulkTrie(m: u32): i32 {
  */
 // @ts-ignore: decorator
 @inline function applyAt(e: u32, t: u32, node: u32, nh: u32, inp: usize, i: u32, views: u32): void {
-  let d = nodeDest(node);
-  if (d == NIL) { d = destOnNode(t, node); applyDests++; }
-  let r = routeOfOwner(d, e, nh, false);
-  store<u32>(HOP, nh);
-  r = loadApply(e, t, d, r, nh, HOP, inp, i, views);
-  if (created) applyRoutes++;
+  let d = nodeDest(node), r: u32;
+  if (d == NIL) {
+    d = destOnNode(t, node); applyDests++;
+    r = newRoute(e, t, d, nh, inp, i, views);
+    applyRoutes++;
+  } else {
+    flushNew(e, t);   // the counts in step before routeApply reads or changes them
+    r = routeOfOwner(d, e, nh, false);
+    store<u32>(HOP, nh);
+    r = loadApply(e, t, d, r, nh, HOP, inp, i, views);
+    if (created) applyRoutes++;
+  }
   store<u32>(ioPtr(IO_OUT) + (<usize>i << 2), r);
 }
 let applyRoutes: u32 = 0, applyDests: u32 = 0;
@@ -224,6 +300,7 @@ export function bulkApply(eh: f64, m: u32): i32 {
     if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
     applyAt(e, t, load<u32>(out + (<usize>i << 2)), nh, inp, i, views);
   }
+  flushNew(e, t);
   setRes(0, applyRoutes); setRes(1, applyDests);
   return NO_ERROR;
 }
@@ -259,6 +336,7 @@ export function bulkSorted(eh: f64, m: u32): i32 {
       applyAt(e, t, trieStep(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff), nh, inp, i, views);
     }
   }
+  flushNew(e, t);
   setRes(0, applyRoutes); setRes(1, applyDests);
   return NO_ERROR;
 }

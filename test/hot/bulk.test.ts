@@ -277,6 +277,22 @@ describe.each([4, 6] as Family[])('addRoutesBatch bulk build (IPv%i)', (family) 
     expect(onePass(bulk, family), 'in one pass').toBe(p0 + 1);
     expect(rb).toEqual(loadChunked(inc.loader, withHops(b, inc), 1_638));
     expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    // the loaded routes go on as any others: every third record's prefix withdrawn (the loader's first route there)
+    const k = Math.ceil(n / 3), del = { count: k, keys: new Uint32Array(4 * k), lens: new Uint8Array(k), kinds: new Uint8Array(k).fill(1) };
+    for (let j = 0; j < k; j++) { del.keys.set(b.keys.subarray(12 * j, 12 * j + 4), 4 * j); del.lens[j] = b.lens[3 * j]; }
+    expect(bulk.loader.applyUpdates(del)).toBe(inc.loader.applyUpdates(del));
+    // queued withdrawn destinations leave the table as they are pulled (their ids no longer name a prefix): counted here
+    const drained = (sd: Side) => sd.notifies.map((nh) => {
+      let total = 0;
+      for (const buf = new Int32Array(50_000); ;) { const got = sd.other.getChangedDestIds({ notifyHandle: nh, out: buf }); total += got; if (got < buf.length) return total; }
+    });
+    expect(drained(bulk)).toEqual(drained(inc));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    // and the loader deregisters: its routes, next hops and their references go
+    bulk.loader.deregister(); inc.loader.deregister();
+    bulk.rtm.runPending(); inc.rtm.runPending();
+    expect(drained(bulk)).toEqual(drained(inc));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
     bulk.rtm.close(); inc.rtm.close();
   }, 120_000);
 
