@@ -10,20 +10,20 @@
 // IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the destination) per
 // record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
-  SLAB_ROUTE, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
+  SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT, ROUTE_HEAPPOS, ROUTE_STATE_CREATED,
   ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_NLIVE, DEST_KEEPS, DEST_BEST, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { tableGet, tableSet, tableMaxLen } from './tables';
-import { slabAlloc } from './slab';
+import { slabAllocK } from './slab';
 import { handleSlot } from './handles';
 import { destOnNode, destSet, destSetState, destPtr } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
 import { routeOfOwner, created, routeSet, routeSeqTake, nowMs } from './routes';
 import { notifyChange } from './notify';
-import { trieInsert, nodeDest, nodeKey, nodeLen, nodeChild } from './trie';
+import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKey, nodeLen, nodeChild } from './trie';
 import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
@@ -167,7 +167,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     sp--;
     top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   }
-  let n = trieInsert(t, key, len, top);
+  let n = trieInsertBulk4(a, len, top);
   // every node before n on the path is shorter than len ≤ 32: its branch bit is in the word
   for (let c = top; c != n;) {
     c = nodeChild(c, (a >>> (31 - nodeLen(c))) & 1);
@@ -209,7 +209,7 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
 // @ts-ignore: decorator
 @inline function newRoute(e: u32, t: u32, d: u32, nh: u32, inp: usize, i: u32, views: u32): u32 {
   let vw = (loadWord(inp, LOAD_LENVIEWS, i) >>> 8) & views;
-  let r = slabAlloc(SLAB_ROUTE);   // zeroed: ESI NULL, no client reference
+  let r = slabAllocK(SLAB_ROUTE, ROUTE_WORDS);   // zeroed: ESI NULL, no client reference
   assert(r != NIL); // reserved by bulkCheck
   routeSet(r, ROUTE_DEST, d);
   routeSet(r, ROUTE_OWNER, e);
@@ -337,6 +337,7 @@ export function bulkSorted(eh: f64, m: u32): i32 {
     }
   }
   flushNew(e, t);
+  trieBulkCount(t);
   setRes(0, applyRoutes); setRes(1, applyDests);
   return NO_ERROR;
 }
