@@ -10,6 +10,7 @@
 // IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the destination) per
 // record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
+  TABLE_NOTIFY_USED,
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT, ROUTE_HEAPPOS, ROUTE_STATE_CREATED,
   ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_NLIVE, DEST_KEEPS, DEST_BEST, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
@@ -22,7 +23,7 @@ import { handleSlot } from './handles';
 import { destOnNode, destSet, destSetState, destPtr } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
 import { routeOfOwner, created, routeSet, routeSeqTake, nowMs } from './routes';
-import { notifyChange } from './notify';
+import { notifyChange, bestLogTable } from './notify';
 import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKey, nodeLen, nodeChild } from './trie';
 import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
@@ -117,7 +118,11 @@ function inOrder6(m: u32): bool {
  * updates a route the facade holds an EntitySpecificInfo for) and the table has at most n destinations.
  * RES0 = 1 when it does (the build is then under way: bulkSorted or bulkTrie + bulkApply, then bulkEnd),
  * else 0; RES1 = key words to sort on (1 for IPv4, 4 for IPv6); RES2 = 1 when bulkCheck saw all n records
- * of this entity's batch in (masked key, length) order (bulkSorted applies them as they come).
+ * of this entity's batch in (masked key, length) order (bulkSorted applies them as they come); RES3 = 1 when
+ * the table has no change-notification registration and no best-change log (rtmapi.ts watch): nothing then
+ * records the order in which destinations change, so a batch in another order may be applied in prefix order
+ * (bulkSorted over the records as the facade sorted them: equal prefixes keep their batch order, so each
+ * destination's routes are made and updated as the batch order would, with the same creation order).
  */
 export function bulkBegin(eh: f64, n: u32): i32 {
   let e = entityOf(eh);
@@ -127,6 +132,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
   setRes(0, ok ? 1 : 0);
   setRes(1, tableMaxLen(t) == 32 ? 1 : 4);
   setRes(2, ok && ordOk && ordE == e && ordCount == n ? 1 : 0);
+  setRes(3, ok && tableGet(t, TABLE_NOTIFY_USED) == 0 && bestLogTable != t ? 1 : 0);
   ordE = NIL;
   if (ok) { bulkE = e; bulkT = t; store<u32>(STACK, tableGet(t, TABLE_ROOT)); sp = 1; bulkFib = fibBulkStart(t, n); }
   return NO_ERROR;

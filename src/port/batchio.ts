@@ -37,6 +37,25 @@ export function fillLoad(c: Core, b: RouteLoadBatch, i0: number, m: number, S: n
 }
 
 /**
+ * Writes load records ord[j0..j0+m-1] of `b` into the I/O area in that order (layout as fillLoad's): the
+ * bulk build of a batch applied in prefix order (src/rtmv2/batch.ts). A gather, record by record.
+ */
+export function fillLoadByOrder(c: Core, b: RouteLoadBatch, ord: Uint32Array, j0: number, m: number, S: number): void {
+  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
+  const lv = base + 4 * S, pc = base + 5 * S, mc = base + 6 * S, fc = base + 7 * S, hc = (base + 8 * S) >> 1;
+  for (let j = 0; j < m; j++) {
+    const i = ord[j0 + j], r = base + 4 * j, k = 4 * i, len = lens[i];
+    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
+    u[lv + j] = (len > 255 ? 255 : len) | (((V ? V[i] : 1) & 0xffffff) << 8);
+    u[pc + j] = P ? P[i] : 0;
+    u[mc + j] = M ? M[i] : 0;
+    u[fc + j] = F ? F[i] : 0;
+    f[hc + j] = H ? H[i] : 0;
+  }
+}
+
+/**
  * Writes update records i0..i0+m-1 of `b` into the I/O area, by columns of S = UPD_MAX records (layout:
  * assembly/layout.ts "Update records"): one typed-array copy a column, except the length-and-kind word.
  */

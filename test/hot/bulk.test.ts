@@ -43,7 +43,7 @@ interface Side {
 }
 
 /** An instance with a loading entity (three next hops), another entity with `seedRoutes` routes, two registrations. */
-function makeSide(family: Family, build: 'debug' | 'release', seedRoutes: string[]): Side {
+function makeSide(family: Family, build: 'debug' | 'release', seedRoutes: string[], register = true): Side {
   const events: string[] = [];
   const rtm = Rtm.createSync({ clock: new VirtualClock(), build, families: [fam(family)] });
   const loader = rtm.registerEntity({ addressFamily: fam(family), protocolId: PROTO_IP_BGP, instanceId: 1 }) as Entity;
@@ -55,10 +55,10 @@ function makeSide(family: Family, build: 'debug' | 'release', seedRoutes: string
   }).handle!);
   const oh = other.addNextHop({ address: family === 4 ? '198.51.100.1' : '2001:db8:eeee::1', interfaceIndex: 9 }).handle!;
   for (const p of seedRoutes) other.addRouteToDest({ dest: p, neighbour: oh, nextHops: [oh], preference: 15, returnHandle: false });
-  const notifies = [
+  const notifies = register ? [
     other.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_BEST }),
     other.registerForChangeNotification({ views: 0, notifyFlags: RTM_CHANGE_TYPE_ALL }),
-  ];
+  ] : [];
   rtm.runPending();
   events.length = 0;
   return { rtm, loader, other, hops, notifies, events };
@@ -292,6 +292,26 @@ describe.each([4, 6] as Family[])('addRoutesBatch bulk build (IPv%i)', (family) 
     bulk.loader.deregister(); inc.loader.deregister();
     bulk.rtm.runPending(); inc.rtm.runPending();
     expect(drained(bulk)).toEqual(drained(inc));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    bulk.rtm.close(); inc.rtm.close();
+  }, 120_000);
+
+  it.each([1, 2])('a batch out of order in a table nothing watches is sorted and built in one pass as the chunked path builds it (seed %i)', (seed) => {
+    const rnd = mulberry32(6_007 * seed + family);
+    const n = 2 * 1_638 + (rnd() % 3_000);
+    const { b, pool } = randomBatch(rnd, family, n);
+    const seedRoutes = seed === 1 ? [] : pool.slice(0, 40);
+    const [bulk, inc] = [makeSide(family, 'debug', seedRoutes, false), makeSide(family, 'debug', seedRoutes, false)];
+    const probes = probesFor(family, b.keys, b.lens, n, 5_000);
+    const k0 = bulkBuilds(bulk, family), p0 = onePass(bulk, family);
+    const rb = bulk.loader.addRoutesBatch(withHops(b, bulk));
+    expect(bulkBuilds(bulk, family), 'the bulk path was taken').toBe(k0 + 1);
+    expect(onePass(bulk, family), 'in one pass').toBe(p0 + 1);
+    expect(rb).toEqual(loadChunked(inc.loader, withHops(b, inc), 1_638));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    // the loaded routes go on as any others (a second batch: the entity has routes, the chunked path)
+    const { b: b2 } = randomBatch(rnd, family, 2_000);
+    expect(bulk.loader.addRoutesBatch(withHops(b2, bulk))).toEqual(loadChunked(inc.loader, withHops(b2, inc), 1_638));
     expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
     bulk.rtm.close(); inc.rtm.close();
   }, 120_000);
