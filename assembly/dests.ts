@@ -11,7 +11,7 @@ import {
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
 } from './layout';
-import { slabAlloc, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
+import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
@@ -245,7 +245,7 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
  * extra record, counted in the table (the caller reserved the record; bulk.ts builds the nodes itself).
  */
 export function destOnNode(t: u32, n: u32): u32 {
-  let d = slabAlloc(SLAB_DEST);
+  let d = slabAllocK(SLAB_DEST, DEST_WORDS);
   assert(d != NIL); // reserved by the caller
   destSet(d, DEST_TABLE, t);
   destSet(d, DEST_NODE, n);

@@ -29,7 +29,7 @@ export {
   debugTrap, DEBUG_TRAP_OFF, DEBUG_TRAP_NOW, DEBUG_TRAP_ASSERT, DEBUG_TRAP_NEXT, DEBUG_TRAP_ASSERT_NEXT,
 } from './debug';
 export { routeLoad, LOAD_WORDS, LOAD_MAX } from './load';
-export { bulkBegin, bulkTrie, bulkApply, bulkEnd, bulkBuilds } from './bulk';
+export { bulkCheck, bulkBegin, bulkTrie, bulkApply, bulkSorted, bulkEnd, bulkBuilds, bulkOnePass } from './bulk';
 export {
   snapWatchX, snapDirtyX, snapFibX, snapRangesBeginX, snapRangesNextX,
 } from './snapshot';

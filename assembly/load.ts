@@ -2,11 +2,12 @@
 // destination + owner + neighbour, spec §7.2; the record's next hop is both the neighbour and the only
 // next hop), all-or-nothing validation and memory reservation first. This is the path that loads a
 // full Internet table in well under a second: no JS object, no handle and no boundary crossing per
-// route. A batch larger than LOAD_MAX is validated chunk by chunk (routeLoadCheck, assembly/hot.ts) before
-// any chunk is applied. Record layout at IO_IN, LOAD_WORDS words each (the f64 is 8-byte aligned):
-// ╒═══════════ load record: LOAD_WORDS = 10 × u32 ═══════════════════════════════════════════════════╕
-// │ 0..3 key │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle (f64, 0) │
-// └────────────────────────────────────────────────────────────────────────────────────────────────────┘
+// route. A batch larger than LOAD_MAX is validated chunk by chunk (bulk.ts bulkCheck) before any chunk
+// is applied. Records at IO_IN by columns (as the update records of layout.ts), LOAD_WORDS words a record:
+// ╒═══════════ load records: column c starts at word c × LOAD_MAX; record i's word at c × LOAD_MAX + i ═════╕
+// │ 0..3 key (4i..4i+3) │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle   │
+// │ (f64 at word 8 × LOAD_MAX + 2i, 8-byte aligned; 0 = none): the facade fills most columns with one copy │
+// └────────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
   TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
@@ -21,9 +22,25 @@ import { timerClear } from './timers';
 import { notifyReserve } from './notify';
 
 export const LOAD_WORDS: u32 = 10;
-/** Records per call: the input region holds IO_BATCH_MAX × 4 words. */
+/** Records per call: the input region holds IO_BATCH_MAX × 4 words (LOAD_WORDS × LOAD_MAX ≤ that; even). */
 export const LOAD_MAX: u32 = 1638;
+/** Column word offsets (× LOAD_MAX) of the load-record fields after the key. */
+export const LOAD_LENVIEWS: u32 = 4;
+export const LOAD_PREF: u32 = 5;
+export const LOAD_METRIC: u32 = 6;
+export const LOAD_FLAGS: u32 = 7;
+export const LOAD_NEXTHOP: u32 = 8;
 const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
+
+/** Address of the key of record i of the load records at `inp`. */
+// @ts-ignore: decorator
+@inline export function loadKey(inp: usize, i: u32): usize { return inp + (<usize>i << 4); }
+/** Word of column `col` (LOAD_LENVIEWS..LOAD_FLAGS) of record i. */
+// @ts-ignore: decorator
+@inline export function loadWord(inp: usize, col: u32, i: u32): u32 { return load<u32>(inp + (<usize>(col * LOAD_MAX + i) << 2)); }
+/** Next-hop handle of record i (0 = none). */
+// @ts-ignore: decorator
+@inline export function loadHop(inp: usize, i: u32): f64 { return load<f64>(inp + (<usize>(LOAD_NEXTHOP * LOAD_MAX) << 2) + (<usize>i << 3)); }
 
 /**
  * Reserves memory for the worst case of n batch records in table t (a route, a destination, two trie
@@ -42,26 +59,33 @@ export function loadValidate(e: u32, t: u32, n: u32): i32 {
   if (n > LOAD_MAX) return ERROR_INVALID_PARAMETER;
   let maxLen = tableMaxLen(t);
   let inp = ioPtr(IO_IN);
+  // a batch usually repeats one next hop: each run of equal handles is resolved and checked once
+  let lastH: f64 = 0, lastNh = NIL;
   for (let i: u32 = 0; i < n; i++) {
-    let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
-    let h = load<f64>(rec, 32);
+    let h = loadHop(inp, i);
     let nh = NIL;
     if (h != 0) {
-      nh = handleSlot(h, KIND_NEXTHOP);
-      if (nh == NIL || nhGet(nh, NEXTHOP_TABLE) != t) { setRes(2, i); return ERROR_INVALID_HANDLE; }
+      if (h == lastH) nh = lastNh;
+      else {
+        nh = handleSlot(h, KIND_NEXTHOP);
+        if (nh == NIL || nhGet(nh, NEXTHOP_TABLE) != t) { setRes(2, i); return ERROR_INVALID_HANDLE; }
+        lastH = h; lastNh = nh;
+      }
     }
     store<u32>(SLOTS + (<usize>i << 2), nh);
   }
+  let lastOk = NIL;   // the last next hop found owned by e and live
   for (let i: u32 = 0; i < n; i++) {
-    let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
     let nh = load<u32>(SLOTS + (<usize>i << 2));
-    if ((load<u32>(rec, 16) & 0xff) > maxLen || load<u32>(rec, 28) > 0xffff ||
-      (nh != NIL && (nhGet(nh, NEXTHOP_OWNER) != e || !nhLive(nh)))) { setRes(2, i); return ERROR_INVALID_PARAMETER; }
+    if ((loadWord(inp, LOAD_LENVIEWS, i) & 0xff) > maxLen || loadWord(inp, LOAD_FLAGS, i) > 0xffff) { setRes(2, i); return ERROR_INVALID_PARAMETER; }
+    if (nh != NIL && nh != lastOk) {
+      if (nhGet(nh, NEXTHOP_OWNER) != e || !nhLive(nh)) { setRes(2, i); return ERROR_INVALID_PARAMETER; }
+      lastOk = nh;
+    }
   }
   if (destsLocked != 0) {
     for (let i: u32 = 0; i < n; i++) {
-      let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
-      let d = destFind(t, rec, load<u32>(rec, 16) & 0xff);
+      let d = destFind(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff);
       if (d != NIL && destLockedAgainst(d, e)) { setRes(2, i); return ERROR_BUSY; }
     }
   }
@@ -69,15 +93,15 @@ export function loadValidate(e: u32, t: u32, n: u32): i32 {
 }
 
 /**
- * Applies load record `rec` (layout above) of entity e to destination d of table t: creates or updates r
+ * Applies load record i at `inp` (layout above) of entity e to destination d of table t: creates or updates r
  * (e's route there with next hop nh as neighbour; NIL = none yet), whose one next hop is at `hop`. The
  * route's EntitySpecificInfo becomes NULL, and a loaded route never expires. Returns the route slot
  * (routes.ts `created` says whether it is new). Shared by routeLoad and the bulk build (bulk.ts).
  */
-export function loadApply(e: u32, t: u32, d: u32, r: u32, nh: u32, hop: usize, rec: usize, views: u32): u32 {
+export function loadApply(e: u32, t: u32, d: u32, r: u32, nh: u32, hop: usize, inp: usize, i: u32, views: u32): u32 {
   let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
-  r = routeApply(e, d, r, nh, hop, nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
-    (load<u32>(rec, 16) >>> 8) & views, load<u32>(rec, 28), 0, esi);
+  r = routeApply(e, d, r, nh, hop, nh == NIL ? 0 : 1, loadWord(inp, LOAD_PREF, i), loadWord(inp, LOAD_METRIC, i),
+    (loadWord(inp, LOAD_LENVIEWS, i) >>> 8) & views, loadWord(inp, LOAD_FLAGS, i), 0, esi);
   routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
   timerClear(t, r); // TTL INFINITE
   return r;
@@ -107,14 +131,14 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
   let out = ioPtr(IO_OUT);
   setRes(5, n);
   for (let i = from; i < n; i++) {
-    let rec = inp + (<usize>(i * LOAD_WORDS) << 2);
-    let lv = load<u32>(rec, 16);
+    let key = loadKey(inp, i);
+    let lv = loadWord(inp, LOAD_LENVIEWS, i);
     let nh = load<u32>(SLOTS + (<usize>i << 2));
-    let d = destFind(t, rec, lv & 0xff);
+    let d = destFind(t, key, lv & 0xff);
     let r = d == NIL ? NIL : routeOfOwner(d, e, nh, false);
     if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
-    if (d == NIL) { d = destInsert(t, rec, lv & 0xff); assert(d != NIL); dests++; } // reserved above
-    r = loadApply(e, t, d, r, nh, SLOTS + (<usize>i << 2), rec, views);
+    if (d == NIL) { d = destInsert(t, key, lv & 0xff); assert(d != NIL); dests++; } // reserved above
+    r = loadApply(e, t, d, r, nh, SLOTS + (<usize>i << 2), inp, i, views);
     if (created) routes++;
     store<u32>(out + (<usize>i << 2), r);
   }

@@ -500,3 +500,6 @@ export function routeBestViews(r: u32): u32 {
   return m;
 }
 
+
+/** Takes the next creation seq (ROUTE_SEQ) for a route made outside routeApply (bulk.ts, a table load). */
+export function routeSeqTake(): u32 { return routeSeqNext++; }

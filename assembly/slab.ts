@@ -213,6 +213,40 @@ export function slabAlloc(kind: u32): u32 {
 }
 
 /**
+ * slabAlloc of a kind whose stride (`strideWords`, ≤ 24) is a constant at the call site: inlined there, so
+ * the descriptor addresses fold and the zeroing is a fixed run of stores. A slot off the free list is taken
+ * here; the high-water mark and growth go through slabAlloc. The bulk build's records (bulk.ts) and trie nodes.
+ */
+// @ts-ignore: decorator
+@inline export function slabAllocK(kind: u32, strideWords: u32): u32 {
+  let idx = desc(kind, D_FREE);
+  if (idx == NIL) return slabAlloc(kind);
+  assert(strideWords == desc(kind, D_STRIDE) && strideWords <= 24); // the call site's constant is the kind's
+  let p = recPtr(kind, idx, strideWords);
+  setDesc(kind, D_FREE, load<u32>(p + (<usize>desc(kind, D_LINK) << 2)));
+  setDesc(kind, D_NFREE, desc(kind, D_NFREE) - 1);
+  let hasGen = desc(kind, D_HASGEN) != 0;
+  let gen = hasGen ? load<u32>(p) & GEN_MASK : 0;
+  // strideWords is a constant: the tests fold, leaving its stores
+  if (strideWords >= 2) store<u64>(p, 0, 0);
+  if (strideWords >= 4) store<u64>(p, 0, 8);
+  if (strideWords >= 6) store<u64>(p, 0, 16);
+  if (strideWords >= 8) store<u64>(p, 0, 24);
+  if (strideWords >= 10) store<u64>(p, 0, 32);
+  if (strideWords >= 12) store<u64>(p, 0, 40);
+  if (strideWords >= 14) store<u64>(p, 0, 48);
+  if (strideWords >= 16) store<u64>(p, 0, 56);
+  if (strideWords >= 18) store<u64>(p, 0, 64);
+  if (strideWords >= 20) store<u64>(p, 0, 72);
+  if (strideWords >= 22) store<u64>(p, 0, 80);
+  if (strideWords >= 24) store<u64>(p, 0, 88);
+  if ((strideWords & 1) != 0) store<u32>(p + (<usize>(strideWords - 1) << 2), 0);
+  if (hasGen) store<u32>(p, gen | GEN_ALIVE);
+  setDesc(kind, D_LIVE, desc(kind, D_LIVE) + 1);
+  return idx;
+}
+
+/**
  * Frees a record: bumps its generation (so handles to it go stale) and links it into the free list. A
  * slot whose generation would wrap is retired instead — never reused, so no handle ever aliases a later
  * record (handles.ts). Widening the generation is not possible: kind (4 bits), generation (24) and slot

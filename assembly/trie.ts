@@ -9,7 +9,7 @@ import {
   NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
   TABLE_FAMILY,
 } from './layout';
-import { slabAlloc, slabFree, recPtr, slabHigh } from './slab';
+import { slabAllocK, slabFree, recPtr, slabHigh } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq } from './addr';
 import { tableGet, tableSet } from './tables';
 
@@ -49,7 +49,7 @@ export let trieEpoch: u32 = 0;
 
 /** Allocates a node for (key, len) with no children and no dest. Caller reserved the slot. */
 function newNode(t: u32, key: usize, len: u32): u32 {
-  let n = slabAlloc(SLAB_NODE);
+  let n = slabAllocK(SLAB_NODE, NODE_WORDS);
   assert(n != NIL); // caller reserved nodes
   let p = nodePtr(n);
   copyMasked(p, key, len);
@@ -163,6 +163,69 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
     upRemember(leaf, br, n);
     return leaf;
   }
+}
+
+/**
+ * trieInsert for the bulk build of an IPv4 table (bulk.ts): the same cases on one key word `a` (not masked),
+ * from node `from`, which covers (a, len); nodes made here are counted in TABLE_NODES by the caller
+ * (trieBulkCount: `made` says how many) and leave no parent hints (trieUpHint's table: hints only).
+ */
+export function trieInsertBulk4(a: u32, len: u32, from: u32): u32 {
+  let n = from;
+  trieEpoch++;
+  while (true) {
+    // invariant: n's prefix covers (a, len) and its length ≤ len
+    let p = nodePtr(n);
+    let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
+    if (nl == len) return n;                                          // 1.
+    let cw = p + ((NODE_C0 + ((a >>> (31 - nl)) & 1)) << 2);         // nl < len ≤ 32
+    let c = load<u32>(cw);
+    if (c == NIL) { let leaf = newNode4(a, len); store<u32>(cw, leaf); return leaf; }   // 2.
+    let q = nodePtr(c);
+    let cl = load<u32>(q, NODE_LEN << 2) & 0xff, ck = load<u32>(q);
+    let lim = len < cl ? len : cl;
+    let x = a ^ ck;
+    let cpl: u32 = x == 0 ? 32 : <u32>clz(x);
+    if (cpl > lim) cpl = lim;
+    if (cpl == cl) { n = c; continue; }                               // c covers the key: descend
+    if (cpl == len) {                                                 // 3. key covers c (len < cl ≤ 32)
+      let mid = newNode4(a, len);
+      store<u32>(nodePtr(mid) + ((NODE_C0 + ((ck >>> (31 - len)) & 1)) << 2), c);
+      store<u32>(cw, mid);
+      return mid;
+    }
+    let br = newNode4(a, cpl);                                        // 4. split at cpl < min(len, cl)
+    let leaf = newNode4(a, len);
+    let bp = nodePtr(br);
+    store<u32>(bp + ((NODE_C0 + ((a >>> (31 - cpl)) & 1)) << 2), leaf);
+    store<u32>(bp + ((NODE_C0 + ((ck >>> (31 - cpl)) & 1)) << 2), c);
+    store<u32>(cw, br);
+    return leaf;
+  }
+}
+
+/** Nodes trieInsertBulk4 made since the last trieBulkCount. */
+let bulkMade: u32 = 0;
+
+/** Adds the nodes trieInsertBulk4 made to table t's count. */
+export function trieBulkCount(t: u32): void {
+  tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + bulkMade);
+  bulkMade = 0;
+}
+
+/** newNode for IPv4 prefix (a, len) (a not masked): no children, no destination, not yet counted. */
+// @ts-ignore: decorator
+@inline function newNode4(a: u32, len: u32): u32 {
+  let n = slabAllocK(SLAB_NODE, NODE_WORDS);
+  assert(n != NIL); // caller reserved nodes
+  let p = nodePtr(n);
+  store<u32>(p, len == 0 ? 0 : a & (<u32>0xffffffff << (32 - len)));   // words 1..3 stay zero
+  store<u32>(p + (NODE_LEN << 2), len);
+  store<u32>(p + (NODE_C0 << 2), NIL);
+  store<u32>(p + ((NODE_C0 + 1) << 2), NIL);
+  store<u32>(p + (NODE_DEST << 2), NIL);
+  bulkMade++;
+  return n;
 }
 
 // Parents of nodes as trieInsert made them, by a hash of the node slot (direct-mapped, 4,096 entries of

@@ -4,30 +4,55 @@
 import type { Core } from './core.js';
 import type { RouteLoadBatch, RouteUpdates } from '../types.js';
 
-/** Writes load records i0..i0+m-1 of `b` into the I/O area (layout: assembly/load.ts). */
-export function fillLoad(c: Core, b: RouteLoadBatch, i0: number, m: number, W: number): void {
-  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
-  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
-  for (let j = 0; j < m; j++) {
-    const i = i0 + j, r = base + j * W, len = lens[i], k = 4 * i;
-    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
-    u[r + 4] = (len > 255 ? 255 : len) | (((V ? V[i] : 1) & 0xffffff) << 8);
-    u[r + 5] = P ? P[i] : 0;
-    u[r + 6] = M ? M[i] : 0;
-    u[r + 7] = F ? F[i] : 0;
-    f[(r + 8) / 2] = H ? H[i] : 0;
-  }
-}
-
 // The typed arrays' own buffer and byteOffset (the %TypedArray% getters: no subclass getter runs).
 const TA_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const bufferOf = Object.getOwnPropertyDescriptor(TA_PROTO, 'buffer')!.get as (this: ArrayBufferView) => ArrayBufferLike;
 const offsetOf = Object.getOwnPropertyDescriptor(TA_PROTO, 'byteOffset')!.get as (this: ArrayBufferView) => number;
-type Column = Uint8Array | Uint32Array | Float64Array;
+type Column = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 type ColumnOf = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Column;
 /** Elements [from, from + n) of typed array a as a new view of its kind `C` (no species, no user code). */
 function part(C: ColumnOf, a: Column, from: number, n: number): Column {
   return new C(bufferOf.call(a), offsetOf.call(a) + from * a.BYTES_PER_ELEMENT, n);
+}
+
+/**
+ * Writes load records i0..i0+m-1 of `b` into the I/O area, by columns of S = LOAD_MAX records (layout:
+ * assembly/load.ts): one typed-array copy a column, except the length-and-views word.
+ */
+export function fillLoad(c: Core, b: RouteLoadBatch, i0: number, m: number, S: number): void {
+  const u = c.u32(), base = c.io + c.IO_IN;
+  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
+  u.set(part(Uint32Array, keys, 4 * i0, 4 * m), base);
+  const lv = base + 4 * S;
+  if (V) for (let j = 0; j < m; j++) { const len = lens[i0 + j]; u[lv + j] = (len > 255 ? 255 : len) | ((V[i0 + j] & 0xffffff) << 8); }
+  else for (let j = 0; j < m; j++) { const len = lens[i0 + j]; u[lv + j] = (len > 255 ? 255 : len) | 0x100; }
+  const pc = base + 5 * S;
+  if (P) u.set(part(Uint32Array, P, i0, m), pc); else u.fill(0, pc, pc + m);
+  const mc = base + 6 * S;
+  if (M) u.set(part(Uint32Array, M, i0, m), mc); else u.fill(0, mc, mc + m);
+  const fc = base + 7 * S;
+  if (F) u.set(part(F instanceof Uint16Array ? Uint16Array : Uint32Array, F, i0, m), fc); else u.fill(0, fc, fc + m);
+  const f = c.f64(), hc = (base + 8 * S) >> 1;   // an even word: the f64 index is exact
+  if (H) f.set(part(Float64Array, H, i0, m), hc); else f.fill(0, hc, hc + m);
+}
+
+/**
+ * Writes load records ord[j0..j0+m-1] of `b` into the I/O area in that order (layout as fillLoad's): the
+ * bulk build of a batch applied in prefix order (src/rtmv2/batch.ts). A gather, record by record.
+ */
+export function fillLoadByOrder(c: Core, b: RouteLoadBatch, ord: Uint32Array, j0: number, m: number, S: number): void {
+  const u = c.u32(), f = c.f64(), base = c.io + c.IO_IN;
+  const { keys, lens, nextHops: H, preferences: P, metrics: M, views: V, flags: F } = b;
+  const lv = base + 4 * S, pc = base + 5 * S, mc = base + 6 * S, fc = base + 7 * S, hc = (base + 8 * S) >> 1;
+  for (let j = 0; j < m; j++) {
+    const i = ord[j0 + j], r = base + 4 * j, k = 4 * i, len = lens[i];
+    u[r] = keys[k]; u[r + 1] = keys[k + 1]; u[r + 2] = keys[k + 2]; u[r + 3] = keys[k + 3];
+    u[lv + j] = (len > 255 ? 255 : len) | (((V ? V[i] : 1) & 0xffffff) << 8);
+    u[pc + j] = P ? P[i] : 0;
+    u[mc + j] = M ? M[i] : 0;
+    u[fc + j] = F ? F[i] : 0;
+    f[hc + j] = H ? H[i] : 0;
+  }
 }
 
 /**

@@ -20,6 +20,8 @@ export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   /** assembly/bulk.ts: `let bulkBuilds: u32` */
   readonly bulkBuilds: WebAssembly.Global;
+  /** assembly/bulk.ts: `let bulkOnePass: u32` */
+  readonly bulkOnePass: WebAssembly.Global;
   /** assembly/notify.ts: `let signalCount: u32` */
   readonly signalCount: WebAssembly.Global;
   /** assembly/api.ts: `ioBase(): usize` */
@@ -188,12 +190,16 @@ export interface CoreExports {
   debugTrap(kind: number): number;
   /** assembly/load.ts: `routeLoad(eh: f64, n: u32, from: u32): i32` */
   routeLoad(eh: number, n: number, from: number): number;
+  /** assembly/bulk.ts: `bulkCheck(eh: f64, m: u32, reserve: u32): i32` */
+  bulkCheck(eh: number, m: number, reserve: number): number;
   /** assembly/bulk.ts: `bulkBegin(eh: f64, n: u32): i32` */
   bulkBegin(eh: number, n: number): number;
   /** assembly/bulk.ts: `bulkTrie(m: u32): i32` */
   bulkTrie(m: number): number;
   /** assembly/bulk.ts: `bulkApply(eh: f64, m: u32): i32` */
   bulkApply(eh: number, m: number): number;
+  /** assembly/bulk.ts: `bulkSorted(eh: f64, m: u32): i32` */
+  bulkSorted(eh: number, m: number): number;
   /** assembly/bulk.ts: `bulkEnd(): i32` */
   bulkEnd(): number;
   /** assembly/snapshot.ts: `snapWatchX(t: u32): i32` */
@@ -307,19 +313,19 @@ export const FUNCTION_NAMES = [
   'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX',
   'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap',
   'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX',
-  'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkBegin', 'bulkTrie', 'bulkApply',
-  'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X',
-  'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeLoadCheck', 'routeEsiMark',
-  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
-  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeAddR',
-  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
-  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie',
+  'bulkApply', 'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
+  'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
+  'routeLoadCheck', 'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX',
+  'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX',
+  'destExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
+  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
+  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
+  'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
-export const GLOBAL_NAMES = ['bulkBuilds', 'signalCount'] as const;
+export const GLOBAL_NAMES = ['bulkBuilds', 'bulkOnePass', 'signalCount'] as const;
 
 /** Names of the exported constants (Wasm globals, read once per core by src/port/constants.ts). */
 export const CONSTANT_NAMES = [
@@ -651,9 +657,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const bestSummaryR_ = fn(raw, 'bestSummaryR') as (t: number, d: number, view: number) => number;
   const debugTrap_ = fn(raw, 'debugTrap') as (kind: number) => number;
   const routeLoad_ = fn(raw, 'routeLoad') as (eh: number, n: number, from: number) => number;
+  const bulkCheck_ = fn(raw, 'bulkCheck') as (eh: number, m: number, reserve: number) => number;
   const bulkBegin_ = fn(raw, 'bulkBegin') as (eh: number, n: number) => number;
   const bulkTrie_ = fn(raw, 'bulkTrie') as (m: number) => number;
   const bulkApply_ = fn(raw, 'bulkApply') as (eh: number, m: number) => number;
+  const bulkSorted_ = fn(raw, 'bulkSorted') as (eh: number, m: number) => number;
   const bulkEnd_ = fn(raw, 'bulkEnd') as () => number;
   const snapWatchX_ = fn(raw, 'snapWatchX') as (t: number) => number;
   const snapDirtyX_ = fn(raw, 'snapDirtyX') as (t: number, max: number) => number;
@@ -704,10 +712,12 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const enumStat_ = fn(raw, 'enumStat') as (which: number) => number;
   const routeFindX_ = fn(raw, 'routeFindX') as (eh: number, len: number, views: number, matchFlags: number, owner: number, neighbour: number, pref: number, metric: number, nHops: number, ifIndex: number) => number;
   if (!(raw.bulkBuilds instanceof WebAssembly.Global)) throw new Error('rtm: core global bulkBuilds missing');
+  if (!(raw.bulkOnePass instanceof WebAssembly.Global)) throw new Error('rtm: core global bulkOnePass missing');
   if (!(raw.signalCount instanceof WebAssembly.Global)) throw new Error('rtm: core global signalCount missing');
   return {
     memory: raw.memory as WebAssembly.Memory,
     bulkBuilds: raw.bulkBuilds as WebAssembly.Global,
+    bulkOnePass: raw.bulkOnePass as WebAssembly.Global,
     signalCount: raw.signalCount as WebAssembly.Global,
     ioBase(): number { if (g.poisoned) throw g.poisoned; try { return ioBase_(); } catch (e) { throw g.trap(e); } },
     tableCreate(family: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return tableCreate_(family, views); } catch (e) { throw g.trap(e); } },
@@ -792,9 +802,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     bestSummaryR(t: number, d: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return bestSummaryR_(t, d, view); } catch (e) { throw g.trap(e); } },
     debugTrap(kind: number): number { if (g.poisoned) throw g.poisoned; try { return debugTrap_(kind); } catch (e) { throw g.trap(e); } },
     routeLoad(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoad_(eh, n, from); } catch (e) { throw g.trap(e); } },
+    bulkCheck(eh: number, m: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return bulkCheck_(eh, m, reserve); } catch (e) { throw g.trap(e); } },
     bulkBegin(eh: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return bulkBegin_(eh, n); } catch (e) { throw g.trap(e); } },
     bulkTrie(m: number): number { if (g.poisoned) throw g.poisoned; try { return bulkTrie_(m); } catch (e) { throw g.trap(e); } },
     bulkApply(eh: number, m: number): number { if (g.poisoned) throw g.poisoned; try { return bulkApply_(eh, m); } catch (e) { throw g.trap(e); } },
+    bulkSorted(eh: number, m: number): number { if (g.poisoned) throw g.poisoned; try { return bulkSorted_(eh, m); } catch (e) { throw g.trap(e); } },
     bulkEnd(): number { if (g.poisoned) throw g.poisoned; try { return bulkEnd_(); } catch (e) { throw g.trap(e); } },
     snapWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return snapWatchX_(t); } catch (e) { throw g.trap(e); } },
     snapDirtyX(t: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return snapDirtyX_(t, max); } catch (e) { throw g.trap(e); } },

@@ -5,14 +5,15 @@
 // reserved) before the first is applied, so a rejected batch leaves the table exactly as it was. Costs
 // one crossing per chunk (two when the batch spans several); allocates nothing per record, and per call
 // only the result object of addRoutesBatch — except its bulk build (an entity without routes, a table no
-// larger than the batch: assembly/bulk.ts), which adds a trie pass in prefix order and per call the sort's
-// arrays (bulksort.ts) and a node slot per record.
+// larger than the batch: assembly/bulk.ts): one pass for a batch in prefix order; any other is sorted (per
+// call the sort's arrays, bulksort.ts) and goes in one pass in that order, or, while registrations or the
+// best-change log watch the table, adds a trie pass in prefix order and a node slot per record.
 // Functions over a narrow context; this file imports neither entity.ts nor rtm.ts.
 import type { Core } from '../port/core.js';
 import { RtmError, RtmInternalError, check, fmt } from '../errors.js';
 import { opts } from './args.js';
 import type { ChangedDestIdsOptions, RouteLoadBatch, RouteLoadResult, RouteUpdates } from '../types.js';
-import { fillLoad, fillUpdates, clearOutEsi, copyOutU32, copyOutI32, fillPrefixes, copyOutByOrder, fillOutU32 } from '../port/batchio.js';
+import { fillLoad, fillLoadByOrder, fillUpdates, clearOutEsi, copyOutU32, copyOutI32, fillPrefixes, copyOutByOrder, fillOutU32 } from '../port/batchio.js';
 import { prefixOrder } from './bulksort.js';
 
 /** What the batch paths need of their entity. */
@@ -166,12 +167,12 @@ export function addRoutesBatch(ctx: BatchContext, batch: RouteLoadBatch): RouteL
   const op = 'addRoutesBatch';
   ctx.live(op);
   const b = readBatch<RouteLoadBatch>(batch, LOAD_COLUMNS, op);
-  const c = ctx.core, x = c.x, h = ctx.handle, W = c.k.LOAD_WORDS;
+  const c = ctx.core, x = c.x, h = ctx.handle, S = c.k.LOAD_MAX;
   let routesCreated = 0, destsCreated = 0;
   runChunks(ctx, op, b.count, {
-    max: c.k.LOAD_MAX,
-    fill: (i0, m) => fillLoad(c, b, i0, m, W),
-    check: (m, reserveFor) => x.routeLoadCheck(h, m, reserveFor),
+    max: S,
+    fill: (i0, m) => fillLoad(c, b, i0, m, S),
+    check: (m, reserveFor) => x.bulkCheck(h, m, reserveFor),
     apply: (m, from) => {
       const s = x.routeLoad(h, m, from);
       if (s === 0) { routesCreated += c.res(0); destsCreated += c.res(1); }
@@ -189,34 +190,48 @@ export function addRoutesBatch(ctx: BatchContext, batch: RouteLoadBatch): RouteL
 
 /**
  * The bulk build of a validated, reserved addRoutesBatch (assembly/bulk.ts): when the core takes it (an
- * entity without routes, a table no larger than the batch), the prefixes go in once in trie order, then
- * the records in batch order with their nodes. [routes created, destinations created], or undefined when
- * the core answers that the chunked path applies.
+ * entity without routes, a table no larger than the batch), a batch the check pass found in prefix order
+ * goes in once (bulkSorted); so does any other batch, sorted (stably), when nothing in the table records
+ * the order of changes (no registration, no best-change log: bulkBegin's RES3); otherwise its prefixes go
+ * in once in that order (the sort), then the records in batch order with their nodes. [routes created,
+ * destinations created], or undefined when the core answers that the chunked path applies.
  */
 function bulkLoad(ctx: BatchContext, b: RouteLoadBatch, n: number): [number, number] | undefined {
   const op = 'addRoutesBatch', c = ctx.core, x = c.x, h = ctx.handle;
   const s0 = x.bulkBegin(h, n);
   if (s0 !== 0) throw chunkError(c, s0, op, 0);
   if (c.res(0) !== 1) return undefined;
-  const ord = prefixOrder(b.keys, b.lens, n, c.res(1));
-  const nodes = new Uint32Array(n), T = c.IO_BATCH_MAX;
-  for (let j0 = 0; j0 < n; j0 += T) {
-    const m = Math.min(T, n - j0);
-    fillPrefixes(c, b.keys, b.lens, ord, j0, m);
-    const s = x.bulkTrie(m);
-    if (s !== 0) throw afterCheck(op, s, j0);
-    copyOutByOrder(c, ord, j0, m, nodes);
-  }
-  const W = c.k.LOAD_WORDS, MAX = c.k.LOAD_MAX;
+  const MAX = c.k.LOAD_MAX, words = c.res(1), inOrder = c.res(2) === 1, anyOrder = c.res(3) === 1;
   let routes = 0, dests = 0;
-  for (let i0 = 0; i0 < n; i0 += MAX) {
-    const m = Math.min(MAX, n - i0);
-    fillLoad(c, b, i0, m, W);
-    fillOutU32(c, nodes, i0, m);
-    const s = x.bulkApply(h, m);
-    if (s !== 0) throw afterCheck(op, s, i0);
-    routes += c.res(0); dests += c.res(1);
-    clearOutEsi(c, ctx.routeEsi, 0, m);
+  if (inOrder || anyOrder) {
+    const ord = inOrder ? undefined : prefixOrder(b.keys, b.lens, n, words);
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      if (ord) fillLoadByOrder(c, b, ord, i0, m, MAX); else fillLoad(c, b, i0, m, MAX);
+      const s = x.bulkSorted(h, m);
+      if (s !== 0) throw afterCheck(op, s, i0);
+      routes += c.res(0); dests += c.res(1);
+      clearOutEsi(c, ctx.routeEsi, 0, m);
+    }
+  } else {
+    const ord = prefixOrder(b.keys, b.lens, n, words);
+    const nodes = new Uint32Array(n), T = c.IO_BATCH_MAX;
+    for (let j0 = 0; j0 < n; j0 += T) {
+      const m = Math.min(T, n - j0);
+      fillPrefixes(c, b.keys, b.lens, ord, j0, m);
+      const s = x.bulkTrie(m);
+      if (s !== 0) throw afterCheck(op, s, j0);
+      copyOutByOrder(c, ord, j0, m, nodes);
+    }
+    for (let i0 = 0; i0 < n; i0 += MAX) {
+      const m = Math.min(MAX, n - i0);
+      fillLoad(c, b, i0, m, MAX);
+      fillOutU32(c, nodes, i0, m);
+      const s = x.bulkApply(h, m);
+      if (s !== 0) throw afterCheck(op, s, i0);
+      routes += c.res(0); dests += c.res(1);
+      clearOutEsi(c, ctx.routeEsi, 0, m);
+    }
   }
   check(x.bulkEnd(), op);
   return [routes, dests];

@@ -6,7 +6,9 @@
 // changes (in order) and callbacks, structural invariants (ids through their prefixes: both instances
 // share one core). Random data with duplicates, nesting and host bits in both families, with another
 // entity's routes (and a forwarding structure) already there; the real tables when ../shared/data has
-// them; a batch with a bad record in its last chunk leaves the table as it was.
+// them; a batch with a bad record in its last chunk leaves the table as it was. Batches already in
+// (masked key, length) order take the one-pass build (bulkSorted): the same comparisons on sorted random
+// data (duplicates adjacent), a bad last record, and the real tables as they come.
 import { describe, expect, it } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
 import { VirtualClock } from '../../src/clock.js';
@@ -26,6 +28,10 @@ const fam = (f: Family) => (f === 4 ? 'ipv4' : 'ipv6') as 'ipv4' | 'ipv6';
 function bulkBuilds(s: Side, family: Family): number {
   return (s.rtm[fam(family)].core.core.x as unknown as { bulkBuilds: WebAssembly.Global }).bulkBuilds.value as number;
 }
+/** Bulk builds made in one pass (a batch in prefix order: assembly/bulk.ts bulkOnePass). */
+function onePass(s: Side, family: Family): number {
+  return (s.rtm[fam(family)].core.core.x as unknown as { bulkOnePass: WebAssembly.Global }).bulkOnePass.value as number;
+}
 
 interface Side {
   rtm: Rtm;
@@ -37,7 +43,7 @@ interface Side {
 }
 
 /** An instance with a loading entity (three next hops), another entity with `seedRoutes` routes, two registrations. */
-function makeSide(family: Family, build: 'debug' | 'release', seedRoutes: string[]): Side {
+function makeSide(family: Family, build: 'debug' | 'release', seedRoutes: string[], register = true): Side {
   const events: string[] = [];
   const rtm = Rtm.createSync({ clock: new VirtualClock(), build, families: [fam(family)] });
   const loader = rtm.registerEntity({ addressFamily: fam(family), protocolId: PROTO_IP_BGP, instanceId: 1 }) as Entity;
@@ -49,10 +55,10 @@ function makeSide(family: Family, build: 'debug' | 'release', seedRoutes: string
   }).handle!);
   const oh = other.addNextHop({ address: family === 4 ? '198.51.100.1' : '2001:db8:eeee::1', interfaceIndex: 9 }).handle!;
   for (const p of seedRoutes) other.addRouteToDest({ dest: p, neighbour: oh, nextHops: [oh], preference: 15, returnHandle: false });
-  const notifies = [
+  const notifies = register ? [
     other.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_BEST }),
     other.registerForChangeNotification({ views: 0, notifyFlags: RTM_CHANGE_TYPE_ALL }),
-  ];
+  ] : [];
   rtm.runPending();
   events.length = 0;
   return { rtm, loader, other, hops, notifies, events };
@@ -164,6 +170,29 @@ function randomBatch(rnd: () => number, family: Family, n: number) {
   return { b, pool };
 }
 
+/** Batch b reordered (stably) by (key with host bits cleared, length): what the one-pass build takes. */
+function sortedBatch<T extends RouteLoadBatch & { nextHops: Float64Array }>(b: T, family: Family): T {
+  const n = b.count, len = (i: number) => b.lens[i];
+  const masked = (i: number, w: number) => {
+    const rest = len(i) - 32 * w;
+    return rest >= 32 ? b.keys[4 * i + w] >>> 0 : rest <= 0 ? 0 : (b.keys[4 * i + w] & ~(0xffffffff >>> rest)) >>> 0;
+  };
+  const words = family === 4 ? 1 : 4;
+  const ord = Array.from({ length: n }, (_, i) => i).sort((x, y) => {
+    for (let w = 0; w < words; w++) { const a = masked(x, w), c = masked(y, w); if (a !== c) return a - c; }
+    return len(x) - len(y) || x - y;
+  });
+  const pick = <A extends { length: number; constructor: unknown }>(a: A | undefined, per = 1): A | undefined => {
+    if (!a) return a;
+    const src = a as unknown as ArrayLike<number>, out = new (a.constructor as new (k: number) => A)(a.length);
+    const o = out as unknown as number[];
+    ord.forEach((i, j) => { for (let k = 0; k < per; k++) o[per * j + k] = src[per * i + k]; });
+    return out;
+  };
+  return { ...b, keys: pick(b.keys, 4)!, lens: pick(b.lens)!, nextHops: pick(b.nextHops)!, preferences: pick(b.preferences),
+    metrics: pick(b.metrics), views: pick(b.views), flags: pick(b.flags) };
+}
+
 function probesFor(family: Family, keys: Uint32Array, lens: Uint8Array, count: number, n: number) {
   return { random: new AddressStream(family).take(n), inside: new AddressStream(family, { family, keys, lens, count }).take(n) };
 }
@@ -189,9 +218,10 @@ describe.each([4, 6] as Family[])('addRoutesBatch bulk build (IPv%i)', (family) 
       expect(family === 4 ? t.core.x.tableHasFib(t.t) : t.core.x.tableHasFib6(t.t, 0), 'a structure before the load').toBe(1);
     }
     const probes = probesFor(family, b.keys, b.lens, n, 5_000);
-    const k0 = bulkBuilds(bulk, family);
+    const k0 = bulkBuilds(bulk, family), p0 = onePass(bulk, family);
     const rb = bulk.loader.addRoutesBatch(withHops(b, bulk));
     expect(bulkBuilds(bulk, family), 'the bulk path was taken').toBe(k0 + 1);
+    expect(onePass(bulk, family), 'out of order: sorted, two passes').toBe(p0);
     const ri = loadChunked(inc.loader, withHops(b, inc), 1_638);
     expect(bulkBuilds(bulk, family), 'one-chunk batches take the chunked path').toBe(k0 + 1);
     expect(rb).toEqual(ri);
@@ -226,6 +256,92 @@ describe.each([4, 6] as Family[])('addRoutesBatch bulk build (IPv%i)', (family) 
     bulk.rtm.close(); inc.rtm.close();
   }, 60_000);
 
+  it.each([1, 2, 3])('a batch in prefix order (one pass) gives the table the chunked path gives (seed %i)', (seed) => {
+    const rnd = mulberry32(9_001 * seed + family);
+    const n = 2 * 1_638 + (rnd() % 3_000);
+    const { b: raw, pool } = randomBatch(rnd, family, n);
+    const b = sortedBatch(raw, family);
+    const seedRoutes = seed === 1 ? [] : pool.slice(0, 40);
+    const probe = Rtm.createSync({ build: 'debug' });
+    const x = probe.ipv4.core.core.x as unknown as { fibThreshold(n: number): void; fib6Threshold(n: number): void };
+    if (seed === 3) { x.fibThreshold(30); x.fib6Threshold(30); }
+    let sides: Side[];
+    try { sides = [makeSide(family, 'debug', seedRoutes), makeSide(family, 'debug', seedRoutes)]; } finally {
+      x.fibThreshold(0); x.fib6Threshold(0); probe.close();
+    }
+    const [bulk, inc] = sides;
+    const probes = probesFor(family, b.keys, b.lens, n, 5_000);
+    const k0 = bulkBuilds(bulk, family), p0 = onePass(bulk, family);
+    const rb = bulk.loader.addRoutesBatch(withHops(b, bulk));
+    expect(bulkBuilds(bulk, family), 'the bulk path was taken').toBe(k0 + 1);
+    expect(onePass(bulk, family), 'in one pass').toBe(p0 + 1);
+    expect(rb).toEqual(loadChunked(inc.loader, withHops(b, inc), 1_638));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    // the loaded routes go on as any others: every third record's prefix withdrawn (the loader's first route there)
+    const k = Math.ceil(n / 3), del = { count: k, keys: new Uint32Array(4 * k), lens: new Uint8Array(k), kinds: new Uint8Array(k).fill(1) };
+    for (let j = 0; j < k; j++) { del.keys.set(b.keys.subarray(12 * j, 12 * j + 4), 4 * j); del.lens[j] = b.lens[3 * j]; }
+    expect(bulk.loader.applyUpdates(del)).toBe(inc.loader.applyUpdates(del));
+    // queued withdrawn destinations leave the table as they are pulled (their ids no longer name a prefix): counted here
+    const drained = (sd: Side) => sd.notifies.map((nh) => {
+      let total = 0;
+      for (const buf = new Int32Array(50_000); ;) { const got = sd.other.getChangedDestIds({ notifyHandle: nh, out: buf }); total += got; if (got < buf.length) return total; }
+    });
+    expect(drained(bulk)).toEqual(drained(inc));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    // and the loader deregisters: its routes, next hops and their references go
+    bulk.loader.deregister(); inc.loader.deregister();
+    bulk.rtm.runPending(); inc.rtm.runPending();
+    expect(drained(bulk)).toEqual(drained(inc));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    bulk.rtm.close(); inc.rtm.close();
+  }, 120_000);
+
+  it.each([1, 2])('a batch out of order in a table nothing watches is sorted and built in one pass as the chunked path builds it (seed %i)', (seed) => {
+    const rnd = mulberry32(6_007 * seed + family);
+    const n = 2 * 1_638 + (rnd() % 3_000);
+    const { b, pool } = randomBatch(rnd, family, n);
+    const seedRoutes = seed === 1 ? [] : pool.slice(0, 40);
+    const [bulk, inc] = [makeSide(family, 'debug', seedRoutes, false), makeSide(family, 'debug', seedRoutes, false)];
+    const probes = probesFor(family, b.keys, b.lens, n, 5_000);
+    const k0 = bulkBuilds(bulk, family), p0 = onePass(bulk, family);
+    const rb = bulk.loader.addRoutesBatch(withHops(b, bulk));
+    expect(bulkBuilds(bulk, family), 'the bulk path was taken').toBe(k0 + 1);
+    expect(onePass(bulk, family), 'in one pass').toBe(p0 + 1);
+    expect(rb).toEqual(loadChunked(inc.loader, withHops(b, inc), 1_638));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    // the loaded routes go on as any others (a second batch: the entity has routes, the chunked path)
+    const { b: b2 } = randomBatch(rnd, family, 2_000);
+    expect(bulk.loader.addRoutesBatch(withHops(b2, bulk))).toEqual(loadChunked(inc.loader, withHops(b2, inc), 1_638));
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    bulk.rtm.close(); inc.rtm.close();
+  }, 120_000);
+
+  it.each(['length', 'next hop'])('a batch in prefix order with a bad last record (%s) leaves the table as it was', (what) => {
+    const rnd = mulberry32(313 + family);
+    const { b: raw, pool } = randomBatch(rnd, family, 4_000);
+    const b = sortedBatch(raw, family);
+    const [bulk, inc] = [makeSide(family, 'debug', pool.slice(0, 10)), makeSide(family, 'debug', pool.slice(0, 10))];
+    const probes = probesFor(family, b.keys, b.lens, b.count, 3_000);
+    const before = observe(bulk, family, probes, true);
+    const last = b.count - 1, good = b.lens[last], goodHop = b.nextHops[last];
+    const bad = withHops(b, bulk) as RouteLoadBatch & { nextHops: Float64Array };
+    if (what === 'length') bad.lens[last] = family === 4 ? 33 : 129;
+    else bad.nextHops[last] = inc.hops[0] + 12345;   // not a next hop of this instance
+    let err: unknown;
+    try { bulk.loader.addRoutesBatch(bad); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(RtmError);
+    expect((err as RtmError).code).toBe(what === 'length' ? 'ERROR_INVALID_PARAMETER' : 'ERROR_INVALID_HANDLE');
+    expect((err as Error).message).toContain(`record ${last}`);
+    expect(observe(bulk, family, probes, true)).toEqual(before);
+    b.lens[last] = good; b.nextHops[last] = goodHop;
+    const k0 = bulkBuilds(bulk, family), p0 = onePass(bulk, family);
+    expect(bulk.loader.addRoutesBatch(withHops(b, bulk))).toEqual(loadChunked(inc.loader, withHops(b, inc), 1_638));
+    expect(bulkBuilds(bulk, family)).toBe(k0 + 1);
+    expect(onePass(bulk, family), 'in one pass').toBe(p0 + 1);
+    expect(observe(bulk, family, probes, true)).toEqual(observe(inc, family, probes, true));
+    bulk.rtm.close(); inc.rtm.close();
+  }, 60_000);
+
   it('gives the table the chunked path gives on the real table', async (ctx) => {
     const name = family === 4 ? 'tier1-ipv4.txt.gz' : 'tier1-ipv6.txt.gz';
     const file = dataFile(name);
@@ -254,6 +370,39 @@ describe.each([4, 6] as Family[])('addRoutesBatch bulk build (IPv%i)', (family) 
     const rb = bulk.loader.addRoutesBatch(withHops(b, bulk));
     expect(bulkBuilds(bulk, family)).toBe(k0 + 1);
     expect(rb.destsCreated).toBe(new Set(Array.from({ length: n }, (_, i) => formatPrefix(family, set.keys, 4 * i, set.lens[i]))).size);
+    expect(loadChunked(inc.loader, withHops(b, inc), 1_638)).toEqual(rb);
+    expect(observe(bulk, family, probes, false)).toEqual(observe(inc, family, probes, false));
+    bulk.rtm.close(); inc.rtm.close();
+  }, 600_000);
+
+  it('a real table in file order (prefix order, repeats next to their first) is built in one pass as the chunked path builds it', async (ctx) => {
+    const name = family === 4 ? 'tier1-ipv4.txt.gz' : 'tier1-ipv6.txt.gz';
+    const file = dataFile(name);
+    if (!file) { console.warn(missingData(name)); ctx.skip(); return; }
+    const set = await readPrefixFile(file, family);
+    const n = set.count;
+    // every fifth prefix twice more right after itself: another next hop (a second route), then the first again (an update)
+    const m = n + 2 * Math.ceil(n / 5);
+    const b = {
+      count: m, keys: new Uint32Array(4 * m), lens: new Uint8Array(m), nextHops: new Float64Array(m),
+      preferences: new Uint32Array(m).fill(20), metrics: new Uint32Array(m),
+    };
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const reps = i % 5 === 0 ? 3 : 1;
+      for (let r = 0; r < reps; r++, k++) {
+        b.keys.set(set.keys.subarray(4 * i, 4 * i + 4), 4 * k); b.lens[k] = set.lens[i];
+        b.nextHops[k] = r === 1 ? 2 : 1; b.metrics[k] = r;
+      }
+    }
+    expect(k).toBe(m);
+    const build = family === 4 ? 'release' : 'debug';
+    const [bulk, inc] = [makeSide(family, build, []), makeSide(family, build, [])];
+    const probes = probesFor(family, set.keys, set.lens, n, 200_000);
+    const k0 = bulkBuilds(bulk, family), p0 = onePass(bulk, family);
+    const rb = bulk.loader.addRoutesBatch(withHops(b, bulk));
+    expect(bulkBuilds(bulk, family)).toBe(k0 + 1);
+    expect(onePass(bulk, family), 'in one pass').toBe(p0 + 1);
     expect(loadChunked(inc.loader, withHops(b, inc), 1_638)).toEqual(rb);
     expect(observe(bulk, family, probes, false)).toEqual(observe(inc, family, probes, false));
     bulk.rtm.close(); inc.rtm.close();
