@@ -114,7 +114,7 @@ function inOrder6(m: u32): bool {
 
 /**
  * Asks whether addRoutesBatch of n records by entity eh (every chunk already validated and the whole batch
- * reserved by routeLoadCheck) takes the bulk path: n > LOAD_MAX, the entity owns no route (so no record
+ * reserved by bulkCheck) takes the bulk path: n > LOAD_MAX, the entity owns no route (so no record
  * updates a route the facade holds an EntitySpecificInfo for) and the table has at most n destinations.
  * RES0 = 1 when it does (the build is then under way: bulkSorted or bulkTrie + bulkApply, then bulkEnd),
  * else 0; RES1 = key words to sort on (1 for IPv4, 4 for IPv6); RES2 = 1 when bulkCheck saw all n records

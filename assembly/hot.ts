@@ -1,8 +1,8 @@
 // Hot paths of API.md §6 for simulators: a destination's best route as one record of numbers
 // (bestRouteX), changed destinations pulled and released as ids (changedIdsX), batches of route updates
-// with RtmAddRouteToDest (CHANGE_FIRST) / delete semantics (updatesCheck, updatesApply), and the
-// validate-only pass that makes a multi-chunk addRoutesBatch atomic (routeLoadCheck). Every rule is the
-// one of the single calls (routes.ts, notify.ts, load.ts); this file only sequences them. Costs: one
+// with RtmAddRouteToDest (CHANGE_FIRST) / delete semantics (updatesCheck, updatesApply); addRoutesBatch's
+// validate-only pass is bulk.ts bulkCheck. Every rule is the one of the single calls (routes.ts,
+// notify.ts, load.ts); this file only sequences them. Costs: one
 // crossing per call, O(routes of the destination) per update. Allocates nothing beyond the records the
 // updates create and the hold timers their deletes may start (reserved for the whole batch by the check
 // calls).
@@ -29,7 +29,7 @@ import { holdMayStart } from './reserve';
 import { notifyPull, notifyPending } from './notify';
 import { entityOf, notifyOf } from './notifyapi';
 import { bestFired } from './rtmapi';
-import { loadValidate, batchReserve } from './load';
+import { batchReserve } from './load';
 import { debugTrapPoint } from './debug';
 import { fibEntry1, fibIsChild, fibEntryBelow, fibLeafExact, fibLeafCover } from './fib';
 import { nodeChild } from './trie';
@@ -320,21 +320,6 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   }
   setRes(0, made); setRes(1, gone);
   return NO_ERROR;
-}
-
-// ── Entity.addRoutesBatch ────────────────────────────────────────────────────────────────────────────
-
-/**
- * The validate-only pass of addRoutesBatch: checks n load records at IO_IN as routeLoad would, changing
- * nothing, and with reserve > 0 reserves memory for `reserve` records. RES2 = first bad record.
- */
-export function routeLoadCheck(eh: f64, n: u32, reserve: u32): i32 {
-  let e = entityOf(eh);
-  if (e == NIL) return ERROR_INVALID_HANDLE;
-  let t = entityGet(e, ENTITY_TABLE);
-  let s = loadValidate(e, t, n);
-  if (s != NO_ERROR) return s;
-  return reserve == 0 || batchReserve(t, reserve) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /**

@@ -36,7 +36,7 @@ export {
 export { snapFib6X } from './snapshot';
 export { fib6PagesX } from './fib6';
 export { SNAP_SEG_WORDS, SNAP_SEG_DEST, SNAP_SEG_MAX, SNAP_BLOCK_SHIFT } from './layout';
-export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeLoadCheck, routeEsiMark } from './hot';
+export { bestRouteX, changedIdsX, updatesCheck, updatesApply, routeEsiMark } from './hot';
 export {
   UPD_WORDS, UPD_LENKIND, UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX,
   BEST_ROUTE, BEST_OWNER, BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP,

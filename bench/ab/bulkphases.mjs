@@ -1,7 +1,7 @@
 // A/B of addRoutesBatch's bulk build into an empty table by phase, in one process: two built trees
 // (ROOT_A, ROOT_B: checkouts with `npm run build` done), each a private release core whose batch exports
 // are wrapped to record CPU time at their entry and exit; A and B passes alternated, medians. Phases: the
-// check pass (validate: fills + bulkCheck / routeLoadCheck; validateCore: the core calls alone), the sort
+// check pass (validate: fills + bulkCheck (routeLoadCheck on trees before it); validateCore: the core calls alone), the sort
 // and trie pass (sortTrie: bulkBegin's return to the first bulkApply; trieCore: bulkTrie; 0 for a batch in
 // prefix order, built in one pass), the apply pass (apply: to bulkEnd; applyCore: bulkApply or bulkSorted),
 // bulkEnd (end: the IPv6 structure's one-pass build). Data: ../shared/data tier1 tables (N=k: the first k;

@@ -224,8 +224,6 @@ export interface CoreExports {
   updatesCheck(eh: number, n: number, reserve: number): number;
   /** assembly/hot.ts: `updatesApply(eh: f64, n: u32, from: u32): i32` */
   updatesApply(eh: number, n: number, from: number): number;
-  /** assembly/hot.ts: `routeLoadCheck(eh: f64, n: u32, reserve: u32): i32` */
-  routeLoadCheck(eh: number, n: number, reserve: number): number;
   /** assembly/hot.ts: `routeEsiMark(r: u32, held: u32): i32` */
   routeEsiMark(r: number, held: number): number;
   /** assembly/notifyapi.ts: `notifyRegister(eh: f64, views: u32, flags: u32): i32` */
@@ -316,10 +314,10 @@ export const FUNCTION_NAMES = [
   'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie',
   'bulkApply', 'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
   'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
-  'routeLoadCheck', 'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX',
-  'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX',
-  'destExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
-  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
+  'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus',
+  'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
+  'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX',
+  'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
   'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
   'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
@@ -674,7 +672,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const changedIdsX_ = fn(raw, 'changedIdsX') as (eh: number, nh: number, max: number) => number;
   const updatesCheck_ = fn(raw, 'updatesCheck') as (eh: number, n: number, reserve: number) => number;
   const updatesApply_ = fn(raw, 'updatesApply') as (eh: number, n: number, from: number) => number;
-  const routeLoadCheck_ = fn(raw, 'routeLoadCheck') as (eh: number, n: number, reserve: number) => number;
   const routeEsiMark_ = fn(raw, 'routeEsiMark') as (r: number, held: number) => number;
   const notifyRegister_ = fn(raw, 'notifyRegister') as (eh: number, views: number, flags: number) => number;
   const notifyDeregister_ = fn(raw, 'notifyDeregister') as (eh: number, nh: number) => number;
@@ -819,7 +816,6 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     changedIdsX(eh: number, nh: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return changedIdsX_(eh, nh, max); } catch (e) { throw g.trap(e); } },
     updatesCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return updatesCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },
     updatesApply(eh: number, n: number, from: number): number { if (g.poisoned) throw g.poisoned; try { return updatesApply_(eh, n, from); } catch (e) { throw g.trap(e); } },
-    routeLoadCheck(eh: number, n: number, reserve: number): number { if (g.poisoned) throw g.poisoned; try { return routeLoadCheck_(eh, n, reserve); } catch (e) { throw g.trap(e); } },
     routeEsiMark(r: number, held: number): number { if (g.poisoned) throw g.poisoned; try { return routeEsiMark_(r, held); } catch (e) { throw g.trap(e); } },
     notifyRegister(eh: number, views: number, flags: number): number { if (g.poisoned) throw g.poisoned; try { return notifyRegister_(eh, views, flags); } catch (e) { throw g.trap(e); } },
     notifyDeregister(eh: number, nh: number): number { if (g.poisoned) throw g.poisoned; try { return notifyDeregister_(eh, nh); } catch (e) { throw g.trap(e); } },
