@@ -12,7 +12,7 @@ import type {
 } from '../types.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
 import type { Ctx, Entities, Instance } from './context.js';
-import { arrayArg, live, opts } from './args.js';
+import { arrayArg, live, unreadable } from './args.js';
 import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
 import { releaseAllOf } from './holders.js';
@@ -85,6 +85,11 @@ export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: 
   } as EntityInfo);
 }
 
+/** The entity's own EntityInfo (made on first use, then the same object). */
+export function entityInfo(cx: Ctx): EntityInfo {
+  return cx.info ??= entityInfoOf(cx.inst.instanceId, cx.family, cx.protocolId, cx.instanceId);
+}
+
 function busy(inst: Instance, op: string): void {
   if (inst.scheduler.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a registration-event callback');
 }
@@ -93,7 +98,7 @@ function busy(inst: Instance, op: string): void {
 function announce(cx: Ctx, type: typeof RTM_ENTITY_REGISTERED | typeof RTM_ENTITY_DEREGISTERED): void {
   for (const other of cx.inst.entities.values()) {
     if (other !== cx && other.family === cx.family && other.onEvent) {
-      cx.inst.scheduler.enqueue({ to: other, type, c1: cx.handle, c2: cx.info });
+      cx.inst.scheduler.enqueue({ to: other, type, c1: cx.handle, c2: entityInfo(cx) });
     }
   }
 }
@@ -112,6 +117,39 @@ function profileOf(maxHops: number, maxEnum: number, views: number): RegnProfile
   return p;
 }
 
+/** RegisterOptions left out (undefined or null). */
+const NO_OPTIONS: RegisterOptions = Object.freeze({});
+
+// The identity and the options read once, in a fixed order, into literals of fixed shape (as args.ts
+// opts() does, without its keyed stores): a getter runs once, one that throws is ERROR_INVALID_PARAMETER.
+function readIdentity(o: EntityIdentity, op: string): EntityIdentity {
+  let k = 'addressFamily';
+  try {
+    const addressFamily = o.addressFamily; k = 'protocolId';
+    const protocolId = o.protocolId; k = 'instanceId';
+    const instanceId = o.instanceId;
+    return { addressFamily, protocolId, instanceId };
+  } catch (err) {
+    return unreadable(err, op, `option ${k}`);
+  }
+}
+
+function readRegisterOptions(o: unknown, op: string): RegisterOptions {
+  if (typeof o !== 'object' && typeof o !== 'function') {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `options must be an object, got ${fmt(o)}`);
+  }
+  const r = o as RegisterOptions;
+  let k = 'onEvent';
+  try {
+    const onEvent = r.onEvent; k = 'reserveOpaquePointer';
+    const reserveOpaquePointer = r.reserveOpaquePointer; k = 'exportMethods';
+    const exportMethods = r.exportMethods;
+    return { onEvent, reserveOpaquePointer, exportMethods };
+  } catch (err) {
+    return unreadable(err, op, `option ${k}`);
+  }
+}
+
 /** An EntityProtocolId / EntityInstanceId: a u32. @throws RtmError ERROR_INVALID_PARAMETER */
 function idArg(name: string, v: unknown, op: string): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} = ${fmt(v)}`);
@@ -128,8 +166,8 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   inst.usable(op);
   busy(inst, op);
   if (!ident || typeof ident !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no identity');
-  const identity = opts<EntityIdentity>(ident, ['addressFamily', 'protocolId', 'instanceId'], op);
-  const options = opts<RegisterOptions>(regOptions, ['onEvent', 'reserveOpaquePointer', 'exportMethods'], op, true);
+  const identity = readIdentity(ident, op);
+  const options = regOptions === undefined || regOptions === null ? NO_OPTIONS : readRegisterOptions(regOptions, op);
   const fam = identity.addressFamily;
   let family: Family;
   if (fam === 'ipv4' || fam === AF_INET) family = 4;
@@ -166,7 +204,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
   const cx: Ctx = {
     inst, core, x, L: inst.layout, table, t: table.t, family, handle, slot, protocolId: proto >>> 0, instanceId: instance >>> 0,
-    profile, info: entityInfoOf(inst.instanceId, family, proto >>> 0, instance >>> 0), onEvent: options.onEvent, methods,
+    profile, info: undefined, onEvent: options.onEvent, methods,
     opaqueSlot, registered: true, cleaned: false, blocked: false,
   };
   inst.entities.set(slot, cx);
