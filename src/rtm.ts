@@ -49,12 +49,18 @@ const watchers = new WeakMap<Core, Rtm>();
 /** The creation options with the facade's internal core option (private cores of tests and tools). */
 type CheckedOptions = CreateOptions & { /** @internal */ core?: Core };
 
-/** The `families` values as interned frozen arrays (an instance keeps one of these, not a copy of its own). */
-const FAMILIES: Readonly<Record<string, readonly AddressFamilyName[]>> = {
-  '': Object.freeze([]), 'ipv4': Object.freeze(['ipv4']), 'ipv6': Object.freeze(['ipv6']),
-  'ipv4,ipv4': Object.freeze(['ipv4', 'ipv4']), 'ipv6,ipv6': Object.freeze(['ipv6', 'ipv6']),
-  'ipv4,ipv6': Object.freeze(['ipv4', 'ipv6']), 'ipv6,ipv4': Object.freeze(['ipv6', 'ipv4']),
+/** The `families` values of up to two entries as interned frozen arrays (an instance keeps one of these, not a copy). */
+const F_NONE: readonly AddressFamilyName[] = Object.freeze([]);
+const F_ONE: Readonly<Record<AddressFamilyName, readonly AddressFamilyName[]>> = { ipv4: Object.freeze(['ipv4']), ipv6: Object.freeze(['ipv6']) };
+const F_TWO: Readonly<Record<AddressFamilyName, Readonly<Record<AddressFamilyName, readonly AddressFamilyName[]>>>> = {
+  ipv4: { ipv4: Object.freeze(['ipv4', 'ipv4']), ipv6: Object.freeze(['ipv4', 'ipv6']) },
+  ipv6: { ipv4: Object.freeze(['ipv6', 'ipv4']), ipv6: Object.freeze(['ipv6', 'ipv6']) },
 };
+
+/** The interned frozen array of checked family names `f` (each 'ipv4' or 'ipv6'), or a frozen copy if longer. */
+function internFamilies(f: AddressFamilyName[]): readonly AddressFamilyName[] {
+  return f.length === 0 ? F_NONE : f.length === 1 ? F_ONE[f[0]] : f.length === 2 ? F_TWO[f[0]][f[1]] : Object.freeze(f);
+}
 
 /**
  * The caller's options read once, each property in a fixed order into one literal of fixed shape (a
@@ -106,8 +112,8 @@ function createOptions(options: unknown): CheckedOptions {
   }
   if (o.families !== undefined) {
     const fams = arrayArg<unknown>(o.families, 'families', op);
-    if (fams.some((f) => f !== 'ipv4' && f !== 'ipv6')) bad('families', o.families);
-    o.families = FAMILIES[fams.join(',')] ?? Object.freeze(fams as AddressFamilyName[]);
+    for (let i = 0; i < fams.length; i++) if (fams[i] !== 'ipv4' && fams[i] !== 'ipv6') bad('families', o.families);
+    o.families = internFamilies(fams as AddressFamilyName[]);
   }
   for (const k of ['opaqueSlots', 'maxNotifyRegistrations'] as const) {
     const v = o[k];

@@ -10,7 +10,6 @@
 // state only for a real clock, and a VirtualClock attaches it without a closure).
 import { RtmError, RtmInternalError, STATUS, check } from './errors.js';
 import { type ClockListener, isDrivableClock } from './clock.js';
-import type { CoreExports } from './port/core.js';
 import { readResult } from './port/records.js';
 import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
 import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
@@ -46,10 +45,8 @@ export class Scheduler implements SchedulerPort, ClockListener {
   inChangeCallback = 0;
   inExpiryCallback = 0;
   private readonly inst: Instance;
-  private readonly x: CoreExports;
   /** Queued callbacks (undefined until the first). */
   private pending: PendingEvent[] | undefined = undefined;
-  private signalGlobal: WebAssembly.Global | undefined = undefined;
   /** The real clock's timer state; undefined with a drivable clock. */
   private readonly rt: RealTimer | undefined;
   /** How to detach from a drivable clock: the clock itself (attach/detach) or subscribe()'s closure. */
@@ -57,7 +54,6 @@ export class Scheduler implements SchedulerPort, ClockListener {
 
   constructor(inst: Instance) {
     this.inst = inst;
-    this.x = inst.core.x;
     const clock = inst.clock;
     if (!isDrivableClock(clock)) {
       this.rt = { flushScheduled: false, retryAt: -Infinity, timer: undefined, timerAt: Infinity };
@@ -131,8 +127,7 @@ export class Scheduler implements SchedulerPort, ClockListener {
 
   /** After a change in the core: schedules the change-notification callbacks it signalled; tells the best-route watch. */
   afterChange(): void {
-    this.signalGlobal ??= this.x.signalCount;
-    if ((this.signalGlobal.value as number) > 0) drainSignals(this.inst);
+    if ((this.inst.core.x.signalCount.value as number) > 0) drainSignals(this.inst);
     if (this.bestWatch !== undefined) this.bestWatch();
   }
 
@@ -154,26 +149,28 @@ export class Scheduler implements SchedulerPort, ClockListener {
   /** Earliest time with timer work (the core leaves out entries of locked destinations). */
   private timerDue(): number {
     let due = Infinity;
-    for (const t of this.inst.coreTables) due = Math.min(due, this.x.timerNext(t.t));
+    const x = this.inst.core.x;
+    for (const t of this.inst.coreTables) due = Math.min(due, x.timerNext(t.t));
     return due;
   }
 
   /** Runs every timer entry due at `now` in order, each followed by the callbacks it caused. */
   private runDueAt(now: number): number {
     let ran = this.deliver();
+    const x = this.inst.core.x;
     for (;;) {
       let best = -1, at = Infinity;
       for (const t of this.inst.coreTables) {
-        const n = this.x.timerNext(t.t);
+        const n = x.timerNext(t.t);
         if (n < at || (n === at && best >= 0 && this.headFirst(t.t, best))) { at = n; best = t.t; }
       }
       if (best < 0 || at > now) break;
-      check(this.x.timerHeadX(best), 'scheduler');
+      check(x.timerHeadX(best), 'scheduler');
       if (readResult(this.inst.core, 0) === 1) {
         // a hold end: the core clears its entry when it ends (a full memory leaves it armed and goes up)
         holdEnd(this.inst, best, readResult(this.inst.core, 2));
       } else {
-        const s = this.x.timerPop(best, now);
+        const s = x.timerPop(best, now);
         if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
         check(s, 'scheduler');
         ran += expireRoute(this.inst, readResult(this.inst.core, 0));
@@ -190,10 +187,10 @@ export class Scheduler implements SchedulerPort, ClockListener {
    * every table). Two hold ends keep the tables' order.
    */
   private headFirst(a: number, b: number): boolean {
-    const c = this.inst.core;
-    if (this.x.timerHeadX(a) !== 0) return false;
+    const c = this.inst.core, x = c.x;
+    if (x.timerHeadX(a) !== 0) return false;
     const kindA = readResult(c, 0), orderA = readResult(c, 1);
-    if (this.x.timerHeadX(b) !== 0) return true;
+    if (x.timerHeadX(b) !== 0) return true;
     const kindB = readResult(c, 0), orderB = readResult(c, 1);
     return kindA !== kindB ? kindA < kindB : kindA === 0 && orderA < orderB;
   }

@@ -28,26 +28,36 @@ const SMALL_REGISTRY = 8;
 
 /**
  * An instance's live entities by core slot, in registration order (Instance.entities): the Map calls the
- * modules use. A small instance keeps them in a plain array (no Map, a linear search of a few entries);
- * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map on first use.
+ * modules use. One entity is kept in a field, a few in a plain array (a linear search of a few entries);
+ * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map when needed.
  */
 export class EntityRegistry implements Entities {
+  /** The only entity, while there is one and never were two (no array for the common instance). */
+  private one: Ctx | undefined = undefined;
   private list: Ctx[] | undefined = undefined;
   private map: Map<number, Ctx> | undefined = undefined;
 
-  get size(): number { return this.map !== undefined ? this.map.size : this.list !== undefined ? this.list.length : 0; }
+  get size(): number {
+    return this.map !== undefined ? this.map.size : this.list !== undefined ? this.list.length : this.one !== undefined ? 1 : 0;
+  }
 
   get(slot: number): Ctx | undefined {
     if (this.map !== undefined) return this.map.get(slot);
     const l = this.list;
-    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i];
-    return undefined;
+    if (l !== undefined) { for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i]; return undefined; }
+    const o = this.one;
+    return o !== undefined && o.slot === slot ? o : undefined;
   }
 
   set(slot: number, cx: Ctx): void {
     if (this.map !== undefined) { this.map.set(slot, cx); return; }
     const l = this.list;
-    if (l === undefined) { this.list = [cx]; return; }
+    if (l === undefined) {
+      const o = this.one;
+      if (o === undefined || o.slot === slot) this.one = cx;
+      else { this.list = [o, cx]; this.one = undefined; }
+      return;
+    }
     for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l[i] = cx; return; }
     if (l.length < SMALL_REGISTRY) { l.push(cx); return; }
     const m = new Map<number, Ctx>();
@@ -60,15 +70,19 @@ export class EntityRegistry implements Entities {
   delete(slot: number): boolean {
     if (this.map !== undefined) return this.map.delete(slot);
     const l = this.list;
-    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; }
-    return false;
+    if (l !== undefined) { for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; } return false; }
+    if (this.one === undefined || this.one.slot !== slot) return false;
+    this.one = undefined;
+    return true;
   }
 
   values(): IterableIterator<Ctx> {
-    return this.map !== undefined ? this.map.values() : (this.list ?? NO_ENTITIES).values();
+    return this.map !== undefined ? this.map.values() : this.list !== undefined ? this.list.values()
+      : this.one !== undefined ? [this.one].values() : NO_ENTITIES.values();
   }
 
   clear(): void {
+    this.one = undefined;
     this.list = undefined;
     this.map = undefined;
   }
