@@ -20,6 +20,8 @@ import { expireRoute, holdEnd } from './rtmv2/timers.js';
 export const RETRY_MS = 100;
 
 
+const NO_PENDING: readonly PendingEvent[] = Object.freeze([]);
+
 /** With a real clock: the timer's state (an instance on a drivable clock has none). */
 interface RealTimer {
   /** A microtask will deliver the queued callbacks. */
@@ -46,7 +48,7 @@ export class Scheduler implements SchedulerPort, ClockListener {
   inExpiryCallback = 0;
   private readonly inst: Instance;
   /** Queued callbacks (undefined until the first). */
-  private pending: PendingEvent[] | undefined = undefined;
+  private queue: PendingEvent[] | undefined = undefined;
   /** The real clock's timer state; undefined with a drivable clock. */
   private readonly rt: RealTimer | undefined;
   /** How to detach from a drivable clock: the clock itself (attach/detach) or subscribe()'s closure. */
@@ -68,10 +70,13 @@ export class Scheduler implements SchedulerPort, ClockListener {
     }
   }
 
+  /** The queued callbacks (tests and tools read their number; an empty frozen array before the first). */
+  get pending(): readonly PendingEvent[] { return this.queue ?? NO_PENDING; }
+
   /** ClockListener: the earliest time with work (now while callbacks are queued); Infinity once closed. */
   nextDue(): number {
     const inst = this.inst;
-    const p = this.pending;
+    const p = this.queue;
     return inst.isClosed ? Infinity : p !== undefined && p.length > 0 ? inst.clock.now() : this.timerDue();
   }
 
@@ -82,8 +87,8 @@ export class Scheduler implements SchedulerPort, ClockListener {
 
   /** Queues a callback; with the real clock a microtask delivers it. */
   enqueue(ev: PendingEvent): void {
-    if (this.pending === undefined) this.pending = [ev];
-    else this.pending.push(ev);
+    if (this.queue === undefined) this.queue = [ev];
+    else this.queue.push(ev);
     const rt = this.rt;
     if (rt !== undefined && !rt.flushScheduled) {
       rt.flushScheduled = true;
@@ -93,14 +98,14 @@ export class Scheduler implements SchedulerPort, ClockListener {
 
   /** Drops queued callbacks that match (e.g. of a registration that ended). */
   cancel(match: (ev: PendingEvent) => boolean): void {
-    const p = this.pending;
+    const p = this.queue;
     if (p !== undefined) for (let i = p.length - 1; i >= 0; i--) if (match(p[i])) p.splice(i, 1);
   }
 
   /** Delivers queued callbacks in order; returns how many ran. */
   private deliver(): number {
     let n = 0;
-    const p = this.pending;
+    const p = this.queue;
     if (p === undefined) return 0;
     while (p.length > 0 && !this.inst.isClosed) {
       const ev = p.shift()!;
@@ -227,7 +232,7 @@ export class Scheduler implements SchedulerPort, ClockListener {
 
   /** The instance closed: nothing more is delivered. */
   close(): void {
-    if (this.pending !== undefined) this.pending.length = 0;
+    if (this.queue !== undefined) this.queue.length = 0;
     const rt = this.rt;
     if (rt !== undefined) {
       if (rt.timer !== undefined) clearTimeout(rt.timer);
