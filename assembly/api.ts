@@ -50,7 +50,7 @@ export function tableCreate(family: u32, views: u32): i32 {
   tableSet(t, TABLE_ZROUTES, NIL);
   tableSet(t, TABLE_ZNEXTHOPS, NIL);
   tableSet(t, TABLE_MAXHOPS, 8);
-  for (let i: u32 = 0; i < 32; i++) tableSet(t, TABLE_NOTIFY + i, NIL);
+  tableSet(t, TABLE_NOTIFY, NIL);
   tableSet(t, TABLE_ROOT, trieCreateRoot(t, ZERO_KEY));
   setRes(0, t);
   return NO_ERROR;

@@ -12,7 +12,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
-  DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST } from './layout';
+  SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -61,6 +61,8 @@ export const INV_DEST_EXTRA: i32 = 25;    // a destination's extra record is idl
 export const INV_LOCKS: i32 = 26;         // a lock record is unlinked, free, of a dead target, or its summary/counts are wrong
 export const INV_TIMERS: i32 = 27;        // a timer entry's position is wrong, a parked one's destination is unlocked,
                                           // or a destination's parked entries differ from its lock record's count
+export const INV_NOTIFY_LIST: i32 = 28;   // the table's registrations list is not one live registration of the table
+                                          // per bit of its used mask, in ascending index
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -141,10 +143,17 @@ export function checkInvariants(t: u32): i32 {
     extras++;
   }
   if (extras != slabLive(SLAB_DESTX)) return INV_DEST_EXTRA;
-  for (; used != 0; used &= used - 1) {
-    let i = <u32>ctz(used);
-    if (notifyGet(tableGet(t, TABLE_NOTIFY + i), NOTIFY_MARKS) != load<u32>(MARKS + (<usize>i << 2))) return INV_MARKS;
+  // the registrations' list: one per bit of the used mask, in ascending index, each of this table
+  let seen: u32 = 0, last: i32 = -1;
+  for (let n = tableGet(t, TABLE_NOTIFY), k: u32 = 0; n != NIL; n = notifyGet(n, NOTIFY_NEXT)) {
+    if (++k > NOTIFY_MAX || !slabIsAlive(SLAB_NOTIFY, n) || notifyGet(n, NOTIFY_TABLE) != t) return INV_NOTIFY_LIST;
+    let i = notifyGet(n, NOTIFY_INDEX);
+    if (<i32>i <= last || i >= NOTIFY_MAX) return INV_NOTIFY_LIST;
+    last = <i32>i;
+    seen |= 1 << i;
+    if (notifyGet(n, NOTIFY_MARKS) != load<u32>(MARKS + (<usize>i << 2))) return INV_MARKS;
   }
+  if (seen != used) return INV_NOTIFY_LIST;
   // every entity's next-hop index against its tree and pending list; their counts against the table's
   let nexthops: u32 = 0;
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {

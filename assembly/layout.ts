@@ -24,17 +24,20 @@ export const SLAB_REF: u32 = 10;
 export const SLAB_DESTX: u32 = 11;
 export const SLAB_KINDS: u32 = 12;
 
-// ╒══════════ Table record: TABLE_WORDS = 16 × u32 (one per address family of an instance) ═══════════╕
+// ╒══════════ Table record: TABLE_WORDS = 25 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
 // │ 6 routes   │ 7 views supported │ 8 next hops │ 9 first entity │ 10 max next hops per route          │
 // │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
 // │ 14 notification registrations in use (bit i = index i) │ 15 list insertion counter                  │
-// │ 16..47 notify slot of registration index i (NIL)       │ 48 timer heap ptr │ 49 length │ 50 capacity  │
-// │ 51 unicast forwarding structure (fib.ts; 0 = none) │ 52 live dests (DEST_S_LIVE: a live route)         │
-// │ 53 IPv6 unicast forwarding structure (fib6.ts; 0 = none) │ 54 its multicast-view twin (0 = none)         │
-// │ 55 dests qualifying in view 1 (live route in the multicast view, in the trie)                          │
+// │ 16 first notification registration (NIL) │ 17 timer heap ptr │ 18 length │ 19 capacity                │
+// │ 20 unicast forwarding structure (fib.ts; 0 = none) │ 21 live dests (DEST_S_LIVE: a live route)         │
+// │ 22 IPv6 unicast forwarding structure (fib6.ts; 0 = none) │ 23 its multicast-view twin (0 = none)         │
+// │ 24 dests qualifying in view 1 (live route in the multicast view, in the trie)                          │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
-export const TABLE_WORDS: u32 = 56;
+// Issue 13 (many small tables): what only some tables use lives outside the record, made on first use —
+// the timer heap, the forwarding structures; registrations are linked through their own records (no
+// slot array here: it was 32 words) — so that a table costs its 100-byte record and its root node.
+export const TABLE_WORDS: u32 = 25;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -52,21 +55,25 @@ export const TABLE_ZROUTES: u32 = 12;
 export const TABLE_ZNEXTHOPS: u32 = 13;
 export const TABLE_NOTIFY_USED: u32 = 14;
 export const TABLE_LIST_SEQ: u32 = 15;
-export const TABLE_NOTIFY: u32 = 16;     // + registration index (0..31)
+/**
+ * The table's first notification registration (notify slot; NIL = none): its registrations are linked
+ * through NOTIFY_NEXT in ascending index (NOTIFY_INDEX), one per bit of TABLE_NOTIFY_USED.
+ */
+export const TABLE_NOTIFY: u32 = 16;
 export const NOTIFY_MAX: u32 = 32;
-export const TABLE_HEAP: u32 = 48;
-export const TABLE_HEAP_LEN: u32 = 49;
-export const TABLE_HEAP_CAP: u32 = 50;
+export const TABLE_HEAP: u32 = 17;
+export const TABLE_HEAP_LEN: u32 = 18;
+export const TABLE_HEAP_CAP: u32 = 19;
 /** Byte address of the unicast forwarding structure of a large IPv4 table (fib.ts); 0 = none. */
-export const TABLE_FIB: u32 = 51;
+export const TABLE_FIB: u32 = 20;
 /** Destinations with at least one live route (a destination whose only route is held is not counted). */
-export const TABLE_LIVE: u32 = 52;
+export const TABLE_LIVE: u32 = 21;
 /** Byte address of the unicast forwarding structure of a large IPv6 table (fib6.ts); 0 = none. */
-export const TABLE_FIB6: u32 = 53;
+export const TABLE_FIB6: u32 = 22;
 /** The same structure for view 1 (multicast), built from FIB6_MIN_DESTS destinations qualifying there. */
-export const TABLE_FIB6M: u32 = 54;
+export const TABLE_FIB6M: u32 = 23;
 /** Destinations with a live route in view 1, in the trie (fib6.ts keeps it; the multicast structure's threshold). */
-export const TABLE_MDESTS: u32 = 55;
+export const TABLE_MDESTS: u32 = 24;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
 // │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │
@@ -283,12 +290,13 @@ export const MATCH_ALL: u32 = 0x1f;
 /** RTM_THIS_PROTOCOL (spec §7.15): the caller's own protocol id. */
 export const THIS_PROTOCOL: u32 = 0xffffffff;
 
-// ╒══════════ Notification registration: NOTIFY_WORDS = 12 × u32 ═════════════════════════════════════════╕
+// ╒══════════ Notification registration: NOTIFY_WORDS = 13 × u32 ═════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 owner entity │ 3 index (bit position) │ 4 target views (0 = all) │ 5 notify flags   │
 // │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled        │
-// │ 11 marks (destinations whose DESTX_MARKED has this registration's bit)                                │
+// │ 11 marks (destinations whose DESTX_MARKED has this registration's bit) │ 12 next registration of    │
+// │ the table, by index (NIL; the list starts at TABLE_NOTIFY)                                            │
 // └────────── queue[head..end) holds the changed destinations in order; DEST_QUEUED says who queued ──────┘
-export const NOTIFY_WORDS: u32 = 12;
+export const NOTIFY_WORDS: u32 = 13;
 export const NOTIFY_TABLE: u32 = 1;
 export const NOTIFY_OWNER: u32 = 2;
 export const NOTIFY_INDEX: u32 = 3;
@@ -300,6 +308,7 @@ export const NOTIFY_QEND: u32 = 8;
 export const NOTIFY_QCAP: u32 = 9;
 export const NOTIFY_SIGNALLED: u32 = 10;
 export const NOTIFY_MARKS: u32 = 11;
+export const NOTIFY_NEXT: u32 = 12;
 export const CHANGE_TYPE_ALL: u32 = 1;
 export const CHANGE_TYPE_BEST: u32 = 2;
 export const CHANGE_TYPE_FORWARDING: u32 = 4;

@@ -37,7 +37,7 @@ const CLASS_BITS: u32 = 5;
 const CLASS_MASK: u32 = (1 << CLASS_BITS) - 1;
 /** Pending next hops from which a flush sorts and rebuilds the whole treap (if also ≥ 1/16 of them all). */
 const BULK_MIN: u32 = 64;
-const MIN_CLASS: u32 = 6;    // 64 bytes: 6 buckets
+const MIN_CLASS: u32 = 5;    // 32 bytes: 2 buckets (an entity with one next hop; issue 13: many small tables)
 const MAX_CLASS: u32 = 30;   // 1 GiB: more buckets than next-hop slots exist
 /** Free blocks per size class (link in the block's first word; 0 = none). */
 const FREE: usize = memory.data(<i32>((MAX_CLASS + 1) * 4), 16);

@@ -10,7 +10,7 @@
 // static buffer of BESTLOG_MAX entries (beyond that the entries are counted as lost).
 import {
   NIL, SLAB_NOTIFY, NOTIFY_WORDS, NOTIFY_TABLE, NOTIFY_OWNER, NOTIFY_INDEX, NOTIFY_VIEWS, NOTIFY_FLAGS, NOTIFY_QPTR,
-  NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX,
+  NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX, NOTIFY_NEXT,
   DEST_QUEUED, DESTX_MARKED, DESTX_DEST, SLAB_DESTX, DEST_X, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
   NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD, NOTIFY_MARKS, SLAB_DEST, DEST_TABLE, BESTLOG_WORDS, BESTLOG_MAX,
 } from './layout';
@@ -51,7 +51,11 @@ export function notifyCreate(t: u32, e: u32, views: u32, flags: u32): u32 {
   notifySet(n, NOTIFY_QPTR, 0);
   notifySet(n, NOTIFY_MARKS, 0);
   tableSet(t, TABLE_NOTIFY_USED, used | (1 << index));
-  tableSet(t, TABLE_NOTIFY + index, n);
+  // linked in ascending index (the order the loops over a table's registrations keep)
+  let prev = NIL, next = tableGet(t, TABLE_NOTIFY);
+  while (next != NIL && notifyGet(next, NOTIFY_INDEX) < index) { prev = next; next = notifyGet(next, NOTIFY_NEXT); }
+  notifySet(n, NOTIFY_NEXT, next);
+  if (prev == NIL) tableSet(t, TABLE_NOTIFY, n); else notifySet(prev, NOTIFY_NEXT, n);
   return n;
 }
 
@@ -85,7 +89,9 @@ export function notifyDestroy(n: u32): void {
   if (q != 0) blockFree(q, <usize>notifyGet(n, NOTIFY_QCAP) << 2);
   notifySet(n, NOTIFY_QPTR, 0);
   tableSet(t, TABLE_NOTIFY_USED, tableGet(t, TABLE_NOTIFY_USED) & ~bit);
-  tableSet(t, TABLE_NOTIFY + index, NIL);
+  let prev = NIL, at = tableGet(t, TABLE_NOTIFY);
+  while (at != n) { prev = at; at = notifyGet(at, NOTIFY_NEXT); }
+  if (prev == NIL) tableSet(t, TABLE_NOTIFY, notifyGet(n, NOTIFY_NEXT)); else notifySet(prev, NOTIFY_NEXT, notifyGet(n, NOTIFY_NEXT));
   slabFree(SLAB_NOTIFY, n);
 }
 
@@ -97,11 +103,8 @@ export function notifyDestroy(n: u32): void {
  * entries, nothing observable changed.
  */
 export function notifyReserve(t: u32, k: u32, d: u32 = NIL): bool {
-  let used = tableGet(t, TABLE_NOTIFY_USED);
-  while (used != 0) {
-    let index = <u32>ctz(used);
-    used &= used - 1;
-    let n = tableGet(t, TABLE_NOTIFY + index);
+  for (let n = tableGet(t, TABLE_NOTIFY); n != NIL; n = notifyGet(n, NOTIFY_NEXT)) {
+    let index = notifyGet(n, NOTIFY_INDEX);
     if (d != NIL && ((destGet(d, DEST_QUEUED) & (1 << index)) != 0 ||
       ((notifyGet(n, NOTIFY_FLAGS) & NOTIFY_ONLY_MARKED) != 0 && (destXGet(d, DESTX_MARKED) & (1 << index)) == 0))) continue;
     let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND), cap = notifyGet(n, NOTIFY_QCAP);
@@ -153,14 +156,11 @@ function enqueue(n: u32, d: u32): void {
 export function notifyChange(t: u32, d: u32, f: u32): void {
   if (f == 0) return;
   if (t == bestLogTable && (f & FIRED_BEST) != 0) bestLogAppend(d);
-  let used = tableGet(t, TABLE_NOTIFY_USED);
   let supported = tableGet(t, TABLE_VIEWS);
-  while (used != 0) {
-    let index = <u32>ctz(used);
-    used &= used - 1;
-    let bit: u32 = 1 << index;
+  for (let n = tableGet(t, TABLE_NOTIFY), next = NIL; n != NIL; n = next) {
+    next = notifyGet(n, NOTIFY_NEXT);
+    let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
     if ((destGet(d, DEST_QUEUED) & bit) != 0) continue;
-    let n = tableGet(t, TABLE_NOTIFY + index);
     let flags = notifyGet(n, NOTIFY_FLAGS);
     if ((flags & NOTIFY_ONLY_MARKED) != 0 && (destXGet(d, DESTX_MARKED) & bit) == 0) continue;
     let views = notifyGet(n, NOTIFY_VIEWS);

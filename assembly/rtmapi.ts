@@ -13,7 +13,7 @@ import {
   ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
   ROUTE_LSEQ, ROUTE_HEAPPOS, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -107,11 +107,8 @@ export function entityDeregister(h: f64): i32 {
   listDestroyAllOf(e);
   let deleted: u32 = purgeRoutes(t, e);
   // its notification registrations go after its routes (spec §7.16 steps 2–3)
-  let used = tableGet(t, TABLE_NOTIFY_USED);
-  while (used != 0) {
-    let i = <u32>ctz(used);
-    used &= used - 1;
-    let n = tableGet(t, TABLE_NOTIFY + i);
+  for (let n = tableGet(t, TABLE_NOTIFY), next = NIL; n != NIL; n = next) {
+    next = notifyGet(n, NOTIFY_NEXT);
     if (notifyGet(n, NOTIFY_OWNER) == e) notifyDestroy(n);
   }
   nhDeleteAll(e);

@@ -58,9 +58,7 @@ export function tableTeardown(t: u32): void {
   fib6Free(t);
   // notification registrations (their queues keep destinations, their marks pin them), enumeration
   // cursors, route lists: released as usual, so the records below are held by nothing else of the table
-  while (tableGet(t, TABLE_NOTIFY_USED) != 0) {
-    notifyDestroy(tableGet(t, TABLE_NOTIFY + <u32>ctz(tableGet(t, TABLE_NOTIFY_USED))));
-  }
+  while (tableGet(t, TABLE_NOTIFY) != NIL) notifyDestroy(tableGet(t, TABLE_NOTIFY));
   enumFreeAll(t, NIL);
   for (let l: u32 = 0, high = slabHigh(SLAB_LIST); l < high; l++) {
     if (slabIsAlive(SLAB_LIST, l) && listGet(l, LIST_TABLE) == t) listDestroy(l);

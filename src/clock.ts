@@ -3,7 +3,8 @@
 // each due deadline in order and let the listener that owns it run its work (expiries, hold-downs,
 // callbacks) before moving on, so simulations are deterministic. Implementation-neutral: the reference
 // model and the WASM facade both attach through ClockListener; any number of listeners may share one
-// clock. Nothing here allocates per call except subscribe().
+// clock. Nothing here allocates per call except subscribe() (its detaching closure); attach() / detach()
+// are the same without the closure (an Rtm's scheduler uses them: one listener per instance, issue 13).
 
 /** A monotonic time source in milliseconds. */
 export interface Clock {
@@ -54,7 +55,8 @@ const MAX_STEPS = 1_000_000;
  */
 export class VirtualClock implements DrivableClock {
   private t: number;
-  private readonly listeners: ClockListener[] = [];
+  /** Attached listeners in attachment order (the first attach makes a one-slot array, not a 16-slot one). */
+  private listeners: ClockListener[] | undefined = undefined;
   private moving = false;
 
   constructor(startMs = 0) {
@@ -67,11 +69,23 @@ export class VirtualClock implements DrivableClock {
   }
 
   subscribe(listener: ClockListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    this.attach(listener);
+    return () => this.detach(listener);
+  }
+
+  /** Attaches a listener (as subscribe(), without making the closure that detaches it). */
+  attach(listener: ClockListener): void {
+    const l = this.listeners;
+    if (l === undefined || l.length === 0) this.listeners = [listener];
+    else l.push(listener);
+  }
+
+  /** Detaches a listener attached by attach() or subscribe(); nothing if it is not attached. */
+  detach(listener: ClockListener): void {
+    const l = this.listeners;
+    if (l === undefined) return;
+    const i = l.indexOf(listener);
+    if (i >= 0) l.splice(i, 1);
   }
 
   /** Moves time forward by `ms` (≥ 0), running everything that falls due on the way. */
@@ -94,7 +108,7 @@ export class VirtualClock implements DrivableClock {
         if (step >= MAX_STEPS) throw new Error('VirtualClock: scheduler did not settle');
         let best: ClockListener | undefined;
         let due = Infinity;
-        for (const l of this.listeners.slice()) {
+        for (const l of this.listeners?.slice() ?? []) {
           const d = l.nextDue();
           if (d < due) { due = d; best = l; }
         }

@@ -13,20 +13,18 @@ export const QUAL_PRESENT = 0;
 export class CoreTable {
   readonly core: Core;
   readonly family: Family;
-  readonly maxLen: number;
   /** Table slot in the core. */
   readonly t: number;
-  readonly QUAL_POPULATED: number;
-  readonly NO_RANGE: number;
   private freed = false;
+  // (derived values are getters: one instance per table, thousands of tables — issue 13)
+  get maxLen(): number { return maxLen(this.family); }
+  get QUAL_POPULATED(): number { return this.core.k.QUAL_POPULATED; }
+  get NO_RANGE(): number { return this.core.k.NO_RANGE; }
 
   /** Makes a table in the core (`views`: the views it supports). `make` false: none (see unmade()). */
   constructor(core: Core, family: Family, views = 0x3, make = true) {
     this.core = core;
     this.family = family;
-    this.maxLen = maxLen(family);
-    this.QUAL_POPULATED = core.k.QUAL_POPULATED;
-    this.NO_RANGE = core.k.NO_RANGE;
     if (make) {
       check(core.x.tableCreate(family, views), 'tableCreate');
       this.t = core.res(0);

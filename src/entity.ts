@@ -59,7 +59,7 @@ export class Entity implements CoreEntityLike {
   /** RTM_REGN_PROFILE: what the instance grants this registration. */
   get profile(): RegnProfile { return this.cx.profile; }
   /** RTM_ENTITY_INFO: the identity it registered with. */
-  get info(): EntityInfo { return this.cx.info; }
+  get info(): EntityInfo { return entities.entityInfo(this.cx); }
   /** The address family of its table: 4 or 6. */
   get family(): Family { return this.cx.family; }
   /** @internal Entity slot in the core. */

@@ -3,7 +3,9 @@
 // interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
 // shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
 // costs a table record and a root node per listed family (option `families`; another family's table is
-// made only if asked for), and a few JS objects (its tables' fast paths, scheduler, registries).
+// made only if asked for), and a few JS objects: itself, its scheduler, registry, core-table wrappers
+// and side arrays; its options object is shared with the previous instance of equal options, and a
+// table's fast paths (rtm.ipv4 / rtm.ipv6) are made on first access.
 import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
 import { CoreTable } from './coretable.js';
@@ -18,7 +20,7 @@ import { nextHopAddress, recordAlive } from './port/records.js';
 import { Table, type PrefixMatch, type RouteSummary, routeSummaryOf } from './table.js';
 import type { Instance, InstanceOptions } from './rtmv2/context.js';
 import { register, markGone, EntityRegistry } from './rtmv2/entities.js';
-import { arrayArg, opts } from './rtmv2/args.js';
+import { arrayArg, unreadable } from './rtmv2/args.js';
 import { INFINITE } from './constants.js';
 
 export { RTM_ENTITY_REGISTERED, RTM_ENTITY_DEREGISTERED } from './constants.js';
@@ -46,10 +48,49 @@ const watchers = new WeakMap<Core, Rtm>();
 
 /** The creation options with the facade's internal core option (private cores of tests and tools). */
 type CheckedOptions = CreateOptions & { /** @internal */ core?: Core };
-const OPTION_KEYS: readonly (keyof CheckedOptions)[] = [
-  'instanceId', 'clock', 'maxNextHopsInRoute', 'maxHandlesInEnum', 'views', 'opaqueSlots', 'maxNotifyRegistrations',
-  'defaultPreferences', 'families', 'maxMemoryBytes', 'build', 'wasm', 'core',
-];
+
+/** The `families` values of up to two entries as interned frozen arrays (an instance keeps one of these, not a copy). */
+const F_NONE: readonly AddressFamilyName[] = Object.freeze([]);
+const F_ONE: Readonly<Record<AddressFamilyName, readonly AddressFamilyName[]>> = { ipv4: Object.freeze(['ipv4']), ipv6: Object.freeze(['ipv6']) };
+const F_TWO: Readonly<Record<AddressFamilyName, Readonly<Record<AddressFamilyName, readonly AddressFamilyName[]>>>> = {
+  ipv4: { ipv4: Object.freeze(['ipv4', 'ipv4']), ipv6: Object.freeze(['ipv4', 'ipv6']) },
+  ipv6: { ipv4: Object.freeze(['ipv6', 'ipv4']), ipv6: Object.freeze(['ipv6', 'ipv6']) },
+};
+
+/** The interned frozen array of checked family names `f` (each 'ipv4' or 'ipv6'), or a frozen copy if longer. */
+function internFamilies(f: AddressFamilyName[]): readonly AddressFamilyName[] {
+  return f.length === 0 ? F_NONE : f.length === 1 ? F_ONE[f[0]] : f.length === 2 ? F_TWO[f[0]][f[1]] : Object.freeze(f);
+}
+
+/**
+ * The caller's options read once, each property in a fixed order into one literal of fixed shape (a
+ * getter runs once, here; one that throws, or a hostile Proxy, is ERROR_INVALID_PARAMETER).
+ */
+function readOptions(o: object, op: string): CheckedOptions {
+  const r = o as Record<string, unknown>;
+  let k = 'instanceId';
+  try {
+    const instanceId = r.instanceId; k = 'clock';
+    const clock = r.clock; k = 'maxNextHopsInRoute';
+    const maxNextHopsInRoute = r.maxNextHopsInRoute; k = 'maxHandlesInEnum';
+    const maxHandlesInEnum = r.maxHandlesInEnum; k = 'views';
+    const views = r.views; k = 'opaqueSlots';
+    const opaqueSlots = r.opaqueSlots; k = 'maxNotifyRegistrations';
+    const maxNotifyRegistrations = r.maxNotifyRegistrations; k = 'defaultPreferences';
+    const defaultPreferences = r.defaultPreferences; k = 'families';
+    const families = r.families; k = 'maxMemoryBytes';
+    const maxMemoryBytes = r.maxMemoryBytes; k = 'build';
+    const build = r.build; k = 'wasm';
+    const wasm = r.wasm; k = 'core';
+    const core = r.core;
+    return {
+      instanceId, clock, maxNextHopsInRoute, maxHandlesInEnum, views, opaqueSlots, maxNotifyRegistrations, defaultPreferences,
+      families, maxMemoryBytes, build, wasm, core,
+    } as CheckedOptions;
+  } catch (err) {
+    return unreadable(err, op, `option ${k}`);
+  }
+}
 
 /**
  * The creation options read once into a plain object and checked before anything is made: any value of
@@ -62,7 +103,7 @@ function createOptions(options: unknown): CheckedOptions {
   if (options === null || (options !== undefined && typeof options !== 'object')) {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, `options must be an object, got ${fmt(options)}`);
   }
-  const o = opts<CheckedOptions>(options, OPTION_KEYS, op);
+  const o: CheckedOptions = options === undefined ? {} : readOptions(options, op);
   const bad = (what: string, v: unknown): never => { throw new RtmError('ERROR_INVALID_PARAMETER', op, `${what} = ${fmt(v)}`); };
   if (o.clock !== undefined) {
     let now: unknown;
@@ -71,8 +112,8 @@ function createOptions(options: unknown): CheckedOptions {
   }
   if (o.families !== undefined) {
     const fams = arrayArg<unknown>(o.families, 'families', op);
-    if (fams.some((f) => f !== 'ipv4' && f !== 'ipv6')) bad('families', o.families);
-    o.families = Object.freeze(fams as AddressFamilyName[]);
+    for (let i = 0; i < fams.length; i++) if (fams[i] !== 'ipv4' && fams[i] !== 'ipv6') bad('families', o.families);
+    o.families = internFamilies(fams as AddressFamilyName[]);
   }
   for (const k of ['opaqueSlots', 'maxNotifyRegistrations'] as const) {
     const v = o[k];
@@ -116,6 +157,31 @@ function limit(name: string, v: number, lo: number, hi: number): void {
 
 /** A numeric creation option: its default when left out (undefined; null is not a number). */
 function given(v: number | undefined, dflt: number): number { return v === undefined ? dflt : v; }
+
+/** The next-hop limit of a table the core makes (assembly/api.ts tableCreate sets TABLE_MAXHOPS to it). */
+const CORE_MAX_HOPS = 8;
+
+/** The options object made last (instanceOptions): the next instance of equal options shares it. */
+let lastOptions: InstanceOptions | undefined;
+
+/**
+ * The options an instance keeps (defaults applied; the clock and instanceId are the instance's own
+ * fields): the previous instance's object when every value is the same (identical families array, as
+ * createOptions interns them; no defaultPreferences), else a new one. Shared objects are frozen.
+ */
+function instanceOptions(maxHops: number, maxEnum: number, views: number, o: RtmOptions): InstanceOptions {
+  const opaqueSlots = o.opaqueSlots ?? 5, l = lastOptions;
+  if (l !== undefined && o.defaultPreferences === undefined && l.maxNextHopsInRoute === maxHops && l.maxHandlesInEnum === maxEnum &&
+    l.views === views && l.opaqueSlots === opaqueSlots && l.maxNotifyRegistrations === o.maxNotifyRegistrations &&
+    l.families === o.families && l.maxMemoryBytes === o.maxMemoryBytes) return l;
+  // one literal of fixed shape (a spread of the caller's options costs more than the rest of the constructor)
+  const made: InstanceOptions = Object.freeze({
+    maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views, opaqueSlots, maxNotifyRegistrations: o.maxNotifyRegistrations,
+    defaultPreferences: o.defaultPreferences, families: o.families, maxMemoryBytes: o.maxMemoryBytes,
+  });
+  if (o.defaultPreferences === undefined) lastOptions = made;
+  return made;
+}
 
 /** One RTM instance (API.md §1). */
 export class Rtm {
@@ -161,12 +227,7 @@ export class Rtm {
     limit('views', views, 1, 3);
     const cap = options.maxMemoryBytes;
     if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', 'maxMemoryBytes must be a non-negative integer');
-    // one literal of fixed shape (a spread of the caller's options costs more than the rest of the constructor)
-    this.options = {
-      instanceId: options.instanceId, clock: options.clock, maxNextHopsInRoute: maxHops, maxHandlesInEnum: maxEnum, views,
-      opaqueSlots: options.opaqueSlots ?? 5, maxNotifyRegistrations: options.maxNotifyRegistrations,
-      defaultPreferences: options.defaultPreferences, families: options.families, maxMemoryBytes: options.maxMemoryBytes,
-    };
+    this.options = instanceOptions(maxHops, maxEnum, views, options);
     // the core's memory cap, before the tables (so that a full core can be given room); a failed creation restores it
     const oldCap = cap === undefined ? 0 : core.x.memoryCap();
     if (cap !== undefined) check(core.x.memorySetCap(cap), 'create');
@@ -184,29 +245,40 @@ export class Rtm {
   }
 
   /** Fast paths of the IPv4 table (of an instance without 'ipv4' in `families`, its table is made on first access). */
-  get ipv4(): Table { return this.table4 ?? this.makeTable(4, true); }
+  get ipv4(): Table { return this.table4 ?? this.fastPaths(4); }
   /** Fast paths of the IPv6 table (of an instance without 'ipv6' in `families`, its table is made on first access). */
-  get ipv6(): Table { return this.table6 ?? this.makeTable(6, true); }
+  get ipv6(): Table { return this.table6 ?? this.fastPaths(6); }
 
   /**
-   * Makes the core table of a family and its fast paths. Asked for later (`lazy`: a family not listed)
-   * on a closed instance or a trapped core, the table stays unmade: its fast paths throw as those of a
-   * closed instance (ERROR_INVALID_HANDLE) or a trapped core (RtmInternalError) do.
-   * @throws RtmError ERROR_NOT_ENOUGH_MEMORY (the core table could not be made)
+   * The fast paths of a family's table, made on first access: over the core table made with the instance
+   * (a listed family), else over one made now (makeTable).
    */
-  private makeTable(family: Family, lazy: boolean): Table {
-    const core = this.core;
-    let ct: CoreTable;
-    if (lazy && (this.closed || core.poisoned)) ct = CoreTable.unmade(core, family);
-    else {
-      ct = new CoreTable(core, family, this.options.views);
-      const s = core.x.tableSetMaxHops(ct.t, this.options.maxNextHopsInRoute);
-      if (s !== 0) { ct.free(); check(s, 'create'); }
-      this.coreTables = this.coreTables.length === 0 ? [ct] : [this.coreTables[0], ct];   // literals: one or two
-    }
-    const table = new Table(this, ct);
+  private fastPaths(family: Family): Table {
+    let ct: CoreTable | undefined;
+    for (const c of this.coreTables) if (c.family === family) ct = c;
+    const table = new Table(this, ct ?? this.makeTable(family, true));
     if (family === 4) this.table4 = table; else this.table6 = table;
     return table;
+  }
+
+  /**
+   * Makes the core table of a family. Asked for later (`lazy`: a family not listed) on a closed instance
+   * or a trapped core, the table stays unmade: its fast paths throw as those of a closed instance
+   * (ERROR_INVALID_HANDLE) or a trapped core (RtmInternalError) do.
+   * @throws RtmError ERROR_NOT_ENOUGH_MEMORY (the core table could not be made)
+   */
+  private makeTable(family: Family, lazy: boolean): CoreTable {
+    const core = this.core;
+    if (lazy && (this.closed || core.poisoned)) return CoreTable.unmade(core, family);
+    const ct = new CoreTable(core, family, this.options.views);
+    const hops = this.options.maxNextHopsInRoute;
+    // the core makes a table with TABLE_MAXHOPS = CORE_MAX_HOPS: only another limit costs a call
+    if (hops !== CORE_MAX_HOPS) {
+      const s = core.x.tableSetMaxHops(ct.t, hops);
+      if (s !== 0) { ct.free(); check(s, 'create'); }
+    }
+    this.coreTables = this.coreTables.length === 0 ? [ct] : [this.coreTables[0], ct];   // literals: one or two
+    return ct;
   }
 
   /**

@@ -5,10 +5,11 @@
 // Expiries and hold ends of a locked destination wait in the core (spec §7.10 rule 4): the heaps never
 // report them until the last lock goes. With the real clock one unref'd setTimeout covers the earliest
 // deadline; a full memory there (ERROR_NOT_ENOUGH_MEMORY, the entry stays armed) is retried RETRY_MS
-// later, never thrown. Allocates one object per queued callback, nothing per armed timer.
+// later, never thrown. Allocates one object per queued callback, nothing per armed timer; an instance on
+// a drivable clock costs the scheduler object alone (its queue is made by the first callback, the timer
+// state only for a real clock, and a VirtualClock attaches it without a closure).
 import { RtmError, RtmInternalError, STATUS, check } from './errors.js';
 import { type ClockListener, isDrivableClock } from './clock.js';
-import type { CoreExports } from './port/core.js';
 import { readResult } from './port/records.js';
 import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
 import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
@@ -19,6 +20,24 @@ import { expireRoute, holdEnd } from './rtmv2/timers.js';
 export const RETRY_MS = 100;
 
 
+const NO_PENDING: readonly PendingEvent[] = Object.freeze([]);
+
+/** With a real clock: the timer's state (an instance on a drivable clock has none). */
+interface RealTimer {
+  /** A microtask will deliver the queued callbacks. */
+  flushScheduled: boolean;
+  /** No timer fires before this time (a full memory refused the last run). */
+  retryAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  timerAt: number;
+}
+
+/** A drivable clock that attaches a listener without making a closure (VirtualClock). */
+interface AttachingClock {
+  attach(listener: ClockListener): void;
+  detach(listener: ClockListener): void;
+}
+
 /**
  * With a drivable clock (VirtualClock) the scheduler is itself the clock's listener (nextDue / runDue): no
  * closures per instance.
@@ -28,26 +47,37 @@ export class Scheduler implements SchedulerPort, ClockListener {
   inChangeCallback = 0;
   inExpiryCallback = 0;
   private readonly inst: Instance;
-  private readonly x: CoreExports;
-  private readonly pending: PendingEvent[] = [];
-  private flushScheduled = false;
-  private signalGlobal: WebAssembly.Global | undefined;
-  /** With the real clock: no timer fires before this time (a full memory refused the last run). */
-  private retryAt = -Infinity;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerAt = Infinity;
-  private readonly unsubscribe: (() => void) | undefined;
+  /** Queued callbacks (undefined until the first). */
+  private queue: PendingEvent[] | undefined = undefined;
+  /** The real clock's timer state; undefined with a drivable clock. */
+  private readonly rt: RealTimer | undefined;
+  /** How to detach from a drivable clock: the clock itself (attach/detach) or subscribe()'s closure. */
+  private readonly unsubscribe: AttachingClock | (() => void) | undefined;
 
   constructor(inst: Instance) {
     this.inst = inst;
-    this.x = inst.core.x;
-    if (isDrivableClock(inst.clock)) this.unsubscribe = inst.clock.subscribe(this);
+    const clock = inst.clock;
+    if (!isDrivableClock(clock)) {
+      this.rt = { flushScheduled: false, retryAt: -Infinity, timer: undefined, timerAt: Infinity };
+      this.unsubscribe = undefined;
+    } else {
+      this.rt = undefined;
+      const a = clock as unknown as Partial<AttachingClock>;
+      if (typeof a.attach === 'function' && typeof a.detach === 'function') {
+        a.attach(this);
+        this.unsubscribe = a as AttachingClock;
+      } else this.unsubscribe = clock.subscribe(this);
+    }
   }
+
+  /** The queued callbacks (tests and tools read their number; an empty frozen array before the first). */
+  get pending(): readonly PendingEvent[] { return this.queue ?? NO_PENDING; }
 
   /** ClockListener: the earliest time with work (now while callbacks are queued); Infinity once closed. */
   nextDue(): number {
     const inst = this.inst;
-    return inst.isClosed ? Infinity : this.pending.length > 0 ? inst.clock.now() : this.timerDue();
+    const p = this.queue;
+    return inst.isClosed ? Infinity : p !== undefined && p.length > 0 ? inst.clock.now() : this.timerDue();
   }
 
   /** ClockListener: runs what is due at `now` (nothing once closed); returns how many callbacks ran. */
@@ -57,23 +87,28 @@ export class Scheduler implements SchedulerPort, ClockListener {
 
   /** Queues a callback; with the real clock a microtask delivers it. */
   enqueue(ev: PendingEvent): void {
-    this.pending.push(ev);
-    if (!isDrivableClock(this.inst.clock) && !this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(() => { this.flushScheduled = false; if (!this.inst.isClosed && !this.inst.core.poisoned) this.deliver(); });
+    if (this.queue === undefined) this.queue = [ev];
+    else this.queue.push(ev);
+    const rt = this.rt;
+    if (rt !== undefined && !rt.flushScheduled) {
+      rt.flushScheduled = true;
+      queueMicrotask(() => { rt.flushScheduled = false; if (!this.inst.isClosed && !this.inst.core.poisoned) this.deliver(); });
     }
   }
 
   /** Drops queued callbacks that match (e.g. of a registration that ended). */
   cancel(match: (ev: PendingEvent) => boolean): void {
-    for (let i = this.pending.length - 1; i >= 0; i--) if (match(this.pending[i])) this.pending.splice(i, 1);
+    const p = this.queue;
+    if (p !== undefined) for (let i = p.length - 1; i >= 0; i--) if (match(p[i])) p.splice(i, 1);
   }
 
   /** Delivers queued callbacks in order; returns how many ran. */
   private deliver(): number {
     let n = 0;
-    while (this.pending.length > 0 && !this.inst.isClosed) {
-      const ev = this.pending.shift()!;
+    const p = this.queue;
+    if (p === undefined) return 0;
+    while (p.length > 0 && !this.inst.isClosed) {
+      const ev = p.shift()!;
       const to = ev.to;
       if (!to.registered || !to.onEvent) continue;
       ev.before?.();
@@ -97,8 +132,7 @@ export class Scheduler implements SchedulerPort, ClockListener {
 
   /** After a change in the core: schedules the change-notification callbacks it signalled; tells the best-route watch. */
   afterChange(): void {
-    this.signalGlobal ??= this.x.signalCount;
-    if ((this.signalGlobal.value as number) > 0) drainSignals(this.inst);
+    if ((this.inst.core.x.signalCount.value as number) > 0) drainSignals(this.inst);
     if (this.bestWatch !== undefined) this.bestWatch();
   }
 
@@ -120,26 +154,28 @@ export class Scheduler implements SchedulerPort, ClockListener {
   /** Earliest time with timer work (the core leaves out entries of locked destinations). */
   private timerDue(): number {
     let due = Infinity;
-    for (const t of this.inst.coreTables) due = Math.min(due, this.x.timerNext(t.t));
+    const x = this.inst.core.x;
+    for (const t of this.inst.coreTables) due = Math.min(due, x.timerNext(t.t));
     return due;
   }
 
   /** Runs every timer entry due at `now` in order, each followed by the callbacks it caused. */
   private runDueAt(now: number): number {
     let ran = this.deliver();
+    const x = this.inst.core.x;
     for (;;) {
       let best = -1, at = Infinity;
       for (const t of this.inst.coreTables) {
-        const n = this.x.timerNext(t.t);
+        const n = x.timerNext(t.t);
         if (n < at || (n === at && best >= 0 && this.headFirst(t.t, best))) { at = n; best = t.t; }
       }
       if (best < 0 || at > now) break;
-      check(this.x.timerHeadX(best), 'scheduler');
+      check(x.timerHeadX(best), 'scheduler');
       if (readResult(this.inst.core, 0) === 1) {
         // a hold end: the core clears its entry when it ends (a full memory leaves it armed and goes up)
         holdEnd(this.inst, best, readResult(this.inst.core, 2));
       } else {
-        const s = this.x.timerPop(best, now);
+        const s = x.timerPop(best, now);
         if (s === STATUS.ERROR_NO_MORE_ITEMS) break;
         check(s, 'scheduler');
         ran += expireRoute(this.inst, readResult(this.inst.core, 0));
@@ -156,49 +192,55 @@ export class Scheduler implements SchedulerPort, ClockListener {
    * every table). Two hold ends keep the tables' order.
    */
   private headFirst(a: number, b: number): boolean {
-    const c = this.inst.core;
-    if (this.x.timerHeadX(a) !== 0) return false;
+    const c = this.inst.core, x = c.x;
+    if (x.timerHeadX(a) !== 0) return false;
     const kindA = readResult(c, 0), orderA = readResult(c, 1);
-    if (this.x.timerHeadX(b) !== 0) return true;
+    if (x.timerHeadX(b) !== 0) return true;
     const kindB = readResult(c, 0), orderB = readResult(c, 1);
     return kindA !== kindB ? kindA < kindB : kindA === 0 && orderA < orderB;
   }
 
   /** With the real clock: one unref'd timer for the earliest deadline of the instance. */
   armTimers(): void {
-    if (this.inst.isClosed || isDrivableClock(this.inst.clock)) return;
+    const rt = this.rt;
+    if (this.inst.isClosed || rt === undefined) return;
     let due = this.timerDue();
-    if (due !== Infinity && due < this.retryAt) due = this.retryAt;
-    if (due === this.timerAt) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = due;
+    if (due !== Infinity && due < rt.retryAt) due = rt.retryAt;
+    if (due === rt.timerAt) return;
+    if (rt.timer !== undefined) clearTimeout(rt.timer);
+    rt.timer = undefined;
+    rt.timerAt = due;
     if (due === Infinity) return;
     const delay = Math.max(0, Math.min(due - this.inst.clock.now(), 2 ** 31 - 1));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
+    rt.timer = setTimeout(() => {
+      rt.timer = undefined;
+      rt.timerAt = Infinity;
       if (this.inst.isClosed || this.inst.core.poisoned) return;   // a trapped core: the next call reports it
-      this.retryAt = -Infinity;
+      rt.retryAt = -Infinity;
       try {
         this.runPending();
       } catch (e) {
         if (e instanceof RtmInternalError) return;                 // the core is poisoned: the next call reports it
         if (!(e instanceof RtmError) || e.status !== STATUS.ERROR_NOT_ENOUGH_MEMORY) throw e;   // a callback's own error
         // the refused entry stays armed: try again a little later
-        this.retryAt = this.inst.clock.now() + RETRY_MS;
+        rt.retryAt = this.inst.clock.now() + RETRY_MS;
         this.armTimers();
       }
     }, delay);
-    (this.timer as { unref?: () => void }).unref?.();
+    (rt.timer as { unref?: () => void }).unref?.();
   }
 
   /** The instance closed: nothing more is delivered. */
   close(): void {
-    this.pending.length = 0;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Infinity;
-    this.unsubscribe?.();
+    if (this.queue !== undefined) this.queue.length = 0;
+    const rt = this.rt;
+    if (rt !== undefined) {
+      if (rt.timer !== undefined) clearTimeout(rt.timer);
+      rt.timer = undefined;
+      rt.timerAt = Infinity;
+    }
+    const u = this.unsubscribe;
+    if (typeof u === 'function') u();
+    else if (u !== undefined) u.detach(this);
   }
 }

@@ -98,7 +98,8 @@ export interface Ctx {
   readonly protocolId: number;
   readonly instanceId: number;
   readonly profile: RegnProfile;
-  readonly info: EntityInfo;
+  /** RTM_ENTITY_INFO, made on first use (entities.ts entityInfo: most entities never have it asked for). */
+  info: EntityInfo | undefined;
   readonly onEvent: EventCallback | undefined;
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */

@@ -12,7 +12,7 @@ import type {
 } from '../types.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
 import type { Ctx, Entities, Instance } from './context.js';
-import { arrayArg, live, opts } from './args.js';
+import { arrayArg, live, unreadable } from './args.js';
 import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
 import { releaseAllOf } from './holders.js';
@@ -28,26 +28,36 @@ const SMALL_REGISTRY = 8;
 
 /**
  * An instance's live entities by core slot, in registration order (Instance.entities): the Map calls the
- * modules use. A small instance keeps them in a plain array (no Map, a linear search of a few entries);
- * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map on first use.
+ * modules use. One entity is kept in a field, a few in a plain array (a linear search of a few entries);
+ * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map when needed.
  */
 export class EntityRegistry implements Entities {
+  /** The only entity, while there is one and never were two (no array for the common instance). */
+  private one: Ctx | undefined = undefined;
   private list: Ctx[] | undefined = undefined;
   private map: Map<number, Ctx> | undefined = undefined;
 
-  get size(): number { return this.map !== undefined ? this.map.size : this.list !== undefined ? this.list.length : 0; }
+  get size(): number {
+    return this.map !== undefined ? this.map.size : this.list !== undefined ? this.list.length : this.one !== undefined ? 1 : 0;
+  }
 
   get(slot: number): Ctx | undefined {
     if (this.map !== undefined) return this.map.get(slot);
     const l = this.list;
-    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i];
-    return undefined;
+    if (l !== undefined) { for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i]; return undefined; }
+    const o = this.one;
+    return o !== undefined && o.slot === slot ? o : undefined;
   }
 
   set(slot: number, cx: Ctx): void {
     if (this.map !== undefined) { this.map.set(slot, cx); return; }
     const l = this.list;
-    if (l === undefined) { this.list = [cx]; return; }
+    if (l === undefined) {
+      const o = this.one;
+      if (o === undefined || o.slot === slot) this.one = cx;
+      else { this.list = [o, cx]; this.one = undefined; }
+      return;
+    }
     for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l[i] = cx; return; }
     if (l.length < SMALL_REGISTRY) { l.push(cx); return; }
     const m = new Map<number, Ctx>();
@@ -60,15 +70,19 @@ export class EntityRegistry implements Entities {
   delete(slot: number): boolean {
     if (this.map !== undefined) return this.map.delete(slot);
     const l = this.list;
-    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; }
-    return false;
+    if (l !== undefined) { for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; } return false; }
+    if (this.one === undefined || this.one.slot !== slot) return false;
+    this.one = undefined;
+    return true;
   }
 
   values(): IterableIterator<Ctx> {
-    return this.map !== undefined ? this.map.values() : (this.list ?? NO_ENTITIES).values();
+    return this.map !== undefined ? this.map.values() : this.list !== undefined ? this.list.values()
+      : this.one !== undefined ? [this.one].values() : NO_ENTITIES.values();
   }
 
   clear(): void {
+    this.one = undefined;
     this.list = undefined;
     this.map = undefined;
   }
@@ -85,6 +99,11 @@ export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: 
   } as EntityInfo);
 }
 
+/** The entity's own EntityInfo (made on first use, then the same object). */
+export function entityInfo(cx: Ctx): EntityInfo {
+  return cx.info ??= entityInfoOf(cx.inst.instanceId, cx.family, cx.protocolId, cx.instanceId);
+}
+
 function busy(inst: Instance, op: string): void {
   if (inst.scheduler.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a registration-event callback');
 }
@@ -93,7 +112,7 @@ function busy(inst: Instance, op: string): void {
 function announce(cx: Ctx, type: typeof RTM_ENTITY_REGISTERED | typeof RTM_ENTITY_DEREGISTERED): void {
   for (const other of cx.inst.entities.values()) {
     if (other !== cx && other.family === cx.family && other.onEvent) {
-      cx.inst.scheduler.enqueue({ to: other, type, c1: cx.handle, c2: cx.info });
+      cx.inst.scheduler.enqueue({ to: other, type, c1: cx.handle, c2: entityInfo(cx) });
     }
   }
 }
@@ -112,6 +131,39 @@ function profileOf(maxHops: number, maxEnum: number, views: number): RegnProfile
   return p;
 }
 
+/** RegisterOptions left out (undefined or null). */
+const NO_OPTIONS: RegisterOptions = Object.freeze({});
+
+// The identity and the options read once, in a fixed order, into literals of fixed shape (as args.ts
+// opts() does, without its keyed stores): a getter runs once, one that throws is ERROR_INVALID_PARAMETER.
+function readIdentity(o: EntityIdentity, op: string): EntityIdentity {
+  let k = 'addressFamily';
+  try {
+    const addressFamily = o.addressFamily; k = 'protocolId';
+    const protocolId = o.protocolId; k = 'instanceId';
+    const instanceId = o.instanceId;
+    return { addressFamily, protocolId, instanceId };
+  } catch (err) {
+    return unreadable(err, op, `option ${k}`);
+  }
+}
+
+function readRegisterOptions(o: unknown, op: string): RegisterOptions {
+  if (typeof o !== 'object' && typeof o !== 'function') {
+    throw new RtmError('ERROR_INVALID_PARAMETER', op, `options must be an object, got ${fmt(o)}`);
+  }
+  const r = o as RegisterOptions;
+  let k = 'onEvent';
+  try {
+    const onEvent = r.onEvent; k = 'reserveOpaquePointer';
+    const reserveOpaquePointer = r.reserveOpaquePointer; k = 'exportMethods';
+    const exportMethods = r.exportMethods;
+    return { onEvent, reserveOpaquePointer, exportMethods };
+  } catch (err) {
+    return unreadable(err, op, `option ${k}`);
+  }
+}
+
 /** An EntityProtocolId / EntityInstanceId: a u32. @throws RtmError ERROR_INVALID_PARAMETER */
 function idArg(name: string, v: unknown, op: string): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RtmError('ERROR_INVALID_PARAMETER', op, `${name} = ${fmt(v)}`);
@@ -128,8 +180,8 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   inst.usable(op);
   busy(inst, op);
   if (!ident || typeof ident !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no identity');
-  const identity = opts<EntityIdentity>(ident, ['addressFamily', 'protocolId', 'instanceId'], op);
-  const options = opts<RegisterOptions>(regOptions, ['onEvent', 'reserveOpaquePointer', 'exportMethods'], op, true);
+  const identity = readIdentity(ident, op);
+  const options = regOptions === undefined || regOptions === null ? NO_OPTIONS : readRegisterOptions(regOptions, op);
   const fam = identity.addressFamily;
   let family: Family;
   if (fam === 'ipv4' || fam === AF_INET) family = 4;
@@ -166,7 +218,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
   const cx: Ctx = {
     inst, core, x, L: inst.layout, table, t: table.t, family, handle, slot, protocolId: proto >>> 0, instanceId: instance >>> 0,
-    profile, info: entityInfoOf(inst.instanceId, family, proto >>> 0, instance >>> 0), onEvent: options.onEvent, methods,
+    profile, info: undefined, onEvent: options.onEvent, methods,
     opaqueSlot, registered: true, cleaned: false, blocked: false,
   };
   inst.entities.set(slot, cx);
