@@ -7,7 +7,7 @@
 // are set; IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the
 // destination) per record. Allocates the reserved records; the sort order is the facade's (bulksort.ts).
 import { NIL, KIND_NEXTHOP, SLAB_DEST, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, DEST_TABLE,
-  DEST_NODE, DEST_ROUTES, DEST_BEST, DEST_LOCK, DEST_X, LOCK_NONE, VIEW_COUNT, ROUTE_ESI, ROUTE_ESI_NULL } from './layout';
+  DEST_NODE, DEST_ROUTES, DEST_BEST, DEST_LOCK, DEST_X, LOCK_NONE, VIEW_COUNT, ROUTE_ESI_NULL } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { tableGet, tableSet, tableMaxLen } from './tables';

@@ -8,7 +8,7 @@
 // │ 0..3 key │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle (f64, 0) │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
-  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
+  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
@@ -16,7 +16,7 @@ import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destInsert, destLockedAgainst, destsLocked } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
-import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes';
+import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi } from './routes';
 import { timerClear } from './timers';
 import { notifyReserve } from './notify';
 
@@ -75,10 +75,10 @@ export function loadValidate(e: u32, t: u32, n: u32): i32 {
  * (routes.ts `created` says whether it is new). Shared by routeLoad and the bulk build (bulk.ts).
  */
 export function loadApply(e: u32, t: u32, d: u32, r: u32, nh: u32, hop: usize, rec: usize, views: u32): u32 {
-  let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
+  let esi = r != NIL && routeEsi(r) != ROUTE_ESI_NULL;
   r = routeApply(e, d, r, nh, hop, nh == NIL ? 0 : 1, load<u32>(rec, 20), load<u32>(rec, 24),
     (load<u32>(rec, 16) >>> 8) & views, load<u32>(rec, 28), 0, esi);
-  routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
+  setRouteEsi(r, ROUTE_ESI_NULL);
   timerClear(t, r); // TTL INFINITE
   return r;
 }
@@ -112,7 +112,7 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
     let nh = load<u32>(SLOTS + (<usize>i << 2));
     let d = destFind(t, rec, lv & 0xff);
     let r = d == NIL ? NIL : routeOfOwner(d, e, nh, false);
-    if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
+    if (r != NIL && routeEsi(r) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
     if (d == NIL) { d = destInsert(t, rec, lv & 0xff); assert(d != NIL); dests++; } // reserved above
     r = loadApply(e, t, d, r, nh, SLOTS + (<usize>i << 2), rec, views);
     if (created) routes++;

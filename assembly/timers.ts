@@ -1,17 +1,18 @@
 // Deadlines of one table: a binary min-heap over (deadline ms, kind, creation order) of route expiries
 // (spec §7.6) and hold-down ends (§7.7), so that a million routes with TTLs cost no JS objects or JS
 // timers. Entries: 16 bytes (f64 deadline, u32 item = slot | TIMER_HOLD for a destination's hold end,
-// u32 order); records keep their heap position (ROUTE_HEAPPOS / DESTX_HEAPPOS) for O(log n) re-arm and
+// u32 order); records keep their heap position (ROUTEX_HEAPPOS / DESTX_HEAPPOS, in the extra records:
+// arming a route's timer allocates its extra record, which its caller reserved) for O(log n) re-arm and
 // removal. Ties: earlier deadline, then route expiries before hold ends, then creation order. The heap
 // is one block (blocks.ts), doubled by timerReserve before the operation's first change.
 // An entry of a locked destination waits (spec §7.10 rule 4, D-20): when it reaches the head it is
 // parked (TIMER_PARKED: it sorts after every unparked entry, keeping its deadline), counted on the
 // destination's lock record, and released when the last lock goes (locks.ts → timerUnparkDest), so the
 // head, the next deadline and the due entries never show a locked destination's entry.
-import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTE_HEAPPOS, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
+import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTEX_HEAPPOS, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
   DEST_ROUTES, DEST_TABLE, DEST_LOCK, DESTX_HEAPPOS, LOCK_NONE } from './layout';
 import { tableGet, tableSet } from './tables';
-import { routeGet, routeSet } from './routes';
+import { routeGet, routeXGet, routeXSet } from './routes';
 import { destGet, destXGet, destXSet } from './dests';
 import { blockAlloc, blockFree } from './blocks';
 import { lockParkedAdd } from './locks';
@@ -28,7 +29,7 @@ const ENTRY: usize = 16;
 
 function setPos(item: u32, pos: u32): void {
   if ((item & TIMER_HOLD) != 0) destXSet(item & ITEM_SLOT, DESTX_HEAPPOS, pos);
-  else routeSet(item & ITEM_SLOT, ROUTE_HEAPPOS, pos);
+  else routeXSet(item & ITEM_SLOT, ROUTEX_HEAPPOS, pos);
 }
 
 /** The destination an item's entry belongs to. */
@@ -95,7 +96,7 @@ export function timerReserve(t: u32, k: u32 = 1): bool {
 }
 
 function posOf(item: u32): u32 {
-  return (item & TIMER_HOLD) != 0 ? destXGet(item & ITEM_SLOT, DESTX_HEAPPOS) : routeGet(item & ITEM_SLOT, ROUTE_HEAPPOS);
+  return (item & TIMER_HOLD) != 0 ? destXGet(item & ITEM_SLOT, DESTX_HEAPPOS) : routeXGet(item & ITEM_SLOT, ROUTEX_HEAPPOS);
 }
 
 /** Parks the head while its destination is locked (rule 4), until the head is free to run or parked. */
@@ -136,7 +137,7 @@ export function timerUnparkDest(d: u32): void {
   let t = destGet(d, DEST_TABLE);
   let l = destGet(d, DEST_LOCK);
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    let pos = routeGet(r, ROUTE_HEAPPOS);
+    let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) { unpark(t, pos); lockParkedAdd(<usize>l, -1); }
   }
   let pos = destXGet(d, DESTX_HEAPPOS);
@@ -147,7 +148,7 @@ export function timerUnparkDest(d: u32): void {
 export function timerParkedOf(d: u32): u32 {
   let t = destGet(d, DEST_TABLE), n: u32 = 0;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    let pos = routeGet(r, ROUTE_HEAPPOS);
+    let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) n++;
   }
   let pos = destXGet(d, DESTX_HEAPPOS);
@@ -165,7 +166,7 @@ export function timerCheck(t: u32): bool {
   return true;
 }
 
-/** Arms or re-arms item's deadline (caller reserved room). */
+/** Arms or re-arms item's deadline (caller reserved room, and for a route its extra record: routeXReserve). */
 export function timerSet(t: u32, item: u32, deadline: f64, order: u32): void {
   let pos = posOf(item);
   if (pos == NIL) {
@@ -227,6 +228,17 @@ export function timerPopDue(t: u32, now: f64): u32 {
 
 /** Route r's creation order (the tie-break of equal deadlines). */
 export function routeOrder(r: u32): u32 { return routeGet(r, ROUTE_SEQ); }
+
+/**
+ * Teardown, before any route is freed: every route entry's position goes back to NIL (so the routes'
+ * extra records go back to idle and are freed); the entries stay until timerFreeAll.
+ */
+export function timerForgetRoutes(t: u32): void {
+  for (let i: u32 = 0, n = tableGet(t, TABLE_HEAP_LEN); i < n; i++) {
+    let item = load<u32>(entryPtr(t, i), 8) & ~TIMER_PARKED;
+    if ((item & TIMER_HOLD) == 0) routeXSet(item & ITEM_SLOT, ROUTEX_HEAPPOS, NIL);
+  }
+}
 
 /** Frees a table's heap (teardown). */
 export function timerFreeAll(t: u32): void {
