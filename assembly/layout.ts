@@ -149,12 +149,12 @@ export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 20 × u32 ═══════════════════════════════════════════════════════════╕
+// ╒══════════ Route: ROUTE_WORDS = 13 × u32 (52 bytes; issue 13: was 20) ══════════════════════════════╕
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
-// │ 6 views (bits 0..7) | enumeration mark (bit 10) │ 7 flags (16) | flags1 << 16 | state << 24           │
-// │ 8 next in dest chain (DELETED: next zombie) │ 9 creation seq │ 10 next-hop count                      │
-// │ 11 next hop (count 1) or hop-array ptr │ 12 extra record (SLAB_ROUTEX slot, NIL; DELETED: previous  │
-// │ zombie) │ 13, 14, 16, 17, 18 unused │ 15 client refs │ 19 ESI                                        │
+// │ 6 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | next-hop count << 16            │
+// │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain (DELETED: next zombie)              │
+// │ 9 creation seq │ 10 next hop (count 1) or hop-array ptr │ 11 client refs                              │
+// │ 12 extra record (SLAB_ROUTEX slot, NIL; DELETED: previous zombie)                                     │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
 // What only route lists and expiry timers use lives in the route's extra record (below), allocated on
 // first use (the export that puts a route into a list or arms its timer reserves it before any change)
@@ -162,8 +162,12 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // (deletion leaves its list and clears its timer), so a DELETED route kept by client references links
 // into the table's zombie list through words it no longer needs: its chain link (8) and its extra slot
 // (12). The enumeration mark is one bit of the views word, set and cleared within one enumeration Get.
-// Readers: routes.ts routeViews / routeNhCount / routeEsi.
-export const ROUTE_WORDS: u32 = 20;
+// The views word packs what the flags word has no room for: flags, flags1 and state fill word 7 (the
+// facade reads the state as word 7 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
+// the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
+// Issue 13, next step (sketch, not done): trie node: the dest slot in word 7 is its only link to the
+// destination; a leaf could hold its destination's words itself (one record and one cache miss fewer per lookup).
+export const ROUTE_WORDS: u32 = 13;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
 export const ROUTE_OWNER: u32 = 2;
@@ -174,8 +178,8 @@ export const ROUTE_VIEWS: u32 = 6;
 export const ROUTE_FLAGS: u32 = 7;
 export const ROUTE_NEXT: u32 = 8;
 export const ROUTE_SEQ: u32 = 9;
-export const ROUTE_NH: u32 = 11;
-export const ROUTE_REFS: u32 = 15;
+export const ROUTE_NH: u32 = 10;
+export const ROUTE_REFS: u32 = 11;
 /** Slot of the route's extra record (SLAB_ROUTEX), NIL while all its words are at their defaults. */
 export const ROUTE_X: u32 = 12;
 /** A DELETED route on its table's zombie list (TABLE_ZROUTES): next and previous zombie. */
@@ -183,9 +187,9 @@ export const ROUTE_ZNEXT: u32 = ROUTE_NEXT;
 export const ROUTE_ZPREV: u32 = ROUTE_X;
 /** Views of the route: the low bits of the views word (VIEWS_SUPPORTED_MAX ≤ this mask). */
 export const ROUTE_VIEWS_MASK: u32 = 0x000000ff;
-/** The next-hop count: word ROUTE_NHCOUNT >>> ROUTE_NHCOUNT_SHIFT (the facade reads it so). */
-export const ROUTE_NHCOUNT: u32 = 10;
-export const ROUTE_NHCOUNT_SHIFT: u32 = 0;
+/** The next-hop count: the views word >>> ROUTE_NHCOUNT_SHIFT (the facade reads it so). */
+export const ROUTE_NHCOUNT: u32 = ROUTE_VIEWS;
+export const ROUTE_NHCOUNT_SHIFT: u32 = 16;
 /**
  * Scratch of one enumeration Get (enums.ts) in the views word: set on the routes returned at the
  * cursor's last key before the walk and cleared after it, so it is never set outside that call.
@@ -194,10 +198,10 @@ export const ROUTE_EMARK_BIT: u32 = 0x00000400;
 /**
  * Whether the route's EntitySpecificInfo (a JS value the facade keeps by route slot) is NULL: routeAddR
  * keeps it exact, so that it can tell most ESI changes without the facade knowing the slot in advance.
- * (word ROUTE_ESI >>> ROUTE_ESI_SHIFT) & ROUTE_ESI_MASK, one of ROUTE_ESI_*.
+ * Two bits of the views word: (word >>> ROUTE_ESI_SHIFT) & ROUTE_ESI_MASK, one of ROUTE_ESI_*.
  */
-export const ROUTE_ESI: u32 = 19;
-export const ROUTE_ESI_SHIFT: u32 = 0;
+export const ROUTE_ESI: u32 = ROUTE_VIEWS;
+export const ROUTE_ESI_SHIFT: u32 = 8;
 export const ROUTE_ESI_MASK: u32 = 0x3;
 export const ROUTE_ESI_NULL: u32 = 0;     // NULL (every route starts so: records are zeroed)
 export const ROUTE_ESI_SET: u32 = 1;      // a non-NULL value

@@ -4,8 +4,8 @@
 // classifies what changed per view (spec §7.8.2: ALL / BEST / FORWARDING) into `fired` (3 bits per
 // view), which drives RTM_ROUTE_CHANGE_BEST. Presence (spec §7.4, D-24): a destination lives while
 // route records, marks, opaque slots or queued changes pin it, or clients reference it.
-// Costs: O(routes of the destination) per change. Allocation: a route record, and a hop array (a block,
-// reserved with routeHopsReserve) when a route has more than one next hop.
+// Costs: O(routes of the destination) per change. Allocation: a route record; a hop array (a block,
+// routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC,
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV,
