@@ -7,10 +7,10 @@
 // record, and a route's extra record when it enters a list (the caller reserved it: routeXReserve);
 // leaving the list frees it again unless the route's timer still needs it.
 import { NIL, SLAB_LIST, LIST_WORDS, LIST_TABLE, LIST_OWNER, LIST_HEAD, LIST_TAIL, LIST_COUNT, ROUTEX_LIST,
-  ROUTEX_LPREV, ROUTEX_LNEXT, ROUTEX_LSEQ, TABLE_LIST_SEQ } from './layout';
+  ROUTEX_LPREV, ROUTEX_LNEXT, ROUTEX_LSEQ, TABLE_LIST_SEQ, ROUTE_X } from './layout';
 import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { routeXGet, routeXSet } from './routes';
+import { routeGet, routeXGet, routeXPtr, routeXEnsure, routeXTidy } from './routes';
 
 // @ts-ignore: decorator
 @inline export function listPtr(l: u32): usize { return recPtr(SLAB_LIST, l, LIST_WORDS); }
@@ -32,14 +32,16 @@ export function listCreate(t: u32, e: u32): u32 {
 
 /** Removes route r from list l (r is in l). */
 export function listUnlink(l: u32, r: u32): void {
-  let prev = routeXGet(r, ROUTEX_LPREV), next = routeXGet(r, ROUTEX_LNEXT);
-  if (prev == NIL) listSet(l, LIST_HEAD, next); else routeXSet(prev, ROUTEX_LNEXT, next);
-  if (next == NIL) listSet(l, LIST_TAIL, prev); else routeXSet(next, ROUTEX_LPREV, prev);
-  // the last of these may free r's extra record (no timer either)
-  routeXSet(r, ROUTEX_LSEQ, 0);
-  routeXSet(r, ROUTEX_LPREV, NIL);
-  routeXSet(r, ROUTEX_LNEXT, NIL);
-  routeXSet(r, ROUTEX_LIST, NIL);
+  // r and its neighbours are in l: they have extra records
+  let p = routeXPtr(routeGet(r, ROUTE_X));
+  let prev = load<u32>(p + (<usize>ROUTEX_LPREV << 2)), next = load<u32>(p + (<usize>ROUTEX_LNEXT << 2));
+  if (prev == NIL) listSet(l, LIST_HEAD, next); else store<u32>(routeXPtr(routeGet(prev, ROUTE_X)) + (<usize>ROUTEX_LNEXT << 2), next);
+  if (next == NIL) listSet(l, LIST_TAIL, prev); else store<u32>(routeXPtr(routeGet(next, ROUTE_X)) + (<usize>ROUTEX_LPREV << 2), prev);
+  store<u32>(p + (<usize>ROUTEX_LIST << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LPREV << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LNEXT << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LSEQ << 2), 0);
+  routeXTidy(r);   // freed unless r's timer still needs it
   listSet(l, LIST_COUNT, listGet(l, LIST_COUNT) - 1);
 }
 
@@ -51,12 +53,13 @@ export function listAppend(l: u32, r: u32): void {
   let seq = tableGet(t, TABLE_LIST_SEQ) + 1;
   tableSet(t, TABLE_LIST_SEQ, seq);
   let tail = listGet(l, LIST_TAIL);
-  // the first of these allocates r's extra record if it has none (leaving cur just freed one if so)
-  routeXSet(r, ROUTEX_LIST, l);
-  routeXSet(r, ROUTEX_LPREV, tail);
-  routeXSet(r, ROUTEX_LNEXT, NIL);
-  routeXSet(r, ROUTEX_LSEQ, seq);
-  if (tail == NIL) listSet(l, LIST_HEAD, r); else routeXSet(tail, ROUTEX_LNEXT, r);
+  // r's extra record, allocated if it has none (leaving cur just freed one if so)
+  let p = routeXEnsure(r);
+  store<u32>(p + (<usize>ROUTEX_LIST << 2), l);
+  store<u32>(p + (<usize>ROUTEX_LPREV << 2), tail);
+  store<u32>(p + (<usize>ROUTEX_LNEXT << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LSEQ << 2), seq);
+  if (tail == NIL) listSet(l, LIST_HEAD, r); else store<u32>(routeXPtr(routeGet(tail, ROUTE_X)) + (<usize>ROUTEX_LNEXT << 2), r);
   listSet(l, LIST_TAIL, r);
   listSet(l, LIST_COUNT, listGet(l, LIST_COUNT) + 1);
 }

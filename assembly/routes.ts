@@ -73,7 +73,8 @@ import { blockAlloc, blockFree, blockReserve } from './blocks';
 @inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ ? 0 : NIL; }
 
 /** Extra word w of live route r (ROUTEX_*), or its default when r has no extra record. */
-export function routeXGet(r: u32, w: u32): u32 {
+// @ts-ignore: decorator
+@inline export function routeXGet(r: u32, w: u32): u32 {
   let x = routeGet(r, ROUTE_X);
   if (!ASC_NO_ASSERT) assert(x == NIL || routeLive(r)); // a route that is not live has none (ROUTE_ZPREV)
   return x == NIL ? routeXDefault(w) : load<u32>(routeXPtr(x) + (<usize>w << 2));
@@ -93,10 +94,24 @@ function routeXIdle(x: u32): bool {
  * Sets extra word w of live route r: allocates the extra record on the first non-default value (the
  * caller reserved it, routeXReserve) and frees it when every word is back at its default.
  */
-export function routeXSet(r: u32, w: u32, v: u32): void {
+// @ts-ignore: decorator
+@inline export function routeXSet(r: u32, w: u32, v: u32): void {
+  let x = routeGet(r, ROUTE_X);
+  if (x != NIL && v != routeXDefault(w)) store<u32>(routeXPtr(x) + (<usize>w << 2), v);   // the common case
+  else routeXSetSlow(r, w, v);
+}
+
+/** routeXSet when r has no extra record or v is w's default (an allocation or a free may follow). */
+function routeXSetSlow(r: u32, w: u32, v: u32): void {
+  if (routeGet(r, ROUTE_X) == NIL && v == routeXDefault(w)) return;
+  store<u32>(routeXEnsure(r) + (<usize>w << 2), v);
+  if (v == routeXDefault(w)) routeXTidy(r);
+}
+
+/** Byte address of live route r's extra record, allocated if it has none (caller: routeXReserve). */
+export function routeXEnsure(r: u32): usize {
   let x = routeGet(r, ROUTE_X);
   if (x == NIL) {
-    if (v == routeXDefault(w)) return;
     x = slabAlloc(SLAB_ROUTEX);
     if (x == NIL) unreachable(); // routeXReserve comes before the operation's first change
     let p = routeXPtr(x);
@@ -104,8 +119,13 @@ export function routeXSet(r: u32, w: u32, v: u32): void {
     store<u32>(p + (<usize>ROUTEX_ROUTE << 2), r);
     routeSet(r, ROUTE_X, x);
   }
-  store<u32>(routeXPtr(x) + (<usize>w << 2), v);
-  if (v == routeXDefault(w) && routeXIdle(x)) { slabFree(SLAB_ROUTEX, x); routeSet(r, ROUTE_X, NIL); }
+  return routeXPtr(x);
+}
+
+/** Frees live route r's extra record if every extra word is back at its default. */
+export function routeXTidy(r: u32): void {
+  let x = routeGet(r, ROUTE_X);
+  if (x != NIL && routeXIdle(x)) { slabFree(SLAB_ROUTEX, x); routeSet(r, ROUTE_X, NIL); }
 }
 
 /** Frees live route r's extra record whatever its words (teardown). */

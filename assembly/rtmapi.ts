@@ -616,19 +616,17 @@ export function listInsertX(eh: f64, lh: f64, n: u32): i32 {
   let l = NIL;
   if (lh != 0) { l = listOf(e, lh); if (l == NIL) return ERROR_INVALID_HANDLE; }
   if (n > MAX_HOPS_LIMIT * 8) return ERROR_INVALID_PARAMETER;
+  let need: u32 = 0;   // routes without an extra record (one named twice is counted twice)
   for (let i: u32 = 0; i < n; i++) {
     let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
     if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
+    if (routeGet(r, ROUTE_X) == NIL) need++;
   }
   for (let i: u32 = 0; i < n; i++) {
     if (routeGet(routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3))), ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   }
-  // routes entering the list without an extra record get one (a route named twice is counted twice)
-  if (l != NIL) {
-    let need: u32 = 0;
-    for (let i: u32 = 0; i < n; i++) if (routeGet(routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3))), ROUTE_X) == NIL) need++;
-    if (need != 0 && !slabReserve(SLAB_ROUTEX, need)) return ERROR_NOT_ENOUGH_MEMORY;
-  }
+  // routes entering the list without an extra record get one
+  if (l != NIL && need != 0 && !slabReserve(SLAB_ROUTEX, need)) return ERROR_NOT_ENOUGH_MEMORY;
   for (let i: u32 = 0; i < n; i++) {
     let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
     if (l == NIL) listRemove(r); else listAppend(l, r);
