@@ -12,7 +12,7 @@
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
   TABLE_NOTIFY_USED,
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
-  ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT, ROUTE_HEAPPOS, ROUTE_STATE_CREATED,
+  ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_X, ROUTE_STATE_CREATED,
   ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_NLIVE, DEST_KEEPS, DEST_BEST, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
@@ -222,16 +222,13 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   routeSet(r, ROUTE_NEIGHBOUR, nh);
   routeSet(r, ROUTE_PREF, loadWord(inp, LOAD_PREF, i));
   routeSet(r, ROUTE_METRIC, loadWord(inp, LOAD_METRIC, i));
-  routeSet(r, ROUTE_VIEWS, vw);
+  // views word: views, ESI NULL (0), no enumeration mark, the next-hop count (layout ROUTE_NHCOUNT)
+  routeSet(r, ROUTE_VIEWS, vw | ((nh == NIL ? 0 : 1) << ROUTE_NHCOUNT_SHIFT));
   routeSet(r, ROUTE_FLAGS, (loadWord(inp, LOAD_FLAGS, i) & 0xffff) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
   routeSet(r, ROUTE_SEQ, routeSeqTake());
-  routeSet(r, ROUTE_NHCOUNT, nh == NIL ? 0 : 1);
   routeSet(r, ROUTE_NH, nh);
   routeSet(r, ROUTE_NEXT, NIL);
-  routeSet(r, ROUTE_LIST, NIL);
-  routeSet(r, ROUTE_LPREV, NIL);
-  routeSet(r, ROUTE_LNEXT, NIL);
-  routeSet(r, ROUTE_HEAPPOS, NIL);
+  routeSet(r, ROUTE_X, NIL);   // no extra record: in no list, no timer
   if (nh != newNh) { flushNew(e, t); newNh = nh; }
   newCount++;
   newNhCount++;

@@ -1,7 +1,8 @@
 // checkInvariants(t): walks a table's trie and checks every structural rule the other files assert
 // one operation at a time, then the next-hop indexes of its entities (nhindex.ts), the table's
 // enumeration cursors (enums.ts), the lock records and the timer entries parked on them (locks.ts,
-// timers.ts) and the reference entries of its entities (refs.ts); returns 0 or a code
+// timers.ts), the routes' extra records and the zombie list (routes.ts) and the reference entries of its
+// entities (refs.ts); returns 0 or a code
 // naming the first broken rule (see INV_* below). Costs a full walk (O(nodes + next hops × log + cursors
 // + reference entries + hash buckets)); tests call it after operations, hot paths never do. Allocates
 // nothing.
@@ -12,7 +13,9 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
-  SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST } from './layout';
+  SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
+  DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
+  SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -27,7 +30,8 @@ import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked } from
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
-import { routeGet, routeSet } from './routes';
+import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid } from './routes';
+import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
 import { refGet, refFind, refBuckets, refBucketHead, targetKind, targetSlot } from './refs';
@@ -63,6 +67,10 @@ export const INV_TIMERS: i32 = 27;        // a timer entry's position is wrong, 
                                           // or a destination's parked entries differ from its lock record's count
 export const INV_NOTIFY_LIST: i32 = 28;   // the table's registrations list is not one live registration of the table
                                           // per bit of its used mask, in ascending index
+export const INV_ROUTE_EXTRA: i32 = 29;   // a route's extra record is idle, not linked back, of a route that is not
+                                          // live, or names a list of another table; the records in use differ from
+                                          // the slab's count; a route keeps an enumeration mark; a zombie is not
+                                          // DELETED or its links disagree
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -120,6 +128,7 @@ export function checkInvariants(t: u32): i32 {
       // held routes only where hold-down is armed (the low-level table API sets states without routes)
       let held = destXGet(d, DESTX_HELD) != NIL || destXGet(d, DESTX_HELD + 1) != NIL;
       if (held && destXGet(d, DESTX_HOLD_VIEWS) == 0) return INV_DEST_EXTRA;
+      if (!routesCheck(t, d)) return INV_ROUTE_EXTRA;
       let marked = destXGet(d, DESTX_MARKED);
       if ((marked & ~used) != 0) return INV_MARKS;
       for (; marked != 0; marked &= marked - 1) {
@@ -143,6 +152,7 @@ export function checkInvariants(t: u32): i32 {
     extras++;
   }
   if (extras != slabLive(SLAB_DESTX)) return INV_DEST_EXTRA;
+  if (!zombiesCheck(t) || !routeExtrasCheck()) return INV_ROUTE_EXTRA;
   // the registrations' list: one per bit of the used mask, in ascending index, each of this table
   let seen: u32 = 0, last: i32 = -1;
   for (let n = tableGet(t, TABLE_NOTIFY), k: u32 = 0; n != NIL; n = notifyGet(n, NOTIFY_NEXT)) {
@@ -165,6 +175,45 @@ export function checkInvariants(t: u32): i32 {
   let inv = checkLocks(t);
   if (inv != INV_OK) return inv;
   return checkRefs(t);
+}
+
+/**
+ * The routes of destination d's chain and its held routes: a live route's extra record (if any) links
+ * back to it, is not idle and names no list of another table; a held route has none; no route keeps an
+ * enumeration mark (it lives only within one enumeration Get).
+ */
+function routesCheck(t: u32, d: u32): bool {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+    if (!routeLive(r) || (routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0) return false;
+    let x = routeGet(r, ROUTE_X);
+    if (x == NIL) continue;
+    if (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x)) return false;
+    let l = routeXGet(r, ROUTEX_LIST);
+    if (l != NIL && (!slabIsAlive(SLAB_LIST, l) || listGet(l, LIST_TABLE) != t)) return false;
+  }
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+    let h = destXGet(d, DESTX_HELD + v);
+    if (h != NIL && (routeLive(h) || routeGet(h, ROUTE_X) != NIL || (routeGet(h, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0)) return false;
+  }
+  return true;
+}
+
+/** Table t's zombie list: DELETED routes, doubly linked through ROUTE_ZNEXT / ROUTE_ZPREV, no mark. */
+function zombiesCheck(t: u32): bool {
+  let prev = NIL;
+  for (let r = tableGet(t, TABLE_ZROUTES); r != NIL; r = routeGet(r, ROUTE_ZNEXT)) {
+    if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED || routeGet(r, ROUTE_ZPREV) != prev) return false;
+    if ((routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0) return false;
+    prev = r;
+  }
+  return true;
+}
+
+/** Every route extra record in use (every table) is one a live route links to: counted against the slab. */
+function routeExtrasCheck(): bool {
+  let n: u32 = 0;
+  for (let x: u32 = 0, high = slabHigh(SLAB_ROUTEX); x < high; x++) if (routeXValid(x)) n++;
+  return n == slabLive(SLAB_ROUTEX);
 }
 
 /** Lock records (locks.ts lockCheck, every table) and the timer entries parked on them (table t). */

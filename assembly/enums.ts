@@ -14,8 +14,8 @@ import {
   ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_K_MASK, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX,
-  ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT,
-  ROUTE_LSEQ, ROUTE_EMARK, DEST_TABLE, DEST_ROUTES, DEST_BEST, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
+  ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
+  ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_TABLE, DEST_ROUTES, DEST_BEST, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
 } from './layout';
@@ -27,7 +27,7 @@ import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
 import { destGet, destFind, destKey, destLen, destXGet } from './dests';
-import { routeGet, routeSet, routeHop, routeComparePos, routeBefore } from './routes';
+import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
 import { copyMasked, prefixEq } from './addr';
@@ -118,7 +118,7 @@ export function routeMatchesCriteria(r: u32, flags: u32, owner: u32, neighbour: 
   if ((flags & MATCH_NEIGHBOUR) != 0 && routeGet(r, ROUTE_NEIGHBOUR) != neighbour) return false;
   if ((flags & MATCH_PREF) != 0 &&
     (<f64>routeGet(r, ROUTE_PREF) != pref || <f64>routeGet(r, ROUTE_METRIC) != metric)) return false;
-  let m = routeGet(r, ROUTE_NHCOUNT);
+  let m = routeNhCount(r);
   if ((flags & MATCH_NEXTHOP) != 0) {
     for (let i: u32 = 0; i < nHops; i++) {
       let h = load<u32>(hops + (<usize>i << 2));
@@ -415,17 +415,22 @@ function setLastKey(c: u32, d: u32): void {
 // route cursor: the destination of the items being emitted and the first item index at it
 let routeDest: u32 = NIL;
 let routeDestFirst: u32 = 0;
-/** Stamp of the current route Get (ROUTE_EMARK == stamp: returned at the last key); never 0. */
-let markStamp: u32 = 0;
-
-/** A new stamp; on wrap-around every route's mark is cleared first, so an old mark never equals it. */
-function nextStamp(): u32 {
-  markStamp++;
-  if (markStamp == 0) {
-    for (let r: u32 = 0; r < slabHigh(SLAB_ROUTE); r++) if (slabIsAlive(SLAB_ROUTE, r)) routeSet(r, ROUTE_EMARK, 0);
-    markStamp = 1;
+/**
+ * Sets (on) or clears the enumeration mark (ROUTE_EMARK_BIT) of every route cursor c returned at its
+ * last key that is still the same record (alive, same creation seq): set before one Get's walk and
+ * cleared right after it, so a mark is never seen outside that call and no stamp can wrap.
+ */
+function markReturned(c: u32, on: bool): void {
+  for (let x = enumGet(c, ENUM_RET); x != NIL; x = xGet(x, ENUMX_NEXT)) {
+    let used = xGet(x, ENUMX_USED);
+    for (let i: u32 = 0; i < used; i++) {
+      let p = xEntry(x, i);
+      let r = load<u32>(p);
+      if (!slabIsAlive(SLAB_ROUTE, r) || routeGet(r, ROUTE_SEQ) != load<u32>(p + 4)) continue;
+      let w = routeGet(r, ROUTE_VIEWS);
+      routeSet(r, ROUTE_VIEWS, on ? w | ROUTE_EMARK_BIT : w & ~ROUTE_EMARK_BIT);
+    }
   }
-  return markStamp;
 }
 
 /** True if destination d's key is cursor c's last key. */
@@ -463,10 +468,10 @@ function visitRoutes(c: u32, d: u32): bool {
     if (ch != NIL && (h0 == NIL || routeBefore(ch, h0))) { r = ch; ch = routeGet(ch, ROUTE_NEXT); }
     else if (h0 != NIL) { r = h0; h0 = h1; h1 = NIL; }
     else break;
-    if (views != 0 && (routeGet(r, ROUTE_VIEWS) & views) == 0) continue;
+    if (views != 0 && (routeViews(r) & views) == 0) continue;
     if (own != NIL && routeGet(r, ROUTE_OWNER) != own) continue;
     if (!routeMatchesCriteria(r, flags, critOwner, critNeighbour, pref, metric, CRIT_HOPS, critN, ifIndex)) continue;
-    if (atLast && (routeGet(r, ROUTE_EMARK) == markStamp || routeComparePos(r, lp, lm, ls) <= 0)) continue;
+    if (atLast && ((routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || routeComparePos(r, lp, lm, ls) <= 0)) continue;
     if (outN == outMax) { outMore = true; return false; }                // r is the look-ahead item
     if (routeDest != d) { routeDest = d; routeDestFirst = outN; }
     emit(r);
@@ -483,15 +488,7 @@ function visitRoutes(c: u32, d: u32): bool {
 function nextRoutes(c: u32): i32 {
   let t = enumGet(c, ENUM_TABLE);
   decodeCursorCriteria(c);
-  nextStamp();
-  for (let x = enumGet(c, ENUM_RET); x != NIL; x = xGet(x, ENUMX_NEXT)) {
-    let used = xGet(x, ENUMX_USED);
-    for (let i: u32 = 0; i < used; i++) {
-      let p = xEntry(x, i);
-      let r = load<u32>(p);
-      if (slabIsAlive(SLAB_ROUTE, r) && routeGet(r, ROUTE_SEQ) == load<u32>(p + 4)) routeSet(r, ROUTE_EMARK, markStamp);
-    }
-  }
+  markReturned(c, true);
   routeDest = NIL;
   routeDestFirst = 0;
   if (enumHas(c, ENUM_F_ONE_DEST)) {
@@ -503,6 +500,7 @@ function nextRoutes(c: u32): i32 {
     if (enumHas(c, ENUM_F_HAS_LAST)) walkDests(c, p + (ENUM_LAST_KEY << 2), enumGet(c, ENUM_LAST_LEN), true, qual, visitRoutes);
     else walkDests(c, p + (ENUM_START_KEY << 2), enumGet(c, ENUM_START_LEN), true, qual, visitRoutes);
   }
+  markReturned(c, false);
   if (outN == 0) return NO_ERROR;
   let sameKey = atLastKey(c, routeDest);
   let m = outN - routeDestFirst;
@@ -552,7 +550,7 @@ function nextListRoutes(c: u32): bool {
   if (l == NIL || listGet(l, LIST_OWNER) != enumGet(c, ENUM_OWNER)) return false;
   let after = enumGet(c, ENUM_LAST_A);
   outN = listWalk(l, after, outMax, ioPtr(IO_OUT));
-  if (outN > 0) enumSet(c, ENUM_LAST_A, routeGet(load<u32>(ioPtr(IO_OUT) + (<usize>(outN - 1) << 2)), ROUTE_LSEQ));
+  if (outN > 0) enumSet(c, ENUM_LAST_A, routeXGet(load<u32>(ioPtr(IO_OUT) + (<usize>(outN - 1) << 2)), ROUTEX_LSEQ));
   return true;
 }
 
@@ -706,7 +704,7 @@ export function routeFindX(eh: f64, len: u32, views: u32, matchFlags: u32, owner
   let o = ownerSlot(owner), nb = neighbourSlot(neighbour);
   let vs = <u32>v;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    if (vs != 0 && (routeGet(r, ROUTE_VIEWS) & vs) == 0) continue;
+    if (vs != 0 && (routeViews(r) & vs) == 0) continue;
     if (!routeMatchesCriteria(r, mf, o, nb, pref, metric, CRIT_HOPS, n, ifIndex)) continue;
     setRes(0, r);
     setRes(1, d);

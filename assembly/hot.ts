@@ -8,8 +8,8 @@
 // calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NHCOUNT, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT,
-  ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEIGHBOUR, ROUTE_NEXT, ROUTE_X,
+  ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
   BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, TABLE_FIB, DEST_ROUTES, DEST_NODE, SLAB_NODE,
@@ -23,7 +23,7 @@ import { handleOf, handleSlot } from './handles';
 import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
-  created } from './routes';
+  created, routeNhCount, routeViews, routeEsi, setRouteEsi } from './routes';
 import { timerClear, timerReserve } from './timers';
 import { holdMayStart } from './reserve';
 import { notifyPull, notifyPending } from './notify';
@@ -52,7 +52,7 @@ export function bestRouteX(t: u32, d: u32, view: u32): i32 {
   let r = destGet(d, DEST_BEST + view);
   if (r == NIL) return ERROR_NOT_FOUND;
   let e = routeGet(r, ROUTE_OWNER);
-  let n = routeGet(r, ROUTE_NHCOUNT);
+  let n = routeNhCount(r);
   let nb = routeGet(r, ROUTE_NEIGHBOUR);
   putF64(BEST_ROUTE, handleOf(KIND_ROUTE, r));
   putF64(BEST_OWNER, handleOf(KIND_ENTITY, e));
@@ -62,7 +62,7 @@ export function bestRouteX(t: u32, d: u32, view: u32): i32 {
   putF64(BEST_FLAGS, <f64>routeFlags16(r));
   putF64(BEST_NEXTHOP_COUNT, <f64>n);
   putF64(BEST_NEIGHBOUR, nb == NIL ? 0 : handleOf(KIND_NEXTHOP, nb));
-  putF64(BEST_VIEWS, <f64>routeGet(r, ROUTE_VIEWS));
+  putF64(BEST_VIEWS, <f64>routeViews(r));
   if (n == 0) {
     putF64(BEST_NEXTHOP, 0); putF64(BEST_INTERFACE, 0); putF64(BEST_NEXTHOP_IPV4, 0);
   } else {
@@ -239,8 +239,8 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
-    // OWNER is on the record's first line, ESI (its last word) on its second: a route is 80 bytes
-    if (r < high) { sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_ESI); next = routeGet(r, ROUTE_NEXT); }
+    // OWNER near the record's start, its last word (ROUTE_X) at its end: a route (52 bytes) may span two lines
+    if (r < high) { sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_X); next = routeGet(r, ROUTE_NEXT); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
     if (n != NIL && (n & NODE_LATER) != 0) {
@@ -304,13 +304,13 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
       }                                                                              // 3.
       r = NIL;
     } else {                                                                         // 1.
-      if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }   // 4.
+      if (r != NIL && routeEsi(r) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }   // 4.
       if (d == NIL) { d = destInsert(t, rec, len); assert(d != NIL); } // absent (found above); reserved above
       let nh = load<u32>(SLOTS + (<usize>i << 2));
-      let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
+      let esi = r != NIL && routeEsi(r) != ROUTE_ESI_NULL;
       r = routeApply(e, d, r, nh, SLOTS + (<usize>i << 2), nh == NIL ? 0 : 1, updGet(UPD_PREF, i),
         updGet(UPD_METRIC, i), updGet(UPD_VIEWS, i) & views, 0, 0, esi);
-      routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
+      setRouteEsi(r, ROUTE_ESI_NULL);
       timerClear(t, r);
       if (created) made++;
       flags = (created ? CHANGE_NEW : 0) | (bestFired() ? CHANGE_BEST : 0);
@@ -323,11 +323,11 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
 }
 
 /**
- * Tells the core whether the facade holds a non-NULL EntitySpecificInfo for live route slot r (ROUTE_ESI
+ * Tells the core whether the facade holds a non-NULL EntitySpecificInfo for live route slot r (routeEsi
  * becomes NULL or SET), answering a batch that stopped at a route whose value it did not know.
  */
 export function routeEsiMark(r: u32, held: u32): i32 {
   if (!slabIsAlive(SLAB_ROUTE, r) || !routeLive(r)) return ERROR_INVALID_HANDLE;
-  routeSet(r, ROUTE_ESI, held != 0 ? ROUTE_ESI_SET : ROUTE_ESI_NULL);
+  setRouteEsi(r, held != 0 ? ROUTE_ESI_SET : ROUTE_ESI_NULL);
   return NO_ERROR;
 }

@@ -22,7 +22,9 @@ export const SLAB_ENUMX: u32 = 9;
 export const SLAB_REF: u32 = 10;
 /** Out-of-line destination words (hold-down, pins, marks, timer position): DESTX_* below. */
 export const SLAB_DESTX: u32 = 11;
-export const SLAB_KINDS: u32 = 12;
+/** Out-of-line route words (route list links, insertion number, timer position): ROUTEX_* below. */
+export const SLAB_ROUTEX: u32 = 12;
+export const SLAB_KINDS: u32 = 13;
 
 // ╒══════════ Table record: TABLE_WORDS = 25 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -154,20 +156,25 @@ export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 20 × u32 ═══════════════════════════════════════════════════════════╕
+// ╒══════════ Route: ROUTE_WORDS = 13 × u32 (52 bytes; issue 13: was 20) ══════════════════════════════╕
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
-// │ 6 views      │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain │ 9 creation seq │
-// │ 10 next-hop count │ 11 next hop (count 1) or hop-array ptr │ 12 list │ 13 list prev │ 14 list next │
-// │ 15 client refs │ 16 timer-heap position (NIL) │ 17 list insertion number │ 18 enum mark │ 19 ESI   │
+// │ 6 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | next-hop count << 16            │
+// │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain (DELETED: next zombie)              │
+// │ 9 creation seq │ 10 next hop (count 1) or hop-array ptr │ 11 client refs                              │
+// │ 12 extra record (SLAB_ROUTEX slot, NIL; DELETED: previous zombie)                                     │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
-// Issue 13, next steps (sketch, not done): a route in no list, with no expiry and no client reference
-// needs words 0..11 and 15 only; list links (12..14, 17), the timer position (16) and the enumeration
-// mark (18) would move to an extra record as the destination's did (the zombie list, which needs its
-// links at deletion, must then use words a deleted route no longer needs, such as its chain link), ESI
-// (2 bits) into the flags word and the next-hop count into the views word, plus an extra-record slot:
-// 13 words (52 bytes). Trie node: the dest slot in word 7 is its only link to the destination; a leaf
-// could hold its destination's words itself (one record and one cache miss fewer per lookup).
-export const ROUTE_WORDS: u32 = 20;
+// What only route lists and expiry timers use lives in the route's extra record (below), allocated on
+// first use (the export that puts a route into a list or arms its timer reserves it before any change)
+// and freed when every extra word is back at its default. A route that is not live has no extra record
+// (deletion leaves its list and clears its timer), so a DELETED route kept by client references links
+// into the table's zombie list through words it no longer needs: its chain link (8) and its extra slot
+// (12). The enumeration mark is one bit of the views word, set and cleared within one enumeration Get.
+// The views word packs what the flags word has no room for: flags, flags1 and state fill word 7 (the
+// facade reads the state as word 7 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
+// the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
+// Issue 13, next step (sketch, not done): trie node: the dest slot in word 7 is its only link to the
+// destination; a leaf could hold its destination's words itself (one record and one cache miss fewer per lookup).
+export const ROUTE_WORDS: u32 = 13;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
 export const ROUTE_OWNER: u32 = 2;
@@ -178,25 +185,48 @@ export const ROUTE_VIEWS: u32 = 6;
 export const ROUTE_FLAGS: u32 = 7;
 export const ROUTE_NEXT: u32 = 8;
 export const ROUTE_SEQ: u32 = 9;
-export const ROUTE_NHCOUNT: u32 = 10;
-export const ROUTE_NH: u32 = 11;
-export const ROUTE_LIST: u32 = 12;
-export const ROUTE_LPREV: u32 = 13;
-export const ROUTE_LNEXT: u32 = 14;
-export const ROUTE_REFS: u32 = 15;
-export const ROUTE_HEAPPOS: u32 = 16;
-/** Insertion number into its route list (list enumerations resume after the last one returned). */
-export const ROUTE_LSEQ: u32 = 17;
-/** Scratch of one enumeration Get (enums.ts): equals that call's stamp when the cursor returned the route. */
-export const ROUTE_EMARK: u32 = 18;
+export const ROUTE_NH: u32 = 10;
+export const ROUTE_REFS: u32 = 11;
+/** Slot of the route's extra record (SLAB_ROUTEX), NIL while all its words are at their defaults. */
+export const ROUTE_X: u32 = 12;
+/** A DELETED route on its table's zombie list (TABLE_ZROUTES): next and previous zombie. */
+export const ROUTE_ZNEXT: u32 = ROUTE_NEXT;
+export const ROUTE_ZPREV: u32 = ROUTE_X;
+/** Views of the route: the low bits of the views word (VIEWS_SUPPORTED_MAX ≤ this mask). */
+export const ROUTE_VIEWS_MASK: u32 = 0x000000ff;
+/** The next-hop count: the views word >>> ROUTE_NHCOUNT_SHIFT (the facade reads it so). */
+export const ROUTE_NHCOUNT: u32 = ROUTE_VIEWS;
+export const ROUTE_NHCOUNT_SHIFT: u32 = 16;
+/**
+ * Scratch of one enumeration Get (enums.ts) in the views word: set on the routes returned at the
+ * cursor's last key before the walk and cleared after it, so it is never set outside that call.
+ */
+export const ROUTE_EMARK_BIT: u32 = 0x00000400;
 /**
  * Whether the route's EntitySpecificInfo (a JS value the facade keeps by route slot) is NULL: routeAddR
  * keeps it exact, so that it can tell most ESI changes without the facade knowing the slot in advance.
+ * Two bits of the views word: (word >>> ROUTE_ESI_SHIFT) & ROUTE_ESI_MASK, one of ROUTE_ESI_*.
  */
-export const ROUTE_ESI: u32 = 19;
+export const ROUTE_ESI: u32 = ROUTE_VIEWS;
+export const ROUTE_ESI_SHIFT: u32 = 8;
+export const ROUTE_ESI_MASK: u32 = 0x3;
 export const ROUTE_ESI_NULL: u32 = 0;     // NULL (every route starts so: records are zeroed)
 export const ROUTE_ESI_SET: u32 = 1;      // a non-NULL value
 export const ROUTE_ESI_UNKNOWN: u32 = 2;  // last set through routeAdd, which is not told: the facade compares
+
+// ╒══════════ Route extra: ROUTEX_WORDS = 6 × u32 (SLAB_ROUTEX; no generation) ═════════════════════════╕
+// │ 0 route (back link; free-list link) │ 1 route list (NIL) │ 2 previous in the list (NIL) │ 3 next (NIL) │
+// │ 4 list insertion number (0) │ 5 expiry timer-heap position (NIL)                                    │
+// └── (default) in brackets: a route whose extra words are all at their defaults has none ───────────────┘
+// The insertion number is meaningful only while the route is in a list (it goes back to 0 when the route
+// leaves it): list enumerations resume after the last one returned (lists.ts).
+export const ROUTEX_WORDS: u32 = 6;
+export const ROUTEX_ROUTE: u32 = 0;
+export const ROUTEX_LIST: u32 = 1;
+export const ROUTEX_LPREV: u32 = 2;
+export const ROUTEX_LNEXT: u32 = 3;
+export const ROUTEX_LSEQ: u32 = 4;
+export const ROUTEX_HEAPPOS: u32 = 5;
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)

@@ -1,15 +1,16 @@
-// Route lists (spec §7.13): private, ordered lists of an entity's routes, linked through the route
-// records (ROUTE_LIST / LPREV / LNEXT). A route is in at most one list; inserting moves it to the tail
-// and gives it a new insertion number (ROUTE_LSEQ, increasing per table), so a list is always sorted by
+// Route lists (spec §7.13): private, ordered lists of an entity's routes, linked through the routes'
+// extra records (ROUTEX_LIST / LPREV / LNEXT). A route is in at most one list; inserting moves it to the tail
+// and gives it a new insertion number (ROUTEX_LSEQ, increasing per table), so a list is always sorted by
 // insertion number and a list enumeration resumes "after the last number it returned" — routes that
 // left meanwhile are skipped, routes appended later are returned, nothing twice (D-45). The lists of an
-// entity are found by owner (LIST_OWNER) and destroyed at its deregistration. No allocation beyond the
-// list record.
-import { NIL, SLAB_LIST, LIST_WORDS, LIST_TABLE, LIST_OWNER, LIST_HEAD, LIST_TAIL, LIST_COUNT, ROUTE_LIST,
-  ROUTE_LPREV, ROUTE_LNEXT, ROUTE_LSEQ, TABLE_LIST_SEQ } from './layout';
+// entity are found by owner (LIST_OWNER) and destroyed at its deregistration. Allocation: the list
+// record, and a route's extra record when it enters a list (the caller reserved it: routeXReserve);
+// leaving the list frees it again unless the route's timer still needs it.
+import { NIL, SLAB_LIST, LIST_WORDS, LIST_TABLE, LIST_OWNER, LIST_HEAD, LIST_TAIL, LIST_COUNT, ROUTEX_LIST,
+  ROUTEX_LPREV, ROUTEX_LNEXT, ROUTEX_LSEQ, TABLE_LIST_SEQ, ROUTE_X } from './layout';
 import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { routeGet, routeSet } from './routes';
+import { routeGet, routeXGet, routeXPtr, routeXEnsure, routeXTidy } from './routes';
 
 // @ts-ignore: decorator
 @inline export function listPtr(l: u32): usize { return recPtr(SLAB_LIST, l, LIST_WORDS); }
@@ -31,28 +32,34 @@ export function listCreate(t: u32, e: u32): u32 {
 
 /** Removes route r from list l (r is in l). */
 export function listUnlink(l: u32, r: u32): void {
-  let prev = routeGet(r, ROUTE_LPREV), next = routeGet(r, ROUTE_LNEXT);
-  if (prev == NIL) listSet(l, LIST_HEAD, next); else routeSet(prev, ROUTE_LNEXT, next);
-  if (next == NIL) listSet(l, LIST_TAIL, prev); else routeSet(next, ROUTE_LPREV, prev);
-  routeSet(r, ROUTE_LIST, NIL);
-  routeSet(r, ROUTE_LPREV, NIL);
-  routeSet(r, ROUTE_LNEXT, NIL);
+  // r and its neighbours are in l: they have extra records
+  let p = routeXPtr(routeGet(r, ROUTE_X));
+  let prev = load<u32>(p + (<usize>ROUTEX_LPREV << 2)), next = load<u32>(p + (<usize>ROUTEX_LNEXT << 2));
+  if (prev == NIL) listSet(l, LIST_HEAD, next); else store<u32>(routeXPtr(routeGet(prev, ROUTE_X)) + (<usize>ROUTEX_LNEXT << 2), next);
+  if (next == NIL) listSet(l, LIST_TAIL, prev); else store<u32>(routeXPtr(routeGet(next, ROUTE_X)) + (<usize>ROUTEX_LPREV << 2), prev);
+  store<u32>(p + (<usize>ROUTEX_LIST << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LPREV << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LNEXT << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LSEQ << 2), 0);
+  routeXTidy(r);   // freed unless r's timer still needs it
   listSet(l, LIST_COUNT, listGet(l, LIST_COUNT) - 1);
 }
 
-/** Moves route r to the tail of list l (out of any list it was in). */
+/** Moves route r to the tail of list l (out of any list it was in; caller: routeXReserve(r)). */
 export function listAppend(l: u32, r: u32): void {
-  let cur = routeGet(r, ROUTE_LIST);
+  let cur = routeXGet(r, ROUTEX_LIST);
   if (cur != NIL) listUnlink(cur, r);
   let t = listGet(l, LIST_TABLE);
   let seq = tableGet(t, TABLE_LIST_SEQ) + 1;
   tableSet(t, TABLE_LIST_SEQ, seq);
   let tail = listGet(l, LIST_TAIL);
-  routeSet(r, ROUTE_LIST, l);
-  routeSet(r, ROUTE_LPREV, tail);
-  routeSet(r, ROUTE_LNEXT, NIL);
-  routeSet(r, ROUTE_LSEQ, seq);
-  if (tail == NIL) listSet(l, LIST_HEAD, r); else routeSet(tail, ROUTE_LNEXT, r);
+  // r's extra record, allocated if it has none (leaving cur just freed one if so)
+  let p = routeXEnsure(r);
+  store<u32>(p + (<usize>ROUTEX_LIST << 2), l);
+  store<u32>(p + (<usize>ROUTEX_LPREV << 2), tail);
+  store<u32>(p + (<usize>ROUTEX_LNEXT << 2), NIL);
+  store<u32>(p + (<usize>ROUTEX_LSEQ << 2), seq);
+  if (tail == NIL) listSet(l, LIST_HEAD, r); else store<u32>(routeXPtr(routeGet(tail, ROUTE_X)) + (<usize>ROUTEX_LNEXT << 2), r);
   listSet(l, LIST_TAIL, r);
   listSet(l, LIST_COUNT, listGet(l, LIST_COUNT) + 1);
 }
@@ -78,8 +85,8 @@ export function listCount(): u32 { return slabLive(SLAB_LIST); }
 /** Up to max routes of l with insertion number > after, in list order → out. Returns the count. */
 export function listWalk(l: u32, after: u32, max: u32, out: usize): u32 {
   let n: u32 = 0;
-  for (let r = listGet(l, LIST_HEAD); r != NIL && n < max; r = routeGet(r, ROUTE_LNEXT)) {
-    if (routeGet(r, ROUTE_LSEQ) > after) store<u32>(out + (<usize>(n++) << 2), r);
+  for (let r = listGet(l, LIST_HEAD); r != NIL && n < max; r = routeXGet(r, ROUTEX_LNEXT)) {
+    if (routeXGet(r, ROUTEX_LSEQ) > after) store<u32>(out + (<usize>(n++) << 2), r);
   }
   return n;
 }

@@ -9,7 +9,7 @@
 // │ (f64 at word 8 × LOAD_MAX + 2i, 8-byte aligned; 0 = none): the facade fills most columns with one copy │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
-  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
+  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
@@ -17,7 +17,7 @@ import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destInsert, destLockedAgainst, destsLocked } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
-import { routeApply, routeGet, routeSet, routeOfOwner, created } from './routes';
+import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi } from './routes';
 import { timerClear } from './timers';
 import { notifyReserve } from './notify';
 
@@ -99,10 +99,10 @@ export function loadValidate(e: u32, t: u32, n: u32): i32 {
  * (routes.ts `created` says whether it is new). Shared by routeLoad and the bulk build (bulk.ts).
  */
 export function loadApply(e: u32, t: u32, d: u32, r: u32, nh: u32, hop: usize, inp: usize, i: u32, views: u32): u32 {
-  let esi = r != NIL && routeGet(r, ROUTE_ESI) != ROUTE_ESI_NULL;
+  let esi = r != NIL && routeEsi(r) != ROUTE_ESI_NULL;
   r = routeApply(e, d, r, nh, hop, nh == NIL ? 0 : 1, loadWord(inp, LOAD_PREF, i), loadWord(inp, LOAD_METRIC, i),
     (loadWord(inp, LOAD_LENVIEWS, i) >>> 8) & views, loadWord(inp, LOAD_FLAGS, i), 0, esi);
-  routeSet(r, ROUTE_ESI, ROUTE_ESI_NULL);
+  setRouteEsi(r, ROUTE_ESI_NULL);
   timerClear(t, r); // TTL INFINITE
   return r;
 }
@@ -136,7 +136,7 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
     let nh = load<u32>(SLOTS + (<usize>i << 2));
     let d = destFind(t, key, lv & 0xff);
     let r = d == NIL ? NIL : routeOfOwner(d, e, nh, false);
-    if (r != NIL && routeGet(r, ROUTE_ESI) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
+    if (r != NIL && routeEsi(r) == ROUTE_ESI_UNKNOWN) { setRes(5, i); setRes(6, r); break; }
     if (d == NIL) { d = destInsert(t, key, lv & 0xff); assert(d != NIL); dests++; } // reserved above
     r = loadApply(e, t, d, r, nh, SLOTS + (<usize>i << 2), inp, i, views);
     if (created) routes++;

@@ -7,7 +7,7 @@
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
   NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
-  ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_NHCOUNT, ROUTE_ESI,
+  ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT, TABLE_HEAP_LEN,
@@ -28,7 +28,7 @@ import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep } from './routes';
+import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -91,7 +91,7 @@ export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops
   let e = routeAddEntity(), old = routeAddTarget();
   let esiChanged = false, esiCheck = false;
   if (old != NIL) {
-    let was = routeGet(old, ROUTE_ESI);
+    let was = routeEsi(old);
     if (esi == ESI_IN_CHANGED) esiChanged = true;
     else if (esi == ESI_IN_SAME) esiChanged = false;
     else if (was == ROUTE_ESI_UNKNOWN) esiCheck = true;
@@ -100,7 +100,7 @@ export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops
     else esiCheck = true;
   }
   let r = routeAddApply(len, pref, metric, views, flags16, flags1, esiChanged, deadline);
-  routeSet(r, ROUTE_ESI, esi == ESI_IN_NULL ? ROUTE_ESI_NULL : ROUTE_ESI_SET);
+  setRouteEsi(r, esi == ESI_IN_NULL ? ROUTE_ESI_NULL : ROUTE_ESI_SET);
   if (take) refTake(e, refTarget(KIND_ROUTE, r));
   // only the words the facade reads: the handle only when it is returned or the facade may routeTouch
   put(REC_ADD_ROUTE, take || esiCheck ? handleOf(KIND_ROUTE, r) : 0);
@@ -146,7 +146,7 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let r = routeIn(entityGet(e, ENTITY_TABLE), routeH);
   if (r == NIL) return ERROR_INVALID_HANDLE;
-  let n = routeGet(r, ROUTE_NHCOUNT), nb = routeGet(r, ROUTE_NEIGHBOUR);
+  let n = routeNhCount(r), nb = routeGet(r, ROUTE_NEIGHBOUR);
   if (!refReserve(2 + (nb != NIL ? 1 : 0) + n)) return ERROR_NOT_ENOUGH_MEMORY;
   let d = routeGet(r, ROUTE_DEST), owner = routeGet(r, ROUTE_OWNER), fw = routeGet(r, ROUTE_FLAGS);
   put(REC_ROUTE_DEST, handleOf(KIND_DEST, d));
@@ -157,9 +157,9 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   put(REC_ROUTE_FLAGS, <f64>(fw & 0xffff));
   put(REC_ROUTE_METRIC, <f64>routeGet(r, ROUTE_METRIC));
   put(REC_ROUTE_PREF, <f64>routeGet(r, ROUTE_PREF));
-  put(REC_ROUTE_VIEWS, <f64>routeGet(r, ROUTE_VIEWS));
+  put(REC_ROUTE_VIEWS, <f64>routeViews(r));
   put(REC_ROUTE_SLOT, <f64>r);
-  put(REC_ROUTE_ESI, <f64>routeGet(r, ROUTE_ESI));
+  put(REC_ROUTE_ESI, <f64>routeEsi(r));
   put(REC_ROUTE_DEST_SLOT, <f64>d);
   memory.copy(outPtr(REC_ROUTE_KEY), destKey(d), 16);
   put(REC_ROUTE_LEN, <f64>destLen(d));
@@ -186,7 +186,7 @@ export function bestSummaryR(t: u32, d: u32, view: u32): i32 {
   if (view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
   let r = destGet(d, DEST_BEST + view);
   if (r == NIL) { put(REC_SUM_ROUTE, 0); return NO_ERROR; }
-  let owner = routeGet(r, ROUTE_OWNER), n = routeGet(r, ROUTE_NHCOUNT);
+  let owner = routeGet(r, ROUTE_OWNER), n = routeNhCount(r);
   put(REC_SUM_ROUTE, handleOf(KIND_ROUTE, r));
   put(REC_SUM_OWNER, handleOf(KIND_ENTITY, owner));
   put(REC_SUM_PROTOCOL, <f64>entityGet(owner, ENTITY_PROTO));

@@ -4,18 +4,19 @@
 // classifies what changed per view (spec §7.8.2: ALL / BEST / FORWARDING) into `fired` (3 bits per
 // view), which drives RTM_ROUTE_CHANGE_BEST. Presence (spec §7.4, D-24): a destination lives while
 // route records, marks, opaque slots or queued changes pin it, or clients reference it.
-// Costs: O(routes of the destination) per change. Allocation: a route record, and a hop array (a block,
-// reserved with routeHopsReserve) when a route has more than one next hop.
+// Costs: O(routes of the destination) per change. Allocation: a route record; a hop array (a block,
+// routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC,
-  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_LIST, ROUTE_LPREV, ROUTE_LNEXT,
-  ROUTE_REFS, ROUTE_HEAPPOS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
+  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV,
+  ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
+  ROUTE_REFS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   DEST_ROUTES, DEST_NLIVE, DEST_BEST, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
   DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO,
 } from './layout';
-import { slabAlloc, slabFree, recPtr } from './slab';
+import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet } from './dests';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
@@ -42,9 +43,111 @@ import { blockAlloc, blockFree, blockReserve } from './blocks';
   routeSet(r, ROUTE_FLAGS, (routeGet(r, ROUTE_FLAGS) & 0x00ffffff) | (s << ROUTE_STATE_SHIFT));
 }
 
+// @ts-ignore: decorator
+@inline export function routeViews(r: u32): u32 { return routeGet(r, ROUTE_VIEWS) & ROUTE_VIEWS_MASK; }
+/** Sets route r's views, keeping the other fields of the views word. */
+// @ts-ignore: decorator
+@inline function setRouteViews(r: u32, views: u32): void {
+  routeSet(r, ROUTE_VIEWS, (routeGet(r, ROUTE_VIEWS) & ~ROUTE_VIEWS_MASK) | (views & ROUTE_VIEWS_MASK));
+}
+/** Route r's next-hop count (layout ROUTE_NHCOUNT). */
+// @ts-ignore: decorator
+@inline export function routeNhCount(r: u32): u32 { return routeGet(r, ROUTE_NHCOUNT) >>> ROUTE_NHCOUNT_SHIFT; }
+// @ts-ignore: decorator
+@inline function setRouteNhCount(r: u32, n: u32): void {
+  routeSet(r, ROUTE_NHCOUNT, (routeGet(r, ROUTE_NHCOUNT) & ((1 << ROUTE_NHCOUNT_SHIFT) - 1)) | (n << ROUTE_NHCOUNT_SHIFT));
+}
+/** Route r's EntitySpecificInfo state (ROUTE_ESI_*; layout ROUTE_ESI). */
+// @ts-ignore: decorator
+@inline export function routeEsi(r: u32): u32 { return (routeGet(r, ROUTE_ESI) >>> ROUTE_ESI_SHIFT) & ROUTE_ESI_MASK; }
+// @ts-ignore: decorator
+@inline export function setRouteEsi(r: u32, esi: u32): void {
+  routeSet(r, ROUTE_ESI, (routeGet(r, ROUTE_ESI) & ~(ROUTE_ESI_MASK << ROUTE_ESI_SHIFT)) | ((esi & ROUTE_ESI_MASK) << ROUTE_ESI_SHIFT));
+}
+
+// ── the extra record (layout ROUTEX_*) ────────────────────────────────────────────────────────────────
+// @ts-ignore: decorator
+@inline export function routeXPtr(x: u32): usize { return recPtr(SLAB_ROUTEX, x, ROUTEX_WORDS); }
+/** Default of extra word w: what a route without an extra record reads. */
+// @ts-ignore: decorator
+@inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ ? 0 : NIL; }
+
+/** Extra word w of live route r (ROUTEX_*), or its default when r has no extra record. */
+// @ts-ignore: decorator
+@inline export function routeXGet(r: u32, w: u32): u32 {
+  let x = routeGet(r, ROUTE_X);
+  if (!ASC_NO_ASSERT) assert(x == NIL || routeLive(r)); // a route that is not live has none (ROUTE_ZPREV)
+  return x == NIL ? routeXDefault(w) : load<u32>(routeXPtr(x) + (<usize>w << 2));
+}
+
+/** Makes sure the next routeXSet of route r cannot fail: true if r has its extra record or one is free. */
+export function routeXReserve(r: u32): bool { return routeGet(r, ROUTE_X) != NIL || slabReserve(SLAB_ROUTEX, 1); }
+
+/** True if extra record x has every extra word at its default. */
+function routeXIdle(x: u32): bool {
+  let p = routeXPtr(x);
+  for (let w: u32 = 1; w < ROUTEX_WORDS; w++) if (load<u32>(p + (<usize>w << 2)) != routeXDefault(w)) return false;
+  return true;
+}
+
+/**
+ * Sets extra word w of live route r: allocates the extra record on the first non-default value (the
+ * caller reserved it, routeXReserve) and frees it when every word is back at its default.
+ */
+// @ts-ignore: decorator
+@inline export function routeXSet(r: u32, w: u32, v: u32): void {
+  let x = routeGet(r, ROUTE_X);
+  if (x != NIL && v != routeXDefault(w)) store<u32>(routeXPtr(x) + (<usize>w << 2), v);   // the common case
+  else routeXSetSlow(r, w, v);
+}
+
+/** routeXSet when r has no extra record or v is w's default (an allocation or a free may follow). */
+function routeXSetSlow(r: u32, w: u32, v: u32): void {
+  if (routeGet(r, ROUTE_X) == NIL && v == routeXDefault(w)) return;
+  store<u32>(routeXEnsure(r) + (<usize>w << 2), v);
+  if (v == routeXDefault(w)) routeXTidy(r);
+}
+
+/** Byte address of live route r's extra record, allocated if it has none (caller: routeXReserve). */
+export function routeXEnsure(r: u32): usize {
+  let x = routeGet(r, ROUTE_X);
+  if (x == NIL) {
+    x = slabAlloc(SLAB_ROUTEX);
+    if (x == NIL) unreachable(); // routeXReserve comes before the operation's first change
+    let p = routeXPtr(x);
+    for (let k: u32 = 1; k < ROUTEX_WORDS; k++) store<u32>(p + (<usize>k << 2), routeXDefault(k));
+    store<u32>(p + (<usize>ROUTEX_ROUTE << 2), r);
+    routeSet(r, ROUTE_X, x);
+  }
+  return routeXPtr(x);
+}
+
+/** Frees live route r's extra record if every extra word is back at its default. */
+export function routeXTidy(r: u32): void {
+  let x = routeGet(r, ROUTE_X);
+  if (x != NIL && routeXIdle(x)) { slabFree(SLAB_ROUTEX, x); routeSet(r, ROUTE_X, NIL); }
+}
+
+/** Frees live route r's extra record whatever its words (teardown). */
+export function routeXDrop(r: u32): void {
+  let x = routeGet(r, ROUTE_X);
+  if (x == NIL) return;
+  slabFree(SLAB_ROUTEX, x);
+  routeSet(r, ROUTE_X, NIL);
+}
+
+/** Debug: extra record x is one a live route links to (back link and forward link agree), not idle. */
+export function routeXValid(x: u32): bool {
+  let r = load<u32>(routeXPtr(x) + (<usize>ROUTEX_ROUTE << 2));
+  return slabIsAlive(SLAB_ROUTE, r) && routeLive(r) && routeGet(r, ROUTE_X) == x && !routeXIdle(x);
+}
+
+/** Route extra records in use, every table. */
+export function routeExtraCount(): u32 { return slabLive(SLAB_ROUTEX); }
+
 /** Next hop i of route r (i < count). */
 export function routeHop(r: u32, i: u32): u32 {
-  let n = routeGet(r, ROUTE_NHCOUNT);
+  let n = routeNhCount(r);
   assert(i < n); // caller iterates below the count
   return n == 1 ? routeGet(r, ROUTE_NH) : load<u32>(<usize>routeGet(r, ROUTE_NH) + (<usize>i << 2));
 }
@@ -99,7 +202,7 @@ function chainRemove(d: u32, r: u32): void {
 /** Routes of destination d (any state in the chain) that belong to the views in mask vb (RTM_DEST_INFO NumberOfRoutes). */
 export function routesInViews(d: u32, vb: u32): u32 {
   let num: u32 = 0;
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) if ((routeGet(r, ROUTE_VIEWS) & vb) != 0) num++;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) if ((routeViews(r) & vb) != 0) num++;
   return num;
 }
 
@@ -115,7 +218,7 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
   let vb: u32 = 1 << v;
   let first = NIL;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    if ((routeGet(r, ROUTE_VIEWS) & vb) != 0 && (proto == 0 || entityGet(routeGet(r, ROUTE_OWNER), ENTITY_PROTO) == proto)) {
+    if ((routeViews(r) & vb) != 0 && (proto == 0 || entityGet(routeGet(r, ROUTE_OWNER), ENTITY_PROTO) == proto)) {
       first = r;
       break;
     }
@@ -127,7 +230,7 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
 // @ts-ignore: decorator
 @inline function selectOf(d: u32, vb: u32, proto: u32, inc: u32, first: u32): u32 {
   if (first == NIL) return NIL;                                                      // 1.
-  if (inc != NIL && inc != first && routeLive(inc) && (routeGet(inc, ROUTE_VIEWS) & vb) != 0 &&
+  if (inc != NIL && inc != first && routeLive(inc) && (routeViews(inc) & vb) != 0 &&
     routeGet(inc, ROUTE_DEST) == d && (proto == 0 || entityGet(routeGet(inc, ROUTE_OWNER), ENTITY_PROTO) == proto) &&
     routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) && routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) {
     return inc;                                                                      // 2.
@@ -147,7 +250,7 @@ export function destRecompute(d: u32): void {
   const all: u32 = (1 << VIEW_COUNT) - 1;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(FIRST + (<usize>v << 2), NIL);
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    let vw = routeGet(r, ROUTE_VIEWS);
+    let vw = routeViews(r);
     viewsMask |= vw;
     let fresh = vw & all & ~found;
     found |= fresh;
@@ -206,9 +309,9 @@ export function destRef(d: u32, delta: i32): bool {
 export function routeHopsReserve(n: u32): bool { return n <= 1 || blockReserve(<usize>n << 2); }
 
 function setHops(r: u32, hops: usize, n: u32): void {
-  let old = routeGet(r, ROUTE_NHCOUNT);
+  let old = routeNhCount(r);
   if (old > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>old << 2);
-  routeSet(r, ROUTE_NHCOUNT, n);
+  setRouteNhCount(r, n);
   if (n == 0) routeSet(r, ROUTE_NH, NIL);
   else if (n == 1) routeSet(r, ROUTE_NH, load<u32>(hops));
   else {
@@ -220,14 +323,14 @@ function setHops(r: u32, hops: usize, n: u32): void {
 }
 
 function hopsIref(r: u32, delta: i32): void {
-  let n = routeGet(r, ROUTE_NHCOUNT);
+  let n = routeNhCount(r);
   for (let i: u32 = 0; i < n; i++) nhIref(routeHop(r, i), delta);
   let nb = routeGet(r, ROUTE_NEIGHBOUR);
   if (nb != NIL) nhIref(nb, delta);
 }
 
 function hopsEqual(r: u32, hops: usize, n: u32): bool {
-  if (routeGet(r, ROUTE_NHCOUNT) != n) return false;
+  if (routeNhCount(r) != n) return false;
   for (let i: u32 = 0; i < n; i++) if (routeHop(r, i) != load<u32>(hops + (<usize>i << 2))) return false;
   return true;
 }
@@ -287,16 +390,13 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     routeSet(r, ROUTE_NEIGHBOUR, neighbour);
     routeSet(r, ROUTE_PREF, pref);
     routeSet(r, ROUTE_METRIC, metric);
-    routeSet(r, ROUTE_VIEWS, views);
+    routeSet(r, ROUTE_VIEWS, views & ROUTE_VIEWS_MASK);   // no mark (and, where they share it: count 0, ESI NULL)
     routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
     tableSet(t, TABLE_SEQ, tableGet(t, TABLE_SEQ) + 1);
     routeSet(r, ROUTE_SEQ, routeSeqNext++);
-    routeSet(r, ROUTE_NHCOUNT, 0);
+    setRouteNhCount(r, 0);
     setHops(r, hops, n);
-    routeSet(r, ROUTE_LIST, NIL);
-    routeSet(r, ROUTE_LPREV, NIL);
-    routeSet(r, ROUTE_LNEXT, NIL);
-    routeSet(r, ROUTE_HEAPPOS, NIL);
+    routeSet(r, ROUTE_X, NIL);
     hopsIref(r, 1);
     entityOwned(e, 1);
     destKeep(d, 1);
@@ -308,7 +408,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     changed = true;
   } else {                                                                           // 2.
     created = false;
-    let oldViews = routeGet(r, ROUTE_VIEWS);
+    let oldViews = routeViews(r);
     let oldFlags = routeFlags16(r);
     let prefChanged = routeGet(r, ROUTE_PREF) != pref || routeGet(r, ROUTE_METRIC) != metric;
     let hopsChanged = !hopsEqual(r, hops, n);
@@ -321,7 +421,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     if (hopsChanged || routeGet(r, ROUTE_NEIGHBOUR) != neighbour) {
       // take the new references before dropping the old ones, so a shared next hop is never freed
       let oldNb = routeGet(r, ROUTE_NEIGHBOUR);
-      let oldN = routeGet(r, ROUTE_NHCOUNT);
+      let oldN = routeNhCount(r);
       for (let i: u32 = 0; i < n; i++) nhIref(load<u32>(hops + (<usize>i << 2)), 1);
       if (neighbour != NIL) nhIref(neighbour, 1);
       for (let i: u32 = 0; i < oldN; i++) nhIref(routeHop(r, i), -1);
@@ -329,7 +429,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
       setHops(r, hops, n);
       routeSet(r, ROUTE_NEIGHBOUR, neighbour);
     }
-    routeSet(r, ROUTE_VIEWS, views);
+    setRouteViews(r, views);
     routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
     if (prefChanged) {
       chainRemove(d, r);
@@ -374,15 +474,16 @@ export function routeDelete(r: u32): void {
   saveBest(d);
   timerClear(t, r);
   listRemove(r);
+  if (!ASC_NO_ASSERT) assert(routeGet(r, ROUTE_X) == NIL); // no list, no timer: no extra record (ROUTE_ZPREV)
   chainRemove(d, r);
   destSet(d, DEST_NLIVE, destGet(d, DEST_NLIVE) - 1);
   tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) - 1);
   entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) - 1);
-  let views = routeGet(r, ROUTE_VIEWS);
+  let views = routeViews(r);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
   // 1. hold-down: views of r that are armed and now have no live route
   let live: u32 = 0;
-  for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) live |= routeGet(c, ROUTE_VIEWS);
+  for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) live |= routeViews(c);
   let held = views & destXGet(d, DESTX_HOLD_VIEWS) & ~live & ((1 << VIEW_COUNT) - 1);
   let replaced0 = NIL, replaced1 = NIL;
   if (held != 0) {
@@ -422,9 +523,9 @@ function heldRelease(d: u32, r: u32): void {
 function routeRetire(r: u32, t: u32): void {
   if (routeGet(r, ROUTE_REFS) == 0) { routeFree(r); return; }
   let z = tableGet(t, TABLE_ZROUTES);
-  routeSet(r, ROUTE_LNEXT, z);
-  routeSet(r, ROUTE_LPREV, NIL);
-  if (z != NIL) routeSet(z, ROUTE_LPREV, r);
+  routeSet(r, ROUTE_ZNEXT, z);
+  routeSet(r, ROUTE_ZPREV, NIL);
+  if (z != NIL) routeSet(z, ROUTE_ZPREV, r);
   tableSet(t, TABLE_ZROUTES, r);
   destMaybeRemove(routeGet(r, ROUTE_DEST));
 }
@@ -455,7 +556,7 @@ export function holdEnd(d: u32): void {
 
 /** Removes route r from its route list, if any (route lists: assembly/lists.ts). */
 export function listRemove(r: u32): void {
-  let l = routeGet(r, ROUTE_LIST);
+  let l = routeXGet(r, ROUTEX_LIST);
   if (l == NIL) return;
   listUnlink(l, r);
 }
@@ -466,13 +567,13 @@ export function routeFree(r: u32): void {
   if (routeGet(r, ROUTE_REFS) != 0) {
     // on the zombie list (teardown frees referenced records too)
     let t = destGet(d, DEST_TABLE);
-    let prev = routeGet(r, ROUTE_LPREV), next = routeGet(r, ROUTE_LNEXT);
-    if (prev == NIL) tableSet(t, TABLE_ZROUTES, next); else routeSet(prev, ROUTE_LNEXT, next);
-    if (next != NIL) routeSet(next, ROUTE_LPREV, prev);
+    let prev = routeGet(r, ROUTE_ZPREV), next = routeGet(r, ROUTE_ZNEXT);
+    if (prev == NIL) tableSet(t, TABLE_ZROUTES, next); else routeSet(prev, ROUTE_ZNEXT, next);
+    if (next != NIL) routeSet(next, ROUTE_ZPREV, prev);
   }
   hopsIref(r, -1);
-  if (routeGet(r, ROUTE_NHCOUNT) > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>routeGet(r, ROUTE_NHCOUNT) << 2);
-  routeSet(r, ROUTE_NHCOUNT, 0);
+  if (routeNhCount(r) > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>routeNhCount(r) << 2);
+  setRouteNhCount(r, 0);
   let owner = routeGet(r, ROUTE_OWNER);
   slabFree(SLAB_ROUTE, r);
   entityOwned(owner, -1);

@@ -14,7 +14,7 @@ import {
   DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
-  ROUTE_LSEQ, ROUTE_HEAPPOS, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI, ROUTE_ESI_UNKNOWN,
+  ROUTEX_LSEQ, ROUTEX_HEAPPOS, ROUTE_X, SLAB_ROUTEX, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
@@ -29,7 +29,7 @@ import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
-import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState,
+import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeXGet, routeXReserve, setRouteEsi,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
@@ -301,14 +301,14 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  * RES0 = route slot, RES1 = change flags out, RES2 = dest slot, RES3 = fired (3 bits per view),
  * RES4 = 1 if the destination was created. `deadline`: ms of expiry, -1 = never (INFINITE),
  * -2 = leave the route's timer as it is. `listH`: move the route to this list (0 = leave it).
- * The route's ROUTE_ESI becomes ROUTE_ESI_UNKNOWN (this export is not told about EntitySpecificInfo).
+ * The route's ESI state (routeEsi) becomes ROUTE_ESI_UNKNOWN (this export is not told about EntitySpecificInfo).
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
   let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, flags16, flags1, changeIn, deadline, listH, 0);
   if (s != NO_ERROR) return s;
   let r = routeAddApply(len, pref, metric, views, flags16, flags1, esiChanged != 0, deadline);
-  routeSet(r, ROUTE_ESI, ROUTE_ESI_UNKNOWN);
+  setRouteEsi(r, ROUTE_ESI_UNKNOWN);
   return NO_ERROR;
 }
 
@@ -361,7 +361,9 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (deadline >= 0 && (r == NIL || routeGet(r, ROUTE_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && (r == NIL || routeXGet(r, ROUTEX_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  // a timer or a list lives in the route's extra record
+  if ((deadline >= 0 || list != NIL) && (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
@@ -611,13 +613,17 @@ export function listInsertX(eh: f64, lh: f64, n: u32): i32 {
   let l = NIL;
   if (lh != 0) { l = listOf(e, lh); if (l == NIL) return ERROR_INVALID_HANDLE; }
   if (n > MAX_HOPS_LIMIT * 8) return ERROR_INVALID_PARAMETER;
+  let need: u32 = 0;   // routes without an extra record (one named twice is counted twice)
   for (let i: u32 = 0; i < n; i++) {
     let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
     if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
+    if (routeGet(r, ROUTE_X) == NIL) need++;
   }
   for (let i: u32 = 0; i < n; i++) {
     if (routeGet(routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3))), ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   }
+  // routes entering the list without an extra record get one
+  if (l != NIL && need != 0 && !slabReserve(SLAB_ROUTEX, need)) return ERROR_NOT_ENOUGH_MEMORY;
   for (let i: u32 = 0; i < n; i++) {
     let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
     if (l == NIL) listRemove(r); else listAppend(l, r);
@@ -648,7 +654,7 @@ export function listWalkX(eh: f64, lh: f64, after: u32, max: u32): i32 {
   let out = ioPtr(IO_OUT);
   let n = listWalk(l, after, max, out);
   setRes(0, n);
-  setRes(1, n > 0 ? routeGet(load<u32>(out + (<usize>(n - 1) << 2)), ROUTE_LSEQ) : after);
+  setRes(1, n > 0 ? routeXGet(load<u32>(out + (<usize>(n - 1) << 2)), ROUTEX_LSEQ) : after);
   return NO_ERROR;
 }
 
@@ -705,7 +711,8 @@ export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32
   let list = NIL;
   if (listH != 0) { list = listOf(e, listH); if (list == NIL) return ERROR_INVALID_HANDLE; }
   if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
-  if (deadline >= 0 && routeGet(r, ROUTE_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (deadline >= 0 && routeXGet(r, ROUTEX_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
+  if ((deadline >= 0 || list != NIL) && !routeXReserve(r)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
   else if (deadline > -1.5) timerClear(t, r);
   if (list != NIL) listAppend(list, r);

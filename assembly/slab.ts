@@ -9,7 +9,7 @@
 import {
   NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE, TABLE_WORDS, NODE_WORDS, DEST_WORDS, ROUTE_WORDS,
   NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS, ENUM_WORDS, ENUMX_WORDS, ENUMX_NEXT, SLAB_REF, REF_WORDS,
-  REF_BUCKET_NEXT, SLAB_DESTX, DESTX_WORDS, DESTX_DEST,
+  REF_BUCKET_NEXT, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE,
 } from './layout';
 
 /** Records per chunk (2^CHUNK_SHIFT). */
@@ -91,6 +91,7 @@ export function slabInit(): void {
   initKind(9, ENUMX_WORDS, ENUMX_NEXT, false);
   initKind(SLAB_REF, REF_WORDS, REF_BUCKET_NEXT, false);
   initKind(SLAB_DESTX, DESTX_WORDS, DESTX_DEST, false);
+  initKind(SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, false);
 }
 
 // Pages taken from memory.grow but not yet handed to a chunk: [spareBase, spareEnd). Growing linear

@@ -8,27 +8,32 @@
 import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
   NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_NODE, DEST_X, DEST_TABLE, DEST_S_DETACHED,
-  DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_NHCOUNT, ROUTE_LNEXT, ROUTE_DEST, LOCK_K_DEST } from './layout';
+  DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_ZNEXT, ROUTE_DEST, LOCK_K_DEST, LOCKREC_KIND,
+  LOCKREC_TARGET } from './layout';
 import { slabFree, slabHigh, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
-import { routeGet } from './routes';
+import { routeGet, routeLive, routeNhCount, routeXDrop } from './routes';
 import { destGet, destSet, destXGet, destFreeRecord } from './dests';
 import { nodeDest, trieFreeTombstone, trieFreeNode, triePreStart, triePreNext } from './trie';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
-import { lockForget } from './locks';
+import { lockForget, lockFirstRecord, lockNextRecord, lockGet } from './locks';
 import { listGet, listDestroy } from './lists';
 import { notifyDestroy } from './notify';
 import { enumFreeAll } from './enums';
 import { refForgetAll } from './refs';
-import { timerFreeAll } from './timers';
+import { timerFreeAll, timerForgetRoutes } from './timers';
 import { fibFree } from './fib';
 import { fib6Free } from './fib6';
 
-/** Frees route record r and its hop array (its next hops' counts are not kept: they go with the table). */
+/**
+ * Frees route record r, its hop array and (live: a timer still armed) its extra record; its next hops'
+ * counts are not kept: they go with the table.
+ */
 function routeDrop(r: u32): void {
-  let n = routeGet(r, ROUTE_NHCOUNT);
+  let n = routeNhCount(r);
   if (n > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>n << 2);
+  if (routeLive(r)) routeXDrop(r);   // a route that is not live has none (its ROUTE_X is ROUTE_ZPREV)
   slabFree(SLAB_ROUTE, r);
 }
 
@@ -63,10 +68,20 @@ export function tableTeardown(t: u32): void {
   for (let l: u32 = 0, high = slabHigh(SLAB_LIST); l < high; l++) {
     if (slabIsAlive(SLAB_LIST, l) && listGet(l, LIST_TABLE) == t) listDestroy(l);
   }
+  // locks on its destinations, while every route is alive: unparking their timer entries moves heap
+  // entries; then no route's timer position is needed (every route's extra record goes back to idle)
+  for (let l = lockFirstRecord(); l != 0;) {
+    let next = lockNextRecord(l);
+    if ((lockGet(l, LOCKREC_KIND) & 0xff) == LOCK_K_DEST && destGet(lockGet(l, LOCKREC_TARGET), DEST_TABLE) == t) {
+      lockForget(LOCK_K_DEST, lockGet(l, LOCKREC_TARGET));
+    }
+    l = next;
+  }
+  timerForgetRoutes(t);
   // routes kept only by client references; a destination they alone kept (detached from the trie, on a
   // tombstone node) goes with its last one
   for (let r = tableGet(t, TABLE_ZROUTES); r != NIL;) {
-    let next = routeGet(r, ROUTE_LNEXT), d = routeGet(r, ROUTE_DEST);
+    let next = routeGet(r, ROUTE_ZNEXT), d = routeGet(r, ROUTE_DEST);
     routeDrop(r);
     let k = destGet(d, DEST_KEEPS) - 1;
     destSet(d, DEST_KEEPS, k);

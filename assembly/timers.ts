@@ -1,17 +1,19 @@
 // Deadlines of one table: a binary min-heap over (deadline ms, kind, creation order) of route expiries
 // (spec §7.6) and hold-down ends (§7.7), so that a million routes with TTLs cost no JS objects or JS
 // timers. Entries: 16 bytes (f64 deadline, u32 item = slot | TIMER_HOLD for a destination's hold end,
-// u32 order); records keep their heap position (ROUTE_HEAPPOS / DESTX_HEAPPOS) for O(log n) re-arm and
-// removal. Ties: earlier deadline, then route expiries before hold ends, then creation order. The heap
-// is one block (blocks.ts), doubled by timerReserve before the operation's first change.
+// u32 order); records keep their heap position (ROUTEX_HEAPPOS / DESTX_HEAPPOS, in the extra records:
+// arming a route's timer allocates its extra record, which its caller reserved; a route's entry names its
+// extra record, so a sift touches one record per entry) for O(log n) re-arm and removal. Ties: earlier
+// deadline, then route expiries before hold ends, then creation order. The heap is one block (blocks.ts),
+// doubled by timerReserve before the operation's first change.
 // An entry of a locked destination waits (spec §7.10 rule 4, D-20): when it reaches the head it is
 // parked (TIMER_PARKED: it sorts after every unparked entry, keeping its deadline), counted on the
 // destination's lock record, and released when the last lock goes (locks.ts → timerUnparkDest), so the
 // head, the next deadline and the due entries never show a locked destination's entry.
-import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTE_HEAPPOS, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
-  DEST_ROUTES, DEST_TABLE, DEST_LOCK, DESTX_HEAPPOS, LOCK_NONE } from './layout';
+import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTEX_HEAPPOS, ROUTEX_ROUTE, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
+  DEST_ROUTES, DEST_TABLE, DEST_LOCK, DESTX_HEAPPOS, LOCK_NONE, ROUTE_X } from './layout';
 import { tableGet, tableSet } from './tables';
-import { routeGet, routeSet } from './routes';
+import { routeGet, routeXGet, routeXSet, routeXPtr, routeXEnsure } from './routes';
 import { destGet, destXGet, destXSet } from './dests';
 import { blockAlloc, blockFree } from './blocks';
 import { lockParkedAdd } from './locks';
@@ -26,14 +28,24 @@ const ENTRY: usize = 16;
 // @ts-ignore: decorator
 @inline function entryPtr(t: u32, i: u32): usize { return <usize>tableGet(t, TABLE_HEAP) + (<usize>i << 4); }
 
+// Items: outside this file a route's item is its slot; in an entry it is the slot of the route's extra
+// record (stable while the entry exists: a record with a heap position is never idle).
+
+/** Sets the heap position of an entry's item (pos ≠ NIL: the record exists). */
 function setPos(item: u32, pos: u32): void {
   if ((item & TIMER_HOLD) != 0) destXSet(item & ITEM_SLOT, DESTX_HEAPPOS, pos);
-  else routeSet(item & ITEM_SLOT, ROUTE_HEAPPOS, pos);
+  else store<u32>(routeXPtr(item & ITEM_SLOT) + (<usize>ROUTEX_HEAPPOS << 2), pos);
 }
 
-/** The destination an item's entry belongs to. */
+/** The item callers know (a route's slot) for an entry's item (flags other than TIMER_HOLD dropped). */
+function outerItem(item: u32): u32 {
+  if ((item & TIMER_HOLD) != 0) return item & (ITEM_SLOT | TIMER_HOLD);
+  return load<u32>(routeXPtr(item & ITEM_SLOT) + (<usize>ROUTEX_ROUTE << 2));
+}
+
+/** The destination an entry's item belongs to. */
 function itemDest(item: u32): u32 {
-  return (item & TIMER_HOLD) != 0 ? item & ITEM_SLOT : routeGet(item & ITEM_SLOT, ROUTE_DEST);
+  return (item & TIMER_HOLD) != 0 ? item & ITEM_SLOT : routeGet(outerItem(item), ROUTE_DEST);
 }
 
 // @ts-ignore: decorator
@@ -94,8 +106,14 @@ export function timerReserve(t: u32, k: u32 = 1): bool {
   return true;
 }
 
+/** Heap position of a caller's item (a route slot or d | TIMER_HOLD), NIL when it has no entry. */
 function posOf(item: u32): u32 {
-  return (item & TIMER_HOLD) != 0 ? destXGet(item & ITEM_SLOT, DESTX_HEAPPOS) : routeGet(item & ITEM_SLOT, ROUTE_HEAPPOS);
+  return (item & TIMER_HOLD) != 0 ? destXGet(item & ITEM_SLOT, DESTX_HEAPPOS) : routeXGet(item & ITEM_SLOT, ROUTEX_HEAPPOS);
+}
+
+/** Heap position an entry's item records. */
+function entryPos(item: u32): u32 {
+  return (item & TIMER_HOLD) != 0 ? destXGet(item & ITEM_SLOT, DESTX_HEAPPOS) : load<u32>(routeXPtr(item & ITEM_SLOT) + (<usize>ROUTEX_HEAPPOS << 2));
 }
 
 /** Parks the head while its destination is locked (rule 4), until the head is free to run or parked. */
@@ -136,7 +154,7 @@ export function timerUnparkDest(d: u32): void {
   let t = destGet(d, DEST_TABLE);
   let l = destGet(d, DEST_LOCK);
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    let pos = routeGet(r, ROUTE_HEAPPOS);
+    let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) { unpark(t, pos); lockParkedAdd(<usize>l, -1); }
   }
   let pos = destXGet(d, DESTX_HEAPPOS);
@@ -147,7 +165,7 @@ export function timerUnparkDest(d: u32): void {
 export function timerParkedOf(d: u32): u32 {
   let t = destGet(d, DEST_TABLE), n: u32 = 0;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    let pos = routeGet(r, ROUTE_HEAPPOS);
+    let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) n++;
   }
   let pos = destXGet(d, DESTX_HEAPPOS);
@@ -159,22 +177,24 @@ export function timerParkedOf(d: u32): u32 {
 export function timerCheck(t: u32): bool {
   for (let i: u32 = 0, n = tableGet(t, TABLE_HEAP_LEN); i < n; i++) {
     let item = load<u32>(entryPtr(t, i), 8);
-    if (posOf(item & ~TIMER_PARKED) != i) return false;
+    if (entryPos(item & ~TIMER_PARKED) != i) return false;
     if ((item & TIMER_PARKED) != 0 && destGet(itemDest(item), DEST_LOCK) == LOCK_NONE) return false;
   }
   return true;
 }
 
-/** Arms or re-arms item's deadline (caller reserved room). */
+/** Arms or re-arms item's deadline (caller reserved room, and for a route its extra record: routeXReserve). */
 export function timerSet(t: u32, item: u32, deadline: f64, order: u32): void {
   let pos = posOf(item);
   if (pos == NIL) {
     pos = tableGet(t, TABLE_HEAP_LEN);
     if (pos >= tableGet(t, TABLE_HEAP_CAP)) unreachable(); // timerReserve comes before the first change
     tableSet(t, TABLE_HEAP_LEN, pos + 1);
+    let inner = item;
+    if ((item & TIMER_HOLD) == 0) { routeXEnsure(item); inner = routeGet(item, ROUTE_X); }   // reserved by the caller
     let n = entryPtr(t, pos);
-    store<f64>(n, deadline); store<u32>(n, item, 8); store<u32>(n, order, 12);
-    setPos(item, pos);
+    store<f64>(n, deadline); store<u32>(n, inner, 8); store<u32>(n, order, 12);
+    setPos(inner, pos);
     up(t, pos);
     return;
   }
@@ -188,11 +208,14 @@ export function timerSet(t: u32, item: u32, deadline: f64, order: u32): void {
 export function timerClear(t: u32, item: u32): void {
   let pos = posOf(item);
   if (pos == NIL) return;
-  if ((load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) lockParkedAdd(<usize>destGet(itemDest(item), DEST_LOCK), -1);
+  let inner = load<u32>(entryPtr(t, pos), 8);
+  if ((inner & TIMER_PARKED) != 0) lockParkedAdd(<usize>destGet(itemDest(inner), DEST_LOCK), -1);
   let last = tableGet(t, TABLE_HEAP_LEN) - 1;
   if (pos != last) swap(t, pos, last);
   tableSet(t, TABLE_HEAP_LEN, last);
-  setPos(item, NIL);
+  // a route's extra record goes if nothing else needs it
+  if ((item & TIMER_HOLD) != 0) destXSet(item & ITEM_SLOT, DESTX_HEAPPOS, NIL);
+  else routeXSet(item & ITEM_SLOT, ROUTEX_HEAPPOS, NIL);
   if (pos < last) { down(t, pos); up(t, pos); }
 }
 
@@ -203,7 +226,7 @@ export function timerNextDeadline(t: u32): f64 {
 
 /** The earliest item (slot | TIMER_HOLD) not parked, or NIL when there is none. */
 export function timerHead(t: u32): u32 {
-  return headFree(t) ? load<u32>(entryPtr(t, 0), 8) : NIL;
+  return headFree(t) ? outerItem(load<u32>(entryPtr(t, 0), 8)) : NIL;
 }
 
 /** The creation order of the earliest entry (only meaningful when timerHead is not NIL). */
@@ -214,19 +237,30 @@ export function timerHeadOrder(t: u32): u32 {
 /** The earliest item not parked if due at `now` (it stays armed), else NIL. */
 export function timerPeekDue(t: u32, now: f64): u32 {
   if (!headFree(t) || load<f64>(entryPtr(t, 0)) > now) return NIL;
-  return load<u32>(entryPtr(t, 0), 8);
+  return outerItem(load<u32>(entryPtr(t, 0), 8));
 }
 
 /** The earliest item not parked if due at `now` (it is removed), else NIL. */
 export function timerPopDue(t: u32, now: f64): u32 {
   if (!headFree(t) || load<f64>(entryPtr(t, 0)) > now) return NIL;
-  let item = load<u32>(entryPtr(t, 0), 8);
+  let item = outerItem(load<u32>(entryPtr(t, 0), 8));
   timerClear(t, item);
   return item;
 }
 
 /** Route r's creation order (the tie-break of equal deadlines). */
 export function routeOrder(r: u32): u32 { return routeGet(r, ROUTE_SEQ); }
+
+/**
+ * Teardown, before any route is freed: every route entry's position goes back to NIL (so the routes'
+ * extra records go back to idle and are freed); the entries stay until timerFreeAll.
+ */
+export function timerForgetRoutes(t: u32): void {
+  for (let i: u32 = 0, n = tableGet(t, TABLE_HEAP_LEN); i < n; i++) {
+    let item = load<u32>(entryPtr(t, i), 8) & ~TIMER_PARKED;
+    if ((item & TIMER_HOLD) == 0) routeXSet(outerItem(item), ROUTEX_HEAPPOS, NIL);
+  }
+}
 
 /** Frees a table's heap (teardown). */
 export function timerFreeAll(t: u32): void {

@@ -230,7 +230,7 @@ class RouteView implements RouteOwnerView {
     return {
       neighbour: nb === c.NIL ? undefined : handleOf(cx, L.KIND_NEXTHOP, nb) as NextHopHandle,
       nextHops: routeHopSlots(c, r).map((s) => handleOf(cx, L.KIND_NEXTHOP, s) as NextHopHandle),
-      metric: routeWord(c, r, L.ROUTE_METRIC), preference: routeWord(c, r, L.ROUTE_PREF), views: routeWord(c, r, L.ROUTE_VIEWS),
+      metric: routeWord(c, r, L.ROUTE_METRIC), preference: routeWord(c, r, L.ROUTE_PREF), views: routeWord(c, r, L.ROUTE_VIEWS) & L.ROUTE_VIEWS_MASK,
       flags: fw & 0xffff, flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff, entitySpecificInfo: cx.inst.routeEsi[r] ?? null,
     };
   }

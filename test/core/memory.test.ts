@@ -75,12 +75,15 @@ class World {
     for (let i = 1; i <= 8; i++) this.nA.push(this.A.addNextHop({ address: `10.0.0.${i}`, interfaceIndex: 1 }).handle!);
     this.nB = this.B.addNextHop({ address: '10.0.1.1', interfaceIndex: 2 }).handle!;
     for (let i = 0; i < BALLAST_HOPS; i++) this.nW.push(this.W.addNextHop({ address: `2001:db8:9::${i.toString(16)}`, interfaceIndex: 3 }).handle!);
-    // every slab gets its first chunk now: routes and destinations, a registration, a snapshot (cursors)
+    // every slab gets its first chunk now: routes and destinations (a route list: the lists and the route
+    // extra records), a registration, a snapshot (cursors)
     // (the snapshot enumerates routes with the core's cursors: a destination with two routes makes the
     // route cursor keep its returned set in the cursor slabs, so those get their first chunks too)
     this.firstRoute = this.A.addRouteToDest({ dest: '192.0.2.0/24', neighbour: this.nA[0] }).handle!;
     const second = this.B.addRouteToDest({ dest: '192.0.2.0/24', neighbour: this.nB }).handle!;
-    this.W.deleteRouteToDest(this.W.addRouteToDest({ dest: '2001:db8:ffff::/48', neighbour: this.nW[0] }).handle!);
+    const list = this.W.createRouteList();
+    this.W.deleteRouteToDest(this.W.addRouteToDest({ dest: '2001:db8:ffff::/48', neighbour: this.nW[0], routeList: list }).handle!);
+    this.W.deleteRouteList(list);
     const n = this.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
     this.B.deregisterFromChangeNotification(n);
     this.snapshot();
