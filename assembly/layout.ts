@@ -32,9 +32,10 @@ export const SLAB_KINDS: u32 = 12;
 // │ 16..47 notify slot of registration index i (NIL)       │ 48 timer heap ptr │ 49 length │ 50 capacity  │
 // │ 51 unicast forwarding structure (fib.ts; 0 = none) │ 52 live dests (DEST_S_LIVE: a live route)         │
 // │ 53 IPv6 unicast forwarding structure (fib6.ts; 0 = none) │ 54 its multicast-view twin (0 = none)         │
-// │ 55 dests qualifying in view 1 (live route in the multicast view, in the trie)                          │
+// │ 55 dests qualifying in view 1 (live route in the multicast view, in the trie; either family)          │
+// │ 56 IPv4 multicast-view forwarding structure (fib.ts; 0 = none)                                         │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
-export const TABLE_WORDS: u32 = 56;
+export const TABLE_WORDS: u32 = 57;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -65,8 +66,13 @@ export const TABLE_LIVE: u32 = 52;
 export const TABLE_FIB6: u32 = 53;
 /** The same structure for view 1 (multicast), built from FIB6_MIN_DESTS destinations qualifying there. */
 export const TABLE_FIB6M: u32 = 54;
-/** Destinations with a live route in view 1, in the trie (fib6.ts keeps it; the multicast structure's threshold). */
+/**
+ * Destinations with a live route in view 1, in the trie: the multicast structure's threshold (kept by
+ * fib6.ts for an IPv6 table, fib.ts for an IPv4 one; a table has one family, the meaning is the same).
+ */
 export const TABLE_MDESTS: u32 = 55;
+/** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
+export const TABLE_FIBM: u32 = 56;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
 // │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │
