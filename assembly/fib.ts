@@ -191,10 +191,11 @@ function fibPaint(fib: usize, addr: u32, len: u32, leaf: u32): bool {
 
 /**
  * Destination d of table t stopped qualifying: its entries go to the next less specific qualifying one,
- * found by a trie walk in the structure's view (qual) down to d's node — from the root, or from the node of a qualifying cover the
- * structure shows next to d's range (fibCover), which is most of the walk's cache misses saved (a more
- * specific prefix of a real table usually sits beside its aggregate's other entries). The walk leaves
- * d's parent in the trie's memo for the detach that follows a removal.
+ * found by a trie walk in the structure's view (qual) down to d's node — from the root, or from the node
+ * of a qualifying cover the structure shows next to d's range (fibCover), which is most of the walk's
+ * cache misses saved (a more specific prefix of a real table usually sits beside its aggregate's other
+ * entries). The walk leaves d's parent in the trie's memo for the detach that follows a removal (a walk
+ * for either view reaches the same node: the memo does not depend on the qualifier).
  */
 function fibRemove(t: u32, fib: usize, d: u32, qual: u32): void {
   let n = destGet(d, DEST_NODE);
