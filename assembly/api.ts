@@ -3,7 +3,7 @@
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
-  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIB6,
+  TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIBM, TABLE_FIB6, TABLE_MDESTS,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT, SLAB_KINDS } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -22,7 +22,7 @@ import { hasHostBits } from './addr';
 import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
-import { fibFree, fibLookup, fibBatch, fibBytes, fibSetMinDests } from './fib';
+import { fibLookup, fibBatch, fibBytes, fibSetMinDests, fibSetFailAfter } from './fib';
 import { fib6Free, fib6Lookup, fib6Batch, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
@@ -172,8 +172,8 @@ export function walk(t: u32, klen: u32, inclusive: u32, qual: u32, rlen: u32, ma
 /** Most specific destination with a live route in `view` for one IPv4 address; -1 if none. */
 export function lookup4(t: u32, addr: u32, view: u32): i32 {
   if (!tableValid(t) || view >= VIEW_COUNT || tableGet(t, TABLE_FAMILY) != 4) return -1;
-  let fib = <usize>tableGet(t, TABLE_FIB);
-  if (view == 0 && fib != 0) return <i32>fibLookup(fib, addr);
+  let fib = <usize>tableGet(t, view == 0 ? TABLE_FIB : TABLE_FIBM);   // view < VIEW_COUNT = 2
+  if (fib != 0) return <i32>fibLookup(fib, addr);
   return <i32>trieLpm4(tableGet(t, TABLE_ROOT), addr, 1 << view);
 }
 
@@ -195,11 +195,11 @@ export function lookupBatch(t: u32, n: u32, view: u32): i32 {
   let qual: u32 = 1 << view;
   let hits: u32 = 0;
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
-  let fib = <usize>tableGet(t, TABLE_FIB);
+  let fib = <usize>tableGet(t, view == 0 ? TABLE_FIB : TABLE_FIBM);   // IPv4: the structure of the view (fib.ts)
   let fib6 = <usize>tableGet(t, TABLE_FIB6 + view);   // IPv6: the structure of the view (fib6.ts), if any
   if (fib6 != 0) {
     hits = fib6Batch(fib6, inp, out, n);
-  } else if (view == 0 && fib != 0) {
+  } else if (fib != 0) {
     hits = fibBatch(fib, inp, out, ioPtr(IO_OUT + IO_BATCH_MAX), n);   // scratch: IO_OUT's second quarter
   } else if (tableGet(t, TABLE_FAMILY) == 4) {
     let root = tableGet(t, TABLE_ROOT);
@@ -246,6 +246,9 @@ export function fibMemoryBytes(): f64 { return fibBytes(); }
 /** Test hook: IPv4 tables build their forwarding structure at `n` destinations from now on (0 = default). */
 export function fibThreshold(n: u32): void { fibSetMinDests(n); }
 
+/** Test hook: the n-th IPv4 forwarding chunk allocation from now fails (0 = off); the structure is dropped. */
+export function fibFailAfter(n: u32): void { fibSetFailAfter(n); }
+
 /** Bytes held by the unicast forwarding structures of large IPv6 tables (fib6.ts). */
 export function fib6MemoryBytes(): f64 { return fib6Bytes(); }
 
@@ -265,6 +268,14 @@ export function tableHasFib6(t: u32, view: u32): u32 {
 
 /** 1 if table t has a unicast forwarding structure (fib.ts), else 0. */
 export function tableHasFib(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_FIB) != 0 ? 1 : 0; }
+
+/** 1 if table t has an IPv4 forwarding structure (fib.ts) for `view` (0 unicast, 1 multicast), else 0. */
+export function tableHasFib4(t: u32, view: u32): u32 {
+  return tableValid(t) && view < VIEW_COUNT && tableGet(t, view == 0 ? TABLE_FIB : TABLE_FIBM) != 0 ? 1 : 0;
+}
+
+/** Destinations of table t qualifying in view 1 (a live route there, in the trie; TABLE_MDESTS); 0 if t is invalid. */
+export function tableMulticastDests(t: u32): u32 { return tableValid(t) ? tableGet(t, TABLE_MDESTS) : 0; }
 
 /** True if (IO_IN key, len) has bits set beyond len (the facade reports or clears them). */
 export function keyHasHostBits(len: u32): u32 { return hasHostBits(ioPtr(IO_IN), len) ? 1 : 0; }

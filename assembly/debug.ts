@@ -9,7 +9,7 @@
 // debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
-  DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
+  DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
@@ -80,8 +80,8 @@ export function checkInvariants(t: u32): i32 {
   let root = tableGet(t, TABLE_ROOT);
   if (root == NIL || nodeLen(root) != 0) return INV_ROOT;
   let maxLen = tableMaxLen(t);
-  let fib = <usize>tableGet(t, TABLE_FIB);
-  let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0, live: u32 = 0;
+  let fib = <usize>tableGet(t, TABLE_FIB), fibm = <usize>tableGet(t, TABLE_FIBM);
+  let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0, live: u32 = 0, mdests: u32 = 0;
   let sp: u32 = 0;
   memory.fill(MARKS, 0, <usize>NOTIFY_MAX << 2);
   let used = tableGet(t, TABLE_NOTIFY_USED);
@@ -107,15 +107,19 @@ export function checkInvariants(t: u32): i32 {
     } else {
       if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || destGet(d, DEST_NODE) != n) return INV_DEST_LINK;
       if (nodeState(n) != destGet(d, DEST_STATE)) return INV_NODE_STATE;
-      if (fib != 0) {
-        // first, middle and last address of the prefix answer as the view-0 trie walk does
+      if (fib != 0 || fibm != 0) {
+        // first, middle and last address of the prefix answer as the trie walk of each view does (IPv4)
         let k = load<u32>(nodeKey(n));
         let span: u32 = nl == 0 ? 0xffffffff : nl == 32 ? 0 : 0xffffffff >>> nl;
         for (let i: u32 = 0; i < 3; i++) {
           let a = k + (i == 0 ? 0 : i == 1 ? span >>> 1 : span);
-          if (fibLookup(fib, a) != trieLpm4(root, a, 1)) return INV_FIB;
+          if (fib != 0 && fibLookup(fib, a) != trieLpm4(root, a, 1)) return INV_FIB;
+          if (fibm != 0 && fibLookup(fibm, a) != trieLpm4(root, a, 2)) return INV_FIB;
         }
       }
+      // destinations qualifying in view 1 (the multicast structures' count, either family)
+      let st = destGet(d, DEST_STATE);
+      if ((st & 2) != 0 && (st & DEST_S_DETACHED) == 0) mdests++;
       // an IPv6 table's structure (fib6.ts): the same three addresses against the view-0 trie walk
       if (!fib6Agrees(t, nodeKey(n), nl)) return INV_FIB;
       dests++;
@@ -144,6 +148,7 @@ export function checkInvariants(t: u32): i32 {
   if (dests != tableGet(t, TABLE_DESTS)) return INV_COUNT_DESTS;
   if (populated != tableGet(t, TABLE_POPULATED)) return INV_COUNT_POPULATED;
   if (live != tableGet(t, TABLE_LIVE)) return INV_COUNT_LIVE;
+  if (mdests != tableGet(t, TABLE_MDESTS)) return INV_FIB;
   // every extra record in use is one a destination links to (no leak): count them against the slab
   let extras: u32 = 0;
   for (let x: u32 = 0, high = slabHigh(SLAB_DESTX); x < high; x++) {

@@ -321,10 +321,10 @@ export function destSetState(d: u32, state: u32): void {
   liveDiff -= (old & DEST_S_LIVE) != 0 ? 1 : 0;
   if (liveDiff != 0) tableSet(t, TABLE_LIVE, tableGet(t, TABLE_LIVE) + liveDiff);
   // the unicast forwarding structure follows (before a detach or removal takes the node away)
-  // (the IPv4 one only for a table that has it; the IPv6 ones for every IPv6 table, which counts its
-  // multicast-view destinations towards that structure's threshold even while it has none)
-  if (tableGet(t, TABLE_FIB) != 0) fibStateChanged(t, d, old, state);
-  else if (tableGet(t, TABLE_FAMILY) == 6) fib6StateChanged(t, d, old, state);
+  // (for every table: each counts its multicast-view destinations towards that view's structure's
+  // threshold even while it has none)
+  if (tableGet(t, TABLE_FAMILY) == 4) fibStateChanged(t, d, old, state);
+  else fib6StateChanged(t, d, old, state);
 }
 
 const DETACH_KEY: usize = memory.data(16, 16);

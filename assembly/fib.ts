@@ -12,7 +12,10 @@
 // slab page reserve and goes back to free lists here when a table's structure is freed (never to TLSF).
 // If memory runs out while the structure is kept in step, it is dropped and lookups use the trie again.
 // Every entry written while kept in step is marked dirty (snapshot.ts) for tables being published.
-import { NIL, TABLE_FIB, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
+// View 1 (multicast) has the same structure (TABLE_FIBM), built when FIB_MIN_DESTS destinations qualify
+// there (a live route in view 1, counted in TABLE_MDESTS) and freed below a quarter; it serves lookups in
+// view 1 only (exact finds and cover proofs use view 0's) and is not published (snapshots are view 0).
+import { NIL, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
 import { nodeKey, nodeLen, nodeDest, nodeState, trieLpm4From, triePreStart, triePreNext, trieUpHint, UP_NONE } from './trie';
@@ -25,7 +28,14 @@ let fibMinDests: u32 = FIB_MIN_DESTS;
 
 /** Test hook: the threshold for tables that reach it from now on (0 = FIB_MIN_DESTS). */
 export function fibSetMinDests(n: u32): void { fibMinDests = n == 0 ? FIB_MIN_DESTS : n; }
+// Test hook: chunk allocations left before one fails (0 = never fails), to exercise the drop on OOM.
+let failAfter: u32 = 0;
+/** Test hook: the n-th chunk allocation from now fails (0 = off). */
+export function fibSetFailAfter(n: u32): void { failAfter = n; }
 const VIEW0: u32 = 1;
+/** The table word of view v's structure (v < 2). */
+// @ts-ignore: decorator
+@inline function fibWord(view: u32): u32 { return view == 0 ? TABLE_FIB : TABLE_FIBM; }
 const CHILD: u32 = 0x80000000;
 // derivation: dest slots are < 2^25 (handles.ts), so slot + 1 fits 25 bits; lengths ≤ 32 fit the 6 bits
 // between it and CHILD
@@ -57,6 +67,7 @@ function allocL1(): usize {
 }
 
 function allocChunk(): usize {
+  if (failAfter != 0 && --failAfter == 0) return 0;
   let p = freeChunks;
   if (p != 0) freeChunks = <usize>load<u32>(p);
   else {
@@ -90,16 +101,20 @@ function freeBelow(p: usize, count: u32): void {
   }
 }
 
-/** Frees table t's forwarding structure (lookups use the trie again). */
-export function fibFree(t: u32): void {
-  let fib = <usize>tableGet(t, TABLE_FIB);
+/** Frees table t's forwarding structures of both views (table teardown). */
+export function fibFree(t: u32): void { fibFreeView(t, 0); fibFreeView(t, 1); }
+
+/** Frees table t's structure of `view` (lookups in that view use the trie again). */
+function fibFreeView(t: u32, view: u32): void {
+  let w = fibWord(view);
+  let fib = <usize>tableGet(t, w);
   if (fib == 0) return;
-  snapStructure(t);
+  if (view == 0) snapStructure(t);
   freeBelow(fib, 65536);
   store<u32>(fib, <u32>freeL1);
   freeL1 = fib;
   fibL1InUse--;
-  tableSet(t, TABLE_FIB, 0);
+  tableSet(t, w, 0);
 }
 
 /** Prefix length of a leaf's destination (-1 for no route). */
@@ -145,6 +160,9 @@ function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32): void {
 /** True if destination d counts for the structure (live route in view 0, in the trie). */
 // @ts-ignore: decorator
 @inline export function fibQualifies(state: u32): bool { return (state & VIEW0) != 0 && (state & DEST_S_DETACHED) == 0; }
+/** True if a destination state counts for the structure of qualifier qual (1 << view). */
+// @ts-ignore: decorator
+@inline function qualifiesIn(state: u32, qual: u32): bool { return (state & qual) != 0 && (state & DEST_S_DETACHED) == 0; }
 
 /** Destination d of table t started qualifying; false if memory ran out (the structure is then dropped). */
 function fibAdd(t: u32, fib: usize, d: u32): bool {
@@ -173,12 +191,13 @@ function fibPaint(fib: usize, addr: u32, len: u32, leaf: u32): bool {
 
 /**
  * Destination d of table t stopped qualifying: its entries go to the next less specific qualifying one,
- * found by a view-0 trie walk down to d's node — from the root, or from the node of a qualifying cover the
- * structure shows next to d's range (fibCover), which is most of the walk's cache misses saved (a more
- * specific prefix of a real table usually sits beside its aggregate's other entries). The walk leaves
- * d's parent in the trie's memo for the detach that follows a removal.
+ * found by a trie walk in the structure's view (qual) down to d's node — from the root, or from the node
+ * of a qualifying cover the structure shows next to d's range (fibCover), which is most of the walk's
+ * cache misses saved (a more specific prefix of a real table usually sits beside its aggregate's other
+ * entries). The walk leaves d's parent in the trie's memo for the detach that follows a removal (a walk
+ * for either view reaches the same node: the memo does not depend on the qualifier).
  */
-function fibRemove(t: u32, fib: usize, d: u32): void {
+function fibRemove(t: u32, fib: usize, d: u32, qual: u32): void {
   let n = destGet(d, DEST_NODE);
   let key = nodeKey(n);
   let addr = load<u32>(key);
@@ -186,15 +205,15 @@ function fibRemove(t: u32, fib: usize, d: u32): void {
   let repl: u32 = 0;
   // a destination inserted not long before: its recorded parent, if it still is, tells the cover and the
   // detach's memo without the walk
-  let up = len > 0 ? trieUpHint(t, n, VIEW0) : NIL;
+  let up = len > 0 ? trieUpHint(t, n, qual) : NIL;
   let proof = up == UP_NONE ? coverProof(fib, addr, len) : UNPROVEN;
   if (up != NIL && up != UP_NONE) repl = leafOf(up, destLen(up));
   else if (proof != UNPROVEN) repl = proof;
   else if (len > 0) {
     let c = fibCover(fib, addr, len);
     let q = c == NIL
-      ? trieLpm4From(t, tableGet(t, TABLE_ROOT), addr, len - 1, VIEW0, NIL)
-      : trieLpm4From(t, destGet(c, DEST_NODE), addr, len - 1, VIEW0, c);
+      ? trieLpm4From(t, tableGet(t, TABLE_ROOT), addr, len - 1, qual, NIL)
+      : trieLpm4From(t, destGet(c, DEST_NODE), addr, len - 1, qual, c);
     if (q != NIL) repl = leafOf(q, destLen(q));
   }
   let old = leafOf(d, len);
@@ -208,16 +227,36 @@ function fibRemove(t: u32, fib: usize, d: u32): void {
   paintOut(childPtr(e2), addr & 255, 1 << (32 - len), old, repl);
 }
 
-/** Keeps the structure in step with a state change of destination d (called by destSetState). */
+/**
+ * Keeps the structures in step with a state change of destination d of IPv4 table t (called by
+ * destSetState for every IPv4 table: it counts the view-1 destinations even while there is no structure).
+ */
 export function fibStateChanged(t: u32, d: u32, was: u32, now: u32): void {
   let fib = <usize>tableGet(t, TABLE_FIB);
-  if (fib == 0) return;
-  let a = fibQualifies(was), b = fibQualifies(now);
-  if (a == b) return;
-  snapSelect(t);
-  if (b) { if (!fibAdd(t, fib, d)) fibFree(t); }
-  else fibRemove(t, fib, d);
+  if (fib != 0) {
+    let a = fibQualifies(was), b = fibQualifies(now);
+    if (a != b) {
+      snapSelect(t);
+      if (b) { if (!fibAdd(t, fib, d)) fibFreeView(t, 0); }
+      else fibRemove(t, fib, d, VIEW0);
+      snapSelect(NIL);
+    }
+  }
+  // view 1: its structure (its stores are not marked: it is not published), then its count — built at the
+  // threshold (d included: its node state is already set), again every 64K after a failed build, freed
+  // below a quarter
+  let m0 = qualifiesIn(was, 2), m1 = qualifiesIn(now, 2);
+  if (m0 == m1) return;
+  let fibm = <usize>tableGet(t, TABLE_FIBM);
   snapSelect(NIL);
+  if (fibm != 0) {
+    if (m1) { if (!fibAdd(t, fibm, d)) fibFreeView(t, 1); }
+    else fibRemove(t, fibm, d, 2);
+  }
+  let m = tableGet(t, TABLE_MDESTS) + (m1 ? 1 : -1);
+  tableSet(t, TABLE_MDESTS, m);
+  if (m1) { if (m == fibMinDests || (m > fibMinDests && (m & 0xffff) == 0)) build(t, 1); }
+  else if (m < (fibMinDests >>> 2)) fibFreeView(t, 1);
 }
 
 /**
@@ -225,26 +264,28 @@ export function fibStateChanged(t: u32, d: u32, was: u32, now: u32): void {
  * only (key, length, destination slot, state mirror), so a prefix comes after every prefix covering it
  * and paints over their entries alone; false if memory ran out.
  */
-function buildAll(fib: usize, root: u32): bool {
+function buildAll(fib: usize, root: u32, qual: u32): bool {
   triePreStart(root);
   for (let n = triePreNext(); n != NIL; n = triePreNext()) {
     let d = nodeDest(n);
-    if (d != NIL && fibQualifies(nodeState(n)) && !fibPaint(fib, load<u32>(nodeKey(n)), nodeLen(n), leafOf(d, nodeLen(n)))) return false;
+    if (d != NIL && qualifiesIn(nodeState(n), qual) && !fibPaint(fib, load<u32>(nodeKey(n)), nodeLen(n), leafOf(d, nodeLen(n)))) return false;
   }
   return true;
 }
 
 /**
- * Makes table t's structure (the caller checked that it is an IPv4 table without one) from the destinations
- * in its trie; false, with none made, if memory ran out.
+ * Makes table t's structure of `view` from the destinations in its trie qualifying there (the caller
+ * checked that it is an IPv4 table; none is made when it has one); false, with none made, if memory ran out.
  */
-function build(t: u32): bool {
+function build(t: u32, view: u32): bool {
+  let w = fibWord(view);
+  if (tableGet(t, w) != 0) return false;
   let fib = allocL1();
   if (fib == 0) return false;
-  snapStructure(t);
-  tableSet(t, TABLE_FIB, <u32>fib);
-  if (buildAll(fib, tableGet(t, TABLE_ROOT))) return true;
-  fibFree(t);
+  if (view == 0) snapStructure(t);                  // a publish copies it whole (its build is not marked)
+  tableSet(t, w, <u32>fib);
+  if (buildAll(fib, tableGet(t, TABLE_ROOT), 1 << view)) return true;
+  fibFreeView(t, view);
   return false;
 }
 
@@ -254,7 +295,7 @@ export function fibMaybeBuild(t: u32): void {
   let dests = tableGet(t, TABLE_DESTS);
   // at the threshold, and again at every 64K destinations after a build failed for lack of memory
   if (dests != fibMinDests && (dests < fibMinDests || (dests & 0xffff) != 0)) return;
-  build(t);
+  build(t, 0);
 }
 
 /**
@@ -264,7 +305,7 @@ export function fibMaybeBuild(t: u32): void {
  */
 export function fibBuildNow(t: u32): void {
   if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4 || tableGet(t, TABLE_DESTS) < fibMinDests) return;
-  build(t);
+  build(t, 0);
 }
 
 /**
@@ -275,7 +316,7 @@ export function fibBuildNow(t: u32): void {
  */
 export function fibBulkStart(t: u32, n: u32): bool {
   if (tableGet(t, TABLE_FIB) != 0 || tableGet(t, TABLE_FAMILY) != 4 || <u64>tableGet(t, TABLE_DESTS) + <u64>n < <u64>fibMinDests) return false;
-  return build(t);
+  return build(t, 0);
 }
 
 /**
@@ -284,13 +325,13 @@ export function fibBulkStart(t: u32, n: u32): bool {
  * one builds it now (fibBuildNow: memory ran out while painting, or none was started).
  */
 export function fibBulkEnd(t: u32, started: bool): void {
-  if (started && tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < fibMinDests) fibFree(t);
+  if (started && tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < fibMinDests) fibFreeView(t, 0);
   fibBuildNow(t);
 }
 
 /** Frees table t's structure when it has shrunk below a quarter of the threshold (it is built again there). */
 export function fibMaybeFree(t: u32): void {
-  if (tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < (fibMinDests >>> 2)) fibFree(t);
+  if (tableGet(t, TABLE_FIB) != 0 && tableGet(t, TABLE_DESTS) < (fibMinDests >>> 2)) fibFreeView(t, 0);
 }
 
 /** The leaf for addr in the structure at fib (0 = no route). */

@@ -26,7 +26,7 @@ export const SLAB_DESTX: u32 = 11;
 export const SLAB_ROUTEX: u32 = 12;
 export const SLAB_KINDS: u32 = 13;
 
-// ╒══════════ Table record: TABLE_WORDS = 25 × u32 (one per address family of an instance) ═══════════╕
+// ╒══════════ Table record: TABLE_WORDS = 26 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
 // │ 6 routes   │ 7 views supported │ 8 next hops │ 9 first entity │ 10 max next hops per route          │
 // │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
@@ -34,12 +34,13 @@ export const SLAB_KINDS: u32 = 13;
 // │ 16 first notification registration (NIL) │ 17 timer heap ptr │ 18 length │ 19 capacity                │
 // │ 20 unicast forwarding structure (fib.ts; 0 = none) │ 21 live dests (DEST_S_LIVE: a live route)         │
 // │ 22 IPv6 unicast forwarding structure (fib6.ts; 0 = none) │ 23 its multicast-view twin (0 = none)         │
-// │ 24 dests qualifying in view 1 (live route in the multicast view, in the trie)                          │
+// │ 24 dests qualifying in view 1 (live route in the multicast view, in the trie; either family)          │
+// │ 25 IPv4 multicast-view forwarding structure (fib.ts; 0 = none)                                         │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
 // Issue 13 (many small tables): what only some tables use lives outside the record, made on first use —
 // the timer heap, the forwarding structures; registrations are linked through their own records (no
-// slot array here: it was 32 words) — so that a table costs its 100-byte record and its root node.
-export const TABLE_WORDS: u32 = 25;
+// slot array here: it was 32 words) — so that a table costs its 104-byte record and its root node.
+export const TABLE_WORDS: u32 = 26;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -74,8 +75,13 @@ export const TABLE_LIVE: u32 = 21;
 export const TABLE_FIB6: u32 = 22;
 /** The same structure for view 1 (multicast), built from FIB6_MIN_DESTS destinations qualifying there. */
 export const TABLE_FIB6M: u32 = 23;
-/** Destinations with a live route in view 1, in the trie (fib6.ts keeps it; the multicast structure's threshold). */
+/**
+ * Destinations with a live route in view 1, in the trie: the multicast structure's threshold (kept by
+ * fib6.ts for an IPv6 table, fib.ts for an IPv4 one; a table has one family, the meaning is the same).
+ */
 export const TABLE_MDESTS: u32 = 24;
+/** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
+export const TABLE_FIBM: u32 = 25;
 
 // ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
 // │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │

@@ -82,6 +82,12 @@ export interface CoreExports {
   fib6FailAfter(n: number): void;
   /** assembly/api.ts: `tableHasFib6(t: u32, view: u32): u32` */
   tableHasFib6(t: number, view: number): number;
+  /** assembly/api.ts: `tableHasFib4(t: u32, view: u32): u32` */
+  tableHasFib4(t: number, view: number): number;
+  /** assembly/api.ts: `tableMulticastDests(t: u32): u32` */
+  tableMulticastDests(t: number): number;
+  /** assembly/api.ts: `fibFailAfter(n: u32): void` */
+  fibFailAfter(n: number): void;
   /** assembly/api.ts: `memoryInUseBytes(): f64` */
   memoryInUseBytes(): number;
   /** assembly/rtmapi.ts: `setNow(ms: f64): void` */
@@ -306,22 +312,23 @@ export const FUNCTION_NAMES = [
   'destHandle', 'destFromHandle', 'destKeyX', 'lpm', 'lessSpecific', 'walk', 'lookup4', 'lookupBatch',
   'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
   'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
-  'memoryInUseBytes', 'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo',
-  'entityList', 'entityRefX', 'nexthopAdd', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList',
-  'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch',
-  'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX',
-  'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX',
-  'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap',
-  'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX',
-  'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie',
-  'bulkApply', 'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
-  'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
-  'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus',
-  'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
-  'routeExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
-  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
-  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
-  'enumInfoX', 'enumStat', 'routeFindX',
+  'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'memoryInUseBytes', 'setNow', 'tableSetMaxHops',
+  'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX', 'nexthopAdd', 'nexthopDelete',
+  'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle',
+  'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext',
+  'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX',
+  'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX',
+  'nexthopTakeX', 'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve',
+  'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat', 'listCount', 'bestSummaryR', 'debugTrap',
+  'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie', 'bulkApply', 'bulkSorted', 'bulkEnd', 'snapWatchX',
+  'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX',
+  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark', 'notifyRegister', 'notifyDeregister',
+  'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone',
+  'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeExtraCount', 'routeAddR', 'routeDeleteR',
+  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
+  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
+  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
+  'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -603,6 +610,9 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const fib6Threshold_ = fn(raw, 'fib6Threshold') as (n: number) => void;
   const fib6FailAfter_ = fn(raw, 'fib6FailAfter') as (n: number) => void;
   const tableHasFib6_ = fn(raw, 'tableHasFib6') as (t: number, view: number) => number;
+  const tableHasFib4_ = fn(raw, 'tableHasFib4') as (t: number, view: number) => number;
+  const tableMulticastDests_ = fn(raw, 'tableMulticastDests') as (t: number) => number;
+  const fibFailAfter_ = fn(raw, 'fibFailAfter') as (n: number) => void;
   const memoryInUseBytes_ = fn(raw, 'memoryInUseBytes') as () => number;
   const setNow_ = fn(raw, 'setNow') as (ms: number) => void;
   const tableSetMaxHops_ = fn(raw, 'tableSetMaxHops') as (t: number, n: number) => number;
@@ -748,6 +758,9 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     fib6Threshold(n: number): void { if (g.poisoned) throw g.poisoned; try { fib6Threshold_(n); } catch (e) { throw g.trap(e); } },
     fib6FailAfter(n: number): void { if (g.poisoned) throw g.poisoned; try { fib6FailAfter_(n); } catch (e) { throw g.trap(e); } },
     tableHasFib6(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasFib6_(t, view); } catch (e) { throw g.trap(e); } },
+    tableHasFib4(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasFib4_(t, view); } catch (e) { throw g.trap(e); } },
+    tableMulticastDests(t: number): number { if (g.poisoned) throw g.poisoned; try { return tableMulticastDests_(t); } catch (e) { throw g.trap(e); } },
+    fibFailAfter(n: number): void { if (g.poisoned) throw g.poisoned; try { fibFailAfter_(n); } catch (e) { throw g.trap(e); } },
     memoryInUseBytes(): number { if (g.poisoned) throw g.poisoned; try { return memoryInUseBytes_(); } catch (e) { throw g.trap(e); } },
     setNow(ms: number): void { if (g.poisoned) throw g.poisoned; try { setNow_(ms); } catch (e) { throw g.trap(e); } },
     tableSetMaxHops(t: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return tableSetMaxHops_(t, n); } catch (e) { throw g.trap(e); } },
