@@ -270,7 +270,10 @@ export class Entity implements CoreEntityLike {
   // ── route lists (§8.10): src/rtmv2/lists.ts ────────────────────────────────────────────────────────────
   /** RtmCreateRouteList. */
   createRouteList(): RouteListHandle { return lists.createRouteList(this.cx); }
-  /** RtmInsertInRouteList. */
+  /**
+   * RtmInsertInRouteList. All or nothing; besides the documented errors it can fail with
+   * ERROR_NOT_ENOUGH_MEMORY (a route's list links are a record made on its first insertion; README).
+   */
   insertInRouteList(o: { routeList: Nullable<RouteListHandle>; routes: readonly RouteHandle[] }): void { lists.insertInRouteList(this.cx, o); }
   /** RtmCreateRouteListEnum. */
   createRouteListEnum(routeList: RouteListHandle): EnumHandle { return lists.createRouteListEnum(this.cx, routeList); }
