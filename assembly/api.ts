@@ -266,8 +266,8 @@ export function tableHasFib6(t: u32, view: u32): u32 {
   return tableValid(t) && view < VIEW_COUNT && tableGet(t, TABLE_FIB6 + view) != 0 ? 1 : 0;
 }
 
-/** 1 if table t has a unicast forwarding structure (fib.ts), else 0. */
-export function tableHasFib(t: u32): u32 { return tableValid(t) && tableGet(t, TABLE_FIB) != 0 ? 1 : 0; }
+/** 1 if IPv4 table t has a unicast forwarding structure (fib.ts), else 0: tableHasFib4(t, 0). */
+export function tableHasFib(t: u32): u32 { return tableHasFib4(t, 0); }
 
 /** 1 if table t has an IPv4 forwarding structure (fib.ts) for `view` (0 unicast, 1 multicast), else 0. */
 export function tableHasFib4(t: u32, view: u32): u32 {
