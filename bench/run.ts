@@ -11,12 +11,12 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { loadCoreSync } from '../src/port/core.js';
+import { loadCoreSync, createCoreSync } from '../src/port/core.js';
 import { CoreTable } from '../src/coretable.js';
 import { Rtm } from '../src/rtm.js';
 import { VirtualClock } from '../src/clock.js';
 import { PROTO_IP_BGP } from '../src/win32/constants.js';
-import { Family } from '../src/address.js';
+import { Family, formatPrefix } from '../src/address.js';
 import { RefTrie } from '../test/reference/trie-model.js';
 import { Row, benchManyTables, benchChurn, benchNextHops } from './scale.js';
 import { readPrefixFile } from '../test/helpers/prefixfile.js';
@@ -48,6 +48,9 @@ async function timeIt(name: string, fn: () => void, opts: { iterations?: number 
   if (r.state !== 'completed' || r.period === undefined) throw new Error(`${name}: ${String(r.error ?? r.state)}`);
   return r.period;
 }
+
+/** CPU time of the process, ms. */
+const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
 /** Addresses of the workload conventions: uniform random (seed 1) or inside the set's prefixes (seed 2). */
 function addresses(set: PrefixSet, n: number, inside: boolean): Uint32Array {
@@ -97,6 +100,27 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   const loadRtm = loads.sort((a, b) => a - b)[loads.length >> 1];
   rows.push({ family: fam, task: `build (${N} routes, addRoutesBatch into an empty table: bulk path)`, unit: 'ns/prefix',
     core: loadRtm * 1e6 / N, ref: buildRef * 1e6 / N, note: `${loadRtm.toFixed(0)} ms per full table (median of ${loads.length} fresh instances)` });
+  // the same table one addRouteToDest per route, the prefix as text (parsed per call, issue 13: "from text"),
+  // into an empty table of a fresh instance each time; CPU time of the calls (the text made beforehand);
+  // median of QUICK ? 1 : 3 (the first instance of a process, with the JIT's first compiles, included)
+  const texts = Array.from({ length: N }, (_, i) => formatPrefix(family, set.keys, 4 * i, set.lens[i]));
+  const singles: number[] = [];
+  for (let k = 0; k < (QUICK ? 1 : 3); k++) {
+    const af = family === 4 ? 'ipv4' : 'ipv6';
+    const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: [af] });
+    const e = rtm.registerEntity({ addressFamily: af, protocolId: PROTO_IP_BGP, instanceId: 0 });
+    const o = { dest: '', nextHops: [e.addNextHop({ address: family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle!],
+      preference: 20, returnHandle: false as const };
+    const t0 = cpuMs();
+    for (let i = 0; i < N; i++) { o.dest = texts[i]; e.addRouteToDest(o); }
+    singles.push(cpuMs() - t0);
+    if (rtm[af].destCount !== N) throw new Error(`addRouteToDest from text: ${rtm[af].destCount} destinations for ${N} prefixes`);
+    rtm.close();
+  }
+  const single = singles.sort((a, b) => a - b)[singles.length >> 1];
+  rows.push({ family: fam, task: `build (${N} routes, one addRouteToDest each, prefix as text, into an empty table)`, unit: 'ns/prefix',
+    core: single * 1e6 / N, ref: buildRef * 1e6 / N,
+    note: `${single.toFixed(0)} ms CPU per full table (median of ${singles.length} fresh instances: ${singles.map((v) => v.toFixed(0)).join(' / ')}); text parsing included` });
 
   // the table under test and the reference, built once
   const table = new CoreTable(core, family);
@@ -113,6 +137,29 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   rows.push({ family: fam, task: 'memory (trie nodes + destination records + forwarding structure)', unit: 'bytes/prefix', core: usedBytes / dests,
     ref: (heapAfter - heapBefore) / ref.size(),
     note: `${nodes} nodes (${(nodes / dests).toFixed(2)}/prefix); forwarding structure ${(fibBytes / dests).toFixed(1)} B/prefix; linear memory of the process ${(core.memoryBytes / 2 ** 20).toFixed(0)} MiB; ref = JS heap growth${globalThis.gc ? '' : ' (no --expose-gc: rough)'}` });
+  // bytes per route with the routes (issue 13's memory row: one owner, one next hop, addRoutesBatch), by
+  // record, in a private core: the core's own accounting (memoryInUseBytes) before and after the load
+  {
+    const pc = createCoreSync('release'), x = pc.x, k = pc.k;
+    const af = family === 4 ? 'ipv4' : 'ipv6';
+    Rtm.createSync({ build: 'release', core: pc, families: [af] }).close();   // the slabs' first chunks
+    const fibMem = (): number => (family === 4 ? x.fibMemoryBytes() : x.fib6MemoryBytes());
+    const before = x.memoryInUseBytes(), fib0 = fibMem();
+    const rtm = Rtm.createSync({ build: 'release', core: pc, families: [af] });
+    const e = rtm.registerEntity({ addressFamily: af, protocolId: PROTO_IP_BGP, instanceId: 0 });
+    const nh = e.addNextHop({ address: family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle!;
+    e.addRoutesBatch({ ...routeBatch, nextHops: new Float64Array(N).fill(nh) });
+    const used = x.memoryInUseBytes() - before, u = pc.u32(), tb = x.recordPtr(0, rtm[af].core.t) >>> 2;
+    const nodes = u[tb + k.TABLE_NODES], dests = u[tb + k.TABLE_DESTS], routes = u[tb + k.TABLE_ROUTES];
+    const part: [string, number][] = [['trie nodes', nodes * k.NODE_WORDS * 4], ['destinations', dests * k.DEST_WORDS * 4],
+      ['routes', routes * k.ROUTE_WORDS * 4], ['forwarding structure', fibMem() - fib0]];
+    part.push(['the rest (extra records, blocks, indexes)', used - part.reduce((s, [, v]) => s + v, 0)]);
+    rtm.close();
+    rows.push({ family: fam, task: `memory with the routes (${routes} routes: one owner, one next hop; trie, destinations, routes, forwarding structure)`,
+      unit: 'bytes/route', core: used / routes, ref: (heapAfter - heapBefore) / ref.size(),
+      note: part.map(([n, v]) => `${n} ${(v / routes).toFixed(1)}`).join(' + ') + ` (the core's accounting before/after the load; ` +
+        `${(nodes / routes).toFixed(2)} nodes/route); baseline: the naive trie model's JS heap per prefix (no route objects)` });
+  }
 
   const M = QUICK ? 100_000 : 1_000_000;
   const words = family === 4 ? 1 : 4;
