@@ -22,7 +22,7 @@ import { hasHostBits } from './addr';
 import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
-import { fibLookup, fibBatch, fibBytes, fibSetMinDests, fibSetFailAfter } from './fib';
+import { fibLookup, fibBatch, fibBytes, fibSetMinDests, fibSetFailAfter, fibLastKey, fibLastPtr, fibLastKeyOf, fibLastSet } from './fib';
 import { fib6Free, fib6Lookup, fib6Batch, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
@@ -169,12 +169,21 @@ export function walk(t: u32, klen: u32, inclusive: u32, qual: u32, rlen: u32, ma
   return NO_ERROR;
 }
 
-/** Most specific destination with a live route in `view` for one IPv4 address; -1 if none. */
+/**
+ * Most specific destination with a live route in `view` for one IPv4 address; -1 if none. The per-packet
+ * call (Table.lookupId): a repeat for the table and view of the last call that used a forwarding structure
+ * goes straight to it (fib.ts fibLastKey); otherwise the table is checked and read.
+ */
 export function lookup4(t: u32, addr: u32, view: u32): i32 {
-  if (!tableValid(t) || view >= VIEW_COUNT || tableGet(t, TABLE_FAMILY) != 4) return -1;
-  let fib = <usize>tableGet(t, view == 0 ? TABLE_FIB : TABLE_FIBM);   // view < VIEW_COUNT = 2
-  if (fib != 0) return <i32>fibLookup(fib, addr);
-  return <i32>trieLpm4(tableGet(t, TABLE_ROOT), addr, 1 << view);
+  // (FIB_LAST_NONE is the key of view 0xffffffff: the view check keeps such a call off the cleared pointer)
+  if (fibLastKeyOf(t, view) == fibLastKey && view < VIEW_COUNT) return <i32>fibLookup(fibLastPtr, addr);
+  if (t >= slabHigh(SLAB_TABLE) || view >= VIEW_COUNT) return -1;
+  let p = tablePtr(t);
+  if ((load<u32>(p) & GEN_ALIVE) == 0 || load<u32>(p + (<usize>TABLE_FAMILY << 2)) != 4) return -1;   // tableValid, family
+  let fib = <usize>load<u32>(p + (<usize>(view == 0 ? TABLE_FIB : TABLE_FIBM) << 2));   // view < VIEW_COUNT = 2
+  if (fib == 0) return <i32>trieLpm4(load<u32>(p + (<usize>TABLE_ROOT << 2)), addr, 1 << view);
+  fibLastSet(t, view, fib);
+  return <i32>fibLookup(fib, addr);
 }
 
 /** Most specific destination with a live route in `view` for the IPv6 address at IO_IN; -1 if none. */

@@ -50,6 +50,24 @@ let freeL1: usize = 0;
 let freeChunks: usize = 0;
 let chunkPage: usize = 0;
 let chunkPageEnd: usize = 0;
+const FIB_LAST_NONE: u64 = 0xffffffffffffffff;
+/**
+ * The (table, view) whose structure the last per-address lookup (api.ts lookup4) used — fibLastKeyOf, FIB_LAST_NONE
+ * for none — and that structure: the next lookup of the same table and view goes straight to it
+ * without reading the table record (the checks and loads it saves are a third of a single lookup that
+ * misses the cache, because fewer instructions between lookups let the CPU overlap their misses).
+ * Cleared whenever any table's structure is made or freed (build, fibFreeView: the only writers of
+ * TABLE_FIB / TABLE_FIBM; a table is freed only after its structures), so it never names a structure
+ * that is gone or a table that is closed.
+ */
+export let fibLastKey: u64 = FIB_LAST_NONE;
+export let fibLastPtr: usize = 0;
+/** fibLastKey of (table t, view): view << 32 | t, one key per pair (FIB_LAST_NONE: view 0xffffffff, not a view). */
+// @ts-ignore: decorator
+@inline export function fibLastKeyOf(t: u32, view: u32): u64 { return (<u64>view << 32) | <u64>t; }
+/** Records that the per-address lookup of (t, view) uses structure fib. */
+export function fibLastSet(t: u32, view: u32, fib: usize): void { fibLastKey = fibLastKeyOf(t, view); fibLastPtr = fib; }
+
 /** Chunks in use by all tables (for memory accounting). */
 export let fibChunksInUse: u32 = 0;
 export let fibL1InUse: u32 = 0;
@@ -115,6 +133,7 @@ function fibFreeView(t: u32, view: u32): void {
   freeL1 = fib;
   fibL1InUse--;
   tableSet(t, w, 0);
+  fibLastKey = FIB_LAST_NONE;
 }
 
 /** Prefix length of a leaf's destination (-1 for no route). */
@@ -284,6 +303,7 @@ function build(t: u32, view: u32): bool {
   if (fib == 0) return false;
   if (view == 0) snapStructure(t);                  // a publish copies it whole (its build is not marked)
   tableSet(t, w, <u32>fib);
+  fibLastKey = FIB_LAST_NONE;
   if (buildAll(fib, tableGet(t, TABLE_ROOT), 1 << view)) return true;
   fibFreeView(t, view);
   return false;

@@ -121,6 +121,81 @@ describe.each([4, 6] as Family[])('Table.lookupId (IPv%i)', (family) => {
   });
 });
 
+describe('Table.lookupId repeat path (the core remembers the last table and view that used a forwarding structure)', () => {
+  /** An IPv4 Rtm on the process-wide debug core with `n` routes (views 1 or 3) from seed `seed`; handles kept. */
+  function world(seed: number, n: number) {
+    const rtm = Rtm.createSync({ clock: new VirtualClock(), build: 'debug' });
+    const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
+    const nh = e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+    const set = randomPrefixes(seed, 4, n);
+    const routes: RouteHandle[] = [];
+    for (let i = 0; i < n; i++) {
+      routes.push(e.addRouteToDest({ dest: formatPrefix(4, set.keys, 4 * i, set.lens[i]), nextHops: [nh], views: i % 2 ? 3 : 1 }).handle);
+    }
+    return { rtm, e, nh, set, routes };
+  }
+  /** Every probe in both views, the tables interleaved call by call, against each table's lookupBatch. */
+  function agree(tables: Rtm[], addrs: Uint32Array, tag: string): void {
+    const want = tables.map((r) => [0, 1].map((v) => { const o = new Int32Array(addrs.length); r.ipv4.lookupBatch(addrs, o, v); return o; }));
+    for (let i = 0; i < addrs.length; i++) {
+      for (const view of [0, 1]) {
+        for (let k = 0; k < tables.length; k++) {
+          const got = tables[k].ipv4.lookupId(addrs[i], view);
+          if (got !== want[k][view][i]) expect(got, `${tag}: table ${k} probe ${i} view ${view}`).toBe(want[k][view][i]);
+        }
+      }
+    }
+  }
+
+  it('answers right across tables, views, structures made, freed, dropped and tables closed', () => {
+    const x = Rtm.createSync({ build: 'debug' }).core.x;   // the process-wide debug core, shared by the worlds below
+    x.fibThreshold(8);                                      // structures from 8 destinations, freed below 2
+    try {
+      const a = world(21, 12), b = world(22, 12);
+      const hasFib = (r: Rtm, v: number) => x.tableHasFib4(r.ipv4.core.t, v);
+      expect([hasFib(a.rtm, 0), hasFib(b.rtm, 0)]).toEqual([1, 1]);
+      const addrs = new Uint32Array([...probes(21, a.set, 300), ...probes(22, b.set, 300), ...probes(23, a.set, 50)]);
+      agree([a.rtm, b.rtm], addrs, 'two tables');
+      // a's structure freed (below a quarter of the threshold) right after a lookup used it; then a default
+      // route, which the trie sees and a structure remembered past its free would not
+      a.rtm.ipv4.lookupId(addrs[0], 0);
+      for (let i = 0; i < 11; i++) a.e.deleteRouteToDest(a.routes[i]);
+      expect(hasFib(a.rtm, 0)).toBe(0);
+      a.e.addRouteToDest({ dest: '0.0.0.0/0', nextHops: [a.nh], returnHandle: false });
+      const uncovered = addrs.filter((p) => a.rtm.ipv4.lookupId(p, 0) < 0).length;
+      expect(uncovered, 'addresses the default route does not answer').toBe(0);
+      agree([b.rtm, a.rtm], addrs, 'a on its trie');
+      // made again (8 destinations), then dropped when a chunk allocation fails while kept in step
+      const more = randomPrefixes(24, 4, 7);
+      for (let i = 0; i < 7; i++) a.e.addRouteToDest({ dest: formatPrefix(4, more.keys, 4 * i, 24), nextHops: [a.nh], returnHandle: false });
+      expect(hasFib(a.rtm, 0)).toBe(1);
+      agree([a.rtm, b.rtm], addrs, 'a made again');
+      b.rtm.ipv4.lookupId(addrs[0], 0);
+      x.fibFailAfter(1);
+      b.e.addRouteToDest({ dest: '203.0.113.0/24', nextHops: [b.nh], returnHandle: false });
+      b.e.addRouteToDest({ dest: '198.51.100.128/25', nextHops: [b.nh], returnHandle: false });
+      x.fibFailAfter(0);
+      expect(hasFib(b.rtm, 0)).toBe(0);
+      expect(b.rtm.ipv4.lookupId(0xcb007101), 'a route added as the structure was dropped').toBeGreaterThanOrEqual(0);
+      expect(b.rtm.ipv4.lookupId(0xc6336481)).toBeGreaterThanOrEqual(0);
+      agree([a.rtm, b.rtm], new Uint32Array([...addrs, 0xcb007101, 0xc6336481]), 'b dropped');
+      // a closed: its Table refuses; a new instance may take its table slot and structure memory
+      const probe = addrs[0];
+      a.rtm.ipv4.lookupId(probe);
+      a.rtm.close();
+      expectCode(() => a.rtm.ipv4.lookupId(probe), 'ERROR_INVALID_HANDLE');
+      const c = world(25, 10);
+      expect(hasFib(c.rtm, 0)).toBe(1);
+      agree([c.rtm, b.rtm], new Uint32Array([...addrs, ...probes(25, c.set, 300)]), 'c after a closed');
+      b.rtm.close();
+      c.rtm.close();
+    } finally {
+      x.fibThreshold(0);
+      x.fibFailAfter(0);
+    }
+  });
+});
+
 describe('Table.bestRouteInto', () => {
   it.each([4, 6] as Family[])('matches getDestInfo / getRouteInfo / getNextHopInfo and the reference model (IPv%i)', (family) => {
     const rnd = mulberry32(family * 101);
