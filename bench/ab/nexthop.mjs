@@ -2,14 +2,21 @@
 // graphs and cores, passes alternated, CPU time, medians.
 //   ops: an entity holding N next hops (IPv4, random 10.x.y.z as text, as bench/scale.ts); per pass K
 //        addNextHop creating fresh ones (returnHandle false), K findNextHop + releaseNextHops of present
-//        ones, K deleteNextHop by identity of the fresh ones (so the entity is back at N): µs per call
+//        ones, K deleteNextHop by identity of the fresh ones (so the entity is back at N): µs per call.
+//        Every call's address text is a string made for the pass (as a caller parsing or building its
+//        addresses would have), so that N does not also set where the bench's own strings are; findHeldUs
+//        is the find + release with the strings the next hops were added with, N of them held since (at
+//        N = 100,000 reading such a string's characters costs ~0.25 µs of cache misses in the caller)
 //   enum: a fresh Rtm per pass, N addNextHop, then the first enumeration (createNextHopEnum,
 //        getEnumNextHops + releaseNextHops until done) and a second one: ms (CPU) each
 //   core: the ops entity, K find + release of present ones through the core exports alone (address
 //        word written at IO_IN, nexthopFindRefX + refDropX; no text parsing, no result object): µs per pair
 //   delord: the ops entity, enumerated (untimed: every next hop ordered), then deleteNextHop by identity
-//        of K distinct present ones (out of the ordered tree) and their addNextHop again: µs per call
-// usage: node bench/ab/nexthop.mjs ROOT_A ROOT_B [ops|core|enum|delord] [rounds] [N] [K]
+//        of K distinct present ones (out of the ordered tree; strings made for the pass) and their
+//        addNextHop again: µs per call
+//   coredel: delord through the core exports alone (address word at IO_IN, nexthopDelete; the re-adds
+//        through the public layer, untimed): µs per delete
+// usage: node bench/ab/nexthop.mjs ROOT_A ROOT_B [ops|core|enum|delord|coredel] [rounds] [N] [K]
 const [A, B, MODE = 'ops', ROUNDS = '15', N_ = '100000', K_ = '5000'] = process.argv.slice(2);
 const N = Number(N_), K = Number(K_);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
@@ -19,6 +26,8 @@ const text = (a) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 25
 const rnd = mulberry32(17), seen = new Set();
 const fresh = () => { for (;;) { const a = (0x0a000000 | (rnd() & 0xffffff)) >>> 0; if (seen.has(a)) continue; seen.add(a); return text(a); } };
 const present = Array.from({ length: N }, fresh);
+// address text made anew (not the string the next hop was added with; a template literal's result)
+const retext = (t) => { const [a, b, c, d] = t.split('.'); return `${a}.${b}.${c}.${d}`; };
 async function setup(ROOT) {
   const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
   const open = () => {
@@ -37,7 +46,7 @@ async function setup(ROOT) {
     if (!big) { big = open(); for (const address of present) big.e.addNextHop({ address, interfaceIndex: 1, returnHandle: false }); enumerate(big.e); }
     return big.e;
   };
-  function ops(names, probe) {
+  function ops(names, probe, held) {
     const e = bigEntity();
     const c0 = cpu();
     for (let i = 0; i < K; i++) e.addNextHop({ address: names[i], interfaceIndex: 1, returnHandle: false });
@@ -46,7 +55,9 @@ async function setup(ROOT) {
     const c2 = cpu();
     for (let i = 0; i < K; i++) e.deleteNextHop({ address: names[i], interfaceIndex: 1 });
     const c3 = cpu();
-    return { addUs: 1e3 * (c1 - c0) / K, findUs: 1e3 * (c2 - c1) / K, delUs: 1e3 * (c3 - c2) / K };
+    for (let i = 0; i < K; i++) { const f = e.findNextHop({ address: held[i], interfaceIndex: 1 }); if (f) e.releaseNextHops([f.handle]); else throw new Error('not found'); }
+    const c4 = cpu();
+    return { addUs: 1e3 * (c1 - c0) / K, findUs: 1e3 * (c2 - c1) / K, delUs: 1e3 * (c3 - c2) / K, findHeldUs: 1e3 * (c4 - c3) / K };
   }
   function delord(names, probe) {
     const e = bigEntity();
@@ -58,6 +69,21 @@ async function setup(ROOT) {
     for (const address of some) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
     const c2 = cpu();
     return { delOrderedUs: 1e3 * (c1 - c0) / some.length, readdUs: 1e3 * (c2 - c1) / some.length };
+  }
+  function coredel(names, probe) {
+    const e = bigEntity(), cx = e.cx, x = cx.x, c = cx.core, eh = cx.handle;
+    enumerate(e);
+    const some = [...new Set(probe)];
+    const words = some.map((t) => t.split('.').reduce((a, o) => a * 256 + Number(o), 0) >>> 0);
+    const u = c.u32(), io = c.io + c.IO_IN;
+    const c0 = cpu();
+    for (let i = 0; i < words.length; i++) {
+      u[io] = words[i];
+      if (x.nexthopDelete(eh, 0, 32, 1) !== 0) throw new Error('core delete failed');
+    }
+    const c1 = cpu();
+    for (const address of some) e.addNextHop({ address, interfaceIndex: 1, returnHandle: false });
+    return { delOrderedUs: 1e3 * (c1 - c0) / some.length };
   }
   function core(names, probe) {
     const e = bigEntity(), cx = e.cx, x = cx.x, c = cx.core, eh = cx.handle;
@@ -83,10 +109,12 @@ async function setup(ROOT) {
     rtm.close();
     return { firstMs: c1 - c0, secondMs: c2 - c1 };
   }
-  return { ops, core, enum: enumMode, delord };
+  return { ops, core, enum: enumMode, delord, coredel };
 }
 const sa = await setup(A), sb = await setup(B);
-const args = () => MODE !== 'enum' ? [Array.from({ length: K }, fresh), Array.from({ length: K }, () => present[rnd() % N])] : [];
+// per pass: K fresh addresses; K present ones as new strings; K other present ones as the strings they were added with
+const args = () => MODE !== 'enum' ? [Array.from({ length: K }, fresh), Array.from({ length: K }, () => retext(present[rnd() % N])),
+  Array.from({ length: K }, () => present[rnd() % N])] : [];
 { const w = args(); sa[MODE](...w); sb[MODE](...w); }   // warm-up
 const ra = [], rb = [];
 for (let r = 0; r < Number(ROUNDS); r++) {
