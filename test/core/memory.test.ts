@@ -426,10 +426,15 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     slot.value = 'x';
     expect(w.x.destExtraCount()).toBe(0);
     slot.value = null;
-    // locks stay inline
+    // a lock's record lives in the extra record (layout DESTX_LOCK), which goes with the last hold
     C.lockDestination({ dest: dest(3), exclusive: true });
-    expect(w.x.destExtraCount()).toBe(0);
+    C.lockDestination({ dest: dest(3), exclusive: false });
+    expect(w.x.destExtraCount()).toBe(1);
+    w.invariants();
     C.lockDestination({ dest: dest(3), exclusive: true, lock: false });
+    expect(w.x.destExtraCount()).toBe(1);
+    C.lockDestination({ dest: dest(3), exclusive: false, lock: false });
+    expect(w.x.destExtraCount()).toBe(0);
     // hold-down stays armed: the record stays with the destination, and goes with it
     w.A.holdDestination({ dest: dest(4), holdTime: 1000 });
     expect(w.x.destExtraCount()).toBe(1);
