@@ -167,14 +167,15 @@ export function routeXValid(x: u32): bool {
  * reserved it, routeXReserve).
  */
 function setRouteNeighbour(r: u32, nb: u32): void {
-  let w = routeGet(r, ROUTE_VIEWS), n = routeNhCount(r);
+  let w = routeGet(r, ROUTE_VIEWS), n = w >>> ROUTE_NHCOUNT_SHIFT;   // the count shares the views word
+  let hasX = routeGet(r, ROUTE_X) != NIL;
   if (nb != NIL && (n == 0 || (n == 1 && routeGet(r, ROUTE_NH) == nb))) {
     if (n == 0) routeSet(r, ROUTE_NH, nb);
     routeSet(r, ROUTE_VIEWS, w | ROUTE_NBHOP_BIT);
-    routeXSet(r, ROUTEX_NEIGHBOUR, NIL);
+    if (hasX) routeXSet(r, ROUTEX_NEIGHBOUR, NIL);
   } else {
     routeSet(r, ROUTE_VIEWS, w & ~ROUTE_NBHOP_BIT);
-    routeXSet(r, ROUTEX_NEIGHBOUR, nb);
+    if (hasX || nb != NIL) routeXSet(r, ROUTEX_NEIGHBOUR, nb);
   }
 }
 
