@@ -112,6 +112,9 @@ export const NODE_DEST: u32 = 7;
 // destsLocked (dests.ts; 0 = no destination of any table is locked) before it reads the extra record.
 // No live-route count: the chain (word 4) holds exactly the live routes (held and deleted routes leave
 // it), so "has a live route" (DEST_S_LIVE, presence) is "word 4 is not NIL".
+// 48 bytes (issue 13, not done) needs two more words out, the f64 keeping its alignment: pins could be an
+// extra word only if the opaque-value setter may fail (ERROR_NOT_ENOUGH_MEMORY), and the counts (client
+// refs, keeps: up to 2^25 route records each) do not pack into one word.
 export const DEST_WORDS: u32 = 14;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
