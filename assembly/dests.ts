@@ -298,7 +298,8 @@ export function destArmHold(d: u32, views: u32): void {
 export let destsLocked: u32 = 0;
 
 /** Destination d's lock record (locks.ts; a byte address) or LOCK_NONE (layout DESTX_LOCK). */
-export function destLockRec(d: u32): u32 {
+// @ts-ignore: decorator
+@inline export function destLockRec(d: u32): u32 {
   return destsLocked == 0 ? LOCK_NONE : destXGet(d, DESTX_LOCK);
 }
 
