@@ -11,9 +11,9 @@
 // record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
   TABLE_NOTIFY_USED,
-  SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
-  ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_X, ROUTE_STATE_CREATED,
-  ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_NLIVE, DEST_KEEPS, DEST_BEST, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
+  SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
+  ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_X, ROUTE_STATE_CREATED, ROUTE_NBHOP_BIT,
+  ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_KEEPS, DEST_BEST, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
@@ -219,11 +219,11 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   assert(r != NIL); // reserved by bulkCheck
   routeSet(r, ROUTE_DEST, d);
   routeSet(r, ROUTE_OWNER, e);
-  routeSet(r, ROUTE_NEIGHBOUR, nh);
   routeSet(r, ROUTE_PREF, loadWord(inp, LOAD_PREF, i));
   routeSet(r, ROUTE_METRIC, loadWord(inp, LOAD_METRIC, i));
-  // views word: views, ESI NULL (0), no enumeration mark, the next-hop count (layout ROUTE_NHCOUNT)
-  routeSet(r, ROUTE_VIEWS, vw | ((nh == NIL ? 0 : 1) << ROUTE_NHCOUNT_SHIFT));
+  // views word: views, ESI NULL (0), no enumeration mark, the neighbour nh as the one next hop (NIL: no
+  // neighbour, no extra record), the next-hop count (layout ROUTE_NHCOUNT)
+  routeSet(r, ROUTE_VIEWS, vw | (nh == NIL ? 0 : ROUTE_NBHOP_BIT | (1 << ROUTE_NHCOUNT_SHIFT)));
   routeSet(r, ROUTE_FLAGS, (loadWord(inp, LOAD_FLAGS, i) & 0xffff) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
   routeSet(r, ROUTE_SEQ, routeSeqTake());
   routeSet(r, ROUTE_NH, nh);
@@ -233,7 +233,6 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   newCount++;
   newNhCount++;
   destSet(d, DEST_ROUTES, r);
-  destSet(d, DEST_NLIVE, 1);
   destSet(d, DEST_KEEPS, 1);
   let fired: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {

@@ -15,7 +15,8 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
-  SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE } from './layout';
+  SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
+  ROUTE_NH, SLAB_NEXTHOP } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -26,11 +27,11 @@ import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
 import { bitAt, prefixEq, hasHostBits } from './addr';
-import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked } from './dests';
+import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec } from './dests';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
-import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid } from './routes';
+import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
@@ -129,6 +130,13 @@ export function checkInvariants(t: u32): i32 {
       if (x != NIL) {
         if (x >= slabHigh(SLAB_DESTX) || !destXInUse(x) || destXIsIdle(x)) return INV_DEST_EXTRA;
       }
+      // no live-route count: a live route in the chain is LIVE (layout DEST_ROUTES; the low-level table
+      // API sets states without routes, so not the converse)
+      if (destGet(d, DEST_ROUTES) != NIL && (destGet(d, DEST_STATE) & DEST_S_LIVE) == 0) return INV_COUNT_LIVE;
+      // the lock word (an extra word) names a lock record of d, and destsLocked counts it
+      let lw = destXGet(d, DESTX_LOCK);
+      if (lw != LOCK_NONE && (destsLocked == 0 || lockGet(<usize>lw, LOCKREC_TARGET) != d ||
+        (lockGet(<usize>lw, LOCKREC_KIND) & 0xff) != LOCK_K_DEST || destLockRec(d) != lw)) return INV_LOCKS;
       // held routes only where hold-down is armed (the low-level table API sets states without routes)
       let held = destXGet(d, DESTX_HELD) != NIL || destXGet(d, DESTX_HELD + 1) != NIL;
       if (held && destXGet(d, DESTX_HOLD_VIEWS) == 0) return INV_DEST_EXTRA;
@@ -184,12 +192,13 @@ export function checkInvariants(t: u32): i32 {
 
 /**
  * The routes of destination d's chain and its held routes: a live route's extra record (if any) links
- * back to it, is not idle and names no list of another table; a held route has none; no route keeps an
- * enumeration mark (it lives only within one enumeration Get).
+ * back to it, is not idle and names no list of another table; a held route's holds only its neighbour;
+ * every neighbour is in its one form (neighbourCheck); no route keeps an enumeration mark (it lives only
+ * within one enumeration Get).
  */
 function routesCheck(t: u32, d: u32): bool {
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    if (!routeLive(r) || (routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0) return false;
+    if (!routeLive(r) || (routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return false;
     let x = routeGet(r, ROUTE_X);
     if (x == NIL) continue;
     if (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x)) return false;
@@ -198,9 +207,26 @@ function routesCheck(t: u32, d: u32): bool {
   }
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     let h = destXGet(d, DESTX_HELD + v);
-    if (h != NIL && (routeLive(h) || routeGet(h, ROUTE_X) != NIL || (routeGet(h, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0)) return false;
+    if (h == NIL) continue;
+    if (routeLive(h) || (routeGet(h, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(h)) return false;
+    let x = routeGet(h, ROUTE_X);
+    if (x != NIL && (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x))) return false;
   }
   return true;
+}
+
+/**
+ * Route r's neighbour is in its one form (layout ROUTE_NBHOP_BIT): the bit only with at most one next hop
+ * and no extra neighbour word; an extra neighbour word only where word ROUTE_NH cannot hold it (two or
+ * more next hops, or one other than the neighbour); a neighbour is a next hop of the route's table.
+ */
+function neighbourCheck(r: u32): bool {
+  let bit = (routeGet(r, ROUTE_VIEWS) & ROUTE_NBHOP_BIT) != 0, xnb = routeXGet(r, ROUTEX_NEIGHBOUR);
+  let n = routeNhCount(r);
+  if (bit && (n > 1 || xnb != NIL)) return false;
+  if (xnb != NIL && (n == 0 || (n == 1 && routeGet(r, ROUTE_NH) == xnb))) return false;
+  let nb = routeNeighbour(r);
+  return nb == NIL || (slabIsAlive(SLAB_NEXTHOP, nb) && nhGet(nb, NEXTHOP_TABLE) == destGet(routeGet(r, ROUTE_DEST), DEST_TABLE));
 }
 
 /** Table t's zombie list: DELETED routes, doubly linked through ROUTE_ZNEXT / ROUTE_ZPREV, no mark. */
@@ -208,13 +234,15 @@ function zombiesCheck(t: u32): bool {
   let prev = NIL;
   for (let r = tableGet(t, TABLE_ZROUTES); r != NIL; r = routeGet(r, ROUTE_ZNEXT)) {
     if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED || routeGet(r, ROUTE_ZPREV) != prev) return false;
-    if ((routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0) return false;
+    if ((routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return false;
+    let x = routeGet(r, ROUTE_X);
+    if (x != NIL && (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x))) return false;
     prev = r;
   }
   return true;
 }
 
-/** Every route extra record in use (every table) is one a live route links to: counted against the slab. */
+/** Every route extra record in use (every table) is one a route links to: counted against the slab. */
 function routeExtrasCheck(): bool {
   let n: u32 = 0;
   for (let x: u32 = 0, high = slabHigh(SLAB_ROUTEX); x < high; x++) if (routeXValid(x)) n++;

@@ -8,7 +8,7 @@
 // cannot answer go through a 4,096-entry cache of hints (32 KiB of static data) before the trie walk.
 import {
   NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DEST_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
+  TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
@@ -40,7 +40,7 @@ import { lockAgainst, lockForget } from './locks';
 /** The default of extra word w (the value it has while the destination has no extra record). */
 // @ts-ignore: decorator
 @inline export function destXDefault(w: u32): u32 {
-  return w == DESTX_HELD || w == DESTX_HELD + 1 || w == DESTX_HEAPPOS ? NIL : 0;
+  return w == DESTX_HELD || w == DESTX_HELD + 1 || w == DESTX_HEAPPOS || w == DESTX_LOCK ? NIL : 0;
 }
 
 /** Extra word w of destination d (DESTX_*), or its default when d has no extra record. */
@@ -48,6 +48,9 @@ export function destXGet(d: u32, w: u32): u32 {
   let x = destGet(d, DEST_X);
   return x == NIL ? destXDefault(w) : load<u32>(destXPtr(x) + (<usize>w << 2));
 }
+
+/** Makes sure d's next destXEnsure cannot fail: true if d has its extra record or one is free. */
+export function destXReserve(d: u32): bool { return destGet(d, DEST_X) != NIL || slabReserve(SLAB_DESTX, 1); }
 
 /** Gives d an extra record if it has none; false (nothing changed) when memory is exhausted. */
 export function destXEnsure(d: u32): bool {
@@ -251,7 +254,6 @@ export function destOnNode(t: u32, n: u32): u32 {
   destSet(d, DEST_NODE, n);
   destSet(d, DEST_ROUTES, NIL);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, NIL);
-  destSet(d, DEST_LOCK, LOCK_NONE);
   destSet(d, DEST_X, NIL);
   setNodeDest(n, d);
   setNodeState(n, 0);
@@ -289,21 +291,32 @@ export function destArmHold(d: u32, views: u32): void {
 }
 
 /**
- * Destinations of any table whose DEST_LOCK names a holder. Batch paths skip their per-record lock probe
- * (a trie walk) while it is 0; it never undercounts, since every holder is set through destSetLockHolder.
+ * Destinations of any table whose lock word (DESTX_LOCK) names a lock record. Busy checks and the batch
+ * paths' per-record lock probe (a trie walk) skip the extra record while it is 0; it never undercounts,
+ * since every lock record is set through destSetLockHolder.
  */
 export let destsLocked: u32 = 0;
 
-/** Sets destination d's lock word (its lock record, locks.ts, or LOCK_NONE), keeping destsLocked. */
+/** Destination d's lock record (locks.ts; a byte address) or LOCK_NONE (layout DESTX_LOCK). */
+// @ts-ignore: decorator
+@inline export function destLockRec(d: u32): u32 {
+  return destsLocked == 0 ? LOCK_NONE : destXGet(d, DESTX_LOCK);
+}
+
+/**
+ * Sets destination d's lock word (its lock record, locks.ts, or LOCK_NONE), keeping destsLocked. A lock
+ * record needs d's extra record: lockAcquire reserved it (destXReserve) before its first change.
+ */
 export function destSetLockHolder(d: u32, holder: u32): void {
-  let was = destGet(d, DEST_LOCK) != LOCK_NONE, now = holder != LOCK_NONE;
+  let was = destLockRec(d) != LOCK_NONE, now = holder != LOCK_NONE;
   if (was != now) { if (now) destsLocked++; else destsLocked--; }
-  destSet(d, DEST_LOCK, holder);
+  destXSet(d, DESTX_LOCK, holder);
 }
 
 /** True if a lock on destination d is held by an entity other than e (its changes get ERROR_BUSY). */
-export function destLockedAgainst(d: u32, e: u32): bool {
-  return lockAgainst(destGet(d, DEST_LOCK), e);
+// @ts-ignore: decorator
+@inline export function destLockedAgainst(d: u32, e: u32): bool {
+  return destsLocked != 0 && lockAgainst(destXGet(d, DESTX_LOCK), e);
 }
 
 /** Sets a destination's state word, keeping the table's populated and live counts in step. */

@@ -14,7 +14,7 @@ import {
   ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_K_MASK, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX,
-  ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
+  ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
   ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_TABLE, DEST_ROUTES, DEST_BEST, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
@@ -27,7 +27,7 @@ import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
 import { destGet, destFind, destKey, destLen, destXGet } from './dests';
-import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet } from './routes';
+import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet, routeNeighbour } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
 import { copyMasked, prefixEq } from './addr';
@@ -115,7 +115,7 @@ export function routeMatchesCriteria(r: u32, flags: u32, owner: u32, neighbour: 
   hops: usize, nHops: u32, ifIndex: u32): bool {
   if (flags == 0) return true;
   if ((flags & MATCH_OWNER) != 0 && routeGet(r, ROUTE_OWNER) != owner) return false;
-  if ((flags & MATCH_NEIGHBOUR) != 0 && routeGet(r, ROUTE_NEIGHBOUR) != neighbour) return false;
+  if ((flags & MATCH_NEIGHBOUR) != 0 && routeNeighbour(r) != neighbour) return false;
   if ((flags & MATCH_PREF) != 0 &&
     (<f64>routeGet(r, ROUTE_PREF) != pref || <f64>routeGet(r, ROUTE_METRIC) != metric)) return false;
   let m = routeNhCount(r);

@@ -8,7 +8,7 @@
 // calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEIGHBOUR, ROUTE_NEXT, ROUTE_X,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_X,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
@@ -23,7 +23,7 @@ import { handleOf, handleSlot } from './handles';
 import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
-  created, routeNhCount, routeViews, routeEsi, setRouteEsi } from './routes';
+  created, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
 import { timerClear, timerReserve } from './timers';
 import { holdMayStart } from './reserve';
 import { notifyPull, notifyPending } from './notify';
@@ -53,7 +53,7 @@ export function bestRouteX(t: u32, d: u32, view: u32): i32 {
   if (r == NIL) return ERROR_NOT_FOUND;
   let e = routeGet(r, ROUTE_OWNER);
   let n = routeNhCount(r);
-  let nb = routeGet(r, ROUTE_NEIGHBOUR);
+  let nb = routeNeighbour(r);
   putF64(BEST_ROUTE, handleOf(KIND_ROUTE, r));
   putF64(BEST_OWNER, handleOf(KIND_ENTITY, e));
   putF64(BEST_PROTOCOL, <f64>entityGet(e, ENTITY_PROTO));

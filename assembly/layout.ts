@@ -98,59 +98,65 @@ export const NODE_C0: u32 = 5;
 export const NODE_C1: u32 = 6;
 export const NODE_DEST: u32 = 7;
 
-// ╒══════════ Destination: DEST_WORDS = 16 × u32 (64 bytes; issue 13: was 22) ════════════════════════════╕
+// ╒══════════ Destination: DEST_WORDS = 14 × u32 (56 bytes; issue 13: was 22, then 16) ═══════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
-// │ 5 live routes │ 6 best view 0 │ 7 best view 1 │ 8 client refs     │ 9 keeps                        │
-// │ 10 queued in registrations (bit = index) │ 11 lock record (locks.ts; LOCK_NONE = not locked)       │
-// │ 12 pins (non-NULL opaque slots, marks) │ 13 extra record (SLAB_DESTX slot; NIL = all at defaults)     │
-// │ 14..15 lastChanged (f64, 8-byte aligned: records are 64 bytes in page-aligned chunks)                 │
+// │ 5 best view 0 │ 6 best view 1 │ 7 client refs │ 8 keeps │ 9 queued in registrations (bit = index)   │
+// │ 10 pins (non-NULL opaque slots, marks) │ 11 extra record (SLAB_DESTX slot; NIL = all at defaults)     │
+// │ 12..13 lastChanged (f64, 8-byte aligned: records are 56 bytes in page-aligned chunks)                 │
 // └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
-// The words a destination of a plain routing table needs inline; what only hold-down, opaque slots,
-// marks use lives in its extra record (below), allocated on first use (the export that sets it reserves
-// it before any change) and freed when every extra word is back at its default. The lock, queued and
-// pins words stay inline: the lock word is read by every change's busy check, the facade pins opaque
-// values in a property setter (no room for a failure), and queueing happens mid-change.
-export const DEST_WORDS: u32 = 16;
+// The words a destination of a plain routing table needs inline; what only hold-down, locks, marks use
+// lives in its extra record (below), allocated on first use (the export that sets it reserves it before
+// any change) and freed when every extra word is back at its default. The queued and pins words stay
+// inline: the facade pins opaque values in a property setter (no room for a failure), and queueing
+// happens mid-change. The lock record's address is an extra word: every change's busy check asks
+// destsLocked (dests.ts; 0 = no destination of any table is locked) before it reads the extra record.
+// No live-route count: the chain (word 4) holds exactly the live routes (held and deleted routes leave
+// it), so "has a live route" (DEST_S_LIVE, presence) is "word 4 is not NIL".
+// 48 bytes (issue 13, not done) needs two more words out, the f64 keeping its alignment: pins could be an
+// extra word only if the opaque-value setter may fail (ERROR_NOT_ENOUGH_MEMORY), and the counts (client
+// refs, keeps: up to 2^25 route records each) do not pack into one word.
+export const DEST_WORDS: u32 = 14;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
 export const DEST_STATE: u32 = 3;
 export const DEST_ROUTES: u32 = 4;
-export const DEST_NLIVE: u32 = 5;
-export const DEST_BEST: u32 = 6;    // + view id
-export const DEST_REFS: u32 = 8;
+export const DEST_BEST: u32 = 5;    // + view id
+export const DEST_REFS: u32 = 7;
 /**
  * Presence (spec §7.4, D-24): a destination is in the table while it has a live or held route, pins
  * (non-NULL opaque slots, marks) or client references. Keeps (route records that outlive deletion,
  * queued changes) only keep its record — and so its handle and prefix — alive: without presence it is
  * detached from the trie onto a tombstone node (DEST_S_DETACHED) and freed when the last keep goes.
  */
-export const DEST_KEEPS: u32 = 9;
-export const DEST_QUEUED: u32 = 10;
-/** The destination's lock record (spec §7.10; byte address of a LOCKREC_* block, locks.ts), or LOCK_NONE. */
-export const DEST_LOCK: u32 = 11;
+export const DEST_KEEPS: u32 = 8;
+export const DEST_QUEUED: u32 = 9;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** A lock record's holder summary when two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
 /** Pins: non-NULL opaque slots and notification marks (spec §7.4, D-24). */
-export const DEST_PINS: u32 = 12;
+export const DEST_PINS: u32 = 10;
 /** Slot of the destination's extra record (SLAB_DESTX), NIL while all its words are at their defaults. */
-export const DEST_X: u32 = 13;
-export const DEST_CHANGED: u32 = 14; // f64
+export const DEST_X: u32 = 11;
+export const DEST_CHANGED: u32 = 12; // f64
 
-// ╒══════════ Destination extra: DESTX_WORDS = 7 × u32 (SLAB_DESTX; no generation) ════════════════════╕
+// ╒══════════ Destination extra: DESTX_WORDS = 8 × u32 (SLAB_DESTX; no generation) ════════════════════╕
 // │ 0 destination (back link; free-list link) │ 1 held view 0 (NIL) │ 2 held view 1 (NIL)             │
 // │ 3 hold-armed views (0) │ 4 hold ms (0) │ 5 marked by registrations (0) │ 6 hold-timer heap pos (NIL) │
+// │ 7 lock record (locks.ts; LOCK_NONE = not locked)                                                     │
 // └── (default) in brackets: a destination whose extra words are all at their defaults has none ────────┘
 // A held route exists only where hold-down is armed, and hold-down once armed stays armed, so the hold
-// words never need an allocation mid-change (RtmHoldDestination and marking reserve the record).
-export const DESTX_WORDS: u32 = 7;
+// words never need an allocation mid-change (RtmHoldDestination and marking reserve the record; a lock
+// reserves it with its lock record, locks.ts lockAcquire).
+export const DESTX_WORDS: u32 = 8;
 export const DESTX_DEST: u32 = 0;
 export const DESTX_HELD: u32 = 1;   // + view id
 export const DESTX_HOLD_VIEWS: u32 = 3;
 export const DESTX_HOLD_MS: u32 = 4;
 export const DESTX_MARKED: u32 = 5;
 export const DESTX_HEAPPOS: u32 = 6;
+/** The destination's lock record (spec §7.10; byte address of a LOCKREC_* block, locks.ts), or LOCK_NONE. */
+export const DESTX_LOCK: u32 = 7;
 
 export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
 export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view
@@ -162,42 +168,45 @@ export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 13 × u32 (52 bytes; issue 13: was 20) ══════════════════════════════╕
-// │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 neighbour (next hop, NIL) │ 4 preference │ 5 metric │
-// │ 6 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | next-hop count << 16            │
-// │ 7 flags (16) | flags1 << 16 | state << 24 │ 8 next in dest chain (DELETED: next zombie)              │
-// │ 9 creation seq │ 10 next hop (count 1) or hop-array ptr │ 11 client refs                              │
-// │ 12 extra record (SLAB_ROUTEX slot, NIL; DELETED: previous zombie)                                     │
+// ╒══════════ Route: ROUTE_WORDS = 12 × u32 (48 bytes; issue 13: was 20, then 13) ═════════════════════╕
+// │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 preference │ 4 metric                             │
+// │ 5 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
+// │ (bit 11) | next-hop count << 16 │ 6 flags (16) | flags1 << 16 | state << 24                         │
+// │ 7 next in dest chain (DELETED: next zombie) │ 8 creation seq (DELETED: previous zombie)               │
+// │ 9 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11) or NIL │ 10 client refs │
+// │ 11 extra record (SLAB_ROUTEX slot, NIL)                                                               │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
-// What only route lists and expiry timers use lives in the route's extra record (below), allocated on
-// first use (the export that puts a route into a list or arms its timer reserves it before any change)
-// and freed when every extra word is back at its default. A route that is not live has no extra record
-// (deletion leaves its list and clears its timer), so a DELETED route kept by client references links
-// into the table's zombie list through words it no longer needs: its chain link (8) and its extra slot
-// (12). The enumeration mark is one bit of the views word, set and cleared within one enumeration Get.
-// The views word packs what the flags word has no room for: flags, flags1 and state fill word 7 (the
-// facade reads the state as word 7 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
+// What only route lists, expiry timers and an unusual neighbour use lives in the route's extra record
+// (below), allocated on first use (the export that puts a route into a list, arms its timer or gives it
+// such a neighbour reserves it before any change) and freed when every extra word is back at its default.
+// The neighbour (RTM_ROUTE_INFO Neighbour) is NIL or, in the batch paths and most protocols, the route's
+// one next hop: ROUTE_NBHOP_BIT says that word 9 holds it (the one next hop, or the neighbour alone when
+// the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them). A DELETED route kept by client references is in no chain, list or
+// timer and its creation order is spent, so it links into the table's zombie list through its chain
+// link (7) and its seq (8); its extra record stays while it holds a neighbour. The enumeration mark is
+// one bit of the views word, set and cleared within one enumeration Get.
+// The views word packs what the flags word has no room for: flags, flags1 and state fill word 6 (the
+// facade reads the state as word 6 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
 // Issue 13, next step (sketch, not done): trie node: the dest slot in word 7 is its only link to the
 // destination; a leaf could hold its destination's words itself (one record and one cache miss fewer per lookup).
-export const ROUTE_WORDS: u32 = 13;
+export const ROUTE_WORDS: u32 = 12;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
 export const ROUTE_OWNER: u32 = 2;
-export const ROUTE_NEIGHBOUR: u32 = 3;
-export const ROUTE_PREF: u32 = 4;
-export const ROUTE_METRIC: u32 = 5;
-export const ROUTE_VIEWS: u32 = 6;
-export const ROUTE_FLAGS: u32 = 7;
-export const ROUTE_NEXT: u32 = 8;
-export const ROUTE_SEQ: u32 = 9;
-export const ROUTE_NH: u32 = 10;
-export const ROUTE_REFS: u32 = 11;
+export const ROUTE_PREF: u32 = 3;
+export const ROUTE_METRIC: u32 = 4;
+export const ROUTE_VIEWS: u32 = 5;
+export const ROUTE_FLAGS: u32 = 6;
+export const ROUTE_NEXT: u32 = 7;
+export const ROUTE_SEQ: u32 = 8;
+export const ROUTE_NH: u32 = 9;
+export const ROUTE_REFS: u32 = 10;
 /** Slot of the route's extra record (SLAB_ROUTEX), NIL while all its words are at their defaults. */
-export const ROUTE_X: u32 = 12;
+export const ROUTE_X: u32 = 11;
 /** A DELETED route on its table's zombie list (TABLE_ZROUTES): next and previous zombie. */
 export const ROUTE_ZNEXT: u32 = ROUTE_NEXT;
-export const ROUTE_ZPREV: u32 = ROUTE_X;
+export const ROUTE_ZPREV: u32 = ROUTE_SEQ;
 /** Views of the route: the low bits of the views word (VIEWS_SUPPORTED_MAX ≤ this mask). */
 export const ROUTE_VIEWS_MASK: u32 = 0x000000ff;
 /** The next-hop count: the views word >>> ROUTE_NHCOUNT_SHIFT (the facade reads it so). */
@@ -208,6 +217,11 @@ export const ROUTE_NHCOUNT_SHIFT: u32 = 16;
  * cursor's last key before the walk and cleared after it, so it is never set outside that call.
  */
 export const ROUTE_EMARK_BIT: u32 = 0x00000400;
+/**
+ * In the views word: the route's neighbour is word ROUTE_NH — its one next hop (count 1), or the
+ * neighbour alone (count 0). Clear: the neighbour is ROUTEX_NEIGHBOUR (NIL without an extra record).
+ */
+export const ROUTE_NBHOP_BIT: u32 = 0x00000800;
 /**
  * Whether the route's EntitySpecificInfo (a JS value the facade keeps by route slot) is NULL: routeAddR
  * keeps it exact, so that it can tell most ESI changes without the facade knowing the slot in advance.
@@ -220,19 +234,21 @@ export const ROUTE_ESI_NULL: u32 = 0;     // NULL (every route starts so: record
 export const ROUTE_ESI_SET: u32 = 1;      // a non-NULL value
 export const ROUTE_ESI_UNKNOWN: u32 = 2;  // last set through routeAdd, which is not told: the facade compares
 
-// ╒══════════ Route extra: ROUTEX_WORDS = 6 × u32 (SLAB_ROUTEX; no generation) ═════════════════════════╕
+// ╒══════════ Route extra: ROUTEX_WORDS = 7 × u32 (SLAB_ROUTEX; no generation) ═════════════════════════╕
 // │ 0 route (back link; free-list link) │ 1 route list (NIL) │ 2 previous in the list (NIL) │ 3 next (NIL) │
-// │ 4 list insertion number (0) │ 5 expiry timer-heap position (NIL)                                    │
+// │ 4 list insertion number (0) │ 5 expiry timer-heap position (NIL) │ 6 neighbour (NIL; see ROUTE_NBHOP_BIT) │
 // └── (default) in brackets: a route whose extra words are all at their defaults has none ───────────────┘
 // The insertion number is meaningful only while the route is in a list (it goes back to 0 when the route
-// leaves it): list enumerations resume after the last one returned (lists.ts).
-export const ROUTEX_WORDS: u32 = 6;
+// leaves it): list enumerations resume after the last one returned (lists.ts). A route that is not live
+// is in no list and has no timer: its extra record, if any, holds only its neighbour.
+export const ROUTEX_WORDS: u32 = 7;
 export const ROUTEX_ROUTE: u32 = 0;
 export const ROUTEX_LIST: u32 = 1;
 export const ROUTEX_LPREV: u32 = 2;
 export const ROUTEX_LNEXT: u32 = 3;
 export const ROUTEX_LSEQ: u32 = 4;
 export const ROUTEX_HEAPPOS: u32 = 5;
+export const ROUTEX_NEIGHBOUR: u32 = 6;
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)
@@ -243,7 +259,7 @@ export const ROUTE_FLAGS1_SHIFT: u32 = 16;
 // ╒══════════ Next hop: NEXTHOP_WORDS = 16 × u32 ══════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 owner entity │ 2..5 address key │ 6 address len | tree parent<<8 │ 7 interface │ 8 flags | state<<16 │
 // │ 9 remote dest (slot, NIL) │ 10 internal refs (routes) │ 11 client refs │ 12 left / next pending / next │
-// │ zombie │ 13 right / previous pending / previous zombie │ 14 lock record (as DEST_LOCK) │ 15 table       │
+// │ zombie │ 13 right / previous pending / previous zombie │ 14 lock record (as DESTX_LOCK) │ 15 table      │
 // └── live: in its owner's ordered tree or pending list (nhindex.ts); deleted: in the zombie list ────────┘
 export const NEXTHOP_WORDS: u32 = 16;
 export const NEXTHOP_GEN: u32 = 0;
@@ -354,7 +370,7 @@ export const NOTIFY_ONLY_MARKED: u32 = 0x10000;
 // │ 0 target slot │ 1 kind (LOCK_K_*) | parked timer entries << 8 │ 2 holder summary (entity, LOCK_MULTI) │
 // │ 3 exclusive holder (NIL) │ 4 its recursion count │ 5 first shared cell (0) │ 6 next record │ 7 prev    │
 // ├── shared cell: LOCKCELL_BYTES = 16: 0 entity │ 1 count (> 0) │ 2 next cell (0) ───────────────────────────┤
-// └── DEST_LOCK / NEXTHOP_LOCK hold the record's address while any entity holds the lock (LOCK_NONE else) ┘
+// └── DESTX_LOCK / NEXTHOP_LOCK hold the record's address while any entity holds the lock (LOCK_NONE else) ┘
 export const LOCKREC_BYTES: u32 = 32;
 export const LOCKREC_TARGET: u32 = 0;
 export const LOCKREC_KIND: u32 = 1;

@@ -1,13 +1,13 @@
 // Destination and next-hop locks (spec §7.10 rules 1–3, 6; D-20, D-21): who holds each lock — one
 // exclusive holder with a recursion count, or shared holders with counts — in a lock record (a 32-byte
-// block, layout.ts LOCKREC_*) that exists only while the lock is held; DEST_LOCK / NEXTHOP_LOCK point to
+// block, layout.ts LOCKREC_*) that exists only while the lock is held; DESTX_LOCK / NEXTHOP_LOCK point to
 // it (LOCK_NONE = free) and its holder summary answers every change's busy check. Shared holders are a
 // chain of (entity, count) cells. Every record is on one list, walked at deregistration (drop all of an
 // entity) and by the debug invariants. Freeing a destination's record releases the timer entries parked
 // on it (timers.ts, rule 4). Costs O(holders) per call; allocates one record and one cell at most, both
 // reserved before the first change (a full memory is ERROR_NOT_ENOUGH_MEMORY with nothing changed).
 import {
-  NIL, KIND_DEST, KIND_NEXTHOP, DEST_LOCK, DEST_TABLE, NEXTHOP_LOCK, NEXTHOP_TABLE, ENTITY_TABLE, LOCK_NONE,
+  NIL, KIND_DEST, KIND_NEXTHOP, DEST_TABLE, NEXTHOP_LOCK, NEXTHOP_TABLE, ENTITY_TABLE, LOCK_NONE,
   LOCK_MULTI, LOCKREC_BYTES, LOCKREC_TARGET, LOCKREC_KIND, LOCKREC_HOLDER, LOCKREC_EXCL, LOCKREC_EXCL_COUNT,
   LOCKREC_SHARED, LOCKREC_NEXT, LOCKREC_PREV, LOCKREC_PARKED_SHIFT, LOCKCELL_BYTES, LOCKCELL_ENTITY,
   LOCKCELL_COUNT, LOCKCELL_NEXT, LOCK_K_DEST, LOCK_K_NEXTHOP, SLAB_DEST, SLAB_NEXTHOP,
@@ -18,7 +18,7 @@ import { setRes } from './io';
 import { blockAlloc, blockFree, blockReserve } from './blocks';
 import { handleSlot } from './handles';
 import { slabIsAlive } from './slab';
-import { destGet, destSetLockHolder } from './dests';
+import { destGet, destSetLockHolder, destLockRec, destXReserve } from './dests';
 import { entityGet, entityActive, nhGet, nhSet } from './entities';
 import { entityOf } from './rtmapi';
 import { timerUnparkDest } from './timers';
@@ -39,7 +39,7 @@ let cellsLive: u32 = 0;
 
 /** The lock record of a destination / next hop slot, or 0 while its lock is free. */
 export function lockOf(kind: u32, slot: u32): usize {
-  let w = kind == LOCK_K_DEST ? destGet(slot, DEST_LOCK) : nhGet(slot, NEXTHOP_LOCK);
+  let w = kind == LOCK_K_DEST ? destLockRec(slot) : nhGet(slot, NEXTHOP_LOCK);
   return w == LOCK_NONE ? 0 : <usize>w;
 }
 
@@ -149,6 +149,9 @@ export function lockAcquire(e: u32, kind: u32, slot: u32, exclusive: bool): i32 
       }
     } else needCell = cellOf(l, e) == 0;
   } else needCell = !exclusive;
+  // a destination's new record goes into its extra record (layout DESTX_LOCK): reserved first (slabs
+  // before blocks: a block reservation holds until the next block allocation)
+  if (l == 0 && kind == LOCK_K_DEST && !destXReserve(slot)) return ERROR_NOT_ENOUGH_MEMORY;
   // the record, then the cell: one free block of their sum serves both allocations (blocks.ts buddies)
   let bytes: u32 = (l == 0 ? LOCKREC_BYTES : 0) + (needCell ? LOCKCELL_BYTES : 0);
   if (bytes != 0 && !blockReserve(<usize>(bytes > LOCKREC_BYTES ? LOCKREC_BYTES * 2 : bytes))) return ERROR_NOT_ENOUGH_MEMORY;
@@ -328,7 +331,7 @@ export function lockCheck(destsLocked: u32): bool {
     prev = l;
     let kind = lockGet(l, LOCKREC_KIND) & 0xff, s = lockGet(l, LOCKREC_TARGET);
     if (kind == LOCK_K_DEST) {
-      if (!slabIsAlive(SLAB_DEST, s) || destGet(s, DEST_LOCK) != <u32>l) return false;
+      if (!slabIsAlive(SLAB_DEST, s) || destLockRec(s) != <u32>l) return false;
       dests++;
     } else if (kind == LOCK_K_NEXTHOP) {
       if (!slabIsAlive(SLAB_NEXTHOP, s) || nhGet(s, NEXTHOP_LOCK) != <u32>l || lockParked(l) != 0) return false;

@@ -7,7 +7,7 @@
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
   NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
-  ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
+  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT, TABLE_HEAP_LEN,
@@ -28,7 +28,7 @@ import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi } from './routes';
+import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -146,7 +146,7 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let r = routeIn(entityGet(e, ENTITY_TABLE), routeH);
   if (r == NIL) return ERROR_INVALID_HANDLE;
-  let n = routeNhCount(r), nb = routeGet(r, ROUTE_NEIGHBOUR);
+  let n = routeNhCount(r), nb = routeNeighbour(r);
   if (!refReserve(2 + (nb != NIL ? 1 : 0) + n)) return ERROR_NOT_ENOUGH_MEMORY;
   let d = routeGet(r, ROUTE_DEST), owner = routeGet(r, ROUTE_OWNER), fw = routeGet(r, ROUTE_FLAGS);
   put(REC_ROUTE_DEST, handleOf(KIND_DEST, d));

@@ -7,14 +7,14 @@
 // Costs: O(routes of the destination) per change. Allocation: a route record; a hop array (a block,
 // routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
-  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC,
+  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
-  DEST_ROUTES, DEST_NLIVE, DEST_BEST, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
+  DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
-  DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO,
+  DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO, ROUTEX_HEAPPOS,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -72,11 +72,10 @@ import { blockAlloc, blockFree, blockReserve } from './blocks';
 // @ts-ignore: decorator
 @inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ ? 0 : NIL; }
 
-/** Extra word w of live route r (ROUTEX_*), or its default when r has no extra record. */
+/** Extra word w of route r (ROUTEX_*), or its default when r has no extra record. */
 // @ts-ignore: decorator
 @inline export function routeXGet(r: u32, w: u32): u32 {
   let x = routeGet(r, ROUTE_X);
-  if (!ASC_NO_ASSERT) assert(x == NIL || routeLive(r)); // a route that is not live has none (ROUTE_ZPREV)
   return x == NIL ? routeXDefault(w) : load<u32>(routeXPtr(x) + (<usize>w << 2));
 }
 
@@ -108,7 +107,7 @@ function routeXSetSlow(r: u32, w: u32, v: u32): void {
   if (v == routeXDefault(w)) routeXTidy(r);
 }
 
-/** Byte address of live route r's extra record, allocated if it has none (caller: routeXReserve). */
+/** Byte address of route r's extra record, allocated if it has none (caller: routeXReserve). */
 export function routeXEnsure(r: u32): usize {
   let x = routeGet(r, ROUTE_X);
   if (x == NIL) {
@@ -122,13 +121,13 @@ export function routeXEnsure(r: u32): usize {
   return routeXPtr(x);
 }
 
-/** Frees live route r's extra record if every extra word is back at its default. */
+/** Frees route r's extra record if every extra word is back at its default. */
 export function routeXTidy(r: u32): void {
   let x = routeGet(r, ROUTE_X);
   if (x != NIL && routeXIdle(x)) { slabFree(SLAB_ROUTEX, x); routeSet(r, ROUTE_X, NIL); }
 }
 
-/** Frees live route r's extra record whatever its words (teardown). */
+/** Frees route r's extra record whatever its words (route free, teardown). */
 export function routeXDrop(r: u32): void {
   let x = routeGet(r, ROUTE_X);
   if (x == NIL) return;
@@ -136,10 +135,48 @@ export function routeXDrop(r: u32): void {
   routeSet(r, ROUTE_X, NIL);
 }
 
-/** Debug: extra record x is one a live route links to (back link and forward link agree), not idle. */
+/**
+ * Debug: extra record x is one a route links to (back link and forward link agree), not idle; a route
+ * that is not live holds only its neighbour there (no list, no timer).
+ */
 export function routeXValid(x: u32): bool {
   let r = load<u32>(routeXPtr(x) + (<usize>ROUTEX_ROUTE << 2));
-  return slabIsAlive(SLAB_ROUTE, r) && routeLive(r) && routeGet(r, ROUTE_X) == x && !routeXIdle(x);
+  if (!slabIsAlive(SLAB_ROUTE, r) || routeGet(r, ROUTE_X) != x || routeXIdle(x)) return false;
+  let p = routeXPtr(x);
+  return routeLive(r) || (load<u32>(p + (<usize>ROUTEX_LIST << 2)) == NIL && load<u32>(p + (<usize>ROUTEX_HEAPPOS << 2)) == NIL);
+}
+
+// ── the neighbour (layout ROUTE_NBHOP_BIT) ───────────────────────────────────────────────────────────
+
+/** Route r's neighbour (a next-hop slot) or NIL: word ROUTE_NH (ROUTE_NBHOP_BIT), else its extra word. */
+// @ts-ignore: decorator
+@inline export function routeNeighbour(r: u32): u32 {
+  if ((routeGet(r, ROUTE_VIEWS) & ROUTE_NBHOP_BIT) != 0) return routeGet(r, ROUTE_NH);
+  return routeXGet(r, ROUTEX_NEIGHBOUR);
+}
+
+/** True if neighbour nb of a route whose next hops are (n at `hops`) needs the extra record. */
+// @ts-ignore: decorator
+@inline export function neighbourNeedsX(nb: u32, hops: usize, n: u32): bool {
+  return nb != NIL && (n > 1 || (n == 1 && load<u32>(hops) != nb));
+}
+
+/**
+ * Sets live route r's neighbour after its next hops are set: in word ROUTE_NH (the bit) when nb is its
+ * one next hop or it has none, else the extra word (allocated for a neighbour other than NIL: the caller
+ * reserved it, routeXReserve).
+ */
+function setRouteNeighbour(r: u32, nb: u32): void {
+  let w = routeGet(r, ROUTE_VIEWS), n = w >>> ROUTE_NHCOUNT_SHIFT;   // the count shares the views word
+  let hasX = routeGet(r, ROUTE_X) != NIL;
+  if (nb != NIL && (n == 0 || (n == 1 && routeGet(r, ROUTE_NH) == nb))) {
+    if (n == 0) routeSet(r, ROUTE_NH, nb);
+    routeSet(r, ROUTE_VIEWS, w | ROUTE_NBHOP_BIT);
+    if (hasX) routeXSet(r, ROUTEX_NEIGHBOUR, NIL);
+  } else {
+    routeSet(r, ROUTE_VIEWS, w & ~ROUTE_NBHOP_BIT);
+    if (hasX || nb != NIL) routeXSet(r, ROUTEX_NEIGHBOUR, nb);
+  }
 }
 
 /** Route extra records in use, every table. */
@@ -261,7 +298,7 @@ export function destRecompute(d: u32): void {
   }
   let held = false;
   if (destGet(d, DEST_X) != NIL) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
-  let state = (viewsMask & 0xff) | (destGet(d, DEST_NLIVE) > 0 ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);
+  let state = (viewsMask & 0xff) | (destGet(d, DEST_ROUTES) != NIL ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);
   destSetState(d, state);
 }
 
@@ -270,7 +307,7 @@ export function destRecompute(d: u32): void {
  * route, no pins and no references leaves the trie; its record goes too once nothing keeps it.
  */
 export function destMaybeRemove(d: u32): void {
-  if (destGet(d, DEST_NLIVE) != 0 || (destGet(d, DEST_STATE) & DEST_S_HELD) != 0 ||
+  if (destGet(d, DEST_ROUTES) != NIL || (destGet(d, DEST_STATE) & DEST_S_HELD) != 0 ||
     destGet(d, DEST_PINS) != 0 || destGet(d, DEST_REFS) != 0) return;
   if (destGet(d, DEST_KEEPS) == 0) destRemove(d);
   else destDetach(d);
@@ -325,7 +362,7 @@ function setHops(r: u32, hops: usize, n: u32): void {
 function hopsIref(r: u32, delta: i32): void {
   let n = routeNhCount(r);
   for (let i: u32 = 0; i < n; i++) nhIref(routeHop(r, i), delta);
-  let nb = routeGet(r, ROUTE_NEIGHBOUR);
+  let nb = routeNeighbour(r);
   if (nb != NIL) nhIref(nb, delta);
 }
 
@@ -363,7 +400,7 @@ export let created: bool = false;
  */
 export function routeOfOwner(d: u32, e: u32, nb: u32, first: bool): u32 {
   for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
-    if (routeGet(c, ROUTE_OWNER) == e && (first || routeGet(c, ROUTE_NEIGHBOUR) == nb)) return c;
+    if (routeGet(c, ROUTE_OWNER) == e && (first || routeNeighbour(c) == nb)) return c;
   }
   return NIL;
 }
@@ -387,7 +424,6 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     created = true;
     routeSet(r, ROUTE_DEST, d);
     routeSet(r, ROUTE_OWNER, e);
-    routeSet(r, ROUTE_NEIGHBOUR, neighbour);
     routeSet(r, ROUTE_PREF, pref);
     routeSet(r, ROUTE_METRIC, metric);
     routeSet(r, ROUTE_VIEWS, views & ROUTE_VIEWS_MASK);   // no mark (and, where they share it: count 0, ESI NULL)
@@ -397,11 +433,11 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     setRouteNhCount(r, 0);
     setHops(r, hops, n);
     routeSet(r, ROUTE_X, NIL);
+    setRouteNeighbour(r, neighbour);
     hopsIref(r, 1);
     entityOwned(e, 1);
     destKeep(d, 1);
     chainInsert(d, r);
-    destSet(d, DEST_NLIVE, destGet(d, DEST_NLIVE) + 1);
     tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) + 1);
     entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) + 1);
     for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
@@ -413,21 +449,21 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     let prefChanged = routeGet(r, ROUTE_PREF) != pref || routeGet(r, ROUTE_METRIC) != metric;
     let hopsChanged = !hopsEqual(r, hops, n);
     let flagsChanged = oldFlags != (flags16 & 0xffff);
-    let otherChanged = routeGet(r, ROUTE_NEIGHBOUR) != neighbour || oldViews != views ||
+    let oldNb = routeNeighbour(r);
+    let otherChanged = oldNb != neighbour || oldViews != views ||
       ((routeGet(r, ROUTE_FLAGS) >>> ROUTE_FLAGS1_SHIFT) & 0xff) != (flags1 & 0xff) || esiChanged;
     changed = prefChanged || hopsChanged || flagsChanged || otherChanged;
     bestRelevant = prefChanged || hopsChanged || flagsChanged;
     fwdRelevant = prefChanged || hopsChanged || ((oldFlags ^ flags16) & ROUTE_FLAGS_FORWARDING) != 0;
-    if (hopsChanged || routeGet(r, ROUTE_NEIGHBOUR) != neighbour) {
+    if (hopsChanged || oldNb != neighbour) {
       // take the new references before dropping the old ones, so a shared next hop is never freed
-      let oldNb = routeGet(r, ROUTE_NEIGHBOUR);
       let oldN = routeNhCount(r);
       for (let i: u32 = 0; i < n; i++) nhIref(load<u32>(hops + (<usize>i << 2)), 1);
       if (neighbour != NIL) nhIref(neighbour, 1);
       for (let i: u32 = 0; i < oldN; i++) nhIref(routeHop(r, i), -1);
       if (oldNb != NIL) nhIref(oldNb, -1);
       setHops(r, hops, n);
-      routeSet(r, ROUTE_NEIGHBOUR, neighbour);
+      setRouteNeighbour(r, neighbour);
     }
     setRouteViews(r, views);
     routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
@@ -474,9 +510,9 @@ export function routeDelete(r: u32): void {
   saveBest(d);
   timerClear(t, r);
   listRemove(r);
-  if (!ASC_NO_ASSERT) assert(routeGet(r, ROUTE_X) == NIL); // no list, no timer: no extra record (ROUTE_ZPREV)
+  // no list, no timer: what is left of its extra record is its neighbour (layout ROUTEX_*)
+  if (!ASC_NO_ASSERT) assert(routeXGet(r, ROUTEX_LIST) == NIL && routeXGet(r, ROUTEX_HEAPPOS) == NIL);
   chainRemove(d, r);
-  destSet(d, DEST_NLIVE, destGet(d, DEST_NLIVE) - 1);
   tableSet(t, TABLE_ROUTES, tableGet(t, TABLE_ROUTES) - 1);
   entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) - 1);
   let views = routeViews(r);
@@ -572,6 +608,7 @@ export function routeFree(r: u32): void {
     if (next != NIL) routeSet(next, ROUTE_ZPREV, prev);
   }
   hopsIref(r, -1);
+  routeXDrop(r);   // its neighbour, if it was there
   if (routeNhCount(r) > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>routeNhCount(r) << 2);
   setRouteNhCount(r, 0);
   let owner = routeGet(r, ROUTE_OWNER);

@@ -10,10 +10,10 @@ import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
-  ROUTE_OWNER, ROUTE_DEST, ROUTE_NEIGHBOUR, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
+  ROUTE_OWNER, ROUTE_DEST, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, DEST_LOCK, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
   ROUTEX_LSEQ, ROUTEX_HEAPPOS, ROUTE_X, SLAB_ROUTEX, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -29,7 +29,7 @@ import { trieWalk } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
-import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeXGet, routeXReserve, setRouteEsi,
+import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeXGet, routeXReserve, setRouteEsi, neighbourNeedsX,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
@@ -362,8 +362,9 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0 && (r == NIL || routeXGet(r, ROUTEX_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
-  // a timer or a list lives in the route's extra record
-  if ((deadline >= 0 || list != NIL) && (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
+  // a timer, a list, or a neighbour other than the one next hop lives in the route's extra record
+  if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops)) &&
+    (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
@@ -513,7 +514,7 @@ export function routeTouch(h: f64): i32 {
 
 /** Byte address of record `slot` of slab `kind`, for the facade's typed readers (0 if out of range). */
 export function recordPtr(kind: u32, slot: u32): usize {
-  return (kind < 8 || kind == SLAB_DESTX) && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
+  return (kind < 8 || kind == SLAB_DESTX || kind == SLAB_ROUTEX) && slot < slabHigh(kind) ? slabRec(kind, slot) : 0;
 }
 
 /**

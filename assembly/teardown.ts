@@ -27,13 +27,13 @@ import { fibFree } from './fib';
 import { fib6Free } from './fib6';
 
 /**
- * Frees route record r, its hop array and (live: a timer still armed) its extra record; its next hops'
+ * Frees route record r, its hop array and its extra record (a timer still armed, a list, a neighbour); its next hops'
  * counts are not kept: they go with the table.
  */
 function routeDrop(r: u32): void {
   let n = routeNhCount(r);
   if (n > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>n << 2);
-  if (routeLive(r)) routeXDrop(r);   // a route that is not live has none (its ROUTE_X is ROUTE_ZPREV)
+  routeXDrop(r);   // a route that is not live may hold its neighbour there
   slabFree(SLAB_ROUTE, r);
 }
 

@@ -11,10 +11,10 @@
 // destination's lock record, and released when the last lock goes (locks.ts → timerUnparkDest), so the
 // head, the next deadline and the due entries never show a locked destination's entry.
 import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTEX_HEAPPOS, ROUTEX_ROUTE, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
-  DEST_ROUTES, DEST_TABLE, DEST_LOCK, DESTX_HEAPPOS, LOCK_NONE, ROUTE_X } from './layout';
+  DEST_ROUTES, DEST_TABLE, DESTX_HEAPPOS, LOCK_NONE, ROUTE_X } from './layout';
 import { tableGet, tableSet } from './tables';
 import { routeGet, routeXGet, routeXSet, routeXPtr, routeXEnsure } from './routes';
-import { destGet, destXGet, destXSet } from './dests';
+import { destGet, destXGet, destXSet, destLockRec } from './dests';
 import { blockAlloc, blockFree } from './blocks';
 import { lockParkedAdd } from './locks';
 
@@ -122,7 +122,7 @@ function settle(t: u32): void {
     let e = entryPtr(t, 0);
     let item = load<u32>(e, 8);
     if ((item & TIMER_PARKED) != 0) return;
-    let l = destGet(itemDest(item), DEST_LOCK);
+    let l = destLockRec(itemDest(item));
     if (l == LOCK_NONE) return;
     store<u32>(e, item | TIMER_PARKED, 8);
     lockParkedAdd(<usize>l, 1);
@@ -152,7 +152,7 @@ function unpark(t: u32, pos: u32): void {
  */
 export function timerUnparkDest(d: u32): void {
   let t = destGet(d, DEST_TABLE);
-  let l = destGet(d, DEST_LOCK);
+  let l = destLockRec(d);
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
     let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) { unpark(t, pos); lockParkedAdd(<usize>l, -1); }
@@ -178,7 +178,7 @@ export function timerCheck(t: u32): bool {
   for (let i: u32 = 0, n = tableGet(t, TABLE_HEAP_LEN); i < n; i++) {
     let item = load<u32>(entryPtr(t, i), 8);
     if (entryPos(item & ~TIMER_PARKED) != i) return false;
-    if ((item & TIMER_PARKED) != 0 && destGet(itemDest(item), DEST_LOCK) == LOCK_NONE) return false;
+    if ((item & TIMER_PARKED) != 0 && destLockRec(itemDest(item)) == LOCK_NONE) return false;
   }
   return true;
 }
@@ -209,7 +209,7 @@ export function timerClear(t: u32, item: u32): void {
   let pos = posOf(item);
   if (pos == NIL) return;
   let inner = load<u32>(entryPtr(t, pos), 8);
-  if ((inner & TIMER_PARKED) != 0) lockParkedAdd(<usize>destGet(itemDest(inner), DEST_LOCK), -1);
+  if ((inner & TIMER_PARKED) != 0) lockParkedAdd(<usize>destLockRec(itemDest(inner)), -1);
   let last = tableGet(t, TABLE_HEAP_LEN) - 1;
   if (pos != last) swap(t, pos, last);
   tableSet(t, TABLE_HEAP_LEN, last);

@@ -3,7 +3,7 @@
 // recordPtr (one Wasm call, then one typed-array read; views are re-fetched from Core on every access, so
 // memory growth never leaves a stale view). The I/O area is written before a call (prefix keys, handle
 // arrays) and read straight after it (result registers, IO_OUT slots). Field offsets are the layout
-// constants of src/layout.ts plus the few read here by name (DEST_TABLE, DEST_LOCK, …).
+// constants of src/layout.ts plus the few read here by name (DEST_TABLE, DESTX_LOCK, …).
 // The one-crossing records (assembly/records.ts REC_*: f64 words at IO_OUT) are read here too, into the
 // facade's RouteInfo / DestInfo shapes. Allocates only what it returns (copied slot arrays, key words,
 // text, record objects).
@@ -47,9 +47,23 @@ export function routeTable(core: Core, r: number): number {
 export function entityTable(core: Core, e: number): number {
   return entityWord(core, e, core.k.ENTITY_TABLE);
 }
-/** Destination d's lock word: its lock record (assembly/locks.ts) while any entity holds a lock, else LOCK_NONE. */
+/**
+ * Destination d's lock word: its lock record (assembly/locks.ts) while any entity holds a lock, else
+ * LOCK_NONE. It is a word of the destination's extra record (layout DESTX_LOCK; none = LOCK_NONE).
+ */
 export function destLockWord(core: Core, d: number): number {
-  return destWord(core, d, core.k.DEST_LOCK);
+  const x = destWord(core, d, core.k.DEST_X);
+  return x === core.NIL ? core.k.LOCK_NONE : core.u32()[base(core, core.k.SLAB_DESTX, x) + core.k.DESTX_LOCK];
+}
+/**
+ * Route slot r's neighbour (a next-hop slot) or NIL: word ROUTE_NH when the views word says so
+ * (ROUTE_NBHOP_BIT), else a word of its extra record (ROUTEX_NEIGHBOUR; none = NIL).
+ */
+export function routeNeighbourSlot(core: Core, r: number): number {
+  const L = core.k, b = base(core, L.SLAB_ROUTE, r), u = core.u32();
+  if ((u[b + L.ROUTE_VIEWS] & L.ROUTE_NBHOP_BIT) !== 0) return u[b + L.ROUTE_NH];
+  const x = u[b + L.ROUTE_X];
+  return x === core.NIL ? core.NIL : core.u32()[base(core, L.SLAB_ROUTEX, x) + L.ROUTEX_NEIGHBOUR];
 }
 /** True if slot `slot` of slab `slab` is in range and allocated. */
 export function recordAlive(core: Core, slab: number, slot: number): boolean {

@@ -376,7 +376,7 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.invariants();
   });
 
-  it('the first destination extra record (hold-down, marks: issue 13 lean records) is refused before any change', () => {
+  it('the first destination extra record (hold-down, marks, locks: issue 13 lean records) is refused before any change', () => {
     const w = new World();
     const routes: RouteHandle[] = [];
     for (let i = 0; i < 4; i++) routes.push(w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0] }).handle!);
@@ -390,12 +390,17 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.rejects(() => w.A.holdDestination({ dest: d.handle, holdTime: 1000 }), scope);
     w.rejects(() => w.B.markDestForChangeNotification({ notifyHandle: n, dest: d.handle }), scope);
     expect(w.B.isMarkedForChangeNotification({ notifyHandle: n, dest: d.handle })).toBe(false);
+    w.rejects(() => w.B.lockDestination({ dest: d.handle, exclusive: true }), scope);   // the lock word is extra too
+    expectCode(() => w.B.lockDestination({ dest: d.handle, exclusive: true, lock: false }), 'ERROR_NOT_LOCKED');   // none taken
     expect(w.x.destExtraCount()).toBe(0);
     // a slab chunk needs fresh pages (freed blocks do not make them): lift the cap
     expect(w.x.memorySetCap(0)).toBe(0);
     w.A.holdDestination({ dest: d.handle, holdTime: 1000 });
     w.B.markDestForChangeNotification({ notifyHandle: n, dest: d.handle });
-    expect(w.x.destExtraCount()).toBe(1);   // one record holds both
+    w.B.lockDestination({ dest: d.handle, exclusive: true });
+    expect(w.x.destExtraCount()).toBe(1);   // one record holds them all
+    w.invariants();
+    w.B.lockDestination({ dest: d.handle, exclusive: true, lock: false });
     w.A.deleteRouteToDest(routes[0]);
     const held = w.A.getDestInfo({ dest: d.handle });
     w.A.releaseDestInfo(held);
@@ -426,10 +431,15 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     slot.value = 'x';
     expect(w.x.destExtraCount()).toBe(0);
     slot.value = null;
-    // locks stay inline
+    // a lock's record lives in the extra record (layout DESTX_LOCK), which goes with the last hold
     C.lockDestination({ dest: dest(3), exclusive: true });
-    expect(w.x.destExtraCount()).toBe(0);
+    C.lockDestination({ dest: dest(3), exclusive: false });
+    expect(w.x.destExtraCount()).toBe(1);
+    w.invariants();
     C.lockDestination({ dest: dest(3), exclusive: true, lock: false });
+    expect(w.x.destExtraCount()).toBe(1);
+    C.lockDestination({ dest: dest(3), exclusive: false, lock: false });
+    expect(w.x.destExtraCount()).toBe(0);
     // hold-down stays armed: the record stays with the destination, and goes with it
     w.A.holdDestination({ dest: dest(4), holdTime: 1000 });
     expect(w.x.destExtraCount()).toBe(1);

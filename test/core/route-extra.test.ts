@@ -1,6 +1,6 @@
-// The route extra record (issue 13: the route record is 13 words; list links, insertion number and
-// timer position live out of line, allocated on first use and freed when back at their defaults). Each
-// transition — into a list and out, between lists, a time-to-live armed / cleared / fired, a route that
+// The route extra record (issue 13: the route record is 12 words; list links, insertion number, timer
+// position and a neighbour that is not the route's one next hop live out of line, allocated on first use
+// and freed when back at their defaults). Each transition — into a list and out, between lists, a time-to-live armed / cleared / fired, a route that
 // is deleted while in a list with a timer and kept by a reference (the zombie list), table teardown —
 // is checked three ways: the public picture against the reference model (test/reference/model.ts), the
 // debug core's invariants (extra records linked back, none idle, counted; zombie links), and the core's
@@ -13,7 +13,7 @@ import {
   ERROR_NOT_SUPPORTED, INFINITE, NO_ERROR, RTM_ROUTE_EXPIRED, RTM_ROUTE_STATE_DELETED, RTM_VIEW_MASK_ANY as ANY,
   RTM_VIEW_MASK_UCAST as UCAST, RTM_VIEW_MASK_MCAST as MCAST,
 } from '../../src/win32/constants.js';
-import type { EntityLike, EnumHandle, RouteHandle, RouteListHandle, RtmLike } from '../../src/types.js';
+import type { EntityLike, EnumHandle, NextHopHandle, RouteHandle, RouteListHandle, RtmLike } from '../../src/types.js';
 import { IMPLEMENTATIONS } from '../helpers/impls.js';
 import { mulberry32 } from '../helpers/random.js';
 import { setup, type World } from '../reference/fixture.js';
@@ -133,6 +133,46 @@ describe('route extra records: allocation and free transitions', () => {
     invariants(w.rtm);
     expect(extras(w.rtm)).toBe(base);
     expect(w.pa.events.map((e) => e.type)).toEqual(m.pa.events.map((e) => e.type));
+    w.rtm.close();
+    expect(extras(w.rtm)).toBe(base);
+  });
+
+  it('the neighbour: in the next-hop word when it is the one next hop or the route has none, else in the extra record', () => {
+    const [m, w] = worlds();
+    const base = extras(w.rtm);
+    const n2 = new Map<World, NextHopHandle>();
+    for (const x of [m, w]) n2.set(x, x.A.addNextHop({ address: '10.0.0.3', interfaceIndex: 3 }).handle!);
+    const hs = new Map<World, RouteHandle[]>([[m, []], [w, []]]);
+    // what getRouteInfo says of route i, next hops named (the model's and the core's handles differ)
+    const picture = (x: World, i: number) => {
+      const info = x.A.getRouteInfo(hs.get(x)![i]);
+      x.A.releaseRouteInfo(info);
+      const nm = (h: NextHopHandle | undefined) => (h === undefined ? '-' : h === x.nA ? 'nA' : h === n2.get(x) ? 'n2' : '?');
+      return [info.state, info.prefix, nm(info.neighbour), info.nextHops.map(nm).join(',')];
+    };
+    const step = (f: (x: World, n2x: NextHopHandle, h: RouteHandle[]) => void, want: number) => {
+      for (const x of [m, w]) f(x, n2.get(x)!, hs.get(x)!);
+      expect(extras(w.rtm)).toBe(base + want);
+      invariants(w.rtm);
+      for (let i = 0; i < hs.get(w)!.length; i++) expect(picture(w, i)).toEqual(picture(m, i));
+    };
+    const add = (x: World, dest: string, nextHops: NextHopHandle[], h: RouteHandle[]) =>
+      h.push(x.A.addRouteToDest({ dest, neighbour: x.nA, nextHops }).handle!);
+    step((x, _, h) => add(x, '10.1.0.0/16', [x.nA], h), 0);          // the one next hop
+    step((x, _, h) => add(x, '10.2.0.0/16', [], h), 0);              // no next hop
+    step((x, n, h) => add(x, '10.3.0.0/16', [n], h), 1);             // another next hop
+    step((x, n, h) => add(x, '10.4.0.0/16', [x.nA, n], h), 2);       // two next hops
+    step((x, n, h) => { x.A.addRouteToDest({ dest: '10.1.0.0/16', route: h[0], neighbour: x.nA, nextHops: [n] }); }, 3);
+    step((x, _, h) => { x.A.addRouteToDest({ dest: '10.3.0.0/16', route: h[2], neighbour: x.nA, nextHops: [x.nA] }); }, 2);
+    step((x, n, h) => { x.A.addRouteToDest({ dest: '10.4.0.0/16', route: h[3], nextHops: [x.nA, n] }); }, 1);   // no neighbour
+    step((x, _, h) => { x.A.addRouteToDest({ dest: '10.2.0.0/16', route: h[1], neighbour: x.nA, nextHops: [] }); }, 1);   // unchanged
+    // deleted while referenced: the zombie keeps its neighbour (and its record) until the last release
+    step((x, _, h) => { x.A.referenceHandles([h[0]]); x.A.deleteRouteToDest(h[0]); }, 1);
+    step((x, _, h) => { x.A.referenceHandles([h[1]]); x.A.deleteRouteToDest(h[1]); }, 1);
+    expect(picture(w, 0)[0]).toBe(RTM_ROUTE_STATE_DELETED);
+    for (const x of [m, w]) x.A.releaseRoutes([hs.get(x)![0]]);
+    expect(extras(w.rtm)).toBe(base);
+    invariants(w.rtm);
     w.rtm.close();
     expect(extras(w.rtm)).toBe(base);
   });
