@@ -105,7 +105,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   // the unicast forwarding structure (tables from 16,384 destinations) counts too: for IPv4 the process's
   // (this is the only IPv4 table), for IPv6 this table's nodes in use (fib6.ts)
   const fibBytes = family === 4 ? core.x.fibMemoryBytes() : core.x.fib6TableBytesX(table.t, 0);
-  const usedBytes = nodes * core.k.NODE_WORDS * 4 + dests * core.k.DEST_WORDS * 4 + fibBytes;
+  const usedBytes = nodes * (family === 4 ? core.k.NODE4_WORDS : core.k.NODE6_WORDS) * 4 + dests * core.k.DEST_WORDS * 4 + fibBytes;
   const heapBefore = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   const ref = new RefTrie(family);
   for (let i = 0; i < N; i++) ref.insert(set.keys, i * 4, set.lens[i]).state = LIVE_UCAST;
