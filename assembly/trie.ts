@@ -1,8 +1,8 @@
-// The path-compressed binary (Patricia) trie of one table over the node slab: insert, detach, exact,
-// longest-prefix match that skips destinations that do not qualify, covering (less-specific) walk,
+// The path-compressed binary (Patricia) trie of one table over its family's node slab: insert, detach,
+// exact, longest-prefix match that skips destinations that do not qualify, covering (less-specific) walk,
 // and ordered iteration. Pre-order of the trie is the canonical prefix order of spec §6.2 (a prefix
 // before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
-// operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (reserve them first);
+// operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (nodeReserve them first);
 // nothing else allocates (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
 // Node accessors live here; no other file reads node records. Two node slabs (layout.ts): 5-word
 // records for IPv4 tables (SLAB_NODE4), 8-word ones for IPv6 (SLAB_NODE6); a node id names its slab
@@ -25,6 +25,9 @@ import { tableGet, tableSet } from './tables';
 @inline export function node6Ptr(n: u32): usize { return recPtr(SLAB_NODE6, n & ~NODE_ID6, NODE6_WORDS); }
 // @ts-ignore: decorator
 @inline export function nodePtr(n: u32): usize { return (n & NODE_ID6) != 0 ? node6Ptr(n) : node4Ptr(n); }
+/** The slab of node n (its slot there: n & ~NODE_ID6). */
+// @ts-ignore: decorator
+@inline function nodeSlab(n: u32): u32 { return (n & NODE_ID6) != 0 ? SLAB_NODE6 : SLAB_NODE4; }
 /** The node slab of a table of `family` (4 or 6). */
 // @ts-ignore: decorator
 @inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
@@ -51,7 +54,8 @@ let keyRing: u32 = 0;
  * IPv4 node a copy in a ring of four, valid until the fourth nodeKey call after this one. Nothing in this
  * file calls it (a key from it may be the argument of any walk here).
  */
-export function nodeKey(n: u32): usize {
+// @ts-ignore: decorator
+@inline export function nodeKey(n: u32): usize {
   if ((n & NODE_ID6) != 0) return node6Ptr(n) + (NODE_KEY << 2);
   let k = KEY_RING + (<usize>(keyRing++ & 3) << 4);
   store<u32>(k, node4Addr(n));
@@ -115,7 +119,7 @@ function freeNode(t: u32, n: u32): void {
   trieEpoch++;
   // no free node links to a node (trieUpHint's test): C1 here, C0 by the slab's free-list link
   store<u32>(nodePtr(n) + (NODE_C1 << 2), NIL);
-  slabFree((n & NODE_ID6) != 0 ? SLAB_NODE6 : SLAB_NODE4, n & ~NODE_ID6);
+  slabFree(nodeSlab(n), n & ~NODE_ID6);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
 }
 
@@ -522,7 +526,7 @@ export function trieTombstone(t: u32, key: usize, len: u32): u32 {
 }
 
 /** Frees a tombstone node. */
-export function trieFreeTombstone(t: u32, n: u32): void { slabFree((n & NODE_ID6) != 0 ? SLAB_NODE6 : SLAB_NODE4, n & ~NODE_ID6); }
+export function trieFreeTombstone(t: u32, n: u32): void { slabFree(nodeSlab(n), n & ~NODE_ID6); }
 
 // Pre-order cursor over a whole trie (the forwarding structures' builds, fib.ts / fib6.ts; the table
 // teardown, teardown.ts): a node comes before every node below it, so a prefix comes after every prefix
