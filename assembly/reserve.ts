@@ -34,8 +34,9 @@ function nodeStays(t: u32, d: u32): bool {
  * (RtmDeleteRouteToDest, a hold-down end, an expiry); false if memory is exhausted.
  */
 export function destChangeReserve(t: u32, d: u32): bool {
-  // a node only for the tombstone of a destination whose node stays in the trie (dests.ts destDetach)
-  return notifyReserve(t, 1, d) && (!nodeStays(t, d) || nodeReserve(t, 1)) && (!holdMayStart(d) || timerReserve(t, 1));
+  // a node only for the tombstone of a destination whose node stays in the trie (dests.ts destDetach):
+  // asked only when the node slab is full
+  return notifyReserve(t, 1, d) && (nodeReserve(t, 1) || !nodeStays(t, d)) && (!holdMayStart(d) || timerReserve(t, 1));
 }
 
 /**

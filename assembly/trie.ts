@@ -32,7 +32,8 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
 /** Makes sure `k` more nodes of table t can be made (slabReserve of its family's node slab). */
-export function nodeReserve(t: u32, k: u32): bool { return slabReserve(nodeSlabOf(tableGet(t, TABLE_FAMILY)), k); }
+// @ts-ignore: decorator
+@inline export function nodeReserve(t: u32, k: u32): bool { return slabReserve(nodeSlabOf(tableGet(t, TABLE_FAMILY)), k); }
 /**
  * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32) or four (IPv6).
  * The addr.ts helpers read only the words a length needs, so they take it for either family; a caller
