@@ -12,7 +12,7 @@ import {
   NIL, SLAB_NODE4, SLAB_NODE6, NODE4_WORDS, NODE6_WORDS, NODE_ID6, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY,
 } from './layout';
-import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh } from './slab';
+import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq, wordMask } from './addr';
 import { tableGet, tableSet } from './tables';
 
@@ -33,7 +33,11 @@ import { tableGet, tableSet } from './tables';
 @inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
 /** Makes sure `k` more nodes of table t can be made (slabReserve of its family's node slab). */
 // @ts-ignore: decorator
-@inline export function nodeReserve(t: u32, k: u32): bool { return slabReserve(nodeSlabOf(tableGet(t, TABLE_FAMILY)), k); }
+@inline export function nodeReserve(t: u32, k: u32): bool {
+  let kind = nodeSlabOf(tableGet(t, TABLE_FAMILY));
+  // the common case without a call: room below the capacity (slabReserve's own first test)
+  return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind) || slabReserve(kind, k);
+}
 /**
  * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32) or four (IPv6).
  * The addr.ts helpers read only the words a length needs, so they take it for either family; a caller
