@@ -1,7 +1,7 @@
 // The exported functions of the trie layer: each validates its arguments once (table slot, lengths,
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
-import { NIL, SLAB_TABLE, SLAB_NODE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
+import { NIL, SLAB_TABLE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
   TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIBM, TABLE_FIB6, TABLE_MDESTS,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT, SLAB_KINDS } from './layout';
@@ -10,7 +10,7 @@ import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOU
   ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, IO_BASE, ioPtr, setRes } from './io';
 import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables';
-import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, nodeDest } from './trie';
+import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, nodeDest, nodeReserve, nodeSlabOf } from './trie';
 import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
 import { handleOf, handleSlot, kindSlab } from './handles';
 import { slabIsAlive, slabHigh, slabLive, slabStride } from './slab';
@@ -41,7 +41,7 @@ export function ioBase(): usize { return IO_BASE; }
 export function tableCreate(family: u32, views: u32): i32 {
   if (family != 4 && family != 6) return ERROR_INVALID_PARAMETER;
   if (views == 0 || (views & ~VIEWS_SUPPORTED_MAX) != 0) return ERROR_NOT_SUPPORTED;
-  if (!slabReserve(SLAB_TABLE, 1) || !slabReserve(SLAB_NODE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!slabReserve(SLAB_TABLE, 1) || !slabReserve(nodeSlabOf(family), 1)) return ERROR_NOT_ENOUGH_MEMORY;
   let t = slabAlloc(SLAB_TABLE);
   tableSet(t, TABLE_FAMILY, family);
   tableSet(t, TABLE_VIEWS, views);
@@ -302,7 +302,7 @@ export function insertBatch(t: u32, n: u32, state: u32): i32 {
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
   let maxLen = tableMaxLen(t);
   for (let i: u32 = 0; i < n; i++) if (load<u32>(out + (<usize>i << 2)) > maxLen) return ERROR_INVALID_PARAMETER;
-  if (!slabReserve(SLAB_NODE, 2 * n) || !slabReserve(SLAB_DEST, n)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!nodeReserve(t, 2 * n) || !slabReserve(SLAB_DEST, n)) return ERROR_NOT_ENOUGH_MEMORY;
   let created: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     let d = destEnsure(t, inp + (<usize>i << 4), load<u32>(out + (<usize>i << 2)));

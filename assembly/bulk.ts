@@ -24,7 +24,7 @@ import { destOnNode, destSet, destSetState, destPtr } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
 import { routeOfOwner, created, routeSet, routeSeqTake, nowMs } from './routes';
 import { notifyChange, bestLogTable } from './notify';
-import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKey, nodeLen, nodeChild } from './trie';
+import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKeyWords, node4Addr, nodeLen, nodeChild } from './trie';
 import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
@@ -149,7 +149,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
   let top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   while (sp > 1) {
     let tl = nodeLen(top);
-    if (tl <= len && prefixEq(nodeKey(top), key, tl)) break;
+    if (tl <= len && prefixEq(nodeKeyWords(top), key, tl)) break;
     sp--;
     top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   }
@@ -169,7 +169,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
   let top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   while (sp > 1) {
     let tl = nodeLen(top);   // ≥ 1 below the root
-    if (tl <= len && ((a ^ load<u32>(nodeKey(top))) >>> (32 - tl)) == 0) break;
+    if (tl <= len && ((a ^ node4Addr(top)) >>> (32 - tl)) == 0) break;
     sp--;
     top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   }

@@ -16,7 +16,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_NH, SLAB_NEXTHOP } from './layout';
+  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6 } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -25,8 +25,8 @@ import { fibLookup } from './fib';
 import { fib6Agrees } from './fib6';
 import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
-import { nodeKey, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
-import { bitAt, prefixEq, hasHostBits } from './addr';
+import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
+import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
 import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec } from './dests';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
@@ -72,6 +72,7 @@ export const INV_ROUTE_EXTRA: i32 = 29;   // a route's extra record is idle, not
                                           // live, or names a list of another table; the records in use differ from
                                           // the slab's count; a route keeps an enumeration mark; a zombie is not
                                           // DELETED or its links disagree
+export const INV_NODE_SLAB: i32 = 30;     // a node id names the other family's node slab, or a slot never allocated
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -81,6 +82,7 @@ export function checkInvariants(t: u32): i32 {
   let root = tableGet(t, TABLE_ROOT);
   if (root == NIL || nodeLen(root) != 0) return INV_ROOT;
   let maxLen = tableMaxLen(t);
+  let v6 = tableGet(t, TABLE_FAMILY) != 4;
   let fib = <usize>tableGet(t, TABLE_FIB), fibm = <usize>tableGet(t, TABLE_FIBM);
   let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0, live: u32 = 0, mdests: u32 = 0;
   let sp: u32 = 0;
@@ -92,14 +94,17 @@ export function checkInvariants(t: u32): i32 {
     let n = load<u32>(STK + (<usize>sp << 3));
     let p = load<u32>(STK + (<usize>sp << 3) + 4);
     nodes++;
+    // an IPv4 table's nodes are SLAB_NODE4 slots (one key word), an IPv6 table's SLAB_NODE6 slots | NODE_ID6
+    if (v6 ? (n & NODE_ID6) == 0 || (n & ~NODE_ID6) >= slabHigh(SLAB_NODE6) : n >= slabHigh(SLAB_NODE4)) return INV_NODE_SLAB;
     let nl = nodeLen(n);
     if (nl > maxLen) return INV_MAX_LEN;
-    if (hasHostBits(nodeKey(n), nl)) return INV_HOST_BITS;
+    if (v6 ? hasHostBits(nodeKeyWords(n), nl) : (node4Addr(n) & ~wordMask(nl)) != 0) return INV_HOST_BITS;
     if (p != NIL) {
       let pl = nodeLen(p);
       if (nl <= pl) return INV_LEN_ORDER;
-      if (!prefixEq(nodeKey(n), nodeKey(p), pl)) return INV_KEY_PREFIX;
-      if (nodeChild(p, bitAt(nodeKey(n), pl)) != n) return INV_CHILD_SLOT;
+      // the key words of the record (one for IPv4: pl < nl ≤ 32, so the helpers read word 0 only)
+      if (!prefixEq(nodeKeyWords(n), nodeKeyWords(p), pl)) return INV_KEY_PREFIX;
+      if (nodeChild(p, bitAt(nodeKeyWords(n), pl)) != n) return INV_CHILD_SLOT;
     }
     let d = nodeDest(n);
     let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
@@ -110,7 +115,7 @@ export function checkInvariants(t: u32): i32 {
       if (nodeState(n) != destGet(d, DEST_STATE)) return INV_NODE_STATE;
       if (fib != 0 || fibm != 0) {
         // first, middle and last address of the prefix answer as the trie walk of each view does (IPv4)
-        let k = load<u32>(nodeKey(n));
+        let k = node4Addr(n);
         let span: u32 = nl == 0 ? 0xffffffff : nl == 32 ? 0 : 0xffffffff >>> nl;
         for (let i: u32 = 0; i < 3; i++) {
           let a = k + (i == 0 ? 0 : i == 1 ? span >>> 1 : span);

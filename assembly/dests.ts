@@ -7,7 +7,7 @@
 // at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
 // cannot answer go through a 4,096-entry cache of hints (32 KiB of static data) before the trie walk.
 import {
-  NIL, SLAB_DEST, SLAB_NODE, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
+  NIL, SLAB_DEST, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
 } from './layout';
@@ -15,7 +15,8 @@ import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slab
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
-import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, nodeLen, trieTombstone,
+import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
+  nodeReserve,
   trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
@@ -204,7 +205,7 @@ const FIND_CACHE: usize = memory.data(<i32>(8 << FIND_CACHE_BITS), 16);
  */
 function findForget(n: u32, d: u32): void {
   let len = nodeLen(n);
-  let a = maskedAddr(load<u32>(nodeKey(n)), len);
+  let a = maskedAddr(node4Addr(n), len);
   let p = findSlot(a, len);
   if (load<u32>(p) == a && load<u32>(p, 4) == (d | (len << 25))) store<u32>(p, 0xffffffff, 4);   // length 127: never asked
 }
@@ -229,7 +230,7 @@ function findCached(t: u32, addr: u32, len: u32): u32 {
   let d = v & 0x1ffffff;
   if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
   let n = destGet(d, DEST_NODE);
-  if (nodeLen(n) != len || maskedAddr(load<u32>(nodeKey(n)), len) != a) return NIL;
+  if (nodeLen(n) != len || maskedAddr(node4Addr(n), len) != a) return NIL;
   return d;
 }
 
@@ -263,11 +264,11 @@ export function destOnNode(t: u32, n: u32): u32 {
 
 /** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
 export function destInsert(t: u32, key: usize, len: u32): u32 {
-  if (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
+  if (!nodeReserve(t, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
   let from = insertFrom(t, key, len);
   // the memo names a node holding a prefix of the key (IPv4: one word to compare)
   assert(from == NIL || (nodeLen(from) < len &&
-    (nodeLen(from) == 0 || ((load<u32>(nodeKey(from)) ^ load<u32>(key)) >>> (32 - nodeLen(from))) == 0)));
+    (nodeLen(from) == 0 || ((node4Addr(from) ^ load<u32>(key)) >>> (32 - nodeLen(from))) == 0)));
   let d = destOnNode(t, trieInsert(t, key, len, from, from == NIL ? NIL : insUp));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
@@ -353,7 +354,7 @@ export function destDetach(d: u32): bool {
   let t = destGet(d, DEST_TABLE);
   let n = destGet(d, DEST_NODE);
   let stays = n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL);
-  if (stays && !slabReserve(SLAB_NODE, 1)) return false;
+  if (stays && !nodeReserve(t, 1)) return false;
   let len = nodeLen(n);
   memory.copy(DETACH_KEY, nodeKey(n), 16);
   if (tableGet(t, TABLE_FAMILY) == 4) findForget(n, d);

@@ -18,7 +18,7 @@
 import { NIL, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
-import { nodeKey, nodeLen, nodeDest, nodeState, trieLpm4From, triePreStart, triePreNext, trieUpHint, UP_NONE } from './trie';
+import { node4Addr, nodeLen, nodeDest, nodeState, trieLpm4From, triePreStart, triePreNext, trieUpHint, UP_NONE } from './trie';
 import { destGet, destLen } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
@@ -187,7 +187,7 @@ function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32): void {
 function fibAdd(t: u32, fib: usize, d: u32): bool {
   let n = destGet(d, DEST_NODE);
   let len = nodeLen(n);
-  return fibPaint(fib, load<u32>(nodeKey(n)), len, leafOf(d, len));
+  return fibPaint(fib, node4Addr(n), len, leafOf(d, len));
 }
 
 /** Paints `leaf` of prefix (addr, len) where it is more specific; false if memory ran out. */
@@ -218,8 +218,7 @@ function fibPaint(fib: usize, addr: u32, len: u32, leaf: u32): bool {
  */
 function fibRemove(t: u32, fib: usize, d: u32, qual: u32): void {
   let n = destGet(d, DEST_NODE);
-  let key = nodeKey(n);
-  let addr = load<u32>(key);
+  let addr = node4Addr(n);
   let len = nodeLen(n);
   let repl: u32 = 0;
   // a destination inserted not long before: its recorded parent, if it still is, tells the cover and the
@@ -287,7 +286,7 @@ function buildAll(fib: usize, root: u32, qual: u32): bool {
   triePreStart(root);
   for (let n = triePreNext(); n != NIL; n = triePreNext()) {
     let d = nodeDest(n);
-    if (d != NIL && qualifiesIn(nodeState(n), qual) && !fibPaint(fib, load<u32>(nodeKey(n)), nodeLen(n), leafOf(d, nodeLen(n)))) return false;
+    if (d != NIL && qualifiesIn(nodeState(n), qual) && !fibPaint(fib, node4Addr(n), nodeLen(n), leafOf(d, nodeLen(n)))) return false;
   }
   return true;
 }

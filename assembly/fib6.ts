@@ -14,7 +14,7 @@ import { takePages } from './slab';
 import { tableGet, tableSet, tableValid } from './tables';
 import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_FOUND } from './status';
-import { nodeKey, nodeLen, nodeDest, nodeState, trieLpm, triePreStart, triePreNext } from './trie';
+import { nodeKeyWords, nodeLen, nodeDest, nodeState, trieLpm, triePreStart, triePreNext } from './trie';
 import { destGet } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
@@ -401,13 +401,13 @@ function paint(fib: usize, key: usize, len: u32): bool {
 /** Destination d (trie node n) started qualifying; false if memory ran out. */
 function fib6Add(fib: usize, d: u32, n: u32): bool {
   pAdd = true; pLeaf = d + 1; pLen = <i32>nodeLen(n);
-  return paint(fib, nodeKey(n), nodeLen(n));
+  return paint(fib, nodeKeyWords(n), nodeLen(n));
 }
 
 /** Destination d stopped qualifying: its entries go to the next less specific qualifying one. */
 function fib6Remove(t: u32, fib: usize, d: u32): bool {
   let n = destGet(d, DEST_NODE);
-  let key = nodeKey(n);
+  let key = nodeKeyWords(n);   // an IPv6 node: its four key words
   let len = nodeLen(n);
   let repl: u32 = 0;
   if (len > 0) {
@@ -537,7 +537,7 @@ function buildAll(fib: usize, root: u32): bool {
   triePreStart(root);
   for (let n = triePreNext(); n != NIL; n = triePreNext()) {
     let d = nodeDest(n);
-    if (d != NIL && qualifies(nodeState(n), pQual) && !buildPaint(fib, nodeKey(n), nodeLen(n), d + 1)) { bOpen = 0; return false; }
+    if (d != NIL && qualifies(nodeState(n), pQual) && !buildPaint(fib, nodeKeyWords(n), nodeLen(n), d + 1)) { bOpen = 0; return false; }
   }
   return closeTo(fib, 0);
 }

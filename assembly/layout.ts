@@ -10,7 +10,8 @@ export const GEN_ALIVE: u32 = 0x80000000;
 
 // ── slab kinds (index into the slab descriptor table) ──────────────────────────────────────────────
 export const SLAB_TABLE: u32 = 0;
-export const SLAB_NODE: u32 = 1;
+/** Trie nodes of IPv4 tables (NODE4_WORDS); SLAB_NODE6 holds those of IPv6 tables (trie.ts nodePtr). */
+export const SLAB_NODE4: u32 = 1;
 export const SLAB_DEST: u32 = 2;
 export const SLAB_ROUTE: u32 = 3;
 export const SLAB_NEXTHOP: u32 = 4;
@@ -24,7 +25,9 @@ export const SLAB_REF: u32 = 10;
 export const SLAB_DESTX: u32 = 11;
 /** Out-of-line route words (route list links, insertion number, timer position): ROUTEX_* below. */
 export const SLAB_ROUTEX: u32 = 12;
-export const SLAB_KINDS: u32 = 13;
+/** Trie nodes of IPv6 tables (NODE6_WORDS); their ids carry NODE_ID6. */
+export const SLAB_NODE6: u32 = 13;
+export const SLAB_KINDS: u32 = 14;
 
 // ╒══════════ Table record: TABLE_WORDS = 26 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -83,20 +86,27 @@ export const TABLE_MDESTS: u32 = 24;
 /** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
 export const TABLE_FIBM: u32 = 25;
 
-// ╒══════════ Trie node: NODE_WORDS = 8 × u32 (path-compressed binary trie) ══════════╕
-// │ 0..3 key (MS word first; bits beyond len are zero) │ 4 len (bits 0..7) | dest state << 8 │
-// │ 5 child 0 (next bit 0)  │ 6 child 1 (next bit 1)   │ 7 dest (NIL = branch only) │
-// └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ─┘
-// A node that is not the root and has no dest always has two children. Free list: link in word 5.
-// Word 4 mirrors its dest's state word (DEST_S_*, 10 bits) above the length, so that lookups qualify a
-// destination without touching the dest slab (one cache line per trie level).
+// ╒══════════ Trie node: NODE4_WORDS = 5 × u32 (IPv4, 20 B), NODE6_WORDS = 8 × u32 (IPv6, 32 B) ═══════╕
+// │ 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)              │
+// │ 3 dest (NIL = branch only) │ 4.. key: 1 word (IPv4) or 4 (IPv6, MS word first); bits beyond len 0 │
+// └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ───────────┘
+// A node that is not the root and has no dest always has two children. Free list: link in word 1.
+// Word 0 mirrors its dest's state word (DEST_S_*, 10 bits) above the length, so that lookups qualify a
+// destination without touching the dest slab (one cache line per trie level, mostly: a 20-byte record
+// crosses a line at 5 of 16 offsets). Issue 13: an IPv4 key is one word, so IPv4 nodes live in their own
+// slab (SLAB_NODE4) of 5-word records, IPv6 nodes in SLAB_NODE6; the key comes last, so every other
+// offset is the same in both. A node id is its SLAB_NODE4 slot (IPv4), or its SLAB_NODE6 slot | NODE_ID6
+// (IPv6): an id says which slab it is in (slots are < 2^25, handles.ts; bit 31 stays free for callers'
+// marks). Only trie.ts reads node records; its nodeKey gives 4 key words for either family.
 export const NODE_STATE_SHIFT: u32 = 8;
-export const NODE_WORDS: u32 = 8;
-export const NODE_KEY: u32 = 0;
-export const NODE_LEN: u32 = 4;
-export const NODE_C0: u32 = 5;
-export const NODE_C1: u32 = 6;
-export const NODE_DEST: u32 = 7;
+export const NODE4_WORDS: u32 = 5;
+export const NODE6_WORDS: u32 = 8;
+export const NODE_ID6: u32 = 0x40000000;
+export const NODE_LEN: u32 = 0;
+export const NODE_C0: u32 = 1;
+export const NODE_C1: u32 = 2;
+export const NODE_DEST: u32 = 3;
+export const NODE_KEY: u32 = 4;
 
 // ╒══════════ Destination: DEST_WORDS = 14 × u32 (56 bytes; issue 13: was 22, then 16) ═══════════════════╕
 // │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │

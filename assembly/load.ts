@@ -8,7 +8,7 @@
 // │ 0..3 key (4i..4i+3) │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle   │
 // │ (f64 at word 8 × LOAD_MAX + 2i, 8-byte aligned; 0 = none): the facade fills most columns with one copy │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────────┘
-import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_NODE, ENTITY_TABLE, NEXTHOP_OWNER,
+import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, NEXTHOP_OWNER,
   TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
@@ -20,6 +20,7 @@ import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi } from './routes';
 import { timerClear } from './timers';
 import { notifyReserve } from './notify';
+import { nodeReserve } from './trie';
 
 export const LOAD_WORDS: u32 = 10;
 /** Records per call: the input region holds IO_BATCH_MAX × 4 words (LOAD_WORDS × LOAD_MAX ≤ that; even). */
@@ -47,7 +48,7 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
  * nodes and a queue entry per registration each).
  */
 export function batchReserve(t: u32, n: u32): bool {
-  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && slabReserve(SLAB_NODE, 2 * n) && notifyReserve(t, n);
+  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n) && notifyReserve(t, n);
 }
 
 /**

@@ -5,14 +5,14 @@
 // (timers.ts heap); one that loses its presence may move to a tombstone node (dests.ts destDetach needs
 // a free node when its trie node stays). Additions reserve inline (rtmapi.ts routeAdd, load.ts).
 // Costs: O(registrations) per destination; purgeReserve walks the table once. Allocates only capacity.
-import { NIL, SLAB_NODE, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_NODE, DEST_S_POPULATED, ROUTE_OWNER,
+import { NIL, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_NODE, DEST_S_POPULATED, ROUTE_OWNER,
   ROUTE_NEXT, ENTITY_ROUTES, TABLE_ROOT, NO_RANGE } from './layout';
 import { slabReserve } from './slab';
 import { tableGet } from './tables';
 import { destGet, destKey, destLen, destXGet } from './dests';
 import { routeGet } from './routes';
 import { entityGet } from './entities';
-import { nodeChild, trieWalk } from './trie';
+import { nodeChild, nodeReserve, trieWalk } from './trie';
 import { notifyReserve } from './notify';
 import { timerReserve } from './timers';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
@@ -34,7 +34,9 @@ function nodeStays(t: u32, d: u32): bool {
  * (RtmDeleteRouteToDest, a hold-down end, an expiry); false if memory is exhausted.
  */
 export function destChangeReserve(t: u32, d: u32): bool {
-  return notifyReserve(t, 1, d) && slabReserve(SLAB_NODE, 1) && (!holdMayStart(d) || timerReserve(t, 1));
+  // a node only for the tombstone of a destination whose node stays in the trie (dests.ts destDetach):
+  // asked only when the node slab is full
+  return notifyReserve(t, 1, d) && (nodeReserve(t, 1) || !nodeStays(t, d)) && (!holdMayStart(d) || timerReserve(t, 1));
 }
 
 /**
@@ -70,5 +72,5 @@ export function purgeReserve(t: u32, e: u32): bool {
     inclusive = false;
     if (n < IO_BATCH_MAX) break;
   }
-  return notifyReserve(t, dests) && timerReserve(t, holds) && slabReserve(SLAB_NODE, stays);
+  return notifyReserve(t, dests) && timerReserve(t, holds) && nodeReserve(t, stays);
 }

@@ -13,7 +13,7 @@ import {
   ROUTE_OWNER, ROUTE_DEST, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, SLAB_NODE, SLAB_DESTX, DEST_PINS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  NO_RANGE, SLAB_DESTX, DEST_PINS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
   ROUTEX_LSEQ, ROUTEX_HEAPPOS, ROUTE_X, SLAB_ROUTEX, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -25,7 +25,7 @@ import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
   destXSet, destXEnsure, destXTidy } from './dests';
-import { trieWalk } from './trie';
+import { trieWalk, nodeReserve } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
@@ -366,7 +366,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops)) &&
     (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(refs)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (d == NIL && (!slabReserve(SLAB_NODE, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (d == NIL && (!nodeReserve(t, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;
   return NO_ERROR;
@@ -580,7 +580,7 @@ export function timerPop(t: u32, now: f64): i32 {
   // freed by the pop, so an expiry's hold timer finds room)
   let due = timerPeekDue(t, now);
   if (due != NIL && (!notifyReserve(t, 1, (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST)) ||
-    !slabReserve(SLAB_NODE, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+    !nodeReserve(t, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;
   setRes(0, item & ~TIMER_HOLD);

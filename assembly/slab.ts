@@ -7,7 +7,7 @@
 // memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; a slot
 // at the last generation is retired, not freed (slabFree); the free link lives in the kind's link word.
 import {
-  NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE, TABLE_WORDS, NODE_WORDS, DEST_WORDS, ROUTE_WORDS,
+  NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE4, SLAB_NODE6, TABLE_WORDS, NODE4_WORDS, NODE6_WORDS, DEST_WORDS, ROUTE_WORDS,
   NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS, ENUM_WORDS, ENUMX_WORDS, ENUMX_NEXT, SLAB_REF, REF_WORDS,
   REF_BUCKET_NEXT, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE,
 } from './layout';
@@ -80,7 +80,7 @@ function initKind(kind: u32, strideWords: u32, linkWord: u32, hasGen: bool): voi
 export function slabInit(): void {
   heap.free(heap.alloc(16));
   initKind(0, TABLE_WORDS, 1, true);
-  initKind(1, NODE_WORDS, NODE_C0, false);
+  initKind(SLAB_NODE4, NODE4_WORDS, NODE_C0, false);
   initKind(2, DEST_WORDS, 1, true);
   initKind(3, ROUTE_WORDS, 1, true);
   initKind(4, NEXTHOP_WORDS, 1, true);
@@ -92,6 +92,7 @@ export function slabInit(): void {
   initKind(SLAB_REF, REF_WORDS, REF_BUCKET_NEXT, false);
   initKind(SLAB_DESTX, DESTX_WORDS, DESTX_DEST, false);
   initKind(SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, false);
+  initKind(SLAB_NODE6, NODE6_WORDS, NODE_C0, false);
 }
 
 // Pages taken from memory.grow but not yet handed to a chunk: [spareBase, spareEnd). Growing linear

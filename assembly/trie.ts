@@ -1,23 +1,73 @@
-// The path-compressed binary (Patricia) trie of one table over the node slab: insert, detach, exact,
-// longest-prefix match that skips destinations that do not qualify, covering (less-specific) walk,
+// The path-compressed binary (Patricia) trie of one table over its family's node slab: insert, detach,
+// exact, longest-prefix match that skips destinations that do not qualify, covering (less-specific) walk,
 // and ordered iteration. Pre-order of the trie is the canonical prefix order of spec §6.2 (a prefix
 // before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
-// operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (reserve them first);
+// operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (nodeReserve them first);
 // nothing else allocates (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
-// Node accessors live here; no other file reads node records.
+// Node accessors live here; no other file reads node records. Two node slabs (layout.ts): 5-word
+// records for IPv4 tables (SLAB_NODE4), 8-word ones for IPv6 (SLAB_NODE6); a node id names its slab
+// (NODE_ID6), so the accessors need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From,
+// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly.
 import {
-  NIL, SLAB_NODE, NODE_WORDS, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT,
-  TABLE_FAMILY,
+  NIL, SLAB_NODE4, SLAB_NODE6, NODE4_WORDS, NODE6_WORDS, NODE_ID6, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
+  TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY,
 } from './layout';
-import { slabAllocK, slabFree, recPtr, slabHigh } from './slab';
-import { bitAt, commonLen, copyMasked, prefixEq } from './addr';
+import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap } from './slab';
+import { bitAt, commonLen, copyMasked, prefixEq, wordMask } from './addr';
 import { tableGet, tableSet } from './tables';
 
 // ── node accessors ────────────────────────────────────────────────────────────────────────────────
+/** Byte address of IPv4 node n (a SLAB_NODE4 slot). */
 // @ts-ignore: decorator
-@inline export function nodePtr(n: u32): usize { return recPtr(SLAB_NODE, n, NODE_WORDS); }
+@inline export function node4Ptr(n: u32): usize { return recPtr(SLAB_NODE4, n, NODE4_WORDS); }
+/** Byte address of IPv6 node n (its SLAB_NODE6 slot | NODE_ID6). */
 // @ts-ignore: decorator
-@inline export function nodeKey(n: u32): usize { return nodePtr(n); }
+@inline export function node6Ptr(n: u32): usize { return recPtr(SLAB_NODE6, n & ~NODE_ID6, NODE6_WORDS); }
+// @ts-ignore: decorator
+@inline export function nodePtr(n: u32): usize { return (n & NODE_ID6) != 0 ? node6Ptr(n) : node4Ptr(n); }
+/** The slab of node n (its slot there: n & ~NODE_ID6). */
+// @ts-ignore: decorator
+@inline function nodeSlab(n: u32): u32 { return (n & NODE_ID6) != 0 ? SLAB_NODE6 : SLAB_NODE4; }
+/** The node slab of a table of `family` (4 or 6). */
+// @ts-ignore: decorator
+@inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
+/** Makes sure `k` more nodes of table t can be made (slabReserve of its family's node slab). */
+// @ts-ignore: decorator
+@inline export function nodeReserve(t: u32, k: u32): bool {
+  let kind = nodeSlabOf(tableGet(t, TABLE_FAMILY));
+  // the common case without a call: room below the capacity (slabReserve's own first test)
+  return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind) || slabReserve(kind, k);
+}
+/**
+ * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32) or four (IPv6).
+ * The addr.ts helpers read only the words a length needs, so they take it for either family; a caller
+ * that reads four words whatever the length takes nodeKey.
+ */
+// @ts-ignore: decorator
+@inline export function nodeKeyWords(n: u32): usize { return nodePtr(n) + (NODE_KEY << 2); }
+/** The key (address, masked) of IPv4 node n. */
+// @ts-ignore: decorator
+@inline export function node4Addr(n: u32): u32 { return load<u32>(node4Ptr(n), NODE_KEY << 2); }
+
+// four 4-word keys that nodeKey hands out in turn for IPv4 nodes
+const KEY_RING: usize = memory.data(64, 16);
+let keyRing: u32 = 0;
+
+/**
+ * Byte address of node n's key as 4 words (MS word first, zero beyond the length), for readers of whole
+ * keys (destKey: copies to the I/O area and cursors, the range serialiser). An IPv6 node's own words; for an
+ * IPv4 node a copy in a ring of four, valid until the fourth nodeKey call after this one. Nothing in this
+ * file calls it (a key from it may be the argument of any walk here).
+ */
+// @ts-ignore: decorator
+@inline export function nodeKey(n: u32): usize {
+  if ((n & NODE_ID6) != 0) return node6Ptr(n) + (NODE_KEY << 2);
+  let k = KEY_RING + (<usize>(keyRing++ & 3) << 4);
+  store<u32>(k, node4Addr(n));
+  store<u32>(k, 0, 4);
+  store<u64>(k, 0, 8);
+  return k;
+}
 // @ts-ignore: decorator
 @inline export function nodeLen(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_LEN << 2)) & 0xff; }
 // @ts-ignore: decorator
@@ -47,12 +97,21 @@ import { tableGet, tableSet } from './tables';
  */
 export let trieEpoch: u32 = 0;
 
-/** Allocates a node for (key, len) with no children and no dest. Caller reserved the slot. */
+/** Allocates a node of table t for (key, len) with no children and no dest. Caller reserved the slot. */
 function newNode(t: u32, key: usize, len: u32): u32 {
-  let n = slabAllocK(SLAB_NODE, NODE_WORDS);
-  assert(n != NIL); // caller reserved nodes
-  let p = nodePtr(n);
-  copyMasked(p, key, len);
+  let n: u32, p: usize;
+  if (tableGet(t, TABLE_FAMILY) == 4) {
+    n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
+    assert(n != NIL); // caller reserved nodes
+    p = node4Ptr(n);
+    store<u32>(p + (NODE_KEY << 2), load<u32>(key) & wordMask(len));   // len ≤ 32
+  } else {
+    let s = slabAllocK(SLAB_NODE6, NODE6_WORDS);
+    assert(s != NIL); // caller reserved nodes
+    n = s | NODE_ID6;
+    p = node6Ptr(n);
+    copyMasked(p + (NODE_KEY << 2), key, len);
+  }
   store<u32>(p + (NODE_LEN << 2), len);
   store<u32>(p + (NODE_C0 << 2), NIL);
   store<u32>(p + ((NODE_C0 + 1) << 2), NIL);
@@ -65,7 +124,7 @@ function freeNode(t: u32, n: u32): void {
   trieEpoch++;
   // no free node links to a node (trieUpHint's test): C1 here, C0 by the slab's free-list link
   store<u32>(nodePtr(n) + (NODE_C1 << 2), NIL);
-  slabFree(SLAB_NODE, n);
+  slabFree(nodeSlab(n), n & ~NODE_ID6);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
 }
 
@@ -85,7 +144,7 @@ export function trieFind(t: u32, key: usize, len: u32): u32 {
   if (len <= 32 && tableGet(t, TABLE_FAMILY) == 4) return trieFind4(n, load<u32>(key), len);
   while (n != NIL) {
     let nl = nodeLen(n);
-    if (nl >= len) return nl == len && prefixEq(nodeKey(n), key, len) ? n : NIL;
+    if (nl >= len) return nl == len && prefixEq(nodeKeyWords(n), key, len) ? n : NIL;
     n = nodeChild(n, bitAt(key, nl));
   }
   return NIL;
@@ -101,14 +160,14 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
   find4Cover = start;
   find4CoverUp = NIL;
   while (n != NIL) {
-    let p = recPtr(SLAB_NODE, n, NODE_WORDS);
+    let p = node4Ptr(n);
     let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
     if (nl >= len) {
       // derivation: the first len bits agree iff (k ^ addr) >> (32 - len) == 0; len 0 always agrees
-      return nl == len && (len == 0 || ((load<u32>(p) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
+      return nl == len && (len == 0 || ((load<u32>(p, NODE_KEY << 2) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
     }
     // the same test on nl bits (nl < len): n holds a prefix of (addr, len)
-    if (nl == 0 || ((load<u32>(p) ^ addr) >>> (32 - nl)) == 0) { if (n != start) find4CoverUp = find4Cover; find4Cover = n; }
+    if (nl == 0 || ((load<u32>(p, NODE_KEY << 2) ^ addr) >>> (32 - nl)) == 0) { if (n != start) find4CoverUp = find4Cover; find4Cover = n; }
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl < len ≤ 32
   }
   return NIL;
@@ -146,11 +205,11 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
       return leaf;
     }
     let cl = nodeLen(c);
-    let cpl = commonLen(key, nodeKey(c), len < cl ? len : cl);
+    let cpl = commonLen(key, nodeKeyWords(c), len < cl ? len : cl);
     if (cpl == cl) { up2 = up; up = n; n = c; continue; }             // c covers the key: descend
     if (cpl == len) {                                                 // 3. key covers c
       let mid = newNode(t, key, len);
-      setChild(mid, bitAt(nodeKey(c), len), c);
+      setChild(mid, bitAt(nodeKeyWords(c), len), c);
       setChild(n, b, mid);
       upRemember(mid, n, up);
       return mid;
@@ -158,7 +217,7 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
     let br = newNode(t, key, cpl);                                    // 4. split at cpl
     let leaf = newNode(t, key, len);
     setChild(br, bitAt(key, cpl), leaf);
-    setChild(br, bitAt(nodeKey(c), cpl), c);
+    setChild(br, bitAt(nodeKeyWords(c), cpl), c);
     setChild(n, b, br);
     upRemember(leaf, br, n);
     return leaf;
@@ -175,14 +234,14 @@ export function trieInsertBulk4(a: u32, len: u32, from: u32): u32 {
   trieEpoch++;
   while (true) {
     // invariant: n's prefix covers (a, len) and its length ≤ len
-    let p = nodePtr(n);
+    let p = node4Ptr(n);
     let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
     if (nl == len) return n;                                          // 1.
     let cw = p + ((NODE_C0 + ((a >>> (31 - nl)) & 1)) << 2);         // nl < len ≤ 32
     let c = load<u32>(cw);
     if (c == NIL) { let leaf = newNode4(a, len); store<u32>(cw, leaf); return leaf; }   // 2.
-    let q = nodePtr(c);
-    let cl = load<u32>(q, NODE_LEN << 2) & 0xff, ck = load<u32>(q);
+    let q = node4Ptr(c);
+    let cl = load<u32>(q, NODE_LEN << 2) & 0xff, ck = load<u32>(q, NODE_KEY << 2);
     let lim = len < cl ? len : cl;
     let x = a ^ ck;
     let cpl: u32 = x == 0 ? 32 : <u32>clz(x);
@@ -190,13 +249,13 @@ export function trieInsertBulk4(a: u32, len: u32, from: u32): u32 {
     if (cpl == cl) { n = c; continue; }                               // c covers the key: descend
     if (cpl == len) {                                                 // 3. key covers c (len < cl ≤ 32)
       let mid = newNode4(a, len);
-      store<u32>(nodePtr(mid) + ((NODE_C0 + ((ck >>> (31 - len)) & 1)) << 2), c);
+      store<u32>(node4Ptr(mid) + ((NODE_C0 + ((ck >>> (31 - len)) & 1)) << 2), c);
       store<u32>(cw, mid);
       return mid;
     }
     let br = newNode4(a, cpl);                                        // 4. split at cpl < min(len, cl)
     let leaf = newNode4(a, len);
-    let bp = nodePtr(br);
+    let bp = node4Ptr(br);
     store<u32>(bp + ((NODE_C0 + ((a >>> (31 - cpl)) & 1)) << 2), leaf);
     store<u32>(bp + ((NODE_C0 + ((ck >>> (31 - cpl)) & 1)) << 2), c);
     store<u32>(cw, br);
@@ -216,10 +275,10 @@ export function trieBulkCount(t: u32): void {
 /** newNode for IPv4 prefix (a, len) (a not masked): no children, no destination, not yet counted. */
 // @ts-ignore: decorator
 @inline function newNode4(a: u32, len: u32): u32 {
-  let n = slabAllocK(SLAB_NODE, NODE_WORDS);
+  let n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
   assert(n != NIL); // caller reserved nodes
-  let p = nodePtr(n);
-  store<u32>(p, len == 0 ? 0 : a & (<u32>0xffffffff << (32 - len)));   // words 1..3 stay zero
+  let p = node4Ptr(n);
+  store<u32>(p + (NODE_KEY << 2), a & wordMask(len));
   store<u32>(p + (NODE_LEN << 2), len);
   store<u32>(p + (NODE_C0 << 2), NIL);
   store<u32>(p + ((NODE_C0 + 1) << 2), NIL);
@@ -248,7 +307,7 @@ const UP: usize = memory.data(<i32>(12 << UP_BITS), 16);
 
 /** The parent of node n (in table t's trie, not its root) by a walk from the root (debug checks). */
 function parentOf(t: u32, n: u32): u32 {
-  let key = nodeKey(n), nl = nodeLen(n);
+  let key = nodeKeyWords(n), nl = nodeLen(n);
   let p = NIL;
   for (let m = tableGet(t, TABLE_ROOT); m != n; m = nodeChild(m, bitAt(key, nodeLen(m)))) {
     if (m == NIL || nodeLen(m) >= nl) return NIL;
@@ -263,7 +322,7 @@ export const UP_NONE: u32 = 0xfffffffe;
 /** True if slot p is a node whose prefix is shorter than nl bits and whose child link towards IPv4 address addr is c. */
 // @ts-ignore: decorator
 @inline function linksTo(p: u32, c: u32, addr: u32, nl: u32): bool {
-  if (p >= slabHigh(SLAB_NODE)) return false;
+  if (p >= slabHigh(SLAB_NODE4)) return false;
   let pl = nodeLen(p);
   return pl < nl && nodeChild(p, (addr >>> (31 - pl)) & 1) == c;
 }
@@ -279,7 +338,7 @@ export const UP_NONE: u32 = 0xfffffffe;
 export function trieUpHint(t: u32, n: u32, qual: u32): u32 {
   let h = upSlot(n);
   if (load<u32>(h) != n) return NIL;
-  let addr = load<u32>(nodeKey(n)), nl = nodeLen(n);
+  let addr = node4Addr(n), nl = nodeLen(n);
   let p = load<u32>(h, 4), gp = load<u32>(h, 8);
   if (p == NIL || !linksTo(p, n, addr, nl)) return NIL;
   let gpKnown = gp != NIL && linksTo(gp, p, addr, nodeLen(p));
@@ -313,7 +372,7 @@ export function trieDetach(t: u32, n: u32): void {
   if (n == root) return;                                              // 1.
   let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
   if (c0 != NIL && c1 != NIL) return;                                 // 2.
-  let key = nodeKey(n);
+  let key = nodeKeyWords(n);   // intact after n is freed (the free list links words 1 and 2)
   let gp = NIL, p = NIL;
   let gpKnown = true;
   if (memoEpoch == trieEpoch && memoChild == n && memoTable == t) {
@@ -359,10 +418,10 @@ let memoGrandKnown: bool = false;
 export function trieLpm4From(t: u32, start: u32, addr: u32, limit: u32, qual: u32, best: u32): u32 {
   let n = start, p = NIL, gp = NIL;
   while (n != NIL) {
-    let q = recPtr(SLAB_NODE, n, NODE_WORDS);
+    let q = node4Ptr(n);
     let w4 = load<u32>(q, NODE_LEN << 2);
     let nl = w4 & 0xff;
-    if (nl > limit || (nl != 0 && ((load<u32>(q) ^ addr) >>> (32 - nl)) != 0)) break;
+    if (nl > limit || (nl != 0 && ((load<u32>(q, NODE_KEY << 2) ^ addr) >>> (32 - nl)) != 0)) break;
     let d = load<u32>(q, NODE_DEST << 2);
     if (d != NIL && (qual == 0 || ((w4 >>> NODE_STATE_SHIFT) & qual) != 0)) best = d;
     gp = p; p = n;
@@ -379,7 +438,7 @@ export function trieLpm(t: u32, key: usize, limit: u32, qual: u32): u32 {
   let n = tableGet(t, TABLE_ROOT), best = NIL;
   while (n != NIL) {
     let nl = nodeLen(n);
-    if (nl > limit || !prefixEq(nodeKey(n), key, nl)) break;
+    if (nl > limit || !prefixEq(nodeKeyWords(n), key, nl)) break;
     let d = nodeDest(n);
     if (d != NIL && nodeQualifies(n, qual)) best = d;
     if (nl >= limit) break;
@@ -392,11 +451,11 @@ export function trieLpm(t: u32, key: usize, limit: u32, qual: u32): u32 {
 export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
   let n = root, best = NIL;
   while (n != NIL) {
-    let p = recPtr(SLAB_NODE, n, NODE_WORDS);
+    let p = node4Ptr(n);
     let w4 = load<u32>(p, NODE_LEN << 2);
     let nl = w4 & 0xff;
     // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0; nl == 0 always agrees
-    if (nl != 0 && ((load<u32>(p) ^ addr) >>> (32 - nl)) != 0) break;
+    if (nl != 0 && ((load<u32>(p, NODE_KEY << 2) ^ addr) >>> (32 - nl)) != 0) break;
     let d = load<u32>(p, NODE_DEST << 2);
     if (d != NIL && (qual == 0 || ((w4 >>> NODE_STATE_SHIFT) & qual) != 0)) best = d;
     if (nl == 32) break;
@@ -423,9 +482,9 @@ export function trieWalk(t: u32, key: usize, klen: u32, inclusive: bool, qual: u
   while (n != NIL) {
     let nl = nodeLen(n);
     let m = nl < klen ? nl : klen;
-    let c = commonLen(nodeKey(n), key, m);
+    let c = commonLen(nodeKeyWords(n), key, m);
     if (c < m) {                                  // the prefixes diverge at bit c
-      if (bitAt(nodeKey(n), c) == 1) store<u32>(STACK + (<usize>(sp++) << 2), n); // subtree after the key
+      if (bitAt(nodeKeyWords(n), c) == 1) store<u32>(STACK + (<usize>(sp++) << 2), n); // subtree after the key
       break;                                      // else the whole subtree is before the key
     }
     if (nl > klen) { store<u32>(STACK + (<usize>(sp++) << 2), n); break; } // key covers n: n is after it
@@ -452,7 +511,7 @@ export function trieWalk(t: u32, key: usize, klen: u32, inclusive: bool, qual: u
     if (rlen != NO_RANGE) {
       let nl = nodeLen(n);
       // everything covered by the range is contiguous in pre-order: the first node outside ends it
-      if (nl < rlen || !prefixEq(nodeKey(n), rkey, rlen)) break;
+      if (nl < rlen || !prefixEq(nodeKeyWords(n), rkey, rlen)) break;
     }
     let d = nodeDest(n);
     if (d != NIL && nodeQualifies(n, qual)) store<u32>(out + (<usize>(count++) << 2), d);
@@ -472,7 +531,7 @@ export function trieTombstone(t: u32, key: usize, len: u32): u32 {
 }
 
 /** Frees a tombstone node. */
-export function trieFreeTombstone(t: u32, n: u32): void { slabFree(SLAB_NODE, n); }
+export function trieFreeTombstone(t: u32, n: u32): void { slabFree(nodeSlab(n), n & ~NODE_ID6); }
 
 // Pre-order cursor over a whole trie (the forwarding structures' builds, fib.ts / fib6.ts; the table
 // teardown, teardown.ts): a node comes before every node below it, so a prefix comes after every prefix

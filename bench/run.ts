@@ -129,7 +129,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   // the unicast forwarding structure (tables from 16,384 destinations) counts too: for IPv4 the process's
   // (this is the only IPv4 table), for IPv6 this table's nodes in use (fib6.ts)
   const fibBytes = family === 4 ? core.x.fibMemoryBytes() : core.x.fib6TableBytesX(table.t, 0);
-  const usedBytes = nodes * core.k.NODE_WORDS * 4 + dests * core.k.DEST_WORDS * 4 + fibBytes;
+  const usedBytes = nodes * (family === 4 ? core.k.NODE4_WORDS : core.k.NODE6_WORDS) * 4 + dests * core.k.DEST_WORDS * 4 + fibBytes;
   const heapBefore = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   const ref = new RefTrie(family);
   for (let i = 0; i < N; i++) ref.insert(set.keys, i * 4, set.lens[i]).state = LIVE_UCAST;
@@ -151,7 +151,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
     e.addRoutesBatch({ ...routeBatch, nextHops: new Float64Array(N).fill(nh) });
     const used = x.memoryInUseBytes() - before, u = pc.u32(), tb = x.recordPtr(0, rtm[af].core.t) >>> 2;
     const nodes = u[tb + k.TABLE_NODES], dests = u[tb + k.TABLE_DESTS], routes = u[tb + k.TABLE_ROUTES];
-    const part: [string, number][] = [['trie nodes', nodes * k.NODE_WORDS * 4], ['destinations', dests * k.DEST_WORDS * 4],
+    const part: [string, number][] = [['trie nodes', nodes * (family === 4 ? k.NODE4_WORDS : k.NODE6_WORDS) * 4], ['destinations', dests * k.DEST_WORDS * 4],
       ['routes', routes * k.ROUTE_WORDS * 4], ['forwarding structure', fibMem() - fib0]];
     part.push(['the rest (extra records, blocks, indexes)', used - part.reduce((s, [, v]) => s + v, 0)]);
     rtm.close();

@@ -1,0 +1,98 @@
+// Trie nodes by family (issue 13): an IPv4 table's nodes are 5-word records (one key word) in their own
+// slab, an IPv6 table's 8-word records (four key words). Checked on one debug core holding tables of both
+// families at once: what memoryInUseBytes counts per node, whole keys read back through the destination
+// (the IPv4 key's words 1..3 are zero: nothing of a neighbouring record shows through), the less-specific,
+// walk and LPM answers against the reference model while both tables churn, and the invariants
+// (checkInvariants: a node of the other family's slab is INV_NODE_SLAB).
+import { describe, expect, it } from 'vitest';
+import { createCoreSync } from '../../src/core.js';
+import { CoreTable } from '../../src/coretable.js';
+import { formatPrefix } from '../../src/address.js';
+import { RefTrie, RefDest } from '../reference/trie-model.js';
+import { mulberry32, randomPrefixes } from '../helpers/random.js';
+
+const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
+
+describe('trie nodes: 20 bytes for IPv4, 32 for IPv6, one core', () => {
+  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node and NODE6_WORDS per IPv6 node', () => {
+    const core = createCoreSync('debug');
+    const k = core.k, inUse = () => core.x.memoryInUseBytes() as number;
+    expect(k.NODE4_WORDS).toBe(5);
+    expect(k.NODE6_WORDS).toBe(8);
+    const base = inUse();
+    const t4 = new CoreTable(core, 4);
+    expect(inUse() - base).toBe((k.TABLE_WORDS + k.NODE4_WORDS) * 4);
+    const t6 = new CoreTable(core, 6);
+    expect(inUse() - base).toBe(2 * k.TABLE_WORDS * 4 + (k.NODE4_WORDS + k.NODE6_WORDS) * 4);
+    // below the forwarding structures' thresholds: nodes and destination records only
+    for (const [t, fam, words] of [[t4, 4, k.NODE4_WORDS], [t6, 6, k.NODE6_WORDS]] as const) {
+      const before = inUse(), nodesBefore = t.nodeCount;
+      const set = randomPrefixes(fam === 4 ? 41 : 42, fam, 3000);
+      const ids = new Int32Array(set.count);
+      t.insertBatch(set.keys, set.lens, set.count, ids, LIVE_U);
+      expect(t.nodeCount).toBeGreaterThan(t.destCount);
+      expect(inUse() - before).toBe((t.nodeCount - nodesBefore) * words * 4 + t.destCount * k.DEST_WORDS * 4);
+      expect(t.checkInvariants()).toBe(0);
+    }
+    t4.free();
+    t6.free();
+    expect(inUse()).toBe(base);
+  });
+
+  it('whole keys of IPv4 destinations read back with words 1..3 zero; both families churn against the model', () => {
+    const core = createCoreSync('debug');
+    const rnd = mulberry32(7);
+    const tables = [4, 6].map((fam) => {
+      const set = randomPrefixes(fam === 4 ? 51 : 52, fam as 4 | 6, 4000);
+      return { fam, set, t: new CoreTable(core, fam as 4 | 6), ref: new RefTrie(fam as 4 | 6), ids: new Map<number, number>(), refOf: new Map<number, RefDest>() };
+    });
+    const out = new Uint32Array(4);
+    for (let round = 0; round < 4; round++) {
+      // interleaved: the two node slabs grow and free side by side
+      for (let i = 0; i < 4000; i++) {
+        for (const s of tables) {
+          if (rnd() % 4 !== 0 && round % 2 === 0) {
+            if (s.ids.has(i)) continue;
+            const text = formatPrefix(s.fam as 4 | 6, s.set.keys, i * 4, s.set.lens[i]);
+            const { destId, created } = s.t.ensureDest(text);
+            if (!created) continue;   // a duplicate prefix of the set
+            s.t.setDestState(destId, LIVE_U);
+            const d = s.ref.insert(s.set.keys, i * 4, s.set.lens[i]);
+            d.state = LIVE_U;
+            s.ids.set(i, destId);
+            s.refOf.set(destId, d);
+          } else if (round % 2 === 1 && s.ids.has(i) && rnd() % 2 === 0) {
+            const destId = s.ids.get(i)!;
+            s.t.setDestState(destId, 0);
+            s.t.removeDest(destId);
+            s.ref.remove(s.refOf.get(destId)!);
+            s.ids.delete(i);
+            s.refOf.delete(destId);
+          }
+        }
+      }
+      for (const s of tables) {
+        expect(s.t.checkInvariants()).toBe(0);
+        expect(s.t.destCount).toBe(s.ref.size());
+        for (const [i, destId] of s.ids) {
+          s.t.destKeyInto(destId, out);
+          const len = s.set.lens[i];
+          for (let w = 0; w < 4; w++) {
+            const keep = len - 32 * w;
+            const v = s.set.keys[i * 4 + w] >>> 0;
+            const want = keep <= 0 ? 0 : keep >= 32 ? v : (v & (0xffffffff << (32 - keep))) >>> 0;
+            expect(out[w]).toBe(want);
+          }
+          // the less-specific answer walks from the root with the destination's own key
+          const cover = s.t.lessSpecific(destId);
+          const refCover = s.ref.lessSpecific(s.refOf.get(destId)!, 0);
+          expect(cover === undefined ? undefined : s.refOf.get(cover)).toBe(refCover ?? undefined);
+        }
+        // the ordered walk names the destinations the model holds, in its order
+        const walked = s.t.all().map((id) => s.refOf.get(id));
+        expect(walked).toEqual(s.ref.ordered(0));
+      }
+    }
+    for (const s of tables) s.t.free();
+  });
+});
