@@ -198,7 +198,7 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // The views word packs what the flags word has no room for: flags, flags1 and state fill word 6 (the
 // facade reads the state as word 6 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
-// Issue 13, next step (sketch, not done): trie node: the dest slot in word 7 is its only link to the
+// Issue 13, next step (sketch, not done): trie node: the dest slot (NODE_DEST, word 3) is its only link to the
 // destination; a leaf could hold its destination's words itself (one record and one cache miss fewer per lookup).
 export const ROUTE_WORDS: u32 = 12;
 export const ROUTE_GEN: u32 = 0;
