@@ -43,8 +43,16 @@ export interface CreateOptions extends RtmOptions {
 /** Words of an address parsed to tell its family (Rtm.lookup / supernets / subnets). */
 const familyScratch = new Uint32Array(4);
 
-/** The instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
-const watchers = new WeakMap<Core, Rtm>();
+/** A best-route watch (Rtm.watchBestRoutes): its instance and listener (kept here, not in every instance). */
+interface BestWatch {
+  readonly rtm: Rtm;
+  readonly listener: BestRouteListener;
+  /** The log is being taken (a listener's own change does not start another drain). */
+  draining: boolean;
+}
+
+/** The watch of the instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
+const watchers = new WeakMap<Core, BestWatch>();
 
 /** The creation options with the facade's internal core option (private cores of tests and tools). */
 type CheckedOptions = CreateOptions & { /** @internal */ core?: Core };
@@ -187,8 +195,6 @@ function instanceOptions(maxHops: number, maxEnum: number, views: number, o: Rtm
 export class Rtm {
   /** @internal The core (port) this instance's tables live in. */
   readonly core: Core;
-  /** @internal The core's record layout. */
-  readonly layout: Layout;
   /** The clock of the scheduler: expiries, hold-downs and LastChanged read it (option `clock`). */
   readonly clock: Clock;
   /** The RtmInstanceId this instance answers to (option `instanceId`, default 0). */
@@ -197,10 +203,13 @@ export class Rtm {
   readonly options: InstanceOptions;
   /** @internal Live entities by core slot. */
   readonly entities = new EntityRegistry();
-  /** @internal JS values kept beside core records: EntitySpecificInfo of routes, by slot. */
-  readonly routeEsi: unknown[] = [];
-  /** @internal EntitySpecificInfo of next hops, by slot. */
-  readonly nextHopEsi: unknown[] = [];
+  /**
+   * @internal JS values kept beside core records: EntitySpecificInfo of routes, by slot; undefined until
+   * the first is stored (routeEsi makes it: most instances never store one, issue 13).
+   */
+  routeEsiIfAny: unknown[] | undefined = undefined;
+  /** @internal EntitySpecificInfo of next hops, by slot; undefined until the first is stored (nextHopEsi makes it). */
+  nextHopEsiIfAny: unknown[] | undefined = undefined;
   /**
    * @internal The core tables made so far: those of the listed families (option `families`), in family
    * order, then a table of an unlisted family once something asked for it (rtm.ipv4 / rtm.ipv6).
@@ -215,7 +224,6 @@ export class Rtm {
 
   private constructor(core: Core, options: RtmOptions) {
     this.core = core;
-    this.layout = layoutOf(core);
     this.clock = options.clock ?? new RealClock();
     this.instanceId = given(options.instanceId, 0);
     const views = given(options.views, 0x3);
@@ -243,6 +251,13 @@ export class Rtm {
     }
     this.scheduler = new Scheduler(this);
   }
+
+  /** @internal The core's record layout (its constants table). */
+  get layout(): Layout { return layoutOf(this.core); }
+  /** @internal EntitySpecificInfo of routes by slot, for writing (made on first use; readers take routeEsiIfAny). */
+  get routeEsi(): unknown[] { return this.routeEsiIfAny ??= []; }
+  /** @internal EntitySpecificInfo of next hops by slot, for writing (made on first use; readers take nextHopEsiIfAny). */
+  get nextHopEsi(): unknown[] { return this.nextHopEsiIfAny ??= []; }
 
   /** Fast paths of the IPv4 table (of an instance without 'ipv4' in `families`, its table is made on first access). */
   get ipv4(): Table { return this.table4 ?? this.fastPaths(4); }
@@ -399,29 +414,31 @@ export class Rtm {
     const op = 'watchBestRoutes';
     this.usable(op);
     const other = watchers.get(this.core);
-    if (other !== undefined && other !== this) throw new RtmError('ERROR_BUSY', op, 'another instance of this core is watched');
-    if (this.bestListener !== undefined) throw new RtmError('ERROR_BUSY', op, 'already watched');
+    if (other !== undefined && other.rtm !== this) throw new RtmError('ERROR_BUSY', op, 'another instance of this core is watched');
+    if (other !== undefined) throw new RtmError('ERROR_BUSY', op, 'already watched');
     check(this.core.x.bestWatchX(this.ipv4.core.t), op);
-    watchers.set(this.core, this);
-    this.bestListener = listener;
-    this.scheduler.bestWatch = () => this.drainBest();
-    return () => { if (this.bestListener === listener) this.unwatch(); };
+    const w: BestWatch = { rtm: this, listener, draining: false };
+    watchers.set(this.core, w);
+    this.scheduler.bestWatch = () => this.drainBest(w);
+    return () => { const cur = watchers.get(this.core); if (cur !== undefined && cur.rtm === this && cur.listener === listener) this.unwatch(); };
   }
 
-  private bestListener: BestRouteListener | undefined;
-  private draining = false;
+  /** This instance's best-route watch, if it has one. */
+  private get watch(): BestWatch | undefined {
+    const w = watchers.get(this.core);
+    return w !== undefined && w.rtm === this ? w : undefined;
+  }
 
   private unwatch(): void {
-    this.bestListener = undefined;
     this.scheduler.bestWatch = undefined;
-    if (watchers.get(this.core) === this) watchers.delete(this.core);
+    if (this.watch !== undefined) watchers.delete(this.core);
     if (!this.core.poisoned) this.core.x.bestWatchX(this.layout.NIL);
   }
 
-  /** Takes the core's best-change log and tells the listener, in order. */
-  private drainBest(): void {
-    if (this.draining || this.bestListener === undefined) return;
-    this.draining = true;
+  /** Takes the core's best-change log and tells the listener of watch `w`, in order. */
+  private drainBest(w: BestWatch): void {
+    if (w.draining || this.watch !== w) return;
+    w.draining = true;
     try {
       const c = this.core, x = c.x, W = c.k.BESTLOG_WORDS, max = Math.floor((c.IO_BATCH_MAX * 4) / W);
       const prefixes: string[] = [];
@@ -434,18 +451,18 @@ export class Rtm {
         for (let i = 0; i < n; i++) prefixes.push(formatPrefix(4, u, base + i * W, u[base + i * W + 4]));
         if (!more) break;
       }
-      const listener = this.bestListener;
+      const listener = w.listener;
       if (lost) listener(undefined);
       else for (const p of prefixes) listener(p);
     } finally {
-      this.draining = false;
+      w.draining = false;
     }
   }
 
   /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
     if (this.closed) return;
-    if (this.bestListener !== undefined) this.unwatch();
+    if (this.watch !== undefined) this.unwatch();
     this.closed = true;
     this.scheduler.close();
     for (const cx of this.entities.values()) markGone(cx);
@@ -469,7 +486,7 @@ export class Rtm {
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
     this.ownTable(table, 'routeSummary');
     this.liveSlot(this.layout.SLAB_ROUTE, r, 'routeSummary');
-    return routeSummaryOf(this.core, L, table.family, r, this.routeEsi);
+    return routeSummaryOf(this.core, L, table.family, r, this.routeEsiIfAny);
   }
 
   /** @internal The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */

@@ -23,13 +23,13 @@ export const RETRY_MS = 100;
 const NO_PENDING: readonly PendingEvent[] = Object.freeze([]);
 
 /** With a real clock: the timer's state (an instance on a drivable clock has none). */
-interface RealTimer {
+class RealTimer {
   /** A microtask will deliver the queued callbacks. */
-  flushScheduled: boolean;
+  flushScheduled = false;
   /** No timer fires before this time (a full memory refused the last run). */
-  retryAt: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  timerAt: number;
+  retryAt = -Infinity;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timerAt = Infinity;
 }
 
 /** A drivable clock that attaches a listener without making a closure (VirtualClock). */
@@ -49,25 +49,29 @@ export class Scheduler implements SchedulerPort, ClockListener {
   private readonly inst: Instance;
   /** Queued callbacks (undefined until the first). */
   private queue: PendingEvent[] | undefined = undefined;
-  /** The real clock's timer state; undefined with a drivable clock. */
-  private readonly rt: RealTimer | undefined;
-  /** How to detach from a drivable clock: the clock itself (attach/detach) or subscribe()'s closure. */
-  private readonly unsubscribe: AttachingClock | (() => void) | undefined;
+  /**
+   * With the real clock, its timer state (a RealTimer); with a drivable clock, how to detach from it: the
+   * clock itself (attach/detach) or subscribe()'s closure. One field for either (issue 13).
+   */
+  private readonly link: RealTimer | AttachingClock | (() => void);
 
   constructor(inst: Instance) {
     this.inst = inst;
     const clock = inst.clock;
-    if (!isDrivableClock(clock)) {
-      this.rt = { flushScheduled: false, retryAt: -Infinity, timer: undefined, timerAt: Infinity };
-      this.unsubscribe = undefined;
-    } else {
-      this.rt = undefined;
+    if (!isDrivableClock(clock)) this.link = new RealTimer();
+    else {
       const a = clock as unknown as Partial<AttachingClock>;
       if (typeof a.attach === 'function' && typeof a.detach === 'function') {
+        this.link = a as AttachingClock;
         a.attach(this);
-        this.unsubscribe = a as AttachingClock;
-      } else this.unsubscribe = clock.subscribe(this);
+      } else this.link = clock.subscribe(this);
     }
+  }
+
+  /** The real clock's timer state; undefined with a drivable clock. */
+  private get rt(): RealTimer | undefined {
+    const l = this.link;
+    return l instanceof RealTimer ? l : undefined;
   }
 
   /** The queued callbacks (tests and tools read their number; an empty frozen array before the first). */
@@ -239,8 +243,8 @@ export class Scheduler implements SchedulerPort, ClockListener {
       rt.timer = undefined;
       rt.timerAt = Infinity;
     }
-    const u = this.unsubscribe;
+    const u = this.link;
     if (typeof u === 'function') u();
-    else if (u !== undefined) u.detach(this);
+    else if (!(u instanceof RealTimer)) u.detach(this);
   }
 }

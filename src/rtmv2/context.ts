@@ -68,9 +68,14 @@ export interface Instance {
   readonly isClosed: boolean;
   /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
   usable(op: string): void;
-  /** JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. */
+  /**
+   * JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. Reading these
+   * makes the array (use them to store); readers take the *IfAny forms (undefined: none stored yet).
+   */
   readonly routeEsi: unknown[];
   readonly nextHopEsi: unknown[];
+  readonly routeEsiIfAny: readonly unknown[] | undefined;
+  readonly nextHopEsiIfAny: readonly unknown[] | undefined;
   /** Live (registered) entities by core slot, in registration order (the Map calls the modules use). */
   readonly entities: Entities;
   /** The core tables of the instance (IPv4, IPv6). */
