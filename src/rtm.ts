@@ -211,10 +211,12 @@ export class Rtm {
   /** @internal EntitySpecificInfo of next hops, by slot; undefined until the first is stored (nextHopEsi makes it). */
   nextHopEsiIfAny: unknown[] | undefined = undefined;
   /**
-   * @internal The core tables made so far: those of the listed families (option `families`), in family
-   * order, then a table of an unlisted family once something asked for it (rtm.ipv4 / rtm.ipv6).
+   * @internal The core tables made so far (coreTables) in two fields, not an array (issue 13): the first
+   * (undefined: none) and the second (undefined: none or one).
    */
-  coreTables: readonly CoreTable[] = [];
+  coreTable0: CoreTable | undefined = undefined;
+  /** @internal */
+  coreTable1: CoreTable | undefined = undefined;
   /** @internal Pending callbacks, the clock, deadlines. */
   readonly scheduler: Scheduler;
   private closed = false;
@@ -245,11 +247,22 @@ export class Rtm {
       if (fams === undefined || listed(fams, 'ipv4')) this.makeTable(4, false);
       if (fams === undefined || listed(fams, 'ipv6')) this.makeTable(6, false);
     } catch (e) {
-      for (const t of this.coreTables) t.free();
+      this.coreTable0?.free();
+      this.coreTable1?.free();
       if (cap !== undefined) core.x.memorySetCap(oldCap);
       throw e;
     }
     this.scheduler = new Scheduler(this);
+  }
+
+  /**
+   * @internal The core tables made so far: those of the listed families (option `families`), in family
+   * order, then a table of an unlisted family once something asked for it (rtm.ipv4 / rtm.ipv6). A new
+   * array each time (tests and tools; the facade reads coreTable0 / coreTable1).
+   */
+  get coreTables(): readonly CoreTable[] {
+    const a = this.coreTable0, b = this.coreTable1;
+    return a === undefined ? [] : b === undefined ? [a] : [a, b];
   }
 
   /** @internal The core's record layout (its constants table). */
@@ -270,7 +283,8 @@ export class Rtm {
    */
   private fastPaths(family: Family): Table {
     let ct: CoreTable | undefined;
-    for (const c of this.coreTables) if (c.family === family) ct = c;
+    if (this.coreTable0 !== undefined && this.coreTable0.family === family) ct = this.coreTable0;
+    if (this.coreTable1 !== undefined && this.coreTable1.family === family) ct = this.coreTable1;
     const table = new Table(this, ct ?? this.makeTable(family, true));
     if (family === 4) this.table4 = table; else this.table6 = table;
     return table;
@@ -292,7 +306,7 @@ export class Rtm {
       const s = core.x.tableSetMaxHops(ct.t, hops);
       if (s !== 0) { ct.free(); check(s, 'create'); }
     }
-    this.coreTables = this.coreTables.length === 0 ? [ct] : [this.coreTables[0], ct];   // literals: one or two
+    if (this.coreTable0 === undefined) this.coreTable0 = ct; else this.coreTable1 = ct;
     return ct;
   }
 
@@ -468,7 +482,8 @@ export class Rtm {
     for (const cx of this.entities.values()) markGone(cx);
     this.entities.clear();
     if (this.core.poisoned) return;                   // a trapped core frees nothing more
-    for (const t of this.coreTables) t.free();
+    this.coreTable0?.free();
+    this.coreTable1?.free();
   }
 
   /** @internal The current time for LastChanged, pushed to the core before mutating calls. */

@@ -159,7 +159,11 @@ export class Scheduler implements SchedulerPort, ClockListener {
   private timerDue(): number {
     let due = Infinity;
     const x = this.inst.core.x;
-    for (const t of this.inst.coreTables) due = Math.min(due, x.timerNext(t.t));
+    for (let i = 0; i < 2; i++) {
+      const t = i === 0 ? this.inst.coreTable0 : this.inst.coreTable1;
+      if (t === undefined) break;
+      due = Math.min(due, x.timerNext(t.t));
+    }
     return due;
   }
 
@@ -169,7 +173,9 @@ export class Scheduler implements SchedulerPort, ClockListener {
     const x = this.inst.core.x;
     for (;;) {
       let best = -1, at = Infinity;
-      for (const t of this.inst.coreTables) {
+      for (let i = 0; i < 2; i++) {
+        const t = i === 0 ? this.inst.coreTable0 : this.inst.coreTable1;
+        if (t === undefined) break;
         const n = x.timerNext(t.t);
         if (n < at || (n === at && best >= 0 && this.headFirst(t.t, best))) { at = n; best = t.t; }
       }

@@ -78,8 +78,12 @@ export interface Instance {
   readonly nextHopEsiIfAny: readonly unknown[] | undefined;
   /** Live (registered) entities by core slot, in registration order (the Map calls the modules use). */
   readonly entities: Entities;
-  /** The core tables of the instance (IPv4, IPv6). */
-  readonly coreTables: readonly CoreTable[];
+  /**
+   * The core tables of the instance (IPv4, IPv6), in the order made: the first (undefined: none) and the
+   * second (undefined: none or one).
+   */
+  readonly coreTable0: CoreTable | undefined;
+  readonly coreTable1: CoreTable | undefined;
   readonly scheduler: Scheduler;
 }
 

@@ -12,7 +12,7 @@ import type {
 } from '../types.js';
 import type { Core, CoreExports } from '../port/core.js';
 import type { CoreTable } from '../coretable.js';
-import type { Layout } from '../layout.js';
+import { type Layout, handleSlotOf } from '../layout.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
 import type { Ctx, Entities, Instance } from './context.js';
 import { arrayArg, live, unreadable } from './args.js';
@@ -102,15 +102,13 @@ const REGISTERED = 1, CLEANED = 2, BLOCKED = 4;
 
 /**
  * The Ctx of a registered entity. The port shortcuts (core, x, L, t) are read through the instance and
- * the table, and the three state booleans share one number: an entity of a small instance costs one
- * object of 12 fields (issue 13: many small tables, each with an entity or two).
+ * the table, and the three state booleans share one number, the family is its table's and the slot its
+ * handle's: an entity of a small instance costs one object of 10 fields (issue 13: many small tables, each with an entity or two).
  */
 class EntityCtx implements Ctx {
   readonly inst: Instance;
   readonly table: CoreTable;
-  readonly family: Family;
   readonly handle: EntityHandle;
-  readonly slot: number;
   readonly protocolId: number;
   readonly instanceId: number;
   readonly profile: RegnProfile;
@@ -121,13 +119,11 @@ class EntityCtx implements Ctx {
   /** REGISTERED | CLEANED | BLOCKED. */
   private flags = REGISTERED;
 
-  constructor(inst: Instance, table: CoreTable, family: Family, handle: EntityHandle, slot: number, protocolId: number,
+  constructor(inst: Instance, table: CoreTable, handle: EntityHandle, protocolId: number,
     instanceId: number, profile: RegnProfile, onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
     this.inst = inst;
     this.table = table;
-    this.family = family;
     this.handle = handle;
-    this.slot = slot;
     this.protocolId = protocolId;
     this.instanceId = instanceId;
     this.profile = profile;
@@ -140,6 +136,10 @@ class EntityCtx implements Ctx {
   get x(): CoreExports { return this.inst.core.x; }
   get L(): Layout { return this.inst.layout; }
   get t(): number { return this.table.t; }
+  /** The family of its table. */
+  get family(): Family { return this.table.family; }
+  /** Entity slot in the core: the slot field of its handle. */
+  get slot(): number { return handleSlotOf(this.handle); }
   get registered(): boolean { return (this.flags & REGISTERED) !== 0; }
   set registered(v: boolean) { this.flags = v ? this.flags | REGISTERED : this.flags & ~REGISTERED; }
   get cleaned(): boolean { return (this.flags & CLEANED) !== 0; }
@@ -265,8 +265,8 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'onEvent must be a function');
   }
-  let table = inst.coreTables[0];
-  if (table.family !== family) table = inst.coreTables[1];   // a listed family's table is made with the instance
+  let table = inst.coreTable0!;
+  if (table.family !== family) table = inst.coreTable1!;   // a listed family's table is made with the instance
   // opaque slot (first come, first served; D-43): checked before the core registers anything
   const opaqueSlot = options.reserveOpaquePointer ? reserveSlot(inst, family, op) : -1;
   const core = inst.core, x = core.x;
@@ -275,7 +275,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
   markSlot(inst, family, opaqueSlot, true);
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
-  const cx: Ctx = new EntityCtx(inst, table, family, handle, slot, proto >>> 0, instance >>> 0, profile, options.onEvent, methods, opaqueSlot);
+  const cx: Ctx = new EntityCtx(inst, table, handle, proto >>> 0, instance >>> 0, profile, options.onEvent, methods, opaqueSlot);
   inst.entities.set(slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
   return cx;
