@@ -32,6 +32,9 @@ class RealTimer {
   timerAt = Infinity;
 }
 
+/** The detaching closures of schedulers on a drivable clock without attach()/detach() (subscribe() alone). */
+const unsubscribers = new WeakMap<Scheduler, () => void>();
+
 /** A drivable clock that attaches a listener without making a closure (VirtualClock). */
 interface AttachingClock {
   attach(listener: ClockListener): void;
@@ -49,29 +52,24 @@ export class Scheduler implements SchedulerPort, ClockListener {
   private readonly inst: Instance;
   /** Queued callbacks (undefined until the first). */
   private queue: PendingEvent[] | undefined = undefined;
-  /**
-   * With the real clock, its timer state (a RealTimer); with a drivable clock, how to detach from it: the
-   * clock itself (attach/detach) or subscribe()'s closure. One field for either (issue 13).
-   */
-  private readonly link: RealTimer | AttachingClock | (() => void);
+  /** The real clock's timer state; undefined with a drivable clock. */
+  private readonly rt: RealTimer | undefined;
 
+  /**
+   * With a drivable clock, close() detaches through the clock's detach() (VirtualClock) or, for a clock
+   * with subscribe() alone, through the closure it returned (kept in `unsubscribers`, not in a field of
+   * every scheduler: issue 13).
+   */
   constructor(inst: Instance) {
     this.inst = inst;
     const clock = inst.clock;
-    if (!isDrivableClock(clock)) this.link = new RealTimer();
+    if (!isDrivableClock(clock)) this.rt = new RealTimer();
     else {
+      this.rt = undefined;
       const a = clock as unknown as Partial<AttachingClock>;
-      if (typeof a.attach === 'function' && typeof a.detach === 'function') {
-        this.link = a as AttachingClock;
-        a.attach(this);
-      } else this.link = clock.subscribe(this);
+      if (typeof a.attach === 'function' && typeof a.detach === 'function') a.attach(this);
+      else unsubscribers.set(this, clock.subscribe(this));
     }
-  }
-
-  /** The real clock's timer state; undefined with a drivable clock. */
-  private get rt(): RealTimer | undefined {
-    const l = this.link;
-    return l instanceof RealTimer ? l : undefined;
   }
 
   /** The queued callbacks (tests and tools read their number; an empty frozen array before the first). */
@@ -249,8 +247,9 @@ export class Scheduler implements SchedulerPort, ClockListener {
       rt.timer = undefined;
       rt.timerAt = Infinity;
     }
-    const u = this.link;
-    if (typeof u === 'function') u();
-    else if (!(u instanceof RealTimer)) u.detach(this);
+    if (rt !== undefined) return;
+    const u = unsubscribers.get(this);
+    if (u !== undefined) { unsubscribers.delete(this); u(); }
+    else (this.inst.clock as unknown as AttachingClock).detach(this);
   }
 }
