@@ -3,8 +3,9 @@
 // interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
 // shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
 // costs a table record and a root node per listed family (option `families`; another family's table is
-// made only if asked for), and a few JS objects: itself, its scheduler, registry, core-table wrappers
-// and side arrays; its options object is shared with the previous instance of equal options, and a
+// made only if asked for), and a few JS objects: itself, its scheduler, registry and core-table wrappers
+// (its EntitySpecificInfo side arrays are made by the first value kept; ~480 B of JS heap for an instance
+// with one entity on its own VirtualClock, bench/ab/heapinst.mjs); its options object is shared with the previous instance of equal options, and a
 // table's fast paths (rtm.ipv4 / rtm.ipv6) are made on first access.
 import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
