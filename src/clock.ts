@@ -55,8 +55,11 @@ const MAX_STEPS = 1_000_000;
  */
 export class VirtualClock implements DrivableClock {
   private t: number;
-  /** Attached listeners in attachment order (the first attach makes a one-slot array, not a 16-slot one). */
-  private listeners: ClockListener[] | undefined = undefined;
+  /**
+   * Attached listeners in attachment order: the only one itself (no array for the common clock of one
+   * instance, issue 13), an array once there were two, undefined before the first.
+   */
+  private listeners: ClockListener | ClockListener[] | undefined = undefined;
   private moving = false;
 
   constructor(startMs = 0) {
@@ -76,7 +79,9 @@ export class VirtualClock implements DrivableClock {
   /** Attaches a listener (as subscribe(), without making the closure that detaches it). */
   attach(listener: ClockListener): void {
     const l = this.listeners;
-    if (l === undefined || l.length === 0) this.listeners = [listener];
+    if (l === undefined) this.listeners = listener;
+    else if (!Array.isArray(l)) this.listeners = [l, listener];
+    else if (l.length === 0) this.listeners = listener;
     else l.push(listener);
   }
 
@@ -84,6 +89,7 @@ export class VirtualClock implements DrivableClock {
   detach(listener: ClockListener): void {
     const l = this.listeners;
     if (l === undefined) return;
+    if (!Array.isArray(l)) { if (l === listener) this.listeners = undefined; return; }
     const i = l.indexOf(listener);
     if (i >= 0) l.splice(i, 1);
   }
@@ -108,9 +114,15 @@ export class VirtualClock implements DrivableClock {
         if (step >= MAX_STEPS) throw new Error('VirtualClock: scheduler did not settle');
         let best: ClockListener | undefined;
         let due = Infinity;
-        for (const l of this.listeners?.slice() ?? []) {
-          const d = l.nextDue();
-          if (d < due) { due = d; best = l; }
+        const ls = this.listeners;
+        if (ls !== undefined && !Array.isArray(ls)) {
+          due = ls.nextDue();
+          if (due < Infinity) best = ls;
+        } else if (ls !== undefined) {
+          for (const l of ls.slice()) {
+            const d = l.nextDue();
+            if (d < due) { due = d; best = l; }
+          }
         }
         if (best === undefined || due > target) break;
         if (due > this.t) this.t = due;

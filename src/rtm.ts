@@ -3,8 +3,9 @@
 // interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
 // shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
 // costs a table record and a root node per listed family (option `families`; another family's table is
-// made only if asked for), and a few JS objects: itself, its scheduler, registry, core-table wrappers
-// and side arrays; its options object is shared with the previous instance of equal options, and a
+// made only if asked for), and a few JS objects: itself, its scheduler, registry and core-table wrappers
+// (its EntitySpecificInfo side arrays are made by the first value kept; ~480 B of JS heap for an instance
+// with one entity on its own VirtualClock, bench/ab/heapinst.mjs); its options object is shared with the previous instance of equal options, and a
 // table's fast paths (rtm.ipv4 / rtm.ipv6) are made on first access.
 import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
@@ -43,8 +44,16 @@ export interface CreateOptions extends RtmOptions {
 /** Words of an address parsed to tell its family (Rtm.lookup / supernets / subnets). */
 const familyScratch = new Uint32Array(4);
 
-/** The instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
-const watchers = new WeakMap<Core, Rtm>();
+/** A best-route watch (Rtm.watchBestRoutes): its instance and listener (kept here, not in every instance). */
+interface BestWatch {
+  readonly rtm: Rtm;
+  readonly listener: BestRouteListener;
+  /** The log is being taken (a listener's own change does not start another drain). */
+  draining: boolean;
+}
+
+/** The watch of the instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
+const watchers = new WeakMap<Core, BestWatch>();
 
 /** The creation options with the facade's internal core option (private cores of tests and tools). */
 type CheckedOptions = CreateOptions & { /** @internal */ core?: Core };
@@ -187,8 +196,6 @@ function instanceOptions(maxHops: number, maxEnum: number, views: number, o: Rtm
 export class Rtm {
   /** @internal The core (port) this instance's tables live in. */
   readonly core: Core;
-  /** @internal The core's record layout. */
-  readonly layout: Layout;
   /** The clock of the scheduler: expiries, hold-downs and LastChanged read it (option `clock`). */
   readonly clock: Clock;
   /** The RtmInstanceId this instance answers to (option `instanceId`, default 0). */
@@ -197,15 +204,20 @@ export class Rtm {
   readonly options: InstanceOptions;
   /** @internal Live entities by core slot. */
   readonly entities = new EntityRegistry();
-  /** @internal JS values kept beside core records: EntitySpecificInfo of routes, by slot. */
-  readonly routeEsi: unknown[] = [];
-  /** @internal EntitySpecificInfo of next hops, by slot. */
-  readonly nextHopEsi: unknown[] = [];
   /**
-   * @internal The core tables made so far: those of the listed families (option `families`), in family
-   * order, then a table of an unlisted family once something asked for it (rtm.ipv4 / rtm.ipv6).
+   * @internal JS values kept beside core records: EntitySpecificInfo of routes, by slot; undefined until
+   * the first is stored (routeEsi makes it: most instances never store one, issue 13).
    */
-  coreTables: readonly CoreTable[] = [];
+  routeEsiIfAny: unknown[] | undefined = undefined;
+  /** @internal EntitySpecificInfo of next hops, by slot; undefined until the first is stored (nextHopEsi makes it). */
+  nextHopEsiIfAny: unknown[] | undefined = undefined;
+  /**
+   * @internal The core tables made so far (coreTables) in two fields, not an array (issue 13): the first
+   * (undefined: none) and the second (undefined: none or one).
+   */
+  coreTable0: CoreTable | undefined = undefined;
+  /** @internal */
+  coreTable1: CoreTable | undefined = undefined;
   /** @internal Pending callbacks, the clock, deadlines. */
   readonly scheduler: Scheduler;
   private closed = false;
@@ -215,7 +227,6 @@ export class Rtm {
 
   private constructor(core: Core, options: RtmOptions) {
     this.core = core;
-    this.layout = layoutOf(core);
     this.clock = options.clock ?? new RealClock();
     this.instanceId = given(options.instanceId, 0);
     const views = given(options.views, 0x3);
@@ -237,12 +248,30 @@ export class Rtm {
       if (fams === undefined || listed(fams, 'ipv4')) this.makeTable(4, false);
       if (fams === undefined || listed(fams, 'ipv6')) this.makeTable(6, false);
     } catch (e) {
-      for (const t of this.coreTables) t.free();
+      this.coreTable0?.free();
+      this.coreTable1?.free();
       if (cap !== undefined) core.x.memorySetCap(oldCap);
       throw e;
     }
     this.scheduler = new Scheduler(this);
   }
+
+  /**
+   * @internal The core tables made so far: those of the listed families (option `families`), in family
+   * order, then a table of an unlisted family once something asked for it (rtm.ipv4 / rtm.ipv6). A new
+   * array each time (tests and tools; the facade reads coreTable0 / coreTable1).
+   */
+  get coreTables(): readonly CoreTable[] {
+    const a = this.coreTable0, b = this.coreTable1;
+    return a === undefined ? [] : b === undefined ? [a] : [a, b];
+  }
+
+  /** @internal The core's record layout (its constants table). */
+  get layout(): Layout { return layoutOf(this.core); }
+  /** @internal EntitySpecificInfo of routes by slot, for writing (made on first use; readers take routeEsiIfAny). */
+  get routeEsi(): unknown[] { return this.routeEsiIfAny ??= []; }
+  /** @internal EntitySpecificInfo of next hops by slot, for writing (made on first use; readers take nextHopEsiIfAny). */
+  get nextHopEsi(): unknown[] { return this.nextHopEsiIfAny ??= []; }
 
   /** Fast paths of the IPv4 table (of an instance without 'ipv4' in `families`, its table is made on first access). */
   get ipv4(): Table { return this.table4 ?? this.fastPaths(4); }
@@ -255,7 +284,8 @@ export class Rtm {
    */
   private fastPaths(family: Family): Table {
     let ct: CoreTable | undefined;
-    for (const c of this.coreTables) if (c.family === family) ct = c;
+    if (this.coreTable0 !== undefined && this.coreTable0.family === family) ct = this.coreTable0;
+    if (this.coreTable1 !== undefined && this.coreTable1.family === family) ct = this.coreTable1;
     const table = new Table(this, ct ?? this.makeTable(family, true));
     if (family === 4) this.table4 = table; else this.table6 = table;
     return table;
@@ -277,7 +307,7 @@ export class Rtm {
       const s = core.x.tableSetMaxHops(ct.t, hops);
       if (s !== 0) { ct.free(); check(s, 'create'); }
     }
-    this.coreTables = this.coreTables.length === 0 ? [ct] : [this.coreTables[0], ct];   // literals: one or two
+    if (this.coreTable0 === undefined) this.coreTable0 = ct; else this.coreTable1 = ct;
     return ct;
   }
 
@@ -399,29 +429,31 @@ export class Rtm {
     const op = 'watchBestRoutes';
     this.usable(op);
     const other = watchers.get(this.core);
-    if (other !== undefined && other !== this) throw new RtmError('ERROR_BUSY', op, 'another instance of this core is watched');
-    if (this.bestListener !== undefined) throw new RtmError('ERROR_BUSY', op, 'already watched');
+    if (other !== undefined && other.rtm !== this) throw new RtmError('ERROR_BUSY', op, 'another instance of this core is watched');
+    if (other !== undefined) throw new RtmError('ERROR_BUSY', op, 'already watched');
     check(this.core.x.bestWatchX(this.ipv4.core.t), op);
-    watchers.set(this.core, this);
-    this.bestListener = listener;
-    this.scheduler.bestWatch = () => this.drainBest();
-    return () => { if (this.bestListener === listener) this.unwatch(); };
+    const w: BestWatch = { rtm: this, listener, draining: false };
+    watchers.set(this.core, w);
+    this.scheduler.bestWatch = () => this.drainBest(w);
+    return () => { const cur = watchers.get(this.core); if (cur !== undefined && cur.rtm === this && cur.listener === listener) this.unwatch(); };
   }
 
-  private bestListener: BestRouteListener | undefined;
-  private draining = false;
+  /** This instance's best-route watch, if it has one. */
+  private get watch(): BestWatch | undefined {
+    const w = watchers.get(this.core);
+    return w !== undefined && w.rtm === this ? w : undefined;
+  }
 
   private unwatch(): void {
-    this.bestListener = undefined;
     this.scheduler.bestWatch = undefined;
-    if (watchers.get(this.core) === this) watchers.delete(this.core);
+    if (this.watch !== undefined) watchers.delete(this.core);
     if (!this.core.poisoned) this.core.x.bestWatchX(this.layout.NIL);
   }
 
-  /** Takes the core's best-change log and tells the listener, in order. */
-  private drainBest(): void {
-    if (this.draining || this.bestListener === undefined) return;
-    this.draining = true;
+  /** Takes the core's best-change log and tells the listener of watch `w`, in order. */
+  private drainBest(w: BestWatch): void {
+    if (w.draining || this.watch !== w) return;
+    w.draining = true;
     try {
       const c = this.core, x = c.x, W = c.k.BESTLOG_WORDS, max = Math.floor((c.IO_BATCH_MAX * 4) / W);
       const prefixes: string[] = [];
@@ -434,24 +466,25 @@ export class Rtm {
         for (let i = 0; i < n; i++) prefixes.push(formatPrefix(4, u, base + i * W, u[base + i * W + 4]));
         if (!more) break;
       }
-      const listener = this.bestListener;
+      const listener = w.listener;
       if (lost) listener(undefined);
       else for (const p of prefixes) listener(p);
     } finally {
-      this.draining = false;
+      w.draining = false;
     }
   }
 
   /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
     if (this.closed) return;
-    if (this.bestListener !== undefined) this.unwatch();
+    if (this.watch !== undefined) this.unwatch();
     this.closed = true;
     this.scheduler.close();
     for (const cx of this.entities.values()) markGone(cx);
     this.entities.clear();
     if (this.core.poisoned) return;                   // a trapped core frees nothing more
-    for (const t of this.coreTables) t.free();
+    this.coreTable0?.free();
+    this.coreTable1?.free();
   }
 
   /** @internal The current time for LastChanged, pushed to the core before mutating calls. */
@@ -469,7 +502,7 @@ export class Rtm {
   routeSummary(table: Table, r: number, L: Layout = this.layout): RouteSummary {
     this.ownTable(table, 'routeSummary');
     this.liveSlot(this.layout.SLAB_ROUTE, r, 'routeSummary');
-    return routeSummaryOf(this.core, L, table.family, r, this.routeEsi);
+    return routeSummaryOf(this.core, L, table.family, r, this.routeEsiIfAny);
   }
 
   /** @internal The address of next-hop slot h ('10.0.0.1' for a full-length address, else 'addr/len'). */

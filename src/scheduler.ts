@@ -23,14 +23,17 @@ export const RETRY_MS = 100;
 const NO_PENDING: readonly PendingEvent[] = Object.freeze([]);
 
 /** With a real clock: the timer's state (an instance on a drivable clock has none). */
-interface RealTimer {
+class RealTimer {
   /** A microtask will deliver the queued callbacks. */
-  flushScheduled: boolean;
+  flushScheduled = false;
   /** No timer fires before this time (a full memory refused the last run). */
-  retryAt: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  timerAt: number;
+  retryAt = -Infinity;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timerAt = Infinity;
 }
+
+/** The detaching closures of schedulers on a drivable clock without attach()/detach() (subscribe() alone). */
+const unsubscribers = new WeakMap<Scheduler, () => void>();
 
 /** A drivable clock that attaches a listener without making a closure (VirtualClock). */
 interface AttachingClock {
@@ -51,22 +54,21 @@ export class Scheduler implements SchedulerPort, ClockListener {
   private queue: PendingEvent[] | undefined = undefined;
   /** The real clock's timer state; undefined with a drivable clock. */
   private readonly rt: RealTimer | undefined;
-  /** How to detach from a drivable clock: the clock itself (attach/detach) or subscribe()'s closure. */
-  private readonly unsubscribe: AttachingClock | (() => void) | undefined;
 
+  /**
+   * With a drivable clock, close() detaches through the clock's detach() (VirtualClock) or, for a clock
+   * with subscribe() alone, through the closure it returned (kept in `unsubscribers`, not in a field of
+   * every scheduler: issue 13).
+   */
   constructor(inst: Instance) {
     this.inst = inst;
     const clock = inst.clock;
-    if (!isDrivableClock(clock)) {
-      this.rt = { flushScheduled: false, retryAt: -Infinity, timer: undefined, timerAt: Infinity };
-      this.unsubscribe = undefined;
-    } else {
+    if (!isDrivableClock(clock)) this.rt = new RealTimer();
+    else {
       this.rt = undefined;
       const a = clock as unknown as Partial<AttachingClock>;
-      if (typeof a.attach === 'function' && typeof a.detach === 'function') {
-        a.attach(this);
-        this.unsubscribe = a as AttachingClock;
-      } else this.unsubscribe = clock.subscribe(this);
+      if (typeof a.attach === 'function' && typeof a.detach === 'function') a.attach(this);
+      else unsubscribers.set(this, clock.subscribe(this));
     }
   }
 
@@ -155,7 +157,11 @@ export class Scheduler implements SchedulerPort, ClockListener {
   private timerDue(): number {
     let due = Infinity;
     const x = this.inst.core.x;
-    for (const t of this.inst.coreTables) due = Math.min(due, x.timerNext(t.t));
+    for (let i = 0; i < 2; i++) {
+      const t = i === 0 ? this.inst.coreTable0 : this.inst.coreTable1;
+      if (t === undefined) break;
+      due = Math.min(due, x.timerNext(t.t));
+    }
     return due;
   }
 
@@ -165,7 +171,9 @@ export class Scheduler implements SchedulerPort, ClockListener {
     const x = this.inst.core.x;
     for (;;) {
       let best = -1, at = Infinity;
-      for (const t of this.inst.coreTables) {
+      for (let i = 0; i < 2; i++) {
+        const t = i === 0 ? this.inst.coreTable0 : this.inst.coreTable1;
+        if (t === undefined) break;
         const n = x.timerNext(t.t);
         if (n < at || (n === at && best >= 0 && this.headFirst(t.t, best))) { at = n; best = t.t; }
       }
@@ -239,8 +247,9 @@ export class Scheduler implements SchedulerPort, ClockListener {
       rt.timer = undefined;
       rt.timerAt = Infinity;
     }
-    const u = this.unsubscribe;
-    if (typeof u === 'function') u();
-    else if (u !== undefined) u.detach(this);
+    if (rt !== undefined) return;
+    const u = unsubscribers.get(this);
+    if (u !== undefined) { unsubscribers.delete(this); u(); }
+    else (this.inst.clock as unknown as AttachingClock).detach(this);
   }
 }

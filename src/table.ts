@@ -49,8 +49,8 @@ export interface TableContext {
   readonly layout: Layout;
   /** Throws ERROR_INVALID_HANDLE once the instance is closed, RtmInternalError once the core trapped. */
   usable(op: string): void;
-  /** EntitySpecificInfo of routes by slot (the instance's side array); absent = none. */
-  readonly routeEsi?: readonly unknown[];
+  /** EntitySpecificInfo of routes by slot (the instance's side array); absent or undefined = none. */
+  readonly routeEsiIfAny?: readonly unknown[];
 }
 
 // Indices of the record bestRouteInto writes (the core's layout.ts "Best-route record"; the contract test
@@ -320,7 +320,7 @@ export class Table {
     return {
       handle: route as RouteHandle, owner: f[at + L.REC_SUM_OWNER] as EntityHandle, protocolId: f[at + L.REC_SUM_PROTOCOL],
       preference: f[at + L.REC_SUM_PREF], metric: f[at + L.REC_SUM_METRIC], nextHops,
-      entitySpecificInfo: this.ctx.routeEsi?.[f[at + L.REC_SUM_SLOT]] ?? null,
+      entitySpecificInfo: this.ctx.routeEsiIfAny?.[f[at + L.REC_SUM_SLOT]] ?? null,
     };
   }
 

@@ -68,13 +68,22 @@ export interface Instance {
   readonly isClosed: boolean;
   /** Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
   usable(op: string): void;
-  /** JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. */
+  /**
+   * JS values kept beside core records: EntitySpecificInfo of routes / next hops, by slot. Reading these
+   * makes the array (use them to store); readers take the *IfAny forms (undefined: none stored yet).
+   */
   readonly routeEsi: unknown[];
   readonly nextHopEsi: unknown[];
+  readonly routeEsiIfAny: readonly unknown[] | undefined;
+  readonly nextHopEsiIfAny: readonly unknown[] | undefined;
   /** Live (registered) entities by core slot, in registration order (the Map calls the modules use). */
   readonly entities: Entities;
-  /** The core tables of the instance (IPv4, IPv6). */
-  readonly coreTables: readonly CoreTable[];
+  /**
+   * The core tables of the instance (IPv4, IPv6), in the order made: the first (undefined: none) and the
+   * second (undefined: none or one).
+   */
+  readonly coreTable0: CoreTable | undefined;
+  readonly coreTable1: CoreTable | undefined;
   readonly scheduler: Scheduler;
 }
 

@@ -8,8 +8,11 @@ import { RtmError, check, fmt } from '../errors.js';
 import { AF_INET, AF_INET6, type Family } from '../address.js';
 import { readResult } from '../port/records.js';
 import type {
-  AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, EntityMethod, RegisteredEntity, RegisterOptions, RegnProfile,
+  AddressFamilyName, EntityHandle, EntityIdentity, EntityInfo, EntityMethod, EventCallback, RegisteredEntity, RegisterOptions, RegnProfile,
 } from '../types.js';
+import type { Core, CoreExports } from '../port/core.js';
+import type { CoreTable } from '../coretable.js';
+import { type Layout, handleSlotOf } from '../layout.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
 import type { Ctx, Entities, Instance } from './context.js';
 import { arrayArg, live, unreadable } from './args.js';
@@ -34,60 +37,116 @@ const SMALL_REGISTRY = 8;
 export class EntityRegistry implements Entities {
   /** The only entity, while there is one and never were two (no array for the common instance). */
   private one: Ctx | undefined = undefined;
-  private list: Ctx[] | undefined = undefined;
-  private map: Map<number, Ctx> | undefined = undefined;
+  /** Past one entity: a plain array, past SMALL_REGISTRY a Map by slot (one field for either, issue 13). */
+  private many: Ctx[] | Map<number, Ctx> | undefined = undefined;
 
   get size(): number {
-    return this.map !== undefined ? this.map.size : this.list !== undefined ? this.list.length : this.one !== undefined ? 1 : 0;
+    const m = this.many;
+    return m !== undefined ? (Array.isArray(m) ? m.length : m.size) : this.one !== undefined ? 1 : 0;
   }
 
   get(slot: number): Ctx | undefined {
-    if (this.map !== undefined) return this.map.get(slot);
-    const l = this.list;
-    if (l !== undefined) { for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i]; return undefined; }
+    const l = this.many;
+    if (l !== undefined) {
+      if (!Array.isArray(l)) return l.get(slot);
+      for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i];
+      return undefined;
+    }
     const o = this.one;
     return o !== undefined && o.slot === slot ? o : undefined;
   }
 
   set(slot: number, cx: Ctx): void {
-    if (this.map !== undefined) { this.map.set(slot, cx); return; }
-    const l = this.list;
+    const l = this.many;
     if (l === undefined) {
       const o = this.one;
       if (o === undefined || o.slot === slot) this.one = cx;
-      else { this.list = [o, cx]; this.one = undefined; }
+      else { this.many = [o, cx]; this.one = undefined; }
       return;
     }
+    if (!Array.isArray(l)) { l.set(slot, cx); return; }
     for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l[i] = cx; return; }
     if (l.length < SMALL_REGISTRY) { l.push(cx); return; }
     const m = new Map<number, Ctx>();
     for (const c of l) m.set(c.slot, c);
     m.set(slot, cx);
-    this.map = m;
-    this.list = undefined;
+    this.many = m;
   }
 
   delete(slot: number): boolean {
-    if (this.map !== undefined) return this.map.delete(slot);
-    const l = this.list;
-    if (l !== undefined) { for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; } return false; }
+    const l = this.many;
+    if (l !== undefined) {
+      if (!Array.isArray(l)) return l.delete(slot);
+      for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; }
+      return false;
+    }
     if (this.one === undefined || this.one.slot !== slot) return false;
     this.one = undefined;
     return true;
   }
 
   values(): IterableIterator<Ctx> {
-    return this.map !== undefined ? this.map.values() : this.list !== undefined ? this.list.values()
-      : this.one !== undefined ? [this.one].values() : NO_ENTITIES.values();
+    const l = this.many;
+    return l !== undefined ? l.values() : this.one !== undefined ? [this.one].values() : NO_ENTITIES.values();
   }
 
   clear(): void {
     this.one = undefined;
-    this.list = undefined;
-    this.map = undefined;
+    this.many = undefined;
   }
 }
 const NO_ENTITIES: readonly Ctx[] = Object.freeze([]);
+
+/** EntityCtx.flags bits. */
+const REGISTERED = 1, CLEANED = 2, BLOCKED = 4;
+
+/**
+ * The Ctx of a registered entity. The port shortcuts (core, x, L, t) are read through the instance and
+ * the table, and the three state booleans share one number, the family is its table's and the slot its
+ * handle's: an entity of a small instance costs one object of 10 fields (issue 13: many small tables, each with an entity or two).
+ */
+class EntityCtx implements Ctx {
+  readonly inst: Instance;
+  readonly table: CoreTable;
+  readonly handle: EntityHandle;
+  readonly protocolId: number;
+  readonly instanceId: number;
+  readonly profile: RegnProfile;
+  info: EntityInfo | undefined = undefined;
+  readonly onEvent: EventCallback | undefined;
+  readonly methods: readonly EntityMethod[];
+  readonly opaqueSlot: number;
+  /** REGISTERED | CLEANED | BLOCKED. */
+  private flags = REGISTERED;
+
+  constructor(inst: Instance, table: CoreTable, handle: EntityHandle, protocolId: number,
+    instanceId: number, profile: RegnProfile, onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
+    this.inst = inst;
+    this.table = table;
+    this.handle = handle;
+    this.protocolId = protocolId;
+    this.instanceId = instanceId;
+    this.profile = profile;
+    this.onEvent = onEvent;
+    this.methods = methods;
+    this.opaqueSlot = opaqueSlot;
+  }
+
+  get core(): Core { return this.inst.core; }
+  get x(): CoreExports { return this.inst.core.x; }
+  get L(): Layout { return this.inst.layout; }
+  get t(): number { return this.table.t; }
+  /** The family of its table. */
+  get family(): Family { return this.table.family; }
+  /** Entity slot in the core: the slot field of its handle. */
+  get slot(): number { return handleSlotOf(this.handle); }
+  get registered(): boolean { return (this.flags & REGISTERED) !== 0; }
+  set registered(v: boolean) { this.flags = v ? this.flags | REGISTERED : this.flags & ~REGISTERED; }
+  get cleaned(): boolean { return (this.flags & CLEANED) !== 0; }
+  set cleaned(v: boolean) { this.flags = v ? this.flags | CLEANED : this.flags & ~CLEANED; }
+  get blocked(): boolean { return (this.flags & BLOCKED) !== 0; }
+  set blocked(v: boolean) { this.flags = v ? this.flags | BLOCKED : this.flags & ~BLOCKED; }
+}
 /** The methods of an entity that exported none (one frozen array for all). */
 const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
 
@@ -206,8 +265,8 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new RtmError('ERROR_INVALID_PARAMETER', op, 'onEvent must be a function');
   }
-  let table = inst.coreTables[0];
-  if (table.family !== family) table = inst.coreTables[1];   // a listed family's table is made with the instance
+  let table = inst.coreTable0!;
+  if (table.family !== family) table = inst.coreTable1!;   // a listed family's table is made with the instance
   // opaque slot (first come, first served; D-43): checked before the core registers anything
   const opaqueSlot = options.reserveOpaquePointer ? reserveSlot(inst, family, op) : -1;
   const core = inst.core, x = core.x;
@@ -216,11 +275,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
   markSlot(inst, family, opaqueSlot, true);
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
-  const cx: Ctx = {
-    inst, core, x, L: inst.layout, table, t: table.t, family, handle, slot, protocolId: proto >>> 0, instanceId: instance >>> 0,
-    profile, info: undefined, onEvent: options.onEvent, methods,
-    opaqueSlot, registered: true, cleaned: false, blocked: false,
-  };
+  const cx: Ctx = new EntityCtx(inst, table, handle, proto >>> 0, instance >>> 0, profile, options.onEvent, methods, opaqueSlot);
   inst.entities.set(slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
   return cx;

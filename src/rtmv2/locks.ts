@@ -231,7 +231,7 @@ class RouteView implements RouteOwnerView {
       neighbour: nb === c.NIL ? undefined : handleOf(cx, L.KIND_NEXTHOP, nb) as NextHopHandle,
       nextHops: routeHopSlots(c, r).map((s) => handleOf(cx, L.KIND_NEXTHOP, s) as NextHopHandle),
       metric: routeWord(c, r, L.ROUTE_METRIC), preference: routeWord(c, r, L.ROUTE_PREF), views: routeWord(c, r, L.ROUTE_VIEWS) & L.ROUTE_VIEWS_MASK,
-      flags: fw & 0xffff, flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff, entitySpecificInfo: cx.inst.routeEsi[r] ?? null,
+      flags: fw & 0xffff, flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff, entitySpecificInfo: cx.inst.routeEsiIfAny?.[r] ?? null,
     };
   }
   /** Staged edits win over the committed state; a deleted route has none (they died with it). */

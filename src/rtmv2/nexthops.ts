@@ -55,8 +55,8 @@ export function addNextHop(cx: Ctx, options: AddNextHopOptions): AddNextHopResul
   // only a value to keep, or one to clear, is written: nextHopEsi is indexed by the core's next-hop slot
   // (shared by every instance), and writing NULL far past its end makes each small instance's array a
   // large holey or dictionary-mode one; reads treat a missing entry as NULL
-  const esi = esiIn ?? null, esis = cx.inst.nextHopEsi;
-  if (esi !== null || esis[slot] != null) esis[slot] = esi;
+  const esi = esiIn ?? null;
+  if (esi !== null || cx.inst.nextHopEsiIfAny?.[slot] != null) cx.inst.nextHopEsi[slot] = esi;   // (the array is made by the first value kept)
   let handle: NextHopHandle | undefined;
   if (nh) handle = nh as NextHopHandle;
   else if (returnHandle !== false) {
@@ -143,7 +143,7 @@ function nextHopInfoOf(cx: Ctx, s: number): NextHopInfo {
     owner: handleOf(cx, L.KIND_ENTITY, nextHopWord(c, s, L.NEXTHOP_OWNER)) as EntityHandle,
     state: (fl >>> L.NEXTHOP_STATE_SHIFT) as NextHopState,
     flags: fl & 0xffff,
-    entitySpecificInfo: cx.inst.nextHopEsi[s] ?? null,
+    entitySpecificInfo: cx.inst.nextHopEsiIfAny?.[s] ?? null,
     remoteNextHop: remote === c.NIL ? undefined : (handleOf(cx, L.KIND_DEST, remote) || undefined) as DestHandle | undefined,
   };
 }

@@ -22,6 +22,8 @@ import { dropAll, releaseHandles, take } from './refs.js';
 
 /** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
 const MAX_HOPS = 256;
+/** The EntitySpecificInfo of an instance that never stored one. */
+const NO_ESI: readonly unknown[] = Object.freeze([]);
 const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP;
 const MATCH_NEEDS_CRITERIA = RTM_MATCH_OWNER | RTM_MATCH_NEIGHBOUR | RTM_MATCH_PREF | RTM_MATCH_NEXTHOP;
 
@@ -159,16 +161,16 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
   else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
-  const esiList = inst.routeEsi;
+  const esiList = inst.routeEsiIfAny;
   let touched = false;
-  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList[r] ?? null, esi)) {
+  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList?.[r] ?? null, esi)) {
     cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
     touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
   // far past its end (a table loaded in a batch leaves the low slots unwritten) turns it into a slow
   // dictionary-mode array for every later access; reads treat a missing entry as NULL
-  if (esi !== null || esiList[r] != null) esiList[r] = esi;
+  if (esi !== null || esiList?.[r] != null) inst.routeEsi[r] = esi;   // (the array is made by the first value kept)
   // RES_SIGNALS is routeAddR's: after a routeTouch (which may signal) the exported count is read instead
   if (touched) sched.afterChange(); else sched.afterChangeWith(c.res(L.RES_SIGNALS));
   if (deadline >= 0) sched.armTimers();
@@ -225,7 +227,7 @@ export function getRouteInfo(cx: Ctx, route: RouteHandle): RouteInfo {
 /** The RouteInfo of a route handle of the caller's table (one routeInfoR call), its handles referenced for the caller. */
 export function routeInfoOf(cx: Ctx, route: number, op: string): RouteInfo {
   check(cx.x.routeInfoR(cx.handle, route), op);
-  return readRouteRecord(cx.core, cx.family, cx.inst.routeEsi).info;
+  return readRouteRecord(cx.core, cx.family, cx.inst.routeEsiIfAny ?? NO_ESI).info;
 }
 
 /** RtmReleaseRouteInfo. */

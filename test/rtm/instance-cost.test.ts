@@ -293,3 +293,96 @@ describe('the scheduler on a VirtualClock: attached without a closure, detached 
     expect(due).toBe(1);
   });
 });
+
+describe('side arrays and clock listeners made on first use (issue 13: JS heap per instance)', () => {
+  it('the EntitySpecificInfo arrays are made by the first value kept; NULL values and reads make none', () => {
+    const core = privateCore();
+    const rtm = make(core);
+    const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+    const nh = e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+    const r = e.addRouteToDest({ dest: '10.0.0.0/8', neighbour: nh, nextHops: [nh], metric: 1 }).handle!;
+    e.addRouteToDest({ dest: '10.0.0.0/8', route: r, metric: 2, entitySpecificInfo: null });
+    expect(e.getRouteInfo(r).entitySpecificInfo).toBeNull();
+    expect(e.getNextHopInfo(nh).entitySpecificInfo).toBeNull();
+    expect(rtm.routeEsiIfAny).toBeUndefined();
+    expect(rtm.nextHopEsiIfAny).toBeUndefined();
+    const info = { mine: 1 };
+    e.addRouteToDest({ dest: '10.0.0.0/8', route: r, entitySpecificInfo: info });
+    expect(rtm.routeEsiIfAny).toBeDefined();
+    expect(e.getRouteInfo(r).entitySpecificInfo).toBe(info);
+    e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1, nextHop: nh, entitySpecificInfo: 'x' });
+    expect(e.getNextHopInfo(nh).entitySpecificInfo).toBe('x');
+    expect(rtm.nextHopEsiIfAny).toBeDefined();
+    rtm.close();
+  });
+
+  it('a VirtualClock keeps one listener without an array, then two, then one again; all run in attachment order', () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    const at = (name: string, t: number) => ({ nextDue: () => (seen.includes(name) ? Infinity : t), runDue: () => { seen.push(name); return 0; } });
+    const a = at('a', 5), b = at('b', 5), c = at('c', 1);
+    clock.attach(a);
+    clock.attach(b);
+    clock.detach(a);
+    clock.attach(c);
+    clock.advance(10);
+    expect(seen).toEqual(['c', 'b']);
+    clock.detach(b);
+    clock.detach(c);
+    clock.detach(c);
+    const off = clock.subscribe(a);
+    clock.advance(10);
+    expect(seen).toEqual(['c', 'b', 'a']);
+    off();
+  });
+
+  it('an instance on a drivable clock with subscribe() alone runs its expiries and detaches when closed', () => {
+    const core = privateCore();
+    const inner = new VirtualClock();
+    let attached = 0;
+    const clock = {
+      now: () => inner.now(),
+      subscribe: (l: Parameters<VirtualClock['subscribe']>[0]) => { attached++; const off = inner.subscribe(l); return () => { attached--; off(); }; },
+    };
+    const rtm = make(core, { clock });
+    const fired: number[] = [];
+    const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 }, { onEvent: (type) => { if (type === RTM_ROUTE_EXPIRED) fired.push(inner.now()); return 0; } });
+    const nh = e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+    e.addRouteToDest({ dest: '10.0.0.0/8', neighbour: nh, nextHops: [nh], metric: 1, timeToLive: 100, returnHandle: false });
+    expect(attached).toBe(1);
+    inner.advance(150);
+    expect(fired).toEqual([100]);
+    rtm.close();
+    expect(attached).toBe(0);
+  });
+});
+
+describe('the best-route watch kept beside the instance, not in it', () => {
+  it('one watch per core (ERROR_BUSY), a stale stop function does nothing, close ends the watch', () => {
+    const core = privateCore();
+    const a = make(core), b = make(core);
+    const seen: (string | undefined)[] = [];
+    const stop1 = a.watchBestRoutes((p) => { seen.push(p); });
+    expectRtmError(() => a.watchBestRoutes(() => {}), 'ERROR_BUSY');
+    expectRtmError(() => b.watchBestRoutes(() => {}), 'ERROR_BUSY');
+    const e = a.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+    const nh = e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+    e.addRouteToDest({ dest: '10.0.0.0/8', neighbour: nh, nextHops: [nh], metric: 1, returnHandle: false });
+    expect(seen).toEqual(['10.0.0.0/8']);
+    stop1();
+    const other = (p: string | undefined) => { seen.push(`b:${p}`); };
+    const stopB = b.watchBestRoutes(other);
+    stop1();                                     // stale: b's watch stays
+    const eb = b.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+    const nb = eb.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+    eb.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nb, nextHops: [nb], metric: 1, returnHandle: false });
+    expect(seen).toEqual(['10.0.0.0/8', 'b:10.1.0.0/16']);
+    b.close();
+    stopB();
+    const stopA = a.watchBestRoutes((p) => { seen.push(`a:${p}`); });   // the core's watch is free again
+    e.addRouteToDest({ dest: '10.2.0.0/16', neighbour: nh, nextHops: [nh], metric: 1, returnHandle: false });
+    expect(seen).toEqual(['10.0.0.0/8', 'b:10.1.0.0/16', 'a:10.2.0.0/16']);
+    stopA();
+    a.close();
+  });
+});
