@@ -317,7 +317,7 @@ export function destSetLockHolder(d: u32, holder: u32): void {
 /** True if a lock on destination d is held by an entity other than e (its changes get ERROR_BUSY). */
 // @ts-ignore: decorator
 @inline export function destLockedAgainst(d: u32, e: u32): bool {
-  return destsLocked != 0 && lockAgainst(destXGet(d, DESTX_LOCK), e);
+  return lockAgainst(destLockRec(d), e);
 }
 
 /** Sets a destination's state word, keeping the table's populated and live counts in step. */

@@ -169,7 +169,8 @@ export function routeXValid(x: u32): bool {
 function setRouteNeighbour(r: u32, nb: u32): void {
   let w = routeGet(r, ROUTE_VIEWS), n = w >>> ROUTE_NHCOUNT_SHIFT;   // the count shares the views word
   let hasX = routeGet(r, ROUTE_X) != NIL;
-  if (nb != NIL && (n == 0 || (n == 1 && routeGet(r, ROUTE_NH) == nb))) {
+  // (with one next hop, word ROUTE_NH holds it: the "array" neighbourNeedsX reads is that word)
+  if (nb != NIL && !neighbourNeedsX(nb, routePtr(r) + (<usize>ROUTE_NH << 2), n)) {
     if (n == 0) routeSet(r, ROUTE_NH, nb);
     routeSet(r, ROUTE_VIEWS, w | ROUTE_NBHOP_BIT);
     if (hasX) routeXSet(r, ROUTEX_NEIGHBOUR, NIL);

@@ -97,34 +97,51 @@ let keyRing: u32 = 0;
  */
 export let trieEpoch: u32 = 0;
 
-/** Allocates a node of table t for (key, len) with no children and no dest. Caller reserved the slot. */
-function newNode(t: u32, key: usize, len: u32): u32 {
-  let n: u32, p: usize;
-  if (tableGet(t, TABLE_FAMILY) == 4) {
-    n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
-    assert(n != NIL); // caller reserved nodes
-    p = node4Ptr(n);
-    store<u32>(p + (NODE_KEY << 2), load<u32>(key) & wordMask(len));   // len ≤ 32
-  } else {
-    let s = slabAllocK(SLAB_NODE6, NODE6_WORDS);
-    assert(s != NIL); // caller reserved nodes
-    n = s | NODE_ID6;
-    p = node6Ptr(n);
-    copyMasked(p + (NODE_KEY << 2), key, len);
-  }
+/** The words of a new node at p other than its key: length len, no children, no dest. */
+// @ts-ignore: decorator
+@inline function nodeInit(p: usize, len: u32): void {
   store<u32>(p + (NODE_LEN << 2), len);
   store<u32>(p + (NODE_C0 << 2), NIL);
   store<u32>(p + ((NODE_C0 + 1) << 2), NIL);
   store<u32>(p + (NODE_DEST << 2), NIL);
+}
+
+/** A new IPv4 node for (a, len) (a not masked), not counted in any table. Caller reserved the slot. */
+// @ts-ignore: decorator
+@inline function allocNode4(a: u32, len: u32): u32 {
+  let n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
+  assert(n != NIL); // caller reserved nodes
+  let p = node4Ptr(n);
+  store<u32>(p + (NODE_KEY << 2), a & wordMask(len));
+  nodeInit(p, len);
+  return n;
+}
+
+/** Allocates a node of table t for (key, len) with no children and no dest. Caller reserved the slot. */
+function newNode(t: u32, key: usize, len: u32): u32 {
+  let n: u32;
+  if (tableGet(t, TABLE_FAMILY) == 4) n = allocNode4(load<u32>(key), len);   // len ≤ 32
+  else {
+    let s = slabAllocK(SLAB_NODE6, NODE6_WORDS);
+    assert(s != NIL); // caller reserved nodes
+    n = s | NODE_ID6;
+    let p = node6Ptr(n);
+    copyMasked(p + (NODE_KEY << 2), key, len);
+    nodeInit(p, len);
+  }
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
   return n;
 }
+
+/** Gives node n's slot back to its slab. */
+// @ts-ignore: decorator
+@inline function nodeSlotFree(n: u32): void { slabFree(nodeSlab(n), n & ~NODE_ID6); }
 
 function freeNode(t: u32, n: u32): void {
   trieEpoch++;
   // no free node links to a node (trieUpHint's test): C1 here, C0 by the slab's free-list link
   store<u32>(nodePtr(n) + (NODE_C1 << 2), NIL);
-  slabFree(nodeSlab(n), n & ~NODE_ID6);
+  nodeSlotFree(n);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
 }
 
@@ -275,16 +292,8 @@ export function trieBulkCount(t: u32): void {
 /** newNode for IPv4 prefix (a, len) (a not masked): no children, no destination, not yet counted. */
 // @ts-ignore: decorator
 @inline function newNode4(a: u32, len: u32): u32 {
-  let n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
-  assert(n != NIL); // caller reserved nodes
-  let p = node4Ptr(n);
-  store<u32>(p + (NODE_KEY << 2), a & wordMask(len));
-  store<u32>(p + (NODE_LEN << 2), len);
-  store<u32>(p + (NODE_C0 << 2), NIL);
-  store<u32>(p + ((NODE_C0 + 1) << 2), NIL);
-  store<u32>(p + (NODE_DEST << 2), NIL);
   bulkMade++;
-  return n;
+  return allocNode4(a, len);
 }
 
 // Parents of nodes as trieInsert made them, by a hash of the node slot (direct-mapped, 4,096 entries of
@@ -531,7 +540,7 @@ export function trieTombstone(t: u32, key: usize, len: u32): u32 {
 }
 
 /** Frees a tombstone node. */
-export function trieFreeTombstone(t: u32, n: u32): void { slabFree(nodeSlab(n), n & ~NODE_ID6); }
+export function trieFreeTombstone(t: u32, n: u32): void { nodeSlotFree(n); }
 
 // Pre-order cursor over a whole trie (the forwarding structures' builds, fib.ts / fib6.ts; the table
 // teardown, teardown.ts): a node comes before every node below it, so a prefix comes after every prefix
