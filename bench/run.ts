@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { loadCoreSync, createCoreSync } from '../src/port/core.js';
+import { loadCoreSync, createCoreSync, type Core } from '../src/port/core.js';
 import { CoreTable } from '../src/coretable.js';
 import { Rtm } from '../src/rtm.js';
 import { VirtualClock } from '../src/clock.js';
@@ -52,6 +52,18 @@ async function timeIt(name: string, fn: () => void, opts: { iterations?: number 
 /** CPU time of the process, ms. */
 const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
+/** A fresh instance of one family (release core, or `core`) with one BGP entity and its one next hop. */
+function freshTable(family: Family, core?: Core) {
+  const af = family === 4 ? 'ipv4' : 'ipv6';
+  const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: [af], core });
+  const e = rtm.registerEntity({ addressFamily: af, protocolId: PROTO_IP_BGP, instanceId: 0 });
+  const nh = e.addNextHop({ address: family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle!;
+  return { rtm, table: rtm[af], e, nh };
+}
+
+/** The median of `v` (sorts it). */
+const medianOf = (v: number[]): number => v.sort((a, b) => a - b)[v.length >> 1];
+
 /** Addresses of the workload conventions: uniform random (seed 1) or inside the set's prefixes (seed 2). */
 function addresses(set: PrefixSet, n: number, inside: boolean): Uint32Array {
   return new AddressStream(set.family, inside ? set : undefined).take(n);
@@ -88,16 +100,14 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   const routeBatch = { count: N, keys: set.keys, lens: set.lens, nextHops: new Float64Array(N), preferences: new Uint32Array(N).fill(20) };
   const loads: number[] = [];
   for (let k = 0; k < (QUICK ? 2 : 5); k++) {
-    const af = family === 4 ? 'ipv4' : 'ipv6';
-    const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: [af] });
-    const e = rtm.registerEntity({ addressFamily: af, protocolId: PROTO_IP_BGP, instanceId: 0 });
-    routeBatch.nextHops.fill(e.addNextHop({ address: family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle!);
+    const { rtm, e, nh } = freshTable(family);
+    routeBatch.nextHops.fill(nh);
     const t0 = performance.now();
     e.addRoutesBatch(routeBatch);
     loads.push(performance.now() - t0);
     rtm.close();
   }
-  const loadRtm = loads.sort((a, b) => a - b)[loads.length >> 1];
+  const loadRtm = medianOf(loads);
   rows.push({ family: fam, task: `build (${N} routes, addRoutesBatch into an empty table: bulk path)`, unit: 'ns/prefix',
     core: loadRtm * 1e6 / N, ref: buildRef * 1e6 / N, note: `${loadRtm.toFixed(0)} ms per full table (median of ${loads.length} fresh instances)` });
   // the same table one addRouteToDest per route, the prefix as text (parsed per call, issue 13: "from text"),
@@ -106,18 +116,15 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   const texts = Array.from({ length: N }, (_, i) => formatPrefix(family, set.keys, 4 * i, set.lens[i]));
   const singles: number[] = [];
   for (let k = 0; k < (QUICK ? 1 : 3); k++) {
-    const af = family === 4 ? 'ipv4' : 'ipv6';
-    const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: [af] });
-    const e = rtm.registerEntity({ addressFamily: af, protocolId: PROTO_IP_BGP, instanceId: 0 });
-    const o = { dest: '', nextHops: [e.addNextHop({ address: family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle!],
-      preference: 20, returnHandle: false as const };
+    const { rtm, table, e, nh } = freshTable(family);
+    const o = { dest: '', nextHops: [nh], preference: 20, returnHandle: false as const };
     const t0 = cpuMs();
     for (let i = 0; i < N; i++) { o.dest = texts[i]; e.addRouteToDest(o); }
     singles.push(cpuMs() - t0);
-    if (rtm[af].destCount !== N) throw new Error(`addRouteToDest from text: ${rtm[af].destCount} destinations for ${N} prefixes`);
+    if (table.destCount !== N) throw new Error(`addRouteToDest from text: ${table.destCount} destinations for ${N} prefixes`);
     rtm.close();
   }
-  const single = singles.sort((a, b) => a - b)[singles.length >> 1];
+  const single = medianOf([...singles]);
   rows.push({ family: fam, task: `build (${N} routes, one addRouteToDest each, prefix as text, into an empty table)`, unit: 'ns/prefix',
     core: single * 1e6 / N, ref: buildRef * 1e6 / N,
     note: `${single.toFixed(0)} ms CPU per full table (median of ${singles.length} fresh instances: ${singles.map((v) => v.toFixed(0)).join(' / ')}); text parsing included` });
@@ -129,7 +136,8 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   // the unicast forwarding structure (tables from 16,384 destinations) counts too: for IPv4 the process's
   // (this is the only IPv4 table), for IPv6 this table's nodes in use (fib6.ts)
   const fibBytes = family === 4 ? core.x.fibMemoryBytes() : core.x.fib6TableBytesX(table.t, 0);
-  const usedBytes = nodes * (family === 4 ? core.k.NODE4_WORDS : core.k.NODE6_WORDS) * 4 + dests * core.k.DEST_WORDS * 4 + fibBytes;
+  const nodeBytes = (k: Core['k']): number => (family === 4 ? k.NODE4_WORDS : k.NODE6_WORDS) * 4;
+  const usedBytes = nodes * nodeBytes(core.k) + dests * core.k.DEST_WORDS * 4 + fibBytes;
   const heapBefore = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   const ref = new RefTrie(family);
   for (let i = 0; i < N; i++) ref.insert(set.keys, i * 4, set.lens[i]).state = LIVE_UCAST;
@@ -141,17 +149,14 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
   // record, in a private core: the core's own accounting (memoryInUseBytes) before and after the load
   {
     const pc = createCoreSync('release'), x = pc.x, k = pc.k;
-    const af = family === 4 ? 'ipv4' : 'ipv6';
-    Rtm.createSync({ build: 'release', core: pc, families: [af] }).close();   // the slabs' first chunks
+    freshTable(family, pc).rtm.close();   // the slabs' first chunks
     const fibMem = (): number => (family === 4 ? x.fibMemoryBytes() : x.fib6MemoryBytes());
     const before = x.memoryInUseBytes(), fib0 = fibMem();
-    const rtm = Rtm.createSync({ build: 'release', core: pc, families: [af] });
-    const e = rtm.registerEntity({ addressFamily: af, protocolId: PROTO_IP_BGP, instanceId: 0 });
-    const nh = e.addNextHop({ address: family === 4 ? '192.0.2.1' : '2001:db8::1', interfaceIndex: 1 }).handle!;
+    const { rtm, table, e, nh } = freshTable(family, pc);
     e.addRoutesBatch({ ...routeBatch, nextHops: new Float64Array(N).fill(nh) });
-    const used = x.memoryInUseBytes() - before, u = pc.u32(), tb = x.recordPtr(0, rtm[af].core.t) >>> 2;
+    const used = x.memoryInUseBytes() - before, u = pc.u32(), tb = x.recordPtr(0, table.core.t) >>> 2;
     const nodes = u[tb + k.TABLE_NODES], dests = u[tb + k.TABLE_DESTS], routes = u[tb + k.TABLE_ROUTES];
-    const part: [string, number][] = [['trie nodes', nodes * (family === 4 ? k.NODE4_WORDS : k.NODE6_WORDS) * 4], ['destinations', dests * k.DEST_WORDS * 4],
+    const part: [string, number][] = [['trie nodes', nodes * nodeBytes(k)], ['destinations', dests * k.DEST_WORDS * 4],
       ['routes', routes * k.ROUTE_WORDS * 4], ['forwarding structure', fibMem() - fib0]];
     part.push(['the rest (extra records, blocks, indexes)', used - part.reduce((s, [, v]) => s + v, 0)]);
     rtm.close();
