@@ -8,7 +8,7 @@ import { isIPv4Mapped, parsePrefixInto, parsedFamily, type Family } from '../add
 import { COMMON_OPTIONS_HELP, TABLE_OPTIONS, TABLE_OPTIONS_HELP, UsageError, stringValue, tableOptions, viewOption } from './args.js';
 import type { Command, Context } from './command.js';
 import { breathe } from './interrupt.js';
-import { EXIT_FAILURE, EXIT_OK, columns, jsonText } from './output.js';
+import { EXIT_FAILURE, EXIT_OK, columns, columnsBreathing, jsonText } from './output.js';
 import { displayName, loadInto, routeJson, type LoadedTable, type RouteJson } from './tables.js';
 
 /** `rtm lookup --json`. */
@@ -56,18 +56,19 @@ export function lookupOne(t: LoadedTable, address: string, view: 0 | 1): LookupR
 
 /** Text rows for results. */
 export function lookupText(results: readonly LookupResultJson[]): string {
-  const rows: string[][] = [['address', 'prefix', 'owner', 'protocol', 'pref', 'metric', 'next hops']];
-  for (const r of results) {
-    if (r.error !== undefined) rows.push([r.address, `(invalid: ${r.error})`]);
-    else if (r.match === null) rows.push([r.address, '(no match)']);
-    else {
-      const rt = r.match.route;
-      rows.push(rt === null ? [r.address, r.match.prefix, '(no best route)']
-        : [r.address, r.match.prefix, rt.owner.name, rt.owner.protocol, String(rt.preference), String(rt.metric),
-          rt.nextHops.length === 0 ? '-' : rt.nextHops.join(', ')]);
-    }
-  }
-  return columns(rows, [false, false, false, false, true, true, false], '');
+  return columns([LOOKUP_HEADER, ...results.map(lookupRow)], LOOKUP_RIGHT, '');
+}
+
+/** lookupText's columns: the header, which are right-aligned, and the row of one result. */
+const LOOKUP_HEADER = ['address', 'prefix', 'owner', 'protocol', 'pref', 'metric', 'next hops'];
+const LOOKUP_RIGHT = [false, false, false, false, true, true, false];
+function lookupRow(r: LookupResultJson): string[] {
+  if (r.error !== undefined) return [r.address, `(invalid: ${r.error})`];
+  if (r.match === null) return [r.address, '(no match)'];
+  const rt = r.match.route;
+  return rt === null ? [r.address, r.match.prefix, '(no best route)']
+    : [r.address, r.match.prefix, rt.owner.name, rt.owner.protocol, String(rt.preference), String(rt.metric),
+      rt.nextHops.length === 0 ? '-' : rt.nextHops.join(', ')];
 }
 
 /** Addresses from stdin: one per line (its first word); blank lines and '#' comments are skipped. */
@@ -125,7 +126,9 @@ ${COMMON_OPTIONS_HELP}
     const t = await loadInto(tableFile, args, ctx.progress, ctx.stderr);
     try {
       const inputs = fromStdin ? await stdinAddresses(ctx.stdin) : ctx.positionals.map((address) => ({ address, line: 0 }));
+      // --json: the results; text: lookupText's rows, made as the answers come
       const results: LookupResultJson[] = [];
+      const rows = ctx.json ? undefined : [LOOKUP_HEADER];
       let matched = 0, unmatched = 0, invalid = 0;
       for (let k = 0; k < inputs.length; k++) {
         const { address, line } = inputs[k];
@@ -137,7 +140,7 @@ ${COMMON_OPTIONS_HELP}
           ctx.stderr.write(`rtm: <stdin>, line ${line}: '${address}' is ${r.error}\n`);
         } else if (r.match === null) unmatched++;
         else matched++;
-        results.push(r);
+        if (rows !== undefined) rows.push(lookupRow(r)); else results.push(r);
       }
       if (ctx.json) {
         const doc: LookupJson = {
@@ -149,7 +152,7 @@ ${COMMON_OPTIONS_HELP}
         ctx.stdout.write(jsonText(doc));
       } else {
         ctx.stdout.write(`${displayName(t)}, ${viewName} view: ${matched} matched, ${unmatched} unmatched` +
-          `${invalid > 0 ? `, ${invalid} invalid` : ''}\n${lookupText(results)}`);
+          `${invalid > 0 ? `, ${invalid} invalid` : ''}\n${await columnsBreathing(rows!, LOOKUP_RIGHT, '')}`);
       }
       return invalid > 0 ? EXIT_FAILURE : EXIT_OK;
     } finally {

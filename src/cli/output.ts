@@ -4,6 +4,7 @@
 import { RtmError, RtmInternalError } from '../errors.js';
 import { TableFormatError } from '../readers/index.js';
 import { UsageError } from './args.js';
+import { CHUNK, breathe } from './interrupt.js';
 
 /** Exit statuses (documented in `rtm --help`). */
 export const EXIT_OK = 0;
@@ -71,12 +72,37 @@ export function pct(part: number, whole: number): string {
 
 /** Rows of cells as left-aligned columns (numbers right-aligned when `right[i]`), two spaces apart. */
 export function columns(rows: readonly (readonly string[])[], right: readonly boolean[] = [], indent = '  '): string {
+  const widths = columnWidths(rows);
+  return rows.map((r) => columnLine(r, widths, right, indent)).join('\n') + '\n';
+}
+
+/**
+ * columns() of a long table (a lookup of millions of addresses), the same text, made in chunks with
+ * breathe() between them so that Ctrl-C is handled while it is being made.
+ */
+export async function columnsBreathing(rows: readonly (readonly string[])[], right: readonly boolean[] = [], indent = '  '): Promise<string> {
+  const widths = columnWidths(rows);
+  const parts: string[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    parts.push(rows.slice(i, i + CHUNK).map((r) => columnLine(r, widths, right, indent)).join('\n'));
+    await breathe();
+  }
+  return parts.join('\n') + '\n';
+}
+
+/** The width of each column of `rows`. */
+function columnWidths(rows: readonly (readonly string[])[]): number[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => { widths[i] = Math.max(widths[i] ?? 0, c.length); });
-  return rows.map((r) => indent + r.map((c, i) => {
+  return widths;
+}
+
+/** One row of columns(): cells padded to their widths (a last left-aligned cell is not), no trailing blanks. */
+function columnLine(r: readonly string[], widths: readonly number[], right: readonly boolean[], indent: string): string {
+  return indent + r.map((c, i) => {
     if (i === r.length - 1 && !right[i]) return c;
     return right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]);
-  }).join('  ').trimEnd()).join('\n') + '\n';
+  }).join('  ').trimEnd();
 }
 
 /** A prefix-length histogram: one row per non-zero length, with count, share and a bar. */
