@@ -112,12 +112,15 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
     core: loadRtm * 1e6 / N, ref: buildRef * 1e6 / N, note: `${loadRtm.toFixed(0)} ms per full table (median of ${loads.length} fresh instances)` });
   // the same table one addRouteToDest per route, the prefix as text (parsed per call, issue 13: "from text"),
   // into an empty table of a fresh instance each time; CPU time of the calls (the text made beforehand);
-  // median of QUICK ? 1 : 3 (the first instance of a process, with the JIT's first compiles, included)
+  // median of QUICK ? 1 : 3 (the first instance of a process, with the JIT's first compiles, included).
+  // A full collection before each timed load: process CPU time counts V8's helper threads, which would
+  // otherwise be collecting the texts just made and the instance closed before (not this load's garbage)
   const texts = Array.from({ length: N }, (_, i) => formatPrefix(family, set.keys, 4 * i, set.lens[i]));
   const singles: number[] = [];
   for (let k = 0; k < (QUICK ? 1 : 3); k++) {
     const { rtm, table, e, nh } = freshTable(family);
     const o = { dest: '', nextHops: [nh], preference: 20, returnHandle: false as const };
+    (globalThis as { gc?: () => void }).gc?.();
     const t0 = cpuMs();
     for (let i = 0; i < N; i++) { o.dest = texts[i]; e.addRouteToDest(o); }
     singles.push(cpuMs() - t0);
