@@ -3,9 +3,10 @@
 // (ROOT_A, ROOT_B with `npm run build` done), separate module graphs and cores, an Rtm in each holding the
 // full tier-1 IPv4 table (addRoutesBatch, one BGP entity), the same address arrays for both (uniform random,
 // inside announced prefixes: A's AddressStream), passes alternated A/B, CPU time, medians and the paired
-// median ratio; each tree's answers checked against its lookupBatch, and B's against A's. Each tree's pass loop is a function of its own (new
-// Function: no type feedback shared between the two trees' Table classes), warmed before the rounds. Also
-// lookupBatch in the same rounds, for hot.ts's lookupId ÷ lookupBatch ratio.
+// median ratio; each tree's answers checked against its lookupBatch, and B's against A's. Each tree's pass
+// loop is a function of its own (new Function: no type feedback shared between the two trees' Table
+// classes) with an int32 sum (no overflow deopt), warmed before the rounds. Also lookupBatch in the same
+// rounds, for hot.ts's lookupId ÷ lookupBatch ratio.
 // usage: node --expose-gc bench/ab/lookupid.mjs ROOT_A ROOT_B [rounds] [addresses]
 const [A, B, ROUNDS = '9', M = '2000000'] = process.argv.slice(2);
 const rounds = Number(ROUNDS), n = Number(M);

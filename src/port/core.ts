@@ -2,6 +2,8 @@
 // it with @assemblyscript/loader (one instance hosts every table of the process) and exposes
 //  - x: every export, typed and guarded (generated: exports.ts) — a trap or abort inside any call
 //    becomes RtmInternalError and poisons the core: every later call throws that same error;
+//  - lookup4Hot: lookup4 for Table.lookupId, guarded against a trap inside but with no poison test per
+//    call — a trapped core refuses it in the core (api.ts lookupStop, run by the guard when it poisons);
 //  - k: every exported constant, read once (constants.ts);
 //  - u32()/i32()/f64(): views over linear memory, rebuilt when memory has grown (one comparison per
 //    access), and res(i), the result registers.
