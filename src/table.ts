@@ -3,9 +3,9 @@
 // checks that cannot be skipped safely (argument types, a closed instance), no allocation per call —
 // the core functions are cached here once, results are read straight from the I/O area. IPv4 lookupId
 // tests neither a closed instance nor a trapped core per call: the core refuses the call then (a closed
-// instance's tables are retired to NIL, a trapped core stops its lookups), and only a refusal asks why. lookup() and
-// destPrefix() allocate their results. Works over a narrow context (the core, the family's CoreTable, a
-// usable() check); it imports neither rtm.ts nor entity.ts.
+// instance's tables are retired to NIL, a trapped core stops its lookups), and only a refusal asks why.
+// lookup() and destPrefix() allocate their results. Works over a narrow context (the core, the family's
+// CoreTable, a usable() check); it imports neither rtm.ts nor entity.ts.
 import type { Core } from './port/core.js';
 import type { CoreTable } from './coretable.js';
 import { RtmError, RtmInternalError, check, fmt } from './errors.js';
@@ -95,8 +95,10 @@ export class Table {
   private readonly ctx: TableContext;
   /** The table slot in the core; NIL once the instance closed (retire), a table the core refuses. */
   private t: number;
-  /** The core's exports, looked up once (a trap inside becomes RtmInternalError, in the port): the guarded
-   * ones, and lookup4 without the per-call poison test (Core.lookup4Hot: a trapped core refuses it). */
+  /**
+   * The core's exports, looked up once (a trap inside becomes RtmInternalError, in the port): the guarded
+   * ones, and lookup4 without the per-call poison test (Core.lookup4Hot: a trapped core refuses it).
+   */
   private readonly x4: Core['lookup4Hot'];
   private readonly x6: Core['x']['lookup6'];
   private readonly xBest: Core['x']['bestRouteX'];

@@ -71,12 +71,11 @@ export class Core {
 
   /** `raw`: the instance's exports, functions unwrapped from the loader (rawExports). */
   constructor(raw: Record<string, unknown>, build: CoreBuild) {
-    this.x = bindExports(raw, this.guardState);
-    this.k = readConstants(raw);
-    const g = this.guardState, stop = raw.lookupStop as () => void, lookup4 = raw.lookup4 as (t: number, addr: number, view: number) => number;
-    if (typeof stop !== 'function') throw new Error('rtm: core export lookupStop missing (rebuild the core)');
-    g.stop = stop;
+    this.x = bindExports(raw, this.guardState);   // (checks that lookup4 and lookupStop exist)
+    const g = this.guardState, lookup4 = raw.lookup4 as (t: number, addr: number, view: number) => number;
+    g.stop = raw.lookupStop as () => void;
     this.lookup4Hot = (t, addr, view) => { try { return lookup4(t, addr, view); } catch (e) { throw g.trap(e); } };
+    this.k = readConstants(raw);
     this.build = build;
     this.IO_RES = this.k.IO_RES;
     this.IO_IN = this.k.IO_IN;
