@@ -22,7 +22,7 @@ import { hasHostBits } from './addr';
 import { purgeRoutes } from './rtmapi';
 import { notifyDestroy } from './notify';
 import { timerFreeAll } from './timers';
-import { fibLookup, fibBatch, fibBytes, fibSetMinDests, fibSetFailAfter, fibLastKey, fibLastPtr, fibLastKeyOf, fibLastSet } from './fib';
+import { fibLookup, fibBatch, fibBytes, fibSetMinDests, fibSetFailAfter, fibLastKey, fibLastPtr, fibLastKeyOf, fibLastSet, fibLastClear } from './fib';
 import { fib6Free, fib6Lookup, fib6Batch, fib6Bytes, fib6SetMinDests, fib6SetFailAfter, fib6TableBytes } from './fib6';
 import { routeFree, holdEnd as holdEndRun } from './routes';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
@@ -170,16 +170,35 @@ export function walk(t: u32, klen: u32, inclusive: u32, qual: u32, rlen: u32, ma
 }
 
 /**
- * Most specific destination with a live route in `view` for one IPv4 address; -1 if none. The per-packet
- * call (Table.lookupId): a repeat for the table and view of the last call that used a forwarding structure
+ * lookup4's answer when it cannot answer: `t` is not a live IPv4 table, `view` is not a view, or lookups
+ * were stopped (Table.lookupId takes any answer below -1 as this one).
+ */
+const LOOKUP_REFUSED: i32 = -2;
+/** Set by lookupStop: every later lookup4 is refused. */
+let lookupStopped = false;
+
+/**
+ * Makes every later lookup4 answer LOOKUP_REFUSED without reading memory. The port calls it once the
+ * core trapped (src/port/core.ts Guard), so that Table.lookupId, which calls lookup4 without the guard's
+ * per-call poison test, is refused by the core instead. Touches two globals and nothing else.
+ */
+export function lookupStop(): void {
+  lookupStopped = true;
+  fibLastClear();   // the repeat path below would otherwise still answer
+}
+
+/**
+ * Most specific destination with a live route in `view` for one IPv4 address; -1 if none; LOOKUP_REFUSED
+ * for a table that is not a live IPv4 table, a bad view, or after lookupStop. The per-packet call
+ * (Table.lookupId): a repeat for the table and view of the last call that used a forwarding structure
  * goes straight to it (fib.ts fibLastKey); otherwise the table is checked and read.
  */
 export function lookup4(t: u32, addr: u32, view: u32): i32 {
   // (FIB_LAST_NONE is the key of view 0xffffffff: the view check keeps such a call off the cleared pointer)
   if (fibLastKeyOf(t, view) == fibLastKey && view < VIEW_COUNT) return <i32>fibLookup(fibLastPtr, addr);
-  if (t >= slabHigh(SLAB_TABLE) || view >= VIEW_COUNT) return -1;
+  if (lookupStopped || t >= slabHigh(SLAB_TABLE) || view >= VIEW_COUNT) return LOOKUP_REFUSED;
   let p = tablePtr(t);
-  if ((load<u32>(p) & GEN_ALIVE) == 0 || load<u32>(p + (<usize>TABLE_FAMILY << 2)) != 4) return -1;   // tableValid, family
+  if ((load<u32>(p) & GEN_ALIVE) == 0 || load<u32>(p + (<usize>TABLE_FAMILY << 2)) != 4) return LOOKUP_REFUSED;   // tableValid, family
   let fib = <usize>load<u32>(p + (<usize>(view == 0 ? TABLE_FIB : TABLE_FIBM) << 2));   // view < VIEW_COUNT = 2
   if (fib == 0) return <i32>trieLpm4(load<u32>(p + (<usize>TABLE_ROOT << 2)), addr, 1 << view);
   fibLastSet(t, view, fib);

@@ -67,6 +67,8 @@ export let fibLastPtr: usize = 0;
 @inline export function fibLastKeyOf(t: u32, view: u32): u64 { return (<u64>view << 32) | <u64>t; }
 /** Records that the per-address lookup of (t, view) uses structure fib. */
 export function fibLastSet(t: u32, view: u32, fib: usize): void { fibLastKey = fibLastKeyOf(t, view); fibLastPtr = fib; }
+/** Forgets the last (table, view): the next per-address lookup checks and reads its table (api.ts lookupStop). */
+export function fibLastClear(): void { fibLastKey = FIB_LAST_NONE; }
 
 /** Chunks in use by all tables (for memory accounting). */
 export let fibChunksInUse: u32 = 0;

@@ -8,6 +8,7 @@ export {
 export { fib6MemoryBytes, fib6TableBytesX, fib6Threshold, fib6FailAfter, tableHasFib6 } from './api';
 export { tableHasFib4, tableMulticastDests, fibFailAfter } from './api';
 export { memoryInUseBytes } from './api';
+export { lookupStop } from './api';
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
   nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefX,

@@ -9,7 +9,7 @@
 //    applyUpdates (1,000 records per call) drained by getChangedDestIds: updates/s end to end;
 //  - draining a queue of 100,000 changed destinations: getChangedDestIds destinations/s and
 //    getChangedDests (+ releaseChangedDests, DestInfo records) µs per destination.
-// Runs the whole set RUNS times (default 2, `--runs N`) and reports each run and the median. Run alone:
+// Runs the whole set RUNS times (default 3, `--runs N`) and reports each run and the median. Run alone:
 // `npm run build && node --expose-gc dist/bench/hot.js` (`--quick`: shorter tasks; `--no-write`: print
 // only; `--wall`: wall-clock instead of CPU time). Writes its section of bench/RESULTS.md (between the hot-path markers,
 // carrying over the hand-kept A/B block inside it); `npm run bench` runs it too.
@@ -26,6 +26,7 @@ import { AddressStream } from '../src/cli/workload.js';
 import { readPrefixFile } from '../test/helpers/prefixfile.js';
 import type { PrefixSet } from '../test/helpers/random.js';
 import type { Entity } from '../src/entity.js';
+import type { Table } from '../src/table.js';
 import type { DestInfo, NextHopHandle, NotifyHandle, RouteHandle, RouteUpdates } from '../src/types.js';
 import { PROTO_IP_BGP, PROTO_IP_OSPF, RTM_CHANGE_TYPE_BEST, RTM_ROUTE_CHANGE_FIRST, RTM_VIEW_MASK_UCAST } from '../src/win32/constants.js';
 
@@ -34,7 +35,7 @@ const ROOT = here.includes('/dist/') ? resolve(here, '../..') : resolve(here, '.
 const SHARED = process.env.RTM_SHARED_DATA ?? resolve(ROOT, '../shared/data');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
-const RUNS = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 2;
+const RUNS = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 3;
 const RESULTS = resolve(ROOT, 'bench/RESULTS.md');
 /** Wall-clock time (`--wall`) or, by default, the process's CPU time: on a shared 2-core machine the CPU
  * time of a single-threaded task is what other processes disturb least (they still share the caches). */
@@ -149,6 +150,20 @@ function drainIds(e: Entity, nh: NotifyHandle, out: Int32Array): number {
   }
 }
 
+/**
+ * One lookupId per address (the simulator's loop), summed as int32. One module function for every task
+ * and run, so that each measures the same optimized code: a loop written inline in each task's closure
+ * summed past int32 (an overflow deopt) and ended in a `sink +=` TurboFan had no feedback for when it
+ * compiled the loop on stack, so it deoptimized at the end of every sample and some tasks ran partly
+ * unoptimized (boxing each address ≥ 2^31, ~100 scavenges per task) — one cause of the up to 40 % between
+ * runs of session 9.
+ */
+function lookupIdPass(t: Table, addrs: Uint32Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + t.lookupId(addrs[i])) | 0;
+  return s;
+}
+
 interface RunResult {
   rows: [string, string, number, string][];  // task, unit, value, note
   checks: string[];
@@ -167,7 +182,7 @@ async function oneRun(set: PrefixSet, set6: PrefixSet, trace: Trace, run: number
       const what = inside ? 'in-prefix' : 'uniform random';
       const addrs = new AddressStream(4, inside ? set : undefined).take(M);
       let sink = 0;
-      const idMs = await timeIt(`lookupId ${what}`, () => { let s = 0; for (let i = 0; i < M; i++) s += t.lookupId(addrs[i]); sink += s; });
+      const idMs = await timeIt(`lookupId ${what}`, () => { sink ^= lookupIdPass(t, addrs, M); });
       const batchMs = await timeIt(`lookupBatch ${what}`, () => { t.lookupBatch(addrs, out, 0); });
       const L = M / 20;
       const oldMs = await timeIt(`lookup(u32) ${what}`, () => { for (let i = 0; i < L; i++) t.lookup(addrs[i]); }, {}, 2);

@@ -209,7 +209,10 @@ export class CoreTable {
     return created;
   }
 
-  /** Most specific destination with a live route in `view` for one IPv4 address (host order), or -1. */
+  /**
+   * Most specific destination with a live route in `view` for one IPv4 address (host order), or -1; below
+   * -1 when the core refuses the call (a freed table, a bad view, a trapped core: api.ts lookup4).
+   */
   lookup4(addr: number, view = 0): number {
     return this.core.x.lookup4(this.t, addr >>> 0, view);
   }

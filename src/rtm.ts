@@ -479,6 +479,9 @@ export class Rtm {
     if (this.closed) return;
     if (this.watch !== undefined) this.unwatch();
     this.closed = true;
+    // the tables' lookupId tests no closed flag per call: it passes NIL from now on, which the core refuses
+    this.table4?.retire();
+    this.table6?.retire();
     this.scheduler.close();
     for (const cx of this.entities.values()) markGone(cx);
     this.entities.clear();

@@ -1,12 +1,14 @@
 // Table: the fast paths of one family's table (API.md §3 "Fast paths", §6 "Hot paths"; not in RTMv2).
 // lookupId and bestRouteInto are the per-packet calls of simulators: one Wasm crossing each, only the
 // checks that cannot be skipped safely (argument types, a closed instance), no allocation per call —
-// the core functions are cached here once, results are read straight from the I/O area. lookup() and
-// destPrefix() allocate their results. Works over a narrow context (the core, the family's CoreTable, a
-// usable() check); it imports neither rtm.ts nor entity.ts.
+// the core functions are cached here once, results are read straight from the I/O area. IPv4 lookupId
+// tests neither a closed instance nor a trapped core per call: the core refuses the call then (a closed
+// instance's tables are retired to NIL, a trapped core stops its lookups), and only a refusal asks why.
+// lookup() and destPrefix() allocate their results. Works over a narrow context (the core, the family's
+// CoreTable, a usable() check); it imports neither rtm.ts nor entity.ts.
 import type { Core } from './port/core.js';
 import type { CoreTable } from './coretable.js';
-import { RtmError, check, fmt } from './errors.js';
+import { RtmError, RtmInternalError, check, fmt } from './errors.js';
 import { type Family, formatIPv4, formatIPv6, formatPrefix, parsePrefixInto } from './address.js';
 import type { Layout } from './layout.js';
 import type { EntityHandle, RouteHandle } from './types.js';
@@ -91,9 +93,13 @@ export class Table {
   /** The address family of the table: 4 or 6. */
   readonly family: Family;
   private readonly ctx: TableContext;
-  private readonly t: number;
-  /** The core's guarded exports, looked up once (a trap inside becomes RtmInternalError, in the port). */
-  private readonly x4: Core['x']['lookup4'];
+  /** The table slot in the core; NIL once the instance closed (retire), a table the core refuses. */
+  private t: number;
+  /**
+   * The core's exports, looked up once (a trap inside becomes RtmInternalError, in the port): the guarded
+   * ones, and lookup4 without the per-call poison test (Core.lookup4Hot: a trapped core refuses it).
+   */
+  private readonly x4: Core['lookup4Hot'];
   private readonly x6: Core['x']['lookup6'];
   private readonly xBest: Core['x']['bestRouteX'];
   /** Word index of IO_IN in core.u32(); f64 index of IO_OUT in core.f64(). */
@@ -109,7 +115,7 @@ export class Table {
     this.family = table.family;
     this.t = table.t;
     const c = ctx.core;
-    this.x4 = c.x.lookup4;
+    this.x4 = c.lookup4Hot;
     this.x6 = c.x.lookup6;
     this.xBest = c.x.bestRouteX;
     this.inWord = c.io + c.IO_IN;
@@ -219,11 +225,13 @@ export class Table {
   lookupId(address: number, view?: number): number;
   lookupId(words: Uint32Array, offset?: number, view?: number): number;
   lookupId(a: number | Uint32Array, b = 0, v = 0): number {
-    this.ctx.usable('lookupId');
     if (this.family === 4) {
       if (typeof a !== 'number' || (a >>> 0) !== a || (b !== 0 && b !== 1)) return this.badLookup(a, b, 0);
-      return this.x4(this.t, a, b);
+      // no usable() per call: a closed instance (t NIL) or a trapped core is refused by the core (< -1)
+      const r = this.x4(this.t, a, b);
+      return r >= -1 ? r : this.refused();
     }
+    this.ctx.usable('lookupId');
     if (!(ArrayBuffer.isView(a) && a instanceof Uint32Array) || typeof b !== 'number' || (b >>> 0) !== b || b + 4 > a.length || (v !== 0 && v !== 1)) {
       return this.badLookup(a, b, v);
     }
@@ -233,11 +241,24 @@ export class Table {
   }
 
   private badLookup(a: unknown, b: unknown, v: unknown): never {
+    this.ctx.usable('lookupId');   // a closed instance or a trapped core first, as for every call
     const what = this.family === 4
       ? `lookupId(address, view) needs a u32 address and view 0 or 1, got ${fmt(a)}, ${fmt(b)}`
       : `lookupId(words, offset, view) needs a Uint32Array with four words at offset and view 0 or 1, got offset ${fmt(b)}, view ${fmt(v)}`;
     throw new RtmError('ERROR_INVALID_PARAMETER', 'lookupId', what);
   }
+
+  /** The core refused an IPv4 lookupId: the instance is closed or the core trapped (usable() throws which). */
+  private refused(): never {
+    this.ctx.usable('lookupId');
+    throw new RtmInternalError(`lookupId: the core refused the live IPv4 table ${this.t}`);
+  }
+
+  /**
+   * @internal The instance closed (Rtm.close): later IPv4 lookupIds pass NIL, which the core refuses, so
+   * that a table slot the core gives to another instance is never read through this Table.
+   */
+  retire(): void { this.t = this.ctx.core.NIL; }
 
   /**
    * Writes the best route of destination `destId` in `view` into `out` as numbers (API.md §6; the

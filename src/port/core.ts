@@ -2,6 +2,8 @@
 // it with @assemblyscript/loader (one instance hosts every table of the process) and exposes
 //  - x: every export, typed and guarded (generated: exports.ts) — a trap or abort inside any call
 //    becomes RtmInternalError and poisons the core: every later call throws that same error;
+//  - lookup4Hot: lookup4 for Table.lookupId, guarded against a trap inside but with no poison test per
+//    call — a trapped core refuses it in the core (api.ts lookupStop, run by the guard when it poisons);
 //  - k: every exported constant, read once (constants.ts);
 //  - u32()/i32()/f64(): views over linear memory, rebuilt when memory has grown (one comparison per
 //    access), and res(i), the result registers.
@@ -27,10 +29,14 @@ export function defaultBuild(): CoreBuild {
 /** The one guard of a core: remembers the first trap and hands the same error to every later call. */
 class Guard implements GuardState {
   poisoned: RtmInternalError | undefined = undefined;
+  /** The core's raw lookupStop (set by Core): run once, when the core is poisoned (see Core.lookup4Hot). */
+  stop: (() => void) | undefined = undefined;
   trap(e: unknown): RtmInternalError {
     if (this.poisoned === undefined) {
       this.poisoned = e instanceof RtmInternalError ? e
         : new RtmInternalError(`core trap: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      // two global stores in the core (api.ts lookupStop): nothing there can trap, whatever state the trap left
+      this.stop?.();
     }
     return this.poisoned;
   }
@@ -41,6 +47,14 @@ export class Core {
   readonly x: CoreExports;
   /** Every exported constant (frozen). */
   readonly k: CoreConstants;
+  /**
+   * The core's lookup4 for Table.lookupId, the per-packet call: a trap inside poisons the core as through
+   * `x`, but there is no poison test before the call — once poisoned, the core refuses every lookup4
+   * itself (the guard runs api.ts lookupStop: LOOKUP_REFUSED, which the caller turns into the poison).
+   * The test costs more than its few instructions: every instruction between two lookups' cache misses
+   * is one the CPU cannot spend overlapping them (bench/RESULTS.md, session 10).
+   */
+  readonly lookup4Hot: (t: number, addr: number, view: number) => number;
   readonly build: CoreBuild;
   /** Word index of the I/O area within u32() (ioBase / 4). */
   readonly io: number;
@@ -57,7 +71,10 @@ export class Core {
 
   /** `raw`: the instance's exports, functions unwrapped from the loader (rawExports). */
   constructor(raw: Record<string, unknown>, build: CoreBuild) {
-    this.x = bindExports(raw, this.guardState);
+    this.x = bindExports(raw, this.guardState);   // (checks that lookup4 and lookupStop exist)
+    const g = this.guardState, lookup4 = raw.lookup4 as (t: number, addr: number, view: number) => number;
+    g.stop = raw.lookupStop as () => void;
+    this.lookup4Hot = (t, addr, view) => { try { return lookup4(t, addr, view); } catch (e) { throw g.trap(e); } };
     this.k = readConstants(raw);
     this.build = build;
     this.IO_RES = this.k.IO_RES;

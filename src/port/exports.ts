@@ -90,6 +90,8 @@ export interface CoreExports {
   fibFailAfter(n: number): void;
   /** assembly/api.ts: `memoryInUseBytes(): f64` */
   memoryInUseBytes(): number;
+  /** assembly/api.ts: `lookupStop(): void` */
+  lookupStop(): void;
   /** assembly/rtmapi.ts: `setNow(ms: f64): void` */
   setNow(ms: number): void;
   /** assembly/rtmapi.ts: `tableSetMaxHops(t: u32, n: u32): i32` */
@@ -312,23 +314,23 @@ export const FUNCTION_NAMES = [
   'destHandle', 'destFromHandle', 'destKeyX', 'lpm', 'lessSpecific', 'walk', 'lookup4', 'lookupBatch',
   'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
   'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
-  'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'memoryInUseBytes', 'setNow', 'tableSetMaxHops',
-  'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX', 'nexthopAdd', 'nexthopDelete',
-  'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX', 'routeFromHandle',
-  'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext',
-  'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX', 'listDeleteX', 'listWalkX', 'holdDestinationX',
-  'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX',
-  'nexthopTakeX', 'memorySetCap', 'memoryCap', 'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve',
-  'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat', 'listCount', 'bestSummaryR', 'debugTrap',
-  'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie', 'bulkApply', 'bulkSorted', 'bulkEnd', 'snapWatchX',
-  'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX',
-  'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark', 'notifyRegister', 'notifyDeregister',
-  'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX', 'notifyDrain', 'notifySignalDone',
-  'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'routeExtraCount', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'memoryInUseBytes', 'lookupStop', 'setNow',
+  'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX', 'nexthopAdd',
+  'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX',
+  'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
+  'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX', 'listDeleteX',
+  'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget',
+  'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
+  'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
+  'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie', 'bulkApply',
+  'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX',
+  'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark',
+  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
+  'routeExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
+  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
+  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
+  'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -617,6 +619,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const tableMulticastDests_ = fn(raw, 'tableMulticastDests') as (t: number) => number;
   const fibFailAfter_ = fn(raw, 'fibFailAfter') as (n: number) => void;
   const memoryInUseBytes_ = fn(raw, 'memoryInUseBytes') as () => number;
+  const lookupStop_ = fn(raw, 'lookupStop') as () => void;
   const setNow_ = fn(raw, 'setNow') as (ms: number) => void;
   const tableSetMaxHops_ = fn(raw, 'tableSetMaxHops') as (t: number, n: number) => number;
   const entityRegister_ = fn(raw, 'entityRegister') as (t: number, proto: number, instance: number) => number;
@@ -765,6 +768,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     tableMulticastDests(t: number): number { if (g.poisoned) throw g.poisoned; try { return tableMulticastDests_(t); } catch (e) { throw g.trap(e); } },
     fibFailAfter(n: number): void { if (g.poisoned) throw g.poisoned; try { fibFailAfter_(n); } catch (e) { throw g.trap(e); } },
     memoryInUseBytes(): number { if (g.poisoned) throw g.poisoned; try { return memoryInUseBytes_(); } catch (e) { throw g.trap(e); } },
+    lookupStop(): void { if (g.poisoned) throw g.poisoned; try { lookupStop_(); } catch (e) { throw g.trap(e); } },
     setNow(ms: number): void { if (g.poisoned) throw g.poisoned; try { setNow_(ms); } catch (e) { throw g.trap(e); } },
     tableSetMaxHops(t: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return tableSetMaxHops_(t, n); } catch (e) { throw g.trap(e); } },
     entityRegister(t: number, proto: number, instance: number): number { if (g.poisoned) throw g.poisoned; try { return entityRegister_(t, proto, instance); } catch (e) { throw g.trap(e); } },

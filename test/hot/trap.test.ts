@@ -46,6 +46,26 @@ describe('a core trap inside a hot path', () => {
     w.rtm.close();
   });
 
+  it('lookupId tests no poison per call: the trap stops the core\'s lookups, the repeat path too', () => {
+    // the IPv4 forwarding structure made at once (threshold 1), and lookupId's repeat path primed on it
+    const core = createCoreSync('debug');
+    core.x.fibThreshold(1);
+    const rtm = Rtm.createSync({ core, clock: new VirtualClock() });
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
+    A.addRouteToDest({ dest: '10.1.0.0/16', nextHops: [A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!], returnHandle: false });
+    expect(core.x.tableHasFib4(rtm.ipv4.core.t, 0)).toBe(1);
+    const id = rtm.ipv4.lookupId(0x0a010203);
+    expect(id).toBeGreaterThanOrEqual(0);
+    expect(rtm.ipv4.lookupId(0x0a010204)).toBe(id);
+    const err = thrown(() => core.x.debugTrap(core.k.DEBUG_TRAP_NOW));
+    expect(err).toBeInstanceOf(RtmInternalError);
+    for (const addr of [0x0a010203, 0x0b000001]) for (const view of [0, 1]) expect(thrown(() => rtm.ipv4.lookupId(addr, view))).toBe(err);
+    expect(thrown(() => rtm.ipv4.lookupId(-1))).toBe(err);   // the trapped core before a bad argument, as before
+    // closed after the trap: closed comes first, as for every call
+    rtm.close();
+    expect((thrown(() => rtm.ipv4.lookupId(0x0a010203)) as { code?: string }).code).toBe('ERROR_INVALID_HANDLE');
+  });
+
   it('a trap elsewhere makes the hot paths throw it too', () => {
     const w = world();
     const err = thrown(() => w.core.x.debugTrap(w.core.k.DEBUG_TRAP_NOW));
