@@ -6,9 +6,12 @@
 // written next to it (bulkSorted). Any other batch hands its prefixes once in that order (the facade's
 // sort, bulksort.ts) to build the trie (bulkTrie), then the records in their own order, each applied with
 // routeApply against its known node (bulkApply). Either way slots, creation order and queued changes are
-// those of the incremental path. Forwarding structures: IPv4 made first and painted as states are set;
-// IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the destination) per
-// record. Allocates the reserved records.
+// those of the incremental path. An IPv4 prefix with nothing below it is a leaf made of its destination
+// (layout NODE_LEAF): the one pass makes each new prefix's destination record before its trie step (the
+// spare); the trie pass, whose destinations come later, makes nodes and folds them into leaves at
+// bulkEnd (trie.ts trieFoldLeaves: one walk). Forwarding structures: IPv4 made first and painted as
+// states are set; IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the
+// destination) per record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
   TABLE_NOTIFY_USED,
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
@@ -206,7 +209,8 @@ export function bulkBegin(eh: f64, n: u32): i32 {
 /**
  * Trie pass: m prefixes, keys at IO_IN (4 words each) and lengths at IO_OUT (1 word each), given in
  * (masked key, length) order across calls; each gets its node (created without a destination if absent),
- * whose slot overwrites its length at IO_OUT. Never fails: bulkBegin's caller reserved two nodes a record.
+ * whose slot (a leaf id for a prefix that is an IPv4 leaf already) overwrites its length at IO_OUT. Never
+ * fails: bulkBegin's caller reserved two nodes a record.
  */
 export function bulkTrie(m: u32): i32 {
   if (bulkT == NIL || m > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
