@@ -1,9 +1,10 @@
 // Destinations: one record per prefix present in a table, hung off a trie node. This file owns the
 // dest record accessors, creation (trie node + record, all-or-nothing) and removal. A destination's
 // key is its node's key; an IPv4 destination that is a trie leaf, or out of the trie, holds it itself
-// (layout DEST_S_LEAF: destNode gives its leaf id, which the trie.ts accessors answer for). Routes, best routes and presence rules (spec §7.4) build on these in the
-// route layer; here a destination is present from destCreate until destRemove. It also owns the
-// out-of-line extra record (layout DESTX_*: hold-down, marks), allocated by destXEnsure — which
+// (layout DEST_S_LEAF: destNode gives its leaf id, which the trie.ts accessors answer for). Routes,
+// best routes and presence rules (spec §7.4) build on these in the route layer; here a destination is
+// present from destCreate until destRemove. It also owns the out-of-line extra record (layout DESTX_*:
+// hold-down, marks), allocated by destXEnsure — which
 // the exports that set an extra word call before any change — and freed when its words are all back
 // at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
 // cannot answer go through a 4,096-entry cache of hints (32 KiB of static data) before the trie walk.

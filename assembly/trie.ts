@@ -4,13 +4,14 @@
 // before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (nodeReserve them first);
 // nothing else allocates (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
-// Node accessors live here; no other file reads node records. An IPv4 destination with nothing below it
-// is a leaf without a node record (layout NODE_LEAF): the accessors answer for it from the destination's
-// record (its key and length, DEST_S_LEAF), and the IPv4 paths below test for it where they read a child.
-// Two node slabs (layout.ts): 5-word
+// Node accessors live here; no other file reads node records. Two node slabs (layout.ts): 5-word
 // records for IPv4 tables (SLAB_NODE4), 8-word ones for IPv6 (SLAB_NODE6); a node id names its slab
 // (NODE_ID6), so the accessors need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From,
-// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly.
+// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. An IPv4 destination with nothing below it is
+// a leaf without a node record (layout NODE_LEAF): the accessors answer for it from the destination's
+// record (key, length, state: the two words trie.ts reads and writes there), and the IPv4 paths test for
+// it where they follow a child. Shape: the canonical one (an insert below a leaf makes it a node first,
+// a removal folds a node left with a destination and no child), so an IPv4 insert takes ≤ 1 node.
 import {
   NIL, SLAB_NODE4, SLAB_NODE6, NODE4_WORDS, NODE6_WORDS, NODE_ID6, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
