@@ -6,9 +6,12 @@
 // written next to it (bulkSorted). Any other batch hands its prefixes once in that order (the facade's
 // sort, bulksort.ts) to build the trie (bulkTrie), then the records in their own order, each applied with
 // routeApply against its known node (bulkApply). Either way slots, creation order and queued changes are
-// those of the incremental path. Forwarding structures: IPv4 made first and painted as states are set;
-// IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the destination) per
-// record. Allocates the reserved records.
+// those of the incremental path. An IPv4 prefix with nothing below it is a leaf made of its destination
+// (layout NODE_LEAF): the one pass makes each new prefix's destination record before its trie step (the
+// spare); the trie pass, whose destinations come later, makes nodes and folds them into leaves at
+// bulkEnd (trie.ts trieFoldLeaves: one walk). Forwarding structures: IPv4 made first and painted as
+// states are set; IPv6 built in one pass at the end. Costs: O(depth change) per prefix, O(routes of the
+// destination) per record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
   TABLE_NOTIFY_USED,
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
@@ -20,11 +23,12 @@ import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { tableGet, tableSet, tableMaxLen } from './tables';
 import { slabAllocK } from './slab';
 import { handleSlot } from './handles';
-import { destOnNode, destSet, destSetState, destPtr } from './dests';
+import { destMake, destPlace, destUnmake, destSet, destSetState, destPtr } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
 import { routeOfOwner, created, routeSet, routeSeqTake, nowMs } from './routes';
 import { notifyChange, bestLogTable } from './notify';
-import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKeyWords, node4Addr, nodeLen, nodeChild } from './trie';
+import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeIsLeaf,
+  trieRealise, trieRealiseBulk4, trieFoldLeaves } from './trie';
 import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
@@ -40,6 +44,13 @@ const STACK: usize = memory.data(<i32>(STACK_MAX * 4), 16);
 let sp: u32 = 0;
 // the IPv4 forwarding structure was made at bulkBegin (fib.ts fibBulkStart)
 let bulkFib = false;
+// an IPv4 trie pass (bulkTrie) made nodes for new prefixes, leaves among them: folded at bulkEnd
+let bulkFold = false;
+// A destination record made (dests.ts destMake) for the next new prefix, before its trie step: an IPv4 leaf
+// is made of it (layout NODE_LEAF), or it goes on the prefix's node; kept for the next record while the
+// prefix has one, freed at the end of a call. Records are made one at a time, in the order new prefixes
+// come, as the incremental path makes them (NIL = none).
+let spare: u32 = NIL;
 const HOP: usize = memory.data(4, 16);
 /** Bulk builds completed (tests: the path was taken), and those of them made in one pass (bulkSorted). */
 export let bulkBuilds: u32 = 0;
@@ -134,17 +145,19 @@ export function bulkBegin(eh: f64, n: u32): i32 {
   setRes(2, ok && ordOk && ordE == e && ordCount == n ? 1 : 0);
   setRes(3, ok && tableGet(t, TABLE_NOTIFY_USED) == 0 && bestLogTable != t ? 1 : 0);
   ordE = NIL;
-  if (ok) { bulkE = e; bulkT = t; store<u32>(STACK, tableGet(t, TABLE_ROOT)); sp = 1; bulkFib = fibBulkStart(t, n); }
+  if (ok) { bulkE = e; bulkT = t; store<u32>(STACK, tableGet(t, TABLE_ROOT)); sp = 1; bulkFib = fibBulkStart(t, n); bulkFold = false; }
   return NO_ERROR;
 }
 
 /**
- * The node of (key, len) in the bulk build's table, made (without a destination) if absent, by a descent
- * from the nearest node on the stack that covers it; the stack becomes the path to it (a branch node made
- * on the way included), so the next prefix in order finds its parent within a step or two of the top.
+ * The node of (key, len) in the bulk build's table, made if absent, by a descent from the nearest node on
+ * the stack that covers it; the stack becomes the path to it (a branch node made on the way included), so
+ * the next prefix in order finds its parent within a step or two of the top. A new prefix of an IPv4
+ * table is a leaf made of destination d (trie.ts trieInsert) when it has nothing below it; d = NIL, or
+ * an IPv6 table: a node without a destination.
  */
 // @ts-ignore: decorator
-@inline function trieStep(t: u32, key: usize, len: u32): u32 {
+@inline function trieStep(t: u32, key: usize, len: u32, d: u32): u32 {
   // pop to the nearest node on the stack that covers (key, len); the root covers everything
   let top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   while (sp > 1) {
@@ -153,7 +166,12 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     sp--;
     top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   }
-  let n = trieInsert(t, key, len, top);
+  // a leaf covering the prefix becomes a node (its parent is the entry below it: a leaf is never the root)
+  if (nodeIsLeaf(top) && nodeLen(top) < len) {
+    top = trieRealise(t, load<u32>(STACK + (<usize>(sp - 2) << 2)), top);
+    store<u32>(STACK + (<usize>(sp - 1) << 2), top);
+  }
+  let n = trieInsert(t, key, len, top, NIL, d);
   for (let c = top; c != n;) {
     c = nodeChild(c, bitAt(key, nodeLen(c)));
     if (sp == STACK_MAX) sp = 1;   // cannot happen (nested prefixes); the root alone is still correct
@@ -164,7 +182,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
 
 /** trieStep for an IPv4 table: one key word to compare and to branch on. */
 // @ts-ignore: decorator
-@inline function trieStep4(t: u32, key: usize, len: u32): u32 {
+@inline function trieStep4(t: u32, key: usize, len: u32, d: u32): u32 {
   let a = load<u32>(key);
   let top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   while (sp > 1) {
@@ -173,7 +191,12 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     sp--;
     top = load<u32>(STACK + (<usize>(sp - 1) << 2));
   }
-  let n = trieInsertBulk4(a, len, top);
+  // in a table dump a more specific prefix follows its aggregate: the leaf on top becomes a node
+  if (nodeIsLeaf(top) && nodeLen(top) < len) {
+    top = trieRealiseBulk4(load<u32>(STACK + (<usize>(sp - 2) << 2)), top);
+    store<u32>(STACK + (<usize>(sp - 1) << 2), top);
+  }
+  let n = trieInsertBulk4(a, len, top, d);
   // every node before n on the path is shorter than len ≤ 32: its branch bit is in the word
   for (let c = top; c != n;) {
     c = nodeChild(c, (a >>> (31 - nodeLen(c))) & 1);
@@ -186,7 +209,8 @@ export function bulkBegin(eh: f64, n: u32): i32 {
 /**
  * Trie pass: m prefixes, keys at IO_IN (4 words each) and lengths at IO_OUT (1 word each), given in
  * (masked key, length) order across calls; each gets its node (created without a destination if absent),
- * whose slot overwrites its length at IO_OUT. Never fails: bulkBegin's caller reserved two nodes a record.
+ * whose slot (a leaf id for a prefix that is an IPv4 leaf already) overwrites its length at IO_OUT. Never
+ * fails: bulkBegin's caller reserved two nodes a record.
  */
 export function bulkTrie(m: u32): i32 {
   if (bulkT == NIL || m > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
@@ -195,8 +219,10 @@ export function bulkTrie(m: u32): i32 {
   for (let j: u32 = 0; j < m; j++) {
     let len = load<u32>(out + (<usize>j << 2));
     if (len > maxLen) return ERROR_INVALID_PARAMETER;   // validated already; never changes anything here
-    store<u32>(out + (<usize>j << 2), trieStep(t, inp + (<usize>j << 4), len));
+    store<u32>(out + (<usize>j << 2), trieStep(t, inp + (<usize>j << 4), len, NIL));
   }
+  // its nodes get their destinations in the apply pass, in the batch's order: leaves are folded at the end
+  if (maxLen == 32) bulkFold = true;
   return NO_ERROR;
 }
 
@@ -261,15 +287,18 @@ function flushNew(e: u32, t: u32): void {
 }
 
 /**
- * Record i of the load records at inp on node `node` (its destination made if it has none): applied as
- * routeLoad applies it (the route of entity e with the record's next hop as neighbour is created or
- * updated; NULL EntitySpecificInfo; no expiry). The route slot goes to IO_OUT[i]; counts in RES0/RES1.
+ * Record i of the load records at inp on node `node` (its destination placed if it has none — the spare,
+ * which the trie step may have made its leaf of): applied as routeLoad applies it (the route of entity e
+ * with the record's next hop as neighbour is created or updated; NULL EntitySpecificInfo; no expiry). The
+ * route slot goes to IO_OUT[i]; counts in RES0/RES1.
  */
 // @ts-ignore: decorator
 @inline function applyAt(e: u32, t: u32, node: u32, nh: u32, inp: usize, i: u32, views: u32): void {
   let d = nodeDest(node), r: u32;
-  if (d == NIL) {
-    d = destOnNode(t, node); applyDests++;
+  if (d == NIL || d == spare) {
+    if (spare == NIL) spare = destMake(t);
+    d = spare; spare = NIL;
+    destPlace(t, d, node); applyDests++;
     r = newRoute(e, t, d, nh, inp, i, views);
     applyRoutes++;
   } else {
@@ -329,15 +358,17 @@ export function bulkSorted(eh: f64, m: u32): i32 {
     for (let i: u32 = 0; i < m; i++) {
       let h = loadHop(inp, i);
       if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
-      applyAt(e, t, trieStep4(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff), nh, inp, i, views);
+      if (spare == NIL) spare = destMake(t);
+      applyAt(e, t, trieStep4(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff, spare), nh, inp, i, views);
     }
   } else {
     for (let i: u32 = 0; i < m; i++) {
       let h = loadHop(inp, i);
       if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
-      applyAt(e, t, trieStep(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff), nh, inp, i, views);
+      applyAt(e, t, trieStep(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff, NIL), nh, inp, i, views);
     }
   }
+  if (spare != NIL) { destUnmake(spare); spare = NIL; }
   flushNew(e, t);
   trieBulkCount(t);
   setRes(0, applyRoutes); setRes(1, applyDests);
@@ -350,9 +381,10 @@ export function bulkSorted(eh: f64, m: u32): i32 {
  */
 export function bulkEnd(): i32 {
   if (bulkT == NIL) return ERROR_INVALID_PARAMETER;
+  if (bulkFold) trieFoldLeaves(bulkT);
   fibBulkEnd(bulkT, bulkFib);
   fib6BuildNow(bulkT);
-  bulkE = NIL; bulkT = NIL; sp = 0; bulkFib = false;
+  bulkE = NIL; bulkT = NIL; sp = 0; bulkFib = false; bulkFold = false;
   bulkBuilds++;
   if (onePass) bulkOnePass++;
   onePass = false;

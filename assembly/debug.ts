@@ -8,7 +8,7 @@
 // nothing.
 // debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
-import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_NODE, DEST_TABLE,
+import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_TABLE,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
   REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
@@ -16,7 +16,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6 } from './layout';
+  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6, NODE_LEAF, DEST_S_BITS, DEST_S_LEAF } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -25,9 +25,9 @@ import { fibLookup } from './fib';
 import { fib6Agrees } from './fib6';
 import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
-import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4 } from './trie';
+import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
-import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec } from './dests';
+import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode } from './dests';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
@@ -73,6 +73,10 @@ export const INV_ROUTE_EXTRA: i32 = 29;   // a route's extra record is idle, not
                                           // the slab's count; a route keeps an enumeration mark; a zombie is not
                                           // DELETED or its links disagree
 export const INV_NODE_SLAB: i32 = 30;     // a node id names the other family's node slab, or a slot never allocated
+export const INV_LEAF: i32 = 31;          // a leaf id (layout NODE_LEAF) in an IPv6 trie or naming no live destination,
+                                          // a leaf of length 0, a destination in the trie marked detached, or an IPv4
+                                          // node other than the root with a destination and no children (a leaf's
+                                          // key and length are checked against its place as any node's are)
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -93,9 +97,16 @@ export function checkInvariants(t: u32): i32 {
     sp--;
     let n = load<u32>(STK + (<usize>sp << 3));
     let p = load<u32>(STK + (<usize>sp << 3) + 4);
-    nodes++;
-    // an IPv4 table's nodes are SLAB_NODE4 slots (one key word), an IPv6 table's SLAB_NODE6 slots | NODE_ID6
-    if (v6 ? (n & NODE_ID6) == 0 || (n & ~NODE_ID6) >= slabHigh(SLAB_NODE6) : n >= slabHigh(SLAB_NODE4)) return INV_NODE_SLAB;
+    if (nodeIsLeaf(n)) {
+      // a leaf: a live destination of an IPv4 table, holding its key and a length ≥ 1 (checked below)
+      let ld = n & ~NODE_LEAF;
+      if (v6 || (n & NODE_ID6) != 0 || !slabIsAlive(SLAB_DEST, ld) || (destGet(ld, DEST_STATE) & DEST_S_LEAF) == 0 ||
+        nodeLen(n) == 0) return INV_LEAF;
+    } else {
+      nodes++;
+      // an IPv4 table's nodes are SLAB_NODE4 slots (one key word), an IPv6 table's SLAB_NODE6 slots | NODE_ID6
+      if (v6 ? (n & NODE_ID6) == 0 || (n & ~NODE_ID6) >= slabHigh(SLAB_NODE6) : n >= slabHigh(SLAB_NODE4)) return INV_NODE_SLAB;
+    }
     let nl = nodeLen(n);
     if (nl > maxLen) return INV_MAX_LEN;
     if (v6 ? hasHostBits(nodeKeyWords(n), nl) : (node4Addr(n) & ~wordMask(nl)) != 0) return INV_HOST_BITS;
@@ -111,8 +122,11 @@ export function checkInvariants(t: u32): i32 {
     if (d == NIL) {
       if (n != root && (c0 == NIL || c1 == NIL)) return INV_BRANCH;
     } else {
-      if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || destGet(d, DEST_NODE) != n) return INV_DEST_LINK;
-      if (nodeState(n) != destGet(d, DEST_STATE)) return INV_NODE_STATE;
+      if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || destNode(d) != n) return INV_DEST_LINK;
+      if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return INV_LEAF;
+      // a destination with nothing below it is a leaf (IPv4; the root is a node for the table's whole life)
+      if (!v6 && n != root && !nodeIsLeaf(n) && c0 == NIL && c1 == NIL) return INV_LEAF;
+      if (nodeState(n) != (destGet(d, DEST_STATE) & DEST_S_BITS)) return INV_NODE_STATE;
       if (fib != 0 || fibm != 0) {
         // first, middle and last address of the prefix answer as the trie walk of each view does (IPv4)
         let k = node4Addr(n);

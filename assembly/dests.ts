@@ -1,8 +1,10 @@
 // Destinations: one record per prefix present in a table, hung off a trie node. This file owns the
 // dest record accessors, creation (trie node + record, all-or-nothing) and removal. A destination's
-// key is its node's key. Routes, best routes and presence rules (spec §7.4) build on these in the
-// route layer; here a destination is present from destCreate until destRemove. It also owns the
-// out-of-line extra record (layout DESTX_*: hold-down, marks), allocated by destXEnsure — which
+// key is its node's key; an IPv4 destination that is a trie leaf, or out of the trie, holds it itself
+// (layout DEST_S_LEAF: destNode gives its leaf id, which the trie.ts accessors answer for). Routes,
+// best routes and presence rules (spec §7.4) build on these in the route layer; here a destination is
+// present from destCreate until destRemove. It also owns the out-of-line extra record (layout DESTX_*:
+// hold-down, marks), allocated by destXEnsure — which
 // the exports that set an extra word call before any change — and freed when its words are all back
 // at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
 // cannot answer go through a 4,096-entry cache of hints (32 KiB of static data) before the trie walk.
@@ -10,13 +12,14 @@ import {
   NIL, SLAB_DEST, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
+  DEST_S_LEAF, DEST_S_BITS, NODE_LEAF,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
-  nodeReserve,
+  nodeReserve, nodeIsLeaf, trieKeepKey,
   trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
@@ -28,10 +31,18 @@ import { lockAgainst, lockForget } from './locks';
 @inline export function destSet(d: u32, w: u32, v: u32): void { store<u32>(destPtr(d) + (<usize>w << 2), v); }
 // @ts-ignore: decorator
 @inline export function destGen(d: u32): u32 { return destGet(d, 0) & GEN_MASK; }
+/**
+ * Destination d's trie node (or tombstone): its own leaf id when it holds its key (DEST_S_LEAF: a leaf of
+ * an IPv4 trie, or an IPv4 destination out of it), else DEST_NODE.
+ */
 // @ts-ignore: decorator
-@inline export function destKey(d: u32): usize { return nodeKey(destGet(d, DEST_NODE)); }
+@inline export function destNode(d: u32): u32 {
+  return (destGet(d, DEST_STATE) & DEST_S_LEAF) != 0 ? NODE_LEAF | d : destGet(d, DEST_NODE);
+}
 // @ts-ignore: decorator
-@inline export function destLen(d: u32): u32 { return nodeLen(destGet(d, DEST_NODE)); }
+@inline export function destKey(d: u32): usize { return nodeKey(destNode(d)); }
+// @ts-ignore: decorator
+@inline export function destLen(d: u32): u32 { return nodeLen(destNode(d)); }
 
 // ── the extra record (layout DESTX_*) ────────────────────────────────────────────────────────────────
 
@@ -145,7 +156,17 @@ function destFind4(t: u32, addr: u32, len: u32): u32 {
   let d = findCached(t, addr, len);
   if (d != NIL) return d;
   let c = fib == 0 || len == 0 ? NIL : fibCover(fib, maskedAddr(addr, len), len);
-  let n = trieFind4(c == NIL ? tableGet(t, TABLE_ROOT) : destGet(c, DEST_NODE), addr, len);
+  let start = c == NIL ? tableGet(t, TABLE_ROOT) : destNode(c);
+  if (nodeIsLeaf(start)) {
+    // a leaf covers the prefix: nothing lies below it, so the prefix is absent. The insertion starts at
+    // the node of the leaf's own cover (a qualifying destination above a leaf is a node: it has a child)
+    let c2 = fibCover(fib, destGet(c, DEST_NODE), nodeLen(start));
+    let from = c2 == NIL ? tableGet(t, TABLE_ROOT) : destNode(c2);
+    assert(!nodeIsLeaf(from)); // a cover of a destination in the trie is an ancestor
+    insertRemember(t, addr, len, from, NIL);
+    return NIL;
+  }
+  let n = trieFind4(start, addr, len);
   if (n == NIL) { insertRemember(t, addr, len, find4Cover, find4CoverUp); return NIL; }
   d = nodeDest(n);
   if (d != NIL) findRemember(addr, len, d);
@@ -229,7 +250,7 @@ function findCached(t: u32, addr: u32, len: u32): u32 {
   if (load<u32>(p) != a || (v >>> 25) != len) return NIL;
   let d = v & 0x1ffffff;
   if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
-  let n = destGet(d, DEST_NODE);
+  let n = destNode(d);
   if (nodeLen(n) != len || maskedAddr(node4Addr(n), len) != a) return NIL;
   return d;
 }
@@ -245,22 +266,35 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
 }
 
 /**
- * A new destination record on trie node n of table t, which has none: no route, no best route, unlocked, no
- * extra record, counted in the table (the caller reserved the record; bulk.ts builds the nodes itself).
+ * A new destination record of table t, not yet in its trie (destPlace puts it there): no route, no best
+ * route, unlocked, no extra record, state 0 (the caller reserved the record).
  */
-export function destOnNode(t: u32, n: u32): u32 {
+export function destMake(t: u32): u32 {
   let d = slabAllocK(SLAB_DEST, DEST_WORDS);
   assert(d != NIL); // reserved by the caller
   destSet(d, DEST_TABLE, t);
-  destSet(d, DEST_NODE, n);
+  destSet(d, DEST_NODE, NIL);
   destSet(d, DEST_ROUTES, NIL);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, NIL);
   destSet(d, DEST_X, NIL);
-  setNodeDest(n, d);
-  setNodeState(n, 0);
-  tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
   return d;
 }
+
+/**
+ * Puts new destination d (destMake) of table t on trie node n — a node without a destination, or d's own
+ * leaf (trie.ts made it of d) — and counts it in the table.
+ */
+export function destPlace(t: u32, d: u32, n: u32): void {
+  if (n != (NODE_LEAF | d)) {
+    destSet(d, DEST_NODE, n);
+    setNodeDest(n, d);
+    setNodeState(n, 0);
+  }
+  tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) + 1);
+}
+
+/** Frees a record destMake made that was never placed (bulk.ts's spare). */
+export function destUnmake(d: u32): void { slabFree(SLAB_DEST, d); }
 
 /** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
 export function destInsert(t: u32, key: usize, len: u32): u32 {
@@ -269,7 +303,8 @@ export function destInsert(t: u32, key: usize, len: u32): u32 {
   // the memo names a node holding a prefix of the key (IPv4: one word to compare)
   assert(from == NIL || (nodeLen(from) < len &&
     (nodeLen(from) == 0 || ((node4Addr(from) ^ load<u32>(key)) >>> (32 - nodeLen(from))) == 0)));
-  let d = destOnNode(t, trieInsert(t, key, len, from, from == NIL ? NIL : insUp));
+  let d = destMake(t);
+  destPlace(t, d, trieInsert(t, key, len, from, from == NIL ? NIL : insUp, d));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
   fib6MaybeBuild(t);
@@ -323,13 +358,16 @@ export function destSetLockHolder(d: u32, holder: u32): void {
 /** Sets a destination's state word, keeping the table's populated and live counts in step. */
 export function destSetState(d: u32, state: u32): void {
   let old = destGet(d, DEST_STATE);
+  // the shape bits above the state bits stay (layout DEST_S_LEAF)
+  state = (state & DEST_S_BITS) | (old & ~DEST_S_BITS);
   // the same word: counts, node mirror and forwarding structures are already in step (no node access)
   if (state == old) return;
   let t = destGet(d, DEST_TABLE);
   let was = (old & DEST_S_POPULATED) != 0;
   let now = (state & DEST_S_POPULATED) != 0;
   destSet(d, DEST_STATE, state);
-  if ((state & DEST_S_DETACHED) == 0) setNodeState(destGet(d, DEST_NODE), state);
+  // a node mirrors it; a leaf's state is its own, and a detached destination's node is no trie node
+  if ((state & (DEST_S_DETACHED | DEST_S_LEAF)) == 0) setNodeState(destGet(d, DEST_NODE), state);
   if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));
   let liveDiff = (state & DEST_S_LIVE) != 0 ? 1 : 0;
   liveDiff -= (old & DEST_S_LIVE) != 0 ? 1 : 0;
@@ -344,24 +382,26 @@ export function destSetState(d: u32, state: u32): void {
 const DETACH_KEY: usize = memory.data(16, 16);
 
 /**
- * Takes a destination out of the trie (no longer findable by prefix) while keeping its record: its key
- * moves to a tombstone node outside the trie. A node that leaves the trie frees its slot before the
- * tombstone takes one, so only a node that stays (the root, or a branch with two children) needs a free
- * slot: false (nothing changed) if there is none — callers that must not fail reserve one node.
+ * Takes a destination out of the trie (no longer findable by prefix) while keeping its record. An IPv4
+ * destination keeps its key in its record (trie.ts trieKeepKey): no node needed. An IPv6 one's key moves
+ * to a tombstone node outside the trie; a node that leaves the trie frees its slot before the tombstone
+ * takes one, so only a node that stays (the root, or a branch with two children) needs a free slot:
+ * false (nothing changed) if there is none — callers that must not fail reserve one node.
  */
 export function destDetach(d: u32): bool {
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return true;
   let t = destGet(d, DEST_TABLE);
-  let n = destGet(d, DEST_NODE);
-  let stays = n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL);
+  let n = destNode(d);
+  let v4 = tableGet(t, TABLE_FAMILY) == 4;
+  let stays = !v4 && (n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL));
   if (stays && !nodeReserve(t, 1)) return false;
   let len = nodeLen(n);
-  memory.copy(DETACH_KEY, nodeKey(n), 16);
-  if (tableGet(t, TABLE_FAMILY) == 4) findForget(n, d);
+  if (!v4) memory.copy(DETACH_KEY, nodeKey(n), 16);
+  if (v4) findForget(n, d);
   destSetState(d, DEST_S_DETACHED);
+  if (v4) trieKeepKey(d, n);
   trieDetach(t, n);
-  let tomb = trieTombstone(t, DETACH_KEY, len);
-  destSet(d, DEST_NODE, tomb);
+  if (!v4) destSet(d, DEST_NODE, trieTombstone(t, DETACH_KEY, len));
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
   fibMaybeFree(t);
   fib6MaybeFree(t);
@@ -374,11 +414,11 @@ export function destRemove(d: u32): void {
   lockForget(LOCK_K_DEST, d);
   if (destXGet(d, DESTX_HOLD_VIEWS) != 0) destsHoldArmed--;
   destXDrop(d);
-  if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destGet(d, DEST_NODE));
+  if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) trieFreeTombstone(t, destNode(d));
   else {
     destSetState(d, 0);
-    if (tableGet(t, TABLE_FAMILY) == 4) findForget(destGet(d, DEST_NODE), d);
-    trieDetach(t, destGet(d, DEST_NODE));
+    if (tableGet(t, TABLE_FAMILY) == 4) findForget(destNode(d), d);
+    trieDetach(t, destNode(d));
     tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
     fibMaybeFree(t);
     fib6MaybeFree(t);

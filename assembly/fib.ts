@@ -19,7 +19,7 @@ import { NIL, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TA
 import { takePages } from './slab';
 import { tableGet, tableSet } from './tables';
 import { node4Addr, nodeLen, nodeDest, nodeState, trieLpm4From, triePreStart, triePreNext, trieUpHint, UP_NONE } from './trie';
-import { destGet, destLen } from './dests';
+import { destGet, destLen, destNode } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
 /** Destinations at which an IPv4 table builds its forwarding structure. */
@@ -187,7 +187,7 @@ function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32): void {
 
 /** Destination d of table t started qualifying; false if memory ran out (the structure is then dropped). */
 function fibAdd(t: u32, fib: usize, d: u32): bool {
-  let n = destGet(d, DEST_NODE);
+  let n = destNode(d);
   let len = nodeLen(n);
   return fibPaint(fib, node4Addr(n), len, leafOf(d, len));
 }
@@ -219,7 +219,7 @@ function fibPaint(fib: usize, addr: u32, len: u32, leaf: u32): bool {
  * for either view reaches the same node: the memo does not depend on the qualifier).
  */
 function fibRemove(t: u32, fib: usize, d: u32, qual: u32): void {
-  let n = destGet(d, DEST_NODE);
+  let n = destNode(d);
   let addr = node4Addr(n);
   let len = nodeLen(n);
   let repl: u32 = 0;
@@ -233,7 +233,7 @@ function fibRemove(t: u32, fib: usize, d: u32, qual: u32): void {
     let c = fibCover(fib, addr, len);
     let q = c == NIL
       ? trieLpm4From(t, tableGet(t, TABLE_ROOT), addr, len - 1, qual, NIL)
-      : trieLpm4From(t, destGet(c, DEST_NODE), addr, len - 1, qual, c);
+      : trieLpm4From(t, destNode(c), addr, len - 1, qual, c);
     if (q != NIL) repl = leafOf(q, destLen(q));
   }
   let old = leafOf(d, len);

@@ -20,7 +20,7 @@ import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabIsAlive, slabHigh } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
-import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint } from './dests';
+import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint, destNode } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
   created, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
@@ -220,15 +220,15 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
     let d = fibLeafExact(e, len);
     let r = NIL, n = NIL;
     // the route chain; the node, for a delete that empties the chain (touched below, once that is known)
-    if (d != NIL) { r = destGet(d, DEST_ROUTES); n = NODE_LATER | destGet(d, DEST_NODE); }
+    if (d != NIL) { r = destGet(d, DEST_ROUTES); n = NODE_LATER | destNode(d); }
     else {
       // a prefix the structure does not name: its find asks the hint cache (reading the destination and
       // its node) or walks from the node of a covering leaf's destination
       let h = destFindHint(load<u32>(updKey(from + i)), len);
-      if (h < dests) { r = destGet(h, DEST_ROUTES); n = destGet(h, DEST_NODE); }
+      if (h < dests) { r = destGet(h, DEST_ROUTES); n = destNode(h); }
       else {
         let c = fibLeafCover(e, len);
-        if (c != NIL) n = destGet(c, DEST_NODE);
+        if (c != NIL) n = destNode(c);
       }
     }
     store<u32>(TOUCH + (<usize>i << 2), r);

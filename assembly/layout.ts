@@ -90,15 +90,27 @@ export const TABLE_FIBM: u32 = 25;
 // │ 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)              │
 // │ 3 dest (NIL = branch only) │ 4.. key: 1 word (IPv4) or 4 (IPv6, MS word first); bits beyond len 0 │
 // └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ───────────┘
-// A node that is not the root and has no dest always has two children. Free list: link in word 1.
-// Word 0 mirrors its dest's state word (DEST_S_*, 10 bits) above the length, so that lookups qualify a
+// A node that is not the root and has no dest always has two children; an IPv4 one with a dest has a
+// child (else it is a leaf, below). Free list: link in word 1.
+// Word 0 mirrors its dest's state word (DEST_S_BITS, 11 bits) above the length, so that lookups qualify a
 // destination without touching the dest slab (one cache line per trie level, mostly: a 20-byte record
 // crosses a line at 5 of 16 offsets). Issue 13: an IPv4 key is one word, so IPv4 nodes live in their own
 // slab (SLAB_NODE4) of 5-word records, IPv6 nodes in SLAB_NODE6; the key comes last, so every other
 // offset is the same in both. A node id is its SLAB_NODE4 slot (IPv4), or its SLAB_NODE6 slot | NODE_ID6
 // (IPv6): an id says which slab it is in (slots are < 2^25, handles.ts; bit 31 stays free for callers'
 // marks). Only trie.ts reads node records; its nodeKey gives 4 key words for either family.
+// Issue 13, leaves: an IPv4 destination with nothing below it in the trie has no node record. Its parent's
+// child word holds NODE_LEAF | dest slot (a "leaf" id), and the destination's own record answers for the
+// node (trie.ts accessors): key in DEST_NODE, length in DEST_STATE (DEST_S_LEAF, DEST_S_LEN_SHIFT), no
+// children, its own state word (no mirror). 90 % of a full IPv4 table's prefixes are leaves (tier1: 1.83
+// nodes a prefix before, 0.93 after; 170.4 → 152.3 B a route, bench/ab/routemem.mjs). An insert below a
+// leaf first makes it a node again (trie.ts realise4); a node left with a destination and no children
+// becomes a leaf again (trieDetach), so the trie's shape is the one canonical Patricia shape of its
+// prefixes. IPv6 keeps a node per destination: its 16-byte key does not fit the one word a leaf frees.
+// NODE_LEAF is bit 29: clear of NODE_ID6, of the callers' mark (bit 31), and of slots (< 2^25); NIL has it,
+// so code tests NIL first.
 export const NODE_STATE_SHIFT: u32 = 8;
+export const NODE_LEAF: u32 = 0x20000000;
 export const NODE4_WORDS: u32 = 5;
 export const NODE6_WORDS: u32 = 8;
 export const NODE_ID6: u32 = 0x40000000;
@@ -109,11 +121,11 @@ export const NODE_DEST: u32 = 3;
 export const NODE_KEY: u32 = 4;
 
 // ╒══════════ Destination: DEST_WORDS = 14 × u32 (56 bytes; issue 13: was 22, then 16) ═══════════════════╕
-// │ 0 gen       │ 1 table        │ 2 node        │ 3 state (DEST_S_*)  │ 4 first route (sorted chain)  │
+// │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) │ 4 first route (sorted chain) │
 // │ 5 best view 0 │ 6 best view 1 │ 7 client refs │ 8 keeps │ 9 queued in registrations (bit = index)   │
 // │ 10 pins (non-NULL opaque slots, marks) │ 11 extra record (SLAB_DESTX slot; NIL = all at defaults)     │
 // │ 12..13 lastChanged (f64, 8-byte aligned: records are 56 bytes in page-aligned chunks)                 │
-// └──────────── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below ─────────────┘
+// └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11.. ───────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, locks, marks use
 // lives in its extra record (below), allocated on first use (the export that sets it reserves it before
 // any change) and freed when every extra word is back at its default. The queued and pins words stay
@@ -173,6 +185,17 @@ export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in 
 export const DEST_S_LIVE: u32 = 0x00000200;  // has at least one live route (in any view or none)
 export const DEST_S_DETACHED: u32 = 0x00000400; // out of the trie (kept only by keeps)
 export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
+/** The state bits destSetState sets (and a node mirrors); the bits above them are the record's shape. */
+export const DEST_S_BITS: u32 = 0x000007ff;
+/**
+ * Shape (trie.ts): the destination holds its own key — DEST_NODE is its IPv4 address (masked) and its length
+ * sits at DEST_S_LEN_SHIFT; its node id is NODE_LEAF | slot. In the trie: a leaf (layout, trie node). With
+ * DEST_S_DETACHED: an IPv4 destination out of the trie, its own tombstone (no tombstone node).
+ */
+export const DEST_S_LEAF: u32 = 0x00000800;
+/** The prefix length of a DEST_S_LEAF destination: (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK (≤ 32). */
+export const DEST_S_LEN_SHIFT: u32 = 16;
+export const DEST_S_LEN_MASK: u32 = 0x3f;
 
 /** Number of views the core keeps per-view state for (unicast = 0, multicast = 1). */
 export const VIEW_COUNT: u32 = 2;
@@ -198,8 +221,6 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // The views word packs what the flags word has no room for: flags, flags1 and state fill word 6 (the
 // facade reads the state as word 6 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
-// Issue 13, next step (sketch, not done): trie node: the dest slot (NODE_DEST, word 3) is its only link to the
-// destination; a leaf could hold its destination's words itself (one record and one cache miss fewer per lookup).
 export const ROUTE_WORDS: u32 = 12;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;

@@ -2,14 +2,14 @@
 // ERROR_NOT_ENOUGH_MEMORY with the table as it was — never a trap, a half-done change or a hold-down
 // without its timer. A destination that changes may be queued once in every registration of its table
 // (notify.ts queues); one whose last live route goes while hold-down is armed starts its hold timer
-// (timers.ts heap); one that loses its presence may move to a tombstone node (dests.ts destDetach needs
-// a free node when its trie node stays). Additions reserve inline (rtmapi.ts routeAdd, load.ts).
+// (timers.ts heap); one of an IPv6 table that loses its presence may move to a tombstone node (dests.ts
+// destDetach needs a free node when its trie node stays; an IPv4 destination keeps its key itself). Additions reserve inline (rtmapi.ts routeAdd, load.ts).
 // Costs: O(registrations) per destination; purgeReserve walks the table once. Allocates only capacity.
-import { NIL, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_NODE, DEST_S_POPULATED, ROUTE_OWNER,
-  ROUTE_NEXT, ENTITY_ROUTES, TABLE_ROOT, NO_RANGE } from './layout';
+import { NIL, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_S_POPULATED, ROUTE_OWNER,
+  ROUTE_NEXT, ENTITY_ROUTES, TABLE_ROOT, TABLE_FAMILY, NO_RANGE } from './layout';
 import { slabReserve } from './slab';
 import { tableGet } from './tables';
-import { destGet, destKey, destLen, destXGet } from './dests';
+import { destGet, destKey, destLen, destXGet, destNode } from './dests';
 import { routeGet } from './routes';
 import { entityGet } from './entities';
 import { nodeChild, nodeReserve, trieWalk } from './trie';
@@ -23,9 +23,13 @@ import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
   return destXGet(d, DESTX_HOLD_VIEWS) != 0 && destXGet(d, DESTX_HEAPPOS) == NIL;
 }
 
-/** True if d's trie node stays in the trie when d leaves it (its tombstone then needs a free node). */
+/**
+ * True if d's trie node stays in the trie when d leaves it (its tombstone then needs a free node); never
+ * for an IPv4 table, whose destinations keep their keys themselves (layout DEST_S_LEAF).
+ */
 function nodeStays(t: u32, d: u32): bool {
-  let n = destGet(d, DEST_NODE);
+  if (tableGet(t, TABLE_FAMILY) == 4) return false;
+  let n = destNode(d);
   return n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL);
 }
 

@@ -7,14 +7,14 @@
 // tables, so each record returns to its kind's free list. O(records of the table); allocates nothing.
 import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
-  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_NODE, DEST_X, DEST_TABLE, DEST_S_DETACHED,
+  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_X, DEST_TABLE, DEST_S_DETACHED,
   DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_ZNEXT, ROUTE_DEST, LOCK_K_DEST, LOCKREC_KIND,
   LOCKREC_TARGET } from './layout';
 import { slabFree, slabHigh, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
 import { routeGet, routeLive, routeNhCount, routeXDrop } from './routes';
-import { destGet, destSet, destXGet, destFreeRecord } from './dests';
+import { destGet, destSet, destXGet, destFreeRecord, destNode } from './dests';
 import { nodeDest, trieFreeTombstone, trieFreeNode, triePreStart, triePreNext } from './trie';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
 import { lockForget, lockFirstRecord, lockNextRecord, lockGet } from './locks';
@@ -86,7 +86,7 @@ export function tableTeardown(t: u32): void {
     let k = destGet(d, DEST_KEEPS) - 1;
     destSet(d, DEST_KEEPS, k);
     if (k == 0 && (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) {
-      let tomb = destGet(d, DEST_NODE);
+      let tomb = destNode(d);   // an IPv4 destination's own leaf id: trieFreeTombstone frees nothing
       destDrop(d);
       trieFreeTombstone(t, tomb);
     }

@@ -7,11 +7,17 @@
 // Node accessors live here; no other file reads node records. Two node slabs (layout.ts): 5-word
 // records for IPv4 tables (SLAB_NODE4), 8-word ones for IPv6 (SLAB_NODE6); a node id names its slab
 // (NODE_ID6), so the accessors need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From,
-// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly.
+// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. An IPv4 destination with nothing below it is
+// a leaf without a node record (layout NODE_LEAF): the accessors answer for it from the destination's
+// record (key, length, state: the two words trie.ts reads and writes there), and the IPv4 paths test for
+// it where they follow a child. Shape: the canonical one (an insert below a leaf makes it a node first,
+// a removal folds a node left with a destination and no child), so an IPv4 insert takes ≤ 1 node.
 import {
   NIL, SLAB_NODE4, SLAB_NODE6, NODE4_WORDS, NODE6_WORDS, NODE_ID6, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
-  TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY,
+  TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
+  DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS,
 } from './layout';
+import { destGet, destSet, destPtr } from './dests';
 import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq, wordMask } from './addr';
 import { tableGet, tableSet } from './tables';
@@ -38,16 +44,45 @@ import { tableGet, tableSet } from './tables';
   // the common case without a call: room below the capacity (slabReserve's own first test)
   return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind) || slabReserve(kind, k);
 }
+
+// ── leaves (layout NODE_LEAF): an IPv4 destination's own record answers for its node ──────────────────
+/** True if node id n (not NIL) is a leaf destination's: NODE_LEAF | its slot. */
+// @ts-ignore: decorator
+@inline export function nodeIsLeaf(n: u32): bool { return (n & NODE_LEAF) != 0; }
+/** The destination of leaf id n. */
+// @ts-ignore: decorator
+@inline function leafDest(n: u32): u32 { return n & ~NODE_LEAF; }
+/** The prefix length in the state word of a leaf destination. */
+// @ts-ignore: decorator
+@inline function leafLen(state: u32): u32 { return (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK; }
+
 /**
- * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32) or four (IPv6).
- * The addr.ts helpers read only the words a length needs, so they take it for either family; a caller
- * that reads four words whatever the length takes nodeKey.
+ * Makes destination d of an IPv4 table hold its own key — (a, len), a not masked — and returns its leaf
+ * id; its state bits stay. For a new leaf (trieInsert, trieInsertBulk4), a node folded into its
+ * destination (fold4): len ≥ 1, the root (0/0) being a node for the table's whole life; and for a
+ * destination leaving the trie (trieKeepKey), the root's too.
  */
 // @ts-ignore: decorator
-@inline export function nodeKeyWords(n: u32): usize { return nodePtr(n) + (NODE_KEY << 2); }
+@inline function leafOf(d: u32, a: u32, len: u32): u32 {
+  destSet(d, DEST_NODE, a & wordMask(len));
+  destSet(d, DEST_STATE, (destGet(d, DEST_STATE) & DEST_S_BITS) | DEST_S_LEAF | (len << DEST_S_LEN_SHIFT));
+  return NODE_LEAF | d;
+}
+
+/**
+ * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32) or four (IPv6);
+ * a leaf's one word is its destination's DEST_NODE. The addr.ts helpers read only the words a length
+ * needs, so they take it for either family; a caller that reads four words whatever the length takes nodeKey.
+ */
+// @ts-ignore: decorator
+@inline export function nodeKeyWords(n: u32): usize {
+  return nodeIsLeaf(n) ? destPtr(leafDest(n)) + (DEST_NODE << 2) : nodePtr(n) + (NODE_KEY << 2);
+}
 /** The key (address, masked) of IPv4 node n. */
 // @ts-ignore: decorator
-@inline export function node4Addr(n: u32): u32 { return load<u32>(node4Ptr(n), NODE_KEY << 2); }
+@inline export function node4Addr(n: u32): u32 {
+  return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_NODE) : load<u32>(node4Ptr(n), NODE_KEY << 2);
+}
 
 // four 4-word keys that nodeKey hands out in turn for IPv4 nodes
 const KEY_RING: usize = memory.data(64, 16);
@@ -69,23 +104,39 @@ let keyRing: u32 = 0;
   return k;
 }
 // @ts-ignore: decorator
-@inline export function nodeLen(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_LEN << 2)) & 0xff; }
+@inline export function nodeLen(n: u32): u32 {
+  return nodeIsLeaf(n) ? leafLen(destGet(leafDest(n), DEST_STATE)) : load<u32>(nodePtr(n) + (NODE_LEN << 2)) & 0xff;
+}
+/** Child b of node n (NIL: none; a leaf has none). */
 // @ts-ignore: decorator
-@inline export function nodeChild(n: u32, b: u32): u32 { return load<u32>(nodePtr(n) + ((NODE_C0 + b) << 2)); }
+@inline export function nodeChild(n: u32, b: u32): u32 {
+  return nodeIsLeaf(n) ? NIL : load<u32>(nodePtr(n) + ((NODE_C0 + b) << 2));
+}
 // @ts-ignore: decorator
-@inline function setChild(n: u32, b: u32, c: u32): void { trieEpoch++; store<u32>(nodePtr(n) + ((NODE_C0 + b) << 2), c); }
+@inline function setChild(n: u32, b: u32, c: u32): void {
+  assert(!nodeIsLeaf(n)); // a leaf becomes a node (realise4) before anything hangs below it
+  trieEpoch++;
+  store<u32>(nodePtr(n) + ((NODE_C0 + b) << 2), c);
+}
 // @ts-ignore: decorator
-@inline export function nodeDest(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_DEST << 2)); }
+@inline export function nodeDest(n: u32): u32 { return nodeIsLeaf(n) ? leafDest(n) : load<u32>(nodePtr(n) + (NODE_DEST << 2)); }
+/** Sets the destination of node n (not a leaf: a leaf's destination is itself). */
 // @ts-ignore: decorator
-@inline export function setNodeDest(n: u32, d: u32): void { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); }
+@inline export function setNodeDest(n: u32, d: u32): void {
+  assert(!nodeIsLeaf(n)); // a leaf is its destination
+  store<u32>(nodePtr(n) + (NODE_DEST << 2), d);
+}
 
-/** The dest state mirrored in node n (see layout NODE_STATE_SHIFT). */
+/** The dest state of node n: mirrored in a node (see layout NODE_STATE_SHIFT), a leaf's own. */
 // @ts-ignore: decorator
-@inline export function nodeState(n: u32): u32 { return load<u32>(nodePtr(n) + (NODE_LEN << 2)) >>> NODE_STATE_SHIFT; }
-/** Mirrors a dest state word into its node. */
+@inline export function nodeState(n: u32): u32 {
+  return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_STATE) & DEST_S_BITS : load<u32>(nodePtr(n) + (NODE_LEN << 2)) >>> NODE_STATE_SHIFT;
+}
+/** Mirrors the state bits of a dest state word into its node (not a leaf: it has no mirror). */
 // @ts-ignore: decorator
 @inline export function setNodeState(n: u32, state: u32): void {
-  store<u32>(nodePtr(n) + (NODE_LEN << 2), nodeLen(n) | (state << NODE_STATE_SHIFT));
+  assert(!nodeIsLeaf(n)); // a leaf's state is its destination's own
+  store<u32>(nodePtr(n) + (NODE_LEN << 2), nodeLen(n) | ((state & DEST_S_BITS) << NODE_STATE_SHIFT));
 }
 /** Node n's destination qualifies when qual == 0 (present) or its state has a bit of qual. */
 // @ts-ignore: decorator
@@ -145,6 +196,46 @@ function freeNode(t: u32, n: u32): void {
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
 }
 
+/**
+ * Makes leaf c, child of node `parent`, a node of its own (not counted in any table: the caller counts
+ * it), for an insertion below it: key, length, destination and state mirror from the destination, which
+ * then names the node (DEST_NODE, no DEST_S_LEAF). Caller reserved the slot.
+ */
+function realise4(parent: u32, c: u32): u32 {
+  let d = leafDest(c);
+  let st = destGet(d, DEST_STATE);
+  let m = allocNode4(destGet(d, DEST_NODE), leafLen(st));
+  setNodeDest(m, d);
+  setNodeState(m, st);
+  destSet(d, DEST_NODE, m);
+  destSet(d, DEST_STATE, st & DEST_S_BITS);
+  replaceChild(parent, c, m);
+  return m;
+}
+
+/** realise4, counted in table t. */
+function realise(t: u32, parent: u32, c: u32): u32 {
+  tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
+  return realise4(parent, c);
+}
+
+/** realise4 for bulk.ts's trie steps on a leaf at the top of their path (trieInsert's `from` is a node). */
+export function trieRealise(t: u32, parent: u32, c: u32): u32 { return realise(t, parent, c); }
+
+/** trieRealise for the IPv4 bulk build: counted with trieInsertBulk4's nodes (trieBulkCount). */
+export function trieRealiseBulk4(parent: u32, c: u32): u32 { bulkMade++; return realise4(parent, c); }
+
+/**
+ * Folds node n of IPv4 table t — not the root, with a destination and no children — into its destination,
+ * which becomes the leaf `parent` links to; n is freed.
+ */
+function fold4(t: u32, parent: u32, n: u32): void {
+  assert(nodeDest(n) != NIL); // a node without a destination has two children, or is the root
+  let leaf = leafOf(nodeDest(n), node4Addr(n), nodeLen(n));
+  replaceChild(parent, n, leaf);
+  freeNode(t, n);
+}
+
 /** Creates the root node (0/0, no dest) of a new table. Caller reserved one node. */
 export function trieCreateRoot(t: u32, zeroKey: usize): u32 {
   return newNode(t, zeroKey, 0);
@@ -174,9 +265,14 @@ export function trieFind(t: u32, key: usize, len: u32): u32 {
  */
 export function trieFind4(start: u32, addr: u32, len: u32): u32 {
   let n = start;
-  find4Cover = start;
+  find4Cover = nodeIsLeaf(start) ? NIL : start;   // a leaf has nothing below it: no insertion starts there
   find4CoverUp = NIL;
   while (n != NIL) {
+    if (nodeIsLeaf(n)) {
+      // a leaf holds the prefix, or nothing below it does; it is no insertion start (the one before it is)
+      let d = leafDest(n), nl = leafLen(destGet(d, DEST_STATE));
+      return nl == len && ((destGet(d, DEST_NODE) ^ addr) >>> (32 - len)) == 0 ? n : NIL;   // len = nl ≥ 1
+    }
     let p = node4Ptr(n);
     let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
     if (nl >= len) {
@@ -201,14 +297,20 @@ export let find4CoverUp: u32 = NIL;
 
 /**
  * The node for (key, len), created if absent (it then has no dest). Never fails: the caller has
- * reserved two node slots. Cases: 1. the node exists; 2. an empty child slot takes a new leaf;
- * 3. the new prefix sits between a node and its child; 4. a branch node splits a child's edge.
- * `from` (default: the root) is a node whose prefix covers (key, len), where the descent starts; `fromUp`
- * its parent, if known (NIL), recorded for trieUpHint only.
+ * reserved two node slots (an IPv4 insertion with a destination takes at most one). Cases: 1. the node
+ * exists; 2. an empty child slot takes a new leaf; 3. the new prefix sits between a node and its child;
+ * 4. a branch node splits a child's edge; 5. a leaf covering the key becomes a node before the descent
+ * goes below it. `from` (default: the root) is a node whose prefix covers (key, len), where the descent
+ * starts (a leaf only when it holds the prefix); `fromUp` its parent, if known (NIL), recorded for
+ * trieUpHint only. `d`: in an IPv4 table, a destination not yet in the trie (dests.ts destMake) that a
+ * new leaf of the prefix is made of — the answer is then its leaf id (layout NODE_LEAF); NIL, or an IPv6
+ * table: a new leaf is a node without a destination.
  */
-export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp: u32 = NIL): u32 {
+export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp: u32 = NIL, d: u32 = NIL): u32 {
   let n = from != NIL ? from : tableGet(t, TABLE_ROOT);
   let up = from != NIL ? fromUp : NIL, up2 = NIL;   // n's parent and grandparent, when known
+  assert(!nodeIsLeaf(n) || nodeLen(n) == len); // a leaf start holds the prefix (bulk.ts realises it otherwise)
+  let leafD = (n & NODE_ID6) == 0 ? d : NIL;       // the destination a new IPv4 leaf is made of
   while (true) {
     // invariant: n's prefix covers (key, len) and nodeLen(n) ≤ len
     let nl = nodeLen(n);
@@ -216,14 +318,17 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
     let b = bitAt(key, nl);
     let c = nodeChild(n, b);
     if (c == NIL) {                                                   // 2.
-      let leaf = newNode(t, key, len);
+      let leaf = leafD != NIL ? leafOf(leafD, load<u32>(key), len) : newNode(t, key, len);
       setChild(n, b, leaf);
       upRemember(leaf, n, up);
       return leaf;
     }
     let cl = nodeLen(c);
     let cpl = commonLen(key, nodeKeyWords(c), len < cl ? len : cl);
-    if (cpl == cl) { up2 = up; up = n; n = c; continue; }             // c covers the key: descend
+    if (cpl == cl) {                                                  // c covers the key: descend
+      if (cl < len && nodeIsLeaf(c)) c = realise(t, n, c);            // 5.
+      up2 = up; up = n; n = c; continue;
+    }
     if (cpl == len) {                                                 // 3. key covers c
       let mid = newNode(t, key, len);
       setChild(mid, bitAt(nodeKeyWords(c), len), c);
@@ -232,7 +337,7 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
       return mid;
     }
     let br = newNode(t, key, cpl);                                    // 4. split at cpl
-    let leaf = newNode(t, key, len);
+    let leaf = leafD != NIL ? leafOf(leafD, load<u32>(key), len) : newNode(t, key, len);
     setChild(br, bitAt(key, cpl), leaf);
     setChild(br, bitAt(nodeKeyWords(c), cpl), c);
     setChild(n, b, br);
@@ -243,27 +348,33 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
 
 /**
  * trieInsert for the bulk build of an IPv4 table (bulk.ts): the same cases on one key word `a` (not masked),
- * from node `from`, which covers (a, len); nodes made here are counted in TABLE_NODES by the caller
+ * from node `from`, which covers (a, len) (a leaf only when it holds the prefix), a new leaf made of
+ * destination `d` as trieInsert's (NIL: a node); nodes made here are counted in TABLE_NODES by the caller
  * (trieBulkCount: `made` says how many) and leave no parent hints (trieUpHint's table: hints only).
  */
-export function trieInsertBulk4(a: u32, len: u32, from: u32): u32 {
+export function trieInsertBulk4(a: u32, len: u32, from: u32, d: u32): u32 {
   let n = from;
   trieEpoch++;
   while (true) {
     // invariant: n's prefix covers (a, len) and its length ≤ len
+    if (nodeIsLeaf(n)) { assert(nodeLen(n) == len); return n; }      // 1. (a leaf is descended into only then)
     let p = node4Ptr(n);
     let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
     if (nl == len) return n;                                          // 1.
     let cw = p + ((NODE_C0 + ((a >>> (31 - nl)) & 1)) << 2);         // nl < len ≤ 32
     let c = load<u32>(cw);
-    if (c == NIL) { let leaf = newNode4(a, len); store<u32>(cw, leaf); return leaf; }   // 2.
-    let q = node4Ptr(c);
-    let cl = load<u32>(q, NODE_LEN << 2) & 0xff, ck = load<u32>(q, NODE_KEY << 2);
+    if (c == NIL) { let leaf = d != NIL ? leafOf(d, a, len) : newNode4(a, len); store<u32>(cw, leaf); return leaf; }   // 2.
+    let cl: u32, ck: u32;
+    if (nodeIsLeaf(c)) { cl = leafLen(destGet(leafDest(c), DEST_STATE)); ck = destGet(leafDest(c), DEST_NODE); }
+    else { let q = node4Ptr(c); cl = load<u32>(q, NODE_LEN << 2) & 0xff; ck = load<u32>(q, NODE_KEY << 2); }
     let lim = len < cl ? len : cl;
     let x = a ^ ck;
     let cpl: u32 = x == 0 ? 32 : <u32>clz(x);
     if (cpl > lim) cpl = lim;
-    if (cpl == cl) { n = c; continue; }                               // c covers the key: descend
+    if (cpl == cl) {                                                  // c covers the key: descend
+      if (cl < len && nodeIsLeaf(c)) { c = realise4(n, c); bulkMade++; }   // 5.
+      n = c; continue;
+    }
     if (cpl == len) {                                                 // 3. key covers c (len < cl ≤ 32)
       let mid = newNode4(a, len);
       store<u32>(node4Ptr(mid) + ((NODE_C0 + ((ck >>> (31 - len)) & 1)) << 2), c);
@@ -271,7 +382,7 @@ export function trieInsertBulk4(a: u32, len: u32, from: u32): u32 {
       return mid;
     }
     let br = newNode4(a, cpl);                                        // 4. split at cpl < min(len, cl)
-    let leaf = newNode4(a, len);
+    let leaf = d != NIL ? leafOf(d, a, len) : newNode4(a, len);
     let bp = node4Ptr(br);
     store<u32>(bp + ((NODE_C0 + ((a >>> (31 - cpl)) & 1)) << 2), leaf);
     store<u32>(bp + ((NODE_C0 + ((ck >>> (31 - cpl)) & 1)) << 2), c);
@@ -369,19 +480,23 @@ function replaceChild(parent: u32, old: u32, neu: u32): void {
 
 /**
  * Removes the dest from node `n` and compresses the trie: 1. the root stays; 2. a node with two
- * children stays as a branch; 3. a node with one child is replaced by it; 4. a leaf is unlinked, and
- * a branch parent left with one child is replaced by that child. The parent (and grandparent) of n come
- * from the memo of the last trieLpm4From walk when it reached n and no structural change came since
- * (the forwarding structure's repaint walked to n just before: fib.ts fibRemove); else from a walk.
+ * children stays as a branch; 3. a node with one child is replaced by it; 4. a leaf is unlinked (a
+ * leaf id: no node to free), and a branch parent left with one child is replaced by that child; 5. an
+ * IPv4 parent left with its destination and no child is folded into a leaf (the trie keeps the one shape
+ * its prefixes have: layout NODE_LEAF). The parent (and grandparent) of n come from the memo of the last
+ * trieLpm4From walk when it reached n and no structural change came since (the forwarding structure's
+ * repaint walked to n just before: fib.ts fibRemove); else from a walk. A leaf's destination record
+ * stays as it was (its key: dests.ts keeps or frees it).
  */
 export function trieDetach(t: u32, n: u32): void {
-  setNodeDest(n, NIL);
-  setNodeState(n, 0);
+  let leaf = nodeIsLeaf(n);
+  if (!leaf) { setNodeDest(n, NIL); setNodeState(n, 0); }
   let root = tableGet(t, TABLE_ROOT);
   if (n == root) return;                                              // 1.
   let c0 = nodeChild(n, 0), c1 = nodeChild(n, 1);
   if (c0 != NIL && c1 != NIL) return;                                 // 2.
-  let key = nodeKeyWords(n);   // intact after n is freed (the free list links words 1 and 2)
+  // intact after n is freed (the free list links words 1 and 2); a leaf's is its destination's, alive
+  let key = nodeKeyWords(n);
   let gp = NIL, p = NIL;
   let gpKnown = true;
   if (memoEpoch == trieEpoch && memoChild == n && memoTable == t) {
@@ -397,16 +512,19 @@ export function trieDetach(t: u32, n: u32): void {
   }
   let only = c0 != NIL ? c0 : c1;
   replaceChild(p, n, only);                                           // 3. / 4.
-  freeNode(t, n);
-  if (only == NIL && p != root && nodeDest(p) == NIL) {
-    if (!gpKnown) {                                                   // the memo's walk began at p
-      gp = root;
-      for (let m = root; m != p; m = nodeChild(m, bitAt(key, nodeLen(m)))) gp = m;
-    }
-    let pc = nodeChild(p, 0) != NIL ? nodeChild(p, 0) : nodeChild(p, 1);
-    replaceChild(gp, p, pc);
-    freeNode(t, p);
+  if (!leaf) freeNode(t, n);
+  if (only != NIL || p == root) return;
+  // p lost a child: a branch keeps one (4.); a node with a destination may have none left (5., IPv4)
+  let pd = nodeDest(p);
+  let pc = nodeChild(p, 0) != NIL ? nodeChild(p, 0) : nodeChild(p, 1);
+  if (pd != NIL && (pc != NIL || (p & NODE_ID6) != 0)) return;
+  if (!gpKnown) {                                                     // the memo's walk began at p
+    gp = root;
+    for (let m = root; m != p; m = nodeChild(m, bitAt(key, nodeLen(m)))) gp = m;
   }
+  if (pd != NIL) { fold4(t, gp, p); return; }                         // 5.
+  replaceChild(gp, p, pc);                                            // 4.
+  freeNode(t, p);
 }
 
 // the memo of the last trieLpm4From walk: the node it reached below its limit (memoChild), that node's
@@ -427,6 +545,14 @@ let memoGrandKnown: bool = false;
 export function trieLpm4From(t: u32, start: u32, addr: u32, limit: u32, qual: u32, best: u32): u32 {
   let n = start, p = NIL, gp = NIL;
   while (n != NIL) {
+    if (nodeIsLeaf(n)) {
+      // a leaf: its destination's record holds key, length (≥ 1) and state; nothing lies below it
+      let d = leafDest(n), st = destGet(d, DEST_STATE), nl = leafLen(st);
+      if (nl > limit || ((destGet(d, DEST_NODE) ^ addr) >>> (32 - nl)) != 0) break;
+      if (qual == 0 || (st & qual) != 0) best = d;
+      gp = p; p = n; n = NIL;
+      break;
+    }
     let q = node4Ptr(n);
     let w4 = load<u32>(q, NODE_LEN << 2);
     let nl = w4 & 0xff;
@@ -460,6 +586,12 @@ export function trieLpm(t: u32, key: usize, limit: u32, qual: u32): u32 {
 export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
   let n = root, best = NIL;
   while (n != NIL) {
+    if (nodeIsLeaf(n)) {
+      // a leaf: one record (the destination) instead of a node and then its destination; length ≥ 1
+      let d = leafDest(n), st = destGet(d, DEST_STATE), nl = leafLen(st);
+      if (((destGet(d, DEST_NODE) ^ addr) >>> (32 - nl)) == 0 && (qual == 0 || (st & qual) != 0)) best = d;
+      break;
+    }
     let p = node4Ptr(n);
     let w4 = load<u32>(p, NODE_LEN << 2);
     let nl = w4 & 0xff;
@@ -532,15 +664,26 @@ export function trieWalk(t: u32, key: usize, klen: u32, inclusive: bool, qual: u
   return count;
 }
 
-/** A node outside the trie holding (key, len) for a detached destination (caller reserved a slot). */
+/**
+ * A node outside the trie holding (key, len) for a detached destination of an IPv6 table (caller reserved
+ * a slot). An IPv4 destination keeps its key itself instead (trieKeepKey).
+ */
 export function trieTombstone(t: u32, key: usize, len: u32): u32 {
   let n = newNode(t, key, len);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1); // not a trie node
   return n;
 }
 
-/** Frees a tombstone node. */
-export function trieFreeTombstone(t: u32, n: u32): void { nodeSlotFree(n); }
+/**
+ * Destination d of an IPv4 table, on node n, about to leave the trie (dests.ts destDetach): it takes its
+ * key and length into its record (DEST_S_LEAF), its own tombstone; a leaf holds them already.
+ */
+export function trieKeepKey(d: u32, n: u32): void {
+  if (!nodeIsLeaf(n)) leafOf(d, node4Addr(n), nodeLen(n));
+}
+
+/** Frees a tombstone node (an IPv4 destination's own key, a leaf id: nothing to free). */
+export function trieFreeTombstone(t: u32, n: u32): void { if (!nodeIsLeaf(n)) nodeSlotFree(n); }
 
 // Pre-order cursor over a whole trie (the forwarding structures' builds, fib.ts / fib6.ts; the table
 // teardown, teardown.ts): a node comes before every node below it, so a prefix comes after every prefix
@@ -568,5 +711,24 @@ export function triePreStart(root: u32): void {
   return n;
 }
 
-/** Frees trie node n of table t (the table teardown, teardown.ts: the node's destination went first). */
-export function trieFreeNode(t: u32, n: u32): void { freeNode(t, n); }
+/** Frees trie node n of table t (the table teardown, teardown.ts: the node's destination went first; a leaf has no node). */
+export function trieFreeNode(t: u32, n: u32): void { if (!nodeIsLeaf(n)) freeNode(t, n); }
+
+/**
+ * Folds every node of IPv4 table t that holds a destination and has no children, the root aside, into a
+ * leaf (fold4): bulk.ts's trie pass makes nodes for prefixes whose destinations come later. One walk.
+ */
+export function trieFoldLeaves(t: u32): void {
+  let sp: u32 = 1;
+  store<u32>(STACK, tableGet(t, TABLE_ROOT));
+  while (sp > 0) {
+    let n = load<u32>(STACK + (<usize>(--sp) << 2));
+    for (let b: u32 = 0; b < 2; b++) {
+      let c = nodeChild(n, b);
+      if (c == NIL || nodeIsLeaf(c)) continue;
+      if (nodeChild(c, 0) == NIL && nodeChild(c, 1) == NIL) fold4(t, n, c);   // not the root: it has a destination
+      else store<u32>(STACK + (<usize>(sp++) << 2), c);
+    }
+    assert(sp < STACK_MAX); // one pending sibling per level
+  }
+}

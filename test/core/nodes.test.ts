@@ -30,13 +30,53 @@ describe('trie nodes: 20 bytes for IPv4, 32 for IPv6, one core', () => {
       const set = randomPrefixes(fam === 4 ? 41 : 42, fam, 3000);
       const ids = new Int32Array(set.count);
       t.insertBatch(set.keys, set.lens, set.count, ids, LIVE_U);
-      expect(t.nodeCount).toBeGreaterThan(t.destCount);
+      // an IPv4 destination with nothing below it is a leaf without a node (layout NODE_LEAF): fewer nodes
+      // than destinations; IPv6 keeps a node per destination, and branch nodes besides
+      if (fam === 4) expect(t.nodeCount).toBeLessThan(t.destCount);
+      else expect(t.nodeCount).toBeGreaterThan(t.destCount);
       expect(inUse() - before).toBe((t.nodeCount - nodesBefore) * words * 4 + t.destCount * k.DEST_WORDS * 4);
       expect(t.checkInvariants()).toBe(0);
     }
     t4.free();
     t6.free();
     expect(inUse()).toBe(base);
+  });
+
+  it('IPv4 leaves: the trie keeps the one shape of its prefixes, whatever the order of inserts and removals', () => {
+    // a destination with nothing below it has no node (layout NODE_LEAF): a node made for an insert below a
+    // leaf must go again when that insert is undone, and two orders of the same prefixes give the same count
+    const core = createCoreSync('debug');
+    const set = randomPrefixes(61, 4, 6000);
+    const half = 3000;
+    const a = new CoreTable(core, 4), b = new CoreTable(core, 4);
+    const ids = new Int32Array(set.count);
+    a.insertBatch(set.keys, set.lens, half, ids, LIVE_U);
+    const nodesHalf = a.nodeCount, destsHalf = a.destCount;
+    expect(nodesHalf).toBeLessThan(destsHalf);
+    const more = new Int32Array(set.count - half);
+    a.insertBatch(set.keys.subarray(half * 4), set.lens.subarray(half), set.count - half, more, LIVE_U);
+    expect(a.checkInvariants()).toBe(0);
+    // the second half in reverse, then the first, into the other table: the same prefixes, the same nodes
+    const rev = (from: number, to: number) => {
+      for (let i = to - 1; i >= from; i--) b.insertBatch(set.keys.subarray(i * 4), set.lens.subarray(i), 1, new Int32Array(1), LIVE_U);
+    };
+    rev(half, set.count);
+    rev(0, half);
+    expect(b.destCount).toBe(a.destCount);
+    expect(b.nodeCount).toBe(a.nodeCount);
+    expect(b.checkInvariants()).toBe(0);
+    // undo the second half (the ids of new destinations only: a prefix of both halves stays)
+    const firstIds = new Set(ids.subarray(0, half));
+    for (const d of new Set(more)) {
+      if (firstIds.has(d)) continue;
+      a.setDestState(d, 0);
+      a.removeDest(d);
+    }
+    expect(a.destCount).toBe(destsHalf);
+    expect(a.nodeCount).toBe(nodesHalf);
+    expect(a.checkInvariants()).toBe(0);
+    a.free();
+    b.free();
   });
 
   it('whole keys of IPv4 destinations read back with words 1..3 zero; both families churn against the model', () => {
