@@ -46,6 +46,10 @@ export interface Scheduler {
   enqueue(ev: PendingEvent): void;
   /** Drops queued callbacks that match. */
   cancel(match: (ev: PendingEvent) => boolean): void;
+  /** Callbacks are queued. */
+  readonly hasQueued: boolean;
+  /** The instance's best-route watch (Rtm.watchBestRoutes), run after every change. */
+  bestWatch: (() => void) | undefined;
 }
 
 /** An instance's live entities by core slot, in registration order (src/rtmv2/entities.ts EntityRegistry). */
@@ -84,7 +88,22 @@ export interface Instance {
    */
   readonly coreTable0: CoreTable | undefined;
   readonly coreTable1: CoreTable | undefined;
+  /**
+   * The scheduler: queued callbacks, callback counters, the real-clock timer. Reading this makes it on an
+   * instance of a drivable clock (issue 13: most never need one); the calls every change makes go through
+   * the instance's own syncNow / afterChange / afterChangeWith / armTimers, which make none.
+   */
   readonly scheduler: Scheduler;
+  /** The scheduler if made (undefined: nothing was ever queued, no callback ran). */
+  readonly schedulerIfAny: Scheduler | undefined;
+  /** Pushes the clock's time to the core (LastChanged, deadlines) before a mutating call. */
+  syncNow(): void;
+  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  afterChange(): void;
+  /** afterChange given the pending-signal count a call left in RES_SIGNALS. */
+  afterChangeWith(signals: number): void;
+  /** Re-arms the real-clock timer after deadlines or locks changed (nothing with a drivable clock). */
+  armTimers(): void;
 }
 
 /**

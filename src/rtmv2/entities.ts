@@ -164,7 +164,8 @@ export function entityInfo(cx: Ctx): EntityInfo {
 }
 
 function busy(inst: Instance, op: string): void {
-  if (inst.scheduler.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a registration-event callback');
+  const s = inst.schedulerIfAny;   // (no scheduler: no callback is running)
+  if (s !== undefined && s.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a registration-event callback');
 }
 
 /** Tells every other entity of the family that has a callback (RTM_ENTITY_REGISTERED / _DEREGISTERED). */
@@ -309,18 +310,18 @@ export function deregister(cx: Ctx): void {
   const inst = cx.inst;
   busy(inst, op);
   check(cx.x.entityDeregisterReserve(cx.handle), op);   // before anything changes (reserved: it cannot fail later)
-  inst.scheduler.syncNow();
+  inst.syncNow();
   cleanup(cx);
   const regs = registrationsOf(cx);
   check(cx.x.entityDeregister(cx.handle), op);
   forgetRegistrations(cx, regs);
-  inst.scheduler.afterChange();
-  inst.scheduler.armTimers();   // its deleted routes may start hold-downs (real clock)
+  inst.afterChange();
+  inst.armTimers();   // its deleted routes may start hold-downs (real clock)
   cx.registered = false;
   inst.entities.delete(cx.slot);
   markSlot(inst, cx.family, cx.opaqueSlot, false);
   // queued callbacks to it are dropped (spec §7.16 step 1)
-  inst.scheduler.cancel((ev) => ev.to === cx);
+  inst.schedulerIfAny?.cancel((ev) => ev.to === cx);
   announce(cx, RTM_ENTITY_DEREGISTERED);
 }
 

@@ -152,7 +152,8 @@ function coreInfo(cx: Ctx, h: number): { owner: number; t: number; views: number
 export function register(cx: Ctx, options: NotifyOptions): NotifyHandle {
   const op = 'registerForChangeNotification';
   live(cx, op);
-  if (cx.inst.scheduler.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a change-notification callback');
+  const s = cx.inst.schedulerIfAny;   // (no scheduler: no callback is running)
+  if (s !== undefined && s.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a change-notification callback');
   if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
   const o = opts<NotifyOptions>(options, ['notifyFlags', 'views', 'context'], op);
   const flags = o.notifyFlags;
@@ -308,7 +309,7 @@ function forget(cx: Ctx, h: number, r: Registration): void {
   }
   drops.flush();   // handles given back meanwhile are not held: nothing to do
   regsOf(cx.inst).delete(h);
-  cx.inst.scheduler.cancel((ev) => ev.c1 === h);
+  cx.inst.schedulerIfAny?.cancel((ev) => ev.c1 === h);
 }
 
 /** The caller's registrations (read before its deregistration, which destroys them in the core). */
