@@ -126,8 +126,6 @@ export interface Ctx {
   readonly protocolId: number;
   readonly instanceId: number;
   readonly profile: RegnProfile;
-  /** RTM_ENTITY_INFO, made on first use (entities.ts entityInfo: most entities never have it asked for). */
-  info: EntityInfo | undefined;
   readonly onEvent: EventCallback | undefined;
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */

@@ -26,6 +26,9 @@ import { clearSlotsOf, markSlot, reserveSlot } from './opaque.js';
 import { rememberMethods } from './methods.js';
 import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
 
+/** The methods of an entity that exported none (one frozen array for all). */
+const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
+
 /** Live entities kept in a plain array up to this many; beyond, in a Map by slot. */
 const SMALL_REGISTRY = 8;
 
@@ -97,58 +100,92 @@ export class EntityRegistry implements Entities {
 }
 const NO_ENTITIES: readonly Ctx[] = Object.freeze([]);
 
-/** EntityCtx.flags bits. */
-const REGISTERED = 1, CLEANED = 2, BLOCKED = 4;
+/**
+ * EntityCtx.bits: the state booleans (REGISTERED, CLEANED, BLOCKED), FAMILY6 (its table is the IPv6
+ * one) and, from GEN_SHIFT, the generation of its handle (24 bits: all of it a small integer).
+ */
+const REGISTERED = 1, CLEANED = 2, BLOCKED = 4, FAMILY6 = 8, GEN_SHIFT = 4;
+const TWO24 = 2 ** 24, TWO25 = 2 ** 25, TWO49 = 2 ** 49;
 
 /**
- * The Ctx of a registered entity. The port shortcuts (core, x, L, t) are read through the instance and
- * the table, and the three state booleans share one number, the family is its table's and the slot its
- * handle's: an entity of a small instance costs one object of 10 fields (issue 13: many small tables, each with an entity or two).
+ * What an entity registered with, besides its identity: frozen, and one object shared by every entity
+ * of equal profile that registered without a callback, methods or an opaque slot (most of them).
  */
-class EntityCtx implements Ctx {
-  readonly inst: Instance;
-  readonly table: CoreTable;
-  readonly handle: EntityHandle;
-  readonly protocolId: number;
-  readonly instanceId: number;
+interface Registration {
   readonly profile: RegnProfile;
-  info: EntityInfo | undefined = undefined;
   readonly onEvent: EventCallback | undefined;
   readonly methods: readonly EntityMethod[];
   readonly opaqueSlot: number;
-  /** REGISTERED | CLEANED | BLOCKED. */
-  private flags = REGISTERED;
+}
 
-  constructor(inst: Instance, table: CoreTable, handle: EntityHandle, protocolId: number,
-    instanceId: number, profile: RegnProfile, onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
+/** The shared Registration of a profile for entities that registered without options (by profile object). */
+const plainRegistrations = new WeakMap<RegnProfile, Registration>();
+
+function registrationOf(profile: RegnProfile, onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number): Registration {
+  const plain = onEvent === undefined && methods === NO_METHODS && opaqueSlot < 0;
+  if (plain) {
+    const r = plainRegistrations.get(profile);
+    if (r !== undefined) return r;
+  }
+  const r: Registration = Object.freeze({ profile, onEvent, methods, opaqueSlot });
+  if (plain) plainRegistrations.set(profile, r);
+  return r;
+}
+
+/** EntityInfo objects made so far (entityInfo), beside their entities: most entities never have one asked for. */
+const infos = new WeakMap<Ctx, EntityInfo>();
+
+/**
+ * The Ctx of a registered entity: six fields (issue 13: many small tables, each with an entity or two).
+ * The port shortcuts (core, x, L, t) are read through the instance and the table; the table is the
+ * instance's table of its family (a listed family's, made with the instance, never replaced); the
+ * handle is rebuilt from its slot and generation (a handle needs 53 bits: kept whole it would be a heap
+ * number beside the field); the state booleans, the family and the generation share one small integer;
+ * what it registered with is a shared frozen Registration; its EntityInfo lives beside it (entityInfo).
+ */
+class EntityCtx implements Ctx {
+  readonly inst: Instance;
+  /** Entity slot in the core: the slot field of its handle. */
+  readonly slot: number;
+  /** REGISTERED | CLEANED | BLOCKED | FAMILY6 | generation << GEN_SHIFT. */
+  private bits: number;
+  readonly protocolId: number;
+  readonly instanceId: number;
+  private readonly reg: Registration;
+
+  constructor(inst: Instance, family: Family, handle: EntityHandle, protocolId: number, instanceId: number, reg: Registration) {
     this.inst = inst;
-    this.table = table;
-    this.handle = handle;
+    this.slot = handleSlotOf(handle);
+    this.bits = REGISTERED | (family === 6 ? FAMILY6 : 0) | ((Math.floor(handle / TWO25) % TWO24) << GEN_SHIFT);
     this.protocolId = protocolId;
     this.instanceId = instanceId;
-    this.profile = profile;
-    this.onEvent = onEvent;
-    this.methods = methods;
-    this.opaqueSlot = opaqueSlot;
+    this.reg = reg;
   }
 
   get core(): Core { return this.inst.core; }
   get x(): CoreExports { return this.inst.core.x; }
   get L(): Layout { return this.inst.layout; }
+  /** The table of its family. */
+  get table(): CoreTable {
+    const inst = this.inst, t0 = inst.coreTable0!;
+    return t0.family === this.family ? t0 : inst.coreTable1!;
+  }
   get t(): number { return this.table.t; }
   /** The family of its table. */
-  get family(): Family { return this.table.family; }
-  /** Entity slot in the core: the slot field of its handle. */
-  get slot(): number { return handleSlotOf(this.handle); }
-  get registered(): boolean { return (this.flags & REGISTERED) !== 0; }
-  set registered(v: boolean) { this.flags = v ? this.flags | REGISTERED : this.flags & ~REGISTERED; }
-  get cleaned(): boolean { return (this.flags & CLEANED) !== 0; }
-  set cleaned(v: boolean) { this.flags = v ? this.flags | CLEANED : this.flags & ~CLEANED; }
-  get blocked(): boolean { return (this.flags & BLOCKED) !== 0; }
-  set blocked(v: boolean) { this.flags = v ? this.flags | BLOCKED : this.flags & ~BLOCKED; }
+  get family(): Family { return (this.bits & FAMILY6) !== 0 ? 6 : 4; }
+  /** The registration handle: kind · 2^49 + generation · 2^25 + slot. */
+  get handle(): EntityHandle { return (this.inst.layout.KIND_ENTITY * TWO49 + (this.bits >>> GEN_SHIFT) * TWO25 + this.slot) as EntityHandle; }
+  get profile(): RegnProfile { return this.reg.profile; }
+  get onEvent(): EventCallback | undefined { return this.reg.onEvent; }
+  get methods(): readonly EntityMethod[] { return this.reg.methods; }
+  get opaqueSlot(): number { return this.reg.opaqueSlot; }
+  get registered(): boolean { return (this.bits & REGISTERED) !== 0; }
+  set registered(v: boolean) { this.bits = v ? this.bits | REGISTERED : this.bits & ~REGISTERED; }
+  get cleaned(): boolean { return (this.bits & CLEANED) !== 0; }
+  set cleaned(v: boolean) { this.bits = v ? this.bits | CLEANED : this.bits & ~CLEANED; }
+  get blocked(): boolean { return (this.bits & BLOCKED) !== 0; }
+  set blocked(v: boolean) { this.bits = v ? this.bits | BLOCKED : this.bits & ~BLOCKED; }
 }
-/** The methods of an entity that exported none (one frozen array for all). */
-const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
 
 /** An EntityInfo value. */
 export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: number, instanceId: number): EntityInfo {
@@ -160,7 +197,9 @@ export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: 
 
 /** The entity's own EntityInfo (made on first use, then the same object). */
 export function entityInfo(cx: Ctx): EntityInfo {
-  return cx.info ??= entityInfoOf(cx.inst.instanceId, cx.family, cx.protocolId, cx.instanceId);
+  let info = infos.get(cx);
+  if (info === undefined) infos.set(cx, info = entityInfoOf(cx.inst.instanceId, cx.family, cx.protocolId, cx.instanceId));
+  return info;
 }
 
 function busy(inst: Instance, op: string): void {
@@ -276,7 +315,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
   markSlot(inst, family, opaqueSlot, true);
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
-  const cx: Ctx = new EntityCtx(inst, table, handle, proto >>> 0, instance >>> 0, profile, options.onEvent, methods, opaqueSlot);
+  const cx: Ctx = new EntityCtx(inst, family, handle, proto >>> 0, instance >>> 0, registrationOf(profile, options.onEvent, methods, opaqueSlot));
   inst.entities.set(slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
   return cx;
