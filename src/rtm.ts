@@ -19,8 +19,9 @@ import { Entity } from './entity.js';
 import { Scheduler, afterChangeOf, afterChangeWithOf, nextDueOf } from './scheduler.js';
 import { nextHopAddress, recordAlive } from './port/records.js';
 import { Table, type PrefixMatch, type RouteSummary, routeSummaryOf } from './table.js';
-import type { Instance, InstanceOptions } from './rtmv2/context.js';
-import { register, markGone, EntityRegistry } from './rtmv2/entities.js';
+import type { Ctx, Entities, Instance, InstanceOptions } from './rtmv2/context.js';
+import { register, markGone } from './rtmv2/entities.js';
+import { liveEntities } from './rtmv2/registry.js';
 import { arrayArg, unreadable } from './rtmv2/args.js';
 import { INFINITE } from './constants.js';
 
@@ -223,8 +224,8 @@ export class Rtm {
   private idState: number;
   /** @internal The creation options with their defaults applied. */
   readonly options: InstanceOptions;
-  /** @internal Live entities by core slot. */
-  readonly entities = new EntityRegistry();
+  /** @internal Live entities: the only one, a registry once there were two (rtmv2/entities.ts liveEntities). */
+  liveEntities: Ctx | Entities | undefined = undefined;
   /**
    * JS values kept beside core records: EntitySpecificInfo of routes and of next hops, by slot; undefined
    * until the first of either is stored (routeEsi / nextHopEsi make it: most instances never store one,
@@ -540,8 +541,8 @@ export class Rtm {
       if (u !== undefined) { unsubscribers.delete(this); u(); }
       else (clock as unknown as AttachingClock).detach(this);
     }
-    for (const cx of this.entities.values()) markGone(cx);
-    this.entities.clear();
+    for (const cx of liveEntities(this)) markGone(cx);
+    this.liveEntities = undefined;
     if (this.core.poisoned) return;                   // a trapped core frees nothing more
     this.coreTable0?.free();
     this.coreTable1?.free();

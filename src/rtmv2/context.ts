@@ -52,7 +52,7 @@ export interface Scheduler {
   bestWatch: (() => void) | undefined;
 }
 
-/** An instance's live entities by core slot, in registration order (src/rtmv2/entities.ts EntityRegistry). */
+/** An instance's live entities by core slot, in registration order, once it had two (src/rtmv2/registry.ts EntityRegistry). */
 export interface Entities {
   readonly size: number;
   get(slot: number): Ctx | undefined;
@@ -80,8 +80,12 @@ export interface Instance {
   readonly nextHopEsi: unknown[];
   readonly routeEsiIfAny: readonly unknown[] | undefined;
   readonly nextHopEsiIfAny: readonly unknown[] | undefined;
-  /** Live (registered) entities by core slot, in registration order (the Map calls the modules use). */
-  readonly entities: Entities;
+  /**
+   * Live (registered) entities by core slot, in registration order: the only one itself (no registry
+   * object for an instance that never had two, issue 13), a registry once there were two, undefined for
+   * none. Read and changed through src/rtmv2/entities.ts (entityBySlot, liveEntities, …).
+   */
+  liveEntities: Ctx | Entities | undefined;
   /**
    * The core tables of the instance (IPv4, IPv6), in the order made: the first (undefined: none) and the
    * second (undefined: none or one).

@@ -14,7 +14,8 @@ import type { Core, CoreExports } from '../port/core.js';
 import type { CoreTable } from '../coretable.js';
 import { type Layout, handleSlotOf } from '../layout.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
-import type { Ctx, Entities, Instance } from './context.js';
+import type { Ctx, Instance } from './context.js';
+import { addLive, liveEntities, removeLive } from './registry.js';
 import { arrayArg, live, unreadable } from './args.js';
 import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
@@ -28,77 +29,6 @@ import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
 
 /** The methods of an entity that exported none (one frozen array for all). */
 const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
-
-/** Live entities kept in a plain array up to this many; beyond, in a Map by slot. */
-const SMALL_REGISTRY = 8;
-
-/**
- * An instance's live entities by core slot, in registration order (Instance.entities): the Map calls the
- * modules use. One entity is kept in a field, a few in a plain array (a linear search of a few entries);
- * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map when needed.
- */
-export class EntityRegistry implements Entities {
-  /** The only entity, while there is one and never were two (no array for the common instance). */
-  private one: Ctx | undefined = undefined;
-  /** Past one entity: a plain array, past SMALL_REGISTRY a Map by slot (one field for either, issue 13). */
-  private many: Ctx[] | Map<number, Ctx> | undefined = undefined;
-
-  get size(): number {
-    const m = this.many;
-    return m !== undefined ? (Array.isArray(m) ? m.length : m.size) : this.one !== undefined ? 1 : 0;
-  }
-
-  get(slot: number): Ctx | undefined {
-    const l = this.many;
-    if (l !== undefined) {
-      if (!Array.isArray(l)) return l.get(slot);
-      for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i];
-      return undefined;
-    }
-    const o = this.one;
-    return o !== undefined && o.slot === slot ? o : undefined;
-  }
-
-  set(slot: number, cx: Ctx): void {
-    const l = this.many;
-    if (l === undefined) {
-      const o = this.one;
-      if (o === undefined || o.slot === slot) this.one = cx;
-      else { this.many = [o, cx]; this.one = undefined; }
-      return;
-    }
-    if (!Array.isArray(l)) { l.set(slot, cx); return; }
-    for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l[i] = cx; return; }
-    if (l.length < SMALL_REGISTRY) { l.push(cx); return; }
-    const m = new Map<number, Ctx>();
-    for (const c of l) m.set(c.slot, c);
-    m.set(slot, cx);
-    this.many = m;
-  }
-
-  delete(slot: number): boolean {
-    const l = this.many;
-    if (l !== undefined) {
-      if (!Array.isArray(l)) return l.delete(slot);
-      for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; }
-      return false;
-    }
-    if (this.one === undefined || this.one.slot !== slot) return false;
-    this.one = undefined;
-    return true;
-  }
-
-  values(): IterableIterator<Ctx> {
-    const l = this.many;
-    return l !== undefined ? l.values() : this.one !== undefined ? [this.one].values() : NO_ENTITIES.values();
-  }
-
-  clear(): void {
-    this.one = undefined;
-    this.many = undefined;
-  }
-}
-const NO_ENTITIES: readonly Ctx[] = Object.freeze([]);
 
 /**
  * EntityCtx.bits: the state booleans (REGISTERED, CLEANED, BLOCKED), FAMILY6 (its table is the IPv6
@@ -209,7 +139,7 @@ function busy(inst: Instance, op: string): void {
 
 /** Tells every other entity of the family that has a callback (RTM_ENTITY_REGISTERED / _DEREGISTERED). */
 function announce(cx: Ctx, type: typeof RTM_ENTITY_REGISTERED | typeof RTM_ENTITY_DEREGISTERED): void {
-  for (const other of cx.inst.entities.values()) {
+  for (const other of liveEntities(cx.inst)) {
     if (other !== cx && other.family === cx.family && other.onEvent) {
       cx.inst.scheduler.enqueue({ to: other, type, c1: cx.handle, c2: entityInfo(cx) });
     }
@@ -316,7 +246,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   markSlot(inst, family, opaqueSlot, true);
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
   const cx: Ctx = new EntityCtx(inst, family, handle, proto >>> 0, instance >>> 0, registrationOf(profile, options.onEvent, methods, opaqueSlot));
-  inst.entities.set(slot, cx);
+  addLive(inst, slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
   return cx;
 }
@@ -357,7 +287,7 @@ export function deregister(cx: Ctx): void {
   inst.afterChange();
   inst.armTimers();   // its deleted routes may start hold-downs (real clock)
   cx.registered = false;
-  inst.entities.delete(cx.slot);
+  removeLive(inst, cx.slot);
   markSlot(inst, cx.family, cx.opaqueSlot, false);
   // queued callbacks to it are dropped (spec §7.16 step 1)
   inst.schedulerIfAny?.cancel((ev) => ev.to === cx);

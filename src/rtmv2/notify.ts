@@ -11,6 +11,7 @@ import {
 import { type DestInfoFields, readDestRecords, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
+import { entityBySlot } from './registry.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
 import { Dropper } from './refs.js';
 
@@ -342,7 +343,7 @@ export function drainSignals(inst: Instance): void {
       const h = x.handleOfX(KIND_NOTIFY, s);
       const r = h === 0 ? undefined : regs.get(h);
       if (!r || x.notifyInfo(h) !== 0) continue;
-      const owner = inst.entities.get(readResult(core, 0));
+      const owner = entityBySlot(inst, readResult(core, 0));
       if (!owner) continue;
       inst.scheduler.enqueue({
         to: owner, type: RTM_CHANGE_NOTIFICATION, c1: h, c2: r.context,
