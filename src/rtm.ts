@@ -59,10 +59,18 @@ const watchers = new WeakMap<Core, BestWatch>();
 /** Rtm idState: the instance id's bits, and the closed bit above them. */
 const ID_MASK = 0xffff, CLOSED = 0x10000;
 
-/** The EntitySpecificInfo side arrays of an instance (made by the first value kept, issue 13). */
-class EsiArrays {
-  route: unknown[] | undefined = undefined;
-  nextHop: unknown[] | undefined = undefined;
+/**
+ * What only some instances use, in one object made on first need (issue 13: an instance of one entity
+ * and a few routes on a VirtualClock never makes it): the EntitySpecificInfo side arrays (by the first
+ * value kept), the scheduler (the first callback queued, timer due or watch; a real clock's at creation)
+ * and the tables' fast paths (rtm.ipv4 / rtm.ipv6, on first access).
+ */
+class RtmExtras {
+  routeEsi: unknown[] | undefined = undefined;
+  nextHopEsi: unknown[] | undefined = undefined;
+  sched: Scheduler | undefined = undefined;
+  table4: Table | undefined = undefined;
+  table6: Table | undefined = undefined;
 }
 
 /** A drivable clock that attaches a listener without making a closure (VirtualClock). */
@@ -73,9 +81,6 @@ interface AttachingClock {
 
 /** The detaching closures of instances on a drivable clock without attach()/detach() (subscribe() alone). */
 const unsubscribers = new WeakMap<Rtm, () => void>();
-
-/** The fast paths of an instance's second family, when both were asked for (rare: kept beside it). */
-const otherFastPaths = new WeakMap<Rtm, Table>();
 
 /** The creation options with the facade's internal core option (private cores of tests and tools). */
 type CheckedOptions = CreateOptions & { /** @internal */ core?: Core };
@@ -227,25 +232,14 @@ export class Rtm {
   /** @internal Live entities: the only one, a registry once there were two (rtmv2/entities.ts liveEntities). */
   liveEntities: Ctx | Entities | undefined = undefined;
   /**
-   * JS values kept beside core records: EntitySpecificInfo of routes and of next hops, by slot; undefined
-   * until the first of either is stored (routeEsi / nextHopEsi make it: most instances never store one,
-   * issue 13).
-   */
-  private esi: EsiArrays | undefined = undefined;
-  /**
    * @internal The core tables made so far (coreTables) in two fields, not an array (issue 13): the first
    * (undefined: none) and the second (undefined: none or one).
    */
   coreTable0: CoreTable | undefined = undefined;
   /** @internal */
   coreTable1: CoreTable | undefined = undefined;
-  /** Pending callbacks, callback counters, a real clock's timer: made on first need (scheduler), at once for a real clock. */
-  private sched: Scheduler | undefined = undefined;
-  /**
-   * The fast paths of the first family's table asked for (rtm.ipv4 / rtm.ipv6), once made; those of the
-   * other family, if asked for too, are kept in `otherFastPaths` (one field per instance, issue 13).
-   */
-  private fast: Table | undefined = undefined;
+  /** ESI side arrays, the scheduler, fast paths: made on first need (RtmExtras). */
+  private more: RtmExtras | undefined = undefined;
 
   private constructor(core: Core, options: RtmOptions) {
     this.core = core;
@@ -278,7 +272,7 @@ export class Rtm {
     }
     // a drivable clock asks the instance itself about deadlines (its scheduler is made on first need)
     const clock = this.clock;
-    if (!isDrivableClock(clock)) this.sched = new Scheduler(this);
+    if (!isDrivableClock(clock)) this.extras.sched = new Scheduler(this);
     else {
       const a = clock as unknown as Partial<AttachingClock>;
       if (typeof a.attach === 'function' && typeof a.detach === 'function') a.attach(this);
@@ -290,9 +284,11 @@ export class Rtm {
   get instanceId(): number { return this.idState & ID_MASK; }
 
   /** @internal The scheduler (made on first use: reading this makes it). */
-  get scheduler(): Scheduler { return this.sched ??= new Scheduler(this); }
+  get scheduler(): Scheduler { const m = this.extras; return m.sched ??= new Scheduler(this); }
   /** @internal The scheduler if made. */
-  get schedulerIfAny(): Scheduler | undefined { return this.sched; }
+  get schedulerIfAny(): Scheduler | undefined { const m = this.more; return m === undefined ? undefined : m.sched; }
+  /** The extras object, made now if need be. */
+  private get extras(): RtmExtras { return this.more ??= new RtmExtras(); }
 
   /** @internal ClockListener (drivable clock): the earliest time with work; Infinity once closed. */
   nextDue(): number { return nextDueOf(this); }
@@ -312,37 +308,29 @@ export class Rtm {
   /** @internal The core's record layout (its constants table). */
   get layout(): Layout { return layoutOf(this.core); }
   /** @internal EntitySpecificInfo of routes by slot; undefined until the first is stored (routeEsi makes it). */
-  get routeEsiIfAny(): unknown[] | undefined { const e = this.esi; return e === undefined ? undefined : e.route; }
+  get routeEsiIfAny(): unknown[] | undefined { const m = this.more; return m === undefined ? undefined : m.routeEsi; }
   /** @internal EntitySpecificInfo of next hops by slot; undefined until the first is stored (nextHopEsi makes it). */
-  get nextHopEsiIfAny(): unknown[] | undefined { const e = this.esi; return e === undefined ? undefined : e.nextHop; }
+  get nextHopEsiIfAny(): unknown[] | undefined { const m = this.more; return m === undefined ? undefined : m.nextHopEsi; }
   /** @internal EntitySpecificInfo of routes by slot, for writing (made on first use; readers take routeEsiIfAny). */
-  get routeEsi(): unknown[] { return (this.esi ??= new EsiArrays()).route ??= []; }
+  get routeEsi(): unknown[] { const m = this.extras; return m.routeEsi ??= []; }
   /** @internal EntitySpecificInfo of next hops by slot, for writing (made on first use; readers take nextHopEsiIfAny). */
-  get nextHopEsi(): unknown[] { return (this.esi ??= new EsiArrays()).nextHop ??= []; }
+  get nextHopEsi(): unknown[] { const m = this.extras; return m.nextHopEsi ??= []; }
 
   /** Fast paths of the IPv4 table (of an instance without 'ipv4' in `families`, its table is made on first access). */
-  get ipv4(): Table { const f = this.fast; return f !== undefined && f.family === 4 ? f : this.fastPaths(4); }
+  get ipv4(): Table { const m = this.more; return (m === undefined ? undefined : m.table4) ?? this.fastPaths(4); }
   /** Fast paths of the IPv6 table (of an instance without 'ipv6' in `families`, its table is made on first access). */
-  get ipv6(): Table { const f = this.fast; return f !== undefined && f.family === 6 ? f : this.fastPaths(6); }
-
-  /** The fast paths of a family's table if made (the first family asked for in `fast`, the other beside the instance). */
-  private fastIfAny(family: Family): Table | undefined {
-    const f = this.fast;
-    return f === undefined ? undefined : f.family === family ? f : otherFastPaths.get(this);
-  }
+  get ipv6(): Table { const m = this.more; return (m === undefined ? undefined : m.table6) ?? this.fastPaths(6); }
 
   /**
    * The fast paths of a family's table, made on first access: over the core table made with the instance
    * (a listed family), else over one made now (makeTable).
    */
   private fastPaths(family: Family): Table {
-    const made = this.fastIfAny(family);
-    if (made !== undefined) return made;
     let ct: CoreTable | undefined;
     if (this.coreTable0 !== undefined && this.coreTable0.family === family) ct = this.coreTable0;
     if (this.coreTable1 !== undefined && this.coreTable1.family === family) ct = this.coreTable1;
     const table = new Table(this, ct ?? this.makeTable(family, true));
-    if (this.fast === undefined) this.fast = table; else otherFastPaths.set(this, table);
+    if (family === 4) this.extras.table4 = table; else this.extras.table6 = table;
     return table;
   }
 
@@ -500,7 +488,8 @@ export class Rtm {
   }
 
   private unwatch(): void {
-    if (this.sched !== undefined) this.sched.bestWatch = undefined;
+    const sched = this.schedulerIfAny;
+    if (sched !== undefined) sched.bestWatch = undefined;
     if (this.watch !== undefined) watchers.delete(this.core);
     if (!this.core.poisoned) this.core.x.bestWatchX(this.layout.NIL);
   }
@@ -534,7 +523,7 @@ export class Rtm {
     if (this.isClosed) return;
     if (this.watch !== undefined) this.unwatch();
     this.idState |= CLOSED;
-    this.sched?.close();
+    this.schedulerIfAny?.close();
     const clock = this.clock;
     if (isDrivableClock(clock)) {
       const u = unsubscribers.get(this);
@@ -555,7 +544,7 @@ export class Rtm {
   /** @internal afterChange given the pending-signal count a call left in RES_SIGNALS. */
   afterChangeWith(signals: number): void { afterChangeWithOf(this, signals); }
   /** @internal Re-arms the real-clock timer (the scheduler of a real clock exists from creation; a drivable clock has none). */
-  armTimers(): void { this.sched?.armTimers(); }
+  armTimers(): void { this.schedulerIfAny?.armTimers(); }
 
   /** @internal The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
@@ -580,7 +569,8 @@ export class Rtm {
   /** `t` is one of this instance's tables. @throws ERROR_INVALID_PARAMETER */
   private ownTable(t: unknown, op: string): void {
     this.usable(op);
-    if (t === undefined || (t !== this.fastIfAny(4) && t !== this.fastIfAny(6))) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not a table of this instance');
+    const m = this.more;
+    if (t === undefined || m === undefined || (t !== m.table4 && t !== m.table6)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not a table of this instance');
   }
 
   /** `slot` is an allocated record of `slab`. @throws ERROR_INVALID_PARAMETER */
