@@ -541,8 +541,12 @@ export class Rtm {
   syncNow(): void { this.core.setNow(this.clock.now()); }
   /** @internal After a change in the core: schedules the change-notification callbacks it signalled. */
   afterChange(_e?: unknown): void { afterChangeOf(this); }
-  /** @internal afterChange given the pending-signal count a call left in RES_SIGNALS. */
-  afterChangeWith(signals: number): void { afterChangeWithOf(this, signals); }
+  /**
+   * @internal afterChange given the pending-signal count a call left in RES_SIGNALS. Small enough to be
+   * inlined into the hottest calls (addRouteToDest): the work is out of line, and there is none without
+   * a signal or an extras object (no scheduler, so no best-route watch).
+   */
+  afterChangeWith(signals: number): void { if (signals > 0 || this.more !== undefined) afterChangeWithOf(this, signals); }
   /** @internal Re-arms the real-clock timer (the scheduler of a real clock exists from creation; a drivable clock has none). */
   armTimers(): void { this.schedulerIfAny?.armTimers(); }
 

@@ -30,35 +30,32 @@ import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
 /** The methods of an entity that exported none (one frozen array for all). */
 const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
 
-/**
- * EntityCtx.bits: the state booleans (REGISTERED, CLEANED, BLOCKED), FAMILY6 (its table is the IPv6
- * one) and, from GEN_SHIFT, the generation of its handle (24 bits: all of it a small integer).
- */
-const REGISTERED = 1, CLEANED = 2, BLOCKED = 4, FAMILY6 = 8, GEN_SHIFT = 4;
-const TWO24 = 2 ** 24, TWO25 = 2 ** 25, TWO49 = 2 ** 49;
+/** EntityCtx.bits: the state booleans and FAMILY6 (its table is the IPv6 one). */
+const REGISTERED = 1, CLEANED = 2, BLOCKED = 4, FAMILY6 = 8;
 
 /**
- * What an entity registered with, besides its identity: frozen, and one object shared by every entity
- * of equal profile that registered without a callback, methods or an opaque slot (most of them).
+ * What an entity registered with: its identity, the profile it was granted and its options. Frozen, and
+ * shared by consecutive registrations of the same identity and profile without a callback, methods or an
+ * opaque slot (issue 13: many small instances, each with the same entity).
  */
 interface Registration {
+  readonly protocolId: number;
+  readonly instanceId: number;
   readonly profile: RegnProfile;
   readonly onEvent: EventCallback | undefined;
   readonly methods: readonly EntityMethod[];
   readonly opaqueSlot: number;
 }
 
-/** The shared Registration of a profile for entities that registered without options (by profile object). */
-const plainRegistrations = new WeakMap<RegnProfile, Registration>();
+/** The last Registration made without options (the next equal one shares it). */
+let lastPlain: Registration | undefined;
 
-function registrationOf(profile: RegnProfile, onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number): Registration {
-  const plain = onEvent === undefined && methods === NO_METHODS && opaqueSlot < 0;
-  if (plain) {
-    const r = plainRegistrations.get(profile);
-    if (r !== undefined) return r;
-  }
-  const r: Registration = Object.freeze({ profile, onEvent, methods, opaqueSlot });
-  if (plain) plainRegistrations.set(profile, r);
+function registrationOf(protocolId: number, instanceId: number, profile: RegnProfile, onEvent: EventCallback | undefined,
+  methods: readonly EntityMethod[], opaqueSlot: number): Registration {
+  const plain = onEvent === undefined && methods === NO_METHODS && opaqueSlot < 0, l = lastPlain;
+  if (plain && l !== undefined && l.protocolId === protocolId && l.instanceId === instanceId && l.profile === profile) return l;
+  const r: Registration = Object.freeze({ protocolId, instanceId, profile, onEvent, methods, opaqueSlot });
+  if (plain) lastPlain = r;
   return r;
 }
 
@@ -66,30 +63,29 @@ function registrationOf(profile: RegnProfile, onEvent: EventCallback | undefined
 const infos = new WeakMap<Ctx, EntityInfo>();
 
 /**
- * The Ctx of a registered entity: six fields (issue 13: many small tables, each with an entity or two).
+ * The Ctx of a registered entity: five fields (issue 13: many small tables, each with an entity or two).
  * The port shortcuts (core, x, L, t) are read through the instance and the table; the table is the
- * instance's table of its family (a listed family's, made with the instance, never replaced); the
- * handle is rebuilt from its slot and generation (a handle needs 53 bits: kept whole it would be a heap
- * number beside the field); the state booleans, the family and the generation share one small integer;
- * what it registered with is a shared frozen Registration; its EntityInfo lives beside it (entityInfo).
+ * instance's table of its family (a listed family's, made with the instance, never replaced); the state
+ * booleans and the family share one small integer; its identity and what it registered with are a
+ * shared frozen Registration; its EntityInfo lives beside it (entityInfo). The handle (53 bits: a heap number) stays a
+ * field: rebuilt from slot and generation on each read it cost the hottest calls a number allocation each
+ * (addRouteToDest updating a route: ~4 % more instructions, callgrind).
  */
 class EntityCtx implements Ctx {
   readonly inst: Instance;
   /** Entity slot in the core: the slot field of its handle. */
   readonly slot: number;
-  /** REGISTERED | CLEANED | BLOCKED | FAMILY6 | generation << GEN_SHIFT. */
+  /** REGISTERED | CLEANED | BLOCKED | FAMILY6. */
   private bits: number;
-  readonly protocolId: number;
-  readonly instanceId: number;
   private readonly reg: Registration;
+  readonly handle: EntityHandle;
 
-  constructor(inst: Instance, family: Family, handle: EntityHandle, protocolId: number, instanceId: number, reg: Registration) {
+  constructor(inst: Instance, family: Family, handle: EntityHandle, reg: Registration) {
     this.inst = inst;
     this.slot = handleSlotOf(handle);
-    this.bits = REGISTERED | (family === 6 ? FAMILY6 : 0) | ((Math.floor(handle / TWO25) % TWO24) << GEN_SHIFT);
-    this.protocolId = protocolId;
-    this.instanceId = instanceId;
+    this.bits = REGISTERED | (family === 6 ? FAMILY6 : 0);
     this.reg = reg;
+    this.handle = handle;
   }
 
   get core(): Core { return this.inst.core; }
@@ -103,8 +99,8 @@ class EntityCtx implements Ctx {
   get t(): number { return this.table.t; }
   /** The family of its table. */
   get family(): Family { return (this.bits & FAMILY6) !== 0 ? 6 : 4; }
-  /** The registration handle: kind · 2^49 + generation · 2^25 + slot. */
-  get handle(): EntityHandle { return (this.inst.layout.KIND_ENTITY * TWO49 + (this.bits >>> GEN_SHIFT) * TWO25 + this.slot) as EntityHandle; }
+  get protocolId(): number { return this.reg.protocolId; }
+  get instanceId(): number { return this.reg.instanceId; }
   get profile(): RegnProfile { return this.reg.profile; }
   get onEvent(): EventCallback | undefined { return this.reg.onEvent; }
   get methods(): readonly EntityMethod[] { return this.reg.methods; }
@@ -245,7 +241,7 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
   markSlot(inst, family, opaqueSlot, true);
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
-  const cx: Ctx = new EntityCtx(inst, family, handle, proto >>> 0, instance >>> 0, registrationOf(profile, options.onEvent, methods, opaqueSlot));
+  const cx: Ctx = new EntityCtx(inst, family, handle, registrationOf(proto >>> 0, instance >>> 0, profile, options.onEvent, methods, opaqueSlot));
   addLive(inst, slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
   return cx;
