@@ -1,12 +1,14 @@
-// Rtm: one RTM instance (RtmInstanceId) with one core table per address family, its registry of live
-// entities, its scheduler (src/scheduler.ts) and its fast-path tables. It implements the Instance
-// interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
-// shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
-// costs a table record and a root node per listed family (option `families`; another family's table is
-// made only if asked for), and a few JS objects: itself, its scheduler, registry and core-table wrappers
-// (its EntitySpecificInfo side arrays are made by the first value kept; ~480 B of JS heap for an instance
-// with one entity on its own VirtualClock, bench/ab/heapinst.mjs); its options object is shared with the previous instance of equal options, and a
-// table's fast paths (rtm.ipv4 / rtm.ipv6) are made on first access.
+// Rtm: one RTM instance (RtmInstanceId) with one core table per address family, its live entities, its
+// scheduler (src/scheduler.ts) and its fast-path tables. It implements the Instance interface through
+// which the capability modules (src/rtmv2/) reach the instance. The core instance is shared by every Rtm
+// of the process (one compiled module, one instance, thousands of tables); an Rtm costs a table record
+// and a root node per listed family (option `families`; another family's table is made only if asked
+// for), and few JS objects (issue 13): itself and its core-table wrappers. On a drivable clock the
+// instance is the clock's listener; its scheduler, EntitySpecificInfo side arrays and fast paths live in
+// one extras object made on first need (a callback queued, a timer due, a value kept, rtm.ipv4); an only
+// entity is kept without a registry. ~260 B of JS heap for an instance with one entity on its own
+// VirtualClock (bench/ab/heapinst.mjs; 480 B before session 10); its options object is shared with the
+// previous instance of equal options.
 import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
 import { CoreTable } from './coretable.js';
