@@ -4,7 +4,7 @@
 // Reference counting: next hops carry internal refs (routes using them) and client refs (handles
 // handed out); a deleted next hop is freed when both reach zero. Entities carry client refs and are
 // freed at deregistration once unreferenced. Allocation: one record per entity / next hop, and one
-// hash block per entity with live next hops (nhIndexReserve).
+// hash block per entity with two or more live next hops (nhIndexReserve).
 import {
   NIL, GEN_MASK, SLAB_ENTITY, SLAB_NEXTHOP, ENTITY_WORDS, ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE,
   ENTITY_NEXTHOPS, ENTITY_ROUTES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED, ENTITY_REFS_SHIFT,

@@ -326,7 +326,7 @@ export const NEXTHOP_TABLE: u32 = 15;
 // ╒══════════ Entity: ENTITY_WORDS = 11 × u32 ════════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 next-hop tree root │ 5 live routes │ 6 next   │
 // │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 first ref │
-// │ 10 next-hop hash block (nhindex.ts; 0 = no live next hop)                                          │
+// │ 10 next-hop hash block (nhindex.ts; 0 = none: at most one live next hop, the tree root word 4)      │
 // └── a deregistered entity is freed when no client reference and no record it owns is left ──────────┘
 // Word 9 heads the list of reference entries the entity holds (refs.ts; NIL = none).
 export const ENTITY_WORDS: u32 = 11;
@@ -340,7 +340,7 @@ export const ENTITY_NEXT: u32 = 6;
 export const ENTITY_FLAGS: u32 = 7;
 export const ENTITY_OWNED: u32 = 8;
 export const ENTITY_REFS_HEAD: u32 = 9;
-/** Byte address of the entity's next-hop hash block (nhindex.ts); 0 = it has no live next hop. */
+/** Byte address of the entity's next-hop hash block (nhindex.ts); 0 = none: its one live next hop, if any, is the tree root. */
 export const ENTITY_NHINDEX: u32 = 10;
 export const ENTITY_F_DEREGISTERED: u32 = 1;
 export const ENTITY_REFS_SHIFT: u32 = 8;

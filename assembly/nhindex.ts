@@ -9,9 +9,11 @@
 // seeks from the root, O(log n)). A live next hop's link words (NEXTHOP_LEFT/RIGHT) are its treap
 // children or its pending-list neighbours, its treap priority is a mix of its slot number, and its
 // bucket's PENDING bit says which.
-// The hash is one block per entity with live next hops — a 16-byte header and 8-byte buckets (slot,
-// PENDING | 31-bit hash), linear probing, load ≤ 3/4, doubled when full, freed with the entity's last
-// next hop. Blocks are 2^k bytes from the slab page reserve (takePages), recycled on per-size free lists
+// The hash is one block per entity with two or more live next hops — a 16-byte header and 8-byte buckets
+// (slot, PENDING | 31-bit hash), linear probing, load ≤ 3/4, doubled when full, freed with the entity's
+// last next hop. An entity's first next hop needs no block (issue 13: many small tables, an entity with
+// one next hop each): while the entity has no block, its only next hop (if any) is its treap's root,
+// found by comparing that one record; the second next hop makes the block (64 bytes), both in it. Blocks are 2^k bytes from the slab page reserve (takePages), recycled on per-size free lists
 // here (never TLSF), so running out of memory is a status (nhIndexReserve → false) before anything
 // changes, never a trap.
 // Memory per find: two dependent reads, the bucket (its slot) and then the record (the key compared;
@@ -43,7 +45,8 @@ const CLASS_BITS: u32 = 5;
 const CLASS_MASK: u32 = (1 << CLASS_BITS) - 1;
 /** Pending next hops from which a flush sorts and rebuilds the whole treap (if also ≥ 1/16 of them all). */
 const BULK_MIN: u32 = 64;
-const MIN_CLASS: u32 = 5;    // 32 bytes: 2 buckets (an entity with one next hop; issue 13: many small tables)
+const MIN_CLASS: u32 = 5;    // 32 bytes: the smallest block (sort scratch; an index of 2 next hops needs FIRST_CLASS)
+const FIRST_CLASS: u32 = 6;  // 64 bytes: 6 buckets, the block made for an entity's second next hop
 const MAX_CLASS: u32 = 30;   // 1 GiB: more buckets than next-hop slots exist
 /** Free blocks per size class (link in the block's first word; 0 = none). */
 const FREE: usize = memory.data(<i32>((MAX_CLASS + 1) * 4), 16);
@@ -192,7 +195,12 @@ function compareAt(h: u32, key: usize, len: u32, ifIndex: u32): i32 {
 /** The live next hop of entity e with (address key, len, interface), or NIL. O(1) expected. */
 export function nhIndexFind(e: u32, key: usize, len: u32, ifIndex: u32): u32 {
   let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
-  if (p == 0) return NIL;
+  if (p == 0) {
+    // no block: the only next hop, if any, is the treap's root
+    let s = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
+    if (s != NIL && load<u32>(nhWord(s, NEXTHOP_IFINDEX)) == ifIndex && lenOf(s) == len && prefixEq(nhAddr(s), key, len)) return s;
+    return NIL;
+  }
   let hash = hashKey(key, len, ifIndex);
   let cap = load<u32>(p + H_CAP);
   let i = home(hash, cap);
@@ -229,15 +237,20 @@ function bucketOf(p: usize, s: u32): usize {
 }
 
 /**
- * Makes room for one more next hop of entity e (a block for its first, a doubled block when the load
- * would pass 3/4); false if memory is exhausted, and then nothing has changed.
+ * Makes room for one more next hop of entity e (nothing for its first; for its second a block, which
+ * takes the first in; a doubled block when the load would pass 3/4); false if memory is exhausted, and
+ * then nothing has changed.
  */
 export function nhIndexReserve(e: u32): bool {
   let w = entityWord(e, ENTITY_NHINDEX);
   let p = <usize>load<u32>(w);
   if (p == 0) {
-    p = allocBlock(MIN_CLASS);
+    let only = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
+    if (only == NIL) return true;
+    p = allocBlock(FIRST_CLASS);
     if (p == 0) return false;
+    place(p, only, hashOf(only));   // in the treap already: not PENDING
+    store<u32>(p + H_COUNT, 1);
     store<u32>(entityWord(e, ENTITY_NHINDEX), <u32>p);
     return true;
   }
@@ -289,7 +302,18 @@ function unplace(p: usize, s: u32): u32 {
  */
 export function nhIndexInsert(e: u32, h: u32): void {
   let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
-  assert(p != 0 && <u64>(load<u32>(p + H_COUNT) + 1) * 4 <= <u64>load<u32>(p + H_CAP) * 3); // reserved
+  if (p == 0) {
+    // the entity's first next hop: the treap's root, no block
+    let root = entityWord(e, ENTITY_NEXTHOPS);
+    assert(load<u32>(root) == NIL); // reserved: a second next hop makes the block first
+    store<u32>(nhWord(h, NEXTHOP_LEFT), NIL);
+    store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);
+    setParent(h, NIL);
+    store<u32>(root, h);
+    treapEpoch++;
+    return;
+  }
+  assert(<u64>(load<u32>(p + H_COUNT) + 1) * 4 <= <u64>load<u32>(p + H_CAP) * 3); // reserved
   place(p, h, hashOf(h) | PENDING);
   store<u32>(p + H_COUNT, load<u32>(p + H_COUNT) + 1);
   let head = load<u32>(p + H_PENDING);
@@ -474,18 +498,21 @@ function flushBulk(e: u32, p: usize): bool {
 /** Takes the live next hop h out of e's index (its link words are left for the caller to reuse). */
 export function nhIndexRemove(e: u32, h: u32): void {
   let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
-  assert(p != 0); // h is indexed
-  let word = unplace(p, h);
-  let count = load<u32>(p + H_COUNT) - 1;
-  store<u32>(p + H_COUNT, count);
-  if ((word & PENDING) != 0) {
-    // unlink from the pending list
-    let next = left(h), prev = right(h);
-    if (prev == NIL) store<u32>(p + H_PENDING, next); else store<u32>(nhWord(prev, NEXTHOP_LEFT), next);
-    if (next != NIL) store<u32>(nhWord(next, NEXTHOP_RIGHT), prev);
-    setPendingCount(p, pendingCount(p) - 1);
-  }
-  if (count == 0) { freeBlock(p); store<u32>(entityWord(e, ENTITY_NHINDEX), 0); }
+  // no block: h is the only next hop, the treap's root (taken out below)
+  let word: u32 = 0;
+  if (p != 0) {
+    word = unplace(p, h);
+    let count = load<u32>(p + H_COUNT) - 1;
+    store<u32>(p + H_COUNT, count);
+    if ((word & PENDING) != 0) {
+      // unlink from the pending list
+      let next = left(h), prev = right(h);
+      if (prev == NIL) store<u32>(p + H_PENDING, next); else store<u32>(nhWord(prev, NEXTHOP_LEFT), next);
+      if (next != NIL) store<u32>(nhWord(next, NEXTHOP_RIGHT), prev);
+      setPendingCount(p, pendingCount(p) - 1);
+    }
+    if (count == 0) { freeBlock(p); store<u32>(entityWord(e, ENTITY_NHINDEX), 0); }
+  } else assert(load<u32>(entityWord(e, ENTITY_NEXTHOPS)) == h && left(h) == NIL && right(h) == NIL); // the only one
   if ((word & PENDING) != 0) {
     store<u32>(nhWord(h, NEXTHOP_LEFT), NIL);
     store<u32>(nhWord(h, NEXTHOP_RIGHT), NIL);
@@ -608,10 +635,11 @@ export function nhOrderNext(e: u32, h: u32): u32 {
   return walkAt(e, load<u32>(WALK + (<usize>walkDepth << 2)));
 }
 
-/** Live next hops of entity e (the hash block's count). */
+/** Live next hops of entity e (the hash block's count; without a block, 1 if its treap has a root). */
 export function nhIndexCount(e: u32): u32 {
   let p = <usize>load<u32>(entityWord(e, ENTITY_NHINDEX));
-  return p == 0 ? 0 : load<u32>(p + H_COUNT);
+  if (p == 0) return load<u32>(entityWord(e, ENTITY_NEXTHOPS)) != NIL ? 1 : 0;
+  return load<u32>(p + H_COUNT);
 }
 
 // ── invariants (debug.ts) ────────────────────────────────────────────────────────────────────────────
@@ -638,7 +666,8 @@ function treapFirst(e: u32): u32 {
  * e; every bucket holds a live next hop of e under its own hash, with PENDING exactly for the pending
  * ones, and find reaches it (the treap's seek too, for the others); every treap node's parent field names
  * its parent (ROOT for the root, UNKNOWN only for a parent slot beyond 24 bits); treap + pending, buckets and the
- * header count the same. O(n log n); allocates nothing.
+ * header count the same; an entity without a block has at most one next hop, its treap's root alone.
+ * O(n log n); allocates nothing.
  */
 export function nhIndexCheck(e: u32): i32 {
   let limit = slabHigh(SLAB_NEXTHOP);
@@ -647,17 +676,17 @@ export function nhIndexCheck(e: u32): i32 {
   let root = load<u32>(entityWord(e, ENTITY_NEXTHOPS));
   if (root != NIL && (!liveOf(root, e) || parentField(root) != NEXTHOP_PARENT_ROOT)) return NHI_PARENT;
   for (let h = treapFirst(e); h != NIL; h = nhOrderNext(e, h)) {
-    if (!liveOf(h, e) || ++n > limit || p == 0) return NHI_TREE;
+    if (!liveOf(h, e) || ++n > limit || (p == 0 && n > 1)) return NHI_TREE;
     if (prev != NIL && compareNh(prev, h) >= 0) return NHI_TREE;
     let l = left(h), r = right(h);
     if ((l != NIL && (!liveOf(l, e) || prio(l) > prio(h))) || (r != NIL && (!liveOf(r, e) || prio(r) > prio(h)))) return NHI_TREE;
     if ((l != NIL && parentField(l) != parentCode(h)) || (r != NIL && parentField(r) != parentCode(h))) return NHI_PARENT;
     let len = lenOf(h), ifIndex = load<u32>(nhWord(h, NEXTHOP_IFINDEX));
     if (nhIndexFind(e, nhAddr(h), len, ifIndex) != h) return NHI_HASH;
-    if ((load<u32>(bucketOf(p, h), 4) & PENDING) != 0) return NHI_TREE;
+    if (p != 0 && (load<u32>(bucketOf(p, h), 4) & PENDING) != 0) return NHI_TREE;
     prev = h;
   }
-  if (p == 0) return n == 0 && load<u32>(entityWord(e, ENTITY_NEXTHOPS)) == NIL ? NHI_OK : NHI_COUNT;
+  if (p == 0) return n <= 1 ? NHI_OK : NHI_COUNT;
   let pending: u32 = 0;
   prev = NIL;
   for (let h = load<u32>(p + H_PENDING); h != NIL; h = left(h)) {

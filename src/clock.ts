@@ -43,6 +43,12 @@ export class RealClock implements Clock {
   }
 }
 
+/**
+ * The VirtualClocks moving time now (advance()/set() running), innermost last: a clock is not re-entrant,
+ * and a flag in each would be a field of every clock (issue 13: often one clock per small instance).
+ */
+const moving: VirtualClock[] = [];
+
 /** Upper bound on scheduler steps in one advance(): a callback that re-arms zero-length work forever is a bug. */
 const MAX_STEPS = 1_000_000;
 
@@ -60,7 +66,6 @@ export class VirtualClock implements DrivableClock {
    * instance, issue 13), an array once there were two, undefined before the first.
    */
   private listeners: ClockListener | ClockListener[] | undefined = undefined;
-  private moving = false;
 
   constructor(startMs = 0) {
     if (!Number.isFinite(startMs) || startMs < 0) throw new RangeError(`VirtualClock: bad start time ${startMs}`);
@@ -107,8 +112,8 @@ export class VirtualClock implements DrivableClock {
   }
 
   private moveTo(target: number): void {
-    if (this.moving) throw new Error('VirtualClock: advance()/set() called from inside a callback');
-    this.moving = true;
+    if (moving.includes(this)) throw new Error('VirtualClock: advance()/set() called from inside a callback');
+    moving.push(this);
     try {
       for (let step = 0; ; step++) {
         if (step >= MAX_STEPS) throw new Error('VirtualClock: scheduler did not settle');
@@ -130,7 +135,7 @@ export class VirtualClock implements DrivableClock {
       }
       this.t = target;
     } finally {
-      this.moving = false;
+      moving.splice(moving.lastIndexOf(this), 1);
     }
   }
 }

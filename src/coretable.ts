@@ -10,12 +10,18 @@ import { Family, parsePrefixInto, parsedFamily, formatPrefix, maxLen } from './a
 /** Qualifiers: which destinations a lookup may return. */
 export const QUAL_PRESENT = 0;
 
+/** CoreTable.state: the family (4 or 6) in the low bits, FREED above them. */
+const FAMILY_MASK = 0xf, FREED = 0x10;
+
 export class CoreTable {
   readonly core: Core;
-  readonly family: Family;
   /** Table slot in the core. */
   readonly t: number;
-  private freed = false;
+  /** The family and the freed bit in one field (issue 13: one of these per table, thousands of tables). */
+  private state: number;
+  /** The address family: 4 or 6. */
+  get family(): Family { return (this.state & FAMILY_MASK) as Family; }
+  private get freed(): boolean { return this.state > FAMILY_MASK; }
   // (derived values are getters: one instance per table, thousands of tables — issue 13)
   get maxLen(): number { return maxLen(this.family); }
   get QUAL_POPULATED(): number { return this.core.k.QUAL_POPULATED; }
@@ -24,13 +30,13 @@ export class CoreTable {
   /** Makes a table in the core (`views`: the views it supports). `make` false: none (see unmade()). */
   constructor(core: Core, family: Family, views = 0x3, make = true) {
     this.core = core;
-    this.family = family;
     if (make) {
       check(core.x.tableCreate(family, views), 'tableCreate');
       this.t = core.res(0);
+      this.state = family;
     } else {
       this.t = core.NIL;
-      this.freed = true;
+      this.state = family | FREED;
     }
   }
 
@@ -43,7 +49,7 @@ export class CoreTable {
   /** Frees the table in the core; later calls throw ERROR_INVALID_HANDLE. */
   free(): void {
     if (this.freed) return;
-    this.freed = true;
+    this.state |= FREED;
     check(this.core.x.tableFree(this.t), 'tableFree');
   }
 

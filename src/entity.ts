@@ -245,7 +245,7 @@ export class Entity implements CoreEntityLike {
     return this.batchCtx ??= {
       core: cx.core, handle: this.handle, routeEsi: inst.routeEsi,
       defaultPreference: () => inst.options.defaultPreferences?.[this.protocolId],
-      live: (op) => live(cx, op), syncNow: () => inst.scheduler.syncNow(), afterChange: () => { inst.scheduler.afterChange(); inst.scheduler.armTimers(); },
+      live: (op) => live(cx, op), syncNow: () => inst.syncNow(), afterChange: () => { inst.afterChange(); inst.armTimers(); },
     };
   }
 

@@ -1,26 +1,29 @@
-// Rtm: one RTM instance (RtmInstanceId) with one core table per address family, its registry of live
-// entities, its scheduler (src/scheduler.ts) and its fast-path tables. It implements the Instance
-// interface through which the capability modules (src/rtmv2/) reach the instance. The core instance is
-// shared by every Rtm of the process (one compiled module, one instance, thousands of tables); an Rtm
-// costs a table record and a root node per listed family (option `families`; another family's table is
-// made only if asked for), and a few JS objects: itself, its scheduler, registry and core-table wrappers
-// (its EntitySpecificInfo side arrays are made by the first value kept; ~480 B of JS heap for an instance
-// with one entity on its own VirtualClock, bench/ab/heapinst.mjs); its options object is shared with the previous instance of equal options, and a
-// table's fast paths (rtm.ipv4 / rtm.ipv6) are made on first access.
+// Rtm: one RTM instance (RtmInstanceId) with one core table per address family, its live entities, its
+// scheduler (src/scheduler.ts) and its fast-path tables. It implements the Instance interface through
+// which the capability modules (src/rtmv2/) reach the instance. The core instance is shared by every Rtm
+// of the process (one compiled module, one instance, thousands of tables); an Rtm costs a table record
+// and a root node per listed family (option `families`; another family's table is made only if asked
+// for), and few JS objects (issue 13): itself and its core-table wrappers. On a drivable clock the
+// instance is the clock's listener; its scheduler, EntitySpecificInfo side arrays and fast paths live in
+// one extras object made on first need (a callback queued, a timer due, a value kept, rtm.ipv4); an only
+// entity is kept without a registry. ~260 B of JS heap for an instance with one entity on its own
+// VirtualClock (bench/ab/heapinst.mjs; 480 B before session 10); its options object is shared with the
+// previous instance of equal options.
 import { Core, loadCore, loadCoreSync } from './port/core.js';
 import type { CoreBuild, WasmSource } from './port/source.js';
 import { CoreTable } from './coretable.js';
 import { RtmError, check, fmt } from './errors.js';
 import { Family, formatPrefix, isIPv4Mapped, parseIPv4, parsePrefixInto, parsedFamily } from './address.js';
-import { Clock, RealClock, isDrivableClock } from './clock.js';
+import { Clock, type ClockListener, RealClock, isDrivableClock } from './clock.js';
 import { layoutOf, Layout } from './layout.js';
 import type { RtmOptions, EntityIdentity, RegisterOptions, EntityHandle, RouteHandle, BestRouteListener, AddressFamilyName } from './types.js';
 import { Entity } from './entity.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, afterChangeOf, afterChangeWithOf, nextDueOf } from './scheduler.js';
 import { nextHopAddress, recordAlive } from './port/records.js';
 import { Table, type PrefixMatch, type RouteSummary, routeSummaryOf } from './table.js';
-import type { Instance, InstanceOptions } from './rtmv2/context.js';
-import { register, markGone, EntityRegistry } from './rtmv2/entities.js';
+import type { Ctx, Entities, Instance, InstanceOptions } from './rtmv2/context.js';
+import { register, markGone } from './rtmv2/entities.js';
+import { liveEntities } from './rtmv2/registry.js';
 import { arrayArg, unreadable } from './rtmv2/args.js';
 import { INFINITE } from './constants.js';
 
@@ -54,6 +57,32 @@ interface BestWatch {
 
 /** The watch of the instance whose best-route changes a core logs (Rtm.watchBestRoutes; the core has one log). */
 const watchers = new WeakMap<Core, BestWatch>();
+
+/** Rtm idState: the instance id's bits, and the closed bit above them. */
+const ID_MASK = 0xffff, CLOSED = 0x10000;
+
+/**
+ * What only some instances use, in one object made on first need (issue 13: an instance of one entity
+ * and a few routes on a VirtualClock never makes it): the EntitySpecificInfo side arrays (by the first
+ * value kept), the scheduler (the first callback queued, timer due or watch; a real clock's at creation)
+ * and the tables' fast paths (rtm.ipv4 / rtm.ipv6, on first access).
+ */
+class RtmExtras {
+  routeEsi: unknown[] | undefined = undefined;
+  nextHopEsi: unknown[] | undefined = undefined;
+  sched: Scheduler | undefined = undefined;
+  table4: Table | undefined = undefined;
+  table6: Table | undefined = undefined;
+}
+
+/** A drivable clock that attaches a listener without making a closure (VirtualClock). */
+interface AttachingClock {
+  attach(listener: ClockListener): void;
+  detach(listener: ClockListener): void;
+}
+
+/** The detaching closures of instances on a drivable clock without attach()/detach() (subscribe() alone). */
+const unsubscribers = new WeakMap<Rtm, () => void>();
 
 /** The creation options with the facade's internal core option (private cores of tests and tools). */
 type CheckedOptions = CreateOptions & { /** @internal */ core?: Core };
@@ -198,19 +227,12 @@ export class Rtm {
   readonly core: Core;
   /** The clock of the scheduler: expiries, hold-downs and LastChanged read it (option `clock`). */
   readonly clock: Clock;
-  /** The RtmInstanceId this instance answers to (option `instanceId`, default 0). */
-  readonly instanceId: number;
+  /** The instance id (low 16 bits) and, above them (CLOSED), whether close() was called: one field (issue 13). */
+  private idState: number;
   /** @internal The creation options with their defaults applied. */
   readonly options: InstanceOptions;
-  /** @internal Live entities by core slot. */
-  readonly entities = new EntityRegistry();
-  /**
-   * @internal JS values kept beside core records: EntitySpecificInfo of routes, by slot; undefined until
-   * the first is stored (routeEsi makes it: most instances never store one, issue 13).
-   */
-  routeEsiIfAny: unknown[] | undefined = undefined;
-  /** @internal EntitySpecificInfo of next hops, by slot; undefined until the first is stored (nextHopEsi makes it). */
-  nextHopEsiIfAny: unknown[] | undefined = undefined;
+  /** @internal Live entities: the only one, a registry once there were two (rtmv2/entities.ts liveEntities). */
+  liveEntities: Ctx | Entities | undefined = undefined;
   /**
    * @internal The core tables made so far (coreTables) in two fields, not an array (issue 13): the first
    * (undefined: none) and the second (undefined: none or one).
@@ -218,21 +240,18 @@ export class Rtm {
   coreTable0: CoreTable | undefined = undefined;
   /** @internal */
   coreTable1: CoreTable | undefined = undefined;
-  /** @internal Pending callbacks, the clock, deadlines. */
-  readonly scheduler: Scheduler;
-  private closed = false;
-  /** The fast paths of each family's table, once made. */
-  private table4: Table | undefined = undefined;
-  private table6: Table | undefined = undefined;
+  /** ESI side arrays, the scheduler, fast paths: made on first need (RtmExtras). */
+  private more: RtmExtras | undefined = undefined;
 
   private constructor(core: Core, options: RtmOptions) {
     this.core = core;
     this.clock = options.clock ?? new RealClock();
-    this.instanceId = given(options.instanceId, 0);
+    const instanceId = given(options.instanceId, 0);
     const views = given(options.views, 0x3);
     const maxHops = given(options.maxNextHopsInRoute, 8);
     const maxEnum = given(options.maxHandlesInEnum, 100);
-    limit('instanceId', this.instanceId, 0, 0xffff);
+    limit('instanceId', instanceId, 0, 0xffff);
+    this.idState = instanceId;
     limit('maxNextHopsInRoute', maxHops, 1, 256);
     limit('maxHandlesInEnum', maxEnum, 1, 0x7fffffff);
     limit('views', views, 1, 3);
@@ -253,8 +272,30 @@ export class Rtm {
       if (cap !== undefined) core.x.memorySetCap(oldCap);
       throw e;
     }
-    this.scheduler = new Scheduler(this);
+    // a drivable clock asks the instance itself about deadlines (its scheduler is made on first need)
+    const clock = this.clock;
+    if (!isDrivableClock(clock)) this.extras.sched = new Scheduler(this);
+    else {
+      const a = clock as unknown as Partial<AttachingClock>;
+      if (typeof a.attach === 'function' && typeof a.detach === 'function') a.attach(this);
+      else unsubscribers.set(this, clock.subscribe(this));
+    }
   }
+
+  /** The RtmInstanceId this instance answers to (option `instanceId`, default 0). */
+  get instanceId(): number { return this.idState & ID_MASK; }
+
+  /** @internal The scheduler (made on first use: reading this makes it). */
+  get scheduler(): Scheduler { const m = this.extras; return m.sched ??= new Scheduler(this); }
+  /** @internal The scheduler if made. */
+  get schedulerIfAny(): Scheduler | undefined { const m = this.more; return m === undefined ? undefined : m.sched; }
+  /** The extras object, made now if need be. */
+  private get extras(): RtmExtras { return this.more ??= new RtmExtras(); }
+
+  /** @internal ClockListener (drivable clock): the earliest time with work; Infinity once closed. */
+  nextDue(): number { return nextDueOf(this); }
+  /** @internal ClockListener (drivable clock): runs what is due at `now` (nothing once closed); returns how many callbacks ran. */
+  runDue(now: number): number { return this.isClosed ? 0 : this.scheduler.runDueAt(now); }
 
   /**
    * @internal The core tables made so far: those of the listed families (option `families`), in family
@@ -268,15 +309,19 @@ export class Rtm {
 
   /** @internal The core's record layout (its constants table). */
   get layout(): Layout { return layoutOf(this.core); }
+  /** @internal EntitySpecificInfo of routes by slot; undefined until the first is stored (routeEsi makes it). */
+  get routeEsiIfAny(): unknown[] | undefined { const m = this.more; return m === undefined ? undefined : m.routeEsi; }
+  /** @internal EntitySpecificInfo of next hops by slot; undefined until the first is stored (nextHopEsi makes it). */
+  get nextHopEsiIfAny(): unknown[] | undefined { const m = this.more; return m === undefined ? undefined : m.nextHopEsi; }
   /** @internal EntitySpecificInfo of routes by slot, for writing (made on first use; readers take routeEsiIfAny). */
-  get routeEsi(): unknown[] { return this.routeEsiIfAny ??= []; }
+  get routeEsi(): unknown[] { const m = this.extras; return m.routeEsi ??= []; }
   /** @internal EntitySpecificInfo of next hops by slot, for writing (made on first use; readers take nextHopEsiIfAny). */
-  get nextHopEsi(): unknown[] { return this.nextHopEsiIfAny ??= []; }
+  get nextHopEsi(): unknown[] { const m = this.extras; return m.nextHopEsi ??= []; }
 
   /** Fast paths of the IPv4 table (of an instance without 'ipv4' in `families`, its table is made on first access). */
-  get ipv4(): Table { return this.table4 ?? this.fastPaths(4); }
+  get ipv4(): Table { const m = this.more; return (m === undefined ? undefined : m.table4) ?? this.fastPaths(4); }
   /** Fast paths of the IPv6 table (of an instance without 'ipv6' in `families`, its table is made on first access). */
-  get ipv6(): Table { return this.table6 ?? this.fastPaths(6); }
+  get ipv6(): Table { const m = this.more; return (m === undefined ? undefined : m.table6) ?? this.fastPaths(6); }
 
   /**
    * The fast paths of a family's table, made on first access: over the core table made with the instance
@@ -287,7 +332,7 @@ export class Rtm {
     if (this.coreTable0 !== undefined && this.coreTable0.family === family) ct = this.coreTable0;
     if (this.coreTable1 !== undefined && this.coreTable1.family === family) ct = this.coreTable1;
     const table = new Table(this, ct ?? this.makeTable(family, true));
-    if (family === 4) this.table4 = table; else this.table6 = table;
+    if (family === 4) this.extras.table4 = table; else this.extras.table6 = table;
     return table;
   }
 
@@ -299,7 +344,7 @@ export class Rtm {
    */
   private makeTable(family: Family, lazy: boolean): CoreTable {
     const core = this.core;
-    if (lazy && (this.closed || core.poisoned)) return CoreTable.unmade(core, family);
+    if (lazy && (this.isClosed || core.poisoned)) return CoreTable.unmade(core, family);
     const ct = new CoreTable(core, family, this.options.views);
     const hops = this.options.maxNextHopsInRoute;
     // the core makes a table with TABLE_MAXHOPS = CORE_MAX_HOPS: only another limit costs a call
@@ -336,12 +381,12 @@ export class Rtm {
 
   /** @internal Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
   usable(op: string): void {
-    if (this.closed) throw new RtmError('ERROR_INVALID_HANDLE', op, 'instance closed');
+    if (this.idState > ID_MASK) throw new RtmError('ERROR_INVALID_HANDLE', op, 'instance closed');
     this.core.assertUsable();
   }
 
   /** True once close() was called. */
-  get isClosed(): boolean { return this.closed; }
+  get isClosed(): boolean { return this.idState > ID_MASK; }
   /** True when a VirtualClock (or another drivable clock) drives the scheduler. */
   get drivenByClock(): boolean { return isDrivableClock(this.clock); }
 
@@ -445,7 +490,8 @@ export class Rtm {
   }
 
   private unwatch(): void {
-    this.scheduler.bestWatch = undefined;
+    const sched = this.schedulerIfAny;
+    if (sched !== undefined) sched.bestWatch = undefined;
     if (this.watch !== undefined) watchers.delete(this.core);
     if (!this.core.poisoned) this.core.x.bestWatchX(this.layout.NIL);
   }
@@ -476,24 +522,38 @@ export class Rtm {
 
   /** Frees the instance (its core tables too, unless the core trapped); later calls throw ERROR_INVALID_HANDLE. */
   close(): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     if (this.watch !== undefined) this.unwatch();
-    this.closed = true;
+    this.idState |= CLOSED;
     // the tables' lookupId tests no closed flag per call: it passes NIL from now on, which the core refuses
-    this.table4?.retire();
-    this.table6?.retire();
-    this.scheduler.close();
-    for (const cx of this.entities.values()) markGone(cx);
-    this.entities.clear();
+    const m = this.more;
+    if (m !== undefined) { m.table4?.retire(); m.table6?.retire(); }
+    this.schedulerIfAny?.close();
+    const clock = this.clock;
+    if (isDrivableClock(clock)) {
+      const u = unsubscribers.get(this);
+      if (u !== undefined) { unsubscribers.delete(this); u(); }
+      else (clock as unknown as AttachingClock).detach(this);
+    }
+    for (const cx of liveEntities(this)) markGone(cx);
+    this.liveEntities = undefined;
     if (this.core.poisoned) return;                   // a trapped core frees nothing more
     this.coreTable0?.free();
     this.coreTable1?.free();
   }
 
   /** @internal The current time for LastChanged, pushed to the core before mutating calls. */
-  syncNow(): void { this.scheduler.syncNow(); }
+  syncNow(): void { this.core.setNow(this.clock.now()); }
   /** @internal After a change in the core: schedules the change-notification callbacks it signalled. */
-  afterChange(_e?: unknown): void { this.scheduler.afterChange(); }
+  afterChange(_e?: unknown): void { afterChangeOf(this); }
+  /**
+   * @internal afterChange given the pending-signal count a call left in RES_SIGNALS. Small enough to be
+   * inlined into the hottest calls (addRouteToDest): the work is out of line, and there is none without
+   * a signal or an extras object (no scheduler, so no best-route watch).
+   */
+  afterChangeWith(signals: number): void { if (signals > 0 || this.more !== undefined) afterChangeWithOf(this, signals); }
+  /** @internal Re-arms the real-clock timer (the scheduler of a real clock exists from creation; a drivable clock has none). */
+  armTimers(): void { this.schedulerIfAny?.armTimers(); }
 
   /** @internal The best route of destination `destId` of `table` in `view`, as the fast paths report it. */
   bestRouteSummary(table: Table, destId: number, view: number): RouteSummary | undefined {
@@ -518,7 +578,8 @@ export class Rtm {
   /** `t` is one of this instance's tables. @throws ERROR_INVALID_PARAMETER */
   private ownTable(t: unknown, op: string): void {
     this.usable(op);
-    if (t === undefined || (t !== this.table4 && t !== this.table6)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not a table of this instance');
+    const m = this.more;
+    if (t === undefined || m === undefined || (t !== m.table4 && t !== m.table6)) throw new RtmError('ERROR_INVALID_PARAMETER', op, 'not a table of this instance');
   }
 
   /** `slot` is an allocated record of `slab`. @throws ERROR_INVALID_PARAMETER */

@@ -5,11 +5,14 @@
 // Expiries and hold ends of a locked destination wait in the core (spec §7.10 rule 4): the heaps never
 // report them until the last lock goes. With the real clock one unref'd setTimeout covers the earliest
 // deadline; a full memory there (ERROR_NOT_ENOUGH_MEMORY, the entry stays armed) is retried RETRY_MS
-// later, never thrown. Allocates one object per queued callback, nothing per armed timer; an instance on
-// a drivable clock costs the scheduler object alone (its queue is made by the first callback, the timer
-// state only for a real clock, and a VirtualClock attaches it without a closure).
+// later, never thrown. Allocates one object per queued callback, nothing per armed timer.
+// Issue 13 (many small tables): an instance on a drivable clock makes its Scheduler object only when it
+// first has something to deliver or run (a callback queued, a timer due, a best-route watch, a callback
+// counter to raise); until then the instance itself is the clock's listener and the stateless services
+// (syncNow, afterChange, armTimers) are the functions below, which read the core and make nothing. With a
+// real clock the instance makes its scheduler at once (the timer state must exist before any deadline).
 import { RtmError, RtmInternalError, STATUS, check } from './errors.js';
-import { type ClockListener, isDrivableClock } from './clock.js';
+import { isDrivableClock } from './clock.js';
 import { readResult } from './port/records.js';
 import { RTM_CHANGE_NOTIFICATION, RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from './constants.js';
 import type { Instance, PendingEvent, Scheduler as SchedulerPort } from './rtmv2/context.js';
@@ -32,20 +35,11 @@ class RealTimer {
   timerAt = Infinity;
 }
 
-/** The detaching closures of schedulers on a drivable clock without attach()/detach() (subscribe() alone). */
-const unsubscribers = new WeakMap<Scheduler, () => void>();
-
-/** A drivable clock that attaches a listener without making a closure (VirtualClock). */
-interface AttachingClock {
-  attach(listener: ClockListener): void;
-  detach(listener: ClockListener): void;
-}
-
 /**
- * With a drivable clock (VirtualClock) the scheduler is itself the clock's listener (nextDue / runDue): no
- * closures per instance.
+ * With a drivable clock the instance itself is the clock's listener (Rtm nextDue / runDue, which call
+ * nextDueOf / runDueOf below): the scheduler object need not exist for the clock to ask about deadlines.
  */
-export class Scheduler implements SchedulerPort, ClockListener {
+export class Scheduler implements SchedulerPort {
   inRegistrationCallback = 0;
   inChangeCallback = 0;
   inExpiryCallback = 0;
@@ -55,37 +49,16 @@ export class Scheduler implements SchedulerPort, ClockListener {
   /** The real clock's timer state; undefined with a drivable clock. */
   private readonly rt: RealTimer | undefined;
 
-  /**
-   * With a drivable clock, close() detaches through the clock's detach() (VirtualClock) or, for a clock
-   * with subscribe() alone, through the closure it returned (kept in `unsubscribers`, not in a field of
-   * every scheduler: issue 13).
-   */
   constructor(inst: Instance) {
     this.inst = inst;
-    const clock = inst.clock;
-    if (!isDrivableClock(clock)) this.rt = new RealTimer();
-    else {
-      this.rt = undefined;
-      const a = clock as unknown as Partial<AttachingClock>;
-      if (typeof a.attach === 'function' && typeof a.detach === 'function') a.attach(this);
-      else unsubscribers.set(this, clock.subscribe(this));
-    }
+    this.rt = isDrivableClock(inst.clock) ? undefined : new RealTimer();
   }
 
   /** The queued callbacks (tests and tools read their number; an empty frozen array before the first). */
   get pending(): readonly PendingEvent[] { return this.queue ?? NO_PENDING; }
 
-  /** ClockListener: the earliest time with work (now while callbacks are queued); Infinity once closed. */
-  nextDue(): number {
-    const inst = this.inst;
-    const p = this.queue;
-    return inst.isClosed ? Infinity : p !== undefined && p.length > 0 ? inst.clock.now() : this.timerDue();
-  }
-
-  /** ClockListener: runs what is due at `now` (nothing once closed); returns how many callbacks ran. */
-  runDue(now: number): number {
-    return this.inst.isClosed ? 0 : this.runDueAt(now);
-  }
+  /** Callbacks are queued (the clock's listener reports work due now). */
+  get hasQueued(): boolean { const p = this.queue; return p !== undefined && p.length > 0; }
 
   /** Queues a callback; with the real clock a microtask delivers it. */
   enqueue(ev: PendingEvent): void {
@@ -133,19 +106,13 @@ export class Scheduler implements SchedulerPort, ClockListener {
   bestWatch: (() => void) | undefined;
 
   /** After a change in the core: schedules the change-notification callbacks it signalled; tells the best-route watch. */
-  afterChange(): void {
-    if ((this.inst.core.x.signalCount.value as number) > 0) drainSignals(this.inst);
-    if (this.bestWatch !== undefined) this.bestWatch();
-  }
+  afterChange(): void { afterChangeOf(this.inst); }
 
   /**
    * afterChange for a call that already read the core's pending-signal count (RES_SIGNALS of routeAddR /
    * routeDeleteR): the same, without reading the exported global (a runtime call).
    */
-  afterChangeWith(signals: number): void {
-    if (signals > 0) drainSignals(this.inst);
-    if (this.bestWatch !== undefined) this.bestWatch();
-  }
+  afterChangeWith(signals: number): void { afterChangeWithOf(this.inst, signals); }
 
   /** The current time for LastChanged and deadlines, pushed to the core before mutating calls. */
   syncNow(): void { this.inst.core.setNow(this.inst.clock.now()); }
@@ -153,20 +120,8 @@ export class Scheduler implements SchedulerPort, ClockListener {
   /** Delivers everything due now, synchronously; returns how many callbacks ran. */
   runPending(): number { return this.runDueAt(this.inst.clock.now()); }
 
-  /** Earliest time with timer work (the core leaves out entries of locked destinations). */
-  private timerDue(): number {
-    let due = Infinity;
-    const x = this.inst.core.x;
-    for (let i = 0; i < 2; i++) {
-      const t = i === 0 ? this.inst.coreTable0 : this.inst.coreTable1;
-      if (t === undefined) break;
-      due = Math.min(due, x.timerNext(t.t));
-    }
-    return due;
-  }
-
   /** Runs every timer entry due at `now` in order, each followed by the callbacks it caused. */
-  private runDueAt(now: number): number {
+  runDueAt(now: number): number {
     let ran = this.deliver();
     const x = this.inst.core.x;
     for (;;) {
@@ -212,7 +167,7 @@ export class Scheduler implements SchedulerPort, ClockListener {
   armTimers(): void {
     const rt = this.rt;
     if (this.inst.isClosed || rt === undefined) return;
-    let due = this.timerDue();
+    let due = timerDue(this.inst);
     if (due !== Infinity && due < rt.retryAt) due = rt.retryAt;
     if (due === rt.timerAt) return;
     if (rt.timer !== undefined) clearTimeout(rt.timer);
@@ -238,7 +193,7 @@ export class Scheduler implements SchedulerPort, ClockListener {
     (rt.timer as { unref?: () => void }).unref?.();
   }
 
-  /** The instance closed: nothing more is delivered. */
+  /** The instance closed: nothing more is delivered (the instance detaches itself from a drivable clock). */
   close(): void {
     if (this.queue !== undefined) this.queue.length = 0;
     const rt = this.rt;
@@ -247,9 +202,36 @@ export class Scheduler implements SchedulerPort, ClockListener {
       rt.timer = undefined;
       rt.timerAt = Infinity;
     }
-    if (rt !== undefined) return;
-    const u = unsubscribers.get(this);
-    if (u !== undefined) { unsubscribers.delete(this); u(); }
-    else (this.inst.clock as unknown as AttachingClock).detach(this);
   }
+}
+
+/** Earliest time with timer work in the instance's tables (the core leaves out entries of locked destinations). */
+export function timerDue(inst: Instance): number {
+  let due = Infinity;
+  const x = inst.core.x;
+  for (let i = 0; i < 2; i++) {
+    const t = i === 0 ? inst.coreTable0 : inst.coreTable1;
+    if (t === undefined) break;
+    due = Math.min(due, x.timerNext(t.t));
+  }
+  return due;
+}
+
+/** ClockListener nextDue of an instance: the earliest time with work (now while callbacks are queued); Infinity once closed. */
+export function nextDueOf(inst: Instance): number {
+  if (inst.isClosed) return Infinity;
+  const s = inst.schedulerIfAny;
+  return s !== undefined && s.hasQueued ? inst.clock.now() : timerDue(inst);
+}
+
+/** afterChange without a scheduler object: signals are drained (queueing makes it), the watch told. */
+export function afterChangeOf(inst: Instance): void {
+  afterChangeWithOf(inst, inst.core.x.signalCount.value as number);
+}
+
+/** afterChange given the pending-signal count (RES_SIGNALS), making no scheduler unless something is queued. */
+export function afterChangeWithOf(inst: Instance, signals: number): void {
+  if (signals > 0) drainSignals(inst);
+  const s = inst.schedulerIfAny;
+  if (s !== undefined && s.bestWatch !== undefined) s.bestWatch();
 }

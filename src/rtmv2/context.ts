@@ -46,9 +46,13 @@ export interface Scheduler {
   enqueue(ev: PendingEvent): void;
   /** Drops queued callbacks that match. */
   cancel(match: (ev: PendingEvent) => boolean): void;
+  /** Callbacks are queued. */
+  readonly hasQueued: boolean;
+  /** The instance's best-route watch (Rtm.watchBestRoutes), run after every change. */
+  bestWatch: (() => void) | undefined;
 }
 
-/** An instance's live entities by core slot, in registration order (src/rtmv2/entities.ts EntityRegistry). */
+/** An instance's live entities by core slot, in registration order, once it had two (src/rtmv2/registry.ts EntityRegistry). */
 export interface Entities {
   readonly size: number;
   get(slot: number): Ctx | undefined;
@@ -76,15 +80,34 @@ export interface Instance {
   readonly nextHopEsi: unknown[];
   readonly routeEsiIfAny: readonly unknown[] | undefined;
   readonly nextHopEsiIfAny: readonly unknown[] | undefined;
-  /** Live (registered) entities by core slot, in registration order (the Map calls the modules use). */
-  readonly entities: Entities;
+  /**
+   * Live (registered) entities by core slot, in registration order: the only one itself (no registry
+   * object for an instance that never had two, issue 13), a registry once there were two, undefined for
+   * none. Read and changed through src/rtmv2/entities.ts (entityBySlot, liveEntities, …).
+   */
+  liveEntities: Ctx | Entities | undefined;
   /**
    * The core tables of the instance (IPv4, IPv6), in the order made: the first (undefined: none) and the
    * second (undefined: none or one).
    */
   readonly coreTable0: CoreTable | undefined;
   readonly coreTable1: CoreTable | undefined;
+  /**
+   * The scheduler: queued callbacks, callback counters, the real-clock timer. Reading this makes it on an
+   * instance of a drivable clock (issue 13: most never need one); the calls every change makes go through
+   * the instance's own syncNow / afterChange / afterChangeWith / armTimers, which make none.
+   */
   readonly scheduler: Scheduler;
+  /** The scheduler if made (undefined: nothing was ever queued, no callback ran). */
+  readonly schedulerIfAny: Scheduler | undefined;
+  /** Pushes the clock's time to the core (LastChanged, deadlines) before a mutating call. */
+  syncNow(): void;
+  /** After a change in the core: schedules the change-notification callbacks it signalled. */
+  afterChange(): void;
+  /** afterChange given the pending-signal count a call left in RES_SIGNALS. */
+  afterChangeWith(signals: number): void;
+  /** Re-arms the real-clock timer after deadlines or locks changed (nothing with a drivable clock). */
+  armTimers(): void;
 }
 
 /**
@@ -107,8 +130,6 @@ export interface Ctx {
   readonly protocolId: number;
   readonly instanceId: number;
   readonly profile: RegnProfile;
-  /** RTM_ENTITY_INFO, made on first use (entities.ts entityInfo: most entities never have it asked for). */
-  info: EntityInfo | undefined;
   readonly onEvent: EventCallback | undefined;
   readonly methods: readonly EntityMethod[];
   /** Opaque pointer slot index, or -1. */

@@ -132,6 +132,6 @@ export function holdDestination(cx: Ctx, options: { dest: DestHandle; views?: nu
   destArg(cx, o.dest, op);
   const holdTime = u32(o.holdTime, 'holdTime', op);
   const views = anyViewsArg(cx, o.views, op);
-  cx.inst.scheduler.syncNow();
+  cx.inst.syncNow();
   check(cx.x.holdDestinationX(cx.handle, o.dest!, views, holdTime), op);
 }

@@ -14,7 +14,8 @@ import type { Core, CoreExports } from '../port/core.js';
 import type { CoreTable } from '../coretable.js';
 import { type Layout, handleSlotOf } from '../layout.js';
 import { RTM_ENTITY_DEREGISTERED, RTM_ENTITY_REGISTERED } from '../constants.js';
-import type { Ctx, Entities, Instance } from './context.js';
+import type { Ctx, Instance } from './context.js';
+import { addLive, liveEntities, removeLive } from './registry.js';
 import { arrayArg, live, unreadable } from './args.js';
 import { releaseHandles, take } from './refs.js';
 import { handleOf } from './routes.js';
@@ -26,129 +27,91 @@ import { clearSlotsOf, markSlot, reserveSlot } from './opaque.js';
 import { rememberMethods } from './methods.js';
 import { forgetAll as forgetRegistrations, registrationsOf } from './notify.js';
 
-/** Live entities kept in a plain array up to this many; beyond, in a Map by slot. */
-const SMALL_REGISTRY = 8;
+/** The methods of an entity that exported none (one frozen array for all). */
+const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
+
+/** EntityCtx.bits: the state booleans and FAMILY6 (its table is the IPv6 one). */
+const REGISTERED = 1, CLEANED = 2, BLOCKED = 4, FAMILY6 = 8;
 
 /**
- * An instance's live entities by core slot, in registration order (Instance.entities): the Map calls the
- * modules use. One entity is kept in a field, a few in a plain array (a linear search of a few entries);
- * past SMALL_REGISTRY entities they move to a Map for good. Allocates the array or Map when needed.
+ * What an entity registered with: its identity, the profile it was granted and its options. Frozen, and
+ * shared by consecutive registrations of the same identity and profile without a callback, methods or an
+ * opaque slot (issue 13: many small instances, each with the same entity).
  */
-export class EntityRegistry implements Entities {
-  /** The only entity, while there is one and never were two (no array for the common instance). */
-  private one: Ctx | undefined = undefined;
-  /** Past one entity: a plain array, past SMALL_REGISTRY a Map by slot (one field for either, issue 13). */
-  private many: Ctx[] | Map<number, Ctx> | undefined = undefined;
-
-  get size(): number {
-    const m = this.many;
-    return m !== undefined ? (Array.isArray(m) ? m.length : m.size) : this.one !== undefined ? 1 : 0;
-  }
-
-  get(slot: number): Ctx | undefined {
-    const l = this.many;
-    if (l !== undefined) {
-      if (!Array.isArray(l)) return l.get(slot);
-      for (let i = 0; i < l.length; i++) if (l[i].slot === slot) return l[i];
-      return undefined;
-    }
-    const o = this.one;
-    return o !== undefined && o.slot === slot ? o : undefined;
-  }
-
-  set(slot: number, cx: Ctx): void {
-    const l = this.many;
-    if (l === undefined) {
-      const o = this.one;
-      if (o === undefined || o.slot === slot) this.one = cx;
-      else { this.many = [o, cx]; this.one = undefined; }
-      return;
-    }
-    if (!Array.isArray(l)) { l.set(slot, cx); return; }
-    for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l[i] = cx; return; }
-    if (l.length < SMALL_REGISTRY) { l.push(cx); return; }
-    const m = new Map<number, Ctx>();
-    for (const c of l) m.set(c.slot, c);
-    m.set(slot, cx);
-    this.many = m;
-  }
-
-  delete(slot: number): boolean {
-    const l = this.many;
-    if (l !== undefined) {
-      if (!Array.isArray(l)) return l.delete(slot);
-      for (let i = 0; i < l.length; i++) if (l[i].slot === slot) { l.splice(i, 1); return true; }
-      return false;
-    }
-    if (this.one === undefined || this.one.slot !== slot) return false;
-    this.one = undefined;
-    return true;
-  }
-
-  values(): IterableIterator<Ctx> {
-    const l = this.many;
-    return l !== undefined ? l.values() : this.one !== undefined ? [this.one].values() : NO_ENTITIES.values();
-  }
-
-  clear(): void {
-    this.one = undefined;
-    this.many = undefined;
-  }
-}
-const NO_ENTITIES: readonly Ctx[] = Object.freeze([]);
-
-/** EntityCtx.flags bits. */
-const REGISTERED = 1, CLEANED = 2, BLOCKED = 4;
-
-/**
- * The Ctx of a registered entity. The port shortcuts (core, x, L, t) are read through the instance and
- * the table, and the three state booleans share one number, the family is its table's and the slot its
- * handle's: an entity of a small instance costs one object of 10 fields (issue 13: many small tables, each with an entity or two).
- */
-class EntityCtx implements Ctx {
-  readonly inst: Instance;
-  readonly table: CoreTable;
-  readonly handle: EntityHandle;
+interface Registration {
   readonly protocolId: number;
   readonly instanceId: number;
   readonly profile: RegnProfile;
-  info: EntityInfo | undefined = undefined;
   readonly onEvent: EventCallback | undefined;
   readonly methods: readonly EntityMethod[];
   readonly opaqueSlot: number;
-  /** REGISTERED | CLEANED | BLOCKED. */
-  private flags = REGISTERED;
+}
 
-  constructor(inst: Instance, table: CoreTable, handle: EntityHandle, protocolId: number,
-    instanceId: number, profile: RegnProfile, onEvent: EventCallback | undefined, methods: readonly EntityMethod[], opaqueSlot: number) {
+/** The last Registration made without options (the next equal one shares it). */
+let lastPlain: Registration | undefined;
+
+function registrationOf(protocolId: number, instanceId: number, profile: RegnProfile, onEvent: EventCallback | undefined,
+  methods: readonly EntityMethod[], opaqueSlot: number): Registration {
+  const plain = onEvent === undefined && methods === NO_METHODS && opaqueSlot < 0, l = lastPlain;
+  if (plain && l !== undefined && l.protocolId === protocolId && l.instanceId === instanceId && l.profile === profile) return l;
+  const r: Registration = Object.freeze({ protocolId, instanceId, profile, onEvent, methods, opaqueSlot });
+  if (plain) lastPlain = r;
+  return r;
+}
+
+/** EntityInfo objects made so far (entityInfo), beside their entities: most entities never have one asked for. */
+const infos = new WeakMap<Ctx, EntityInfo>();
+
+/**
+ * The Ctx of a registered entity: five fields (issue 13: many small tables, each with an entity or two).
+ * The port shortcuts (core, x, L, t) are read through the instance and the table; the table is the
+ * instance's table of its family (a listed family's, made with the instance, never replaced); the state
+ * booleans and the family share one small integer; its identity and what it registered with are a
+ * shared frozen Registration; its EntityInfo lives beside it (entityInfo). The handle (53 bits: a heap number) stays a
+ * field: rebuilt from slot and generation on each read it cost the hottest calls a number allocation each
+ * (addRouteToDest updating a route: ~4 % more instructions, callgrind).
+ */
+class EntityCtx implements Ctx {
+  readonly inst: Instance;
+  /** Entity slot in the core: the slot field of its handle. */
+  readonly slot: number;
+  /** REGISTERED | CLEANED | BLOCKED | FAMILY6. */
+  private bits: number;
+  private readonly reg: Registration;
+  readonly handle: EntityHandle;
+
+  constructor(inst: Instance, family: Family, handle: EntityHandle, reg: Registration) {
     this.inst = inst;
-    this.table = table;
+    this.slot = handleSlotOf(handle);
+    this.bits = REGISTERED | (family === 6 ? FAMILY6 : 0);
+    this.reg = reg;
     this.handle = handle;
-    this.protocolId = protocolId;
-    this.instanceId = instanceId;
-    this.profile = profile;
-    this.onEvent = onEvent;
-    this.methods = methods;
-    this.opaqueSlot = opaqueSlot;
   }
 
   get core(): Core { return this.inst.core; }
   get x(): CoreExports { return this.inst.core.x; }
   get L(): Layout { return this.inst.layout; }
+  /** The table of its family. */
+  get table(): CoreTable {
+    const inst = this.inst, t0 = inst.coreTable0!;
+    return t0.family === this.family ? t0 : inst.coreTable1!;
+  }
   get t(): number { return this.table.t; }
   /** The family of its table. */
-  get family(): Family { return this.table.family; }
-  /** Entity slot in the core: the slot field of its handle. */
-  get slot(): number { return handleSlotOf(this.handle); }
-  get registered(): boolean { return (this.flags & REGISTERED) !== 0; }
-  set registered(v: boolean) { this.flags = v ? this.flags | REGISTERED : this.flags & ~REGISTERED; }
-  get cleaned(): boolean { return (this.flags & CLEANED) !== 0; }
-  set cleaned(v: boolean) { this.flags = v ? this.flags | CLEANED : this.flags & ~CLEANED; }
-  get blocked(): boolean { return (this.flags & BLOCKED) !== 0; }
-  set blocked(v: boolean) { this.flags = v ? this.flags | BLOCKED : this.flags & ~BLOCKED; }
+  get family(): Family { return (this.bits & FAMILY6) !== 0 ? 6 : 4; }
+  get protocolId(): number { return this.reg.protocolId; }
+  get instanceId(): number { return this.reg.instanceId; }
+  get profile(): RegnProfile { return this.reg.profile; }
+  get onEvent(): EventCallback | undefined { return this.reg.onEvent; }
+  get methods(): readonly EntityMethod[] { return this.reg.methods; }
+  get opaqueSlot(): number { return this.reg.opaqueSlot; }
+  get registered(): boolean { return (this.bits & REGISTERED) !== 0; }
+  set registered(v: boolean) { this.bits = v ? this.bits | REGISTERED : this.bits & ~REGISTERED; }
+  get cleaned(): boolean { return (this.bits & CLEANED) !== 0; }
+  set cleaned(v: boolean) { this.bits = v ? this.bits | CLEANED : this.bits & ~CLEANED; }
+  get blocked(): boolean { return (this.bits & BLOCKED) !== 0; }
+  set blocked(v: boolean) { this.bits = v ? this.bits | BLOCKED : this.bits & ~BLOCKED; }
 }
-/** The methods of an entity that exported none (one frozen array for all). */
-const NO_METHODS: readonly EntityMethod[] = Object.freeze([]);
 
 /** An EntityInfo value. */
 export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: number, instanceId: number): EntityInfo {
@@ -160,16 +123,19 @@ export function entityInfoOf(rtmInstanceId: number, family: Family, protocolId: 
 
 /** The entity's own EntityInfo (made on first use, then the same object). */
 export function entityInfo(cx: Ctx): EntityInfo {
-  return cx.info ??= entityInfoOf(cx.inst.instanceId, cx.family, cx.protocolId, cx.instanceId);
+  let info = infos.get(cx);
+  if (info === undefined) infos.set(cx, info = entityInfoOf(cx.inst.instanceId, cx.family, cx.protocolId, cx.instanceId));
+  return info;
 }
 
 function busy(inst: Instance, op: string): void {
-  if (inst.scheduler.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a registration-event callback');
+  const s = inst.schedulerIfAny;   // (no scheduler: no callback is running)
+  if (s !== undefined && s.inRegistrationCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a registration-event callback');
 }
 
 /** Tells every other entity of the family that has a callback (RTM_ENTITY_REGISTERED / _DEREGISTERED). */
 function announce(cx: Ctx, type: typeof RTM_ENTITY_REGISTERED | typeof RTM_ENTITY_DEREGISTERED): void {
-  for (const other of cx.inst.entities.values()) {
+  for (const other of liveEntities(cx.inst)) {
     if (other !== cx && other.family === cx.family && other.onEvent) {
       cx.inst.scheduler.enqueue({ to: other, type, c1: cx.handle, c2: entityInfo(cx) });
     }
@@ -275,8 +241,8 @@ export function register(inst: Instance, ident: EntityIdentity, regOptions: Regi
   const handle = x.handleOfX(inst.layout.KIND_ENTITY, slot) as EntityHandle;
   markSlot(inst, family, opaqueSlot, true);
   const profile = profileOf(inst.options.maxNextHopsInRoute, inst.options.maxHandlesInEnum, inst.options.views);
-  const cx: Ctx = new EntityCtx(inst, table, handle, proto >>> 0, instance >>> 0, profile, options.onEvent, methods, opaqueSlot);
-  inst.entities.set(slot, cx);
+  const cx: Ctx = new EntityCtx(inst, family, handle, registrationOf(proto >>> 0, instance >>> 0, profile, options.onEvent, methods, opaqueSlot));
+  addLive(inst, slot, cx);
   announce(cx, RTM_ENTITY_REGISTERED);
   return cx;
 }
@@ -309,18 +275,18 @@ export function deregister(cx: Ctx): void {
   const inst = cx.inst;
   busy(inst, op);
   check(cx.x.entityDeregisterReserve(cx.handle), op);   // before anything changes (reserved: it cannot fail later)
-  inst.scheduler.syncNow();
+  inst.syncNow();
   cleanup(cx);
   const regs = registrationsOf(cx);
   check(cx.x.entityDeregister(cx.handle), op);
   forgetRegistrations(cx, regs);
-  inst.scheduler.afterChange();
-  inst.scheduler.armTimers();   // its deleted routes may start hold-downs (real clock)
+  inst.afterChange();
+  inst.armTimers();   // its deleted routes may start hold-downs (real clock)
   cx.registered = false;
-  inst.entities.delete(cx.slot);
+  removeLive(inst, cx.slot);
   markSlot(inst, cx.family, cx.opaqueSlot, false);
   // queued callbacks to it are dropped (spec §7.16 step 1)
-  inst.scheduler.cancel((ev) => ev.to === cx);
+  inst.schedulerIfAny?.cancel((ev) => ev.to === cx);
   announce(cx, RTM_ENTITY_DEREGISTERED);
 }
 

@@ -27,7 +27,7 @@ export function release(cx: Ctx, kind: LockKind, h: number, exclusive: boolean, 
   if (s !== 0) {
     throw new RtmError(s, op, s === STATUS.ERROR_NOT_LOCKED ? `not held ${exclusive ? 'exclusively' : 'shared'} by the caller` : undefined);
   }
-  if (kind === 'dest' && readResult(cx.core, 1) === 1) cx.inst.scheduler.armTimers();
+  if (kind === 'dest' && readResult(cx.core, 1) === 1) cx.inst.armTimers();
 }
 
 /** True if the caller holds the lock on record handle `h` exclusively. */
@@ -39,5 +39,5 @@ export function holdsExclusive(cx: Ctx, kind: LockKind, h: number): boolean {
 /** Deregistration (rule 6): releases every lock the caller takes part in. */
 export function releaseAllOf(cx: Ctx): void {
   if (cx.inst.isClosed || cx.x.lockDropAllX(cx.handle) !== 0) return;
-  if (readResult(cx.core, 0) > 0) cx.inst.scheduler.armTimers();
+  if (readResult(cx.core, 0) > 0) cx.inst.armTimers();
 }

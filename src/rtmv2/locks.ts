@@ -164,7 +164,7 @@ function commitRoute(cx: Ctx, v: RouteView, keepOnError: boolean,
     const list = isNull(extra.routeList) ? 0 : extra.routeList as number;
     const status = cx.x.routeRearm(cx.handle, v.handle, deadline, list);
     if (status !== 0) return { ok: false, flags: 0, error: new RtmError(status, 'updateAndUnlockRoute') };
-    cx.inst.scheduler.armTimers();
+    cx.inst.armTimers();
     return { ok: true, flags: 0 };
   }
   const c = v.committed(r);

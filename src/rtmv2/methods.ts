@@ -10,6 +10,7 @@ import { handleKind } from '../layout.js';
 import { readResult } from '../port/records.js';
 import type { EntityHandle, Handle, MethodInput, MethodResult, Nullable } from '../types.js';
 import type { Ctx } from './context.js';
+import { entityBySlot } from './registry.js';
 import { isNull, live, opts, resolves, u32Arg } from './args.js';
 import { isEnumHandle } from './enums.js';
 
@@ -31,7 +32,7 @@ function resolveEntity(cx: Ctx, h: unknown, op: string): { callee: Ctx | undefin
   if (typeof h !== 'number' || handleKind(h) !== cx.L.KIND_ENTITY || cx.x.entityInfo(h) !== 0 || readResult(cx.core, 1) !== cx.t) {
     throw new RtmError('ERROR_INVALID_HANDLE', op, 'not an entity of this table');
   }
-  const callee = cx.inst.entities.get(readResult(cx.core, 0));
+  const callee = entityBySlot(cx.inst, readResult(cx.core, 0));
   if (callee && callee.handle === h && callee.registered && !cx.inst.isClosed) return { callee, methods: callee.methods.length };
   return { callee: undefined, methods: goneMethods.get(h) ?? 0 };
 }

@@ -11,6 +11,7 @@ import {
 import { type DestInfoFields, readDestRecords, readOutSlots, readResult } from '../port/records.js';
 import type { DestHandle, DestInfo, DestViewInfo, EnumBatch, NotifyHandle, NotifyOptions } from '../types.js';
 import type { Ctx, Instance } from './context.js';
+import { entityBySlot } from './registry.js';
 import { anyViewsArg, arrayArg, countArg, live, opts } from './args.js';
 import { Dropper } from './refs.js';
 
@@ -152,7 +153,8 @@ function coreInfo(cx: Ctx, h: number): { owner: number; t: number; views: number
 export function register(cx: Ctx, options: NotifyOptions): NotifyHandle {
   const op = 'registerForChangeNotification';
   live(cx, op);
-  if (cx.inst.scheduler.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a change-notification callback');
+  const s = cx.inst.schedulerIfAny;   // (no scheduler: no callback is running)
+  if (s !== undefined && s.inChangeCallback > 0) throw new RtmError('ERROR_BUSY', op, 'inside a change-notification callback');
   if (!options || typeof options !== 'object') throw new RtmError('ERROR_INVALID_PARAMETER', op, 'no options');
   const o = opts<NotifyOptions>(options, ['notifyFlags', 'views', 'context'], op);
   const flags = o.notifyFlags;
@@ -308,7 +310,7 @@ function forget(cx: Ctx, h: number, r: Registration): void {
   }
   drops.flush();   // handles given back meanwhile are not held: nothing to do
   regsOf(cx.inst).delete(h);
-  cx.inst.scheduler.cancel((ev) => ev.c1 === h);
+  cx.inst.schedulerIfAny?.cancel((ev) => ev.c1 === h);
 }
 
 /** The caller's registrations (read before its deregistration, which destroys them in the core). */
@@ -341,7 +343,7 @@ export function drainSignals(inst: Instance): void {
       const h = x.handleOfX(KIND_NOTIFY, s);
       const r = h === 0 ? undefined : regs.get(h);
       if (!r || x.notifyInfo(h) !== 0) continue;
-      const owner = inst.entities.get(readResult(core, 0));
+      const owner = entityBySlot(inst, readResult(core, 0));
       if (!owner) continue;
       inst.scheduler.enqueue({
         to: owner, type: RTM_CHANGE_NOTIFICATION, c1: h, c2: r.context,

@@ -145,9 +145,8 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
     }
     writeHandles(c, more as number[]);
   }
-  const sched = inst.scheduler;
   const now = inst.clock.now();
-  c.setNow(now);   // sched.syncNow()
+  c.setNow(now);   // inst.syncNow()
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
   const keep = oKeep === true;
   const deadline = keep ? -2 : ttl === INFINITE ? -1 : now + ttl;
@@ -172,8 +171,8 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   // dictionary-mode array for every later access; reads treat a missing entry as NULL
   if (esi !== null || esiList?.[r] != null) inst.routeEsi[r] = esi;   // (the array is made by the first value kept)
   // RES_SIGNALS is routeAddR's: after a routeTouch (which may signal) the exported count is read instead
-  if (touched) sched.afterChange(); else sched.afterChangeWith(c.res(L.RES_SIGNALS));
-  if (deadline >= 0) sched.armTimers();
+  if (touched) inst.afterChange(); else inst.afterChangeWith(c.res(L.RES_SIGNALS));
+  if (deadline >= 0) inst.armTimers();
   return { handle, changeFlags };
 }
 
@@ -202,15 +201,15 @@ export function handlesResolve(cx: Ctx, route: unknown, neighbour: unknown, hops
 export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   const op = 'deleteRouteToDest';
   live(cx, op);
-  const sched = cx.inst.scheduler, c = cx.core;
-  sched.syncNow();
+  const inst = cx.inst, c = cx.core;
+  inst.syncNow();
   const s = cx.x.routeDeleteR(cx.handle, nullable(route, op));   // consumes the caller's reference, if any
   if (s !== 0) check(s, op);
   const flags = c.res(1);
-  sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
+  inst.afterChangeWith(c.res(cx.L.RES_SIGNALS));
   // the last route of a destination with hold-down starts its hold (real clock): re-armed unless the
   // table had no timer entry before or after the call (RES_TIMERS 0: nothing to arm, nothing moved)
-  if (c.res(cx.L.RES_TIMERS) !== 0) sched.armTimers();
+  if (c.res(cx.L.RES_TIMERS) !== 0) inst.armTimers();
   return flags;
 }
 

@@ -9,6 +9,7 @@ import { RTM_ROUTE_EXPIRED } from '../constants.js';
 import { recordAlive, routeWord } from '../port/records.js';
 import type { RouteHandle } from '../types.js';
 import type { Ctx, Instance } from './context.js';
+import { entityBySlot } from './registry.js';
 import { dropQuietly, take } from './refs.js';
 import { deleteRouteToDest, isBestRoute } from './routes.js';
 import { ownerViewOfRoute } from './locks.js';
@@ -17,7 +18,7 @@ import { ownerViewOfRoute } from './locks.js';
 export function expireRoute(inst: Instance, r: number): number {
   const c = inst.core, L = inst.layout;
   if (!recordAlive(c, L.SLAB_ROUTE, r) || (routeWord(c, r, L.ROUTE_FLAGS) >>> L.ROUTE_STATE_SHIFT) !== 0) return 0;
-  const owner = inst.entities.get(routeWord(c, r, L.ROUTE_OWNER));
+  const owner = entityBySlot(inst, routeWord(c, r, L.ROUTE_OWNER));
   if (!owner) return 0;
   const h = owner.x.handleOfX(L.KIND_ROUTE, r) as RouteHandle;
   if (!owner.onEvent) { deleteExpired(owner, h, false); return 0; }

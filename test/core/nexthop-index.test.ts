@@ -148,14 +148,23 @@ describe('next hops by index', () => {
       return items;
     })());
     try {
-      // the first next hop needs a block
+      // (session 10) the first next hop needs no block (it is its entity's tree root); the second needs
+      // one, which takes both in
       x.nhIndexAllocBudget(0);
-      expectNoMemory('192.0.2.1');
-      expect(table.stat(rtm.core.constant('TABLE_NEXTHOPS'))).toBe(0);
+      e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1, returnHandle: false });
+      expect(table.checkInvariants()).toBe(0);
+      const first = hops();
+      expect(first.length).toBe(1);
+      expectNoMemory('192.0.2.2');
+      expect(e.findNextHop({ address: '192.0.2.2', interfaceIndex: 1 })).toBeUndefined();
+      const one = e.findNextHop({ address: '192.0.2.1', interfaceIndex: 1 })!;
+      e.releaseNextHops([one.handle!]);
+      expect(hops()).toEqual(first);
+      expect(table.stat(rtm.core.constant('TABLE_NEXTHOPS'))).toBe(1);
       expect(table.checkInvariants()).toBe(0);
       x.nhIndexAllocBudget(-1);
       // the fifth needs a larger one (6 buckets, load ≤ 3/4)
-      for (let i = 1; i <= 4; i++) e.addNextHop({ address: `192.0.2.${i}`, interfaceIndex: 1, returnHandle: false });
+      for (let i = 2; i <= 4; i++) e.addNextHop({ address: `192.0.2.${i}`, interfaceIndex: 1, returnHandle: false });
       const before = hops();
       x.nhIndexAllocBudget(0);
       expectNoMemory('192.0.2.9');
