@@ -509,8 +509,8 @@ export function routeDelete(r: u32): void {
   let t = destGet(d, DEST_TABLE);
   let e = routeGet(r, ROUTE_OWNER);
   saveBest(d);
-  timerClear(t, r);
-  listRemove(r);
+  // a timer entry and a list membership live in the route's extra record: none without one
+  if (routeGet(r, ROUTE_X) != NIL) { timerClear(t, r); listRemove(r); }
   // no list, no timer: what is left of its extra record is its neighbour (layout ROUTEX_*)
   if (!ASC_NO_ASSERT) assert(routeXGet(r, ROUTEX_LIST) == NIL && routeXGet(r, ROUTEX_HEAPPOS) == NIL);
   chainRemove(d, r);

@@ -11,7 +11,7 @@ import {
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair, writePrefixText } from '../port/records.js';
+import { readResult, readRouteRecord, routeWord, writeHandles, writeHopPair, writePrefixText } from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
@@ -156,15 +156,18 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   const s = cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
     changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0);
   if (s !== 0) check(s, op);
-  // the record (REC_ADD_*): the route slot always; the handle only when one is returned
-  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
+  // the record (REC_ADD_*): the route slot always; the handle only when one is returned. Read through one
+  // view of memory taken once (each readOutF64 was a call of its own: the optimiser's inlining budget
+  // for this function runs out before them)
+  const f = c.f64(), rec = (c.io + c.IO_OUT) / 2;
+  const r = f[rec + L.REC_ADD_ROUTE_SLOT], changeFlags = f[rec + L.REC_ADD_CHANGE];
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
-  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
+  else if (f[rec + L.REC_ADD_REF] === 1) handle = f[rec + L.REC_ADD_ROUTE] as RouteHandle;
   const esiList = inst.routeEsiIfAny;
   let touched = false;
-  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList?.[r] ?? null, esi)) {
-    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
+  if (f[rec + L.REC_ADD_ESI_CHECK] === 1 && !Object.is(esiList?.[r] ?? null, esi)) {
+    cx.x.routeTouch(f[rec + L.REC_ADD_ROUTE]);
     touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
@@ -172,7 +175,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   // dictionary-mode array for every later access; reads treat a missing entry as NULL
   if (esi !== null || esiList?.[r] != null) inst.routeEsi[r] = esi;   // (the array is made by the first value kept)
   // RES_SIGNALS is routeAddR's: after a routeTouch (which may signal) the exported count is read instead
-  if (touched) sched.afterChange(); else sched.afterChangeWith(c.res(L.RES_SIGNALS));
+  if (touched) sched.afterChange(); else sched.afterChangeWith(c.u32()[c.io + c.IO_RES + L.RES_SIGNALS]);
   if (deadline >= 0) sched.armTimers();
   return { handle, changeFlags };
 }
@@ -206,11 +209,13 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   sched.syncNow();
   const s = cx.x.routeDeleteR(cx.handle, nullable(route, op));   // consumes the caller's reference, if any
   if (s !== 0) check(s, op);
-  const flags = c.res(1);
-  sched.afterChangeWith(c.res(cx.L.RES_SIGNALS));
+  // the result registers through one view of memory (res() per register is a call each)
+  const u = c.u32(), res = c.io + c.IO_RES, L = cx.L;
+  const flags = u[res + 1];
+  sched.afterChangeWith(u[res + L.RES_SIGNALS]);
   // the last route of a destination with hold-down starts its hold (real clock): re-armed unless the
   // table had no timer entry before or after the call (RES_TIMERS 0: nothing to arm, nothing moved)
-  if (c.res(cx.L.RES_TIMERS) !== 0) sched.armTimers();
+  if (u[res + L.RES_TIMERS] !== 0) sched.armTimers();
   return flags;
 }
 
