@@ -154,20 +154,30 @@ function refRemove(i: u32): void {
  * table t, in any state its handle resolves in; else NIL.
  */
 export function refTargetOf(t: u32, h: f64): u32 {
+  // one branch per kind, each decoding with a constant kind (handleSlot inlined: its slab folds)
   let kind = handleKind(h);
-  if (kind != KIND_DEST && kind != KIND_ROUTE && kind != KIND_NEXTHOP && kind != KIND_ENTITY) return NIL;
-  let s = handleSlot(h, kind);
-  if (s == NIL) return NIL;
-  let table: u32;
-  if (kind == KIND_DEST) table = destGet(s, DEST_TABLE);
-  else if (kind == KIND_ROUTE) table = destGet(routeGet(s, ROUTE_DEST), DEST_TABLE);
-  else if (kind == KIND_NEXTHOP) table = nhGet(s, NEXTHOP_TABLE);
-  else table = entityGet(s, ENTITY_TABLE);
-  return table == t ? refTarget(kind, s) : NIL;
+  if (kind == KIND_DEST) {
+    let s = handleSlot(h, KIND_DEST);
+    return s != NIL && destGet(s, DEST_TABLE) == t ? refTarget(KIND_DEST, s) : NIL;
+  }
+  if (kind == KIND_ROUTE) {
+    let s = handleSlot(h, KIND_ROUTE);
+    return s != NIL && destGet(routeGet(s, ROUTE_DEST), DEST_TABLE) == t ? refTarget(KIND_ROUTE, s) : NIL;
+  }
+  if (kind == KIND_ENTITY) {
+    let s = handleSlot(h, KIND_ENTITY);
+    return s != NIL && entityGet(s, ENTITY_TABLE) == t ? refTarget(KIND_ENTITY, s) : NIL;
+  }
+  if (kind == KIND_NEXTHOP) {
+    let s = handleSlot(h, KIND_NEXTHOP);
+    return s != NIL && nhGet(s, NEXTHOP_TABLE) == t ? refTarget(KIND_NEXTHOP, s) : NIL;
+  }
+  return NIL;
 }
 
 /** Adds delta to the client count of the target record itself (it may be freed when that reaches 0). */
-function recordRef(target: u32, delta: i32): void {
+// @ts-ignore: decorator
+@inline function recordRef(target: u32, delta: i32): void {
   let kind = targetKind(target), s = targetSlot(target);
   let ok: bool;
   if (kind == KIND_DEST) ok = destRef(s, delta);
