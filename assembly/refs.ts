@@ -11,7 +11,7 @@ import {
   REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS_HEAD, ENTITY_TABLE, ROUTE_DEST,
   DEST_TABLE, NEXTHOP_TABLE,
 } from './layout';
-import { slabAlloc, slabFree, slabReserve, slabLive, recPtr, takePages } from './slab';
+import { slabAllocK, slabFree, slabReserve, slabLive, recPtr, takePages } from './slab';
 import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destGet } from './dests';
@@ -110,7 +110,7 @@ export function refFind(holder: u32, target: u32): u32 {
  * `slot` (caller reserved; it is not there yet).
  */
 function refCreate(holder: u32, target: u32, slot: usize): u32 {
-  let i = slabAlloc(SLAB_REF);
+  let i = slabAllocK(SLAB_REF, REF_WORDS);   // (inlined: the stride is a constant)
   assert(i != NIL); // reserved by the caller (refReserve)
   refSet(i, REF_HOLDER, holder);
   refSet(i, REF_TARGET, target);
