@@ -39,8 +39,8 @@ const TWO53: f64 = 9007199254740992.0;
 
 /**
  * The slot a handle names if it is a live object of `kind`, else NIL (stale, forged or wrong kind).
- * Inlined: every caller but one passes a constant kind, so the kind's slab folds to a constant (one
- * decode per handle of every hot export: a call and a switch each saved).
+ * Inlined: its callers pass a constant kind, so the kind's slab folds to a constant (a handle is decoded
+ * by every hot export: a call and a switch saved each time).
  */
 // @ts-ignore: decorator
 @inline export function handleSlot(h: f64, kind: u32): u32 {
