@@ -14,7 +14,7 @@ import {
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
   DEST_S_LEAF, DEST_S_BITS, NODE_LEAF,
 } from './layout';
-import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive } from './slab';
+import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive, slabHigh } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
@@ -194,13 +194,15 @@ function insertFrom(t: u32, key: usize, len: u32): u32 {
 // prefix: a direct-mapped cache for the prefixes the forwarding structure cannot answer (a more specific
 // destination covers the prefix's first address — an aggregate and its first /24, common in real tables
 // — or a table below FIB_MIN_DESTS). A walk is ~20 nodes, each its own cache line and often its own page;
-// a hit reads the dest record and its node. An entry (masked address, dest slot | length << 25; dest
-// slots are < 2^25, handles.ts) is only a hint: it is used when its prefix is the one asked for and the
-// slot is a live destination of table t, in the trie, whose node holds exactly that prefix — the one
-// such destination — so stale entries (freed, reused, other tables) are harmless, and an entry for
-// another prefix is told apart without reading any record.
+// a hit reads the dest record only. An entry (masked address, dest slot | length << 25; dest slots are
+// < 2^25, handles.ts; the record's generation word when remembered; 16 bytes) is only a hint: it is used
+// when its prefix is the one asked for and the slot still holds the same record — its generation word
+// unchanged, so the record was not freed since (a slot's generation is bumped by every free, and a slot
+// at the last one is retired: slab.ts) and it still is the destination of that prefix (a destination's
+// prefix never changes) — of table t, in the trie. Stale entries (freed, reused, other tables) are
+// harmless, and an entry for another prefix is told apart without reading any record.
 const FIND_CACHE_BITS: u32 = 12;
-const FIND_CACHE: usize = memory.data(<i32>(8 << FIND_CACHE_BITS), 16);
+const FIND_CACHE: usize = memory.data(<i32>(16 << FIND_CACHE_BITS), 16);
 
 // @ts-ignore: decorator
 @inline function maskedAddr(addr: u32, len: u32): u32 { return len == 0 ? 0 : addr & (0xffffffff << (32 - len)); }
@@ -208,16 +210,17 @@ const FIND_CACHE: usize = memory.data(<i32>(8 << FIND_CACHE_BITS), 16);
 // @ts-ignore: decorator
 @inline function findSlot(a: u32, len: u32): usize {
   let h = (a ^ (len * 0x9e3779b9)) * 0x85ebca6b;
-  return FIND_CACHE + (<usize>(h >>> (32 - FIND_CACHE_BITS)) << 3);
+  return FIND_CACHE + (<usize>(h >>> (32 - FIND_CACHE_BITS)) << 4);
 }
 
-/** Remembers destination d for (addr, len) of an IPv4 table. */
+/** Remembers destination d (live) for (addr, len) of an IPv4 table. */
 // @ts-ignore: decorator
 @inline function findRemember(addr: u32, len: u32, d: u32): void {
   let a = maskedAddr(addr, len);
   let p = findSlot(a, len);
   store<u32>(p, a);
   store<u32>(p, d | (len << 25), 4);
+  store<u32>(p, destGet(d, 0), 8);   // its generation word (GEN | ALIVE)
 }
 
 /**
@@ -249,9 +252,14 @@ function findCached(t: u32, addr: u32, len: u32): u32 {
   let v = load<u32>(p, 4);
   if (load<u32>(p) != a || (v >>> 25) != len) return NIL;
   let d = v & 0x1ffffff;
-  if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
-  let n = destNode(d);
-  if (nodeLen(n) != len || maskedAddr(node4Addr(n), len) != a) return NIL;
+  // the same record as when remembered (a live one: its word has GEN_ALIVE), so the same prefix
+  if (d >= slabHigh(SLAB_DEST) || destGet(d, 0) != load<u32>(p, 8)) return NIL;
+  if (destGet(d, DEST_TABLE) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
+  // debug builds: the node holds that prefix (what the generation word stands for)
+  if (!ASC_NO_ASSERT) {
+    let n = destNode(d);
+    assert(nodeLen(n) == len && maskedAddr(node4Addr(n), len) == a);
+  }
   return d;
 }
 

@@ -14,7 +14,8 @@ const KIND_SHIFT: u64 = 49;
 const TWO53: f64 = 9007199254740992.0;
 
 /** The slab that holds records of a handle kind, or NIL for an unknown kind. */
-export function kindSlab(kind: u32): u32 {
+// @ts-ignore: decorator
+@inline export function kindSlab(kind: u32): u32 {
   switch (kind) {
     case KIND_TABLE: return SLAB_TABLE;
     case KIND_ENTITY: return SLAB_ENTITY;
@@ -28,15 +29,21 @@ export function kindSlab(kind: u32): u32 {
   }
 }
 
-/** The handle of live slot `idx` of `kind` (its current generation). */
-export function handleOf(kind: u32, idx: u32): f64 {
+/** The handle of live slot `idx` of `kind` (its current generation); inlined as handleSlot is. */
+// @ts-ignore: decorator
+@inline export function handleOf(kind: u32, idx: u32): f64 {
   let slab = kindSlab(kind);
   let gen = load<u32>(slabRec(slab, idx)) & GEN_MASK;
   return <f64>(((<u64>kind) << KIND_SHIFT) | ((<u64>gen) << GEN_SHIFT) | <u64>idx);
 }
 
-/** The slot a handle names if it is a live object of `kind`, else NIL (stale, forged or wrong kind). */
-export function handleSlot(h: f64, kind: u32): u32 {
+/**
+ * The slot a handle names if it is a live object of `kind`, else NIL (stale, forged or wrong kind).
+ * Inlined: its callers pass a constant kind, so the kind's slab folds to a constant (a handle is decoded
+ * by every hot export: a call and a switch saved each time).
+ */
+// @ts-ignore: decorator
+@inline export function handleSlot(h: f64, kind: u32): u32 {
   if (!(h >= 1.0 && h < TWO53) || h != Math.floor(h)) return NIL;
   let v = <u64>h;
   if (<u32>(v >> KIND_SHIFT) != kind) return NIL;

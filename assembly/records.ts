@@ -309,7 +309,12 @@ function touchRecords(e: u32, got: u32, views: u32): void {
     let d = load<u32>(CHANGED + (<usize>i << 2));
     sum += load<u32>(destKey(d)) + refTouch(e, refTarget(KIND_DEST, d));
     let r = destGet(d, DEST_ROUTES);
-    if (r != NIL) sum += routeGet(r, ROUTE_VIEWS);
+    if (r != NIL) {
+      sum += routeGet(r, ROUTE_VIEWS);
+      // the second route too (routesInViews reads the whole chain; a table's routes are most often one or two)
+      let r2 = routeGet(r, ROUTE_NEXT);
+      if (r2 != NIL) sum += routeGet(r2, ROUTE_VIEWS);
+    }
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {
       if ((views & (1 << v)) == 0) continue;
       let b = destGet(d, DEST_BEST + v);

@@ -11,7 +11,7 @@ import {
   REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS_HEAD, ENTITY_TABLE, ROUTE_DEST,
   DEST_TABLE, NEXTHOP_TABLE,
 } from './layout';
-import { slabAlloc, slabFree, slabReserve, slabLive, recPtr, takePages } from './slab';
+import { slabAllocK, slabFree, slabReserve, slabLive, recPtr, takePages } from './slab';
 import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destGet } from './dests';
@@ -110,7 +110,7 @@ export function refFind(holder: u32, target: u32): u32 {
  * `slot` (caller reserved; it is not there yet).
  */
 function refCreate(holder: u32, target: u32, slot: usize): u32 {
-  let i = slabAlloc(SLAB_REF);
+  let i = slabAllocK(SLAB_REF, REF_WORDS);   // (inlined: the stride is a constant)
   assert(i != NIL); // reserved by the caller (refReserve)
   refSet(i, REF_HOLDER, holder);
   refSet(i, REF_TARGET, target);
@@ -154,20 +154,30 @@ function refRemove(i: u32): void {
  * table t, in any state its handle resolves in; else NIL.
  */
 export function refTargetOf(t: u32, h: f64): u32 {
+  // one branch per kind, each decoding with a constant kind (handleSlot inlined: its slab folds)
   let kind = handleKind(h);
-  if (kind != KIND_DEST && kind != KIND_ROUTE && kind != KIND_NEXTHOP && kind != KIND_ENTITY) return NIL;
-  let s = handleSlot(h, kind);
-  if (s == NIL) return NIL;
-  let table: u32;
-  if (kind == KIND_DEST) table = destGet(s, DEST_TABLE);
-  else if (kind == KIND_ROUTE) table = destGet(routeGet(s, ROUTE_DEST), DEST_TABLE);
-  else if (kind == KIND_NEXTHOP) table = nhGet(s, NEXTHOP_TABLE);
-  else table = entityGet(s, ENTITY_TABLE);
-  return table == t ? refTarget(kind, s) : NIL;
+  if (kind == KIND_DEST) {
+    let s = handleSlot(h, KIND_DEST);
+    return s != NIL && destGet(s, DEST_TABLE) == t ? refTarget(KIND_DEST, s) : NIL;
+  }
+  if (kind == KIND_ROUTE) {
+    let s = handleSlot(h, KIND_ROUTE);
+    return s != NIL && destGet(routeGet(s, ROUTE_DEST), DEST_TABLE) == t ? refTarget(KIND_ROUTE, s) : NIL;
+  }
+  if (kind == KIND_ENTITY) {
+    let s = handleSlot(h, KIND_ENTITY);
+    return s != NIL && entityGet(s, ENTITY_TABLE) == t ? refTarget(KIND_ENTITY, s) : NIL;
+  }
+  if (kind == KIND_NEXTHOP) {
+    let s = handleSlot(h, KIND_NEXTHOP);
+    return s != NIL && nhGet(s, NEXTHOP_TABLE) == t ? refTarget(KIND_NEXTHOP, s) : NIL;
+  }
+  return NIL;
 }
 
 /** Adds delta to the client count of the target record itself (it may be freed when that reaches 0). */
-function recordRef(target: u32, delta: i32): void {
+// @ts-ignore: decorator
+@inline function recordRef(target: u32, delta: i32): void {
   let kind = targetKind(target), s = targetSlot(target);
   let ok: bool;
   if (kind == KIND_DEST) ok = destRef(s, delta);

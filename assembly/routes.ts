@@ -16,7 +16,7 @@ import {
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
   DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO, ROUTEX_HEAPPOS,
 } from './layout';
-import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
+import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet } from './dests';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
@@ -420,7 +420,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
   let changed = false;
   let bestRelevant = false, fwdRelevant = false;
   if (r == NIL) {                                                                    // 1.
-    r = slabAlloc(SLAB_ROUTE);
+    r = slabAllocK(SLAB_ROUTE, ROUTE_WORDS);   // (inlined: the stride is a constant)
     assert(r != NIL); // reserved by the caller
     created = true;
     routeSet(r, ROUTE_DEST, d);
@@ -509,8 +509,8 @@ export function routeDelete(r: u32): void {
   let t = destGet(d, DEST_TABLE);
   let e = routeGet(r, ROUTE_OWNER);
   saveBest(d);
-  timerClear(t, r);
-  listRemove(r);
+  // a timer entry and a list membership live in the route's extra record: none without one
+  if (routeGet(r, ROUTE_X) != NIL) { timerClear(t, r); listRemove(r); }
   // no list, no timer: what is left of its extra record is its neighbour (layout ROUTEX_*)
   if (!ASC_NO_ASSERT) assert(routeXGet(r, ROUTEX_LIST) == NIL && routeXGet(r, ROUTEX_HEAPPOS) == NIL);
   chainRemove(d, r);

@@ -394,7 +394,8 @@ export function routeAddApply(len: u32, pref: u32, metric: u32, views: u32, flag
   let r = routeApply(e, d, addR, addNb, HOPS, addHops, pref, metric, views, flags16, flags1, esiChanged);
   // (re)start the route's timer (spec §7.6 T1); INFINITE (-1) disarms it; -2 keeps it (plain-unlock commit)
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
-  else if (deadline > -1.5) timerClear(t, r);
+  // (a route without an extra record has no timer entry: nothing to clear, no call)
+  else if (deadline > -1.5 && routeGet(r, ROUTE_X) != NIL) timerClear(t, r);
   if (list != NIL) listAppend(list, r);   // NULL leaves list membership alone (D-44)
   let out: u32 = created ? CHANGE_NEW : 0;
   if (bestFired()) out |= CHANGE_BEST;
@@ -715,7 +716,8 @@ export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32
   if (deadline >= 0 && routeXGet(r, ROUTEX_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   if ((deadline >= 0 || list != NIL) && !routeXReserve(r)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
-  else if (deadline > -1.5) timerClear(t, r);
+  // (a route without an extra record has no timer entry: nothing to clear, no call)
+  else if (deadline > -1.5 && routeGet(r, ROUTE_X) != NIL) timerClear(t, r);
   if (list != NIL) listAppend(list, r);
   return NO_ERROR;
 }

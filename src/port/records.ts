@@ -191,6 +191,37 @@ export function readOutF64(core: Core, w: number): number {
   return core.f64()[(core.io + core.IO_OUT) / 2 + w];
 }
 
+/** What routeAddR left: its REC_ADD_* record and its RES_SIGNALS register (readAddRecord fills one in place). */
+export interface AddRecord {
+  slot: number; changeFlags: number; ref: number; route: number; esiCheck: number; signals: number;
+}
+
+/**
+ * Reads routeAddR's REC_ADD_* words and RES_SIGNALS into `into` (the caller's own object, reused: nothing
+ * allocates) through one view of memory each: one call instead of a readOutF64 per word (the hot caller's
+ * inlining budget runs out before such small calls).
+ */
+export function readAddRecord(core: Core, into: AddRecord): void {
+  const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2;
+  into.slot = f[b + k.REC_ADD_ROUTE_SLOT];
+  into.changeFlags = f[b + k.REC_ADD_CHANGE];
+  into.ref = f[b + k.REC_ADD_REF];
+  into.route = f[b + k.REC_ADD_ROUTE];
+  into.esiCheck = f[b + k.REC_ADD_ESI_CHECK];
+  into.signals = core.u32()[core.io + core.IO_RES + k.RES_SIGNALS];
+}
+
+/** routeDeleteR's result registers: change flags (RES1), RES_SIGNALS and RES_TIMERS (readDeleteResult fills one in place). */
+export interface DeleteResult { flags: number; signals: number; timers: number }
+
+/** Reads routeDeleteR's result registers into `into` through one view of memory. */
+export function readDeleteResult(core: Core, into: DeleteResult): void {
+  const u = core.u32(), b = core.io + core.IO_RES;
+  into.flags = u[b + 1];
+  into.signals = u[b + core.k.RES_SIGNALS];
+  into.timers = u[b + core.k.RES_TIMERS];
+}
+
 /** The route record routeInfoR wrote (REC_ROUTE_*), as RouteInfo; `esi` maps the REC_ROUTE_SLOT to its EntitySpecificInfo. */
 export function readRouteRecord(core: Core, family: Family, esi: readonly unknown[]): { slot: number; info: {
   dest: DestHandle; owner: EntityHandle; neighbour: NextHopHandle | undefined; state: RouteState; flags1: number;

@@ -11,7 +11,10 @@ import {
   RTM_VIEW_MASK_UCAST,
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readOutF64, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair, writePrefixText } from '../port/records.js';
+import {
+  type AddRecord, type DeleteResult, readAddRecord, readDeleteResult, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair,
+  writePrefixText,
+} from '../port/records.js';
 import type {
   AddRouteOptions, AddRouteResult, ExactMatchRouteOptions, ExactMatchRouteResult, RouteCriteria, RouteHandle,
   RouteInfo,
@@ -22,6 +25,9 @@ import { dropAll, releaseHandles, take } from './refs.js';
 
 /** Next hops a route may name (the core's MAX_HOPS_LIMIT; the profile's maxNextHopsInRoute is checked by the core). */
 const MAX_HOPS = 256;
+/** Where addRouteToDest / deleteRouteToDest read their call's results (one object each for every call, copied at once). */
+const ADD_RECORD: AddRecord = { slot: 0, changeFlags: 0, ref: 0, route: 0, esiCheck: 0, signals: 0 };
+const DELETE_RESULT: DeleteResult = { flags: 0, signals: 0, timers: 0 };
 /** The EntitySpecificInfo of an instance that never stored one. */
 const NO_ESI: readonly unknown[] = Object.freeze([]);
 const MATCH_NEXTHOP = RTM_MATCH_NEXTHOP;
@@ -155,15 +161,17 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   const s = cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
     changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0);
   if (s !== 0) check(s, op);
-  // the record (REC_ADD_*): the route slot always; the handle only when one is returned
-  const r = readOutF64(c, L.REC_ADD_ROUTE_SLOT), changeFlags = readOutF64(c, L.REC_ADD_CHANGE);
+  // the record (REC_ADD_*): the route slot always; the handle only when one is returned (read in one
+  // call, then copied: ADD_RECORD is shared by every call)
+  readAddRecord(c, ADD_RECORD);
+  const r = ADD_RECORD.slot, changeFlags = ADD_RECORD.changeFlags, signals = ADD_RECORD.signals, routeH = ADD_RECORD.route;
   let handle: RouteHandle | undefined;
   if (route) handle = route as RouteHandle;
-  else if (readOutF64(c, L.REC_ADD_REF) === 1) handle = readOutF64(c, L.REC_ADD_ROUTE) as RouteHandle;
+  else if (ADD_RECORD.ref === 1) handle = routeH as RouteHandle;
   const esiList = inst.routeEsiIfAny;
   let touched = false;
-  if (readOutF64(c, L.REC_ADD_ESI_CHECK) === 1 && !Object.is(esiList?.[r] ?? null, esi)) {
-    cx.x.routeTouch(readOutF64(c, L.REC_ADD_ROUTE));
+  if (ADD_RECORD.esiCheck === 1 && !Object.is(esiList?.[r] ?? null, esi)) {
+    cx.x.routeTouch(routeH);
     touched = true;
   }
   // only a value to keep, or one to clear, is written: routeEsi is indexed by route slot, and writing NULL
@@ -171,7 +179,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   // dictionary-mode array for every later access; reads treat a missing entry as NULL
   if (esi !== null || esiList?.[r] != null) inst.routeEsi[r] = esi;   // (the array is made by the first value kept)
   // RES_SIGNALS is routeAddR's: after a routeTouch (which may signal) the exported count is read instead
-  if (touched) inst.afterChange(); else inst.afterChangeWith(c.res(L.RES_SIGNALS));
+  if (touched) inst.afterChange(); else inst.afterChangeWith(signals);
   if (deadline >= 0) inst.armTimers();
   return { handle, changeFlags };
 }
@@ -205,11 +213,13 @@ export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   inst.syncNow();
   const s = cx.x.routeDeleteR(cx.handle, nullable(route, op));   // consumes the caller's reference, if any
   if (s !== 0) check(s, op);
-  const flags = c.res(1);
-  inst.afterChangeWith(c.res(cx.L.RES_SIGNALS));
+  // the result registers in one call (a res() per register was a call each), copied: DELETE_RESULT is shared
+  readDeleteResult(c, DELETE_RESULT);
+  const flags = DELETE_RESULT.flags, timers = DELETE_RESULT.timers;
+  inst.afterChangeWith(DELETE_RESULT.signals);
   // the last route of a destination with hold-down starts its hold (real clock): re-armed unless the
   // table had no timer entry before or after the call (RES_TIMERS 0: nothing to arm, nothing moved)
-  if (c.res(cx.L.RES_TIMERS) !== 0) inst.armTimers();
+  if (timers !== 0) inst.armTimers();
   return flags;
 }
 
