@@ -38,14 +38,7 @@ const REGISTERED = 1, CLEANED = 2, BLOCKED = 4, FAMILY6 = 8;
  * shared by consecutive registrations of the same identity and profile without a callback, methods or an
  * opaque slot (issue 13: many small instances, each with the same entity).
  */
-interface Registration {
-  readonly protocolId: number;
-  readonly instanceId: number;
-  readonly profile: RegnProfile;
-  readonly onEvent: EventCallback | undefined;
-  readonly methods: readonly EntityMethod[];
-  readonly opaqueSlot: number;
-}
+type Registration = Pick<Ctx, 'protocolId' | 'instanceId' | 'profile' | 'onEvent' | 'methods' | 'opaqueSlot'>;
 
 /** The last Registration made without options (the next equal one shares it). */
 let lastPlain: Registration | undefined;
