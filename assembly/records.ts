@@ -125,10 +125,13 @@ export function routeDeleteR(eh: f64, routeH: f64): i32 {
   let target = refTarget(KIND_ROUTE, routeDeleteTarget());
   let e = routeDeleteEntity();
   let t = entityGet(e, ENTITY_TABLE), timers = tableGet(t, TABLE_HEAP_LEN);
-  routeDeleteApply();
-  // held references keep the record alive through the deletion, so the entry is still there after it
-  // (and the deletion takes none): one probe of the reference table finds and drops it
+  // the caller's reference goes first, while the route is live (its count only drops: nothing is freed,
+  // and routeDeleteCheck resolved everything the deletion reads): a route that no other holder references
+  // is then freed by the deletion itself, not put on the zombie list and taken off it again by the drop
+  // (the same frees in the same order: the reference entry, then the route; paired instruction counts,
+  // bench/ab/replaycg.mjs)
   let held = refDrop(e, target);
+  routeDeleteApply();
   setRes(4, held ? 1 : 0);
   setRes(RES_SIGNALS, signalCount);
   setRes(RES_TIMERS, (timers | tableGet(t, TABLE_HEAP_LEN)) != 0 ? 1 : 0);

@@ -109,7 +109,8 @@ export function refFind(holder: u32, target: u32): u32 {
  * Creates the entry of (holder, target) with count 0 at the head of its bucket, whose head word is at
  * `slot` (caller reserved; it is not there yet).
  */
-function refCreate(holder: u32, target: u32, slot: usize): u32 {
+// @ts-ignore: decorator
+@inline function refCreate(holder: u32, target: u32, slot: usize): u32 {
   let i = slabAllocK(SLAB_REF, REF_WORDS);   // (inlined: the stride is a constant)
   assert(i != NIL); // reserved by the caller (refReserve)
   refSet(i, REF_HOLDER, holder);
@@ -132,7 +133,8 @@ function refCreate(holder: u32, target: u32, slot: usize): u32 {
  * Unlinks entry i from its bucket — whose head word is at `slot`, `before` being the entry before i in
  * its chain or NIL when i is the head — and from its holder's list, and frees it.
  */
-function refUnlink(i: u32, slot: usize, before: u32): void {
+// @ts-ignore: decorator
+@inline function refUnlink(i: u32, slot: usize, before: u32): void {
   if (before == NIL) store<u32>(slot, refGet(i, REF_BUCKET_NEXT));
   else refSet(before, REF_BUCKET_NEXT, refGet(i, REF_BUCKET_NEXT));
   let prev = refGet(i, REF_PREV), next = refGet(i, REF_NEXT);

@@ -166,7 +166,8 @@ export function routeXValid(x: u32): bool {
  * one next hop or it has none, else the extra word (allocated for a neighbour other than NIL: the caller
  * reserved it, routeXReserve).
  */
-function setRouteNeighbour(r: u32, nb: u32): void {
+// @ts-ignore: decorator
+@inline function setRouteNeighbour(r: u32, nb: u32): void {
   let w = routeGet(r, ROUTE_VIEWS), n = w >>> ROUTE_NHCOUNT_SHIFT;   // the count shares the views word
   let hasX = routeGet(r, ROUTE_X) != NIL;
   // (with one next hop, word ROUTE_NH holds it: the "array" neighbourNeedsX reads is that word)
@@ -221,7 +222,8 @@ export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, s
   return routeComparePos(a, routeGet(b, ROUTE_PREF), routeGet(b, ROUTE_METRIC), routeGet(b, ROUTE_SEQ)) < 0;
 }
 
-function chainInsert(d: u32, r: u32): void {
+// @ts-ignore: decorator
+@inline function chainInsert(d: u32, r: u32): void {
   let prev = NIL, cur = destGet(d, DEST_ROUTES);
   while (cur != NIL && routeBefore(cur, r)) { prev = cur; cur = routeGet(cur, ROUTE_NEXT); }
   routeSet(r, ROUTE_NEXT, cur);
@@ -283,7 +285,8 @@ const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
  * Recomputes the best route of every view (routeSelect with the view's incumbent, proto 0: the first
  * route of every view found in one pass over the chain) and the state word.
  */
-export function destRecompute(d: u32): void {
+// @ts-ignore: decorator
+@inline export function destRecompute(d: u32): void {
   let viewsMask: u32 = 0, found: u32 = 0;
   const all: u32 = (1 << VIEW_COUNT) - 1;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(FIRST + (<usize>v << 2), NIL);
@@ -307,15 +310,17 @@ export function destRecompute(d: u32): void {
  * Applies the presence rules (spec §7.4, D-24; layout DEST_KEEPS): a destination with no live or held
  * route, no pins and no references leaves the trie; its record goes too once nothing keeps it.
  */
-export function destMaybeRemove(d: u32): void {
+// @ts-ignore: decorator
+@inline export function destMaybeRemove(d: u32): void {
   if (destGet(d, DEST_ROUTES) != NIL || (destGet(d, DEST_STATE) & DEST_S_HELD) != 0 ||
     destGet(d, DEST_PINS) != 0 || destGet(d, DEST_REFS) != 0) return;
   if (destGet(d, DEST_KEEPS) == 0) destRemove(d);
   else destDetach(d);
 }
 
-/** Adds delta to a destination's keeps (route records, queued changes). */
-export function destKeep(d: u32, delta: i32): void {
+/** Adds delta to a destination's keeps (route records, queued changes). Inlined: delta is a constant at every call. */
+// @ts-ignore: decorator
+@inline export function destKeep(d: u32, delta: i32): void {
   let k = <i32>destGet(d, DEST_KEEPS) + delta;
   assert(k >= 0); // keeps are released exactly once
   destSet(d, DEST_KEEPS, <u32>k);
@@ -346,7 +351,8 @@ export function destRef(d: u32, delta: i32): bool {
  */
 export function routeHopsReserve(n: u32): bool { return n <= 1 || blockReserve(<usize>n << 2); }
 
-function setHops(r: u32, hops: usize, n: u32): void {
+// @ts-ignore: decorator
+@inline function setHops(r: u32, hops: usize, n: u32): void {
   let old = routeNhCount(r);
   if (old > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>old << 2);
   setRouteNhCount(r, n);
@@ -360,7 +366,8 @@ function setHops(r: u32, hops: usize, n: u32): void {
   }
 }
 
-function hopsIref(r: u32, delta: i32): void {
+// @ts-ignore: decorator
+@inline function hopsIref(r: u32, delta: i32): void {
   let n = routeNhCount(r);
   for (let i: u32 = 0; i < n; i++) nhIref(routeHop(r, i), delta);
   let nb = routeNeighbour(r);
@@ -399,7 +406,8 @@ export let created: bool = false;
  * (spec §7.2 I2): with `first` (CHANGE_FIRST) the caller's first route in chain order, else the caller's
  * route whose neighbour is nb (NIL matches only NIL). NIL if there is none (a route is then created).
  */
-export function routeOfOwner(d: u32, e: u32, nb: u32, first: bool): u32 {
+// @ts-ignore: decorator
+@inline export function routeOfOwner(d: u32, e: u32, nb: u32, first: bool): u32 {
   for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
     if (routeGet(c, ROUTE_OWNER) == e && (first || routeNeighbour(c) == nb)) return c;
   }
@@ -518,10 +526,14 @@ export function routeDelete(r: u32): void {
   entitySet(e, ENTITY_ROUTES, entityGet(e, ENTITY_ROUTES) - 1);
   let views = routeViews(r);
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) fired |= FIRED_ALL << (3 * v);
-  // 1. hold-down: views of r that are armed and now have no live route
-  let live: u32 = 0;
-  for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) live |= routeViews(c);
-  let held = views & destXGet(d, DESTX_HOLD_VIEWS) & ~live & ((1 << VIEW_COUNT) - 1);
+  // 1. hold-down: views of r that are armed and now have no live route (the chain is only walked when
+  // one of r's views is armed: a destination without an extra record has none)
+  let held = views & destXGet(d, DESTX_HOLD_VIEWS) & ((1 << VIEW_COUNT) - 1);
+  if (held != 0) {
+    let live: u32 = 0;
+    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) live |= routeViews(c);
+    held &= ~live;
+  }
   let replaced0 = NIL, replaced1 = NIL;
   if (held != 0) {
     setRouteState(r, ROUTE_STATE_DELETING);
@@ -557,7 +569,8 @@ function heldRelease(d: u32, r: u32): void {
  * A DELETED route: freed if unreferenced; else kept on the table's zombie list, and its destination,
  * which the record only keeps (not presence), leaves the table if nothing else holds it there.
  */
-function routeRetire(r: u32, t: u32): void {
+// @ts-ignore: decorator
+@inline function routeRetire(r: u32, t: u32): void {
   if (routeGet(r, ROUTE_REFS) == 0) { routeFree(r); return; }
   let z = tableGet(t, TABLE_ZROUTES);
   routeSet(r, ROUTE_ZNEXT, z);
@@ -619,7 +632,8 @@ export function routeFree(r: u32): void {
 }
 
 /** Adds delta to a route's client references; false if that would go below zero. */
-export function routeRef(r: u32, delta: i32): bool {
+// @ts-ignore: decorator
+@inline export function routeRef(r: u32, delta: i32): bool {
   let c = <i32>routeGet(r, ROUTE_REFS) + delta;
   if (c < 0) return false;
   if (c == 0 && routeState(r) == ROUTE_STATE_DELETED) { routeFree(r); return true; }

@@ -52,19 +52,22 @@ const HOPS: usize = memory.data(<i32>(MAX_HOPS_LIMIT * 4), 16);
 @inline function hopHandle(i: u32): f64 { return load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)); }
 
 /** The route a handle names in table t (any state), or NIL: a handle of another table does not resolve. */
-export function routeIn(t: u32, h: f64): u32 {
+// @ts-ignore: decorator
+@inline export function routeIn(t: u32, h: f64): u32 {
   let r = handleSlot(h, KIND_ROUTE);
   return r != NIL && destGet(routeGet(r, ROUTE_DEST), 1) == t ? r : NIL;
 }
 
 /** The next hop a handle names in table t (any state), or NIL. */
-export function nextHopIn(t: u32, h: f64): u32 {
+// @ts-ignore: decorator
+@inline export function nextHopIn(t: u32, h: f64): u32 {
   let n = handleSlot(h, KIND_NEXTHOP);
   return n != NIL && nhGet(n, NEXTHOP_TABLE) == t ? n : NIL;
 }
 
 /** The active entity a registration handle names, or NIL. */
-export function entityOf(h: f64): u32 {
+// @ts-ignore: decorator
+@inline export function entityOf(h: f64): u32 {
   let e = handleSlot(h, KIND_ENTITY);
   return e != NIL && entityActive(e) ? e : NIL;
 }
