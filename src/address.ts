@@ -173,7 +173,7 @@ function parseIPv4PrefixFast(s: string, out: Uint32Array, off: number): number {
         if (octet > 255) return DEFER;
       }
     }
-    value = value * 256 + octet;
+    value = (value << 8) | octet;   // int32 (the sign bit too): no Smi overflow, no double arithmetic
   }
   let len = 32;
   if (i < n) {
