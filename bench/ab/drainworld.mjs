@@ -10,8 +10,12 @@ export async function tier1(ROOT) {
   return readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
 }
 
-/** The world in tree ROOT: { watcher, nh (its notify handle), D, flip() }; `options` go to Rtm.createSync. */
-export async function drainWorld(ROOT, set, options = {}) {
+/**
+ * bench/hot.ts's table world in tree ROOT: the prefixes of `set` loaded by entity `rib` (BGP 0, preference 20,
+ * one next hop), a watcher (OSPF) with a BEST registration `nh`, and a peer (BGP 1) with no route yet;
+ * `options` go to Rtm.createSync. Shared by drainWorld and linxcore.mjs.
+ */
+export async function tableWorld(ROOT, set, options = {}) {
   const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
   const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
   const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: ['ipv4'], ...options });
@@ -21,6 +25,12 @@ export async function drainWorld(ROOT, set, options = {}) {
   const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
   const nh = watcher.registerForChangeNotification({ views: 1, notifyFlags: 2 });
   const peer = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 1 });
+  return { rtm, rib, watcher, nh, peer };
+}
+
+/** The world in tree ROOT: { watcher, nh (its notify handle), D, flip() }; `options` go to Rtm.createSync. */
+export async function drainWorld(ROOT, set, options = {}) {
+  const { watcher, nh, peer } = await tableWorld(ROOT, set, options);
   const D = 100000, step = Math.floor(set.count / D);
   const ub = { count: D, keys: new Uint32Array(4 * D), lens: new Uint8Array(D), kinds: new Uint8Array(D), preferences: new Uint32Array(D).fill(10) };
   for (let i = 0; i < D; i++) { ub.keys.set(set.keys.subarray(4 * i * step, 4 * i * step + 4), 4 * i); ub.lens[i] = set.lens[i * step]; }

@@ -4,7 +4,10 @@
 // through routeAddR with the keys written from the parsed trace and routeDeleteR by handle, a third entity's
 // BEST registration drained every 1,000 updates by notifyGetChangedR + refDropManyX (the core calls under
 // getChangedDests / releaseChangedDests, without the facade's JavaScript).
+import { tableWorld } from './drainworld.mjs';
+
 const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
 /**
@@ -13,8 +16,6 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
  * forwarding structure). single() runs one pass and returns CPU ns per update: all, updates, drain.
  */
 export async function linxCore(ROOT, table = 'full') {
-  const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
-  const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
   const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
   const { openUpdates } = await import(ROOT + '/dist/src/readers/index.js');
   const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
@@ -37,41 +38,16 @@ export async function linxCore(ROOT, table = 'full') {
     }
     set = { count: ls.length, keys: Uint32Array.from(ks), lens: Uint8Array.from(ls) };
   }
-  const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: ['ipv4'] });
-  const rib = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 0 });
-  const nh0 = rib.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle;
-  rib.addRoutesBatch({ count: set.count, keys: set.keys, lens: set.lens, nextHops: new Float64Array(set.count).fill(nh0), preferences: new Uint32Array(set.count).fill(20) });
-  const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
-  const nh = watcher.registerForChangeNotification({ views: 1, notifyFlags: 2 });
-  const peer = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 1 });
+  const { watcher, nh, peer } = await tableWorld(ROOT, set);
   const byAddr = new Map(), hops = new Float64Array(E), w4 = new Uint32Array(4);
   for (let i = 0; i < E; i++) { if (!ann[i]) continue; let h = byAddr.get(nhs[i]); if (h === undefined) { w4[0] = nhs[i]; h = peer.addNextHop({ address: formatPrefix(4, w4, 0, 32).split('/')[0], interfaceIndex: 1 + byAddr.size }).handle; byAddr.set(nhs[i], h); } hops[i] = h; }
   const handles = new Float64Array(index.size);
-  const count = watcher.profile.maxHandlesInEnum;
-  const pc = peer.cx, wc = watcher.cx, core = pc.core, x = pc.x, L = pc.L;
-  const hs = new Float64Array(1 << 16);   // preallocated: no JS garbage per drain (GC would not cancel)
+  const pc = peer.cx, core = pc.core, x = pc.x, L = pc.L;
+  const drainCore = coreDrain(watcher, nh);
   let tDrain = 0;
   function drain() {
     const t0 = cpu();
-    for (;;) {
-      let got = 0, done = false, k = 0;
-      while (got < count && !done) {
-        if (x.notifyGetChangedR(wc.handle, nh, count - got) !== 0) throw new Error('notifyGetChangedR');
-        const n = core.res(0), f = core.f64(), b0 = (core.io + core.IO_OUT) / 2;
-        done = core.res(1) === 1; got += n;
-        for (let i = 0; i < n; i++) {
-          const b = b0 + i * L.REC_DEST_WORDS, nv = f[b + L.REC_DEST_NVIEWS];
-          hs[k++] = f[b + L.REC_DEST_HANDLE];
-          for (let v = 0; v < nv; v++) { const o = b + L.REC_DEST_VIEW + v * L.REC_DVIEW_WORDS; hs[k++] = f[o + L.REC_DVIEW_ROUTE]; hs[k++] = f[o + L.REC_DVIEW_OWNER]; hs[k++] = f[o + L.REC_DVIEW_HOLD]; }
-        }
-      }
-      for (let from = 0; from < k; from += L.REF_MANY_MAX) {
-        const m = Math.min(L.REF_MANY_MAX, k - from), f = core.f64(), bi = (core.io + core.IO_IN) / 2;
-        for (let i = 0; i < m; i++) f[bi + i] = hs[from + i];
-        if (x.refDropManyX(wc.handle, m, 0) !== 0) throw new Error('refDropManyX');
-      }
-      if (done) break;
-    }
+    drainCore();
     tDrain += cpu() - t0;
   }
   function single() {
@@ -94,4 +70,35 @@ export async function linxCore(ROOT, table = 'full') {
     return { all: 1e6 * all / E, upd: 1e6 * (all - tDrain) / E, drain: 1e6 * tDrain / E };
   }
   return { single, routes: set.count, updates: E };
+}
+
+/**
+ * The drain of the watcher's registration nh through the core calls alone: notifyGetChangedR for up to the
+ * profile's maxHandlesInEnum destinations, then the records' references (destination; per view route, owner,
+ * hold route) given back by refDropManyX, until the queue is empty. No JS garbage per call.
+ */
+export function coreDrain(watcher, nh) {
+  const wc = watcher.cx, core = wc.core, x = wc.x, L = wc.L, count = watcher.profile.maxHandlesInEnum;
+  const hs = new Float64Array(1 << 16);   // preallocated: no JS garbage per drain (GC would not cancel)
+  return function drain() {
+    for (;;) {
+      let got = 0, done = false, k = 0;
+      while (got < count && !done) {
+        if (x.notifyGetChangedR(wc.handle, nh, count - got) !== 0) throw new Error('notifyGetChangedR');
+        const n = core.res(0), f = core.f64(), b0 = (core.io + core.IO_OUT) / 2;
+        done = core.res(1) === 1; got += n;
+        for (let i = 0; i < n; i++) {
+          const b = b0 + i * L.REC_DEST_WORDS, nv = f[b + L.REC_DEST_NVIEWS];
+          hs[k++] = f[b + L.REC_DEST_HANDLE];
+          for (let v = 0; v < nv; v++) { const o = b + L.REC_DEST_VIEW + v * L.REC_DVIEW_WORDS; hs[k++] = f[o + L.REC_DVIEW_ROUTE]; hs[k++] = f[o + L.REC_DVIEW_OWNER]; hs[k++] = f[o + L.REC_DVIEW_HOLD]; }
+        }
+      }
+      for (let from = 0; from < k; from += L.REF_MANY_MAX) {
+        const m = Math.min(L.REF_MANY_MAX, k - from), f = core.f64(), bi = (core.io + core.IO_IN) / 2;
+        for (let i = 0; i < m; i++) f[bi + i] = hs[from + i];
+        if (x.refDropManyX(wc.handle, m, 0) !== 0) throw new Error('refDropManyX');
+      }
+      if (done) break;
+    }
+  };
 }

@@ -13,6 +13,7 @@ const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
 const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
 const { openUpdates } = await import(ROOT + '/dist/src/readers/index.js');
 const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
+const { coreDrain } = await import('./linxcore.mjs');
 const set = await readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
 const keys = [], lens = [], ann = [], nhs = [];
 for await (const b of await openUpdates(DATA + 'linx-update-ipv4.20141217.txt.gz')) {
@@ -34,33 +35,11 @@ const byAddr = new Map(), hops = new Float64Array(E);
 for (let i = 0; i < E; i++) { if (!ann[i]) continue; let h = byAddr.get(nhs[i]); if (h === undefined) { w4[0] = nhs[i]; h = peer.addNextHop({ address: formatPrefix(4, w4, 0, 32).split('/')[0], interfaceIndex: 1 + byAddr.size }).handle; byAddr.set(nhs[i], h); } hops[i] = h; }
 const handles = new Array(index.size).fill(undefined);
 const count = watcher.profile.maxHandlesInEnum;
-const pc = peer.cx, wc = watcher.cx, core = pc.core, x = pc.x, L = pc.L;
+const pc = peer.cx, core = pc.core, x = pc.x, L = pc.L;
 
 // drains: through the facade, or the core calls over the same records (handle, route, owner, hold route)
 function drainFacade() { for (;;) { const { items, done } = watcher.getChangedDests({ notifyHandle: nh, count }); watcher.releaseChangedDests({ notifyHandle: nh, dests: items }); if (done) break; } }
-const hs = [];
-function drainCore() {
-  for (;;) {
-    let got = 0, done = false;
-    hs.length = 0;
-    while (got < count && !done) {
-      if (x.notifyGetChangedR(wc.handle, nh, count - got) !== 0) throw new Error('notifyGetChangedR');
-      const n = core.res(0), f = core.f64(), b0 = (core.io + core.IO_OUT) / 2;
-      done = core.res(1) === 1; got += n;
-      for (let i = 0; i < n; i++) {
-        const b = b0 + i * L.REC_DEST_WORDS, nv = f[b + L.REC_DEST_NVIEWS];
-        hs.push(f[b + L.REC_DEST_HANDLE]);
-        for (let v = 0; v < nv; v++) { const o = b + L.REC_DEST_VIEW + v * L.REC_DVIEW_WORDS; hs.push(f[o + L.REC_DVIEW_ROUTE], f[o + L.REC_DVIEW_OWNER], f[o + L.REC_DVIEW_HOLD]); }
-      }
-    }
-    for (let from = 0; from < hs.length; from += L.REF_MANY_MAX) {
-      const m = Math.min(L.REF_MANY_MAX, hs.length - from), f = core.f64(), bi = (core.io + core.IO_IN) / 2;
-      for (let i = 0; i < m; i++) f[bi + i] = hs[from + i];
-      if (x.refDropManyX(wc.handle, m, 0) !== 0) throw new Error('refDropManyX');
-    }
-    if (done) break;
-  }
-}
+const drainCore = coreDrain(watcher, nh);
 function addFacade(i, h, known) {
   const r = peer.addRouteToDest({ dest: prefixes[i], neighbour: h, nextHops: [h], preference: 10, changeFlags: 1, returnHandle: !known });
   return r.handle;
