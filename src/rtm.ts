@@ -75,6 +75,11 @@ class RtmExtras {
   table6: Table | undefined = undefined;
 }
 
+/** Rtm.usable's error once the instance is closed (out of line). */
+function closedError(op: string): never {
+  throw new RtmError('ERROR_INVALID_HANDLE', op, 'instance closed');
+}
+
 /** A drivable clock that attaches a listener without making a closure (VirtualClock). */
 interface AttachingClock {
   attach(listener: ClockListener): void;
@@ -381,7 +386,8 @@ export class Rtm {
 
   /** @internal Throws ERROR_INVALID_HANDLE once closed (and RtmInternalError once the core trapped). */
   usable(op: string): void {
-    if (this.idState > ID_MASK) throw new RtmError('ERROR_INVALID_HANDLE', op, 'instance closed');
+    // the throw out of line: inlined into the hottest calls, a smaller body leaves their inlining budget to others
+    if (this.idState > ID_MASK) closedError(op);
     this.core.assertUsable();
   }
 

@@ -91,7 +91,9 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
   } catch (err) {
     unreadable(err, op, 'an option');
   }
-  const route = nullable(oRoute, op), neighbour = nullable(oNeighbour, op);
+  // (route and routeList are usually absent: nullable is called only for a value, so that TurboFan's
+  // inlining budget for this function goes to the calls every update makes: bench/ab/replayfcg.mjs)
+  const route = oRoute === undefined ? 0 : nullable(oRoute, op), neighbour = nullable(oNeighbour, op);
   // next hops (arrayArg's rules): n ≤ 2 in h0 / h1, more copied into `more`
   let n = 0, h0: unknown, h1: unknown, more: unknown[] | undefined;
   if (nextHops !== undefined) {
@@ -105,7 +107,7 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
       unreadable(err, op, 'nextHops');
     }
   }
-  const routeList = nullable(oList, op);
+  const routeList = oList === undefined ? 0 : nullable(oList, op);
   const inst = cx.inst;
   let pref: number, metric: number, views: number, flags: number, flags1: number, changeIn: number, len: number, ttl: number;
   try {
