@@ -6,7 +6,7 @@
 // constants of src/layout.ts plus the few read here by name (DEST_TABLE, DESTX_LOCK, …).
 // The one-crossing records (assembly/records.ts REC_*: f64 words at IO_OUT) are read here too, into the
 // facade's RouteInfo / DestInfo shapes. Allocates only what it returns (copied slot arrays, key words,
-// text, record objects).
+// text, record objects), and keeps the IPv4 prefix text of destinations seen more than once (destPrefix).
 import type { Core } from './core.js';
 import {
   type Family, AF_INET, AF_INET6, parsePrefixInto, netAddressInto, formatPrefix, type NetAddressLike,
@@ -260,15 +260,37 @@ const SLASH_LEN = Array.from({ length: 129 }, (_, i) => '/' + i);
 const HIGH_DOTS: (string | undefined)[] = new Array<string | undefined>(65536).fill(undefined);
 const TAIL_ZERO: (string | undefined)[] = new Array<string | undefined>(256 * 64).fill(undefined);
 
-/** The prefix text of the destination record at f64 index b of IO_OUT (u = core.u32()). */
-function destPrefix(core: Core, family: Family, u: Uint32Array, b: number, len: number): string {
+// The IPv4 text of destination records by destination slot modulo 2^16, a direct-mapped memo of destPrefix
+// shared by every core: entry i holds the key word and length last read for slot i, and the text made
+// from them once the same key word and length came a second time (until then ''). It is used only for
+// that same key word and length, so an entry left by another destination of the slot (a freed slot's
+// next occupant, another core's) is a miss, never a wrong text. A destination seen again (a route that
+// flaps) makes no string: a hit costs three loads and three comparisons. A text is kept only from the
+// second sighting on, so a drain that sees each destination once (a full-table change) keeps none alive
+// (they die young, as without the memo). Holds at most 2^16 texts; length 255 marks an empty entry.
+const TEXT_MASK = 0xffff;
+const textKey = new Uint32Array(TEXT_MASK + 1);
+const textLen = new Uint8Array(TEXT_MASK + 1).fill(255);
+const textOf: string[] = new Array<string>(TEXT_MASK + 1).fill('');
+
+/** The prefix text of the destination record at f64 index b of IO_OUT (f = core.f64(), u = core.u32()). */
+function destPrefix(core: Core, family: Family, f: Float64Array, u: Uint32Array, b: number, len: number): string {
   const w = 2 * (b + core.k.REC_DEST_KEY);
   if (family !== 4 || len > 32) return formatPrefix(family, u, w, len);
-  const v = u[w], hi = v >>> 16, c = (v >>> 8) & 255;
+  const v = u[w], i = f[b + core.k.REC_DEST_SLOT] & TEXT_MASK;
+  const again = textKey[i] === v && textLen[i] === len;
+  if (again && textOf[i] !== '') return textOf[i];
+  const hi = v >>> 16, c = (v >>> 8) & 255;
   const head = HIGH_DOTS[hi] ?? (HIGH_DOTS[hi] = OCT_DOT[hi >>> 8] + OCT_DOT[hi & 255]);
-  if ((v & 255) !== 0) return head + OCT_DOT[c] + OCT[v & 255] + SLASH_LEN[len];
-  const t = (c << 6) | len;
-  return head + (TAIL_ZERO[t] ?? (TAIL_ZERO[t] = OCT_DOT[c] + '0' + SLASH_LEN[len]));
+  let text: string;
+  if ((v & 255) !== 0) text = head + OCT_DOT[c] + OCT[v & 255] + SLASH_LEN[len];
+  else {
+    const t = (c << 6) | len;
+    text = head + (TAIL_ZERO[t] ?? (TAIL_ZERO[t] = OCT_DOT[c] + '0' + SLASH_LEN[len]));
+  }
+  if (again) textOf[i] = text;
+  else { textKey[i] = v; textLen[i] = len; textOf[i] = ''; }
+  return text;
 }
 
 /** The viewInfo entry at f64 index v of IO_OUT (REC_DVIEW_*): the one place such objects are made (one shape). */
@@ -302,7 +324,7 @@ export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
   const len = f[b + k.REC_DEST_LEN];
   return {
     handle: f[b + k.REC_DEST_HANDLE] as DestHandle,
-    prefix: destPrefix(core, family, core.u32(), b, len),
+    prefix: destPrefix(core, family, f, core.u32(), b, len),
     address: { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len },
     lastChanged: f[b + k.REC_DEST_CHANGED],
     views: f[b + k.REC_DEST_VIEWS],
@@ -323,7 +345,7 @@ export function readDestRecords<T extends DestInfo, X>(core: Core, family: Famil
   const k = core.k, f = core.f64(), u = core.u32(), af = family === 4 ? AF_INET : AF_INET6;
   for (let i = 0, b = (core.io + core.IO_OUT) / 2; i < n; i++, b += k.REC_DEST_WORDS) {
     const len = f[b + k.REC_DEST_LEN];
-    out.push(new Rec(f[b + k.REC_DEST_HANDLE] as DestHandle, destPrefix(core, family, u, b, len), { addressFamily: af, numBits: len },
+    out.push(new Rec(f[b + k.REC_DEST_HANDLE] as DestHandle, destPrefix(core, family, f, u, b, len), { addressFamily: af, numBits: len },
       f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS], readDestViews(core, f, b), extra));
   }
 }

@@ -105,3 +105,53 @@ describe('getChangedDests records', () => {
     }
   });
 });
+
+describe('getChangedDests prefix text', () => {
+  // readDestRecords keeps the text it made per destination slot (port/records.ts destPrefix): a slot that
+  // a freed destination leaves to another prefix — the same key at another length, another key at the
+  // same length — must get its own text, in the changed records and in getDestInfo alike
+  it('is the prefix of the destination when slots are reused by other prefixes', () => {
+    const rtm = Rtm.createSync({ clock: new VirtualClock() });
+    const owner = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: PROTO_IP_BGP, instanceId: 0 });
+    const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: PROTO_IP_OSPF, instanceId: 0 });
+    const hop = owner.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
+    const nh = watcher.registerForChangeNotification({ views: RTM_VIEW_MASK_UCAST, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const drain = (): DestInfo[] => {
+      const all: DestInfo[] = [];
+      for (;;) {
+        const b = watcher.getChangedDests({ notifyHandle: nh, count: 50 });
+        for (const d of b.items) {
+          all.push({ ...d });
+          const full = watcher.getDestInfo({ dest: d.handle });
+          expect(full.prefix).toBe(d.prefix);
+          watcher.releaseDestInfo(full);
+        }
+        watcher.releaseChangedDests({ notifyHandle: nh, dests: b.items });
+        if (b.done) return all;
+      }
+    };
+    const slot = (h: number) => h % 2 ** 25;
+    const rounds = [
+      Array.from({ length: 200 }, (_, i) => `10.${i}.0.0/16`),
+      Array.from({ length: 200 }, (_, i) => `10.${i}.0.0/17`),   // same key words, other length
+      Array.from({ length: 200 }, (_, i) => `10.${i}.128.0/17`),   // other key, same length
+      Array.from({ length: 200 }, (_, i) => `10.${i}.0.0/16`),   // the first prefixes again, in new destinations
+    ];
+    const slotsSeen = new Set<number>();
+    let reused = 0;
+    for (const prefixes of rounds) {
+      // each destination's text made four times (records and getDestInfo, when added and when deleted): kept
+      // from the second time on
+      const routes = prefixes.map((p) => owner.addRouteToDest({ dest: p, nextHops: [hop], preference: 10, returnHandle: true }).handle!);
+      let got = drain();
+      expect(got.map((d) => d.prefix).sort()).toEqual([...prefixes].sort());
+      for (const d of got) { if (slotsSeen.has(slot(d.handle))) reused++; slotsSeen.add(slot(d.handle)); }
+      // deleted last to first: the free slots are taken again first to last, each by the next round's
+      // prefix of the same index
+      [...routes].reverse().forEach((r) => owner.deleteRouteToDest(r));
+      got = drain();
+      expect(got.map((d) => d.prefix).sort()).toEqual([...prefixes].sort());
+    }
+    expect(reused).toBeGreaterThan(0);   // the rounds did reuse slots
+  });
+});
