@@ -293,14 +293,19 @@ function destPrefix(core: Core, family: Family, f: Float64Array, u: Uint32Array,
   return text;
 }
 
+// The small integer fields of destination records (view id, route count, route flags, view mask, prefix
+// length: each below 2^25, the most route slots, far below 2^31) are read as int32 (`| 0`, exact for
+// them): a field holding an int32 is a small integer in the object, where a float read from the f64 words
+// would be a heap number of 16 bytes of its own per field and record. The same numbers either way.
+
 /** The viewInfo entry at f64 index v of IO_OUT (REC_DVIEW_*): the one place such objects are made (one shape). */
 function destViewEntry(k: Core['k'], f: Float64Array, v: number): DestViewInfo {
   const route = f[v + k.REC_DVIEW_ROUTE], owner = f[v + k.REC_DVIEW_OWNER], hold = f[v + k.REC_DVIEW_HOLD];
   return {
-    viewId: f[v + k.REC_DVIEW_ID], numRoutes: f[v + k.REC_DVIEW_ROUTES],
+    viewId: f[v + k.REC_DVIEW_ID] | 0, numRoutes: f[v + k.REC_DVIEW_ROUTES] | 0,
     route: route === 0 ? undefined : route as RouteHandle,
     owner: owner === 0 ? undefined : owner as EntityHandle,
-    destFlags: f[v + k.REC_DVIEW_FLAGS],
+    destFlags: f[v + k.REC_DVIEW_FLAGS] | 0,
     holdRoute: hold === 0 ? undefined : hold as RouteHandle,
   };
 }
@@ -321,13 +326,13 @@ function readDestViews(core: Core, f: Float64Array, b: number): DestViewInfo[] {
 /** Destination record i (REC_DEST_*, REC_DEST_WORDS apart) that destInfoR / destInfoAtR / notifyGetChangedR wrote, as DestInfo. */
 export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
   const k = core.k, f = core.f64(), b = (core.io + core.IO_OUT) / 2 + i * k.REC_DEST_WORDS;
-  const len = f[b + k.REC_DEST_LEN];
+  const len = f[b + k.REC_DEST_LEN] | 0;
   return {
     handle: f[b + k.REC_DEST_HANDLE] as DestHandle,
     prefix: destPrefix(core, family, f, core.u32(), b, len),
     address: { addressFamily: family === 4 ? AF_INET : AF_INET6, numBits: len },
     lastChanged: f[b + k.REC_DEST_CHANGED],
-    views: f[b + k.REC_DEST_VIEWS],
+    views: f[b + k.REC_DEST_VIEWS] | 0,
     viewInfo: readDestViews(core, f, b),
   };
 }
@@ -344,9 +349,9 @@ export function readDestRecords<T extends DestInfo, X>(core: Core, family: Famil
   extra: X): void {
   const k = core.k, f = core.f64(), u = core.u32(), af = family === 4 ? AF_INET : AF_INET6;
   for (let i = 0, b = (core.io + core.IO_OUT) / 2; i < n; i++, b += k.REC_DEST_WORDS) {
-    const len = f[b + k.REC_DEST_LEN];
+    const len = f[b + k.REC_DEST_LEN] | 0;
     out.push(new Rec(f[b + k.REC_DEST_HANDLE] as DestHandle, destPrefix(core, family, f, u, b, len), { addressFamily: af, numBits: len },
-      f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS], readDestViews(core, f, b), extra));
+      f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS] | 0, readDestViews(core, f, b), extra));
   }
 }
 
