@@ -10,6 +10,33 @@ const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
 
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
+/** The IPv4 updates of the LINX trace, file order, read with tree ROOT's reader: first key words, lengths, announce flags, next-hop addresses. */
+export async function linxTrace(ROOT) {
+  const { openUpdates } = await import(ROOT + '/dist/src/readers/index.js');
+  const keys = [], lens = [], ann = [], nhs = [];
+  for await (const b of await openUpdates(DATA + 'linx-update-ipv4.20141217.txt.gz')) {
+    if (b.family !== 4) continue;
+    for (let i = 0; i < b.count; i++) { keys.push(b.keys[4 * i]); lens.push(b.lens[i]); ann.push(b.announce[i]); nhs.push(b.hasNextHop[i] ? b.nextHops[4 * i] : 0); }
+  }
+  return { keys, lens, ann, nhs };
+}
+
+/** The peer's next-hop handle for every announcement (one next hop per address, made on first use; 0 for withdrawals). */
+export function peerHops(peer, formatPrefix, ann, nhs) {
+  const byAddr = new Map(), hops = new Float64Array(ann.length), w4 = new Uint32Array(4);
+  for (let i = 0; i < ann.length; i++) {
+    if (!ann[i]) continue;
+    let h = byAddr.get(nhs[i]);
+    if (h === undefined) {
+      w4[0] = nhs[i];
+      h = peer.addNextHop({ address: formatPrefix(4, w4, 0, 32).split('/')[0], interfaceIndex: 1 + byAddr.size }).handle;
+      byAddr.set(nhs[i], h);
+    }
+    hops[i] = h;
+  }
+  return hops;
+}
+
 /**
  * One built tree's replay. table: `full` the tier-1 table (as bench/hot.ts), `trace` only the tier-1 routes
  * whose prefix the trace names (the same changes on the trace's destinations, a table too small for the
@@ -17,14 +44,8 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
  */
 export async function linxCore(ROOT, table = 'full') {
   const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
-  const { openUpdates } = await import(ROOT + '/dist/src/readers/index.js');
   const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
-  const keys = [], lens = [], ann = [], nhs = [];
-  for await (const b of await openUpdates(DATA + 'linx-update-ipv4.20141217.txt.gz')) {
-    if (b.family !== 4) continue;
-    for (let i = 0; i < b.count; i++) { keys.push(b.keys[4 * i]); lens.push(b.lens[i]); ann.push(b.announce[i]); nhs.push(b.hasNextHop[i] ? b.nextHops[4 * i] : 0); }
-  }
-  const E = lens.length;
+  const { keys, lens, ann, nhs } = await linxTrace(ROOT), E = lens.length;
   const masked = (k, l) => (l === 0 ? 0 : (k & (0xffffffff << (32 - l))) >>> 0);
   const K = Uint32Array.from(keys, (k, i) => masked(k, lens[i]));
   const pidx = new Int32Array(E), index = new Map();
@@ -39,8 +60,7 @@ export async function linxCore(ROOT, table = 'full') {
     set = { count: ls.length, keys: Uint32Array.from(ks), lens: Uint8Array.from(ls) };
   }
   const { watcher, nh, peer } = await tableWorld(ROOT, set);
-  const byAddr = new Map(), hops = new Float64Array(E), w4 = new Uint32Array(4);
-  for (let i = 0; i < E; i++) { if (!ann[i]) continue; let h = byAddr.get(nhs[i]); if (h === undefined) { w4[0] = nhs[i]; h = peer.addNextHop({ address: formatPrefix(4, w4, 0, 32).split('/')[0], interfaceIndex: 1 + byAddr.size }).handle; byAddr.set(nhs[i], h); } hops[i] = h; }
+  const hops = peerHops(peer, formatPrefix, ann, nhs);
   const handles = new Float64Array(index.size);
   const pc = peer.cx, core = pc.core, x = pc.x, L = pc.L;
   const drainCore = coreDrain(watcher, nh);

@@ -10,21 +10,15 @@
 // instructions per update, with an occasional outlier (GC timing) of ~150: repeat a surprising result.
 // usage: node --expose-gc bench/ab/replayfcg.mjs ROOT PASSES
 const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+import { linxTrace, peerHops } from './linxcore.mjs';
+import { tableWorld } from './drainworld.mjs';
 const [ROOT, PASSES = '1'] = process.argv.slice(2);
-const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
-const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
 const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
-const { openUpdates } = await import(ROOT + '/dist/src/readers/index.js');
 const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
-const keys = [], lens = [], ann = [], nhs = [];
-for await (const b of await openUpdates(DATA + 'linx-update-ipv4.20141217.txt.gz')) {
-  if (b.family !== 4) continue;
-  for (let i = 0; i < b.count; i++) { for (let w = 0; w < 4; w++) keys.push(b.keys[4 * i + w]); lens.push(b.lens[i]); ann.push(b.announce[i]); nhs.push(b.hasNextHop[i] ? b.nextHops[4 * i] : 0); }
-}
-const E = lens.length, K = Uint32Array.from(keys);
+const { keys, lens, ann, nhs } = await linxTrace(ROOT), E = lens.length;
 // the prefix texts as bench/hot.ts makes them (formatPrefix: template-literal strings)
-const prefixes = [], pidx = new Int32Array(E), index = new Map();
-for (let i = 0; i < E; i++) { const p = formatPrefix(4, K, 4 * i, lens[i]); prefixes.push(p); let k = index.get(p); if (k === undefined) { k = index.size; index.set(p, k); } pidx[i] = k; }
+const prefixes = [], pidx = new Int32Array(E), index = new Map(), k4 = new Uint32Array(4);
+for (let i = 0; i < E; i++) { k4[0] = keys[i]; const p = formatPrefix(4, k4, 0, lens[i]); prefixes.push(p); let k = index.get(p); if (k === undefined) { k = index.size; index.set(p, k); } pidx[i] = k; }
 let set = await readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
 {
   const ks = [], ls = [], w = new Uint32Array(4);
@@ -35,15 +29,8 @@ let set = await readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
   }
   set = { count: ls.length, keys: Uint32Array.from(ks), lens: Uint8Array.from(ls) };
 }
-const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: ['ipv4'] });
-const rib = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 0 });
-const nh0 = rib.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle;
-rib.addRoutesBatch({ count: set.count, keys: set.keys, lens: set.lens, nextHops: new Float64Array(set.count).fill(nh0), preferences: new Uint32Array(set.count).fill(20) });
-const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
-const nh = watcher.registerForChangeNotification({ views: 1, notifyFlags: 2 });
-const peer = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 1 });
-const byAddr = new Map(), hops = new Float64Array(E), w4 = new Uint32Array(4);
-for (let i = 0; i < E; i++) { if (!ann[i]) continue; let h = byAddr.get(nhs[i]); if (h === undefined) { w4[0] = nhs[i]; h = peer.addNextHop({ address: formatPrefix(4, w4, 0, 32).split('/')[0], interfaceIndex: 1 + byAddr.size }).handle; byAddr.set(nhs[i], h); } hops[i] = h; }
+const { watcher, nh, peer } = await tableWorld(ROOT, set);
+const hops = peerHops(peer, formatPrefix, ann, nhs);
 const handles = new Array(index.size).fill(undefined);
 const count = watcher.profile.maxHandlesInEnum;
 function drain() { for (;;) { const { items, done } = watcher.getChangedDests({ notifyHandle: nh, count }); watcher.releaseChangedDests({ notifyHandle: nh, dests: items }); if (done) break; } }
