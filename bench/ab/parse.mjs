@@ -1,17 +1,13 @@
 // A/B of parsePrefixInto over the LINX 2014 trace's IPv4 prefix texts (flat strings, as a caller's own
 // text usually is), two built trees in one process, passes alternated, wall time, medians of paired ratios.
 // usage: node bench/ab/parse.mjs ROOT_A ROOT_B [rounds]
-const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
 const [A, B, ROUNDS = '41'] = process.argv.slice(2);
 const pa = (await import(A + '/dist/src/address.js')).parsePrefixInto;
 const pb = (await import(B + '/dist/src/address.js')).parsePrefixInto;
 const { formatPrefix } = await import(A + '/dist/src/address.js');
-const { openUpdates } = await import(A + '/dist/src/readers/index.js');
-const ps = [], w4 = new Uint32Array(4);
-for await (const b of await openUpdates(DATA + 'linx-update-ipv4.20141217.txt.gz')) {
-  if (b.family !== 4) continue;
-  for (let i = 0; i < b.count; i++) { const l = b.lens[i]; w4[0] = l === 0 ? 0 : (b.keys[4 * i] & (0xffffffff << (32 - l))) >>> 0; ps.push(formatPrefix(4, w4, 0, l)); }
-}
+const { linxTrace } = await import('./linxcore.mjs');
+const { keys, lens } = await linxTrace(A), ps = [], w4 = new Uint32Array(4);
+for (let i = 0; i < lens.length; i++) { const l = lens[i]; w4[0] = l === 0 ? 0 : (keys[i] & (0xffffffff << (32 - l))) >>> 0; ps.push(formatPrefix(4, w4, 0, l)); }
 const flat = JSON.parse(JSON.stringify(ps));
 const oa = new Uint32Array(8), ob = new Uint32Array(8);
 for (const p of flat) if (pa(p, 4, oa, 4) !== pb(p, 4, ob, 4) || oa[4] !== ob[4]) throw new Error('differ: ' + p);

@@ -11,16 +11,10 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
 const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
 const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
 const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
-const { openUpdates } = await import(ROOT + '/dist/src/readers/index.js');
 const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
-const { coreDrain } = await import('./linxcore.mjs');
+const { coreDrain, linxTrace, peerHops } = await import('./linxcore.mjs');
 const set = await readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
-const keys = [], lens = [], ann = [], nhs = [];
-for await (const b of await openUpdates(DATA + 'linx-update-ipv4.20141217.txt.gz')) {
-  if (b.family !== 4) continue;
-  for (let i = 0; i < b.count; i++) { keys.push(b.keys[4 * i]); lens.push(b.lens[i]); ann.push(b.announce[i]); nhs.push(b.hasNextHop[i] ? b.nextHops[4 * i] : 0); }
-}
-const E = lens.length;
+const { keys, lens, ann, nhs } = await linxTrace(ROOT), E = lens.length;
 const K = Uint32Array.from(keys, (k, i) => (lens[i] === 0 ? 0 : (k & (0xffffffff << (32 - lens[i]))) >>> 0));
 const prefixes = [], pidx = new Int32Array(E), index = new Map(), w4 = new Uint32Array(4);
 for (let i = 0; i < E; i++) { w4[0] = K[i]; const p = formatPrefix(4, w4, 0, lens[i]); prefixes.push(p); let k = index.get(p); if (k === undefined) { k = index.size; index.set(p, k); } pidx[i] = k; }
@@ -31,8 +25,7 @@ if (SMALL !== 'small') rib.addRoutesBatch({ count: set.count, keys: set.keys, le
 const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
 const nh = watcher.registerForChangeNotification({ views: 1, notifyFlags: 2 });
 const peer = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 1 });
-const byAddr = new Map(), hops = new Float64Array(E);
-for (let i = 0; i < E; i++) { if (!ann[i]) continue; let h = byAddr.get(nhs[i]); if (h === undefined) { w4[0] = nhs[i]; h = peer.addNextHop({ address: formatPrefix(4, w4, 0, 32).split('/')[0], interfaceIndex: 1 + byAddr.size }).handle; byAddr.set(nhs[i], h); } hops[i] = h; }
+const hops = peerHops(peer, formatPrefix, ann, nhs);
 const handles = new Array(index.size).fill(undefined);
 const count = watcher.profile.maxHandlesInEnum;
 const pc = peer.cx, core = pc.core, x = pc.x, L = pc.L;

@@ -2,6 +2,7 @@
 // `npm run build` done), separate module graphs and cores, passes alternated, CPU time, medians. Data from
 // the project's ../shared/data. The last line gives the median of the paired per-round ratios.
 // usage: node --expose-gc bench/ab/replay.mjs ROOT_A ROOT_B [single|apply] [rounds]
+import { linxTrace, peerHops } from './linxcore.mjs';
 const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
 const [A, B, MODE = 'single', ROUNDS = '8'] = process.argv.slice(2);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
@@ -9,15 +10,11 @@ async function setup(ROOT) {
   const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
   const { VirtualClock } = await import(ROOT + '/dist/src/clock.js');
   const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
-  const { openUpdates } = await import(ROOT + '/dist/src/readers/index.js');
   const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
   const set = await readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
-  const keys = [], lens = [], ann = [], nhs = [];
-  for await (const b of await openUpdates(DATA + 'linx-update-ipv4.20141217.txt.gz')) {
-    if (b.family !== 4) continue;
-    for (let i = 0; i < b.count; i++) { for (let w = 0; w < 4; w++) keys.push(b.keys[4*i+w]); lens.push(b.lens[i]); ann.push(b.announce[i]); nhs.push(b.hasNextHop[i] ? b.nextHops[4*i] : 0); }
-  }
-  const E = lens.length, K = Uint32Array.from(keys), L = Uint8Array.from(lens);
+  const { keys, lens, ann, nhs } = await linxTrace(ROOT);
+  const E = lens.length, K = new Uint32Array(4 * E), L = Uint8Array.from(lens);   // IPv4: key words 1..3 are 0
+  for (let i = 0; i < E; i++) K[4 * i] = keys[i];
   const prefixes = [], pidx = new Int32Array(E), index = new Map();
   for (let i = 0; i < E; i++) { const p = formatPrefix(4, K, 4*i, lens[i]); prefixes.push(p); let k = index.get(p); if (k === undefined) { k = index.size; index.set(p, k); } pidx[i] = k; }
   const rtm = Rtm.createSync({ build: 'release', clock: new VirtualClock(), families: ['ipv4'] });
@@ -29,8 +26,7 @@ async function setup(ROOT) {
   const watcher = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 13, instanceId: 0 });
   const nh = watcher.registerForChangeNotification({ views: 1, notifyFlags: 2 });
   const peer = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 1 });
-  const byAddr = new Map(), hops = new Float64Array(E), w = new Uint32Array(4);
-  for (let i = 0; i < E; i++) { if (!ann[i]) continue; let h = byAddr.get(nhs[i]); if (h === undefined) { w[0] = nhs[i]; h = peer.addNextHop({ address: formatPrefix(4, w, 0, 32).split('/')[0], interfaceIndex: 1 + byAddr.size }).handle; byAddr.set(nhs[i], h); } hops[i] = h; }
+  const hops = peerHops(peer, formatPrefix, ann, nhs);
   const handles = new Array(index.size).fill(undefined);
   const count = watcher.profile.maxHandlesInEnum;
   let tDrain = 0, drained = 0;
