@@ -12,7 +12,8 @@
 // Runs the whole set RUNS times (default 3, `--runs N`) and reports each run and the median. Run alone:
 // `npm run build && node --expose-gc dist/bench/hot.js` (`--quick`: shorter tasks; `--no-write`: print
 // only; `--wall`: wall-clock instead of CPU time). Writes its section of bench/RESULTS.md (between the hot-path markers,
-// carrying over the hand-kept A/B block inside it); `npm run bench` runs it too.
+// carrying over the hand-kept A/B block inside it); `npm run bench` runs it too, in a process of its own
+// (bench/run.ts benchHotApart), printing this section.
 import { Bench } from 'tinybench';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
