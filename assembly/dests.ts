@@ -163,24 +163,29 @@ function destFind4(t: u32, addr: u32, len: u32): u32 {
     let c2 = fibCover(fib, destGet(c, DEST_NODE), nodeLen(start));
     let from = c2 == NIL ? tableGet(t, TABLE_ROOT) : destNode(c2);
     assert(!nodeIsLeaf(from)); // a cover of a destination in the trie is an ancestor
-    insertRemember(t, addr, len, from, NIL);
+    insertRemember(t, addr, len, from, NIL, NIL);
     return NIL;
   }
   let n = trieFind4(start, addr, len);
-  if (n == NIL) { insertRemember(t, addr, len, find4Cover, find4CoverUp); return NIL; }
+  if (n == NIL) { insertRemember(t, addr, len, find4Cover, find4CoverUp, NIL); return NIL; }
   d = nodeDest(n);
   if (d != NIL) findRemember(addr, len, d);
+  // a node without a destination holds the prefix (a branch): the insertion ends there at once; its
+  // parent and grandparent are the walk's last two covers (the root, len 0, has none)
+  else insertRemember(t, addr, len, n, n != start ? find4Cover : NIL, n != start ? find4CoverUp : NIL);
   return d;
 }
 
 // where destInsert's trie insertion may start: the deepest node covering the prefix (IPv4) that destFind's
-// walk passed before it found the prefix absent, valid while the trie's structure is unchanged (trieEpoch)
-// (and that node's parent when the walk passed it, else NIL)
-let insTable: u32 = NIL, insAddr: u32 = 0, insLen: u32 = 0, insNode: u32 = NIL, insUp: u32 = NIL, insEpoch: u32 = 0;
+// walk passed before it found the prefix absent, or the node without a destination that holds it, valid
+// while the trie's structure is unchanged (trieEpoch) (and that node's parent and grandparent when the walk
+// passed them, else NIL)
+let insTable: u32 = NIL, insAddr: u32 = 0, insLen: u32 = 0, insNode: u32 = NIL, insUp: u32 = NIL, insUp2: u32 = NIL;
+let insEpoch: u32 = 0;
 
 // @ts-ignore: decorator
-@inline function insertRemember(t: u32, addr: u32, len: u32, n: u32, up: u32): void {
-  insTable = t; insAddr = maskedAddr(addr, len); insLen = len; insNode = n; insUp = up; insEpoch = trieEpoch;
+@inline function insertRemember(t: u32, addr: u32, len: u32, n: u32, up: u32, up2: u32): void {
+  insTable = t; insAddr = maskedAddr(addr, len); insLen = len; insNode = n; insUp = up; insUp2 = up2; insEpoch = trieEpoch;
 }
 
 /** The node destInsert's insertion of (key, len) in table t starts at: destFind's memo, else NIL (the root). */
@@ -308,11 +313,11 @@ export function destUnmake(d: u32): void { slabFree(SLAB_DEST, d); }
 export function destInsert(t: u32, key: usize, len: u32): u32 {
   if (!nodeReserve(t, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
   let from = insertFrom(t, key, len);
-  // the memo names a node holding a prefix of the key (IPv4: one word to compare)
-  assert(from == NIL || (nodeLen(from) < len &&
+  // the memo names a node holding a prefix of the key, or the key itself (IPv4: one word to compare)
+  assert(from == NIL || (nodeLen(from) <= len &&
     (nodeLen(from) == 0 || ((node4Addr(from) ^ load<u32>(key)) >>> (32 - nodeLen(from))) == 0)));
   let d = destMake(t);
-  destPlace(t, d, trieInsert(t, key, len, from, from == NIL ? NIL : insUp, d));
+  destPlace(t, d, trieInsert(t, key, len, from, from == NIL ? NIL : insUp, d, from == NIL ? NIL : insUp2));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);
   fibMaybeBuild(t);
   fib6MaybeBuild(t);

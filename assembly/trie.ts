@@ -301,14 +301,15 @@ export let find4CoverUp: u32 = NIL;
  * exists; 2. an empty child slot takes a new leaf; 3. the new prefix sits between a node and its child;
  * 4. a branch node splits a child's edge; 5. a leaf covering the key becomes a node before the descent
  * goes below it. `from` (default: the root) is a node whose prefix covers (key, len), where the descent
- * starts (a leaf only when it holds the prefix); `fromUp` its parent, if known (NIL), recorded for
- * trieUpHint only. `d`: in an IPv4 table, a destination not yet in the trie (dests.ts destMake) that a
+ * starts (a leaf only when it holds the prefix); `fromUp` and `fromUp2` its parent and grandparent, if
+ * known (NIL), recorded for trieUpHint only. `d`: in an IPv4 table, a destination not yet in the trie (dests.ts destMake) that a
  * new leaf of the prefix is made of — the answer is then its leaf id (layout NODE_LEAF); NIL, or an IPv6
  * table: a new leaf is a node without a destination.
  */
-export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp: u32 = NIL, d: u32 = NIL): u32 {
+export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp: u32 = NIL, d: u32 = NIL,
+  fromUp2: u32 = NIL): u32 {
   let n = from != NIL ? from : tableGet(t, TABLE_ROOT);
-  let up = from != NIL ? fromUp : NIL, up2 = NIL;   // n's parent and grandparent, when known
+  let up = from != NIL ? fromUp : NIL, up2 = from != NIL ? fromUp2 : NIL;   // n's parent and grandparent, when known
   assert(!nodeIsLeaf(n) || nodeLen(n) == len); // a leaf start holds the prefix (bulk.ts realises it otherwise)
   let leafD = (n & NODE_ID6) == 0 ? d : NIL;       // the destination a new IPv4 leaf is made of
   while (true) {
