@@ -20,7 +20,7 @@ import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
   nodeReserve, nodeIsLeaf, trieKeepKey,
-  trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp } from './trie';
+  trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
 // @ts-ignore: decorator
@@ -159,9 +159,14 @@ function destFind4(t: u32, addr: u32, len: u32): u32 {
   let start = c == NIL ? tableGet(t, TABLE_ROOT) : destNode(c);
   if (nodeIsLeaf(start)) {
     // a leaf covers the prefix: nothing lies below it, so the prefix is absent. The insertion starts at
-    // the node of the leaf's own cover (a qualifying destination above a leaf is a node: it has a child)
-    let c2 = fibCover(fib, destGet(c, DEST_NODE), nodeLen(start));
-    let from = c2 == NIL ? tableGet(t, TABLE_ROOT) : destNode(c2);
+    // the leaf's parent when the hints know it (trieUpParent: the leaf is in t's trie, so a node that
+    // links to it is its parent there), else at the node of the leaf's own cover (a qualifying
+    // destination above a leaf is a node: it has a child)
+    let from = trieUpParent(t, start);
+    if (from == NIL) {
+      let c2 = fibCover(fib, destGet(c, DEST_NODE), nodeLen(start));
+      from = c2 == NIL ? tableGet(t, TABLE_ROOT) : destNode(c2);
+    }
     assert(!nodeIsLeaf(from)); // a cover of a destination in the trie is an ancestor
     insertRemember(t, addr, len, from, NIL, NIL);
     return NIL;

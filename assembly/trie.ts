@@ -408,9 +408,10 @@ export function trieBulkCount(t: u32): void {
   return allocNode4(a, len);
 }
 
-// Parents of nodes as trieInsert made them, by a hash of the node slot (direct-mapped, 4,096 entries of
-// node, parent, grandparent, 48 KiB of static data): for the removal of an IPv4 destination inserted not long
-// before (an update stream's withdrawal), its repaint and detach can skip the walk from a cover to its node.
+// Parents of nodes as trieInsert made them (and of leaves as trieDetach folded them), by a hash of the node
+// slot (direct-mapped, 4,096 entries of node, parent, grandparent, 48 KiB of static data): for the removal
+// of an IPv4 destination inserted not long before (an update stream's withdrawal), its repaint and detach
+// can skip the walk from a cover to its node; an insertion below a leaf can start at the leaf's parent.
 // An entry is only a hint: trieUpHint uses a parent only while it still links to the node — a free node
 // links to none (freeNode clears C1; C0 holds the free-list link, a free slot), a tombstone has no
 // children, and a trie node is the child of its parent alone — so stale entries are harmless.
@@ -474,6 +475,20 @@ export function trieUpHint(t: u32, n: u32, qual: u32): u32 {
   return d != NIL && nodeQualifies(gp, qual) ? d : UP_NONE;
 }
 
+/**
+ * The parent of IPv4 trie node or leaf n (in a trie, not its root) that trieInsert or a fold recorded, when
+ * it still links to n, else NIL: a node covering n where an insertion below n may start.
+ */
+export function trieUpParent(t: u32, n: u32): u32 {
+  let h = upSlot(n);
+  if (load<u32>(h) != n) return NIL;
+  let p = load<u32>(h, 4);
+  if (p == NIL || !linksTo(p, n, node4Addr(n), nodeLen(n))) return NIL;
+  // debug builds: the link tells the truth (the walk from the root reaches n through p)
+  if (!ASC_NO_ASSERT) assert(parentOf(t, n) == p);
+  return p;
+}
+
 function replaceChild(parent: u32, old: u32, neu: u32): void {
   if (nodeChild(parent, 0) == old) setChild(parent, 0, neu);
   else { assert(nodeChild(parent, 1) == old); setChild(parent, 1, neu); }
@@ -523,7 +538,13 @@ export function trieDetach(t: u32, n: u32): void {
     gp = root;
     for (let m = root; m != p; m = nodeChild(m, bitAt(key, nodeLen(m)))) gp = m;
   }
-  if (pd != NIL) { fold4(t, gp, p); return; }                         // 5.
+  if (pd != NIL) {                                                    // 5.
+    fold4(t, gp, p);
+    // the leaf's parent, for a later insertion below it (trieUpParent: a withdrawn more specific prefix
+    // that comes back realises the leaf again)
+    upRemember(NODE_LEAF | pd, gp, NIL);
+    return;
+  }
   replaceChild(gp, p, pc);                                            // 4.
   freeNode(t, p);
 }
