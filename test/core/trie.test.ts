@@ -325,6 +325,44 @@ describe('unicast forwarding structure (IPv4 tables from 16,384 destinations)', 
   });
 });
 
+describe('withdrawn prefixes announced again', () => {
+  // A removal and the prefix's return: the next find and insertion may start from what the core remembers
+  // (destFind4's insertion start, the parent hints of a fold: trie.ts trieUpParent), which must hold for
+  // the table asked only. Two tables with the same prefixes share the node slab and the caches: each prefix
+  // leaves B, then A, and comes back to A first or, every other prefix, to B first. Tables below and above
+  // the forwarding structure's threshold; the debug core asserts every parent hint it uses.
+  it.each([2_000, 20_000])('comes back to either table first, the same as the reference (%i prefixes)', (n) => {
+    const set = randomPrefixes(97 + n, 4, n);
+    const a = buildBoth(set, 97), b = buildBoth(set, 98);
+    const rnd = mulberry32(99 + n);
+    for (let round = 0; round < 4; round++) {
+      const picked = a.ref.ordered(0).filter(() => rnd() % 5 === 0);
+      const back: Array<[RefDest, RefDest]> = [];
+      for (const d of picked) {
+        const db = b.ref.get(d.words, 0, d.len);
+        if (!db) continue;
+        b.table.removeDest(b.idOf.get(db)!); b.ref.remove(db); b.idOf.delete(db);
+        a.table.removeDest(a.idOf.get(d)!); a.ref.remove(d); a.idOf.delete(d);
+        back.push([d, db]);
+      }
+      for (let i = 0; i < back.length; i++) {
+        const [d, db] = back[i];
+        for (const [side, was] of (i & 1 ? [[b, db], [a, d]] : [[a, d], [b, db]]) as Array<[typeof a, RefDest]>) {
+          const again = side.ref.insert(was.words, 0, was.len);
+          const { destId, created } = side.table.ensureDest(was.prefix);
+          expect(created, was.prefix).toBe(true);
+          again.state = was.state;
+          side.table.setDestState(destId, again.state);
+          side.idOf.set(again, destId);
+        }
+      }
+      compareAll(a.table, a.ref, a.idOf, set, 100 + round, 20_000);
+      compareAll(b.table, b.ref, b.idOf, set, 200 + round, 20_000);
+    }
+    a.table.free(); b.table.free();
+  });
+});
+
 describe('linear memory growth', () => {
   it('keeps facade views valid while slabs grow, and lookups allocate nothing', () => {
     const table = new CoreTable(core, 4);
