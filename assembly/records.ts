@@ -33,8 +33,8 @@ import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
   routeDeleteApply, routeDeleteEntity, routeDeleteTarget } from './rtmapi';
-import { refReserve, refTouch, refTake, refDrop, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
-  refBuckets } from './refs';
+import { refReserve, refTouch, refTake, refDrop, refDropHandle, refCount, refTarget, refTargetOf, targetKind,
+  refSetLimit, refBuckets } from './refs';
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
 export const REF_MANY_MAX: u32 = IO_BATCH_MAX * 2;
@@ -430,8 +430,12 @@ export function refDropManyX(eh: f64, n: u32, kind: u32): i32 {
   for (let i: u32 = 0; i < n; i++) {
     let h = load<f64>(p + (<usize>i << 3));
     if (h == 0) continue;
+    if (kind == 0) {   // (any kind: the drains' releases) one step
+      if (!refDropHandle(e, t, h)) bad++;
+      continue;
+    }
     let target = refTargetOf(t, h);
-    if (target == NIL || (kind != 0 && targetKind(target) != kind) || !refDrop(e, target)) bad++;
+    if (target == NIL || targetKind(target) != kind || !refDrop(e, target)) bad++;
   }
   setRes(0, bad);
   return bad == 0 ? NO_ERROR : ERROR_INVALID_HANDLE;

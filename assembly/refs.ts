@@ -193,8 +193,11 @@ export function refTargetOf(t: u32, h: f64): u32 {
 
 /** Adds delta to the client count of the target record itself (it may be freed when that reaches 0). */
 // @ts-ignore: decorator
-@inline function recordRef(target: u32, delta: i32): void {
-  let kind = targetKind(target), s = targetSlot(target);
+@inline function recordRef(target: u32, delta: i32): void { recordRefOf(targetKind(target), targetSlot(target), delta); }
+
+/** recordRef of record (kind, s): with a constant kind, only that kind's count function remains. */
+// @ts-ignore: decorator
+@inline function recordRefOf(kind: u32, s: u32, delta: i32): void {
   let ok: bool;
   if (kind == KIND_DEST) ok = destRef(s, delta);
   else if (kind == KIND_ROUTE) ok = routeRef(s, delta);
@@ -228,7 +231,14 @@ export function refTake(holder: u32, target: u32): void {
  * walk of the bucket finds the entry and the one before it (to unlink it when its count reaches 0).
  */
 export function refDrop(holder: u32, target: u32): bool {
+  return refDropOf(holder, targetKind(target), targetSlot(target));
+}
+
+/** refDrop of record (kind, s) (inlined: with a constant kind, recordRefOf keeps only that kind's count). */
+// @ts-ignore: decorator
+@inline function refDropOf(holder: u32, kind: u32, s: u32): bool {
   if (dirBuckets == 0) return false;
+  let target = refTarget(kind, s);
   let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
   let i = load<u32>(slot), beforeP: usize = 0;
   while (i != NIL) {
@@ -236,11 +246,37 @@ export function refDrop(holder: u32, target: u32): bool {
     if (refAt(p, REF_HOLDER) == holder && refAt(p, REF_TARGET) == target) {
       let n = refAt(p, REF_COUNT) - 1;
       if (n == 0) refUnlink(i, p, slot, beforeP); else refSetAt(p, REF_COUNT, n);
-      recordRef(target, -1);
+      recordRefOf(kind, s, -1);
       return true;
     }
     beforeP = p;
     i = refAt(p, REF_BUCKET_NEXT);
+  }
+  return false;
+}
+
+/**
+ * refDrop(holder, refTargetOf(t, h)) in one step: false (nothing changed) if h names no destination,
+ * route, next hop or entity record of table t, or `holder` holds none on it. The handle is decoded once,
+ * and each kind's branch changes its record's count directly (refDropManyX's per-handle step).
+ */
+export function refDropHandle(holder: u32, t: u32, h: f64): bool {
+  let kind = handleKind(h);
+  if (kind == KIND_DEST) {
+    let s = handleSlot(h, KIND_DEST);
+    return s != NIL && destGet(s, DEST_TABLE) == t && refDropOf(holder, KIND_DEST, s);
+  }
+  if (kind == KIND_ROUTE) {
+    let s = handleSlot(h, KIND_ROUTE);
+    return s != NIL && destGet(routeGet(s, ROUTE_DEST), DEST_TABLE) == t && refDropOf(holder, KIND_ROUTE, s);
+  }
+  if (kind == KIND_ENTITY) {
+    let s = handleSlot(h, KIND_ENTITY);
+    return s != NIL && entityGet(s, ENTITY_TABLE) == t && refDropOf(holder, KIND_ENTITY, s);
+  }
+  if (kind == KIND_NEXTHOP) {
+    let s = handleSlot(h, KIND_NEXTHOP);
+    return s != NIL && nhGet(s, NEXTHOP_TABLE) == t && refDropOf(holder, KIND_NEXTHOP, s);
   }
   return false;
 }
