@@ -211,7 +211,19 @@ export function refTargetOf(t: u32, h: f64): u32 {
  * walk of the bucket finds the entry or where to create it.
  */
 export function refTake(holder: u32, target: u32): void {
+  refTakeOf(holder, targetKind(target), targetSlot(target));
+}
+
+/** refTake of a destination, route or entity record: with its kind a constant (destinations' records take these). */
+export function refTakeDest(holder: u32, d: u32): void { refTakeOf(holder, KIND_DEST, d); }
+export function refTakeRoute(holder: u32, r: u32): void { refTakeOf(holder, KIND_ROUTE, r); }
+export function refTakeEntity(holder: u32, e: u32): void { refTakeOf(holder, KIND_ENTITY, e); }
+
+/** refTake of record (kind, s) (inlined: with a constant kind, recordRefOf keeps only that kind's count). */
+// @ts-ignore: decorator
+@inline function refTakeOf(holder: u32, kind: u32, s: u32): void {
   assert(dirBuckets != 0); // created by the caller's refReserve
+  let target = refTarget(kind, s);
   let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
   let i = load<u32>(slot);
   while (i != NIL) {
@@ -223,7 +235,7 @@ export function refTake(holder: u32, target: u32): void {
     i = refAt(p, REF_BUCKET_NEXT);
   }
   if (i == NIL) refCreate(holder, target, slot);
-  recordRef(target, 1);
+  recordRefOf(kind, s, 1);
 }
 
 /**
