@@ -33,8 +33,8 @@ import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
   routeDeleteApply, routeDeleteEntity, routeDeleteTarget } from './rtmapi';
-import { refReserve, refTouch, refTake, refDrop, refCount, refTarget, refTargetOf, targetKind, refSetLimit,
-  refBuckets } from './refs';
+import { refReserve, refTouch, refTake, refTakeDest, refTakeRoute, refTakeEntity, refDrop, refDropHandle, refCount,
+  refTarget, refTargetOf, targetKind, refSetLimit, refBuckets } from './refs';
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
 export const REF_MANY_MAX: u32 = IO_BATCH_MAX * 2;
@@ -224,7 +224,7 @@ function destRecord(e: u32, d: u32, proto: u32, views: u32, at: u32): void {
   put(at + REC_DEST_LEN, <f64>destLen(d));
   put(at + REC_DEST_CHANGED, load<f64>(destPtr(d) + (<usize>DEST_CHANGED << 2)));
   put(at + REC_DEST_VIEWS, <f64>(destGet(d, DEST_STATE) & DEST_S_VIEWS));
-  refTake(e, refTarget(KIND_DEST, d));
+  refTakeDest(e, d);
   let k: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     let vb: u32 = 1 << v;
@@ -241,9 +241,9 @@ function destRecord(e: u32, d: u32, proto: u32, views: u32, at: u32): void {
     put(w + REC_DVIEW_OWNER, handleOrZero(KIND_ENTITY, owner));
     put(w + REC_DVIEW_FLAGS, sel == NIL ? 0 : <f64>routeFlags16(sel));
     put(w + REC_DVIEW_HOLD, handleOrZero(KIND_ROUTE, held));
-    takeIf(e, KIND_ROUTE, sel);
-    takeIf(e, KIND_ENTITY, owner);
-    takeIf(e, KIND_ROUTE, held);
+    if (sel != NIL) refTakeRoute(e, sel);
+    if (owner != NIL) refTakeEntity(e, owner);
+    if (held != NIL) refTakeRoute(e, held);
     k++;
   }
   put(at + REC_DEST_NVIEWS, <f64>k);
@@ -430,8 +430,12 @@ export function refDropManyX(eh: f64, n: u32, kind: u32): i32 {
   for (let i: u32 = 0; i < n; i++) {
     let h = load<f64>(p + (<usize>i << 3));
     if (h == 0) continue;
+    if (kind == 0) {   // (any kind: the drains' releases) one step
+      if (!refDropHandle(e, t, h)) bad++;
+      continue;
+    }
     let target = refTargetOf(t, h);
-    if (target == NIL || (kind != 0 && targetKind(target) != kind) || !refDrop(e, target)) bad++;
+    if (target == NIL || targetKind(target) != kind || !refDrop(e, target)) bad++;
   }
   setRes(0, bad);
   return bad == 0 ? NO_ERROR : ERROR_INVALID_HANDLE;

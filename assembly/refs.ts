@@ -23,6 +23,13 @@ import { routeGet, routeRef, destRef } from './routes';
 @inline export function refGet(i: u32, w: u32): u32 { return load<u32>(refPtr(i) + (<usize>w << 2)); }
 // @ts-ignore: decorator
 @inline function refSet(i: u32, w: u32, v: u32): void { store<u32>(refPtr(i) + (<usize>w << 2), v); }
+// Word w of the entry at byte address p (= refPtr(i), computed once per entry): the hot paths (take, drop,
+// the bucket walks) read and write an entry through its address, since a word read through refGet after
+// any store recomputes the address from the slab directory (the compiler cannot know the store left it).
+// @ts-ignore: decorator
+@inline function refAt(p: usize, w: u32): u32 { return load<u32>(p + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline function refSetAt(p: usize, w: u32, v: u32): void { store<u32>(p + (<usize>w << 2), v); }
 /** REF_TARGET of (kind, record slot). */
 // @ts-ignore: decorator
 @inline export function refTarget(kind: u32, slot: u32): u32 { return (kind << REF_KIND_SHIFT) | slot; }
@@ -101,54 +108,61 @@ export function refTouch(holder: u32, target: u32): u32 {
 export function refFind(holder: u32, target: u32): u32 {
   if (dirBuckets == 0) return NIL;
   let i = load<u32>(dirPtr + (<usize>bucketOf(holder, target) << 2));
-  while (i != NIL && (refGet(i, REF_HOLDER) != holder || refGet(i, REF_TARGET) != target)) i = refGet(i, REF_BUCKET_NEXT);
+  while (i != NIL) {
+    let p = refPtr(i);
+    if (refAt(p, REF_HOLDER) == holder && refAt(p, REF_TARGET) == target) break;
+    i = refAt(p, REF_BUCKET_NEXT);
+  }
   return i;
 }
 
 /**
- * Creates the entry of (holder, target) with count 0 at the head of its bucket, whose head word is at
+ * Creates the entry of (holder, target) with count 1 at the head of its bucket, whose head word is at
  * `slot` (caller reserved; it is not there yet).
  */
 // @ts-ignore: decorator
-@inline function refCreate(holder: u32, target: u32, slot: usize): u32 {
+@inline function refCreate(holder: u32, target: u32, slot: usize): void {
   let i = slabAllocK(SLAB_REF, REF_WORDS);   // (inlined: the stride is a constant)
   assert(i != NIL); // reserved by the caller (refReserve)
-  refSet(i, REF_HOLDER, holder);
-  refSet(i, REF_TARGET, target);
-  refSet(i, REF_COUNT, 0);
-  refSet(i, REF_BUCKET_NEXT, load<u32>(slot));
-  store<u32>(slot, i);
+  let p = refPtr(i);
   let head = entityGet(holder, ENTITY_REFS_HEAD);
-  refSet(i, REF_PREV, NIL);
-  refSet(i, REF_NEXT, head);
+  refSetAt(p, REF_HOLDER, holder);
+  refSetAt(p, REF_TARGET, target);
+  refSetAt(p, REF_COUNT, 1);
+  refSetAt(p, REF_BUCKET_NEXT, load<u32>(slot));
+  refSetAt(p, REF_PREV, NIL);
+  refSetAt(p, REF_NEXT, head);
+  store<u32>(slot, i);
   if (head != NIL) refSet(head, REF_PREV, i);
   entitySet(holder, ENTITY_REFS_HEAD, i);
   // keep chains short: double the directory when entries outnumber buckets (if memory allows; chains
   // only grow longer when it does not)
   if (slabLive(SLAB_REF) > dirBuckets && dirBuckets < DIR_MAX_BUCKETS) dirResize(dirBuckets << 1);
-  return i;
 }
 
 /**
- * Unlinks entry i from its bucket — whose head word is at `slot`, `before` being the entry before i in
- * its chain or NIL when i is the head — and from its holder's list, and frees it.
+ * Unlinks entry i (at byte address p) from its bucket — whose head word is at `slot`, `beforeP` being
+ * the address of the entry before i in its chain or 0 when i is the head — and from its holder's list,
+ * and frees it.
  */
 // @ts-ignore: decorator
-@inline function refUnlink(i: u32, slot: usize, before: u32): void {
-  if (before == NIL) store<u32>(slot, refGet(i, REF_BUCKET_NEXT));
-  else refSet(before, REF_BUCKET_NEXT, refGet(i, REF_BUCKET_NEXT));
-  let prev = refGet(i, REF_PREV), next = refGet(i, REF_NEXT);
-  if (prev == NIL) entitySet(refGet(i, REF_HOLDER), ENTITY_REFS_HEAD, next); else refSet(prev, REF_NEXT, next);
+@inline function refUnlink(i: u32, p: usize, slot: usize, beforeP: usize): void {
+  let bnext = refAt(p, REF_BUCKET_NEXT);
+  if (beforeP == 0) store<u32>(slot, bnext);
+  else refSetAt(beforeP, REF_BUCKET_NEXT, bnext);
+  let prev = refAt(p, REF_PREV), next = refAt(p, REF_NEXT);
+  if (prev == NIL) entitySet(refAt(p, REF_HOLDER), ENTITY_REFS_HEAD, next); else refSet(prev, REF_NEXT, next);
   if (next != NIL) refSet(next, REF_PREV, prev);
   slabFree(SLAB_REF, i);
 }
 
 /** Unlinks entry i from its bucket and its holder's list, and frees it. */
 function refRemove(i: u32): void {
-  let slot = dirPtr + (<usize>bucketOf(refGet(i, REF_HOLDER), refGet(i, REF_TARGET)) << 2);
-  let c = load<u32>(slot), before: u32 = NIL;
-  while (c != i) { before = c; c = refGet(c, REF_BUCKET_NEXT); }
-  refUnlink(i, slot, before);
+  let p = refPtr(i);
+  let slot = dirPtr + (<usize>bucketOf(refAt(p, REF_HOLDER), refAt(p, REF_TARGET)) << 2);
+  let c = load<u32>(slot), beforeP: usize = 0;
+  while (c != i) { beforeP = refPtr(c); c = refAt(beforeP, REF_BUCKET_NEXT); }
+  refUnlink(i, p, slot, beforeP);
 }
 
 /**
@@ -179,8 +193,11 @@ export function refTargetOf(t: u32, h: f64): u32 {
 
 /** Adds delta to the client count of the target record itself (it may be freed when that reaches 0). */
 // @ts-ignore: decorator
-@inline function recordRef(target: u32, delta: i32): void {
-  let kind = targetKind(target), s = targetSlot(target);
+@inline function recordRef(target: u32, delta: i32): void { recordRefOf(targetKind(target), targetSlot(target), delta); }
+
+/** recordRef of record (kind, s): with a constant kind, only that kind's count function remains. */
+// @ts-ignore: decorator
+@inline function recordRefOf(kind: u32, s: u32, delta: i32): void {
   let ok: bool;
   if (kind == KIND_DEST) ok = destRef(s, delta);
   else if (kind == KIND_ROUTE) ok = routeRef(s, delta);
@@ -194,13 +211,31 @@ export function refTargetOf(t: u32, h: f64): u32 {
  * walk of the bucket finds the entry or where to create it.
  */
 export function refTake(holder: u32, target: u32): void {
+  refTakeOf(holder, targetKind(target), targetSlot(target));
+}
+
+/** refTake of a destination, route or entity record: with its kind a constant (destinations' records take these). */
+export function refTakeDest(holder: u32, d: u32): void { refTakeOf(holder, KIND_DEST, d); }
+export function refTakeRoute(holder: u32, r: u32): void { refTakeOf(holder, KIND_ROUTE, r); }
+export function refTakeEntity(holder: u32, e: u32): void { refTakeOf(holder, KIND_ENTITY, e); }
+
+/** refTake of record (kind, s) (inlined: with a constant kind, recordRefOf keeps only that kind's count). */
+// @ts-ignore: decorator
+@inline function refTakeOf(holder: u32, kind: u32, s: u32): void {
   assert(dirBuckets != 0); // created by the caller's refReserve
+  let target = refTarget(kind, s);
   let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
   let i = load<u32>(slot);
-  while (i != NIL && (refGet(i, REF_HOLDER) != holder || refGet(i, REF_TARGET) != target)) i = refGet(i, REF_BUCKET_NEXT);
-  if (i == NIL) i = refCreate(holder, target, slot);
-  refSet(i, REF_COUNT, refGet(i, REF_COUNT) + 1);
-  recordRef(target, 1);
+  while (i != NIL) {
+    let p = refPtr(i);
+    if (refAt(p, REF_HOLDER) == holder && refAt(p, REF_TARGET) == target) {
+      refSetAt(p, REF_COUNT, refAt(p, REF_COUNT) + 1);
+      break;
+    }
+    i = refAt(p, REF_BUCKET_NEXT);
+  }
+  if (i == NIL) refCreate(holder, target, slot);
+  recordRefOf(kind, s, 1);
 }
 
 /**
@@ -208,15 +243,54 @@ export function refTake(holder: u32, target: u32): void {
  * walk of the bucket finds the entry and the one before it (to unlink it when its count reaches 0).
  */
 export function refDrop(holder: u32, target: u32): bool {
+  return refDropOf(holder, targetKind(target), targetSlot(target));
+}
+
+/** refDrop of record (kind, s) (inlined: with a constant kind, recordRefOf keeps only that kind's count). */
+// @ts-ignore: decorator
+@inline function refDropOf(holder: u32, kind: u32, s: u32): bool {
   if (dirBuckets == 0) return false;
+  let target = refTarget(kind, s);
   let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
-  let i = load<u32>(slot), before: u32 = NIL;
-  while (i != NIL && (refGet(i, REF_HOLDER) != holder || refGet(i, REF_TARGET) != target)) { before = i; i = refGet(i, REF_BUCKET_NEXT); }
-  if (i == NIL) return false;
-  let n = refGet(i, REF_COUNT) - 1;
-  if (n == 0) refUnlink(i, slot, before); else refSet(i, REF_COUNT, n);
-  recordRef(target, -1);
-  return true;
+  let i = load<u32>(slot), beforeP: usize = 0;
+  while (i != NIL) {
+    let p = refPtr(i);
+    if (refAt(p, REF_HOLDER) == holder && refAt(p, REF_TARGET) == target) {
+      let n = refAt(p, REF_COUNT) - 1;
+      if (n == 0) refUnlink(i, p, slot, beforeP); else refSetAt(p, REF_COUNT, n);
+      recordRefOf(kind, s, -1);
+      return true;
+    }
+    beforeP = p;
+    i = refAt(p, REF_BUCKET_NEXT);
+  }
+  return false;
+}
+
+/**
+ * refDrop(holder, refTargetOf(t, h)) in one step: false (nothing changed) if h names no destination,
+ * route, next hop or entity record of table t, or `holder` holds none on it. The handle is decoded once,
+ * and each kind's branch changes its record's count directly (refDropManyX's per-handle step).
+ */
+export function refDropHandle(holder: u32, t: u32, h: f64): bool {
+  let kind = handleKind(h);
+  if (kind == KIND_DEST) {
+    let s = handleSlot(h, KIND_DEST);
+    return s != NIL && destGet(s, DEST_TABLE) == t && refDropOf(holder, KIND_DEST, s);
+  }
+  if (kind == KIND_ROUTE) {
+    let s = handleSlot(h, KIND_ROUTE);
+    return s != NIL && destGet(routeGet(s, ROUTE_DEST), DEST_TABLE) == t && refDropOf(holder, KIND_ROUTE, s);
+  }
+  if (kind == KIND_ENTITY) {
+    let s = handleSlot(h, KIND_ENTITY);
+    return s != NIL && entityGet(s, ENTITY_TABLE) == t && refDropOf(holder, KIND_ENTITY, s);
+  }
+  if (kind == KIND_NEXTHOP) {
+    let s = handleSlot(h, KIND_NEXTHOP);
+    return s != NIL && nhGet(s, NEXTHOP_TABLE) == t && refDropOf(holder, KIND_NEXTHOP, s);
+  }
+  return false;
 }
 
 /** References entity `holder` holds on `target`. */

@@ -40,9 +40,10 @@ export function peerHops(peer, formatPrefix, ann, nhs) {
 /**
  * One built tree's replay. table: `full` the tier-1 table (as bench/hot.ts), `trace` only the tier-1 routes
  * whose prefix the trace names (the same changes on the trace's destinations, a table too small for the
- * forwarding structure). single() runs one pass and returns CPU ns per update: all, updates, drain.
+ * forwarding structure). single() runs one pass and returns CPU ns per update: all, updates, drain. drain:
+ * `core` (coreDrain) or `facade` (getChangedDests + releaseChangedDests, as bench/hot.ts drains).
  */
-export async function linxCore(ROOT, table = 'full') {
+export async function linxCore(ROOT, table = 'full', drainBy = 'core') {
   const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
   const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
   const { keys, lens, ann, nhs } = await linxTrace(ROOT), E = lens.length;
@@ -63,7 +64,10 @@ export async function linxCore(ROOT, table = 'full') {
   const hops = peerHops(peer, formatPrefix, ann, nhs);
   const handles = new Float64Array(index.size);
   const pc = peer.cx, core = pc.core, x = pc.x, L = pc.L;
-  const drainCore = coreDrain(watcher, nh);
+  const count = watcher.profile.maxHandlesInEnum;
+  const drainCore = drainBy === 'facade'
+    ? () => { for (;;) { const { items, done } = watcher.getChangedDests({ notifyHandle: nh, count }); watcher.releaseChangedDests({ notifyHandle: nh, dests: items }); if (done) break; } }
+    : coreDrain(watcher, nh);
   let tDrain = 0;
   function drain() {
     const t0 = cpu();

@@ -12,10 +12,12 @@
 // The first 4 passes are a warm-up, the same in every run. The JS is the harness's own (bench/ab/linxcore.mjs,
 // shared with replaycore.mjs, whose drain reads the CPU clock twice: ~2 instructions per update), the same in A
 // and B.
-// usage: node --expose-gc bench/ab/replaycg.mjs ROOT PASSES [trace|full]
-const [ROOT, PASSES = '1', TABLE = 'trace'] = process.argv.slice(2);
+// With `facade` as the fourth argument the drains go through getChangedDests + releaseChangedDests (the
+// updates still through the core calls): the facade drain's own instructions, without the facade updates'.
+// usage: node --expose-gc bench/ab/replaycg.mjs ROOT PASSES [trace|full] [core|facade]
+const [ROOT, PASSES = '1', TABLE = 'trace', DRAIN = 'core'] = process.argv.slice(2);
 const { linxCore } = await import('./linxcore.mjs');
-const { single, routes, updates } = await linxCore(ROOT, TABLE);
+const { single, routes, updates } = await linxCore(ROOT, TABLE, DRAIN);
 for (let w = 0; w < 4; w++) single();   // warm-up (every tier settled): the same in every run
 globalThis.gc?.();   // with --expose-gc: the garbage of the load is not collected during the passes
 for (let p = 0; p < Number(PASSES); p++) single();

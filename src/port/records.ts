@@ -169,13 +169,15 @@ export function writeInHandles(core: Core, hs: readonly unknown[], from: number,
 export class InHandleWriter {
   n = 0;
   private f: Float64Array;
+  /** f64 index of IO_IN (an int32: IO_IN and the I/O area's base are even word indexes). */
   private readonly at: number;
   constructor(private readonly core: Core) {
-    this.at = (core.io + core.IO_IN) / 2;
+    this.at = (core.io + core.IO_IN) >> 1;
     this.f = core.f64();
   }
   put(h: unknown): void {
-    this.f[this.at + this.n++] = inHandle(h);
+    // (inHandle, written out: this is the drain's per-handle step)
+    this.f[this.at + this.n++] = typeof h === 'number' ? h : h == null ? 0 : NaN;
   }
   /** Starts again at IO_IN (and re-reads the memory view: the core call may have grown memory). */
   reset(): void {
@@ -344,14 +346,17 @@ export function readDestRecord(core: Core, family: Family, i = 0): DestInfo {
 export type DestRecordClass<T extends DestInfo, X> = new (handle: DestHandle, prefix: string, address: DestInfo['address'],
   lastChanged: number, views: number, viewInfo: DestViewInfo[], extra: X) => T;
 
-/** Destination records 0..n-1 (as readDestRecord reads them), each built by `Rec` (with `extra`), appended to `out`. */
+/**
+ * Destination records 0..n-1 (as readDestRecord reads them), each built by `Rec` (with `extra`), stored
+ * at out[at..at+n) (`at` ≤ out.length: into room the caller made, or appended).
+ */
 export function readDestRecords<T extends DestInfo, X>(core: Core, family: Family, n: number, Rec: DestRecordClass<T, X>, out: T[],
-  extra: X): void {
+  at: number, extra: X): void {
   const k = core.k, f = core.f64(), u = core.u32(), af = family === 4 ? AF_INET : AF_INET6;
   for (let i = 0, b = (core.io + core.IO_OUT) / 2; i < n; i++, b += k.REC_DEST_WORDS) {
     const len = f[b + k.REC_DEST_LEN] | 0;
-    out.push(new Rec(f[b + k.REC_DEST_HANDLE] as DestHandle, destPrefix(core, family, f, u, b, len), { addressFamily: af, numBits: len },
-      f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS] | 0, readDestViews(core, f, b), extra));
+    out[at + i] = new Rec(f[b + k.REC_DEST_HANDLE] as DestHandle, destPrefix(core, family, f, u, b, len), { addressFamily: af, numBits: len },
+      f[b + k.REC_DEST_CHANGED], f[b + k.REC_DEST_VIEWS] | 0, readDestViews(core, f, b), extra);
   }
 }
 

@@ -202,17 +202,21 @@ export function getChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; count
     reg(cx, h, op);   // spec D-05: a handle that is not the caller's registration is reported first
     throw e;
   }
-  const items: ChangeRecord[] = [];
+  // the first call's records fill an array made at their number (most drains need one call: count ≤
+  // REC_CHANGED_MAX), later calls' records are appended
+  let items: ChangeRecord[] | undefined;
   const to: Enlist = { list: pending(cx.inst), reg: r! };
-  let done = false;
+  let done = false, got = 0;
   do {   // count 0 still asks once: `done` says whether the queue is empty
-    const s = cx.x.notifyGetChangedR(cx.handle, h!, count - items.length);
+    const s = cx.x.notifyGetChangedR(cx.handle, h!, count - got);
     if (s === STATUS.ERROR_INVALID_HANDLE) throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a notification registration of this entity');
     check(s, op);
     const n = readResult(cx.core, 0);
     done = readResult(cx.core, 1) === 1;
-    readDestRecords(cx.core, cx.family, n, ChangeRecord, items, to);   // each record enlisted as it is made
-  } while (!done && items.length < count);
+    items ??= new Array<ChangeRecord>(n);
+    readDestRecords(cx.core, cx.family, n, ChangeRecord, items, got, to);   // each record enlisted as it is made
+    got += n;
+  } while (!done && got < count);
   return { items, done };
 }
 
@@ -224,20 +228,20 @@ export function releaseChanged(cx: Ctx, options: { notifyHandle: NotifyHandle; d
   const { r } = reg(cx, o.notifyHandle, op);
   // every record, and the handle a copy names, read before the first is released (a pending record of r
   // is the library's own object: nothing of it is read until its references are given back)
-  const given = arrayArg<DestInfo>(o.dests, 'dests', op);
+  // own[i] (in arrayArg's copy of the array): the i-th value given when it was a pending record of r here
+  // (the one brand check per value), else undefined; copied[i]: the handle of a copy
+  const own = arrayArg<unknown>(o.dests, 'dests', op) as (ChangeRecord | undefined)[];
   const recs = pending(cx.inst);
-  // own[i]: given[i] when it was a pending record of r here (the one brand check per value); copied[i]: the
-  // handle of a copy
-  const own = new Array<ChangeRecord | undefined>(given.length);
   let copied: unknown[] | undefined;
-  for (let i = 0; i < given.length; i++) {
-    const d = given[i];
-    if (ChangeRecord.regOf(d, recs) === r) own[i] = d as ChangeRecord;
-    else if (d !== null && typeof d === 'object') (copied ??= new Array(given.length))[i] = opts<DestInfo>(d, ['handle'], op).handle;
+  for (let i = 0; i < own.length; i++) {
+    const d: unknown = own[i];
+    if (ChangeRecord.regOf(d, recs) === r) continue;
+    own[i] = undefined;
+    if (d !== null && typeof d === 'object') (copied ??= new Array(own.length))[i] = opts<DestInfo>(d, ['handle'], op).handle;
   }
   let bad = 0;
   const drops = new Dropper(cx, op);
-  for (let i = 0; i < given.length; i++) {
+  for (let i = 0; i < own.length; i++) {
     const handle = copied?.[i];
     // still pending (a getter of a copy read above, or the same record given twice, may have released it)
     let rec = own[i];
