@@ -9,12 +9,16 @@
 //    applyUpdates (1,000 records per call) drained by getChangedDestIds: updates/s end to end;
 //  - draining a queue of 100,000 changed destinations: getChangedDestIds destinations/s and
 //    getChangedDests (+ releaseChangedDests, DestInfo records) µs per destination.
-// Runs the whole set RUNS times (default 3, `--runs N`) and reports each run and the median. Run alone:
+// Runs the whole set RUNS times (default 3, `--runs N`), each run in a process of its own (`--one-process`:
+// all in this one), and reports each run and the median: the host switches between two speeds ~1.8× apart
+// and a process keeps one speed for its lifetime (RESULTS.md "session 11"), so runs in one process sample
+// that speed once, runs in fresh processes once each. Run alone:
 // `npm run build && node --expose-gc dist/bench/hot.js` (`--quick`: shorter tasks; `--no-write`: print
 // only; `--wall`: wall-clock instead of CPU time). Writes its section of bench/RESULTS.md (between the hot-path markers,
 // carrying over the hand-kept A/B block inside it); `npm run bench` runs it too, in a process of its own
 // (bench/run.ts benchHotApart), printing this section.
 import { Bench } from 'tinybench';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +41,9 @@ const SHARED = process.env.RTM_SHARED_DATA ?? resolve(ROOT, '../shared/data');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const RUNS = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 3;
+const ONE_PROCESS = argv.includes('--one-process');
+/** `--child R`: this process makes run R alone and prints its RunResult as JSON (benchHot's runApart). */
+const CHILD_RUN = argv.includes('--child') ? Number(argv[argv.indexOf('--child') + 1]) : 0;
 const RESULTS = resolve(ROOT, 'bench/RESULTS.md');
 /** Wall-clock time (`--wall`) or, by default, the process's CPU time: on a shared 2-core machine the CPU
  * time of a single-threaded task is what other processes disturb least (they still share the caches). */
@@ -304,20 +311,30 @@ function median(xs: number[]): number {
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-/** Runs the hot-path benchmarks RUNS times; returns the markdown section. */
-export async function benchHot(runs = RUNS): Promise<string> {
+/** The tables (IPv4, IPv6) and the LINX trace, with the labels of their files. */
+async function loadData() {
   const v4 = dataPath('tier1-ipv4.txt.gz', 'data/default/tier1-prefixes.txt.gz');
   const v6 = dataPath('tier1-ipv6.txt.gz', 'data/default/tier1-prefixes.txt.gz');
   const tr = dataPath('linx-update-ipv4.20141217.txt.gz', '');
   if (!existsSync(tr.file)) throw new Error(`bench/hot: the LINX trace is needed (${tr.file})`);
   const set = await readPrefixFile(v4.file, 4, true), set6 = await readPrefixFile(v6.file, 6, true), trace = await readTrace(tr.file);
+  return { v4, v6, tr, set, set6, trace };
+}
+
+/** Runs the hot-path benchmarks RUNS times; returns the markdown section. */
+export async function benchHot(runs = RUNS): Promise<string> {
+  const { v4, v6, tr, set, set6, trace } = await loadData();
   console.error(`bench/hot: ${set.count} IPv4 prefixes, ${set6.count} IPv6 prefixes, ${trace.count} LINX updates`);
   const results: RunResult[] = [];
   const load0 = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   for (let r = 1; r <= runs; r++) {
-    console.error(`bench/hot: run ${r} of ${runs}`);
-    results.push(await oneRun(set, set6, trace, r));
-    globalThis.gc?.();
+    console.error(`bench/hot: run ${r} of ${runs}${ONE_PROCESS ? '' : ' (a process of its own)'}`);
+    if (ONE_PROCESS) {
+      results.push(await oneRun(set, set6, trace, r));
+      globalThis.gc?.();
+    } else {
+      results.push(runApart(r));
+    }
   }
   const rows = results[0].rows.map((row, i) => {
     const vals = results.map((x) => x.rows[i][2]);
@@ -345,7 +362,7 @@ export async function benchHot(runs = RUNS): Promise<string> {
     '## Issue 9: simulator hot paths (API.md §6)',
     '',
     `Command: \`npm run build && node --expose-gc dist/bench/hot.js\` (also part of \`npm run bench\`; release core, tinybench, ${QUICK ? 'QUICK' : '≥ 1000 ms per task'}, ${WALL ? 'wall-clock time' : 'CPU time of the process (\`--wall\` for wall-clock time)'}).`,
-    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${date}. ${runs} runs in one process; the table gives the median and each run.`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${date}. ${runs} runs, ${ONE_PROCESS ? 'in one process' : 'each in a process of its own (the host\'s speed is a process\'s for its lifetime)'}; the table gives the median and each run.`,
     `Data: ${v4.label} (${set.count} prefixes), ${v6.label} (${set6.count}), ${tr.label} (${trace.count} updates, file order).`,
     'Replays: the table is loaded by one BGP entity (preference 20); a second BGP entity replays the trace with preference 10, so',
     'each announcement of a new route moves the best route; a third entity holds the RTM_CHANGE_TYPE_BEST registration (unicast).',
@@ -373,8 +390,28 @@ export function withHotSection(text: string, section: string): string {
   return `${text.replace(/\n*$/, '\n\n')}${section}\n`;
 }
 
+/**
+ * Run r in a fresh process (this file with `--child r`, the same `--quick` / `--wall`): its RunResult, which
+ * the child prints as JSON on stdout (its progress goes to stderr).
+ */
+function runApart(r: number): RunResult {
+  const flags = argv.filter((a) => a === '--quick' || a === '--wall');
+  const res = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', String(r), ...flags],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (res.status !== 0) throw new Error(`bench/hot: run ${r}: ${res.error?.message ?? `exit ${res.status ?? res.signal}`}`);
+  return JSON.parse(res.stdout) as RunResult;
+}
+
+/** The child of runApart: loads the data as benchHot does and makes run `r`. */
+async function childRun(r: number): Promise<RunResult> {
+  const { set, set6, trace } = await loadData();
+  return oneRun(set, set6, trace, r);
+}
+
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
+if (isMain && CHILD_RUN > 0) {
+  childRun(CHILD_RUN).then((res) => { process.stdout.write(JSON.stringify(res)); }).catch((e) => { console.error(e); process.exit(1); });
+} else if (isMain) {
   benchHot().then((section) => {
     console.log(section);
     if (!argv.includes('--no-write')) {
