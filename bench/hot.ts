@@ -184,7 +184,8 @@ async function oneRun(set: PrefixSet, set6: PrefixSet, trace: Trace, run: number
   // ── lookups ─────────────────────────────────────────────────────────────────────────────────────────
   {
     const w = loadedTable(set);
-    rows.push(['full table load (addRoutesBatch, 901,899 routes; atomic: validate pass + apply pass)', 'ms', w.loadMs, '']);
+    rows.push([`full table load (addRoutesBatch, ${set.count.toLocaleString('en')} routes; atomic: validate pass + apply pass; the run's first table, so in a run with a process of its own into linear memory not touched before)`,
+      'ms', w.loadMs, '']);
     const t = w.rtm.ipv4, out = new Int32Array(M);
     for (const inside of [false, true]) {
       const what = inside ? 'in-prefix' : 'uniform random';
