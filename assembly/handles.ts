@@ -44,9 +44,12 @@ const TWO53: f64 = 9007199254740992.0;
  */
 // @ts-ignore: decorator
 @inline export function handleSlot(h: f64, kind: u32): u32 {
-  if (!(h >= 1.0 && h < TWO53) || h != Math.floor(h)) return NIL;
-  let v = <u64>h;
-  if (<u32>(v >> KIND_SHIFT) != kind) return NIL;
+  // h as an integer, accepted only when it converts back to h: NaN, ±Infinity, fractions and values out of
+  // the i64 range fail the round trip; the kind field then rejects 0, negatives and values ≥ 2^53 (every
+  // kind is in 1..15, so a handle is below 2^53). Two conversions instead of range tests and a floor.
+  let v = <i64>h;   // (i64.trunc_sat_f64_s: saturating, never a trap)
+  if (<f64>v != h) return NIL;
+  if ((<u64>v >> KIND_SHIFT) != <u64>kind) return NIL;
   let slab = kindSlab(kind);
   if (slab == NIL) return NIL;
   let idx = <u32>(v & ((<u64>1 << SLOT_BITS) - 1));

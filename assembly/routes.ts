@@ -418,7 +418,8 @@ export let created: bool = false;
  * Creates (r == NIL) or updates route r of entity e on destination d with validated fields; hops
  * (n next-hop slots at `hops`) and the neighbour belong to e. Sets `fired` and `created`; updates
  * LastChanged when anything changed. Caller reserved a route slot. Cases: 1. create; 2. update,
- * where a changed preference or metric re-sorts the chain.
+ * where a changed preference or metric re-sorts the chain (best routes are recomputed only after a
+ * create, a re-sort or a change of views).
  */
 export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, n: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, esiChanged: bool): u32 {
@@ -427,6 +428,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
   let t = destGet(d, DEST_TABLE);
   let changed = false;
   let bestRelevant = false, fwdRelevant = false;
+  let reorder = true;   // the chain order or the route's views changed (an update may keep both)
   if (r == NIL) {                                                                    // 1.
     r = slabAllocK(SLAB_ROUTE, ROUTE_WORDS);   // (inlined: the stride is a constant)
     assert(r != NIL); // reserved by the caller
@@ -464,6 +466,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     changed = prefChanged || hopsChanged || flagsChanged || otherChanged;
     bestRelevant = prefChanged || hopsChanged || flagsChanged;
     fwdRelevant = prefChanged || hopsChanged || ((oldFlags ^ flags16) & ROUTE_FLAGS_FORWARDING) != 0;
+    reorder = prefChanged || oldViews != views;
     if (hopsChanged || oldNb != neighbour) {
       // take the new references before dropping the old ones, so a shared next hop is never freed
       let oldN = routeNhCount(r);
@@ -488,8 +491,14 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
   }
   // an update that changed nothing leaves every best route and the state word as they are: no recompute
   if (!changed) return r;   // fired is 0
-  destRecompute(d);
-  fireBestChanges(d);
+  // nor does one that kept the chain order and the views (only next hops, neighbour, flags, ESI changed):
+  // best routes and the state word depend on nothing else, and they were the recompute's result of this
+  // chain before (every change of the chain, a view or a held route recomputes), which it would give
+  // again (with the incumbent rule too) — no recompute, and no best route became another
+  if (reorder) {
+    destRecompute(d);
+    fireBestChanges(d);
+  }
   if (!created && (bestRelevant || fwdRelevant)) {
     // the same route stayed best in a view and its best-relevant data changed
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {
