@@ -494,7 +494,8 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
   // nor does one that kept the chain order and the views (only next hops, neighbour, flags, ESI changed):
   // best routes and the state word depend on nothing else, and they were the recompute's result of this
   // chain before (every change of the chain, a view or a held route recomputes), which it would give
-  // again (with the incumbent rule too) — no recompute, and no best route became another
+  // again (with the incumbent rule too; debug.ts INV_BEST checks it) — no recompute, and no best route
+  // became another
   if (reorder) {
     destRecompute(d);
     fireBestChanges(d);

@@ -156,6 +156,27 @@ describe('checkInvariants on the reference table', () => {
     b.invariants();
     expect(b.dropMany(a, [d, d])).toBe(OK);
   });
+
+  it('reports a view whose best route a recompute would not choose (INV_BEST)', () => {
+    // routes.ts routeApply skips the recompute when an update keeps the chain order and the views: the
+    // best words must always be what destRecompute would write
+    const a = b.register(b.t4, 14, 7), nh = b.nextHop(a, 0xc0000207);
+    const good = b.route(a, 0x13000000, 8, nh, 10), worse = b.route(a, 0x13000000, 8, nh, 20);
+    const slot = (h: number): number => h % 2 ** 25, u = b.core.u32();
+    const dest = u[(b.x.recordPtr(b.k('SLAB_ROUTE'), slot(good)) >>> 2) + b.k('ROUTE_DEST')];
+    const w = (b.x.recordPtr(b.k('SLAB_DEST'), dest) >>> 2) + b.k('DEST_BEST');   // view 0 (unicast)
+    expect(u[w], 'the better route is best').toBe(slot(good));
+    b.invariants();
+    u[w] = slot(worse);
+    expect(b.x.checkInvariants(b.t4), 'INV_BEST: a worse route').toBe(32);
+    u[w] = b.k('NIL');
+    expect(b.x.checkInvariants(b.t4), 'INV_BEST: none in a view with live routes').toBe(32);
+    u[w] = slot(good);
+    b.invariants();
+    expect(b.x.routeDeleteX(a, worse)).toBe(OK);
+    expect(b.x.routeDeleteX(a, good)).toBe(OK);
+    b.invariants();
+  });
 });
 
 describe('refDropManyX / refTakeManyX', () => {
