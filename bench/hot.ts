@@ -11,8 +11,8 @@
 //    getChangedDests (+ releaseChangedDests, DestInfo records) µs per destination.
 // Runs the whole set RUNS times (default 3, `--runs N`), each run in a process of its own (`--one-process`:
 // all in this one), and reports each run and the median: the host switches between two speeds ~1.8× apart
-// and a process keeps one speed for its lifetime (RESULTS.md "session 11"), so runs in one process sample
-// that speed once, runs in fresh processes once each. Run alone:
+// and a process mostly keeps one speed for its lifetime (RESULTS.md "session 11"), so runs in one process
+// mostly sample that speed once, runs in fresh processes once each. Run alone:
 // `npm run build && node --expose-gc dist/bench/hot.js` (`--quick`: shorter tasks; `--no-write`: print
 // only; `--wall`: wall-clock instead of CPU time). Writes its section of bench/RESULTS.md (between the hot-path markers,
 // carrying over the hand-kept A/B block inside it); `npm run bench` runs it too, in a process of its own
@@ -363,7 +363,7 @@ export async function benchHot(runs = RUNS): Promise<string> {
     '## Issue 9: simulator hot paths (API.md §6)',
     '',
     `Command: \`npm run build && node --expose-gc dist/bench/hot.js\` (also part of \`npm run bench\`; release core, tinybench, ${QUICK ? 'QUICK' : '≥ 1000 ms per task'}, ${WALL ? 'wall-clock time' : 'CPU time of the process (\`--wall\` for wall-clock time)'}).`,
-    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${date}. ${runs} runs, ${ONE_PROCESS ? 'in one process' : 'each in a process of its own (the host\'s speed is a process\'s for its lifetime)'}; the table gives the median and each run.`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${date}. ${runs} runs, ${ONE_PROCESS ? 'in one process' : 'each in a process of its own (the host\'s speed is mostly a process\'s for its lifetime)'}; the table gives the median and each run.`,
     `Data: ${v4.label} (${set.count} prefixes), ${v6.label} (${set6.count}), ${tr.label} (${trace.count} updates, file order).`,
     'Replays: the table is loaded by one BGP entity (preference 20); a second BGP entity replays the trace with preference 10, so',
     'each announcement of a new route moves the best route; a third entity holds the RTM_CHANGE_TYPE_BEST registration (unicast).',
