@@ -450,6 +450,21 @@ export const UP_NONE: u32 = 0xfffffffe;
 }
 
 /**
+ * The parent of IPv4 trie node or leaf n (in a trie, not its root) that trieInsert or a fold recorded, when
+ * it still links to n, else NIL: a node covering n where an insertion below n may start.
+ */
+// @ts-ignore: decorator
+@inline export function trieUpParent(t: u32, n: u32): u32 {
+  let h = upSlot(n);
+  if (load<u32>(h) != n) return NIL;
+  let p = load<u32>(h, 4);
+  if (p == NIL || !linksTo(p, n, node4Addr(n), nodeLen(n))) return NIL;
+  // debug builds: the link tells the truth (the walk from the root reaches n through p)
+  if (!ASC_NO_ASSERT) assert(parentOf(t, n) == p);
+  return p;
+}
+
+/**
  * For IPv4 trie node n of table t (in the trie, not the root): when the parent trieInsert recorded for it
  * still links to it, makes that parent (and the grandparent, if it still links to the parent) the memo
  * trieDetach reads, and answers the destination of the nearer of them that qualifies for `qual` (nodeState):
@@ -458,14 +473,12 @@ export const UP_NONE: u32 = 0xfffffffe;
  * the grandparent is not known: the caller walks (and its walk sets the memo again).
  */
 export function trieUpHint(t: u32, n: u32, qual: u32): u32 {
-  let h = upSlot(n);
-  if (load<u32>(h) != n) return NIL;
-  let addr = node4Addr(n), nl = nodeLen(n);
-  let p = load<u32>(h, 4), gp = load<u32>(h, 8);
-  if (p == NIL || !linksTo(p, n, addr, nl)) return NIL;
-  let gpKnown = gp != NIL && linksTo(gp, p, addr, nodeLen(p));
-  // debug builds: the links tell the truth (the walk from the root reaches n through p, and p through gp)
-  if (!ASC_NO_ASSERT) assert(parentOf(t, n) == p && (!gpKnown || parentOf(t, p) == gp));
+  let p = trieUpParent(t, n);
+  if (p == NIL) return NIL;
+  let gp = load<u32>(upSlot(n), 8);
+  let gpKnown = gp != NIL && linksTo(gp, p, node4Addr(n), nodeLen(p));
+  // debug builds: the link tells the truth (the walk from the root reaches p through gp)
+  if (!ASC_NO_ASSERT) assert(!gpKnown || parentOf(t, p) == gp);
   memoEpoch = trieEpoch; memoTable = t; memoChild = n; memoParent = p;
   memoGrand = gpKnown ? gp : NIL; memoGrandKnown = gpKnown;
   let d = nodeDest(p);
@@ -473,20 +486,6 @@ export function trieUpHint(t: u32, n: u32, qual: u32): u32 {
   if (!gpKnown) return NIL;          // the cover may be the grandparent: not known (the memo stays set)
   d = nodeDest(gp);
   return d != NIL && nodeQualifies(gp, qual) ? d : UP_NONE;
-}
-
-/**
- * The parent of IPv4 trie node or leaf n (in a trie, not its root) that trieInsert or a fold recorded, when
- * it still links to n, else NIL: a node covering n where an insertion below n may start.
- */
-export function trieUpParent(t: u32, n: u32): u32 {
-  let h = upSlot(n);
-  if (load<u32>(h) != n) return NIL;
-  let p = load<u32>(h, 4);
-  if (p == NIL || !linksTo(p, n, node4Addr(n), nodeLen(n))) return NIL;
-  // debug builds: the link tells the truth (the walk from the root reaches n through p)
-  if (!ASC_NO_ASSERT) assert(parentOf(t, n) == p);
-  return p;
 }
 
 function replaceChild(parent: u32, old: u32, neu: u32): void {
