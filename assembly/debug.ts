@@ -16,8 +16,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6, NODE_LEAF, DEST_S_BITS, DEST_S_LEAF, DEST_BEST, ROUTE_PREF,
-  ROUTE_METRIC } from './layout';
+  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6, NODE_LEAF, DEST_S_BITS, DEST_S_LEAF, DEST_BEST } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -32,7 +31,7 @@ import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destL
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
-import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeViews } from './routes';
+import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
@@ -87,21 +86,11 @@ const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
 const MARKS: usize = memory.data(<i32>(NOTIFY_MAX * 4), 16); // marked destinations per registration index
 
-/**
- * True if every view's best route of d is what destRecompute (routes.ts) would choose again: NIL when no
- * live route of the chain is in the view, else the view's first route in chain order or, the incumbent
- * rule, another live route of d in the view with the same preference and metric.
- */
+/** True if every view's best route of d is what destRecompute (routes.ts routeSelect, proto 0, the view's incumbent) would choose again. */
 function bestAsRecomputed(d: u32): bool {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    let vb: u32 = 1 << v, first = NIL;
-    for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-      if ((routeViews(r) & vb) != 0) { first = r; break; }
-    }
     let b = destGet(d, DEST_BEST + v);
-    if (b == first) continue;
-    if (first == NIL || b == NIL || !routeLive(b) || (routeViews(b) & vb) == 0 || routeGet(b, ROUTE_DEST) != d ||
-      routeGet(b, ROUTE_PREF) != routeGet(first, ROUTE_PREF) || routeGet(b, ROUTE_METRIC) != routeGet(first, ROUTE_METRIC)) return false;
+    if (routeSelect(d, v, 0, b) != b) return false;
   }
   return true;
 }
