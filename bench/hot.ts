@@ -16,7 +16,7 @@
 // `npm run build && node --expose-gc dist/bench/hot.js` (`--quick`: shorter tasks; `--no-write`: print
 // only; `--wall`: wall-clock instead of CPU time). Writes its section of bench/RESULTS.md (between the hot-path markers,
 // carrying over the hand-kept A/B block inside it); `npm run bench` runs it too, in a process of its own
-// (bench/run.ts benchHotApart), printing this section.
+// (hotProcess, from bench/run.ts), printing this section.
 import { Bench } from 'tinybench';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,7 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const RUNS = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 3;
 const ONE_PROCESS = argv.includes('--one-process');
-/** `--child R`: this process makes run R alone and prints its RunResult as JSON (benchHot's runApart). */
+/** `--child R`: this process makes run R alone and prints its RunResult as JSON (benchHot, through hotProcess). */
 const CHILD_RUN = argv.includes('--child') ? Number(argv[argv.indexOf('--child') + 1]) : 0;
 const RESULTS = resolve(ROOT, 'bench/RESULTS.md');
 /** Wall-clock time (`--wall`) or, by default, the process's CPU time: on a shared 2-core machine the CPU
@@ -175,6 +175,8 @@ function lookupIdPass(t: Table, addrs: Uint32Array, n: number): number {
 interface RunResult {
   rows: [string, string, number, string][];  // task, unit, value, note
   checks: string[];
+  /** Prefixes of the IPv4 and IPv6 tables, updates of the trace: what the run was given. */
+  counts: [number, number, number];
 }
 
 async function oneRun(set: PrefixSet, set6: PrefixSet, trace: Trace, run: number): Promise<RunResult> {
@@ -302,7 +304,7 @@ async function oneRun(set: PrefixSet, set6: PrefixSet, trace: Trace, run: number
   // both replays leave the same table and queue the same number of changes per pass
   checks.push(`run ${run}: per pass ${drainedSingle} / ${drainedBatch} changed destinations (single calls / applyUpdates), ${routesSingle} / ${routesBatch} routes after`);
   if (drainedSingle !== drainedBatch || routesSingle !== routesBatch) throw new Error(`replays disagree: ${checks[checks.length - 1]}`);
-  return { rows, checks };
+  return { rows, checks, counts: [set.count, set6.count, trace.count] };
 }
 
 function median(xs: number[]): number {
@@ -312,31 +314,39 @@ function median(xs: number[]): number {
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-/** The tables (IPv4, IPv6) and the LINX trace, with the labels of their files. */
-async function loadData() {
+/** The files of the tables (IPv4, IPv6) and of the LINX trace, with their labels. */
+function dataFiles() {
   const v4 = dataPath('tier1-ipv4.txt.gz', 'data/default/tier1-prefixes.txt.gz');
   const v6 = dataPath('tier1-ipv6.txt.gz', 'data/default/tier1-prefixes.txt.gz');
   const tr = dataPath('linx-update-ipv4.20141217.txt.gz', '');
   if (!existsSync(tr.file)) throw new Error(`bench/hot: the LINX trace is needed (${tr.file})`);
-  const set = await readPrefixFile(v4.file, 4, true), set6 = await readPrefixFile(v6.file, 6, true), trace = await readTrace(tr.file);
-  return { v4, v6, tr, set, set6, trace };
+  return { v4, v6, tr };
+}
+
+/** Reads the files of dataFiles(): the tables and the trace a run is given. */
+async function loadData(f: ReturnType<typeof dataFiles>) {
+  const set = await readPrefixFile(f.v4.file, 4, true), set6 = await readPrefixFile(f.v6.file, 6, true), trace = await readTrace(f.tr.file);
+  console.error(`bench/hot: ${set.count} IPv4 prefixes, ${set6.count} IPv6 prefixes, ${trace.count} LINX updates`);
+  return { set, set6, trace };
 }
 
 /** Runs the hot-path benchmarks RUNS times; returns the markdown section. */
 export async function benchHot(runs = RUNS): Promise<string> {
-  const { v4, v6, tr, set, set6, trace } = await loadData();
-  console.error(`bench/hot: ${set.count} IPv4 prefixes, ${set6.count} IPv6 prefixes, ${trace.count} LINX updates`);
+  const { v4, v6, tr } = dataFiles();
+  // the data is read here only when the runs are made here (each child run reads its own)
+  const data = ONE_PROCESS ? await loadData({ v4, v6, tr }) : undefined;
   const results: RunResult[] = [];
   const load0 = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   for (let r = 1; r <= runs; r++) {
-    console.error(`bench/hot: run ${r} of ${runs}${ONE_PROCESS ? '' : ' (a process of its own)'}`);
-    if (ONE_PROCESS) {
-      results.push(await oneRun(set, set6, trace, r));
+    console.error(`bench/hot: run ${r} of ${runs}${data ? '' : ' (a process of its own)'}`);
+    if (data) {
+      results.push(await oneRun(data.set, data.set6, data.trace, r));
       globalThis.gc?.();
     } else {
-      results.push(runApart(r));
+      results.push(JSON.parse(hotProcess(['--child', String(r)])) as RunResult);
     }
   }
+  const [n4, n6, nTrace] = results[0].counts;
   const rows = results[0].rows.map((row, i) => {
     const vals = results.map((x) => x.rows[i][2]);
     return `| ${row[0]} | ${row[1]} | **${fmt(median(vals))}** | ${vals.map(fmt).join(' / ')} | ${results[results.length - 1].rows[i][3]} |`;
@@ -364,7 +374,7 @@ export async function benchHot(runs = RUNS): Promise<string> {
     '',
     `Command: \`npm run build && node --expose-gc dist/bench/hot.js\` (also part of \`npm run bench\`; release core, tinybench, ${QUICK ? 'QUICK' : '≥ 1000 ms per task'}, ${WALL ? 'wall-clock time' : 'CPU time of the process (\`--wall\` for wall-clock time)'}).`,
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${date}. ${runs} runs, ${ONE_PROCESS ? 'in one process' : 'each in a process of its own (the host\'s speed is mostly a process\'s for its lifetime)'}; the table gives the median and each run.`,
-    `Data: ${v4.label} (${set.count} prefixes), ${v6.label} (${set6.count}), ${tr.label} (${trace.count} updates, file order).`,
+    `Data: ${v4.label} (${n4} prefixes), ${v6.label} (${n6}), ${tr.label} (${nTrace} updates, file order).`,
     'Replays: the table is loaded by one BGP entity (preference 20); a second BGP entity replays the trace with preference 10, so',
     'each announcement of a new route moves the best route; a third entity holds the RTM_CHANGE_TYPE_BEST registration (unicast).',
     'Each pass replays the whole trace from the state the previous one left (passes after the first are identical).',
@@ -392,20 +402,21 @@ export function withHotSection(text: string, section: string): string {
 }
 
 /**
- * Run r in a fresh process (this file with `--child r`, the same `--quick` / `--wall`): its RunResult, which
- * the child prints as JSON on stdout (its progress goes to stderr).
+ * This file in a fresh process (node --expose-gc) with `args` and this process's `--quick` / `--wall`: what it
+ * printed on stdout (its progress goes to stderr). benchHot's runs (`--child r`: that run's RunResult as JSON)
+ * and bench/run.ts (`--no-write`: the section) start it so.
  */
-function runApart(r: number): RunResult {
+export function hotProcess(args: string[]): string {
   const flags = argv.filter((a) => a === '--quick' || a === '--wall');
-  const res = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', String(r), ...flags],
+  const res = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args, ...flags],
     { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (res.status !== 0) throw new Error(`bench/hot: run ${r}: ${res.error?.message ?? `exit ${res.status ?? res.signal}`}`);
-  return JSON.parse(res.stdout) as RunResult;
+  if (res.status !== 0) throw new Error(`bench/hot.js ${args.join(' ')}: ${res.error?.message ?? `exit ${res.status ?? res.signal}`}`);
+  return res.stdout;
 }
 
-/** The child of runApart: loads the data as benchHot does and makes run `r`. */
+/** A run in a process of its own (`--child r`, benchHot): reads the data and makes run `r`. */
 async function childRun(r: number): Promise<RunResult> {
-  const { set, set6, trace } = await loadData();
+  const { set, set6, trace } = await loadData(dataFiles());
   return oneRun(set, set6, trace, r);
 }
 

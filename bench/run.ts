@@ -10,7 +10,6 @@ import { Bench } from 'tinybench';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { loadCoreSync, createCoreSync, type Core } from '../src/port/core.js';
 import { CoreTable } from '../src/coretable.js';
@@ -25,6 +24,7 @@ import type { PrefixSet } from '../test/helpers/random.js';
 import { AddressStream } from '../src/cli/workload.js';
 import { anchorFamily, attachAnchor, cCells, C_HEADER, C_RULE, type Workload } from './anchor.js';
 import { benchPool } from './pool.js';
+import { hotProcess } from './hot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = here.includes(`${'/dist/'}`) ? resolve(here, '../..') : resolve(here, '..');
@@ -221,21 +221,12 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
 }
 let delMs = 0;
 
-/**
- * bench/hot.ts run in a process of its own (its section, which it prints): a fresh heap and core, as when it is
- * run alone. After the sections above in one process (the reference models' heaps — the 10,000-table one
- * reaches ~2 GB —, their cores), its LINX replay ran 10–25 % slower than in a fresh process with the same code
- * (session 13: 2.40 → 2.10 M updates/s after the scale sections, applyUpdates 6.70 → 6.05; session 12: 2.04 and
- * 1.86 in `npm run bench` against 2.38 alone), which measured the bench's own leftovers, not the library.
- */
-function benchHotApart(): string {
-  const hotJs = fileURLToPath(new URL('./hot.js', import.meta.url));
-  const flags = process.argv.slice(2).filter((a) => a === '--quick' || a === '--wall');
-  const r = spawnSync(process.execPath, ['--expose-gc', hotJs, '--no-write', ...flags],
-    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`bench/hot.js: ${r.error?.message ?? `exit ${r.status ?? r.signal}`}`);
-  return r.stdout.trim();
-}
+// bench/hot.ts runs in a process of its own (hotProcess; its section, which it prints): a fresh heap and core,
+// as when it is run alone. After the sections above in one process (the reference models' heaps — the
+// 10,000-table one reaches ~2 GB —, their cores), its LINX replay ran 10–25 % slower than in a fresh process
+// with the same code (session 13: 2.40 → 2.10 M updates/s after the scale sections, applyUpdates 6.70 → 6.05;
+// session 12: 2.04 and 1.86 in `npm run bench` against 2.38 alone), which measured the bench's own leftovers,
+// not the library.
 
 async function main(): Promise<void> {
   const sets: [Family, string][] = [[4, 'tier1-ipv4.txt.gz'], [6, 'tier1-ipv6.txt.gz']];
@@ -257,7 +248,7 @@ async function main(): Promise<void> {
   console.error('bench: next hops by index');
   rows.push(...benchNextHops(QUICK));
   console.error('bench: hot paths (bench/hot.ts, a process of its own)');
-  const hot = benchHotApart();
+  const hot = hotProcess(['--no-write']).trim();
   console.error('bench: lookups across cores (bench/pool.ts)');
   const pool = await benchPool();
   const lines = [
