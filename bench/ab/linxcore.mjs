@@ -41,9 +41,11 @@ export function peerHops(peer, formatPrefix, ann, nhs) {
  * One built tree's replay. table: `full` the tier-1 table (as bench/hot.ts), `trace` only the tier-1 routes
  * whose prefix the trace names (the same changes on the trace's destinations, a table too small for the
  * forwarding structure). single() runs one pass and returns CPU ns per update: all, updates, drain. drain:
- * `core` (coreDrain) or `facade` (getChangedDests + releaseChangedDests, as bench/hot.ts drains).
+ * `core` (coreDrain) or `facade` (getChangedDests + releaseChangedDests, as bench/hot.ts drains). keep: a
+ * fourth entity holds a route (preference 30) on every prefix the trace names, so that no withdrawal
+ * removes a destination and no announcement makes one (bench/ab/churn.mjs: what that churn costs).
  */
-export async function linxCore(ROOT, table = 'full', drainBy = 'core') {
+export async function linxCore(ROOT, table = 'full', drainBy = 'core', keep = false) {
   const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
   const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
   const { keys, lens, ann, nhs } = await linxTrace(ROOT), E = lens.length;
@@ -60,7 +62,14 @@ export async function linxCore(ROOT, table = 'full', drainBy = 'core') {
     }
     set = { count: ls.length, keys: Uint32Array.from(ks), lens: Uint8Array.from(ls) };
   }
-  const { watcher, nh, peer } = await tableWorld(ROOT, set);
+  const { rtm, watcher, nh, peer } = await tableWorld(ROOT, set);
+  if (keep) {
+    const keeper = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 7 });
+    const h = keeper.addNextHop({ address: '192.0.2.9', interfaceIndex: 1 }).handle, n = index.size;
+    const ks = new Uint32Array(4 * n), ls = new Uint8Array(n);
+    for (const [p, j] of index) { const [a, l] = p.split('/'); ks[4 * j] = Number(a); ls[j] = Number(l); }
+    keeper.addRoutesBatch({ count: n, keys: ks, lens: ls, nextHops: new Float64Array(n).fill(h), preferences: new Uint32Array(n).fill(30) });
+  }
   const hops = peerHops(peer, formatPrefix, ann, nhs);
   const handles = new Float64Array(index.size);
   const pc = peer.cx, core = pc.core, x = pc.x, L = pc.L;
