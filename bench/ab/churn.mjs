@@ -3,8 +3,9 @@
 // replay over the tier-1 table (core calls; the drain by `core` calls or through the `facade`), one of them
 // with a fourth entity holding a preference-30 route on every prefix the trace names (linxCore's `keep`),
 // so that its withdrawals never remove a destination (spec D-24) and its announcements never make one.
-// Passes alternate (N K, then K N), CPU time, medians and the median of the paired ratios K/N. The world
-// made second runs a few % slower here whichever it is, so run both orders (`kn` makes K first).
+// Passes alternate (N K, then K N), CPU time, medians and the median of the paired ratios K/N. Which world
+// is made first moves the ratio (session 15: update part 0.71–0.76 with N first, 0.81 with K first), so run
+// both orders (`kn` makes K first).
 // usage: node --expose-gc bench/ab/churn.mjs ROOT [rounds] [core|facade] [nk|kn]
 import { linxCore } from './linxcore.mjs';
 const [ROOT, ROUNDS = '15', DRAIN = 'core', ORDER = 'nk'] = process.argv.slice(2);
