@@ -221,13 +221,6 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
 }
 let delMs = 0;
 
-// bench/hot.ts runs in a process of its own (hotProcess; its section, which it prints): a fresh heap and core,
-// as when it is run alone. After the sections above in one process (the reference models' heaps — the
-// 10,000-table one reaches ~2 GB —, their cores), its LINX replay ran 10–25 % slower than in a fresh process
-// with the same code (session 13: 2.40 → 2.10 M updates/s after the scale sections, applyUpdates 6.70 → 6.05;
-// session 12: 2.04 and 1.86 in `npm run bench` against 2.38 alone), which measured the bench's own leftovers,
-// not the library.
-
 async function main(): Promise<void> {
   const sets: [Family, string][] = [[4, 'tier1-ipv4.txt.gz'], [6, 'tier1-ipv6.txt.gz']];
   const datasets: string[] = [];
@@ -248,6 +241,12 @@ async function main(): Promise<void> {
   console.error('bench: next hops by index');
   rows.push(...benchNextHops(QUICK));
   console.error('bench: hot paths (bench/hot.ts, a process of its own)');
+  // bench/hot.ts runs in a process of its own (hotProcess; its section, which it prints): a fresh heap and core,
+  // as when it is run alone. After the sections above in one process (the reference models' heaps — the
+  // 10,000-table one reaches ~2 GB —, their cores), its LINX replay ran 10–25 % slower than in a fresh process
+  // with the same code (session 13: 2.40 → 2.10 M updates/s after the scale sections, applyUpdates 6.70 → 6.05;
+  // session 12: 2.04 and 1.86 in `npm run bench` against 2.38 alone), which measured the bench's own leftovers,
+  // not the library.
   const hot = hotProcess(['--no-write']).trim();
   console.error('bench: lookups across cores (bench/pool.ts)');
   const pool = await benchPool();
