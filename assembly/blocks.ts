@@ -8,16 +8,32 @@
 // deleting records gives memory back to every size. Blocks of 64 KiB and more are runs of whole pages,
 // split when a smaller size needs one and never merged. Free lists are doubly linked (words 0 and 1).
 // Costs: O(sizes) per call. The caller gives the size back to blockFree (no header).
+// Two pools with free lists and pages of their own: POOL_MAIN (every caller above) and POOL_REFS, the
+// reference tables of refs.ts (refBlockAlloc / refBlockFree): a page taken for them
+// keeps its free buddies for them, so their growth finds room there as the reference slab's chunks did,
+// and blockBytes counts POOL_MAIN alone (refBlockBytes the other).
 import { takePages } from './slab';
 
 const MIN_CLASS: u32 = 4;     // 16 bytes
 const PAGE_CLASS: u32 = 16;   // 64 KiB: blocks of this size and larger are whole pages
 const MAX_CLASS: u32 = 30;    // 1 GiB
 const META_CLASS: u32 = 9;    // a small page's pair bits: 4095 bits in its first 512 bytes
-/** Free blocks per size class (0 = none). */
-const FREE: usize = memory.data(<i32>((MAX_CLASS + 1) * 4), 16);
-/** Bytes of the blocks handed out and not yet freed (classes, not requests). */
+const POOL_MAIN: u32 = 0;
+const POOL_REFS: u32 = 1;
+/** Free blocks per size class (0 = none), one list head array per pool. */
+const FREES: usize = memory.data(<i32>(2 * (MAX_CLASS + 1) * 4), 16);
+/** The pool the current call serves (POOL_MAIN but inside the refBlock* functions) and its free lists. */
+let pool: u32 = POOL_MAIN;
+let FREE: usize = FREES;
+/** Bytes of the blocks handed out and not yet freed (classes, not requests): POOL_MAIN's, POOL_REFS's. */
 let inUse: f64 = 0;
+let inUseRefs: f64 = 0;
+
+// @ts-ignore: decorator
+@inline function usePool(p: u32): void { pool = p; FREE = FREES + <usize>p * ((MAX_CLASS + 1) * 4); }
+/** Adds to the current pool's bytes in use. */
+// @ts-ignore: decorator
+@inline function count(bytes: f64): void { if (pool == POOL_MAIN) inUse += bytes; else inUseRefs += bytes; }
 
 // ── free lists ──────────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -123,14 +139,14 @@ export function blockAlloc(bytes: usize): usize {
   let k = blockClass(bytes);
   if (k > MAX_CLASS) return 0;
   let p = take(k);
-  if (p != 0) inUse += <f64>(<u64>1 << k);
+  if (p != 0) count(<f64>(<u64>1 << k));
   return p;
 }
 
 /** Gives back block p, allocated for `bytes` bytes; a small block merges with its free buddy. */
 export function blockFree(p: usize, bytes: usize): void {
   let k = blockClass(bytes);
-  inUse -= <f64>(<u64>1 << k);
+  count(-<f64>(<u64>1 << k));
   while (k < PAGE_CLASS - 1) {
     if (flip(k, p)) { link(k, p); return; }   // the buddy is not free
     // both free: the buddy leaves its list (its pair bit is 0 again) and the pair is one block of k+1
@@ -154,5 +170,23 @@ export function blockReserve(bytes: usize): bool {
   return true;
 }
 
-/** Bytes of blocks in use (for memory accounting and leak checks). */
+/** Bytes of POOL_MAIN's blocks in use (for memory accounting and leak checks). */
 export function blockBytes(): f64 { return inUse; }
+
+/** blockAlloc from POOL_REFS (refs.ts's tables). */
+export function refBlockAlloc(bytes: usize): usize {
+  usePool(POOL_REFS);
+  let p = blockAlloc(bytes);
+  usePool(POOL_MAIN);
+  return p;
+}
+
+/** blockFree to POOL_REFS. */
+export function refBlockFree(p: usize, bytes: usize): void {
+  usePool(POOL_REFS);
+  blockFree(p, bytes);
+  usePool(POOL_MAIN);
+}
+
+/** Bytes of POOL_REFS's blocks in use. */
+export function refBlockBytes(): f64 { return inUseRefs; }

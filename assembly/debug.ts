@@ -10,8 +10,7 @@
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_TABLE,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
-  ENTITY_REFS_HEAD, ENTITY_REFS_SHIFT, ENTITY_TABLE, REF_HOLDER, REF_TARGET, REF_COUNT, REF_PREV, REF_NEXT,
-  REF_BUCKET_NEXT, SLAB_REF, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
+  ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
@@ -35,7 +34,7 @@ import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, rout
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
-import { refGet, refFind, refBuckets, refBucketHead, targetKind, targetSlot } from './refs';
+import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, targetKind, targetSlot } from './refs';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -52,12 +51,12 @@ export const INV_COUNT_POPULATED: i32 = 11;
 export const INV_NODE_STATE: i32 = 12;    // node's mirrored state differs from its dest's
 export const INV_FIB: i32 = 13;           // the unicast forwarding structure disagrees with the trie
 export const INV_ENUM: i32 = 14;          // an enumeration cursor of the table is broken (enums.ts enumCheck)
-export const INV_REF_HOLDER: i32 = 15;    // an entry in an entity's reference list names another holder or bad links
+export const INV_REF_HOLDER: i32 = 15;    // an entity's reference table holds other than the entries its word counts, or is over half full
 export const INV_REF_TARGET: i32 = 16;    // an entry's record is dead or of another table, or its count is 0
-export const INV_REF_HASH: i32 = 17;      // an entry is not what the hash directory finds for its key
+export const INV_REF_HASH: i32 = 17;      // an entry is not where the probe for its target finds it
 export const INV_REF_EXCESS: i32 = 18;    // the entries of a record count more references than the record has
 export const INV_REF_RETIRED: i32 = 19;   // a deregistered entity still holds reference entries
-export const INV_REF_LIVE: i32 = 20;      // the directory's chains do not hold exactly the live entries
+// (20: the reference directory's chains, gone with the directory: references are per-entity tables, refs.ts)
 export const INV_NH_INDEX: i32 = 21;      // an entity's next-hop index (hash, ordered tree, pending list) is inconsistent
 export const INV_COUNT_NEXTHOPS: i32 = 22; // the table's next-hop count differs from its entities' indexes
 export const INV_MARKS: i32 = 23;         // a mark of no live registration, or a registration's mark count is wrong
@@ -323,45 +322,44 @@ function adjustCount(target: u32, delta: i32): bool {
 }
 
 /**
- * Reference entries of the entities of table t: holder lists well linked, records alive in t, each entry
- * found by the hash, no entries for deregistered entities, and per record the entries' counts summing to
- * at most the record's count — checked by subtracting every entry's count from its record (a sum above
- * the count goes below zero) and adding them back. Then, globally, the directory holds every live entry.
+ * References of the entities of table t (refs.ts): each holder's table has exactly the entries its word
+ * counts, each found by its own probe, at most half of its slots; no entries for deregistered entities;
+ * every entry's record alive in t with a count ≥ 1; and per record the entries' counts summing to at most
+ * the record's count — checked by subtracting every entry's count from its record (a sum above the count
+ * goes below zero) and adding them back.
  */
 function checkRefs(t: u32): i32 {
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
-    let prev = NIL;
-    for (let i = entityGet(e, ENTITY_REFS_HEAD); i != NIL; i = refGet(i, REF_NEXT)) {
-      if (refGet(i, REF_HOLDER) != e || refGet(i, REF_PREV) != prev) return INV_REF_HOLDER;
-      if ((entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) != 0) return INV_REF_RETIRED;
-      let target = refGet(i, REF_TARGET);
-      if (refGet(i, REF_COUNT) == 0 || targetTable(target) != t) return INV_REF_TARGET;
-      if (refFind(e, target) != i) return INV_REF_HASH;
-      prev = i;
+    let n = refTableSlots(e), found: u32 = 0;
+    if (n != 0 && (entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) != 0) return INV_REF_RETIRED;
+    for (let i: u32 = 0; i < n; i++) {
+      let target = refSlotTarget(e, i);
+      if (target == 0xffffffff) continue;
+      found++;
+      if (refSlotCount(e, i) == 0 || targetTable(target) != t) return INV_REF_TARGET;
+      if (refCount(e, target) != refSlotCount(e, i)) return INV_REF_HASH;
     }
+    if (found != refHolderEntries(e) || (n != 0 && found > (n >>> 1))) return INV_REF_HOLDER;
   }
   // subtract, counting the entries done, then add back exactly those
   let done: u32 = 0, excess = false;
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && !excess; e = entityGet(e, ENTITY_NEXT)) {
-    for (let i = entityGet(e, ENTITY_REFS_HEAD); i != NIL; i = refGet(i, REF_NEXT)) {
-      if (!adjustCount(refGet(i, REF_TARGET), -<i32>refGet(i, REF_COUNT))) { excess = true; break; }
+    for (let i: u32 = 0, n = refTableSlots(e); i < n; i++) {
+      let target = refSlotTarget(e, i);
+      if (target == 0xffffffff) continue;
+      if (!adjustCount(target, -<i32>refSlotCount(e, i))) { excess = true; break; }
       done++;
     }
   }
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && done > 0; e = entityGet(e, ENTITY_NEXT)) {
-    for (let i = entityGet(e, ENTITY_REFS_HEAD); i != NIL && done > 0; i = refGet(i, REF_NEXT)) {
-      adjustCount(refGet(i, REF_TARGET), <i32>refGet(i, REF_COUNT));
+    for (let i: u32 = 0, n = refTableSlots(e); i < n && done > 0; i++) {
+      let target = refSlotTarget(e, i);
+      if (target == 0xffffffff) continue;
+      adjustCount(target, <i32>refSlotCount(e, i));
       done--;
     }
   }
-  if (excess) return INV_REF_EXCESS;
-  let entries: u32 = 0;
-  for (let b: u32 = 0, nb = refBuckets(); b < nb; b++) {
-    for (let i = refBucketHead(b); i != NIL; i = refGet(i, REF_BUCKET_NEXT)) {
-      if (++entries > slabLive(SLAB_REF)) return INV_REF_LIVE;
-    }
-  }
-  return entries == slabLive(SLAB_REF) ? INV_OK : INV_REF_LIVE;
+  return excess ? INV_REF_EXCESS : INV_OK;
 }
 
 // ── debugTrap: a deliberate trap in the debug build (tests of the facade's guard) ─────────────────────

@@ -11,7 +11,7 @@ import {
   NEXTHOP_WORDS, NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   NEXTHOP_IREFS, NEXTHOP_REFS, NEXTHOP_NEXT, NEXTHOP_STATE_DELETED, NEXTHOP_STATE_SHIFT, TABLE_ENTITIES,
   TABLE_NEXTHOPS, TABLE_ZNEXTHOPS, NEXTHOP_ZPREV, NEXTHOP_LOCK, LOCK_NONE, NEXTHOP_TABLE, ENTITY_OWNED,
-  ENTITY_REFS_HEAD, NO_RANGE, LOCK_K_NEXTHOP,
+  NO_RANGE, LOCK_K_NEXTHOP,
 } from './layout';
 import { lockAgainst, lockForget } from './locks';
 import { slabAlloc, slabFree, recPtr, slabIsAlive, slabReserve } from './slab';
@@ -51,7 +51,6 @@ export function entityCreate(t: u32, proto: u32, instance: u32): u32 {
   entitySet(e, ENTITY_INSTANCE, instance);
   entitySet(e, ENTITY_NEXTHOPS, NIL);
   entitySet(e, ENTITY_NEXT, NIL);
-  entitySet(e, ENTITY_REFS_HEAD, NIL);
   // append: registration order is the order RtmGetRegisteredEntities reports
   let last = tableGet(t, TABLE_ENTITIES);
   if (last == NIL) tableSet(t, TABLE_ENTITIES, e);

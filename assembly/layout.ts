@@ -20,14 +20,13 @@ export const SLAB_NOTIFY: u32 = 6;
 export const SLAB_LIST: u32 = 7;
 export const SLAB_ENUM: u32 = 8;
 export const SLAB_ENUMX: u32 = 9;
-export const SLAB_REF: u32 = 10;
 /** Out-of-line destination words (hold-down, pins, marks, timer position): DESTX_* below. */
-export const SLAB_DESTX: u32 = 11;
+export const SLAB_DESTX: u32 = 10;
 /** Out-of-line route words (route list links, insertion number, timer position): ROUTEX_* below. */
-export const SLAB_ROUTEX: u32 = 12;
+export const SLAB_ROUTEX: u32 = 11;
 /** Trie nodes of IPv6 tables (NODE6_WORDS); their ids carry NODE_ID6. */
-export const SLAB_NODE6: u32 = 13;
-export const SLAB_KINDS: u32 = 14;
+export const SLAB_NODE6: u32 = 12;
+export const SLAB_KINDS: u32 = 13;
 
 // ╒══════════ Table record: TABLE_WORDS = 26 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -323,13 +322,14 @@ export const NEXTHOP_RIGHT: u32 = 13;
 export const NEXTHOP_LOCK: u32 = 14;
 export const NEXTHOP_TABLE: u32 = 15;
 
-// ╒══════════ Entity: ENTITY_WORDS = 11 × u32 ════════════════════════════════════════════════════════╕
+// ╒══════════ Entity: ENTITY_WORDS = 12 × u32 ════════════════════════════════════════════════════════╕
 // │ 0 gen │ 1 table │ 2 protocol id │ 3 instance id │ 4 next-hop tree root │ 5 live routes │ 6 next   │
-// │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns │ 9 first ref │
-// │ 10 next-hop hash block (nhindex.ts; 0 = none: at most one live next hop, the tree root word 4)      │
+// │ 7 flags (ENTITY_F_*) and client refs << 8 │ 8 route and next-hop records it owns                   │
+// │ 9 reference table block │ 10 next-hop hash block (nhindex.ts; 0 = none: at most one live next hop, │
+// │ the tree root word 4) │ 11 reference entries | log2 of the reference table's slots << 26            │
 // └── a deregistered entity is freed when no client reference and no record it owns is left ──────────┘
-// Word 9 heads the list of reference entries the entity holds (refs.ts; NIL = none).
-export const ENTITY_WORDS: u32 = 11;
+// Words 9 and 11: the references the entity holds (refs.ts; 0 = none).
+export const ENTITY_WORDS: u32 = 12;
 export const ENTITY_GEN: u32 = 0;
 export const ENTITY_TABLE: u32 = 1;
 export const ENTITY_PROTO: u32 = 2;
@@ -339,9 +339,12 @@ export const ENTITY_ROUTES: u32 = 5;
 export const ENTITY_NEXT: u32 = 6;
 export const ENTITY_FLAGS: u32 = 7;
 export const ENTITY_OWNED: u32 = 8;
-export const ENTITY_REFS_HEAD: u32 = 9;
+/** Byte address of the block of the references the entity holds (refs.ts); 0 = none. */
+export const ENTITY_REFS: u32 = 9;
 /** Byte address of the entity's next-hop hash block (nhindex.ts); 0 = none: its one live next hop, if any, is the tree root. */
 export const ENTITY_NHINDEX: u32 = 10;
+/** The entity's reference entries (bits 0..25) and log2 of its reference table's slots (above): refs.ts. */
+export const ENTITY_REFS_N: u32 = 11;
 export const ENTITY_F_DEREGISTERED: u32 = 1;
 export const ENTITY_REFS_SHIFT: u32 = 8;
 
@@ -504,20 +507,11 @@ export const QUAL_POPULATED: u32 = DEST_S_POPULATED;
 /** "No range" for nextBatch's range length argument. */
 export const NO_RANGE: u32 = 0xff;
 
-// ╒══════════ Reference entry: REF_WORDS = 6 × u32 (refs.ts) ═════════════════════════════════════════════╕
-// │ 0 holder entity slot │ 1 target: kind << REF_KIND_SHIFT | record slot │ 2 count (≥ 1)                    │
-// │ 3 next entry in its hash bucket (free-list link) │ 4 previous in the holder's list │ 5 next in it      │
-// └── one entry per (holder, target) holding references; the holder's list starts at ENTITY_REFS_HEAD ──┘
+// ── References (refs.ts): per holder entity, a table of (target, count) slots in a block ─────────────
+// │ target: kind << REF_KIND_SHIFT | record slot (0xffffffff: an empty slot) │ count (≥ 1)             │
 // Per-entity client references (spec §7.9, D-33). The target record's own client count (DEST_REFS,
 // ROUTE_REFS, NEXTHOP_REFS, entity refs) includes every entry's count; counts taken through the
 // record-level exports (destRefX, …) have no entry, so the sum of entries of a record is ≤ its count.
-export const REF_WORDS: u32 = 6;
-export const REF_HOLDER: u32 = 0;
-export const REF_TARGET: u32 = 1;
-export const REF_COUNT: u32 = 2;
-export const REF_BUCKET_NEXT: u32 = 3;
-export const REF_PREV: u32 = 4;
-export const REF_NEXT: u32 = 5;
 /** Record slots are 25 bits (handles.ts); the kind (KIND_*) sits above them in REF_TARGET. */
 export const REF_KIND_SHIFT: u32 = 25;
 

@@ -15,7 +15,7 @@ import { refReserve, refTake, refTarget } from './refs';
 
 /** Entity e takes one reference on next-hop slot h; its handle goes to IO_OUT_HANDLES, h to RES0. */
 function takeOut(e: u32, h: u32): i32 {
-  if (!refReserve(1)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!refReserve(e, 1)) return ERROR_NOT_ENOUGH_MEMORY;
   refTake(e, refTarget(KIND_NEXTHOP, h));
   store<f64>(ioPtr(IO_OUT_HANDLES), handleOf(KIND_NEXTHOP, h));
   setRes(0, h);

@@ -10,7 +10,7 @@ import {
   ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
-  NOTIFY_QEND, SLAB_REF, REF_KIND_SHIFT, TABLE_HEAP_LEN,
+  NOTIFY_QEND, REF_KIND_SHIFT, TABLE_HEAP_LEN,
   REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_ROUTE_SLOT, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
   REC_ROUTE_DEST, REC_ROUTE_OWNER, REC_ROUTE_NEIGHBOUR, REC_ROUTE_STATE, REC_ROUTE_FLAGS1, REC_ROUTE_FLAGS,
   REC_ROUTE_METRIC, REC_ROUTE_PREF, REC_ROUTE_VIEWS, REC_ROUTE_SLOT, REC_ROUTE_ESI, REC_ROUTE_DEST_SLOT,
@@ -34,7 +34,7 @@ import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
   routeDeleteApply, routeDeleteEntity, routeDeleteTarget } from './rtmapi';
 import { refReserve, refTouch, refTake, refTakeDest, refTakeRoute, refTakeEntity, refDrop, refDropHandle, refCount,
-  refTarget, refTargetOf, targetKind, refSetLimit, refBuckets } from './refs';
+  refTarget, refTargetOf, targetKind, refSetLimit, refEntries, refSlots } from './refs';
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
 export const REF_MANY_MAX: u32 = IO_BATCH_MAX * 2;
@@ -150,7 +150,7 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   let r = routeIn(entityGet(e, ENTITY_TABLE), routeH);
   if (r == NIL) return ERROR_INVALID_HANDLE;
   let n = routeNhCount(r), nb = routeNeighbour(r);
-  if (!refReserve(2 + (nb != NIL ? 1 : 0) + n)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!refReserve(e, 2 + (nb != NIL ? 1 : 0) + n)) return ERROR_NOT_ENOUGH_MEMORY;
   let d = routeGet(r, ROUTE_DEST), owner = routeGet(r, ROUTE_OWNER), fw = routeGet(r, ROUTE_FLAGS);
   put(REC_ROUTE_DEST, handleOf(KIND_DEST, d));
   put(REC_ROUTE_OWNER, handleOf(KIND_ENTITY, owner));
@@ -257,7 +257,7 @@ function destQuery(e: u32, proto: u32, views: u32): i32 {
   if ((views & ~supported) != 0) return ERROR_NOT_SUPPORTED;
   qViews = views;
   qProto = proto == THIS_PROTOCOL ? entityGet(e, ENTITY_PROTO) : proto;
-  return refReserve(destRecordRefs(views)) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+  return refReserve(e, destRecordRefs(views)) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /**
@@ -345,7 +345,7 @@ export function notifyGetChangedR(eh: f64, nh: f64, max: u32): i32 {
   let views = notifyGet(n, NOTIFY_VIEWS);
   let k = min(max, REC_CHANGED_MAX);
   k = min(k, notifyGet(n, NOTIFY_QEND) - notifyGet(n, NOTIFY_QHEAD));  // queued, ignored holes included
-  if (!refReserve(k * destRecordRefs(views))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!refReserve(e, k * destRecordRefs(views))) return ERROR_NOT_ENOUGH_MEMORY;
   let got = notifyPull(n, k, CHANGED);
   touchRecords(e, got, views);
   for (let i: u32 = 0; i < got; i++) {
@@ -369,7 +369,7 @@ export function refTakeX(eh: f64, h: f64): i32 {
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let target = refTargetOf(entityGet(e, ENTITY_TABLE), h);
   if (target == NIL) return ERROR_INVALID_HANDLE;
-  if (!refReserve(1)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!refReserve(e, 1)) return ERROR_NOT_ENOUGH_MEMORY;
   refTake(e, target);
   return NO_ERROR;
 }
@@ -453,13 +453,13 @@ export function refTakeManyX(eh: f64, n: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let p = ioPtr(IO_IN);
   for (let i: u32 = 0; i < n; i++) if (refTargetOf(t, load<f64>(p + (<usize>i << 3))) == NIL) return ERROR_INVALID_HANDLE;
-  if (!refReserve(n)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!refReserve(e, n)) return ERROR_NOT_ENOUGH_MEMORY;
   for (let i: u32 = 0; i < n; i++) refTake(e, refTargetOf(t, load<f64>(p + (<usize>i << 3))));
   return NO_ERROR;
 }
 
 /** Reference-table figures: which 0 = entries (holder, record) in use, 1 = hash buckets. */
-export function refStat(which: u32): u32 { return which == 0 ? slabLive(SLAB_REF) : which == 1 ? refBuckets() : 0; }
+export function refStat(which: u32): u32 { return which == 0 ? refEntries() : which == 1 ? <u32>refSlots() : 0; }
 
 /** Test hook: reference entries beyond `n` are refused with ERROR_NOT_ENOUGH_MEMORY (0xffffffff = no limit). */
 export function refLimitX(n: u32): void { refSetLimit(n); }

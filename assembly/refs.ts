@@ -1,35 +1,25 @@
 // Per-entity client references (spec §7.9, D-33): how many references each entity holds on each
 // destination, route, next-hop and entity record, so that over-release is detected and deregistration
-// gives back exactly what the entity still holds. One entry (layout REF_*) per (holder, target) in the
-// ref slab, found through a chained hash directory of u32 bucket heads and linked into its holder's list
-// (ENTITY_REFS_HEAD). Costs: O(1) expected per take/drop/count (the directory doubles when entries
-// outnumber buckets); release-all is O(entries of the entity). Allocation: entries come from the ref
-// slab (callers reserve first: a failed reservation is ERROR_NOT_ENOUGH_MEMORY with nothing changed);
-// directories are whole pages from the slab reserve, and a directory outgrown is not reused.
+// gives back exactly what the entity still holds. Each holder entity has a table of its own (a block,
+// blocks.ts; ENTITY_REFS its address, ENTITY_REFS_N its entries and size): 2^k slots of (target, count),
+// open addressing with linear probing, at most half full, an entry deleted by shifting the entries after
+// it back (no tombstones). Costs: O(1) expected per take/drop/count, one cache line mostly (no entry
+// records, no lists: a drain that takes and gives back references on hundreds of records touches its
+// holder's table and the records, nothing else); release-all is O(the holder's slots). Allocation: the
+// tables are blocks of a pool of their own (blocks.ts POOL_REFS, whose pages keep room for them); a table
+// grows (doubles, rehashed) only in refReserve, which callers run before their first change (a failed
+// reservation is ERROR_NOT_ENOUGH_MEMORY with nothing changed); an emptied table stays until the
+// holder's release-all or teardown.
 import {
-  NIL, SLAB_REF, REF_WORDS, REF_HOLDER, REF_TARGET, REF_COUNT, REF_BUCKET_NEXT, REF_PREV, REF_NEXT,
-  REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS_HEAD, ENTITY_TABLE, ROUTE_DEST,
-  DEST_TABLE, NEXTHOP_TABLE,
+  NIL, REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS, ENTITY_REFS_N, ENTITY_TABLE,
+  ROUTE_DEST, DEST_TABLE, NEXTHOP_TABLE,
 } from './layout';
-import { slabAllocK, slabFree, slabReserve, slabLive, recPtr, takePages } from './slab';
+import { refBlockAlloc, refBlockFree } from './blocks';
 import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destGet } from './dests';
 import { routeGet, routeRef, destRef } from './routes';
 
-// @ts-ignore: decorator
-@inline export function refPtr(i: u32): usize { return recPtr(SLAB_REF, i, REF_WORDS); }
-// @ts-ignore: decorator
-@inline export function refGet(i: u32, w: u32): u32 { return load<u32>(refPtr(i) + (<usize>w << 2)); }
-// @ts-ignore: decorator
-@inline function refSet(i: u32, w: u32, v: u32): void { store<u32>(refPtr(i) + (<usize>w << 2), v); }
-// Word w of the entry at byte address p (= refPtr(i), computed once per entry): the hot paths (take, drop,
-// the bucket walks) read and write an entry through its address, since a word read through refGet after
-// any store recomputes the address from the slab directory (the compiler cannot know the store left it).
-// @ts-ignore: decorator
-@inline function refAt(p: usize, w: u32): u32 { return load<u32>(p + (<usize>w << 2)); }
-// @ts-ignore: decorator
-@inline function refSetAt(p: usize, w: u32, v: u32): void { store<u32>(p + (<usize>w << 2), v); }
 /** REF_TARGET of (kind, record slot). */
 // @ts-ignore: decorator
 @inline export function refTarget(kind: u32, slot: u32): u32 { return (kind << REF_KIND_SHIFT) | slot; }
@@ -38,131 +28,111 @@ import { routeGet, routeRef, destRef } from './routes';
 // @ts-ignore: decorator
 @inline export function targetSlot(target: u32): u32 { return target & ((1 << REF_KIND_SHIFT) - 1); }
 
-// the hash directory: dirBuckets u32 heads (a power of two; NIL = empty bucket)
-let dirPtr: usize = 0;
-let dirBuckets: u32 = 0;
-const DIR_FIRST_PAGES: i32 = 1;      // 16,384 buckets
-/** Largest directory: 2^26 buckets (256 MiB), twice the 2^25 entries slot numbers allow. */
-const DIR_MAX_BUCKETS: u32 = 1 << 26;
+// ENTITY_REFS_N: the holder's entries (low REFS_N_SHIFT bits: ≤ 2^25, the slots a kind can have, times
+// the kinds) and log2 of its table's slots above them (0 with no table)
+const REFS_N_SHIFT: u32 = 26;
+const REFS_N_MASK: u32 = (1 << REFS_N_SHIFT) - 1;
+/** Slots of a holder's first table (8 bytes each: a 64-byte block). */
+const FIRST_LOG2: u32 = 3;
+/** Largest table: 2^27 slots (1 GiB, blocks.ts's largest block). */
+const MAX_LOG2: u32 = 27;
+/** An empty slot's target word (no target is all ones: kinds are below 2^(32 - REF_KIND_SHIFT) - 1). */
+const EMPTY: u32 = 0xffffffff;
+
+/** Entries held by all holders (refStat, the test limit below). */
+let entries: u32 = 0;
+/** Slots of all holders' tables (refStat; 8 bytes each, blocks of POOL_REFS: refBlockBytes). */
+let slots: f64 = 0;
 /** Test hook: entries beyond this many are refused as if memory were exhausted. */
 let entryLimit: u32 = 0xffffffff;
 
 export function refSetLimit(n: u32): void { entryLimit = n; }
-/** Buckets in the hash directory (0 before the first reference). */
-export function refBuckets(): u32 { return dirBuckets; }
-/** Head of bucket b (b < refBuckets()). */
-export function refBucketHead(b: u32): u32 { return load<u32>(dirPtr + (<usize>b << 2)); }
+/** Entries held by all holders. */
+export function refEntries(): u32 { return entries; }
+/** Slots of all holders' tables. */
+export function refSlots(): f64 { return slots; }
 
 // @ts-ignore: decorator
-@inline function bucketOf(holder: u32, target: u32): u32 {
-  // multiplicative mixing of both words (Fibonacci hashing constants), then a final xor-shift
-  let h = holder * 0x9e3779b1 ^ target * 0x85ebca77;
-  h ^= h >>> 15;
-  return h & (dirBuckets - 1);
+@inline function slotOf(table: usize, log2: u32, target: u32): usize {
+  return table + (<usize>((target * 0x9e3779b1) >>> (32 - log2)) << 3);
 }
 
-/** Makes `buckets` the directory size if memory allows; relinks every entry. False if no memory. */
-function dirResize(buckets: u32): bool {
-  let pages = <i32>(((<usize>buckets << 2) + 0xffff) >> 16);
-  let p = takePages(pages);
-  if (p == 0) return false;
-  memory.fill(p, 0xff, <usize>buckets << 2);
-  let old = dirPtr, oldBuckets = dirBuckets;
-  dirPtr = p;
-  dirBuckets = buckets;
-  for (let b: u32 = 0; b < oldBuckets; b++) {
-    let i = load<u32>(old + (<usize>b << 2));
-    while (i != NIL) {
-      let next = refGet(i, REF_BUCKET_NEXT);
-      let slot = p + (<usize>bucketOf(refGet(i, REF_HOLDER), refGet(i, REF_TARGET)) << 2);
-      refSet(i, REF_BUCKET_NEXT, load<u32>(slot));
-      store<u32>(slot, i);
-      i = next;
+/**
+ * The byte address of holder's table, its log2 of slots (refsLog2) and its entries (refsCount): read
+ * once per call by the functions below.
+ */
+let refsLog2: u32 = 0, refsCount: u32 = 0;
+// @ts-ignore: decorator
+@inline function tableOf(holder: u32): usize {
+  let n = entityGet(holder, ENTITY_REFS_N);
+  refsLog2 = n >>> REFS_N_SHIFT;
+  refsCount = n & REFS_N_MASK;
+  return <usize>entityGet(holder, ENTITY_REFS);
+}
+
+/** Moves holder's entries into block t, a fresh table of 2^log2 slots. */
+function rehash(holder: u32, t: usize, log2: u32): void {
+  let old = tableOf(holder), oldLog2 = refsLog2, count = refsCount;
+  let bytes = <usize>8 << log2;
+  memory.fill(t, 0xff, bytes);
+  let mask: usize = (bytes - 1) & ~<usize>7;
+  if (old != 0) {
+    for (let p = old, end = old + (<usize>8 << oldLog2); p < end; p += 8) {
+      let target = load<u32>(p);
+      if (target == EMPTY) continue;
+      let q = slotOf(t, log2, target);
+      while (load<u32>(q) != EMPTY) q = t + ((q - t + 8) & mask);
+      store<u32>(q, target);
+      store<u32>(q, load<u32>(p, 4), 4);
     }
+    refBlockFree(old, <usize>8 << oldLog2);
+    slots -= <f64>(<u32>1 << oldLog2);
   }
+  slots += <f64>(<u32>1 << log2);
+  entitySet(holder, ENTITY_REFS, <u32>t);
+  entitySet(holder, ENTITY_REFS_N, count | (log2 << REFS_N_SHIFT));
+}
+
+/**
+ * Makes sure entity `holder` can take `n` more references, each on a target it holds none on, without
+ * failing (the resources step of an export, before any change); false = ERROR_NOT_ENOUGH_MEMORY. Grows
+ * the holder's table when n more entries would fill more than half of it.
+ */
+export function refReserve(holder: u32, n: u32): bool {
+  if (<u64>entries + <u64>n > <u64>entryLimit) return false;
+  tableOf(holder);
+  let need = <u64>refsCount + <u64>n;
+  if (refsLog2 != 0 && need <= (<u64>1 << (refsLog2 - 1))) return true;
+  if (need > <u64>REFS_N_MASK) return false;   // more entries than ENTITY_REFS_N counts
+  let log2 = max(refsLog2, FIRST_LOG2);
+  while ((<u64>1 << (log2 - 1)) < need) log2++;
+  if (log2 > MAX_LOG2) return false;
+  let t = refBlockAlloc(<usize>8 << log2);
+  if (t == 0) return false;
+  rehash(holder, t, log2);
   return true;
 }
 
 /**
- * Makes sure `n` more entries can be created without failing (the resources step of an export, before
- * any change); false = ERROR_NOT_ENOUGH_MEMORY. Creates the directory on first use.
- */
-export function refReserve(n: u32): bool {
-  if (<u64>slabLive(SLAB_REF) + <u64>n > <u64>entryLimit) return false;
-  if (dirBuckets == 0 && !dirResize(<u32>(DIR_FIRST_PAGES << 14))) return false;
-  return slabReserve(SLAB_REF, n);
-}
-
-/**
- * Reads the bucket head of (holder, target) and the first entry it names, without using them (batch
- * writers call it for the records they will reference next, so that these cache misses overlap);
- * returns a word of what was read.
+ * Reads the slot where (holder, target) would start its probe, without using it (batch writers call it
+ * for the records they will reference next, so that these cache misses overlap); returns a word of it.
  */
 export function refTouch(holder: u32, target: u32): u32 {
-  if (dirBuckets == 0) return 0;
-  let i = load<u32>(dirPtr + (<usize>bucketOf(holder, target) << 2));
-  return i == NIL ? 0 : refGet(i, REF_TARGET);
+  let t = tableOf(holder);
+  return t == 0 ? 0 : load<u32>(slotOf(t, refsLog2, target), 4);
 }
 
-/** The entry of (holder, target), or NIL. */
-export function refFind(holder: u32, target: u32): u32 {
-  if (dirBuckets == 0) return NIL;
-  let i = load<u32>(dirPtr + (<usize>bucketOf(holder, target) << 2));
-  while (i != NIL) {
-    let p = refPtr(i);
-    if (refAt(p, REF_HOLDER) == holder && refAt(p, REF_TARGET) == target) break;
-    i = refAt(p, REF_BUCKET_NEXT);
+/** References entity `holder` holds on `target`. */
+export function refCount(holder: u32, target: u32): u32 {
+  let t = tableOf(holder);
+  if (t == 0) return 0;
+  let mask: usize = ((<usize>8 << refsLog2) - 1) & ~<usize>7;
+  for (let q = slotOf(t, refsLog2, target); ; q = t + ((q - t + 8) & mask)) {
+    let v = load<u32>(q);
+    if (v == target) return load<u32>(q, 4);
+    if (v == EMPTY) return 0;
   }
-  return i;
-}
-
-/**
- * Creates the entry of (holder, target) with count 1 at the head of its bucket, whose head word is at
- * `slot` (caller reserved; it is not there yet).
- */
-// @ts-ignore: decorator
-@inline function refCreate(holder: u32, target: u32, slot: usize): void {
-  let i = slabAllocK(SLAB_REF, REF_WORDS);   // (inlined: the stride is a constant)
-  assert(i != NIL); // reserved by the caller (refReserve)
-  let p = refPtr(i);
-  let head = entityGet(holder, ENTITY_REFS_HEAD);
-  refSetAt(p, REF_HOLDER, holder);
-  refSetAt(p, REF_TARGET, target);
-  refSetAt(p, REF_COUNT, 1);
-  refSetAt(p, REF_BUCKET_NEXT, load<u32>(slot));
-  refSetAt(p, REF_PREV, NIL);
-  refSetAt(p, REF_NEXT, head);
-  store<u32>(slot, i);
-  if (head != NIL) refSet(head, REF_PREV, i);
-  entitySet(holder, ENTITY_REFS_HEAD, i);
-  // keep chains short: double the directory when entries outnumber buckets (if memory allows; chains
-  // only grow longer when it does not)
-  if (slabLive(SLAB_REF) > dirBuckets && dirBuckets < DIR_MAX_BUCKETS) dirResize(dirBuckets << 1);
-}
-
-/**
- * Unlinks entry i (at byte address p) from its bucket — whose head word is at `slot`, `beforeP` being
- * the address of the entry before i in its chain or 0 when i is the head — and from its holder's list,
- * and frees it.
- */
-// @ts-ignore: decorator
-@inline function refUnlink(i: u32, p: usize, slot: usize, beforeP: usize): void {
-  let bnext = refAt(p, REF_BUCKET_NEXT);
-  if (beforeP == 0) store<u32>(slot, bnext);
-  else refSetAt(beforeP, REF_BUCKET_NEXT, bnext);
-  let prev = refAt(p, REF_PREV), next = refAt(p, REF_NEXT);
-  if (prev == NIL) entitySet(refAt(p, REF_HOLDER), ENTITY_REFS_HEAD, next); else refSet(prev, REF_NEXT, next);
-  if (next != NIL) refSet(next, REF_PREV, prev);
-  slabFree(SLAB_REF, i);
-}
-
-/** Unlinks entry i from its bucket and its holder's list, and frees it. */
-function refRemove(i: u32): void {
-  let p = refPtr(i);
-  let slot = dirPtr + (<usize>bucketOf(refAt(p, REF_HOLDER), refAt(p, REF_TARGET)) << 2);
-  let c = load<u32>(slot), beforeP: usize = 0;
-  while (c != i) { beforeP = refPtr(c); c = refAt(beforeP, REF_BUCKET_NEXT); }
-  refUnlink(i, p, slot, beforeP);
+  return 0;
 }
 
 /**
@@ -207,8 +177,7 @@ export function refTargetOf(t: u32, h: f64): u32 {
 }
 
 /**
- * Entity `holder` takes one reference on `target` (caller validated both and reserved one entry): one
- * walk of the bucket finds the entry or where to create it.
+ * Entity `holder` takes one reference on `target` (caller validated both and reserved room: refReserve).
  */
 export function refTake(holder: u32, target: u32): void {
   refTakeOf(holder, targetKind(target), targetSlot(target));
@@ -222,25 +191,27 @@ export function refTakeEntity(holder: u32, e: u32): void { refTakeOf(holder, KIN
 /** refTake of record (kind, s) (inlined: with a constant kind, recordRefOf keeps only that kind's count). */
 // @ts-ignore: decorator
 @inline function refTakeOf(holder: u32, kind: u32, s: u32): void {
-  assert(dirBuckets != 0); // created by the caller's refReserve
+  let t = tableOf(holder);
+  assert(t != 0); // made by the caller's refReserve, with room for an entry (a table is at most half full)
   let target = refTarget(kind, s);
-  let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
-  let i = load<u32>(slot);
-  while (i != NIL) {
-    let p = refPtr(i);
-    if (refAt(p, REF_HOLDER) == holder && refAt(p, REF_TARGET) == target) {
-      refSetAt(p, REF_COUNT, refAt(p, REF_COUNT) + 1);
+  let mask: usize = ((<usize>8 << refsLog2) - 1) & ~<usize>7;
+  let q = slotOf(t, refsLog2, target);
+  while (true) {
+    let v = load<u32>(q);
+    if (v == target) { store<u32>(q, load<u32>(q, 4) + 1, 4); break; }
+    if (v == EMPTY) {
+      store<u32>(q, target); store<u32>(q, 1, 4);
+      entitySet(holder, ENTITY_REFS_N, entityGet(holder, ENTITY_REFS_N) + 1);
+      entries++;
       break;
     }
-    i = refAt(p, REF_BUCKET_NEXT);
+    q = t + ((q - t + 8) & mask);
   }
-  if (i == NIL) refCreate(holder, target, slot);
   recordRefOf(kind, s, 1);
 }
 
 /**
- * Entity `holder` gives back one reference on `target`; false (nothing changed) if it holds none. One
- * walk of the bucket finds the entry and the one before it (to unlink it when its count reaches 0).
+ * Entity `holder` gives back one reference on `target`; false (nothing changed) if it holds none.
  */
 export function refDrop(holder: u32, target: u32): bool {
   return refDropOf(holder, targetKind(target), targetSlot(target));
@@ -249,22 +220,49 @@ export function refDrop(holder: u32, target: u32): bool {
 /** refDrop of record (kind, s) (inlined: with a constant kind, recordRefOf keeps only that kind's count). */
 // @ts-ignore: decorator
 @inline function refDropOf(holder: u32, kind: u32, s: u32): bool {
-  if (dirBuckets == 0) return false;
+  let t = tableOf(holder);
+  if (t == 0) return false;
   let target = refTarget(kind, s);
-  let slot = dirPtr + (<usize>bucketOf(holder, target) << 2);
-  let i = load<u32>(slot), beforeP: usize = 0;
-  while (i != NIL) {
-    let p = refPtr(i);
-    if (refAt(p, REF_HOLDER) == holder && refAt(p, REF_TARGET) == target) {
-      let n = refAt(p, REF_COUNT) - 1;
-      if (n == 0) refUnlink(i, p, slot, beforeP); else refSetAt(p, REF_COUNT, n);
-      recordRefOf(kind, s, -1);
-      return true;
-    }
-    beforeP = p;
-    i = refAt(p, REF_BUCKET_NEXT);
+  let mask: usize = ((<usize>8 << refsLog2) - 1) & ~<usize>7;
+  let q = slotOf(t, refsLog2, target);
+  while (true) {
+    let v = load<u32>(q);
+    if (v == EMPTY) return false;
+    if (v == target) break;
+    q = t + ((q - t + 8) & mask);
   }
-  return false;
+  let n = load<u32>(q, 4) - 1;
+  if (n != 0) store<u32>(q, n, 4);
+  else {
+    deleteAt(t, refsLog2, q);
+    entitySet(holder, ENTITY_REFS_N, entityGet(holder, ENTITY_REFS_N) - 1);
+    entries--;
+  }
+  recordRefOf(kind, s, -1);
+  return true;
+}
+
+/**
+ * Empties slot q of a table of 2^log2 slots and shifts back the entries after it that may move (each
+ * entry's probe from its home slot must not pass an empty slot): no tombstones.
+ */
+function deleteAt(t: usize, log2: u32, q: usize): void {
+  let mask: usize = ((<usize>8 << log2) - 1) & ~<usize>7;
+  let hole = q;
+  let p = t + ((q - t + 8) & mask);
+  while (true) {
+    let v = load<u32>(p);
+    if (v == EMPTY) break;
+    // the entry at p may fill the hole when its home lies cyclically outside (hole, p]
+    let home = slotOf(t, log2, v);
+    let fromHome = (p - home) & mask, fromHole = (p - hole) & mask;
+    if (fromHome >= fromHole) {
+      store<u32>(hole, v); store<u32>(hole, load<u32>(p, 4), 4);
+      hole = p;
+    }
+    p = t + ((p - t + 8) & mask);
+  }
+  store<u32>(hole, EMPTY);
 }
 
 /**
@@ -293,38 +291,51 @@ export function refDropHandle(holder: u32, t: u32, h: f64): bool {
   return false;
 }
 
-/** References entity `holder` holds on `target`. */
-export function refCount(holder: u32, target: u32): u32 {
-  let i = refFind(holder, target);
-  return i == NIL ? 0 : refGet(i, REF_COUNT);
-}
-
 /**
  * Gives back every reference entity `holder` holds (deregistration, spec §7.16); records whose last
- * reference goes are freed as usual. Returns the references released.
+ * reference goes are freed as usual. Returns the references released. The holder's table goes first (its
+ * words cleared): freeing a record never touches a reference table — the holders of a record's references
+ * are counted in it, so a record with references is not freed until they go, here.
  */
 export function refReleaseAll(holder: u32): u32 {
+  let t = tableOf(holder), log2 = refsLog2;
+  if (t == 0) return 0;
+  entries -= refsCount;
+  entitySet(holder, ENTITY_REFS, 0);
+  entitySet(holder, ENTITY_REFS_N, 0);
   let released: u32 = 0;
-  let i = entityGet(holder, ENTITY_REFS_HEAD);
-  while (i != NIL) {
-    let next = refGet(i, REF_NEXT);
-    let target = refGet(i, REF_TARGET), n = refGet(i, REF_COUNT);
-    refRemove(i);
-    // freeing a record never touches the ref table: the holders of a record's references are counted
-    // in it, so a record with entries is not freed, and a freed entity (deregistered) holds no entries
+  for (let p = t, end = t + (<usize>8 << log2); p < end; p += 8) {
+    let target = load<u32>(p);
+    if (target == EMPTY) continue;
+    let n = load<u32>(p, 4);
     recordRef(target, -<i32>n);
     released += n;
-    i = next;
   }
+  refBlockFree(t, <usize>8 << log2);
+  slots -= <f64>(<u32>1 << log2);
   return released;
 }
 
 /** Forgets every entry of `holder` without touching the records (table teardown frees them anyway). */
 export function refForgetAll(holder: u32): void {
-  let i = entityGet(holder, ENTITY_REFS_HEAD);
-  while (i != NIL) {
-    let next = refGet(i, REF_NEXT);
-    refRemove(i);
-    i = next;
-  }
+  let t = tableOf(holder), log2 = refsLog2;
+  if (t == 0) return;
+  entries -= refsCount;
+  entitySet(holder, ENTITY_REFS, 0);
+  entitySet(holder, ENTITY_REFS_N, 0);
+  refBlockFree(t, <usize>8 << log2);
+  slots -= <f64>(<u32>1 << log2);
 }
+
+/** The slots of holder's table, 0 with none (debug checks read them with refSlotTarget / refSlotCount). */
+export function refTableSlots(holder: u32): u32 {
+  tableOf(holder);
+  return refsLog2 == 0 ? 0 : <u32>1 << refsLog2;
+}
+
+/** The target of slot i of holder's table (EMPTY = 0xffffffff for an empty slot); debug checks. */
+export function refSlotTarget(holder: u32, i: u32): u32 { return load<u32>(<usize>entityGet(holder, ENTITY_REFS) + (<usize>i << 3)); }
+/** The count of slot i of holder's table; debug checks. */
+export function refSlotCount(holder: u32, i: u32): u32 { return load<u32>(<usize>entityGet(holder, ENTITY_REFS) + (<usize>i << 3), 4); }
+/** The entries ENTITY_REFS_N says holder has; debug checks. */
+export function refHolderEntries(holder: u32): u32 { return entityGet(holder, ENTITY_REFS_N) & REFS_N_MASK; }

@@ -368,7 +368,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   // a timer, a list, or a neighbour other than the one next hop lives in the route's extra record
   if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops)) &&
     (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
-  if (refs != 0 && !refReserve(refs)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (refs != 0 && !refReserve(e, refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!nodeReserve(t, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;

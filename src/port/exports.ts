@@ -367,8 +367,8 @@ export const CONSTANT_NAMES = [
   'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
   'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
   'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
-  'REC_DEST_WORDS', 'SLAB_REF', 'REF_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
-  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP',
+  'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -565,8 +565,6 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly REC_DVIEW_HOLD: number;
   /** assembly/layout.ts */ readonly REC_DVIEW_WORDS: number;
   /** assembly/layout.ts */ readonly REC_DEST_WORDS: number;
-  /** assembly/layout.ts */ readonly SLAB_REF: number;
-  /** assembly/layout.ts */ readonly REF_WORDS: number;
   /** assembly/layout.ts */ readonly ENTITY_FLAGS: number;
   /** assembly/layout.ts */ readonly ENTITY_REFS_SHIFT: number;
   /** assembly/layout.ts */ readonly ENUM_K_DEST: number;

@@ -508,10 +508,10 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
   it('freed blocks merge with their buddies: after random churn the same memory holds the same ballast', () => {
     const w = new World();
     // the fill below is meant to be bounded by the blocks (32-byte hop arrays). Each of its routes holds a
-    // handle, a reference record: with the trie's leaves taking no node (session 10) the blocks outlast
-    // the reference slab's first chunk (16,384 records), and a getRouteInfo right after (11 references)
-    // would find memory full for its references instead. A second reference chunk, taken before the cap
-    // (route handles taken and given back), keeps the fill's bound where this test puts it
+    // handle, a reference: the holder's reference table (refs.ts) would have to grow at full memory, and a
+    // getRouteInfo right after (11 references) would find memory full for its references instead. The
+    // table grown before the cap (route handles taken and given back: an emptied table keeps its size)
+    // keeps the fill's bound where this test puts it
     const spare: RouteHandle[] = [];
     for (let i = 0; i < 1 << 14; i++) spare.push(w.A.addRouteToDest({ dest: `172.${16 + (i >> 12)}.${(i >> 4) & 255}.${(i & 15) << 4}/28`, neighbour: w.nA[0] }).handle!);
     for (const h of spare) w.A.deleteRouteToDest(h);
