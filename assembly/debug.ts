@@ -4,7 +4,7 @@
 // timers.ts), the routes' extra records and the zombie list (routes.ts) and the reference entries of its
 // entities (refs.ts); returns 0 or a code
 // naming the first broken rule (see INV_* below). Costs a full walk (O(nodes + next hops × log + cursors
-// + reference entries + hash buckets)); tests call it after operations, hot paths never do. Allocates
+// + reference table slots)); tests call it after operations, hot paths never do. Allocates
 // nothing.
 // debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.

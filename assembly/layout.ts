@@ -512,7 +512,7 @@ export const NO_RANGE: u32 = 0xff;
 // Per-entity client references (spec §7.9, D-33). The target record's own client count (DEST_REFS,
 // ROUTE_REFS, NEXTHOP_REFS, entity refs) includes every entry's count; counts taken through the
 // record-level exports (destRefX, …) have no entry, so the sum of entries of a record is ≤ its count.
-/** Record slots are 25 bits (handles.ts); the kind (KIND_*) sits above them in REF_TARGET. */
+/** Record slots are 25 bits (handles.ts); the kind (KIND_*) sits above them in a reference's target word. */
 export const REF_KIND_SHIFT: u32 = 25;
 
 // ── Records of the one-crossing exports (records.ts) ──────────────────────────────────────────────────

@@ -20,7 +20,7 @@ import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destGet } from './dests';
 import { routeGet, routeRef, destRef } from './routes';
 
-/** REF_TARGET of (kind, record slot). */
+/** The target word of (kind, record slot): what a reference table keys on. */
 // @ts-ignore: decorator
 @inline export function refTarget(kind: u32, slot: u32): u32 { return (kind << REF_KIND_SHIFT) | slot; }
 // @ts-ignore: decorator
