@@ -38,7 +38,7 @@ import { refReserve, refTouch, refTake, refTakeDest, refTakeRoute, refTakeEntity
 
 /** Handles refDropManyX / refTakeManyX read: f64s from IO_IN (the input region, IO_BATCH_MAX × 4 words). */
 export const REF_MANY_MAX: u32 = IO_BATCH_MAX * 2;
-/** Handles from which refDropManyX reads every bucket and record ahead of the releases (a large, likely cold batch). */
+/** Handles from which refDropManyX reads every reference table slot and record ahead of the releases (a large, likely cold batch). */
 const READ_AHEAD_MIN: u32 = 1024;
 /** Destination records one notifyGetChangedR call writes at most (IO_OUT holds IO_BATCH_MAX × 2 f64s). */
 export const REC_CHANGED_MAX: u32 = IO_BATCH_MAX * 2 / REC_DEST_WORDS;
@@ -301,8 +301,8 @@ const CHANGED: usize = memory.data(<i32>(REC_CHANGED_MAX * 4), 16);
 const TOUCHED: usize = memory.data(4, 4);
 /**
  * Reads, for each of the first `got` destinations of CHANGED, one word of each record destRecord will
- * need next (its key, its first route, the best route of each view in `views`, entity e's reference
- * buckets of the destination and of each best route). notifyPull has just written the destinations; a
+ * need next (its key, its first route, the best route of each view in `views`, the slots of entity e's
+ * reference table where the destination and each best route probe first). notifyPull has just written the destinations; a
  * short loop of independent loads lets the cache misses of a cold batch overlap instead of coming one
  * after another inside destRecord.
  */
@@ -410,8 +410,8 @@ export function refDropManyX(eh: f64, n: u32, kind: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let bad: u32 = 0;
   let p = ioPtr(IO_IN);
-  // a large batch first reads the reference bucket and the record of every handle (well-formed or not: a
-  // bucket is only read, a record only below the slab's high-water mark), so that their cache misses
+  // a large batch first reads the reference table slot and the record of every handle (well-formed or not:
+  // a slot is only read, a record only below the slab's high-water mark), so that their cache misses
   // overlap; then the releases. A small one goes straight to the releases. Paired A/B: the read-ahead cost
   // ~5% of the drain of bench/hot.ts (100 records per call, their data still cached); without it, the
   // release of 100,000 records pulled long before (bench/ab/drain-cold.mjs) was 7-12% slower.
@@ -458,7 +458,7 @@ export function refTakeManyX(eh: f64, n: u32): i32 {
   return NO_ERROR;
 }
 
-/** Reference-table figures: which 0 = entries (holder, record) in use, 1 = hash buckets. */
+/** Reference-table figures: which 0 = entries (holder, record) in use, 1 = slots of all holders' tables. */
 export function refStat(which: u32): u32 { return which == 0 ? refEntries() : which == 1 ? <u32>refSlots() : 0; }
 
 /** Test hook: reference entries beyond `n` are refused with ERROR_NOT_ENOUGH_MEMORY (0xffffffff = no limit). */

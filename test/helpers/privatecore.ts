@@ -10,8 +10,8 @@ export const make = (core: Core, o: RtmOptions = {}): Rtm =>
   Rtm.createSync({ clock: new VirtualClock(), build: 'debug', ...o, core } as Parameters<typeof Rtm.createSync>[0]);
 
 /**
- * A private core past its one-time structures: the reference directory (made by the first reference any
- * table takes, kept for the core's life) exists, nothing else is in use.
+ * A private core past its one-time structures: the reference tables' first page (blocks.ts POOL_REFS, taken
+ * by the first reference any table takes, kept for the core's life) exists, nothing else is in use.
  */
 export function privateCore(): Core {
   const core = createCoreSync('debug');
