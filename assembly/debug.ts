@@ -34,7 +34,7 @@ import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, rout
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
-import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, targetKind, targetSlot } from './refs';
+import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -334,7 +334,7 @@ function checkRefs(t: u32): i32 {
     if (n != 0 && (entityGet(e, ENTITY_FLAGS) & ENTITY_F_DEREGISTERED) != 0) return INV_REF_RETIRED;
     for (let i: u32 = 0; i < n; i++) {
       let target = refSlotTarget(e, i);
-      if (target == 0xffffffff) continue;
+      if (target == REF_SLOT_EMPTY) continue;
       found++;
       if (refSlotCount(e, i) == 0 || targetTable(target) != t) return INV_REF_TARGET;
       if (refCount(e, target) != refSlotCount(e, i)) return INV_REF_HASH;
@@ -346,7 +346,7 @@ function checkRefs(t: u32): i32 {
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && !excess; e = entityGet(e, ENTITY_NEXT)) {
     for (let i: u32 = 0, n = refTableSlots(e); i < n; i++) {
       let target = refSlotTarget(e, i);
-      if (target == 0xffffffff) continue;
+      if (target == REF_SLOT_EMPTY) continue;
       if (!adjustCount(target, -<i32>refSlotCount(e, i))) { excess = true; break; }
       done++;
     }
@@ -354,7 +354,7 @@ function checkRefs(t: u32): i32 {
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL && done > 0; e = entityGet(e, ENTITY_NEXT)) {
     for (let i: u32 = 0, n = refTableSlots(e); i < n && done > 0; i++) {
       let target = refSlotTarget(e, i);
-      if (target == 0xffffffff) continue;
+      if (target == REF_SLOT_EMPTY) continue;
       adjustCount(target, <i32>refSlotCount(e, i));
       done--;
     }

@@ -37,7 +37,8 @@ const FIRST_LOG2: u32 = 3;
 /** Largest table: 2^27 slots (1 GiB, blocks.ts's largest block). */
 const MAX_LOG2: u32 = 27;
 /** An empty slot's target word (no target is all ones: kinds are below 2^(32 - REF_KIND_SHIFT) - 1). */
-const EMPTY: u32 = 0xffffffff;
+export const REF_SLOT_EMPTY: u32 = 0xffffffff;
+const EMPTY: u32 = REF_SLOT_EMPTY;
 
 /** Entries held by all holders (refStat, the test limit below). */
 let entries: u32 = 0;
@@ -57,6 +58,27 @@ export function refSlots(): f64 { return slots; }
   return table + (<usize>((target * 0x9e3779b1) >>> (32 - log2)) << 3);
 }
 
+/** The slot after slot q of table t of 2^log2 slots (the last one's is the first). */
+// @ts-ignore: decorator
+@inline function nextSlot(t: usize, log2: u32, q: usize): usize {
+  return t + ((q - t + 8) & (((<usize>8 << log2) - 1) & ~<usize>7));
+}
+
+/**
+ * The slot of table t (2^log2 slots, at most half full) that holds `target`, or where its probe meets an
+ * empty slot: where it would go.
+ */
+// @ts-ignore: decorator
+@inline function probe(t: usize, log2: u32, target: u32): usize {
+  let q = slotOf(t, log2, target);
+  while (true) {
+    let v = load<u32>(q);
+    if (v == target || v == EMPTY) return q;
+    q = nextSlot(t, log2, q);
+  }
+  return q;
+}
+
 /**
  * The byte address of holder's table, its log2 of slots (refsLog2) and its entries (refsCount): read
  * once per call by the functions below.
@@ -74,19 +96,16 @@ let refsLog2: u32 = 0, refsCount: u32 = 0;
 function rehash(holder: u32, t: usize, log2: u32): void {
   let old = tableOf(holder), oldLog2 = refsLog2, count = refsCount;
   let bytes = <usize>8 << log2;
-  memory.fill(t, 0xff, bytes);
-  let mask: usize = (bytes - 1) & ~<usize>7;
+  memory.fill(t, 0xff, bytes);   // every slot REF_SLOT_EMPTY
   if (old != 0) {
     for (let p = old, end = old + (<usize>8 << oldLog2); p < end; p += 8) {
       let target = load<u32>(p);
       if (target == EMPTY) continue;
-      let q = slotOf(t, log2, target);
-      while (load<u32>(q) != EMPTY) q = t + ((q - t + 8) & mask);
+      let q = probe(t, log2, target);   // an empty slot: each target is in the old table once
       store<u32>(q, target);
       store<u32>(q, load<u32>(p, 4), 4);
     }
-    refBlockFree(old, <usize>8 << oldLog2);
-    slots -= <f64>(<u32>1 << oldLog2);
+    freeTable(old, oldLog2);
   }
   slots += <f64>(<u32>1 << log2);
   entitySet(holder, ENTITY_REFS, <u32>t);
@@ -126,13 +145,8 @@ export function refTouch(holder: u32, target: u32): u32 {
 export function refCount(holder: u32, target: u32): u32 {
   let t = tableOf(holder);
   if (t == 0) return 0;
-  let mask: usize = ((<usize>8 << refsLog2) - 1) & ~<usize>7;
-  for (let q = slotOf(t, refsLog2, target); ; q = t + ((q - t + 8) & mask)) {
-    let v = load<u32>(q);
-    if (v == target) return load<u32>(q, 4);
-    if (v == EMPTY) return 0;
-  }
-  return 0;
+  let q = probe(t, refsLog2, target);
+  return load<u32>(q) == target ? load<u32>(q, 4) : 0;
 }
 
 /**
@@ -194,18 +208,12 @@ export function refTakeEntity(holder: u32, e: u32): void { refTakeOf(holder, KIN
   let t = tableOf(holder);
   assert(t != 0); // made by the caller's refReserve, with room for an entry (a table is at most half full)
   let target = refTarget(kind, s);
-  let mask: usize = ((<usize>8 << refsLog2) - 1) & ~<usize>7;
-  let q = slotOf(t, refsLog2, target);
-  while (true) {
-    let v = load<u32>(q);
-    if (v == target) { store<u32>(q, load<u32>(q, 4) + 1, 4); break; }
-    if (v == EMPTY) {
-      store<u32>(q, target); store<u32>(q, 1, 4);
-      entitySet(holder, ENTITY_REFS_N, entityGet(holder, ENTITY_REFS_N) + 1);
-      entries++;
-      break;
-    }
-    q = t + ((q - t + 8) & mask);
+  let q = probe(t, refsLog2, target);
+  if (load<u32>(q) == target) store<u32>(q, load<u32>(q, 4) + 1, 4);
+  else {
+    store<u32>(q, target); store<u32>(q, 1, 4);
+    entitySet(holder, ENTITY_REFS_N, entityGet(holder, ENTITY_REFS_N) + 1);
+    entries++;
   }
   recordRefOf(kind, s, 1);
 }
@@ -223,14 +231,8 @@ export function refDrop(holder: u32, target: u32): bool {
   let t = tableOf(holder);
   if (t == 0) return false;
   let target = refTarget(kind, s);
-  let mask: usize = ((<usize>8 << refsLog2) - 1) & ~<usize>7;
-  let q = slotOf(t, refsLog2, target);
-  while (true) {
-    let v = load<u32>(q);
-    if (v == EMPTY) return false;
-    if (v == target) break;
-    q = t + ((q - t + 8) & mask);
-  }
+  let q = probe(t, refsLog2, target);
+  if (load<u32>(q) != target) return false;
   let n = load<u32>(q, 4) - 1;
   if (n != 0) store<u32>(q, n, 4);
   else {
@@ -247,9 +249,9 @@ export function refDrop(holder: u32, target: u32): bool {
  * entry's probe from its home slot must not pass an empty slot): no tombstones.
  */
 function deleteAt(t: usize, log2: u32, q: usize): void {
-  let mask: usize = ((<usize>8 << log2) - 1) & ~<usize>7;
+  let mask: usize = ((<usize>8 << log2) - 1) & ~<usize>7;   // byte distances between slots, modulo the table
   let hole = q;
-  let p = t + ((q - t + 8) & mask);
+  let p = nextSlot(t, log2, q);
   while (true) {
     let v = load<u32>(p);
     if (v == EMPTY) break;
@@ -260,7 +262,7 @@ function deleteAt(t: usize, log2: u32, q: usize): void {
       store<u32>(hole, v); store<u32>(hole, load<u32>(p, 4), 4);
       hole = p;
     }
-    p = t + ((p - t + 8) & mask);
+    p = nextSlot(t, log2, p);
   }
   store<u32>(hole, EMPTY);
 }
@@ -298,11 +300,8 @@ export function refDropHandle(holder: u32, t: u32, h: f64): bool {
  * are counted in it, so a record with references is not freed until they go, here.
  */
 export function refReleaseAll(holder: u32): u32 {
-  let t = tableOf(holder), log2 = refsLog2;
+  let t = detachTable(holder), log2 = refsLog2;
   if (t == 0) return 0;
-  entries -= refsCount;
-  entitySet(holder, ENTITY_REFS, 0);
-  entitySet(holder, ENTITY_REFS_N, 0);
   let released: u32 = 0;
   for (let p = t, end = t + (<usize>8 << log2); p < end; p += 8) {
     let target = load<u32>(p);
@@ -311,18 +310,31 @@ export function refReleaseAll(holder: u32): u32 {
     recordRef(target, -<i32>n);
     released += n;
   }
-  refBlockFree(t, <usize>8 << log2);
-  slots -= <f64>(<u32>1 << log2);
+  freeTable(t, log2);
   return released;
 }
 
 /** Forgets every entry of `holder` without touching the records (table teardown frees them anyway). */
 export function refForgetAll(holder: u32): void {
-  let t = tableOf(holder), log2 = refsLog2;
-  if (t == 0) return;
+  let t = detachTable(holder);
+  if (t != 0) freeTable(t, refsLog2);
+}
+
+/**
+ * Takes holder's table from it (its words cleared, its entries no longer counted): the table, 0 if none
+ * (refsLog2: its size).
+ */
+function detachTable(holder: u32): usize {
+  let t = tableOf(holder);
+  if (t == 0) return 0;
   entries -= refsCount;
   entitySet(holder, ENTITY_REFS, 0);
   entitySet(holder, ENTITY_REFS_N, 0);
+  return t;
+}
+
+/** Gives a detached table of 2^log2 slots back to its pool. */
+function freeTable(t: usize, log2: u32): void {
   refBlockFree(t, <usize>8 << log2);
   slots -= <f64>(<u32>1 << log2);
 }
@@ -333,7 +345,7 @@ export function refTableSlots(holder: u32): u32 {
   return refsLog2 == 0 ? 0 : <u32>1 << refsLog2;
 }
 
-/** The target of slot i of holder's table (EMPTY = 0xffffffff for an empty slot); debug checks. */
+/** The target of slot i of holder's table (REF_SLOT_EMPTY for an empty slot); debug checks. */
 export function refSlotTarget(holder: u32, i: u32): u32 { return load<u32>(<usize>entityGet(holder, ENTITY_REFS) + (<usize>i << 3)); }
 /** The count of slot i of holder's table; debug checks. */
 export function refSlotCount(holder: u32, i: u32): u32 { return load<u32>(<usize>entityGet(holder, ENTITY_REFS) + (<usize>i << 3), 4); }
