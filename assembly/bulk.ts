@@ -16,14 +16,14 @@ import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DEST
   TABLE_NOTIFY_USED,
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_X, ROUTE_STATE_CREATED, ROUTE_NBHOP_BIT,
-  ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_KEEPS, DEST_BEST, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
+  ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_KEEPS, SLAB_DESTX, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { tableGet, tableSet, tableMaxLen } from './tables';
-import { slabAllocK } from './slab';
+import { slabAllocK, slabReserve } from './slab';
 import { handleSlot } from './handles';
-import { destMake, destPlace, destUnmake, destSet, destSetState, destPtr } from './dests';
+import { destMake, destPlace, destUnmake, destSet, destSetState, destPtr, destSetBest } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
 import { routeOfOwner, created, routeSet, routeSeqTake, nowMs } from './routes';
 import { notifyChange, bestLogTable } from './notify';
@@ -33,7 +33,8 @@ import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
 import { entityOf } from './notifyapi';
-import { LOAD_MAX, LOAD_LENVIEWS, LOAD_PREF, LOAD_METRIC, LOAD_FLAGS, loadApply, loadValidate, batchReserve, loadKey, loadWord, loadHop } from './load';
+import { LOAD_MAX, LOAD_LENVIEWS, LOAD_PREF, LOAD_METRIC, LOAD_FLAGS, loadApply, loadValidate, batchReserve, loadKey, loadWord, loadHop,
+  loadMcast } from './load';
 
 /** The entity and table of the bulk build under way (NIL = none). */
 let bulkE: u32 = NIL;
@@ -63,6 +64,9 @@ let onePass = false;
 let ordE: u32 = NIL, ordCount: u32 = 0, ordOk = false, ordLen: u32 = 0;
 let ord0: u32 = 0, ord1: u32 = 0, ord2: u32 = 0, ord3: u32 = 0;
 
+// records of the chunks bulkCheck checked since the batch's first that put a route into view 1
+let checkMcast: u32 = 0;
+
 /**
  * The check pass of a multi-chunk addRoutesBatch (chunk of m load records at IO_IN; reserve > 0 on the
  * first chunk: memory for the whole batch of that many records): loadValidate, then the reservation;
@@ -75,7 +79,10 @@ export function bulkCheck(eh: f64, m: u32, reserve: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let s = loadValidate(e, t, m);
   if (s != NO_ERROR) return s;
-  if (reserve != 0 && !batchReserve(t, reserve)) return ERROR_NOT_ENOUGH_MEMORY;
+  // the view-1 records of the chunks checked so far (the first chunk's reservation covers all else)
+  if (reserve != 0) checkMcast = 0;
+  checkMcast += loadMcast(t, ioPtr(IO_IN), m, 0);
+  if (reserve != 0 ? !batchReserve(t, reserve, checkMcast) : !slabReserve(SLAB_DESTX, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
   if (reserve != 0) { ordE = e; ordCount = 0; ordOk = true; }
   else if (ordE != e) { ordOk = false; }
   if (ordOk) ordOk = tableMaxLen(t) == 32 ? inOrder4(m) : inOrder6(m);
@@ -263,7 +270,7 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   let fired: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     let inView = (vw & (1 << v)) != 0;
-    destSet(d, DEST_BEST + v, inView ? r : NIL);
+    destSetBest(d, v, inView ? r : NIL);   // (view 1: bulkCheck reserved its extra record)
     if (inView) fired |= (FIRED_ALL | FIRED_BEST | FIRED_FWD) << (3 * v);
   }
   destSetState(d, (vw & 0xff) | DEST_S_LIVE);

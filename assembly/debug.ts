@@ -15,7 +15,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6, NODE_LEAF, DEST_S_BITS, DEST_S_LEAF, DEST_BEST } from './layout';
+  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6, NODE_LEAF, DEST_S_BITS, DEST_S_LEAF } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -26,7 +26,7 @@ import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
-import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode } from './dests';
+import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest } from './dests';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
@@ -88,7 +88,7 @@ const MARKS: usize = memory.data(<i32>(NOTIFY_MAX * 4), 16); // marked destinati
 /** True if every view's best route of d is what destRecompute (routes.ts routeSelect, proto 0, the view's incumbent) would choose again. */
 function bestAsRecomputed(d: u32): bool {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    let b = destGet(d, DEST_BEST + v);
+    let b = destBest(d, v);
     if (routeSelect(d, v, 0, b) != b) return false;
   }
   return true;

@@ -4,15 +4,15 @@
 // (layout DEST_S_LEAF: destNode gives its leaf id, which the trie.ts accessors answer for). Routes,
 // best routes and presence rules (spec §7.4) build on these in the route layer; here a destination is
 // present from destCreate until destRemove. It also owns the out-of-line extra record (layout DESTX_*:
-// hold-down, marks), allocated by destXEnsure — which
+// hold-down, marks, locks, the multicast view's best route), allocated by destXEnsure — which
 // the exports that set an extra word call before any change — and freed when its words are all back
 // at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
 // cannot answer go through a 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
 import {
   NIL, SLAB_DEST, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
-  TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, VIEW_COUNT, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
+  TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
-  DEST_S_LEAF, DEST_S_BITS, NODE_LEAF,
+  DEST_S_LEAF, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive, slabHigh } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -41,6 +41,25 @@ import { lockAgainst, lockForget } from './locks';
 }
 // @ts-ignore: decorator
 @inline export function destKey(d: u32): usize { return nodeKey(destNode(d)); }
+/** Destination d's pins (non-NULL opaque slots, marks; layout DEST_PINS_SHIFT). */
+// @ts-ignore: decorator
+@inline export function destPins(d: u32): u32 { return destGet(d, DEST_STATE) >>> DEST_PINS_SHIFT; }
+/** The best route of view v (0 or 1) of destination d, NIL for none (view 1's lives in the extra record). */
+// @ts-ignore: decorator
+@inline export function destBest(d: u32, v: u32): u32 {
+  if (v == 0) return destGet(d, DEST_BEST);
+  let x = destGet(d, DEST_X);
+  return x == NIL ? NIL : load<u32>(destXPtr(x) + (<usize>DESTX_BEST1 << 2));
+}
+/**
+ * Sets the best route of view v of destination d. A view-1 best route needs d's extra record: the change
+ * that put a route into view 1 reserved it (routes.ts routeViewsReserve); NIL may free the record.
+ */
+// @ts-ignore: decorator
+@inline export function destSetBest(d: u32, v: u32, r: u32): void {
+  if (v == 0) destSet(d, DEST_BEST, r);
+  else if (r != NIL || destGet(d, DEST_X) != NIL) destXSet(d, DESTX_BEST1, r);   // (NIL without a record: nothing to write)
+}
 // @ts-ignore: decorator
 @inline export function destLen(d: u32): u32 { return nodeLen(destNode(d)); }
 
@@ -52,7 +71,7 @@ import { lockAgainst, lockForget } from './locks';
 /** The default of extra word w (the value it has while the destination has no extra record). */
 // @ts-ignore: decorator
 @inline export function destXDefault(w: u32): u32 {
-  return w == DESTX_HELD || w == DESTX_HELD + 1 || w == DESTX_HEAPPOS || w == DESTX_LOCK ? NIL : 0;
+  return w == DESTX_HELD || w == DESTX_HELD + 1 || w == DESTX_HEAPPOS || w == DESTX_LOCK || w == DESTX_BEST1 ? NIL : 0;
 }
 
 /** Extra word w of destination d (DESTX_*), or its default when d has no extra record. */
@@ -293,7 +312,7 @@ export function destMake(t: u32): u32 {
   destSet(d, DEST_TABLE, t);
   destSet(d, DEST_NODE, NIL);
   destSet(d, DEST_ROUTES, NIL);
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) destSet(d, DEST_BEST + v, NIL);
+  destSet(d, DEST_BEST, NIL);   // (view 1's is the extra record's, and there is none)
   destSet(d, DEST_X, NIL);
   return d;
 }

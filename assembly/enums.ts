@@ -15,7 +15,7 @@ import {
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX,
   ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
-  ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_TABLE, DEST_ROUTES, DEST_BEST, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
+  ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_TABLE, DEST_ROUTES, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
 } from './layout';
@@ -26,7 +26,7 @@ import { slabAlloc, slabFree, slabReserve, slabIsAlive, slabHigh, slabLive, recP
 import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
-import { destGet, destFind, destKey, destLen, destXGet } from './dests';
+import { destGet, destFind, destKey, destLen, destXGet, destBest } from './dests';
 import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet, routeNeighbour } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
@@ -385,7 +385,7 @@ function ownsBest(e: u32, d: u32, views: u32): bool {
   let vs = views == 0 ? tableGet(destGet(d, DEST_TABLE), TABLE_VIEWS) : views;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     if (((vs >>> v) & 1) == 0) continue;
-    let best = destGet(d, DEST_BEST + v);
+    let best = destBest(d, v);
     if (best != NIL && routeGet(best, ROUTE_OWNER) == e) return true;
   }
   return false;

@@ -9,18 +9,19 @@
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
   NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_X,
-  ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, DEST_BEST, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
-  UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
+  ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, SLAB_DESTX, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
+  UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
   BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, TABLE_FIB, DEST_ROUTES, DEST_NODE, SLAB_NODE4,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
-import { slabIsAlive, slabHigh } from './slab';
+import { slabIsAlive, slabHigh, slabReserve } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
-import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint, destNode } from './dests';
+import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint, destNode,
+  destBest } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
   created, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
@@ -49,7 +50,7 @@ export function bestRouteX(t: u32, d: u32, view: u32): i32 {
   if (view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
   if (!destValid(t, d)) return ERROR_NOT_FOUND;
   debugTrapPoint();
-  let r = destGet(d, DEST_BEST + view);
+  let r = destBest(d, view);
   if (r == NIL) return ERROR_NOT_FOUND;
   let e = routeGet(r, ROUTE_OWNER);
   let n = routeNhCount(r);
@@ -161,6 +162,18 @@ function updatesHolds(t: u32, n: u32, from: u32): u32 {
 
 // hold timers counted by the check calls of one batch so far (reset by its first call, reserve > 0)
 let checkHolds: u32 = 0;
+// adds into view 1 counted by the check calls of one batch so far (likewise)
+let checkMcast: u32 = 0;
+
+/** Add records from..n-1 that put a route into view 1 of table t (load.ts batchReserve's `mcast`). */
+function updatesMcast(t: u32, n: u32, from: u32): u32 {
+  if ((tableGet(t, TABLE_VIEWS) & 2) == 0) return 0;
+  let k: u32 = 0;
+  for (let i = from; i < n; i++) {
+    if ((updGet(UPD_LENKIND, i) >>> 8) == UPD_ADD && (updGet(UPD_VIEWS, i) & 2) != 0) k++;
+  }
+  return k;
+}
 
 /**
  * The validate-only pass of applyUpdates: checks n records (updatesValidate) and, with reserve > 0 (the
@@ -174,9 +187,10 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  if (reserve != 0) checkHolds = 0;
+  if (reserve != 0) { checkHolds = 0; checkMcast = 0; }
   checkHolds += updatesHolds(t, n, 0);
-  if (reserve != 0 && !batchReserve(t, reserve)) return ERROR_NOT_ENOUGH_MEMORY;
+  checkMcast += updatesMcast(t, n, 0);
+  if (reserve != 0 ? !batchReserve(t, reserve, checkMcast) : !slabReserve(SLAB_DESTX, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
   return timerReserve(t, checkHolds) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
@@ -278,7 +292,7 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(t, n - from) || !timerReserve(t, updatesHolds(t, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, n - from, updatesMcast(t, n, from)) || !timerReserve(t, updatesHolds(t, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
   debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);
   let out = ioPtr(IO_OUT), outRoutes = ioPtr(IO_OUT + UPD_MAX);

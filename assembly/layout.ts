@@ -119,57 +119,66 @@ export const NODE_C1: u32 = 2;
 export const NODE_DEST: u32 = 3;
 export const NODE_KEY: u32 = 4;
 
-// ╒══════════ Destination: DEST_WORDS = 14 × u32 (56 bytes; issue 13: was 22, then 16) ═══════════════════╕
-// │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) │ 4 first route (sorted chain) │
-// │ 5 best view 0 │ 6 best view 1 │ 7 client refs │ 8 keeps │ 9 queued in registrations (bit = index)   │
-// │ 10 pins (non-NULL opaque slots, marks) │ 11 extra record (SLAB_DESTX slot; NIL = all at defaults)     │
-// │ 12..13 lastChanged (f64, 8-byte aligned: records are 56 bytes in page-aligned chunks)                 │
-// └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11.. ───────┘
-// The words a destination of a plain routing table needs inline; what only hold-down, locks, marks use
-// lives in its extra record (below), allocated on first use (the export that sets it reserves it before
-// any change) and freed when every extra word is back at its default. The queued and pins words stay
-// inline: the facade pins opaque values in a property setter (no room for a failure), and queueing
-// happens mid-change. The lock record's address is an extra word: every change's busy check asks
-// destsLocked (dests.ts; 0 = no destination of any table is locked) before it reads the extra record.
+// ╒══════════ Destination: DEST_WORDS = 12 × u32 (48 bytes; issue 13: was 22, then 16, then 14) ════════════╕
+// │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) | pins << 22 │ 4 first route      │
+// │ 5 best route of view 0 (unicast) │ 6 client refs │ 7 keeps │ 8 queued in registrations (bit = index)   │
+// │ 9 extra record (SLAB_DESTX slot; NIL = all at defaults) │ 10..11 lastChanged (f64, 8-byte aligned)     │
+// └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11..21 ────┘
+// The words a destination of a plain routing table needs inline; what only hold-down, locks, marks and
+// the multicast view use lives in its extra record (below), allocated on first use (the export that sets
+// it reserves it before any change) and freed when every extra word is back at its default. The queued
+// word stays inline: queueing happens mid-change, on most changes of a table with registrations. The
+// lock record's address is an extra word: every change's busy check asks destsLocked (dests.ts; 0 = no
+// destination of any table is locked) before it reads the extra record.
 // No live-route count: the chain (word 4) holds exactly the live routes (held and deleted routes leave
 // it), so "has a live route" (DEST_S_LIVE, presence) is "word 4 is not NIL".
-// 48 bytes (issue 13, not done) needs two more words out, the f64 keeping its alignment: pins could be an
-// extra word only if the opaque-value setter may fail (ERROR_NOT_ENOUGH_MEMORY), and the counts (client
-// refs, keeps: up to 2^25 route records each) do not pack into one word.
-export const DEST_WORDS: u32 = 14;
+// The best route of view 1 (multicast) is an extra word (DESTX_BEST1): routes join view 1 only when the
+// caller says so (the default views are unicast), and every change that puts a route into view 1 reserves
+// the extra record first (dests.ts destBest / destSetBest read and write either view).
+// Pins (non-NULL opaque slots and notification marks) are the top DEST_PINS_BITS of the state word: a
+// destination has at most one pin per opaque slot (OPAQUE_SLOTS_MAX) and one per registration
+// (NOTIFY_MAX), so they fit, and pinning — which the facade does in an opaque slot's property setter,
+// where nothing may fail — needs no allocation.
+export const DEST_WORDS: u32 = 12;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
 export const DEST_STATE: u32 = 3;
 export const DEST_ROUTES: u32 = 4;
-export const DEST_BEST: u32 = 5;    // + view id
-export const DEST_REFS: u32 = 7;
+/** The best route of view 0; view 1's is DESTX_BEST1 (dests.ts destBest). */
+export const DEST_BEST: u32 = 5;
+export const DEST_REFS: u32 = 6;
 /**
  * Presence (spec §7.4, D-24): a destination is in the table while it has a live or held route, pins
  * (non-NULL opaque slots, marks) or client references. Keeps (route records that outlive deletion,
  * queued changes) only keep its record — and so its handle and prefix — alive: without presence it is
  * detached from the trie onto a tombstone node (DEST_S_DETACHED) and freed when the last keep goes.
  */
-export const DEST_KEEPS: u32 = 8;
-export const DEST_QUEUED: u32 = 9;
+export const DEST_KEEPS: u32 = 7;
+export const DEST_QUEUED: u32 = 8;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** A lock record's holder summary when two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
-/** Pins: non-NULL opaque slots and notification marks (spec §7.4, D-24). */
-export const DEST_PINS: u32 = 10;
 /** Slot of the destination's extra record (SLAB_DESTX), NIL while all its words are at their defaults. */
-export const DEST_X: u32 = 11;
-export const DEST_CHANGED: u32 = 12; // f64
+export const DEST_X: u32 = 9;
+export const DEST_CHANGED: u32 = 10; // f64
+/** Pins (non-NULL opaque slots, notification marks; spec §7.4, D-24): state word >>> DEST_PINS_SHIFT. */
+export const DEST_PINS_SHIFT: u32 = 22;
+export const DEST_PINS_BITS: u32 = 10;
+/** Opaque pointer slots a table may have (RtmOptions.opaqueSlots): with NOTIFY_MAX marks, below 2^DEST_PINS_BITS. */
+export const OPAQUE_SLOTS_MAX: u32 = 512;
 
-// ╒══════════ Destination extra: DESTX_WORDS = 8 × u32 (SLAB_DESTX; no generation) ════════════════════╕
+// ╒══════════ Destination extra: DESTX_WORDS = 9 × u32 (SLAB_DESTX; no generation) ════════════════════╕
 // │ 0 destination (back link; free-list link) │ 1 held view 0 (NIL) │ 2 held view 1 (NIL)             │
 // │ 3 hold-armed views (0) │ 4 hold ms (0) │ 5 marked by registrations (0) │ 6 hold-timer heap pos (NIL) │
-// │ 7 lock record (locks.ts; LOCK_NONE = not locked)                                                     │
+// │ 7 lock record (locks.ts; LOCK_NONE = not locked) │ 8 best route of view 1 (NIL)                     │
 // └── (default) in brackets: a destination whose extra words are all at their defaults has none ────────┘
 // A held route exists only where hold-down is armed, and hold-down once armed stays armed, so the hold
 // words never need an allocation mid-change (RtmHoldDestination and marking reserve the record; a lock
-// reserves it with its lock record, locks.ts lockAcquire).
-export const DESTX_WORDS: u32 = 8;
+// reserves it with its lock record, locks.ts lockAcquire). A view-1 best route exists only while a live
+// route is in view 1, and every change that puts one there reserved the record (routes.ts
+// routeViewsReserve).
+export const DESTX_WORDS: u32 = 9;
 export const DESTX_DEST: u32 = 0;
 export const DESTX_HELD: u32 = 1;   // + view id
 export const DESTX_HOLD_VIEWS: u32 = 3;
@@ -178,13 +187,15 @@ export const DESTX_MARKED: u32 = 5;
 export const DESTX_HEAPPOS: u32 = 6;
 /** The destination's lock record (spec §7.10; byte address of a LOCKREC_* block, locks.ts), or LOCK_NONE. */
 export const DESTX_LOCK: u32 = 7;
+/** The best route of view 1 (multicast), NIL for none (dests.ts destBest). */
+export const DESTX_BEST1: u32 = 8;
 
 export const DEST_S_VIEWS: u32 = 0x000000ff; // views in which the destination has a live route
 export const DEST_S_HELD: u32 = 0x00000100;  // has a held (hold-down) route in some view
 export const DEST_S_LIVE: u32 = 0x00000200;  // has at least one live route (in any view or none)
 export const DEST_S_DETACHED: u32 = 0x00000400; // out of the trie (kept only by keeps)
 export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
-/** The state bits destSetState sets (and a node mirrors); the bits above them are the record's shape. */
+/** The state bits destSetState sets (and a node mirrors); the bits above them are the record's shape and pins. */
 export const DEST_S_BITS: u32 = 0x000007ff;
 /**
  * Shape (trie.ts): the destination holds its own key — DEST_NODE is its IPv4 address (masked) and its length
@@ -195,6 +206,8 @@ export const DEST_S_LEAF: u32 = 0x00000800;
 /** The prefix length of a DEST_S_LEAF destination: (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK (≤ 32). */
 export const DEST_S_LEN_SHIFT: u32 = 16;
 export const DEST_S_LEN_MASK: u32 = 0x3f;
+/** The shape bits of the state word (leaf, length): a destination's pins and state bits stay when they change. */
+export const DEST_S_SHAPE: u32 = DEST_S_LEAF | (DEST_S_LEN_MASK << DEST_S_LEN_SHIFT);
 
 /** Number of views the core keeps per-view state for (unicast = 0, multicast = 1). */
 export const VIEW_COUNT: u32 = 2;

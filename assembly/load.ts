@@ -8,7 +8,7 @@
 // │ 0..3 key (4i..4i+3) │ 4 len | views << 8 │ 5 preference │ 6 metric │ 7 flags │ 8..9 next-hop handle   │
 // │ (f64 at word 8 × LOAD_MAX + 2i, 8-byte aligned; 0 = none): the facade fills most columns with one copy │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────────┘
-import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, NEXTHOP_OWNER,
+import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_DESTX, ENTITY_TABLE, NEXTHOP_OWNER,
   TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
@@ -45,10 +45,20 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
 
 /**
  * Reserves memory for the worst case of n batch records in table t (a route, a destination, two trie
- * nodes and a queue entry per registration each).
+ * nodes and a queue entry per registration each), `mcast` of which put a route into view 1 (an extra
+ * record each for its destination's view-1 best route, layout DESTX_BEST1: loadMcast counts them).
  */
-export function batchReserve(t: u32, n: u32): bool {
-  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n) && notifyReserve(t, n);
+export function batchReserve(t: u32, n: u32, mcast: u32): bool {
+  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n) && notifyReserve(t, n) &&
+    slabReserve(SLAB_DESTX, mcast);
+}
+
+/** Load records from..n-1 at `inp` that put a route into view 1 of table t (batchReserve's `mcast`). */
+export function loadMcast(t: u32, inp: usize, n: u32, from: u32): u32 {
+  if ((tableGet(t, TABLE_VIEWS) & 2) == 0) return 0;
+  let k: u32 = 0;
+  for (let i = from; i < n; i++) if (((loadWord(inp, LOAD_LENVIEWS, i) >>> 8) & 2) != 0) k++;
+  return k;
 }
 
 /**
@@ -125,9 +135,9 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
   let s = loadValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(t, n - from)) return ERROR_NOT_ENOUGH_MEMORY;
-  let views = tableGet(t, TABLE_VIEWS);
   let inp = ioPtr(IO_IN);
+  if (!batchReserve(t, n - from, loadMcast(t, inp, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
+  let views = tableGet(t, TABLE_VIEWS);
   let routes: u32 = 0, dests: u32 = 0;
   let out = ioPtr(IO_OUT);
   setRes(5, n);

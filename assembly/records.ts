@@ -8,7 +8,7 @@
 import {
   NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
   ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
-  ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES, DEST_BEST,
+  ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, REF_KIND_SHIFT, TABLE_HEAP_LEN,
   REC_ADD_ROUTE, REC_ADD_CHANGE, REC_ADD_ROUTE_SLOT, REC_ADD_REF, REC_ADD_ESI_CHECK, ESI_IN_NULL, ESI_IN_CHANGED, ESI_IN_SAME,
@@ -26,7 +26,7 @@ import { slabLive, slabHigh, slabRec } from './slab';
 import { debugTrapPoint } from './debug';
 import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
-import { destGet, destPtr, destKey, destLen, destValid, destXGet } from './dests';
+import { destGet, destPtr, destKey, destLen, destValid, destXGet, destBest } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
 import { routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
@@ -85,7 +85,7 @@ const THIS_PROTOCOL: u32 = 0xffffffff;
 export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32): i32 {
   let take = wantRef != 0 && routeH == 0;
-  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, flags16, flags1, changeIn, deadline, listH, take ? 1 : 0);
+  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, views, flags16, flags1, changeIn, deadline, listH, take ? 1 : 0);
   if (s != NO_ERROR) return s;
   if (esi > ESI_IN_SAME) return ERROR_INVALID_PARAMETER;
   let e = routeAddEntity(), old = routeAddTarget();
@@ -187,7 +187,7 @@ export function bestSummaryR(t: u32, d: u32, view: u32): i32 {
   debugTrapPoint();
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
   if (view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
-  let r = destGet(d, DEST_BEST + view);
+  let r = destBest(d, view);
   if (r == NIL) { put(REC_SUM_ROUTE, 0); return NO_ERROR; }
   let owner = routeGet(r, ROUTE_OWNER), n = routeNhCount(r);
   put(REC_SUM_ROUTE, handleOf(KIND_ROUTE, r));
@@ -230,7 +230,7 @@ function destRecord(e: u32, d: u32, proto: u32, views: u32, at: u32): void {
     let vb: u32 = 1 << v;
     if ((views & vb) == 0) continue;
     let num = routesInViews(d, vb);
-    let best = destGet(d, DEST_BEST + v);
+    let best = destBest(d, v);
     let sel = proto == 0 ? best : routeSelect(d, v, proto, best);
     let owner = sel == NIL ? NIL : routeGet(sel, ROUTE_OWNER);
     let held = destXGet(d, DESTX_HELD + v);
@@ -320,7 +320,7 @@ function touchRecords(e: u32, got: u32, views: u32): void {
     }
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {
       if ((views & (1 << v)) == 0) continue;
-      let b = destGet(d, DEST_BEST + v);
+      let b = destBest(d, v);
       if (b == NIL) continue;
       if (b != r) sum += routeGet(b, ROUTE_OWNER);
       sum += refTouch(e, refTarget(KIND_ROUTE, b));

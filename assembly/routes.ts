@@ -11,14 +11,15 @@ import {
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
-  DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS, DEST_CHANGED, DEST_TABLE,
+  DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, DEST_TABLE, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
   DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO, ROUTEX_HEAPPOS,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet } from './dests';
+import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destPins,
+  destXReserve } from './dests';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
@@ -81,6 +82,17 @@ import { blockAlloc, blockFree, blockReserve } from './blocks';
 
 /** Makes sure the next routeXSet of route r cannot fail: true if r has its extra record or one is free. */
 export function routeXReserve(r: u32): bool { return routeGet(r, ROUTE_X) != NIL || slabReserve(SLAB_ROUTEX, 1); }
+
+/**
+ * Makes sure a change that may put a route of table t into view 1 (`views`, masked by the table's) of
+ * destination d (NIL: one the change creates) can give d the extra record its view-1 best route lives in
+ * (layout DESTX_BEST1): true when view 1 is not asked for, d has the record, or one is free.
+ */
+// @ts-ignore: decorator
+@inline export function routeViewsReserve(t: u32, d: u32, views: u32): bool {
+  if ((views & tableGet(t, TABLE_VIEWS) & 2) == 0) return true;
+  return d == NIL ? slabReserve(SLAB_DESTX, 1) : destXReserve(d);
+}
 
 /** True if extra record x has every extra word at its default. */
 function routeXIdle(x: u32): bool {
@@ -298,7 +310,7 @@ const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
     for (; fresh != 0; fresh &= fresh - 1) store<u32>(FIRST + (<usize>ctz(fresh) << 2), r);
   }
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    destSet(d, DEST_BEST + v, selectOf(d, 1 << v, 0, destGet(d, DEST_BEST + v), load<u32>(FIRST + (<usize>v << 2))));
+    destSetBest(d, v, selectOf(d, 1 << v, 0, destBest(d, v), load<u32>(FIRST + (<usize>v << 2))));
   }
   let held = false;
   if (destGet(d, DEST_X) != NIL) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
@@ -313,7 +325,7 @@ const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
 // @ts-ignore: decorator
 @inline export function destMaybeRemove(d: u32): void {
   if (destGet(d, DEST_ROUTES) != NIL || (destGet(d, DEST_STATE) & DEST_S_HELD) != 0 ||
-    destGet(d, DEST_PINS) != 0 || destGet(d, DEST_REFS) != 0) return;
+    destPins(d) != 0 || destGet(d, DEST_REFS) != 0) return;
   if (destGet(d, DEST_KEEPS) == 0) destRemove(d);
   else destDetach(d);
 }
@@ -330,9 +342,9 @@ const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
 
 /** Adds delta to a destination's pins (marks, opaque slots). */
 export function destPin(d: u32, delta: i32): void {
-  let p = <i32>destGet(d, DEST_PINS) + delta;
-  assert(p >= 0); // pins are released exactly once
-  destSet(d, DEST_PINS, <u32>p);
+  let p = <i32>destPins(d) + delta;
+  assert(p >= 0 && p < (1 << DEST_PINS_BITS)); // pins are released exactly once; at most one per slot and mark
+  destSet(d, DEST_STATE, (destGet(d, DEST_STATE) & ((1 << DEST_PINS_SHIFT) - 1)) | (<u32>p << DEST_PINS_SHIFT));
   if (p == 0) destMaybeRemove(d);
 }
 
@@ -388,13 +400,15 @@ const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
  * destination (rule B4) and expiries at the same instant across the tables of an instance (rule T4).
  */
 let routeSeqNext: u32 = 0;
-function saveBest(d: u32): void {
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(BEFORE + (<usize>v << 2), destGet(d, DEST_BEST + v));
+// @ts-ignore: decorator
+@inline function saveBest(d: u32): void {
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(BEFORE + (<usize>v << 2), destBest(d, v));
 }
 /** ORs into `fired` BEST/FORWARDING for every view whose best route became another route. */
-function fireBestChanges(d: u32): void {
+// @ts-ignore: decorator
+@inline function fireBestChanges(d: u32): void {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    if (load<u32>(BEFORE + (<usize>v << 2)) != destGet(d, DEST_BEST + v)) fired |= (FIRED_BEST | FIRED_FWD) << (3 * v);
+    if (load<u32>(BEFORE + (<usize>v << 2)) != destBest(d, v)) fired |= (FIRED_BEST | FIRED_FWD) << (3 * v);
   }
 }
 
@@ -503,7 +517,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
   if (!created && (bestRelevant || fwdRelevant)) {
     // the same route stayed best in a view and its best-relevant data changed
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-      if (destGet(d, DEST_BEST + v) == r && load<u32>(BEFORE + (<usize>v << 2)) == r) {
+      if (destBest(d, v) == r && load<u32>(BEFORE + (<usize>v << 2)) == r) {
         if (bestRelevant) fired |= FIRED_BEST << (3 * v);
         if (fwdRelevant) fired |= FIRED_FWD << (3 * v);
       }
@@ -659,7 +673,7 @@ export function routeBestViews(r: u32): u32 {
   if (!routeLive(r)) return 0;
   let d = routeGet(r, ROUTE_DEST);
   let m: u32 = 0;
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destGet(d, DEST_BEST + v) == r) m |= 1 << v;
+  for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destBest(d, v) == r) m |= 1 << v;
   return m;
 }
 

@@ -11,9 +11,9 @@ import {
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   ROUTE_OWNER, ROUTE_DEST, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
-  DEST_ROUTES, DEST_BEST, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
+  DEST_ROUTES, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
-  NO_RANGE, SLAB_DESTX, DEST_PINS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
+  NO_RANGE, SLAB_DESTX, DEST_PINS_BITS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
   ROUTEX_LSEQ, ROUTEX_HEAPPOS, ROUTE_X, SLAB_ROUTEX, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
@@ -24,13 +24,13 @@ import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
-  destXSet, destXEnsure, destXTidy } from './dests';
+  destXSet, destXEnsure, destXTidy, destPins } from './dests';
 import { trieWalk, nodeReserve } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeXGet, routeXReserve, setRouteEsi, neighbourNeedsX,
-  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner } from './routes';
+  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
@@ -308,7 +308,7 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
-  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, flags16, flags1, changeIn, deadline, listH, 0);
+  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, views, flags16, flags1, changeIn, deadline, listH, 0);
   if (s != NO_ERROR) return s;
   let r = routeAddApply(len, pref, metric, views, flags16, flags1, esiChanged != 0, deadline);
   setRouteEsi(r, ROUTE_ESI_UNKNOWN);
@@ -324,8 +324,8 @@ let addHops: u32 = 0;
  * entity, table, route to update (addR, NIL = create), neighbour, destination (addD, NIL = to create),
  * list, and the next hops into HOPS. `refs`: reference entries to reserve for the caller (refs.ts).
  */
-export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, flags16: u32, flags1: u32,
-  changeIn: u32, deadline: f64, listH: f64, refs: u32): i32 {
+export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, views: u32, flags16: u32,
+  flags1: u32, changeIn: u32, deadline: f64, listH: f64, refs: u32): i32 {
   debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
@@ -370,6 +370,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
     (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(e, refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!nodeReserve(t, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!routeViewsReserve(t, d, views)) return ERROR_NOT_ENOUGH_MEMORY;
   if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;
   return NO_ERROR;
@@ -528,7 +529,9 @@ export function recordPtr(kind: u32, slot: u32): usize {
  */
 export function destPinX(t: u32, d: u32, delta: i32): i32 {
   if (!tableValid(t) || !destValid(t, d) || (delta != 1 && delta != -1)) return ERROR_INVALID_PARAMETER;
-  if (delta < 0 && destGet(d, DEST_PINS) == 0) return ERROR_INVALID_PARAMETER;
+  if (delta < 0 && destPins(d) == 0) return ERROR_INVALID_PARAMETER;
+  // (at most one pin per opaque slot and registration: the facade caps the slots, layout OPAQUE_SLOTS_MAX)
+  if (delta > 0 && destPins(d) + 1 >= (1 << DEST_PINS_BITS)) return ERROR_NOT_ENOUGH_MEMORY;
   destPin(d, delta);
   return NO_ERROR;
 }

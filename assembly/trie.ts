@@ -15,7 +15,7 @@
 import {
   NIL, SLAB_NODE4, SLAB_NODE6, NODE4_WORDS, NODE6_WORDS, NODE_ID6, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
-  DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS,
+  DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
 import { destGet, destSet, destPtr } from './dests';
 import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap } from './slab';
@@ -65,7 +65,7 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline function leafOf(d: u32, a: u32, len: u32): u32 {
   destSet(d, DEST_NODE, a & wordMask(len));
-  destSet(d, DEST_STATE, (destGet(d, DEST_STATE) & DEST_S_BITS) | DEST_S_LEAF | (len << DEST_S_LEN_SHIFT));
+  destSet(d, DEST_STATE, (destGet(d, DEST_STATE) & ~DEST_S_SHAPE) | DEST_S_LEAF | (len << DEST_S_LEN_SHIFT));
   return NODE_LEAF | d;
 }
 
@@ -208,7 +208,7 @@ function realise4(parent: u32, c: u32): u32 {
   setNodeDest(m, d);
   setNodeState(m, st);
   destSet(d, DEST_NODE, m);
-  destSet(d, DEST_STATE, st & DEST_S_BITS);
+  destSet(d, DEST_STATE, st & ~DEST_S_SHAPE);
   replaceChild(parent, c, m);
   return m;
 }

@@ -260,6 +260,8 @@ export class Rtm {
     limit('maxNextHopsInRoute', maxHops, 1, 256);
     limit('maxHandlesInEnum', maxEnum, 1, 0x7fffffff);
     limit('views', views, 1, 3);
+    // a destination counts its pins (one per non-NULL opaque slot) in a few bits of a word (layout OPAQUE_SLOTS_MAX)
+    limit('opaqueSlots', given(options.opaqueSlots, 5), 0, core.k.OPAQUE_SLOTS_MAX);
     const cap = options.maxMemoryBytes;
     if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0)) throw new RtmError('ERROR_INVALID_PARAMETER', 'create', 'maxMemoryBytes must be a non-negative integer');
     this.options = instanceOptions(maxHops, maxEnum, views, options);

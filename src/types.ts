@@ -161,7 +161,7 @@ export interface RtmOptions {
   maxHandlesInEnum?: number;
   /** Views supported, as a mask (default RTM_VIEW_MASK_UCAST | RTM_VIEW_MASK_MCAST). */
   views?: number;
-  /** Opaque pointer slots per destination (default 5, D-09). */
+  /** Opaque pointer slots per destination (default 5, D-09; at most 512: a destination counts its non-NULL slots in a few bits). */
   opaqueSlots?: number;
   /** Notification registrations per table (default 32, D-09). */
   maxNotifyRegistrations?: number;

@@ -408,6 +408,55 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.invariants();
   });
 
+  it('a route joining the multicast view (its best route there is an extra word: issue 13) is refused before any change', () => {
+    const w = new World();
+    const routes: RouteHandle[] = [];
+    for (let i = 0; i < 4; i++) routes.push(w.A.addRouteToDest({ dest: prefix(i), neighbour: w.nA[0] }).handle!);
+    expect(w.x.destExtraCount()).toBe(0);   // unicast routes (the default views) need no extra record
+    w.fill();
+    const scope = { routes, probes: [prefix(0), prefix(1), prefix(9), '10.100.0.0/16', '10.101.0.0/16', '10.102.0.0/16'] };
+    // the extra slab has no chunk yet: every path that puts a route into view 1 needs one
+    w.rejects(() => w.A.addRouteToDest({ dest: prefix(0), neighbour: w.nA[0], views: 3 }), scope);   // an update's views
+    w.rejects(() => w.A.addRouteToDest({ dest: prefix(1), neighbour: w.nA[1], views: 2 }), scope);   // a second route
+    w.rejects(() => w.A.addRouteToDest({ dest: prefix(9), neighbour: w.nA[0], views: 2 }), scope);   // a new destination
+    const load = (views: number) => ({
+      count: 1, keys: Uint32Array.of(0x0a640000, 0, 0, 0), lens: Uint8Array.of(16), nextHops: Float64Array.of(w.nA[0]), views: Uint8Array.of(views),
+    });
+    w.rejects(() => w.A.addRoutesBatch(load(2)), scope);
+    const upd = { count: 1, keys: Uint32Array.of(0x0a650000, 0, 0, 0), lens: Uint8Array.of(16), kinds: Uint8Array.of(0), nextHops: Float64Array.of(w.nA[0]), views: Uint8Array.of(3) };
+    w.rejects(() => w.A.applyUpdates(upd), scope);
+    // across chunks (the check pass counts the view-1 adds of every chunk): UPD_MAX + 1 unicast updates of
+    // A's routes, then one add into view 1 in the second chunk
+    const MAX = w.core.k.UPD_MAX, n = MAX + 1;
+    const big = { count: n, keys: new Uint32Array(4 * n), lens: new Uint8Array(n), kinds: new Uint8Array(n), nextHops: new Float64Array(n), views: new Uint8Array(n) };
+    for (let i = 0; i < n; i++) {
+      big.keys[4 * i] = i === n - 1 ? 0x0a660000 : ((192 << 24) | (168 << 16) | ((i % 4) << 8)) >>> 0;
+      big.lens[i] = i === n - 1 ? 16 : 24;
+      big.nextHops[i] = w.nA[0];
+      big.views[i] = i === n - 1 ? 2 : 1;
+    }
+    w.rejects(() => w.A.applyUpdates(big), scope);
+    // unicast changes take no extra record: they still go through at the full memory
+    w.A.addRouteToDest({ dest: prefix(2), neighbour: w.nA[0], metric: 5 });
+    expect(w.x.destExtraCount()).toBe(0);
+    // a slab chunk needs fresh pages (freed blocks do not make them): lift the cap
+    expect(w.x.memorySetCap(0)).toBe(0);
+    w.A.applyUpdates(big);   // (first: it updates A's routes at prefix(0..3) to the unicast view alone)
+    w.A.addRouteToDest({ dest: prefix(0), neighbour: w.nA[0], views: 3 });
+    const m9 = w.A.addRouteToDest({ dest: prefix(9), neighbour: w.nA[0], views: 2 }).handle!;
+    w.A.addRoutesBatch(load(2));
+    expect(w.x.destExtraCount()).toBe(4);   // one per destination with a route in view 1
+    w.invariants();
+    const d0 = w.A.getExactMatchDestination({ dest: prefix(0), views: 3 })!;
+    w.A.releaseDestInfo(d0);
+    expect(d0.viewInfo.map((v) => v.route)).toEqual([routes[0], routes[0]]);
+    // the record goes when the destination's last route leaves view 1
+    w.A.addRouteToDest({ dest: prefix(0), neighbour: w.nA[0], views: 1 });
+    w.A.deleteRouteToDest(m9);
+    expect(w.x.destExtraCount()).toBe(2);
+    w.invariants();
+  });
+
   it('destination extra records come with hold-down and marks and go when those do (issue 13)', () => {
     const w = new World();
     const C = w.rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 201, instanceId: 1 }, { reserveOpaquePointer: true }) as Entity;

@@ -399,7 +399,8 @@ export class RtmModel implements RtmLike, ClockListener {
     this.maxHandlesInEnum = u32(options.maxHandlesInEnum, 100, op, 'maxHandlesInEnum');
     this.viewsSupported = u32(options.views, K.RTM_VIEW_MASK_UCAST | K.RTM_VIEW_MASK_MCAST, op, 'views');
     this.viewIds = [...Array(32).keys()].filter((v) => (this.viewsSupported >>> v) & 1);
-    this.opaqueSlots = u32(options.opaqueSlots, 5, op, 'opaqueSlots');
+    // at most 512 slots (API: RtmOptions.opaqueSlots; the core counts a destination's pins in 10 bits)
+    this.opaqueSlots = u32(options.opaqueSlots, 5, op, 'opaqueSlots', 512);
     this.maxNotifyRegistrations = u32(options.maxNotifyRegistrations, 32, op, 'maxNotifyRegistrations');
     this.defaultPreferences = { ...(options.defaultPreferences ?? {}) };
     for (const f of options.families ?? ['ipv4', 'ipv6']) {

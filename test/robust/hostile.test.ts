@@ -238,7 +238,7 @@ describe('robustness: Rtm creation', () => {
   const bad: [string, unknown][] = [
     ['null', null], ['a number', 5], ['a string', 'x'], ['clock {}', { clock: {} }], ['clock.now not a function', { clock: { now: 5 } }],
     ['families {}', { families: {} }], ['families ["ipx"]', { families: ['ipx'] }], ['families "ipv4"', { families: 'ipv4' }],
-    ['opaqueSlots -1', { opaqueSlots: -1 }], ['opaqueSlots 1.5', { opaqueSlots: 1.5 }], ['maxNotifyRegistrations "x"', { maxNotifyRegistrations: 'x' }],
+    ['opaqueSlots -1', { opaqueSlots: -1 }], ['opaqueSlots 1.5', { opaqueSlots: 1.5 }], ['opaqueSlots 513', { opaqueSlots: 513 }], ['maxNotifyRegistrations "x"', { maxNotifyRegistrations: 'x' }],
     ['defaultPreferences 5', { defaultPreferences: 5 }], ['defaultPreferences { 1: -1 }', { defaultPreferences: { 1: -1 } }],
     ['instanceId 1n', { instanceId: 1n }], ['views symbol', { views: Symbol('v') }], ['maxMemoryBytes "1"', { maxMemoryBytes: '1' }],
     ['getter throws', { get clock() { return boom(); } }], ['trap proxy', trap()], ['build "fast"', { build: 'fast' }],
