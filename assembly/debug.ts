@@ -26,11 +26,13 @@ import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
-import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest } from './dests';
+import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest,
+  destPins } from './dests';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
-import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect } from './routes';
+import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
+  routeViews } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
@@ -80,6 +82,9 @@ export const INV_LEAF: i32 = 31;          // a leaf id (layout NODE_LEAF) in an 
 export const INV_BEST: i32 = 32;          // a view's best route is not what destRecompute would choose (the view's
                                           // first route in chain order, or an incumbent live route of the view tied
                                           // with it): routes.ts routeApply skips the recompute when it would say so
+export const INV_PINS: i32 = 33;          // a destination's pins (state word, layout DEST_PINS_SHIFT) are fewer than
+                                          // the registrations that marked it (each mark is a pin), or its view-1 best
+                                          // route (an extra word, DESTX_BEST1) is not a live route of it in view 1
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -165,6 +170,9 @@ export function checkInvariants(t: u32): i32 {
       // API sets states without routes, so not the converse)
       if (destGet(d, DEST_ROUTES) != NIL && (destGet(d, DEST_STATE) & DEST_S_LIVE) == 0) return INV_COUNT_LIVE;
       if (!bestAsRecomputed(d)) return INV_BEST;
+      if (destPins(d) < <u32>popcnt(destXGet(d, DESTX_MARKED))) return INV_PINS;
+      let b1 = destBest(d, 1);
+      if (b1 != NIL && (!routeLive(b1) || routeGet(b1, ROUTE_DEST) != d || (routeViews(b1) & 2) == 0)) return INV_PINS;
       // the lock word (an extra word) names a lock record of d, and destsLocked counts it
       let lw = destXGet(d, DESTX_LOCK);
       if (lw != LOCK_NONE && (destsLocked == 0 || lockGet(<usize>lw, LOCKREC_TARGET) != d ||
