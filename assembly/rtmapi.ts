@@ -17,7 +17,8 @@ import {
   ROUTEX_LSEQ, ROUTEX_HEAPPOS, ROUTE_X, SLAB_ROUTEX, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
-  ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS } from './status';
+  ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS,
+  ERROR_NO_SYSTEM_RESOURCES } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
@@ -530,8 +531,9 @@ export function recordPtr(kind: u32, slot: u32): usize {
 export function destPinX(t: u32, d: u32, delta: i32): i32 {
   if (!tableValid(t) || !destValid(t, d) || (delta != 1 && delta != -1)) return ERROR_INVALID_PARAMETER;
   if (delta < 0 && destPins(d) == 0) return ERROR_INVALID_PARAMETER;
-  // (at most one pin per opaque slot and registration: the facade caps the slots, layout OPAQUE_SLOTS_MAX)
-  if (delta > 0 && destPins(d) + 1 >= (1 << DEST_PINS_BITS)) return ERROR_NOT_ENOUGH_MEMORY;
+  // (at most one pin per opaque slot and registration: the facade caps the slots, layout OPAQUE_SLOTS_MAX,
+  // so this refuses only a caller that pins past the bits)
+  if (delta > 0 && destPins(d) + 1 >= (1 << DEST_PINS_BITS)) return ERROR_NO_SYSTEM_RESOURCES;
   destPin(d, delta);
   return NO_ERROR;
 }

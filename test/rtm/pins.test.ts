@@ -77,4 +77,26 @@ describe('destination pins (counted in the state word: issue 13)', () => {
     expect(table.checkInvariants()).toBe(0);
     rtm.close();
   });
+
+  it('the core refuses a pin past the bits (ERROR_NO_SYSTEM_RESOURCES) and an unpin below zero, changing nothing', () => {
+    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
+    const table = rtm.ipv4.core, x = rtm.core.x, k = rtm.core.k;
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 0 });
+    const nh = A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!;
+    const r = A.addRouteToDest({ dest: '10.1.0.0/16', neighbour: nh }).handle!;
+    const info = A.getExactMatchDestination({ dest: '10.1.0.0/16' })!;
+    A.releaseDestInfo(info);
+    const slot = info.handle % 2 ** 25, max = 2 ** k.DEST_PINS_BITS - 1;
+    expect(x.destPinX(table.t, slot, -1)).toBe(87);   // ERROR_INVALID_PARAMETER: no pin to take away
+    for (let i = 0; i < max; i++) expect(x.destPinX(table.t, slot, 1)).toBe(0);
+    expect(x.destPinX(table.t, slot, 1)).toBe(1450);   // ERROR_NO_SYSTEM_RESOURCES
+    expect(table.checkInvariants()).toBe(0);
+    A.deleteRouteToDest(r);
+    rtm.runPending();
+    expect(table.destCount).toBe(1);
+    for (let i = 0; i < max; i++) expect(x.destPinX(table.t, slot, -1)).toBe(0);
+    expect(table.destCount).toBe(0);
+    expect(x.destPinX(table.t, slot, -1)).toBe(87);   // the destination is gone with its last pin
+    rtm.close();
+  });
 });
