@@ -16,12 +16,12 @@ import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DEST
   TABLE_NOTIFY_USED,
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_X, ROUTE_STATE_CREATED, ROUTE_NBHOP_BIT,
-  ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_KEEPS, SLAB_DESTX, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
+  ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_KEEPS, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { tableGet, tableSet, tableMaxLen } from './tables';
-import { slabAllocK, slabReserve } from './slab';
+import { slabAllocK } from './slab';
 import { handleSlot } from './handles';
 import { destMake, destPlace, destUnmake, destSet, destSetState, destPtr, destSetBest } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
@@ -82,7 +82,7 @@ export function bulkCheck(eh: f64, m: u32, reserve: u32): i32 {
   // the view-1 records of the chunks checked so far (the first chunk's reservation covers all else)
   if (reserve != 0) checkMcast = 0;
   checkMcast += loadMcast(t, ioPtr(IO_IN), m, 0);
-  if (reserve != 0 ? !batchReserve(t, reserve, checkMcast) : !slabReserve(SLAB_DESTX, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, reserve, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
   if (reserve != 0) { ordE = e; ordCount = 0; ordOk = true; }
   else if (ordE != e) { ordOk = false; }
   if (ordOk) ordOk = tableMaxLen(t) == 32 ? inOrder4(m) : inOrder6(m);

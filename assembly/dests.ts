@@ -44,7 +44,10 @@ import { lockAgainst, lockForget } from './locks';
 /** Destination d's pins (non-NULL opaque slots, marks; layout DEST_PINS_SHIFT). */
 // @ts-ignore: decorator
 @inline export function destPins(d: u32): u32 { return destGet(d, DEST_STATE) >>> DEST_PINS_SHIFT; }
-/** The best route of view v (0 or 1) of destination d, NIL for none (view 1's lives in the extra record). */
+/**
+ * The best route of view v (0 or 1) of destination d, NIL for none (view 1's lives in the extra record:
+ * destXGet(d, DESTX_BEST1), written out so that the hot paths that read both views inline it).
+ */
 // @ts-ignore: decorator
 @inline export function destBest(d: u32, v: u32): u32 {
   if (v == 0) return destGet(d, DEST_BEST);

@@ -9,7 +9,7 @@
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
   NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_X,
-  ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, SLAB_DESTX, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
+  ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
   BEST_INTERFACE, BEST_VIEWS, BEST_NEXTHOP_IPV4, TABLE_FIB, DEST_ROUTES, DEST_NODE, SLAB_NODE4,
@@ -17,7 +17,7 @@ import {
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
-import { slabIsAlive, slabHigh, slabReserve } from './slab';
+import { slabIsAlive, slabHigh } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
 import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint, destNode,
@@ -190,7 +190,7 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   if (reserve != 0) { checkHolds = 0; checkMcast = 0; }
   checkHolds += updatesHolds(t, n, 0);
   checkMcast += updatesMcast(t, n, 0);
-  if (reserve != 0 ? !batchReserve(t, reserve, checkMcast) : !slabReserve(SLAB_DESTX, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, reserve, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
   return timerReserve(t, checkHolds) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 

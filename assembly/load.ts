@@ -46,7 +46,8 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
 /**
  * Reserves memory for the worst case of n batch records in table t (a route, a destination, two trie
  * nodes and a queue entry per registration each), `mcast` of which put a route into view 1 (an extra
- * record each for its destination's view-1 best route, layout DESTX_BEST1: loadMcast counts them).
+ * record each for its destination's view-1 best route, layout DESTX_BEST1: loadMcast counts them). n = 0
+ * reserves only those (the later chunks of a checked batch, whose first chunk reserved for all records).
  */
 export function batchReserve(t: u32, n: u32, mcast: u32): bool {
   return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n) && notifyReserve(t, n) &&
