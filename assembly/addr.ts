@@ -36,9 +36,9 @@ export function commonLen(a: usize, b: usize, limit: u32): u32 {
   return limit;
 }
 
-/** Copies key src to dst, clearing the bits beyond `len`. */
-export function copyMasked(dst: usize, src: usize, len: u32): void {
-  for (let w: u32 = 0; w < 4; w++) {
+/** Copies key src to dst, clearing the bits beyond `len`: the first `words` words (4: a whole key). */
+export function copyMasked(dst: usize, src: usize, len: u32, words: u32 = 4): void {
+  for (let w: u32 = 0; w < words; w++) {
     let keep: i32 = <i32>len - <i32>(w * 32);
     let v = load<u32>(src + (<usize>w << 2));
     store<u32>(dst + (<usize>w << 2), keep <= 0 ? 0 : keep >= 32 ? v : v & wordMask(<u32>keep));

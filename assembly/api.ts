@@ -10,7 +10,7 @@ import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOU
   ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, IO_BASE, ioPtr, setRes } from './io';
 import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables';
-import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, nodeDest, nodeReserve, nodeSlabOf } from './trie';
+import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, nodeDest, nodeReserve, nodeLongs, nodeSlabOf } from './trie';
 import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
 import { handleOf, handleSlot, kindSlab } from './handles';
 import { slabIsAlive, slabHigh, slabLive, slabStride } from './slab';
@@ -321,7 +321,9 @@ export function insertBatch(t: u32, n: u32, state: u32): i32 {
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
   let maxLen = tableMaxLen(t);
   for (let i: u32 = 0; i < n; i++) if (load<u32>(out + (<usize>i << 2)) > maxLen) return ERROR_INVALID_PARAMETER;
-  if (!nodeReserve(t, 2 * n) || !slabReserve(SLAB_DEST, n)) return ERROR_NOT_ENOUGH_MEMORY;
+  let longs: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) longs += nodeLongs(load<u32>(out + (<usize>i << 2)), 2);
+  if (!nodeReserve(t, 2 * n, longs) || !slabReserve(SLAB_DEST, n)) return ERROR_NOT_ENOUGH_MEMORY;
   let created: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     let d = destEnsure(t, inp + (<usize>i << 4), load<u32>(out + (<usize>i << 2)));

@@ -34,7 +34,7 @@ import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
 import { entityOf } from './notifyapi';
 import { LOAD_MAX, LOAD_LENVIEWS, LOAD_PREF, LOAD_METRIC, LOAD_FLAGS, loadApply, loadValidate, batchReserve, loadKey, loadWord, loadHop,
-  loadMcast } from './load';
+  loadMcast, batchLongs } from './load';
 
 /** The entity and table of the bulk build under way (NIL = none). */
 let bulkE: u32 = NIL;
@@ -64,8 +64,9 @@ let onePass = false;
 let ordE: u32 = NIL, ordCount: u32 = 0, ordOk = false, ordLen: u32 = 0;
 let ord0: u32 = 0, ord1: u32 = 0, ord2: u32 = 0, ord3: u32 = 0;
 
-// records of the chunks bulkCheck checked since the batch's first that put a route into view 1
-let checkMcast: u32 = 0;
+// records of the chunks bulkCheck checked since the batch's first that put a route into view 1, and the
+// long IPv6 nodes they may make (load.ts batchLongs)
+let checkMcast: u32 = 0, checkLongs: u32 = 0;
 
 /**
  * The check pass of a multi-chunk addRoutesBatch (chunk of m load records at IO_IN; reserve > 0 on the
@@ -79,10 +80,11 @@ export function bulkCheck(eh: f64, m: u32, reserve: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let s = loadValidate(e, t, m);
   if (s != NO_ERROR) return s;
-  // the view-1 records of the chunks checked so far (the first chunk's reservation covers all else)
-  if (reserve != 0) checkMcast = 0;
+  // the view-1 records and long nodes of the chunks checked so far (the first chunk's reservation covers all else)
+  if (reserve != 0) { checkMcast = 0; checkLongs = 0; }
   checkMcast += loadMcast(t, ioPtr(IO_IN), m, 0);
-  if (!batchReserve(t, reserve, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
+  checkLongs += batchLongs(t, ioPtr(IO_IN), LOAD_LENVIEWS, LOAD_MAX, m, 0);
+  if (!batchReserve(t, reserve, checkMcast, checkLongs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (reserve != 0) { ordE = e; ordCount = 0; ordOk = true; }
   else if (ordE != e) { ordOk = false; }
   if (ordOk) ordOk = tableMaxLen(t) == 32 ? inOrder4(m) : inOrder6(m);

@@ -15,7 +15,8 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, SLAB_NODE4, SLAB_NODE6, NODE_LEAF, DEST_S_BITS, DEST_S_LEAF } from './layout';
+  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
+  DEST_S_BITS, DEST_S_LEAF } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -73,7 +74,8 @@ export const INV_ROUTE_EXTRA: i32 = 29;   // a route's extra record is idle, not
                                           // live, or names a list of another table; the records in use differ from
                                           // the slab's count; a route keeps an enumeration mark; a zombie is not
                                           // DELETED or its links disagree
-export const INV_NODE_SLAB: i32 = 30;     // a node id names the other family's node slab, or a slot never allocated
+export const INV_NODE_SLAB: i32 = 30;     // a node id names the other family's node slab (or an IPv6 node the slab of
+                                          // the other length class), or a slot never allocated
 export const INV_LEAF: i32 = 31;          // a leaf id (layout NODE_LEAF) in an IPv6 trie or naming no live destination,
                                           // a leaf of length 0, a destination in the trie marked detached, or an IPv4
                                           // node other than the root with a destination and no children (a leaf's
@@ -121,12 +123,18 @@ export function checkInvariants(t: u32): i32 {
         nodeLen(n) == 0) return INV_LEAF;
     } else {
       nodes++;
-      // an IPv4 table's nodes are SLAB_NODE4 slots (one key word), an IPv6 table's SLAB_NODE6 slots | NODE_ID6
-      if (v6 ? (n & NODE_ID6) == 0 || (n & ~NODE_ID6) >= slabHigh(SLAB_NODE6) : n >= slabHigh(SLAB_NODE4)) return INV_NODE_SLAB;
+      // an IPv4 table's nodes are SLAB_NODE4 slots (one key word); an IPv6 table's SLAB_NODE6 slots | NODE_ID6
+      // when at most NODE6_SHORT_MAX bits long (two key words), else SLAB_NODE6L slots | NODE_ID6 | NODE_ID6L
+      if (v6) {
+        let long = (n & NODE_ID6L) != 0;
+        if ((n & NODE_ID6) == 0 || long != (nodeLen(n) > NODE6_SHORT_MAX) ||
+          (n & ~(NODE_ID6 | NODE_ID6L)) >= slabHigh(long ? SLAB_NODE6L : SLAB_NODE6)) return INV_NODE_SLAB;
+      } else if (n >= slabHigh(SLAB_NODE4)) return INV_NODE_SLAB;
     }
     let nl = nodeLen(n);
     if (nl > maxLen) return INV_MAX_LEN;
-    if (v6 ? hasHostBits(nodeKeyWords(n), nl) : (node4Addr(n) & ~wordMask(nl)) != 0) return INV_HOST_BITS;
+    // nodeKey: four words, those a short IPv6 node lacks read as zero
+    if (v6 ? hasHostBits(nodeKey(n), nl) : (node4Addr(n) & ~wordMask(nl)) != 0) return INV_HOST_BITS;
     if (p != NIL) {
       let pl = nodeLen(p);
       if (nl <= pl) return INV_LEN_ORDER;

@@ -19,7 +19,7 @@ import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
-  nodeReserve, nodeIsLeaf, trieKeepKey,
+  nodeReserve, nodeLongs, nodeIsLeaf, trieKeepKey,
   trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
@@ -338,7 +338,7 @@ export function destUnmake(d: u32): void { slabFree(SLAB_DEST, d); }
 
 /** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
 export function destInsert(t: u32, key: usize, len: u32): u32 {
-  if (!nodeReserve(t, 2) || !slabReserve(SLAB_DEST, 1)) return NIL;
+  if (!nodeReserve(t, 2, nodeLongs(len, 2)) || !slabReserve(SLAB_DEST, 1)) return NIL;
   let from = insertFrom(t, key, len);
   // the memo names a node holding a prefix of the key, or the key itself (IPv4: one word to compare)
   assert(from == NIL || (nodeLen(from) <= len &&
@@ -434,8 +434,8 @@ export function destDetach(d: u32): bool {
   let n = destNode(d);
   let v4 = tableGet(t, TABLE_FAMILY) == 4;
   let stays = !v4 && (n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL));
-  if (stays && !nodeReserve(t, 1)) return false;
   let len = nodeLen(n);
+  if (stays && !nodeReserve(t, 1, nodeLongs(len, 1))) return false;
   if (!v4) memory.copy(DETACH_KEY, nodeKey(n), 16);
   if (v4) findForget(n, d);
   destSetState(d, DEST_S_DETACHED);

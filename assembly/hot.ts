@@ -30,7 +30,7 @@ import { holdMayStart } from './reserve';
 import { notifyPull, notifyPending } from './notify';
 import { entityOf, notifyOf } from './notifyapi';
 import { bestFired } from './rtmapi';
-import { batchReserve } from './load';
+import { batchReserve, batchLongs } from './load';
 import { debugTrapPoint } from './debug';
 import { fibEntry1, fibIsChild, fibEntryBelow, fibLeafExact, fibLeafCover } from './fib';
 import { nodeChild } from './trie';
@@ -162,8 +162,8 @@ function updatesHolds(t: u32, n: u32, from: u32): u32 {
 
 // hold timers counted by the check calls of one batch so far (reset by its first call, reserve > 0)
 let checkHolds: u32 = 0;
-// adds into view 1 counted by the check calls of one batch so far (likewise)
-let checkMcast: u32 = 0;
+// adds into view 1 counted by the check calls of one batch so far (likewise), and long IPv6 nodes (load.ts batchLongs)
+let checkMcast: u32 = 0, checkLongs: u32 = 0;
 
 /** Add records from..n-1 that put a route into view 1 of table t (load.ts batchReserve's `mcast`). */
 function updatesMcast(t: u32, n: u32, from: u32): u32 {
@@ -187,10 +187,11 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  if (reserve != 0) { checkHolds = 0; checkMcast = 0; }
+  if (reserve != 0) { checkHolds = 0; checkMcast = 0; checkLongs = 0; }
   checkHolds += updatesHolds(t, n, 0);
   checkMcast += updatesMcast(t, n, 0);
-  if (!batchReserve(t, reserve, checkMcast)) return ERROR_NOT_ENOUGH_MEMORY;
+  checkLongs += batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, 0);
+  if (!batchReserve(t, reserve, checkMcast, checkLongs)) return ERROR_NOT_ENOUGH_MEMORY;
   return timerReserve(t, checkHolds) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
@@ -292,7 +293,8 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(t, n - from, updatesMcast(t, n, from)) || !timerReserve(t, updatesHolds(t, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, n - from, updatesMcast(t, n, from), batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, from)) ||
+    !timerReserve(t, updatesHolds(t, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
   debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);
   let out = ioPtr(IO_OUT), outRoutes = ioPtr(IO_OUT + UPD_MAX);

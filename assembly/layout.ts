@@ -24,9 +24,11 @@ export const SLAB_ENUMX: u32 = 9;
 export const SLAB_DESTX: u32 = 10;
 /** Out-of-line route words (route list links, insertion number, timer position): ROUTEX_* below. */
 export const SLAB_ROUTEX: u32 = 11;
-/** Trie nodes of IPv6 tables (NODE6_WORDS); their ids carry NODE_ID6. */
+/** Trie nodes of IPv6 tables of at most NODE6_SHORT_MAX bits (NODE6_WORDS); their ids carry NODE_ID6. */
 export const SLAB_NODE6: u32 = 12;
-export const SLAB_KINDS: u32 = 13;
+/** Trie nodes of IPv6 tables longer than NODE6_SHORT_MAX bits (NODE6L_WORDS); their ids carry NODE_ID6 | NODE_ID6L. */
+export const SLAB_NODE6L: u32 = 13;
+export const SLAB_KINDS: u32 = 14;
 
 // ╒══════════ Table record: TABLE_WORDS = 26 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -85,9 +87,9 @@ export const TABLE_MDESTS: u32 = 24;
 /** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
 export const TABLE_FIBM: u32 = 25;
 
-// ╒══════════ Trie node: NODE4_WORDS = 5 × u32 (IPv4, 20 B), NODE6_WORDS = 8 × u32 (IPv6, 32 B) ═══════╕
+// ╒══ Trie node: NODE4_WORDS = 5 × u32 (IPv4, 20 B), NODE6_WORDS = 6 (IPv6 ≤ /64, 24 B), NODE6L_WORDS = 8 ══╕
 // │ 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)              │
-// │ 3 dest (NIL = branch only) │ 4.. key: 1 word (IPv4) or 4 (IPv6, MS word first); bits beyond len 0 │
+// │ 3 dest (NIL = branch only) │ 4.. key: 1 word (IPv4), 2 (IPv6 ≤ /64) or 4 (longer; MS word first)  │
 // └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ───────────┘
 // A node that is not the root and has no dest always has two children; an IPv4 one with a dest has a
 // child (else it is a leaf, below). Free list: link in word 1.
@@ -106,13 +108,22 @@ export const TABLE_FIBM: u32 = 25;
 // leaf first makes it a node again (trie.ts realise4); a node left with a destination and no children
 // becomes a leaf again (trieDetach), so the trie's shape is the one canonical Patricia shape of its
 // prefixes. IPv6 keeps a node per destination: its 16-byte key does not fit the one word a leaf frees.
+// Issue 13, short IPv6 nodes: a node of at most NODE6_SHORT_MAX (64) bits — all but ~0.2 % of a full IPv6
+// table's nodes — stores two key words (SLAB_NODE6, 24 B); a longer one four (SLAB_NODE6L, 32 B; its id
+// carries NODE_ID6L besides NODE_ID6). A node's length never changes, so neither does its slab. Readers
+// of key words read only the words a length needs (addr.ts); trie.ts nodeKey gives all four of either.
 // NODE_LEAF is bit 29: clear of NODE_ID6, of the callers' mark (bit 31), and of slots (< 2^25); NIL has it,
 // so code tests NIL first.
 export const NODE_STATE_SHIFT: u32 = 8;
 export const NODE_LEAF: u32 = 0x20000000;
 export const NODE4_WORDS: u32 = 5;
-export const NODE6_WORDS: u32 = 8;
+export const NODE6_WORDS: u32 = 6;
+export const NODE6L_WORDS: u32 = 8;
+/** The longest IPv6 node that lives in SLAB_NODE6 (two key words). */
+export const NODE6_SHORT_MAX: u32 = 64;
 export const NODE_ID6: u32 = 0x40000000;
+/** With NODE_ID6: a SLAB_NODE6L slot (a node longer than NODE6_SHORT_MAX bits). Clear of slots (< 2^25) and NODE_LEAF. */
+export const NODE_ID6L: u32 = 0x10000000;
 export const NODE_LEN: u32 = 0;
 export const NODE_C0: u32 = 1;
 export const NODE_C1: u32 = 2;

@@ -9,7 +9,7 @@
 // │ (f64 at word 8 × LOAD_MAX + 2i, 8-byte aligned; 0 = none): the facade fills most columns with one copy │
 // └────────────────────────────────────────────────────────────────────────────────────────────────────────┘
 import { NIL, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, SLAB_DESTX, ENTITY_TABLE, NEXTHOP_OWNER,
-  TABLE_VIEWS, NEXTHOP_TABLE, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
+  TABLE_VIEWS, TABLE_FAMILY, NEXTHOP_TABLE, ROUTE_ESI_NULL, ROUTE_ESI_UNKNOWN } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_BUSY } from './status';
 import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
@@ -20,7 +20,7 @@ import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi } from './routes';
 import { timerClear } from './timers';
 import { notifyReserve } from './notify';
-import { nodeReserve } from './trie';
+import { nodeReserve, nodeLongs } from './trie';
 
 export const LOAD_WORDS: u32 = 10;
 /** Records per call: the input region holds IO_BATCH_MAX × 4 words (LOAD_WORDS × LOAD_MAX ≤ that; even). */
@@ -46,12 +46,26 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
 /**
  * Reserves memory for the worst case of n batch records in table t (a route, a destination, two trie
  * nodes and a queue entry per registration each), `mcast` of which put a route into view 1 (an extra
- * record each for its destination's view-1 best route, layout DESTX_BEST1: loadMcast counts them). n = 0
- * reserves only those (the later chunks of a checked batch, whose first chunk reserved for all records).
+ * record each for its destination's view-1 best route, layout DESTX_BEST1: loadMcast counts them), and
+ * `longs` long IPv6 nodes (layout SLAB_NODE6L: loadLongs counts them). n = 0 reserves only the last two
+ * (the later chunks of a checked batch, whose first chunk reserved for all records).
  */
-export function batchReserve(t: u32, n: u32, mcast: u32): bool {
-  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n) && notifyReserve(t, n) &&
+export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32): bool {
+  return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n, longs) && notifyReserve(t, n) &&
     slabReserve(SLAB_DESTX, mcast);
+}
+
+/**
+ * The long IPv6 nodes (layout SLAB_NODE6L) that `lens` records from..n-1 of table t may make — two for
+ * each of more than NODE6_SHORT_MAX bits (trie.ts nodeLongs) — for batchReserve. The record's length is
+ * the low byte of word `col` of record i at `inp`, in a table of `rows` rows per column (load and update
+ * records alike: loadWord's layout with LOAD_MAX, updGet's with UPD_MAX).
+ */
+export function batchLongs(t: u32, inp: usize, col: u32, rows: u32, n: u32, from: u32): u32 {
+  if (tableGet(t, TABLE_FAMILY) == 4) return 0;
+  let k: u32 = 0;
+  for (let i = from; i < n; i++) k += nodeLongs(load<u32>(inp + (<usize>(col * rows + i) << 2)) & 0xff, 2);
+  return k;
 }
 
 /** Load records from..n-1 at `inp` that put a route into view 1 of table t (batchReserve's `mcast`). */
@@ -137,7 +151,9 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
   let inp = ioPtr(IO_IN);
-  if (!batchReserve(t, n - from, loadMcast(t, inp, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, n - from, loadMcast(t, inp, n, from), batchLongs(t, inp, LOAD_LENVIEWS, LOAD_MAX, n, from))) {
+    return ERROR_NOT_ENOUGH_MEMORY;
+  }
   let views = tableGet(t, TABLE_VIEWS);
   let routes: u32 = 0, dests: u32 = 0;
   let out = ioPtr(IO_OUT);

@@ -12,7 +12,7 @@ import { tableGet } from './tables';
 import { destGet, destKey, destLen, destXGet, destNode } from './dests';
 import { routeGet } from './routes';
 import { entityGet } from './entities';
-import { nodeChild, nodeReserve, trieWalk } from './trie';
+import { nodeChild, nodeReserve, nodeLongs, trieWalk } from './trie';
 import { notifyReserve } from './notify';
 import { timerReserve } from './timers';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
@@ -40,7 +40,8 @@ function nodeStays(t: u32, d: u32): bool {
 export function destChangeReserve(t: u32, d: u32): bool {
   // a node only for the tombstone of a destination whose node stays in the trie (dests.ts destDetach):
   // asked only when the node slab is full
-  return notifyReserve(t, 1, d) && (nodeReserve(t, 1) || !nodeStays(t, d)) && (!holdMayStart(d) || timerReserve(t, 1));
+  return notifyReserve(t, 1, d) && (nodeReserve(t, 1, nodeLongs(destLen(d), 1)) || !nodeStays(t, d)) &&
+    (!holdMayStart(d) || timerReserve(t, 1));
 }
 
 /**
@@ -55,7 +56,7 @@ export function purgeReserve(t: u32, e: u32): bool {
   memory.fill(key, 0, 16);
   let klen: u32 = 0;
   let inclusive = true;
-  let dests: u32 = 0, holds: u32 = 0, stays: u32 = 0;
+  let dests: u32 = 0, holds: u32 = 0, stays: u32 = 0, longs: u32 = 0;
   while (true) {
     let n = trieWalk(t, key, klen, inclusive, DEST_S_POPULATED, key, NO_RANGE, IO_BATCH_MAX, out);
     if (n == 0) break;
@@ -68,7 +69,7 @@ export function purgeReserve(t: u32, e: u32): bool {
       if (!mine) continue;
       dests++;
       if (holdMayStart(d)) holds++;
-      if (nodeStays(t, d)) stays++;
+      if (nodeStays(t, d)) { stays++; longs += nodeLongs(destLen(d), 1); }
     }
     let last = load<u32>(out + (<usize>(n - 1) << 2));
     memory.copy(key, destKey(last), 16);
@@ -76,5 +77,5 @@ export function purgeReserve(t: u32, e: u32): bool {
     inclusive = false;
     if (n < IO_BATCH_MAX) break;
   }
-  return notifyReserve(t, dests) && timerReserve(t, holds) && nodeReserve(t, stays);
+  return notifyReserve(t, dests) && timerReserve(t, holds) && nodeReserve(t, stays, longs);
 }

@@ -26,7 +26,7 @@ import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
   destXSet, destXEnsure, destXTidy, destPins } from './dests';
-import { trieWalk, nodeReserve } from './trie';
+import { trieWalk, nodeReserve, nodeLongs } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
@@ -370,7 +370,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops)) &&
     (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(e, refs)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (d == NIL && (!nodeReserve(t, 2) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (d == NIL && (!nodeReserve(t, 2, nodeLongs(len, 2)) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   if (!routeViewsReserve(t, d, views)) return ERROR_NOT_ENOUGH_MEMORY;
   if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;
@@ -588,8 +588,8 @@ export function timerPop(t: u32, now: f64): i32 {
   // the entry stays armed unless what its expiry or hold end needs is reserved (its own heap entry is
   // freed by the pop, so an expiry's hold timer finds room)
   let due = timerPeekDue(t, now);
-  if (due != NIL && (!notifyReserve(t, 1, (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST)) ||
-    !nodeReserve(t, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  let dueDest = due == NIL ? NIL : (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST);
+  if (due != NIL && (!notifyReserve(t, 1, dueDest) || !nodeReserve(t, 1, nodeLongs(destLen(dueDest), 1)))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;
   setRes(0, item & ~TIMER_HOLD);

@@ -4,21 +4,22 @@
 // before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (nodeReserve them first);
 // nothing else allocates (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
-// Node accessors live here; no other file reads node records. Two node slabs (layout.ts): 5-word
-// records for IPv4 tables (SLAB_NODE4), 8-word ones for IPv6 (SLAB_NODE6); a node id names its slab
-// (NODE_ID6), so the accessors need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From,
+// Node accessors live here; no other file reads node records. Three node slabs (layout.ts): 5-word
+// records for IPv4 tables (SLAB_NODE4), 6-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6), 8-word ones
+// for longer IPv6 nodes (SLAB_NODE6L); a node id names its slab (NODE_ID6, NODE_ID6L), so the accessors
+// need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From,
 // trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. An IPv4 destination with nothing below it is
 // a leaf without a node record (layout NODE_LEAF): the accessors answer for it from the destination's
 // record (key, length, state: the two words trie.ts reads and writes there), and the IPv4 paths test for
 // it where they follow a child. Shape: the canonical one (an insert below a leaf makes it a node first,
 // a removal folds a node left with a destination and no child), so an IPv4 insert takes ≤ 1 node.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, NODE4_WORDS, NODE6_WORDS, NODE_ID6, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
 import { destGet, destSet, destPtr } from './dests';
-import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap } from './slab';
+import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap, slabLive } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq, wordMask } from './addr';
 import { tableGet, tableSet } from './tables';
 
@@ -26,24 +27,43 @@ import { tableGet, tableSet } from './tables';
 /** Byte address of IPv4 node n (a SLAB_NODE4 slot). */
 // @ts-ignore: decorator
 @inline export function node4Ptr(n: u32): usize { return recPtr(SLAB_NODE4, n, NODE4_WORDS); }
-/** Byte address of IPv6 node n (its SLAB_NODE6 slot | NODE_ID6). */
+/** The slot of node n (not a leaf) in its slab. */
 // @ts-ignore: decorator
-@inline export function node6Ptr(n: u32): usize { return recPtr(SLAB_NODE6, n & ~NODE_ID6, NODE6_WORDS); }
+@inline function nodeSlot(n: u32): u32 { return n & ~(NODE_ID6 | NODE_ID6L); }
+/** Byte address of IPv6 node n (its SLAB_NODE6 slot | NODE_ID6, or its SLAB_NODE6L slot | NODE_ID6 | NODE_ID6L). */
+// @ts-ignore: decorator
+@inline export function node6Ptr(n: u32): usize {
+  return (n & NODE_ID6L) != 0 ? recPtr(SLAB_NODE6L, nodeSlot(n), NODE6L_WORDS) : recPtr(SLAB_NODE6, nodeSlot(n), NODE6_WORDS);
+}
 // @ts-ignore: decorator
 @inline export function nodePtr(n: u32): usize { return (n & NODE_ID6) != 0 ? node6Ptr(n) : node4Ptr(n); }
-/** The slab of node n (its slot there: n & ~NODE_ID6). */
+/** The slab of node n (its slot there: nodeSlot). */
 // @ts-ignore: decorator
-@inline function nodeSlab(n: u32): u32 { return (n & NODE_ID6) != 0 ? SLAB_NODE6 : SLAB_NODE4; }
-/** The node slab of a table of `family` (4 or 6). */
+@inline function nodeSlab(n: u32): u32 {
+  return (n & NODE_ID6) == 0 ? SLAB_NODE4 : (n & NODE_ID6L) != 0 ? SLAB_NODE6L : SLAB_NODE6;
+}
+/** The node slab of a table of `family` (4 or 6) for its nodes of at most NODE6_SHORT_MAX bits (the root's). */
 // @ts-ignore: decorator
 @inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
-/** Makes sure `k` more nodes of table t can be made (slabReserve of its family's node slab). */
+/** True if kind has room for k more records without growing (slabReserve's own first test, without a call). */
 // @ts-ignore: decorator
-@inline export function nodeReserve(t: u32, k: u32): bool {
+@inline function slabRoom(kind: u32, k: u32): bool { return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind); }
+/**
+ * Makes sure `k` more nodes of table t can be made, `longs` of which may be IPv6 nodes longer than
+ * NODE6_SHORT_MAX bits (SLAB_NODE6L): nodeLongs says how many an insertion or a tombstone of a prefix needs.
+ */
+// @ts-ignore: decorator
+@inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0): bool {
   let kind = nodeSlabOf(tableGet(t, TABLE_FAMILY));
-  // the common case without a call: room below the capacity (slabReserve's own first test)
-  return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind) || slabReserve(kind, k);
+  return (slabRoom(kind, k) || slabReserve(kind, k)) && (longs == 0 || slabRoom(SLAB_NODE6L, longs) || slabReserve(SLAB_NODE6L, longs));
 }
+/**
+ * The long nodes (SLAB_NODE6L) `k` nodes made for a prefix of `len` bits may take, for nodeReserve: an
+ * insertion makes the prefix's node and a branch shorter than it (k = 2), a detach a tombstone (k = 1);
+ * a prefix of at most NODE6_SHORT_MAX bits makes no long node (nor does any IPv4 prefix: len ≤ 32).
+ */
+// @ts-ignore: decorator
+@inline export function nodeLongs(len: u32, k: u32): u32 { return len > NODE6_SHORT_MAX ? k : 0; }
 
 // ── leaves (layout NODE_LEAF): an IPv4 destination's own record answers for its node ──────────────────
 /** True if node id n (not NIL) is a leaf destination's: NODE_LEAF | its slot. */
@@ -70,9 +90,10 @@ import { tableGet, tableSet } from './tables';
 }
 
 /**
- * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32) or four (IPv6);
- * a leaf's one word is its destination's DEST_NODE. The addr.ts helpers read only the words a length
- * needs, so they take it for either family; a caller that reads four words whatever the length takes nodeKey.
+ * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32), two (IPv6 of at
+ * most NODE6_SHORT_MAX bits) or four (longer); a leaf's one word is its destination's DEST_NODE. The
+ * addr.ts helpers read only the words a length needs, so they take it for either family; a caller that
+ * reads four words whatever the length takes nodeKey.
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
@@ -84,22 +105,23 @@ import { tableGet, tableSet } from './tables';
   return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_NODE) : load<u32>(node4Ptr(n), NODE_KEY << 2);
 }
 
-// four 4-word keys that nodeKey hands out in turn for IPv4 nodes
+// four 4-word keys that nodeKey hands out in turn for IPv4 nodes and short IPv6 ones
 const KEY_RING: usize = memory.data(64, 16);
 let keyRing: u32 = 0;
 
 /**
  * Byte address of node n's key as 4 words (MS word first, zero beyond the length), for readers of whole
- * keys (destKey: copies to the I/O area and cursors, the range serialiser). An IPv6 node's own words; for an
- * IPv4 node a copy in a ring of four, valid until the fourth nodeKey call after this one. Nothing in this
- * file calls it (a key from it may be the argument of any walk here).
+ * keys (destKey: copies to the I/O area and cursors, the range serialiser). A long IPv6 node's own words;
+ * for an IPv4 node or a short IPv6 one a copy in a ring of four, valid until the fourth nodeKey call after
+ * this one. Nothing in this file calls it (a key from it may be the argument of any walk here).
  */
 // @ts-ignore: decorator
 @inline export function nodeKey(n: u32): usize {
-  if ((n & NODE_ID6) != 0) return node6Ptr(n) + (NODE_KEY << 2);
+  // a leaf id (an IPv4 destination's slot | NODE_LEAF) has neither NODE_ID6 nor NODE_ID6L
+  if ((n & NODE_ID6L) != 0) return node6Ptr(n) + (NODE_KEY << 2);
   let k = KEY_RING + (<usize>(keyRing++ & 3) << 4);
-  store<u32>(k, node4Addr(n));
-  store<u32>(k, 0, 4);
+  if ((n & NODE_ID6) != 0) store<u64>(k, load<u64>(node6Ptr(n), NODE_KEY << 2));
+  else { store<u32>(k, node4Addr(n)); store<u32>(k, 0, 4); }
   store<u64>(k, 0, 8);
   return k;
 }
@@ -168,25 +190,32 @@ export let trieEpoch: u32 = 0;
   return n;
 }
 
-/** Allocates a node of table t for (key, len) with no children and no dest. Caller reserved the slot. */
+/**
+ * Allocates a node of table t for (key, len) with no children and no dest. Caller reserved the slot (a
+ * long one for an IPv6 node longer than NODE6_SHORT_MAX bits: nodeLongs).
+ */
 function newNode(t: u32, key: usize, len: u32): u32 {
   let n: u32;
   if (tableGet(t, TABLE_FAMILY) == 4) n = allocNode4(load<u32>(key), len);   // len ≤ 32
   else {
-    let s = slabAllocK(SLAB_NODE6, NODE6_WORDS);
+    let long = len > NODE6_SHORT_MAX;
+    let s = long ? slabAllocK(SLAB_NODE6L, NODE6L_WORDS) : slabAllocK(SLAB_NODE6, NODE6_WORDS);
     assert(s != NIL); // caller reserved nodes
-    n = s | NODE_ID6;
+    n = long ? s | NODE_ID6 | NODE_ID6L : s | NODE_ID6;
     let p = node6Ptr(n);
-    copyMasked(p + (NODE_KEY << 2), key, len);
+    copyMasked(p + (NODE_KEY << 2), key, len, long ? 4 : 2);
     nodeInit(p, len);
   }
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
   return n;
 }
 
+/** Long IPv6 nodes in use, of all tables (SLAB_NODE6L records: NODE6L_WORDS each), for memory accounting. */
+export function trieLongNodes(): u32 { return slabLive(SLAB_NODE6L); }
+
 /** Gives node n's slot back to its slab. */
 // @ts-ignore: decorator
-@inline function nodeSlotFree(n: u32): void { slabFree(nodeSlab(n), n & ~NODE_ID6); }
+@inline function nodeSlotFree(n: u32): void { slabFree(nodeSlab(n), nodeSlot(n)); }
 
 function freeNode(t: u32, n: u32): void {
   trieEpoch++;

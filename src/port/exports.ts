@@ -258,6 +258,8 @@ export interface CoreExports {
   bestLogTakeX(max: number): number;
   /** assembly/dests.ts: `destExtraCount(): u32` */
   destExtraCount(): number;
+  /** assembly/trie.ts: `trieLongNodes(): u32` */
+  trieLongNodes(): number;
   /** assembly/routes.ts: `routeExtraCount(): u32` */
   routeExtraCount(): number;
   /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32): i32` */
@@ -326,7 +328,7 @@ export const FUNCTION_NAMES = [
   'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX',
   'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark',
   'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
-  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'trieLongNodes',
   'routeExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
   'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
   'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
@@ -347,29 +349,29 @@ export const CONSTANT_NAMES = [
   'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP', 'BEST_NEIGHBOUR', 'BEST_INTERFACE',
   'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS', 'BESTLOG_MAX', 'REF_MANY_MAX',
   'REC_CHANGED_MAX', 'RES_SIGNALS', 'RES_TIMERS', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT',
-  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE4_WORDS', 'NODE6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS',
-  'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED',
-  'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES',
-  'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE',
-  'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED', 'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1',
-  'DEST_PINS_SHIFT', 'DEST_PINS_BITS', 'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST',
-  'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'ROUTE_X', 'SLAB_ROUTEX', 'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC',
-  'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NHCOUNT_SHIFT', 'ROUTE_VIEWS_MASK', 'ROUTE_NH',
-  'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR',
-  'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS',
-  'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE',
-  'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY',
-  'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
-  'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED',
-  'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
-  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
-  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
-  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
-  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
-  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
-  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'ENTITY_FLAGS',
-  'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN',
-  'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE4_WORDS', 'NODE6_WORDS', 'NODE6L_WORDS', 'NODE6_SHORT_MAX',
+  'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD',
+  'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS',
+  'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY',
+  'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED', 'DEST_X',
+  'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
+  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'ROUTE_X',
+  'SLAB_ROUTEX', 'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
+  'ROUTE_NHCOUNT_SHIFT', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT',
+  'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX',
+  'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS',
+  'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST',
+  'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK',
+  'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL',
+  'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT',
+  'REC_ADD_REF', 'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR',
+  'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF',
+  'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN',
+  'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
+  'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
+  'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
+  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP',
+  'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -439,6 +441,8 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly NIL: number;
   /** assembly/layout.ts */ readonly NODE4_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6_WORDS: number;
+  /** assembly/layout.ts */ readonly NODE6L_WORDS: number;
+  /** assembly/layout.ts */ readonly NODE6_SHORT_MAX: number;
   /** assembly/layout.ts */ readonly DEST_WORDS: number;
   /** assembly/layout.ts */ readonly ROUTE_WORDS: number;
   /** assembly/layout.ts */ readonly NEXTHOP_WORDS: number;
@@ -705,6 +709,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const bestWatchX_ = fn(raw, 'bestWatchX') as (t: number) => number;
   const bestLogTakeX_ = fn(raw, 'bestLogTakeX') as (max: number) => number;
   const destExtraCount_ = fn(raw, 'destExtraCount') as () => number;
+  const trieLongNodes_ = fn(raw, 'trieLongNodes') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number) => number;
   const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number) => number;
@@ -854,6 +859,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     bestWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return bestWatchX_(t); } catch (e) { throw g.trap(e); } },
     bestLogTakeX(max: number): number { if (g.poisoned) throw g.poisoned; try { return bestLogTakeX_(max); } catch (e) { throw g.trap(e); } },
     destExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return destExtraCount_(); } catch (e) { throw g.trap(e); } },
+    trieLongNodes(): number { if (g.poisoned) throw g.poisoned; try { return trieLongNodes_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef); } catch (e) { throw g.trap(e); } },
     routeDeleteR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH); } catch (e) { throw g.trap(e); } },

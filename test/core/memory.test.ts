@@ -457,6 +457,56 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.invariants();
   });
 
+  it('an IPv6 prefix longer than /64 (its nodes are 32-byte records of their own slab: issue 13) is refused before any change', () => {
+    const w = new World();
+    const W = w.W, t6 = w.rtm.ipv6.core, x = w.x;
+    const long = '2001:db8:aaaa:0:1::/80', longs = () => x.trieLongNodes();
+    W.addRouteToDest({ dest: '2001:db8:aaaa::/48', neighbour: w.nW[0] });
+    expect(longs()).toBe(0);   // nothing longer than /64 yet: the long-node slab has no chunk
+    w.fill();
+    // the IPv6 table's picture: counts, W's routes, and the exact matches of the prefixes involved
+    const probes = ['2001:db8:aaaa::/48', '2001:db8:aaaa::/64', long, '2001:db8:bbbb::1/128'];
+    const pic6 = () => ({
+      dests: t6.destCount, nodes: t6.nodeCount, longs: longs(), routes: [...W.routes()].length,
+      exact: probes.map((dest) => { const d = W.getExactMatchDestination({ dest }); if (d) W.releaseDestInfo(d); return d?.prefix; }),
+    });
+    const rejects6 = (fn: () => unknown) => {
+      const before = pic6();
+      w.rejects(fn);
+      expect(pic6()).toEqual(before);
+    };
+    rejects6(() => W.addRouteToDest({ dest: long, neighbour: w.nW[0] }));
+    const key80 = [0x20010db8, 0xaaaa0000, 0x00010000, 0];
+    rejects6(() => W.addRoutesBatch({ count: 1, keys: Uint32Array.from(key80), lens: Uint8Array.of(80), nextHops: Float64Array.of(w.nW[0]) }));
+    rejects6(() => W.applyUpdates({
+      count: 1, keys: Uint32Array.from(key80), lens: Uint8Array.of(80), kinds: Uint8Array.of(0), nextHops: Float64Array.of(w.nW[0]),
+    }));
+    // across chunks (the check pass counts the long nodes of every chunk): UPD_MAX updates of W's /48 route,
+    // then one /128 add in the second chunk
+    const MAX = w.core.k.UPD_MAX, n = MAX + 1;
+    const big = { count: n, keys: new Uint32Array(4 * n), lens: new Uint8Array(n), kinds: new Uint8Array(n), nextHops: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      big.keys.set(i === n - 1 ? [0x20010db8, 0xbbbb0000, 0, 1] : [0x20010db8, 0xaaaa0000, 0, 0], 4 * i);
+      big.lens[i] = i === n - 1 ? 128 : 48;
+      big.nextHops[i] = w.nW[0];
+    }
+    rejects6(() => W.applyUpdates(big));
+    // a /64 is a short node: it still goes in at the full memory
+    W.addRouteToDest({ dest: '2001:db8:aaaa::/64', neighbour: w.nW[0] });
+    expect(longs()).toBe(0);
+    // a slab chunk needs fresh pages (freed blocks do not make them): lift the cap
+    expect(x.memorySetCap(0)).toBe(0);
+    W.applyUpdates(big);
+    const r80 = W.addRouteToDest({ dest: long, neighbour: w.nW[0] }).handle!;
+    expect(longs()).toBe(2);   // the /80 and the /128, each a long node (their branch points are short)
+    expect(pic6().exact).toEqual(['2001:db8:aaaa::/48', '2001:db8:aaaa::/64', long, '2001:db8:bbbb::1/128']);
+    w.invariants();
+    W.deleteRouteToDest(r80);
+    w.rtm.runPending();
+    expect(longs()).toBe(1);
+    w.invariants();
+  });
+
   it('destination extra records come with hold-down and marks and go when those do (issue 13)', () => {
     const w = new World();
     const C = w.rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 201, instanceId: 1 }, { reserveOpaquePointer: true }) as Entity;

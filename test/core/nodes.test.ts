@@ -1,9 +1,11 @@
 // Trie nodes by family (issue 13): an IPv4 table's nodes are 5-word records (one key word) in their own
-// slab, an IPv6 table's 8-word records (four key words). Checked on one debug core holding tables of both
-// families at once: what memoryInUseBytes counts per node, whole keys read back through the destination
-// (the IPv4 key's words 1..3 are zero: nothing of a neighbouring record shows through), the less-specific,
-// walk and LPM answers against the reference model while both tables churn, and the invariants
-// (checkInvariants: a node of the other family's slab is INV_NODE_SLAB).
+// slab; an IPv6 table's are 6-word records (two key words) up to /64 and 8-word ones (four key words)
+// beyond, each kind in a slab of its own. Checked on one debug core holding tables of both families at
+// once: what memoryInUseBytes counts per node, whole keys read back through the destination (the IPv4
+// key's words 1..3 and a short IPv6 node's words 2..3 are zero: nothing of a neighbouring record shows
+// through), the less-specific, walk and LPM answers against the reference model while both tables churn,
+// and the invariants (checkInvariants: a node of the other family's slab, or of the other IPv6 length
+// class, is INV_NODE_SLAB).
 import { describe, expect, it } from 'vitest';
 import { createCoreSync } from '../../src/core.js';
 import { CoreTable } from '../../src/coretable.js';
@@ -13,12 +15,14 @@ import { mulberry32, randomPrefixes } from '../helpers/random.js';
 
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
-describe('trie nodes: 20 bytes for IPv4, 32 for IPv6, one core', () => {
-  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node and NODE6_WORDS per IPv6 node', () => {
+describe('trie nodes: 20 bytes for IPv4, 24 for IPv6 up to /64 and 32 beyond, one core', () => {
+  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node, NODE6_WORDS per short IPv6 node and NODE6L_WORDS per long one', () => {
     const core = createCoreSync('debug');
-    const k = core.k, inUse = () => core.x.memoryInUseBytes() as number;
+    const k = core.k, inUse = () => core.x.memoryInUseBytes() as number, longs = () => core.x.trieLongNodes() as number;
     expect(k.NODE4_WORDS).toBe(5);
-    expect(k.NODE6_WORDS).toBe(8);
+    expect(k.NODE6_WORDS).toBe(6);
+    expect(k.NODE6L_WORDS).toBe(8);
+    expect(k.NODE6_SHORT_MAX).toBe(64);
     const base = inUse();
     const t4 = new CoreTable(core, 4);
     expect(inUse() - base).toBe((k.TABLE_WORDS + k.NODE4_WORDS) * 4);
@@ -34,11 +38,22 @@ describe('trie nodes: 20 bytes for IPv4, 32 for IPv6, one core', () => {
       // than destinations; IPv6 keeps a node per destination, and branch nodes besides
       if (fam === 4) expect(t.nodeCount).toBeLessThan(t.destCount);
       else expect(t.nodeCount).toBeGreaterThan(t.destCount);
-      expect(inUse() - before).toBe((t.nodeCount - nodesBefore) * words * 4 + t.destCount * k.DEST_WORDS * 4);
+      // every prefix longer than /64 has a long node of its own, every other one a short node
+      const distinct = new Set<string>();
+      for (let i = 0; i < set.count; i++) distinct.add(`${set.keys.subarray(i * 4, i * 4 + 4).join('.')}/${set.lens[i]}`);
+      const long = [...distinct].filter((p) => Number(p.split('/')[1]) > k.NODE6_SHORT_MAX).length;
+      const made = t.nodeCount - nodesBefore, made6L = fam === 4 ? 0 : longs();
+      if (fam === 6) {
+        expect(long).toBeGreaterThan(100);   // the set's nested chains run to /128
+        expect(made6L).toBeGreaterThanOrEqual(long);
+        expect(made - made6L).toBeGreaterThanOrEqual(distinct.size - long);
+      } else expect(longs()).toBe(0);
+      expect(inUse() - before).toBe((made - made6L) * words * 4 + made6L * k.NODE6L_WORDS * 4 + t.destCount * k.DEST_WORDS * 4);
       expect(t.checkInvariants()).toBe(0);
     }
     t4.free();
     t6.free();
+    expect(longs()).toBe(0);
     expect(inUse()).toBe(base);
   });
 
