@@ -161,9 +161,9 @@ export function bulkBegin(eh: f64, n: u32): i32 {
 /**
  * The node of (key, len) in the bulk build's table, made if absent, by a descent from the nearest node on
  * the stack that covers it; the stack becomes the path to it (a branch node made on the way included), so
- * the next prefix in order finds its parent within a step or two of the top. A new prefix of an IPv4
- * table is a leaf made of destination d (trie.ts trieInsert) when it has nothing below it; d = NIL, or
- * an IPv6 table: a node without a destination.
+ * the next prefix in order finds its parent within a step or two of the top. A new prefix is a leaf made
+ * of destination d (trie.ts trieInsert) when it has nothing below it; d = NIL, or an IPv6 prefix longer
+ * than a key record holds: a node without a destination.
  */
 // @ts-ignore: decorator
 @inline function trieStep(t: u32, key: usize, len: u32, d: u32): u32 {
@@ -231,7 +231,8 @@ export function bulkTrie(m: u32): i32 {
     store<u32>(out + (<usize>j << 2), trieStep(t, inp + (<usize>j << 4), len, NIL));
   }
   // its nodes get their destinations in the apply pass, in the batch's order: leaves are folded at the end
-  if (maxLen == 32) bulkFold = true;
+  // (IPv6: into key records, a record each within the batch's reservation, trie.ts nodeReserve)
+  bulkFold = true;
   return NO_ERROR;
 }
 
@@ -374,7 +375,8 @@ export function bulkSorted(eh: f64, m: u32): i32 {
     for (let i: u32 = 0; i < m; i++) {
       let h = loadHop(inp, i);
       if (h != lastH) { lastH = h; nh = h == 0 ? NIL : handleSlot(h, KIND_NEXTHOP); }
-      applyAt(e, t, trieStep(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff, NIL), nh, inp, i, views);
+      if (spare == NIL) spare = destMake(t);
+      applyAt(e, t, trieStep(t, loadKey(inp, i), loadWord(inp, LOAD_LENVIEWS, i) & 0xff, spare), nh, inp, i, views);
     }
   }
   if (spare != NIL) { destUnmake(spare); spare = NIL; }

@@ -16,7 +16,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
-  DEST_S_BITS, DEST_S_LEAF } from './layout';
+  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -76,8 +76,9 @@ export const INV_ROUTE_EXTRA: i32 = 29;   // a route's extra record is idle, not
                                           // DELETED or its links disagree
 export const INV_NODE_SLAB: i32 = 30;     // a node id names the other family's node slab (or an IPv6 node the slab of
                                           // the other length class), or a slot never allocated
-export const INV_LEAF: i32 = 31;          // a leaf id (layout NODE_LEAF) in an IPv6 trie or naming no live destination,
-                                          // a leaf of length 0, a destination in the trie marked detached, or an IPv4
+export const INV_LEAF: i32 = 31;          // a leaf id (layout NODE_LEAF) of the other family or naming no live
+                                          // destination, a leaf of length 0, an IPv6 leaf longer than its key record
+                                          // holds, a destination in the trie marked detached, or an IPv4
                                           // node other than the root with a destination and no children (a leaf's
                                           // key and length are checked against its place as any node's are)
 
@@ -87,6 +88,8 @@ export const INV_BEST: i32 = 32;          // a view's best route is not what des
 export const INV_PINS: i32 = 33;          // a destination's pins (state word, layout DEST_PINS_SHIFT) are fewer than
                                           // the registrations that marked it (each mark is a pin), or its view-1 best
                                           // route (an extra word, DESTX_BEST1) is not a live route of it in view 1
+export const INV_KEY6: i32 = 34;          // the IPv6 key records in use (SLAB_KEY6) are not one per destination that
+                                          // holds its key in one (DEST_S_KEY6: an IPv6 leaf, in a trie or out of it)
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -117,10 +120,12 @@ export function checkInvariants(t: u32): i32 {
     let n = load<u32>(STK + (<usize>sp << 3));
     let p = load<u32>(STK + (<usize>sp << 3) + 4);
     if (nodeIsLeaf(n)) {
-      // a leaf: a live destination of an IPv4 table, holding its key and a length ≥ 1 (checked below)
-      let ld = n & ~NODE_LEAF;
-      if (v6 || (n & NODE_ID6) != 0 || !slabIsAlive(SLAB_DEST, ld) || (destGet(ld, DEST_STATE) & DEST_S_LEAF) == 0 ||
-        nodeLen(n) == 0) return INV_LEAF;
+      // a leaf: a live destination holding its key and a length ≥ 1 (checked below): an IPv4 one in its record,
+      // an IPv6 one of at most NODE6_SHORT_MAX bits in a key record (DEST_S_KEY6, NODE_ID6 in its id)
+      let ld = n & ~(NODE_LEAF | NODE_ID6);
+      if (((n & NODE_ID6) != 0) != v6 || !slabIsAlive(SLAB_DEST, ld) || (destGet(ld, DEST_STATE) & DEST_S_LEAF) == 0 ||
+        ((destGet(ld, DEST_STATE) & DEST_S_KEY6) != 0) != v6 || nodeLen(n) == 0 ||
+        (v6 && (nodeLen(n) > NODE6_SHORT_MAX || destGet(ld, DEST_NODE) >= slabHigh(SLAB_KEY6)))) return INV_LEAF;
     } else {
       nodes++;
       // an IPv4 table's nodes are SLAB_NODE4 slots (one key word); an IPv6 table's SLAB_NODE6 slots | NODE_ID6
@@ -213,6 +218,12 @@ export function checkInvariants(t: u32): i32 {
     extras++;
   }
   if (extras != slabLive(SLAB_DESTX)) return INV_DEST_EXTRA;
+  // likewise the IPv6 key records: one per destination (of any table) that holds its key in one
+  let keys: u32 = 0;
+  for (let x: u32 = 0, high = slabHigh(SLAB_DEST); x < high; x++) {
+    if (slabIsAlive(SLAB_DEST, x) && (destGet(x, DEST_STATE) & DEST_S_KEY6) != 0) keys++;
+  }
+  if (keys != slabLive(SLAB_KEY6)) return INV_KEY6;
   if (!zombiesCheck(t) || !routeExtrasCheck()) return INV_ROUTE_EXTRA;
   // the registrations' list: one per bit of the used mask, in ascending index, each of this table
   let seen: u32 = 0, last: i32 = -1;

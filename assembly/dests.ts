@@ -12,14 +12,14 @@ import {
   NIL, SLAB_DEST, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
-  DEST_S_LEAF, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
+  DEST_S_LEAF, DEST_S_KEY6, NODE_ID6, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive, slabHigh } from './slab';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
 import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
-  nodeReserve, nodeLongs, nodeIsLeaf, trieKeepKey,
+  nodeReserve, nodeLongs, nodeIsLeaf, trieKeepKey, trieDropKey,
   trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent } from './trie';
 import { lockAgainst, lockForget } from './locks';
 
@@ -31,13 +31,17 @@ import { lockAgainst, lockForget } from './locks';
 @inline export function destSet(d: u32, w: u32, v: u32): void { store<u32>(destPtr(d) + (<usize>w << 2), v); }
 // @ts-ignore: decorator
 @inline export function destGen(d: u32): u32 { return destGet(d, 0) & GEN_MASK; }
+/** DEST_S_KEY6 << KEY6_TO_ID6 == NODE_ID6 (layout.ts: bits 19 and 30). */
+const KEY6_TO_ID6: u32 = 11;
 /**
  * Destination d's trie node (or tombstone): its own leaf id when it holds its key (DEST_S_LEAF: a leaf of
- * an IPv4 trie, or an IPv4 destination out of it), else DEST_NODE.
+ * the trie, or a destination out of it; NODE_ID6 with it for an IPv6 one, DEST_S_KEY6), else DEST_NODE.
  */
 // @ts-ignore: decorator
 @inline export function destNode(d: u32): u32 {
-  return (destGet(d, DEST_STATE) & DEST_S_LEAF) != 0 ? NODE_LEAF | d : destGet(d, DEST_NODE);
+  let st = destGet(d, DEST_STATE);
+  // derivation: DEST_S_KEY6 (bit 19) shifted by KEY6_TO_ID6 is NODE_ID6 (bit 30)
+  return (st & DEST_S_LEAF) == 0 ? destGet(d, DEST_NODE) : NODE_LEAF | d | ((st & DEST_S_KEY6) << KEY6_TO_ID6);
 }
 // @ts-ignore: decorator
 @inline export function destKey(d: u32): usize { return nodeKey(destNode(d)); }
@@ -325,7 +329,7 @@ export function destMake(t: u32): u32 {
  * leaf (trie.ts made it of d) — and counts it in the table.
  */
 export function destPlace(t: u32, d: u32, n: u32): void {
-  if (n != (NODE_LEAF | d)) {
+  if (!nodeIsLeaf(n)) {
     destSet(d, DEST_NODE, n);
     setNodeDest(n, d);
     setNodeState(n, 0);
@@ -423,8 +427,8 @@ const DETACH_KEY: usize = memory.data(16, 16);
 
 /**
  * Takes a destination out of the trie (no longer findable by prefix) while keeping its record. An IPv4
- * destination keeps its key in its record (trie.ts trieKeepKey): no node needed. An IPv6 one's key moves
- * to a tombstone node outside the trie; a node that leaves the trie frees its slot before the tombstone
+ * destination keeps its key in its record (trie.ts trieKeepKey): no node needed; so does an IPv6 leaf (its
+ * key record). An IPv6 one on a node moves its key to a tombstone node outside the trie; a node that leaves the trie frees its slot before the tombstone
  * takes one, so only a node that stays (the root, or a branch with two children) needs a free slot:
  * false (nothing changed) if there is none — callers that must not fail reserve one node.
  */
@@ -435,13 +439,15 @@ export function destDetach(d: u32): bool {
   let v4 = tableGet(t, TABLE_FAMILY) == 4;
   let stays = !v4 && (n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL));
   let len = nodeLen(n);
-  if (stays && !nodeReserve(t, 1, nodeLongs(len, 1))) return false;
-  if (!v4) memory.copy(DETACH_KEY, nodeKey(n), 16);
+  if (stays && !nodeReserve(t, 1, nodeLongs(len, 1), 0)) return false;
+  // an IPv6 destination on a node moves its key to a tombstone node; a leaf keeps its key record
+  let tomb = !v4 && !nodeIsLeaf(n);
+  if (tomb) memory.copy(DETACH_KEY, nodeKey(n), 16);
   if (v4) findForget(n, d);
   destSetState(d, DEST_S_DETACHED);
   if (v4) trieKeepKey(d, n);
   trieDetach(t, n);
-  if (!v4) destSet(d, DEST_NODE, trieTombstone(t, DETACH_KEY, len));
+  if (tomb) destSet(d, DEST_NODE, trieTombstone(t, DETACH_KEY, len));
   tableSet(t, TABLE_DESTS, tableGet(t, TABLE_DESTS) - 1);
   fibMaybeFree(t);
   fib6MaybeFree(t);
@@ -463,6 +469,7 @@ export function destRemove(d: u32): void {
     fibMaybeFree(t);
     fib6MaybeFree(t);
   }
+  trieDropKey(d);   // an IPv6 leaf's key record, in the trie or its tombstone
   slabFree(SLAB_DEST, d);
 }
 
@@ -474,5 +481,6 @@ export function destRemove(d: u32): void {
 export function destFreeRecord(d: u32): void {
   if (destXGet(d, DESTX_HOLD_VIEWS) != 0) destsHoldArmed--;
   destXDrop(d);
+  trieDropKey(d);
   slabFree(SLAB_DEST, d);
 }

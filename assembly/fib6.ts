@@ -9,13 +9,13 @@
 // Every store into the unicast structure while kept in step is marked dirty (snapshot.ts snapMark, 1 KiB
 // blocks) for tables being published, so that a publish copies only those blocks; a build or free flags a
 // full copy (snapStructure); fib6PagesX lists the pages for a full copy.
-import { NIL, TABLE_FIB6, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_NODE, DEST_S_DETACHED } from './layout';
+import { NIL, TABLE_FIB6, TABLE_MDESTS, TABLE_FAMILY, TABLE_DESTS, TABLE_ROOT, DEST_S_DETACHED } from './layout';
 import { takePages } from './slab';
 import { tableGet, tableSet, tableValid } from './tables';
 import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_FOUND } from './status';
 import { nodeKeyWords, nodeLen, nodeDest, nodeState, trieLpm, triePreStart, triePreNext } from './trie';
-import { destGet } from './dests';
+import { destGet, destNode, destLen } from './dests';
 import { snapSelect, snapMark, snapStructure } from './snapshot';
 
 /** Destinations at which an IPv6 table builds its forwarding structure. */
@@ -274,7 +274,7 @@ function encode(fib: usize, depth: u32, old: u32): u32 {
 // ── painting ────────────────────────────────────────────────────────────────────────────────────────
 
 /** Prefix length of the destination of leaf e (-1 for no route). */
-function leafLen(e: u32): i32 { return e == 0 ? -1 : <i32>nodeLen(destGet(e - 1, DEST_NODE)); }
+function leafLen(e: u32): i32 { return e == 0 ? -1 : <i32>destLen(e - 1); }
 
 // painting parameters of the current operation (add: leaf, len; remove: old → repl)
 let pAdd: bool = false;
@@ -406,7 +406,7 @@ function fib6Add(fib: usize, d: u32, n: u32): bool {
 
 /** Destination d stopped qualifying: its entries go to the next less specific qualifying one. */
 function fib6Remove(t: u32, fib: usize, d: u32): bool {
-  let n = destGet(d, DEST_NODE);
+  let n = destNode(d);
   let key = nodeKeyWords(n);   // an IPv6 node: its four key words
   let len = nodeLen(n);
   let repl: u32 = 0;
@@ -428,7 +428,7 @@ export function fib6StateChanged(t: u32, d: u32, was: u32, now: u32): void {
     if (a == b) continue;
     pQual = q;
     snapSelect(v == 0 ? t : NIL);                   // the unicast structure's stores are marked for publishing
-    let ok = b ? fib6Add(fib, d, destGet(d, DEST_NODE)) : fib6Remove(t, fib, d);
+    let ok = b ? fib6Add(fib, d, destNode(d)) : fib6Remove(t, fib, d);
     snapSelect(NIL);
     if (!ok) fib6FreeView(t, v);
   }
@@ -676,7 +676,7 @@ export function fib6Batch(fib: usize, inp: usize, out: usize, n: u32): u32 {
  */
 export function fib6Exact(fib: usize, key: usize, len: u32): u32 {
   let e = fib6Leaf(fib, key);
-  return e != 0 && nodeLen(destGet(e - 1, DEST_NODE)) == len ? e - 1 : NIL;
+  return e != 0 && destLen(e - 1) == len ? e - 1 : NIL;
 }
 
 /** Bytes held by IPv6 forwarding structures (level-1 blocks and arena pages). */

@@ -28,7 +28,9 @@ export const SLAB_ROUTEX: u32 = 11;
 export const SLAB_NODE6: u32 = 12;
 /** Trie nodes of IPv6 tables longer than NODE6_SHORT_MAX bits (NODE6L_WORDS); their ids carry NODE_ID6 | NODE_ID6L. */
 export const SLAB_NODE6L: u32 = 13;
-export const SLAB_KINDS: u32 = 14;
+/** Keys of IPv6 leaves (KEY6_WORDS; a DEST_S_KEY6 destination's DEST_NODE names its slot). */
+export const SLAB_KEY6: u32 = 14;
+export const SLAB_KINDS: u32 = 15;
 
 // ╒══════════ Table record: TABLE_WORDS = 26 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -112,6 +114,11 @@ export const TABLE_FIBM: u32 = 25;
 // table's nodes — stores two key words (SLAB_NODE6, 24 B); a longer one four (SLAB_NODE6L, 32 B; its id
 // carries NODE_ID6L besides NODE_ID6). A node's length never changes, so neither does its slab. Readers
 // of key words read only the words a length needs (addr.ts); trie.ts nodeKey gives all four of either.
+// Issue 13, IPv6 leaves: an IPv6 destination of 1..NODE6_SHORT_MAX bits with nothing below it is a leaf
+// too, its id NODE_LEAF | NODE_ID6 | dest slot; its two key words live in a key record (SLAB_KEY6, 8 B)
+// that DEST_NODE names (DEST_S_KEY6). An IPv6 leaf is made by an insertion (never by a removal: a node
+// left with a destination and no child stays a node, since a removal must not allocate) and by the
+// bulk build's fold (bulk.ts, within its reservation); an insertion below it makes it a node again.
 // NODE_LEAF is bit 29: clear of NODE_ID6, of the callers' mark (bit 31), and of slots (< 2^25); NIL has it,
 // so code tests NIL first.
 export const NODE_STATE_SHIFT: u32 = 8;
@@ -124,6 +131,8 @@ export const NODE6_SHORT_MAX: u32 = 64;
 export const NODE_ID6: u32 = 0x40000000;
 /** With NODE_ID6: a SLAB_NODE6L slot (a node longer than NODE6_SHORT_MAX bits). Clear of slots (< 2^25) and NODE_LEAF. */
 export const NODE_ID6L: u32 = 0x10000000;
+/** The words of an IPv6 leaf's key record (SLAB_KEY6): its key's first two words, masked. */
+export const KEY6_WORDS: u32 = 2;
 export const NODE_LEN: u32 = 0;
 export const NODE_C0: u32 = 1;
 export const NODE_C1: u32 = 2;
@@ -134,7 +143,7 @@ export const NODE_KEY: u32 = 4;
 // │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) | pins << 22 │ 4 first route      │
 // │ 5 best route of view 0 (unicast) │ 6 client refs │ 7 keeps │ 8 queued in registrations (bit = index)   │
 // │ 9 extra record (SLAB_DESTX slot; NIL = all at defaults) │ 10..11 lastChanged (f64, 8-byte aligned)     │
-// └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11..21 ────┘
+// └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11..19 ────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, locks, marks and
 // the multicast view use lives in its extra record (below), allocated on first use (the export that sets
 // it reserves it before any change) and freed when every extra word is back at its default. The queued
@@ -209,16 +218,19 @@ export const DEST_S_POPULATED: u32 = DEST_S_HELD | DEST_S_LIVE;
 /** The state bits destSetState sets (and a node mirrors); the bits above them are the record's shape and pins. */
 export const DEST_S_BITS: u32 = 0x000007ff;
 /**
- * Shape (trie.ts): the destination holds its own key — DEST_NODE is its IPv4 address (masked) and its length
- * sits at DEST_S_LEN_SHIFT; its node id is NODE_LEAF | slot. In the trie: a leaf (layout, trie node). With
- * DEST_S_DETACHED: an IPv4 destination out of the trie, its own tombstone (no tombstone node).
+ * Shape (trie.ts): the destination holds its own key — DEST_NODE is its IPv4 address (masked), or with
+ * DEST_S_KEY6 the slot of its IPv6 key record (SLAB_KEY6), and its length sits at DEST_S_LEN_SHIFT; its node
+ * id is NODE_LEAF | slot (| NODE_ID6 for IPv6). In the trie: a leaf (layout, trie node). With
+ * DEST_S_DETACHED: a destination out of the trie, its own tombstone (no tombstone node).
  */
 export const DEST_S_LEAF: u32 = 0x00000800;
-/** The prefix length of a DEST_S_LEAF destination: (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK (≤ 32). */
-export const DEST_S_LEN_SHIFT: u32 = 16;
-export const DEST_S_LEN_MASK: u32 = 0x3f;
-/** The shape bits of the state word (leaf, length): a destination's pins and state bits stay when they change. */
-export const DEST_S_SHAPE: u32 = DEST_S_LEAF | (DEST_S_LEN_MASK << DEST_S_LEN_SHIFT);
+/** The prefix length of a DEST_S_LEAF destination: (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK (≤ 64). */
+export const DEST_S_LEN_SHIFT: u32 = 12;
+export const DEST_S_LEN_MASK: u32 = 0x7f;
+/** With DEST_S_LEAF: an IPv6 leaf, whose DEST_NODE names its key record (SLAB_KEY6). */
+export const DEST_S_KEY6: u32 = 0x00080000;
+/** The shape bits of the state word (leaf, length, key record): a destination's pins and state bits stay when they change. */
+export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK << DEST_S_LEN_SHIFT);
 
 /** Number of views the core keeps per-view state for (unicast = 0, multicast = 1). */
 export const VIEW_COUNT: u32 = 2;

@@ -23,6 +23,9 @@ import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
   return destXGet(d, DESTX_HOLD_VIEWS) != 0 && destXGet(d, DESTX_HEAPPOS) == NIL;
 }
 
+/** The long IPv6 nodes (layout SLAB_NODE6L) a tombstone of destination d of table t takes: 0 or 1 (trie.ts nodeLongs). */
+export function tombstoneLongs(t: u32, d: u32): u32 { return tableGet(t, TABLE_FAMILY) == 4 ? 0 : nodeLongs(destLen(d), 1); }
+
 /**
  * True if d's trie node stays in the trie when d leaves it (its tombstone then needs a free node); never
  * for an IPv4 table, whose destinations keep their keys themselves (layout DEST_S_LEAF).
@@ -40,7 +43,7 @@ function nodeStays(t: u32, d: u32): bool {
 export function destChangeReserve(t: u32, d: u32): bool {
   // a node only for the tombstone of a destination whose node stays in the trie (dests.ts destDetach):
   // asked only when the node slab is full
-  return notifyReserve(t, 1, d) && (nodeReserve(t, 1, nodeLongs(destLen(d), 1)) || !nodeStays(t, d)) &&
+  return notifyReserve(t, 1, d) && (nodeReserve(t, 1, tombstoneLongs(t, d), 0) || !nodeStays(t, d)) &&
     (!holdMayStart(d) || timerReserve(t, 1));
 }
 
@@ -69,7 +72,7 @@ export function purgeReserve(t: u32, e: u32): bool {
       if (!mine) continue;
       dests++;
       if (holdMayStart(d)) holds++;
-      if (nodeStays(t, d)) { stays++; longs += nodeLongs(destLen(d), 1); }
+      if (nodeStays(t, d)) { stays++; longs += tombstoneLongs(t, d); }
     }
     let last = load<u32>(out + (<usize>(n - 1) << 2));
     memory.copy(key, destKey(last), 16);
@@ -77,5 +80,5 @@ export function purgeReserve(t: u32, e: u32): bool {
     inclusive = false;
     if (n < IO_BATCH_MAX) break;
   }
-  return notifyReserve(t, dests) && timerReserve(t, holds) && nodeReserve(t, stays, longs);
+  return notifyReserve(t, dests) && timerReserve(t, holds) && nodeReserve(t, stays, longs, 0);
 }

@@ -40,7 +40,7 @@ import { lockDropAll } from './locks';
 import { holdEnd as holdEndRun, listRemove } from './routes';
 import { refReserve, refReleaseAll } from './refs';
 import { enumFreeAll } from './enums';
-import { destChangeReserve, purgeReserve } from './reserve';
+import { destChangeReserve, purgeReserve, tombstoneLongs } from './reserve';
 import { routeHopsReserve } from './routes';
 
 /** Word offset (from the I/O base) where next-hop handle lists start: f64s after the 4 key words. */
@@ -589,7 +589,7 @@ export function timerPop(t: u32, now: f64): i32 {
   // freed by the pop, so an expiry's hold timer finds room)
   let due = timerPeekDue(t, now);
   let dueDest = due == NIL ? NIL : (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST);
-  if (due != NIL && (!notifyReserve(t, 1, dueDest) || !nodeReserve(t, 1, nodeLongs(destLen(dueDest), 1)))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (due != NIL && (!notifyReserve(t, 1, dueDest) || !nodeReserve(t, 1, tombstoneLongs(t, dueDest), 0))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;
   setRes(0, item & ~TIMER_HOLD);

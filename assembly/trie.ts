@@ -2,19 +2,23 @@
 // exact, longest-prefix match that skips destinations that do not qualify, covering (less-specific) walk,
 // and ordered iteration. Pre-order of the trie is the canonical prefix order of spec §6.2 (a prefix
 // before everything it covers; otherwise bitwise), so iteration is a DFS. Costs: O(depth) per
-// operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes (nodeReserve them first);
-// nothing else allocates (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
+// operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes and, IPv6, a key record
+// (nodeReserve them first); nothing else allocates but the bulk build's fold, within its reservation
+// (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
 // Node accessors live here; no other file reads node records. Three node slabs (layout.ts): 5-word
 // records for IPv4 tables (SLAB_NODE4), 6-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6), 8-word ones
 // for longer IPv6 nodes (SLAB_NODE6L); a node id names its slab (NODE_ID6, NODE_ID6L), so the accessors
 // need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From,
-// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. An IPv4 destination with nothing below it is
-// a leaf without a node record (layout NODE_LEAF): the accessors answer for it from the destination's
-// record (key, length, state: the two words trie.ts reads and writes there), and the IPv4 paths test for
-// it where they follow a child. Shape: the canonical one (an insert below a leaf makes it a node first,
-// a removal folds a node left with a destination and no child), so an IPv4 insert takes ≤ 1 node.
+// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. A destination with nothing below it is a leaf
+// without a node record (layout NODE_LEAF): the accessors answer for it from the destination's record
+// (key or, IPv6, its key record; length, state: the two words trie.ts reads and writes there), and the
+// IPv4 paths test for it where they follow a child. IPv4 shape: the canonical one (an insert below a leaf
+// makes it a node first, a removal folds a node left with a destination and no child), so an IPv4 insert
+// takes ≤ 1 node. IPv6: an insert makes leaves as IPv4's does (up to /64), but a removal does not fold (a
+// fold takes a key record, and a removal must not allocate): a node may be left with a destination and
+// no child, until the table is built anew.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
@@ -51,11 +55,15 @@ import { tableGet, tableSet } from './tables';
 /**
  * Makes sure `k` more nodes of table t can be made, `longs` of which may be IPv6 nodes longer than
  * NODE6_SHORT_MAX bits (SLAB_NODE6L): nodeLongs says how many an insertion or a tombstone of a prefix needs.
+ * An IPv6 table also gets `keys` key records (SLAB_KEY6; default k: an insertion makes at most one leaf, the
+ * bulk build's fold one a record); a tombstone takes none (0).
  */
 // @ts-ignore: decorator
-@inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0): bool {
-  let kind = nodeSlabOf(tableGet(t, TABLE_FAMILY));
-  return (slabRoom(kind, k) || slabReserve(kind, k)) && (longs == 0 || slabRoom(SLAB_NODE6L, longs) || slabReserve(SLAB_NODE6L, longs));
+@inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0, keys: u32 = k): bool {
+  let v4 = tableGet(t, TABLE_FAMILY) == 4;
+  let kind = v4 ? SLAB_NODE4 : SLAB_NODE6;
+  return (slabRoom(kind, k) || slabReserve(kind, k)) && (longs == 0 || slabRoom(SLAB_NODE6L, longs) || slabReserve(SLAB_NODE6L, longs)) &&
+    (v4 || keys == 0 || slabRoom(SLAB_KEY6, keys) || slabReserve(SLAB_KEY6, keys));
 }
 /**
  * The long nodes (SLAB_NODE6L) `k` nodes made for a prefix of `len` bits may take, for nodeReserve: an
@@ -65,13 +73,19 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline export function nodeLongs(len: u32, k: u32): u32 { return len > NODE6_SHORT_MAX ? k : 0; }
 
-// ── leaves (layout NODE_LEAF): an IPv4 destination's own record answers for its node ──────────────────
-/** True if node id n (not NIL) is a leaf destination's: NODE_LEAF | its slot. */
+// ── leaves (layout NODE_LEAF): a destination's own record answers for its node ──────────────────────
+/** True if node id n (not NIL) is a leaf destination's: NODE_LEAF | its slot (| NODE_ID6 in an IPv6 table). */
 // @ts-ignore: decorator
 @inline export function nodeIsLeaf(n: u32): bool { return (n & NODE_LEAF) != 0; }
 /** The destination of leaf id n. */
 // @ts-ignore: decorator
-@inline function leafDest(n: u32): u32 { return n & ~NODE_LEAF; }
+@inline function leafDest(n: u32): u32 { return n & ~(NODE_LEAF | NODE_ID6); }
+/** Byte address of key record k (SLAB_KEY6: an IPv6 leaf's two key words). */
+// @ts-ignore: decorator
+@inline function key6Ptr(k: u32): usize { return recPtr(SLAB_KEY6, k, KEY6_WORDS); }
+/** True if an IPv6 leaf may be made for a prefix of `len` bits: its key fits a key record; the root (len 0) stays a node. */
+// @ts-ignore: decorator
+@inline function leaf6Fits(len: u32): bool { return len - 1 < NODE6_SHORT_MAX; }
 /** The prefix length in the state word of a leaf destination. */
 // @ts-ignore: decorator
 @inline function leafLen(state: u32): u32 { return (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK; }
@@ -79,7 +93,7 @@ import { tableGet, tableSet } from './tables';
 /**
  * Makes destination d of an IPv4 table hold its own key — (a, len), a not masked — and returns its leaf
  * id; its state bits stay. For a new leaf (trieInsert, trieInsertBulk4), a node folded into its
- * destination (fold4): len ≥ 1, the root (0/0) being a node for the table's whole life; and for a
+ * destination (fold): len ≥ 1, the root (0/0) being a node for the table's whole life; and for a
  * destination leaving the trie (trieKeepKey), the root's too.
  */
 // @ts-ignore: decorator
@@ -90,6 +104,38 @@ import { tableGet, tableSet } from './tables';
 }
 
 /**
+ * Makes destination d of an IPv6 table hold its own key — (key, len), 1 ≤ len ≤ NODE6_SHORT_MAX, key not
+ * masked — in a new key record, and returns its leaf id; its state bits stay. For a new leaf (trieInsert) and
+ * a node folded into its destination (fold, the bulk build's). Caller reserved the key record (nodeReserve).
+ */
+function leafOf6(d: u32, key: usize, len: u32): u32 {
+  let k = slabAllocK(SLAB_KEY6, KEY6_WORDS);
+  assert(k != NIL); // caller reserved key records
+  copyMasked(key6Ptr(k), key, len, KEY6_WORDS);
+  destSet(d, DEST_NODE, k);
+  destSet(d, DEST_STATE, (destGet(d, DEST_STATE) & ~DEST_S_SHAPE) | DEST_S_LEAF | DEST_S_KEY6 | (len << DEST_S_LEN_SHIFT));
+  return NODE_LEAF | NODE_ID6 | d;
+}
+
+/** A new leaf made of destination d for (key, len): IPv4 (one key word) or, v6, IPv6 (a key record). */
+// @ts-ignore: decorator
+@inline function leafMake(v6: bool, d: u32, key: usize, len: u32): u32 {
+  return v6 ? leafOf6(d, key, len) : leafOf(d, load<u32>(key), len);
+}
+
+/**
+ * Frees the key record of destination d when it has one (an IPv6 leaf, in the trie or out of it: dests.ts
+ * calls this as the record goes, or when the leaf becomes a node).
+ */
+export function trieDropKey(d: u32): void {
+  let st = destGet(d, DEST_STATE);
+  if ((st & DEST_S_KEY6) != 0) slabFree(SLAB_KEY6, destGet(d, DEST_NODE));
+}
+
+/** IPv6 key records in use, of all tables (SLAB_KEY6 records: KEY6_WORDS each), for memory accounting. */
+export function trieKeyRecords(): u32 { return slabLive(SLAB_KEY6); }
+
+/**
  * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32), two (IPv6 of at
  * most NODE6_SHORT_MAX bits) or four (longer); a leaf's one word is its destination's DEST_NODE. The
  * addr.ts helpers read only the words a length needs, so they take it for either family; a caller that
@@ -97,7 +143,9 @@ import { tableGet, tableSet } from './tables';
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
-  return nodeIsLeaf(n) ? destPtr(leafDest(n)) + (DEST_NODE << 2) : nodePtr(n) + (NODE_KEY << 2);
+  if (!nodeIsLeaf(n)) return nodePtr(n) + (NODE_KEY << 2);
+  let d = leafDest(n);
+  return (n & NODE_ID6) != 0 ? key6Ptr(destGet(d, DEST_NODE)) : destPtr(d) + (DEST_NODE << 2);
 }
 /** The key (address, masked) of IPv4 node n. */
 // @ts-ignore: decorator
@@ -117,10 +165,10 @@ let keyRing: u32 = 0;
  */
 // @ts-ignore: decorator
 @inline export function nodeKey(n: u32): usize {
-  // a leaf id (an IPv4 destination's slot | NODE_LEAF) has neither NODE_ID6 nor NODE_ID6L
+  // a leaf id (a destination's slot | NODE_LEAF, | NODE_ID6 for IPv6) has no NODE_ID6L
   if ((n & NODE_ID6L) != 0) return node6Ptr(n) + (NODE_KEY << 2);
   let k = KEY_RING + (<usize>(keyRing++ & 3) << 4);
-  if ((n & NODE_ID6) != 0) store<u64>(k, load<u64>(node6Ptr(n), NODE_KEY << 2));
+  if ((n & NODE_ID6) != 0) store<u64>(k, load<u64>(nodeKeyWords(n)));   // two words: a short node's or a key record's
   else { store<u32>(k, node4Addr(n)); store<u32>(k, 0, 4); }
   store<u64>(k, 0, 8);
   return k;
@@ -242,25 +290,41 @@ function realise4(parent: u32, c: u32): u32 {
   return m;
 }
 
-/** realise4, counted in table t. */
+/**
+ * Makes leaf c of table t, child of node `parent`, a node of its own, counted in t: realise4 for an IPv4
+ * leaf; an IPv6 leaf's node takes the key from its key record, which is freed. Caller reserved the node.
+ */
 function realise(t: u32, parent: u32, c: u32): u32 {
-  tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
-  return realise4(parent, c);
+  if ((c & NODE_ID6) == 0) {
+    tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
+    return realise4(parent, c);
+  }
+  let d = leafDest(c);
+  let st = destGet(d, DEST_STATE);
+  let m = newNode(t, key6Ptr(destGet(d, DEST_NODE)), leafLen(st));   // len ≤ NODE6_SHORT_MAX: a short node
+  trieDropKey(d);
+  setNodeDest(m, d);
+  setNodeState(m, st);
+  destSet(d, DEST_NODE, m);
+  destSet(d, DEST_STATE, st & ~DEST_S_SHAPE);
+  replaceChild(parent, c, m);
+  return m;
 }
 
-/** realise4 for bulk.ts's trie steps on a leaf at the top of their path (trieInsert's `from` is a node). */
+/** realise for bulk.ts's trie steps on a leaf at the top of their path (trieInsert's `from` is a node). */
 export function trieRealise(t: u32, parent: u32, c: u32): u32 { return realise(t, parent, c); }
 
 /** trieRealise for the IPv4 bulk build: counted with trieInsertBulk4's nodes (trieBulkCount). */
 export function trieRealiseBulk4(parent: u32, c: u32): u32 { bulkMade++; return realise4(parent, c); }
 
 /**
- * Folds node n of IPv4 table t — not the root, with a destination and no children — into its destination,
- * which becomes the leaf `parent` links to; n is freed.
+ * Folds node n of table t — not the root, with a destination and no children; an IPv6 one of at most
+ * NODE6_SHORT_MAX bits, whose key record the caller reserved — into its destination, which becomes the leaf
+ * `parent` links to; n is freed.
  */
-function fold4(t: u32, parent: u32, n: u32): void {
+function fold(t: u32, parent: u32, n: u32): void {
   assert(nodeDest(n) != NIL); // a node without a destination has two children, or is the root
-  let leaf = leafOf(nodeDest(n), node4Addr(n), nodeLen(n));
+  let leaf = (n & NODE_ID6) == 0 ? leafOf(nodeDest(n), node4Addr(n), nodeLen(n)) : leafOf6(nodeDest(n), nodeKeyWords(n), nodeLen(n));
   replaceChild(parent, n, leaf);
   freeNode(t, n);
 }
@@ -326,21 +390,23 @@ export let find4CoverUp: u32 = NIL;
 
 /**
  * The node for (key, len), created if absent (it then has no dest). Never fails: the caller has
- * reserved two node slots (an IPv4 insertion with a destination takes at most one). Cases: 1. the node
+ * reserved two node slots and, IPv6, a key record (an insertion with a destination takes at most one node
+ * besides a realised leaf's, and at most one key record). Cases: 1. the node
  * exists; 2. an empty child slot takes a new leaf; 3. the new prefix sits between a node and its child;
  * 4. a branch node splits a child's edge; 5. a leaf covering the key becomes a node before the descent
  * goes below it. `from` (default: the root) is a node whose prefix covers (key, len), where the descent
  * starts (a leaf only when it holds the prefix); `fromUp` and `fromUp2` its parent and grandparent, if
- * known (NIL), recorded for trieUpHint only. `d`: in an IPv4 table, a destination not yet in the trie (dests.ts destMake) that a
+ * known (NIL), recorded for trieUpHint only. `d`: a destination not yet in the trie (dests.ts destMake) that a
  * new leaf of the prefix is made of — the answer is then its leaf id (layout NODE_LEAF); NIL, or an IPv6
- * table: a new leaf is a node without a destination.
+ * prefix longer than NODE6_SHORT_MAX bits: a new leaf is a node without a destination.
  */
 export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp: u32 = NIL, d: u32 = NIL,
   fromUp2: u32 = NIL): u32 {
   let n = from != NIL ? from : tableGet(t, TABLE_ROOT);
   let up = from != NIL ? fromUp : NIL, up2 = from != NIL ? fromUp2 : NIL;   // n's parent and grandparent, when known
   assert(!nodeIsLeaf(n) || nodeLen(n) == len); // a leaf start holds the prefix (bulk.ts realises it otherwise)
-  let leafD = (n & NODE_ID6) == 0 ? d : NIL;       // the destination a new IPv4 leaf is made of
+  let v6 = (n & NODE_ID6) != 0;
+  let leafD = !v6 || leaf6Fits(len) ? d : NIL;    // the destination a new leaf is made of
   while (true) {
     // invariant: n's prefix covers (key, len) and nodeLen(n) ≤ len
     let nl = nodeLen(n);
@@ -348,7 +414,7 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
     let b = bitAt(key, nl);
     let c = nodeChild(n, b);
     if (c == NIL) {                                                   // 2.
-      let leaf = leafD != NIL ? leafOf(leafD, load<u32>(key), len) : newNode(t, key, len);
+      let leaf = leafD != NIL ? leafMake(v6, leafD, key, len) : newNode(t, key, len);
       setChild(n, b, leaf);
       upRemember(leaf, n, up);
       return leaf;
@@ -367,7 +433,7 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
       return mid;
     }
     let br = newNode(t, key, cpl);                                    // 4. split at cpl
-    let leaf = leafD != NIL ? leafOf(leafD, load<u32>(key), len) : newNode(t, key, len);
+    let leaf = leafD != NIL ? leafMake(v6, leafD, key, len) : newNode(t, key, len);
     setChild(br, bitAt(key, cpl), leaf);
     setChild(br, bitAt(nodeKeyWords(c), cpl), c);
     setChild(n, b, br);
@@ -567,7 +633,7 @@ export function trieDetach(t: u32, n: u32): void {
     for (let m = root; m != p; m = nodeChild(m, bitAt(key, nodeLen(m)))) gp = m;
   }
   if (pd != NIL) {                                                    // 5.
-    fold4(t, gp, p);
+    fold(t, gp, p);
     // the leaf's parent, for a later insertion below it (trieUpParent: a withdrawn more specific prefix
     // that comes back realises the leaf again)
     upRemember(NODE_LEAF | pd, gp, NIL);
@@ -715,8 +781,8 @@ export function trieWalk(t: u32, key: usize, klen: u32, inclusive: bool, qual: u
 }
 
 /**
- * A node outside the trie holding (key, len) for a detached destination of an IPv6 table (caller reserved
- * a slot). An IPv4 destination keeps its key itself instead (trieKeepKey).
+ * A node outside the trie holding (key, len) for a detached destination of an IPv6 table on a node (caller
+ * reserved a slot). An IPv4 destination keeps its key itself instead (trieKeepKey), as an IPv6 leaf does.
  */
 export function trieTombstone(t: u32, key: usize, len: u32): u32 {
   let n = newNode(t, key, len);
@@ -732,7 +798,7 @@ export function trieKeepKey(d: u32, n: u32): void {
   if (!nodeIsLeaf(n)) leafOf(d, node4Addr(n), nodeLen(n));
 }
 
-/** Frees a tombstone node (an IPv4 destination's own key, a leaf id: nothing to free). */
+/** Frees a tombstone node (a leaf id, a destination's own key: nothing to free here; dests.ts drops a key record). */
 export function trieFreeTombstone(t: u32, n: u32): void { if (!nodeIsLeaf(n)) nodeSlotFree(n); }
 
 // Pre-order cursor over a whole trie (the forwarding structures' builds, fib.ts / fib6.ts; the table
@@ -765,8 +831,9 @@ export function triePreStart(root: u32): void {
 export function trieFreeNode(t: u32, n: u32): void { if (!nodeIsLeaf(n)) freeNode(t, n); }
 
 /**
- * Folds every node of IPv4 table t that holds a destination and has no children, the root aside, into a
- * leaf (fold4): bulk.ts's trie pass makes nodes for prefixes whose destinations come later. One walk.
+ * Folds every node of table t that holds a destination and has no children, the root aside, into a leaf
+ * (fold; an IPv6 node only when a key record holds its key, within the bulk build's reservation: a key
+ * record a record): bulk.ts's trie pass makes nodes for prefixes whose destinations come later. One walk.
  */
 export function trieFoldLeaves(t: u32): void {
   let sp: u32 = 1;
@@ -776,7 +843,8 @@ export function trieFoldLeaves(t: u32): void {
     for (let b: u32 = 0; b < 2; b++) {
       let c = nodeChild(n, b);
       if (c == NIL || nodeIsLeaf(c)) continue;
-      if (nodeChild(c, 0) == NIL && nodeChild(c, 1) == NIL) fold4(t, n, c);   // not the root: it has a destination
+      // not the root: it has a destination; an IPv6 node longer than a key record holds stays a node
+      if (nodeChild(c, 0) == NIL && nodeChild(c, 1) == NIL && ((c & NODE_ID6) == 0 || leaf6Fits(nodeLen(c)))) fold(t, n, c);
       else store<u32>(STACK + (<usize>(sp++) << 2), c);
     }
     assert(sp < STACK_MAX); // one pending sibling per level

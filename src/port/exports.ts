@@ -260,6 +260,8 @@ export interface CoreExports {
   destExtraCount(): number;
   /** assembly/trie.ts: `trieLongNodes(): u32` */
   trieLongNodes(): number;
+  /** assembly/trie.ts: `trieKeyRecords(): u32` */
+  trieKeyRecords(): number;
   /** assembly/routes.ts: `routeExtraCount(): u32` */
   routeExtraCount(): number;
   /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32): i32` */
@@ -329,10 +331,10 @@ export const FUNCTION_NAMES = [
   'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark',
   'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
   'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'trieLongNodes',
-  'routeExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
-  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
-  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
-  'enumInfoX', 'enumStat', 'routeFindX',
+  'trieKeyRecords', 'routeExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR',
+  'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX',
+  'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX',
+  'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -350,11 +352,11 @@ export const CONSTANT_NAMES = [
   'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS', 'BESTLOG_MAX', 'REF_MANY_MAX',
   'REC_CHANGED_MAX', 'RES_SIGNALS', 'RES_TIMERS', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT',
   'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE4_WORDS', 'NODE6_WORDS', 'NODE6L_WORDS', 'NODE6_SHORT_MAX',
-  'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD',
-  'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS',
-  'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY',
-  'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED', 'DEST_X',
-  'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
+  'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
+  'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
+  'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
+  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED',
+  'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
   'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'ROUTE_X',
   'SLAB_ROUTEX', 'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
   'ROUTE_NHCOUNT_SHIFT', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT',
@@ -443,6 +445,7 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly NODE6_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6L_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6_SHORT_MAX: number;
+  /** assembly/layout.ts */ readonly KEY6_WORDS: number;
   /** assembly/layout.ts */ readonly DEST_WORDS: number;
   /** assembly/layout.ts */ readonly ROUTE_WORDS: number;
   /** assembly/layout.ts */ readonly NEXTHOP_WORDS: number;
@@ -710,6 +713,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const bestLogTakeX_ = fn(raw, 'bestLogTakeX') as (max: number) => number;
   const destExtraCount_ = fn(raw, 'destExtraCount') as () => number;
   const trieLongNodes_ = fn(raw, 'trieLongNodes') as () => number;
+  const trieKeyRecords_ = fn(raw, 'trieKeyRecords') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number) => number;
   const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number) => number;
@@ -860,6 +864,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     bestLogTakeX(max: number): number { if (g.poisoned) throw g.poisoned; try { return bestLogTakeX_(max); } catch (e) { throw g.trap(e); } },
     destExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return destExtraCount_(); } catch (e) { throw g.trap(e); } },
     trieLongNodes(): number { if (g.poisoned) throw g.poisoned; try { return trieLongNodes_(); } catch (e) { throw g.trap(e); } },
+    trieKeyRecords(): number { if (g.poisoned) throw g.poisoned; try { return trieKeyRecords_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef); } catch (e) { throw g.trap(e); } },
     routeDeleteR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH); } catch (e) { throw g.trap(e); } },

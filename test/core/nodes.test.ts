@@ -1,6 +1,7 @@
 // Trie nodes by family (issue 13): an IPv4 table's nodes are 5-word records (one key word) in their own
 // slab; an IPv6 table's are 6-word records (two key words) up to /64 and 8-word ones (four key words)
-// beyond, each kind in a slab of its own. Checked on one debug core holding tables of both families at
+// beyond, each kind in a slab of its own; a leaf (a destination with nothing below it) has no node, its
+// key lives in its record (IPv4) or in a 2-word key record (IPv6 up to /64). Checked on one debug core holding tables of both families at
 // once: what memoryInUseBytes counts per node, whole keys read back through the destination (the IPv4
 // key's words 1..3 and a short IPv6 node's words 2..3 are zero: nothing of a neighbouring record shows
 // through), the less-specific, walk and LPM answers against the reference model while both tables churn,
@@ -16,9 +17,10 @@ import { mulberry32, randomPrefixes } from '../helpers/random.js';
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
 describe('trie nodes: 20 bytes for IPv4, 24 for IPv6 up to /64 and 32 beyond, one core', () => {
-  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node, NODE6_WORDS per short IPv6 node and NODE6L_WORDS per long one', () => {
+  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node, NODE6_WORDS per short IPv6 node, NODE6L_WORDS per long one and KEY6_WORDS per IPv6 leaf', () => {
     const core = createCoreSync('debug');
     const k = core.k, inUse = () => core.x.memoryInUseBytes() as number, longs = () => core.x.trieLongNodes() as number;
+    const keys = () => core.x.trieKeyRecords() as number;
     expect(k.NODE4_WORDS).toBe(5);
     expect(k.NODE6_WORDS).toBe(6);
     expect(k.NODE6L_WORDS).toBe(8);
@@ -34,26 +36,27 @@ describe('trie nodes: 20 bytes for IPv4, 24 for IPv6 up to /64 and 32 beyond, on
       const set = randomPrefixes(fam === 4 ? 41 : 42, fam, 3000);
       const ids = new Int32Array(set.count);
       t.insertBatch(set.keys, set.lens, set.count, ids, LIVE_U);
-      // an IPv4 destination with nothing below it is a leaf without a node (layout NODE_LEAF): fewer nodes
-      // than destinations; IPv6 keeps a node per destination, and branch nodes besides
-      if (fam === 4) expect(t.nodeCount).toBeLessThan(t.destCount);
-      else expect(t.nodeCount).toBeGreaterThan(t.destCount);
-      // every prefix longer than /64 has a long node of its own, every other one a short node
+      // a destination with nothing below it is a leaf without a node (layout NODE_LEAF): fewer nodes than
+      // destinations; an IPv6 leaf's key is a key record of its own (KEY6_WORDS), one per leaf
+      expect(t.nodeCount).toBeLessThan(t.destCount);
+      // every prefix longer than /64 has a long node of its own; every other one a short node or a key record
       const distinct = new Set<string>();
       for (let i = 0; i < set.count; i++) distinct.add(`${set.keys.subarray(i * 4, i * 4 + 4).join('.')}/${set.lens[i]}`);
       const long = [...distinct].filter((p) => Number(p.split('/')[1]) > k.NODE6_SHORT_MAX).length;
-      const made = t.nodeCount - nodesBefore, made6L = fam === 4 ? 0 : longs();
+      const made = t.nodeCount - nodesBefore, made6L = fam === 4 ? 0 : longs(), leaves6 = fam === 4 ? 0 : keys();
       if (fam === 6) {
         expect(long).toBeGreaterThan(100);   // the set's nested chains run to /128
         expect(made6L).toBeGreaterThanOrEqual(long);
-        expect(made - made6L).toBeGreaterThanOrEqual(distinct.size - long);
-      } else expect(longs()).toBe(0);
-      expect(inUse() - before).toBe((made - made6L) * words * 4 + made6L * k.NODE6L_WORDS * 4 + t.destCount * k.DEST_WORDS * 4);
+        expect(leaves6).toBeGreaterThan(distinct.size / 2);
+        expect(made - made6L + leaves6).toBeGreaterThanOrEqual(distinct.size - long);
+      } else expect(longs() + keys()).toBe(0);
+      expect(inUse() - before).toBe((made - made6L) * words * 4 + made6L * k.NODE6L_WORDS * 4 + leaves6 * k.KEY6_WORDS * 4 +
+        t.destCount * k.DEST_WORDS * 4);
       expect(t.checkInvariants()).toBe(0);
     }
     t4.free();
     t6.free();
-    expect(longs()).toBe(0);
+    expect(longs() + keys()).toBe(0);
     expect(inUse()).toBe(base);
   });
 

@@ -1,0 +1,127 @@
+// IPv6 leaves (issue 13, assembly/layout.ts "IPv6 leaves"): an IPv6 destination of 1..64 bits with nothing
+// below it has no trie node; its two key words live in an 8-byte key record (SLAB_KEY6) that its record
+// names. Checked here, on debug cores (checkInvariants: INV_LEAF, INV_KEY6 count the key records against
+// the destinations that hold one):
+// - an insertion below a leaf makes it a node again and frees its key record; a prefix longer than /64 is
+//   a (long) node, never a leaf; a removal never folds a node back into a leaf (a removal must not allocate);
+// - whole keys read back through the destination, leaf or node;
+// - the bulk build (addRoutesBatch into an empty table: nodes first, folded at the end within the batch's
+//   reservation) gives the shape one-by-one inserts give;
+// - a leaf leaving the trie while a registration still has it queued keeps its key record as its own
+//   tombstone: getChangedDests names its prefix, and the record goes with the destination.
+import { describe, expect, it } from 'vitest';
+import { createCoreSync } from '../../src/core.js';
+import { CoreTable } from '../../src/coretable.js';
+import { Rtm } from '../../src/rtm.js';
+import { VirtualClock } from '../../src/clock.js';
+import { RTM_CHANGE_TYPE_ALL } from '../../src/win32/constants.js';
+import { randomPrefixes } from '../helpers/random.js';
+
+const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
+
+describe('IPv6 leaves: key records instead of nodes', () => {
+  it('come with leaves and go with them; an insert below makes a node; a removal keeps the node', () => {
+    const core = createCoreSync('debug');
+    const keys = () => core.x.trieKeyRecords() as number, longs = () => core.x.trieLongNodes() as number;
+    const t = new CoreTable(core, 6);
+    const add = (p: string) => { const { destId } = t.ensureDest(p); t.setDestState(destId, LIVE_U); return destId; };
+    const shape = () => ({ nodes: t.nodeCount, keys: keys(), longs: longs(), dests: t.destCount, inv: t.checkInvariants() });
+    const d32 = add('2001:db8::/32');
+    expect(shape()).toEqual({ nodes: 1, keys: 1, longs: 0, dests: 1, inv: 0 });   // the root, and the /32 a leaf
+    const d48 = add('2001:db8:1::/48');
+    expect(shape()).toEqual({ nodes: 2, keys: 1, longs: 0, dests: 2, inv: 0 });   // the /32 a node, the /48 a leaf
+    const d80 = add('2001:db8:1:0:1::/80');
+    expect(shape()).toEqual({ nodes: 4, keys: 0, longs: 1, dests: 3, inv: 0 });   // /48 a node, /80 a long node
+    const out = new Uint32Array(4);
+    for (const [d, want] of [[d32, [0x20010db8, 0, 0, 0]], [d48, [0x20010db8, 0x00010000, 0, 0]],
+      [d80, [0x20010db8, 0x00010000, 0x00010000, 0]]] as const) {
+      t.destKeyInto(d, out);
+      expect([...out]).toEqual(want);
+    }
+    // a removal keeps the node left with its destination and no child (no fold: it would allocate)
+    t.setDestState(d80, 0);
+    t.removeDest(d80);
+    expect(shape()).toEqual({ nodes: 3, keys: 0, longs: 0, dests: 2, inv: 0 });
+    // a sibling of the /48 below the /32 is a leaf again; its key reads back from the key record
+    const d33 = add('2001:db8:8000::/33');
+    expect(shape()).toEqual({ nodes: 3, keys: 1, longs: 0, dests: 3, inv: 0 });
+    t.destKeyInto(d33, out);
+    expect([...out]).toEqual([0x20010db8, 0x80000000, 0, 0]);
+    expect(t.lessSpecific(d33)).toBe(d32);
+    expect(t.lessSpecific(d48)).toBe(d32);
+    // a /64 is a leaf (the longest a key record holds), a /65 a node
+    add('2001:db8:8000:1::/64');
+    expect(keys()).toBe(1);   // the /33 became a node, the /64 is the leaf
+    add('2001:db8:8000:1:8000::/65');
+    expect(shape()).toEqual({ nodes: 6, keys: 0, longs: 1, dests: 5, inv: 0 });   // the /64 a node, the /65 a long node
+    t.free();
+    expect(keys() + longs()).toBe(0);
+  });
+
+  it.each([
+    ['in prefix order, in one pass (bulkSorted: each leaf made of its destination)', false],
+    ['with a registration: the trie pass makes nodes and folds them at the end (bulkTrie, bulkApply)', true],
+  ])('the bulk build gives the shape one-by-one inserts give: %s', (_, registered) => {
+    const core = createCoreSync('debug');
+    const keys = () => core.x.trieKeyRecords() as number;
+    const rtm = Rtm.createSync({ core, families: ['ipv6'], build: 'debug', clock: new VirtualClock() });
+    const E = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 8, instanceId: 0 });
+    const nh = E.addNextHop({ address: '2001:db8::1', interfaceIndex: 1 }).handle!;
+    if (registered) E.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const n = 3 * core.k.LOAD_MAX + 17;   // more than a chunk, into an empty table: the bulk path
+    const set = randomPrefixes(71, 6, n);
+    const g = core.x as unknown as { bulkBuilds: WebAssembly.Global; bulkOnePass: WebAssembly.Global };
+    const builds = g.bulkBuilds.value as number, onePass = g.bulkOnePass.value as number;
+    expect(E.addRoutesBatch({ count: n, keys: set.keys, lens: set.lens, nextHops: new Float64Array(n).fill(nh) }).destsCreated)
+      .toBe(rtm.ipv6.core.destCount);
+    expect(g.bulkBuilds.value, 'the bulk path took the batch').toBe(builds + 1);
+    expect(g.bulkOnePass.value, 'its one pass or its two').toBe(onePass + (registered ? 0 : 1));
+    const bulk = { nodes: rtm.ipv6.core.nodeCount, keys: keys(), dests: rtm.ipv6.core.destCount };
+    expect(rtm.ipv6.core.checkInvariants()).toBe(0);
+    expect(bulk.keys).toBeGreaterThan(bulk.dests / 2);
+    // the same prefixes one at a time, in another core
+    const other = createCoreSync('debug');
+    const t = new CoreTable(other, 6);
+    for (let i = 0; i < n; i++) t.insertBatch(set.keys.subarray(4 * i), set.lens.subarray(i), 1, new Int32Array(1), LIVE_U);
+    expect({ nodes: t.nodeCount, keys: other.x.trieKeyRecords(), dests: t.destCount }).toEqual(bulk);
+    expect(t.checkInvariants()).toBe(0);
+    rtm.close();
+    expect(keys()).toBe(0);
+  });
+
+  it('a leaf out of the trie keeps its key record while a registration has it queued', () => {
+    const core = createCoreSync('debug');
+    const keys = () => core.x.trieKeyRecords() as number;
+    const rtm = Rtm.createSync({ core, families: ['ipv6'], build: 'debug', clock: new VirtualClock() });
+    const E = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 8, instanceId: 0 });
+    const W = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 9, instanceId: 0 });
+    const nh = E.addNextHop({ address: '2001:db8::1', interfaceIndex: 1 }).handle!;
+    const reg = W.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const r = E.addRouteToDest({ dest: '2001:db8:1::/48', neighbour: nh }).handle!;
+    E.addRouteToDest({ dest: '2001:db8:2::/48', neighbour: nh });
+    const drain = () => {
+      const got = W.getChangedDests({ notifyHandle: reg, count: 100 });
+      W.releaseChangedDests({ notifyHandle: reg, dests: got.items });
+      return got.items.map((x) => x.prefix);
+    };
+    expect(drain()).toEqual(['2001:db8:1::/48', '2001:db8:2::/48']);
+    expect(keys()).toBe(2);
+    E.deleteRouteToDest(r);   // the destination leaves the trie; the queue keeps its record
+    rtm.runPending();
+    expect(E.getExactMatchDestination({ dest: '2001:db8:1::/48' })).toBeUndefined();
+    expect(keys()).toBe(2);
+    expect(rtm.ipv6.core.checkInvariants()).toBe(0);
+    // the same prefix again is a new destination, beside the queued one
+    const r2 = E.addRouteToDest({ dest: '2001:db8:1::/48', neighbour: nh }).handle!;
+    expect(keys()).toBe(3);
+    expect(rtm.ipv6.core.checkInvariants()).toBe(0);
+    expect(drain()).toEqual(['2001:db8:1::/48', '2001:db8:1::/48']);
+    expect(keys()).toBe(2);   // the queued one went with its last keep
+    E.deleteRouteToDest(r2);
+    expect(drain()).toEqual(['2001:db8:1::/48']);
+    expect(keys()).toBe(1);
+    expect(rtm.ipv6.core.checkInvariants()).toBe(0);
+    rtm.close();
+    expect(keys()).toBe(0);
+  });
+});
