@@ -281,13 +281,7 @@ function freeNode(t: u32, n: u32): void {
 function realise4(parent: u32, c: u32): u32 {
   let d = leafDest(c);
   let st = destGet(d, DEST_STATE);
-  let m = allocNode4(destGet(d, DEST_NODE), leafLen(st));
-  setNodeDest(m, d);
-  setNodeState(m, st);
-  destSet(d, DEST_NODE, m);
-  destSet(d, DEST_STATE, st & ~DEST_S_SHAPE);
-  replaceChild(parent, c, m);
-  return m;
+  return leafBecomes(parent, c, d, st, allocNode4(destGet(d, DEST_NODE), leafLen(st)));
 }
 
 /**
@@ -303,6 +297,15 @@ function realise(t: u32, parent: u32, c: u32): u32 {
   let st = destGet(d, DEST_STATE);
   let m = newNode(t, key6Ptr(destGet(d, DEST_NODE)), leafLen(st));   // len ≤ NODE6_SHORT_MAX: a short node
   trieDropKey(d);
+  return leafBecomes(parent, c, d, st, m);
+}
+
+/**
+ * Node m (new, with leaf c's key and length) takes leaf c's place below `parent`: it gets c's destination d
+ * and mirrors its state st, and d names m (no shape bits). Returns m.
+ */
+// @ts-ignore: decorator
+@inline function leafBecomes(parent: u32, c: u32, d: u32, st: u32, m: u32): u32 {
   setNodeDest(m, d);
   setNodeState(m, st);
   destSet(d, DEST_NODE, m);
