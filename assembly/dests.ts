@@ -428,9 +428,10 @@ const DETACH_KEY: usize = memory.data(16, 16);
 /**
  * Takes a destination out of the trie (no longer findable by prefix) while keeping its record. An IPv4
  * destination keeps its key in its record (trie.ts trieKeepKey): no node needed; so does an IPv6 leaf (its
- * key record). An IPv6 one on a node moves its key to a tombstone node outside the trie; a node that leaves the trie frees its slot before the tombstone
- * takes one, so only a node that stays (the root, or a branch with two children) needs a free slot:
- * false (nothing changed) if there is none — callers that must not fail reserve one node.
+ * key record). An IPv6 one on a node moves its key to a tombstone node outside the trie; a node that leaves
+ * the trie frees its slot before the tombstone takes one, so only a node that stays (the root, or a branch
+ * with two children) needs a free slot: false (nothing changed) if there is none — callers that must not
+ * fail reserve one node.
  */
 export function destDetach(d: u32): bool {
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return true;

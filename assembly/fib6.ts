@@ -407,7 +407,7 @@ function fib6Add(fib: usize, d: u32, n: u32): bool {
 /** Destination d stopped qualifying: its entries go to the next less specific qualifying one. */
 function fib6Remove(t: u32, fib: usize, d: u32): bool {
   let n = destNode(d);
-  let key = nodeKeyWords(n);   // an IPv6 node: its four key words
+  let key = nodeKeyWords(n);   // a node's key words or a leaf's key record: the words its length needs
   let len = nodeLen(n);
   let repl: u32 = 0;
   if (len > 0) {

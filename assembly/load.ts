@@ -47,7 +47,7 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
  * Reserves memory for the worst case of n batch records in table t (a route, a destination, two trie
  * nodes and a queue entry per registration each), `mcast` of which put a route into view 1 (an extra
  * record each for its destination's view-1 best route, layout DESTX_BEST1: loadMcast counts them), and
- * `longs` long IPv6 nodes (layout SLAB_NODE6L: loadLongs counts them). n = 0 reserves only the last two
+ * `longs` long IPv6 nodes (layout SLAB_NODE6L: batchLongs counts them). n = 0 reserves only the last two
  * (the later chunks of a checked batch, whose first chunk reserved for all records).
  */
 export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32): bool {
@@ -56,10 +56,10 @@ export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32): bool {
 }
 
 /**
- * The long IPv6 nodes (layout SLAB_NODE6L) that `lens` records from..n-1 of table t may make — two for
- * each of more than NODE6_SHORT_MAX bits (trie.ts nodeLongs) — for batchReserve. The record's length is
- * the low byte of word `col` of record i at `inp`, in a table of `rows` rows per column (load and update
- * records alike: loadWord's layout with LOAD_MAX, updGet's with UPD_MAX).
+ * The long IPv6 nodes (layout SLAB_NODE6L) that records from..n-1 at `inp` for table t may make — two for
+ * each prefix of more than NODE6_SHORT_MAX bits (trie.ts nodeLongs) — for batchReserve. Record i's length
+ * is the low byte of its word in column `col`, columns of `rows` words (load and update records alike:
+ * loadWord's layout with LOAD_MAX rows, updGet's with UPD_MAX).
  */
 export function batchLongs(t: u32, inp: usize, col: u32, rows: u32, n: u32, from: u32): u32 {
   if (tableGet(t, TABLE_FAMILY) == 4) return 0;
