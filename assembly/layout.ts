@@ -116,9 +116,10 @@ export const TABLE_FIBM: u32 = 25;
 // of key words read only the words a length needs (addr.ts); trie.ts nodeKey gives all four of either.
 // Issue 13, IPv6 leaves: an IPv6 destination of 1..NODE6_SHORT_MAX bits with nothing below it is a leaf
 // too, its id NODE_LEAF | NODE_ID6 | dest slot; its two key words live in a key record (SLAB_KEY6, 8 B)
-// that DEST_NODE names (DEST_S_KEY6). An IPv6 leaf is made by an insertion (never by a removal: a node
-// left with a destination and no child stays a node, since a removal must not allocate) and by the
-// bulk build's fold (bulk.ts, within its reservation); an insertion below it makes it a node again.
+// that DEST_NODE names (DEST_S_KEY6). An IPv6 leaf is made by an insertion, by the bulk build's fold
+// (bulk.ts, within its reservation) and by a removal that leaves a node with a destination and no child —
+// only when a key record is free without growing memory (a removal must not fail: trie.ts fold6May), so
+// such a node may stay; an insertion below a leaf makes it a node again.
 // NODE_LEAF is bit 29: clear of NODE_ID6, of the callers' mark (bit 31), and of slots (< 2^25); NIL has it,
 // so code tests NIL first.
 export const NODE_STATE_SHIFT: u32 = 8;

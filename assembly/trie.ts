@@ -14,16 +14,16 @@
 // (key or, IPv6, its key record; length, state: the two words trie.ts reads and writes there), and the
 // IPv4 paths test for it where they follow a child. IPv4 shape: the canonical one (an insert below a leaf
 // makes it a node first, a removal folds a node left with a destination and no child), so an IPv4 insert
-// takes ≤ 1 node. IPv6: an insert makes leaves as IPv4's does (up to /64), but a removal does not fold (a
-// fold takes a key record, and a removal must not allocate): a node may be left with a destination and
-// no child, until the table is built anew.
+// takes ≤ 1 node. IPv6: leaves as IPv4's (up to /64), but a removal folds only when a key record is free
+// without growing memory (a removal must not fail; fold6May), so an IPv6 trie may keep, rarely, a node with
+// a destination and no child.
 import {
   NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
 import { destGet, destSet, destPtr } from './dests';
-import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap, slabLive } from './slab';
+import { slabAllocK, slabFree, slabReserve, recPtr, slabHigh, slabCap, slabLive, slabCanTake } from './slab';
 import { bitAt, commonLen, copyMasked, prefixEq, wordMask } from './addr';
 import { tableGet, tableSet } from './tables';
 
@@ -322,15 +322,26 @@ export function trieRealiseBulk4(parent: u32, c: u32): u32 { bulkMade++; return 
 
 /**
  * Folds node n of table t — not the root, with a destination and no children; an IPv6 one of at most
- * NODE6_SHORT_MAX bits, whose key record the caller reserved — into its destination, which becomes the leaf
- * `parent` links to; n is freed.
+ * NODE6_SHORT_MAX bits, whose key record can be taken (reserved, or fold6May) — into its destination, which
+ * becomes the leaf `parent` links to; n is freed. Returns the leaf id.
  */
-function fold(t: u32, parent: u32, n: u32): void {
+function fold(t: u32, parent: u32, n: u32): u32 {
   assert(nodeDest(n) != NIL); // a node without a destination has two children, or is the root
   let leaf = (n & NODE_ID6) == 0 ? leafOf(nodeDest(n), node4Addr(n), nodeLen(n)) : leafOf6(nodeDest(n), nodeKeyWords(n), nodeLen(n));
   replaceChild(parent, n, leaf);
   freeNode(t, n);
+  return leaf;
 }
+
+/**
+ * True if IPv6 node n, left by a removal with its destination and no child, may fold into a leaf: its key
+ * fits a key record, and one can be taken without growing the slab. A removal reserves none (it must not
+ * fail for memory, and an opaque slot's setter or a release cannot reserve at all), so the fold takes one
+ * only from what is there. Reservations stay whole: an operation that reserved key records for insertions
+ * reserved two a record (nodeReserve), and a record takes at most one, for its leaf or for its fold.
+ */
+// @ts-ignore: decorator
+@inline function fold6May(n: u32): bool { return leaf6Fits(nodeLen(n)) && slabCanTake(SLAB_KEY6); }
 
 /** Creates the root node (0/0, no dest) of a new table. Caller reserved one node. */
 export function trieCreateRoot(t: u32, zeroKey: usize): u32 {
@@ -594,9 +605,10 @@ function replaceChild(parent: u32, old: u32, neu: u32): void {
 /**
  * Removes the dest from node `n` and compresses the trie: 1. the root stays; 2. a node with two
  * children stays as a branch; 3. a node with one child is replaced by it; 4. a leaf is unlinked (a
- * leaf id: no node to free), and a branch parent left with one child is replaced by that child; 5. an
- * IPv4 parent left with its destination and no child is folded into a leaf (the trie keeps the one shape
- * its prefixes have: layout NODE_LEAF). The parent (and grandparent) of n come from the memo of the last
+ * leaf id: no node to free), and a branch parent left with one child is replaced by that child; 5. a
+ * parent left with its destination and no child is folded into a leaf (the trie keeps the one shape its
+ * prefixes have: layout NODE_LEAF) — an IPv6 one when its key fits a key record and one is free (fold6May;
+ * else it stays a node). The parent (and grandparent) of n come from the memo of the last
  * trieLpm4From walk when it reached n and no structural change came since (the forwarding structure's
  * repaint walked to n just before: fib.ts fibRemove); else from a walk. A leaf's destination record
  * stays as it was (its key: dests.ts keeps or frees it).
@@ -627,19 +639,18 @@ export function trieDetach(t: u32, n: u32): void {
   replaceChild(p, n, only);                                           // 3. / 4.
   if (!leaf) freeNode(t, n);
   if (only != NIL || p == root) return;
-  // p lost a child: a branch keeps one (4.); a node with a destination may have none left (5., IPv4)
+  // p lost a child: a branch keeps one (4.); a node with a destination may have none left (5.)
   let pd = nodeDest(p);
   let pc = nodeChild(p, 0) != NIL ? nodeChild(p, 0) : nodeChild(p, 1);
-  if (pd != NIL && (pc != NIL || (p & NODE_ID6) != 0)) return;
+  if (pd != NIL && (pc != NIL || ((p & NODE_ID6) != 0 && !fold6May(p)))) return;
   if (!gpKnown) {                                                     // the memo's walk began at p
     gp = root;
     for (let m = root; m != p; m = nodeChild(m, bitAt(key, nodeLen(m)))) gp = m;
   }
   if (pd != NIL) {                                                    // 5.
-    fold(t, gp, p);
     // the leaf's parent, for a later insertion below it (trieUpParent: a withdrawn more specific prefix
     // that comes back realises the leaf again)
-    upRemember(NODE_LEAF | pd, gp, NIL);
+    upRemember(fold(t, gp, p), gp, NIL);
     return;
   }
   replaceChild(gp, p, pc);                                            // 4.

@@ -3,7 +3,8 @@
 // names. Checked here, on debug cores (checkInvariants: INV_LEAF, INV_KEY6 count the key records against
 // the destinations that hold one):
 // - an insertion below a leaf makes it a node again and frees its key record; a prefix longer than /64 is
-//   a (long) node, never a leaf; a removal never folds a node back into a leaf (a removal must not allocate);
+//   a (long) node, never a leaf; a removal folds a node left with its destination and no child back into a
+//   leaf when a key record is free without growing memory (a removal must not fail), else leaves it a node;
 // - whole keys read back through the destination, leaf or node;
 // - the bulk build (addRoutesBatch into an empty table: nodes first, folded at the end within the batch's
 //   reservation) gives the shape one-by-one inserts give;
@@ -20,7 +21,7 @@ import { randomPrefixes } from '../helpers/random.js';
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
 describe('IPv6 leaves: key records instead of nodes', () => {
-  it('come with leaves and go with them; an insert below makes a node; a removal keeps the node', () => {
+  it('come with leaves and go with them; an insert below makes a node; a removal folds it back', () => {
     const core = createCoreSync('debug');
     const keys = () => core.x.trieKeyRecords() as number, longs = () => core.x.trieLongNodes() as number;
     const t = new CoreTable(core, 6);
@@ -38,24 +39,67 @@ describe('IPv6 leaves: key records instead of nodes', () => {
       t.destKeyInto(d, out);
       expect([...out]).toEqual(want);
     }
-    // a removal keeps the node left with its destination and no child (no fold: it would allocate)
+    // a removal folds the node left with its destination and no child back into a leaf (a key record is free)
     t.setDestState(d80, 0);
     t.removeDest(d80);
-    expect(shape()).toEqual({ nodes: 3, keys: 0, longs: 0, dests: 2, inv: 0 });
-    // a sibling of the /48 below the /32 is a leaf again; its key reads back from the key record
+    expect(shape()).toEqual({ nodes: 2, keys: 1, longs: 0, dests: 2, inv: 0 });
+    // a sibling of the /48 below the /32 is a leaf; its key reads back from the key record, as the /48's does
     const d33 = add('2001:db8:8000::/33');
-    expect(shape()).toEqual({ nodes: 3, keys: 1, longs: 0, dests: 3, inv: 0 });
+    expect(shape()).toEqual({ nodes: 2, keys: 2, longs: 0, dests: 3, inv: 0 });
     t.destKeyInto(d33, out);
     expect([...out]).toEqual([0x20010db8, 0x80000000, 0, 0]);
+    t.destKeyInto(d48, out);
+    expect([...out]).toEqual([0x20010db8, 0x00010000, 0, 0]);
     expect(t.lessSpecific(d33)).toBe(d32);
     expect(t.lessSpecific(d48)).toBe(d32);
     // a /64 is a leaf (the longest a key record holds), a /65 a node
     add('2001:db8:8000:1::/64');
-    expect(keys()).toBe(1);   // the /33 became a node, the /64 is the leaf
+    expect(shape()).toEqual({ nodes: 3, keys: 2, longs: 0, dests: 4, inv: 0 });   // the /33 a node, the /64 a leaf
     add('2001:db8:8000:1:8000::/65');
-    expect(shape()).toEqual({ nodes: 6, keys: 0, longs: 1, dests: 5, inv: 0 });   // the /64 a node, the /65 a long node
+    expect(shape()).toEqual({ nodes: 5, keys: 1, longs: 1, dests: 5, inv: 0 });   // the /64 a node, the /65 a long node
     t.free();
     expect(keys() + longs()).toBe(0);
+  });
+
+  it('a removal folds only while a key record is free without growing memory; the node stays otherwise', () => {
+    // pairs of a /48 with a /80 below it, the /80s inserted first: the /48s come in above them as nodes, the
+    // /80s are long nodes, and no key record is in use. Taking the /80s away folds the /48s one by one, each
+    // into a key record that nothing frees (a long node has none), until the key slab's first chunk is used:
+    // the removals after that leave their /48 a node, and no slab grows
+    const core = createCoreSync('debug');
+    const keys = () => core.x.trieKeyRecords() as number;
+    const t = new CoreTable(core, 6);
+    const CHUNK = 16384, extra = 40, n = CHUNK + extra;
+    const k48 = new Uint32Array(4 * n), k80 = new Uint32Array(4 * n);
+    for (let i = 0; i < n; i++) {
+      k48.set([0x20010000 | (i >>> 8), (i & 255) << 24, 0, 0], 4 * i);
+      k80.set([0x20010000 | (i >>> 8), (i & 255) << 24, 0x00010000, 0], 4 * i);
+    }
+    const ids48 = new Int32Array(n), ids80 = new Int32Array(n);
+    // insertBatch reserves two key records a prefix, chunk by chunk of IO_BATCH_MAX: within the first chunk
+    expect(2 * core.k.IO_BATCH_MAX).toBeLessThanOrEqual(CHUNK);
+    t.insertBatch(k80, new Uint8Array(n).fill(80), n, ids80, LIVE_U);
+    t.insertBatch(k48, new Uint8Array(n).fill(48), n, ids48, LIVE_U);
+    expect(keys()).toBe(0);   // every /48 a node above its /80, every /80 a long node
+    const nodes = t.nodeCount, bytes = core.x.slabMemoryBytes() as number;
+    for (let i = 0; i < n; i++) { t.setDestState(ids80[i], 0); t.removeDest(ids80[i]); }
+    expect(core.x.slabMemoryBytes()).toBe(bytes);   // no slab grew
+    expect(keys()).toBe(CHUNK);                      // the key slab's one chunk, every record of it a folded /48
+    expect(t.nodeCount).toBe(nodes - n - CHUNK);     // the /80s, and the /48s that folded
+    expect(t.checkInvariants()).toBe(0);
+    // the /48s left as nodes still answer, and read their keys back
+    const out = new Uint32Array(4);
+    t.destKeyInto(ids48[n - 1], out);
+    expect([...out]).toEqual([...k48.subarray(4 * (n - 1), 4 * n)]);
+    // an insertion reserves key records again (the slab grows), and a later removal folds again
+    const more = new Int32Array(1);
+    t.insertBatch(k80.subarray(4 * (n - 1)), Uint8Array.of(80), 1, more, LIVE_U);
+    t.setDestState(more[0], 0);
+    t.removeDest(more[0]);
+    expect(keys()).toBe(CHUNK + 1);
+    expect(t.checkInvariants()).toBe(0);
+    t.free();
+    expect(keys()).toBe(0);
   });
 
   it.each([
