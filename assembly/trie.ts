@@ -106,7 +106,8 @@ import { tableGet, tableSet } from './tables';
 /**
  * Makes destination d of an IPv6 table hold its own key — (key, len), 1 ≤ len ≤ NODE6_SHORT_MAX, key not
  * masked — in a new key record, and returns its leaf id; its state bits stay. For a new leaf (trieInsert) and
- * a node folded into its destination (fold, the bulk build's). Caller reserved the key record (nodeReserve).
+ * a node folded into its destination (fold: the bulk build's, or a removal's). The key record was reserved
+ * (nodeReserve) or is free without growing the slab (fold6May).
  */
 function leafOf6(d: u32, key: usize, len: u32): u32 {
   let k = slabAllocK(SLAB_KEY6, KEY6_WORDS);
