@@ -49,9 +49,9 @@ import { tableGet, tableSet } from './tables';
 /** The node slab of a table of `family` (4 or 6) for its nodes of at most NODE6_SHORT_MAX bits (the root's). */
 // @ts-ignore: decorator
 @inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
-/** True if kind has room for k more records without growing (slabReserve's own first test, without a call). */
+/** slabReserve(kind, k), its common case without a call: room below the capacity (slabReserve's own first test). */
 // @ts-ignore: decorator
-@inline function slabRoom(kind: u32, k: u32): bool { return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind); }
+@inline function reserveIn(kind: u32, k: u32): bool { return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind) || slabReserve(kind, k); }
 /**
  * Makes sure `k` more nodes of table t can be made, `longs` of which may be IPv6 nodes longer than
  * NODE6_SHORT_MAX bits (SLAB_NODE6L): nodeLongs says how many an insertion or a tombstone of a prefix needs.
@@ -60,10 +60,9 @@ import { tableGet, tableSet } from './tables';
  */
 // @ts-ignore: decorator
 @inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0, keys: u32 = k): bool {
-  let v4 = tableGet(t, TABLE_FAMILY) == 4;
-  let kind = v4 ? SLAB_NODE4 : SLAB_NODE6;
-  return (slabRoom(kind, k) || slabReserve(kind, k)) && (longs == 0 || slabRoom(SLAB_NODE6L, longs) || slabReserve(SLAB_NODE6L, longs)) &&
-    (v4 || keys == 0 || slabRoom(SLAB_KEY6, keys) || slabReserve(SLAB_KEY6, keys));
+  let family = tableGet(t, TABLE_FAMILY);
+  return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(SLAB_NODE6L, longs)) &&
+    (family == 4 || keys == 0 || reserveIn(SLAB_KEY6, keys));
 }
 /**
  * The long nodes (SLAB_NODE6L) `k` nodes made for a prefix of `len` bits may take, for nodeReserve: an
