@@ -9,7 +9,8 @@
 // split when a smaller size needs one and never merged. Free lists are doubly linked (words 0 and 1).
 // Costs: O(sizes) per call. The caller gives the size back to blockFree (no header).
 // Two pools with free lists and pages of their own: POOL_MAIN (every caller above) and POOL_REFS, the
-// reference tables of refs.ts (refBlockAlloc / refBlockFree): a page taken for them
+// hash tables that keep their size when emptied — the reference tables of refs.ts and the extra index of
+// xindex.ts (refBlockAlloc / refBlockFree): a page taken for them
 // keeps its free buddies for them, so their growth finds room there as the reference slab's chunks did,
 // and blockBytes counts POOL_MAIN alone (refBlockBytes the other).
 import { takePages } from './slab';
@@ -173,7 +174,7 @@ export function blockReserve(bytes: usize): bool {
 /** Bytes of POOL_MAIN's blocks in use (for memory accounting and leak checks). */
 export function blockBytes(): f64 { return inUse; }
 
-/** blockAlloc from POOL_REFS (refs.ts's tables). */
+/** blockAlloc from POOL_REFS (refs.ts's and xindex.ts's tables). */
 export function refBlockAlloc(bytes: usize): usize {
   usePool(POOL_REFS);
   let p = blockAlloc(bytes);

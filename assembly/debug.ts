@@ -12,11 +12,11 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
-  SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, DEST_X, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
-  DEST_ROUTES, ROUTE_NEXT, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
+  SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
+  DEST_ROUTES, ROUTE_NEXT, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
-  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE } from './layout';
+  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -28,12 +28,13 @@ import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
 import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest,
-  destPins } from './dests';
+  destPins, destX, destHasX, destXPtr } from './dests';
+import { XI_DEST, XI_ROUTE, xiCount, xiValid } from './xindex';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
 import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
-  routeViews } from './routes';
+  routeViews, routeX, routeHasX, routeTable, routeXPtr } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
@@ -175,7 +176,8 @@ export function checkInvariants(t: u32): i32 {
       dests++;
       if ((destGet(d, DEST_STATE) & DEST_S_POPULATED) != 0) populated++;
       if ((destGet(d, DEST_STATE) & DEST_S_LIVE) != 0) live++;
-      let x = destGet(d, DEST_X);
+      let x = destX(d);
+      if (destHasX(d) && x == NIL) return INV_DEST_EXTRA;   // the bit without an index entry
       if (x != NIL) {
         if (x >= slabHigh(SLAB_DESTX) || !destXInUse(x) || destXIsIdle(x)) return INV_DEST_EXTRA;
       }
@@ -211,20 +213,23 @@ export function checkInvariants(t: u32): i32 {
   if (live != tableGet(t, TABLE_LIVE)) return INV_COUNT_LIVE;
   if (mdests != tableGet(t, TABLE_MDESTS)) return INV_FIB;
   // every extra record in use is one a destination links to (no leak): count them against the slab
-  let extras: u32 = 0;
+  let extras: u32 = 0, mine: u32 = 0;
   for (let x: u32 = 0, high = slabHigh(SLAB_DESTX); x < high; x++) {
     if (!destXInUse(x)) continue;
     if (destXIsIdle(x)) return INV_DEST_EXTRA;
     extras++;
+    if (destGet(load<u32>(destXPtr(x) + (<usize>DESTX_DEST << 2)), DEST_TABLE) == t) mine++;
   }
   if (extras != slabLive(SLAB_DESTX)) return INV_DEST_EXTRA;
+  // t's extra index: one entry per extra record of its destinations, each found from its home (xindex.ts)
+  if (xiCount(t, XI_DEST) != mine || !xiValid(t, XI_DEST)) return INV_DEST_EXTRA;
   // likewise the IPv6 key records: one per destination (of any table) that holds its key in one
   let keys: u32 = 0;
   for (let x: u32 = 0, high = slabHigh(SLAB_DEST); x < high; x++) {
     if (slabIsAlive(SLAB_DEST, x) && (destGet(x, DEST_STATE) & DEST_S_KEY6) != 0) keys++;
   }
   if (keys != slabLive(SLAB_KEY6)) return INV_KEY6;
-  if (!zombiesCheck(t) || !routeExtrasCheck()) return INV_ROUTE_EXTRA;
+  if (!zombiesCheck(t) || !routeExtrasCheck(t)) return INV_ROUTE_EXTRA;
   // the registrations' list: one per bit of the used mask, in ascending index, each of this table
   let seen: u32 = 0, last: i32 = -1;
   for (let n = tableGet(t, TABLE_NOTIFY), k: u32 = 0; n != NIL; n = notifyGet(n, NOTIFY_NEXT)) {
@@ -258,8 +263,8 @@ export function checkInvariants(t: u32): i32 {
 function routesCheck(t: u32, d: u32): bool {
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
     if (!routeLive(r) || (routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return false;
-    let x = routeGet(r, ROUTE_X);
-    if (x == NIL) continue;
+    let x = routeX(r);
+    if (x == NIL) { if (routeHasX(r)) return false; continue; }
     if (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x)) return false;
     let l = routeXGet(r, ROUTEX_LIST);
     if (l != NIL && (!slabIsAlive(SLAB_LIST, l) || listGet(l, LIST_TABLE) != t)) return false;
@@ -268,7 +273,8 @@ function routesCheck(t: u32, d: u32): bool {
     let h = destXGet(d, DESTX_HELD + v);
     if (h == NIL) continue;
     if (routeLive(h) || (routeGet(h, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(h)) return false;
-    let x = routeGet(h, ROUTE_X);
+    let x = routeX(h);
+    if (x == NIL && routeHasX(h)) return false;
     if (x != NIL && (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x))) return false;
   }
   return true;
@@ -294,18 +300,26 @@ function zombiesCheck(t: u32): bool {
   for (let r = tableGet(t, TABLE_ZROUTES); r != NIL; r = routeGet(r, ROUTE_ZNEXT)) {
     if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED || routeGet(r, ROUTE_ZPREV) != prev) return false;
     if ((routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return false;
-    let x = routeGet(r, ROUTE_X);
+    let x = routeX(r);
+    if (x == NIL && routeHasX(r)) return false;
     if (x != NIL && (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x))) return false;
     prev = r;
   }
   return true;
 }
 
-/** Every route extra record in use (every table) is one a route links to: counted against the slab. */
-function routeExtrasCheck(): bool {
-  let n: u32 = 0;
-  for (let x: u32 = 0, high = slabHigh(SLAB_ROUTEX); x < high; x++) if (routeXValid(x)) n++;
-  return n == slabLive(SLAB_ROUTEX);
+/**
+ * Every route extra record in use (every table) is one a route links to: counted against the slab; t's
+ * extra index has one entry per extra record of its routes, each found from its home (xindex.ts).
+ */
+function routeExtrasCheck(t: u32): bool {
+  let n: u32 = 0, mine: u32 = 0;
+  for (let x: u32 = 0, high = slabHigh(SLAB_ROUTEX); x < high; x++) {
+    if (!routeXValid(x)) continue;
+    n++;
+    if (routeTable(load<u32>(routeXPtr(x) + (<usize>ROUTEX_ROUTE << 2))) == t) mine++;
+  }
+  return n == slabLive(SLAB_ROUTEX) && xiCount(t, XI_ROUTE) == mine && xiValid(t, XI_ROUTE);
 }
 
 /** Lock records (locks.ts lockCheck, every table) and the timer entries parked on them (table t). */

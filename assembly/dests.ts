@@ -4,14 +4,14 @@
 // (layout DEST_S_LEAF: destNode gives its leaf id, which the trie.ts accessors answer for). Routes,
 // best routes and presence rules (spec §7.4) build on these in the route layer; here a destination is
 // present from destCreate until destRemove. It also owns the out-of-line extra record (layout DESTX_*:
-// hold-down, marks, locks, the multicast view's best route), allocated by destXEnsure — which
-// the exports that set an extra word call before any change — and freed when its words are all back
+// hold-down, marks, locks, the multicast view's best route; state bit DEST_S_X, its slot in the extra
+// index), allocated by destXEnsure — which the exports that set an extra word call before any change — and freed when its words are all back
 // at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
 // cannot answer go through a 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
 import {
   NIL, SLAB_DEST, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
-  TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
+  TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_S_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
   DEST_S_LEAF, DEST_S_KEY6, NODE_ID6, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive, slabHigh } from './slab';
@@ -22,6 +22,7 @@ import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, set
   nodeReserve, nodeLongs, nodeIsLeaf, trieKeepKey, trieDropKey,
   trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent } from './trie';
 import { lockAgainst, lockForget } from './locks';
+import { XI_DEST, xiGet, xiPut, xiDelete, xiReserve } from './xindex';
 
 // @ts-ignore: decorator
 @inline export function destPtr(d: u32): usize { return recPtr(SLAB_DEST, d, DEST_WORDS); }
@@ -55,7 +56,7 @@ const KEY6_TO_ID6: u32 = 11;
 // @ts-ignore: decorator
 @inline export function destBest(d: u32, v: u32): u32 {
   if (v == 0) return destGet(d, DEST_BEST);
-  let x = destGet(d, DEST_X);
+  let x = destX(d);
   return x == NIL ? NIL : load<u32>(destXPtr(x) + (<usize>DESTX_BEST1 << 2));
 }
 /**
@@ -65,7 +66,7 @@ const KEY6_TO_ID6: u32 = 11;
 // @ts-ignore: decorator
 @inline export function destSetBest(d: u32, v: u32, r: u32): void {
   if (v == 0) destSet(d, DEST_BEST, r);
-  else if (r != NIL || destGet(d, DEST_X) != NIL) destXSet(d, DESTX_BEST1, r);   // (NIL without a record: nothing to write)
+  else if (r != NIL || destHasX(d)) destXSet(d, DESTX_BEST1, r);   // (NIL without a record: nothing to write)
 }
 // @ts-ignore: decorator
 @inline export function destLen(d: u32): u32 { return nodeLen(destNode(d)); }
@@ -75,6 +76,14 @@ const KEY6_TO_ID6: u32 = 11;
 // @ts-ignore: decorator
 @inline export function destXPtr(x: u32): usize { return recPtr(SLAB_DESTX, x, DESTX_WORDS); }
 
+/** True if destination d has an extra record (layout DEST_S_X). */
+// @ts-ignore: decorator
+@inline export function destHasX(d: u32): bool { return (destGet(d, DEST_STATE) & DEST_S_X) != 0; }
+
+/** The slot of d's extra record (SLAB_DESTX), NIL for none: the extra index answers when d's bit says it has one. */
+// @ts-ignore: decorator
+@inline export function destX(d: u32): u32 { return destHasX(d) ? xiGet(destGet(d, DEST_TABLE), XI_DEST, d) : NIL; }
+
 /** The default of extra word w (the value it has while the destination has no extra record). */
 // @ts-ignore: decorator
 @inline export function destXDefault(w: u32): u32 {
@@ -83,22 +92,30 @@ const KEY6_TO_ID6: u32 = 11;
 
 /** Extra word w of destination d (DESTX_*), or its default when d has no extra record. */
 export function destXGet(d: u32, w: u32): u32 {
-  let x = destGet(d, DEST_X);
+  let x = destX(d);
   return x == NIL ? destXDefault(w) : load<u32>(destXPtr(x) + (<usize>w << 2));
 }
 
-/** Makes sure d's next destXEnsure cannot fail: true if d has its extra record or one is free. */
-export function destXReserve(d: u32): bool { return destGet(d, DEST_X) != NIL || slabReserve(SLAB_DESTX, 1); }
+/**
+ * Makes sure n destinations of table t without an extra record can be given one: a free record and a
+ * place in t's extra index each.
+ */
+export function destXReserveN(t: u32, n: u32): bool { return slabReserve(SLAB_DESTX, n) && xiReserve(t, XI_DEST, n); }
+
+/** Makes sure d's next destXEnsure cannot fail: true if d has its extra record or one can be given. */
+export function destXReserve(d: u32): bool { return destHasX(d) || destXReserveN(destGet(d, DEST_TABLE), 1); }
 
 /** Gives d an extra record if it has none; false (nothing changed) when memory is exhausted. */
 export function destXEnsure(d: u32): bool {
-  if (destGet(d, DEST_X) != NIL) return true;
+  if (destHasX(d)) return true;
+  let t = destGet(d, DEST_TABLE);
+  if (!destXReserveN(t, 1)) return false;
   let x = slabAlloc(SLAB_DESTX);
-  if (x == NIL) return false;
   let p = destXPtr(x);
   for (let w: u32 = 1; w < DESTX_WORDS; w++) store<u32>(p + (<usize>w << 2), destXDefault(w));
   store<u32>(p + (<usize>DESTX_DEST << 2), d);
-  destSet(d, DEST_X, x);
+  xiPut(t, XI_DEST, d, x);
+  destSet(d, DEST_STATE, destGet(d, DEST_STATE) | DEST_S_X);
   return true;
 }
 
@@ -109,24 +126,25 @@ function destXIdle(x: u32): bool {
   return true;
 }
 
-/** Frees d's extra record (if any) and sets DEST_X to NIL. */
+/** Frees d's extra record (if any): out of the extra index, DEST_S_X clear. */
 function destXDrop(d: u32): void {
-  let x = destGet(d, DEST_X);
+  let x = destX(d);
   if (x == NIL) return;
   slabFree(SLAB_DESTX, x);
-  destSet(d, DEST_X, NIL);
+  xiDelete(destGet(d, DEST_TABLE), XI_DEST, d);
+  destSet(d, DEST_STATE, destGet(d, DEST_STATE) & ~DEST_S_X);
 }
 
 /** Frees d's extra record if all its words are at their defaults (after an export that ensured one). */
 export function destXTidy(d: u32): void {
-  let x = destGet(d, DEST_X);
+  let x = destX(d);
   if (x != NIL && destXIdle(x)) destXDrop(d);
 }
 
 /** True if extra-record slot x is in use: its back link names a live destination that links to it. */
 export function destXInUse(x: u32): bool {
   let d = load<u32>(destXPtr(x) + (<usize>DESTX_DEST << 2));
-  return slabIsAlive(SLAB_DEST, d) && destGet(d, DEST_X) == x;
+  return slabIsAlive(SLAB_DEST, d) && destX(d) == x;
 }
 
 /** True if every word of extra record x is at its default (exported for the debug checks). */
@@ -138,13 +156,13 @@ export function destXIsIdle(x: u32): bool { return destXIdle(x); }
  * release builds rather than trapping). A default value frees the record when all its words are idle.
  */
 export function destXSet(d: u32, w: u32, v: u32): void {
-  let x = destGet(d, DEST_X);
+  let x = destX(d);
   if (x == NIL) {
     if (v == destXDefault(w)) return;
     let ok = destXEnsure(d);
     assert(ok);            // reserved by the caller before any change
     if (!ok) return;
-    x = destGet(d, DEST_X);
+    x = destX(d);
   }
   store<u32>(destXPtr(x) + (<usize>w << 2), v);
   if (v == destXDefault(w) && destXIdle(x)) destXDrop(d);
@@ -319,8 +337,7 @@ export function destMake(t: u32): u32 {
   destSet(d, DEST_TABLE, t);
   destSet(d, DEST_NODE, NIL);
   destSet(d, DEST_ROUTES, NIL);
-  destSet(d, DEST_BEST, NIL);   // (view 1's is the extra record's, and there is none)
-  destSet(d, DEST_X, NIL);
+  destSet(d, DEST_BEST, NIL);   // (view 1's is the extra record's, and there is none: state 0, no DEST_S_X)
   return d;
 }
 

@@ -42,11 +42,13 @@ export const SLAB_KINDS: u32 = 15;
 // │ 22 IPv6 unicast forwarding structure (fib6.ts; 0 = none) │ 23 its multicast-view twin (0 = none)         │
 // │ 24 dests qualifying in view 1 (live route in the multicast view, in the trie; either family)          │
 // │ 25 IPv4 multicast-view forwarding structure (fib.ts; 0 = none)                                         │
+// │ 26 extra index of the destinations (xindex.ts; 0 = none) │ 27 its entries << 5 | log2 of its size      │
+// │ 28 extra index of the routes (0 = none)                  │ 29 its entries << 5 | log2 of its size      │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
 // Issue 13 (many small tables): what only some tables use lives outside the record, made on first use —
 // the timer heap, the forwarding structures; registrations are linked through their own records (no
-// slot array here: it was 32 words) — so that a table costs its 104-byte record and its root node.
-export const TABLE_WORDS: u32 = 26;
+// slot array here: it was 32 words) — so that a table costs its 120-byte record and its root node.
+export const TABLE_WORDS: u32 = 30;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -88,6 +90,11 @@ export const TABLE_FIB6M: u32 = 23;
 export const TABLE_MDESTS: u32 = 24;
 /** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
 export const TABLE_FIBM: u32 = 25;
+/**
+ * The table's extra index (xindex.ts): per map (XI_DEST, XI_ROUTE) two words from here, its block's
+ * address (0 = none) and its entries << XI_COUNT_SHIFT | log2 of its entries.
+ */
+export const TABLE_XI: u32 = 26;
 
 // ╒══ Trie node: NODE4_WORDS = 5 × u32 (IPv4, 20 B), NODE6_WORDS = 6 (IPv6 ≤ /64, 24 B), NODE6L_WORDS = 8 ══╕
 // │ 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)              │
@@ -140,14 +147,15 @@ export const NODE_C1: u32 = 2;
 export const NODE_DEST: u32 = 3;
 export const NODE_KEY: u32 = 4;
 
-// ╒══════════ Destination: DEST_WORDS = 12 × u32 (48 bytes; issue 13: was 22, then 16, then 14) ════════════╕
+// ╒══════════ Destination: DEST_WORDS = 11 × u32 (44 bytes; issue 13: was 22, then 16, 14, 12) ═════════════╕
 // │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) | pins << 22 │ 4 first route      │
 // │ 5 best route of view 0 (unicast) │ 6 client refs │ 7 keeps │ 8 queued in registrations (bit = index)   │
-// │ 9 extra record (SLAB_DESTX slot; NIL = all at defaults) │ 10..11 lastChanged (f64, 8-byte aligned)     │
+// │ 9..10 lastChanged (f64; 4-byte aligned in odd slots: Wasm loads need no alignment)                       │
 // └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11..19 ────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, locks, marks and
 // the multicast view use lives in its extra record (below), allocated on first use (the export that sets
-// it reserves it before any change) and freed when every extra word is back at its default. The queued
+// it reserves it before any change) and freed when every extra word is back at its default; state bit
+// DEST_S_X says that there is one, and the extra index (xindex.ts) which slot it is. The queued
 // word stays inline: queueing happens mid-change, on most changes of a table with registrations. The
 // lock record's address is an extra word: every change's busy check asks destsLocked (dests.ts; 0 = no
 // destination of any table is locked) before it reads the extra record.
@@ -160,7 +168,7 @@ export const NODE_KEY: u32 = 4;
 // destination has at most one pin per opaque slot (OPAQUE_SLOTS_MAX) and one per registration
 // (NOTIFY_MAX), so they fit, and pinning — which the facade does in an opaque slot's property setter,
 // where nothing may fail — needs no allocation.
-export const DEST_WORDS: u32 = 12;
+export const DEST_WORDS: u32 = 11;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
@@ -180,9 +188,7 @@ export const DEST_QUEUED: u32 = 8;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** A lock record's holder summary when two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
-/** Slot of the destination's extra record (SLAB_DESTX), NIL while all its words are at their defaults. */
-export const DEST_X: u32 = 9;
-export const DEST_CHANGED: u32 = 10; // f64
+export const DEST_CHANGED: u32 = 9; // f64
 /** Pins (non-NULL opaque slots, notification marks; spec §7.4, D-24): state word >>> DEST_PINS_SHIFT. */
 export const DEST_PINS_SHIFT: u32 = 22;
 export const DEST_PINS_BITS: u32 = 10;
@@ -230,6 +236,11 @@ export const DEST_S_LEN_SHIFT: u32 = 12;
 export const DEST_S_LEN_MASK: u32 = 0x7f;
 /** With DEST_S_LEAF: an IPv6 leaf, whose DEST_NODE names its key record (SLAB_KEY6). */
 export const DEST_S_KEY6: u32 = 0x00080000;
+/**
+ * The destination has an extra record (SLAB_DESTX; its slot: the extra index, xindex.ts XI_DEST), which
+ * it has only while some extra word is not at its default. Not a state bit: nodes do not mirror it.
+ */
+export const DEST_S_X: u32 = 0x00100000;
 /** The shape bits of the state word (leaf, length, key record): a destination's pins and state bits stay when they change. */
 export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK << DEST_S_LEN_SHIFT);
 
@@ -237,17 +248,17 @@ export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK <<
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 12 × u32 (48 bytes; issue 13: was 20, then 13) ═════════════════════╕
+// ╒══════════ Route: ROUTE_WORDS = 11 × u32 (44 bytes; issue 13: was 20, then 13, 12) ═════════════════╕
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 preference │ 4 metric                             │
 // │ 5 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
-// │ (bit 11) | next-hop count << 16 │ 6 flags (16) | flags1 << 16 | state << 24                         │
+// │ (bit 11) | has an extra record (bit 12) | next-hop count << 16 │ 6 flags (16) | flags1 << 16 | state << 24 │
 // │ 7 next in dest chain (DELETED: next zombie) │ 8 creation seq (DELETED: previous zombie)               │
 // │ 9 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11) or NIL │ 10 client refs │
-// │ 11 extra record (SLAB_ROUTEX slot, NIL)                                                               │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
 // What only route lists, expiry timers and an unusual neighbour use lives in the route's extra record
 // (below), allocated on first use (the export that puts a route into a list, arms its timer or gives it
-// such a neighbour reserves it before any change) and freed when every extra word is back at its default.
+// such a neighbour reserves it before any change) and freed when every extra word is back at its default;
+// ROUTE_X_BIT says that there is one, and the extra index (xindex.ts XI_ROUTE) which slot it is.
 // The neighbour (RTM_ROUTE_INFO Neighbour) is NIL or, in the batch paths and most protocols, the route's
 // one next hop: ROUTE_NBHOP_BIT says that word 9 holds it (the one next hop, or the neighbour alone when
 // the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them). A DELETED route kept by client references is in no chain, list or
@@ -257,7 +268,7 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // The views word packs what the flags word has no room for: flags, flags1 and state fill word 6 (the
 // facade reads the state as word 6 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
-export const ROUTE_WORDS: u32 = 12;
+export const ROUTE_WORDS: u32 = 11;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
 export const ROUTE_OWNER: u32 = 2;
@@ -269,8 +280,6 @@ export const ROUTE_NEXT: u32 = 7;
 export const ROUTE_SEQ: u32 = 8;
 export const ROUTE_NH: u32 = 9;
 export const ROUTE_REFS: u32 = 10;
-/** Slot of the route's extra record (SLAB_ROUTEX), NIL while all its words are at their defaults. */
-export const ROUTE_X: u32 = 11;
 /** A DELETED route on its table's zombie list (TABLE_ZROUTES): next and previous zombie. */
 export const ROUTE_ZNEXT: u32 = ROUTE_NEXT;
 export const ROUTE_ZPREV: u32 = ROUTE_SEQ;
@@ -289,6 +298,8 @@ export const ROUTE_EMARK_BIT: u32 = 0x00000400;
  * neighbour alone (count 0). Clear: the neighbour is ROUTEX_NEIGHBOUR (NIL without an extra record).
  */
 export const ROUTE_NBHOP_BIT: u32 = 0x00000800;
+/** In the views word: the route has an extra record (SLAB_ROUTEX; its slot: xindex.ts XI_ROUTE). */
+export const ROUTE_X_BIT: u32 = 0x00001000;
 /**
  * Whether the route's EntitySpecificInfo (a JS value the facade keeps by route slot) is NULL: routeAddR
  * keeps it exact, so that it can tell most ESI changes without the facade knowing the slot in advance.

@@ -7,10 +7,10 @@
 // record, and a route's extra record when it enters a list (the caller reserved it: routeXReserve);
 // leaving the list frees it again unless the route's timer still needs it.
 import { NIL, SLAB_LIST, LIST_WORDS, LIST_TABLE, LIST_OWNER, LIST_HEAD, LIST_TAIL, LIST_COUNT, ROUTEX_LIST,
-  ROUTEX_LPREV, ROUTEX_LNEXT, ROUTEX_LSEQ, TABLE_LIST_SEQ, ROUTE_X } from './layout';
+  ROUTEX_LPREV, ROUTEX_LNEXT, ROUTEX_LSEQ, TABLE_LIST_SEQ } from './layout';
 import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { routeGet, routeXGet, routeXPtr, routeXEnsure, routeXTidy } from './routes';
+import { routeGet, routeX, routeXGet, routeXPtr, routeXEnsure, routeXTidy } from './routes';
 
 // @ts-ignore: decorator
 @inline export function listPtr(l: u32): usize { return recPtr(SLAB_LIST, l, LIST_WORDS); }
@@ -33,10 +33,10 @@ export function listCreate(t: u32, e: u32): u32 {
 /** Removes route r from list l (r is in l). */
 export function listUnlink(l: u32, r: u32): void {
   // r and its neighbours are in l: they have extra records
-  let p = routeXPtr(routeGet(r, ROUTE_X));
+  let p = routeXPtr(routeX(r));
   let prev = load<u32>(p + (<usize>ROUTEX_LPREV << 2)), next = load<u32>(p + (<usize>ROUTEX_LNEXT << 2));
-  if (prev == NIL) listSet(l, LIST_HEAD, next); else store<u32>(routeXPtr(routeGet(prev, ROUTE_X)) + (<usize>ROUTEX_LNEXT << 2), next);
-  if (next == NIL) listSet(l, LIST_TAIL, prev); else store<u32>(routeXPtr(routeGet(next, ROUTE_X)) + (<usize>ROUTEX_LPREV << 2), prev);
+  if (prev == NIL) listSet(l, LIST_HEAD, next); else store<u32>(routeXPtr(routeX(prev)) + (<usize>ROUTEX_LNEXT << 2), next);
+  if (next == NIL) listSet(l, LIST_TAIL, prev); else store<u32>(routeXPtr(routeX(next)) + (<usize>ROUTEX_LPREV << 2), prev);
   store<u32>(p + (<usize>ROUTEX_LIST << 2), NIL);
   store<u32>(p + (<usize>ROUTEX_LPREV << 2), NIL);
   store<u32>(p + (<usize>ROUTEX_LNEXT << 2), NIL);
@@ -59,7 +59,7 @@ export function listAppend(l: u32, r: u32): void {
   store<u32>(p + (<usize>ROUTEX_LPREV << 2), tail);
   store<u32>(p + (<usize>ROUTEX_LNEXT << 2), NIL);
   store<u32>(p + (<usize>ROUTEX_LSEQ << 2), seq);
-  if (tail == NIL) listSet(l, LIST_HEAD, r); else store<u32>(routeXPtr(routeGet(tail, ROUTE_X)) + (<usize>ROUTEX_LNEXT << 2), r);
+  if (tail == NIL) listSet(l, LIST_HEAD, r); else store<u32>(routeXPtr(routeX(tail)) + (<usize>ROUTEX_LNEXT << 2), r);
   listSet(l, LIST_TAIL, r);
   listSet(l, LIST_COUNT, listGet(l, LIST_COUNT) + 1);
 }

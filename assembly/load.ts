@@ -15,7 +15,7 @@ import { IO_IN, IO_OUT, ioPtr, setRes } from './io';
 import { slabReserve } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destInsert, destLockedAgainst, destsLocked } from './dests';
+import { destFind, destInsert, destLockedAgainst, destsLocked, destXReserveN } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
 import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi } from './routes';
 import { timerClear } from './timers';
@@ -52,7 +52,7 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
  */
 export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32): bool {
   return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n, longs) && notifyReserve(t, n) &&
-    slabReserve(SLAB_DESTX, mcast);
+    destXReserveN(t, mcast);
 }
 
 /**

@@ -8,18 +8,19 @@
 // routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X, ROUTE_ZNEXT, ROUTE_ZPREV,
+  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT, ROUTE_ZNEXT, ROUTE_ZPREV,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, DEST_TABLE, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
-  DESTX_HEAPPOS, DEST_KEEPS, DEST_X, ENTITY_PROTO, ROUTEX_HEAPPOS,
+  DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ROUTEX_HEAPPOS,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destPins,
-  destXReserve } from './dests';
+  destXReserve, destXReserveN, destHasX } from './dests';
+import { XI_ROUTE, xiGet, xiPut, xiDelete, xiReserve } from './xindex';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
@@ -73,25 +74,46 @@ import { blockAlloc, blockFree, blockReserve } from './blocks';
 // @ts-ignore: decorator
 @inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ ? 0 : NIL; }
 
+/** True if route r has an extra record (layout ROUTE_X_BIT). */
+// @ts-ignore: decorator
+@inline export function routeHasX(r: u32): bool { return (routeGet(r, ROUTE_VIEWS) & ROUTE_X_BIT) != 0; }
+
+/** The slot of r's extra record (SLAB_ROUTEX), NIL for none: the extra index answers when r's bit says it has one. */
+// @ts-ignore: decorator
+@inline export function routeX(r: u32): u32 { return routeHasX(r) ? xiGet(routeTable(r), XI_ROUTE, r) : NIL; }
+
 /** Extra word w of route r (ROUTEX_*), or its default when r has no extra record. */
 // @ts-ignore: decorator
 @inline export function routeXGet(r: u32, w: u32): u32 {
-  let x = routeGet(r, ROUTE_X);
+  let x = routeX(r);
   return x == NIL ? routeXDefault(w) : load<u32>(routeXPtr(x) + (<usize>w << 2));
 }
 
-/** Makes sure the next routeXSet of route r cannot fail: true if r has its extra record or one is free. */
-export function routeXReserve(r: u32): bool { return routeGet(r, ROUTE_X) != NIL || slabReserve(SLAB_ROUTEX, 1); }
+/** Extra word w of route r (ROUTEX_*), or its default: routeXGet for the facade (port records.ts). */
+export function routeXWord(r: u32, w: u32): u32 { return routeXGet(r, w); }
+
+/** The table of route r (through its destination). */
+// @ts-ignore: decorator
+@inline export function routeTable(r: u32): u32 { return destGet(routeGet(r, ROUTE_DEST), DEST_TABLE); }
+
+/**
+ * Makes sure n routes of table t without an extra record can be given one: a free record and a place in
+ * t's extra index each.
+ */
+export function routeXReserveN(t: u32, n: u32): bool { return slabReserve(SLAB_ROUTEX, n) && xiReserve(t, XI_ROUTE, n); }
+
+/** Makes sure the next routeXSet of route r cannot fail: true if r has its extra record or one can be given. */
+export function routeXReserve(r: u32): bool { return routeHasX(r) || routeXReserveN(routeTable(r), 1); }
 
 /**
  * Makes sure a change that may put a route of table t into view 1 (`views`, masked by the table's) of
  * destination d (NIL: one the change creates) can give d the extra record its view-1 best route lives in
- * (layout DESTX_BEST1): true when view 1 is not asked for, d has the record, or one is free.
+ * (layout DESTX_BEST1): true when view 1 is not asked for, d has the record, or one can be given.
  */
 // @ts-ignore: decorator
 @inline export function routeViewsReserve(t: u32, d: u32, views: u32): bool {
   if ((views & tableGet(t, TABLE_VIEWS) & 2) == 0) return true;
-  return d == NIL ? slabReserve(SLAB_DESTX, 1) : destXReserve(d);
+  return d == NIL ? destXReserveN(t, 1) : destXReserve(d);
 }
 
 /** True if extra record x has every extra word at its default. */
@@ -107,44 +129,47 @@ function routeXIdle(x: u32): bool {
  */
 // @ts-ignore: decorator
 @inline export function routeXSet(r: u32, w: u32, v: u32): void {
-  let x = routeGet(r, ROUTE_X);
+  let x = routeX(r);
   if (x != NIL && v != routeXDefault(w)) store<u32>(routeXPtr(x) + (<usize>w << 2), v);   // the common case
   else routeXSetSlow(r, w, v);
 }
 
 /** routeXSet when r has no extra record or v is w's default (an allocation or a free may follow). */
 function routeXSetSlow(r: u32, w: u32, v: u32): void {
-  if (routeGet(r, ROUTE_X) == NIL && v == routeXDefault(w)) return;
+  if (!routeHasX(r) && v == routeXDefault(w)) return;
   store<u32>(routeXEnsure(r) + (<usize>w << 2), v);
   if (v == routeXDefault(w)) routeXTidy(r);
 }
 
 /** Byte address of route r's extra record, allocated if it has none (caller: routeXReserve). */
 export function routeXEnsure(r: u32): usize {
-  let x = routeGet(r, ROUTE_X);
+  let x = routeX(r);
   if (x == NIL) {
+    let t = routeTable(r);
+    if (!routeXReserveN(t, 1)) unreachable(); // routeXReserve comes before the operation's first change
     x = slabAlloc(SLAB_ROUTEX);
-    if (x == NIL) unreachable(); // routeXReserve comes before the operation's first change
     let p = routeXPtr(x);
     for (let k: u32 = 1; k < ROUTEX_WORDS; k++) store<u32>(p + (<usize>k << 2), routeXDefault(k));
     store<u32>(p + (<usize>ROUTEX_ROUTE << 2), r);
-    routeSet(r, ROUTE_X, x);
+    xiPut(t, XI_ROUTE, r, x);
+    routeSet(r, ROUTE_VIEWS, routeGet(r, ROUTE_VIEWS) | ROUTE_X_BIT);
   }
   return routeXPtr(x);
 }
 
 /** Frees route r's extra record if every extra word is back at its default. */
 export function routeXTidy(r: u32): void {
-  let x = routeGet(r, ROUTE_X);
-  if (x != NIL && routeXIdle(x)) { slabFree(SLAB_ROUTEX, x); routeSet(r, ROUTE_X, NIL); }
+  let x = routeX(r);
+  if (x != NIL && routeXIdle(x)) routeXDrop(r);
 }
 
-/** Frees route r's extra record whatever its words (route free, teardown). */
+/** Frees route r's extra record whatever its words (route free, teardown): out of the extra index, ROUTE_X_BIT clear. */
 export function routeXDrop(r: u32): void {
-  let x = routeGet(r, ROUTE_X);
+  let x = routeX(r);
   if (x == NIL) return;
   slabFree(SLAB_ROUTEX, x);
-  routeSet(r, ROUTE_X, NIL);
+  xiDelete(routeTable(r), XI_ROUTE, r);
+  routeSet(r, ROUTE_VIEWS, routeGet(r, ROUTE_VIEWS) & ~ROUTE_X_BIT);
 }
 
 /**
@@ -153,7 +178,7 @@ export function routeXDrop(r: u32): void {
  */
 export function routeXValid(x: u32): bool {
   let r = load<u32>(routeXPtr(x) + (<usize>ROUTEX_ROUTE << 2));
-  if (!slabIsAlive(SLAB_ROUTE, r) || routeGet(r, ROUTE_X) != x || routeXIdle(x)) return false;
+  if (!slabIsAlive(SLAB_ROUTE, r) || routeX(r) != x || routeXIdle(x)) return false;
   let p = routeXPtr(x);
   return routeLive(r) || (load<u32>(p + (<usize>ROUTEX_LIST << 2)) == NIL && load<u32>(p + (<usize>ROUTEX_HEAPPOS << 2)) == NIL);
 }
@@ -181,7 +206,7 @@ export function routeXValid(x: u32): bool {
 // @ts-ignore: decorator
 @inline function setRouteNeighbour(r: u32, nb: u32): void {
   let w = routeGet(r, ROUTE_VIEWS), n = w >>> ROUTE_NHCOUNT_SHIFT;   // the count shares the views word
-  let hasX = routeGet(r, ROUTE_X) != NIL;
+  let hasX = (w & ROUTE_X_BIT) != 0;
   // (with one next hop, word ROUTE_NH holds it: the "array" neighbourNeedsX reads is that word)
   if (nb != NIL && !neighbourNeedsX(nb, routePtr(r) + (<usize>ROUTE_NH << 2), n)) {
     if (n == 0) routeSet(r, ROUTE_NH, nb);
@@ -313,7 +338,7 @@ const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
     destSetBest(d, v, selectOf(d, 1 << v, 0, destBest(d, v), load<u32>(FIRST + (<usize>v << 2))));
   }
   let held = false;
-  if (destGet(d, DEST_X) != NIL) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
+  if (destHasX(d)) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
   let state = (viewsMask & 0xff) | (destGet(d, DEST_ROUTES) != NIL ? DEST_S_LIVE : 0) | (held ? DEST_S_HELD : 0);
   destSetState(d, state);
 }
@@ -457,8 +482,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     routeSet(r, ROUTE_SEQ, routeSeqNext++);
     setRouteNhCount(r, 0);
     setHops(r, hops, n);
-    routeSet(r, ROUTE_X, NIL);
-    setRouteNeighbour(r, neighbour);
+    setRouteNeighbour(r, neighbour);   // (no extra record yet: the views word above has no ROUTE_X_BIT)
     hopsIref(r, 1);
     entityOwned(e, 1);
     destKeep(d, 1);
@@ -542,7 +566,7 @@ export function routeDelete(r: u32): void {
   let e = routeGet(r, ROUTE_OWNER);
   saveBest(d);
   // a timer entry and a list membership live in the route's extra record: none without one
-  if (routeGet(r, ROUTE_X) != NIL) { timerClear(t, r); listRemove(r); }
+  if (routeHasX(r)) { timerClear(t, r); listRemove(r); }
   // no list, no timer: what is left of its extra record is its neighbour (layout ROUTEX_*)
   if (!ASC_NO_ASSERT) assert(routeXGet(r, ROUTEX_LIST) == NIL && routeXGet(r, ROUTEX_HEAPPOS) == NIL);
   chainRemove(d, r);

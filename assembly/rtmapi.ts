@@ -14,7 +14,7 @@ import {
   DEST_ROUTES, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, SLAB_DESTX, DEST_PINS_BITS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
-  ROUTEX_LSEQ, ROUTEX_HEAPPOS, ROUTE_X, SLAB_ROUTEX, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI_UNKNOWN,
+  ROUTEX_LSEQ, ROUTEX_HEAPPOS, SLAB_ROUTEX, DESTX_HOLD_MS, DEST_KEEPS, ROUTE_ESI_UNKNOWN,
 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, ERROR_NOT_SUPPORTED, ERROR_BUSY, ERROR_NO_MORE_ITEMS,
@@ -30,7 +30,7 @@ import { trieWalk, nodeReserve, nodeLongs } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
-import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeXGet, routeXReserve, setRouteEsi, neighbourNeedsX,
+import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
@@ -368,7 +368,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if (deadline >= 0 && (r == NIL || routeXGet(r, ROUTEX_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   // a timer, a list, or a neighbour other than the one next hop lives in the route's extra record
   if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops)) &&
-    (r == NIL ? !slabReserve(SLAB_ROUTEX, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
+    (r == NIL ? !routeXReserveN(t, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(e, refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!nodeReserve(t, 2, nodeLongs(len, 2)) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   if (!routeViewsReserve(t, d, views)) return ERROR_NOT_ENOUGH_MEMORY;
@@ -400,7 +400,7 @@ export function routeAddApply(len: u32, pref: u32, metric: u32, views: u32, flag
   // (re)start the route's timer (spec §7.6 T1); INFINITE (-1) disarms it; -2 keeps it (plain-unlock commit)
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
   // (a route without an extra record has no timer entry: nothing to clear, no call)
-  else if (deadline > -1.5 && routeGet(r, ROUTE_X) != NIL) timerClear(t, r);
+  else if (deadline > -1.5 && routeHasX(r)) timerClear(t, r);
   if (list != NIL) listAppend(list, r);   // NULL leaves list membership alone (D-44)
   let out: u32 = created ? CHANGE_NEW : 0;
   if (bestFired()) out |= CHANGE_BEST;
@@ -627,13 +627,13 @@ export function listInsertX(eh: f64, lh: f64, n: u32): i32 {
   for (let i: u32 = 0; i < n; i++) {
     let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
     if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
-    if (routeGet(r, ROUTE_X) == NIL) need++;
+    if (!routeHasX(r)) need++;
   }
   for (let i: u32 = 0; i < n; i++) {
     if (routeGet(routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3))), ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
   }
   // routes entering the list without an extra record get one
-  if (l != NIL && need != 0 && !slabReserve(SLAB_ROUTEX, need)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (l != NIL && need != 0 && !routeXReserveN(t, need)) return ERROR_NOT_ENOUGH_MEMORY;
   for (let i: u32 = 0; i < n; i++) {
     let r = routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)));
     if (l == NIL) listRemove(r); else listAppend(l, r);
@@ -725,7 +725,7 @@ export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32
   if ((deadline >= 0 || list != NIL) && !routeXReserve(r)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));
   // (a route without an extra record has no timer entry: nothing to clear, no call)
-  else if (deadline > -1.5 && routeGet(r, ROUTE_X) != NIL) timerClear(t, r);
+  else if (deadline > -1.5 && routeHasX(r)) timerClear(t, r);
   if (list != NIL) listAppend(list, r);
   return NO_ERROR;
 }

@@ -7,14 +7,15 @@
 // tables, so each record returns to its kind's free list. O(records of the table); allocates nothing.
 import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
-  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_X, DEST_TABLE, DEST_S_DETACHED,
+  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_TABLE, DEST_S_DETACHED,
   DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_ZNEXT, ROUTE_DEST, LOCK_K_DEST, LOCKREC_KIND,
   LOCKREC_TARGET } from './layout';
 import { slabFree, slabHigh, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
 import { routeGet, routeLive, routeNhCount, routeXDrop } from './routes';
-import { destGet, destSet, destXGet, destFreeRecord, destNode } from './dests';
+import { destGet, destSet, destXGet, destFreeRecord, destNode, destHasX } from './dests';
+import { xiFree } from './xindex';
 import { nodeDest, trieFreeTombstone, trieFreeNode, triePreStart, triePreNext } from './trie';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
 import { lockForget, lockFirstRecord, lockNextRecord, lockGet } from './locks';
@@ -45,7 +46,7 @@ function destDrop(d: u32): void {
     routeDrop(r);
     r = next;
   }
-  if (destGet(d, DEST_X) != NIL) {
+  if (destHasX(d)) {
     // a held route is off the chain and may be held in several views
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {
       let h = destXGet(d, DESTX_HELD + v);
@@ -112,6 +113,7 @@ export function tableTeardown(t: u32): void {
   while (tableGet(t, TABLE_ENTITIES) != NIL) entityFree(tableGet(t, TABLE_ENTITIES));
   timerFreeAll(t);
   if (!ASC_NO_ASSERT) leftOf(t);
+  xiFree(t);   // its extra index (every extra record went with its destination or route)
   slabFree(SLAB_TABLE, t);
 }
 

@@ -11,9 +11,9 @@
 // destination's lock record, and released when the last lock goes (locks.ts → timerUnparkDest), so the
 // head, the next deadline and the due entries never show a locked destination's entry.
 import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTEX_HEAPPOS, ROUTEX_ROUTE, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
-  DEST_ROUTES, DEST_TABLE, DESTX_HEAPPOS, LOCK_NONE, ROUTE_X } from './layout';
+  DEST_ROUTES, DEST_TABLE, DESTX_HEAPPOS, LOCK_NONE } from './layout';
 import { tableGet, tableSet } from './tables';
-import { routeGet, routeXGet, routeXSet, routeXPtr, routeXEnsure } from './routes';
+import { routeGet, routeX, routeXGet, routeXSet, routeXPtr, routeXEnsure } from './routes';
 import { destGet, destXGet, destXSet, destLockRec } from './dests';
 import { blockAlloc, blockFree } from './blocks';
 import { lockParkedAdd } from './locks';
@@ -191,7 +191,7 @@ export function timerSet(t: u32, item: u32, deadline: f64, order: u32): void {
     if (pos >= tableGet(t, TABLE_HEAP_CAP)) unreachable(); // timerReserve comes before the first change
     tableSet(t, TABLE_HEAP_LEN, pos + 1);
     let inner = item;
-    if ((item & TIMER_HOLD) == 0) { routeXEnsure(item); inner = routeGet(item, ROUTE_X); }   // reserved by the caller
+    if ((item & TIMER_HOLD) == 0) { routeXEnsure(item); inner = routeX(item); }   // reserved by the caller
     let n = entryPtr(t, pos);
     store<f64>(n, deadline); store<u32>(n, inner, 8); store<u32>(n, order, 12);
     setPos(inner, pos);

@@ -258,12 +258,16 @@ export interface CoreExports {
   bestLogTakeX(max: number): number;
   /** assembly/dests.ts: `destExtraCount(): u32` */
   destExtraCount(): number;
+  /** assembly/dests.ts: `destXGet(d: u32, w: u32): u32` */
+  destXGet(d: number, w: number): number;
   /** assembly/trie.ts: `trieLongNodes(): u32` */
   trieLongNodes(): number;
   /** assembly/trie.ts: `trieKeyRecords(): u32` */
   trieKeyRecords(): number;
   /** assembly/routes.ts: `routeExtraCount(): u32` */
   routeExtraCount(): number;
+  /** assembly/routes.ts: `routeXWord(r: u32, w: u32): u32` */
+  routeXWord(r: number, w: number): number;
   /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32): i32` */
   routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number;
   /** assembly/records.ts: `routeDeleteR(eh: f64, routeH: f64): i32` */
@@ -330,11 +334,11 @@ export const FUNCTION_NAMES = [
   'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX',
   'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark',
   'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
-  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'trieLongNodes',
-  'trieKeyRecords', 'routeExtraCount', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR',
-  'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX',
-  'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX',
-  'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
+  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'destXGet',
+  'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeAddR', 'routeDeleteR', 'routeInfoR',
+  'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX',
+  'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX',
+  'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -356,9 +360,9 @@ export const CONSTANT_NAMES = [
   'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
   'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
   'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED',
-  'DEST_X', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
-  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'ROUTE_X',
-  'SLAB_ROUTEX', 'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
+  'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
+  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
+  'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
   'ROUTE_NHCOUNT_SHIFT', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT',
   'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX',
   'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS',
@@ -474,7 +478,6 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly DEST_BEST: number;
   /** assembly/layout.ts */ readonly DEST_REFS: number;
   /** assembly/layout.ts */ readonly DEST_CHANGED: number;
-  /** assembly/layout.ts */ readonly DEST_X: number;
   /** assembly/layout.ts */ readonly SLAB_DESTX: number;
   /** assembly/layout.ts */ readonly DESTX_WORDS: number;
   /** assembly/layout.ts */ readonly DESTX_HELD: number;
@@ -487,7 +490,6 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly ROUTE_DEST: number;
   /** assembly/layout.ts */ readonly ROUTE_OWNER: number;
   /** assembly/layout.ts */ readonly ROUTE_NBHOP_BIT: number;
-  /** assembly/layout.ts */ readonly ROUTE_X: number;
   /** assembly/layout.ts */ readonly SLAB_ROUTEX: number;
   /** assembly/layout.ts */ readonly ROUTEX_NEIGHBOUR: number;
   /** assembly/layout.ts */ readonly ROUTE_PREF: number;
@@ -712,9 +714,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const bestWatchX_ = fn(raw, 'bestWatchX') as (t: number) => number;
   const bestLogTakeX_ = fn(raw, 'bestLogTakeX') as (max: number) => number;
   const destExtraCount_ = fn(raw, 'destExtraCount') as () => number;
+  const destXGet_ = fn(raw, 'destXGet') as (d: number, w: number) => number;
   const trieLongNodes_ = fn(raw, 'trieLongNodes') as () => number;
   const trieKeyRecords_ = fn(raw, 'trieKeyRecords') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
+  const routeXWord_ = fn(raw, 'routeXWord') as (r: number, w: number) => number;
   const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number) => number;
   const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number) => number;
   const routeInfoR_ = fn(raw, 'routeInfoR') as (eh: number, routeH: number) => number;
@@ -863,9 +867,11 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     bestWatchX(t: number): number { if (g.poisoned) throw g.poisoned; try { return bestWatchX_(t); } catch (e) { throw g.trap(e); } },
     bestLogTakeX(max: number): number { if (g.poisoned) throw g.poisoned; try { return bestLogTakeX_(max); } catch (e) { throw g.trap(e); } },
     destExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return destExtraCount_(); } catch (e) { throw g.trap(e); } },
+    destXGet(d: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return destXGet_(d, w); } catch (e) { throw g.trap(e); } },
     trieLongNodes(): number { if (g.poisoned) throw g.poisoned; try { return trieLongNodes_(); } catch (e) { throw g.trap(e); } },
     trieKeyRecords(): number { if (g.poisoned) throw g.poisoned; try { return trieKeyRecords_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
+    routeXWord(r: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return routeXWord_(r, w); } catch (e) { throw g.trap(e); } },
     routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef); } catch (e) { throw g.trap(e); } },
     routeDeleteR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH); } catch (e) { throw g.trap(e); } },
     routeInfoR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeInfoR_(eh, routeH); } catch (e) { throw g.trap(e); } },

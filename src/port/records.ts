@@ -52,8 +52,7 @@ export function entityTable(core: Core, e: number): number {
  * LOCK_NONE. It is a word of the destination's extra record (layout DESTX_LOCK; none = LOCK_NONE).
  */
 export function destLockWord(core: Core, d: number): number {
-  const x = destWord(core, d, core.k.DEST_X);
-  return x === core.NIL ? core.k.LOCK_NONE : core.u32()[base(core, core.k.SLAB_DESTX, x) + core.k.DESTX_LOCK];
+  return core.x.destXGet(d, core.k.DESTX_LOCK) >>> 0;   // (u32; the default, none, is NIL: LOCK_NONE)
 }
 /**
  * Route slot r's neighbour (a next-hop slot) or NIL: word ROUTE_NH when the views word says so
@@ -62,8 +61,7 @@ export function destLockWord(core: Core, d: number): number {
 export function routeNeighbourSlot(core: Core, r: number): number {
   const L = core.k, b = base(core, L.SLAB_ROUTE, r), u = core.u32();
   if ((u[b + L.ROUTE_VIEWS] & L.ROUTE_NBHOP_BIT) !== 0) return u[b + L.ROUTE_NH];
-  const x = u[b + L.ROUTE_X];
-  return x === core.NIL ? core.NIL : core.u32()[base(core, L.SLAB_ROUTEX, x) + L.ROUTEX_NEIGHBOUR];
+  return core.x.routeXWord(r, L.ROUTEX_NEIGHBOUR) >>> 0;   // (u32)
 }
 /** True if slot `slot` of slab `slab` is in range and allocated. */
 export function recordAlive(core: Core, slab: number, slot: number): boolean {

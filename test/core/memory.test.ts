@@ -81,6 +81,13 @@ class World {
     // route cursor keep its returned set in the cursor slabs, so those get their first chunks too)
     this.firstRoute = this.A.addRouteToDest({ dest: '192.0.2.0/24', neighbour: this.nA[0] }).handle!;
     const second = this.B.addRouteToDest({ dest: '192.0.2.0/24', neighbour: this.nB }).handle!;
+    // W's reference table (refs.ts) grown to hold every ballast handle: an emptied table keeps its size, so
+    // that the fill below is bounded by the blocks, not by that table (since issue 13's 44-byte records
+    // the memory before the cap has room for more ballast than its first sizes hold)
+    // (after the first route: its slot is the first of the slab, generation 1)
+    const spare: RouteHandle[] = [];
+    for (let i = 0; i < 4096; i++) spare.push(this.W.addRouteToDest({ dest: `2001:db8:8000:${i.toString(16)}::/64`, nextHops: [this.nW[0]] }).handle!);
+    for (const h of spare) this.W.deleteRouteToDest(h);
     const list = this.W.createRouteList();
     this.W.deleteRouteToDest(this.W.addRouteToDest({ dest: '2001:db8:ffff::/48', neighbour: this.nW[0], routeList: list }).handle!);
     this.W.deleteRouteList(list);
@@ -96,7 +103,9 @@ class World {
   /**
    * Caps memory at its current size, then adds ballast routes (64 per destination) until no block is
    * left: hop arrays of 256 next hops (1 KiB) until one fails, then 128, … 4 (16 bytes, the smallest
-   * block), so that every block size is used up. Returns how many were added.
+   * block), so that every block size is used up. Returns how many were added. The ballast routes have no
+   * neighbour: one that is not a route's one next hop lives in its extra record, and their extra records
+   * would fill the IPv6 table's extra index (assembly/xindex.ts) before the blocks ran out.
    */
   fill(): number {
     expect(this.x.memorySetCap(this.core.memoryBytes)).toBe(0);
@@ -106,7 +115,7 @@ class World {
         const i = this.ballastSeq++;
         const code = codeOf(() => {
           const h = this.W.addRouteToDest({
-            dest: `2001:db8:${(i >> 6).toString(16)}::/48`, neighbour: this.nW[0], nextHops: this.nW.slice(0, hops), changeFlags: RTM_ROUTE_CHANGE_NEW,
+            dest: `2001:db8:${(i >> 6).toString(16)}::/48`, nextHops: this.nW.slice(0, hops), changeFlags: RTM_ROUTE_CHANGE_NEW,
           }).handle!;
           this.ballast.push(h);
         });
@@ -661,6 +670,34 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     expect(w.x.blockMemoryBytes()).toBe(0);
     // every block merged back: the ballast fits exactly as before
     expect(w.fill()).toBe(first);
+  });
+
+  it('route list insertions whose extra records need the extra index to grow', () => {
+    const w = new World();
+    // 5,000 routes made before the cap. The route extra slab has its first chunk (16K records, the
+    // constructor's list), so at full memory only the extra index (assembly/xindex.ts) needs memory when
+    // they enter a list: past 2,048 entries it doubles to 64 KiB, whole pages, which a full memory cannot give
+    const routes: RouteHandle[] = [];
+    for (let i = 0; i < 5000; i++) routes.push(w.A.addRouteToDest({ dest: `10.${16 + (i >> 8)}.${i & 255}.0/24`, neighbour: w.nA[0] }).handle!);
+    const l = w.A.createRouteList();
+    w.fill();
+    let inserted = 0;
+    for (; inserted < routes.length; inserted += 256) {
+      const chunk = routes.slice(inserted, inserted + 256);
+      const code = codeOf(() => w.A.insertInRouteList({ routeList: l, routes: chunk }));
+      if (code !== undefined) { expect(code).toBe('ERROR_NOT_ENOUGH_MEMORY'); break; }
+    }
+    expect(inserted).toBeGreaterThanOrEqual(2048 - 256);
+    expect(inserted).toBeLessThan(routes.length);
+    const next = routes.slice(inserted, inserted + 256);
+    w.rejects(() => w.A.insertInRouteList({ routeList: l, routes: next }), { routes: next });
+    expect(w.x.routeExtraCount()).toBe(inserted);
+    // memory again: the same call goes through, and the rest
+    expect(w.x.memorySetCap(0)).toBe(0);
+    for (let i = inserted; i < routes.length; i += 256) w.A.insertInRouteList({ routeList: l, routes: routes.slice(i, i + 256) });
+    expect(w.x.routeExtraCount()).toBe(routes.length);
+    w.invariants();
+    w.rtm.close();
   });
 
   it('hop arrays, timer heaps and queues go back to the blocks when their records go', () => {

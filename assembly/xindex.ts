@@ -1,0 +1,167 @@
+// The extra index (issue 13): which extra record a destination or a route has. Extra records (layout
+// DESTX_*, ROUTEX_*) hold what only hold-down, locks, marks, the multicast view, route lists, expiry
+// timers and unusual neighbours use, so few records have one; naming it in a word of every destination
+// and every route cost 4 bytes each. Instead a bit of the record says that it has one (layout DEST_S_X,
+// ROUTE_X_BIT) and this index says which: per table, one hash map per kind (XI_DEST, XI_ROUTE) from record
+// slot to extra slot (layout TABLE_XI), open addressing with linear probing, at most half full, an entry
+// deleted by shifting the entries after it back (no tombstones). Each map is one block of the pool
+// of hash tables that keep their size (blocks.ts POOL_REFS, with refs.ts's reference tables), 8 bytes
+// an entry (record slot, extra slot; an empty entry's slot is NIL).
+// Allocation: a map grows (doubles, rehashed) only in xiReserve, which the extra records' reservations
+// call (dests.ts destXReserveN, routes.ts routeXReserveN) with the slab's, so xiPut never needs memory.
+// A removal frees nothing (a reservation made earlier in the same operation stays good): a map keeps its
+// size while its table lives, as a holder's reference table does (refs.ts), and the table's teardown
+// frees it (xiFree). Costs: O(1) expected per get / put / delete, one cache line mostly; only records
+// whose bit is set are looked up (their table's record first).
+import { NIL, TABLE_XI } from './layout';
+import { refBlockAlloc, refBlockFree } from './blocks';
+import { tablePtr } from './tables';
+
+/** The map of destinations (SLAB_DEST slot → SLAB_DESTX slot). */
+export const XI_DEST: u32 = 0;
+/** The map of routes (SLAB_ROUTE slot → SLAB_ROUTEX slot). */
+export const XI_ROUTE: u32 = 1;
+
+/** A map's two words in its table's record: its block's address (0 = none), then entries << COUNT_SHIFT | log2. */
+const M_TABLE: usize = 0;
+const M_META: usize = 4;
+const COUNT_SHIFT: u32 = 5;
+const LOG2_MASK: u32 = (1 << COUNT_SHIFT) - 1;
+/** Entries of a map's first block (8 bytes each: a 64-byte block). */
+const FIRST_LOG2: u32 = 3;
+/** Record slots have 25 bits: a map at most half full never needs more than 2^26 entries. */
+const MAX_LOG2: u32 = 26;
+
+/** The address of map m's words in table t's record. */
+// @ts-ignore: decorator
+@inline function mapOf(t: u32, m: u32): usize { return tablePtr(t) + ((<usize>TABLE_XI + (<usize>m << 1)) << 2); }
+// @ts-ignore: decorator
+@inline function log2Of(mp: usize): u32 { return load<u32>(mp, M_META) & LOG2_MASK; }
+// @ts-ignore: decorator
+@inline function countOf(mp: usize): u32 { return load<u32>(mp, M_META) >>> COUNT_SHIFT; }
+// @ts-ignore: decorator
+@inline function setMeta(mp: usize, count: u32, log2: u32): void { store<u32>(mp, (count << COUNT_SHIFT) | log2, M_META); }
+// @ts-ignore: decorator
+@inline function home(key: u32, log2: u32): u32 { return (key * 0x9e3779b1) >>> (32 - log2); }
+// @ts-ignore: decorator
+@inline function entryAt(table: usize, i: u32): usize { return table + (<usize>i << 3); }
+
+/** The extra slot of record `key` in map m of table t, or NIL for none (asked only when the record's bit says it has one). */
+export function xiGet(t: u32, m: u32, key: u32): u32 {
+  let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
+  if (table == 0) return NIL;
+  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1;
+  for (let i = home(key, log2); ; i = (i + 1) & mask) {
+    let p = entryAt(table, i), k = load<u32>(p);
+    if (k == key) return load<u32>(p, 4);
+    if (k == NIL) return NIL;
+  }
+  return NIL;
+}
+
+/** Entries in use in map m of table t. */
+export function xiCount(t: u32, m: u32): u32 { return countOf(mapOf(t, m)); }
+
+/** Gives map mp a block of 2^log2 entries holding its entries; false (nothing changed) when memory is exhausted. */
+function resize(mp: usize, log2: u32): bool {
+  let old = <usize>load<u32>(mp, M_TABLE), oldLog2 = log2Of(mp);
+  let table = refBlockAlloc(<usize>8 << log2);
+  if (table == 0) return false;
+  memory.fill(table, 0xff, <usize>8 << log2);   // every entry empty (key NIL)
+  let mask = (<u32>1 << log2) - 1;
+  if (old != 0) {
+    for (let j: u32 = 0, n = <u32>1 << oldLog2; j < n; j++) {
+      let q = entryAt(old, j), k = load<u32>(q);
+      if (k == NIL) continue;
+      let i = home(k, log2);
+      while (load<u32>(entryAt(table, i)) != NIL) i = (i + 1) & mask;
+      store<u64>(entryAt(table, i), load<u64>(q));
+    }
+    refBlockFree(old, <usize>8 << oldLog2);
+  }
+  store<u32>(mp, <u32>table, M_TABLE);
+  setMeta(mp, countOf(mp), log2);
+  return true;
+}
+
+/** Makes sure n more entries fit in map m of table t without memory: false (nothing changed) when memory is exhausted. */
+export function xiReserve(t: u32, m: u32, n: u32): bool {
+  if (n == 0) return true;
+  let mp = mapOf(t, m), need = <u64>countOf(mp) + <u64>n;
+  let log2: u32 = load<u32>(mp, M_TABLE) == 0 ? 0 : log2Of(mp);
+  if (log2 != 0 && need * 2 <= (<u64>1 << log2)) return true;
+  let want = log2 < FIRST_LOG2 ? FIRST_LOG2 : log2;
+  while ((<u64>1 << want) < need * 2) want++;
+  return want <= MAX_LOG2 && resize(mp, want);
+}
+
+/** Records that `key` has extra slot x in map m of table t (an entry xiReserve made room for; replaces any entry of key). */
+export function xiPut(t: u32, m: u32, key: u32, x: u32): void {
+  let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
+  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1, count = countOf(mp);
+  // reserved: the block exists and one more entry keeps it at most half full
+  assert(table != 0 && (<u64>count + 1) * 2 <= (<u64>1 << log2));
+  if (table == 0) return;
+  for (let i = home(key, log2); ; i = (i + 1) & mask) {
+    let p = entryAt(table, i), k = load<u32>(p);
+    if (k == key) { store<u32>(p, x, 4); return; }
+    if (k == NIL) {
+      store<u32>(p, key);
+      store<u32>(p, x, 4);
+      setMeta(mp, count + 1, log2);
+      return;
+    }
+  }
+}
+
+/** Removes the entry of `key` from map m of table t, if any; frees nothing. */
+export function xiDelete(t: u32, m: u32, key: u32): void {
+  let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
+  if (table == 0) return;
+  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1;
+  let i = home(key, log2);
+  while (true) {
+    let k = load<u32>(entryAt(table, i));
+    if (k == key) break;
+    if (k == NIL) return;
+    i = (i + 1) & mask;
+  }
+  // shift back every later entry of the run whose home is not in (i, j] (cyclically): its probe passed i
+  for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+    let q = entryAt(table, j), k = load<u32>(q);
+    if (k == NIL) break;
+    let h = home(k, log2);
+    let stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
+    if (stays) continue;
+    store<u64>(entryAt(table, i), load<u64>(q));
+    i = j;
+  }
+  store<u64>(entryAt(table, i), 0xffffffffffffffff);
+  setMeta(mp, countOf(mp) - 1, log2);
+}
+
+/** Frees table t's maps (its teardown, when no record of it is left). */
+export function xiFree(t: u32): void {
+  for (let m: u32 = 0; m < 2; m++) {
+    let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
+    assert(countOf(mp) == 0);
+    if (table != 0) refBlockFree(table, <usize>8 << log2Of(mp));
+    store<u32>(mp, 0, M_TABLE);
+    setMeta(mp, 0, 0);
+  }
+}
+
+/** Debug: every entry of map m of table t is found from its home without crossing an empty entry, and the count is right. */
+export function xiValid(t: u32, m: u32): bool {
+  let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE), count = countOf(mp);
+  if (table == 0) return count == 0;
+  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1, n: u32 = 0;
+  if ((<u64>count * 2) > (<u64>1 << log2)) return false;
+  for (let j: u32 = 0; j <= mask; j++) {
+    let k = load<u32>(entryAt(table, j));
+    if (k == NIL) continue;
+    n++;
+    if (xiGet(t, m, k) != load<u32>(entryAt(table, j), 4)) return false;
+  }
+  return n == count;
+}
