@@ -1,7 +1,7 @@
 // The exported functions of the trie layer: each validates its arguments once (table slot, lengths,
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
-import { NIL, SLAB_TABLE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
+import { NIL, DEST_TABLE, SLAB_TABLE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
   TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIBM, TABLE_FIB6, TABLE_MDESTS,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT, SLAB_KINDS } from './layout';
@@ -122,7 +122,7 @@ export function handleOfX(kind: u32, idx: u32): f64 {
 export function destFromHandle(t: u32, h: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   let d = handleSlot(h, KIND_DEST);
-  if (d == NIL || destGet(d, 1) != t) return ERROR_INVALID_HANDLE;
+  if (d == NIL || destGet(d, DEST_TABLE) != t) return ERROR_INVALID_HANDLE;
   setRes(0, d);
   return NO_ERROR;
 }

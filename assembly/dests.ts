@@ -9,7 +9,7 @@
 // at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
 // cannot answer go through a 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
 import {
-  NIL, SLAB_DEST, DEST_WORDS, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
+  NIL, SLAB_DEST, DEST_WORDS, DEST_GEN, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_S_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
   DEST_S_LEAF, DEST_S_KEY6, NODE_ID6, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
@@ -31,7 +31,7 @@ import { XI_DEST, xiGet, xiPut, xiDelete, xiReserve } from './xindex';
 // @ts-ignore: decorator
 @inline export function destSet(d: u32, w: u32, v: u32): void { store<u32>(destPtr(d) + (<usize>w << 2), v); }
 // @ts-ignore: decorator
-@inline export function destGen(d: u32): u32 { return destGet(d, 0) & GEN_MASK; }
+@inline export function destGen(d: u32): u32 { return destGet(d, DEST_GEN) & GEN_MASK; }
 /** DEST_S_KEY6 << KEY6_TO_ID6 == NODE_ID6 (layout.ts: bits 19 and 30). */
 const KEY6_TO_ID6: u32 = 11;
 /**
@@ -274,7 +274,7 @@ const FIND_CACHE: usize = memory.data(<i32>(16 << FIND_CACHE_BITS), 16);
   let p = findSlot(a, len);
   store<u32>(p, a);
   store<u32>(p, d | (len << 25), 4);
-  store<u32>(p, destGet(d, 0), 8);   // its generation word (GEN | ALIVE)
+  store<u32>(p, destGet(d, DEST_GEN), 8);   // its generation word (GEN | ALIVE)
 }
 
 /**
@@ -307,7 +307,7 @@ function findCached(t: u32, addr: u32, len: u32): u32 {
   if (load<u32>(p) != a || (v >>> 25) != len) return NIL;
   let d = v & 0x1ffffff;
   // the same record as when remembered (a live one: its word has GEN_ALIVE), so the same prefix
-  if (d >= slabHigh(SLAB_DEST) || destGet(d, 0) != load<u32>(p, 8)) return NIL;
+  if (d >= slabHigh(SLAB_DEST) || destGet(d, DEST_GEN) != load<u32>(p, 8)) return NIL;
   if (destGet(d, DEST_TABLE) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
   // debug builds: the node holds that prefix (what the generation word stands for)
   if (!ASC_NO_ASSERT) {

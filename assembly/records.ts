@@ -6,7 +6,7 @@
 // Costs: the operation's own, plus O(1) expected per reference. Allocation: reference entries only,
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
-  NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
+  NIL, DEST_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
   ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
@@ -272,7 +272,7 @@ export function destInfoR(eh: f64, dh: f64, proto: u32, views: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let d = handleSlot(dh, KIND_DEST);
-  if (d == NIL || destGet(d, 1) != entityGet(e, ENTITY_TABLE)) return ERROR_INVALID_HANDLE;
+  if (d == NIL || destGet(d, DEST_TABLE) != entityGet(e, ENTITY_TABLE)) return ERROR_INVALID_HANDLE;
   let s = destQuery(e, proto, views);
   if (s != NO_ERROR) return s;
   destRecord(e, d, qProto, qViews, 0);
