@@ -14,7 +14,7 @@ import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, nodeDest, nodeReserve, nod
 import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
 import { handleOf, handleSlot, kindSlab } from './handles';
 import { slabIsAlive, slabHigh, slabLive, slabStride } from './slab';
-import { blockBytes, refBlockBytes } from './blocks';
+import { blockBytes, refBlockBytes, xiBlockBytes } from './blocks';
 import { nhIndexBytes } from './nhindex';
 import { listGet, listDestroy } from './lists';
 import { checkInvariants as check } from './debug';
@@ -265,7 +265,7 @@ export function slabMemoryBytes(): f64 { return slabBytes(); }
 export function memoryInUseBytes(): f64 {
   let total: f64 = 0;
   for (let k: u32 = 0; k < SLAB_KINDS; k++) total += <f64>slabLive(k) * <f64>slabStride(k) * 4;
-  return total + blockBytes() + refBlockBytes() + nhIndexBytes() + fibBytes() + fib6Bytes();
+  return total + blockBytes() + refBlockBytes() + xiBlockBytes() + nhIndexBytes() + fibBytes() + fib6Bytes();
 }
 
 /** Bytes held by the unicast forwarding structures of large IPv4 tables (fib.ts). */

@@ -8,11 +8,12 @@
 // deleting records gives memory back to every size. Blocks of 64 KiB and more are runs of whole pages,
 // split when a smaller size needs one and never merged. Free lists are doubly linked (words 0 and 1).
 // Costs: O(sizes) per call. The caller gives the size back to blockFree (no header).
-// Two pools with free lists and pages of their own: POOL_MAIN (every caller above) and POOL_REFS, the
-// hash tables that keep their size when emptied — the reference tables of refs.ts and the extra index of
-// xindex.ts (refBlockAlloc / refBlockFree): a page taken for them
-// keeps its free buddies for them, so their growth finds room there as the reference slab's chunks did,
-// and blockBytes counts POOL_MAIN alone (refBlockBytes the other).
+// Three pools with free lists and pages of their own: POOL_MAIN (every caller above), POOL_REFS, the
+// reference tables of refs.ts (refBlockAlloc / refBlockFree), and POOL_XI, the extra index of xindex.ts
+// (xiBlockAlloc / xiBlockFree; hash tables that keep their size too): a page taken for one
+// keeps its free buddies for it, so their growth finds room there as the reference slab's chunks did
+// (and one pool's growth does not take the room another's relies on), and blockBytes counts POOL_MAIN
+// alone (refBlockBytes and xiBlockBytes the others).
 import { takePages } from './slab';
 
 const MIN_CLASS: u32 = 4;     // 16 bytes
@@ -21,20 +22,25 @@ const MAX_CLASS: u32 = 30;    // 1 GiB
 const META_CLASS: u32 = 9;    // a small page's pair bits: 4095 bits in its first 512 bytes
 const POOL_MAIN: u32 = 0;
 const POOL_REFS: u32 = 1;
+const POOL_XI: u32 = 2;
+const POOLS: u32 = 3;
 /** Free blocks per size class (0 = none), one list head array per pool. */
-const FREES: usize = memory.data(<i32>(2 * (MAX_CLASS + 1) * 4), 16);
-/** The pool the current call serves (POOL_MAIN but inside the refBlock* functions) and its free lists. */
+const FREES: usize = memory.data(<i32>(POOLS * (MAX_CLASS + 1) * 4), 16);
+/** The pool the current call serves (POOL_MAIN but inside the refBlock* / xiBlock* functions) and its free lists. */
 let pool: u32 = POOL_MAIN;
 let FREE: usize = FREES;
-/** Bytes of the blocks handed out and not yet freed (classes, not requests): POOL_MAIN's, POOL_REFS's. */
+/** Bytes of the blocks handed out and not yet freed (classes, not requests): POOL_MAIN's, POOL_REFS's, POOL_XI's. */
 let inUse: f64 = 0;
 let inUseRefs: f64 = 0;
+let inUseXi: f64 = 0;
 
 // @ts-ignore: decorator
 @inline function usePool(p: u32): void { pool = p; FREE = FREES + <usize>p * ((MAX_CLASS + 1) * 4); }
 /** Adds to the current pool's bytes in use. */
 // @ts-ignore: decorator
-@inline function count(bytes: f64): void { if (pool == POOL_MAIN) inUse += bytes; else inUseRefs += bytes; }
+@inline function count(bytes: f64): void {
+  if (pool == POOL_MAIN) inUse += bytes; else if (pool == POOL_REFS) inUseRefs += bytes; else inUseXi += bytes;
+}
 
 // ── free lists ──────────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -174,7 +180,7 @@ export function blockReserve(bytes: usize): bool {
 /** Bytes of POOL_MAIN's blocks in use (for memory accounting and leak checks). */
 export function blockBytes(): f64 { return inUse; }
 
-/** blockAlloc from POOL_REFS (refs.ts's and xindex.ts's tables). */
+/** blockAlloc from POOL_REFS (refs.ts's tables). */
 export function refBlockAlloc(bytes: usize): usize {
   usePool(POOL_REFS);
   let p = blockAlloc(bytes);
@@ -191,3 +197,21 @@ export function refBlockFree(p: usize, bytes: usize): void {
 
 /** Bytes of POOL_REFS's blocks in use. */
 export function refBlockBytes(): f64 { return inUseRefs; }
+
+/** blockAlloc from POOL_XI (xindex.ts's maps). */
+export function xiBlockAlloc(bytes: usize): usize {
+  usePool(POOL_XI);
+  let p = blockAlloc(bytes);
+  usePool(POOL_MAIN);
+  return p;
+}
+
+/** blockFree to POOL_XI. */
+export function xiBlockFree(p: usize, bytes: usize): void {
+  usePool(POOL_XI);
+  blockFree(p, bytes);
+  usePool(POOL_MAIN);
+}
+
+/** Bytes of POOL_XI's blocks in use. */
+export function xiBlockBytes(): f64 { return inUseXi; }

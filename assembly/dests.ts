@@ -22,7 +22,7 @@ import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, set
   nodeReserve, nodeLongs, nodeIsLeaf, trieKeepKey, trieDropKey,
   trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent } from './trie';
 import { lockAgainst, lockForget } from './locks';
-import { XI_DEST, xiGet, xiPut, xiDelete, xiReserve } from './xindex';
+import { XI_DEST, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 
 // @ts-ignore: decorator
 @inline export function destPtr(d: u32): usize { return recPtr(SLAB_DEST, d, DEST_WORDS); }
@@ -109,8 +109,9 @@ export function destXReserve(d: u32): bool { return destHasX(d) || destXReserveN
 export function destXEnsure(d: u32): bool {
   if (destHasX(d)) return true;
   let t = destGet(d, DEST_TABLE);
-  if (!destXReserveN(t, 1)) return false;
+  if (!xiRoom(t, XI_DEST)) return false;
   let x = slabAlloc(SLAB_DESTX);
+  if (x == NIL) return false;
   let p = destXPtr(x);
   for (let w: u32 = 1; w < DESTX_WORDS; w++) store<u32>(p + (<usize>w << 2), destXDefault(w));
   store<u32>(p + (<usize>DESTX_DEST << 2), d);

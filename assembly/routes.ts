@@ -20,7 +20,7 @@ import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slab
 import { tableGet, tableSet } from './tables';
 import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destPins,
   destXReserve, destXReserveN, destHasX } from './dests';
-import { XI_ROUTE, xiGet, xiPut, xiDelete, xiReserve } from './xindex';
+import { XI_ROUTE, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
@@ -146,8 +146,10 @@ export function routeXEnsure(r: u32): usize {
   let x = routeX(r);
   if (x == NIL) {
     let t = routeTable(r);
-    if (!routeXReserveN(t, 1)) unreachable(); // routeXReserve comes before the operation's first change
+    // routeXReserve came before the operation's first change: a free record, and room in the index
+    if (!xiRoom(t, XI_ROUTE)) unreachable();
     x = slabAlloc(SLAB_ROUTEX);
+    if (x == NIL) unreachable();
     let p = routeXPtr(x);
     for (let k: u32 = 1; k < ROUTEX_WORDS; k++) store<u32>(p + (<usize>k << 2), routeXDefault(k));
     store<u32>(p + (<usize>ROUTEX_ROUTE << 2), r);

@@ -4,17 +4,18 @@
 // and every route cost 4 bytes each. Instead a bit of the record says that it has one (layout DEST_S_X,
 // ROUTE_X_BIT) and this index says which: per table, one hash map per kind (XI_DEST, XI_ROUTE) from record
 // slot to extra slot (layout TABLE_XI), open addressing with linear probing, at most half full, an entry
-// deleted by shifting the entries after it back (no tombstones). Each map is one block of the pool
-// of hash tables that keep their size (blocks.ts POOL_REFS, with refs.ts's reference tables), 8 bytes
-// an entry (record slot, extra slot; an empty entry's slot is NIL).
-// Allocation: a map grows (doubles, rehashed) only in xiReserve, which the extra records' reservations
-// call (dests.ts destXReserveN, routes.ts routeXReserveN) with the slab's, so xiPut never needs memory.
+// deleted by shifting the entries after it back (no tombstones). Each map is one block of a pool of its
+// own (blocks.ts POOL_XI: its growth never takes the room the reference tables' pool keeps for them),
+// 8 bytes an entry (record slot, extra slot; an empty entry's slot is NIL).
+// Allocation: a map grows (doubles, rehashed) in xiReserve, which the extra records' reservations call
+// (dests.ts destXReserveN, routes.ts routeXReserveN) with the slab's, and in xiRoom before a put when it
+// can; xiPut never needs memory. A map is kept at most half full where memory allows, and never full.
 // A removal frees nothing (a reservation made earlier in the same operation stays good): a map keeps its
 // size while its table lives, as a holder's reference table does (refs.ts), and the table's teardown
 // frees it (xiFree). Costs: O(1) expected per get / put / delete, one cache line mostly; only records
 // whose bit is set are looked up (their table's record first).
 import { NIL, TABLE_XI } from './layout';
-import { refBlockAlloc, refBlockFree } from './blocks';
+import { xiBlockAlloc, xiBlockFree } from './blocks';
 import { tablePtr } from './tables';
 
 /** The map of destinations (SLAB_DEST slot → SLAB_DESTX slot). */
@@ -65,7 +66,7 @@ export function xiCount(t: u32, m: u32): u32 { return countOf(mapOf(t, m)); }
 /** Gives map mp a block of 2^log2 entries holding its entries; false (nothing changed) when memory is exhausted. */
 function resize(mp: usize, log2: u32): bool {
   let old = <usize>load<u32>(mp, M_TABLE), oldLog2 = log2Of(mp);
-  let table = refBlockAlloc(<usize>8 << log2);
+  let table = xiBlockAlloc(<usize>8 << log2);
   if (table == 0) return false;
   memory.fill(table, 0xff, <usize>8 << log2);   // every entry empty (key NIL)
   let mask = (<u32>1 << log2) - 1;
@@ -77,7 +78,7 @@ function resize(mp: usize, log2: u32): bool {
       while (load<u32>(entryAt(table, i)) != NIL) i = (i + 1) & mask;
       store<u64>(entryAt(table, i), load<u64>(q));
     }
-    refBlockFree(old, <usize>8 << oldLog2);
+    xiBlockFree(old, <usize>8 << oldLog2);
   }
   store<u32>(mp, <u32>table, M_TABLE);
   setMeta(mp, countOf(mp), log2);
@@ -95,12 +96,25 @@ export function xiReserve(t: u32, m: u32, n: u32): bool {
   return want <= MAX_LOG2 && resize(mp, want);
 }
 
-/** Records that `key` has extra slot x in map m of table t (an entry xiReserve made room for; replaces any entry of key). */
+/**
+ * Makes room in map m of table t for one xiPut: grows the map when the entry would take it past half full
+ * (as xiReserve), and when memory refuses, true still while an entry would stay empty (a probe ends at an
+ * empty entry). Reservations are made one by one, each for what it needs, so the puts of one operation may
+ * outnumber what the map had room for at its last reservation; they never fill it: each reservation left it
+ * at most half full, and an operation reserves a map at most a few times.
+ */
+export function xiRoom(t: u32, m: u32): bool {
+  if (xiReserve(t, m, 1)) return true;
+  let mp = mapOf(t, m);
+  return load<u32>(mp, M_TABLE) != 0 && <u64>countOf(mp) + 2 <= (<u64>1 << log2Of(mp));
+}
+
+/** Records that `key` has extra slot x in map m of table t (xiRoom made room; replaces any entry of key). */
 export function xiPut(t: u32, m: u32, key: u32, x: u32): void {
   let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
   let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1, count = countOf(mp);
-  // reserved: the block exists and one more entry keeps it at most half full
-  assert(table != 0 && (<u64>count + 1) * 2 <= (<u64>1 << log2));
+  // room made: the block exists and an entry stays empty after this one
+  assert(table != 0 && <u64>count + 2 <= (<u64>1 << log2));
   if (table == 0) return;
   for (let i = home(key, log2); ; i = (i + 1) & mask) {
     let p = entryAt(table, i), k = load<u32>(p);
@@ -145,7 +159,7 @@ export function xiFree(t: u32): void {
   for (let m: u32 = 0; m < 2; m++) {
     let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
     assert(countOf(mp) == 0);
-    if (table != 0) refBlockFree(table, <usize>8 << log2Of(mp));
+    if (table != 0) xiBlockFree(table, <usize>8 << log2Of(mp));
     store<u32>(mp, 0, M_TABLE);
     setMeta(mp, 0, 0);
   }
@@ -156,7 +170,7 @@ export function xiValid(t: u32, m: u32): bool {
   let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE), count = countOf(mp);
   if (table == 0) return count == 0;
   let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1, n: u32 = 0;
-  if ((<u64>count * 2) > (<u64>1 << log2)) return false;
+  if (<u64>count + 1 > (<u64>1 << log2)) return false;   // an entry stays empty (xiRoom)
   for (let j: u32 = 0; j <= mask; j++) {
     let k = load<u32>(entryAt(table, j));
     if (k == NIL) continue;

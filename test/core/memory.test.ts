@@ -700,6 +700,40 @@ describe('a full memory is ERROR_NOT_ENOUGH_MEMORY, the table as before, the cor
     w.rtm.close();
   });
 
+  it('marks at full memory: the extra index holds more than half its entries rather than refuse, never all', () => {
+    const w = new World();
+    const N = 4200;
+    for (let i = 0; i < N; i++) w.A.addRouteToDest({ dest: `10.${16 + (i >> 8)}.${i & 255}.0/24`, neighbour: w.nA[0], returnHandle: false });
+    const n = w.B.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS });
+    const dests = [...Array(N).keys()].map((i) => {
+      const d = w.A.getExactMatchDestination({ dest: `10.${16 + (i >> 8)}.${i & 255}.0/24` })!;
+      w.A.releaseDestInfo(d);
+      return d.handle;
+    });
+    const mark = (i: number) => w.B.markDestForChangeNotification({ notifyHandle: n, dest: dests[i] });
+    // 2,047 marks before the cap: the IPv4 table's destination map (assembly/xindex.ts) has 4,096 entries
+    // (32 KiB), at most half of them used; the destination extra slab has its first chunk
+    for (let i = 0; i < 2047; i++) mark(i);
+    w.fill();
+    // past half, the map cannot double at full memory (64 KiB: a page); the marks still go in while an
+    // entry stays empty, then are refused with nothing changed
+    let i = 2047;
+    for (; i < N; i++) {
+      const code = codeOf(() => mark(i));
+      if (code !== undefined) { expect(code).toBe('ERROR_NOT_ENOUGH_MEMORY'); break; }
+    }
+    expect(i).toBe(4095);
+    w.invariants();
+    w.rejects(() => mark(i), { notifies: [[w.B, n]] });
+    expect(w.x.destExtraCount()).toBe(4095);
+    // memory again: the map doubles at the next mark
+    expect(w.x.memorySetCap(0)).toBe(0);
+    mark(i);
+    expect(w.x.destExtraCount()).toBe(4096);
+    w.invariants();
+    w.rtm.close();
+  });
+
   it('hop arrays, timer heaps and queues go back to the blocks when their records go', () => {
     const w = new World();
     const base = w.x.blockMemoryBytes();
