@@ -180,38 +180,31 @@ export function blockReserve(bytes: usize): bool {
 /** Bytes of POOL_MAIN's blocks in use (for memory accounting and leak checks). */
 export function blockBytes(): f64 { return inUse; }
 
-/** blockAlloc from POOL_REFS (refs.ts's tables). */
-export function refBlockAlloc(bytes: usize): usize {
-  usePool(POOL_REFS);
+/** blockAlloc from pool `pl` (POOL_REFS, POOL_XI). */
+function poolAlloc(pl: u32, bytes: usize): usize {
+  usePool(pl);
   let p = blockAlloc(bytes);
   usePool(POOL_MAIN);
   return p;
 }
 
-/** blockFree to POOL_REFS. */
-export function refBlockFree(p: usize, bytes: usize): void {
-  usePool(POOL_REFS);
+/** blockFree to pool `pl`. */
+function poolFree(pl: u32, p: usize, bytes: usize): void {
+  usePool(pl);
   blockFree(p, bytes);
   usePool(POOL_MAIN);
 }
 
+/** blockAlloc from POOL_REFS (refs.ts's tables). */
+export function refBlockAlloc(bytes: usize): usize { return poolAlloc(POOL_REFS, bytes); }
+/** blockFree to POOL_REFS. */
+export function refBlockFree(p: usize, bytes: usize): void { poolFree(POOL_REFS, p, bytes); }
 /** Bytes of POOL_REFS's blocks in use. */
 export function refBlockBytes(): f64 { return inUseRefs; }
 
 /** blockAlloc from POOL_XI (xindex.ts's maps). */
-export function xiBlockAlloc(bytes: usize): usize {
-  usePool(POOL_XI);
-  let p = blockAlloc(bytes);
-  usePool(POOL_MAIN);
-  return p;
-}
-
+export function xiBlockAlloc(bytes: usize): usize { return poolAlloc(POOL_XI, bytes); }
 /** blockFree to POOL_XI. */
-export function xiBlockFree(p: usize, bytes: usize): void {
-  usePool(POOL_XI);
-  blockFree(p, bytes);
-  usePool(POOL_MAIN);
-}
-
+export function xiBlockFree(p: usize, bytes: usize): void { poolFree(POOL_XI, p, bytes); }
 /** Bytes of POOL_XI's blocks in use. */
 export function xiBlockBytes(): f64 { return inUseXi; }
