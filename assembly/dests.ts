@@ -4,10 +4,11 @@
 // (layout DEST_S_LEAF: destNode gives its leaf id, which the trie.ts accessors answer for). Routes,
 // best routes and presence rules (spec §7.4) build on these in the route layer; here a destination is
 // present from destCreate until destRemove. It also owns the out-of-line extra record (layout DESTX_*:
-// hold-down, marks, locks, the multicast view's best route; state bit DEST_S_X, its slot in the extra
-// index), allocated by destXEnsure — which the exports that set an extra word call before any change — and freed when its words are all back
-// at their defaults (destXSet) or with the destination. Exact finds of IPv4 prefixes the forwarding structure
-// cannot answer go through a 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
+// hold-down, marks, locks, the multicast view's best route; state bit DEST_S_X, its slot in the table's
+// extra index, xindex.ts), allocated by destXEnsure — which the exports that set an extra word call
+// before any change — and freed when its words are all back at their defaults (destXSet) or with the
+// destination. Exact finds of IPv4 prefixes the forwarding structure cannot answer go through a
+// 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
 import {
   NIL, SLAB_DEST, DEST_WORDS, DEST_GEN, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,

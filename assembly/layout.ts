@@ -92,7 +92,7 @@ export const TABLE_MDESTS: u32 = 24;
 export const TABLE_FIBM: u32 = 25;
 /**
  * The table's extra index (xindex.ts): per map (XI_DEST, XI_ROUTE) two words from here, its block's
- * address (0 = none) and its entries << XI_COUNT_SHIFT | log2 of its entries.
+ * address (0 = none) and its entries << 5 | log2 of its entries.
  */
 export const TABLE_XI: u32 = 26;
 
