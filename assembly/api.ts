@@ -29,6 +29,7 @@ import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
 import { refForgetAll } from './refs';
 import { enumFreeAll } from './enums';
 import { tableTeardown } from './teardown';
+import { XI_DEST, XI_ROUTE, xiReserve } from './xindex';
 
 slabInit();
 
@@ -300,6 +301,16 @@ export function tableHasFib(t: u32): u32 { return tableHasFib4(t, 0); }
 /** 1 if table t has an IPv4 forwarding structure (fib.ts) for `view` (0 unicast, 1 multicast), else 0. */
 export function tableHasFib4(t: u32, view: u32): u32 {
   return tableValid(t) && view < VIEW_COUNT && tableGet(t, view == 0 ? TABLE_FIB : TABLE_FIBM) != 0 ? 1 : 0;
+}
+
+/**
+ * Test hook (the capped fuzz campaigns' warm-up, test/fuzz/harness.ts): makes room in table t's extra index
+ * (xindex.ts) for `dests` destination and `routes` route extra records, as their reservations would, so
+ * that the index needs no memory after a cap. NO_ERROR, ERROR_INVALID_HANDLE or ERROR_NOT_ENOUGH_MEMORY.
+ */
+export function extraIndexReserveX(t: u32, dests: u32, routes: u32): i32 {
+  if (!tableValid(t)) return ERROR_INVALID_HANDLE;
+  return xiReserve(t, XI_DEST, dests) && xiReserve(t, XI_ROUTE, routes) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /** Destinations of table t qualifying in view 1 (a live route there, in the trie; TABLE_MDESTS); 0 if t is invalid. */

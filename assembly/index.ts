@@ -6,7 +6,7 @@ export {
   keyHasHostBits, insertBatch, lookup6,
 } from './api';
 export { fib6MemoryBytes, fib6TableBytesX, fib6Threshold, fib6FailAfter, tableHasFib6 } from './api';
-export { tableHasFib4, tableMulticastDests, fibFailAfter } from './api';
+export { tableHasFib4, tableMulticastDests, fibFailAfter, extraIndexReserveX } from './api';
 export { memoryInUseBytes } from './api';
 export { lookupStop } from './api';
 export {

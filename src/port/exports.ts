@@ -88,6 +88,8 @@ export interface CoreExports {
   tableMulticastDests(t: number): number;
   /** assembly/api.ts: `fibFailAfter(n: u32): void` */
   fibFailAfter(n: number): void;
+  /** assembly/api.ts: `extraIndexReserveX(t: u32, dests: u32, routes: u32): i32` */
+  extraIndexReserveX(t: number, dests: number, routes: number): number;
   /** assembly/api.ts: `memoryInUseBytes(): f64` */
   memoryInUseBytes(): number;
   /** assembly/api.ts: `lookupStop(): void` */
@@ -322,10 +324,10 @@ export const FUNCTION_NAMES = [
   'destHandle', 'destFromHandle', 'destKeyX', 'lpm', 'lessSpecific', 'walk', 'lookup4', 'lookupBatch',
   'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
   'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
-  'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'memoryInUseBytes', 'lookupStop', 'setNow',
-  'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX', 'nexthopAdd',
-  'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX', 'routeRefX',
-  'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
+  'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'extraIndexReserveX', 'memoryInUseBytes', 'lookupStop',
+  'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
+  'nexthopAdd', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX',
+  'routeRefX', 'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
   'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX', 'listDeleteX',
   'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget',
   'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
@@ -629,6 +631,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const tableHasFib4_ = fn(raw, 'tableHasFib4') as (t: number, view: number) => number;
   const tableMulticastDests_ = fn(raw, 'tableMulticastDests') as (t: number) => number;
   const fibFailAfter_ = fn(raw, 'fibFailAfter') as (n: number) => void;
+  const extraIndexReserveX_ = fn(raw, 'extraIndexReserveX') as (t: number, dests: number, routes: number) => number;
   const memoryInUseBytes_ = fn(raw, 'memoryInUseBytes') as () => number;
   const lookupStop_ = fn(raw, 'lookupStop') as () => void;
   const setNow_ = fn(raw, 'setNow') as (ms: number) => void;
@@ -782,6 +785,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     tableHasFib4(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasFib4_(t, view); } catch (e) { throw g.trap(e); } },
     tableMulticastDests(t: number): number { if (g.poisoned) throw g.poisoned; try { return tableMulticastDests_(t); } catch (e) { throw g.trap(e); } },
     fibFailAfter(n: number): void { if (g.poisoned) throw g.poisoned; try { fibFailAfter_(n); } catch (e) { throw g.trap(e); } },
+    extraIndexReserveX(t: number, dests: number, routes: number): number { if (g.poisoned) throw g.poisoned; try { return extraIndexReserveX_(t, dests, routes); } catch (e) { throw g.trap(e); } },
     memoryInUseBytes(): number { if (g.poisoned) throw g.poisoned; try { return memoryInUseBytes_(); } catch (e) { throw g.trap(e); } },
     lookupStop(): void { if (g.poisoned) throw g.poisoned; try { lookupStop_(); } catch (e) { throw g.trap(e); } },
     setNow(ms: number): void { if (g.poisoned) throw g.poisoned; try { setNow_(ms); } catch (e) { throw g.trap(e); } },
