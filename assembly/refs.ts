@@ -3,7 +3,7 @@
 // gives back exactly what the entity still holds. Each holder entity has a table of its own (a block,
 // blocks.ts; ENTITY_REFS its address, ENTITY_REFS_N its entries and size): 2^k slots of (target, count),
 // open addressing with linear probing, at most half full, an entry deleted by shifting the entries after
-// it back (no tombstones). Costs: O(1) expected per take/drop/count, one cache line mostly (no entry
+// it back (no tombstones; the slot primitives are slots.ts's). Costs: O(1) expected per take/drop/count, one cache line mostly (no entry
 // records, no lists: a drain that takes and gives back references on hundreds of records touches its
 // holder's table and the records, nothing else); release-all is O(the holder's slots). Allocation: the
 // tables are blocks of a pool of their own (blocks.ts POOL_REFS, whose pages keep room for them); a table
@@ -15,6 +15,7 @@ import {
   ROUTE_DEST, DEST_TABLE, NEXTHOP_TABLE,
 } from './layout';
 import { refBlockAlloc, refBlockFree } from './blocks';
+import { SLOT_EMPTY, slotOf, probe, deleteAt, slotsRehash } from './slots';
 import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destGet } from './dests';
@@ -36,8 +37,8 @@ const REFS_N_MASK: u32 = (1 << REFS_N_SHIFT) - 1;
 const FIRST_LOG2: u32 = 3;
 /** Largest table: 2^27 slots (1 GiB, blocks.ts's largest block). */
 const MAX_LOG2: u32 = 27;
-/** An empty slot's target word (no target is all ones: kinds are below 2^(32 - REF_KIND_SHIFT) - 1). */
-export const REF_SLOT_EMPTY: u32 = 0xffffffff;
+/** An empty slot's target word (slots.ts SLOT_EMPTY: no target is all ones, kinds are below 2^(32 - REF_KIND_SHIFT) - 1). */
+export const REF_SLOT_EMPTY: u32 = SLOT_EMPTY;
 const EMPTY: u32 = REF_SLOT_EMPTY;
 
 /** Entries held by all holders (refStat, the test limit below). */
@@ -52,32 +53,6 @@ export function refSetLimit(n: u32): void { entryLimit = n; }
 export function refEntries(): u32 { return entries; }
 /** Slots of all holders' tables. */
 export function refSlots(): f64 { return slots; }
-
-// @ts-ignore: decorator
-@inline function slotOf(table: usize, log2: u32, target: u32): usize {
-  return table + (<usize>((target * 0x9e3779b1) >>> (32 - log2)) << 3);
-}
-
-/** The slot after slot q of table t of 2^log2 slots (the last one's is the first). */
-// @ts-ignore: decorator
-@inline function nextSlot(t: usize, log2: u32, q: usize): usize {
-  return t + ((q - t + 8) & (((<usize>8 << log2) - 1) & ~<usize>7));
-}
-
-/**
- * The slot of table t (2^log2 slots, at most half full) that holds `target`, or where its probe meets an
- * empty slot: where it would go.
- */
-// @ts-ignore: decorator
-@inline function probe(t: usize, log2: u32, target: u32): usize {
-  let q = slotOf(t, log2, target);
-  while (true) {
-    let v = load<u32>(q);
-    if (v == target || v == EMPTY) return q;
-    q = nextSlot(t, log2, q);
-  }
-  return q;
-}
 
 /**
  * The byte address of holder's table, its log2 of slots (refsLog2) and its entries (refsCount): read
@@ -95,18 +70,8 @@ let refsLog2: u32 = 0, refsCount: u32 = 0;
 /** Moves holder's entries into block t, a fresh table of 2^log2 slots. */
 function rehash(holder: u32, t: usize, log2: u32): void {
   let old = tableOf(holder), oldLog2 = refsLog2, count = refsCount;
-  let bytes = <usize>8 << log2;
-  memory.fill(t, 0xff, bytes);   // every slot REF_SLOT_EMPTY
-  if (old != 0) {
-    for (let p = old, end = old + (<usize>8 << oldLog2); p < end; p += 8) {
-      let target = load<u32>(p);
-      if (target == EMPTY) continue;
-      let q = probe(t, log2, target);   // an empty slot: each target is in the old table once
-      store<u32>(q, target);
-      store<u32>(q, load<u32>(p, 4), 4);
-    }
-    freeTable(old, oldLog2);
-  }
+  slotsRehash(old, oldLog2, t, log2);
+  if (old != 0) freeTable(old, oldLog2);
   slots += <f64>(<u32>1 << log2);
   entitySet(holder, ENTITY_REFS, <u32>t);
   entitySet(holder, ENTITY_REFS_N, count | (log2 << REFS_N_SHIFT));
@@ -242,29 +207,6 @@ export function refDrop(holder: u32, target: u32): bool {
   }
   recordRefOf(kind, s, -1);
   return true;
-}
-
-/**
- * Empties slot q of a table of 2^log2 slots and shifts back the entries after it that may move (each
- * entry's probe from its home slot must not pass an empty slot): no tombstones.
- */
-function deleteAt(t: usize, log2: u32, q: usize): void {
-  let mask: usize = ((<usize>8 << log2) - 1) & ~<usize>7;   // byte distances between slots, modulo the table
-  let hole = q;
-  let p = nextSlot(t, log2, q);
-  while (true) {
-    let v = load<u32>(p);
-    if (v == EMPTY) break;
-    // the entry at p may fill the hole when its home lies cyclically outside (hole, p]
-    let home = slotOf(t, log2, v);
-    let fromHome = (p - home) & mask, fromHole = (p - hole) & mask;
-    if (fromHome >= fromHole) {
-      store<u32>(hole, v); store<u32>(hole, load<u32>(p, 4), 4);
-      hole = p;
-    }
-    p = nextSlot(t, log2, p);
-  }
-  store<u32>(hole, EMPTY);
 }
 
 /**

@@ -4,9 +4,10 @@
 // and every route cost 4 bytes each. Instead a bit of the record says that it has one (layout DEST_S_X,
 // ROUTE_X_BIT) and this index says which: per table, one hash map per kind (XI_DEST, XI_ROUTE) from record
 // slot to extra slot (layout TABLE_XI), open addressing with linear probing, at most half full, an entry
-// deleted by shifting the entries after it back (no tombstones). Each map is one block of a pool of its
+// deleted by shifting the entries after it back (no tombstones; the slot primitives are slots.ts's, as
+// the reference tables' are). Each map is one block of a pool of its
 // own (blocks.ts POOL_XI: its growth never takes the room the reference tables' pool keeps for them),
-// 8 bytes an entry (record slot, extra slot; an empty entry's slot is NIL).
+// 8 bytes an entry (record slot, extra slot; an empty entry's key is SLOT_EMPTY).
 // Allocation: a map grows (doubles, rehashed) in xiReserve, which the extra records' reservations call
 // (dests.ts destXReserveN, routes.ts routeXReserveN) with the slab's, and in xiRoom before a put when it
 // can; xiPut never needs memory. A map is kept at most half full where memory allows, and never full.
@@ -17,6 +18,7 @@
 import { NIL, TABLE_XI } from './layout';
 import { xiBlockAlloc, xiBlockFree } from './blocks';
 import { tablePtr } from './tables';
+import { SLOT_EMPTY, probe, deleteAt, slotsRehash } from './slots';
 
 /** The map of destinations (SLAB_DEST slot → SLAB_DESTX slot). */
 export const XI_DEST: u32 = 0;
@@ -42,22 +44,12 @@ const MAX_LOG2: u32 = 26;
 @inline function countOf(mp: usize): u32 { return load<u32>(mp, M_META) >>> COUNT_SHIFT; }
 // @ts-ignore: decorator
 @inline function setMeta(mp: usize, count: u32, log2: u32): void { store<u32>(mp, (count << COUNT_SHIFT) | log2, M_META); }
-// @ts-ignore: decorator
-@inline function home(key: u32, log2: u32): u32 { return (key * 0x9e3779b1) >>> (32 - log2); }
-// @ts-ignore: decorator
-@inline function entryAt(table: usize, i: u32): usize { return table + (<usize>i << 3); }
-
 /** The extra slot of record `key` in map m of table t, or NIL for none (asked only when the record's bit says it has one). */
 export function xiGet(t: u32, m: u32, key: u32): u32 {
   let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
   if (table == 0) return NIL;
-  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1;
-  for (let i = home(key, log2); ; i = (i + 1) & mask) {
-    let p = entryAt(table, i), k = load<u32>(p);
-    if (k == key) return load<u32>(p, 4);
-    if (k == NIL) return NIL;
-  }
-  return NIL;
+  let q = probe(table, log2Of(mp), key);
+  return load<u32>(q) == key ? load<u32>(q, 4) : NIL;
 }
 
 /** Entries in use in map m of table t. */
@@ -68,18 +60,8 @@ function resize(mp: usize, log2: u32): bool {
   let old = <usize>load<u32>(mp, M_TABLE), oldLog2 = log2Of(mp);
   let table = xiBlockAlloc(<usize>8 << log2);
   if (table == 0) return false;
-  memory.fill(table, 0xff, <usize>8 << log2);   // every entry empty (key NIL)
-  let mask = (<u32>1 << log2) - 1;
-  if (old != 0) {
-    for (let j: u32 = 0, n = <u32>1 << oldLog2; j < n; j++) {
-      let q = entryAt(old, j), k = load<u32>(q);
-      if (k == NIL) continue;
-      let i = home(k, log2);
-      while (load<u32>(entryAt(table, i)) != NIL) i = (i + 1) & mask;
-      store<u64>(entryAt(table, i), load<u64>(q));
-    }
-    xiBlockFree(old, <usize>8 << oldLog2);
-  }
+  slotsRehash(old, oldLog2, table, log2);
+  if (old != 0) xiBlockFree(old, <usize>8 << oldLog2);
   store<u32>(mp, <u32>table, M_TABLE);
   setMeta(mp, countOf(mp), log2);
   return true;
@@ -112,45 +94,25 @@ export function xiRoom(t: u32, m: u32): bool {
 /** Records that `key` has extra slot x in map m of table t (xiRoom made room; replaces any entry of key). */
 export function xiPut(t: u32, m: u32, key: u32, x: u32): void {
   let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
-  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1, count = countOf(mp);
+  let log2 = log2Of(mp), count = countOf(mp);
   // room made: the block exists and an entry stays empty after this one
   assert(table != 0 && <u64>count + 2 <= (<u64>1 << log2));
   if (table == 0) return;
-  for (let i = home(key, log2); ; i = (i + 1) & mask) {
-    let p = entryAt(table, i), k = load<u32>(p);
-    if (k == key) { store<u32>(p, x, 4); return; }
-    if (k == NIL) {
-      store<u32>(p, key);
-      store<u32>(p, x, 4);
-      setMeta(mp, count + 1, log2);
-      return;
-    }
+  let q = probe(table, log2, key);
+  if (load<u32>(q) != key) {
+    store<u32>(q, key);
+    setMeta(mp, count + 1, log2);
   }
+  store<u32>(q, x, 4);
 }
 
 /** Removes the entry of `key` from map m of table t, if any; frees nothing. */
 export function xiDelete(t: u32, m: u32, key: u32): void {
   let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
   if (table == 0) return;
-  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1;
-  let i = home(key, log2);
-  while (true) {
-    let k = load<u32>(entryAt(table, i));
-    if (k == key) break;
-    if (k == NIL) return;
-    i = (i + 1) & mask;
-  }
-  // shift back every later entry of the run whose home is not in (i, j] (cyclically): its probe passed i
-  for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-    let q = entryAt(table, j), k = load<u32>(q);
-    if (k == NIL) break;
-    let h = home(k, log2);
-    let stays = i <= j ? (h > i && h <= j) : (h > i || h <= j);
-    if (stays) continue;
-    store<u64>(entryAt(table, i), load<u64>(q));
-    i = j;
-  }
-  store<u64>(entryAt(table, i), 0xffffffffffffffff);
+  let log2 = log2Of(mp), q = probe(table, log2, key);
+  if (load<u32>(q) != key) return;
+  deleteAt(table, log2, q);
   setMeta(mp, countOf(mp) - 1, log2);
 }
 
@@ -169,13 +131,13 @@ export function xiFree(t: u32): void {
 export function xiValid(t: u32, m: u32): bool {
   let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE), count = countOf(mp);
   if (table == 0) return count == 0;
-  let log2 = log2Of(mp), mask = (<u32>1 << log2) - 1, n: u32 = 0;
+  let log2 = log2Of(mp), n: u32 = 0;
   if (<u64>count + 1 > (<u64>1 << log2)) return false;   // an entry stays empty (xiRoom)
-  for (let j: u32 = 0; j <= mask; j++) {
-    let k = load<u32>(entryAt(table, j));
-    if (k == NIL) continue;
+  for (let p = table, end = table + (<usize>8 << log2); p < end; p += 8) {
+    let k = load<u32>(p);
+    if (k == SLOT_EMPTY) continue;
     n++;
-    if (xiGet(t, m, k) != load<u32>(entryAt(table, j), 4)) return false;
+    if (probe(table, log2, k) != p) return false;
   }
   return n == count;
 }
