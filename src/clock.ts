@@ -36,10 +36,30 @@ export function isDrivableClock(clock: Clock): clock is DrivableClock {
   return typeof (clock as Partial<DrivableClock>).subscribe === 'function';
 }
 
-/** Real time: `performance.now()` when available (monotonic), otherwise `Date.now()`. */
+/** What RealClock needs of the global `performance`. */
+interface PerformanceLike { now(): number; timeOrigin?: number }
+
+/**
+ * Real time: `performance.now()` when available (monotonic), otherwise `Date.now()`. The `performance`
+ * object is the one that existed when the clock was made: reading the global on every call costs more
+ * than the call itself (in Node it is a lazy getter; ~100 ns per addRouteToDest, a sixth of a build from
+ * text: bench/RESULTS.md session 20). Code that fakes `performance` (fake timers) does so before it makes
+ * the Rtm, or passes a clock of its own.
+ */
 export class RealClock implements Clock {
+  private readonly perf: PerformanceLike | undefined;
+  /** Wall-clock ms (Unix epoch) at this clock's 0: `performance.timeOrigin`, or 0 when now() is Date.now(). */
+  readonly originMs: number;
+
+  constructor() {
+    const p = (globalThis as { performance?: Partial<PerformanceLike> }).performance;
+    this.perf = p !== undefined && p !== null && typeof p.now === 'function' ? p as PerformanceLike : undefined;
+    this.originMs = this.perf !== undefined && typeof this.perf.timeOrigin === 'number' ? this.perf.timeOrigin : 0;
+  }
+
   now(): number {
-    return typeof performance !== 'undefined' && typeof performance.now === 'function' ? performance.now() : Date.now();
+    const p = this.perf;
+    return p !== undefined ? p.now() : Date.now();
   }
 }
 

@@ -28,9 +28,7 @@ const FILETIME_UNIX_EPOCH = 116444736000000000n;
 
 /** Wall-clock ms at the origin of a clock: performance.timeOrigin for the real clock, 0 otherwise (virtual time starts in 1970). */
 function originMs(clock: Clock): number {
-  if (isDrivableClock(clock) || !(clock instanceof RealClock)) return 0;
-  const perf = (globalThis as { performance?: { now?: unknown; timeOrigin?: number } }).performance;
-  return perf && typeof perf.now === 'function' && typeof perf.timeOrigin === 'number' ? perf.timeOrigin : 0;
+  return !isDrivableClock(clock) && clock instanceof RealClock ? clock.originMs : 0;
 }
 
 /** FILETIME of a time in ms on `clock`. */

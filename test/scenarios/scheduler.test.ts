@@ -76,3 +76,41 @@ describe.each(DYNAMIC_IMPLEMENTATIONS)('$name: scheduler (timers)', (impl) => {
     for (const r of [r1, r2, r3]) expect(r.runPending()).toBe(0);
   });
 });
+
+describe('RealClock', () => {
+  it('reads performance.now() (monotonic) with performance.timeOrigin as its origin', () => {
+    const clock = new RealClock();
+    expect(clock.originMs).toBe(performance.timeOrigin);
+    const a = clock.now(), p = performance.now(), b = clock.now();
+    expect(a).toBeLessThanOrEqual(p);
+    expect(p).toBeLessThanOrEqual(b);
+  });
+
+  it('keeps the performance object of its making: fake timers installed before follow, after do not', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const faked = new RealClock();
+    const t0 = faked.now();
+    vi.advanceTimersByTime(5_000);
+    expect(faked.now() - t0).toBe(5_000);
+    vi.useRealTimers();
+    const real = new RealClock();
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const r0 = real.now();
+    vi.advanceTimersByTime(5_000);
+    expect(real.now() - r0).toBeLessThan(5_000);
+  });
+
+  it('uses Date.now() without a performance object', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'performance')!;
+    Object.defineProperty(globalThis, 'performance', { value: undefined, configurable: true, writable: true });
+    try {
+      const clock = new RealClock();
+      expect(clock.originMs).toBe(0);
+      const a = Date.now(), t = clock.now(), b = Date.now();
+      expect(t).toBeGreaterThanOrEqual(a);
+      expect(t).toBeLessThanOrEqual(b);
+    } finally {
+      Object.defineProperty(globalThis, 'performance', saved);
+    }
+  });
+});
