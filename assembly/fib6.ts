@@ -235,13 +235,23 @@ function encode(fib: usize, depth: u32, old: u32): u32 {
     let st = <u64>(v != prev); b3 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
   }
   let runs = <u32>((r - RUNBUF) >> 2) + 1;
+  return writeNode(fib, isChild(old) ? childPtr(old) : 0, runs, b0, b1, b2, b3);
+}
+
+/**
+ * Writes a node for `runs` run values at RUNBUF and run-start bitmap b0..b3 (canonical: no two neighbouring
+ * runs equal), in place of the node at oldP (0 = none) when its size class fits, else in a new block (oldP
+ * is then freed); returns its entry, or FAIL when no memory (oldP untouched). One run that is a leaf
+ * needs no node: the leaf is returned (oldP freed).
+ */
+function writeNode(fib: usize, oldP: usize, runs: u32, b0: u64, b1: u64, b2: u64, b3: u64): u32 {
+  let first = load<u32>(RUNBUF);
   if (runs == 1 && !isChild(first)) {
-    if (isChild(old)) freeNode(fib, childPtr(old));
+    if (oldP != 0) freeNode(fib, oldP);
     return first;
   }
   let c = classOf(runs);
   let p: usize = 0;
-  let oldP: usize = isChild(old) ? childPtr(old) : 0;
   if (oldP != 0 && classOf(runsOf(oldP)) == c) p = oldP;
   else {
     p = allocNode(fib, c);
@@ -254,6 +264,92 @@ function encode(fib: usize, depth: u32, old: u32): u32 {
   markBytes(p, N_RUNS + (<usize>runs << 2));
   if (oldP != 0 && p != oldP) freeNode(fib, oldP);
   return CHILD | <u32>(p >> 3);
+}
+
+/** Bitmap word w (0..3) of b0..b3 with bit i of the 256 set (set) or cleared. */
+// @ts-ignore: decorator
+@inline function withBit(word: u64, w: u32, i: u32, set: bool): u64 {
+  if ((i >> 6) != w) return word;
+  let m = <u64>1 << <u64>(i & 63);
+  return set ? word | m : word & ~m;
+}
+
+/**
+ * Entry idx of the node of entry e (a child) set to v, all others kept: the node's runs edited (the run
+ * holding idx split, v merged into an equal neighbouring run) instead of a decode and an encode of its
+ * 256 entries; returns the node's new entry (a leaf when one run is left), or FAIL (e untouched).
+ */
+function setEntry(fib: usize, e: u32, idx: u32, v: u32): u32 {
+  let p = childPtr(e);
+  let b0 = load<u64>(p), b1 = load<u64>(p, 8), b2 = load<u64>(p, 16), b3 = load<u64>(p, 24);
+  let runs = <u32>(popcnt(b0) + popcnt(b1) + popcnt(b2) + popcnt(b3));
+  // run k holds idx: it starts at s (the last run start at or before idx) and ends before t (the next, or 256)
+  let w = idx >> 6;
+  let bits = load<u64>(p + (<usize>w << 3));
+  let below = bits << <u64>(63 - (idx & 63));
+  let k = <u32>load<u8>(p + N_COUNTS + <usize>w) + <u32>popcnt(below) - 1;
+  let s: u32;
+  if (below != 0) s = idx - <u32>clz(below);
+  else {
+    let ww = w - 1;   // bit 0 of word 0 is always set, so a word below has a start
+    let x = load<u64>(p + (<usize>ww << 3));
+    while (x == 0) { ww--; x = load<u64>(p + (<usize>ww << 3)); }
+    s = (ww << 6) + 63 - <u32>clz(x);
+  }
+  let t: u32 = 256;
+  let above = (idx & 63) == 63 ? <u64>0 : bits & (<u64>-1 << <u64>((idx & 63) + 1));
+  if (above != 0) t = (w << 6) + <u32>ctz(above);
+  else {
+    for (let ww = w + 1; ww < 4; ww++) {
+      let x = load<u64>(p + (<usize>ww << 3));
+      if (x != 0) { t = (ww << 6) + <u32>ctz(x); break; }
+    }
+  }
+  let r = p + N_RUNS;
+  let old = load<u32>(r + (<usize>k << 2));
+  if (old == v) return e;
+  let hasA = idx > s, hasC = idx + 1 < t;
+  let mergeL = !hasA && k > 0 && load<u32>(r + (<usize>(k - 1) << 2)) == v;
+  let mergeR = !hasC && k + 1 < runs && load<u32>(r + (<usize>(k + 1) << 2)) == v;
+  // the run values: those before run k, then [s, idx) old, [idx] v, [idx + 1, t) old, then those after
+  // run k (the next one left out when v joins it)
+  let q = RUNBUF;
+  memory.copy(q, r, <usize>k << 2);
+  q += <usize>k << 2;
+  if (hasA) { store<u32>(q, old); q += 4; }
+  if (!mergeL) { store<u32>(q, v); q += 4; }
+  if (hasC) { store<u32>(q, old); q += 4; }
+  let from = k + 1 + (mergeR ? 1 : 0);
+  memory.copy(q, r + (<usize>from << 2), <usize>(runs - from) << 2);
+  q += <usize>(runs - from) << 2;
+  let n = <u32>((q - RUNBUF) >> 2);
+  // the run starts: idx starts a run unless v joined the one before; idx + 1 starts one when the run of old
+  // goes on after idx, and no longer when v took over the run that started there
+  if (hasA || !mergeL) {
+    b0 = withBit(b0, 0, idx, true); b1 = withBit(b1, 1, idx, true); b2 = withBit(b2, 2, idx, true); b3 = withBit(b3, 3, idx, true);
+  } else {
+    b0 = withBit(b0, 0, idx, false); b1 = withBit(b1, 1, idx, false); b2 = withBit(b2, 2, idx, false); b3 = withBit(b3, 3, idx, false);
+  }
+  if (hasC) {
+    b0 = withBit(b0, 0, idx + 1, true); b1 = withBit(b1, 1, idx + 1, true); b2 = withBit(b2, 2, idx + 1, true); b3 = withBit(b3, 3, idx + 1, true);
+  } else if (mergeR) {
+    b0 = withBit(b0, 0, t, false); b1 = withBit(b1, 1, t, false); b2 = withBit(b2, 2, t, false); b3 = withBit(b3, 3, t, false);
+  }
+  return writeNode(fib, p, n, b0, b1, b2, b3);
+}
+
+/** A node for leaf entry e (all 256 entries e) with entry idx set to v (v != e); its entry, or FAIL. */
+function nodeFromLeaf(fib: usize, e: u32, idx: u32, v: u32): u32 {
+  let q = RUNBUF;
+  let b0: u64 = 1, b1: u64 = 0, b2: u64 = 0, b3: u64 = 0;
+  if (idx > 0) { store<u32>(q, e); q += 4; }
+  store<u32>(q, v); q += 4;
+  b0 = withBit(b0, 0, idx, true); b1 = withBit(b1, 1, idx, true); b2 = withBit(b2, 2, idx, true); b3 = withBit(b3, 3, idx, true);
+  if (idx < 255) {
+    store<u32>(q, e); q += 4;
+    b0 = withBit(b0, 0, idx + 1, true); b1 = withBit(b1, 1, idx + 1, true); b2 = withBit(b2, 2, idx + 1, true); b3 = withBit(b3, 3, idx + 1, true);
+  }
+  return writeNode(fib, 0, <u32>((q - RUNBUF) >> 2), b0, b1, b2, b3);
 }
 
 /** Marks the snapshot blocks of bytes [p, p + bytes) dirty (a node just written). */
@@ -346,6 +442,14 @@ function apply(fib: usize, e: u32, depth: u32, key: usize, len: u32): u32 {
   let idx = <u32>load<u8>(key + ((j & ~3) | (3 - (j & 3))));
   if (len <= b + 8) {
     if (!pAdd && !isChild(e)) return e == pOld ? pRepl : e;
+    if (len == b + 8) {
+      // one entry (a prefix ending on this node's bits): its run is edited, the node not re-packed
+      if (!isChild(e)) { let v = paintLeaf(e); return v == e ? e : nodeFromLeaf(fib, e, idx, v); }
+      let old = load<u32>(entryAt(childPtr(e), idx));
+      if (isChild(old)) { paintNode(childPtr(old)); return e; }
+      let v = paintLeaf(old);
+      return v == old ? e : setEntry(fib, e, idx, v);
+    }
     decode(e, depth);
     let changed = paintRange(fib, depth, idx, 1 << (b + 8 - len));
     if (pFailed) return FAIL;
@@ -356,18 +460,14 @@ function apply(fib: usize, e: u32, depth: u32, key: usize, len: u32): u32 {
     if (!pAdd) return e;
     let n = apply(fib, e, depth + 1, key, len);
     if (n == FAIL || n == e) return n;
-    decode(e, depth);
-    store<u32>(scr(depth) + (<usize>idx << 2), n);
-    return encode(fib, depth, e);
+    return nodeFromLeaf(fib, e, idx, n);
   }
   let a = entryAt(childPtr(e), idx);
   let old = load<u32>(a);
   let n = apply(fib, old, depth + 1, key, len);
   if (n == FAIL || n == old) return n == FAIL ? FAIL : e;
   if (isChild(old) && isChild(n)) { store<u32>(a, n); snapMark(a); return e; }   // the child moved: same runs
-  decode(e, depth);
-  store<u32>(scr(depth) + (<usize>idx << 2), n);
-  return encode(fib, depth, e);
+  return setEntry(fib, e, idx, n);
 }
 
 /** Applies the current paint for (key, len) to the structure at fib; false if memory ran out. */

@@ -1,19 +1,21 @@
 // A/B of 901,899 addRouteToDest calls from prefix text into an empty table (bench/run.ts's "one addRouteToDest
 // each, prefix as text" row): two built trees (ROOT_A, ROOT_B), a fresh Rtm per pass, passes alternated, CPU time.
-// usage: node --expose-gc bench/ab/textbuild.mjs ROOT_A ROOT_B [rounds]
-const [A, B, ROUNDS = '7'] = process.argv.slice(2);
+// usage: node --expose-gc bench/ab/textbuild.mjs ROOT_A ROOT_B [rounds] [4|6]  (family: IPv4 by default, IPv6 = the
+// 160,147-prefix tier-1 table)
+const [A, B, ROUNDS = '7', FAM = '4'] = process.argv.slice(2);
+const F = FAM === '6' ? 6 : 4;
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
 async function setup(ROOT) {
   const { Rtm } = await import(ROOT + '/dist/src/rtm.js');
   const { formatPrefix } = await import(ROOT + '/dist/src/address.js');
   const { readPrefixFile } = await import(ROOT + '/dist/test/helpers/prefixfile.js');
-  const set = await readPrefixFile(DATA + 'tier1-ipv4.txt.gz', 4, true);
-  const texts = []; for (let i = 0; i < set.count; i++) texts.push(formatPrefix(4, set.keys, 4 * i, set.lens[i]));
+  const set = await readPrefixFile(DATA + `tier1-ipv${F}.txt.gz`, F, true);
+  const texts = []; for (let i = 0; i < set.count; i++) texts.push(formatPrefix(F, set.keys, 4 * i, set.lens[i]));
   return () => {
-    const rtm = Rtm.createSync({ build: 'release', families: ['ipv4'] });
-    const e = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 14, instanceId: 0 });
-    const nh = e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle;
+    const rtm = Rtm.createSync({ build: 'release', families: [`ipv${F}`] });
+    const e = rtm.registerEntity({ addressFamily: `ipv${F}`, protocolId: 14, instanceId: 0 });
+    const nh = e.addNextHop({ address: F === 6 ? '2001:db8::1' : '192.0.2.1', interfaceIndex: 1 }).handle;
     const hops = [nh];
     const t0 = cpu();
     for (let i = 0; i < texts.length; i++) e.addRouteToDest({ dest: texts[i], nextHops: hops, preference: 20 });

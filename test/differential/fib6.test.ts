@@ -119,6 +119,41 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     table.free();
   });
 
+  it('sets one entry by editing its runs: a prefix added and taken away again leaves the structure as it was', () => {
+    // the entries of a node are runs; a prefix ending on a node's bits (/40, /48, /56) changes one entry,
+    // edited in place (fib6.ts setEntry / nodeFromLeaf): split from its run, merged into an equal neighbour
+    // run, the node given back when one run is left. Entries first, last and inside a node, both levels.
+    core.x.fib6Threshold(1);
+    const table = new CoreTable(core, 6);
+    const cover = table.ensureDest('2001:db8::/32').destId;
+    table.setDestState(cover, VIEW_U | LIVE);
+    const bytes = () => core.x.fib6TableBytesX(table.t, 0);
+    const base = bytes();
+    expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    const singles = ['2001:db8::/48', '2001:db8:80::/48', '2001:db8:ff::/48', '2001:db8:ff:ff00::/56',
+      '2001:db8:1200::/40', '2001:db8:ff00::/40', '2001:db8:7f::/48'];
+    for (const text of singles) {
+      const d = table.ensureDest(text).destId;
+      table.setDestState(d, VIEW_U | LIVE);
+      expect(bytes(), `${text} added`).toBeGreaterThan(base);
+      expect(table.checkInvariants(), `${text} added`).toBe(0);
+      table.removeDest(d);
+      expect(bytes(), `${text} taken away`).toBe(base);
+      expect(table.checkInvariants(), `${text} taken away`).toBe(0);
+    }
+    // neighbours: three entries side by side, taken away middle first, then the others (runs merged both ways)
+    const row = ['2001:db8:7f::/48', '2001:db8:80::/48', '2001:db8:81::/48'].map((text) => table.ensureDest(text).destId);
+    for (const d of row) table.setDestState(d, VIEW_U | LIVE);
+    const full = bytes();
+    for (const d of [row[1], row[0], row[2]]) {
+      table.removeDest(d);
+      expect(table.checkInvariants()).toBe(0);
+    }
+    expect(bytes()).toBe(base);
+    expect(full).toBeGreaterThan(base);
+    table.free();
+  });
+
   it('is freed when the table shrinks below a quarter of the threshold, and built again at it', () => {
     core.x.fib6Threshold(4_000);
     const set = randomPrefixes(81, 6, 6_000);
