@@ -239,8 +239,8 @@ function encode(fib: usize, depth: u32, old: u32): u32 {
 }
 
 /**
- * Writes a node for `runs` run values at RUNBUF and run-start bitmap b0..b3 (canonical: no two neighbouring
- * runs equal), in place of the node at oldP (0 = none) when its size class fits, else in a new block (oldP
+ * Writes a node for `runs` run values at RUNBUF and run-start bitmap b0..b3 (neighbouring runs may be equal:
+ * lookups do not mind), in place of the node at oldP (0 = none) when its size class fits, else in a new block (oldP
  * is then freed); returns its entry, or FAIL when no memory (oldP untouched). One run that is a leaf
  * needs no node: the leaf is returned (oldP freed).
  */

@@ -43,7 +43,7 @@ interface PerformanceLike { now(): number; timeOrigin?: number }
  * Real time: `performance.now()` when available (monotonic), otherwise `Date.now()`. The `performance`
  * object is the one that existed when the clock was made: reading the global on every call costs more
  * than the call itself (in Node it is a lazy getter; ~100 ns per addRouteToDest, a sixth of a build from
- * text: bench/RESULTS.md session 20). Code that fakes `performance` (fake timers) does so before it makes
+ * text: bench/ab/textbuild.mjs, session 20). Code that fakes `performance` (fake timers) does so before it makes
  * the Rtm, or passes a clock of its own.
  */
 export class RealClock implements Clock {
