@@ -200,8 +200,9 @@ function decode(e: u32, depth: u32): void {
   fill(s, start, 256, v);
 }
 
-// run values of the node being packed (encode)
+// run values and run-start bitmap (256 bits) of the node being written (writeNode)
 const RUNBUF: usize = memory.data(1024, 16);
+const BITS: usize = memory.data(32, 16);
 
 /**
  * Packs the scratch array of `depth` into a node and returns its entry: the leaf itself when all 256
@@ -235,16 +236,17 @@ function encode(fib: usize, depth: u32, old: u32): u32 {
     let st = <u64>(v != prev); b3 |= st << <u64>(i & 63); r += <usize>(st << 2); store<u32>(r, v); prev = v;
   }
   let runs = <u32>((r - RUNBUF) >> 2) + 1;
-  return writeNode(fib, isChild(old) ? childPtr(old) : 0, runs, b0, b1, b2, b3);
+  store<u64>(BITS, b0); store<u64>(BITS, b1, 8); store<u64>(BITS, b2, 16); store<u64>(BITS, b3, 24);
+  return writeNode(fib, isChild(old) ? childPtr(old) : 0, runs);
 }
 
 /**
- * Writes a node for `runs` run values at RUNBUF and run-start bitmap b0..b3 (neighbouring runs may be equal:
+ * Writes a node for `runs` run values at RUNBUF and the run-start bitmap at BITS (neighbouring runs may be equal:
  * lookups do not mind), in place of the node at oldP (0 = none) when its size class fits, else in a new block (oldP
  * is then freed); returns its entry, or FAIL when no memory (oldP untouched). One run that is a leaf
  * needs no node: the leaf is returned (oldP freed).
  */
-function writeNode(fib: usize, oldP: usize, runs: u32, b0: u64, b1: u64, b2: u64, b3: u64): u32 {
+function writeNode(fib: usize, oldP: usize, runs: u32): u32 {
   let first = load<u32>(RUNBUF);
   if (runs == 1 && !isChild(first)) {
     if (oldP != 0) freeNode(fib, oldP);
@@ -257,8 +259,8 @@ function writeNode(fib: usize, oldP: usize, runs: u32, b0: u64, b1: u64, b2: u64
     p = allocNode(fib, c);
     if (p == 0) return FAIL;
   }
-  store<u64>(p, b0); store<u64>(p, b1, 8); store<u64>(p, b2, 16); store<u64>(p, b3, 24);
-  let c1 = <u32>popcnt(b0), c2 = c1 + <u32>popcnt(b1), c3 = c2 + <u32>popcnt(b2);
+  memory.copy(p, BITS, 32);
+  let c1 = <u32>popcnt(load<u64>(BITS)), c2 = c1 + <u32>popcnt(load<u64>(BITS, 8)), c3 = c2 + <u32>popcnt(load<u64>(BITS, 16));
   store<u32>(p + N_COUNTS, (c1 << 8) | (c2 << 16) | (c3 << 24));
   memory.copy(p + N_RUNS, RUNBUF, <usize>runs << 2);
   markBytes(p, N_RUNS + (<usize>runs << 2));
@@ -266,12 +268,13 @@ function writeNode(fib: usize, oldP: usize, runs: u32, b0: u64, b1: u64, b2: u64
   return CHILD | <u32>(p >> 3);
 }
 
-/** Bitmap word w (0..3) of b0..b3 with bit i of the 256 set (set) or cleared. */
+/** Sets (set) or clears bit i (0..255) of the bitmap at BITS. */
 // @ts-ignore: decorator
-@inline function withBit(word: u64, w: u32, i: u32, set: bool): u64 {
-  if ((i >> 6) != w) return word;
+@inline function bitsPut(i: u32, set: bool): void {
+  let a = BITS + (<usize>(i >> 6) << 3);
   let m = <u64>1 << <u64>(i & 63);
-  return set ? word | m : word & ~m;
+  let word = load<u64>(a);
+  store<u64>(a, set ? word | m : word & ~m);
 }
 
 /**
@@ -281,8 +284,7 @@ function writeNode(fib: usize, oldP: usize, runs: u32, b0: u64, b1: u64, b2: u64
  */
 function setEntry(fib: usize, e: u32, idx: u32, v: u32): u32 {
   let p = childPtr(e);
-  let b0 = load<u64>(p), b1 = load<u64>(p, 8), b2 = load<u64>(p, 16), b3 = load<u64>(p, 24);
-  let runs = <u32>(popcnt(b0) + popcnt(b1) + popcnt(b2) + popcnt(b3));
+  let runs = <u32>(popcnt(load<u64>(p)) + popcnt(load<u64>(p, 8)) + popcnt(load<u64>(p, 16)) + popcnt(load<u64>(p, 24)));
   // run k holds idx: it starts at s (the last run start at or before idx) and ends before t (the next, or 256)
   let w = idx >> 6;
   let bits = load<u64>(p + (<usize>w << 3));
@@ -325,31 +327,26 @@ function setEntry(fib: usize, e: u32, idx: u32, v: u32): u32 {
   let n = <u32>((q - RUNBUF) >> 2);
   // the run starts: idx starts a run unless v joined the one before; idx + 1 starts one when the run of old
   // goes on after idx, and no longer when v took over the run that started there
-  if (hasA || !mergeL) {
-    b0 = withBit(b0, 0, idx, true); b1 = withBit(b1, 1, idx, true); b2 = withBit(b2, 2, idx, true); b3 = withBit(b3, 3, idx, true);
-  } else {
-    b0 = withBit(b0, 0, idx, false); b1 = withBit(b1, 1, idx, false); b2 = withBit(b2, 2, idx, false); b3 = withBit(b3, 3, idx, false);
-  }
-  if (hasC) {
-    b0 = withBit(b0, 0, idx + 1, true); b1 = withBit(b1, 1, idx + 1, true); b2 = withBit(b2, 2, idx + 1, true); b3 = withBit(b3, 3, idx + 1, true);
-  } else if (mergeR) {
-    b0 = withBit(b0, 0, t, false); b1 = withBit(b1, 1, t, false); b2 = withBit(b2, 2, t, false); b3 = withBit(b3, 3, t, false);
-  }
-  return writeNode(fib, p, n, b0, b1, b2, b3);
+  memory.copy(BITS, p, 32);
+  bitsPut(idx, hasA || !mergeL);
+  if (hasC) bitsPut(idx + 1, true);
+  else if (mergeR) bitsPut(t, false);
+  return writeNode(fib, p, n);
 }
 
 /** A node for leaf entry e (all 256 entries e) with entry idx set to v (v != e); its entry, or FAIL. */
 function nodeFromLeaf(fib: usize, e: u32, idx: u32, v: u32): u32 {
   let q = RUNBUF;
-  let b0: u64 = 1, b1: u64 = 0, b2: u64 = 0, b3: u64 = 0;
+  memory.fill(BITS, 0, 32);
+  bitsPut(0, true);   // entry 0 starts the first run
   if (idx > 0) { store<u32>(q, e); q += 4; }
   store<u32>(q, v); q += 4;
-  b0 = withBit(b0, 0, idx, true); b1 = withBit(b1, 1, idx, true); b2 = withBit(b2, 2, idx, true); b3 = withBit(b3, 3, idx, true);
+  bitsPut(idx, true);
   if (idx < 255) {
     store<u32>(q, e); q += 4;
-    b0 = withBit(b0, 0, idx + 1, true); b1 = withBit(b1, 1, idx + 1, true); b2 = withBit(b2, 2, idx + 1, true); b3 = withBit(b3, 3, idx + 1, true);
+    bitsPut(idx + 1, true);
   }
-  return writeNode(fib, 0, <u32>((q - RUNBUF) >> 2), b0, b1, b2, b3);
+  return writeNode(fib, 0, <u32>((q - RUNBUF) >> 2));
 }
 
 /** Marks the snapshot blocks of bytes [p, p + bytes) dirty (a node just written). */
