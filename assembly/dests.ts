@@ -16,12 +16,13 @@ import {
   DEST_S_LEAF, DEST_S_KEY6, NODE_ID6, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabReserve, slabIsAlive, slabLive, slabHigh } from './slab';
+import { prefixEq } from './addr';
 import { tableGet, tableSet } from './tables';
 import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from './fib';
-import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6Exact } from './fib6';
-import { trieInsert, trieFind, trieFind4, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
+import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6At } from './fib6';
+import { trieInsert, trieFind4, trieFind6, find6Cover, find6CoverUp, find6CoverUp2, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
   nodeReserve, nodeLongs, nodeIsLeaf, trieKeepKey, trieDropKey,
-  trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent } from './trie';
+  trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent, nodeKeyWords } from './trie';
 import { lockAgainst, lockForget } from './locks';
 import { XI_DEST, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 
@@ -189,10 +190,24 @@ export function destValid(t: u32, d: u32): bool {
  */
 export function destFind(t: u32, key: usize, len: u32): u32 {
   if (tableGet(t, TABLE_FAMILY) == 4) return destFind4(t, load<u32>(key), len);
-  let fib6 = <usize>tableGet(t, TABLE_FIB6);   // an IPv6 table's structure (fib6.ts), the same way
-  if (fib6 != 0) { let d = fib6Exact(fib6, key, len); if (d != NIL) return d; }
-  let n = trieFind(t, key, len);
-  return n == NIL ? NIL : nodeDest(n);
+  // an IPv6 table's structure (fib6.ts), the same way: the prefix itself, or a cover to walk from
+  let start = tableGet(t, TABLE_ROOT);
+  let fib6 = <usize>tableGet(t, TABLE_FIB6);
+  if (fib6 != 0) {
+    let c = fib6At(fib6, key);
+    if (c != NIL) {
+      let cl = destLen(c);
+      if (cl == len) return c;
+      // a leaf cover has nothing below it: the walk from the root passes its parent, the insertion's start
+      if (cl < len && !nodeIsLeaf(destNode(c))) start = destNode(c);
+    }
+  }
+  let n = trieFind6(start, key, len);
+  if (n == NIL) { insertRemember6(t, key, len, find6Cover, find6CoverUp, find6CoverUp2); return NIL; }
+  let d = nodeDest(n);
+  // a node without a destination holds the prefix (a branch): the insertion ends there at once
+  if (d == NIL) insertRemember6(t, key, len, n, NIL, NIL);
+  return d;
 }
 
 /** destFind of an IPv4 table: structure, hint cache, then the walk (from a cover the structure shows). */
@@ -233,17 +248,26 @@ function destFind4(t: u32, addr: u32, len: u32): u32 {
 // passed them, else NIL)
 let insTable: u32 = NIL, insAddr: u32 = 0, insLen: u32 = 0, insNode: u32 = NIL, insUp: u32 = NIL, insUp2: u32 = NIL;
 let insEpoch: u32 = 0;
+// an IPv6 memo's key (insAddr is an IPv4 memo's)
+const INS_KEY6: usize = memory.data(16, 16);
 
 // @ts-ignore: decorator
 @inline function insertRemember(t: u32, addr: u32, len: u32, n: u32, up: u32, up2: u32): void {
   insTable = t; insAddr = maskedAddr(addr, len); insLen = len; insNode = n; insUp = up; insUp2 = up2; insEpoch = trieEpoch;
 }
 
+/** insertRemember for IPv6 table t (key: 4 words at `key`). */
+// @ts-ignore: decorator
+@inline function insertRemember6(t: u32, key: usize, len: u32, n: u32, up: u32, up2: u32): void {
+  insTable = t; memory.copy(INS_KEY6, key, 16); insLen = len; insNode = n; insUp = up; insUp2 = up2; insEpoch = trieEpoch;
+}
+
 /** The node destInsert's insertion of (key, len) in table t starts at: destFind's memo, else NIL (the root). */
 function insertFrom(t: u32, key: usize, len: u32): u32 {
-  if (insTable != t || insEpoch != trieEpoch || insLen != len || tableGet(t, TABLE_FAMILY) != 4 ||
-    insAddr != maskedAddr(load<u32>(key), len)) return NIL;
-  return insNode;
+  if (insTable != t || insEpoch != trieEpoch || insLen != len) return NIL;
+  // the memo is of t, so of t's family
+  let same = tableGet(t, TABLE_FAMILY) == 4 ? insAddr == maskedAddr(load<u32>(key), len) : prefixEq(INS_KEY6, key, len);
+  return same ? insNode : NIL;
 }
 
 // IPv4 destinations that destFind found by walking the trie (or destInsert created), by a hash of the
@@ -363,9 +387,9 @@ export function destUnmake(d: u32): void { slabFree(SLAB_DEST, d); }
 export function destInsert(t: u32, key: usize, len: u32): u32 {
   if (!nodeReserve(t, 2, nodeLongs(len, 2)) || !slabReserve(SLAB_DEST, 1)) return NIL;
   let from = insertFrom(t, key, len);
-  // the memo names a node holding a prefix of the key, or the key itself (IPv4: one word to compare)
-  assert(from == NIL || (nodeLen(from) <= len &&
-    (nodeLen(from) == 0 || ((node4Addr(from) ^ load<u32>(key)) >>> (32 - nodeLen(from))) == 0)));
+  // the memo names a node holding a prefix of the key, or the key itself
+  assert(from == NIL || (nodeLen(from) <= len && prefixEq(nodeKeyWords(from), key, nodeLen(from)) &&
+    (!nodeIsLeaf(from) || nodeLen(from) == len)));
   let d = destMake(t);
   destPlace(t, d, trieInsert(t, key, len, from, from == NIL ? NIL : insUp, d, from == NIL ? NIL : insUp2));
   if (tableGet(t, TABLE_FAMILY) == 4) findRemember(load<u32>(key), len, d);

@@ -767,13 +767,13 @@ export function fib6Batch(fib: usize, inp: usize, out: usize, n: u32): u32 {
 @inline export function fib6Lookup(fib: usize, key: usize): u32 { return fib6Leaf(fib, key) - 1; }
 
 /**
- * The qualifying destination (key, len) when the structure can tell, else NIL (the caller asks the
- * trie). Derivation as fibExact: the prefix of length len covering the key's address is unique, so when
- * the most specific qualifying destination there has length len, it is (key, len).
+ * The most specific qualifying destination covering the address at `key` in the structure at fib, or NIL:
+ * for a prefix (key, len), the prefix itself when that destination has length len (the prefix of length len
+ * covering an address is unique; as fibExact), else when shorter a cover of the whole prefix (dests.ts destFind).
  */
-export function fib6Exact(fib: usize, key: usize, len: u32): u32 {
+export function fib6At(fib: usize, key: usize): u32 {
   let e = fib6Leaf(fib, key);
-  return e != 0 && destLen(e - 1) == len ? e - 1 : NIL;
+  return e != 0 ? e - 1 : NIL;
 }
 
 /** Bytes held by IPv6 forwarding structures (level-1 blocks and arena pages). */

@@ -349,24 +349,7 @@ export function trieCreateRoot(t: u32, zeroKey: usize): u32 {
 }
 
 /**
- * The node holding exactly (key, len), or NIL. Derivation: if that node exists, every node above it
- * holds a prefix of (key, len), so descending by the key's bit at each node's length alone reaches it;
- * one key compare at the node where the descent stops then decides (a key that left the path at a
- * skipped bit fails it). One cache line per level, no per-level key compare.
- */
-export function trieFind(t: u32, key: usize, len: u32): u32 {
-  let n = tableGet(t, TABLE_ROOT);
-  if (len <= 32 && tableGet(t, TABLE_FAMILY) == 4) return trieFind4(n, load<u32>(key), len);
-  while (n != NIL) {
-    let nl = nodeLen(n);
-    if (nl >= len) return nl == len && prefixEq(nodeKeyWords(n), key, len) ? n : NIL;
-    n = nodeChild(n, bitAt(key, nl));
-  }
-  return NIL;
-}
-
-/**
- * IPv4 form of trieFind (the same descent on one key word, as trieLpm4 is of trieLpm), from node `start`:
+ * The node holding exactly (addr, len) of an IPv4 trie, or NIL (trieFind6's descent on one key word), from node `start`:
  * the root, or any node of the trie whose prefix covers (addr, len) — in a path-compressed trie every such
  * node lies on the path to (addr, len), so the descent from it is the root's descent below it.
  */
@@ -392,6 +375,56 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
   }
   return NIL;
 }
+
+// the nodes the last trieFind6 passed below its length (its path), top first
+const PATH6: usize = memory.data(4 * 129, 16);
+
+/**
+ * The node holding exactly (key, len) of an IPv6 trie, or NIL, from node `start` (the root, or a node, not a
+ * leaf, whose prefix covers (key, len)); it also leaves where an insertion of (key, len) may start
+ * (find6Cover, with find6CoverUp and find6CoverUp2). Derivation: if the node exists, every node above it
+ * holds a prefix of (key, len), so descending by the key's bit at each node's length alone reaches it; one
+ * key compare where the descent stops (`last`) then decides (a key that left the path at a skipped bit
+ * fails it): one cache line per level, no per-level key compare. The nodes passed are ancestors of last, so
+ * one of them covers the key exactly when its length is at most the common length of the key and last's key.
+ */
+export function trieFind6(start: u32, key: usize, len: u32): u32 {
+  let n = start, last = start, depth: u32 = 0;
+  while (n != NIL) {
+    last = n;
+    let nl = nodeLen(n);
+    if (nl >= len) break;
+    store<u32>(PATH6 + (<usize>depth << 2), n);
+    depth++;
+    n = nodeChild(n, bitAt(key, nl));
+  }
+  let ll = nodeLen(last);
+  let cl = commonLen(key, nodeKeyWords(last), ll < len ? ll : len);
+  find6Cover = NIL; find6CoverUp = NIL; find6CoverUp2 = NIL;
+  if (ll == len && cl == len) return last;
+  // the deepest passed node, not a leaf (nothing hangs below a leaf), that covers the key
+  let i = depth;
+  while (i > 0) {
+    i--;
+    let c = load<u32>(PATH6 + (<usize>i << 2));
+    if (!nodeIsLeaf(c) && nodeLen(c) <= cl) {
+      find6Cover = c;
+      if (i > 0) find6CoverUp = load<u32>(PATH6 + (<usize>(i - 1) << 2));
+      if (i > 1) find6CoverUp2 = load<u32>(PATH6 + (<usize>(i - 2) << 2));
+      break;
+    }
+  }
+  return NIL;
+}
+
+/**
+ * Where the last trieFind6 that found nothing says an insertion of its prefix may start (trieInsert's
+ * `from`: the deepest node it passed that covers the prefix; NIL when none), valid while the trie's
+ * structure is unchanged (trieEpoch); with that node's parent and grandparent when the walk passed them.
+ */
+export let find6Cover: u32 = NIL;
+export let find6CoverUp: u32 = NIL;
+export let find6CoverUp2: u32 = NIL;
 
 /**
  * The deepest node the last trieFind4 passed whose prefix covers the one it looked for (shorter, and

@@ -327,12 +327,14 @@ describe('unicast forwarding structure (IPv4 tables from 16,384 destinations)', 
 
 describe('withdrawn prefixes announced again', () => {
   // A removal and the prefix's return: the next find and insertion may start from what the core remembers
-  // (destFind4's insertion start, the parent hints of a fold: trie.ts trieUpParent), which must hold for
-  // the table asked only. Two tables with the same prefixes share the node slab and the caches: each prefix
-  // leaves B, then A, and comes back to A first or, every other prefix, to B first. Tables below and above
-  // the forwarding structure's threshold; the debug core asserts every parent hint it uses.
-  it.each([2_000, 20_000])('comes back to either table first, the same as the reference (%i prefixes)', (n) => {
-    const set = randomPrefixes(97 + n, 4, n);
+  // (destFind's insertion start, IPv4 and IPv6; the parent hints of a fold: trie.ts trieUpParent), which
+  // must hold for the table asked only. Two tables with the same prefixes share the node slab and the
+  // caches: each prefix leaves B, then A, and comes back to A first or, every other prefix, to B first.
+  // Tables below and above the forwarding structure's threshold (above it, an IPv6 find starts at a cover
+  // the structure shows); the debug core asserts every parent hint and insertion start it uses.
+  it.each([[4, 2_000], [4, 20_000], [6, 2_000], [6, 20_000]] as Array<[Family, number]>)(
+    'comes back to either table first, the same as the reference (IPv%i, %i prefixes)', (family, n) => {
+    const set = randomPrefixes(97 + n, family, n);
     const a = buildBoth(set, 97), b = buildBoth(set, 98);
     const rnd = mulberry32(99 + n);
     for (let round = 0; round < 4; round++) {
