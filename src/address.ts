@@ -138,6 +138,10 @@ export function parsePrefixInto(s: string, family: 0 | Family, out: Uint32Array,
     const len = parseIPv4PrefixFast(s, out, off);
     if (len !== DEFER) return len;
   }
+  if (family !== 4) {
+    const len = parseIPv6PrefixFast(s, out, off);
+    if (len !== DEFER) return len;
+  }
   return parsePrefixGeneral(s, family, out, off);
 }
 
@@ -192,6 +196,60 @@ function parseIPv4PrefixFast(s: string, out: Uint32Array, off: number): number {
   out[off] = len === 0 ? 0 : (value & (0xffffffff << (32 - len))) >>> 0;
   out[off + 1] = 0; out[off + 2] = 0; out[off + 3] = 0;
   parsedFamily.value = 4;
+  return len;
+}
+
+/**
+ * The common IPv6 form in one pass: eight groups of 1–4 hex digits, or fewer ending in "::" (the form of
+ * routing tables: 2001:db8::/32), then nothing or '/' and 1–3 digits ≤ 128. Writes the key (host bits
+ * cleared) and returns the length; anything else ("::" first or inside, embedded IPv4, bad text) returns
+ * DEFER, so the accept / reject rules stay parsePrefixGeneral's (test/core/address.test.ts compares them).
+ */
+function parseIPv6PrefixFast(s: string, out: Uint32Array, off: number): number {
+  const n = s.length;
+  if (n < 3 || n > 43) return DEFER;
+  let i = 0, g = 0, high = 0;
+  for (;;) {
+    let v = 0, digits = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      let d: number;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (c >= 97 && c <= 102) d = c - 87;
+      else if (c >= 65 && c <= 70) d = c - 55;
+      else break;
+      if (++digits > 4) return DEFER;
+      v = (v << 4) | d;
+      i++;
+    }
+    if (digits === 0) return DEFER;
+    if ((g & 1) === 0) high = v;
+    else out[off + (g >> 1)] = (high << 16) | v;   // Uint32Array: the int32's bits
+    if (++g === 8) break;
+    if (i >= n || s.charCodeAt(i) !== 58) return DEFER;
+    i++;
+    if (i < n && s.charCodeAt(i) === 58) {   // "::" ends the address here, or the general parser decides
+      i++;
+      if (i < n && s.charCodeAt(i) !== 47) return DEFER;
+      break;
+    }
+  }
+  let len = 128;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 47 || n - i - 1 < 1 || n - i - 1 > 3) return DEFER;
+    len = 0;
+    for (i++; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return DEFER;
+      len = len * 10 + d;
+    }
+    if (len > 128) return DEFER;
+  }
+  // the groups "::" stands for: an odd group's low half, then whole words
+  if ((g & 1) === 1) out[off + (g >> 1)] = high << 16;
+  for (let w = (g + 1) >> 1; w < 4; w++) out[off + w] = 0;
+  maskWords(out, off, len);
+  parsedFamily.value = 6;
   return len;
 }
 

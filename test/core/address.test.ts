@@ -1,8 +1,9 @@
-// The prefix-text parser (src/address.ts): parsePrefixInto's one-pass IPv4 path must accept and reject
-// exactly what the general two-pass parser (parsePrefixGeneral, the reference rules) does, write the same
-// key words and leave the same parsedFamily, for every family argument — on a fixed table of edge strings
-// (leading zeros, octets and lengths out of range, 3-digit lengths, missing parts, IPv6 and mixed text)
-// and on seeded random strings built from the characters that matter (digits, '.', '/', ':', others).
+// The prefix-text parser (src/address.ts): parsePrefixInto's one-pass IPv4 and IPv6 paths must accept and
+// reject exactly what the general two-pass parser (parsePrefixGeneral, the reference rules) does, write the
+// same key words and leave the same parsedFamily, for every family argument — on a fixed table of edge
+// strings (leading zeros, octets, groups and lengths out of range, 3-digit lengths, missing parts, "::" in
+// every place, mixed text) and on seeded random strings built from the characters that matter (digits,
+// hex letters, '.', '/', ':', others).
 import { describe, expect, it } from 'vitest';
 import { parsePrefixGeneral, parsePrefixInto, parsedFamily } from '../../src/address.js';
 import { mulberry32 } from '../helpers/random.js';
@@ -30,9 +31,15 @@ const EDGES = [
   '192.168.100.200/24', '192.168.100.200/23', '10.255.255.255/1', '128.0.0.1/1', '199.199.199.199/19',
   '2001:db8::/32', '::/0', '::', '::1', '::ffff:1.2.3.4', '::ffff:1.2.3.4/96', '2001:db8::1/128', '2001:db8::1/129',
   '1.2.3.4::', '1:2.3.4', '1.2.3.4:', 'fe80::1%eth0', '1.2.3.4/32/', '１.2.3.4', '1.2.3.٤',
+  '2001:db8::/48', '2001:DB8:aBcD::/47', '2001:0db8::/32', '2001:00db8::/32', '2001:db8:::/32', '2001:db8::/', '2001:db8::/1290',
+  '2001:db8::/128', '2001:db8::/0128', '2001:db8::/048', '2001:db8::/4 ', '2001:db8:: /48', '2001:db8:/32', '2001:db8:',
+  '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8/64', '1:2:3:4:5:6:7:8/129', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:8::', '1:2:3:4:5:6:7::',
+  '1:2:3:4:5:6:7::/112', '1:2:3:4:5:6::/96', '1:2:3:4:5:6:7', '1::2/64', '::1/128', '::/128', ':1::/16', '1::2::/16',
+  'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/127', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'ffff::/1', 'fffff::/16',
+  'g::/16', '2001:db8::1.2.3.4', '1:2:3:4:5:6:1.2.3.4/120', '2001:db8::/-1', '2001:db8::/+8', '2001:db8::/8/8',
 ];
 
-describe('parsePrefixInto: the one-pass IPv4 path agrees with the general parser', () => {
+describe('parsePrefixInto: the one-pass IPv4 and IPv6 paths agree with the general parser', () => {
   it('on edge strings, for every family argument', () => {
     for (const s of EDGES) for (const fam of FAMILIES) {
       const [fast, ref] = both(s, fam);
@@ -90,5 +97,50 @@ describe('parsePrefixInto: the one-pass IPv4 path agrees with the general parser
       }
     }
     expect(accepted).toBeGreaterThan(n / 20);   // both outcomes well covered (family 6 rejects all IPv4 text)
+  });
+
+  it('clears host bits for every IPv6 length', () => {
+    for (let len = 0; len <= 128; len++) {
+      for (const text of [`ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/${len}`, `fedc:ba98:7654:3210:fedc::/${len}`]) {
+        const [fast, ref] = both(text, 6);
+        expect(fast, text).toEqual(ref);
+        expect(fast[0], text).toBe(len);
+      }
+    }
+  });
+
+  it('on seeded random IPv6 strings', () => {
+    const next = mulberry32(0x6eed), rnd = (): number => next() / 2 ** 32;
+    const pick = (chars: string): string => chars[Math.floor(rnd() * chars.length)];
+    const group = (): string => {
+      const r = rnd();
+      if (r < 0.8) return Math.floor(rnd() * 65536).toString(16);
+      if (r < 0.85) return Math.floor(rnd() * 65536).toString(16).toUpperCase();
+      if (r < 0.9) return '0' + Math.floor(rnd() * 4096).toString(16);
+      if (r < 0.95) return '';
+      return pick('0123456789abcdefgAF.') + pick('0123456789abcdef:');
+    };
+    let accepted = 0, n = 0;
+    for (let i = 0; i < 40000; i++) {
+      const k = 1 + Math.floor(rnd() * 9);
+      const parts: string[] = [];
+      for (let j = 0; j < k; j++) parts.push(group());
+      let s = parts.join(rnd() < 0.97 ? ':' : pick(':.'));
+      const r = rnd();
+      if (r < 0.5) s += '::';
+      else if (r < 0.6) s = '::' + s;
+      else if (r < 0.65) { const at = Math.floor(rnd() * s.length); s = s.slice(0, at) + '::' + s.slice(at); }
+      const t = rnd();
+      if (t < 0.7) s += '/' + String(Math.floor(rnd() * 140));
+      else if (t < 0.8) s += '/' + String(Math.floor(rnd() * 140)).padStart(3, '0');
+      else if (t < 0.85) s += '/' + pick('/ x-') + pick('0123456789');
+      for (const fam of FAMILIES) {
+        const [fast, ref] = both(s, fam);
+        if (JSON.stringify(fast) !== JSON.stringify(ref)) expect(fast, `${JSON.stringify(s)} family ${fam}`).toEqual(ref);
+        if ((ref[0] as number) >= 0) accepted++;
+        n++;
+      }
+    }
+    expect(accepted).toBeGreaterThan(n / 10);   // both outcomes well covered (family 4 rejects all IPv6 text)
   });
 });
