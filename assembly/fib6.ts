@@ -2,7 +2,7 @@
 // runs (256-bit run-start bitmap, per-word popcount bases, packed run values: Poptrie's leaf-vector idea);
 // one for the unicast view (from FIB6_MIN_DESTS destinations, freed below a quarter), one for view 1 (the
 // same, counting destinations live there). Kept in step by destSetState (fib6StateChanged), never rebuilt:
-// the prefix's node is re-packed, nodes below it painted in place. A lookup: level 1, then one node per 8
+// the prefix's node has its runs edited (paintSpan, setEntry), nodes below it painted in place. A lookup: level 1, then one node per 8
 // bits (a /48: five dependent loads). Memory: level 1 (256 KiB) + an arena of 64 KiB pages per structure
 // (size-class free lists inside); a free or drop returns whole pages to this file's free lists (never to
 // TLSF), so an allocation failure mid-update just drops the structure and lookups use the trie again.
@@ -179,27 +179,6 @@ function allocFib(): usize {
   for (let i = from; i < to; i++) store<u32>(s + (<usize>i << 2), v);
 }
 
-/** Expands entry e (a leaf, or a node) into the scratch array of `depth`: one fill per run. */
-function decode(e: u32, depth: u32): void {
-  let s = scr(depth);
-  if (!isChild(e)) { fill(s, 0, 256, e); return; }
-  let p = childPtr(e);
-  let r = p + N_RUNS;
-  let start: u32 = 0;
-  let v = load<u32>(r);
-  for (let w: u32 = 0; w < 4; w++) {
-    let bits = load<u64>(p + (<usize>w << 3));
-    if (w == 0) bits &= ~(<u64>1);   // entry 0 starts the first run
-    while (bits != 0) {
-      let at = (w << 6) + <u32>ctz(bits);
-      fill(s, start, at, v);
-      r += 4; v = load<u32>(r); start = at;
-      bits &= bits - 1;
-    }
-  }
-  fill(s, start, 256, v);
-}
-
 // run values and run-start bitmap (256 bits) of the node being written (writeNode)
 const RUNBUF: usize = memory.data(1024, 16);
 const BITS: usize = memory.data(32, 16);
@@ -279,7 +258,7 @@ function writeNode(fib: usize, oldP: usize, runs: u32): u32 {
 
 /**
  * Entry idx of the node of entry e (a child) set to v, all others kept: the node's runs edited (the run
- * holding idx split, v merged into an equal neighbouring run) instead of a decode and an encode of its
+ * holding idx split, v merged into an equal neighbouring run) instead of a re-pack of its
  * 256 entries; returns the node's new entry (a leaf when one run is left), or FAIL (e untouched).
  */
 function setEntry(fib: usize, e: u32, idx: u32, v: u32): u32 {
@@ -391,7 +370,8 @@ let pCacheLen: i32 = -1;
 
 /**
  * Paints the whole node at p and every node below it in place, run by run: O(runs), no allocation. Runs
- * may end up equal to their neighbour (lookups do not mind); the next encode of the node merges them.
+ * may end up equal to their neighbour (lookups do not mind); a paintSpan of the node merges them (setEntry
+ * merges only around the entry it sets).
  */
 function paintNode(p: usize): void {
   let r = p + N_RUNS;
@@ -412,21 +392,61 @@ function paintEntry(fib: usize, e: u32, depth: u32): u32 {
   return paintLeaf(e);
 }
 
-// set by paintRange when an entry failed for lack of memory
-let pFailed: bool = false;
+// the runs paintSpan writes to RUNBUF: the next one's address, the last value written; whether a leaf changed
+let spanAt: usize = 0;
+let spanLast: u32 = 0;
+let spanChanged: bool = false;
 
-/** Paints entries [from, from+count) of the scratch array of `depth`; true if any changed. */
-function paintRange(fib: usize, depth: u32, from: u32, count: u32): bool {
-  let s = scr(depth);
-  let changed = false;
-  for (let i = from; i < from + count; i++) {
-    let a = s + (<usize>i << 2);
-    let e = load<u32>(a);
-    let n = paintEntry(fib, e, depth + 1);
-    if (n == FAIL) { pFailed = true; return changed; }
-    if (n != e) { store<u32>(a, n); changed = true; }
+/** Appends run value v starting at entry `start` (the run before goes on instead when it holds the same leaf). */
+// @ts-ignore: decorator
+@inline function spanPut(start: u32, v: u32): void {
+  if (spanAt == RUNBUF || v != spanLast || isChild(v)) {
+    store<u32>(spanAt, v); spanAt += 4;
+    bitsPut(start, true);
+    spanLast = v;
   }
-  return changed;
+}
+
+/** The entries [s, t) of one run of value v, painted where they lie in [from, to). */
+// @ts-ignore: decorator
+@inline function spanRun(fib: usize, s: u32, t: u32, v: u32, from: u32, to: u32): void {
+  if (t <= from || s >= to) { spanPut(s, v); return; }
+  if (s < from) spanPut(s, v);
+  let n = paintEntry(fib, v, 0);   // a node below is painted in place (its entry stays)
+  if (n != v) spanChanged = true;
+  spanPut(s < from ? from : s, n);
+  if (t > to) spanPut(to, v);
+}
+
+/**
+ * Entries [from, to) of entry e (a node, or a leaf: one run) painted, the others kept: the runs edited one
+ * by one (a run across from or to split, equal leaf runs merged) instead of a re-pack of the
+ * 256 entries; returns e's new entry (a leaf when one run is left), or FAIL (e untouched).
+ */
+function paintSpan(fib: usize, e: u32, from: u32, to: u32): u32 {
+  spanAt = RUNBUF;
+  spanChanged = false;
+  memory.fill(BITS, 0, 32);
+  if (!isChild(e)) {
+    spanRun(fib, 0, 256, e, from, to);
+    return spanChanged ? writeNode(fib, 0, <u32>((spanAt - RUNBUF) >> 2)) : e;
+  }
+  let p = childPtr(e);
+  let r = p + N_RUNS;
+  let s: u32 = 0;
+  let v = load<u32>(r);
+  for (let w: u32 = 0; w < 4; w++) {
+    let bits = load<u64>(p + (<usize>w << 3));
+    if (w == 0) bits &= ~(<u64>1);   // entry 0 starts the first run
+    while (bits != 0) {
+      let at = (w << 6) + <u32>ctz(bits);
+      spanRun(fib, s, at, v, from, to);
+      r += 4; v = load<u32>(r); s = at;
+      bits &= bits - 1;
+    }
+  }
+  spanRun(fib, s, 256, v, from, to);
+  return spanChanged ? writeNode(fib, p, <u32>((spanAt - RUNBUF) >> 2)) : e;
 }
 
 /**
@@ -447,10 +467,7 @@ function apply(fib: usize, e: u32, depth: u32, key: usize, len: u32): u32 {
       let v = paintLeaf(old);
       return v == old ? e : setEntry(fib, e, idx, v);
     }
-    decode(e, depth);
-    let changed = paintRange(fib, depth, idx, 1 << (b + 8 - len));
-    if (pFailed) return FAIL;
-    return changed ? encode(fib, depth, e) : e;
+    return paintSpan(fib, e, idx, idx + (1 << (b + 8 - len)));
   }
   if (!isChild(e)) {
     // no node on the path: an add makes one from the leaf; a removed destination was never painted here
@@ -469,7 +486,6 @@ function apply(fib: usize, e: u32, depth: u32, key: usize, len: u32): u32 {
 
 /** Applies the current paint for (key, len) to the structure at fib; false if memory ran out. */
 function paint(fib: usize, key: usize, len: u32): bool {
-  pFailed = false;
   pCacheLeaf = 0; pCacheLen = -1;
   let hi = load<u32>(key) >>> 16;
   if (len <= 16) {
@@ -572,7 +588,7 @@ function fib6Build(t: u32, view: u32): void {
 // covers and before every prefix it covers: so the nodes on the path to the last prefix painted are the
 // only ones that can still change. They stay open as scratch arrays (one per depth, decoded once from the
 // leaf they replace) and are packed (encode) when the walk leaves them — each node written once, where
-// painting prefix by prefix (fib6Add) decodes and re-packs every node on a prefix's path.
+// painting prefix by prefix (fib6Add) rewrites the node of every prefix it paints.
 
 // the open path: the level-1 index of the node open at depth 0, and per depth k the entry of the open node
 // at depth k under which the node at depth k + 1 is open; `open` = nodes open (depths 0 .. open - 1)

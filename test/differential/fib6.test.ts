@@ -9,7 +9,7 @@
 import { describe, expect, it, beforeAll, afterEach } from 'vitest';
 import { loadCoreSync, Core } from '../../src/core.js';
 import { CoreTable } from '../../src/coretable.js';
-import { formatPrefix } from '../../src/address.js';
+import { formatPrefix, parsePrefixInto } from '../../src/address.js';
 import { RefTrie, RefDest } from '../reference/trie-model.js';
 import { mulberry32, randomPrefixes, probes, PrefixSet } from '../helpers/random.js';
 import { readPrefixFile } from '../helpers/prefixfile.js';
@@ -151,6 +151,56 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     }
     expect(bytes()).toBe(base);
     expect(full).toBeGreaterThan(base);
+    table.free();
+  });
+
+  it('paints a span of entries by editing its runs: prefixes added and taken away again leave the structure as it was', () => {
+    // a prefix between a node's bits (/36, /44, /52) paints a span of its entries (fib6.ts paintSpan): the runs
+    // across the span's ends split, the nodes below it painted in place, equal leaf runs merged, the node
+    // given back when one run is left. Spans at a node's start, end and inside, over a leaf and over nodes.
+    core.x.fib6Threshold(1);
+    const table = new CoreTable(core, 6);
+    const cover = table.ensureDest('2001:db8::/32').destId;
+    table.setDestState(cover, VIEW_U | LIVE);
+    const bytes = () => core.x.fib6TableBytesX(table.t, 0);
+    const base = bytes();
+    const key = new Uint32Array(4);
+    const at = (addr: string): number => { parsePrefixInto(addr, 6, key); return table.lookup6(key); };
+    const add = (text: string): number => {
+      const d = table.ensureDest(text).destId;
+      table.setDestState(d, VIEW_U | LIVE);
+      expect(table.checkInvariants(), `${text} added`).toBe(0);
+      return d;
+    };
+    const spans = ['2001:db8::/44', '2001:db8:f0::/44', '2001:db8:70::/44', '2001:db8:7000::/36', '2001:db8:f000::/36',
+      '2001:db8:70:f000::/52', '2001:db8:70:0::/50', '2001:db8:70::/41'];
+    for (const text of spans) {
+      const d = add(text);
+      expect(bytes(), `${text} added`).toBeGreaterThan(base);
+      table.removeDest(d);
+      expect(table.checkInvariants(), `${text} taken away`).toBe(0);
+      expect(bytes(), `${text} taken away`).toBe(base);
+    }
+    // a span over nodes and runs already there: more specifics first, then the span, taken away in either order
+    const inner = ['2001:db8:71::/48', '2001:db8:74::/46', '2001:db8:7f:8000::/49'];
+    for (const order of [0, 1]) {
+      const ds = inner.map(add);
+      const withInner = bytes();
+      const span = add('2001:db8:70::/44');
+      expect(at('2001:db8:72::1')).toBe(span);
+      expect(at('2001:db8:71::1')).toBe(ds[0]);
+      if (order === 0) {
+        table.removeDest(span);
+        expect(bytes()).toBe(withInner);
+        for (const d of ds) table.removeDest(d);
+      } else {
+        for (const d of ds) table.removeDest(d);
+        expect(at('2001:db8:71::1')).toBe(span);
+        table.removeDest(span);
+      }
+      expect(table.checkInvariants()).toBe(0);
+      expect(bytes(), `order ${order}`).toBe(base);
+    }
     table.free();
   });
 
