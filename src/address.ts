@@ -40,6 +40,14 @@ export function parseIPv4(s: string): number {
   return parseIPv4Range(s, 0, s.length);
 }
 
+/** The value of hex digit character code c (0-9, a-f, A-F), or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
 /** Parses IPv6 text in [start, end) (RFC 4291 forms, incl. embedded IPv4) into out[off..off+3]. */
 export function parseIPv6RangeInto(s: string, start: number, end: number, out: Uint32Array, off: number): boolean {
   // Collect up to 8 groups before and after "::".
@@ -57,12 +65,8 @@ export function parseIPv6RangeInto(s: string, start: number, end: number, out: U
     let j = i, v = 0, digits = 0, isV4 = false;
     while (j < end) {
       const c = s.charCodeAt(j);
-      let d: number;
-      if (c >= 48 && c <= 57) d = c - 48;
-      else if (c >= 97 && c <= 102) d = c - 87;
-      else if (c >= 65 && c <= 70) d = c - 55;
-      else if (c === 46) { isV4 = true; break; }
-      else break;
+      const d = hexDigit(c);
+      if (d < 0) { isV4 = c === 46; break; }
       v = v * 16 + d;
       if (++digits > 4) return false;
       j++;
@@ -212,12 +216,8 @@ function parseIPv6PrefixFast(s: string, out: Uint32Array, off: number): number {
   for (;;) {
     let v = 0, digits = 0;
     while (i < n) {
-      const c = s.charCodeAt(i);
-      let d: number;
-      if (c >= 48 && c <= 57) d = c - 48;
-      else if (c >= 97 && c <= 102) d = c - 87;
-      else if (c >= 65 && c <= 70) d = c - 55;
-      else break;
+      const d = hexDigit(s.charCodeAt(i));
+      if (d < 0) break;
       if (++digits > 4) return DEFER;
       v = (v << 4) | d;
       i++;

@@ -119,17 +119,22 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     table.free();
   });
 
-  it('sets one entry by editing its runs: a prefix added and taken away again leaves the structure as it was', () => {
-    // the entries of a node are runs; a prefix ending on a node's bits (/40, /48, /56) changes one entry,
-    // edited in place (fib6.ts setEntry / nodeFromLeaf): split from its run, merged into an equal neighbour
-    // run, the node given back when one run is left. Entries first, last and inside a node, both levels.
+  /** An IPv6 table with its structure from the first destination, 2001:db8::/32 in view 0, and its bytes now. */
+  function underCover(): { table: CoreTable; bytes: () => number; base: number } {
     core.x.fib6Threshold(1);
     const table = new CoreTable(core, 6);
     const cover = table.ensureDest('2001:db8::/32').destId;
     table.setDestState(cover, VIEW_U | LIVE);
-    const bytes = () => core.x.fib6TableBytesX(table.t, 0);
-    const base = bytes();
+    const bytes = (): number => core.x.fib6TableBytesX(table.t, 0);
     expect(core.x.tableHasFib6(table.t, 0)).toBe(1);
+    return { table, bytes, base: bytes() };
+  }
+
+  it('sets one entry by editing its runs: a prefix added and taken away again leaves the structure as it was', () => {
+    // the entries of a node are runs; a prefix ending on a node's bits (/40, /48, /56) changes one entry,
+    // edited in place (fib6.ts setEntry / nodeFromLeaf): split from its run, merged into an equal neighbour
+    // run, the node given back when one run is left. Entries first, last and inside a node, both levels.
+    const { table, bytes, base } = underCover();
     const singles = ['2001:db8::/48', '2001:db8:80::/48', '2001:db8:ff::/48', '2001:db8:ff:ff00::/56',
       '2001:db8:1200::/40', '2001:db8:ff00::/40', '2001:db8:7f::/48'];
     for (const text of singles) {
@@ -158,12 +163,7 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     // a prefix between a node's bits (/36, /44, /52) paints a span of its entries (fib6.ts paintSpan): the runs
     // across the span's ends split, the nodes below it painted in place, equal leaf runs merged, the node
     // given back when one run is left. Spans at a node's start, end and inside, over a leaf and over nodes.
-    core.x.fib6Threshold(1);
-    const table = new CoreTable(core, 6);
-    const cover = table.ensureDest('2001:db8::/32').destId;
-    table.setDestState(cover, VIEW_U | LIVE);
-    const bytes = () => core.x.fib6TableBytesX(table.t, 0);
-    const base = bytes();
+    const { table, bytes, base } = underCover();
     const key = new Uint32Array(4);
     const at = (addr: string): number => { parsePrefixInto(addr, 6, key); return table.lookup6(key); };
     const add = (text: string): number => {
