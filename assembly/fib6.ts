@@ -2,10 +2,11 @@
 // runs (256-bit run-start bitmap, per-word popcount bases, packed run values: Poptrie's leaf-vector idea);
 // one for the unicast view (from FIB6_MIN_DESTS destinations, freed below a quarter), one for view 1 (the
 // same, counting destinations live there). Kept in step by destSetState (fib6StateChanged), never rebuilt:
-// the prefix's node has its runs edited (paintSpan, setEntry), nodes below it painted in place. A lookup: level 1, then one node per 8
-// bits (a /48: five dependent loads). Memory: level 1 (256 KiB) + an arena of 64 KiB pages per structure
-// (size-class free lists inside); a free or drop returns whole pages to this file's free lists (never to
-// TLSF), so an allocation failure mid-update just drops the structure and lookups use the trie again.
+// the prefix's node has its runs edited (paintSpan, setEntry), nodes below it painted in place. A lookup:
+// level 1, then one node per 8 bits (a /48: five dependent loads). Memory: level 1 (256 KiB) + an arena of
+// 64 KiB pages per structure (size-class free lists inside); a free or drop returns whole pages to this
+// file's free lists (never to TLSF), so an allocation failure mid-update just drops the structure and
+// lookups use the trie again.
 // Every store into the unicast structure while kept in step is marked dirty (snapshot.ts snapMark, 1 KiB
 // blocks) for tables being published, so that a publish copies only those blocks; a build or free flags a
 // full copy (snapStructure); fib6PagesX lists the pages for a full copy.
