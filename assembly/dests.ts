@@ -196,10 +196,10 @@ export function destFind(t: u32, key: usize, len: u32): u32 {
   if (fib6 != 0) {
     let c = fib6At(fib6, key);
     if (c != NIL) {
-      let cl = destLen(c);
+      let cn = destNode(c), cl = nodeLen(cn);
       if (cl == len) return c;
       // a leaf cover has nothing below it: the walk from the root passes its parent, the insertion's start
-      if (cl < len && !nodeIsLeaf(destNode(c))) start = destNode(c);
+      if (cl < len && !nodeIsLeaf(cn)) start = cn;
     }
   }
   let n = trieFind6(start, key, len);

@@ -236,14 +236,9 @@ function parseIPv6PrefixFast(s: string, out: Uint32Array, off: number): number {
   }
   let len = 128;
   if (i < n) {
-    if (s.charCodeAt(i) !== 47 || n - i - 1 < 1 || n - i - 1 > 3) return DEFER;
-    len = 0;
-    for (i++; i < n; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return DEFER;
-      len = len * 10 + d;
-    }
-    if (len > 128) return DEFER;
+    if (s.charCodeAt(i) !== 47) return DEFER;
+    len = parseLenText(s, i + 1, 128);
+    if (len < 0) return DEFER;
   }
   // the groups "::" stands for: an odd group's low half, then whole words
   if ((g & 1) === 1) out[off + (g >> 1)] = high << 16;
@@ -251,6 +246,19 @@ function parseIPv6PrefixFast(s: string, out: Uint32Array, off: number): number {
   maskWords(out, off, len);
   parsedFamily.value = 6;
   return len;
+}
+
+/** The prefix length written as 1–3 decimal digits from s[from] to the end, or -1 when it is not that or exceeds max. */
+function parseLenText(s: string, from: number, max: number): number {
+  const k = s.length - from;
+  if (k < 1 || k > 3) return -1;
+  let len = 0;
+  for (let i = from; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    len = len * 10 + d;
+  }
+  return len > max ? -1 : len;
 }
 
 /** parsePrefixInto for every form (IPv4 and IPv6, bare or with a length): two passes, the reference rules. */
@@ -271,14 +279,8 @@ export function parsePrefixGeneral(s: string, family: 0 | Family, out: Uint32Arr
   } else if (!parseIPv6RangeInto(s, 0, end, out, off)) return -1;
   let len = fam === 4 ? 32 : 128;
   if (slash >= 0) {
-    if (slash + 1 >= s.length || s.length - slash - 1 > 3) return -1;
-    len = 0;
-    for (let i = slash + 1; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 48 || c > 57) return -1;
-      len = len * 10 + (c - 48);
-    }
-    if (len > (fam === 4 ? 32 : 128)) return -1;
+    len = parseLenText(s, slash + 1, len);
+    if (len < 0) return -1;
   }
   parsedFamily.value = fam;
   maskWords(out, off, len);
