@@ -229,7 +229,7 @@ export function lookupBatch(t: u32, n: u32, view: u32): i32 {
   if (fib6 != 0) {
     hits = fib6Batch(fib6, inp, out, n);
   } else if (fib != 0) {
-    hits = fibBatch(fib, inp, out, ioPtr(IO_OUT + IO_BATCH_MAX), n);   // scratch: IO_OUT's second quarter
+    hits = fibBatch(fib, inp, out, n);
   } else if (tableGet(t, TABLE_FAMILY) == 4) {
     let root = tableGet(t, TABLE_ROOT);
     for (let i: u32 = 0; i < n; i++) {

@@ -396,19 +396,19 @@ export function fibMaybeFree(t: u32): void {
 }
 
 /**
- * Batch lookup of n IPv4 addresses (u32 each from inp) → dest slots or NIL at out; returns the hits. tmp:
- * n words of scratch. By levels rather than address by address: pass 1 reads every address's level-1
- * entry and writes to out where its level-2 entry is (or, for a leaf, where that leaf is: the level-1
- * slot itself); pass 2 is nothing but those loads (the cache and TLB misses) into tmp; pass 3 goes to
- * level 3 the same way where some entry still points down, and writes the answers. No pass branches on
- * the data (select picks the address), and the loops are unrolled by four (V8 checks for interrupts at
- * every loop back edge), so the misses of dozens of addresses are in flight together instead of one or
- * two behind each mispredicted `if (child)` of a lookup loop. Measured on the full tier-1 table (1M
- * addresses, bench/ab/lookup.mjs): about half the time of that loop, for uniform random addresses and for
- * addresses inside announced prefixes alike.
+ * Batch lookup of n IPv4 addresses (u32 each from inp) → dest slots or NIL at out; returns the hits. By
+ * levels rather than address by address: pass 1 reads every address's level-1 entry and writes to out
+ * where its level-2 entry is (or, for a leaf, where that leaf is: the level-1 slot itself); pass 2 is
+ * nothing but those loads (the cache and TLB misses), each entry written over the address it was read
+ * from; pass 3 goes to level 3 where an entry still points down (prefixes longer than /24: a branch that
+ * is rarely taken) and writes the answers. Passes 1 and 2 do not branch on the data (select picks the
+ * address), and their loops are unrolled (V8 checks for interrupts at every loop back edge), so the misses
+ * of dozens of addresses are in flight together. Pass 2 does nothing with an entry but store it: an
+ * instruction that waits for a miss holds a scheduler slot, and the OR of every entry it once made (to
+ * skip pass 3's level-3 test) cost a fifth of the batch (bench/ab/lookup.mjs, both orders, 2026-12-05).
  */
-export function fibBatch(fib: usize, inp: usize, out: usize, tmp: usize, n: u32): u32 {
-  let end = <usize>n << 2, quads = end & ~<usize>15;
+export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
+  let end = <usize>n << 2, quads = end & ~<usize>15, octs = end & ~<usize>31;
   // 1. level 1 (256 KiB, mostly cache hits): where each address's entry below is, or its leaf's own slot
   let o: usize = 0;
   for (; o < quads; o += 16) {
@@ -416,36 +416,27 @@ export function fibBatch(fib: usize, inp: usize, out: usize, tmp: usize, n: u32)
     step1(fib, inp + o + 8, out + o + 8); step1(fib, inp + o + 12, out + o + 12);
   }
   for (; o < end; o += 4) step1(fib, inp + o, out + o);
-  // 2. the level-2 loads (the misses), nothing else in the loop
-  let down: u32 = 0;
-  for (o = 0; o < quads; o += 16) {
+  // 2. the level-2 loads (the misses), eight to a loop turn, nothing else in the loop
+  for (o = 0; o < octs; o += 32) {
     let e0 = load<u32>(<usize>load<u32>(out + o));
     let e1 = load<u32>(<usize>load<u32>(out + o, 4));
     let e2 = load<u32>(<usize>load<u32>(out + o, 8));
     let e3 = load<u32>(<usize>load<u32>(out + o, 12));
-    store<u32>(tmp + o, e0); store<u32>(tmp + o, e1, 4); store<u32>(tmp + o, e2, 8); store<u32>(tmp + o, e3, 12);
-    down |= e0 | e1 | e2 | e3;
+    let e4 = load<u32>(<usize>load<u32>(out + o, 16));
+    let e5 = load<u32>(<usize>load<u32>(out + o, 20));
+    let e6 = load<u32>(<usize>load<u32>(out + o, 24));
+    let e7 = load<u32>(<usize>load<u32>(out + o, 28));
+    store<u32>(out + o, e0); store<u32>(out + o, e1, 4); store<u32>(out + o, e2, 8); store<u32>(out + o, e3, 12);
+    store<u32>(out + o, e4, 16); store<u32>(out + o, e5, 20); store<u32>(out + o, e6, 24); store<u32>(out + o, e7, 28);
   }
-  for (; o < end; o += 4) {
-    let e = load<u32>(<usize>load<u32>(out + o));
-    store<u32>(tmp + o, e);
-    down |= e;
-  }
-  // 3. level 3 for the addresses still pointing down (if any), with the answers
+  for (; o < end; o += 4) store<u32>(out + o, load<u32>(<usize>load<u32>(out + o)));
+  // 3. the answers, through level 3 where an entry still points down
   let hits: u32 = 0;
-  if ((down & CHILD) != 0) {
-    for (o = 0; o < quads; o += 16) {
-      hits += step3(inp + o, out + o, tmp + o) + step3(inp + o + 4, out + o + 4, tmp + o + 4)
-        + step3(inp + o + 8, out + o + 8, tmp + o + 8) + step3(inp + o + 12, out + o + 12, tmp + o + 12);
-    }
-    for (; o < end; o += 4) hits += step3(inp + o, out + o, tmp + o);
-  } else {
-    for (o = 0; o < quads; o += 16) {
-      hits += answer(out + o, load<u32>(tmp + o)) + answer(out + o + 4, load<u32>(tmp + o, 4))
-        + answer(out + o + 8, load<u32>(tmp + o, 8)) + answer(out + o + 12, load<u32>(tmp + o, 12));
-    }
-    for (; o < end; o += 4) hits += answer(out + o, load<u32>(tmp + o));
+  for (o = 0; o < quads; o += 16) {
+    hits += step3(inp + o, out + o) + step3(inp + o + 4, out + o + 4)
+      + step3(inp + o + 8, out + o + 8) + step3(inp + o + 12, out + o + 12);
   }
+  for (; o < end; o += 4) hits += step3(inp + o, out + o);
   return hits;
 }
 
@@ -458,11 +449,12 @@ export function fibBatch(fib: usize, inp: usize, out: usize, tmp: usize, n: u32)
   store<u32>(q, select<usize>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2), p, (e & CHILD) != 0));
 }
 
-/** fibBatch step 3 for the address at a whose entry so far is at t: its answer to q; 1 for a hit. */
+/** fibBatch step 3 for the address at a whose entry so far is at q: its answer to q; 1 for a hit. */
 // @ts-ignore: decorator
-@inline function step3(a: usize, q: usize, t: usize): u32 {
-  let e = load<u32>(t);
-  return answer(q, load<u32>(select<usize>(childPtr(e) + (<usize>(load<u32>(a) & 255) << 2), t, (e & CHILD) != 0)));
+@inline function step3(a: usize, q: usize): u32 {
+  let e = load<u32>(q);
+  if ((e & CHILD) != 0) e = load<u32>(childPtr(e) + (<usize>(load<u32>(a) & 255) << 2));
+  return answer(q, e);
 }
 
 /** Stores the dest slot of leaf e (NIL for 0, no route) to q; 1 for a hit. */

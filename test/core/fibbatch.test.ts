@@ -1,5 +1,5 @@
 // The batch lookup of the IPv4 unicast forwarding structure (assembly/fib.ts fibBatch: by levels, unrolled
-// by four, level 3 only when some address of the batch goes there) against the naive reference trie and
+// by four and eight, level 3 only for the entries that point there) against the naive reference trie and
 // the single lookup (lookup4): batch sizes around the unrolling and the IO_BATCH_MAX split (0, 1..17,
 // 4095..4097, several batches), batches whose addresses all end at level 1 or 2, batches of misses only,
 // mixes of all levels, the other view (trie path), a live default route, and state churn in between.
