@@ -404,19 +404,29 @@ export function fibMaybeFree(t: u32): void {
  * where its level-2 entry is (or, for a leaf, where that leaf is: the level-1 slot itself); pass 2 is
  * nothing but those loads (the cache and TLB misses), each entry written over the address it was read
  * from; pass 3 goes to level 3 where an entry still points down (prefixes longer than /24: a branch that
- * is rarely taken) and writes the answers. Passes 1 and 2 do not branch on the data (select picks the
- * address), and their loops are unrolled (V8 checks for interrupts at every loop back edge), so the misses
- * of dozens of addresses are in flight together. Pass 2 does nothing with an entry but store it: an
- * instruction that waits for a miss holds a scheduler slot, and the OR of every entry it once made (to
- * skip pass 3's level-3 test) cost a fifth of the batch (bench/ab/lookup.mjs, both orders, 2026-12-05).
+ * is rarely taken) and writes the answers. Passes 1 and 3 work on four addresses to a 128-bit vector
+ * (Wasm SIMD; pass 1 loads the four level-1 entries one by one, Wasm has no gather) and pass 2 is
+ * unrolled by eight (V8 checks for interrupts at every loop back edge), so the misses of dozens of
+ * addresses are in flight together. Pass 2 does nothing with an entry but store it: an instruction that
+ * waits for a miss holds a scheduler slot, and the OR of every entry it once made (to skip pass 3's
+ * level-3 test) cost a fifth of the batch (bench/ab/lookup.mjs, both orders, 2026-12-05); the vectors of
+ * passes 1 and 3 took another 10-15 %.
  */
 export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
   let end = <usize>n << 2, quads = end & ~<usize>15, octs = end & ~<usize>31;
   // 1. level 1 (256 KiB, mostly cache hits): where each address's entry below is, or its leaf's own slot
   let o: usize = 0;
+  let fibv = i32x4.splat(<i32>fib), zero = i32x4.splat(0), low = i32x4.splat(<i32>~CHILD), ff = i32x4.splat(255);
   for (; o < quads; o += 16) {
-    step1(fib, inp + o, out + o); step1(fib, inp + o + 4, out + o + 4);
-    step1(fib, inp + o + 8, out + o + 8); step1(fib, inp + o + 12, out + o + 12);
+    let a = v128.load(inp + o);
+    let p = i32x4.add(fibv, i32x4.shl(i32x4.shr_u(a, 16), 2));   // the level-1 slots
+    let e = i32x4.splat(load<i32>(<usize>i32x4.extract_lane(p, 0)));
+    e = i32x4.replace_lane(e, 1, load<i32>(<usize>i32x4.extract_lane(p, 1)));
+    e = i32x4.replace_lane(e, 2, load<i32>(<usize>i32x4.extract_lane(p, 2)));
+    e = i32x4.replace_lane(e, 3, load<i32>(<usize>i32x4.extract_lane(p, 3)));
+    // step1 for four: childPtr(e) + the level-2 index, or the slot itself where e is a leaf (CHILD is the sign bit)
+    let below = i32x4.add(i32x4.shl(v128.and(e, low), 4), i32x4.shl(v128.and(i32x4.shr_u(a, 8), ff), 2));
+    v128.store(out + o, v128.bitselect(below, p, i32x4.lt_s(e, zero)));
   }
   for (; o < end; o += 4) step1(fib, inp + o, out + o);
   // 2. the level-2 loads (the misses), eight to a loop turn, nothing else in the loop
@@ -433,14 +443,29 @@ export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
     store<u32>(out + o, e4, 16); store<u32>(out + o, e5, 20); store<u32>(out + o, e6, 24); store<u32>(out + o, e7, 28);
   }
   for (; o < end; o += 4) store<u32>(out + o, load<u32>(<usize>load<u32>(out + o)));
-  // 3. the answers, through level 3 where an entry still points down
-  let hits: u32 = 0;
+  // 3. the answers, four to a vector, through level 3 where an entry still points down
+  let child = i32x4.splat(<i32>CHILD), mask = i32x4.splat(<i32>LEAF_SLOT_MASK), one = i32x4.splat(1), nil = i32x4.splat(-1);
+  let found = i32x4.splat(0);   // per lane: minus the hits
   for (o = 0; o < quads; o += 16) {
-    hits += step3(inp + o, out + o) + step3(inp + o + 4, out + o + 4)
-      + step3(inp + o + 8, out + o + 8) + step3(inp + o + 12, out + o + 12);
+    let v = v128.load(out + o);
+    if (v128.any_true(v128.and(v, child))) {
+      down(inp + o, out + o); down(inp + o + 4, out + o + 4); down(inp + o + 8, out + o + 8); down(inp + o + 12, out + o + 12);
+      v = v128.load(out + o);
+    }
+    let d = i32x4.sub(v128.and(v, mask), one);   // answer(): leaf 0 (no route) → NIL
+    v128.store(out + o, d);
+    found = i32x4.add(found, i32x4.ne(d, nil));   // -1 for a hit
   }
+  let hits = <u32>-(i32x4.extract_lane(found, 0) + i32x4.extract_lane(found, 1) + i32x4.extract_lane(found, 2) + i32x4.extract_lane(found, 3));
   for (; o < end; o += 4) hits += step3(inp + o, out + o);
   return hits;
+}
+
+/** fibBatch pass 3 for the address at a whose entry so far is at q: its level-3 entry to q when the entry points down. */
+// @ts-ignore: decorator
+@inline function down(a: usize, q: usize): void {
+  let e = load<u32>(q);
+  if ((e & CHILD) != 0) store<u32>(q, load<u32>(childPtr(e) + (<usize>(load<u32>(a) & 255) << 2)));
 }
 
 /** fibBatch step 1 for the address at a: to q, the address of its level-2 entry or of its level-1 leaf. */
