@@ -358,9 +358,9 @@ export function fibMaybeFree(t: u32): void {
 /** The leaf for addr in the structure at fib (0 = no route). */
 // @ts-ignore: decorator
 @inline function fibLeaf(fib: usize, addr: u32): u32 {
-  // level 2 without a branch (a leaf reads its own level-1 slot again): a branch on the level-1 entry
-  // (on the tier-1 table ~25,000 of the 65,536 point down, so uniform random addresses make it a coin
-  // toss) flushed the loads of the calls after it whenever it was mispredicted
+  // level 2 without a branch (a leaf reads its own level-1 slot again), as fibBatch's pass 1: the branch
+  // on the level-1 entry is a coin toss for uniform random addresses (on the tier-1 table ~25,000 of the
+  // 65,536 point down), and a misprediction likely flushed the loads of the calls after it
   // (Table.lookupId 0.93-0.95× the time uniform, even in-prefix: bench/ab/lookupid.mjs, both orders)
   let p = fib + (<usize>(addr >>> 16) << 2);
   let e = load<u32>(p);
@@ -407,10 +407,10 @@ export function fibMaybeFree(t: u32): void {
  * is rarely taken) and writes the answers. Passes 1 and 3 work on four addresses to a 128-bit vector
  * (Wasm SIMD; pass 1 loads the four level-1 entries one by one, Wasm has no gather) and pass 2 is
  * unrolled by eight (V8 checks for interrupts at every loop back edge), so the misses of dozens of
- * addresses are in flight together. Pass 2 does nothing with an entry but store it: an instruction that
- * waits for a miss holds a scheduler slot, and the OR of every entry it once made (to skip pass 3's
- * level-3 test) cost a fifth of the batch (bench/ab/lookup.mjs, both orders, 2026-12-05); the vectors of
- * passes 1 and 3 took another 10-15 %.
+ * addresses are in flight together. Pass 2 does nothing with an entry but store it: the OR of every entry
+ * it once made (to skip pass 3's level-3 test) cost about a sixth of the batch (bench/ab/lookup.mjs, both
+ * orders, 2026-12-05), likely because each OR waits for a miss in a scheduler slot (this VM has no
+ * hardware counters to show it); the vectors of passes 1 and 3 took another 5-15 %.
  */
 export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
   let end = <usize>n << 2, quads = end & ~<usize>15, octs = end & ~<usize>31;
