@@ -363,10 +363,15 @@ export function fibMaybeFree(t: u32): void {
   // 65,536 point down), and a misprediction likely flushed the loads of the calls after it
   // (Table.lookupId 0.93-0.95× the time uniform, even in-prefix: bench/ab/lookupid.mjs, both orders)
   let p = fib + (<usize>(addr >>> 16) << 2);
-  let e = load<u32>(p);
-  e = load<u32>(select<usize>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2), p, (e & CHILD) != 0));
-  if ((e & CHILD) != 0) e = load<u32>(childPtr(e) + (<usize>(addr & 255) << 2));
+  let e = load<u32>(level2At(p, load<u32>(p), addr));
+  if ((e & CHILD) != 0) e = fibEntryBelow(e, addr & 255);
   return e;
+}
+
+/** For addr, whose level-1 entry e is at p: where its level-2 entry is when e points down, else p (e's own slot). */
+// @ts-ignore: decorator
+@inline function level2At(p: usize, e: u32, addr: u32): usize {
+  return select<usize>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2), p, (e & CHILD) != 0);
 }
 
 // The lookup by levels, for a batch's look-ahead (hot.ts updatesTouch: one level for every record of a
@@ -465,7 +470,7 @@ export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
 // @ts-ignore: decorator
 @inline function down(a: usize, q: usize): void {
   let e = load<u32>(q);
-  if ((e & CHILD) != 0) store<u32>(q, load<u32>(childPtr(e) + (<usize>(load<u32>(a) & 255) << 2)));
+  if ((e & CHILD) != 0) store<u32>(q, fibEntryBelow(e, load<u32>(a) & 255));
 }
 
 /** fibBatch step 1 for the address at a: to q, the address of its level-2 entry or of its level-1 leaf. */
@@ -473,16 +478,14 @@ export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
 @inline function step1(fib: usize, a: usize, q: usize): void {
   let addr = load<u32>(a);
   let p = fib + (<usize>(addr >>> 16) << 2);
-  let e = load<u32>(p);
-  store<u32>(q, select<usize>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2), p, (e & CHILD) != 0));
+  store<u32>(q, level2At(p, load<u32>(p), addr));
 }
 
 /** fibBatch step 3 for the address at a whose entry so far is at q: its answer to q; 1 for a hit. */
 // @ts-ignore: decorator
 @inline function step3(a: usize, q: usize): u32 {
-  let e = load<u32>(q);
-  if ((e & CHILD) != 0) e = load<u32>(childPtr(e) + (<usize>(load<u32>(a) & 255) << 2));
-  return answer(q, e);
+  down(a, q);
+  return answer(q, load<u32>(q));
 }
 
 /** Stores the dest slot of leaf e (NIL for 0, no route) to q; 1 for a hit. */
