@@ -154,8 +154,8 @@ const DEFER = -2;
 
 /**
  * The common IPv4 form in one pass: four octets of 1–3 digits without a leading zero, each ≤ 255,
- * dot-separated, then nothing or '/' and 1–2 digits ≤ 32. Writes the key (host bits cleared) and returns
- * the length; anything else (IPv6, a 3-digit length, bad text) returns DEFER without deciding, so the
+ * dot-separated, then nothing or '/' and a length (parseLenText: 1–3 digits ≤ 32). Writes the key (host bits
+ * cleared) and returns the length; anything else (IPv6, bad text) returns DEFER without deciding, so the
  * accept / reject rules stay parsePrefixGeneral's (test/core/address.test.ts compares the two).
  */
 function parseIPv4PrefixFast(s: string, out: Uint32Array, off: number): number {
@@ -185,17 +185,9 @@ function parseIPv4PrefixFast(s: string, out: Uint32Array, off: number): number {
   }
   let len = 32;
   if (i < n) {
-    if (s.charCodeAt(i) !== 47 || i + 1 >= n) return DEFER;
-    let d = s.charCodeAt(i + 1) - 48;
-    if (d < 0 || d > 9) return DEFER;
-    len = d;
-    i += 2;
-    if (i < n) {
-      d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9 || i + 1 !== n) return DEFER;
-      len = len * 10 + d;
-      if (len > 32) return DEFER;
-    }
+    if (s.charCodeAt(i) !== 47) return DEFER;
+    len = parseLenText(s, i + 1, 32);
+    if (len < 0) return DEFER;
   }
   out[off] = len === 0 ? 0 : (value & (0xffffffff << (32 - len))) >>> 0;
   out[off + 1] = 0; out[off + 2] = 0; out[off + 3] = 0;
