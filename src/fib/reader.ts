@@ -38,6 +38,15 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
   const VERSION = L.HDR_VERSION, WRITING = L.HDR_WRITING, HDR_GEN = L.HDR_GEN, GEN_WORDS = L.GEN_WORDS;
   const STRIDE = L.KIND_STRIDE, RANGES = L.KIND_RANGES, FIB6 = L.KIND_FIB6, MASK = L.LEAF_SLOT_MASK, BIAS = L.KEY_BIAS, PASS = L.PASS;
 
+  /**
+   * 16-8-8, for address a (int32 bits) whose level-1 entry e is at s[p]: the index of its level-2 entry when e
+   * points down (chunks at cb), else p (e's own slot). No branch: the mask is -1 for a child, else 0.
+   */
+  function level2At(cb: number, p: number, e: number, a: number): number {
+    const m = e >> 31;
+    return (m & (cb + ((e & 0x7fffffff) << 8) + ((a >>> 8) & 255))) | (~m & p);
+  }
+
   /** Set bits of a 32-bit word. */
   function pop(x: number): number {
     x = x - ((x >>> 1) & 0x55555555);
@@ -241,15 +250,12 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
           const a0 = keys[i + k1] | 0, a1 = keys[i + k1 + 1] | 0, a2 = keys[i + k1 + 2] | 0, a3 = keys[i + k1 + 3] | 0;
           const p0 = l1 + (a0 >>> 16), p1 = l1 + (a1 >>> 16), p2 = l1 + (a2 >>> 16), p3 = l1 + (a3 >>> 16);
           const f0 = s[p0], f1 = s[p1], f2 = s[p2], f3 = s[p3];
-          const m0 = f0 >> 31, m1 = f1 >> 31, m2 = f2 >> 31, m3 = f3 >> 31;   // -1 for a child, else 0
-          t[k1] = (m0 & (cb + ((f0 & 0x7fffffff) << 8) + ((a0 >>> 8) & 255))) | (~m0 & p0);
-          t[k1 + 1] = (m1 & (cb + ((f1 & 0x7fffffff) << 8) + ((a1 >>> 8) & 255))) | (~m1 & p1);
-          t[k1 + 2] = (m2 & (cb + ((f2 & 0x7fffffff) << 8) + ((a2 >>> 8) & 255))) | (~m2 & p2);
-          t[k1 + 3] = (m3 & (cb + ((f3 & 0x7fffffff) << 8) + ((a3 >>> 8) & 255))) | (~m3 & p3);
+          t[k1] = level2At(cb, p0, f0, a0); t[k1 + 1] = level2At(cb, p1, f1, a1);
+          t[k1 + 2] = level2At(cb, p2, f2, a2); t[k1 + 3] = level2At(cb, p3, f3, a3);
         }
         for (; k1 < n; k1++) {
-          const a = keys[i + k1] | 0, p = l1 + (a >>> 16), e = s[p], m = e >> 31;
-          t[k1] = (m & (cb + ((e & 0x7fffffff) << 8) + ((a >>> 8) & 255))) | (~m & p);
+          const a = keys[i + k1] | 0, p = l1 + (a >>> 16);
+          t[k1] = level2At(cb, p, s[p], a);
         }
         let k8 = 0;
         for (const e8 = n & ~7; k8 < e8; k8 += 8) {
