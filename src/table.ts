@@ -217,8 +217,9 @@ export class Table {
   /**
    * The destId of the most specific destination with a live route in `view` (API.md §6): IPv4 takes
    * one host-order u32 address; IPv6 four u32 words at `words[offset..offset+3]`, most significant
-   * first. -1 when none. One Wasm call; allocates nothing. View 0 of a large IPv4 table answers from the
-   * unicast forwarding structure.
+   * first. -1 when none. One Wasm call; allocates nothing. A view that has a forwarding structure answers
+   * from it (view 0 of a large table of either family; view 1 once the table has many multicast routes),
+   * any other from the trie.
    * @throws RtmError ERROR_INVALID_PARAMETER (an address that is not a u32 / not four words of a
    *   Uint32Array, a view other than 0 or 1), ERROR_INVALID_HANDLE (closed instance)
    */
