@@ -60,7 +60,7 @@ function buildMany(make: Factory, tables: number, routes: number, linearBytes: (
  * What the first touch of a fresh 4 KiB page of linear memory costs on this host, in µs (wall time, as the
  * many-tables build is timed): a fresh 64 MiB WebAssembly.Memory written once per page, median of three. A
  * build into memory not touched before pays it for every page its records fill (session 23: ~10 µs on the
- * 2-core VMs, about a third of the many-tables build; a second pass over the same 64 MiB takes ~1 ms).
+ * 2-core VMs, about a third of the many-tables build; a second pass over 131 MiB already touched took 1–2 ms).
  */
 function pageTouchMicros(): number {
   const PAGES = 16384, WASM_PAGES = PAGES / 16;
