@@ -21,7 +21,7 @@ import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from 
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
-import { fibLookup } from './fib';
+import { fibLookup, fibCheck } from './fib';
 import { fib6Agrees } from './fib6';
 import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
@@ -111,6 +111,7 @@ export function checkInvariants(t: u32): i32 {
   let maxLen = tableMaxLen(t);
   let v6 = tableGet(t, TABLE_FAMILY) != 4;
   let fib = <usize>tableGet(t, TABLE_FIB), fibm = <usize>tableGet(t, TABLE_FIBM);
+  if ((fib != 0 && !fibCheck(fib)) || (fibm != 0 && !fibCheck(fibm))) return INV_FIB;
   let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0, live: u32 = 0, mdests: u32 = 0;
   let sp: u32 = 0;
   memory.fill(MARKS, 0, <usize>NOTIFY_MAX << 2);

@@ -1,4 +1,4 @@
-// Derived forwarding structure for the unicast view (view 0) of large IPv4 tables: a 16-8-8 multibit trie
+// Derived forwarding structure for the unicast view (view 0) of large IPv4 tables: an 18-6-8 multibit trie
 // (DESIGN "Scale targets": the RIB trie answers every RTMv2 query; lookups in the unicast view use this).
 // Built when a table reaches FIB_MIN_DESTS destinations (and freed when it shrinks below a quarter of
 // that), then kept in step incrementally by destSetState whenever a destination starts or stops qualifying
@@ -7,9 +7,18 @@
 //
 // Entries are u32. A leaf is (dest slot + 1) | prefix length << LEAF_LEN_SHIFT (0 = no route): the most
 // specific qualifying destination that covers the entry's address range, with its length (so that painting
-// and exact finds need not read the destination). CHILD | (chunk address >> 4) points to a 256-entry chunk
-// one level down (/16 → /24 → /32). Level 1 is 65,536 entries (256 KiB); chunks are 1 KiB. Memory comes from the
-// slab page reserve and goes back to free lists here when a table's structure is freed (never to TLSF).
+// and exact finds need not read the destination). CHILD | (chunk address >> 4) points to a chunk one level
+// down (/18 → /24 → /32): level 1 is 262,144 entries (1 MiB) by address bits 31..14; a level-2 chunk is 64
+// entries (256 B) by bits 13..8; a level-3 chunk 256 entries (1 KiB) by bits 7..0. Why 18-6-8 and not
+// 16-8-8 (1 KiB level-2 chunks, one for every /16 holding a longer prefix): on the tier-1 table 20.1 bytes
+// per prefix instead of 29.6, and in C (bench/ab/fibstride.c) 0.75-0.80x the lookup time for uniform random
+// addresses (more of them end at level 1), even inside announced prefixes by passes, 0.85-0.91x one address
+// at a time; the cost is level 1 (1 MiB against 256 KiB) for a table at the threshold.
+// Level-2 chunks come four to a 1 KiB quad that belongs to one structure (so that a 1 KiB block of chunk
+// memory, the unit of snapshot.ts's dirty marks, holds one table's entries only): the structure's header
+// (1 KiB right after level 1, STRUCT_BYTES) holds the next free level-2 chunk of its current quad, and the
+// rest of the header's 64 KiB page is the structure's first quads. Memory comes from the slab page reserve
+// and goes back to free lists here when a table's structure is freed (never to TLSF).
 // If memory runs out while the structure is kept in step, it is dropped and lookups use the trie again.
 // Every entry written while kept in step is marked dirty (snapshot.ts) for tables being published.
 // View 1 (multicast) has the same structure (TABLE_FIBM), built when FIB_MIN_DESTS destinations qualify
@@ -41,8 +50,23 @@ const CHILD: u32 = 0x80000000;
 // between it and CHILD
 const LEAF_LEN_SHIFT: u32 = 25;
 const LEAF_SLOT_MASK: u32 = (1 << LEAF_LEN_SHIFT) - 1;
-const L1_PAGES: i32 = 4;                    // 65,536 × 4 bytes
-const L1_BYTES: usize = 262144;
+/** Level 1: address bits 31..14 (L1_SHIFT), 2^18 entries. */
+const L1_SHIFT: u32 = 14;
+const L1_ENTRIES: u32 = 1 << 18;
+const L1_BYTES: usize = 1 << 20;
+/** Level 1, then the structure's page: its header (HDR_*) in the first KiB, its first quads in the rest. */
+const STRUCT_PAGES: i32 = 17;
+const STRUCT_BYTES: usize = (<usize>STRUCT_PAGES) << 16;
+/** The header word holding the structure's next free level-2 chunk (0: none, take a quad). */
+const HDR_NEXT_L2: usize = 0;
+/** The header word holding the next unused KiB of the structure's page (0: used up). */
+const HDR_CARVE: usize = 4;
+/** Level 2: address bits 13..8, chunks of 64 entries (256 bytes), four to a quad. */
+const L2_ENTRIES: u32 = 64;
+const L2_MASK: u32 = 63;
+const L2_BYTES: usize = 256;
+/** Level 3: address bits 7..0, chunks of 256 entries. A quad and a level-3 chunk are CHUNK_BYTES. */
+const L3_ENTRIES: u32 = 256;
 const CHUNK_BYTES: usize = 1024;
 
 // free lists (link in the first word) and the page chunks are carved from
@@ -74,20 +98,51 @@ export function fibLastClear(): void { fibLastKey = FIB_LAST_NONE; }
 export let fibChunksInUse: u32 = 0;
 export let fibL1InUse: u32 = 0;
 
+/** A structure's level 1 and page (STRUCT_BYTES): level 1 cleared, the header set; 0 = no memory. */
 function allocL1(): usize {
   let p = freeL1;
   if (p != 0) freeL1 = <usize>load<u32>(p);
   else {
-    p = takePages(L1_PAGES);
+    p = takePages(STRUCT_PAGES);
     if (p == 0) return 0;
   }
   memory.fill(p, 0, L1_BYTES);
+  let h = p + L1_BYTES;
+  store<u32>(h + HDR_NEXT_L2, 0);
+  store<u32>(h + HDR_CARVE, <u32>(h + CHUNK_BYTES));
   fibL1InUse++;
   return p;
 }
 
+/** The test hook's count of chunk allocations (fibSetFailAfter): false when this one is to fail. */
+// @ts-ignore: decorator
+@inline function chunkAllowed(): bool { return !(failAfter != 0 && --failAfter == 0); }
+
+/** A level-2 chunk of the structure at fib (from its current quad, or a new quad), not filled; 0 = no memory. */
+function allocL2(fib: usize): usize {
+  let h = fib + L1_BYTES;
+  let c = <usize>load<u32>(h + HDR_NEXT_L2);
+  if (c == 0 || (c & (CHUNK_BYTES - 1)) == 0) {
+    // a new quad: from the structure's page while it lasts, then from the shared chunks
+    let carve = <usize>load<u32>(h + HDR_CARVE);
+    if (carve != 0) {
+      if (!chunkAllowed()) return 0;
+      c = carve;
+      carve += CHUNK_BYTES;
+      store<u32>(h + HDR_CARVE, carve == fib + STRUCT_BYTES ? 0 : <u32>carve);
+    } else {
+      c = allocChunk();
+      if (c == 0) return 0;
+    }
+    memory.fill(c, 0, CHUNK_BYTES);   // its unused chunks read as no route (a snapshot copies whole quads)
+  }
+  store<u32>(h + HDR_NEXT_L2, <u32>(c + L2_BYTES));
+  return c;
+}
+
+/** A shared 1 KiB chunk (a level-3 chunk or a quad), not filled; 0 = no memory. */
 function allocChunk(): usize {
-  if (failAfter != 0 && --failAfter == 0) return 0;
+  if (!chunkAllowed()) return 0;
   let p = freeChunks;
   if (p != 0) freeChunks = <usize>load<u32>(p);
   else {
@@ -107,17 +162,29 @@ function allocChunk(): usize {
 // @ts-ignore: decorator
 @inline function childPtr(e: u32): usize { return <usize>(e & ~CHILD) << 4; }
 
-/** Frees the chunks below one entry array of `count` entries (recursively). */
-function freeBelow(p: usize, count: u32): void {
-  for (let i: u32 = 0; i < count; i++) {
-    let e = load<u32>(p + (<usize>i << 2));
-    if ((e & CHILD) != 0) {
-      let c = childPtr(e);
-      freeBelow(c, 256);
-      store<u32>(c, <u32>freeChunks);
-      freeChunks = c;
-      fibChunksInUse--;
+/** Puts shared chunk c back on the free list. */
+function freeChunk(c: usize): void {
+  store<u32>(c, <u32>freeChunks);
+  freeChunks = c;
+  fibChunksInUse--;
+}
+
+/**
+ * Frees the shared chunks of the structure at fib: its level-3 chunks, and each quad when its first
+ * level-2 chunk is met (a quad's chunks are handed out from its first; a quad on the free list keeps its
+ * other chunks' entries, read after it). Quads in the structure's own page go with it.
+ */
+function freeBelow(fib: usize): void {
+  let own = fib + L1_BYTES;
+  for (let i: u32 = 0; i < L1_ENTRIES; i++) {
+    let e = load<u32>(fib + (<usize>i << 2));
+    if ((e & CHILD) == 0) continue;
+    let c2 = childPtr(e);
+    for (let j: u32 = 0; j < L2_ENTRIES; j++) {
+      let e2 = load<u32>(c2 + (<usize>j << 2));
+      if ((e2 & CHILD) != 0) freeChunk(childPtr(e2));
     }
+    if ((c2 & (CHUNK_BYTES - 1)) == 0 && (c2 < own || c2 >= fib + STRUCT_BYTES)) freeChunk(c2);
   }
 }
 
@@ -130,7 +197,7 @@ function fibFreeView(t: u32, view: u32): void {
   let fib = <usize>tableGet(t, w);
   if (fib == 0) return;
   if (view == 0) snapStructure(t);
-  freeBelow(fib, 65536);
+  freeBelow(fib);
   store<u32>(fib, <u32>freeL1);
   freeL1 = fib;
   fibL1InUse--;
@@ -145,35 +212,43 @@ function fibFreeView(t: u32, view: u32): void {
 // @ts-ignore: decorator
 @inline function leafOf(d: u32, len: u32): u32 { return (d + 1) | (len << LEAF_LEN_SHIFT); }
 
-/** Entry of the child chunk under entry pointer `slot`, made from its leaf if absent; 0 = no memory. */
-function childOf(slot: usize): usize {
+/**
+ * The chunk under entry pointer `slot` (a level-2 chunk of the structure at fib under a level-1 entry when
+ * `level2`, else a level-3 chunk), made from the entry's leaf if absent; 0 = no memory.
+ */
+function childOf(slot: usize, fib: usize, level2: bool): usize {
   let e = load<u32>(slot);
   if ((e & CHILD) != 0) return childPtr(e);
-  let c = allocChunk();
+  let c = level2 ? allocL2(fib) : allocChunk();
   if (c == 0) return 0;
-  for (let i: usize = 0; i < 256; i++) store<u32>(c + (i << 2), e);
+  let n: usize = level2 ? L2_ENTRIES : L3_ENTRIES;
+  for (let i: usize = 0; i < n; i++) store<u32>(c + (i << 2), e);
   snapMark(c);
   store<u32>(slot, CHILD | <u32>(c >> 4));
   snapMark(slot);
   return c;
 }
 
-/** Paints `leaf` (a destination of length len) over entries [from, from+count) where it is more specific. */
-function paintIn(p: usize, from: u32, count: u32, leaf: u32, len: i32): void {
+/**
+ * Paints `leaf` (a destination of length len) over entries [from, from+count) where it is more specific;
+ * `below`: the entries of the chunks those entries point to (L2_ENTRIES under level 1, L3_ENTRIES under
+ * level 2; level-3 entries point nowhere).
+ */
+function paintIn(p: usize, from: u32, count: u32, leaf: u32, len: i32, below: u32): void {
   for (let i = from; i < from + count; i++) {
     let a = p + (<usize>i << 2);
     let e = load<u32>(a);
-    if ((e & CHILD) != 0) paintIn(childPtr(e), 0, 256, leaf, len);
+    if ((e & CHILD) != 0) paintIn(childPtr(e), 0, below, leaf, len, L3_ENTRIES);
     else if (e != leaf && leafLen(e) <= len) { store<u32>(a, leaf); snapMark(a); }
   }
 }
 
-/** Replaces `old` by `repl` over entries [from, from+count) and below. */
-function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32): void {
+/** Replaces `old` by `repl` over entries [from, from+count) and below (`below` as paintIn's). */
+function paintOut(p: usize, from: u32, count: u32, old: u32, repl: u32, below: u32): void {
   for (let i = from; i < from + count; i++) {
     let a = p + (<usize>i << 2);
     let e = load<u32>(a);
-    if ((e & CHILD) != 0) paintOut(childPtr(e), 0, 256, old, repl);
+    if ((e & CHILD) != 0) paintOut(childPtr(e), 0, below, old, repl, L3_ENTRIES);
     else if (e == old) { store<u32>(a, repl); snapMark(a); }
   }
 }
@@ -194,19 +269,19 @@ function fibAdd(t: u32, fib: usize, d: u32): bool {
 
 /** Paints `leaf` of prefix (addr, len) where it is more specific; false if memory ran out. */
 function fibPaint(fib: usize, addr: u32, len: u32, leaf: u32): bool {
-  if (len <= 16) {
-    paintIn(fib, addr >>> 16, 1 << (16 - len), leaf, <i32>len);
+  if (len <= 32 - L1_SHIFT) {
+    paintIn(fib, addr >>> L1_SHIFT, 1 << (32 - L1_SHIFT - len), leaf, <i32>len, L2_ENTRIES);
     return true;
   }
-  let c2 = childOf(fib + (<usize>(addr >>> 16) << 2));
+  let c2 = childOf(fib + (<usize>(addr >>> L1_SHIFT) << 2), fib, true);
   if (c2 == 0) return false;
   if (len <= 24) {
-    paintIn(c2, (addr >>> 8) & 255, 1 << (24 - len), leaf, <i32>len);
+    paintIn(c2, (addr >>> 8) & L2_MASK, 1 << (24 - len), leaf, <i32>len, L3_ENTRIES);
     return true;
   }
-  let c3 = childOf(c2 + (<usize>((addr >>> 8) & 255) << 2));
+  let c3 = childOf(c2 + (<usize>((addr >>> 8) & L2_MASK) << 2), fib, false);
   if (c3 == 0) return false;
-  paintIn(c3, addr & 255, 1 << (32 - len), leaf, <i32>len);
+  paintIn(c3, addr & 255, 1 << (32 - len), leaf, <i32>len, 0);
   return true;
 }
 
@@ -237,14 +312,14 @@ function fibRemove(t: u32, fib: usize, d: u32, qual: u32): void {
     if (q != NIL) repl = leafOf(q, destLen(q));
   }
   let old = leafOf(d, len);
-  if (len <= 16) { paintOut(fib, addr >>> 16, 1 << (16 - len), old, repl); return; }
-  let e1 = load<u32>(fib + (<usize>(addr >>> 16) << 2));
+  if (len <= 32 - L1_SHIFT) { paintOut(fib, addr >>> L1_SHIFT, 1 << (32 - L1_SHIFT - len), old, repl, L2_ENTRIES); return; }
+  let e1 = load<u32>(fib + (<usize>(addr >>> L1_SHIFT) << 2));
   if ((e1 & CHILD) == 0) return;   // d's entries live in a chunk; none was made, so d was never painted
   let c2 = childPtr(e1);
-  if (len <= 24) { paintOut(c2, (addr >>> 8) & 255, 1 << (24 - len), old, repl); return; }
-  let e2 = load<u32>(c2 + (<usize>((addr >>> 8) & 255) << 2));
+  if (len <= 24) { paintOut(c2, (addr >>> 8) & L2_MASK, 1 << (24 - len), old, repl, L3_ENTRIES); return; }
+  let e2 = load<u32>(c2 + (<usize>((addr >>> 8) & L2_MASK) << 2));
   if ((e2 & CHILD) == 0) return;
-  paintOut(childPtr(e2), addr & 255, 1 << (32 - len), old, repl);
+  paintOut(childPtr(e2), addr & 255, 1 << (32 - len), old, repl, 0);
 }
 
 /**
@@ -362,7 +437,7 @@ export function fibMaybeFree(t: u32): void {
   // on the level-1 entry is a coin toss for uniform random addresses (on the tier-1 table ~25,000 of the
   // 65,536 point down), and a misprediction likely flushed the loads of the calls after it
   // (Table.lookupId 0.93-0.95× the time uniform, even in-prefix: bench/ab/lookupid.mjs, both orders)
-  let p = fib + (<usize>(addr >>> 16) << 2);
+  let p = fib + (<usize>(addr >>> L1_SHIFT) << 2);
   let e = load<u32>(level2At(p, load<u32>(p), addr));
   if ((e & CHILD) != 0) e = fibEntryBelow(e, addr & 255);
   return e;
@@ -371,18 +446,21 @@ export function fibMaybeFree(t: u32): void {
 /** For addr, whose level-1 entry e is at p: where its level-2 entry is when e points down, else p (e's own slot). */
 // @ts-ignore: decorator
 @inline function level2At(p: usize, e: u32, addr: u32): usize {
-  return select<usize>(childPtr(e) + (<usize>((addr >>> 8) & 255) << 2), p, (e & CHILD) != 0);
+  return select<usize>(childPtr(e) + (<usize>((addr >>> 8) & L2_MASK) << 2), p, (e & CHILD) != 0);
 }
 
 // The lookup by levels, for a batch's look-ahead (hot.ts updatesTouch: one level for every record of a
 // window before the next level, so that their cache misses overlap).
 /** The level-1 entry for addr. */
 // @ts-ignore: decorator
-@inline export function fibEntry1(fib: usize, addr: u32): u32 { return load<u32>(fib + (<usize>(addr >>> 16) << 2)); }
+@inline export function fibEntry1(fib: usize, addr: u32): u32 { return load<u32>(fib + (<usize>(addr >>> L1_SHIFT) << 2)); }
+/** The index in its level-2 chunk of addr's entry (fibEntryBelow of a level-1 CHILD entry). */
+// @ts-ignore: decorator
+@inline export function fibIndex2(addr: u32): u32 { return (addr >>> 8) & L2_MASK; }
 /** True if entry e points to a chunk one level down. */
 // @ts-ignore: decorator
 @inline export function fibIsChild(e: u32): bool { return (e & CHILD) != 0; }
-/** Entry i (0..255) of the chunk CHILD entry e points to. */
+/** Entry i of the chunk CHILD entry e points to (0..63 of a level-2 chunk, 0..255 of a level-3 one). */
 // @ts-ignore: decorator
 @inline export function fibEntryBelow(e: u32, i: u32): u32 { return load<u32>(childPtr(e) + (<usize>i << 2)); }
 /** The destination of leaf e when its length is len (fibExact's test), else NIL. */
@@ -419,12 +497,12 @@ export function fibMaybeFree(t: u32): void {
  */
 export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
   let end = <usize>n << 2, quads = end & ~<usize>15, octs = end & ~<usize>31;
-  // 1. level 1 (256 KiB, mostly cache hits): where each address's entry below is, or its leaf's own slot
+  // 1. level 1 (1 MiB, mostly cache hits): where each address's entry below is, or its leaf's own slot
   let o: usize = 0;
-  let fibv = i32x4.splat(<i32>fib), zero = i32x4.splat(0), low = i32x4.splat(<i32>~CHILD), ff = i32x4.splat(255);
+  let fibv = i32x4.splat(<i32>fib), zero = i32x4.splat(0), low = i32x4.splat(<i32>~CHILD), ff = i32x4.splat(<i32>L2_MASK);
   for (; o < quads; o += 16) {
     let a = v128.load(inp + o);
-    let p = i32x4.add(fibv, i32x4.shl(i32x4.shr_u(a, 16), 2));   // the level-1 slots
+    let p = i32x4.add(fibv, i32x4.shl(i32x4.shr_u(a, L1_SHIFT), 2));   // the level-1 slots
     let e = i32x4.splat(load<i32>(<usize>i32x4.extract_lane(p, 0)));
     e = i32x4.replace_lane(e, 1, load<i32>(<usize>i32x4.extract_lane(p, 1)));
     e = i32x4.replace_lane(e, 2, load<i32>(<usize>i32x4.extract_lane(p, 2)));
@@ -477,7 +555,7 @@ export function fibBatch(fib: usize, inp: usize, out: usize, n: u32): u32 {
 // @ts-ignore: decorator
 @inline function step1(fib: usize, a: usize, q: usize): void {
   let addr = load<u32>(a);
-  let p = fib + (<usize>(addr >>> 16) << 2);
+  let p = fib + (<usize>(addr >>> L1_SHIFT) << 2);
   store<u32>(q, level2At(p, load<u32>(p), addr));
 }
 
@@ -573,7 +651,35 @@ function coverProof(fib: usize, addr: u32, len: u32): u32 {
   return e != 0 && l < len && (l == 0 || ((b ^ addr) >>> (32 - l)) == 0);
 }
 
-/** Bytes held by forwarding structures (level-1 arrays and chunks in use). */
+/**
+ * Debug (checkInvariants): the structure at fib is well formed. Its level-2 chunks are 256-byte aligned and
+ * lie in its own page past the header or outside its level 1 and page; its level-3 chunks are 1 KiB aligned
+ * and outside them; level-3 entries point nowhere; the chunks of its current quad not yet handed out read
+ * as no route (a snapshot copies whole quads: a stale child pointer there would be copied too).
+ */
+export function fibCheck(fib: usize): bool {
+  let h = fib + L1_BYTES, end = fib + STRUCT_BYTES;
+  for (let i: u32 = 0; i < L1_ENTRIES; i++) {
+    let e = load<u32>(fib + (<usize>i << 2));
+    if ((e & CHILD) == 0) continue;
+    let c2 = childPtr(e);
+    if ((c2 & (L2_BYTES - 1)) != 0 || (c2 >= fib && c2 < h + CHUNK_BYTES)) return false;
+    for (let j: u32 = 0; j < L2_ENTRIES; j++) {
+      let e2 = load<u32>(c2 + (<usize>j << 2));
+      if ((e2 & CHILD) == 0) continue;
+      let c3 = childPtr(e2);
+      if ((c3 & (CHUNK_BYTES - 1)) != 0 || (c3 >= fib && c3 < end)) return false;
+      for (let k: u32 = 0; k < L3_ENTRIES; k++) if ((load<u32>(c3 + (<usize>k << 2)) & CHILD) != 0) return false;
+    }
+  }
+  let next = <usize>load<u32>(h + HDR_NEXT_L2);
+  if (next != 0) {
+    for (let a = next; (a & (CHUNK_BYTES - 1)) != 0; a += 4) if (load<u32>(a) != 0) return false;
+  }
+  return true;
+}
+
+/** Bytes held by forwarding structures (level 1 and page of each, shared chunks in use). */
 export function fibBytes(): f64 {
-  return <f64>fibL1InUse * <f64>L1_BYTES + <f64>fibChunksInUse * <f64>CHUNK_BYTES;
+  return <f64>fibL1InUse * <f64>STRUCT_BYTES + <f64>fibChunksInUse * <f64>CHUNK_BYTES;
 }

@@ -32,7 +32,7 @@ import { entityOf, notifyOf } from './notifyapi';
 import { bestFired } from './rtmapi';
 import { batchReserve, batchLongs } from './load';
 import { debugTrapPoint } from './debug';
-import { fibEntry1, fibIsChild, fibEntryBelow, fibLeafExact, fibLeafCover } from './fib';
+import { fibEntry1, fibIndex2, fibIsChild, fibEntryBelow, fibLeafExact, fibLeafCover } from './fib';
 import { nodeChild } from './trie';
 
 // ── Table.bestRouteInto ──────────────────────────────────────────────────────────────────────────────
@@ -224,7 +224,7 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
       let e = load<u32>(TOUCH + (<usize>i << 2));
       if (!fibIsChild(e)) continue;
       let addr = load<u32>(updKey(from + i));
-      store<u32>(TOUCH + (<usize>i << 2), fibEntryBelow(e, level == 0 ? (addr >>> 8) & 255 : addr & 255));
+      store<u32>(TOUCH + (<usize>i << 2), fibEntryBelow(e, level == 0 ? fibIndex2(addr) : addr & 255));
       any = true;
     }
     if (!any) break;

@@ -690,7 +690,7 @@ export const BEST_FIELDS: u32 = 12;
 // │ 0 table slot + 1 (0 = free) │ 1 the table's GEN word when watched │ 2 dirty-list block: a cache of   │
 // │ 256 recent marks, then the entries │ 3 entries used │ 4 entries the block holds │ 5 flags (SNAP_F_*) │
 // │ 6 last block marked (NIL) │ 7 —                                                                     │
-// └── an entry is a 1 KiB block of the table's 16-8-8 structure (byte address >> 10) written since the ─┘
+// └── an entry is a 1 KiB block of the table's 18-6-8 structure (byte address >> 10) written since the ─┘
 //     last take; SNAP_F_FULL: the list overflowed or the structure was built or freed — copy it all
 export const SNAP_WATCH_WORDS: u32 = 8;
 export const SNAP_WATCH_MAX: u32 = 32;
@@ -702,7 +702,7 @@ export const SNAP_W_CAP: u32 = 4;
 export const SNAP_W_FLAGS: u32 = 5;
 export const SNAP_W_LAST: u32 = 6;
 export const SNAP_F_FULL: u32 = 1;
-/** log2 of the block a dirty mark names (fib.ts chunks are 1 KiB and 1 KiB-aligned; level 1 is 256 blocks). */
+/** log2 of the block a dirty mark names (fib.ts level-3 chunks and quads of level-2 chunks are 1 KiB and 1 KiB-aligned; level 1 is 1,024 blocks). */
 export const SNAP_BLOCK_SHIFT: u32 = 10;
 /** Dirty-list entries of a new watch, and the most a list grows to (a full copy is cheaper beyond). */
 export const SNAP_LIST_MIN: u32 = 4096;

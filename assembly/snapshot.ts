@@ -1,5 +1,5 @@
 // What a publisher of forwarding snapshots (src/fib/publisher.ts) needs of the core, for view 0:
-// 1. dirty marks — for each watched table (≤ SNAP_WATCH_MAX), the 1 KiB blocks of its 16-8-8 structure
+// 1. dirty marks — for each watched table (≤ SNAP_WATCH_MAX), the 1 KiB blocks of its 18-6-8 structure
 //    (fib.ts) written since the last take, so that a publish copies only those; fib.ts calls snapSelect
 //    before it paints, snapMark at each entry it stores and snapStructure when it builds or frees;
 // 2. the range serialiser — the view-0 longest-prefix answer of a table as ascending segments (first
@@ -119,7 +119,7 @@ export function snapWatchX(t: u32): i32 {
   return NO_ERROR;
 }
 
-/** Byte address of table t's 16-8-8 structure (level 1; its chunks hang below), 0 = none or not a table. */
+/** Byte address of table t's 18-6-8 structure (level 1; its chunks hang below), 0 = none or not a table. */
 export function snapFibX(t: u32): u32 { return tableValid(t) ? tableGet(t, TABLE_FIB) : 0; }
 
 /** Byte address of IPv6 table t's unicast structure (fib6.ts: level 1, 64 KiB aligned), 0 = none or not such a table. */

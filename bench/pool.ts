@@ -3,7 +3,7 @@
 // tier-1 IPv4 table, measured in the same process in alternated rounds (median), beside FibReader and
 // Table.lookupBatch on the main thread; the cost of Table.publish after each step of the LINX update
 // trace (1, 10, 100, 1,000 updates per publish), per publish and per update; the first (full) publish;
-// snapshot bytes per prefix for IPv4 (16-8-8 copy) and IPv6 (copy of the fib6 structure's pages); the
+// snapshot bytes per prefix for IPv4 (18-6-8 copy) and IPv6 (copy of the fib6 structure's pages); the
 // same publish figures for the tier-1 IPv6 table under a seeded churn of its own prefixes (flaps: there
 // is no IPv6 update trace), and FibReader IPv6 lookups beside Table.lookupBatch in alternated rounds.
 // Run alone: `npm run build && node --expose-gc dist/bench/pool.js` (`--quick`, `--runs N`, `--no-write`;
@@ -133,7 +133,7 @@ export async function benchPool(runs = RUNS, only6 = false): Promise<string> {
     a.rtm.ipv4.publish();
     const secondMs = performance.now() - t0;
     const fibBytes = a.rtm.core.x.fibMemoryBytes();
-    rows.push(`| IPv4 first publish (full copy of the 16-8-8 structure) | ms | **${fmt(firstMs)}** | — | the second publish fills the other generation: ${fmt(secondMs)} ms |`);
+    rows.push(`| IPv4 first publish (full copy of the 18-6-8 structure) | ms | **${fmt(firstMs)}** | — | the second publish fills the other generation: ${fmt(secondMs)} ms |`);
     rows.push(`| IPv4 snapshot bytes per prefix | B | **${fmt(snap.buffer.byteLength / set.count)}** | — | ${(snap.buffer.byteLength / 2 ** 20).toFixed(1)} MiB for ${set.count} prefixes (two generations); the core's own structure: ${fmt(fibBytes / set.count)} B/prefix |`);
 
     const pool1 = await LookupPool.create({ workers: 1 });

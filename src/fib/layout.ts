@@ -16,10 +16,11 @@
 // │                     │ 5 index bits b │ 6 key words per segment k (1 | 4) │ 7 region (word offset)       │
 // └── regions follow the header; a generation's region is rewritten only while WRITING selects it ───────┘
 //
-// ╒══ KIND_STRIDE (IPv4 tables with a forwarding structure: a copy of assembly/fib.ts, 16-8-8) ══════════╕
-// │ level 1: 65,536 entries by address bits 31..16 │ chunk slot s: 256 entries at chunk base + 256 s       │
-// │ entry ≥ 0: a leaf, (destId + 1) | prefix length << 25 (0 = no route); entry < 0: child slot | 1 << 31 │
-// └── bits 15..8 index a level-2 chunk, bits 7..0 a level-3 chunk (a copy of the core's, never moved) ──────┘
+// ╒══ KIND_STRIDE (IPv4 tables with a forwarding structure: a copy of assembly/fib.ts, 18-6-8) ══════════╕
+// │ level 1: 262,144 entries by address bits 31..14 │ chunk slot s: 256 entries at chunk base + 256 s      │
+// │ entry ≥ 0: a leaf, (destId + 1) | prefix length << 25 (0 = no route); entry < 0: child unit | 1 << 31,│
+// │ the chunk at chunk base + 64 × unit (a slot holds four 64-entry level-2 chunks or one level-3 chunk)  │
+// └── bits 13..8 index a level-2 chunk, bits 7..0 a level-3 chunk (a copy of the core's, never moved) ──────┘
 // ╒══ KIND_FIB6 (IPv6 tables with a forwarding structure: a copy of assembly/fib6.ts's pages) ════════════╕
 // │ page table: PT_ENTRIES words by core page number (byte address >> 16): the word offset of the page's  │
 // │ copy (0 = none) │ page slot s: 16,384 words at page table + PT_ENTRIES + 16,384 s; level 1 = slots 0-3 │
@@ -34,7 +35,7 @@
 // └── segment 0 starts at address 0; a segment runs up to the next one's first address ─────────────────────┘
 
 export const SNAP_MAGIC = 0x52544d46;          // 'RTMF'
-export const SNAP_FORMAT = 1;
+export const SNAP_FORMAT = 2;   // 2: 18-6-8 (1: 16-8-8)
 export const HDR_WORDS = 32;
 export const HDR_MAGIC = 0;
 export const HDR_FORMAT = 1;
@@ -63,7 +64,12 @@ export const G_PT = 2;
 /** KIND_FIB6: page table entries (a 4 GiB linear memory) and words per 64 KiB page slot. */
 export const PT_ENTRIES = 65536;
 export const PAGE_WORDS = 16384;
-export const L1_ENTRIES = 65536;
+export const L1_ENTRIES = 262144;
+/** KIND_STRIDE: level 1 is indexed by address >>> L1_SHIFT; a level-2 chunk by (address >>> 8) & L2_MASK. */
+export const L1_SHIFT = 14;
+export const L2_MASK = 63;
+/** KIND_STRIDE: a child entry names a chunk by its unit (slot × 4 + quarter): word chunk base + unit << UNIT_SHIFT. */
+export const UNIT_SHIFT = 6;
 export const CHUNK_ENTRIES = 256;
 export const LEAF_SLOT_MASK = 0x1ffffff;
 export const KEY_BIAS = 0x80000000 | 0;
@@ -74,6 +80,7 @@ export const PASS = 4096;
 export const SNAPSHOT_LAYOUT = {
   SNAP_MAGIC, SNAP_FORMAT, HDR_WORDS, HDR_MAGIC, HDR_FORMAT, HDR_FAMILY, HDR_VERSION, HDR_WRITING, HDR_GEN, GEN_WORDS,
   G_KIND, G_L1, G_CHUNKS, G_SLOTS, G_N, G_INDEX, G_KEYS, G_DESTS, G_IBITS, G_KWORDS, G_REGION, KIND_NONE,
-  KIND_STRIDE, KIND_RANGES, KIND_FIB6, G_PT, PT_ENTRIES, PAGE_WORDS, L1_ENTRIES, CHUNK_ENTRIES, LEAF_SLOT_MASK, KEY_BIAS, PASS,
+  KIND_STRIDE, KIND_RANGES, KIND_FIB6, G_PT, PT_ENTRIES, PAGE_WORDS, L1_ENTRIES, L1_SHIFT, L2_MASK, UNIT_SHIFT, CHUNK_ENTRIES, LEAF_SLOT_MASK,
+  KEY_BIAS, PASS,
 } as const;
 export type SnapshotLayout = typeof SNAPSHOT_LAYOUT;

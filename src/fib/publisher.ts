@@ -3,7 +3,7 @@
 // generation no reader should be in, then flips VERSION with Atomics; it never waits for readers.
 //  - IPv4 tables with a forwarding structure (assembly/fib.ts): the generation is brought to the new
 //    version by copying the 1 KiB blocks the core marked dirty in the last two publish intervals
-//    (assembly/snapshot.ts), child pointers translated to chunk slots shared by both generations; a
+//    (assembly/snapshot.ts), child pointers translated to chunk units shared by both generations; a
 //    structure built or freed, an overflowing dirty list or a full generation region copies it all.
 //  - IPv6 tables with a forwarding structure (assembly/fib6.ts): the same with its 64 KiB pages — the
 //    first publish of a generation copies every page, later ones the 1 KiB blocks the core marked dirty;
@@ -72,7 +72,7 @@ export class Publisher {
   private top = L.HDR_WORDS;
   private free: Region[] = [];
   private readonly region: (Region | undefined)[] = [undefined, undefined];
-  // 16-8-8 state: chunk slots by core block (address >> 10), shared by both generations; IPv6 (fib6):
+  // 18-6-8 state: chunk slots by core block (address >> 10), shared by both generations; IPv6 (fib6):
   // page slots by core page (address >> 16), likewise
   private slotOf = new Map<number, number>();
   private slots = 0;
@@ -81,7 +81,10 @@ export class Publisher {
   private fibAddr = 0;
   private watched = false;
   private staging = new Int32Array(0);
-  /** A child entry of the core (CHILD | chunk byte address >> 4) → its block number (address >> SNAP_BLOCK_SHIFT). */
+  /**
+   * A child entry of the core (CHILD | chunk byte address >> 4) → its block number (address >>
+   * SNAP_BLOCK_SHIFT); (e >>> 4) & 3 is the chunk's quarter of that block (a level-2 chunk of a quad).
+   */
   private readonly childShift: number;
   /** Core words in a dirty-mark block (one chunk: 256). */
   private readonly blockWords: number;
@@ -204,16 +207,17 @@ export class Publisher {
     return dirty;
   }
 
-  // ── IPv4: a copy of the core's 16-8-8 structure ────────────────────────────────────────────────────
+  // ── IPv4: a copy of the core's 18-6-8 structure ────────────────────────────────────────────────────
   private publishStride(g: number, fib: number): void {
     this.publishCopy(g, fib, L.KIND_STRIDE, (blocks) => this.copyBlocks(g, blocks), () => {
       this.copyAll(g);
-      return { mode: 'full', units: this.slots + 256, bytes: (this.slots + 256) * 1024 };
+      const units = this.slots + L.L1_ENTRIES / 256;
+      return { mode: 'full', units, bytes: units * 1024 };
     });
   }
 
   /**
-   * Brings generation g up to date with the core's structure at `fib` (IPv4 16-8-8 or IPv6 fib6 pages): the
+   * Brings generation g up to date with the core's structure at `fib` (IPv4 18-6-8 or IPv6 fib6 pages): the
    * 1 KiB blocks dirtied in the last two publish intervals when g holds a copy of `kind` that needs no full
    * copy and they fit (`copyBlocks`), else the whole structure (`copyAll`, which says what it wrote).
    */
@@ -244,7 +248,10 @@ export class Publisher {
     return s;
   }
 
-  /** Copies 256 entries from core word w to snapshot word o, child pointers as slots; false if a slot ≥ cap. */
+  /**
+   * Copies 256 entries (a 1 KiB block) from core word w to snapshot word o, child pointers as units (slot ×
+   * 4 + quarter); false if a slot ≥ cap.
+   */
   private copyEntries(src: Int32Array, w: number, o: number, cap: number): boolean {
     const s = this.s;
     for (let i = 0; i < 256; i++) {
@@ -252,7 +259,7 @@ export class Publisher {
       if (e < 0) {
         const sl = this.slot((e & 0x7fffffff) >>> this.childShift);
         if (sl >= cap) return false;
-        s[o + i] = CHILD | sl;
+        s[o + i] = CHILD | (sl << 2) | ((e >>> 4) & 3);
       } else s[o + i] = e;
     }
     return true;
@@ -278,15 +285,20 @@ export class Publisher {
   /** Copies the whole structure into generation g (a region sized for every chunk, with room to grow). */
   private copyAll(g: number): void {
     const src = this.core.i32(), fib = this.fibAddr >>> 2;
-    // assign slots to every chunk (a walk of the core's structure), then size the region
-    const chunks: number[] = [];
+    // assign slots to every block of chunks (a walk of the core's structure: a quad's four level-2 chunks,
+    // whose unused ones are zero, and level-3 chunks), then size the region
+    const chunks: number[] = [], seen = new Set<number>();
+    const see = (e: number): void => {
+      const b = (e & 0x7fffffff) >>> this.childShift;
+      if (!seen.has(b)) { seen.add(b); chunks.push(b); }
+    };
     for (let i = 0; i < L.L1_ENTRIES; i++) {
       const e = src[fib + i];
-      if (e < 0) chunks.push((e & 0x7fffffff) >>> this.childShift);
+      if (e < 0) see(e);
     }
     for (let j = 0; j < chunks.length; j++) {
       const w = chunks[j] * this.blockWords;
-      for (let i = 0; i < 256; i++) { const e = src[w + i]; if (e < 0) chunks.push((e & 0x7fffffff) >>> this.childShift); }
+      for (let i = 0; i < 256; i++) { const e = src[w + i]; if (e < 0) see(e); }
     }
     for (const b of chunks) this.slot(b);
     // room for a quarter more chunks, so that incremental publishes rarely outgrow the region

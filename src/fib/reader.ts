@@ -2,7 +2,7 @@
 // The class is made by defineReader, a function that references nothing outside itself, so that the pool
 // (src/pool/) runs the very same code in its workers from defineReader's source text. A lookup reads
 // VERSION, answers from that generation with plain loads, then checks WRITING (seqlock): if the writer
-// has begun rewriting that generation meanwhile, it answers again. Costs: IPv4 16-8-8 two or three
+// has begun rewriting that generation meanwhile, it answers again. Costs: IPv4 18-6-8 two or three
 // dependent loads; IPv6 (fib6 copy) level 1, then per address byte a page-table load, two popcounts and
 // a run load (a /48: four nodes); ranges one index load and a binary search in one bucket; two Atomics
 // loads per single lookup or per PASS addresses of a batch. Allocates only when the snapshot grows (a new
@@ -37,14 +37,15 @@ export interface SnapshotReaderClass { new (buffer: SharedArrayBuffer): Snapshot
 export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass {
   const VERSION = L.HDR_VERSION, WRITING = L.HDR_WRITING, HDR_GEN = L.HDR_GEN, GEN_WORDS = L.GEN_WORDS;
   const STRIDE = L.KIND_STRIDE, RANGES = L.KIND_RANGES, FIB6 = L.KIND_FIB6, MASK = L.LEAF_SLOT_MASK, BIAS = L.KEY_BIAS, PASS = L.PASS;
+  const L1_SHIFT = L.L1_SHIFT, L2_MASK = L.L2_MASK, UNIT_SHIFT = L.UNIT_SHIFT;
 
   /**
-   * 16-8-8, for address a (int32 bits) whose level-1 entry e is at s[p]: the index of its level-2 entry when e
+   * 18-6-8, for address a (int32 bits) whose level-1 entry e is at s[p]: the index of its level-2 entry when e
    * points down (chunks at cb), else p (e's own slot). No branch: the mask is -1 for a child, else 0.
    */
   function level2At(cb: number, p: number, e: number, a: number): number {
     const m = e >> 31;
-    return (m & (cb + ((e & 0x7fffffff) << 8) + ((a >>> 8) & 255))) | (~m & p);
+    return (m & (cb + ((e & 0x7fffffff) << UNIT_SHIFT) + ((a >>> 8) & L2_MASK))) | (~m & p);
   }
 
   /** Set bits of a 32-bit word. */
@@ -115,13 +116,13 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
       }
     }
 
-    /** 16-8-8: the destId of IPv4 address a (int32 bits). */
+    /** 18-6-8: the destId of IPv4 address a (int32 bits). */
     private stride(a: number): number {
       const s = this.s, cb = this.cb;
-      let e = s[this.l1 + (a >>> 16)];
+      let e = s[this.l1 + (a >>> L1_SHIFT)];
       if (e < 0) {
-        e = s[cb + ((e & 0x7fffffff) << 8) + ((a >>> 8) & 255)];
-        if (e < 0) e = s[cb + ((e & 0x7fffffff) << 8) + (a & 255)];
+        e = s[cb + ((e & 0x7fffffff) << UNIT_SHIFT) + ((a >>> 8) & L2_MASK)];
+        if (e < 0) e = s[cb + ((e & 0x7fffffff) << UNIT_SHIFT) + (a & 255)];
       }
       return ((e & MASK) - 1) | 0;
     }
@@ -248,13 +249,13 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
         let k1 = 0;
         for (const e4 = n & ~3; k1 < e4; k1 += 4) {
           const a0 = keys[i + k1] | 0, a1 = keys[i + k1 + 1] | 0, a2 = keys[i + k1 + 2] | 0, a3 = keys[i + k1 + 3] | 0;
-          const p0 = l1 + (a0 >>> 16), p1 = l1 + (a1 >>> 16), p2 = l1 + (a2 >>> 16), p3 = l1 + (a3 >>> 16);
+          const p0 = l1 + (a0 >>> L1_SHIFT), p1 = l1 + (a1 >>> L1_SHIFT), p2 = l1 + (a2 >>> L1_SHIFT), p3 = l1 + (a3 >>> L1_SHIFT);
           const f0 = s[p0], f1 = s[p1], f2 = s[p2], f3 = s[p3];
           t[k1] = level2At(cb, p0, f0, a0); t[k1 + 1] = level2At(cb, p1, f1, a1);
           t[k1 + 2] = level2At(cb, p2, f2, a2); t[k1 + 3] = level2At(cb, p3, f3, a3);
         }
         for (; k1 < n; k1++) {
-          const a = keys[i + k1] | 0, p = l1 + (a >>> 16);
+          const a = keys[i + k1] | 0, p = l1 + (a >>> L1_SHIFT);
           t[k1] = level2At(cb, p, s[p], a);
         }
         let k8 = 0;
@@ -266,7 +267,7 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
         for (; k8 < n; k8++) t[k8] = s[t[k8]];
         for (let k = 0; k < n; k++, i++) {
           let e = t[k];
-          if (e < 0) e = s[cb + ((e & 0x7fffffff) << 8) + (keys[i] & 255)];
+          if (e < 0) e = s[cb + ((e & 0x7fffffff) << UNIT_SHIFT) + (keys[i] & 255)];
           const d = ((e & MASK) - 1) | 0;
           out[i] = d;
           hits += ~d >>> 31;

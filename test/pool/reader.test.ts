@@ -73,7 +73,7 @@ describe('FibReader on a real table', () => {
       if (round > 2) expect(snap.lastPublish.mode, `round ${round}`).toBe('blocks');
       expectAgrees(l, reader, keys, `tier-1 round ${round}`);
     }
-    // bytes per prefix of the snapshot: two generations of the 16-8-8 copy
+    // bytes per prefix of the snapshot: two generations of the 18-6-8 copy
     const perPrefix = snap.buffer.byteLength / set.count;
     expect(perPrefix).toBeLessThan(200);
     void ctx;

@@ -1,0 +1,97 @@
+// A measurement for issue 13 (session 24), not part of any build: IPv4 forwarding structures S1-(24-S1)-8 for
+// several first strides S1 (level 1: 2^S1 u32 entries by address bits 31..32-S1; level 2: a chunk of 2^(24-S1)
+// u32 for every /S1 holding a longer prefix; level 3: a chunk of 256 u32 for every /24 holding a longer prefix),
+// all built from the same table in one process, on 4 KiB pages (MADV_NOHUGEPAGE) as linear memory is: bytes
+// per prefix, and lookup time on the same addresses (uniform random; inside announced prefixes) by a plain loop
+// and by passes as assembly/fib.ts fibBatch does (level 1 for every address, then the level-2 loads, then the
+// rest). CPU time, median of nine rounds (the structures' order rotated each round) and the median of the
+// paired ratios to the first S1 given. Checks that all give the same answers. It chose 18-6-8 over 16-8-8.
+// usage: gcc -O2 -o /tmp/fibstride bench/ab/fibstride.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
+//        /tmp/fibstride /tmp/t1.txt 16 17 18 19
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+static uint32_t *P; static uint8_t *L; static int N;
+static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
+static void *arena(size_t b) { void *p = mmap(0, b, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0); madvise(p, b, MADV_NOHUGEPAGE); return p; }
+static int cmplen(const void *a, const void *b) { int i = *(int*)a, j = *(int*)b; return L[i] - L[j]; }
+#define CHILD 0x80000000u
+typedef struct { int s1, s2; uint32_t *l1; uint32_t *c2; uint32_t n2; uint32_t *c3; uint32_t n3; } Fib;
+// entries: leaf = slot | len << 25; child = CHILD | chunk index
+static void paint2(Fib *f, uint32_t *e, uint32_t leaf, uint32_t len, int lvl) {
+  if (*e & CHILD) {
+    uint32_t c = *e & ~CHILD;
+    if (lvl == 1) { uint32_t n = 1u << f->s2; for (uint32_t i = 0; i < n; i++) paint2(f, &f->c2[(size_t)c * n + i], leaf, len, 2); }
+    else { for (int i = 0; i < 256; i++) paint2(f, &f->c3[(size_t)c * 256 + i], leaf, len, 3); }
+    return;
+  }
+  if ((*e >> 25) <= len) *e = leaf;
+}
+static void insert(Fib *f, uint32_t a, uint32_t len, uint32_t leaf) {
+  int s1 = f->s1, s2 = f->s2;
+  if (len <= (uint32_t)s1) { uint32_t n = 1u << (s1 - len); uint32_t b = len == 0 ? 0 : a >> (32 - s1); for (uint32_t i = 0; i < n; i++) paint2(f, &f->l1[b + i], leaf, len, 1); return; }
+  uint32_t *e = &f->l1[a >> (32 - s1)];
+  uint32_t n2 = 1u << s2;
+  if (!(*e & CHILD)) { uint32_t c = f->n2++; for (uint32_t i = 0; i < n2; i++) f->c2[(size_t)c * n2 + i] = *e; *e = CHILD | c; }
+  uint32_t *c2 = &f->c2[(size_t)(*e & ~CHILD) * n2];
+  uint32_t i2 = (a >> 8) & (n2 - 1);
+  if (len <= 24) { uint32_t n = 1u << (24 - len); for (uint32_t i = 0; i < n; i++) paint2(f, &c2[i2 + i], leaf, len, 2); return; }
+  e = &c2[i2];
+  if (!(*e & CHILD)) { uint32_t c = f->n3++; for (int i = 0; i < 256; i++) f->c3[(size_t)c * 256 + i] = *e; *e = CHILD | c; }
+  uint32_t *c3 = &f->c3[(size_t)(*e & ~CHILD) * 256];
+  uint32_t n = 1u << (32 - len); for (uint32_t i = 0; i < n; i++) paint2(f, &c3[(a & 255) + i], leaf, len, 3);
+}
+static inline uint32_t look(const Fib *f, uint32_t a) {
+  uint32_t e = f->l1[a >> (32 - f->s1)];
+  if (e & CHILD) { e = f->c2[((size_t)(e & ~CHILD) << f->s2) + ((a >> 8) & ((1u << f->s2) - 1))]; if (e & CHILD) e = f->c3[(size_t)(e & ~CHILD) * 256 + (a & 255)]; }
+  return e;
+}
+static int dcmp(const void *a, const void *b) { double x = *(double*)a, y = *(double*)b; return x < y ? -1 : x > y; }
+#define R 9
+int main(int argc, char **argv) {
+  if (argc < 3) { fprintf(stderr, "usage: stride PREFIXES.txt S1 [S1 ...]\n"); return 2; }
+  FILE *fp = fopen(argv[1], "r"); char line[128]; P = malloc(4 * 1000000); L = malloc(1000000);
+  if (!fp) { perror(argv[1]); return 2; }
+  while (N < 1000000 && fgets(line, sizeof line, fp)) { unsigned a, b, c, d, l; if (sscanf(line, "%u.%u.%u.%u/%u", &a, &b, &c, &d, &l) == 5) { P[N] = (a << 24) | (b << 16) | (c << 8) | d; L[N++] = l; } }
+  int *ord = malloc(4 * N); for (int i = 0; i < N; i++) ord[i] = i; qsort(ord, N, 4, cmplen);
+  int K = argc - 2; Fib F[8];
+  for (int k = 0; k < K; k++) {
+    Fib *f = &F[k]; f->s1 = atoi(argv[2 + k]); f->s2 = 24 - f->s1; f->n2 = f->n3 = 0;
+    f->l1 = arena((size_t)4 << f->s1); f->c2 = arena((size_t)4 << 28); f->c3 = arena((size_t)4 << 24);
+    for (int j = 0; j < N; j++) { int i = ord[j]; insert(f, P[i], L[i], (uint32_t)(i + 1) | ((uint32_t)L[i] << 25)); }
+    double bytes = (4.0 * (1u << f->s1)) + 4.0 * (double)f->n2 * (double)(1u << f->s2) + 1024.0 * f->n3;
+    printf("%d-%d-8: level 1 %u KiB, %u level-2 chunks of %u B, %u level-3 chunks: %.1f MB, %.1f B/prefix\n", f->s1, f->s2,
+      (4u << f->s1) >> 10, f->n2, 4u << f->s2, f->n3, bytes / 1e6, bytes / N);
+  }
+  int M = 1 << 22; uint32_t *A[2]; A[0] = malloc(4 * M); A[1] = malloc(4 * M); uint32_t *out = malloc(4 * M);
+  uint64_t s = 88172645463325252ull;
+  for (int i = 0; i < M; i++) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; A[0][i] = (uint32_t)s;
+    uint32_t r = (uint32_t)(s >> 32) % N; uint32_t host = L[r] == 32 ? 0 : (uint32_t)(s >> 8) & (0xffffffffu >> L[r]); A[1][i] = P[r] | host; }
+  for (int k = 1; k < K; k++) for (int i = 0; i < M; i++) for (int w = 0; w < 2; w++)
+    if ((look(&F[0], A[w][i]) & 0x1ffffff) != (look(&F[k], A[w][i]) & 0x1ffffff)) { printf("DIFF %d at %d\n", k, i); return 1; }
+  const char *wn[2] = { "uniform", "in-prefix" };
+  uintptr_t *tmp = malloc(sizeof(uintptr_t) * M);
+  for (int w = 0; w < 2; w++) {
+    double tp[8][R], pp[8][R]; uint64_t sink = 0;
+    for (int r = 0; r < R; r++) for (int k0 = 0; k0 < K; k0++) {
+      int k = (k0 + r) % K; const Fib *f = &F[k];
+      double t0 = cpu(); for (int i = 0; i < M; i++) out[i] = look(f, A[w][i]); tp[k][r] = (cpu() - t0) * 1e6 / M; sink += out[M / 2];
+      int sh = 32 - f->s1, s2 = f->s2; uint32_t m2 = (1u << s2) - 1;
+      t0 = cpu();
+      for (int i = 0; i < M; i++) { uint32_t a = A[w][i], e = f->l1[a >> sh]; tmp[i] = (e & CHILD) ? (uintptr_t)&f->c2[((size_t)(e & ~CHILD) << s2) + ((a >> 8) & m2)] : (uintptr_t)&f->l1[a >> sh]; }
+      for (int i = 0; i < M; i++) out[i] = *(uint32_t *)tmp[i];
+      for (int i = 0; i < M; i++) { uint32_t e = out[i]; if (e & CHILD) out[i] = f->c3[(size_t)(e & ~CHILD) * 256 + (A[w][i] & 255)]; }
+      pp[k][r] = (cpu() - t0) * 1e6 / M; sink += out[M / 3];
+    }
+    for (int k = 0; k < K; k++) {
+      double rp[R], rb[R]; for (int r = 0; r < R; r++) { rp[r] = tp[k][r] / tp[0][r]; rb[r] = pp[k][r] / pp[0][r]; }
+      qsort(tp[k], R, 8, dcmp); qsort(pp[k], R, 8, dcmp); qsort(rp, R, 8, dcmp); qsort(rb, R, 8, dcmp);
+      printf("%s %d-%d-8: plain %.2f ns (%.2f of the first), by passes %.2f ns (%.2f) %lu\n", wn[w], F[k].s1, F[k].s2, tp[k][R / 2], rp[R / 2], pp[k][R / 2], rb[R / 2], (unsigned long)(sink & 1));
+    }
+  }
+  return 0;
+}
