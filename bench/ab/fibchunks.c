@@ -7,17 +7,7 @@
 // nine alternated rounds and the median of their paired ratios. Checks that both give the same answers.
 // usage: gcc -O2 -o /tmp/fibchunks bench/ab/fibchunks.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
 //        /tmp/fibchunks /tmp/t1.txt
-#define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <stdint.h>
-#include <string.h>
-#include <time.h>
-#include <sys/mman.h>
-static uint32_t *P; static uint8_t *L; static int N;
-static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
-static void *arena(size_t b) { void *p = mmap(0, b, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0); madvise(p, b, MADV_NOHUGEPAGE); return p; }
-static int cmplen(const void *a, const void *b) { int i = *(int*)a, j = *(int*)b; return L[i] - L[j]; }
+#include "fibab.h"
 #define CHILD 0x80000000u
 // ---- plain 16-8-8 ----
 static uint32_t *l1; static uint32_t *chunks; static uint32_t nch;
@@ -60,23 +50,16 @@ static inline uint32_t clook(uint32_t a) {
     if (e & CHILD) { p = carena + ((size_t)(e & ~CHILD) << 6); e = ((const uint32_t *)(p + 256))[p[a & 255]]; } }
   return e;
 }
-static int dcmp(const void *a, const void *b) { double x = *(double*)a, y = *(double*)b; return x < y ? -1 : x > y; }
 int main(int argc, char **argv) {
   if (argc < 2) { fprintf(stderr, "usage: fibchunks PREFIXES.txt\n"); return 2; }
-  FILE *f = fopen(argv[1], "r"); char line[128]; P = malloc(4 * 1000000); L = malloc(1000000);
-  if (!f) { perror(argv[1]); return 2; }
-  while (N < 1000000 && fgets(line, sizeof line, f)) { unsigned a, b, c, d, l; if (sscanf(line, "%u.%u.%u.%u/%u", &a, &b, &c, &d, &l) == 5) { P[N] = (a << 24) | (b << 16) | (c << 8) | d; L[N++] = l; } }
-  int *ord = malloc(4 * N); for (int i = 0; i < N; i++) ord[i] = i; qsort(ord, N, 4, cmplen);
+  if (!readPrefixes(argv[1])) return 2;
   l1 = arena(4 << 16); chunks = arena((size_t)4 * 256 * MAX_CHUNKS);
   for (int k = 0; k < N; k++) { int i = ord[k]; insert(P[i], L[i], (uint32_t)(i + 1) | ((uint32_t)L[i] << 25)); }
   carena = arena((size_t)1 << 30); cl1 = arena(4 << 16);
   for (int i = 0; i < 65536; i++) cl1[i] = (l1[i] & CHILD) ? (CHILD | compress(l1[i] & ~CHILD)) : l1[i];
   printf("16-8-8: %u chunks, %.1f MB (%.1f B/prefix); compressed: %.1f MB (%.1f B/prefix)\n", nch, (262144 + nch * 1024.0) / 1e6,
     (262144 + nch * 1024.0) / N, (262144 + ctop) / 1e6, (262144.0 + ctop) / N);
-  int M = 1 << 22; uint32_t *A[2]; A[0] = malloc(4 * M); A[1] = malloc(4 * M); uint32_t *out = malloc(4 * M);
-  uint64_t s = 88172645463325252ull;
-  for (int i = 0; i < M; i++) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; A[0][i] = (uint32_t)s;
-    uint32_t r = (uint32_t)(s >> 32) % N; uint32_t host = L[r] == 32 ? 0 : (uint32_t)(s >> 8) & (0xffffffffu >> L[r]); A[1][i] = P[r] | host; }
+  int M = 1 << 22; uint32_t *A[2]; makeAddresses(M, A); uint32_t *out = malloc(4 * M);
   for (int i = 0; i < M; i++) for (int w = 0; w < 2; w++) if (((look(A[w][i]) & 0x1ffffff)) != (clook(A[w][i]) & 0x1ffffff)) { printf("DIFF at %d\n", i); return 1; }
   const char *wn[2] = { "uniform", "in-prefix" };
   for (int w = 0; w < 2; w++) {

@@ -8,17 +8,7 @@
 // paired ratios to the first S1 given. Checks that all give the same answers. It chose 18-6-8 over 16-8-8.
 // usage: gcc -O2 -o /tmp/fibstride bench/ab/fibstride.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
 //        /tmp/fibstride /tmp/t1.txt 16 17 18 19
-#define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <stdint.h>
-#include <string.h>
-#include <time.h>
-#include <sys/mman.h>
-static uint32_t *P; static uint8_t *L; static int N;
-static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
-static void *arena(size_t b) { void *p = mmap(0, b, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0); madvise(p, b, MADV_NOHUGEPAGE); return p; }
-static int cmplen(const void *a, const void *b) { int i = *(int*)a, j = *(int*)b; return L[i] - L[j]; }
+#include "fibab.h"
 #define CHILD 0x80000000u
 typedef struct { int s1, s2; uint32_t *l1; uint32_t *c2; uint32_t n2; uint32_t *c3; uint32_t n3; } Fib;
 // entries: leaf = slot | len << 25; child = CHILD | chunk index
@@ -50,14 +40,10 @@ static inline uint32_t look(const Fib *f, uint32_t a) {
   if (e & CHILD) { e = f->c2[((size_t)(e & ~CHILD) << f->s2) + ((a >> 8) & ((1u << f->s2) - 1))]; if (e & CHILD) e = f->c3[(size_t)(e & ~CHILD) * 256 + (a & 255)]; }
   return e;
 }
-static int dcmp(const void *a, const void *b) { double x = *(double*)a, y = *(double*)b; return x < y ? -1 : x > y; }
 #define R 9
 int main(int argc, char **argv) {
   if (argc < 3) { fprintf(stderr, "usage: stride PREFIXES.txt S1 [S1 ...]\n"); return 2; }
-  FILE *fp = fopen(argv[1], "r"); char line[128]; P = malloc(4 * 1000000); L = malloc(1000000);
-  if (!fp) { perror(argv[1]); return 2; }
-  while (N < 1000000 && fgets(line, sizeof line, fp)) { unsigned a, b, c, d, l; if (sscanf(line, "%u.%u.%u.%u/%u", &a, &b, &c, &d, &l) == 5) { P[N] = (a << 24) | (b << 16) | (c << 8) | d; L[N++] = l; } }
-  int *ord = malloc(4 * N); for (int i = 0; i < N; i++) ord[i] = i; qsort(ord, N, 4, cmplen);
+  if (!readPrefixes(argv[1])) return 2;
   int K = argc - 2; Fib F[8];
   for (int k = 0; k < K; k++) {
     Fib *f = &F[k]; f->s1 = atoi(argv[2 + k]); f->s2 = 24 - f->s1; f->n2 = f->n3 = 0;
@@ -67,10 +53,7 @@ int main(int argc, char **argv) {
     printf("%d-%d-8: level 1 %u KiB, %u level-2 chunks of %u B, %u level-3 chunks: %.1f MB, %.1f B/prefix\n", f->s1, f->s2,
       (4u << f->s1) >> 10, f->n2, 4u << f->s2, f->n3, bytes / 1e6, bytes / N);
   }
-  int M = 1 << 22; uint32_t *A[2]; A[0] = malloc(4 * M); A[1] = malloc(4 * M); uint32_t *out = malloc(4 * M);
-  uint64_t s = 88172645463325252ull;
-  for (int i = 0; i < M; i++) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; A[0][i] = (uint32_t)s;
-    uint32_t r = (uint32_t)(s >> 32) % N; uint32_t host = L[r] == 32 ? 0 : (uint32_t)(s >> 8) & (0xffffffffu >> L[r]); A[1][i] = P[r] | host; }
+  int M = 1 << 22; uint32_t *A[2]; makeAddresses(M, A); uint32_t *out = malloc(4 * M);
   for (int k = 1; k < K; k++) for (int i = 0; i < M; i++) for (int w = 0; w < 2; w++)
     if ((look(&F[0], A[w][i]) & 0x1ffffff) != (look(&F[k], A[w][i]) & 0x1ffffff)) { printf("DIFF %d at %d\n", k, i); return 1; }
   const char *wn[2] = { "uniform", "in-prefix" };
