@@ -8,6 +8,7 @@
 import { isDeepStrictEqual, inspect } from 'node:util';
 import { Rtm } from '../../src/rtm.js';
 import { createCoreSync } from '../../src/port/core.js';
+import { CoreTable } from '../../src/coretable.js';
 import { RtmError, RtmInternalError } from '../../src/errors.js';
 import { VirtualClock } from '../../src/clock.js';
 import * as W from '../../src/win32/index.js';
@@ -28,6 +29,11 @@ export interface FuzzOptions {
   readonly seed: number;
   /** Cap the core's memory near its current size (allocations fail now and then). */
   readonly cap?: boolean;
+  /**
+   * Give every table its forwarding structures from its first destination (the core's thresholds at 1), so
+   * that lookups go through them and the debug invariants check them against the trie after every change.
+   */
+  readonly fib?: boolean;
   /** Full comparison every so many operations (default 1000). */
   readonly checkEvery?: number;
 }
@@ -161,6 +167,16 @@ export function fuzz(options: FuzzOptions): FuzzResult {
 
   // a core of the campaign's own (its memory starts small, so a cap bites; nothing else shares it)
   const ownCore = createCoreSync('debug');
+  if (options.fib) {
+    ownCore.x.fibThreshold(1);
+    ownCore.x.fib6Threshold(1);
+    // the structures the run's tables will hold (the foreign and the fuzzed IPv4 table, the fuzzed IPv6
+    // table) made once and freed: their memory waits on the core's free lists, so that it is not what a
+    // capped run's headroom goes to
+    const scratch = [new CoreTable(ownCore, 4), new CoreTable(ownCore, 4), new CoreTable(ownCore, 6)];
+    for (const t of scratch) t.ensureDest(t.family === 4 ? '10.255.0.0/16' : '2001:db8:ffff::/48');
+    for (const t of scratch) t.free();
+  }
   // a third instance whose handles are "foreign" to the fuzzed one
   const foreign = Rtm.createSync({ core: ownCore });
   const fe = foreign.registerEntity({ addressFamily: 'ipv4', protocolId: 1 });
@@ -346,6 +362,16 @@ export function fuzz(options: FuzzOptions): FuzzResult {
     // getChangedDests inside a callback, where the model has no memory to run out of
     for (const t of [wasmRtm.ipv4, wasmRtm.ipv6]) {
       if (core.x.extraIndexReserveX(t.core.t, 1024, 4096) !== 0) fail('the warm-up could not size an extra index');
+    }
+    if (options.fib) {
+      // and so are the fuzzed tables' forwarding structures (a table's first destination makes them, and
+      // at threshold 1 they stay): a destination made and removed in the core only, which leaves no trace
+      for (const t of [wasmRtm.ipv4, wasmRtm.ipv6]) {
+        t.core.removeDest(t.core.ensureDest(t.family === 4 ? '10.255.0.0/16' : '2001:db8:ffff::/48').destId);
+      }
+      if (core.x.tableHasFib(wasmRtm.ipv4.core.t) !== 1 || core.x.tableHasFib6(wasmRtm.ipv6.core.t, 0) !== 1) {
+        fail('the warm-up could not make the forwarding structures');
+      }
     }
     core.x.memorySetCap(core.memoryBytes);
   }
