@@ -171,8 +171,8 @@ export function fuzz(options: FuzzOptions): FuzzResult {
     ownCore.x.fibThreshold(1);
     ownCore.x.fib6Threshold(1);
     // the structures the run's tables will hold (the foreign and the fuzzed IPv4 table, the fuzzed IPv6
-    // table) made once and freed: their memory waits on the core's free lists, so that it is not what a
-    // capped run's headroom goes to
+    // table) made once and freed first: the tables take them from the core's free lists, and the memory
+    // the setup grows after this is the same as without them
     const scratch = [new CoreTable(ownCore, 4), new CoreTable(ownCore, 4), new CoreTable(ownCore, 6)];
     for (const t of scratch) t.ensureDest(t.family === 4 ? '10.255.0.0/16' : '2001:db8:ffff::/48');
     for (const t of scratch) t.free();
