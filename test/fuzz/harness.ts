@@ -8,7 +8,6 @@
 import { isDeepStrictEqual, inspect } from 'node:util';
 import { Rtm } from '../../src/rtm.js';
 import { createCoreSync } from '../../src/port/core.js';
-import { CoreTable } from '../../src/coretable.js';
 import { RtmError, RtmInternalError } from '../../src/errors.js';
 import { VirtualClock } from '../../src/clock.js';
 import * as W from '../../src/win32/index.js';
@@ -167,16 +166,7 @@ export function fuzz(options: FuzzOptions): FuzzResult {
 
   // a core of the campaign's own (its memory starts small, so a cap bites; nothing else shares it)
   const ownCore = createCoreSync('debug');
-  if (options.fib) {
-    ownCore.x.fibThreshold(1);
-    ownCore.x.fib6Threshold(1);
-    // the structures the run's tables will hold (the foreign and the fuzzed IPv4 table, the fuzzed IPv6
-    // table) made once and freed first: the tables take them from the core's free lists, and the memory
-    // the setup grows after this is the same as without them
-    const scratch = [new CoreTable(ownCore, 4), new CoreTable(ownCore, 4), new CoreTable(ownCore, 6)];
-    for (const t of scratch) t.ensureDest(t.family === 4 ? '10.255.0.0/16' : '2001:db8:ffff::/48');
-    for (const t of scratch) t.free();
-  }
+  if (options.fib) { ownCore.x.fibThreshold(1); ownCore.x.fib6Threshold(1); }
   // a third instance whose handles are "foreign" to the fuzzed one
   const foreign = Rtm.createSync({ core: ownCore });
   const fe = foreign.registerEntity({ addressFamily: 'ipv4', protocolId: 1 });
