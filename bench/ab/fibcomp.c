@@ -9,7 +9,11 @@
 // for every address, then the level-2 loads, then level 3; the compressed passes stay branch-free by giving
 // a level-1 leaf a one-run bitmap). CPU time, median of R rounds with the four methods rotated each round,
 // and the median of the paired ratios to the plain structure. Checks that both give the same answers.
-// usage: gcc -O2 -march=native -o /tmp/fibcomp bench/ab/fibcomp.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
+// Build it with -mpopcnt and without -march=native: Wasm has a scalar i64.popcnt but no gather and no
+// vector popcount, and with -march=native GCC vectorises the passes with AVX-512 gathers and vpopcntq
+// (then the compressed passes came out 0.8-1.0x the plain ones; in Wasm they are 1.3-1.5x: RESULTS.md
+// session 25).
+// usage: gcc -O2 -mpopcnt -o /tmp/fibcomp bench/ab/fibcomp.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
 //        /tmp/fibcomp /tmp/t1.txt
 #include "fibab.h"
 #define CHILD 0x80000000u
