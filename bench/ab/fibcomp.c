@@ -16,37 +16,9 @@
 // usage: gcc -O2 -mpopcnt -o /tmp/fibcomp bench/ab/fibcomp.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
 //        /tmp/fibcomp /tmp/t1.txt
 #include "fibab.h"
-#define CHILD 0x80000000u
-typedef struct { uint32_t *l1; uint32_t *c2; uint32_t n2; uint32_t *c3; uint32_t n3; } Fib;
-static void paint2(Fib *f, uint32_t *e, uint32_t leaf, uint32_t len, int lvl) {
-  if (*e & CHILD) {
-    uint32_t c = *e & ~CHILD;
-    if (lvl == 1) { for (uint32_t i = 0; i < 64; i++) paint2(f, &f->c2[(size_t)c * 64 + i], leaf, len, 2); }
-    else { for (int i = 0; i < 256; i++) paint2(f, &f->c3[(size_t)c * 256 + i], leaf, len, 3); }
-    return;
-  }
-  if ((*e >> 25) <= len) *e = leaf;
-}
-static void insert(Fib *f, uint32_t a, uint32_t len, uint32_t leaf) {
-  if (len <= 18) { uint32_t n = 1u << (18 - len); uint32_t b = len == 0 ? 0 : a >> 14; for (uint32_t i = 0; i < n; i++) paint2(f, &f->l1[b + i], leaf, len, 1); return; }
-  uint32_t *e = &f->l1[a >> 14];
-  if (!(*e & CHILD)) { uint32_t c = f->n2++; for (uint32_t i = 0; i < 64; i++) f->c2[(size_t)c * 64 + i] = *e; *e = CHILD | c; }
-  uint32_t *c2 = &f->c2[(size_t)(*e & ~CHILD) * 64];
-  uint32_t i2 = (a >> 8) & 63;
-  if (len <= 24) { uint32_t n = 1u << (24 - len); for (uint32_t i = 0; i < n; i++) paint2(f, &c2[i2 + i], leaf, len, 2); return; }
-  e = &c2[i2];
-  if (!(*e & CHILD)) { uint32_t c = f->n3++; for (int i = 0; i < 256; i++) f->c3[(size_t)c * 256 + i] = *e; *e = CHILD | c; }
-  uint32_t *c3 = &f->c3[(size_t)(*e & ~CHILD) * 256];
-  uint32_t n = 1u << (32 - len); for (uint32_t i = 0; i < n; i++) paint2(f, &c3[(a & 255) + i], leaf, len, 3);
-}
-static inline uint32_t look(const Fib *f, uint32_t a) {
-  uint32_t e = f->l1[a >> 14];
-  if (e & CHILD) { e = f->c2[((size_t)(e & ~CHILD) << 6) + ((a >> 8) & 63)]; if (e & CHILD) e = f->c3[(size_t)(e & ~CHILD) * 256 + (a & 255)]; }
-  return e;
-}
 // compressed: l1 entries CHILD | word offset/2 of the chunk in C (u32 words; chunk = bm lo, bm hi, runs...)
 typedef struct { uint32_t *l1; uint32_t *C; size_t words; uint32_t *c3; } Cmp;
-static void compress(const Fib *f, Cmp *c) {
+static void compress(const Stride *f, Cmp *c) {
   c->l1 = arena(4u << 18); c->C = arena((size_t)4 << 27); c->words = 0; c->c3 = f->c3;
   for (uint32_t i = 0; i < (1u << 18); i++) {
     uint32_t e = f->l1[i];
@@ -80,22 +52,22 @@ static inline uint32_t lookc(const Cmp *c, uint32_t a) {
 #endif
 int main(int argc, char **argv) {
   if (!readPrefixes(argv[1])) return 2;
-  Fib f = {0}; f.l1 = arena(4u << 18); f.c2 = arena((size_t)4 << 28); f.c3 = arena((size_t)4 << 24);
-  for (int j = 0; j < N; j++) { int i = ord[j]; insert(&f, P[i], L[i], (uint32_t)(i + 1) | ((uint32_t)L[i] << 25)); }
+  Stride f = {0}; f.s1 = 18; f.s2 = 6; f.l1 = arena(4u << 18); f.c2 = arena((size_t)4 << 28); f.c3 = arena((size_t)4 << 24);
+  for (int j = 0; j < N; j++) { int i = ord[j]; strideInsert(&f, P[i], L[i], (uint32_t)(i + 1) | ((uint32_t)L[i] << 25)); }
   double pb = 4.0 * (1u << 18) + 256.0 * f.n2 + 1024.0 * f.n3;
   Cmp c; compress(&f, &c);
   double cb = 4.0 * (1u << 18) + 4.0 * c.words + 1024.0 * f.n3;
   printf("plain: %u level-2 chunks, %u level-3: %.1f MB, %.2f B/prefix\n", f.n2, f.n3, pb / 1e6, pb / N);
   printf("compressed: %.1f MB, %.2f B/prefix (level-2 %.2f words/chunk avg)\n", cb / 1e6, cb / N, (double)c.words / f.n2);
   int M = 1 << 22; uint32_t *A[2]; makeAddresses(M, A); uint32_t *out = malloc(4 * M);
-  for (int i = 0; i < M; i++) for (int w = 0; w < 2; w++) if (look(&f, A[w][i]) != lookc(&c, A[w][i])) { printf("DIFF at %d\n", i); return 1; }
+  for (int i = 0; i < M; i++) for (int w = 0; w < 2; w++) if (strideLook(&f, A[w][i]) != lookc(&c, A[w][i])) { printf("DIFF at %d\n", i); return 1; }
   const char *wn[2] = { "uniform", "in-prefix" };
   uintptr_t *tmp = malloc(sizeof(uintptr_t) * B);
   for (int w = 0; w < 2; w++) {
     double t[4][R]; uint64_t sink = 0;
     for (int r = 0; r < R; r++) for (int k0 = 0; k0 < 4; k0++) {
       int k = (k0 + r) % 4; const uint32_t *X = A[w]; double t0 = cpu();
-      if (k == 0) for (int i = 0; i < M; i++) out[i] = look(&f, X[i]);
+      if (k == 0) for (int i = 0; i < M; i++) out[i] = strideLook(&f, X[i]);
       else if (k == 1) for (int i = 0; i < M; i++) out[i] = lookc(&c, X[i]);
       else if (k == 2) for (int b = 0; b < M; b += B) {
         for (int i = 0; i < B; i++) { uint32_t a = X[b + i], e = f.l1[a >> 14]; tmp[i] = (e & CHILD) ? (uintptr_t)&f.c2[((size_t)(e & ~CHILD) << 6) + ((a >> 8) & 63)] : (uintptr_t)&f.l1[a >> 14]; }

@@ -9,60 +9,29 @@
 // usage: gcc -O2 -o /tmp/fibstride bench/ab/fibstride.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
 //        /tmp/fibstride /tmp/t1.txt 16 17 18 19
 #include "fibab.h"
-#define CHILD 0x80000000u
-typedef struct { int s1, s2; uint32_t *l1; uint32_t *c2; uint32_t n2; uint32_t *c3; uint32_t n3; } Fib;
-// entries: leaf = slot | len << 25; child = CHILD | chunk index
-static void paint2(Fib *f, uint32_t *e, uint32_t leaf, uint32_t len, int lvl) {
-  if (*e & CHILD) {
-    uint32_t c = *e & ~CHILD;
-    if (lvl == 1) { uint32_t n = 1u << f->s2; for (uint32_t i = 0; i < n; i++) paint2(f, &f->c2[(size_t)c * n + i], leaf, len, 2); }
-    else { for (int i = 0; i < 256; i++) paint2(f, &f->c3[(size_t)c * 256 + i], leaf, len, 3); }
-    return;
-  }
-  if ((*e >> 25) <= len) *e = leaf;
-}
-static void insert(Fib *f, uint32_t a, uint32_t len, uint32_t leaf) {
-  int s1 = f->s1, s2 = f->s2;
-  if (len <= (uint32_t)s1) { uint32_t n = 1u << (s1 - len); uint32_t b = len == 0 ? 0 : a >> (32 - s1); for (uint32_t i = 0; i < n; i++) paint2(f, &f->l1[b + i], leaf, len, 1); return; }
-  uint32_t *e = &f->l1[a >> (32 - s1)];
-  uint32_t n2 = 1u << s2;
-  if (!(*e & CHILD)) { uint32_t c = f->n2++; for (uint32_t i = 0; i < n2; i++) f->c2[(size_t)c * n2 + i] = *e; *e = CHILD | c; }
-  uint32_t *c2 = &f->c2[(size_t)(*e & ~CHILD) * n2];
-  uint32_t i2 = (a >> 8) & (n2 - 1);
-  if (len <= 24) { uint32_t n = 1u << (24 - len); for (uint32_t i = 0; i < n; i++) paint2(f, &c2[i2 + i], leaf, len, 2); return; }
-  e = &c2[i2];
-  if (!(*e & CHILD)) { uint32_t c = f->n3++; for (int i = 0; i < 256; i++) f->c3[(size_t)c * 256 + i] = *e; *e = CHILD | c; }
-  uint32_t *c3 = &f->c3[(size_t)(*e & ~CHILD) * 256];
-  uint32_t n = 1u << (32 - len); for (uint32_t i = 0; i < n; i++) paint2(f, &c3[(a & 255) + i], leaf, len, 3);
-}
-static inline uint32_t look(const Fib *f, uint32_t a) {
-  uint32_t e = f->l1[a >> (32 - f->s1)];
-  if (e & CHILD) { e = f->c2[((size_t)(e & ~CHILD) << f->s2) + ((a >> 8) & ((1u << f->s2) - 1))]; if (e & CHILD) e = f->c3[(size_t)(e & ~CHILD) * 256 + (a & 255)]; }
-  return e;
-}
 #define R 9
 int main(int argc, char **argv) {
   if (argc < 3) { fprintf(stderr, "usage: stride PREFIXES.txt S1 [S1 ...]\n"); return 2; }
   if (!readPrefixes(argv[1])) return 2;
-  int K = argc - 2; Fib F[8];
+  int K = argc - 2; Stride F[8];
   for (int k = 0; k < K; k++) {
-    Fib *f = &F[k]; f->s1 = atoi(argv[2 + k]); f->s2 = 24 - f->s1; f->n2 = f->n3 = 0;
+    Stride *f = &F[k]; f->s1 = atoi(argv[2 + k]); f->s2 = 24 - f->s1; f->n2 = f->n3 = 0;
     f->l1 = arena((size_t)4 << f->s1); f->c2 = arena((size_t)4 << 28); f->c3 = arena((size_t)4 << 24);
-    for (int j = 0; j < N; j++) { int i = ord[j]; insert(f, P[i], L[i], (uint32_t)(i + 1) | ((uint32_t)L[i] << 25)); }
+    for (int j = 0; j < N; j++) { int i = ord[j]; strideInsert(f, P[i], L[i], (uint32_t)(i + 1) | ((uint32_t)L[i] << 25)); }
     double bytes = (4.0 * (1u << f->s1)) + 4.0 * (double)f->n2 * (double)(1u << f->s2) + 1024.0 * f->n3;
     printf("%d-%d-8: level 1 %u KiB, %u level-2 chunks of %u B, %u level-3 chunks: %.1f MB, %.1f B/prefix\n", f->s1, f->s2,
       (4u << f->s1) >> 10, f->n2, 4u << f->s2, f->n3, bytes / 1e6, bytes / N);
   }
   int M = 1 << 22; uint32_t *A[2]; makeAddresses(M, A); uint32_t *out = malloc(4 * M);
   for (int k = 1; k < K; k++) for (int i = 0; i < M; i++) for (int w = 0; w < 2; w++)
-    if ((look(&F[0], A[w][i]) & 0x1ffffff) != (look(&F[k], A[w][i]) & 0x1ffffff)) { printf("DIFF %d at %d\n", k, i); return 1; }
+    if ((strideLook(&F[0], A[w][i]) & 0x1ffffff) != (strideLook(&F[k], A[w][i]) & 0x1ffffff)) { printf("DIFF %d at %d\n", k, i); return 1; }
   const char *wn[2] = { "uniform", "in-prefix" };
   uintptr_t *tmp = malloc(sizeof(uintptr_t) * M);
   for (int w = 0; w < 2; w++) {
     double tp[8][R], pp[8][R]; uint64_t sink = 0;
     for (int r = 0; r < R; r++) for (int k0 = 0; k0 < K; k0++) {
-      int k = (k0 + r) % K; const Fib *f = &F[k];
-      double t0 = cpu(); for (int i = 0; i < M; i++) out[i] = look(f, A[w][i]); tp[k][r] = (cpu() - t0) * 1e6 / M; sink += out[M / 2];
+      int k = (k0 + r) % K; const Stride *f = &F[k];
+      double t0 = cpu(); for (int i = 0; i < M; i++) out[i] = strideLook(f, A[w][i]); tp[k][r] = (cpu() - t0) * 1e6 / M; sink += out[M / 2];
       int sh = 32 - f->s1, s2 = f->s2; uint32_t m2 = (1u << s2) - 1;
       t0 = cpu();
       for (int i = 0; i < M; i++) { uint32_t a = A[w][i], e = f->l1[a >> sh]; tmp[i] = (e & CHILD) ? (uintptr_t)&f->c2[((size_t)(e & ~CHILD) << s2) + ((a >> 8) & m2)] : (uintptr_t)&f->l1[a >> sh]; }
