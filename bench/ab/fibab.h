@@ -33,10 +33,9 @@ static void makeAddresses(int M, uint32_t *A[2]) {
     uint32_t r = (uint32_t)(s >> 32) % N; uint32_t host = L[r] == 32 ? 0 : (uint32_t)(s >> 8) & (0xffffffffu >> L[r]); A[1][i] = P[r] | host; }
 }
 // An S1-(24-S1)-8 structure of u32 entries: leaf = slot | len << 25, child = CHILD | chunk index (fibstride.c
-// builds several S1; fibcomp.c 18-6-8). Built by insert in order of length, shortest first (ord).
+// builds several S1; fibcomp.c 18-6-8), built by strideInsert in order of length, shortest first (ord).
 #define CHILD 0x80000000u
 typedef struct { int s1, s2; uint32_t *l1; uint32_t *c2; uint32_t n2; uint32_t *c3; uint32_t n3; } Stride;
-// entries: leaf = slot | len << 25; child = CHILD | chunk index
 static inline void stridePaint(Stride *f, uint32_t *e, uint32_t leaf, uint32_t len, int lvl) {
   if (*e & CHILD) {
     uint32_t c = *e & ~CHILD;

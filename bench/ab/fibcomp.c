@@ -6,9 +6,10 @@
 // Both built from the same table in one process on 4 KiB pages (MADV_NOHUGEPAGE), as linear memory is: bytes
 // per prefix, and lookup time on the same addresses (uniform random; inside announced prefixes) one address
 // at a time (the shape of Table.lookupId) and by passes over blocks of B addresses as fibBatch does (level 1
-// for every address, then the level-2 loads, then level 3; the compressed passes stay branch-free by giving
-// a level-1 leaf a one-run bitmap). CPU time, median of R rounds with the four methods rotated each round,
-// and the median of the paired ratios to the plain structure. Checks that both give the same answers.
+// for every address, then the level-2 loads, then level 3; the compressed passes read a one-run bitmap for a
+// level-1 leaf, so that they select rather than branch). CPU time, median of R rounds with the four methods
+// rotated each round, and the median of the paired ratios to the plain structure. Checks that all four give
+// the same answers.
 // Build it with -mpopcnt and without -march=native: Wasm has a scalar i64.popcnt but no gather and no
 // vector popcount, and with -march=native GCC vectorises the passes with AVX-512 gathers and vpopcntq
 // (then the compressed passes came out 0.8-1.0x the plain ones; in Wasm they are 1.3-1.5x: RESULTS.md
@@ -51,6 +52,7 @@ static inline uint32_t lookc(const Cmp *c, uint32_t a) {
 #define B 4096
 #endif
 int main(int argc, char **argv) {
+  if (argc < 2) { fprintf(stderr, "usage: fibcomp PREFIXES.txt\n"); return 2; }
   if (!readPrefixes(argv[1])) return 2;
   Stride f = {0}; f.s1 = 18; f.s2 = 6; f.l1 = arena(4u << 18); f.c2 = arena((size_t)4 << 28); f.c3 = arena((size_t)4 << 24);
   for (int j = 0; j < N; j++) { int i = ord[j]; strideInsert(&f, P[i], L[i], (uint32_t)(i + 1) | ((uint32_t)L[i] << 25)); }
@@ -81,6 +83,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < B; i++) { uint32_t e = *(uint32_t *)tmp[i]; if (e & CHILD) e = c.c3[(size_t)(e & ~CHILD) * 256 + (X[b + i] & 255)]; out[b + i] = e; }
       }
       t[k][r] = (cpu() - t0) * 1e6 / M; sink += out[M / 2];
+      if (r == 0) for (int i = 0; i < M; i++) if (out[i] != strideLook(&f, X[i])) { printf("DIFF (method %d) at %d\n", k, i); return 1; }
     }
     const char *kn[4] = { "plain, one by one", "compressed, one by one", "plain, by passes", "compressed, by passes" };
     for (int k = 0; k < 4; k++) { double rr[R]; for (int r = 0; r < R; r++) rr[r] = t[k][r] / t[k & 2][r];
