@@ -12,7 +12,7 @@
 // the same answers.
 // Build it with -mpopcnt and without -march=native: Wasm has a scalar i64.popcnt but no gather and no
 // vector popcount, and with -march=native GCC vectorises the passes with AVX-512 gathers and vpopcntq
-// (then the compressed passes came out 0.8-1.0x the plain ones; in Wasm they are 1.3-1.5x: RESULTS.md
+// (then the compressed passes came out 0.6-1.1x the plain ones; in Wasm they are 1.3-1.6x: RESULTS.md
 // session 25).
 // usage: gcc -O2 -mpopcnt -o /tmp/fibcomp bench/ab/fibcomp.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
 //        /tmp/fibcomp /tmp/t1.txt
