@@ -276,10 +276,10 @@ function fibPaint(fib: usize, addr: u32, len: u32, leaf: u32): bool {
   let c2 = childOf(fib + (<usize>(addr >>> L1_SHIFT) << 2), fib, true);
   if (c2 == 0) return false;
   if (len <= 24) {
-    paintIn(c2, (addr >>> 8) & L2_MASK, 1 << (24 - len), leaf, <i32>len, L3_ENTRIES);
+    paintIn(c2, fibIndex2(addr), 1 << (24 - len), leaf, <i32>len, L3_ENTRIES);
     return true;
   }
-  let c3 = childOf(c2 + (<usize>((addr >>> 8) & L2_MASK) << 2), fib, false);
+  let c3 = childOf(c2 + (<usize>fibIndex2(addr) << 2), fib, false);
   if (c3 == 0) return false;
   paintIn(c3, addr & 255, 1 << (32 - len), leaf, <i32>len, 0);
   return true;
@@ -316,8 +316,8 @@ function fibRemove(t: u32, fib: usize, d: u32, qual: u32): void {
   let e1 = load<u32>(fib + (<usize>(addr >>> L1_SHIFT) << 2));
   if ((e1 & CHILD) == 0) return;   // d's entries live in a chunk; none was made, so d was never painted
   let c2 = childPtr(e1);
-  if (len <= 24) { paintOut(c2, (addr >>> 8) & L2_MASK, 1 << (24 - len), old, repl, L3_ENTRIES); return; }
-  let e2 = load<u32>(c2 + (<usize>((addr >>> 8) & L2_MASK) << 2));
+  if (len <= 24) { paintOut(c2, fibIndex2(addr), 1 << (24 - len), old, repl, L3_ENTRIES); return; }
+  let e2 = load<u32>(c2 + (<usize>fibIndex2(addr) << 2));
   if ((e2 & CHILD) == 0) return;
   paintOut(childPtr(e2), addr & 255, 1 << (32 - len), old, repl, 0);
 }
@@ -446,7 +446,7 @@ export function fibMaybeFree(t: u32): void {
 /** For addr, whose level-1 entry e is at p: where its level-2 entry is when e points down, else p (e's own slot). */
 // @ts-ignore: decorator
 @inline function level2At(p: usize, e: u32, addr: u32): usize {
-  return select<usize>(childPtr(e) + (<usize>((addr >>> 8) & L2_MASK) << 2), p, (e & CHILD) != 0);
+  return select<usize>(childPtr(e) + (<usize>fibIndex2(addr) << 2), p, (e & CHILD) != 0);
 }
 
 // The lookup by levels, for a batch's look-ahead (hot.ts updatesTouch: one level for every record of a
@@ -454,7 +454,7 @@ export function fibMaybeFree(t: u32): void {
 /** The level-1 entry for addr. */
 // @ts-ignore: decorator
 @inline export function fibEntry1(fib: usize, addr: u32): u32 { return load<u32>(fib + (<usize>(addr >>> L1_SHIFT) << 2)); }
-/** The index in its level-2 chunk of addr's entry (fibEntryBelow of a level-1 CHILD entry). */
+/** The index in its level-2 chunk of addr's entry (fibEntryBelow of a level-1 CHILD entry; the painters' too). */
 // @ts-ignore: decorator
 @inline export function fibIndex2(addr: u32): u32 { return (addr >>> 8) & L2_MASK; }
 /** True if entry e points to a chunk one level down. */

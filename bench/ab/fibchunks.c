@@ -8,7 +8,6 @@
 // usage: gcc -O2 -o /tmp/fibchunks bench/ab/fibchunks.c && zcat ../shared/data/tier1-ipv4.txt.gz > /tmp/t1.txt &&
 //        /tmp/fibchunks /tmp/t1.txt
 #include "fibab.h"
-#define CHILD 0x80000000u
 // ---- plain 16-8-8 ----
 static uint32_t *l1; static uint32_t *chunks; static uint32_t nch;
 #define MAX_CHUNKS 60000
