@@ -1,15 +1,24 @@
 // Hash tables of 2^log2 8-byte slots (a u32 key, a u32 value), open addressing with linear probing on a
-// multiplicative hash of the key, never full (a probe ends at an empty slot, key SLOT_EMPTY), an entry
+// multiplicative hash of the key's bucket (slotOf), never full (a probe ends at an empty slot, key SLOT_EMPTY), an entry
 // deleted by shifting the entries after it back (no tombstones). The slot primitives of the per-holder
 // reference tables (refs.ts) and the tables' extra indexes (xindex.ts); each caller keeps its own block,
 // size and count, and its own rule for when to grow (both: at most half full where memory allows).
 /** An empty slot's key (no key is all ones: reference targets and record slots are below it). */
 export const SLOT_EMPTY: u32 = 0xffffffff;
 
-/** The home slot of `key` in table t of 2^log2 slots. */
+/**
+ * The home slot of `key` in table t of 2^log2 slots (log2 ≥ 3; t 64-byte aligned, as blocks are). Keys
+ * that differ only in their low 3 bits share a bucket of 8 slots, one cache line, each at a slot of its
+ * own there; a multiplicative hash of the rest of the key places the bucket. Record slots are mostly handed
+ * out in order, so a holder referencing records made one after another (a table built route by route,
+ * each route's handle returned) touches a line per 8 references instead of one per reference, and its
+ * table's growth rehashes them line by line (bench/RESULTS.md, session 26).
+ */
 // @ts-ignore: decorator
 @inline export function slotOf(t: usize, log2: u32, key: u32): usize {
-  return t + (<usize>((key * 0x9e3779b1) >>> (32 - log2)) << 3);
+  // the top log2 - 3 bits of the product (none for a one-bucket table: a shift by 32 would be one by 0)
+  let bucket = <u32>((<u64>((key >>> 3) * 0x9e3779b1) << (log2 - 3)) >>> 32);
+  return t + (<usize>((bucket << 3) | (key & 7)) << 3);
 }
 
 /** The slot after slot q of table t of 2^log2 slots (the last one's is the first). */

@@ -378,8 +378,8 @@ export const CONSTANT_NAMES = [
   'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
   'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
   'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
-  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP',
-  'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
+  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -582,6 +582,7 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly REC_DEST_WORDS: number;
   /** assembly/layout.ts */ readonly ENTITY_FLAGS: number;
   /** assembly/layout.ts */ readonly ENTITY_REFS_SHIFT: number;
+  /** assembly/layout.ts */ readonly ENTITY_REFS: number;
   /** assembly/layout.ts */ readonly ENUM_K_DEST: number;
   /** assembly/layout.ts */ readonly ENUM_K_ROUTE: number;
   /** assembly/layout.ts */ readonly ENUM_K_NEXTHOP: number;

@@ -306,6 +306,43 @@ describe('reference table growth', () => {
   });
 });
 
+describe('the layout of a holder\'s table (assembly/slots.ts slotOf)', () => {
+  it('keeps references on records made one after another side by side: eight to a 64-byte line', () => {
+    const bench = new Bench();
+    const h = bench.register(bench.t4, 20, 0);
+    const dests: number[] = [];
+    for (let i = 0; i < 4096; i++) dests.push(bench.dest(bench.t4, (0x30000000 + (i << 8)) >>> 0, 24));
+    for (const d of dests) expect(bench.take(h, d)).toBe(OK);
+    // the holder's table from linear memory: its address in the entity record, its size = all holders' slots
+    const core = bench.core, u = core.u32();
+    const ep = bench.x.recordPtr(bench.k('SLAB_ENTITY'), h % 2 ** 25) >>> 2;
+    const t = u[ep + bench.k('ENTITY_REFS')], slots = bench.x.refStat(1);
+    expect(t % 64, 'the table starts a cache line').toBe(0);
+    expect(slots).toBe(8192);   // 4096 entries, at most half full
+    const lineOf = new Map<number, number>();   // destination slot → line of its entry
+    const slotMask = 2 ** 25 - 1;   // a target is kind << 25 | record slot (record slots have 25 bits)
+    for (let i = 0; i < slots; i++) {
+      const target = u[t / 4 + 2 * i];
+      if (target !== 0xffffffff) lineOf.set(target & slotMask, i >> 3);
+    }
+    expect(lineOf.size).toBe(4096);
+    // groups of eight destination slots (8k .. 8k + 7): each in one line, but where two groups' lines met
+    const slotsTaken = dests.map((d) => d % 2 ** 25);
+    let groups = 0, whole = 0;
+    for (let s = slotsTaken[0] & ~7; s + 8 <= slotsTaken[0] + 4096; s += 8) {
+      const lines = new Set<number>();
+      for (let k = 0; k < 8; k++) if (lineOf.has(s + k)) lines.add(lineOf.get(s + k)!);
+      if (lines.size === 0) continue;
+      groups++;
+      if (lines.size === 1) whole++;
+    }
+    expect(groups).toBeGreaterThanOrEqual(511);
+    // a hash of each key alone (the table before session 26) puts nearly every group on eight lines
+    expect(whole / groups).toBeGreaterThan(0.6);
+    bench.invariants();
+  });
+});
+
 describe('ERROR_NOT_ENOUGH_MEMORY (refLimitX test hook)', () => {
   it('leaves every table and count as it was', () => {
     const bench = new Bench();
