@@ -1,8 +1,10 @@
 // A/B of 901,899 addRouteToDest calls from prefix text into an empty table (bench/run.ts's "one addRouteToDest
 // each, prefix as text" row): two built trees (ROOT_A, ROOT_B), a fresh Rtm per pass, passes alternated, CPU time.
-// usage: node --expose-gc bench/ab/textbuild.mjs ROOT_A ROOT_B [rounds] [4|6]  (family: IPv4 by default, IPv6 = the
-// 160,147-prefix tier-1 table)
-const [A, B, ROUNDS = '7', FAM = '4'] = process.argv.slice(2);
+// usage: node --expose-gc bench/ab/textbuild.mjs ROOT_A ROOT_B [rounds] [4|6] [handle|nohandle]  (family: IPv4 by
+// default, IPv6 = the 160,147-prefix tier-1 table; each route's handle returned, with its reference, by default;
+// nohandle: returnHandle false, as bench/run.ts's row)
+const [A, B, ROUNDS = '7', FAM = '4', HANDLE = 'handle'] = process.argv.slice(2);
+const RETURN = HANDLE !== 'nohandle';
 const F = FAM === '6' ? 6 : 4;
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
@@ -18,7 +20,8 @@ async function setup(ROOT) {
     const nh = e.addNextHop({ address: F === 6 ? '2001:db8::1' : '192.0.2.1', interfaceIndex: 1 }).handle;
     const hops = [nh];
     const t0 = cpu();
-    for (let i = 0; i < texts.length; i++) e.addRouteToDest({ dest: texts[i], nextHops: hops, preference: 20 });
+    const o = { dest: '', nextHops: hops, preference: 20, returnHandle: RETURN };
+    for (let i = 0; i < texts.length; i++) { o.dest = texts[i]; e.addRouteToDest(o); }
     const ms = cpu() - t0;
     rtm.close();
     return ms;
