@@ -93,9 +93,9 @@ export async function linxCore(ROOT, table = 'full', drainBy = 'core', keep = fa
         const u = core.u32(), b = core.io + core.IO_IN;
         u[b] = K[i]; u[b + 1] = 0; u[b + 2] = 0; u[b + 3] = 0;
         core.f64()[(core.io + L.IO_HOPS) / 2] = h;
-        if (x.routeAddR(pc.handle, lens[i], 0, h, 1, 10, 0, 1, 0, 0, 1, L.ESI_IN_NULL, -1, 0, known ? 0 : 1) !== 0) throw new Error('routeAddR');
+        if (x.routeAddR(pc.handle, lens[i], 0, h, 1, 10, 0, 1, 0, 0, 1, L.ESI_IN_NULL, -1, 0, known ? 0 : 1, 0) !== 0) throw new Error('routeAddR');
         if (!known) handles[p] = core.f64()[(core.io + core.IO_OUT) / 2 + L.REC_ADD_ROUTE];
-      } else if (handles[p] !== 0) { if (x.routeDeleteR(pc.handle, handles[p]) !== 0) throw new Error('routeDeleteR'); handles[p] = 0; }
+      } else if (handles[p] !== 0) { if (x.routeDeleteR(pc.handle, handles[p], 0) !== 0) throw new Error('routeDeleteR'); handles[p] = 0; }
       if ((i + 1) % 1000 === 0) drain();
     }
     drain();

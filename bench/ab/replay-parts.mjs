@@ -41,11 +41,11 @@ function addCore(i, h, known) {
   const u = core.u32(), b = core.io + core.IO_IN;
   u[b] = K[i]; u[b + 1] = 0; u[b + 2] = 0; u[b + 3] = 0;
   core.f64()[(core.io + L.IO_HOPS) / 2] = h;
-  if (x.routeAddR(pc.handle, lens[i], 0, h, 1, 10, 0, 1, 0, 0, 1, L.ESI_IN_NULL, -1, 0, known ? 0 : 1) !== 0) throw new Error('routeAddR');
+  if (x.routeAddR(pc.handle, lens[i], 0, h, 1, 10, 0, 1, 0, 0, 1, L.ESI_IN_NULL, -1, 0, known ? 0 : 1, 0) !== 0) throw new Error('routeAddR');
   return core.f64()[(core.io + core.IO_OUT) / 2 + L.REC_ADD_ROUTE];
 }
 function delFacade(h) { peer.deleteRouteToDest(h); }
-function delCore(h) { if (x.routeDeleteR(pc.handle, h) !== 0) throw new Error('routeDeleteR'); }
+function delCore(h) { if (x.routeDeleteR(pc.handle, h, 0) !== 0) throw new Error('routeDeleteR'); }
 /** One replay pass: update part and drain part, ns per update and per drained destination. */
 function pass(add, del, drain) {
   let tDrain = 0;

@@ -112,6 +112,8 @@ export class Core {
     this.x.setNow(ms);
     this.nowSent = ms;
   }
+  /** Notes that a call which carries the time (routeAddR, routeDeleteR: their `now`) gave the core `ms`. */
+  sentNow(ms: number): void { this.nowSent = ms; }
 
   /** A constant by name (tests and tools; src/ reads the typed table `k`). */
   constant(name: ConstantName): number {

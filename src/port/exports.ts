@@ -270,10 +270,10 @@ export interface CoreExports {
   routeExtraCount(): number;
   /** assembly/routes.ts: `routeXWord(r: u32, w: u32): u32` */
   routeXWord(r: number, w: number): number;
-  /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32): i32` */
-  routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number;
-  /** assembly/records.ts: `routeDeleteR(eh: f64, routeH: f64): i32` */
-  routeDeleteR(eh: number, routeH: number): number;
+  /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32, now: f64): i32` */
+  routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number;
+  /** assembly/records.ts: `routeDeleteR(eh: f64, routeH: f64, now: f64): i32` */
+  routeDeleteR(eh: number, routeH: number, now: number): number;
   /** assembly/records.ts: `routeInfoR(eh: f64, routeH: f64): i32` */
   routeInfoR(eh: number, routeH: number): number;
   /** assembly/records.ts: `destInfoR(eh: f64, dh: f64, proto: u32, views: u32): i32` */
@@ -723,8 +723,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const trieKeyRecords_ = fn(raw, 'trieKeyRecords') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeXWord_ = fn(raw, 'routeXWord') as (r: number, w: number) => number;
-  const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number) => number;
-  const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number) => number;
+  const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number) => number;
+  const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number, now: number) => number;
   const routeInfoR_ = fn(raw, 'routeInfoR') as (eh: number, routeH: number) => number;
   const destInfoR_ = fn(raw, 'destInfoR') as (eh: number, dh: number, proto: number, views: number) => number;
   const destInfoAtR_ = fn(raw, 'destInfoAtR') as (eh: number, d: number, proto: number, views: number) => number;
@@ -877,8 +877,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     trieKeyRecords(): number { if (g.poisoned) throw g.poisoned; try { return trieKeyRecords_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeXWord(r: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return routeXWord_(r, w); } catch (e) { throw g.trap(e); } },
-    routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef); } catch (e) { throw g.trap(e); } },
-    routeDeleteR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH); } catch (e) { throw g.trap(e); } },
+    routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef, now); } catch (e) { throw g.trap(e); } },
+    routeDeleteR(eh: number, routeH: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH, now); } catch (e) { throw g.trap(e); } },
     routeInfoR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeInfoR_(eh, routeH); } catch (e) { throw g.trap(e); } },
     destInfoR(eh: number, dh: number, proto: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return destInfoR_(eh, dh, proto, views); } catch (e) { throw g.trap(e); } },
     destInfoAtR(eh: number, d: number, proto: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return destInfoAtR_(eh, d, proto, views); } catch (e) { throw g.trap(e); } },

@@ -153,15 +153,15 @@ export function addRouteToDest(cx: Ctx, options: AddRouteOptions): AddRouteResul
     }
     writeHandles(c, more as number[]);
   }
-  const now = inst.clock.now();
-  c.setNow(now);   // inst.syncNow()
+  const now = inst.clock.now();   // given to the core by routeAddR itself (no setNow crossing)
   // deadline: ms; -1 = INFINITE (disarm); -2 = keep the current timer (internal, plain-unlock commits)
   const keep = oKeep === true;
   const deadline = keep ? -2 : ttl === INFINITE ? -1 : now + ttl;
   const esi = oEsi ?? null;
   // one crossing (records contract): the core decides "ESI changed" unless it asks us (REC_ADD_ESI_CHECK)
   const s = cx.x.routeAddR(cx.handle, len, route, neighbour, n, pref, metric, views, flags, flags1,
-    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0);
+    changeIn, esi === null ? L.ESI_IN_NULL : L.ESI_IN_SET, deadline, routeList, returnHandle !== false ? 1 : 0, now);
+  c.sentNow(now);
   if (s !== 0) check(s, op);
   // the record (REC_ADD_*): the route slot always; the handle only when one is returned (read in one
   // call, then copied: ADD_RECORD is shared by every call)
@@ -211,9 +211,10 @@ export function handlesResolve(cx: Ctx, route: unknown, neighbour: unknown, hops
 export function deleteRouteToDest(cx: Ctx, route: RouteHandle): number {
   const op = 'deleteRouteToDest';
   live(cx, op);
-  const inst = cx.inst, c = cx.core;
-  inst.syncNow();
-  const s = cx.x.routeDeleteR(cx.handle, nullable(route, op));   // consumes the caller's reference, if any
+  const inst = cx.inst, c = cx.core, now = inst.clock.now();
+  // consumes the caller's reference, if any; the time goes with the call (no setNow crossing)
+  const s = cx.x.routeDeleteR(cx.handle, nullable(route, op), now);
+  c.sentNow(now);
   if (s !== 0) check(s, op);
   // the result registers in one call (a res() per register was a call each), copied: DELETE_RESULT is shared
   readDeleteResult(c, DELETE_RESULT);

@@ -360,7 +360,7 @@ describe('routeAddR / routeDeleteR against addRouteToDest / deleteRouteToDest', 
     }
     rtm.syncNow();
     const s = x.routeAddR(e.handle, len, o.route ?? 0, o.neighbour ?? 0, o.nextHops.length, o.preference, o.metric, o.views,
-      o.flags, o.flags1, o.changeFlags, code, -1, 0, o.returnHandle === false ? 0 : 1);
+      o.flags, o.flags1, o.changeFlags, code, -1, 0, o.returnHandle === false ? 0 : 1, rtm.clock.now());
     if (s !== 0) return s;
     // the signals pending, as the facade reads them instead of the exported global
     expect(core.res(K(core, 'RES_SIGNALS'))).toBe(x.signalCount.value as number);
@@ -436,7 +436,7 @@ describe('routeAddR / routeDeleteR against addRouteToDest / deleteRouteToDest', 
         const by = rnd() % 5 === 0 ? (ei + 1) % 4 : owners[i];   // sometimes not the owner
         const got0 = attempt(() => ({ flags: worlds[0].ents[by].deleteRouteToDest(routes[0][i]) }));
         sides[1].syncNow();
-        const s = x.routeDeleteR(worlds[1].ents[by].handle, routes[1][i]);
+        const s = x.routeDeleteR(worlds[1].ents[by].handle, routes[1][i], sides[1].clock.now());
         if (typeof got0 === 'number') { eq(s, got0, `${tag}: delete status`); statuses.add(got0); continue; }
         eq(s, 0, `${tag}: delete status`);
         eq(sides[1].core.res(K(sides[1].core, 'RES_SIGNALS')), x.signalCount.value as number, `${tag}: signals pending`);

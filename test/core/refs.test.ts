@@ -130,11 +130,11 @@ describe('refTakeX / refDropX / refCountX', () => {
     expect(b.take(a, r)).toBe(OK);
     expect(b.take(owner, r)).toBe(OK);
     // the owner deletes: one of its own references is consumed, a's stays and keeps the record
-    expect(b.x.routeDeleteR(owner, r)).toBe(OK);
+    expect(b.x.routeDeleteR(owner, r, 0)).toBe(OK);
     expect(b.core.res(4)).toBe(1);
     expect(b.count(owner, r)).toBe(0);
     expect(b.alive(r)).toBe(true);
-    expect(b.x.routeDeleteR(owner, r), 'already deleted').toBe(1168);
+    expect(b.x.routeDeleteR(owner, r, 0), 'already deleted').toBe(1168);
     expect(b.drop(a, r)).toBe(OK);
     expect(b.alive(r), 'the last reference freed the deleted route').toBe(false);
     b.invariants();
@@ -371,7 +371,7 @@ describe('ERROR_NOT_ENOUGH_MEMORY (refLimitX test hook)', () => {
       const routes = x.tableStat(bench.t4, bench.k('TABLE_ROUTES'));
       bench.key([0x32000000]);
       core.f64()[(core.io + bench.k('IO_HOPS')) / 2] = nh;
-      expect(x.routeAddR(owner, 8, 0, nh, 1, 0, 0, 1, 0, 0, 0, 0, -1, 0, 1)).toBe(NOT_ENOUGH_MEMORY);
+      expect(x.routeAddR(owner, 8, 0, nh, 1, 0, 0, 1, 0, 0, 0, 0, -1, 0, 1, 0)).toBe(NOT_ENOUGH_MEMORY);
       expect(x.tableStat(bench.t4, bench.k('TABLE_ROUTES'))).toBe(routes);
       bench.key([0x32000000]);
       expect(x.destFindX(bench.t4, 8, 0), 'no destination was created').toBe(1168);
@@ -380,7 +380,7 @@ describe('ERROR_NOT_ENOUGH_MEMORY (refLimitX test hook)', () => {
       bench.invariants();
       // without a reference to take, an add succeeds
       bench.key([0x32000000]);
-      expect(x.routeAddR(owner, 8, 0, nh, 1, 0, 0, 1, 0, 0, 0, 0, -1, 0, 0)).toBe(OK);
+      expect(x.routeAddR(owner, 8, 0, nh, 1, 0, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0)).toBe(OK);
     } finally {
       x.refLimitX(0xffffffff);
     }
@@ -470,7 +470,7 @@ describe('references: random stream against a model', () => {
         // the owner deletes one of its live routes (consuming one of its own references, if any)
         const rh = pick(routes);
         if (live.has(rh)) {
-          expect(bench.x.routeDeleteR(owner, rh), `${tag}: routeDeleteR`).toBe(OK);
+          expect(bench.x.routeDeleteR(owner, rh, 0), `${tag}: routeDeleteR`).toBe(OK);
           const consumed = (held.get(key(owner, rh)) ?? 0) > 0;
           expect(bench.core.res(4), `${tag}: consumed`).toBe(consumed ? 1 : 0);
           live.delete(rh);

@@ -69,7 +69,7 @@ describe('routeDeleteR RES_TIMERS', () => {
     const nh = e.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
     const del = (h: RouteHandle): number => {
       rtm.syncNow();
-      expect(x.routeDeleteR(e.handle, h)).toBe(0);
+      expect(x.routeDeleteR(e.handle, h, clock.now())).toBe(0);
       const v = core.res(K(core, 'RES_TIMERS'));
       rtm.afterChange();
       return v;
