@@ -81,8 +81,8 @@ const THIS_PROTOCOL: u32 = 0xffffffff;
  * the route had none. When the core cannot tell (SET over SET, or a route last written by routeAdd),
  * REC_ADD_ESI_CHECK = 1: the facade compares the values itself and calls routeTouch if they differ —
  * the only case needing a second call. Record: REC_ADD_* at IO_OUT; RES_SIGNALS = signals pending.
- * `now` is the caller's clock (ms), set first as setNow would: the time is part of the one call (a
- * setNow crossing before each call cost ~30 ns of a ~500 ns add, the real clock moving between any two).
+ * `now` is the caller's clock (ms), set first as setNow would: the time is part of the one call (with a
+ * real clock, whose time moves between any two calls, each add made a setNow call before this one).
  */
 export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32, now: f64): i32 {

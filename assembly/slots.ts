@@ -1,8 +1,9 @@
-// Hash tables of 2^log2 8-byte slots (a u32 key, a u32 value), open addressing with linear probing on a
-// multiplicative hash of the key's bucket (slotOf), never full (a probe ends at an empty slot, key SLOT_EMPTY), an entry
-// deleted by shifting the entries after it back (no tombstones). The slot primitives of the per-holder
-// reference tables (refs.ts) and the tables' extra indexes (xindex.ts); each caller keeps its own block,
-// size and count, and its own rule for when to grow (both: at most half full where memory allows).
+// Hash tables of 2^log2 8-byte slots (a u32 key, a u32 value), open addressing with linear probing from a
+// home slot in a bucket of 8 that a multiplicative hash places (slotOf), never full (a probe ends at an empty
+// slot, key SLOT_EMPTY), an entry deleted by shifting the entries after it back (no tombstones). The slot
+// primitives of the per-holder reference tables (refs.ts) and the tables' extra indexes (xindex.ts); each
+// caller keeps its own block, size and count, and its own rule for when to grow (both: at most half full
+// where memory allows).
 /** An empty slot's key (no key is all ones: reference targets and record slots are below it). */
 export const SLOT_EMPTY: u32 = 0xffffffff;
 
