@@ -326,7 +326,8 @@ describe('the layout of a holder\'s table (assembly/slots.ts slotOf)', () => {
       if (target !== 0xffffffff) lineOf.set(target & slotMask, i >> 3);
     }
     expect(lineOf.size).toBe(4096);
-    // groups of eight destination slots (8k .. 8k + 7): each in one line, but where two groups' lines met
+    // groups of eight destination slots (8k .. 8k + 7): one line each, unless another group's entries already
+    // held part of its bucket (linear probing moves the rest on to the next line)
     const slotsTaken = dests.map((d) => d % 2 ** 25);
     let groups = 0, whole = 0;
     for (let s = slotsTaken[0] & ~7; s + 8 <= slotsTaken[0] + 4096; s += 8) {
