@@ -6,6 +6,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createCoreSync, type Core } from '../../src/core.js';
 import { mulberry32 } from '../helpers/random.js';
+import { handleSlotOf, recordWord } from '../../src/layout.js';
 import { xOf, K, handlesIn, recordRefs, coreRefCount, type X } from '../helpers/corerecords.js';
 
 const OK = 0, INVALID_HANDLE = 6, NOT_ENOUGH_MEMORY = 8, INVALID_PARAMETER = 87;
@@ -315,7 +316,7 @@ describe('the layout of a holder\'s table (assembly/slots.ts slotOf)', () => {
     for (const d of dests) expect(bench.take(h, d)).toBe(OK);
     // the holder's table from linear memory: its address in the entity record, its size = all holders' slots
     const core = bench.core, u = core.u32();
-    const ep = bench.x.recordPtr(bench.k('SLAB_ENTITY'), h % 2 ** 25) >>> 2;
+    const ep = recordWord(core, bench.k('SLAB_ENTITY'), handleSlotOf(h));
     const t = u[ep + bench.k('ENTITY_REFS')], slots = bench.x.refStat(1);
     expect(t % 64, 'the table starts a cache line').toBe(0);
     expect(slots).toBe(8192);   // 4096 entries, at most half full
@@ -328,7 +329,7 @@ describe('the layout of a holder\'s table (assembly/slots.ts slotOf)', () => {
     expect(lineOf.size).toBe(4096);
     // groups of eight destination slots (8k .. 8k + 7): one line each, unless another group's entries already
     // held part of its bucket (linear probing moves the rest on to the next line)
-    const slotsTaken = dests.map((d) => d % 2 ** 25);
+    const slotsTaken = dests.map(handleSlotOf);
     let groups = 0, whole = 0;
     for (let s = slotsTaken[0] & ~7; s + 8 <= slotsTaken[0] + 4096; s += 8) {
       const lines = new Set<number>();
