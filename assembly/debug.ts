@@ -16,7 +16,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   DEST_ROUTES, ROUTE_NEXT, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
-  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE } from './layout';
+  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet } from './notify';
@@ -27,7 +27,7 @@ import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
-import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest,
+import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest, destFirst0,
   destPins, destX, destHasX, destXPtr } from './dests';
 import { XI_DEST, XI_ROUTE, xiCount, xiValid } from './xindex';
 import { slabLive } from './slab';
@@ -85,7 +85,8 @@ export const INV_LEAF: i32 = 31;          // a leaf id (layout NODE_LEAF) of the
 
 export const INV_BEST: i32 = 32;          // a view's best route is not what destRecompute would choose (the view's
                                           // first route in chain order, or an incumbent live route of the view tied
-                                          // with it): routes.ts routeApply skips the recompute when it would say so
+                                          // with it): routes.ts routeApply skips the recompute when it would say so;
+                                          // or view 0's exception (DEST_S_B0X, ROUTE_B0_BIT) is not one marked route
 export const INV_PINS: i32 = 33;          // a destination's pins (state word, layout DEST_PINS_SHIFT) are fewer than
                                           // the registrations that marked it (each mark is a pin), or its view-1 best
                                           // route (an extra word, DESTX_BEST1) is not a live route of it in view 1
@@ -96,8 +97,18 @@ const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
 const MARKS: usize = memory.data(<i32>(NOTIFY_MAX * 4), 16); // marked destinations per registration index
 
-/** True if every view's best route of d is what destRecompute (routes.ts routeSelect, proto 0, the view's incumbent) would choose again. */
+/**
+ * True if every view's best route of d is what destRecompute (routes.ts routeSelect, proto 0, the view's
+ * incumbent) would choose again, and view 0's exception is recorded as layout DEST_S_B0X says: with the
+ * state bit, one route of the chain carries ROUTE_B0_BIT and it is not the chain's first in view 0;
+ * without it, none does.
+ */
 function bestAsRecomputed(d: u32): bool {
+  let marked: u32 = 0, m = NIL;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+    if ((routeGet(r, ROUTE_VIEWS) & ROUTE_B0_BIT) != 0) { marked++; m = r; }
+  }
+  if ((destGet(d, DEST_STATE) & DEST_S_B0X) != 0 ? marked != 1 || m == destFirst0(d) : marked != 0) return false;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     let b = destBest(d, v);
     if (routeSelect(d, v, 0, b) != b) return false;

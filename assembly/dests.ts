@@ -10,7 +10,8 @@
 // destination. Exact finds of IPv4 prefixes the forwarding structure cannot answer go through a
 // 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
 import {
-  NIL, SLAB_DEST, DEST_WORDS, DEST_GEN, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_BEST,
+  NIL, SLAB_DEST, DEST_WORDS, DEST_GEN, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_S_B0X,
+  SLAB_ROUTE, ROUTE_WORDS, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_B0_BIT,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_S_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
   DEST_S_LEAF, DEST_S_KEY6, NODE_ID6, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
@@ -51,24 +52,69 @@ const KEY6_TO_ID6: u32 = 11;
 /** Destination d's pins (non-NULL opaque slots, marks; layout DEST_PINS_SHIFT). */
 // @ts-ignore: decorator
 @inline export function destPins(d: u32): u32 { return destGet(d, DEST_STATE) >>> DEST_PINS_SHIFT; }
+// route words read and written here (routes.ts owns the route layer; these are its layout's words)
+// @ts-ignore: decorator
+@inline function rWord(r: u32, w: u32): u32 { return load<u32>(recPtr(SLAB_ROUTE, r, ROUTE_WORDS) + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline function rSetWord(r: u32, w: u32, v: u32): void { store<u32>(recPtr(SLAB_ROUTE, r, ROUTE_WORDS) + (<usize>w << 2), v); }
+
+/** The first route of destination d's chain in view 0, NIL for none (mostly the chain's first route). */
+// @ts-ignore: decorator
+@inline export function destFirst0(d: u32): u32 {
+  let r = destGet(d, DEST_ROUTES);
+  while (r != NIL && (rWord(r, ROUTE_VIEWS) & 1) == 0) r = rWord(r, ROUTE_NEXT);
+  return r;
+}
+
+/** The chain route of d that carries ROUTE_B0_BIT (d has DEST_S_B0X: there is one). */
+function destB0(d: u32): u32 {
+  let r = destGet(d, DEST_ROUTES);
+  while (r != NIL && (rWord(r, ROUTE_VIEWS) & ROUTE_B0_BIT) == 0) r = rWord(r, ROUTE_NEXT);
+  assert(r != NIL); // DEST_S_B0X: a route of the chain carries the bit (destSetBest)
+  return r;
+}
+
 /**
- * The best route of view v (0 or 1) of destination d, NIL for none (view 1's lives in the extra record:
- * destXGet(d, DESTX_BEST1), written out so that the hot paths that read both views inline it).
+ * The best route of view v (0 or 1) of destination d, NIL for none. View 0's: the chain's first route in
+ * view 0, or with DEST_S_B0X the incumbent that carries ROUTE_B0_BIT (layout DEST_WORDS). View 1's lives
+ * in the extra record: destXGet(d, DESTX_BEST1), written out so that the hot paths that read both views
+ * inline it. Between a change of the chain and the recompute that follows it (routes.ts destRecompute,
+ * which takes the incumbents saved before the change) view 0's may not be read.
  */
 // @ts-ignore: decorator
 @inline export function destBest(d: u32, v: u32): u32 {
-  if (v == 0) return destGet(d, DEST_BEST);
+  if (v == 0) return (destGet(d, DEST_STATE) & DEST_S_B0X) == 0 ? destFirst0(d) : destB0(d);
   let x = destX(d);
   return x == NIL ? NIL : load<u32>(destXPtr(x) + (<usize>DESTX_BEST1 << 2));
 }
 /**
  * Sets the best route of view v of destination d. A view-1 best route needs d's extra record: the change
- * that put a route into view 1 reserved it (routes.ts routeViewsReserve); NIL may free the record.
+ * that put a route into view 1 reserved it (routes.ts routeViewsReserve); NIL may free the record. View
+ * 0's is destSetBest0 with the chain's first route in view 0 (walked here).
  */
 // @ts-ignore: decorator
 @inline export function destSetBest(d: u32, v: u32, r: u32): void {
-  if (v == 0) destSet(d, DEST_BEST, r);
+  if (v == 0) destSetBest0(d, r, destFirst0(d));
   else if (r != NIL || destHasX(d)) destXSet(d, DESTX_BEST1, r);   // (NIL without a record: nothing to write)
+}
+/**
+ * Sets the best route of view 0 of destination d to r (NIL, or a live route of d's chain in view 0), given
+ * `first`, the chain's first route in view 0: r == first needs nothing, else r carries ROUTE_B0_BIT and d
+ * DEST_S_B0X. No allocation: a change can always record it.
+ */
+export function destSetBest0(d: u32, r: u32, first: u32): void {
+  let old = destGet(d, DEST_STATE), st = old;
+  if ((st & DEST_S_B0X) != 0) {
+    // the exception ends or moves: no route of the chain keeps the bit
+    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = rWord(c, ROUTE_NEXT)) rSetWord(c, ROUTE_VIEWS, rWord(c, ROUTE_VIEWS) & ~ROUTE_B0_BIT);
+    st &= ~DEST_S_B0X;
+  }
+  if (r != first) {
+    assert(r != NIL); // a view with a live route has a best route
+    rSetWord(r, ROUTE_VIEWS, rWord(r, ROUTE_VIEWS) | ROUTE_B0_BIT);
+    st |= DEST_S_B0X;
+  }
+  if (st != old) destSet(d, DEST_STATE, st);
 }
 // @ts-ignore: decorator
 @inline export function destLen(d: u32): u32 { return nodeLen(destNode(d)); }
@@ -354,8 +400,8 @@ export function destEnsure(t: u32, key: usize, len: u32): u32 {
 }
 
 /**
- * A new destination record of table t, not yet in its trie (destPlace puts it there): no route, no best
- * route, unlocked, no extra record, state 0 (the caller reserved the record).
+ * A new destination record of table t, not yet in its trie (destPlace puts it there): no route (so no best
+ * route), unlocked, no extra record, state 0 (the caller reserved the record).
  */
 export function destMake(t: u32): u32 {
   let d = slabAllocK(SLAB_DEST, DEST_WORDS);
@@ -363,7 +409,6 @@ export function destMake(t: u32): u32 {
   destSet(d, DEST_TABLE, t);
   destSet(d, DEST_NODE, NIL);
   destSet(d, DEST_ROUTES, NIL);
-  destSet(d, DEST_BEST, NIL);   // (view 1's is the extra record's, and there is none: state 0, no DEST_S_X)
   return d;
 }
 

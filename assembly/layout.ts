@@ -147,10 +147,9 @@ export const NODE_C1: u32 = 2;
 export const NODE_DEST: u32 = 3;
 export const NODE_KEY: u32 = 4;
 
-// ╒══════════ Destination: DEST_WORDS = 11 × u32 (44 bytes; issue 13: was 22, then 16, 14, 12) ═════════════╕
+// ╒══════════ Destination: DEST_WORDS = 10 × u32 (40 bytes; issue 13: was 22, then 16, 14, 12, 11) ═════════╕
 // │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) | pins << 22 │ 4 first route      │
-// │ 5 best route of view 0 (unicast) │ 6 client refs │ 7 keeps │ 8 queued in registrations (bit = index)   │
-// │ 9..10 lastChanged (f64; 4-byte aligned in odd slots: Wasm loads need no alignment)                       │
+// │ 5 client refs │ 6 keeps │ 7 queued in registrations (bit = index) │ 8..9 lastChanged (f64)            │
 // └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11..19 ────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, locks, marks and
 // the multicast view use lives in its extra record (below), allocated on first use (the export that sets
@@ -161,6 +160,10 @@ export const NODE_KEY: u32 = 4;
 // destination of any table is locked) before it reads the extra record.
 // No live-route count: the chain (word 4) holds exactly the live routes (held and deleted routes leave
 // it), so "has a live route" (DEST_S_LIVE, presence) is "word 4 is not NIL".
+// No best-route word for view 0 (unicast): its best route is the first route of the chain in view 0
+// (rule B6) unless the incumbent rule (B4) keeps a tied later one. Only that exception is recorded, and
+// without an allocation, so that no change can need memory for it: state bit DEST_S_B0X says that a
+// route of the chain carries ROUTE_B0_BIT, and that route is the best (dests.ts destBest / destSetBest).
 // The best route of view 1 (multicast) is an extra word (DESTX_BEST1): routes join view 1 only when the
 // caller says so (the default views are unicast), and every change that puts a route into view 1 reserves
 // the extra record first (dests.ts destBest / destSetBest read and write either view).
@@ -168,27 +171,25 @@ export const NODE_KEY: u32 = 4;
 // destination has at most one pin per opaque slot (OPAQUE_SLOTS_MAX) and one per registration
 // (NOTIFY_MAX), so they fit, and pinning — which the facade does in an opaque slot's property setter,
 // where nothing may fail — needs no allocation.
-export const DEST_WORDS: u32 = 11;
+export const DEST_WORDS: u32 = 10;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
 export const DEST_STATE: u32 = 3;
 export const DEST_ROUTES: u32 = 4;
-/** The best route of view 0; view 1's is DESTX_BEST1 (dests.ts destBest). */
-export const DEST_BEST: u32 = 5;
-export const DEST_REFS: u32 = 6;
+export const DEST_REFS: u32 = 5;
 /**
  * Presence (spec §7.4, D-24): a destination is in the table while it has a live or held route, pins
  * (non-NULL opaque slots, marks) or client references. Keeps (route records that outlive deletion,
  * queued changes) only keep its record — and so its handle and prefix — alive: without presence it is
  * detached from the trie onto a tombstone node (DEST_S_DETACHED) and freed when the last keep goes.
  */
-export const DEST_KEEPS: u32 = 7;
-export const DEST_QUEUED: u32 = 8;
+export const DEST_KEEPS: u32 = 6;
+export const DEST_QUEUED: u32 = 7;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** A lock record's holder summary when two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
-export const DEST_CHANGED: u32 = 9; // f64
+export const DEST_CHANGED: u32 = 8; // f64
 /** Pins (non-NULL opaque slots, notification marks; spec §7.4, D-24): state word >>> DEST_PINS_SHIFT. */
 export const DEST_PINS_SHIFT: u32 = 22;
 export const DEST_PINS_BITS: u32 = 10;
@@ -241,6 +242,11 @@ export const DEST_S_KEY6: u32 = 0x00080000;
  * it has only while some extra word is not at its default. Not a state bit: nodes do not mirror it.
  */
 export const DEST_S_X: u32 = 0x00100000;
+/**
+ * The best route of view 0 is not the chain's first route in view 0 but a tied later one that the incumbent
+ * rule kept (spec §7.1 B4): the chain's route with ROUTE_B0_BIT. Not a state bit: nodes do not mirror it.
+ */
+export const DEST_S_B0X: u32 = 0x00200000;
 /** The shape bits of the state word (leaf, length, key record): a destination's pins and state bits stay when they change. */
 export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK << DEST_S_LEN_SHIFT);
 
@@ -251,7 +257,8 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // ╒══════════ Route: ROUTE_WORDS = 11 × u32 (44 bytes; issue 13: was 20, then 13, 12) ═════════════════╕
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 preference │ 4 metric                             │
 // │ 5 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
-// │ (bit 11) | has an extra record (bit 12) | next-hop count << 16 │ 6 flags (16) | flags1 << 16 | state << 24 │
+// │ (bit 11) | has an extra record (bit 12) | view-0 incumbent (bit 13) | next-hop count << 16            │
+// │ 6 flags (16) | flags1 << 16 | state << 24 │
 // │ 7 next in dest chain (DELETED: next zombie) │ 8 creation seq (DELETED: previous zombie)               │
 // │ 9 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11) or NIL │ 10 client refs │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
@@ -300,6 +307,12 @@ export const ROUTE_EMARK_BIT: u32 = 0x00000400;
 export const ROUTE_NBHOP_BIT: u32 = 0x00000800;
 /** In the views word: the route has an extra record (SLAB_ROUTEX; its slot: xindex.ts XI_ROUTE). */
 export const ROUTE_X_BIT: u32 = 0x00001000;
+/**
+ * In the views word: the route is its destination's best route of view 0 although a route before it in
+ * the chain is in view 0 too (the incumbent rule; layout DEST_S_B0X). Set and cleared by destSetBest only;
+ * only routes in a chain are read for it (one that left its chain for good may keep it).
+ */
+export const ROUTE_B0_BIT: u32 = 0x00002000;
 /**
  * Whether the route's EntitySpecificInfo (a JS value the facade keeps by route slot) is NULL: routeAddR
  * keeps it exact, so that it can tell most ESI changes without the facade knowing the slot in advance.

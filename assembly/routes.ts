@@ -18,7 +18,7 @@ import {
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destPins,
+import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destSetBest0, destPins,
   destXReserve, destXReserveN, destHasX } from './dests';
 import { XI_ROUTE, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
@@ -319,10 +319,14 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
 
 // the first route of each view in chain order, for destRecompute
 const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
+// best routes before the operation, per view (saveBest): the incumbents of destRecompute
+const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
 
 /**
  * Recomputes the best route of every view (routeSelect with the view's incumbent, proto 0: the first
- * route of every view found in one pass over the chain) and the state word.
+ * route of every view found in one pass over the chain) and the state word. The incumbents are the best
+ * routes saveBest saved before the change (view 0's cannot be read once the chain changed: dests.ts
+ * destBest).
  */
 // @ts-ignore: decorator
 @inline export function destRecompute(d: u32): void {
@@ -336,8 +340,10 @@ const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
     found |= fresh;
     for (; fresh != 0; fresh &= fresh - 1) store<u32>(FIRST + (<usize>ctz(fresh) << 2), r);
   }
-  for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    destSetBest(d, v, selectOf(d, 1 << v, 0, destBest(d, v), load<u32>(FIRST + (<usize>v << 2))));
+  let first0 = load<u32>(FIRST);
+  destSetBest0(d, selectOf(d, 1, 0, load<u32>(BEFORE), first0), first0);
+  for (let v: u32 = 1; v < VIEW_COUNT; v++) {
+    destSetBest(d, v, selectOf(d, 1 << v, 0, load<u32>(BEFORE + (<usize>v << 2)), load<u32>(FIRST + (<usize>v << 2))));
   }
   let held = false;
   if (destHasX(d)) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
@@ -418,9 +424,6 @@ function hopsEqual(r: u32, hops: usize, n: u32): bool {
   for (let i: u32 = 0; i < n; i++) if (routeHop(r, i) != load<u32>(hops + (<usize>i << 2))) return false;
   return true;
 }
-
-// best routes before the operation, per view
-const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
 
 /**
  * Creation order of routes (ROUTE_SEQ), one counter for the whole core: orders routes within a

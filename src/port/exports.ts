@@ -361,8 +361,8 @@ export const CONSTANT_NAMES = [
   'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
   'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
   'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
-  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_BEST', 'DEST_REFS', 'DEST_CHANGED',
-  'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
+  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_S_B0X', 'ROUTE_B0_BIT', 'DEST_REFS',
+  'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
   'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
   'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
   'ROUTE_NHCOUNT_SHIFT', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT',
@@ -477,7 +477,8 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly GEN_ALIVE: number;
   /** assembly/layout.ts */ readonly DEST_TABLE: number;
   /** assembly/layout.ts */ readonly DEST_NODE: number;
-  /** assembly/layout.ts */ readonly DEST_BEST: number;
+  /** assembly/layout.ts */ readonly DEST_S_B0X: number;
+  /** assembly/layout.ts */ readonly ROUTE_B0_BIT: number;
   /** assembly/layout.ts */ readonly DEST_REFS: number;
   /** assembly/layout.ts */ readonly DEST_CHANGED: number;
   /** assembly/layout.ts */ readonly SLAB_DESTX: number;

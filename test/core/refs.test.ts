@@ -160,22 +160,85 @@ describe('checkInvariants on the reference table', () => {
 
   it('reports a view whose best route a recompute would not choose (INV_BEST)', () => {
     // routes.ts routeApply skips the recompute when an update keeps the chain order and the views: the
-    // best words must always be what destRecompute would write
+    // best routes must always be what destRecompute would choose. View 0's is the chain's first route in
+    // the view unless the destination's DEST_S_B0X names a marked incumbent (ROUTE_B0_BIT, layout
+    // DEST_WORDS): a mark on the worse route, or the state bit without a mark, is caught
     const a = b.register(b.t4, 14, 7), nh = b.nextHop(a, 0xc0000207);
     const good = b.route(a, 0x13000000, 8, nh, 10), worse = b.route(a, 0x13000000, 8, nh, 20);
     const slot = (h: number): number => h % 2 ** 25, u = b.core.u32();
     const dest = u[(b.x.recordPtr(b.k('SLAB_ROUTE'), slot(good)) >>> 2) + b.k('ROUTE_DEST')];
-    const w = (b.x.recordPtr(b.k('SLAB_DEST'), dest) >>> 2) + b.k('DEST_BEST');   // view 0 (unicast)
-    expect(u[w], 'the better route is best').toBe(slot(good));
+    const st = (b.x.recordPtr(b.k('SLAB_DEST'), dest) >>> 2) + b.k('DEST_STATE');
+    const vw = (b.x.recordPtr(b.k('SLAB_ROUTE'), slot(worse)) >>> 2) + b.k('ROUTE_VIEWS');
+    const best0 = (): number => {
+      expect(b.x.bestRouteX(b.t4, dest, 0)).toBe(OK);
+      return b.core.f64()[(b.core.io + b.core.IO_OUT) / 2 + b.k('BEST_ROUTE')];
+    };
+    const B0X = b.k('DEST_S_B0X'), MARK = b.k('ROUTE_B0_BIT'), st0 = u[st], vw0 = u[vw];
+    expect(best0(), 'the better route is best').toBe(good);
+    expect(st0 & B0X, 'no exception recorded').toBe(0);
     b.invariants();
-    u[w] = slot(worse);
+    u[st] = st0 | B0X; u[vw] = vw0 | MARK;
+    expect(best0(), 'the marked route reads as best').toBe(worse);
     expect(b.x.checkInvariants(b.t4), 'INV_BEST: a worse route').toBe(32);
-    u[w] = b.k('NIL');
-    expect(b.x.checkInvariants(b.t4), 'INV_BEST: none in a view with live routes').toBe(32);
-    u[w] = slot(good);
+    u[vw] = vw0;
+    expect(b.x.checkInvariants(b.t4), 'INV_BEST: the state bit without a marked route').toBe(32);
+    u[st] = st0; u[vw] = vw0 | MARK;
+    expect(b.x.checkInvariants(b.t4), 'INV_BEST: a marked route without the state bit').toBe(32);
+    u[vw] = vw0;
     b.invariants();
     expect(b.x.routeDeleteX(a, worse)).toBe(OK);
     expect(b.x.routeDeleteX(a, good)).toBe(OK);
+    b.invariants();
+  });
+
+  it('records an incumbent that the rule keeps behind a tied route without memory, and drops it again', () => {
+    // spec §7.1 B4: route `older` is updated to tie the best route `inc`; the chain puts `older` first
+    // (lower creation seq) but `inc` stays best. The core records that on the routes (layout DEST_S_B0X,
+    // ROUTE_B0_BIT), not in an extra record: no change may need memory for it
+    const a = b.register(b.t4, 14, 8), nh = b.nextHop(a, 0xc0000208);
+    const upd = (h: number, metric: number): void => {
+      b.key([0x14000000]);
+      b.core.f64()[(b.core.io + b.k('IO_HOPS')) / 2] = nh;
+      b.ok(b.x.routeAdd(a, 8, h, nh, 1, 10, metric, 1, 0, 0, 0, 0, -1, 0), 'routeAdd (update)');
+    };
+    const add = (metric: number): number => {
+      b.key([0x14000000]);
+      b.core.f64()[(b.core.io + b.k('IO_HOPS')) / 2] = nh;
+      b.ok(b.x.routeAdd(a, 8, 0, nh, 1, 10, metric, 1, 0, 0, 0x2, 0, -1, 0), 'routeAdd (new)');
+      return b.x.handleOfX(b.k('KIND_ROUTE'), b.core.res(0));
+    };
+    const older = add(5), inc = add(1);
+    const slot = (h: number): number => h % 2 ** 25, u = b.core.u32();
+    const dest = u[(b.x.recordPtr(b.k('SLAB_ROUTE'), slot(inc)) >>> 2) + b.k('ROUTE_DEST')];
+    const state = (): number => u[(b.x.recordPtr(b.k('SLAB_DEST'), dest) >>> 2) + b.k('DEST_STATE')] & b.k('DEST_S_B0X');
+    const best0 = (): number => {
+      expect(b.x.bestRouteX(b.t4, dest, 0)).toBe(OK);
+      return b.core.f64()[(b.core.io + b.core.IO_OUT) / 2 + b.k('BEST_ROUTE')];
+    };
+    expect(best0()).toBe(inc);
+    expect(state()).toBe(0);
+    const extras = b.x.destExtraCount();
+    upd(older, 1);   // ties inc and sorts before it
+    expect(best0(), 'the incumbent stays best').toBe(inc);
+    expect(state(), 'the exception is recorded').not.toBe(0);
+    expect(b.x.destExtraCount(), 'without an extra record').toBe(extras);
+    b.invariants();
+    upd(older, 1);   // no change: still the incumbent
+    expect(best0()).toBe(inc);
+    upd(inc, 2);     // the incumbent gets worse: the first route is best, no exception
+    expect(best0()).toBe(older);
+    expect(state()).toBe(0);
+    b.invariants();
+    upd(inc, 0);     // strictly better: first and best
+    expect(best0()).toBe(inc);
+    upd(older, 0);   // ties it again, sorts first: the incumbent stays
+    expect(best0()).toBe(inc);
+    expect(state()).not.toBe(0);
+    expect(b.x.routeDeleteX(a, inc)).toBe(OK);   // the incumbent goes: the first route is best
+    expect(best0()).toBe(older);
+    expect(state()).toBe(0);
+    b.invariants();
+    expect(b.x.routeDeleteX(a, older)).toBe(OK);
     b.invariants();
   });
 });
