@@ -10,7 +10,7 @@
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_TABLE,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
-  ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_REFS, ROUTE_DEST, NEXTHOP_REFS,
+  ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
@@ -34,11 +34,11 @@ import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
 import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
-  routeViews, routeX, routeHasX, routeTable, routeXPtr } from './routes';
+  routeViews, routeX, routeHasX, routeTable, routeXPtr, routeRefs, routeRefsCapNow } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
-import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
+import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, routeRefsHeld, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -362,13 +362,12 @@ function adjustCount(target: u32, delta: i32): bool {
   let kind = targetKind(target), s = targetSlot(target);
   let c: i64;
   if (kind == KIND_DEST) c = <i64>destGet(s, DEST_REFS);
-  else if (kind == KIND_ROUTE) c = <i64>routeGet(s, ROUTE_REFS);
+  else if (kind == KIND_ROUTE) return true;   // exactly its entries' sum: checkRefs compares it directly
   else if (kind == KIND_NEXTHOP) c = <i64>nhGet(s, NEXTHOP_REFS);
   else c = <i64>(entityGet(s, ENTITY_FLAGS) >>> ENTITY_REFS_SHIFT);
   c += delta;
   if (c < 0) return false;
   if (kind == KIND_DEST) destSet(s, DEST_REFS, <u32>c);
-  else if (kind == KIND_ROUTE) routeSet(s, ROUTE_REFS, <u32>c);
   else if (kind == KIND_NEXTHOP) nhSet(s, NEXTHOP_REFS, <u32>c);
   else entitySet(s, ENTITY_FLAGS, (entityGet(s, ENTITY_FLAGS) & ((1 << ENTITY_REFS_SHIFT) - 1)) | (<u32>c << ENTITY_REFS_SHIFT));
   return true;
@@ -391,6 +390,11 @@ function checkRefs(t: u32): i32 {
       found++;
       if (refSlotCount(e, i) == 0 || targetTable(target) != t) return INV_REF_TARGET;
       if (refCount(e, target) != refSlotCount(e, i)) return INV_REF_HASH;
+      // a route's count is its holders' entries, kept in its record up to the cap (routes.ts routeRef)
+      if (targetKind(target) == KIND_ROUTE) {
+        let r = targetSlot(target);
+        if (routeRefs(r) != min(routeRefsHeld(r), routeRefsCapNow())) return INV_REF_EXCESS;
+      }
     }
     if (found != refHolderEntries(e) || (n != 0 && found > (n >>> 1))) return INV_REF_HOLDER;
   }

@@ -8,7 +8,7 @@
 // calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_REFS,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_NH,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
@@ -254,8 +254,8 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
-    // OWNER near the record's start, its last word (ROUTE_REFS) at its end: a route (44 bytes) may span two lines
-    if (r < high) { sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_REFS); next = routeGet(r, ROUTE_NEXT); }
+    // OWNER near the record's start, its last word (ROUTE_NH) at its end: a route (40 bytes) may span two lines
+    if (r < high) { sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_NH); next = routeGet(r, ROUTE_NEXT); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
     if (n != NIL && (n & NODE_LATER) != 0) {

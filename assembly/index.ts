@@ -11,7 +11,7 @@ export { memoryInUseBytes } from './api';
 export { lookupStop } from './api';
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
-  nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefX,
+  nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefsX,
   routeFromHandle, destRefX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destPinX, nexthopListFrom, timerNext, timerHeadX, timerPop, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
@@ -51,7 +51,7 @@ export {
 export { signalCount } from './notify';
 export { destExtraCount, destXGet } from './dests';
 export { trieLongNodes, trieKeyRecords } from './trie';
-export { routeExtraCount, routeXWord } from './routes';
+export { routeExtraCount, routeXWord, routeRefsCap } from './routes';
 export {
   routeAddR, routeDeleteR, routeInfoR, destInfoR, destInfoAtR, notifyGetChangedR, refTakeX, refDropX, refCountX,
   refDropManyX, refTakeManyX, refStat, refLimitX, REF_MANY_MAX, REC_CHANGED_MAX,
@@ -69,7 +69,7 @@ export {
   DEST_TABLE, DEST_NODE, DEST_S_B0X, ROUTE_B0_BIT, DEST_REFS, DEST_CHANGED, SLAB_DESTX, DESTX_WORDS,
   DESTX_HELD, DESTX_BEST1, DEST_PINS_SHIFT, DEST_PINS_BITS, OPAQUE_SLOTS_MAX, DESTX_MARKED,
   ROUTE_GEN, ROUTE_DEST, ROUTE_OWNER, ROUTE_NBHOP_BIT, SLAB_ROUTEX, ROUTEX_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS,
-  ROUTE_NHCOUNT, ROUTE_NHCOUNT_SHIFT, ROUTE_VIEWS_MASK, ROUTE_NH, ROUTE_REFS, ROUTE_SEQ, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
+  ROUTE_NHCOUNT, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_VIEWS_MASK, ROUTE_NH, ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_SEQ, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   NEXTHOP_OWNER, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE, NEXTHOP_IREFS,
   NEXTHOP_REFS, NEXTHOP_STATE_SHIFT, ENTITY_WORDS, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_TABLE,
   TABLE_NEXTHOPS, TABLE_VIEWS, TABLE_MAXHOPS, SLAB_DEST, SLAB_ROUTE, SLAB_NEXTHOP, SLAB_ENTITY,

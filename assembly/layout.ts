@@ -254,13 +254,13 @@ export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK <<
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 11 × u32 (44 bytes; issue 13: was 20, then 13, 12) ═════════════════╕
+// ╒══════════ Route: ROUTE_WORDS = 10 × u32 (40 bytes; issue 13: was 20, then 13, 12, 11) ═════════════╕
 // │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 preference │ 4 metric                             │
 // │ 5 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
-// │ (bit 11) | has an extra record (bit 12) | view-0 incumbent (bit 13) | next-hop count << 16            │
-// │ 6 flags (16) | flags1 << 16 | state << 24 │
+// │ (bit 11) | has an extra record (bit 12) | view-0 incumbent (bit 13) | next-hop count << 16 (9 bits)   │
+// │ | client refs << 25 (7 bits, saturating) │ 6 flags (16) | flags1 << 16 | state << 24                    │
 // │ 7 next in dest chain (DELETED: next zombie) │ 8 creation seq (DELETED: previous zombie)               │
-// │ 9 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11) or NIL │ 10 client refs │
+// │ 9 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11) or NIL                   │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
 // What only route lists, expiry timers and an unusual neighbour use lives in the route's extra record
 // (below), allocated on first use (the export that puts a route into a list, arms its timer or gives it
@@ -275,7 +275,11 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // The views word packs what the flags word has no room for: flags, flags1 and state fill word 6 (the
 // facade reads the state as word 6 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
-export const ROUTE_WORDS: u32 = 11;
+// The client references (spec §7.9) are the top 7 bits: the count itself below ROUTE_REFS_MAX, and at it
+// "at least that many", the exact count then being the sum of what the holders' reference tables hold
+// (refs.ts routeRefsHeld; every route reference has an entry there). A drop at the cap counts them again,
+// O(entities of the table): a route held that often is rare, and nothing needs memory for it.
+export const ROUTE_WORDS: u32 = 10;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
 export const ROUTE_OWNER: u32 = 2;
@@ -286,15 +290,19 @@ export const ROUTE_FLAGS: u32 = 6;
 export const ROUTE_NEXT: u32 = 7;
 export const ROUTE_SEQ: u32 = 8;
 export const ROUTE_NH: u32 = 9;
-export const ROUTE_REFS: u32 = 10;
+/** The client references: the views word >>> ROUTE_REFS_SHIFT, exact below ROUTE_REFS_MAX (routes.ts routeRefs). */
+export const ROUTE_REFS_SHIFT: u32 = 25;
+export const ROUTE_REFS_MAX: u32 = 0x7f;
 /** A DELETED route on its table's zombie list (TABLE_ZROUTES): next and previous zombie. */
 export const ROUTE_ZNEXT: u32 = ROUTE_NEXT;
 export const ROUTE_ZPREV: u32 = ROUTE_SEQ;
 /** Views of the route: the low bits of the views word (VIEWS_SUPPORTED_MAX ≤ this mask). */
 export const ROUTE_VIEWS_MASK: u32 = 0x000000ff;
-/** The next-hop count: the views word >>> ROUTE_NHCOUNT_SHIFT (the facade reads it so). */
+/** The next-hop count: (the views word >>> ROUTE_NHCOUNT_SHIFT) & ROUTE_NHCOUNT_MASK (the facade reads it so). */
 export const ROUTE_NHCOUNT: u32 = ROUTE_VIEWS;
 export const ROUTE_NHCOUNT_SHIFT: u32 = 16;
+/** The next-hop count's bits after the shift (≤ MAX_HOPS_LIMIT = 256): the client references sit above them. */
+export const ROUTE_NHCOUNT_MASK: u32 = 0x1ff;
 /**
  * Scratch of one enumeration Get (enums.ts) in the views word: set on the routes returned at the
  * cursor's last key before the walk and cleared after it, so it is never set outside that call.
@@ -571,8 +579,9 @@ export const NO_RANGE: u32 = 0xff;
 // ── References (refs.ts): per holder entity, a table of (target, count) slots in a block ─────────────
 // │ target: kind << REF_KIND_SHIFT | record slot (0xffffffff: an empty slot) │ count (≥ 1)             │
 // Per-entity client references (spec §7.9, D-33). The target record's own client count (DEST_REFS,
-// ROUTE_REFS, NEXTHOP_REFS, entity refs) includes every entry's count; counts taken through the
-// record-level exports (destRefX, …) have no entry, so the sum of entries of a record is ≤ its count.
+// the route's ROUTE_REFS_SHIFT field, NEXTHOP_REFS, entity refs) includes every entry's count; counts
+// taken through the record-level exports (destRefX, nexthopRefX) have no entry, so the sum of entries of a
+// record is ≤ its count. A route's is exactly its entries' sum: it has no record-level export.
 /** Record slots are 25 bits (handles.ts); the kind (KIND_*) sits above them in a reference's target word. */
 export const REF_KIND_SHIFT: u32 = 25;
 

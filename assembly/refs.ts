@@ -12,13 +12,14 @@
 // holder's release-all or teardown.
 import {
   NIL, REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS, ENTITY_REFS_N, ENTITY_TABLE,
-  ROUTE_DEST, DEST_TABLE, NEXTHOP_TABLE,
+  ROUTE_DEST, DEST_TABLE, NEXTHOP_TABLE, TABLE_ENTITIES, ENTITY_NEXT,
 } from './layout';
 import { refBlockAlloc, refBlockFree } from './blocks';
 import { SLOT_EMPTY, slotOf, probe, deleteAt, slotsRehash } from './slots';
 import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destGet } from './dests';
+import { tableGet } from './tables';
 import { routeGet, routeRef, destRef } from './routes';
 
 /** The target word of (kind, record slot): what a reference table keys on. */
@@ -112,6 +113,18 @@ export function refCount(holder: u32, target: u32): u32 {
   if (t == 0) return 0;
   let q = probe(t, refsLog2, target);
   return load<u32>(q) == target ? load<u32>(q, 4) : 0;
+}
+
+/**
+ * The references all holders hold on route r: the entries of the entities of its table (refs on a route
+ * are taken only through entries: its exact count, which its record keeps only below the cap, routes.ts
+ * routeRef). O(entities of the table).
+ */
+export function routeRefsHeld(r: u32): u32 {
+  let target = refTarget(KIND_ROUTE, r), n: u32 = 0;
+  let t = destGet(routeGet(r, ROUTE_DEST), DEST_TABLE);
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) n += refCount(e, target);
+  return n;
 }
 
 /**

@@ -9,8 +9,8 @@
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT, ROUTE_ZNEXT, ROUTE_ZPREV,
-  ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
-  ROUTE_REFS, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
+  ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
+  ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, DEST_TABLE, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
@@ -26,6 +26,7 @@ import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
 import { listUnlink } from './lists';
 import { blockAlloc, blockFree, blockReserve } from './blocks';
+import { routeRefsHeld } from './refs';
 
 // ── route accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -54,10 +55,10 @@ import { blockAlloc, blockFree, blockReserve } from './blocks';
 }
 /** Route r's next-hop count (layout ROUTE_NHCOUNT). */
 // @ts-ignore: decorator
-@inline export function routeNhCount(r: u32): u32 { return routeGet(r, ROUTE_NHCOUNT) >>> ROUTE_NHCOUNT_SHIFT; }
+@inline export function routeNhCount(r: u32): u32 { return (routeGet(r, ROUTE_NHCOUNT) >>> ROUTE_NHCOUNT_SHIFT) & ROUTE_NHCOUNT_MASK; }
 // @ts-ignore: decorator
 @inline function setRouteNhCount(r: u32, n: u32): void {
-  routeSet(r, ROUTE_NHCOUNT, (routeGet(r, ROUTE_NHCOUNT) & ((1 << ROUTE_NHCOUNT_SHIFT) - 1)) | (n << ROUTE_NHCOUNT_SHIFT));
+  routeSet(r, ROUTE_NHCOUNT, (routeGet(r, ROUTE_NHCOUNT) & ~(ROUTE_NHCOUNT_MASK << ROUTE_NHCOUNT_SHIFT)) | (n << ROUTE_NHCOUNT_SHIFT));
 }
 /** Route r's EntitySpecificInfo state (ROUTE_ESI_*; layout ROUTE_ESI). */
 // @ts-ignore: decorator
@@ -207,7 +208,7 @@ export function routeXValid(x: u32): bool {
  */
 // @ts-ignore: decorator
 @inline function setRouteNeighbour(r: u32, nb: u32): void {
-  let w = routeGet(r, ROUTE_VIEWS), n = w >>> ROUTE_NHCOUNT_SHIFT;   // the count shares the views word
+  let w = routeGet(r, ROUTE_VIEWS), n = (w >>> ROUTE_NHCOUNT_SHIFT) & ROUTE_NHCOUNT_MASK;   // the count shares the views word
   let hasX = (w & ROUTE_X_BIT) != 0;
   // (with one next hop, word ROUTE_NH holds it: the "array" neighbourNeedsX reads is that word)
   if (nb != NIL && !neighbourNeedsX(nb, routePtr(r) + (<usize>ROUTE_NH << 2), n)) {
@@ -624,7 +625,7 @@ function heldRelease(d: u32, r: u32): void {
  */
 // @ts-ignore: decorator
 @inline function routeRetire(r: u32, t: u32): void {
-  if (routeGet(r, ROUTE_REFS) == 0) { routeFree(r); return; }
+  if (routeRefs(r) == 0) { routeFree(r); return; }
   let z = tableGet(t, TABLE_ZROUTES);
   routeSet(r, ROUTE_ZNEXT, z);
   routeSet(r, ROUTE_ZPREV, NIL);
@@ -667,7 +668,7 @@ export function listRemove(r: u32): void {
 /** Frees a deleted route record: drops its next-hop references and its pin on the destination. */
 export function routeFree(r: u32): void {
   let d = routeGet(r, ROUTE_DEST);
-  if (routeGet(r, ROUTE_REFS) != 0) {
+  if (routeRefs(r) != 0) {
     // on the zombie list (teardown frees referenced records too)
     let t = destGet(d, DEST_TABLE);
     let prev = routeGet(r, ROUTE_ZPREV), next = routeGet(r, ROUTE_ZNEXT);
@@ -684,13 +685,46 @@ export function routeFree(r: u32): void {
   destKeep(d, -1);
 }
 
-/** Adds delta to a route's client references; false if that would go below zero. */
+/**
+ * Route r's client references as its record keeps them (layout ROUTE_REFS_SHIFT): the count below the
+ * cap, the cap when there are at least that many. 0 is exact: no references.
+ */
+// @ts-ignore: decorator
+@inline export function routeRefs(r: u32): u32 { return routeGet(r, ROUTE_VIEWS) >>> ROUTE_REFS_SHIFT; }
+
+/** Route r's exact client references: its record's count, or at the cap the holders' (refs.ts routeRefsHeld). */
+export function routeRefsExact(r: u32): u32 { let c = routeRefs(r); return c >= refsCap ? routeRefsHeld(r) : c; }
+
+/** Where route counts saturate: ROUTE_REFS_MAX, lower only through the test hook (routeRefsCapX). */
+let refsCap: u32 = ROUTE_REFS_MAX;
+/** Where route counts saturate now (debug.ts). */
+export function routeRefsCapNow(): u32 { return refsCap; }
+/** Test hook: route counts saturate at `cap` (1..ROUTE_REFS_MAX) from now on; false for another value. */
+export function routeRefsCap(cap: u32): bool {
+  if (cap < 1 || cap > ROUTE_REFS_MAX) return false;
+  refsCap = cap;
+  return true;
+}
+
+/**
+ * Adds delta to a route's client references (refs.ts, after the holder's own entry changed); false if
+ * that would go below zero. At the cap a take changes nothing, and a drop counts the references again
+ * from the holders' tables (refs.ts routeRefsHeld).
+ */
 // @ts-ignore: decorator
 @inline export function routeRef(r: u32, delta: i32): bool {
-  let c = <i32>routeGet(r, ROUTE_REFS) + delta;
-  if (c < 0) return false;
+  let w = routeGet(r, ROUTE_VIEWS), old = w >>> ROUTE_REFS_SHIFT;
+  let c: i32;
+  if (old >= refsCap) {
+    if (delta >= 0) return true;
+    c = <i32>min(routeRefsHeld(r), refsCap);
+  } else {
+    c = <i32>old + delta;
+    if (c < 0) return false;
+    if (<u32>c > refsCap) c = <i32>refsCap;
+  }
   if (c == 0 && routeState(r) == ROUTE_STATE_DELETED) { routeFree(r); return true; }
-  routeSet(r, ROUTE_REFS, <u32>c);
+  routeSet(r, ROUTE_VIEWS, (w & ((1 << ROUTE_REFS_SHIFT) - 1)) | (<u32>c << ROUTE_REFS_SHIFT));
   return true;
 }
 

@@ -30,7 +30,7 @@ import { trieWalk, nodeReserve, nodeLongs } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
-import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRef, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
+import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRefsExact, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
   destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
@@ -452,11 +452,16 @@ export function routeDeleteApply(): void {
 export function routeDeleteEntity(): u32 { return delE; }
 export function routeDeleteTarget(): u32 { return delR; }
 
-/** Adds delta (±1) to a route's client references. */
-export function routeRefX(h: f64, delta: i32): i32 {
+/**
+ * A route's client references, exact (any state; tests read records' counts so): RES0 = the count. A
+ * route's references are taken only through the holders' reference tables (refs.ts): no record-level
+ * export changes them.
+ */
+export function routeRefsX(h: f64): i32 {
   let r = handleSlot(h, KIND_ROUTE);
   if (r == NIL) return ERROR_INVALID_HANDLE;
-  return routeRef(r, delta) ? NO_ERROR : ERROR_INVALID_HANDLE;
+  setRes(0, routeRefsExact(r));
+  return NO_ERROR;
 }
 
 /** Resolves a route handle (any state). RES0 = slot, RES1 = state, RES2 = best views. */

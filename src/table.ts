@@ -371,7 +371,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number, es
   const base = rp(L.SLAB_ROUTE, r) >>> 2;
   const u = c.u32();
   const owner = u[base + L.ROUTE_OWNER];
-  const n = u[base + L.ROUTE_NHCOUNT] >>> L.ROUTE_NHCOUNT_SHIFT;
+  const n = (u[base + L.ROUTE_NHCOUNT] >>> L.ROUTE_NHCOUNT_SHIFT) & L.ROUTE_NHCOUNT_MASK;
   const hops: string[] = [];
   for (let i = 0; i < n; i++) {
     const h = n === 1 ? u[base + L.ROUTE_NH] : u[(u[base + L.ROUTE_NH] >>> 2) + i];

@@ -122,8 +122,8 @@ export interface CoreExports {
   routeAdd(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esiChanged: number, deadline: number, listH: number): number;
   /** assembly/rtmapi.ts: `routeDeleteX(eh: f64, routeH: f64): i32` */
   routeDeleteX(eh: number, routeH: number): number;
-  /** assembly/rtmapi.ts: `routeRefX(h: f64, delta: i32): i32` */
-  routeRefX(h: number, delta: number): number;
+  /** assembly/rtmapi.ts: `routeRefsX(h: f64): i32` */
+  routeRefsX(h: number): number;
   /** assembly/rtmapi.ts: `routeFromHandle(h: f64): i32` */
   routeFromHandle(h: number): number;
   /** assembly/rtmapi.ts: `destRefX(h: f64, delta: i32): i32` */
@@ -270,6 +270,8 @@ export interface CoreExports {
   routeExtraCount(): number;
   /** assembly/routes.ts: `routeXWord(r: u32, w: u32): u32` */
   routeXWord(r: number, w: number): number;
+  /** assembly/routes.ts: `routeRefsCap(cap: u32): bool` */
+  routeRefsCap(cap: number): number;
   /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32, now: f64): i32` */
   routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number;
   /** assembly/records.ts: `routeDeleteR(eh: f64, routeH: f64, now: f64): i32` */
@@ -327,7 +329,7 @@ export const FUNCTION_NAMES = [
   'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'extraIndexReserveX', 'memoryInUseBytes', 'lookupStop',
   'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
   'nexthopAdd', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX',
-  'routeRefX', 'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
+  'routeRefsX', 'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
   'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX', 'listDeleteX',
   'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget',
   'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
@@ -337,10 +339,11 @@ export const FUNCTION_NAMES = [
   'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark',
   'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
   'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'destXGet',
-  'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeAddR', 'routeDeleteR', 'routeInfoR',
-  'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX',
-  'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX',
-  'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
+  'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeRefsCap', 'routeAddR', 'routeDeleteR',
+  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
+  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
+  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
+  'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -365,21 +368,22 @@ export const CONSTANT_NAMES = [
   'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
   'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
   'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
-  'ROUTE_NHCOUNT_SHIFT', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT',
-  'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX',
-  'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS',
-  'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST',
-  'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK',
-  'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL',
-  'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT',
-  'REC_ADD_REF', 'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR',
-  'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF',
-  'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN',
-  'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
-  'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
-  'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
-  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
-  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS_SHIFT',
+  'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR',
+  'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS',
+  'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE',
+  'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY',
+  'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
+  'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED',
+  'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
+  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
+  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
+  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
+  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
+  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
+  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'ENTITY_FLAGS',
+  'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN',
+  'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -501,9 +505,11 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly ROUTE_FLAGS: number;
   /** assembly/layout.ts */ readonly ROUTE_NHCOUNT: number;
   /** assembly/layout.ts */ readonly ROUTE_NHCOUNT_SHIFT: number;
+  /** assembly/layout.ts */ readonly ROUTE_NHCOUNT_MASK: number;
   /** assembly/layout.ts */ readonly ROUTE_VIEWS_MASK: number;
   /** assembly/layout.ts */ readonly ROUTE_NH: number;
-  /** assembly/layout.ts */ readonly ROUTE_REFS: number;
+  /** assembly/layout.ts */ readonly ROUTE_REFS_SHIFT: number;
+  /** assembly/layout.ts */ readonly ROUTE_REFS_MAX: number;
   /** assembly/layout.ts */ readonly ROUTE_SEQ: number;
   /** assembly/layout.ts */ readonly ROUTE_STATE_SHIFT: number;
   /** assembly/layout.ts */ readonly ROUTE_FLAGS1_SHIFT: number;
@@ -650,7 +656,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const nexthopList_ = fn(raw, 'nexthopList') as (eh: number, afterSlot: number, max: number) => number;
   const routeAdd_ = fn(raw, 'routeAdd') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esiChanged: number, deadline: number, listH: number) => number;
   const routeDeleteX_ = fn(raw, 'routeDeleteX') as (eh: number, routeH: number) => number;
-  const routeRefX_ = fn(raw, 'routeRefX') as (h: number, delta: number) => number;
+  const routeRefsX_ = fn(raw, 'routeRefsX') as (h: number) => number;
   const routeFromHandle_ = fn(raw, 'routeFromHandle') as (h: number) => number;
   const destRefX_ = fn(raw, 'destRefX') as (h: number, delta: number) => number;
   const destRoutes_ = fn(raw, 'destRoutes') as (t: number, d: number, after: number) => number;
@@ -724,6 +730,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const trieKeyRecords_ = fn(raw, 'trieKeyRecords') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeXWord_ = fn(raw, 'routeXWord') as (r: number, w: number) => number;
+  const routeRefsCap_ = fn(raw, 'routeRefsCap') as (cap: number) => number;
   const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number) => number;
   const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number, now: number) => number;
   const routeInfoR_ = fn(raw, 'routeInfoR') as (eh: number, routeH: number) => number;
@@ -804,7 +811,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     nexthopList(eh: number, afterSlot: number, max: number): number { if (g.poisoned) throw g.poisoned; try { return nexthopList_(eh, afterSlot, max); } catch (e) { throw g.trap(e); } },
     routeAdd(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esiChanged: number, deadline: number, listH: number): number { if (g.poisoned) throw g.poisoned; try { return routeAdd_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esiChanged, deadline, listH); } catch (e) { throw g.trap(e); } },
     routeDeleteX(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteX_(eh, routeH); } catch (e) { throw g.trap(e); } },
-    routeRefX(h: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return routeRefX_(h, delta); } catch (e) { throw g.trap(e); } },
+    routeRefsX(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeRefsX_(h); } catch (e) { throw g.trap(e); } },
     routeFromHandle(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeFromHandle_(h); } catch (e) { throw g.trap(e); } },
     destRefX(h: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return destRefX_(h, delta); } catch (e) { throw g.trap(e); } },
     destRoutes(t: number, d: number, after: number): number { if (g.poisoned) throw g.poisoned; try { return destRoutes_(t, d, after); } catch (e) { throw g.trap(e); } },
@@ -878,6 +885,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     trieKeyRecords(): number { if (g.poisoned) throw g.poisoned; try { return trieKeyRecords_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeXWord(r: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return routeXWord_(r, w); } catch (e) { throw g.trap(e); } },
+    routeRefsCap(cap: number): number { if (g.poisoned) throw g.poisoned; try { return routeRefsCap_(cap); } catch (e) { throw g.trap(e); } },
     routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef, now); } catch (e) { throw g.trap(e); } },
     routeDeleteR(eh: number, routeH: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH, now); } catch (e) { throw g.trap(e); } },
     routeInfoR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeInfoR_(eh, routeH); } catch (e) { throw g.trap(e); } },

@@ -72,7 +72,7 @@ export function recordAlive(core: Core, slab: number, slot: number): boolean {
 /** The next-hop slots of route slot r, in order. Allocates the array. */
 export function routeHopSlots(core: Core, r: number): number[] {
   const L = core.k, u = core.u32(), b = base(core, L.SLAB_ROUTE, r);
-  const n = u[b + L.ROUTE_NHCOUNT] >>> L.ROUTE_NHCOUNT_SHIFT, out: number[] = [];
+  const n = (u[b + L.ROUTE_NHCOUNT] >>> L.ROUTE_NHCOUNT_SHIFT) & L.ROUTE_NHCOUNT_MASK, out: number[] = [];
   for (let i = 0; i < n; i++) out.push(n === 1 ? u[b + L.ROUTE_NH] : u[(u[b + L.ROUTE_NH] >>> 2) + i]);
   return out;
 }

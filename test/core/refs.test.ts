@@ -140,6 +140,31 @@ describe('refTakeX / refDropX / refCountX', () => {
     expect(b.alive(r), 'the last reference freed the deleted route').toBe(false);
     b.invariants();
   });
+
+  it('counts more references on a route than its record field holds, exactly, and frees it at the last', () => {
+    // a route keeps its count in 7 bits of its views word (layout ROUTE_REFS_SHIFT): at ROUTE_REFS_MAX it
+    // saturates, and the holders' tables give the exact count
+    const owner = b.register(b.t4, 9, 3), a = b.register(b.t4, 9, 4);
+    const nh = b.nextHop(owner, 0xc0000209);
+    const r = b.route(owner, 0x0d000000, 8, nh), max = b.k('ROUTE_REFS_MAX');
+    for (let i = 0; i < max + 3; i++) expect(b.take(owner, r)).toBe(OK);
+    for (let i = 0; i < 10; i++) expect(b.take(a, r)).toBe(OK);
+    expect(recordRefs(b.core, r)).toBe(max + 13);
+    b.invariants();
+    expect(b.x.routeDeleteR(owner, r, 0)).toBe(OK);   // consumes one of the owner's
+    expect(recordRefs(b.core, r)).toBe(max + 12);
+    for (let i = 0; i < 10; i++) expect(b.drop(a, r)).toBe(OK);
+    expect(recordRefs(b.core, r)).toBe(max + 2);
+    expect(b.drop(a, r), 'a holds none now').toBe(INVALID_HANDLE);
+    b.invariants();
+    for (let i = 0; i < max + 1; i++) expect(b.drop(owner, r)).toBe(OK);
+    expect(recordRefs(b.core, r), 'below the cap: the record counts again').toBe(1);
+    expect(b.alive(r)).toBe(true);
+    b.invariants();
+    expect(b.drop(owner, r)).toBe(OK);
+    expect(b.alive(r), 'the last reference freed the deleted route').toBe(false);
+    b.invariants();
+  });
 });
 
 describe('checkInvariants on the reference table', () => {
@@ -456,8 +481,11 @@ describe('ERROR_NOT_ENOUGH_MEMORY (refLimitX test hook)', () => {
 });
 
 describe('references: random stream against a model', () => {
-  it.each([1, 2, 3])('agrees on take / drop / count / arrays / deletion / deregistration (seed %i)', (seed) => {
+  // a cap > 0 makes route counts saturate that low (routeRefsCap, test hook): drops at the cap count the
+  // holders' references again (layout ROUTE_REFS_SHIFT); 0 keeps the layout's cap, which this stream never reaches
+  it.each([[1, 0], [2, 0], [3, 0], [4, 1], [5, 2], [6, 3]])('agrees on take / drop / count / arrays / deletion / deregistration (seed %i, route counts saturating at %i)', (seed, cap) => {
     const bench = new Bench();
+    if (cap > 0) expect(bench.x.routeRefsCap(cap), 'routeRefsCap').toBe(1);
     const rnd = mulberry32(seed);
     const pick = <T,>(a: readonly T[]): T => a[rnd() % a.length];
     const owner = bench.register(bench.t4, 40, 0);

@@ -102,7 +102,11 @@ export function recordRefs(core: Core, h: number): number {
   const u = core.u32();
   const rp = (slab: number) => (xOf(core).recordPtr(slab, slot) >>> 2);
   if (kind === K(core, 'KIND_DEST')) return u[rp(K(core, 'SLAB_DEST')) + K(core, 'DEST_REFS')];
-  if (kind === K(core, 'KIND_ROUTE')) return u[rp(K(core, 'SLAB_ROUTE')) + K(core, 'ROUTE_REFS')];
+  // a route's count is a saturating field of its views word: the core gives the exact count (routeRefsX)
+  if (kind === K(core, 'KIND_ROUTE')) {
+    if (xOf(core).routeRefsX(h) !== 0) throw new Error(`routeRefsX refused ${h}`);
+    return core.res(0);
+  }
   if (kind === K(core, 'KIND_NEXTHOP')) return u[rp(K(core, 'SLAB_NEXTHOP')) + K(core, 'NEXTHOP_REFS')];
   if (kind === K(core, 'KIND_ENTITY')) return u[rp(K(core, 'SLAB_ENTITY')) + K(core, 'ENTITY_FLAGS')] >>> K(core, 'ENTITY_REFS_SHIFT');
   throw new Error(`not a referenceable handle ${h}`);
