@@ -10,7 +10,7 @@
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_TABLE,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
-  ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, DEST_REFS, ROUTE_DEST, NEXTHOP_REFS,
+  ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
@@ -34,11 +34,11 @@ import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
 import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
-  routeViews, routeX, routeHasX, routeTable, routeXPtr, routeRefs, routeRefsCapNow } from './routes';
+  routeViews, routeX, routeHasX, routeTable, routeXPtr, routeRefs, routeRefsCapNow, destRefs, destRefsCapNow } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
-import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, routeRefsHeld, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
+import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, routeRefsHeld, destRefsHeld, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -360,15 +360,13 @@ function targetTable(target: u32): u32 {
 /** Adds delta to the client count of a target record; false (unchanged) if it would go below zero. */
 function adjustCount(target: u32, delta: i32): bool {
   let kind = targetKind(target), s = targetSlot(target);
+  if (kind == KIND_DEST || kind == KIND_ROUTE) return true;   // exactly its entries' sum: checkRefs compares it directly
   let c: i64;
-  if (kind == KIND_DEST) c = <i64>destGet(s, DEST_REFS);
-  else if (kind == KIND_ROUTE) return true;   // exactly its entries' sum: checkRefs compares it directly
-  else if (kind == KIND_NEXTHOP) c = <i64>nhGet(s, NEXTHOP_REFS);
+  if (kind == KIND_NEXTHOP) c = <i64>nhGet(s, NEXTHOP_REFS);
   else c = <i64>(entityGet(s, ENTITY_FLAGS) >>> ENTITY_REFS_SHIFT);
   c += delta;
   if (c < 0) return false;
-  if (kind == KIND_DEST) destSet(s, DEST_REFS, <u32>c);
-  else if (kind == KIND_NEXTHOP) nhSet(s, NEXTHOP_REFS, <u32>c);
+  if (kind == KIND_NEXTHOP) nhSet(s, NEXTHOP_REFS, <u32>c);
   else entitySet(s, ENTITY_FLAGS, (entityGet(s, ENTITY_FLAGS) & ((1 << ENTITY_REFS_SHIFT) - 1)) | (<u32>c << ENTITY_REFS_SHIFT));
   return true;
 }
@@ -390,11 +388,11 @@ function checkRefs(t: u32): i32 {
       found++;
       if (refSlotCount(e, i) == 0 || targetTable(target) != t) return INV_REF_TARGET;
       if (refCount(e, target) != refSlotCount(e, i)) return INV_REF_HASH;
-      // a route's count is its holders' entries, kept in its record up to the cap (routes.ts routeRef)
-      if (targetKind(target) == KIND_ROUTE) {
-        let r = targetSlot(target);
-        if (routeRefs(r) != min(routeRefsHeld(r), routeRefsCapNow())) return INV_REF_EXCESS;
-      }
+      // a route's and a destination's count is their holders' entries, kept in the record up to the cap
+      // (routes.ts routeRef, destRef)
+      let tk = targetKind(target), ts = targetSlot(target);
+      if (tk == KIND_ROUTE && routeRefs(ts) != min(routeRefsHeld(ts), routeRefsCapNow())) return INV_REF_EXCESS;
+      if (tk == KIND_DEST && destRefs(ts) != min(destRefsHeld(ts), destRefsCapNow())) return INV_REF_EXCESS;
     }
     if (found != refHolderEntries(e) || (n != 0 && found > (n >>> 1))) return INV_REF_HOLDER;
   }

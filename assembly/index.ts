@@ -12,7 +12,7 @@ export { lookupStop } from './api';
 export {
   setNow, tableSetMaxHops, entityRegister, entityDeregister, entityInfo, entityList, entityRefX, nexthopAdd,
   nexthopDelete, nexthopRefX, nexthopFromHandle, nexthopList, routeAdd, routeDeleteX, routeRefsX,
-  routeFromHandle, destRefX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destPinX, nexthopListFrom, timerNext, timerHeadX, timerPop, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
+  routeFromHandle, destRefsX, destRoutes, viewsCheck, IO_HOPS, MAX_HOPS_LIMIT, routeTouch, recordPtr, destPinX, nexthopListFrom, timerNext, timerHeadX, timerPop, listCreateX, listInsertX, listDeleteX, listWalkX, holdDestinationX, holdEnd, destUnkeepX, routeRearm,
 } from './rtmapi';
 export { handleOfX } from './api';
 export { nhIndexAllocBudget, nhIndexBytes } from './nhindex';
@@ -51,7 +51,7 @@ export {
 export { signalCount } from './notify';
 export { destExtraCount, destXGet } from './dests';
 export { trieLongNodes, trieKeyRecords } from './trie';
-export { routeExtraCount, routeXWord, routeRefsCap } from './routes';
+export { routeExtraCount, routeXWord, refsCapSet } from './routes';
 export {
   routeAddR, routeDeleteR, routeInfoR, destInfoR, destInfoAtR, notifyGetChangedR, refTakeX, refDropX, refCountX,
   refDropManyX, refTakeManyX, refStat, refLimitX, REF_MANY_MAX, REC_CHANGED_MAX,
@@ -66,7 +66,7 @@ export {
   NIL, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, KEY6_WORDS, DEST_WORDS, ROUTE_WORDS, NEXTHOP_WORDS, TABLE_WORDS, DEST_STATE, DEST_S_VIEWS, DEST_S_HELD,
   DEST_S_LIVE, DEST_S_POPULATED, QUAL_POPULATED, NO_RANGE, VIEW_COUNT, TABLE_NODES, TABLE_DESTS,
   TABLE_POPULATED, TABLE_LIVE, TABLE_ROUTES, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, GEN_MASK, GEN_ALIVE,
-  DEST_TABLE, DEST_NODE, DEST_S_B0X, ROUTE_B0_BIT, DEST_REFS, DEST_CHANGED, SLAB_DESTX, DESTX_WORDS,
+  DEST_TABLE, DEST_NODE, DEST_S_B0X, ROUTE_B0_BIT, DEST_KEEPS, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_CHANGED, SLAB_DESTX, DESTX_WORDS,
   DESTX_HELD, DESTX_BEST1, DEST_PINS_SHIFT, DEST_PINS_BITS, OPAQUE_SLOTS_MAX, DESTX_MARKED,
   ROUTE_GEN, ROUTE_DEST, ROUTE_OWNER, ROUTE_NBHOP_BIT, SLAB_ROUTEX, ROUTEX_NEIGHBOUR, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS,
   ROUTE_NHCOUNT, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_VIEWS_MASK, ROUTE_NH, ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_SEQ, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,

@@ -147,9 +147,10 @@ export const NODE_C1: u32 = 2;
 export const NODE_DEST: u32 = 3;
 export const NODE_KEY: u32 = 4;
 
-// ╒══════════ Destination: DEST_WORDS = 10 × u32 (40 bytes; issue 13: was 22, then 16, 14, 12, 11) ═════════╕
+// ╒══════════ Destination: DEST_WORDS = 9 × u32 (36 bytes; issue 13: was 22, then 16, 14, 12, 11, 10) ══════╕
 // │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) | pins << 22 │ 4 first route      │
-// │ 5 client refs │ 6 keeps │ 7 queued in registrations (bit = index) │ 8..9 lastChanged (f64)            │
+// │ 5 keeps (26 bits) | client refs << 26 (6 bits, saturating) │ 6 queued in registrations (bit = index)  │
+// │ 7..8 lastChanged (f64; 4-byte aligned: Wasm loads need no alignment)                                   │
 // └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11..19 ────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, locks, marks and
 // the multicast view use lives in its extra record (below), allocated on first use (the export that sets
@@ -158,6 +159,11 @@ export const NODE_KEY: u32 = 4;
 // word stays inline: queueing happens mid-change, on most changes of a table with registrations. The
 // lock record's address is an extra word: every change's busy check asks destsLocked (dests.ts; 0 = no
 // destination of any table is locked) before it reads the extra record.
+// Keeps are below 2^26: one per route record of the destination (slots are 25 bits) and per registration
+// that has it queued or pulled (NOTIFY_MAX each). The client references take the word's top 6 bits as a
+// route's take 7 of its views word: the count below DEST_REFS_MAX, and at it "at least that many", the
+// holders' reference tables then giving the exact count (refs.ts destRefsHeld; every destination reference
+// has an entry there).
 // No live-route count: the chain (word 4) holds exactly the live routes (held and deleted routes leave
 // it), so "has a live route" (DEST_S_LIVE, presence) is "word 4 is not NIL".
 // No best-route word for view 0 (unicast): its best route is the first route of the chain in view 0
@@ -171,25 +177,28 @@ export const NODE_KEY: u32 = 4;
 // destination has at most one pin per opaque slot (OPAQUE_SLOTS_MAX) and one per registration
 // (NOTIFY_MAX), so they fit, and pinning — which the facade does in an opaque slot's property setter,
 // where nothing may fail — needs no allocation.
-export const DEST_WORDS: u32 = 10;
+export const DEST_WORDS: u32 = 9;
 export const DEST_GEN: u32 = 0;
 export const DEST_TABLE: u32 = 1;
 export const DEST_NODE: u32 = 2;
 export const DEST_STATE: u32 = 3;
 export const DEST_ROUTES: u32 = 4;
-export const DEST_REFS: u32 = 5;
 /**
  * Presence (spec §7.4, D-24): a destination is in the table while it has a live or held route, pins
  * (non-NULL opaque slots, marks) or client references. Keeps (route records that outlive deletion,
  * queued changes) only keep its record — and so its handle and prefix — alive: without presence it is
  * detached from the trie onto a tombstone node (DEST_S_DETACHED) and freed when the last keep goes.
  */
-export const DEST_KEEPS: u32 = 6;
-export const DEST_QUEUED: u32 = 7;
+export const DEST_KEEPS: u32 = 5;
+export const DEST_KEEPS_MASK: u32 = 0x03ffffff;
+/** The client references: word DEST_KEEPS >>> DEST_REFS_SHIFT, exact below DEST_REFS_MAX (routes.ts destRefs). */
+export const DEST_REFS_SHIFT: u32 = 26;
+export const DEST_REFS_MAX: u32 = 0x3f;
+export const DEST_QUEUED: u32 = 6;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** A lock record's holder summary when two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
-export const DEST_CHANGED: u32 = 8; // f64
+export const DEST_CHANGED: u32 = 7; // f64
 /** Pins (non-NULL opaque slots, notification marks; spec §7.4, D-24): state word >>> DEST_PINS_SHIFT. */
 export const DEST_PINS_SHIFT: u32 = 22;
 export const DEST_PINS_BITS: u32 = 10;
@@ -578,10 +587,10 @@ export const NO_RANGE: u32 = 0xff;
 
 // ── References (refs.ts): per holder entity, a table of (target, count) slots in a block ─────────────
 // │ target: kind << REF_KIND_SHIFT | record slot (0xffffffff: an empty slot) │ count (≥ 1)             │
-// Per-entity client references (spec §7.9, D-33). The target record's own client count (DEST_REFS,
-// the route's ROUTE_REFS_SHIFT field, NEXTHOP_REFS, entity refs) includes every entry's count; counts
-// taken through the record-level exports (destRefX, nexthopRefX) have no entry, so the sum of entries of a
-// record is ≤ its count. A route's is exactly its entries' sum: it has no record-level export.
+// Per-entity client references (spec §7.9, D-33). The target record's own client count (the DEST_REFS_SHIFT
+// and ROUTE_REFS_SHIFT fields, NEXTHOP_REFS, entity refs) includes every entry's count; counts taken through
+// the record-level export nexthopRefX have no entry, so the sum of entries of a record is ≤ its count. A
+// destination's and a route's are exactly their entries' sums: they have no record-level export.
 /** Record slots are 25 bits (handles.ts); the kind (KIND_*) sits above them in a reference's target word. */
 export const REF_KIND_SHIFT: u32 = 25;
 

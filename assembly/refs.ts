@@ -127,6 +127,13 @@ export function routeRefsHeld(r: u32): u32 {
   return n;
 }
 
+/** The references all holders hold on destination d (its exact count; routes.ts destRef), as routeRefsHeld. */
+export function destRefsHeld(d: u32): u32 {
+  let target = refTarget(KIND_DEST, d), n: u32 = 0;
+  for (let e = tableGet(destGet(d, DEST_TABLE), TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) n += refCount(e, target);
+  return n;
+}
+
 /**
  * The target (refTarget) a handle names if it is a destination, route, next hop or entity record of
  * table t, in any state its handle resolves in; else NIL.

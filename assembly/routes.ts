@@ -11,7 +11,7 @@ import {
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT, ROUTE_ZNEXT, ROUTE_ZPREV,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
-  DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_REFS, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, DEST_TABLE, TABLE_VIEWS, SLAB_DESTX,
+  DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, DEST_TABLE, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
   DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ROUTEX_HEAPPOS,
@@ -26,7 +26,7 @@ import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
 import { listUnlink } from './lists';
 import { blockAlloc, blockFree, blockReserve } from './blocks';
-import { routeRefsHeld } from './refs';
+import { routeRefsHeld, destRefsHeld } from './refs';
 
 // ── route accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -359,17 +359,29 @@ const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
 // @ts-ignore: decorator
 @inline export function destMaybeRemove(d: u32): void {
   if (destGet(d, DEST_ROUTES) != NIL || (destGet(d, DEST_STATE) & DEST_S_HELD) != 0 ||
-    destPins(d) != 0 || destGet(d, DEST_REFS) != 0) return;
-  if (destGet(d, DEST_KEEPS) == 0) destRemove(d);
+    destPins(d) != 0 || destRefs(d) != 0) return;
+  if (destKeeps(d) == 0) destRemove(d);
   else destDetach(d);
 }
+
+/** Destination d's keeps (layout DEST_KEEPS: the word's low bits). */
+// @ts-ignore: decorator
+@inline export function destKeeps(d: u32): u32 { return destGet(d, DEST_KEEPS) & DEST_KEEPS_MASK; }
+
+/**
+ * Destination d's client references as its record keeps them (layout DEST_REFS_SHIFT): the count below
+ * the cap, the cap when there are at least that many. 0 is exact: no references.
+ */
+// @ts-ignore: decorator
+@inline export function destRefs(d: u32): u32 { return destGet(d, DEST_KEEPS) >>> DEST_REFS_SHIFT; }
 
 /** Adds delta to a destination's keeps (route records, queued changes). Inlined: delta is a constant at every call. */
 // @ts-ignore: decorator
 @inline export function destKeep(d: u32, delta: i32): void {
-  let k = <i32>destGet(d, DEST_KEEPS) + delta;
-  assert(k >= 0); // keeps are released exactly once
-  destSet(d, DEST_KEEPS, <u32>k);
+  let w = destGet(d, DEST_KEEPS);
+  let k = <i32>(w & DEST_KEEPS_MASK) + delta;
+  assert(k >= 0 && k <= <i32>DEST_KEEPS_MASK); // keeps are released exactly once; fewer than 2^26 (layout)
+  destSet(d, DEST_KEEPS, (w & ~DEST_KEEPS_MASK) | <u32>k);
   // the released keep may have been what made the destination present (a route record): re-check
   if (delta < 0) destMaybeRemove(d);
 }
@@ -382,14 +394,29 @@ export function destPin(d: u32, delta: i32): void {
   if (p == 0) destMaybeRemove(d);
 }
 
-/** Adds delta to a destination's client refs; false if that would go below zero. */
+/**
+ * Adds delta to a destination's client refs (refs.ts, after the holder's own entry changed); false if
+ * that would go below zero. At the cap a take changes nothing, and a drop counts the references again
+ * from the holders' tables (refs.ts destRefsHeld), as routeRef does.
+ */
 export function destRef(d: u32, delta: i32): bool {
-  let r = <i32>destGet(d, DEST_REFS) + delta;
-  if (r < 0) return false;
-  destSet(d, DEST_REFS, <u32>r);
-  if (r == 0) destMaybeRemove(d);
+  let w = destGet(d, DEST_KEEPS), old = w >>> DEST_REFS_SHIFT;
+  let c: i32;
+  if (old >= refsCapD) {
+    if (delta >= 0) return true;
+    c = <i32>min(destRefsHeld(d), refsCapD);
+  } else {
+    c = <i32>old + delta;
+    if (c < 0) return false;
+    if (<u32>c > refsCapD) c = <i32>refsCapD;
+  }
+  destSet(d, DEST_KEEPS, (w & DEST_KEEPS_MASK) | (<u32>c << DEST_REFS_SHIFT));
+  if (c == 0) destMaybeRemove(d);
   return true;
 }
+
+/** Destination d's exact client references: its record's count, or at the cap the holders' (refs.ts destRefsHeld). */
+export function destRefsExact(d: u32): u32 { let c = destRefs(d); return c >= refsCapD ? destRefsHeld(d) : c; }
 
 /**
  * Reserves the hop array of a route with n next hops (a block, blocks.ts); false if memory is exhausted.
@@ -695,14 +722,19 @@ export function routeFree(r: u32): void {
 /** Route r's exact client references: its record's count, or at the cap the holders' (refs.ts routeRefsHeld). */
 export function routeRefsExact(r: u32): u32 { let c = routeRefs(r); return c >= refsCap ? routeRefsHeld(r) : c; }
 
-/** Where route counts saturate: ROUTE_REFS_MAX, lower only through the test hook (routeRefsCapX). */
-let refsCap: u32 = ROUTE_REFS_MAX;
-/** Where route counts saturate now (debug.ts). */
+/** Where route and destination counts saturate: their fields' maximum, lower only through the test hook (refsCap). */
+let refsCap: u32 = ROUTE_REFS_MAX, refsCapD: u32 = DEST_REFS_MAX;
+/** Where route and destination counts saturate now (debug.ts). */
 export function routeRefsCapNow(): u32 { return refsCap; }
-/** Test hook: route counts saturate at `cap` (1..ROUTE_REFS_MAX) from now on; false for another value. */
-export function routeRefsCap(cap: u32): bool {
-  if (cap < 1 || cap > ROUTE_REFS_MAX) return false;
+export function destRefsCapNow(): u32 { return refsCapD; }
+/**
+ * Test hook: route and destination counts saturate at `cap` (1..DEST_REFS_MAX) from now on; false for
+ * another value. For a fresh core: a count already above the cap would break the debug invariant.
+ */
+export function refsCapSet(cap: u32): bool {
+  if (cap < 1 || cap > DEST_REFS_MAX) return false;
   refsCap = cap;
+  refsCapD = cap;
   return true;
 }
 

@@ -31,7 +31,7 @@ import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRefsExact, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
-  destRef, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve } from './routes';
+  destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
@@ -472,11 +472,12 @@ export function routeFromHandle(h: f64): i32 {
   return NO_ERROR;
 }
 
-/** Adds delta (±1) to a destination's client references. */
-export function destRefX(h: f64, delta: i32): i32 {
+/** A destination's client references, exact (any state; as routeRefsX): RES0 = the count. */
+export function destRefsX(h: f64): i32 {
   let d = handleSlot(h, KIND_DEST);
   if (d == NIL) return ERROR_INVALID_HANDLE;
-  return destRef(d, delta) ? NO_ERROR : ERROR_INVALID_HANDLE;
+  setRes(0, destRefsExact(d));
+  return NO_ERROR;
 }
 
 /**
@@ -708,7 +709,7 @@ export function holdEnd(t: u32, d: u32): i32 {
 
 /** Releases the keep a pulled changed destination still has (after the facade took its references). */
 export function destUnkeepX(t: u32, d: u32): i32 {
-  if (!tableValid(t) || !destValid(t, d) || destGet(d, DEST_KEEPS) == 0) return ERROR_INVALID_PARAMETER;
+  if (!tableValid(t) || !destValid(t, d) || destKeeps(d) == 0) return ERROR_INVALID_PARAMETER;
   destKeep(d, -1);
   return NO_ERROR;
 }

@@ -7,7 +7,7 @@
 // tables, so each record returns to its kind's free list. O(records of the table); allocates nothing.
 import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
-  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_STATE, DEST_TABLE, DEST_S_DETACHED,
+  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_KEEPS_MASK, DEST_STATE, DEST_TABLE, DEST_S_DETACHED,
   DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_ZNEXT, ROUTE_DEST, LOCK_K_DEST, LOCKREC_KIND,
   LOCKREC_TARGET } from './layout';
 import { slabFree, slabHigh, slabIsAlive } from './slab';
@@ -84,9 +84,9 @@ export function tableTeardown(t: u32): void {
   for (let r = tableGet(t, TABLE_ZROUTES); r != NIL;) {
     let next = routeGet(r, ROUTE_ZNEXT), d = routeGet(r, ROUTE_DEST);
     routeDrop(r);
-    let k = destGet(d, DEST_KEEPS) - 1;
-    destSet(d, DEST_KEEPS, k);
-    if (k == 0 && (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) {
+    let w = destGet(d, DEST_KEEPS) - 1;   // (keeps are the low bits, and this record keeps one)
+    destSet(d, DEST_KEEPS, w);
+    if ((w & DEST_KEEPS_MASK) == 0 && (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) {
       let tomb = destNode(d);   // an IPv4 destination's own leaf id: trieFreeTombstone frees nothing
       destDrop(d);
       trieFreeTombstone(t, tomb);

@@ -126,8 +126,8 @@ export interface CoreExports {
   routeRefsX(h: number): number;
   /** assembly/rtmapi.ts: `routeFromHandle(h: f64): i32` */
   routeFromHandle(h: number): number;
-  /** assembly/rtmapi.ts: `destRefX(h: f64, delta: i32): i32` */
-  destRefX(h: number, delta: number): number;
+  /** assembly/rtmapi.ts: `destRefsX(h: f64): i32` */
+  destRefsX(h: number): number;
   /** assembly/rtmapi.ts: `destRoutes(t: u32, d: u32, after: u32): i32` */
   destRoutes(t: number, d: number, after: number): number;
   /** assembly/rtmapi.ts: `viewsCheck(t: u32, views: u32): i32` */
@@ -270,8 +270,8 @@ export interface CoreExports {
   routeExtraCount(): number;
   /** assembly/routes.ts: `routeXWord(r: u32, w: u32): u32` */
   routeXWord(r: number, w: number): number;
-  /** assembly/routes.ts: `routeRefsCap(cap: u32): bool` */
-  routeRefsCap(cap: number): number;
+  /** assembly/routes.ts: `refsCapSet(cap: u32): bool` */
+  refsCapSet(cap: number): number;
   /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32, now: f64): i32` */
   routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number;
   /** assembly/records.ts: `routeDeleteR(eh: f64, routeH: f64, now: f64): i32` */
@@ -329,7 +329,7 @@ export const FUNCTION_NAMES = [
   'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'extraIndexReserveX', 'memoryInUseBytes', 'lookupStop',
   'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
   'nexthopAdd', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX',
-  'routeRefsX', 'routeFromHandle', 'destRefX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
+  'routeRefsX', 'routeFromHandle', 'destRefsX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
   'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX', 'listDeleteX',
   'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget',
   'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
@@ -339,7 +339,7 @@ export const FUNCTION_NAMES = [
   'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark',
   'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
   'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'destXGet',
-  'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeRefsCap', 'routeAddR', 'routeDeleteR',
+  'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'refsCapSet', 'routeAddR', 'routeDeleteR',
   'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
   'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
   'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
@@ -364,26 +364,26 @@ export const CONSTANT_NAMES = [
   'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
   'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
   'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
-  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_S_B0X', 'ROUTE_B0_BIT', 'DEST_REFS',
-  'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
-  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
-  'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
-  'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS_SHIFT',
-  'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR',
-  'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS',
-  'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE',
-  'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY',
-  'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
-  'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED',
-  'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
-  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
-  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
-  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
-  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
-  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
-  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'ENTITY_FLAGS',
-  'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN',
-  'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_S_B0X', 'ROUTE_B0_BIT', 'DEST_KEEPS',
+  'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX', 'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD',
+  'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS', 'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN',
+  'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX', 'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC',
+  'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK',
+  'ROUTE_NH', 'ROUTE_REFS_SHIFT', 'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT',
+  'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS',
+  'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO',
+  'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE',
+  'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST',
+  'KIND_NOTIFY', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET',
+  'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF',
+  'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR',
+  'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF',
+  'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN',
+  'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
+  'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
+  'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
+  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
+  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -483,7 +483,10 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly DEST_NODE: number;
   /** assembly/layout.ts */ readonly DEST_S_B0X: number;
   /** assembly/layout.ts */ readonly ROUTE_B0_BIT: number;
-  /** assembly/layout.ts */ readonly DEST_REFS: number;
+  /** assembly/layout.ts */ readonly DEST_KEEPS: number;
+  /** assembly/layout.ts */ readonly DEST_KEEPS_MASK: number;
+  /** assembly/layout.ts */ readonly DEST_REFS_SHIFT: number;
+  /** assembly/layout.ts */ readonly DEST_REFS_MAX: number;
   /** assembly/layout.ts */ readonly DEST_CHANGED: number;
   /** assembly/layout.ts */ readonly SLAB_DESTX: number;
   /** assembly/layout.ts */ readonly DESTX_WORDS: number;
@@ -658,7 +661,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const routeDeleteX_ = fn(raw, 'routeDeleteX') as (eh: number, routeH: number) => number;
   const routeRefsX_ = fn(raw, 'routeRefsX') as (h: number) => number;
   const routeFromHandle_ = fn(raw, 'routeFromHandle') as (h: number) => number;
-  const destRefX_ = fn(raw, 'destRefX') as (h: number, delta: number) => number;
+  const destRefsX_ = fn(raw, 'destRefsX') as (h: number) => number;
   const destRoutes_ = fn(raw, 'destRoutes') as (t: number, d: number, after: number) => number;
   const viewsCheck_ = fn(raw, 'viewsCheck') as (t: number, views: number) => number;
   const routeTouch_ = fn(raw, 'routeTouch') as (h: number) => number;
@@ -730,7 +733,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const trieKeyRecords_ = fn(raw, 'trieKeyRecords') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeXWord_ = fn(raw, 'routeXWord') as (r: number, w: number) => number;
-  const routeRefsCap_ = fn(raw, 'routeRefsCap') as (cap: number) => number;
+  const refsCapSet_ = fn(raw, 'refsCapSet') as (cap: number) => number;
   const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number) => number;
   const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number, now: number) => number;
   const routeInfoR_ = fn(raw, 'routeInfoR') as (eh: number, routeH: number) => number;
@@ -813,7 +816,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     routeDeleteX(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteX_(eh, routeH); } catch (e) { throw g.trap(e); } },
     routeRefsX(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeRefsX_(h); } catch (e) { throw g.trap(e); } },
     routeFromHandle(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeFromHandle_(h); } catch (e) { throw g.trap(e); } },
-    destRefX(h: number, delta: number): number { if (g.poisoned) throw g.poisoned; try { return destRefX_(h, delta); } catch (e) { throw g.trap(e); } },
+    destRefsX(h: number): number { if (g.poisoned) throw g.poisoned; try { return destRefsX_(h); } catch (e) { throw g.trap(e); } },
     destRoutes(t: number, d: number, after: number): number { if (g.poisoned) throw g.poisoned; try { return destRoutes_(t, d, after); } catch (e) { throw g.trap(e); } },
     viewsCheck(t: number, views: number): number { if (g.poisoned) throw g.poisoned; try { return viewsCheck_(t, views); } catch (e) { throw g.trap(e); } },
     routeTouch(h: number): number { if (g.poisoned) throw g.poisoned; try { return routeTouch_(h); } catch (e) { throw g.trap(e); } },
@@ -885,7 +888,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     trieKeyRecords(): number { if (g.poisoned) throw g.poisoned; try { return trieKeyRecords_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeXWord(r: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return routeXWord_(r, w); } catch (e) { throw g.trap(e); } },
-    routeRefsCap(cap: number): number { if (g.poisoned) throw g.poisoned; try { return routeRefsCap_(cap); } catch (e) { throw g.trap(e); } },
+    refsCapSet(cap: number): number { if (g.poisoned) throw g.poisoned; try { return refsCapSet_(cap); } catch (e) { throw g.trap(e); } },
     routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef, now); } catch (e) { throw g.trap(e); } },
     routeDeleteR(eh: number, routeH: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH, now); } catch (e) { throw g.trap(e); } },
     routeInfoR(eh: number, routeH: number): number { if (g.poisoned) throw g.poisoned; try { return routeInfoR_(eh, routeH); } catch (e) { throw g.trap(e); } },

@@ -141,6 +141,27 @@ describe('refTakeX / refDropX / refCountX', () => {
     b.invariants();
   });
 
+  it('counts more references on a destination than its record field holds, exactly, and lets it go at the last', () => {
+    // a destination keeps its count in the top 6 bits of its keeps word (layout DEST_REFS_SHIFT): at
+    // DEST_REFS_MAX it saturates, and the holders' tables give the exact count
+    const owner = b.register(b.t4, 9, 5), a = b.register(b.t4, 9, 6);
+    const d = b.dest(b.t4, 0x0e000000, 8), max = b.k('DEST_REFS_MAX');
+    for (let i = 0; i < max + 5; i++) expect(b.take(owner, d)).toBe(OK);
+    for (let i = 0; i < 7; i++) expect(b.take(a, d)).toBe(OK);
+    expect(recordRefs(b.core, d)).toBe(max + 12);
+    b.invariants();
+    for (let i = 0; i < 7; i++) expect(b.drop(a, d)).toBe(OK);
+    expect(recordRefs(b.core, d)).toBe(max + 5);
+    b.invariants();
+    for (let i = 0; i < max + 4; i++) expect(b.drop(owner, d)).toBe(OK);
+    expect(recordRefs(b.core, d), 'below the cap: the record counts again').toBe(1);
+    expect(b.alive(d)).toBe(true);
+    b.invariants();
+    expect(b.drop(owner, d)).toBe(OK);
+    expect(b.alive(d), 'no route, no reference: the destination left the table').toBe(false);
+    b.invariants();
+  });
+
   it('counts more references on a route than its record field holds, exactly, and frees it at the last', () => {
     // a route keeps its count in 7 bits of its views word (layout ROUTE_REFS_SHIFT): at ROUTE_REFS_MAX it
     // saturates, and the holders' tables give the exact count
@@ -173,12 +194,14 @@ describe('checkInvariants on the reference table', () => {
     const d = b.dest(b.t4, 0x12000000, 8);
     expect(b.take(a, d)).toBe(OK);
     expect(b.take(a, d)).toBe(OK);
-    const w = (b.x.recordPtr(b.k('SLAB_DEST'), d % 2 ** 25) >>> 2) + b.k('DEST_REFS');
-    const u = b.core.u32();
-    u[w] = 1;
+    // the count is the top bits of the keeps word (layout DEST_REFS_SHIFT)
+    const w = (b.x.recordPtr(b.k('SLAB_DEST'), d % 2 ** 25) >>> 2) + b.k('DEST_KEEPS');
+    const u = b.core.u32(), shift = b.k('DEST_REFS_SHIFT'), keeps = u[w] & b.k('DEST_KEEPS_MASK');
+    expect(u[w] >>> shift).toBe(2);
+    u[w] = (keeps | (1 << shift)) >>> 0;
     expect(b.x.checkInvariants(b.t4), 'INV_REF_EXCESS').toBe(18);
-    expect(u[w], 'the check leaves the counts as it found them').toBe(1);
-    u[w] = 2;
+    expect(u[w] >>> shift, 'the check leaves the counts as it found them').toBe(1);
+    u[w] = (keeps | (2 << shift)) >>> 0;
     b.invariants();
     expect(b.dropMany(a, [d, d])).toBe(OK);
   });
@@ -481,11 +504,12 @@ describe('ERROR_NOT_ENOUGH_MEMORY (refLimitX test hook)', () => {
 });
 
 describe('references: random stream against a model', () => {
-  // a cap > 0 makes route counts saturate that low (routeRefsCap, test hook): drops at the cap count the
-  // holders' references again (layout ROUTE_REFS_SHIFT); 0 keeps the layout's cap, which this stream never reaches
-  it.each([[1, 0], [2, 0], [3, 0], [4, 1], [5, 2], [6, 3]])('agrees on take / drop / count / arrays / deletion / deregistration (seed %i, route counts saturating at %i)', (seed, cap) => {
+  // a cap > 0 makes route and destination counts saturate that low (refsCapSet, test hook): drops at the cap
+  // count the holders' references again (layout ROUTE_REFS_SHIFT, DEST_REFS_SHIFT); 0 keeps the layout's
+  // caps, which this stream never reaches
+  it.each([[1, 0], [2, 0], [3, 0], [4, 1], [5, 2], [6, 3]])('agrees on take / drop / count / arrays / deletion / deregistration (seed %i, record counts saturating at %i)', (seed, cap) => {
     const bench = new Bench();
-    if (cap > 0) expect(bench.x.routeRefsCap(cap), 'routeRefsCap').toBe(1);
+    if (cap > 0) expect(bench.x.refsCapSet(cap), 'refsCapSet').toBe(1);
     const rnd = mulberry32(seed);
     const pick = <T,>(a: readonly T[]): T => a[rnd() % a.length];
     const owner = bench.register(bench.t4, 40, 0);

@@ -101,10 +101,11 @@ export function recordRefs(core: Core, h: number): number {
   const kind = Math.floor(h / TWO49), slot = h % TWO25;
   const u = core.u32();
   const rp = (slab: number) => (xOf(core).recordPtr(slab, slot) >>> 2);
-  if (kind === K(core, 'KIND_DEST')) return u[rp(K(core, 'SLAB_DEST')) + K(core, 'DEST_REFS')];
-  // a route's count is a saturating field of its views word: the core gives the exact count (routeRefsX)
-  if (kind === K(core, 'KIND_ROUTE')) {
-    if (xOf(core).routeRefsX(h) !== 0) throw new Error(`routeRefsX refused ${h}`);
+  // a destination's and a route's counts are saturating fields of a record word: the core gives the exact
+  // count (destRefsX, routeRefsX)
+  if (kind === K(core, 'KIND_DEST') || kind === K(core, 'KIND_ROUTE')) {
+    const x = xOf(core), s = kind === K(core, 'KIND_DEST') ? x.destRefsX(h) : x.routeRefsX(h);
+    if (s !== 0) throw new Error(`the core refused the count of ${h}`);
     return core.res(0);
   }
   if (kind === K(core, 'KIND_NEXTHOP')) return u[rp(K(core, 'SLAB_NEXTHOP')) + K(core, 'NEXTHOP_REFS')];
