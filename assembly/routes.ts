@@ -322,6 +322,8 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
 const FIRST: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
 // best routes before the operation, per view (saveBest): the incumbents of destRecompute
 const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
+// best routes destRecompute chose, per view (what destBest reads back now, without walking the chain)
+const AFTER: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
 
 /**
  * Recomputes the best route of every view (routeSelect with the view's incumbent, proto 0: the first
@@ -342,9 +344,13 @@ const BEFORE: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
     for (; fresh != 0; fresh &= fresh - 1) store<u32>(FIRST + (<usize>ctz(fresh) << 2), r);
   }
   let first0 = load<u32>(FIRST);
-  destSetBest0(d, selectOf(d, 1, 0, load<u32>(BEFORE), first0), first0);
+  let b0 = selectOf(d, 1, 0, load<u32>(BEFORE), first0);
+  destSetBest0(d, b0, first0);
+  store<u32>(AFTER, b0);
   for (let v: u32 = 1; v < VIEW_COUNT; v++) {
-    destSetBest(d, v, selectOf(d, 1 << v, 0, load<u32>(BEFORE + (<usize>v << 2)), load<u32>(FIRST + (<usize>v << 2))));
+    let b = selectOf(d, 1 << v, 0, load<u32>(BEFORE + (<usize>v << 2)), load<u32>(FIRST + (<usize>v << 2)));
+    destSetBest(d, v, b);
+    store<u32>(AFTER + (<usize>v << 2), b);
   }
   let held = false;
   if (destHasX(d)) for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) != NIL) held = true;
@@ -462,11 +468,11 @@ let routeSeqNext: u32 = 0;
 @inline function saveBest(d: u32): void {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(BEFORE + (<usize>v << 2), destBest(d, v));
 }
-/** ORs into `fired` BEST/FORWARDING for every view whose best route became another route. */
+/** ORs into `fired` BEST/FORWARDING for every view whose best route became another route (after destRecompute). */
 // @ts-ignore: decorator
 @inline function fireBestChanges(d: u32): void {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-    if (load<u32>(BEFORE + (<usize>v << 2)) != destBest(d, v)) fired |= (FIRED_BEST | FIRED_FWD) << (3 * v);
+    if (load<u32>(BEFORE + (<usize>v << 2)) != load<u32>(AFTER + (<usize>v << 2))) fired |= (FIRED_BEST | FIRED_FWD) << (3 * v);
   }
 }
 
@@ -572,9 +578,11 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     fireBestChanges(d);
   }
   if (!created && (bestRelevant || fwdRelevant)) {
-    // the same route stayed best in a view and its best-relevant data changed
+    // the same route stayed best in a view and its best-relevant data changed (without a recompute the
+    // best routes are those before)
+    let now = reorder ? AFTER : BEFORE;
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {
-      if (destBest(d, v) == r && load<u32>(BEFORE + (<usize>v << 2)) == r) {
+      if (load<u32>(now + (<usize>v << 2)) == r && load<u32>(BEFORE + (<usize>v << 2)) == r) {
         if (bestRelevant) fired |= FIRED_BEST << (3 * v);
         if (fwdRelevant) fired |= FIRED_FWD << (3 * v);
       }
