@@ -38,7 +38,7 @@ import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, rout
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
-import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, routeRefsHeld, destRefsHeld, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
+import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, refsHeld, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -391,8 +391,8 @@ function checkRefs(t: u32): i32 {
       // a route's and a destination's count is their holders' entries, kept in the record up to the cap
       // (routes.ts routeRef, destRef)
       let tk = targetKind(target), ts = targetSlot(target);
-      if (tk == KIND_ROUTE && routeRefs(ts) != min(routeRefsHeld(ts), routeRefsCapNow())) return INV_REF_EXCESS;
-      if (tk == KIND_DEST && destRefs(ts) != min(destRefsHeld(ts), destRefsCapNow())) return INV_REF_EXCESS;
+      if (tk == KIND_ROUTE && routeRefs(ts) != min(refsHeld(tk, ts), routeRefsCapNow())) return INV_REF_EXCESS;
+      if (tk == KIND_DEST && destRefs(ts) != min(refsHeld(tk, ts), destRefsCapNow())) return INV_REF_EXCESS;
     }
     if (found != refHolderEntries(e) || (n != 0 && found > (n >>> 1))) return INV_REF_HOLDER;
   }

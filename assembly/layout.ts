@@ -162,7 +162,7 @@ export const NODE_KEY: u32 = 4;
 // Keeps are below 2^26: one per route record of the destination (slots are 25 bits) and per registration
 // that has it queued or pulled (NOTIFY_MAX each). The client references take the word's top 6 bits as a
 // route's take 7 of its views word: the count below DEST_REFS_MAX, and at it "at least that many", the
-// holders' reference tables then giving the exact count (refs.ts destRefsHeld; every destination reference
+// holders' reference tables then giving the exact count (refs.ts refsHeld; every destination reference
 // has an entry there).
 // No live-route count: the chain (word 4) holds exactly the live routes (held and deleted routes leave
 // it), so "has a live route" (DEST_S_LIVE, presence) is "word 4 is not NIL".
@@ -286,7 +286,7 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
 // The client references (spec §7.9) are the top 7 bits: the count itself below ROUTE_REFS_MAX, and at it
 // "at least that many", the exact count then being the sum of what the holders' reference tables hold
-// (refs.ts routeRefsHeld; every route reference has an entry there). A drop at the cap counts them again,
+// (refs.ts refsHeld; every route reference has an entry there). A drop at the cap counts them again,
 // O(entities of the table): a route held that often is rare, and nothing needs memory for it.
 export const ROUTE_WORDS: u32 = 10;
 export const ROUTE_GEN: u32 = 0;

@@ -116,21 +116,14 @@ export function refCount(holder: u32, target: u32): u32 {
 }
 
 /**
- * The references all holders hold on route r: the entries of the entities of its table (refs on a route
- * are taken only through entries: its exact count, which its record keeps only below the cap, routes.ts
- * routeRef). O(entities of the table).
+ * The references all holders hold on record (kind, s), a route or a destination: the entries of the
+ * entities of its table. References on these are taken only through entries, so this is their exact count,
+ * which the record keeps only below a cap (routes.ts satCount). O(entities of the table).
  */
-export function routeRefsHeld(r: u32): u32 {
-  let target = refTarget(KIND_ROUTE, r), n: u32 = 0;
-  let t = destGet(routeGet(r, ROUTE_DEST), DEST_TABLE);
+export function refsHeld(kind: u32, s: u32): u32 {
+  let target = refTarget(kind, s), n: u32 = 0;
+  let t = destGet(kind == KIND_ROUTE ? routeGet(s, ROUTE_DEST) : s, DEST_TABLE);
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) n += refCount(e, target);
-  return n;
-}
-
-/** The references all holders hold on destination d (its exact count; routes.ts destRef), as routeRefsHeld. */
-export function destRefsHeld(d: u32): u32 {
-  let target = refTarget(KIND_DEST, d), n: u32 = 0;
-  for (let e = tableGet(destGet(d, DEST_TABLE), TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) n += refCount(e, target);
   return n;
 }
 

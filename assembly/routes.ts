@@ -14,7 +14,7 @@ import {
   DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, DEST_TABLE, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
-  DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ROUTEX_HEAPPOS,
+  DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ROUTEX_HEAPPOS, KIND_DEST, KIND_ROUTE,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -26,7 +26,7 @@ import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
 import { listUnlink } from './lists';
 import { blockAlloc, blockFree, blockReserve } from './blocks';
-import { routeRefsHeld, destRefsHeld } from './refs';
+import { refsHeld } from './refs';
 
 // ── route accessors ─────────────────────────────────────────────────────────────────────────────────
 // @ts-ignore: decorator
@@ -403,26 +403,34 @@ export function destPin(d: u32, delta: i32): void {
 /**
  * Adds delta to a destination's client refs (refs.ts, after the holder's own entry changed); false if
  * that would go below zero. At the cap a take changes nothing, and a drop counts the references again
- * from the holders' tables (refs.ts destRefsHeld), as routeRef does.
+ * from the holders' tables (satCount), as routeRef does.
  */
 export function destRef(d: u32, delta: i32): bool {
-  let w = destGet(d, DEST_KEEPS), old = w >>> DEST_REFS_SHIFT;
-  let c: i32;
-  if (old >= refsCapD) {
-    if (delta >= 0) return true;
-    c = <i32>min(destRefsHeld(d), refsCapD);
-  } else {
-    c = <i32>old + delta;
-    if (c < 0) return false;
-    if (<u32>c > refsCapD) c = <i32>refsCapD;
-  }
+  let w = destGet(d, DEST_KEEPS);
+  let c = satCount(w >>> DEST_REFS_SHIFT, delta, refsCapD, KIND_DEST, d);
+  if (c < 0) return c == SAT_SAME;
   destSet(d, DEST_KEEPS, (w & DEST_KEEPS_MASK) | (<u32>c << DEST_REFS_SHIFT));
   if (c == 0) destMaybeRemove(d);
   return true;
 }
 
-/** Destination d's exact client references: its record's count, or at the cap the holders' (refs.ts destRefsHeld). */
-export function destRefsExact(d: u32): u32 { let c = destRefs(d); return c >= refsCapD ? destRefsHeld(d) : c; }
+/** Destination d's exact client references: its record's count, or at the cap the holders' (refs.ts refsHeld). */
+export function destRefsExact(d: u32): u32 { let c = destRefs(d); return c >= refsCapD ? refsHeld(KIND_DEST, d) : c; }
+
+// what satCount returns besides a count
+const SAT_NEG: i32 = -1, SAT_SAME: i32 = -2;
+/**
+ * A saturating client count (layout ROUTE_REFS_SHIFT, DEST_REFS_SHIFT) after adding delta, the holder's
+ * own entry already changed: `old` is the field, `cap` its cap. Below the cap it is the count (SAT_NEG if
+ * that would go below zero), up to the cap; at the cap a take leaves the field (SAT_SAME), and a drop counts
+ * the holders' references on record (kind, s) again (refs.ts refsHeld).
+ */
+// @ts-ignore: decorator
+@inline function satCount(old: u32, delta: i32, cap: u32, kind: u32, s: u32): i32 {
+  if (old >= cap) return delta >= 0 ? SAT_SAME : <i32>min(refsHeld(kind, s), cap);
+  let c = <i32>old + delta;
+  return c < 0 ? SAT_NEG : <i32>min(<u32>c, cap);
+}
 
 /**
  * Reserves the hop array of a route with n next hops (a block, blocks.ts); false if memory is exhausted.
@@ -727,8 +735,8 @@ export function routeFree(r: u32): void {
 // @ts-ignore: decorator
 @inline export function routeRefs(r: u32): u32 { return routeGet(r, ROUTE_VIEWS) >>> ROUTE_REFS_SHIFT; }
 
-/** Route r's exact client references: its record's count, or at the cap the holders' (refs.ts routeRefsHeld). */
-export function routeRefsExact(r: u32): u32 { let c = routeRefs(r); return c >= refsCap ? routeRefsHeld(r) : c; }
+/** Route r's exact client references: its record's count, or at the cap the holders' (refs.ts refsHeld). */
+export function routeRefsExact(r: u32): u32 { let c = routeRefs(r); return c >= refsCap ? refsHeld(KIND_ROUTE, r) : c; }
 
 /** Where route and destination counts saturate: their fields' maximum, lower only through the test hook (refsCap). */
 let refsCap: u32 = ROUTE_REFS_MAX, refsCapD: u32 = DEST_REFS_MAX;
@@ -749,20 +757,13 @@ export function refsCapSet(cap: u32): bool {
 /**
  * Adds delta to a route's client references (refs.ts, after the holder's own entry changed); false if
  * that would go below zero. At the cap a take changes nothing, and a drop counts the references again
- * from the holders' tables (refs.ts routeRefsHeld).
+ * from the holders' tables (satCount).
  */
 // @ts-ignore: decorator
 @inline export function routeRef(r: u32, delta: i32): bool {
-  let w = routeGet(r, ROUTE_VIEWS), old = w >>> ROUTE_REFS_SHIFT;
-  let c: i32;
-  if (old >= refsCap) {
-    if (delta >= 0) return true;
-    c = <i32>min(routeRefsHeld(r), refsCap);
-  } else {
-    c = <i32>old + delta;
-    if (c < 0) return false;
-    if (<u32>c > refsCap) c = <i32>refsCap;
-  }
+  let w = routeGet(r, ROUTE_VIEWS);
+  let c = satCount(w >>> ROUTE_REFS_SHIFT, delta, refsCap, KIND_ROUTE, r);
+  if (c < 0) return c == SAT_SAME;
   if (c == 0 && routeState(r) == ROUTE_STATE_DELETED) { routeFree(r); return true; }
   routeSet(r, ROUTE_VIEWS, (w & ((1 << ROUTE_REFS_SHIFT) - 1)) | (<u32>c << ROUTE_REFS_SHIFT));
   return true;
