@@ -374,9 +374,10 @@ function adjustCount(target: u32, delta: i32): bool {
 /**
  * References of the entities of table t (refs.ts): each holder's table has exactly the entries its word
  * counts, each found by its own probe, at most half of its slots; no entries for deregistered entities;
- * every entry's record alive in t with a count ≥ 1; and per record the entries' counts summing to at most
- * the record's count — checked by subtracting every entry's count from its record (a sum above the count
- * goes below zero) and adding them back.
+ * every entry's record alive in t with a count ≥ 1; a route's or a destination's saturating count equal to
+ * its entries' sum up to its cap; and for next hops and entities the entries' counts summing to at most the
+ * record's count — checked by subtracting every entry's count from its record (a sum above the count goes
+ * below zero) and adding them back.
  */
 function checkRefs(t: u32): i32 {
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
