@@ -738,7 +738,7 @@ export function routeFree(r: u32): void {
 /** Route r's exact client references: its record's count, or at the cap the holders' (refs.ts refsHeld). */
 export function routeRefsExact(r: u32): u32 { let c = routeRefs(r); return c >= refsCap ? refsHeld(KIND_ROUTE, r) : c; }
 
-/** Where route and destination counts saturate: their fields' maximum, lower only through the test hook (refsCap). */
+/** Where route and destination counts saturate: their fields' maximum, lower only through the test hook (refsCapSet). */
 let refsCap: u32 = ROUTE_REFS_MAX, refsCapD: u32 = DEST_REFS_MAX;
 /** Where route and destination counts saturate now (debug.ts). */
 export function routeRefsCapNow(): u32 { return refsCap; }
