@@ -1,17 +1,17 @@
 // The exported functions of the trie layer: each validates its arguments once (table slot, lengths,
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
-import { NIL, DEST_TABLE, SLAB_TABLE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
+import { NIL, SLAB_TABLE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
   TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIBM, TABLE_FIB6, TABLE_MDESTS,
-  KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT, SLAB_KINDS } from './layout';
-import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes } from './slab';
+  KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT, SLAB_KINDS, TABLES_MAX } from './layout';
+import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes, slabHasFree } from './slab';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_FOUND,
   ERROR_NOT_SUPPORTED } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, IO_BASE, ioPtr, setRes } from './io';
 import { tablePtr, tableGet, tableSet, tableValid, tableMaxLen } from './tables';
 import { trieCreateRoot, trieLpm, trieLpm4, trieWalk, nodeDest, nodeReserve, nodeLongs, nodeSlabOf } from './trie';
-import { destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
+import { destTable, destEnsure, destFind, destRemove, destValid, destSetState, destGet, destKey, destLen, destCreated } from './dests';
 import { handleOf, handleSlot, kindSlab } from './handles';
 import { slabIsAlive, slabHigh, slabLive, slabStride } from './slab';
 import { blockBytes, refBlockBytes, xiBlockBytes } from './blocks';
@@ -29,7 +29,7 @@ import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted } from './entities';
 import { refForgetAll } from './refs';
 import { enumFreeAll } from './enums';
 import { tableTeardown } from './teardown';
-import { XI_DEST, XI_ROUTE, xiReserve } from './xindex';
+import { XI_DEST, XI_ROUTE, XI_QUEUED, xiReserve } from './xindex';
 
 slabInit();
 
@@ -38,10 +38,23 @@ const ZERO_KEY: usize = memory.data(16, 16);
 /** Byte address of the I/O area. */
 export function ioBase(): usize { return IO_BASE; }
 
+/** The table slots an instance may use (layout TABLES_MAX; lower only through the test hook tablesCapSet). */
+let tablesMax: u32 = TABLES_MAX;
+
+/** Test hook: new table slots stop at `cap` (1..TABLES_MAX; TABLES_MAX restores the real cap); false if out of range. */
+export function tablesCapSet(cap: u32): bool {
+  if (cap < 1 || cap > TABLES_MAX) return false;
+  tablesMax = cap;
+  return true;
+}
+
 /** Creates a table for family 4 or 6 with the given supported views. RES0 = table slot. */
 export function tableCreate(family: u32, views: u32): i32 {
   if (family != 4 && family != 6) return ERROR_INVALID_PARAMETER;
   if (views == 0 || (views & ~VIEWS_SUPPORTED_MAX) != 0) return ERROR_NOT_SUPPORTED;
+  // a destination's table word holds its table's slot in DEST_TABLE_MASK (layout TABLES_MAX): a new slot
+  // (none free) must stay below it
+  if (!slabHasFree(SLAB_TABLE) && slabHigh(SLAB_TABLE) >= tablesMax) return ERROR_NOT_ENOUGH_MEMORY;
   if (!slabReserve(SLAB_TABLE, 1) || !slabReserve(nodeSlabOf(family), 1)) return ERROR_NOT_ENOUGH_MEMORY;
   let t = slabAlloc(SLAB_TABLE);
   tableSet(t, TABLE_FAMILY, family);
@@ -123,7 +136,7 @@ export function handleOfX(kind: u32, idx: u32): f64 {
 export function destFromHandle(t: u32, h: f64): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
   let d = handleSlot(h, KIND_DEST);
-  if (d == NIL || destGet(d, DEST_TABLE) != t) return ERROR_INVALID_HANDLE;
+  if (d == NIL || destTable(d) != t) return ERROR_INVALID_HANDLE;
   setRes(0, d);
   return NO_ERROR;
 }
@@ -305,12 +318,14 @@ export function tableHasFib4(t: u32, view: u32): u32 {
 
 /**
  * Test hook (the capped fuzz campaigns' warm-up, test/fuzz/harness.ts): makes room in table t's extra index
- * (xindex.ts) for `dests` destination and `routes` route extra records, as their reservations would, so
- * that the index needs no memory after a cap. NO_ERROR, ERROR_INVALID_HANDLE or ERROR_NOT_ENOUGH_MEMORY.
+ * (xindex.ts) for `dests` destination and `routes` route extra records and `queued` destinations queued in
+ * registrations of index 8 and up (XI_QUEUED), as their reservations would, so that the index needs no
+ * memory after a cap. NO_ERROR, ERROR_INVALID_HANDLE or ERROR_NOT_ENOUGH_MEMORY.
  */
-export function extraIndexReserveX(t: u32, dests: u32, routes: u32): i32 {
+export function extraIndexReserveX(t: u32, dests: u32, routes: u32, queued: u32): i32 {
   if (!tableValid(t)) return ERROR_INVALID_HANDLE;
-  return xiReserve(t, XI_DEST, dests) && xiReserve(t, XI_ROUTE, routes) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
+  return xiReserve(t, XI_DEST, dests) && xiReserve(t, XI_ROUTE, routes) && xiReserve(t, XI_QUEUED, queued)
+    ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /** Destinations of table t qualifying in view 1 (a live route there, in the trie; TABLE_MDESTS); 0 if t is invalid. */

@@ -8,7 +8,7 @@
 // nothing.
 // debugTrap(kind): the debug build's deliberate trap, so tests can see the facade's guard turn a core
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
-import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, DEST_TABLE,
+import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
   ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
@@ -16,10 +16,11 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED, 
   DEST_ROUTES, ROUTE_NEXT, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
-  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT } from './layout';
+  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
+  NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
-import { notifyGet } from './notify';
+import { notifyGet, queuedHas, queuedBits } from './notify';
 import { nhIndexCheck, nhIndexCount } from './nhindex';
 import { fibLookup, fibCheck } from './fib';
 import { fib6Agrees } from './fib6';
@@ -27,9 +28,9 @@ import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
-import { destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest, destFirst0,
+import { destTable, destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest, destFirst0,
   destPins, destX, destHasX, destXPtr } from './dests';
-import { XI_DEST, XI_ROUTE, xiCount, xiValid } from './xindex';
+import { XI_DEST, XI_ROUTE, XI_QUEUED, xiCount, xiValid } from './xindex';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
@@ -92,10 +93,14 @@ export const INV_PINS: i32 = 33;          // a destination's pins (state word, l
                                           // route (an extra word, DESTX_BEST1) is not a live route of it in view 1
 export const INV_KEY6: i32 = 34;          // the IPv6 key records in use (SLAB_KEY6) are not one per destination that
                                           // holds its key in one (DEST_S_KEY6: an IPv6 leaf, in a trie or out of it)
+export const INV_QUEUED: i32 = 35;        // a destination's queued bits (layout DEST_QUEUED_SHIFT, xindex.ts XI_QUEUED)
+                                          // are not exactly the registrations whose queues hold it, or the XI_QUEUED map
+                                          // holds other entries than its destinations with a bit of index ≥ 8
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
 const MARKS: usize = memory.data(<i32>(NOTIFY_MAX * 4), 16); // marked destinations per registration index
+const QUEUED: usize = memory.data(<i32>(NOTIFY_MAX * 4), 16); // queued destinations per registration index
 
 /**
  * True if every view's best route of d is what destRecompute (routes.ts routeSelect, proto 0, the view's
@@ -165,7 +170,7 @@ export function checkInvariants(t: u32): i32 {
     if (d == NIL) {
       if (n != root && (c0 == NIL || c1 == NIL)) return INV_BRANCH;
     } else {
-      if (!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t || destNode(d) != n) return INV_DEST_LINK;
+      if (!slabIsAlive(SLAB_DEST, d) || destTable(d) != t || destNode(d) != n) return INV_DEST_LINK;
       if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return INV_LEAF;
       // a destination with nothing below it is a leaf (IPv4; the root is a node for the table's whole life)
       if (!v6 && n != root && !nodeIsLeaf(n) && c0 == NIL && c1 == NIL) return INV_LEAF;
@@ -230,17 +235,29 @@ export function checkInvariants(t: u32): i32 {
     if (!destXInUse(x)) continue;
     if (destXIsIdle(x)) return INV_DEST_EXTRA;
     extras++;
-    if (destGet(load<u32>(destXPtr(x) + (<usize>DESTX_DEST << 2)), DEST_TABLE) == t) mine++;
+    if (destTable(load<u32>(destXPtr(x) + (<usize>DESTX_DEST << 2))) == t) mine++;
   }
   if (extras != slabLive(SLAB_DESTX)) return INV_DEST_EXTRA;
   // t's extra index: one entry per extra record of its destinations, each found from its home (xindex.ts)
   if (xiCount(t, XI_DEST) != mine || !xiValid(t, XI_DEST)) return INV_DEST_EXTRA;
   // likewise the IPv6 key records: one per destination (of any table) that holds its key in one
-  let keys: u32 = 0;
+  // (and in the same pass: t's destinations' queued bits, counted per registration index)
+  let keys: u32 = 0, highQueued: u32 = 0;
+  memory.fill(QUEUED, 0, <usize>NOTIFY_MAX << 2);
   for (let x: u32 = 0, high = slabHigh(SLAB_DEST); x < high; x++) {
-    if (slabIsAlive(SLAB_DEST, x) && (destGet(x, DEST_STATE) & DEST_S_KEY6) != 0) keys++;
+    if (!slabIsAlive(SLAB_DEST, x)) continue;
+    if ((destGet(x, DEST_STATE) & DEST_S_KEY6) != 0) keys++;
+    if (destTable(x) != t) continue;
+    let bits = queuedBits(t, x);
+    if ((bits & ~used) != 0) return INV_QUEUED;
+    if ((bits >>> DEST_QUEUED_INLINE) != 0) highQueued++;
+    for (; bits != 0; bits &= bits - 1) {
+      let at = QUEUED + (<usize>ctz(bits) << 2);
+      store<u32>(at, load<u32>(at) + 1);
+    }
   }
   if (keys != slabLive(SLAB_KEY6)) return INV_KEY6;
+  if (xiCount(t, XI_QUEUED) != highQueued || !xiValid(t, XI_QUEUED)) return INV_QUEUED;
   if (!zombiesCheck(t) || !routeExtrasCheck(t)) return INV_ROUTE_EXTRA;
   // the registrations' list: one per bit of the used mask, in ascending index, each of this table
   let seen: u32 = 0, last: i32 = -1;
@@ -251,6 +268,15 @@ export function checkInvariants(t: u32): i32 {
     last = <i32>i;
     seen |= 1 << i;
     if (notifyGet(n, NOTIFY_MARKS) != load<u32>(MARKS + (<usize>i << 2))) return INV_MARKS;
+    // its queue holds each destination whose bit i is set, once, and only those
+    let q = <usize>notifyGet(n, NOTIFY_QPTR), queued: u32 = 0;
+    for (let j = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND); j < end; j++) {
+      let d = load<u32>(q + (<usize>j << 2));
+      if (d == NIL) continue;
+      if (!slabIsAlive(SLAB_DEST, d) || destTable(d) != t || !queuedHas(t, d, i)) return INV_QUEUED;
+      queued++;
+    }
+    if (queued != load<u32>(QUEUED + (<usize>i << 2))) return INV_QUEUED;
   }
   if (seen != used) return INV_NOTIFY_LIST;
   // every entity's next-hop index against its tree and pending list; their counts against the table's
@@ -303,7 +329,7 @@ function neighbourCheck(r: u32): bool {
   if (bit && (n > 1 || xnb != NIL)) return false;
   if (xnb != NIL && (n == 0 || (n == 1 && routeGet(r, ROUTE_NH) == xnb))) return false;
   let nb = routeNeighbour(r);
-  return nb == NIL || (slabIsAlive(SLAB_NEXTHOP, nb) && nhGet(nb, NEXTHOP_TABLE) == destGet(routeGet(r, ROUTE_DEST), DEST_TABLE));
+  return nb == NIL || (slabIsAlive(SLAB_NEXTHOP, nb) && nhGet(nb, NEXTHOP_TABLE) == destTable(routeGet(r, ROUTE_DEST)));
 }
 
 /** Table t's zombie list: DELETED routes, doubly linked through ROUTE_ZNEXT / ROUTE_ZPREV, no mark. */
@@ -341,7 +367,7 @@ function checkLocks(t: u32): i32 {
   for (let l = lockFirstRecord(); l != 0; l = lockNextRecord(l)) {
     if ((lockGet(l, LOCKREC_KIND) & 0xff) != LOCK_K_DEST) continue;
     let d = lockGet(l, LOCKREC_TARGET);
-    if (destGet(d, DEST_TABLE) == t && lockParked(l) != timerParkedOf(d)) return INV_TIMERS;
+    if (destTable(d) == t && lockParked(l) != timerParkedOf(d)) return INV_TIMERS;
   }
   return INV_OK;
 }
@@ -351,8 +377,8 @@ function targetTable(target: u32): u32 {
   let kind = targetKind(target), s = targetSlot(target);
   let slab = kindSlab(kind);
   if (slab == NIL || !slabIsAlive(slab, s)) return NIL;
-  if (kind == KIND_DEST) return destGet(s, DEST_TABLE);
-  if (kind == KIND_ROUTE) return destGet(routeGet(s, ROUTE_DEST), DEST_TABLE);
+  if (kind == KIND_DEST) return destTable(s);
+  if (kind == KIND_ROUTE) return destTable(routeGet(s, ROUTE_DEST));
   if (kind == KIND_NEXTHOP) return nhGet(s, NEXTHOP_TABLE);
   return entityGet(s, ENTITY_TABLE);
 }

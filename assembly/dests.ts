@@ -10,7 +10,7 @@
 // destination. Exact finds of IPv4 prefixes the forwarding structure cannot answer go through a
 // 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
 import {
-  NIL, SLAB_DEST, DEST_WORDS, DEST_GEN, DEST_TABLE, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_S_B0X,
+  NIL, SLAB_DEST, DEST_WORDS, DEST_GEN, DEST_TABLE, DEST_TABLE_MASK, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_S_B0X,
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_B0_BIT,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_S_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
@@ -35,6 +35,9 @@ import { XI_DEST, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 @inline export function destSet(d: u32, w: u32, v: u32): void { store<u32>(destPtr(d) + (<usize>w << 2), v); }
 // @ts-ignore: decorator
 @inline export function destGen(d: u32): u32 { return destGet(d, DEST_GEN) & GEN_MASK; }
+/** Destination d's table (its table word also holds queued bits: layout DEST_QUEUED_SHIFT). */
+// @ts-ignore: decorator
+@inline export function destTable(d: u32): u32 { return destGet(d, DEST_TABLE) & DEST_TABLE_MASK; }
 /** DEST_S_KEY6 << KEY6_TO_ID6 == NODE_ID6 (layout.ts: bits 19 and 30). */
 const KEY6_TO_ID6: u32 = 11;
 /**
@@ -130,7 +133,7 @@ export function destSetBest0(d: u32, r: u32, first: u32): void {
 
 /** The slot of d's extra record (SLAB_DESTX), NIL for none: the extra index answers when d's bit says it has one. */
 // @ts-ignore: decorator
-@inline export function destX(d: u32): u32 { return destHasX(d) ? xiGet(destGet(d, DEST_TABLE), XI_DEST, d) : NIL; }
+@inline export function destX(d: u32): u32 { return destHasX(d) ? xiGet(destTable(d), XI_DEST, d) : NIL; }
 
 /** The default of extra word w (the value it has while the destination has no extra record). */
 // @ts-ignore: decorator
@@ -151,12 +154,12 @@ export function destXGet(d: u32, w: u32): u32 {
 export function destXReserveN(t: u32, n: u32): bool { return slabReserve(SLAB_DESTX, n) && xiReserve(t, XI_DEST, n); }
 
 /** Makes sure d's next destXEnsure cannot fail: true if d has its extra record or one can be given. */
-export function destXReserve(d: u32): bool { return destHasX(d) || destXReserveN(destGet(d, DEST_TABLE), 1); }
+export function destXReserve(d: u32): bool { return destHasX(d) || destXReserveN(destTable(d), 1); }
 
 /** Gives d an extra record if it has none; false (nothing changed) when memory is exhausted. */
 export function destXEnsure(d: u32): bool {
   if (destHasX(d)) return true;
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   if (!xiRoom(t, XI_DEST)) return false;
   let x = slabAlloc(SLAB_DESTX);
   if (x == NIL) return false;
@@ -180,7 +183,7 @@ function destXDrop(d: u32): void {
   let x = destX(d);
   if (x == NIL) return;
   slabFree(SLAB_DESTX, x);
-  xiDelete(destGet(d, DEST_TABLE), XI_DEST, d);
+  xiDelete(destTable(d), XI_DEST, d);
   destSet(d, DEST_STATE, destGet(d, DEST_STATE) & ~DEST_S_X);
 }
 
@@ -222,7 +225,7 @@ export function destExtraCount(): u32 { return slabLive(SLAB_DESTX); }
 
 /** True if d is a live destination of table t. */
 export function destValid(t: u32, d: u32): bool {
-  return slabIsAlive(SLAB_DEST, d) && destGet(d, DEST_TABLE) == t;
+  return slabIsAlive(SLAB_DEST, d) && destTable(d) == t;
 }
 
 /**
@@ -380,7 +383,7 @@ function findCached(t: u32, addr: u32, len: u32): u32 {
   let d = v & 0x1ffffff;
   // the same record as when remembered (a live one: its word has GEN_ALIVE), so the same prefix
   if (d >= slabHigh(SLAB_DEST) || destGet(d, DEST_GEN) != load<u32>(p, 8)) return NIL;
-  if (destGet(d, DEST_TABLE) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
+  if (destTable(d) != t || (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return NIL;
   // debug builds: the node holds that prefix (what the generation word stands for)
   if (!ASC_NO_ASSERT) {
     let n = destNode(d);
@@ -494,7 +497,7 @@ export function destSetState(d: u32, state: u32): void {
   state = (state & DEST_S_BITS) | (old & ~DEST_S_BITS);
   // the same word: counts, node mirror and forwarding structures are already in step (no node access)
   if (state == old) return;
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   let was = (old & DEST_S_POPULATED) != 0;
   let now = (state & DEST_S_POPULATED) != 0;
   destSet(d, DEST_STATE, state);
@@ -523,7 +526,7 @@ const DETACH_KEY: usize = memory.data(16, 16);
  */
 export function destDetach(d: u32): bool {
   if ((destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) return true;
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   let n = destNode(d);
   let v4 = tableGet(t, TABLE_FAMILY) == 4;
   let stays = !v4 && (n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL));
@@ -545,7 +548,7 @@ export function destDetach(d: u32): bool {
 
 /** Removes a destination from its table (trie and record); its handles go stale. */
 export function destRemove(d: u32): void {
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   lockForget(LOCK_K_DEST, d);
   if (destXGet(d, DESTX_HOLD_VIEWS) != 0) destsHoldArmed--;
   destXDrop(d);

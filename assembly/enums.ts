@@ -15,7 +15,7 @@ import {
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX,
   ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
-  ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_TABLE, DEST_ROUTES, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
+  ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_ROUTES, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
 } from './layout';
@@ -26,7 +26,7 @@ import { slabAlloc, slabFree, slabReserve, slabIsAlive, slabHigh, slabLive, recP
 import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
-import { destGet, destFind, destKey, destLen, destXGet, destBest } from './dests';
+import { destTable, destGet, destFind, destKey, destLen, destXGet, destBest } from './dests';
 import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet, routeNeighbour } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
@@ -267,7 +267,7 @@ export function enumCreateRoutesX(eh: f64, destH: f64, views: u32, flags: u32, l
   let t = entityGet(e, ENTITY_TABLE);
   if (destH != 0) {
     let d = handleSlot(destH, KIND_DEST);
-    if (d == NIL || destGet(d, DEST_TABLE) != t) return ERROR_INVALID_HANDLE;
+    if (d == NIL || destTable(d) != t) return ERROR_INVALID_HANDLE;
   }
   let v = viewsOf(t, views);
   if (v < 0) return ERROR_NOT_SUPPORTED;
@@ -382,7 +382,7 @@ function walkDests(c: u32, posKey: usize, posLen: u32, inclusive: bool, qual: u3
 
 /** True if entity e owns the best route of d in one of `views` (0 = every supported view). */
 function ownsBest(e: u32, d: u32, views: u32): bool {
-  let vs = views == 0 ? tableGet(destGet(d, DEST_TABLE), TABLE_VIEWS) : views;
+  let vs = views == 0 ? tableGet(destTable(d), TABLE_VIEWS) : views;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     if (((vs >>> v) & 1) == 0) continue;
     let best = destBest(d, v);
@@ -493,7 +493,7 @@ function nextRoutes(c: u32): i32 {
   routeDestFirst = 0;
   if (enumHas(c, ENUM_F_ONE_DEST)) {
     let d = handleSlot(enumGetF(c, ENUM_TARGET), KIND_DEST);
-    if (d != NIL && destGet(d, DEST_TABLE) == t) visitRoutes(c, d);
+    if (d != NIL && destTable(d) == t) visitRoutes(c, d);
   } else {
     let p = enumPtr(c);
     let qual = qualOf(enumGet(c, ENUM_VIEWS));

@@ -32,7 +32,7 @@ export const SLAB_NODE6L: u32 = 13;
 export const SLAB_KEY6: u32 = 14;
 export const SLAB_KINDS: u32 = 15;
 
-// ╒══════════ Table record: TABLE_WORDS = 26 × u32 (one per address family of an instance) ═══════════╕
+// ╒══════════ Table record: TABLE_WORDS = 32 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
 // │ 6 routes   │ 7 views supported │ 8 next hops │ 9 first entity │ 10 max next hops per route          │
 // │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
@@ -44,11 +44,12 @@ export const SLAB_KINDS: u32 = 15;
 // │ 25 IPv4 multicast-view forwarding structure (fib.ts; 0 = none)                                         │
 // │ 26 extra index of the destinations (xindex.ts; 0 = none) │ 27 its entries << 5 | log2 of its size      │
 // │ 28 extra index of the routes (0 = none)                  │ 29 its entries << 5 | log2 of its size      │
+// │ 30 queued bits of registrations 8.. (xindex.ts XI_QUEUED; 0 = none) │ 31 its entries << 5 | log2      │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
 // Issue 13 (many small tables): what only some tables use lives outside the record, made on first use —
 // the timer heap, the forwarding structures; registrations are linked through their own records (no
-// slot array here: it was 32 words) — so that a table costs its 120-byte record and its root node.
-export const TABLE_WORDS: u32 = 30;
+// slot array here: it was 32 words) — so that a table costs its 128-byte record and its root node.
+export const TABLE_WORDS: u32 = 32;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -91,10 +92,15 @@ export const TABLE_MDESTS: u32 = 24;
 /** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
 export const TABLE_FIBM: u32 = 25;
 /**
- * The table's extra index (xindex.ts): per map (XI_DEST, XI_ROUTE) two words from here, its block's
- * address (0 = none) and its entries << 5 | log2 of its entries.
+ * The table's extra index (xindex.ts): per map (XI_DEST, XI_ROUTE, XI_QUEUED) two words from here, its
+ * block's address (0 = none) and its entries << 5 | log2 of its entries.
  */
 export const TABLE_XI: u32 = 26;
+/**
+ * Tables an instance can have at once (table slots are below it): a destination's table word holds the
+ * table's slot in its low DEST_TABLE_BITS bits (layout, destination).
+ */
+export const TABLES_MAX: u32 = 1 << 24;
 
 // ╒══ Trie node: NODE4_WORDS = 5 × u32 (IPv4, 20 B), NODE6_WORDS = 6 (IPv6 ≤ /64, 24 B), NODE6L_WORDS = 8 ══╕
 // │ 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)              │
@@ -147,18 +153,23 @@ export const NODE_C1: u32 = 2;
 export const NODE_DEST: u32 = 3;
 export const NODE_KEY: u32 = 4;
 
-// ╒══════════ Destination: DEST_WORDS = 9 × u32 (36 bytes; issue 13: was 22, then 16, 14, 12, 11, 10) ══════╕
-// │ 0 gen       │ 1 table        │ 2 node (leaf: key) │ 3 state (DEST_S_*) | pins << 22 │ 4 first route      │
-// │ 5 keeps (26 bits) | client refs << 26 (6 bits, saturating) │ 6 queued in registrations (bit = index)  │
-// │ 7..8 lastChanged (f64; 4-byte aligned: Wasm loads need no alignment)                                   │
+// ╒══════════ Destination: DEST_WORDS = 8 × u32 (32 bytes; issue 13: was 22, then 16, 14, 12, 11, 10, 9) ═══╕
+// │ 0 gen       │ 1 table (24 bits) | queued in registrations 0..7 << 24 │ 2 node (leaf: key)                │
+// │ 3 state (DEST_S_*) | pins << 22 │ 4 first route │ 5 keeps (26 bits) | client refs << 26 (6 bits, sat.) │
+// │ 6..7 lastChanged (f64)                                                                                 │
 // └── state bits 0..7 = views with a live route (BelongsToViews); LIVE/HELD below; shape bits 11..19 ────┘
 // The words a destination of a plain routing table needs inline; what only hold-down, locks, marks and
 // the multicast view use lives in its extra record (below), allocated on first use (the export that sets
 // it reserves it before any change) and freed when every extra word is back at its default; state bit
-// DEST_S_X says that there is one, and the extra index (xindex.ts) which slot it is. The queued
-// word stays inline: queueing happens mid-change, on most changes of a table with registrations. The
-// lock record's address is an extra word: every change's busy check asks destsLocked (dests.ts; 0 = no
-// destination of any table is locked) before it reads the extra record.
+// DEST_S_X says that there is one, and the extra index (xindex.ts) which slot it is. The lock record's
+// address is an extra word: every change's busy check asks destsLocked (dests.ts; 0 = no destination of
+// any table is locked) before it reads the extra record.
+// Queued (bit i: queued in the table's registration of index i, notify.ts): queueing happens mid-change,
+// on most changes of a table with registrations, so the bits of the first DEST_QUEUED_INLINE indexes
+// share the table word (tables are fewer than TABLES_MAX = 2^24; read the table through dests.ts
+// destTable). A table's registrations of higher index (up to NOTIFY_MAX) keep theirs in its extra index
+// (xindex.ts XI_QUEUED: destination slot → bits of indexes 8.., an entry only while one is set), room for
+// which notifyReserve makes with the queues' room, before the operation's first change.
 // Keeps are below 2^26: one per route record of the destination (slots are 25 bits) and per registration
 // that has it queued or pulled (NOTIFY_MAX each). The client references take the word's top 6 bits as a
 // route's take 7 of its views word: the count below DEST_REFS_MAX, and at it "at least that many", the
@@ -177,9 +188,14 @@ export const NODE_KEY: u32 = 4;
 // destination has at most one pin per opaque slot (OPAQUE_SLOTS_MAX) and one per registration
 // (NOTIFY_MAX), so they fit, and pinning — which the facade does in an opaque slot's property setter,
 // where nothing may fail — needs no allocation.
-export const DEST_WORDS: u32 = 9;
+export const DEST_WORDS: u32 = 8;
 export const DEST_GEN: u32 = 0;
+/** The table's slot (DEST_TABLE_MASK) and the queued bits of registrations 0..7 (DEST_QUEUED_SHIFT). */
 export const DEST_TABLE: u32 = 1;
+export const DEST_TABLE_MASK: u32 = 0x00ffffff;
+export const DEST_QUEUED_SHIFT: u32 = 24;
+/** Registrations whose queued bits a destination holds inline (in its table word); the rest: XI_QUEUED. */
+export const DEST_QUEUED_INLINE: u32 = 8;
 export const DEST_NODE: u32 = 2;
 export const DEST_STATE: u32 = 3;
 export const DEST_ROUTES: u32 = 4;
@@ -194,11 +210,10 @@ export const DEST_KEEPS_MASK: u32 = 0x03ffffff;
 /** The client references: word DEST_KEEPS >>> DEST_REFS_SHIFT, exact below DEST_REFS_MAX (routes.ts destRefs). */
 export const DEST_REFS_SHIFT: u32 = 26;
 export const DEST_REFS_MAX: u32 = 0x3f;
-export const DEST_QUEUED: u32 = 6;
 export const LOCK_NONE: u32 = 0xffffffff;
 /** A lock record's holder summary when two or more distinct entities hold shared locks. */
 export const LOCK_MULTI: u32 = 0xfffffffe;
-export const DEST_CHANGED: u32 = 7; // f64
+export const DEST_CHANGED: u32 = 6; // f64
 /** Pins (non-NULL opaque slots, notification marks; spec §7.4, D-24): state word >>> DEST_PINS_SHIFT. */
 export const DEST_PINS_SHIFT: u32 = 22;
 export const DEST_PINS_BITS: u32 = 10;
@@ -459,7 +474,7 @@ export const THIS_PROTOCOL: u32 = 0xffffffff;
 // │ 6 queue ptr (u32 dest slots) │ 7 queue head │ 8 queue end │ 9 queue capacity │ 10 signalled        │
 // │ 11 marks (destinations whose DESTX_MARKED has this registration's bit) │ 12 next registration of    │
 // │ the table, by index (NIL; the list starts at TABLE_NOTIFY)                                            │
-// └────────── queue[head..end) holds the changed destinations in order; DEST_QUEUED says who queued ──────┘
+// └────────── queue[head..end) holds the changed destinations in order; the queued bits say who queued ──┘
 export const NOTIFY_WORDS: u32 = 13;
 export const NOTIFY_TABLE: u32 = 1;
 export const NOTIFY_OWNER: u32 = 2;

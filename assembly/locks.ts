@@ -7,7 +7,7 @@
 // on it (timers.ts, rule 4). Costs O(holders) per call; allocates one record and one cell at most, both
 // reserved before the first change (a full memory is ERROR_NOT_ENOUGH_MEMORY with nothing changed).
 import {
-  NIL, KIND_DEST, KIND_NEXTHOP, DEST_TABLE, NEXTHOP_LOCK, NEXTHOP_TABLE, ENTITY_TABLE, LOCK_NONE,
+  NIL, KIND_DEST, KIND_NEXTHOP, NEXTHOP_LOCK, NEXTHOP_TABLE, ENTITY_TABLE, LOCK_NONE,
   LOCK_MULTI, LOCKREC_BYTES, LOCKREC_TARGET, LOCKREC_KIND, LOCKREC_HOLDER, LOCKREC_EXCL, LOCKREC_EXCL_COUNT,
   LOCKREC_SHARED, LOCKREC_NEXT, LOCKREC_PREV, LOCKREC_PARKED_SHIFT, LOCKCELL_BYTES, LOCKCELL_ENTITY,
   LOCKCELL_COUNT, LOCKCELL_NEXT, LOCK_K_DEST, LOCK_K_NEXTHOP, SLAB_DEST, SLAB_NEXTHOP,
@@ -18,7 +18,7 @@ import { setRes } from './io';
 import { blockAlloc, blockFree, blockReserve } from './blocks';
 import { handleSlot } from './handles';
 import { slabIsAlive } from './slab';
-import { destGet, destSetLockHolder, destLockRec, destXReserve } from './dests';
+import { destTable, destGet, destSetLockHolder, destLockRec, destXReserve } from './dests';
 import { entityGet, entityActive, nhGet, nhSet } from './entities';
 import { entityOf } from './rtmapi';
 import { timerUnparkDest } from './timers';
@@ -245,7 +245,7 @@ function targetOf(e: u32, kind: u32, h: f64): u32 {
   let t = entityGet(e, ENTITY_TABLE);
   if (kind == LOCK_K_DEST) {
     let d = handleSlot(h, KIND_DEST);
-    return d != NIL && destGet(d, DEST_TABLE) == t ? d : NIL;
+    return d != NIL && destTable(d) == t ? d : NIL;
   }
   let n = handleSlot(h, KIND_NEXTHOP);
   return n != NIL && nhGet(n, NEXTHOP_TABLE) == t ? n : NIL;

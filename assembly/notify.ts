@@ -1,6 +1,6 @@
 // Change notification (spec §7.8): registrations per table (at most NOTIFY_MAX, one bit each), each
-// with a FIFO of changed destinations holding every destination at most once (DEST_QUEUED bit; a
-// queued destination keeps its position and is pinned present until pulled or ignored), marks
+// with a FIFO of changed destinations holding every destination at most once (its queued bit, queuedHas;
+// a queued destination keeps its position and is pinned present until pulled or ignored), marks
 // (DESTX_MARKED bit in the destination's extra record, counted in NOTIFY_MARKS) for RTM_NOTIFY_ONLY_MARKED_DESTS, and a signal flag: the first destination queued
 // while no callback is pending puts the registration on the signal list, which the facade drains to
 // schedule one RTM_CHANGE_NOTIFICATION. Costs: O(registrations of the table) per change. Allocation:
@@ -11,14 +11,15 @@
 import {
   NIL, SLAB_NOTIFY, NOTIFY_WORDS, NOTIFY_TABLE, NOTIFY_OWNER, NOTIFY_INDEX, NOTIFY_VIEWS, NOTIFY_FLAGS, NOTIFY_QPTR,
   NOTIFY_QHEAD, NOTIFY_QEND, NOTIFY_QCAP, NOTIFY_SIGNALLED, TABLE_NOTIFY_USED, TABLE_NOTIFY, TABLE_VIEWS, NOTIFY_MAX, NOTIFY_NEXT,
-  DEST_QUEUED, DESTX_MARKED, DESTX_DEST, SLAB_DESTX, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
-  NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD, NOTIFY_MARKS, SLAB_DEST, DEST_TABLE, BESTLOG_WORDS, BESTLOG_MAX,
+  DEST_TABLE, DEST_QUEUED_SHIFT, DEST_QUEUED_INLINE, DESTX_MARKED, DESTX_DEST, SLAB_DESTX, VIEW_COUNT, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING,
+  NOTIFY_ONLY_MARKED, FIRED_ALL, FIRED_BEST, FIRED_FWD, NOTIFY_MARKS, SLAB_DEST, BESTLOG_WORDS, BESTLOG_MAX,
 } from './layout';
 import { slabAlloc, slabFree, recPtr, slabHigh, slabIsAlive } from './slab';
 import { blockAlloc, blockFree } from './blocks';
+import { XI_QUEUED, xiGet, xiPut, xiDelete, xiReserve } from './xindex';
 import { destPin } from './routes';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet, destKey, destLen, destXGet, destXSet, destXPtr, destXInUse } from './dests';
+import { destTable, destGet, destSet, destKey, destLen, destXGet, destXSet, destXPtr, destXInUse } from './dests';
 import { destKeep } from './routes';
 
 // @ts-ignore: decorator
@@ -34,6 +35,42 @@ const SIGNALS: usize = memory.data(<i32>(SIGNAL_MAX * 4), 16);
 export let signalCount: u32 = 0;
 /** Signals that did not fit the list (never expected: each registration signals at most once). */
 export let signalOverflow: u32 = 0;
+
+// ── queued bits (layout DEST_QUEUED_SHIFT): indexes below DEST_QUEUED_INLINE in the destination's table
+// word, the others in the table's XI_QUEUED map (an entry while one of them is set) ──────────────────────
+/** Whether destination d of table t is queued in t's registration of index `index`. */
+export function queuedHas(t: u32, d: u32, index: u32): bool {
+  if (index < DEST_QUEUED_INLINE) return (destGet(d, DEST_TABLE) & (1 << (index + DEST_QUEUED_SHIFT))) != 0;
+  let bits = xiGet(t, XI_QUEUED, d);
+  return bits != NIL && (bits & (1 << (index - DEST_QUEUED_INLINE))) != 0;
+}
+
+/**
+ * Sets (on) or clears destination d's queued bit of index `index` in table t. Setting a higher index's
+ * first bit puts an XI_QUEUED entry, for which notifyReserve made room; clearing never needs memory.
+ */
+function queuedSet(t: u32, d: u32, index: u32, on: bool): void {
+  if (index < DEST_QUEUED_INLINE) {
+    let w = destGet(d, DEST_TABLE), bit: u32 = 1 << (index + DEST_QUEUED_SHIFT);
+    destSet(d, DEST_TABLE, on ? w | bit : w & ~bit);
+    return;
+  }
+  let bits = xiGet(t, XI_QUEUED, d);
+  if (bits == NIL) bits = 0;
+  let bit: u32 = 1 << (index - DEST_QUEUED_INLINE);
+  bits = on ? bits | bit : bits & ~bit;
+  if (bits != 0) xiPut(t, XI_QUEUED, d, bits); else xiDelete(t, XI_QUEUED, d);
+}
+
+/** Destination d's queued bits in table t (bit i: queued in the registration of index i). */
+export function queuedBits(t: u32, d: u32): u32 {
+  let bits = destGet(d, DEST_TABLE) >>> DEST_QUEUED_SHIFT;
+  if ((tableGet(t, TABLE_NOTIFY_USED) >>> DEST_QUEUED_INLINE) != 0) {
+    let high = xiGet(t, XI_QUEUED, d);
+    if (high != NIL) bits |= high << DEST_QUEUED_INLINE;
+  }
+  return bits;
+}
 
 /** Creates a registration of entity e in table t; NIL when the table has NOTIFY_MAX of them. */
 export function notifyCreate(t: u32, e: u32, views: u32, flags: u32): u32 {
@@ -73,7 +110,7 @@ export function notifyDestroy(n: u32): void {
     if (!destXInUse(x)) continue;
     let d = load<u32>(destXPtr(x) + (<usize>DESTX_DEST << 2));
     let marked = destXGet(d, DESTX_MARKED);
-    if (destGet(d, DEST_TABLE) != t || (marked & bit) == 0) continue;
+    if (destTable(d) != t || (marked & bit) == 0) continue;
     destXSet(d, DESTX_MARKED, marked & ~bit);
     marks--;
     destPin(d, -1);   // may remove the destination (its slot is not visited again)
@@ -83,7 +120,7 @@ export function notifyDestroy(n: u32): void {
   for (let i = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND); i < end; i++) {
     let d = load<u32>(q + (<usize>i << 2));
     if (d == NIL) continue;
-    destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
+    queuedSet(t, d, index, false);
     destKeep(d, -1);
   }
   if (q != 0) blockFree(q, <usize>notifyGet(n, NOTIFY_QCAP) << 2);
@@ -103,9 +140,12 @@ export function notifyDestroy(n: u32): void {
  * entries, nothing observable changed.
  */
 export function notifyReserve(t: u32, k: u32, d: u32 = NIL): bool {
+  // a destination queued anew in registrations of index ≥ DEST_QUEUED_INLINE takes one XI_QUEUED entry
+  // (fewer than 2^25: destination slots), however many of them queue it
+  if ((tableGet(t, TABLE_NOTIFY_USED) >>> DEST_QUEUED_INLINE) != 0 && !xiReserve(t, XI_QUEUED, k < (1 << 25) ? k : 1 << 25)) return false;
   for (let n = tableGet(t, TABLE_NOTIFY); n != NIL; n = notifyGet(n, NOTIFY_NEXT)) {
     let index = notifyGet(n, NOTIFY_INDEX);
-    if (d != NIL && ((destGet(d, DEST_QUEUED) & (1 << index)) != 0 ||
+    if (d != NIL && (queuedHas(t, d, index) ||
       ((notifyGet(n, NOTIFY_FLAGS) & NOTIFY_ONLY_MARKED) != 0 && (destXGet(d, DESTX_MARKED) & (1 << index)) == 0))) continue;
     let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND), cap = notifyGet(n, NOTIFY_QCAP);
     let live = end - head;
@@ -139,7 +179,7 @@ function enqueue(n: u32, d: u32): void {
   }
   store<u32>(q + (<usize>end << 2), d);
   notifySet(n, NOTIFY_QEND, end + 1);
-  destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) | (1 << notifyGet(n, NOTIFY_INDEX)));
+  queuedSet(notifyGet(n, NOTIFY_TABLE), d, notifyGet(n, NOTIFY_INDEX), true);
   destKeep(d, 1);
   if (notifyGet(n, NOTIFY_SIGNALLED) == 0) {
     notifySet(n, NOTIFY_SIGNALLED, 1);
@@ -159,8 +199,8 @@ export function notifyChange(t: u32, d: u32, f: u32): void {
   let supported = tableGet(t, TABLE_VIEWS);
   for (let n = tableGet(t, TABLE_NOTIFY), next = NIL; n != NIL; n = next) {
     next = notifyGet(n, NOTIFY_NEXT);
-    let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
-    if ((destGet(d, DEST_QUEUED) & bit) != 0) continue;
+    let index = notifyGet(n, NOTIFY_INDEX), bit: u32 = 1 << index;
+    if (queuedHas(t, d, index)) continue;
     let flags = notifyGet(n, NOTIFY_FLAGS);
     if ((flags & NOTIFY_ONLY_MARKED) != 0 && (destXGet(d, DESTX_MARKED) & bit) == 0) continue;
     let views = notifyGet(n, NOTIFY_VIEWS);
@@ -181,12 +221,12 @@ export function notifyChange(t: u32, d: u32, f: u32): void {
 export function notifyPull(n: u32, max: u32, out: usize): u32 {
   let q = <usize>notifyGet(n, NOTIFY_QPTR);
   let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND);
-  let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
+  let t = notifyGet(n, NOTIFY_TABLE), index = notifyGet(n, NOTIFY_INDEX);
   let k: u32 = 0;
   while (head < end && k < max) {
     let d = load<u32>(q + (<usize>(head++) << 2));
     if (d == NIL) continue;
-    destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
+    queuedSet(t, d, index, false);
     store<u32>(out + (<usize>(k++) << 2), d);
   }
   // skip ignored holes so that "empty after the call" is exact
@@ -200,8 +240,8 @@ export function notifyPending(n: u32): bool { return notifyGet(n, NOTIFY_QHEAD) 
 
 /** Drops destination d from n's queue if it is there (RtmIgnoreChangedDests); unpins it. */
 export function notifyIgnore(n: u32, d: u32): void {
-  let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
-  if ((destGet(d, DEST_QUEUED) & bit) == 0) return;
+  let t = notifyGet(n, NOTIFY_TABLE), index = notifyGet(n, NOTIFY_INDEX);
+  if (!queuedHas(t, d, index)) return;
   let q = <usize>notifyGet(n, NOTIFY_QPTR);
   for (let i = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND); i < end; i++) {
     if (load<u32>(q + (<usize>i << 2)) == d) { store<u32>(q + (<usize>i << 2), NIL); break; }
@@ -209,7 +249,7 @@ export function notifyIgnore(n: u32, d: u32): void {
   let head = notifyGet(n, NOTIFY_QHEAD), end = notifyGet(n, NOTIFY_QEND);
   while (head < end && load<u32>(q + (<usize>head << 2)) == NIL) head++;
   notifySet(n, NOTIFY_QHEAD, head);
-  destSet(d, DEST_QUEUED, destGet(d, DEST_QUEUED) & ~bit);
+  queuedSet(t, d, index, false);
   destKeep(d, -1);
 }
 

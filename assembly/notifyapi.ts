@@ -4,16 +4,16 @@
 // notify handle is ERROR_INVALID_HANDLE).
 import { NIL, KIND_ENTITY, KIND_NOTIFY, KIND_DEST, ENTITY_TABLE, NOTIFY_OWNER, NOTIFY_TABLE, NOTIFY_VIEWS,
   NOTIFY_FLAGS, NOTIFY_SIGNALLED, CHANGE_TYPE_ALL, CHANGE_TYPE_BEST, CHANGE_TYPE_FORWARDING, NOTIFY_ONLY_MARKED,
-  SLAB_NOTIFY, DEST_TABLE, DESTX_MARKED, DEST_QUEUED, NOTIFY_INDEX, BESTLOG_WORDS } from './layout';
+  SLAB_NOTIFY, DESTX_MARKED, NOTIFY_INDEX, BESTLOG_WORDS } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NO_SYSTEM_RESOURCES,
   ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { slabReserve, slabIsAlive } from './slab';
 import { handleSlot } from './handles';
 import { entityGet, entityActive } from './entities';
-import { destGet, destXGet, destXEnsure, destXTidy } from './dests';
+import { destTable, destGet, destXGet, destXEnsure, destXTidy } from './dests';
 import { notifyCreate, notifyDestroy, notifyPull, notifyPending, notifyIgnore, notifyMark, notifyDrainSignals,
-  notifyGet, notifySet, bestLogWatch, bestLogTake, bestLogLen, bestLogTakeLost } from './notify';
+  notifyGet, notifySet, bestLogWatch, bestLogTake, bestLogLen, bestLogTakeLost, queuedHas } from './notify';
 import { tableValid } from './tables';
 
 const TYPES: u32 = CHANGE_TYPE_ALL | CHANGE_TYPE_BEST | CHANGE_TYPE_FORWARDING;
@@ -31,7 +31,7 @@ export function notifyOf(e: u32, h: f64): u32 {
 /** The destination a handle names in registration n's table, else NIL. */
 function destOf(n: u32, h: f64): u32 {
   let d = handleSlot(h, KIND_DEST);
-  return d != NIL && destGet(d, DEST_TABLE) == notifyGet(n, NOTIFY_TABLE) ? d : NIL;
+  return d != NIL && destTable(d) == notifyGet(n, NOTIFY_TABLE) ? d : NIL;
 }
 
 /** RtmRegisterForChangeNotification (views already checked by the facade). RES0 = registration slot. */
@@ -95,7 +95,7 @@ export function notifyStatus(eh: f64, nh: f64, dh: f64): i32 {
   if (!resolve(eh, nh, dh)) return ERROR_INVALID_HANDLE;
   let n = rn, d = rd;
   let bit: u32 = 1 << notifyGet(n, NOTIFY_INDEX);
-  setRes(0, (destGet(d, DEST_QUEUED) & bit) != 0 ? 1 : 0);
+  setRes(0, queuedHas(destTable(d), d, notifyGet(n, NOTIFY_INDEX)) ? 1 : 0);
   setRes(1, (destXGet(d, DESTX_MARKED) & bit) != 0 ? 1 : 0);
   return NO_ERROR;
 }

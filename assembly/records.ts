@@ -6,7 +6,7 @@
 // Costs: the operation's own, plus O(1) expected per reference. Allocation: reference entries only,
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
-  NIL, DEST_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
+  NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
   ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
@@ -26,7 +26,7 @@ import { slabLive, slabHigh, slabRec } from './slab';
 import { debugTrapPoint } from './debug';
 import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
-import { destGet, destPtr, destKey, destLen, destValid, destXGet, destBest } from './dests';
+import { destTable, destGet, destPtr, destKey, destLen, destValid, destXGet, destBest } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
 import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
@@ -276,7 +276,7 @@ export function destInfoR(eh: f64, dh: f64, proto: u32, views: u32): i32 {
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let d = handleSlot(dh, KIND_DEST);
-  if (d == NIL || destGet(d, DEST_TABLE) != entityGet(e, ENTITY_TABLE)) return ERROR_INVALID_HANDLE;
+  if (d == NIL || destTable(d) != entityGet(e, ENTITY_TABLE)) return ERROR_INVALID_HANDLE;
   let s = destQuery(e, proto, views);
   if (s != NO_ERROR) return s;
   destRecord(e, d, qProto, qViews, 0);

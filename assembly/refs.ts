@@ -12,13 +12,13 @@
 // holder's release-all or teardown.
 import {
   NIL, REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS, ENTITY_REFS_N, ENTITY_TABLE,
-  ROUTE_DEST, DEST_TABLE, NEXTHOP_TABLE, TABLE_ENTITIES, ENTITY_NEXT,
+  ROUTE_DEST, NEXTHOP_TABLE, TABLE_ENTITIES, ENTITY_NEXT,
 } from './layout';
 import { refBlockAlloc, refBlockFree } from './blocks';
 import { SLOT_EMPTY, slotOf, probe, deleteAt, slotsRehash } from './slots';
 import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
-import { destGet } from './dests';
+import { destTable } from './dests';
 import { tableGet } from './tables';
 import { routeGet, routeRef, destRef } from './routes';
 
@@ -122,7 +122,7 @@ export function refCount(holder: u32, target: u32): u32 {
  */
 export function refsHeld(kind: u32, s: u32): u32 {
   let target = refTarget(kind, s), n: u32 = 0;
-  let t = destGet(kind == KIND_ROUTE ? routeGet(s, ROUTE_DEST) : s, DEST_TABLE);
+  let t = destTable(kind == KIND_ROUTE ? routeGet(s, ROUTE_DEST) : s);
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) n += refCount(e, target);
   return n;
 }
@@ -136,11 +136,11 @@ export function refTargetOf(t: u32, h: f64): u32 {
   let kind = handleKind(h);
   if (kind == KIND_DEST) {
     let s = handleSlot(h, KIND_DEST);
-    return s != NIL && destGet(s, DEST_TABLE) == t ? refTarget(KIND_DEST, s) : NIL;
+    return s != NIL && destTable(s) == t ? refTarget(KIND_DEST, s) : NIL;
   }
   if (kind == KIND_ROUTE) {
     let s = handleSlot(h, KIND_ROUTE);
-    return s != NIL && destGet(routeGet(s, ROUTE_DEST), DEST_TABLE) == t ? refTarget(KIND_ROUTE, s) : NIL;
+    return s != NIL && destTable(routeGet(s, ROUTE_DEST)) == t ? refTarget(KIND_ROUTE, s) : NIL;
   }
   if (kind == KIND_ENTITY) {
     let s = handleSlot(h, KIND_ENTITY);
@@ -231,11 +231,11 @@ export function refDropHandle(holder: u32, t: u32, h: f64): bool {
   let kind = handleKind(h);
   if (kind == KIND_DEST) {
     let s = handleSlot(h, KIND_DEST);
-    return s != NIL && destGet(s, DEST_TABLE) == t && refDropOf(holder, KIND_DEST, s);
+    return s != NIL && destTable(s) == t && refDropOf(holder, KIND_DEST, s);
   }
   if (kind == KIND_ROUTE) {
     let s = handleSlot(h, KIND_ROUTE);
-    return s != NIL && destGet(routeGet(s, ROUTE_DEST), DEST_TABLE) == t && refDropOf(holder, KIND_ROUTE, s);
+    return s != NIL && destTable(routeGet(s, ROUTE_DEST)) == t && refDropOf(holder, KIND_ROUTE, s);
   }
   if (kind == KIND_ENTITY) {
     let s = handleSlot(h, KIND_ENTITY);

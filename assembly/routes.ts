@@ -11,14 +11,14 @@ import {
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT, ROUTE_ZNEXT, ROUTE_ZPREV,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
-  DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, DEST_TABLE, TABLE_VIEWS, SLAB_DESTX,
+  DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
   DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ROUTEX_HEAPPOS, KIND_DEST, KIND_ROUTE,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
-import { destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destSetBest0, destPins,
+import { destTable, destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destSetBest0, destPins,
   destXReserve, destXReserveN, destHasX } from './dests';
 import { XI_ROUTE, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 import { entityGet, entitySet, nhIref, entityOwned } from './entities';
@@ -95,7 +95,7 @@ export function routeXWord(r: u32, w: u32): u32 { return routeXGet(r, w); }
 
 /** The table of route r (through its destination). */
 // @ts-ignore: decorator
-@inline export function routeTable(r: u32): u32 { return destGet(routeGet(r, ROUTE_DEST), DEST_TABLE); }
+@inline export function routeTable(r: u32): u32 { return destTable(routeGet(r, ROUTE_DEST)); }
 
 /**
  * Makes sure n routes of table t without an extra record can be given one: a free record and a place in
@@ -511,7 +511,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
   views: u32, flags16: u32, flags1: u32, esiChanged: bool): u32 {
   fired = 0;
   saveBest(d);
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   let changed = false;
   let bestRelevant = false, fwdRelevant = false;
   let reorder = true;   // the chain order or the route's views changed (an update may keep both)
@@ -611,7 +611,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
 export function routeDelete(r: u32): void {
   fired = 0;
   let d = routeGet(r, ROUTE_DEST);
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   let e = routeGet(r, ROUTE_OWNER);
   saveBest(d);
   // a timer entry and a list membership live in the route's extra record: none without one
@@ -659,7 +659,7 @@ export function routeDelete(r: u32): void {
 function heldRelease(d: u32, r: u32): void {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) == r) return;
   setRouteState(r, ROUTE_STATE_DELETED);
-  routeRetire(r, destGet(d, DEST_TABLE));
+  routeRetire(r, destTable(d));
 }
 
 /**
@@ -683,7 +683,7 @@ function heldRelease(d: u32, r: u32): void {
  */
 export function holdEnd(d: u32): void {
   fired = 0;
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   saveBest(d);
   let h0 = NIL, h1 = NIL;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
@@ -713,7 +713,7 @@ export function routeFree(r: u32): void {
   let d = routeGet(r, ROUTE_DEST);
   if (routeRefs(r) != 0) {
     // on the zombie list (teardown frees referenced records too)
-    let t = destGet(d, DEST_TABLE);
+    let t = destTable(d);
     let prev = routeGet(r, ROUTE_ZPREV), next = routeGet(r, ROUTE_ZNEXT);
     if (prev == NIL) tableSet(t, TABLE_ZROUTES, next); else routeSet(prev, ROUTE_ZNEXT, next);
     if (next != NIL) routeSet(next, ROUTE_ZPREV, prev);

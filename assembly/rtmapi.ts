@@ -7,7 +7,7 @@
 // routeDeleteX are split into a check step and an apply step, which records.ts reuses for its one-crossing
 // forms (routeAddR, routeDeleteR).
 import {
-  NIL, DEST_TABLE, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
+  NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
   ROUTE_OWNER, ROUTE_DEST, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
@@ -24,7 +24,7 @@ import { debugTrapPoint } from './debug';
 import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
-import { destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
+import { destTable, destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
   destXSet, destXEnsure, destXTidy, destPins } from './dests';
 import { trieWalk, nodeReserve, nodeLongs } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
@@ -56,7 +56,7 @@ const HOPS: usize = memory.data(<i32>(MAX_HOPS_LIMIT * 4), 16);
 // @ts-ignore: decorator
 @inline export function routeIn(t: u32, h: f64): u32 {
   let r = handleSlot(h, KIND_ROUTE);
-  return r != NIL && destGet(routeGet(r, ROUTE_DEST), 1) == t ? r : NIL;
+  return r != NIL && destTable(routeGet(r, ROUTE_DEST)) == t ? r : NIL;
 }
 
 /** The next hop a handle names in table t (any state), or NIL. */
@@ -221,7 +221,7 @@ export function nexthopAdd(eh: f64, len: u32, ifIndex: u32, flags: u32, remoteH:
   let remote = NIL;
   if (remoteH != 0) { remote = handleSlot(remoteH, KIND_DEST); if (remote == NIL) return ERROR_INVALID_HANDLE; }
   if (len > tableMaxLen(t) || flags > 0xffff) return ERROR_INVALID_PARAMETER;
-  if (remote != NIL && destGet(remote, DEST_TABLE) != t) return ERROR_INVALID_PARAMETER;
+  if (remote != NIL && destTable(remote) != t) return ERROR_INVALID_PARAMETER;
   let key = ioPtr(IO_IN);
   let createdNh: u32 = 0;
   if (h != NIL) {
@@ -514,12 +514,12 @@ export function routeTouch(h: f64): i32 {
   let r = handleSlot(h, KIND_ROUTE);
   if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
   let d = routeGet(r, ROUTE_DEST);
-  if (!notifyReserve(destGet(d, DEST_TABLE), 1, d)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!notifyReserve(destTable(d), 1, d)) return ERROR_NOT_ENOUGH_MEMORY;
   let views = routeGet(r, ROUTE_VIEWS);
   let f: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if ((views & (1 << v)) != 0) f |= 1 << (3 * v);
   touchDest(d);
-  notifyChange(destGet(d, DEST_TABLE), d, f);
+  notifyChange(destTable(d), d, f);
   setRes(3, f);
   return NO_ERROR;
 }
@@ -679,7 +679,7 @@ export function holdDestinationX(eh: f64, dh: f64, views: u32, holdMs: u32): i32
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let d = handleSlot(dh, KIND_DEST);
-  if (d == NIL || destGet(d, DEST_TABLE) != entityGet(e, ENTITY_TABLE)) return ERROR_INVALID_HANDLE;
+  if (d == NIL || destTable(d) != entityGet(e, ENTITY_TABLE)) return ERROR_INVALID_HANDLE;
   if (holdMs == 0) return ERROR_INVALID_PARAMETER;
   if (destLockedAgainst(d, e)) return ERROR_BUSY;
   let capped: u32 = holdMs > 0x7fffffff ? 0x7fffffff : holdMs;   // INFINITE → the longest hold (D-26)

@@ -60,6 +60,9 @@ export function slabDir(kind: u32): usize { return DIR + ((<usize>kind * DIR_ENT
 /** True if a record of `kind` can be allocated without growing the slab (a free slot, or room below the capacity). */
 // @ts-ignore: decorator
 @inline export function slabCanTake(kind: u32): bool { return desc(kind, D_NFREE) != 0 || desc(kind, D_HW) < desc(kind, D_CAP); }
+/** True if a freed slot of `kind` waits for reuse (an allocation then takes no new slot number). */
+// @ts-ignore: decorator
+@inline export function slabHasFree(kind: u32): bool { return desc(kind, D_NFREE) != 0; }
 /** Stride in words. */
 // @ts-ignore: decorator
 @inline export function slabStride(kind: u32): u32 { return desc(kind, D_STRIDE); }

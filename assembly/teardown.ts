@@ -7,14 +7,14 @@
 // tables, so each record returns to its kind's free list. O(records of the table); allocates nothing.
 import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
   TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
-  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_KEEPS_MASK, DEST_STATE, DEST_TABLE, DEST_S_DETACHED,
+  NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_KEEPS_MASK, DEST_STATE, DEST_S_DETACHED,
   DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_ZNEXT, ROUTE_DEST, LOCK_K_DEST, LOCKREC_KIND,
   LOCKREC_TARGET } from './layout';
 import { slabFree, slabHigh, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
 import { routeGet, routeLive, routeNhCount, routeXDrop } from './routes';
-import { destGet, destSet, destXGet, destFreeRecord, destNode, destHasX } from './dests';
+import { destTable, destGet, destSet, destXGet, destFreeRecord, destNode, destHasX } from './dests';
 import { xiFree } from './xindex';
 import { nodeDest, trieFreeTombstone, trieFreeNode, triePreStart, triePreNext } from './trie';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
@@ -73,7 +73,7 @@ export function tableTeardown(t: u32): void {
   // entries; then no route's timer position is needed (every route's extra record goes back to idle)
   for (let l = lockFirstRecord(); l != 0;) {
     let next = lockNextRecord(l);
-    if ((lockGet(l, LOCKREC_KIND) & 0xff) == LOCK_K_DEST && destGet(lockGet(l, LOCKREC_TARGET), DEST_TABLE) == t) {
+    if ((lockGet(l, LOCKREC_KIND) & 0xff) == LOCK_K_DEST && destTable(lockGet(l, LOCKREC_TARGET)) == t) {
       lockForget(LOCK_K_DEST, lockGet(l, LOCKREC_TARGET));
     }
     l = next;
@@ -120,7 +120,7 @@ export function tableTeardown(t: u32): void {
 /** Debug builds: nothing of table t is left (a record the teardown missed would be lost for good). */
 function leftOf(t: u32): void {
   for (let d: u32 = 0, high = slabHigh(SLAB_DEST); d < high; d++) {
-    assert(!slabIsAlive(SLAB_DEST, d) || destGet(d, DEST_TABLE) != t); // every destination of t freed
+    assert(!slabIsAlive(SLAB_DEST, d) || destTable(d) != t); // every destination of t freed
   }
   for (let r: u32 = 0, high = slabHigh(SLAB_ROUTE); r < high; r++) {
     assert(!slabIsAlive(SLAB_ROUTE, r) || slabIsAlive(SLAB_DEST, routeGet(r, ROUTE_DEST))); // every route of t freed

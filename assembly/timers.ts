@@ -11,10 +11,10 @@
 // destination's lock record, and released when the last lock goes (locks.ts → timerUnparkDest), so the
 // head, the next deadline and the due entries never show a locked destination's entry.
 import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTEX_HEAPPOS, ROUTEX_ROUTE, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
-  DEST_ROUTES, DEST_TABLE, DESTX_HEAPPOS, LOCK_NONE } from './layout';
+  DEST_ROUTES, DESTX_HEAPPOS, LOCK_NONE } from './layout';
 import { tableGet, tableSet } from './tables';
 import { routeGet, routeX, routeXGet, routeXSet, routeXPtr, routeXEnsure } from './routes';
-import { destGet, destXGet, destXSet, destLockRec } from './dests';
+import { destTable, destGet, destXGet, destXSet, destLockRec } from './dests';
 import { blockAlloc, blockFree } from './blocks';
 import { lockParkedAdd } from './locks';
 
@@ -151,7 +151,7 @@ function unpark(t: u32, pos: u32): void {
  * routes' expiries and its hold end — take their deadlines back (O(routes of d × log n)).
  */
 export function timerUnparkDest(d: u32): void {
-  let t = destGet(d, DEST_TABLE);
+  let t = destTable(d);
   let l = destLockRec(d);
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
     let pos = routeXGet(r, ROUTEX_HEAPPOS);
@@ -163,7 +163,7 @@ export function timerUnparkDest(d: u32): void {
 
 /** Parked entries of destination d (debug: they must equal its lock record's count). */
 export function timerParkedOf(d: u32): u32 {
-  let t = destGet(d, DEST_TABLE), n: u32 = 0;
+  let t = destTable(d), n: u32 = 0;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
     let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) n++;

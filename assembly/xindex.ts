@@ -1,16 +1,17 @@
-// The extra index (issue 13): which extra record a destination or a route has. Extra records (layout
+// The extra index (issue 13): which extra record a destination or a route has, and (XI_QUEUED) the queued
+// bits of a destination in its table's registrations beyond the first eight. Extra records (layout
 // DESTX_*, ROUTEX_*) hold what only hold-down, locks, marks, the multicast view, route lists, expiry
 // timers and unusual neighbours use, so few records have one; naming it in a word of every destination
 // and every route cost 4 bytes each. Instead a bit of the record says that it has one (layout DEST_S_X,
 // ROUTE_X_BIT) and this index says which: per table, one hash map per kind (XI_DEST, XI_ROUTE) from record
-// slot to extra slot (layout TABLE_XI), open addressing with linear probing, at most half full, an entry
-// deleted by shifting the entries after it back (no tombstones; the slot primitives are slots.ts's, as
-// the reference tables' are). Each map is one block of a pool of its
-// own (blocks.ts POOL_XI: its growth never takes the room the reference tables' pool keeps for them),
-// 8 bytes an entry (record slot, extra slot; an empty entry's key is SLOT_EMPTY).
+// slot to extra slot, and XI_QUEUED from destination slot to queued bits (layout TABLE_XI), open
+// addressing with linear probing, at most half full, an entry deleted by shifting the entries after it
+// back (no tombstones; the slot primitives are slots.ts's, as the reference tables' are). Each map is one
+// block of a pool of its own (blocks.ts POOL_XI: its growth never takes the room the reference tables'
+// pool keeps for them), 8 bytes an entry (record slot, value; an empty entry's key is SLOT_EMPTY).
 // Allocation: a map grows (doubles, rehashed) in xiReserve, which the extra records' reservations call
-// (dests.ts destXReserveN, routes.ts routeXReserveN) with the slab's, and in xiRoom before a put when it
-// can; xiPut never needs memory. A map is kept at most half full where memory allows, and never full.
+// (dests.ts destXReserveN, routes.ts routeXReserveN) with the slab's, and notify.ts notifyReserve with
+// the queues', and in xiRoom before a put when it can; xiPut never needs memory. A map is kept at most half full where memory allows, and never full.
 // A removal frees nothing (a reservation made earlier in the same operation stays good): a map keeps its
 // size while its table lives, as a holder's reference table does (refs.ts), and the table's teardown
 // frees it (xiFree). Costs: O(1) expected per get / put / delete, one cache line mostly; only records
@@ -24,6 +25,13 @@ import { SLOT_EMPTY, probe, deleteAt, slotsRehash } from './slots';
 export const XI_DEST: u32 = 0;
 /** The map of routes (SLAB_ROUTE slot → SLAB_ROUTEX slot). */
 export const XI_ROUTE: u32 = 1;
+/**
+ * The map of queued bits (SLAB_DEST slot → bit i - DEST_QUEUED_INLINE set while the destination is queued
+ * in the table's registration of index i ≥ DEST_QUEUED_INLINE; notify.ts): an entry only while a bit is set.
+ */
+export const XI_QUEUED: u32 = 2;
+/** The maps of a table. */
+const MAPS: u32 = 3;
 
 /** A map's two words in its table's record: its block's address (0 = none), then entries << COUNT_SHIFT | log2. */
 const M_TABLE: usize = 0;
@@ -118,7 +126,7 @@ export function xiDelete(t: u32, m: u32, key: u32): void {
 
 /** Frees table t's maps (its teardown, when no record of it is left). */
 export function xiFree(t: u32): void {
-  for (let m: u32 = 0; m < 2; m++) {
+  for (let m: u32 = 0; m < MAPS; m++) {
     let mp = mapOf(t, m), table = <usize>load<u32>(mp, M_TABLE);
     assert(countOf(mp) == 0);
     if (table != 0) xiBlockFree(table, <usize>8 << log2Of(mp));

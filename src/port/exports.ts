@@ -88,12 +88,14 @@ export interface CoreExports {
   tableMulticastDests(t: number): number;
   /** assembly/api.ts: `fibFailAfter(n: u32): void` */
   fibFailAfter(n: number): void;
-  /** assembly/api.ts: `extraIndexReserveX(t: u32, dests: u32, routes: u32): i32` */
-  extraIndexReserveX(t: number, dests: number, routes: number): number;
+  /** assembly/api.ts: `extraIndexReserveX(t: u32, dests: u32, routes: u32, queued: u32): i32` */
+  extraIndexReserveX(t: number, dests: number, routes: number, queued: number): number;
   /** assembly/api.ts: `memoryInUseBytes(): f64` */
   memoryInUseBytes(): number;
   /** assembly/api.ts: `lookupStop(): void` */
   lookupStop(): void;
+  /** assembly/api.ts: `tablesCapSet(cap: u32): bool` */
+  tablesCapSet(cap: number): number;
   /** assembly/rtmapi.ts: `setNow(ms: f64): void` */
   setNow(ms: number): void;
   /** assembly/rtmapi.ts: `tableSetMaxHops(t: u32, n: u32): i32` */
@@ -327,21 +329,21 @@ export const FUNCTION_NAMES = [
   'checkInvariants', 'slabMemoryBytes', 'fibMemoryBytes', 'tableHasFib', 'fibThreshold', 'keyHasHostBits',
   'insertBatch', 'lookup6', 'fib6MemoryBytes', 'fib6TableBytesX', 'fib6Threshold', 'fib6FailAfter', 'tableHasFib6',
   'tableHasFib4', 'tableMulticastDests', 'fibFailAfter', 'extraIndexReserveX', 'memoryInUseBytes', 'lookupStop',
-  'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList', 'entityRefX',
-  'nexthopAdd', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd', 'routeDeleteX',
-  'routeRefsX', 'routeFromHandle', 'destRefsX', 'destRoutes', 'viewsCheck', 'routeTouch', 'recordPtr', 'destPinX',
-  'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX', 'listDeleteX',
-  'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX', 'nhIndexAllocBudget',
-  'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap', 'blockMemoryBytes',
-  'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX', 'lockStat',
-  'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie', 'bulkApply',
-  'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX', 'snapRangesNextX',
-  'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply', 'routeEsiMark',
-  'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus', 'notifyMarkX',
-  'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount', 'destXGet',
-  'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'refsCapSet', 'routeAddR', 'routeDeleteR',
-  'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX',
-  'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
+  'tablesCapSet', 'setNow', 'tableSetMaxHops', 'entityRegister', 'entityDeregister', 'entityInfo', 'entityList',
+  'entityRefX', 'nexthopAdd', 'nexthopDelete', 'nexthopRefX', 'nexthopFromHandle', 'nexthopList', 'routeAdd',
+  'routeDeleteX', 'routeRefsX', 'routeFromHandle', 'destRefsX', 'destRoutes', 'viewsCheck', 'routeTouch',
+  'recordPtr', 'destPinX', 'nexthopListFrom', 'timerNext', 'timerHeadX', 'timerPop', 'listCreateX', 'listInsertX',
+  'listDeleteX', 'listWalkX', 'holdDestinationX', 'holdEnd', 'destUnkeepX', 'routeRearm', 'handleOfX',
+  'nhIndexAllocBudget', 'nhIndexBytes', 'nexthopFindRefX', 'nexthopTakeX', 'memorySetCap', 'memoryCap',
+  'blockMemoryBytes', 'slabSetGenX', 'entityDeregisterReserve', 'lockX', 'unlockX', 'lockHeldX', 'lockDropAllX',
+  'lockStat', 'listCount', 'bestSummaryR', 'debugTrap', 'routeLoad', 'bulkCheck', 'bulkBegin', 'bulkTrie',
+  'bulkApply', 'bulkSorted', 'bulkEnd', 'snapWatchX', 'snapDirtyX', 'snapFibX', 'snapRangesBeginX',
+  'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
+  'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus',
+  'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
+  'destXGet', 'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'refsCapSet', 'routeAddR',
+  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
+  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
   'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
   'routeFindX',
 ] as const;
@@ -364,26 +366,27 @@ export const CONSTANT_NAMES = [
   'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
   'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
   'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
-  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_NODE', 'DEST_S_B0X', 'ROUTE_B0_BIT', 'DEST_KEEPS',
-  'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX', 'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD',
-  'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS', 'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN',
-  'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX', 'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC',
-  'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK',
-  'ROUTE_NH', 'ROUTE_REFS_SHIFT', 'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT',
-  'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS',
-  'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO',
-  'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE',
-  'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST',
-  'KIND_NOTIFY', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET',
-  'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF',
-  'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR',
-  'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF',
-  'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN',
-  'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
-  'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
-  'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
-  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
-  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_TABLE_MASK', 'DEST_NODE', 'DEST_S_B0X',
+  'ROUTE_B0_BIT', 'DEST_KEEPS', 'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX', 'DEST_CHANGED',
+  'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
+  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_OWNER', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
+  'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
+  'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS_SHIFT',
+  'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR',
+  'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS',
+  'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE',
+  'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY',
+  'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
+  'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED',
+  'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
+  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
+  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
+  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
+  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
+  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
+  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'ENTITY_FLAGS',
+  'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN',
+  'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -480,6 +483,7 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly GEN_MASK: number;
   /** assembly/layout.ts */ readonly GEN_ALIVE: number;
   /** assembly/layout.ts */ readonly DEST_TABLE: number;
+  /** assembly/layout.ts */ readonly DEST_TABLE_MASK: number;
   /** assembly/layout.ts */ readonly DEST_NODE: number;
   /** assembly/layout.ts */ readonly DEST_S_B0X: number;
   /** assembly/layout.ts */ readonly ROUTE_B0_BIT: number;
@@ -642,9 +646,10 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const tableHasFib4_ = fn(raw, 'tableHasFib4') as (t: number, view: number) => number;
   const tableMulticastDests_ = fn(raw, 'tableMulticastDests') as (t: number) => number;
   const fibFailAfter_ = fn(raw, 'fibFailAfter') as (n: number) => void;
-  const extraIndexReserveX_ = fn(raw, 'extraIndexReserveX') as (t: number, dests: number, routes: number) => number;
+  const extraIndexReserveX_ = fn(raw, 'extraIndexReserveX') as (t: number, dests: number, routes: number, queued: number) => number;
   const memoryInUseBytes_ = fn(raw, 'memoryInUseBytes') as () => number;
   const lookupStop_ = fn(raw, 'lookupStop') as () => void;
+  const tablesCapSet_ = fn(raw, 'tablesCapSet') as (cap: number) => number;
   const setNow_ = fn(raw, 'setNow') as (ms: number) => void;
   const tableSetMaxHops_ = fn(raw, 'tableSetMaxHops') as (t: number, n: number) => number;
   const entityRegister_ = fn(raw, 'entityRegister') as (t: number, proto: number, instance: number) => number;
@@ -797,9 +802,10 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     tableHasFib4(t: number, view: number): number { if (g.poisoned) throw g.poisoned; try { return tableHasFib4_(t, view); } catch (e) { throw g.trap(e); } },
     tableMulticastDests(t: number): number { if (g.poisoned) throw g.poisoned; try { return tableMulticastDests_(t); } catch (e) { throw g.trap(e); } },
     fibFailAfter(n: number): void { if (g.poisoned) throw g.poisoned; try { fibFailAfter_(n); } catch (e) { throw g.trap(e); } },
-    extraIndexReserveX(t: number, dests: number, routes: number): number { if (g.poisoned) throw g.poisoned; try { return extraIndexReserveX_(t, dests, routes); } catch (e) { throw g.trap(e); } },
+    extraIndexReserveX(t: number, dests: number, routes: number, queued: number): number { if (g.poisoned) throw g.poisoned; try { return extraIndexReserveX_(t, dests, routes, queued); } catch (e) { throw g.trap(e); } },
     memoryInUseBytes(): number { if (g.poisoned) throw g.poisoned; try { return memoryInUseBytes_(); } catch (e) { throw g.trap(e); } },
     lookupStop(): void { if (g.poisoned) throw g.poisoned; try { lookupStop_(); } catch (e) { throw g.trap(e); } },
+    tablesCapSet(cap: number): number { if (g.poisoned) throw g.poisoned; try { return tablesCapSet_(cap); } catch (e) { throw g.trap(e); } },
     setNow(ms: number): void { if (g.poisoned) throw g.poisoned; try { setNow_(ms); } catch (e) { throw g.trap(e); } },
     tableSetMaxHops(t: number, n: number): number { if (g.poisoned) throw g.poisoned; try { return tableSetMaxHops_(t, n); } catch (e) { throw g.trap(e); } },
     entityRegister(t: number, proto: number, instance: number): number { if (g.poisoned) throw g.poisoned; try { return entityRegister_(t, proto, instance); } catch (e) { throw g.trap(e); } },

@@ -41,7 +41,7 @@ export function entityWord(core: Core, e: number, field: number): number {
 
 /** The table slot of route slot r (through its destination). */
 export function routeTable(core: Core, r: number): number {
-  return destWord(core, routeWord(core, r, core.k.ROUTE_DEST), core.k.DEST_TABLE);
+  return destWord(core, routeWord(core, r, core.k.ROUTE_DEST), core.k.DEST_TABLE) & core.k.DEST_TABLE_MASK;
 }
 /** The table slot of entity slot e. */
 export function entityTable(core: Core, e: number): number {

@@ -15,7 +15,7 @@ import { addRegistration, resetInstances, rtmInstance, setInstanceFactory } from
 import {
   PROTO_IP_BGP, PROTO_IP_OSPF, PROTO_IP_RIP, RTM_CHANGE_NOTIFICATION, RTM_CHANGE_TYPE_ALL, RTM_CHANGE_TYPE_BEST,
   RTM_ENUM_NEXT, RTM_ENUM_RANGE, RTM_MATCH_NEIGHBOUR, RTM_MATCH_OWNER, RTM_MATCH_PREF, RTM_ROUTE_CHANGE_FIRST,
-  RTM_ROUTE_CHANGE_NEW, RTM_ROUTE_EXPIRED, RTM_VIEW_MASK_ANY, ERROR_NOT_SUPPORTED,
+  RTM_ROUTE_CHANGE_NEW, RTM_ROUTE_EXPIRED, RTM_VIEW_MASK_ANY, ERROR_NOT_SUPPORTED, RTM_NOTIFY_ONLY_MARKED_DESTS,
 } from '../../src/win32/constants.js';
 import type {
   DestHandle, DestInfo, EntityLike, EnumHandle, NextHopHandle, NotifyHandle, RouteHandle, RouteInfo, RouteListHandle, RtmLike,
@@ -33,6 +33,12 @@ export interface FuzzOptions {
    * that lookups go through them and the debug invariants check them against the trie after every change.
    */
   readonly fib?: boolean;
+  /**
+   * Take every table's first eight registration indexes with registrations that never queue (marked
+   * destinations only, none marked), so that the campaign's registrations get indexes 8 and up, whose
+   * queued bits the core keeps in the table's extra index (assembly/notify.ts queuedSet), not inline.
+   */
+  readonly high?: boolean;
   /** Full comparison every so many operations (default 1000). */
   readonly checkEvery?: number;
 }
@@ -331,6 +337,11 @@ export function fuzz(options: FuzzOptions): FuzzResult {
     if (model.events.length !== wasm.events.length) fail(`callbacks: model ${model.events.length} ≠ wasm ${wasm.events.length}`);
   };
 
+  if (options.high) {
+    for (const e of [0, 2]) for (let k = 0; k < 8; k++) {
+      both(`padding registration ${e}.${k}`, (s) => { s.ents[e].registerForChangeNotification({ notifyFlags: RTM_CHANGE_TYPE_ALL | RTM_NOTIFY_ONLY_MARKED_DESTS }); return k; });
+    }
+  }
   for (let e = 0; e < 4; e++) for (let k = 0; k < 2; k++) {
     both(`addNextHop ${e}`, (s) => { const r = s.ents[e].addNextHop({ address: addrOf(e, k), interfaceIndex: k + 1 }); s.nextHops.push(r.handle); return name(s, 'n', r.handle); });
     nhOwner.push(e); nhAddr.push(addrOf(e, k)); nhIf.push(k + 1);
@@ -351,7 +362,7 @@ export function fuzz(options: FuzzOptions): FuzzResult {
     // growing after it, they would take the pages the reference tables' growth finds there, and refuse a
     // getChangedDests inside a callback, where the model has no memory to run out of
     for (const t of [wasmRtm.ipv4, wasmRtm.ipv6]) {
-      if (core.x.extraIndexReserveX(t.core.t, 1024, 4096) !== 0) fail('the warm-up could not size an extra index');
+      if (core.x.extraIndexReserveX(t.core.t, 1024, 4096, options.high ? 1024 : 0) !== 0) fail('the warm-up could not size an extra index');
     }
     if (options.fib) {
       // and so are the fuzzed tables' forwarding structures (a table's first destination makes them, and
