@@ -355,9 +355,9 @@ export function fibStateChanged(t: u32, d: u32, was: u32, now: u32): void {
 }
 
 /**
- * Paints every qualifying destination of the trie under root in one pre-order walk that reads trie nodes
- * only (key, length, destination slot, state mirror), so a prefix comes after every prefix covering it
- * and paints over their entries alone; false if memory ran out.
+ * Paints every qualifying destination of the trie under root in one pre-order walk (key, length and
+ * destination slot from the nodes, the state from the destination), so a prefix comes after every prefix
+ * covering it and paints over their entries alone; false if memory ran out.
  */
 function buildAll(fib: usize, root: u32, qual: u32): bool {
   triePreStart(root);

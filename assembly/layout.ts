@@ -102,19 +102,24 @@ export const TABLE_XI: u32 = 26;
  */
 export const TABLES_MAX: u32 = 1 << 24;
 
-// ╒══ Trie node: NODE4_WORDS = 5 × u32 (IPv4, 20 B), NODE6_WORDS = 6 (IPv6 ≤ /64, 24 B), NODE6L_WORDS = 8 ══╕
-// │ 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)              │
-// │ 3 dest (NIL = branch only) │ 4.. key: 1 word (IPv4), 2 (IPv6 ≤ /64) or 4 (longer; MS word first)  │
+// ╒══ Trie node: NODE4_WORDS = 4 × u32 (IPv4, 16 B), NODE6_WORDS = 6 (IPv6 ≤ /64, 24 B), NODE6L_WORDS = 8 ══╕
+// │ IPv6: 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)         │
+// │       3 dest (NIL = branch only) │ 4.. key: 2 words (≤ /64) or 4 (longer; MS word first)              │
+// │ IPv4: 0 len (bits 0..5) | (dest + 1) << 6 (0 = branch only) │ 1 child 0 │ 2 child 1 │ 3 key (1 word)   │
 // └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ───────────┘
 // A node that is not the root and has no dest always has two children; an IPv4 one with a dest has a
 // child (else it is a leaf, below). Free list: link in word 1.
-// Word 0 mirrors its dest's state word (DEST_S_BITS, 11 bits) above the length, so that lookups qualify a
-// destination without touching the dest slab (one cache line per trie level, mostly: a 20-byte record
-// crosses a line at 5 of 16 offsets). Issue 13: an IPv4 key is one word, so IPv4 nodes live in their own
-// slab (SLAB_NODE4) of 5-word records, IPv6 nodes in SLAB_NODE6; the key comes last, so every other
-// offset is the same in both. A node id is its SLAB_NODE4 slot (IPv4), or its SLAB_NODE6 slot | NODE_ID6
-// (IPv6): an id says which slab it is in (slots are < 2^25, handles.ts; bit 31 stays free for callers'
-// marks). Only trie.ts reads node records; its nodeKey gives 4 key words for either family.
+// An IPv6 node's word 0 mirrors its dest's state word (DEST_S_BITS, 11 bits) above the length, so that
+// lookups qualify a destination without touching the dest slab. Issue 13: an IPv4 node has no mirror —
+// its word 0 holds its destination instead (slots are below 2^25, so slot + 1 fits the 26 bits above a
+// 6-bit length; (word >>> NODE4_DEST_SHIFT) - 1 is NIL for none), and four words make it 16 bytes, four
+// to a cache line. Most IPv4 lookups of a large table go through its forwarding structure; a trie walk
+// that asks for a state (qual ≠ 0) reads an inner destination's own state word — and 90 % of a full
+// table's destinations are leaves, whose state is their record's anyway. IPv4 nodes live in their own
+// slab (SLAB_NODE4), IPv6 nodes in SLAB_NODE6; children are words 1 and 2 in both. A node id is its
+// SLAB_NODE4 slot (IPv4), or its SLAB_NODE6 slot | NODE_ID6 (IPv6): an id says which slab it is in (slots
+// are < 2^25, handles.ts; bit 31 stays free for callers' marks). Only trie.ts reads node records; its
+// nodeKey gives 4 key words for either family.
 // Issue 13, leaves: an IPv4 destination with nothing below it in the trie has no node record. Its parent's
 // child word holds NODE_LEAF | dest slot (a "leaf" id), and the destination's own record answers for the
 // node (trie.ts accessors): key in DEST_NODE, length in DEST_STATE (DEST_S_LEAF, DEST_S_LEN_SHIFT), no
@@ -137,7 +142,12 @@ export const TABLES_MAX: u32 = 1 << 24;
 // so code tests NIL first.
 export const NODE_STATE_SHIFT: u32 = 8;
 export const NODE_LEAF: u32 = 0x20000000;
-export const NODE4_WORDS: u32 = 5;
+export const NODE4_WORDS: u32 = 4;
+/** An IPv4 node's key word (IPv6 nodes: NODE_KEY). */
+export const NODE4_KEY: u32 = 3;
+/** An IPv4 node's length: word NODE_LEN & NODE4_LEN_MASK; its destination: (word >>> NODE4_DEST_SHIFT) - 1. */
+export const NODE4_LEN_MASK: u32 = 0x3f;
+export const NODE4_DEST_SHIFT: u32 = 6;
 export const NODE6_WORDS: u32 = 6;
 export const NODE6L_WORDS: u32 = 8;
 /** The longest IPv6 node that lives in SLAB_NODE6 (two key words). */

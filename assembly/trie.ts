@@ -5,20 +5,20 @@
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes and, IPv6, a key record
 // (nodeReserve them first); nothing else allocates but the bulk build's fold, within its reservation
 // (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
-// Node accessors live here; no other file reads node records. Three node slabs (layout.ts): 5-word
-// records for IPv4 tables (SLAB_NODE4), 6-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6), 8-word ones
-// for longer IPv6 nodes (SLAB_NODE6L); a node id names its slab (NODE_ID6, NODE_ID6L), so the accessors
-// need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From,
-// trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. A destination with nothing below it is a leaf
-// without a node record (layout NODE_LEAF): the accessors answer for it from the destination's record
-// (key or, IPv6, its key record; length, state: the two words trie.ts reads and writes there), and the
-// IPv4 paths test for it where they follow a child. IPv4 shape: the canonical one (an insert below a leaf
-// makes it a node first, a removal folds a node left with a destination and no child), so an IPv4 insert
-// takes ≤ 1 node. IPv6: leaves as IPv4's (up to /64), but a removal folds only when a key record is free
-// without growing memory (a removal must not fail; fold6May), so an IPv6 trie may keep, rarely, a node with
-// a destination and no child.
+// Node accessors live here; no other file reads node records. Three node slabs (layout.ts): 4-word records
+// for IPv4 tables (SLAB_NODE4: the destination in the length's word, no state mirror), 6-word ones for
+// IPv6 nodes of ≤ 64 bits (SLAB_NODE6), 8-word ones for longer IPv6 nodes (SLAB_NODE6L); a node id names
+// its slab (NODE_ID6, NODE_ID6L), so the accessors need no table. The IPv4 paths (trieFind4, trieLpm4,
+// trieLpm4From, trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. A destination with nothing below
+// it is a leaf without a node record (layout NODE_LEAF): the accessors answer for it from the
+// destination's record (key or, IPv6, its key record; length, state: the two words trie.ts reads and
+// writes there), and the IPv4 paths test for it where they follow a child. IPv4 shape: the canonical one
+// (an insert below a leaf makes it a node first, a removal folds a node left with a destination and no
+// child), so an IPv4 insert takes ≤ 1 node. IPv6: leaves as IPv4's (up to /64), but a removal folds only
+// when a key record is free without growing memory (a removal must not fail; fold6May), so an IPv6 trie
+// may keep, rarely, a node with a destination and no child.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEY, NODE4_LEN_MASK, NODE4_DEST_SHIFT,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
@@ -143,14 +143,14 @@ export function trieKeyRecords(): u32 { return slabLive(SLAB_KEY6); }
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
-  if (!nodeIsLeaf(n)) return nodePtr(n) + (NODE_KEY << 2);
+  if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6) != 0 ? NODE_KEY : NODE4_KEY)) << 2);
   let d = leafDest(n);
   return (n & NODE_ID6) != 0 ? key6Ptr(destGet(d, DEST_NODE)) : destPtr(d) + (DEST_NODE << 2);
 }
 /** The key (address, masked) of IPv4 node n. */
 // @ts-ignore: decorator
 @inline export function node4Addr(n: u32): u32 {
-  return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_NODE) : load<u32>(node4Ptr(n), NODE_KEY << 2);
+  return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_NODE) : load<u32>(node4Ptr(n), NODE4_KEY << 2);
 }
 
 // four 4-word keys that nodeKey hands out in turn for IPv4 nodes and short IPv6 ones
@@ -175,7 +175,8 @@ let keyRing: u32 = 0;
 }
 // @ts-ignore: decorator
 @inline export function nodeLen(n: u32): u32 {
-  return nodeIsLeaf(n) ? leafLen(destGet(leafDest(n), DEST_STATE)) : load<u32>(nodePtr(n) + (NODE_LEN << 2)) & 0xff;
+  if (nodeIsLeaf(n)) return leafLen(destGet(leafDest(n), DEST_STATE));
+  return load<u32>(nodePtr(n) + (NODE_LEN << 2)) & ((n & NODE_ID6) != 0 ? 0xff : NODE4_LEN_MASK);
 }
 /** Child b of node n (NIL: none; a leaf has none). */
 // @ts-ignore: decorator
@@ -189,23 +190,32 @@ let keyRing: u32 = 0;
   store<u32>(nodePtr(n) + ((NODE_C0 + b) << 2), c);
 }
 // @ts-ignore: decorator
-@inline export function nodeDest(n: u32): u32 { return nodeIsLeaf(n) ? leafDest(n) : load<u32>(nodePtr(n) + (NODE_DEST << 2)); }
-/** Sets the destination of node n (not a leaf: a leaf's destination is itself). */
+@inline export function nodeDest(n: u32): u32 {
+  if (nodeIsLeaf(n)) return leafDest(n);
+  // an IPv4 node's word 0 holds dest + 1 above its length (layout NODE4_DEST_SHIFT): 0 - 1 is NIL
+  return (n & NODE_ID6) != 0 ? load<u32>(nodePtr(n) + (NODE_DEST << 2)) : (load<u32>(node4Ptr(n)) >>> NODE4_DEST_SHIFT) - 1;
+}
+/** Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. */
 // @ts-ignore: decorator
 @inline export function setNodeDest(n: u32, d: u32): void {
   assert(!nodeIsLeaf(n)); // a leaf is its destination
-  store<u32>(nodePtr(n) + (NODE_DEST << 2), d);
+  if ((n & NODE_ID6) != 0) { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); return; }
+  let p = node4Ptr(n);
+  store<u32>(p, (load<u32>(p) & NODE4_LEN_MASK) | ((d + 1) << NODE4_DEST_SHIFT));
 }
 
-/** The dest state of node n: mirrored in a node (see layout NODE_STATE_SHIFT), a leaf's own. */
+/** The dest state of node n (0 without a dest): an IPv6 node's mirror (layout NODE_STATE_SHIFT), else its dest's own. */
 // @ts-ignore: decorator
 @inline export function nodeState(n: u32): u32 {
-  return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_STATE) & DEST_S_BITS : load<u32>(nodePtr(n) + (NODE_LEN << 2)) >>> NODE_STATE_SHIFT;
+  if ((n & NODE_ID6) != 0 && !nodeIsLeaf(n)) return load<u32>(nodePtr(n) + (NODE_LEN << 2)) >>> NODE_STATE_SHIFT;
+  let d = nodeDest(n);
+  return d == NIL ? 0 : destGet(d, DEST_STATE) & DEST_S_BITS;
 }
-/** Mirrors the state bits of a dest state word into its node (not a leaf: it has no mirror). */
+/** Mirrors the state bits of a dest state word into its node: an IPv6 node (a leaf and an IPv4 node have no mirror). */
 // @ts-ignore: decorator
 @inline export function setNodeState(n: u32, state: u32): void {
   assert(!nodeIsLeaf(n)); // a leaf's state is its destination's own
+  if ((n & NODE_ID6) == 0) return;
   store<u32>(nodePtr(n) + (NODE_LEN << 2), nodeLen(n) | ((state & DEST_S_BITS) << NODE_STATE_SHIFT));
 }
 /** Node n's destination qualifies when qual == 0 (present) or its state has a bit of qual. */
@@ -218,7 +228,7 @@ let keyRing: u32 = 0;
  */
 export let trieEpoch: u32 = 0;
 
-/** The words of a new node at p other than its key: length len, no children, no dest. */
+/** The words of a new IPv6 node at p other than its key: length len, no children, no dest. */
 // @ts-ignore: decorator
 @inline function nodeInit(p: usize, len: u32): void {
   store<u32>(p + (NODE_LEN << 2), len);
@@ -233,8 +243,10 @@ export let trieEpoch: u32 = 0;
   let n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
   assert(n != NIL); // caller reserved nodes
   let p = node4Ptr(n);
-  store<u32>(p + (NODE_KEY << 2), a & wordMask(len));
-  nodeInit(p, len);
+  store<u32>(p + (NODE_LEN << 2), len);   // no dest: (dest + 1) = 0
+  store<u32>(p + (NODE_C0 << 2), NIL);
+  store<u32>(p + (NODE_C1 << 2), NIL);
+  store<u32>(p + (NODE4_KEY << 2), a & wordMask(len));
   return n;
 }
 
@@ -275,7 +287,7 @@ function freeNode(t: u32, n: u32): void {
 
 /**
  * Makes leaf c, child of node `parent`, a node of its own (not counted in any table: the caller counts
- * it), for an insertion below it: key, length, destination and state mirror from the destination, which
+ * it), for an insertion below it: key, length and destination from the destination, which
  * then names the node (DEST_NODE, no DEST_S_LEAF). Caller reserved the slot.
  */
 function realise4(parent: u32, c: u32): u32 {
@@ -364,13 +376,13 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
       return nl == len && ((destGet(d, DEST_NODE) ^ addr) >>> (32 - len)) == 0 ? n : NIL;   // len = nl ≥ 1
     }
     let p = node4Ptr(n);
-    let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
+    let nl = load<u32>(p, NODE_LEN << 2) & NODE4_LEN_MASK;
     if (nl >= len) {
       // derivation: the first len bits agree iff (k ^ addr) >> (32 - len) == 0; len 0 always agrees
-      return nl == len && (len == 0 || ((load<u32>(p, NODE_KEY << 2) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
+      return nl == len && (len == 0 || ((load<u32>(p, NODE4_KEY << 2) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
     }
     // the same test on nl bits (nl < len): n holds a prefix of (addr, len)
-    if (nl == 0 || ((load<u32>(p, NODE_KEY << 2) ^ addr) >>> (32 - nl)) == 0) { if (n != start) find4CoverUp = find4Cover; find4Cover = n; }
+    if (nl == 0 || ((load<u32>(p, NODE4_KEY << 2) ^ addr) >>> (32 - nl)) == 0) { if (n != start) find4CoverUp = find4Cover; find4Cover = n; }
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl < len ≤ 32
   }
   return NIL;
@@ -502,14 +514,14 @@ export function trieInsertBulk4(a: u32, len: u32, from: u32, d: u32): u32 {
     // invariant: n's prefix covers (a, len) and its length ≤ len
     if (nodeIsLeaf(n)) { assert(nodeLen(n) == len); return n; }      // 1. (a leaf is descended into only then)
     let p = node4Ptr(n);
-    let nl = load<u32>(p, NODE_LEN << 2) & 0xff;
+    let nl = load<u32>(p, NODE_LEN << 2) & NODE4_LEN_MASK;
     if (nl == len) return n;                                          // 1.
     let cw = p + ((NODE_C0 + ((a >>> (31 - nl)) & 1)) << 2);         // nl < len ≤ 32
     let c = load<u32>(cw);
     if (c == NIL) { let leaf = d != NIL ? leafOf(d, a, len) : newNode4(a, len); store<u32>(cw, leaf); return leaf; }   // 2.
     let cl: u32, ck: u32;
     if (nodeIsLeaf(c)) { cl = leafLen(destGet(leafDest(c), DEST_STATE)); ck = destGet(leafDest(c), DEST_NODE); }
-    else { let q = node4Ptr(c); cl = load<u32>(q, NODE_LEN << 2) & 0xff; ck = load<u32>(q, NODE_KEY << 2); }
+    else { let q = node4Ptr(c); cl = load<u32>(q, NODE_LEN << 2) & NODE4_LEN_MASK; ck = load<u32>(q, NODE4_KEY << 2); }
     let lim = len < cl ? len : cl;
     let x = a ^ ck;
     let cpl: u32 = x == 0 ? 32 : <u32>clz(x);
@@ -718,10 +730,10 @@ export function trieLpm4From(t: u32, start: u32, addr: u32, limit: u32, qual: u3
     }
     let q = node4Ptr(n);
     let w4 = load<u32>(q, NODE_LEN << 2);
-    let nl = w4 & 0xff;
-    if (nl > limit || (nl != 0 && ((load<u32>(q, NODE_KEY << 2) ^ addr) >>> (32 - nl)) != 0)) break;
-    let d = load<u32>(q, NODE_DEST << 2);
-    if (d != NIL && (qual == 0 || ((w4 >>> NODE_STATE_SHIFT) & qual) != 0)) best = d;
+    let nl = w4 & NODE4_LEN_MASK;
+    if (nl > limit || (nl != 0 && ((load<u32>(q, NODE4_KEY << 2) ^ addr) >>> (32 - nl)) != 0)) break;
+    let d = (w4 >>> NODE4_DEST_SHIFT) - 1;
+    if (d != NIL && (qual == 0 || (destGet(d, DEST_STATE) & qual) != 0)) best = d;
     gp = p; p = n;
     n = load<u32>(q + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl ≤ limit < 32
   }
@@ -757,11 +769,11 @@ export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
     }
     let p = node4Ptr(n);
     let w4 = load<u32>(p, NODE_LEN << 2);
-    let nl = w4 & 0xff;
+    let nl = w4 & NODE4_LEN_MASK;
     // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0; nl == 0 always agrees
-    if (nl != 0 && ((load<u32>(p, NODE_KEY << 2) ^ addr) >>> (32 - nl)) != 0) break;
-    let d = load<u32>(p, NODE_DEST << 2);
-    if (d != NIL && (qual == 0 || ((w4 >>> NODE_STATE_SHIFT) & qual) != 0)) best = d;
+    if (nl != 0 && ((load<u32>(p, NODE4_KEY << 2) ^ addr) >>> (32 - nl)) != 0) break;
+    let d = (w4 >>> NODE4_DEST_SHIFT) - 1;
+    if (d != NIL && (qual == 0 || (destGet(d, DEST_STATE) & qual) != 0)) best = d;
     if (nl == 32) break;
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));
   }
