@@ -501,7 +501,7 @@ export function destSetState(d: u32, state: u32): void {
   let was = (old & DEST_S_POPULATED) != 0;
   let now = (state & DEST_S_POPULATED) != 0;
   destSet(d, DEST_STATE, state);
-  // an IPv6 node mirrors it (setNodeState; an IPv4 node reads its destination's); a leaf's state is its own,
+  // a long IPv6 node mirrors it (setNodeState; a compact node reads its destination's); a leaf's state is its own,
   // and a detached destination's node is no trie node
   if ((state & (DEST_S_DETACHED | DEST_S_LEAF)) == 0) setNodeState(destGet(d, DEST_NODE), state);
   if (was != now) tableSet(t, TABLE_POPULATED, tableGet(t, TABLE_POPULATED) + (now ? 1 : -1));

@@ -102,24 +102,27 @@ export const TABLE_XI: u32 = 26;
  */
 export const TABLES_MAX: u32 = 1 << 24;
 
-// ╒══ Trie node: NODE4_WORDS = 4 × u32 (IPv4, 16 B), NODE6_WORDS = 6 (IPv6 ≤ /64, 24 B), NODE6L_WORDS = 8 ══╕
-// │ IPv6: 0 len (bits 0..7) | dest state << 8 │ 1 child 0 (next bit 0) │ 2 child 1 (next bit 1)         │
-// │       3 dest (NIL = branch only) │ 4.. key: 2 words (≤ /64) or 4 (longer; MS word first)              │
-// │ IPv4: 0 len (bits 0..5) | (dest + 1) << 6 (0 = branch only) │ 1 child 0 │ 2 child 1 │ 3 key (1 word)   │
+// ╒══ Trie node: NODE4_WORDS = 4 × u32 (IPv4, 16 B), NODE6_WORDS = 5 (IPv6 ≤ /64, 20 B), NODE6L_WORDS = 8 ══╕
+// │ IPv4:       0 len (bits 0..5) | (dest + 1) << 6 (0 = branch only) │ 1 child 0 (next bit 0) │ 2 child 1 │
+// │             3 key (1 word)                                                                          │
+// │ IPv6 ≤ /64: 0 len (bits 0..6) | (dest + 1) << 7 │ 1 child 0 │ 2 child 1 │ 3..4 key (2 words, MS first)  │
+// │ longer:     0 len (bits 0..7) | dest state << 8 │ 1 child 0 │ 2 child 1 │ 3 dest (NIL = branch only)    │
+// │             4..7 key (4 words, MS word first)                                                       │
 // └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ───────────┘
 // A node that is not the root and has no dest always has two children; an IPv4 one with a dest has a
 // child (else it is a leaf, below). Free list: link in word 1.
-// An IPv6 node's word 0 mirrors its dest's state word (DEST_S_BITS, 11 bits) above the length, so that
-// lookups qualify a destination without touching the dest slab. Issue 13: an IPv4 node has no mirror —
-// its word 0 holds its destination instead (slots are below 2^25, so slot + 1 fits the 26 bits above a
-// 6-bit length; (word >>> NODE4_DEST_SHIFT) - 1 is NIL for none), and four words make it 16 bytes, four
-// to a cache line. Most IPv4 lookups of a large table go through its forwarding structure; a trie walk
-// that asks for a state (qual ≠ 0) reads an inner destination's own state word — and 90 % of a full
-// table's destinations are leaves, whose state is their record's anyway. IPv4 nodes live in their own
-// slab (SLAB_NODE4), IPv6 nodes in SLAB_NODE6; children are words 1 and 2 in both. A node id is its
-// SLAB_NODE4 slot (IPv4), or its SLAB_NODE6 slot | NODE_ID6 (IPv6): an id says which slab it is in (slots
-// are < 2^25, handles.ts; bit 31 stays free for callers' marks). Only trie.ts reads node records; its
-// nodeKey gives 4 key words for either family.
+// Issue 13, compact nodes: an IPv4 node and an IPv6 node of at most NODE6_SHORT_MAX bits hold their
+// destination in word 0, above the length (slots are below 2^25, so slot + 1 fits the bits above a 6- or
+// 7-bit length; (word >>> shift) - 1 is NIL for none: trie.ts compactShift), and keep no copy of its
+// state: a walk that qualifies a destination by state (qual ≠ 0) reads an inner destination's own state
+// word. 90 % of a full table's destinations are leaves, whose state is their record's anyway, and large
+// tables answer lookups from their forwarding structures. A longer IPv6 node (~0.2 % of a full table's
+// nodes) keeps a destination word and mirrors its destination's state word (DEST_S_BITS, 11 bits) above
+// its 8-bit length. IPv4 nodes live in their own slab (SLAB_NODE4), IPv6 nodes in SLAB_NODE6 and
+// SLAB_NODE6L; children are words 1 and 2 in all. A node id is its SLAB_NODE4 slot (IPv4), or its
+// SLAB_NODE6 slot | NODE_ID6 (IPv6): an id says which slab it is in (slots are < 2^25, handles.ts; bit 31
+// stays free for callers' marks). Only trie.ts reads node records; its nodeKey gives 4 key words for either
+// family.
 // Issue 13, leaves: an IPv4 destination with nothing below it in the trie has no node record. Its parent's
 // child word holds NODE_LEAF | dest slot (a "leaf" id), and the destination's own record answers for the
 // node (trie.ts accessors): key in DEST_NODE, length in DEST_STATE (DEST_S_LEAF, DEST_S_LEN_SHIFT), no
@@ -129,7 +132,7 @@ export const TABLES_MAX: u32 = 1 << 24;
 // becomes a leaf again (trieDetach), so the trie's shape is the one canonical Patricia shape of its
 // prefixes. IPv6 keeps a node per destination: its 16-byte key does not fit the one word a leaf frees.
 // Issue 13, short IPv6 nodes: a node of at most NODE6_SHORT_MAX (64) bits — all but ~0.2 % of a full IPv6
-// table's nodes — stores two key words (SLAB_NODE6, 24 B); a longer one four (SLAB_NODE6L, 32 B; its id
+// table's nodes — stores two key words (SLAB_NODE6, 20 B); a longer one four (SLAB_NODE6L, 32 B; its id
 // carries NODE_ID6L besides NODE_ID6). A node's length never changes, so neither does its slab. Readers
 // of key words read only the words a length needs (addr.ts); trie.ts nodeKey gives all four of either.
 // Issue 13, IPv6 leaves: an IPv6 destination of 1..NODE6_SHORT_MAX bits with nothing below it is a leaf
@@ -148,7 +151,10 @@ export const NODE4_KEY: u32 = 3;
 /** An IPv4 node's length: word NODE_LEN & NODE4_LEN_MASK; its destination: (word >>> NODE4_DEST_SHIFT) - 1. */
 export const NODE4_LEN_MASK: u32 = 0x3f;
 export const NODE4_DEST_SHIFT: u32 = 6;
-export const NODE6_WORDS: u32 = 6;
+/** A short IPv6 node's key words (two); its length: word NODE_LEN's low NODE6S_DEST_SHIFT bits, its destination + 1 above them. */
+export const NODE6S_KEY: u32 = 3;
+export const NODE6S_DEST_SHIFT: u32 = 7;
+export const NODE6_WORDS: u32 = 5;
 export const NODE6L_WORDS: u32 = 8;
 /** The longest IPv6 node that lives in SLAB_NODE6 (two key words). */
 export const NODE6_SHORT_MAX: u32 = 64;

@@ -6,19 +6,19 @@
 // (nodeReserve them first); nothing else allocates but the bulk build's fold, within its reservation
 // (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
 // Node accessors live here; no other file reads node records. Three node slabs (layout.ts): 4-word records
-// for IPv4 tables (SLAB_NODE4: the destination in the length's word, no state mirror), 6-word ones for
-// IPv6 nodes of ≤ 64 bits (SLAB_NODE6), 8-word ones for longer IPv6 nodes (SLAB_NODE6L); a node id names
-// its slab (NODE_ID6, NODE_ID6L), so the accessors need no table. The IPv4 paths (trieFind4, trieLpm4,
-// trieLpm4From, trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. A destination with nothing below
-// it is a leaf without a node record (layout NODE_LEAF): the accessors answer for it from the
-// destination's record (key or, IPv6, its key record; length, state: the two words trie.ts reads and
-// writes there), and the IPv4 paths test for it where they follow a child. IPv4 shape: the canonical one
-// (an insert below a leaf makes it a node first, a removal folds a node left with a destination and no
-// child), so an IPv4 insert takes ≤ 1 node. IPv6: leaves as IPv4's (up to /64), but a removal folds only
-// when a key record is free without growing memory (a removal must not fail; fold6May), so an IPv6 trie
-// may keep, rarely, a node with a destination and no child.
+// for IPv4 tables (SLAB_NODE4), 5-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6) — both compact: the
+// destination in the length's word, no state mirror — and 8-word ones for longer IPv6 nodes (SLAB_NODE6L);
+// a node id names its slab (NODE_ID6, NODE_ID6L), so the accessors need no table. The IPv4 paths
+// (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. A
+// destination with nothing below it is a leaf without a node record (layout NODE_LEAF): the accessors
+// answer for it from the destination's record (key or, IPv6, its key record; length, state: the two words
+// trie.ts reads and writes there), and the IPv4 paths test for it where they follow a child. IPv4 shape:
+// the canonical one (an insert below a leaf makes it a node first, a removal folds a node left with a
+// destination and no child), so an IPv4 insert takes ≤ 1 node. IPv6: leaves as IPv4's (up to /64), but a
+// removal folds only when a key record is free without growing memory (a removal must not fail; fold6May),
+// so an IPv6 trie may keep, rarely, a node with a destination and no child.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEY, NODE4_LEN_MASK, NODE4_DEST_SHIFT,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEY, NODE4_LEN_MASK, NODE4_DEST_SHIFT, NODE6S_KEY, NODE6S_DEST_SHIFT,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
@@ -143,7 +143,7 @@ export function trieKeyRecords(): u32 { return slabLive(SLAB_KEY6); }
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
-  if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6) != 0 ? NODE_KEY : NODE4_KEY)) << 2);
+  if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6L) != 0 ? NODE_KEY : (n & NODE_ID6) != 0 ? NODE6S_KEY : NODE4_KEY)) << 2);
   let d = leafDest(n);
   return (n & NODE_ID6) != 0 ? key6Ptr(destGet(d, DEST_NODE)) : destPtr(d) + (DEST_NODE << 2);
 }
@@ -173,10 +173,18 @@ let keyRing: u32 = 0;
   store<u64>(k, 0, 8);
   return k;
 }
+/**
+ * The bits of a compact node's length — an IPv4 node's (6: ≤ 32) or a short IPv6 node's (7: ≤ 64) — above
+ * which its word 0 holds its destination + 1 (layout NODE4_DEST_SHIFT, NODE6S_DEST_SHIFT). A long IPv6
+ * node (NODE_ID6L) is not compact: its length has 8 bits, then the state mirror; its destination a word.
+ */
+// @ts-ignore: decorator
+@inline function compactShift(n: u32): u32 { return (n & NODE_ID6) != 0 ? NODE6S_DEST_SHIFT : NODE4_DEST_SHIFT; }
 // @ts-ignore: decorator
 @inline export function nodeLen(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafLen(destGet(leafDest(n), DEST_STATE));
-  return load<u32>(nodePtr(n) + (NODE_LEN << 2)) & ((n & NODE_ID6) != 0 ? 0xff : NODE4_LEN_MASK);
+  let w = load<u32>(nodePtr(n) + (NODE_LEN << 2));
+  return (n & NODE_ID6L) != 0 ? w & 0xff : w & ((1 << compactShift(n)) - 1);
 }
 /** Child b of node n (NIL: none; a leaf has none). */
 // @ts-ignore: decorator
@@ -192,30 +200,32 @@ let keyRing: u32 = 0;
 // @ts-ignore: decorator
 @inline export function nodeDest(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafDest(n);
-  // an IPv4 node's word 0 holds dest + 1 above its length (layout NODE4_DEST_SHIFT): 0 - 1 is NIL
-  return (n & NODE_ID6) != 0 ? load<u32>(nodePtr(n) + (NODE_DEST << 2)) : (load<u32>(node4Ptr(n)) >>> NODE4_DEST_SHIFT) - 1;
+  // a compact node's word 0 holds dest + 1 above its length (compactShift): 0 - 1 is NIL
+  if ((n & NODE_ID6L) != 0) return load<u32>(nodePtr(n) + (NODE_DEST << 2));
+  return (load<u32>(nodePtr(n)) >>> compactShift(n)) - 1;
 }
 /** Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. */
 // @ts-ignore: decorator
 @inline export function setNodeDest(n: u32, d: u32): void {
   assert(!nodeIsLeaf(n)); // a leaf is its destination
-  if ((n & NODE_ID6) != 0) { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); return; }
-  let p = node4Ptr(n);
-  store<u32>(p, (load<u32>(p) & NODE4_LEN_MASK) | ((d + 1) << NODE4_DEST_SHIFT));
+  if ((n & NODE_ID6L) != 0) { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); return; }
+  let p = nodePtr(n), shift = compactShift(n);
+  store<u32>(p, (load<u32>(p) & ((1 << shift) - 1)) | ((d + 1) << shift));
 }
 
-/** The dest state of node n (0 without a dest): an IPv6 node's mirror (layout NODE_STATE_SHIFT), else its dest's own. */
+/** The dest state of node n (0 without a dest): a long IPv6 node's mirror (layout NODE_STATE_SHIFT), else its dest's own. */
 // @ts-ignore: decorator
 @inline export function nodeState(n: u32): u32 {
-  if ((n & NODE_ID6) != 0 && !nodeIsLeaf(n)) return load<u32>(nodePtr(n) + (NODE_LEN << 2)) >>> NODE_STATE_SHIFT;
+  // (a leaf id has no NODE_ID6L)
+  if ((n & NODE_ID6L) != 0) return load<u32>(nodePtr(n) + (NODE_LEN << 2)) >>> NODE_STATE_SHIFT;
   let d = nodeDest(n);
   return d == NIL ? 0 : destGet(d, DEST_STATE) & DEST_S_BITS;
 }
-/** Mirrors the state bits of a dest state word into its node: an IPv6 node (a leaf and an IPv4 node have no mirror). */
+/** Mirrors the state bits of a dest state word into its node: a long IPv6 node (leaves and compact nodes have no mirror). */
 // @ts-ignore: decorator
 @inline export function setNodeState(n: u32, state: u32): void {
   assert(!nodeIsLeaf(n)); // a leaf's state is its destination's own
-  if ((n & NODE_ID6) == 0) return;
+  if ((n & NODE_ID6L) == 0) return;
   store<u32>(nodePtr(n) + (NODE_LEN << 2), nodeLen(n) | ((state & DEST_S_BITS) << NODE_STATE_SHIFT));
 }
 /** Node n's destination qualifies when qual == 0 (present) or its state has a bit of qual. */
@@ -228,7 +238,7 @@ let keyRing: u32 = 0;
  */
 export let trieEpoch: u32 = 0;
 
-/** The words of a new IPv6 node at p other than its key: length len, no children, no dest. */
+/** The words of a new long IPv6 node at p other than its key: length len, no children, no dest. */
 // @ts-ignore: decorator
 @inline function nodeInit(p: usize, len: u32): void {
   store<u32>(p + (NODE_LEN << 2), len);
@@ -263,8 +273,15 @@ function newNode(t: u32, key: usize, len: u32): u32 {
     assert(s != NIL); // caller reserved nodes
     n = long ? s | NODE_ID6 | NODE_ID6L : s | NODE_ID6;
     let p = node6Ptr(n);
-    copyMasked(p + (NODE_KEY << 2), key, len, long ? 4 : 2);
-    nodeInit(p, len);
+    if (long) {
+      copyMasked(p + (NODE_KEY << 2), key, len, 4);
+      nodeInit(p, len);
+    } else {
+      store<u32>(p + (NODE_LEN << 2), len);   // no dest: (dest + 1) = 0
+      store<u32>(p + (NODE_C0 << 2), NIL);
+      store<u32>(p + (NODE_C1 << 2), NIL);
+      copyMasked(p + (NODE6S_KEY << 2), key, len, 2);
+    }
   }
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
   return n;

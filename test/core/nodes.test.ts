@@ -16,13 +16,13 @@ import { mulberry32, randomPrefixes } from '../helpers/random.js';
 
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
-describe('trie nodes: 16 bytes for IPv4, 24 for IPv6 up to /64 and 32 beyond, one core', () => {
+describe('trie nodes: 16 bytes for IPv4, 20 for IPv6 up to /64 and 32 beyond, one core', () => {
   it('memoryInUseBytes counts NODE4_WORDS per IPv4 node, NODE6_WORDS per short IPv6 node, NODE6L_WORDS per long one and KEY6_WORDS per IPv6 leaf', () => {
     const core = createCoreSync('debug');
     const k = core.k, inUse = () => core.x.memoryInUseBytes() as number, longs = () => core.x.trieLongNodes() as number;
     const keys = () => core.x.trieKeyRecords() as number;
     expect(k.NODE4_WORDS).toBe(4);
-    expect(k.NODE6_WORDS).toBe(6);
+    expect(k.NODE6_WORDS).toBe(5);
     expect(k.NODE6L_WORDS).toBe(8);
     expect(k.NODE6_SHORT_MAX).toBe(64);
     const base = inUse();
