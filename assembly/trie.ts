@@ -238,13 +238,15 @@ let keyRing: u32 = 0;
  */
 export let trieEpoch: u32 = 0;
 
-/** The words of a new long IPv6 node at p other than its key: length len, no children, no dest. */
+/**
+ * Words 0..2 of a new node at p: length len, no children; for a compact node also no dest ((dest + 1) = 0
+ * above the length). A long IPv6 node's dest word comes after them (NODE_DEST).
+ */
 // @ts-ignore: decorator
 @inline function nodeInit(p: usize, len: u32): void {
   store<u32>(p + (NODE_LEN << 2), len);
   store<u32>(p + (NODE_C0 << 2), NIL);
-  store<u32>(p + ((NODE_C0 + 1) << 2), NIL);
-  store<u32>(p + (NODE_DEST << 2), NIL);
+  store<u32>(p + (NODE_C1 << 2), NIL);
 }
 
 /** A new IPv4 node for (a, len) (a not masked), not counted in any table. Caller reserved the slot. */
@@ -253,9 +255,7 @@ export let trieEpoch: u32 = 0;
   let n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
   assert(n != NIL); // caller reserved nodes
   let p = node4Ptr(n);
-  store<u32>(p + (NODE_LEN << 2), len);   // no dest: (dest + 1) = 0
-  store<u32>(p + (NODE_C0 << 2), NIL);
-  store<u32>(p + (NODE_C1 << 2), NIL);
+  nodeInit(p, len);
   store<u32>(p + (NODE4_KEY << 2), a & wordMask(len));
   return n;
 }
@@ -273,15 +273,9 @@ function newNode(t: u32, key: usize, len: u32): u32 {
     assert(s != NIL); // caller reserved nodes
     n = long ? s | NODE_ID6 | NODE_ID6L : s | NODE_ID6;
     let p = node6Ptr(n);
-    if (long) {
-      copyMasked(p + (NODE_KEY << 2), key, len, 4);
-      nodeInit(p, len);
-    } else {
-      store<u32>(p + (NODE_LEN << 2), len);   // no dest: (dest + 1) = 0
-      store<u32>(p + (NODE_C0 << 2), NIL);
-      store<u32>(p + (NODE_C1 << 2), NIL);
-      copyMasked(p + (NODE6S_KEY << 2), key, len, 2);
-    }
+    nodeInit(p, len);
+    if (long) store<u32>(p + (NODE_DEST << 2), NIL);
+    copyMasked(p + ((long ? NODE_KEY : NODE6S_KEY) << 2), key, len, long ? 4 : 2);
   }
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
   return n;

@@ -11,7 +11,8 @@
 // pool keeps for them), 8 bytes an entry (record slot, value; an empty entry's key is SLOT_EMPTY).
 // Allocation: a map grows (doubles, rehashed) in xiReserve, which the extra records' reservations call
 // (dests.ts destXReserveN, routes.ts routeXReserveN) with the slab's, and notify.ts notifyReserve with
-// the queues', and in xiRoom before a put when it can; xiPut never needs memory. A map is kept at most half full where memory allows, and never full.
+// the queues', and in xiRoom before a put when it can; xiPut never needs memory. A map is kept at most
+// half full where memory allows, and never full.
 // A removal frees nothing (a reservation made earlier in the same operation stays good): a map keeps its
 // size while its table lives, as a holder's reference table does (refs.ts), and the table's teardown
 // frees it (xiFree). Costs: O(1) expected per get / put / delete, one cache line mostly; only records
