@@ -10,14 +10,14 @@
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
-  ENTITY_REFS_SHIFT, ENTITY_TABLE, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, ROUTE_DEST, NEXTHOP_REFS,
+  ENTITY_REFS_SHIFT, ENTITY_TABLE, ENTITY_ROUTES, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, ROUTE_DEST, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
   DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
-  NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE } from './layout';
+  NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE, SLAB_ENTITY, NEXTHOP_OWNER } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
 import { notifyGet, queuedHas, queuedBits } from './notify';
@@ -34,7 +34,7 @@ import { XI_DEST, XI_ROUTE, XI_QUEUED, xiCount, xiValid } from './xindex';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
-import { routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
+import { routeOwner, routeHop, routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
   routeViews, routeX, routeHasX, routeTable, routeXPtr, routeRefs, routeRefsCapNow, destRefs, destRefsCapNow } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
@@ -96,6 +96,10 @@ export const INV_KEY6: i32 = 34;          // the IPv6 key records in use (SLAB_K
 export const INV_QUEUED: i32 = 35;        // a destination's queued bits (layout DEST_QUEUED_SHIFT, xindex.ts XI_QUEUED)
                                           // are not exactly the registrations whose queues hold it, or the XI_QUEUED map
                                           // holds other entries than its destinations with a bit of index ≥ 8
+export const INV_OWNER: i32 = 36;         // a route's owner (routes.ts routeOwner: named by word ROUTE_NH) is not a
+                                          // live entity of its table, or one of its next hops or its neighbour
+                                          // belongs to another entity; or the live routes' owners, summed, differ
+                                          // from the entities' route counts (ENTITY_ROUTES) weighted by their slots
 
 const MAXN: u32 = 1024;
 const STK: usize = memory.data(<i32>(MAXN * 8), 16); // (node, parent) pairs
@@ -129,6 +133,7 @@ export function checkInvariants(t: u32): i32 {
   let fib = <usize>tableGet(t, TABLE_FIB), fibm = <usize>tableGet(t, TABLE_FIBM);
   if ((fib != 0 && !fibCheck(fib)) || (fibm != 0 && !fibCheck(fibm))) return INV_FIB;
   let nodes: u32 = 0, dests: u32 = 0, populated: u32 = 0, live: u32 = 0, mdests: u32 = 0;
+  let owners: u64 = 0, owned: u64 = 0;   // the live routes' owner slots summed, and ENTITY_ROUTES × slot (INV_OWNER)
   let sp: u32 = 0;
   memory.fill(MARKS, 0, <usize>NOTIFY_MAX << 2);
   let used = tableGet(t, TABLE_NOTIFY_USED);
@@ -213,6 +218,14 @@ export function checkInvariants(t: u32): i32 {
       let held = destXGet(d, DESTX_HELD) != NIL || destXGet(d, DESTX_HELD + 1) != NIL;
       if (held && destXGet(d, DESTX_HOLD_VIEWS) == 0) return INV_DEST_EXTRA;
       if (!routesCheck(t, d)) return INV_ROUTE_EXTRA;
+      for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+        if (!ownerCheck(t, r)) return INV_OWNER;
+        owners += routeOwner(r);
+      }
+      for (let v: u32 = 0; v < VIEW_COUNT; v++) {
+        let h = destXGet(d, DESTX_HELD + v);
+        if (h != NIL && !ownerCheck(t, h)) return INV_OWNER;
+      }
       let marked = destXGet(d, DESTX_MARKED);
       if ((marked & ~used) != 0) return INV_MARKS;
       for (; marked != 0; marked &= marked - 1) {
@@ -259,6 +272,7 @@ export function checkInvariants(t: u32): i32 {
   if (keys != slabLive(SLAB_KEY6)) return INV_KEY6;
   if (xiCount(t, XI_QUEUED) != highQueued || !xiValid(t, XI_QUEUED)) return INV_QUEUED;
   if (!zombiesCheck(t) || !routeExtrasCheck(t)) return INV_ROUTE_EXTRA;
+  for (let r = tableGet(t, TABLE_ZROUTES); r != NIL; r = routeGet(r, ROUTE_ZNEXT)) if (!ownerCheck(t, r)) return INV_OWNER;
   // the registrations' list: one per bit of the used mask, in ascending index, each of this table
   let seen: u32 = 0, last: i32 = -1;
   for (let n = tableGet(t, TABLE_NOTIFY), k: u32 = 0; n != NIL; n = notifyGet(n, NOTIFY_NEXT)) {
@@ -284,7 +298,10 @@ export function checkInvariants(t: u32): i32 {
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     if (nhIndexCheck(e) != 0) return INV_NH_INDEX;
     nexthops += nhIndexCount(e);
+    owned += <u64>entityGet(e, ENTITY_ROUTES) * e;
   }
+  // a route counted for one entity that names another changes the sum
+  if (owners != owned) return INV_OWNER;
   if (nexthops != tableGet(t, TABLE_NEXTHOPS)) return INV_COUNT_NEXTHOPS;
   if (!enumCheck(t)) return INV_ENUM;
   let inv = checkLocks(t);
@@ -330,6 +347,18 @@ function neighbourCheck(r: u32): bool {
   if (xnb != NIL && (n == 0 || (n == 1 && routeGet(r, ROUTE_NH) == xnb))) return false;
   let nb = routeNeighbour(r);
   return nb == NIL || (slabIsAlive(SLAB_NEXTHOP, nb) && nhGet(nb, NEXTHOP_TABLE) == destTable(routeGet(r, ROUTE_DEST)));
+}
+
+/**
+ * Route r of table t names its owner as layout ROUTE_NH says: the owner (routeOwner) is a live entity of
+ * t, and every next hop of r and its neighbour belong to it.
+ */
+function ownerCheck(t: u32, r: u32): bool {
+  let e = routeOwner(r), n = routeNhCount(r);
+  if (!slabIsAlive(SLAB_ENTITY, e) || entityGet(e, ENTITY_TABLE) != t) return false;
+  for (let i: u32 = 0; i < n; i++) if (nhGet(routeHop(r, i), NEXTHOP_OWNER) != e) return false;
+  let nb = routeNeighbour(r);
+  return nb == NIL || nhGet(nb, NEXTHOP_OWNER) == e;
 }
 
 /** Table t's zombie list: DELETED routes, doubly linked through ROUTE_ZNEXT / ROUTE_ZPREV, no mark. */

@@ -14,7 +14,7 @@ import {
   ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_K_MASK, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX,
-  ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
+  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
   ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_ROUTES, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
@@ -27,7 +27,7 @@ import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
 import { destTable, destGet, destFind, destKey, destLen, destXGet, destBest } from './dests';
-import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet, routeNeighbour } from './routes';
+import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet, routeNeighbour, routeOwner } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
 import { copyMasked, prefixEq } from './addr';
@@ -114,7 +114,7 @@ function chainFree(c: u32, w: u32): void {
 export function routeMatchesCriteria(r: u32, flags: u32, owner: u32, neighbour: u32, pref: f64, metric: f64,
   hops: usize, nHops: u32, ifIndex: u32): bool {
   if (flags == 0) return true;
-  if ((flags & MATCH_OWNER) != 0 && routeGet(r, ROUTE_OWNER) != owner) return false;
+  if ((flags & MATCH_OWNER) != 0 && routeOwner(r) != owner) return false;
   if ((flags & MATCH_NEIGHBOUR) != 0 && routeNeighbour(r) != neighbour) return false;
   if ((flags & MATCH_PREF) != 0 &&
     (<f64>routeGet(r, ROUTE_PREF) != pref || <f64>routeGet(r, ROUTE_METRIC) != metric)) return false;
@@ -386,7 +386,7 @@ function ownsBest(e: u32, d: u32, views: u32): bool {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) {
     if (((vs >>> v) & 1) == 0) continue;
     let best = destBest(d, v);
-    if (best != NIL && routeGet(best, ROUTE_OWNER) == e) return true;
+    if (best != NIL && routeOwner(best) == e) return true;
   }
   return false;
 }
@@ -469,7 +469,7 @@ function visitRoutes(c: u32, d: u32): bool {
     else if (h0 != NIL) { r = h0; h0 = h1; h1 = NIL; }
     else break;
     if (views != 0 && (routeViews(r) & views) == 0) continue;
-    if (own != NIL && routeGet(r, ROUTE_OWNER) != own) continue;
+    if (own != NIL && routeOwner(r) != own) continue;
     if (!routeMatchesCriteria(r, flags, critOwner, critNeighbour, pref, metric, CRIT_HOPS, critN, ifIndex)) continue;
     if (atLast && ((routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || routeComparePos(r, lp, lm, ls) <= 0)) continue;
     if (outN == outMax) { outMore = true; return false; }                // r is the look-ahead item

@@ -8,7 +8,7 @@
 // calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_NH,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_GEN, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_NH,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
@@ -24,7 +24,7 @@ import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocke
   destBest } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
-  created, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
+  created, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner } from './routes';
 import { timerClear, timerReserve } from './timers';
 import { holdMayStart } from './reserve';
 import { notifyPull, notifyPending } from './notify';
@@ -52,7 +52,7 @@ export function bestRouteX(t: u32, d: u32, view: u32): i32 {
   debugTrapPoint();
   let r = destBest(d, view);
   if (r == NIL) return ERROR_NOT_FOUND;
-  let e = routeGet(r, ROUTE_OWNER);
+  let e = routeOwner(r);
   let n = routeNhCount(r);
   let nb = routeNeighbour(r);
   putF64(BEST_ROUTE, handleOf(KIND_ROUTE, r));
@@ -254,8 +254,8 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
-    // OWNER near the record's start, its last word (ROUTE_NH) at its end: a route (40 bytes) may span two lines
-    if (r < high) { sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_NH); next = routeGet(r, ROUTE_NEXT); }
+    // its first word and its last (ROUTE_NH): a route (36 bytes) may span two lines
+    if (r < high) { sink += routeGet(r, ROUTE_GEN) + routeGet(r, ROUTE_NH); next = routeGet(r, ROUTE_NEXT); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
     if (n != NIL && (n & NODE_LATER) != 0) {
@@ -267,7 +267,7 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   // the second route of the chain (routeOfOwner past another owner's route, the recompute after a change)
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
-    if (r < high) sink += routeGet(r, ROUTE_OWNER) + routeGet(r, ROUTE_NEXT);
+    if (r < high) sink += routeGet(r, ROUTE_NH) + routeGet(r, ROUTE_NEXT);
   }
   store<u32>(TOUCH_SINK, load<u32>(TOUCH_SINK) + sink);
 }

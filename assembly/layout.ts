@@ -294,42 +294,47 @@ export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK <<
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 10 × u32 (40 bytes; issue 13: was 20, then 13, 12, 11) ═════════════╕
-// │ 0 gen        │ 1 dest        │ 2 owner entity │ 3 preference │ 4 metric                             │
-// │ 5 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
+// ╒══════════ Route: ROUTE_WORDS = 9 × u32 (36 bytes; issue 13: was 20, then 13, 12, 11, 10) ═════════╕
+// │ 0 gen        │ 1 dest        │ 2 preference │ 3 metric                                             │
+// │ 4 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
 // │ (bit 11) | has an extra record (bit 12) | view-0 incumbent (bit 13) | next-hop count << 16 (9 bits)   │
-// │ | client refs << 25 (7 bits, saturating) │ 6 flags (16) | flags1 << 16 | state << 24                    │
-// │ 7 next in dest chain (DELETED: next zombie) │ 8 creation seq (DELETED: previous zombie)               │
-// │ 9 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11) or NIL                   │
+// │ | client refs << 25 (7 bits, saturating) │ 5 flags (16) | flags1 << 16 | state << 24                    │
+// │ 6 next in dest chain (DELETED: next zombie) │ 7 creation seq (DELETED: previous zombie)               │
+// │ 8 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11), else the owner entity  │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
+// No owner word: a route uses only its owner's next hops (spec §1.3; every path that sets them checks it),
+// and a next hop's record keeps its owner (NEXTHOP_OWNER) while a route references it — even a DELETED
+// route keeps its next hops until its record is freed. So the owner is the owner of word 8's next hop (its
+// one next hop or neighbour, or the first of its hop array), and a route with neither holds the owner's
+// slot in word 8 itself (routes.ts routeOwner; debug.ts INV_NEIGHBOUR checks the rule).
 // What only route lists, expiry timers and an unusual neighbour use lives in the route's extra record
 // (below), allocated on first use (the export that puts a route into a list, arms its timer or gives it
 // such a neighbour reserves it before any change) and freed when every extra word is back at its default;
 // ROUTE_X_BIT says that there is one, and the extra index (xindex.ts XI_ROUTE) which slot it is.
 // The neighbour (RTM_ROUTE_INFO Neighbour) is NIL or, in the batch paths and most protocols, the route's
-// one next hop: ROUTE_NBHOP_BIT says that word 9 holds it (the one next hop, or the neighbour alone when
+// one next hop: ROUTE_NBHOP_BIT says that word 8 holds it (the one next hop, or the neighbour alone when
 // the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them). A DELETED route kept by client references is in no chain, list or
 // timer and its creation order is spent, so it links into the table's zombie list through its chain
-// link (7) and its seq (8); its extra record stays while it holds a neighbour. The enumeration mark is
+// link (6) and its seq (7); its extra record stays while it holds a neighbour. The enumeration mark is
 // one bit of the views word, set and cleared within one enumeration Get.
-// The views word packs what the flags word has no room for: flags, flags1 and state fill word 6 (the
-// facade reads the state as word 6 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
+// The views word packs what the flags word has no room for: flags, flags1 and state fill word 5 (the
+// facade reads the state as word 5 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
 // The client references (spec §7.9) are the top 7 bits: the count itself below ROUTE_REFS_MAX, and at it
 // "at least that many", the exact count then being the sum of what the holders' reference tables hold
 // (refs.ts refsHeld; every route reference has an entry there). A drop at the cap counts them again,
 // O(entities of the table): a route held that often is rare, and nothing needs memory for it.
-export const ROUTE_WORDS: u32 = 10;
+export const ROUTE_WORDS: u32 = 9;
 export const ROUTE_GEN: u32 = 0;
 export const ROUTE_DEST: u32 = 1;
-export const ROUTE_OWNER: u32 = 2;
-export const ROUTE_PREF: u32 = 3;
-export const ROUTE_METRIC: u32 = 4;
-export const ROUTE_VIEWS: u32 = 5;
-export const ROUTE_FLAGS: u32 = 6;
-export const ROUTE_NEXT: u32 = 7;
-export const ROUTE_SEQ: u32 = 8;
-export const ROUTE_NH: u32 = 9;
+export const ROUTE_PREF: u32 = 2;
+export const ROUTE_METRIC: u32 = 3;
+export const ROUTE_VIEWS: u32 = 4;
+export const ROUTE_FLAGS: u32 = 5;
+export const ROUTE_NEXT: u32 = 6;
+export const ROUTE_SEQ: u32 = 7;
+/** The next hop, hop array, neighbour or owner entity (see above; readers: routes.ts routeHop, routeNeighbour, routeOwner). */
+export const ROUTE_NH: u32 = 8;
 /** The client references: the views word >>> ROUTE_REFS_SHIFT, exact below ROUTE_REFS_MAX (routes.ts routeRefs). */
 export const ROUTE_REFS_SHIFT: u32 = 25;
 export const ROUTE_REFS_MAX: u32 = 0x7f;

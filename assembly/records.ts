@@ -6,7 +6,7 @@
 // Costs: the operation's own, plus O(1) expected per reference. Allocation: reference entries only,
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
-  NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_OWNER,
+  NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_NH,
   ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
@@ -28,7 +28,7 @@ import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destTable, destGet, destPtr, destKey, destLen, destValid, destXGet, destBest } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour } from './routes';
+import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -155,7 +155,7 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   if (r == NIL) return ERROR_INVALID_HANDLE;
   let n = routeNhCount(r), nb = routeNeighbour(r);
   if (!refReserve(e, 2 + (nb != NIL ? 1 : 0) + n)) return ERROR_NOT_ENOUGH_MEMORY;
-  let d = routeGet(r, ROUTE_DEST), owner = routeGet(r, ROUTE_OWNER), fw = routeGet(r, ROUTE_FLAGS);
+  let d = routeGet(r, ROUTE_DEST), owner = routeOwner(r), fw = routeGet(r, ROUTE_FLAGS);
   put(REC_ROUTE_DEST, handleOf(KIND_DEST, d));
   put(REC_ROUTE_OWNER, handleOf(KIND_ENTITY, owner));
   put(REC_ROUTE_NEIGHBOUR, handleOrZero(KIND_NEXTHOP, nb));
@@ -193,7 +193,7 @@ export function bestSummaryR(t: u32, d: u32, view: u32): i32 {
   if (view >= VIEW_COUNT) return ERROR_INVALID_PARAMETER;
   let r = destBest(d, view);
   if (r == NIL) { put(REC_SUM_ROUTE, 0); return NO_ERROR; }
-  let owner = routeGet(r, ROUTE_OWNER), n = routeNhCount(r);
+  let owner = routeOwner(r), n = routeNhCount(r);
   put(REC_SUM_ROUTE, handleOf(KIND_ROUTE, r));
   put(REC_SUM_OWNER, handleOf(KIND_ENTITY, owner));
   put(REC_SUM_PROTOCOL, <f64>entityGet(owner, ENTITY_PROTO));
@@ -236,7 +236,7 @@ function destRecord(e: u32, d: u32, proto: u32, views: u32, at: u32): void {
     let num = routesInViews(d, vb);
     let best = destBest(d, v);
     let sel = proto == 0 ? best : routeSelect(d, v, proto, best);
-    let owner = sel == NIL ? NIL : routeGet(sel, ROUTE_OWNER);
+    let owner = sel == NIL ? NIL : routeOwner(sel);
     let held = destXGet(d, DESTX_HELD + v);
     let w = at + REC_DEST_VIEW + k * REC_DVIEW_WORDS;
     put(w + REC_DVIEW_ID, <f64>v);
@@ -326,7 +326,7 @@ function touchRecords(e: u32, got: u32, views: u32): void {
       if ((views & (1 << v)) == 0) continue;
       let b = destBest(d, v);
       if (b == NIL) continue;
-      if (b != r) sum += routeGet(b, ROUTE_OWNER);
+      if (b != r) sum += routeGet(b, ROUTE_NH);   // (the word that names its owner)
       sum += refTouch(e, refTarget(KIND_ROUTE, b));
     }
   }

@@ -5,12 +5,12 @@
 // (timers.ts heap); one of an IPv6 table that loses its presence may move to a tombstone node (dests.ts
 // destDetach needs a free node when its trie node stays; an IPv4 destination keeps its key itself). Additions reserve inline (rtmapi.ts routeAdd, load.ts).
 // Costs: O(registrations) per destination; purgeReserve walks the table once. Allocates only capacity.
-import { NIL, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_S_POPULATED, ROUTE_OWNER,
+import { NIL, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_S_POPULATED,
   ROUTE_NEXT, ENTITY_ROUTES, TABLE_ROOT, TABLE_FAMILY, NO_RANGE } from './layout';
 import { slabReserve } from './slab';
 import { tableGet } from './tables';
 import { destGet, destKey, destLen, destXGet, destNode } from './dests';
-import { routeGet } from './routes';
+import { routeGet, routeOwner } from './routes';
 import { entityGet } from './entities';
 import { nodeChild, nodeReserve, nodeLongs, trieWalk } from './trie';
 import { notifyReserve } from './notify';
@@ -67,7 +67,7 @@ export function purgeReserve(t: u32, e: u32): bool {
       let d = load<u32>(out + (<usize>i << 2));
       let mine = false;
       for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-        if (routeGet(r, ROUTE_OWNER) == e) { mine = true; break; }
+        if (routeOwner(r) == e) { mine = true; break; }
       }
       if (!mine) continue;
       dests++;

@@ -7,7 +7,7 @@
 // Costs: O(routes of the destination) per change. Allocation: a route record; a hop array (a block,
 // routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
-  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, ROUTE_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
+  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, NEXTHOP_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT, ROUTE_ZNEXT, ROUTE_ZPREV,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
@@ -21,7 +21,7 @@ import { tableGet, tableSet } from './tables';
 import { destTable, destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destSetBest0, destPins,
   destXReserve, destXReserveN, destHasX } from './dests';
 import { XI_ROUTE, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
-import { entityGet, entitySet, nhIref, entityOwned } from './entities';
+import { entityGet, entitySet, nhGet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
 import { timerClear, timerReserve, timerSet, TIMER_HOLD } from './timers';
 import { listUnlink } from './lists';
@@ -60,6 +60,19 @@ import { refsHeld } from './refs';
 @inline function setRouteNhCount(r: u32, n: u32): void {
   routeSet(r, ROUTE_NHCOUNT, (routeGet(r, ROUTE_NHCOUNT) & ~(ROUTE_NHCOUNT_MASK << ROUTE_NHCOUNT_SHIFT)) | (n << ROUTE_NHCOUNT_SHIFT));
 }
+/**
+ * Route r's owner entity (layout: no owner word). Word ROUTE_NH names it: the owner of the next hop
+ * there (the one next hop, or the neighbour alone) or of the hop array's first, else — no next hop and
+ * no neighbour in the word — the owner's slot itself.
+ */
+// @ts-ignore: decorator
+@inline export function routeOwner(r: u32): u32 {
+  let w = routeGet(r, ROUTE_VIEWS), x = routeGet(r, ROUTE_NH);
+  let n = (w >>> ROUTE_NHCOUNT_SHIFT) & ROUTE_NHCOUNT_MASK;
+  if (n > 1) x = load<u32>(<usize>x);
+  else if (n == 0 && (w & ROUTE_NBHOP_BIT) == 0) return x;
+  return nhGet(x, NEXTHOP_OWNER);
+}
 /** Route r's EntitySpecificInfo state (ROUTE_ESI_*; layout ROUTE_ESI). */
 // @ts-ignore: decorator
 @inline export function routeEsi(r: u32): u32 { return (routeGet(r, ROUTE_ESI) >>> ROUTE_ESI_SHIFT) & ROUTE_ESI_MASK; }
@@ -92,6 +105,9 @@ import { refsHeld } from './refs';
 
 /** Extra word w of route r (ROUTEX_*), or its default: routeXGet for the facade (port records.ts). */
 export function routeXWord(r: u32, w: u32): u32 { return routeXGet(r, w); }
+
+/** Route r's owner entity slot: routeOwner for the facade (table.ts routeSummaryOf). */
+export function routeOwnerOf(r: u32): u32 { return routeOwner(r); }
 
 /** The table of route r (through its destination). */
 // @ts-ignore: decorator
@@ -202,9 +218,9 @@ export function routeXValid(x: u32): bool {
 }
 
 /**
- * Sets live route r's neighbour after its next hops are set: in word ROUTE_NH (the bit) when nb is its
- * one next hop or it has none, else the extra word (allocated for a neighbour other than NIL: the caller
- * reserved it, routeXReserve).
+ * Sets live route r's neighbour after its next hops are set (setHops, which left the owner e in word
+ * ROUTE_NH when there are none): in word ROUTE_NH (the bit) when nb is its one next hop or it has none,
+ * else the extra word (allocated for a neighbour other than NIL: the caller reserved it, routeXReserve).
  */
 // @ts-ignore: decorator
 @inline function setRouteNeighbour(r: u32, nb: u32): void {
@@ -298,7 +314,7 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
   let vb: u32 = 1 << v;
   let first = NIL;
   for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
-    if ((routeViews(r) & vb) != 0 && (proto == 0 || entityGet(routeGet(r, ROUTE_OWNER), ENTITY_PROTO) == proto)) {
+    if ((routeViews(r) & vb) != 0 && (proto == 0 || entityGet(routeOwner(r), ENTITY_PROTO) == proto)) {
       first = r;
       break;
     }
@@ -311,7 +327,7 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
 @inline function selectOf(d: u32, vb: u32, proto: u32, inc: u32, first: u32): u32 {
   if (first == NIL) return NIL;                                                      // 1.
   if (inc != NIL && inc != first && routeLive(inc) && (routeViews(inc) & vb) != 0 &&
-    routeGet(inc, ROUTE_DEST) == d && (proto == 0 || entityGet(routeGet(inc, ROUTE_OWNER), ENTITY_PROTO) == proto) &&
+    routeGet(inc, ROUTE_DEST) == d && (proto == 0 || entityGet(routeOwner(inc), ENTITY_PROTO) == proto) &&
     routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) && routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) {
     return inc;                                                                      // 2.
   }
@@ -439,11 +455,11 @@ const SAT_NEG: i32 = -1, SAT_SAME: i32 = -2;
 export function routeHopsReserve(n: u32): bool { return n <= 1 || blockReserve(<usize>n << 2); }
 
 // @ts-ignore: decorator
-@inline function setHops(r: u32, hops: usize, n: u32): void {
+@inline function setHops(r: u32, e: u32, hops: usize, n: u32): void {
   let old = routeNhCount(r);
   if (old > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>old << 2);
   setRouteNhCount(r, n);
-  if (n == 0) routeSet(r, ROUTE_NH, NIL);
+  if (n == 0) routeSet(r, ROUTE_NH, e);   // the owner, until setRouteNeighbour puts a neighbour there
   else if (n == 1) routeSet(r, ROUTE_NH, load<u32>(hops));
   else {
     let p = blockAlloc(<usize>n << 2);
@@ -495,7 +511,7 @@ export let created: bool = false;
 // @ts-ignore: decorator
 @inline export function routeOfOwner(d: u32, e: u32, nb: u32, first: bool): u32 {
   for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
-    if (routeGet(c, ROUTE_OWNER) == e && (first || routeNeighbour(c) == nb)) return c;
+    if (routeOwner(c) == e && (first || routeNeighbour(c) == nb)) return c;
   }
   return NIL;
 }
@@ -520,7 +536,6 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     assert(r != NIL); // reserved by the caller
     created = true;
     routeSet(r, ROUTE_DEST, d);
-    routeSet(r, ROUTE_OWNER, e);
     routeSet(r, ROUTE_PREF, pref);
     routeSet(r, ROUTE_METRIC, metric);
     routeSet(r, ROUTE_VIEWS, views & ROUTE_VIEWS_MASK);   // no mark (and, where they share it: count 0, ESI NULL)
@@ -528,7 +543,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     tableSet(t, TABLE_SEQ, tableGet(t, TABLE_SEQ) + 1);
     routeSet(r, ROUTE_SEQ, routeSeqNext++);
     setRouteNhCount(r, 0);
-    setHops(r, hops, n);
+    setHops(r, e, hops, n);
     setRouteNeighbour(r, neighbour);   // (no extra record yet: the views word above has no ROUTE_X_BIT)
     hopsIref(r, 1);
     entityOwned(e, 1);
@@ -559,7 +574,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
       if (neighbour != NIL) nhIref(neighbour, 1);
       for (let i: u32 = 0; i < oldN; i++) nhIref(routeHop(r, i), -1);
       if (oldNb != NIL) nhIref(oldNb, -1);
-      setHops(r, hops, n);
+      setHops(r, e, hops, n);
       setRouteNeighbour(r, neighbour);
     }
     setRouteViews(r, views);
@@ -612,7 +627,7 @@ export function routeDelete(r: u32): void {
   fired = 0;
   let d = routeGet(r, ROUTE_DEST);
   let t = destTable(d);
-  let e = routeGet(r, ROUTE_OWNER);
+  let e = routeOwner(r);
   saveBest(d);
   // a timer entry and a list membership live in the route's extra record: none without one
   if (routeHasX(r)) { timerClear(t, r); listRemove(r); }
@@ -710,7 +725,7 @@ export function listRemove(r: u32): void {
 
 /** Frees a deleted route record: drops its next-hop references and its pin on the destination. */
 export function routeFree(r: u32): void {
-  let d = routeGet(r, ROUTE_DEST);
+  let d = routeGet(r, ROUTE_DEST), owner = routeOwner(r);   // (before its next hops go)
   if (routeRefs(r) != 0) {
     // on the zombie list (teardown frees referenced records too)
     let t = destTable(d);
@@ -722,7 +737,6 @@ export function routeFree(r: u32): void {
   routeXDrop(r);   // its neighbour, if it was there
   if (routeNhCount(r) > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>routeNhCount(r) << 2);
   setRouteNhCount(r, 0);
-  let owner = routeGet(r, ROUTE_OWNER);
   slabFree(SLAB_ROUTE, r);
   entityOwned(owner, -1);
   destKeep(d, -1);

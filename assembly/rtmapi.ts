@@ -10,7 +10,7 @@ import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
-  ROUTE_OWNER, ROUTE_DEST, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
+  ROUTE_DEST, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, SLAB_DESTX, DEST_PINS_BITS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
@@ -31,7 +31,7 @@ import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRefsExact, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
-  destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve } from './routes';
+  destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve, routeOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
@@ -156,7 +156,7 @@ export function purgeRoutes(t: u32, e: u32): u32 {
       // collect this entity's live routes first: deleting may free the destination
       let m: u32 = 0;
       for (let r = destGet(d, DEST_ROUTES); r != NIL && m < 64; r = routeGet(r, ROUTE_NEXT)) {
-        if (routeGet(r, ROUTE_OWNER) == e) store<u32>(PURGE_ROUTES + (<usize>(m++) << 2), r);
+        if (routeOwner(r) == e) store<u32>(PURGE_ROUTES + (<usize>(m++) << 2), r);
       }
       for (let j: u32 = 0; j < m; j++) { routeDelete(load<u32>(PURGE_ROUTES + (<usize>j << 2))); deleted++; }
       if (m == 64) { i--; continue; } // more than 64 routes of e on d: go again
@@ -357,7 +357,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if (r != NIL) {
     let rd = routeGet(r, ROUTE_DEST);
     if (destLen(rd) != len || !prefixEq(destKey(rd), key, len)) return ERROR_INVALID_PARAMETER;
-    if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;            // 4. ownership
+    if (routeOwner(r) != e) return ERROR_ACCESS_DENIED;            // 4. ownership
   }
   // find the route to update (spec §7.2 I2)
   let d = r != NIL ? routeGet(r, ROUTE_DEST) : destFind(t, key, len);
@@ -431,7 +431,7 @@ export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
   if (e == NIL) return ERROR_INVALID_HANDLE;
   let r = routeIn(entityGet(e, ENTITY_TABLE), routeH);
   if (r == NIL) return ERROR_INVALID_HANDLE;
-  if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
+  if (routeOwner(r) != e) return ERROR_ACCESS_DENIED;
   if (!routeLive(r)) return ERROR_NOT_FOUND;
   let d = routeGet(r, ROUTE_DEST);
   if (destLockedAgainst(d, e)) return ERROR_BUSY;
@@ -636,7 +636,7 @@ export function listInsertX(eh: f64, lh: f64, n: u32): i32 {
     if (!routeHasX(r)) need++;
   }
   for (let i: u32 = 0; i < n; i++) {
-    if (routeGet(routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3))), ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
+    if (routeOwner(routeIn(t, load<f64>(ioPtr(IO_HOPS) + (<usize>i << 3)))) != e) return ERROR_ACCESS_DENIED;
   }
   // routes entering the list without an extra record get one
   if (l != NIL && need != 0 && !routeXReserveN(t, need)) return ERROR_NOT_ENOUGH_MEMORY;
@@ -726,7 +726,7 @@ export function routeRearm(eh: f64, routeH: f64, deadline: f64, listH: f64): i32
   if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
   let list = NIL;
   if (listH != 0) { list = listOf(e, listH); if (list == NIL) return ERROR_INVALID_HANDLE; }
-  if (routeGet(r, ROUTE_OWNER) != e) return ERROR_ACCESS_DENIED;
+  if (routeOwner(r) != e) return ERROR_ACCESS_DENIED;
   if (deadline >= 0 && routeXGet(r, ROUTEX_HEAPPOS) == NIL && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
   if ((deadline >= 0 || list != NIL) && !routeXReserve(r)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0) timerSet(t, r, deadline, routeOrder(r));

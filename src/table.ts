@@ -370,7 +370,7 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number, es
   const rp = c.x.recordPtr;
   const base = rp(L.SLAB_ROUTE, r) >>> 2;
   const u = c.u32();
-  const owner = u[base + L.ROUTE_OWNER];
+  const owner = c.x.routeOwnerOf(r);
   const n = (u[base + L.ROUTE_NHCOUNT] >>> L.ROUTE_NHCOUNT_SHIFT) & L.ROUTE_NHCOUNT_MASK;
   const hops: string[] = [];
   for (let i = 0; i < n; i++) {

@@ -26,6 +26,10 @@ function base(core: Core, slab: number, slot: number): number {
 export function routeWord(core: Core, r: number, field: number): number {
   return core.u32()[base(core, core.k.SLAB_ROUTE, r) + field];
 }
+/** Route slot r's owner entity slot (the core's routeOwner: a route has no owner word, layout ROUTE_NH). */
+export function routeOwnerSlot(core: Core, r: number): number {
+  return core.x.routeOwnerOf(r) >>> 0;
+}
 /** Word `field` (a NEXTHOP_* offset) of next-hop slot h. */
 export function nextHopWord(core: Core, h: number, field: number): number {
   return core.u32()[base(core, core.k.SLAB_NEXTHOP, h) + field];

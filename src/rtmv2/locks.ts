@@ -7,7 +7,7 @@
 import { RtmError } from '../errors.js';
 import { INFINITE, RTM_ROUTE_CHANGE_BEST, RTM_ROUTE_STATE_CREATED } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, routeHopSlots, routeNeighbourSlot, routeWord } from '../port/records.js';
+import { readResult, routeHopSlots, routeNeighbourSlot, routeOwnerSlot, routeWord } from '../port/records.js';
 import type {
   AddRouteOptions, DestHandle, EntityHandle, NextHopHandle, Nullable, RouteHandle, RouteListHandle, RouteOwnerView,
   RouteState,
@@ -98,7 +98,7 @@ export function getRoutePointer(cx: Ctx, route: RouteHandle): RouteOwnerView {
 /** The owner view of one of the caller's routes (also the RTM_ROUTE_EXPIRED Context2). @throws ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED */
 export function ownerViewOfRoute(cx: Ctx, route: RouteHandle, op = 'ownerViewOfRoute'): RouteOwnerView {
   const r = routeArg(cx, route, op);
-  if (routeWord(cx.core, r, cx.L.ROUTE_OWNER) !== cx.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
+  if (routeOwnerSlot(cx.core, r) !== cx.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
   return routeView(cx, route);
 }
 
@@ -109,7 +109,7 @@ export function lockRoute(cx: Ctx, options: { route: RouteHandle; exclusive?: bo
   const o = opts<{ route: RouteHandle; exclusive?: boolean; lock?: boolean }>(options, ['route', 'exclusive', 'lock'], op);
   const r = routeArg(cx, o.route, op);
   const lock = o.lock ?? true, exclusive = !!o.exclusive;
-  const owner = routeWord(cx.core, r, cx.L.ROUTE_OWNER) === cx.slot;
+  const owner = routeOwnerSlot(cx.core, r) === cx.slot;
   if (lock && routeState(cx, r) !== ROUTE_STATE_CREATED) throw new RtmError('ERROR_INVALID_HANDLE', op, 'route is deleted or held');
   if (exclusive && !owner) throw new RtmError('ERROR_ACCESS_DENIED', op, 'exclusive lock by a non-owner');
   const dh = routeDestHandle(cx, r);
@@ -135,7 +135,7 @@ export function updateAndUnlockRoute(cx: Ctx,
     throw new RtmError('ERROR_INVALID_HANDLE', op, 'not a route list of the caller');
   }
   u32Arg(o.timeToLive, INFINITE, 'timeToLive', op);
-  if (routeWord(cx.core, r, cx.L.ROUTE_OWNER) !== cx.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
+  if (routeOwnerSlot(cx.core, r) !== cx.slot) throw new RtmError('ERROR_ACCESS_DENIED', op, 'not the owner');
   const dh = routeDestHandle(cx, r);
   if (!holdsExclusive(cx, 'dest', dh)) throw new RtmError('ERROR_NOT_LOCKED', op, 'the route is not locked exclusively by the caller');
   const v = routeView(cx, o.route!);
@@ -250,7 +250,7 @@ class RouteView implements RouteOwnerView {
     (this.staged ??= {})[f] = value;
   }
   get dest(): DestHandle { return routeDestHandle(this.#cx, this.slot()) as DestHandle; }
-  get owner(): EntityHandle { return handleOf(this.#cx, this.#cx.L.KIND_ENTITY, routeWord(this.#cx.core, this.slot(), this.#cx.L.ROUTE_OWNER)) as EntityHandle; }
+  get owner(): EntityHandle { return handleOf(this.#cx, this.#cx.L.KIND_ENTITY, routeOwnerSlot(this.#cx.core, this.slot())) as EntityHandle; }
   get state(): RouteState { return routeState(this.#cx, this.slot()) as RouteState; }
   get prefix(): string { return this.#cx.table.destPrefix(routeWord(this.#cx.core, this.slot(), this.#cx.L.ROUTE_DEST)); }
   get neighbour(): NextHopHandle | undefined { const v = this.get('neighbour'); return isNull(v) ? undefined : v as NextHopHandle; }

@@ -6,7 +6,7 @@
 // Allocates only the callback's view.
 import { RtmInternalError, STATUS, check } from '../errors.js';
 import { RTM_ROUTE_EXPIRED } from '../constants.js';
-import { recordAlive, routeWord } from '../port/records.js';
+import { recordAlive, routeOwnerSlot, routeWord } from '../port/records.js';
 import type { RouteHandle } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { entityBySlot } from './registry.js';
@@ -18,7 +18,7 @@ import { ownerViewOfRoute } from './locks.js';
 export function expireRoute(inst: Instance, r: number): number {
   const c = inst.core, L = inst.layout;
   if (!recordAlive(c, L.SLAB_ROUTE, r) || (routeWord(c, r, L.ROUTE_FLAGS) >>> L.ROUTE_STATE_SHIFT) !== 0) return 0;
-  const owner = entityBySlot(inst, routeWord(c, r, L.ROUTE_OWNER));
+  const owner = entityBySlot(inst, routeOwnerSlot(c, r));
   if (!owner) return 0;
   const h = owner.x.handleOfX(L.KIND_ROUTE, r) as RouteHandle;
   if (!owner.onEvent) { deleteExpired(owner, h, false); return 0; }

@@ -1,0 +1,143 @@
+// A route's owner without an owner word (issue 13: the route record is 9 words). A route uses only its
+// owner's next hops (spec §1.3), so the core reads the owner from word ROUTE_NH: the owner of the next
+// hop there (the one next hop, or the neighbour alone), of the hop array's first, or — a route with no
+// next hop and no neighbour — the owner's slot itself (assembly/routes.ts routeOwner). Every form of the
+// word is gone through here, with another entity's routes on the same destination, through updates that
+// move between the forms, deletion with references kept (a zombie reads its owner until it is freed) and
+// the debug check of the rule (INV_OWNER).
+import { describe, expect, it } from 'vitest';
+import { Rtm } from '../../src/rtm.js';
+import { VirtualClock } from '../../src/clock.js';
+import type { Entity } from '../../src/entity.js';
+import type { NextHopHandle, RouteHandle } from '../../src/types.js';
+import { BEST_FIELDS, BEST_OWNER, BEST_ROUTE } from '../../src/table.js';
+import { RTM_MATCH_OWNER, RTM_ROUTE_CHANGE_FIRST, RTM_ROUTE_STATE_DELETED } from '../../src/win32/constants.js';
+import { expectCode } from '../reference/fixture.js';
+
+describe('the route owner, named by word ROUTE_NH (issue 13: no owner word)', () => {
+  it('the record has nine words and no owner word', () => {
+    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
+    const k = rtm.core.k as unknown as Record<string, number | undefined>;
+    expect(k.ROUTE_WORDS).toBe(9);
+    expect(k.ROUTE_OWNER).toBeUndefined();
+    rtm.close();
+  });
+
+  it('every form of the word names the owner, through updates from one form to another', () => {
+    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
+    const table = rtm.ipv4, core = table.core;
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
+    const B = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 9, instanceId: 2 });
+    const a1 = A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!;
+    const a2 = A.addNextHop({ address: '10.0.0.2', interfaceIndex: 2 }).handle!;
+    const b1 = B.addNextHop({ address: '10.0.0.9', interfaceIndex: 9 }).handle!;
+    const dest = '10.1.0.0/16';
+    // B's route first, so that A's routes are found past another owner's
+    const rb = B.addRouteToDest({ dest, metric: 1 }).handle!;
+    const out = new Float64Array(BEST_FIELDS);
+    const check = (e: Entity, r: RouteHandle, what: string): void => {
+      const info = e.getRouteInfo(r);
+      expect(info.owner, `${what}: RTM_ROUTE_INFO Owner`).toBe(e.handle);
+      e.releaseRouteInfo(info);
+      expect(core.checkInvariants(), `${what}: invariants`).toBe(0);
+    };
+    const bestOwner = (): number => {
+      expect(table.bestRouteInto(table.lookupId(0x0a010203), 0, out)).toBe(true);
+      return out[BEST_OWNER];
+    };
+    check(B, rb, 'B, no next hop');
+    const forms: { what: string; nextHops: NextHopHandle[]; neighbour: NextHopHandle | null }[] = [
+      { what: 'no next hop, no neighbour', nextHops: [], neighbour: null },
+      { what: 'the neighbour alone', nextHops: [], neighbour: a1 },
+      { what: 'one next hop, the neighbour', nextHops: [a1], neighbour: a1 },
+      { what: 'one next hop, another neighbour', nextHops: [a2], neighbour: a1 },
+      { what: 'one next hop, no neighbour', nextHops: [a2], neighbour: null },
+      { what: 'two next hops', nextHops: [a2, a1], neighbour: null },
+      { what: 'two next hops and a neighbour', nextHops: [a1, a2], neighbour: a2 },
+      { what: 'back to none', nextHops: [], neighbour: null },
+      { what: 'the neighbour alone again', nextHops: [], neighbour: a2 },
+      { what: 'two next hops from the neighbour alone', nextHops: [a1, a2], neighbour: null },
+      { what: 'none from two next hops', nextHops: [], neighbour: null },
+    ];
+    // A's route is the better one (metric 0), so the best route's owner is A
+    const ra = A.addRouteToDest({ dest, metric: 0 }).handle!;
+    for (const f of forms) {
+      A.addRouteToDest({ dest, route: ra, metric: 0, nextHops: f.nextHops, neighbour: f.neighbour });
+      check(A, ra, f.what);
+      check(B, rb, `B beside A's ${f.what}`);
+      expect(bestOwner(), f.what).toBe(A.handle);
+      expect(out[BEST_ROUTE]).toBe(ra);
+      // only the owner changes it; the other entity's next hops are refused
+      expectCode(() => B.addRouteToDest({ dest, route: ra, metric: 5 }), 'ERROR_ACCESS_DENIED');
+      expectCode(() => A.addRouteToDest({ dest, route: ra, metric: 0, nextHops: [b1] }), 'ERROR_INVALID_PARAMETER');
+      expectCode(() => B.deleteRouteToDest(ra), 'ERROR_ACCESS_DENIED');
+      // CHANGE_FIRST without a handle finds each entity's own route (routeOfOwner compares the owners)
+      const again = A.addRouteToDest({ dest, metric: 0, nextHops: f.nextHops, neighbour: f.neighbour, changeFlags: RTM_ROUTE_CHANGE_FIRST });
+      expect(again.handle, f.what).toBe(ra);
+      A.releaseRoutes([again.handle!]);
+      const bAgain = B.addRouteToDest({ dest, metric: 1, changeFlags: RTM_ROUTE_CHANGE_FIRST });
+      expect(bAgain.handle, f.what).toBe(rb);
+      B.releaseRoutes([bAgain.handle!]);
+    }
+    // B's route becomes the better one: the best route's owner follows
+    B.addRouteToDest({ dest, route: rb, metric: 0, preference: 0, nextHops: [b1] });
+    A.addRouteToDest({ dest, route: ra, metric: 7, nextHops: [a1, a2] });
+    expect(bestOwner()).toBe(B.handle);
+    // each entity's route found by its owner (RTM_MATCH_OWNER), which takes a second reference; deleted
+    // (which consumes one), the zombie reads its owner (its next hops stay until it is freed)
+    for (const [e, r] of [[A, ra], [B, rb]] as const) {
+      const m = e.getExactMatchRoute({ dest, matchFlags: RTM_MATCH_OWNER, criteria: { owner: e.handle }, views: 0 })!;
+      expect(m.handle).toBe(r);
+      e.releaseRouteInfo(m.info);
+      expect(e.deleteRouteToDest(r)).toBeGreaterThanOrEqual(0);
+      expect(core.checkInvariants(), 'a zombie').toBe(0);
+      const z = e.getRouteInfo(r);
+      expect(z.owner).toBe(e.handle);
+      expect(z.state).toBe(RTM_ROUTE_STATE_DELETED);
+      expect(z.nextHops).toEqual(e === A ? [a1, a2] : [b1]);
+      e.releaseRouteInfo(z);
+      e.releaseRoutes([r]);
+      expect(core.checkInvariants()).toBe(0);
+      expectCode(() => e.getRouteInfo(r), 'ERROR_INVALID_HANDLE');   // freed with its last reference
+    }
+    // the entities own nothing now: each deregisters and its record goes
+    A.deregister();
+    B.deregister();
+    expect(core.checkInvariants()).toBe(0);
+    rtm.close();
+  });
+
+  it('the debug check sees a word that names another entity (INV_OWNER)', () => {
+    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
+    const table = rtm.ipv4, core = table.core, k = rtm.core.k;
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
+    const B = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 9, instanceId: 2 });
+    const a1 = A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!;
+    const b1 = B.addNextHop({ address: '10.0.0.9', interfaceIndex: 9 }).handle!;
+    const slot = (h: number): number => h % 2 ** 25;
+    const word = (r: RouteHandle): number => (rtm.core.x.recordPtr(k.SLAB_ROUTE, slot(r)) >>> 2) + k.ROUTE_NH;
+    const u = rtm.core.u32();
+    // no next hop: the word is the owner's slot; B's slot there makes B the owner
+    const r0 = A.addRouteToDest({ dest: '10.2.0.0/16' }).handle!;
+    expect(u[word(r0)]).toBe(slot(A.handle));
+    expect(core.checkInvariants()).toBe(0);
+    u[word(r0)] = slot(B.handle);
+    const info = A.getRouteInfo(r0);
+    expect(info.owner, 'the word names the owner').toBe(B.handle);
+    A.releaseRouteInfo(info);
+    expect(core.checkInvariants(), 'INV_OWNER: an entity of the table, but not the one the route counts for').toBe(36);
+    u[word(r0)] = 0xfffffff;
+    expect(core.checkInvariants(), 'INV_OWNER: no entity').toBe(36);
+    u[word(r0)] = slot(A.handle);
+    expect(core.checkInvariants()).toBe(0);
+    // one next hop: a next hop of another entity in the word breaks the rule
+    const r1 = A.addRouteToDest({ dest: '10.3.0.0/16', nextHops: [a1] }).handle!;
+    expect(u[word(r1)]).toBe(slot(a1));
+    u[word(r1)] = slot(b1);
+    expect(core.checkInvariants(), 'INV_OWNER: a next hop of another entity').toBe(36);
+    u[word(r1)] = slot(a1);
+    expect(core.checkInvariants()).toBe(0);
+    A.releaseRoutes([r0, r1]);
+    rtm.close();
+  });
+});
