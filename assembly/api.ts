@@ -2,7 +2,7 @@
 // handles, view ids) and returns a status; results go to the I/O area's result registers. Bad input
 // never traps and never changes a table. Past validation, callees use unchecked helpers.
 import { NIL, SLAB_TABLE, SLAB_DEST, TABLE_FAMILY, TABLE_ROOT, TABLE_VIEWS, TABLE_DESTS, GEN_ALIVE,
-  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
+  TABLE_ENTITIES, TABLE_ZNEXTHOPS, TABLE_MAXHOPS, ENTITY_NEXT, TABLE_NOTIFY_USED, TABLE_LIVE,
   TABLE_NOTIFY, DEST_S_HELD, SLAB_LIST, LIST_TABLE, TABLE_FIB, TABLE_FIBM, TABLE_FIB6, TABLE_MDESTS,
   KIND_DEST, NO_RANGE, VIEWS_SUPPORTED_MAX, DEST_STATE, DEST_NODE, VIEW_COUNT, SLAB_KINDS, TABLES_MAX } from './layout';
 import { slabInit, slabReserve, slabAlloc, slabFree, slabBytes, slabHasFree } from './slab';
@@ -61,7 +61,6 @@ export function tableCreate(family: u32, views: u32): i32 {
   tableSet(t, TABLE_VIEWS, views);
   tableSet(t, TABLE_ROOT, NIL);
   tableSet(t, TABLE_ENTITIES, NIL);
-  tableSet(t, TABLE_ZROUTES, NIL);
   tableSet(t, TABLE_ZNEXTHOPS, NIL);
   tableSet(t, TABLE_MAXHOPS, 8);
   tableSet(t, TABLE_NOTIFY, NIL);

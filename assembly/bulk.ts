@@ -14,7 +14,7 @@
 // destination) per record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
   TABLE_NOTIFY_USED,
-  SLAB_ROUTE, ROUTE_WORDS, ROUTE_DEST, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
+  SLAB_ROUTE, ROUTE_WORDS, ROUTE_END, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_STATE_CREATED, ROUTE_NBHOP_BIT,
   ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_KEEPS, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
@@ -253,7 +253,6 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   let vw = (loadWord(inp, LOAD_LENVIEWS, i) >>> 8) & views;
   let r = slabAllocK(SLAB_ROUTE, ROUTE_WORDS);   // zeroed: ESI NULL, no client reference
   assert(r != NIL); // reserved by bulkCheck
-  routeSet(r, ROUTE_DEST, d);
   routeSet(r, ROUTE_PREF, loadWord(inp, LOAD_PREF, i));
   routeSet(r, ROUTE_METRIC, loadWord(inp, LOAD_METRIC, i));
   // views word: views, ESI NULL (0), no enumeration mark, the neighbour nh as the one next hop (NIL: no
@@ -262,7 +261,7 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   routeSet(r, ROUTE_FLAGS, (loadWord(inp, LOAD_FLAGS, i) & 0xffff) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
   routeSet(r, ROUTE_SEQ, routeSeqTake());
   routeSet(r, ROUTE_NH, nh == NIL ? e : nh);   // no next hop: the owner (layout ROUTE_NH)
-  routeSet(r, ROUTE_NEXT, NIL);
+  routeSet(r, ROUTE_NEXT, ROUTE_END | d);   // the chain's only route: its link names d (layout ROUTE_NEXT)
   if (nh != newNh) { flushNew(e, t); newNh = nh; }
   newCount++;
   newNhCount++;

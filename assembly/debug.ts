@@ -10,10 +10,10 @@
 // trap into RtmInternalError (src/port/). Release builds (noAssert) compile it to ERROR_NOT_SUPPORTED.
 import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   DEST_STATE, DEST_S_POPULATED, TABLE_FIB, TABLE_FIBM, TABLE_MDESTS, DEST_S_DETACHED, TABLE_ENTITIES, ENTITY_NEXT, ENTITY_FLAGS, ENTITY_F_DEREGISTERED,
-  ENTITY_REFS_SHIFT, ENTITY_TABLE, ENTITY_ROUTES, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, ROUTE_DEST, NEXTHOP_REFS,
+  ENTITY_REFS_SHIFT, ENTITY_TABLE, ENTITY_ROUTES, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, NEXTHOP_REFS,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
-  DEST_ROUTES, ROUTE_NEXT, ROUTE_ZNEXT, ROUTE_ZPREV, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST, TABLE_ZROUTES,
+  DEST_ROUTES, ROUTE_NEXT, ROUTE_END, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST,
   SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
   DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
@@ -29,13 +29,13 @@ import { tableGet, tableMaxLen } from './tables';
 import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
 import { destTable, destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest, destFirst0,
-  destPins, destX, destHasX, destXPtr } from './dests';
+  destPins, destX, destHasX, destXPtr, chainNext } from './dests';
 import { XI_DEST, XI_ROUTE, XI_QUEUED, xiCount, xiValid } from './xindex';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
 import { routeOwner, routeHop, routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
-  routeViews, routeX, routeHasX, routeTable, routeXPtr, routeRefs, routeRefsCapNow, destRefs, destRefsCapNow } from './routes';
+  routeViews, routeX, routeHasX, routeTable, routeXPtr, routeRefs, routeRefsCapNow, destRefs, destRefsCapNow, routeDest } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
@@ -47,7 +47,8 @@ export const INV_KEY_PREFIX: i32 = 2;     // child key disagrees with parent on 
 export const INV_CHILD_SLOT: i32 = 3;     // child hangs under the wrong bit
 export const INV_HOST_BITS: i32 = 4;      // key has bits beyond len
 export const INV_BRANCH: i32 = 5;         // non-root node with no dest and < 2 children
-export const INV_DEST_LINK: i32 = 6;      // dest dead, of another table, or not pointing back
+export const INV_DEST_LINK: i32 = 6;      // dest dead, of another table, or not pointing back; a route's link that
+                                          // ends its chain, or a held or DELETED route's, names another destination
 export const INV_COUNT_NODES: i32 = 7;
 export const INV_COUNT_DESTS: i32 = 8;
 export const INV_MAX_LEN: i32 = 9;
@@ -74,8 +75,8 @@ export const INV_NOTIFY_LIST: i32 = 28;   // the table's registrations list is n
                                           // per bit of its used mask, in ascending index
 export const INV_ROUTE_EXTRA: i32 = 29;   // a route's extra record is idle, not linked back, of a route that is not
                                           // live, or names a list of another table; the records in use differ from
-                                          // the slab's count; a route keeps an enumeration mark; a zombie is not
-                                          // DELETED or its links disagree
+                                          // the slab's count; a route keeps an enumeration mark; a DELETED route
+                                          // has no client reference
 export const INV_NODE_SLAB: i32 = 30;     // a node id names the other family's node slab (or an IPv6 node the slab of
                                           // the other length class), or a slot never allocated
 export const INV_LEAF: i32 = 31;          // a leaf id (layout NODE_LEAF) of the other family or naming no live
@@ -114,7 +115,7 @@ const QUEUED: usize = memory.data(<i32>(NOTIFY_MAX * 4), 16); // queued destinat
  */
 function bestAsRecomputed(d: u32): bool {
   let marked: u32 = 0, m = NIL;
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
     if ((routeGet(r, ROUTE_VIEWS) & ROUTE_B0_BIT) != 0) { marked++; m = r; }
   }
   if ((destGet(d, DEST_STATE) & DEST_S_B0X) != 0 ? marked != 1 || m == destFirst0(d) : marked != 0) return false;
@@ -209,7 +210,7 @@ export function checkInvariants(t: u32): i32 {
       if (!bestAsRecomputed(d)) return INV_BEST;
       if (destPins(d) < <u32>popcnt(destXGet(d, DESTX_MARKED))) return INV_PINS;
       let b1 = destBest(d, 1);
-      if (b1 != NIL && (!routeLive(b1) || routeGet(b1, ROUTE_DEST) != d || (routeViews(b1) & 2) == 0)) return INV_PINS;
+      if (b1 != NIL && (!routeLive(b1) || routeDest(b1) != d || (routeViews(b1) & 2) == 0)) return INV_PINS;
       // the lock word (an extra word) names a lock record of d, and destsLocked counts it
       let lw = destXGet(d, DESTX_LOCK);
       if (lw != LOCK_NONE && (destsLocked == 0 || lockGet(<usize>lw, LOCKREC_TARGET) != d ||
@@ -218,13 +219,18 @@ export function checkInvariants(t: u32): i32 {
       let held = destXGet(d, DESTX_HELD) != NIL || destXGet(d, DESTX_HELD + 1) != NIL;
       if (held && destXGet(d, DESTX_HOLD_VIEWS) == 0) return INV_DEST_EXTRA;
       if (!routesCheck(t, d)) return INV_ROUTE_EXTRA;
-      for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+      // the chain's last link and a held route's name d (layout ROUTE_NEXT: routes have no destination word)
+      for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
         if (!ownerCheck(t, r)) return INV_OWNER;
         owners += routeOwner(r);
+        let link = routeGet(r, ROUTE_NEXT);
+        if ((link & ROUTE_END) != 0 && link != (ROUTE_END | d)) return INV_DEST_LINK;
       }
       for (let v: u32 = 0; v < VIEW_COUNT; v++) {
         let h = destXGet(d, DESTX_HELD + v);
-        if (h != NIL && !ownerCheck(t, h)) return INV_OWNER;
+        if (h == NIL) continue;
+        if (!ownerCheck(t, h)) return INV_OWNER;
+        if (routeGet(h, ROUTE_NEXT) != (ROUTE_END | d)) return INV_DEST_LINK;
       }
       let marked = destXGet(d, DESTX_MARKED);
       if ((marked & ~used) != 0) return INV_MARKS;
@@ -271,8 +277,9 @@ export function checkInvariants(t: u32): i32 {
   }
   if (keys != slabLive(SLAB_KEY6)) return INV_KEY6;
   if (xiCount(t, XI_QUEUED) != highQueued || !xiValid(t, XI_QUEUED)) return INV_QUEUED;
-  if (!zombiesCheck(t) || !routeExtrasCheck(t)) return INV_ROUTE_EXTRA;
-  for (let r = tableGet(t, TABLE_ZROUTES); r != NIL; r = routeGet(r, ROUTE_ZNEXT)) if (!ownerCheck(t, r)) return INV_OWNER;
+  if (!routeExtrasCheck(t)) return INV_ROUTE_EXTRA;
+  let zinv = zombiesCheck(t);
+  if (zinv != INV_OK) return zinv;
   // the registrations' list: one per bit of the used mask, in ascending index, each of this table
   let seen: u32 = 0, last: i32 = -1;
   for (let n = tableGet(t, TABLE_NOTIFY), k: u32 = 0; n != NIL; n = notifyGet(n, NOTIFY_NEXT)) {
@@ -316,7 +323,7 @@ export function checkInvariants(t: u32): i32 {
  * within one enumeration Get).
  */
 function routesCheck(t: u32, d: u32): bool {
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
     if (!routeLive(r) || (routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return false;
     let x = routeX(r);
     if (x == NIL) { if (routeHasX(r)) return false; continue; }
@@ -346,7 +353,7 @@ function neighbourCheck(r: u32): bool {
   if (bit && (n > 1 || xnb != NIL)) return false;
   if (xnb != NIL && (n == 0 || (n == 1 && routeGet(r, ROUTE_NH) == xnb))) return false;
   let nb = routeNeighbour(r);
-  return nb == NIL || (slabIsAlive(SLAB_NEXTHOP, nb) && nhGet(nb, NEXTHOP_TABLE) == destTable(routeGet(r, ROUTE_DEST)));
+  return nb == NIL || (slabIsAlive(SLAB_NEXTHOP, nb) && nhGet(nb, NEXTHOP_TABLE) == destTable(routeDest(r)));
 }
 
 /**
@@ -361,18 +368,29 @@ function ownerCheck(t: u32, r: u32): bool {
   return nb == NIL || nhGet(nb, NEXTHOP_OWNER) == e;
 }
 
-/** Table t's zombie list: DELETED routes, doubly linked through ROUTE_ZNEXT / ROUTE_ZPREV, no mark. */
-function zombiesCheck(t: u32): bool {
-  let prev = NIL;
-  for (let r = tableGet(t, TABLE_ZROUTES); r != NIL; r = routeGet(r, ROUTE_ZNEXT)) {
-    if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED || routeGet(r, ROUTE_ZPREV) != prev) return false;
-    if ((routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return false;
-    let x = routeX(r);
-    if (x == NIL && routeHasX(r)) return false;
-    if (x != NIL && (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x))) return false;
-    prev = r;
+/**
+ * Table t's DELETED routes, found as teardown finds them — through the references that keep them, in the
+ * reference tables of t's entities: each is referenced, in no chain (its link names its destination
+ * alone, a destination of t: else INV_DEST_LINK), has no mark, its neighbour in its one form and its
+ * extra record linked back (else INV_ROUTE_EXTRA), and names its owner as layout ROUTE_NH says (INV_OWNER).
+ */
+function zombiesCheck(t: u32): i32 {
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
+    for (let i: u32 = 0, n = refTableSlots(e); i < n; i++) {
+      let target = refSlotTarget(e, i);
+      if (target == REF_SLOT_EMPTY || targetKind(target) != KIND_ROUTE) continue;
+      let r = targetSlot(target);
+      if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED) continue;
+      let link = routeGet(r, ROUTE_NEXT), d = link & ~ROUTE_END;
+      if ((link & ROUTE_END) == 0 || link == NIL || !slabIsAlive(SLAB_DEST, d) || destTable(d) != t) return INV_DEST_LINK;
+      if (routeRefs(r) == 0 || (routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return INV_ROUTE_EXTRA;
+      let x = routeX(r);
+      if (x == NIL && routeHasX(r)) return INV_ROUTE_EXTRA;
+      if (x != NIL && (x >= slabHigh(SLAB_ROUTEX) || !routeXValid(x))) return INV_ROUTE_EXTRA;
+      if (!ownerCheck(t, r)) return INV_OWNER;
+    }
   }
-  return true;
+  return INV_OK;
 }
 
 /**
@@ -407,7 +425,7 @@ function targetTable(target: u32): u32 {
   let slab = kindSlab(kind);
   if (slab == NIL || !slabIsAlive(slab, s)) return NIL;
   if (kind == KIND_DEST) return destTable(s);
-  if (kind == KIND_ROUTE) return destTable(routeGet(s, ROUTE_DEST));
+  if (kind == KIND_ROUTE) return destTable(routeDest(s));
   if (kind == KIND_NEXTHOP) return nhGet(s, NEXTHOP_TABLE);
   return entityGet(s, ENTITY_TABLE);
 }

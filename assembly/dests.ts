@@ -11,7 +11,7 @@
 // 4,096-entry cache of hints (64 KiB of static data: 16 bytes × 4,096) before the trie walk.
 import {
   NIL, SLAB_DEST, DEST_WORDS, DEST_GEN, DEST_TABLE, DEST_TABLE_MASK, DEST_NODE, DEST_STATE, DEST_ROUTES, DEST_S_B0X,
-  SLAB_ROUTE, ROUTE_WORDS, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_B0_BIT,
+  SLAB_ROUTE, ROUTE_WORDS, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_END, ROUTE_B0_BIT,
   TABLE_DESTS, TABLE_POPULATED, TABLE_LIVE, TABLE_ROOT, DEST_S_POPULATED, GEN_MASK, DESTX_LOCK, LOCK_NONE, LOCK_K_DEST, DEST_S_DETACHED,
   TABLE_FIB, TABLE_FAMILY, DEST_S_LIVE, DEST_S_X, SLAB_DESTX, DESTX_WORDS, DESTX_DEST, DESTX_HELD, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, TABLE_FIB6,
   DEST_S_LEAF, DEST_S_KEY6, NODE_ID6, DEST_S_BITS, NODE_LEAF, DESTX_BEST1, DEST_PINS_SHIFT,
@@ -61,18 +61,28 @@ const KEY6_TO_ID6: u32 = 11;
 // @ts-ignore: decorator
 @inline function rSetWord(r: u32, w: u32, v: u32): void { store<u32>(recPtr(SLAB_ROUTE, r, ROUTE_WORDS) + (<usize>w << 2), v); }
 
+/**
+ * The route after r in its destination's chain, NIL after the last (whose link is ROUTE_END | the
+ * destination: layout ROUTE_NEXT) — every walk of a chain steps with it.
+ */
+// @ts-ignore: decorator
+@inline export function chainNext(r: u32): u32 {
+  let x = rWord(r, ROUTE_NEXT);
+  return (x & ROUTE_END) != 0 ? NIL : x;
+}
+
 /** The first route of destination d's chain in view 0, NIL for none (mostly the chain's first route). */
 // @ts-ignore: decorator
 @inline export function destFirst0(d: u32): u32 {
   let r = destGet(d, DEST_ROUTES);
-  while (r != NIL && (rWord(r, ROUTE_VIEWS) & 1) == 0) r = rWord(r, ROUTE_NEXT);
+  while (r != NIL && (rWord(r, ROUTE_VIEWS) & 1) == 0) r = chainNext(r);
   return r;
 }
 
 /** The chain route of d that carries ROUTE_B0_BIT (d has DEST_S_B0X: there is one). */
 function destB0(d: u32): u32 {
   let r = destGet(d, DEST_ROUTES);
-  while (r != NIL && (rWord(r, ROUTE_VIEWS) & ROUTE_B0_BIT) == 0) r = rWord(r, ROUTE_NEXT);
+  while (r != NIL && (rWord(r, ROUTE_VIEWS) & ROUTE_B0_BIT) == 0) r = chainNext(r);
   assert(r != NIL); // DEST_S_B0X: a route of the chain carries the bit (destSetBest)
   return r;
 }
@@ -109,7 +119,7 @@ export function destSetBest0(d: u32, r: u32, first: u32): void {
   let old = destGet(d, DEST_STATE), st = old;
   if ((st & DEST_S_B0X) != 0) {
     // the exception ends or moves: no route of the chain keeps the bit
-    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = rWord(c, ROUTE_NEXT)) rSetWord(c, ROUTE_VIEWS, rWord(c, ROUTE_VIEWS) & ~ROUTE_B0_BIT);
+    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = chainNext(c)) rSetWord(c, ROUTE_VIEWS, rWord(c, ROUTE_VIEWS) & ~ROUTE_B0_BIT);
     st &= ~DEST_S_B0X;
   }
   if (r != first) {

@@ -14,7 +14,7 @@ import {
   ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_K_MASK, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX,
-  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_SEQ,
+  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_SEQ,
   ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_ROUTES, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
@@ -26,7 +26,7 @@ import { slabAlloc, slabFree, slabReserve, slabIsAlive, slabHigh, slabLive, recP
 import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
-import { destTable, destGet, destFind, destKey, destLen, destXGet, destBest } from './dests';
+import { destTable, destGet, destFind, destKey, destLen, destXGet, destBest, chainNext } from './dests';
 import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet, routeNeighbour, routeOwner } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
@@ -465,7 +465,7 @@ function visitRoutes(c: u32, d: u32): bool {
   let ch = destGet(d, DEST_ROUTES);
   while (true) {
     let r: u32 = NIL;
-    if (ch != NIL && (h0 == NIL || routeBefore(ch, h0))) { r = ch; ch = routeGet(ch, ROUTE_NEXT); }
+    if (ch != NIL && (h0 == NIL || routeBefore(ch, h0))) { r = ch; ch = chainNext(ch); }
     else if (h0 != NIL) { r = h0; h0 = h1; h1 = NIL; }
     else break;
     if (views != 0 && (routeViews(r) & views) == 0) continue;
@@ -703,7 +703,7 @@ export function routeFindX(eh: f64, len: u32, views: u32, matchFlags: u32, owner
   decodeIoHops(n);
   let o = ownerSlot(owner), nb = neighbourSlot(neighbour);
   let vs = <u32>v;
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
     if (vs != 0 && (routeViews(r) & vs) == 0) continue;
     if (!routeMatchesCriteria(r, mf, o, nb, pref, metric, CRIT_HOPS, n, ifIndex)) continue;
     setRes(0, r);

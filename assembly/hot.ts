@@ -21,7 +21,7 @@ import { slabIsAlive, slabHigh } from './slab';
 import { tableValid, tableGet, tableMaxLen } from './tables';
 import { handleOf, handleSlot } from './handles';
 import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint, destNode,
-  destBest } from './dests';
+  destBest, chainNext } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
 import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
   created, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner } from './routes';
@@ -255,7 +255,7 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
     // its first word and its last (ROUTE_NH): a route (36 bytes) may span two lines
-    if (r < high) { sink += routeGet(r, ROUTE_GEN) + routeGet(r, ROUTE_NH); next = routeGet(r, ROUTE_NEXT); }
+    if (r < high) { sink += routeGet(r, ROUTE_GEN) + routeGet(r, ROUTE_NH); next = chainNext(r); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
     if (n != NIL && (n & NODE_LATER) != 0) {

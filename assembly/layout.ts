@@ -32,24 +32,24 @@ export const SLAB_NODE6L: u32 = 13;
 export const SLAB_KEY6: u32 = 14;
 export const SLAB_KINDS: u32 = 15;
 
-// ╒══════════ Table record: TABLE_WORDS = 32 × u32 (one per address family of an instance) ═══════════╕
+// ╒══════════ Table record: TABLE_WORDS = 31 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
 // │ 6 routes   │ 7 views supported │ 8 next hops │ 9 first entity │ 10 max next hops per route          │
-// │ 11 route seq (creation counter) │ 12 first zombie route │ 13 first zombie next hop │                  │
-// │ 14 notification registrations in use (bit i = index i) │ 15 list insertion counter                  │
-// │ 16 first notification registration (NIL) │ 17 timer heap ptr │ 18 length │ 19 capacity                │
-// │ 20 unicast forwarding structure (fib.ts; 0 = none) │ 21 live dests (DEST_S_LIVE: a live route)         │
+// │ 11 route seq (creation counter) │ 12 IPv4 multicast-view forwarding structure (fib.ts; 0 = none)  │
+// │ 13 first zombie next hop │ 14 notification registrations in use (bit i = index i)                  │
+// │ 15 list insertion counter │ 16 first notification registration (NIL) │ 17 timer heap ptr           │
+// │ 18 length │ 19 capacity │ 20 unicast forwarding structure (fib.ts; 0 = none)                       │
+// │ 21 live dests (DEST_S_LIVE: a live route)                                                           │
 // │ 22 IPv6 unicast forwarding structure (fib6.ts; 0 = none) │ 23 its multicast-view twin (0 = none)         │
 // │ 24 dests qualifying in view 1 (live route in the multicast view, in the trie; either family)          │
-// │ 25 IPv4 multicast-view forwarding structure (fib.ts; 0 = none)                                         │
-// │ 26 extra index of the destinations (xindex.ts; 0 = none) │ 27 its entries << 5 | log2 of its size      │
-// │ 28 extra index of the routes (0 = none)                  │ 29 its entries << 5 | log2 of its size      │
-// │ 30 queued bits of registrations 8.. (xindex.ts XI_QUEUED; 0 = none) │ 31 its entries << 5 | log2      │
+// │ 25 extra index of the destinations (xindex.ts; 0 = none) │ 26 its entries << 5 | log2 of its size      │
+// │ 27 extra index of the routes (0 = none)                  │ 28 its entries << 5 | log2 of its size      │
+// │ 29 queued bits of registrations 8.. (xindex.ts XI_QUEUED; 0 = none) │ 30 its entries << 5 | log2      │
 // └──────────────────── the root node (len 0) exists for the table's whole life ───────────────────────┘
 // Issue 13 (many small tables): what only some tables use lives outside the record, made on first use —
 // the timer heap, the forwarding structures; registrations are linked through their own records (no
-// slot array here: it was 32 words) — so that a table costs its 128-byte record and its root node.
-export const TABLE_WORDS: u32 = 32;
+// slot array here: it was 32 words) — so that a table costs its 124-byte record and its root node.
+export const TABLE_WORDS: u32 = 31;
 export const TABLE_GEN: u32 = 0;
 export const TABLE_FAMILY: u32 = 1;
 export const TABLE_ROOT: u32 = 2;
@@ -62,8 +62,9 @@ export const TABLE_NEXTHOPS: u32 = 8;
 export const TABLE_ENTITIES: u32 = 9;
 export const TABLE_MAXHOPS: u32 = 10;
 export const TABLE_SEQ: u32 = 11;
-/** Deleted routes / next hops kept alive by references, linked so that table teardown finds them. */
-export const TABLE_ZROUTES: u32 = 12;
+/** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
+export const TABLE_FIBM: u32 = 12;
+/** Deleted next hops kept alive by references, linked so that table teardown finds them (deleted routes: refs.ts). */
 export const TABLE_ZNEXTHOPS: u32 = 13;
 export const TABLE_NOTIFY_USED: u32 = 14;
 export const TABLE_LIST_SEQ: u32 = 15;
@@ -89,13 +90,11 @@ export const TABLE_FIB6M: u32 = 23;
  * fib6.ts for an IPv6 table, fib.ts for an IPv4 one; a table has one family, the meaning is the same).
  */
 export const TABLE_MDESTS: u32 = 24;
-/** Byte address of the view-1 (multicast) forwarding structure of an IPv4 table (fib.ts); 0 = none. */
-export const TABLE_FIBM: u32 = 25;
 /**
  * The table's extra index (xindex.ts): per map (XI_DEST, XI_ROUTE, XI_QUEUED) two words from here, its
  * block's address (0 = none) and its entries << 5 | log2 of its entries.
  */
-export const TABLE_XI: u32 = 26;
+export const TABLE_XI: u32 = 25;
 /**
  * Tables an instance can have at once (table slots are below it): a destination's table word holds the
  * table's slot in its low DEST_TABLE_BITS bits (layout, destination).
@@ -294,53 +293,58 @@ export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK <<
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 9 × u32 (36 bytes; issue 13: was 20, then 13, 12, 11, 10) ═════════╕
-// │ 0 gen        │ 1 dest        │ 2 preference │ 3 metric                                             │
-// │ 4 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
+// ╒══════════ Route: ROUTE_WORDS = 8 × u32 (32 bytes; issue 13: was 20, then 13, 12, 11, 10, 9) ════════╕
+// │ 0 gen        │ 1 preference │ 2 metric                                                              │
+// │ 3 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
 // │ (bit 11) | has an extra record (bit 12) | view-0 incumbent (bit 13) | next-hop count << 16 (9 bits)   │
-// │ | client refs << 25 (7 bits, saturating) │ 5 flags (16) | flags1 << 16 | state << 24                    │
-// │ 6 next in dest chain (DELETED: next zombie) │ 7 creation seq (DELETED: previous zombie)               │
-// │ 8 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11), else the owner entity  │
+// │ | client refs << 25 (7 bits, saturating) │ 4 flags (16) | flags1 << 16 | state << 24                    │
+// │ 5 next in dest chain, or ROUTE_END | the destination (the chain's last; a route in no chain)          │
+// │ 6 creation seq │ 7 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11), else   │
+// │ the owner entity                                                                                     │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
+// No destination word: the chain's last route holds ROUTE_END | its destination's slot in its link, and a
+// route in no chain (held down, or DELETED and kept by client references) holds that alone, so a route's
+// destination is at the end of its links (dests.ts chainNext reads a link, routes.ts routeDest follows
+// them: O(the routes after it in the chain), and every change of a route walks its chain anyway).
 // No owner word: a route uses only its owner's next hops (spec §1.3; every path that sets them checks it),
 // and a next hop's record keeps its owner (NEXTHOP_OWNER) while a route references it — even a DELETED
-// route keeps its next hops until its record is freed. So the owner is the owner of word 8's next hop (its
+// route keeps its next hops until its record is freed. So the owner is the owner of word 7's next hop (its
 // one next hop or neighbour, or the first of its hop array), and a route with neither holds the owner's
-// slot in word 8 itself (routes.ts routeOwner; debug.ts INV_NEIGHBOUR checks the rule).
+// slot in word 7 itself (routes.ts routeOwner; debug.ts INV_OWNER checks the rule).
 // What only route lists, expiry timers and an unusual neighbour use lives in the route's extra record
 // (below), allocated on first use (the export that puts a route into a list, arms its timer or gives it
 // such a neighbour reserves it before any change) and freed when every extra word is back at its default;
 // ROUTE_X_BIT says that there is one, and the extra index (xindex.ts XI_ROUTE) which slot it is.
 // The neighbour (RTM_ROUTE_INFO Neighbour) is NIL or, in the batch paths and most protocols, the route's
-// one next hop: ROUTE_NBHOP_BIT says that word 8 holds it (the one next hop, or the neighbour alone when
+// one next hop: ROUTE_NBHOP_BIT says that word 7 holds it (the one next hop, or the neighbour alone when
 // the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them). A DELETED route kept by client references is in no chain, list or
-// timer and its creation order is spent, so it links into the table's zombie list through its chain
-// link (6) and its seq (7); its extra record stays while it holds a neighbour. The enumeration mark is
+// timer, and on no list of the table's: teardown finds it through the references that keep it (every
+// reference has an entry in its holder's reference table, refs.ts); its extra record stays while it
+// holds a neighbour. The enumeration mark is
 // one bit of the views word, set and cleared within one enumeration Get.
-// The views word packs what the flags word has no room for: flags, flags1 and state fill word 5 (the
-// facade reads the state as word 5 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
+// The views word packs what the flags word has no room for: flags, flags1 and state fill word 4 (the
+// facade reads the state as word 4 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
 // the next-hop count 9 (≤ MAX_HOPS_LIMIT = 256). Readers: routes.ts routeViews / routeNhCount / routeEsi.
 // The client references (spec §7.9) are the top 7 bits: the count itself below ROUTE_REFS_MAX, and at it
 // "at least that many", the exact count then being the sum of what the holders' reference tables hold
 // (refs.ts refsHeld; every route reference has an entry there). A drop at the cap counts them again,
 // O(entities of the table): a route held that often is rare, and nothing needs memory for it.
-export const ROUTE_WORDS: u32 = 9;
+export const ROUTE_WORDS: u32 = 8;
 export const ROUTE_GEN: u32 = 0;
-export const ROUTE_DEST: u32 = 1;
-export const ROUTE_PREF: u32 = 2;
-export const ROUTE_METRIC: u32 = 3;
-export const ROUTE_VIEWS: u32 = 4;
-export const ROUTE_FLAGS: u32 = 5;
-export const ROUTE_NEXT: u32 = 6;
-export const ROUTE_SEQ: u32 = 7;
+export const ROUTE_PREF: u32 = 1;
+export const ROUTE_METRIC: u32 = 2;
+export const ROUTE_VIEWS: u32 = 3;
+export const ROUTE_FLAGS: u32 = 4;
+/** The next route of the chain, or ROUTE_END | the destination (see above; readers: dests.ts chainNext, routes.ts routeDest). */
+export const ROUTE_NEXT: u32 = 5;
+/** In word ROUTE_NEXT: the destination's slot follows (slots are below 2^25; NIL, which has the bit, is never stored there). */
+export const ROUTE_END: u32 = 0x80000000;
+export const ROUTE_SEQ: u32 = 6;
 /** The next hop, hop array, neighbour or owner entity (see above; readers: routes.ts routeHop, routeNeighbour, routeOwner). */
-export const ROUTE_NH: u32 = 8;
+export const ROUTE_NH: u32 = 7;
 /** The client references: the views word >>> ROUTE_REFS_SHIFT, exact below ROUTE_REFS_MAX (routes.ts routeRefs). */
 export const ROUTE_REFS_SHIFT: u32 = 25;
 export const ROUTE_REFS_MAX: u32 = 0x7f;
-/** A DELETED route on its table's zombie list (TABLE_ZROUTES): next and previous zombie. */
-export const ROUTE_ZNEXT: u32 = ROUTE_NEXT;
-export const ROUTE_ZPREV: u32 = ROUTE_SEQ;
 /** Views of the route: the low bits of the views word (VIEWS_SUPPORTED_MAX ≤ this mask). */
 export const ROUTE_VIEWS_MASK: u32 = 0x000000ff;
 /** The next-hop count: (the views word >>> ROUTE_NHCOUNT_SHIFT) & ROUTE_NHCOUNT_MASK (the facade reads it so). */

@@ -6,8 +6,8 @@
 // Costs: the operation's own, plus O(1) expected per reference. Allocation: reference entries only,
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
-  NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_DEST, ROUTE_NH,
-  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
+  NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_NH,
+  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, REF_KIND_SHIFT, TABLE_HEAP_LEN,
@@ -26,9 +26,9 @@ import { slabLive, slabHigh, slabRec } from './slab';
 import { debugTrapPoint } from './debug';
 import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
-import { destTable, destGet, destPtr, destKey, destLen, destValid, destXGet, destBest } from './dests';
+import { destTable, destGet, destPtr, destKey, destLen, destValid, destXGet, destBest, chainNext } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner } from './routes';
+import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner, routeDest } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -155,7 +155,7 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   if (r == NIL) return ERROR_INVALID_HANDLE;
   let n = routeNhCount(r), nb = routeNeighbour(r);
   if (!refReserve(e, 2 + (nb != NIL ? 1 : 0) + n)) return ERROR_NOT_ENOUGH_MEMORY;
-  let d = routeGet(r, ROUTE_DEST), owner = routeOwner(r), fw = routeGet(r, ROUTE_FLAGS);
+  let d = routeDest(r), owner = routeOwner(r), fw = routeGet(r, ROUTE_FLAGS);
   put(REC_ROUTE_DEST, handleOf(KIND_DEST, d));
   put(REC_ROUTE_OWNER, handleOf(KIND_ENTITY, owner));
   put(REC_ROUTE_NEIGHBOUR, handleOrZero(KIND_NEXTHOP, nb));
@@ -319,7 +319,7 @@ function touchRecords(e: u32, got: u32, views: u32): void {
     if (r != NIL) {
       sum += routeGet(r, ROUTE_VIEWS);
       // the second route too (routesInViews reads the whole chain; a table's routes are most often one or two)
-      let r2 = routeGet(r, ROUTE_NEXT);
+      let r2 = chainNext(r);
       if (r2 != NIL) sum += routeGet(r2, ROUTE_VIEWS);
     }
     for (let v: u32 = 0; v < VIEW_COUNT; v++) {

@@ -12,7 +12,7 @@
 // holder's release-all or teardown.
 import {
   NIL, REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS, ENTITY_REFS_N, ENTITY_TABLE,
-  ROUTE_DEST, NEXTHOP_TABLE, TABLE_ENTITIES, ENTITY_NEXT,
+  NEXTHOP_TABLE, TABLE_ENTITIES, ENTITY_NEXT,
 } from './layout';
 import { refBlockAlloc, refBlockFree } from './blocks';
 import { SLOT_EMPTY, slotOf, probe, deleteAt, slotsRehash } from './slots';
@@ -20,7 +20,7 @@ import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destTable } from './dests';
 import { tableGet } from './tables';
-import { routeGet, routeRef, destRef } from './routes';
+import { routeGet, routeRef, destRef, routeDest } from './routes';
 
 /** The target word of (kind, record slot): what a reference table keys on. */
 // @ts-ignore: decorator
@@ -122,7 +122,7 @@ export function refCount(holder: u32, target: u32): u32 {
  */
 export function refsHeld(kind: u32, s: u32): u32 {
   let target = refTarget(kind, s), n: u32 = 0;
-  let t = destTable(kind == KIND_ROUTE ? routeGet(s, ROUTE_DEST) : s);
+  let t = destTable(kind == KIND_ROUTE ? routeDest(s) : s);
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) n += refCount(e, target);
   return n;
 }
@@ -140,7 +140,7 @@ export function refTargetOf(t: u32, h: f64): u32 {
   }
   if (kind == KIND_ROUTE) {
     let s = handleSlot(h, KIND_ROUTE);
-    return s != NIL && destTable(routeGet(s, ROUTE_DEST)) == t ? refTarget(KIND_ROUTE, s) : NIL;
+    return s != NIL && destTable(routeDest(s)) == t ? refTarget(KIND_ROUTE, s) : NIL;
   }
   if (kind == KIND_ENTITY) {
     let s = handleSlot(h, KIND_ENTITY);
@@ -235,7 +235,7 @@ export function refDropHandle(holder: u32, t: u32, h: f64): bool {
   }
   if (kind == KIND_ROUTE) {
     let s = handleSlot(h, KIND_ROUTE);
-    return s != NIL && destTable(routeGet(s, ROUTE_DEST)) == t && refDropOf(holder, KIND_ROUTE, s);
+    return s != NIL && destTable(routeDest(s)) == t && refDropOf(holder, KIND_ROUTE, s);
   }
   if (kind == KIND_ENTITY) {
     let s = handleSlot(h, KIND_ENTITY);

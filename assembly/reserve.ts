@@ -6,10 +6,10 @@
 // destDetach needs a free node when its trie node stays; an IPv4 destination keeps its key itself). Additions reserve inline (rtmapi.ts routeAdd, load.ts).
 // Costs: O(registrations) per destination; purgeReserve walks the table once. Allocates only capacity.
 import { NIL, DEST_ROUTES, DESTX_HOLD_VIEWS, DESTX_HEAPPOS, DEST_S_POPULATED,
-  ROUTE_NEXT, ENTITY_ROUTES, TABLE_ROOT, TABLE_FAMILY, NO_RANGE } from './layout';
+  ENTITY_ROUTES, TABLE_ROOT, TABLE_FAMILY, NO_RANGE } from './layout';
 import { slabReserve } from './slab';
 import { tableGet } from './tables';
-import { destGet, destKey, destLen, destXGet, destNode } from './dests';
+import { destGet, destKey, destLen, destXGet, destNode, chainNext } from './dests';
 import { routeGet, routeOwner } from './routes';
 import { entityGet } from './entities';
 import { nodeChild, nodeReserve, nodeLongs, trieWalk } from './trie';
@@ -66,7 +66,7 @@ export function purgeReserve(t: u32, e: u32): bool {
     for (let i: u32 = 0; i < n; i++) {
       let d = load<u32>(out + (<usize>i << 2));
       let mine = false;
-      for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+      for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
         if (routeOwner(r) == e) { mine = true; break; }
       }
       if (!mine) continue;

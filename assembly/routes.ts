@@ -7,19 +7,19 @@
 // Costs: O(routes of the destination) per change. Allocation: a route record; a hop array (a block,
 // routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
-  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_DEST, NEXTHOP_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT, ROUTE_ZNEXT, ROUTE_ZPREV,
+  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_END, NEXTHOP_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
+  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
-  FIRED_ALL, FIRED_BEST, FIRED_FWD, TABLE_ZROUTES, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
+  FIRED_ALL, FIRED_BEST, FIRED_FWD, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
   DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ROUTEX_HEAPPOS, KIND_DEST, KIND_ROUTE,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { destTable, destGet, destSet, destSetState, destRemove, destDetach, destPtr, destXGet, destXSet, destBest, destSetBest, destSetBest0, destPins,
-  destXReserve, destXReserveN, destHasX } from './dests';
+  destXReserve, destXReserveN, destHasX, chainNext } from './dests';
 import { XI_ROUTE, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 import { entityGet, entitySet, nhGet, nhIref, entityOwned } from './entities';
 import { notifyChange } from './notify';
@@ -109,9 +109,24 @@ export function routeXWord(r: u32, w: u32): u32 { return routeXGet(r, w); }
 /** Route r's owner entity slot: routeOwner for the facade (table.ts routeSummaryOf). */
 export function routeOwnerOf(r: u32): u32 { return routeOwner(r); }
 
+/**
+ * Route r's destination (layout: no destination word): the end of its links — ROUTE_END | the
+ * destination on the chain's last route, and on a route in no chain (held, DELETED). O(the routes after
+ * r in the chain).
+ */
+// @ts-ignore: decorator
+@inline export function routeDest(r: u32): u32 {
+  let x = routeGet(r, ROUTE_NEXT);
+  while ((x & ROUTE_END) == 0) x = routeGet(x, ROUTE_NEXT);
+  return x & ~ROUTE_END;
+}
+
+/** Route r's destination slot: routeDest for the facade (port records.ts routeDestSlot). */
+export function routeDestOf(r: u32): u32 { return routeDest(r); }
+
 /** The table of route r (through its destination). */
 // @ts-ignore: decorator
-@inline export function routeTable(r: u32): u32 { return destTable(routeGet(r, ROUTE_DEST)); }
+@inline export function routeTable(r: u32): u32 { return destTable(routeDest(r)); }
 
 /**
  * Makes sure n routes of table t without an extra record can be given one: a free record and a place in
@@ -279,26 +294,31 @@ export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, s
 }
 
 // @ts-ignore: decorator
+/** Puts route r (in no chain) into d's chain at its place in route order. */
+// @ts-ignore: decorator
 @inline function chainInsert(d: u32, r: u32): void {
   let prev = NIL, cur = destGet(d, DEST_ROUTES);
-  while (cur != NIL && routeBefore(cur, r)) { prev = cur; cur = routeGet(cur, ROUTE_NEXT); }
-  routeSet(r, ROUTE_NEXT, cur);
+  while (cur != NIL && routeBefore(cur, r)) { prev = cur; cur = chainNext(cur); }
+  routeSet(r, ROUTE_NEXT, cur == NIL ? ROUTE_END | d : cur);   // the last: the destination (layout ROUTE_NEXT)
   if (prev == NIL) destSet(d, DEST_ROUTES, r); else routeSet(prev, ROUTE_NEXT, r);
 }
 
+/** Takes route r out of d's chain; its link then names d alone (a route in no chain, layout ROUTE_NEXT). */
 function chainRemove(d: u32, r: u32): void {
-  let cur = destGet(d, DEST_ROUTES);
-  if (cur == r) { destSet(d, DEST_ROUTES, routeGet(r, ROUTE_NEXT)); routeSet(r, ROUTE_NEXT, NIL); return; }
-  while (cur != NIL && routeGet(cur, ROUTE_NEXT) != r) cur = routeGet(cur, ROUTE_NEXT);
-  assert(cur != NIL); // r is in d's chain
-  routeSet(cur, ROUTE_NEXT, routeGet(r, ROUTE_NEXT));
-  routeSet(r, ROUTE_NEXT, NIL);
+  let cur = destGet(d, DEST_ROUTES), next = routeGet(r, ROUTE_NEXT);
+  if (cur == r) destSet(d, DEST_ROUTES, (next & ROUTE_END) != 0 ? NIL : next);
+  else {
+    while (cur != NIL && routeGet(cur, ROUTE_NEXT) != r) cur = chainNext(cur);
+    assert(cur != NIL); // r is in d's chain
+    routeSet(cur, ROUTE_NEXT, next);   // (the end's link moves to the new last route)
+  }
+  routeSet(r, ROUTE_NEXT, ROUTE_END | d);
 }
 
 /** Routes of destination d (any state in the chain) that belong to the views in mask vb (RTM_DEST_INFO NumberOfRoutes). */
 export function routesInViews(d: u32, vb: u32): u32 {
   let num: u32 = 0;
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) if ((routeViews(r) & vb) != 0) num++;
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) if ((routeViews(r) & vb) != 0) num++;
   return num;
 }
 
@@ -313,7 +333,7 @@ export function routesInViews(d: u32, vb: u32): u32 {
 export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
   let vb: u32 = 1 << v;
   let first = NIL;
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
     if ((routeViews(r) & vb) != 0 && (proto == 0 || entityGet(routeOwner(r), ENTITY_PROTO) == proto)) {
       first = r;
       break;
@@ -327,7 +347,7 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
 @inline function selectOf(d: u32, vb: u32, proto: u32, inc: u32, first: u32): u32 {
   if (first == NIL) return NIL;                                                      // 1.
   if (inc != NIL && inc != first && routeLive(inc) && (routeViews(inc) & vb) != 0 &&
-    routeGet(inc, ROUTE_DEST) == d && (proto == 0 || entityGet(routeOwner(inc), ENTITY_PROTO) == proto) &&
+    routeDest(inc) == d && (proto == 0 || entityGet(routeOwner(inc), ENTITY_PROTO) == proto) &&
     routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) && routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) {
     return inc;                                                                      // 2.
   }
@@ -352,7 +372,7 @@ const AFTER: usize = memory.data(<i32>(VIEW_COUNT * 4), 16);
   let viewsMask: u32 = 0, found: u32 = 0;
   const all: u32 = (1 << VIEW_COUNT) - 1;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) store<u32>(FIRST + (<usize>v << 2), NIL);
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
     let vw = routeViews(r);
     viewsMask |= vw;
     let fresh = vw & all & ~found;
@@ -510,7 +530,7 @@ export let created: bool = false;
  */
 // @ts-ignore: decorator
 @inline export function routeOfOwner(d: u32, e: u32, nb: u32, first: bool): u32 {
-  for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) {
+  for (let c = destGet(d, DEST_ROUTES); c != NIL; c = chainNext(c)) {
     if (routeOwner(c) == e && (first || routeNeighbour(c) == nb)) return c;
   }
   return NIL;
@@ -535,7 +555,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     r = slabAllocK(SLAB_ROUTE, ROUTE_WORDS);   // (inlined: the stride is a constant)
     assert(r != NIL); // reserved by the caller
     created = true;
-    routeSet(r, ROUTE_DEST, d);
+    routeSet(r, ROUTE_NEXT, ROUTE_END | d);   // in no chain yet (chainInsert below)
     routeSet(r, ROUTE_PREF, pref);
     routeSet(r, ROUTE_METRIC, metric);
     routeSet(r, ROUTE_VIEWS, views & ROUTE_VIEWS_MASK);   // no mark (and, where they share it: count 0, ESI NULL)
@@ -625,7 +645,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
  */
 export function routeDelete(r: u32): void {
   fired = 0;
-  let d = routeGet(r, ROUTE_DEST);
+  let d = routeDest(r);
   let t = destTable(d);
   let e = routeOwner(r);
   saveBest(d);
@@ -643,7 +663,7 @@ export function routeDelete(r: u32): void {
   let held = views & destXGet(d, DESTX_HOLD_VIEWS) & ((1 << VIEW_COUNT) - 1);
   if (held != 0) {
     let live: u32 = 0;
-    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = routeGet(c, ROUTE_NEXT)) live |= routeViews(c);
+    for (let c = destGet(d, DEST_ROUTES); c != NIL; c = chainNext(c)) live |= routeViews(c);
     held &= ~live;
   }
   let replaced0 = NIL, replaced1 = NIL;
@@ -667,29 +687,25 @@ export function routeDelete(r: u32): void {
   // routes the new held route replaced are destroyed unless still held in another view
   if (replaced0 != NIL) heldRelease(d, replaced0);
   if (replaced1 != NIL && replaced1 != replaced0) heldRelease(d, replaced1);
-  if (held == 0) routeRetire(r, t);
+  if (held == 0) routeRetire(r);
 }
 
 /** A route that left every DESTX_HELD slot of d becomes DELETED and is freed or kept for its references. */
 function heldRelease(d: u32, r: u32): void {
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destXGet(d, DESTX_HELD + v) == r) return;
   setRouteState(r, ROUTE_STATE_DELETED);
-  routeRetire(r, destTable(d));
+  routeRetire(r);
 }
 
 /**
- * A DELETED route: freed if unreferenced; else kept on the table's zombie list, and its destination,
- * which the record only keeps (not presence), leaves the table if nothing else holds it there.
+ * A DELETED route (in no chain): freed if unreferenced; else kept for its client references (teardown
+ * finds it through them, teardown.ts), and its destination, which the record only keeps (not presence),
+ * leaves the table if nothing else holds it there.
  */
 // @ts-ignore: decorator
-@inline function routeRetire(r: u32, t: u32): void {
+@inline function routeRetire(r: u32): void {
   if (routeRefs(r) == 0) { routeFree(r); return; }
-  let z = tableGet(t, TABLE_ZROUTES);
-  routeSet(r, ROUTE_ZNEXT, z);
-  routeSet(r, ROUTE_ZPREV, NIL);
-  if (z != NIL) routeSet(z, ROUTE_ZPREV, r);
-  tableSet(t, TABLE_ZROUTES, r);
-  destMaybeRemove(routeGet(r, ROUTE_DEST));
+  destMaybeRemove(routeDest(r));
 }
 
 /**
@@ -712,8 +728,8 @@ export function holdEnd(d: u32): void {
   store<f64>(destPtr(d) + (DEST_CHANGED << 2), nowMs);
   notifyChange(t, d, fired);
   // a destination with held routes is pinned by them: release them last
-  if (h0 != NIL) { setRouteState(h0, ROUTE_STATE_DELETED); routeRetire(h0, t); }
-  if (h1 != NIL) { setRouteState(h1, ROUTE_STATE_DELETED); routeRetire(h1, t); }
+  if (h0 != NIL) { setRouteState(h0, ROUTE_STATE_DELETED); routeRetire(h0); }
+  if (h1 != NIL) { setRouteState(h1, ROUTE_STATE_DELETED); routeRetire(h1); }
 }
 
 /** Removes route r from its route list, if any (route lists: assembly/lists.ts). */
@@ -725,14 +741,7 @@ export function listRemove(r: u32): void {
 
 /** Frees a deleted route record: drops its next-hop references and its pin on the destination. */
 export function routeFree(r: u32): void {
-  let d = routeGet(r, ROUTE_DEST), owner = routeOwner(r);   // (before its next hops go)
-  if (routeRefs(r) != 0) {
-    // on the zombie list (teardown frees referenced records too)
-    let t = destTable(d);
-    let prev = routeGet(r, ROUTE_ZPREV), next = routeGet(r, ROUTE_ZNEXT);
-    if (prev == NIL) tableSet(t, TABLE_ZROUTES, next); else routeSet(prev, ROUTE_ZNEXT, next);
-    if (next != NIL) routeSet(next, ROUTE_ZPREV, prev);
-  }
+  let d = routeDest(r), owner = routeOwner(r);   // (before its next hops go)
   hopsIref(r, -1);
   routeXDrop(r);   // its neighbour, if it was there
   if (routeNhCount(r) > 1) blockFree(<usize>routeGet(r, ROUTE_NH), <usize>routeNhCount(r) << 2);
@@ -789,7 +798,7 @@ export function touchDest(d: u32): void { store<f64>(destPtr(d) + (DEST_CHANGED 
 /** Views in which route r is the best route of its destination. */
 export function routeBestViews(r: u32): u32 {
   if (!routeLive(r)) return 0;
-  let d = routeGet(r, ROUTE_DEST);
+  let d = routeDest(r);
   let m: u32 = 0;
   for (let v: u32 = 0; v < VIEW_COUNT; v++) if (destBest(d, v) == r) m |= 1 << v;
   return m;

@@ -10,7 +10,7 @@ import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
-  ROUTE_DEST, ROUTE_VIEWS, ROUTE_NEXT, ROUTE_PREF, ROUTE_METRIC,
+  ROUTE_VIEWS, ROUTE_PREF, ROUTE_METRIC,
   DEST_ROUTES, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, SLAB_DESTX, DEST_PINS_BITS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
@@ -25,13 +25,13 @@ import { slabReserve, slabIsAlive, slabRec, slabHigh } from './slab';
 import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destTable, destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
-  destXSet, destXEnsure, destXTidy, destPins } from './dests';
+  destXSet, destXEnsure, destXTidy, destPins, chainNext } from './dests';
 import { trieWalk, nodeReserve, nodeLongs } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRefsExact, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
-  destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve, routeOwner } from './routes';
+  destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve, routeOwner, routeDest } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
@@ -56,7 +56,7 @@ const HOPS: usize = memory.data(<i32>(MAX_HOPS_LIMIT * 4), 16);
 // @ts-ignore: decorator
 @inline export function routeIn(t: u32, h: f64): u32 {
   let r = handleSlot(h, KIND_ROUTE);
-  return r != NIL && destTable(routeGet(r, ROUTE_DEST)) == t ? r : NIL;
+  return r != NIL && destTable(routeDest(r)) == t ? r : NIL;
 }
 
 /** The next hop a handle names in table t (any state), or NIL. */
@@ -155,7 +155,7 @@ export function purgeRoutes(t: u32, e: u32): u32 {
       let d = load<u32>(out + (<usize>i << 2));
       // collect this entity's live routes first: deleting may free the destination
       let m: u32 = 0;
-      for (let r = destGet(d, DEST_ROUTES); r != NIL && m < 64; r = routeGet(r, ROUTE_NEXT)) {
+      for (let r = destGet(d, DEST_ROUTES); r != NIL && m < 64; r = chainNext(r)) {
         if (routeOwner(r) == e) store<u32>(PURGE_ROUTES + (<usize>(m++) << 2), r);
       }
       for (let j: u32 = 0; j < m; j++) { routeDelete(load<u32>(PURGE_ROUTES + (<usize>j << 2))); deleted++; }
@@ -355,12 +355,12 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   }
   let key = ioPtr(IO_IN);
   if (r != NIL) {
-    let rd = routeGet(r, ROUTE_DEST);
+    let rd = routeDest(r);
     if (destLen(rd) != len || !prefixEq(destKey(rd), key, len)) return ERROR_INVALID_PARAMETER;
     if (routeOwner(r) != e) return ERROR_ACCESS_DENIED;            // 4. ownership
   }
   // find the route to update (spec §7.2 I2)
-  let d = r != NIL ? routeGet(r, ROUTE_DEST) : destFind(t, key, len);
+  let d = r != NIL ? routeDest(r) : destFind(t, key, len);
   if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) r = routeOfOwner(d, e, nb, (changeIn & CHANGE_FIRST) != 0);
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
@@ -433,7 +433,7 @@ export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
   if (r == NIL) return ERROR_INVALID_HANDLE;
   if (routeOwner(r) != e) return ERROR_ACCESS_DENIED;
   if (!routeLive(r)) return ERROR_NOT_FOUND;
-  let d = routeGet(r, ROUTE_DEST);
+  let d = routeDest(r);
   if (destLockedAgainst(d, e)) return ERROR_BUSY;
   if (!destChangeReserve(entityGet(e, ENTITY_TABLE), d)) return ERROR_NOT_ENOUGH_MEMORY;
   delE = e; delR = r;
@@ -443,7 +443,7 @@ export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
 /** Deletes the route routeDeleteCheck resolved; RES0..RES3 as routeDeleteX documents. */
 export function routeDeleteApply(): void {
   let r = delR;
-  setRes(0, r); setRes(2, routeGet(r, ROUTE_DEST));
+  setRes(0, r); setRes(2, routeDest(r));
   routeDelete(r);
   setRes(1, bestFired() ? CHANGE_BEST : 0); setRes(3, fired);
 }
@@ -488,11 +488,11 @@ export function destRoutes(t: u32, d: u32, after: u32): i32 {
   if (!tableValid(t) || !destValid(t, d)) return ERROR_INVALID_HANDLE;
   let r = destGet(d, DEST_ROUTES);
   if (after != NIL) {
-    if (after >= slabHigh(SLAB_ROUTE) || !slabIsAlive(SLAB_ROUTE, after) || routeGet(after, ROUTE_DEST) != d) return ERROR_INVALID_HANDLE;
-    r = routeGet(after, ROUTE_NEXT);
+    if (after >= slabHigh(SLAB_ROUTE) || !slabIsAlive(SLAB_ROUTE, after) || routeDest(after) != d) return ERROR_INVALID_HANDLE;
+    r = chainNext(after);
   }
   let n: u32 = 0, out = ioPtr(IO_OUT);
-  for (; r != NIL && n < IO_BATCH_MAX; r = routeGet(r, ROUTE_NEXT)) store<u32>(out + (<usize>(n++) << 2), r);
+  for (; r != NIL && n < IO_BATCH_MAX; r = chainNext(r)) store<u32>(out + (<usize>(n++) << 2), r);
   setRes(0, n);
   setRes(1, r != NIL ? 1 : 0);
   return NO_ERROR;
@@ -513,7 +513,7 @@ export function viewsCheck(t: u32, views: u32): i32 {
 export function routeTouch(h: f64): i32 {
   let r = handleSlot(h, KIND_ROUTE);
   if (r == NIL || !routeLive(r)) return ERROR_INVALID_HANDLE;
-  let d = routeGet(r, ROUTE_DEST);
+  let d = routeDest(r);
   if (!notifyReserve(destTable(d), 1, d)) return ERROR_NOT_ENOUGH_MEMORY;
   let views = routeGet(r, ROUTE_VIEWS);
   let f: u32 = 0;
@@ -594,7 +594,7 @@ export function timerPop(t: u32, now: f64): i32 {
   // the entry stays armed unless what its expiry or hold end needs is reserved (its own heap entry is
   // freed by the pop, so an expiry's hold timer finds room)
   let due = timerPeekDue(t, now);
-  let dueDest = due == NIL ? NIL : (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeGet(due, ROUTE_DEST);
+  let dueDest = due == NIL ? NIL : (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeDest(due);
   if (due != NIL && (!notifyReserve(t, 1, dueDest) || !nodeReserve(t, 1, tombstoneLongs(t, dueDest), 0))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;

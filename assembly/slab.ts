@@ -7,7 +7,7 @@
 // memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; a slot
 // at the last generation is retired, not freed (slabFree); the free link lives in the kind's link word.
 import {
-  NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, TABLE_WORDS, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, DEST_WORDS, ROUTE_WORDS,
+  NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, TABLE_WORDS, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, DEST_WORDS, ROUTE_WORDS, ROUTE_NEXT,
   NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS, ENUM_WORDS, ENUMX_WORDS, ENUMX_NEXT,
   SLAB_DESTX, DESTX_WORDS, DESTX_DEST, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE,
 } from './layout';
@@ -88,7 +88,7 @@ export function slabInit(): void {
   initKind(0, TABLE_WORDS, 1, true);
   initKind(SLAB_NODE4, NODE4_WORDS, NODE_C0, false);
   initKind(2, DEST_WORDS, 1, true);
-  initKind(3, ROUTE_WORDS, 1, true);
+  initKind(3, ROUTE_WORDS, ROUTE_NEXT, true);
   initKind(4, NEXTHOP_WORDS, 1, true);
   initKind(5, ENTITY_WORDS, 1, true);
   initKind(6, NOTIFY_WORDS, 1, true);

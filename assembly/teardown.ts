@@ -6,15 +6,15 @@
 // their reference entries, the timer heap, the table record. The slabs are shared with the instance's other
 // tables, so each record returns to its kind's free list. O(records of the table); allocates nothing.
 import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
-  TABLE_ENTITIES, TABLE_ZROUTES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
+  TABLE_ENTITIES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
   NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_KEEPS_MASK, DEST_STATE, DEST_S_DETACHED,
-  DESTX_HELD, VIEW_COUNT, ROUTE_NEXT, ROUTE_NH, ROUTE_ZNEXT, ROUTE_DEST, LOCK_K_DEST, LOCKREC_KIND,
-  LOCKREC_TARGET } from './layout';
+  DESTX_HELD, VIEW_COUNT, ROUTE_NH, LOCK_K_DEST, LOCKREC_KIND, LOCKREC_TARGET, KIND_ROUTE,
+  ROUTE_STATE_DELETED } from './layout';
 import { slabFree, slabHigh, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
-import { routeGet, routeLive, routeNhCount, routeXDrop } from './routes';
-import { destTable, destGet, destSet, destXGet, destFreeRecord, destNode, destHasX } from './dests';
+import { routeGet, routeLive, routeNhCount, routeXDrop, routeDest, routeState } from './routes';
+import { destTable, destGet, destSet, destXGet, destFreeRecord, destNode, destHasX, chainNext } from './dests';
 import { xiFree } from './xindex';
 import { nodeDest, trieFreeTombstone, trieFreeNode, triePreStart, triePreNext } from './trie';
 import { entityGet, entityFree, nhDeleteAll, nhFreeDeleted, nhGet } from './entities';
@@ -22,7 +22,7 @@ import { lockForget, lockFirstRecord, lockNextRecord, lockGet } from './locks';
 import { listGet, listDestroy } from './lists';
 import { notifyDestroy } from './notify';
 import { enumFreeAll } from './enums';
-import { refForgetAll } from './refs';
+import { refForgetAll, refTableSlots, refSlotTarget, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
 import { timerFreeAll, timerForgetRoutes } from './timers';
 import { fibFree } from './fib';
 import { fib6Free } from './fib6';
@@ -42,7 +42,7 @@ function routeDrop(r: u32): void {
 function destDrop(d: u32): void {
   lockForget(LOCK_K_DEST, d);   // first: it may hand timer entries parked on it back to the heap
   for (let r = destGet(d, DEST_ROUTES); r != NIL;) {
-    let next = routeGet(r, ROUTE_NEXT);
+    let next = chainNext(r);
     routeDrop(r);
     r = next;
   }
@@ -79,21 +79,27 @@ export function tableTeardown(t: u32): void {
     l = next;
   }
   timerForgetRoutes(t);
-  // routes kept only by client references; a destination they alone kept (detached from the trie, on a
-  // tombstone node) goes with its last one
-  for (let r = tableGet(t, TABLE_ZROUTES); r != NIL;) {
-    let next = routeGet(r, ROUTE_ZNEXT), d = routeGet(r, ROUTE_DEST);
-    routeDrop(r);
-    let w = destGet(d, DEST_KEEPS) - 1;   // (keeps are the low bits, and this record keeps one)
-    destSet(d, DEST_KEEPS, w);
-    if ((w & DEST_KEEPS_MASK) == 0 && (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) {
-      let tomb = destNode(d);   // an IPv4 destination's own leaf id: trieFreeTombstone frees nothing
-      destDrop(d);
-      trieFreeTombstone(t, tomb);
+  // routes kept only by client references (DELETED: in no chain), found through those references: each
+  // has an entry in the reference table of every entity of t that holds one (refs.ts; a deregistered
+  // entity holds none), and is dropped at the first; a destination they alone kept (detached from the
+  // trie, on a tombstone node) goes with its last one
+  for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
+    for (let i: u32 = 0, n = refTableSlots(e); i < n; i++) {
+      let target = refSlotTarget(e, i);
+      if (target == REF_SLOT_EMPTY || targetKind(target) != KIND_ROUTE) continue;
+      let r = targetSlot(target);
+      if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED) continue;   // (dropped already, or not a zombie)
+      let d = routeDest(r);
+      routeDrop(r);
+      let w = destGet(d, DEST_KEEPS) - 1;   // (keeps are the low bits, and this record keeps one)
+      destSet(d, DEST_KEEPS, w);
+      if ((w & DEST_KEEPS_MASK) == 0 && (destGet(d, DEST_STATE) & DEST_S_DETACHED) != 0) {
+        let tomb = destNode(d);   // an IPv4 destination's own leaf id: trieFreeTombstone frees nothing
+        destDrop(d);
+        trieFreeTombstone(t, tomb);
+      }
     }
-    r = next;
   }
-  tableSet(t, TABLE_ZROUTES, NIL);
   // every node of the trie, its destination and that one's routes, in one pre-order walk
   let root = tableGet(t, TABLE_ROOT);
   if (root != NIL) {
@@ -123,7 +129,7 @@ function leftOf(t: u32): void {
     assert(!slabIsAlive(SLAB_DEST, d) || destTable(d) != t); // every destination of t freed
   }
   for (let r: u32 = 0, high = slabHigh(SLAB_ROUTE); r < high; r++) {
-    assert(!slabIsAlive(SLAB_ROUTE, r) || slabIsAlive(SLAB_DEST, routeGet(r, ROUTE_DEST))); // every route of t freed
+    assert(!slabIsAlive(SLAB_ROUTE, r) || slabIsAlive(SLAB_DEST, routeDest(r))); // every route of t freed
   }
   for (let h: u32 = 0, high = slabHigh(SLAB_NEXTHOP); h < high; h++) {
     assert(!slabIsAlive(SLAB_NEXTHOP, h) || nhGet(h, NEXTHOP_TABLE) != t); // every next hop of t freed

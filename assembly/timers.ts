@@ -10,11 +10,11 @@
 // parked (TIMER_PARKED: it sorts after every unparked entry, keeping its deadline), counted on the
 // destination's lock record, and released when the last lock goes (locks.ts → timerUnparkDest), so the
 // head, the next deadline and the due entries never show a locked destination's entry.
-import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTEX_HEAPPOS, ROUTEX_ROUTE, ROUTE_SEQ, ROUTE_DEST, ROUTE_NEXT,
+import { NIL, TABLE_HEAP, TABLE_HEAP_LEN, TABLE_HEAP_CAP, ROUTEX_HEAPPOS, ROUTEX_ROUTE, ROUTE_SEQ,
   DEST_ROUTES, DESTX_HEAPPOS, LOCK_NONE } from './layout';
 import { tableGet, tableSet } from './tables';
-import { routeGet, routeX, routeXGet, routeXSet, routeXPtr, routeXEnsure } from './routes';
-import { destTable, destGet, destXGet, destXSet, destLockRec } from './dests';
+import { routeGet, routeX, routeXGet, routeXSet, routeXPtr, routeXEnsure, routeDest } from './routes';
+import { destTable, destGet, destXGet, destXSet, destLockRec, chainNext } from './dests';
 import { blockAlloc, blockFree } from './blocks';
 import { lockParkedAdd } from './locks';
 
@@ -45,7 +45,7 @@ function outerItem(item: u32): u32 {
 
 /** The destination an entry's item belongs to. */
 function itemDest(item: u32): u32 {
-  return (item & TIMER_HOLD) != 0 ? item & ITEM_SLOT : routeGet(outerItem(item), ROUTE_DEST);
+  return (item & TIMER_HOLD) != 0 ? item & ITEM_SLOT : routeDest(outerItem(item));
 }
 
 // @ts-ignore: decorator
@@ -153,7 +153,7 @@ function unpark(t: u32, pos: u32): void {
 export function timerUnparkDest(d: u32): void {
   let t = destTable(d);
   let l = destLockRec(d);
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
     let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) { unpark(t, pos); lockParkedAdd(<usize>l, -1); }
   }
@@ -164,7 +164,7 @@ export function timerUnparkDest(d: u32): void {
 /** Parked entries of destination d (debug: they must equal its lock record's count). */
 export function timerParkedOf(d: u32): u32 {
   let t = destTable(d), n: u32 = 0;
-  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = routeGet(r, ROUTE_NEXT)) {
+  for (let r = destGet(d, DEST_ROUTES); r != NIL; r = chainNext(r)) {
     let pos = routeXGet(r, ROUTEX_HEAPPOS);
     if (pos != NIL && (load<u32>(entryPtr(t, pos), 8) & TIMER_PARKED) != 0) n++;
   }

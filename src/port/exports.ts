@@ -274,6 +274,8 @@ export interface CoreExports {
   routeXWord(r: number, w: number): number;
   /** assembly/routes.ts: `routeOwnerOf(r: u32): u32` */
   routeOwnerOf(r: number): number;
+  /** assembly/routes.ts: `routeDestOf(r: u32): u32` */
+  routeDestOf(r: number): number;
   /** assembly/routes.ts: `refsCapSet(cap: u32): bool` */
   refsCapSet(cap: number): number;
   /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32, now: f64): i32` */
@@ -343,9 +345,9 @@ export const FUNCTION_NAMES = [
   'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
   'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus',
   'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
-  'destXGet', 'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeOwnerOf', 'refsCapSet',
-  'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX',
-  'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
+  'destXGet', 'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeOwnerOf', 'routeDestOf',
+  'refsCapSet', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR',
+  'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
   'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
   'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
@@ -371,7 +373,7 @@ export const CONSTANT_NAMES = [
   'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_TABLE_MASK', 'DEST_NODE', 'DEST_S_B0X',
   'ROUTE_B0_BIT', 'DEST_KEEPS', 'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX', 'DEST_CHANGED',
   'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
-  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_DEST', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
+  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_NEXT', 'ROUTE_END', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
   'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_FLAGS', 'ROUTE_NHCOUNT',
   'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS_SHIFT',
   'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR',
@@ -503,7 +505,8 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly OPAQUE_SLOTS_MAX: number;
   /** assembly/layout.ts */ readonly DESTX_MARKED: number;
   /** assembly/layout.ts */ readonly ROUTE_GEN: number;
-  /** assembly/layout.ts */ readonly ROUTE_DEST: number;
+  /** assembly/layout.ts */ readonly ROUTE_NEXT: number;
+  /** assembly/layout.ts */ readonly ROUTE_END: number;
   /** assembly/layout.ts */ readonly ROUTE_NBHOP_BIT: number;
   /** assembly/layout.ts */ readonly SLAB_ROUTEX: number;
   /** assembly/layout.ts */ readonly ROUTEX_NEIGHBOUR: number;
@@ -740,6 +743,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeXWord_ = fn(raw, 'routeXWord') as (r: number, w: number) => number;
   const routeOwnerOf_ = fn(raw, 'routeOwnerOf') as (r: number) => number;
+  const routeDestOf_ = fn(raw, 'routeDestOf') as (r: number) => number;
   const refsCapSet_ = fn(raw, 'refsCapSet') as (cap: number) => number;
   const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number) => number;
   const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number, now: number) => number;
@@ -897,6 +901,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeXWord(r: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return routeXWord_(r, w); } catch (e) { throw g.trap(e); } },
     routeOwnerOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeOwnerOf_(r); } catch (e) { throw g.trap(e); } },
+    routeDestOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeDestOf_(r); } catch (e) { throw g.trap(e); } },
     refsCapSet(cap: number): number { if (g.poisoned) throw g.poisoned; try { return refsCapSet_(cap); } catch (e) { throw g.trap(e); } },
     routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef, now); } catch (e) { throw g.trap(e); } },
     routeDeleteR(eh: number, routeH: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH, now); } catch (e) { throw g.trap(e); } },

@@ -43,9 +43,13 @@ export function entityWord(core: Core, e: number, field: number): number {
   return core.u32()[base(core, core.k.SLAB_ENTITY, e) + field];
 }
 
+/** The destination slot of route slot r (the core's routeDest: a route has no destination word, layout ROUTE_NEXT). */
+export function routeDestSlot(core: Core, r: number): number {
+  return core.x.routeDestOf(r) >>> 0;
+}
 /** The table slot of route slot r (through its destination). */
 export function routeTable(core: Core, r: number): number {
-  return destWord(core, routeWord(core, r, core.k.ROUTE_DEST), core.k.DEST_TABLE) & core.k.DEST_TABLE_MASK;
+  return destWord(core, routeDestSlot(core, r), core.k.DEST_TABLE) & core.k.DEST_TABLE_MASK;
 }
 /** The table slot of entity slot e. */
 export function entityTable(core: Core, e: number): number {

@@ -7,7 +7,7 @@
 import { RtmError } from '../errors.js';
 import { INFINITE, RTM_ROUTE_CHANGE_BEST, RTM_ROUTE_STATE_CREATED } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, routeHopSlots, routeNeighbourSlot, routeOwnerSlot, routeWord } from '../port/records.js';
+import { readResult, routeHopSlots, routeNeighbourSlot, routeOwnerSlot, routeDestSlot, routeWord } from '../port/records.js';
 import type {
   AddRouteOptions, DestHandle, EntityHandle, NextHopHandle, Nullable, RouteHandle, RouteListHandle, RouteOwnerView,
   RouteState,
@@ -176,7 +176,7 @@ function commitRoute(cx: Ctx, v: RouteView, keepOnError: boolean,
   };
   try {
     const res = addRouteToDest(cx, {
-      dest: cx.table.destPrefix(routeWord(cx.core, r, cx.L.ROUTE_DEST)), route: v.handle, ...fields,
+      dest: cx.table.destPrefix(routeDestSlot(cx.core, r)), route: v.handle, ...fields,
       ...(extra ? { timeToLive: extra.timeToLive, routeList: extra.routeList } : { [KEEP_TIMER]: true }),
     } as AddRouteOptions);
     v.staged = null;
@@ -252,7 +252,7 @@ class RouteView implements RouteOwnerView {
   get dest(): DestHandle { return routeDestHandle(this.#cx, this.slot()) as DestHandle; }
   get owner(): EntityHandle { return handleOf(this.#cx, this.#cx.L.KIND_ENTITY, routeOwnerSlot(this.#cx.core, this.slot())) as EntityHandle; }
   get state(): RouteState { return routeState(this.#cx, this.slot()) as RouteState; }
-  get prefix(): string { return this.#cx.table.destPrefix(routeWord(this.#cx.core, this.slot(), this.#cx.L.ROUTE_DEST)); }
+  get prefix(): string { return this.#cx.table.destPrefix(routeDestSlot(this.#cx.core, this.slot())); }
   get neighbour(): NextHopHandle | undefined { const v = this.get('neighbour'); return isNull(v) ? undefined : v as NextHopHandle; }
   set neighbour(v: NextHopHandle | undefined) { this.put('neighbour', v); }
   get flags1(): number { return this.get('flags1') as number; }

@@ -12,7 +12,7 @@ import {
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
 import {
-  type AddRecord, type DeleteResult, readAddRecord, readDeleteResult, readResult, readRouteRecord, routeWord, writeHandles, writeHopPair,
+  type AddRecord, type DeleteResult, readAddRecord, readDeleteResult, readResult, readRouteRecord, routeDestSlot, routeWord, writeHandles, writeHopPair,
   writePrefixText,
 } from '../port/records.js';
 import type {
@@ -56,7 +56,7 @@ export function routeState(cx: Ctx, r: number): number {
 
 /** The destination handle of route slot r. */
 export function routeDestHandle(cx: Ctx, r: number): number {
-  return handleOf(cx, cx.L.KIND_DEST, routeWord(cx.core, r, cx.L.ROUTE_DEST));
+  return handleOf(cx, cx.L.KIND_DEST, routeDestSlot(cx.core, r));
 }
 
 // ── adding and deleting (§8.5.1, §8.5.2) ──────────────────────────────────────────────────────────────

@@ -214,7 +214,7 @@ describe('checkInvariants on the reference table', () => {
     const a = b.register(b.t4, 14, 7), nh = b.nextHop(a, 0xc0000207);
     const good = b.route(a, 0x13000000, 8, nh, 10), worse = b.route(a, 0x13000000, 8, nh, 20);
     const slot = (h: number): number => h % 2 ** 25, u = b.core.u32();
-    const dest = u[(b.x.recordPtr(b.k('SLAB_ROUTE'), slot(good)) >>> 2) + b.k('ROUTE_DEST')];
+    const dest = b.x.routeDestOf(slot(good));
     const st = (b.x.recordPtr(b.k('SLAB_DEST'), dest) >>> 2) + b.k('DEST_STATE');
     const vw = (b.x.recordPtr(b.k('SLAB_ROUTE'), slot(worse)) >>> 2) + b.k('ROUTE_VIEWS');
     const best0 = (): number => {
@@ -257,7 +257,7 @@ describe('checkInvariants on the reference table', () => {
     };
     const older = add(5), inc = add(1);
     const slot = (h: number): number => h % 2 ** 25, u = b.core.u32();
-    const dest = u[(b.x.recordPtr(b.k('SLAB_ROUTE'), slot(inc)) >>> 2) + b.k('ROUTE_DEST')];
+    const dest = b.x.routeDestOf(slot(inc));
     const state = (): number => u[(b.x.recordPtr(b.k('SLAB_DEST'), dest) >>> 2) + b.k('DEST_STATE')] & b.k('DEST_S_B0X');
     const best0 = (): number => {
       expect(b.x.bestRouteX(b.t4, dest, 0)).toBe(OK);

@@ -43,7 +43,7 @@ describe.each(BUILDS)('the %s core', (build) => {
       expect(core.k[n], n).toBe(((inst.exports[n] as WebAssembly.Global).value as number) >>> 0);
     }
     expect(layoutOf(core)).toBe(core.k);
-    expect(core.constant('ROUTE_DEST')).toBe(core.k.ROUTE_DEST);
+    expect(core.constant('ROUTE_NEXT')).toBe(core.k.ROUTE_NEXT);
     expect([core.IO_RES, core.IO_IN, core.IO_OUT, core.IO_BATCH_MAX, core.NIL])
       .toEqual([core.k.IO_RES, core.k.IO_IN, core.k.IO_OUT, core.k.IO_BATCH_MAX, core.k.NIL]);
   });

@@ -1,25 +1,30 @@
-// A route's owner without an owner word (issue 13: the route record is 9 words). A route uses only its
-// owner's next hops (spec §1.3), so the core reads the owner from word ROUTE_NH: the owner of the next
-// hop there (the one next hop, or the neighbour alone), of the hop array's first, or — a route with no
-// next hop and no neighbour — the owner's slot itself (assembly/routes.ts routeOwner). Every form of the
-// word is gone through here, with another entity's routes on the same destination, through updates that
-// move between the forms, deletion with references kept (a zombie reads its owner until it is freed) and
-// the debug check of the rule (INV_OWNER).
+// The route record without an owner word and without a destination word (issue 13: 8 words, 32 bytes).
+// Owner: a route uses only its owner's next hops (spec §1.3), so the core reads the owner from word
+// ROUTE_NH: the owner of the next hop there (the one next hop, or the neighbour alone), of the hop array's
+// first, or — a route with no next hop and no neighbour — the owner's slot itself (assembly/routes.ts
+// routeOwner). Destination: the last route of a chain links to ROUTE_END | its destination, and a route in
+// no chain (held down, or DELETED and kept by references) to that alone (routes.ts routeDest). Every form
+// is gone through here: owners with another entity's routes on the same destination, updates that move
+// between the forms, chains whose first, middle and last routes come and go or move, held routes,
+// deletion with references kept (a zombie reads its owner and destination until it is freed), teardown
+// (which finds zombies through the references), and the debug checks of both rules (INV_OWNER,
+// INV_DEST_LINK).
 import { describe, expect, it } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
 import { VirtualClock } from '../../src/clock.js';
 import type { Entity } from '../../src/entity.js';
 import type { NextHopHandle, RouteHandle } from '../../src/types.js';
 import { BEST_FIELDS, BEST_OWNER, BEST_ROUTE } from '../../src/table.js';
-import { RTM_MATCH_OWNER, RTM_ROUTE_CHANGE_FIRST, RTM_ROUTE_STATE_DELETED } from '../../src/win32/constants.js';
+import { RTM_MATCH_OWNER, RTM_ROUTE_CHANGE_FIRST, RTM_ROUTE_CHANGE_NEW, RTM_ROUTE_STATE_DELETED } from '../../src/win32/constants.js';
 import { expectCode } from '../reference/fixture.js';
 
-describe('the route owner, named by word ROUTE_NH (issue 13: no owner word)', () => {
-  it('the record has nine words and no owner word', () => {
+describe('the route record: no owner word, no destination word (issue 13)', () => {
+  it('the record has eight words, neither an owner nor a destination word', () => {
     const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
     const k = rtm.core.k as unknown as Record<string, number | undefined>;
-    expect(k.ROUTE_WORDS).toBe(9);
+    expect(k.ROUTE_WORDS).toBe(8);
     expect(k.ROUTE_OWNER).toBeUndefined();
+    expect(k.ROUTE_DEST).toBeUndefined();
     rtm.close();
   });
 
@@ -104,6 +109,89 @@ describe('the route owner, named by word ROUTE_NH (issue 13: no owner word)', ()
     A.deregister();
     B.deregister();
     expect(core.checkInvariants()).toBe(0);
+    rtm.close();
+  });
+
+  it("a route's destination is at the end of its links, through chain changes, hold-down and zombies (INV_DEST_LINK)", () => {
+    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
+    const table = rtm.ipv4, core = table.core, k = rtm.core.k, u = rtm.core.u32();
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
+    const B = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 9, instanceId: 2 });
+    const a1 = A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!;
+    const destOf = (prefix: string): number => {
+      const info = A.getExactMatchDestination({ dest: prefix })!;
+      A.releaseDestInfo(info);
+      return info.handle;
+    };
+    const routeDest = (e: Entity, r: RouteHandle): number => {
+      const info = e.getRouteInfo(r);
+      e.releaseRouteInfo(info);
+      return info.dest;
+    };
+    const D1 = '10.4.0.0/16', D2 = '10.5.0.0/16', D3 = '10.6.0.0/16';
+    // a neighbour prefix first, so that D1's slot is not the first
+    A.addRouteToDest({ dest: D3, nextHops: [a1], returnHandle: false });
+    const chain: [Entity, RouteHandle][] = [];
+    for (const m of [3, 1, 4, 1, 5]) chain.push([A, A.addRouteToDest({ dest: D1, metric: m, nextHops: [a1], changeFlags: RTM_ROUTE_CHANGE_NEW }).handle!]);
+    chain.push([B, B.addRouteToDest({ dest: D1, metric: 2 }).handle!]);
+    const d1 = destOf(D1), d3 = destOf(D3);
+    const all = (what: string): void => {
+      for (const [e, r] of chain) expect(routeDest(e, r), `${what}: the destination of ${r}`).toBe(d1);
+      expect(core.checkInvariants(), what).toBe(0);
+    };
+    all('six routes');
+    // the last route of the chain (metric 5) moves to the front; the first (a metric 1) to the end
+    A.addRouteToDest({ dest: D1, route: chain[4][1], metric: 0, nextHops: [a1] });
+    all('the last made first');
+    A.addRouteToDest({ dest: D1, route: chain[1][1], metric: 9, nextHops: [a1] });
+    all('the first made last');
+    // the chain's last link names D1: pointing it at another destination is caught
+    const slot = (h: number): number => h % 2 ** 25;
+    const link = (r: RouteHandle): number => (rtm.core.x.recordPtr(k.SLAB_ROUTE, slot(r)) >>> 2) + k.ROUTE_NEXT;
+    const last = chain[1][1], w = u[link(last)];
+    expect(w).toBe((k.ROUTE_END | slot(d1)) >>> 0);
+    u[link(last)] = (k.ROUTE_END | slot(d3)) >>> 0;
+    expect(routeDest(A, chain[0][1]), 'the link names the destination').toBe(d3);
+    expect(core.checkInvariants(), 'INV_DEST_LINK: the last link names another destination').toBe(6);
+    u[link(last)] = w;
+    expect(core.checkInvariants()).toBe(0);
+    // deleting the last, the first, then one in the middle
+    for (const i of [1, 4, 3]) {
+      const [e, r] = chain[i];
+      expect(e.deleteRouteToDest(r)).toBeGreaterThanOrEqual(0);
+      chain.splice(i, 1);
+      all(`route ${i} deleted`);
+    }
+    // held down: the last route of D2 deleted becomes its held route, in no chain, naming D2
+    const r2 = A.addRouteToDest({ dest: D2, nextHops: [a1] }).handle!;
+    const d2 = destOf(D2);
+    A.holdDestination({ dest: d2, holdTime: 1000 });
+    const m = A.getExactMatchRoute({ dest: D2, views: 0 })!;   // a second reference: the delete consumes one
+    A.releaseRouteInfo(m.info);
+    expect(A.deleteRouteToDest(r2)).toBeGreaterThanOrEqual(0);
+    const held = A.getDestInfo({ dest: d2 });
+    A.releaseDestInfo(held);
+    expect(held.viewInfo[0].holdRoute).toBe(r2);
+    expect(routeDest(A, r2)).toBe(d2);
+    expect(u[link(r2)]).toBe((k.ROUTE_END | slot(d2)) >>> 0);
+    expect(core.checkInvariants()).toBe(0);
+    // the hold ends: r2 is DELETED, kept by the reference left, and still names D2
+    (rtm.clock as VirtualClock).advance(1001);
+    rtm.runPending();
+    const z = A.getRouteInfo(r2);
+    A.releaseRouteInfo(z);
+    expect(z.dest).toBe(d2);
+    expect(z.state).toBe(RTM_ROUTE_STATE_DELETED);
+    expect(core.checkInvariants(), 'a zombie').toBe(0);
+    u[link(r2)] = slot(chain[0][1]);
+    expect(core.checkInvariants(), 'INV_DEST_LINK: a zombie linked to a route, as if in a chain').toBe(6);
+    u[link(r2)] = (k.ROUTE_END | (2 ** 25 - 1)) >>> 0;
+    expect(core.checkInvariants(), 'INV_DEST_LINK: a zombie naming no destination').toBe(6);
+    u[link(r2)] = (k.ROUTE_END | slot(d2)) >>> 0;
+    expect(core.checkInvariants()).toBe(0);
+    // closed with the zombie and the remaining chain: teardown finds the zombie through its reference (the
+    // debug core asserts that nothing of the table is left; test/rtm/teardown.test.ts counts the bytes)
+    expect(chain.length).toBe(3);
     rtm.close();
   });
 
