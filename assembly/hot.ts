@@ -314,7 +314,7 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
     let flags: u32 = 0;
     if ((lk >>> 8) == UPD_DELETE) {
       if (r != NIL) {                                                                // 2.
-        routeDelete(r);
+        routeDelete(r, d);
         gone++;
         flags = bestFired() ? CHANGE_BEST : 0;
       }                                                                              // 3.

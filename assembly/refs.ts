@@ -20,7 +20,7 @@ import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destTable } from './dests';
 import { tableGet } from './tables';
-import { routeGet, routeRef, destRef, routeDest } from './routes';
+import { routeGet, routeRef, destRef, routeDest, routeTableByOwner } from './routes';
 
 /** The target word of (kind, record slot): what a reference table keys on. */
 // @ts-ignore: decorator
@@ -140,7 +140,7 @@ export function refTargetOf(t: u32, h: f64): u32 {
   }
   if (kind == KIND_ROUTE) {
     let s = handleSlot(h, KIND_ROUTE);
-    return s != NIL && destTable(routeDest(s)) == t ? refTarget(KIND_ROUTE, s) : NIL;
+    return s != NIL && routeTableByOwner(s) == t ? refTarget(KIND_ROUTE, s) : NIL;
   }
   if (kind == KIND_ENTITY) {
     let s = handleSlot(h, KIND_ENTITY);
@@ -235,7 +235,7 @@ export function refDropHandle(holder: u32, t: u32, h: f64): bool {
   }
   if (kind == KIND_ROUTE) {
     let s = handleSlot(h, KIND_ROUTE);
-    return s != NIL && destTable(routeDest(s)) == t && refDropOf(holder, KIND_ROUTE, s);
+    return s != NIL && routeTableByOwner(s) == t && refDropOf(holder, KIND_ROUTE, s);
   }
   if (kind == KIND_ENTITY) {
     let s = handleSlot(h, KIND_ENTITY);

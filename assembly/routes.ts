@@ -14,7 +14,7 @@ import {
   DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, TABLE_VIEWS, SLAB_DESTX,
   DEST_S_LIVE, DEST_S_HELD, VIEW_COUNT, TABLE_ROUTES, TABLE_SEQ, ENTITY_ROUTES, ROUTE_FLAGS_FORWARDING,
   FIRED_ALL, FIRED_BEST, FIRED_FWD, ROUTE_STATE_DELETING, DESTX_HOLD_VIEWS, DESTX_HOLD_MS,
-  DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ROUTEX_HEAPPOS, KIND_DEST, KIND_ROUTE,
+  DESTX_HEAPPOS, DEST_KEEPS, ENTITY_PROTO, ENTITY_TABLE, ROUTEX_HEAPPOS, KIND_DEST, KIND_ROUTE,
 } from './layout';
 import { slabAlloc, slabAllocK, slabFree, recPtr, slabIsAlive, slabReserve, slabLive } from './slab';
 import { tableGet, tableSet } from './tables';
@@ -127,6 +127,14 @@ export function routeDestOf(r: u32): u32 { return routeDest(r); }
 /** The table of route r (through its destination). */
 // @ts-ignore: decorator
 @inline export function routeTable(r: u32): u32 { return destTable(routeDest(r)); }
+
+/**
+ * The table of route r through its owner: O(1), where routeTable walks to the chain's end (a handle's
+ * check, a reference taken or dropped). Only for a route whose word ROUTE_NH is as its record says — not
+ * between a change's drop of its old next hops and setHops.
+ */
+// @ts-ignore: decorator
+@inline export function routeTableByOwner(r: u32): u32 { return entityGet(routeOwner(r), ENTITY_TABLE); }
 
 /**
  * Makes sure n routes of table t without an extra record can be given one: a free record and a place in
@@ -637,15 +645,16 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
 }
 
 /**
- * Deletes live route r: it leaves its destination's chain (and route list). Cases: 1. it was the last
- * live route of a view where hold-down is armed → it becomes that view's held route (state DELETING,
- * spec §7.7 H2), replacing an older held route, and the destination's hold timer starts if it is not
- * running; 2. otherwise state DELETED, freed now if no client references it, else on the last release.
- * Sets `fired` (a held-route change fires ALL and BEST in its view, D-27).
+ * Deletes live route r of destination d (the caller found r there: no walk to its chain's end): it
+ * leaves d's chain (and route list). Cases: 1. it was the last live route of a view where hold-down is
+ * armed → it becomes that view's held route (state DELETING, spec §7.7 H2), replacing an older held
+ * route, and the destination's hold timer starts if it is not running; 2. otherwise state DELETED, freed
+ * now if no client references it, else on the last release. Sets `fired` (a held-route change fires ALL
+ * and BEST in its view, D-27).
  */
-export function routeDelete(r: u32): void {
+export function routeDelete(r: u32, d: u32): void {
   fired = 0;
-  let d = routeDest(r);
+  if (!ASC_NO_ASSERT) assert(routeDest(r) == d); // the caller's destination of r (it found r there)
   let t = destTable(d);
   let e = routeOwner(r);
   saveBest(d);

@@ -31,7 +31,7 @@ import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
 import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRefsExact, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
-  destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve, routeOwner, routeDest } from './routes';
+  destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve, routeOwner, routeDest, routeTableByOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
 import { timerReserve, timerSet, timerClear, timerNextDeadline, timerPopDue, timerPeekDue, routeOrder, timerHead, timerHeadOrder, TIMER_HOLD } from './timers';
@@ -56,7 +56,7 @@ const HOPS: usize = memory.data(<i32>(MAX_HOPS_LIMIT * 4), 16);
 // @ts-ignore: decorator
 @inline export function routeIn(t: u32, h: f64): u32 {
   let r = handleSlot(h, KIND_ROUTE);
-  return r != NIL && destTable(routeDest(r)) == t ? r : NIL;
+  return r != NIL && routeTableByOwner(r) == t ? r : NIL;
 }
 
 /** The next hop a handle names in table t (any state), or NIL. */
@@ -158,7 +158,7 @@ export function purgeRoutes(t: u32, e: u32): u32 {
       for (let r = destGet(d, DEST_ROUTES); r != NIL && m < 64; r = chainNext(r)) {
         if (routeOwner(r) == e) store<u32>(PURGE_ROUTES + (<usize>(m++) << 2), r);
       }
-      for (let j: u32 = 0; j < m; j++) { routeDelete(load<u32>(PURGE_ROUTES + (<usize>j << 2))); deleted++; }
+      for (let j: u32 = 0; j < m; j++) { routeDelete(load<u32>(PURGE_ROUTES + (<usize>j << 2)), d); deleted++; }
       if (m == 64) { i--; continue; } // more than 64 routes of e on d: go again
     }
     if (n < IO_BATCH_MAX) break;
@@ -353,14 +353,14 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
     let h = load<u32>(HOPS + (<usize>i << 2));
     if (h != nb && (nhGet(h, NEXTHOP_OWNER) != e || !nhLive(h))) return ERROR_INVALID_PARAMETER;
   }
-  let key = ioPtr(IO_IN);
+  let key = ioPtr(IO_IN), rd = NIL;
   if (r != NIL) {
-    let rd = routeDest(r);
+    rd = routeDest(r);
     if (destLen(rd) != len || !prefixEq(destKey(rd), key, len)) return ERROR_INVALID_PARAMETER;
     if (routeOwner(r) != e) return ERROR_ACCESS_DENIED;            // 4. ownership
   }
   // find the route to update (spec §7.2 I2)
-  let d = r != NIL ? routeDest(r) : destFind(t, key, len);
+  let d = r != NIL ? rd : destFind(t, key, len);
   if (r == NIL && d != NIL && (changeIn & CHANGE_NEW) == 0) r = routeOfOwner(d, e, nb, (changeIn & CHANGE_FIRST) != 0);
   // 6. locks and resources, before any change
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
@@ -423,7 +423,7 @@ export function routeDeleteX(eh: f64, routeH: f64): i32 {
 }
 
 // what routeDeleteCheck resolved (valid when it returned NO_ERROR)
-let delE: u32 = NIL, delR: u32 = NIL;
+let delE: u32 = NIL, delR: u32 = NIL, delD: u32 = NIL;
 
 /** Validation of routeDeleteX / routeDeleteR (changes nothing): the caller's live, unlocked route. */
 export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
@@ -436,15 +436,15 @@ export function routeDeleteCheck(eh: f64, routeH: f64): i32 {
   let d = routeDest(r);
   if (destLockedAgainst(d, e)) return ERROR_BUSY;
   if (!destChangeReserve(entityGet(e, ENTITY_TABLE), d)) return ERROR_NOT_ENOUGH_MEMORY;
-  delE = e; delR = r;
+  delE = e; delR = r; delD = d;
   return NO_ERROR;
 }
 
 /** Deletes the route routeDeleteCheck resolved; RES0..RES3 as routeDeleteX documents. */
 export function routeDeleteApply(): void {
   let r = delR;
-  setRes(0, r); setRes(2, routeDest(r));
-  routeDelete(r);
+  setRes(0, r); setRes(2, delD);
+  routeDelete(r, delD);
   setRes(1, bestFired() ? CHANGE_BEST : 0); setRes(3, fired);
 }
 
