@@ -301,7 +301,6 @@ export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, s
   return routeComparePos(a, routeGet(b, ROUTE_PREF), routeGet(b, ROUTE_METRIC), routeGet(b, ROUTE_SEQ)) < 0;
 }
 
-// @ts-ignore: decorator
 /** Puts route r (in no chain) into d's chain at its place in route order. */
 // @ts-ignore: decorator
 @inline function chainInsert(d: u32, r: u32): void {
