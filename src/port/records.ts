@@ -47,9 +47,9 @@ export function entityWord(core: Core, e: number, field: number): number {
 export function routeDestSlot(core: Core, r: number): number {
   return core.x.routeDestOf(r) >>> 0;
 }
-/** The table slot of route slot r (through its destination). */
+/** The table slot of route slot r (through its owner, as the core's routeTableByOwner: no walk to the chain's end). */
 export function routeTable(core: Core, r: number): number {
-  return destWord(core, routeDestSlot(core, r), core.k.DEST_TABLE) & core.k.DEST_TABLE_MASK;
+  return entityTable(core, routeOwnerSlot(core, r));
 }
 /** The table slot of entity slot e. */
 export function entityTable(core: Core, e: number): number {
