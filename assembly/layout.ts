@@ -317,10 +317,10 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // ROUTE_X_BIT says that there is one, and the extra index (xindex.ts XI_ROUTE) which slot it is.
 // The neighbour (RTM_ROUTE_INFO Neighbour) is NIL or, in the batch paths and most protocols, the route's
 // one next hop: ROUTE_NBHOP_BIT says that word 7 holds it (the one next hop, or the neighbour alone when
-// the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them). A DELETED route kept by client references is in no chain, list or
-// timer, and on no list of the table's: teardown finds it through the references that keep it (every
-// reference has an entry in its holder's reference table, refs.ts); its extra record stays while it
-// holds a neighbour. The enumeration mark is
+// the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them).
+// A DELETED route kept by client references is in no chain, list or timer, and on no list of the table's:
+// teardown finds it through the references that keep it (every reference has an entry in its holder's
+// reference table, refs.ts); its extra record stays while it holds a neighbour. The enumeration mark is
 // one bit of the views word, set and cleared within one enumeration Get.
 // The views word packs what the flags word has no room for: flags, flags1 and state fill word 4 (the
 // facade reads the state as word 4 >>> ROUTE_STATE_SHIFT), views need 2 bits (VIEWS_SUPPORTED_MAX),
@@ -337,7 +337,7 @@ export const ROUTE_VIEWS: u32 = 3;
 export const ROUTE_FLAGS: u32 = 4;
 /** The next route of the chain, or ROUTE_END | the destination (see above; readers: dests.ts chainNext, routes.ts routeDest). */
 export const ROUTE_NEXT: u32 = 5;
-/** In word ROUTE_NEXT: the destination's slot follows (slots are below 2^25; NIL, which has the bit, is never stored there). */
+/** In word ROUTE_NEXT: the destination's slot follows (slots are below 2^25; a route in use never holds NIL there). */
 export const ROUTE_END: u32 = 0x80000000;
 export const ROUTE_SEQ: u32 = 6;
 /** The next hop, hop array, neighbour or owner entity (see above; readers: routes.ts routeHop, routeNeighbour, routeOwner). */
