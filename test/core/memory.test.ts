@@ -1,8 +1,8 @@
 // A full memory never kills the core (issue 12, items 2 and 6). Each test builds an Rtm on a private core
 // (a full or poisoned one never touches the process's shared core), caps linear memory a few pages above
-// its current size (memorySetCap; the Rtm option maxMemoryBytes) and fills what is left with ballast routes in the
-// IPv6 table — hop arrays of 256 next hops (1 KiB) down to 4 (16 bytes), so no block of any size is
-// left — then drives one allocation path of the IPv4 table to ERROR_NOT_ENOUGH_MEMORY: an update to 8
+// its current size (memorySetCap; the Rtm option maxMemoryBytes) and fills what is left with ballast
+// routes in the IPv6 table — hop arrays of 256 next hops (1 KiB) down to 4 (16 bytes), so no block of any
+// size is left — then drives one allocation path of the IPv4 table to ERROR_NOT_ENOUGH_MEMORY: an update to 8
 // next hops, arming a TTL (timer heap), queueing a change notification, deleting the last route of a
 // held-down destination, a hold-down end, an expiry on the real clock (retried later, never thrown),
 // deregistration (before the JS-side clean-up), a batch load, a batch of updates whose deletes start
@@ -104,8 +104,8 @@ class World {
 
   /**
    * Caps memory at its size on the first call and FILL_ROOM_PAGES more, then adds ballast routes (64 per
-   * destination) until no block is left: hop arrays of 256 next hops (1 KiB) until one fails, then 128, … 4 (16 bytes, the smallest
-   * block), so that every block size is used up. Returns how many were added. The ballast routes have no
+   * destination) until no block is left: hop arrays of 256 next hops (1 KiB) until one fails, then 128,
+   * … 4 (16 bytes, the smallest block), so that every block size is used up. Returns how many were added. The ballast routes have no
    * neighbour: one that is not a route's one next hop lives in its extra record, and their extra records
    * would fill the IPv6 table's extra index (assembly/xindex.ts) before the blocks ran out.
    */
