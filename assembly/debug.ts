@@ -14,7 +14,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   NEXTHOP_TABLE, TABLE_NEXTHOPS, DESTX_MARKED, TABLE_LIVE, DEST_S_LIVE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_MARKS, NOTIFY_MAX,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_END, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST,
-  SLAB_LIST, LIST_TABLE, ROUTE_STATE_DELETED, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
+  SLAB_LIST, LIST_TABLE, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
   DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
   NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE, SLAB_ENTITY, NEXTHOP_OWNER } from './layout';
@@ -34,12 +34,12 @@ import { XI_DEST, XI_ROUTE, XI_QUEUED, xiCount, xiValid } from './xindex';
 import { slabLive } from './slab';
 import { kindSlab } from './handles';
 import { entityGet, entitySet, nhGet, nhSet } from './entities';
-import { routeOwner, routeHop, routeGet, routeSet, routeLive, routeState, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
+import { routeOwner, routeHop, routeGet, routeSet, routeLive, routeXGet, routeXValid, routeNeighbour, routeNhCount, routeSelect,
   routeViews, routeX, routeHasX, routeTable, routeXPtr, routeRefs, routeRefsCapNow, destRefs, destRefsCapNow, routeDest } from './routes';
 import { listGet } from './lists';
 import { enumCheck } from './enums';
 import { NO_ERROR, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './status';
-import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, refsHeld, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
+import { refCount, refTableSlots, refSlotTarget, refSlotCount, refHolderEntries, refsHeld, targetKind, targetSlot, REF_SLOT_EMPTY, refDeletedRoute } from './refs';
 
 export const INV_OK: i32 = 0;
 export const INV_LEN_ORDER: i32 = 1;      // child len not greater than parent len
@@ -377,10 +377,8 @@ function ownerCheck(t: u32, r: u32): bool {
 function zombiesCheck(t: u32): i32 {
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     for (let i: u32 = 0, n = refTableSlots(e); i < n; i++) {
-      let target = refSlotTarget(e, i);
-      if (target == REF_SLOT_EMPTY || targetKind(target) != KIND_ROUTE) continue;
-      let r = targetSlot(target);
-      if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED) continue;
+      let r = refDeletedRoute(e, i);
+      if (r == NIL) continue;
       let link = routeGet(r, ROUTE_NEXT), d = link & ~ROUTE_END;
       if ((link & ROUTE_END) == 0 || link == NIL || !slabIsAlive(SLAB_DEST, d) || destTable(d) != t) return INV_DEST_LINK;
       if (routeRefs(r) == 0 || (routeGet(r, ROUTE_VIEWS) & ROUTE_EMARK_BIT) != 0 || !neighbourCheck(r)) return INV_ROUTE_EXTRA;

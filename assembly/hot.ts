@@ -8,7 +8,7 @@
 // calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_GEN, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_NH,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_NH,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
@@ -254,8 +254,8 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
-    // its first word and its last (ROUTE_NH): a route (36 bytes) may span two lines
-    if (r < high) { sink += routeGet(r, ROUTE_GEN) + routeGet(r, ROUTE_NH); next = chainNext(r); }
+    // one cache line: routes are 32 bytes, on 32-byte boundaries (chunks start on pages)
+    if (r < high) { sink += routeGet(r, ROUTE_NH); next = chainNext(r); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
     if (n != NIL && (n & NODE_LATER) != 0) {

@@ -12,15 +12,16 @@
 // holder's release-all or teardown.
 import {
   NIL, REF_KIND_SHIFT, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_REFS, ENTITY_REFS_N, ENTITY_TABLE,
-  NEXTHOP_TABLE, TABLE_ENTITIES, ENTITY_NEXT,
+  NEXTHOP_TABLE, TABLE_ENTITIES, ENTITY_NEXT, SLAB_ROUTE, ROUTE_STATE_DELETED,
 } from './layout';
 import { refBlockAlloc, refBlockFree } from './blocks';
 import { SLOT_EMPTY, slotOf, probe, deleteAt, slotsRehash } from './slots';
+import { slabIsAlive } from './slab';
 import { handleKind, handleSlot } from './handles';
 import { entityGet, entitySet, entityRef, nhGet, nhRef } from './entities';
 import { destTable } from './dests';
 import { tableGet } from './tables';
-import { routeGet, routeRef, destRef, routeDest, routeTableByOwner } from './routes';
+import { routeGet, routeRef, destRef, routeDest, routeTableByOwner, routeState } from './routes';
 
 /** The target word of (kind, record slot): what a reference table keys on. */
 // @ts-ignore: decorator
@@ -298,6 +299,19 @@ function freeTable(t: usize, log2: u32): void {
 export function refTableSlots(holder: u32): u32 {
   tableOf(holder);
   return refsLog2 == 0 ? 0 : <u32>1 << refsLog2;
+}
+
+/**
+ * The route that slot i of holder's table references if that route is DELETED (kept only by client
+ * references, in no chain or list of its table), else NIL: how teardown and the debug check find such
+ * routes (the table keeps no list of them, layout ROUTE_NEXT). A route several holders reference is
+ * named by each.
+ */
+export function refDeletedRoute(holder: u32, i: u32): u32 {
+  let target = refSlotTarget(holder, i);
+  if (target == EMPTY || targetKind(target) != KIND_ROUTE) return NIL;
+  let r = targetSlot(target);
+  return slabIsAlive(SLAB_ROUTE, r) && routeState(r) == ROUTE_STATE_DELETED ? r : NIL;
 }
 
 /** The target of slot i of holder's table (REF_SLOT_EMPTY for an empty slot); debug checks. */

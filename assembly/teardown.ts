@@ -8,12 +8,11 @@
 import { NIL, SLAB_ROUTE, SLAB_TABLE, SLAB_LIST, SLAB_DEST, SLAB_NEXTHOP, SLAB_ENTITY, TABLE_ROOT,
   TABLE_ENTITIES, TABLE_ZNEXTHOPS, TABLE_NOTIFY, TABLE_NOTIFY_USED, ENTITY_NEXT, ENTITY_TABLE,
   NEXTHOP_TABLE, LIST_TABLE, DEST_ROUTES, DEST_KEEPS, DEST_KEEPS_MASK, DEST_STATE, DEST_S_DETACHED,
-  DESTX_HELD, VIEW_COUNT, ROUTE_NH, LOCK_K_DEST, LOCKREC_KIND, LOCKREC_TARGET, KIND_ROUTE,
-  ROUTE_STATE_DELETED } from './layout';
+  DESTX_HELD, VIEW_COUNT, ROUTE_NH, LOCK_K_DEST, LOCKREC_KIND, LOCKREC_TARGET } from './layout';
 import { slabFree, slabHigh, slabIsAlive } from './slab';
 import { tableGet, tableSet } from './tables';
 import { blockFree } from './blocks';
-import { routeGet, routeLive, routeNhCount, routeXDrop, routeDest, routeState } from './routes';
+import { routeGet, routeLive, routeNhCount, routeXDrop, routeDest } from './routes';
 import { destTable, destGet, destSet, destXGet, destFreeRecord, destNode, destHasX, chainNext } from './dests';
 import { xiFree } from './xindex';
 import { nodeDest, trieFreeTombstone, trieFreeNode, triePreStart, triePreNext } from './trie';
@@ -22,7 +21,7 @@ import { lockForget, lockFirstRecord, lockNextRecord, lockGet } from './locks';
 import { listGet, listDestroy } from './lists';
 import { notifyDestroy } from './notify';
 import { enumFreeAll } from './enums';
-import { refForgetAll, refTableSlots, refSlotTarget, targetKind, targetSlot, REF_SLOT_EMPTY } from './refs';
+import { refForgetAll, refTableSlots, refDeletedRoute } from './refs';
 import { timerFreeAll, timerForgetRoutes } from './timers';
 import { fibFree } from './fib';
 import { fib6Free } from './fib6';
@@ -85,10 +84,8 @@ export function tableTeardown(t: u32): void {
   // trie, on a tombstone node) goes with its last one
   for (let e = tableGet(t, TABLE_ENTITIES); e != NIL; e = entityGet(e, ENTITY_NEXT)) {
     for (let i: u32 = 0, n = refTableSlots(e); i < n; i++) {
-      let target = refSlotTarget(e, i);
-      if (target == REF_SLOT_EMPTY || targetKind(target) != KIND_ROUTE) continue;
-      let r = targetSlot(target);
-      if (!slabIsAlive(SLAB_ROUTE, r) || routeState(r) != ROUTE_STATE_DELETED) continue;   // (dropped already, or not a zombie)
+      let r = refDeletedRoute(e, i);
+      if (r == NIL) continue;   // (no such route, or dropped already through another holder)
       let d = routeDest(r);
       routeDrop(r);
       let w = destGet(d, DEST_KEEPS) - 1;   // (keeps are the low bits, and this record keeps one)
