@@ -14,7 +14,7 @@
 // destination) per record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
   TABLE_NOTIFY_USED,
-  SLAB_ROUTE, ROUTE_WORDS, ROUTE_END, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT,
+  SLAB_ROUTE, ROUTE_WORDS, ROUTE_END, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_STATE_CREATED, ROUTE_NBHOP_BIT,
   ROUTE_STATE_SHIFT, DEST_ROUTES, DEST_KEEPS, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
@@ -25,7 +25,7 @@ import { slabAllocK } from './slab';
 import { handleSlot } from './handles';
 import { destMake, destPlace, destUnmake, destSet, destSetState, destPtr, destSetBest } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
-import { routeOfOwner, created, routeSet, routeSeqTake, nowMs } from './routes';
+import { routeOfOwner, created, routeSet, routeSeqTake, nowMs, setRouteFlags } from './routes';
 import { notifyChange, bestLogTable } from './notify';
 import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeIsLeaf,
   trieRealise, trieRealiseBulk4, trieFoldLeaves } from './trie';
@@ -33,7 +33,7 @@ import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
 import { entityOf } from './notifyapi';
-import { LOAD_MAX, LOAD_LENVIEWS, LOAD_PREF, LOAD_METRIC, LOAD_FLAGS, loadApply, loadValidate, batchReserve, loadKey, loadWord, loadHop,
+import { LOAD_MAX, LOAD_LENVIEWS, LOAD_PREF, LOAD_METRIC, LOAD_FLAGS, loadApply, loadValidate, batchReserve, loadFlagged, loadKey, loadWord, loadHop,
   loadMcast, batchLongs } from './load';
 
 /** The entity and table of the bulk build under way (NIL = none). */
@@ -67,6 +67,8 @@ let ord0: u32 = 0, ord1: u32 = 0, ord2: u32 = 0, ord3: u32 = 0;
 // records of the chunks bulkCheck checked since the batch's first that put a route into view 1, and the
 // long IPv6 nodes they may make (load.ts batchLongs)
 let checkMcast: u32 = 0, checkLongs: u32 = 0;
+// and those with route flags (their routes' extra records: load.ts loadFlagged)
+let checkFlagged: u32 = 0;
 
 /**
  * The check pass of a multi-chunk addRoutesBatch (chunk of m load records at IO_IN; reserve > 0 on the
@@ -81,10 +83,11 @@ export function bulkCheck(eh: f64, m: u32, reserve: u32): i32 {
   let s = loadValidate(e, t, m);
   if (s != NO_ERROR) return s;
   // the view-1 records and long nodes of the chunks checked so far (the first chunk's reservation covers all else)
-  if (reserve != 0) { checkMcast = 0; checkLongs = 0; }
+  if (reserve != 0) { checkMcast = 0; checkLongs = 0; checkFlagged = 0; }
   checkMcast += loadMcast(t, ioPtr(IO_IN), m, 0);
   checkLongs += batchLongs(t, ioPtr(IO_IN), LOAD_LENVIEWS, LOAD_MAX, m, 0);
-  if (!batchReserve(t, reserve, checkMcast, checkLongs)) return ERROR_NOT_ENOUGH_MEMORY;
+  checkFlagged += loadFlagged(ioPtr(IO_IN), m, 0);
+  if (!batchReserve(t, reserve, checkMcast, checkLongs, checkFlagged)) return ERROR_NOT_ENOUGH_MEMORY;
   if (reserve != 0) { ordE = e; ordCount = 0; ordOk = true; }
   else if (ordE != e) { ordOk = false; }
   if (ordOk) ordOk = tableMaxLen(t) == 32 ? inOrder4(m) : inOrder6(m);
@@ -258,10 +261,12 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   // views word: views, ESI NULL (0), no enumeration mark, the neighbour nh as the one next hop (NIL: no
   // neighbour, no extra record), the next-hop count (layout ROUTE_NHCOUNT)
   routeSet(r, ROUTE_VIEWS, vw | (nh == NIL ? 0 : ROUTE_NBHOP_BIT | (1 << ROUTE_NHCOUNT_SHIFT)));
-  routeSet(r, ROUTE_FLAGS, (loadWord(inp, LOAD_FLAGS, i) & 0xffff) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
   routeSet(r, ROUTE_SEQ, routeSeqTake());
   routeSet(r, ROUTE_NH, nh == NIL ? e : nh);   // no next hop: the owner (layout ROUTE_NH)
   routeSet(r, ROUTE_NEXT, ROUTE_END | d);   // the chain's only route: its link names d (layout ROUTE_NEXT)
+  // flags are an extra word (layout: no flags word; bulkCheck reserved a record for each record with flags)
+  let fl = loadWord(inp, LOAD_FLAGS, i) & 0xffff;
+  if (fl != 0) setRouteFlags(r, fl, 0);
   if (nh != newNh) { flushNew(e, t); newNh = nh; }
   newCount++;
   newNhCount++;

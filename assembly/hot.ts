@@ -191,7 +191,7 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   checkHolds += updatesHolds(t, n, 0);
   checkMcast += updatesMcast(t, n, 0);
   checkLongs += batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, 0);
-  if (!batchReserve(t, reserve, checkMcast, checkLongs)) return ERROR_NOT_ENOUGH_MEMORY;
+  if (!batchReserve(t, reserve, checkMcast, checkLongs, 0)) return ERROR_NOT_ENOUGH_MEMORY;   // (updates carry no route flags)
   return timerReserve(t, checkHolds) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
@@ -254,7 +254,7 @@ function updatesTouch(fib: usize, from: u32, to: u32): void {
   for (let i: u32 = 0; i < k; i++) {
     let r = load<u32>(TOUCH + (<usize>i << 2));
     let next = NIL;
-    // one cache line: routes are 32 bytes, on 32-byte boundaries (chunks start on pages)
+    // words ROUTE_NH and ROUTE_NEXT, 8 bytes apart: one cache line but where a line ends between them
     if (r < high) { sink += routeGet(r, ROUTE_NH); next = chainNext(r); }
     store<u32>(TOUCH + (<usize>i << 2), next);
     let n = load<u32>(TOUCH_N + (<usize>i << 2));
@@ -293,7 +293,7 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(t, n - from, updatesMcast(t, n, from), batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, from)) ||
+  if (!batchReserve(t, n - from, updatesMcast(t, n, from), batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, from), 0) ||
     !timerReserve(t, updatesHolds(t, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
   debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);

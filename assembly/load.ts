@@ -17,7 +17,7 @@ import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destInsert, destLockedAgainst, destsLocked, destXReserveN } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
-import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi } from './routes';
+import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi, routeXReserveN } from './routes';
 import { timerClear } from './timers';
 import { notifyReserve } from './notify';
 import { nodeReserve, nodeLongs } from './trie';
@@ -50,9 +50,19 @@ const SLOTS: usize = memory.data(<i32>(LOAD_MAX * 4), 16);
  * `longs` long IPv6 nodes (layout SLAB_NODE6L: batchLongs counts them). n = 0 reserves only the last two
  * (the later chunks of a checked batch, whose first chunk reserved for all records).
  */
-export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32): bool {
+export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32, flagged: u32): bool {
   return slabReserve(SLAB_ROUTE, n) && slabReserve(SLAB_DEST, n) && nodeReserve(t, 2 * n, longs) && notifyReserve(t, n) &&
-    destXReserveN(t, mcast);
+    destXReserveN(t, mcast) && (flagged == 0 || routeXReserveN(t, flagged));
+}
+
+/**
+ * Load records from..n-1 at `inp` with route flags (batchReserve's `flagged`: a route's flags live in its
+ * extra record, layout ROUTEX_FLAGS).
+ */
+export function loadFlagged(inp: usize, n: u32, from: u32): u32 {
+  let k: u32 = 0;
+  for (let i = from; i < n; i++) if ((loadWord(inp, LOAD_FLAGS, i) & 0xffff) != 0) k++;
+  return k;
 }
 
 /**
@@ -151,7 +161,7 @@ export function routeLoad(eh: f64, n: u32, from: u32): i32 {
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
   let inp = ioPtr(IO_IN);
-  if (!batchReserve(t, n - from, loadMcast(t, inp, n, from), batchLongs(t, inp, LOAD_LENVIEWS, LOAD_MAX, n, from))) {
+  if (!batchReserve(t, n - from, loadMcast(t, inp, n, from), batchLongs(t, inp, LOAD_LENVIEWS, LOAD_MAX, n, from), loadFlagged(inp, n, from))) {
     return ERROR_NOT_ENOUGH_MEMORY;
   }
   let views = tableGet(t, TABLE_VIEWS);

@@ -7,7 +7,7 @@
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
   NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_NH,
-  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_FLAGS,
+  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT, DEST_ROUTES,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, REF_KIND_SHIFT, TABLE_HEAP_LEN,
@@ -28,7 +28,7 @@ import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destTable, destGet, destPtr, destKey, destLen, destValid, destXGet, destBest, chainNext } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner, routeDest } from './routes';
+import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeFlagsWord, routeState, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner, routeDest } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -155,11 +155,11 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   if (r == NIL) return ERROR_INVALID_HANDLE;
   let n = routeNhCount(r), nb = routeNeighbour(r);
   if (!refReserve(e, 2 + (nb != NIL ? 1 : 0) + n)) return ERROR_NOT_ENOUGH_MEMORY;
-  let d = routeDest(r), owner = routeOwner(r), fw = routeGet(r, ROUTE_FLAGS);
+  let d = routeDest(r), owner = routeOwner(r), fw = routeFlagsWord(r);
   put(REC_ROUTE_DEST, handleOf(KIND_DEST, d));
   put(REC_ROUTE_OWNER, handleOf(KIND_ENTITY, owner));
   put(REC_ROUTE_NEIGHBOUR, handleOrZero(KIND_NEXTHOP, nb));
-  put(REC_ROUTE_STATE, <f64>(fw >>> ROUTE_STATE_SHIFT));
+  put(REC_ROUTE_STATE, <f64>routeState(r));
   put(REC_ROUTE_FLAGS1, <f64>((fw >>> ROUTE_FLAGS1_SHIFT) & 0xff));
   put(REC_ROUTE_FLAGS, <f64>(fw & 0xffff));
   put(REC_ROUTE_METRIC, <f64>routeGet(r, ROUTE_METRIC));

@@ -8,7 +8,7 @@
 // routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_END, NEXTHOP_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_VIEWS, ROUTE_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT,
+  ROUTE_VIEWS, ROUTE_STATE, ROUTE_STATE_MASK, ROUTEX_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, TABLE_VIEWS, SLAB_DESTX,
@@ -36,15 +36,35 @@ import { refsHeld } from './refs';
 // @ts-ignore: decorator
 @inline export function routeSet(r: u32, w: u32, v: u32): void { store<u32>(routePtr(r) + (<usize>w << 2), v); }
 // @ts-ignore: decorator
-@inline export function routeState(r: u32): u32 { return routeGet(r, ROUTE_FLAGS) >>> ROUTE_STATE_SHIFT; }
-// @ts-ignore: decorator
-@inline export function routeFlags16(r: u32): u32 { return routeGet(r, ROUTE_FLAGS) & 0xffff; }
+@inline export function routeState(r: u32): u32 { return (routeGet(r, ROUTE_STATE) >>> ROUTE_STATE_SHIFT) & ROUTE_STATE_MASK; }
 // @ts-ignore: decorator
 @inline export function routeLive(r: u32): bool { return routeState(r) == ROUTE_STATE_CREATED; }
 // @ts-ignore: decorator
 @inline function setRouteState(r: u32, s: u32): void {
-  routeSet(r, ROUTE_FLAGS, (routeGet(r, ROUTE_FLAGS) & 0x00ffffff) | (s << ROUTE_STATE_SHIFT));
+  routeSet(r, ROUTE_STATE, (routeGet(r, ROUTE_STATE) & ~(ROUTE_STATE_MASK << ROUTE_STATE_SHIFT)) | (s << ROUTE_STATE_SHIFT));
 }
+/**
+ * Route r's Flags | Flags1 << ROUTE_FLAGS1_SHIFT (layout: no flags word; an extra word, 0 without an
+ * extra record: one bit test for the routes of the batch paths and real tables, which have none).
+ */
+// @ts-ignore: decorator
+@inline export function routeFlagsWord(r: u32): u32 { return routeHasX(r) ? routeXGet(r, ROUTEX_FLAGS) : 0; }
+/** RTM_ROUTE_INFO Flags of route r. */
+// @ts-ignore: decorator
+@inline export function routeFlags16(r: u32): u32 { return routeFlagsWord(r) & 0xffff; }
+/** RTM_ROUTE_INFO Flags1 of route r. */
+// @ts-ignore: decorator
+@inline export function routeFlags1(r: u32): u32 { return routeFlagsWord(r) >>> ROUTE_FLAGS1_SHIFT; }
+/**
+ * Sets route r's Flags (flags16 ≤ 0xffff) and Flags1 (≤ 0xff): its extra record is allocated for the first
+ * non-zero value (the caller reserved it: routeXReserve, routeXReserveN) and freed when nothing else is in it.
+ * r's link must name its destination's chain or destination (routeXSet finds the table through it).
+ */
+export function setRouteFlags(r: u32, flags16: u32, flags1: u32): void {
+  routeXSet(r, ROUTEX_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT));
+}
+/** routeFlagsWord for the facade (port records.ts routeFlagsOf: the committed fields of a locked route). */
+export function routeFlagsOf(r: u32): u32 { return routeFlagsWord(r); }
 
 // @ts-ignore: decorator
 @inline export function routeViews(r: u32): u32 { return routeGet(r, ROUTE_VIEWS) & ROUTE_VIEWS_MASK; }
@@ -86,7 +106,7 @@ import { refsHeld } from './refs';
 @inline export function routeXPtr(x: u32): usize { return recPtr(SLAB_ROUTEX, x, ROUTEX_WORDS); }
 /** Default of extra word w: what a route without an extra record reads. */
 // @ts-ignore: decorator
-@inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ ? 0 : NIL; }
+@inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ || w == ROUTEX_FLAGS ? 0 : NIL; }
 
 /** True if route r has an extra record (layout ROUTE_X_BIT). */
 // @ts-ignore: decorator
@@ -216,7 +236,7 @@ export function routeXDrop(r: u32): void {
 
 /**
  * Debug: extra record x is one a route links to (back link and forward link agree), not idle; a route
- * that is not live holds only its neighbour there (no list, no timer).
+ * that is not live holds only its neighbour and flags there (no list, no timer).
  */
 export function routeXValid(x: u32): bool {
   let r = load<u32>(routeXPtr(x) + (<usize>ROUTEX_ROUTE << 2));
@@ -566,12 +586,12 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     routeSet(r, ROUTE_PREF, pref);
     routeSet(r, ROUTE_METRIC, metric);
     routeSet(r, ROUTE_VIEWS, views & ROUTE_VIEWS_MASK);   // no mark (and, where they share it: count 0, ESI NULL)
-    routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
     tableSet(t, TABLE_SEQ, tableGet(t, TABLE_SEQ) + 1);
     routeSet(r, ROUTE_SEQ, routeSeqNext++);
     setRouteNhCount(r, 0);
     setHops(r, e, hops, n);
     setRouteNeighbour(r, neighbour);   // (no extra record yet: the views word above has no ROUTE_X_BIT)
+    if ((flags16 | flags1) != 0) setRouteFlags(r, flags16, flags1);   // (the link above names d)
     hopsIref(r, 1);
     entityOwned(e, 1);
     destKeep(d, 1);
@@ -583,13 +603,13 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
   } else {                                                                           // 2.
     created = false;
     let oldViews = routeViews(r);
-    let oldFlags = routeFlags16(r);
+    let oldWord = routeFlagsWord(r), oldFlags = oldWord & 0xffff;
     let prefChanged = routeGet(r, ROUTE_PREF) != pref || routeGet(r, ROUTE_METRIC) != metric;
     let hopsChanged = !hopsEqual(r, hops, n);
     let flagsChanged = oldFlags != (flags16 & 0xffff);
     let oldNb = routeNeighbour(r);
     let otherChanged = oldNb != neighbour || oldViews != views ||
-      ((routeGet(r, ROUTE_FLAGS) >>> ROUTE_FLAGS1_SHIFT) & 0xff) != (flags1 & 0xff) || esiChanged;
+      (oldWord >>> ROUTE_FLAGS1_SHIFT) != (flags1 & 0xff) || esiChanged;
     changed = prefChanged || hopsChanged || flagsChanged || otherChanged;
     bestRelevant = prefChanged || hopsChanged || flagsChanged;
     fwdRelevant = prefChanged || hopsChanged || ((oldFlags ^ flags16) & ROUTE_FLAGS_FORWARDING) != 0;
@@ -605,7 +625,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
       setRouteNeighbour(r, neighbour);
     }
     setRouteViews(r, views);
-    routeSet(r, ROUTE_FLAGS, (flags16 & 0xffff) | ((flags1 & 0xff) << ROUTE_FLAGS1_SHIFT) | (ROUTE_STATE_CREATED << ROUTE_STATE_SHIFT));
+    if (flagsChanged || oldWord >>> ROUTE_FLAGS1_SHIFT != (flags1 & 0xff)) setRouteFlags(r, flags16, flags1);
     if (prefChanged) {
       chainRemove(d, r);
       routeSet(r, ROUTE_PREF, pref);

@@ -30,6 +30,15 @@ export function routeWord(core: Core, r: number, field: number): number {
 export function routeOwnerSlot(core: Core, r: number): number {
   return core.x.routeOwnerOf(r) >>> 0;
 }
+/** Route slot r's state (RTM_ROUTE_STATE_*: layout ROUTE_STATE, two bits of the views word). */
+export function routeStateOf(core: Core, r: number): number {
+  const k = core.k;
+  return (routeWord(core, r, k.ROUTE_STATE) >>> k.ROUTE_STATE_SHIFT) & k.ROUTE_STATE_MASK;
+}
+/** Route slot r's Flags | Flags1 << ROUTE_FLAGS1_SHIFT (layout ROUTEX_FLAGS: an extra word, 0 without one). */
+export function routeFlagsOf(core: Core, r: number): number {
+  return core.x.routeFlagsOf(r) >>> 0;
+}
 /** Word `field` (a NEXTHOP_* offset) of next-hop slot h. */
 export function nextHopWord(core: Core, h: number, field: number): number {
   return core.u32()[base(core, core.k.SLAB_NEXTHOP, h) + field];

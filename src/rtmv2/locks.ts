@@ -7,7 +7,7 @@
 import { RtmError } from '../errors.js';
 import { INFINITE, RTM_ROUTE_CHANGE_BEST, RTM_ROUTE_STATE_CREATED } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, routeHopSlots, routeNeighbourSlot, routeOwnerSlot, routeDestSlot, routeWord } from '../port/records.js';
+import { readResult, routeHopSlots, routeNeighbourSlot, routeOwnerSlot, routeDestSlot, routeFlagsOf, routeWord } from '../port/records.js';
 import type {
   AddRouteOptions, DestHandle, EntityHandle, NextHopHandle, Nullable, RouteHandle, RouteListHandle, RouteOwnerView,
   RouteState,
@@ -225,7 +225,7 @@ class RouteView implements RouteOwnerView {
   }
   /** The committed fields of route slot r. */
   committed(r: number) {
-    const cx = this.#cx, L = cx.L, c = cx.core, fw = routeWord(c, r, L.ROUTE_FLAGS);
+    const cx = this.#cx, L = cx.L, c = cx.core, fw = routeFlagsOf(c, r);
     const nb = routeNeighbourSlot(c, r);
     return {
       neighbour: nb === c.NIL ? undefined : handleOf(cx, L.KIND_NEXTHOP, nb) as NextHopHandle,

@@ -12,7 +12,7 @@ import {
 } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
 import {
-  type AddRecord, type DeleteResult, readAddRecord, readDeleteResult, readResult, readRouteRecord, routeDestSlot, routeWord, writeHandles, writeHopPair,
+  type AddRecord, type DeleteResult, readAddRecord, readDeleteResult, readResult, readRouteRecord, routeDestSlot, routeStateOf, writeHandles, writeHopPair,
   writePrefixText,
 } from '../port/records.js';
 import type {
@@ -51,7 +51,7 @@ export function foundHandle(cx: Ctx, s: number, kind: number, op: string): numbe
 
 /** The state of route slot r (RTM_ROUTE_STATE_*). */
 export function routeState(cx: Ctx, r: number): number {
-  return routeWord(cx.core, r, cx.L.ROUTE_FLAGS) >>> cx.L.ROUTE_STATE_SHIFT;
+  return routeStateOf(cx.core, r);
 }
 
 /** The destination handle of route slot r. */

@@ -6,7 +6,7 @@
 // Allocates only the callback's view.
 import { RtmInternalError, STATUS, check } from '../errors.js';
 import { RTM_ROUTE_EXPIRED } from '../constants.js';
-import { recordAlive, routeOwnerSlot, routeWord } from '../port/records.js';
+import { recordAlive, routeOwnerSlot, routeStateOf } from '../port/records.js';
 import type { RouteHandle } from '../types.js';
 import type { Ctx, Instance } from './context.js';
 import { entityBySlot } from './registry.js';
@@ -17,7 +17,7 @@ import { ownerViewOfRoute } from './locks.js';
 /** A route's TTL ran out (spec §7.6 T2/T3). Returns the callbacks run. */
 export function expireRoute(inst: Instance, r: number): number {
   const c = inst.core, L = inst.layout;
-  if (!recordAlive(c, L.SLAB_ROUTE, r) || (routeWord(c, r, L.ROUTE_FLAGS) >>> L.ROUTE_STATE_SHIFT) !== 0) return 0;
+  if (!recordAlive(c, L.SLAB_ROUTE, r) || routeStateOf(c, r) !== 0) return 0;
   const owner = entityBySlot(inst, routeOwnerSlot(c, r));
   if (!owner) return 0;
   const h = owner.x.handleOfX(L.KIND_ROUTE, r) as RouteHandle;

@@ -388,6 +388,8 @@ export function fuzz(options: FuzzOptions): FuzzResult {
           dest: prefix, preference: 10 * (rnd() % 3), metric: rnd() % 3, views: 1 + (rnd() % 3),
           changeFlags: chance(0.05) ? RTM_ROUTE_CHANGE_NEW : pick([0, 0, 0, RTM_ROUTE_CHANGE_FIRST]),
           timeToLive: chance(0.1) ? 1 + (rnd() % 50) : undefined, entitySpecificInfo: chance(0.2) ? `esi${rnd() % 3}` : undefined,
+          // route flags live in the route's extra record (made for the first non-zero value, freed at zero)
+          flags: chance(0.15) ? pick([0, 1, 4, 0x10, 0x100, 0x8000]) : undefined, flags1: chance(0.1) ? rnd() % 256 : undefined,
         };
         const r = both(`add ${e} ${prefix}`, (s) => {
           const hop = nh === undefined ? undefined : s.nextHops[nh];
