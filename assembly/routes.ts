@@ -45,10 +45,18 @@ import { refsHeld } from './refs';
 }
 /**
  * Route r's Flags | Flags1 << ROUTE_FLAGS1_SHIFT (layout: no flags word; an extra word, 0 without an
- * extra record: one bit test for the routes of the batch paths and real tables, which have none).
+ * extra record: one bit test for the routes of the batch paths and real tables, which have none). The
+ * extra index is found through the owner's table (routeTableByOwner, O(1); routeX walks to the chain's
+ * end), so r's word ROUTE_NH must be as its record says: every reader reads flags before or after a change
+ * of r's next hops, never between (routeApply reads the old ones first).
  */
 // @ts-ignore: decorator
-@inline export function routeFlagsWord(r: u32): u32 { return routeHasX(r) ? routeXGet(r, ROUTEX_FLAGS) : 0; }
+@inline export function routeFlagsWord(r: u32): u32 {
+  if (!routeHasX(r)) return 0;
+  let x = xiGet(routeTableByOwner(r), XI_ROUTE, r);
+  assert(x != NIL); // ROUTE_X_BIT: the owner's table indexes r's extra record
+  return load<u32>(routeXPtr(x) + (<usize>ROUTEX_FLAGS << 2));
+}
 /** RTM_ROUTE_INFO Flags of route r. */
 // @ts-ignore: decorator
 @inline export function routeFlags16(r: u32): u32 { return routeFlagsWord(r) & 0xffff; }
