@@ -8,7 +8,7 @@
 // routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
 import {
   NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_END, NEXTHOP_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_VIEWS, ROUTE_STATE, ROUTE_STATE_MASK, ROUTEX_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT,
+  ROUTE_GEN, ROUTE_VIEWS, ROUTE_STATE, ROUTE_STATE_MASK, ROUTEX_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
   DEST_ROUTES, DESTX_HELD, DEST_STATE, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_PINS_SHIFT, DEST_PINS_BITS, DEST_CHANGED, TABLE_VIEWS, SLAB_DESTX,
@@ -145,8 +145,31 @@ export function routeOwnerOf(r: u32): u32 { return routeOwner(r); }
 // @ts-ignore: decorator
 @inline export function routeDest(r: u32): u32 {
   let x = routeGet(r, ROUTE_NEXT);
-  while ((x & ROUTE_END) == 0) x = routeGet(x, ROUTE_NEXT);
+  for (let k: u32 = 0; (x & ROUTE_END) == 0; k++) {
+    if (k == DEST_HINT_AFTER) return routeDestFar(r, x);   // a long chain: the hints first
+    x = routeGet(x, ROUTE_NEXT);
+  }
   return x & ~ROUTE_END;
+}
+
+// Destination hints for routes far from their chain's end (a destination with many routes: a route
+// server's): direct-mapped by route slot, an entry (route slot, the route's generation word when
+// remembered, destination slot; 12 bytes) is used only while the slot holds the same record — a route's
+// destination never changes, and every free bumps the slot's generation (slab.ts) — so it is never wrong,
+// only missing. routeDest asks them after DEST_HINT_AFTER links.
+const DEST_HINT_AFTER: u32 = 16;
+const DEST_HINT_BITS: u32 = 12;
+const DEST_HINTS: usize = memory.data(<i32>((1 << DEST_HINT_BITS) * 12), 16);
+
+/** routeDest of route r whose walk has reached link x (not its end) after DEST_HINT_AFTER links. */
+function routeDestFar(r: u32, x: u32): u32 {
+  let p = DEST_HINTS + <usize>((r * 0x9e3779b1) >>> (32 - DEST_HINT_BITS)) * 12;
+  let gen = routeGet(r, ROUTE_GEN);
+  if (load<u32>(p) == r && load<u32>(p, 4) == gen) return load<u32>(p, 8);
+  while ((x & ROUTE_END) == 0) x = routeGet(x, ROUTE_NEXT);
+  let d = x & ~ROUTE_END;
+  store<u32>(p, r); store<u32>(p, gen, 4); store<u32>(p, d, 8);
+  return d;
 }
 
 /** Route r's destination slot: routeDest for the facade (port records.ts routeDestSlot). */

@@ -230,4 +230,32 @@ describe('the route record: no owner word, no destination word (issue 13)', () =
     A.releaseRoutes([r0, r1]);
     rtm.close();
   });
+  it('far from its chain\'s end, a route\'s destination comes from the hints, which a reused slot never fools', () => {
+    // routes.ts routeDestFar: after 16 links routeDest asks a direct-mapped hint by route slot and generation
+    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
+    const core = rtm.ipv4.core;
+    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
+    const a1 = A.addNextHop({ address: '10.0.0.1', interfaceIndex: 1 }).handle!;
+    const destOf = (r: RouteHandle): string => {
+      const info = A.getRouteInfo(r);
+      const d = A.getDestInfo({ dest: info.dest });
+      A.releaseDestInfo(d);
+      A.releaseRouteInfo(info);
+      return d.prefix;
+    };
+    for (const [round, dest] of ['10.1.0.0/16', '10.2.0.0/16', '10.1.0.0/16'].entries()) {
+      // 40 routes of one entity on one destination, in creation order: the first is 39 links from the end
+      const rs: RouteHandle[] = [];
+      for (let i = 0; i < 40; i++) rs.push(A.addRouteToDest({ dest, metric: 7, nextHops: [a1], changeFlags: RTM_ROUTE_CHANGE_NEW }).handle!);
+      for (let pass = 0; pass < 2; pass++) {   // the second pass reads the hints the first one left
+        for (const r of rs) expect(destOf(r), `round ${round} pass ${pass}`).toBe(dest);
+        // an update by handle finds the same destination (a metric change re-sorts the chain)
+        A.addRouteToDest({ dest, route: rs[0], metric: 7 + pass, nextHops: [a1] });
+      }
+      expect(core.checkInvariants()).toBe(0);
+      // every route deleted: the next round's routes take the same slots (a free list), with new generations
+      for (const r of rs) A.deleteRouteToDest(r);
+    }
+    rtm.close();
+  });
 });
