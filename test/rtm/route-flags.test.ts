@@ -46,9 +46,9 @@ describe('route flags in the extra record', () => {
       { what: 'Flags1 alone', o: { flags1: 0x7f }, extra: 1 },
       { what: 'the same again', o: { flags1: 0x7f }, extra: 1 },
       { what: 'none', o: {}, extra: 0 },
-      { what: 'a neighbour that is not the next hop', o: { neighbourB: true }, extra: 1 },
-      { what: 'and Flags', o: { neighbourB: true, flags: 2 }, extra: 1 },
-      { what: 'Flags gone, the neighbour stays', o: { neighbourB: true }, extra: 1 },
+      { what: 'a neighbour that is not the next hop', o: { otherNeighbour: true }, extra: 1 },
+      { what: 'and Flags', o: { otherNeighbour: true, flags: 2 }, extra: 1 },
+      { what: 'Flags gone, the neighbour stays', o: { otherNeighbour: true }, extra: 1 },
       { what: 'Flags and a timer', o: { flags: 0x10, timeToLive: 50 }, extra: 1 },
       { what: 'the timer kept, Flags gone', o: { timeToLive: 50 }, extra: 1 },
       { what: 'no timer', o: { flags: 0x10, timeToLive: 0xffffffff }, extra: 1 },
@@ -60,9 +60,9 @@ describe('route flags in the extra record', () => {
     for (const s of steps) {
       const got = worlds.map((x, i) => {
         const nA2 = second[i];
-        const { neighbourB, ...o } = s.o;
+        const { otherNeighbour, ...o } = s.o;
         const res = x.A.addRouteToDest({
-          dest: '10.1.0.0/16', nextHops: [x.nA], neighbour: neighbourB ? nA2 : x.nA, metric: 1, ...o,
+          dest: '10.1.0.0/16', nextHops: [x.nA], neighbour: otherNeighbour ? nA2 : x.nA, metric: 1, ...o,
           ...(routes[i] === undefined ? {} : { route: routes[i] }),
         });
         routes[i] ??= res.handle;
