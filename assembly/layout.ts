@@ -318,7 +318,7 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // slot it is.
 // No flags word (issue 13, session 30): RTM_ROUTE_INFO Flags and Flags1 are 0 on most routes (applyUpdates
 // never sets them, addRoutesBatch only when given a flags column, protocols rarely), so they are the extra
-// word ROUTEX_FLAGS (Flags | Flags1 << ROUTE_FLAGS1_SHIFT; routes.ts routeFlags16 / routeFlags1 /
+// word ROUTEX_FLAGS (Flags | Flags1 << ROUTE_FLAGS1_SHIFT; routes.ts routeFlagsWord / routeFlags16 /
 // setRouteFlags), and the route's state (2 bits) moved into the views word.
 // The neighbour (RTM_ROUTE_INFO Neighbour) is NIL or, in the batch paths and most protocols, the route's
 // one next hop: ROUTE_NBHOP_BIT says that word 6 holds it (the one next hop, or the neighbour alone when

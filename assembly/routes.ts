@@ -60,9 +60,6 @@ import { refsHeld } from './refs';
 /** RTM_ROUTE_INFO Flags of route r. */
 // @ts-ignore: decorator
 @inline export function routeFlags16(r: u32): u32 { return routeFlagsWord(r) & 0xffff; }
-/** RTM_ROUTE_INFO Flags1 of route r. */
-// @ts-ignore: decorator
-@inline export function routeFlags1(r: u32): u32 { return routeFlagsWord(r) >>> ROUTE_FLAGS1_SHIFT; }
 /**
  * Sets route r's Flags (flags16 ≤ 0xffff) and Flags1 (≤ 0xff): its extra record is allocated for the first
  * non-zero value (the caller reserved it: routeXReserve, routeXReserveN) and freed when nothing else is in it.
@@ -637,10 +634,9 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     let oldWord = routeFlagsWord(r), oldFlags = oldWord & 0xffff;
     let prefChanged = routeGet(r, ROUTE_PREF) != pref || routeGet(r, ROUTE_METRIC) != metric;
     let hopsChanged = !hopsEqual(r, hops, n);
-    let flagsChanged = oldFlags != (flags16 & 0xffff);
+    let flagsChanged = oldFlags != (flags16 & 0xffff), flags1Changed = (oldWord >>> ROUTE_FLAGS1_SHIFT) != (flags1 & 0xff);
     let oldNb = routeNeighbour(r);
-    let otherChanged = oldNb != neighbour || oldViews != views ||
-      (oldWord >>> ROUTE_FLAGS1_SHIFT) != (flags1 & 0xff) || esiChanged;
+    let otherChanged = oldNb != neighbour || oldViews != views || flags1Changed || esiChanged;
     changed = prefChanged || hopsChanged || flagsChanged || otherChanged;
     bestRelevant = prefChanged || hopsChanged || flagsChanged;
     fwdRelevant = prefChanged || hopsChanged || ((oldFlags ^ flags16) & ROUTE_FLAGS_FORWARDING) != 0;
@@ -656,7 +652,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
       setRouteNeighbour(r, neighbour);
     }
     setRouteViews(r, views);
-    if (flagsChanged || oldWord >>> ROUTE_FLAGS1_SHIFT != (flags1 & 0xff)) setRouteFlags(r, flags16, flags1);
+    if (flagsChanged || flags1Changed) setRouteFlags(r, flags16, flags1);
     if (prefChanged) {
       chainRemove(d, r);
       routeSet(r, ROUTE_PREF, pref);
