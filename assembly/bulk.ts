@@ -14,7 +14,7 @@
 // destination) per record. Allocates the reserved records.
 import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DESTS, TABLE_ROOT, TABLE_SEQ, TABLE_ROUTES,
   TABLE_NOTIFY_USED,
-  SLAB_ROUTE, ROUTE_WORDS, ROUTE_END, ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_NEXT,
+  SLAB_ROUTE, ROUTE_WORDS, ROUTE_END, ROUTE_VIEWS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_NBHOP_BIT,
   DEST_ROUTES, DEST_KEEPS, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
   FIRED_BEST, FIRED_FWD } from './layout';
@@ -25,7 +25,7 @@ import { slabAllocK } from './slab';
 import { handleSlot } from './handles';
 import { destMake, destPlace, destUnmake, destSet, destSetState, destPtr, destSetBest } from './dests';
 import { entityGet, entitySet, entityOwned, nhIref } from './entities';
-import { routeOfOwner, created, routeSet, routeSeqTake, nowMs, setRouteFlags } from './routes';
+import { routeOfOwner, created, routeSet, routeSeqTake, nowMs, setRouteFlags, setRoutePM } from './routes';
 import { notifyChange, bestLogTable } from './notify';
 import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeIsLeaf,
   trieRealise, trieRealiseBulk4, trieFoldLeaves } from './trie';
@@ -256,17 +256,17 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   let vw = (loadWord(inp, LOAD_LENVIEWS, i) >>> 8) & views;
   let r = slabAllocK(SLAB_ROUTE, ROUTE_WORDS);   // zeroed: ESI NULL, no client reference
   assert(r != NIL); // reserved by bulkCheck
-  routeSet(r, ROUTE_PREF, loadWord(inp, LOAD_PREF, i));
-  routeSet(r, ROUTE_METRIC, loadWord(inp, LOAD_METRIC, i));
   // views word: views, ESI NULL (0), no enumeration mark, the neighbour nh as the one next hop (NIL: no
   // neighbour, no extra record), the next-hop count (layout ROUTE_NHCOUNT)
   routeSet(r, ROUTE_VIEWS, vw | (nh == NIL ? 0 : ROUTE_NBHOP_BIT | (1 << ROUTE_NHCOUNT_SHIFT)));
   routeSet(r, ROUTE_SEQ, routeSeqTake());
   routeSet(r, ROUTE_NH, nh == NIL ? e : nh);   // no next hop: the owner (layout ROUTE_NH)
   routeSet(r, ROUTE_NEXT, ROUTE_END | d);   // the chain's only route: its link names d (layout ROUTE_NEXT)
-  // flags are an extra word (layout: no flags word; bulkCheck reserved a record for each record with flags)
+  // flags, and a preference or metric too large for word ROUTE_PM, are extra words (layout; bulkCheck
+  // reserved a record for each record with either: load.ts loadFlagged)
   let fl = loadWord(inp, LOAD_FLAGS, i) & 0xffff;
   if (fl != 0) setRouteFlags(r, fl, 0);
+  setRoutePM(r, loadWord(inp, LOAD_PREF, i), loadWord(inp, LOAD_METRIC, i));
   if (nh != newNh) { flushNew(e, t); newNh = nh; }
   newCount++;
   newNhCount++;

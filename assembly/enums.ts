@@ -14,7 +14,7 @@ import {
   ENUM_K_NEXTHOP, ENUM_K_LIST, ENUM_K_MASK, ENUM_F_OWN, ENUM_F_RANGE, ENUM_F_ONE_DEST, ENUM_F_HAS_LAST,
   ENUMX_NEXT, ENUMX_USED, ENUMX_DATA, ENUMX_CAP, KIND_ENTITY, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_LIST,
   KIND_ENUM, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_ADDR, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_IFINDEX,
-  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS, ROUTE_SEQ,
+  ROUTE_VIEWS, ROUTE_SEQ,
   ROUTEX_LSEQ, ROUTE_EMARK_BIT, DEST_ROUTES, DESTX_HELD, VIEW_COUNT, TABLE_VIEWS, NO_RANGE,
   QUAL_POPULATED, LIST_OWNER, ENUM_NEXT, ENUM_RANGE, ENUM_OWN_DESTS, ENUM_OWN_ROUTES, MATCH_OWNER,
   MATCH_NEIGHBOUR, MATCH_PREF, MATCH_NEXTHOP, MATCH_INTERFACE, MATCH_ALL, THIS_PROTOCOL,
@@ -27,7 +27,7 @@ import { handleOf, handleSlot } from './handles';
 import { tableGet, tableMaxLen } from './tables';
 import { entityGet, entityActive, nhGet, nhPtr, nhWalkFirst, nhWalkNext } from './entities';
 import { destTable, destGet, destFind, destKey, destLen, destXGet, destBest, chainNext } from './dests';
-import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routeNhCount, routeViews, routeXGet, routeNeighbour, routeOwner } from './routes';
+import { routeGet, routeSet, routeHop, routeComparePos, routeBefore, routePref, routeMetric, routeNhCount, routeViews, routeXGet, routeNeighbour, routeOwner } from './routes';
 import { listGet, listWalk } from './lists';
 import { trieWalk } from './trie';
 import { copyMasked, prefixEq } from './addr';
@@ -117,7 +117,7 @@ export function routeMatchesCriteria(r: u32, flags: u32, owner: u32, neighbour: 
   if ((flags & MATCH_OWNER) != 0 && routeOwner(r) != owner) return false;
   if ((flags & MATCH_NEIGHBOUR) != 0 && routeNeighbour(r) != neighbour) return false;
   if ((flags & MATCH_PREF) != 0 &&
-    (<f64>routeGet(r, ROUTE_PREF) != pref || <f64>routeGet(r, ROUTE_METRIC) != metric)) return false;
+    (<f64>routePref(r) != pref || <f64>routeMetric(r) != metric)) return false;
   let m = routeNhCount(r);
   if ((flags & MATCH_NEXTHOP) != 0) {
     for (let i: u32 = 0; i < nHops; i++) {
@@ -513,8 +513,8 @@ function nextRoutes(c: u32): i32 {
   enumSet(c, ENUM_RET_COUNT, enumGet(c, ENUM_RET_COUNT) + m);
   let last = load<u32>(ioPtr(IO_OUT) + (<usize>(outN - 1) << 2));
   setLastKey(c, routeDest);
-  enumSet(c, ENUM_LAST_A, routeGet(last, ROUTE_PREF));
-  enumSet(c, ENUM_LAST_METRIC, routeGet(last, ROUTE_METRIC));
+  enumSet(c, ENUM_LAST_A, routePref(last));
+  enumSet(c, ENUM_LAST_METRIC, routeMetric(last));
   enumSet(c, ENUM_LAST_SEQ, routeGet(last, ROUTE_SEQ));
   return NO_ERROR;
 }

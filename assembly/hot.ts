@@ -8,7 +8,7 @@
 // calls).
 import {
   NIL, KIND_ROUTE, KIND_ENTITY, KIND_NEXTHOP, SLAB_ROUTE, SLAB_DEST, ENTITY_TABLE, ENTITY_PROTO, NEXTHOP_OWNER, NEXTHOP_TABLE,
-  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_PREF, ROUTE_METRIC, ROUTE_NEXT, ROUTE_NH,
+  NEXTHOP_IFINDEX, NEXTHOP_ADDR, ROUTE_NEXT, ROUTE_NH,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, TABLE_VIEWS, TABLE_FAMILY, VIEW_COUNT, CHANGE_NEW, CHANGE_BEST, UPD_LENKIND,
   UPD_PREF, UPD_METRIC, UPD_VIEWS, UPD_NEXTHOP, UPD_ADD, UPD_DELETE, UPD_MAX, CHANGED_IDS_MAX, BEST_ROUTE, BEST_OWNER,
   BEST_PROTOCOL, BEST_PREFERENCE, BEST_METRIC, BEST_FLAGS, BEST_NEXTHOP_COUNT, BEST_NEXTHOP, BEST_NEIGHBOUR,
@@ -23,7 +23,7 @@ import { handleOf, handleSlot } from './handles';
 import { destFind, destInsert, destGet, destValid, destLockedAgainst, destsLocked, destsHoldArmed, destFindHint, destNode,
   destBest, chainNext } from './dests';
 import { entityGet, nhGet, nhLive } from './entities';
-import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep,
+import { routeApply, routeDelete, routeGet, routeSet, routeHop, routeFlags16, routeLive, routeOfOwner, destKeep, routePref, routeMetric, pmInline,
   created, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner } from './routes';
 import { timerClear, timerReserve } from './timers';
 import { holdMayStart } from './reserve';
@@ -58,8 +58,8 @@ export function bestRouteX(t: u32, d: u32, view: u32): i32 {
   putF64(BEST_ROUTE, handleOf(KIND_ROUTE, r));
   putF64(BEST_OWNER, handleOf(KIND_ENTITY, e));
   putF64(BEST_PROTOCOL, <f64>entityGet(e, ENTITY_PROTO));
-  putF64(BEST_PREFERENCE, <f64>routeGet(r, ROUTE_PREF));
-  putF64(BEST_METRIC, <f64>routeGet(r, ROUTE_METRIC));
+  putF64(BEST_PREFERENCE, <f64>routePref(r));
+  putF64(BEST_METRIC, <f64>routeMetric(r));
   putF64(BEST_FLAGS, <f64>routeFlags16(r));
   putF64(BEST_NEXTHOP_COUNT, <f64>n);
   putF64(BEST_NEIGHBOUR, nb == NIL ? 0 : handleOf(KIND_NEXTHOP, nb));
@@ -162,8 +162,21 @@ function updatesHolds(t: u32, n: u32, from: u32): u32 {
 
 // hold timers counted by the check calls of one batch so far (reset by its first call, reserve > 0)
 let checkHolds: u32 = 0;
-// adds into view 1 counted by the check calls of one batch so far (likewise), and long IPv6 nodes (load.ts batchLongs)
-let checkMcast: u32 = 0, checkLongs: u32 = 0;
+// adds into view 1 counted by the check calls of one batch so far (likewise), long IPv6 nodes (load.ts
+// batchLongs) and adds with a preference or metric too large for word ROUTE_PM (updatesBigPM)
+let checkMcast: u32 = 0, checkLongs: u32 = 0, checkBig: u32 = 0;
+
+/**
+ * Add records from..n-1 whose preference or metric is too large for word ROUTE_PM (layout): their routes
+ * need an extra record (load.ts batchReserve's `flagged`).
+ */
+function updatesBigPM(n: u32, from: u32): u32 {
+  let k: u32 = 0;
+  for (let i = from; i < n; i++) {
+    if ((updGet(UPD_LENKIND, i) >>> 8) == UPD_ADD && !pmInline(updGet(UPD_PREF, i), updGet(UPD_METRIC, i))) k++;
+  }
+  return k;
+}
 
 /** Add records from..n-1 that put a route into view 1 of table t (load.ts batchReserve's `mcast`). */
 function updatesMcast(t: u32, n: u32, from: u32): u32 {
@@ -187,11 +200,13 @@ export function updatesCheck(eh: f64, n: u32, reserve: u32): i32 {
   let t = entityGet(e, ENTITY_TABLE);
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
-  if (reserve != 0) { checkHolds = 0; checkMcast = 0; checkLongs = 0; }
+  if (reserve != 0) { checkHolds = 0; checkMcast = 0; checkLongs = 0; checkBig = 0; }
   checkHolds += updatesHolds(t, n, 0);
   checkMcast += updatesMcast(t, n, 0);
   checkLongs += batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, 0);
-  if (!batchReserve(t, reserve, checkMcast, checkLongs, 0)) return ERROR_NOT_ENOUGH_MEMORY;   // (updates carry no route flags)
+  checkBig += updatesBigPM(n, 0);
+  // (updates carry no route flags: their routes need an extra record only for a large preference or metric)
+  if (!batchReserve(t, reserve, checkMcast, checkLongs, checkBig)) return ERROR_NOT_ENOUGH_MEMORY;
   return timerReserve(t, checkHolds) ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 
@@ -293,7 +308,7 @@ export function updatesApply(eh: f64, n: u32, from: u32): i32 {
   let s = updatesValidate(e, t, n);
   if (s != NO_ERROR) return s;
   if (from > n) return ERROR_INVALID_PARAMETER;
-  if (!batchReserve(t, n - from, updatesMcast(t, n, from), batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, from), 0) ||
+  if (!batchReserve(t, n - from, updatesMcast(t, n, from), batchLongs(t, ioPtr(IO_IN), UPD_LENKIND, UPD_MAX, n, from), updatesBigPM(n, from)) ||
     !timerReserve(t, updatesHolds(t, n, from))) return ERROR_NOT_ENOUGH_MEMORY;
   debugTrapPoint();
   let views = tableGet(t, TABLE_VIEWS);

@@ -293,27 +293,32 @@ export const DEST_S_SHAPE: u32 = DEST_S_LEAF | DEST_S_KEY6 | (DEST_S_LEN_MASK <<
 export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
-// ╒══════════ Route: ROUTE_WORDS = 7 × u32 (28 bytes; issue 13: was 20, then 13, 12, 11, 10, 9, 8) ═════╕
-// │ 0 gen        │ 1 preference │ 2 metric                                                              │
-// │ 3 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
+// ╒══════════ Route: ROUTE_WORDS = 6 × u32 (24 bytes; issue 13: was 20, then 13, 12, 11, 10, 9, 8, 7) ══╕
+// │ 0 gen        │ 1 preference and metric: pref << ROUTE_PM_PREF_SHIFT | metric, or ROUTE_PM_X           │
+// │ 2 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
 // │ (bit 11) | has an extra record (bit 12) | view-0 incumbent (bit 13) | state << 14 (2 bits) |         │
 // │ next-hop count << 16 (9 bits) | client refs << 25 (7 bits, saturating)                              │
-// │ 4 next in dest chain, or ROUTE_END | the destination (the chain's last; a route in no chain)          │
-// │ 5 creation seq │ 6 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11), else   │
+// │ 3 next in dest chain, or ROUTE_END | the destination (the chain's last; a route in no chain)          │
+// │ 4 creation seq │ 5 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11), else   │
 // │ the owner entity                                                                                     │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
+// One word for preference and metric (issue 13, session 31): real preferences are small (the RRAS
+// defaults are 1–255) and most metrics fit 20 bits (RIP ≤ 16, OSPF intra-area ≤ 65,535), so word 1 holds
+// both when preference < 2^11 and metric < 2^20; otherwise it is ROUTE_PM_X and the two values are the
+// extra words ROUTEX_PREF / ROUTEX_METRIC (routes.ts routePref / routeMetric / setRoutePM; the facade:
+// port records.ts routePrefOf / routeMetricOf). Two packed words compare as their pairs do.
 // No destination word: the chain's last route holds ROUTE_END | its destination's slot in its link, and a
 // route in no chain (held down, or DELETED and kept by client references) holds that alone, so a route's
 // destination is at the end of its links (dests.ts chainNext reads a link, routes.ts routeDest follows
 // them: O(the routes after it in the chain), and every change of a route walks its chain anyway).
 // No owner word: a route uses only its owner's next hops (spec §1.3; every path that sets them checks it),
 // and a next hop's record keeps its owner (NEXTHOP_OWNER) while a route references it — even a DELETED
-// route keeps its next hops until its record is freed. So the owner is the owner of word 6's next hop (its
+// route keeps its next hops until its record is freed. So the owner is the owner of word 5's next hop (its
 // one next hop or neighbour, or the first of its hop array), and a route with neither holds the owner's
-// slot in word 6 itself (routes.ts routeOwner; debug.ts INV_OWNER checks the rule).
-// What only route lists, expiry timers, an unusual neighbour and route flags use lives in the route's
-// extra record (below), allocated on first use (the export that puts a route into a list, arms its timer,
-// gives it such a neighbour or flags reserves it before any change) and freed when every extra word is
+// slot in word 5 itself (routes.ts routeOwner; debug.ts INV_OWNER checks the rule).
+// What only route lists, expiry timers, an unusual neighbour, route flags and a large preference or metric
+// use lives in the route's extra record (below), allocated on first use (the export that puts a route into
+// a list, arms its timer, gives it such a neighbour, flags or preference reserves it before any change) and freed when every extra word is
 // back at its default; ROUTE_X_BIT says that there is one, and the extra index (xindex.ts XI_ROUTE) which
 // slot it is.
 // No flags word (issue 13, session 30): RTM_ROUTE_INFO Flags and Flags1 are 0 on most routes (applyUpdates
@@ -321,11 +326,11 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // word ROUTEX_FLAGS (Flags | Flags1 << ROUTE_FLAGS1_SHIFT; routes.ts routeFlagsWord / routeFlags16 /
 // setRouteFlags), and the route's state (2 bits) moved into the views word.
 // The neighbour (RTM_ROUTE_INFO Neighbour) is NIL or, in the batch paths and most protocols, the route's
-// one next hop: ROUTE_NBHOP_BIT says that word 6 holds it (the one next hop, or the neighbour alone when
+// one next hop: ROUTE_NBHOP_BIT says that word 5 holds it (the one next hop, or the neighbour alone when
 // the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them).
 // A DELETED route kept by client references is in no chain, list or timer, and on no list of the table's:
 // teardown finds it through the references that keep it (every reference has an entry in its holder's
-// reference table, refs.ts); its extra record stays while it holds a neighbour or flags. The enumeration
+// reference table, refs.ts); its extra record stays while it holds a neighbour, flags or a large preference or metric. The enumeration
 // mark is one bit of the views word, set and cleared within one enumeration Get.
 // The views word packs the route's small fields: views need 2 bits (VIEWS_SUPPORTED_MAX), the state 2
 // (the facade reads it as (word >>> ROUTE_STATE_SHIFT) & ROUTE_STATE_MASK), the next-hop count 9
@@ -334,18 +339,24 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // "at least that many", the exact count then being the sum of what the holders' reference tables hold
 // (refs.ts refsHeld; every route reference has an entry there). A drop at the cap counts them again,
 // O(entities of the table): a route held that often is rare, and nothing needs memory for it.
-export const ROUTE_WORDS: u32 = 7;
+export const ROUTE_WORDS: u32 = 6;
 export const ROUTE_GEN: u32 = 0;
-export const ROUTE_PREF: u32 = 1;
-export const ROUTE_METRIC: u32 = 2;
-export const ROUTE_VIEWS: u32 = 3;
+/** Preference and metric (see above; readers: routes.ts routePref / routeMetric, port records.ts). */
+export const ROUTE_PM: u32 = 1;
+/** In word ROUTE_PM: preference and metric are the extra words ROUTEX_PREF / ROUTEX_METRIC. */
+export const ROUTE_PM_X: u32 = 0x80000000;
+/** In word ROUTE_PM without ROUTE_PM_X: the preference (< ROUTE_PM_PREF_LIMIT) above this shift, the metric (≤ ROUTE_PM_METRIC_MASK) below. */
+export const ROUTE_PM_PREF_SHIFT: u32 = 20;
+export const ROUTE_PM_PREF_LIMIT: u32 = 0x800;
+export const ROUTE_PM_METRIC_MASK: u32 = 0xfffff;
+export const ROUTE_VIEWS: u32 = 2;
 /** The next route of the chain, or ROUTE_END | the destination (see above; readers: dests.ts chainNext, routes.ts routeDest). */
-export const ROUTE_NEXT: u32 = 4;
+export const ROUTE_NEXT: u32 = 3;
 /** In word ROUTE_NEXT: the destination's slot follows (slots are below 2^25; a route in use never holds NIL there). */
 export const ROUTE_END: u32 = 0x80000000;
-export const ROUTE_SEQ: u32 = 5;
+export const ROUTE_SEQ: u32 = 4;
 /** The next hop, hop array, neighbour or owner entity (see above; readers: routes.ts routeHop, routeNeighbour, routeOwner). */
-export const ROUTE_NH: u32 = 6;
+export const ROUTE_NH: u32 = 5;
 /** The client references: the views word >>> ROUTE_REFS_SHIFT, exact below ROUTE_REFS_MAX (routes.ts routeRefs). */
 export const ROUTE_REFS_SHIFT: u32 = 25;
 export const ROUTE_REFS_MAX: u32 = 0x7f;
@@ -386,15 +397,17 @@ export const ROUTE_ESI_NULL: u32 = 0;     // NULL (every route starts so: record
 export const ROUTE_ESI_SET: u32 = 1;      // a non-NULL value
 export const ROUTE_ESI_UNKNOWN: u32 = 2;  // last set through routeAdd, which is not told: the facade compares
 
-// ╒══════════ Route extra: ROUTEX_WORDS = 8 × u32 (SLAB_ROUTEX; no generation) ═════════════════════════╕
+// ╒══════════ Route extra: ROUTEX_WORDS = 10 × u32 (SLAB_ROUTEX; no generation) ════════════════════════╕
 // │ 0 route (back link; free-list link) │ 1 route list (NIL) │ 2 previous in the list (NIL) │ 3 next (NIL) │
 // │ 4 list insertion number (0) │ 5 expiry timer-heap position (NIL) │ 6 neighbour (NIL; see ROUTE_NBHOP_BIT) │
-// │ 7 flags: RTM_ROUTE_INFO Flags | Flags1 << ROUTE_FLAGS1_SHIFT (0)                                      │
+// │ 7 flags: RTM_ROUTE_INFO Flags | Flags1 << ROUTE_FLAGS1_SHIFT (0) │ 8 preference (0) │ 9 metric (0)     │
 // └── (default) in brackets: a route whose extra words are all at their defaults has none ───────────────┘
 // The insertion number is meaningful only while the route is in a list (it goes back to 0 when the route
 // leaves it): list enumerations resume after the last one returned (lists.ts). A route that is not live
-// is in no list and has no timer: its extra record, if any, holds only its neighbour and its flags.
-export const ROUTEX_WORDS: u32 = 8;
+// is in no list and has no timer: its extra record, if any, holds only its neighbour, its flags and its
+// preference and metric. Words 8 and 9 are used only with ROUTE_PM_X (else 0): a pair too large for
+// word ROUTE_PM, never (0, 0), so that such a record is never idle.
+export const ROUTEX_WORDS: u32 = 10;
 export const ROUTEX_ROUTE: u32 = 0;
 export const ROUTEX_LIST: u32 = 1;
 export const ROUTEX_LPREV: u32 = 2;
@@ -403,6 +416,8 @@ export const ROUTEX_LSEQ: u32 = 4;
 export const ROUTEX_HEAPPOS: u32 = 5;
 export const ROUTEX_NEIGHBOUR: u32 = 6;
 export const ROUTEX_FLAGS: u32 = 7;
+export const ROUTEX_PREF: u32 = 8;
+export const ROUTEX_METRIC: u32 = 9;
 
 export const ROUTE_STATE_CREATED: u32 = 0;
 export const ROUTE_STATE_DELETING: u32 = 1;  // held down (spec D-37)

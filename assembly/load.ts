@@ -17,7 +17,7 @@ import { tableGet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destFind, destInsert, destLockedAgainst, destsLocked, destXReserveN } from './dests';
 import { entityGet, entityActive, nhGet, nhLive } from './entities';
-import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi, routeXReserveN } from './routes';
+import { routeApply, routeGet, routeSet, routeOfOwner, created, routeEsi, setRouteEsi, routeXReserveN, pmInline } from './routes';
 import { timerClear } from './timers';
 import { notifyReserve } from './notify';
 import { nodeReserve, nodeLongs } from './trie';
@@ -56,12 +56,14 @@ export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32, flagged: u3
 }
 
 /**
- * Load records from..n-1 at `inp` with route flags (batchReserve's `flagged`: a route's flags live in its
- * extra record, layout ROUTEX_FLAGS).
+ * Load records from..n-1 at `inp` with route flags or a preference or metric too large for word ROUTE_PM
+ * (batchReserve's `flagged`: those live in the route's extra record, layout ROUTEX_FLAGS, ROUTEX_PREF).
  */
 export function loadFlagged(inp: usize, n: u32, from: u32): u32 {
   let k: u32 = 0;
-  for (let i = from; i < n; i++) if ((loadWord(inp, LOAD_FLAGS, i) & 0xffff) != 0) k++;
+  for (let i = from; i < n; i++) {
+    if ((loadWord(inp, LOAD_FLAGS, i) & 0xffff) != 0 || !pmInline(loadWord(inp, LOAD_PREF, i), loadWord(inp, LOAD_METRIC, i))) k++;
+  }
   return k;
 }
 

@@ -7,7 +7,7 @@
 // reserved before any change (ERROR_NOT_ENOUGH_MEMORY leaves everything as it was).
 import {
   NIL, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, ENTITY_TABLE, ENTITY_PROTO, ROUTE_NH,
-  ROUTE_PREF, ROUTE_METRIC, ROUTE_VIEWS,
+  ROUTE_VIEWS,
   ROUTE_ESI_NULL, ROUTE_ESI_SET, ROUTE_ESI_UNKNOWN, ROUTE_FLAGS1_SHIFT, DEST_ROUTES,
   DESTX_HELD, DEST_STATE, DEST_S_VIEWS, DEST_CHANGED, VIEW_COUNT, TABLE_VIEWS, NOTIFY_VIEWS, NOTIFY_QHEAD,
   NOTIFY_QEND, REF_KIND_SHIFT, TABLE_HEAP_LEN,
@@ -28,7 +28,7 @@ import { tableGet, tableValid } from './tables';
 import { handleOf, handleSlot, handleKind, kindSlab } from './handles';
 import { destTable, destGet, destPtr, destKey, destLen, destValid, destXGet, destBest, chainNext } from './dests';
 import { entityGet, nhGet, nhPtr } from './entities';
-import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeFlagsWord, routeState, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner, routeDest } from './routes';
+import { setNowMs, routeGet, routeSet, routeHop, routeFlags16, routeFlagsWord, routeState, routeSelect, routesInViews, destKeep, routeNhCount, routeViews, routeEsi, setRouteEsi, routeNeighbour, routeOwner, routeDest, routePref, routeMetric } from './routes';
 import { notifyGet, notifyPull, notifyPending, signalCount } from './notify';
 import { notifyOf } from './notifyapi';
 import { entityOf, routeIn, routeAddCheck, routeAddApply, routeAddTarget, routeAddEntity, routeDeleteCheck,
@@ -88,7 +88,7 @@ export function routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32, now: f64): i32 {
   setNowMs(now);
   let take = wantRef != 0 && routeH == 0;
-  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, views, flags16, flags1, changeIn, deadline, listH, take ? 1 : 0);
+  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, deadline, listH, take ? 1 : 0);
   if (s != NO_ERROR) return s;
   if (esi > ESI_IN_SAME) return ERROR_INVALID_PARAMETER;
   let e = routeAddEntity(), old = routeAddTarget();
@@ -162,8 +162,8 @@ export function routeInfoR(eh: f64, routeH: f64): i32 {
   put(REC_ROUTE_STATE, <f64>routeState(r));
   put(REC_ROUTE_FLAGS1, <f64>((fw >>> ROUTE_FLAGS1_SHIFT) & 0xff));
   put(REC_ROUTE_FLAGS, <f64>(fw & 0xffff));
-  put(REC_ROUTE_METRIC, <f64>routeGet(r, ROUTE_METRIC));
-  put(REC_ROUTE_PREF, <f64>routeGet(r, ROUTE_PREF));
+  put(REC_ROUTE_METRIC, <f64>routeMetric(r));
+  put(REC_ROUTE_PREF, <f64>routePref(r));
   put(REC_ROUTE_VIEWS, <f64>routeViews(r));
   put(REC_ROUTE_SLOT, <f64>r);
   put(REC_ROUTE_ESI, <f64>routeEsi(r));
@@ -197,8 +197,8 @@ export function bestSummaryR(t: u32, d: u32, view: u32): i32 {
   put(REC_SUM_ROUTE, handleOf(KIND_ROUTE, r));
   put(REC_SUM_OWNER, handleOf(KIND_ENTITY, owner));
   put(REC_SUM_PROTOCOL, <f64>entityGet(owner, ENTITY_PROTO));
-  put(REC_SUM_PREF, <f64>routeGet(r, ROUTE_PREF));
-  put(REC_SUM_METRIC, <f64>routeGet(r, ROUTE_METRIC));
+  put(REC_SUM_PREF, <f64>routePref(r));
+  put(REC_SUM_METRIC, <f64>routeMetric(r));
   put(REC_SUM_SLOT, <f64>r);
   put(REC_SUM_NHOPS, <f64>n);
   for (let i: u32 = 0; i < n; i++) {

@@ -5,9 +5,10 @@
 // view), which drives RTM_ROUTE_CHANGE_BEST. Presence (spec §7.4, D-24): a destination lives while
 // route records, marks, opaque slots or queued changes pin it, or clients reference it.
 // Costs: O(routes of the destination) per change. Allocation: a route record; a hop array (a block,
-// routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed.
+// routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed,
+// or with a neighbour other than its next hop, flags, or a preference or metric too large for word ROUTE_PM.
 import {
-  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_END, NEXTHOP_OWNER, ROUTE_PREF, ROUTE_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
+  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_END, NEXTHOP_OWNER, ROUTE_PM, ROUTE_PM_X, ROUTE_PM_PREF_SHIFT, ROUTE_PM_PREF_LIMIT, ROUTE_PM_METRIC_MASK, ROUTEX_PREF, ROUTEX_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_GEN, ROUTE_VIEWS, ROUTE_STATE, ROUTE_STATE_MASK, ROUTEX_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
@@ -44,19 +45,84 @@ import { refsHeld } from './refs';
   routeSet(r, ROUTE_STATE, (routeGet(r, ROUTE_STATE) & ~(ROUTE_STATE_MASK << ROUTE_STATE_SHIFT)) | (s << ROUTE_STATE_SHIFT));
 }
 /**
+ * The slot of route r's extra record found through the owner's table (routeTableByOwner, O(1); routeX
+ * walks to the chain's end). r must have one (ROUTE_X_BIT), and its word ROUTE_NH must be as its record
+ * says: every reader reads before or after a change of r's next hops, never between (routeApply reads the
+ * old flags and preference first).
+ */
+// @ts-ignore: decorator
+@inline function routeXByOwner(r: u32): u32 {
+  let x = xiGet(routeTableByOwner(r), XI_ROUTE, r);
+  assert(x != NIL); // ROUTE_X_BIT: the owner's table indexes r's extra record
+  return x;
+}
+/**
  * Route r's Flags | Flags1 << ROUTE_FLAGS1_SHIFT (layout: no flags word; an extra word, 0 without an
- * extra record: one bit test for the routes of the batch paths and real tables, which have none). The
- * extra index is found through the owner's table (routeTableByOwner, O(1); routeX walks to the chain's
- * end), so r's word ROUTE_NH must be as its record says: every reader reads flags before or after a change
- * of r's next hops, never between (routeApply reads the old ones first).
+ * extra record: one bit test for the routes of the batch paths and real tables, which have none).
  */
 // @ts-ignore: decorator
 @inline export function routeFlagsWord(r: u32): u32 {
   if (!routeHasX(r)) return 0;
-  let x = xiGet(routeTableByOwner(r), XI_ROUTE, r);
-  assert(x != NIL); // ROUTE_X_BIT: the owner's table indexes r's extra record
-  return load<u32>(routeXPtr(x) + (<usize>ROUTEX_FLAGS << 2));
+  return load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_FLAGS << 2));
 }
+/** True if (pref, metric) fits word ROUTE_PM (layout: preference < 2^11, metric < 2^20). */
+// @ts-ignore: decorator
+@inline export function pmInline(pref: u32, metric: u32): bool {
+  return pref < ROUTE_PM_PREF_LIMIT && metric <= ROUTE_PM_METRIC_MASK;
+}
+/** RTM_PREF_INFO Preference of route r (word ROUTE_PM, or its extra word with ROUTE_PM_X). */
+// @ts-ignore: decorator
+@inline export function routePref(r: u32): u32 {
+  let w = routeGet(r, ROUTE_PM);
+  return (w & ROUTE_PM_X) == 0 ? w >>> ROUTE_PM_PREF_SHIFT : load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_PREF << 2));
+}
+/** RTM_PREF_INFO Metric of route r (word ROUTE_PM, or its extra word with ROUTE_PM_X). */
+// @ts-ignore: decorator
+@inline export function routeMetric(r: u32): u32 {
+  let w = routeGet(r, ROUTE_PM);
+  return (w & ROUTE_PM_X) == 0 ? w & ROUTE_PM_METRIC_MASK : load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_METRIC << 2));
+}
+/** True if route r's preference and metric are (pref, metric). */
+// @ts-ignore: decorator
+@inline export function routePMIs(r: u32, pref: u32, metric: u32): bool {
+  let w = routeGet(r, ROUTE_PM);
+  if ((w & ROUTE_PM_X) == 0) return pmInline(pref, metric) && w == ((pref << ROUTE_PM_PREF_SHIFT) | metric);
+  return routePref(r) == pref && routeMetric(r) == metric;
+}
+/** True if routes a and b have the same preference and metric. */
+// @ts-ignore: decorator
+@inline export function routePMSame(a: u32, b: u32): bool {
+  let wa = routeGet(a, ROUTE_PM), wb = routeGet(b, ROUTE_PM);
+  if (((wa | wb) & ROUTE_PM_X) == 0) return wa == wb;
+  return routePref(a) == routePref(b) && routeMetric(a) == routeMetric(b);
+}
+/**
+ * Sets route r's preference and metric: word ROUTE_PM, or for a pair too large for it ROUTE_PM_X and the
+ * extra words (the extra record allocated for them: the caller reserved it, routeXReserve / routeXReserveN;
+ * freed when a pair that fits comes back and nothing else is in it). r's link must name its
+ * destination's chain or destination (routeXSet finds the table through it); r is in no chain (its
+ * place depends on the pair).
+ */
+// @ts-ignore: decorator
+@inline export function setRoutePM(r: u32, pref: u32, metric: u32): void {
+  if (pmInline(pref, metric) && (routeGet(r, ROUTE_PM) & ROUTE_PM_X) == 0) routeSet(r, ROUTE_PM, (pref << ROUTE_PM_PREF_SHIFT) | metric);
+  else setRoutePMSlow(r, pref, metric);
+}
+/** setRoutePM when the pair or the one it replaces needs the extra record. */
+function setRoutePMSlow(r: u32, pref: u32, metric: u32): void {
+  if (pmInline(pref, metric)) {
+    routeSet(r, ROUTE_PM, (pref << ROUTE_PM_PREF_SHIFT) | metric);
+    routeXSet(r, ROUTEX_PREF, 0);
+    routeXSet(r, ROUTEX_METRIC, 0);
+  } else {
+    routeXSet(r, ROUTEX_PREF, pref);
+    routeXSet(r, ROUTEX_METRIC, metric);
+    routeSet(r, ROUTE_PM, ROUTE_PM_X);
+  }
+}
+/** routePref / routeMetric for the facade (port records.ts routePrefOf / routeMetricOf, for ROUTE_PM_X). */
+export function routePrefOf(r: u32): u32 { return routePref(r); }
+export function routeMetricOf(r: u32): u32 { return routeMetric(r); }
 /** RTM_ROUTE_INFO Flags of route r. */
 // @ts-ignore: decorator
 @inline export function routeFlags16(r: u32): u32 { return routeFlagsWord(r) & 0xffff; }
@@ -111,7 +177,7 @@ export function routeFlagsOf(r: u32): u32 { return routeFlagsWord(r); }
 @inline export function routeXPtr(x: u32): usize { return recPtr(SLAB_ROUTEX, x, ROUTEX_WORDS); }
 /** Default of extra word w: what a route without an extra record reads. */
 // @ts-ignore: decorator
-@inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ || w == ROUTEX_FLAGS ? 0 : NIL; }
+@inline export function routeXDefault(w: u32): u32 { return w == ROUTEX_LSEQ || w >= ROUTEX_FLAGS ? 0 : NIL; }
 
 /** True if route r has an extra record (layout ROUTE_X_BIT). */
 // @ts-ignore: decorator
@@ -263,13 +329,17 @@ export function routeXDrop(r: u32): void {
 }
 
 /**
- * Debug: extra record x is one a route links to (back link and forward link agree), not idle; a route
- * that is not live holds only its neighbour and flags there (no list, no timer).
+ * Debug: extra record x is one a route links to (back link and forward link agree), not idle; it holds
+ * a preference and metric exactly when the route's word ROUTE_PM says so (ROUTE_PM_X), and then a pair
+ * too large for that word; a route that is not live holds only its neighbour, flags, preference and
+ * metric there (no list, no timer).
  */
 export function routeXValid(x: u32): bool {
   let r = load<u32>(routeXPtr(x) + (<usize>ROUTEX_ROUTE << 2));
   if (!slabIsAlive(SLAB_ROUTE, r) || routeX(r) != x || routeXIdle(x)) return false;
   let p = routeXPtr(x);
+  let xp = load<u32>(p + (<usize>ROUTEX_PREF << 2)), xm = load<u32>(p + (<usize>ROUTEX_METRIC << 2));
+  if ((routeGet(r, ROUTE_PM) & ROUTE_PM_X) != 0 ? pmInline(xp, xm) : (xp | xm) != 0) return false;
   return routeLive(r) || (load<u32>(p + (<usize>ROUTEX_LIST << 2)) == NIL && load<u32>(p + (<usize>ROUTEX_HEAPPOS << 2)) == NIL);
 }
 
@@ -340,13 +410,16 @@ export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, s
 /** Route order of route a against the position (pref, metric, seq): < 0 before, 0 at, > 0 after it. */
 // @ts-ignore: decorator
 @inline export function routeComparePos(a: u32, pref: u32, metric: u32, seq: u32): i32 {
-  return routeOrderCompare(routeGet(a, ROUTE_PREF), routeGet(a, ROUTE_METRIC), routeGet(a, ROUTE_SEQ), pref, metric, seq);
+  return routeOrderCompare(routePref(a), routeMetric(a), routeGet(a, ROUTE_SEQ), pref, metric, seq);
 }
 
 /** True if route a comes before route b in route order. */
 // @ts-ignore: decorator
 @inline export function routeBefore(a: u32, b: u32): bool {
-  return routeComparePos(a, routeGet(b, ROUTE_PREF), routeGet(b, ROUTE_METRIC), routeGet(b, ROUTE_SEQ)) < 0;
+  let wa = routeGet(a, ROUTE_PM), wb = routeGet(b, ROUTE_PM);
+  // two packed words compare as their (preference, metric) pairs do (layout ROUTE_PM)
+  if (((wa | wb) & ROUTE_PM_X) == 0 && wa != wb) return wa < wb;
+  return routeComparePos(a, routePref(b), routeMetric(b), routeGet(b, ROUTE_SEQ)) < 0;
 }
 
 /** Puts route r (in no chain) into d's chain at its place in route order. */
@@ -403,7 +476,7 @@ export function routeSelect(d: u32, v: u32, proto: u32, inc: u32): u32 {
   if (first == NIL) return NIL;                                                      // 1.
   if (inc != NIL && inc != first && routeLive(inc) && (routeViews(inc) & vb) != 0 &&
     routeDest(inc) == d && (proto == 0 || entityGet(routeOwner(inc), ENTITY_PROTO) == proto) &&
-    routeGet(inc, ROUTE_PREF) == routeGet(first, ROUTE_PREF) && routeGet(inc, ROUTE_METRIC) == routeGet(first, ROUTE_METRIC)) {
+    routePMSame(inc, first)) {
     return inc;                                                                      // 2.
   }
   return first;                                                                      // 3.
@@ -611,8 +684,6 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     assert(r != NIL); // reserved by the caller
     created = true;
     routeSet(r, ROUTE_NEXT, ROUTE_END | d);   // in no chain yet (chainInsert below)
-    routeSet(r, ROUTE_PREF, pref);
-    routeSet(r, ROUTE_METRIC, metric);
     routeSet(r, ROUTE_VIEWS, views & ROUTE_VIEWS_MASK);   // no mark (and, where they share it: count 0, ESI NULL)
     tableSet(t, TABLE_SEQ, tableGet(t, TABLE_SEQ) + 1);
     routeSet(r, ROUTE_SEQ, routeSeqNext++);
@@ -620,6 +691,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     setHops(r, e, hops, n);
     setRouteNeighbour(r, neighbour);   // (no extra record yet: the views word above has no ROUTE_X_BIT)
     if ((flags16 | flags1) != 0) setRouteFlags(r, flags16, flags1);   // (the link above names d)
+    setRoutePM(r, pref, metric);   // (before chainInsert: the place depends on it)
     hopsIref(r, 1);
     entityOwned(e, 1);
     destKeep(d, 1);
@@ -632,7 +704,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     created = false;
     let oldViews = routeViews(r);
     let oldWord = routeFlagsWord(r), oldFlags = oldWord & 0xffff;
-    let prefChanged = routeGet(r, ROUTE_PREF) != pref || routeGet(r, ROUTE_METRIC) != metric;
+    let prefChanged = !routePMIs(r, pref, metric);
     let hopsChanged = !hopsEqual(r, hops, n);
     let flagsChanged = oldFlags != (flags16 & 0xffff), flags1Changed = (oldWord >>> ROUTE_FLAGS1_SHIFT) != (flags1 & 0xff);
     let oldNb = routeNeighbour(r);
@@ -655,8 +727,7 @@ export function routeApply(e: u32, d: u32, r: u32, neighbour: u32, hops: usize, 
     if (flagsChanged || flags1Changed) setRouteFlags(r, flags16, flags1);
     if (prefChanged) {
       chainRemove(d, r);
-      routeSet(r, ROUTE_PREF, pref);
-      routeSet(r, ROUTE_METRIC, metric);
+      setRoutePM(r, pref, metric);
       chainInsert(d, r);
     }
     if (changed) {

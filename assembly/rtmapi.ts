@@ -10,7 +10,7 @@ import {
   NIL, SLAB_ROUTE, SLAB_DEST, SLAB_ENTITY, SLAB_NEXTHOP, KIND_ENTITY, KIND_ROUTE, KIND_NEXTHOP, KIND_DEST,
   ENTITY_TABLE, ENTITY_PROTO, ENTITY_INSTANCE, ENTITY_FLAGS, ENTITY_NEXT, ENTITY_F_DEREGISTERED,
   NEXTHOP_OWNER, NEXTHOP_LEN, NEXTHOP_LEN_MASK, NEXTHOP_ADDR, NEXTHOP_IFINDEX, NEXTHOP_FLAGS, NEXTHOP_REMOTE,
-  ROUTE_VIEWS, ROUTE_PREF, ROUTE_METRIC,
+  ROUTE_VIEWS,
   DEST_ROUTES, DESTX_HELD, DEST_NODE, DEST_STATE, DEST_S_POPULATED, VIEW_COUNT,
   TABLE_VIEWS, TABLE_MAXHOPS, TABLE_ENTITIES, TABLE_DESTS, CHANGE_NEW, CHANGE_FIRST, CHANGE_BEST, FIRED_BEST,
   NO_RANGE, SLAB_DESTX, DEST_PINS_BITS, NEXTHOP_LOCK, NEXTHOP_TABLE, TABLE_NOTIFY_USED, TABLE_NOTIFY, NOTIFY_NEXT, NOTIFY_OWNER, KIND_LIST, SLAB_LIST,
@@ -30,7 +30,7 @@ import { trieWalk, nodeReserve, nodeLongs } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
-import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRefsExact, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX,
+import { routeGet, routeSet, routeLive, routeApply, routeDelete, routeRefsExact, routeBestViews, routeState, routeXGet, routeXReserve, routeXReserveN, routeHasX, setRouteEsi, neighbourNeedsX, pmInline,
   destRefsExact, destKeeps, destPin, destKeep, fired, created, setNowMs, routeHop, touchDest, routeOfOwner, routeViewsReserve, routeOwner, routeDest, routeTableByOwner } from './routes';
 import { prefixEq, prefixCompare } from './addr';
 import { notifyChange, notifyDestroy, notifyGet, notifyReserve } from './notify';
@@ -309,7 +309,7 @@ export function nexthopList(eh: f64, afterSlot: u32, max: u32): i32 {
  */
 export function routeAdd(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32,
   views: u32, flags16: u32, flags1: u32, changeIn: u32, esiChanged: u32, deadline: f64, listH: f64): i32 {
-  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, views, flags16, flags1, changeIn, deadline, listH, 0);
+  let s = routeAddCheck(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, deadline, listH, 0);
   if (s != NO_ERROR) return s;
   let r = routeAddApply(len, pref, metric, views, flags16, flags1, esiChanged != 0, deadline);
   setRouteEsi(r, ROUTE_ESI_UNKNOWN);
@@ -325,8 +325,8 @@ let addHops: u32 = 0;
  * entity, table, route to update (addR, NIL = create), neighbour, destination (addD, NIL = to create),
  * list, and the next hops into HOPS. `refs`: reference entries to reserve for the caller (refs.ts).
  */
-export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, views: u32, flags16: u32,
-  flags1: u32, changeIn: u32, deadline: f64, listH: f64, refs: u32): i32 {
+export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32,
+  flags16: u32, flags1: u32, changeIn: u32, deadline: f64, listH: f64, refs: u32): i32 {
   debugTrapPoint();
   let e = entityOf(eh);
   if (e == NIL) return ERROR_INVALID_HANDLE;
@@ -366,8 +366,9 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0 && (r == NIL || routeXGet(r, ROUTEX_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
-  // a timer, a list, a neighbour other than the one next hop, or flags live in the route's extra record
-  if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops) || (flags16 | flags1) != 0) &&
+  // a timer, a list, a neighbour other than the one next hop, flags, or a preference or metric too large
+  // for word ROUTE_PM live in the route's extra record
+  if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops) || (flags16 | flags1) != 0 || !pmInline(pref, metric)) &&
     (r == NIL ? !routeXReserveN(t, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(e, refs)) return ERROR_NOT_ENOUGH_MEMORY;
   if (d == NIL && (!nodeReserve(t, 2, nodeLongs(len, 2)) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;

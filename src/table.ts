@@ -7,6 +7,7 @@
 // lookup() and destPrefix() allocate their results. Works over a narrow context (the core, the family's
 // CoreTable, a usable() check); it imports neither rtm.ts nor entity.ts.
 import type { Core } from './port/core.js';
+import { routeMetricOf, routePrefOf } from './port/records.js';
 import type { CoreTable } from './coretable.js';
 import { RtmError, RtmInternalError, check, fmt } from './errors.js';
 import { type Family, formatIPv4, formatIPv6, formatPrefix, parsePrefixInto } from './address.js';
@@ -383,8 +384,8 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number, es
     handle: hx(L.KIND_ROUTE, r) as RouteHandle,
     owner: hx(L.KIND_ENTITY, owner) as EntityHandle,
     protocolId: c.u32()[eBase + L.ENTITY_PROTO],
-    preference: u[base + L.ROUTE_PREF],
-    metric: u[base + L.ROUTE_METRIC],
+    preference: routePrefOf(c, r),
+    metric: routeMetricOf(c, r),
     nextHops: hops,
     entitySpecificInfo: esi?.[r] ?? null,
   };

@@ -278,6 +278,10 @@ export interface CoreExports {
   routeDestOf(r: number): number;
   /** assembly/routes.ts: `routeFlagsOf(r: u32): u32` */
   routeFlagsOf(r: number): number;
+  /** assembly/routes.ts: `routePrefOf(r: u32): u32` */
+  routePrefOf(r: number): number;
+  /** assembly/routes.ts: `routeMetricOf(r: u32): u32` */
+  routeMetricOf(r: number): number;
   /** assembly/routes.ts: `refsCapSet(cap: u32): bool` */
   refsCapSet(cap: number): number;
   /** assembly/records.ts: `routeAddR(eh: f64, len: u32, routeH: f64, neighbourH: f64, nHops: u32, pref: u32, metric: u32, views: u32, flags16: u32, flags1: u32, changeIn: u32, esi: u32, deadline: f64, listH: f64, wantRef: u32, now: f64): i32` */
@@ -348,10 +352,10 @@ export const FUNCTION_NAMES = [
   'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus',
   'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
   'destXGet', 'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeOwnerOf', 'routeDestOf',
-  'routeFlagsOf', 'refsCapSet', 'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR',
-  'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX',
-  'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX',
-  'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
+  'routeFlagsOf', 'routePrefOf', 'routeMetricOf', 'refsCapSet', 'routeAddR', 'routeDeleteR', 'routeInfoR',
+  'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX',
+  'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX',
+  'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -376,23 +380,23 @@ export const CONSTANT_NAMES = [
   'ROUTE_B0_BIT', 'DEST_KEEPS', 'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX', 'DEST_CHANGED',
   'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
   'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_NEXT', 'ROUTE_END', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
-  'ROUTEX_NEIGHBOUR', 'ROUTE_PREF', 'ROUTE_METRIC', 'ROUTE_VIEWS', 'ROUTE_STATE', 'ROUTE_STATE_MASK',
-  'ROUTEX_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK', 'ROUTE_NH',
-  'ROUTE_REFS_SHIFT', 'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER',
-  'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE',
-  'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE',
-  'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP',
-  'SLAB_ENTITY', 'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
-  'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED',
-  'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
-  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
-  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
-  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
-  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
-  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
-  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'ENTITY_FLAGS',
-  'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN',
-  'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'ROUTEX_NEIGHBOUR', 'ROUTE_PM', 'ROUTE_PM_X', 'ROUTE_PM_PREF_SHIFT', 'ROUTE_PM_METRIC_MASK', 'ROUTE_VIEWS',
+  'ROUTE_STATE', 'ROUTE_STATE_MASK', 'ROUTEX_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK',
+  'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS_SHIFT', 'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT',
+  'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX',
+  'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS',
+  'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST',
+  'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK',
+  'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL',
+  'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT',
+  'REC_ADD_REF', 'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR',
+  'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF',
+  'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN',
+  'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY',
+  'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID',
+  'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS',
+  'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE',
+  'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -512,8 +516,10 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly ROUTE_NBHOP_BIT: number;
   /** assembly/layout.ts */ readonly SLAB_ROUTEX: number;
   /** assembly/layout.ts */ readonly ROUTEX_NEIGHBOUR: number;
-  /** assembly/layout.ts */ readonly ROUTE_PREF: number;
-  /** assembly/layout.ts */ readonly ROUTE_METRIC: number;
+  /** assembly/layout.ts */ readonly ROUTE_PM: number;
+  /** assembly/layout.ts */ readonly ROUTE_PM_X: number;
+  /** assembly/layout.ts */ readonly ROUTE_PM_PREF_SHIFT: number;
+  /** assembly/layout.ts */ readonly ROUTE_PM_METRIC_MASK: number;
   /** assembly/layout.ts */ readonly ROUTE_VIEWS: number;
   /** assembly/layout.ts */ readonly ROUTE_STATE: number;
   /** assembly/layout.ts */ readonly ROUTE_STATE_MASK: number;
@@ -749,6 +755,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const routeOwnerOf_ = fn(raw, 'routeOwnerOf') as (r: number) => number;
   const routeDestOf_ = fn(raw, 'routeDestOf') as (r: number) => number;
   const routeFlagsOf_ = fn(raw, 'routeFlagsOf') as (r: number) => number;
+  const routePrefOf_ = fn(raw, 'routePrefOf') as (r: number) => number;
+  const routeMetricOf_ = fn(raw, 'routeMetricOf') as (r: number) => number;
   const refsCapSet_ = fn(raw, 'refsCapSet') as (cap: number) => number;
   const routeAddR_ = fn(raw, 'routeAddR') as (eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number) => number;
   const routeDeleteR_ = fn(raw, 'routeDeleteR') as (eh: number, routeH: number, now: number) => number;
@@ -908,6 +916,8 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     routeOwnerOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeOwnerOf_(r); } catch (e) { throw g.trap(e); } },
     routeDestOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeDestOf_(r); } catch (e) { throw g.trap(e); } },
     routeFlagsOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeFlagsOf_(r); } catch (e) { throw g.trap(e); } },
+    routePrefOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routePrefOf_(r); } catch (e) { throw g.trap(e); } },
+    routeMetricOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeMetricOf_(r); } catch (e) { throw g.trap(e); } },
     refsCapSet(cap: number): number { if (g.poisoned) throw g.poisoned; try { return refsCapSet_(cap); } catch (e) { throw g.trap(e); } },
     routeAddR(eh: number, len: number, routeH: number, neighbourH: number, nHops: number, pref: number, metric: number, views: number, flags16: number, flags1: number, changeIn: number, esi: number, deadline: number, listH: number, wantRef: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeAddR_(eh, len, routeH, neighbourH, nHops, pref, metric, views, flags16, flags1, changeIn, esi, deadline, listH, wantRef, now); } catch (e) { throw g.trap(e); } },
     routeDeleteR(eh: number, routeH: number, now: number): number { if (g.poisoned) throw g.poisoned; try { return routeDeleteR_(eh, routeH, now); } catch (e) { throw g.trap(e); } },

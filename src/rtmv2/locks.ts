@@ -7,7 +7,7 @@
 import { RtmError } from '../errors.js';
 import { INFINITE, RTM_ROUTE_CHANGE_BEST, RTM_ROUTE_STATE_CREATED } from '../constants.js';
 import { KEEP_TIMER } from '../layout.js';
-import { readResult, routeHopSlots, routeNeighbourSlot, routeOwnerSlot, routeDestSlot, routeFlagsOf, routeWord } from '../port/records.js';
+import { readResult, routeHopSlots, routeNeighbourSlot, routeOwnerSlot, routeDestSlot, routeFlagsOf, routeMetricOf, routePrefOf, routeWord } from '../port/records.js';
 import type {
   AddRouteOptions, DestHandle, EntityHandle, NextHopHandle, Nullable, RouteHandle, RouteListHandle, RouteOwnerView,
   RouteState,
@@ -230,7 +230,7 @@ class RouteView implements RouteOwnerView {
     return {
       neighbour: nb === c.NIL ? undefined : handleOf(cx, L.KIND_NEXTHOP, nb) as NextHopHandle,
       nextHops: routeHopSlots(c, r).map((s) => handleOf(cx, L.KIND_NEXTHOP, s) as NextHopHandle),
-      metric: routeWord(c, r, L.ROUTE_METRIC), preference: routeWord(c, r, L.ROUTE_PREF), views: routeWord(c, r, L.ROUTE_VIEWS) & L.ROUTE_VIEWS_MASK,
+      metric: routeMetricOf(c, r), preference: routePrefOf(c, r), views: routeWord(c, r, L.ROUTE_VIEWS) & L.ROUTE_VIEWS_MASK,
       flags: fw & 0xffff, flags1: (fw >>> L.ROUTE_FLAGS1_SHIFT) & 0xff, entitySpecificInfo: cx.inst.routeEsiIfAny?.[r] ?? null,
     };
   }

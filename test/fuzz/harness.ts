@@ -385,7 +385,10 @@ export function fuzz(options: FuzzOptions): FuzzResult {
       if (x < 20) {
         const prefix = pick(pools[fam]), nh = chance(0.85) ? nhOf(e) : undefined;
         const o = {
-          dest: prefix, preference: 10 * (rnd() % 3), metric: rnd() % 3, views: 1 + (rnd() % 3),
+          // a pair too large for the route's packed word lives in its extra record (layout ROUTE_PM): 10 % of
+          // the preferences and metrics are such, from small sets so that they still tie
+          dest: prefix, preference: chance(0.1) ? pick([0x800, 0xffffffff]) : 10 * (rnd() % 3),
+          metric: chance(0.1) ? pick([0x100000, 0xfffffffe]) : rnd() % 3, views: 1 + (rnd() % 3),
           changeFlags: chance(0.05) ? RTM_ROUTE_CHANGE_NEW : pick([0, 0, 0, RTM_ROUTE_CHANGE_FIRST]),
           timeToLive: chance(0.1) ? 1 + (rnd() % 50) : undefined, entitySpecificInfo: chance(0.2) ? `esi${rnd() % 3}` : undefined,
           // route flags live in the route's extra record (made for the first non-zero value, freed at zero)

@@ -1,5 +1,5 @@
-// The route record without an owner word and without a destination word (issue 13: 7 words, 28 bytes; its
-// flags: route-flags.test.ts).
+// The route record without an owner word and without a destination word (issue 13: 6 words, 24 bytes; its
+// flags: route-flags.test.ts; its preference and metric word: route-prefmetric.test.ts).
 // Owner: a route uses only its owner's next hops (spec §1.3), so the core reads the owner from word
 // ROUTE_NH: the owner of the next hop there (the one next hop, or the neighbour alone), of the hop array's
 // first, or — a route with no next hop and no neighbour — the owner's slot itself (assembly/routes.ts
@@ -20,13 +20,16 @@ import { RTM_MATCH_OWNER, RTM_ROUTE_CHANGE_FIRST, RTM_ROUTE_CHANGE_NEW, RTM_ROUT
 import { expectCode } from '../reference/fixture.js';
 
 describe('the route record: no owner word, no destination word (issue 13)', () => {
-  it('the record has seven words, neither an owner, a destination nor a flags word', () => {
+  it('the record has six words, neither an owner, a destination nor a flags word, one word for preference and metric', () => {
     const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
     const k = rtm.core.k as unknown as Record<string, number | undefined>;
-    expect(k.ROUTE_WORDS).toBe(7);
+    expect(k.ROUTE_WORDS).toBe(6);
     expect(k.ROUTE_OWNER).toBeUndefined();
     expect(k.ROUTE_DEST).toBeUndefined();
     expect(k.ROUTE_FLAGS).toBeUndefined();
+    expect(k.ROUTE_PREF).toBeUndefined();
+    expect(k.ROUTE_METRIC).toBeUndefined();
+    expect(k.ROUTE_PM).toBeTypeOf('number');
     rtm.close();
   });
 
