@@ -12,18 +12,14 @@ import { VirtualClock } from '../../src/clock.js';
 import {
   ERROR_NOT_SUPPORTED, NO_ERROR, RTM_ROUTE_EXPIRED, RTM_ROUTE_STATE_CREATED, RTM_ROUTE_STATE_DELETED,
 } from '../../src/win32/constants.js';
-import type { EntityLike, RouteHandle, RtmLike } from '../../src/types.js';
+import type { EntityLike, RouteHandle } from '../../src/types.js';
 import { IMPLEMENTATIONS } from '../helpers/impls.js';
 import { setup, type World } from '../reference/fixture.js';
+import { extras, invariants, routesByIndex } from '../helpers/extrarecords.js';
 
 const MODEL = IMPLEMENTATIONS.find((i) => i.name === 'model')!;
 const WASM = IMPLEMENTATIONS.find((i) => i.name === 'wasm')!;
 
-/** Route extra records in use in the (shared) debug core. */
-function extras(rtm: RtmLike): number { return (rtm as unknown as Rtm).core.x.routeExtraCount() as number; }
-function invariants(rtm: RtmLike, what: string): void {
-  for (const t of (rtm as unknown as Rtm).coreTables) expect(t.checkInvariants(), `${what}: invariants`).toBe(0);
-}
 /** Flags, Flags1 and State of a route, read through getRouteInfo (the reference given back). */
 function fields(e: EntityLike, r: RouteHandle): [number, number, number] {
   const info = e.getRouteInfo(r);
@@ -109,16 +105,7 @@ describe('route flags in the extra record', () => {
     A.addRoutesBatch({ count: m, keys: keys.subarray(0, 4 * m), lens: lens.subarray(0, m), nextHops: hops.subarray(0, m), flags: flags.subarray(0, m) });
     expect(extras(rtm) - base, 'chunked path').toBe(flags.filter((f) => f !== 0).length);
     invariants(rtm, 'chunked path');
-    const byIndex = new Map<number, RouteHandle>();
-    for (const r of A.routes({})) {
-      const info = A.getRouteInfo(r);
-      const d = A.getDestInfo({ dest: info.dest });
-      const o = d.prefix.split('.').map((t) => parseInt(t, 10));
-      byIndex.set(((o[1] << 8) | o[2]) >>> 0, r);
-      A.releaseDestInfo(d);
-      A.releaseRouteInfo(info);
-    }
-    expect(byIndex.size).toBe(n);
+    const byIndex = routesByIndex(A, n);
     for (let i = 0; i < n; i++) if (fields(A, byIndex.get(i)!)[0] !== flags[i]) expect(fields(A, byIndex.get(i)!)[0], `record ${i}`).toBe(flags[i]);
     // applyUpdates is RtmAddRouteToDest with Flags 0: the extra records go
     A.applyUpdates({ count: n, keys, lens, kinds: new Uint8Array(n), nextHops: hops });

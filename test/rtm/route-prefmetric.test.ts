@@ -11,18 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { Rtm } from '../../src/rtm.js';
 import { VirtualClock } from '../../src/clock.js';
 import { RTM_MATCH_PREF, RTM_ROUTE_STATE_DELETED } from '../../src/win32/constants.js';
-import type { EntityLike, RouteHandle, RtmLike } from '../../src/types.js';
+import type { EntityLike, RouteHandle } from '../../src/types.js';
 import { IMPLEMENTATIONS } from '../helpers/impls.js';
 import { setup, type World } from '../reference/fixture.js';
+import { extras, invariants, routesByIndex } from '../helpers/extrarecords.js';
 
 const MODEL = IMPLEMENTATIONS.find((i) => i.name === 'model')!;
 const WASM = IMPLEMENTATIONS.find((i) => i.name === 'wasm')!;
 
-/** Route extra records in use in the (shared) debug core. */
-function extras(rtm: RtmLike): number { return (rtm as unknown as Rtm).core.x.routeExtraCount() as number; }
-function invariants(rtm: RtmLike, what: string): void {
-  for (const t of (rtm as unknown as Rtm).coreTables) expect(t.checkInvariants(), `${what}: invariants`).toBe(0);
-}
 /** Preference, metric and state of a route, read through getRouteInfo (the reference given back). */
 function pm(e: EntityLike, r: RouteHandle): [number, number, number] {
   const info = e.getRouteInfo(r);
@@ -133,16 +129,7 @@ describe('preference and metric in one route word', () => {
     A.addRoutesBatch({ count: n, keys, lens, nextHops: hops, preferences: prefs, metrics });
     expect(extras(rtm) - base, 'bulk build').toBe(want);
     invariants(rtm, 'bulk build');
-    const byIndex = new Map<number, RouteHandle>();
-    for (const r of A.routes({})) {
-      const info = A.getRouteInfo(r);
-      const d = A.getDestInfo({ dest: info.dest });
-      const o = d.prefix.split('.').map((s) => parseInt(s, 10));
-      byIndex.set(((o[1] << 8) | o[2]) >>> 0, r);
-      A.releaseDestInfo(d);
-      A.releaseRouteInfo(info);
-    }
-    expect(byIndex.size).toBe(n);
+    const byIndex = routesByIndex(A, n);
     const check = (round: number, m: number, what: string): void => {
       for (let i = 0; i < n; i++) {
         const [p, q] = pairOf(i, i < m ? round : 0);
