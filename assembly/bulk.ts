@@ -262,8 +262,8 @@ let newCount: u32 = 0, newNh: u32 = NIL, newNhCount: u32 = 0;
   routeSet(r, ROUTE_SEQ, routeSeqTake());
   routeSet(r, ROUTE_NH, nh == NIL ? e : nh);   // no next hop: the owner (layout ROUTE_NH)
   routeSet(r, ROUTE_NEXT, ROUTE_END | d);   // the chain's only route: its link names d (layout ROUTE_NEXT)
-  // flags, and a preference or metric too large for word ROUTE_PM, are extra words (layout; bulkCheck
-  // reserved a record for each record with either: load.ts loadFlagged)
+  // flags, and a preference-and-metric pair without a packed form (layout ROUTE_PM), are extra words
+  // (bulkCheck reserved a record for each record with either: load.ts loadFlagged)
   let fl = loadWord(inp, LOAD_FLAGS, i) & 0xffff;
   if (fl != 0) setRouteFlags(r, fl, 0);
   setRoutePM(r, loadWord(inp, LOAD_PREF, i), loadWord(inp, LOAD_METRIC, i));

@@ -163,11 +163,11 @@ function updatesHolds(t: u32, n: u32, from: u32): u32 {
 // hold timers counted by the check calls of one batch so far (reset by its first call, reserve > 0)
 let checkHolds: u32 = 0;
 // adds into view 1 counted by the check calls of one batch so far (likewise), long IPv6 nodes (load.ts
-// batchLongs) and adds with a preference or metric too large for word ROUTE_PM (updatesBigPM)
+// batchLongs) and adds with a preference-and-metric pair without a packed form (updatesBigPM)
 let checkMcast: u32 = 0, checkLongs: u32 = 0, checkBig: u32 = 0;
 
 /**
- * Add records from..n-1 whose preference or metric is too large for word ROUTE_PM (layout): their routes
+ * Add records from..n-1 whose preference-and-metric pair has no packed form (layout ROUTE_PM): their routes
  * need an extra record (load.ts batchReserve's `flagged`).
  */
 function updatesBigPM(n: u32, from: u32): u32 {

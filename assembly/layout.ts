@@ -294,7 +294,7 @@ export const VIEW_COUNT: u32 = 2;
 export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 
 // ╒══════════ Route: ROUTE_WORDS = 6 × u32 (24 bytes; issue 13: was 20, then 13, 12, 11, 10, 9, 8, 7) ══╕
-// │ 0 gen        │ 1 preference and metric: pref << ROUTE_PM_PREF_SHIFT | metric, or ROUTE_PM_X           │
+// │ 0 gen        │ 1 preference and metric, packed (ROUTE_PM_*), or ROUTE_PM_X                          │
 // │ 2 views (bits 0..7) | ESI << 8 (2 bits) | enumeration mark (bit 10) | neighbour is the next hop      │
 // │ (bit 11) | has an extra record (bit 12) | view-0 incumbent (bit 13) | state << 14 (2 bits) |         │
 // │ next-hop count << 16 (9 bits) | client refs << 25 (7 bits, saturating)                              │
@@ -302,11 +302,21 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // │ 4 creation seq │ 5 next hop (count 1), hop-array ptr (count > 1), neighbour (count 0, bit 11), else   │
 // │ the owner entity                                                                                     │
 // └──── the dest chain is sorted in route order (routes.ts routeOrderCompare): (preference, metric, seq) ─┘
-// One word for preference and metric (issue 13, session 31): real preferences are small (the RRAS
-// defaults are 1–255) and most metrics fit 20 bits (RIP ≤ 16, OSPF intra-area ≤ 65,535), so word 1 holds
-// both when preference < 2^11 and metric < 2^20; otherwise it is ROUTE_PM_X and the two values are the
-// extra words ROUTEX_PREF / ROUTEX_METRIC (routes.ts routePref / routeMetric / setRoutePM; the facade:
-// port records.ts routePrefOf / routeMetricOf). Two packed words compare as their pairs do.
+// One word for preference and metric (issue 13, session 31), in one of two packed forms that cover the
+// preferences routes really carry:
+//   protocol preferences (the RRAS defaults are 1–255) with metrics below 2^20 (RIP ≤ 16, OSPF intra-area
+//     ≤ 65,535): preference < 2^10 — pref << ROUTE_PM_PREF_SHIFT | metric, bit 30 clear;
+//   the table readers' BGP preferences (readers ribPreference: (0xffff − LOCAL_PREF) << 16 | AS-path
+//     length) for a LOCAL_PREF below 2^12 and an AS path shorter than 2^5, with a MED below 2^13:
+//     preference ≥ 0xf0000000 whose low 16 bits are below 2^5 — ROUTE_PM_B | (pref >>> 16 & 0xfff) <<
+//     ROUTE_PM_B_HI_SHIFT | (pref & 0xffff) << ROUTE_PM_B_LO_SHIFT | metric. (Real RIB dumps: every route of
+//     the route-views IPv4 dump of data/mrt but one, 82 % of its IPv6 one, whose other MEDs are mostly
+//     IGP costs near 2^22: bench/ab/mrtmem.mjs.)
+// Any other pair is ROUTE_PM_X, its two values the extra words ROUTEX_PREF / ROUTEX_METRIC. A pair that has
+// a packed form always has it (routes.ts pmPack), and every preference of the first form is below every
+// one of the second, so two packed words are equal when their pairs are and compare as their pairs do.
+// Readers: routes.ts routePref / routeMetric / setRoutePM; the facade: port records.ts routePrefOf /
+// routeMetricOf (the first form itself, the core for the others).
 // No destination word: the chain's last route holds ROUTE_END | its destination's slot in its link, and a
 // route in no chain (held down, or DELETED and kept by client references) holds that alone, so a route's
 // destination is at the end of its links (dests.ts chainNext reads a link, routes.ts routeDest follows
@@ -345,10 +355,21 @@ export const ROUTE_GEN: u32 = 0;
 export const ROUTE_PM: u32 = 1;
 /** In word ROUTE_PM: preference and metric are the extra words ROUTEX_PREF / ROUTEX_METRIC. */
 export const ROUTE_PM_X: u32 = 0x80000000;
-/** In word ROUTE_PM without ROUTE_PM_X: the preference (< ROUTE_PM_PREF_LIMIT) above this shift, the metric (≤ ROUTE_PM_METRIC_MASK) below. */
+/** In word ROUTE_PM without ROUTE_PM_X or ROUTE_PM_B: the preference (< ROUTE_PM_PREF_LIMIT) above this shift, the metric (≤ ROUTE_PM_METRIC_MASK) below. */
 export const ROUTE_PM_PREF_SHIFT: u32 = 20;
-export const ROUTE_PM_PREF_LIMIT: u32 = 0x800;
+export const ROUTE_PM_PREF_LIMIT: u32 = 0x400;
 export const ROUTE_PM_METRIC_MASK: u32 = 0xfffff;
+/**
+ * In word ROUTE_PM: the second packed form (a preference ≥ ROUTE_PM_B_PREF_MIN whose low 16 bits are ≤
+ * ROUTE_PM_B_LO_MASK, a metric ≤ ROUTE_PM_B_METRIC_MASK): bits 16..27 of the preference at
+ * ROUTE_PM_B_HI_SHIFT, its low bits at ROUTE_PM_B_LO_SHIFT, the metric below.
+ */
+export const ROUTE_PM_B: u32 = 0x40000000;
+export const ROUTE_PM_B_PREF_MIN: u32 = 0xf0000000;
+export const ROUTE_PM_B_HI_SHIFT: u32 = 18;
+export const ROUTE_PM_B_LO_SHIFT: u32 = 13;
+export const ROUTE_PM_B_LO_MASK: u32 = 0x1f;
+export const ROUTE_PM_B_METRIC_MASK: u32 = 0x1fff;
 export const ROUTE_VIEWS: u32 = 2;
 /** The next route of the chain, or ROUTE_END | the destination (see above; readers: dests.ts chainNext, routes.ts routeDest). */
 export const ROUTE_NEXT: u32 = 3;
@@ -405,8 +426,8 @@ export const ROUTE_ESI_UNKNOWN: u32 = 2;  // last set through routeAdd, which is
 // The insertion number is meaningful only while the route is in a list (it goes back to 0 when the route
 // leaves it): list enumerations resume after the last one returned (lists.ts). A route that is not live
 // is in no list and has no timer: its extra record, if any, holds only its neighbour, its flags and its
-// preference and metric. Words 8 and 9 are used only with ROUTE_PM_X (else 0): a pair too large for
-// word ROUTE_PM, never (0, 0), so that such a record is never idle.
+// preference and metric. Words 8 and 9 are used only with ROUTE_PM_X (else 0): a pair without a packed
+// form, never (0, 0), so that such a record is never idle.
 export const ROUTEX_WORDS: u32 = 10;
 export const ROUTEX_ROUTE: u32 = 0;
 export const ROUTEX_LIST: u32 = 1;

@@ -56,8 +56,8 @@ export function batchReserve(t: u32, n: u32, mcast: u32, longs: u32, flagged: u3
 }
 
 /**
- * Load records from..n-1 at `inp` with route flags or a preference or metric too large for word ROUTE_PM
- * (batchReserve's `flagged`: those live in the route's extra record, layout ROUTEX_FLAGS, ROUTEX_PREF).
+ * Load records from..n-1 at `inp` with route flags or a preference-and-metric pair without a packed form
+ * (batchReserve's `flagged`: those live in the route's extra record, layout ROUTEX_FLAGS, ROUTE_PM).
  */
 export function loadFlagged(inp: usize, n: u32, from: u32): u32 {
   let k: u32 = 0;

@@ -6,9 +6,10 @@
 // route records, marks, opaque slots or queued changes pin it, or clients reference it.
 // Costs: O(routes of the destination) per change. Allocation: a route record; a hop array (a block,
 // routeHopsReserve) beyond one next hop; an extra record (ROUTEX_*, routeXReserve) while in a list or timed,
-// or with a neighbour other than its next hop, flags, or a preference or metric too large for word ROUTE_PM.
+// or with a neighbour other than its next hop, flags, or a preference-and-metric pair without a packed form.
 import {
-  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_END, NEXTHOP_OWNER, ROUTE_PM, ROUTE_PM_X, ROUTE_PM_PREF_SHIFT, ROUTE_PM_PREF_LIMIT, ROUTE_PM_METRIC_MASK, ROUTEX_PREF, ROUTEX_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
+  NIL, SLAB_ROUTE, SLAB_DEST, ROUTE_WORDS, ROUTE_END, NEXTHOP_OWNER, ROUTE_PM, ROUTE_PM_X, ROUTE_PM_PREF_SHIFT, ROUTE_PM_PREF_LIMIT, ROUTE_PM_METRIC_MASK, ROUTE_PM_B, ROUTE_PM_B_PREF_MIN, ROUTE_PM_B_HI_SHIFT,
+  ROUTE_PM_B_LO_SHIFT, ROUTE_PM_B_LO_MASK, ROUTE_PM_B_METRIC_MASK, ROUTEX_PREF, ROUTEX_METRIC, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_GEN, ROUTE_VIEWS, ROUTE_STATE, ROUTE_STATE_MASK, ROUTEX_FLAGS, ROUTE_NEXT, ROUTE_SEQ, ROUTE_NHCOUNT, ROUTE_NH, ROUTE_X_BIT,
   ROUTE_VIEWS_MASK, ROUTE_NHCOUNT_SHIFT, ROUTE_NHCOUNT_MASK, ROUTE_ESI, ROUTE_ESI_SHIFT, ROUTE_ESI_MASK, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, ROUTEX_LIST, ROUTEX_LSEQ,
   ROUTE_REFS_SHIFT, ROUTE_REFS_MAX, ROUTE_STATE_CREATED, ROUTE_STATE_DELETED, ROUTE_STATE_SHIFT, ROUTE_FLAGS1_SHIFT,
@@ -65,28 +66,47 @@ import { refsHeld } from './refs';
   if (!routeHasX(r)) return 0;
   return load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_FLAGS << 2));
 }
-/** True if (pref, metric) fits word ROUTE_PM (layout: preference < 2^11, metric < 2^20). */
+/**
+ * The packed word of (pref, metric) (layout ROUTE_PM: the first form, else the second), or ROUTE_PM_X when
+ * the pair has neither. The one home of the encoding: a pair that has a packed form is always stored so.
+ */
 // @ts-ignore: decorator
-@inline export function pmInline(pref: u32, metric: u32): bool {
-  return pref < ROUTE_PM_PREF_LIMIT && metric <= ROUTE_PM_METRIC_MASK;
+@inline export function pmPack(pref: u32, metric: u32): u32 {
+  if (pref < ROUTE_PM_PREF_LIMIT && metric <= ROUTE_PM_METRIC_MASK) return (pref << ROUTE_PM_PREF_SHIFT) | metric;
+  if (pref >= ROUTE_PM_B_PREF_MIN && (pref & 0xffff) <= ROUTE_PM_B_LO_MASK && metric <= ROUTE_PM_B_METRIC_MASK) {
+    return ROUTE_PM_B | (((pref >>> 16) & 0xfff) << ROUTE_PM_B_HI_SHIFT) | ((pref & 0xffff) << ROUTE_PM_B_LO_SHIFT) | metric;
+  }
+  return ROUTE_PM_X;
 }
+/** True if (pref, metric) has a packed form (no extra record for it). */
+// @ts-ignore: decorator
+@inline export function pmInline(pref: u32, metric: u32): bool { return pmPack(pref, metric) != ROUTE_PM_X; }
+/** The preference of packed word w (not ROUTE_PM_X). */
+// @ts-ignore: decorator
+@inline function pmPref(w: u32): u32 {
+  if ((w & ROUTE_PM_B) == 0) return w >>> ROUTE_PM_PREF_SHIFT;
+  return ROUTE_PM_B_PREF_MIN | (((w >>> ROUTE_PM_B_HI_SHIFT) & 0xfff) << 16) | ((w >>> ROUTE_PM_B_LO_SHIFT) & ROUTE_PM_B_LO_MASK);
+}
+/** The metric of packed word w (not ROUTE_PM_X). */
+// @ts-ignore: decorator
+@inline function pmMetric(w: u32): u32 { return w & ((w & ROUTE_PM_B) == 0 ? ROUTE_PM_METRIC_MASK : ROUTE_PM_B_METRIC_MASK); }
 /** RTM_PREF_INFO Preference of route r (word ROUTE_PM, or its extra word with ROUTE_PM_X). */
 // @ts-ignore: decorator
 @inline export function routePref(r: u32): u32 {
   let w = routeGet(r, ROUTE_PM);
-  return (w & ROUTE_PM_X) == 0 ? w >>> ROUTE_PM_PREF_SHIFT : load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_PREF << 2));
+  return (w & ROUTE_PM_X) == 0 ? pmPref(w) : load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_PREF << 2));
 }
 /** RTM_PREF_INFO Metric of route r (word ROUTE_PM, or its extra word with ROUTE_PM_X). */
 // @ts-ignore: decorator
 @inline export function routeMetric(r: u32): u32 {
   let w = routeGet(r, ROUTE_PM);
-  return (w & ROUTE_PM_X) == 0 ? w & ROUTE_PM_METRIC_MASK : load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_METRIC << 2));
+  return (w & ROUTE_PM_X) == 0 ? pmMetric(w) : load<u32>(routeXPtr(routeXByOwner(r)) + (<usize>ROUTEX_METRIC << 2));
 }
 /** True if route r's preference and metric are (pref, metric). */
 // @ts-ignore: decorator
 @inline export function routePMIs(r: u32, pref: u32, metric: u32): bool {
   let w = routeGet(r, ROUTE_PM);
-  if ((w & ROUTE_PM_X) == 0) return pmInline(pref, metric) && w == ((pref << ROUTE_PM_PREF_SHIFT) | metric);
+  if ((w & ROUTE_PM_X) == 0) return w == pmPack(pref, metric);   // (a pair with a packed form is stored so)
   return routePref(r) == pref && routeMetric(r) == metric;
 }
 /** True if routes a and b have the same preference and metric. */
@@ -97,30 +117,34 @@ import { refsHeld } from './refs';
   return routePref(a) == routePref(b) && routeMetric(a) == routeMetric(b);
 }
 /**
- * Sets route r's preference and metric: word ROUTE_PM, or for a pair too large for it ROUTE_PM_X and the
- * extra words (the extra record allocated for them: the caller reserved it, routeXReserve / routeXReserveN;
- * freed when a pair that fits comes back and nothing else is in it). r's link must name its
+ * Sets route r's preference and metric: word ROUTE_PM, or for a pair without a packed form ROUTE_PM_X and
+ * the extra words (the extra record allocated for them: the caller reserved it, routeXReserve /
+ * routeXReserveN; freed when a packed pair comes back and nothing else is in it). r's link must name its
  * destination's chain or destination (routeXSet finds the table through it); r is in no chain (its
  * place depends on the pair).
  */
 // @ts-ignore: decorator
 @inline export function setRoutePM(r: u32, pref: u32, metric: u32): void {
-  if (pmInline(pref, metric) && (routeGet(r, ROUTE_PM) & ROUTE_PM_X) == 0) routeSet(r, ROUTE_PM, (pref << ROUTE_PM_PREF_SHIFT) | metric);
-  else setRoutePMSlow(r, pref, metric);
+  let w = pmPack(pref, metric);
+  if (w != ROUTE_PM_X && (routeGet(r, ROUTE_PM) & ROUTE_PM_X) == 0) routeSet(r, ROUTE_PM, w);
+  else setRoutePMSlow(r, pref, metric, w);
 }
-/** setRoutePM when the pair or the one it replaces needs the extra record. */
-function setRoutePMSlow(r: u32, pref: u32, metric: u32): void {
-  if (pmInline(pref, metric)) {
-    routeSet(r, ROUTE_PM, (pref << ROUTE_PM_PREF_SHIFT) | metric);
-    routeXSet(r, ROUTEX_PREF, 0);
-    routeXSet(r, ROUTEX_METRIC, 0);
-  } else {
-    routeXSet(r, ROUTEX_PREF, pref);
-    routeXSet(r, ROUTEX_METRIC, metric);
-    routeSet(r, ROUTE_PM, ROUTE_PM_X);
+/** setRoutePM when the pair (packed: w) or the one it replaces needs the extra record. */
+function setRoutePMSlow(r: u32, pref: u32, metric: u32, w: u32): void {
+  routeSet(r, ROUTE_PM, w);
+  if (w == ROUTE_PM_X) {
+    // both words at once: an escaped pair is never (0, 0), so the record is never idle in between
+    let p = routeXEnsure(r);
+    store<u32>(p + (<usize>ROUTEX_PREF << 2), pref);
+    store<u32>(p + (<usize>ROUTEX_METRIC << 2), metric);
+  } else if (routeHasX(r)) {
+    let p = routeXPtr(routeX(r));
+    store<u32>(p + (<usize>ROUTEX_PREF << 2), 0);
+    store<u32>(p + (<usize>ROUTEX_METRIC << 2), 0);
+    routeXTidy(r);
   }
 }
-/** routePref / routeMetric for the facade (port records.ts routePrefOf / routeMetricOf, for ROUTE_PM_X). */
+/** routePref / routeMetric for the facade (port records.ts routePrefOf / routeMetricOf: the second form and ROUTE_PM_X). */
 export function routePrefOf(r: u32): u32 { return routePref(r); }
 export function routeMetricOf(r: u32): u32 { return routeMetric(r); }
 /** RTM_ROUTE_INFO Flags of route r. */
@@ -331,7 +355,7 @@ export function routeXDrop(r: u32): void {
 /**
  * Debug: extra record x is one a route links to (back link and forward link agree), not idle; it holds
  * a preference and metric exactly when the route's word ROUTE_PM says so (ROUTE_PM_X), and then a pair
- * too large for that word; a route that is not live holds only its neighbour, flags, preference and
+ * without a packed form; a route that is not live holds only its neighbour, flags, preference and
  * metric there (no list, no timer).
  */
 export function routeXValid(x: u32): bool {
@@ -339,7 +363,7 @@ export function routeXValid(x: u32): bool {
   if (!slabIsAlive(SLAB_ROUTE, r) || routeX(r) != x || routeXIdle(x)) return false;
   let p = routeXPtr(x);
   let xp = load<u32>(p + (<usize>ROUTEX_PREF << 2)), xm = load<u32>(p + (<usize>ROUTEX_METRIC << 2));
-  if ((routeGet(r, ROUTE_PM) & ROUTE_PM_X) != 0 ? pmInline(xp, xm) : (xp | xm) != 0) return false;
+  if ((routeGet(r, ROUTE_PM) & ROUTE_PM_X) != 0 ? pmPack(xp, xm) != ROUTE_PM_X : (xp | xm) != 0) return false;
   return routeLive(r) || (load<u32>(p + (<usize>ROUTEX_LIST << 2)) == NIL && load<u32>(p + (<usize>ROUTEX_HEAPPOS << 2)) == NIL);
 }
 
@@ -417,7 +441,7 @@ export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, s
 // @ts-ignore: decorator
 @inline export function routeBefore(a: u32, b: u32): bool {
   let wa = routeGet(a, ROUTE_PM), wb = routeGet(b, ROUTE_PM);
-  // two packed words compare as their (preference, metric) pairs do (layout ROUTE_PM)
+  // two packed words compare as their (preference, metric) pairs do (layout ROUTE_PM, both forms)
   if (((wa | wb) & ROUTE_PM_X) == 0 && wa != wb) return wa < wb;
   return routeComparePos(a, routePref(b), routeMetric(b), routeGet(b, ROUTE_SEQ)) < 0;
 }

@@ -366,8 +366,8 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if (d != NIL && destLockedAgainst(d, e)) return ERROR_BUSY;
   if (r == NIL && !slabReserve(SLAB_ROUTE, 1)) return ERROR_NOT_ENOUGH_MEMORY;
   if (deadline >= 0 && (r == NIL || routeXGet(r, ROUTEX_HEAPPOS) == NIL) && !timerReserve(t)) return ERROR_NOT_ENOUGH_MEMORY;
-  // a timer, a list, a neighbour other than the one next hop, flags, or a preference or metric too large
-  // for word ROUTE_PM live in the route's extra record
+  // a timer, a list, a neighbour other than the one next hop, flags, or a preference-and-metric pair
+  // without a packed form (layout ROUTE_PM) live in the route's extra record
   if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops) || (flags16 | flags1) != 0 || !pmInline(pref, metric)) &&
     (r == NIL ? !routeXReserveN(t, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(e, refs)) return ERROR_NOT_ENOUGH_MEMORY;

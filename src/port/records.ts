@@ -39,15 +39,18 @@ export function routeStateOf(core: Core, r: number): number {
 export function routeFlagsOf(core: Core, r: number): number {
   return core.x.routeFlagsOf(r) >>> 0;
 }
-/** Route slot r's preference (layout ROUTE_PM: packed with the metric, or with ROUTE_PM_X an extra word). */
+/**
+ * Route slot r's preference (layout ROUTE_PM): the word's first packed form read here, its second form and
+ * an escaped pair (ROUTE_PM_B, ROUTE_PM_X) by the core, whose routes.ts pmPack is the encoding's one home.
+ */
 export function routePrefOf(core: Core, r: number): number {
   const k = core.k, w = routeWord(core, r, k.ROUTE_PM);
-  return (w & k.ROUTE_PM_X) === 0 ? w >>> k.ROUTE_PM_PREF_SHIFT : core.x.routePrefOf(r) >>> 0;
+  return (w & (k.ROUTE_PM_X | k.ROUTE_PM_B)) === 0 ? w >>> k.ROUTE_PM_PREF_SHIFT : core.x.routePrefOf(r) >>> 0;
 }
 /** Route slot r's metric (layout ROUTE_PM, as routePrefOf). */
 export function routeMetricOf(core: Core, r: number): number {
   const k = core.k, w = routeWord(core, r, k.ROUTE_PM);
-  return (w & k.ROUTE_PM_X) === 0 ? w & k.ROUTE_PM_METRIC_MASK : core.x.routeMetricOf(r) >>> 0;
+  return (w & (k.ROUTE_PM_X | k.ROUTE_PM_B)) === 0 ? w & k.ROUTE_PM_METRIC_MASK : core.x.routeMetricOf(r) >>> 0;
 }
 /** Word `field` (a NEXTHOP_* offset) of next-hop slot h. */
 export function nextHopWord(core: Core, h: number, field: number): number {

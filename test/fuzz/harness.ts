@@ -385,10 +385,11 @@ export function fuzz(options: FuzzOptions): FuzzResult {
       if (x < 20) {
         const prefix = pick(pools[fam]), nh = chance(0.85) ? nhOf(e) : undefined;
         const o = {
-          // a pair too large for the route's packed word lives in its extra record (layout ROUTE_PM): 10 % of
-          // the preferences and metrics are such, from small sets so that they still tie
-          dest: prefix, preference: chance(0.1) ? pick([0x800, 0xffffffff]) : 10 * (rnd() % 3),
-          metric: chance(0.1) ? pick([0x100000, 0xfffffffe]) : rnd() % 3, views: 1 + (rnd() % 3),
+          // a pair without a packed form lives in the route's extra record (layout ROUTE_PM): 10 % of the
+          // preferences and metrics are large — the second packed form's and values beyond both forms —,
+          // from small sets so that they still tie
+          dest: prefix, preference: chance(0.1) ? pick([0x400, 0xff9b0005, 0xff9b0020, 0xffffffff]) : 10 * (rnd() % 3),
+          metric: chance(0.1) ? pick([0x2000, 0x100000, 0xfffffffe]) : rnd() % 3, views: 1 + (rnd() % 3),
           changeFlags: chance(0.05) ? RTM_ROUTE_CHANGE_NEW : pick([0, 0, 0, RTM_ROUTE_CHANGE_FIRST]),
           timeToLive: chance(0.1) ? 1 + (rnd() % 50) : undefined, entitySpecificInfo: chance(0.2) ? `esi${rnd() % 3}` : undefined,
           // route flags live in the route's extra record (made for the first non-zero value, freed at zero)

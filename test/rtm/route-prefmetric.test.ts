@@ -1,10 +1,11 @@
 // Preference and metric in one route word (issue 13, session 31: the route record is 6 words, 24 bytes).
-// Word ROUTE_PM holds both when the preference is below 2^11 and the metric below 2^20; any other pair
-// sets ROUTE_PM_X and lives in the route's extra record (ROUTEX_PREF / ROUTEX_METRIC), made for it and
-// freed when a pair that fits comes back and nothing else is in the record. Checked here, each against the
-// reference model: the route order and best routes of a destination whose routes mix both forms (packed
-// words are compared as words, any other pair by its values), updates that move a route between the forms
-// at the boundaries, RTM_MATCH_PREF, a DELETED route kept by a reference (it keeps its pair until it is
+// Word ROUTE_PM holds both in one of two packed forms — a preference below 2^10 with a metric below 2^20,
+// or a preference of at least 0xf0000000 whose low 16 bits are below 2^5 (the readers' BGP preferences)
+// with a metric below 2^13; any other pair sets ROUTE_PM_X and lives in the route's extra record (ROUTEX_PREF /
+// ROUTEX_METRIC), made for it and freed when a packed pair comes back and nothing else is in the record.
+// Checked here, each against the reference model: the route order and best routes of a destination whose
+// routes mix the three (packed words are compared as words, any other pair by its values), updates that
+// move a route between them at every boundary, RTM_MATCH_PREF, a DELETED route kept by a reference (it keeps its pair until it is
 // freed), addRoutesBatch on its bulk and chunked paths and applyUpdates; the count of extra records in use
 // and the debug core's invariants after each step.
 import { describe, expect, it } from 'vitest';
@@ -25,8 +26,9 @@ function pm(e: EntityLike, r: RouteHandle): [number, number, number] {
   e.releaseRouteInfo(info);
   return [info.preference, info.metric, info.state];
 }
-/** True if the pair needs the extra record (layout ROUTE_PM). */
-const big = (p: number, m: number): boolean => p >= 0x800 || m >= 0x100000;
+/** True if the pair needs the extra record (layout ROUTE_PM: it has neither packed form). */
+const big = (p: number, m: number): boolean =>
+  !((p < 0x400 && m < 0x100000) || (p >= 0xf0000000 && (p & 0xffff) < 0x20 && m < 0x2000));
 /** The (owner is A, preference, metric) of every route of the world's table in enumeration order (route order per destination), and each view-0 best route's pair. */
 function order(x: World): unknown {
   const rows: unknown[] = [];
@@ -51,13 +53,18 @@ describe('preference and metric in one route word', () => {
     const base = extras(w.rtm);
     const dest = '10.1.0.0/16';
     // B's routes on the same destination, at fixed pairs of both forms; A's route moves around them
-    const bPairs: [number, number][] = [[5, 0x100000], [5, 0xfffff], [6, 0], [0x800, 0], [0x7ff, 0xfffff], [0xffffffff, 0xffffffff]];
+    const bPairs: [number, number][] = [[5, 0x100000], [5, 0xfffff], [6, 0], [0x800, 0], [0x3ff, 0xfffff], [0xffffffff, 0xffffffff],
+      [0xff9b0005, 0], [0xff9b0005, 0x2000], [0xf0000000, 0x1fff], [0xefff0000, 0], [0xffff, 0]];
     const bRoutes = worlds.map((x) => bPairs.map(([preference, metric]) =>
       x.B.addRouteToDest({ dest, nextHops: [x.nB], preference, metric, changeFlags: 0x2 /* RTM_ROUTE_CHANGE_NEW */ }).handle!));
     expect(extras(w.rtm) - base, 'B\'s routes').toBe(bPairs.filter(([p, m]) => big(p, m)).length);
     const steps: [number, number][] = [
-      [0, 0], [5, 0x100000], [5, 0xfffff], [5, 0x100001], [4, 0xffffffff], [0x7ff, 0], [0x800, 0], [0x801, 7],
+      [0, 0], [5, 0x100000], [5, 0xfffff], [5, 0x100001], [4, 0xffffffff], [0x3ff, 0], [0x400, 0], [0x801, 7],
       [6, 0], [0xffffffff, 0xffffffff], [0xfffffffe, 0], [1, 1], [5, 0xfffff], [0, 0x100000], [0, 0],
+      // the second packed form and its edges: (0xffff − LOCAL_PREF) << 16 | AS-path length, MED below 2^13
+      [0xff9b0005, 0], [0xff9b0005, 0x1fff], [0xff9b0005, 0x2000], [0xff9b001f, 0x1fff], [0xff9b0020, 0], [0xff9b0004, 1],
+      [0xf0000000, 0], [0xefffffff, 0], [0xefff0000, 0], [0xffff001f, 0x1fff], [0xffff0000, 0], [0xffffffe0, 0],
+      [0xff9b0005, 0], [0x3ff, 0xfffff], [0xff9b0005, 0],
     ];
     const aRoute = worlds.map(() => undefined as RouteHandle | undefined);
     for (const [preference, metric] of steps) {
@@ -82,7 +89,7 @@ describe('preference and metric in one route word', () => {
     for (const x of worlds) x.rtm.close();
   });
 
-  it('a DELETED route kept by a reference keeps its pair until it is freed; the bestRouteInto record reads it', () => {
+  it('a DELETED route kept by a reference keeps its pair until it is freed; lookup and bestRouteInto read every form', () => {
     const w: World = setup(WASM);
     const base = extras(w.rtm);
     const r = w.A.addRouteToDest({ dest: '10.2.0.0/16', nextHops: [w.nA], preference: 0x12345, metric: 0xabcdef01 }).handle!;
@@ -99,6 +106,20 @@ describe('preference and metric in one route word', () => {
     w.A.releaseRoutes([r]);
     expect(extras(w.rtm) - base, 'freed with the route').toBe(0);
     invariants(w.rtm, 'freed');
+    // the core's records (lookup's summary, bestRouteInto) and the facade's own readers (port records.ts:
+    // the first packed form read in JavaScript, the second and escaped pairs asked of the core) agree
+    const rtm = w.rtm as unknown as Rtm;
+    const forms: [number, number, number][] = [[0xff9b0005, 0x1ffe, 0x0a030000], [0x3fe, 0xffffe, 0x0a040000], [0x12345, 6, 0x0a050000]];
+    for (const [preference, metric, at] of forms) {
+      const h = w.A.addRouteToDest({ dest: `10.${(at >>> 16) & 255}.0.0/16`, nextHops: [w.nA], preference, metric }).handle!;
+      expect(t.lookup(at + 1)?.route, `lookup of (${preference}, ${metric})`).toMatchObject({ preference, metric });
+      expect(t.bestRouteInto(t.lookupId(at + 1), 0, out)).toBe(true);
+      expect([...out]).toEqual(expect.arrayContaining([preference, metric]));
+      expect(rtm.routeSummary(t, h % 2 ** 25), 'routeSummaryOf').toMatchObject({ preference, metric });
+      const view = w.A.getRoutePointer(h);
+      expect([view.preference, view.metric], 'RouteOwnerView').toEqual([preference, metric]);
+    }
+    invariants(w.rtm, 'every form');
     w.rtm.close();
   });
 
@@ -111,12 +132,14 @@ describe('preference and metric in one route word', () => {
     const keys = new Uint32Array(4 * n), lens = new Uint8Array(n).fill(24), hops = new Float64Array(n).fill(nh);
     const prefs = new Uint32Array(n), metrics = new Uint32Array(n);
     const pairOf = (i: number, round: number): [number, number] => {
-      switch ((i + round) % 6) {
+      switch ((i + round) % 8) {
         case 0: return [0x800 + i, 0];
         case 1: return [3, 0x100000 + i];
-        case 2: return [0x7ff, 0xfffff];
+        case 2: return [0x3ff, 0xfffff];
         case 3: return [(0xffffff00 + i) >>> 0, i];
-        default: return [1 + (i & 0x3ff), i & 0xffff];
+        case 4: return [(0xff9b0000 + (i & 0x1f)) >>> 0, i & 0x1fff];   // the second packed form
+        case 5: return [(0xff9b0020 + (i & 0xff)) >>> 0, 0];              // just beyond it
+        default: return [1 + (i & 0x3fe), i & 0xffff];
       }
     };
     const fill = (round: number, m: number): number => {
