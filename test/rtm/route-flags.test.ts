@@ -7,15 +7,13 @@
 // its flags until it is freed), the change flags an update of flags alone reports (against the reference
 // model), the count of extra records in use and the debug core's invariants after each step.
 import { describe, expect, it } from 'vitest';
-import { Rtm } from '../../src/rtm.js';
-import { VirtualClock } from '../../src/clock.js';
 import {
   ERROR_NOT_SUPPORTED, NO_ERROR, RTM_ROUTE_EXPIRED, RTM_ROUTE_STATE_CREATED, RTM_ROUTE_STATE_DELETED,
 } from '../../src/win32/constants.js';
 import type { EntityLike, RouteHandle } from '../../src/types.js';
 import { IMPLEMENTATIONS } from '../helpers/impls.js';
 import { setup, type World } from '../reference/fixture.js';
-import { extras, invariants, routesByIndex } from '../helpers/extrarecords.js';
+import { batchWorld, extras, invariants, routesByIndex } from '../helpers/extrarecords.js';
 
 const MODEL = IMPLEMENTATIONS.find((i) => i.name === 'model')!;
 const WASM = IMPLEMENTATIONS.find((i) => i.name === 'wasm')!;
@@ -89,13 +87,9 @@ describe('route flags in the extra record', () => {
   });
 
   it('addRoutesBatch sets flags on its bulk and incremental paths; applyUpdates sets them to 0', () => {
-    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
-    const base = extras(rtm);
-    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
-    const nh = A.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
-    const LOAD_MAX = rtm.core.k.LOAD_MAX, n = LOAD_MAX + 500;   // more than a chunk: the bulk build takes it
-    const keys = new Uint32Array(4 * n), lens = new Uint8Array(n).fill(24), flags = new Uint16Array(n), hops = new Float64Array(n).fill(nh);
-    for (let i = 0; i < n; i++) { keys[4 * i] = (0x0a000000 + (i << 8)) >>> 0; flags[i] = i % 7 === 0 ? 0x0100 | (i & 0xff) : 0; }
+    const { rtm, base, A, n, keys, lens, hops } = batchWorld();   // more than a chunk: the bulk build takes it
+    const flags = new Uint16Array(n);
+    for (let i = 0; i < n; i++) flags[i] = i % 7 === 0 ? 0x0100 | (i & 0xff) : 0;
     A.addRoutesBatch({ count: n, keys, lens, nextHops: hops, flags });
     expect(extras(rtm) - base, 'bulk build').toBe(flags.filter((f) => f !== 0).length);
     invariants(rtm, 'bulk build');

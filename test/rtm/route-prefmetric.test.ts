@@ -9,13 +9,12 @@
 // freed), addRoutesBatch on its bulk and chunked paths and applyUpdates; the count of extra records in use
 // and the debug core's invariants after each step.
 import { describe, expect, it } from 'vitest';
-import { Rtm } from '../../src/rtm.js';
-import { VirtualClock } from '../../src/clock.js';
+import type { Rtm } from '../../src/rtm.js';
 import { RTM_MATCH_PREF, RTM_ROUTE_STATE_DELETED } from '../../src/win32/constants.js';
 import type { EntityLike, RouteHandle } from '../../src/types.js';
 import { IMPLEMENTATIONS } from '../helpers/impls.js';
 import { setup, type World } from '../reference/fixture.js';
-import { extras, invariants, routesByIndex } from '../helpers/extrarecords.js';
+import { batchWorld, extras, invariants, routesByIndex } from '../helpers/extrarecords.js';
 
 const MODEL = IMPLEMENTATIONS.find((i) => i.name === 'model')!;
 const WASM = IMPLEMENTATIONS.find((i) => i.name === 'wasm')!;
@@ -124,12 +123,7 @@ describe('preference and metric in one route word', () => {
   });
 
   it('addRoutesBatch on its bulk and chunked paths and applyUpdates write both forms; records made and freed', () => {
-    const rtm = Rtm.createSync({ families: ['ipv4'], build: 'debug', clock: new VirtualClock() });
-    const base = extras(rtm);
-    const A = rtm.registerEntity({ addressFamily: 'ipv4', protocolId: 8, instanceId: 1 });
-    const nh = A.addNextHop({ address: '192.0.2.1', interfaceIndex: 1 }).handle!;
-    const LOAD_MAX = rtm.core.k.LOAD_MAX, n = LOAD_MAX + 500;   // more than a chunk: the bulk build takes it
-    const keys = new Uint32Array(4 * n), lens = new Uint8Array(n).fill(24), hops = new Float64Array(n).fill(nh);
+    const { rtm, base, A, n, keys, lens, hops } = batchWorld();   // more than a chunk: the bulk build takes it
     const prefs = new Uint32Array(n), metrics = new Uint32Array(n);
     const pairOf = (i: number, round: number): [number, number] => {
       switch ((i + round) % 8) {
@@ -147,7 +141,6 @@ describe('preference and metric in one route word', () => {
       for (let i = 0; i < m; i++) { [prefs[i], metrics[i]] = pairOf(i, round); if (big(prefs[i], metrics[i])) k++; }
       return k;
     };
-    for (let i = 0; i < n; i++) keys[4 * i] = (0x0a000000 + (i << 8)) >>> 0;
     let want = fill(0, n);
     A.addRoutesBatch({ count: n, keys, lens, nextHops: hops, preferences: prefs, metrics });
     expect(extras(rtm) - base, 'bulk build').toBe(want);
