@@ -309,9 +309,9 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 //   the table readers' BGP preferences (readers ribPreference: (0xffff − LOCAL_PREF) << 16 | AS-path
 //     length) for a LOCAL_PREF below 2^12 and an AS path shorter than 2^5, with a MED below 2^13:
 //     preference ≥ 0xf0000000 whose low 16 bits are below 2^5 — ROUTE_PM_B | (pref >>> 16 & 0xfff) <<
-//     ROUTE_PM_B_HI_SHIFT | (pref & 0xffff) << ROUTE_PM_B_LO_SHIFT | metric. (Real RIB dumps: every route of
-//     the route-views IPv4 dump of data/mrt but one, 82 % of its IPv6 one, whose other MEDs are mostly
-//     IGP costs near 2^22: bench/ab/mrtmem.mjs.)
+//     ROUTE_PM_B_HI_SHIFT | (pref & 0xffff) << ROUTE_PM_B_LO_SHIFT | metric. (Real RIB dumps loaded by
+//     the readers, bench/ab/mrtmem.mjs: all but 162 of the 497,407 routes of data/mrt's route-views IPv4
+//     dump — AS paths of 32 hops or more —, 94 % of its IPv6 one's, whose other MEDs are IGP costs near 2^22.)
 // Any other pair is ROUTE_PM_X, its two values the extra words ROUTEX_PREF / ROUTEX_METRIC. A pair that has
 // a packed form always has it (routes.ts pmPack), and every preference of the first form is below every
 // one of the second, so two packed words are equal when their pairs are and compare as their pairs do.
@@ -326,9 +326,10 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // route keeps its next hops until its record is freed. So the owner is the owner of word 5's next hop (its
 // one next hop or neighbour, or the first of its hop array), and a route with neither holds the owner's
 // slot in word 5 itself (routes.ts routeOwner; debug.ts INV_OWNER checks the rule).
-// What only route lists, expiry timers, an unusual neighbour, route flags and a large preference or metric
-// use lives in the route's extra record (below), allocated on first use (the export that puts a route into
-// a list, arms its timer, gives it such a neighbour, flags or preference reserves it before any change) and freed when every extra word is
+// What only route lists, expiry timers, an unusual neighbour, route flags and a preference-and-metric pair
+// without a packed form use lives in the route's extra record (below), allocated on first use (the export
+// that puts a route into a list, arms its timer, gives it such a neighbour, flags or pair reserves it before
+// any change) and freed when every extra word is
 // back at its default; ROUTE_X_BIT says that there is one, and the extra index (xindex.ts XI_ROUTE) which
 // slot it is.
 // No flags word (issue 13, session 30): RTM_ROUTE_INFO Flags and Flags1 are 0 on most routes (applyUpdates
@@ -340,7 +341,8 @@ export const VIEWS_SUPPORTED_MAX: u32 = 0x3;
 // the route has no next hop); any other neighbour is an extra word (routes.ts routeNeighbour reads them).
 // A DELETED route kept by client references is in no chain, list or timer, and on no list of the table's:
 // teardown finds it through the references that keep it (every reference has an entry in its holder's
-// reference table, refs.ts); its extra record stays while it holds a neighbour, flags or a large preference or metric. The enumeration
+// reference table, refs.ts); its extra record stays while it holds a neighbour, flags or an unpacked
+// preference-and-metric pair. The enumeration
 // mark is one bit of the views word, set and cleared within one enumeration Get.
 // The views word packs the route's small fields: views need 2 bits (VIEWS_SUPPORTED_MAX), the state 2
 // (the facade reads it as (word >>> ROUTE_STATE_SHIFT) & ROUTE_STATE_MASK), the next-hop count 9
