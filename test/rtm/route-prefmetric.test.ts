@@ -10,7 +10,7 @@
 // and the debug core's invariants after each step.
 import { describe, expect, it } from 'vitest';
 import type { Rtm } from '../../src/rtm.js';
-import { RTM_MATCH_PREF, RTM_ROUTE_STATE_DELETED } from '../../src/win32/constants.js';
+import { RTM_MATCH_PREF, RTM_ROUTE_CHANGE_NEW, RTM_ROUTE_STATE_DELETED } from '../../src/win32/constants.js';
 import type { EntityLike, RouteHandle } from '../../src/types.js';
 import { IMPLEMENTATIONS } from '../helpers/impls.js';
 import { setup, type World } from '../reference/fixture.js';
@@ -55,7 +55,7 @@ describe('preference and metric in one route word', () => {
     const bPairs: [number, number][] = [[5, 0x100000], [5, 0xfffff], [6, 0], [0x800, 0], [0x3ff, 0xfffff], [0xffffffff, 0xffffffff],
       [0xff9b0005, 0], [0xff9b0005, 0x2000], [0xf0000000, 0x1fff], [0xefff0000, 0], [0xffff, 0]];
     const bRoutes = worlds.map((x) => bPairs.map(([preference, metric]) =>
-      x.B.addRouteToDest({ dest, nextHops: [x.nB], preference, metric, changeFlags: 0x2 /* RTM_ROUTE_CHANGE_NEW */ }).handle!));
+      x.B.addRouteToDest({ dest, nextHops: [x.nB], preference, metric, changeFlags: RTM_ROUTE_CHANGE_NEW }).handle!));
     expect(extras(w.rtm) - base, 'B\'s routes').toBe(bPairs.filter(([p, m]) => big(p, m)).length);
     const steps: [number, number][] = [
       [0, 0], [5, 0x100000], [5, 0xfffff], [5, 0x100001], [4, 0xffffffff], [0x3ff, 0], [0x400, 0], [0x801, 7],
