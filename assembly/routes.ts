@@ -441,8 +441,9 @@ export function routeOrderCompare(pa: u32, ma: u32, sa: u32, pb: u32, mb: u32, s
 // @ts-ignore: decorator
 @inline export function routeBefore(a: u32, b: u32): bool {
   let wa = routeGet(a, ROUTE_PM), wb = routeGet(b, ROUTE_PM);
-  // two packed words compare as their (preference, metric) pairs do (layout ROUTE_PM, both forms)
-  if (((wa | wb) & ROUTE_PM_X) == 0 && wa != wb) return wa < wb;
+  // two packed words compare as their (preference, metric) pairs do (layout ROUTE_PM, both forms); equal
+  // ones tie, and the older route (lower seq, routeOrderCompare) comes first
+  if (((wa | wb) & ROUTE_PM_X) == 0) return wa != wb ? wa < wb : routeGet(a, ROUTE_SEQ) < routeGet(b, ROUTE_SEQ);
   return routeComparePos(a, routePref(b), routeMetric(b), routeGet(b, ROUTE_SEQ)) < 0;
 }
 

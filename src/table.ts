@@ -384,8 +384,8 @@ export function routeSummaryOf(c: Core, L: Layout, family: Family, r: number, es
     handle: hx(L.KIND_ROUTE, r) as RouteHandle,
     owner: hx(L.KIND_ENTITY, owner) as EntityHandle,
     protocolId: c.u32()[eBase + L.ENTITY_PROTO],
-    preference: routePrefOf(c, r),
-    metric: routeMetricOf(c, r),
+    preference: routePrefOf(c, r, u[base + L.ROUTE_PM]),
+    metric: routeMetricOf(c, r, u[base + L.ROUTE_PM]),
     nextHops: hops,
     entitySpecificInfo: esi?.[r] ?? null,
   };

@@ -42,14 +42,15 @@ export function routeFlagsOf(core: Core, r: number): number {
 /**
  * Route slot r's preference (layout ROUTE_PM): the word's first packed form read here, its second form and
  * an escaped pair (ROUTE_PM_B, ROUTE_PM_X) by the core, whose routes.ts pmPack is the encoding's one home.
+ * `w`: r's word ROUTE_PM when the caller has read it (else it is read here: a recordPtr call).
  */
-export function routePrefOf(core: Core, r: number): number {
-  const k = core.k, w = routeWord(core, r, k.ROUTE_PM);
+export function routePrefOf(core: Core, r: number, w = routeWord(core, r, core.k.ROUTE_PM)): number {
+  const k = core.k;
   return (w & (k.ROUTE_PM_X | k.ROUTE_PM_B)) === 0 ? w >>> k.ROUTE_PM_PREF_SHIFT : core.x.routePrefOf(r) >>> 0;
 }
-/** Route slot r's metric (layout ROUTE_PM, as routePrefOf). */
-export function routeMetricOf(core: Core, r: number): number {
-  const k = core.k, w = routeWord(core, r, k.ROUTE_PM);
+/** Route slot r's metric (layout ROUTE_PM, as routePrefOf; `w`: its word ROUTE_PM when the caller has read it). */
+export function routeMetricOf(core: Core, r: number, w = routeWord(core, r, core.k.ROUTE_PM)): number {
+  const k = core.k;
   return (w & (k.ROUTE_PM_X | k.ROUTE_PM_B)) === 0 ? w & k.ROUTE_PM_METRIC_MASK : core.x.routeMetricOf(r) >>> 0;
 }
 /** Word `field` (a NEXTHOP_* offset) of next-hop slot h. */
