@@ -17,7 +17,7 @@ import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DEST
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_END, ROUTE_VIEWS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_NBHOP_BIT,
   DEST_ROUTES, DEST_KEEPS, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
-  FIRED_BEST, FIRED_FWD } from './layout';
+  FIRED_BEST, FIRED_FWD, NODE_BR4 } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { tableGet, tableSet, tableMaxLen } from './tables';
@@ -183,6 +183,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     top = trieRealise(t, load<u32>(STACK + (<usize>(sp - 2) << 2)), top);
     store<u32>(STACK + (<usize>(sp - 1) << 2), top);
   }
+  topNotBranchAt(top, len);
   let n = trieInsert(t, key, len, top, NIL, d);
   for (let c = top; c != n;) {
     c = nodeChild(c, bitAt(key, nodeLen(c)));
@@ -190,6 +191,18 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     store<u32>(STACK + (<usize>(sp++) << 2), c);
   }
   return n;
+}
+
+/**
+ * Debug check that the stack's top `top`, covering a prefix of `len` bits, is not an IPv4 branch node
+ * holding that very prefix: the insertion would move it into a new node (trie.ts unbranch) and free it, and
+ * the path loop after the insertion starts at top. It never is: prefixes come in (masked key, length) order,
+ * and the stack holds the paths of earlier ones, so a node on it that a prefix covers exactly lies on the path
+ * of an earlier prefix inside that one — which sorts after it.
+ */
+// @ts-ignore: decorator
+@inline function topNotBranchAt(top: u32, len: u32): void {
+  assert((top & NODE_BR4) == 0 || nodeLen(top) != len);
 }
 
 /** trieStep for an IPv4 table: one key word to compare and to branch on. */
@@ -208,7 +221,8 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     top = trieRealiseBulk4(load<u32>(STACK + (<usize>(sp - 2) << 2)), top);
     store<u32>(STACK + (<usize>(sp - 1) << 2), top);
   }
-  let n = trieInsertBulk4(a, len, top, d);
+  topNotBranchAt(top, len);
+  let n = trieInsertBulk4(t, a, len, top, d);
   // every node before n on the path is shorter than len ≤ 32: its branch bit is in the word
   for (let c = top; c != n;) {
     c = nodeChild(c, (a >>> (31 - nodeLen(c))) & 1);

@@ -30,7 +30,9 @@ export const SLAB_NODE6: u32 = 12;
 export const SLAB_NODE6L: u32 = 13;
 /** Keys of IPv6 leaves (KEY6_WORDS; a DEST_S_KEY6 destination's DEST_NODE names its slot). */
 export const SLAB_KEY6: u32 = 14;
-export const SLAB_KINDS: u32 = 15;
+/** Branch nodes of IPv4 tables: nodes that hold no destination (NODE4B_WORDS); their ids carry NODE_BR4. */
+export const SLAB_NODE4B: u32 = 15;
+export const SLAB_KINDS: u32 = 16;
 
 // ╒══════════ Table record: TABLE_WORDS = 31 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -102,25 +104,25 @@ export const TABLE_XI: u32 = 25;
 export const TABLES_MAX: u32 = 1 << 24;
 
 // ╒══ Trie node: NODE4_WORDS = 4 × u32 (IPv4, 16 B), NODE6_WORDS = 5 (IPv6 ≤ /64, 20 B), NODE6L_WORDS = 8 ══╕
-// │ IPv4:       0 len (bits 0..5) | (dest + 1) << 6 (0 = branch only) │ 1 child 0 (next bit 0) │ 2 child 1 │
-// │             3 key (1 word)                                                                          │
+// │ IPv4:       0 key | 1 << (31 - len) (the length's marker) │ 1 child 0 (next bit 0) │ 2 child 1 │         │
+// │             3 dest (NIL = none); a branch node (SLAB_NODE4B, NODE4B_WORDS = 3, 12 B) has no word 3    │
 // │ IPv6 ≤ /64: 0 len (bits 0..6) | (dest + 1) << 7 │ 1 child 0 │ 2 child 1 │ 3..4 key (2 words, MS first)  │
 // │ longer:     0 len (bits 0..7) | dest state << 8 │ 1 child 0 │ 2 child 1 │ 3 dest (NIL = branch only)    │
 // │             4..7 key (4 words, MS word first)                                                       │
 // └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ───────────┘
 // A node that is not the root and has no dest always has two children; an IPv4 one with a dest has a
-// child (else it is a leaf, below). Free list: link in word 1.
-// Issue 13, compact nodes: an IPv4 node and an IPv6 node of at most NODE6_SHORT_MAX bits hold their
-// destination in word 0, above the length (slots are below 2^25, so slot + 1 fits the bits above a 6- or
-// 7-bit length; (word >>> shift) - 1 is NIL for none: trie.ts compactShift), and keep no copy of its
-// state: a walk that qualifies a destination by state (qual ≠ 0) reads an inner destination's own state
-// word. 90 % of a full table's destinations are leaves, whose state is their record's anyway, and large
+// child (else it is a leaf, below). Free list: link in word 1 (an IPv4 branch node's: word 0, below).
+// Issue 13, compact nodes: an IPv6 node of at most NODE6_SHORT_MAX bits holds its destination in word 0,
+// above the length (slots are below 2^25, so slot + 1 fits the bits above a 7-bit length; (word >>> shift)
+// - 1 is NIL for none: trie.ts compactShift); an IPv4 node holds it in word 3 (below). Neither keeps a copy
+// of its destination's state: a walk that qualifies a destination by state (qual ≠ 0) reads an inner
+// destination's own state word. 90 % of a full table's destinations are leaves, whose state is their record's anyway, and large
 // tables answer lookups from their forwarding structures. A longer IPv6 node (~0.2 % of a full table's
 // nodes) keeps a destination word and mirrors its destination's state word (DEST_S_BITS, 11 bits) above
-// its 8-bit length. IPv4 nodes live in their own slab (SLAB_NODE4), IPv6 nodes in SLAB_NODE6 and
-// SLAB_NODE6L; children are words 1 and 2 in all. A node id is its SLAB_NODE4 slot (IPv4), or its
-// SLAB_NODE6 slot | NODE_ID6 (IPv6): an id says which slab it is in (slots are < 2^25, handles.ts; bit 31
-// stays free for callers' marks). Only trie.ts reads node records; its nodeKey gives 4 key words for either
+// its 8-bit length. IPv4 nodes live in their own slabs (SLAB_NODE4, SLAB_NODE4B for branches), IPv6 nodes
+// in SLAB_NODE6 and SLAB_NODE6L; children are words 1 and 2 in all. A node id is its SLAB_NODE4 slot
+// (IPv4; a SLAB_NODE4B slot | NODE_BR4), or its SLAB_NODE6 slot | NODE_ID6 (IPv6): an id says which slab it
+// is in (slots are < 2^25, handles.ts; bit 31 stays free for callers' marks). Only trie.ts reads node records; its nodeKey gives 4 key words for either
 // family.
 // Issue 13, leaves: an IPv4 destination with nothing below it in the trie has no node record. Its parent's
 // child word holds NODE_LEAF | dest slot (a "leaf" id), and the destination's own record answers for the
@@ -142,14 +144,36 @@ export const TABLES_MAX: u32 = 1 << 24;
 // such a node may stay; an insertion below a leaf makes it a node again.
 // NODE_LEAF is bit 29: clear of NODE_ID6, of the callers' mark (bit 31), and of slots (< 2^25); NIL has it,
 // so code tests NIL first.
+// Issue 13, IPv4 branch nodes (session 32): an IPv4 node's word 0 is its key with one more bit set, the
+// marker, just after the prefix: key | 1 << (31 - len), so len = 31 - ctz(word) and the key is
+// word & (word - 1) (trie.ts node4Len, node4KeyOf). A walk compares (word ^ addr) >>> (32 - len) as it
+// compared the key before: the marker is the first bit the shift drops. So the length needs no word of its
+// own, and a node that holds no destination — a branch, 83 % of a full IPv4 table's nodes — needs words
+// 0..2 only: it lives in SLAB_NODE4B (12 B), its id that slot | NODE_BR4. The nodes a prefix is inserted at
+// (trieInsert's and the bulk build's) are SLAB_NODE4 nodes (16 B: word 3 their destination, NIL for none);
+// the branch an insertion splits an edge with is a SLAB_NODE4B one; an insertion of exactly a branch's
+// prefix first moves the branch into a SLAB_NODE4 record (trie.ts unbranch). A SLAB_NODE4 node left without
+// its destination and with two children (a removal) stays as it is, a branch in 16 bytes: a removal
+// allocates nothing. A free SLAB_NODE4B record links the free list through word 0 and has both child words
+// NIL (trie.ts freeRecord), so that no stale parent hint (trieUpHint) reads a free branch as linking to a
+// node. The one IPv4 node a marker cannot describe, a /32 one (len 0..31 only: a marker needs a bit after
+// the prefix), exists only while the bulk build's trie pass makes nodes before their destinations (bulk.ts
+// bulkTrie): its id carries NODE_L32, its word 0 is its whole key, and the pass's fold makes it a leaf
+// (nothing lies below a /32). NODE_BR4 is bit 27 and NODE_L32 bit 26: clear of slots, NODE_ID6L, NODE_LEAF
+// and NODE_ID6.
 export const NODE_STATE_SHIFT: u32 = 8;
 export const NODE_LEAF: u32 = 0x20000000;
 export const NODE4_WORDS: u32 = 4;
-/** An IPv4 node's key word (IPv6 nodes: NODE_KEY). */
-export const NODE4_KEY: u32 = 3;
-/** An IPv4 node's length: word NODE_LEN & NODE4_LEN_MASK; its destination: (word >>> NODE4_DEST_SHIFT) - 1. */
-export const NODE4_LEN_MASK: u32 = 0x3f;
-export const NODE4_DEST_SHIFT: u32 = 6;
+/** An IPv4 branch node's words (SLAB_NODE4B): key and marker, two children. */
+export const NODE4B_WORDS: u32 = 3;
+/** An IPv4 node's key and length word: key | 1 << (31 - len) (see above; trie.ts node4Word). */
+export const NODE4_KEYLEN: u32 = 0;
+/** An IPv4 SLAB_NODE4 node's destination (NIL: none); a SLAB_NODE4B node has none. */
+export const NODE4_DEST: u32 = 3;
+/** In a node id: a SLAB_NODE4B slot (an IPv4 branch node). */
+export const NODE_BR4: u32 = 0x08000000;
+/** In a node id: a SLAB_NODE4 node of 32 bits, whose key word is its whole key (no marker; trie.ts allocNode4). */
+export const NODE_L32: u32 = 0x04000000;
 /** A short IPv6 node's key words (two); its length: word NODE_LEN's low NODE6S_DEST_SHIFT bits, its destination + 1 above them. */
 export const NODE6S_KEY: u32 = 3;
 export const NODE6S_DEST_SHIFT: u32 = 7;

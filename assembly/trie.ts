@@ -5,11 +5,12 @@
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes and, IPv6, a key record
 // (nodeReserve them first); nothing else allocates but the bulk build's fold, within its reservation
 // (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
-// Node accessors live here; no other file reads node records. Three node slabs (layout.ts): 4-word records
-// for IPv4 tables (SLAB_NODE4), 5-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6) — both compact: the
-// destination in the length's word, no state mirror — and 8-word ones for longer IPv6 nodes (SLAB_NODE6L);
-// a node id names its slab (NODE_ID6, NODE_ID6L), so the accessors need no table. The IPv4 paths
-// (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address SLAB_NODE4 directly. A
+// Node accessors live here; no other file reads node records. Four node slabs (layout.ts): for IPv4
+// tables 4-word records (SLAB_NODE4) and 3-word ones for branch nodes (SLAB_NODE4B), both with key and
+// length in one word (node4Word); 5-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6: the destination in
+// the length's word); none of them mirrors state; and 8-word ones for longer IPv6 nodes (SLAB_NODE6L); a
+// node id names its slab (NODE_BR4, NODE_ID6, NODE_ID6L), so the accessors need no table. The IPv4 paths
+// (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address the IPv4 slabs directly. A
 // destination with nothing below it is a leaf without a node record (layout NODE_LEAF): the accessors
 // answer for it from the destination's record (key or, IPv6, its key record; length, state: the two words
 // trie.ts reads and writes there), and the IPv4 paths test for it where they follow a child. IPv4 shape:
@@ -18,7 +19,7 @@
 // removal folds only when a key record is free without growing memory (a removal must not fail; fold6May),
 // so an IPv6 trie may keep, rarely, a node with a destination and no child.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEY, NODE4_LEN_MASK, NODE4_DEST_SHIFT, NODE6S_KEY, NODE6S_DEST_SHIFT,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEYLEN, NODE4_DEST, NODE_BR4, NODE_L32, SLAB_NODE4B, NODE4B_WORDS, NODE6S_KEY, NODE6S_DEST_SHIFT,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
@@ -28,12 +29,30 @@ import { bitAt, commonLen, copyMasked, prefixEq, wordMask } from './addr';
 import { tableGet, tableSet } from './tables';
 
 // ── node accessors ────────────────────────────────────────────────────────────────────────────────
-/** Byte address of IPv4 node n (a SLAB_NODE4 slot). */
+/**
+ * Byte address of IPv4 node n: a SLAB_NODE4 slot, or a SLAB_NODE4B slot | NODE_BR4 (a branch: words 0..2).
+ * Without a branch: a walk meets both kinds in no predictable order.
+ */
 // @ts-ignore: decorator
-@inline export function node4Ptr(n: u32): usize { return recPtr(SLAB_NODE4, n, NODE4_WORDS); }
+@inline export function node4Ptr(n: u32): usize {
+  let br = (n & NODE_BR4) != 0;
+  return recPtr(select<u32>(SLAB_NODE4B, SLAB_NODE4, br), n & ~(NODE_BR4 | NODE_L32), select<u32>(NODE4B_WORDS, NODE4_WORDS, br));
+}
+/**
+ * The length of IPv4 node n from its key-and-length word w (layout NODE4_KEYLEN: key | 1 << (31 - len));
+ * 32 for a NODE_L32 node, whose word is its whole key.
+ */
+// @ts-ignore: decorator
+@inline export function node4Len(n: u32, w: u32): u32 { return select<u32>(32, 31 - <u32>ctz(w), (n & NODE_L32) != 0); }
+/** The key (masked) of IPv4 node n from its key-and-length word w: the marker, its lowest set bit, cleared. */
+// @ts-ignore: decorator
+@inline function node4KeyOf(n: u32, w: u32): u32 { return select<u32>(w, w & (w - 1), (n & NODE_L32) != 0); }
+/** The key-and-length word of IPv4 prefix (a, len), a not masked, len ≤ 31. */
+// @ts-ignore: decorator
+@inline function node4Word(a: u32, len: u32): u32 { return (a & wordMask(len)) | (<u32>1 << (31 - len)); }
 /** The slot of node n (not a leaf) in its slab. */
 // @ts-ignore: decorator
-@inline function nodeSlot(n: u32): u32 { return n & ~(NODE_ID6 | NODE_ID6L); }
+@inline function nodeSlot(n: u32): u32 { return n & ~(NODE_ID6 | NODE_ID6L | NODE_BR4 | NODE_L32); }
 /** Byte address of IPv6 node n (its SLAB_NODE6 slot | NODE_ID6, or its SLAB_NODE6L slot | NODE_ID6 | NODE_ID6L). */
 // @ts-ignore: decorator
 @inline export function node6Ptr(n: u32): usize {
@@ -44,7 +63,8 @@ import { tableGet, tableSet } from './tables';
 /** The slab of node n (its slot there: nodeSlot). */
 // @ts-ignore: decorator
 @inline function nodeSlab(n: u32): u32 {
-  return (n & NODE_ID6) == 0 ? SLAB_NODE4 : (n & NODE_ID6L) != 0 ? SLAB_NODE6L : SLAB_NODE6;
+  if ((n & NODE_ID6) == 0) return (n & NODE_BR4) != 0 ? SLAB_NODE4B : SLAB_NODE4;
+  return (n & NODE_ID6L) != 0 ? SLAB_NODE6L : SLAB_NODE6;
 }
 /** The node slab of a table of `family` (4 or 6) for its nodes of at most NODE6_SHORT_MAX bits (the root's). */
 // @ts-ignore: decorator
@@ -61,8 +81,9 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0, keys: u32 = k): bool {
   let family = tableGet(t, TABLE_FAMILY);
+  // an IPv4 node may be a branch (SLAB_NODE4B) or not: room for k of each
   return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(SLAB_NODE6L, longs)) &&
-    (family == 4 || keys == 0 || reserveIn(SLAB_KEY6, keys));
+    (family == 4 ? reserveIn(SLAB_NODE4B, k) : keys == 0 || reserveIn(SLAB_KEY6, keys));
 }
 /**
  * The long nodes (SLAB_NODE6L) `k` nodes made for a prefix of `len` bits may take, for nodeReserve: an
@@ -143,14 +164,15 @@ export function trieKeyRecords(): u32 { return slabLive(SLAB_KEY6); }
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
-  if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6L) != 0 ? NODE_KEY : (n & NODE_ID6) != 0 ? NODE6S_KEY : NODE4_KEY)) << 2);
+  // an IPv4 node's word holds its length's marker too, after the prefix: beyond the bits its length needs
+  if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6L) != 0 ? NODE_KEY : (n & NODE_ID6) != 0 ? NODE6S_KEY : NODE4_KEYLEN)) << 2);
   let d = leafDest(n);
   return (n & NODE_ID6) != 0 ? key6Ptr(destGet(d, DEST_NODE)) : destPtr(d) + (DEST_NODE << 2);
 }
 /** The key (address, masked) of IPv4 node n. */
 // @ts-ignore: decorator
 @inline export function node4Addr(n: u32): u32 {
-  return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_NODE) : load<u32>(node4Ptr(n), NODE4_KEY << 2);
+  return nodeIsLeaf(n) ? destGet(leafDest(n), DEST_NODE) : node4KeyOf(n, load<u32>(node4Ptr(n), NODE4_KEYLEN << 2));
 }
 
 // four 4-word keys that nodeKey hands out in turn for IPv4 nodes and short IPv6 ones
@@ -174,16 +196,17 @@ let keyRing: u32 = 0;
   return k;
 }
 /**
- * The bits of a compact node's length — an IPv4 node's (6: ≤ 32) or a short IPv6 node's (7: ≤ 64) — above
- * which its word 0 holds its destination + 1 (layout NODE4_DEST_SHIFT, NODE6S_DEST_SHIFT). A long IPv6
- * node (NODE_ID6L) is not compact: its length has 8 bits, then the state mirror; its destination a word.
+ * The bits of a short IPv6 node's length (7: ≤ 64) above which its word 0 holds its destination + 1
+ * (layout NODE6S_DEST_SHIFT). A long IPv6 node (NODE_ID6L) is not compact: its length has 8 bits, then the
+ * state mirror; its destination a word. An IPv4 node's length is in its key word (node4Len).
  */
 // @ts-ignore: decorator
-@inline function compactShift(n: u32): u32 { return (n & NODE_ID6) != 0 ? NODE6S_DEST_SHIFT : NODE4_DEST_SHIFT; }
+@inline function compactShift(n: u32): u32 { return NODE6S_DEST_SHIFT; }
 // @ts-ignore: decorator
 @inline export function nodeLen(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafLen(destGet(leafDest(n), DEST_STATE));
-  let w = load<u32>(nodePtr(n) + (NODE_LEN << 2));
+  if ((n & NODE_ID6) == 0) return node4Len(n, load<u32>(node4Ptr(n), NODE4_KEYLEN << 2));
+  let w = load<u32>(node6Ptr(n) + (NODE_LEN << 2));
   return (n & NODE_ID6L) != 0 ? w & 0xff : w & ((1 << compactShift(n)) - 1);
 }
 /** Child b of node n (NIL: none; a leaf has none). */
@@ -200,14 +223,23 @@ let keyRing: u32 = 0;
 // @ts-ignore: decorator
 @inline export function nodeDest(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafDest(n);
-  // a compact node's word 0 holds dest + 1 above its length (compactShift): 0 - 1 is NIL
+  if ((n & NODE_ID6) == 0) return (n & NODE_BR4) != 0 ? NIL : load<u32>(node4Ptr(n), NODE4_DEST << 2);
+  // a short IPv6 node's word 0 holds dest + 1 above its length (compactShift): 0 - 1 is NIL
   if ((n & NODE_ID6L) != 0) return load<u32>(nodePtr(n) + (NODE_DEST << 2));
   return (load<u32>(nodePtr(n)) >>> compactShift(n)) - 1;
 }
-/** Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. */
+/**
+ * Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. An IPv4 branch
+ * node (NODE_BR4) has none and takes none: trieInsert gives a prefix a SLAB_NODE4 node (destNode4).
+ */
 // @ts-ignore: decorator
 @inline export function setNodeDest(n: u32, d: u32): void {
   assert(!nodeIsLeaf(n)); // a leaf is its destination
+  if ((n & NODE_ID6) == 0) {
+    assert((n & NODE_BR4) == 0 || d == NIL); // a branch node holds no destination
+    if ((n & NODE_BR4) == 0) store<u32>(node4Ptr(n), d, NODE4_DEST << 2);
+    return;
+  }
   if ((n & NODE_ID6L) != 0) { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); return; }
   let p = nodePtr(n), shift = compactShift(n);
   store<u32>(p, (load<u32>(p) & ((1 << shift) - 1)) | ((d + 1) << shift));
@@ -239,8 +271,8 @@ let keyRing: u32 = 0;
 export let trieEpoch: u32 = 0;
 
 /**
- * Words 0..2 of a new node at p: length len, no children; for a compact node also no dest ((dest + 1) = 0
- * above the length). A long IPv6 node's dest word comes after them (NODE_DEST).
+ * Words 0..2 of a new IPv6 node at p: length len, no children; for a short node also no dest ((dest + 1) = 0
+ * above the length). A long node's dest word comes after them (NODE_DEST).
  */
 // @ts-ignore: decorator
 @inline function nodeInit(p: usize, len: u32): void {
@@ -249,24 +281,34 @@ export let trieEpoch: u32 = 0;
   store<u32>(p + (NODE_C1 << 2), NIL);
 }
 
-/** A new IPv4 node for (a, len) (a not masked), not counted in any table. Caller reserved the slot. */
+/**
+ * A new IPv4 node for (a, len) (a not masked), not counted in any table, with no children: a branch
+ * (SLAB_NODE4B: it never holds a destination) when `branch`, else a SLAB_NODE4 node without a destination
+ * (NODE_L32 in its id for a /32: only the bulk build's trie pass makes one, folded into a leaf at its end).
+ * Caller reserved the slot.
+ */
 // @ts-ignore: decorator
-@inline function allocNode4(a: u32, len: u32): u32 {
-  let n = slabAllocK(SLAB_NODE4, NODE4_WORDS);
+@inline function allocNode4(a: u32, len: u32, branch: bool = false): u32 {
+  assert(!branch || len < 32); // a branch is shorter than its two children
+  let n = branch ? slabAllocK(SLAB_NODE4B, NODE4B_WORDS) : slabAllocK(SLAB_NODE4, NODE4_WORDS);
   assert(n != NIL); // caller reserved nodes
+  n |= branch ? NODE_BR4 : len == 32 ? NODE_L32 : 0;
   let p = node4Ptr(n);
-  nodeInit(p, len);
-  store<u32>(p + (NODE4_KEY << 2), a & wordMask(len));
+  store<u32>(p, len == 32 ? a : node4Word(a, len), NODE4_KEYLEN << 2);
+  store<u32>(p, NIL, NODE_C0 << 2);
+  store<u32>(p, NIL, NODE_C1 << 2);
+  if (!branch) store<u32>(p, NIL, NODE4_DEST << 2);
   return n;
 }
 
 /**
- * Allocates a node of table t for (key, len) with no children and no dest. Caller reserved the slot (a
- * long one for an IPv6 node longer than NODE6_SHORT_MAX bits: nodeLongs).
+ * Allocates a node of table t for (key, len) with no children and no dest; `branch`: a node that will only
+ * ever branch (an IPv4 one is then a SLAB_NODE4B node). Caller reserved the slot (a long one for an IPv6
+ * node longer than NODE6_SHORT_MAX bits: nodeLongs).
  */
-function newNode(t: u32, key: usize, len: u32): u32 {
+function newNode(t: u32, key: usize, len: u32, branch: bool = false): u32 {
   let n: u32;
-  if (tableGet(t, TABLE_FAMILY) == 4) n = allocNode4(load<u32>(key), len);   // len ≤ 32
+  if (tableGet(t, TABLE_FAMILY) == 4) n = allocNode4(load<u32>(key), len, branch);   // len ≤ 32
   else {
     let long = len > NODE6_SHORT_MAX;
     let s = long ? slabAllocK(SLAB_NODE6L, NODE6L_WORDS) : slabAllocK(SLAB_NODE6, NODE6_WORDS);
@@ -283,17 +325,47 @@ function newNode(t: u32, key: usize, len: u32): u32 {
 
 /** Long IPv6 nodes in use, of all tables (SLAB_NODE6L records: NODE6L_WORDS each), for memory accounting. */
 export function trieLongNodes(): u32 { return slabLive(SLAB_NODE6L); }
+/** IPv4 branch nodes in use, of all tables (SLAB_NODE4B records: NODE4B_WORDS each), for memory accounting. */
+export function trieBranchNodes(): u32 { return slabLive(SLAB_NODE4B); }
 
 /** Gives node n's slot back to its slab. */
 // @ts-ignore: decorator
 @inline function nodeSlotFree(n: u32): void { slabFree(nodeSlab(n), nodeSlot(n)); }
 
 function freeNode(t: u32, n: u32): void {
-  trieEpoch++;
-  // no free node links to a node (trieUpHint's test): C1 here, C0 by the slab's free-list link
-  store<u32>(nodePtr(n) + (NODE_C1 << 2), NIL);
-  nodeSlotFree(n);
+  freeRecord(n);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) - 1);
+}
+
+/** Frees node n's record (no table count). */
+function freeRecord(n: u32): void {
+  trieEpoch++;
+  // no free node links to a node (trieUpHint's test): C1 here, C0 by the slab's free-list link — but for an
+  // IPv4 branch node, whose slab links word 0, here
+  let p = nodePtr(n);
+  store<u32>(p + (NODE_C1 << 2), NIL);
+  if ((n & NODE_BR4) != 0) store<u32>(p + (NODE_C0 << 2), NIL);
+  nodeSlotFree(n);
+}
+
+/**
+ * IPv4 branch node n (NODE_BR4) of table t as a SLAB_NODE4 node, for an insertion of exactly its prefix
+ * (layout, IPv4 branch nodes): a new node with n's key, length and children takes n's place below its
+ * parent — `up` when it links to n, else the parent a walk from the root finds — and n is freed. Returns
+ * the new node. Caller reserved a node (nodeReserve).
+ */
+function unbranch(t: u32, n: u32, up: u32): u32 {
+  let p = node4Ptr(n);
+  let w = load<u32>(p, NODE4_KEYLEN << 2), len = node4Len(n, w);
+  if (up == NIL || nodeIsLeaf(up) || nodeLen(up) >= len || nodeChild(up, (w >>> (31 - nodeLen(up))) & 1) != n) up = parentOf(t, n);
+  assert(up != NIL); // a branch node is not the root: it has a parent
+  let m = allocNode4(w, len);
+  let q = node4Ptr(m);
+  store<u32>(q, load<u32>(p, NODE_C0 << 2), NODE_C0 << 2);
+  store<u32>(q, load<u32>(p, NODE_C1 << 2), NODE_C1 << 2);
+  replaceChild(up, n, m);
+  freeRecord(n);
+  return m;
 }
 
 /**
@@ -387,13 +459,14 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
       return nl == len && ((destGet(d, DEST_NODE) ^ addr) >>> (32 - len)) == 0 ? n : NIL;   // len = nl ≥ 1
     }
     let p = node4Ptr(n);
-    let nl = load<u32>(p, NODE_LEN << 2) & NODE4_LEN_MASK;
+    let w = load<u32>(p, NODE4_KEYLEN << 2);   // the key, and the length's marker after it (the shifts drop it)
+    let nl = node4Len(n, w);
     if (nl >= len) {
       // derivation: the first len bits agree iff (k ^ addr) >> (32 - len) == 0; len 0 always agrees
-      return nl == len && (len == 0 || ((load<u32>(p, NODE4_KEY << 2) ^ addr) >>> (32 - len)) == 0) ? n : NIL;
+      return nl == len && (len == 0 || ((w ^ addr) >>> (32 - len)) == 0) ? n : NIL;
     }
     // the same test on nl bits (nl < len): n holds a prefix of (addr, len)
-    if (nl == 0 || ((load<u32>(p, NODE4_KEY << 2) ^ addr) >>> (32 - nl)) == 0) { if (n != start) find4CoverUp = find4Cover; find4Cover = n; }
+    if (nl == 0 || ((w ^ addr) >>> (32 - nl)) == 0) { if (n != start) find4CoverUp = find4Cover; find4Cover = n; }
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl < len ≤ 32
   }
   return NIL;
@@ -480,7 +553,12 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
   while (true) {
     // invariant: n's prefix covers (key, len) and nodeLen(n) ≤ len
     let nl = nodeLen(n);
-    if (nl == len) { if (up != NIL) upRemember(n, up, up2); return n; }   // 1.
+    if (nl == len) {                                                  // 1.
+      // the prefix's node is to hold a destination: an IPv4 branch node moves into a node that can
+      if ((n & NODE_BR4) != 0) n = unbranch(t, n, up);
+      if (up != NIL) upRemember(n, up, up2);
+      return n;
+    }
     let b = bitAt(key, nl);
     let c = nodeChild(n, b);
     if (c == NIL) {                                                   // 2.
@@ -502,7 +580,7 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
       upRemember(mid, n, up);
       return mid;
     }
-    let br = newNode(t, key, cpl);                                    // 4. split at cpl
+    let br = newNode(t, key, cpl, true);                              // 4. split at cpl
     let leaf = leafD != NIL ? leafMake(v6, leafD, key, len) : newNode(t, key, len);
     setChild(br, bitAt(key, cpl), leaf);
     setChild(br, bitAt(nodeKeyWords(c), cpl), c);
@@ -518,28 +596,31 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
  * destination `d` as trieInsert's (NIL: a node); nodes made here are counted in TABLE_NODES by the caller
  * (trieBulkCount: `made` says how many) and leave no parent hints (trieUpHint's table: hints only).
  */
-export function trieInsertBulk4(a: u32, len: u32, from: u32, d: u32): u32 {
-  let n = from;
+export function trieInsertBulk4(t: u32, a: u32, len: u32, from: u32, d: u32): u32 {
+  let n = from, up = NIL;
   trieEpoch++;
   while (true) {
     // invariant: n's prefix covers (a, len) and its length ≤ len
     if (nodeIsLeaf(n)) { assert(nodeLen(n) == len); return n; }      // 1. (a leaf is descended into only then)
     let p = node4Ptr(n);
-    let nl = load<u32>(p, NODE_LEN << 2) & NODE4_LEN_MASK;
-    if (nl == len) return n;                                          // 1.
+    let nl = node4Len(n, load<u32>(p, NODE4_KEYLEN << 2));
+    // 1. (the prefix's node, to hold a destination: an IPv4 branch node moves into a node that can; never the
+    // start, whose parent is not known here: bulk.ts topNotBranchAt)
+    if (nl == len) return (n & NODE_BR4) != 0 ? unbranch(t, n, up) : n;
     let cw = p + ((NODE_C0 + ((a >>> (31 - nl)) & 1)) << 2);         // nl < len ≤ 32
     let c = load<u32>(cw);
     if (c == NIL) { let leaf = d != NIL ? leafOf(d, a, len) : newNode4(a, len); store<u32>(cw, leaf); return leaf; }   // 2.
     let cl: u32, ck: u32;
     if (nodeIsLeaf(c)) { cl = leafLen(destGet(leafDest(c), DEST_STATE)); ck = destGet(leafDest(c), DEST_NODE); }
-    else { let q = node4Ptr(c); cl = load<u32>(q, NODE_LEN << 2) & NODE4_LEN_MASK; ck = load<u32>(q, NODE4_KEY << 2); }
+    // (the marker after a node's key is at bit cl, past every bit compared below)
+    else { ck = load<u32>(node4Ptr(c), NODE4_KEYLEN << 2); cl = node4Len(c, ck); }
     let lim = len < cl ? len : cl;
     let x = a ^ ck;
     let cpl: u32 = x == 0 ? 32 : <u32>clz(x);
     if (cpl > lim) cpl = lim;
     if (cpl == cl) {                                                  // c covers the key: descend
       if (cl < len && nodeIsLeaf(c)) { c = realise4(n, c); bulkMade++; }   // 5.
-      n = c; continue;
+      up = n; n = c; continue;
     }
     if (cpl == len) {                                                 // 3. key covers c (len < cl ≤ 32)
       let mid = newNode4(a, len);
@@ -547,7 +628,7 @@ export function trieInsertBulk4(a: u32, len: u32, from: u32, d: u32): u32 {
       store<u32>(cw, mid);
       return mid;
     }
-    let br = newNode4(a, cpl);                                        // 4. split at cpl < min(len, cl)
+    let br = newNode4(a, cpl, true);                                  // 4. split at cpl < min(len, cl)
     let leaf = d != NIL ? leafOf(d, a, len) : newNode4(a, len);
     let bp = node4Ptr(br);
     store<u32>(bp + ((NODE_C0 + ((a >>> (31 - cpl)) & 1)) << 2), leaf);
@@ -568,9 +649,9 @@ export function trieBulkCount(t: u32): void {
 
 /** newNode for IPv4 prefix (a, len) (a not masked): no children, no destination, not yet counted. */
 // @ts-ignore: decorator
-@inline function newNode4(a: u32, len: u32): u32 {
+@inline function newNode4(a: u32, len: u32, branch: bool = false): u32 {
   bulkMade++;
-  return allocNode4(a, len);
+  return allocNode4(a, len, branch);
 }
 
 // Parents of nodes as trieInsert made them (and of leaves as trieDetach folded them), by a hash of the node
@@ -609,7 +690,8 @@ export const UP_NONE: u32 = 0xfffffffe;
 /** True if slot p is a node whose prefix is shorter than nl bits and whose child link towards IPv4 address addr is c. */
 // @ts-ignore: decorator
 @inline function linksTo(p: u32, c: u32, addr: u32, nl: u32): bool {
-  if (p >= slabHigh(SLAB_NODE4)) return false;
+  // an IPv4 node id: a slot below its slab's high-water mark (a leaf id or NIL is none)
+  if ((p & ~(NODE_BR4 | NODE_L32)) >= slabHigh((p & NODE_BR4) != 0 ? SLAB_NODE4B : SLAB_NODE4)) return false;
   let pl = nodeLen(p);
   return pl < nl && nodeChild(p, (addr >>> (31 - pl)) & 1) == c;
 }
@@ -740,10 +822,10 @@ export function trieLpm4From(t: u32, start: u32, addr: u32, limit: u32, qual: u3
       break;
     }
     let q = node4Ptr(n);
-    let w4 = load<u32>(q, NODE_LEN << 2);
-    let nl = w4 & NODE4_LEN_MASK;
-    if (nl > limit || (nl != 0 && ((load<u32>(q, NODE4_KEY << 2) ^ addr) >>> (32 - nl)) != 0)) break;
-    let d = (w4 >>> NODE4_DEST_SHIFT) - 1;
+    let w4 = load<u32>(q, NODE4_KEYLEN << 2);
+    let nl = node4Len(n, w4);
+    if (nl > limit || (nl != 0 && ((w4 ^ addr) >>> (32 - nl)) != 0)) break;
+    let d = (n & NODE_BR4) != 0 ? NIL : load<u32>(q, NODE4_DEST << 2);
     if (d != NIL && (qual == 0 || (destGet(d, DEST_STATE) & qual) != 0)) best = d;
     gp = p; p = n;
     n = load<u32>(q + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl ≤ limit < 32
@@ -779,11 +861,12 @@ export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
       break;
     }
     let p = node4Ptr(n);
-    let w4 = load<u32>(p, NODE_LEN << 2);
-    let nl = w4 & NODE4_LEN_MASK;
-    // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0; nl == 0 always agrees
-    if (nl != 0 && ((load<u32>(p, NODE4_KEY << 2) ^ addr) >>> (32 - nl)) != 0) break;
-    let d = (w4 >>> NODE4_DEST_SHIFT) - 1;
+    let w4 = load<u32>(p, NODE4_KEYLEN << 2);
+    let nl = node4Len(n, w4);
+    // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0 (the length's marker is past
+    // them; a /32 node's word is its key); nl == 0 always agrees
+    if (nl != 0 && ((w4 ^ addr) >>> (32 - nl)) != 0) break;
+    let d = (n & NODE_BR4) != 0 ? NIL : load<u32>(p, NODE4_DEST << 2);
     if (d != NIL && (qual == 0 || (destGet(d, DEST_STATE) & qual) != 0)) best = d;
     if (nl == 32) break;
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));

@@ -268,6 +268,8 @@ export interface CoreExports {
   trieLongNodes(): number;
   /** assembly/trie.ts: `trieKeyRecords(): u32` */
   trieKeyRecords(): number;
+  /** assembly/trie.ts: `trieBranchNodes(): u32` */
+  trieBranchNodes(): number;
   /** assembly/routes.ts: `routeExtraCount(): u32` */
   routeExtraCount(): number;
   /** assembly/routes.ts: `routeXWord(r: u32, w: u32): u32` */
@@ -351,11 +353,12 @@ export const FUNCTION_NAMES = [
   'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
   'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus',
   'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
-  'destXGet', 'trieLongNodes', 'trieKeyRecords', 'routeExtraCount', 'routeXWord', 'routeOwnerOf', 'routeDestOf',
-  'routeFlagsOf', 'routePrefOf', 'routeMetricOf', 'refsCapSet', 'routeAddR', 'routeDeleteR', 'routeInfoR',
-  'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX', 'refCountX', 'refDropManyX',
-  'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX', 'enumCreateNextHopsX',
-  'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat', 'routeFindX',
+  'destXGet', 'trieLongNodes', 'trieKeyRecords', 'trieBranchNodes', 'routeExtraCount', 'routeXWord',
+  'routeOwnerOf', 'routeDestOf', 'routeFlagsOf', 'routePrefOf', 'routeMetricOf', 'refsCapSet', 'routeAddR',
+  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
+  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
+  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
+  'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -372,13 +375,13 @@ export const CONSTANT_NAMES = [
   'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP', 'BEST_NEIGHBOUR', 'BEST_INTERFACE',
   'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS', 'BESTLOG_MAX', 'REF_MANY_MAX',
   'REC_CHANGED_MAX', 'RES_SIGNALS', 'RES_TIMERS', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT',
-  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE4_WORDS', 'NODE6_WORDS', 'NODE6L_WORDS', 'NODE6_SHORT_MAX',
-  'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS',
-  'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES',
-  'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP',
-  'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_TABLE_MASK', 'DEST_NODE', 'DEST_S_B0X',
-  'ROUTE_B0_BIT', 'DEST_KEEPS', 'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX', 'DEST_CHANGED',
-  'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
+  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE4_WORDS', 'NODE4B_WORDS', 'NODE6_WORDS', 'NODE6L_WORDS',
+  'NODE6_SHORT_MAX', 'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE',
+  'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT',
+  'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE',
+  'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_TABLE_MASK', 'DEST_NODE',
+  'DEST_S_B0X', 'ROUTE_B0_BIT', 'DEST_KEEPS', 'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX',
+  'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
   'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_NEXT', 'ROUTE_END', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
   'ROUTEX_NEIGHBOUR', 'ROUTE_PM', 'ROUTE_PM_X', 'ROUTE_PM_B', 'ROUTE_PM_PREF_SHIFT', 'ROUTE_PM_METRIC_MASK',
   'ROUTE_VIEWS', 'ROUTE_STATE', 'ROUTE_STATE_MASK', 'ROUTEX_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NHCOUNT_SHIFT',
@@ -466,6 +469,7 @@ export interface CoreConstants {
   /** assembly/io.ts */ readonly IO_OUT_HANDLES: number;
   /** assembly/layout.ts */ readonly NIL: number;
   /** assembly/layout.ts */ readonly NODE4_WORDS: number;
+  /** assembly/layout.ts */ readonly NODE4B_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6L_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6_SHORT_MAX: number;
@@ -752,6 +756,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const destXGet_ = fn(raw, 'destXGet') as (d: number, w: number) => number;
   const trieLongNodes_ = fn(raw, 'trieLongNodes') as () => number;
   const trieKeyRecords_ = fn(raw, 'trieKeyRecords') as () => number;
+  const trieBranchNodes_ = fn(raw, 'trieBranchNodes') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeXWord_ = fn(raw, 'routeXWord') as (r: number, w: number) => number;
   const routeOwnerOf_ = fn(raw, 'routeOwnerOf') as (r: number) => number;
@@ -913,6 +918,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     destXGet(d: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return destXGet_(d, w); } catch (e) { throw g.trap(e); } },
     trieLongNodes(): number { if (g.poisoned) throw g.poisoned; try { return trieLongNodes_(); } catch (e) { throw g.trap(e); } },
     trieKeyRecords(): number { if (g.poisoned) throw g.poisoned; try { return trieKeyRecords_(); } catch (e) { throw g.trap(e); } },
+    trieBranchNodes(): number { if (g.poisoned) throw g.poisoned; try { return trieBranchNodes_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeXWord(r: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return routeXWord_(r, w); } catch (e) { throw g.trap(e); } },
     routeOwnerOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeOwnerOf_(r); } catch (e) { throw g.trap(e); } },

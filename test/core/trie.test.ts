@@ -391,9 +391,9 @@ describe('linear memory growth', () => {
     // grows while a table is built must stay logarithmic in its size
     const fresh = createCoreSync('debug');   // its own linear memory, in the initial state
     const table = new CoreTable(fresh, 4);
-    // 880k: lean destination records (issue 13, 32 bytes), 16-byte IPv4 nodes and leaves without a node
-    // need more of them than 300k (then 400k, 440k, 560k, 640k, 700k, 800k) to fill 40 MiB
-    const set = randomPrefixes(78, 4, 880_000);
+    // 960k: lean destination records (issue 13, 32 bytes), 16-byte IPv4 nodes (12 for a branch) and leaves
+    // without a node need more of them than 300k (then 400k, 440k, 560k, 640k, 700k, 800k, 880k) to fill 40 MiB
+    const set = randomPrefixes(78, 4, 960_000);
     const ids = new Int32Array(set.count);
     let buffer = fresh.x.memory.buffer, grows = 0;
     for (let i = 0; i < set.count; i += 2048) {
