@@ -15,7 +15,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_END, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST,
   SLAB_LIST, LIST_TABLE, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE4B, NODE_BR4, NODE_L32, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
+  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE4B, SLAB_NODE4L, NODE_BR4, NODE_L4, NODE4_SHORT_MAX, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
   DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
   NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE, SLAB_ENTITY, NEXTHOP_OWNER } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
@@ -159,11 +159,11 @@ export function checkInvariants(t: u32): i32 {
         if ((n & NODE_ID6) == 0 || long != (nodeLen(n) > NODE6_SHORT_MAX) ||
           (n & ~(NODE_ID6 | NODE_ID6L)) >= slabHigh(long ? SLAB_NODE6L : SLAB_NODE6)) return INV_NODE_SLAB;
       } else {
-        // an IPv4 table's: a SLAB_NODE4 slot (| NODE_L32 when 32 bits long, an IPv4 node's one length a key
-        // word's marker cannot give), or a SLAB_NODE4B slot | NODE_BR4 (a branch: no destination, below)
-        let br = (n & NODE_BR4) != 0, slot = n & ~(NODE_BR4 | NODE_L32);
-        if ((n & (NODE_ID6 | NODE_ID6L)) != 0 || (br && (n & NODE_L32) != 0) || slot >= slabHigh(br ? SLAB_NODE4B : SLAB_NODE4) ||
-          ((n & NODE_L32) != 0) != (nodeLen(n) == 32)) return INV_NODE_SLAB;
+        // an IPv4 table's: a SLAB_NODE4 slot, a SLAB_NODE4L slot | NODE_L4 when longer than NODE4_SHORT_MAX
+        // bits, or a SLAB_NODE4B slot | NODE_BR4 (a short branch: no destination, below)
+        let br = (n & NODE_BR4) != 0, long = (n & NODE_L4) != 0, slot = n & ~(NODE_BR4 | NODE_L4);
+        if ((n & (NODE_ID6 | NODE_ID6L)) != 0 || (br && long) || slot >= slabHigh(br ? SLAB_NODE4B : long ? SLAB_NODE4L : SLAB_NODE4) ||
+          long != (nodeLen(n) > NODE4_SHORT_MAX)) return INV_NODE_SLAB;
       }
     }
     let nl = nodeLen(n);

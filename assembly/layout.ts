@@ -32,7 +32,9 @@ export const SLAB_NODE6L: u32 = 13;
 export const SLAB_KEY6: u32 = 14;
 /** Branch nodes of IPv4 tables: nodes that hold no destination (NODE4B_WORDS); their ids carry NODE_BR4. */
 export const SLAB_NODE4B: u32 = 15;
-export const SLAB_KINDS: u32 = 16;
+/** Trie nodes of IPv4 tables longer than NODE4_SHORT_MAX bits (NODE4_WORDS); their ids carry NODE_L4. */
+export const SLAB_NODE4L: u32 = 16;
+export const SLAB_KINDS: u32 = 17;
 
 // ╒══════════ Table record: TABLE_WORDS = 31 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -104,8 +106,8 @@ export const TABLE_XI: u32 = 25;
 export const TABLES_MAX: u32 = 1 << 24;
 
 // ╒══ Trie node: NODE4_WORDS = 4 × u32 (IPv4, 16 B), NODE6_WORDS = 5 (IPv6 ≤ /64, 20 B), NODE6L_WORDS = 8 ══╕
-// │ IPv4:       0 key | 1 << (31 - len) (the length's marker) │ 1 child 0 (next bit 0) │ 2 child 1 │         │
-// │             3 dest (NIL = none); a branch node (SLAB_NODE4B, NODE4B_WORDS = 3, 12 B) has no word 3    │
+// │ IPv4:       0 key | len (len ≤ 26; longer: the key) │ 1 child 0 (next bit 0) │ 2 child 1 │             │
+// │             3 dest (NIL = none; longer: dest + 1 | len << 26); a branch (SLAB_NODE4B, 12 B) has no 3  │
 // │ IPv6 ≤ /64: 0 len (bits 0..6) | (dest + 1) << 7 │ 1 child 0 │ 2 child 1 │ 3..4 key (2 words, MS first)  │
 // │ longer:     0 len (bits 0..7) | dest state << 8 │ 1 child 0 │ 2 child 1 │ 3 dest (NIL = branch only)    │
 // │             4..7 key (4 words, MS word first)                                                       │
@@ -144,36 +146,41 @@ export const TABLES_MAX: u32 = 1 << 24;
 // such a node may stay; an insertion below a leaf makes it a node again.
 // NODE_LEAF is bit 29: clear of NODE_ID6, of the callers' mark (bit 31), and of slots (< 2^25); NIL has it,
 // so code tests NIL first.
-// Issue 13, IPv4 branch nodes (session 32): an IPv4 node's word 0 is its key with one more bit set, the
-// marker, just after the prefix: key | 1 << (31 - len), so len = 31 - ctz(word) and the key is
-// word & (word - 1) (trie.ts node4Len, node4KeyOf). A walk compares (word ^ addr) >>> (32 - len) as it
-// compared the key before: the marker is the first bit the shift drops. So the length needs no word of its
-// own, and a node that holds no destination — a branch, 83 % of a full IPv4 table's nodes — needs words
-// 0..2 only: it lives in SLAB_NODE4B (12 B), its id that slot | NODE_BR4. The nodes a prefix is inserted at
-// (trieInsert's and the bulk build's) are SLAB_NODE4 nodes (16 B: word 3 their destination, NIL for none);
-// the branch an insertion splits an edge with is a SLAB_NODE4B one; an insertion of exactly a branch's
-// prefix first moves the branch into a SLAB_NODE4 record (trie.ts unbranch). A SLAB_NODE4 node left without
-// its destination and with two children (a removal) stays as it is, a branch in 16 bytes: a removal
-// allocates nothing. A free SLAB_NODE4B record links the free list through word 0 and has both child words
-// NIL (trie.ts freeRecord), so that no stale parent hint (trieUpHint) reads a free branch as linking to a
-// node. The one IPv4 node a marker cannot describe, a /32 one (len 0..31 only: a marker needs a bit after
-// the prefix), exists only while the bulk build's trie pass makes nodes before their destinations (bulk.ts
-// bulkTrie): its id carries NODE_L32, its word 0 is its whole key, and the pass's fold makes it a leaf
-// (nothing lies below a /32). NODE_BR4 is bit 27 and NODE_L32 bit 26: clear of slots, NODE_ID6L, NODE_LEAF
-// and NODE_ID6.
+// Issue 13, IPv4 branch nodes (session 32): an IPv4 node of at most NODE4_SHORT_MAX (26) bits keeps its
+// length in the low bits of its key word (key | len: a key of ≤ 26 bits leaves its 6 low bits zero), so a
+// walk reads one word for both, and compares (word ^ addr) >>> (32 - len) as it compared the key before (the
+// shift drops the length). A node that holds no destination — a branch, 83 % of a full IPv4 table's nodes —
+// then needs words 0..2 only: a short one lives in SLAB_NODE4B (12 B), its id that slot | NODE_BR4. The nodes
+// a prefix is inserted at (trieInsert's and the bulk build's) are SLAB_NODE4 nodes (16 B: word 3 their
+// destination, NIL for none); the branch an insertion splits an edge with is a SLAB_NODE4B one; an insertion
+// of exactly a branch's prefix first moves the branch into a SLAB_NODE4 record (trie.ts unbranch). A
+// SLAB_NODE4 node left without its destination and with two children (a removal) stays as it is, a branch in
+// 16 bytes: a removal allocates nothing. A free SLAB_NODE4B record links the free list through word 0 and
+// has both child words NIL (trie.ts freeRecord), so that no stale parent hint (trieUpHint) reads a free
+// branch as linking to a node. A longer node (27..32 bits: a few hundred in a full table, all prefixes longer
+// than /24 being) lives in SLAB_NODE4L, its id that slot | NODE_L4: word 0 its whole key, word 3 its
+// destination + 1 (0: none) below its length << NODE4_LONG_SHIFT. Each form has its slab, so that an id
+// kept as a hint (trieUpHint) after its node was freed names a record of its own form, whatever took the
+// slot since. NODE_BR4 is bit 27 and NODE_L4 bit 26: clear of slots, NODE_ID6L, NODE_LEAF and NODE_ID6.
 export const NODE_STATE_SHIFT: u32 = 8;
 export const NODE_LEAF: u32 = 0x20000000;
 export const NODE4_WORDS: u32 = 4;
-/** An IPv4 branch node's words (SLAB_NODE4B): key and marker, two children. */
+/** An IPv4 branch node's words (SLAB_NODE4B): key and length, two children. */
 export const NODE4B_WORDS: u32 = 3;
-/** An IPv4 node's key and length word: key | 1 << (31 - len) (see above; trie.ts node4Word). */
+/** An IPv4 node's key and length word: key | len, or a NODE_L4 node's key (see above; trie.ts node4Word). */
 export const NODE4_KEYLEN: u32 = 0;
-/** An IPv4 SLAB_NODE4 node's destination (NIL: none); a SLAB_NODE4B node has none. */
+/** An IPv4 node's length in its key word (a short node's): word & NODE4_LEN_MASK. */
+export const NODE4_LEN_MASK: u32 = 0x3f;
+/** The longest IPv4 node whose length fits below its key (and the longest branch node, SLAB_NODE4B). */
+export const NODE4_SHORT_MAX: u32 = 26;
+/** An IPv4 SLAB_NODE4 node's destination (NIL: none; NODE_L4: dest + 1 & NODE4_LONG_DEST, len << NODE4_LONG_SHIFT); a SLAB_NODE4B node has none. */
 export const NODE4_DEST: u32 = 3;
+export const NODE4_LONG_SHIFT: u32 = 26;
+export const NODE4_LONG_DEST: u32 = 0x03ffffff;
 /** In a node id: a SLAB_NODE4B slot (an IPv4 branch node). */
 export const NODE_BR4: u32 = 0x08000000;
-/** In a node id: a SLAB_NODE4 node of 32 bits, whose key word is its whole key (no marker; trie.ts allocNode4). */
-export const NODE_L32: u32 = 0x04000000;
+/** In a node id: a SLAB_NODE4L slot, a node longer than NODE4_SHORT_MAX bits (its key word is its whole key; trie.ts allocNode4). */
+export const NODE_L4: u32 = 0x04000000;
 /** A short IPv6 node's key words (two); its length: word NODE_LEN's low NODE6S_DEST_SHIFT bits, its destination + 1 above them. */
 export const NODE6S_KEY: u32 = 3;
 export const NODE6S_DEST_SHIFT: u32 = 7;

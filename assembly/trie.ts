@@ -5,11 +5,12 @@
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes and, IPv6, a key record
 // (nodeReserve them first); nothing else allocates but the bulk build's fold, within its reservation
 // (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
-// Node accessors live here; no other file reads node records. Four node slabs (layout.ts): for IPv4
+// Node accessors live here; no other file reads node records. Five node slabs (layout.ts): for IPv4
 // tables 4-word records (SLAB_NODE4) and 3-word ones for branch nodes (SLAB_NODE4B), both with key and
-// length in one word (node4Word); 5-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6: the destination in
+// length in one word (node4Word) up to NODE4_SHORT_MAX bits, and 4-word ones for longer nodes (SLAB_NODE4L); 5-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6: the destination in
 // the length's word); none of them mirrors state; and 8-word ones for longer IPv6 nodes (SLAB_NODE6L); a
-// node id names its slab (NODE_BR4, NODE_ID6, NODE_ID6L), so the accessors need no table. The IPv4 paths
+// node id names its slab (NODE_BR4, NODE_ID6, NODE_ID6L) and an IPv4 node's form (NODE_L4), so the accessors
+// need no table. The IPv4 paths
 // (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address the IPv4 slabs directly. A
 // destination with nothing below it is a leaf without a node record (layout NODE_LEAF): the accessors
 // answer for it from the destination's record (key or, IPv6, its key record; length, state: the two words
@@ -19,7 +20,7 @@
 // removal folds only when a key record is free without growing memory (a removal must not fail; fold6May),
 // so an IPv6 trie may keep, rarely, a node with a destination and no child.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEYLEN, NODE4_DEST, NODE_BR4, NODE_L32, SLAB_NODE4B, NODE4B_WORDS, NODE6S_KEY, NODE6S_DEST_SHIFT,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEYLEN, NODE4_DEST, NODE_BR4, NODE_L4, NODE4_LEN_MASK, NODE4_SHORT_MAX, NODE4_LONG_SHIFT, NODE4_LONG_DEST, SLAB_NODE4B, SLAB_NODE4L, NODE4B_WORDS, NODE6S_KEY, NODE6S_DEST_SHIFT,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
@@ -31,28 +32,40 @@ import { tableGet, tableSet } from './tables';
 // ── node accessors ────────────────────────────────────────────────────────────────────────────────
 /**
  * Byte address of IPv4 node n: a SLAB_NODE4 slot, or a SLAB_NODE4B slot | NODE_BR4 (a branch: words 0..2).
- * Without a branch: a walk meets both kinds in no predictable order.
+ * A branch, not a select of slab and stride: the select made the directory load wait for the tag test, and
+ * trie-only lookups took 1.18-1.26x the time of 16-byte nodes alone, the branch 1.02-1.05x
+ * (bench/ab/trielpm.mjs, session 32).
  */
 // @ts-ignore: decorator
 @inline export function node4Ptr(n: u32): usize {
-  let br = (n & NODE_BR4) != 0;
-  return recPtr(select<u32>(SLAB_NODE4B, SLAB_NODE4, br), n & ~(NODE_BR4 | NODE_L32), select<u32>(NODE4B_WORDS, NODE4_WORDS, br));
+  if ((n & NODE_BR4) != 0) return recPtr(SLAB_NODE4B, n & ~NODE_BR4, NODE4B_WORDS);
+  if ((n & NODE_L4) != 0) return recPtr(SLAB_NODE4L, n & ~NODE_L4, NODE4_WORDS);
+  return recPtr(SLAB_NODE4, n, NODE4_WORDS);
 }
 /**
- * The length of IPv4 node n from its key-and-length word w (layout NODE4_KEYLEN: key | 1 << (31 - len));
- * 32 for a NODE_L32 node, whose word is its whole key.
+ * The length of IPv4 node n at p from its key-and-length word w (layout NODE4_KEYLEN: key | len, len ≤
+ * NODE4_SHORT_MAX); a NODE_L4 node's is in its destination word (NODE4_LONG_SHIFT), its word 0 its whole key.
  */
 // @ts-ignore: decorator
-@inline export function node4Len(n: u32, w: u32): u32 { return select<u32>(32, 31 - <u32>ctz(w), (n & NODE_L32) != 0); }
-/** The key (masked) of IPv4 node n from its key-and-length word w: the marker, its lowest set bit, cleared. */
+@inline export function node4Len(n: u32, p: usize, w: u32): u32 {
+  return (n & NODE_L4) == 0 ? w & NODE4_LEN_MASK : load<u32>(p, NODE4_DEST << 2) >>> NODE4_LONG_SHIFT;
+}
+/** The destination of IPv4 node n at p (NIL: none), for the walks that have its address. */
 // @ts-ignore: decorator
-@inline function node4KeyOf(n: u32, w: u32): u32 { return select<u32>(w, w & (w - 1), (n & NODE_L32) != 0); }
-/** The key-and-length word of IPv4 prefix (a, len), a not masked, len ≤ 31. */
+@inline function node4DestAt(n: u32, p: usize): u32 {
+  if ((n & NODE_BR4) != 0) return NIL;
+  if ((n & NODE_L4) != 0) return nodeDest(n);
+  return load<u32>(p, NODE4_DEST << 2);
+}
+/** The key (masked) of IPv4 node n from its key-and-length word w. */
 // @ts-ignore: decorator
-@inline function node4Word(a: u32, len: u32): u32 { return (a & wordMask(len)) | (<u32>1 << (31 - len)); }
+@inline function node4KeyOf(n: u32, w: u32): u32 { return (n & NODE_L4) == 0 ? w & ~NODE4_LEN_MASK : w; }
+/** The key-and-length word of IPv4 prefix (a, len), a not masked, len ≤ NODE4_SHORT_MAX. */
+// @ts-ignore: decorator
+@inline function node4Word(a: u32, len: u32): u32 { return (a & wordMask(len)) | len; }
 /** The slot of node n (not a leaf) in its slab. */
 // @ts-ignore: decorator
-@inline function nodeSlot(n: u32): u32 { return n & ~(NODE_ID6 | NODE_ID6L | NODE_BR4 | NODE_L32); }
+@inline function nodeSlot(n: u32): u32 { return n & ~(NODE_ID6 | NODE_ID6L | NODE_BR4 | NODE_L4); }
 /** Byte address of IPv6 node n (its SLAB_NODE6 slot | NODE_ID6, or its SLAB_NODE6L slot | NODE_ID6 | NODE_ID6L). */
 // @ts-ignore: decorator
 @inline export function node6Ptr(n: u32): usize {
@@ -63,7 +76,7 @@ import { tableGet, tableSet } from './tables';
 /** The slab of node n (its slot there: nodeSlot). */
 // @ts-ignore: decorator
 @inline function nodeSlab(n: u32): u32 {
-  if ((n & NODE_ID6) == 0) return (n & NODE_BR4) != 0 ? SLAB_NODE4B : SLAB_NODE4;
+  if ((n & NODE_ID6) == 0) return (n & NODE_BR4) != 0 ? SLAB_NODE4B : (n & NODE_L4) != 0 ? SLAB_NODE4L : SLAB_NODE4;
   return (n & NODE_ID6L) != 0 ? SLAB_NODE6L : SLAB_NODE6;
 }
 /** The node slab of a table of `family` (4 or 6) for its nodes of at most NODE6_SHORT_MAX bits (the root's). */
@@ -81,9 +94,10 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0, keys: u32 = k): bool {
   let family = tableGet(t, TABLE_FAMILY);
-  // an IPv4 node may be a branch (SLAB_NODE4B) or not: room for k of each
+  // an IPv4 node may be a branch (SLAB_NODE4B), longer than NODE4_SHORT_MAX bits (SLAB_NODE4L) or neither:
+  // room for k of each
   return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(SLAB_NODE6L, longs)) &&
-    (family == 4 ? reserveIn(SLAB_NODE4B, k) : keys == 0 || reserveIn(SLAB_KEY6, keys));
+    (family == 4 ? reserveIn(SLAB_NODE4B, k) && reserveIn(SLAB_NODE4L, k) : keys == 0 || reserveIn(SLAB_KEY6, keys));
 }
 /**
  * The long nodes (SLAB_NODE6L) `k` nodes made for a prefix of `len` bits may take, for nodeReserve: an
@@ -164,7 +178,7 @@ export function trieKeyRecords(): u32 { return slabLive(SLAB_KEY6); }
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
-  // an IPv4 node's word holds its length's marker too, after the prefix: beyond the bits its length needs
+  // a short IPv4 node's word holds its length too, in its low bits: beyond the bits its length needs
   if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6L) != 0 ? NODE_KEY : (n & NODE_ID6) != 0 ? NODE6S_KEY : NODE4_KEYLEN)) << 2);
   let d = leafDest(n);
   return (n & NODE_ID6) != 0 ? key6Ptr(destGet(d, DEST_NODE)) : destPtr(d) + (DEST_NODE << 2);
@@ -205,7 +219,7 @@ let keyRing: u32 = 0;
 // @ts-ignore: decorator
 @inline export function nodeLen(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafLen(destGet(leafDest(n), DEST_STATE));
-  if ((n & NODE_ID6) == 0) return node4Len(n, load<u32>(node4Ptr(n), NODE4_KEYLEN << 2));
+  if ((n & NODE_ID6) == 0) { let p = node4Ptr(n); return node4Len(n, p, load<u32>(p, NODE4_KEYLEN << 2)); }
   let w = load<u32>(node6Ptr(n) + (NODE_LEN << 2));
   return (n & NODE_ID6L) != 0 ? w & 0xff : w & ((1 << compactShift(n)) - 1);
 }
@@ -223,7 +237,11 @@ let keyRing: u32 = 0;
 // @ts-ignore: decorator
 @inline export function nodeDest(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafDest(n);
-  if ((n & NODE_ID6) == 0) return (n & NODE_BR4) != 0 ? NIL : load<u32>(node4Ptr(n), NODE4_DEST << 2);
+  if ((n & NODE_ID6) == 0) {
+    if ((n & NODE_BR4) != 0) return NIL;
+    let w = load<u32>(node4Ptr(n), NODE4_DEST << 2);
+    return (n & NODE_L4) == 0 ? w : (w & NODE4_LONG_DEST) - 1;   // a long node's: dest + 1 below its length
+  }
   // a short IPv6 node's word 0 holds dest + 1 above its length (compactShift): 0 - 1 is NIL
   if ((n & NODE_ID6L) != 0) return load<u32>(nodePtr(n) + (NODE_DEST << 2));
   return (load<u32>(nodePtr(n)) >>> compactShift(n)) - 1;
@@ -237,7 +255,9 @@ let keyRing: u32 = 0;
   assert(!nodeIsLeaf(n)); // a leaf is its destination
   if ((n & NODE_ID6) == 0) {
     assert((n & NODE_BR4) == 0 || d == NIL); // a branch node holds no destination
-    if ((n & NODE_BR4) == 0) store<u32>(node4Ptr(n), d, NODE4_DEST << 2);
+    if ((n & NODE_BR4) != 0) return;
+    let p = node4Ptr(n);
+    store<u32>(p, (n & NODE_L4) == 0 ? d : (load<u32>(p, NODE4_DEST << 2) & ~NODE4_LONG_DEST) | (d + 1), NODE4_DEST << 2);
     return;
   }
   if ((n & NODE_ID6L) != 0) { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); return; }
@@ -282,22 +302,23 @@ export let trieEpoch: u32 = 0;
 }
 
 /**
- * A new IPv4 node for (a, len) (a not masked), not counted in any table, with no children: a branch
- * (SLAB_NODE4B: it never holds a destination) when `branch`, else a SLAB_NODE4 node without a destination
- * (NODE_L32 in its id for a /32: only the bulk build's trie pass makes one, folded into a leaf at its end).
+ * A new IPv4 node for (a, len) (a not masked), not counted in any table, with no children and no
+ * destination: a branch (SLAB_NODE4B: it never holds a destination) when `branch` and it is at most
+ * NODE4_SHORT_MAX bits long, else a SLAB_NODE4 node, or a SLAB_NODE4L one (id | NODE_L4) when it is longer.
  * Caller reserved the slot.
  */
 // @ts-ignore: decorator
 @inline function allocNode4(a: u32, len: u32, branch: bool = false): u32 {
-  assert(!branch || len < 32); // a branch is shorter than its two children
-  let n = branch ? slabAllocK(SLAB_NODE4B, NODE4B_WORDS) : slabAllocK(SLAB_NODE4, NODE4_WORDS);
+  let long = len > NODE4_SHORT_MAX;
+  branch = branch && !long;
+  let n = branch ? slabAllocK(SLAB_NODE4B, NODE4B_WORDS) : long ? slabAllocK(SLAB_NODE4L, NODE4_WORDS) : slabAllocK(SLAB_NODE4, NODE4_WORDS);
   assert(n != NIL); // caller reserved nodes
-  n |= branch ? NODE_BR4 : len == 32 ? NODE_L32 : 0;
+  n |= branch ? NODE_BR4 : long ? NODE_L4 : 0;
   let p = node4Ptr(n);
-  store<u32>(p, len == 32 ? a : node4Word(a, len), NODE4_KEYLEN << 2);
+  store<u32>(p, long ? a & wordMask(len) : node4Word(a, len), NODE4_KEYLEN << 2);
   store<u32>(p, NIL, NODE_C0 << 2);
   store<u32>(p, NIL, NODE_C1 << 2);
-  if (!branch) store<u32>(p, NIL, NODE4_DEST << 2);
+  if (!branch) store<u32>(p, long ? len << NODE4_LONG_SHIFT : NIL, NODE4_DEST << 2);
   return n;
 }
 
@@ -356,7 +377,7 @@ function freeRecord(n: u32): void {
  */
 function unbranch(t: u32, n: u32, up: u32): u32 {
   let p = node4Ptr(n);
-  let w = load<u32>(p, NODE4_KEYLEN << 2), len = node4Len(n, w);
+  let w = load<u32>(p, NODE4_KEYLEN << 2), len = w & NODE4_LEN_MASK;   // a branch node: a short one
   if (up == NIL || nodeIsLeaf(up) || nodeLen(up) >= len || nodeChild(up, (w >>> (31 - nodeLen(up))) & 1) != n) up = parentOf(t, n);
   assert(up != NIL); // a branch node is not the root: it has a parent
   let m = allocNode4(w, len);
@@ -459,8 +480,8 @@ export function trieFind4(start: u32, addr: u32, len: u32): u32 {
       return nl == len && ((destGet(d, DEST_NODE) ^ addr) >>> (32 - len)) == 0 ? n : NIL;   // len = nl ≥ 1
     }
     let p = node4Ptr(n);
-    let w = load<u32>(p, NODE4_KEYLEN << 2);   // the key, and the length's marker after it (the shifts drop it)
-    let nl = node4Len(n, w);
+    let w = load<u32>(p, NODE4_KEYLEN << 2);   // the key, and the length below it (the shifts drop it)
+    let nl = node4Len(n, p, w);
     if (nl >= len) {
       // derivation: the first len bits agree iff (k ^ addr) >> (32 - len) == 0; len 0 always agrees
       return nl == len && (len == 0 || ((w ^ addr) >>> (32 - len)) == 0) ? n : NIL;
@@ -603,7 +624,7 @@ export function trieInsertBulk4(t: u32, a: u32, len: u32, from: u32, d: u32): u3
     // invariant: n's prefix covers (a, len) and its length ≤ len
     if (nodeIsLeaf(n)) { assert(nodeLen(n) == len); return n; }      // 1. (a leaf is descended into only then)
     let p = node4Ptr(n);
-    let nl = node4Len(n, load<u32>(p, NODE4_KEYLEN << 2));
+    let nl = node4Len(n, p, load<u32>(p, NODE4_KEYLEN << 2));
     // 1. (the prefix's node, to hold a destination: an IPv4 branch node moves into a node that can; never the
     // start, whose parent is not known here: bulk.ts topNotBranchAt)
     if (nl == len) return (n & NODE_BR4) != 0 ? unbranch(t, n, up) : n;
@@ -612,8 +633,8 @@ export function trieInsertBulk4(t: u32, a: u32, len: u32, from: u32, d: u32): u3
     if (c == NIL) { let leaf = d != NIL ? leafOf(d, a, len) : newNode4(a, len); store<u32>(cw, leaf); return leaf; }   // 2.
     let cl: u32, ck: u32;
     if (nodeIsLeaf(c)) { cl = leafLen(destGet(leafDest(c), DEST_STATE)); ck = destGet(leafDest(c), DEST_NODE); }
-    // (the marker after a node's key is at bit cl, past every bit compared below)
-    else { ck = load<u32>(node4Ptr(c), NODE4_KEYLEN << 2); cl = node4Len(c, ck); }
+    // (a short node's length sits below bit 32 - NODE4_SHORT_MAX, past every bit compared below)
+    else { let q = node4Ptr(c); ck = load<u32>(q, NODE4_KEYLEN << 2); cl = node4Len(c, q, ck); }
     let lim = len < cl ? len : cl;
     let x = a ^ ck;
     let cpl: u32 = x == 0 ? 32 : <u32>clz(x);
@@ -691,7 +712,7 @@ export const UP_NONE: u32 = 0xfffffffe;
 // @ts-ignore: decorator
 @inline function linksTo(p: u32, c: u32, addr: u32, nl: u32): bool {
   // an IPv4 node id: a slot below its slab's high-water mark (a leaf id or NIL is none)
-  if ((p & ~(NODE_BR4 | NODE_L32)) >= slabHigh((p & NODE_BR4) != 0 ? SLAB_NODE4B : SLAB_NODE4)) return false;
+  if ((p & ~(NODE_BR4 | NODE_L4)) >= slabHigh((p & NODE_BR4) != 0 ? SLAB_NODE4B : (p & NODE_L4) != 0 ? SLAB_NODE4L : SLAB_NODE4)) return false;
   let pl = nodeLen(p);
   return pl < nl && nodeChild(p, (addr >>> (31 - pl)) & 1) == c;
 }
@@ -823,9 +844,9 @@ export function trieLpm4From(t: u32, start: u32, addr: u32, limit: u32, qual: u3
     }
     let q = node4Ptr(n);
     let w4 = load<u32>(q, NODE4_KEYLEN << 2);
-    let nl = node4Len(n, w4);
+    let nl = node4Len(n, q, w4);
     if (nl > limit || (nl != 0 && ((w4 ^ addr) >>> (32 - nl)) != 0)) break;
-    let d = (n & NODE_BR4) != 0 ? NIL : load<u32>(q, NODE4_DEST << 2);
+    let d = node4DestAt(n, q);
     if (d != NIL && (qual == 0 || (destGet(d, DEST_STATE) & qual) != 0)) best = d;
     gp = p; p = n;
     n = load<u32>(q + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));   // nl ≤ limit < 32
@@ -862,11 +883,11 @@ export function trieLpm4(root: u32, addr: u32, qual: u32): u32 {
     }
     let p = node4Ptr(n);
     let w4 = load<u32>(p, NODE4_KEYLEN << 2);
-    let nl = node4Len(n, w4);
-    // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0 (the length's marker is past
-    // them; a /32 node's word is its key); nl == 0 always agrees
+    let nl = node4Len(n, p, w4);
+    // derivation: the first nl bits agree iff (k ^ addr) >> (32 - nl) == 0 (a short node's length is past
+    // them; a long node's word is its key); nl == 0 always agrees
     if (nl != 0 && ((w4 ^ addr) >>> (32 - nl)) != 0) break;
-    let d = (n & NODE_BR4) != 0 ? NIL : load<u32>(p, NODE4_DEST << 2);
+    let d = node4DestAt(n, p);
     if (d != NIL && (qual == 0 || (destGet(d, DEST_STATE) & qual) != 0)) best = d;
     if (nl == 32) break;
     n = load<u32>(p + ((NODE_C0 + ((addr >>> (31 - nl)) & 1)) << 2));
