@@ -345,11 +345,11 @@ export function insertBatch(t: u32, n: u32, state: u32): i32 {
   if (n > IO_BATCH_MAX) return ERROR_INVALID_PARAMETER;
   let inp = ioPtr(IO_IN), out = ioPtr(IO_OUT);
   let maxLen = tableMaxLen(t);
-  let longs: u32 = 0;   // long IPv6 nodes the insertions may make (trie.ts nodeLongs)
+  let longs: u32 = 0;   // long nodes the insertions may make (trie.ts nodeLongs)
   for (let i: u32 = 0; i < n; i++) {
     let len = load<u32>(out + (<usize>i << 2));
     if (len > maxLen) return ERROR_INVALID_PARAMETER;
-    longs += nodeLongs(len, 2);
+    longs += nodeLongs(t, len, 2);
   }
   if (!nodeReserve(t, 2 * n, longs) || !slabReserve(SLAB_DEST, n)) return ERROR_NOT_ENOUGH_MEMORY;
   let created: u32 = 0;

@@ -443,7 +443,7 @@ export function destUnmake(d: u32): void { slabFree(SLAB_DEST, d); }
 
 /** Creates the destination (key, len), which the caller found absent; NIL only when memory is exhausted. */
 export function destInsert(t: u32, key: usize, len: u32): u32 {
-  if (!nodeReserve(t, 2, nodeLongs(len, 2)) || !slabReserve(SLAB_DEST, 1)) return NIL;
+  if (!nodeReserve(t, 2, nodeLongs(t, len, 2)) || !slabReserve(SLAB_DEST, 1)) return NIL;
   let from = insertFrom(t, key, len);
   // the memo names a node holding a prefix of the key, or the key itself
   assert(from == NIL || (nodeLen(from) <= len && prefixEq(nodeKeyWords(from), key, nodeLen(from)) &&
@@ -542,7 +542,7 @@ export function destDetach(d: u32): bool {
   let v4 = tableGet(t, TABLE_FAMILY) == 4;
   let stays = !v4 && (n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL));
   let len = nodeLen(n);
-  if (stays && !nodeReserve(t, 1, nodeLongs(len, 1), 0)) return false;
+  if (stays && !nodeReserve(t, 1, nodeLongs(t, len, 1), 0)) return false;
   // an IPv6 destination on a node moves its key to a tombstone node; a leaf keeps its key record
   let tomb = !v4 && !nodeIsLeaf(n);
   if (tomb) memory.copy(DETACH_KEY, nodeKey(n), 16);

@@ -68,15 +68,15 @@ export function loadFlagged(inp: usize, n: u32, from: u32): u32 {
 }
 
 /**
- * The long IPv6 nodes (layout SLAB_NODE6L) that records from..n-1 at `inp` for table t may make — two for
- * each prefix of more than NODE6_SHORT_MAX bits (trie.ts nodeLongs) — for batchReserve. Record i's length
+ * The long nodes (layout SLAB_NODE6L, SLAB_NODE4L) that records from..n-1 at `inp` for table t may make —
+ * two for each prefix of more than NODE6_SHORT_MAX bits (IPv6), NODE4_SHORT_MAX bits (IPv4) (trie.ts
+ * nodeLongs) — for batchReserve. Record i's length
  * is the low byte of its word in column `col`, columns of `rows` words (load and update records alike:
  * loadWord's layout with LOAD_MAX rows, updGet's with UPD_MAX).
  */
 export function batchLongs(t: u32, inp: usize, col: u32, rows: u32, n: u32, from: u32): u32 {
-  if (tableGet(t, TABLE_FAMILY) == 4) return 0;
   let k: u32 = 0;
-  for (let i = from; i < n; i++) k += nodeLongs(load<u32>(inp + (<usize>(col * rows + i) << 2)) & 0xff, 2);
+  for (let i = from; i < n; i++) k += nodeLongs(t, load<u32>(inp + (<usize>(col * rows + i) << 2)) & 0xff, 2);
   return k;
 }
 

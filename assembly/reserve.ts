@@ -24,7 +24,7 @@ import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
 }
 
 /** The long IPv6 nodes (layout SLAB_NODE6L) a tombstone of destination d of table t takes: 0 or 1 (trie.ts nodeLongs). */
-export function tombstoneLongs(t: u32, d: u32): u32 { return tableGet(t, TABLE_FAMILY) == 4 ? 0 : nodeLongs(destLen(d), 1); }
+export function tombstoneLongs(t: u32, d: u32): u32 { return tableGet(t, TABLE_FAMILY) == 4 ? 0 : nodeLongs(t, destLen(d), 1); }
 
 /**
  * True if d's trie node stays in the trie when d leaves it (its tombstone then needs a free node); never

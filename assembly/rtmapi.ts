@@ -371,7 +371,7 @@ export function routeAddCheck(eh: f64, len: u32, routeH: f64, neighbourH: f64, n
   if ((deadline >= 0 || list != NIL || neighbourNeedsX(nb, HOPS, nHops) || (flags16 | flags1) != 0 || !pmInline(pref, metric)) &&
     (r == NIL ? !routeXReserveN(t, 1) : !routeXReserve(r))) return ERROR_NOT_ENOUGH_MEMORY;
   if (refs != 0 && !refReserve(e, refs)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (d == NIL && (!nodeReserve(t, 2, nodeLongs(len, 2)) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (d == NIL && (!nodeReserve(t, 2, nodeLongs(t, len, 2)) || !slabReserve(SLAB_DEST, 1))) return ERROR_NOT_ENOUGH_MEMORY;
   if (!routeViewsReserve(t, d, views)) return ERROR_NOT_ENOUGH_MEMORY;
   if (!notifyReserve(t, 1, d) || !routeHopsReserve(nHops)) return ERROR_NOT_ENOUGH_MEMORY;   // hops last
   addE = e; addT = t; addR = r; addNb = nb; addD = d; addList = list; addHops = nHops;

@@ -86,26 +86,29 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline function reserveIn(kind: u32, k: u32): bool { return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind) || slabReserve(kind, k); }
 /**
- * Makes sure `k` more nodes of table t can be made, `longs` of which may be IPv6 nodes longer than
- * NODE6_SHORT_MAX bits (SLAB_NODE6L): nodeLongs says how many an insertion or a tombstone of a prefix needs.
- * An IPv6 table also gets `keys` key records (SLAB_KEY6; default k: an insertion makes at most one leaf, the
- * bulk build's fold one a record); a tombstone takes none (0).
+ * Makes sure `k` more nodes of table t can be made, `longs` of which may be long ones — IPv6 nodes longer
+ * than NODE6_SHORT_MAX bits (SLAB_NODE6L), IPv4 ones longer than NODE4_SHORT_MAX (SLAB_NODE4L) —: nodeLongs
+ * says how many an insertion or a tombstone of a prefix needs. An IPv4 table also gets room for k branch
+ * nodes (SLAB_NODE4B; a long one is a SLAB_NODE4L node, counted in `longs`), an IPv6 one `keys` key records
+ * (SLAB_KEY6; default k: an insertion makes at most one leaf, the bulk build's fold one a record); a
+ * tombstone takes none (0).
  */
 // @ts-ignore: decorator
 @inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0, keys: u32 = k): bool {
   let family = tableGet(t, TABLE_FAMILY);
-  // an IPv4 node may be a branch (SLAB_NODE4B), longer than NODE4_SHORT_MAX bits (SLAB_NODE4L) or neither:
-  // room for k of each
-  return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(SLAB_NODE6L, longs)) &&
-    (family == 4 ? reserveIn(SLAB_NODE4B, k) && reserveIn(SLAB_NODE4L, k) : keys == 0 || reserveIn(SLAB_KEY6, keys));
+  return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(family == 4 ? SLAB_NODE4L : SLAB_NODE6L, longs)) &&
+    (family == 4 ? reserveIn(SLAB_NODE4B, k) : keys == 0 || reserveIn(SLAB_KEY6, keys));
 }
 /**
- * The long nodes (SLAB_NODE6L) `k` nodes made for a prefix of `len` bits may take, for nodeReserve: an
- * insertion makes the prefix's node and a branch shorter than it (k = 2), a detach a tombstone (k = 1);
- * a prefix of at most NODE6_SHORT_MAX bits makes no long node (nor does any IPv4 prefix: len ≤ 32).
+ * The long nodes (SLAB_NODE6L, SLAB_NODE4L) `k` nodes made for a prefix of `len` bits in table t may take,
+ * for nodeReserve: an insertion makes the prefix's node and a branch shorter than it (k = 2), a detach a
+ * tombstone (k = 1); the nodes an insertion makes are at most as long as the prefix, so a prefix of at most
+ * NODE6_SHORT_MAX bits (IPv6), NODE4_SHORT_MAX bits (IPv4) makes none.
  */
 // @ts-ignore: decorator
-@inline export function nodeLongs(len: u32, k: u32): u32 { return len > NODE6_SHORT_MAX ? k : 0; }
+@inline export function nodeLongs(t: u32, len: u32, k: u32): u32 {
+  return len > (tableGet(t, TABLE_FAMILY) == 4 ? NODE4_SHORT_MAX : NODE6_SHORT_MAX) ? k : 0;
+}
 
 // ── leaves (layout NODE_LEAF): a destination's own record answers for its node ──────────────────────
 /** True if node id n (not NIL) is a leaf destination's: NODE_LEAF | its slot (| NODE_ID6 in an IPv6 table). */
