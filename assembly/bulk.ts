@@ -183,8 +183,9 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     top = trieRealise(t, load<u32>(STACK + (<usize>(sp - 2) << 2)), top);
     store<u32>(STACK + (<usize>(sp - 1) << 2), top);
   }
-  topNotBranchAt(top, len);
+  let moved = topIsBranchAt(top, len);
   let n = trieInsert(t, key, len, top, NIL, d);
+  if (moved) { top = n; store<u32>(STACK + (<usize>(sp - 1) << 2), n); }
   for (let c = top; c != n;) {
     c = nodeChild(c, bitAt(key, nodeLen(c)));
     if (sp == STACK_MAX) sp = 1;   // cannot happen (nested prefixes); the root alone is still correct
@@ -194,15 +195,16 @@ export function bulkBegin(eh: f64, n: u32): i32 {
 }
 
 /**
- * Debug check that the stack's top `top`, covering a prefix of `len` bits, is not an IPv4 branch node
- * holding that very prefix: the insertion would move it into a new node (trie.ts unbranch) and free it, and
- * the path loop after the insertion starts at top. It never is: prefixes come in (masked key, length) order,
- * and the stack holds the paths of earlier ones, so a node on it that a prefix covers exactly lies on the path
- * of an earlier prefix inside that one — which sorts after it.
+ * True if the stack's top `top`, covering a prefix of `len` bits, is an IPv4 branch node holding that very
+ * prefix: the insertion then moves it into a new node (trie.ts unbranch) and frees it, and the stack must
+ * name the new node instead (the path loop after the insertion starts at top). Input in (masked key, length)
+ * order never does this — the stack holds the paths of earlier prefixes, and a node on it that a prefix
+ * covers exactly lies on the path of an earlier prefix inside that one, which sorts after it — but a caller's
+ * disorder must not leave the stack naming a freed node.
  */
 // @ts-ignore: decorator
-@inline function topNotBranchAt(top: u32, len: u32): void {
-  assert((top & NODE_BR4) == 0 || nodeLen(top) != len);
+@inline function topIsBranchAt(top: u32, len: u32): bool {
+  return (top & NODE_BR4) != 0 && nodeLen(top) == len;
 }
 
 /** trieStep for an IPv4 table: one key word to compare and to branch on. */
@@ -221,8 +223,9 @@ export function bulkBegin(eh: f64, n: u32): i32 {
     top = trieRealiseBulk4(load<u32>(STACK + (<usize>(sp - 2) << 2)), top);
     store<u32>(STACK + (<usize>(sp - 1) << 2), top);
   }
-  topNotBranchAt(top, len);
+  let moved = topIsBranchAt(top, len);
   let n = trieInsertBulk4(t, a, len, top, d);
+  if (moved) { top = n; store<u32>(STACK + (<usize>(sp - 1) << 2), n); }
   // every node before n on the path is shorter than len ≤ 32: its branch bit is in the word
   for (let c = top; c != n;) {
     c = nodeChild(c, (a >>> (31 - nodeLen(c))) & 1);

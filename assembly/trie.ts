@@ -7,11 +7,12 @@
 // (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
 // Node accessors live here; no other file reads node records. Five node slabs (layout.ts): for IPv4
 // tables 4-word records (SLAB_NODE4) and 3-word ones for branch nodes (SLAB_NODE4B), both with key and
-// length in one word (node4Word) up to NODE4_SHORT_MAX bits, and 4-word ones for longer nodes (SLAB_NODE4L); 5-word ones for IPv6 nodes of ≤ 64 bits (SLAB_NODE6: the destination in
-// the length's word); none of them mirrors state; and 8-word ones for longer IPv6 nodes (SLAB_NODE6L); a
-// node id names its slab (NODE_BR4, NODE_ID6, NODE_ID6L) and an IPv4 node's form (NODE_L4), so the accessors
-// need no table. The IPv4 paths
-// (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address the IPv4 slabs directly. A
+// length in one word (node4Word), and 4-word ones for nodes longer than NODE4_SHORT_MAX bits
+// (SLAB_NODE4L); for IPv6 tables 5-word records for nodes of ≤ 64 bits (SLAB_NODE6: the destination in the
+// length's word) and 8-word ones for longer nodes (SLAB_NODE6L). No node mirrors its destination's state
+// but a long IPv6 one. A node id names its slab (NODE_BR4, NODE_L4, NODE_ID6, NODE_ID6L), so the accessors
+// need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address
+// the IPv4 slabs directly. A
 // destination with nothing below it is a leaf without a node record (layout NODE_LEAF): the accessors
 // answer for it from the destination's record (key or, IPv6, its key record; length, state: the two words
 // trie.ts reads and writes there), and the IPv4 paths test for it where they follow a child. IPv4 shape:
@@ -31,7 +32,8 @@ import { tableGet, tableSet } from './tables';
 
 // ── node accessors ────────────────────────────────────────────────────────────────────────────────
 /**
- * Byte address of IPv4 node n: a SLAB_NODE4 slot, or a SLAB_NODE4B slot | NODE_BR4 (a branch: words 0..2).
+ * Byte address of IPv4 node n: a SLAB_NODE4 slot, a SLAB_NODE4B slot | NODE_BR4 (a branch: words 0..2), or
+ * a SLAB_NODE4L slot | NODE_L4 (a long node).
  * A branch, not a select of slab and stride: the select made the directory load wait for the tag test, and
  * trie-only lookups took 1.18-1.26x the time of 16-byte nodes alone, the branch 1.02-1.05x
  * (bench/ab/trielpm.mjs, session 32).
@@ -251,7 +253,7 @@ let keyRing: u32 = 0;
 }
 /**
  * Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. An IPv4 branch
- * node (NODE_BR4) has none and takes none: trieInsert gives a prefix a SLAB_NODE4 node (destNode4).
+ * node (NODE_BR4) has none and takes none: trieInsert gives a prefix a SLAB_NODE4 node (unbranch).
  */
 // @ts-ignore: decorator
 @inline export function setNodeDest(n: u32, d: u32): void {
@@ -327,8 +329,8 @@ export let trieEpoch: u32 = 0;
 
 /**
  * Allocates a node of table t for (key, len) with no children and no dest; `branch`: a node that will only
- * ever branch (an IPv4 one is then a SLAB_NODE4B node). Caller reserved the slot (a long one for an IPv6
- * node longer than NODE6_SHORT_MAX bits: nodeLongs).
+ * ever branch (an IPv4 one is then a SLAB_NODE4B node). Caller reserved the slot (a long one for a node
+ * longer than NODE6_SHORT_MAX bits, IPv6, or NODE4_SHORT_MAX bits, IPv4: nodeLongs).
  */
 function newNode(t: u32, key: usize, len: u32, branch: bool = false): u32 {
   let n: u32;
@@ -628,8 +630,8 @@ export function trieInsertBulk4(t: u32, a: u32, len: u32, from: u32, d: u32): u3
     if (nodeIsLeaf(n)) { assert(nodeLen(n) == len); return n; }      // 1. (a leaf is descended into only then)
     let p = node4Ptr(n);
     let nl = node4Len(n, p, load<u32>(p, NODE4_KEYLEN << 2));
-    // 1. (the prefix's node, to hold a destination: an IPv4 branch node moves into a node that can; never the
-    // start, whose parent is not known here: bulk.ts topNotBranchAt)
+    // 1. (the prefix's node, to hold a destination: an IPv4 branch node moves into a node that can; at the
+    // start, whose parent is not known here, unbranch walks to it: bulk.ts topIsBranchAt)
     if (nl == len) return (n & NODE_BR4) != 0 ? unbranch(t, n, up) : n;
     let cw = p + ((NODE_C0 + ((a >>> (31 - nl)) & 1)) << 2);         // nl < len ≤ 32
     let c = load<u32>(cw);

@@ -155,7 +155,7 @@ describe('IPv4 branch nodes: 12-byte records, moved into a 16-byte node when a p
       if (register) {
         for (let i = prefixes.length - 1; i > 0; i--) { const j = rnd() % (i + 1); [prefixes[i], prefixes[j]] = [prefixes[j], prefixes[i]]; }
         // and in front, sixteen pairs whose second lands on a branch the first one's path passed (the facade
-        // sorts the trie pass's prefixes, so no insertion starts at such a branch: bulk.ts topNotBranchAt)
+        // sorts the trie pass's prefixes, so no insertion starts at such a branch: bulk.ts topIsBranchAt)
         for (let x = 0; x < 16; x++) {
           for (const p of [`10.${x}.0.128/32`, `10.${x}.0.0/23`]) prefixes.splice(prefixes.indexOf(p), 1);
           prefixes.unshift(`10.${x}.0.128/32`, `10.${x}.0.0/23`);
