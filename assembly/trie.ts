@@ -108,9 +108,10 @@ import { tableGet, tableSet } from './tables';
  * NODE6_SHORT_MAX bits (IPv6), NODE4_SHORT_MAX bits (IPv4) makes none.
  */
 // @ts-ignore: decorator
-@inline export function nodeLongs(t: u32, len: u32, k: u32): u32 {
-  return len > (tableGet(t, TABLE_FAMILY) == 4 ? NODE4_SHORT_MAX : NODE6_SHORT_MAX) ? k : 0;
-}
+@inline export function nodeLongs(t: u32, len: u32, k: u32): u32 { return len > nodeShortMax(t) ? k : 0; }
+/** The longest node of table t's short slabs (NODE4_SHORT_MAX, NODE6_SHORT_MAX): longer ones are long (nodeLongs). */
+// @ts-ignore: decorator
+@inline export function nodeShortMax(t: u32): u32 { return tableGet(t, TABLE_FAMILY) == 4 ? NODE4_SHORT_MAX : NODE6_SHORT_MAX; }
 
 // ── leaves (layout NODE_LEAF): a destination's own record answers for its node ──────────────────────
 /** True if node id n (not NIL) is a leaf destination's: NODE_LEAF | its slot (| NODE_ID6 in an IPv6 table). */
