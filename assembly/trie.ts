@@ -215,19 +215,14 @@ let keyRing: u32 = 0;
   store<u64>(k, 0, 8);
   return k;
 }
-/**
- * The bits of a short IPv6 node's length (7: ≤ 64) above which its word 0 holds its destination + 1
- * (layout NODE6S_DEST_SHIFT). A long IPv6 node (NODE_ID6L) is not compact: its length has 8 bits, then the
- * state mirror; its destination a word. An IPv4 node's length is in its key word (node4Len).
- */
-// @ts-ignore: decorator
-@inline function compactShift(n: u32): u32 { return NODE6S_DEST_SHIFT; }
 // @ts-ignore: decorator
 @inline export function nodeLen(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafLen(destGet(leafDest(n), DEST_STATE));
   if ((n & NODE_ID6) == 0) { let p = node4Ptr(n); return node4Len(n, p, load<u32>(p, NODE4_KEYLEN << 2)); }
   let w = load<u32>(node6Ptr(n) + (NODE_LEN << 2));
-  return (n & NODE_ID6L) != 0 ? w & 0xff : w & ((1 << compactShift(n)) - 1);
+  // a short IPv6 node's length: the bits below its destination + 1 (layout NODE6S_DEST_SHIFT); a long
+  // one's: 8 bits, then its state mirror
+  return (n & NODE_ID6L) != 0 ? w & 0xff : w & ((1 << NODE6S_DEST_SHIFT) - 1);
 }
 /** Child b of node n (NIL: none; a leaf has none). */
 // @ts-ignore: decorator
@@ -248,9 +243,9 @@ let keyRing: u32 = 0;
     let w = load<u32>(node4Ptr(n), NODE4_DEST << 2);
     return (n & NODE_L4) == 0 ? w : (w & NODE4_LONG_DEST) - 1;   // a long node's: dest + 1 below its length
   }
-  // a short IPv6 node's word 0 holds dest + 1 above its length (compactShift): 0 - 1 is NIL
+  // a short IPv6 node's word 0 holds dest + 1 above its length (NODE6S_DEST_SHIFT): 0 - 1 is NIL
   if ((n & NODE_ID6L) != 0) return load<u32>(nodePtr(n) + (NODE_DEST << 2));
-  return (load<u32>(nodePtr(n)) >>> compactShift(n)) - 1;
+  return (load<u32>(nodePtr(n)) >>> NODE6S_DEST_SHIFT) - 1;
 }
 /**
  * Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. An IPv4 branch
@@ -267,7 +262,7 @@ let keyRing: u32 = 0;
     return;
   }
   if ((n & NODE_ID6L) != 0) { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); return; }
-  let p = nodePtr(n), shift = compactShift(n);
+  let p = nodePtr(n), shift = NODE6S_DEST_SHIFT;
   store<u32>(p, (load<u32>(p) & ((1 << shift) - 1)) | ((d + 1) << shift));
 }
 
