@@ -195,12 +195,12 @@ export function bulkBegin(eh: f64, n: u32): i32 {
 }
 
 /**
- * True if the stack's top `top`, covering a prefix of `len` bits, is an IPv4 branch node holding that very
- * prefix: the insertion then moves it into a new node (trie.ts unbranch) and frees it, and the stack must
- * name the new node instead (the path loop after the insertion starts at top). Input in (masked key, length)
- * order never does this — the stack holds the paths of earlier prefixes, and a node on it that a prefix
- * covers exactly lies on the path of an earlier prefix inside that one, which sorts after it — but a caller's
- * disorder must not leave the stack naming a freed node.
+ * True if the stack's top `top`, covering a prefix of `len` bits, is a branch node (IPv4 or IPv6: NODE_BR6
+ * is NODE_BR4's bit) holding that very prefix: the insertion then moves it into a new node (trie.ts unbranch)
+ * and frees it, and the stack must name the new node instead (the path loop after the insertion starts at
+ * top). Input in (masked key, length) order never does this — the stack holds the paths of earlier prefixes,
+ * and a node on it that a prefix covers exactly lies on the path of an earlier prefix inside that one, which
+ * sorts after it — but a caller's disorder must not leave the stack naming a freed node.
  */
 // @ts-ignore: decorator
 @inline function topIsBranchAt(top: u32, len: u32): bool {

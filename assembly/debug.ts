@@ -15,7 +15,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   SLAB_NOTIFY, NOTIFY_TABLE, NOTIFY_INDEX, NOTIFY_NEXT, SLAB_DESTX, DESTX_HELD, DESTX_HOLD_VIEWS, LOCKREC_KIND, LOCKREC_TARGET, LOCK_K_DEST,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_END, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST,
   SLAB_LIST, LIST_TABLE, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
-  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, SLAB_NODE4, SLAB_NODE4B, SLAB_NODE4L, NODE_BR4, NODE_L4, NODE4_SHORT_MAX, SLAB_NODE6, SLAB_NODE6L, NODE_LEAF,
+  ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, NODE6B_MAX, SLAB_NODE4, SLAB_NODE4B, SLAB_NODE4L, NODE_BR4, NODE_L4, NODE4_SHORT_MAX, SLAB_NODE6, SLAB_NODE6L, SLAB_NODE6B, NODE_BR6, NODE_LEAF,
   DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
   NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE, SLAB_ENTITY, NEXTHOP_OWNER } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
@@ -153,11 +153,12 @@ export function checkInvariants(t: u32): i32 {
     } else {
       nodes++;
       // an IPv4 table's nodes are SLAB_NODE4 slots (one key word); an IPv6 table's SLAB_NODE6 slots | NODE_ID6
-      // when at most NODE6_SHORT_MAX bits long (two key words), else SLAB_NODE6L slots | NODE_ID6 | NODE_ID6L
+      // when at most NODE6_SHORT_MAX bits long (two key words; a SLAB_NODE6B slot | NODE_ID6 | NODE_BR6 for a
+      // branch of at most NODE6B_MAX bits: no destination, below), else SLAB_NODE6L slots | NODE_ID6 | NODE_ID6L
       if (v6) {
-        let long = (n & NODE_ID6L) != 0;
-        if ((n & NODE_ID6) == 0 || long != (nodeLen(n) > NODE6_SHORT_MAX) ||
-          (n & ~(NODE_ID6 | NODE_ID6L)) >= slabHigh(long ? SLAB_NODE6L : SLAB_NODE6)) return INV_NODE_SLAB;
+        let long = (n & NODE_ID6L) != 0, br = (n & NODE_BR6) != 0;
+        if ((n & NODE_ID6) == 0 || (n & NODE_L4) != 0 || (br && long) || long != (nodeLen(n) > NODE6_SHORT_MAX) || (br && nodeLen(n) > NODE6B_MAX) ||
+          (n & ~(NODE_ID6 | NODE_ID6L | NODE_BR6)) >= slabHigh(br ? SLAB_NODE6B : long ? SLAB_NODE6L : SLAB_NODE6)) return INV_NODE_SLAB;
       } else {
         // an IPv4 table's: a SLAB_NODE4 slot, a SLAB_NODE4L slot | NODE_L4 when longer than NODE4_SHORT_MAX
         // bits, or a SLAB_NODE4B slot | NODE_BR4 (a short branch: no destination, below)
@@ -166,6 +167,8 @@ export function checkInvariants(t: u32): i32 {
           long != (nodeLen(n) > NODE4_SHORT_MAX)) return INV_NODE_SLAB;
       }
     }
+    // the root is a node that can hold a destination (0/0's): never a branch record (NODE_BR4 = NODE_BR6)
+    if (n == root && (n & NODE_BR4) != 0) return INV_NODE_SLAB;
     let nl = nodeLen(n);
     if (nl > maxLen) return INV_MAX_LEN;
     // nodeKey: four words, those a short IPv6 node lacks read as zero

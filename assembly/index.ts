@@ -50,7 +50,7 @@ export {
 } from './notifyapi';
 export { signalCount } from './notify';
 export { destExtraCount, destXGet } from './dests';
-export { trieLongNodes, trieKeyRecords, trieBranchNodes } from './trie';
+export { trieLongNodes, trieKeyRecords, trieBranchNodes, trieBranchNodes6 } from './trie';
 export { routeExtraCount, routeXWord, routeOwnerOf, routeDestOf, routeFlagsOf, routePrefOf, routeMetricOf, refsCapSet } from './routes';
 export {
   routeAddR, routeDeleteR, routeInfoR, destInfoR, destInfoAtR, notifyGetChangedR, refTakeX, refDropX, refCountX,
@@ -63,7 +63,7 @@ export {
 } from './enums';
 export { IO_BATCH_MAX, IO_RES, IO_IN, IO_OUT, IO_WORDS, IO_OUT_HANDLES } from './io';
 export {
-  NIL, NODE4_WORDS, NODE4B_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, KEY6_WORDS, DEST_WORDS, ROUTE_WORDS, NEXTHOP_WORDS, TABLE_WORDS, DEST_STATE, DEST_S_VIEWS, DEST_S_HELD,
+  NIL, NODE4_WORDS, NODE4B_WORDS, NODE6_WORDS, NODE6B_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE6B_MAX, KEY6_WORDS, DEST_WORDS, ROUTE_WORDS, NEXTHOP_WORDS, TABLE_WORDS, DEST_STATE, DEST_S_VIEWS, DEST_S_HELD,
   DEST_S_LIVE, DEST_S_POPULATED, QUAL_POPULATED, NO_RANGE, VIEW_COUNT, TABLE_NODES, TABLE_DESTS,
   TABLE_POPULATED, TABLE_LIVE, TABLE_ROUTES, KIND_DEST, KIND_ROUTE, KIND_NEXTHOP, KIND_ENTITY, GEN_MASK, GEN_ALIVE,
   DEST_TABLE, DEST_TABLE_MASK, DEST_NODE, DEST_S_B0X, ROUTE_B0_BIT, DEST_KEEPS, DEST_KEEPS_MASK, DEST_REFS_SHIFT, DEST_REFS_MAX, DEST_CHANGED, SLAB_DESTX, DESTX_WORDS,

@@ -34,7 +34,9 @@ export const SLAB_KEY6: u32 = 14;
 export const SLAB_NODE4B: u32 = 15;
 /** Trie nodes of IPv4 tables longer than NODE4_SHORT_MAX bits (NODE4_WORDS); their ids carry NODE_L4. */
 export const SLAB_NODE4L: u32 = 16;
-export const SLAB_KINDS: u32 = 17;
+/** Branch nodes of IPv6 tables of at most NODE6_SHORT_MAX bits: nodes that hold no destination (NODE6B_WORDS); their ids carry NODE_ID6 | NODE_BR6. */
+export const SLAB_NODE6B: u32 = 17;
+export const SLAB_KINDS: u32 = 18;
 
 // ╒══════════ Table record: TABLE_WORDS = 31 × u32 (one per address family of an instance) ═══════════╕
 // │ 0 gen      │ 1 family (4|6)  │ 2 root node   │ 3 nodes       │ 4 dests (in trie) │ 5 populated dests │
@@ -108,24 +110,25 @@ export const TABLES_MAX: u32 = 1 << 24;
 // ╒══ Trie node: NODE4_WORDS = 4 × u32 (IPv4, 16 B), NODE6_WORDS = 5 (IPv6 ≤ /64, 20 B), NODE6L_WORDS = 8 ══╕
 // │ IPv4:       0 key | len (len ≤ 26; longer: the key) │ 1 child 0 (next bit 0) │ 2 child 1 │             │
 // │             3 dest (NIL = none; longer: dest + 1 | len << 26); a branch (SLAB_NODE4B, 12 B) has no 3  │
-// │ IPv6 ≤ /64: 0 len (bits 0..6) | (dest + 1) << 7 │ 1 child 0 │ 2 child 1 │ 3..4 key (2 words, MS first)  │
-// │ longer:     0 len (bits 0..7) | dest state << 8 │ 1 child 0 │ 2 child 1 │ 3 dest (NIL = branch only)    │
+// │ IPv6 ≤ /64: 0..1 key (2 words, MS first) │ 2 child 0 │ 3 child 1 │ 4 len (bits 0..6) | (dest + 1) << 7  │
+// │             a branch ≤ /57 (SLAB_NODE6B, 16 B) has no 4: len in word 1's low 7 bits, below its key     │
+// │ longer:     0 len (bits 0..7) | dest state << 8 │ 1 dest (NIL = branch only) │ 2 child 0 │ 3 child 1    │
 // │             4..7 key (4 words, MS word first)                                                       │
 // └─ a child's key agrees with its parent's on the parent's len bits; child len > parent len ───────────┘
 // A node that is not the root and has no dest always has two children; an IPv4 one with a dest has a
-// child (else it is a leaf, below). Free list: link in word 1 (an IPv4 branch node's: word 0, below).
-// Issue 13, compact nodes: an IPv6 node of at most NODE6_SHORT_MAX bits holds its destination in word 0,
-// above the length (slots are below 2^25, so slot + 1 fits the bits above a 7-bit length; (word >>> shift)
-// - 1 is NIL for none: trie.ts compactShift); an IPv4 node holds it in word 3 (below). Neither keeps a copy
-// of its destination's state: a walk that qualifies a destination by state (qual ≠ 0) reads an inner
-// destination's own state word. 90 % of a full table's destinations are leaves, whose state is their record's anyway, and large
-// tables answer lookups from their forwarding structures. A longer IPv6 node (~0.2 % of a full table's
-// nodes) keeps a destination word and mirrors its destination's state word (DEST_S_BITS, 11 bits) above
-// its 8-bit length. IPv4 nodes live in their own slabs (SLAB_NODE4, SLAB_NODE4B for branches), IPv6 nodes
-// in SLAB_NODE6 and SLAB_NODE6L; children are words 1 and 2 in all. A node id is its SLAB_NODE4 slot
-// (IPv4; a SLAB_NODE4B slot | NODE_BR4), or its SLAB_NODE6 slot | NODE_ID6 (IPv6): an id says which slab it
-// is in (slots are < 2^25, handles.ts; bit 31 stays free for callers' marks). Only trie.ts reads node records; its nodeKey gives 4 key words for either
-// family.
+// child (else it is a leaf, below). Free list: link in child 0's word (an IPv4 branch node's: word 0, below).
+// Issue 13, compact nodes: no node keeps a copy of its destination's state but a long IPv6 one: a walk that
+// qualifies a destination by state (qual ≠ 0) reads an inner destination's own state word. 90 % of a full
+// table's destinations are leaves, whose state is their record's anyway, and large tables answer lookups
+// from their forwarding structures. A longer IPv6 node (~0.3 % of a full table's nodes) keeps a destination
+// word and mirrors its destination's state word (DEST_S_BITS, 11 bits) above its 8-bit length. IPv4 nodes
+// live in their own slabs (SLAB_NODE4, SLAB_NODE4B for branches, SLAB_NODE4L), IPv6 nodes in SLAB_NODE6,
+// SLAB_NODE6B (branches) and SLAB_NODE6L; children are words 1 and 2 of an IPv4 node, words 2 and 3 of an
+// IPv6 one (trie.ts childWord: NODE_C0 + the id's NODE_ID6 bit). A node id is its SLAB_NODE4 slot (IPv4; a
+// SLAB_NODE4B slot | NODE_BR4, a SLAB_NODE4L slot | NODE_L4), or its SLAB_NODE6 slot | NODE_ID6 (IPv6; a
+// SLAB_NODE6B slot | NODE_ID6 | NODE_BR6, a SLAB_NODE6L slot | NODE_ID6 | NODE_ID6L): an id says which slab
+// it is in (slots are < 2^25, handles.ts; bit 31 stays free for callers' marks). Only trie.ts reads node
+// records; its nodeKey gives 4 key words for either family.
 // Issue 13, leaves: an IPv4 destination with nothing below it in the trie has no node record. Its parent's
 // child word holds NODE_LEAF | dest slot (a "leaf" id), and the destination's own record answers for the
 // node (trie.ts accessors): key in DEST_NODE, length in DEST_STATE (DEST_S_LEAF, DEST_S_LEN_SHIFT), no
@@ -135,9 +138,17 @@ export const TABLES_MAX: u32 = 1 << 24;
 // becomes a leaf again (trieDetach), so the trie's shape is the one canonical Patricia shape of its
 // prefixes. IPv6 keeps a node per destination: its 16-byte key does not fit the one word a leaf frees.
 // Issue 13, short IPv6 nodes: a node of at most NODE6_SHORT_MAX (64) bits — all but ~0.2 % of a full IPv6
-// table's nodes — stores two key words (SLAB_NODE6, 20 B); a longer one four (SLAB_NODE6L, 32 B; its id
-// carries NODE_ID6L besides NODE_ID6). A node's length never changes, so neither does its slab. Readers
-// of key words read only the words a length needs (addr.ts); trie.ts nodeKey gives all four of either.
+// table's nodes — stores two key words (SLAB_NODE6, 20 B: words 0..1, MS first; word 4 its length, its
+// destination + 1 above it); a longer one four (SLAB_NODE6L, 32 B; its id carries NODE_ID6L besides NODE_ID6).
+// Issue 13, IPv6 branch nodes (session 33): a node that holds no destination — a branch, 93 % of a full IPv6
+// table's nodes — of at most NODE6B_MAX (57) bits keeps its length in the low NODE6S_LEN_MASK bits of its
+// second key word (a key of ≤ 57 bits leaves them zero: the IPv4 branch nodes' trick, below) and needs words
+// 0..3 only: it lives in SLAB_NODE6B (16 B), its id that slot | NODE_ID6 | NODE_BR6. As for IPv4: the branch
+// an insertion splits an edge with is one (a SLAB_NODE6 one when longer than NODE6B_MAX bits), an insertion
+// of exactly a branch's prefix first moves it into a SLAB_NODE6 node (trie.ts unbranch), and a SLAB_NODE6 node
+// left without its destination and with two children stays as it is. A node's length never changes, so
+// neither does its slab. Readers of key words read only the words a length needs, and the bits a length
+// covers are the key's alone (addr.ts); trie.ts nodeKey gives all four of either, the length's bits cleared.
 // Issue 13, IPv6 leaves: an IPv6 destination of 1..NODE6_SHORT_MAX bits with nothing below it is a leaf
 // too, its id NODE_LEAF | NODE_ID6 | dest slot; its two key words live in a key record (SLAB_KEY6, 8 B)
 // that DEST_NODE names (DEST_S_KEY6). An IPv6 leaf is made by an insertion, by the bulk build's fold
@@ -181,22 +192,37 @@ export const NODE4_LONG_DEST: u32 = 0x03ffffff;
 export const NODE_BR4: u32 = 0x08000000;
 /** In a node id: a SLAB_NODE4L slot, a node longer than NODE4_SHORT_MAX bits (its key word is its whole key; trie.ts allocNode4). */
 export const NODE_L4: u32 = 0x04000000;
-/** A short IPv6 node's key words (two); its length: word NODE_LEN's low NODE6S_DEST_SHIFT bits, its destination + 1 above them. */
-export const NODE6S_KEY: u32 = 3;
+/** A short IPv6 node's key words (two, MS first); a branch node's length: the second's low NODE6S_LEN_MASK bits. */
+export const NODE6S_KEY: u32 = 0;
+export const NODE6S_LEN_MASK: u32 = 0x7f;
+/** A SLAB_NODE6 node's length (low NODE6S_DEST_SHIFT bits) and destination + 1 above it (0: none); a branch (SLAB_NODE6B) has no such word. */
+export const NODE6S_LEN: u32 = 4;
 export const NODE6S_DEST_SHIFT: u32 = 7;
+/** An IPv6 node's child words: NODE6_C0 and NODE6_C0 + 1 (every IPv6 form; trie.ts childWord). */
+export const NODE6_C0: u32 = 2;
 export const NODE6_WORDS: u32 = 5;
+/** An IPv6 branch node's words (SLAB_NODE6B): key and length, two children. */
+export const NODE6B_WORDS: u32 = 4;
+/** In an IPv6 node id (with NODE_ID6): a SLAB_NODE6B slot (an IPv6 branch node); the bit of NODE_BR4. */
+export const NODE_BR6: u32 = 0x08000000;
 export const NODE6L_WORDS: u32 = 8;
-/** The longest IPv6 node that lives in SLAB_NODE6 (two key words). */
+/** The longest IPv6 node that lives in SLAB_NODE6 (two key words) and the longest IPv6 leaf (a key record). */
 export const NODE6_SHORT_MAX: u32 = 64;
+/** The longest IPv6 branch node that lives in SLAB_NODE6B: its length fits below its key's second word. */
+export const NODE6B_MAX: u32 = 57;
 export const NODE_ID6: u32 = 0x40000000;
 /** With NODE_ID6: a SLAB_NODE6L slot (a node longer than NODE6_SHORT_MAX bits). Clear of slots (< 2^25) and NODE_LEAF. */
 export const NODE_ID6L: u32 = 0x10000000;
 /** The words of an IPv6 leaf's key record (SLAB_KEY6): its key's first two words, masked. */
 export const KEY6_WORDS: u32 = 2;
+/** A long IPv6 node's length and state mirror (NODE_STATE_SHIFT). */
 export const NODE_LEN: u32 = 0;
+/** An IPv4 node's child words (an IPv6 node's: NODE6_C0). */
 export const NODE_C0: u32 = 1;
 export const NODE_C1: u32 = 2;
-export const NODE_DEST: u32 = 3;
+/** A long IPv6 node's destination (NIL: none). */
+export const NODE6L_DEST: u32 = 1;
+/** A long IPv6 node's key words (four). */
 export const NODE_KEY: u32 = 4;
 
 // ╒══════════ Destination: DEST_WORDS = 8 × u32 (32 bytes; issue 13: was 22, then 16, 14, 12, 11, 10, 9) ═══╕

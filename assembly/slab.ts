@@ -7,7 +7,7 @@
 // memory. Freed slots keep their GEN word (bumped, ALIVE cleared) so stale handles are detected; a slot
 // at the last generation is retired, not freed (slabFree); the free link lives in the kind's link word.
 import {
-  NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE4, SLAB_NODE4B, SLAB_NODE4L, NODE4B_WORDS, NODE4_KEYLEN, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, TABLE_WORDS, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, DEST_WORDS, ROUTE_WORDS, ROUTE_NEXT,
+  NIL, GEN_MASK, GEN_ALIVE, SLAB_KINDS, SLAB_NODE4, SLAB_NODE4B, SLAB_NODE4L, NODE4B_WORDS, NODE4_KEYLEN, SLAB_NODE6, SLAB_NODE6L, SLAB_NODE6B, NODE6B_WORDS, NODE6_C0, SLAB_KEY6, KEY6_WORDS, TABLE_WORDS, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, DEST_WORDS, ROUTE_WORDS, ROUTE_NEXT,
   NEXTHOP_WORDS, ENTITY_WORDS, NODE_C0, NOTIFY_WORDS, LIST_WORDS, ENUM_WORDS, ENUMX_WORDS, ENUMX_NEXT,
   SLAB_DESTX, DESTX_WORDS, DESTX_DEST, SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE,
 } from './layout';
@@ -97,12 +97,14 @@ export function slabInit(): void {
   initKind(9, ENUMX_WORDS, ENUMX_NEXT, false);
   initKind(SLAB_DESTX, DESTX_WORDS, DESTX_DEST, false);
   initKind(SLAB_ROUTEX, ROUTEX_WORDS, ROUTEX_ROUTE, false);
-  initKind(SLAB_NODE6, NODE6_WORDS, NODE_C0, false);
-  initKind(SLAB_NODE6L, NODE6L_WORDS, NODE_C0, false);
+  // an IPv6 node links the free list through child 0's word (its key words stay: trie.ts trieDetach)
+  initKind(SLAB_NODE6, NODE6_WORDS, NODE6_C0, false);
+  initKind(SLAB_NODE6L, NODE6L_WORDS, NODE6_C0, false);
   initKind(SLAB_KEY6, KEY6_WORDS, 0, false);
   // an IPv4 branch node links the free list through its key word: its child words stay NIL (trie.ts freeRecord)
   initKind(SLAB_NODE4B, NODE4B_WORDS, NODE4_KEYLEN, false);
   initKind(SLAB_NODE4L, NODE4_WORDS, NODE_C0, false);
+  initKind(SLAB_NODE6B, NODE6B_WORDS, NODE6_C0, false);
 }
 
 // Pages taken from memory.grow but not yet handed to a chunk: [spareBase, spareEnd). Growing linear

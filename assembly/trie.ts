@@ -5,13 +5,14 @@
 // operation, depth ≤ 33 (IPv4) / 129 (IPv6). Allocation: insert takes ≤ 2 nodes and, IPv6, a key record
 // (nodeReserve them first); nothing else allocates but the bulk build's fold, within its reservation
 // (static: a 48 KiB table of the parents inserts made, trieUpHint's hints).
-// Node accessors live here; no other file reads node records. Five node slabs (layout.ts): for IPv4
+// Node accessors live here; no other file reads node records. Six node slabs (layout.ts): for IPv4
 // tables 4-word records (SLAB_NODE4) and 3-word ones for branch nodes (SLAB_NODE4B), both with key and
 // length in one word (node4Word), and 4-word ones for nodes longer than NODE4_SHORT_MAX bits
 // (SLAB_NODE4L); for IPv6 tables 5-word records for nodes of ≤ 64 bits (SLAB_NODE6: the destination in the
-// length's word) and 8-word ones for longer nodes (SLAB_NODE6L). No node mirrors its destination's state
-// but a long IPv6 one. A node id names its slab (NODE_BR4, NODE_L4, NODE_ID6, NODE_ID6L), so the accessors
-// need no table. The IPv4 paths (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address
+// length's word), 4-word ones for branch nodes of ≤ NODE6B_MAX bits (SLAB_NODE6B: the length below the
+// key) and 8-word ones for longer nodes (SLAB_NODE6L). No node mirrors its destination's state but a long
+// IPv6 one. A node id names its slab (NODE_BR4, NODE_L4, NODE_ID6, NODE_BR6, NODE_ID6L), so the accessors
+// need no table; children are words 1 and 2 of an IPv4 node, 2 and 3 of an IPv6 one (childWord). The IPv4 paths (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address
 // the IPv4 slabs directly. A
 // destination with nothing below it is a leaf without a node record (layout NODE_LEAF): the accessors
 // answer for it from the destination's record (key or, IPv6, its key record; length, state: the two words
@@ -21,7 +22,7 @@
 // removal folds only when a key record is free without growing memory (a removal must not fail; fold6May),
 // so an IPv6 trie may keep, rarely, a node with a destination and no child.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE_DEST, NODE_KEY, NODE4_KEYLEN, NODE4_DEST, NODE_BR4, NODE_L4, NODE4_LEN_MASK, NODE4_SHORT_MAX, NODE4_LONG_SHIFT, NODE4_LONG_DEST, SLAB_NODE4B, SLAB_NODE4L, NODE4B_WORDS, NODE6S_KEY, NODE6S_DEST_SHIFT,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE6B_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE6L_DEST, NODE_KEY, NODE6_C0, NODE6S_LEN, NODE6S_DEST_SHIFT, NODE6S_LEN_MASK, NODE6B_WORDS, NODE_BR6, SLAB_NODE6B, NODE4_KEYLEN, NODE4_DEST, NODE_BR4, NODE_L4, NODE4_LEN_MASK, NODE4_SHORT_MAX, NODE4_LONG_SHIFT, NODE4_LONG_DEST, SLAB_NODE4B, SLAB_NODE4L, NODE4B_WORDS, NODE6S_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
@@ -68,19 +69,32 @@ import { tableGet, tableSet } from './tables';
 /** The slot of node n (not a leaf) in its slab. */
 // @ts-ignore: decorator
 @inline function nodeSlot(n: u32): u32 { return n & ~(NODE_ID6 | NODE_ID6L | NODE_BR4 | NODE_L4); }
-/** Byte address of IPv6 node n (its SLAB_NODE6 slot | NODE_ID6, or its SLAB_NODE6L slot | NODE_ID6 | NODE_ID6L). */
+/**
+ * Byte address of IPv6 node n: its SLAB_NODE6 slot | NODE_ID6, its SLAB_NODE6B slot | NODE_ID6 | NODE_BR6 (a
+ * branch: words 0..3), or its SLAB_NODE6L slot | NODE_ID6 | NODE_ID6L (a long node).
+ */
 // @ts-ignore: decorator
 @inline export function node6Ptr(n: u32): usize {
+  if ((n & NODE_BR6) != 0) return recPtr(SLAB_NODE6B, nodeSlot(n), NODE6B_WORDS);
   return (n & NODE_ID6L) != 0 ? recPtr(SLAB_NODE6L, nodeSlot(n), NODE6L_WORDS) : recPtr(SLAB_NODE6, nodeSlot(n), NODE6_WORDS);
 }
 // @ts-ignore: decorator
 @inline export function nodePtr(n: u32): usize { return (n & NODE_ID6) != 0 ? node6Ptr(n) : node4Ptr(n); }
+/**
+ * The word of node n's child b (b = 0, 1) in its record: NODE_C0 + b for an IPv4 node, NODE6_C0 + b for an
+ * IPv6 one (NODE_ID6 is bit 30: its bit says which, with no branch).
+ */
+// @ts-ignore: decorator
+@inline function childWord(n: u32, b: u32): u32 { return NODE_C0 + b + ((n & NODE_ID6) >>> 30); }
 /** The slab of node n (its slot there: nodeSlot). */
 // @ts-ignore: decorator
 @inline function nodeSlab(n: u32): u32 {
   if ((n & NODE_ID6) == 0) return (n & NODE_BR4) != 0 ? SLAB_NODE4B : (n & NODE_L4) != 0 ? SLAB_NODE4L : SLAB_NODE4;
-  return (n & NODE_ID6L) != 0 ? SLAB_NODE6L : SLAB_NODE6;
+  return (n & NODE_BR6) != 0 ? SLAB_NODE6B : (n & NODE_ID6L) != 0 ? SLAB_NODE6L : SLAB_NODE6;
 }
+/** True if node n (not a leaf) is a branch node of either family (SLAB_NODE4B, SLAB_NODE6B): it holds no destination. */
+// @ts-ignore: decorator
+@inline function nodeIsBranch(n: u32): bool { return (n & NODE_BR4) != 0; }
 /** The node slab of a table of `family` (4 or 6) for its nodes of at most NODE6_SHORT_MAX bits (the root's). */
 // @ts-ignore: decorator
 @inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
@@ -90,16 +104,16 @@ import { tableGet, tableSet } from './tables';
 /**
  * Makes sure `k` more nodes of table t can be made, `longs` of which may be long ones — IPv6 nodes longer
  * than NODE6_SHORT_MAX bits (SLAB_NODE6L), IPv4 ones longer than NODE4_SHORT_MAX (SLAB_NODE4L) —: nodeLongs
- * says how many an insertion or a tombstone of a prefix needs. An IPv4 table also gets room for k branch
- * nodes (SLAB_NODE4B; a long one is a SLAB_NODE4L node, counted in `longs`), an IPv6 one `keys` key records
- * (SLAB_KEY6; default k: an insertion makes at most one leaf, the bulk build's fold one a record); a
- * tombstone takes none (0).
+ * says how many an insertion or a tombstone of a prefix needs. A table also gets room for k branch nodes
+ * (SLAB_NODE4B, SLAB_NODE6B; a longer one is a node of another slab, counted in k or `longs`), an IPv6 one
+ * `keys` key records (SLAB_KEY6; default k: an insertion makes at most one leaf, the bulk build's fold one a
+ * record); a tombstone takes none (0).
  */
 // @ts-ignore: decorator
 @inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0, keys: u32 = k): bool {
   let family = tableGet(t, TABLE_FAMILY);
   return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(family == 4 ? SLAB_NODE4L : SLAB_NODE6L, longs)) &&
-    (family == 4 ? reserveIn(SLAB_NODE4B, k) : keys == 0 || reserveIn(SLAB_KEY6, keys));
+    reserveIn(family == 4 ? SLAB_NODE4B : SLAB_NODE6B, k) && (family == 4 || keys == 0 || reserveIn(SLAB_KEY6, keys));
 }
 /**
  * The long nodes (SLAB_NODE6L, SLAB_NODE4L) `k` nodes made for a prefix of `len` bits in table t may take,
@@ -123,7 +137,7 @@ import { tableGet, tableSet } from './tables';
 /** Byte address of key record k (SLAB_KEY6: an IPv6 leaf's two key words). */
 // @ts-ignore: decorator
 @inline function key6Ptr(k: u32): usize { return recPtr(SLAB_KEY6, k, KEY6_WORDS); }
-/** True if an IPv6 leaf may be made for a prefix of `len` bits: its key fits a key record; the root (len 0) stays a node. */
+/** True if an IPv6 leaf may be made for a prefix of `len` bits: its key fits a key record (NODE6_SHORT_MAX); the root (len 0) stays a node. */
 // @ts-ignore: decorator
 @inline function leaf6Fits(len: u32): bool { return len - 1 < NODE6_SHORT_MAX; }
 /** The prefix length in the state word of a leaf destination. */
@@ -184,7 +198,7 @@ export function trieKeyRecords(): u32 { return slabLive(SLAB_KEY6); }
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
-  // a short IPv4 node's word holds its length too, in its low bits: beyond the bits its length needs
+  // a short node's key words hold its length too, in their low bits: beyond the bits its length needs
   if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6L) != 0 ? NODE_KEY : (n & NODE_ID6) != 0 ? NODE6S_KEY : NODE4_KEYLEN)) << 2);
   let d = leafDest(n);
   return (n & NODE_ID6) != 0 ? key6Ptr(destGet(d, DEST_NODE)) : destPtr(d) + (DEST_NODE << 2);
@@ -210,7 +224,8 @@ let keyRing: u32 = 0;
   // a leaf id (a destination's slot | NODE_LEAF, | NODE_ID6 for IPv6) has no NODE_ID6L
   if ((n & NODE_ID6L) != 0) return node6Ptr(n) + (NODE_KEY << 2);
   let k = KEY_RING + (<usize>(keyRing++ & 3) << 4);
-  if ((n & NODE_ID6) != 0) store<u64>(k, load<u64>(nodeKeyWords(n)));   // two words: a short node's or a key record's
+  // two words: a short node's (a branch's length, its second word's low bits, cleared) or a key record's
+  if ((n & NODE_ID6) != 0) store<u64>(k, load<u64>(nodeKeyWords(n)) & ((n & NODE_BR6) != 0 ? ~(<u64>NODE6S_LEN_MASK << 32) : <u64>-1));
   else { store<u32>(k, node4Addr(n)); store<u32>(k, 0, 4); }
   store<u64>(k, 0, 8);
   return k;
@@ -219,21 +234,22 @@ let keyRing: u32 = 0;
 @inline export function nodeLen(n: u32): u32 {
   if (nodeIsLeaf(n)) return leafLen(destGet(leafDest(n), DEST_STATE));
   if ((n & NODE_ID6) == 0) { let p = node4Ptr(n); return node4Len(n, p, load<u32>(p, NODE4_KEYLEN << 2)); }
-  let w = load<u32>(node6Ptr(n) + (NODE_LEN << 2));
-  // a short IPv6 node's length: the bits below its destination + 1 (layout NODE6S_DEST_SHIFT); a long
-  // one's: 8 bits, then its state mirror
-  return (n & NODE_ID6L) != 0 ? w & 0xff : w & ((1 << NODE6S_DEST_SHIFT) - 1);
+  // an IPv6 branch node's length: the low bits of its second key word (layout NODE6S_LEN_MASK); a short
+  // node's: the bits below its destination + 1 (NODE6S_DEST_SHIFT); a long one's: 8 bits, then its state mirror
+  let p = node6Ptr(n);
+  if ((n & NODE_BR6) != 0) return load<u32>(p, (NODE6S_KEY + 1) << 2) & NODE6S_LEN_MASK;
+  return (n & NODE_ID6L) != 0 ? load<u32>(p, NODE_LEN << 2) & 0xff : load<u32>(p, NODE6S_LEN << 2) & ((1 << NODE6S_DEST_SHIFT) - 1);
 }
 /** Child b of node n (NIL: none; a leaf has none). */
 // @ts-ignore: decorator
 @inline export function nodeChild(n: u32, b: u32): u32 {
-  return nodeIsLeaf(n) ? NIL : load<u32>(nodePtr(n) + ((NODE_C0 + b) << 2));
+  return nodeIsLeaf(n) ? NIL : load<u32>(nodePtr(n) + (childWord(n, b) << 2));
 }
 // @ts-ignore: decorator
 @inline function setChild(n: u32, b: u32, c: u32): void {
   assert(!nodeIsLeaf(n)); // a leaf becomes a node (realise4) before anything hangs below it
   trieEpoch++;
-  store<u32>(nodePtr(n) + ((NODE_C0 + b) << 2), c);
+  store<u32>(nodePtr(n) + (childWord(n, b) << 2), c);
 }
 // @ts-ignore: decorator
 @inline export function nodeDest(n: u32): u32 {
@@ -243,13 +259,15 @@ let keyRing: u32 = 0;
     let w = load<u32>(node4Ptr(n), NODE4_DEST << 2);
     return (n & NODE_L4) == 0 ? w : (w & NODE4_LONG_DEST) - 1;   // a long node's: dest + 1 below its length
   }
-  // a short IPv6 node's word 0 holds dest + 1 above its length (NODE6S_DEST_SHIFT): 0 - 1 is NIL
-  if ((n & NODE_ID6L) != 0) return load<u32>(nodePtr(n) + (NODE_DEST << 2));
-  return (load<u32>(nodePtr(n)) >>> NODE6S_DEST_SHIFT) - 1;
+  if ((n & NODE_BR6) != 0) return NIL;
+  if ((n & NODE_ID6L) != 0) return load<u32>(node6Ptr(n), NODE6L_DEST << 2);
+  // a short IPv6 node's length word holds dest + 1 above the length (NODE6S_DEST_SHIFT): 0 - 1 is NIL
+  return (load<u32>(node6Ptr(n), NODE6S_LEN << 2) >>> NODE6S_DEST_SHIFT) - 1;
 }
 /**
- * Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. An IPv4 branch
- * node (NODE_BR4) has none and takes none: trieInsert gives a prefix a SLAB_NODE4 node (unbranch).
+ * Sets the destination of node n (not a leaf: a leaf's destination is itself); NIL for none. A branch node
+ * (NODE_BR4, NODE_BR6) has none and takes none: trieInsert gives a prefix a SLAB_NODE4 / SLAB_NODE6 node
+ * (unbranch).
  */
 // @ts-ignore: decorator
 @inline export function setNodeDest(n: u32, d: u32): void {
@@ -261,9 +279,12 @@ let keyRing: u32 = 0;
     store<u32>(p, (n & NODE_L4) == 0 ? d : (load<u32>(p, NODE4_DEST << 2) & ~NODE4_LONG_DEST) | (d + 1), NODE4_DEST << 2);
     return;
   }
-  if ((n & NODE_ID6L) != 0) { store<u32>(nodePtr(n) + (NODE_DEST << 2), d); return; }
-  let p = nodePtr(n), shift = NODE6S_DEST_SHIFT;
-  store<u32>(p, (load<u32>(p) & ((1 << shift) - 1)) | ((d + 1) << shift));
+  assert((n & NODE_BR6) == 0 || d == NIL); // a branch node holds no destination
+  if ((n & NODE_BR6) != 0) return;
+  let p = node6Ptr(n);
+  if ((n & NODE_ID6L) != 0) { store<u32>(p, d, NODE6L_DEST << 2); return; }
+  let w = load<u32>(p, NODE6S_LEN << 2);
+  store<u32>(p, (w & ((1 << NODE6S_DEST_SHIFT) - 1)) | ((d + 1) << NODE6S_DEST_SHIFT), NODE6S_LEN << 2);
 }
 
 /** The dest state of node n (0 without a dest): a long IPv6 node's mirror (layout NODE_STATE_SHIFT), else its dest's own. */
@@ -292,17 +313,6 @@ let keyRing: u32 = 0;
 export let trieEpoch: u32 = 0;
 
 /**
- * Words 0..2 of a new IPv6 node at p: length len, no children; for a short node also no dest ((dest + 1) = 0
- * above the length). A long node's dest word comes after them (NODE_DEST).
- */
-// @ts-ignore: decorator
-@inline function nodeInit(p: usize, len: u32): void {
-  store<u32>(p + (NODE_LEN << 2), len);
-  store<u32>(p + (NODE_C0 << 2), NIL);
-  store<u32>(p + (NODE_C1 << 2), NIL);
-}
-
-/**
  * A new IPv4 node for (a, len) (a not masked), not counted in any table, with no children and no
  * destination: a branch (SLAB_NODE4B: it never holds a destination) when `branch` and it is at most
  * NODE4_SHORT_MAX bits long, else a SLAB_NODE4 node, or a SLAB_NODE4L one (id | NODE_L4) when it is longer.
@@ -324,23 +334,43 @@ export let trieEpoch: u32 = 0;
 }
 
 /**
+ * A new IPv6 node for (key, len) (key not masked), not counted in any table, with no children and no
+ * destination: a branch (SLAB_NODE6B: it never holds a destination) when `branch` and it is at most
+ * NODE6B_MAX bits long, else a SLAB_NODE6 node, or a SLAB_NODE6L one (id | NODE_ID6L) when it is longer than
+ * NODE6_SHORT_MAX bits. Caller reserved the slot.
+ */
+function allocNode6(key: usize, len: u32, branch: bool): u32 {
+  let long = len > NODE6_SHORT_MAX;
+  branch = branch && len <= NODE6B_MAX;
+  let s = branch ? slabAllocK(SLAB_NODE6B, NODE6B_WORDS) : long ? slabAllocK(SLAB_NODE6L, NODE6L_WORDS) : slabAllocK(SLAB_NODE6, NODE6_WORDS);
+  assert(s != NIL); // caller reserved nodes
+  let n = s | NODE_ID6 | (branch ? NODE_BR6 : long ? NODE_ID6L : 0);
+  let p = node6Ptr(n);
+  store<u32>(p, NIL, NODE6_C0 << 2);
+  store<u32>(p, NIL, (NODE6_C0 + 1) << 2);
+  if (long) {
+    store<u32>(p, len, NODE_LEN << 2);
+    store<u32>(p, NIL, NODE6L_DEST << 2);
+    copyMasked(p + (NODE_KEY << 2), key, len, 4);
+  } else {
+    copyMasked(p + (NODE6S_KEY << 2), key, len, 2);
+    // a branch's length below its key's last bit (len ≤ NODE6B_MAX: the second word's low bits are free);
+    // a short node's in its own word, no destination ((dest + 1) = 0 above it)
+    if (branch) store<u32>(p, load<u32>(p, (NODE6S_KEY + 1) << 2) | len, (NODE6S_KEY + 1) << 2);
+    else store<u32>(p, len, NODE6S_LEN << 2);
+  }
+  return n;
+}
+
+/**
  * Allocates a node of table t for (key, len) with no children and no dest; `branch`: a node that will only
- * ever branch (an IPv4 one is then a SLAB_NODE4B node). Caller reserved the slot (a long one for a node
+ * ever branch (a short one is then a SLAB_NODE4B / SLAB_NODE6B node). Caller reserved the slot (a long one for a node
  * longer than NODE6_SHORT_MAX bits, IPv6, or NODE4_SHORT_MAX bits, IPv4: nodeLongs).
  */
 function newNode(t: u32, key: usize, len: u32, branch: bool = false): u32 {
   let n: u32;
   if (tableGet(t, TABLE_FAMILY) == 4) n = allocNode4(load<u32>(key), len, branch);   // len ≤ 32
-  else {
-    let long = len > NODE6_SHORT_MAX;
-    let s = long ? slabAllocK(SLAB_NODE6L, NODE6L_WORDS) : slabAllocK(SLAB_NODE6, NODE6_WORDS);
-    assert(s != NIL); // caller reserved nodes
-    n = long ? s | NODE_ID6 | NODE_ID6L : s | NODE_ID6;
-    let p = node6Ptr(n);
-    nodeInit(p, len);
-    if (long) store<u32>(p + (NODE_DEST << 2), NIL);
-    copyMasked(p + ((long ? NODE_KEY : NODE6S_KEY) << 2), key, len, long ? 4 : 2);
-  }
+  else n = allocNode6(key, len, branch);
   tableSet(t, TABLE_NODES, tableGet(t, TABLE_NODES) + 1);
   return n;
 }
@@ -349,6 +379,8 @@ function newNode(t: u32, key: usize, len: u32, branch: bool = false): u32 {
 export function trieLongNodes(): u32 { return slabLive(SLAB_NODE6L); }
 /** IPv4 branch nodes in use, of all tables (SLAB_NODE4B records: NODE4B_WORDS each), for memory accounting. */
 export function trieBranchNodes(): u32 { return slabLive(SLAB_NODE4B); }
+/** IPv6 branch nodes in use, of all tables (SLAB_NODE6B records: NODE6B_WORDS each), for memory accounting. */
+export function trieBranchNodes6(): u32 { return slabLive(SLAB_NODE6B); }
 
 /** Gives node n's slot back to its slab. */
 // @ts-ignore: decorator
@@ -362,29 +394,28 @@ function freeNode(t: u32, n: u32): void {
 /** Frees node n's record (no table count). */
 function freeRecord(n: u32): void {
   trieEpoch++;
-  // no free node links to a node (trieUpHint's test): C1 here, C0 by the slab's free-list link — but for an
-  // IPv4 branch node, whose slab links word 0, here
+  // no free node links to a node (trieUpHint's test): child 1 here, child 0 by the slab's free-list link —
+  // but for an IPv4 branch node, whose slab links word 0, here
   let p = nodePtr(n);
-  store<u32>(p + (NODE_C1 << 2), NIL);
-  if ((n & NODE_BR4) != 0) store<u32>(p + (NODE_C0 << 2), NIL);
+  store<u32>(p + (childWord(n, 1) << 2), NIL);
+  if ((n & (NODE_ID6 | NODE_BR4)) == NODE_BR4) store<u32>(p + (NODE_C0 << 2), NIL);
   nodeSlotFree(n);
 }
 
 /**
- * IPv4 branch node n (NODE_BR4) of table t as a SLAB_NODE4 node, for an insertion of exactly its prefix
- * (layout, IPv4 branch nodes): a new node with n's key, length and children takes n's place below its
- * parent — `up` when it links to n, else the parent a walk from the root finds — and n is freed. Returns
- * the new node. Caller reserved a node (nodeReserve).
+ * Branch node n (NODE_BR4, NODE_BR6) of table t as a node that can hold a destination (SLAB_NODE4,
+ * SLAB_NODE6), for an insertion of exactly its prefix (layout, IPv4 branch nodes): a new node with n's key,
+ * length and children takes n's place below its parent — `up` when it links to n, else the parent a walk
+ * from the root finds — and n is freed. Returns the new node. Caller reserved a node (nodeReserve).
  */
 function unbranch(t: u32, n: u32, up: u32): u32 {
-  let p = node4Ptr(n);
-  let w = load<u32>(p, NODE4_KEYLEN << 2), len = w & NODE4_LEN_MASK;   // a branch node: a short one
-  if (up == NIL || nodeIsLeaf(up) || nodeLen(up) >= len || nodeChild(up, (w >>> (31 - nodeLen(up))) & 1) != n) up = parentOf(t, n);
+  let key = nodeKeyWords(n), len = nodeLen(n);   // a branch node: a short one, its length below its key
+  if (up == NIL || nodeIsLeaf(up) || nodeLen(up) >= len || nodeChild(up, bitAt(key, nodeLen(up))) != n) up = parentOf(t, n);
   assert(up != NIL); // a branch node is not the root: it has a parent
-  let m = allocNode4(w, len);
-  let q = node4Ptr(m);
-  store<u32>(q, load<u32>(p, NODE_C0 << 2), NODE_C0 << 2);
-  store<u32>(q, load<u32>(p, NODE_C1 << 2), NODE_C1 << 2);
+  let m = (n & NODE_ID6) == 0 ? allocNode4(load<u32>(key), len) : allocNode6(key, len, false);
+  let p = nodePtr(n), q = nodePtr(m);
+  store<u32>(q + (childWord(m, 0) << 2), load<u32>(p + (childWord(n, 0) << 2)));
+  store<u32>(q + (childWord(m, 1) << 2), load<u32>(p + (childWord(n, 1) << 2)));
   replaceChild(up, n, m);
   freeRecord(n);
   return m;
@@ -576,8 +607,8 @@ export function trieInsert(t: u32, key: usize, len: u32, from: u32 = NIL, fromUp
     // invariant: n's prefix covers (key, len) and nodeLen(n) ≤ len
     let nl = nodeLen(n);
     if (nl == len) {                                                  // 1.
-      // the prefix's node is to hold a destination: an IPv4 branch node moves into a node that can
-      if ((n & NODE_BR4) != 0) n = unbranch(t, n, up);
+      // the prefix's node is to hold a destination: a branch node moves into a node that can
+      if (nodeIsBranch(n)) n = unbranch(t, n, up);
       if (up != NIL) upRemember(n, up, up2);
       return n;
     }

@@ -133,28 +133,30 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
     note: `${single.toFixed(0)} ms CPU per full table (median of ${singles.length} fresh instances: ${singles.map((v) => v.toFixed(0)).join(' / ')}); text parsing included` });
 
   // the table under test and the reference, built once
-  const longsBefore = core.x.trieLongNodes(), keysBefore = core.x.trieKeyRecords(), branchesBefore = core.x.trieBranchNodes();
+  const longsBefore = core.x.trieLongNodes(), keysBefore = core.x.trieKeyRecords();
+  const branchesOf = (x: Core['x']): number => (family === 4 ? x.trieBranchNodes() : x.trieBranchNodes6());
+  const branchesBefore = branchesOf(core.x);
   const table = new CoreTable(core, family);
   table.insertBatch(set.keys, set.lens, N, destIds, LIVE_UCAST);
   const nodes = table.nodeCount, dests = table.destCount, longs = core.x.trieLongNodes() - longsBefore;
-  const leaves6 = core.x.trieKeyRecords() - keysBefore, branches4 = core.x.trieBranchNodes() - branchesBefore;
+  const leaves6 = core.x.trieKeyRecords() - keysBefore, branchNodes = branchesOf(core.x) - branchesBefore;
   // the unicast forwarding structure (tables from 16,384 destinations) counts too: for IPv4 the process's
   // (this is the only IPv4 table), for IPv6 this table's nodes in use (fib6.ts)
   const fibBytes = family === 4 ? core.x.fibMemoryBytes() : core.x.fib6TableBytesX(table.t, 0);
   // IPv4 branch nodes are NODE4B_WORDS long, the other IPv4 nodes NODE4_WORDS; IPv6 nodes of more than
-  // NODE6_SHORT_MAX bits are NODE6L_WORDS long (layout.ts), the others NODE6_WORDS; an IPv6 leaf has a key
-  // record of KEY6_WORDS instead of a node
+  // NODE6_SHORT_MAX bits are NODE6L_WORDS long (layout.ts), branch nodes of at most NODE6B_MAX bits
+  // NODE6B_WORDS, the others NODE6_WORDS; an IPv6 leaf has a key record of KEY6_WORDS instead of a node
   const nodeBytes = (k: Core['k'], n: number, long: number, leaves: number, branches: number): number =>
     family === 4 ? (n - branches) * k.NODE4_WORDS * 4 + branches * k.NODE4B_WORDS * 4
-      : (n - long) * k.NODE6_WORDS * 4 + long * k.NODE6L_WORDS * 4 + leaves * k.KEY6_WORDS * 4;
-  const usedBytes = nodeBytes(core.k, nodes, longs, leaves6, branches4) + dests * core.k.DEST_WORDS * 4 + fibBytes;
+      : (n - long - branches) * k.NODE6_WORDS * 4 + branches * k.NODE6B_WORDS * 4 + long * k.NODE6L_WORDS * 4 + leaves * k.KEY6_WORDS * 4;
+  const usedBytes = nodeBytes(core.k, nodes, longs, leaves6, branchNodes) + dests * core.k.DEST_WORDS * 4 + fibBytes;
   const heapBefore = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   const ref = new RefTrie(family);
   for (let i = 0; i < N; i++) ref.insert(set.keys, i * 4, set.lens[i]).state = LIVE_UCAST;
   const heapAfter = (globalThis.gc?.(), process.memoryUsage().heapUsed);
   rows.push({ family: fam, task: 'memory (trie nodes + destination records + forwarding structure)', unit: 'bytes/prefix', core: usedBytes / dests,
     ref: (heapAfter - heapBefore) / ref.size(),
-    note: `${nodes} nodes (${(nodes / dests).toFixed(2)}/prefix${family === 4 ? `, ${branches4} of them branches of ${core.k.NODE4B_WORDS * 4} B` : ''}${family === 6 ? `, ${longs} of them longer than /${core.k.NODE6_SHORT_MAX}; ${leaves6} leaves with a key record` : ''}); forwarding structure ${(fibBytes / dests).toFixed(1)} B/prefix; linear memory of the process ${(core.memoryBytes / 2 ** 20).toFixed(0)} MiB; ref = JS heap growth${globalThis.gc ? '' : ' (no --expose-gc: rough)'}` });
+    note: `${nodes} nodes (${(nodes / dests).toFixed(2)}/prefix${family === 4 ? `, ${branchNodes} of them branches of ${core.k.NODE4B_WORDS * 4} B` : ''}${family === 6 ? `, ${branchNodes} of them branches of ${core.k.NODE6B_WORDS * 4} B, ${longs} longer than /${core.k.NODE6_SHORT_MAX}; ${leaves6} leaves with a key record` : ''}); forwarding structure ${(fibBytes / dests).toFixed(1)} B/prefix; linear memory of the process ${(core.memoryBytes / 2 ** 20).toFixed(0)} MiB; ref = JS heap growth${globalThis.gc ? '' : ' (no --expose-gc: rough)'}` });
   // bytes per route with the routes (issue 13's memory row: one owner, one next hop, addRoutesBatch), by
   // record, in a private core: the core's own accounting (memoryInUseBytes) before and after the load
   {
@@ -166,7 +168,7 @@ async function benchFamily(family: Family, set: PrefixSet, source: string): Prom
     e.addRoutesBatch({ ...routeBatch, nextHops: new Float64Array(N).fill(nh) });
     const used = x.memoryInUseBytes() - before, u = pc.u32(), tb = x.recordPtr(0, table.core.t) >>> 2;
     const nodes = u[tb + k.TABLE_NODES], dests = u[tb + k.TABLE_DESTS], routes = u[tb + k.TABLE_ROUTES];
-    const part: [string, number][] = [['trie nodes', nodeBytes(k, nodes, x.trieLongNodes(), x.trieKeyRecords(), x.trieBranchNodes())], ['destinations', dests * k.DEST_WORDS * 4],
+    const part: [string, number][] = [['trie nodes', nodeBytes(k, nodes, x.trieLongNodes(), x.trieKeyRecords(), branchesOf(x))], ['destinations', dests * k.DEST_WORDS * 4],
       ['routes', routes * k.ROUTE_WORDS * 4], ['forwarding structure', fibMem() - fib0]];
     part.push(['the rest (extra records, blocks, indexes)', used - part.reduce((s, [, v]) => s + v, 0)]);
     rtm.close();

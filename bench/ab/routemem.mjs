@@ -43,7 +43,9 @@ async function measure(ROOT, F) {
     // IPv4 branch nodes are NODE4B_WORDS long since session 32 (x.trieBranchNodes counts them)
     trie: F === 4 && typeof x.trieBranchNodes === 'function' ? (nodes - x.trieBranchNodes()) * k.NODE4_WORDS * 4 + x.trieBranchNodes() * k.NODE4B_WORDS * 4
       : F === 4 || typeof x.trieLongNodes !== 'function' ? nodes * (k.NODE_WORDS ?? (F === 4 ? k.NODE4_WORDS : k.NODE6_WORDS)) * 4
-      : (nodes - x.trieLongNodes()) * k.NODE6_WORDS * 4 + x.trieLongNodes() * k.NODE6L_WORDS * 4 +
+      // IPv6 branch nodes of at most /57 are NODE6B_WORDS long since session 33 (x.trieBranchNodes6 counts them)
+      : (nodes - x.trieLongNodes() - (x.trieBranchNodes6?.() ?? 0)) * k.NODE6_WORDS * 4 + (x.trieBranchNodes6?.() ?? 0) * (k.NODE6B_WORDS ?? 0) * 4 +
+        x.trieLongNodes() * k.NODE6L_WORDS * 4 +
         (typeof x.trieKeyRecords === 'function' ? x.trieKeyRecords() * k.KEY6_WORDS * 4 : 0), dest: dests * k.DEST_WORDS * 4 + x.destExtraCount() * k.DESTX_WORDS * 4,
     route: routes * k.ROUTE_WORDS * 4, routeExtra: rx * 4 * (k.ROUTEX_NEIGHBOUR === undefined ? 6 : k.ROUTEX_NEIGHBOUR + 1), fib,
   };

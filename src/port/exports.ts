@@ -270,6 +270,8 @@ export interface CoreExports {
   trieKeyRecords(): number;
   /** assembly/trie.ts: `trieBranchNodes(): u32` */
   trieBranchNodes(): number;
+  /** assembly/trie.ts: `trieBranchNodes6(): u32` */
+  trieBranchNodes6(): number;
   /** assembly/routes.ts: `routeExtraCount(): u32` */
   routeExtraCount(): number;
   /** assembly/routes.ts: `routeXWord(r: u32, w: u32): u32` */
@@ -353,12 +355,12 @@ export const FUNCTION_NAMES = [
   'snapRangesNextX', 'snapFib6X', 'fib6PagesX', 'bestRouteX', 'changedIdsX', 'updatesCheck', 'updatesApply',
   'routeEsiMark', 'notifyRegister', 'notifyDeregister', 'notifyGetChanged', 'notifyIgnoreX', 'notifyStatus',
   'notifyMarkX', 'notifyDrain', 'notifySignalDone', 'notifyInfo', 'bestWatchX', 'bestLogTakeX', 'destExtraCount',
-  'destXGet', 'trieLongNodes', 'trieKeyRecords', 'trieBranchNodes', 'routeExtraCount', 'routeXWord',
-  'routeOwnerOf', 'routeDestOf', 'routeFlagsOf', 'routePrefOf', 'routeMetricOf', 'refsCapSet', 'routeAddR',
-  'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX', 'refDropX',
-  'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX', 'enumCreateRoutesX',
-  'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX', 'enumInfoX', 'enumStat',
-  'routeFindX',
+  'destXGet', 'trieLongNodes', 'trieKeyRecords', 'trieBranchNodes', 'trieBranchNodes6', 'routeExtraCount',
+  'routeXWord', 'routeOwnerOf', 'routeDestOf', 'routeFlagsOf', 'routePrefOf', 'routeMetricOf', 'refsCapSet',
+  'routeAddR', 'routeDeleteR', 'routeInfoR', 'destInfoR', 'destInfoAtR', 'notifyGetChangedR', 'refTakeX',
+  'refDropX', 'refCountX', 'refDropManyX', 'refTakeManyX', 'refStat', 'refLimitX', 'enumCreateDestsX',
+  'enumCreateRoutesX', 'enumCreateNextHopsX', 'enumCreateListX', 'enumNextX', 'enumDeleteX', 'enumDeleteAllX',
+  'enumInfoX', 'enumStat', 'routeFindX',
 ] as const;
 
 /** Names of the exported mutable globals. */
@@ -375,32 +377,32 @@ export const CONSTANT_NAMES = [
   'BEST_METRIC', 'BEST_FLAGS', 'BEST_NEXTHOP_COUNT', 'BEST_NEXTHOP', 'BEST_NEIGHBOUR', 'BEST_INTERFACE',
   'BEST_VIEWS', 'BEST_NEXTHOP_IPV4', 'BEST_FIELDS', 'BESTLOG_WORDS', 'BESTLOG_MAX', 'REF_MANY_MAX',
   'REC_CHANGED_MAX', 'RES_SIGNALS', 'RES_TIMERS', 'CRIT_HOPS_MAX', 'IO_BATCH_MAX', 'IO_RES', 'IO_IN', 'IO_OUT',
-  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE4_WORDS', 'NODE4B_WORDS', 'NODE6_WORDS', 'NODE6L_WORDS',
-  'NODE6_SHORT_MAX', 'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS', 'TABLE_WORDS', 'DEST_STATE',
-  'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED', 'NO_RANGE', 'VIEW_COUNT',
-  'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES', 'KIND_DEST', 'KIND_ROUTE',
-  'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE', 'DEST_TABLE_MASK', 'DEST_NODE',
-  'DEST_S_B0X', 'ROUTE_B0_BIT', 'DEST_KEEPS', 'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT', 'DEST_REFS_MAX',
-  'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT', 'DEST_PINS_BITS',
-  'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_NEXT', 'ROUTE_END', 'ROUTE_NBHOP_BIT', 'SLAB_ROUTEX',
-  'ROUTEX_NEIGHBOUR', 'ROUTE_PM', 'ROUTE_PM_X', 'ROUTE_PM_B', 'ROUTE_PM_PREF_SHIFT', 'ROUTE_PM_METRIC_MASK',
-  'ROUTE_VIEWS', 'ROUTE_STATE', 'ROUTE_STATE_MASK', 'ROUTEX_FLAGS', 'ROUTE_NHCOUNT', 'ROUTE_NHCOUNT_SHIFT',
-  'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS_SHIFT', 'ROUTE_REFS_MAX', 'ROUTE_SEQ',
-  'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR', 'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK',
-  'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS', 'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT',
-  'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE', 'TABLE_NEXTHOPS', 'TABLE_VIEWS',
-  'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY', 'DESTX_LOCK', 'LOCK_NONE',
-  'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY', 'ROUTE_ESI_NULL', 'ROUTE_ESI_SET',
-  'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED', 'ESI_IN_SAME', 'REC_ADD_ROUTE',
-  'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK', 'REC_ADD_WORDS', 'REC_ROUTE_DEST',
-  'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE', 'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS',
-  'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT', 'REC_ROUTE_ESI',
-  'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS', 'REC_ROUTE_WORDS',
-  'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED', 'REC_DEST_VIEWS',
-  'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE', 'REC_DVIEW_OWNER',
-  'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'ENTITY_FLAGS', 'ENTITY_REFS_SHIFT',
-  'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN', 'ENUM_F_RANGE',
-  'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
+  'IO_WORDS', 'IO_OUT_HANDLES', 'NIL', 'NODE4_WORDS', 'NODE4B_WORDS', 'NODE6_WORDS', 'NODE6B_WORDS',
+  'NODE6L_WORDS', 'NODE6_SHORT_MAX', 'NODE6B_MAX', 'KEY6_WORDS', 'DEST_WORDS', 'ROUTE_WORDS', 'NEXTHOP_WORDS',
+  'TABLE_WORDS', 'DEST_STATE', 'DEST_S_VIEWS', 'DEST_S_HELD', 'DEST_S_LIVE', 'DEST_S_POPULATED', 'QUAL_POPULATED',
+  'NO_RANGE', 'VIEW_COUNT', 'TABLE_NODES', 'TABLE_DESTS', 'TABLE_POPULATED', 'TABLE_LIVE', 'TABLE_ROUTES',
+  'KIND_DEST', 'KIND_ROUTE', 'KIND_NEXTHOP', 'KIND_ENTITY', 'GEN_MASK', 'GEN_ALIVE', 'DEST_TABLE',
+  'DEST_TABLE_MASK', 'DEST_NODE', 'DEST_S_B0X', 'ROUTE_B0_BIT', 'DEST_KEEPS', 'DEST_KEEPS_MASK', 'DEST_REFS_SHIFT',
+  'DEST_REFS_MAX', 'DEST_CHANGED', 'SLAB_DESTX', 'DESTX_WORDS', 'DESTX_HELD', 'DESTX_BEST1', 'DEST_PINS_SHIFT',
+  'DEST_PINS_BITS', 'OPAQUE_SLOTS_MAX', 'DESTX_MARKED', 'ROUTE_GEN', 'ROUTE_NEXT', 'ROUTE_END', 'ROUTE_NBHOP_BIT',
+  'SLAB_ROUTEX', 'ROUTEX_NEIGHBOUR', 'ROUTE_PM', 'ROUTE_PM_X', 'ROUTE_PM_B', 'ROUTE_PM_PREF_SHIFT',
+  'ROUTE_PM_METRIC_MASK', 'ROUTE_VIEWS', 'ROUTE_STATE', 'ROUTE_STATE_MASK', 'ROUTEX_FLAGS', 'ROUTE_NHCOUNT',
+  'ROUTE_NHCOUNT_SHIFT', 'ROUTE_NHCOUNT_MASK', 'ROUTE_VIEWS_MASK', 'ROUTE_NH', 'ROUTE_REFS_SHIFT',
+  'ROUTE_REFS_MAX', 'ROUTE_SEQ', 'ROUTE_STATE_SHIFT', 'ROUTE_FLAGS1_SHIFT', 'NEXTHOP_OWNER', 'NEXTHOP_ADDR',
+  'NEXTHOP_LEN', 'NEXTHOP_LEN_MASK', 'NEXTHOP_IFINDEX', 'NEXTHOP_FLAGS', 'NEXTHOP_REMOTE', 'NEXTHOP_IREFS',
+  'NEXTHOP_REFS', 'NEXTHOP_STATE_SHIFT', 'ENTITY_WORDS', 'ENTITY_PROTO', 'ENTITY_INSTANCE', 'ENTITY_TABLE',
+  'TABLE_NEXTHOPS', 'TABLE_VIEWS', 'TABLE_MAXHOPS', 'SLAB_DEST', 'SLAB_ROUTE', 'SLAB_NEXTHOP', 'SLAB_ENTITY',
+  'DESTX_LOCK', 'LOCK_NONE', 'LOCK_MULTI', 'NEXTHOP_LOCK', 'KIND_ENUM', 'KIND_LIST', 'KIND_NOTIFY',
+  'ROUTE_ESI_NULL', 'ROUTE_ESI_SET', 'ROUTE_ESI_UNKNOWN', 'ESI_IN_NULL', 'ESI_IN_SET', 'ESI_IN_CHANGED',
+  'ESI_IN_SAME', 'REC_ADD_ROUTE', 'REC_ADD_CHANGE', 'REC_ADD_ROUTE_SLOT', 'REC_ADD_REF', 'REC_ADD_ESI_CHECK',
+  'REC_ADD_WORDS', 'REC_ROUTE_DEST', 'REC_ROUTE_OWNER', 'REC_ROUTE_NEIGHBOUR', 'REC_ROUTE_STATE',
+  'REC_ROUTE_FLAGS1', 'REC_ROUTE_FLAGS', 'REC_ROUTE_METRIC', 'REC_ROUTE_PREF', 'REC_ROUTE_VIEWS', 'REC_ROUTE_SLOT',
+  'REC_ROUTE_ESI', 'REC_ROUTE_DEST_SLOT', 'REC_ROUTE_KEY', 'REC_ROUTE_LEN', 'REC_ROUTE_NHOPS', 'REC_ROUTE_HOPS',
+  'REC_ROUTE_WORDS', 'REC_DEST_HANDLE', 'REC_DEST_SLOT', 'REC_DEST_KEY', 'REC_DEST_LEN', 'REC_DEST_CHANGED',
+  'REC_DEST_VIEWS', 'REC_DEST_NVIEWS', 'REC_DEST_VIEW', 'REC_DVIEW_ID', 'REC_DVIEW_ROUTES', 'REC_DVIEW_ROUTE',
+  'REC_DVIEW_OWNER', 'REC_DVIEW_FLAGS', 'REC_DVIEW_HOLD', 'REC_DVIEW_WORDS', 'REC_DEST_WORDS', 'ENTITY_FLAGS',
+  'ENTITY_REFS_SHIFT', 'ENTITY_REFS', 'ENUM_K_DEST', 'ENUM_K_ROUTE', 'ENUM_K_NEXTHOP', 'ENUM_K_LIST', 'ENUM_F_OWN',
+  'ENUM_F_RANGE', 'ENUM_F_ONE_DEST', 'ENUM_F_HAS_LAST',
 ] as const;
 
 export type ConstantName = typeof CONSTANT_NAMES[number];
@@ -471,8 +473,10 @@ export interface CoreConstants {
   /** assembly/layout.ts */ readonly NODE4_WORDS: number;
   /** assembly/layout.ts */ readonly NODE4B_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6_WORDS: number;
+  /** assembly/layout.ts */ readonly NODE6B_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6L_WORDS: number;
   /** assembly/layout.ts */ readonly NODE6_SHORT_MAX: number;
+  /** assembly/layout.ts */ readonly NODE6B_MAX: number;
   /** assembly/layout.ts */ readonly KEY6_WORDS: number;
   /** assembly/layout.ts */ readonly DEST_WORDS: number;
   /** assembly/layout.ts */ readonly ROUTE_WORDS: number;
@@ -757,6 +761,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
   const trieLongNodes_ = fn(raw, 'trieLongNodes') as () => number;
   const trieKeyRecords_ = fn(raw, 'trieKeyRecords') as () => number;
   const trieBranchNodes_ = fn(raw, 'trieBranchNodes') as () => number;
+  const trieBranchNodes6_ = fn(raw, 'trieBranchNodes6') as () => number;
   const routeExtraCount_ = fn(raw, 'routeExtraCount') as () => number;
   const routeXWord_ = fn(raw, 'routeXWord') as (r: number, w: number) => number;
   const routeOwnerOf_ = fn(raw, 'routeOwnerOf') as (r: number) => number;
@@ -919,6 +924,7 @@ export function bindExports(raw: Record<string, unknown>, g: GuardState): CoreEx
     trieLongNodes(): number { if (g.poisoned) throw g.poisoned; try { return trieLongNodes_(); } catch (e) { throw g.trap(e); } },
     trieKeyRecords(): number { if (g.poisoned) throw g.poisoned; try { return trieKeyRecords_(); } catch (e) { throw g.trap(e); } },
     trieBranchNodes(): number { if (g.poisoned) throw g.poisoned; try { return trieBranchNodes_(); } catch (e) { throw g.trap(e); } },
+    trieBranchNodes6(): number { if (g.poisoned) throw g.poisoned; try { return trieBranchNodes6_(); } catch (e) { throw g.trap(e); } },
     routeExtraCount(): number { if (g.poisoned) throw g.poisoned; try { return routeExtraCount_(); } catch (e) { throw g.trap(e); } },
     routeXWord(r: number, w: number): number { if (g.poisoned) throw g.poisoned; try { return routeXWord_(r, w); } catch (e) { throw g.trap(e); } },
     routeOwnerOf(r: number): number { if (g.poisoned) throw g.poisoned; try { return routeOwnerOf_(r); } catch (e) { throw g.trap(e); } },

@@ -16,14 +16,16 @@ import { mulberry32, randomPrefixes } from '../helpers/random.js';
 
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
-describe('trie nodes: 16 bytes for IPv4 (12 for a branch), 20 for IPv6 up to /64 and 32 beyond, one core', () => {
-  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node (NODE4B_WORDS per branch), NODE6_WORDS per short IPv6 node, NODE6L_WORDS per long one and KEY6_WORDS per IPv6 leaf', () => {
+describe('trie nodes: 16 bytes for IPv4 (12 for a branch), 20 for IPv6 up to /64 (16 for a branch up to /57) and 32 beyond, one core', () => {
+  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node (NODE4B_WORDS per branch), NODE6_WORDS per short IPv6 node (NODE6B_WORDS per branch), NODE6L_WORDS per long one and KEY6_WORDS per IPv6 leaf', () => {
     const core = createCoreSync('debug');
     const k = core.k, inUse = () => core.x.memoryInUseBytes() as number, longs = () => core.x.trieLongNodes() as number;
     const keys = () => core.x.trieKeyRecords() as number, branches = () => core.x.trieBranchNodes() as number;
+    const branches6 = () => core.x.trieBranchNodes6() as number;
     expect(k.NODE4_WORDS).toBe(4);
     expect(k.NODE4B_WORDS).toBe(3);
     expect(k.NODE6_WORDS).toBe(5);
+    expect(k.NODE6B_WORDS).toBe(4);
     expect(k.NODE6L_WORDS).toBe(8);
     expect(k.NODE6_SHORT_MAX).toBe(64);
     const base = inUse();
@@ -45,26 +47,30 @@ describe('trie nodes: 16 bytes for IPv4 (12 for a branch), 20 for IPv6 up to /64
       for (let i = 0; i < set.count; i++) distinct.add(`${set.keys.subarray(i * 4, i * 4 + 4).join('.')}/${set.lens[i]}`);
       const long = [...distinct].filter((p) => Number(p.split('/')[1]) > k.NODE6_SHORT_MAX).length;
       const made = t.nodeCount - nodesBefore, made6L = fam === 4 ? 0 : longs(), leaves6 = fam === 4 ? 0 : keys();
-      // IPv4: the nodes that hold no destination are branch nodes of NODE4B_WORDS (layout, IPv4 branch nodes)
-      const br = fam === 4 ? branches() : 0;
+      // the nodes that hold no destination are branch nodes of NODE4B_WORDS (layout, IPv4 branch nodes) or,
+      // IPv6, of NODE6B_WORDS when at most /57 (layout, IPv6 branch nodes)
+      const br = fam === 4 ? branches() : branches6(), brWords = fam === 4 ? k.NODE4B_WORDS : k.NODE6B_WORDS;
       if (fam === 6) {
         expect(long).toBeGreaterThan(100);   // the set's nested chains run to /128
         expect(made6L).toBeGreaterThanOrEqual(long);
         expect(leaves6).toBeGreaterThan(distinct.size / 2);
         expect(made - made6L + leaves6).toBeGreaterThanOrEqual(distinct.size - long);
+        // most short nodes branch
+        expect(br).toBeGreaterThan((made - made6L) / 2);
+        expect(br).toBeLessThan(made - made6L);
       } else {
-        expect(longs() + keys()).toBe(0);
+        expect(longs() + keys() + branches6()).toBe(0);
         // most nodes branch (the others hold a destination with something below it)
         expect(br).toBeGreaterThan(made / 2);
         expect(br).toBeLessThan(made);
       }
-      expect(inUse() - before).toBe((made - made6L - br) * words * 4 + br * k.NODE4B_WORDS * 4 + made6L * k.NODE6L_WORDS * 4 +
+      expect(inUse() - before).toBe((made - made6L - br) * words * 4 + br * brWords * 4 + made6L * k.NODE6L_WORDS * 4 +
         leaves6 * k.KEY6_WORDS * 4 + t.destCount * k.DEST_WORDS * 4);
       expect(t.checkInvariants()).toBe(0);
     }
     t4.free();
     t6.free();
-    expect(longs() + keys() + branches()).toBe(0);
+    expect(longs() + keys() + branches() + branches6()).toBe(0);
     expect(inUse()).toBe(base);
   });
 
