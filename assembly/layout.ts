@@ -34,7 +34,7 @@ export const SLAB_KEY6: u32 = 14;
 export const SLAB_NODE4B: u32 = 15;
 /** Trie nodes of IPv4 tables longer than NODE4_SHORT_MAX bits (NODE4_WORDS); their ids carry NODE_L4. */
 export const SLAB_NODE4L: u32 = 16;
-/** Branch nodes of IPv6 tables of at most NODE6_SHORT_MAX bits: nodes that hold no destination (NODE6B_WORDS); their ids carry NODE_ID6 | NODE_BR6. */
+/** Branch nodes of IPv6 tables of at most NODE6B_MAX bits: nodes that hold no destination (NODE6B_WORDS); their ids carry NODE_ID6 | NODE_BR6. */
 export const SLAB_NODE6B: u32 = 17;
 export const SLAB_KINDS: u32 = 18;
 
@@ -120,7 +120,7 @@ export const TABLES_MAX: u32 = 1 << 24;
 // Issue 13, compact nodes: no node keeps a copy of its destination's state but a long IPv6 one: a walk that
 // qualifies a destination by state (qual ≠ 0) reads an inner destination's own state word. 90 % of a full
 // table's destinations are leaves, whose state is their record's anyway, and large tables answer lookups
-// from their forwarding structures. A longer IPv6 node (~0.3 % of a full table's nodes) keeps a destination
+// from their forwarding structures. A longer IPv6 node (83 of a full table's 155,038) keeps a destination
 // word and mirrors its destination's state word (DEST_S_BITS, 11 bits) above its 8-bit length. IPv4 nodes
 // live in their own slabs (SLAB_NODE4, SLAB_NODE4B for branches, SLAB_NODE4L), IPv6 nodes in SLAB_NODE6,
 // SLAB_NODE6B (branches) and SLAB_NODE6L; children are words 1 and 2 of an IPv4 node, words 2 and 3 of an
@@ -137,7 +137,7 @@ export const TABLES_MAX: u32 = 1 << 24;
 // leaf first makes it a node again (trie.ts realise4); a node left with a destination and no children
 // becomes a leaf again (trieDetach), so the trie's shape is the one canonical Patricia shape of its
 // prefixes. IPv6 keeps a node per destination: its 16-byte key does not fit the one word a leaf frees.
-// Issue 13, short IPv6 nodes: a node of at most NODE6_SHORT_MAX (64) bits — all but ~0.2 % of a full IPv6
+// Issue 13, short IPv6 nodes: a node of at most NODE6_SHORT_MAX (64) bits — all but 83 of a full IPv6
 // table's nodes — stores two key words (SLAB_NODE6, 20 B: words 0..1, MS first; word 4 its length, its
 // destination + 1 above it); a longer one four (SLAB_NODE6L, 32 B; its id carries NODE_ID6L besides NODE_ID6).
 // Issue 13, IPv6 branch nodes (session 33): a node that holds no destination — a branch, 93 % of a full IPv6
@@ -172,7 +172,8 @@ export const TABLES_MAX: u32 = 1 << 24;
 // than /24 being) lives in SLAB_NODE4L, its id that slot | NODE_L4: word 0 its whole key, word 3 its
 // destination + 1 (0: none) below its length << NODE4_LONG_SHIFT. Each form has its slab, so that an id
 // kept as a hint (trieUpHint) after its node was freed names a record of its own form, whatever took the
-// slot since. NODE_BR4 is bit 27 and NODE_L4 bit 26: clear of slots, NODE_ID6L, NODE_LEAF and NODE_ID6.
+// slot since. NODE_BR4 is bit 27 and NODE_L4 bit 26: clear of slots, NODE_ID6L, NODE_LEAF and NODE_ID6; in an
+// IPv6 id bit 27 is NODE_BR6 (trie.ts nodeIsBranch tests the bit for either family).
 export const NODE_STATE_SHIFT: u32 = 8;
 export const NODE_LEAF: u32 = 0x20000000;
 export const NODE4_WORDS: u32 = 4;

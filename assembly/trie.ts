@@ -12,8 +12,8 @@
 // length's word), 4-word ones for branch nodes of ≤ NODE6B_MAX bits (SLAB_NODE6B: the length below the
 // key) and 8-word ones for longer nodes (SLAB_NODE6L). No node mirrors its destination's state but a long
 // IPv6 one. A node id names its slab (NODE_BR4, NODE_L4, NODE_ID6, NODE_BR6, NODE_ID6L), so the accessors
-// need no table; children are words 1 and 2 of an IPv4 node, 2 and 3 of an IPv6 one (childWord). The IPv4 paths (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address
-// the IPv4 slabs directly. A
+// need no table; children are words 1 and 2 of an IPv4 node, 2 and 3 of an IPv6 one (childWord). The IPv4
+// paths (trieFind4, trieLpm4, trieLpm4From, trieInsertBulk4, trieUpHint) address the IPv4 slabs directly. A
 // destination with nothing below it is a leaf without a node record (layout NODE_LEAF): the accessors
 // answer for it from the destination's record (key or, IPv6, its key record; length, state: the two words
 // trie.ts reads and writes there), and the IPv4 paths test for it where they follow a child. IPv4 shape:
@@ -364,8 +364,8 @@ function allocNode6(key: usize, len: u32, branch: bool): u32 {
 
 /**
  * Allocates a node of table t for (key, len) with no children and no dest; `branch`: a node that will only
- * ever branch (a short one is then a SLAB_NODE4B / SLAB_NODE6B node). Caller reserved the slot (a long one for a node
- * longer than NODE6_SHORT_MAX bits, IPv6, or NODE4_SHORT_MAX bits, IPv4: nodeLongs).
+ * ever branch (a short one is then a SLAB_NODE4B / SLAB_NODE6B node). Caller reserved the slot (a long one
+ * for a node longer than NODE6_SHORT_MAX bits, IPv6, or NODE4_SHORT_MAX bits, IPv4: nodeLongs).
  */
 function newNode(t: u32, key: usize, len: u32, branch: bool = false): u32 {
   let n: u32;
@@ -404,7 +404,7 @@ function freeRecord(n: u32): void {
 
 /**
  * Branch node n (NODE_BR4, NODE_BR6) of table t as a node that can hold a destination (SLAB_NODE4,
- * SLAB_NODE6), for an insertion of exactly its prefix (layout, IPv4 branch nodes): a new node with n's key,
+ * SLAB_NODE6), for an insertion of exactly its prefix (layout, IPv4 / IPv6 branch nodes): a new node with n's key,
  * length and children takes n's place below its parent — `up` when it links to n, else the parent a walk
  * from the root finds — and n is freed. Returns the new node. Caller reserved a node (nodeReserve).
  */
