@@ -17,7 +17,7 @@ import { NIL, KIND_NEXTHOP, ENTITY_TABLE, ENTITY_ROUTES, TABLE_VIEWS, TABLE_DEST
   SLAB_ROUTE, ROUTE_WORDS, ROUTE_END, ROUTE_VIEWS, ROUTE_NEXT,
   ROUTE_SEQ, ROUTE_NHCOUNT_SHIFT, ROUTE_NH, ROUTE_NBHOP_BIT,
   DEST_ROUTES, DEST_KEEPS, DEST_CHANGED, DEST_S_LIVE, VIEW_COUNT, FIRED_ALL,
-  FIRED_BEST, FIRED_FWD, NODE_BR4 } from './layout';
+  FIRED_BEST, FIRED_FWD } from './layout';
 import { NO_ERROR, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY } from './status';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr, setRes } from './io';
 import { tableGet, tableSet, tableMaxLen } from './tables';
@@ -28,7 +28,7 @@ import { entityGet, entitySet, entityOwned, nhIref } from './entities';
 import { routeOfOwner, created, routeSet, routeSeqTake, nowMs, setRouteFlags, setRoutePM } from './routes';
 import { notifyChange, bestLogTable } from './notify';
 import { trieInsert, trieInsertBulk4, trieBulkCount, nodeDest, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeIsLeaf,
-  trieRealise, trieRealiseBulk4, trieFoldLeaves } from './trie';
+  trieRealise, trieRealiseBulk4, trieFoldLeaves, nodeIsBranch } from './trie';
 import { prefixEq, bitAt } from './addr';
 import { fibBulkStart, fibBulkEnd } from './fib';
 import { fib6BuildNow } from './fib6';
@@ -195,8 +195,8 @@ export function bulkBegin(eh: f64, n: u32): i32 {
 }
 
 /**
- * True if the stack's top `top`, covering a prefix of `len` bits, is a branch node (IPv4 or IPv6: NODE_BR6
- * is NODE_BR4's bit) holding that very prefix: the insertion then moves it into a new node (trie.ts unbranch)
+ * True if the stack's top `top`, covering a prefix of `len` bits, is a branch node of either family (trie.ts
+ * nodeIsBranch) holding that very prefix: the insertion then moves it into a new node (trie.ts unbranch)
  * and frees it, and the stack must name the new node instead (the path loop after the insertion starts at
  * top). Input in (masked key, length) order never does this — the stack holds the paths of earlier prefixes,
  * and a node on it that a prefix covers exactly lies on the path of an earlier prefix inside that one, which
@@ -204,7 +204,7 @@ export function bulkBegin(eh: f64, n: u32): i32 {
  */
 // @ts-ignore: decorator
 @inline function topIsBranchAt(top: u32, len: u32): bool {
-  return (top & NODE_BR4) != 0 && nodeLen(top) == len;
+  return nodeIsBranch(top) && nodeLen(top) == len;
 }
 
 /** trieStep for an IPv4 table: one key word to compare and to branch on. */

@@ -26,7 +26,7 @@ import { fibLookup, fibCheck } from './fib';
 import { fib6Agrees } from './fib6';
 import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
-import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf } from './trie';
+import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf, nodeIsBranch } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
 import { destTable, destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest, destFirst0,
   destPins, destX, destHasX, destXPtr, chainNext } from './dests';
@@ -167,8 +167,8 @@ export function checkInvariants(t: u32): i32 {
           long != (nodeLen(n) > NODE4_SHORT_MAX)) return INV_NODE_SLAB;
       }
     }
-    // the root is a node that can hold a destination (0/0's): never a branch record (NODE_BR4 = NODE_BR6)
-    if (n == root && (n & NODE_BR4) != 0) return INV_NODE_SLAB;
+    // the root is a node that can hold a destination (0/0's): never a branch record
+    if (n == root && nodeIsBranch(n)) return INV_NODE_SLAB;
     let nl = nodeLen(n);
     if (nl > maxLen) return INV_MAX_LEN;
     // nodeKey: four words, those a short IPv6 node lacks read as zero

@@ -23,7 +23,7 @@ import { fibStateChanged, fibMaybeBuild, fibMaybeFree, fibExact, fibCover } from
 import { fib6StateChanged, fib6MaybeBuild, fib6MaybeFree, fib6At } from './fib6';
 import { trieInsert, trieFind4, trieFind6, find6Cover, find6CoverUp, find6CoverUp2, trieDetach, nodeDest, setNodeDest, setNodeState, nodeKey, node4Addr, nodeLen, trieTombstone,
   nodeReserve, nodeLongs, nodeIsLeaf, trieKeepKey, trieDropKey,
-  trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent, nodeKeyWords } from './trie';
+  trieFreeTombstone, nodeChild, trieEpoch, find4Cover, find4CoverUp, trieUpParent, nodeKeyWords, tombstoneReserve } from './trie';
 import { lockAgainst, lockForget } from './locks';
 import { XI_DEST, xiGet, xiPut, xiDelete, xiReserve, xiRoom } from './xindex';
 
@@ -542,7 +542,7 @@ export function destDetach(d: u32): bool {
   let v4 = tableGet(t, TABLE_FAMILY) == 4;
   let stays = !v4 && (n == tableGet(t, TABLE_ROOT) || (nodeChild(n, 0) != NIL && nodeChild(n, 1) != NIL));
   let len = nodeLen(n);
-  if (stays && !nodeReserve(t, 1, nodeLongs(t, len, 1), 0)) return false;
+  if (stays && !tombstoneReserve(t, 1, nodeLongs(t, len, 1))) return false;
   // an IPv6 destination on a node moves its key to a tombstone node; a leaf keeps its key record
   let tomb = !v4 && !nodeIsLeaf(n);
   if (tomb) memory.copy(DETACH_KEY, nodeKey(n), 16);

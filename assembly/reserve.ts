@@ -12,7 +12,7 @@ import { tableGet } from './tables';
 import { destGet, destKey, destLen, destXGet, destNode, chainNext } from './dests';
 import { routeGet, routeOwner } from './routes';
 import { entityGet } from './entities';
-import { nodeChild, nodeReserve, nodeLongs, trieWalk } from './trie';
+import { nodeChild, tombstoneReserve, nodeLongs, trieWalk } from './trie';
 import { notifyReserve } from './notify';
 import { timerReserve } from './timers';
 import { IO_IN, IO_OUT, IO_BATCH_MAX, ioPtr } from './io';
@@ -43,7 +43,7 @@ function nodeStays(t: u32, d: u32): bool {
 export function destChangeReserve(t: u32, d: u32): bool {
   // a node only for the tombstone of a destination whose node stays in the trie (dests.ts destDetach):
   // asked only when the node slab is full
-  return notifyReserve(t, 1, d) && (nodeReserve(t, 1, tombstoneLongs(t, d), 0) || !nodeStays(t, d)) &&
+  return notifyReserve(t, 1, d) && (tombstoneReserve(t, 1, tombstoneLongs(t, d)) || !nodeStays(t, d)) &&
     (!holdMayStart(d) || timerReserve(t, 1));
 }
 
@@ -80,5 +80,5 @@ export function purgeReserve(t: u32, e: u32): bool {
     inclusive = false;
     if (n < IO_BATCH_MAX) break;
   }
-  return notifyReserve(t, dests) && timerReserve(t, holds) && nodeReserve(t, stays, longs, 0);
+  return notifyReserve(t, dests) && timerReserve(t, holds) && tombstoneReserve(t, stays, longs);
 }

@@ -26,7 +26,7 @@ import { tableValid, tableGet, tableSet, tableMaxLen } from './tables';
 import { handleSlot } from './handles';
 import { destTable, destFind, destInsert, destGet, destSet, destValid, destLen, destKey, destLockedAgainst, destSetLockHolder, destArmHold, destXGet,
   destXSet, destXEnsure, destXTidy, destPins, chainNext } from './dests';
-import { trieWalk, nodeReserve, nodeLongs } from './trie';
+import { trieWalk, nodeReserve, tombstoneReserve, nodeLongs } from './trie';
 import { nhOrderFirst, nhOrderNext } from './nhindex';
 import { entityGet, entitySet, entityFind, entityCreate, entityRetire, entityRef, entityActive, nhFind, nhCreate, nhReserve, nhDeleteAll,
   nhDelete, nhGet, nhSet, nhLive, nhRef, nhPtr, nhLockedAgainst, nhCompare, nhWalkFirst, nhWalkNext } from './entities';
@@ -596,7 +596,7 @@ export function timerPop(t: u32, now: f64): i32 {
   // freed by the pop, so an expiry's hold timer finds room)
   let due = timerPeekDue(t, now);
   let dueDest = due == NIL ? NIL : (due & TIMER_HOLD) != 0 ? due & ~TIMER_HOLD : routeDest(due);
-  if (due != NIL && (!notifyReserve(t, 1, dueDest) || !nodeReserve(t, 1, tombstoneLongs(t, dueDest), 0))) return ERROR_NOT_ENOUGH_MEMORY;
+  if (due != NIL && (!notifyReserve(t, 1, dueDest) || !tombstoneReserve(t, 1, tombstoneLongs(t, dueDest)))) return ERROR_NOT_ENOUGH_MEMORY;
   let item = timerPopDue(t, now);
   if (item == NIL) return ERROR_NO_MORE_ITEMS;
   setRes(0, item & ~TIMER_HOLD);

@@ -94,7 +94,7 @@ import { tableGet, tableSet } from './tables';
 }
 /** True if node n (not a leaf) is a branch node of either family (SLAB_NODE4B, SLAB_NODE6B): it holds no destination. */
 // @ts-ignore: decorator
-@inline function nodeIsBranch(n: u32): bool { return (n & NODE_BR4) != 0; }
+@inline export function nodeIsBranch(n: u32): bool { return (n & NODE_BR4) != 0; }
 /** The node slab of a table of `family` (4 or 6) for its nodes of at most NODE6_SHORT_MAX bits (the root's). */
 // @ts-ignore: decorator
 @inline export function nodeSlabOf(family: u32): u32 { return family == 4 ? SLAB_NODE4 : SLAB_NODE6; }
@@ -102,18 +102,26 @@ import { tableGet, tableSet } from './tables';
 // @ts-ignore: decorator
 @inline function reserveIn(kind: u32, k: u32): bool { return <u64>slabHigh(kind) + <u64>k <= <u64>slabCap(kind) || slabReserve(kind, k); }
 /**
- * Makes sure `k` more nodes of table t can be made, `longs` of which may be long ones — IPv6 nodes longer
- * than NODE6_SHORT_MAX bits (SLAB_NODE6L), IPv4 ones longer than NODE4_SHORT_MAX (SLAB_NODE4L) —: nodeLongs
- * says how many an insertion or a tombstone of a prefix needs. A table also gets room for k branch nodes
- * (SLAB_NODE4B, SLAB_NODE6B; a longer one is a node of another slab, counted in k or `longs`), an IPv6 one
- * `keys` key records (SLAB_KEY6; default k: an insertion makes at most one leaf, the bulk build's fold one a
- * record); a tombstone takes none (0).
+ * Makes sure `k` more nodes of table t can be made in its node slab, `longs` of them long ones — IPv6 nodes
+ * longer than NODE6_SHORT_MAX bits (SLAB_NODE6L), IPv4 ones longer than NODE4_SHORT_MAX (SLAB_NODE4L) —:
+ * what k tombstones take (dests.ts destDetach), a tombstone being neither a branch record nor a leaf.
+ * nodeLongs says how many long ones a tombstone or an insertion of a prefix needs.
  */
 // @ts-ignore: decorator
-@inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0, keys: u32 = k): bool {
+@inline export function tombstoneReserve(t: u32, k: u32, longs: u32): bool {
   let family = tableGet(t, TABLE_FAMILY);
-  return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(family == 4 ? SLAB_NODE4L : SLAB_NODE6L, longs)) &&
-    reserveIn(family == 4 ? SLAB_NODE4B : SLAB_NODE6B, k) && (family == 4 || keys == 0 || reserveIn(SLAB_KEY6, keys));
+  return reserveIn(nodeSlabOf(family), k) && (longs == 0 || reserveIn(family == 4 ? SLAB_NODE4L : SLAB_NODE6L, longs));
+}
+/**
+ * Makes sure insertions of table t can make `k` more nodes, `longs` of them long ones (tombstoneReserve),
+ * with room for k branch records (SLAB_NODE4B, SLAB_NODE6B; a longer branch is a node of another slab,
+ * counted in k or `longs`) and, IPv6, k key records (SLAB_KEY6: an insertion makes at most one leaf, the bulk
+ * build's fold one a record).
+ */
+// @ts-ignore: decorator
+@inline export function nodeReserve(t: u32, k: u32, longs: u32 = 0): bool {
+  let v4 = tableGet(t, TABLE_FAMILY) == 4;
+  return tombstoneReserve(t, k, longs) && reserveIn(v4 ? SLAB_NODE4B : SLAB_NODE6B, k) && (v4 || reserveIn(SLAB_KEY6, k));
 }
 /**
  * The long nodes (SLAB_NODE6L, SLAB_NODE4L) `k` nodes made for a prefix of `len` bits in table t may take,
