@@ -24,9 +24,10 @@
 // ╒══ KIND_FIB6 (IPv6 tables with a forwarding structure: a copy of assembly/fib6.ts's pages) ════════════╕
 // │ page table: PT_ENTRIES words by core page number (byte address >> 16): the word offset of the page's  │
 // │ copy (0 = none) │ page slot s: 16,384 words at page table + PT_ENTRIES + 16,384 s; level 1 = slots 0-3 │
-// │ entry ≥ 0: a leaf, destId + 1 (0 = no route); entry < 0: CHILD | node byte address >> 3, the node at  │
-// │ word PT[(e & 0x7fffffff) >>> 13] + ((e & 0x1fff) << 1): 8 words of run-start bitmap (4 × u64, low     │
-// │ word first), 1 word of run counts before each u64 (bytes 1..3), then the runs (fib6.ts encode)       │
+// │ entry ≥ 0: a leaf, destId + 1 (0 = no route); entry < 0: CHILD | NODE6_LIST? | node byte address >> 3,│
+// │ the node at word PT[q >>> 13] + ((q & 0x1fff) << 1), q = e & NODE6_ADDR; without NODE6_LIST: 8 words │
+// │ of run-start bitmap (4 × u64, low word first), 1 word of run counts before each u64 (bytes 1..3),   │
+// │ then the runs; with it: 16 start bytes (start - 1, ascending, 255 after the last), then the runs     │
 // └── level 1 by address bits 127..112, then one node per address byte from byte 2 (the core's own) ──────┘
 // ╒══ KIND_RANGES (tables without a structure, either family): the answer as ascending segments ═════════╕
 // │ index: 2^b + 1 entries; entry i = the last segment starting at or before the address whose top b bits │
@@ -35,7 +36,7 @@
 // └── segment 0 starts at address 0; a segment runs up to the next one's first address ─────────────────────┘
 
 export const SNAP_MAGIC = 0x52544d46;          // 'RTMF'
-export const SNAP_FORMAT = 2;   // 2: 18-6-8 (1: 16-8-8)
+export const SNAP_FORMAT = 3;   // 3: fib6 list nodes (2: 18-6-8; 1: 16-8-8)
 export const HDR_WORDS = 32;
 export const HDR_MAGIC = 0;
 export const HDR_FORMAT = 1;
@@ -73,6 +74,9 @@ export const UNIT_SHIFT = 6;
 export const CHUNK_ENTRIES = 256;
 export const LEAF_SLOT_MASK = 0x1ffffff;
 export const KEY_BIAS = 0x80000000 | 0;
+/** KIND_FIB6: a child entry's list-node tag (assembly/fib6.ts LIST) and its address bits (node byte address >> 3). */
+export const NODE6_LIST = 0x40000000;
+export const NODE6_ADDR = 0x3fffffff;
 /** Addresses one reader pass answers from one version (a torn pass is answered again, so keep it short). */
 export const PASS = 4096;
 
@@ -81,6 +85,6 @@ export const SNAPSHOT_LAYOUT = {
   SNAP_MAGIC, SNAP_FORMAT, HDR_WORDS, HDR_MAGIC, HDR_FORMAT, HDR_FAMILY, HDR_VERSION, HDR_WRITING, HDR_GEN, GEN_WORDS,
   G_KIND, G_L1, G_CHUNKS, G_SLOTS, G_N, G_INDEX, G_KEYS, G_DESTS, G_IBITS, G_KWORDS, G_REGION, KIND_NONE,
   KIND_STRIDE, KIND_RANGES, KIND_FIB6, G_PT, PT_ENTRIES, PAGE_WORDS, L1_ENTRIES, L1_SHIFT, L2_MASK, UNIT_SHIFT, CHUNK_ENTRIES, LEAF_SLOT_MASK,
-  KEY_BIAS, PASS,
+  KEY_BIAS, NODE6_LIST, NODE6_ADDR, PASS,
 } as const;
 export type SnapshotLayout = typeof SNAPSHOT_LAYOUT;

@@ -3,8 +3,8 @@
 // (src/pool/) runs the very same code in its workers from defineReader's source text. A lookup reads
 // VERSION, answers from that generation with plain loads, then checks WRITING (seqlock): if the writer
 // has begun rewriting that generation meanwhile, it answers again. Costs: IPv4 18-6-8 two or three
-// dependent loads; IPv6 (fib6 copy) level 1, then per address byte a page-table load, two popcounts and
-// a run load (a /48: four nodes); ranges one index load and a binary search in one bucket; two Atomics
+// dependent loads; IPv6 (fib6 copy) level 1, then per address byte a page-table load, two popcounts (a
+// list node: a scan of at most 15 start bytes) and a run load (a /48: four nodes); ranges one index load and a binary search in one bucket; two Atomics
 // loads per single lookup or per PASS addresses of a batch. Allocates only when the snapshot grows (a new
 // view) or on attach.
 import { RtmError, type StatusName } from '../errors.js';
@@ -37,7 +37,7 @@ export interface SnapshotReaderClass { new (buffer: SharedArrayBuffer): Snapshot
 export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass {
   const VERSION = L.HDR_VERSION, WRITING = L.HDR_WRITING, HDR_GEN = L.HDR_GEN, GEN_WORDS = L.GEN_WORDS;
   const STRIDE = L.KIND_STRIDE, RANGES = L.KIND_RANGES, FIB6 = L.KIND_FIB6, MASK = L.LEAF_SLOT_MASK, BIAS = L.KEY_BIAS, PASS = L.PASS;
-  const L1_SHIFT = L.L1_SHIFT, L2_MASK = L.L2_MASK, UNIT_SHIFT = L.UNIT_SHIFT;
+  const L1_SHIFT = L.L1_SHIFT, L2_MASK = L.L2_MASK, UNIT_SHIFT = L.UNIT_SHIFT, LIST6 = L.NODE6_LIST, NODE6_ADDR = L.NODE6_ADDR;
 
   /**
    * 18-6-8, for address a (int32 bits) whose level-1 entry e is at s[p]: the index of its level-2 entry when e
@@ -128,9 +128,9 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
     }
 
     /**
-     * fib6 copy: the destId of the IPv6 address a0..a3 (words, most significant first). A node's entry
-     * for address byte idx is its run number popcount(bitmap bits 0..idx) - 1 plus the counts before its
-     * u64 (fib6.ts entryAt). At most 14 nodes (a torn read may loop: bounded, then answered again).
+     * fib6 copy: the destId of the IPv6 address a0..a3 (words, most significant first). A bitmap node's
+     * entry for address byte idx is its run number popcount(bitmap bits 0..idx) - 1 plus the counts before
+     * its u64 (fib6.ts entryAt); a list node's, step6. At most 14 nodes (a torn read may loop: bounded, then answered again).
      */
     private walk6(a0: number, a1: number, a2: number, a3: number): number {
       let e = this.s[this.l1 + (a0 >>> 16)];
@@ -138,11 +138,20 @@ export function defineReader(L: SnapshotLayout, fail: Fail): SnapshotReaderClass
       return e < 0 ? -1 : (e - 1) | 0;
     }
 
-    /** fib6 copy: the entry below child entry e for byte j of the address (w: the address word holding it). */
+    /**
+     * fib6 copy: the entry below child entry e for byte j of the address (w: the address word holding it).
+     * A list node (e has LIST6): run k is the number of its start bytes (ascending, 255 after the last)
+     * below idx, its value at word 4 + k.
+     */
     private step6(e: number, w: number, j: number): number {
       const s = this.s;
       const idx = (w >>> (24 - ((j & 3) << 3))) & 255;
-      const q = e & 0x7fffffff, nb = s[this.pt + (q >>> 13)] + ((q & 0x1fff) << 1);
+      const q = e & NODE6_ADDR, nb = s[this.pt + (q >>> 13)] + ((q & 0x1fff) << 1);
+      if ((e & LIST6) !== 0) {
+        let k = 0;
+        while (k < 15 && ((s[nb + (k >>> 2)] >>> ((k & 3) << 3)) & 255) < idx) k++;
+        return s[nb + 4 + k];
+      }
       const b = idx & 63, wi = idx >>> 6, x = nb + (wi << 1);
       const c = b < 32 ? pop(s[x] << (31 - b)) : pop(s[x]) + pop(s[x + 1] << (63 - b));
       return s[nb + 8 + ((s[nb + 8] >>> (wi << 3)) & 255) + c];

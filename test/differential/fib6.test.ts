@@ -204,6 +204,52 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     table.free();
   });
 
+  it('keeps a node in either form as its runs grow past a list node\'s 16 and shrink back, entry by entry and by spans', () => {
+    // the /48s 2001:db8:N::/48 are entries N of one node (address byte 5): every other N makes 2 runs more,
+    // so the node goes through every run count from 2 to 41 — list nodes up to 16 runs, bitmap nodes above
+    // (fib6.ts writeNode) — then back in another order; /46 spans repaint four entries across the change.
+    // At each step: every N's address answers as the trie does, and the bytes only grow while runs are added.
+    const { table, bytes, base } = underCover();
+    const key = new Uint32Array(4);
+    const at = (n: number, host: number): number => { parsePrefixInto(`2001:db8:${n.toString(16)}::${host.toString(16)}`, 6, key); return table.lookup6(key); };
+    const ids = new Map<number, number>();
+    const want = (n: number): number => ids.get(n) ?? ids.get(1000 + (n >> 2)) ?? cover;
+    const cover = table.lookup6((parsePrefixInto('2001:db8::1', 6, key), key));
+    const check = (what: string): void => {
+      expect(table.checkInvariants(), what).toBe(0);
+      for (let n = 0; n < 48; n++) expect(at(n, 1 + n), `${what}: 2001:db8:${n.toString(16)}::`).toBe(want(n));
+    };
+    let last = base;
+    for (let n = 0; n < 40; n += 2) {
+      const d = table.ensureDest(`2001:db8:${n.toString(16)}::/48`).destId;
+      table.setDestState(d, VIEW_U | LIVE);
+      ids.set(n, d);
+      check(`/48 ${n} added`);
+      expect(bytes(), `/48 ${n} added`).toBeGreaterThanOrEqual(last);
+      last = bytes();
+    }
+    // spans over runs of both kinds of node: 2001:db8:8::/46 covers entries 8..11 (two of them /48s)
+    const spans = [8, 20, 36].map((n) => {
+      const d = table.ensureDest(`2001:db8:${n.toString(16)}::/46`).destId;
+      table.setDestState(d, VIEW_U | LIVE);
+      ids.set(1000 + (n >> 2), d);
+      check(`/46 ${n} added`);
+      return d;
+    });
+    for (const n of [2, 38, 20, 0, 14, 36, 6, 30, 10, 26, 4, 34, 8, 22, 16, 18, 32, 12, 24, 28]) {
+      table.removeDest(ids.get(n)!);
+      ids.delete(n);
+      check(`/48 ${n} taken away`);
+    }
+    for (const [i, d] of spans.entries()) {
+      table.removeDest(d);
+      ids.delete(1000 + ([8, 20, 36][i] >> 2));
+      check(`/46 ${i} taken away`);
+    }
+    expect(bytes()).toBe(base);
+    table.free();
+  });
+
   it('is freed when the table shrinks below a quarter of the threshold, and built again at it', () => {
     core.x.fib6Threshold(4_000);
     const set = randomPrefixes(81, 6, 6_000);
