@@ -16,7 +16,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_END, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST,
   SLAB_LIST, LIST_TABLE, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, NODE6B_MAX, SLAB_NODE4, SLAB_NODE4B, SLAB_NODE4L, NODE_BR4, NODE_L4, NODE4_SHORT_MAX, SLAB_NODE6, SLAB_NODE6L, SLAB_NODE6B, NODE_BR6, NODE_LEAF,
-  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
+  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, KEY6_INLINE_MAX, DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
   NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE, SLAB_ENTITY, NEXTHOP_OWNER } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
@@ -93,7 +93,8 @@ export const INV_PINS: i32 = 33;          // a destination's pins (state word, l
                                           // the registrations that marked it (each mark is a pin), or its view-1 best
                                           // route (an extra word, DESTX_BEST1) is not a live route of it in view 1
 export const INV_KEY6: i32 = 34;          // the IPv6 key records in use (SLAB_KEY6) are not one per destination that
-                                          // holds its key in one (DEST_S_KEY6: an IPv6 leaf, in a trie or out of it)
+                                          // holds its key in one (DEST_S_KEY6: an IPv6 leaf, in a trie or out of it,
+                                          // longer than KEY6_INLINE_MAX bits)
 export const INV_QUEUED: i32 = 35;        // a destination's queued bits (layout DEST_QUEUED_SHIFT, xindex.ts XI_QUEUED)
                                           // are not exactly the registrations whose queues hold it, or the XI_QUEUED map
                                           // holds other entries than its destinations with a bit of index ≥ 8
@@ -145,11 +146,15 @@ export function checkInvariants(t: u32): i32 {
     let p = load<u32>(STK + (<usize>sp << 3) + 4);
     if (nodeIsLeaf(n)) {
       // a leaf: a live destination holding its key and a length ≥ 1 (checked below): an IPv4 one in its record,
-      // an IPv6 one of at most NODE6_SHORT_MAX bits in a key record (DEST_S_KEY6, NODE_ID6 in its id)
+      // an IPv6 one of at most NODE6_SHORT_MAX bits (DEST_S_KEY6, NODE_ID6 in its id) in its record up to
+      // KEY6_INLINE_MAX bits (no bit beyond its length), in a key record (a slot of SLAB_KEY6) when longer
       let ld = n & ~(NODE_LEAF | NODE_ID6);
       if (((n & NODE_ID6) != 0) != v6 || !slabIsAlive(SLAB_DEST, ld) || (destGet(ld, DEST_STATE) & DEST_S_LEAF) == 0 ||
-        ((destGet(ld, DEST_STATE) & DEST_S_KEY6) != 0) != v6 || nodeLen(n) == 0 ||
-        (v6 && (nodeLen(n) > NODE6_SHORT_MAX || destGet(ld, DEST_NODE) >= slabHigh(SLAB_KEY6)))) return INV_LEAF;
+        ((destGet(ld, DEST_STATE) & DEST_S_KEY6) != 0) != v6 || nodeLen(n) == 0) return INV_LEAF;
+      if (v6) {
+        let ll = nodeLen(n), k = destGet(ld, DEST_NODE);
+        if (ll > NODE6_SHORT_MAX || (ll <= KEY6_INLINE_MAX ? (k & ~wordMask(ll)) != 0 : k >= slabHigh(SLAB_KEY6))) return INV_LEAF;
+      }
     } else {
       nodes++;
       // an IPv4 table's nodes are SLAB_NODE4 slots (one key word); an IPv6 table's SLAB_NODE6 slots | NODE_ID6
@@ -274,7 +279,8 @@ export function checkInvariants(t: u32): i32 {
   memory.fill(QUEUED, 0, <usize>NOTIFY_MAX << 2);
   for (let x: u32 = 0, high = slabHigh(SLAB_DEST); x < high; x++) {
     if (!slabIsAlive(SLAB_DEST, x)) continue;
-    if ((destGet(x, DEST_STATE) & DEST_S_KEY6) != 0) keys++;
+    let xs = destGet(x, DEST_STATE);
+    if ((xs & DEST_S_KEY6) != 0 && ((xs >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK) > KEY6_INLINE_MAX) keys++;
     if (destTable(x) != t) continue;
     let bits = queuedBits(t, x);
     if ((bits & ~used) != 0) return INV_QUEUED;

@@ -28,7 +28,7 @@ export const SLAB_ROUTEX: u32 = 11;
 export const SLAB_NODE6: u32 = 12;
 /** Trie nodes of IPv6 tables longer than NODE6_SHORT_MAX bits (NODE6L_WORDS); their ids carry NODE_ID6 | NODE_ID6L. */
 export const SLAB_NODE6L: u32 = 13;
-/** Keys of IPv6 leaves (KEY6_WORDS; a DEST_S_KEY6 destination's DEST_NODE names its slot). */
+/** Keys of IPv6 leaves longer than KEY6_INLINE_MAX bits (KEY6_WORDS; such a DEST_S_KEY6 destination's DEST_NODE names its slot). */
 export const SLAB_KEY6: u32 = 14;
 /** Branch nodes of IPv4 tables: nodes that hold no destination (NODE4B_WORDS); their ids carry NODE_BR4. */
 export const SLAB_NODE4B: u32 = 15;
@@ -154,7 +154,10 @@ export const TABLES_MAX: u32 = 1 << 24;
 // that DEST_NODE names (DEST_S_KEY6). An IPv6 leaf is made by an insertion, by the bulk build's fold
 // (bulk.ts, within its reservation) and by a removal that leaves a node with a destination and no child —
 // only when a key record is free without growing memory (a removal must not fail: trie.ts fold6May), so
-// such a node may stay; an insertion below a leaf makes it a node again.
+// such a node may stay; an insertion below a leaf makes it a node again. A leaf of at most KEY6_INLINE_MAX
+// (32) bits — 23,228 of the tier-1 table's 149,265 leaves, most of them /32s — needs no key record (session
+// 34): its key's first word is its DEST_NODE, as an IPv4 leaf's is, and its second word is zero by its
+// length (trie.ts nodeKeyWords gives DEST_NODE's address, whose next word only a length over 32 would read).
 // NODE_LEAF is bit 29: clear of NODE_ID6, of the callers' mark (bit 31), and of slots (< 2^25); NIL has it,
 // so code tests NIL first.
 // Issue 13, IPv4 branch nodes (session 32): an IPv4 node of at most NODE4_SHORT_MAX (26) bits keeps its
@@ -216,6 +219,8 @@ export const NODE_ID6: u32 = 0x40000000;
 export const NODE_ID6L: u32 = 0x10000000;
 /** The words of an IPv6 leaf's key record (SLAB_KEY6): its key's first two words, masked. */
 export const KEY6_WORDS: u32 = 2;
+/** The longest IPv6 leaf whose key is its DEST_NODE word itself (its first key word, masked), without a key record. */
+export const KEY6_INLINE_MAX: u32 = 32;
 /** A long IPv6 node's length and state mirror (NODE_STATE_SHIFT). */
 export const NODE_LEN: u32 = 0;
 /** An IPv4 node's child words (an IPv6 node's: NODE6_C0). */
@@ -332,7 +337,7 @@ export const DEST_S_LEAF: u32 = 0x00000800;
 /** The prefix length of a DEST_S_LEAF destination: (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK (≤ 64). */
 export const DEST_S_LEN_SHIFT: u32 = 12;
 export const DEST_S_LEN_MASK: u32 = 0x7f;
-/** With DEST_S_LEAF: an IPv6 leaf, whose DEST_NODE names its key record (SLAB_KEY6). */
+/** With DEST_S_LEAF: an IPv6 leaf, whose DEST_NODE is its key's first word (≤ KEY6_INLINE_MAX bits) or names its key record (SLAB_KEY6). */
 export const DEST_S_KEY6: u32 = 0x00080000;
 /**
  * The destination has an extra record (SLAB_DESTX; its slot: the extra index, xindex.ts XI_DEST), which

@@ -22,7 +22,7 @@
 // removal folds only when a key record is free without growing memory (a removal must not fail; fold6May),
 // so an IPv6 trie may keep, rarely, a node with a destination and no child.
 import {
-  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE6B_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE6L_DEST, NODE_KEY, NODE6_C0, NODE6S_LEN, NODE6S_DEST_SHIFT, NODE6S_LEN_MASK, NODE6B_WORDS, NODE_BR6, SLAB_NODE6B, NODE4_KEYLEN, NODE4_DEST, NODE_BR4, NODE_L4, NODE4_LEN_MASK, NODE4_SHORT_MAX, NODE4_LONG_SHIFT, NODE4_LONG_DEST, SLAB_NODE4B, SLAB_NODE4L, NODE4B_WORDS, NODE6S_KEY,
+  NIL, SLAB_NODE4, SLAB_NODE6, SLAB_NODE6L, SLAB_KEY6, KEY6_WORDS, KEY6_INLINE_MAX, DEST_S_KEY6, NODE4_WORDS, NODE6_WORDS, NODE6L_WORDS, NODE6_SHORT_MAX, NODE6B_MAX, NODE_ID6, NODE_ID6L, NODE_LEN, NODE_C0, NODE_C1, NODE6L_DEST, NODE_KEY, NODE6_C0, NODE6S_LEN, NODE6S_DEST_SHIFT, NODE6S_LEN_MASK, NODE6B_WORDS, NODE_BR6, SLAB_NODE6B, NODE4_KEYLEN, NODE4_DEST, NODE_BR4, NODE_L4, NODE4_LEN_MASK, NODE4_SHORT_MAX, NODE4_LONG_SHIFT, NODE4_LONG_DEST, SLAB_NODE4B, SLAB_NODE4L, NODE4B_WORDS, NODE6S_KEY,
   TABLE_ROOT, TABLE_NODES, NO_RANGE, NODE_STATE_SHIFT, TABLE_FAMILY, NODE_LEAF, DEST_NODE, DEST_STATE, DEST_S_LEAF,
   DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_S_BITS, DEST_S_SHAPE,
 } from './layout';
@@ -151,6 +151,9 @@ import { tableGet, tableSet } from './tables';
 /** The prefix length in the state word of a leaf destination. */
 // @ts-ignore: decorator
 @inline function leafLen(state: u32): u32 { return (state >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK; }
+/** True if an IPv6 leaf of `len` bits keeps its key in DEST_NODE (layout KEY6_INLINE_MAX), without a key record. */
+// @ts-ignore: decorator
+@inline function leaf6Inline(len: u32): bool { return len <= KEY6_INLINE_MAX; }
 
 /**
  * Makes destination d of an IPv4 table hold its own key — (a, len), a not masked — and returns its leaf
@@ -167,15 +170,19 @@ import { tableGet, tableSet } from './tables';
 
 /**
  * Makes destination d of an IPv6 table hold its own key — (key, len), 1 ≤ len ≤ NODE6_SHORT_MAX, key not
- * masked — in a new key record, and returns its leaf id; its state bits stay. For a new leaf (trieInsert) and
- * a node folded into its destination (fold: the bulk build's, or a removal's). The key record was reserved
- * (nodeReserve) or is free without growing the slab (fold6May).
+ * masked — and returns its leaf id; its state bits stay: up to KEY6_INLINE_MAX bits its first key word in
+ * DEST_NODE, longer in a new key record. For a new leaf (trieInsert) and a node folded into its destination
+ * (fold: the bulk build's, or a removal's). The key record was reserved (nodeReserve) or is free without
+ * growing the slab (fold6May).
  */
 function leafOf6(d: u32, key: usize, len: u32): u32 {
-  let k = slabAllocK(SLAB_KEY6, KEY6_WORDS);
-  assert(k != NIL); // caller reserved key records
-  copyMasked(key6Ptr(k), key, len, KEY6_WORDS);
-  destSet(d, DEST_NODE, k);
+  if (leaf6Inline(len)) destSet(d, DEST_NODE, load<u32>(key) & wordMask(len));
+  else {
+    let k = slabAllocK(SLAB_KEY6, KEY6_WORDS);
+    assert(k != NIL); // caller reserved key records
+    copyMasked(key6Ptr(k), key, len, KEY6_WORDS);
+    destSet(d, DEST_NODE, k);
+  }
   destSet(d, DEST_STATE, (destGet(d, DEST_STATE) & ~DEST_S_SHAPE) | DEST_S_LEAF | DEST_S_KEY6 | (len << DEST_S_LEN_SHIFT));
   return NODE_LEAF | NODE_ID6 | d;
 }
@@ -187,12 +194,12 @@ function leafOf6(d: u32, key: usize, len: u32): u32 {
 }
 
 /**
- * Frees the key record of destination d when it has one (an IPv6 leaf, in the trie or out of it: dests.ts
- * calls this as the record goes, or when the leaf becomes a node).
+ * Frees the key record of destination d when it has one (an IPv6 leaf longer than KEY6_INLINE_MAX bits, in
+ * the trie or out of it: dests.ts calls this as the record goes, or when the leaf becomes a node).
  */
 export function trieDropKey(d: u32): void {
   let st = destGet(d, DEST_STATE);
-  if ((st & DEST_S_KEY6) != 0) slabFree(SLAB_KEY6, destGet(d, DEST_NODE));
+  if ((st & DEST_S_KEY6) != 0 && !leaf6Inline(leafLen(st))) slabFree(SLAB_KEY6, destGet(d, DEST_NODE));
 }
 
 /** IPv6 key records in use, of all tables (SLAB_KEY6 records: KEY6_WORDS each), for memory accounting. */
@@ -200,16 +207,18 @@ export function trieKeyRecords(): u32 { return slabLive(SLAB_KEY6); }
 
 /**
  * Byte address of node n's key words in its record: one word (IPv4, every length ≤ 32), two (IPv6 of at
- * most NODE6_SHORT_MAX bits) or four (longer); a leaf's one word is its destination's DEST_NODE. The
- * addr.ts helpers read only the words a length needs, so they take it for either family; a caller that
- * reads four words whatever the length takes nodeKey.
+ * most NODE6_SHORT_MAX bits) or four (longer); a leaf's one word is its destination's DEST_NODE (IPv4, or
+ * IPv6 of at most KEY6_INLINE_MAX bits; a longer IPv6 leaf's two words are its key record). The addr.ts
+ * helpers read only the words a length needs, so they take it for either family; a caller that reads four
+ * words whatever the length takes nodeKey.
  */
 // @ts-ignore: decorator
 @inline export function nodeKeyWords(n: u32): usize {
   // a short node's key words hold its length too, in their low bits: beyond the bits its length needs
   if (!nodeIsLeaf(n)) return nodePtr(n) + ((<usize>((n & NODE_ID6L) != 0 ? NODE_KEY : (n & NODE_ID6) != 0 ? NODE6S_KEY : NODE4_KEYLEN)) << 2);
   let d = leafDest(n);
-  return (n & NODE_ID6) != 0 ? key6Ptr(destGet(d, DEST_NODE)) : destPtr(d) + (DEST_NODE << 2);
+  if ((n & NODE_ID6) != 0 && !leaf6Inline(leafLen(destGet(d, DEST_STATE)))) return key6Ptr(destGet(d, DEST_NODE));
+  return destPtr(d) + (DEST_NODE << 2);
 }
 /** The key (address, masked) of IPv4 node n. */
 // @ts-ignore: decorator
@@ -232,8 +241,12 @@ let keyRing: u32 = 0;
   // a leaf id (a destination's slot | NODE_LEAF, | NODE_ID6 for IPv6) has no NODE_ID6L
   if ((n & NODE_ID6L) != 0) return node6Ptr(n) + (NODE_KEY << 2);
   let k = KEY_RING + (<usize>(keyRing++ & 3) << 4);
-  // two words: a short node's (a branch's length, its second word's low bits, cleared) or a key record's
-  if ((n & NODE_ID6) != 0) store<u64>(k, load<u64>(nodeKeyWords(n)) & ((n & NODE_BR6) != 0 ? ~(<u64>NODE6S_LEN_MASK << 32) : <u64>-1));
+  // two words: a short node's (a branch's length, its second word's low bits, cleared), a key record's, or
+  // a leaf's DEST_NODE of at most KEY6_INLINE_MAX bits (the word after it, DEST_STATE, is not key: cleared)
+  if ((n & NODE_ID6) != 0) {
+    let mask = (n & NODE_BR6) != 0 ? ~(<u64>NODE6S_LEN_MASK << 32) : nodeIsLeaf(n) && leaf6Inline(nodeLen(n)) ? <u64>0xffffffff : <u64>-1;
+    store<u64>(k, load<u64>(nodeKeyWords(n)) & mask);
+  }
   else { store<u32>(k, node4Addr(n)); store<u32>(k, 0, 4); }
   store<u64>(k, 0, 8);
   return k;
@@ -451,7 +464,7 @@ function realise(t: u32, parent: u32, c: u32): u32 {
   }
   let d = leafDest(c);
   let st = destGet(d, DEST_STATE);
-  let m = newNode(t, key6Ptr(destGet(d, DEST_NODE)), leafLen(st));   // len ≤ NODE6_SHORT_MAX: a short node
+  let m = newNode(t, nodeKeyWords(c), leafLen(st));   // len ≤ NODE6_SHORT_MAX: a short node (copies the words it needs)
   trieDropKey(d);
   return leafBecomes(parent, c, d, st, m);
 }
@@ -497,7 +510,10 @@ function fold(t: u32, parent: u32, n: u32): u32 {
  * reserved two a record (nodeReserve), and a record takes at most one, for its leaf or for its fold.
  */
 // @ts-ignore: decorator
-@inline function fold6May(n: u32): bool { return leaf6Fits(nodeLen(n)) && slabCanTake(SLAB_KEY6); }
+@inline function fold6May(n: u32): bool {
+  let len = nodeLen(n);
+  return leaf6Fits(len) && (leaf6Inline(len) || slabCanTake(SLAB_KEY6));
+}
 
 /** Creates the root node (0/0, no dest) of a new table. Caller reserved one node. */
 export function trieCreateRoot(t: u32, zeroKey: usize): u32 {

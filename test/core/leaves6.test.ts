@@ -1,6 +1,6 @@
 // IPv6 leaves (issue 13, assembly/layout.ts "IPv6 leaves"): an IPv6 destination of 1..64 bits with nothing
 // below it has no trie node; its two key words live in an 8-byte key record (SLAB_KEY6) that its record
-// names. Checked here, on debug cores (checkInvariants: INV_LEAF, INV_KEY6 count the key records against
+// names, or, up to /32 (KEY6_INLINE_MAX), its first key word in its record itself. Checked here, on debug cores (checkInvariants: INV_LEAF, INV_KEY6 count the key records against
 // the destinations that hold one):
 // - an insertion below a leaf makes it a node again and frees its key record; a prefix longer than /64 is
 //   a (long) node, never a leaf; a removal folds a node left with its destination and no child back into a
@@ -17,6 +17,7 @@ import { Rtm } from '../../src/rtm.js';
 import { VirtualClock } from '../../src/clock.js';
 import { RTM_CHANGE_TYPE_ALL } from '../../src/win32/constants.js';
 import { randomPrefixes } from '../helpers/random.js';
+import { parsePrefixInto } from '../../src/address.js';
 
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
@@ -28,7 +29,7 @@ describe('IPv6 leaves: key records instead of nodes', () => {
     const add = (p: string) => { const { destId } = t.ensureDest(p); t.setDestState(destId, LIVE_U); return destId; };
     const shape = () => ({ nodes: t.nodeCount, keys: keys(), longs: longs(), dests: t.destCount, inv: t.checkInvariants() });
     const d32 = add('2001:db8::/32');
-    expect(shape()).toEqual({ nodes: 1, keys: 1, longs: 0, dests: 1, inv: 0 });   // the root, and the /32 a leaf
+    expect(shape()).toEqual({ nodes: 1, keys: 0, longs: 0, dests: 1, inv: 0 });   // the root, and the /32 a leaf (its key inline)
     const d48 = add('2001:db8:1::/48');
     expect(shape()).toEqual({ nodes: 2, keys: 1, longs: 0, dests: 2, inv: 0 });   // the /32 a node, the /48 a leaf
     const d80 = add('2001:db8:1:0:1::/80');
@@ -59,6 +60,58 @@ describe('IPv6 leaves: key records instead of nodes', () => {
     expect(shape()).toEqual({ nodes: 5, keys: 1, longs: 1, dests: 5, inv: 0 });   // the /64 a node, the /65 a long node
     t.free();
     expect(keys() + longs()).toBe(0);
+  });
+
+  it('leaves of at most /32 keep their key in their destination record: no key record, in the trie or out of it', () => {
+    // layout KEY6_INLINE_MAX: the key's first word is the leaf's DEST_NODE (the second is zero by its length)
+    const core = createCoreSync('debug');
+    const keys = () => core.x.trieKeyRecords() as number;
+    const t = new CoreTable(core, 6);
+    const add = (p: string) => { const { destId } = t.ensureDest(p); t.setDestState(destId, LIVE_U); return destId; };
+    const shape = () => ({ nodes: t.nodeCount, keys: keys(), dests: t.destCount, inv: t.checkInvariants() });
+    const out = new Uint32Array(4), a = new Uint32Array(4);
+    const keyOf = (d: number) => { t.destKeyInto(d, out); return [...out]; };
+    const at = (addr: string) => { parsePrefixInto(addr, 6, a); return t.lookup6(a); };
+    const d32 = add('2001:db8::/32'), d12 = add('2400::/12'), d20 = add('2c0f:f000::/20'), d1 = add('8000::/1');
+    expect(shape()).toEqual({ nodes: 3, keys: 0, dests: 4, inv: 0 });   // the root and two branches; four leaves
+    expect(keyOf(d32)).toEqual([0x20010db8, 0, 0, 0]);
+    expect(keyOf(d12)).toEqual([0x24000000, 0, 0, 0]);
+    expect(keyOf(d20)).toEqual([0x2c0ff000, 0, 0, 0]);
+    expect(keyOf(d1)).toEqual([0x80000000, 0, 0, 0]);
+    expect([at('2001:db8:ffff::1'), at('240f::1'), at('2c0f:ffff::1'), at('ffff::1'), at('2001:db9::1')]).toEqual([d32, d12, d20, d1, -1]);
+    // a /48 below the /32 makes it a node (its key from the record, DEST_STATE's word not read as key); the
+    // /48 has a key record; taking the /48 away folds the /32 back into a leaf with no key record to take
+    const d48 = add('2001:db8:1::/48');
+    expect(shape()).toEqual({ nodes: 4, keys: 1, dests: 5, inv: 0 });
+    expect(keyOf(d32)).toEqual([0x20010db8, 0, 0, 0]);
+    expect(t.lessSpecific(d48)).toBe(d32);
+    t.setDestState(d48, 0);
+    t.removeDest(d48);
+    expect(shape()).toEqual({ nodes: 3, keys: 0, dests: 4, inv: 0 });
+    expect(keyOf(d32)).toEqual([0x20010db8, 0, 0, 0]);
+    expect(at('2001:db8:1::1')).toBe(d32);
+    t.free();
+    expect(keys()).toBe(0);
+    // out of the trie while a registration has it queued: its prefix is still named
+    const rtm = Rtm.createSync({ core, families: ['ipv6'], build: 'debug', clock: new VirtualClock() });
+    const E = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 8, instanceId: 0 });
+    const W = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 9, instanceId: 0 });
+    const nh = E.addNextHop({ address: '2001:db8::1', interfaceIndex: 1 }).handle!;
+    const reg = W.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const r = E.addRouteToDest({ dest: '2001:db8::/32', neighbour: nh }).handle!;
+    const drain = () => {
+      const got = W.getChangedDests({ notifyHandle: reg, count: 100 });
+      W.releaseChangedDests({ notifyHandle: reg, dests: got.items });
+      return got.items.map((x) => x.prefix);
+    };
+    expect(drain()).toEqual(['2001:db8::/32']);
+    E.deleteRouteToDest(r);
+    rtm.runPending();
+    expect(E.getExactMatchDestination({ dest: '2001:db8::/32' })).toBeUndefined();
+    expect(rtm.ipv6.core.checkInvariants()).toBe(0);
+    expect(drain()).toEqual(['2001:db8::/32']);
+    expect(keys()).toBe(0);
+    rtm.close();
   });
 
   it('a removal folds only while a key record is free without growing memory; the node stays otherwise', () => {

@@ -17,7 +17,7 @@ import { mulberry32, randomPrefixes } from '../helpers/random.js';
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
 describe('trie nodes: 16 bytes for IPv4 (12 for a branch), 20 for IPv6 up to /64 (16 for a branch up to /57) and 32 beyond, one core', () => {
-  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node (NODE4B_WORDS per branch), NODE6_WORDS per short IPv6 node (NODE6B_WORDS per branch), NODE6L_WORDS per long one and KEY6_WORDS per IPv6 leaf', () => {
+  it('memoryInUseBytes counts NODE4_WORDS per IPv4 node (NODE4B_WORDS per branch), NODE6_WORDS per short IPv6 node (NODE6B_WORDS per branch), NODE6L_WORDS per long one and KEY6_WORDS per IPv6 leaf longer than /32', () => {
     const core = createCoreSync('debug');
     const k = core.k, inUse = () => core.x.memoryInUseBytes() as number, longs = () => core.x.trieLongNodes() as number;
     const keys = () => core.x.trieKeyRecords() as number, branches = () => core.x.trieBranchNodes() as number;
@@ -40,7 +40,8 @@ describe('trie nodes: 16 bytes for IPv4 (12 for a branch), 20 for IPv6 up to /64
       const ids = new Int32Array(set.count);
       t.insertBatch(set.keys, set.lens, set.count, ids, LIVE_U);
       // a destination with nothing below it is a leaf without a node (layout NODE_LEAF): fewer nodes than
-      // destinations; an IPv6 leaf's key is a key record of its own (KEY6_WORDS), one per leaf
+      // destinations; an IPv6 leaf's key is a key record of its own (KEY6_WORDS), one per leaf longer than
+      // KEY6_INLINE_MAX (32) bits (a shorter one keeps its key in its destination record)
       expect(t.nodeCount).toBeLessThan(t.destCount);
       // every prefix longer than /64 has a long node of its own; every other one a short node or a key record
       const distinct = new Set<string>();
@@ -53,8 +54,22 @@ describe('trie nodes: 16 bytes for IPv4 (12 for a branch), 20 for IPv6 up to /64
       if (fam === 6) {
         expect(long).toBeGreaterThan(100);   // the set's nested chains run to /128
         expect(made6L).toBeGreaterThanOrEqual(long);
-        expect(leaves6).toBeGreaterThan(distinct.size / 2);
-        expect(made - made6L + leaves6).toBeGreaterThanOrEqual(distinct.size - long);
+        // the leaves: prefixes of /1../64 with no other prefix of the set below them (inserts alone leave the
+        // trie in its one shape); those longer than /32 have key records, the others none
+        const pre = [...distinct].map((p) => { const [w, l] = p.split('/'); return { w: w.split('.').map(Number), len: Number(l) }; });
+        const bit = (w: number[], i: number): number => (w[i >>> 5] >>> (31 - (i & 31))) & 1;
+        const covers = (a: { w: number[]; len: number }, b: { w: number[]; len: number }): boolean => {
+          if (b.len <= a.len) return false;
+          for (let i = 0; i < a.len; i++) if (bit(a.w, i) !== bit(b.w, i)) return false;
+          return true;
+        };
+        const leaves = pre.filter((a) => a.len >= 1 && a.len <= k.NODE6_SHORT_MAX && !pre.some((b) => covers(a, b)));
+        const inline = leaves.filter((a) => a.len <= k.KEY6_INLINE_MAX).length;
+        expect(k.KEY6_INLINE_MAX).toBe(32);
+        expect(inline).toBeGreaterThan(50);
+        expect(leaves6).toBe(leaves.length - inline);
+        expect(leaves6).toBeGreaterThan(distinct.size / 3);
+        expect(made - made6L + leaves.length).toBeGreaterThanOrEqual(distinct.size - long);
         // most short nodes branch
         expect(br).toBeGreaterThan((made - made6L) / 2);
         expect(br).toBeLessThan(made - made6L);
