@@ -21,6 +21,21 @@ import { parsePrefixInto } from '../../src/address.js';
 
 const LIVE_U = 0x201;   // view 0 | DEST_S_LIVE
 
+/** An IPv6 Rtm on `core`: entity E with a next hop, entity W registered for every change, and W's drain (the prefixes it got). */
+function watched(core: ReturnType<typeof createCoreSync>) {
+  const rtm = Rtm.createSync({ core, families: ['ipv6'], build: 'debug', clock: new VirtualClock() });
+  const E = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 8, instanceId: 0 });
+  const W = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 9, instanceId: 0 });
+  const nh = E.addNextHop({ address: '2001:db8::1', interfaceIndex: 1 }).handle!;
+  const reg = W.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+  const drain = () => {
+    const got = W.getChangedDests({ notifyHandle: reg, count: 100 });
+    W.releaseChangedDests({ notifyHandle: reg, dests: got.items });
+    return got.items.map((x) => x.prefix);
+  };
+  return { rtm, E, nh, drain };
+}
+
 describe('IPv6 leaves: key records instead of nodes', () => {
   it('come with leaves and go with them; an insert below makes a node; a removal folds it back', () => {
     const core = createCoreSync('debug');
@@ -93,17 +108,8 @@ describe('IPv6 leaves: key records instead of nodes', () => {
     t.free();
     expect(keys()).toBe(0);
     // out of the trie while a registration has it queued: its prefix is still named
-    const rtm = Rtm.createSync({ core, families: ['ipv6'], build: 'debug', clock: new VirtualClock() });
-    const E = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 8, instanceId: 0 });
-    const W = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 9, instanceId: 0 });
-    const nh = E.addNextHop({ address: '2001:db8::1', interfaceIndex: 1 }).handle!;
-    const reg = W.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const { rtm, E, nh, drain } = watched(core);
     const r = E.addRouteToDest({ dest: '2001:db8::/32', neighbour: nh }).handle!;
-    const drain = () => {
-      const got = W.getChangedDests({ notifyHandle: reg, count: 100 });
-      W.releaseChangedDests({ notifyHandle: reg, dests: got.items });
-      return got.items.map((x) => x.prefix);
-    };
     expect(drain()).toEqual(['2001:db8::/32']);
     E.deleteRouteToDest(r);
     rtm.runPending();
@@ -189,18 +195,9 @@ describe('IPv6 leaves: key records instead of nodes', () => {
   it('a leaf out of the trie keeps its key record while a registration has it queued', () => {
     const core = createCoreSync('debug');
     const keys = () => core.x.trieKeyRecords() as number;
-    const rtm = Rtm.createSync({ core, families: ['ipv6'], build: 'debug', clock: new VirtualClock() });
-    const E = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 8, instanceId: 0 });
-    const W = rtm.registerEntity({ addressFamily: 'ipv6', protocolId: 9, instanceId: 0 });
-    const nh = E.addNextHop({ address: '2001:db8::1', interfaceIndex: 1 }).handle!;
-    const reg = W.registerForChangeNotification({ views: 1, notifyFlags: RTM_CHANGE_TYPE_ALL });
+    const { rtm, E, nh, drain } = watched(core);
     const r = E.addRouteToDest({ dest: '2001:db8:1::/48', neighbour: nh }).handle!;
     E.addRouteToDest({ dest: '2001:db8:2::/48', neighbour: nh });
-    const drain = () => {
-      const got = W.getChangedDests({ notifyHandle: reg, count: 100 });
-      W.releaseChangedDests({ notifyHandle: reg, dests: got.items });
-      return got.items.map((x) => x.prefix);
-    };
     expect(drain()).toEqual(['2001:db8:1::/48', '2001:db8:2::/48']);
     expect(keys()).toBe(2);
     E.deleteRouteToDest(r);   // the destination leaves the trie; the queue keeps its record
