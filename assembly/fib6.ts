@@ -93,7 +93,9 @@ export let fib6PagesInUse: u32 = 0;
 @inline function scr(depth: u32): usize { return SCRATCH + (<usize>depth << 10); }
 // @ts-ignore: decorator
 @inline function classBytes(c: i32): usize {
-  return c < NCLASS ? (N_RUNS + (<usize>unchecked(CLASS_CAP[c]) << 2) + 7) & ~7 : L_RUNS + (<usize>unchecked(LIST_CAP[c - NCLASS]) << 2);
+  // (a list node's sizes are 8-byte multiples already)
+  return c < NCLASS ? (N_RUNS + (<usize>unchecked(CLASS_CAP[c]) << 2) + 7) & ~7
+    : L_RUNS + (<usize>unchecked(LIST_CAP[c - NCLASS]) << 2);
 }
 
 // size class of each run count 0..256 (filled at start)

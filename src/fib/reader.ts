@@ -4,9 +4,9 @@
 // VERSION, answers from that generation with plain loads, then checks WRITING (seqlock): if the writer
 // has begun rewriting that generation meanwhile, it answers again. Costs: IPv4 18-6-8 two or three
 // dependent loads; IPv6 (fib6 copy) level 1, then per address byte a page-table load, two popcounts (a
-// list node: a scan of at most 15 start bytes) and a run load (a /48: four nodes); ranges one index load and a binary search in one bucket; two Atomics
-// loads per single lookup or per PASS addresses of a batch. Allocates only when the snapshot grows (a new
-// view) or on attach.
+// list node: a scan of at most 15 start bytes) and a run load (a /48: four nodes); ranges one index load
+// and a binary search in one bucket; two Atomics loads per single lookup or per PASS addresses of a batch.
+// Allocates only when the snapshot grows (a new view) or on attach.
 import { RtmError, type StatusName } from '../errors.js';
 import { SNAPSHOT_LAYOUT, type SnapshotLayout } from './layout.js';
 
