@@ -1,7 +1,7 @@
 // IPv6 leaves (issue 13, assembly/layout.ts "IPv6 leaves"): an IPv6 destination of 1..64 bits with nothing
 // below it has no trie node; its two key words live in an 8-byte key record (SLAB_KEY6) that its record
-// names, or, up to /32 (KEY6_INLINE_MAX), its first key word in its record itself. Checked here, on debug cores (checkInvariants: INV_LEAF, INV_KEY6 count the key records against
-// the destinations that hold one):
+// names, or, up to /32 (KEY6_INLINE_MAX), its first key word in its record itself. Checked here, on debug
+// cores (checkInvariants: INV_LEAF, INV_KEY6 count the key records against the destinations that hold one):
 // - an insertion below a leaf makes it a node again and frees its key record; a prefix longer than /64 is
 //   a (long) node, never a leaf; a removal folds a node left with its destination and no child back into a
 //   leaf when a key record is free without growing memory (a removal must not fail), else leaves it a node;

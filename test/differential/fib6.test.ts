@@ -208,13 +208,14 @@ describe('IPv6 unicast forwarding structure (fib6.ts) against the reference', ()
     // the /48s 2001:db8:N::/48 are entries N of one node (address byte 5): every other N makes 2 runs more,
     // so the node goes through every run count from 2 to 41 — list nodes up to 16 runs, bitmap nodes above
     // (fib6.ts writeNode) — then back in another order; /46 spans repaint four entries across the change.
-    // At each step: every N's address answers as the trie does, and the bytes only grow while runs are added.
+    // At each step every N's address answers the /48, else the /46 over it, else the /32; the debug invariants
+    // compare the structure with the trie walk; and the bytes only grow while runs are added.
     const { table, bytes, base } = underCover();
     const key = new Uint32Array(4);
     const at = (n: number, host: number): number => { parsePrefixInto(`2001:db8:${n.toString(16)}::${host.toString(16)}`, 6, key); return table.lookup6(key); };
-    const ids = new Map<number, number>();
-    const want = (n: number): number => ids.get(n) ?? ids.get(1000 + (n >> 2)) ?? cover;
     const cover = table.lookup6((parsePrefixInto('2001:db8::1', 6, key), key));
+    const ids = new Map<number, number>();   // N → its /48; 1000 + N / 4 → the /46 over N
+    const want = (n: number): number => ids.get(n) ?? ids.get(1000 + (n >> 2)) ?? cover;
     const check = (what: string): void => {
       expect(table.checkInvariants(), what).toBe(0);
       for (let n = 0; n < 48; n++) expect(at(n, 1 + n), `${what}: 2001:db8:${n.toString(16)}::`).toBe(want(n));
