@@ -16,7 +16,7 @@ import { NIL, SLAB_DEST, TABLE_ROOT, TABLE_NODES, TABLE_DESTS, TABLE_POPULATED,
   DEST_ROUTES, ROUTE_NEXT, ROUTE_END, ROUTE_EMARK_BIT, ROUTE_VIEWS, SLAB_ROUTEX, ROUTEX_LIST,
   SLAB_LIST, LIST_TABLE, VIEW_COUNT, SLAB_ROUTE, DESTX_LOCK, LOCK_NONE, ROUTE_NBHOP_BIT, ROUTEX_NEIGHBOUR,
   ROUTE_NH, SLAB_NEXTHOP, TABLE_FAMILY, NODE_ID6, NODE_ID6L, NODE6_SHORT_MAX, NODE6B_MAX, SLAB_NODE4, SLAB_NODE4B, SLAB_NODE4L, NODE_BR4, NODE_L4, NODE4_SHORT_MAX, SLAB_NODE6, SLAB_NODE6L, SLAB_NODE6B, NODE_BR6, NODE_LEAF,
-  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, KEY6_INLINE_MAX, DEST_S_LEN_SHIFT, DEST_S_LEN_MASK, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
+  DEST_S_BITS, DEST_S_LEAF, DEST_S_KEY6, SLAB_KEY6, KEY6_INLINE_MAX, DEST_NODE, DESTX_DEST, ROUTEX_ROUTE, DEST_S_B0X, ROUTE_B0_BIT,
   NOTIFY_QPTR, NOTIFY_QHEAD, NOTIFY_QEND, DEST_QUEUED_INLINE, SLAB_ENTITY, NEXTHOP_OWNER } from './layout';
 import { lockCheck, lockFirstRecord, lockNextRecord, lockGet, lockParked } from './locks';
 import { timerCheck, timerParkedOf } from './timers';
@@ -26,7 +26,7 @@ import { fibLookup, fibCheck } from './fib';
 import { fib6Agrees } from './fib6';
 import { slabIsAlive, slabHigh } from './slab';
 import { tableGet, tableMaxLen } from './tables';
-import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf, nodeIsBranch } from './trie';
+import { nodeKey, nodeKeyWords, node4Addr, nodeLen, nodeChild, nodeDest, nodeState, trieLpm4, nodeIsLeaf, nodeIsBranch, destHasKeyRecord } from './trie';
 import { bitAt, prefixEq, hasHostBits, wordMask } from './addr';
 import { destTable, destGet, destSet, destXGet, destXInUse, destXIsIdle, destsLocked, destLockRec, destNode, destBest, destFirst0,
   destPins, destX, destHasX, destXPtr, chainNext } from './dests';
@@ -279,8 +279,7 @@ export function checkInvariants(t: u32): i32 {
   memory.fill(QUEUED, 0, <usize>NOTIFY_MAX << 2);
   for (let x: u32 = 0, high = slabHigh(SLAB_DEST); x < high; x++) {
     if (!slabIsAlive(SLAB_DEST, x)) continue;
-    let xs = destGet(x, DEST_STATE);
-    if ((xs & DEST_S_KEY6) != 0 && ((xs >>> DEST_S_LEN_SHIFT) & DEST_S_LEN_MASK) > KEY6_INLINE_MAX) keys++;
+    if (destHasKeyRecord(destGet(x, DEST_STATE))) keys++;
     if (destTable(x) != t) continue;
     let bits = queuedBits(t, x);
     if ((bits & ~used) != 0) return INV_QUEUED;

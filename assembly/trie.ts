@@ -194,12 +194,18 @@ function leafOf6(d: u32, key: usize, len: u32): u32 {
 }
 
 /**
- * Frees the key record of destination d when it has one (an IPv6 leaf longer than KEY6_INLINE_MAX bits, in
- * the trie or out of it: dests.ts calls this as the record goes, or when the leaf becomes a node).
+ * True if a destination whose state word is `state` holds a key record (SLAB_KEY6, named by its DEST_NODE):
+ * an IPv6 leaf (DEST_S_KEY6), in the trie or out of it, longer than KEY6_INLINE_MAX bits.
+ */
+// @ts-ignore: decorator
+@inline export function destHasKeyRecord(state: u32): bool { return (state & DEST_S_KEY6) != 0 && !leaf6Inline(leafLen(state)); }
+
+/**
+ * Frees the key record of destination d when it has one (destHasKeyRecord: dests.ts calls this as the record
+ * goes, or when the leaf becomes a node).
  */
 export function trieDropKey(d: u32): void {
-  let st = destGet(d, DEST_STATE);
-  if ((st & DEST_S_KEY6) != 0 && !leaf6Inline(leafLen(st))) slabFree(SLAB_KEY6, destGet(d, DEST_NODE));
+  if (destHasKeyRecord(destGet(d, DEST_STATE))) slabFree(SLAB_KEY6, destGet(d, DEST_NODE));
 }
 
 /** IPv6 key records in use, of all tables (SLAB_KEY6 records: KEY6_WORDS each), for memory accounting. */
